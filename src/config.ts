@@ -1,0 +1,209 @@
+// Every action input is read here, once, into one typed Config. Nothing else calls getInput.
+// parseConfig is pure (inputs and env in, Config or InputError out) so every rule is testable.
+import os from 'node:os';
+import path from 'node:path';
+
+export type GuardMode = 'error' | 'warn' | 'off';
+export type CommentMode = 'auto' | 'always' | 'never';
+export type CacheSaveMode = 'auto' | 'always' | 'never';
+export type CacheSaveScope = 'default-branch' | 'any';
+export type CacheBackendChoice = 'auto' | 'github' | 'local';
+export type BaselineMode = 'cache' | 'rebuild';
+
+export interface Config {
+  /** Absolute path of the directory cargo runs in (config discovery starts here). */
+  workingDirectory: string;
+  profile: string;
+  /** Extra arguments for the build, already split like a shell would. */
+  cargoArgs: string[];
+  /** The build command before the action's own flags, e.g. ["cargo", "build"]. */
+  buildCommand: string[];
+  build: boolean;
+  cache: boolean;
+  cacheKey: string;
+  cachePrefix: string;
+  cacheSave: CacheSaveMode;
+  cacheSaveScope: CacheSaveScope;
+  cacheWorkspaceCrates: boolean;
+  cacheBin: boolean;
+  cacheBackend: CacheBackendChoice;
+  /** Directory of the local cache backend. */
+  cacheDir: string;
+  failOnCacheError: boolean;
+  guard: GuardMode;
+  comment: CommentMode;
+  githubToken: string;
+  baseline: BaselineMode;
+  /** Samples per side in rebuild mode. */
+  baselineSamples: number;
+  /** Relative change (fraction, e.g. 0.05) beyond which a change counts; null = per-metric defaults. */
+  threshold: number | null;
+  failOnRegression: boolean;
+  /** Where the JSON run record is written. */
+  recordPath: string;
+  /** True on a CI runner (CI=true or GITHUB_ACTIONS=true). */
+  inCI: boolean;
+}
+
+/** A bad input: the message says which input, what was wrong and what to write instead. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export type InputReader = (name: string) => string;
+
+const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+const CACHE_KEY_TEXT = /^[A-Za-z0-9._\-+=]*$/;
+
+export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const inCI = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
+  const workspaceRoot = env.GITHUB_WORKSPACE || cwd;
+  const workingDirectory = path.resolve(workspaceRoot, input('working-directory').trim() || '.');
+
+  const profile = input('profile').trim() || 'dev';
+  if (!PROFILE_NAME.test(profile)) {
+    throw new InputError(
+      `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' (for example 'dev', 'release' or a custom profile from Cargo.toml).`,
+    );
+  }
+  const cargoArgs = splitArgs(input('cargo-args'), 'cargo-args');
+  for (const arg of cargoArgs) {
+    if (arg === '--release' || arg === '-r' || arg === '--profile' || arg.startsWith('--profile=')) {
+      throw new InputError(
+        `Input 'cargo-args' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from 'cargo-args' and set 'profile: ${arg === '--release' || arg === '-r' ? 'release' : '<name>'}'.`,
+      );
+    }
+    if (arg === '--timings' || arg.startsWith('--timings=') || arg.startsWith('--message-format')) {
+      throw new InputError(
+        `Input 'cargo-args' contains '${arg}', which the action sets itself for the timed build. Remove it from 'cargo-args'.`,
+      );
+    }
+  }
+  const buildCommand = splitArgs(input('build-command') || 'cargo build', 'build-command');
+  if (buildCommand.length === 0) {
+    throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
+  }
+
+  const cacheKey = input('cache-key').trim();
+  if (!CACHE_KEY_TEXT.test(cacheKey)) {
+    throw new InputError(
+      `Input 'cache-key' is '${cacheKey}'. It may contain only letters, digits and . _ - + = (a cache key cannot contain commas or spaces).`,
+    );
+  }
+  const cachePrefix = input('cache-prefix').trim() || 'watchmaker-v1';
+  if (!CACHE_KEY_TEXT.test(cachePrefix) || cachePrefix.length === 0) {
+    throw new InputError(`Input 'cache-prefix' is '${cachePrefix}'. Use letters, digits and . _ - + = only.`);
+  }
+
+  const guardRaw = input('guard').trim();
+  const guard = guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']);
+
+  const home = env.HOME || os.homedir();
+  const defaultCacheDir = path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'watchmaker');
+  const cacheDirRaw = input('cache-dir').trim();
+  const tempRoot = env.RUNNER_TEMP || os.tmpdir();
+  const recordRaw = input('record-path').trim();
+
+  return {
+    workingDirectory,
+    profile,
+    cargoArgs,
+    buildCommand,
+    build: bool('build', input('build'), true),
+    cache: bool('cache', input('cache'), true),
+    cacheKey,
+    cachePrefix,
+    cacheSave: oneOf<CacheSaveMode>('cache-save', input('cache-save').trim() || 'auto', ['auto', 'always', 'never']),
+    cacheSaveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', ['default-branch', 'any']),
+    cacheWorkspaceCrates: bool('cache-workspace-crates', input('cache-workspace-crates'), false),
+    cacheBin: bool('cache-bin', input('cache-bin'), false),
+    cacheBackend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
+    cacheDir: cacheDirRaw ? path.resolve(workspaceRoot, cacheDirRaw) : defaultCacheDir,
+    failOnCacheError: bool('fail-on-cache-error', input('fail-on-cache-error'), false),
+    guard,
+    comment: oneOf<CommentMode>('comment', input('comment').trim() || 'auto', ['auto', 'always', 'never']),
+    githubToken: input('github-token'),
+    baseline: oneOf<BaselineMode>('baseline', input('baseline').trim() || 'cache', ['cache', 'rebuild']),
+    baselineSamples: int('baseline-samples', input('baseline-samples'), 3, 1, 20),
+    threshold: percent('threshold', input('threshold')),
+    failOnRegression: bool('fail-on-regression', input('fail-on-regression'), false),
+    recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(tempRoot, 'watchmaker', `record-${profile}.json`),
+    inCI,
+  };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const v = value.toLowerCase();
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new InputError(`Input '${name}' is '${value}'. Use one of: ${allowed.map((a) => `'${a}'`).join(', ')}.`);
+}
+
+// The YAML 1.2 core schema booleans, as actions/toolkit's getBooleanInput accepts them.
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+
+function bool(name: string, raw: string, fallback: boolean): boolean {
+  const v = raw.trim();
+  if (v === '') return fallback;
+  if (TRUE_WORDS.includes(v)) return true;
+  if (FALSE_WORDS.includes(v)) return false;
+  throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+}
+
+function int(name: string, raw: string, fallback: number, min: number, max: number): number {
+  const v = raw.trim();
+  if (v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
+  }
+  return Number(v);
+}
+
+/** "5", "5%" or "2.5 %" → 0.05 / 0.025; empty → null (per-metric defaults). */
+function percent(name: string, raw: string): number | null {
+  const v = raw.trim();
+  if (v === '') return null;
+  const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v);
+  if (!m || Number(m[1]) <= 0 || Number(m[1]) >= 1000) {
+    throw new InputError(`Input '${name}' is '${raw}'. Give a percentage above 0, such as '5' or '5%'.`);
+  }
+  return Number(m[1]) / 100;
+}
+
+/**
+ * Splits an input into argv like a POSIX shell would for words and quotes (no expansion):
+ * `--features "a b" --x='1 2'` → [--features, a b, --x=1 2].
+ */
+export function splitArgs(raw: string, inputName: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && (raw[i + 1] === '"' || raw[i + 1] === '\\')) cur += raw[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < raw.length) {
+      cur += raw[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new InputError(`Input '${inputName}' has an unclosed ${quote} quote: ${raw}`);
+  if (inWord) out.push(cur);
+  return out;
+}

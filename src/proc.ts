@@ -1,0 +1,41 @@
+// Thin process helpers: the only place (besides the build itself) that spawns programs.
+import { spawn } from 'node:child_process';
+
+export interface CaptureResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CaptureOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+}
+
+/** Runs a program without a shell and captures its output. Rejects only when it cannot start. */
+export function capture(command: string, args: string[], options: CaptureOptions = {}): Promise<CaptureResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new Error(`'${command}' was not found on PATH. Install it (for Rust: rustup or a setup-rust action) before this step.`) : e),
+    );
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Like capture, but throws with the program's stderr when it exits non-zero. */
+export async function captureOk(command: string, args: string[], options: CaptureOptions = {}): Promise<string> {
+  const r = await capture(command, args, options);
+  if (r.code !== 0) {
+    throw new Error(`'${[command, ...args].join(' ')}' failed with exit code ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+  }
+  return r.stdout;
+}

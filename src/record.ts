@@ -1,0 +1,78 @@
+// The versioned JSON run record: what one timed build measured. Written by the timings
+// module, read by the report module (and by the baseline of later runs), so the schema is
+// shared here. Bump RECORD_SCHEMA_VERSION on any incompatible change; readers must reject
+// records with another major version instead of misreading them. Documented in docs/record-schema.md.
+
+export const RECORD_SCHEMA = 'watchmaker/run-record';
+export const RECORD_SCHEMA_VERSION = 1;
+
+/** Cost of one compilation unit (one rustc invocation, or one build-script run). */
+export interface UnitCost {
+  /** Package name, e.g. `serde_json` as cargo names it (hyphens kept: `my-crate`). */
+  crate: string;
+  /** Package version, or null when unknown. */
+  version: string | null;
+  /** Target kind: lib, bin, proc-macro, build-script, build-script-run, test, example, bench, other. */
+  kind: string;
+  /** Target name (the rust crate name, e.g. `build_script_build`). */
+  target: string;
+  /** True when the package is a member of the workspace. */
+  workspaceMember: boolean;
+  /** Wall time in seconds. */
+  wallSeconds: number;
+  /** CPU time (user+sys) in seconds, when measured by the wrapper. */
+  cpuSeconds: number | null;
+  /** Peak resident memory in KiB, when measured. */
+  peakRssKiB: number | null;
+  /** Retired instructions, when hardware counters were available. */
+  instructions: number | null;
+  /** Start offset in seconds from the build start (from cargo's timings when known). */
+  startSeconds: number | null;
+}
+
+/** Per-crate figures: the units of one package summed. */
+export interface CrateCost {
+  crate: string;
+  version: string | null;
+  workspaceMember: boolean;
+  units: number;
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  instructions: number | null;
+  peakRssKiB: number | null;
+}
+
+export interface RunRecord {
+  schema: typeof RECORD_SCHEMA;
+  version: number;
+  createdAt: string; // ISO-8601
+  git: { commit: string | null; ref: string | null; baseRef: string | null; eventName: string | null };
+  repository: string | null;
+  runUrl: string | null;
+  job: string | null;
+  profile: string;
+  flagsHash: string;
+  targetTriple: string;
+  toolchain: { release: string; commitHash: string | null; host: string; cargo: string | null };
+  runner: { os: string; arch: string; cpus: number; cpuModel: string | null; memoryBytes: number };
+  command: string[];
+  success: boolean;
+  exitCode: number;
+  totals: {
+    wallSeconds: number;
+    /** Sum of per-unit CPU seconds; null when the wrapper did not run. */
+    cpuSeconds: number | null;
+    instructions: number | null;
+    unitsCompiled: number;
+    unitsFresh: number;
+    unitsTotal: number;
+  };
+  /** Longest dependency chain through the compiled units, from cargo's timings. */
+  criticalPath: { seconds: number; units: string[] } | null;
+  units: UnitCost[];
+  crates: CrateCost[];
+  /** Where cargo wrote its HTML timings report, if it did. */
+  timingsHtml: string | null;
+  /** How the figures were measured, so a reader knows which metrics are comparable. */
+  measurement: { wrapper: boolean; perf: boolean; timingsHtmlParsed: boolean };
+}
