@@ -1,6 +1,6 @@
 // Bundles the action's entry points into dist/ (committed: GitHub runs dist/, not src/).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -28,8 +28,12 @@ export async function bundle(outdir = distDir) {
       js: "import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);",
     },
   });
-  copyFileSync(path.join(root, 'src/timings/rustc-wrapper.sh'), path.join(outdir, 'rustc-wrapper.sh'));
-  chmodSync(path.join(outdir, 'rustc-wrapper.sh'), 0o755);
+  // The rustc wrapper is a shell script that runs in cargo's process tree, not in Node.
+  const wrapper = path.join(root, 'src/timings/rustc-wrapper.sh');
+  if (existsSync(wrapper)) {
+    copyFileSync(wrapper, path.join(outdir, 'rustc-wrapper.sh'));
+    chmodSync(path.join(outdir, 'rustc-wrapper.sh'), 0o755);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
