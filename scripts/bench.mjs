@@ -1,0 +1,361 @@
+#!/usr/bin/env node
+// npm run bench: the figures that show what the action costs and saves, measured side by side
+// in one run on a workspace of real crates (Debian's librust-*-dev packages, wired in through a
+// [source] directory replacement). Prints a table and writes bench/results.json.
+// Nothing here passes or fails on timing: it reports medians and spread.
+//
+//   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise   (subset of sections)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot, runLocalJob } from './lib/local-runner.mjs';
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cold-warm,growth,overhead,noise').split(','));
+const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
+const DEBIAN_PACKAGES = ['librust-grep-dev', 'librust-ignore-dev', 'librust-globset-dev', 'librust-serde-json-dev', 'librust-regex-dev', 'librust-serde-derive-dev'];
+
+// ---------- setup ----------
+
+function ensureDebianCrates() {
+  const have = () => existsSync(DEBIAN_REGISTRY) && readdirSync(DEBIAN_REGISTRY).some((d) => d.startsWith('grep-'));
+  if (have()) return;
+  if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
+    console.log(`Installing ${DEBIAN_PACKAGES.join(' ')} with apt-get...`);
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...DEBIAN_PACKAGES], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  if (!have()) {
+    console.error(`The bench needs real crates from Debian's packages. Install them: apt-get install ${DEBIAN_PACKAGES.join(' ')}`);
+    process.exit(2);
+  }
+}
+
+/** The bench workspace: a small search tool over ripgrep's library crates and serde. */
+function benchWorkspaceFiles({ extraDependency = false, optLevel = null } = {}) {
+  return {
+    'Cargo.toml': [
+      '[workspace]',
+      'members = ["crates/finder", "crates/report", "crates/cli"]',
+      'resolver = "2"',
+      '',
+      ...(optLevel === null ? [] : ['[profile.dev]', `opt-level = ${optLevel}`, '']),
+    ].join('\n'),
+    '.cargo/config.toml': `[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n`,
+    'crates/finder/Cargo.toml':
+      '[package]\nname = "finder"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ngrep = "0.2"\nignore = "0.4"\nglobset = "0.4"\nregex = "1"\n' +
+      (extraDependency ? 'walkdir = "2"\n' : ''),
+    'crates/finder/src/lib.rs': [
+      'use grep::regex::RegexMatcher;',
+      'use grep::searcher::{sinks::UTF8, Searcher};',
+      'use ignore::WalkBuilder;',
+      '',
+      '/// Lines matching `pattern` under `root`, as (path, line number, text).',
+      'pub fn find(root: &str, pattern: &str, glob: &str) -> Vec<(String, u64, String)> {',
+      '    let matcher = RegexMatcher::new(pattern).expect("valid pattern");',
+      '    let filter = globset::Glob::new(glob).expect("valid glob").compile_matcher();',
+      '    let mut hits = Vec::new();',
+      '    for entry in WalkBuilder::new(root).build().flatten() {',
+      '        let path = entry.path().to_path_buf();',
+      '        if !path.is_file() || !filter.is_match(&path) { continue; }',
+      '        let _ = Searcher::new().search_path(&matcher, &path, UTF8(|n, line| {',
+      '            hits.push((path.display().to_string(), n, line.trim_end().to_string()));',
+      '            Ok(true)',
+      '        }));',
+      '    }',
+      '    hits',
+      '}',
+      '',
+      'pub fn is_identifier(s: &str) -> bool { regex::Regex::new("^[A-Za-z_][A-Za-z0-9_]*$").unwrap().is_match(s) }',
+      '',
+    ].join('\n'),
+    'crates/report/Cargo.toml':
+      '[package]\nname = "report"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"\n',
+    'crates/report/src/lib.rs': [
+      '#[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]',
+      'pub struct Hit { pub path: String, pub line: u64, pub text: String }',
+      '',
+      'pub fn to_json(hits: &[Hit]) -> String { serde_json::to_string_pretty(hits).unwrap() }',
+      '',
+    ].join('\n'),
+    'crates/cli/Cargo.toml':
+      '[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nfinder = { path = "../finder" }\nreport = { path = "../report" }\n',
+    'crates/cli/src/main.rs': [
+      'fn main() {',
+      '    let args: Vec<String> = std::env::args().collect();',
+      '    let pattern = args.get(1).map(String::as_str).unwrap_or("fn ");',
+      '    let hits: Vec<report::Hit> = finder::find(".", pattern, "*.rs")',
+      '        .into_iter().map(|(path, line, text)| report::Hit { path, line, text }).collect();',
+      '    println!("{}", report::to_json(&hits));',
+      '}',
+      '',
+    ].join('\n'),
+  };
+}
+
+function writeFiles(root, files) {
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
+}
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'wm-bench-'));
+let counter = 0;
+
+/** A fresh checkout of the bench workspace (no target/), as a new CI job would have. */
+function freshCheckout(options) {
+  const dir = path.join(scratch, `checkout-${++counter}`);
+  writeFiles(dir, benchWorkspaceFiles(options));
+  return dir;
+}
+
+/** Generates Cargo.lock once (offline, from the Debian directory source) and copies it in. */
+let lockfile = null;
+function withLockfile(dir) {
+  if (!lockfile) {
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
+    lockfile = readFileSync(path.join(dir, 'Cargo.lock'));
+  } else if (!existsSync(path.join(dir, 'Cargo.lock'))) writeFileSync(path.join(dir, 'Cargo.lock'), lockfile);
+  return dir;
+}
+
+// ---------- measuring ----------
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length });
+const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const fmtSpread = (s, unit = '', digits = 2) => `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)}, n=${s.n})`;
+const mib = (bytes) => bytes / 1024 / 1024;
+
+function dirBytes(dir) {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    const st = statSync(full, { throwIfNoEntry: false });
+    if (!st) continue;
+    total += st.isDirectory() ? dirBytes(full) : st.size;
+  }
+  return total;
+}
+
+/** Archives written by the local backend (newest last). */
+function archives(cacheDir) {
+  if (!existsSync(cacheDir)) return [];
+  return readdirSync(cacheDir)
+    .filter((f) => /\.tar(\.zst|\.gz)?$/.test(f))
+    .map((f) => ({ name: f, bytes: statSync(path.join(cacheDir, f)).size, mtime: statSync(path.join(cacheDir, f)).mtimeMs }))
+    .sort((a, b) => a.mtime - b.mtime);
+}
+
+async function job(workspace, cacheDir, inputs = {}, env = {}) {
+  const runnerTemp = path.join(scratch, `runner-${++counter}`);
+  const r = await runLocalJob({ workspace, runnerTemp, quiet: true, inputs: { 'cache-dir': cacheDir, ...inputs }, env });
+  if (r.main.code !== 0) {
+    console.error(r.main.output.slice(-4000));
+    throw new Error(`the action's main step failed on ${workspace}`);
+  }
+  const record = r.outputs.report && existsSync(r.outputs.report) ? JSON.parse(readFileSync(r.outputs.report, 'utf8')) : null;
+  return { ...r, record, buildSeconds: Number(r.outputs['build-seconds'] ?? NaN) };
+}
+
+const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toISOString() };
+
+function machineInfo() {
+  const v = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.trim() ?? null;
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    cargo: v('cargo', ['--version']),
+  };
+}
+
+// Cold vs warm, per profile: a cold job has an empty cache; a warm job is a fresh checkout
+// that restores the cache the cold job saved (what a second CI run sees).
+async function coldWarm() {
+  results.coldWarm = {};
+  for (const profile of ['dev', 'release']) {
+    const cold = [];
+    const warm = [];
+    const archive = [];
+    const restore = [];
+    const post = [];
+    for (let i = 0; i < RUNS; i++) {
+      const cacheDir = path.join(scratch, `cache-cw-${profile}-${i}`);
+      const c = await job(withLockfile(freshCheckout()), cacheDir, { profile });
+      cold.push(c.buildSeconds);
+      post.push(c.post.seconds);
+      archive.push(archives(cacheDir).reduce((a, x) => a + x.bytes, 0));
+      // Restore alone: the main step with the build off is rustc probe + guard + restore.
+      const r = await job(withLockfile(freshCheckout()), cacheDir, { profile, build: 'false', 'cache-save': 'never' });
+      restore.push(r.main.seconds);
+      const w = await job(withLockfile(freshCheckout()), cacheDir, { profile, 'cache-save': 'never' });
+      warm.push(w.buildSeconds);
+      process.stdout.write('.');
+    }
+    results.coldWarm[profile] = {
+      coldBuildSeconds: spread(cold),
+      warmBuildSeconds: spread(warm),
+      speedup: median(cold) / median(warm),
+      archiveMiB: spread(archive.map(mib)),
+      restoreStepSeconds: spread(restore),
+      postStepSeconds: spread(post),
+    };
+  }
+}
+
+// Five commits with churn: source edit, new dependency, flag change, dependency removed,
+// source edit. Watchmaker's saved archive vs a naive cache of the whole target/ directory
+// (what a plain `path: target` cache restores and re-saves, accumulating every old artifact).
+async function growth() {
+  const cacheDir = path.join(scratch, 'cache-growth');
+  const naiveTarget = path.join(scratch, 'naive-target');
+  const commits = [
+    { label: 'initial', options: {} },
+    { label: 'source edit', options: {}, edit: true },
+    { label: 'dependency added', options: { extraDependency: true } },
+    { label: 'opt-level changed', options: { extraDependency: true, optLevel: 1 } },
+    { label: 'dependency removed', options: { optLevel: 1 } },
+    { label: 'source edit', options: { optLevel: 1 }, edit: true },
+  ];
+  results.growth = [];
+  for (const [i, commit] of commits.entries()) {
+    const dir = freshCheckout(commit.options);
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
+    if (commit.edit) writeFileSync(path.join(dir, 'crates/report/src/lib.rs'), `${readFileSync(path.join(dir, 'crates/report/src/lib.rs'), 'utf8')}\npub const REVISION: u32 = ${i};\n`);
+    const r = await job(dir, cacheDir, { 'cache-save': 'always' });
+    const newest = archives(cacheDir).at(-1);
+    // The naive cache: one target/ that every commit builds into and saves whole.
+    if (existsSync(naiveTarget)) cpSync(naiveTarget, path.join(dir, 'target-naive'), { recursive: true });
+    execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore', env: { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target-naive') } });
+    rmSync(naiveTarget, { recursive: true, force: true });
+    cpSync(path.join(dir, 'target-naive'), naiveTarget, { recursive: true });
+    const naiveArchive = path.join(scratch, 'naive.tar.zst');
+    execFileSync('tar', ['--zstd', '-cf', naiveArchive, '-C', naiveTarget, '.']);
+    results.growth.push({
+      commit: commit.label,
+      cacheHit: r.outputs['cache-hit'],
+      buildSeconds: r.buildSeconds,
+      watchmakerArchiveMiB: newest ? mib(newest.bytes) : null,
+      naiveTargetArchiveMiB: mib(statSync(naiveArchive).size),
+    });
+    process.stdout.write('.');
+  }
+}
+
+// What the action adds on top of cargo: the rustc wrapper (same cold build with and without
+// it, alternating), and the step time around the build (probe, guard, restore, parse, report).
+async function overhead() {
+  const wrapper = path.join(repoRoot, 'dist', 'rustc-wrapper.sh');
+  const withWrapper = [];
+  const without = [];
+  const dir = withLockfile(freshCheckout());
+  for (let i = 0; i < RUNS; i++) {
+    for (const useWrapper of i % 2 ? [false, true] : [true, false]) {
+      rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+      const env = { ...process.env };
+      if (useWrapper) Object.assign(env, { RUSTC_WRAPPER: wrapper, WATCHMAKER_UNITS_FILE: path.join(scratch, `units-${++counter}.jsonl`) });
+      const t0 = process.hrtime.bigint();
+      execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore', env });
+      (useWrapper ? withWrapper : without).push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    process.stdout.write('.');
+  }
+  const stepOverhead = [];
+  const postSeconds = [];
+  const cacheDir = path.join(scratch, 'cache-overhead');
+  await job(withLockfile(freshCheckout()), cacheDir);
+  for (let i = 0; i < RUNS; i++) {
+    const r = await job(withLockfile(freshCheckout()), cacheDir, { 'cache-save': 'always' });
+    stepOverhead.push(r.main.seconds - r.buildSeconds);
+    postSeconds.push(r.post.seconds);
+    process.stdout.write('.');
+  }
+  results.overhead = {
+    coldBuildWithoutWrapperSeconds: spread(without),
+    coldBuildWithWrapperSeconds: spread(withWrapper),
+    wrapperOverheadPercent: ((median(withWrapper) - median(without)) / median(without)) * 100,
+    mainStepOutsideBuildSeconds: spread(stepOverhead),
+    postStepSeconds: spread(postSeconds),
+  };
+}
+
+// A/A: the same commit built again and again (warm cache, workspace crates rebuilt). The
+// report compares each run with the previous run's stored baseline; nothing changed, so every
+// reported change is noise. Also the raw per-metric change between consecutive records.
+async function noise() {
+  const cacheDir = path.join(scratch, 'cache-noise');
+  await job(withLockfile(freshCheckout()), cacheDir);
+  const runs = [];
+  for (let i = 0; i < Math.max(4, RUNS + 2); i++) {
+    runs.push(await job(withLockfile(freshCheckout()), cacheDir, { 'cache-save': 'never' }));
+    process.stdout.write('.');
+  }
+  const workspaceTotal = (record, metric) =>
+    record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c[metric] ?? NaN), 0);
+  const change = (metric) =>
+    runs.slice(1).map((r, i) => ((workspaceTotal(r.record, metric) - workspaceTotal(runs[i].record, metric)) / workspaceTotal(runs[i].record, metric)) * 100);
+  const reported = runs.slice(1).map((r) => Number(r.outputs['change-percent'])).filter(Number.isFinite);
+  results.noise = {
+    wallChangePercent: spread(change('wallSeconds').map(Math.abs)),
+    cpuChangePercent: spread(change('cpuSeconds').map(Math.abs).filter(Number.isFinite)),
+    reportedChangePercent: reported.length ? spread(reported.map(Math.abs)) : null,
+    verdicts: runs.slice(1).map((r) => r.outputs.verdict),
+  };
+}
+
+// ---------- main ----------
+
+ensureDebianCrates();
+if (!existsSync(path.join(repoRoot, 'dist', 'main.js'))) {
+  console.error('dist/main.js is missing: run `npm run build` first.');
+  process.exit(2);
+}
+console.log(`Watchmaker bench: ${RUNS} run(s) per measurement on ${results.machine.cpus}× ${results.machine.cpu}, ${results.machine.cargo}`);
+try {
+  for (const [name, fn] of [['cold-warm', coldWarm], ['growth', growth], ['overhead', overhead], ['noise', noise]]) {
+    if (!ONLY.has(name)) continue;
+    process.stdout.write(`\n${name} `);
+    await fn();
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+results.finishedAt = new Date().toISOString();
+
+console.log('\n');
+if (results.coldWarm) {
+  console.log('Cold vs warm build (median, range)');
+  for (const [profile, r] of Object.entries(results.coldWarm)) {
+    console.log(`  ${profile.padEnd(8)} cold ${fmtSpread(r.coldBuildSeconds, ' s')}  warm ${fmtSpread(r.warmBuildSeconds, ' s')}  speed-up ×${fmt(r.speedup, 1)}`);
+    console.log(`  ${''.padEnd(8)} archive ${fmtSpread(r.archiveMiB, ' MiB', 1)}  restore step ${fmtSpread(r.restoreStepSeconds, ' s')}  post (clean+save) ${fmtSpread(r.postStepSeconds, ' s')}`);
+  }
+}
+if (results.growth) {
+  console.log('\nArchive over commits with churn (Watchmaker vs a naive cache of target/)');
+  for (const g of results.growth) console.log(`  ${g.commit.padEnd(20)} hit ${String(g.cacheHit).padEnd(8)} watchmaker ${fmt(g.watchmakerArchiveMiB, 1)} MiB   naive ${fmt(g.naiveTargetArchiveMiB, 1)} MiB`);
+}
+if (results.overhead) {
+  const o = results.overhead;
+  console.log('\nOverhead');
+  console.log(`  cold build without wrapper ${fmtSpread(o.coldBuildWithoutWrapperSeconds, ' s')}, with wrapper ${fmtSpread(o.coldBuildWithWrapperSeconds, ' s')}: ${fmt(o.wrapperOverheadPercent, 1)}%`);
+  console.log(`  main step outside the build ${fmtSpread(o.mainStepOutsideBuildSeconds, ' s')}; post step ${fmtSpread(o.postStepSeconds, ' s')}`);
+}
+if (results.noise) {
+  const n = results.noise;
+  console.log('\nA/A noise (same commit, |change| between consecutive runs)');
+  console.log(`  wall ${fmtSpread(n.wallChangePercent, '%', 1)}  cpu ${fmtSpread(n.cpuChangePercent, '%', 1)}  reported ${n.reportedChangePercent ? fmtSpread(n.reportedChangePercent, '%', 1) : 'n/a'}`);
+  console.log(`  verdicts: ${n.verdicts.join(', ')}`);
+}
+mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
+writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nWrote bench/results.json');
