@@ -49,3 +49,21 @@ export function gitInit(dir: string): string {
   git('commit', '-q', '-m', 'fixture');
   return git('rev-parse', 'HEAD');
 }
+
+/** Cargo config that replaces crates.io with Debian's packaged crates (crates.io is unreachable in tests). */
+export const DEBIAN_SOURCE_CONFIG = '[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n';
+
+/**
+ * smallWorkspace plus a real third-party dependency (memchr, from Debian's packages), so the
+ * cache has something to keep between runs. Cargo.lock is generated offline.
+ */
+export function workspaceWithRegistryDeps(extra: Record<string, string> = {}): string {
+  const root = smallWorkspace({
+    '.cargo/config.toml': DEBIAN_SOURCE_CONFIG,
+    'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmemchr = "2"\n',
+    'core-lib/src/lib.rs': 'pub fn answer() -> u64 {\n    memchr::memchr(b\'x\', b"abcx").map(|i| i as u64).unwrap_or(0) + (1..=10u64).map(|x| x * x).sum::<u64>()\n}\n',
+    ...extra,
+  });
+  execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: root, stdio: 'ignore' });
+  return root;
+}
