@@ -1,6 +1,7 @@
 // Where and why this run happens: event, refs, pull request, repository, run URL.
 // readRunContext is pure (env and the event payload in); loadRunContext reads GITHUB_EVENT_PATH.
 import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
 
 export interface PullRequestInfo {
   number: number;
@@ -99,4 +100,12 @@ export function loadRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     }
   }
   return readRunContext(env, event);
+}
+
+/** A path as annotations want it: relative to the checkout when inside it. */
+export function relativeToWorkspace(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.GITHUB_WORKSPACE;
+  if (!root) return file;
+  const rel = path.relative(root, file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }

@@ -1,0 +1,349 @@
+// The effective RUSTFLAGS, resolved the way cargo 1.95 does (target_info.rs::extra_args), and
+// the classifier for flags that tie a build to one CPU. Pure: env, parsed config files and
+// `rustc --print cfg` in; flags with their origins out.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { findKeyLine, getPath, CargoConfigError, type CargoConfigFile } from '../cargo-config.js';
+import type { CfgSet } from '../toolchain.js';
+
+export interface FlagOrigin {
+  kind: 'env' | 'config';
+  /** Env var name, or the dotted config key (e.g. `target.'cfg(unix)'.rustflags`). */
+  name: string;
+  file?: string;
+  line?: number | null;
+}
+
+export interface SourcedFlag {
+  flag: string;
+  origin: FlagOrigin;
+}
+
+export interface EffectiveRustflags {
+  /** Which tier cargo uses: CARGO_ENCODED_RUSTFLAGS, RUSTFLAGS, target config, build config, or none. */
+  tier: 'CARGO_ENCODED_RUSTFLAGS' | 'RUSTFLAGS' | 'target' | 'build' | 'none';
+  /** Human-readable list of the sources that contributed. */
+  source: string;
+  flags: SourcedFlag[];
+  /** True when a target.'cfg(...)' key took part (its match depends on the flags themselves). */
+  usedCfgKeys: boolean;
+}
+
+export interface GuardFinding {
+  severity: 'error' | 'warning';
+  /** The flag as written, e.g. `-Ctarget-cpu=native`. */
+  flag: string;
+  message: string;
+  origin: FlagOrigin;
+}
+
+/** RUSTFLAGS is split on single spaces only (tabs are not separators), empty pieces dropped. */
+export function splitRustflagsEnv(value: string): string[] {
+  return value.split(' ').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const splitWhitespace = (value: string) => value.split(/\s+/).filter((s) => s !== '');
+
+/**
+ * One config key across all files, merged as cargo merges it: arrays concatenate from lowest
+ * precedence ($CARGO_HOME) to highest (working directory); a string in the highest file
+ * replaces lower strings; mixing the two is an error in cargo too.
+ */
+export function mergedConfigList(files: CargoConfigFile[], keyPath: string[], displayKey: string): SourcedFlag[] {
+  const defined = files.filter((f) => getPath(f.data, keyPath) !== undefined);
+  if (defined.length === 0) return [];
+  const kinds = new Set(defined.map((f) => (Array.isArray(getPath(f.data, keyPath)) ? 'array' : 'string')));
+  if (kinds.size > 1) {
+    const stringFile = defined.find((f) => !Array.isArray(getPath(f.data, keyPath)))!;
+    throw new CargoConfigError(
+      `${displayKey} is an array in one cargo config file and a string in ${stringFile.path}; cargo refuses to merge them ("expected array, but found string"). Use arrays everywhere.`,
+      stringFile.path,
+      findKeyLine(stringFile.text, keyPath),
+    );
+  }
+  const origin = (f: CargoConfigFile): FlagOrigin => ({ kind: 'config', name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) });
+  if (kinds.has('string')) {
+    const top = defined[0]!;
+    return splitWhitespace(String(getPath(top.data, keyPath))).map((flag) => ({ flag, origin: origin(top) }));
+  }
+  const out: SourcedFlag[] = [];
+  for (const f of [...defined].reverse()) {
+    for (const item of getPath(f.data, keyPath) as unknown[]) out.push({ flag: String(item), origin: origin(f) });
+  }
+  return out;
+}
+
+function envList(env: NodeJS.ProcessEnv, name: string): SourcedFlag[] {
+  const v = env[name];
+  if (v === undefined) return [];
+  return splitWhitespace(v).map((flag) => ({ flag, origin: { kind: 'env', name } }));
+}
+
+/** CARGO_TARGET_<TRIPLE>_RUSTFLAGS: triple upper-cased, `-` and `.` become `_`. */
+export function targetEnvName(triple: string): string {
+  return `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_RUSTFLAGS`;
+}
+
+export function resolveEffectiveRustflags(input: { env: NodeJS.ProcessEnv; files: CargoConfigFile[]; targetTriple: string; cfg: CfgSet }): EffectiveRustflags {
+  const { env, files, targetTriple, cfg } = input;
+  if (env.CARGO_ENCODED_RUSTFLAGS !== undefined) {
+    const flags = env.CARGO_ENCODED_RUSTFLAGS === '' ? [] : env.CARGO_ENCODED_RUSTFLAGS.split('\x1f');
+    return {
+      tier: 'CARGO_ENCODED_RUSTFLAGS',
+      source: 'CARGO_ENCODED_RUSTFLAGS',
+      flags: flags.map((flag) => ({ flag, origin: { kind: 'env', name: 'CARGO_ENCODED_RUSTFLAGS' } })),
+      usedCfgKeys: false,
+    };
+  }
+  if (env.RUSTFLAGS !== undefined) {
+    return {
+      tier: 'RUSTFLAGS',
+      source: 'RUSTFLAGS',
+      flags: splitRustflagsEnv(env.RUSTFLAGS).map((flag) => ({ flag, origin: { kind: 'env', name: 'RUSTFLAGS' } })),
+      usedCfgKeys: false,
+    };
+  }
+
+  // Tier 3: target.<triple>.rustflags (+ its env var), then every matching cfg() key in sorted order.
+  const sources: string[] = [];
+  const tripleName = targetTriple;
+  const tripleFlags = [
+    ...mergedConfigList(files, ['target', tripleName, 'rustflags'], `target.${tripleName}.rustflags`),
+    ...envList(env, targetEnvName(tripleName)),
+  ];
+  if (tripleFlags.length) sources.push(`target.${tripleName}.rustflags`);
+  const cfgKeys = new Set<string>();
+  for (const f of files) {
+    const targets = f.data.target;
+    if (targets && typeof targets === 'object') for (const k of Object.keys(targets)) if (k.startsWith('cfg(')) cfgKeys.add(k);
+  }
+  const cfgFlags: SourcedFlag[] = [];
+  let usedCfgKeys = false;
+  for (const key of [...cfgKeys].sort()) {
+    if (!cfgMatches(key, cfg)) continue;
+    const list = mergedConfigList(files, ['target', key, 'rustflags'], `target.'${key}'.rustflags`);
+    if (list.length) {
+      cfgFlags.push(...list);
+      sources.push(`target.'${key}'.rustflags`);
+      usedCfgKeys = true;
+    }
+  }
+  const targetTier = [...tripleFlags, ...cfgFlags];
+  if (targetTier.length) return { tier: 'target', source: sources.join(', '), flags: targetTier, usedCfgKeys };
+
+  const buildTier = [...mergedConfigList(files, ['build', 'rustflags'], 'build.rustflags'), ...envList(env, 'CARGO_BUILD_RUSTFLAGS')];
+  if (buildTier.length) {
+    const names = [...new Set(buildTier.map((f) => (f.origin.kind === 'env' ? f.origin.name : 'build.rustflags')))];
+    return { tier: 'build', source: names.join(', '), flags: buildTier, usedCfgKeys: false };
+  }
+  return { tier: 'none', source: 'none', flags: [], usedCfgKeys: false };
+}
+
+// ---- cfg() expressions ----
+
+type CfgExpr =
+  | { kind: 'name'; name: string }
+  | { kind: 'pair'; name: string; value: string }
+  | { kind: 'all' | 'any'; items: CfgExpr[] }
+  | { kind: 'not'; item: CfgExpr }
+  | { kind: 'bool'; value: boolean };
+
+/** Parses `cfg(...)`; returns null for anything cargo would not parse (such keys never match). */
+export function parseCfgExpr(key: string): CfgExpr | null {
+  const m = /^cfg\((.*)\)$/s.exec(key.trim());
+  if (!m) return null;
+  const src = m[1]!;
+  let i = 0;
+  const ws = () => {
+    while (i < src.length && /\s/.test(src[i]!)) i++;
+  };
+  const ident = (): string | null => {
+    ws();
+    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    if (!id) return null;
+    i += id[0].length;
+    return id[0];
+  };
+  const expr = (): CfgExpr | null => {
+    const name = ident();
+    if (!name) return null;
+    ws();
+    if (src[i] === '(' && (name === 'all' || name === 'any' || name === 'not')) {
+      i++;
+      const items: CfgExpr[] = [];
+      ws();
+      while (src[i] !== ')') {
+        const item = expr();
+        if (!item) return null;
+        items.push(item);
+        ws();
+        if (src[i] === ',') i++;
+        else if (src[i] !== ')') return null;
+        ws();
+      }
+      i++;
+      if (name === 'not') return items.length === 1 ? { kind: 'not', item: items[0]! } : null;
+      return { kind: name, items };
+    }
+    if (src[i] === '=') {
+      i++;
+      ws();
+      const str = /^"((?:[^"\\]|\\.)*)"/.exec(src.slice(i));
+      if (!str) return null;
+      i += str[0].length;
+      return { kind: 'pair', name, value: str[1]! };
+    }
+    if (name === 'true' || name === 'false') return { kind: 'bool', value: name === 'true' };
+    return { kind: 'name', name };
+  };
+  const parsed = expr();
+  ws();
+  return parsed && i === src.length ? parsed : null;
+}
+
+export function cfgMatches(key: string, cfg: CfgSet): boolean {
+  const expr = parseCfgExpr(key);
+  if (!expr) return false;
+  const set = cfg.filter(([name]) => name !== 'proc_macro');
+  const evaluate = (e: CfgExpr): boolean => {
+    switch (e.kind) {
+      case 'name':
+        return set.some(([n, v]) => n === e.name && v === null);
+      case 'pair':
+        return set.some(([n, v]) => n === e.name && v === e.value);
+      case 'all':
+        return e.items.every(evaluate);
+      case 'any':
+        return e.items.some(evaluate);
+      case 'not':
+        return !evaluate(e.item);
+      case 'bool':
+        return e.value;
+    }
+  };
+  return evaluate(expr);
+}
+
+// ---- target triple ----
+
+/** The triple cargo builds for: --target, CARGO_BUILD_TARGET, build.target, else the host. */
+export function selectTargetTriple(cargoArgs: string[], env: NodeJS.ProcessEnv, files: CargoConfigFile[], host: string): string {
+  let chosen: string | null = null;
+  for (let i = 0; i < cargoArgs.length; i++) {
+    const a = cargoArgs[i]!;
+    if (a === '--target' && i + 1 < cargoArgs.length) chosen = cargoArgs[i + 1]!;
+    else if (a.startsWith('--target=')) chosen = a.slice('--target='.length);
+  }
+  if (!chosen && env.CARGO_BUILD_TARGET) chosen = env.CARGO_BUILD_TARGET;
+  if (!chosen) {
+    const file = files.find((f) => getPath(f.data, ['build', 'target']) !== undefined);
+    const value = file ? getPath(file.data, ['build', 'target']) : undefined;
+    if (typeof value === 'string') chosen = value;
+    else if (Array.isArray(value) && typeof value[0] === 'string') chosen = value[0];
+  }
+  if (!chosen || chosen === 'host-tuple') return host;
+  // A JSON target spec is named by its file stem.
+  return chosen.endsWith('.json') ? path.basename(chosen, '.json') : chosen;
+}
+
+// ---- the classifier ----
+
+interface CodegenSetting {
+  key: string;
+  value: string;
+  flag: string;
+  origin: FlagOrigin;
+}
+
+/** Codegen options (`-C k=v`, `-Ck=v`, `--codegen k=v`, `--codegen=k=v`) in order, argfiles expanded. */
+export function codegenSettings(flags: SourcedFlag[], readArgfile: (file: string) => string | null = () => null): CodegenSetting[] {
+  const tokens: SourcedFlag[] = [];
+  for (const f of flags) {
+    if (f.flag.startsWith('@') && f.flag.length > 1) {
+      const text = readArgfile(f.flag.slice(1));
+      if (text !== null) {
+        // rustc argfiles hold one argument per line.
+        for (const line of text.split(/\r?\n/)) if (line !== '') tokens.push({ flag: line, origin: { ...f.origin, name: `${f.origin.name} (argfile ${f.flag.slice(1)})` } });
+        continue;
+      }
+    }
+    tokens.push(f);
+  }
+  const out: CodegenSetting[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let value: string | null = null;
+    let written = t.flag;
+    if (t.flag === '-C' || t.flag === '--codegen') {
+      const next = tokens[i + 1];
+      if (!next) break;
+      value = next.flag;
+      written = `${t.flag} ${next.flag}`;
+      i++;
+    } else if (t.flag.startsWith('--codegen=')) value = t.flag.slice('--codegen='.length);
+    else if (t.flag.startsWith('-C') && !t.flag.startsWith('-C=')) value = t.flag.slice(2);
+    if (value === null) continue;
+    const eq = value.indexOf('=');
+    const key = (eq === -1 ? value : value.slice(0, eq)).replace(/-/g, '_');
+    out.push({ key, value: eq === -1 ? '' : value.slice(eq + 1), flag: written, origin: t.origin });
+  }
+  return out;
+}
+
+/** CPUs that name the triple's baseline ISA: selecting them is portable. */
+const BASELINE_CPUS = new Set(['generic', 'x86-64', '']);
+
+const FIX =
+  'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml or a local alias such as `cargo native = "rustc --release -- -C target-cpu=native"`.';
+
+function where(origin: FlagOrigin): string {
+  if (origin.kind === 'env') return `the ${origin.name} environment variable`;
+  return `${origin.name} in ${origin.file}${origin.line ? ` line ${origin.line}` : ''}`;
+}
+
+export function findNonPortableFlags(flags: SourcedFlag[], readArgfile?: (file: string) => string | null): GuardFinding[] {
+  const settings = codegenSettings(flags, readArgfile);
+  const findings: GuardFinding[] = [];
+  // rustc keeps the last target-cpu; earlier ones have no effect.
+  const cpu = settings.filter((s) => s.key === 'target_cpu').at(-1);
+  if (cpu && cpu.value === 'native') {
+    findings.push({
+      severity: 'error',
+      flag: cpu.flag,
+      origin: cpu.origin,
+      message: `\`${cpu.flag}\` (from ${where(cpu.origin)}) compiles for this runner's CPU: the binaries and the cached target/ crash with illegal instructions on older CPUs, and the cache stops matching across runners. ${FIX}`,
+    });
+  } else if (cpu && cpu.value.trim().replace(/^"|"$/g, '').toLowerCase() === 'native') {
+    // rustc matches 'native' exactly; 'NATIVE' or 'native ' is ignored with a warning.
+    findings.push({
+      severity: 'warning',
+      flag: cpu.flag,
+      origin: cpu.origin,
+      message: `\`${cpu.flag}\` (from ${where(cpu.origin)}) is not a CPU rustc recognizes ('${cpu.value}' is not exactly 'native'), so rustc ignores it and builds for the baseline CPU. Remove the flag.`,
+    });
+  } else if (cpu && !BASELINE_CPUS.has(cpu.value)) {
+    findings.push({
+      severity: 'warning',
+      flag: cpu.flag,
+      origin: cpu.origin,
+      message: `\`${cpu.flag}\` (from ${where(cpu.origin)}) requires a CPU with at least the features of '${cpu.value}'. That is portable only to runners that have them; check this is intended.`,
+    });
+  }
+  for (const s of settings.filter((x) => x.key === 'target_feature')) {
+    const enabled = s.value.split(',').filter((f) => f.startsWith('+') && f !== '+crt-static');
+    if (enabled.length) {
+      findings.push({
+        severity: 'warning',
+        flag: s.flag,
+        origin: s.origin,
+        message: `\`${s.flag}\` (from ${where(s.origin)}) enables CPU features (${enabled.join(', ')}); the binaries need a CPU that has them.`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Stable hash of what cargo passes to rustc: the flags (in order) and the triple they apply to. */
+export function rustflagsHash(flags: string[], targetTriple: string): string {
+  return createHash('sha256').update(JSON.stringify({ targetTriple, flags })).digest('hex');
+}
