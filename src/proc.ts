@@ -16,18 +16,23 @@ export interface CaptureOptions {
 /** Runs a program without a shell and captures its output. Rejects only when it cannot start. */
 export function capture(command: string, args: string[], options: CaptureOptions = {}): Promise<CaptureResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const hasInput = options.input !== undefined;
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: [hasInput ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e: NodeJS.ErrnoException) =>
       reject(e.code === 'ENOENT' ? new Error(`'${command}' was not found on PATH. Install it (for Rust: rustup or a setup-rust action) before this step.`) : e),
     );
     child.on('close', (code, signal) =>
       resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
     );
-    child.stdin.end(options.input ?? '');
+    if (hasInput) {
+      // A program that exits without reading its input closes the pipe: not an error here.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(options.input);
+    }
   });
 }
 

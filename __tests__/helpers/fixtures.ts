@@ -50,7 +50,7 @@ export function gitInit(dir: string): string {
   return git('rev-parse', 'HEAD');
 }
 
-/** Cargo config that replaces crates.io with Debian's packaged crates (crates.io is unreachable in tests). */
+/** Cargo config that replaces the default registry with Debian's packaged crates (the registry is unreachable in tests). */
 export const DEBIAN_SOURCE_CONFIG = '[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n';
 
 /**

@@ -1,0 +1,196 @@
+// The timed build's shell: runs cargo with --timings and JSON messages through the measuring
+// rustc wrapper, streams cargo's human output to the log, and writes the run record.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Config } from '../config.js';
+import type { RunContext } from '../context.js';
+import { configValue, loadCargoConfig } from '../cargo-config.js';
+import { capture } from '../proc.js';
+import type { RunRecord } from '../record.js';
+import type { RustcVersion } from '../toolchain.js';
+import { parseTimingsHtml, type TimingsReport } from './html.js';
+import { emptyMessages, parseCargoMessage } from './messages.js';
+import { buildRunRecord, parseWrapperUnits } from './record.js';
+
+export { readRunRecord } from './record.js';
+
+export interface TimedBuildInput {
+  config: Config;
+  context: RunContext;
+  rustc: RustcVersion;
+  flagsHash: string;
+  targetTriple: string;
+  env: NodeJS.ProcessEnv;
+  /** The measuring wrapper script; null builds without it (no per-unit CPU figures). */
+  wrapperPath: string | null;
+  /** Where to write the record; defaults to config.recordPath. */
+  recordPath?: string;
+  /** Directory to build in; defaults to config.workingDirectory. */
+  workingDirectory?: string;
+  /** Receives cargo's human output line by line; defaults to stdout. */
+  log?: (line: string) => void;
+}
+
+export interface TimedBuildResult {
+  record: RunRecord;
+  exitCode: number;
+  recordPath: string;
+  /** Stable copy of cargo's HTML timings report, or null when cargo wrote none. */
+  timingsHtml: string | null;
+  /** Every file cargo reported producing (the cache cleaner keeps these). */
+  artifacts: string[];
+}
+
+export interface WorkspaceInfo {
+  targetDirectory: string;
+  members: Set<string>;
+  root: string;
+}
+
+/** Target dir and member names from `cargo metadata` (resolves CARGO_TARGET_DIR and build.target-dir). */
+export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[] = []): Promise<WorkspaceInfo | null> {
+  const args = ['metadata', '--no-deps', '--format-version', '1', '--offline'];
+  const r = await capture('cargo', args, { cwd, env });
+  if (r.code !== 0) return null;
+  try {
+    const meta = JSON.parse(r.stdout) as { target_directory: string; workspace_root: string; workspace_members: string[]; packages: Array<{ id: string; name: string }> };
+    const memberIds = new Set(meta.workspace_members);
+    let targetDirectory = meta.target_directory;
+    const explicit = targetDirFromArgs(cargoArgs);
+    if (explicit) targetDirectory = path.resolve(cwd, explicit);
+    return { targetDirectory, root: meta.workspace_root, members: new Set(meta.packages.filter((p) => memberIds.has(p.id)).map((p) => p.name)) };
+  } catch {
+    return null;
+  }
+}
+
+export function targetDirFromArgs(args: string[]): string | null {
+  let dir: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--target-dir' && i + 1 < args.length) dir = args[i + 1]!;
+    else if (args[i]!.startsWith('--target-dir=')) dir = args[i]!.slice('--target-dir='.length);
+  }
+  return dir;
+}
+
+/** `perf stat` counts instructions only where the kernel allows it; probe once. */
+async function perfWorks(env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    const r = await capture('perf', ['stat', '-x,', '-e', 'instructions:u', '--', 'true'], { env });
+    return r.code === 0 && /^\d+,/m.test(r.stderr);
+  } catch {
+    return false;
+  }
+}
+
+/** The wrapper the user already has (env, then cargo config), which ours must chain. */
+function userWrapper(cwd: string, env: NodeJS.ProcessEnv): string | null {
+  if (env.RUSTC_WRAPPER !== undefined) return env.RUSTC_WRAPPER || null;
+  if (env.CARGO_BUILD_RUSTC_WRAPPER !== undefined) return env.CARGO_BUILD_RUSTC_WRAPPER || null;
+  try {
+    const v = configValue(loadCargoConfig(cwd, env), ['build', 'rustc-wrapper']);
+    if (typeof v?.value !== 'string' || v.value === '') return null;
+    // Config paths with a slash are relative to the directory holding `.cargo/`.
+    return v.value.includes('/') ? path.resolve(path.dirname(path.dirname(v.file)), v.value) : v.value;
+  } catch {
+    return null;
+  }
+}
+
+export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildResult> {
+  const { config, env } = input;
+  const cwd = input.workingDirectory ?? config.workingDirectory;
+  const recordPath = input.recordPath ?? config.recordPath;
+  const log = input.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  mkdirSync(path.dirname(recordPath), { recursive: true });
+
+  const info = await workspaceInfo(cwd, env, config.cargoArgs);
+  const [program, ...commandArgs] = config.buildCommand as [string, ...string[]];
+  const args = [...commandArgs, '--profile', config.profile, '--timings', '--message-format=json-render-diagnostics', ...config.cargoArgs];
+
+  const buildEnv: NodeJS.ProcessEnv = { ...env };
+  const unitsFile = `${recordPath}.units.jsonl`;
+  rmSync(unitsFile, { force: true });
+  const perf = input.wrapperPath !== null && (await perfWorks(env));
+  if (input.wrapperPath) {
+    const inner = userWrapper(cwd, env);
+    Object.assign(buildEnv, {
+      RUSTC_WRAPPER: input.wrapperPath,
+      WATCHMAKER_UNITS_FILE: unitsFile,
+      WATCHMAKER_INNER_WRAPPER: inner ?? '',
+      WATCHMAKER_PERF: perf ? '1' : '0',
+    });
+    delete buildEnv.CARGO_BUILD_RUSTC_WRAPPER;
+  }
+
+  const messages = emptyMessages();
+  const startedAtMs = Date.now();
+  const started = process.hrtime.bigint();
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(program, args, { cwd, env: buildEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new Error(`'${program}' was not found on PATH. Install Rust before this step (for example with rustup).`) : e),
+    );
+    const stdoutDone = new Promise<void>((r) => createInterface({ input: child.stdout }).on('line', (line) => parseCargoMessage(line, messages)).on('close', r));
+    const stderrDone = new Promise<void>((r) => createInterface({ input: child.stderr }).on('line', log).on('close', r));
+    child.on('close', (code, signal) => {
+      void Promise.all([stdoutDone, stderrDone]).then(() => resolve(code ?? (signal ? 128 : 1)));
+    });
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  for (const line of messages.otherLines) log(line);
+
+  // Cargo writes the report even when the build fails (not when it fails before compiling).
+  let timings: TimingsReport | null = null;
+  let timingsHtml: string | null = null;
+  const cargoHtml = info ? path.join(info.targetDirectory, 'cargo-timings', 'cargo-timing.html') : null;
+  if (cargoHtml && existsSync(cargoHtml) && statSync(cargoHtml).mtimeMs >= startedAtMs - 1000) {
+    timingsHtml = path.join(path.dirname(recordPath), `cargo-timing-${config.profile}${input.workingDirectory ? `-${path.basename(recordPath, '.json')}` : ''}.html`);
+    copyFileSync(cargoHtml, timingsHtml);
+    timings = parseTimingsHtml(readFileSync(timingsHtml, 'utf8'));
+    for (const w of timings.warnings) log(`Watchmaker: timings report: ${w}`);
+  }
+
+  const wrapperUnits = input.wrapperPath ? (existsSync(unitsFile) ? parseWrapperUnits(readFileSync(unitsFile, 'utf8')) : []) : null;
+  const cargoVersion = (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null;
+  const commit = input.context.sha ?? (await gitHead(cwd, env));
+  const record = buildRunRecord({
+    profile: config.profile,
+    flagsHash: input.flagsHash,
+    targetTriple: input.targetTriple,
+    rustc: input.rustc,
+    cargoVersion,
+    context: input.context,
+    commit,
+    command: [program, ...args],
+    exitCode,
+    wallSeconds,
+    startedAtMs,
+    wrapperUnits,
+    perf,
+    messages,
+    timings,
+    timingsHtml,
+    workspaceMembers: info?.members ?? new Set(),
+  });
+  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+
+  const artifacts = new Set<string>();
+  for (const a of messages.artifacts) {
+    for (const f of a.filenames) artifacts.add(f);
+    if (a.executable) artifacts.add(a.executable);
+  }
+  for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
+  return { record, exitCode, recordPath, timingsHtml, artifacts: [...artifacts] };
+}
+
+async function gitHead(cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  try {
+    const r = await capture('git', ['rev-parse', 'HEAD'], { cwd, env });
+    return r.code === 0 ? r.stdout.trim() : null;
+  } catch {
+    return null;
+  }
+}

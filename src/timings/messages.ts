@@ -1,0 +1,110 @@
+// Cargo's `--message-format=json` stream (stdout): one JSON object per line. Parsed tolerantly:
+// unknown reasons and non-JSON lines are kept aside, never fatal.
+
+export interface PackageRef {
+  name: string;
+  version: string | null;
+  /** Source kind: path, registry, git, directory, ... */
+  source: string | null;
+}
+
+export interface ArtifactMessage {
+  packageId: string;
+  package: PackageRef;
+  targetName: string;
+  targetKinds: string[];
+  filenames: string[];
+  executable: string | null;
+  /** True when rustc did not run for this unit. */
+  fresh: boolean;
+}
+
+export interface BuildScriptRun {
+  packageId: string;
+  package: PackageRef;
+  outDir: string | null;
+}
+
+export interface CargoMessages {
+  artifacts: ArtifactMessage[];
+  buildScripts: BuildScriptRun[];
+  /** `build-finished` success, or null when cargo stopped before saying. */
+  finished: boolean | null;
+  /** Lines that were not cargo JSON messages (passed to the log). */
+  otherLines: string[];
+}
+
+/**
+ * Package ids, old and new:
+ *   `memchr 2.5.0 (registry+https://…)`                      (cargo ≤ 1.76)
+ *   `registry+https://…#memchr@2.5.0`, `path+file:///w/x#other@0.1.0`
+ *   `path+file:///w/crates/utils#0.1.0`                      (name = last path segment)
+ */
+export function parsePackageId(id: string): PackageRef {
+  const old = /^(\S+) (\S+) \(([^+)]+)\+.*\)$/.exec(id);
+  if (old) return { name: old[1]!, version: old[2]!, source: old[3]! };
+  const hash = id.lastIndexOf('#');
+  if (hash === -1) return { name: id, version: null, source: null };
+  const url = id.slice(0, hash);
+  const fragment = id.slice(hash + 1);
+  const source = /^([a-z]+)\+/.exec(url)?.[1] ?? null;
+  const at = fragment.lastIndexOf('@');
+  if (at !== -1) return { name: fragment.slice(0, at), version: fragment.slice(at + 1), source };
+  const pathPart = url.replace(/^[a-z]+\+[a-z]+:\/\//, '').replace(/\?.*$/, '').replace(/\/+$/, '');
+  const lastSegment = pathPart.slice(pathPart.lastIndexOf('/') + 1);
+  // `#0.1.0`: a version only, the name is the directory's; `#name`: a name only.
+  if (/^\d+\.\d+/.test(fragment)) return { name: lastSegment, version: fragment, source };
+  return { name: fragment, version: null, source };
+}
+
+export function parseCargoMessage(line: string, into: CargoMessages): void {
+  const trimmed = line.trim();
+  if (!trimmed) return;
+  let msg: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (!parsed || typeof parsed !== 'object' || typeof (parsed as { reason?: unknown }).reason !== 'string') {
+      into.otherLines.push(line);
+      return;
+    }
+    msg = parsed as Record<string, unknown>;
+  } catch {
+    into.otherLines.push(line);
+    return;
+  }
+  const packageId = typeof msg.package_id === 'string' ? msg.package_id : '';
+  switch (msg.reason) {
+    case 'compiler-artifact': {
+      const target = (msg.target ?? {}) as { name?: unknown; kind?: unknown };
+      into.artifacts.push({
+        packageId,
+        package: parsePackageId(packageId),
+        targetName: typeof target.name === 'string' ? target.name : '',
+        targetKinds: Array.isArray(target.kind) ? target.kind.map(String) : [],
+        filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
+        executable: typeof msg.executable === 'string' ? msg.executable : null,
+        fresh: msg.fresh === true,
+      });
+      break;
+    }
+    case 'build-script-executed':
+      into.buildScripts.push({ packageId, package: parsePackageId(packageId), outDir: typeof msg.out_dir === 'string' ? msg.out_dir : null });
+      break;
+    case 'build-finished':
+      into.finished = msg.success === true;
+      break;
+    default:
+      // compiler-message (already rendered on stderr with json-render-diagnostics) and future reasons.
+      break;
+  }
+}
+
+export function emptyMessages(): CargoMessages {
+  return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
+}
+
+export function parseCargoMessages(jsonl: string): CargoMessages {
+  const out = emptyMessages();
+  for (const line of jsonl.split('\n')) parseCargoMessage(line, out);
+  return out;
+}

@@ -1,0 +1,208 @@
+// Builds the versioned run record (src/record.ts, docs/record-schema.md) from what one timed
+// build produced: the wrapper's per-rustc lines, cargo's JSON messages and its timings HTML.
+import os from 'node:os';
+import type { RunContext } from '../context.js';
+import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type RunRecord, type UnitCost } from '../record.js';
+import type { RustcVersion } from '../toolchain.js';
+import { criticalPath, type TimingsReport } from './html.js';
+import type { CargoMessages } from './messages.js';
+
+/** One line of the wrapper's units file. */
+export interface WrapperUnit {
+  crateName: string;
+  crateTypes: string[];
+  test: boolean;
+  package: string;
+  version: string | null;
+  manifestDir: string;
+  start: number;
+  end: number;
+  user: number | null;
+  sys: number | null;
+  maxRssKiB: number | null;
+  instructions: number | null;
+  exit: number;
+}
+
+export function parseWrapperUnits(text: string): WrapperUnit[] {
+  const out: WrapperUnit[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const u = JSON.parse(line) as Record<string, unknown>;
+      const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+      out.push({
+        crateName: String(u.crate_name ?? ''),
+        crateTypes: String(u.crate_types ?? '').split(',').filter(Boolean),
+        test: u.test === true,
+        package: String(u.package || u.crate_name || ''),
+        version: typeof u.version === 'string' && u.version !== '' ? u.version : null,
+        manifestDir: String(u.manifest_dir ?? ''),
+        start: n(u.start) ?? 0,
+        end: n(u.end) ?? 0,
+        user: n(u.user),
+        sys: n(u.sys),
+        maxRssKiB: n(u.max_rss_kib),
+        instructions: n(u.instructions),
+        exit: n(u.exit) ?? 0,
+      });
+    } catch {
+      // A torn line (the build was killed mid-write) is skipped rather than failing the record.
+    }
+  }
+  return out;
+}
+
+function wrapperKind(u: WrapperUnit): string {
+  if (u.crateName.startsWith('build_script_')) return 'build-script';
+  if (u.test) return 'test';
+  if (u.crateTypes.includes('proc-macro')) return 'proc-macro';
+  if (u.crateTypes.includes('bin')) return 'bin';
+  return 'lib';
+}
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export interface RecordInput {
+  profile: string;
+  flagsHash: string;
+  targetTriple: string;
+  rustc: RustcVersion;
+  cargoVersion: string | null;
+  context: RunContext;
+  commit: string | null;
+  command: string[];
+  exitCode: number;
+  wallSeconds: number;
+  /** Epoch ms when cargo was started: wrapper start times are made relative to it. */
+  startedAtMs: number;
+  /** null when the wrapper was not used. */
+  wrapperUnits: WrapperUnit[] | null;
+  perf: boolean;
+  messages: CargoMessages;
+  timings: TimingsReport | null;
+  timingsHtml: string | null;
+  workspaceMembers: ReadonlySet<string>;
+  now?: Date;
+}
+
+export function buildRunRecord(input: RecordInput): RunRecord {
+  const { timings, messages, workspaceMembers } = input;
+  const member = (name: string) => workspaceMembers.has(name);
+  const units: UnitCost[] = [];
+  if (input.wrapperUnits) {
+    for (const u of input.wrapperUnits) {
+      units.push({
+        crate: u.package,
+        version: u.version,
+        kind: wrapperKind(u),
+        target: u.crateName,
+        workspaceMember: member(u.package),
+        wallSeconds: round(Math.max(0, u.end - u.start)),
+        cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
+        peakRssKiB: u.maxRssKiB,
+        instructions: u.instructions,
+        startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1000), 2),
+      });
+    }
+  }
+  // Build-script runs are not rustc invocations; only cargo's timings see them. Without the
+  // wrapper, every unit comes from the timings report.
+  for (const t of timings?.units ?? []) {
+    if (!t.ran) continue;
+    if (input.wrapperUnits && t.kind !== 'build-script-run') continue;
+    units.push({
+      crate: t.name,
+      version: t.version,
+      kind: t.kind,
+      target: t.target.trim(),
+      workspaceMember: member(t.name),
+      wallSeconds: t.duration,
+      cpuSeconds: null,
+      peakRssKiB: null,
+      instructions: null,
+      startSeconds: t.start,
+    });
+  }
+  units.sort((a, b) => (a.startSeconds ?? 0) - (b.startSeconds ?? 0));
+
+  const byCrate = new Map<string, CrateCost>();
+  for (const u of units) {
+    const key = `${u.crate}@${u.version ?? ''}`;
+    const c = byCrate.get(key) ?? { crate: u.crate, version: u.version, workspaceMember: u.workspaceMember, units: 0, wallSeconds: 0, cpuSeconds: null, instructions: null, peakRssKiB: null };
+    c.units += 1;
+    c.wallSeconds = round(c.wallSeconds + u.wallSeconds);
+    if (u.cpuSeconds !== null) c.cpuSeconds = round((c.cpuSeconds ?? 0) + u.cpuSeconds);
+    if (u.instructions !== null) c.instructions = (c.instructions ?? 0) + u.instructions;
+    if (u.peakRssKiB !== null) c.peakRssKiB = Math.max(c.peakRssKiB ?? 0, u.peakRssKiB);
+    byCrate.set(key, c);
+  }
+  const crates = [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
+
+  const compileUnits = units.filter((u) => u.kind !== 'build-script-run');
+  const cpuMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.cpuSeconds !== null);
+  const instructionsMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.instructions !== null);
+  const freshFromMessages = messages.artifacts.filter((a) => a.fresh).length;
+  const unitsFresh = timings?.summary.freshUnits ?? freshFromMessages;
+  const path = timings ? criticalPath(timings.units) : null;
+  const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
+
+  return {
+    schema: RECORD_SCHEMA,
+    version: RECORD_SCHEMA_VERSION,
+    createdAt: (input.now ?? new Date()).toISOString(),
+    git: {
+      commit: input.commit,
+      ref: input.context.ref,
+      baseRef: input.context.pullRequest?.baseRef ?? null,
+      eventName: input.context.eventName,
+    },
+    repository: input.context.repository,
+    runUrl: input.context.runUrl,
+    job: input.context.job,
+    profile: input.profile,
+    flagsHash: input.flagsHash,
+    targetTriple: input.targetTriple,
+    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
+    runner: {
+      os: `${os.platform()} ${os.release()}`,
+      arch: os.arch(),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model?.trim() ?? null,
+      memoryBytes: os.totalmem(),
+    },
+    command: input.command,
+    success: input.exitCode === 0 && messages.finished !== false,
+    exitCode: input.exitCode,
+    totals: {
+      wallSeconds: round(input.wallSeconds),
+      cpuSeconds: cpuMeasured ? round(compileUnits.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
+      instructions: instructionsMeasured ? compileUnits.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
+      unitsCompiled: units.length,
+      unitsFresh,
+      unitsTotal: units.length + unitsFresh,
+    },
+    criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
+    units,
+    crates,
+    timingsHtml: input.timingsHtml,
+    measurement: { wrapper: input.wrapperUnits !== null, perf: input.perf && instructionsMeasured, timingsHtmlParsed: timings !== null && timings.units.length > 0 },
+  };
+}
+
+/** Reads a record written by this or an earlier run; rejects other schemas instead of misreading them. */
+export function readRunRecord(text: string): RunRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`The run record is not valid JSON: ${(e as Error).message}`);
+  }
+  const r = parsed as Partial<RunRecord> | null;
+  if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
+  if (r.version !== RECORD_SCHEMA_VERSION) {
+    throw new Error(`The run record has schema version ${r.version}; this Watchmaker reads version ${RECORD_SCHEMA_VERSION}. Records of other versions are not compared.`);
+  }
+  if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
+  return r as RunRecord;
+}
