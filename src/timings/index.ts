@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { configValue, loadCargoConfig } from '../cargo-config.js';
 import { capture } from '../proc.js';
+import { workspaceInfo } from '../workspace.js';
 import type { RunRecord } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
@@ -43,38 +44,6 @@ export interface TimedBuildResult {
   artifacts: string[];
 }
 
-export interface WorkspaceInfo {
-  targetDirectory: string;
-  members: Set<string>;
-  root: string;
-}
-
-/** Target dir and member names from `cargo metadata` (resolves CARGO_TARGET_DIR and build.target-dir). */
-export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[] = []): Promise<WorkspaceInfo | null> {
-  const args = ['metadata', '--no-deps', '--format-version', '1', '--offline'];
-  const r = await capture('cargo', args, { cwd, env });
-  if (r.code !== 0) return null;
-  try {
-    const meta = JSON.parse(r.stdout) as { target_directory: string; workspace_root: string; workspace_members: string[]; packages: Array<{ id: string; name: string }> };
-    const memberIds = new Set(meta.workspace_members);
-    let targetDirectory = meta.target_directory;
-    const explicit = targetDirFromArgs(cargoArgs);
-    if (explicit) targetDirectory = path.resolve(cwd, explicit);
-    return { targetDirectory, root: meta.workspace_root, members: new Set(meta.packages.filter((p) => memberIds.has(p.id)).map((p) => p.name)) };
-  } catch {
-    return null;
-  }
-}
-
-export function targetDirFromArgs(args: string[]): string | null {
-  let dir: string | null = null;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--target-dir' && i + 1 < args.length) dir = args[i + 1]!;
-    else if (args[i]!.startsWith('--target-dir=')) dir = args[i]!.slice('--target-dir='.length);
-  }
-  return dir;
-}
-
 /** `perf stat` counts instructions only where the kernel allows it; probe once. */
 async function perfWorks(env: NodeJS.ProcessEnv): Promise<boolean> {
   try {
@@ -106,7 +75,10 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   const log = input.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   mkdirSync(path.dirname(recordPath), { recursive: true });
 
-  const info = await workspaceInfo(cwd, env, config.cargoArgs);
+  const info = await workspaceInfo(cwd, env, config.cargoArgs).catch((e: Error) => {
+    log(`Watchmaker: ${e.message}`);
+    return null;
+  });
   const [program, ...commandArgs] = config.buildCommand as [string, ...string[]];
   const args = [...commandArgs, '--profile', config.profile, '--timings', '--message-format=json-render-diagnostics', ...config.cargoArgs];
 

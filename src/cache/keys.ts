@@ -1,0 +1,132 @@
+// Cache keys: every input that changes what target/ holds is in the key; restore keys fall
+// back only across inputs whose change leaves most artifacts reusable (the lockfile, then the
+// manifests), never across toolchain, target, profile or flags. Pure.
+import { createHash } from 'node:crypto';
+import { parse } from 'smol-toml';
+
+export interface CacheKeyInput {
+  prefix: string;
+  os: string;
+  arch: string;
+  /** rustc release, e.g. 1.95.0. */
+  rustcRelease: string;
+  /** The whole `rustc -vV` text: release, commit, host, LLVM. */
+  rustcVerbose: string;
+  targetTriple: string;
+  profile: string;
+  flagsHash: string;
+  /** Hash of the dependency-relevant parts of the manifests and the rust-toolchain file. */
+  manifestsHash: string;
+  lockfileHash: string | null;
+  userKey: string;
+}
+
+export interface CacheKeys {
+  primaryKey: string;
+  /** Most specific first; each is a prefix of the primary key. */
+  restoreKeys: string[];
+  /** Every hashed input, for the log. */
+  inputs: Array<{ name: string; value: string }>;
+}
+
+export const shortHash = (text: string, length = 12) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
+  const toolchain = `rust${k.rustcRelease}-${shortHash(k.rustcVerbose, 8)}`;
+  const scope = [k.prefix, k.os, k.arch, toolchain, k.targetTriple, k.profile, `f${k.flagsHash.slice(0, 12)}`, ...(k.userKey ? [k.userKey] : [])].join('-');
+  const withManifests = `${scope}-m${k.manifestsHash.slice(0, 12)}`;
+  const primaryKey = `${withManifests}-l${k.lockfileHash ? k.lockfileHash.slice(0, 12) : 'none'}`;
+  return {
+    primaryKey,
+    restoreKeys: [`${withManifests}-`, `${scope}-`],
+    inputs: [
+      { name: 'prefix', value: k.prefix },
+      { name: 'os/arch', value: `${k.os}/${k.arch}` },
+      { name: 'rustc -vV', value: k.rustcVerbose.replace(/\n/g, '; ') },
+      { name: 'target triple', value: k.targetTriple },
+      { name: 'profile', value: k.profile },
+      { name: 'effective RUSTFLAGS hash', value: k.flagsHash },
+      ...(k.userKey ? [{ name: 'cache-key input', value: k.userKey }] : []),
+      { name: 'manifests + rust-toolchain hash', value: k.manifestsHash },
+      { name: 'Cargo.lock hash', value: k.lockfileHash ?? '(no Cargo.lock)' },
+    ],
+  };
+}
+
+/** Sections of a Cargo.toml that change what gets compiled (not the crate's own version or metadata). */
+const MANIFEST_SECTIONS = ['dependencies', 'dev-dependencies', 'build-dependencies', 'target', 'features', 'profile', 'patch', 'replace', 'lib', 'bin', 'lints'];
+const WORKSPACE_SECTIONS = ['dependencies', 'lints', 'resolver'];
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** Path dependencies' versions follow the workspace's own version bumps: drop them. */
+function withoutPathVersions(section: unknown): unknown {
+  if (!section || typeof section !== 'object') return section;
+  return Object.fromEntries(
+    Object.entries(section as Record<string, unknown>).map(([name, dep]) => {
+      if (dep && typeof dep === 'object' && 'path' in dep) {
+        const { version: _version, path: _path, ...rest } = dep as Record<string, unknown>;
+        return [name, { ...rest, path: true }];
+      }
+      return [name, dep];
+    }),
+  );
+}
+
+/**
+ * The dependency-relevant projection of one manifest, canonical JSON. Throws with the file's
+ * name when it is not TOML (cargo would fail too).
+ */
+export function manifestProjection(text: string, file: string): string {
+  let data: Record<string, unknown>;
+  try {
+    data = parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file} is not valid TOML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const picked: Record<string, unknown> = {};
+  for (const s of MANIFEST_SECTIONS) {
+    if (data[s] === undefined) continue;
+    picked[s] = s.endsWith('dependencies') ? withoutPathVersions(data[s]) : data[s];
+  }
+  if (data.target && typeof data.target === 'object') {
+    picked.target = Object.fromEntries(
+      Object.entries(data.target as Record<string, Record<string, unknown>>).map(([t, v]) => [
+        t,
+        Object.fromEntries(Object.entries(v ?? {}).map(([k, d]) => [k, k.endsWith('dependencies') ? withoutPathVersions(d) : d])),
+      ]),
+    );
+  }
+  const pkg = data.package as Record<string, unknown> | undefined;
+  if (pkg) picked.package = { edition: pkg.edition ?? null, build: pkg.build ?? null, links: pkg.links ?? null, 'rust-version': pkg['rust-version'] ?? null };
+  const ws = data.workspace as Record<string, unknown> | undefined;
+  if (ws) picked.workspace = Object.fromEntries(WORKSPACE_SECTIONS.filter((s) => ws[s] !== undefined).map((s) => [s, s === 'dependencies' ? withoutPathVersions(ws[s]) : ws[s]]));
+  return JSON.stringify(sortKeys(picked));
+}
+
+/** Hash of all manifests (by workspace-relative path), cargo config profile sections and the toolchain file. */
+export function manifestsHash(manifests: Array<{ relativePath: string; text: string }>, extra: Array<{ name: string; text: string }>): string {
+  const parts = [...manifests]
+    .sort((a, b) => a.relativePath.localeCompare(b.relativePath))
+    .map((m) => `${m.relativePath}\n${manifestProjection(m.text, m.relativePath)}`);
+  for (const e of [...extra].sort((a, b) => a.name.localeCompare(b.name))) parts.push(`${e.name}\n${e.text}`);
+  return createHash('sha256').update(parts.join('\n\n')).digest('hex');
+}
+
+/** Cargo.lock packages that came from a registry or git (name@version): what registry/cache must hold. */
+export function lockedRegistryCrates(lockText: string): Set<string> {
+  const out = new Set<string>();
+  try {
+    const lock = parse(lockText) as { package?: Array<{ name?: string; version?: string; source?: string }> };
+    for (const p of lock.package ?? []) if (p.source && p.name && p.version) out.add(`${p.name}-${p.version}`);
+  } catch {
+    // An unreadable lockfile means no trimming, not a failure.
+  }
+  return out;
+}

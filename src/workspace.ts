@@ -1,0 +1,44 @@
+// What `cargo metadata` says about the workspace: root, members, manifests and the real
+// target directory (CARGO_TARGET_DIR, build.target-dir; `--target-dir` in cargo-args wins).
+import path from 'node:path';
+import { capture } from './proc.js';
+
+export interface WorkspaceInfo {
+  root: string;
+  targetDirectory: string;
+  /** Member package names. */
+  members: Set<string>;
+  /** Absolute manifest paths of the members. */
+  memberManifests: string[];
+}
+
+export function targetDirFromArgs(args: string[]): string | null {
+  let dir: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--target-dir' && i + 1 < args.length) dir = args[i + 1]!;
+    else if (args[i]!.startsWith('--target-dir=')) dir = args[i]!.slice('--target-dir='.length);
+  }
+  return dir;
+}
+
+export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[] = []): Promise<WorkspaceInfo> {
+  const r = await capture('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline'], { cwd, env });
+  if (r.code !== 0) {
+    throw new Error(`'cargo metadata' failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}. Check 'working-directory' points at a Cargo workspace.`);
+  }
+  const meta = JSON.parse(r.stdout) as {
+    target_directory: string;
+    workspace_root: string;
+    workspace_members: string[];
+    packages: Array<{ id: string; name: string; manifest_path: string }>;
+  };
+  const memberIds = new Set(meta.workspace_members);
+  const members = meta.packages.filter((p) => memberIds.has(p.id));
+  const explicit = targetDirFromArgs(cargoArgs);
+  return {
+    root: meta.workspace_root,
+    targetDirectory: explicit ? path.resolve(cwd, explicit) : meta.target_directory,
+    members: new Set(members.map((p) => p.name)),
+    memberManifests: members.map((p) => p.manifest_path),
+  };
+}
