@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Watchmaker's RUSTC_WRAPPER: cargo runs `$RUSTC_WRAPPER <rustc> <args...>` for every rustc
+# invocation. This script runs rustc unchanged (same argv, stdin, stdout, stderr, exit code;
+# chaining the user's own wrapper such as sccache) and appends one JSON line per compilation
+# to $WATCHMAKER_UNITS_FILE: crate, kind, wall time, CPU time, peak memory, instructions.
+# It is bash, not Node: a Node process per rustc call costs ~60 ms of CPU each (see docs).
+# RUSTC_WRAPPER is not part of cargo's fingerprint, so builds with and without it stay fresh.
+rustc="$1"
+shift
+inner="${WATCHMAKER_INNER_WRAPPER:-}"
+cmd=("$rustc")
+if [ -n "$inner" ]; then cmd=("$inner" "$rustc"); fi
+
+units_file="${WATCHMAKER_UNITS_FILE:-}"
+crate_name=""
+crate_types=""
+is_test=0
+prev=""
+for arg in "$@"; do
+  case "$prev" in
+    --crate-name) crate_name="$arg" ;;
+    --crate-type) crate_types="${crate_types:+$crate_types,}$arg" ;;
+  esac
+  case "$arg" in
+    --test) is_test=1 ;;
+    --crate-type=*) crate_types="${crate_types:+$crate_types,}${arg#--crate-type=}" ;;
+  esac
+  prev="$arg"
+done
+
+# Cargo's probes (`rustc -vV`, `rustc - --crate-name ___ --print=...`) are not compilations.
+if [ -z "$units_file" ] || [ -z "$crate_name" ] || [ "$crate_name" = "___" ]; then
+  exec "${cmd[@]}" "$@"
+fi
+
+json_escape() {
+  local s="${1//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  s="${s//$'\t'/\\t}"
+  s="${s//$'\n'/\\n}"
+  printf '%s' "$s"
+}
+
+measure_file="${units_file}.$$.${RANDOM}"
+perf_file=""
+if [ "${WATCHMAKER_PERF:-0}" = "1" ]; then
+  perf_file="${measure_file}.perf"
+  cmd=(perf stat -x, -e instructions:u -o "$perf_file" -- "${cmd[@]}")
+fi
+
+start="${EPOCHREALTIME/,/.}"
+if [ -x /usr/bin/time ]; then
+  # GNU time: elapsed, user, sys, max RSS (KiB), on the last line of its output file.
+  /usr/bin/time -f '%e %U %S %M' -o "$measure_file" "${cmd[@]}" "$@"
+  status=$?
+else
+  "${cmd[@]}" "$@"
+  status=$?
+fi
+end="${EPOCHREALTIME/,/.}"
+
+user=""
+sys=""
+rss=""
+if [ -s "$measure_file" ]; then
+  last=""
+  while IFS= read -r line; do last="$line"; done < "$measure_file"
+  read -r _ user sys rss <<< "$last"
+  rm -f "$measure_file"
+else
+  # No GNU time: the children's CPU from bash's `times` (second line: user and sys).
+  { read -r _; read -r cu cs; } < <(times)
+  to_seconds() { local v="$1" m="${1%%m*}"; v="${v#*m}"; v="${v%s}"; printf '%s' "$(( m * 60 ))+$v"; }
+  user="$(awk "BEGIN{print $(to_seconds "$cu")}")"
+  sys="$(awk "BEGIN{print $(to_seconds "$cs")}")"
+fi
+instructions=""
+if [ -n "$perf_file" ] && [ -s "$perf_file" ]; then
+  while IFS=, read -r value _ event _; do
+    case "$event" in instructions*) case "$value" in ''|*[!0-9]*) ;; *) instructions="$value" ;; esac ;; esac
+  done < "$perf_file"
+  rm -f "$perf_file"
+fi
+
+printf '{"crate_name":"%s","crate_types":"%s","test":%s,"package":"%s","version":"%s","manifest_dir":"%s","start":%s,"end":%s,"user":%s,"sys":%s,"max_rss_kib":%s,"instructions":%s,"exit":%s}\n' \
+  "$(json_escape "$crate_name")" "$(json_escape "$crate_types")" "$([ "$is_test" = 1 ] && echo true || echo false)" \
+  "$(json_escape "${CARGO_PKG_NAME:-}")" "$(json_escape "${CARGO_PKG_VERSION:-}")" "$(json_escape "${CARGO_MANIFEST_DIR:-}")" \
+  "${start:-0}" "${end:-0}" "${user:-null}" "${sys:-null}" "${rss:-null}" "${instructions:-null}" "$status" >> "$units_file"
+exit "$status"

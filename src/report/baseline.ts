@@ -1,0 +1,117 @@
+// Where the baseline comes from. `cache` mode: the default branch's post step stores its run
+// record in the cache (same backend as target/), keyed by profile, flags and commit; a pull
+// request restores its base commit's record, else the newest one. `rebuild` mode: build the
+// base commit in a git worktree here, alternating with the head, for same-machine samples.
+import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CacheBackend } from '../cache/backend.js';
+import { capture, captureOk } from '../proc.js';
+import type { RunRecord } from '../record.js';
+import { readRunRecord } from '../timings/record.js';
+import { workspaceInfo } from '../workspace.js';
+
+export interface BaselineKeys {
+  key: string;
+  /** Prefix matching any commit's record for the same profile and flags. */
+  restorePrefix: string;
+}
+
+export function baselineKeys(opts: { prefix: string; os: string; arch: string; profile: string; flagsHash: string; commit: string | null }): BaselineKeys {
+  const restorePrefix = `${opts.prefix}-record-${opts.os}-${opts.arch}-${opts.profile}-f${opts.flagsHash.slice(0, 12)}-`;
+  return { key: `${restorePrefix}${opts.commit ?? 'unknown'}`, restorePrefix };
+}
+
+/**
+ * The cached file's path is part of the cache entry's identity (like @actions/cache's version),
+ * so it must be the same in the run that stores and the run that loads: a fixed temp path per
+ * workspace location and profile.
+ */
+export function baselineRecordPath(workspace: string, profile: string): string {
+  const id = createHash('sha256').update(path.resolve(workspace)).digest('hex').slice(0, 12);
+  return path.join(os.tmpdir(), 'watchmaker-baseline', id, `record-${profile}.json`);
+}
+
+export async function storeBaselineRecord(opts: { backend: CacheBackend; keys: BaselineKeys; recordFile: string; cachePath: string }): Promise<boolean> {
+  mkdirSync(path.dirname(opts.cachePath), { recursive: true });
+  copyFileSync(opts.recordFile, opts.cachePath);
+  const result = await opts.backend.save([opts.cachePath], opts.keys.key);
+  if (!result.saved) core.info(`Baseline record not stored: ${result.reason ?? 'unknown reason'}.`);
+  return result.saved;
+}
+
+/** Restores the record for `preferredCommit`, else the newest with the same prefix. */
+export async function loadBaselineRecord(opts: { backend: CacheBackend; prefix: string; preferredKey: string | null; cachePath: string }): Promise<{ record: RunRecord; key: string } | null> {
+  rmSync(opts.cachePath, { force: true });
+  const primary = opts.preferredKey ?? opts.prefix;
+  const hit = await opts.backend.restore([opts.cachePath], primary, [opts.prefix]);
+  if (!hit || !existsSync(opts.cachePath)) return null;
+  return { record: readRunRecord(readFileSync(opts.cachePath, 'utf8')), key: hit.matchedKey };
+}
+
+export type BuildSample = (dir: string, label: string, env: NodeJS.ProcessEnv) => Promise<RunRecord>;
+
+/**
+ * Builds base and head `samples` times each, alternating the order, after one untimed base
+ * build so both sides start with the same dependencies compiled. Before each timed build the
+ * side's workspace members are cleaned, so every sample compiles the same set of crates.
+ */
+export async function measureBaseByRebuild(opts: {
+  headDir: string;
+  baseSha: string;
+  profile: string;
+  samples: number;
+  targetDir: string;
+  env: NodeJS.ProcessEnv;
+  build: BuildSample;
+}): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
+  const { env } = opts;
+  const gitRoot = (await captureOk('git', ['rev-parse', '--show-toplevel'], { cwd: opts.headDir, env })).trim();
+  const relative = path.relative(gitRoot, opts.headDir);
+  const present = await capture('git', ['cat-file', '-e', `${opts.baseSha}^{commit}`], { cwd: gitRoot, env });
+  if (present.code !== 0) {
+    core.info(`Fetching the base commit ${opts.baseSha.slice(0, 12)}...`);
+    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', opts.baseSha], { cwd: gitRoot, env });
+    if (fetched.code !== 0) {
+      throw new Error(`the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`);
+    }
+  }
+  const worktree = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-'));
+  rmSync(worktree, { recursive: true, force: true });
+  await captureOk('git', ['worktree', 'add', '--detach', worktree, opts.baseSha], { cwd: gitRoot, env });
+  const baseDir = path.join(worktree, relative);
+  // One target dir for both sides: dependencies compile once and are shared, workspace crates
+  // (different paths, different hashes) coexist.
+  const buildEnv = { ...env, CARGO_TARGET_DIR: opts.targetDir };
+  try {
+    const members = async (dir: string) => [...(await workspaceInfo(dir, buildEnv)).members];
+    const clean = async (dir: string, names: string[]) => {
+      if (names.length === 0) return;
+      await captureOk('cargo', ['clean', '--profile', opts.profile, ...names.flatMap((n) => ['-p', n])], { cwd: dir, env: buildEnv });
+    };
+    const headMembers = await members(opts.headDir);
+    const baseMembers = await members(baseDir);
+    core.startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
+    await opts.build(baseDir, 'base-warmup', buildEnv);
+    core.endGroup();
+    const head: RunRecord[] = [];
+    const base: RunRecord[] = [];
+    for (let i = 0; i < opts.samples; i++) {
+      const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+      for (const which of order) {
+        const dir = which === 'base' ? baseDir : opts.headDir;
+        core.startGroup(`Watchmaker: ${which} sample ${i + 1} of ${opts.samples}`);
+        await clean(dir, which === 'base' ? baseMembers : headMembers);
+        const record = await opts.build(dir, `${which}-${i + 1}`, buildEnv);
+        core.endGroup();
+        if (!record.success) throw new Error(`the ${which} build failed in sample ${i + 1}; see the log above.`);
+        (which === 'base' ? base : head).push(record);
+      }
+    }
+    return { head, base };
+  } finally {
+    await capture('git', ['worktree', 'remove', '--force', worktree], { cwd: gitRoot, env });
+  }
+}

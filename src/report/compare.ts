@@ -1,0 +1,177 @@
+// Comparing a run with its baseline so that noise is not called a change. Pure.
+//
+// What is compared: the cost of the crates compiled on BOTH sides. A warm run (dependencies
+// restored from the cache) against a cold baseline compiles fewer crates; comparing totals of
+// everything compiled would call the cache an "improvement". Crates compiled on one side only
+// are listed, not compared.
+//
+// Which metric: retired instructions when every record has them (the steadiest: ~1% run to
+// run), else CPU time of rustc (user+sys from the wrapper), else wall time (most noisy: it
+// also measures scheduling and parallelism).
+//
+// Noise: a change counts only when it is larger than the metric's threshold AND larger than
+// an absolute floor (timer resolution and process start-up). Default thresholds come from
+// repeated identical builds (docs/report.md): CPU totals varied by up to 8% run to run, wall
+// totals by up to 16%, so 10% and 20%. With several samples per side the observed spread
+// widens the threshold, and the change must also separate the two sides' ranges.
+import type { CrateCost, RunRecord } from '../record.js';
+
+export type Metric = 'instructions' | 'cpu' | 'wall';
+export type Status = 'regression' | 'improvement' | 'unchanged';
+export type Verdict = Status | 'no-baseline' | 'build-failed';
+export type Confidence = 'high' | 'likely' | 'low';
+
+export const DEFAULT_THRESHOLDS: Record<Metric, number> = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
+/** Changes smaller than this (in the metric's unit) are never called changes. */
+export const ABSOLUTE_FLOORS: Record<Metric, number> = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
+const CRATE_FLOOR_FACTOR = 2;
+
+export interface Side {
+  /** Median over samples. */
+  value: number;
+  min: number;
+  max: number;
+  samples: number;
+}
+
+export interface CrateComparison {
+  crate: string;
+  base: Side;
+  head: Side;
+  /** (head − base) / base; null when base is 0. */
+  change: number | null;
+  status: Status;
+}
+
+export interface Comparison {
+  metric: Metric;
+  /** Threshold actually applied to the total (fraction). */
+  threshold: number;
+  thresholdSource: 'input' | 'default' | 'observed spread';
+  total: CrateComparison & { confidence: Confidence };
+  crates: CrateComparison[];
+  onlyHead: string[];
+  onlyBase: string[];
+  verdict: Verdict;
+  /** One sentence a reader can trust: metric, change, threshold, samples. */
+  explanation: string;
+  /** Caveats: different toolchain, runner, flags. */
+  notes: string[];
+  baseWallSeconds: number;
+  headWallSeconds: number;
+}
+
+export function chooseMetric(records: RunRecord[]): Metric {
+  if (records.every((r) => r.measurement.perf && r.totals.instructions !== null)) return 'instructions';
+  if (records.every((r) => r.measurement.wrapper && r.totals.cpuSeconds !== null)) return 'cpu';
+  return 'wall';
+}
+
+export function crateValue(c: CrateCost, metric: Metric): number | null {
+  if (metric === 'instructions') return c.instructions;
+  if (metric === 'cpu') return c.cpuSeconds;
+  return c.wallSeconds;
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+function side(values: number[]): Side {
+  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length };
+}
+
+/** Relative spread of one side's samples (0 with one sample). */
+const spread = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
+
+function judge(base: Side, head: Side, threshold: number, floor: number): { status: Status; change: number | null } {
+  if (base.value <= 0) return { status: 'unchanged', change: null };
+  const change = (head.value - base.value) / base.value;
+  const big = Math.abs(change) > threshold && Math.abs(head.value - base.value) > floor;
+  // With samples on both sides, the ranges must not overlap either.
+  const separated = base.samples < 2 || head.samples < 2 || head.min > base.max || head.max < base.min;
+  if (!big || !separated) return { status: 'unchanged', change };
+  return { status: change > 0 ? 'regression' : 'improvement', change };
+}
+
+const crateKey = (c: CrateCost) => c.crate;
+
+export function compareRecords(head: RunRecord[], base: RunRecord[], options: { threshold: number | null }): Comparison | null {
+  if (head.length === 0 || base.length === 0) return null;
+  const metric = chooseMetric([...head, ...base]);
+  const compiledIn = (records: RunRecord[]) => {
+    // A crate counts as compiled on a side when every sample compiled it.
+    const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
+    return [...sets[0]!].filter((name) => sets.every((s) => s.has(name)));
+  };
+  const headCrates = compiledIn(head);
+  const baseCrates = compiledIn(base);
+  const common = headCrates.filter((c) => baseCrates.includes(c)).sort();
+  const valuesOf = (records: RunRecord[], name: string) =>
+    records.map((r) => r.crates.filter((c) => c.crate === name).reduce((a, c) => a + (crateValue(c, metric) ?? 0), 0));
+
+  const floor = ABSOLUTE_FLOORS[metric];
+  const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
+  const crates: CrateComparison[] = common.map((name) => {
+    const b = side(valuesOf(base, name));
+    const h = side(valuesOf(head, name));
+    const t = Math.max(defaultThreshold, spread(b), spread(h));
+    return { crate: name, base: b, head: h, ...judge(b, h, t, floor * CRATE_FLOOR_FACTOR) };
+  });
+  const totalOf = (r: RunRecord) => common.reduce((a, name) => a + r.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
+  const baseTotal = side(base.map(totalOf));
+  const headTotal = side(head.map(totalOf));
+  const observed = Math.max(spread(baseTotal), spread(headTotal));
+  const threshold = Math.max(defaultThreshold, observed);
+  const thresholdSource: Comparison['thresholdSource'] = observed > defaultThreshold ? 'observed spread' : options.threshold !== null ? 'input' : 'default';
+  const judged = judge(baseTotal, headTotal, threshold, floor);
+  const n = Math.min(baseTotal.samples, headTotal.samples);
+  const margin = judged.change === null ? 0 : Math.abs(judged.change) / threshold;
+  const confidence: Confidence = judged.status === 'unchanged' ? (n >= 3 ? 'high' : 'likely') : n >= 3 && margin >= 1.5 ? 'high' : margin >= 2 ? 'likely' : 'low';
+
+  const notes: string[] = [];
+  const h0 = head[0]!;
+  const b0 = base[0]!;
+  if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash) notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
+  if (h0.runner.cpuModel !== b0.runner.cpuModel) notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`);
+  if (h0.flagsHash !== b0.flagsHash) notes.push('the effective RUSTFLAGS differ from the baseline.');
+  if (common.length === 0) notes.push('no crate was compiled on both sides, so there is nothing to compare.');
+
+  const failed = head.some((r) => !r.success);
+  let verdict: Verdict = common.length === 0 ? 'unchanged' : judged.status;
+  if (failed) verdict = 'build-failed';
+  const total = { crate: '(total)', base: baseTotal, head: headTotal, change: judged.change, status: judged.status, confidence };
+  return {
+    metric,
+    threshold,
+    thresholdSource,
+    total,
+    crates: crates.sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value)),
+    onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
+    onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
+    verdict,
+    explanation: explain(metric, total, threshold, thresholdSource, common.length),
+    notes,
+    baseWallSeconds: median(base.map((r) => r.totals.wallSeconds)),
+    headWallSeconds: median(head.map((r) => r.totals.wallSeconds)),
+  };
+}
+
+export const METRIC_LABEL: Record<Metric, string> = { instructions: 'instructions', cpu: 'CPU time', wall: 'wall time' };
+
+export function formatChange(change: number | null): string {
+  if (change === null) return 'n/a';
+  const pct = change * 100;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
+}
+
+function explain(metric: Metric, total: Comparison['total'], threshold: number, source: Comparison['thresholdSource'], crates: number): string {
+  const samples = total.base.samples === total.head.samples ? `${total.head.samples} sample${total.head.samples === 1 ? '' : 's'} per side` : `${total.base.samples} base and ${total.head.samples} head samples`;
+  const th = `±${(threshold * 100).toFixed(0)}% (${source === 'default' ? `the default for ${METRIC_LABEL[metric]}` : source === 'input' ? 'the threshold input' : 'the spread observed between samples'})`;
+  const what = `${METRIC_LABEL[metric]} of the ${crates} crate${crates === 1 ? '' : 's'} compiled on both sides`;
+  if (total.status === 'unchanged') return `${what} changed by ${formatChange(total.change)}, within the noise threshold of ${th}; ${samples}.`;
+  const sure = total.confidence === 'high' ? 'a real change' : total.confidence === 'likely' ? 'likely a real change' : 'possibly a real change, close to the noise';
+  return `${what} changed by ${formatChange(total.change)}, beyond the noise threshold of ${th}: ${sure}; ${samples}.`;
+}

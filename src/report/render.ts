@@ -1,0 +1,196 @@
+// The report, as Markdown (job summary and pull-request comment) and as plain text (the
+// terminal). Pure. Every string that comes from the repository (crate names, refs, keys,
+// flags, paths) goes through escapeMarkdown or mermaidLabel before it is rendered.
+import type { RunRecord } from '../record.js';
+import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
+
+export interface GuardView {
+  mode: string;
+  failed: boolean;
+  errors: number;
+  warnings: number;
+  flags: string[];
+  source: string;
+}
+
+export interface CacheView {
+  hit: 'exact' | 'partial' | 'miss' | 'disabled';
+  key: string | null;
+  restoredBytes: number | null;
+  backend: string | null;
+}
+
+export interface ReportView {
+  profile: string;
+  job: string | null;
+  record: RunRecord;
+  comparison: Comparison | null;
+  /** Why there is no comparison, when there is none. */
+  baselineNote: string | null;
+  /** Where the baseline came from, e.g. "main @ 3f2a1b0" or "base commit 3f2a1b0, rebuilt here". */
+  baselineLabel: string | null;
+  guard: GuardView;
+  cache: CacheView;
+  runUrl: string | null;
+}
+
+/** GitHub rejects comments over 65536 characters; stay well below. */
+export const COMMENT_LIMIT = 60000;
+const MAX_ROWS = 15;
+
+export function commentMarker(job: string | null, profile: string): string {
+  return `<!-- watchmaker-report job=${(job ?? 'local').replace(/[^A-Za-z0-9_.-]/g, '_')} profile=${profile.replace(/[^A-Za-z0-9_-]/g, '_')} -->`;
+}
+
+/** Text from the repository, made inert for Markdown and HTML (and @mentions, #references). */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(/@/g, '@\u200b');
+}
+
+/** A label safe inside a Mermaid string. */
+export function mermaidLabel(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
+}
+
+function formatValue(value: number, metric: Metric): string {
+  if (metric === 'instructions') return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
+  return `${value.toFixed(2)} s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+const ICON: Record<string, string> = { regression: '🔺', improvement: '🟢', unchanged: '⚪', 'no-baseline': 'ℹ️', 'build-failed': '❌' };
+
+function verdictOf(view: ReportView): string {
+  if (!view.record.success) return 'build-failed';
+  return view.comparison?.verdict ?? 'no-baseline';
+}
+
+function headline(view: ReportView): string {
+  const r = view.record;
+  const c = view.comparison;
+  const verdict = verdictOf(view);
+  const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? 'took' : 'failed after'} ${r.totals.wallSeconds.toFixed(1)} s`;
+  if (!c || verdict === 'build-failed') return `${ICON[verdict]} ${base}`;
+  const word = verdict === 'regression' ? 'slower' : verdict === 'improvement' ? 'faster' : 'no significant change';
+  return `${ICON[verdict]} ${base}: ${verdict === 'unchanged' ? word : `${formatChange(c.total.change)} ${METRIC_LABEL[c.metric]}, ${word}`}`;
+}
+
+function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown): string {
+  if (cache.hit === 'disabled') return 'Cache: off.';
+  const size = cache.restoredBytes !== null ? `, ${formatBytes(cache.restoredBytes)} restored` : '';
+  const hit = cache.hit === 'exact' ? 'exact hit' : cache.hit === 'partial' ? 'partial hit (fallback key)' : 'miss (cold build)';
+  return `Cache: ${hit}${size}${cache.backend ? ` from the ${esc(cache.backend)}` : ''}; key ${cache.key ? esc(cache.key) : 'n/a'}.`;
+}
+
+function guardLine(guard: GuardView, esc: (s: string) => string = escapeMarkdown): string {
+  if (guard.mode === 'off') return 'Guard: off.';
+  const flags = guard.flags.length ? `effective RUSTFLAGS from ${esc(guard.source)}: ${esc(guard.flags.join(' '))}` : 'no RUSTFLAGS in effect';
+  if (guard.errors === 0 && guard.warnings === 0) return `Guard: portable (${flags}).`;
+  return `Guard: ${guard.errors} error${guard.errors === 1 ? '' : 's'}, ${guard.warnings} warning${guard.warnings === 1 ? '' : 's'} (${flags}).`;
+}
+
+function mermaid(c: Comparison, rows: number): string {
+  const top = c.crates.slice(0, rows);
+  if (top.length === 0) return '';
+  const scale = c.metric === 'instructions' ? 1e9 : 1;
+  const unit = c.metric === 'instructions' ? 'G instructions' : 'seconds';
+  const values = (pick: 'base' | 'head') => top.map((x) => Number((x[pick].value / scale).toFixed(3))).join(', ');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${METRIC_LABEL[c.metric]} per crate: base (first bar) vs this run (second bar)"`,
+    `  x-axis [${top.map((x) => `"${mermaidLabel(x.crate)}"`).join(', ')}]`,
+    `  y-axis "${unit}"`,
+    `  bar [${values('base')}]`,
+    `  bar [${values('head')}]`,
+    '```',
+  ].join('\n');
+}
+
+function renderWithRows(view: ReportView, rows: number): string {
+  const r = view.record;
+  const c = view.comparison;
+  const out: string[] = [commentMarker(view.job, view.profile), `### ${headline(view)}`, ''];
+  if (c) {
+    const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
+    out.push(`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, '');
+    out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
+    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`);
+    out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`);
+    out.push('');
+    if (c.crates.length) {
+      out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', '| crate | baseline | this run | change | |', '|---|---:|---:|---:|---|');
+      for (const x of c.crates.slice(0, rows)) {
+        out.push(`| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+      }
+      if (c.crates.length > rows) out.push('', `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? '' : 's'} not shown._`);
+      out.push('');
+    }
+    if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyHead.length > 40 ? ', …' : ''}.`, '');
+    if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyBase.length > 40 ? ', …' : ''}.`, '');
+    for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, '');
+    const chart = mermaid(c, Math.min(rows, 12));
+    if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
+  } else {
+    if (view.baselineNote) out.push(escapeMarkdown(view.baselineNote), '');
+    const top = r.crates.slice(0, rows);
+    if (top.length) {
+      out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
+      for (const x of top) out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+      if (r.crates.length > rows) out.push('', `_${r.crates.length - rows} more crates not shown._`);
+      out.push('');
+    }
+  }
+  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : ''}`, '');
+  out.push(cacheLine(view.cache), '');
+  out.push(guardLine(view.guard), '');
+  if (view.runUrl) out.push(`[Workflow run](${encodeURI(view.runUrl)}) · rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`);
+  else out.push(`rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`);
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function renderReportMarkdown(view: ReportView): string {
+  for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
+    const md = renderWithRows(view, rows);
+    if (md.length <= COMMENT_LIMIT) return md;
+  }
+  return `${commentMarker(view.job, view.profile)}\n### ${headline(view)}\n\nThe full report is too large for a comment; see the job summary.\n`;
+}
+
+const plain = (s: string) => s;
+
+export function renderReportText(view: ReportView): string {
+  const r = view.record;
+  const c = view.comparison;
+  const lines = [`Watchmaker report (${view.profile}): ${verdictOf(view)}`, `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`];
+  if (c) {
+    lines.push(`  ${c.explanation}`);
+    lines.push(`  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`);
+    for (const x of c.crates.slice(0, 10)) lines.push(`    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`);
+    if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(', ')}`);
+    if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(', ')}`);
+    for (const n of c.notes) lines.push(`  note: ${n}`);
+  } else {
+    if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
+    for (const x of r.crates.slice(0, 10)) lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+  }
+  lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
+  return lines.join('\n');
+}
