@@ -1,0 +1,157 @@
+// Clean-by-use: the planner on synthetic listings, and three real builds with dependency
+// churn through the local backend: the saved archive holds only what the last build used.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hashesInPath, planTargetClean, type TargetEntry } from '../../src/cache/clean.js';
+import { restoreCache, saveCache } from '../../src/cache/index.js';
+import { parseConfig } from '../../src/config.js';
+import { readRunContext } from '../../src/context.js';
+import { runTimedBuild } from '../../src/timings/index.js';
+import { parseRustcVersion } from '../../src/toolchain.js';
+import { repoRoot } from '../helpers/action-runner.js';
+import { captureStdout } from '../helpers/capture.js';
+import { DEBIAN_SOURCE_CONFIG, writeTree } from '../helpers/fixtures.js';
+
+const H = (c: string) => c.repeat(16);
+const entry = (p: string, over: Partial<TargetEntry> = {}): TargetEntry => ({ path: p, isDir: !p.includes('.'), mtimeMs: 1000, bytes: 10, ino: Math.floor(Math.random() * 1e9), ...over });
+
+describe('planTargetClean', () => {
+  const entries = [
+    entry('CACHEDIR.TAG'),
+    entry('.rustc_info.json'),
+    entry('cargo-timings'),
+    entry('release'),
+    entry('debug'),
+    entry('debug/incremental'),
+    entry('debug/tool', { isDir: false, ino: 42 }),
+    entry('debug/tool.d'),
+    entry('debug/deps'),
+    entry('debug/build'),
+    entry('debug/.fingerprint'),
+    entry(`debug/deps/libmemchr-${H('a')}.rlib`),
+    entry(`debug/deps/libmemchr-${H('b')}.rlib`),
+    entry(`debug/deps/memchr-${H('b')}.d`),
+    entry(`debug/.fingerprint/memchr-${H('b')}`),
+    entry(`debug/deps/libcore_lib-${H('c')}.rlib`),
+    entry(`debug/.fingerprint/core-lib-${H('c')}`),
+    entry(`debug/deps/tool-${H('d')}`, { isDir: false, ino: 42 }),
+    entry(`debug/deps/libnew-${H('e')}.rlib`, { mtimeMs: 5000 }),
+    entry('x86_64-unknown-linux-musl'),
+    entry('x86_64-unknown-linux-musl/debug'),
+    entry('x86_64-unknown-linux-musl/release'),
+  ];
+  const plan = (over: Partial<Parameters<typeof planTargetClean>[0]> = {}) =>
+    planTargetClean({
+      entries,
+      profileDirs: ['debug', 'x86_64-unknown-linux-musl/debug'],
+      usedHashes: new Set([H('a'), H('c')]),
+      usedInodes: new Set([42]),
+      restoredAtMs: 2000,
+      members: new Set(['core-lib', 'tool']),
+      keepMembers: false,
+      ...over,
+    }).map((a) => a.path);
+
+  test('drops other profiles, stray files, incremental/, uplifted outputs, unused hashes and members; keeps what was used or written', () => {
+    expect(plan().sort()).toEqual(
+      [
+        'cargo-timings',
+        'release',
+        'x86_64-unknown-linux-musl/release',
+        'debug/incremental',
+        'debug/tool',
+        'debug/tool.d',
+        `debug/deps/libmemchr-${H('b')}.rlib`,
+        `debug/deps/memchr-${H('b')}.d`,
+        `debug/.fingerprint/memchr-${H('b')}`,
+        `debug/deps/libcore_lib-${H('c')}.rlib`,
+        `debug/.fingerprint/core-lib-${H('c')}`,
+        `debug/deps/tool-${H('d')}`,
+      ].sort(),
+    );
+  });
+
+  test('cache-workspace-crates keeps the members that were used (the binary by its hard link)', () => {
+    const removed = plan({ keepMembers: true });
+    expect(removed).not.toContain(`debug/deps/libcore_lib-${H('c')}.rlib`);
+    expect(removed).not.toContain(`debug/deps/tool-${H('d')}`);
+  });
+
+  test('without a build to judge by, restored units stay and only the rest is cleaned', () => {
+    const removed = plan({ usedHashes: null });
+    expect(removed).not.toContain(`debug/deps/libmemchr-${H('b')}.rlib`);
+    expect(removed).toContain('debug/incremental');
+  });
+
+  test('hashes are read from artifact paths', () => {
+    expect(hashesInPath(`/t/debug/build/gen-${H('1')}/out`)).toEqual([H('1')]);
+    expect(hashesInPath(`/t/debug/deps/libx-${H('2')}.rmeta`)).toEqual([H('2')]);
+    expect(hashesInPath('/t/debug/tool')).toEqual([]);
+  });
+});
+
+describe('three builds with dependency churn, saved through the local backend', () => {
+  const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
+  const root = writeTree({});
+  const workspace = path.join(root, 'ws');
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-clean-cache-'));
+  const cargoHome = path.join(root, 'cargo-home');
+
+  // A dependency outside the workspace whose version moves on each commit, and a registry
+  // dependency (from Debian's packages) that is dropped by the third commit.
+  function commit(utilVersion: string, withMemchr: boolean) {
+    writeFileSync(path.join(root, 'util/Cargo.toml'), `[package]\nname = "util"\nversion = "${utilVersion}"\nedition = "2021"\n`);
+    writeFileSync(path.join(workspace, 'app/Cargo.toml'), `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nutil = { path = "../../util" }\n${withMemchr ? 'memchr = "2"\n' : ''}`);
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: workspace, env: { ...process.env, CARGO_HOME: cargoHome }, stdio: 'ignore' });
+  }
+
+  beforeAll(() => {
+    for (const [rel, text] of Object.entries({
+      'util/src/lib.rs': 'pub fn twice(x: u32) -> u32 { x * 2 }\n',
+      'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
+      'ws/app/src/main.rs': 'fn main() { println!("{}", util::twice(21)); }\n',
+      'ws/.cargo/config.toml': DEBIAN_SOURCE_CONFIG,
+    })) {
+      execFileSync('mkdir', ['-p', path.dirname(path.join(root, rel))]);
+      writeFileSync(path.join(root, rel), text);
+    }
+  });
+
+  test('the last archive holds only the current version of each dependency', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CARGO_HOME: cargoHome, GITHUB_WORKSPACE: workspace };
+    delete env.RUSTFLAGS;
+    delete env.CARGO_TARGET_DIR;
+    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const context = readRunContext({}, null);
+    const out = captureStdout();
+    try {
+      for (const [version, memchr] of [['0.1.0', true], ['0.2.0', true], ['0.3.0', false]] as const) {
+        commit(version, memchr);
+        rmSync(path.join(workspace, 'target'), { recursive: true, force: true }); // a fresh runner
+        const state = await restoreCache({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env });
+        const build = await runTimedBuild({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env, wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
+        expect(build.exitCode).toBe(0);
+        const saved = await saveCache({ config, context, state, artifacts: build.artifacts, env });
+        expect(saved.saved).toBe(true);
+        expect(saved.bytesAfter!).toBeLessThan(saved.bytesBefore!);
+      }
+    } finally {
+      out.restore();
+    }
+    const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as { entries: Array<{ file: string }> };
+    // Older entries of the same toolchain, profile and flags were superseded and deleted.
+    expect(index.entries).toHaveLength(1);
+    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    const units = (name: string) => new Set(members.filter((m) => new RegExp(`/\\.fingerprint/${name}-[0-9a-f]{16}/$`).test(m)));
+    expect(units('util').size).toBe(1);
+    expect(units('memchr').size).toBe(0);
+    expect(members.some((m) => /\/deps\/libutil-[0-9a-f]{16}\.rlib$/.test(m))).toBe(true);
+    // Workspace members, incremental data and the timings report are not cached.
+    expect(members.some((m) => /\/\.fingerprint\/app-/.test(m))).toBe(false);
+    expect(members.some((m) => m.includes('/incremental/') || m.includes('/cargo-timings/'))).toBe(false);
+    // The registry download of the dropped crate is gone too.
+    expect(members.some((m) => /registry\/cache\/.*memchr-.*\.crate$/.test(m))).toBe(false);
+  });
+});
