@@ -78,14 +78,14 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
       path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js'),
       '--blobHost', '127.0.0.1',
       '--blobPort', String(blobPort),
-      '--location', mkdtempSync(path.join(os.tmpdir(), 'wm-azurite-')),
       '--inMemoryPersistence',
       '--disableTelemetry',
       '--silent',
       '--skipApiVersionCheck',
       '--loose',
     ],
-    { stdio: 'ignore' },
+    // Azurite writes its debug log into the working directory: keep that out of the repository.
+    { stdio: 'ignore', cwd: mkdtempSync(path.join(os.tmpdir(), 'wm-azurite-')) },
   );
   await waitForPort(blobPort);
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);

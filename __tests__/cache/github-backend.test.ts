@@ -1,0 +1,137 @@
+// The real @actions/cache against the local cache-service stand-in (Azurite + Twirp), and the
+// REST clean-up of superseded entries through the real Octokit against a local GitHub API.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { deleteSupersededEntries, GitHubCacheBackend } from '../../src/cache/github.js';
+import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { captureStdout } from '../helpers/capture.js';
+
+let service: CacheServiceStandIn;
+const github = new FakeGitHub();
+let apiUrl = '';
+const work = mkdtempSync(path.join(os.tmpdir(), 'wm-gh-cache-'));
+
+beforeAll(async () => {
+  service = await startCacheService();
+  Object.assign(process.env, service.env, { RUNNER_TEMP: path.join(work, 'tmp'), GITHUB_WORKSPACE: work });
+  delete process.env.GITHUB_SERVER_URL;
+  mkdirSync(path.join(work, 'tmp'), { recursive: true });
+  serveCacheApi(github, service);
+  apiUrl = await github.start();
+});
+afterAll(async () => {
+  await service.stop();
+  await github.stop();
+});
+
+function writeDir(name: string, content: string): string {
+  const dir = path.join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'sub'), { recursive: true });
+  writeFileSync(path.join(dir, 'sub', 'file.txt'), content);
+  return dir;
+}
+
+test('save then restore round-trips a directory through the real library', async () => {
+  const backend = new GitHubCacheBackend();
+  const dir = writeDir('roundtrip', 'hello');
+  const out = captureStdout();
+  try {
+    expect(await backend.save([dir], 'k-roundtrip-1')).toEqual({ saved: true, archiveBytes: null });
+    rmSync(dir, { recursive: true });
+    expect(await backend.restore([dir], 'k-roundtrip-1', [])).toEqual({ matchedKey: 'k-roundtrip-1', archiveBytes: null });
+  } finally {
+    out.restore();
+  }
+  expect(readFileSync(path.join(dir, 'sub', 'file.txt'), 'utf8')).toBe('hello');
+});
+
+test("GitHub's matching: exact key, else the newest entry matching a restore prefix; other paths never match", async () => {
+  const backend = new GitHubCacheBackend();
+  const dir = writeDir('matching', 'old');
+  const out = captureStdout();
+  try {
+    await backend.save([dir], 'k-match-aaa');
+    writeDir('matching', 'new');
+    await backend.save([dir], 'k-match-bbb');
+    expect((await backend.restore([dir], 'k-match-zzz', ['k-match-']))?.matchedKey).toBe('k-match-bbb');
+    expect(readFileSync(path.join(dir, 'sub', 'file.txt'), 'utf8')).toBe('new');
+    expect((await backend.restore([dir], 'k-match-aaa', ['k-match-']))?.matchedKey).toBe('k-match-aaa');
+    expect(await backend.restore([path.join(work, 'elsewhere')], 'k-match-aaa', [])).toBeUndefined();
+  } finally {
+    out.restore();
+  }
+});
+
+test('a second save of the same key is reported as not saved, not as an error', async () => {
+  const backend = new GitHubCacheBackend();
+  const dir = writeDir('dup', 'x');
+  const out = captureStdout();
+  try {
+    await backend.save([dir], 'k-dup');
+    const again = await backend.save([dir], 'k-dup');
+    expect(again.saved).toBe(false);
+    expect(again.reason).toMatch(/already exists|did not store/);
+  } finally {
+    out.restore();
+  }
+});
+
+test('a failing service is a warning and a miss, never an exception', async () => {
+  const backend = new GitHubCacheBackend();
+  const dir = writeDir('failing', 'x');
+  const out = captureStdout();
+  try {
+    service.failNext(1);
+    expect(await backend.restore([dir], 'k-any', [])).toBeUndefined();
+    service.failNext(1);
+    expect((await backend.save([dir], 'k-fail')).saved).toBe(false);
+  } finally {
+    out.restore();
+  }
+  expect(out.annotations().filter((a) => a.level === 'warning').length).toBeGreaterThanOrEqual(1);
+});
+
+describe('deleting superseded entries', () => {
+  const opts = () => ({ token: 'ghs_test', apiUrl, owner: 'o', repo: 'r', ref: 'refs/heads/main' });
+
+  test('deletes older entries with the prefix on the same ref and keeps the new one', async () => {
+    const backend = new GitHubCacheBackend();
+    const dir = writeDir('superseded', 'x');
+    const out = captureStdout();
+    try {
+      await backend.save([dir], 'k-sup-1');
+      await backend.save([dir], 'k-sup-2');
+      service.setRef('refs/heads/other');
+      await backend.save([dir], 'k-sup-3');
+      service.setRef('refs/heads/main');
+      const result = await deleteSupersededEntries({ ...opts(), prefix: 'k-sup-', keepKey: 'k-sup-2' });
+      expect(result.deleted.map((d) => d.key)).toEqual(['k-sup-1']);
+      expect(result.savedEntryBytes).toBeGreaterThan(0);
+      expect(result.problem).toBeNull();
+    } finally {
+      out.restore();
+    }
+    expect(service.entries().map((e) => e.key).filter((k) => k.startsWith('k-sup-')).sort()).toEqual(['k-sup-2', 'k-sup-3']);
+  });
+
+  test("without 'actions: write' it is one warning, and nothing else changes", async () => {
+    const forbidding = new FakeGitHub();
+    forbidding.route('GET', '/repos/{owner}/{repo}/actions/caches', () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
+    const url = await forbidding.start();
+    const out = captureStdout();
+    try {
+      const result = await deleteSupersededEntries({ ...opts(), apiUrl: url, prefix: 'k-', keepKey: 'k-1' });
+      expect(result.deleted).toEqual([]);
+      expect(result.problem).toMatch(/actions: write/);
+    } finally {
+      out.restore();
+      await forbidding.stop();
+    }
+    const warnings = out.annotations().filter((a) => a.level === 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(out.text()).not.toContain('ghs_test');
+  });
+});

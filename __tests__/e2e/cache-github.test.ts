@@ -1,0 +1,127 @@
+// End to end with the GitHub cache: dist/ main and post against the cache-service stand-in
+// (real @actions/cache, Azurite blobs) and a local GitHub API for the entry clean-up.
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Job, type JobOptions } from '../helpers/action-runner.js';
+import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { workspaceWithRegistryDeps } from '../helpers/fixtures.js';
+import type { RunRecord } from '../../src/record.js';
+import { readFileSync } from 'node:fs';
+
+let service: CacheServiceStandIn;
+const github = new FakeGitHub();
+let api: ReturnType<typeof serveCacheApi>;
+let apiUrl = '';
+const workspace = workspaceWithRegistryDeps();
+
+beforeAll(async () => {
+  service = await startCacheService();
+  api = serveCacheApi(github, service);
+  apiUrl = await github.start();
+});
+afterAll(async () => {
+  await service.stop();
+  await github.stop();
+});
+
+/** A new job on a fresh runner: same checkout path, no target/. */
+function job(options: Partial<JobOptions> = {}): Job {
+  rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
+  return new Job({ workspace, event: 'push', ...options, env: { ...service.env, GITHUB_API_URL: apiUrl, ...(options.env ?? {}) } });
+}
+const compiled = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).crates.map((c) => c.crate).sort();
+
+test('cold run saves, warm run restores exactly and rebuilds only the workspace, flags and lockfile changes behave', async () => {
+  // 1. Cold run on the default branch: miss, full build, the post step cleans and saves.
+  const first = job();
+  const cold = await first.main();
+  expect(cold.exitCode).toBe(0);
+  expect(cold.outputs['cache-hit']).toBe('miss');
+  expect(compiled(cold.outputs.report!)).toEqual(['core-lib', 'gen', 'memchr', 'tool']);
+  const coldPost = await first.post();
+  expect(coldPost.exitCode).toBe(0);
+  expect(coldPost.stdout).toMatch(/target\/ [\d.]+ (KiB|MiB) → [\d.]+ (KiB|MiB) after cleaning/);
+  expect(coldPost.stdout).toMatch(/removed \d+ × workspace member/);
+  expect(service.entries().filter((e) => e.key === cold.outputs['cache-key'])).toHaveLength(1);
+
+  // 2. Same commit again: exact hit, only the workspace crates compile, nothing is saved.
+  const second = job();
+  const warm = await second.main();
+  expect(warm.outputs['cache-hit']).toBe('exact');
+  expect(Number(warm.outputs['cache-bytes'])).toBeGreaterThan(0);
+  expect(compiled(warm.outputs.report!)).toEqual(['core-lib', 'gen', 'tool']);
+  const warmPost = await second.post();
+  expect(warmPost.stdout).toContain('not saving the cache: the exact key was restored');
+
+  // 3. Other RUSTFLAGS: a different key and no fallback to the old flags' entry.
+  const flagged = await job({ env: { RUSTFLAGS: '-C debuginfo=0' } }).main();
+  expect(flagged.outputs['cache-hit']).toBe('miss');
+  expect(flagged.outputs['cache-key']).not.toBe(cold.outputs['cache-key']);
+  expect(compiled(flagged.outputs.report!)).toContain('memchr');
+
+  // 4. An unrelated variable does not change the key.
+  const colored = await job({ env: { CARGO_TERM_COLOR: 'always' } }).main();
+  expect(colored.outputs['cache-key']).toBe(cold.outputs['cache-key']);
+
+  // 5. A lockfile change (a new dependency) restores the old entry as a partial hit; the post
+  //    step saves the new entry and deletes the superseded one.
+  const manifest = path.join(workspace, 'gen/Cargo.toml');
+  writeFileSync(manifest, `${readFileSync(manifest, 'utf8')}\n[dependencies]\ncfg-if = "1"\n`);
+  execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: workspace, stdio: 'ignore' });
+  const third = job();
+  const partial = await third.main();
+  expect(partial.outputs['cache-hit']).toBe('partial');
+  expect(compiled(partial.outputs.report!)).toEqual(['cfg-if', 'core-lib', 'gen', 'tool']);
+  const partialPost = await third.post();
+  expect(partialPost.stdout).toMatch(/deleted 1 superseded entry/);
+  const keys = service.entries().map((e) => e.key);
+  expect(keys).toContain(partial.outputs['cache-key']);
+  expect(keys).not.toContain(cold.outputs['cache-key']);
+  expect(github.requestsTo('DELETE', '/repos/octo-org/octo-repo/actions/caches/')).toHaveLength(1);
+});
+
+test("a pull request reads the default branch's cache but does not save its own", async () => {
+  service.setRef('refs/pull/7/merge');
+  try {
+    const pr = job({ event: 'pull_request' });
+    const main = await pr.main();
+    expect(['exact', 'partial']).toContain(main.outputs['cache-hit']);
+    const post = await pr.post();
+    expect(post.stdout).toMatch(/not saving the cache: (the exact key was restored|not on the default branch)/);
+  } finally {
+    service.setRef('refs/heads/main');
+  }
+});
+
+test("without 'actions: write' the old entries stay, with one warning, and the step passes", async () => {
+  api.forbid(true);
+  try {
+    const manifest = path.join(workspace, 'tool/Cargo.toml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('edition = "2021"', 'edition = "2021"\nrust-version = "1.70"'));
+    const run = job();
+    const main = await run.main();
+    expect(main.outputs['cache-hit']).toBe('partial');
+    const post = await run.post();
+    expect(post.exitCode).toBe(0);
+    expect(post.annotations.filter((a) => a.level === 'warning' && a.message.includes('actions: write'))).toHaveLength(1);
+  } finally {
+    api.forbid(false);
+  }
+});
+
+test('a broken cache service is a warning and the build goes on', async () => {
+  service.failNext(100);
+  try {
+    const run = job();
+    const main = await run.main();
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs['cache-hit']).toBe('miss');
+    expect(main.annotations.some((a) => a.level === 'warning' || a.level === 'error')).toBe(true);
+    const post = await run.post();
+    expect(post.exitCode).toBe(0);
+  } finally {
+    service.failNext(0);
+  }
+});
