@@ -29,7 +29,7 @@ import {
   startGroup,
   warning,
   workspaceInfo
-} from "./chunks/chunk-WIVPFZQQ.js";
+} from "./chunks/chunk-AJ4WAIH7.js";
 
 // src/main.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";

@@ -12,7 +12,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-WIVPFZQQ.js";
+} from "./chunks/chunk-AJ4WAIH7.js";
 
 // src/post.ts
 import { existsSync, readFileSync } from "node:fs";

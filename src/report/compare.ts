@@ -25,6 +25,8 @@ export const DEFAULT_THRESHOLDS: Record<Metric, number> = { instructions: 0.02, 
 /** Changes smaller than this (in the metric's unit) are never called changes. */
 export const ABSOLUTE_FLOORS: Record<Metric, number> = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
 const CRATE_FLOOR_FACTOR = 2;
+/** One crate is noisier than the sum of many: its threshold is wider. */
+const CRATE_THRESHOLD_FACTOR = 1.5;
 
 export interface Side {
   /** Median over samples. */
@@ -117,7 +119,7 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   const crates: CrateComparison[] = common.map((name) => {
     const b = side(valuesOf(base, name));
     const h = side(valuesOf(head, name));
-    const t = Math.max(defaultThreshold, spread(b), spread(h));
+    const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b), spread(h));
     return { crate: name, base: b, head: h, ...judge(b, h, t, floor * CRATE_FLOOR_FACTOR) };
   });
   const totalOf = (r: RunRecord) => common.reduce((a, name) => a + r.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);

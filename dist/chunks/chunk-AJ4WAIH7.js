@@ -75896,6 +75896,7 @@ import path20 from "node:path";
 var DEFAULT_THRESHOLDS = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
 var ABSOLUTE_FLOORS = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
 var CRATE_FLOOR_FACTOR = 2;
+var CRATE_THRESHOLD_FACTOR = 1.5;
 function chooseMetric(records) {
   if (records.every((r) => r.measurement.perf && r.totals.instructions !== null)) return "instructions";
   if (records.every((r) => r.measurement.wrapper && r.totals.cpuSeconds !== null)) return "cpu";
@@ -75940,7 +75941,7 @@ function compareRecords(head, base, options) {
   const crates = common.map((name) => {
     const b = side(valuesOf(base, name));
     const h = side(valuesOf(head, name));
-    const t = Math.max(defaultThreshold, spread(b), spread(h));
+    const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b), spread(h));
     return { crate: name, base: b, head: h, ...judge(b, h, t, floor * CRATE_FLOOR_FACTOR) };
   });
   const totalOf = (r) => common.reduce((a, name) => a + r.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);

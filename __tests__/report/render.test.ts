@@ -1,0 +1,89 @@
+// The rendered report: what a reader sees, and that nothing from the repository can inject
+// Markdown, HTML, mentions or Mermaid syntax, or push the comment over GitHub's limit.
+import { compareRecords } from '../../src/report/compare.js';
+import { commentMarker, COMMENT_LIMIT, escapeMarkdown, mermaidLabel, renderReportMarkdown, renderReportText, type ReportView } from '../../src/report/render.js';
+import { record } from '../helpers/records.js';
+
+const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
+const cache = { hit: 'exact' as const, key: 'watchmaker-v1-linux-x64-dev', restoredBytes: 50 * 1024 * 1024, backend: 'GitHub Actions cache' };
+
+function view(over: Partial<ReportView> = {}): ReportView {
+  const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+  const head = record({ crates: { 'ws-app': 2, 'ws-core': 9 } });
+  return { profile: 'dev', job: 'build', record: head, comparison: compareRecords([head], [base], { threshold: null }), baselineNote: null, baselineLabel: 'main @ abc1234', guard, cache, runUrl: 'https://github.com/o/r/actions/runs/1', ...over };
+}
+
+test('the report has the marker, headline, verdict with its reasoning, movers, chart, cache, guard and run link', () => {
+  const md = renderReportMarkdown(view());
+  expect(md.startsWith(commentMarker('build', 'dev'))).toBe(true);
+  expect(md).toMatch(/^### 🔺 Watchmaker: dev build took [\d.]+ s: \+37\.5% CPU time, slower$/m);
+  expect(md).toContain('**Verdict: regression.**');
+  expect(md).toMatch(/beyond the noise threshold of ±10%/);
+  expect(md).toMatch(/\| ws-core \| 6\.00 s \| 9\.00 s \| \+50\.0% \| 🔺 slower \|/);
+  expect(md).toContain('```mermaid\nxychart-beta');
+  expect(md).toContain('Cache: exact hit, 50 MiB restored from the GitHub Actions cache');
+  expect(md).toContain('Guard: portable (no RUSTFLAGS in effect).');
+  expect(md).toContain('[Workflow run](https://github.com/o/r/actions/runs/1)');
+});
+
+test('one sticky comment per job and profile: the marker differs by profile and job', () => {
+  expect(commentMarker('build', 'dev')).not.toBe(commentMarker('build', 'release'));
+  expect(commentMarker('build', 'dev')).not.toBe(commentMarker('lint', 'dev'));
+  expect(commentMarker('b-->x', 'dev')).not.toContain('-->x');
+});
+
+test('hostile crate names, keys and flags are inert', () => {
+  const evil = '<script>alert(1)</script>|@octocat `x` [link](http://e.invalid) **b** #1';
+  const base = record({ crates: { [evil]: 2, 'ws-core': 6 } });
+  const head = record({ crates: { [evil]: 4, 'ws-core': 6, 'new<img src=x>': 1 } });
+  const md = renderReportMarkdown(view({
+    record: head,
+    comparison: compareRecords([head], [base], { threshold: null }),
+    cache: { ...cache, key: 'k|<b>' },
+    guard: { ...guard, flags: ['--cfg=x"<y>'], source: 'RUSTFLAGS' },
+  }));
+  expect(md).not.toContain('<script>');
+  expect(md).not.toContain('<img');
+  expect(md).not.toContain('<b>');
+  expect(md).not.toMatch(/[^\\]\|@octocat/);
+  expect(md).not.toContain('@octocat');
+  expect(md).toContain('@\u200boctocat');
+  expect(md).not.toContain('[link](http');
+  // Table rows keep their column count: escaped pipes do not split cells.
+  const row = md.split('\n').find((l) => l.includes('alert'))!;
+  expect(row.split(/(?<!\\)\|/).length).toBe(7);
+  // Mermaid labels only carry safe characters.
+  const chart = md.slice(md.indexOf('```mermaid'));
+  expect(chart).not.toMatch(/x-axis \[.*[<>`|@].*\]/);
+});
+
+test('escapeMarkdown and mermaidLabel', () => {
+  expect(escapeMarkdown('a_b*c')).toBe('a\\_b\\*c');
+  expect(escapeMarkdown('line\nbreak')).toBe('line break');
+  expect(mermaidLabel('my "crate"]')).toBe('my__crate__');
+});
+
+test('a huge workspace stays under the comment limit, dropping table rows first and saying so', () => {
+  const names = Array.from({ length: 3000 }, (_, i) => `crate-with-a-rather-long-name-${i}`);
+  const crates = Object.fromEntries(names.map((n, i) => [n, 1 + (i % 7)]));
+  const base = record({ crates });
+  const head = record({ crates: Object.fromEntries(Object.entries(crates).map(([k, v]) => [k, v * 1.5])) });
+  const md = renderReportMarkdown(view({ record: head, comparison: compareRecords([head], [base], { threshold: null }) }));
+  expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+  expect(md).toMatch(/more crates not shown/);
+});
+
+test('without a baseline the report says why and lists the costliest crates', () => {
+  const md = renderReportMarkdown(view({ comparison: null, baselineNote: 'No baseline yet: the next run will compare against this one.', baselineLabel: null }));
+  expect(md).toMatch(/^### ℹ️ Watchmaker: dev build took/m);
+  expect(md).toContain('No baseline yet');
+  expect(md).toMatch(/\| ws-core \(workspace\) \| 9\.00 s \|/);
+});
+
+test('the terminal report is plain text', () => {
+  const text = renderReportText(view());
+  expect(text).toMatch(/^Watchmaker report \(dev\): regression/);
+  expect(text).toContain('ws-core');
+  expect(text).not.toContain('|');
+  expect(text).not.toContain('\\');
+});
