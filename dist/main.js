@@ -29,7 +29,7 @@ import {
   startGroup,
   warning,
   workspaceInfo
-} from "./chunks/chunk-AJ4WAIH7.js";
+} from "./chunks/chunk-EP45GQX3.js";
 
 // src/main.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
@@ -287,7 +287,7 @@ function codegenSettings(flags, readArgfile = () => null) {
   return out;
 }
 var BASELINE_CPUS = /* @__PURE__ */ new Set(["generic", "x86-64", ""]);
-var FIX = 'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml or a local alias such as `cargo native = "rustc --release -- -C target-cpu=native"`.';
+var FIX = 'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml, or in an alias for local builds ([alias] native = "rustc --release -- -C target-cpu=native", then `cargo native`).';
 function where(origin) {
   if (origin.kind === "env") return `the ${origin.name} environment variable`;
   return `${origin.name} in ${origin.file}${origin.line ? ` line ${origin.line}` : ""}`;
@@ -488,11 +488,15 @@ async function runTimedBuild(input) {
   const unitsFile = `${recordPath}.units.jsonl`;
   rmSync(unitsFile, { force: true });
   const perf = input.wrapperPath !== null && await perfWorks(env);
+  const measureDir = `${recordPath}.measure`;
+  rmSync(measureDir, { recursive: true, force: true });
   if (input.wrapperPath) {
     const inner = userWrapper(cwd, env);
+    mkdirSync(measureDir, { recursive: true });
     Object.assign(buildEnv, {
       RUSTC_WRAPPER: input.wrapperPath,
       WATCHMAKER_UNITS_FILE: unitsFile,
+      WATCHMAKER_MEASURE_DIR: measureDir,
       WATCHMAKER_INNER_WRAPPER: inner ?? "",
       WATCHMAKER_PERF: perf ? "1" : "0"
     });
@@ -514,6 +518,7 @@ async function runTimedBuild(input) {
     });
   });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(measureDir, { recursive: true, force: true });
   for (const line of messages.otherLines) log(line);
   let timings = null;
   let timingsHtml = null;
@@ -677,6 +682,9 @@ async function reportPhase(config, context, rustc, guard, cache, build, env) {
       guard: summarizeGuard(guard),
       cache: summarizeCache(cache)
     });
+    const markdownPath = path4.join(path4.dirname(build.recordPath), `report-${config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
+    writeFileSync2(markdownPath, outcome.markdown);
+    setOutput("report-markdown", markdownPath);
     setOutput("verdict", outcome.verdict);
     setOutput("baseline-seconds", outcome.baselineSeconds === null ? "" : outcome.baselineSeconds.toFixed(2));
     setOutput("change-percent", outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2));

@@ -156,6 +156,10 @@ async function reportPhase(
       guard: summarizeGuard(guard),
       cache: summarizeCache(cache),
     });
+    // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
+    const markdownPath = path.join(path.dirname(build.recordPath), `report-${config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
+    writeFileSync(markdownPath, outcome.markdown);
+    core.setOutput('report-markdown', markdownPath);
     core.setOutput('verdict', outcome.verdict);
     core.setOutput('baseline-seconds', outcome.baselineSeconds === null ? '' : outcome.baselineSeconds.toFixed(2));
     core.setOutput('change-percent', outcome.changePercent === null ? '' : outcome.changePercent.toFixed(2));

@@ -1,11 +1,14 @@
-// What `cargo metadata` says about the workspace: root, members, manifests and the real
-// target directory (CARGO_TARGET_DIR, build.target-dir; `--target-dir` in cargo-args wins).
+// What `cargo metadata` says about the workspace: root, members, manifests, the real target
+// directory (CARGO_TARGET_DIR, build.target-dir; `--target-dir` in cargo-args wins) and the
+// build directory where intermediate artifacts live (build.build-dir; the target dir by default).
 import path from 'node:path';
 import { capture } from './proc.js';
 
 export interface WorkspaceInfo {
   root: string;
   targetDirectory: string;
+  /** Where deps/, build/ and .fingerprint/ live: `build.build-dir` when set, else the target directory. */
+  buildDirectory: string;
   /** Member package names. */
   members: Set<string>;
   /** Absolute manifest paths of the members. */
@@ -28,6 +31,8 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
   }
   const meta = JSON.parse(r.stdout) as {
     target_directory: string;
+    /** Since cargo 1.91; equals target_directory unless build.build-dir is set. */
+    build_directory?: string;
     workspace_root: string;
     workspace_members: string[];
     packages: Array<{ id: string; name: string; manifest_path: string }>;
@@ -35,9 +40,12 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
   const memberIds = new Set(meta.workspace_members);
   const members = meta.packages.filter((p) => memberIds.has(p.id));
   const explicit = targetDirFromArgs(cargoArgs);
+  const targetDirectory = explicit ? path.resolve(cwd, explicit) : meta.target_directory;
+  const separateBuildDir = meta.build_directory && meta.build_directory !== meta.target_directory;
   return {
     root: meta.workspace_root,
-    targetDirectory: explicit ? path.resolve(cwd, explicit) : meta.target_directory,
+    targetDirectory,
+    buildDirectory: separateBuildDir ? meta.build_directory! : targetDirectory,
     members: new Set(members.map((p) => p.name)),
     memberManifests: members.map((p) => p.manifest_path),
   };

@@ -38,6 +38,8 @@ describe('planTargetClean', () => {
     entry(`debug/.fingerprint/core-lib-${H('c')}`),
     entry(`debug/deps/tool-${H('d')}`, { isDir: false, ino: 42 }),
     entry(`debug/deps/libnew-${H('e')}.rlib`, { mtimeMs: 5000 }),
+    entry('debug/deps/stray.txt', { isDir: false }),
+    entry('debug/build/memchr', { isDir: true }),
     entry('x86_64-unknown-linux-musl'),
     entry('x86_64-unknown-linux-musl/debug'),
     entry('x86_64-unknown-linux-musl/release'),
@@ -69,6 +71,7 @@ describe('planTargetClean', () => {
         `debug/deps/libcore_lib-${H('c')}.rlib`,
         `debug/.fingerprint/core-lib-${H('c')}`,
         `debug/deps/tool-${H('d')}`,
+        'debug/deps/stray.txt',
       ].sort(),
     );
   });
@@ -153,5 +156,56 @@ describe('three builds with dependency churn, saved through the local backend', 
     expect(members.some((m) => m.includes('/incremental/') || m.includes('/cargo-timings/'))).toBe(false);
     // The registry download of the dropped crate is gone too.
     expect(members.some((m) => /registry\/cache\/.*memchr-.*\.crate$/.test(m))).toBe(false);
+  });
+});
+
+describe('a separate build directory (build.build-dir)', () => {
+  const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
+  const root = writeTree({
+    'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
+    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmemchr = "2"\n',
+    'ws/app/src/main.rs': 'fn main() { println!("{:?}", memchr::memchr(b\'o\', b"hello")); }\n',
+    // Intermediate artifacts go to a directory beside target/, as build.build-dir allows.
+    'ws/.cargo/config.toml': `${DEBIAN_SOURCE_CONFIG}\n[build]\nbuild-dir = "build-area"\n`,
+  });
+  const workspace = path.join(root, 'ws');
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-builddir-cache-'));
+
+  test('units in the build directory are cached and restored, so dependencies stay fresh', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CARGO_HOME: path.join(root, 'cargo-home'), GITHUB_WORKSPACE: workspace };
+    delete env.RUSTFLAGS;
+    delete env.CARGO_TARGET_DIR;
+    delete env.CARGO_BUILD_BUILD_DIR;
+    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const context = readRunContext({}, null);
+    const wrapperPath = path.join(repoRoot, 'src/timings/rustc-wrapper.sh');
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: workspace, env, stdio: 'ignore' });
+    const out = captureStdout();
+    const runs = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        // A fresh runner: neither directory exists.
+        for (const dir of ['target', 'build-area']) rmSync(path.join(workspace, dir), { recursive: true, force: true });
+        const state = await restoreCache({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env });
+        const build = await runTimedBuild({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env, wrapperPath, log: () => {} });
+        expect(build.exitCode).toBe(0);
+        const saved = await saveCache({ config, context, state, artifacts: build.artifacts, env });
+        runs.push({ state, build, saved });
+      }
+    } finally {
+      out.restore();
+    }
+    const [cold, warm] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    expect(cold.state.paths).toContain(path.join(workspace, 'build-area'));
+    expect(cold.state.hit).toBe('miss');
+    expect(cold.saved.saved).toBe(true);
+    expect(warm.state.hit).toBe('exact');
+    // memchr came from the cache: only the workspace's own crate was compiled.
+    expect(cold.build.record.crates.map((c) => c.crate).sort()).toEqual(['app', 'memchr']);
+    expect(warm.build.record.crates.map((c) => c.crate)).toEqual(['app']);
+    const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as { entries: Array<{ file: string }> };
+    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    expect(members.some((m) => /build-area\/debug\/deps\/libmemchr-[0-9a-f]{16}\.rlib$/.test(m))).toBe(true);
+    expect(members.some((m) => m.includes('build-area/debug/incremental/'))).toBe(false);
   });
 });

@@ -63,6 +63,8 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     expect(record.totals.unitsFresh).toBeGreaterThan(0);
     expect(['unchanged', 'improvement', 'regression']).toContain(second.outputs.verdict);
     expect(second.outputs['baseline-seconds']).not.toBe('');
+    // The same report as the job summary, as a file for posting elsewhere.
+    expect(readFileSync(second.outputs['report-markdown']!, 'utf8').trimEnd()).toBe(second.summary.trimEnd());
     expect(secondPost.exitCode).toBe(0);
   });
 });

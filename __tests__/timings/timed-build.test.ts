@@ -1,7 +1,7 @@
 // The timed build on real cargo: the record matches what was compiled, the wrapper leaves
 // cargo's fingerprints alone, chains the user's wrapper, and a failing build still yields a record.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config.js';
 import { readRunContext } from '../../src/context.js';
@@ -38,6 +38,9 @@ describe('a timed build of a three-crate workspace', () => {
     expect(record.command).toEqual(expect.arrayContaining(['build', '--profile', 'dev', '--timings', '--message-format=json-render-diagnostics']));
     expect(record.toolchain.release).toBe(rustc.release);
     expect(record.measurement.wrapper).toBe(true);
+    // The wrapper's scratch files are gone; only the record, its units and the report remain.
+    const dir = path.dirname(result.recordPath);
+    expect(readdirSync(dir).filter((f) => f.includes('.measure') || /\.units\.jsonl\./.test(f))).toEqual([]);
   });
 
   test('per-unit figures: lib, bin, build script compile and build script run, with CPU and memory for rustc units', () => {

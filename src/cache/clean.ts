@@ -85,7 +85,10 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
     if (inProfile(grandparent) && UNIT_DIRS.includes(parts.at(-2)!)) {
       const m = HASHED.exec(name);
       if (!m) {
-        remove.push({ path: e.path, bytes: e.bytes, reason: 'not a cargo unit' });
+        // A directory we cannot read as `<name>-<hash>` may be a layout this planner does not
+        // know (cargo's unstable new build-dir layout nests units per package): keep it rather
+        // than wipe the cache. Loose files without a hash are not units.
+        if (!e.isDir) remove.push({ path: e.path, bytes: e.bytes, reason: 'not a cargo unit' });
         continue;
       }
       const [, unitName, hash] = m as unknown as [string, string, string];

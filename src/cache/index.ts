@@ -35,6 +35,8 @@ export interface CacheRestoreState {
   hit: 'exact' | 'partial' | 'miss';
   paths: string[];
   targetDir: string;
+  /** build.build-dir when set (intermediate artifacts), else targetDir. */
+  buildDir: string;
   /** Profile output directories this key is for, relative to targetDir. */
   profileDirs: string[];
   restoredAtMs: number;
@@ -58,10 +60,10 @@ function readIfExists(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
 
-/** The paths cached: the target dir and the registry/git downloads (never credentials, bin/ only on request). */
-export function cachePaths(targetDir: string, env: NodeJS.ProcessEnv, withBin: boolean): string[] {
+/** The paths cached: the target and build dirs and the registry/git downloads (never credentials, bin/ only on request). */
+export function cachePaths(targetDir: string, env: NodeJS.ProcessEnv, withBin: boolean, buildDir: string = targetDir): string[] {
   const home = cargoHome(env);
-  const paths = [targetDir, path.join(home, 'registry', 'index'), path.join(home, 'registry', 'cache'), path.join(home, 'git', 'db')];
+  const paths = [targetDir, ...(buildDir !== targetDir ? [buildDir] : []), path.join(home, 'registry', 'index'), path.join(home, 'registry', 'cache'), path.join(home, 'git', 'db')];
   if (withBin) paths.push(path.join(home, 'bin'), path.join(home, '.crates.toml'), path.join(home, '.crates2.json'));
   return paths;
 }
@@ -98,7 +100,7 @@ export async function restoreCache(input: CacheRestoreInput): Promise<CacheResto
   });
   const dir = profileDirName(config.profile);
   const profileDirs = [dir, `${input.targetTriple}/${dir}`];
-  const paths = cachePaths(ws.targetDirectory, env, config.cacheBin);
+  const paths = cachePaths(ws.targetDirectory, env, config.cacheBin, ws.buildDirectory);
   const backend = createBackend(config, env);
 
   core.startGroup(`Watchmaker: cache key (${backend.description})`);
@@ -120,6 +122,7 @@ export async function restoreCache(input: CacheRestoreInput): Promise<CacheResto
     hit: 'miss',
     paths,
     targetDir: ws.targetDirectory,
+    buildDir: ws.buildDirectory,
     profileDirs,
     restoredAtMs: Date.now(),
     restoredBytes: null,
@@ -188,24 +191,32 @@ export async function saveCache(input: { config: Config; context: RunContext; st
   const backend = createBackend(config, env);
   core.startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
   try {
-    const cleaned = cleanTargetDir({
-      targetDir: state.targetDir,
-      profileDirs: state.profileDirs,
-      artifacts: input.artifacts,
-      restoredAtMs: state.restoredAtMs,
-      members: new Set(state.workspaceMembers),
-      keepMembers: config.cacheWorkspaceCrates,
-    });
-    outcome.bytesBefore = cleaned.bytesBefore;
-    outcome.bytesAfter = cleaned.bytesAfter;
+    // With build.build-dir set, units live there and target/ holds only final outputs; both
+    // are cleaned by the same rules.
+    const dirs = state.buildDir && state.buildDir !== state.targetDir ? [state.targetDir, state.buildDir] : [state.targetDir];
+    outcome.bytesBefore = 0;
+    outcome.bytesAfter = 0;
     const byReason = new Map<string, { count: number; bytes: number }>();
-    for (const r of cleaned.removed) {
-      const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
-      agg.count++;
-      agg.bytes += r.bytes;
-      byReason.set(r.reason, agg);
+    for (const dir of dirs) {
+      const cleaned = cleanTargetDir({
+        targetDir: dir,
+        profileDirs: state.profileDirs,
+        artifacts: input.artifacts,
+        restoredAtMs: state.restoredAtMs,
+        members: new Set(state.workspaceMembers),
+        keepMembers: config.cacheWorkspaceCrates,
+      });
+      outcome.bytesBefore += cleaned.bytesBefore;
+      outcome.bytesAfter += cleaned.bytesAfter;
+      for (const r of cleaned.removed) {
+        const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
+        agg.count++;
+        agg.bytes += r.bytes;
+        byReason.set(r.reason, agg);
+      }
     }
-    core.info(`target/ ${formatBytes(cleaned.bytesBefore)} → ${formatBytes(cleaned.bytesAfter)} after cleaning:`);
+    const label = dirs.length > 1 ? 'target and build directories' : 'target/';
+    core.info(`${label} ${formatBytes(outcome.bytesBefore)} → ${formatBytes(outcome.bytesAfter)} after cleaning:`);
     for (const [reason, agg] of byReason) core.info(`  removed ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
     if (input.artifacts === null) core.info('  (no timed build ran, so units are not judged by use: restored units are kept)');
     if (state.lockfile && existsSync(state.lockfile)) {

@@ -294,7 +294,7 @@ export function codegenSettings(flags: SourcedFlag[], readArgfile: (file: string
 const BASELINE_CPUS = new Set(['generic', 'x86-64', '']);
 
 const FIX =
-  'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml or a local alias such as `cargo native = "rustc --release -- -C target-cpu=native"`.';
+  'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml, or in an alias for local builds ([alias] native = "rustc --release -- -C target-cpu=native", then `cargo native`).';
 
 function where(origin: FlagOrigin): string {
   if (origin.kind === 'env') return `the ${origin.name} environment variable`;

@@ -86,11 +86,17 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   const unitsFile = `${recordPath}.units.jsonl`;
   rmSync(unitsFile, { force: true });
   const perf = input.wrapperPath !== null && (await perfWorks(env));
+  // Scratch files of the wrapper (GNU time's output), deleted here after the build so the
+  // wrapper does not spend a process per rustc call on `rm`.
+  const measureDir = `${recordPath}.measure`;
+  rmSync(measureDir, { recursive: true, force: true });
   if (input.wrapperPath) {
     const inner = userWrapper(cwd, env);
+    mkdirSync(measureDir, { recursive: true });
     Object.assign(buildEnv, {
       RUSTC_WRAPPER: input.wrapperPath,
       WATCHMAKER_UNITS_FILE: unitsFile,
+      WATCHMAKER_MEASURE_DIR: measureDir,
       WATCHMAKER_INNER_WRAPPER: inner ?? '',
       WATCHMAKER_PERF: perf ? '1' : '0',
     });
@@ -112,6 +118,7 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
     });
   });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(measureDir, { recursive: true, force: true });
   for (const line of messages.otherLines) log(line);
 
   // Cargo writes the report even when the build fails (not when it fails before compiling).

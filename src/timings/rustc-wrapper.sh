@@ -33,15 +33,27 @@ if [ -z "$units_file" ] || [ -z "$crate_name" ] || [ "$crate_name" = "___" ]; th
   exec "${cmd[@]}" "$@"
 fi
 
+# Every fork costs milliseconds and this runs once per rustc call: no command substitutions,
+# no external commands besides GNU time and rustc when the action provides a measurement dir.
+escaped=""
 json_escape() {
   local s="${1//\\/\\\\}"
   s="${s//\"/\\\"}"
   s="${s//$'\t'/\\t}"
   s="${s//$'\n'/\\n}"
-  printf '%s' "$s"
+  escaped="$s"
 }
 
-measure_file="${units_file}.$$.${RANDOM}"
+# The action creates WATCHMAKER_MEASURE_DIR and deletes it after the build, so the wrapper
+# does not have to run `rm` for its scratch files.
+measure_dir="${WATCHMAKER_MEASURE_DIR:-}"
+if [ -n "$measure_dir" ] && [ -d "$measure_dir" ]; then
+  measure_file="${measure_dir}/$$.${RANDOM}"
+  keep_scratch=1
+else
+  measure_file="${units_file}.$$.${RANDOM}"
+  keep_scratch=0
+fi
 perf_file=""
 if [ "${WATCHMAKER_PERF:-0}" = "1" ]; then
   perf_file="${measure_file}.perf"
@@ -66,7 +78,7 @@ if [ -s "$measure_file" ]; then
   last=""
   while IFS= read -r line; do last="$line"; done < "$measure_file"
   read -r _ user sys rss <<< "$last"
-  rm -f "$measure_file"
+  [ "$keep_scratch" = 1 ] || rm -f "$measure_file"
 else
   # No GNU time: the children's CPU from bash's `times` (second line: user and sys).
   { read -r _; read -r cu cs; } < <(times)
@@ -79,11 +91,17 @@ if [ -n "$perf_file" ] && [ -s "$perf_file" ]; then
   while IFS=, read -r value _ event _; do
     case "$event" in instructions*) case "$value" in ''|*[!0-9]*) ;; *) instructions="$value" ;; esac ;; esac
   done < "$perf_file"
-  rm -f "$perf_file"
+  [ "$keep_scratch" = 1 ] || rm -f "$perf_file"
 fi
 
+is_test_json=false
+[ "$is_test" = 1 ] && is_test_json=true
+json_escape "$crate_name"; j_crate="$escaped"
+json_escape "$crate_types"; j_types="$escaped"
+json_escape "${CARGO_PKG_NAME:-}"; j_package="$escaped"
+json_escape "${CARGO_PKG_VERSION:-}"; j_version="$escaped"
+json_escape "${CARGO_MANIFEST_DIR:-}"; j_dir="$escaped"
 printf '{"crate_name":"%s","crate_types":"%s","test":%s,"package":"%s","version":"%s","manifest_dir":"%s","start":%s,"end":%s,"user":%s,"sys":%s,"max_rss_kib":%s,"instructions":%s,"exit":%s}\n' \
-  "$(json_escape "$crate_name")" "$(json_escape "$crate_types")" "$([ "$is_test" = 1 ] && echo true || echo false)" \
-  "$(json_escape "${CARGO_PKG_NAME:-}")" "$(json_escape "${CARGO_PKG_VERSION:-}")" "$(json_escape "${CARGO_MANIFEST_DIR:-}")" \
+  "$j_crate" "$j_types" "$is_test_json" "$j_package" "$j_version" "$j_dir" \
   "${start:-0}" "${end:-0}" "${user:-null}" "${sys:-null}" "${rss:-null}" "${instructions:-null}" "$status" >> "$units_file"
 exit "$status"

@@ -70809,9 +70809,12 @@ async function workspaceInfo(cwd, env, cargoArgs = []) {
   const memberIds = new Set(meta.workspace_members);
   const members = meta.packages.filter((p) => memberIds.has(p.id));
   const explicit = targetDirFromArgs(cargoArgs);
+  const targetDirectory = explicit ? path15.resolve(cwd, explicit) : meta.target_directory;
+  const separateBuildDir = meta.build_directory && meta.build_directory !== meta.target_directory;
   return {
     root: meta.workspace_root,
-    targetDirectory: explicit ? path15.resolve(cwd, explicit) : meta.target_directory,
+    targetDirectory,
+    buildDirectory: separateBuildDir ? meta.build_directory : targetDirectory,
     members: new Set(members.map((p) => p.name)),
     memberManifests: members.map((p) => p.manifest_path)
   };
@@ -70860,7 +70863,7 @@ function planTargetClean(input) {
     if (inProfile(grandparent) && UNIT_DIRS.includes(parts.at(-2))) {
       const m = HASHED.exec(name);
       if (!m) {
-        remove.push({ path: e.path, bytes: e.bytes, reason: "not a cargo unit" });
+        if (!e.isDir) remove.push({ path: e.path, bytes: e.bytes, reason: "not a cargo unit" });
         continue;
       }
       const [, unitName, hash] = m;
@@ -75359,9 +75362,9 @@ function createBackend(config, env) {
 function readIfExists(file) {
   return existsSync9(file) ? readFileSync5(file, "utf8") : null;
 }
-function cachePaths(targetDir, env, withBin) {
+function cachePaths(targetDir, env, withBin, buildDir = targetDir) {
   const home = cargoHome(env);
-  const paths = [targetDir, path18.join(home, "registry", "index"), path18.join(home, "registry", "cache"), path18.join(home, "git", "db")];
+  const paths = [targetDir, ...buildDir !== targetDir ? [buildDir] : [], path18.join(home, "registry", "index"), path18.join(home, "registry", "cache"), path18.join(home, "git", "db")];
   if (withBin) paths.push(path18.join(home, "bin"), path18.join(home, ".crates.toml"), path18.join(home, ".crates2.json"));
   return paths;
 }
@@ -75394,7 +75397,7 @@ async function restoreCache2(input) {
   });
   const dir = profileDirName(config.profile);
   const profileDirs = [dir, `${input.targetTriple}/${dir}`];
-  const paths = cachePaths(ws.targetDirectory, env, config.cacheBin);
+  const paths = cachePaths(ws.targetDirectory, env, config.cacheBin, ws.buildDirectory);
   const backend = createBackend(config, env);
   startGroup(`Watchmaker: cache key (${backend.description})`);
   info(`key: ${keys.primaryKey}`);
@@ -75412,6 +75415,7 @@ async function restoreCache2(input) {
     hit: "miss",
     paths,
     targetDir: ws.targetDirectory,
+    buildDir: ws.buildDirectory,
     profileDirs,
     restoredAtMs: Date.now(),
     restoredBytes: null,
@@ -75462,24 +75466,30 @@ async function saveCache3(input) {
   const backend = createBackend(config, env);
   startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
   try {
-    const cleaned = cleanTargetDir({
-      targetDir: state3.targetDir,
-      profileDirs: state3.profileDirs,
-      artifacts: input.artifacts,
-      restoredAtMs: state3.restoredAtMs,
-      members: new Set(state3.workspaceMembers),
-      keepMembers: config.cacheWorkspaceCrates
-    });
-    outcome.bytesBefore = cleaned.bytesBefore;
-    outcome.bytesAfter = cleaned.bytesAfter;
+    const dirs = state3.buildDir && state3.buildDir !== state3.targetDir ? [state3.targetDir, state3.buildDir] : [state3.targetDir];
+    outcome.bytesBefore = 0;
+    outcome.bytesAfter = 0;
     const byReason = /* @__PURE__ */ new Map();
-    for (const r of cleaned.removed) {
-      const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
-      agg.count++;
-      agg.bytes += r.bytes;
-      byReason.set(r.reason, agg);
+    for (const dir of dirs) {
+      const cleaned = cleanTargetDir({
+        targetDir: dir,
+        profileDirs: state3.profileDirs,
+        artifacts: input.artifacts,
+        restoredAtMs: state3.restoredAtMs,
+        members: new Set(state3.workspaceMembers),
+        keepMembers: config.cacheWorkspaceCrates
+      });
+      outcome.bytesBefore += cleaned.bytesBefore;
+      outcome.bytesAfter += cleaned.bytesAfter;
+      for (const r of cleaned.removed) {
+        const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
+        agg.count++;
+        agg.bytes += r.bytes;
+        byReason.set(r.reason, agg);
+      }
     }
-    info(`target/ ${formatBytes(cleaned.bytesBefore)} \u2192 ${formatBytes(cleaned.bytesAfter)} after cleaning:`);
+    const label = dirs.length > 1 ? "target and build directories" : "target/";
+    info(`${label} ${formatBytes(outcome.bytesBefore)} \u2192 ${formatBytes(outcome.bytesAfter)} after cleaning:`);
     for (const [reason, agg] of byReason) info(`  removed ${agg.count} \xD7 ${reason} (${formatBytes(agg.bytes)})`);
     if (input.artifacts === null) info("  (no timed build ran, so units are not judged by use: restored units are kept)");
     if (state3.lockfile && existsSync9(state3.lockfile)) {
