@@ -34,7 +34,7 @@ function ensureDebianCrates() {
 }
 
 /** The bench workspace: a small search tool over ripgrep's library crates and serde. */
-function benchWorkspaceFiles({ extraDependency = false, optLevel = null } = {}) {
+function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustflags = null } = {}) {
   return {
     'Cargo.toml': [
       '[workspace]',
@@ -43,10 +43,12 @@ function benchWorkspaceFiles({ extraDependency = false, optLevel = null } = {}) 
       '',
       ...(optLevel === null ? [] : ['[profile.dev]', `opt-level = ${optLevel}`, '']),
     ].join('\n'),
-    '.cargo/config.toml': `[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n`,
+    '.cargo/config.toml':
+      `[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n` +
+      (rustflags === null ? '' : `\n[build]\nrustflags = ${JSON.stringify(rustflags)}\n`),
     'crates/finder/Cargo.toml':
       '[package]\nname = "finder"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ngrep = "0.2"\nignore = "0.4"\nglobset = "0.4"\nregex = "1"\n' +
-      (extraDependency ? 'walkdir = "2"\n' : ''),
+      (extraDependency ? 'base64 = "0.13"\n' : ''),
     'crates/finder/src/lib.rs': [
       'use grep::regex::RegexMatcher;',
       'use grep::searcher::{sinks::UTF8, Searcher};',
@@ -105,9 +107,14 @@ function writeFiles(root, files) {
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'wm-bench-'));
 let counter = 0;
 
-/** A fresh checkout of the bench workspace (no target/), as a new CI job would have. */
-function freshCheckout(options) {
-  const dir = path.join(scratch, `checkout-${++counter}`);
+/**
+ * A fresh checkout of the bench workspace (no target/), as a new CI job would have. Jobs of one
+ * scenario share the checkout path, as GitHub's runners do (the workspace path is stable, and
+ * the cache archives absolute paths).
+ */
+function freshCheckout(options, name = 'main') {
+  const dir = path.join(scratch, `ws-${name}`);
+  rmSync(dir, { recursive: true, force: true });
   writeFiles(dir, benchWorkspaceFiles(options));
   return dir;
 }
@@ -145,13 +152,14 @@ function dirBytes(dir) {
   return total;
 }
 
-/** Archives written by the local backend (newest last). */
+/** Target-cache archives written by the local backend (newest last; baseline records excluded). */
 function archives(cacheDir) {
-  if (!existsSync(cacheDir)) return [];
-  return readdirSync(cacheDir)
-    .filter((f) => /\.tar(\.zst|\.gz)?$/.test(f))
-    .map((f) => ({ name: f, bytes: statSync(path.join(cacheDir, f)).size, mtime: statSync(path.join(cacheDir, f)).mtimeMs }))
-    .sort((a, b) => a.mtime - b.mtime);
+  const index = path.join(cacheDir, 'index.json');
+  if (!existsSync(index)) return [];
+  return JSON.parse(readFileSync(index, 'utf8'))
+    .entries.filter((e) => !e.key.includes('-record-'))
+    .map((e) => ({ name: e.file, bytes: e.sizeBytes, createdAt: e.createdAt }))
+    .sort((a, b) => a.createdAt - b.createdAt);
 }
 
 async function job(workspace, cacheDir, inputs = {}, env = {}) {
@@ -213,8 +221,8 @@ async function coldWarm() {
   }
 }
 
-// Five commits with churn: source edit, new dependency, flag change, dependency removed,
-// source edit. Watchmaker's saved archive vs a naive cache of the whole target/ directory
+// Five commits after the first, with churn: source edit, new dependency, RUSTFLAGS change (in
+// .cargo/config.toml), dependency removed, opt-level change with a source edit. Watchmaker's saved archive vs a naive cache of the whole target/ directory
 // (what a plain `path: target` cache restores and re-saves, accumulating every old artifact).
 async function growth() {
   const cacheDir = path.join(scratch, 'cache-growth');
@@ -223,9 +231,9 @@ async function growth() {
     { label: 'initial', options: {} },
     { label: 'source edit', options: {}, edit: true },
     { label: 'dependency added', options: { extraDependency: true } },
-    { label: 'opt-level changed', options: { extraDependency: true, optLevel: 1 } },
-    { label: 'dependency removed', options: { optLevel: 1 } },
-    { label: 'source edit', options: { optLevel: 1 }, edit: true },
+    { label: 'rustflags changed', options: { extraDependency: true, rustflags: ['--cfg', 'bench_flag'] } },
+    { label: 'dependency removed', options: { rustflags: ['--cfg', 'bench_flag'] } },
+    { label: 'opt-level changed', options: { rustflags: ['--cfg', 'bench_flag'], optLevel: 1 }, edit: true },
   ];
   results.growth = [];
   for (const [i, commit] of commits.entries()) {
@@ -245,6 +253,7 @@ async function growth() {
       commit: commit.label,
       cacheHit: r.outputs['cache-hit'],
       buildSeconds: r.buildSeconds,
+      postStepSeconds: r.post.seconds,
       watchmakerArchiveMiB: newest ? mib(newest.bytes) : null,
       naiveTargetArchiveMiB: mib(statSync(naiveArchive).size),
     });
@@ -252,24 +261,48 @@ async function growth() {
   }
 }
 
-// What the action adds on top of cargo: the rustc wrapper (same cold build with and without
-// it, alternating), and the step time around the build (probe, guard, restore, parse, report).
+// What the action adds on top of cargo: the rustc wrapper (the same cold build with and
+// without it, alternating, wall and CPU; and the wrapper's own cost per rustc invocation,
+// measured around a no-op compiler where build noise cannot hide it), and the step time
+// around the build (probe, guard, restore, parse, report) and the post step.
 async function overhead() {
   const wrapper = path.join(repoRoot, 'dist', 'rustc-wrapper.sh');
-  const withWrapper = [];
-  const without = [];
+  const withWrapper = { wall: [], cpu: [] };
+  const without = { wall: [], cpu: [] };
+  let invocations = null;
   const dir = withLockfile(freshCheckout());
   for (let i = 0; i < RUNS; i++) {
     for (const useWrapper of i % 2 ? [false, true] : [true, false]) {
       rmSync(path.join(dir, 'target'), { recursive: true, force: true });
       const env = { ...process.env };
-      if (useWrapper) Object.assign(env, { RUSTC_WRAPPER: wrapper, WATCHMAKER_UNITS_FILE: path.join(scratch, `units-${++counter}.jsonl`) });
-      const t0 = process.hrtime.bigint();
-      execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore', env });
-      (useWrapper ? withWrapper : without).push(Number(process.hrtime.bigint() - t0) / 1e9);
+      const unitsFile = path.join(scratch, `units-${++counter}.jsonl`);
+      const measureDir = path.join(scratch, `measure-${counter}`);
+      mkdirSync(measureDir, { recursive: true });
+      if (useWrapper) Object.assign(env, { RUSTC_WRAPPER: wrapper, WATCHMAKER_UNITS_FILE: unitsFile, WATCHMAKER_MEASURE_DIR: measureDir });
+      const timeFile = path.join(scratch, `time-${counter}.txt`);
+      execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'cargo', 'build', '--offline'], { cwd: dir, stdio: 'ignore', env });
+      const [wall, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+      const side = useWrapper ? withWrapper : without;
+      side.wall.push(wall);
+      side.cpu.push(user + sys);
+      if (useWrapper) invocations = readFileSync(unitsFile, 'utf8').trim().split('\n').length;
     }
     process.stdout.write('.');
   }
+  // The wrapper around /bin/true with a compilation's arguments, against /bin/true alone.
+  const args = ['--crate-name', 'bench_unit', '--edition=2021', 'src/lib.rs', '--crate-type', 'lib', '--emit=dep-info,metadata,link', '-C', 'debuginfo=2', '--out-dir', scratch];
+  const perCall = (cmd, cmdArgs, env) => {
+    const n = 200;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) spawnSync(cmd, cmdArgs, { env, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6 / n;
+  };
+  const measureDir = path.join(scratch, 'micro-measure');
+  mkdirSync(measureDir, { recursive: true });
+  const microEnv = { ...process.env, WATCHMAKER_UNITS_FILE: path.join(scratch, 'micro.jsonl'), WATCHMAKER_MEASURE_DIR: measureDir };
+  const wrapperMs = [];
+  for (let i = 0; i < RUNS; i++) wrapperMs.push(perCall(wrapper, ['/bin/true', ...args], microEnv) - perCall('/bin/true', args, microEnv));
+
   const stepOverhead = [];
   const postSeconds = [];
   const cacheDir = path.join(scratch, 'cache-overhead');
@@ -281,9 +314,13 @@ async function overhead() {
     process.stdout.write('.');
   }
   results.overhead = {
-    coldBuildWithoutWrapperSeconds: spread(without),
-    coldBuildWithWrapperSeconds: spread(withWrapper),
-    wrapperOverheadPercent: ((median(withWrapper) - median(without)) / median(without)) * 100,
+    coldBuildWithoutWrapperSeconds: spread(without.wall),
+    coldBuildWithWrapperSeconds: spread(withWrapper.wall),
+    coldBuildCpuWithoutWrapperSeconds: spread(without.cpu),
+    coldBuildCpuWithWrapperSeconds: spread(withWrapper.cpu),
+    wrapperOverheadPercent: ((median(withWrapper.wall) - median(without.wall)) / median(without.wall)) * 100,
+    wrapperMillisecondsPerInvocation: spread(wrapperMs),
+    rustcInvocationsPerColdBuild: invocations,
     mainStepOutsideBuildSeconds: spread(stepOverhead),
     postStepSeconds: spread(postSeconds),
   };
@@ -342,12 +379,15 @@ if (results.coldWarm) {
 }
 if (results.growth) {
   console.log('\nArchive over commits with churn (Watchmaker vs a naive cache of target/)');
-  for (const g of results.growth) console.log(`  ${g.commit.padEnd(20)} hit ${String(g.cacheHit).padEnd(8)} watchmaker ${fmt(g.watchmakerArchiveMiB, 1)} MiB   naive ${fmt(g.naiveTargetArchiveMiB, 1)} MiB`);
+  for (const g of results.growth) console.log(`  ${g.commit.padEnd(20)} hit ${String(g.cacheHit).padEnd(8)} build ${fmt(g.buildSeconds, 1).padStart(6)} s  post ${fmt(g.postStepSeconds, 1).padStart(5)} s  watchmaker ${fmt(g.watchmakerArchiveMiB, 1)} MiB   naive ${fmt(g.naiveTargetArchiveMiB, 1)} MiB`);
 }
 if (results.overhead) {
   const o = results.overhead;
   console.log('\nOverhead');
-  console.log(`  cold build without wrapper ${fmtSpread(o.coldBuildWithoutWrapperSeconds, ' s')}, with wrapper ${fmtSpread(o.coldBuildWithWrapperSeconds, ' s')}: ${fmt(o.wrapperOverheadPercent, 1)}%`);
+  console.log(`  cold build wall without wrapper ${fmtSpread(o.coldBuildWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildWithWrapperSeconds, ' s')}: ${fmt(o.wrapperOverheadPercent, 1)}% (build-to-build noise included)`);
+  console.log(`  cold build CPU  without wrapper ${fmtSpread(o.coldBuildCpuWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildCpuWithWrapperSeconds, ' s')}`);
+  const wrapperSeconds = (o.wrapperMillisecondsPerInvocation.median * (o.rustcInvocationsPerColdBuild ?? NaN)) / 1000;
+  console.log(`  wrapper cost per rustc invocation ${fmtSpread(o.wrapperMillisecondsPerInvocation, ' ms')} × ${o.rustcInvocationsPerColdBuild} compilations = ${fmt(wrapperSeconds)} s per cold build (${fmt((wrapperSeconds / o.coldBuildWithoutWrapperSeconds.median) * 100, 1)}% of its wall time, before parallelism hides part of it)`);
   console.log(`  main step outside the build ${fmtSpread(o.mainStepOutsideBuildSeconds, ' s')}; post step ${fmtSpread(o.postStepSeconds, ' s')}`);
 }
 if (results.noise) {
