@@ -11,9 +11,10 @@
 //
 // Noise: a change counts only when it is larger than the metric's threshold AND larger than
 // an absolute floor (timer resolution and process start-up). Default thresholds come from
-// repeated identical builds (docs/report.md): CPU totals varied by up to 8% run to run, wall
-// totals by up to 16%, so 10% and 20%. With several samples per side the observed spread
-// widens the threshold, and the change must also separate the two sides' ranges.
+// repeated identical builds (`npm run bench`, docs/report.md): warm A/A runs moved by under 2%
+// in CPU time, while whole cold builds on a shared 2-core VM moved by up to ~16% in CPU and
+// wall time; hence 10% for CPU and 20% for wall. With several samples per side the observed
+// spread widens the threshold, and the change must also separate the two sides' ranges.
 import type { CrateCost, RunRecord } from '../record.js';
 
 export type Metric = 'instructions' | 'cpu' | 'wall';
