@@ -29,7 +29,7 @@ import {
   startGroup,
   warning,
   workspaceInfo
-} from "./chunks/chunk-EP45GQX3.js";
+} from "./chunks/chunk-HHFSIX3R.js";
 
 // src/main.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";

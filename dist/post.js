@@ -12,7 +12,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-EP45GQX3.js";
+} from "./chunks/chunk-HHFSIX3R.js";
 
 // src/post.ts
 import { existsSync, readFileSync } from "node:fs";

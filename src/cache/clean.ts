@@ -181,7 +181,10 @@ export function cleanTargetDir(opts: {
     keepMembers: opts.keepMembers,
   });
   for (const action of plan) rmSync(path.join(opts.targetDir, action.path), { recursive: true, force: true });
-  return { bytesBefore, bytesAfter: bytesOf(opts.targetDir), removed: plan };
+  // The planned entries never nest (the listing does not descend into what it removes), so the
+  // size after is the size before minus theirs: no second walk of the tree.
+  const removedBytes = plan.reduce((sum, action) => sum + action.bytes, 0);
+  return { bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
 }
 
 /** The profile's output directory name: dev → debug, release/bench → release, test → debug. */

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { cargoHome, loadCargoConfig } from '../cargo-config.js';
 import type { RustcVersion } from '../toolchain.js';
+import { formatBytes } from '../format.js';
 import { workspaceInfo } from '../workspace.js';
 import type { CacheBackend } from './backend.js';
 import { bytesOf, cleanTargetDir, profileDirName, trimRegistryCache } from './clean.js';
@@ -260,16 +261,3 @@ export async function saveCache(input: { config: Config; context: RunContext; st
   }
   return outcome;
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
-

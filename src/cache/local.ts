@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import path from 'node:path';
 import { capture } from '../proc.js';
 import type { CacheBackend, RestoreResult, SaveResult } from './backend.js';
+import { shortHash } from './keys.js';
 
 interface LocalEntry {
   key: string;
@@ -33,7 +34,7 @@ export function matchEntry<T extends { key: string; version: string; createdAt: 
   return undefined;
 }
 
-const safeName = (key: string) => `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+const safeName = (key: string) => `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${shortHash(key, 8)}`;
 
 export class LocalCacheBackend implements CacheBackend {
   readonly kind = 'local' as const;

@@ -3,11 +3,11 @@
 // request restores its base commit's record, else the newest one. `rebuild` mode: build the
 // base commit in a git worktree here, alternating with the head, for same-machine samples.
 import * as core from '@actions/core';
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
+import { shortHash } from '../cache/keys.js';
 import { capture, captureOk } from '../proc.js';
 import type { RunRecord } from '../record.js';
 import { readRunRecord } from '../timings/record.js';
@@ -30,7 +30,7 @@ export function baselineKeys(opts: { prefix: string; os: string; arch: string; p
  * workspace location and profile.
  */
 export function baselineRecordPath(workspace: string, profile: string): string {
-  const id = createHash('sha256').update(path.resolve(workspace)).digest('hex').slice(0, 12);
+  const id = shortHash(path.resolve(workspace));
   return path.join(os.tmpdir(), 'watchmaker-baseline', id, `record-${profile}.json`);
 }
 

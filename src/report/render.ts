@@ -1,6 +1,7 @@
 // The report, as Markdown (job summary and pull-request comment) and as plain text (the
 // terminal). Pure. Every string that comes from the repository (crate names, refs, keys,
 // flags, paths) goes through escapeMarkdown or mermaidLabel before it is rendered.
+import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
 import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
 
@@ -61,18 +62,6 @@ export function mermaidLabel(text: string): string {
 function formatValue(value: number, metric: Metric): string {
   if (metric === 'instructions') return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
   return `${value.toFixed(2)} s`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 const ICON: Record<string, string> = { regression: '🔺', improvement: '🟢', unchanged: '⚪', 'no-baseline': 'ℹ️', 'build-failed': '❌' };

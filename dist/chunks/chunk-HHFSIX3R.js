@@ -70755,6 +70755,19 @@ function saveCacheV2(paths_1, key_1, options_1) {
 import { existsSync as existsSync9, readFileSync as readFileSync5 } from "node:fs";
 import path18 from "node:path";
 
+// src/format.ts
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
 // src/workspace.ts
 import path15 from "node:path";
 
@@ -70938,7 +70951,8 @@ function cleanTargetDir(opts) {
     keepMembers: opts.keepMembers
   });
   for (const action5 of plan) rmSync(path16.join(opts.targetDir, action5.path), { recursive: true, force: true });
-  return { bytesBefore, bytesAfter: bytesOf(opts.targetDir), removed: plan };
+  const removedBytes = plan.reduce((sum, action5) => sum + action5.bytes, 0);
+  return { bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
 }
 function profileDirName(profile) {
   if (profile === "dev" || profile === "test") return "debug";
@@ -75279,7 +75293,7 @@ function matchEntry(entries, version3, primaryKey, restoreKeys) {
   }
   return void 0;
 }
-var safeName = (key) => `${key.replace(/[^A-Za-z0-9._+=-]/g, "_").slice(0, 150)}-${createHash3("sha256").update(key).digest("hex").slice(0, 8)}`;
+var safeName = (key) => `${key.replace(/[^A-Za-z0-9._+=-]/g, "_").slice(0, 150)}-${shortHash(key, 8)}`;
 var LocalCacheBackend = class {
   constructor(dir) {
     this.dir = dir;
@@ -75531,17 +75545,6 @@ async function saveCache3(input) {
     endGroup();
   }
   return outcome;
-}
-function formatBytes(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 // src/timings/record.ts
@@ -75824,7 +75827,6 @@ function readRunRecord(text) {
 }
 
 // src/report/baseline.ts
-import { createHash as createHash4 } from "node:crypto";
 import { copyFileSync, existsSync as existsSync10, mkdirSync as mkdirSync2, mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync3 } from "node:fs";
 import os11 from "node:os";
 import path19 from "node:path";
@@ -75833,7 +75835,7 @@ function baselineKeys(opts) {
   return { key: `${restorePrefix}${opts.commit ?? "unknown"}`, restorePrefix };
 }
 function baselineRecordPath(workspace, profile) {
-  const id = createHash4("sha256").update(path19.resolve(workspace)).digest("hex").slice(0, 12);
+  const id = shortHash(path19.resolve(workspace));
   return path19.join(os11.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
 }
 async function storeBaselineRecord(opts) {
@@ -76021,17 +76023,6 @@ function formatValue(value, metric) {
   if (metric === "instructions") return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
   return `${value.toFixed(2)} s`;
 }
-function formatBytes2(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB"];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 var ICON = { regression: "\u{1F53A}", improvement: "\u{1F7E2}", unchanged: "\u26AA", "no-baseline": "\u2139\uFE0F", "build-failed": "\u274C" };
 function verdictOf(view) {
   if (!view.record.success) return "build-failed";
@@ -76048,7 +76039,7 @@ function headline(view) {
 }
 function cacheLine(cache, esc = escapeMarkdown) {
   if (cache.hit === "disabled") return "Cache: off.";
-  const size = cache.restoredBytes !== null ? `, ${formatBytes2(cache.restoredBytes)} restored` : "";
+  const size = cache.restoredBytes !== null ? `, ${formatBytes(cache.restoredBytes)} restored` : "";
   const hit = cache.hit === "exact" ? "exact hit" : cache.hit === "partial" ? "partial hit (fallback key)" : "miss (cold build)";
   return `Cache: ${hit}${size}${cache.backend ? ` from the ${esc(cache.backend)}` : ""}; key ${cache.key ? esc(cache.key) : "n/a"}.`;
 }
