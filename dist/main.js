@@ -2,39 +2,47 @@ import { createRequire as __wmCreateRequire } from 'node:module'; const require 
 import {
   CargoConfigError,
   InputError,
-  STATE,
-  buildRunRecord,
+  RECORD_SCHEMA,
+  RECORD_SCHEMA_VERSION,
   capture,
   captureOk,
+  childEnv,
   configValue,
   createBackend,
   debug,
+  emptyPostState,
   endGroup,
+  endWhenDone,
   error,
   findKeyLine,
   getPath,
   info,
   loadCargoConfig,
   loadRunContext,
+  logText,
   measureBaseByRebuild,
-  parseTimingsHtml,
-  parseWrapperUnits,
+  notFound,
   readConfig,
   relativeToWorkspace,
   restoreCache,
   runReport,
-  saveState,
   setFailed,
   setOutput,
   startGroup,
+  stopCommands,
   warning,
-  workspaceInfo
-} from "./chunks/chunk-HHFSIX3R.js";
+  workspaceInfo,
+  writePostState
+} from "./chunks/chunk-GKZARS7L.js";
 
-// src/main.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import path4 from "node:path";
+// src/steps/main.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import path5 from "node:path";
 import { fileURLToPath } from "node:url";
+
+// src/guard/index.ts
+import { readFileSync } from "node:fs";
+import path2 from "node:path";
 
 // src/toolchain.ts
 function parseRustcVersion(text) {
@@ -69,10 +77,6 @@ async function probeCfg(cwd, flags, target, env = process.env) {
   return parseCfg(await captureOk(rustcCommand(env), args, { cwd, env }));
 }
 
-// src/guard/index.ts
-import { readFileSync } from "node:fs";
-import path2 from "node:path";
-
 // src/guard/flags.ts
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -92,7 +96,7 @@ function mergedConfigList(files, keyPath, displayKey) {
       findKeyLine(stringFile.text, keyPath)
     );
   }
-  const origin = (f) => ({ kind: "config", name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) });
+  const origin = (f) => f.cli === "value" ? { kind: "cli", name: `${displayKey} (--config in cargo-args)` } : { kind: "config", name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) };
   if (kinds.has("string")) {
     const top = defined[0];
     return splitWhitespace(String(getPath(top.data, keyPath))).map((flag) => ({ flag, origin: origin(top) }));
@@ -102,6 +106,15 @@ function mergedConfigList(files, keyPath, displayKey) {
     for (const item of getPath(f.data, keyPath)) out.push({ flag: String(item), origin: origin(f) });
   }
   return out;
+}
+function configWithEnv(files, keyPath, displayKey, envFlags) {
+  const all = mergedConfigList(files, keyPath, displayKey);
+  const top = files.find((f) => getPath(f.data, keyPath) !== void 0);
+  if (!top) return envFlags;
+  if (typeof getPath(top.data, keyPath) === "string") return top.cli ? [...envFlags, ...all] : [...all, ...envFlags];
+  const fromFiles = mergedConfigList(files.filter((f) => !f.cli), keyPath, displayKey);
+  const fromCli = mergedConfigList(files.filter((f) => f.cli), keyPath, displayKey);
+  return [...fromFiles, ...envFlags, ...fromCli];
 }
 function envList(env, name) {
   const v = env[name];
@@ -132,10 +145,7 @@ function resolveEffectiveRustflags(input) {
   }
   const sources = [];
   const tripleName = targetTriple;
-  const tripleFlags = [
-    ...mergedConfigList(files, ["target", tripleName, "rustflags"], `target.${tripleName}.rustflags`),
-    ...envList(env, targetEnvName(tripleName))
-  ];
+  const tripleFlags = configWithEnv(files, ["target", tripleName, "rustflags"], `target.${tripleName}.rustflags`, envList(env, targetEnvName(tripleName)));
   if (tripleFlags.length) sources.push(`target.${tripleName}.rustflags`);
   const cfgKeys = /* @__PURE__ */ new Set();
   for (const f of files) {
@@ -157,7 +167,7 @@ function resolveEffectiveRustflags(input) {
   }
   const targetTier = [...tripleFlags, ...cfgFlags];
   if (targetTier.length) return { tier: "target", source: sources.join(", "), flags: targetTier, usedCfgKeys };
-  const buildTier = [...mergedConfigList(files, ["build", "rustflags"], "build.rustflags"), ...envList(env, "CARGO_BUILD_RUSTFLAGS")];
+  const buildTier = configWithEnv(files, ["build", "rustflags"], "build.rustflags", envList(env, "CARGO_BUILD_RUSTFLAGS"));
   if (buildTier.length) {
     const names = [...new Set(buildTier.map((f) => f.origin.kind === "env" ? f.origin.name : "build.rustflags"))];
     return { tier: "build", source: names.join(", "), flags: buildTier, usedCfgKeys: false };
@@ -290,6 +300,7 @@ var BASELINE_CPUS = /* @__PURE__ */ new Set(["generic", "x86-64", ""]);
 var FIX = 'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml, or in an alias for local builds ([alias] native = "rustc --release -- -C target-cpu=native", then `cargo native`).';
 function where(origin) {
   if (origin.kind === "env") return `the ${origin.name} environment variable`;
+  if (origin.kind === "cli") return origin.name;
   return `${origin.name} in ${origin.file}${origin.line ? ` line ${origin.line}` : ""}`;
 }
 function findNonPortableFlags(flags, readArgfile) {
@@ -338,7 +349,7 @@ function rustflagsHash(flags, targetTriple) {
 // src/guard/index.ts
 async function runGuard(config, rustc, env) {
   const cwd = config.workingDirectory;
-  const files = loadCargoConfig(cwd, env);
+  const files = loadCargoConfig(cwd, env, config.cargoArgs);
   const targetTriple = selectTargetTriple(config.cargoArgs, env, files, rustc.host);
   const cfgFor = async (flags) => {
     try {
@@ -366,30 +377,228 @@ async function runGuard(config, rustc, env) {
   const findings = config.guard === "off" ? [] : findNonPortableFlags(effective.flags, readArgfile);
   const failed = config.guard === "error" && config.inCI && findings.some((f) => f.severity === "error");
   startGroup("Watchmaker: effective RUSTFLAGS");
-  info(`target: ${targetTriple}`);
-  info(`source: ${effective.source}`);
-  info(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(" ") : "(none)"}`);
-  info(`config files: ${files.length ? files.map((f) => f.path).join(", ") : "(none)"}`);
+  info(logText(`target: ${targetTriple}`));
+  info(logText(`source: ${effective.source}`));
+  info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(" ") : "(none)"}`));
+  info(logText(`config: ${files.length ? files.map((f) => f.path).join(", ") : "(none)"}`));
   info(`hash: ${hash.slice(0, 16)}`);
   info(`guard: ${config.guard}${config.guard === "off" ? "" : `, ${findings.length} finding(s)`}`);
   endGroup();
+  const annotated = { errors: 0, warnings: 0 };
   for (const finding of findings) {
     const properties = { title: finding.severity === "error" ? "Non-portable RUSTFLAGS" : "Watchmaker: CPU-specific flag" };
     if (finding.origin.file) {
       properties.file = relativeToWorkspace(finding.origin.file, env);
       if (finding.origin.line) properties.startLine = finding.origin.line;
     }
-    if (finding.severity === "error" && config.guard === "error" && config.inCI) error(finding.message, properties);
-    else warning(finding.message, properties);
+    if (finding.severity === "error" && config.guard === "error" && config.inCI) {
+      error(finding.message, properties);
+      annotated.errors++;
+    } else {
+      warning(finding.message, properties);
+      annotated.warnings++;
+    }
   }
-  return { mode: config.guard, targetTriple, effective, findings, hash, failed };
+  return { mode: config.guard, targetTriple, effective, findings, hash, failed, annotated };
+}
+
+// src/outputs.ts
+var OUTPUT_NAMES = {
+  cacheHit: "cache-hit",
+  cacheKey: "cache-key",
+  cacheBytes: "cache-bytes",
+  rustflagsHash: "rustflags-hash",
+  report: "report",
+  reportMarkdown: "report-markdown",
+  timingsHtml: "timings-html",
+  buildSeconds: "build-seconds",
+  baselineSeconds: "baseline-seconds",
+  changePercent: "change-percent",
+  verdict: "verdict"
+};
+function setOutputs(outputs) {
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value !== void 0) setOutput(OUTPUT_NAMES[name], value);
+  }
+}
+
+// src/report/run.ts
+import { writeFileSync } from "node:fs";
+import path3 from "node:path";
+async function rebuildBaseline(input) {
+  const { config, context } = input;
+  const head = [input.record];
+  const baseSha = context.pullRequest?.baseSha;
+  if (!baseSha) {
+    warning("baseline: rebuild needs a pull_request event (to know the base commit); comparing with the cached baseline instead.");
+    return { head, base: null, label: null, note: null };
+  }
+  try {
+    const measured = await measureBaseByRebuild({
+      headDir: config.workingDirectory,
+      baseSha,
+      profile: config.profile,
+      samples: config.baselineSamples,
+      targetDir: input.targetDir,
+      env: input.env,
+      build: input.buildSample
+    });
+    return { head: measured.head, base: measured.base, label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}\xD7 alternating with this commit`, note: null };
+  } catch (e) {
+    const reason = e.message;
+    warning(`Watchmaker could not rebuild the base commit: ${reason}`);
+    return { head, base: [], label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).` };
+  }
+}
+async function reportPhase(input) {
+  const { config } = input;
+  const rebuild = config.baseline === "rebuild" && input.record.success;
+  const baseline = rebuild ? await rebuildBaseline(input) : { head: [input.record], base: null, label: null, note: null };
+  const outcome = await runReport({
+    config,
+    context: input.context,
+    env: input.env,
+    head: baseline.head,
+    base: baseline.base,
+    baseLabel: baseline.label,
+    baseNote: baseline.note,
+    backend: config.baseline === "cache" ? input.backend : null,
+    flagsHash: input.flagsHash,
+    guard: input.guard,
+    cache: input.cache
+  });
+  const markdownPath = path3.join(path3.dirname(input.recordPath), `report-${config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
+  writeFileSync(markdownPath, outcome.markdown);
+  return { ...outcome, markdownPath };
 }
 
 // src/timings/index.ts
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, rmSync, statSync, writeFileSync } from "node:fs";
-import path3 from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, rmSync, statSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path4 from "node:path";
 import { createInterface } from "node:readline";
+
+// src/timings/html.ts
+function extractArray(html, name) {
+  const re = new RegExp(`^(?:const|let|var) ${name} = (\\[\\]|\\[[\\s\\S]*?^\\]);\\s*$`, "m");
+  const m = re.exec(html);
+  if (!m) return null;
+  try {
+    const parsed = JSON.parse(m[1]);
+    return Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+var decodeEntities = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+var textOf = (cell) => decodeEntities(cell.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]+>/g, "")).trim();
+function unitKind(target, mode) {
+  const t = target.toLowerCase();
+  if (mode === "run-custom-build" || /build[- ]script \(run\)/.test(t)) return "build-script-run";
+  if (/build[- ]script/.test(t)) return "build-script";
+  if (t.includes("(test)") || t.includes("(doc test)")) return "test";
+  if (t.includes("(doc)")) return "doc";
+  if (t.includes('"bin"') || /\bbin "/.test(t)) return "bin";
+  if (t.includes('"example"') || /\bexample "/.test(t)) return "example";
+  if (t.includes('"bench"') || /\bbench "/.test(t)) return "bench";
+  if (t.trim() === "" || t.includes("(check)") || t.includes("lib")) return "lib";
+  return "other";
+}
+var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
+var ints = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "number") : [];
+function parseUnit(raw, position, warnings) {
+  if (!raw || typeof raw !== "object") return null;
+  const u = raw;
+  const start = num(u.start);
+  const duration = num(u.duration);
+  if (typeof u.name !== "string" || start === null || duration === null) {
+    if (warnings.length < 5) warnings.push(`UNIT_DATA entry ${position} lacks name/start/duration; skipped`);
+    return null;
+  }
+  let rmetaTime = num(u.rmeta_time);
+  if (rmetaTime === null && Array.isArray(u.sections)) {
+    for (const section of u.sections) {
+      if (Array.isArray(section) && section[0] === "frontend" && section[1] && typeof section[1] === "object") rmetaTime = num(section[1].end);
+    }
+  }
+  const target = typeof u.target === "string" ? u.target : "";
+  const mode = typeof u.mode === "string" ? u.mode : null;
+  return {
+    id: num(u.i) ?? position,
+    name: u.name,
+    version: typeof u.version === "string" && u.version !== "N/A" ? u.version : null,
+    target,
+    kind: unitKind(target, mode),
+    start,
+    duration,
+    rmetaTime,
+    unblocked: ints(u.unblocked_units ?? u.unlocked_units),
+    unblockedRmeta: ints(u.unblocked_rmeta_units ?? u.unlocked_rmeta_units),
+    ran: !(start === 0 && duration === 0)
+  };
+}
+function parseSummary(html) {
+  const summary = {
+    profile: null,
+    freshUnits: null,
+    dirtyUnits: null,
+    totalUnits: null,
+    totalSeconds: null,
+    rustc: null,
+    maxConcurrency: null,
+    buildStart: null,
+    error: null
+  };
+  const table = /<table[^>]*summary-table[^>]*>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? html;
+  const row = /<td[^>]*>([^<]*?):<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g;
+  const int = (s) => /^\d+$/.test(s) ? Number(s) : null;
+  for (let m = row.exec(table); m; m = row.exec(table)) {
+    const label = m[1].trim().toLowerCase();
+    const value = textOf(m[2]);
+    if (label === "profile") summary.profile = value;
+    else if (label === "fresh units") summary.freshUnits = int(value);
+    else if (label === "dirty units") summary.dirtyUnits = int(value);
+    else if (label === "total units") summary.totalUnits = int(value);
+    else if (label === "total time") summary.totalSeconds = Number.parseFloat(value) || (value.startsWith("0") ? 0 : null);
+    else if (label === "rustc") summary.rustc = value.split("\n")[0].trim();
+    else if (label === "max concurrency") summary.maxConcurrency = value;
+    else if (label === "build start") summary.buildStart = value;
+    else if (label === "error") summary.error = value;
+  }
+  return summary;
+}
+function parseTimingsHtml(html) {
+  const warnings = [];
+  const rawUnits = extractArray(html, "UNIT_DATA");
+  if (rawUnits === null) warnings.push("no UNIT_DATA array found in the timings report");
+  const units = (rawUnits ?? []).map((u, i) => parseUnit(u, i, warnings)).filter((u) => u !== null);
+  const cpuUsage = (extractArray(html, "CPU_USAGE") ?? []).filter((p) => Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number").map(([t, pct]) => [t, pct]);
+  const summary = parseSummary(html);
+  if (summary.totalSeconds === null) warnings.push('no "Total time" in the timings summary');
+  return { units, summary, cpuUsage, warnings };
+}
+function criticalPath(units) {
+  const ran = units.filter((u) => u.ran);
+  if (ran.length === 0) return null;
+  const byId = new Map(ran.map((u) => [u.id, u]));
+  const unblockedBy = /* @__PURE__ */ new Map();
+  for (const u of ran) {
+    for (const id of u.unblocked) (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)).push({ from: u, at: u.start + u.duration });
+    for (const id of u.unblockedRmeta) (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)).push({ from: u, at: u.start + (u.rmetaTime ?? u.duration) });
+  }
+  let current = ran.reduce((a, b) => b.start + b.duration > a.start + a.duration ? b : a);
+  const end = current.start + current.duration;
+  const chain = [current];
+  const seen = /* @__PURE__ */ new Set([current.id]);
+  for (; ; ) {
+    const preds = (unblockedBy.get(current.id) ?? []).filter((p) => byId.has(p.from.id) && !seen.has(p.from.id));
+    if (preds.length === 0) break;
+    current = preds.reduce((a, b) => b.at > a.at ? b : a).from;
+    seen.add(current.id);
+    chain.unshift(current);
+  }
+  return { seconds: Math.round((end - chain[0].start) * 100) / 100, units: chain };
+}
 
 // src/timings/messages.ts
 function parsePackageId(id) {
@@ -451,6 +660,144 @@ function emptyMessages() {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
 }
 
+// src/timings/record.ts
+import os from "node:os";
+function parseWrapperUnits(text) {
+  const out = [];
+  const unreadable = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const u = JSON.parse(line);
+      const n = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
+      out.push({
+        crateName: String(u.crate_name ?? ""),
+        crateTypes: String(u.crate_types ?? "").split(",").filter(Boolean),
+        test: u.test === true,
+        package: String(u.package || u.crate_name || ""),
+        version: typeof u.version === "string" && u.version !== "" ? u.version : null,
+        manifestDir: String(u.manifest_dir ?? ""),
+        start: n(u.start) ?? 0,
+        end: n(u.end) ?? 0,
+        user: n(u.user),
+        sys: n(u.sys),
+        maxRssKiB: n(u.max_rss_kib),
+        instructions: n(u.instructions),
+        exit: n(u.exit) ?? 0
+      });
+    } catch {
+      unreadable.push(line);
+    }
+  }
+  return { units: out, unreadable };
+}
+function wrapperKind(u) {
+  if (u.crateName.startsWith("build_script_")) return "build-script";
+  if (u.test) return "test";
+  if (u.crateTypes.includes("proc-macro")) return "proc-macro";
+  if (u.crateTypes.includes("bin")) return "bin";
+  return "lib";
+}
+var round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+function buildRunRecord(input) {
+  const { timings, messages, workspaceMembers } = input;
+  const member = (name) => workspaceMembers.has(name);
+  const units = [];
+  if (input.wrapperUnits) {
+    for (const u of input.wrapperUnits) {
+      units.push({
+        crate: u.package,
+        version: u.version,
+        kind: wrapperKind(u),
+        target: u.crateName,
+        workspaceMember: member(u.package),
+        wallSeconds: round(Math.max(0, u.end - u.start)),
+        cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
+        peakRssKiB: u.maxRssKiB,
+        instructions: u.instructions,
+        startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1e3), 2)
+      });
+    }
+  }
+  for (const t of timings?.units ?? []) {
+    if (!t.ran) continue;
+    if (input.wrapperUnits && t.kind !== "build-script-run") continue;
+    units.push({
+      crate: t.name,
+      version: t.version,
+      kind: t.kind,
+      target: t.target.trim(),
+      workspaceMember: member(t.name),
+      wallSeconds: t.duration,
+      cpuSeconds: null,
+      peakRssKiB: null,
+      instructions: null,
+      startSeconds: t.start
+    });
+  }
+  units.sort((a, b) => (a.startSeconds ?? 0) - (b.startSeconds ?? 0));
+  const byCrate = /* @__PURE__ */ new Map();
+  for (const u of units) {
+    const key = `${u.crate}@${u.version ?? ""}`;
+    const c = byCrate.get(key) ?? { crate: u.crate, version: u.version, workspaceMember: u.workspaceMember, units: 0, wallSeconds: 0, cpuSeconds: null, instructions: null, peakRssKiB: null };
+    c.units += 1;
+    c.wallSeconds = round(c.wallSeconds + u.wallSeconds);
+    if (u.cpuSeconds !== null) c.cpuSeconds = round((c.cpuSeconds ?? 0) + u.cpuSeconds);
+    if (u.instructions !== null) c.instructions = (c.instructions ?? 0) + u.instructions;
+    if (u.peakRssKiB !== null) c.peakRssKiB = Math.max(c.peakRssKiB ?? 0, u.peakRssKiB);
+    byCrate.set(key, c);
+  }
+  const crates = [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
+  const compileUnits = units.filter((u) => u.kind !== "build-script-run");
+  const cpuMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.cpuSeconds !== null);
+  const instructionsMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.instructions !== null);
+  const freshFromMessages = messages.artifacts.filter((a) => a.fresh).length;
+  const unitsFresh = timings?.summary.freshUnits ?? freshFromMessages;
+  const path6 = timings ? criticalPath(timings.units) : null;
+  const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
+  return {
+    schema: RECORD_SCHEMA,
+    version: RECORD_SCHEMA_VERSION,
+    createdAt: (input.now ?? /* @__PURE__ */ new Date()).toISOString(),
+    git: {
+      commit: input.commit,
+      ref: input.context.ref,
+      baseRef: input.context.pullRequest?.baseRef ?? null,
+      eventName: input.context.eventName
+    },
+    repository: input.context.repository,
+    runUrl: input.context.runUrl,
+    job: input.context.job,
+    profile: input.profile,
+    flagsHash: input.flagsHash,
+    targetTriple: input.targetTriple,
+    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
+    runner: {
+      os: `${os.platform()} ${os.release()}`,
+      arch: os.arch(),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model?.trim() ?? null,
+      memoryBytes: os.totalmem()
+    },
+    command: input.command,
+    success: input.exitCode === 0 && messages.finished !== false,
+    exitCode: input.exitCode,
+    totals: {
+      wallSeconds: round(input.wallSeconds),
+      cpuSeconds: cpuMeasured ? round(compileUnits.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
+      instructions: instructionsMeasured ? compileUnits.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
+      unitsCompiled: units.length,
+      unitsFresh,
+      unitsTotal: units.length + unitsFresh
+    },
+    criticalPath: path6 ? { seconds: path6.seconds, units: path6.units.map(label) } : null,
+    units,
+    crates,
+    timingsHtml: input.timingsHtml,
+    measurement: { wrapper: input.wrapperUnits !== null, perf: input.perf && instructionsMeasured, timingsHtmlParsed: timings !== null && timings.units.length > 0 }
+  };
+}
+
 // src/timings/index.ts
 async function perfWorks(env) {
   try {
@@ -460,14 +807,15 @@ async function perfWorks(env) {
     return false;
   }
 }
-function userWrapper(cwd, env) {
+function userWrapper(cwd, env, cargoArgs) {
   if (env.RUSTC_WRAPPER !== void 0) return env.RUSTC_WRAPPER || null;
   if (env.CARGO_BUILD_RUSTC_WRAPPER !== void 0) return env.CARGO_BUILD_RUSTC_WRAPPER || null;
   try {
-    const v = configValue(loadCargoConfig(cwd, env), ["build", "rustc-wrapper"]);
+    const v = configValue(loadCargoConfig(cwd, env, cargoArgs), ["build", "rustc-wrapper"]);
     if (typeof v?.value !== "string" || v.value === "") return null;
-    return v.value.includes("/") ? path3.resolve(path3.dirname(path3.dirname(v.file)), v.value) : v.value;
-  } catch {
+    return v.value.includes("/") ? path4.resolve(path4.dirname(path4.dirname(v.file)), v.value) : v.value;
+  } catch (e) {
+    warning(logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${e.message}); a wrapper set there (such as sccache) is not chained in this build.`));
     return null;
   }
 }
@@ -477,21 +825,21 @@ async function runTimedBuild(input) {
   const recordPath = input.recordPath ?? config.recordPath;
   const log = input.log ?? ((line) => void process.stdout.write(`${line}
 `));
-  mkdirSync(path3.dirname(recordPath), { recursive: true });
+  mkdirSync(path4.dirname(recordPath), { recursive: true });
   const info2 = await workspaceInfo(cwd, env, config.cargoArgs).catch((e) => {
     log(`Watchmaker: ${e.message}`);
     return null;
   });
   const [program, ...commandArgs] = config.buildCommand;
   const args = [...commandArgs, "--profile", config.profile, "--timings", "--message-format=json-render-diagnostics", ...config.cargoArgs];
-  const buildEnv = { ...env };
+  const buildEnv = childEnv(env, config.passEnv);
   const unitsFile = `${recordPath}.units.jsonl`;
   rmSync(unitsFile, { force: true });
   const perf = input.wrapperPath !== null && await perfWorks(env);
   const measureDir = `${recordPath}.measure`;
   rmSync(measureDir, { recursive: true, force: true });
   if (input.wrapperPath) {
-    const inner = userWrapper(cwd, env);
+    const inner = userWrapper(cwd, env, config.cargoArgs);
     mkdirSync(measureDir, { recursive: true });
     Object.assign(buildEnv, {
       RUSTC_WRAPPER: input.wrapperPath,
@@ -505,31 +853,30 @@ async function runTimedBuild(input) {
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const exitCode = await new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env: buildEnv, stdio: ["ignore", "pipe", "pipe"] });
-    child.on(
-      "error",
-      (e) => reject(e.code === "ENOENT" ? new Error(`'${program}' was not found on PATH. Install Rust before this step (for example with rustup).`) : e)
-    );
-    const stdoutDone = new Promise((r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r));
-    const stderrDone = new Promise((r) => createInterface({ input: child.stderr }).on("line", log).on("close", r));
-    child.on("close", (code, signal) => {
-      void Promise.all([stdoutDone, stderrDone]).then(() => resolve(code ?? (signal ? 128 : 1)));
-    });
-  });
+  const resumeCommands = input.log ? () => {
+  } : stopCommands();
+  let run2;
+  try {
+    run2 = await runCargo(program, args, { cwd, env: buildEnv }, messages, log);
+  } finally {
+    rmSync(measureDir, { recursive: true, force: true });
+    for (const line of messages.otherLines) log(line);
+    resumeCommands();
+  }
+  const { exitCode } = run2;
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  rmSync(measureDir, { recursive: true, force: true });
-  for (const line of messages.otherLines) log(line);
   let timings = null;
   let timingsHtml = null;
-  const cargoHtml = info2 ? path3.join(info2.targetDirectory, "cargo-timings", "cargo-timing.html") : null;
+  const cargoHtml = info2 ? path4.join(info2.targetDirectory, "cargo-timings", "cargo-timing.html") : null;
   if (cargoHtml && existsSync(cargoHtml) && statSync(cargoHtml).mtimeMs >= startedAtMs - 1e3) {
-    timingsHtml = path3.join(path3.dirname(recordPath), `cargo-timing-${config.profile}${input.workingDirectory ? `-${path3.basename(recordPath, ".json")}` : ""}.html`);
+    timingsHtml = path4.join(path4.dirname(recordPath), `cargo-timing-${config.profile}${input.workingDirectory ? `-${path4.basename(recordPath, ".json")}` : ""}.html`);
     copyFileSync(cargoHtml, timingsHtml);
     timings = parseTimingsHtml(readFileSync2(timingsHtml, "utf8"));
     for (const w of timings.warnings) log(`Watchmaker: timings report: ${w}`);
   }
-  const wrapperUnits = input.wrapperPath ? existsSync(unitsFile) ? parseWrapperUnits(readFileSync2(unitsFile, "utf8")) : [] : null;
+  const parsedUnits = input.wrapperPath && existsSync(unitsFile) ? parseWrapperUnits(readFileSync2(unitsFile, "utf8")) : null;
+  for (const bad of parsedUnits?.unreadable ?? []) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  const wrapperUnits = input.wrapperPath ? parsedUnits?.units ?? [] : null;
   const cargoVersion = (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null;
   const commit = input.context.sha ?? await gitHead(cwd, env);
   const record = buildRunRecord({
@@ -551,7 +898,7 @@ async function runTimedBuild(input) {
     timingsHtml,
     workspaceMembers: info2?.members ?? /* @__PURE__ */ new Set()
   });
-  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}
+  writeFileSync2(recordPath, `${JSON.stringify(record, null, 2)}
 `);
   const artifacts = /* @__PURE__ */ new Set();
   for (const a of messages.artifacts) {
@@ -559,7 +906,36 @@ async function runTimedBuild(input) {
     if (a.executable) artifacts.add(a.executable);
   }
   for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
-  return { record, exitCode, recordPath, timingsHtml, artifacts: [...artifacts] };
+  return { record, exitCode, recordPath, timingsHtml, artifacts: [...artifacts], interruptedBy: run2.interruptedBy };
+}
+function runCargo(program, args, options, messages, log) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let interruptedBy = null;
+    const forward = (signal) => {
+      interruptedBy = signal;
+      log(`Watchmaker: received ${signal}; stopping the build (cargo and everything it started).`);
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+        }
+      }
+    };
+    const signals = ["SIGINT", "SIGTERM"];
+    for (const s of signals) process.on(s, forward);
+    const unhook = () => signals.forEach((s) => process.off(s, forward));
+    child.on("error", (e) => {
+      unhook();
+      reject(e.code === "ENOENT" ? notFound(program, options.cwd) : e);
+    });
+    const stdoutDone = new Promise((r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r));
+    const stderrDone = new Promise((r) => createInterface({ input: child.stderr }).on("line", log).on("close", r));
+    child.on("close", (code, signal) => {
+      unhook();
+      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
+    });
+  });
 }
 async function gitHead(cwd, env) {
   try {
@@ -570,31 +946,76 @@ async function gitHead(cwd, env) {
   }
 }
 
-// src/main.ts
-var WRAPPER_PATH = path4.join(path4.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
-async function runMain() {
-  const env = process.env;
+// src/steps/main.ts
+var WRAPPER_PATH = path5.join(path5.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
+async function run(env = process.env) {
+  const state = emptyPostState();
+  try {
+    await mainSteps(env, state);
+  } catch (e) {
+    failStep(e);
+  } finally {
+    writePostState(state);
+  }
+}
+function failStep(e) {
+  if (e instanceof InputError) {
+    setFailed(e.message);
+    return;
+  }
+  setFailed(`Watchmaker failed: ${e.message}`);
+  debug(e.stack ?? String(e));
+}
+async function mainSteps(env, state) {
   const config = readConfig(env);
   const context = loadRunContext(env);
   const rustc = await probeRustcVersion(config.workingDirectory, env);
   info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : "local run"}`);
   const guard = await guardPhase(config, rustc, env);
   if (!guard) return;
-  setOutput("rustflags-hash", guard.hash);
-  saveState(STATE.flagsHash, guard.hash);
+  state.flagsHash = guard.hash;
+  setOutputs({ rustflagsHash: guard.hash });
   const cache = await cachePhase(config, context, rustc, guard, env);
   if (cache === "failed") return;
+  state.cache = cache;
   if (!config.build) {
     info("Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.");
     return;
   }
   const build = await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env, wrapperPath: WRAPPER_PATH });
-  setOutput("report", build.recordPath);
-  setOutput("timings-html", build.timingsHtml ?? "");
-  setOutput("build-seconds", build.record.totals.wallSeconds.toFixed(2));
-  saveState(STATE.recordPath, build.recordPath);
-  saveState(STATE.artifactsPath, writeArtifactList(build));
-  const outcome = await reportPhase(config, context, rustc, guard, cache, build, env);
+  state.build = handOff(build, cache);
+  if (build.interruptedBy) {
+    state.interrupted = true;
+    setFailed(`The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`);
+    return;
+  }
+  setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? "", buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
+  await reportAndJudge(config, context, rustc, guard, cache, build, env);
+}
+async function reportAndJudge(config, context, rustc, guard, cache, build, env) {
+  const outcome = await reportPhase({
+    config,
+    context,
+    env,
+    record: build.record,
+    recordPath: build.recordPath,
+    targetDir: cache?.targetDir ?? path5.join(config.workingDirectory, "target"),
+    buildSample: async (dir, label, buildEnv) => (await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env: buildEnv, wrapperPath: WRAPPER_PATH, workingDirectory: dir, recordPath: path5.join(path5.dirname(build.recordPath), `rebuild-${label}.json`) })).record,
+    backend: config.baseline === "cache" ? createBackend(config, context, env) : null,
+    flagsHash: guard.hash,
+    guard: summarizeGuard(guard),
+    cache: summarizeCache(cache)
+  }).catch((e) => {
+    warning(`Watchmaker could not produce the build-time report: ${e.message}`);
+    debug(e.stack ?? String(e));
+    return null;
+  });
+  setOutputs({
+    verdict: outcome?.verdict ?? (build.exitCode === 0 ? "no-baseline" : "build-failed"),
+    reportMarkdown: outcome?.markdownPath,
+    baselineSeconds: outcome ? outcome.baselineSeconds === null ? "" : outcome.baselineSeconds.toFixed(2) : void 0,
+    changePercent: outcome ? outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2) : void 0
+  });
   if (build.exitCode !== 0) {
     setFailed(`'${[...config.buildCommand, ...config.cargoArgs].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`);
   } else if (outcome?.verdict === "regression" && config.failOnRegression) {
@@ -605,14 +1026,15 @@ async function guardPhase(config, rustc, env) {
   try {
     const guard = await runGuard(config, rustc, env);
     if (guard.failed) {
-      const errors = guard.findings.filter((f) => f.severity === "error").length;
+      const errors = guard.annotated.errors;
       setFailed(`Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? "" : "s"} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`);
       return void 0;
     }
     return guard;
   } catch (e) {
     if (e instanceof CargoConfigError) {
-      error(e.message, { title: "Invalid cargo config", file: relativeToWorkspace(e.file, process.env), startLine: e.line ?? void 0 });
+      const file = e.file.startsWith("--config ") ? void 0 : relativeToWorkspace(e.file, env);
+      error(e.message, { title: "Invalid cargo config", file, startLine: e.line ?? void 0 });
       setFailed(`Watchmaker could not read cargo's configuration: ${e.message}`);
       return void 0;
     }
@@ -621,86 +1043,35 @@ async function guardPhase(config, rustc, env) {
 }
 async function cachePhase(config, context, rustc, guard, env) {
   if (!config.cache) {
-    setOutput("cache-hit", "disabled");
+    setOutputs({ cacheHit: "disabled" });
     return null;
   }
   try {
     const state = await restoreCache({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env });
-    saveState(STATE.cache, JSON.stringify(state));
-    setOutput("cache-hit", state.hit);
-    setOutput("cache-key", state.primaryKey);
-    setOutput("cache-bytes", state.restoredBytes === null ? "" : String(state.restoredBytes));
+    setOutputs({ cacheHit: state.hit, cacheKey: state.primaryKey, cacheBytes: state.restoredBytes === null ? "" : String(state.restoredBytes) });
     return state;
   } catch (e) {
+    if (e instanceof InputError) throw e;
     setFailed(`Watchmaker cache restore failed: ${e.message}`);
     return "failed";
   }
 }
-async function reportPhase(config, context, rustc, guard, cache, build, env) {
-  try {
-    let head = [build.record];
-    let base = null;
-    let baseLabel = null;
-    if (config.baseline === "rebuild" && build.exitCode === 0) {
-      const baseSha = context.pullRequest?.baseSha;
-      if (baseSha) {
-        const measured = await measureBaseByRebuild({
-          headDir: config.workingDirectory,
-          baseSha,
-          profile: config.profile,
-          samples: config.baselineSamples,
-          targetDir: cache?.targetDir ?? path4.join(config.workingDirectory, "target"),
-          env,
-          build: async (dir, label, buildEnv) => (await runTimedBuild({
-            config,
-            context,
-            rustc,
-            flagsHash: guard.hash,
-            targetTriple: guard.targetTriple,
-            env: buildEnv,
-            wrapperPath: WRAPPER_PATH,
-            workingDirectory: dir,
-            recordPath: path4.join(path4.dirname(build.recordPath), `rebuild-${label}.json`)
-          })).record
-        });
-        head = measured.head;
-        base = measured.base;
-        baseLabel = `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}\xD7 alternating with this commit`;
-      } else {
-        warning("baseline: rebuild needs a pull_request event (to know the base commit); comparing with the cached baseline instead.");
-      }
-    }
-    const outcome = await runReport({
-      config,
-      context,
-      env,
-      head,
-      base,
-      baseLabel,
-      backend: config.baseline === "cache" ? createBackend(config, env) : null,
-      flagsHash: guard.hash,
-      guard: summarizeGuard(guard),
-      cache: summarizeCache(cache)
-    });
-    const markdownPath = path4.join(path4.dirname(build.recordPath), `report-${config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
-    writeFileSync2(markdownPath, outcome.markdown);
-    setOutput("report-markdown", markdownPath);
-    setOutput("verdict", outcome.verdict);
-    setOutput("baseline-seconds", outcome.baselineSeconds === null ? "" : outcome.baselineSeconds.toFixed(2));
-    setOutput("change-percent", outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2));
-    return outcome;
-  } catch (e) {
-    warning(`Watchmaker could not produce the build-time report: ${e.message}`);
-    setOutput("verdict", build.exitCode === 0 ? "no-baseline" : "build-failed");
-    return void 0;
+function handOff(build, cache) {
+  const artifactsFile = path5.join(path5.dirname(build.recordPath), `artifacts-${path5.basename(build.recordPath)}`);
+  mkdirSync2(path5.dirname(artifactsFile), { recursive: true });
+  writeFileSync3(artifactsFile, JSON.stringify(build.artifacts));
+  const rebuiltDependencies = cache?.hit === "exact" ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
+  if (rebuiltDependencies > 0) {
+    warning(`The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`);
   }
+  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies };
 }
 function summarizeGuard(guard) {
   return {
     mode: guard.mode,
     failed: guard.failed,
-    errors: guard.findings.filter((f) => f.severity === "error").length,
-    warnings: guard.findings.filter((f) => f.severity === "warning").length,
+    errors: guard.annotated.errors,
+    warnings: guard.annotated.warnings,
     flags: guard.effective.flags.map((f) => f.flag),
     source: guard.effective.source
   };
@@ -709,15 +1080,6 @@ function summarizeCache(cache) {
   if (!cache) return { hit: "disabled", key: null, restoredBytes: null, backend: null };
   return { hit: cache.hit, key: cache.primaryKey, restoredBytes: cache.restoredBytes, backend: cache.backend === "github" ? "GitHub Actions cache" : "local cache directory" };
 }
-function writeArtifactList(build) {
-  const file = path4.join(path4.dirname(build.recordPath), `artifacts-${path4.basename(build.recordPath)}`);
-  mkdirSync2(path4.dirname(file), { recursive: true });
-  writeFileSync2(file, JSON.stringify(build.artifacts));
-  return file;
-}
-try {
-  await runMain();
-} catch (e) {
-  setFailed(e instanceof InputError ? e.message : `Watchmaker failed: ${e.message}`);
-  if (!(e instanceof InputError)) debug(e.stack ?? String(e));
-}
+
+// src/main.ts
+await endWhenDone(run());

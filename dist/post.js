@@ -1,48 +1,55 @@
 import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);
 import {
   InputError,
-  STATE,
+  buildOutcome,
   createBackend,
-  getState,
+  debug,
+  endWhenDone,
   info,
   loadRunContext,
   readConfig,
+  readPostState,
   readRunRecord,
   saveCache,
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-HHFSIX3R.js";
+} from "./chunks/chunk-GKZARS7L.js";
 
-// src/post.ts
+// src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";
-async function runPost() {
-  const env = process.env;
+async function run(env = process.env) {
+  try {
+    await postSteps(env);
+  } catch (e) {
+    if (e instanceof InputError) info(`Watchmaker post: skipped (${e.message})`);
+    else {
+      warning(`Watchmaker post step: ${e.message}`);
+      debug(e.stack ?? String(e));
+    }
+  }
+}
+async function postSteps(env) {
   const config = readConfig(env);
   const context = loadRunContext(env);
-  const cacheStateText = getState(STATE.cache);
-  if (!cacheStateText) {
+  const state = readPostState();
+  if (!state?.cache) {
     info("Watchmaker post: no cache was restored in the main step, so there is nothing to save.");
   } else {
-    const state = JSON.parse(cacheStateText);
-    const artifactsFile = getState(STATE.artifactsPath);
+    const artifactsFile = state.build?.artifactsFile;
     const artifacts = artifactsFile && existsSync(artifactsFile) ? JSON.parse(readFileSync(artifactsFile, "utf8")) : null;
     try {
-      await saveCache({ config, context, state, artifacts, env });
+      await saveCache({ config, context, state: state.cache, artifacts, env, build: buildOutcome(state.build, state.interrupted) });
     } catch (e) {
       setFailed(`Watchmaker cache save failed: ${e.message}`);
     }
   }
-  const recordPath = getState(STATE.recordPath);
-  const flagsHash = getState(STATE.flagsHash);
-  if (config.baseline === "cache" && recordPath && existsSync(recordPath) && flagsHash) {
+  const recordPath = state?.build?.recordPath;
+  if (config.baseline === "cache" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));
-    if (record.success) await storeBaseline({ config, context, record, recordPath, backend: createBackend(config, env), flagsHash, env });
+    if (record.success) await storeBaseline({ config, context, record, recordPath, backend: createBackend(config, context, env), flagsHash: state.flagsHash, env });
   }
 }
-try {
-  await runPost();
-} catch (e) {
-  if (e instanceof InputError) info(`Watchmaker post: skipped (${e.message})`);
-  else warning(`Watchmaker post step: ${e.message}`);
-}
+
+// src/post.ts
+await endWhenDone(run());

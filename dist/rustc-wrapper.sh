@@ -39,8 +39,15 @@ escaped=""
 json_escape() {
   local s="${1//\\/\\\\}"
   s="${s//\"/\\\"}"
-  s="${s//$'\t'/\\t}"
-  s="${s//$'\n'/\\n}"
+  # Every control character as \u00XX (a package path may hold any of them); builtins only.
+  if [[ "$s" == *[[:cntrl:]]* ]]; then
+    local i hex ch
+    for i in {1..31} 127; do
+      printf -v hex '%04x' "$i"
+      printf -v ch "\\x${hex:2}"
+      s="${s//"$ch"/\\u$hex}"
+    done
+  fi
   escaped="$s"
 }
 

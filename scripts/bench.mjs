@@ -1,36 +1,90 @@
 #!/usr/bin/env node
 // npm run bench: the figures that show what the action costs and saves, measured side by side
 // in one run on a workspace of real crates (Debian's librust-*-dev packages, wired in through a
-// [source] directory replacement). Prints a table and writes bench/results.json.
+// [source] directory replacement; the bench installs them with apt-get when it runs as root).
+// Prints a table and writes bench/results.json.
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
 //   BENCH_ONLY=cold-warm,growth,overhead,noise   (subset of sections)
+//   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
+//
+// After a full run it also rewrites the README's bench section (scripts/lib/bench-table.mjs),
+// which the docs test checks against bench/results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { replaceBenchSection } from './lib/bench-table.mjs';
 import { repoRoot, runLocalJob } from './lib/local-runner.mjs';
+
+/** Rewrites README.md's bench section from `results`. A failure is reported (exit code 1); results.json is kept. */
+function updateReadme(results) {
+  const readmePath = path.join(repoRoot, 'README.md');
+  try {
+    writeFileSync(readmePath, replaceBenchSection(readFileSync(readmePath, 'utf8'), results));
+    console.log('Rewrote the bench section of README.md');
+  } catch (e) {
+    console.error(`README.md not updated: ${e.message}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv.includes('--readme')) {
+  updateReadme(JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8')));
+  process.exit();
+}
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'cold-warm,growth,overhead,noise').split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
-const DEBIAN_PACKAGES = ['librust-grep-dev', 'librust-ignore-dev', 'librust-globset-dev', 'librust-serde-json-dev', 'librust-regex-dev', 'librust-serde-derive-dev'];
+// The crates the bench workspace names (base64 is the growth scenario's added dependency), by
+// the Debian package that provides them; each package brings the crates it depends on.
+const DEBIAN_CRATES = [
+  ['grep', 'librust-grep-dev'],
+  ['ignore', 'librust-ignore-dev'],
+  ['globset', 'librust-globset-dev'],
+  ['regex', 'librust-regex-dev'],
+  ['serde_json', 'librust-serde-json-dev'],
+  ['serde_derive', 'librust-serde-derive-dev'],
+  ['base64', 'librust-base64-dev'],
+];
 
 // ---------- setup ----------
 
+/**
+ * The bench builds real third-party crates from Debian's librust-*-dev packages (the test suite
+ * does not need them: it has its own local registry). Installs the missing ones with apt-get
+ * when it can (root, apt-get present); otherwise says what to install and exits with 2.
+ */
 function ensureDebianCrates() {
-  const have = () => existsSync(DEBIAN_REGISTRY) && readdirSync(DEBIAN_REGISTRY).some((d) => d.startsWith('grep-'));
-  if (have()) return;
-  if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
-    console.log(`Installing ${DEBIAN_PACKAGES.join(' ')} with apt-get...`);
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', ...DEBIAN_PACKAGES], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const missing = () => {
+    const dirs = existsSync(DEBIAN_REGISTRY) ? readdirSync(DEBIAN_REGISTRY) : [];
+    return DEBIAN_CRATES.filter(([crate]) => !dirs.some((d) => d.startsWith(`${crate}-`) && /^\d/.test(d.slice(crate.length + 1)))).map(([, pkg]) => pkg);
+  };
+  let packages = missing();
+  if (packages.length === 0) return;
+  let why;
+  if (process.platform !== 'linux' || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) why = 'apt-get is not available on this machine';
+  else if (process.getuid?.() !== 0) why = 'installing packages needs root (run the bench as root, or install them with sudo first)';
+  else {
+    console.log(`The bench needs Debian's packaged Rust crates; installing ${packages.join(' ')} with apt-get...`);
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    } catch (e) {
+      why = `apt-get failed (${e.message.split('\n')[0]})`;
+    }
+    packages = missing();
+    if (packages.length && !why) why = `apt-get ran, but ${DEBIAN_REGISTRY} still lacks them`;
   }
-  if (!have()) {
-    console.error(`The bench needs real crates from Debian's packages. Install them: apt-get install ${DEBIAN_PACKAGES.join(' ')}`);
-    process.exit(2);
-  }
+  if (packages.length === 0) return;
+  console.error(
+    `The bench builds real crates from Debian's librust-*-dev packages (through a [source] directory replacement with ${DEBIAN_REGISTRY}), ` +
+      `and these are missing: ${packages.join(' ')}.\nCould not install them: ${why}.\nInstall them, then run the bench again:\n  sudo apt-get install ${packages.join(' ')}`,
+  );
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(2);
 }
 
 /** The bench workspace: a small search tool over ripgrep's library crates and serde. */
@@ -399,3 +453,5 @@ if (results.noise) {
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nWrote bench/results.json');
+if (results.coldWarm && results.growth && results.overhead && results.noise) updateReadme(results);
+else console.log('README.md not updated: its bench section needs a full run (without BENCH_ONLY)');

@@ -1,15 +1,18 @@
 // Cargo's configuration files as cargo finds them: `.cargo/config.toml` (or legacy
 // `.cargo/config`) in the working directory and every parent, then $CARGO_HOME, with
 // `include`d files. Values keep their file and line so findings can be annotated there.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 
 export interface CargoConfigFile {
+  /** The file, or for a `--config KEY=VALUE` argument the argument as written. */
   path: string;
   text: string;
   data: Record<string, unknown>;
+  /** From a `--config` argument (a value or a file): above every config file and the environment. */
+  cli?: 'value' | 'file';
 }
 
 /** A cargo config file that cannot be read or parsed; the message names the file and line. */
@@ -90,11 +93,50 @@ function includesOf(file: CargoConfigFile): Array<{ path: string; optional: bool
   });
 }
 
-/** Loads every config file, highest precedence first; an included file ranks just below its includer. */
-export function loadCargoConfig(cwd: string, env: NodeJS.ProcessEnv): CargoConfigFile[] {
+/** The values of `--config` arguments in cargo-args, in order. */
+export function cliConfigValues(cargoArgs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < cargoArgs.length; i++) {
+    const a = cargoArgs[i]!;
+    if (a === '--config' && i + 1 < cargoArgs.length) out.push(cargoArgs[++i]!);
+    else if (a.startsWith('--config=')) out.push(a.slice('--config='.length));
+  }
+  return out;
+}
+
+/** A `--config KEY=VALUE` argument, parsed as cargo does: one TOML dotted-key assignment. */
+function parseCliValue(arg: string): CargoConfigFile {
+  try {
+    return { path: `--config ${arg}`, text: arg, data: parse(arg) as Record<string, unknown>, cli: 'value' };
+  } catch (e) {
+    throw new CargoConfigError(
+      `Input 'cargo-args' has '--config ${arg}', which is neither an existing file nor a KEY=VALUE TOML expression (${(e as Error).message.split('\n')[0]}). Cargo rejects it too.`,
+      `--config ${arg}`,
+      null,
+    );
+  }
+}
+
+/**
+ * Loads every config source, highest precedence first: `--config` arguments (the last one
+ * first; a value that names an existing file loads that file, as cargo does), then the files
+ * cargo discovers. An included file ranks just below its includer.
+ */
+export function loadCargoConfig(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: readonly string[] = []): CargoConfigFile[] {
   const out: CargoConfigFile[] = [];
+  for (const arg of cliConfigValues(cargoArgs).reverse()) {
+    const file = path.resolve(cwd, arg);
+    if (existsSync(file) && statSync(file).isFile()) visitFile(file, out, 'file');
+    else out.push(parseCliValue(arg));
+  }
+  for (const file of discoverCargoConfigFiles(cwd, env)) visitFile(file, out);
+  return out;
+}
+
+function visitFile(file: string, out: CargoConfigFile[], cli?: 'file'): void {
   const visit = (file: string, depth: number) => {
     const loaded = parseFile(file);
+    if (cli) loaded.cli = cli;
     out.push(loaded);
     if (depth > 10) return;
     for (const inc of includesOf(loaded)) {
@@ -105,8 +147,7 @@ export function loadCargoConfig(cwd: string, env: NodeJS.ProcessEnv): CargoConfi
       visit(inc.path, depth + 1);
     }
   };
-  for (const file of discoverCargoConfigFiles(cwd, env)) visit(file, 0);
-  return out;
+  visit(file, 0);
 }
 
 /** Splits a TOML key (`a.'b.c'."d"`) into its parts. */

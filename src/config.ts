@@ -2,6 +2,7 @@
 // parseConfig is pure (inputs and env in, Config or InputError out) so every rule is testable.
 import os from 'node:os';
 import path from 'node:path';
+import { shortHash } from './hashing.js';
 
 export type GuardMode = 'error' | 'warn' | 'off';
 export type CommentMode = 'auto' | 'always' | 'never';
@@ -26,6 +27,8 @@ export interface Config {
   cacheSaveScope: CacheSaveScope;
   cacheWorkspaceCrates: boolean;
   cacheBin: boolean;
+  /** Save the cache even when the build failed. */
+  cacheOnFailure: boolean;
   cacheBackend: CacheBackendChoice;
   /** Directory of the local cache backend. */
   cacheDir: string;
@@ -43,6 +46,13 @@ export interface Config {
   recordPath: string;
   /** True on a CI runner (CI=true or GITHUB_ACTIONS=true). */
   inCI: boolean;
+  /** INPUT_*, STATE_* or ACTIONS_* variables the user wants the build to see anyway. */
+  passEnv: string[];
+  /**
+   * Tells builds apart that share a job and profile (matrix legs): the cache-key input, else a
+   * hash of the build command and arguments. In the comment marker and the baseline key.
+   */
+  variant: string;
 }
 
 /** A bad input: the message says which input, what was wrong and what to write instead. */
@@ -57,6 +67,8 @@ export type InputReader = (name: string) => string;
 
 const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 const CACHE_KEY_TEXT = /^[A-Za-z0-9._\-+=]*$/;
+/** Prefix and cache-key each; with the rest of the key they stay under GitHub's 512 characters. */
+const MAX_KEY_PART = 100;
 
 export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   const inCI = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
@@ -64,39 +76,20 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
   const workingDirectory = path.resolve(workspaceRoot, input('working-directory').trim() || '.');
 
   const profile = input('profile').trim() || 'dev';
-  if (!PROFILE_NAME.test(profile)) {
+  if (!PROFILE_NAME.test(profile) || profile.length > 64) {
     throw new InputError(
       `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' (for example 'dev', 'release' or a custom profile from Cargo.toml).`,
     );
   }
   const cargoArgs = splitArgs(input('cargo-args'), 'cargo-args');
-  for (const arg of cargoArgs) {
-    if (arg === '--release' || arg === '-r' || arg === '--profile' || arg.startsWith('--profile=')) {
-      throw new InputError(
-        `Input 'cargo-args' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from 'cargo-args' and set 'profile: ${arg === '--release' || arg === '-r' ? 'release' : '<name>'}'.`,
-      );
-    }
-    if (arg === '--timings' || arg.startsWith('--timings=') || arg.startsWith('--message-format')) {
-      throw new InputError(
-        `Input 'cargo-args' contains '${arg}', which the action sets itself for the timed build. Remove it from 'cargo-args'.`,
-      );
-    }
-  }
   const buildCommand = splitArgs(input('build-command') || 'cargo build', 'build-command');
   if (buildCommand.length === 0) {
     throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
   }
-
-  const cacheKey = input('cache-key').trim();
-  if (!CACHE_KEY_TEXT.test(cacheKey)) {
-    throw new InputError(
-      `Input 'cache-key' is '${cacheKey}'. It may contain only letters, digits and . _ - + = (a cache key cannot contain commas or spaces).`,
-    );
-  }
-  const cachePrefix = input('cache-prefix').trim() || 'watchmaker-v1';
-  if (!CACHE_KEY_TEXT.test(cachePrefix) || cachePrefix.length === 0) {
-    throw new InputError(`Input 'cache-prefix' is '${cachePrefix}'. Use letters, digits and . _ - + = only.`);
-  }
+  checkBuildArgs(cargoArgs, 'cargo-args');
+  checkBuildArgs(buildCommand.slice(1), 'build-command');
+  const cacheKey = keyPart('cache-key', input('cache-key').trim());
+  const cachePrefix = keyPart('cache-prefix', input('cache-prefix').trim() || 'watchmaker-v1');
 
   const guardRaw = input('guard').trim();
   const guard = guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']);
@@ -120,6 +113,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
     cacheSaveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', ['default-branch', 'any']),
     cacheWorkspaceCrates: bool('cache-workspace-crates', input('cache-workspace-crates'), false),
     cacheBin: bool('cache-bin', input('cache-bin'), false),
+    cacheOnFailure: bool('cache-on-failure', input('cache-on-failure'), false),
     cacheBackend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
     cacheDir: cacheDirRaw ? path.resolve(workspaceRoot, cacheDirRaw) : defaultCacheDir,
     failOnCacheError: bool('fail-on-cache-error', input('fail-on-cache-error'), false),
@@ -132,7 +126,44 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
     failOnRegression: bool('fail-on-regression', input('fail-on-regression'), false),
     recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(tempRoot, 'watchmaker', `record-${profile}.json`),
     inCI,
+    passEnv: passEnvNames(input('pass-env')),
+    variant: cacheKey || `b${shortHash(JSON.stringify([buildCommand, cargoArgs]), 8)}`,
   };
+}
+
+/** Text that goes into every cache key: GitHub allows letters and a few marks, 512 characters in all. */
+function keyPart(name: string, value: string): string {
+  if (CACHE_KEY_TEXT.test(value) && value.length <= MAX_KEY_PART) return value;
+  const shown = value.length > 60 ? `${value.slice(0, 60)}…' (${value.length} characters)` : `${value}'`;
+  throw new InputError(
+    `Input '${name}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`,
+  );
+}
+
+/** Arguments the action owns, in cargo-args or after the program in build-command. */
+function checkBuildArgs(args: string[], inputName: string): void {
+  for (const arg of args) {
+    if (arg === '--release' || arg === '-r' || arg === '--profile' || arg.startsWith('--profile=')) {
+      throw new InputError(
+        `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from '${inputName}' and set 'profile: ${arg === '--release' || arg === '-r' ? 'release' : '<name>'}'.`,
+      );
+    }
+    if (arg === '--timings' || arg.startsWith('--timings=') || arg.startsWith('--message-format')) {
+      throw new InputError(`Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`);
+    }
+  }
+}
+
+const PASSABLE = /^(INPUT_|STATE_|ACTIONS_)[A-Za-z0-9_.-]+$/;
+
+function passEnvNames(raw: string): string[] {
+  const names = raw.split(/[\s,]+/).filter(Boolean);
+  for (const name of names) {
+    if (!PASSABLE.test(name)) {
+      throw new InputError(`Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`);
+    }
+  }
+  return names;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

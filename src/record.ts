@@ -76,3 +76,20 @@ export interface RunRecord {
   /** How the figures were measured, so a reader knows which metrics are comparable. */
   measurement: { wrapper: boolean; perf: boolean; timingsHtmlParsed: boolean };
 }
+
+/** Reads a record written by this or an earlier run; rejects other schemas instead of misreading them. */
+export function readRunRecord(text: string): RunRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`The run record is not valid JSON: ${(e as Error).message}`);
+  }
+  const r = parsed as Partial<RunRecord> | null;
+  if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
+  if (r.version !== RECORD_SCHEMA_VERSION) {
+    throw new Error(`The run record has schema version ${r.version}; this Watchmaker reads version ${RECORD_SCHEMA_VERSION}. Records of other versions are not compared.`);
+  }
+  if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
+  return r as RunRecord;
+}

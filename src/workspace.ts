@@ -2,6 +2,7 @@
 // directory (CARGO_TARGET_DIR, build.target-dir; `--target-dir` in cargo-args wins) and the
 // build directory where intermediate artifacts live (build.build-dir; the target dir by default).
 import path from 'node:path';
+import { InputError } from './config.js';
 import { capture } from './proc.js';
 
 export interface WorkspaceInfo {
@@ -24,10 +25,22 @@ export function targetDirFromArgs(args: string[]): string | null {
   return dir;
 }
 
+/** `--config` arguments, which change where cargo puts things exactly as they change the build. */
+export function configArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--config' && i + 1 < args.length) out.push('--config', args[++i]!);
+    else if (args[i]!.startsWith('--config=')) out.push(args[i]!);
+  }
+  return out;
+}
+
 export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[] = []): Promise<WorkspaceInfo> {
-  const r = await capture('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline'], { cwd, env });
+  const r = await capture('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline', ...configArgs(cargoArgs)], { cwd, env });
   if (r.code !== 0) {
-    throw new Error(`'cargo metadata' failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}. Check 'working-directory' points at a Cargo workspace.`);
+    throw new InputError(
+      `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${r.stderr.trim().split('\n').slice(-3).join(' ')}. Point 'working-directory' at the directory of the workspace's Cargo.toml, and fix the manifest if cargo names an error in it.`,
+    );
   }
   const meta = JSON.parse(r.stdout) as {
     target_directory: string;

@@ -12,7 +12,8 @@ import { runTimedBuild } from '../../src/timings/index.js';
 import { parseRustcVersion } from '../../src/toolchain.js';
 import { repoRoot } from '../helpers/action-runner.js';
 import { captureStdout } from '../helpers/capture.js';
-import { DEBIAN_SOURCE_CONFIG, writeTree } from '../helpers/fixtures.js';
+import { generateLockfile, writeTree } from '../helpers/fixtures.js';
+import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
 const H = (c: string) => c.repeat(16);
 const entry = (p: string, over: Partial<TargetEntry> = {}): TargetEntry => ({ path: p, isDir: !p.includes('.'), mtimeMs: 1000, bytes: 10, ino: Math.floor(Math.random() * 1e9), ...over });
@@ -22,8 +23,10 @@ describe('planTargetClean', () => {
     entry('CACHEDIR.TAG'),
     entry('.rustc_info.json'),
     entry('cargo-timings'),
-    entry('release'),
-    entry('debug'),
+    entry('notes.txt', { isDir: false }),
+    entry('my-data', { shape: 'other' }),
+    entry('release', { shape: 'profile' }),
+    entry('debug', { shape: 'profile' }),
     entry('debug/incremental'),
     entry('debug/tool', { isDir: false, ino: 42 }),
     entry('debug/tool.d'),
@@ -40,9 +43,10 @@ describe('planTargetClean', () => {
     entry(`debug/deps/libnew-${H('e')}.rlib`, { mtimeMs: 5000 }),
     entry('debug/deps/stray.txt', { isDir: false }),
     entry('debug/build/memchr', { isDir: true }),
-    entry('x86_64-unknown-linux-musl'),
-    entry('x86_64-unknown-linux-musl/debug'),
-    entry('x86_64-unknown-linux-musl/release'),
+    entry('x86_64-unknown-linux-musl', { shape: 'triple' }),
+    entry('x86_64-unknown-linux-musl/debug', { shape: 'profile' }),
+    entry('x86_64-unknown-linux-musl/release', { shape: 'profile' }),
+    entry('wasm32-unknown-unknown', { shape: 'triple' }),
   ];
   const plan = (over: Partial<Parameters<typeof planTargetClean>[0]> = {}) =>
     planTargetClean({
@@ -56,12 +60,13 @@ describe('planTargetClean', () => {
       ...over,
     }).map((a) => a.path);
 
-  test('drops other profiles, stray files, incremental/, uplifted outputs, unused hashes and members; keeps what was used or written', () => {
+  test('drops other profiles and targets, incremental/, uplifted outputs, unused hashes and members; keeps what was used or written, and what cargo did not make', () => {
     expect(plan().sort()).toEqual(
       [
         'cargo-timings',
         'release',
         'x86_64-unknown-linux-musl/release',
+        'wasm32-unknown-unknown',
         'debug/incremental',
         'debug/tool',
         'debug/tool.d',
@@ -71,7 +76,6 @@ describe('planTargetClean', () => {
         `debug/deps/libcore_lib-${H('c')}.rlib`,
         `debug/.fingerprint/core-lib-${H('c')}`,
         `debug/deps/tool-${H('d')}`,
-        'debug/deps/stray.txt',
       ].sort(),
     );
   });
@@ -95,6 +99,14 @@ describe('planTargetClean', () => {
   });
 });
 
+// The registry dependencies come from a local registry of fixture crates (several versions of
+// wm-alpha among them), each suite with its own CARGO_HOME.
+let registry: LocalRegistry;
+beforeAll(async () => {
+  registry = await startLocalRegistry();
+});
+afterAll(() => registry.stop());
+
 describe('three builds with dependency churn, saved through the local backend', () => {
   const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
   const root = writeTree({});
@@ -102,20 +114,24 @@ describe('three builds with dependency churn, saved through the local backend', 
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-clean-cache-'));
   const cargoHome = path.join(root, 'cargo-home');
 
-  // A dependency outside the workspace whose version moves on each commit, and a registry
-  // dependency (from Debian's packages) that is dropped by the third commit.
-  function commit(utilVersion: string, withMemchr: boolean) {
+  // A dependency outside the workspace whose version moves on each commit, a registry
+  // dependency that moves through the registry's versions (1.0.0, 1.1.0, then the next major),
+  // and a registry dependency that is dropped by the third commit.
+  function commit(utilVersion: string, alphaReq: string, withFeatures: boolean) {
     writeFileSync(path.join(root, 'util/Cargo.toml'), `[package]\nname = "util"\nversion = "${utilVersion}"\nedition = "2021"\n`);
-    writeFileSync(path.join(workspace, 'app/Cargo.toml'), `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nutil = { path = "../../util" }\n${withMemchr ? 'memchr = "2"\n' : ''}`);
-    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: workspace, env: { ...process.env, CARGO_HOME: cargoHome }, stdio: 'ignore' });
+    writeFileSync(
+      path.join(workspace, 'app/Cargo.toml'),
+      `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nutil = { path = "../../util" }\nwm-alpha = "${alphaReq}"\n${withFeatures ? 'wm-features = "0.2"\n' : ''}`,
+    );
+    generateLockfile(workspace, registry.env(cargoHome));
   }
 
   beforeAll(() => {
+    registry.cargoHome(cargoHome);
     for (const [rel, text] of Object.entries({
       'util/src/lib.rs': 'pub fn twice(x: u32) -> u32 { x * 2 }\n',
       'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
-      'ws/app/src/main.rs': 'fn main() { println!("{}", util::twice(21)); }\n',
-      'ws/.cargo/config.toml': DEBIAN_SOURCE_CONFIG,
+      'ws/app/src/main.rs': 'fn main() { println!("{} {}", util::twice(21), wm_alpha::VERSION); }\n',
     })) {
       execFileSync('mkdir', ['-p', path.dirname(path.join(root, rel))]);
       writeFileSync(path.join(root, rel), text);
@@ -123,15 +139,15 @@ describe('three builds with dependency churn, saved through the local backend', 
   });
 
   test('the last archive holds only the current version of each dependency', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CARGO_HOME: cargoHome, GITHUB_WORKSPACE: workspace };
+    const env: NodeJS.ProcessEnv = { ...registry.env(cargoHome), GITHUB_WORKSPACE: workspace };
     delete env.RUSTFLAGS;
     delete env.CARGO_TARGET_DIR;
     const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
     const context = readRunContext({}, null);
     const out = captureStdout();
     try {
-      for (const [version, memchr] of [['0.1.0', true], ['0.2.0', true], ['0.3.0', false]] as const) {
-        commit(version, memchr);
+      for (const [version, alphaReq, withFeatures] of [['0.1.0', '=1.0.0', true], ['0.2.0', '=1.1.0', true], ['0.3.0', '2', false]] as const) {
+        commit(version, alphaReq, withFeatures);
         rmSync(path.join(workspace, 'target'), { recursive: true, force: true }); // a fresh runner
         const state = await restoreCache({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env });
         const build = await runTimedBuild({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env, wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
@@ -149,13 +165,19 @@ describe('three builds with dependency churn, saved through the local backend', 
     const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
     const units = (name: string) => new Set(members.filter((m) => new RegExp(`/\\.fingerprint/${name}-[0-9a-f]{16}/$`).test(m)));
     expect(units('util').size).toBe(1);
-    expect(units('memchr').size).toBe(0);
+    expect(units('wm-alpha').size).toBe(1);
+    expect(units('wm-features').size).toBe(0);
     expect(members.some((m) => /\/deps\/libutil-[0-9a-f]{16}\.rlib$/.test(m))).toBe(true);
+    expect(members.filter((m) => /\/deps\/libwm_alpha-[0-9a-f]{16}\.rlib$/.test(m))).toHaveLength(1);
     // Workspace members, incremental data and the timings report are not cached.
     expect(members.some((m) => /\/\.fingerprint\/app-/.test(m))).toBe(false);
     expect(members.some((m) => m.includes('/incremental/') || m.includes('/cargo-timings/'))).toBe(false);
-    // The registry download of the dropped crate is gone too.
-    expect(members.some((m) => /registry\/cache\/.*memchr-.*\.crate$/.test(m))).toBe(false);
+    // The registry download of the dropped crate is gone too, and of wm-alpha only the current
+    // version's is left (the archive holds cargo's real registry/cache of the local registry).
+    const downloads = members.filter((m) => /registry\/cache\/[^/]+\/[^/]+\.crate$/.test(m)).map((m) => path.basename(m));
+    expect(downloads.some((f) => f.startsWith('wm-features-'))).toBe(false);
+    expect(downloads.filter((f) => f.startsWith('wm-alpha-'))).toEqual(['wm-alpha-2.0.0.crate']);
+    expect(members.some((m) => /registry\/index\/127\.0\.0\.1-[0-9a-f]+\/\.cache\//.test(m))).toBe(true);
   });
 });
 
@@ -163,23 +185,23 @@ describe('a separate build directory (build.build-dir)', () => {
   const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
   const root = writeTree({
     'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
-    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmemchr = "2"\n',
-    'ws/app/src/main.rs': 'fn main() { println!("{:?}", memchr::memchr(b\'o\', b"hello")); }\n',
+    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'ws/app/src/main.rs': 'fn main() { println!("{}", wm_alpha::mul(6, 7)); }\n',
     // Intermediate artifacts go to a directory beside target/, as build.build-dir allows.
-    'ws/.cargo/config.toml': `${DEBIAN_SOURCE_CONFIG}\n[build]\nbuild-dir = "build-area"\n`,
+    'ws/.cargo/config.toml': '[build]\nbuild-dir = "build-area"\n',
   });
   const workspace = path.join(root, 'ws');
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-builddir-cache-'));
 
   test('units in the build directory are cached and restored, so dependencies stay fresh', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CARGO_HOME: path.join(root, 'cargo-home'), GITHUB_WORKSPACE: workspace };
+    const env: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), GITHUB_WORKSPACE: workspace };
     delete env.RUSTFLAGS;
     delete env.CARGO_TARGET_DIR;
     delete env.CARGO_BUILD_BUILD_DIR;
     const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
     const context = readRunContext({}, null);
     const wrapperPath = path.join(repoRoot, 'src/timings/rustc-wrapper.sh');
-    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: workspace, env, stdio: 'ignore' });
+    generateLockfile(workspace, env);
     const out = captureStdout();
     const runs = [];
     try {
@@ -200,12 +222,12 @@ describe('a separate build directory (build.build-dir)', () => {
     expect(cold.state.hit).toBe('miss');
     expect(cold.saved.saved).toBe(true);
     expect(warm.state.hit).toBe('exact');
-    // memchr came from the cache: only the workspace's own crate was compiled.
-    expect(cold.build.record.crates.map((c) => c.crate).sort()).toEqual(['app', 'memchr']);
+    // wm-alpha came from the cache: only the workspace's own crate was compiled.
+    expect(cold.build.record.crates.map((c) => c.crate).sort()).toEqual(['app', 'wm-alpha']);
     expect(warm.build.record.crates.map((c) => c.crate)).toEqual(['app']);
     const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as { entries: Array<{ file: string }> };
     const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
-    expect(members.some((m) => /build-area\/debug\/deps\/libmemchr-[0-9a-f]{16}\.rlib$/.test(m))).toBe(true);
+    expect(members.some((m) => /build-area\/debug\/deps\/libwm_alpha-[0-9a-f]{16}\.rlib$/.test(m))).toBe(true);
     expect(members.some((m) => m.includes('build-area/debug/incremental/'))).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { deleteSupersededEntries, GitHubCacheBackend } from '../../src/cache/github.js';
+import { resetGates } from '../../src/net/deadline.js';
 import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { captureStdout } from '../helpers/capture.js';
@@ -12,6 +13,8 @@ let service: CacheServiceStandIn;
 const github = new FakeGitHub();
 let apiUrl = '';
 const work = mkdtempSync(path.join(os.tmpdir(), 'wm-gh-cache-'));
+
+beforeEach(() => resetGates());
 
 beforeAll(async () => {
   service = await startCacheService();
@@ -35,7 +38,7 @@ function writeDir(name: string, content: string): string {
 }
 
 test('save then restore round-trips a directory through the real library', async () => {
-  const backend = new GitHubCacheBackend();
+  const backend = new GitHubCacheBackend(process.env, null);
   const dir = writeDir('roundtrip', 'hello');
   const out = captureStdout();
   try {
@@ -49,7 +52,7 @@ test('save then restore round-trips a directory through the real library', async
 });
 
 test("GitHub's matching: exact key, else the newest entry matching a restore prefix; other paths never match", async () => {
-  const backend = new GitHubCacheBackend();
+  const backend = new GitHubCacheBackend(process.env, null);
   const dir = writeDir('matching', 'old');
   const out = captureStdout();
   try {
@@ -66,39 +69,39 @@ test("GitHub's matching: exact key, else the newest entry matching a restore pre
 });
 
 test('a second save of the same key is reported as not saved, not as an error', async () => {
-  const backend = new GitHubCacheBackend();
+  const backend = new GitHubCacheBackend(process.env, null);
   const dir = writeDir('dup', 'x');
   const out = captureStdout();
   try {
     await backend.save([dir], 'k-dup');
     const again = await backend.save([dir], 'k-dup');
     expect(again.saved).toBe(false);
-    expect(again.reason).toMatch(/already exists|did not store/);
+    expect(again.reason).toMatch(/already exists|did not store|saved this key first/);
   } finally {
     out.restore();
   }
 });
 
-test('a failing service is a warning and a miss, never an exception', async () => {
-  const backend = new GitHubCacheBackend();
+test('a failing service is an error the caller sees (the library would have called it a miss), and is not called again in the step', async () => {
+  const backend = new GitHubCacheBackend(process.env, null);
   const dir = writeDir('failing', 'x');
   const out = captureStdout();
   try {
     service.failNext(1);
-    expect(await backend.restore([dir], 'k-any', [])).toBeUndefined();
-    service.failNext(1);
-    expect((await backend.save([dir], 'k-fail')).saved).toBe(false);
+    await expect(backend.restore([dir], 'k-any', [])).rejects.toThrow(/HTTP 400|cache service/);
+    const callsBefore = service.calls.length;
+    await expect(backend.save([dir], 'k-fail')).rejects.toThrow(/HTTP 400|failed earlier in this step/);
+    expect(service.calls.length).toBe(callsBefore);
   } finally {
     out.restore();
   }
-  expect(out.annotations().filter((a) => a.level === 'warning').length).toBeGreaterThanOrEqual(1);
 });
 
 describe('deleting superseded entries', () => {
   const opts = () => ({ token: 'ghs_test', apiUrl, owner: 'o', repo: 'r', ref: 'refs/heads/main' });
 
   test('deletes older entries with the prefix on the same ref and keeps the new one', async () => {
-    const backend = new GitHubCacheBackend();
+    const backend = new GitHubCacheBackend(process.env, null);
     const dir = writeDir('superseded', 'x');
     const out = captureStdout();
     try {

@@ -1,6 +1,6 @@
 // Cache keys: what changes the key, what falls back, and what never shares a restore prefix.
 import { buildCacheKeys, lockedRegistryCrates, manifestProjection, manifestsHash, type CacheKeyInput } from '../../src/cache/keys.js';
-import { decideSave, type CacheRestoreState } from '../../src/cache/index.js';
+import { decideSave, type BuildOutcome, type CacheRestoreState } from '../../src/cache/index.js';
 import { parseConfig } from '../../src/config.js';
 import { readRunContext } from '../../src/context.js';
 
@@ -93,11 +93,11 @@ describe('when the post step saves', () => {
   test('auto: on the default branch after a miss or partial hit, not after an exact hit', () => {
     expect(decideSave(config(), push, state('miss')).save).toBe(true);
     expect(decideSave(config(), push, state('partial')).save).toBe(true);
-    expect(decideSave(config(), push, state('exact'))).toEqual({ save: false, reason: expect.stringMatching(/already current/) });
+    expect(decideSave(config(), push, state('exact'))).toEqual({ save: false, reason: expect.stringMatching(/already current/), replace: false });
   });
 
   test('auto: not on other branches or pull requests unless the scope is any', () => {
-    expect(decideSave(config(), branch, state('miss'))).toEqual({ save: false, reason: expect.stringMatching(/cache-save-scope: any/) });
+    expect(decideSave(config(), branch, state('miss'))).toEqual({ save: false, reason: expect.stringMatching(/cache-save-scope: any/), replace: false });
     expect(decideSave(config(), pr, state('miss')).save).toBe(false);
     expect(decideSave(config({ 'cache-save-scope': 'any' }), pr, state('miss')).save).toBe(true);
   });
@@ -106,5 +106,19 @@ describe('when the post step saves', () => {
     expect(decideSave(config({ 'cache-save': 'never' }), push, state('miss')).save).toBe(false);
     expect(decideSave(config({ 'cache-save': 'always' }), pr, state('exact')).save).toBe(true);
     expect(decideSave(config(), readRunContext({}, null), state('miss', 'local')).save).toBe(true);
+  });
+
+  const built = (over: Partial<BuildOutcome> = {}): BuildOutcome => ({ usable: true, interrupted: false, success: true, rebuiltDependencies: 0, ...over });
+
+  test('a failed build is not saved unless cache-on-failure; an interrupted one never', () => {
+    expect(decideSave(config(), push, state('miss'), built({ success: false }))).toEqual({ save: false, reason: expect.stringMatching(/build failed.*cache-on-failure/), replace: false });
+    expect(decideSave(config({ 'cache-on-failure': 'true' }), push, state('miss'), built({ success: false })).save).toBe(true);
+    expect(decideSave(config({ 'cache-save': 'always', 'cache-on-failure': 'true' }), push, state('miss'), built({ interrupted: true })).save).toBe(false);
+  });
+
+  test('an exact hit that still rebuilt dependencies is saved again, replacing the stale entry', () => {
+    expect(decideSave(config(), push, state('exact'), built({ rebuiltDependencies: 3 }))).toEqual({ save: true, reason: expect.any(String), replace: true });
+    expect(decideSave(config({ 'cache-save': 'always' }), push, state('exact'), built()).replace).toBe(true);
+    expect(decideSave(config(), push, state('partial'), built()).replace).toBe(false);
   });
 });

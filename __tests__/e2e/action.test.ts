@@ -5,13 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Job, type StepResult } from '../helpers/action-runner.js';
 import { smallWorkspace, workspaceWithRegistryDeps } from '../helpers/fixtures.js';
+import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 import type { RunRecord } from '../../src/record.js';
 
 const readRecord = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
 const compiledCrates = (r: RunRecord) => r.crates.filter((c) => c.units > 0).map((c) => c.crate).sort();
 
 describe('two jobs on the default branch of a workspace with a registry dependency', () => {
-  const workspace = workspaceWithRegistryDeps();
+  // The dependency comes from a local registry; the jobs' CARGO_HOME points at it.
+  let registry: LocalRegistry;
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-cache-'));
   const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir };
   let firstJob: Job;
@@ -21,15 +23,18 @@ describe('two jobs on the default branch of a workspace with a registry dependen
   let secondPost: StepResult;
 
   beforeAll(async () => {
-    firstJob = new Job({ workspace, event: 'push', inputs });
+    registry = await startLocalRegistry();
+    const { workspace, vars } = workspaceWithRegistryDeps(registry);
+    firstJob = new Job({ workspace, event: 'push', inputs, env: vars });
     first = await firstJob.main();
     firstPost = await firstJob.post();
     // A new job checks out the same commit into the same path, with an empty target/.
     rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-    const secondJob = new Job({ workspace, event: 'push', inputs });
+    const secondJob = new Job({ workspace, event: 'push', inputs, env: vars });
     second = await secondJob.main();
     secondPost = await secondJob.post();
   });
+  afterAll(() => registry.stop());
 
   test('the cold run builds everything, writes the record and the timings report, and says there is no baseline yet', () => {
     expect(first.exitCode).toBe(0);
@@ -42,7 +47,7 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     const record = readRecord(first.outputs.report!);
     expect(record.success).toBe(true);
     expect(record.profile).toBe('dev');
-    expect(compiledCrates(record)).toEqual(['core-lib', 'gen', 'memchr', 'tool']);
+    expect(compiledCrates(record)).toEqual(['core-lib', 'gen', 'tool', 'wm-alpha']);
     expect(record.crates.filter((c) => c.workspaceMember).map((c) => c.crate).sort()).toEqual(['core-lib', 'gen', 'tool']);
     expect(first.summary).toMatch(/core-lib/);
   });

@@ -2,11 +2,11 @@
 // (real @actions/cache, Azurite blobs) and a local GitHub API for the entry clean-up.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Job, type JobOptions } from '../helpers/action-runner.js';
 import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { workspaceWithRegistryDeps } from '../helpers/fixtures.js';
+import { generateLockfile, workspaceWithRegistryDeps, type RegistryWorkspace } from '../helpers/fixtures.js';
+import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 import type { RunRecord } from '../../src/record.js';
 import { readFileSync } from 'node:fs';
 
@@ -14,9 +14,15 @@ let service: CacheServiceStandIn;
 const github = new FakeGitHub();
 let api: ReturnType<typeof serveCacheApi>;
 let apiUrl = '';
-const workspace = workspaceWithRegistryDeps();
+// The registry dependencies come from a local registry; every job's CARGO_HOME points at it.
+let registry: LocalRegistry;
+let fixture: RegistryWorkspace;
+let workspace = '';
 
 beforeAll(async () => {
+  registry = await startLocalRegistry();
+  fixture = workspaceWithRegistryDeps(registry);
+  workspace = fixture.workspace;
   service = await startCacheService();
   api = serveCacheApi(github, service);
   apiUrl = await github.start();
@@ -24,12 +30,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await service.stop();
   await github.stop();
+  await registry.stop();
 });
 
 /** A new job on a fresh runner: same checkout path, no target/. */
 function job(options: Partial<JobOptions> = {}): Job {
   rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-  return new Job({ workspace, event: 'push', ...options, env: { ...service.env, GITHUB_API_URL: apiUrl, ...(options.env ?? {}) } });
+  return new Job({ workspace, event: 'push', ...options, env: { ...fixture.vars, ...service.env, GITHUB_API_URL: apiUrl, ...(options.env ?? {}) } });
 }
 const compiled = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).crates.map((c) => c.crate).sort();
 
@@ -39,7 +46,7 @@ test('cold run saves, warm run restores exactly and rebuilds only the workspace,
   const cold = await first.main();
   expect(cold.exitCode).toBe(0);
   expect(cold.outputs['cache-hit']).toBe('miss');
-  expect(compiled(cold.outputs.report!)).toEqual(['core-lib', 'gen', 'memchr', 'tool']);
+  expect(compiled(cold.outputs.report!)).toEqual(['core-lib', 'gen', 'tool', 'wm-alpha']);
   const coldPost = await first.post();
   expect(coldPost.exitCode).toBe(0);
   expect(coldPost.stdout).toMatch(/target\/ [\d.]+ (KiB|MiB) → [\d.]+ (KiB|MiB) after cleaning/);
@@ -59,7 +66,7 @@ test('cold run saves, warm run restores exactly and rebuilds only the workspace,
   const flagged = await job({ env: { RUSTFLAGS: '-C debuginfo=0' } }).main();
   expect(flagged.outputs['cache-hit']).toBe('miss');
   expect(flagged.outputs['cache-key']).not.toBe(cold.outputs['cache-key']);
-  expect(compiled(flagged.outputs.report!)).toContain('memchr');
+  expect(compiled(flagged.outputs.report!)).toContain('wm-alpha');
 
   // 4. An unrelated variable does not change the key.
   const colored = await job({ env: { CARGO_TERM_COLOR: 'always' } }).main();
@@ -68,12 +75,12 @@ test('cold run saves, warm run restores exactly and rebuilds only the workspace,
   // 5. A lockfile change (a new dependency) restores the old entry as a partial hit; the post
   //    step saves the new entry and deletes the superseded one.
   const manifest = path.join(workspace, 'gen/Cargo.toml');
-  writeFileSync(manifest, `${readFileSync(manifest, 'utf8')}\n[dependencies]\ncfg-if = "1"\n`);
-  execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: workspace, stdio: 'ignore' });
+  writeFileSync(manifest, `${readFileSync(manifest, 'utf8')}\n[dependencies]\nwm-derive = "0.1"\n`);
+  generateLockfile(workspace, fixture.env);
   const third = job();
   const partial = await third.main();
   expect(partial.outputs['cache-hit']).toBe('partial');
-  expect(compiled(partial.outputs.report!)).toEqual(['cfg-if', 'core-lib', 'gen', 'tool']);
+  expect(compiled(partial.outputs.report!)).toEqual(['core-lib', 'gen', 'tool', 'wm-derive']);
   const partialPost = await third.post();
   expect(partialPost.stdout).toMatch(/deleted 1 superseded entry/);
   const keys = service.entries().map((e) => e.key);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { Job } from '../helpers/action-runner.js';
 import { workspaceWithRegistryDeps } from '../helpers/fixtures.js';
+import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
 interface Comment { id: number; body: string; user: { login: string } }
 
@@ -14,17 +15,22 @@ describe('pull request report', () => {
   const github = new FakeGitHub();
   const comments: Comment[] = [];
   let forbidWrites = false;
-  const workspace = workspaceWithRegistryDeps();
+  // The registry dependency comes from a local registry; every job's CARGO_HOME points at it.
+  let registry: LocalRegistry;
+  let workspace = '';
+  let cargoVars: Record<string, string | undefined> = {};
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-report-'));
   const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir };
   let apiUrl = '';
 
   beforeAll(async () => {
+    registry = await startLocalRegistry();
+    ({ workspace, vars: cargoVars } = workspaceWithRegistryDeps(registry));
     github
       .route('GET', '/repos/{owner}/{repo}/issues/{number}/comments', () => ({ body: comments }))
       .route('POST', '/repos/{owner}/{repo}/issues/{number}/comments', (req) => {
         if (forbidWrites) return { status: 403, body: { message: 'Resource not accessible by integration' } };
-        const comment = { id: 1000 + comments.length, body: (req.body as { body: string }).body, user: { login: 'github-actions[bot]' } };
+        const comment = { id: 1000 + comments.length, body: (req.body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } };
         comments.push(comment);
         return { status: 201, body: comment };
       })
@@ -37,15 +43,18 @@ describe('pull request report', () => {
       });
     apiUrl = await github.start();
     // The default branch's run stores the baseline.
-    const push = new Job({ workspace, event: 'push', inputs });
+    const push = new Job({ workspace, event: 'push', inputs, env: cargoVars });
     expect((await push.main()).exitCode).toBe(0);
     expect((await push.post()).exitCode).toBe(0);
   });
-  afterAll(() => github.stop());
+  afterAll(async () => {
+    await github.stop();
+    await registry.stop();
+  });
 
   const prJob = (extra: Partial<ConstructorParameters<typeof Job>[0]> = {}) => {
     rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-    return new Job({ workspace, event: 'pull_request', inputs, env: { GITHUB_API_URL: apiUrl }, ...extra });
+    return new Job({ workspace, event: 'pull_request', inputs, env: { ...cargoVars, GITHUB_API_URL: apiUrl }, ...extra });
   };
 
   test('the first pull request run creates one comment with the comparison; the second updates it', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { repoRoot } from './action-runner.js';
+import type { LocalRegistry } from './registry.js';
 
 /** Writes `files` (relative path → content) under a fresh temp directory and returns it. */
 export function writeTree(files: Record<string, string>, prefix = 'wm-fixture-'): string {
@@ -50,20 +51,35 @@ export function gitInit(dir: string): string {
   return git('rev-parse', 'HEAD');
 }
 
-/** Cargo config that replaces the default registry with Debian's packaged crates (the registry is unreachable in tests). */
-export const DEBIAN_SOURCE_CONFIG = '[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n';
+export interface RegistryWorkspace {
+  /** The workspace root (it has a Cargo.lock resolved against the local registry). */
+  workspace: string;
+  /** Its CARGO_HOME, whose config.toml points the default registry at the local one. */
+  cargoHome: string;
+  /** The full environment for running cargo on it. */
+  env: NodeJS.ProcessEnv;
+  /** The same as changes only, for the action runner's `env` (Job). */
+  vars: Record<string, string | undefined>;
+}
+
+/** `cargo generate-lockfile` in `dir` with `env` (against the local registry: not offline). */
+export function generateLockfile(dir: string, env: NodeJS.ProcessEnv): void {
+  execFileSync('cargo', ['generate-lockfile'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+}
 
 /**
- * smallWorkspace plus a real third-party dependency (memchr, from Debian's packages), so the
- * cache has something to keep between runs. Cargo.lock is generated offline.
+ * smallWorkspace plus a real third-party dependency from the local registry (`wm-alpha`, a
+ * library published in several versions; `core-lib` asks for "1"), so the cache has something
+ * to keep between runs, with its own CARGO_HOME (fresh unless `cargoHome` is given).
+ * Cargo.lock is generated against the registry.
  */
-export function workspaceWithRegistryDeps(extra: Record<string, string> = {}): string {
-  const root = smallWorkspace({
-    '.cargo/config.toml': DEBIAN_SOURCE_CONFIG,
-    'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmemchr = "2"\n',
-    'core-lib/src/lib.rs': 'pub fn answer() -> u64 {\n    memchr::memchr(b\'x\', b"abcx").map(|i| i as u64).unwrap_or(0) + (1..=10u64).map(|x| x * x).sum::<u64>()\n}\n',
+export function workspaceWithRegistryDeps(reg: LocalRegistry, extra: Record<string, string> = {}, cargoHome: string = reg.cargoHome()): RegistryWorkspace {
+  const workspace = smallWorkspace({
+    'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'core-lib/src/lib.rs': 'pub fn answer() -> u64 {\n    wm_alpha::add(wm_alpha::mul(6, 7), (1..=10u64).map(|x| x * x).sum::<u64>())\n}\n',
     ...extra,
   });
-  execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: root, stdio: 'ignore' });
-  return root;
+  const env = reg.env(cargoHome);
+  generateLockfile(workspace, env);
+  return { workspace, cargoHome, env, vars: reg.vars(cargoHome) };
 }

@@ -1,7 +1,7 @@
 // The rendered report: what a reader sees, and that nothing from the repository can inject
 // Markdown, HTML, mentions or Mermaid syntax, or push the comment over GitHub's limit.
 import { compareRecords } from '../../src/report/compare.js';
-import { commentMarker, COMMENT_LIMIT, escapeMarkdown, mermaidLabel, renderReportMarkdown, renderReportText, type ReportView } from '../../src/report/render.js';
+import { commentMarker, COMMENT_LIMIT, SUMMARY_LIMIT, escapeMarkdown, mermaidLabel, renderReportMarkdown, renderReportText, type ReportView } from '../../src/report/render.js';
 import { record } from '../helpers/records.js';
 
 const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
@@ -10,12 +10,12 @@ const cache = { hit: 'exact' as const, key: 'watchmaker-v1-linux-x64-dev', resto
 function view(over: Partial<ReportView> = {}): ReportView {
   const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
   const head = record({ crates: { 'ws-app': 2, 'ws-core': 9 } });
-  return { profile: 'dev', job: 'build', record: head, comparison: compareRecords([head], [base], { threshold: null }), baselineNote: null, baselineLabel: 'main @ abc1234', guard, cache, runUrl: 'https://github.com/o/r/actions/runs/1', ...over };
+  return { profile: 'dev', job: 'build', variant: 'b1234abcd', record: head, comparison: compareRecords([head], [base], { threshold: null }), baselineNote: null, baselineLabel: 'main @ abc1234', guard, cache, runUrl: 'https://github.com/o/r/actions/runs/1', ...over };
 }
 
 test('the report has the marker, headline, verdict with its reasoning, movers, chart, cache, guard and run link', () => {
   const md = renderReportMarkdown(view());
-  expect(md.startsWith(commentMarker('build', 'dev'))).toBe(true);
+  expect(md.startsWith(commentMarker('build', 'dev', 'b1234abcd'))).toBe(true);
   expect(md).toMatch(/^### 🔺 Watchmaker: dev build took [\d.]+ s: \+37\.5% CPU time, slower$/m);
   expect(md).toContain('**Verdict: regression.**');
   expect(md).toMatch(/beyond the noise threshold of ±10%/);
@@ -26,10 +26,12 @@ test('the report has the marker, headline, verdict with its reasoning, movers, c
   expect(md).toContain('[Workflow run](https://github.com/o/r/actions/runs/1)');
 });
 
-test('one sticky comment per job and profile: the marker differs by profile and job', () => {
-  expect(commentMarker('build', 'dev')).not.toBe(commentMarker('build', 'release'));
-  expect(commentMarker('build', 'dev')).not.toBe(commentMarker('lint', 'dev'));
-  expect(commentMarker('b-->x', 'dev')).not.toContain('-->x');
+test('one sticky comment per job, profile and variant: the marker differs by each', () => {
+  expect(commentMarker('build', 'dev', 'v')).not.toBe(commentMarker('build', 'release', 'v'));
+  expect(commentMarker('build', 'dev', 'v')).not.toBe(commentMarker('lint', 'dev', 'v'));
+  expect(commentMarker('build', 'dev', 'linux-musl')).not.toBe(commentMarker('build', 'dev', 'linux-gnu'));
+  expect(commentMarker('b-->x', 'dev', 'v')).not.toContain('-->x');
+  expect(commentMarker('b', 'dev', 'x-->y')).not.toContain('-->y');
 });
 
 test('hostile crate names, keys and flags are inert', () => {
@@ -71,6 +73,20 @@ test('a huge workspace stays under the comment limit, dropping table rows first 
   const md = renderReportMarkdown(view({ record: head, comparison: compareRecords([head], [base], { threshold: null }) }));
   expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
   expect(md).toMatch(/more crates not shown/);
+});
+
+test('the job summary keeps the whole report when the comment cannot (its limit is 1 MiB)', () => {
+  // Crates compiled only in this run are listed by name even when no table row fits.
+  const names = Array.from({ length: 20 }, (_, i) => `${'crate-with-a-very-long-name-'.repeat(200)}${i}`);
+  const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+  const head = record({ crates: { 'ws-app': 2, 'ws-core': 9, ...Object.fromEntries(names.map((n) => [n, 1])) } });
+  const v = view({ record: head, comparison: compareRecords([head], [base], { threshold: null }) });
+  const comment = renderReportMarkdown(v, COMMENT_LIMIT);
+  const summary = renderReportMarkdown(v, SUMMARY_LIMIT);
+  expect(comment).toMatch(/too large for a comment; see the job summary/);
+  expect(summary).not.toMatch(/too large/);
+  expect(summary).toContain('**Verdict: regression.**');
+  expect(summary.length).toBeLessThanOrEqual(SUMMARY_LIMIT);
 });
 
 test('without a baseline the report says why and lists the costliest crates', () => {

@@ -17,12 +17,32 @@ export interface SaveResult {
   reason?: string;
 }
 
+/** Where superseded entries live, for backends that need it (GitHub scopes entries by ref). */
+export interface PruneScope {
+  /** Entries whose key starts with this prefix... */
+  prefix: string;
+  /** ...except this one (the entry just saved). */
+  keepKey: string;
+}
+
+export interface PruneResult {
+  deleted: number;
+  /** Size of the kept entry, when the backend reports it. */
+  keptEntryBytes: number | null;
+}
+
 export interface CacheBackend {
   readonly kind: 'github' | 'local';
   /** Human-readable description for logs, e.g. "GitHub Actions cache" or "local directory /x". */
   readonly description: string;
+  /** Whether an entry with exactly this key exists for these paths. Throws when the service fails. */
+  exists(paths: string[], key: string): Promise<boolean>;
   /** Returns undefined on a miss. Throws on service errors: callers turn those into warnings. */
   restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<RestoreResult | undefined>;
   /** Throws on service errors: callers turn those into warnings. */
   save(paths: string[], key: string): Promise<SaveResult>;
+  /** Deletes the entry with exactly this key, so a save can replace it. */
+  remove(key: string): Promise<void>;
+  /** Deletes entries a newer save superseded. */
+  prune(scope: PruneScope): Promise<PruneResult>;
 }

@@ -4,6 +4,7 @@
 // planTargetClean is pure; cleanTargetDir lists the directory and applies the plan.
 import { existsSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { cargoOwnership, isInside, type ProtectedPlaces } from './ownership.js';
 
 export interface TargetEntry {
   /** Path relative to the target directory, `/`-separated. */
@@ -13,6 +14,8 @@ export interface TargetEntry {
   mtimeMs: number;
   bytes: number;
   ino: number;
+  /** What cargo made this directory for, judged from its children (top and triple levels only). */
+  shape?: 'profile' | 'triple' | 'other';
 }
 
 export interface CleanInput {
@@ -28,6 +31,12 @@ export interface CleanInput {
   /** Workspace member package names. */
   members: ReadonlySet<string>;
   keepMembers: boolean;
+  /**
+   * Package names this workspace builds (from Cargo.lock), when the directory may be shared
+   * with other projects (it lies outside the workspace): units of other packages are kept.
+   * Null: the directory is the workspace's own.
+   */
+  knownPackages?: ReadonlySet<string> | null;
 }
 
 export interface CleanAction {
@@ -37,7 +46,6 @@ export interface CleanAction {
 }
 
 const UNIT_DIRS = ['deps', 'build', '.fingerprint'];
-const KEEP_TOP = new Set(['CACHEDIR.TAG', '.rustc_info.json']);
 const HASHED = /^(.+)-([0-9a-f]{16})(\..+)?$/;
 
 const norm = (name: string) => name.replace(/-/g, '_');
@@ -52,6 +60,11 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
   const isMember = (unitName: string) => {
     const n = norm(unitName);
     return memberNames.has(n) || (n.startsWith('lib') && memberNames.has(n.slice(3)));
+  };
+  const known = input.knownPackages ? new Set([...input.knownPackages].map(norm)) : null;
+  const isKnown = (unitName: string) => {
+    const n = norm(unitName);
+    return known!.has(n) || (n.startsWith('lib') && known!.has(n.slice(3))) || n.startsWith('build_script_');
   };
   const profileDirs = new Set(input.profileDirs);
   // Directories that lead to a kept profile dir (a triple dir holding `debug/`).
@@ -68,11 +81,11 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
     const grandparent = parts.slice(0, -2).join('/');
     const inProfile = (dir: string) => profileDirs.has(dir);
 
-    // Direct children of target/ or of a triple directory.
+    // Direct children of target/ or of a triple directory: only what cargo makes there goes.
     if (parts.length === 1 || ancestors.has(parent)) {
-      if (parts.length === 1 && KEEP_TOP.has(name)) continue;
       if (profileDirs.has(e.path) || ancestors.has(e.path)) continue;
-      remove.push({ path: e.path, bytes: e.bytes, reason: e.isDir ? 'not this cache key’s profile or target' : 'stray file' });
+      const reason = topLevelRemovalReason(e, parts.length === 1);
+      if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
       continue;
     }
     // Direct children of a kept profile dir.
@@ -84,14 +97,10 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
     // Units inside deps/, build/, .fingerprint/.
     if (inProfile(grandparent) && UNIT_DIRS.includes(parts.at(-2)!)) {
       const m = HASHED.exec(name);
-      if (!m) {
-        // A directory we cannot read as `<name>-<hash>` may be a layout this planner does not
-        // know (cargo's unstable new build-dir layout nests units per package): keep it rather
-        // than wipe the cache. Loose files without a hash are not units.
-        if (!e.isDir) remove.push({ path: e.path, bytes: e.bytes, reason: 'not a cargo unit' });
-        continue;
-      }
+      // Anything not named `<name>-<hash>` is not a unit this planner understands: keep it.
+      if (!m) continue;
       const [, unitName, hash] = m as unknown as [string, string, string];
+      if (known && !isKnown(unitName)) continue; // another project's unit in a shared directory
       if (!input.keepMembers && isMember(unitName)) {
         remove.push({ path: e.path, bytes: e.bytes, reason: 'workspace member (set cache-workspace-crates: true to keep)' });
         continue;
@@ -103,6 +112,17 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
     }
   }
   return remove;
+}
+
+/** Cargo-made directories at the top of target/ (besides profile and triple dirs) that may go. */
+const CARGO_TOP_DIRS = new Set(['cargo-timings']);
+
+function topLevelRemovalReason(e: TargetEntry, atTop: boolean): string | null {
+  if (!e.isDir) return null; // loose files are not cargo's to judge: keep
+  if (e.shape === 'profile') return 'another profile (not this cache key)';
+  if (atTop && e.shape === 'triple') return 'another target (not this cache key)';
+  if (atTop && CARGO_TOP_DIRS.has(e.path)) return 'timings reports (rewritten by every build)';
+  return null;
 }
 
 function bytesOf(p: string): number {
@@ -127,6 +147,17 @@ function entry(root: string, rel: string): TargetEntry {
   return { path: rel, isDir: st.isDirectory(), mtimeMs, bytes: bytesOf(full), ino: st.ino };
 }
 
+/** Cargo's marks of a profile directory (old layout: deps/.fingerprint; new layout: build/). */
+const PROFILE_MARKS = ['deps', '.fingerprint', 'build'];
+
+function shapeOf(full: string): TargetEntry['shape'] {
+  const children = readdirSync(full, { withFileTypes: true });
+  if (children.some((c) => c.isDirectory() && PROFILE_MARKS.includes(c.name))) return 'profile';
+  const dirs = children.filter((c) => c.isDirectory());
+  if (dirs.length > 0 && dirs.every((c) => shapeOf(path.join(full, c.name)) === 'profile')) return 'triple';
+  return 'other';
+}
+
 /** Lists what the planner needs: top level, profile dirs and their unit directories. */
 export function listTarget(targetDir: string, profileDirs: string[]): TargetEntry[] {
   const out: TargetEntry[] = [];
@@ -140,6 +171,8 @@ export function listTarget(targetDir: string, profileDirs: string[]): TargetEntr
       const isProfile = profileDirs.includes(childRel);
       const leadsToProfile = profileDirs.some((p) => p.startsWith(`${childRel}/`));
       const isUnitDir = profileDirs.includes(rel) && UNIT_DIRS.includes(name);
+      const besideProfiles = depth === 0 || profileDirs.some((p) => p.startsWith(`${rel}/`));
+      if (besideProfiles) e.shape = shapeOf(path.join(targetDir, childRel));
       if ((isProfile || leadsToProfile || isUnitDir) && depth < 4) visit(childRel, depth + 1);
     }
   };
@@ -147,44 +180,59 @@ export function listTarget(targetDir: string, profileDirs: string[]): TargetEntr
   return out;
 }
 
-export interface CleanResult {
-  bytesBefore: number;
-  bytesAfter: number;
-  removed: CleanAction[];
-}
+export type CleanResult =
+  | { skipped: null; bytesBefore: number; bytesAfter: number; removed: CleanAction[] }
+  | { skipped: string; bytesBefore: number; bytesAfter: number; removed: [] };
 
-export function cleanTargetDir(opts: {
+export interface CleanOptions {
   targetDir: string;
   profileDirs: string[];
   artifacts: string[] | null;
   restoredAtMs: number;
   members: ReadonlySet<string>;
   keepMembers: boolean;
-}): CleanResult {
-  const bytesBefore = bytesOf(opts.targetDir);
-  if (!existsSync(opts.targetDir)) return { bytesBefore: 0, bytesAfter: 0, removed: [] };
-  const usedHashes = opts.artifacts ? new Set(opts.artifacts.flatMap(hashesInPath)) : null;
-  const usedInodes = new Set<number>();
-  for (const a of opts.artifacts ?? []) {
-    if (hashesInPath(a).length === 0) {
-      const st = statSync(a, { throwIfNoEntry: false });
-      if (st) usedInodes.add(st.ino);
-    }
+  /** Where the directory must not be (the checkout, home, CARGO_HOME). */
+  places: ProtectedPlaces;
+  /** Package names in Cargo.lock, for a directory outside the workspace (it may be shared). */
+  lockedPackages: ReadonlySet<string> | null;
+}
+
+function usedInodesOf(artifacts: string[] | null): Set<number> {
+  const inodes = new Set<number>();
+  for (const a of artifacts ?? []) {
+    if (hashesInPath(a).length > 0) continue;
+    const st = statSync(a, { throwIfNoEntry: false });
+    if (st) inodes.add(st.ino);
   }
+  return inodes;
+}
+
+/**
+ * Cleans one target or build directory by use. Deletes nothing unless cargo owns the
+ * directory (see ownership.ts); then the result says why it was skipped.
+ */
+export function cleanTargetDir(opts: CleanOptions): CleanResult {
+  if (!existsSync(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [] };
+  const bytesBefore = bytesOf(opts.targetDir);
+  const ownership = cargoOwnership(opts.targetDir, opts.places);
+  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [] };
+  const shared = !isInside(opts.targetDir, opts.places.workspaceRoot);
   const plan = planTargetClean({
     entries: listTarget(opts.targetDir, opts.profileDirs),
     profileDirs: opts.profileDirs,
-    usedHashes,
-    usedInodes,
+    usedHashes: opts.artifacts ? new Set(opts.artifacts.flatMap(hashesInPath)) : null,
+    usedInodes: usedInodesOf(opts.artifacts),
     restoredAtMs: opts.restoredAtMs,
     members: opts.members,
     keepMembers: opts.keepMembers,
+    // Outside the workspace, another project may build into the same directory.
+    knownPackages: shared ? (opts.lockedPackages ?? new Set(opts.members)) : null,
   });
   for (const action of plan) rmSync(path.join(opts.targetDir, action.path), { recursive: true, force: true });
   // The planned entries never nest (the listing does not descend into what it removes), so the
   // size after is the size before minus theirs: no second walk of the tree.
   const removedBytes = plan.reduce((sum, action) => sum + action.bytes, 0);
-  return { bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
+  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
 }
 
 /** The profile's output directory name: dev → debug, release/bench → release, test → debug. */

@@ -1,32 +1,118 @@
-// The GitHub Actions cache through @actions/cache, and the REST calls that delete entries a
-// newer save has superseded (GitHub keeps them until they are evicted, crowding the 10 GB
-// repository limit).
+// The GitHub Actions cache through @actions/cache, with a deadline on every call and a
+// pre-flight check: the library swallows service errors (a failed restore looks like a miss, a
+// failed save returns -1), so the backend asks the service itself first and compares what the
+// library returns with what the service said. REST calls delete entries a newer save superseded.
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import type { CacheBackend, RestoreResult, SaveResult } from './backend.js';
+import { createOctokit, httpStatus, permissionMessage } from '../github-api.js';
+import { gates, readDeadlines, type Deadlines } from '../net/deadline.js';
+import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
+
+/** Where the REST clean-up may act: the repository and the ref the entries were saved for. */
+export interface CacheApiScope {
+  token: string;
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  ref: string;
+}
+
+const TWIRP = '/twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
+const PROBE_VERSION = '0'.repeat(64);
+
+/** One cheap lookup of a key that never exists: a healthy service answers at once with a miss. */
+async function probeService(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<void> {
+  const token = env.ACTIONS_RUNTIME_TOKEN ?? '';
+  let response: Response;
+  if (env.ACTIONS_CACHE_SERVICE_V2 && env.ACTIONS_RESULTS_URL) {
+    response = await fetch(new URL(TWIRP, env.ACTIONS_RESULTS_URL), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'watchmaker-probe', version: PROBE_VERSION }),
+      signal,
+    });
+    if (response.status === 404) return; // Twirp "not_found": the service answered
+  } else if (env.ACTIONS_CACHE_URL) {
+    const url = new URL(`_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`, env.ACTIONS_CACHE_URL);
+    response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json;api-version=6.0-preview.1' }, signal });
+  } else {
+    throw new Error('the runner provides no cache service (ACTIONS_RESULTS_URL is not set)');
+  }
+  await response.body?.cancel();
+  if (!response.ok) throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
+}
 
 export class GitHubCacheBackend implements CacheBackend {
   readonly kind = 'github' as const;
   readonly description = 'GitHub Actions cache';
+  private readonly deadlines: Deadlines;
+  private probed: Promise<void> | null = null;
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly api: CacheApiScope | null,
+  ) {
+    this.deadlines = readDeadlines(env);
+  }
+
+  private ready(): Promise<void> {
+    this.probed ??= gates.cache.call('lookup', this.deadlines.cacheLookupMs, (signal) => probeService(this.env, signal));
+    return this.probed;
+  }
+
+  private lookup(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined> {
+    return gates.cache.call('lookup', this.deadlines.cacheLookupMs, () => cache.restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true }));
+  }
+
+  async exists(paths: string[], key: string): Promise<boolean> {
+    await this.ready();
+    return (await this.lookup(paths, key, [])) === key;
+  }
 
   async restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<RestoreResult | undefined> {
-    // The library reports service failures itself (as warnings) and returns undefined.
-    const matchedKey = await cache.restoreCache([...paths], primaryKey, [...restoreKeys]);
-    return matchedKey ? { matchedKey, archiveBytes: null } : undefined;
+    await this.ready();
+    const listed = await this.lookup(paths, primaryKey, restoreKeys);
+    if (!listed) return undefined;
+    const ms = this.deadlines.cacheTransferMs;
+    const matchedKey = await gates.cache.call('download', ms, () =>
+      cache.restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms, 60_000), segmentTimeoutInMs: ms }),
+    );
+    if (!matchedKey) {
+      const reason = `the service listed ${listed} but the download failed (see the warning above)`;
+      gates.cache.markDown(reason);
+      throw new Error(reason);
+    }
+    return { matchedKey, archiveBytes: null };
   }
 
   async save(paths: string[], key: string): Promise<SaveResult> {
+    await this.ready();
+    const id = await gates.cache.call('upload', this.deadlines.cacheTransferMs, () => cache.saveCache([...paths], key));
+    if (id !== -1) return { saved: true, archiveBytes: null };
+    // -1 is either "another job saved this key first" or a swallowed failure: ask.
+    if (await this.exists(paths, key)) return { saved: false, archiveBytes: null, reason: 'another job saved this key first' };
+    const reason = 'the cache service did not store the entry (see the warning above)';
+    gates.cache.markDown(reason);
+    throw new Error(reason);
+  }
+
+  async remove(key: string): Promise<void> {
+    if (!this.api) throw new Error('replacing an entry needs the repository and a github-token');
+    const { owner, repo, ref } = this.api;
     try {
-      const id = await cache.saveCache([...paths], key);
-      if (id === -1) {
-        return { saved: false, archiveBytes: null, reason: 'the cache service did not store it (the key already exists, or the service failed: see the lines above)' };
-      }
-      return { saved: true, archiveBytes: null };
+      await createOctokit(this.api.token, this.api.apiUrl, this.env).rest.actions.deleteActionsCacheByKey({ owner, repo, key, ref });
     } catch (e) {
-      if (e instanceof cache.ReserveCacheError) return { saved: false, archiveBytes: null, reason: e.message };
+      const status = httpStatus(e);
+      if (status === 404) return; // already gone
+      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, 'actions: write', status));
       throw e;
     }
+  }
+
+  async prune(scope: PruneScope): Promise<PruneResult> {
+    if (!this.api) return { deleted: 0, keptEntryBytes: null };
+    const pruned = await deleteSupersededEntries({ ...this.api, prefix: scope.prefix, keepKey: scope.keepKey, env: this.env });
+    return { deleted: pruned.deleted.length, keptEntryBytes: pruned.savedEntryBytes };
   }
 }
 
@@ -49,16 +135,8 @@ export interface SupersededResult {
  * Deletes entries on `ref` whose key starts with `prefix`, except `keepKey`. A token without
  * `actions: write` gets one warning and nothing else changes.
  */
-export async function deleteSupersededEntries(opts: {
-  token: string;
-  apiUrl: string;
-  owner: string;
-  repo: string;
-  ref: string;
-  prefix: string;
-  keepKey: string;
-}): Promise<SupersededResult> {
-  const octokit = getOctokit(opts.token, { baseUrl: opts.apiUrl });
+export async function deleteSupersededEntries(opts: CacheApiScope & { prefix: string; keepKey: string; env?: NodeJS.ProcessEnv }): Promise<SupersededResult> {
+  const octokit = createOctokit(opts.token, opts.apiUrl, opts.env);
   const result: SupersededResult = { deleted: [], savedEntryBytes: null, problem: null };
   try {
     const entries: CacheEntryInfo[] = [];
@@ -76,10 +154,10 @@ export async function deleteSupersededEntries(opts: {
       result.deleted.push(entry);
     }
   } catch (e) {
-    const status = (e as { status?: number }).status;
+    const status = httpStatus(e);
     result.problem =
       status === 403 || status === 404
-        ? `Watchmaker could not delete superseded cache entries: the token lacks the 'actions: write' permission (HTTP ${status}). Add 'permissions: actions: write' to the job, or ignore this: old entries then expire on GitHub's schedule.`
+        ? `${permissionMessage('delete superseded cache entries', 'actions: write', status)} Or ignore this: old entries then expire on GitHub's schedule.`
         : `Watchmaker could not delete superseded cache entries: ${(e as Error).message}`;
     core.warning(result.problem);
   }

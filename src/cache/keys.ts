@@ -3,6 +3,9 @@
 // manifests), never across toolchain, target, profile or flags. Pure.
 import { createHash } from 'node:crypto';
 import { parse } from 'smol-toml';
+import { shortHash } from '../hashing.js';
+
+export { shortHash };
 
 export interface CacheKeyInput {
   prefix: string;
@@ -29,7 +32,6 @@ export interface CacheKeys {
   inputs: Array<{ name: string; value: string }>;
 }
 
-export const shortHash = (text: string, length = 12) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
   const toolchain = `rust${k.rustcRelease}-${shortHash(k.rustcVerbose, 8)}`;
@@ -129,4 +131,14 @@ export function lockedRegistryCrates(lockText: string): Set<string> {
     // An unreadable lockfile means no trimming, not a failure.
   }
   return out;
+}
+
+/** Every package name in Cargo.lock (members, path and registry packages); null when unreadable. */
+export function lockedPackageNames(lockText: string): Set<string> | null {
+  try {
+    const lock = parse(lockText) as { package?: Array<{ name?: string }> };
+    return new Set((lock.package ?? []).flatMap((p) => (p.name ? [p.name] : [])));
+  } catch {
+    return null;
+  }
 }

@@ -1,13 +1,21 @@
 // A cache in a local directory: the embedded default outside GitHub (and for self-hosted
-// runners that prefer a disk). Archives are tar (zstd when available) of absolute paths,
-// stored with an index; matching follows GitHub's rules: exact key, then the primary key and
-// each restore key as prefixes, newest first, among entries saved for the same paths.
+// runners that prefer a disk). Archives are tar (zstd when available) of absolute paths.
+// Each archive has a metadata file beside it, written before the archive is renamed into
+// place; index.json is derived from those under a lock, so concurrent saves never lose an
+// entry and a damaged index is rebuilt. Matching follows GitHub's rules: exact key, then the
+// primary key and each restore key as prefixes, newest first, among entries for the same paths.
+// A restore lists the archive first and extracts nothing unless every member stays inside the
+// cached paths.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import * as core from '@actions/core';
+import { shortHash } from '../hashing.js';
 import { capture } from '../proc.js';
-import type { CacheBackend, RestoreResult, SaveResult } from './backend.js';
-import { shortHash } from './keys.js';
+import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
+import { withDirectoryLock } from './lock.js';
 
 interface LocalEntry {
   key: string;
@@ -35,6 +43,46 @@ export function matchEntry<T extends { key: string; version: string; createdAt: 
 }
 
 const safeName = (key: string) => `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${shortHash(key, 8)}`;
+const META = '.meta.json';
+
+/** Why an archive member may not be extracted, or null when it stays inside the cached paths. */
+export function unsafeMember(entry: { path: string; type: string; linkpath?: string }, roots: string[]): string | null {
+  const within = (p: string) => roots.some((r) => p === r || p.startsWith(`${r.replace(/\/$/, '')}/`));
+  const raw = entry.path.replace(/\/$/, '');
+  if (!path.posix.isAbsolute(raw)) return `${entry.path}: not an absolute member name`;
+  if (raw.split('/').includes('..')) return `${entry.path}: climbs out with '..'`;
+  if (!within(path.posix.normalize(raw))) return `${entry.path}: outside the cached paths`;
+  if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
+    const link = entry.linkpath ?? '';
+    const target = entry.type === 'Link' || path.posix.isAbsolute(link) ? path.posix.normalize(link) : path.posix.normalize(path.posix.join(path.posix.dirname(raw), link));
+    if (!within(target)) return `${entry.path}: links to ${link}, outside the cached paths`;
+    return null;
+  }
+  if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type)) return `${entry.path}: a ${entry.type} entry`;
+  return null;
+}
+
+/** Lists an archive's members (gzip is detected by the parser; zstd is decompressed by zstd). */
+function listMembers(archive: string): Promise<Array<{ path: string; type: string; linkpath?: string }>> {
+  return new Promise((resolve, reject) => {
+    const members: Array<{ path: string; type: string; linkpath?: string }> = [];
+    const parser = new Parser({
+      onReadEntry: (entry: ReadEntry) => {
+        members.push({ path: entry.path, type: entry.type, linkpath: entry.linkpath });
+        entry.resume();
+      },
+    });
+    parser.on('error', reject);
+    parser.on('end', () => resolve(members));
+    if (archive.endsWith('.zst')) {
+      const child = spawn('zstd', ['-dc', archive], { stdio: ['ignore', 'pipe', 'ignore'] });
+      child.on('error', reject);
+      child.stdout.pipe(parser);
+    } else {
+      createReadStream(archive).on('error', reject).pipe(parser);
+    }
+  });
+}
 
 export class LocalCacheBackend implements CacheBackend {
   readonly kind = 'local' as const;
@@ -49,21 +97,47 @@ export class LocalCacheBackend implements CacheBackend {
     return path.join(this.dir, 'index.json');
   }
 
+  /** Every entry whose archive and metadata are both there (the metadata is the truth). */
   entries(): LocalEntry[] {
-    if (!existsSync(this.indexFile())) return [];
-    try {
-      const parsed = JSON.parse(readFileSync(this.indexFile(), 'utf8')) as { entries?: LocalEntry[] };
-      return (parsed.entries ?? []).filter((e) => existsSync(path.join(this.dir, e.file)));
-    } catch (e) {
-      throw new Error(`The local cache index ${this.indexFile()} is damaged (${(e as Error).message}); delete the directory to start over.`);
+    if (!existsSync(this.dir)) return [];
+    const out: LocalEntry[] = [];
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith(META) || name.startsWith('.')) continue;
+      try {
+        const entry = JSON.parse(readFileSync(path.join(this.dir, name), 'utf8')) as LocalEntry;
+        if (typeof entry.key === 'string' && existsSync(path.join(this.dir, entry.file))) out.push(entry);
+      } catch (e) {
+        core.warning(`The local cache entry ${name} in ${this.dir} is damaged (${(e as Error).message}); it is ignored.`);
+      }
     }
+    return out;
   }
 
-  private writeIndex(entries: LocalEntry[]): void {
-    mkdirSync(this.dir, { recursive: true });
+  /** Rewrites index.json from the metadata files (under the lock, atomically). */
+  private writeIndex(): void {
     const tmp = `${this.indexFile()}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ entries }, null, 1));
+    writeFileSync(tmp, JSON.stringify({ entries: this.entries() }, null, 1));
     renameSync(tmp, this.indexFile());
+  }
+
+  /** Repairs index.json when it is missing entries or cannot be read; old caches get metadata files. */
+  private reconcile(): void {
+    if (!existsSync(this.indexFile())) return;
+    let listed: LocalEntry[] | null = null;
+    try {
+      const parsed = JSON.parse(readFileSync(this.indexFile(), 'utf8')) as { entries?: LocalEntry[] };
+      listed = Array.isArray(parsed.entries) ? parsed.entries : null;
+    } catch {
+      listed = null;
+    }
+    const known = new Set(this.entries().map((e) => e.file));
+    for (const e of listed ?? []) {
+      if (!known.has(e.file) && existsSync(path.join(this.dir, e.file))) writeFileSync(path.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
+    }
+    if (listed === null || listed.length !== this.entries().length) {
+      withDirectoryLock(this.dir, () => this.writeIndex());
+      core.info(`Watchmaker: the local cache index ${this.indexFile()} was ${listed === null ? 'damaged' : 'out of date'}; rebuilt it from the archives.`);
+    }
   }
 
   private async tarCompression(): Promise<'zstd' | 'gzip'> {
@@ -74,12 +148,25 @@ export class LocalCacheBackend implements CacheBackend {
     return this.compression;
   }
 
+  private find(paths: string[], primaryKey: string, restoreKeys: string[]): LocalEntry | undefined {
+    this.reconcile();
+    return matchEntry(this.entries(), pathsVersion(paths), primaryKey, restoreKeys);
+  }
+
+  exists(paths: string[], key: string): Promise<boolean> {
+    return Promise.resolve(this.find(paths, key, [])?.key === key);
+  }
+
   async restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<RestoreResult | undefined> {
-    const hit = matchEntry(this.entries(), pathsVersion(paths), primaryKey, restoreKeys);
+    const hit = this.find(paths, primaryKey, restoreKeys);
     if (!hit) return undefined;
     const archive = path.join(this.dir, hit.file);
-    const compression = hit.file.endsWith('.zst') ? 'zstd' : 'gzip';
-    const r = await capture('tar', ['-x', compression === 'zstd' ? '--zstd' : '-z', '-f', archive, '-C', '/', '-P']);
+    const problems = (await listMembers(archive)).map((m) => unsafeMember(m, paths)).filter((p): p is string => p !== null);
+    if (problems.length) {
+      core.warning(`The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join('; ')}); nothing was extracted, and this counts as a miss.`);
+      return undefined;
+    }
+    const r = await capture('tar', ['-x', hit.file.endsWith('.zst') ? '--zstd' : '-z', '-f', archive, '-C', '/', '-P']);
     if (r.code !== 0) throw new Error(`tar could not extract ${archive}: ${r.stderr.trim()}`);
     return { matchedKey: hit.key, archiveBytes: hit.sizeBytes };
   }
@@ -97,20 +184,37 @@ export class LocalCacheBackend implements CacheBackend {
       rmSync(tmp, { force: true });
       throw new Error(`tar could not write the cache archive: ${r.stderr.trim()}`);
     }
-    renameSync(tmp, path.join(this.dir, file));
-    const sizeBytes = statSync(path.join(this.dir, file)).size;
-    const entries = this.entries().filter((e) => e.key !== key);
-    entries.push({ key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes });
-    this.writeIndex(entries);
+    const sizeBytes = statSync(tmp).size;
+    const entry: LocalEntry = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes };
+    withDirectoryLock(this.dir, () => {
+      writeFileSync(`${tmp}${META}`, JSON.stringify(entry));
+      renameSync(tmp, path.join(this.dir, file));
+      renameSync(`${tmp}${META}`, path.join(this.dir, `${file}${META}`));
+      this.writeIndex();
+    });
     return { saved: true, archiveBytes: sizeBytes };
   }
 
-  /** Deletes entries whose key starts with `prefix`, except `keep` (superseded by a newer save). */
-  prune(prefix: string, keep: string): number {
-    const entries = this.entries();
-    const gone = entries.filter((e) => e.key.startsWith(prefix) && e.key !== keep);
-    for (const e of gone) rmSync(path.join(this.dir, e.file), { force: true });
-    if (gone.length) this.writeIndex(entries.filter((e) => !gone.includes(e)));
-    return gone.length;
+  private drop(entries: LocalEntry[]): void {
+    if (entries.length === 0) return;
+    withDirectoryLock(this.dir, () => {
+      for (const e of entries) {
+        rmSync(path.join(this.dir, `${e.file}${META}`), { force: true });
+        rmSync(path.join(this.dir, e.file), { force: true });
+      }
+      this.writeIndex();
+    });
+  }
+
+  remove(key: string): Promise<void> {
+    this.drop(this.entries().filter((e) => e.key === key));
+    return Promise.resolve();
+  }
+
+  /** Deletes entries whose key starts with the prefix, except the one just saved. */
+  prune(scope: PruneScope): Promise<PruneResult> {
+    const gone = this.entries().filter((e) => e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
+    this.drop(gone);
+    return Promise.resolve({ deleted: gone.length, keptEntryBytes: null });
   }
 }

@@ -7,7 +7,7 @@ import { findKeyLine, getPath, CargoConfigError, type CargoConfigFile } from '..
 import type { CfgSet } from '../toolchain.js';
 
 export interface FlagOrigin {
-  kind: 'env' | 'config';
+  kind: 'env' | 'config' | 'cli';
   /** Env var name, or the dotted config key (e.g. `target.'cfg(unix)'.rustflags`). */
   name: string;
   file?: string;
@@ -61,7 +61,8 @@ export function mergedConfigList(files: CargoConfigFile[], keyPath: string[], di
       findKeyLine(stringFile.text, keyPath),
     );
   }
-  const origin = (f: CargoConfigFile): FlagOrigin => ({ kind: 'config', name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) });
+  const origin = (f: CargoConfigFile): FlagOrigin =>
+    f.cli === 'value' ? { kind: 'cli', name: `${displayKey} (--config in cargo-args)` } : { kind: 'config', name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) };
   if (kinds.has('string')) {
     const top = defined[0]!;
     return splitWhitespace(String(getPath(top.data, keyPath))).map((flag) => ({ flag, origin: origin(top) }));
@@ -71,6 +72,21 @@ export function mergedConfigList(files: CargoConfigFile[], keyPath: string[], di
     for (const item of getPath(f.data, keyPath) as unknown[]) out.push({ flag: String(item), origin: origin(f) });
   }
   return out;
+}
+
+/**
+ * A config key plus its environment variable, ordered as cargo orders them: arrays go
+ * files < env < --config; a string from a file is followed by the env tokens, a string from
+ * --config is preceded by them.
+ */
+function configWithEnv(files: CargoConfigFile[], keyPath: string[], displayKey: string, envFlags: SourcedFlag[]): SourcedFlag[] {
+  const all = mergedConfigList(files, keyPath, displayKey);
+  const top = files.find((f) => getPath(f.data, keyPath) !== undefined);
+  if (!top) return envFlags;
+  if (typeof getPath(top.data, keyPath) === 'string') return top.cli ? [...envFlags, ...all] : [...all, ...envFlags];
+  const fromFiles = mergedConfigList(files.filter((f) => !f.cli), keyPath, displayKey);
+  const fromCli = mergedConfigList(files.filter((f) => f.cli), keyPath, displayKey);
+  return [...fromFiles, ...envFlags, ...fromCli];
 }
 
 function envList(env: NodeJS.ProcessEnv, name: string): SourcedFlag[] {
@@ -107,10 +123,7 @@ export function resolveEffectiveRustflags(input: { env: NodeJS.ProcessEnv; files
   // Tier 3: target.<triple>.rustflags (+ its env var), then every matching cfg() key in sorted order.
   const sources: string[] = [];
   const tripleName = targetTriple;
-  const tripleFlags = [
-    ...mergedConfigList(files, ['target', tripleName, 'rustflags'], `target.${tripleName}.rustflags`),
-    ...envList(env, targetEnvName(tripleName)),
-  ];
+  const tripleFlags = configWithEnv(files, ['target', tripleName, 'rustflags'], `target.${tripleName}.rustflags`, envList(env, targetEnvName(tripleName)));
   if (tripleFlags.length) sources.push(`target.${tripleName}.rustflags`);
   const cfgKeys = new Set<string>();
   for (const f of files) {
@@ -131,7 +144,7 @@ export function resolveEffectiveRustflags(input: { env: NodeJS.ProcessEnv; files
   const targetTier = [...tripleFlags, ...cfgFlags];
   if (targetTier.length) return { tier: 'target', source: sources.join(', '), flags: targetTier, usedCfgKeys };
 
-  const buildTier = [...mergedConfigList(files, ['build', 'rustflags'], 'build.rustflags'), ...envList(env, 'CARGO_BUILD_RUSTFLAGS')];
+  const buildTier = configWithEnv(files, ['build', 'rustflags'], 'build.rustflags', envList(env, 'CARGO_BUILD_RUSTFLAGS'));
   if (buildTier.length) {
     const names = [...new Set(buildTier.map((f) => (f.origin.kind === 'env' ? f.origin.name : 'build.rustflags')))];
     return { tier: 'build', source: names.join(', '), flags: buildTier, usedCfgKeys: false };
@@ -298,6 +311,7 @@ const FIX =
 
 function where(origin: FlagOrigin): string {
   if (origin.kind === 'env') return `the ${origin.name} environment variable`;
+  if (origin.kind === 'cli') return origin.name;
   return `${origin.name} in ${origin.file}${origin.line ? ` line ${origin.line}` : ''}`;
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Config, GuardMode } from '../config.js';
 import { relativeToWorkspace } from '../context.js';
 import { loadCargoConfig } from '../cargo-config.js';
+import { logText } from '../log.js';
 import { probeCfg, type CfgSet, type RustcVersion } from '../toolchain.js';
 import {
   findNonPortableFlags,
@@ -27,11 +28,13 @@ export interface GuardResult {
   hash: string;
   /** True when the step must fail: mode error, in CI, and an error finding. */
   failed: boolean;
+  /** Findings as they were reported: errors only where the guard enforces (mode error, in CI). */
+  annotated: { errors: number; warnings: number };
 }
 
 export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.ProcessEnv): Promise<GuardResult> {
   const cwd = config.workingDirectory;
-  const files = loadCargoConfig(cwd, env);
+  const files = loadCargoConfig(cwd, env, config.cargoArgs);
   const targetTriple = selectTargetTriple(config.cargoArgs, env, files, rustc.host);
   const cfgFor = async (flags: string[]): Promise<CfgSet> => {
     try {
@@ -63,22 +66,28 @@ export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.
   const failed = config.guard === 'error' && config.inCI && findings.some((f) => f.severity === 'error');
 
   core.startGroup('Watchmaker: effective RUSTFLAGS');
-  core.info(`target: ${targetTriple}`);
-  core.info(`source: ${effective.source}`);
-  core.info(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(' ') : '(none)'}`);
-  core.info(`config files: ${files.length ? files.map((f) => f.path).join(', ') : '(none)'}`);
+  core.info(logText(`target: ${targetTriple}`));
+  core.info(logText(`source: ${effective.source}`));
+  core.info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(' ') : '(none)'}`));
+  core.info(logText(`config: ${files.length ? files.map((f) => f.path).join(', ') : '(none)'}`));
   core.info(`hash: ${hash.slice(0, 16)}`);
   core.info(`guard: ${config.guard}${config.guard === 'off' ? '' : `, ${findings.length} finding(s)`}`);
   core.endGroup();
 
+  const annotated = { errors: 0, warnings: 0 };
   for (const finding of findings) {
     const properties: core.AnnotationProperties = { title: finding.severity === 'error' ? 'Non-portable RUSTFLAGS' : 'Watchmaker: CPU-specific flag' };
     if (finding.origin.file) {
       properties.file = relativeToWorkspace(finding.origin.file, env);
       if (finding.origin.line) properties.startLine = finding.origin.line;
     }
-    if (finding.severity === 'error' && config.guard === 'error' && config.inCI) core.error(finding.message, properties);
-    else core.warning(finding.message, properties);
+    if (finding.severity === 'error' && config.guard === 'error' && config.inCI) {
+      core.error(finding.message, properties);
+      annotated.errors++;
+    } else {
+      core.warning(finding.message, properties);
+      annotated.warnings++;
+    }
   }
-  return { mode: config.guard, targetTriple, effective, findings, hash, failed };
+  return { mode: config.guard, targetTriple, effective, findings, hash, failed, annotated };
 }

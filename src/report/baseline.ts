@@ -7,10 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import os from 'node:os';
 import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
-import { shortHash } from '../cache/keys.js';
+import { shortHash } from '../hashing.js';
 import { capture, captureOk } from '../proc.js';
 import type { RunRecord } from '../record.js';
-import { readRunRecord } from '../timings/record.js';
+import { readRunRecord } from '../record.js';
 import { workspaceInfo } from '../workspace.js';
 
 export interface BaselineKeys {
@@ -19,8 +19,8 @@ export interface BaselineKeys {
   restorePrefix: string;
 }
 
-export function baselineKeys(opts: { prefix: string; os: string; arch: string; profile: string; flagsHash: string; commit: string | null }): BaselineKeys {
-  const restorePrefix = `${opts.prefix}-record-${opts.os}-${opts.arch}-${opts.profile}-f${opts.flagsHash.slice(0, 12)}-`;
+export function baselineKeys(opts: { prefix: string; os: string; arch: string; profile: string; variant: string; flagsHash: string; commit: string | null }): BaselineKeys {
+  const restorePrefix = `${opts.prefix}-record-${opts.os}-${opts.arch}-${opts.profile}-${opts.variant}-f${opts.flagsHash.slice(0, 12)}-`;
   return { key: `${restorePrefix}${opts.commit ?? 'unknown'}`, restorePrefix };
 }
 
@@ -37,6 +37,10 @@ export function baselineRecordPath(workspace: string, profile: string): string {
 export async function storeBaselineRecord(opts: { backend: CacheBackend; keys: BaselineKeys; recordFile: string; cachePath: string }): Promise<boolean> {
   mkdirSync(path.dirname(opts.cachePath), { recursive: true });
   copyFileSync(opts.recordFile, opts.cachePath);
+  if (await opts.backend.exists([opts.cachePath], opts.keys.key)) {
+    core.info(`The baseline record ${opts.keys.key} exists already (an earlier run of this commit stored it).`);
+    return false;
+  }
   const result = await opts.backend.save([opts.cachePath], opts.keys.key);
   if (!result.saved) core.info(`Baseline record not stored: ${result.reason ?? 'unknown reason'}.`);
   return result.saved;
@@ -49,6 +53,11 @@ export async function loadBaselineRecord(opts: { backend: CacheBackend; prefix: 
   const hit = await opts.backend.restore([opts.cachePath], primary, [opts.prefix]);
   if (!hit || !existsSync(opts.cachePath)) return null;
   return { record: readRunRecord(readFileSync(opts.cachePath, 'utf8')), key: hit.matchedKey };
+}
+
+/** A full hex object id (SHA-1 or SHA-256): nothing git could read as an option or a revision range. */
+export function isObjectId(value: string): boolean {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
 }
 
 export type BuildSample = (dir: string, label: string, env: NodeJS.ProcessEnv) => Promise<RunRecord>;
@@ -68,19 +77,20 @@ export async function measureBaseByRebuild(opts: {
   build: BuildSample;
 }): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
   const { env } = opts;
+  if (!isObjectId(opts.baseSha)) throw new Error(`the base commit '${opts.baseSha.slice(0, 80)}' from the event is not a git object id`);
   const gitRoot = (await captureOk('git', ['rev-parse', '--show-toplevel'], { cwd: opts.headDir, env })).trim();
   const relative = path.relative(gitRoot, opts.headDir);
   const present = await capture('git', ['cat-file', '-e', `${opts.baseSha}^{commit}`], { cwd: gitRoot, env });
   if (present.code !== 0) {
     core.info(`Fetching the base commit ${opts.baseSha.slice(0, 12)}...`);
-    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', opts.baseSha], { cwd: gitRoot, env });
+    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', '--', opts.baseSha], { cwd: gitRoot, env });
     if (fetched.code !== 0) {
       throw new Error(`the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`);
     }
   }
   const worktree = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-'));
   rmSync(worktree, { recursive: true, force: true });
-  await captureOk('git', ['worktree', 'add', '--detach', worktree, opts.baseSha], { cwd: gitRoot, env });
+  await captureOk('git', ['worktree', 'add', '--detach', '--', worktree, opts.baseSha], { cwd: gitRoot, env });
   const baseDir = path.join(worktree, relative);
   // One target dir for both sides: dependencies compile once and are shared, workspace crates
   // (different paths, different hashes) coexist.
@@ -112,6 +122,6 @@ export async function measureBaseByRebuild(opts: {
     }
     return { head, base };
   } finally {
-    await capture('git', ['worktree', 'remove', '--force', worktree], { cwd: gitRoot, env });
+    await capture('git', ['worktree', 'remove', '--force', '--', worktree], { cwd: gitRoot, env });
   }
 }

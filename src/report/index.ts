@@ -1,7 +1,6 @@
 // The report's shell: loads the baseline, compares, writes the job summary and the terminal
 // report, and keeps one sticky pull-request comment per job and profile up to date.
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
@@ -10,7 +9,9 @@ import type { RunContext } from '../context.js';
 import type { RunRecord } from '../record.js';
 import { baselineKeys, baselineRecordPath, loadBaselineRecord, storeBaselineRecord } from './baseline.js';
 import { compareRecords, type Comparison } from './compare.js';
-import { commentMarker, renderReportMarkdown, renderReportText, type CacheView, type GuardView } from './render.js';
+import { authoredBy, createOctokit, httpStatus, permissionMessage, tokenIdentity, type Octokit } from '../github-api.js';
+import { logText } from '../log.js';
+import { COMMENT_LIMIT, commentMarker, renderReportMarkdown, renderReportText, SUMMARY_LIMIT, type CacheView, type GuardView } from './render.js';
 
 export type GuardSummary = GuardView;
 export type CacheSummary = CacheView;
@@ -23,6 +24,8 @@ export interface ReportOutcome {
   markdown: string;
   text: string;
   comment: 'created' | 'updated' | 'skipped' | 'failed';
+  /** Where the rendered report was written (set by the report phase). */
+  markdownPath?: string;
 }
 
 export interface ReportInput {
@@ -35,6 +38,8 @@ export interface ReportInput {
   base: RunRecord[] | null;
   /** How the base records were obtained, for the report. */
   baseLabel?: string | null;
+  /** Why there is no baseline (rebuild mode could not build the base); `base` is then empty. */
+  baseNote?: string | null;
   backend: CacheBackend | null;
   flagsHash: string;
   guard: GuardSummary;
@@ -44,11 +49,11 @@ export interface ReportInput {
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'unknown');
 
 function keysFor(config: Config, flagsHash: string, commit: string | null) {
-  return baselineKeys({ prefix: config.cachePrefix, os: process.platform, arch: process.arch, profile: config.profile, flagsHash, commit });
+  return baselineKeys({ prefix: config.cachePrefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
 
 async function loadBaseline(input: ReportInput): Promise<{ base: RunRecord[] | null; label: string | null; note: string | null }> {
-  if (input.base) return { base: input.base, label: input.baseLabel ?? null, note: null };
+  if (input.base) return { base: input.base.length ? input.base : null, label: input.baseLabel ?? null, note: input.baseNote ?? null };
   if (!input.backend) return { base: null, label: null, note: null };
   const { config, context } = input;
   const keys = keysFor(config, input.flagsHash, null);
@@ -87,10 +92,12 @@ export async function runReport(input: ReportInput): Promise<ReportOutcome> {
   if (base && base.length) {
     comparison = compareRecords(input.head, base, { threshold: config.threshold });
   }
-  const view = { profile: config.profile, job: context.job, record: head, comparison, baselineNote: note, baselineLabel: label, guard: input.guard, cache: input.cache, runUrl: context.runUrl };
-  const markdown = renderReportMarkdown(view);
+  const view = { profile: config.profile, job: context.job, variant: config.variant, record: head, comparison, baselineNote: note, baselineLabel: label, guard: input.guard, cache: input.cache, runUrl: context.runUrl };
+  // The job summary takes up to 1 MiB; a comment only 65,536 characters.
+  const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
+  const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
   const text = renderReportText(view);
-  core.info(text);
+  core.info(logText(text).replace(/ ⏎ /g, '\n'));
   if (input.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
 
   const verdict = !head.success ? 'build-failed' : (comparison?.verdict ?? 'no-baseline');
@@ -103,7 +110,7 @@ export async function runReport(input: ReportInput): Promise<ReportOutcome> {
     text,
     comment: 'skipped',
   };
-  outcome.comment = await postComment(input, markdown);
+  outcome.comment = await postComment(input, commentMarkdown);
   return outcome;
 }
 
@@ -127,14 +134,12 @@ async function postComment(input: ReportInput, markdown: string): Promise<Report
     core.warning('No github-token, so no pull-request comment; the report is in the job summary.');
     return 'skipped';
   }
-  const octokit = getOctokit(config.githubToken, { baseUrl: context.apiUrl });
-  const marker = commentMarker(context.job, config.profile);
+  const octokit = createOctokit(config.githubToken, context.apiUrl, input.env);
+  const marker = commentMarker(context.job, config.profile, config.variant);
   const where = { owner: context.owner, repo: context.repo };
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, issue_number: pr.number, per_page: 100 });
-    const mine = comments.find((c) => typeof c.body === 'string' && c.body.includes(marker));
-    if (mine) {
-      await octokit.rest.issues.updateComment({ ...where, comment_id: mine.id, body: markdown });
+    const existing = await findOwnComment(octokit, where, pr.number, marker);
+    if (existing !== null && (await updateComment(octokit, where, existing, markdown))) {
       core.info(`Updated the build-time comment on #${pr.number}.`);
       return 'updated';
     }
@@ -142,13 +147,40 @@ async function postComment(input: ReportInput, markdown: string): Promise<Report
     core.info(`Commented the build-time report on #${pr.number}.`);
     return 'created';
   } catch (e) {
-    const status = (e as { status?: number }).status;
+    const status = httpStatus(e);
     if (status === 403 || status === 404) {
-      core.warning(`Watchmaker could not comment on #${pr.number} (HTTP ${status}): the token needs 'pull-requests: write'. The report is in the job summary. ${FORK_HELP}`);
+      core.warning(`${permissionMessage(`comment on #${pr.number}`, 'pull-requests: write', status)} The report is in the job summary. ${FORK_HELP}`);
     } else {
       core.warning(`Watchmaker could not comment on #${pr.number}: ${(e as Error).message}. The report is in the job summary.`);
     }
     return 'failed';
+  }
+}
+
+type Where = { owner: string; repo: string };
+
+/**
+ * The sticky comment: one that this token's identity wrote and that starts with this job's
+ * marker. A comment by anyone else is never edited, whatever it contains.
+ */
+async function findOwnComment(octokit: Octokit, where: Where, issueNumber: number, marker: string): Promise<number | null> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, issue_number: issueNumber, per_page: 100 });
+  const candidates = comments.filter((c) => typeof c.body === 'string' && c.body.startsWith(marker));
+  if (candidates.length === 0) return null;
+  const identity = await tokenIdentity(octokit);
+  return candidates.find((c) => authoredBy(c, identity))?.id ?? null;
+}
+
+/** False when GitHub refuses the edit (then a new comment is posted instead). */
+async function updateComment(octokit: Octokit, where: Where, commentId: number, body: string): Promise<boolean> {
+  try {
+    await octokit.rest.issues.updateComment({ ...where, comment_id: commentId, body });
+    return true;
+  } catch (e) {
+    const status = httpStatus(e);
+    if (status !== 403 && status !== 404) throw e;
+    core.info(`GitHub refused to edit the earlier build-time comment (HTTP ${status}); posting a new one.`);
+    return false;
   }
 }
 

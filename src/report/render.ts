@@ -24,6 +24,8 @@ export interface CacheView {
 export interface ReportView {
   profile: string;
   job: string | null;
+  /** The cache-key input or a hash of the build command (see Config.variant). */
+  variant: string;
   record: RunRecord;
   comparison: Comparison | null;
   /** Why there is no comparison, when there is none. */
@@ -37,10 +39,14 @@ export interface ReportView {
 
 /** GitHub rejects comments over 65536 characters; stay well below. */
 export const COMMENT_LIMIT = 60000;
+/** The job summary takes up to 1 MiB per step. */
+export const SUMMARY_LIMIT = 1_000_000;
 const MAX_ROWS = 15;
 
-export function commentMarker(job: string | null, profile: string): string {
-  return `<!-- watchmaker-report job=${(job ?? 'local').replace(/[^A-Za-z0-9_.-]/g, '_')} profile=${profile.replace(/[^A-Za-z0-9_-]/g, '_')} -->`;
+/** The first line of every report: which job, profile and build variant (matrix leg) it is for. */
+export function commentMarker(job: string | null, profile: string, variant: string): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.+=-]/g, '_');
+  return `<!-- watchmaker-report job=${safe(job ?? 'local')} profile=${safe(profile)} variant=${safe(variant)} -->`;
 }
 
 /** Text from the repository, made inert for Markdown and HTML (and @mentions, #references). */
@@ -116,7 +122,7 @@ function mermaid(c: Comparison, rows: number): string {
 function renderWithRows(view: ReportView, rows: number): string {
   const r = view.record;
   const c = view.comparison;
-  const out: string[] = [commentMarker(view.job, view.profile), `### ${headline(view)}`, ''];
+  const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
   if (c) {
     const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
     out.push(`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, '');
@@ -155,12 +161,13 @@ function renderWithRows(view: ReportView, rows: number): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-export function renderReportMarkdown(view: ReportView): string {
+/** The report within `limit` characters: fewer rows first, then only the headline. */
+export function renderReportMarkdown(view: ReportView, limit = COMMENT_LIMIT): string {
   for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
     const md = renderWithRows(view, rows);
-    if (md.length <= COMMENT_LIMIT) return md;
+    if (md.length <= limit) return md;
   }
-  return `${commentMarker(view.job, view.profile)}\n### ${headline(view)}\n\nThe full report is too large for a comment; see the job summary.\n`;
+  return `${commentMarker(view.job, view.profile, view.variant)}\n### ${headline(view)}\n\nThe full report is too large for a comment; see the job summary.\n`;
 }
 
 const plain = (s: string) => s;

@@ -7,7 +7,10 @@ import { createInterface } from 'node:readline';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { configValue, loadCargoConfig } from '../cargo-config.js';
-import { capture } from '../proc.js';
+import * as core from '@actions/core';
+import { childEnv } from '../child-env.js';
+import { logText, stopCommands } from '../log.js';
+import { capture, notFound } from '../proc.js';
 import { workspaceInfo } from '../workspace.js';
 import type { RunRecord } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
@@ -15,7 +18,7 @@ import { parseTimingsHtml, type TimingsReport } from './html.js';
 import { emptyMessages, parseCargoMessage } from './messages.js';
 import { buildRunRecord, parseWrapperUnits } from './record.js';
 
-export { readRunRecord } from './record.js';
+export { readRunRecord } from '../record.js';
 
 export interface TimedBuildInput {
   config: Config;
@@ -42,6 +45,8 @@ export interface TimedBuildResult {
   timingsHtml: string | null;
   /** Every file cargo reported producing (the cache cleaner keeps these). */
   artifacts: string[];
+  /** The signal that stopped the build (the job was cancelled), or null. */
+  interruptedBy: NodeJS.Signals | null;
 }
 
 /** `perf stat` counts instructions only where the kernel allows it; probe once. */
@@ -55,15 +60,16 @@ async function perfWorks(env: NodeJS.ProcessEnv): Promise<boolean> {
 }
 
 /** The wrapper the user already has (env, then cargo config), which ours must chain. */
-function userWrapper(cwd: string, env: NodeJS.ProcessEnv): string | null {
+function userWrapper(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[]): string | null {
   if (env.RUSTC_WRAPPER !== undefined) return env.RUSTC_WRAPPER || null;
   if (env.CARGO_BUILD_RUSTC_WRAPPER !== undefined) return env.CARGO_BUILD_RUSTC_WRAPPER || null;
   try {
-    const v = configValue(loadCargoConfig(cwd, env), ['build', 'rustc-wrapper']);
+    const v = configValue(loadCargoConfig(cwd, env, cargoArgs), ['build', 'rustc-wrapper']);
     if (typeof v?.value !== 'string' || v.value === '') return null;
     // Config paths with a slash are relative to the directory holding `.cargo/`.
     return v.value.includes('/') ? path.resolve(path.dirname(path.dirname(v.file)), v.value) : v.value;
-  } catch {
+  } catch (e) {
+    core.warning(logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${(e as Error).message}); a wrapper set there (such as sccache) is not chained in this build.`));
     return null;
   }
 }
@@ -82,7 +88,8 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   const [program, ...commandArgs] = config.buildCommand as [string, ...string[]];
   const args = [...commandArgs, '--profile', config.profile, '--timings', '--message-format=json-render-diagnostics', ...config.cargoArgs];
 
-  const buildEnv: NodeJS.ProcessEnv = { ...env };
+  // Build scripts and proc macros run repository code: they get no secrets (child-env.ts).
+  const buildEnv: NodeJS.ProcessEnv = childEnv(env, config.passEnv);
   const unitsFile = `${recordPath}.units.jsonl`;
   rmSync(unitsFile, { force: true });
   const perf = input.wrapperPath !== null && (await perfWorks(env));
@@ -91,7 +98,7 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   const measureDir = `${recordPath}.measure`;
   rmSync(measureDir, { recursive: true, force: true });
   if (input.wrapperPath) {
-    const inner = userWrapper(cwd, env);
+    const inner = userWrapper(cwd, env, config.cargoArgs);
     mkdirSync(measureDir, { recursive: true });
     Object.assign(buildEnv, {
       RUSTC_WRAPPER: input.wrapperPath,
@@ -106,20 +113,18 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env: buildEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'ENOENT' ? new Error(`'${program}' was not found on PATH. Install Rust before this step (for example with rustup).`) : e),
-    );
-    const stdoutDone = new Promise<void>((r) => createInterface({ input: child.stdout }).on('line', (line) => parseCargoMessage(line, messages)).on('close', r));
-    const stderrDone = new Promise<void>((r) => createInterface({ input: child.stderr }).on('line', log).on('close', r));
-    child.on('close', (code, signal) => {
-      void Promise.all([stdoutDone, stderrDone]).then(() => resolve(code ?? (signal ? 128 : 1)));
-    });
-  });
+  // Cargo's output is the repository's text: the runner must not read commands in it.
+  const resumeCommands = input.log ? () => {} : stopCommands();
+  let run: { exitCode: number; interruptedBy: NodeJS.Signals | null };
+  try {
+    run = await runCargo(program, args, { cwd, env: buildEnv }, messages, log);
+  } finally {
+    rmSync(measureDir, { recursive: true, force: true });
+    for (const line of messages.otherLines) log(line);
+    resumeCommands();
+  }
+  const { exitCode } = run;
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  rmSync(measureDir, { recursive: true, force: true });
-  for (const line of messages.otherLines) log(line);
 
   // Cargo writes the report even when the build fails (not when it fails before compiling).
   let timings: TimingsReport | null = null;
@@ -132,7 +137,9 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
     for (const w of timings.warnings) log(`Watchmaker: timings report: ${w}`);
   }
 
-  const wrapperUnits = input.wrapperPath ? (existsSync(unitsFile) ? parseWrapperUnits(readFileSync(unitsFile, 'utf8')) : []) : null;
+  const parsedUnits = input.wrapperPath && existsSync(unitsFile) ? parseWrapperUnits(readFileSync(unitsFile, 'utf8')) : null;
+  for (const bad of parsedUnits?.unreadable ?? []) core.warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  const wrapperUnits = input.wrapperPath ? (parsedUnits?.units ?? []) : null;
   const cargoVersion = (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null;
   const commit = input.context.sha ?? (await gitHead(cwd, env));
   const record = buildRunRecord({
@@ -162,7 +169,49 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
     if (a.executable) artifacts.add(a.executable);
   }
   for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
-  return { record, exitCode, recordPath, timingsHtml, artifacts: [...artifacts] };
+  return { record, exitCode, recordPath, timingsHtml, artifacts: [...artifacts], interruptedBy: run.interruptedBy };
+}
+
+/**
+ * Runs cargo in its own process group. SIGINT or SIGTERM to this process (a cancelled job) is
+ * forwarded to the whole group (cargo, rustc, build scripts), and the build is awaited, so
+ * nothing keeps writing into target/ after the step ends.
+ */
+function runCargo(
+  program: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  messages: ReturnType<typeof emptyMessages>,
+  log: (line: string) => void,
+): Promise<{ exitCode: number; interruptedBy: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let interruptedBy: NodeJS.Signals | null = null;
+    const forward = (signal: NodeJS.Signals) => {
+      interruptedBy = signal;
+      log(`Watchmaker: received ${signal}; stopping the build (cargo and everything it started).`);
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // The group is already gone.
+        }
+      }
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+    for (const s of signals) process.on(s, forward);
+    const unhook = () => signals.forEach((s) => process.off(s, forward));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      unhook();
+      reject(e.code === 'ENOENT' ? notFound(program, options.cwd) : e);
+    });
+    const stdoutDone = new Promise<void>((r) => createInterface({ input: child.stdout }).on('line', (line) => parseCargoMessage(line, messages)).on('close', r));
+    const stderrDone = new Promise<void>((r) => createInterface({ input: child.stderr }).on('line', log).on('close', r));
+    child.on('close', (code, signal) => {
+      unhook();
+      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
+    });
+  });
 }
 
 async function gitHead(cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {

@@ -24,8 +24,10 @@ export interface WrapperUnit {
   exit: number;
 }
 
-export function parseWrapperUnits(text: string): WrapperUnit[] {
+/** The wrapper's lines; a line that is not JSON is returned in `unreadable` (the caller warns). */
+export function parseWrapperUnits(text: string): { units: WrapperUnit[]; unreadable: string[] } {
   const out: WrapperUnit[] = [];
+  const unreadable: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
@@ -47,10 +49,11 @@ export function parseWrapperUnits(text: string): WrapperUnit[] {
         exit: n(u.exit) ?? 0,
       });
     } catch {
-      // A torn line (the build was killed mid-write) is skipped rather than failing the record.
+      // A torn line (the build was killed mid-write) must not fail the record, but is reported.
+      unreadable.push(line);
     }
   }
-  return out;
+  return { units: out, unreadable };
 }
 
 function wrapperKind(u: WrapperUnit): string {
@@ -188,21 +191,4 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     timingsHtml: input.timingsHtml,
     measurement: { wrapper: input.wrapperUnits !== null, perf: input.perf && instructionsMeasured, timingsHtmlParsed: timings !== null && timings.units.length > 0 },
   };
-}
-
-/** Reads a record written by this or an earlier run; rejects other schemas instead of misreading them. */
-export function readRunRecord(text: string): RunRecord {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`The run record is not valid JSON: ${(e as Error).message}`);
-  }
-  const r = parsed as Partial<RunRecord> | null;
-  if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
-  if (r.version !== RECORD_SCHEMA_VERSION) {
-    throw new Error(`The run record has schema version ${r.version}; this Watchmaker reads version ${RECORD_SCHEMA_VERSION}. Records of other versions are not compared.`);
-  }
-  if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
-  return r as RunRecord;
 }

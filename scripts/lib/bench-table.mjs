@@ -1,0 +1,184 @@
+// The README's "Benchmarks" section, rendered from bench/results.json. Pure: no I/O.
+// `npm run bench` rewrites the README section between the markers below with this output, and
+// __tests__/docs/docs.test.ts fails when the README differs from it, so every figure in the
+// README is the one in bench/results.json, rounded the same way.
+//
+// Rounding: `fixed(x, digits)` rounds half up after dropping binary floating-point noise
+// (49.949999999999996, a sum of 0.01 s CPU figures, is 49.95 and prints as 50.0 with one digit).
+// Seconds get 1 decimal from 10 s up and 2 below; MiB, ms and percentages 1 decimal; speed-ups
+// none.
+
+export const BENCH_START = '<!-- bench:start: generated from bench/results.json by scripts/lib/bench-table.mjs (npm run bench rewrites it); edit that file, not this section -->';
+export const BENCH_END = '<!-- bench:end -->';
+
+/** `x` rounded half up to `digits` decimals, ignoring floating-point noise; 'n/a' when not a number. */
+export function fixed(x, digits) {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return 'n/a';
+  const scaled = Number((Math.abs(x) * 10 ** digits).toPrecision(12));
+  const rounded = Math.floor(scaled + 0.5);
+  return `${x < 0 && rounded !== 0 ? '-' : ''}${(rounded / 10 ** digits).toFixed(digits)}`;
+}
+
+/** Seconds: 1 decimal from 10 s up, 2 below (the precision of the median decides for a range). */
+const secondsDigits = (median) => (Math.abs(median) >= 10 ? 1 : 2);
+const seconds = (x) => fixed(x, secondsDigits(x));
+
+/** `26.0 s (25.8–27.5)`: median and range of a {median, min, max} spread. */
+function spread(s, unit, digits) {
+  const d = digits ?? secondsDigits(s.median);
+  return `${fixed(s.median, d)}${unit} (${fixed(s.min, d)}–${fixed(s.max, d)})`;
+}
+const secondsSpread = (s) => spread(s, ' s');
+
+const signedPercent = (x) => (x < 0 ? `−${fixed(-x, 1)}%` : `+${fixed(x, 1)}%`);
+
+const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const inWords = (n) => WORDS[n] ?? String(n);
+
+/** How the README names the bench's growth commits (scripts/bench.mjs labels them). */
+const COMMIT_LABELS = {
+  'dependency added': 'dependency added (`base64`)',
+  'rustflags changed': 'RUSTFLAGS changed (`.cargo/config.toml`)',
+  'opt-level changed': '`opt-level` changed and source edit',
+};
+const MISS_NOTES = { 'rustflags changed': 'by design: never restore other flags' };
+
+/** The report's default threshold for CPU time (src/report), quoted in the noise paragraph. */
+const DEFAULT_CPU_THRESHOLD_PERCENT = 10;
+
+function section(results, key) {
+  if (results?.[key] == null) throw new Error(`bench/results.json has no "${key}" section: the README's bench section needs a full run (npm run bench without BENCH_ONLY)`);
+  return results[key];
+}
+
+/** `Linux 6.18.44-fc-v782` → `Linux 6.18`; `v20.20.2` → `20.20`; `cargo 1.95.0 (…)` → `cargo 1.95.0`. */
+const majorMinor = (s) => /(\d+\.\d+)/.exec(s ?? '')?.[1] ?? String(s);
+const osName = (s) => /^(\S+) (\d+\.\d+)/.exec(s ?? '')?.slice(1).join(' ') ?? String(s);
+const cargoName = (s) => /^cargo \S+/.exec(s ?? '')?.[0] ?? 'cargo (unknown version)';
+
+/** The Markdown between BENCH_START and BENCH_END (without the markers), ending in a newline. */
+export function renderBenchSection(results) {
+  const machine = section(results, 'machine');
+  const coldWarm = section(results, 'coldWarm');
+  const growth = section(results, 'growth');
+  const overhead = section(results, 'overhead');
+  const noise = section(results, 'noise');
+
+  const minutes = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 60000;
+  const duration = Number.isFinite(minutes) ? `about ${Math.max(5, Math.round(minutes / 5) * 5)} minutes` : 'a while';
+  const compilations = overhead.rustcInvocationsPerColdBuild;
+  const lines = [];
+  const push = (...l) => lines.push(...l);
+
+  push(
+    `\`npm run bench\` (${duration}) measures everything side by side in one run on a workspace`,
+    "of ripgrep's library crates (`grep`, `ignore`, `globset`, `regex`) and `serde`/`serde_json` from",
+    `Debian's \`librust-*-dev\` packages: 3 path crates, ${compilations} rustc compilations for a cold dev build.`,
+    'Every job is a fresh checkout at the same path, as on a runner, and the local cache backend',
+    `stands in for the GitHub cache. Figures are medians of ${results.runs} runs with the range in brackets.`,
+    `Latest run: ${String(results.startedAt).slice(0, 10)}, on ${machine.cpus} vCPUs (${machine.cpu}), ${machine.memoryGiB} GiB, ${osName(machine.os)}, Node ${majorMinor(machine.node)}, ${cargoName(machine.cargo)}.`,
+    'The raw figures are in [`bench/results.json`](bench/results.json).',
+    '',
+  );
+
+  push(
+    '**Cold vs warm.** A warm job restores the cache that a cold job saved. The workspace crates',
+    'are rebuilt; the dependencies are fresh.',
+    '',
+    '| profile | cold build | warm build | speed-up | archive | restore step | post step (clean + save) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const [profile, r] of Object.entries(coldWarm)) {
+    push(
+      `| ${profile} | ${secondsSpread(r.coldBuildSeconds)} | ${secondsSpread(r.warmBuildSeconds)} | ×${fixed(r.speedup, 0)} | ${fixed(r.archiveMiB.median, 1)} MiB | ${secondsSpread(r.restoreStepSeconds)} | ${secondsSpread(r.postStepSeconds)} |`,
+    );
+  }
+  push('');
+
+  push(
+    `**Growth over ${inWords(growth.length - 1)} commits with churn.** Each commit is a new job that restores, builds and`,
+    'saves. The naive column is one `target/` that every commit builds into and saves whole, which',
+    'is what a plain `path: target` cache does.',
+    '',
+    '| commit | cache hit | build | Watchmaker archive | naive target/ archive |',
+    '|---|---|---:|---:|---:|',
+  );
+  for (const g of growth) {
+    const hit = g.cacheHit === 'miss' && MISS_NOTES[g.commit] ? `miss (${MISS_NOTES[g.commit]})` : String(g.cacheHit);
+    push(`| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${hit} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`);
+  }
+  push('');
+
+  const without = overhead.coldBuildWithoutWrapperSeconds;
+  const withWrapper = overhead.coldBuildWithWrapperSeconds;
+  const wrapperCpuSeconds = (overhead.wrapperMillisecondsPerInvocation.median * compilations) / 1000;
+  const buildToBuildPercent = ((without.max - without.min) / without.median) * 100;
+  const overheadVerdict =
+    Math.abs(overhead.wrapperOverheadPercent) <= buildToBuildPercent
+      ? 'within build-to-build noise'
+      : `more than the build-to-build spread of ${fixed(buildToBuildPercent, 1)}%`;
+  push(
+    "**The action's own overhead.**",
+    '',
+    '| what | figure |',
+    '|---|---|',
+    `| rustc wrapper, per compilation (measured around a no-op compiler) | ${spread(overhead.wrapperMillisecondsPerInvocation, ' ms', 1)} × ${compilations} compilations ≈ ${fixed(wrapperCpuSeconds, 1)} s CPU per cold build |`,
+    `| cold build wall without / with the wrapper (alternating) | ${secondsSpread(without)} / ${secondsSpread(withWrapper)}: ${signedPercent(overhead.wrapperOverheadPercent)}, ${overheadVerdict} |`,
+    `| cold build CPU without / with the wrapper | ${secondsSpread(overhead.coldBuildCpuWithoutWrapperSeconds)} / ${secondsSpread(overhead.coldBuildCpuWithWrapperSeconds)} |`,
+    `| main step outside the build (rustc probe, guard, key, restore, parse, report) | ${secondsSpread(overhead.mainStepOutsideBuildSeconds)} |`,
+    `| post step (clean, save, prune, store baseline) | ${secondsSpread(overhead.postStepSeconds)} |`,
+    '',
+  );
+
+  const percentRow = (label, s) => (s ? `| ${label} | ${fixed(s.median, 1)}% | ${fixed(s.min, 1)}–${fixed(s.max, 1)}% |` : `| ${label} | n/a | n/a |`);
+  const verdicts = noise.verdicts ?? [];
+  const worstNoise = Math.max(noise.cpuChangePercent?.max ?? Infinity, noise.reportedChangePercent?.max ?? Infinity);
+  // The verdict sentence ends at the start of the line that goes on with the cold builds.
+  const [verdictLine, verdictTail] =
+    verdicts.length > 0 && verdicts.every((v) => v === 'unchanged')
+      ? [
+          `All ${inWords(verdicts.length)} verdicts were \`unchanged\`: the default CPU threshold of ${DEFAULT_CPU_THRESHOLD_PERCENT}% ${worstNoise * 2 <= DEFAULT_CPU_THRESHOLD_PERCENT ? 'has wide headroom over' : 'is above'}`,
+          'this noise. ',
+        ]
+      : [`The verdicts were: ${verdicts.map((v) => `\`${v}\``).join(', ')}.`, ''];
+  push(
+    `**The comparison's noise (A/A).** The same commit was built ${verdicts.length + 1} times in a row, warm, and each`,
+    'run compared with the previous one. The absolute change between consecutive runs was:',
+    '',
+    '| metric | median | range |',
+    '|---|---:|---:|',
+    percentRow('wall time of the workspace crates', noise.wallChangePercent),
+    percentRow('CPU time of the workspace crates', noise.cpuChangePercent),
+    percentRow('change the report showed (CPU time)', noise.reportedChangePercent),
+    '',
+    verdictLine,
+    `${verdictTail}Cold builds on the same machine varied more (wall ${seconds(without.min)}–${seconds(without.max)} s). That is why the`,
+    'report compares only the crates compiled on both sides, and why it prefers CPU time over wall',
+    'time.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `readme` with the text between BENCH_START and BENCH_END replaced by the rendered section.
+ * Throws when the markers are missing or out of order (nothing is guessed).
+ */
+export function replaceBenchSection(readme, results) {
+  const { before, after } = splitAtBenchSection(readme);
+  return `${before}${BENCH_START}\n${renderBenchSection(results)}${BENCH_END}${after}`;
+}
+
+/** The README's current bench section (between the markers, without them). */
+export function currentBenchSection(readme) {
+  return splitAtBenchSection(readme).section;
+}
+
+function splitAtBenchSection(readme) {
+  const start = readme.indexOf(BENCH_START);
+  const end = readme.indexOf(BENCH_END);
+  if (start < 0 || end < 0 || end < start || readme.indexOf(BENCH_START, start + 1) >= 0) {
+    throw new Error(`README.md must contain the line ${BENCH_START} once, followed by ${BENCH_END}`);
+  }
+  const sectionStart = start + BENCH_START.length + 1; // the newline after the start marker
+  return { before: readme.slice(0, start), section: readme.slice(sectionStart, end), after: readme.slice(end + BENCH_END.length) };
+}

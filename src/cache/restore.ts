@@ -1,0 +1,184 @@
+// The main step's half of the cache: work out the key from the workspace, decide which paths
+// may be cached (only directories cargo owns, never the checkout), and restore.
+import * as core from '@actions/core';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cargoHome, loadCargoConfig } from '../cargo-config.js';
+import type { Config } from '../config.js';
+import type { RunContext } from '../context.js';
+import { formatBytes } from '../format.js';
+import { logText } from '../log.js';
+import type { RustcVersion } from '../toolchain.js';
+import { workspaceInfo, type WorkspaceInfo } from '../workspace.js';
+import type { CacheBackend } from './backend.js';
+import { bytesOf, profileDirName } from './clean.js';
+import { buildCacheKeys, manifestsHash, shortHash, type CacheKeys } from './keys.js';
+import { restoreOwnership, type ProtectedPlaces } from './ownership.js';
+import { createBackend } from './select.js';
+
+export interface CacheRestoreState {
+  enabled: boolean;
+  backend: 'github' | 'local';
+  primaryKey: string;
+  restoreKeys: string[];
+  matchedKey: string | null;
+  hit: 'exact' | 'partial' | 'miss';
+  paths: string[];
+  targetDir: string;
+  /** build.build-dir when set (intermediate artifacts), else targetDir. */
+  buildDir: string;
+  /** The target/build directories left out of the cache, with the reason (warned about in main). */
+  excluded: Array<{ dir: string; reason: string }>;
+  /** Where cleaning must never reach. */
+  places: ProtectedPlaces;
+  /** Profile output directories this key is for, relative to targetDir. */
+  profileDirs: string[];
+  restoredAtMs: number;
+  /** Bytes on disk in the cached paths after the restore (null on a miss). */
+  restoredBytes: number | null;
+  workspaceMembers: string[];
+  lockfile: string | null;
+  error: string | null;
+}
+
+export interface CacheRestoreInput {
+  config: Config;
+  context: RunContext;
+  rustc: RustcVersion;
+  flagsHash: string;
+  targetTriple: string;
+  env: NodeJS.ProcessEnv;
+  /** Defaults to the backend the config selects. */
+  backend?: CacheBackend;
+}
+
+function readIfExists(file: string): string | null {
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+/** The registry/git downloads cached beside the target dirs (never credentials; bin/ only on request). */
+export function cargoHomePaths(env: NodeJS.ProcessEnv, withBin: boolean): string[] {
+  const home = cargoHome(env);
+  const paths = [path.join(home, 'registry', 'index'), path.join(home, 'registry', 'cache'), path.join(home, 'git', 'db')];
+  if (withBin) paths.push(path.join(home, 'bin'), path.join(home, '.crates.toml'), path.join(home, '.crates2.json'));
+  return paths;
+}
+
+/** The paths cached: the target and build dirs and the registry/git downloads. */
+export function cachePaths(targetDir: string, env: NodeJS.ProcessEnv, withBin: boolean, buildDir: string = targetDir): string[] {
+  return [targetDir, ...(buildDir !== targetDir ? [buildDir] : []), ...cargoHomePaths(env, withBin)];
+}
+
+export function protectedPlaces(ws: WorkspaceInfo, env: NodeJS.ProcessEnv): ProtectedPlaces {
+  return { workspaceRoot: ws.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os.homedir(), cargoHome: cargoHome(env) };
+}
+
+function computeKeys(input: CacheRestoreInput, ws: WorkspaceInfo): { keys: CacheKeys; lockText: string | null } {
+  const { config, env, rustc } = input;
+  const manifests = [path.join(ws.root, 'Cargo.toml'), ...ws.memberManifests]
+    .filter((f, i, all) => all.indexOf(f) === i && existsSync(f))
+    .map((f) => ({ relativePath: path.relative(ws.root, f) || 'Cargo.toml', text: readFileSync(f, 'utf8') }));
+  const extra: Array<{ name: string; text: string }> = [];
+  for (const name of ['rust-toolchain', 'rust-toolchain.toml']) {
+    const text = readIfExists(path.join(ws.root, name));
+    if (text !== null) extra.push({ name, text });
+  }
+  // Profile settings in cargo config files change artifacts just like Cargo.toml's [profile].
+  for (const file of loadCargoConfig(config.workingDirectory, env, config.cargoArgs)) {
+    if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
+  }
+  const lockText = readIfExists(path.join(ws.root, 'Cargo.lock'));
+  const keys = buildCacheKeys({
+    prefix: config.cachePrefix,
+    os: process.platform,
+    arch: process.arch,
+    rustcRelease: rustc.release,
+    rustcVerbose: rustc.raw,
+    targetTriple: input.targetTriple,
+    profile: config.profile,
+    flagsHash: input.flagsHash,
+    manifestsHash: manifestsHash(manifests, extra),
+    lockfileHash: lockText === null ? null : shortHash(lockText, 64),
+    userKey: config.cacheKey,
+  });
+  return { keys, lockText };
+}
+
+/** The target and build dirs that may be restored into; the others are left out with a warning. */
+function cacheableDirs(ws: WorkspaceInfo, places: ProtectedPlaces): { dirs: string[]; excluded: CacheRestoreState['excluded'] } {
+  const dirs: string[] = [];
+  const excluded: CacheRestoreState['excluded'] = [];
+  for (const dir of [...new Set([ws.targetDirectory, ws.buildDirectory])]) {
+    const ownership = restoreOwnership(dir, places);
+    if (ownership.owned) dirs.push(dir);
+    else {
+      excluded.push({ dir, reason: ownership.reason });
+      core.warning(logText(`Watchmaker does not cache ${dir}: ${ownership.reason}. Point the target directory at a directory of its own (the default target/ is right for most workspaces); the registry downloads are still cached.`));
+    }
+  }
+  return { dirs, excluded };
+}
+
+export async function restoreCache(input: CacheRestoreInput): Promise<CacheRestoreState> {
+  const { config, env } = input;
+  const ws = await workspaceInfo(config.workingDirectory, env, config.cargoArgs);
+  const { keys, lockText } = computeKeys(input, ws);
+  const places = protectedPlaces(ws, env);
+  const { dirs, excluded } = cacheableDirs(ws, places);
+  const paths = [...dirs, ...cargoHomePaths(env, config.cacheBin)];
+  const backend = input.backend ?? createBackend(config, input.context, env);
+  const dir = profileDirName(config.profile);
+
+  core.startGroup(`Watchmaker: cache key (${backend.description})`);
+  core.info(`key: ${keys.primaryKey}`);
+  keys.restoreKeys.forEach((k, i) => core.info(`restore key ${i + 1}: ${k}`));
+  for (const { name, value } of keys.inputs) core.info(logText(`  ${name}: ${value}`));
+  core.info(logText(`paths: ${paths.join(', ')}`));
+  core.endGroup();
+
+  // Cargo's incremental data is large and useless in CI: every run starts from a new checkout.
+  if (env.CARGO_INCREMENTAL === undefined) core.exportVariable('CARGO_INCREMENTAL', '0');
+
+  const state: CacheRestoreState = {
+    enabled: true,
+    backend: backend.kind,
+    primaryKey: keys.primaryKey,
+    restoreKeys: keys.restoreKeys,
+    matchedKey: null,
+    hit: 'miss',
+    paths,
+    targetDir: ws.targetDirectory,
+    buildDir: ws.buildDirectory,
+    excluded,
+    places,
+    profileDirs: [dir, `${input.targetTriple}/${dir}`],
+    restoredAtMs: Date.now(),
+    restoredBytes: null,
+    workspaceMembers: [...ws.members],
+    lockfile: lockText === null ? null : path.join(ws.root, 'Cargo.lock'),
+    error: null,
+  };
+  await restoreInto(state, backend, config.failOnCacheError);
+  return state;
+}
+
+async function restoreInto(state: CacheRestoreState, backend: CacheBackend, failOnError: boolean): Promise<void> {
+  const started = Date.now();
+  try {
+    const result = await backend.restore(state.paths, state.primaryKey, state.restoreKeys);
+    if (result) {
+      state.matchedKey = result.matchedKey;
+      state.hit = result.matchedKey === state.primaryKey ? 'exact' : 'partial';
+      state.restoredBytes = state.paths.reduce((a, p) => a + bytesOf(p), 0);
+    }
+  } catch (e) {
+    state.error = (e as Error).message;
+    if (failOnError) throw e;
+    core.warning(`Watchmaker could not restore the cache (${backend.description}): ${state.error}. The build goes on without it.`);
+  }
+  state.restoredAtMs = Date.now();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (state.hit === 'miss') core.info(`Cache miss for ${state.primaryKey} (${seconds} s): a cold build.`);
+  else core.info(`Cache ${state.hit} hit: restored ${state.matchedKey} (${formatBytes(state.restoredBytes ?? 0)} on disk) in ${seconds} s.`);
+}

@@ -1,0 +1,184 @@
+// The post step's half of the cache: decide whether saving is useful and allowed, clean the
+// target and build directories by use (only where cargo owns them), save, and delete entries
+// the new one supersedes.
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cargoHome } from '../cargo-config.js';
+import type { Config } from '../config.js';
+import type { RunContext } from '../context.js';
+import { formatBytes } from '../format.js';
+import { logText } from '../log.js';
+import type { BuildHandOff } from '../state.js';
+import type { CacheBackend } from './backend.js';
+import { cleanTargetDir, trimRegistryCache, type CleanAction } from './clean.js';
+import { lockedPackageNames, lockedRegistryCrates } from './keys.js';
+import type { CacheRestoreState } from './restore.js';
+import { createBackend } from './select.js';
+
+export interface SaveDecision {
+  save: boolean;
+  reason: string;
+  /** Delete the existing entry with this key first (a save that must replace it). */
+  replace: boolean;
+}
+
+/** What the post step knows about main's build, for the decision. */
+export interface BuildOutcome {
+  /** False when main was interrupted or the build failed. */
+  usable: boolean;
+  interrupted: boolean;
+  success: boolean;
+  rebuiltDependencies: number;
+}
+
+const skip = (reason: string): SaveDecision => ({ save: false, reason, replace: false });
+
+/** Whether the post step should save (pure). */
+export function decideSave(config: Config, context: RunContext, state: CacheRestoreState, build: BuildOutcome | null = null): SaveDecision {
+  if (config.cacheSave === 'never') return skip("cache-save is 'never'");
+  if (build?.interrupted) return skip('the main step was interrupted, so target/ may be half-written');
+  if (build && !build.success && !config.cacheOnFailure) return skip('the build failed (set cache-on-failure: true to save anyway)');
+  if (config.cacheSave === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
+  const stale = state.hit === 'exact' && build !== null && build.rebuiltDependencies > 0;
+  if (state.hit === 'exact' && !stale) return skip('the exact key was restored, so the entry is already current');
+  const replace = stale;
+  if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: 'local run', replace };
+  if (config.cacheSaveScope === 'any') return { save: true, reason: "cache-save-scope is 'any'", replace };
+  if (context.onDefaultBranch) return { save: true, reason: `on the default branch (${context.defaultBranch}), whose caches every branch can read`, replace };
+  return skip(
+    `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
+  );
+}
+
+export interface CacheSaveOutcome {
+  saved: boolean;
+  skippedReason: string | null;
+  key: string;
+  archiveBytes: number | null;
+  bytesBefore: number | null;
+  bytesAfter: number | null;
+  deletedEntries: number;
+}
+
+export interface CacheSaveInput {
+  config: Config;
+  context: RunContext;
+  state: CacheRestoreState;
+  artifacts: string[] | null;
+  env: NodeJS.ProcessEnv;
+  build?: BuildOutcome | null;
+  backend?: CacheBackend;
+}
+
+/** The post step's view of main's build, from the hand-off. */
+export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): BuildOutcome | null {
+  if (interrupted) return { usable: false, interrupted: true, success: false, rebuiltDependencies: 0 };
+  if (!build) return null;
+  return { usable: build.success, interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
+}
+
+export async function saveCache(input: CacheSaveInput): Promise<CacheSaveOutcome> {
+  const { config, state } = input;
+  const outcome: CacheSaveOutcome = { saved: false, skippedReason: null, key: state.primaryKey, archiveBytes: null, bytesBefore: null, bytesAfter: null, deletedEntries: 0 };
+  const decision = decideSave(config, input.context, state, input.build ?? null);
+  if (!decision.save) {
+    outcome.skippedReason = decision.reason;
+    core.info(`Watchmaker: not saving the cache: ${decision.reason}.`);
+    return outcome;
+  }
+  const backend = input.backend ?? createBackend(config, input.context, input.env);
+  core.startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
+  try {
+    if (await alreadySaved(backend, state, decision)) {
+      outcome.skippedReason = 'the entry exists';
+      return outcome;
+    }
+    cleanAll(input, outcome);
+    await saveAndPrune(backend, state, outcome);
+  } catch (e) {
+    if (config.failOnCacheError) throw e;
+    const message = e instanceof cache.ValidationError ? `invalid cache request: ${e.message}` : (e as Error).message;
+    core.warning(`Watchmaker could not save the cache (${backend.description}): ${message}`);
+  } finally {
+    core.endGroup();
+  }
+  return outcome;
+}
+
+/** Looks before saving: an existing entry is either current (one info line) or replaced. */
+async function alreadySaved(backend: CacheBackend, state: CacheRestoreState, decision: SaveDecision): Promise<boolean> {
+  if (!(await backend.exists(state.paths, state.primaryKey))) return false;
+  if (!decision.replace) {
+    core.info(`The cache entry ${state.primaryKey} exists already (saved by an earlier run of this commit); nothing to save.`);
+    return true;
+  }
+  core.info(`Replacing the cache entry ${state.primaryKey}: this build had to recompile dependencies it should have restored.`);
+  await backend.remove(state.primaryKey);
+  return false;
+}
+
+function cleanAll(input: CacheSaveInput, outcome: CacheSaveOutcome): void {
+  const { state, config } = input;
+  // With build.build-dir set, units live there and target/ holds only final outputs; both
+  // are cleaned by the same rules. Directories left out in main are neither cached nor cleaned.
+  const excluded = new Set(state.excluded.map((e) => e.dir));
+  const dirs = [...new Set([state.targetDir, state.buildDir])].filter((d) => !excluded.has(d));
+  const lockText = state.lockfile && existsSync(state.lockfile) ? readFileSync(state.lockfile, 'utf8') : null;
+  outcome.bytesBefore = 0;
+  outcome.bytesAfter = 0;
+  const removed: CleanAction[] = [];
+  for (const dir of dirs) {
+    const cleaned = cleanTargetDir({
+      targetDir: dir,
+      profileDirs: state.profileDirs,
+      artifacts: input.artifacts,
+      restoredAtMs: state.restoredAtMs,
+      members: new Set(state.workspaceMembers),
+      keepMembers: config.cacheWorkspaceCrates,
+      places: state.places,
+      lockedPackages: lockText === null ? null : lockedPackageNames(lockText),
+    });
+    if (cleaned.skipped) core.warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
+    outcome.bytesBefore += cleaned.bytesBefore;
+    outcome.bytesAfter += cleaned.bytesAfter;
+    removed.push(...cleaned.removed);
+  }
+  logCleaning(dirs.length, outcome, removed, input.artifacts === null);
+  if (lockText !== null) {
+    const trimmed = trimRegistryCache(path.join(cargoHome(input.env), 'registry', 'cache'), lockedRegistryCrates(lockText));
+    if (trimmed.removed) core.info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+  }
+}
+
+function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: CleanAction[], noBuild: boolean): void {
+  const byReason = new Map<string, { count: number; bytes: number }>();
+  for (const r of removed) {
+    const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
+    agg.count++;
+    agg.bytes += r.bytes;
+    byReason.set(r.reason, agg);
+  }
+  const label = dirCount > 1 ? 'target and build directories' : 'target/';
+  core.info(`${label} ${formatBytes(outcome.bytesBefore ?? 0)} → ${formatBytes(outcome.bytesAfter ?? 0)} after cleaning:`);
+  for (const [reason, agg] of byReason) core.info(`  removed ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
+  if (noBuild) core.info('  (no timed build ran, so units are not judged by use: restored units are kept)');
+}
+
+async function saveAndPrune(backend: CacheBackend, state: CacheRestoreState, outcome: CacheSaveOutcome): Promise<void> {
+  const started = Date.now();
+  const saved = await backend.save(state.paths, state.primaryKey);
+  outcome.saved = saved.saved;
+  outcome.archiveBytes = saved.archiveBytes;
+  if (!saved.saved) {
+    core.info(`Cache not saved: ${saved.reason}.`);
+    return;
+  }
+  const pruned = await backend.prune({ prefix: state.restoreKeys.at(-1)!, keepKey: state.primaryKey });
+  outcome.deletedEntries = pruned.deleted;
+  outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
+  const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : '';
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  core.info(`Saved ${state.primaryKey}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? 'y' : 'ies'}.`);
+}

@@ -1,0 +1,25 @@
+// The action's outputs (action.yml's `outputs:`), named once. Every output is set through
+// setOutputs, so a new output is added here and in action.yml, nowhere else.
+import * as core from '@actions/core';
+
+export const OUTPUT_NAMES = {
+  cacheHit: 'cache-hit',
+  cacheKey: 'cache-key',
+  cacheBytes: 'cache-bytes',
+  rustflagsHash: 'rustflags-hash',
+  report: 'report',
+  reportMarkdown: 'report-markdown',
+  timingsHtml: 'timings-html',
+  buildSeconds: 'build-seconds',
+  baselineSeconds: 'baseline-seconds',
+  changePercent: 'change-percent',
+  verdict: 'verdict',
+} as const;
+
+export type Outputs = Partial<Record<keyof typeof OUTPUT_NAMES, string>>;
+
+export function setOutputs(outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs) as Array<[keyof typeof OUTPUT_NAMES, string | undefined]>) {
+    if (value !== undefined) core.setOutput(OUTPUT_NAMES[name], value);
+  }
+}

@@ -1,0 +1,179 @@
+// The action's main step: config → toolchain → guard → cache restore → timed build → report.
+// Each capability lives in its own module; this file only orders them, maps their results to
+// outputs, and hands one PostState to the post step (written when main ends, however it ends).
+import * as core from '@actions/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend, restoreCache, type CacheRestoreState } from '../cache/index.js';
+import { CargoConfigError } from '../cargo-config.js';
+import { InputError, type Config } from '../config.js';
+import { loadRunContext, relativeToWorkspace, type RunContext } from '../context.js';
+import { runGuard, type GuardResult } from '../guard/index.js';
+import { readConfig } from '../inputs.js';
+import { setOutputs } from '../outputs.js';
+import type { CacheSummary, GuardSummary } from '../report/index.js';
+import { reportPhase } from '../report/run.js';
+import { emptyPostState, writePostState, type BuildHandOff, type PostState } from '../state.js';
+import { runTimedBuild, type TimedBuildResult } from '../timings/index.js';
+import { probeRustcVersion, type RustcVersion } from '../toolchain.js';
+
+// The wrapper ships next to the bundle (scripts/bundle.mjs copies it into dist/).
+const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.sh');
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const state = emptyPostState();
+  try {
+    await mainSteps(env, state);
+  } catch (e) {
+    failStep(e);
+  } finally {
+    writePostState(state);
+  }
+}
+
+/** Bad inputs and config say what to write instead; anything else is a bug: stack to debug. */
+export function failStep(e: unknown): void {
+  if (e instanceof InputError) {
+    core.setFailed(e.message);
+    return;
+  }
+  core.setFailed(`Watchmaker failed: ${(e as Error).message}`);
+  core.debug((e as Error).stack ?? String(e));
+}
+
+async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void> {
+  const config = readConfig(env);
+  const context = loadRunContext(env);
+  const rustc = await probeRustcVersion(config.workingDirectory, env);
+  core.info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`);
+
+  const guard = await guardPhase(config, rustc, env);
+  if (!guard) return;
+  state.flagsHash = guard.hash;
+  setOutputs({ rustflagsHash: guard.hash });
+
+  const cache = await cachePhase(config, context, rustc, guard, env);
+  if (cache === 'failed') return;
+  state.cache = cache;
+  if (!config.build) {
+    core.info('Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.');
+    return;
+  }
+  const build = await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env, wrapperPath: WRAPPER_PATH });
+  state.build = handOff(build, cache);
+  if (build.interruptedBy) {
+    state.interrupted = true;
+    core.setFailed(`The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`);
+    return;
+  }
+  setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? '', buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
+  await reportAndJudge(config, context, rustc, guard, cache, build, env);
+}
+
+async function reportAndJudge(
+  config: Config,
+  context: RunContext,
+  rustc: RustcVersion,
+  guard: GuardResult,
+  cache: CacheRestoreState | null,
+  build: TimedBuildResult,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const outcome = await reportPhase({
+    config,
+    context,
+    env,
+    record: build.record,
+    recordPath: build.recordPath,
+    targetDir: cache?.targetDir ?? path.join(config.workingDirectory, 'target'),
+    buildSample: async (dir, label, buildEnv) =>
+      (await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env: buildEnv, wrapperPath: WRAPPER_PATH, workingDirectory: dir, recordPath: path.join(path.dirname(build.recordPath), `rebuild-${label}.json`) })).record,
+    backend: config.baseline === 'cache' ? createBackend(config, context, env) : null,
+    flagsHash: guard.hash,
+    guard: summarizeGuard(guard),
+    cache: summarizeCache(cache),
+  }).catch((e: Error) => {
+    // The report is an extra: a fault in it must not fail the build, but must not hide either.
+    core.warning(`Watchmaker could not produce the build-time report: ${e.message}`);
+    core.debug(e.stack ?? String(e));
+    return null;
+  });
+  setOutputs({
+    verdict: outcome?.verdict ?? (build.exitCode === 0 ? 'no-baseline' : 'build-failed'),
+    reportMarkdown: outcome?.markdownPath,
+    baselineSeconds: outcome ? (outcome.baselineSeconds === null ? '' : outcome.baselineSeconds.toFixed(2)) : undefined,
+    changePercent: outcome ? (outcome.changePercent === null ? '' : outcome.changePercent.toFixed(2)) : undefined,
+  });
+  if (build.exitCode !== 0) {
+    core.setFailed(`'${[...config.buildCommand, ...config.cargoArgs].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`);
+  } else if (outcome?.verdict === 'regression' && config.failOnRegression) {
+    core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
+  }
+}
+
+/** Runs the guard; returns undefined when the step must fail before building. */
+async function guardPhase(config: Config, rustc: RustcVersion, env: NodeJS.ProcessEnv): Promise<GuardResult | undefined> {
+  try {
+    const guard = await runGuard(config, rustc, env);
+    if (guard.failed) {
+      const errors = guard.annotated.errors;
+      core.setFailed(`Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`);
+      return undefined;
+    }
+    return guard;
+  } catch (e) {
+    if (e instanceof CargoConfigError) {
+      const file = e.file.startsWith('--config ') ? undefined : relativeToWorkspace(e.file, env);
+      core.error(e.message, { title: 'Invalid cargo config', file, startLine: e.line ?? undefined });
+      core.setFailed(`Watchmaker could not read cargo's configuration: ${e.message}`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+async function cachePhase(config: Config, context: RunContext, rustc: RustcVersion, guard: GuardResult, env: NodeJS.ProcessEnv): Promise<CacheRestoreState | null | 'failed'> {
+  if (!config.cache) {
+    setOutputs({ cacheHit: 'disabled' });
+    return null;
+  }
+  try {
+    const state = await restoreCache({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env });
+    setOutputs({ cacheHit: state.hit, cacheKey: state.primaryKey, cacheBytes: state.restoredBytes === null ? '' : String(state.restoredBytes) });
+    return state;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // Otherwise restoreCache only throws when fail-on-cache-error asked for it.
+    core.setFailed(`Watchmaker cache restore failed: ${(e as Error).message}`);
+    return 'failed';
+  }
+}
+
+/** What post needs from the build: the record, the artifacts (in a file: the list can be long), and staleness. */
+function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): BuildHandOff {
+  const artifactsFile = path.join(path.dirname(build.recordPath), `artifacts-${path.basename(build.recordPath)}`);
+  mkdirSync(path.dirname(artifactsFile), { recursive: true });
+  writeFileSync(artifactsFile, JSON.stringify(build.artifacts));
+  const rebuiltDependencies = cache?.hit === 'exact' ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
+  if (rebuiltDependencies > 0) {
+    core.warning(`The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? 'y was' : 'ies were'} compiled again: the cached entry is stale. The post step replaces it.`);
+  }
+  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies };
+}
+
+function summarizeGuard(guard: GuardResult): GuardSummary {
+  return {
+    mode: guard.mode,
+    failed: guard.failed,
+    errors: guard.annotated.errors,
+    warnings: guard.annotated.warnings,
+    flags: guard.effective.flags.map((f) => f.flag),
+    source: guard.effective.source,
+  };
+}
+
+function summarizeCache(cache: CacheRestoreState | null): CacheSummary {
+  if (!cache) return { hit: 'disabled', key: null, restoredBytes: null, backend: null };
+  return { hit: cache.hit, key: cache.primaryKey, restoredBytes: cache.restoredBytes, backend: cache.backend === 'github' ? 'GitHub Actions cache' : 'local cache directory' };
+}

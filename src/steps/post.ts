@@ -1,0 +1,49 @@
+// The action's post step (runs after the job's other steps, also when they failed): clean and
+// save the cache, then store this run's record as the baseline for later pull requests.
+import * as core from '@actions/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { buildOutcome, createBackend, saveCache } from '../cache/index.js';
+import { InputError } from '../config.js';
+import { loadRunContext } from '../context.js';
+import { readConfig } from '../inputs.js';
+import { readRunRecord } from '../record.js';
+import { storeBaseline } from '../report/index.js';
+import { readPostState } from '../state.js';
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    await postSteps(env);
+  } catch (e) {
+    // The main step already reported bad inputs; the post step must not add a second failure.
+    if (e instanceof InputError) core.info(`Watchmaker post: skipped (${e.message})`);
+    else {
+      core.warning(`Watchmaker post step: ${(e as Error).message}`);
+      core.debug((e as Error).stack ?? String(e));
+    }
+  }
+}
+
+async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = readConfig(env);
+  const context = loadRunContext(env);
+  const state = readPostState();
+  if (!state?.cache) {
+    // Main failed before the cache phase (bad input, guard) or the cache is off.
+    core.info('Watchmaker post: no cache was restored in the main step, so there is nothing to save.');
+  } else {
+    const artifactsFile = state.build?.artifactsFile;
+    const artifacts = artifactsFile && existsSync(artifactsFile) ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[]) : null;
+    try {
+      await saveCache({ config, context, state: state.cache, artifacts, env, build: buildOutcome(state.build, state.interrupted) });
+    } catch (e) {
+      // saveCache only throws when fail-on-cache-error asked for it.
+      core.setFailed(`Watchmaker cache save failed: ${(e as Error).message}`);
+    }
+  }
+
+  const recordPath = state?.build?.recordPath;
+  if (config.baseline === 'cache' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
+    const record = readRunRecord(readFileSync(recordPath, 'utf8'));
+    if (record.success) await storeBaseline({ config, context, record, recordPath, backend: createBackend(config, context, env), flagsHash: state.flagsHash, env });
+  }
+}
