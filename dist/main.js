@@ -33,7 +33,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-GKZARS7L.js";
+} from "./chunks/chunk-WWZFOAD6.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync3 } from "node:fs";
@@ -112,8 +112,16 @@ function configWithEnv(files, keyPath, displayKey, envFlags) {
   const top = files.find((f) => getPath(f.data, keyPath) !== void 0);
   if (!top) return envFlags;
   if (typeof getPath(top.data, keyPath) === "string") return top.cli ? [...envFlags, ...all] : [...all, ...envFlags];
-  const fromFiles = mergedConfigList(files.filter((f) => !f.cli), keyPath, displayKey);
-  const fromCli = mergedConfigList(files.filter((f) => f.cli), keyPath, displayKey);
+  const fromFiles = mergedConfigList(
+    files.filter((f) => !f.cli),
+    keyPath,
+    displayKey
+  );
+  const fromCli = mergedConfigList(
+    files.filter((f) => f.cli),
+    keyPath,
+    displayKey
+  );
   return [...fromFiles, ...envFlags, ...fromCli];
 }
 function envList(env, name) {
@@ -355,7 +363,9 @@ async function runGuard(config, rustc, env) {
     try {
       return await probeCfg(cwd, flags, targetTriple === rustc.host ? null : targetTriple, env);
     } catch (e) {
-      warning(`Watchmaker could not ask rustc for the cfg of ${targetTriple} (${e.message.split("\n")[0]}); target.'cfg(...)' rustflags are matched as if no cfg were set.`);
+      warning(
+        `Watchmaker could not ask rustc for the cfg of ${targetTriple} (${e.message.split("\n")[0]}); target.'cfg(...)' rustflags are matched as if no cfg were set.`
+      );
       return [];
     }
   };
@@ -365,7 +375,10 @@ async function runGuard(config, rustc, env) {
     const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
     if (again.flags.map((f) => f.flag).join("") !== effective.flags.map((f) => f.flag).join("")) effective = again;
   }
-  const hash = rustflagsHash(effective.flags.map((f) => f.flag), targetTriple);
+  const hash = rustflagsHash(
+    effective.flags.map((f) => f.flag),
+    targetTriple
+  );
   const readArgfile = (file) => {
     try {
       return readFileSync(path2.resolve(cwd, file), "utf8");
@@ -443,7 +456,12 @@ async function rebuildBaseline(input) {
       env: input.env,
       build: input.buildSample
     });
-    return { head: measured.head, base: measured.base, label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}\xD7 alternating with this commit`, note: null };
+    return {
+      head: measured.head,
+      base: measured.base,
+      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}\xD7 alternating with this commit`,
+      note: null
+    };
   } catch (e) {
     const reason = e.message;
     warning(`Watchmaker could not rebuild the base commit: ${reason}`);
@@ -739,7 +757,16 @@ function buildRunRecord(input) {
   const byCrate = /* @__PURE__ */ new Map();
   for (const u of units) {
     const key = `${u.crate}@${u.version ?? ""}`;
-    const c = byCrate.get(key) ?? { crate: u.crate, version: u.version, workspaceMember: u.workspaceMember, units: 0, wallSeconds: 0, cpuSeconds: null, instructions: null, peakRssKiB: null };
+    const c = byCrate.get(key) ?? {
+      crate: u.crate,
+      version: u.version,
+      workspaceMember: u.workspaceMember,
+      units: 0,
+      wallSeconds: 0,
+      cpuSeconds: null,
+      instructions: null,
+      peakRssKiB: null
+    };
     c.units += 1;
     c.wallSeconds = round(c.wallSeconds + u.wallSeconds);
     if (u.cpuSeconds !== null) c.cpuSeconds = round((c.cpuSeconds ?? 0) + u.cpuSeconds);
@@ -815,7 +842,9 @@ function userWrapper(cwd, env, cargoArgs) {
     if (typeof v?.value !== "string" || v.value === "") return null;
     return v.value.includes("/") ? path4.resolve(path4.dirname(path4.dirname(v.file)), v.value) : v.value;
   } catch (e) {
-    warning(logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${e.message}); a wrapper set there (such as sccache) is not chained in this build.`));
+    warning(
+      logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${e.message}); a wrapper set there (such as sccache) is not chained in this build.`)
+    );
     return null;
   }
 }
@@ -875,7 +904,8 @@ async function runTimedBuild(input) {
     for (const w of timings.warnings) log(`Watchmaker: timings report: ${w}`);
   }
   const parsedUnits = input.wrapperPath && existsSync(unitsFile) ? parseWrapperUnits(readFileSync2(unitsFile, "utf8")) : null;
-  for (const bad of parsedUnits?.unreadable ?? []) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  for (const bad of parsedUnits?.unreadable ?? [])
+    warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
   const wrapperUnits = input.wrapperPath ? parsedUnits?.units ?? [] : null;
   const cargoVersion = (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null;
   const commit = input.context.sha ?? await gitHead(cwd, env);
@@ -929,7 +959,9 @@ function runCargo(program, args, options, messages, log) {
       unhook();
       reject(e.code === "ENOENT" ? notFound(program, options.cwd) : e);
     });
-    const stdoutDone = new Promise((r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r));
+    const stdoutDone = new Promise(
+      (r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r)
+    );
     const stderrDone = new Promise((r) => createInterface({ input: child.stderr }).on("line", log).on("close", r));
     child.on("close", (code, signal) => {
       unhook();
@@ -1000,7 +1032,17 @@ async function reportAndJudge(config, context, rustc, guard, cache, build, env) 
     record: build.record,
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? path5.join(config.workingDirectory, "target"),
-    buildSample: async (dir, label, buildEnv) => (await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env: buildEnv, wrapperPath: WRAPPER_PATH, workingDirectory: dir, recordPath: path5.join(path5.dirname(build.recordPath), `rebuild-${label}.json`) })).record,
+    buildSample: async (dir, label, buildEnv) => (await runTimedBuild({
+      config,
+      context,
+      rustc,
+      flagsHash: guard.hash,
+      targetTriple: guard.targetTriple,
+      env: buildEnv,
+      wrapperPath: WRAPPER_PATH,
+      workingDirectory: dir,
+      recordPath: path5.join(path5.dirname(build.recordPath), `rebuild-${label}.json`)
+    })).record,
     backend: config.baseline === "cache" ? createBackend(config, context, env) : null,
     flagsHash: guard.hash,
     guard: summarizeGuard(guard),
@@ -1017,7 +1059,9 @@ async function reportAndJudge(config, context, rustc, guard, cache, build, env) 
     changePercent: outcome ? outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2) : void 0
   });
   if (build.exitCode !== 0) {
-    setFailed(`'${[...config.buildCommand, ...config.cargoArgs].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`);
+    setFailed(
+      `'${[...config.buildCommand, ...config.cargoArgs].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`
+    );
   } else if (outcome?.verdict === "regression" && config.failOnRegression) {
     setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   }
@@ -1027,7 +1071,9 @@ async function guardPhase(config, rustc, env) {
     const guard = await runGuard(config, rustc, env);
     if (guard.failed) {
       const errors = guard.annotated.errors;
-      setFailed(`Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? "" : "s"} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`);
+      setFailed(
+        `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? "" : "s"} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`
+      );
       return void 0;
     }
     return guard;
@@ -1062,7 +1108,9 @@ function handOff(build, cache) {
   writeFileSync3(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = cache?.hit === "exact" ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
   if (rebuiltDependencies > 0) {
-    warning(`The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`);
+    warning(
+      `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`
+    );
   }
   return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies };
 }

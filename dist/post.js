@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-GKZARS7L.js";
+} from "./chunks/chunk-WWZFOAD6.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -136,8 +136,7 @@ function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustfla
       'pub fn to_json(hits: &[Hit]) -> String { serde_json::to_string_pretty(hits).unwrap() }',
       '',
     ].join('\n'),
-    'crates/cli/Cargo.toml':
-      '[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nfinder = { path = "../finder" }\nreport = { path = "../report" }\n',
+    'crates/cli/Cargo.toml': '[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nfinder = { path = "../finder" }\nreport = { path = "../report" }\n',
     'crates/cli/src/main.rs': [
       'fn main() {',
       '    let args: Vec<String> = std::env::args().collect();',
@@ -193,18 +192,6 @@ const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.ma
 const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 const fmtSpread = (s, unit = '', digits = 2) => `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)}, n=${s.n})`;
 const mib = (bytes) => bytes / 1024 / 1024;
-
-function dirBytes(dir) {
-  if (!existsSync(dir)) return 0;
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    const st = statSync(full, { throwIfNoEntry: false });
-    if (!st) continue;
-    total += st.isDirectory() ? dirBytes(full) : st.size;
-  }
-  return total;
-}
 
 /** Target-cache archives written by the local backend (newest last; baseline records excluded). */
 function archives(cacheDir) {
@@ -293,7 +280,8 @@ async function growth() {
   for (const [i, commit] of commits.entries()) {
     const dir = freshCheckout(commit.options);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
-    if (commit.edit) writeFileSync(path.join(dir, 'crates/report/src/lib.rs'), `${readFileSync(path.join(dir, 'crates/report/src/lib.rs'), 'utf8')}\npub const REVISION: u32 = ${i};\n`);
+    if (commit.edit)
+      writeFileSync(path.join(dir, 'crates/report/src/lib.rs'), `${readFileSync(path.join(dir, 'crates/report/src/lib.rs'), 'utf8')}\npub const REVISION: u32 = ${i};\n`);
     const r = await job(dir, cacheDir, { 'cache-save': 'always' });
     const newest = archives(cacheDir).at(-1);
     // The naive cache: one target/ that every commit builds into and saves whole.
@@ -391,11 +379,13 @@ async function noise() {
     runs.push(await job(withLockfile(freshCheckout()), cacheDir, { 'cache-save': 'never' }));
     process.stdout.write('.');
   }
-  const workspaceTotal = (record, metric) =>
-    record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c[metric] ?? NaN), 0);
+  const workspaceTotal = (record, metric) => record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c[metric] ?? NaN), 0);
   const change = (metric) =>
     runs.slice(1).map((r, i) => ((workspaceTotal(r.record, metric) - workspaceTotal(runs[i].record, metric)) / workspaceTotal(runs[i].record, metric)) * 100);
-  const reported = runs.slice(1).map((r) => Number(r.outputs['change-percent'])).filter(Number.isFinite);
+  const reported = runs
+    .slice(1)
+    .map((r) => Number(r.outputs['change-percent']))
+    .filter(Number.isFinite);
   results.noise = {
     wallChangePercent: spread(change('wallSeconds').map(Math.abs)),
     cpuChangePercent: spread(change('cpuSeconds').map(Math.abs).filter(Number.isFinite)),
@@ -413,7 +403,12 @@ if (!existsSync(path.join(repoRoot, 'dist', 'main.js'))) {
 }
 console.log(`Watchmaker bench: ${RUNS} run(s) per measurement on ${results.machine.cpus}× ${results.machine.cpu}, ${results.machine.cargo}`);
 try {
-  for (const [name, fn] of [['cold-warm', coldWarm], ['growth', growth], ['overhead', overhead], ['noise', noise]]) {
+  for (const [name, fn] of [
+    ['cold-warm', coldWarm],
+    ['growth', growth],
+    ['overhead', overhead],
+    ['noise', noise],
+  ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
     await fn();
@@ -428,26 +423,37 @@ if (results.coldWarm) {
   console.log('Cold vs warm build (median, range)');
   for (const [profile, r] of Object.entries(results.coldWarm)) {
     console.log(`  ${profile.padEnd(8)} cold ${fmtSpread(r.coldBuildSeconds, ' s')}  warm ${fmtSpread(r.warmBuildSeconds, ' s')}  speed-up ×${fmt(r.speedup, 1)}`);
-    console.log(`  ${''.padEnd(8)} archive ${fmtSpread(r.archiveMiB, ' MiB', 1)}  restore step ${fmtSpread(r.restoreStepSeconds, ' s')}  post (clean+save) ${fmtSpread(r.postStepSeconds, ' s')}`);
+    console.log(
+      `  ${''.padEnd(8)} archive ${fmtSpread(r.archiveMiB, ' MiB', 1)}  restore step ${fmtSpread(r.restoreStepSeconds, ' s')}  post (clean+save) ${fmtSpread(r.postStepSeconds, ' s')}`,
+    );
   }
 }
 if (results.growth) {
   console.log('\nArchive over commits with churn (Watchmaker vs a naive cache of target/)');
-  for (const g of results.growth) console.log(`  ${g.commit.padEnd(20)} hit ${String(g.cacheHit).padEnd(8)} build ${fmt(g.buildSeconds, 1).padStart(6)} s  post ${fmt(g.postStepSeconds, 1).padStart(5)} s  watchmaker ${fmt(g.watchmakerArchiveMiB, 1)} MiB   naive ${fmt(g.naiveTargetArchiveMiB, 1)} MiB`);
+  for (const g of results.growth)
+    console.log(
+      `  ${g.commit.padEnd(20)} hit ${String(g.cacheHit).padEnd(8)} build ${fmt(g.buildSeconds, 1).padStart(6)} s  post ${fmt(g.postStepSeconds, 1).padStart(5)} s  watchmaker ${fmt(g.watchmakerArchiveMiB, 1)} MiB   naive ${fmt(g.naiveTargetArchiveMiB, 1)} MiB`,
+    );
 }
 if (results.overhead) {
   const o = results.overhead;
   console.log('\nOverhead');
-  console.log(`  cold build wall without wrapper ${fmtSpread(o.coldBuildWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildWithWrapperSeconds, ' s')}: ${fmt(o.wrapperOverheadPercent, 1)}% (build-to-build noise included)`);
+  console.log(
+    `  cold build wall without wrapper ${fmtSpread(o.coldBuildWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildWithWrapperSeconds, ' s')}: ${fmt(o.wrapperOverheadPercent, 1)}% (build-to-build noise included)`,
+  );
   console.log(`  cold build CPU  without wrapper ${fmtSpread(o.coldBuildCpuWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildCpuWithWrapperSeconds, ' s')}`);
   const wrapperSeconds = (o.wrapperMillisecondsPerInvocation.median * (o.rustcInvocationsPerColdBuild ?? NaN)) / 1000;
-  console.log(`  wrapper cost per rustc invocation ${fmtSpread(o.wrapperMillisecondsPerInvocation, ' ms')} × ${o.rustcInvocationsPerColdBuild} compilations = ${fmt(wrapperSeconds)} s per cold build (${fmt((wrapperSeconds / o.coldBuildWithoutWrapperSeconds.median) * 100, 1)}% of its wall time, before parallelism hides part of it)`);
+  console.log(
+    `  wrapper cost per rustc invocation ${fmtSpread(o.wrapperMillisecondsPerInvocation, ' ms')} × ${o.rustcInvocationsPerColdBuild} compilations = ${fmt(wrapperSeconds)} s per cold build (${fmt((wrapperSeconds / o.coldBuildWithoutWrapperSeconds.median) * 100, 1)}% of its wall time, before parallelism hides part of it)`,
+  );
   console.log(`  main step outside the build ${fmtSpread(o.mainStepOutsideBuildSeconds, ' s')}; post step ${fmtSpread(o.postStepSeconds, ' s')}`);
 }
 if (results.noise) {
   const n = results.noise;
   console.log('\nA/A noise (same commit, |change| between consecutive runs)');
-  console.log(`  wall ${fmtSpread(n.wallChangePercent, '%', 1)}  cpu ${fmtSpread(n.cpuChangePercent, '%', 1)}  reported ${n.reportedChangePercent ? fmtSpread(n.reportedChangePercent, '%', 1) : 'n/a'}`);
+  console.log(
+    `  wall ${fmtSpread(n.wallChangePercent, '%', 1)}  cpu ${fmtSpread(n.cpuChangePercent, '%', 1)}  reported ${n.reportedChangePercent ? fmtSpread(n.reportedChangePercent, '%', 1) : 'n/a'}`,
+  );
   console.log(`  verdicts: ${n.verdicts.join(', ')}`);
 }
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });

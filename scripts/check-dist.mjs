@@ -20,7 +20,11 @@ try {
   const committed = path.join(root, 'dist');
   const want = listFiles(fresh).sort();
   let have = [];
-  try { have = listFiles(committed).sort(); } catch { /* no dist yet: reported below */ }
+  try {
+    have = listFiles(committed).sort();
+  } catch {
+    /* no dist yet: reported below */
+  }
   const problems = [];
   for (const f of want) {
     if (!have.includes(f)) problems.push(`missing dist/${f}`);

@@ -71,11 +71,7 @@ function parseFile(file: string): CargoConfigFile {
   } catch (e) {
     const line = e instanceof TomlError ? e.line : null;
     const reason = (e as Error).message.split('\n')[0];
-    throw new CargoConfigError(
-      `${file}${line ? ` line ${line}` : ''} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`,
-      file,
-      line,
-    );
+    throw new CargoConfigError(`${file}${line ? ` line ${line}` : ''} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`, file, line);
   }
 }
 

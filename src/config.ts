@@ -160,7 +160,9 @@ function passEnvNames(raw: string): string[] {
   const names = raw.split(/[\s,]+/).filter(Boolean);
   for (const name of names) {
     if (!PASSABLE.test(name)) {
-      throw new InputError(`Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`);
+      throw new InputError(
+        `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`,
+      );
     }
   }
   return names;

@@ -96,7 +96,7 @@ export function loadRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     try {
       event = JSON.parse(readFileSync(eventPath, 'utf8'));
     } catch (e) {
-      throw new Error(`GITHUB_EVENT_PATH (${eventPath}) is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`GITHUB_EVENT_PATH (${eventPath}) is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
   }
   return readRunContext(env, event);

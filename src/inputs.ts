@@ -14,13 +14,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function checkPlaces(config: Config): void {
   const wd = config.workingDirectory;
   if (!existsSync(wd) || !statSync(wd).isDirectory()) {
-    throw new InputError(`Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`);
+    throw new InputError(
+      `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`,
+    );
   }
   const recordDir = path.dirname(config.recordPath);
   try {
     mkdirSync(recordDir, { recursive: true });
     accessSync(recordDir, constants.W_OK);
   } catch (e) {
-    throw new InputError(`Input 'record-path' is ${config.recordPath}, but its directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`);
+    throw new InputError(
+      `Input 'record-path' is ${config.recordPath}, but its directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`,
+    );
   }
 }

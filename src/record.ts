@@ -83,7 +83,7 @@ export function readRunRecord(text: string): RunRecord {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`The run record is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`The run record is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const r = parsed as Partial<RunRecord> | null;
   if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);

@@ -16,7 +16,14 @@ import { generateLockfile, writeTree } from '../helpers/fixtures.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
 const H = (c: string) => c.repeat(16);
-const entry = (p: string, over: Partial<TargetEntry> = {}): TargetEntry => ({ path: p, isDir: !p.includes('.'), mtimeMs: 1000, bytes: 10, ino: Math.floor(Math.random() * 1e9), ...over });
+const entry = (p: string, over: Partial<TargetEntry> = {}): TargetEntry => ({
+  path: p,
+  isDir: !p.includes('.'),
+  mtimeMs: 1000,
+  bytes: 10,
+  ino: Math.floor(Math.random() * 1e9),
+  ...over,
+});
 
 describe('planTargetClean', () => {
   const entries = [
@@ -146,11 +153,24 @@ describe('three builds with dependency churn, saved through the local backend', 
     const context = readRunContext({}, null);
     const out = captureStdout();
     try {
-      for (const [version, alphaReq, withFeatures] of [['0.1.0', '=1.0.0', true], ['0.2.0', '=1.1.0', true], ['0.3.0', '2', false]] as const) {
+      for (const [version, alphaReq, withFeatures] of [
+        ['0.1.0', '=1.0.0', true],
+        ['0.2.0', '=1.1.0', true],
+        ['0.3.0', '2', false],
+      ] as const) {
         commit(version, alphaReq, withFeatures);
         rmSync(path.join(workspace, 'target'), { recursive: true, force: true }); // a fresh runner
         const state = await restoreCache({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env });
-        const build = await runTimedBuild({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env, wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
+        const build = await runTimedBuild({
+          config,
+          context,
+          rustc,
+          flagsHash: 'f'.repeat(64),
+          targetTriple: rustc.host,
+          env,
+          wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'),
+          log: () => {},
+        });
         expect(build.exitCode).toBe(0);
         const saved = await saveCache({ config, context, state, artifacts: build.artifacts, env });
         expect(saved.saved).toBe(true);

@@ -117,7 +117,13 @@ describe('deleting superseded entries', () => {
     } finally {
       out.restore();
     }
-    expect(service.entries().map((e) => e.key).filter((k) => k.startsWith('k-sup-')).sort()).toEqual(['k-sup-2', 'k-sup-3']);
+    expect(
+      service
+        .entries()
+        .map((e) => e.key)
+        .filter((k) => k.startsWith('k-sup-'))
+        .sort(),
+    ).toEqual(['k-sup-2', 'k-sup-3']);
   });
 
   test("without 'actions: write' it is one warning, and nothing else changes", async () => {

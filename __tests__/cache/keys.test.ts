@@ -50,12 +50,22 @@ describe('cache keys', () => {
   });
 
   test('every hashed input is listed for the log', () => {
-    expect(original.inputs.map((i) => i.name)).toEqual(['prefix', 'os/arch', 'rustc -vV', 'target triple', 'profile', 'effective RUSTFLAGS hash', 'manifests + rust-toolchain hash', 'Cargo.lock hash']);
+    expect(original.inputs.map((i) => i.name)).toEqual([
+      'prefix',
+      'os/arch',
+      'rustc -vV',
+      'target triple',
+      'profile',
+      'effective RUSTFLAGS hash',
+      'manifests + rust-toolchain hash',
+      'Cargo.lock hash',
+    ]);
   });
 });
 
 describe('manifest projection', () => {
-  const manifest = (version: string, extra = '') => `[package]\nname = "app"\nversion = "${version}"\nedition = "2021"\ndescription = "d"\n\n[dependencies]\ncore = { path = "../core", version = "${version}" }\nserde = "1"\n${extra}`;
+  const manifest = (version: string, extra = '') =>
+    `[package]\nname = "app"\nversion = "${version}"\nedition = "2021"\ndescription = "d"\n\n[dependencies]\ncore = { path = "../core", version = "${version}" }\nserde = "1"\n${extra}`;
 
   test('version bumps of the crate and its path dependencies, and metadata edits, do not change it', () => {
     expect(manifestProjection(manifest('0.1.0'), 'a')).toBe(manifestProjection(manifest('0.2.0').replace('description = "d"', 'description = "other"'), 'a'));
@@ -78,7 +88,8 @@ describe('manifest projection', () => {
   });
 
   test('lockedRegistryCrates lists registry and git packages, not path ones', () => {
-    const lock = 'version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n\n[[package]]\nname = "memchr"\nversion = "2.5.0"\nsource = "registry+https://index.example.invalid/"\n';
+    const lock =
+      'version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n\n[[package]]\nname = "memchr"\nversion = "2.5.0"\nsource = "registry+https://index.example.invalid/"\n';
     expect([...lockedRegistryCrates(lock)]).toEqual(['memchr-2.5.0']);
   });
 });
@@ -88,7 +99,10 @@ describe('when the post step saves', () => {
   const config = (inputs: Record<string, string> = {}) => parseConfig((n) => inputs[n] ?? '', { CI: 'true' }, '/w');
   const push = readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main' }, { repository: { default_branch: 'main' } });
   const branch = readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/feature' }, { repository: { default_branch: 'main' } });
-  const pr = readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/pull/7/merge' }, { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' }, head: {} } });
+  const pr = readRunContext(
+    { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/pull/7/merge' },
+    { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' }, head: {} } },
+  );
 
   test('auto: on the default branch after a miss or partial hit, not after an exact hit', () => {
     expect(decideSave(config(), push, state('miss')).save).toBe(true);
@@ -111,7 +125,11 @@ describe('when the post step saves', () => {
   const built = (over: Partial<BuildOutcome> = {}): BuildOutcome => ({ usable: true, interrupted: false, success: true, rebuiltDependencies: 0, ...over });
 
   test('a failed build is not saved unless cache-on-failure; an interrupted one never', () => {
-    expect(decideSave(config(), push, state('miss'), built({ success: false }))).toEqual({ save: false, reason: expect.stringMatching(/build failed.*cache-on-failure/), replace: false });
+    expect(decideSave(config(), push, state('miss'), built({ success: false }))).toEqual({
+      save: false,
+      reason: expect.stringMatching(/build failed.*cache-on-failure/),
+      replace: false,
+    });
     expect(decideSave(config({ 'cache-on-failure': 'true' }), push, state('miss'), built({ success: false })).save).toBe(true);
     expect(decideSave(config({ 'cache-save': 'always', 'cache-on-failure': 'true' }), push, state('miss'), built({ interrupted: true })).save).toBe(false);
   });

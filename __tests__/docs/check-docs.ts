@@ -23,15 +23,7 @@
 //   4. Every `steps.<id>.outputs.<name>` (dot or ['bracket'] form) in a block, where <id> is a step
 //      of this action in that block (or, when the block has no step <id>, in another block of the
 //      same file), must name an output in action.yml.
-import {
-  NoOperationTraceWriter,
-  convertWorkflowTemplate,
-  isMapping,
-  isSequence,
-  isString,
-  parseWorkflow,
-  type TemplateParseResult,
-} from '@actions/workflow-parser';
+import { NoOperationTraceWriter, convertWorkflowTemplate, isMapping, isSequence, isString, parseWorkflow, type TemplateParseResult } from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
@@ -166,7 +158,9 @@ export async function checkYaml(file: string, source: { line: number; indent: nu
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
       const loc = pos ? where(source.line + pos.line - 1, pos.col + minIndent + source.indent) : where(source.line);
-      result.problems.push(`${loc}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${source.line > 1 ? ` [the \`yaml\` block from line ${source.line - 1}]` : ''}`);
+      result.problems.push(
+        `${loc}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${source.line > 1 ? ` [the \`yaml\` block from line ${source.line - 1}]` : ''}`,
+      );
     }
     return result;
   }
@@ -199,9 +193,7 @@ export async function checkYaml(file: string, source: { line: number; indent: nu
   const mdWhere = (range: { line: number; column: number } | undefined, what: string) => {
     if (!range) return `${where(source.line)} (${what})`;
     const line = mdLine(range.line);
-    return line === null
-      ? `${where(source.line)} (${what}, in the lines the check added around it)`
-      : where(line, range.column - wrapper.indent + minIndent + source.indent);
+    return line === null ? `${where(source.line)} (${what}, in the lines the check added around it)` : where(line, range.column - wrapper.indent + minIndent + source.indent);
   };
   const what = shape === 'workflow' ? 'workflow' : `${shape}, validated inside a minimal workflow`;
 
@@ -222,7 +214,9 @@ export async function checkYaml(file: string, source: { line: number; indent: nu
       if (step.uses === null) continue;
       if (!isThisAction(step.uses)) {
         if (/watchmaker/i.test(step.uses)) {
-          result.problems.push(`${where(line)}: \`uses: ${step.uses}\` names Watchmaker in a form the docs check does not recognise as this action (see isThisAction in __tests__/docs/check-docs.ts)`);
+          result.problems.push(
+            `${where(line)}: \`uses: ${step.uses}\` names Watchmaker in a form the docs check does not recognise as this action (see isThisAction in __tests__/docs/check-docs.ts)`,
+          );
         }
         continue;
       }

@@ -12,7 +12,13 @@ import { checkMarkdown, checkTables, checkWorkflowFile, isThisAction, loadAction
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (rel: string) => readFileSync(path.join(repoRoot, rel), 'utf8');
 
-const markdownFiles = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const markdownFiles = [
+  'README.md',
+  ...readdirSync(path.join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const workflowFiles = readdirSync(path.join(repoRoot, '.github/workflows'))
   .filter((f) => /\.ya?ml$/.test(f))
   .sort()
@@ -79,7 +85,8 @@ describe("the README's bench section", () => {
     expect(section).toContain(`| dev | ${fixed(dev.coldBuildSeconds.median, 1)} s (${fixed(dev.coldBuildSeconds.min, 1)}–${fixed(dev.coldBuildSeconds.max, 1)}) |`);
     expect(section).toContain(`medians of ${results.runs} runs`);
     expect(section).toContain(`${results.overhead.rustcInvocationsPerColdBuild} rustc compilations`);
-    for (const g of results.growth) expect(section).toContain(` | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`);
+    for (const g of results.growth)
+      expect(section).toContain(` | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`);
   });
 
   it('changes when a figure in results.json changes', () => {
@@ -126,7 +133,16 @@ describe('the checks catch broken docs', () => {
   });
 
   it('an unknown input in a whole workflow, with the action under another owner', async () => {
-    const yaml = ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: someone/Watchmaker@main', '        with:', '          cache-size: 10'].join('\n');
+    const yaml = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: someone/Watchmaker@main',
+      '        with:',
+      '          cache-size: 10',
+    ].join('\n');
     const result = await checkMarkdown('docs/x.md', readme(yaml), action);
     expect(result.problems).toEqual([expect.stringMatching(/^docs\/x\.md:13: `with: cache-size` is not an input/)]);
   });
@@ -147,12 +163,23 @@ describe('the checks catch broken docs', () => {
   });
 
   it("leaves other actions' inputs and outputs alone", async () => {
-    const yaml = ['      - uses: actions/checkout@v4', '        id: co', '        with:', '          fetch-depth: 0', '      - run: echo ${{ steps.co.outputs.commit }}'].join('\n');
+    const yaml = ['      - uses: actions/checkout@v4', '        id: co', '        with:', '          fetch-depth: 0', '      - run: echo ${{ steps.co.outputs.commit }}'].join(
+      '\n',
+    );
     expect((await checkMarkdown('README.md', readme(yaml), action)).problems).toEqual([]);
   });
 
   it("a workflow that GitHub's parser rejects, with the parser's message at the Markdown line", async () => {
-    const yaml = ['on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '        wiht:', '          fetch-depth: 0'].join('\n');
+    const yaml = [
+      'on: push',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '        wiht:',
+      '          fetch-depth: 0',
+    ].join('\n');
     const result = await checkMarkdown('README.md', readme(yaml), action);
     expect(result.problems).toEqual([expect.stringMatching(/^README\.md:12:9: Unexpected value 'wiht'/)]);
   });
@@ -207,7 +234,10 @@ describe('the checks catch broken docs', () => {
     expect(checkTables('README.md', `${table(inputs)}\n${outputs}`, action)).toEqual([]);
 
     const broken = [...inputs.filter((r) => !r.startsWith('| `cache-bin`')), '| `cache-size` | | x |', inputs[0]].map((r) => r.replace('`watchmaker-v1`', '`wm-v1`'));
-    const withoutOutput = outputs.split('\n').filter((l) => !l.startsWith('| `verdict`')).join('\n');
+    const withoutOutput = outputs
+      .split('\n')
+      .filter((l) => !l.startsWith('| `verdict`'))
+      .join('\n');
     const problems = checkTables('README.md', `${table(broken)}\n${withoutOutput}`, action);
     expect(problems).toEqual(
       expect.arrayContaining([

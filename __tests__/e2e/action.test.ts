@@ -9,7 +9,11 @@ import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 import type { RunRecord } from '../../src/record.js';
 
 const readRecord = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-const compiledCrates = (r: RunRecord) => r.crates.filter((c) => c.units > 0).map((c) => c.crate).sort();
+const compiledCrates = (r: RunRecord) =>
+  r.crates
+    .filter((c) => c.units > 0)
+    .map((c) => c.crate)
+    .sort();
 
 describe('two jobs on the default branch of a workspace with a registry dependency', () => {
   // The dependency comes from a local registry; the jobs' CARGO_HOME points at it.
@@ -48,7 +52,12 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     expect(record.success).toBe(true);
     expect(record.profile).toBe('dev');
     expect(compiledCrates(record)).toEqual(['core-lib', 'gen', 'tool', 'wm-alpha']);
-    expect(record.crates.filter((c) => c.workspaceMember).map((c) => c.crate).sort()).toEqual(['core-lib', 'gen', 'tool']);
+    expect(
+      record.crates
+        .filter((c) => c.workspaceMember)
+        .map((c) => c.crate)
+        .sort(),
+    ).toEqual(['core-lib', 'gen', 'tool']);
     expect(first.summary).toMatch(/core-lib/);
   });
 
@@ -96,9 +105,7 @@ describe('inputs', () => {
     const job = new Job({ workspace: smallWorkspace(), inputs: { guard: 'strict' } });
     const main = await job.main();
     expect(main.exitCode).toBe(1);
-    expect(main.annotations).toEqual([
-      expect.objectContaining({ level: 'error', message: "Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'." }),
-    ]);
+    expect(main.annotations).toEqual([expect.objectContaining({ level: 'error', message: "Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'." })]);
     const post = await job.post();
     expect(post.exitCode).toBe(0);
     expect(post.annotations).toEqual([]);
@@ -114,4 +121,3 @@ describe('inputs', () => {
     expect(existsSync(path.join(workspace, 'target/debug/tool'))).toBe(false);
   });
 });
-

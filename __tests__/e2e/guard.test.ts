@@ -26,7 +26,7 @@ describe('portable-flags guard in CI', () => {
     expect(main.annotations.some((a) => a.level === 'error' && a.message.includes('RUSTFLAGS'))).toBe(true);
   });
 
-  test("with guard: warn the build goes on and the finding is a warning", async () => {
+  test('with guard: warn the build goes on and the finding is a warning', async () => {
     const main = await new Job({ workspace: smallWorkspace(), inputs: { ...local, guard: 'warn' }, env: { RUSTFLAGS: '-C target-cpu=native' } }).main();
     expect(main.exitCode).toBe(0);
     expect(main.annotations.some((a) => a.level === 'warning' && a.message.includes('target-cpu=native'))).toBe(true);

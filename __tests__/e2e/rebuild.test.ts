@@ -12,7 +12,12 @@ test('a pull request that makes a crate much slower to compile is reported as a 
   // The head commit: core-lib grows by a few thousand functions.
   const functions = Array.from({ length: 2500 }, (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`).join('\n');
   writeFileSync(path.join(workspace, 'core-lib/src/lib.rs'), `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${functions}\n`);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' } }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: workspace,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' },
+    }).trim();
   git('commit', '-qam', 'grow core-lib');
   const headSha = git('rev-parse', 'HEAD');
 
@@ -41,8 +46,16 @@ test('fail-on-regression fails the step after reporting', async () => {
   const baseSha = gitInit(workspace);
   const functions = Array.from({ length: 2500 }, (_, i) => `pub fn g${i}(x: u64) -> u64 { x.wrapping_add(${i}) }`).join('\n');
   writeFileSync(path.join(workspace, 'core-lib/src/lib.rs'), `pub fn answer() -> u64 { 385 }\n${functions}\n`);
-  execFileSync('git', ['commit', '-qam', 'grow'], { cwd: workspace, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' } });
-  const main = await new Job({ workspace, event: 'pull_request', baseSha, inputs: { baseline: 'rebuild', 'baseline-samples': '1', cache: 'false', comment: 'never', 'fail-on-regression': 'true' } }).main();
+  execFileSync('git', ['commit', '-qam', 'grow'], {
+    cwd: workspace,
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' },
+  });
+  const main = await new Job({
+    workspace,
+    event: 'pull_request',
+    baseSha,
+    inputs: { baseline: 'rebuild', 'baseline-samples': '1', cache: 'false', comment: 'never', 'fail-on-regression': 'true' },
+  }).main();
   expect(main.exitCode).toBe(1);
   expect(main.outputs.verdict).toBe('regression');
   expect(main.summary).toContain('**Verdict: regression.**');

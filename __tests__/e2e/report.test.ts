@@ -9,7 +9,11 @@ import { Job } from '../helpers/action-runner.js';
 import { workspaceWithRegistryDeps } from '../helpers/fixtures.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
-interface Comment { id: number; body: string; user: { login: string } }
+interface Comment {
+  id: number;
+  body: string;
+  user: { login: string };
+}
 
 describe('pull request report', () => {
   const github = new FakeGitHub();

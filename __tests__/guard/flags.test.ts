@@ -5,14 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import type { CargoConfigFile } from '../../src/cargo-config.js';
-import {
-  cfgMatches,
-  findNonPortableFlags,
-  resolveEffectiveRustflags,
-  rustflagsHash,
-  selectTargetTriple,
-  type SourcedFlag,
-} from '../../src/guard/flags.js';
+import { cfgMatches, findNonPortableFlags, resolveEffectiveRustflags, rustflagsHash, selectTargetTriple, type SourcedFlag } from '../../src/guard/flags.js';
 import { parseCfg } from '../../src/toolchain.js';
 import { writeTree } from '../helpers/fixtures.js';
 
@@ -30,9 +23,9 @@ const experiment = file(
     'rustflags = ["--cfg=cfg_build"]',
     '[target.x86_64-unknown-linux-gnu]',
     'rustflags = ["--cfg=cfg_triple"]',
-    "[target.'cfg(target_arch = \"x86_64\")']",
+    '[target.\'cfg(target_arch = "x86_64")\']',
     'rustflags = ["--cfg=cfg_arch"]',
-    "[target.'cfg(all(unix, target_pointer_width = \"64\"))']",
+    '[target.\'cfg(all(unix, target_pointer_width = "64"))\']',
     'rustflags = "--cfg=cfg_all_unix64 -Ctarget-cpu=native"',
     "[target.'cfg(windows)']",
     'rustflags = ["--cfg=cfg_windows"]',
@@ -197,7 +190,7 @@ describe('spellings of target-cpu=native, as rustc treats them', () => {
     expect(classify(argv)).toBe(false);
   });
 
-  test("near misses that rustc ignores are warned about, so the user removes a flag that does nothing", () => {
+  test('near misses that rustc ignores are warned about, so the user removes a flag that does nothing', () => {
     const findings = findNonPortableFlags(env(['-C', 'target-cpu=native ']));
     expect(findings).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/ignores it/) })]);
   });

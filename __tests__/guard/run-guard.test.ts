@@ -10,8 +10,7 @@ import { writeTree } from '../helpers/fixtures.js';
 import { captureStdout, type CapturedOutput } from '../helpers/capture.js';
 
 const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
-const configFor = (dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Config =>
-  parseConfig((n) => inputs[n] ?? '', { CI: 'true', ...env }, dir);
+const configFor = (dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Config => parseConfig((n) => inputs[n] ?? '', { CI: 'true', ...env }, dir);
 
 describe('config discovery', () => {
   const tree = writeTree({
@@ -30,7 +29,10 @@ describe('config discovery', () => {
   });
 
   test('includes rank just below the file that includes them', () => {
-    const t = writeTree({ '.cargo/config.toml': 'include = ["extra.toml"]\n[build]\nrustflags = ["--cfg=main"]\n', '.cargo/extra.toml': '[build]\nrustflags = ["--cfg=included"]\n' });
+    const t = writeTree({
+      '.cargo/config.toml': 'include = ["extra.toml"]\n[build]\nrustflags = ["--cfg=main"]\n',
+      '.cargo/extra.toml': '[build]\nrustflags = ["--cfg=included"]\n',
+    });
     const files = loadCargoConfig(t, { CARGO_HOME: path.join(t, 'nohome') });
     expect(files.map((f) => path.basename(f.path))).toEqual(['config.toml', 'extra.toml']);
   });
@@ -72,7 +74,9 @@ describe('runGuard', () => {
     const env = { PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'nohome'), GITHUB_WORKSPACE: t };
     const result = await runGuard(configFor(path.join(t, 'ws'), {}, env), rustc, env);
     expect(result.failed).toBe(true);
-    expect(errors()).toEqual([expect.objectContaining({ message: expect.stringContaining('target-cpu=native'), properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }) })]);
+    expect(errors()).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('target-cpu=native'), properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }) }),
+    ]);
     expect(out.text()).toContain('flags: -C target-cpu=native');
   });
 
@@ -91,7 +95,11 @@ describe('runGuard', () => {
     expect(warn.failed).toBe(false);
     expect(warnings()).toEqual([expect.objectContaining({ message: expect.stringContaining('RUSTFLAGS environment variable') })]);
     expect(errors()).toEqual([]);
-    const local = await runGuard(parseConfig(() => '', {}, t), rustc, env);
+    const local = await runGuard(
+      parseConfig(() => '', {}, t),
+      rustc,
+      env,
+    );
     expect(local.mode).toBe('warn');
     expect(local.failed).toBe(false);
     expect(warnings()).toHaveLength(2);

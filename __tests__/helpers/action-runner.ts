@@ -2,7 +2,7 @@
 // step is its own Node process, inputs arrive as INPUT_* variables, and the step talks back
 // through the runner's files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_STEP_SUMMARY)
 // and workflow commands on stdout (::error file=…,line=…::). Tests read back what a user sees.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,9 +64,9 @@ export function actionDefaults(token: string): Record<string, string> {
   const defaults: Record<string, string> = {};
   let current: string | null = null;
   for (const line of inputsBlock.split('\n')) {
-    const name = /^  ([a-z0-9-]+):\s*$/.exec(line);
+    const name = /^ {2}([a-z0-9-]+):\s*$/.exec(line);
     if (name) current = name[1]!;
-    const def = /^    default:\s*(.*)$/.exec(line);
+    const def = /^ {4}default:\s*(.*)$/.exec(line);
     if (def && current) {
       let v = def[1]!.trim();
       if (v.startsWith("'") && v.endsWith("'")) v = v.slice(1, -1).replace(/''/g, "'");
@@ -80,17 +80,18 @@ export function buildEventPayload(o: JobOptions): Record<string, unknown> {
   const repository = o.repository ?? 'octo-org/octo-repo';
   const defaultBranch = o.defaultBranch ?? 'main';
   const repo = { full_name: repository, default_branch: defaultBranch, name: repository.split('/')[1], owner: { login: repository.split('/')[0] } };
-  const base = o.event === 'pull_request'
-    ? {
-        number: o.prNumber ?? 7,
-        pull_request: {
+  const base =
+    o.event === 'pull_request'
+      ? {
           number: o.prNumber ?? 7,
-          base: { ref: o.baseRef ?? defaultBranch, sha: o.baseSha ?? 'b'.repeat(40), repo },
-          head: { ref: o.branch ?? 'feature', sha: o.sha ?? 'c'.repeat(40), repo: o.fromFork ? { ...repo, full_name: `fork-owner/${repo.name}` } : repo },
-        },
-        repository: repo,
-      }
-    : { ref: `refs/heads/${o.branch ?? defaultBranch}`, after: o.sha ?? 'a'.repeat(40), repository: repo };
+          pull_request: {
+            number: o.prNumber ?? 7,
+            base: { ref: o.baseRef ?? defaultBranch, sha: o.baseSha ?? 'b'.repeat(40), repo },
+            head: { ref: o.branch ?? 'feature', sha: o.sha ?? 'c'.repeat(40), repo: o.fromFork ? { ...repo, full_name: `fork-owner/${repo.name}` } : repo },
+          },
+          repository: repo,
+        }
+      : { ref: `refs/heads/${o.branch ?? defaultBranch}`, after: o.sha ?? 'a'.repeat(40), repository: repo };
   return { ...base, ...(o.payload ?? {}) };
 }
 
@@ -130,7 +131,20 @@ export class Job {
     return this.step('post');
   }
 
-  private async step(entry: 'main' | 'post'): Promise<StepResult> {
+  /**
+   * Starts the main step without waiting for it: `child` is the step's Node process (to send
+   * it a signal, as the runner does when a job is cancelled), `result` settles when it ends.
+   */
+  startMain(): { child: ChildProcess; result: Promise<StepResult> } {
+    let child: ChildProcess | undefined;
+    // step() spawns synchronously, before its first await.
+    const result = this.step('main', (c) => {
+      child = c;
+    });
+    return { child: child!, result };
+  }
+
+  private async step(entry: 'main' | 'post', onSpawn?: (child: ChildProcess) => void): Promise<StepResult> {
     const o = this.options;
     const n = ++this.stepCount;
     const outputFile = `${this.files.output}-${n}`;
@@ -185,8 +199,9 @@ export class Job {
       else env[k] = v;
     }
 
-    const { code, stdout, stderr } = await runNode(path.join(distDir, `${entry}.js`), env, o.workspace);
-    const state = parseKeyValueFile(readFileSync(stateFile, 'utf8'));
+    const { code, stdout, stderr } = await runNode(path.join(distDir, `${entry}.js`), env, o.workspace, onSpawn);
+    // Commands on stdout take effect as they are printed; the files are read when the step ends.
+    const state = { ...commandValues(stdout, 'save-state'), ...parseKeyValueFile(readFileSync(stateFile, 'utf8')) };
     if (entry === 'main') this.savedState = state;
     const exportedEnv = parseKeyValueFile(readFileSync(envFile, 'utf8'));
     Object.assign(this.exported, exportedEnv);
@@ -194,7 +209,7 @@ export class Job {
       exitCode: code,
       stdout,
       stderr,
-      outputs: parseKeyValueFile(readFileSync(outputFile, 'utf8')),
+      outputs: { ...commandValues(stdout, 'set-output'), ...parseKeyValueFile(readFileSync(outputFile, 'utf8')) },
       state,
       exportedEnv,
       summary: existsSync(this.files.summary) ? readFileSync(this.files.summary, 'utf8') : '',
@@ -203,9 +218,10 @@ export class Job {
   }
 }
 
-function runNode(script: string, env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runNode(script: string, env: Record<string, string>, cwd: string, onSpawn?: (child: ChildProcess) => void): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn?.(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -237,18 +253,111 @@ export function parseKeyValueFile(text: string): Record<string, string> {
 const unescapeData = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 const unescapeProperty = (s: string) => unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',');
 
-/** Workflow-command annotations (`::error file=a,line=3::msg`) from a step's stdout. */
-export function parseAnnotations(stdout: string): Annotation[] {
-  const out: Annotation[] = [];
-  for (const line of stdout.split('\n')) {
-    const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line.trimEnd());
-    if (!m) continue;
-    const properties: Record<string, string> = {};
-    for (const pair of (m[2] ?? '').split(',').filter(Boolean)) {
-      const eq = pair.indexOf('=');
-      properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+/** One workflow command the runner processes (`::name key=value,…::data`). */
+export interface WorkflowCommand {
+  /** Lower-cased command name (the runner matches names case-insensitively). */
+  name: string;
+  properties: Record<string, string>;
+  data: string;
+}
+
+/** The commands the runner knows; any other `::word::` line is plain output. */
+const RUNNER_COMMANDS = new Set([
+  'stop-commands',
+  'set-env',
+  'set-output',
+  'save-state',
+  'add-mask',
+  'add-path',
+  'add-matcher',
+  'remove-matcher',
+  'warning',
+  'error',
+  'notice',
+  'debug',
+  'group',
+  'endgroup',
+  'echo',
+]);
+
+/**
+ * A line as the runner reads it (actions/runner ActionCommand.TryParseV2, then the legacy
+ * TryParse): `::name props::data` after leading whitespace, or `##[name props]data` anywhere in
+ * the line; only names in `known` are commands.
+ */
+function parseCommandLine(raw: string, known: (name: string) => boolean): WorkflowCommand | null {
+  const line = raw.trimEnd();
+  const v2 = line.trimStart();
+  if (v2.startsWith('::')) {
+    const end = v2.indexOf('::', 2);
+    if (end >= 0) {
+      const info = v2.slice(2, end);
+      const space = info.indexOf(' ');
+      const name = space < 0 ? info : info.slice(0, space);
+      if (known(name)) {
+        const properties: Record<string, string> = {};
+        for (const pair of (space < 0 ? '' : info.slice(space + 1).trim()).split(',').filter(Boolean)) {
+          const eq = pair.indexOf('=');
+          properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+        }
+        return { name: name.toLowerCase(), properties, data: unescapeData(v2.slice(end + 2)) };
+      }
     }
-    out.push({ level: m[1] as Annotation['level'], message: unescapeData(m[3]!), properties });
   }
+  const legacy = line.indexOf('##[');
+  if (legacy >= 0) {
+    const close = line.indexOf(']', legacy);
+    if (close >= 0) {
+      const info = line.slice(legacy + 3, close);
+      const space = info.indexOf(' ');
+      const name = space < 0 ? info : info.slice(0, space);
+      if (known(name)) {
+        const unescape = (s: string) => unescapeData(s).replace(/%3B/g, ';').replace(/%5D/g, ']');
+        const properties: Record<string, string> = {};
+        for (const pair of (space < 0 ? '' : info.slice(space + 1)).split(';').filter(Boolean)) {
+          const eq = pair.indexOf('=');
+          if (eq > 0) properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1));
+        }
+        return { name: name.toLowerCase(), properties, data: unescape(line.slice(close + 1)) };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The workflow commands the runner processes from a step's stdout, in order, as its
+ * ActionCommandManager does: `::stop-commands::TOKEN` stops all command processing until a
+ * line that is the command `TOKEN` (`::TOKEN::`); an empty token never resumes.
+ */
+export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
+  const out: WorkflowCommand[] = [];
+  let stopToken: string | null = null;
+  for (const line of stdout.split('\n')) {
+    if (stopToken !== null) {
+      const token = stopToken;
+      const resume = parseCommandLine(line, (name) => token !== '' && name.toLowerCase() === token.toLowerCase());
+      if (resume) stopToken = null;
+      continue;
+    }
+    const command = parseCommandLine(line, (name) => RUNNER_COMMANDS.has(name.toLowerCase()));
+    if (!command) continue;
+    if (command.name === 'stop-commands') stopToken = command.data;
+    else out.push(command);
+  }
+  return out;
+}
+
+/** Workflow-command annotations (`::error file=a,line=3::msg`) from a step's stdout, as the runner processes them. */
+export function parseAnnotations(stdout: string): Annotation[] {
+  return parseWorkflowCommands(stdout)
+    .filter((c) => c.name === 'error' || c.name === 'warning' || c.name === 'notice')
+    .map((c) => ({ level: c.name as Annotation['level'], message: c.data, properties: c.properties }));
+}
+
+/** Values the (deprecated, still honoured) `::set-output name=…::` or `::save-state name=…::` commands set. */
+export function commandValues(stdout: string, command: 'set-output' | 'save-state'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of parseWorkflowCommands(stdout)) if (c.name === command && c.properties.name) out[c.properties.name] = c.data;
   return out;
 }

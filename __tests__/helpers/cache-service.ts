@@ -76,8 +76,10 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
     process.execPath,
     [
       path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js'),
-      '--blobHost', '127.0.0.1',
-      '--blobPort', String(blobPort),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(blobPort),
       '--inMemoryPersistence',
       '--disableTelemetry',
       '--silent',
@@ -161,7 +163,7 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
       }
       const handler = handlers[method];
       if (!handler) return send(404, { code: 'bad_route', msg: `no method ${method}` });
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       } catch {
@@ -217,7 +219,15 @@ export function serveCacheApi(github: FakeGitHub, service: CacheServiceStandIn):
       return {
         body: {
           total_count: list.length,
-          actions_caches: list.map((e) => ({ id: e.id, key: e.key, ref: e.ref, version: e.version, size_in_bytes: e.sizeBytes, created_at: e.createdAt, last_accessed_at: e.createdAt })),
+          actions_caches: list.map((e) => ({
+            id: e.id,
+            key: e.key,
+            ref: e.ref,
+            version: e.version,
+            size_in_bytes: e.sizeBytes,
+            created_at: e.createdAt,
+            last_accessed_at: e.createdAt,
+          })),
         },
       };
     })

@@ -30,7 +30,16 @@ export function record(spec: RecordSpec): RunRecord {
     const c = jitter(cpu, spec.noise ?? 0) * run;
     // Retired instructions barely move between identical builds (~0.5%).
     const instructions = spec.instructions ? Math.round(jitter(cpu * 3e9, 0.005)) : null;
-    return { crate, version: '1.0.0', workspaceMember: crate.startsWith('ws-'), units: 1, wallSeconds: jitter(cpu, (spec.noise ?? 0) * 2) * run, cpuSeconds: spec.wrapper === false ? null : c, instructions, peakRssKiB: null };
+    return {
+      crate,
+      version: '1.0.0',
+      workspaceMember: crate.startsWith('ws-'),
+      units: 1,
+      wallSeconds: jitter(cpu, (spec.noise ?? 0) * 2) * run,
+      cpuSeconds: spec.wrapper === false ? null : c,
+      instructions,
+      peakRssKiB: null,
+    };
   });
   const sum = (k: 'cpuSeconds' | 'wallSeconds') => crates.reduce((a, c) => a + (c[k] ?? 0), 0);
   return {
@@ -49,7 +58,14 @@ export function record(spec: RecordSpec): RunRecord {
     command: ['cargo', 'build'],
     success: spec.success ?? true,
     exitCode: spec.success === false ? 101 : 0,
-    totals: { wallSeconds: sum('wallSeconds'), cpuSeconds: spec.wrapper === false ? null : sum('cpuSeconds'), instructions: spec.instructions ? crates.reduce((a, c) => a + (c.instructions ?? 0), 0) : null, unitsCompiled: crates.length, unitsFresh: 0, unitsTotal: crates.length },
+    totals: {
+      wallSeconds: sum('wallSeconds'),
+      cpuSeconds: spec.wrapper === false ? null : sum('cpuSeconds'),
+      instructions: spec.instructions ? crates.reduce((a, c) => a + (c.instructions ?? 0), 0) : null,
+      unitsCompiled: crates.length,
+      unitsFresh: 0,
+      unitsTotal: crates.length,
+    },
     criticalPath: null,
     units: [],
     crates,
@@ -57,4 +73,3 @@ export function record(spec: RecordSpec): RunRecord {
     measurement: { wrapper: spec.wrapper !== false, perf: spec.instructions === true, timingsHtmlParsed: true },
   };
 }
-

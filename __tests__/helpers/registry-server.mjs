@@ -20,8 +20,7 @@ const logRequest = (method, urlPath, status) => {
   if (requestLog) appendFileSync(requestLog, `${JSON.stringify({ method, path: urlPath, status })}\n`);
 };
 
-const contentType = (file) =>
-  file.endsWith('.json') ? 'application/json' : file.endsWith('.crate') ? 'application/gzip' : 'text/plain; charset=utf-8';
+const contentType = (file) => (file.endsWith('.json') ? 'application/json' : file.endsWith('.crate') ? 'application/gzip' : 'text/plain; charset=utf-8');
 
 async function resolveFile(urlPath) {
   let decoded;

@@ -50,10 +50,7 @@ describe('the registry on disk and over HTTP', () => {
         features: { default: ['std'], std: [], loud: [] },
         features2: { extra: ['dep:wm-alpha'] },
         v: 2,
-        deps: [
-          expect.objectContaining({ name: 'wm-alpha', optional: true, kind: 'normal' }),
-          expect.objectContaining({ name: 'wm-derive', kind: 'dev' }),
-        ],
+        deps: [expect.objectContaining({ name: 'wm-alpha', optional: true, kind: 'normal' }), expect.objectContaining({ name: 'wm-derive', kind: 'dev' })],
       }),
     );
   });
@@ -65,7 +62,12 @@ describe('the registry on disk and over HTTP', () => {
     expect((await get(`${reg.url}/index/no/ne/nonexistent`)).status).toBe(404);
     expect((await get(`${reg.url}/crates/wm-alpha/wm-alpha-9.9.9.crate`)).status).toBe(404);
     expect((await get(`${reg.url}/index/../../etc/passwd`)).status).toBe(404);
-    expect(reg.requests().filter((r) => r.path.startsWith('/index/')).map((r) => r.status)).toEqual([200, 404]);
+    expect(
+      reg
+        .requests()
+        .filter((r) => r.path.startsWith('/index/'))
+        .map((r) => r.status),
+    ).toEqual([200, 404]);
     expect(reg.requests().at(-1)).toEqual({ method: 'GET', path: '/etc/passwd', status: 404 });
   });
 
@@ -78,7 +80,10 @@ describe('the registry on disk and over HTTP', () => {
     expect(manifest).toContain('name = "wm_stamp"');
     expect(manifest).toContain('[build-dependencies.wm-alpha]');
     // The same sources packed again elsewhere give the same bytes.
-    const again = packCrate(mkdtempSync(path.join(os.tmpdir(), 'wm-repack-')), FIXTURE_CRATES.find((c) => c.name === 'wm_stamp')!);
+    const again = packCrate(
+      mkdtempSync(path.join(os.tmpdir(), 'wm-repack-')),
+      FIXTURE_CRATES.find((c) => c.name === 'wm_stamp')!,
+    );
     expect(createHash('sha256').update(again).digest('hex')).toBe(crate.cksum);
   });
 });
@@ -124,7 +129,14 @@ describe('cargo against the registry', () => {
     execFileSync('cargo', ['generate-lockfile'], { cwd: ws, env, stdio: 'pipe' });
     const lock = readFileSync(path.join(ws, 'Cargo.lock'), 'utf8');
     // Both majors of wm-alpha: 2 for the app, 1 as wm_stamp's build-dependency and wm-features' optional one.
-    for (const [name, version] of [['wm-alpha', '2.0.0'], ['wm-alpha', '1.1.0'], ['wm_stamp', '0.3.0'], ['wm-derive', '0.1.0'], ['wm-native-sys', '0.1.0'], ['wm-features', '0.2.0']] as const) {
+    for (const [name, version] of [
+      ['wm-alpha', '2.0.0'],
+      ['wm-alpha', '1.1.0'],
+      ['wm_stamp', '0.3.0'],
+      ['wm-derive', '0.1.0'],
+      ['wm-native-sys', '0.1.0'],
+      ['wm-features', '0.2.0'],
+    ] as const) {
       expect(lock).toContain(`name = "${name}"\nversion = "${version}"\nsource = "registry+`);
       expect(lock).toContain(`checksum = "${reg.crate(name, version).cksum}"`);
     }
@@ -144,7 +156,14 @@ describe('cargo against the registry', () => {
     expect(existsSync(path.join(registry, 'index', indexDir!, '.cache'))).toBe(true);
     expect(readdirSync(path.join(registry, 'cache'))).toEqual([indexDir]);
     const downloads = readdirSync(path.join(registry, 'cache', indexDir!)).sort();
-    expect(downloads).toEqual(['wm-alpha-1.1.0.crate', 'wm-alpha-2.0.0.crate', 'wm-derive-0.1.0.crate', 'wm-features-0.2.0.crate', 'wm-native-sys-0.1.0.crate', 'wm_stamp-0.3.0.crate']);
+    expect(downloads).toEqual([
+      'wm-alpha-1.1.0.crate',
+      'wm-alpha-2.0.0.crate',
+      'wm-derive-0.1.0.crate',
+      'wm-features-0.2.0.crate',
+      'wm-native-sys-0.1.0.crate',
+      'wm_stamp-0.3.0.crate',
+    ]);
     for (const file of downloads) {
       const [name, version] = [file.slice(0, file.lastIndexOf('-')), file.slice(file.lastIndexOf('-') + 1, -'.crate'.length)];
       expect(readFileSync(path.join(registry, 'cache', indexDir!, file))).toEqual(readFileSync(reg.crate(name, version).file));
@@ -153,11 +172,20 @@ describe('cargo against the registry', () => {
     // Cargo fetched them from this server, and only what the build needed.
     const requests = reg.requests().slice(seen);
     expect(requests[0]).toEqual({ method: 'GET', path: '/index/config.json', status: 200 });
-    expect(requests.filter((r) => r.path.startsWith('/crates/')).map((r) => `${path.basename(r.path)} ${r.status}`).sort()).toEqual(downloads.map((d) => `${d} 200`));
+    expect(
+      requests
+        .filter((r) => r.path.startsWith('/crates/'))
+        .map((r) => `${path.basename(r.path)} ${r.status}`)
+        .sort(),
+    ).toEqual(downloads.map((d) => `${d} 200`));
     expect(requests.filter((r) => r.path.startsWith('/index/') && r.status !== 200)).toEqual([]);
 
     // Offline, from what the registry left in CARGO_HOME, a clean build still works.
-    execFileSync('cargo', ['build', '--locked', '--offline', '--message-format', 'short'], { cwd: ws, env: { ...env, CARGO_TARGET_DIR: path.join(ws, 'target-offline') }, stdio: 'pipe' });
+    execFileSync('cargo', ['build', '--locked', '--offline', '--message-format', 'short'], {
+      cwd: ws,
+      env: { ...env, CARGO_TARGET_DIR: path.join(ws, 'target-offline') },
+      stdio: 'pipe',
+    });
     expect(existsSync(path.join(ws, 'target-offline/debug/app'))).toBe(true);
   });
 
@@ -168,7 +196,15 @@ describe('cargo against the registry', () => {
       'src/lib.rs': 'pub fn sum() -> u64 { wm_alpha::add(2, 3) }\n',
     });
     const deadProxy = 'http://127.0.0.1:9';
-    const env = reg.env(home, { ...process.env, http_proxy: deadProxy, HTTP_PROXY: deadProxy, https_proxy: deadProxy, HTTPS_PROXY: deadProxy, CARGO_HTTP_PROXY: deadProxy, CARGO_NET_OFFLINE: 'true' });
+    const env = reg.env(home, {
+      ...process.env,
+      http_proxy: deadProxy,
+      HTTP_PROXY: deadProxy,
+      https_proxy: deadProxy,
+      HTTPS_PROXY: deadProxy,
+      CARGO_HTTP_PROXY: deadProxy,
+      CARGO_NET_OFFLINE: 'true',
+    });
     execFileSync('cargo', ['build', '--message-format', 'short'], { cwd: ws, env, stdio: 'pipe' });
     expect(existsSync(path.join(home, 'registry', 'cache'))).toBe(true);
     expect(readdirSync(path.join(home, 'registry', 'cache')).flatMap((d) => readdirSync(path.join(home, 'registry', 'cache', d)))).toEqual(['wm-alpha-1.0.0.crate']);

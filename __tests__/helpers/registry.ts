@@ -142,7 +142,7 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
   {
     name: 'wm_stamp',
     version: '0.3.0',
-    description: 'A build script that generates code, reads its -sys dependency\'s metadata and uses a build-dependency.',
+    description: "A build script that generates code, reads its -sys dependency's metadata and uses a build-dependency.",
     deps: [
       { name: 'wm-native-sys', req: '0.1' },
       { name: 'wm-alpha', req: '1', kind: 'build' },
@@ -226,7 +226,7 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
         '}',
         '',
         '#[cfg(feature = "extra")]',
-        'pub fn alpha_version() -> &\'static str {',
+        "pub fn alpha_version() -> &'static str {",
         '    wm_alpha::VERSION',
         '}',
         '',
@@ -336,7 +336,7 @@ export function packCrate(stagingDir: string, c: FixtureCrate): Buffer {
       { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } catch (error) {
-    throw new Error(`Packing ${prefix}.crate needs GNU tar (--sort, --mtime): ${(error as Error).message}`);
+    throw new Error(`Packing ${prefix}.crate needs GNU tar (--sort, --mtime): ${(error as Error).message}`, { cause: error });
   }
   return gzipSync(tarball, { level: 9 });
 }

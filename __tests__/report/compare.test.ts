@@ -56,7 +56,9 @@ describe('real changes', () => {
   });
 
   test('a 25% speed-up is an improvement', () => {
-    const c = compareRecords([record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 0.75])) })], [record({ crates: workspace })], { threshold: null })!;
+    const c = compareRecords([record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 0.75])) })], [record({ crates: workspace })], {
+      threshold: null,
+    })!;
     expect(c.verdict).toBe('improvement');
   });
 
@@ -106,4 +108,3 @@ describe('what is compared', () => {
     expect(compareRecords([record({ crates: workspace })], [], { threshold: null })).toBeNull();
   });
 });
-

@@ -10,7 +10,19 @@ const cache = { hit: 'exact' as const, key: 'watchmaker-v1-linux-x64-dev', resto
 function view(over: Partial<ReportView> = {}): ReportView {
   const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
   const head = record({ crates: { 'ws-app': 2, 'ws-core': 9 } });
-  return { profile: 'dev', job: 'build', variant: 'b1234abcd', record: head, comparison: compareRecords([head], [base], { threshold: null }), baselineNote: null, baselineLabel: 'main @ abc1234', guard, cache, runUrl: 'https://github.com/o/r/actions/runs/1', ...over };
+  return {
+    profile: 'dev',
+    job: 'build',
+    variant: 'b1234abcd',
+    record: head,
+    comparison: compareRecords([head], [base], { threshold: null }),
+    baselineNote: null,
+    baselineLabel: 'main @ abc1234',
+    guard,
+    cache,
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+    ...over,
+  };
 }
 
 test('the report has the marker, headline, verdict with its reasoning, movers, chart, cache, guard and run link', () => {
@@ -38,12 +50,14 @@ test('hostile crate names, keys and flags are inert', () => {
   const evil = '<script>alert(1)</script>|@octocat `x` [link](http://e.invalid) **b** #1';
   const base = record({ crates: { [evil]: 2, 'ws-core': 6 } });
   const head = record({ crates: { [evil]: 4, 'ws-core': 6, 'new<img src=x>': 1 } });
-  const md = renderReportMarkdown(view({
-    record: head,
-    comparison: compareRecords([head], [base], { threshold: null }),
-    cache: { ...cache, key: 'k|<b>' },
-    guard: { ...guard, flags: ['--cfg=x"<y>'], source: 'RUSTFLAGS' },
-  }));
+  const md = renderReportMarkdown(
+    view({
+      record: head,
+      comparison: compareRecords([head], [base], { threshold: null }),
+      cache: { ...cache, key: 'k|<b>' },
+      guard: { ...guard, flags: ['--cfg=x"<y>'], source: 'RUSTFLAGS' },
+    }),
+  );
   expect(md).not.toContain('<script>');
   expect(md).not.toContain('<img');
   expect(md).not.toContain('<b>');

@@ -19,7 +19,16 @@ delete baseEnv.RUSTFLAGS;
 
 function input(workspace: string, env: NodeJS.ProcessEnv = baseEnv, withWrapper = true): TimedBuildInput {
   const config = parseConfig(() => '', { RUNNER_TEMP: path.join(workspace, 'runner-temp') }, workspace);
-  return { config, context: readRunContext({}, null), rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env, wrapperPath: withWrapper ? wrapperPath : null, log: () => {} };
+  return {
+    config,
+    context: readRunContext({}, null),
+    rustc,
+    flagsHash: 'f'.repeat(64),
+    targetTriple: rustc.host,
+    env,
+    wrapperPath: withWrapper ? wrapperPath : null,
+    log: () => {},
+  };
 }
 
 describe('a timed build of a three-crate workspace', () => {
@@ -72,7 +81,10 @@ describe('a timed build of a three-crate workspace', () => {
   test('the wrapper does not change fingerprints: a plain cargo build afterwards is all fresh', () => {
     const out = spawnSync('cargo', ['build', '--profile', 'dev', '--message-format=json'], { cwd: workspace, env: baseEnv, encoding: 'utf8' });
     expect(out.status).toBe(0);
-    const artifacts = out.stdout.split('\n').filter((l) => l.includes('"compiler-artifact"')).map((l) => JSON.parse(l) as { fresh: boolean });
+    const artifacts = out.stdout
+      .split('\n')
+      .filter((l) => l.includes('"compiler-artifact"'))
+      .map((l) => JSON.parse(l) as { fresh: boolean });
     expect(artifacts.length).toBe(4);
     expect(artifacts.every((a) => a.fresh)).toBe(true);
   });

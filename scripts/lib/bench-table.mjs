@@ -53,7 +53,11 @@ function section(results, key) {
 
 /** `Linux 6.18.44-fc-v782` → `Linux 6.18`; `v20.20.2` → `20.20`; `cargo 1.95.0 (…)` → `cargo 1.95.0`. */
 const majorMinor = (s) => /(\d+\.\d+)/.exec(s ?? '')?.[1] ?? String(s);
-const osName = (s) => /^(\S+) (\d+\.\d+)/.exec(s ?? '')?.slice(1).join(' ') ?? String(s);
+const osName = (s) =>
+  /^(\S+) (\d+\.\d+)/
+    .exec(s ?? '')
+    ?.slice(1)
+    .join(' ') ?? String(s);
 const cargoName = (s) => /^cargo \S+/.exec(s ?? '')?.[0] ?? 'cargo (unknown version)';
 
 /** The Markdown between BENCH_START and BENCH_END (without the markers), ending in a newline. */
@@ -105,7 +109,9 @@ export function renderBenchSection(results) {
   );
   for (const g of growth) {
     const hit = g.cacheHit === 'miss' && MISS_NOTES[g.commit] ? `miss (${MISS_NOTES[g.commit]})` : String(g.cacheHit);
-    push(`| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${hit} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`);
+    push(
+      `| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${hit} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`,
+    );
   }
   push('');
 
@@ -114,9 +120,7 @@ export function renderBenchSection(results) {
   const wrapperCpuSeconds = (overhead.wrapperMillisecondsPerInvocation.median * compilations) / 1000;
   const buildToBuildPercent = ((without.max - without.min) / without.median) * 100;
   const overheadVerdict =
-    Math.abs(overhead.wrapperOverheadPercent) <= buildToBuildPercent
-      ? 'within build-to-build noise'
-      : `more than the build-to-build spread of ${fixed(buildToBuildPercent, 1)}%`;
+    Math.abs(overhead.wrapperOverheadPercent) <= buildToBuildPercent ? 'within build-to-build noise' : `more than the build-to-build spread of ${fixed(buildToBuildPercent, 1)}%`;
   push(
     "**The action's own overhead.**",
     '',

@@ -91,7 +91,11 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
     // Direct children of a kept profile dir.
     if (inProfile(parent)) {
       if (UNIT_DIRS.includes(name)) continue;
-      remove.push({ path: e.path, bytes: e.bytes, reason: name === 'incremental' ? 'incremental compilation data (CARGO_INCREMENTAL=0 in CI)' : 'uplifted output or stray file (cargo recreates it)' });
+      remove.push({
+        path: e.path,
+        bytes: e.bytes,
+        reason: name === 'incremental' ? 'incremental compilation data (CARGO_INCREMENTAL=0 in CI)' : 'uplifted output or stray file (cargo recreates it)',
+      });
       continue;
     }
     // Units inside deps/, build/, .fingerprint/.
@@ -181,8 +185,7 @@ export function listTarget(targetDir: string, profileDirs: string[]): TargetEntr
 }
 
 export type CleanResult =
-  | { skipped: null; bytesBefore: number; bytesAfter: number; removed: CleanAction[] }
-  | { skipped: string; bytesBefore: number; bytesAfter: number; removed: [] };
+  { skipped: null; bytesBefore: number; bytesAfter: number; removed: CleanAction[] } | { skipped: string; bytesBefore: number; bytesAfter: number; removed: [] };
 
 export interface CleanOptions {
   targetDir: string;

@@ -39,7 +39,8 @@ async function probeService(env: NodeJS.ProcessEnv, signal: AbortSignal): Promis
     throw new Error('the runner provides no cache service (ACTIONS_RESULTS_URL is not set)');
   }
   await response.body?.cancel();
-  if (!response.ok) throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
+  if (!response.ok)
+    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
 }
 
 export class GitHubCacheBackend implements CacheBackend {
@@ -104,7 +105,7 @@ export class GitHubCacheBackend implements CacheBackend {
     } catch (e) {
       const status = httpStatus(e);
       if (status === 404) return; // already gone
-      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, 'actions: write', status));
+      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, 'actions: write', status), { cause: e });
       throw e;
     }
   }

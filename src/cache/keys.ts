@@ -32,7 +32,6 @@ export interface CacheKeys {
   inputs: Array<{ name: string; value: string }>;
 }
 
-
 export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
   const toolchain = `rust${k.rustcRelease}-${shortHash(k.rustcVerbose, 8)}`;
   const scope = [k.prefix, k.os, k.arch, toolchain, k.targetTriple, k.profile, `f${k.flagsHash.slice(0, 12)}`, ...(k.userKey ? [k.userKey] : [])].join('-');
@@ -62,7 +61,11 @@ const WORKSPACE_SECTIONS = ['dependencies', 'lints', 'resolver'];
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -90,7 +93,7 @@ export function manifestProjection(text: string, file: string): string {
   try {
     data = parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${file} is not valid TOML: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`${file} is not valid TOML: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   const picked: Record<string, unknown> = {};
   for (const s of MANIFEST_SECTIONS) {
@@ -114,9 +117,7 @@ export function manifestProjection(text: string, file: string): string {
 
 /** Hash of all manifests (by workspace-relative path), cargo config profile sections and the toolchain file. */
 export function manifestsHash(manifests: Array<{ relativePath: string; text: string }>, extra: Array<{ name: string; text: string }>): string {
-  const parts = [...manifests]
-    .sort((a, b) => a.relativePath.localeCompare(b.relativePath))
-    .map((m) => `${m.relativePath}\n${manifestProjection(m.text, m.relativePath)}`);
+  const parts = [...manifests].sort((a, b) => a.relativePath.localeCompare(b.relativePath)).map((m) => `${m.relativePath}\n${manifestProjection(m.text, m.relativePath)}`);
   for (const e of [...extra].sort((a, b) => a.name.localeCompare(b.name))) parts.push(`${e.name}\n${e.text}`);
   return createHash('sha256').update(parts.join('\n\n')).digest('hex');
 }

@@ -27,7 +27,9 @@ interface LocalEntry {
 
 /** Same idea as GitHub's cache version: entries only match saves of the same path list. */
 export function pathsVersion(paths: string[]): string {
-  return createHash('sha256').update([...paths].join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([...paths].join('\n'))
+    .digest('hex');
 }
 
 /** GitHub's matching rules over a list of entries. */
@@ -123,7 +125,7 @@ export class LocalCacheBackend implements CacheBackend {
   /** Repairs index.json when it is missing entries or cannot be read; old caches get metadata files. */
   private reconcile(): void {
     if (!existsSync(this.indexFile())) return;
-    let listed: LocalEntry[] | null = null;
+    let listed: LocalEntry[] | null;
     try {
       const parsed = JSON.parse(readFileSync(this.indexFile(), 'utf8')) as { entries?: LocalEntry[] };
       listed = Array.isArray(parsed.entries) ? parsed.entries : null;
@@ -163,7 +165,9 @@ export class LocalCacheBackend implements CacheBackend {
     const archive = path.join(this.dir, hit.file);
     const problems = (await listMembers(archive)).map((m) => unsafeMember(m, paths)).filter((p): p is string => p !== null);
     if (problems.length) {
-      core.warning(`The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join('; ')}); nothing was extracted, and this counts as a miss.`);
+      core.warning(
+        `The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join('; ')}); nothing was extracted, and this counts as a miss.`,
+      );
       return undefined;
     }
     const r = await capture('tar', ['-x', hit.file.endsWith('.zst') ? '--zstd' : '-z', '-f', archive, '-C', '/', '-P']);

@@ -114,7 +114,11 @@ function cacheableDirs(ws: WorkspaceInfo, places: ProtectedPlaces): { dirs: stri
     if (ownership.owned) dirs.push(dir);
     else {
       excluded.push({ dir, reason: ownership.reason });
-      core.warning(logText(`Watchmaker does not cache ${dir}: ${ownership.reason}. Point the target directory at a directory of its own (the default target/ is right for most workspaces); the registry downloads are still cached.`));
+      core.warning(
+        logText(
+          `Watchmaker does not cache ${dir}: ${ownership.reason}. Point the target directory at a directory of its own (the default target/ is right for most workspaces); the registry downloads are still cached.`,
+        ),
+      );
     }
   }
   return { dirs, excluded };

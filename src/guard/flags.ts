@@ -39,7 +39,10 @@ export interface GuardFinding {
 
 /** RUSTFLAGS is split on single spaces only (tabs are not separators), empty pieces dropped. */
 export function splitRustflagsEnv(value: string): string[] {
-  return value.split(' ').map((s) => s.trim()).filter((s) => s !== '');
+  return value
+    .split(' ')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 const splitWhitespace = (value: string) => value.split(/\s+/).filter((s) => s !== '');
@@ -84,8 +87,16 @@ function configWithEnv(files: CargoConfigFile[], keyPath: string[], displayKey: 
   const top = files.find((f) => getPath(f.data, keyPath) !== undefined);
   if (!top) return envFlags;
   if (typeof getPath(top.data, keyPath) === 'string') return top.cli ? [...envFlags, ...all] : [...all, ...envFlags];
-  const fromFiles = mergedConfigList(files.filter((f) => !f.cli), keyPath, displayKey);
-  const fromCli = mergedConfigList(files.filter((f) => f.cli), keyPath, displayKey);
+  const fromFiles = mergedConfigList(
+    files.filter((f) => !f.cli),
+    keyPath,
+    displayKey,
+  );
+  const fromCli = mergedConfigList(
+    files.filter((f) => f.cli),
+    keyPath,
+    displayKey,
+  );
   return [...fromFiles, ...envFlags, ...fromCli];
 }
 

@@ -8,14 +8,7 @@ import { relativeToWorkspace } from '../context.js';
 import { loadCargoConfig } from '../cargo-config.js';
 import { logText } from '../log.js';
 import { probeCfg, type CfgSet, type RustcVersion } from '../toolchain.js';
-import {
-  findNonPortableFlags,
-  resolveEffectiveRustflags,
-  rustflagsHash,
-  selectTargetTriple,
-  type EffectiveRustflags,
-  type GuardFinding,
-} from './flags.js';
+import { findNonPortableFlags, resolveEffectiveRustflags, rustflagsHash, selectTargetTriple, type EffectiveRustflags, type GuardFinding } from './flags.js';
 
 export type { EffectiveRustflags, GuardFinding, SourcedFlag, FlagOrigin } from './flags.js';
 
@@ -40,7 +33,9 @@ export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.
     try {
       return await probeCfg(cwd, flags, targetTriple === rustc.host ? null : targetTriple, env);
     } catch (e) {
-      core.warning(`Watchmaker could not ask rustc for the cfg of ${targetTriple} (${(e as Error).message.split('\n')[0]}); target.'cfg(...)' rustflags are matched as if no cfg were set.`);
+      core.warning(
+        `Watchmaker could not ask rustc for the cfg of ${targetTriple} (${(e as Error).message.split('\n')[0]}); target.'cfg(...)' rustflags are matched as if no cfg were set.`,
+      );
       return [];
     }
   };
@@ -53,7 +48,10 @@ export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.
     if (again.flags.map((f) => f.flag).join('\x1f') !== effective.flags.map((f) => f.flag).join('\x1f')) effective = again;
   }
 
-  const hash = rustflagsHash(effective.flags.map((f) => f.flag), targetTriple);
+  const hash = rustflagsHash(
+    effective.flags.map((f) => f.flag),
+    targetTriple,
+  );
   const readArgfile = (file: string): string | null => {
     try {
       return readFileSync(path.resolve(cwd, file), 'utf8');

@@ -59,7 +59,10 @@ export async function withDeadline<T>(what: string, ms: number, work: (signal: A
 
 /** Thrown instead of calling a service that already failed in this step. */
 export class ServiceDownError extends Error {
-  constructor(readonly service: string, readonly firstFailure: string) {
+  constructor(
+    readonly service: string,
+    readonly firstFailure: string,
+  ) {
     super(`${service} failed earlier in this step (${firstFailure}); not called again`);
     this.name = 'ServiceDownError';
   }

@@ -47,7 +47,12 @@ export async function storeBaselineRecord(opts: { backend: CacheBackend; keys: B
 }
 
 /** Restores the record for `preferredCommit`, else the newest with the same prefix. */
-export async function loadBaselineRecord(opts: { backend: CacheBackend; prefix: string; preferredKey: string | null; cachePath: string }): Promise<{ record: RunRecord; key: string } | null> {
+export async function loadBaselineRecord(opts: {
+  backend: CacheBackend;
+  prefix: string;
+  preferredKey: string | null;
+  cachePath: string;
+}): Promise<{ record: RunRecord; key: string } | null> {
   rmSync(opts.cachePath, { force: true });
   const primary = opts.preferredKey ?? opts.prefix;
   const hit = await opts.backend.restore([opts.cachePath], primary, [opts.prefix]);
@@ -85,7 +90,9 @@ export async function measureBaseByRebuild(opts: {
     core.info(`Fetching the base commit ${opts.baseSha.slice(0, 12)}...`);
     const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', '--', opts.baseSha], { cwd: gitRoot, env });
     if (fetched.code !== 0) {
-      throw new Error(`the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`);
+      throw new Error(
+        `the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`,
+      );
     }
   }
   const worktree = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-'));

@@ -112,8 +112,7 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   const headCrates = compiledIn(head);
   const baseCrates = compiledIn(base);
   const common = headCrates.filter((c) => baseCrates.includes(c)).sort();
-  const valuesOf = (records: RunRecord[], name: string) =>
-    records.map((r) => r.crates.filter((c) => c.crate === name).reduce((a, c) => a + (crateValue(c, metric) ?? 0), 0));
+  const valuesOf = (records: RunRecord[], name: string) => records.map((r) => r.crates.filter((c) => c.crate === name).reduce((a, c) => a + (crateValue(c, metric) ?? 0), 0));
 
   const floor = ABSOLUTE_FLOORS[metric];
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
@@ -137,8 +136,10 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   const notes: string[] = [];
   const h0 = head[0]!;
   const b0 = base[0]!;
-  if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash) notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
-  if (h0.runner.cpuModel !== b0.runner.cpuModel) notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`);
+  if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
+    notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
+  if (h0.runner.cpuModel !== b0.runner.cpuModel)
+    notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`);
   if (h0.flagsHash !== b0.flagsHash) notes.push('the effective RUSTFLAGS differ from the baseline.');
   if (common.length === 0) notes.push('no crate was compiled on both sides, so there is nothing to compare.');
 
@@ -171,7 +172,10 @@ export function formatChange(change: number | null): string {
 }
 
 function explain(metric: Metric, total: Comparison['total'], threshold: number, source: Comparison['thresholdSource'], crates: number): string {
-  const samples = total.base.samples === total.head.samples ? `${total.head.samples} sample${total.head.samples === 1 ? '' : 's'} per side` : `${total.base.samples} base and ${total.head.samples} head samples`;
+  const samples =
+    total.base.samples === total.head.samples
+      ? `${total.head.samples} sample${total.head.samples === 1 ? '' : 's'} per side`
+      : `${total.base.samples} base and ${total.head.samples} head samples`;
   const th = `±${(threshold * 100).toFixed(0)}% (${source === 'default' ? `the default for ${METRIC_LABEL[metric]}` : source === 'input' ? 'the threshold input' : 'the spread observed between samples'})`;
   const what = `${METRIC_LABEL[metric]} of the ${crates} crate${crates === 1 ? '' : 's'} compiled on both sides`;
   if (total.status === 'unchanged') return `${what} changed by ${formatChange(total.change)}, within the noise threshold of ${th}; ${samples}.`;

@@ -92,7 +92,18 @@ export async function runReport(input: ReportInput): Promise<ReportOutcome> {
   if (base && base.length) {
     comparison = compareRecords(input.head, base, { threshold: config.threshold });
   }
-  const view = { profile: config.profile, job: context.job, variant: config.variant, record: head, comparison, baselineNote: note, baselineLabel: label, guard: input.guard, cache: input.cache, runUrl: context.runUrl };
+  const view = {
+    profile: config.profile,
+    job: context.job,
+    variant: config.variant,
+    record: head,
+    comparison,
+    baselineNote: note,
+    baselineLabel: label,
+    guard: input.guard,
+    cache: input.cache,
+    runUrl: context.runUrl,
+  };
   // The job summary takes up to 1 MiB; a comment only 65,536 characters.
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
   const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
@@ -188,7 +199,15 @@ async function updateComment(octokit: Octokit, where: Where, commentId: number, 
  * Post step: store this run's record as the baseline for later runs. On GitHub only pushes to
  * the default branch store (pull requests read them); local runs always store.
  */
-export async function storeBaseline(input: { config: Config; context: RunContext; record: RunRecord; recordPath: string; backend: CacheBackend; flagsHash: string; env: NodeJS.ProcessEnv }): Promise<boolean> {
+export async function storeBaseline(input: {
+  config: Config;
+  context: RunContext;
+  record: RunRecord;
+  recordPath: string;
+  backend: CacheBackend;
+  flagsHash: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<boolean> {
   const { config, context } = input;
   if (context.onGitHub && !context.onDefaultBranch) return false;
   try {
@@ -203,4 +222,3 @@ export async function storeBaseline(input: { config: Config; context: RunContext
     return false;
   }
 }
-

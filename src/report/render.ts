@@ -127,19 +127,33 @@ function renderWithRows(view: ReportView, rows: number): string {
     const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
     out.push(`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, '');
     out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
-    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`);
-    out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`);
+    out.push(
+      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`,
+    );
+    out.push(
+      `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`,
+    );
     out.push('');
     if (c.crates.length) {
       out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', '| crate | baseline | this run | change | |', '|---|---:|---:|---:|---|');
       for (const x of c.crates.slice(0, rows)) {
-        out.push(`| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+        out.push(
+          `| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`,
+        );
       }
       if (c.crates.length > rows) out.push('', `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? '' : 's'} not shown._`);
       out.push('');
     }
-    if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyHead.length > 40 ? ', …' : ''}.`, '');
-    if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyBase.length > 40 ? ', …' : ''}.`, '');
+    if (c.onlyHead.length)
+      out.push(
+        `Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyHead.length > 40 ? ', …' : ''}.`,
+        '',
+      );
+    if (c.onlyBase.length)
+      out.push(
+        `Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyBase.length > 40 ? ', …' : ''}.`,
+        '',
+      );
     for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, '');
     const chart = mermaid(c, Math.min(rows, 12));
     if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
@@ -148,12 +162,18 @@ function renderWithRows(view: ReportView, rows: number): string {
     const top = r.crates.slice(0, rows);
     if (top.length) {
       out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
-      for (const x of top) out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+      for (const x of top)
+        out.push(
+          `| ${escapeMarkdown(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`,
+        );
       if (r.crates.length > rows) out.push('', `_${r.crates.length - rows} more crates not shown._`);
       out.push('');
     }
   }
-  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : ''}`, '');
+  out.push(
+    `Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : ''}`,
+    '',
+  );
   out.push(cacheLine(view.cache), '');
   out.push(guardLine(view.guard), '');
   if (view.runUrl) out.push(`[Workflow run](${encodeURI(view.runUrl)}) · rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`);
@@ -175,17 +195,26 @@ const plain = (s: string) => s;
 export function renderReportText(view: ReportView): string {
   const r = view.record;
   const c = view.comparison;
-  const lines = [`Watchmaker report (${view.profile}): ${verdictOf(view)}`, `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`];
+  const lines = [
+    `Watchmaker report (${view.profile}): ${verdictOf(view)}`,
+    `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`,
+  ];
   if (c) {
     lines.push(`  ${c.explanation}`);
-    lines.push(`  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`);
-    for (const x of c.crates.slice(0, 10)) lines.push(`    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`);
+    lines.push(
+      `  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
+    );
+    for (const x of c.crates.slice(0, 10))
+      lines.push(
+        `    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`,
+      );
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(', ')}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(', ')}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
-    for (const x of r.crates.slice(0, 10)) lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+    for (const x of r.crates.slice(0, 10))
+      lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
   }
   lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
   return lines.join('\n');

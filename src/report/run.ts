@@ -54,7 +54,12 @@ async function rebuildBaseline(input: ReportPhaseInput): Promise<Baseline> {
       env: input.env,
       build: input.buildSample,
     });
-    return { head: measured.head, base: measured.base, label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}× alternating with this commit`, note: null };
+    return {
+      head: measured.head,
+      base: measured.base,
+      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}× alternating with this commit`,
+      note: null,
+    };
   } catch (e) {
     const reason = (e as Error).message;
     core.warning(`Watchmaker could not rebuild the base commit: ${reason}`);

@@ -88,7 +88,19 @@ async function reportAndJudge(
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? path.join(config.workingDirectory, 'target'),
     buildSample: async (dir, label, buildEnv) =>
-      (await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env: buildEnv, wrapperPath: WRAPPER_PATH, workingDirectory: dir, recordPath: path.join(path.dirname(build.recordPath), `rebuild-${label}.json`) })).record,
+      (
+        await runTimedBuild({
+          config,
+          context,
+          rustc,
+          flagsHash: guard.hash,
+          targetTriple: guard.targetTriple,
+          env: buildEnv,
+          wrapperPath: WRAPPER_PATH,
+          workingDirectory: dir,
+          recordPath: path.join(path.dirname(build.recordPath), `rebuild-${label}.json`),
+        })
+      ).record,
     backend: config.baseline === 'cache' ? createBackend(config, context, env) : null,
     flagsHash: guard.hash,
     guard: summarizeGuard(guard),
@@ -106,7 +118,9 @@ async function reportAndJudge(
     changePercent: outcome ? (outcome.changePercent === null ? '' : outcome.changePercent.toFixed(2)) : undefined,
   });
   if (build.exitCode !== 0) {
-    core.setFailed(`'${[...config.buildCommand, ...config.cargoArgs].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`);
+    core.setFailed(
+      `'${[...config.buildCommand, ...config.cargoArgs].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
+    );
   } else if (outcome?.verdict === 'regression' && config.failOnRegression) {
     core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   }
@@ -118,7 +132,9 @@ async function guardPhase(config: Config, rustc: RustcVersion, env: NodeJS.Proce
     const guard = await runGuard(config, rustc, env);
     if (guard.failed) {
       const errors = guard.annotated.errors;
-      core.setFailed(`Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`);
+      core.setFailed(
+        `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`,
+      );
       return undefined;
     }
     return guard;
@@ -157,7 +173,9 @@ function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): Buil
   writeFileSync(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = cache?.hit === 'exact' ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
   if (rebuiltDependencies > 0) {
-    core.warning(`The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? 'y was' : 'ies were'} compiled again: the cached entry is stale. The post step replaces it.`);
+    core.warning(
+      `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? 'y was' : 'ies were'} compiled again: the cached entry is stale. The post step replaces it.`,
+    );
   }
   return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies };
 }

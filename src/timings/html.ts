@@ -55,7 +55,12 @@ function extractArray(html: string, name: string): unknown[] | null {
 }
 
 const decodeEntities = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 const textOf = (cell: string) => decodeEntities(cell.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '')).trim();
 
 export function unitKind(target: string, mode: string | null): TimingsUnit['kind'] {

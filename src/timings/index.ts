@@ -69,7 +69,9 @@ function userWrapper(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[]): 
     // Config paths with a slash are relative to the directory holding `.cargo/`.
     return v.value.includes('/') ? path.resolve(path.dirname(path.dirname(v.file)), v.value) : v.value;
   } catch (e) {
-    core.warning(logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${(e as Error).message}); a wrapper set there (such as sccache) is not chained in this build.`));
+    core.warning(
+      logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${(e as Error).message}); a wrapper set there (such as sccache) is not chained in this build.`),
+    );
     return null;
   }
 }
@@ -138,7 +140,8 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   }
 
   const parsedUnits = input.wrapperPath && existsSync(unitsFile) ? parseWrapperUnits(readFileSync(unitsFile, 'utf8')) : null;
-  for (const bad of parsedUnits?.unreadable ?? []) core.warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  for (const bad of parsedUnits?.unreadable ?? [])
+    core.warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
   const wrapperUnits = input.wrapperPath ? (parsedUnits?.units ?? []) : null;
   const cargoVersion = (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null;
   const commit = input.context.sha ?? (await gitHead(cwd, env));
@@ -205,7 +208,11 @@ function runCargo(
       unhook();
       reject(e.code === 'ENOENT' ? notFound(program, options.cwd) : e);
     });
-    const stdoutDone = new Promise<void>((r) => createInterface({ input: child.stdout }).on('line', (line) => parseCargoMessage(line, messages)).on('close', r));
+    const stdoutDone = new Promise<void>((r) =>
+      createInterface({ input: child.stdout })
+        .on('line', (line) => parseCargoMessage(line, messages))
+        .on('close', r),
+    );
     const stderrDone = new Promise<void>((r) => createInterface({ input: child.stderr }).on('line', log).on('close', r));
     child.on('close', (code, signal) => {
       unhook();

@@ -50,7 +50,10 @@ export function parsePackageId(id: string): PackageRef {
   const source = /^([a-z]+)\+/.exec(url)?.[1] ?? null;
   const at = fragment.lastIndexOf('@');
   if (at !== -1) return { name: fragment.slice(0, at), version: fragment.slice(at + 1), source };
-  const pathPart = url.replace(/^[a-z]+\+[a-z]+:\/\//, '').replace(/\?.*$/, '').replace(/\/+$/, '');
+  const pathPart = url
+    .replace(/^[a-z]+\+[a-z]+:\/\//, '')
+    .replace(/\?.*$/, '')
+    .replace(/\/+$/, '');
   const lastSegment = pathPart.slice(pathPart.lastIndexOf('/') + 1);
   // `#0.1.0`: a version only, the name is the directory's; `#name`: a name only.
   if (/^\d+\.\d+/.test(fragment)) return { name: lastSegment, version: fragment, source };

@@ -35,7 +35,9 @@ export function parseWrapperUnits(text: string): { units: WrapperUnit[]; unreada
       const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       out.push({
         crateName: String(u.crate_name ?? ''),
-        crateTypes: String(u.crate_types ?? '').split(',').filter(Boolean),
+        crateTypes: String(u.crate_types ?? '')
+          .split(',')
+          .filter(Boolean),
         test: u.test === true,
         package: String(u.package || u.crate_name || ''),
         version: typeof u.version === 'string' && u.version !== '' ? u.version : null,
@@ -132,7 +134,16 @@ export function buildRunRecord(input: RecordInput): RunRecord {
   const byCrate = new Map<string, CrateCost>();
   for (const u of units) {
     const key = `${u.crate}@${u.version ?? ''}`;
-    const c = byCrate.get(key) ?? { crate: u.crate, version: u.version, workspaceMember: u.workspaceMember, units: 0, wallSeconds: 0, cpuSeconds: null, instructions: null, peakRssKiB: null };
+    const c = byCrate.get(key) ?? {
+      crate: u.crate,
+      version: u.version,
+      workspaceMember: u.workspaceMember,
+      units: 0,
+      wallSeconds: 0,
+      cpuSeconds: null,
+      instructions: null,
+      peakRssKiB: null,
+    };
     c.units += 1;
     c.wallSeconds = round(c.wallSeconds + u.wallSeconds);
     if (u.cpuSeconds !== null) c.cpuSeconds = round((c.cpuSeconds ?? 0) + u.cpuSeconds);

@@ -73916,7 +73916,8 @@ async function probeService(env, signal) {
     throw new Error("the runner provides no cache service (ACTIONS_RESULTS_URL is not set)");
   }
   await response.body?.cancel();
-  if (!response.ok) throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
+  if (!response.ok)
+    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
 }
 var GitHubCacheBackend = class {
   constructor(env, api) {
@@ -73975,7 +73976,7 @@ var GitHubCacheBackend = class {
     } catch (e) {
       const status = httpStatus(e);
       if (status === 404) return;
-      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, "actions: write", status));
+      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, "actions: write", status), { cause: e });
       throw e;
     }
   }
@@ -77016,14 +77017,8 @@ function capture(command, args, options = {}) {
     const err = [];
     child2.stdout.on("data", (d) => out.push(d));
     child2.stderr.on("data", (d) => err.push(d));
-    child2.on(
-      "error",
-      (e) => reject(e.code === "ENOENT" ? notFound(command, options.cwd) : e)
-    );
-    child2.on(
-      "close",
-      (code, signal) => resolve3({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") })
-    );
+    child2.on("error", (e) => reject(e.code === "ENOENT" ? notFound(command, options.cwd) : e));
+    child2.on("close", (code, signal) => resolve3({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
     if (hasInput) {
       child2.stdin.on("error", () => {
       });
@@ -77063,7 +77058,8 @@ function withDirectoryLock(dir, work) {
       if (e.code !== "EEXIST") throw e;
       const age = Date.now() - (statSync2(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > STALE_MS) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > until) throw new Error(`the local cache ${dir} stayed locked for ${WAIT_MS / 1e3} s (${lock}); delete the lock if no other job is running`);
+      else if (Date.now() > until)
+        throw new Error(`the local cache ${dir} stayed locked for ${WAIT_MS / 1e3} s (${lock}); delete the lock if no other job is running`, { cause: e });
       else sleep2(20 + Math.random() * 30);
     }
   }
@@ -77161,7 +77157,7 @@ var LocalCacheBackend = class {
   /** Repairs index.json when it is missing entries or cannot be read; old caches get metadata files. */
   reconcile() {
     if (!existsSync6(this.indexFile())) return;
-    let listed = null;
+    let listed;
     try {
       const parsed = JSON.parse(readFileSync2(this.indexFile(), "utf8"));
       listed = Array.isArray(parsed.entries) ? parsed.entries : null;
@@ -77197,7 +77193,9 @@ var LocalCacheBackend = class {
     const archive = path13.join(this.dir, hit.file);
     const problems = (await listMembers(archive)).map((m2) => unsafeMember(m2, paths)).filter((p2) => p2 !== null);
     if (problems.length) {
-      warning(`The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join("; ")}); nothing was extracted, and this counts as a miss.`);
+      warning(
+        `The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join("; ")}); nothing was extracted, and this counts as a miss.`
+      );
       return void 0;
     }
     const r = await capture("tar", ["-x", hit.file.endsWith(".zst") ? "--zstd" : "-z", "-f", archive, "-C", "/", "-P"]);
@@ -78075,11 +78073,7 @@ function parseFile(file) {
   } catch (e) {
     const line = e instanceof TomlError ? e.line : null;
     const reason = e.message.split("\n")[0];
-    throw new CargoConfigError(
-      `${file}${line ? ` line ${line}` : ""} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`,
-      file,
-      line
-    );
+    throw new CargoConfigError(`${file}${line ? ` line ${line}` : ""} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`, file, line);
   }
 }
 function includesOf(file) {
@@ -78299,7 +78293,9 @@ function passEnvNames(raw) {
   const names = raw.split(/[\s,]+/).filter(Boolean);
   for (const name of names) {
     if (!PASSABLE.test(name)) {
-      throw new InputError(`Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`);
+      throw new InputError(
+        `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`
+      );
     }
   }
   return names;
@@ -78538,7 +78534,11 @@ function planTargetClean(input) {
     }
     if (inProfile(parent)) {
       if (UNIT_DIRS.includes(name)) continue;
-      remove.push({ path: e.path, bytes: e.bytes, reason: name === "incremental" ? "incremental compilation data (CARGO_INCREMENTAL=0 in CI)" : "uplifted output or stray file (cargo recreates it)" });
+      remove.push({
+        path: e.path,
+        bytes: e.bytes,
+        reason: name === "incremental" ? "incremental compilation data (CARGO_INCREMENTAL=0 in CI)" : "uplifted output or stray file (cargo recreates it)"
+      });
       continue;
     }
     if (inProfile(grandparent) && UNIT_DIRS.includes(parts.at(-2))) {
@@ -78694,7 +78694,9 @@ var WORKSPACE_SECTIONS = ["dependencies", "lints", "resolver"];
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k2) => [k2, sortKeys(value[k2])]));
+    return Object.fromEntries(
+      Object.keys(value).sort().map((k2) => [k2, sortKeys(value[k2])])
+    );
   }
   return value;
 }
@@ -78715,7 +78717,7 @@ function manifestProjection(text, file) {
   try {
     data = parse4(text);
   } catch (e) {
-    throw new Error(`${file} is not valid TOML: ${e.message.split("\n")[0]}`);
+    throw new Error(`${file} is not valid TOML: ${e.message.split("\n")[0]}`, { cause: e });
   }
   const picked = {};
   for (const s3 of MANIFEST_SECTIONS) {
@@ -78809,7 +78811,11 @@ function cacheableDirs(ws2, places) {
     if (ownership.owned) dirs.push(dir);
     else {
       excluded.push({ dir, reason: ownership.reason });
-      warning(logText(`Watchmaker does not cache ${dir}: ${ownership.reason}. Point the target directory at a directory of its own (the default target/ is right for most workspaces); the registry downloads are still cached.`));
+      warning(
+        logText(
+          `Watchmaker does not cache ${dir}: ${ownership.reason}. Point the target directory at a directory of its own (the default target/ is right for most workspaces); the registry downloads are still cached.`
+        )
+      );
     }
   }
   return { dirs, excluded };
@@ -79049,7 +79055,7 @@ function loadRunContext(env = process.env) {
     try {
       event = JSON.parse(readFileSync7(eventPath, "utf8"));
     } catch (e) {
-      throw new Error(`GITHUB_EVENT_PATH (${eventPath}) is not valid JSON: ${e.message}`);
+      throw new Error(`GITHUB_EVENT_PATH (${eventPath}) is not valid JSON: ${e.message}`, { cause: e });
     }
   }
   return readRunContext(env, event);
@@ -79072,14 +79078,18 @@ function readConfig(env = process.env) {
 function checkPlaces(config) {
   const wd = config.workingDirectory;
   if (!existsSync13(wd) || !statSync6(wd).isDirectory()) {
-    throw new InputError(`Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`);
+    throw new InputError(
+      `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`
+    );
   }
   const recordDir = path22.dirname(config.recordPath);
   try {
     mkdirSync3(recordDir, { recursive: true });
     accessSync(recordDir, constants4.W_OK);
   } catch (e) {
-    throw new InputError(`Input 'record-path' is ${config.recordPath}, but its directory cannot be written (${e.code ?? e.message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`);
+    throw new InputError(
+      `Input 'record-path' is ${config.recordPath}, but its directory cannot be written (${e.code ?? e.message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`
+    );
   }
 }
 
@@ -79091,7 +79101,7 @@ function readRunRecord(text) {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`The run record is not valid JSON: ${e.message}`);
+    throw new Error(`The run record is not valid JSON: ${e.message}`, { cause: e });
   }
   const r = parsed;
   if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
@@ -79149,7 +79159,9 @@ async function measureBaseByRebuild(opts) {
     info(`Fetching the base commit ${opts.baseSha.slice(0, 12)}...`);
     const fetched = await capture("git", ["fetch", "--no-tags", "--depth=1", "origin", "--", opts.baseSha], { cwd: gitRoot, env });
     if (fetched.code !== 0) {
-      throw new Error(`the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n").at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`);
+      throw new Error(
+        `the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n").at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`
+      );
     }
   }
   const worktree = mkdtempSync(path23.join(os12.tmpdir(), "watchmaker-base-"));
@@ -79253,8 +79265,10 @@ function compareRecords(head, base, options) {
   const notes = [];
   const h0 = head[0];
   const b0 = base[0];
-  if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash) notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
-  if (h0.runner.cpuModel !== b0.runner.cpuModel) notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? "unknown"}, this run: ${h0.runner.cpuModel ?? "unknown"}): time metrics are less comparable.`);
+  if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
+    notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
+  if (h0.runner.cpuModel !== b0.runner.cpuModel)
+    notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? "unknown"}, this run: ${h0.runner.cpuModel ?? "unknown"}): time metrics are less comparable.`);
   if (h0.flagsHash !== b0.flagsHash) notes.push("the effective RUSTFLAGS differ from the baseline.");
   if (common.length === 0) notes.push("no crate was compiled on both sides, so there is nothing to compare.");
   const failed = head.some((r) => !r.success);
@@ -79360,19 +79374,33 @@ function renderWithRows(view, rows) {
     const status = (s3) => s3 === "regression" ? "\u{1F53A} slower" : s3 === "improvement" ? "\u{1F7E2} faster" : "noise";
     out.push(`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, "");
     out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
-    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`);
-    out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`);
+    out.push(
+      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`
+    );
+    out.push(
+      `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`
+    );
     out.push("");
     if (c.crates.length) {
       out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", "| crate | baseline | this run | change | |", "|---|---:|---:|---:|---|");
       for (const x of c.crates.slice(0, rows)) {
-        out.push(`| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+        out.push(
+          `| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`
+        );
       }
       if (c.crates.length > rows) out.push("", `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? "" : "s"} not shown._`);
       out.push("");
     }
-    if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(", ")}${c.onlyHead.length > 40 ? ", \u2026" : ""}.`, "");
-    if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(", ")}${c.onlyBase.length > 40 ? ", \u2026" : ""}.`, "");
+    if (c.onlyHead.length)
+      out.push(
+        `Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(", ")}${c.onlyHead.length > 40 ? ", \u2026" : ""}.`,
+        ""
+      );
+    if (c.onlyBase.length)
+      out.push(
+        `Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(", ")}${c.onlyBase.length > 40 ? ", \u2026" : ""}.`,
+        ""
+      );
     for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, "");
     const chart = mermaid(c, Math.min(rows, 12));
     if (chart) out.push("<details><summary>Chart</summary>", "", chart, "", "</details>", "");
@@ -79381,12 +79409,18 @@ function renderWithRows(view, rows) {
     const top = r.crates.slice(0, rows);
     if (top.length) {
       out.push("| crate | CPU | wall | units |", "|---|---:|---:|---:|");
-      for (const x of top) out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+      for (const x of top)
+        out.push(
+          `| ${escapeMarkdown(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`
+        );
       if (r.crates.length > rows) out.push("", `_${r.crates.length - rows} more crates not shown._`);
       out.push("");
     }
   }
-  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : ""}`, "");
+  out.push(
+    `Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : ""}`,
+    ""
+  );
   out.push(cacheLine(view.cache), "");
   out.push(guardLine(view.guard), "");
   if (view.runUrl) out.push(`[Workflow run](${encodeURI(view.runUrl)}) \xB7 rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`);
@@ -79409,17 +79443,26 @@ var plain = (s3) => s3;
 function renderReportText(view) {
   const r = view.record;
   const c = view.comparison;
-  const lines = [`Watchmaker report (${view.profile}): ${verdictOf(view)}`, `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`];
+  const lines = [
+    `Watchmaker report (${view.profile}): ${verdictOf(view)}`,
+    `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`
+  ];
   if (c) {
     lines.push(`  ${c.explanation}`);
-    lines.push(`  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`);
-    for (const x of c.crates.slice(0, 10)) lines.push(`    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} \u2192 ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`);
+    lines.push(
+      `  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`
+    );
+    for (const x of c.crates.slice(0, 10))
+      lines.push(
+        `    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} \u2192 ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`
+      );
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(", ")}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(", ")}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
-    for (const x of r.crates.slice(0, 10)) lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+    for (const x of r.crates.slice(0, 10))
+      lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
   }
   lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
   return lines.join("\n");
@@ -79467,7 +79510,18 @@ async function runReport(input) {
   if (base && base.length) {
     comparison = compareRecords(input.head, base, { threshold: config.threshold });
   }
-  const view = { profile: config.profile, job: context5.job, variant: config.variant, record: head, comparison, baselineNote: note, baselineLabel: label, guard: input.guard, cache: input.cache, runUrl: context5.runUrl };
+  const view = {
+    profile: config.profile,
+    job: context5.job,
+    variant: config.variant,
+    record: head,
+    comparison,
+    baselineNote: note,
+    baselineLabel: label,
+    guard: input.guard,
+    cache: input.cache,
+    runUrl: context5.runUrl
+  };
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
   const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
   const text = renderReportText(view);
