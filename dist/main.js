@@ -33,7 +33,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-WWZFOAD6.js";
+} from "./chunks/chunk-PVL2TRQM.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync3 } from "node:fs";
@@ -856,7 +856,7 @@ async function runTimedBuild(input) {
 `));
   mkdirSync(path4.dirname(recordPath), { recursive: true });
   const info2 = await workspaceInfo(cwd, env, config.cargoArgs).catch((e) => {
-    log(`Watchmaker: ${e.message}`);
+    log(logText(`Watchmaker: ${e.message}`));
     return null;
   });
   const [program, ...commandArgs] = config.buildCommand;

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-WWZFOAD6.js";
+} from "./chunks/chunk-PVL2TRQM.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -5,9 +5,15 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 
-/** One inert log line: line breaks shown as ⏎, and no line can start a workflow command. */
+/**
+ * One inert log line: line breaks shown as ⏎, no `::` command at its start, and no legacy
+ * `##[command]` anywhere in it (the runner still reads those in the middle of a line).
+ */
 export function logText(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, ' ⏎ ').replace(/^(\s*):/, '$1\u200b:');
+  return text
+    .replace(/\r\n|\r|\n/g, ' ⏎ ')
+    .replace(/^(\s*):/, '$1\u200b:')
+    .replace(/##\[/g, '##\u200b[');
 }
 
 /**

@@ -333,7 +333,8 @@ function parseCommandLine(raw: string, known: (name: string) => boolean): Workfl
 export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
   const out: WorkflowCommand[] = [];
   let stopToken: string | null = null;
-  for (const line of stdout.split('\n')) {
+  // The runner reads the output line by line, and a lone CR ends a line too.
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
     if (stopToken !== null) {
       const token = stopToken;
       const resume = parseCommandLine(line, (name) => token !== '' && name.toLowerCase() === token.toLowerCase());

@@ -44,9 +44,11 @@ export function decideSave(config: Config, context: RunContext, state: CacheRest
   const stale = state.hit === 'exact' && build !== null && build.rebuiltDependencies > 0;
   if (state.hit === 'exact' && !stale) return skip('the exact key was restored, so the entry is already current');
   const replace = stale;
-  if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: 'local run', replace };
-  if (config.cacheSaveScope === 'any') return { save: true, reason: "cache-save-scope is 'any'", replace };
-  if (context.onDefaultBranch) return { save: true, reason: `on the default branch (${context.defaultBranch}), whose caches every branch can read`, replace };
+  const why = (reason: string) =>
+    stale ? `${reason}; the exact key was restored, yet ${build.rebuiltDependencies} dependencies were compiled again, so the entry is stale` : reason;
+  if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: why('local run'), replace };
+  if (config.cacheSaveScope === 'any') return { save: true, reason: why("cache-save-scope is 'any'"), replace };
+  if (context.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`), replace };
   return skip(
     `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
   );
@@ -114,7 +116,7 @@ async function alreadySaved(backend: CacheBackend, state: CacheRestoreState, dec
     core.info(`The cache entry ${state.primaryKey} exists already (saved by an earlier run of this commit); nothing to save.`);
     return true;
   }
-  core.info(`Replacing the cache entry ${state.primaryKey}: this build had to recompile dependencies it should have restored.`);
+  core.info(`Replacing the cache entry ${state.primaryKey}: ${decision.reason}.`);
   await backend.remove(state.primaryKey);
   return false;
 }

@@ -11,6 +11,7 @@ import { baselineKeys, baselineRecordPath, loadBaselineRecord, storeBaselineReco
 import { compareRecords, type Comparison } from './compare.js';
 import { authoredBy, createOctokit, httpStatus, permissionMessage, tokenIdentity, type Octokit } from '../github-api.js';
 import { logText } from '../log.js';
+import { ServiceDownError } from '../net/deadline.js';
 import { COMMENT_LIMIT, commentMarker, renderReportMarkdown, renderReportText, SUMMARY_LIMIT, type CacheView, type GuardView } from './render.js';
 
 export type GuardSummary = GuardView;
@@ -79,7 +80,9 @@ async function loadBaseline(input: ReportInput): Promise<{ base: RunRecord[] | n
     const label = context.pullRequest ? `${context.pullRequest.baseRef} @ ${short(commit)}${exact ? '' : ', newest available'}` : `previous run @ ${short(commit)}`;
     return { base: [loaded.record], label, note: null };
   } catch (e) {
-    core.warning(`Watchmaker could not load the baseline record: ${(e as Error).message}`);
+    // A service that already failed in this step was warned about then: say it once.
+    if (e instanceof ServiceDownError) core.info(`Watchmaker did not load the baseline record: ${e.message}.`);
+    else core.warning(`Watchmaker could not load the baseline record: ${(e as Error).message}`);
     return { base: null, label: null, note: 'The baseline record could not be loaded (see the warning).' };
   }
 }
@@ -108,7 +111,13 @@ export async function runReport(input: ReportInput): Promise<ReportOutcome> {
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
   const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
   const text = renderReportText(view);
-  core.info(logText(text).replace(/ ⏎ /g, '\n'));
+  // Line by line: a flag or note with a line break must not put a command at a line's start.
+  core.info(
+    text
+      .split(/\r\n|\r|\n/)
+      .map(logText)
+      .join('\n'),
+  );
   if (input.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
 
   const verdict = !head.success ? 'build-failed' : (comparison?.verdict ?? 'no-baseline');
@@ -218,7 +227,8 @@ export async function storeBaseline(input: {
     if (stored) core.info(`Stored the run record as the baseline for later runs (${keys.key}).`);
     return stored;
   } catch (e) {
-    core.warning(`Watchmaker could not store the baseline record: ${(e as Error).message}`);
+    if (e instanceof ServiceDownError) core.info(`Watchmaker did not store the baseline record: ${e.message}.`);
+    else core.warning(`Watchmaker could not store the baseline record: ${(e as Error).message}`);
     return false;
   }
 }

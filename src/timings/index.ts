@@ -84,7 +84,8 @@ export async function runTimedBuild(input: TimedBuildInput): Promise<TimedBuildR
   mkdirSync(path.dirname(recordPath), { recursive: true });
 
   const info = await workspaceInfo(cwd, env, config.cargoArgs).catch((e: Error) => {
-    log(`Watchmaker: ${e.message}`);
+    // The message quotes cargo's complaint, which can quote the manifest: repository text.
+    log(logText(`Watchmaker: ${e.message}`));
     return null;
   });
   const [program, ...commandArgs] = config.buildCommand as [string, ...string[]];

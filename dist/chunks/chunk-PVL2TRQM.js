@@ -78383,7 +78383,7 @@ function formatBytes(bytes) {
 // src/log.ts
 import { randomBytes } from "node:crypto";
 function logText(text) {
-  return text.replace(/\r\n|\r|\n/g, " \u23CE ").replace(/^(\s*):/, "$1\u200B:");
+  return text.replace(/\r\n|\r|\n/g, " \u23CE ").replace(/^(\s*):/, "$1\u200B:").replace(/##\[/g, "##\u200B[");
 }
 function stopCommands() {
   const token = `watchmaker-${randomBytes(16).toString("hex")}`;
@@ -78890,9 +78890,10 @@ function decideSave(config, context5, state3, build = null) {
   const stale = state3.hit === "exact" && build !== null && build.rebuiltDependencies > 0;
   if (state3.hit === "exact" && !stale) return skip("the exact key was restored, so the entry is already current");
   const replace = stale;
-  if (state3.backend === "local" && !context5.onGitHub) return { save: true, reason: "local run", replace };
-  if (config.cacheSaveScope === "any") return { save: true, reason: "cache-save-scope is 'any'", replace };
-  if (context5.onDefaultBranch) return { save: true, reason: `on the default branch (${context5.defaultBranch}), whose caches every branch can read`, replace };
+  const why = (reason) => stale ? `${reason}; the exact key was restored, yet ${build.rebuiltDependencies} dependencies were compiled again, so the entry is stale` : reason;
+  if (state3.backend === "local" && !context5.onGitHub) return { save: true, reason: why("local run"), replace };
+  if (config.cacheSaveScope === "any") return { save: true, reason: why("cache-save-scope is 'any'"), replace };
+  if (context5.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context5.defaultBranch}), whose caches every branch can read`), replace };
   return skip(
     `not on the default branch: an entry saved for ${context5.ref ?? "this ref"} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`
   );
@@ -78935,7 +78936,7 @@ async function alreadySaved(backend, state3, decision) {
     info(`The cache entry ${state3.primaryKey} exists already (saved by an earlier run of this commit); nothing to save.`);
     return true;
   }
-  info(`Replacing the cache entry ${state3.primaryKey}: this build had to recompile dependencies it should have restored.`);
+  info(`Replacing the cache entry ${state3.primaryKey}: ${decision.reason}.`);
   await backend.remove(state3.primaryKey);
   return false;
 }
@@ -79498,7 +79499,8 @@ async function loadBaseline(input) {
     const label = context5.pullRequest ? `${context5.pullRequest.baseRef} @ ${short(commit)}${exact ? "" : ", newest available"}` : `previous run @ ${short(commit)}`;
     return { base: [loaded.record], label, note: null };
   } catch (e) {
-    warning(`Watchmaker could not load the baseline record: ${e.message}`);
+    if (e instanceof ServiceDownError) info(`Watchmaker did not load the baseline record: ${e.message}.`);
+    else warning(`Watchmaker could not load the baseline record: ${e.message}`);
     return { base: null, label: null, note: "The baseline record could not be loaded (see the warning)." };
   }
 }
@@ -79525,7 +79527,9 @@ async function runReport(input) {
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
   const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
   const text = renderReportText(view);
-  info(logText(text).replace(/ ⏎ /g, "\n"));
+  info(
+    text.split(/\r\n|\r|\n/).map(logText).join("\n")
+  );
   if (input.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
   const verdict = !head.success ? "build-failed" : comparison?.verdict ?? "no-baseline";
   const outcome = {
@@ -79610,7 +79614,8 @@ async function storeBaseline(input) {
     if (stored) info(`Stored the run record as the baseline for later runs (${keys.key}).`);
     return stored;
   } catch (e) {
-    warning(`Watchmaker could not store the baseline record: ${e.message}`);
+    if (e instanceof ServiceDownError) info(`Watchmaker did not store the baseline record: ${e.message}.`);
+    else warning(`Watchmaker could not store the baseline record: ${e.message}`);
     return false;
   }
 }
