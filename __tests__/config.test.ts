@@ -7,17 +7,17 @@ describe('parseConfig', () => {
     const c = parseConfig(inputs({}), { GITHUB_WORKSPACE: '/repo', HOME: '/home/u' });
     expect(c.profile).toBe('dev');
     expect(c.workingDirectory).toBe('/repo');
-    expect(c.build).toBe(true);
-    expect(c.cache).toBe(true);
-    expect(c.guard).toBe('warn');
-    expect(c.comment).toBe('auto');
-    expect(c.baseline).toBe('cache');
-    expect(c.cacheDir).toBe('/home/u/.cache/watchmaker');
-    expect(c.buildCommand).toEqual(['cargo', 'build']);
+    expect(c.build.enabled).toBe(true);
+    expect(c.cache.enabled).toBe(true);
+    expect(c.guard.mode).toBe('warn');
+    expect(c.report.comment).toBe('auto');
+    expect(c.report.baseline).toBe('cache');
+    expect(c.cache.dir).toBe('/home/u/.cache/watchmaker');
+    expect(c.build.command).toEqual(['cargo', 'build']);
   });
   it('defaults the guard to error in CI', () => {
-    expect(parseConfig(inputs({}), { CI: 'true' }).guard).toBe('error');
-    expect(parseConfig(inputs({ guard: 'off' }), { CI: 'true' }).guard).toBe('off');
+    expect(parseConfig(inputs({}), { CI: 'true' }).guard.mode).toBe('error');
+    expect(parseConfig(inputs({ guard: 'off' }), { CI: 'true' }).guard.mode).toBe('off');
   });
   it('rejects bad values with a message naming the input and the choices', () => {
     expect(() => parseConfig(inputs({ guard: 'strict' }), {})).toThrow("Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'.");
@@ -29,8 +29,8 @@ describe('parseConfig', () => {
     expect(() => parseConfig(inputs({ 'cache-key': 'a,b' }), {})).toThrow(/cache-key/);
   });
   it('parses thresholds as fractions', () => {
-    expect(parseConfig(inputs({ threshold: '5%' }), {}).threshold).toBeCloseTo(0.05);
-    expect(parseConfig(inputs({ threshold: '2.5' }), {}).threshold).toBeCloseTo(0.025);
+    expect(parseConfig(inputs({ threshold: '5%' }), {}).report.threshold).toBeCloseTo(0.05);
+    expect(parseConfig(inputs({ threshold: '2.5' }), {}).report.threshold).toBeCloseTo(0.025);
   });
 });
 

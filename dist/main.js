@@ -33,11 +33,11 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-PVL2TRQM.js";
+} from "./chunks/chunk-LSOLBXO3.js";
 
 // src/steps/main.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import path5 from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import path6 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/guard/index.ts
@@ -355,10 +355,24 @@ function rustflagsHash(flags, targetTriple) {
 }
 
 // src/guard/index.ts
-async function runGuard(config, rustc, env) {
-  const cwd = config.workingDirectory;
-  const files = loadCargoConfig(cwd, env, config.cargoArgs);
-  const targetTriple = selectTargetTriple(config.cargoArgs, env, files, rustc.host);
+async function runGuard(run2) {
+  const { config } = run2;
+  const { targetTriple, effective } = await resolveFlags(run2);
+  const hash = rustflagsHash(
+    effective.flags.map((f) => f.flag),
+    targetTriple
+  );
+  const findings = config.guard.mode === "off" ? [] : findNonPortableFlags(effective.flags, argfileReader(config.workingDirectory));
+  const enforcing = config.guard.mode === "error" && config.inCI;
+  const failed = enforcing && findings.some((f) => f.severity === "error");
+  logFlags(run2, targetTriple, effective, hash, findings.length);
+  const annotated = annotate(findings, enforcing, run2.env);
+  return { mode: config.guard.mode, targetTriple, effective, findings, hash, failed, annotated };
+}
+async function resolveFlags(run2) {
+  const { env, rustc, cargoConfig: files } = run2;
+  const cwd = run2.config.workingDirectory;
+  const targetTriple = selectTargetTriple(run2.config.build.cargoArgs, env, files, rustc.host);
   const cfgFor = async (flags) => {
     try {
       return await probeCfg(cwd, flags, targetTriple === rustc.host ? null : targetTriple, env);
@@ -369,34 +383,35 @@ async function runGuard(config, rustc, env) {
       return [];
     }
   };
-  let effective = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor([]) });
+  const effective = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor([]) });
   const hasCfgKeys = files.some((f) => Object.keys(f.data.target ?? {}).some((k) => k.startsWith("cfg(")));
-  if (hasCfgKeys && effective.flags.length > 0) {
-    const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
-    if (again.flags.map((f) => f.flag).join("") !== effective.flags.map((f) => f.flag).join("")) effective = again;
-  }
-  const hash = rustflagsHash(
-    effective.flags.map((f) => f.flag),
-    targetTriple
-  );
-  const readArgfile = (file) => {
+  if (!hasCfgKeys || effective.flags.length === 0) return { targetTriple, effective };
+  const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
+  const same = again.flags.map((f) => f.flag).join("") === effective.flags.map((f) => f.flag).join("");
+  return { targetTriple, effective: same ? effective : again };
+}
+function argfileReader(cwd) {
+  return (file) => {
     try {
       return readFileSync(path2.resolve(cwd, file), "utf8");
     } catch {
-      warning(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`);
+      warning(logText(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`));
       return null;
     }
   };
-  const findings = config.guard === "off" ? [] : findNonPortableFlags(effective.flags, readArgfile);
-  const failed = config.guard === "error" && config.inCI && findings.some((f) => f.severity === "error");
+}
+function logFlags(run2, targetTriple, effective, hash, findings) {
+  const mode = run2.config.guard.mode;
   startGroup("Watchmaker: effective RUSTFLAGS");
   info(logText(`target: ${targetTriple}`));
   info(logText(`source: ${effective.source}`));
   info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(" ") : "(none)"}`));
-  info(logText(`config: ${files.length ? files.map((f) => f.path).join(", ") : "(none)"}`));
+  info(logText(`config: ${run2.cargoConfig.length ? run2.cargoConfig.map((f) => f.path).join(", ") : "(none)"}`));
   info(`hash: ${hash.slice(0, 16)}`);
-  info(`guard: ${config.guard}${config.guard === "off" ? "" : `, ${findings.length} finding(s)`}`);
+  info(`guard: ${mode}${mode === "off" ? "" : `, ${findings} finding(s)`}`);
   endGroup();
+}
+function annotate(findings, enforcing, env) {
   const annotated = { errors: 0, warnings: 0 };
   for (const finding of findings) {
     const properties = { title: finding.severity === "error" ? "Non-portable RUSTFLAGS" : "Watchmaker: CPU-specific flag" };
@@ -404,7 +419,7 @@ async function runGuard(config, rustc, env) {
       properties.file = relativeToWorkspace(finding.origin.file, env);
       if (finding.origin.line) properties.startLine = finding.origin.line;
     }
-    if (finding.severity === "error" && config.guard === "error" && config.inCI) {
+    if (finding.severity === "error" && enforcing) {
       error(finding.message, properties);
       annotated.errors++;
     } else {
@@ -412,7 +427,7 @@ async function runGuard(config, rustc, env) {
       annotated.warnings++;
     }
   }
-  return { mode: config.guard, targetTriple, effective, findings, hash, failed, annotated };
+  return annotated;
 }
 
 // src/outputs.ts
@@ -451,7 +466,7 @@ async function rebuildBaseline(input) {
       headDir: config.workingDirectory,
       baseSha,
       profile: config.profile,
-      samples: config.baselineSamples,
+      samples: config.report.baselineSamples,
       targetDir: input.targetDir,
       env: input.env,
       build: input.buildSample
@@ -459,7 +474,7 @@ async function rebuildBaseline(input) {
     return {
       head: measured.head,
       base: measured.base,
-      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}\xD7 alternating with this commit`,
+      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.report.baselineSamples}\xD7 alternating with this commit`,
       note: null
     };
   } catch (e) {
@@ -470,7 +485,7 @@ async function rebuildBaseline(input) {
 }
 async function reportPhase(input) {
   const { config } = input;
-  const rebuild = config.baseline === "rebuild" && input.record.success;
+  const rebuild = config.report.baseline === "rebuild" && input.record.success;
   const baseline = rebuild ? await rebuildBaseline(input) : { head: [input.record], base: null, label: null, note: null };
   const outcome = await runReport({
     config,
@@ -480,7 +495,7 @@ async function reportPhase(input) {
     base: baseline.base,
     baseLabel: baseline.label,
     baseNote: baseline.note,
-    backend: config.baseline === "cache" ? input.backend : null,
+    backend: config.report.baseline === "cache" ? input.backend : null,
     flagsHash: input.flagsHash,
     guard: input.guard,
     cache: input.cache
@@ -491,10 +506,106 @@ async function reportPhase(input) {
 }
 
 // src/timings/index.ts
+import { copyFileSync, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path5 from "node:path";
+
+// src/timings/cargo.ts
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, rmSync, statSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path4 from "node:path";
 import { createInterface } from "node:readline";
+
+// src/timings/messages.ts
+function parsePackageId(id) {
+  const old = /^(\S+) (\S+) \(([^+)]+)\+.*\)$/.exec(id);
+  if (old) return { name: old[1], version: old[2], source: old[3] };
+  const hash = id.lastIndexOf("#");
+  if (hash === -1) return { name: id, version: null, source: null };
+  const url = id.slice(0, hash);
+  const fragment = id.slice(hash + 1);
+  const source = /^([a-z]+)\+/.exec(url)?.[1] ?? null;
+  const at = fragment.lastIndexOf("@");
+  if (at !== -1) return { name: fragment.slice(0, at), version: fragment.slice(at + 1), source };
+  const pathPart = url.replace(/^[a-z]+\+[a-z]+:\/\//, "").replace(/\?.*$/, "").replace(/\/+$/, "");
+  const lastSegment = pathPart.slice(pathPart.lastIndexOf("/") + 1);
+  if (/^\d+\.\d+/.test(fragment)) return { name: lastSegment, version: fragment, source };
+  return { name: fragment, version: null, source };
+}
+function parseCargoMessage(line, into) {
+  const trimmed = line.trim();
+  if (!trimmed) return;
+  let msg;
+  try {
+    const parsed = JSON.parse(trimmed);
+    if (!parsed || typeof parsed !== "object" || typeof parsed.reason !== "string") {
+      into.otherLines.push(line);
+      return;
+    }
+    msg = parsed;
+  } catch {
+    into.otherLines.push(line);
+    return;
+  }
+  const packageId = typeof msg.package_id === "string" ? msg.package_id : "";
+  switch (msg.reason) {
+    case "compiler-artifact": {
+      const target = msg.target ?? {};
+      into.artifacts.push({
+        packageId,
+        package: parsePackageId(packageId),
+        targetName: typeof target.name === "string" ? target.name : "",
+        targetKinds: Array.isArray(target.kind) ? target.kind.map(String) : [],
+        filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
+        executable: typeof msg.executable === "string" ? msg.executable : null,
+        fresh: msg.fresh === true
+      });
+      break;
+    }
+    case "build-script-executed":
+      into.buildScripts.push({ packageId, package: parsePackageId(packageId), outDir: typeof msg.out_dir === "string" ? msg.out_dir : null });
+      break;
+    case "build-finished":
+      into.finished = msg.success === true;
+      break;
+    default:
+      break;
+  }
+}
+function emptyMessages() {
+  return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
+}
+
+// src/timings/cargo.ts
+var FORWARDED = ["SIGINT", "SIGTERM"];
+function runCargo(program, args, options, messages, log) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let interruptedBy = null;
+    const forward = (signal) => {
+      interruptedBy = signal;
+      log(`Watchmaker: received ${signal}; stopping the build (cargo and everything it started).`);
+      if (child.pid) killGroup(child.pid, signal);
+    };
+    for (const s of FORWARDED) process.on(s, forward);
+    const unhook = () => FORWARDED.forEach((s) => process.off(s, forward));
+    child.on("error", (e) => {
+      unhook();
+      reject(e.code === "ENOENT" ? notFound(program, options.cwd) : e);
+    });
+    const stdoutDone = new Promise(
+      (r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r)
+    );
+    const stderrDone = new Promise((r) => createInterface({ input: child.stderr }).on("line", log).on("close", r));
+    child.on("close", (code, signal) => {
+      unhook();
+      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
+    });
+  });
+}
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
 
 // src/timings/html.ts
 function extractArray(html, name) {
@@ -618,66 +729,6 @@ function criticalPath(units) {
   return { seconds: Math.round((end - chain[0].start) * 100) / 100, units: chain };
 }
 
-// src/timings/messages.ts
-function parsePackageId(id) {
-  const old = /^(\S+) (\S+) \(([^+)]+)\+.*\)$/.exec(id);
-  if (old) return { name: old[1], version: old[2], source: old[3] };
-  const hash = id.lastIndexOf("#");
-  if (hash === -1) return { name: id, version: null, source: null };
-  const url = id.slice(0, hash);
-  const fragment = id.slice(hash + 1);
-  const source = /^([a-z]+)\+/.exec(url)?.[1] ?? null;
-  const at = fragment.lastIndexOf("@");
-  if (at !== -1) return { name: fragment.slice(0, at), version: fragment.slice(at + 1), source };
-  const pathPart = url.replace(/^[a-z]+\+[a-z]+:\/\//, "").replace(/\?.*$/, "").replace(/\/+$/, "");
-  const lastSegment = pathPart.slice(pathPart.lastIndexOf("/") + 1);
-  if (/^\d+\.\d+/.test(fragment)) return { name: lastSegment, version: fragment, source };
-  return { name: fragment, version: null, source };
-}
-function parseCargoMessage(line, into) {
-  const trimmed = line.trim();
-  if (!trimmed) return;
-  let msg;
-  try {
-    const parsed = JSON.parse(trimmed);
-    if (!parsed || typeof parsed !== "object" || typeof parsed.reason !== "string") {
-      into.otherLines.push(line);
-      return;
-    }
-    msg = parsed;
-  } catch {
-    into.otherLines.push(line);
-    return;
-  }
-  const packageId = typeof msg.package_id === "string" ? msg.package_id : "";
-  switch (msg.reason) {
-    case "compiler-artifact": {
-      const target = msg.target ?? {};
-      into.artifacts.push({
-        packageId,
-        package: parsePackageId(packageId),
-        targetName: typeof target.name === "string" ? target.name : "",
-        targetKinds: Array.isArray(target.kind) ? target.kind.map(String) : [],
-        filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
-        executable: typeof msg.executable === "string" ? msg.executable : null,
-        fresh: msg.fresh === true
-      });
-      break;
-    }
-    case "build-script-executed":
-      into.buildScripts.push({ packageId, package: parsePackageId(packageId), outDir: typeof msg.out_dir === "string" ? msg.out_dir : null });
-      break;
-    case "build-finished":
-      into.finished = msg.success === true;
-      break;
-    default:
-      break;
-  }
-}
-function emptyMessages() {
-  return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
-}
-
 // src/timings/record.ts
 import os from "node:os";
 function parseWrapperUnits(text) {
@@ -780,7 +831,7 @@ function buildRunRecord(input) {
   const instructionsMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.instructions !== null);
   const freshFromMessages = messages.artifacts.filter((a) => a.fresh).length;
   const unitsFresh = timings?.summary.freshUnits ?? freshFromMessages;
-  const path6 = timings ? criticalPath(timings.units) : null;
+  const path7 = timings ? criticalPath(timings.units) : null;
   const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
   return {
     schema: RECORD_SCHEMA,
@@ -817,7 +868,7 @@ function buildRunRecord(input) {
       unitsFresh,
       unitsTotal: units.length + unitsFresh
     },
-    criticalPath: path6 ? { seconds: path6.seconds, units: path6.units.map(label) } : null,
+    criticalPath: path7 ? { seconds: path7.seconds, units: path7.units.map(label) } : null,
     units,
     crates,
     timingsHtml: input.timingsHtml,
@@ -825,7 +876,9 @@ function buildRunRecord(input) {
   };
 }
 
-// src/timings/index.ts
+// src/timings/wrapper.ts
+import { mkdirSync, rmSync } from "node:fs";
+import path4 from "node:path";
 async function perfWorks(env) {
   try {
     const r = await capture("perf", ["stat", "-x,", "-e", "instructions:u", "--", "true"], { env });
@@ -834,152 +887,146 @@ async function perfWorks(env) {
     return false;
   }
 }
-function userWrapper(cwd, env, cargoArgs) {
+function userWrapper(env, cargoConfig) {
   if (env.RUSTC_WRAPPER !== void 0) return env.RUSTC_WRAPPER || null;
   if (env.CARGO_BUILD_RUSTC_WRAPPER !== void 0) return env.CARGO_BUILD_RUSTC_WRAPPER || null;
-  try {
-    const v = configValue(loadCargoConfig(cwd, env, cargoArgs), ["build", "rustc-wrapper"]);
-    if (typeof v?.value !== "string" || v.value === "") return null;
-    return v.value.includes("/") ? path4.resolve(path4.dirname(path4.dirname(v.file)), v.value) : v.value;
-  } catch (e) {
-    warning(
-      logText(`Watchmaker could not read build.rustc-wrapper from cargo's config (${e.message}); a wrapper set there (such as sccache) is not chained in this build.`)
-    );
+  const v = configValue(cargoConfig, ["build", "rustc-wrapper"]);
+  if (v === void 0 || v.value === "") return null;
+  if (typeof v.value !== "string") {
+    warning(logText(`build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`));
     return null;
   }
+  return v.value.includes("/") ? path4.resolve(path4.dirname(path4.dirname(v.file)), v.value) : v.value;
 }
-async function runTimedBuild(input) {
-  const { config, env } = input;
-  const cwd = input.workingDirectory ?? config.workingDirectory;
-  const recordPath = input.recordPath ?? config.recordPath;
-  const log = input.log ?? ((line) => void process.stdout.write(`${line}
-`));
-  mkdirSync(path4.dirname(recordPath), { recursive: true });
-  const info2 = await workspaceInfo(cwd, env, config.cargoArgs).catch((e) => {
-    log(logText(`Watchmaker: ${e.message}`));
-    return null;
+function wrapperFiles(recordPath) {
+  return { unitsFile: `${recordPath}.units.jsonl`, measureDir: `${recordPath}.measure` };
+}
+async function installWrapper(wrapperPath, files, buildEnv, cargoConfig) {
+  rmSync(files.unitsFile, { force: true });
+  rmSync(files.measureDir, { recursive: true, force: true });
+  mkdirSync(files.measureDir, { recursive: true });
+  const perf = await perfWorks(buildEnv);
+  Object.assign(buildEnv, {
+    RUSTC_WRAPPER: wrapperPath,
+    WATCHMAKER_UNITS_FILE: files.unitsFile,
+    WATCHMAKER_MEASURE_DIR: files.measureDir,
+    WATCHMAKER_INNER_WRAPPER: userWrapper(buildEnv, cargoConfig) ?? "",
+    WATCHMAKER_PERF: perf ? "1" : "0"
   });
-  const [program, ...commandArgs] = config.buildCommand;
-  const args = [...commandArgs, "--profile", config.profile, "--timings", "--message-format=json-render-diagnostics", ...config.cargoArgs];
-  const buildEnv = childEnv(env, config.passEnv);
-  const unitsFile = `${recordPath}.units.jsonl`;
-  rmSync(unitsFile, { force: true });
-  const perf = input.wrapperPath !== null && await perfWorks(env);
-  const measureDir = `${recordPath}.measure`;
-  rmSync(measureDir, { recursive: true, force: true });
-  if (input.wrapperPath) {
-    const inner = userWrapper(cwd, env, config.cargoArgs);
-    mkdirSync(measureDir, { recursive: true });
-    Object.assign(buildEnv, {
-      RUSTC_WRAPPER: input.wrapperPath,
-      WATCHMAKER_UNITS_FILE: unitsFile,
-      WATCHMAKER_MEASURE_DIR: measureDir,
-      WATCHMAKER_INNER_WRAPPER: inner ?? "",
-      WATCHMAKER_PERF: perf ? "1" : "0"
-    });
-    delete buildEnv.CARGO_BUILD_RUSTC_WRAPPER;
-  }
+  delete buildEnv.CARGO_BUILD_RUSTC_WRAPPER;
+  return perf;
+}
+
+// src/timings/index.ts
+function outputPaths(run2, label) {
+  const own = run2.config.build.recordPath;
+  const recordPath = label ? path5.join(path5.dirname(own), `rebuild-${label}.json`) : own;
+  const timingsCopy = path5.join(path5.dirname(own), `cargo-timing-${run2.config.profile}${label ? `-rebuild-${label}` : ""}.html`);
+  return { recordPath, timingsCopy };
+}
+function cargoCommand(run2) {
+  const { build, profile } = run2.config;
+  const [program, ...commandArgs] = build.command;
+  return { program, args: [...commandArgs, "--profile", profile, "--timings", "--message-format=json-render-diagnostics", ...build.cargoArgs] };
+}
+async function runTimedBuild(run2, options) {
+  const { recordPath, timingsCopy } = outputPaths(run2, options.label);
+  const cwd = options.checkout?.dir ?? run2.config.workingDirectory;
+  const workspace = options.checkout?.workspace ?? run2.workspace;
+  const env = options.env ?? run2.env;
+  mkdirSync2(path5.dirname(recordPath), { recursive: true });
+  const buildEnv = childEnv(env, run2.config.build.passEnv);
+  const files = wrapperFiles(recordPath);
+  const perf = options.wrapperPath !== null && await installWrapper(options.wrapperPath, files, buildEnv, run2.cargoConfig);
+  const { program, args } = cargoCommand(run2);
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const resumeCommands = input.log ? () => {
-  } : stopCommands();
-  let run2;
-  try {
-    run2 = await runCargo(program, args, { cwd, env: buildEnv }, messages, log);
-  } finally {
-    rmSync(measureDir, { recursive: true, force: true });
-    for (const line of messages.otherLines) log(line);
-    resumeCommands();
-  }
-  const { exitCode } = run2;
+  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  rmSync2(files.measureDir, { recursive: true, force: true });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  let timings = null;
-  let timingsHtml = null;
-  const cargoHtml = info2 ? path4.join(info2.targetDirectory, "cargo-timings", "cargo-timing.html") : null;
-  if (cargoHtml && existsSync(cargoHtml) && statSync(cargoHtml).mtimeMs >= startedAtMs - 1e3) {
-    timingsHtml = path4.join(path4.dirname(recordPath), `cargo-timing-${config.profile}${input.workingDirectory ? `-${path4.basename(recordPath, ".json")}` : ""}.html`);
-    copyFileSync(cargoHtml, timingsHtml);
-    timings = parseTimingsHtml(readFileSync2(timingsHtml, "utf8"));
-    for (const w of timings.warnings) log(`Watchmaker: timings report: ${w}`);
-  }
-  const parsedUnits = input.wrapperPath && existsSync(unitsFile) ? parseWrapperUnits(readFileSync2(unitsFile, "utf8")) : null;
-  for (const bad of parsedUnits?.unreadable ?? [])
-    warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
-  const wrapperUnits = input.wrapperPath ? parsedUnits?.units ?? [] : null;
+  const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
+  const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
   const cargoVersion = (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null;
-  const commit = input.context.sha ?? await gitHead(cwd, env);
   const record = buildRunRecord({
-    profile: config.profile,
-    flagsHash: input.flagsHash,
-    targetTriple: input.targetTriple,
-    rustc: input.rustc,
+    profile: run2.config.profile,
+    flagsHash: run2.target.flagsHash,
+    targetTriple: run2.target.triple,
+    rustc: run2.rustc,
     cargoVersion,
-    context: input.context,
-    commit,
+    context: run2.context,
+    commit: run2.context.sha ?? await gitHead(cwd, env),
     command: [program, ...args],
-    exitCode,
+    exitCode: exit.exitCode,
     wallSeconds,
     startedAtMs,
     wrapperUnits,
     perf,
     messages,
-    timings,
-    timingsHtml,
-    workspaceMembers: info2?.members ?? /* @__PURE__ */ new Set()
+    timings: timings?.report ?? null,
+    timingsHtml: timings?.file ?? null,
+    workspaceMembers: workspace.members
   });
   writeFileSync2(recordPath, `${JSON.stringify(record, null, 2)}
 `);
+  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+}
+var logLine = (line) => void process.stdout.write(`${line}
+`);
+async function streamCargo(program, args, options, messages, log) {
+  const resumeCommands = log ? () => {
+  } : stopCommands();
+  const out = log ?? logLine;
+  try {
+    return await runCargo(program, args, options, messages, out);
+  } finally {
+    for (const line of messages.otherLines) out(line);
+    resumeCommands();
+  }
+}
+function copyTimings(targetDir, copy, startedAtMs, log) {
+  const cargoHtml = path5.join(targetDir, "cargo-timings", "cargo-timing.html");
+  if (!existsSync(cargoHtml) || statSync(cargoHtml).mtimeMs < startedAtMs - 1e3) return null;
+  copyFileSync(cargoHtml, copy);
+  const report = parseTimingsHtml(readFileSync2(copy, "utf8"));
+  for (const w of report.warnings) log(logText(`Watchmaker: timings report: ${w}`));
+  return { file: copy, report };
+}
+function readWrapperUnits(unitsFile) {
+  if (!existsSync(unitsFile)) return [];
+  const parsed = parseWrapperUnits(readFileSync2(unitsFile, "utf8"));
+  for (const bad of parsed.unreadable) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  return parsed.units;
+}
+function artifactsOf(messages) {
   const artifacts = /* @__PURE__ */ new Set();
   for (const a of messages.artifacts) {
     for (const f of a.filenames) artifacts.add(f);
     if (a.executable) artifacts.add(a.executable);
   }
   for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
-  return { record, exitCode, recordPath, timingsHtml, artifacts: [...artifacts], interruptedBy: run2.interruptedBy };
-}
-function runCargo(program, args, options, messages, log) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let interruptedBy = null;
-    const forward = (signal) => {
-      interruptedBy = signal;
-      log(`Watchmaker: received ${signal}; stopping the build (cargo and everything it started).`);
-      if (child.pid) {
-        try {
-          process.kill(-child.pid, signal);
-        } catch {
-        }
-      }
-    };
-    const signals = ["SIGINT", "SIGTERM"];
-    for (const s of signals) process.on(s, forward);
-    const unhook = () => signals.forEach((s) => process.off(s, forward));
-    child.on("error", (e) => {
-      unhook();
-      reject(e.code === "ENOENT" ? notFound(program, options.cwd) : e);
-    });
-    const stdoutDone = new Promise(
-      (r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r)
-    );
-    const stderrDone = new Promise((r) => createInterface({ input: child.stderr }).on("line", log).on("close", r));
-    child.on("close", (code, signal) => {
-      unhook();
-      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
-    });
-  });
+  return [...artifacts];
 }
 async function gitHead(cwd, env) {
-  try {
-    const r = await capture("git", ["rev-parse", "HEAD"], { cwd, env });
-    return r.code === 0 ? r.stdout.trim() : null;
-  } catch {
-    return null;
-  }
+  const r = await capture("git", ["rev-parse", "HEAD"], { cwd, env }).catch(() => null);
+  return r?.code === 0 ? r.stdout.trim() : null;
+}
+
+// src/run.ts
+async function prepareRun(parts) {
+  const { config, context, env } = parts;
+  const rustc = parts.rustc ?? await probeRustcVersion(config.workingDirectory, env);
+  const cargoConfig = loadCargoConfig(config.workingDirectory, env, config.build.cargoArgs);
+  const workspace = await workspaceInfo(config.workingDirectory, env, config.build.cargoArgs);
+  const backend = parts.backend ?? createBackend(config, context, env);
+  return { config, context, env, rustc, cargoConfig, workspace, backend };
+}
+function withTarget(run2, target) {
+  return { ...run2, target };
 }
 
 // src/steps/main.ts
-var WRAPPER_PATH = path5.join(path5.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
+var WRAPPER_PATH = path6.join(path6.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
 async function run(env = process.env) {
   const state = emptyPostState();
   try {
@@ -995,26 +1042,32 @@ function failStep(e) {
     setFailed(e.message);
     return;
   }
+  if (e instanceof CargoConfigError) {
+    const file = e.file.startsWith("--config ") ? void 0 : relativeToWorkspace(e.file, process.env);
+    error(e.message, { title: "Invalid cargo config", file, startLine: e.line ?? void 0 });
+    setFailed(`Watchmaker could not read cargo's configuration: ${e.message}`);
+    return;
+  }
   setFailed(`Watchmaker failed: ${e.message}`);
   debug(e.stack ?? String(e));
 }
 async function mainSteps(env, state) {
-  const config = readConfig(env);
-  const context = loadRunContext(env);
-  const rustc = await probeRustcVersion(config.workingDirectory, env);
+  const run2 = await prepareRun({ config: readConfig(env), context: loadRunContext(env), env });
+  const { config, context, rustc } = run2;
   info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : "local run"}`);
-  const guard = await guardPhase(config, rustc, env);
+  const guard = await guardPhase(run2);
   if (!guard) return;
+  const targeted = withTarget(run2, { triple: guard.targetTriple, flagsHash: guard.hash });
   state.flagsHash = guard.hash;
   setOutputs({ rustflagsHash: guard.hash });
-  const cache = await cachePhase(config, context, rustc, guard, env);
+  const cache = await cachePhase(targeted);
   if (cache === "failed") return;
   state.cache = cache;
-  if (!config.build) {
+  if (!config.build.enabled) {
     info("Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.");
     return;
   }
-  const build = await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env, wrapperPath: WRAPPER_PATH });
+  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH });
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
@@ -1022,29 +1075,21 @@ async function mainSteps(env, state) {
     return;
   }
   setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? "", buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
-  await reportAndJudge(config, context, rustc, guard, cache, build, env);
+  const outcome = await reportOrWarn(targeted, guard, cache, build);
+  judge(config, build, outcome);
 }
-async function reportAndJudge(config, context, rustc, guard, cache, build, env) {
+async function reportOrWarn(run2, guard, cache, build) {
+  const { config } = run2;
   const outcome = await reportPhase({
     config,
-    context,
-    env,
+    context: run2.context,
+    env: run2.env,
     record: build.record,
     recordPath: build.recordPath,
-    targetDir: cache?.targetDir ?? path5.join(config.workingDirectory, "target"),
-    buildSample: async (dir, label, buildEnv) => (await runTimedBuild({
-      config,
-      context,
-      rustc,
-      flagsHash: guard.hash,
-      targetTriple: guard.targetTriple,
-      env: buildEnv,
-      wrapperPath: WRAPPER_PATH,
-      workingDirectory: dir,
-      recordPath: path5.join(path5.dirname(build.recordPath), `rebuild-${label}.json`)
-    })).record,
-    backend: config.baseline === "cache" ? createBackend(config, context, env) : null,
-    flagsHash: guard.hash,
+    targetDir: cache?.targetDir ?? run2.workspace.targetDirectory,
+    buildSample: async (side, label, env) => (await runTimedBuild(run2, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
+    backend: config.report.baseline === "cache" ? run2.backend : null,
+    flagsHash: run2.target.flagsHash,
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache)
   }).catch((e) => {
@@ -1058,53 +1103,43 @@ async function reportAndJudge(config, context, rustc, guard, cache, build, env) 
     baselineSeconds: outcome ? outcome.baselineSeconds === null ? "" : outcome.baselineSeconds.toFixed(2) : void 0,
     changePercent: outcome ? outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2) : void 0
   });
+  return outcome;
+}
+function judge(config, build, outcome) {
   if (build.exitCode !== 0) {
     setFailed(
-      `'${[...config.buildCommand, ...config.cargoArgs].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`
+      `'${[...config.build.command, ...config.build.cargoArgs].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`
     );
-  } else if (outcome?.verdict === "regression" && config.failOnRegression) {
+  } else if (outcome?.verdict === "regression" && config.report.failOnRegression) {
     setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   }
 }
-async function guardPhase(config, rustc, env) {
-  try {
-    const guard = await runGuard(config, rustc, env);
-    if (guard.failed) {
-      const errors = guard.annotated.errors;
-      setFailed(
-        `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? "" : "s"} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`
-      );
-      return void 0;
-    }
-    return guard;
-  } catch (e) {
-    if (e instanceof CargoConfigError) {
-      const file = e.file.startsWith("--config ") ? void 0 : relativeToWorkspace(e.file, env);
-      error(e.message, { title: "Invalid cargo config", file, startLine: e.line ?? void 0 });
-      setFailed(`Watchmaker could not read cargo's configuration: ${e.message}`);
-      return void 0;
-    }
-    throw e;
-  }
+async function guardPhase(run2) {
+  const guard = await runGuard(run2);
+  if (!guard.failed) return guard;
+  const errors = guard.annotated.errors;
+  setFailed(
+    `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? "" : "s"} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`
+  );
+  return void 0;
 }
-async function cachePhase(config, context, rustc, guard, env) {
-  if (!config.cache) {
+async function cachePhase(run2) {
+  if (!run2.config.cache.enabled) {
     setOutputs({ cacheHit: "disabled" });
     return null;
   }
   try {
-    const state = await restoreCache({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env });
+    const state = await restoreCache(run2);
     setOutputs({ cacheHit: state.hit, cacheKey: state.primaryKey, cacheBytes: state.restoredBytes === null ? "" : String(state.restoredBytes) });
     return state;
   } catch (e) {
-    if (e instanceof InputError) throw e;
     setFailed(`Watchmaker cache restore failed: ${e.message}`);
     return "failed";
   }
 }
 function handOff(build, cache) {
-  const artifactsFile = path5.join(path5.dirname(build.recordPath), `artifacts-${path5.basename(build.recordPath)}`);
-  mkdirSync2(path5.dirname(artifactsFile), { recursive: true });
+  const artifactsFile = path6.join(path6.dirname(build.recordPath), `artifacts-${path6.basename(build.recordPath)}`);
+  mkdirSync3(path6.dirname(artifactsFile), { recursive: true });
   writeFileSync3(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = cache?.hit === "exact" ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
   if (rebuiltDependencies > 0) {

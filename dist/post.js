@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-PVL2TRQM.js";
+} from "./chunks/chunk-LSOLBXO3.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";
@@ -32,6 +32,7 @@ async function run(env = process.env) {
 async function postSteps(env) {
   const config = readConfig(env);
   const context = loadRunContext(env);
+  const backend = createBackend(config, context, env);
   const state = readPostState();
   if (!state?.cache) {
     info("Watchmaker post: no cache was restored in the main step, so there is nothing to save.");
@@ -39,15 +40,15 @@ async function postSteps(env) {
     const artifactsFile = state.build?.artifactsFile;
     const artifacts = artifactsFile && existsSync(artifactsFile) ? JSON.parse(readFileSync(artifactsFile, "utf8")) : null;
     try {
-      await saveCache({ config, context, state: state.cache, artifacts, env, build: buildOutcome(state.build, state.interrupted) });
+      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted) });
     } catch (e) {
       setFailed(`Watchmaker cache save failed: ${e.message}`);
     }
   }
   const recordPath = state?.build?.recordPath;
-  if (config.baseline === "cache" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
+  if (config.report.baseline === "cache" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));
-    if (record.success) await storeBaseline({ config, context, record, recordPath, backend: createBackend(config, context, env), flagsHash: state.flagsHash, env });
+    if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }
 }
 

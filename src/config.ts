@@ -11,48 +11,66 @@ export type CacheSaveScope = 'default-branch' | 'any';
 export type CacheBackendChoice = 'auto' | 'github' | 'local';
 export type BaselineMode = 'cache' | 'rebuild';
 
-export interface Config {
-  /** Absolute path of the directory cargo runs in (config discovery starts here). */
-  workingDirectory: string;
-  profile: string;
-  /** Extra arguments for the build, already split like a shell would. */
-  cargoArgs: string[];
+/** How the timed build runs. */
+export interface BuildConfig {
+  /** Run the timed build (the build input). */
+  enabled: boolean;
   /** The build command before the action's own flags, e.g. ["cargo", "build"]. */
-  buildCommand: string[];
-  build: boolean;
-  cache: boolean;
-  cacheKey: string;
-  cachePrefix: string;
-  cacheSave: CacheSaveMode;
-  cacheSaveScope: CacheSaveScope;
-  cacheWorkspaceCrates: boolean;
-  cacheBin: boolean;
+  command: string[];
+  /** Extra arguments for the build, already split like a shell would. Guard and cache read them too. */
+  cargoArgs: string[];
+  /** INPUT_*, STATE_* or ACTIONS_* variables the user wants the build to see anyway. */
+  passEnv: string[];
+  /** Where the JSON run record is written. */
+  recordPath: string;
+}
+
+/** The target/ cache. */
+export interface CacheConfig {
+  enabled: boolean;
+  /** The cache-key input (extra key text). */
+  key: string;
+  prefix: string;
+  save: CacheSaveMode;
+  saveScope: CacheSaveScope;
+  workspaceCrates: boolean;
+  bin: boolean;
   /** Save the cache even when the build failed. */
-  cacheOnFailure: boolean;
-  cacheBackend: CacheBackendChoice;
+  onFailure: boolean;
+  backend: CacheBackendChoice;
   /** Directory of the local cache backend. */
-  cacheDir: string;
-  failOnCacheError: boolean;
-  guard: GuardMode;
+  dir: string;
+  failOnError: boolean;
+}
+
+/** The build-time report and its baseline. */
+export interface ReportConfig {
   comment: CommentMode;
-  githubToken: string;
   baseline: BaselineMode;
   /** Samples per side in rebuild mode. */
   baselineSamples: number;
   /** Relative change (fraction, e.g. 0.05) beyond which a change counts; null = per-metric defaults. */
   threshold: number | null;
   failOnRegression: boolean;
-  /** Where the JSON run record is written. */
-  recordPath: string;
+}
+
+export interface Config {
+  /** Absolute path of the directory cargo runs in (config discovery starts here). */
+  workingDirectory: string;
+  profile: string;
   /** True on a CI runner (CI=true or GITHUB_ACTIONS=true). */
   inCI: boolean;
-  /** INPUT_*, STATE_* or ACTIONS_* variables the user wants the build to see anyway. */
-  passEnv: string[];
+  /** Token for the comment and the cache clean-up. */
+  githubToken: string;
   /**
    * Tells builds apart that share a job and profile (matrix legs): the cache-key input, else a
    * hash of the build command and arguments. In the comment marker and the baseline key.
    */
   variant: string;
+  build: BuildConfig;
+  cache: CacheConfig;
+  guard: { mode: GuardMode };
+  report: ReportConfig;
 }
 
 /** A bad input: the message says which input, what was wrong and what to write instead. */
@@ -73,61 +91,71 @@ const MAX_KEY_PART = 100;
 export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   const inCI = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
   const workspaceRoot = env.GITHUB_WORKSPACE || cwd;
-  const workingDirectory = path.resolve(workspaceRoot, input('working-directory').trim() || '.');
-
   const profile = input('profile').trim() || 'dev';
   if (!PROFILE_NAME.test(profile) || profile.length > 64) {
     throw new InputError(
       `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' (for example 'dev', 'release' or a custom profile from Cargo.toml).`,
     );
   }
+  const build = parseBuild(input, env, workspaceRoot, profile);
+  const cache = parseCache(input, env, workspaceRoot);
+  const guardRaw = input('guard').trim();
+  return {
+    workingDirectory: path.resolve(workspaceRoot, input('working-directory').trim() || '.'),
+    profile,
+    inCI,
+    githubToken: input('github-token'),
+    variant: cache.key || `b${shortHash(JSON.stringify([build.command, build.cargoArgs]), 8)}`,
+    build,
+    cache,
+    guard: { mode: guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']) },
+    report: parseReport(input),
+  };
+}
+
+function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: string, profile: string): BuildConfig {
   const cargoArgs = splitArgs(input('cargo-args'), 'cargo-args');
-  const buildCommand = splitArgs(input('build-command') || 'cargo build', 'build-command');
-  if (buildCommand.length === 0) {
+  const command = splitArgs(input('build-command') || 'cargo build', 'build-command');
+  if (command.length === 0) {
     throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
   }
   checkBuildArgs(cargoArgs, 'cargo-args');
-  checkBuildArgs(buildCommand.slice(1), 'build-command');
-  const cacheKey = keyPart('cache-key', input('cache-key').trim());
-  const cachePrefix = keyPart('cache-prefix', input('cache-prefix').trim() || 'watchmaker-v1');
-
-  const guardRaw = input('guard').trim();
-  const guard = guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']);
-
-  const home = env.HOME || os.homedir();
-  const defaultCacheDir = path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'watchmaker');
-  const cacheDirRaw = input('cache-dir').trim();
-  const tempRoot = env.RUNNER_TEMP || os.tmpdir();
+  checkBuildArgs(command.slice(1), 'build-command');
   const recordRaw = input('record-path').trim();
-
   return {
-    workingDirectory,
-    profile,
+    enabled: bool('build', input('build'), true),
+    command,
     cargoArgs,
-    buildCommand,
-    build: bool('build', input('build'), true),
-    cache: bool('cache', input('cache'), true),
-    cacheKey,
-    cachePrefix,
-    cacheSave: oneOf<CacheSaveMode>('cache-save', input('cache-save').trim() || 'auto', ['auto', 'always', 'never']),
-    cacheSaveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', ['default-branch', 'any']),
-    cacheWorkspaceCrates: bool('cache-workspace-crates', input('cache-workspace-crates'), false),
-    cacheBin: bool('cache-bin', input('cache-bin'), false),
-    cacheOnFailure: bool('cache-on-failure', input('cache-on-failure'), false),
-    cacheBackend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
-    cacheDir: cacheDirRaw ? path.resolve(workspaceRoot, cacheDirRaw) : defaultCacheDir,
-    failOnCacheError: bool('fail-on-cache-error', input('fail-on-cache-error'), false),
-    guard,
+    passEnv: passEnvNames(input('pass-env')),
+    recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `record-${profile}.json`),
+  };
+}
+
+function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: string): CacheConfig {
+  const home = env.HOME || os.homedir();
+  const dirRaw = input('cache-dir').trim();
+  return {
+    enabled: bool('cache', input('cache'), true),
+    key: keyPart('cache-key', input('cache-key').trim()),
+    prefix: keyPart('cache-prefix', input('cache-prefix').trim() || 'watchmaker-v1'),
+    save: oneOf<CacheSaveMode>('cache-save', input('cache-save').trim() || 'auto', ['auto', 'always', 'never']),
+    saveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', ['default-branch', 'any']),
+    workspaceCrates: bool('cache-workspace-crates', input('cache-workspace-crates'), false),
+    bin: bool('cache-bin', input('cache-bin'), false),
+    onFailure: bool('cache-on-failure', input('cache-on-failure'), false),
+    backend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
+    dir: dirRaw ? path.resolve(workspaceRoot, dirRaw) : path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'watchmaker'),
+    failOnError: bool('fail-on-cache-error', input('fail-on-cache-error'), false),
+  };
+}
+
+function parseReport(input: InputReader): ReportConfig {
+  return {
     comment: oneOf<CommentMode>('comment', input('comment').trim() || 'auto', ['auto', 'always', 'never']),
-    githubToken: input('github-token'),
     baseline: oneOf<BaselineMode>('baseline', input('baseline').trim() || 'cache', ['cache', 'rebuild']),
     baselineSamples: int('baseline-samples', input('baseline-samples'), 3, 1, 20),
     threshold: percent('threshold', input('threshold')),
     failOnRegression: bool('fail-on-regression', input('fail-on-regression'), false),
-    recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(tempRoot, 'watchmaker', `record-${profile}.json`),
-    inCI,
-    passEnv: passEnvNames(input('pass-env')),
-    variant: cacheKey || `b${shortHash(JSON.stringify([buildCommand, cargoArgs]), 8)}`,
   };
 }
 

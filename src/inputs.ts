@@ -18,13 +18,13 @@ function checkPlaces(config: Config): void {
       `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`,
     );
   }
-  const recordDir = path.dirname(config.recordPath);
+  const recordDir = path.dirname(config.build.recordPath);
   try {
     mkdirSync(recordDir, { recursive: true });
     accessSync(recordDir, constants.W_OK);
   } catch (e) {
     throw new InputError(
-      `Input 'record-path' is ${config.recordPath}, but its directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`,
+      `Input 'record-path' is ${config.build.recordPath}, but its directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`,
     );
   }
 }

@@ -9,6 +9,7 @@ import { restoreCache, saveCache } from '../../src/cache/index.js';
 import { parseConfig } from '../../src/config.js';
 import { readRunContext } from '../../src/context.js';
 import { runTimedBuild } from '../../src/timings/index.js';
+import { prepareRun, withTarget } from '../../src/run.js';
 import { parseRustcVersion } from '../../src/toolchain.js';
 import { repoRoot } from '../helpers/action-runner.js';
 import { captureStdout } from '../helpers/capture.js';
@@ -160,19 +161,11 @@ describe('three builds with dependency churn, saved through the local backend', 
       ] as const) {
         commit(version, alphaReq, withFeatures);
         rmSync(path.join(workspace, 'target'), { recursive: true, force: true }); // a fresh runner
-        const state = await restoreCache({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env });
-        const build = await runTimedBuild({
-          config,
-          context,
-          rustc,
-          flagsHash: 'f'.repeat(64),
-          targetTriple: rustc.host,
-          env,
-          wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'),
-          log: () => {},
-        });
+        const run = withTarget(await prepareRun({ config, context, env, rustc }), { triple: rustc.host, flagsHash: 'f'.repeat(64) });
+        const state = await restoreCache(run);
+        const build = await runTimedBuild(run, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
         expect(build.exitCode).toBe(0);
-        const saved = await saveCache({ config, context, state, artifacts: build.artifacts, env });
+        const saved = await saveCache(run, { state, artifacts: build.artifacts });
         expect(saved.saved).toBe(true);
         expect(saved.bytesAfter!).toBeLessThan(saved.bytesBefore!);
       }
@@ -228,10 +221,11 @@ describe('a separate build directory (build.build-dir)', () => {
       for (let i = 0; i < 2; i++) {
         // A fresh runner: neither directory exists.
         for (const dir of ['target', 'build-area']) rmSync(path.join(workspace, dir), { recursive: true, force: true });
-        const state = await restoreCache({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env });
-        const build = await runTimedBuild({ config, context, rustc, flagsHash: 'f'.repeat(64), targetTriple: rustc.host, env, wrapperPath, log: () => {} });
+        const run = withTarget(await prepareRun({ config, context, env, rustc }), { triple: rustc.host, flagsHash: 'f'.repeat(64) });
+        const state = await restoreCache(run);
+        const build = await runTimedBuild(run, { wrapperPath, log: () => {} });
         expect(build.exitCode).toBe(0);
-        const saved = await saveCache({ config, context, state, artifacts: build.artifacts, env });
+        const saved = await saveCache(run, { state, artifacts: build.artifacts });
         runs.push({ state, build, saved });
       }
     } finally {

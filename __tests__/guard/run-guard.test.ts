@@ -60,6 +60,9 @@ describe('config discovery', () => {
   });
 });
 
+/** runGuard with the part of a Run it needs, cargo's config read as prepareRun reads it. */
+const guardWith = (config: Config, env: NodeJS.ProcessEnv) => runGuard({ config, env, rustc, cargoConfig: loadCargoConfig(config.workingDirectory, env, config.build.cargoArgs) });
+
 describe('runGuard', () => {
   let out: CapturedOutput;
   const errors = () => out.annotations().filter((a) => a.level === 'error');
@@ -72,7 +75,7 @@ describe('runGuard', () => {
   test('native in a parent directory config fails in CI with an error at the file and line', async () => {
     const t = writeTree({ '.cargo/config.toml': '[net]\noffline = true\n[build]\nrustflags = ["-C", "target-cpu=native"]\n', 'ws/Cargo.toml': '' });
     const env = { PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'nohome'), GITHUB_WORKSPACE: t };
-    const result = await runGuard(configFor(path.join(t, 'ws'), {}, env), rustc, env);
+    const result = await guardWith(configFor(path.join(t, 'ws'), {}, env), env);
     expect(result.failed).toBe(true);
     expect(errors()).toEqual([
       expect.objectContaining({ message: expect.stringContaining('target-cpu=native'), properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }) }),
@@ -83,7 +86,7 @@ describe('runGuard', () => {
   test('native in CARGO_HOME counts too', async () => {
     const t = writeTree({ 'home/config.toml': '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-Ctarget-cpu=native"]\n', 'ws/Cargo.toml': '' });
     const env = { PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'home') };
-    const result = await runGuard(configFor(path.join(t, 'ws'), {}, env), rustc, env);
+    const result = await guardWith(configFor(path.join(t, 'ws'), {}, env), env);
     expect(result.failed).toBe(true);
     expect(result.effective.source).toBe('target.x86_64-unknown-linux-gnu.rustflags');
   });
@@ -91,13 +94,12 @@ describe('runGuard', () => {
   test('warn mode and non-CI runs only warn; off reports nothing but still hashes the flags', async () => {
     const t = writeTree({ 'Cargo.toml': '' });
     const env = { PATH: process.env.PATH, RUSTFLAGS: '-Ctarget-cpu=native', CARGO_HOME: path.join(t, 'nohome') };
-    const warn = await runGuard(configFor(t, { guard: 'warn' }, { CI: 'true' }), rustc, env);
+    const warn = await guardWith(configFor(t, { guard: 'warn' }, { CI: 'true' }), env);
     expect(warn.failed).toBe(false);
     expect(warnings()).toEqual([expect.objectContaining({ message: expect.stringContaining('RUSTFLAGS environment variable') })]);
     expect(errors()).toEqual([]);
-    const local = await runGuard(
+    const local = await guardWith(
       parseConfig(() => '', {}, t),
-      rustc,
       env,
     );
     expect(local.mode).toBe('warn');
@@ -105,7 +107,7 @@ describe('runGuard', () => {
     expect(warnings()).toHaveLength(2);
     expect(errors()).toEqual([]);
     const before = warnings().length;
-    const off = await runGuard(configFor(t, { guard: 'off' }), rustc, env);
+    const off = await guardWith(configFor(t, { guard: 'off' }), env);
     expect(off.findings).toEqual([]);
     expect(warnings().length).toBe(before);
     expect(off.hash).toBe(warn.hash);
@@ -114,11 +116,11 @@ describe('runGuard', () => {
   test('unrelated environment does not change the hash; flags from config files do', async () => {
     const t = writeTree({ 'Cargo.toml': '' });
     const home = { PATH: process.env.PATH, CARGO_HOME: path.join(t, 'nohome') };
-    const a = await runGuard(configFor(t), rustc, { ...home, CARGO_TERM_COLOR: 'always' });
-    const b = await runGuard(configFor(t), rustc, { ...home, RUST_BACKTRACE: '1' });
+    const a = await guardWith(configFor(t), { ...home, CARGO_TERM_COLOR: 'always' });
+    const b = await guardWith(configFor(t), { ...home, RUST_BACKTRACE: '1' });
     expect(a.hash).toBe(b.hash);
     const t2 = writeTree({ 'Cargo.toml': '', '.cargo/config.toml': '[build]\nrustflags = ["-Cdebuginfo=0"]\n' });
-    const c = await runGuard(configFor(t2), rustc, home);
+    const c = await guardWith(configFor(t2), home);
     expect(c.hash).not.toBe(a.hash);
   });
 });

@@ -3,10 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../../src/config.js';
-import { readRunContext } from '../../src/context.js';
 import { parseTimingsHtml } from '../../src/timings/html.js';
-import { readRunRecord, runTimedBuild, type TimedBuildInput } from '../../src/timings/index.js';
+import { readRunRecord, runTimedBuild } from '../../src/timings/index.js';
+import { targetedRun } from '../helpers/run.js';
 import { parseRustcVersion } from '../../src/toolchain.js';
 import { smallWorkspace, writeTree } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/action-runner.js';
@@ -17,25 +16,17 @@ const baseEnv = { ...process.env };
 delete baseEnv.RUSTC_WRAPPER;
 delete baseEnv.RUSTFLAGS;
 
-function input(workspace: string, env: NodeJS.ProcessEnv = baseEnv, withWrapper = true): TimedBuildInput {
-  const config = parseConfig(() => '', { RUNNER_TEMP: path.join(workspace, 'runner-temp') }, workspace);
-  return {
-    config,
-    context: readRunContext({}, null),
-    rustc,
-    flagsHash: 'f'.repeat(64),
-    targetTriple: rustc.host,
-    env,
-    wrapperPath: withWrapper ? wrapperPath : null,
-    log: () => {},
-  };
+/** The timed build of a workspace, as the main step runs it (a fresh Run for each build). */
+async function timedBuild(workspace: string, env: NodeJS.ProcessEnv = baseEnv, withWrapper = true, log: (line: string) => void = () => {}) {
+  const run = await targetedRun(workspace, env, {}, { RUNNER_TEMP: path.join(workspace, 'runner-temp') });
+  return runTimedBuild(run, { wrapperPath: withWrapper ? wrapperPath : null, log });
 }
 
 describe('a timed build of a three-crate workspace', () => {
   const workspace = smallWorkspace();
   let result: Awaited<ReturnType<typeof runTimedBuild>>;
   beforeAll(async () => {
-    result = await runTimedBuild(input(workspace));
+    result = await timedBuild(workspace);
   });
 
   test('succeeds and writes a versioned record with one entry per compiled crate', () => {
@@ -90,7 +81,7 @@ describe('a timed build of a three-crate workspace', () => {
   });
 
   test('a second timed build compiles nothing and says so', async () => {
-    const again = await runTimedBuild(input(workspace));
+    const again = await timedBuild(workspace);
     expect(again.record.totals.unitsCompiled).toBe(0);
     expect(again.record.totals.unitsFresh).toBe(5);
     expect(again.record.crates).toEqual([]);
@@ -101,7 +92,7 @@ test("the user's own RUSTC_WRAPPER (e.g. sccache) is chained, not replaced", asy
   const workspace = smallWorkspace();
   const tools = writeTree({ 'logging-wrapper.sh': '#!/usr/bin/env bash\necho "$*" >> "$(dirname "$0")/calls.log"\nexec "$@"\n' });
   chmodSync(path.join(tools, 'logging-wrapper.sh'), 0o755);
-  const result = await runTimedBuild(input(workspace, { ...baseEnv, RUSTC_WRAPPER: path.join(tools, 'logging-wrapper.sh') }));
+  const result = await timedBuild(workspace, { ...baseEnv, RUSTC_WRAPPER: path.join(tools, 'logging-wrapper.sh') });
   expect(result.exitCode).toBe(0);
   const calls = readFileSync(path.join(tools, 'calls.log'), 'utf8');
   expect(calls).toMatch(/--crate-name core_lib/);
@@ -112,7 +103,7 @@ test("the user's own RUSTC_WRAPPER (e.g. sccache) is chained, not replaced", asy
 test('a failing build still writes a record, with success false and what was measured', async () => {
   const workspace = smallWorkspace({ 'tool/src/main.rs': 'fn main() {\n    let x: u32 = "text";\n}\n' });
   const lines: string[] = [];
-  const result = await runTimedBuild({ ...input(workspace), log: (l) => lines.push(l) });
+  const result = await timedBuild(workspace, baseEnv, true, (l) => lines.push(l));
   expect(result.exitCode).not.toBe(0);
   expect(lines.join('\n')).toContain('mismatched types');
   const record = readRunRecord(readFileSync(result.recordPath, 'utf8'));
@@ -124,7 +115,7 @@ test('a failing build still writes a record, with success false and what was mea
 });
 
 test('without the wrapper, units come from the timings report (wall time only)', async () => {
-  const result = await runTimedBuild(input(smallWorkspace(), baseEnv, false));
+  const result = await timedBuild(smallWorkspace(), baseEnv, false);
   expect(result.record.measurement.wrapper).toBe(false);
   expect(result.record.crates.map((c) => c.crate).sort()).toEqual(['core-lib', 'gen', 'tool']);
   expect(result.record.totals.cpuSeconds).toBeNull();

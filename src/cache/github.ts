@@ -5,7 +5,7 @@
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { createOctokit, httpStatus, permissionMessage } from '../github-api.js';
-import { gates, readDeadlines, type Deadlines } from '../net/deadline.js';
+import { gates, readDeadlines, ServiceDownError, type Deadlines } from '../net/deadline.js';
 import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
 
 /** Where the REST clean-up may act: the repository and the ref the entries were saved for. */
@@ -56,7 +56,9 @@ export class GitHubCacheBackend implements CacheBackend {
     this.deadlines = readDeadlines(env);
   }
 
+  /** The service answered the pre-flight lookup (once per step); once it failed, it is down for the step. */
   private ready(): Promise<void> {
+    if (gates.cache.down) return Promise.reject(new ServiceDownError(gates.cache.service, gates.cache.down));
     this.probed ??= gates.cache.call('lookup', this.deadlines.cacheLookupMs, (signal) => probeService(this.env, signal));
     return this.probed;
   }

@@ -32,9 +32,27 @@ export interface CacheKeys {
   inputs: Array<{ name: string; value: string }>;
 }
 
+/**
+ * The part of a key that must match exactly for an entry to be usable: the prefix, what kind of
+ * entry, the platform, anything else that changes every artifact, the profile and the flags.
+ * Cache keys and baseline-record keys both start with one.
+ */
+export function keyScope(s: { prefix: string; kind: string | null; os: string; arch: string; qualifiers: string[]; profile: string; flagsHash: string; suffix: string[] }): string {
+  return [s.prefix, ...(s.kind ? [s.kind] : []), s.os, s.arch, ...s.qualifiers, s.profile, `f${s.flagsHash.slice(0, 12)}`, ...s.suffix.filter(Boolean)].join('-');
+}
+
 export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
   const toolchain = `rust${k.rustcRelease}-${shortHash(k.rustcVerbose, 8)}`;
-  const scope = [k.prefix, k.os, k.arch, toolchain, k.targetTriple, k.profile, `f${k.flagsHash.slice(0, 12)}`, ...(k.userKey ? [k.userKey] : [])].join('-');
+  const scope = keyScope({
+    prefix: k.prefix,
+    kind: null,
+    os: k.os,
+    arch: k.arch,
+    qualifiers: [toolchain, k.targetTriple],
+    profile: k.profile,
+    flagsHash: k.flagsHash,
+    suffix: [k.userKey],
+  });
   const withManifests = `${scope}-m${k.manifestsHash.slice(0, 12)}`;
   const primaryKey = `${withManifests}-l${k.lockfileHash ? k.lockfileHash.slice(0, 12) : 'none'}`;
   return {

@@ -4,18 +4,15 @@ import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cargoHome, loadCargoConfig } from '../cargo-config.js';
-import type { Config } from '../config.js';
-import type { RunContext } from '../context.js';
+import { cargoHome } from '../cargo-config.js';
 import { formatBytes } from '../format.js';
 import { logText } from '../log.js';
-import type { RustcVersion } from '../toolchain.js';
-import { workspaceInfo, type WorkspaceInfo } from '../workspace.js';
+import type { TargetedRun } from '../run.js';
+import type { WorkspaceInfo } from '../workspace.js';
 import type { CacheBackend } from './backend.js';
 import { bytesOf, profileDirName } from './clean.js';
 import { buildCacheKeys, manifestsHash, shortHash, type CacheKeys } from './keys.js';
 import { restoreOwnership, type ProtectedPlaces } from './ownership.js';
-import { createBackend } from './select.js';
 
 export interface CacheRestoreState {
   enabled: boolean;
@@ -42,17 +39,6 @@ export interface CacheRestoreState {
   error: string | null;
 }
 
-export interface CacheRestoreInput {
-  config: Config;
-  context: RunContext;
-  rustc: RustcVersion;
-  flagsHash: string;
-  targetTriple: string;
-  env: NodeJS.ProcessEnv;
-  /** Defaults to the backend the config selects. */
-  backend?: CacheBackend;
-}
-
 function readIfExists(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
@@ -74,8 +60,8 @@ export function protectedPlaces(ws: WorkspaceInfo, env: NodeJS.ProcessEnv): Prot
   return { workspaceRoot: ws.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os.homedir(), cargoHome: cargoHome(env) };
 }
 
-function computeKeys(input: CacheRestoreInput, ws: WorkspaceInfo): { keys: CacheKeys; lockText: string | null } {
-  const { config, env, rustc } = input;
+function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | null } {
+  const { config, rustc, workspace: ws } = run;
   const manifests = [path.join(ws.root, 'Cargo.toml'), ...ws.memberManifests]
     .filter((f, i, all) => all.indexOf(f) === i && existsSync(f))
     .map((f) => ({ relativePath: path.relative(ws.root, f) || 'Cargo.toml', text: readFileSync(f, 'utf8') }));
@@ -85,22 +71,22 @@ function computeKeys(input: CacheRestoreInput, ws: WorkspaceInfo): { keys: Cache
     if (text !== null) extra.push({ name, text });
   }
   // Profile settings in cargo config files change artifacts just like Cargo.toml's [profile].
-  for (const file of loadCargoConfig(config.workingDirectory, env, config.cargoArgs)) {
+  for (const file of run.cargoConfig) {
     if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
   }
   const lockText = readIfExists(path.join(ws.root, 'Cargo.lock'));
   const keys = buildCacheKeys({
-    prefix: config.cachePrefix,
+    prefix: config.cache.prefix,
     os: process.platform,
     arch: process.arch,
     rustcRelease: rustc.release,
     rustcVerbose: rustc.raw,
-    targetTriple: input.targetTriple,
+    targetTriple: run.target.triple,
     profile: config.profile,
-    flagsHash: input.flagsHash,
+    flagsHash: run.target.flagsHash,
     manifestsHash: manifestsHash(manifests, extra),
     lockfileHash: lockText === null ? null : shortHash(lockText, 64),
-    userKey: config.cacheKey,
+    userKey: config.cache.key,
   });
   return { keys, lockText };
 }
@@ -124,22 +110,14 @@ function cacheableDirs(ws: WorkspaceInfo, places: ProtectedPlaces): { dirs: stri
   return { dirs, excluded };
 }
 
-export async function restoreCache(input: CacheRestoreInput): Promise<CacheRestoreState> {
-  const { config, env } = input;
-  const ws = await workspaceInfo(config.workingDirectory, env, config.cargoArgs);
-  const { keys, lockText } = computeKeys(input, ws);
+export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState> {
+  const { config, env, workspace: ws, backend } = run;
+  const { keys, lockText } = computeKeys(run);
   const places = protectedPlaces(ws, env);
   const { dirs, excluded } = cacheableDirs(ws, places);
-  const paths = [...dirs, ...cargoHomePaths(env, config.cacheBin)];
-  const backend = input.backend ?? createBackend(config, input.context, env);
+  const paths = [...dirs, ...cargoHomePaths(env, config.cache.bin)];
   const dir = profileDirName(config.profile);
-
-  core.startGroup(`Watchmaker: cache key (${backend.description})`);
-  core.info(`key: ${keys.primaryKey}`);
-  keys.restoreKeys.forEach((k, i) => core.info(`restore key ${i + 1}: ${k}`));
-  for (const { name, value } of keys.inputs) core.info(logText(`  ${name}: ${value}`));
-  core.info(logText(`paths: ${paths.join(', ')}`));
-  core.endGroup();
+  logKeys(keys, paths, backend.description);
 
   // Cargo's incremental data is large and useless in CI: every run starts from a new checkout.
   if (env.CARGO_INCREMENTAL === undefined) core.exportVariable('CARGO_INCREMENTAL', '0');
@@ -156,15 +134,24 @@ export async function restoreCache(input: CacheRestoreInput): Promise<CacheResto
     buildDir: ws.buildDirectory,
     excluded,
     places,
-    profileDirs: [dir, `${input.targetTriple}/${dir}`],
+    profileDirs: [dir, `${run.target.triple}/${dir}`],
     restoredAtMs: Date.now(),
     restoredBytes: null,
     workspaceMembers: [...ws.members],
     lockfile: lockText === null ? null : path.join(ws.root, 'Cargo.lock'),
     error: null,
   };
-  await restoreInto(state, backend, config.failOnCacheError);
+  await restoreInto(state, backend, config.cache.failOnError);
   return state;
+}
+
+function logKeys(keys: CacheKeys, paths: string[], where: string): void {
+  core.startGroup(`Watchmaker: cache key (${where})`);
+  core.info(`key: ${keys.primaryKey}`);
+  keys.restoreKeys.forEach((k, i) => core.info(`restore key ${i + 1}: ${k}`));
+  for (const { name, value } of keys.inputs) core.info(logText(`  ${name}: ${value}`));
+  core.info(logText(`paths: ${paths.join(', ')}`));
+  core.endGroup();
 }
 
 async function restoreInto(state: CacheRestoreState, backend: CacheBackend, failOnError: boolean): Promise<void> {

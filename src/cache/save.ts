@@ -15,7 +15,7 @@ import type { CacheBackend } from './backend.js';
 import { cleanTargetDir, trimRegistryCache, type CleanAction } from './clean.js';
 import { lockedPackageNames, lockedRegistryCrates } from './keys.js';
 import type { CacheRestoreState } from './restore.js';
-import { createBackend } from './select.js';
+import type { Run } from '../run.js';
 
 export interface SaveDecision {
   save: boolean;
@@ -37,17 +37,17 @@ const skip = (reason: string): SaveDecision => ({ save: false, reason, replace: 
 
 /** Whether the post step should save (pure). */
 export function decideSave(config: Config, context: RunContext, state: CacheRestoreState, build: BuildOutcome | null = null): SaveDecision {
-  if (config.cacheSave === 'never') return skip("cache-save is 'never'");
+  if (config.cache.save === 'never') return skip("cache-save is 'never'");
   if (build?.interrupted) return skip('the main step was interrupted, so target/ may be half-written');
-  if (build && !build.success && !config.cacheOnFailure) return skip('the build failed (set cache-on-failure: true to save anyway)');
-  if (config.cacheSave === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
+  if (build && !build.success && !config.cache.onFailure) return skip('the build failed (set cache-on-failure: true to save anyway)');
+  if (config.cache.save === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
   const stale = state.hit === 'exact' && build !== null && build.rebuiltDependencies > 0;
   if (state.hit === 'exact' && !stale) return skip('the exact key was restored, so the entry is already current');
   const replace = stale;
   const why = (reason: string) =>
     stale ? `${reason}; the exact key was restored, yet ${build.rebuiltDependencies} dependencies were compiled again, so the entry is stale` : reason;
   if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: why('local run'), replace };
-  if (config.cacheSaveScope === 'any') return { save: true, reason: why("cache-save-scope is 'any'"), replace };
+  if (config.cache.saveScope === 'any') return { save: true, reason: why("cache-save-scope is 'any'"), replace };
   if (context.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`), replace };
   return skip(
     `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
@@ -64,14 +64,14 @@ export interface CacheSaveOutcome {
   deletedEntries: number;
 }
 
+/** What saving needs from the run (the post step knows no toolchain or workspace). */
+export type SaveRun = Pick<Run, 'config' | 'context' | 'env' | 'backend'>;
+
+/** What main handed over: the restore, the artifacts the build reported, and how the build went. */
 export interface CacheSaveInput {
-  config: Config;
-  context: RunContext;
   state: CacheRestoreState;
   artifacts: string[] | null;
-  env: NodeJS.ProcessEnv;
   build?: BuildOutcome | null;
-  backend?: CacheBackend;
 }
 
 /** The post step's view of main's build, from the hand-off. */
@@ -81,26 +81,26 @@ export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): 
   return { usable: build.success, interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
 }
 
-export async function saveCache(input: CacheSaveInput): Promise<CacheSaveOutcome> {
-  const { config, state } = input;
+export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {
+  const { config, backend } = run;
+  const { state } = input;
   const outcome: CacheSaveOutcome = { saved: false, skippedReason: null, key: state.primaryKey, archiveBytes: null, bytesBefore: null, bytesAfter: null, deletedEntries: 0 };
-  const decision = decideSave(config, input.context, state, input.build ?? null);
+  const decision = decideSave(config, run.context, state, input.build ?? null);
   if (!decision.save) {
     outcome.skippedReason = decision.reason;
     core.info(`Watchmaker: not saving the cache: ${decision.reason}.`);
     return outcome;
   }
-  const backend = input.backend ?? createBackend(config, input.context, input.env);
   core.startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
   try {
     if (await alreadySaved(backend, state, decision)) {
       outcome.skippedReason = 'the entry exists';
       return outcome;
     }
-    cleanAll(input, outcome);
+    cleanAll(run, input, outcome);
     await saveAndPrune(backend, state, outcome);
   } catch (e) {
-    if (config.failOnCacheError) throw e;
+    if (config.cache.failOnError) throw e;
     const message = e instanceof cache.ValidationError ? `invalid cache request: ${e.message}` : (e as Error).message;
     core.warning(`Watchmaker could not save the cache (${backend.description}): ${message}`);
   } finally {
@@ -121,8 +121,9 @@ async function alreadySaved(backend: CacheBackend, state: CacheRestoreState, dec
   return false;
 }
 
-function cleanAll(input: CacheSaveInput, outcome: CacheSaveOutcome): void {
-  const { state, config } = input;
+function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome): void {
+  const { state } = input;
+  const { config } = run;
   // With build.build-dir set, units live there and target/ holds only final outputs; both
   // are cleaned by the same rules. Directories left out in main are neither cached nor cleaned.
   const excluded = new Set(state.excluded.map((e) => e.dir));
@@ -138,7 +139,7 @@ function cleanAll(input: CacheSaveInput, outcome: CacheSaveOutcome): void {
       artifacts: input.artifacts,
       restoredAtMs: state.restoredAtMs,
       members: new Set(state.workspaceMembers),
-      keepMembers: config.cacheWorkspaceCrates,
+      keepMembers: config.cache.workspaceCrates,
       places: state.places,
       lockedPackages: lockText === null ? null : lockedPackageNames(lockText),
     });
@@ -149,7 +150,7 @@ function cleanAll(input: CacheSaveInput, outcome: CacheSaveOutcome): void {
   }
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
   if (lockText !== null) {
-    const trimmed = trimRegistryCache(path.join(cargoHome(input.env), 'registry', 'cache'), lockedRegistryCrates(lockText));
+    const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lockedRegistryCrates(lockText));
     if (trimmed.removed) core.info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
   }
 }

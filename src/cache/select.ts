@@ -17,7 +17,7 @@ export function cacheApiScope(config: Config, context: RunContext): CacheApiScop
 }
 
 export function createBackend(config: Config, context: RunContext, env: NodeJS.ProcessEnv): CacheBackend {
-  if (config.cacheBackend === 'local') return new LocalCacheBackend(config.cacheDir);
-  if (config.cacheBackend === 'github' || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context));
-  return new LocalCacheBackend(config.cacheDir);
+  if (config.cache.backend === 'local') return new LocalCacheBackend(config.cache.dir);
+  if (config.cache.backend === 'github' || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context));
+  return new LocalCacheBackend(config.cache.dir);
 }

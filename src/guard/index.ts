@@ -3,11 +3,11 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config, GuardMode } from '../config.js';
+import type { GuardMode } from '../config.js';
+import type { Run } from '../run.js';
 import { relativeToWorkspace } from '../context.js';
-import { loadCargoConfig } from '../cargo-config.js';
 import { logText } from '../log.js';
-import { probeCfg, type CfgSet, type RustcVersion } from '../toolchain.js';
+import { probeCfg, type CfgSet } from '../toolchain.js';
 import { findNonPortableFlags, resolveEffectiveRustflags, rustflagsHash, selectTargetTriple, type EffectiveRustflags, type GuardFinding } from './flags.js';
 
 export type { EffectiveRustflags, GuardFinding, SourcedFlag, FlagOrigin } from './flags.js';
@@ -25,10 +25,29 @@ export interface GuardResult {
   annotated: { errors: number; warnings: number };
 }
 
-export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.ProcessEnv): Promise<GuardResult> {
-  const cwd = config.workingDirectory;
-  const files = loadCargoConfig(cwd, env, config.cargoArgs);
-  const targetTriple = selectTargetTriple(config.cargoArgs, env, files, rustc.host);
+/** What the guard needs from the run: it works before the workspace is known. */
+export type GuardRun = Pick<Run, 'config' | 'env' | 'rustc' | 'cargoConfig'>;
+
+export async function runGuard(run: GuardRun): Promise<GuardResult> {
+  const { config } = run;
+  const { targetTriple, effective } = await resolveFlags(run);
+  const hash = rustflagsHash(
+    effective.flags.map((f) => f.flag),
+    targetTriple,
+  );
+  const findings = config.guard.mode === 'off' ? [] : findNonPortableFlags(effective.flags, argfileReader(config.workingDirectory));
+  const enforcing = config.guard.mode === 'error' && config.inCI;
+  const failed = enforcing && findings.some((f) => f.severity === 'error');
+  logFlags(run, targetTriple, effective, hash, findings.length);
+  const annotated = annotate(findings, enforcing, run.env);
+  return { mode: config.guard.mode, targetTriple, effective, findings, hash, failed, annotated };
+}
+
+/** The effective RUSTFLAGS as cargo resolves them for the target triple. */
+async function resolveFlags(run: GuardRun): Promise<{ targetTriple: string; effective: EffectiveRustflags }> {
+  const { env, rustc, cargoConfig: files } = run;
+  const cwd = run.config.workingDirectory;
+  const targetTriple = selectTargetTriple(run.config.build.cargoArgs, env, files, rustc.host);
   const cfgFor = async (flags: string[]): Promise<CfgSet> => {
     try {
       return await probeCfg(cwd, flags, targetTriple === rustc.host ? null : targetTriple, env);
@@ -41,37 +60,39 @@ export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.
   };
   // Cargo matches cfg() keys against `rustc --print cfg` run with the candidate flags, and
   // iterates once more when those flags change the answer (target_info.rs).
-  let effective = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor([]) });
+  const effective = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor([]) });
   const hasCfgKeys = files.some((f) => Object.keys((f.data.target ?? {}) as object).some((k) => k.startsWith('cfg(')));
-  if (hasCfgKeys && effective.flags.length > 0) {
-    const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
-    if (again.flags.map((f) => f.flag).join('\x1f') !== effective.flags.map((f) => f.flag).join('\x1f')) effective = again;
-  }
+  if (!hasCfgKeys || effective.flags.length === 0) return { targetTriple, effective };
+  const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
+  const same = again.flags.map((f) => f.flag).join('\x1f') === effective.flags.map((f) => f.flag).join('\x1f');
+  return { targetTriple, effective: same ? effective : again };
+}
 
-  const hash = rustflagsHash(
-    effective.flags.map((f) => f.flag),
-    targetTriple,
-  );
-  const readArgfile = (file: string): string | null => {
+function argfileReader(cwd: string): (file: string) => string | null {
+  return (file) => {
     try {
       return readFileSync(path.resolve(cwd, file), 'utf8');
     } catch {
-      core.warning(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`);
+      core.warning(logText(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`));
       return null;
     }
   };
-  const findings = config.guard === 'off' ? [] : findNonPortableFlags(effective.flags, readArgfile);
-  const failed = config.guard === 'error' && config.inCI && findings.some((f) => f.severity === 'error');
+}
 
+function logFlags(run: GuardRun, targetTriple: string, effective: EffectiveRustflags, hash: string, findings: number): void {
+  const mode = run.config.guard.mode;
   core.startGroup('Watchmaker: effective RUSTFLAGS');
   core.info(logText(`target: ${targetTriple}`));
   core.info(logText(`source: ${effective.source}`));
   core.info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(' ') : '(none)'}`));
-  core.info(logText(`config: ${files.length ? files.map((f) => f.path).join(', ') : '(none)'}`));
+  core.info(logText(`config: ${run.cargoConfig.length ? run.cargoConfig.map((f) => f.path).join(', ') : '(none)'}`));
   core.info(`hash: ${hash.slice(0, 16)}`);
-  core.info(`guard: ${config.guard}${config.guard === 'off' ? '' : `, ${findings.length} finding(s)`}`);
+  core.info(`guard: ${mode}${mode === 'off' ? '' : `, ${findings} finding(s)`}`);
   core.endGroup();
+}
 
+/** Annotates each finding at its file and line: an error only where the guard enforces. */
+function annotate(findings: GuardFinding[], enforcing: boolean, env: NodeJS.ProcessEnv): GuardResult['annotated'] {
   const annotated = { errors: 0, warnings: 0 };
   for (const finding of findings) {
     const properties: core.AnnotationProperties = { title: finding.severity === 'error' ? 'Non-portable RUSTFLAGS' : 'Watchmaker: CPU-specific flag' };
@@ -79,7 +100,7 @@ export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.
       properties.file = relativeToWorkspace(finding.origin.file, env);
       if (finding.origin.line) properties.startLine = finding.origin.line;
     }
-    if (finding.severity === 'error' && config.guard === 'error' && config.inCI) {
+    if (finding.severity === 'error' && enforcing) {
       core.error(finding.message, properties);
       annotated.errors++;
     } else {
@@ -87,5 +108,5 @@ export async function runGuard(config: Config, rustc: RustcVersion, env: NodeJS.
       annotated.warnings++;
     }
   }
-  return { mode: config.guard, targetTriple, effective, findings, hash, failed, annotated };
+  return annotated;
 }

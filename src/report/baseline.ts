@@ -7,11 +7,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import os from 'node:os';
 import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
+import { keyScope } from '../cache/keys.js';
 import { shortHash } from '../hashing.js';
 import { capture, captureOk } from '../proc.js';
 import type { RunRecord } from '../record.js';
 import { readRunRecord } from '../record.js';
-import { workspaceInfo } from '../workspace.js';
+import { workspaceInfo, type WorkspaceInfo } from '../workspace.js';
 
 export interface BaselineKeys {
   key: string;
@@ -20,7 +21,7 @@ export interface BaselineKeys {
 }
 
 export function baselineKeys(opts: { prefix: string; os: string; arch: string; profile: string; variant: string; flagsHash: string; commit: string | null }): BaselineKeys {
-  const restorePrefix = `${opts.prefix}-record-${opts.os}-${opts.arch}-${opts.profile}-${opts.variant}-f${opts.flagsHash.slice(0, 12)}-`;
+  const restorePrefix = `${keyScope({ prefix: opts.prefix, kind: 'record', os: opts.os, arch: opts.arch, qualifiers: [], profile: opts.profile, flagsHash: opts.flagsHash, suffix: [opts.variant] })}-`;
   return { key: `${restorePrefix}${opts.commit ?? 'unknown'}`, restorePrefix };
 }
 
@@ -65,14 +66,15 @@ export function isObjectId(value: string): boolean {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
 }
 
-export type BuildSample = (dir: string, label: string, env: NodeJS.ProcessEnv) => Promise<RunRecord>;
+/** One side of a rebuild comparison: a checkout and its workspace (seen with the shared target dir). */
+export interface Side {
+  dir: string;
+  workspace: WorkspaceInfo;
+}
 
-/**
- * Builds base and head `samples` times each, alternating the order, after one untimed base
- * build so both sides start with the same dependencies compiled. Before each timed build the
- * side's workspace members are cleaned, so every sample compiles the same set of crates.
- */
-export async function measureBaseByRebuild(opts: {
+export type BuildSample = (side: Side, label: string, env: NodeJS.ProcessEnv) => Promise<RunRecord>;
+
+export interface RebuildOptions {
   headDir: string;
   baseSha: string;
   profile: string;
@@ -80,55 +82,64 @@ export async function measureBaseByRebuild(opts: {
   targetDir: string;
   env: NodeJS.ProcessEnv;
   build: BuildSample;
-}): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
-  const { env } = opts;
-  if (!isObjectId(opts.baseSha)) throw new Error(`the base commit '${opts.baseSha.slice(0, 80)}' from the event is not a git object id`);
-  const gitRoot = (await captureOk('git', ['rev-parse', '--show-toplevel'], { cwd: opts.headDir, env })).trim();
-  const relative = path.relative(gitRoot, opts.headDir);
-  const present = await capture('git', ['cat-file', '-e', `${opts.baseSha}^{commit}`], { cwd: gitRoot, env });
+}
+
+/** The base commit in a worktree beside the checkout (fetched when the checkout lacks it). */
+async function checkoutBase(headDir: string, baseSha: string, env: NodeJS.ProcessEnv): Promise<{ gitRoot: string; worktree: string; baseDir: string }> {
+  if (!isObjectId(baseSha)) throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
+  const gitRoot = (await captureOk('git', ['rev-parse', '--show-toplevel'], { cwd: headDir, env })).trim();
+  const present = await capture('git', ['cat-file', '-e', `${baseSha}^{commit}`], { cwd: gitRoot, env });
   if (present.code !== 0) {
-    core.info(`Fetching the base commit ${opts.baseSha.slice(0, 12)}...`);
-    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', '--', opts.baseSha], { cwd: gitRoot, env });
+    core.info(`Fetching the base commit ${baseSha.slice(0, 12)}...`);
+    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', '--', baseSha], { cwd: gitRoot, env });
     if (fetched.code !== 0) {
       throw new Error(
-        `the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`,
+        `the base commit ${baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`,
       );
     }
   }
   const worktree = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-'));
   rmSync(worktree, { recursive: true, force: true });
-  await captureOk('git', ['worktree', 'add', '--detach', '--', worktree, opts.baseSha], { cwd: gitRoot, env });
-  const baseDir = path.join(worktree, relative);
+  await captureOk('git', ['worktree', 'add', '--detach', '--', worktree, baseSha], { cwd: gitRoot, env });
+  return { gitRoot, worktree, baseDir: path.join(worktree, path.relative(gitRoot, headDir)) };
+}
+
+/**
+ * Builds base and head `samples` times each, alternating the order, after one untimed base
+ * build so both sides start with the same dependencies compiled. Before each timed build the
+ * side's workspace members are cleaned, so every sample compiles the same set of crates.
+ */
+export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
+  const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
   // One target dir for both sides: dependencies compile once and are shared, workspace crates
   // (different paths, different hashes) coexist.
-  const buildEnv = { ...env, CARGO_TARGET_DIR: opts.targetDir };
+  const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
   try {
-    const members = async (dir: string) => [...(await workspaceInfo(dir, buildEnv)).members];
-    const clean = async (dir: string, names: string[]) => {
-      if (names.length === 0) return;
-      await captureOk('cargo', ['clean', '--profile', opts.profile, ...names.flatMap((n) => ['-p', n])], { cwd: dir, env: buildEnv });
-    };
-    const headMembers = await members(opts.headDir);
-    const baseMembers = await members(baseDir);
+    const head: Side = { dir: opts.headDir, workspace: await workspaceInfo(opts.headDir, buildEnv) };
+    const base: Side = { dir: baseDir, workspace: await workspaceInfo(baseDir, buildEnv) };
     core.startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
-    await opts.build(baseDir, 'base-warmup', buildEnv);
+    await opts.build(base, 'base-warmup', buildEnv);
     core.endGroup();
-    const head: RunRecord[] = [];
-    const base: RunRecord[] = [];
-    for (let i = 0; i < opts.samples; i++) {
-      const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
-      for (const which of order) {
-        const dir = which === 'base' ? baseDir : opts.headDir;
-        core.startGroup(`Watchmaker: ${which} sample ${i + 1} of ${opts.samples}`);
-        await clean(dir, which === 'base' ? baseMembers : headMembers);
-        const record = await opts.build(dir, `${which}-${i + 1}`, buildEnv);
-        core.endGroup();
-        if (!record.success) throw new Error(`the ${which} build failed in sample ${i + 1}; see the log above.`);
-        (which === 'base' ? base : head).push(record);
-      }
-    }
-    return { head, base };
+    return await sampleAlternately(opts, { head, base }, buildEnv);
   } finally {
-    await capture('git', ['worktree', 'remove', '--force', '--', worktree], { cwd: gitRoot, env });
+    await capture('git', ['worktree', 'remove', '--force', '--', worktree], { cwd: gitRoot, env: opts.env });
   }
+}
+
+async function sampleAlternately(opts: RebuildOptions, sides: { head: Side; base: Side }, buildEnv: NodeJS.ProcessEnv): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
+  const records: { head: RunRecord[]; base: RunRecord[] } = { head: [], base: [] };
+  for (let i = 0; i < opts.samples; i++) {
+    const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+    for (const which of order) {
+      const side = sides[which];
+      core.startGroup(`Watchmaker: ${which} sample ${i + 1} of ${opts.samples}`);
+      const members = [...side.workspace.members];
+      if (members.length) await captureOk('cargo', ['clean', '--profile', opts.profile, ...members.flatMap((n) => ['-p', n])], { cwd: side.dir, env: buildEnv });
+      const record = await opts.build(side, `${which}-${i + 1}`, buildEnv);
+      core.endGroup();
+      if (!record.success) throw new Error(`the ${which} build failed in sample ${i + 1}; see the log above.`);
+      records[which].push(record);
+    }
+  }
+  return records;
 }

@@ -50,7 +50,7 @@ export interface ReportInput {
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'unknown');
 
 function keysFor(config: Config, flagsHash: string, commit: string | null) {
-  return baselineKeys({ prefix: config.cachePrefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
+  return baselineKeys({ prefix: config.cache.prefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
 
 async function loadBaseline(input: ReportInput): Promise<{ base: RunRecord[] | null; label: string | null; note: string | null }> {
@@ -93,7 +93,7 @@ export async function runReport(input: ReportInput): Promise<ReportOutcome> {
   const { base, label, note } = await loadBaseline(input);
   let comparison: Comparison | null = null;
   if (base && base.length) {
-    comparison = compareRecords(input.head, base, { threshold: config.threshold });
+    comparison = compareRecords(input.head, base, { threshold: config.report.threshold });
   }
   const view = {
     profile: config.profile,
@@ -139,11 +139,11 @@ const FORK_HELP = 'See docs/report.md for the two-workflow pattern that comments
 async function postComment(input: ReportInput, markdown: string): Promise<ReportOutcome['comment']> {
   const { config, context } = input;
   const isPullRequestEvent = context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
-  const wanted = config.comment === 'always' || (config.comment === 'auto' && isPullRequestEvent);
-  if (!wanted || config.comment === 'never') return 'skipped';
+  const wanted = config.report.comment === 'always' || (config.report.comment === 'auto' && isPullRequestEvent);
+  if (!wanted || config.report.comment === 'never') return 'skipped';
   const pr = context.pullRequest;
   if (!pr || !context.owner || !context.repo) {
-    if (config.comment === 'always') core.warning('comment is always, but this run is not for a pull request; the report is in the job summary only.');
+    if (config.report.comment === 'always') core.warning('comment is always, but this run is not for a pull request; the report is in the job summary only.');
     return 'skipped';
   }
   if (pr.fromFork && context.eventName === 'pull_request') {

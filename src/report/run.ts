@@ -49,7 +49,7 @@ async function rebuildBaseline(input: ReportPhaseInput): Promise<Baseline> {
       headDir: config.workingDirectory,
       baseSha,
       profile: config.profile,
-      samples: config.baselineSamples,
+      samples: config.report.baselineSamples,
       targetDir: input.targetDir,
       env: input.env,
       build: input.buildSample,
@@ -57,7 +57,7 @@ async function rebuildBaseline(input: ReportPhaseInput): Promise<Baseline> {
     return {
       head: measured.head,
       base: measured.base,
-      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.baselineSamples}× alternating with this commit`,
+      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.report.baselineSamples}× alternating with this commit`,
       note: null,
     };
   } catch (e) {
@@ -69,7 +69,7 @@ async function rebuildBaseline(input: ReportPhaseInput): Promise<Baseline> {
 
 export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcome> {
   const { config } = input;
-  const rebuild = config.baseline === 'rebuild' && input.record.success;
+  const rebuild = config.report.baseline === 'rebuild' && input.record.success;
   const baseline = rebuild ? await rebuildBaseline(input) : { head: [input.record], base: null, label: null, note: null };
   const outcome = await runReport({
     config,
@@ -79,7 +79,7 @@ export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcom
     base: baseline.base,
     baseLabel: baseline.label,
     baseNote: baseline.note,
-    backend: config.baseline === 'cache' ? input.backend : null,
+    backend: config.report.baseline === 'cache' ? input.backend : null,
     flagsHash: input.flagsHash,
     guard: input.guard,
     cache: input.cache,

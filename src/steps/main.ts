@@ -5,18 +5,18 @@ import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend, restoreCache, type CacheRestoreState } from '../cache/index.js';
+import { restoreCache, type CacheRestoreState } from '../cache/index.js';
 import { CargoConfigError } from '../cargo-config.js';
 import { InputError, type Config } from '../config.js';
-import { loadRunContext, relativeToWorkspace, type RunContext } from '../context.js';
+import { loadRunContext, relativeToWorkspace } from '../context.js';
 import { runGuard, type GuardResult } from '../guard/index.js';
 import { readConfig } from '../inputs.js';
 import { setOutputs } from '../outputs.js';
-import type { CacheSummary, GuardSummary } from '../report/index.js';
+import type { CacheSummary, GuardSummary, ReportOutcome } from '../report/index.js';
 import { reportPhase } from '../report/run.js';
 import { emptyPostState, writePostState, type BuildHandOff, type PostState } from '../state.js';
 import { runTimedBuild, type TimedBuildResult } from '../timings/index.js';
-import { probeRustcVersion, type RustcVersion } from '../toolchain.js';
+import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
 // The wrapper ships next to the bundle (scripts/bundle.mjs copies it into dist/).
 const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.sh');
@@ -38,29 +38,35 @@ export function failStep(e: unknown): void {
     core.setFailed(e.message);
     return;
   }
+  if (e instanceof CargoConfigError) {
+    const file = e.file.startsWith('--config ') ? undefined : relativeToWorkspace(e.file, process.env);
+    core.error(e.message, { title: 'Invalid cargo config', file, startLine: e.line ?? undefined });
+    core.setFailed(`Watchmaker could not read cargo's configuration: ${e.message}`);
+    return;
+  }
   core.setFailed(`Watchmaker failed: ${(e as Error).message}`);
   core.debug((e as Error).stack ?? String(e));
 }
 
 async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void> {
-  const config = readConfig(env);
-  const context = loadRunContext(env);
-  const rustc = await probeRustcVersion(config.workingDirectory, env);
+  const run = await prepareRun({ config: readConfig(env), context: loadRunContext(env), env });
+  const { config, context, rustc } = run;
   core.info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`);
 
-  const guard = await guardPhase(config, rustc, env);
+  const guard = await guardPhase(run);
   if (!guard) return;
+  const targeted = withTarget(run, { triple: guard.targetTriple, flagsHash: guard.hash });
   state.flagsHash = guard.hash;
   setOutputs({ rustflagsHash: guard.hash });
 
-  const cache = await cachePhase(config, context, rustc, guard, env);
+  const cache = await cachePhase(targeted);
   if (cache === 'failed') return;
   state.cache = cache;
-  if (!config.build) {
+  if (!config.build.enabled) {
     core.info('Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.');
     return;
   }
-  const build = await runTimedBuild({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env, wrapperPath: WRAPPER_PATH });
+  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH });
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
@@ -68,45 +74,26 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
     return;
   }
   setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? '', buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
-  await reportAndJudge(config, context, rustc, guard, cache, build, env);
+  const outcome = await reportOrWarn(targeted, guard, cache, build);
+  judge(config, build, outcome);
 }
 
-async function reportAndJudge(
-  config: Config,
-  context: RunContext,
-  rustc: RustcVersion,
-  guard: GuardResult,
-  cache: CacheRestoreState | null,
-  build: TimedBuildResult,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
+/** The report is an extra: a fault in it must not fail the build, but must not hide either. */
+async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRestoreState | null, build: TimedBuildResult): Promise<ReportOutcome | null> {
+  const { config } = run;
   const outcome = await reportPhase({
     config,
-    context,
-    env,
+    context: run.context,
+    env: run.env,
     record: build.record,
     recordPath: build.recordPath,
-    targetDir: cache?.targetDir ?? path.join(config.workingDirectory, 'target'),
-    buildSample: async (dir, label, buildEnv) =>
-      (
-        await runTimedBuild({
-          config,
-          context,
-          rustc,
-          flagsHash: guard.hash,
-          targetTriple: guard.targetTriple,
-          env: buildEnv,
-          wrapperPath: WRAPPER_PATH,
-          workingDirectory: dir,
-          recordPath: path.join(path.dirname(build.recordPath), `rebuild-${label}.json`),
-        })
-      ).record,
-    backend: config.baseline === 'cache' ? createBackend(config, context, env) : null,
-    flagsHash: guard.hash,
+    targetDir: cache?.targetDir ?? run.workspace.targetDirectory,
+    buildSample: async (side, label, env) => (await runTimedBuild(run, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
+    backend: config.report.baseline === 'cache' ? run.backend : null,
+    flagsHash: run.target.flagsHash,
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache),
   }).catch((e: Error) => {
-    // The report is an extra: a fault in it must not fail the build, but must not hide either.
     core.warning(`Watchmaker could not produce the build-time report: ${e.message}`);
     core.debug(e.stack ?? String(e));
     return null;
@@ -117,50 +104,42 @@ async function reportAndJudge(
     baselineSeconds: outcome ? (outcome.baselineSeconds === null ? '' : outcome.baselineSeconds.toFixed(2)) : undefined,
     changePercent: outcome ? (outcome.changePercent === null ? '' : outcome.changePercent.toFixed(2)) : undefined,
   });
+  return outcome;
+}
+
+/** The step's result: a failed build fails it; a regression only when asked. */
+function judge(config: Config, build: TimedBuildResult, outcome: ReportOutcome | null): void {
   if (build.exitCode !== 0) {
     core.setFailed(
-      `'${[...config.buildCommand, ...config.cargoArgs].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
+      `'${[...config.build.command, ...config.build.cargoArgs].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
     );
-  } else if (outcome?.verdict === 'regression' && config.failOnRegression) {
+  } else if (outcome?.verdict === 'regression' && config.report.failOnRegression) {
     core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   }
 }
 
 /** Runs the guard; returns undefined when the step must fail before building. */
-async function guardPhase(config: Config, rustc: RustcVersion, env: NodeJS.ProcessEnv): Promise<GuardResult | undefined> {
-  try {
-    const guard = await runGuard(config, rustc, env);
-    if (guard.failed) {
-      const errors = guard.annotated.errors;
-      core.setFailed(
-        `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`,
-      );
-      return undefined;
-    }
-    return guard;
-  } catch (e) {
-    if (e instanceof CargoConfigError) {
-      const file = e.file.startsWith('--config ') ? undefined : relativeToWorkspace(e.file, env);
-      core.error(e.message, { title: 'Invalid cargo config', file, startLine: e.line ?? undefined });
-      core.setFailed(`Watchmaker could not read cargo's configuration: ${e.message}`);
-      return undefined;
-    }
-    throw e;
-  }
+async function guardPhase(run: Run): Promise<GuardResult | undefined> {
+  const guard = await runGuard(run);
+  if (!guard.failed) return guard;
+  const errors = guard.annotated.errors;
+  core.setFailed(
+    `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`,
+  );
+  return undefined;
 }
 
-async function cachePhase(config: Config, context: RunContext, rustc: RustcVersion, guard: GuardResult, env: NodeJS.ProcessEnv): Promise<CacheRestoreState | null | 'failed'> {
-  if (!config.cache) {
+async function cachePhase(run: TargetedRun): Promise<CacheRestoreState | null | 'failed'> {
+  if (!run.config.cache.enabled) {
     setOutputs({ cacheHit: 'disabled' });
     return null;
   }
   try {
-    const state = await restoreCache({ config, context, rustc, flagsHash: guard.hash, targetTriple: guard.targetTriple, env });
+    const state = await restoreCache(run);
     setOutputs({ cacheHit: state.hit, cacheKey: state.primaryKey, cacheBytes: state.restoredBytes === null ? '' : String(state.restoredBytes) });
     return state;
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    // Otherwise restoreCache only throws when fail-on-cache-error asked for it.
+    // restoreCache only throws when fail-on-cache-error asked for it.
     core.setFailed(`Watchmaker cache restore failed: ${(e as Error).message}`);
     return 'failed';
   }

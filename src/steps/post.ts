@@ -26,6 +26,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   const config = readConfig(env);
   const context = loadRunContext(env);
+  const backend = createBackend(config, context, env);
   const state = readPostState();
   if (!state?.cache) {
     // Main failed before the cache phase (bad input, guard) or the cache is off.
@@ -34,7 +35,7 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
     const artifactsFile = state.build?.artifactsFile;
     const artifacts = artifactsFile && existsSync(artifactsFile) ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[]) : null;
     try {
-      await saveCache({ config, context, state: state.cache, artifacts, env, build: buildOutcome(state.build, state.interrupted) });
+      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted) });
     } catch (e) {
       // saveCache only throws when fail-on-cache-error asked for it.
       core.setFailed(`Watchmaker cache save failed: ${(e as Error).message}`);
@@ -42,8 +43,8 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   const recordPath = state?.build?.recordPath;
-  if (config.baseline === 'cache' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
+  if (config.report.baseline === 'cache' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, 'utf8'));
-    if (record.success) await storeBaseline({ config, context, record, recordPath, backend: createBackend(config, context, env), flagsHash: state.flagsHash, env });
+    if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }
 }

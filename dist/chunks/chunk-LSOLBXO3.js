@@ -73931,7 +73931,9 @@ var GitHubCacheBackend = class {
   description = "GitHub Actions cache";
   deadlines;
   probed = null;
+  /** The service answered the pre-flight lookup (once per step); once it failed, it is down for the step. */
   ready() {
+    if (gates.cache.down) return Promise.reject(new ServiceDownError(gates.cache.service, gates.cache.down));
     this.probed ??= gates.cache.call("lookup", this.deadlines.cacheLookupMs, (signal) => probeService(this.env, signal));
     return this.probed;
   }
@@ -77255,9 +77257,9 @@ function cacheApiScope(config, context5) {
   return { token: config.githubToken, apiUrl: context5.apiUrl, owner: context5.owner, repo: context5.repo, ref: context5.ref };
 }
 function createBackend(config, context5, env) {
-  if (config.cacheBackend === "local") return new LocalCacheBackend(config.cacheDir);
-  if (config.cacheBackend === "github" || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context5));
-  return new LocalCacheBackend(config.cacheDir);
+  if (config.cache.backend === "local") return new LocalCacheBackend(config.cache.dir);
+  if (config.cache.backend === "github" || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context5));
+  return new LocalCacheBackend(config.cache.dir);
 }
 
 // src/cargo-config.ts
@@ -78201,171 +78203,10 @@ function configValue(files, keyPath) {
   return void 0;
 }
 
-// src/config.ts
-import os10 from "node:os";
-import path15 from "node:path";
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
-var PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
-var CACHE_KEY_TEXT = /^[A-Za-z0-9._\-+=]*$/;
-var MAX_KEY_PART = 100;
-function parseConfig(input, env, cwd = process.cwd()) {
-  const inCI = env.CI === "true" || env.GITHUB_ACTIONS === "true";
-  const workspaceRoot = env.GITHUB_WORKSPACE || cwd;
-  const workingDirectory = path15.resolve(workspaceRoot, input("working-directory").trim() || ".");
-  const profile = input("profile").trim() || "dev";
-  if (!PROFILE_NAME.test(profile) || profile.length > 64) {
-    throw new InputError(
-      `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' (for example 'dev', 'release' or a custom profile from Cargo.toml).`
-    );
-  }
-  const cargoArgs = splitArgs(input("cargo-args"), "cargo-args");
-  const buildCommand = splitArgs(input("build-command") || "cargo build", "build-command");
-  if (buildCommand.length === 0) {
-    throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
-  }
-  checkBuildArgs(cargoArgs, "cargo-args");
-  checkBuildArgs(buildCommand.slice(1), "build-command");
-  const cacheKey = keyPart("cache-key", input("cache-key").trim());
-  const cachePrefix = keyPart("cache-prefix", input("cache-prefix").trim() || "watchmaker-v1");
-  const guardRaw = input("guard").trim();
-  const guard = guardRaw === "" ? inCI ? "error" : "warn" : oneOf("guard", guardRaw, ["error", "warn", "off"]);
-  const home = env.HOME || os10.homedir();
-  const defaultCacheDir = path15.join(env.XDG_CACHE_HOME || path15.join(home, ".cache"), "watchmaker");
-  const cacheDirRaw = input("cache-dir").trim();
-  const tempRoot = env.RUNNER_TEMP || os10.tmpdir();
-  const recordRaw = input("record-path").trim();
-  return {
-    workingDirectory,
-    profile,
-    cargoArgs,
-    buildCommand,
-    build: bool("build", input("build"), true),
-    cache: bool("cache", input("cache"), true),
-    cacheKey,
-    cachePrefix,
-    cacheSave: oneOf("cache-save", input("cache-save").trim() || "auto", ["auto", "always", "never"]),
-    cacheSaveScope: oneOf("cache-save-scope", input("cache-save-scope").trim() || "default-branch", ["default-branch", "any"]),
-    cacheWorkspaceCrates: bool("cache-workspace-crates", input("cache-workspace-crates"), false),
-    cacheBin: bool("cache-bin", input("cache-bin"), false),
-    cacheOnFailure: bool("cache-on-failure", input("cache-on-failure"), false),
-    cacheBackend: oneOf("cache-backend", input("cache-backend").trim() || "auto", ["auto", "github", "local"]),
-    cacheDir: cacheDirRaw ? path15.resolve(workspaceRoot, cacheDirRaw) : defaultCacheDir,
-    failOnCacheError: bool("fail-on-cache-error", input("fail-on-cache-error"), false),
-    guard,
-    comment: oneOf("comment", input("comment").trim() || "auto", ["auto", "always", "never"]),
-    githubToken: input("github-token"),
-    baseline: oneOf("baseline", input("baseline").trim() || "cache", ["cache", "rebuild"]),
-    baselineSamples: int("baseline-samples", input("baseline-samples"), 3, 1, 20),
-    threshold: percent("threshold", input("threshold")),
-    failOnRegression: bool("fail-on-regression", input("fail-on-regression"), false),
-    recordPath: recordRaw ? path15.resolve(workspaceRoot, recordRaw) : path15.join(tempRoot, "watchmaker", `record-${profile}.json`),
-    inCI,
-    passEnv: passEnvNames(input("pass-env")),
-    variant: cacheKey || `b${shortHash(JSON.stringify([buildCommand, cargoArgs]), 8)}`
-  };
-}
-function keyPart(name, value) {
-  if (CACHE_KEY_TEXT.test(value) && value.length <= MAX_KEY_PART) return value;
-  const shown = value.length > 60 ? `${value.slice(0, 60)}\u2026' (${value.length} characters)` : `${value}'`;
-  throw new InputError(
-    `Input '${name}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`
-  );
-}
-function checkBuildArgs(args, inputName) {
-  for (const arg of args) {
-    if (arg === "--release" || arg === "-r" || arg === "--profile" || arg.startsWith("--profile=")) {
-      throw new InputError(
-        `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from '${inputName}' and set 'profile: ${arg === "--release" || arg === "-r" ? "release" : "<name>"}'.`
-      );
-    }
-    if (arg === "--timings" || arg.startsWith("--timings=") || arg.startsWith("--message-format")) {
-      throw new InputError(`Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`);
-    }
-  }
-}
-var PASSABLE = /^(INPUT_|STATE_|ACTIONS_)[A-Za-z0-9_.-]+$/;
-function passEnvNames(raw) {
-  const names = raw.split(/[\s,]+/).filter(Boolean);
-  for (const name of names) {
-    if (!PASSABLE.test(name)) {
-      throw new InputError(
-        `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`
-      );
-    }
-  }
-  return names;
-}
-function oneOf(name, value, allowed) {
-  const v2 = value.toLowerCase();
-  if (allowed.includes(v2)) return v2;
-  throw new InputError(`Input '${name}' is '${value}'. Use one of: ${allowed.map((a) => `'${a}'`).join(", ")}.`);
-}
-var TRUE_WORDS = ["true", "True", "TRUE"];
-var FALSE_WORDS = ["false", "False", "FALSE"];
-function bool(name, raw, fallback) {
-  const v2 = raw.trim();
-  if (v2 === "") return fallback;
-  if (TRUE_WORDS.includes(v2)) return true;
-  if (FALSE_WORDS.includes(v2)) return false;
-  throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
-}
-function int(name, raw, fallback, min, max) {
-  const v2 = raw.trim();
-  if (v2 === "") return fallback;
-  if (!/^\d+$/.test(v2) || Number(v2) < min || Number(v2) > max) {
-    throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
-  }
-  return Number(v2);
-}
-function percent(name, raw) {
-  const v2 = raw.trim();
-  if (v2 === "") return null;
-  const m2 = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v2);
-  if (!m2 || Number(m2[1]) <= 0 || Number(m2[1]) >= 1e3) {
-    throw new InputError(`Input '${name}' is '${raw}'. Give a percentage above 0, such as '5' or '5%'.`);
-  }
-  return Number(m2[1]) / 100;
-}
-function splitArgs(raw, inputName) {
-  const out = [];
-  let cur = "";
-  let inWord = false;
-  let quote = null;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === "\\" && quote === '"' && (raw[i + 1] === '"' || raw[i + 1] === "\\")) cur += raw[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === "\\" && i + 1 < raw.length) {
-      cur += raw[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = "";
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new InputError(`Input '${inputName}' has an unclosed ${quote} quote: ${raw}`);
-  if (inWord) out.push(cur);
-  return out;
-}
-
 // src/cache/restore.ts
 import { existsSync as existsSync10, readFileSync as readFileSync5 } from "node:fs";
-import os11 from "node:os";
-import path19 from "node:path";
+import os10 from "node:os";
+import path17 from "node:path";
 
 // src/format.ts
 function formatBytes(bytes) {
@@ -78391,71 +78232,31 @@ function stopCommands() {
   return () => info(`::${token}::`);
 }
 
-// src/workspace.ts
-import path16 from "node:path";
-function targetDirFromArgs(args) {
-  let dir = null;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--target-dir" && i + 1 < args.length) dir = args[i + 1];
-    else if (args[i].startsWith("--target-dir=")) dir = args[i].slice("--target-dir=".length);
-  }
-  return dir;
-}
-function configArgs(args) {
-  const out = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--config" && i + 1 < args.length) out.push("--config", args[++i]);
-    else if (args[i].startsWith("--config=")) out.push(args[i]);
-  }
-  return out;
-}
-async function workspaceInfo(cwd, env, cargoArgs = []) {
-  const r = await capture("cargo", ["metadata", "--no-deps", "--format-version", "1", "--offline", ...configArgs(cargoArgs)], { cwd, env });
-  if (r.code !== 0) {
-    throw new InputError(
-      `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${r.stderr.trim().split("\n").slice(-3).join(" ")}. Point 'working-directory' at the directory of the workspace's Cargo.toml, and fix the manifest if cargo names an error in it.`
-    );
-  }
-  const meta = JSON.parse(r.stdout);
-  const memberIds = new Set(meta.workspace_members);
-  const members = meta.packages.filter((p2) => memberIds.has(p2.id));
-  const explicit = targetDirFromArgs(cargoArgs);
-  const targetDirectory = explicit ? path16.resolve(cwd, explicit) : meta.target_directory;
-  const separateBuildDir = meta.build_directory && meta.build_directory !== meta.target_directory;
-  return {
-    root: meta.workspace_root,
-    targetDirectory,
-    buildDirectory: separateBuildDir ? meta.build_directory : targetDirectory,
-    members: new Set(members.map((p2) => p2.name)),
-    memberManifests: members.map((p2) => p2.manifest_path)
-  };
-}
-
 // src/cache/clean.ts
 import { existsSync as existsSync9, lstatSync, readdirSync as readdirSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
-import path18 from "node:path";
+import path16 from "node:path";
 
 // src/cache/ownership.ts
 import { existsSync as existsSync8, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync } from "node:fs";
-import path17 from "node:path";
+import path15 from "node:path";
 var CACHEDIR_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55";
 function real(p2) {
-  const abs = path17.resolve(p2);
+  const abs = path15.resolve(p2);
   try {
     return realpathSync(abs);
   } catch {
-    const parent = path17.dirname(abs);
-    return parent === abs ? abs : path17.join(real(parent), path17.basename(abs));
+    const parent = path15.dirname(abs);
+    return parent === abs ? abs : path15.join(real(parent), path15.basename(abs));
   }
 }
 function holds(dir, place) {
-  const rel = path17.relative(dir, place);
-  return rel === "" || !rel.startsWith("..") && !path17.isAbsolute(rel);
+  const rel = path15.relative(dir, place);
+  return rel === "" || !rel.startsWith("..") && !path15.isAbsolute(rel);
 }
 var inside = (dir, place) => dir !== place && holds(place, dir);
 function placementProblem(dir, places) {
   const d = real(dir);
-  if (d === path17.parse(d).root) return "it is the filesystem root";
+  if (d === path15.parse(d).root) return "it is the filesystem root";
   const named = [
     [places.workspaceRoot, "the cargo workspace"],
     [places.checkout, "the repository checkout"],
@@ -78473,7 +78274,7 @@ function placementProblem(dir, places) {
 }
 function hasCargoTag(dir) {
   try {
-    return readFileSync4(path17.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
+    return readFileSync4(path15.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
   } catch {
     return false;
   }
@@ -78571,16 +78372,16 @@ function bytesOf(p2) {
   if (!st2) return 0;
   if (!st2.isDirectory()) return st2.size;
   let total = 0;
-  for (const child2 of readdirSync3(p2)) total += bytesOf(path18.join(p2, child2));
+  for (const child2 of readdirSync3(p2)) total += bytesOf(path16.join(p2, child2));
   return total;
 }
 function entry(root, rel) {
-  const full = path18.join(root, rel);
+  const full = path16.join(root, rel);
   const st2 = lstatSync(full);
   let mtimeMs = st2.mtimeMs;
   if (st2.isDirectory()) {
     for (const child2 of readdirSync3(full)) {
-      const c = lstatSync(path18.join(full, child2), { throwIfNoEntry: false });
+      const c = lstatSync(path16.join(full, child2), { throwIfNoEntry: false });
       if (c && c.mtimeMs > mtimeMs) mtimeMs = c.mtimeMs;
     }
   }
@@ -78591,13 +78392,13 @@ function shapeOf(full) {
   const children = readdirSync3(full, { withFileTypes: true });
   if (children.some((c) => c.isDirectory() && PROFILE_MARKS.includes(c.name))) return "profile";
   const dirs = children.filter((c) => c.isDirectory());
-  if (dirs.length > 0 && dirs.every((c) => shapeOf(path18.join(full, c.name)) === "profile")) return "triple";
+  if (dirs.length > 0 && dirs.every((c) => shapeOf(path16.join(full, c.name)) === "profile")) return "triple";
   return "other";
 }
 function listTarget(targetDir, profileDirs) {
   const out = [];
   const visit = (rel, depth) => {
-    const full = path18.join(targetDir, rel);
+    const full = path16.join(targetDir, rel);
     for (const name of readdirSync3(full)) {
       const childRel = rel ? `${rel}/${name}` : name;
       const e = entry(targetDir, childRel);
@@ -78607,7 +78408,7 @@ function listTarget(targetDir, profileDirs) {
       const leadsToProfile = profileDirs.some((p2) => p2.startsWith(`${childRel}/`));
       const isUnitDir = profileDirs.includes(rel) && UNIT_DIRS.includes(name);
       const besideProfiles = depth === 0 || profileDirs.some((p2) => p2.startsWith(`${rel}/`));
-      if (besideProfiles) e.shape = shapeOf(path18.join(targetDir, childRel));
+      if (besideProfiles) e.shape = shapeOf(path16.join(targetDir, childRel));
       if ((isProfile || leadsToProfile || isUnitDir) && depth < 4) visit(childRel, depth + 1);
     }
   };
@@ -78640,7 +78441,7 @@ function cleanTargetDir(opts) {
     // Outside the workspace, another project may build into the same directory.
     knownPackages: shared ? opts.lockedPackages ?? new Set(opts.members) : null
   });
-  for (const action5 of plan) rmSync3(path18.join(opts.targetDir, action5.path), { recursive: true, force: true });
+  for (const action5 of plan) rmSync3(path16.join(opts.targetDir, action5.path), { recursive: true, force: true });
   const removedBytes = plan.reduce((sum, action5) => sum + action5.bytes, 0);
   return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
 }
@@ -78654,12 +78455,12 @@ function trimRegistryCache(registryCacheDir, locked) {
   let bytes = 0;
   if (!existsSync9(registryCacheDir) || locked.size === 0) return { removed, bytes };
   for (const index of readdirSync3(registryCacheDir)) {
-    const dir = path18.join(registryCacheDir, index);
+    const dir = path16.join(registryCacheDir, index);
     if (!statSync5(dir).isDirectory()) continue;
     for (const file of readdirSync3(dir)) {
       if (!file.endsWith(".crate") || locked.has(file.slice(0, -".crate".length))) continue;
-      bytes += statSync5(path18.join(dir, file)).size;
-      rmSync3(path18.join(dir, file), { force: true });
+      bytes += statSync5(path16.join(dir, file)).size;
+      rmSync3(path16.join(dir, file), { force: true });
       removed++;
     }
   }
@@ -78668,9 +78469,21 @@ function trimRegistryCache(registryCacheDir, locked) {
 
 // src/cache/keys.ts
 import { createHash as createHash4 } from "node:crypto";
+function keyScope(s3) {
+  return [s3.prefix, ...s3.kind ? [s3.kind] : [], s3.os, s3.arch, ...s3.qualifiers, s3.profile, `f${s3.flagsHash.slice(0, 12)}`, ...s3.suffix.filter(Boolean)].join("-");
+}
 function buildCacheKeys(k2) {
   const toolchain = `rust${k2.rustcRelease}-${shortHash(k2.rustcVerbose, 8)}`;
-  const scope = [k2.prefix, k2.os, k2.arch, toolchain, k2.targetTriple, k2.profile, `f${k2.flagsHash.slice(0, 12)}`, ...k2.userKey ? [k2.userKey] : []].join("-");
+  const scope = keyScope({
+    prefix: k2.prefix,
+    kind: null,
+    os: k2.os,
+    arch: k2.arch,
+    qualifiers: [toolchain, k2.targetTriple],
+    profile: k2.profile,
+    flagsHash: k2.flagsHash,
+    suffix: [k2.userKey]
+  });
   const withManifests = `${scope}-m${k2.manifestsHash.slice(0, 12)}`;
   const primaryKey = `${withManifests}-l${k2.lockfileHash ? k2.lockfileHash.slice(0, 12) : "none"}`;
   return {
@@ -78769,37 +78582,37 @@ function readIfExists(file) {
 }
 function cargoHomePaths(env, withBin) {
   const home = cargoHome(env);
-  const paths = [path19.join(home, "registry", "index"), path19.join(home, "registry", "cache"), path19.join(home, "git", "db")];
-  if (withBin) paths.push(path19.join(home, "bin"), path19.join(home, ".crates.toml"), path19.join(home, ".crates2.json"));
+  const paths = [path17.join(home, "registry", "index"), path17.join(home, "registry", "cache"), path17.join(home, "git", "db")];
+  if (withBin) paths.push(path17.join(home, "bin"), path17.join(home, ".crates.toml"), path17.join(home, ".crates2.json"));
   return paths;
 }
 function protectedPlaces(ws2, env) {
-  return { workspaceRoot: ws2.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os11.homedir(), cargoHome: cargoHome(env) };
+  return { workspaceRoot: ws2.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os10.homedir(), cargoHome: cargoHome(env) };
 }
-function computeKeys(input, ws2) {
-  const { config, env, rustc } = input;
-  const manifests = [path19.join(ws2.root, "Cargo.toml"), ...ws2.memberManifests].filter((f2, i, all) => all.indexOf(f2) === i && existsSync10(f2)).map((f2) => ({ relativePath: path19.relative(ws2.root, f2) || "Cargo.toml", text: readFileSync5(f2, "utf8") }));
+function computeKeys(run) {
+  const { config, rustc, workspace: ws2 } = run;
+  const manifests = [path17.join(ws2.root, "Cargo.toml"), ...ws2.memberManifests].filter((f2, i, all) => all.indexOf(f2) === i && existsSync10(f2)).map((f2) => ({ relativePath: path17.relative(ws2.root, f2) || "Cargo.toml", text: readFileSync5(f2, "utf8") }));
   const extra = [];
   for (const name of ["rust-toolchain", "rust-toolchain.toml"]) {
-    const text = readIfExists(path19.join(ws2.root, name));
+    const text = readIfExists(path17.join(ws2.root, name));
     if (text !== null) extra.push({ name, text });
   }
-  for (const file of loadCargoConfig(config.workingDirectory, env, config.cargoArgs)) {
+  for (const file of run.cargoConfig) {
     if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
   }
-  const lockText = readIfExists(path19.join(ws2.root, "Cargo.lock"));
+  const lockText = readIfExists(path17.join(ws2.root, "Cargo.lock"));
   const keys = buildCacheKeys({
-    prefix: config.cachePrefix,
+    prefix: config.cache.prefix,
     os: process.platform,
     arch: process.arch,
     rustcRelease: rustc.release,
     rustcVerbose: rustc.raw,
-    targetTriple: input.targetTriple,
+    targetTriple: run.target.triple,
     profile: config.profile,
-    flagsHash: input.flagsHash,
+    flagsHash: run.target.flagsHash,
     manifestsHash: manifestsHash(manifests, extra),
     lockfileHash: lockText === null ? null : shortHash(lockText, 64),
-    userKey: config.cacheKey
+    userKey: config.cache.key
   });
   return { keys, lockText };
 }
@@ -78820,21 +78633,14 @@ function cacheableDirs(ws2, places) {
   }
   return { dirs, excluded };
 }
-async function restoreCache2(input) {
-  const { config, env } = input;
-  const ws2 = await workspaceInfo(config.workingDirectory, env, config.cargoArgs);
-  const { keys, lockText } = computeKeys(input, ws2);
+async function restoreCache2(run) {
+  const { config, env, workspace: ws2, backend } = run;
+  const { keys, lockText } = computeKeys(run);
   const places = protectedPlaces(ws2, env);
   const { dirs, excluded } = cacheableDirs(ws2, places);
-  const paths = [...dirs, ...cargoHomePaths(env, config.cacheBin)];
-  const backend = input.backend ?? createBackend(config, input.context, env);
+  const paths = [...dirs, ...cargoHomePaths(env, config.cache.bin)];
   const dir = profileDirName(config.profile);
-  startGroup(`Watchmaker: cache key (${backend.description})`);
-  info(`key: ${keys.primaryKey}`);
-  keys.restoreKeys.forEach((k2, i) => info(`restore key ${i + 1}: ${k2}`));
-  for (const { name, value } of keys.inputs) info(logText(`  ${name}: ${value}`));
-  info(logText(`paths: ${paths.join(", ")}`));
-  endGroup();
+  logKeys(keys, paths, backend.description);
   if (env.CARGO_INCREMENTAL === void 0) exportVariable("CARGO_INCREMENTAL", "0");
   const state3 = {
     enabled: true,
@@ -78848,15 +78654,23 @@ async function restoreCache2(input) {
     buildDir: ws2.buildDirectory,
     excluded,
     places,
-    profileDirs: [dir, `${input.targetTriple}/${dir}`],
+    profileDirs: [dir, `${run.target.triple}/${dir}`],
     restoredAtMs: Date.now(),
     restoredBytes: null,
     workspaceMembers: [...ws2.members],
-    lockfile: lockText === null ? null : path19.join(ws2.root, "Cargo.lock"),
+    lockfile: lockText === null ? null : path17.join(ws2.root, "Cargo.lock"),
     error: null
   };
-  await restoreInto(state3, backend, config.failOnCacheError);
+  await restoreInto(state3, backend, config.cache.failOnError);
   return state3;
+}
+function logKeys(keys, paths, where2) {
+  startGroup(`Watchmaker: cache key (${where2})`);
+  info(`key: ${keys.primaryKey}`);
+  keys.restoreKeys.forEach((k2, i) => info(`restore key ${i + 1}: ${k2}`));
+  for (const { name, value } of keys.inputs) info(logText(`  ${name}: ${value}`));
+  info(logText(`paths: ${paths.join(", ")}`));
+  endGroup();
 }
 async function restoreInto(state3, backend, failOnError) {
   const started = Date.now();
@@ -78880,19 +78694,19 @@ async function restoreInto(state3, backend, failOnError) {
 
 // src/cache/save.ts
 import { existsSync as existsSync11, readFileSync as readFileSync6 } from "node:fs";
-import path20 from "node:path";
+import path18 from "node:path";
 var skip = (reason) => ({ save: false, reason, replace: false });
 function decideSave(config, context5, state3, build = null) {
-  if (config.cacheSave === "never") return skip("cache-save is 'never'");
+  if (config.cache.save === "never") return skip("cache-save is 'never'");
   if (build?.interrupted) return skip("the main step was interrupted, so target/ may be half-written");
-  if (build && !build.success && !config.cacheOnFailure) return skip("the build failed (set cache-on-failure: true to save anyway)");
-  if (config.cacheSave === "always") return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
+  if (build && !build.success && !config.cache.onFailure) return skip("the build failed (set cache-on-failure: true to save anyway)");
+  if (config.cache.save === "always") return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
   const stale = state3.hit === "exact" && build !== null && build.rebuiltDependencies > 0;
   if (state3.hit === "exact" && !stale) return skip("the exact key was restored, so the entry is already current");
   const replace = stale;
   const why = (reason) => stale ? `${reason}; the exact key was restored, yet ${build.rebuiltDependencies} dependencies were compiled again, so the entry is stale` : reason;
   if (state3.backend === "local" && !context5.onGitHub) return { save: true, reason: why("local run"), replace };
-  if (config.cacheSaveScope === "any") return { save: true, reason: why("cache-save-scope is 'any'"), replace };
+  if (config.cache.saveScope === "any") return { save: true, reason: why("cache-save-scope is 'any'"), replace };
   if (context5.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context5.defaultBranch}), whose caches every branch can read`), replace };
   return skip(
     `not on the default branch: an entry saved for ${context5.ref ?? "this ref"} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`
@@ -78903,26 +78717,26 @@ function buildOutcome(build, interrupted) {
   if (!build) return null;
   return { usable: build.success, interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
 }
-async function saveCache3(input) {
-  const { config, state: state3 } = input;
+async function saveCache3(run, input) {
+  const { config, backend } = run;
+  const { state: state3 } = input;
   const outcome = { saved: false, skippedReason: null, key: state3.primaryKey, archiveBytes: null, bytesBefore: null, bytesAfter: null, deletedEntries: 0 };
-  const decision = decideSave(config, input.context, state3, input.build ?? null);
+  const decision = decideSave(config, run.context, state3, input.build ?? null);
   if (!decision.save) {
     outcome.skippedReason = decision.reason;
     info(`Watchmaker: not saving the cache: ${decision.reason}.`);
     return outcome;
   }
-  const backend = input.backend ?? createBackend(config, input.context, input.env);
   startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
   try {
     if (await alreadySaved(backend, state3, decision)) {
       outcome.skippedReason = "the entry exists";
       return outcome;
     }
-    cleanAll(input, outcome);
+    cleanAll(run, input, outcome);
     await saveAndPrune(backend, state3, outcome);
   } catch (e) {
-    if (config.failOnCacheError) throw e;
+    if (config.cache.failOnError) throw e;
     const message = e instanceof ValidationError ? `invalid cache request: ${e.message}` : e.message;
     warning(`Watchmaker could not save the cache (${backend.description}): ${message}`);
   } finally {
@@ -78940,8 +78754,9 @@ async function alreadySaved(backend, state3, decision) {
   await backend.remove(state3.primaryKey);
   return false;
 }
-function cleanAll(input, outcome) {
-  const { state: state3, config } = input;
+function cleanAll(run, input, outcome) {
+  const { state: state3 } = input;
+  const { config } = run;
   const excluded = new Set(state3.excluded.map((e) => e.dir));
   const dirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])].filter((d) => !excluded.has(d));
   const lockText = state3.lockfile && existsSync11(state3.lockfile) ? readFileSync6(state3.lockfile, "utf8") : null;
@@ -78955,7 +78770,7 @@ function cleanAll(input, outcome) {
       artifacts: input.artifacts,
       restoredAtMs: state3.restoredAtMs,
       members: new Set(state3.workspaceMembers),
-      keepMembers: config.cacheWorkspaceCrates,
+      keepMembers: config.cache.workspaceCrates,
       places: state3.places,
       lockedPackages: lockText === null ? null : lockedPackageNames(lockText)
     });
@@ -78966,7 +78781,7 @@ function cleanAll(input, outcome) {
   }
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
   if (lockText !== null) {
-    const trimmed = trimRegistryCache(path20.join(cargoHome(input.env), "registry", "cache"), lockedRegistryCrates(lockText));
+    const trimmed = trimRegistryCache(path18.join(cargoHome(run.env), "registry", "cache"), lockedRegistryCrates(lockText));
     if (trimmed.removed) info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
   }
 }
@@ -79000,9 +78815,181 @@ async function saveAndPrune(backend, state3, outcome) {
   info(`Saved ${state3.primaryKey}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
 }
 
+// src/config.ts
+import os11 from "node:os";
+import path19 from "node:path";
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+var CACHE_KEY_TEXT = /^[A-Za-z0-9._\-+=]*$/;
+var MAX_KEY_PART = 100;
+function parseConfig(input, env, cwd = process.cwd()) {
+  const inCI = env.CI === "true" || env.GITHUB_ACTIONS === "true";
+  const workspaceRoot = env.GITHUB_WORKSPACE || cwd;
+  const profile = input("profile").trim() || "dev";
+  if (!PROFILE_NAME.test(profile) || profile.length > 64) {
+    throw new InputError(
+      `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' (for example 'dev', 'release' or a custom profile from Cargo.toml).`
+    );
+  }
+  const build = parseBuild(input, env, workspaceRoot, profile);
+  const cache = parseCache(input, env, workspaceRoot);
+  const guardRaw = input("guard").trim();
+  return {
+    workingDirectory: path19.resolve(workspaceRoot, input("working-directory").trim() || "."),
+    profile,
+    inCI,
+    githubToken: input("github-token"),
+    variant: cache.key || `b${shortHash(JSON.stringify([build.command, build.cargoArgs]), 8)}`,
+    build,
+    cache,
+    guard: { mode: guardRaw === "" ? inCI ? "error" : "warn" : oneOf("guard", guardRaw, ["error", "warn", "off"]) },
+    report: parseReport(input)
+  };
+}
+function parseBuild(input, env, workspaceRoot, profile) {
+  const cargoArgs = splitArgs(input("cargo-args"), "cargo-args");
+  const command = splitArgs(input("build-command") || "cargo build", "build-command");
+  if (command.length === 0) {
+    throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
+  }
+  checkBuildArgs(cargoArgs, "cargo-args");
+  checkBuildArgs(command.slice(1), "build-command");
+  const recordRaw = input("record-path").trim();
+  return {
+    enabled: bool("build", input("build"), true),
+    command,
+    cargoArgs,
+    passEnv: passEnvNames(input("pass-env")),
+    recordPath: recordRaw ? path19.resolve(workspaceRoot, recordRaw) : path19.join(env.RUNNER_TEMP || os11.tmpdir(), "watchmaker", `record-${profile}.json`)
+  };
+}
+function parseCache(input, env, workspaceRoot) {
+  const home = env.HOME || os11.homedir();
+  const dirRaw = input("cache-dir").trim();
+  return {
+    enabled: bool("cache", input("cache"), true),
+    key: keyPart("cache-key", input("cache-key").trim()),
+    prefix: keyPart("cache-prefix", input("cache-prefix").trim() || "watchmaker-v1"),
+    save: oneOf("cache-save", input("cache-save").trim() || "auto", ["auto", "always", "never"]),
+    saveScope: oneOf("cache-save-scope", input("cache-save-scope").trim() || "default-branch", ["default-branch", "any"]),
+    workspaceCrates: bool("cache-workspace-crates", input("cache-workspace-crates"), false),
+    bin: bool("cache-bin", input("cache-bin"), false),
+    onFailure: bool("cache-on-failure", input("cache-on-failure"), false),
+    backend: oneOf("cache-backend", input("cache-backend").trim() || "auto", ["auto", "github", "local"]),
+    dir: dirRaw ? path19.resolve(workspaceRoot, dirRaw) : path19.join(env.XDG_CACHE_HOME || path19.join(home, ".cache"), "watchmaker"),
+    failOnError: bool("fail-on-cache-error", input("fail-on-cache-error"), false)
+  };
+}
+function parseReport(input) {
+  return {
+    comment: oneOf("comment", input("comment").trim() || "auto", ["auto", "always", "never"]),
+    baseline: oneOf("baseline", input("baseline").trim() || "cache", ["cache", "rebuild"]),
+    baselineSamples: int("baseline-samples", input("baseline-samples"), 3, 1, 20),
+    threshold: percent("threshold", input("threshold")),
+    failOnRegression: bool("fail-on-regression", input("fail-on-regression"), false)
+  };
+}
+function keyPart(name, value) {
+  if (CACHE_KEY_TEXT.test(value) && value.length <= MAX_KEY_PART) return value;
+  const shown = value.length > 60 ? `${value.slice(0, 60)}\u2026' (${value.length} characters)` : `${value}'`;
+  throw new InputError(
+    `Input '${name}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`
+  );
+}
+function checkBuildArgs(args, inputName) {
+  for (const arg of args) {
+    if (arg === "--release" || arg === "-r" || arg === "--profile" || arg.startsWith("--profile=")) {
+      throw new InputError(
+        `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from '${inputName}' and set 'profile: ${arg === "--release" || arg === "-r" ? "release" : "<name>"}'.`
+      );
+    }
+    if (arg === "--timings" || arg.startsWith("--timings=") || arg.startsWith("--message-format")) {
+      throw new InputError(`Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`);
+    }
+  }
+}
+var PASSABLE = /^(INPUT_|STATE_|ACTIONS_)[A-Za-z0-9_.-]+$/;
+function passEnvNames(raw) {
+  const names = raw.split(/[\s,]+/).filter(Boolean);
+  for (const name of names) {
+    if (!PASSABLE.test(name)) {
+      throw new InputError(
+        `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`
+      );
+    }
+  }
+  return names;
+}
+function oneOf(name, value, allowed) {
+  const v2 = value.toLowerCase();
+  if (allowed.includes(v2)) return v2;
+  throw new InputError(`Input '${name}' is '${value}'. Use one of: ${allowed.map((a) => `'${a}'`).join(", ")}.`);
+}
+var TRUE_WORDS = ["true", "True", "TRUE"];
+var FALSE_WORDS = ["false", "False", "FALSE"];
+function bool(name, raw, fallback) {
+  const v2 = raw.trim();
+  if (v2 === "") return fallback;
+  if (TRUE_WORDS.includes(v2)) return true;
+  if (FALSE_WORDS.includes(v2)) return false;
+  throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+}
+function int(name, raw, fallback, min, max) {
+  const v2 = raw.trim();
+  if (v2 === "") return fallback;
+  if (!/^\d+$/.test(v2) || Number(v2) < min || Number(v2) > max) {
+    throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
+  }
+  return Number(v2);
+}
+function percent(name, raw) {
+  const v2 = raw.trim();
+  if (v2 === "") return null;
+  const m2 = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v2);
+  if (!m2 || Number(m2[1]) <= 0 || Number(m2[1]) >= 1e3) {
+    throw new InputError(`Input '${name}' is '${raw}'. Give a percentage above 0, such as '5' or '5%'.`);
+  }
+  return Number(m2[1]) / 100;
+}
+function splitArgs(raw, inputName) {
+  const out = [];
+  let cur = "";
+  let inWord = false;
+  let quote = null;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"' && (raw[i + 1] === '"' || raw[i + 1] === "\\")) cur += raw[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === "\\" && i + 1 < raw.length) {
+      cur += raw[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new InputError(`Input '${inputName}' has an unclosed ${quote} quote: ${raw}`);
+  if (inWord) out.push(cur);
+  return out;
+}
+
 // src/context.ts
 import { readFileSync as readFileSync7, existsSync as existsSync12 } from "node:fs";
-import path21 from "node:path";
+import path20 from "node:path";
 var obj = (v2) => v2 && typeof v2 === "object" && !Array.isArray(v2) ? v2 : null;
 var str = (v2) => typeof v2 === "string" && v2 !== "" ? v2 : null;
 function readRunContext(env, event) {
@@ -79064,13 +79051,13 @@ function loadRunContext(env = process.env) {
 function relativeToWorkspace(file, env = process.env) {
   const root = env.GITHUB_WORKSPACE;
   if (!root) return file;
-  const rel = path21.relative(root, file);
-  return rel === "" || rel.startsWith("..") || path21.isAbsolute(rel) ? file : rel;
+  const rel = path20.relative(root, file);
+  return rel === "" || rel.startsWith("..") || path20.isAbsolute(rel) ? file : rel;
 }
 
 // src/inputs.ts
 import { accessSync, constants as constants4, existsSync as existsSync13, mkdirSync as mkdirSync3, statSync as statSync6 } from "node:fs";
-import path22 from "node:path";
+import path21 from "node:path";
 function readConfig(env = process.env) {
   const config = parseConfig((name) => getInput(name), env);
   checkPlaces(config);
@@ -79083,13 +79070,13 @@ function checkPlaces(config) {
       `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`
     );
   }
-  const recordDir = path22.dirname(config.recordPath);
+  const recordDir = path21.dirname(config.build.recordPath);
   try {
     mkdirSync3(recordDir, { recursive: true });
     accessSync(recordDir, constants4.W_OK);
   } catch (e) {
     throw new InputError(
-      `Input 'record-path' is ${config.recordPath}, but its directory cannot be written (${e.code ?? e.message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`
+      `Input 'record-path' is ${config.build.recordPath}, but its directory cannot be written (${e.code ?? e.message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`
     );
   }
 }
@@ -79121,8 +79108,50 @@ import path24 from "node:path";
 import { copyFileSync, existsSync as existsSync14, mkdirSync as mkdirSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync4 } from "node:fs";
 import os12 from "node:os";
 import path23 from "node:path";
+
+// src/workspace.ts
+import path22 from "node:path";
+function targetDirFromArgs(args) {
+  let dir = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--target-dir" && i + 1 < args.length) dir = args[i + 1];
+    else if (args[i].startsWith("--target-dir=")) dir = args[i].slice("--target-dir=".length);
+  }
+  return dir;
+}
+function configArgs(args) {
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--config" && i + 1 < args.length) out.push("--config", args[++i]);
+    else if (args[i].startsWith("--config=")) out.push(args[i]);
+  }
+  return out;
+}
+async function workspaceInfo(cwd, env, cargoArgs = []) {
+  const r = await capture("cargo", ["metadata", "--no-deps", "--format-version", "1", "--offline", ...configArgs(cargoArgs)], { cwd, env });
+  if (r.code !== 0) {
+    throw new InputError(
+      `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${r.stderr.trim().split("\n").slice(-3).join(" ")}. Point 'working-directory' at the directory of the workspace's Cargo.toml, and fix the manifest if cargo names an error in it.`
+    );
+  }
+  const meta = JSON.parse(r.stdout);
+  const memberIds = new Set(meta.workspace_members);
+  const members = meta.packages.filter((p2) => memberIds.has(p2.id));
+  const explicit = targetDirFromArgs(cargoArgs);
+  const targetDirectory = explicit ? path22.resolve(cwd, explicit) : meta.target_directory;
+  const separateBuildDir = meta.build_directory && meta.build_directory !== meta.target_directory;
+  return {
+    root: meta.workspace_root,
+    targetDirectory,
+    buildDirectory: separateBuildDir ? meta.build_directory : targetDirectory,
+    members: new Set(members.map((p2) => p2.name)),
+    memberManifests: members.map((p2) => p2.manifest_path)
+  };
+}
+
+// src/report/baseline.ts
 function baselineKeys(opts) {
-  const restorePrefix = `${opts.prefix}-record-${opts.os}-${opts.arch}-${opts.profile}-${opts.variant}-f${opts.flagsHash.slice(0, 12)}-`;
+  const restorePrefix = `${keyScope({ prefix: opts.prefix, kind: "record", os: opts.os, arch: opts.arch, qualifiers: [], profile: opts.profile, flagsHash: opts.flagsHash, suffix: [opts.variant] })}-`;
   return { key: `${restorePrefix}${opts.commit ?? "unknown"}`, restorePrefix };
 }
 function baselineRecordPath(workspace, profile) {
@@ -79150,55 +79179,54 @@ async function loadBaselineRecord(opts) {
 function isObjectId(value) {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
 }
-async function measureBaseByRebuild(opts) {
-  const { env } = opts;
-  if (!isObjectId(opts.baseSha)) throw new Error(`the base commit '${opts.baseSha.slice(0, 80)}' from the event is not a git object id`);
-  const gitRoot = (await captureOk("git", ["rev-parse", "--show-toplevel"], { cwd: opts.headDir, env })).trim();
-  const relative3 = path23.relative(gitRoot, opts.headDir);
-  const present = await capture("git", ["cat-file", "-e", `${opts.baseSha}^{commit}`], { cwd: gitRoot, env });
+async function checkoutBase(headDir, baseSha, env) {
+  if (!isObjectId(baseSha)) throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
+  const gitRoot = (await captureOk("git", ["rev-parse", "--show-toplevel"], { cwd: headDir, env })).trim();
+  const present = await capture("git", ["cat-file", "-e", `${baseSha}^{commit}`], { cwd: gitRoot, env });
   if (present.code !== 0) {
-    info(`Fetching the base commit ${opts.baseSha.slice(0, 12)}...`);
-    const fetched = await capture("git", ["fetch", "--no-tags", "--depth=1", "origin", "--", opts.baseSha], { cwd: gitRoot, env });
+    info(`Fetching the base commit ${baseSha.slice(0, 12)}...`);
+    const fetched = await capture("git", ["fetch", "--no-tags", "--depth=1", "origin", "--", baseSha], { cwd: gitRoot, env });
     if (fetched.code !== 0) {
       throw new Error(
-        `the base commit ${opts.baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n").at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`
+        `the base commit ${baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n").at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`
       );
     }
   }
   const worktree = mkdtempSync(path23.join(os12.tmpdir(), "watchmaker-base-"));
   rmSync4(worktree, { recursive: true, force: true });
-  await captureOk("git", ["worktree", "add", "--detach", "--", worktree, opts.baseSha], { cwd: gitRoot, env });
-  const baseDir = path23.join(worktree, relative3);
-  const buildEnv = { ...env, CARGO_TARGET_DIR: opts.targetDir };
+  await captureOk("git", ["worktree", "add", "--detach", "--", worktree, baseSha], { cwd: gitRoot, env });
+  return { gitRoot, worktree, baseDir: path23.join(worktree, path23.relative(gitRoot, headDir)) };
+}
+async function measureBaseByRebuild(opts) {
+  const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
+  const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
   try {
-    const members = async (dir) => [...(await workspaceInfo(dir, buildEnv)).members];
-    const clean2 = async (dir, names) => {
-      if (names.length === 0) return;
-      await captureOk("cargo", ["clean", "--profile", opts.profile, ...names.flatMap((n) => ["-p", n])], { cwd: dir, env: buildEnv });
-    };
-    const headMembers = await members(opts.headDir);
-    const baseMembers = await members(baseDir);
+    const head = { dir: opts.headDir, workspace: await workspaceInfo(opts.headDir, buildEnv) };
+    const base = { dir: baseDir, workspace: await workspaceInfo(baseDir, buildEnv) };
     startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
-    await opts.build(baseDir, "base-warmup", buildEnv);
+    await opts.build(base, "base-warmup", buildEnv);
     endGroup();
-    const head = [];
-    const base = [];
-    for (let i = 0; i < opts.samples; i++) {
-      const order = i % 2 === 0 ? ["base", "head"] : ["head", "base"];
-      for (const which2 of order) {
-        const dir = which2 === "base" ? baseDir : opts.headDir;
-        startGroup(`Watchmaker: ${which2} sample ${i + 1} of ${opts.samples}`);
-        await clean2(dir, which2 === "base" ? baseMembers : headMembers);
-        const record = await opts.build(dir, `${which2}-${i + 1}`, buildEnv);
-        endGroup();
-        if (!record.success) throw new Error(`the ${which2} build failed in sample ${i + 1}; see the log above.`);
-        (which2 === "base" ? base : head).push(record);
-      }
-    }
-    return { head, base };
+    return await sampleAlternately(opts, { head, base }, buildEnv);
   } finally {
-    await capture("git", ["worktree", "remove", "--force", "--", worktree], { cwd: gitRoot, env });
+    await capture("git", ["worktree", "remove", "--force", "--", worktree], { cwd: gitRoot, env: opts.env });
   }
+}
+async function sampleAlternately(opts, sides, buildEnv) {
+  const records = { head: [], base: [] };
+  for (let i = 0; i < opts.samples; i++) {
+    const order = i % 2 === 0 ? ["base", "head"] : ["head", "base"];
+    for (const which2 of order) {
+      const side2 = sides[which2];
+      startGroup(`Watchmaker: ${which2} sample ${i + 1} of ${opts.samples}`);
+      const members = [...side2.workspace.members];
+      if (members.length) await captureOk("cargo", ["clean", "--profile", opts.profile, ...members.flatMap((n) => ["-p", n])], { cwd: side2.dir, env: buildEnv });
+      const record = await opts.build(side2, `${which2}-${i + 1}`, buildEnv);
+      endGroup();
+      if (!record.success) throw new Error(`the ${which2} build failed in sample ${i + 1}; see the log above.`);
+      records[which2].push(record);
+    }
+  }
+  return records;
 }
 
 // src/report/compare.ts
@@ -79472,7 +79500,7 @@ function renderReportText(view) {
 // src/report/index.ts
 var short = (sha) => sha ? sha.slice(0, 7) : "unknown";
 function keysFor(config, flagsHash, commit) {
-  return baselineKeys({ prefix: config.cachePrefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
+  return baselineKeys({ prefix: config.cache.prefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
 async function loadBaseline(input) {
   if (input.base) return { base: input.base.length ? input.base : null, label: input.baseLabel ?? null, note: input.baseNote ?? null };
@@ -79510,7 +79538,7 @@ async function runReport(input) {
   const { base, label, note } = await loadBaseline(input);
   let comparison = null;
   if (base && base.length) {
-    comparison = compareRecords(input.head, base, { threshold: config.threshold });
+    comparison = compareRecords(input.head, base, { threshold: config.report.threshold });
   }
   const view = {
     profile: config.profile,
@@ -79548,11 +79576,11 @@ var FORK_HELP = "See docs/report.md for the two-workflow pattern that comments o
 async function postComment(input, markdown) {
   const { config, context: context5 } = input;
   const isPullRequestEvent = context5.eventName === "pull_request" || context5.eventName === "pull_request_target";
-  const wanted = config.comment === "always" || config.comment === "auto" && isPullRequestEvent;
-  if (!wanted || config.comment === "never") return "skipped";
+  const wanted = config.report.comment === "always" || config.report.comment === "auto" && isPullRequestEvent;
+  if (!wanted || config.report.comment === "never") return "skipped";
   const pr2 = context5.pullRequest;
   if (!pr2 || !context5.owner || !context5.repo) {
-    if (config.comment === "always") warning("comment is always, but this run is not for a pull request; the report is in the job summary only.");
+    if (config.report.comment === "always") warning("comment is always, but this run is not for a pull request; the report is in the job summary only.");
     return "skipped";
   }
   if (pr2.fromFork && context5.eventName === "pull_request") {
@@ -79657,17 +79685,17 @@ export {
   configValue,
   logText,
   stopCommands,
-  InputError,
-  workspaceInfo,
   restoreCache2 as restoreCache,
   buildOutcome,
   saveCache3 as saveCache,
+  InputError,
   loadRunContext,
   relativeToWorkspace,
   readConfig,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
   readRunRecord,
+  workspaceInfo,
   measureBaseByRebuild,
   runReport,
   storeBaseline,

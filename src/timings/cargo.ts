@@ -1,0 +1,58 @@
+// Runs cargo for the timed build: in its own process group, with JSON messages on stdout and
+// the human output streamed line by line. SIGINT or SIGTERM to this process (a cancelled job)
+// is forwarded to the whole group (cargo, rustc, build scripts) and the build is awaited, so
+// nothing keeps writing into target/ after the step ends.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { notFound } from '../proc.js';
+import { parseCargoMessage, type CargoMessages } from './messages.js';
+
+export interface CargoExit {
+  exitCode: number;
+  /** The signal that stopped the build, or null. */
+  interruptedBy: NodeJS.Signals | null;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+export function runCargo(
+  program: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  messages: CargoMessages,
+  log: (line: string) => void,
+): Promise<CargoExit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let interruptedBy: NodeJS.Signals | null = null;
+    const forward = (signal: NodeJS.Signals) => {
+      interruptedBy = signal;
+      log(`Watchmaker: received ${signal}; stopping the build (cargo and everything it started).`);
+      if (child.pid) killGroup(child.pid, signal);
+    };
+    for (const s of FORWARDED) process.on(s, forward);
+    const unhook = () => FORWARDED.forEach((s) => process.off(s, forward));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      unhook();
+      reject(e.code === 'ENOENT' ? notFound(program, options.cwd) : e);
+    });
+    const stdoutDone = new Promise<void>((r) =>
+      createInterface({ input: child.stdout })
+        .on('line', (line) => parseCargoMessage(line, messages))
+        .on('close', r),
+    );
+    const stderrDone = new Promise<void>((r) => createInterface({ input: child.stderr }).on('line', log).on('close', r));
+    child.on('close', (code, signal) => {
+      unhook();
+      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
+    });
+  });
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group has already exited.
+  }
+}
