@@ -33,7 +33,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-LSOLBXO3.js";
+} from "./chunks/chunk-A6POFWPB.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
@@ -132,29 +132,13 @@ function envList(env, name) {
 function targetEnvName(triple) {
   return `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, "_")}_RUSTFLAGS`;
 }
-function resolveEffectiveRustflags(input) {
-  const { env, files, targetTriple, cfg } = input;
-  if (env.CARGO_ENCODED_RUSTFLAGS !== void 0) {
-    const flags = env.CARGO_ENCODED_RUSTFLAGS === "" ? [] : env.CARGO_ENCODED_RUSTFLAGS.split("");
-    return {
-      tier: "CARGO_ENCODED_RUSTFLAGS",
-      source: "CARGO_ENCODED_RUSTFLAGS",
-      flags: flags.map((flag) => ({ flag, origin: { kind: "env", name: "CARGO_ENCODED_RUSTFLAGS" } })),
-      usedCfgKeys: false
-    };
-  }
-  if (env.RUSTFLAGS !== void 0) {
-    return {
-      tier: "RUSTFLAGS",
-      source: "RUSTFLAGS",
-      flags: splitRustflagsEnv(env.RUSTFLAGS).map((flag) => ({ flag, origin: { kind: "env", name: "RUSTFLAGS" } })),
-      usedCfgKeys: false
-    };
-  }
+function envTier(tier, flags) {
+  return { tier, source: tier, flags: flags.map((flag) => ({ flag, origin: { kind: "env", name: tier } })), usedCfgKeys: false };
+}
+function targetTier(env, files, triple, cfg) {
   const sources = [];
-  const tripleName = targetTriple;
-  const tripleFlags = configWithEnv(files, ["target", tripleName, "rustflags"], `target.${tripleName}.rustflags`, envList(env, targetEnvName(tripleName)));
-  if (tripleFlags.length) sources.push(`target.${tripleName}.rustflags`);
+  const flags = configWithEnv(files, ["target", triple, "rustflags"], `target.${triple}.rustflags`, envList(env, targetEnvName(triple)));
+  if (flags.length) sources.push(`target.${triple}.rustflags`);
   const cfgKeys = /* @__PURE__ */ new Set();
   for (const f of files) {
     const targets = f.data.target;
@@ -162,19 +146,24 @@ function resolveEffectiveRustflags(input) {
       for (const k of Object.keys(targets)) if (k.startsWith("cfg(")) cfgKeys.add(k);
     }
   }
-  const cfgFlags = [];
   let usedCfgKeys = false;
   for (const key of [...cfgKeys].sort()) {
     if (!cfgMatches(key, cfg)) continue;
     const list = mergedConfigList(files, ["target", key, "rustflags"], `target.'${key}'.rustflags`);
-    if (list.length) {
-      cfgFlags.push(...list);
-      sources.push(`target.'${key}'.rustflags`);
-      usedCfgKeys = true;
-    }
+    if (list.length === 0) continue;
+    flags.push(...list);
+    sources.push(`target.'${key}'.rustflags`);
+    usedCfgKeys = true;
   }
-  const targetTier = [...tripleFlags, ...cfgFlags];
-  if (targetTier.length) return { tier: "target", source: sources.join(", "), flags: targetTier, usedCfgKeys };
+  return flags.length ? { tier: "target", source: sources.join(", "), flags, usedCfgKeys } : null;
+}
+function resolveEffectiveRustflags(input) {
+  const { env, files } = input;
+  const encoded = env.CARGO_ENCODED_RUSTFLAGS;
+  if (encoded !== void 0) return envTier("CARGO_ENCODED_RUSTFLAGS", encoded === "" ? [] : encoded.split(""));
+  if (env.RUSTFLAGS !== void 0) return envTier("RUSTFLAGS", splitRustflagsEnv(env.RUSTFLAGS));
+  const target = targetTier(env, files, input.targetTriple, input.cfg);
+  if (target) return target;
   const buildTier = configWithEnv(files, ["build", "rustflags"], "build.rustflags", envList(env, "CARGO_BUILD_RUSTFLAGS"));
   if (buildTier.length) {
     const names = [...new Set(buildTier.map((f) => f.origin.kind === "env" ? f.origin.name : "build.rustflags"))];
@@ -182,56 +171,63 @@ function resolveEffectiveRustflags(input) {
   }
   return { tier: "none", source: "none", flags: [], usedCfgKeys: false };
 }
-function parseCfgExpr(key) {
-  const m = /^cfg\((.*)\)$/s.exec(key.trim());
-  if (!m) return null;
-  const src = m[1];
-  let i = 0;
-  const ws = () => {
-    while (i < src.length && /\s/.test(src[i])) i++;
-  };
-  const ident = () => {
-    ws();
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
-    if (!id) return null;
-    i += id[0].length;
-    return id[0];
-  };
-  const expr = () => {
-    const name = ident();
+var CfgReader = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  i = 0;
+  /** The whole input as one expression, or null when cargo would not parse it. */
+  read() {
+    const parsed = this.expr();
+    this.skipSpace();
+    return parsed && this.i === this.src.length ? parsed : null;
+  }
+  skipSpace() {
+    while (this.i < this.src.length && /\s/.test(this.src[this.i])) this.i++;
+  }
+  match(re) {
+    const m = re.exec(this.src.slice(this.i));
+    if (m) this.i += m[0].length;
+    return m;
+  }
+  expr() {
+    this.skipSpace();
+    const name = this.match(/^[A-Za-z_][A-Za-z0-9_]*/)?.[0];
     if (!name) return null;
-    ws();
-    if (src[i] === "(" && (name === "all" || name === "any" || name === "not")) {
-      i++;
-      const items = [];
-      ws();
-      while (src[i] !== ")") {
-        const item = expr();
-        if (!item) return null;
-        items.push(item);
-        ws();
-        if (src[i] === ",") i++;
-        else if (src[i] !== ")") return null;
-        ws();
-      }
-      i++;
-      if (name === "not") return items.length === 1 ? { kind: "not", item: items[0] } : null;
-      return { kind: name, items };
-    }
-    if (src[i] === "=") {
-      i++;
-      ws();
-      const str = /^"((?:[^"\\]|\\.)*)"/.exec(src.slice(i));
-      if (!str) return null;
-      i += str[0].length;
-      return { kind: "pair", name, value: str[1] };
+    this.skipSpace();
+    if (this.src[this.i] === "(" && (name === "all" || name === "any" || name === "not")) return this.call(name);
+    if (this.src[this.i] === "=") {
+      this.i++;
+      this.skipSpace();
+      const str = this.match(/^"((?:[^"\\]|\\.)*)"/);
+      return str ? { kind: "pair", name, value: str[1] } : null;
     }
     if (name === "true" || name === "false") return { kind: "bool", value: name === "true" };
     return { kind: "name", name };
-  };
-  const parsed = expr();
-  ws();
-  return parsed && i === src.length ? parsed : null;
+  }
+  /** `all(...)`, `any(...)` or `not(...)`, the opening parenthesis next. */
+  call(name) {
+    this.i++;
+    const items = [];
+    this.skipSpace();
+    while (this.src[this.i] !== ")") {
+      const item = this.expr();
+      if (!item) return null;
+      items.push(item);
+      this.skipSpace();
+      if (this.src[this.i] === ",") this.i++;
+      else if (this.src[this.i] !== ")") return null;
+      this.skipSpace();
+    }
+    this.i++;
+    if (name === "not") return items.length === 1 ? { kind: "not", item: items[0] } : null;
+    return { kind: name, items };
+  }
+};
+function parseCfgExpr(key) {
+  const m = /^cfg\((.*)\)$/s.exec(key.trim());
+  return m ? new CfgReader(m[1]).read() : null;
 }
 function cfgMatches(key, cfg) {
   const expr = parseCfgExpr(key);
@@ -608,16 +604,21 @@ function killGroup(pid, signal) {
 }
 
 // src/timings/html.ts
-function extractArray(html, name) {
+function extractArray(html, name, warnings) {
   const re = new RegExp(`^(?:const|let|var) ${name} = (\\[\\]|\\[[\\s\\S]*?^\\]);\\s*$`, "m");
   const m = re.exec(html);
-  if (!m) return null;
-  try {
-    const parsed = JSON.parse(m[1]);
-    return Array.isArray(parsed) ? parsed : null;
-  } catch {
+  if (!m) {
+    warnings.push(`no ${name} array found in the timings report`);
     return null;
   }
+  try {
+    const parsed = JSON.parse(m[1]);
+    if (Array.isArray(parsed)) return parsed;
+    warnings.push(`${name} in the timings report is not an array`);
+  } catch (e) {
+    warnings.push(`${name} in the timings report is not valid JSON (${e.message})`);
+  }
+  return null;
 }
 var decodeEntities = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
 var textOf = (cell) => decodeEntities(cell.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]+>/g, "")).trim();
@@ -698,10 +699,9 @@ function parseSummary(html) {
 }
 function parseTimingsHtml(html) {
   const warnings = [];
-  const rawUnits = extractArray(html, "UNIT_DATA");
-  if (rawUnits === null) warnings.push("no UNIT_DATA array found in the timings report");
+  const rawUnits = extractArray(html, "UNIT_DATA", warnings);
   const units = (rawUnits ?? []).map((u, i) => parseUnit(u, i, warnings)).filter((u) => u !== null);
-  const cpuUsage = (extractArray(html, "CPU_USAGE") ?? []).filter((p) => Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number").map(([t, pct]) => [t, pct]);
+  const cpuUsage = (extractArray(html, "CPU_USAGE", warnings) ?? []).filter((p) => Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number").map(([t, pct]) => [t, pct]);
   const summary = parseSummary(html);
   if (summary.totalSeconds === null) warnings.push('no "Total time" in the timings summary');
   return { units, summary, cpuUsage, warnings };
@@ -769,28 +769,73 @@ function wrapperKind(u) {
 }
 var round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 function buildRunRecord(input) {
-  const { timings, messages, workspaceMembers } = input;
-  const member = (name) => workspaceMembers.has(name);
-  const units = [];
-  if (input.wrapperUnits) {
-    for (const u of input.wrapperUnits) {
-      units.push({
-        crate: u.package,
-        version: u.version,
-        kind: wrapperKind(u),
-        target: u.crateName,
-        workspaceMember: member(u.package),
-        wallSeconds: round(Math.max(0, u.end - u.start)),
-        cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
-        peakRssKiB: u.maxRssKiB,
-        instructions: u.instructions,
-        startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1e3), 2)
-      });
+  const units = unitsOf(input);
+  const crates = cratesOf(units);
+  const path7 = input.timings ? criticalPath(input.timings.units) : null;
+  const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
+  const totals = totalsOf(input, units);
+  return {
+    schema: RECORD_SCHEMA,
+    version: RECORD_SCHEMA_VERSION,
+    createdAt: (input.now ?? /* @__PURE__ */ new Date()).toISOString(),
+    git: { commit: input.commit, ref: input.context.ref, baseRef: input.context.pullRequest?.baseRef ?? null, eventName: input.context.eventName },
+    repository: input.context.repository,
+    runUrl: input.context.runUrl,
+    job: input.context.job,
+    profile: input.profile,
+    flagsHash: input.flagsHash,
+    targetTriple: input.targetTriple,
+    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
+    runner: runnerInfo(),
+    command: input.command,
+    success: input.exitCode === 0 && input.messages.finished !== false,
+    exitCode: input.exitCode,
+    totals,
+    criticalPath: path7 ? { seconds: path7.seconds, units: path7.units.map(label) } : null,
+    units,
+    crates,
+    timingsHtml: input.timingsHtml,
+    measurement: {
+      wrapper: input.wrapperUnits !== null,
+      perf: input.perf && totals.instructions !== null,
+      timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0
     }
-  }
-  for (const t of timings?.units ?? []) {
-    if (!t.ran) continue;
-    if (input.wrapperUnits && t.kind !== "build-script-run") continue;
+  };
+}
+var compileUnits = (units) => units.filter((u) => u.kind !== "build-script-run");
+function runnerInfo() {
+  return { os: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? null, memoryBytes: os.totalmem() };
+}
+function totalsOf(input, units) {
+  const compiled = compileUnits(units);
+  const cpuMeasured = compiled.length > 0 && compiled.every((u) => u.cpuSeconds !== null);
+  const instructionsMeasured = compiled.length > 0 && compiled.every((u) => u.instructions !== null);
+  const unitsFresh = input.timings?.summary.freshUnits ?? input.messages.artifacts.filter((a) => a.fresh).length;
+  return {
+    wallSeconds: round(input.wallSeconds),
+    cpuSeconds: cpuMeasured ? round(compiled.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
+    instructions: instructionsMeasured ? compiled.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
+    unitsCompiled: units.length,
+    unitsFresh,
+    unitsTotal: units.length + unitsFresh
+  };
+}
+function unitsOf(input) {
+  const member = (name) => input.workspaceMembers.has(name);
+  const units = (input.wrapperUnits ?? []).map((u) => ({
+    crate: u.package,
+    version: u.version,
+    kind: wrapperKind(u),
+    target: u.crateName,
+    workspaceMember: member(u.package),
+    wallSeconds: round(Math.max(0, u.end - u.start)),
+    cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
+    peakRssKiB: u.maxRssKiB,
+    instructions: u.instructions,
+    startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1e3), 2)
+  }));
+  for (const t of input.timings?.units ?? []) {
+    if (!t.ran || input.wrapperUnits && t.kind !== "build-script-run") continue;
     units.push({
       crate: t.name,
       version: t.version,
@@ -804,7 +849,9 @@ function buildRunRecord(input) {
       startSeconds: t.start
     });
   }
-  units.sort((a, b) => (a.startSeconds ?? 0) - (b.startSeconds ?? 0));
+  return units.sort((a, b) => (a.startSeconds ?? 0) - (b.startSeconds ?? 0));
+}
+function cratesOf(units) {
   const byCrate = /* @__PURE__ */ new Map();
   for (const u of units) {
     const key = `${u.crate}@${u.version ?? ""}`;
@@ -825,55 +872,7 @@ function buildRunRecord(input) {
     if (u.peakRssKiB !== null) c.peakRssKiB = Math.max(c.peakRssKiB ?? 0, u.peakRssKiB);
     byCrate.set(key, c);
   }
-  const crates = [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
-  const compileUnits = units.filter((u) => u.kind !== "build-script-run");
-  const cpuMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.cpuSeconds !== null);
-  const instructionsMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.instructions !== null);
-  const freshFromMessages = messages.artifacts.filter((a) => a.fresh).length;
-  const unitsFresh = timings?.summary.freshUnits ?? freshFromMessages;
-  const path7 = timings ? criticalPath(timings.units) : null;
-  const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
-  return {
-    schema: RECORD_SCHEMA,
-    version: RECORD_SCHEMA_VERSION,
-    createdAt: (input.now ?? /* @__PURE__ */ new Date()).toISOString(),
-    git: {
-      commit: input.commit,
-      ref: input.context.ref,
-      baseRef: input.context.pullRequest?.baseRef ?? null,
-      eventName: input.context.eventName
-    },
-    repository: input.context.repository,
-    runUrl: input.context.runUrl,
-    job: input.context.job,
-    profile: input.profile,
-    flagsHash: input.flagsHash,
-    targetTriple: input.targetTriple,
-    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
-    runner: {
-      os: `${os.platform()} ${os.release()}`,
-      arch: os.arch(),
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model?.trim() ?? null,
-      memoryBytes: os.totalmem()
-    },
-    command: input.command,
-    success: input.exitCode === 0 && messages.finished !== false,
-    exitCode: input.exitCode,
-    totals: {
-      wallSeconds: round(input.wallSeconds),
-      cpuSeconds: cpuMeasured ? round(compileUnits.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
-      instructions: instructionsMeasured ? compileUnits.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
-      unitsCompiled: units.length,
-      unitsFresh,
-      unitsTotal: units.length + unitsFresh
-    },
-    criticalPath: path7 ? { seconds: path7.seconds, units: path7.units.map(label) } : null,
-    units,
-    crates,
-    timingsHtml: input.timingsHtml,
-    measurement: { wrapper: input.wrapperUnits !== null, perf: input.perf && instructionsMeasured, timingsHtmlParsed: timings !== null && timings.units.length > 0 }
-  };
+  return [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
 }
 
 // src/timings/wrapper.ts

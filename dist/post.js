@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-LSOLBXO3.js";
+} from "./chunks/chunk-A6POFWPB.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -70,6 +70,10 @@ describe('parseTimingsHtml on cargo 1.95 reports', () => {
   test('garbage in, warnings out', () => {
     expect(parseTimingsHtml('<html>not a report</html>').warnings).toContain('no UNIT_DATA array found in the timings report');
     expect(parseTimingsHtml('const UNIT_DATA = [\n{broken\n];').units).toEqual([]);
+    // Malformed data is named as such, not as missing.
+    expect(parseTimingsHtml('const UNIT_DATA = [\n{broken\n];').warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^UNIT_DATA in the timings report is not valid JSON/)]),
+    );
   });
 
   test('unit kinds across target spellings', () => {

@@ -54,68 +54,71 @@ export function hashesInPath(file: string): string[] {
   return [...file.matchAll(/-([0-9a-f]{16})(?=[./]|$)/g)].map((m) => m[1]!);
 }
 
-export function planTargetClean(input: CleanInput): CleanAction[] {
-  const remove: CleanAction[] = [];
-  const memberNames = new Set([...input.members].map(norm));
-  const isMember = (unitName: string) => {
+/** Matches unit names against package names: hyphens as underscores, and `lib` prefixes of rlibs. */
+function nameSet(names: Iterable<string>): (unitName: string) => boolean {
+  const set = new Set([...names].map(norm));
+  return (unitName) => {
     const n = norm(unitName);
-    return memberNames.has(n) || (n.startsWith('lib') && memberNames.has(n.slice(3)));
+    return set.has(n) || (n.startsWith('lib') && set.has(n.slice(3)));
   };
-  const known = input.knownPackages ? new Set([...input.knownPackages].map(norm)) : null;
-  const isKnown = (unitName: string) => {
-    const n = norm(unitName);
-    return known!.has(n) || (n.startsWith('lib') && known!.has(n.slice(3))) || n.startsWith('build_script_');
-  };
-  const profileDirs = new Set(input.profileDirs);
-  // Directories that lead to a kept profile dir (a triple dir holding `debug/`).
+}
+
+/** Directories that lead to a kept profile dir (a triple dir holding `debug/`). */
+function ancestorsOf(profileDirs: Iterable<string>): Set<string> {
   const ancestors = new Set<string>();
   for (const p of profileDirs) {
     const parts = p.split('/');
     for (let i = 1; i < parts.length; i++) ancestors.add(parts.slice(0, i).join('/'));
   }
+  return ancestors;
+}
 
+export function planTargetClean(input: CleanInput): CleanAction[] {
+  const profileDirs = new Set(input.profileDirs);
+  const ancestors = ancestorsOf(profileDirs);
+  const unitReason = unitJudge(input);
+  const remove: CleanAction[] = [];
   for (const e of input.entries) {
     const parts = e.path.split('/');
     const parent = parts.slice(0, -1).join('/');
     const name = parts.at(-1)!;
-    const grandparent = parts.slice(0, -2).join('/');
-    const inProfile = (dir: string) => profileDirs.has(dir);
-
-    // Direct children of target/ or of a triple directory: only what cargo makes there goes.
+    let reason: string | null = null;
     if (parts.length === 1 || ancestors.has(parent)) {
-      if (profileDirs.has(e.path) || ancestors.has(e.path)) continue;
-      const reason = topLevelRemovalReason(e, parts.length === 1);
-      if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
-      continue;
+      // Direct children of target/ or of a triple directory: only what cargo makes there goes.
+      if (!profileDirs.has(e.path) && !ancestors.has(e.path)) reason = topLevelRemovalReason(e, parts.length === 1);
+    } else if (profileDirs.has(parent)) {
+      reason = profileChildReason(name);
+    } else if (profileDirs.has(parts.slice(0, -2).join('/')) && UNIT_DIRS.includes(parts.at(-2)!)) {
+      reason = unitReason(e, name);
     }
-    // Direct children of a kept profile dir.
-    if (inProfile(parent)) {
-      if (UNIT_DIRS.includes(name)) continue;
-      remove.push({
-        path: e.path,
-        bytes: e.bytes,
-        reason: name === 'incremental' ? 'incremental compilation data (CARGO_INCREMENTAL=0 in CI)' : 'uplifted output or stray file (cargo recreates it)',
-      });
-      continue;
-    }
-    // Units inside deps/, build/, .fingerprint/.
-    if (inProfile(grandparent) && UNIT_DIRS.includes(parts.at(-2)!)) {
-      const m = HASHED.exec(name);
-      // Anything not named `<name>-<hash>` is not a unit this planner understands: keep it.
-      if (!m) continue;
-      const [, unitName, hash] = m as unknown as [string, string, string];
-      if (known && !isKnown(unitName)) continue; // another project's unit in a shared directory
-      if (!input.keepMembers && isMember(unitName)) {
-        remove.push({ path: e.path, bytes: e.bytes, reason: 'workspace member (set cache-workspace-crates: true to keep)' });
-        continue;
-      }
-      if (input.usedHashes === null) continue;
-      const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino);
-      const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
-      if (!used && !writtenAfterRestore) remove.push({ path: e.path, bytes: e.bytes, reason: 'not used by this build (an old version, hash or feature set)' });
-    }
+    if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
   }
   return remove;
+}
+
+/** A direct child of a kept profile dir: its unit directories stay, cargo recreates the rest. */
+function profileChildReason(name: string): string | null {
+  if (UNIT_DIRS.includes(name)) return null;
+  return name === 'incremental' ? 'incremental compilation data (CARGO_INCREMENTAL=0 in CI)' : 'uplifted output or stray file (cargo recreates it)';
+}
+
+/** Why a unit entry in deps/, build/ or .fingerprint/ goes, or null to keep it. */
+function unitJudge(input: CleanInput): (e: TargetEntry, name: string) => string | null {
+  const isMember = nameSet(input.members);
+  const known = input.knownPackages ? nameSet(input.knownPackages) : null;
+  return (e, name) => {
+    const m = HASHED.exec(name);
+    // Anything not named `<name>-<hash>` is not a unit this planner understands: keep it.
+    if (!m) return null;
+    const [, unitName, hash] = m as unknown as [string, string, string];
+    // In a shared directory, another project's unit stays.
+    if (known && !known(unitName) && !norm(unitName).startsWith('build_script_')) return null;
+    if (!input.keepMembers && isMember(unitName)) return 'workspace member (set cache-workspace-crates: true to keep)';
+    if (input.usedHashes === null) return null;
+    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino);
+    const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
+    return used || writtenAfterRestore ? null : 'not used by this build (an old version, hash or feature set)';
+  };
 }
 
 /** Cargo-made directories at the top of target/ (besides profile and triple dirs) that may go. */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'smol-toml';
 import { shortHash } from '../hashing.js';
+import { keyScope } from '../key-scope.js';
 
 export { shortHash };
 
@@ -30,15 +31,6 @@ export interface CacheKeys {
   restoreKeys: string[];
   /** Every hashed input, for the log. */
   inputs: Array<{ name: string; value: string }>;
-}
-
-/**
- * The part of a key that must match exactly for an entry to be usable: the prefix, what kind of
- * entry, the platform, anything else that changes every artifact, the profile and the flags.
- * Cache keys and baseline-record keys both start with one.
- */
-export function keyScope(s: { prefix: string; kind: string | null; os: string; arch: string; qualifiers: string[]; profile: string; flagsHash: string; suffix: string[] }): string {
-  return [s.prefix, ...(s.kind ? [s.kind] : []), s.os, s.arch, ...s.qualifiers, s.profile, `f${s.flagsHash.slice(0, 12)}`, ...s.suffix.filter(Boolean)].join('-');
 }
 
 export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
@@ -140,24 +132,31 @@ export function manifestsHash(manifests: Array<{ relativePath: string; text: str
   return createHash('sha256').update(parts.join('\n\n')).digest('hex');
 }
 
-/** Cargo.lock packages that came from a registry or git (name@version): what registry/cache must hold. */
-export function lockedRegistryCrates(lockText: string): Set<string> {
-  const out = new Set<string>();
-  try {
-    const lock = parse(lockText) as { package?: Array<{ name?: string; version?: string; source?: string }> };
-    for (const p of lock.package ?? []) if (p.source && p.name && p.version) out.add(`${p.name}-${p.version}`);
-  } catch {
-    // An unreadable lockfile means no trimming, not a failure.
-  }
-  return out;
+export interface LockedPackages {
+  /** Packages from a registry or git, as `name-version`: what registry/cache must hold. */
+  downloaded: Set<string>;
+  /** Every package name (members, path and registry packages). */
+  names: Set<string>;
 }
 
-/** Every package name in Cargo.lock (members, path and registry packages); null when unreadable. */
-export function lockedPackageNames(lockText: string): Set<string> | null {
+/** Cargo.lock's packages; null when the file is not TOML (the caller says what that costs). */
+export function parseLockfile(lockText: string): LockedPackages | null {
+  let lock: { package?: Array<{ name?: string; version?: string; source?: string }> };
   try {
-    const lock = parse(lockText) as { package?: Array<{ name?: string }> };
-    return new Set((lock.package ?? []).flatMap((p) => (p.name ? [p.name] : [])));
+    lock = parse(lockText) as typeof lock;
   } catch {
     return null;
   }
+  const downloaded = new Set<string>();
+  const names = new Set<string>();
+  for (const p of lock.package ?? []) {
+    if (p.name) names.add(p.name);
+    if (p.source && p.name && p.version) downloaded.add(`${p.name}-${p.version}`);
+  }
+  return { downloaded, names };
+}
+
+/** Cargo.lock packages that came from a registry or git (name-version); empty when unreadable. */
+export function lockedRegistryCrates(lockText: string): Set<string> {
+  return parseLockfile(lockText)?.downloaded ?? new Set();
 }

@@ -13,7 +13,7 @@ import { logText } from '../log.js';
 import type { BuildHandOff } from '../state.js';
 import type { CacheBackend } from './backend.js';
 import { cleanTargetDir, trimRegistryCache, type CleanAction } from './clean.js';
-import { lockedPackageNames, lockedRegistryCrates } from './keys.js';
+import { parseLockfile, type LockedPackages } from './keys.js';
 import type { CacheRestoreState } from './restore.js';
 import type { Run } from '../run.js';
 
@@ -128,7 +128,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
   // are cleaned by the same rules. Directories left out in main are neither cached nor cleaned.
   const excluded = new Set(state.excluded.map((e) => e.dir));
   const dirs = [...new Set([state.targetDir, state.buildDir])].filter((d) => !excluded.has(d));
-  const lockText = state.lockfile && existsSync(state.lockfile) ? readFileSync(state.lockfile, 'utf8') : null;
+  const lock = readLock(state.lockfile);
   outcome.bytesBefore = 0;
   outcome.bytesAfter = 0;
   const removed: CleanAction[] = [];
@@ -141,7 +141,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
       members: new Set(state.workspaceMembers),
       keepMembers: config.cache.workspaceCrates,
       places: state.places,
-      lockedPackages: lockText === null ? null : lockedPackageNames(lockText),
+      lockedPackages: lock?.names ?? null,
     });
     if (cleaned.skipped) core.warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
     outcome.bytesBefore += cleaned.bytesBefore;
@@ -149,10 +149,17 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
     removed.push(...cleaned.removed);
   }
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
-  if (lockText !== null) {
-    const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lockedRegistryCrates(lockText));
+  if (lock) {
+    const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lock.downloaded);
     if (trimmed.removed) core.info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
   }
+}
+
+function readLock(file: string | null): LockedPackages | null {
+  if (!file || !existsSync(file)) return null;
+  const lock = parseLockfile(readFileSync(file, 'utf8'));
+  if (!lock) core.warning(logText(`${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`));
+  return lock;
 }
 
 function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: CleanAction[], noBuild: boolean): void {

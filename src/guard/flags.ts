@@ -111,50 +111,40 @@ export function targetEnvName(triple: string): string {
   return `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_RUSTFLAGS`;
 }
 
-export function resolveEffectiveRustflags(input: { env: NodeJS.ProcessEnv; files: CargoConfigFile[]; targetTriple: string; cfg: CfgSet }): EffectiveRustflags {
-  const { env, files, targetTriple, cfg } = input;
-  if (env.CARGO_ENCODED_RUSTFLAGS !== undefined) {
-    const flags = env.CARGO_ENCODED_RUSTFLAGS === '' ? [] : env.CARGO_ENCODED_RUSTFLAGS.split('\x1f');
-    return {
-      tier: 'CARGO_ENCODED_RUSTFLAGS',
-      source: 'CARGO_ENCODED_RUSTFLAGS',
-      flags: flags.map((flag) => ({ flag, origin: { kind: 'env', name: 'CARGO_ENCODED_RUSTFLAGS' } })),
-      usedCfgKeys: false,
-    };
-  }
-  if (env.RUSTFLAGS !== undefined) {
-    return {
-      tier: 'RUSTFLAGS',
-      source: 'RUSTFLAGS',
-      flags: splitRustflagsEnv(env.RUSTFLAGS).map((flag) => ({ flag, origin: { kind: 'env', name: 'RUSTFLAGS' } })),
-      usedCfgKeys: false,
-    };
-  }
+/** Flags from one environment variable, as one tier (CARGO_ENCODED_RUSTFLAGS or RUSTFLAGS). */
+function envTier(tier: 'CARGO_ENCODED_RUSTFLAGS' | 'RUSTFLAGS', flags: string[]): EffectiveRustflags {
+  return { tier, source: tier, flags: flags.map((flag) => ({ flag, origin: { kind: 'env', name: tier } })), usedCfgKeys: false };
+}
 
-  // Tier 3: target.<triple>.rustflags (+ its env var), then every matching cfg() key in sorted order.
+/** Tier 3: target.<triple>.rustflags (+ its env var), then every matching cfg() key in sorted order. */
+function targetTier(env: NodeJS.ProcessEnv, files: CargoConfigFile[], triple: string, cfg: CfgSet): EffectiveRustflags | null {
   const sources: string[] = [];
-  const tripleName = targetTriple;
-  const tripleFlags = configWithEnv(files, ['target', tripleName, 'rustflags'], `target.${tripleName}.rustflags`, envList(env, targetEnvName(tripleName)));
-  if (tripleFlags.length) sources.push(`target.${tripleName}.rustflags`);
+  const flags = configWithEnv(files, ['target', triple, 'rustflags'], `target.${triple}.rustflags`, envList(env, targetEnvName(triple)));
+  if (flags.length) sources.push(`target.${triple}.rustflags`);
   const cfgKeys = new Set<string>();
   for (const f of files) {
     const targets = f.data.target;
     if (targets && typeof targets === 'object') for (const k of Object.keys(targets)) if (k.startsWith('cfg(')) cfgKeys.add(k);
   }
-  const cfgFlags: SourcedFlag[] = [];
   let usedCfgKeys = false;
   for (const key of [...cfgKeys].sort()) {
     if (!cfgMatches(key, cfg)) continue;
     const list = mergedConfigList(files, ['target', key, 'rustflags'], `target.'${key}'.rustflags`);
-    if (list.length) {
-      cfgFlags.push(...list);
-      sources.push(`target.'${key}'.rustflags`);
-      usedCfgKeys = true;
-    }
+    if (list.length === 0) continue;
+    flags.push(...list);
+    sources.push(`target.'${key}'.rustflags`);
+    usedCfgKeys = true;
   }
-  const targetTier = [...tripleFlags, ...cfgFlags];
-  if (targetTier.length) return { tier: 'target', source: sources.join(', '), flags: targetTier, usedCfgKeys };
+  return flags.length ? { tier: 'target', source: sources.join(', '), flags, usedCfgKeys } : null;
+}
 
+export function resolveEffectiveRustflags(input: { env: NodeJS.ProcessEnv; files: CargoConfigFile[]; targetTriple: string; cfg: CfgSet }): EffectiveRustflags {
+  const { env, files } = input;
+  const encoded = env.CARGO_ENCODED_RUSTFLAGS;
+  if (encoded !== undefined) return envTier('CARGO_ENCODED_RUSTFLAGS', encoded === '' ? [] : encoded.split('\x1f'));
+  if (env.RUSTFLAGS !== undefined) return envTier('RUSTFLAGS', splitRustflagsEnv(env.RUSTFLAGS));
+  const target = targetTier(env, files, input.targetTriple, input.cfg);
+  if (target) return target;
   const buildTier = configWithEnv(files, ['build', 'rustflags'], 'build.rustflags', envList(env, 'CARGO_BUILD_RUSTFLAGS'));
   if (buildTier.length) {
     const names = [...new Set(buildTier.map((f) => (f.origin.kind === 'env' ? f.origin.name : 'build.rustflags')))];
@@ -172,57 +162,69 @@ type CfgExpr =
   | { kind: 'not'; item: CfgExpr }
   | { kind: 'bool'; value: boolean };
 
-/** Parses `cfg(...)`; returns null for anything cargo would not parse (such keys never match). */
-export function parseCfgExpr(key: string): CfgExpr | null {
-  const m = /^cfg\((.*)\)$/s.exec(key.trim());
-  if (!m) return null;
-  const src = m[1]!;
-  let i = 0;
-  const ws = () => {
-    while (i < src.length && /\s/.test(src[i]!)) i++;
-  };
-  const ident = (): string | null => {
-    ws();
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
-    if (!id) return null;
-    i += id[0].length;
-    return id[0];
-  };
-  const expr = (): CfgExpr | null => {
-    const name = ident();
+/** A recursive-descent reader of the inside of `cfg(...)`, as cargo's cfg grammar has it. */
+class CfgReader {
+  private i = 0;
+
+  constructor(private readonly src: string) {}
+
+  /** The whole input as one expression, or null when cargo would not parse it. */
+  read(): CfgExpr | null {
+    const parsed = this.expr();
+    this.skipSpace();
+    return parsed && this.i === this.src.length ? parsed : null;
+  }
+
+  private skipSpace(): void {
+    while (this.i < this.src.length && /\s/.test(this.src[this.i]!)) this.i++;
+  }
+
+  private match(re: RegExp): RegExpExecArray | null {
+    const m = re.exec(this.src.slice(this.i));
+    if (m) this.i += m[0].length;
+    return m;
+  }
+
+  private expr(): CfgExpr | null {
+    this.skipSpace();
+    const name = this.match(/^[A-Za-z_][A-Za-z0-9_]*/)?.[0];
     if (!name) return null;
-    ws();
-    if (src[i] === '(' && (name === 'all' || name === 'any' || name === 'not')) {
-      i++;
-      const items: CfgExpr[] = [];
-      ws();
-      while (src[i] !== ')') {
-        const item = expr();
-        if (!item) return null;
-        items.push(item);
-        ws();
-        if (src[i] === ',') i++;
-        else if (src[i] !== ')') return null;
-        ws();
-      }
-      i++;
-      if (name === 'not') return items.length === 1 ? { kind: 'not', item: items[0]! } : null;
-      return { kind: name, items };
-    }
-    if (src[i] === '=') {
-      i++;
-      ws();
-      const str = /^"((?:[^"\\]|\\.)*)"/.exec(src.slice(i));
-      if (!str) return null;
-      i += str[0].length;
-      return { kind: 'pair', name, value: str[1]! };
+    this.skipSpace();
+    if (this.src[this.i] === '(' && (name === 'all' || name === 'any' || name === 'not')) return this.call(name);
+    if (this.src[this.i] === '=') {
+      this.i++;
+      this.skipSpace();
+      const str = this.match(/^"((?:[^"\\]|\\.)*)"/);
+      return str ? { kind: 'pair', name, value: str[1]! } : null;
     }
     if (name === 'true' || name === 'false') return { kind: 'bool', value: name === 'true' };
     return { kind: 'name', name };
-  };
-  const parsed = expr();
-  ws();
-  return parsed && i === src.length ? parsed : null;
+  }
+
+  /** `all(...)`, `any(...)` or `not(...)`, the opening parenthesis next. */
+  private call(name: 'all' | 'any' | 'not'): CfgExpr | null {
+    this.i++;
+    const items: CfgExpr[] = [];
+    this.skipSpace();
+    while (this.src[this.i] !== ')') {
+      const item = this.expr();
+      if (!item) return null;
+      items.push(item);
+      this.skipSpace();
+      if (this.src[this.i] === ',') this.i++;
+      else if (this.src[this.i] !== ')') return null;
+      this.skipSpace();
+    }
+    this.i++;
+    if (name === 'not') return items.length === 1 ? { kind: 'not', item: items[0]! } : null;
+    return { kind: name, items };
+  }
+}
+
+/** Parses `cfg(...)`; returns null for anything cargo would not parse (such keys never match). */
+export function parseCfgExpr(key: string): CfgExpr | null {
+  const m = /^cfg\((.*)\)$/s.exec(key.trim());
+  return m ? new CfgReader(m[1]!).read() : null;
 }
 
 export function cfgMatches(key: string, cfg: CfgSet): boolean {

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import os from 'node:os';
 import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
-import { keyScope } from '../cache/keys.js';
+import { keyScope } from '../key-scope.js';
 import { shortHash } from '../hashing.js';
 import { capture, captureOk } from '../proc.js';
 import type { RunRecord } from '../record.js';

@@ -101,63 +101,74 @@ function judge(base: Side, head: Side, threshold: number, floor: number): { stat
 
 const crateKey = (c: CrateCost) => c.crate;
 
-export function compareRecords(head: RunRecord[], base: RunRecord[], options: { threshold: number | null }): Comparison | null {
-  if (head.length === 0 || base.length === 0) return null;
-  const metric = chooseMetric([...head, ...base]);
-  const compiledIn = (records: RunRecord[]) => {
-    // A crate counts as compiled on a side when every sample compiled it.
-    const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
-    return [...sets[0]!].filter((name) => sets.every((s) => s.has(name)));
-  };
-  const headCrates = compiledIn(head);
-  const baseCrates = compiledIn(base);
-  const common = headCrates.filter((c) => baseCrates.includes(c)).sort();
-  const valuesOf = (records: RunRecord[], name: string) => records.map((r) => r.crates.filter((c) => c.crate === name).reduce((a, c) => a + (crateValue(c, metric) ?? 0), 0));
+/** Crates every sample of a side compiled (with a value for the metric). */
+function compiledIn(records: RunRecord[], metric: Metric): string[] {
+  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
+  return [...sets[0]!].filter((name) => sets.every((s) => s.has(name)));
+}
 
-  const floor = ABSOLUTE_FLOORS[metric];
-  const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
-  const crates: CrateComparison[] = common.map((name) => {
-    const b = side(valuesOf(base, name));
-    const h = side(valuesOf(head, name));
-    const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b), spread(h));
-    return { crate: name, base: b, head: h, ...judge(b, h, t, floor * CRATE_FLOOR_FACTOR) };
-  });
-  const totalOf = (r: RunRecord) => common.reduce((a, name) => a + r.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
-  const baseTotal = side(base.map(totalOf));
-  const headTotal = side(head.map(totalOf));
-  const observed = Math.max(spread(baseTotal), spread(headTotal));
-  const threshold = Math.max(defaultThreshold, observed);
-  const thresholdSource: Comparison['thresholdSource'] = observed > defaultThreshold ? 'observed spread' : options.threshold !== null ? 'input' : 'default';
-  const judged = judge(baseTotal, headTotal, threshold, floor);
-  const n = Math.min(baseTotal.samples, headTotal.samples);
+/** The metric summed over the named crates of one record. */
+function costOf(record: RunRecord, names: readonly string[], metric: Metric): number {
+  return names.reduce((a, name) => a + record.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
+}
+
+function confidenceOf(judged: { status: Status; change: number | null }, samples: number, threshold: number): Confidence {
   const margin = judged.change === null ? 0 : Math.abs(judged.change) / threshold;
-  const confidence: Confidence = judged.status === 'unchanged' ? (n >= 3 ? 'high' : 'likely') : n >= 3 && margin >= 1.5 ? 'high' : margin >= 2 ? 'likely' : 'low';
+  if (judged.status === 'unchanged') return samples >= 3 ? 'high' : 'likely';
+  return samples >= 3 && margin >= 1.5 ? 'high' : margin >= 2 ? 'likely' : 'low';
+}
 
+/** What makes the two sides less comparable, in words for the report. */
+function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): string[] {
   const notes: string[] = [];
-  const h0 = head[0]!;
-  const b0 = base[0]!;
   if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
     notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
     notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`);
   if (h0.flagsHash !== b0.flagsHash) notes.push('the effective RUSTFLAGS differ from the baseline.');
-  if (common.length === 0) notes.push('no crate was compiled on both sides, so there is nothing to compare.');
+  if (commonCount === 0) notes.push('no crate was compiled on both sides, so there is nothing to compare.');
+  return notes;
+}
 
-  const failed = head.some((r) => !r.success);
-  let verdict: Verdict = common.length === 0 ? 'unchanged' : judged.status;
-  if (failed) verdict = 'build-failed';
+function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], metric: Metric, defaultThreshold: number): CrateComparison[] {
+  const floor = ABSOLUTE_FLOORS[metric] * CRATE_FLOOR_FACTOR;
+  return common
+    .map((name) => {
+      const b = side(base.map((r) => costOf(r, [name], metric)));
+      const h = side(head.map((r) => costOf(r, [name], metric)));
+      const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b), spread(h));
+      return { crate: name, base: b, head: h, ...judge(b, h, t, floor) };
+    })
+    .sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value));
+}
+
+export function compareRecords(head: RunRecord[], base: RunRecord[], options: { threshold: number | null }): Comparison | null {
+  if (head.length === 0 || base.length === 0) return null;
+  const metric = chooseMetric([...head, ...base]);
+  const headCrates = compiledIn(head, metric);
+  const baseCrates = compiledIn(base, metric);
+  const common = headCrates.filter((c) => baseCrates.includes(c)).sort();
+  const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
+  const baseTotal = side(base.map((r) => costOf(r, common, metric)));
+  const headTotal = side(head.map((r) => costOf(r, common, metric)));
+  const observed = Math.max(spread(baseTotal), spread(headTotal));
+  const threshold = Math.max(defaultThreshold, observed);
+  const thresholdSource: Comparison['thresholdSource'] = observed > defaultThreshold ? 'observed spread' : options.threshold !== null ? 'input' : 'default';
+  const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);
+  const confidence = confidenceOf(judged, Math.min(baseTotal.samples, headTotal.samples), threshold);
   const total = { crate: '(total)', base: baseTotal, head: headTotal, change: judged.change, status: judged.status, confidence };
+  const verdict: Verdict = head.some((r) => !r.success) ? 'build-failed' : common.length === 0 ? 'unchanged' : judged.status;
   return {
     metric,
     threshold,
     thresholdSource,
     total,
-    crates: crates.sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value)),
+    crates: compareCrates(head, base, common, metric, defaultThreshold),
     onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
     onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
     verdict,
     explanation: explain(metric, total, threshold, thresholdSource, common.length),
-    notes,
+    notes: comparabilityNotes(head[0]!, base[0]!, common.length),
     baseWallSeconds: median(base.map((r) => r.totals.wallSeconds)),
     headWallSeconds: median(head.map((r) => r.totals.wallSeconds)),
   };

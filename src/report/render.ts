@@ -121,64 +121,56 @@ function mermaid(c: Comparison, rows: number): string {
 
 function renderWithRows(view: ReportView, rows: number): string {
   const r = view.record;
-  const c = view.comparison;
   const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
-  if (c) {
-    const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
-    out.push(`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, '');
-    out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
-    out.push(
-      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`,
-    );
-    out.push(
-      `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`,
-    );
-    out.push('');
-    if (c.crates.length) {
-      out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', '| crate | baseline | this run | change | |', '|---|---:|---:|---:|---|');
-      for (const x of c.crates.slice(0, rows)) {
-        out.push(
-          `| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`,
-        );
-      }
-      if (c.crates.length > rows) out.push('', `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? '' : 's'} not shown._`);
-      out.push('');
-    }
-    if (c.onlyHead.length)
-      out.push(
-        `Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyHead.length > 40 ? ', …' : ''}.`,
-        '',
-      );
-    if (c.onlyBase.length)
-      out.push(
-        `Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(', ')}${c.onlyBase.length > 40 ? ', …' : ''}.`,
-        '',
-      );
-    for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, '');
-    const chart = mermaid(c, Math.min(rows, 12));
-    if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
-  } else {
-    if (view.baselineNote) out.push(escapeMarkdown(view.baselineNote), '');
-    const top = r.crates.slice(0, rows);
-    if (top.length) {
-      out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
-      for (const x of top)
-        out.push(
-          `| ${escapeMarkdown(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`,
-        );
-      if (r.crates.length > rows) out.push('', `_${r.crates.length - rows} more crates not shown._`);
-      out.push('');
-    }
-  }
-  out.push(
-    `Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : ''}`,
-    '',
-  );
+  out.push(...(view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows)));
+  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : '';
+  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, '');
   out.push(cacheLine(view.cache), '');
   out.push(guardLine(view.guard), '');
-  if (view.runUrl) out.push(`[Workflow run](${encodeURI(view.runUrl)}) · rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`);
-  else out.push(`rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`);
+  const footer = `rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`;
+  out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) · ${footer}` : footer);
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Up to 40 names, escaped, for the "compiled only on one side" lines. */
+const nameList = (names: string[]) => `${names.slice(0, 40).map(escapeMarkdown).join(', ')}${names.length > 40 ? ', …' : ''}`;
+
+function comparisonSection(view: ReportView, c: Comparison, rows: number): string[] {
+  const value = (v: number) => formatValue(v, c.metric);
+  const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
+  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, ''];
+  out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
+  out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
+  out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, '');
+  if (c.crates.length) {
+    const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
+    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', '| crate | baseline | this run | change | |', '|---|---:|---:|---:|---|');
+    for (const x of c.crates.slice(0, rows))
+      out.push(`| ${escapeMarkdown(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+    if (c.crates.length > rows) out.push('', `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? '' : 's'} not shown._`);
+    out.push('');
+  }
+  if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
+  if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, '');
+  for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, '');
+  const chart = mermaid(c, Math.min(rows, 12));
+  if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
+  return out;
+}
+
+function headOnlySection(view: ReportView, rows: number): string[] {
+  const r = view.record;
+  const out = view.baselineNote ? [escapeMarkdown(view.baselineNote), ''] : [];
+  const top = r.crates.slice(0, rows);
+  if (top.length === 0) return out;
+  out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
+  for (const x of top) {
+    const cpu = x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`;
+    out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+  }
+  if (r.crates.length > rows) out.push('', `_${r.crates.length - rows} more crates not shown._`);
+  out.push('');
+  return out;
 }
 
 /** The report within `limit` characters: fewer rows first, then only the headline. */

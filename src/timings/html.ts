@@ -42,16 +42,22 @@ export interface TimingsReport {
   warnings: string[];
 }
 
-function extractArray(html: string, name: string): unknown[] | null {
+/** A `const NAME = [...];` array of the report's script; a problem is added to `warnings`, never hidden. */
+function extractArray(html: string, name: string, warnings: string[]): unknown[] | null {
   const re = new RegExp(`^(?:const|let|var) ${name} = (\\[\\]|\\[[\\s\\S]*?^\\]);\\s*$`, 'm');
   const m = re.exec(html);
-  if (!m) return null;
-  try {
-    const parsed: unknown = JSON.parse(m[1]!);
-    return Array.isArray(parsed) ? parsed : null;
-  } catch {
+  if (!m) {
+    warnings.push(`no ${name} array found in the timings report`);
     return null;
   }
+  try {
+    const parsed: unknown = JSON.parse(m[1]!);
+    if (Array.isArray(parsed)) return parsed;
+    warnings.push(`${name} in the timings report is not an array`);
+  } catch (e) {
+    warnings.push(`${name} in the timings report is not valid JSON (${(e as Error).message})`);
+  }
+  return null;
 }
 
 const decodeEntities = (s: string) =>
@@ -144,10 +150,9 @@ function parseSummary(html: string): TimingsSummary {
 
 export function parseTimingsHtml(html: string): TimingsReport {
   const warnings: string[] = [];
-  const rawUnits = extractArray(html, 'UNIT_DATA');
-  if (rawUnits === null) warnings.push('no UNIT_DATA array found in the timings report');
+  const rawUnits = extractArray(html, 'UNIT_DATA', warnings);
   const units = (rawUnits ?? []).map((u, i) => parseUnit(u, i, warnings)).filter((u): u is TimingsUnit => u !== null);
-  const cpuUsage = (extractArray(html, 'CPU_USAGE') ?? [])
+  const cpuUsage = (extractArray(html, 'CPU_USAGE', warnings) ?? [])
     .filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number')
     .map(([t, pct]) => [t, pct] as [number, number]);
   const summary = parseSummary(html);

@@ -92,30 +92,79 @@ export interface RecordInput {
 }
 
 export function buildRunRecord(input: RecordInput): RunRecord {
-  const { timings, messages, workspaceMembers } = input;
-  const member = (name: string) => workspaceMembers.has(name);
-  const units: UnitCost[] = [];
-  if (input.wrapperUnits) {
-    for (const u of input.wrapperUnits) {
-      units.push({
-        crate: u.package,
-        version: u.version,
-        kind: wrapperKind(u),
-        target: u.crateName,
-        workspaceMember: member(u.package),
-        wallSeconds: round(Math.max(0, u.end - u.start)),
-        cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
-        peakRssKiB: u.maxRssKiB,
-        instructions: u.instructions,
-        startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1000), 2),
-      });
-    }
-  }
-  // Build-script runs are not rustc invocations; only cargo's timings see them. Without the
-  // wrapper, every unit comes from the timings report.
-  for (const t of timings?.units ?? []) {
-    if (!t.ran) continue;
-    if (input.wrapperUnits && t.kind !== 'build-script-run') continue;
+  const units = unitsOf(input);
+  const crates = cratesOf(units);
+  const path = input.timings ? criticalPath(input.timings.units) : null;
+  const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
+  const totals = totalsOf(input, units);
+  return {
+    schema: RECORD_SCHEMA,
+    version: RECORD_SCHEMA_VERSION,
+    createdAt: (input.now ?? new Date()).toISOString(),
+    git: { commit: input.commit, ref: input.context.ref, baseRef: input.context.pullRequest?.baseRef ?? null, eventName: input.context.eventName },
+    repository: input.context.repository,
+    runUrl: input.context.runUrl,
+    job: input.context.job,
+    profile: input.profile,
+    flagsHash: input.flagsHash,
+    targetTriple: input.targetTriple,
+    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
+    runner: runnerInfo(),
+    command: input.command,
+    success: input.exitCode === 0 && input.messages.finished !== false,
+    exitCode: input.exitCode,
+    totals,
+    criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
+    units,
+    crates,
+    timingsHtml: input.timingsHtml,
+    measurement: {
+      wrapper: input.wrapperUnits !== null,
+      perf: input.perf && totals.instructions !== null,
+      timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
+    },
+  };
+}
+
+/** Build-script runs are not compilations: CPU and instruction totals are over the rest. */
+const compileUnits = (units: UnitCost[]) => units.filter((u) => u.kind !== 'build-script-run');
+
+function runnerInfo(): RunRecord['runner'] {
+  return { os: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? null, memoryBytes: os.totalmem() };
+}
+
+function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
+  const compiled = compileUnits(units);
+  const cpuMeasured = compiled.length > 0 && compiled.every((u) => u.cpuSeconds !== null);
+  const instructionsMeasured = compiled.length > 0 && compiled.every((u) => u.instructions !== null);
+  const unitsFresh = input.timings?.summary.freshUnits ?? input.messages.artifacts.filter((a) => a.fresh).length;
+  return {
+    wallSeconds: round(input.wallSeconds),
+    cpuSeconds: cpuMeasured ? round(compiled.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
+    instructions: instructionsMeasured ? compiled.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
+    unitsCompiled: units.length,
+    unitsFresh,
+    unitsTotal: units.length + unitsFresh,
+  };
+}
+
+/** Every compiled unit: rustc calls from the wrapper, build-script runs (and, without the wrapper, all units) from cargo's timings. */
+function unitsOf(input: RecordInput): UnitCost[] {
+  const member = (name: string) => input.workspaceMembers.has(name);
+  const units: UnitCost[] = (input.wrapperUnits ?? []).map((u) => ({
+    crate: u.package,
+    version: u.version,
+    kind: wrapperKind(u),
+    target: u.crateName,
+    workspaceMember: member(u.package),
+    wallSeconds: round(Math.max(0, u.end - u.start)),
+    cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
+    peakRssKiB: u.maxRssKiB,
+    instructions: u.instructions,
+    startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1000), 2),
+  }));
+  for (const t of input.timings?.units ?? []) {
+    if (!t.ran || (input.wrapperUnits && t.kind !== 'build-script-run')) continue;
     units.push({
       crate: t.name,
       version: t.version,
@@ -129,8 +178,11 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       startSeconds: t.start,
     });
   }
-  units.sort((a, b) => (a.startSeconds ?? 0) - (b.startSeconds ?? 0));
+  return units.sort((a, b) => (a.startSeconds ?? 0) - (b.startSeconds ?? 0));
+}
 
+/** The units of each package (name and version) summed, costliest first. */
+function cratesOf(units: UnitCost[]): CrateCost[] {
   const byCrate = new Map<string, CrateCost>();
   for (const u of units) {
     const key = `${u.crate}@${u.version ?? ''}`;
@@ -151,55 +203,5 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     if (u.peakRssKiB !== null) c.peakRssKiB = Math.max(c.peakRssKiB ?? 0, u.peakRssKiB);
     byCrate.set(key, c);
   }
-  const crates = [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
-
-  const compileUnits = units.filter((u) => u.kind !== 'build-script-run');
-  const cpuMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.cpuSeconds !== null);
-  const instructionsMeasured = compileUnits.length > 0 && compileUnits.every((u) => u.instructions !== null);
-  const freshFromMessages = messages.artifacts.filter((a) => a.fresh).length;
-  const unitsFresh = timings?.summary.freshUnits ?? freshFromMessages;
-  const path = timings ? criticalPath(timings.units) : null;
-  const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
-
-  return {
-    schema: RECORD_SCHEMA,
-    version: RECORD_SCHEMA_VERSION,
-    createdAt: (input.now ?? new Date()).toISOString(),
-    git: {
-      commit: input.commit,
-      ref: input.context.ref,
-      baseRef: input.context.pullRequest?.baseRef ?? null,
-      eventName: input.context.eventName,
-    },
-    repository: input.context.repository,
-    runUrl: input.context.runUrl,
-    job: input.context.job,
-    profile: input.profile,
-    flagsHash: input.flagsHash,
-    targetTriple: input.targetTriple,
-    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
-    runner: {
-      os: `${os.platform()} ${os.release()}`,
-      arch: os.arch(),
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model?.trim() ?? null,
-      memoryBytes: os.totalmem(),
-    },
-    command: input.command,
-    success: input.exitCode === 0 && messages.finished !== false,
-    exitCode: input.exitCode,
-    totals: {
-      wallSeconds: round(input.wallSeconds),
-      cpuSeconds: cpuMeasured ? round(compileUnits.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
-      instructions: instructionsMeasured ? compileUnits.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
-      unitsCompiled: units.length,
-      unitsFresh,
-      unitsTotal: units.length + unitsFresh,
-    },
-    criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
-    units,
-    crates,
-    timingsHtml: input.timingsHtml,
-    measurement: { wrapper: input.wrapperUnits !== null, perf: input.perf && instructionsMeasured, timingsHtmlParsed: timings !== null && timings.units.length > 0 },
-  };
+  return [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
 }

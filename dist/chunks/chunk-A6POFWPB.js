@@ -78303,61 +78303,60 @@ var norm = (name) => name.replace(/-/g, "_");
 function hashesInPath(file) {
   return [...file.matchAll(/-([0-9a-f]{16})(?=[./]|$)/g)].map((m2) => m2[1]);
 }
-function planTargetClean(input) {
-  const remove = [];
-  const memberNames = new Set([...input.members].map(norm));
-  const isMember = (unitName) => {
+function nameSet(names) {
+  const set = new Set([...names].map(norm));
+  return (unitName) => {
     const n = norm(unitName);
-    return memberNames.has(n) || n.startsWith("lib") && memberNames.has(n.slice(3));
+    return set.has(n) || n.startsWith("lib") && set.has(n.slice(3));
   };
-  const known = input.knownPackages ? new Set([...input.knownPackages].map(norm)) : null;
-  const isKnown = (unitName) => {
-    const n = norm(unitName);
-    return known.has(n) || n.startsWith("lib") && known.has(n.slice(3)) || n.startsWith("build_script_");
-  };
-  const profileDirs = new Set(input.profileDirs);
+}
+function ancestorsOf(profileDirs) {
   const ancestors = /* @__PURE__ */ new Set();
   for (const p2 of profileDirs) {
     const parts = p2.split("/");
     for (let i = 1; i < parts.length; i++) ancestors.add(parts.slice(0, i).join("/"));
   }
+  return ancestors;
+}
+function planTargetClean(input) {
+  const profileDirs = new Set(input.profileDirs);
+  const ancestors = ancestorsOf(profileDirs);
+  const unitReason = unitJudge(input);
+  const remove = [];
   for (const e of input.entries) {
     const parts = e.path.split("/");
     const parent = parts.slice(0, -1).join("/");
     const name = parts.at(-1);
-    const grandparent = parts.slice(0, -2).join("/");
-    const inProfile = (dir) => profileDirs.has(dir);
+    let reason = null;
     if (parts.length === 1 || ancestors.has(parent)) {
-      if (profileDirs.has(e.path) || ancestors.has(e.path)) continue;
-      const reason = topLevelRemovalReason(e, parts.length === 1);
-      if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
-      continue;
+      if (!profileDirs.has(e.path) && !ancestors.has(e.path)) reason = topLevelRemovalReason(e, parts.length === 1);
+    } else if (profileDirs.has(parent)) {
+      reason = profileChildReason(name);
+    } else if (profileDirs.has(parts.slice(0, -2).join("/")) && UNIT_DIRS.includes(parts.at(-2))) {
+      reason = unitReason(e, name);
     }
-    if (inProfile(parent)) {
-      if (UNIT_DIRS.includes(name)) continue;
-      remove.push({
-        path: e.path,
-        bytes: e.bytes,
-        reason: name === "incremental" ? "incremental compilation data (CARGO_INCREMENTAL=0 in CI)" : "uplifted output or stray file (cargo recreates it)"
-      });
-      continue;
-    }
-    if (inProfile(grandparent) && UNIT_DIRS.includes(parts.at(-2))) {
-      const m2 = HASHED.exec(name);
-      if (!m2) continue;
-      const [, unitName, hash] = m2;
-      if (known && !isKnown(unitName)) continue;
-      if (!input.keepMembers && isMember(unitName)) {
-        remove.push({ path: e.path, bytes: e.bytes, reason: "workspace member (set cache-workspace-crates: true to keep)" });
-        continue;
-      }
-      if (input.usedHashes === null) continue;
-      const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino);
-      const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
-      if (!used && !writtenAfterRestore) remove.push({ path: e.path, bytes: e.bytes, reason: "not used by this build (an old version, hash or feature set)" });
-    }
+    if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
   }
   return remove;
+}
+function profileChildReason(name) {
+  if (UNIT_DIRS.includes(name)) return null;
+  return name === "incremental" ? "incremental compilation data (CARGO_INCREMENTAL=0 in CI)" : "uplifted output or stray file (cargo recreates it)";
+}
+function unitJudge(input) {
+  const isMember = nameSet(input.members);
+  const known = input.knownPackages ? nameSet(input.knownPackages) : null;
+  return (e, name) => {
+    const m2 = HASHED.exec(name);
+    if (!m2) return null;
+    const [, unitName, hash] = m2;
+    if (known && !known(unitName) && !norm(unitName).startsWith("build_script_")) return null;
+    if (!input.keepMembers && isMember(unitName)) return "workspace member (set cache-workspace-crates: true to keep)";
+    if (input.usedHashes === null) return null;
+    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino);
+    const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
+    return used || writtenAfterRestore ? null : "not used by this build (an old version, hash or feature set)";
+  };
 }
 var CARGO_TOP_DIRS = /* @__PURE__ */ new Set(["cargo-timings"]);
 function topLevelRemovalReason(e, atTop) {
@@ -78469,9 +78468,13 @@ function trimRegistryCache(registryCacheDir, locked) {
 
 // src/cache/keys.ts
 import { createHash as createHash4 } from "node:crypto";
+
+// src/key-scope.ts
 function keyScope(s3) {
   return [s3.prefix, ...s3.kind ? [s3.kind] : [], s3.os, s3.arch, ...s3.qualifiers, s3.profile, `f${s3.flagsHash.slice(0, 12)}`, ...s3.suffix.filter(Boolean)].join("-");
 }
+
+// src/cache/keys.ts
 function buildCacheKeys(k2) {
   const toolchain = `rust${k2.rustcRelease}-${shortHash(k2.rustcVerbose, 8)}`;
   const scope = keyScope({
@@ -78558,22 +78561,20 @@ ${manifestProjection(m2.text, m2.relativePath)}`);
 ${e.text}`);
   return createHash4("sha256").update(parts.join("\n\n")).digest("hex");
 }
-function lockedRegistryCrates(lockText) {
-  const out = /* @__PURE__ */ new Set();
+function parseLockfile(lockText) {
+  let lock;
   try {
-    const lock = parse4(lockText);
-    for (const p2 of lock.package ?? []) if (p2.source && p2.name && p2.version) out.add(`${p2.name}-${p2.version}`);
-  } catch {
-  }
-  return out;
-}
-function lockedPackageNames(lockText) {
-  try {
-    const lock = parse4(lockText);
-    return new Set((lock.package ?? []).flatMap((p2) => p2.name ? [p2.name] : []));
+    lock = parse4(lockText);
   } catch {
     return null;
   }
+  const downloaded = /* @__PURE__ */ new Set();
+  const names = /* @__PURE__ */ new Set();
+  for (const p2 of lock.package ?? []) {
+    if (p2.name) names.add(p2.name);
+    if (p2.source && p2.name && p2.version) downloaded.add(`${p2.name}-${p2.version}`);
+  }
+  return { downloaded, names };
 }
 
 // src/cache/restore.ts
@@ -78759,7 +78760,7 @@ function cleanAll(run, input, outcome) {
   const { config } = run;
   const excluded = new Set(state3.excluded.map((e) => e.dir));
   const dirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])].filter((d) => !excluded.has(d));
-  const lockText = state3.lockfile && existsSync11(state3.lockfile) ? readFileSync6(state3.lockfile, "utf8") : null;
+  const lock = readLock(state3.lockfile);
   outcome.bytesBefore = 0;
   outcome.bytesAfter = 0;
   const removed = [];
@@ -78772,7 +78773,7 @@ function cleanAll(run, input, outcome) {
       members: new Set(state3.workspaceMembers),
       keepMembers: config.cache.workspaceCrates,
       places: state3.places,
-      lockedPackages: lockText === null ? null : lockedPackageNames(lockText)
+      lockedPackages: lock?.names ?? null
     });
     if (cleaned.skipped) warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
     outcome.bytesBefore += cleaned.bytesBefore;
@@ -78780,10 +78781,16 @@ function cleanAll(run, input, outcome) {
     removed.push(...cleaned.removed);
   }
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
-  if (lockText !== null) {
-    const trimmed = trimRegistryCache(path18.join(cargoHome(run.env), "registry", "cache"), lockedRegistryCrates(lockText));
+  if (lock) {
+    const trimmed = trimRegistryCache(path18.join(cargoHome(run.env), "registry", "cache"), lock.downloaded);
     if (trimmed.removed) info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
   }
+}
+function readLock(file) {
+  if (!file || !existsSync11(file)) return null;
+  const lock = parseLockfile(readFileSync6(file, "utf8"));
+  if (!lock) warning(logText(`${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`));
+  return lock;
 }
 function logCleaning(dirCount, outcome, removed, noBuild) {
   const byReason = /* @__PURE__ */ new Map();
@@ -79262,59 +79269,64 @@ function judge(base, head, threshold, floor) {
   return { status: change > 0 ? "regression" : "improvement", change };
 }
 var crateKey = (c) => c.crate;
-function compareRecords(head, base, options) {
-  if (head.length === 0 || base.length === 0) return null;
-  const metric = chooseMetric([...head, ...base]);
-  const compiledIn = (records) => {
-    const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
-    return [...sets[0]].filter((name) => sets.every((s3) => s3.has(name)));
-  };
-  const headCrates = compiledIn(head);
-  const baseCrates = compiledIn(base);
-  const common = headCrates.filter((c) => baseCrates.includes(c)).sort();
-  const valuesOf = (records, name) => records.map((r) => r.crates.filter((c) => c.crate === name).reduce((a, c) => a + (crateValue(c, metric) ?? 0), 0));
-  const floor = ABSOLUTE_FLOORS[metric];
-  const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
-  const crates = common.map((name) => {
-    const b2 = side(valuesOf(base, name));
-    const h = side(valuesOf(head, name));
-    const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b2), spread(h));
-    return { crate: name, base: b2, head: h, ...judge(b2, h, t, floor * CRATE_FLOOR_FACTOR) };
-  });
-  const totalOf = (r) => common.reduce((a, name) => a + r.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
-  const baseTotal = side(base.map(totalOf));
-  const headTotal = side(head.map(totalOf));
-  const observed = Math.max(spread(baseTotal), spread(headTotal));
-  const threshold = Math.max(defaultThreshold, observed);
-  const thresholdSource = observed > defaultThreshold ? "observed spread" : options.threshold !== null ? "input" : "default";
-  const judged = judge(baseTotal, headTotal, threshold, floor);
-  const n = Math.min(baseTotal.samples, headTotal.samples);
+function compiledIn(records, metric) {
+  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
+  return [...sets[0]].filter((name) => sets.every((s3) => s3.has(name)));
+}
+function costOf(record, names, metric) {
+  return names.reduce((a, name) => a + record.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
+}
+function confidenceOf(judged, samples, threshold) {
   const margin = judged.change === null ? 0 : Math.abs(judged.change) / threshold;
-  const confidence = judged.status === "unchanged" ? n >= 3 ? "high" : "likely" : n >= 3 && margin >= 1.5 ? "high" : margin >= 2 ? "likely" : "low";
+  if (judged.status === "unchanged") return samples >= 3 ? "high" : "likely";
+  return samples >= 3 && margin >= 1.5 ? "high" : margin >= 2 ? "likely" : "low";
+}
+function comparabilityNotes(h0, b0, commonCount) {
   const notes = [];
-  const h0 = head[0];
-  const b0 = base[0];
   if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
     notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
     notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? "unknown"}, this run: ${h0.runner.cpuModel ?? "unknown"}): time metrics are less comparable.`);
   if (h0.flagsHash !== b0.flagsHash) notes.push("the effective RUSTFLAGS differ from the baseline.");
-  if (common.length === 0) notes.push("no crate was compiled on both sides, so there is nothing to compare.");
-  const failed = head.some((r) => !r.success);
-  let verdict = common.length === 0 ? "unchanged" : judged.status;
-  if (failed) verdict = "build-failed";
+  if (commonCount === 0) notes.push("no crate was compiled on both sides, so there is nothing to compare.");
+  return notes;
+}
+function compareCrates(head, base, common, metric, defaultThreshold) {
+  const floor = ABSOLUTE_FLOORS[metric] * CRATE_FLOOR_FACTOR;
+  return common.map((name) => {
+    const b2 = side(base.map((r) => costOf(r, [name], metric)));
+    const h = side(head.map((r) => costOf(r, [name], metric)));
+    const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b2), spread(h));
+    return { crate: name, base: b2, head: h, ...judge(b2, h, t, floor) };
+  }).sort((a, b2) => Math.abs(b2.head.value - b2.base.value) - Math.abs(a.head.value - a.base.value));
+}
+function compareRecords(head, base, options) {
+  if (head.length === 0 || base.length === 0) return null;
+  const metric = chooseMetric([...head, ...base]);
+  const headCrates = compiledIn(head, metric);
+  const baseCrates = compiledIn(base, metric);
+  const common = headCrates.filter((c) => baseCrates.includes(c)).sort();
+  const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
+  const baseTotal = side(base.map((r) => costOf(r, common, metric)));
+  const headTotal = side(head.map((r) => costOf(r, common, metric)));
+  const observed = Math.max(spread(baseTotal), spread(headTotal));
+  const threshold = Math.max(defaultThreshold, observed);
+  const thresholdSource = observed > defaultThreshold ? "observed spread" : options.threshold !== null ? "input" : "default";
+  const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);
+  const confidence = confidenceOf(judged, Math.min(baseTotal.samples, headTotal.samples), threshold);
   const total = { crate: "(total)", base: baseTotal, head: headTotal, change: judged.change, status: judged.status, confidence };
+  const verdict = head.some((r) => !r.success) ? "build-failed" : common.length === 0 ? "unchanged" : judged.status;
   return {
     metric,
     threshold,
     thresholdSource,
     total,
-    crates: crates.sort((a, b2) => Math.abs(b2.head.value - b2.base.value) - Math.abs(a.head.value - a.base.value)),
+    crates: compareCrates(head, base, common, metric, defaultThreshold),
     onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
     onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
     verdict,
     explanation: explain(metric, total, threshold, thresholdSource, common.length),
-    notes,
+    notes: comparabilityNotes(head[0], base[0], common.length),
     baseWallSeconds: median(base.map((r) => r.totals.wallSeconds)),
     headWallSeconds: median(head.map((r) => r.totals.wallSeconds))
   };
@@ -79397,65 +79409,53 @@ function mermaid(c, rows) {
 }
 function renderWithRows(view, rows) {
   const r = view.record;
-  const c = view.comparison;
   const out = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ""];
-  if (c) {
-    const status = (s3) => s3 === "regression" ? "\u{1F53A} slower" : s3 === "improvement" ? "\u{1F7E2} faster" : "noise";
-    out.push(`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, "");
-    out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
-    out.push(
-      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${formatValue(c.total.base.value, c.metric)} | ${formatValue(c.total.head.value, c.metric)} | ${formatChange(c.total.change)} |`
-    );
-    out.push(
-      `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null)} |`
-    );
-    out.push("");
-    if (c.crates.length) {
-      out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", "| crate | baseline | this run | change | |", "|---|---:|---:|---:|---|");
-      for (const x of c.crates.slice(0, rows)) {
-        out.push(
-          `| ${escapeMarkdown(x.crate)} | ${formatValue(x.base.value, c.metric)} | ${formatValue(x.head.value, c.metric)} | ${formatChange(x.change)} | ${status(x.status)} |`
-        );
-      }
-      if (c.crates.length > rows) out.push("", `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? "" : "s"} not shown._`);
-      out.push("");
-    }
-    if (c.onlyHead.length)
-      out.push(
-        `Compiled only in this run (new, or fresh in the baseline's build): ${c.onlyHead.slice(0, 40).map(escapeMarkdown).join(", ")}${c.onlyHead.length > 40 ? ", \u2026" : ""}.`,
-        ""
-      );
-    if (c.onlyBase.length)
-      out.push(
-        `Compiled only in the baseline (removed, or restored fresh from the cache here): ${c.onlyBase.slice(0, 40).map(escapeMarkdown).join(", ")}${c.onlyBase.length > 40 ? ", \u2026" : ""}.`,
-        ""
-      );
-    for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, "");
-    const chart = mermaid(c, Math.min(rows, 12));
-    if (chart) out.push("<details><summary>Chart</summary>", "", chart, "", "</details>", "");
-  } else {
-    if (view.baselineNote) out.push(escapeMarkdown(view.baselineNote), "");
-    const top = r.crates.slice(0, rows);
-    if (top.length) {
-      out.push("| crate | CPU | wall | units |", "|---|---:|---:|---:|");
-      for (const x of top)
-        out.push(
-          `| ${escapeMarkdown(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`
-        );
-      if (r.crates.length > rows) out.push("", `_${r.crates.length - rows} more crates not shown._`);
-      out.push("");
-    }
-  }
-  out.push(
-    `Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : ""}`,
-    ""
-  );
+  out.push(...view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows));
+  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : "";
+  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, "");
   out.push(cacheLine(view.cache), "");
   out.push(guardLine(view.guard), "");
-  if (view.runUrl) out.push(`[Workflow run](${encodeURI(view.runUrl)}) \xB7 rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`);
-  else out.push(`rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`);
+  const footer = `rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`;
+  out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) \xB7 ${footer}` : footer);
   return `${out.join("\n").trimEnd()}
 `;
+}
+var nameList = (names) => `${names.slice(0, 40).map(escapeMarkdown).join(", ")}${names.length > 40 ? ", \u2026" : ""}`;
+function comparisonSection(view, c, rows) {
+  const value = (v2) => formatValue(v2, c.metric);
+  const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
+  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, ""];
+  out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
+  out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
+  out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, "");
+  if (c.crates.length) {
+    const status = (s3) => s3 === "regression" ? "\u{1F53A} slower" : s3 === "improvement" ? "\u{1F7E2} faster" : "noise";
+    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", "| crate | baseline | this run | change | |", "|---|---:|---:|---:|---|");
+    for (const x of c.crates.slice(0, rows))
+      out.push(`| ${escapeMarkdown(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+    if (c.crates.length > rows) out.push("", `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? "" : "s"} not shown._`);
+    out.push("");
+  }
+  if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
+  if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, "");
+  for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, "");
+  const chart = mermaid(c, Math.min(rows, 12));
+  if (chart) out.push("<details><summary>Chart</summary>", "", chart, "", "</details>", "");
+  return out;
+}
+function headOnlySection(view, rows) {
+  const r = view.record;
+  const out = view.baselineNote ? [escapeMarkdown(view.baselineNote), ""] : [];
+  const top = r.crates.slice(0, rows);
+  if (top.length === 0) return out;
+  out.push("| crate | CPU | wall | units |", "|---|---:|---:|---:|");
+  for (const x of top) {
+    const cpu = x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`;
+    out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+  }
+  if (r.crates.length > rows) out.push("", `_${r.crates.length - rows} more crates not shown._`);
+  out.push("");
+  return out;
 }
 function renderReportMarkdown(view, limit = COMMENT_LIMIT) {
   for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
