@@ -17,6 +17,7 @@ import {
   findKeyLine,
   getPath,
   info,
+  layoutOfArtifacts,
   loadCargoConfig,
   loadRunContext,
   logText,
@@ -33,7 +34,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-A6POFWPB.js";
+} from "./chunks/chunk-A67ZQYJQ.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
@@ -568,6 +569,15 @@ function parseCargoMessage(line, into) {
 function emptyMessages() {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
 }
+function artifactsOf(messages) {
+  const artifacts = /* @__PURE__ */ new Set();
+  for (const a of messages.artifacts) {
+    for (const f of a.filenames) artifacts.add(f);
+    if (a.executable) artifacts.add(a.executable);
+  }
+  for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
+  return [...artifacts];
+}
 
 // src/timings/cargo.ts
 var FORWARDED = ["SIGINT", "SIGTERM"];
@@ -798,7 +808,8 @@ function buildRunRecord(input) {
     measurement: {
       wrapper: input.wrapperUnits !== null,
       perf: input.perf && totals.instructions !== null,
-      timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0
+      timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
+      buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages))
     }
   };
 }
@@ -996,15 +1007,6 @@ function readWrapperUnits(unitsFile) {
   const parsed = parseWrapperUnits(readFileSync2(unitsFile, "utf8"));
   for (const bad of parsed.unreadable) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
   return parsed.units;
-}
-function artifactsOf(messages) {
-  const artifacts = /* @__PURE__ */ new Set();
-  for (const a of messages.artifacts) {
-    for (const f of a.filenames) artifacts.add(f);
-    if (a.executable) artifacts.add(a.executable);
-  }
-  for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
-  return [...artifacts];
 }
 async function gitHead(cwd, env) {
   const r = await capture("git", ["rev-parse", "HEAD"], { cwd, env }).catch(() => null);

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-A6POFWPB.js";
+} from "./chunks/chunk-A67ZQYJQ.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { replaceBenchSection } from './lib/bench-table.mjs';
-import { repoRoot, runLocalJob } from './lib/local-runner.mjs';
+import { repoRoot, runLocalJob } from './lib/runner.mjs';
 
 /** Rewrites README.md's bench section from `results`. A failure is reported (exit code 1); results.json is kept. */
 function updateReadme(results) {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, runLocalJob } from './lib/local-runner.mjs';
+import { repoRoot, runLocalJob } from './lib/runner.mjs';
 
 const args = process.argv.slice(2);
 const inputs = {};

@@ -74,7 +74,13 @@ export interface RunRecord {
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
   /** How the figures were measured, so a reader knows which metrics are comparable. */
-  measurement: { wrapper: boolean; perf: boolean; timingsHtmlParsed: boolean };
+  measurement: {
+    wrapper: boolean;
+    perf: boolean;
+    timingsHtmlParsed: boolean;
+    /** The build-dir layout cargo wrote in (from its artifact paths); absent in records before it was added. */
+    buildDirLayout?: 'old' | 'new' | 'mixed' | null;
+  };
 }
 
 /** Reads a record written by this or an earlier run; rejects other schemas instead of misreading them. */

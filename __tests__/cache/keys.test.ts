@@ -12,6 +12,7 @@ const base: CacheKeyInput = {
   rustcVerbose: 'rustc 1.95.0\nrelease: 1.95.0\nhost: x86_64-unknown-linux-gnu',
   targetTriple: 'x86_64-unknown-linux-gnu',
   profile: 'dev',
+  profileSettings: '{"opt-level":"0"}',
   flagsHash: 'a'.repeat(64),
   manifestsHash: 'b'.repeat(64),
   lockfileHash: 'c'.repeat(64),
@@ -25,7 +26,7 @@ describe('cache keys', () => {
   const original = keys({});
 
   test('the key is readable and every restore key is a prefix of it, most specific first', () => {
-    expect(original.primaryKey).toMatch(/^watchmaker-v1-linux-x64-rust1\.95\.0-[0-9a-f]{8}-x86_64-unknown-linux-gnu-dev-f[0-9a]{12}-m[0-9b]{12}-l[0-9c]{12}$/);
+    expect(original.primaryKey).toMatch(/^watchmaker-v1-linux-x64-rust1\.95\.0-[0-9a-f]{8}-x86_64-unknown-linux-gnu-dev-p[0-9a-f]{8}-f[0-9a]{12}-m[0-9b]{12}-l[0-9c]{12}$/);
     for (const r of original.restoreKeys) expect(original.primaryKey.startsWith(r)).toBe(true);
     expect(original.restoreKeys[0]!.length).toBeGreaterThan(original.restoreKeys[1]!.length);
   });
@@ -33,6 +34,7 @@ describe('cache keys', () => {
   test.each([
     ['flags', { flagsHash: 'd'.repeat(64) }],
     ['profile', { profile: 'release' }],
+    ['profile setting', { profileSettings: '{"opt-level":"1"}' }],
     ['toolchain', { rustcRelease: '1.96.0', rustcVerbose: 'rustc 1.96.0' }],
     ['target triple', { targetTriple: 'x86_64-unknown-linux-musl' }],
     ['user key', { userKey: 'matrix-a' }],
@@ -56,6 +58,7 @@ describe('cache keys', () => {
       'rustc -vV',
       'target triple',
       'profile',
+      'profile settings (resolved)',
       'effective RUSTFLAGS hash',
       'manifests + rust-toolchain hash',
       'Cargo.lock hash',

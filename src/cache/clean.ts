@@ -1,9 +1,11 @@
 // Clean target/ before saving, by use rather than by name: a unit survives when this job's
 // build used it (cargo reported its artifacts) or wrote it (modified after the restore).
-// Old versions and hashes of crates, incremental/, other profiles and stray files go.
-// planTargetClean is pure; cleanTargetDir lists the directory and applies the plan.
+// Old versions and hashes of crates, incremental/, other profiles and what the other build-dir
+// layout left go (layout.ts knows both layouts). planTargetClean is pure; cleanTargetDir lists
+// the directory and applies the plan.
 import { existsSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ancestorsOf, hashesInPath, layoutOfArtifacts, OLD_UNIT_DIRS, placeOf, type BuildDirLayout, type Place } from '../cargo-layout.js';
 import { cargoOwnership, isInside, type ProtectedPlaces } from './ownership.js';
 
 export interface TargetEntry {
@@ -16,6 +18,8 @@ export interface TargetEntry {
   ino: number;
   /** What cargo made this directory for, judged from its children (top and triple levels only). */
   shape?: 'profile' | 'triple' | 'other';
+  /** New-layout units: inodes of the files in out/ (uplifted artifacts are hard links to them). */
+  outInodes?: number[];
 }
 
 export interface CleanInput {
@@ -37,6 +41,8 @@ export interface CleanInput {
    * Null: the directory is the workspace's own.
    */
   knownPackages?: ReadonlySet<string> | null;
+  /** The layout this build used, from the artifacts cargo reported; null when it does not tell. */
+  buildLayout?: BuildDirLayout | 'mixed' | null;
 }
 
 export interface CleanAction {
@@ -45,14 +51,15 @@ export interface CleanAction {
   reason: string;
 }
 
-const UNIT_DIRS = ['deps', 'build', '.fingerprint'];
-const HASHED = /^(.+)-([0-9a-f]{16})(\..+)?$/;
+const UNIT_DIRS = [...OLD_UNIT_DIRS, 'build'];
+/** Cargo's lock files: never cached (1.96 split `.cargo-lock` into a build and an artifact lock). */
+const LOCK_FILES = new Set(['.cargo-lock', '.cargo-build-lock', '.cargo-artifact-lock']);
+const OLD_LEFTOVER = 'left by the old build-dir layout (this cargo uses the new one)';
+const NEW_LEFTOVER = 'left by the new build-dir layout (this cargo uses the old one)';
 
 const norm = (name: string) => name.replace(/-/g, '_');
 
-export function hashesInPath(file: string): string[] {
-  return [...file.matchAll(/-([0-9a-f]{16})(?=[./]|$)/g)].map((m) => m[1]!);
-}
+export { hashesInPath };
 
 /** Matches unit names against package names: hyphens as underscores, and `lib` prefixes of rlibs. */
 function nameSet(names: Iterable<string>): (unitName: string) => boolean {
@@ -63,59 +70,65 @@ function nameSet(names: Iterable<string>): (unitName: string) => boolean {
   };
 }
 
-/** Directories that lead to a kept profile dir (a triple dir holding `debug/`). */
-function ancestorsOf(profileDirs: Iterable<string>): Set<string> {
-  const ancestors = new Set<string>();
-  for (const p of profileDirs) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) ancestors.add(parts.slice(0, i).join('/'));
-  }
-  return ancestors;
-}
-
 export function planTargetClean(input: CleanInput): CleanAction[] {
   const profileDirs = new Set(input.profileDirs);
   const ancestors = ancestorsOf(profileDirs);
-  const unitReason = unitJudge(input);
+  const judge = entryJudge(input);
   const remove: CleanAction[] = [];
   for (const e of input.entries) {
-    const parts = e.path.split('/');
-    const parent = parts.slice(0, -1).join('/');
-    const name = parts.at(-1)!;
-    let reason: string | null = null;
-    if (parts.length === 1 || ancestors.has(parent)) {
-      // Direct children of target/ or of a triple directory: only what cargo makes there goes.
-      if (!profileDirs.has(e.path) && !ancestors.has(e.path)) reason = topLevelRemovalReason(e, parts.length === 1);
-    } else if (profileDirs.has(parent)) {
-      reason = profileChildReason(name);
-    } else if (profileDirs.has(parts.slice(0, -2).join('/')) && UNIT_DIRS.includes(parts.at(-2)!)) {
-      reason = unitReason(e, name);
-    }
+    // The listing names a directory before its contents: nothing inside a removed one is judged again.
+    if (remove.some((r) => e.path.startsWith(`${r.path}/`))) continue;
+    const reason = judge(e, placeOf(e.path, profileDirs, ancestors));
     if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
   }
   return remove;
 }
 
-/** A direct child of a kept profile dir: its unit directories stay, cargo recreates the rest. */
-function profileChildReason(name: string): string | null {
-  if (UNIT_DIRS.includes(name)) return null;
-  return name === 'incremental' ? 'incremental compilation data (CARGO_INCREMENTAL=0 in CI)' : 'uplifted output or stray file (cargo recreates it)';
+/** Why an entry goes, by where it sits; null keeps it. */
+function entryJudge(input: CleanInput): (e: TargetEntry, place: Place) => string | null {
+  const unitReason = unitJudge(input);
+  const isMember = nameSet(input.members);
+  const layout = input.buildLayout ?? null;
+  return (e, place) => {
+    switch (place.kind) {
+      case 'top':
+        return topLevelRemovalReason(e, place.atRoot);
+      case 'profile-child':
+        return profileChildReason(place.name, layout);
+      case 'old-unit':
+        return layout === 'new' ? OLD_LEFTOVER : unitReason(e, place.name, place.hash);
+      case 'new-package':
+        if (layout === 'old') return NEW_LEFTOVER;
+        return !input.keepMembers && isMember(place.pkg) ? MEMBER : null;
+      case 'new-unit':
+        return unitReason(e, place.pkg, place.hash);
+      case 'outside':
+      case 'other':
+        return null;
+    }
+  };
 }
 
-/** Why a unit entry in deps/, build/ or .fingerprint/ goes, or null to keep it. */
-function unitJudge(input: CleanInput): (e: TargetEntry, name: string) => string | null {
+/** A direct child of a kept profile dir: unit directories stay, cargo recreates the rest. */
+function profileChildReason(name: string, layout: CleanInput['buildLayout']): string | null {
+  if (LOCK_FILES.has(name)) return "cargo's lock file (never cached)";
+  if (layout === 'new' && OLD_UNIT_DIRS.includes(name)) return OLD_LEFTOVER;
+  if (UNIT_DIRS.includes(name)) return null;
+  return name === 'incremental' ? 'incremental compilation data (not reused in CI)' : 'uplifted output or stray file (cargo recreates it)';
+}
+
+const MEMBER = 'workspace member (set cache-workspace-crates: true to keep)';
+
+/** Why a unit (old entry or new directory) goes, or null to keep it. */
+function unitJudge(input: CleanInput): (e: TargetEntry, name: string, hash: string) => string | null {
   const isMember = nameSet(input.members);
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
-  return (e, name) => {
-    const m = HASHED.exec(name);
-    // Anything not named `<name>-<hash>` is not a unit this planner understands: keep it.
-    if (!m) return null;
-    const [, unitName, hash] = m as unknown as [string, string, string];
+  return (e, name, hash) => {
     // In a shared directory, another project's unit stays.
-    if (known && !known(unitName) && !norm(unitName).startsWith('build_script_')) return null;
-    if (!input.keepMembers && isMember(unitName)) return 'workspace member (set cache-workspace-crates: true to keep)';
+    if (known && !known(name) && !norm(name).startsWith('build_script_')) return null;
+    if (!input.keepMembers && isMember(name)) return MEMBER;
     if (input.usedHashes === null) return null;
-    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino);
+    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino) || (e.outInodes ?? []).some((i) => input.usedInodes.has(i));
     const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
     return used || writtenAfterRestore ? null : 'not used by this build (an old version, hash or feature set)';
   };
@@ -125,7 +138,7 @@ function unitJudge(input: CleanInput): (e: TargetEntry, name: string) => string 
 const CARGO_TOP_DIRS = new Set(['cargo-timings']);
 
 function topLevelRemovalReason(e: TargetEntry, atTop: boolean): string | null {
-  if (!e.isDir) return null; // loose files are not cargo's to judge: keep
+  if (!e.isDir) return LOCK_FILES.has(e.path.split('/').at(-1)!) ? "cargo's lock file (never cached)" : null; // other loose files are not cargo's to judge: keep
   if (e.shape === 'profile') return 'another profile (not this cache key)';
   if (atTop && e.shape === 'triple') return 'another target (not this cache key)';
   if (atTop && CARGO_TOP_DIRS.has(e.path)) return 'timings reports (rewritten by every build)';
@@ -165,30 +178,50 @@ function shapeOf(full: string): TargetEntry['shape'] {
   return 'other';
 }
 
-/** Lists what the planner needs: top level, profile dirs and their unit directories. */
+function inodesIn(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const st = lstatSync(path.join(dir, name), { throwIfNoEntry: false });
+    return st?.isFile() ? [st.ino] : [];
+  });
+}
+
+/**
+ * Lists what the planner needs: the top level and triple directories, the kept profile dirs,
+ * their unit directories, and the new layout's package directories.
+ */
 export function listTarget(targetDir: string, profileDirs: string[]): TargetEntry[] {
   const out: TargetEntry[] = [];
-  const visit = (rel: string, depth: number) => {
-    const full = path.join(targetDir, rel);
-    for (const name of readdirSync(full)) {
+  const profiles = new Set(profileDirs);
+  const ancestors = ancestorsOf(profiles);
+  const visit = (rel: string) => {
+    for (const name of readdirSync(path.join(targetDir, rel))) {
       const childRel = rel ? `${rel}/${name}` : name;
       const e = entry(targetDir, childRel);
       out.push(e);
       if (!e.isDir) continue;
-      const isProfile = profileDirs.includes(childRel);
-      const leadsToProfile = profileDirs.some((p) => p.startsWith(`${childRel}/`));
-      const isUnitDir = profileDirs.includes(rel) && UNIT_DIRS.includes(name);
-      const besideProfiles = depth === 0 || profileDirs.some((p) => p.startsWith(`${rel}/`));
-      if (besideProfiles) e.shape = shapeOf(path.join(targetDir, childRel));
-      if ((isProfile || leadsToProfile || isUnitDir) && depth < 4) visit(childRel, depth + 1);
+      const place = placeOf(childRel, profiles, ancestors);
+      if (place.kind === 'top') e.shape = shapeOf(path.join(targetDir, childRel));
+      if (place.kind === 'new-unit') e.outInodes = inodesIn(path.join(targetDir, childRel, 'out'));
+      const unitDir = place.kind === 'profile-child' && UNIT_DIRS.includes(place.name);
+      if (profiles.has(childRel) || ancestors.has(childRel) || unitDir || place.kind === 'new-package') visit(childRel);
     }
   };
-  if (existsSync(targetDir)) visit('', 0);
+  if (existsSync(targetDir)) visit('');
   return out;
 }
 
+/** Which layouts the units on disk were written in (both after a restore under another cargo). */
+export function layoutsOnDisk(entries: TargetEntry[], profileDirs: string[]): BuildDirLayout[] {
+  const profiles = new Set(profileDirs);
+  const ancestors = ancestorsOf(profiles);
+  const kinds = new Set(entries.map((e) => placeOf(e.path, profiles, ancestors).kind));
+  return [...(kinds.has('old-unit') ? ['old' as const] : []), ...(kinds.has('new-unit') ? ['new' as const] : [])];
+}
+
 export type CleanResult =
-  { skipped: null; bytesBefore: number; bytesAfter: number; removed: CleanAction[] } | { skipped: string; bytesBefore: number; bytesAfter: number; removed: [] };
+  | { skipped: null; bytesBefore: number; bytesAfter: number; removed: CleanAction[]; layouts: BuildDirLayout[] }
+  | { skipped: string; bytesBefore: number; bytesAfter: number; removed: []; layouts: [] };
 
 export interface CleanOptions {
   targetDir: string;
@@ -218,13 +251,15 @@ function usedInodesOf(artifacts: string[] | null): Set<number> {
  * directory (see ownership.ts); then the result says why it was skipped.
  */
 export function cleanTargetDir(opts: CleanOptions): CleanResult {
-  if (!existsSync(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [] };
+  if (!existsSync(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
   const bytesBefore = bytesOf(opts.targetDir);
   const ownership = cargoOwnership(opts.targetDir, opts.places);
-  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [] };
+  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
   const shared = !isInside(opts.targetDir, opts.places.workspaceRoot);
+  const entries = listTarget(opts.targetDir, opts.profileDirs);
   const plan = planTargetClean({
-    entries: listTarget(opts.targetDir, opts.profileDirs),
+    entries,
+    buildLayout: opts.artifacts ? layoutOfArtifacts(opts.artifacts) : null,
     profileDirs: opts.profileDirs,
     usedHashes: opts.artifacts ? new Set(opts.artifacts.flatMap(hashesInPath)) : null,
     usedInodes: usedInodesOf(opts.artifacts),
@@ -238,7 +273,7 @@ export function cleanTargetDir(opts: CleanOptions): CleanResult {
   // The planned entries never nest (the listing does not descend into what it removes), so the
   // size after is the size before minus theirs: no second walk of the tree.
   const removedBytes = plan.reduce((sum, action) => sum + action.bytes, 0);
-  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
+  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
 }
 
 /** The profile's output directory name: dev → debug, release/bench → release, test → debug. */

@@ -18,6 +18,8 @@ export interface CacheKeyInput {
   rustcVerbose: string;
   targetTriple: string;
   profile: string;
+  /** The profile's effective settings (resolveProfileSettings), as canonical JSON. */
+  profileSettings: string;
   flagsHash: string;
   /** Hash of the dependency-relevant parts of the manifests and the rust-toolchain file. */
   manifestsHash: string;
@@ -35,13 +37,14 @@ export interface CacheKeys {
 
 export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
   const toolchain = `rust${k.rustcRelease}-${shortHash(k.rustcVerbose, 8)}`;
+  // The profile's settings are in the scope: entries built with other settings are never restored.
   const scope = keyScope({
     prefix: k.prefix,
     kind: null,
     os: k.os,
     arch: k.arch,
     qualifiers: [toolchain, k.targetTriple],
-    profile: k.profile,
+    profile: `${k.profile}-p${shortHash(k.profileSettings, 8)}`,
     flagsHash: k.flagsHash,
     suffix: [k.userKey],
   });
@@ -56,6 +59,7 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
       { name: 'rustc -vV', value: k.rustcVerbose.replace(/\n/g, '; ') },
       { name: 'target triple', value: k.targetTriple },
       { name: 'profile', value: k.profile },
+      { name: 'profile settings (resolved)', value: k.profileSettings },
       { name: 'effective RUSTFLAGS hash', value: k.flagsHash },
       ...(k.userKey ? [{ name: 'cache-key input', value: k.userKey }] : []),
       { name: 'manifests + rust-toolchain hash', value: k.manifestsHash },

@@ -1,6 +1,7 @@
 // The main step's half of the cache: work out the key from the workspace, decide which paths
 // may be cached (only directories cargo owns, never the checkout), and restore.
 import * as core from '@actions/core';
+import { parse } from 'smol-toml';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import type { CacheBackend } from './backend.js';
 import { bytesOf, profileDirName } from './clean.js';
 import { buildCacheKeys, manifestsHash, shortHash, type CacheKeys } from './keys.js';
 import { restoreOwnership, type ProtectedPlaces } from './ownership.js';
+import { resolveProfileSettings } from './profile.js';
 
 export interface CacheRestoreState {
   enabled: boolean;
@@ -75,6 +77,8 @@ function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | nu
     if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
   }
   const lockText = readIfExists(path.join(ws.root, 'Cargo.lock'));
+  const rootManifest = manifests.find((m) => m.relativePath === 'Cargo.toml');
+  const profileSources = { manifest: rootManifest ? (parse(rootManifest.text) as Record<string, unknown>) : null, cargoConfig: run.cargoConfig, env: run.env };
   const keys = buildCacheKeys({
     prefix: config.cache.prefix,
     os: process.platform,
@@ -83,6 +87,7 @@ function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | nu
     rustcVerbose: rustc.raw,
     targetTriple: run.target.triple,
     profile: config.profile,
+    profileSettings: JSON.stringify(resolveProfileSettings(config.profile, profileSources)),
     flagsHash: run.target.flagsHash,
     manifestsHash: manifestsHash(manifests, extra),
     lockfileHash: lockText === null ? null : shortHash(lockText, 64),
@@ -119,8 +124,7 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
   const dir = profileDirName(config.profile);
   logKeys(keys, paths, backend.description);
 
-  // Cargo's incremental data is large and useless in CI: every run starts from a new checkout.
-  if (env.CARGO_INCREMENTAL === undefined) core.exportVariable('CARGO_INCREMENTAL', '0');
+  turnIncrementalOff(env, run.rustc.release);
 
   const state: CacheRestoreState = {
     enabled: true,
@@ -143,6 +147,21 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
   };
   await restoreInto(state, backend, config.cache.failOnError);
   return state;
+}
+
+/**
+ * Cargo's incremental data is large and useless in CI: every run starts from a new checkout.
+ * Cargo 1.99 and later turn it off by themselves when CI is set; older ones need the variable.
+ */
+function turnIncrementalOff(env: NodeJS.ProcessEnv, rustcRelease: string): void {
+  if (env.CARGO_INCREMENTAL !== undefined) return;
+  const [major, minor] = rustcRelease.split('.').map(Number) as [number, number];
+  if (env.CI && (major > 1 || minor >= 99)) {
+    core.info(`Incremental compilation: off (cargo ${rustcRelease} turns it off itself when CI is set).`);
+    return;
+  }
+  core.exportVariable('CARGO_INCREMENTAL', '0');
+  core.info('Incremental compilation: off (the action set CARGO_INCREMENTAL=0 for this and later steps).');
 }
 
 function logKeys(keys: CacheKeys, paths: string[], where: string): void {

@@ -132,6 +132,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
   outcome.bytesBefore = 0;
   outcome.bytesAfter = 0;
   const removed: CleanAction[] = [];
+  const layouts = new Set<string>();
   for (const dir of dirs) {
     const cleaned = cleanTargetDir({
       targetDir: dir,
@@ -147,8 +148,10 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
     outcome.bytesBefore += cleaned.bytesBefore;
     outcome.bytesAfter += cleaned.bytesAfter;
     removed.push(...cleaned.removed);
+    cleaned.layouts.forEach((l) => layouts.add(l));
   }
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
+  if (layouts.size) core.info(`  build-dir layout on disk before cleaning: ${[...layouts].join(' and ')}`);
   if (lock) {
     const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lock.downloaded);
     if (trimmed.removed) core.info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);

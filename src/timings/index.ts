@@ -12,7 +12,7 @@ import type { TargetedRun } from '../run.js';
 import type { WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
-import { emptyMessages, type CargoMessages } from './messages.js';
+import { artifactsOf, emptyMessages, type CargoMessages } from './messages.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { installWrapper, wrapperFiles } from './wrapper.js';
 
@@ -140,16 +140,6 @@ function readWrapperUnits(unitsFile: string): WrapperUnit[] {
   const parsed = parseWrapperUnits(readFileSync(unitsFile, 'utf8'));
   for (const bad of parsed.unreadable) core.warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
   return parsed.units;
-}
-
-function artifactsOf(messages: CargoMessages): string[] {
-  const artifacts = new Set<string>();
-  for (const a of messages.artifacts) {
-    for (const f of a.filenames) artifacts.add(f);
-    if (a.executable) artifacts.add(a.executable);
-  }
-  for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
-  return [...artifacts];
 }
 
 async function gitHead(cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {

@@ -111,3 +111,14 @@ export function parseCargoMessages(jsonl: string): CargoMessages {
   for (const line of jsonl.split('\n')) parseCargoMessage(line, out);
   return out;
 }
+
+/** Every file cargo reported producing, and every build script's out dir (what the cleaner keeps). */
+export function artifactsOf(messages: CargoMessages): string[] {
+  const artifacts = new Set<string>();
+  for (const a of messages.artifacts) {
+    for (const f of a.filenames) artifacts.add(f);
+    if (a.executable) artifacts.add(a.executable);
+  }
+  for (const b of messages.buildScripts) if (b.outDir) artifacts.add(b.outDir);
+  return [...artifacts];
+}

@@ -5,7 +5,8 @@ import type { RunContext } from '../context.js';
 import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type RunRecord, type UnitCost } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
-import type { CargoMessages } from './messages.js';
+import { layoutOfArtifacts } from '../cargo-layout.js';
+import { artifactsOf, type CargoMessages } from './messages.js';
 
 /** One line of the wrapper's units file. */
 export interface WrapperUnit {
@@ -122,6 +123,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       wrapper: input.wrapperUnits !== null,
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
+      buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
     },
   };
 }

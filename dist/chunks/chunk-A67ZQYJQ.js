@@ -78236,6 +78236,47 @@ function stopCommands() {
 import { existsSync as existsSync9, lstatSync, readdirSync as readdirSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
 import path16 from "node:path";
 
+// src/cargo-layout.ts
+var OLD_UNIT = /^(.+)-([0-9a-f]{16})(\..+)?$/;
+var HASH_DIR = /^[0-9a-f]{16}$/;
+var OLD_UNIT_DIRS = ["deps", ".fingerprint"];
+function hashesInPath(file) {
+  const old = [...file.matchAll(/-([0-9a-f]{16})(?=[./]|$)/g)].map((m2) => m2[1]);
+  const fresh = [...file.matchAll(/\/build\/[^/]+\/([0-9a-f]{16})(?=\/|$)/g)].map((m2) => m2[1]);
+  return [.../* @__PURE__ */ new Set([...old, ...fresh])];
+}
+function layoutOfArtifacts(artifacts) {
+  const isNew = artifacts.some((a) => /\/build\/[^/]+\/[0-9a-f]{16}\//.test(a));
+  const isOld = artifacts.some((a) => /\/(deps|\.fingerprint)\/[^/]+-[0-9a-f]{16}/.test(a) || /\/build\/[^/]+-[0-9a-f]{16}\//.test(a));
+  if (isNew && isOld) return "mixed";
+  return isNew ? "new" : isOld ? "old" : null;
+}
+function placeOf(relPath, profileDirs, ancestors) {
+  const parts = relPath.split("/");
+  const parentOf = (n) => parts.slice(0, parts.length - n).join("/");
+  if (parts.length === 1 || ancestors.has(parentOf(1))) return profileDirs.has(relPath) || ancestors.has(relPath) ? { kind: "other" } : { kind: "top", atRoot: parts.length === 1 };
+  if (profileDirs.has(parentOf(1))) return { kind: "profile-child", name: parts.at(-1) };
+  if (profileDirs.has(parentOf(2))) return unitPlace(parts.at(-2), parts.at(-1));
+  if (profileDirs.has(parentOf(3)) && parts.at(-3) === "build" && HASH_DIR.test(parts.at(-1)) && !OLD_UNIT.test(parts.at(-2))) {
+    return { kind: "new-unit", pkg: parts.at(-2), hash: parts.at(-1) };
+  }
+  return { kind: "other" };
+}
+function unitPlace(dir, name) {
+  const old = OLD_UNIT.exec(name);
+  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === "build")) return { kind: "old-unit", name: old[1], hash: old[2] };
+  if (dir === "build" && !old) return { kind: "new-package", pkg: name };
+  return { kind: "other" };
+}
+function ancestorsOf(profileDirs) {
+  const ancestors = /* @__PURE__ */ new Set();
+  for (const p2 of profileDirs) {
+    const parts = p2.split("/");
+    for (let i = 1; i < parts.length; i++) ancestors.add(parts.slice(0, i).join("/"));
+  }
+  return ancestors;
+}
+
 // src/cache/ownership.ts
 import { existsSync as existsSync8, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync } from "node:fs";
 import path15 from "node:path";
@@ -78297,12 +78338,11 @@ function isInside(dir, root) {
 }
 
 // src/cache/clean.ts
-var UNIT_DIRS = ["deps", "build", ".fingerprint"];
-var HASHED = /^(.+)-([0-9a-f]{16})(\..+)?$/;
+var UNIT_DIRS = [...OLD_UNIT_DIRS, "build"];
+var LOCK_FILES = /* @__PURE__ */ new Set([".cargo-lock", ".cargo-build-lock", ".cargo-artifact-lock"]);
+var OLD_LEFTOVER = "left by the old build-dir layout (this cargo uses the new one)";
+var NEW_LEFTOVER = "left by the new build-dir layout (this cargo uses the old one)";
 var norm = (name) => name.replace(/-/g, "_");
-function hashesInPath(file) {
-  return [...file.matchAll(/-([0-9a-f]{16})(?=[./]|$)/g)].map((m2) => m2[1]);
-}
 function nameSet(names) {
   const set = new Set([...names].map(norm));
   return (unitName) => {
@@ -78310,57 +78350,63 @@ function nameSet(names) {
     return set.has(n) || n.startsWith("lib") && set.has(n.slice(3));
   };
 }
-function ancestorsOf(profileDirs) {
-  const ancestors = /* @__PURE__ */ new Set();
-  for (const p2 of profileDirs) {
-    const parts = p2.split("/");
-    for (let i = 1; i < parts.length; i++) ancestors.add(parts.slice(0, i).join("/"));
-  }
-  return ancestors;
-}
 function planTargetClean(input) {
   const profileDirs = new Set(input.profileDirs);
   const ancestors = ancestorsOf(profileDirs);
-  const unitReason = unitJudge(input);
+  const judge2 = entryJudge(input);
   const remove = [];
   for (const e of input.entries) {
-    const parts = e.path.split("/");
-    const parent = parts.slice(0, -1).join("/");
-    const name = parts.at(-1);
-    let reason = null;
-    if (parts.length === 1 || ancestors.has(parent)) {
-      if (!profileDirs.has(e.path) && !ancestors.has(e.path)) reason = topLevelRemovalReason(e, parts.length === 1);
-    } else if (profileDirs.has(parent)) {
-      reason = profileChildReason(name);
-    } else if (profileDirs.has(parts.slice(0, -2).join("/")) && UNIT_DIRS.includes(parts.at(-2))) {
-      reason = unitReason(e, name);
-    }
+    if (remove.some((r) => e.path.startsWith(`${r.path}/`))) continue;
+    const reason = judge2(e, placeOf(e.path, profileDirs, ancestors));
     if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
   }
   return remove;
 }
-function profileChildReason(name) {
-  if (UNIT_DIRS.includes(name)) return null;
-  return name === "incremental" ? "incremental compilation data (CARGO_INCREMENTAL=0 in CI)" : "uplifted output or stray file (cargo recreates it)";
+function entryJudge(input) {
+  const unitReason = unitJudge(input);
+  const isMember = nameSet(input.members);
+  const layout = input.buildLayout ?? null;
+  return (e, place) => {
+    switch (place.kind) {
+      case "top":
+        return topLevelRemovalReason(e, place.atRoot);
+      case "profile-child":
+        return profileChildReason(place.name, layout);
+      case "old-unit":
+        return layout === "new" ? OLD_LEFTOVER : unitReason(e, place.name, place.hash);
+      case "new-package":
+        if (layout === "old") return NEW_LEFTOVER;
+        return !input.keepMembers && isMember(place.pkg) ? MEMBER : null;
+      case "new-unit":
+        return unitReason(e, place.pkg, place.hash);
+      case "outside":
+      case "other":
+        return null;
+    }
+  };
 }
+function profileChildReason(name, layout) {
+  if (LOCK_FILES.has(name)) return "cargo's lock file (never cached)";
+  if (layout === "new" && OLD_UNIT_DIRS.includes(name)) return OLD_LEFTOVER;
+  if (UNIT_DIRS.includes(name)) return null;
+  return name === "incremental" ? "incremental compilation data (not reused in CI)" : "uplifted output or stray file (cargo recreates it)";
+}
+var MEMBER = "workspace member (set cache-workspace-crates: true to keep)";
 function unitJudge(input) {
   const isMember = nameSet(input.members);
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
-  return (e, name) => {
-    const m2 = HASHED.exec(name);
-    if (!m2) return null;
-    const [, unitName, hash] = m2;
-    if (known && !known(unitName) && !norm(unitName).startsWith("build_script_")) return null;
-    if (!input.keepMembers && isMember(unitName)) return "workspace member (set cache-workspace-crates: true to keep)";
+  return (e, name, hash) => {
+    if (known && !known(name) && !norm(name).startsWith("build_script_")) return null;
+    if (!input.keepMembers && isMember(name)) return MEMBER;
     if (input.usedHashes === null) return null;
-    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino);
+    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino) || (e.outInodes ?? []).some((i) => input.usedInodes.has(i));
     const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
     return used || writtenAfterRestore ? null : "not used by this build (an old version, hash or feature set)";
   };
 }
 var CARGO_TOP_DIRS = /* @__PURE__ */ new Set(["cargo-timings"]);
 function topLevelRemovalReason(e, atTop) {
-  if (!e.isDir) return null;
+  if (!e.isDir) return LOCK_FILES.has(e.path.split("/").at(-1)) ? "cargo's lock file (never cached)" : null;
   if (e.shape === "profile") return "another profile (not this cache key)";
   if (atTop && e.shape === "triple") return "another target (not this cache key)";
   if (atTop && CARGO_TOP_DIRS.has(e.path)) return "timings reports (rewritten by every build)";
@@ -78394,25 +78440,38 @@ function shapeOf(full) {
   if (dirs.length > 0 && dirs.every((c) => shapeOf(path16.join(full, c.name)) === "profile")) return "triple";
   return "other";
 }
+function inodesIn(dir) {
+  if (!existsSync9(dir)) return [];
+  return readdirSync3(dir).flatMap((name) => {
+    const st2 = lstatSync(path16.join(dir, name), { throwIfNoEntry: false });
+    return st2?.isFile() ? [st2.ino] : [];
+  });
+}
 function listTarget(targetDir, profileDirs) {
   const out = [];
-  const visit = (rel, depth) => {
-    const full = path16.join(targetDir, rel);
-    for (const name of readdirSync3(full)) {
+  const profiles = new Set(profileDirs);
+  const ancestors = ancestorsOf(profiles);
+  const visit = (rel) => {
+    for (const name of readdirSync3(path16.join(targetDir, rel))) {
       const childRel = rel ? `${rel}/${name}` : name;
       const e = entry(targetDir, childRel);
       out.push(e);
       if (!e.isDir) continue;
-      const isProfile = profileDirs.includes(childRel);
-      const leadsToProfile = profileDirs.some((p2) => p2.startsWith(`${childRel}/`));
-      const isUnitDir = profileDirs.includes(rel) && UNIT_DIRS.includes(name);
-      const besideProfiles = depth === 0 || profileDirs.some((p2) => p2.startsWith(`${rel}/`));
-      if (besideProfiles) e.shape = shapeOf(path16.join(targetDir, childRel));
-      if ((isProfile || leadsToProfile || isUnitDir) && depth < 4) visit(childRel, depth + 1);
+      const place = placeOf(childRel, profiles, ancestors);
+      if (place.kind === "top") e.shape = shapeOf(path16.join(targetDir, childRel));
+      if (place.kind === "new-unit") e.outInodes = inodesIn(path16.join(targetDir, childRel, "out"));
+      const unitDir = place.kind === "profile-child" && UNIT_DIRS.includes(place.name);
+      if (profiles.has(childRel) || ancestors.has(childRel) || unitDir || place.kind === "new-package") visit(childRel);
     }
   };
-  if (existsSync9(targetDir)) visit("", 0);
+  if (existsSync9(targetDir)) visit("");
   return out;
+}
+function layoutsOnDisk(entries, profileDirs) {
+  const profiles = new Set(profileDirs);
+  const ancestors = ancestorsOf(profiles);
+  const kinds = new Set(entries.map((e) => placeOf(e.path, profiles, ancestors).kind));
+  return [...kinds.has("old-unit") ? ["old"] : [], ...kinds.has("new-unit") ? ["new"] : []];
 }
 function usedInodesOf(artifacts) {
   const inodes = /* @__PURE__ */ new Set();
@@ -78424,13 +78483,15 @@ function usedInodesOf(artifacts) {
   return inodes;
 }
 function cleanTargetDir(opts) {
-  if (!existsSync9(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [] };
+  if (!existsSync9(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
   const bytesBefore = bytesOf(opts.targetDir);
   const ownership = cargoOwnership(opts.targetDir, opts.places);
-  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [] };
+  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
   const shared = !isInside(opts.targetDir, opts.places.workspaceRoot);
+  const entries = listTarget(opts.targetDir, opts.profileDirs);
   const plan = planTargetClean({
-    entries: listTarget(opts.targetDir, opts.profileDirs),
+    entries,
+    buildLayout: opts.artifacts ? layoutOfArtifacts(opts.artifacts) : null,
     profileDirs: opts.profileDirs,
     usedHashes: opts.artifacts ? new Set(opts.artifacts.flatMap(hashesInPath)) : null,
     usedInodes: usedInodesOf(opts.artifacts),
@@ -78442,7 +78503,7 @@ function cleanTargetDir(opts) {
   });
   for (const action5 of plan) rmSync3(path16.join(opts.targetDir, action5.path), { recursive: true, force: true });
   const removedBytes = plan.reduce((sum, action5) => sum + action5.bytes, 0);
-  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan };
+  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
 }
 function profileDirName(profile) {
   if (profile === "dev" || profile === "test") return "debug";
@@ -78483,7 +78544,7 @@ function buildCacheKeys(k2) {
     os: k2.os,
     arch: k2.arch,
     qualifiers: [toolchain, k2.targetTriple],
-    profile: k2.profile,
+    profile: `${k2.profile}-p${shortHash(k2.profileSettings, 8)}`,
     flagsHash: k2.flagsHash,
     suffix: [k2.userKey]
   });
@@ -78498,6 +78559,7 @@ function buildCacheKeys(k2) {
       { name: "rustc -vV", value: k2.rustcVerbose.replace(/\n/g, "; ") },
       { name: "target triple", value: k2.targetTriple },
       { name: "profile", value: k2.profile },
+      { name: "profile settings (resolved)", value: k2.profileSettings },
       { name: "effective RUSTFLAGS hash", value: k2.flagsHash },
       ...k2.userKey ? [{ name: "cache-key input", value: k2.userKey }] : [],
       { name: "manifests + rust-toolchain hash", value: k2.manifestsHash },
@@ -78577,6 +78639,89 @@ function parseLockfile(lockText) {
   return { downloaded, names };
 }
 
+// src/cache/profile.ts
+var DEV = {
+  "opt-level": "0",
+  debug: 2,
+  "debug-assertions": true,
+  "overflow-checks": true,
+  lto: false,
+  panic: "unwind",
+  incremental: true,
+  "codegen-units": 256,
+  rpath: false,
+  strip: "none"
+};
+var RELEASE = {
+  "opt-level": "3",
+  debug: 0,
+  "debug-assertions": false,
+  "overflow-checks": false,
+  lto: false,
+  panic: "unwind",
+  incremental: false,
+  "codegen-units": 16,
+  rpath: false,
+  strip: "none"
+};
+var BUILT_IN = {
+  dev: { inherits: null, table: DEV },
+  release: { inherits: null, table: RELEASE },
+  test: { inherits: "dev", table: {} },
+  bench: { inherits: "release", table: {} }
+};
+function normalizeValue2(key, value) {
+  if (key === "opt-level") return String(value);
+  if (key === "debug") return value === true || value === "full" ? 2 : value === false || value === "none" ? 0 : value === "limited" ? 1 : value;
+  if (key === "strip") return value === true ? "symbols" : value === false ? "none" : value;
+  if (key === "lto") return value === "off" ? "off" : value === true ? "fat" : value;
+  return value;
+}
+function isTable(v2) {
+  return v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
+}
+function merge2(base, over) {
+  const out = { ...base };
+  for (const [k2, v2] of Object.entries(over)) out[k2] = isTable(v2) && isTable(out[k2]) ? merge2(out[k2], v2) : v2;
+  return out;
+}
+function normalize(table) {
+  return Object.fromEntries(
+    Object.keys(table).sort().map((k2) => [k2, isTable(table[k2]) ? normalize(table[k2]) : normalizeValue2(k2, table[k2])])
+  );
+}
+var envName = (profile) => `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, "_")}_`;
+function envTable(profile, env) {
+  const prefix2 = envName(profile);
+  const table = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(prefix2) || value === void 0) continue;
+    const key = name.slice(prefix2.length).toLowerCase().replace(/_/g, "-");
+    table[key] = /^\d+$/.test(value) ? Number(value) : value === "true" ? true : value === "false" ? false : value;
+  }
+  return table;
+}
+function ownTable(name, sources) {
+  const from = (data) => {
+    const profiles = data?.profile;
+    return isTable(profiles) && isTable(profiles[name]) ? profiles[name] : {};
+  };
+  const files = [...sources.cargoConfig].reverse();
+  let table = merge2(BUILT_IN[name]?.table ?? {}, from(sources.manifest));
+  for (const f2 of files.filter((f3) => !f3.cli)) table = merge2(table, from(f2.data));
+  table = merge2(table, envTable(name, sources.env));
+  for (const f2 of files.filter((f3) => f3.cli)) table = merge2(table, from(f2.data));
+  return table;
+}
+function resolveProfileSettings(profile, sources, seen = []) {
+  if (seen.includes(profile)) throw new Error(`profile '${profile}' inherits from itself (${[...seen, profile].join(" \u2192 ")})`);
+  const own = ownTable(profile, sources);
+  const parent = typeof own.inherits === "string" ? own.inherits : BUILT_IN[profile]?.inherits ?? null;
+  const { inherits: _inherits, ...settings } = own;
+  const resolved = parent ? merge2(resolveProfileSettings(parent, sources, [...seen, profile]), settings) : settings;
+  return normalize(resolved);
+}
+
 // src/cache/restore.ts
 function readIfExists(file) {
   return existsSync10(file) ? readFileSync5(file, "utf8") : null;
@@ -78602,6 +78747,8 @@ function computeKeys(run) {
     if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
   }
   const lockText = readIfExists(path17.join(ws2.root, "Cargo.lock"));
+  const rootManifest = manifests.find((m2) => m2.relativePath === "Cargo.toml");
+  const profileSources = { manifest: rootManifest ? parse4(rootManifest.text) : null, cargoConfig: run.cargoConfig, env: run.env };
   const keys = buildCacheKeys({
     prefix: config.cache.prefix,
     os: process.platform,
@@ -78610,6 +78757,7 @@ function computeKeys(run) {
     rustcVerbose: rustc.raw,
     targetTriple: run.target.triple,
     profile: config.profile,
+    profileSettings: JSON.stringify(resolveProfileSettings(config.profile, profileSources)),
     flagsHash: run.target.flagsHash,
     manifestsHash: manifestsHash(manifests, extra),
     lockfileHash: lockText === null ? null : shortHash(lockText, 64),
@@ -78642,7 +78790,7 @@ async function restoreCache2(run) {
   const paths = [...dirs, ...cargoHomePaths(env, config.cache.bin)];
   const dir = profileDirName(config.profile);
   logKeys(keys, paths, backend.description);
-  if (env.CARGO_INCREMENTAL === void 0) exportVariable("CARGO_INCREMENTAL", "0");
+  turnIncrementalOff(env, run.rustc.release);
   const state3 = {
     enabled: true,
     backend: backend.kind,
@@ -78664,6 +78812,16 @@ async function restoreCache2(run) {
   };
   await restoreInto(state3, backend, config.cache.failOnError);
   return state3;
+}
+function turnIncrementalOff(env, rustcRelease) {
+  if (env.CARGO_INCREMENTAL !== void 0) return;
+  const [major, minor] = rustcRelease.split(".").map(Number);
+  if (env.CI && (major > 1 || minor >= 99)) {
+    info(`Incremental compilation: off (cargo ${rustcRelease} turns it off itself when CI is set).`);
+    return;
+  }
+  exportVariable("CARGO_INCREMENTAL", "0");
+  info("Incremental compilation: off (the action set CARGO_INCREMENTAL=0 for this and later steps).");
 }
 function logKeys(keys, paths, where2) {
   startGroup(`Watchmaker: cache key (${where2})`);
@@ -78764,6 +78922,7 @@ function cleanAll(run, input, outcome) {
   outcome.bytesBefore = 0;
   outcome.bytesAfter = 0;
   const removed = [];
+  const layouts = /* @__PURE__ */ new Set();
   for (const dir of dirs) {
     const cleaned = cleanTargetDir({
       targetDir: dir,
@@ -78779,8 +78938,10 @@ function cleanAll(run, input, outcome) {
     outcome.bytesBefore += cleaned.bytesBefore;
     outcome.bytesAfter += cleaned.bytesAfter;
     removed.push(...cleaned.removed);
+    cleaned.layouts.forEach((l) => layouts.add(l));
   }
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
+  if (layouts.size) info(`  build-dir layout on disk before cleaning: ${[...layouts].join(" and ")}`);
   if (lock) {
     const trimmed = trimRegistryCache(path18.join(cargoHome(run.env), "registry", "cache"), lock.downloaded);
     if (trimmed.removed) info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
@@ -79685,6 +79846,7 @@ export {
   configValue,
   logText,
   stopCommands,
+  layoutOfArtifacts,
   restoreCache2 as restoreCache,
   buildOutcome,
   saveCache3 as saveCache,
