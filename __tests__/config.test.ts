@@ -11,7 +11,7 @@ describe('parseConfig', () => {
     expect(c.cache.enabled).toBe(true);
     expect(c.guard.mode).toBe('warn');
     expect(c.report.comment).toBe('auto');
-    expect(c.report.baseline).toBe('cache');
+    expect(c.report.baseline).toBe('auto');
     expect(c.cache.dir).toBe('/home/u/.cache/watchmaker');
     expect(c.build.command).toEqual(['cargo', 'build']);
   });

@@ -1,6 +1,7 @@
 import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);
 import {
   CargoConfigError,
+  HISTORY_LENGTH,
   InputError,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
@@ -14,31 +15,36 @@ import {
   endGroup,
   endWhenDone,
   error,
+  evaluate,
   findKeyLine,
+  formatChange,
   getPath,
+  hashesInPath,
   info,
   layoutOfArtifacts,
+  loadCachedBaseline,
   loadCargoConfig,
   loadRunContext,
   logText,
   measureBaseByRebuild,
   notFound,
+  publishReport,
   readConfig,
   relativeToWorkspace,
   restoreCache,
-  runReport,
   setFailed,
   setOutput,
+  sha256,
   startGroup,
   stopCommands,
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-A67ZQYJQ.js";
+} from "./chunks/chunk-XWI3XCNP.js";
 
 // src/steps/main.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path6 from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import path9 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/guard/index.ts
@@ -234,23 +240,23 @@ function cfgMatches(key, cfg) {
   const expr = parseCfgExpr(key);
   if (!expr) return false;
   const set = cfg.filter(([name]) => name !== "proc_macro");
-  const evaluate = (e) => {
+  const evaluate2 = (e) => {
     switch (e.kind) {
       case "name":
         return set.some(([n, v]) => n === e.name && v === null);
       case "pair":
         return set.some(([n, v]) => n === e.name && v === e.value);
       case "all":
-        return e.items.every(evaluate);
+        return e.items.every(evaluate2);
       case "any":
-        return e.items.some(evaluate);
+        return e.items.some(evaluate2);
       case "not":
-        return !evaluate(e.item);
+        return !evaluate2(e.item);
       case "bool":
         return e.value;
     }
   };
-  return evaluate(expr);
+  return evaluate2(expr);
 }
 function selectTargetTriple(cargoArgs, env, files, host) {
   let chosen = null;
@@ -439,7 +445,8 @@ var OUTPUT_NAMES = {
   buildSeconds: "build-seconds",
   baselineSeconds: "baseline-seconds",
   changePercent: "change-percent",
-  verdict: "verdict"
+  verdict: "verdict",
+  verdictReason: "verdict-reason"
 };
 function setOutputs(outputs) {
   for (const [name, value] of Object.entries(outputs)) {
@@ -450,67 +457,132 @@ function setOutputs(outputs) {
 // src/report/run.ts
 import { writeFileSync } from "node:fs";
 import path3 from "node:path";
-async function rebuildBaseline(input) {
-  const { config, context } = input;
-  const head = [input.record];
-  const baseSha = context.pullRequest?.baseSha;
-  if (!baseSha) {
-    warning("baseline: rebuild needs a pull_request event (to know the base commit); comparing with the cached baseline instead.");
-    return { head, base: null, label: null, note: null };
-  }
+function historyEntry(r) {
+  return {
+    commit: r.git.commit,
+    createdAt: r.createdAt,
+    cpuModel: r.runner.cpuModel,
+    calibrationCpuSeconds: r.calibration?.cpuSeconds ?? null,
+    crates: r.crates.map((c) => ({
+      crate: c.crate,
+      version: c.version,
+      cpuSeconds: c.cpuSeconds,
+      wallSeconds: c.wallSeconds,
+      instructions: c.instructions,
+      inputFingerprint: c.inputFingerprint ?? null
+    }))
+  };
+}
+var historyOf = (base) => base?.[0] ? [historyEntry(base[0]), ...base[0].history ?? []].slice(0, HISTORY_LENGTH) : [];
+async function rebuildBaseline(input, samples, deadlineMs) {
+  const baseSha = input.context.pullRequest?.baseSha;
+  if (!baseSha)
+    return { head: [input.record], base: null, label: null, note: "No comparison: rebuilding the base needs a pull_request event (to know the base commit).", seconds: 0 };
+  const started = Date.now();
   try {
     const measured = await measureBaseByRebuild({
-      headDir: config.workingDirectory,
+      headDir: input.config.workingDirectory,
       baseSha,
-      profile: config.profile,
-      samples: config.report.baselineSamples,
+      profile: input.config.profile,
+      samples,
       targetDir: input.targetDir,
       env: input.env,
-      build: input.buildSample
+      build: input.buildSample,
+      deadlineMs
     });
+    const n = Math.min(measured.base.length, measured.head.length);
     return {
       head: measured.head,
       base: measured.base,
-      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.report.baselineSamples}\xD7 alternating with this commit`,
-      note: null
+      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${n}\xD7 alternating with this commit`,
+      note: null,
+      seconds: (Date.now() - started) / 1e3
     };
   } catch (e) {
     const reason = e.message;
     warning(`Watchmaker could not rebuild the base commit: ${reason}`);
-    return { head, base: [], label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).` };
+    return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1e3 };
   }
 }
+function budgetSeconds(config, record) {
+  const b = config.report.confirmBudget;
+  return b.kind === "seconds" ? b.value : Math.max(120, b.value * record.totals.wallSeconds);
+}
+function confirmEstimate(record, samples) {
+  const members = record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + c.wallSeconds, 0);
+  return (1 + 2 * samples) * Math.max(members, 0.1);
+}
+function unconfirmed(decision, why) {
+  const toConclude = "a confirmation by rebuilding the base commit here (raise confirm-budget, or set baseline: rebuild)";
+  const sentence = `${decision.sentence} Not confirmed: ${why}.`;
+  if (decision.verdict === "inconclusive") return { ...decision, sentence, toConclude };
+  return { ...decision, verdict: "inconclusive", reason: "not-confirmed", sentence, toConclude };
+}
+async function confirm(input, cached) {
+  const samples = Math.max(3, input.config.report.baselineSamples);
+  const budget = budgetSeconds(input.config, input.record);
+  const estimate = confirmEstimate(input.record, samples);
+  const suggested = `the cached baseline suggested ${formatChange(cached.decision.change)}`;
+  if (!input.context.pullRequest?.baseSha) return { ...cached, decision: unconfirmed(cached.decision, "this is not a pull request, so there is no base commit to rebuild") };
+  if (estimate > budget) {
+    return {
+      ...cached,
+      decision: unconfirmed(cached.decision, `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`),
+      path: `${cached.label}; ${suggested}, not confirmed (over budget)`
+    };
+  }
+  info(`Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, budget ${budget.toFixed(0)} s).`);
+  const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1e3);
+  if (!rebuilt.base?.length)
+    return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.label}; ${suggested}, not confirmed` };
+  const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
+  const path10 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  return { ...evaluated, ...rebuilt, path: path10 };
+}
+async function cachedEvaluation(input) {
+  const loaded = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
+  keepHistory(input, loaded.base);
+  const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
+  return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
+}
+function keepHistory(input, base) {
+  if (input.context.onGitHub && !input.context.onDefaultBranch) return;
+  input.record.history = historyOf(base).slice(0, HISTORY_LENGTH);
+  writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
+`);
+}
+async function evaluation(input) {
+  const mode = input.config.report.baseline;
+  if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
+  if (mode === "rebuild") {
+    const rebuilt = await rebuildBaseline(input, input.config.report.baselineSamples, null);
+    return {
+      ...evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []),
+      ...rebuilt,
+      path: rebuilt.label ? `${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s` : null
+    };
+  }
+  const cached = await cachedEvaluation(input);
+  return mode === "auto" && cached.decision?.suggestsChange ? confirm(input, cached) : cached;
+}
 async function reportPhase(input) {
-  const { config } = input;
-  const rebuild = config.report.baseline === "rebuild" && input.record.success;
-  const baseline = rebuild ? await rebuildBaseline(input) : { head: [input.record], base: null, label: null, note: null };
-  const outcome = await runReport({
-    config,
-    context: input.context,
-    env: input.env,
-    head: baseline.head,
-    base: baseline.base,
-    baseLabel: baseline.label,
-    baseNote: baseline.note,
-    backend: config.report.baseline === "cache" ? input.backend : null,
-    flagsHash: input.flagsHash,
-    guard: input.guard,
-    cache: input.cache
-  });
-  const markdownPath = path3.join(path3.dirname(input.recordPath), `report-${config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
+  const e = await evaluation(input);
+  const outcome = await publishReport(input, { record: e.head[0], comparison: e.comparison, decision: e.decision, baselineLabel: e.label, baselineNote: e.note, path: e.path });
+  const markdownPath = path3.join(path3.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };
 }
 
 // src/timings/index.ts
-import { copyFileSync, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path5 from "node:path";
+import { copyFileSync, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, rmSync as rmSync3, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import path8 from "node:path";
 
 // src/timings/cargo.ts
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
 // src/timings/messages.ts
+import path4 from "node:path";
 function parsePackageId(id) {
   const old = /^(\S+) (\S+) \(([^+)]+)\+.*\)$/.exec(id);
   if (old) return { name: old[1], version: old[2], source: old[3] };
@@ -552,7 +624,8 @@ function parseCargoMessage(line, into) {
         targetKinds: Array.isArray(target.kind) ? target.kind.map(String) : [],
         filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
         executable: typeof msg.executable === "string" ? msg.executable : null,
-        fresh: msg.fresh === true
+        fresh: msg.fresh === true,
+        manifestDir: typeof msg.manifest_path === "string" ? path4.dirname(msg.manifest_path) : null
       });
       break;
     }
@@ -780,8 +853,12 @@ function wrapperKind(u) {
 var round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 function buildRunRecord(input) {
   const units = unitsOf(input);
-  const crates = cratesOf(units);
-  const path7 = input.timings ? criticalPath(input.timings.units) : null;
+  const crates = cratesOf(units).map((c) => ({
+    ...c,
+    inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ""}`) ?? null,
+    contention: input.wrapperUnits ? contentionOf(units, c.crate) : null
+  }));
+  const path10 = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
   const totals = totalsOf(input, units);
   return {
@@ -801,10 +878,11 @@ function buildRunRecord(input) {
     success: input.exitCode === 0 && input.messages.finished !== false,
     exitCode: input.exitCode,
     totals,
-    criticalPath: path7 ? { seconds: path7.seconds, units: path7.units.map(label) } : null,
+    criticalPath: path10 ? { seconds: path10.seconds, units: path10.units.map(label) } : null,
     units,
     crates,
     timingsHtml: input.timingsHtml,
+    calibration: input.calibration ?? null,
     measurement: {
       wrapper: input.wrapperUnits !== null,
       perf: input.perf && totals.instructions !== null,
@@ -812,6 +890,18 @@ function buildRunRecord(input) {
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages))
     }
   };
+}
+function contentionOf(units, crate) {
+  const own = units.filter((u) => u.crate === crate && u.startSeconds !== null && u.kind !== "build-script-run");
+  const others = units.filter((u) => u.crate !== crate && u.startSeconds !== null && u.kind !== "build-script-run");
+  const wall = own.reduce((a, u) => a + u.wallSeconds, 0);
+  if (wall <= 0) return null;
+  let overlap = 0;
+  for (const u of own) {
+    const [s, e] = [u.startSeconds, u.startSeconds + u.wallSeconds];
+    for (const o of others) overlap += Math.max(0, Math.min(e, o.startSeconds + o.wallSeconds) - Math.max(s, o.startSeconds));
+  }
+  return round(overlap / wall, 2);
 }
 var compileUnits = (units) => units.filter((u) => u.kind !== "build-script-run");
 function runnerInfo() {
@@ -888,7 +978,7 @@ function cratesOf(units) {
 
 // src/timings/wrapper.ts
 import { mkdirSync, rmSync } from "node:fs";
-import path4 from "node:path";
+import path5 from "node:path";
 async function perfWorks(env) {
   try {
     const r = await capture("perf", ["stat", "-x,", "-e", "instructions:u", "--", "true"], { env });
@@ -906,7 +996,7 @@ function userWrapper(env, cargoConfig) {
     warning(logText(`build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`));
     return null;
   }
-  return v.value.includes("/") ? path4.resolve(path4.dirname(path4.dirname(v.file)), v.value) : v.value;
+  return v.value.includes("/") ? path5.resolve(path5.dirname(path5.dirname(v.file)), v.value) : v.value;
 }
 function wrapperFiles(recordPath) {
   return { unitsFile: `${recordPath}.units.jsonl`, measureDir: `${recordPath}.measure` };
@@ -927,11 +1017,126 @@ async function installWrapper(wrapperPath, files, buildEnv, cargoConfig) {
   return perf;
 }
 
+// src/timings/calibration.ts
+import { mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import os2 from "node:os";
+import path6 from "node:path";
+var SOURCE = `
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+pub trait Shape: Debug + Clone { fn area(&self) -> f64; fn scale(&self, k: f64) -> Self; }
+#[derive(Debug, Clone, PartialEq)] pub struct Circle(pub f64);
+#[derive(Debug, Clone, PartialEq)] pub struct Rect(pub f64, pub f64);
+#[derive(Debug, Clone, PartialEq)] pub struct Tri(pub f64, pub f64, pub f64);
+impl Shape for Circle { fn area(&self) -> f64 { 3.14159 * self.0 * self.0 } fn scale(&self, k: f64) -> Self { Circle(self.0 * k) } }
+impl Shape for Rect { fn area(&self) -> f64 { self.0 * self.1 } fn scale(&self, k: f64) -> Self { Rect(self.0 * k, self.1 * k) } }
+impl Shape for Tri { fn area(&self) -> f64 { let s = (self.0 + self.1 + self.2) / 2.0; (s * (s - self.0) * (s - self.1) * (s - self.2)).sqrt() } fn scale(&self, k: f64) -> Self { Tri(self.0 * k, self.1 * k, self.2 * k) } }
+pub fn summary<T: Shape>(items: &[T]) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for (i, s) in items.iter().enumerate() { out.insert(format!("{i}:{s:?}"), s.scale(1.5).area()); }
+    out
+}
+pub fn sorted<T: PartialOrd + Clone + Debug>(mut v: Vec<T>) -> Vec<T> { v.sort_by(|a, b| a.partial_cmp(b).unwrap()); v }
+pub fn run() -> usize {
+    let a = summary(&[Circle(1.0), Circle(2.0)]).len();
+    let b = summary(&[Rect(1.0, 2.0)]).len();
+    let c = summary(&[Tri(3.0, 4.0, 5.0)]).len();
+    let d = sorted(vec![3u8, 1, 2]).len() + sorted(vec![3i64, 1]).len() + sorted(vec![1.5f32, 0.5]).len();
+    let e = sorted(vec![String::from("b"), String::from("a")]).len() + sorted(vec![(1u16, 'a'), (0, 'b')]).len();
+    a + b + c + d + e
+}
+`;
+var RUNS = 3;
+async function timedCompile(rustc, dir, env) {
+  const script = 'TIMEFORMAT="%3U %3S"; { time "$0" "$@" >/dev/null 2>&1; } 2>&1';
+  const args = [
+    rustc,
+    "--edition",
+    "2021",
+    "--crate-type",
+    "lib",
+    "-C",
+    "opt-level=1",
+    "-C",
+    "codegen-units=1",
+    "--emit",
+    "obj",
+    "-o",
+    path6.join(dir, "calib.o"),
+    path6.join(dir, "calib.rs")
+  ];
+  const r = await capture("bash", ["-c", script, ...args], { cwd: dir, env }).catch(() => null);
+  const m = r && r.code === 0 ? /^(\d+\.\d+) (\d+\.\d+)\s*$/m.exec(r.stdout) : null;
+  return m ? Number(m[1]) + Number(m[2]) : null;
+}
+async function calibrate(rustc, env) {
+  const dir = mkdtempSync(path6.join(os2.tmpdir(), "watchmaker-calibration-"));
+  try {
+    writeFileSync2(path6.join(dir, "calib.rs"), SOURCE);
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = await timedCompile(rustc, dir, env);
+      if (t === null) return null;
+      times.push(t);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    return { cpuSeconds: median, runs: RUNS, spread: median > 0 ? (times.at(-1) - times[0]) / median : 0 };
+  } finally {
+    rmSync2(dir, { recursive: true, force: true });
+  }
+}
+
+// src/timings/fingerprint.ts
+import path7 from "node:path";
+function crateFingerprints(messages, git) {
+  const units = /* @__PURE__ */ new Map();
+  const add = (name, version, source, files, manifestDir) => {
+    const key = `${name}@${version ?? ""}`;
+    const entry = units.get(key) ?? { hashes: /* @__PURE__ */ new Set(), dir: manifestDir, path: source === "path" };
+    for (const f of files) hashesInPath(f).forEach((h) => entry.hashes.add(h));
+    units.set(key, entry);
+  };
+  for (const a of messages.artifacts) add(a.package.name, a.package.version, a.package.source, a.filenames, a.manifestDir);
+  for (const b of messages.buildScripts) add(b.package.name, b.package.version, b.package.source, b.outDir ? [b.outDir] : [], null);
+  const out = /* @__PURE__ */ new Map();
+  for (const [key, u] of units) out.set(key, fingerprintOf(u, git));
+  return out;
+}
+function fingerprintOf(unit, git) {
+  const parts = [...unit.hashes].sort();
+  if (unit.path) {
+    const dir = unit.dir;
+    if (!git || !dir) return null;
+    const inside = (f) => f.startsWith(`${dir}${path7.sep}`);
+    if (git.dirty.some(inside)) return null;
+    const files = [...git.blobs].filter(([f]) => inside(f)).sort(([a], [b]) => a.localeCompare(b));
+    if (files.length === 0) return null;
+    parts.push(...files.map(([f, blob]) => `${path7.relative(dir, f)} ${blob}`));
+  }
+  return parts.length ? sha256(parts.join("\n")) : null;
+}
+async function gitFiles(dir, env) {
+  const staged = await capture("git", ["ls-files", "-s", "-z"], { cwd: dir, env }).catch(() => null);
+  if (!staged || staged.code !== 0) return null;
+  const dirtyRun = await capture("git", ["ls-files", "-z", "-m", "-o", "--exclude-standard"], { cwd: dir, env }).catch(() => null);
+  if (!dirtyRun || dirtyRun.code !== 0) return null;
+  const blobs = /* @__PURE__ */ new Map();
+  for (const entry of staged.stdout.split("\0")) {
+    const m = /^\d+ ([0-9a-f]+) \d+\t(.+)$/s.exec(entry);
+    if (m) blobs.set(path7.resolve(dir, m[2]), m[1]);
+  }
+  return {
+    blobs,
+    dirty: dirtyRun.stdout.split("\0").filter(Boolean).map((f) => path7.resolve(dir, f))
+  };
+}
+
 // src/timings/index.ts
 function outputPaths(run2, label) {
   const own = run2.config.build.recordPath;
-  const recordPath = label ? path5.join(path5.dirname(own), `rebuild-${label}.json`) : own;
-  const timingsCopy = path5.join(path5.dirname(own), `cargo-timing-${run2.config.profile}${label ? `-rebuild-${label}` : ""}.html`);
+  const recordPath = label ? path8.join(path8.dirname(own), `rebuild-${label}.json`) : own;
+  const timingsCopy = path8.join(path8.dirname(own), `cargo-timing-${run2.config.profile}${label ? `-rebuild-${label}` : ""}.html`);
   return { recordPath, timingsCopy };
 }
 function cargoCommand(run2) {
@@ -944,20 +1149,22 @@ async function runTimedBuild(run2, options) {
   const cwd = options.checkout?.dir ?? run2.config.workingDirectory;
   const workspace = options.checkout?.workspace ?? run2.workspace;
   const env = options.env ?? run2.env;
-  mkdirSync2(path5.dirname(recordPath), { recursive: true });
+  mkdirSync2(path8.dirname(recordPath), { recursive: true });
   const buildEnv = childEnv(env, run2.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && await installWrapper(options.wrapperPath, files, buildEnv, run2.cargoConfig);
   const { program, args } = cargoCommand(run2);
+  const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
   const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
-  rmSync2(files.measureDir, { recursive: true, force: true });
+  rmSync3(files.measureDir, { recursive: true, force: true });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
   const cargoVersion = (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null;
+  const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run2.config.profile,
     flagsHash: run2.target.flagsHash,
@@ -975,9 +1182,11 @@ async function runTimedBuild(run2, options) {
     messages,
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
-    workspaceMembers: workspace.members
+    workspaceMembers: workspace.members,
+    fingerprints,
+    calibration
   });
-  writeFileSync2(recordPath, `${JSON.stringify(record, null, 2)}
+  writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
 `);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
 }
@@ -995,7 +1204,7 @@ async function streamCargo(program, args, options, messages, log) {
   }
 }
 function copyTimings(targetDir, copy, startedAtMs, log) {
-  const cargoHtml = path5.join(targetDir, "cargo-timings", "cargo-timing.html");
+  const cargoHtml = path8.join(targetDir, "cargo-timings", "cargo-timing.html");
   if (!existsSync(cargoHtml) || statSync(cargoHtml).mtimeMs < startedAtMs - 1e3) return null;
   copyFileSync(cargoHtml, copy);
   const report = parseTimingsHtml(readFileSync2(copy, "utf8"));
@@ -1027,7 +1236,7 @@ function withTarget(run2, target) {
 }
 
 // src/steps/main.ts
-var WRAPPER_PATH = path6.join(path6.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
+var WRAPPER_PATH = path9.join(path9.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
 async function run(env = process.env) {
   const state = emptyPostState();
   try {
@@ -1068,7 +1277,7 @@ async function mainSteps(env, state) {
     info("Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.");
     return;
   }
-  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH });
+  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH, calibrate: true });
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
@@ -1089,7 +1298,7 @@ async function reportOrWarn(run2, guard, cache, build) {
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? run2.workspace.targetDirectory,
     buildSample: async (side, label, env) => (await runTimedBuild(run2, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
-    backend: config.report.baseline === "cache" ? run2.backend : null,
+    backend: config.report.baseline === "rebuild" ? null : run2.backend,
     flagsHash: run2.target.flagsHash,
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache)
@@ -1100,6 +1309,7 @@ async function reportOrWarn(run2, guard, cache, build) {
   });
   setOutputs({
     verdict: outcome?.verdict ?? (build.exitCode === 0 ? "no-baseline" : "build-failed"),
+    verdictReason: outcome?.reason ?? "",
     reportMarkdown: outcome?.markdownPath,
     baselineSeconds: outcome ? outcome.baselineSeconds === null ? "" : outcome.baselineSeconds.toFixed(2) : void 0,
     changePercent: outcome ? outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2) : void 0
@@ -1139,9 +1349,9 @@ async function cachePhase(run2) {
   }
 }
 function handOff(build, cache) {
-  const artifactsFile = path6.join(path6.dirname(build.recordPath), `artifacts-${path6.basename(build.recordPath)}`);
-  mkdirSync3(path6.dirname(artifactsFile), { recursive: true });
-  writeFileSync3(artifactsFile, JSON.stringify(build.artifacts));
+  const artifactsFile = path9.join(path9.dirname(build.recordPath), `artifacts-${path9.basename(build.recordPath)}`);
+  mkdirSync3(path9.dirname(artifactsFile), { recursive: true });
+  writeFileSync4(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = cache?.hit === "exact" ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
   if (rebuiltDependencies > 0) {
     warning(

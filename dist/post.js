@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-A67ZQYJQ.js";
+} from "./chunks/chunk-XWI3XCNP.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";
@@ -46,7 +46,7 @@ async function postSteps(env) {
     }
   }
   const recordPath = state?.build?.recordPath;
-  if (config.report.baseline === "cache" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
+  if (config.report.baseline !== "rebuild" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));
     if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }

@@ -216,6 +216,24 @@ async function job(workspace, cacheDir, inputs = {}, env = {}) {
 
 const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toISOString() };
 
+/**
+ * A run limited with BENCH_ONLY replaces only its own sections of bench/results.json; the
+ * others stay as the earlier run measured them (each section's run is in `sectionRuns`).
+ */
+function mergeWithEarlier(fresh) {
+  const file = path.join(repoRoot, 'bench', 'results.json');
+  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise'];
+  const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
+  for (const s of sections) {
+    if (fresh[s] !== undefined) merged.sectionRuns[s] = { startedAt: fresh.startedAt, finishedAt: fresh.finishedAt };
+    else if (earlier[s] !== undefined) merged[s] = earlier[s];
+  }
+  // The README's "latest run" line describes the last full run.
+  if (ONLY.size < 4) Object.assign(merged, { startedAt: earlier.startedAt ?? fresh.startedAt, finishedAt: earlier.finishedAt ?? fresh.finishedAt });
+  return merged;
+}
+
 function machineInfo() {
   const v = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.trim() ?? null;
   return {
@@ -265,9 +283,19 @@ async function coldWarm() {
 // Five commits after the first, with churn: source edit, new dependency, RUSTFLAGS change (in
 // .cargo/config.toml), dependency removed, opt-level change with a source edit. Watchmaker's saved archive vs a naive cache of the whole target/ directory
 // (what a plain `path: target` cache restores and re-saves, accumulating every old artifact).
+// Run on both build-dir layouts: cargo's default up to 1.99 and the one cargo 1.100 makes the
+// default (here: RUSTC_BOOTSTRAP=1 with -Zbuild-dir-new-layout); the archive must stay as flat.
+const NEW_LAYOUT_ENV = { RUSTC_BOOTSTRAP: '1', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' };
+
 async function growth() {
-  const cacheDir = path.join(scratch, 'cache-growth');
-  const naiveTarget = path.join(scratch, 'naive-target');
+  results.growth = await churn('old', {});
+  process.stdout.write(' new layout ');
+  results.growthNewLayout = await churn('new', NEW_LAYOUT_ENV);
+}
+
+async function churn(layout, layoutEnv) {
+  const cacheDir = path.join(scratch, `cache-growth-${layout}`);
+  const naiveTarget = path.join(scratch, `naive-target-${layout}`);
   const commits = [
     { label: 'initial', options: {} },
     { label: 'source edit', options: {}, edit: true },
@@ -276,23 +304,24 @@ async function growth() {
     { label: 'dependency removed', options: { rustflags: ['--cfg', 'bench_flag'] } },
     { label: 'opt-level changed', options: { rustflags: ['--cfg', 'bench_flag'], optLevel: 1 }, edit: true },
   ];
-  results.growth = [];
+  const rows = [];
   for (const [i, commit] of commits.entries()) {
-    const dir = freshCheckout(commit.options);
+    const dir = freshCheckout(commit.options, `growth-${layout}`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
     if (commit.edit)
       writeFileSync(path.join(dir, 'crates/report/src/lib.rs'), `${readFileSync(path.join(dir, 'crates/report/src/lib.rs'), 'utf8')}\npub const REVISION: u32 = ${i};\n`);
-    const r = await job(dir, cacheDir, { 'cache-save': 'always' });
+    const r = await job(dir, cacheDir, { 'cache-save': 'always' }, layoutEnv);
     const newest = archives(cacheDir).at(-1);
     // The naive cache: one target/ that every commit builds into and saves whole.
     if (existsSync(naiveTarget)) cpSync(naiveTarget, path.join(dir, 'target-naive'), { recursive: true });
-    execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore', env: { ...process.env, CARGO_TARGET_DIR: path.join(dir, 'target-naive') } });
+    execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ...layoutEnv, CARGO_TARGET_DIR: path.join(dir, 'target-naive') } });
     rmSync(naiveTarget, { recursive: true, force: true });
     cpSync(path.join(dir, 'target-naive'), naiveTarget, { recursive: true });
     const naiveArchive = path.join(scratch, 'naive.tar.zst');
     execFileSync('tar', ['--zstd', '-cf', naiveArchive, '-C', naiveTarget, '.']);
-    results.growth.push({
+    rows.push({
       commit: commit.label,
+      layout: r.record?.measurement?.buildDirLayout ?? layout,
       cacheHit: r.outputs['cache-hit'],
       buildSeconds: r.buildSeconds,
       postStepSeconds: r.post.seconds,
@@ -301,6 +330,7 @@ async function growth() {
     });
     process.stdout.write('.');
   }
+  return rows;
 }
 
 // What the action adds on top of cargo: the rustc wrapper (the same cold build with and
@@ -429,11 +459,13 @@ if (results.coldWarm) {
   }
 }
 if (results.growth) {
-  console.log('\nArchive over commits with churn (Watchmaker vs a naive cache of target/)');
-  for (const g of results.growth)
-    console.log(
-      `  ${g.commit.padEnd(20)} hit ${String(g.cacheHit).padEnd(8)} build ${fmt(g.buildSeconds, 1).padStart(6)} s  post ${fmt(g.postStepSeconds, 1).padStart(5)} s  watchmaker ${fmt(g.watchmakerArchiveMiB, 1)} MiB   naive ${fmt(g.naiveTargetArchiveMiB, 1)} MiB`,
-    );
+  console.log('\nArchive over commits with churn (Watchmaker vs a naive cache of target/), old layout | new layout');
+  for (const [i, g] of results.growth.entries()) {
+    const n = results.growthNewLayout?.[i];
+    const side = (x) =>
+      `hit ${String(x.cacheHit).padEnd(8)} build ${fmt(x.buildSeconds, 1).padStart(5)} s  watchmaker ${fmt(x.watchmakerArchiveMiB, 1).padStart(5)} MiB  naive ${fmt(x.naiveTargetArchiveMiB, 1).padStart(6)} MiB`;
+    console.log(`  ${g.commit.padEnd(20)} ${side(g)}${n ? `  |  ${side(n)}` : ''}`);
+  }
 }
 if (results.overhead) {
   const o = results.overhead;
@@ -457,7 +489,8 @@ if (results.noise) {
   console.log(`  verdicts: ${n.verdicts.join(', ')}`);
 }
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
-writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
 console.log('\nWrote bench/results.json');
-if (results.coldWarm && results.growth && results.overhead && results.noise) updateReadme(results);
+const written = JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8'));
+if (written.coldWarm && written.growth && written.overhead && written.noise) updateReadme(written);
 else console.log('README.md not updated: its bench section needs a full run (without BENCH_ONLY)');

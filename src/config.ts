@@ -9,7 +9,10 @@ export type CommentMode = 'auto' | 'always' | 'never';
 export type CacheSaveMode = 'auto' | 'always' | 'never';
 export type CacheSaveScope = 'default-branch' | 'any';
 export type CacheBackendChoice = 'auto' | 'github' | 'local';
-export type BaselineMode = 'cache' | 'rebuild';
+export type BaselineMode = 'auto' | 'cache' | 'rebuild';
+
+/** How long auto may spend confirming a suggested change: a multiple of the head build, or seconds. */
+export type ConfirmBudget = { kind: 'factor'; value: number } | { kind: 'seconds'; value: number };
 
 /** How the timed build runs. */
 export interface BuildConfig {
@@ -47,8 +50,9 @@ export interface CacheConfig {
 export interface ReportConfig {
   comment: CommentMode;
   baseline: BaselineMode;
-  /** Samples per side in rebuild mode. */
+  /** Samples per side in rebuild mode (auto confirms with at least 3). */
   baselineSamples: number;
+  confirmBudget: ConfirmBudget;
   /** Relative change (fraction, e.g. 0.05) beyond which a change counts; null = per-metric defaults. */
   threshold: number | null;
   failOnRegression: boolean;
@@ -152,7 +156,8 @@ function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
 function parseReport(input: InputReader): ReportConfig {
   return {
     comment: oneOf<CommentMode>('comment', input('comment').trim() || 'auto', ['auto', 'always', 'never']),
-    baseline: oneOf<BaselineMode>('baseline', input('baseline').trim() || 'cache', ['cache', 'rebuild']),
+    baseline: oneOf<BaselineMode>('baseline', input('baseline').trim() || 'auto', ['auto', 'cache', 'rebuild']),
+    confirmBudget: budget(input('confirm-budget')),
     baselineSamples: int('baseline-samples', input('baseline-samples'), 3, 1, 20),
     threshold: percent('threshold', input('threshold')),
     failOnRegression: bool('fail-on-regression', input('fail-on-regression'), false),
@@ -221,6 +226,18 @@ function int(name: string, raw: string, fallback: number, min: number, max: numb
     throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
   }
   return Number(v);
+}
+
+/** "2x" (twice the head build), "300", "300s" or "5m"; empty → 2x. */
+function budget(raw: string): ConfirmBudget {
+  const v = raw.trim() || '2x';
+  const m = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v);
+  if (!m || Number(m[1]) <= 0) {
+    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '2x', or a time such as '300s' or '5m'.`);
+  }
+  const n = Number(m[1]);
+  if (m[2] === 'x') return { kind: 'factor', value: n };
+  return { kind: 'seconds', value: m[2] === 'm' ? n * 60 : n };
 }
 
 /** "5", "5%" or "2.5 %" → 0.05 / 0.025; empty → null (per-metric defaults). */

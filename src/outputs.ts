@@ -14,6 +14,7 @@ export const OUTPUT_NAMES = {
   baselineSeconds: 'baseline-seconds',
   changePercent: 'change-percent',
   verdict: 'verdict',
+  verdictReason: 'verdict-reason',
 } as const;
 
 export type Outputs = Partial<Record<keyof typeof OUTPUT_NAMES, string>>;

@@ -5,6 +5,8 @@
 
 export const RECORD_SCHEMA = 'watchmaker/run-record';
 export const RECORD_SCHEMA_VERSION = 1;
+/** How many earlier default-branch runs a stored record carries (rustc-perf learns from 30). */
+export const HISTORY_LENGTH = 30;
 
 /** Cost of one compilation unit (one rustc invocation, or one build-script run). */
 export interface UnitCost {
@@ -40,6 +42,25 @@ export interface CrateCost {
   cpuSeconds: number | null;
   instructions: number | null;
   peakRssKiB: number | null;
+  /**
+   * What the crate was compiled from (timings/fingerprint.ts): equal in two runs means its inputs
+   * were identical, so their difference is noise. Null when it cannot be proven; absent in older records.
+   */
+  inputFingerprint?: string | null;
+  /**
+   * Other rustc processes running alongside this crate's compilation, on average over its wall
+   * time (0: alone). A cold build compiles crates beside their dependencies; a warm one alone.
+   */
+  contention?: number | null;
+}
+
+/** A compact earlier run of the default branch, for learning the repository's own noise. */
+export interface HistoryEntry {
+  commit: string | null;
+  createdAt: string;
+  cpuModel: string | null;
+  calibrationCpuSeconds: number | null;
+  crates: Array<{ crate: string; version: string | null; cpuSeconds: number | null; wallSeconds: number; instructions: number | null; inputFingerprint: string | null }>;
 }
 
 export interface RunRecord {
@@ -73,6 +94,10 @@ export interface RunRecord {
   crates: CrateCost[];
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
+  /** The fixed calibration workload measured before the build (timings/calibration.ts); absent in older records. */
+  calibration?: { cpuSeconds: number; runs: number; spread: number } | null;
+  /** Earlier runs of the default branch, newest first, at most HISTORY_LENGTH; set on records stored as baselines. */
+  history?: HistoryEntry[];
   /** How the figures were measured, so a reader knows which metrics are comparable. */
   measurement: {
     wrapper: boolean;

@@ -17,6 +17,7 @@ import { runTimedBuild } from '../../src/timings/index.js';
 import { repoRoot } from '../helpers/action-runner.js';
 import { captureStdout } from '../helpers/capture.js';
 import { generateLockfile, writeTree } from '../helpers/fixtures.js';
+import { LAYOUTS } from '../helpers/layouts.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
 const SAMPLES = path.join(repoRoot, '__tests__/fixtures/build-dir-layout');
@@ -100,14 +101,6 @@ describe('the layouts, as cargo wrote them', () => {
   });
 });
 
-/** Toolchains and layouts to build with: what this machine has. */
-const nightly = spawnSync('rustup', ['run', 'nightly', 'cargo', '-V']).status === 0;
-const MATRIX: Array<{ name: string; layout: 'old' | 'new'; env: NodeJS.ProcessEnv }> = [
-  { name: 'stable, old layout', layout: 'old', env: {} },
-  { name: 'stable, new layout', layout: 'new', env: { RUSTC_BOOTSTRAP: '1', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' } },
-  ...(nightly ? [{ name: 'nightly, new layout', layout: 'new' as const, env: { RUSTUP_TOOLCHAIN: 'nightly', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' } }] : []),
-];
-
 let registry: LocalRegistry;
 beforeAll(async () => {
   registry = await startLocalRegistry();
@@ -118,7 +111,7 @@ afterAll(() => registry.stop());
 const unitsIn = (members: string[], pkg: string, layout: 'old' | 'new') =>
   new Set(members.filter((m) => (layout === 'old' ? new RegExp(`/\\.fingerprint/${pkg}-[0-9a-f]{16}/$`) : new RegExp(`/build/${pkg}/[0-9a-f]{16}/$`)).test(m)));
 
-describe.each(MATRIX)('$name', ({ layout, env: layoutEnv }) => {
+describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
   const root = writeTree({
     'util/src/lib.rs': 'pub fn twice(x: u32) -> u32 { x * 2 }\n',
     'util/build.rs': 'fn main() { println!("cargo:rerun-if-changed=build.rs"); }\n',
@@ -268,5 +261,45 @@ describe('an old-layout cache restored under a new-layout cargo (cargo upgraded 
     const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
     expect(unitsIn(members, 'wm-alpha', 'new').size).toBe(1);
     expect(members.some((m) => /\/debug\/(deps|\.fingerprint)\//.test(m))).toBe(false);
+  });
+});
+
+describe.each(LAYOUTS)('a separate build directory (build.build-dir), $name', ({ layout, env: layoutEnv }) => {
+  const root = writeTree({
+    'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
+    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'ws/app/src/main.rs': 'fn main() { println!("{}", wm_alpha::VERSION); }\n',
+    'ws/.cargo/config.toml': '[build]\nbuild-dir = "build-area"\n',
+  });
+  const workspace = path.join(root, 'ws');
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-layout-builddir-'));
+
+  test('units there are cached in their layout and restored fresh', async () => {
+    const env: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), ...layoutEnv, GITHUB_WORKSPACE: workspace };
+    for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL']) delete env[name];
+    generateLockfile(workspace, env);
+    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const out = captureStdout();
+    const builds = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        for (const dir of ['target', 'build-area']) rmSync(path.join(workspace, dir), { recursive: true, force: true });
+        const run = await prepareRun({ config, context: readRunContext({}, null), env });
+        const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
+        const state = await restoreCache(targeted);
+        const build = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
+        await saveCache(targeted, { state, artifacts: build.artifacts });
+        builds.push({ state, build });
+      }
+    } finally {
+      out.restore();
+    }
+    expect(builds[0]!.state.buildDir).toBe(path.join(workspace, 'build-area'));
+    expect(builds[1]!.state.hit).toBe('exact');
+    expect(builds[1]!.build.record.crates.map((c) => c.crate)).toEqual(['app']);
+    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
+    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    expect([...unitsIn(members, 'wm-alpha', layout)].every((m) => m.includes('/build-area/'))).toBe(true);
+    expect(unitsIn(members, 'wm-alpha', layout).size).toBe(1);
   });
 });

@@ -5,8 +5,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
 import { gitInit, smallWorkspace } from '../helpers/fixtures.js';
+import { LAYOUTS } from '../helpers/layouts.js';
 
-test('a pull request that makes a crate much slower to compile is reported as a regression against its rebuilt base', async () => {
+test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is reported as a regression against its rebuilt base ($name)', async ({ env }) => {
   const workspace = smallWorkspace();
   const baseSha = gitInit(workspace);
   // The head commit: core-lib grows by a few thousand functions.
@@ -27,6 +28,7 @@ test('a pull request that makes a crate much slower to compile is reported as a 
     baseSha,
     sha: headSha,
     inputs: { baseline: 'rebuild', 'baseline-samples': '2', cache: 'false', comment: 'never' },
+    env,
   });
   const main = await job.main();
   expect(main.exitCode).toBe(0);

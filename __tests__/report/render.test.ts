@@ -1,11 +1,19 @@
 // The rendered report: what a reader sees, and that nothing from the repository can inject
 // Markdown, HTML, mentions or Mermaid syntax, or push the comment over GitHub's limit.
 import { compareRecords } from '../../src/report/compare.js';
+import { decide } from '../../src/report/verdict.js';
+import type { RunRecord } from '../../src/record.js';
 import { commentMarker, COMMENT_LIMIT, SUMMARY_LIMIT, escapeMarkdown, mermaidLabel, renderReportMarkdown, renderReportText, type ReportView } from '../../src/report/render.js';
 import { record } from '../helpers/records.js';
 
 const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
 const cache = { hit: 'exact' as const, key: 'watchmaker-v1-linux-x64-dev', restoredBytes: 50 * 1024 * 1024, backend: 'GitHub Actions cache' };
+
+/** A comparison and its decision, as the report phase makes them (a 10% threshold input, so one sample per side may claim). */
+function evaluated(head: RunRecord, base: RunRecord) {
+  const comparison = compareRecords([head], [base], { threshold: null })!;
+  return { comparison, decision: decide(comparison, [head], [base], { threshold: 0.1, history: [] }) };
+}
 
 function view(over: Partial<ReportView> = {}): ReportView {
   const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
@@ -15,7 +23,8 @@ function view(over: Partial<ReportView> = {}): ReportView {
     job: 'build',
     variant: 'b1234abcd',
     record: head,
-    comparison: compareRecords([head], [base], { threshold: null }),
+    ...evaluated(head, base),
+    path: null,
     baselineNote: null,
     baselineLabel: 'main @ abc1234',
     guard,
@@ -30,7 +39,8 @@ test('the report has the marker, headline, verdict with its reasoning, movers, c
   expect(md.startsWith(commentMarker('build', 'dev', 'b1234abcd'))).toBe(true);
   expect(md).toMatch(/^### 🔺 Watchmaker: dev build took [\d.]+ s: \+37\.5% CPU time, slower$/m);
   expect(md).toContain('**Verdict: regression.**');
-  expect(md).toMatch(/beyond the noise threshold of ±10%/);
+  // Repository text and punctuation are escaped for Markdown: `\(` renders as `(`.
+  expect(md).toMatch(/beyond the noise \\\(±10\.0%, the threshold input\\\)/);
   expect(md).toMatch(/\| ws-core \| 6\.00 s \| 9\.00 s \| \+50\.0% \| 🔺 slower \|/);
   expect(md).toContain('```mermaid\nxychart-beta');
   expect(md).toContain('Cache: exact hit, 50 MiB restored from the GitHub Actions cache');
@@ -53,7 +63,7 @@ test('hostile crate names, keys and flags are inert', () => {
   const md = renderReportMarkdown(
     view({
       record: head,
-      comparison: compareRecords([head], [base], { threshold: null }),
+      ...evaluated(head, base),
       cache: { ...cache, key: 'k|<b>' },
       guard: { ...guard, flags: ['--cfg=x"<y>'], source: 'RUSTFLAGS' },
     }),
@@ -84,7 +94,7 @@ test('a huge workspace stays under the comment limit, dropping table rows first 
   const crates = Object.fromEntries(names.map((n, i) => [n, 1 + (i % 7)]));
   const base = record({ crates });
   const head = record({ crates: Object.fromEntries(Object.entries(crates).map(([k, v]) => [k, v * 1.5])) });
-  const md = renderReportMarkdown(view({ record: head, comparison: compareRecords([head], [base], { threshold: null }) }));
+  const md = renderReportMarkdown(view({ record: head, ...evaluated(head, base) }));
   expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
   expect(md).toMatch(/more crates not shown/);
 });
@@ -94,7 +104,7 @@ test('the job summary keeps the whole report when the comment cannot (its limit 
   const names = Array.from({ length: 20 }, (_, i) => `${'crate-with-a-very-long-name-'.repeat(200)}${i}`);
   const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
   const head = record({ crates: { 'ws-app': 2, 'ws-core': 9, ...Object.fromEntries(names.map((n) => [n, 1])) } });
-  const v = view({ record: head, comparison: compareRecords([head], [base], { threshold: null }) });
+  const v = view({ record: head, ...evaluated(head, base) });
   const comment = renderReportMarkdown(v, COMMENT_LIMIT);
   const summary = renderReportMarkdown(v, SUMMARY_LIMIT);
   expect(comment).toMatch(/too large for a comment; see the job summary/);
@@ -104,7 +114,7 @@ test('the job summary keeps the whole report when the comment cannot (its limit 
 });
 
 test('without a baseline the report says why and lists the costliest crates', () => {
-  const md = renderReportMarkdown(view({ comparison: null, baselineNote: 'No baseline yet: the next run will compare against this one.', baselineLabel: null }));
+  const md = renderReportMarkdown(view({ comparison: null, decision: null, baselineNote: 'No baseline yet: the next run will compare against this one.', baselineLabel: null }));
   expect(md).toMatch(/^### ℹ️ Watchmaker: dev build took/m);
   expect(md).toContain('No baseline yet');
   expect(md).toMatch(/\| ws-core \(workspace\) \| 9\.00 s \|/);

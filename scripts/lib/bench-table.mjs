@@ -41,7 +41,7 @@ const COMMIT_LABELS = {
   'rustflags changed': 'RUSTFLAGS changed (`.cargo/config.toml`)',
   'opt-level changed': '`opt-level` changed and source edit',
 };
-const MISS_NOTES = { 'rustflags changed': 'by design: never restore other flags' };
+const MISS_NOTES = { 'rustflags changed': 'by design: never restore other flags', 'opt-level changed': 'by design: never restore other profile settings' };
 
 /** The report's default threshold for CPU time (src/report), quoted in the noise paragraph. */
 const DEFAULT_CPU_THRESHOLD_PERCENT = 10;
@@ -99,21 +99,7 @@ export function renderBenchSection(results) {
   }
   push('');
 
-  push(
-    `**Growth over ${inWords(growth.length - 1)} commits with churn.** Each commit is a new job that restores, builds and`,
-    'saves. The naive column is one `target/` that every commit builds into and saves whole, which',
-    'is what a plain `path: target` cache does.',
-    '',
-    '| commit | cache hit | build | Watchmaker archive | naive target/ archive |',
-    '|---|---|---:|---:|---:|',
-  );
-  for (const g of growth) {
-    const hit = g.cacheHit === 'miss' && MISS_NOTES[g.commit] ? `miss (${MISS_NOTES[g.commit]})` : String(g.cacheHit);
-    push(
-      `| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${hit} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`,
-    );
-  }
-  push('');
+  push(...growthTable(growth, results.growthNewLayout ?? null));
 
   const without = overhead.coldBuildWithoutWrapperSeconds;
   const withWrapper = overhead.coldBuildWithWrapperSeconds;
@@ -161,6 +147,31 @@ export function renderBenchSection(results) {
     'time.',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The churn table: the old build-dir layout, and the new one side by side when it was measured. */
+function growthTable(growth, newLayout) {
+  const hit = (g) => (g.cacheHit === 'miss' && MISS_NOTES[g.commit] ? `miss (${MISS_NOTES[g.commit]})` : String(g.cacheHit));
+  const cells = (g) => `${hit(g)} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB`;
+  const lines = [
+    `**Growth over ${inWords(growth.length - 1)} commits with churn.** Each commit is a new job that restores, builds and`,
+    'saves. The naive column is one `target/` that every commit builds into and saves whole, which',
+    'is what a plain `path: target` cache does.',
+  ];
+  if (!newLayout) {
+    lines.push('', '| commit | cache hit | build | Watchmaker archive | naive target/ archive |', '|---|---|---:|---:|---:|');
+    for (const g of growth) lines.push(`| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${cells(g)} |`);
+    return [...lines, ''];
+  }
+  lines.push(
+    'Measured on both build-dir layouts: the old one (cargo up to 1.99) and the new one (the default',
+    'from cargo 1.100; here cargo 1.95 with `-Zbuild-dir-new-layout`).',
+    '',
+    '| commit | old layout: hit | build | Watchmaker | naive | new layout: hit | build | Watchmaker | naive |',
+    '|---|---|---:|---:|---:|---|---:|---:|---:|',
+  );
+  for (const [i, g] of growth.entries()) lines.push(`| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${cells(g)} | ${newLayout[i] ? cells(newLayout[i]) : 'n/a | n/a | n/a | n/a'} |`);
+  return [...lines, ''];
 }
 
 /**

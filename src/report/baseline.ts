@@ -82,6 +82,8 @@ export interface RebuildOptions {
   targetDir: string;
   env: NodeJS.ProcessEnv;
   build: BuildSample;
+  /** Stop taking samples after this time (Date.now() ms); null: take them all. */
+  deadlineMs?: number | null;
 }
 
 /** The base commit in a worktree beside the checkout (fetched when the checkout lacks it). */
@@ -129,6 +131,10 @@ export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head
 async function sampleAlternately(opts: RebuildOptions, sides: { head: Side; base: Side }, buildEnv: NodeJS.ProcessEnv): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
   const records: { head: RunRecord[]; base: RunRecord[] } = { head: [], base: [] };
   for (let i = 0; i < opts.samples; i++) {
+    if (opts.deadlineMs && Date.now() > opts.deadlineMs) {
+      core.info(`Watchmaker: the time budget ran out after ${i} sample${i === 1 ? '' : 's'} per side.`);
+      break;
+    }
     const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
     for (const which of order) {
       const side = sides[which];

@@ -15,7 +15,9 @@
 // in CPU time, while whole cold builds on a shared 2-core VM moved by up to ~16% in CPU and
 // wall time; hence 10% for CPU and 20% for wall. With several samples per side the observed
 // spread widens the threshold, and the change must also separate the two sides' ranges.
-import type { CrateCost, RunRecord } from '../record.js';
+import type { CrateCost, HistoryEntry, RunRecord } from '../record.js';
+import { learnNoise, MIN_OBSERVATIONS } from './noise.js';
+import { median, upperFence } from './stats.js';
 
 export type Metric = 'instructions' | 'cpu' | 'wall';
 export type Status = 'regression' | 'improvement' | 'unchanged';
@@ -76,11 +78,7 @@ export function crateValue(c: CrateCost, metric: Metric): number | null {
   return c.wallSeconds;
 }
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
+export { median };
 
 function side(values: number[]): Side {
   return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length };
@@ -130,19 +128,26 @@ function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): 
   return notes;
 }
 
-function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], metric: Metric, defaultThreshold: number): CrateComparison[] {
+/**
+ * Each crate's threshold: learned from its own unchanged-input history when there is enough,
+ * else the default widened (one crate is noisier than a sum), never below its samples' spread.
+ */
+function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], metric: Metric, defaultThreshold: number, history: HistoryEntry[]): CrateComparison[] {
   const floor = ABSOLUTE_FLOORS[metric] * CRATE_FLOOR_FACTOR;
+  const learned = learnNoise(history, metric).perCrate;
   return common
     .map((name) => {
       const b = side(base.map((r) => costOf(r, [name], metric)));
       const h = side(head.map((r) => costOf(r, [name], metric)));
-      const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b), spread(h));
+      const observed = learned.get(name) ?? [];
+      const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
+      const t = Math.max(own, spread(b), spread(h));
       return { crate: name, base: b, head: h, ...judge(b, h, t, floor) };
     })
     .sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value));
 }
 
-export function compareRecords(head: RunRecord[], base: RunRecord[], options: { threshold: number | null }): Comparison | null {
+export function compareRecords(head: RunRecord[], base: RunRecord[], options: { threshold: number | null; history?: HistoryEntry[] }): Comparison | null {
   if (head.length === 0 || base.length === 0) return null;
   const metric = chooseMetric([...head, ...base]);
   const headCrates = compiledIn(head, metric);
@@ -163,7 +168,7 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
     threshold,
     thresholdSource,
     total,
-    crates: compareCrates(head, base, common, metric, defaultThreshold),
+    crates: compareCrates(head, base, common, metric, defaultThreshold, options.history ?? []),
     onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
     onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
     verdict,

@@ -6,19 +6,22 @@ import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
-import type { RunRecord } from '../record.js';
+import type { HistoryEntry, RunRecord } from '../record.js';
 import { baselineKeys, baselineRecordPath, loadBaselineRecord, storeBaselineRecord } from './baseline.js';
 import { compareRecords, type Comparison } from './compare.js';
 import { authoredBy, createOctokit, httpStatus, permissionMessage, tokenIdentity, type Octokit } from '../github-api.js';
 import { logText } from '../log.js';
 import { ServiceDownError } from '../net/deadline.js';
-import { COMMENT_LIMIT, commentMarker, renderReportMarkdown, renderReportText, SUMMARY_LIMIT, type CacheView, type GuardView } from './render.js';
+import { COMMENT_LIMIT, commentMarker, renderReportMarkdown, renderReportText, SUMMARY_LIMIT, verdictOf, type CacheView, type GuardView, type ReportView } from './render.js';
+import { decide, type Decision } from './verdict.js';
 
 export type GuardSummary = GuardView;
 export type CacheSummary = CacheView;
 
 export interface ReportOutcome {
   verdict: string;
+  /** Why the verdict is inconclusive (or null). */
+  reason: string | null;
   baselineSeconds: number | null;
   changePercent: number | null;
   metric: string | null;
@@ -29,22 +32,22 @@ export interface ReportOutcome {
   markdownPath?: string;
 }
 
-export interface ReportInput {
+/** Where the report goes and what it says besides the comparison. */
+export interface PublishInput {
   config: Config;
   context: RunContext;
   env: NodeJS.ProcessEnv;
-  /** One record normally; several in rebuild mode. */
-  head: RunRecord[];
-  /** Already measured (rebuild mode), or null to load from the backend. */
-  base: RunRecord[] | null;
-  /** How the base records were obtained, for the report. */
-  baseLabel?: string | null;
-  /** Why there is no baseline (rebuild mode could not build the base); `base` is then empty. */
-  baseNote?: string | null;
-  backend: CacheBackend | null;
-  flagsHash: string;
   guard: GuardSummary;
   cache: CacheSummary;
+}
+
+/** A baseline and where it came from. */
+export interface Baseline {
+  base: RunRecord[] | null;
+  /** How it was obtained, e.g. "main @ 3f2a1b0". */
+  label: string | null;
+  /** Why there is none, when there is none. */
+  note: string | null;
 }
 
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'unknown');
@@ -53,9 +56,8 @@ function keysFor(config: Config, flagsHash: string, commit: string | null) {
   return baselineKeys({ prefix: config.cache.prefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
 
-async function loadBaseline(input: ReportInput): Promise<{ base: RunRecord[] | null; label: string | null; note: string | null }> {
-  if (input.base) return { base: input.base.length ? input.base : null, label: input.baseLabel ?? null, note: input.baseNote ?? null };
-  if (!input.backend) return { base: null, label: null, note: null };
+/** The record the default branch stored: for the pull request's base commit, else the newest. */
+export async function loadCachedBaseline(input: PublishInput & { backend: CacheBackend; flagsHash: string }): Promise<Baseline> {
   const { config, context } = input;
   const keys = keysFor(config, input.flagsHash, null);
   const baseSha = context.pullRequest?.baseSha ?? null;
@@ -87,29 +89,26 @@ async function loadBaseline(input: ReportInput): Promise<{ base: RunRecord[] | n
   }
 }
 
-export async function runReport(input: ReportInput): Promise<ReportOutcome> {
+/** The comparison and what it can honestly support (pure). */
+export function evaluate(
+  head: RunRecord[],
+  base: RunRecord[] | null,
+  threshold: number | null,
+  history: HistoryEntry[],
+): { comparison: Comparison | null; decision: Decision | null } {
+  const comparison = base && base.length ? compareRecords(head, base, { threshold, history }) : null;
+  return { comparison, decision: comparison ? decide(comparison, head, base!, { threshold, history }) : null };
+}
+
+/** Renders the report, writes the job summary and the log, and keeps the sticky comment. */
+export async function publishReport(
+  input: PublishInput,
+  content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path'>,
+): Promise<ReportOutcome> {
   const { config, context } = input;
-  const head = input.head[0]!;
-  const { base, label, note } = await loadBaseline(input);
-  let comparison: Comparison | null = null;
-  if (base && base.length) {
-    comparison = compareRecords(input.head, base, { threshold: config.report.threshold });
-  }
-  const view = {
-    profile: config.profile,
-    job: context.job,
-    variant: config.variant,
-    record: head,
-    comparison,
-    baselineNote: note,
-    baselineLabel: label,
-    guard: input.guard,
-    cache: input.cache,
-    runUrl: context.runUrl,
-  };
+  const view: ReportView = { profile: config.profile, job: context.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context.runUrl, ...content };
   // The job summary takes up to 1 MiB; a comment only 65,536 characters.
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
-  const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
   const text = renderReportText(view);
   // Line by line: a flag or note with a line break must not put a command at a line's start.
   core.info(
@@ -119,24 +118,22 @@ export async function runReport(input: ReportInput): Promise<ReportOutcome> {
       .join('\n'),
   );
   if (input.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-
-  const verdict = !head.success ? 'build-failed' : (comparison?.verdict ?? 'no-baseline');
-  const outcome: ReportOutcome = {
-    verdict,
+  const { comparison, decision } = content;
+  return {
+    verdict: verdictOf(view),
+    reason: decision?.reason ?? null,
     baselineSeconds: comparison ? (comparison.metric === 'instructions' ? comparison.baseWallSeconds : comparison.total.base.value) : null,
-    changePercent: comparison?.total.change != null ? comparison.total.change * 100 : null,
+    changePercent: decision?.change != null ? decision.change * 100 : null,
     metric: comparison?.metric ?? null,
     markdown,
     text,
-    comment: 'skipped',
+    comment: await postComment(input, renderReportMarkdown(view, COMMENT_LIMIT)),
   };
-  outcome.comment = await postComment(input, commentMarkdown);
-  return outcome;
 }
 
 const FORK_HELP = 'See docs/report.md for the two-workflow pattern that comments on fork pull requests.';
 
-async function postComment(input: ReportInput, markdown: string): Promise<ReportOutcome['comment']> {
+async function postComment(input: PublishInput, markdown: string): Promise<ReportOutcome['comment']> {
   const { config, context } = input;
   const isPullRequestEvent = context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
   const wanted = config.report.comment === 'always' || (config.report.comment === 'auto' && isPullRequestEvent);

@@ -4,6 +4,7 @@
 import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
 import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
+import type { Decision } from './verdict.js';
 
 export interface GuardView {
   mode: string;
@@ -32,6 +33,10 @@ export interface ReportView {
   baselineNote: string | null;
   /** Where the baseline came from, e.g. "main @ 3f2a1b0" or "base commit 3f2a1b0, rebuilt here". */
   baselineLabel: string | null;
+  /** What the verdict can honestly say (verdict.ts); null without a comparison. */
+  decision: Decision | null;
+  /** Which path led to the verdict (cached, rebuilt, confirmed) and what it cost. */
+  path: string | null;
   guard: GuardView;
   cache: CacheView;
   runUrl: string | null;
@@ -70,21 +75,33 @@ function formatValue(value: number, metric: Metric): string {
   return `${value.toFixed(2)} s`;
 }
 
-const ICON: Record<string, string> = { regression: '🔺', improvement: '🟢', unchanged: '⚪', 'no-baseline': 'ℹ️', 'build-failed': '❌' };
+const ICON: Record<string, string> = { regression: '🔺', improvement: '🟢', unchanged: '⚪', 'no-baseline': 'ℹ️', 'build-failed': '❌', inconclusive: '❔' };
 
-function verdictOf(view: ReportView): string {
+export function verdictOf(view: Pick<ReportView, 'record' | 'decision'>): string {
   if (!view.record.success) return 'build-failed';
-  return view.comparison?.verdict ?? 'no-baseline';
+  return view.decision?.verdict ?? 'no-baseline';
 }
+
+const REASON_WORDS: Record<string, string> = {
+  'nothing-compared': 'nothing compiled on both sides',
+  'under-floor': 'too small to time',
+  'cpu-model': 'another CPU model',
+  contention: 'cold baseline against a warm build',
+  'too-few-samples': 'one sample per side',
+  'not-confirmed': 'not confirmed',
+};
 
 function headline(view: ReportView): string {
   const r = view.record;
   const c = view.comparison;
   const verdict = verdictOf(view);
+  const d = view.decision;
   const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? 'took' : 'failed after'} ${r.totals.wallSeconds.toFixed(1)} s`;
-  if (!c || verdict === 'build-failed') return `${ICON[verdict]} ${base}`;
-  const word = verdict === 'regression' ? 'slower' : verdict === 'improvement' ? 'faster' : 'no significant change';
-  return `${ICON[verdict]} ${base}: ${verdict === 'unchanged' ? word : `${formatChange(c.total.change)} ${METRIC_LABEL[c.metric]}, ${word}`}`;
+  if (!c || !d || verdict === 'build-failed') return `${ICON[verdict]} ${base}`;
+  if (verdict === 'unchanged') return `${ICON[verdict]} ${base}: no significant change`;
+  if (verdict === 'inconclusive')
+    return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ''] ?? d.reason})`;
+  return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === 'regression' ? 'slower' : 'faster'}`;
 }
 
 function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown): string {
@@ -138,7 +155,11 @@ const nameList = (names: string[]) => `${names.slice(0, 40).map(escapeMarkdown).
 function comparisonSection(view: ReportView, c: Comparison, rows: number): string[] {
   const value = (v: number) => formatValue(v, c.metric);
   const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
-  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, ''];
+  const d = view.decision!;
+  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(d.sentence)}`, ''];
+  if (d.toConclude) out.push(`What would make it conclusive: ${escapeMarkdown(d.toConclude)}.`, '');
+  if (view.path) out.push(`Baseline: ${escapeMarkdown(view.path)}`, '');
+  if (d.consistencyNote) out.push(`> ${escapeMarkdown(d.consistencyNote)}`, '');
   out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
   out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
   out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, '');
@@ -192,7 +213,9 @@ export function renderReportText(view: ReportView): string {
     `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`,
   ];
   if (c) {
-    lines.push(`  ${c.explanation}`);
+    lines.push(`  ${view.decision?.sentence ?? ''}`);
+    if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
+    if (view.path) lines.push(`  baseline: ${view.path}`);
     lines.push(
       `  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
     );

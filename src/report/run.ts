@@ -1,15 +1,21 @@
-// The report phase of the main step: get the baseline (from the cache, or by rebuilding the
-// base commit here), compare, render, publish, and write the Markdown file. The build itself
-// is passed in as a function, so report/ never depends on timings/.
+// The report phase of the main step: get the baseline, compare, decide what the evidence
+// supports, publish, and write the Markdown file. Three paths:
+//   cache:   the record the default branch stored (one sample per side);
+//   rebuild: the base commit built here, alternating with the head (several samples per side);
+//   auto:    cache first; only when that suggests a change, confirm it by rebuilding within a
+//            time budget. An unconfirmed change is never called a regression: it is inconclusive.
+// The build itself is passed in as a function, so report/ never depends on timings/.
 import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
-import type { RunRecord } from '../record.js';
+import { HISTORY_LENGTH, type HistoryEntry, type RunRecord } from '../record.js';
 import { measureBaseByRebuild, type BuildSample } from './baseline.js';
-import { runReport, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
+import { formatChange } from './compare.js';
+import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
+import type { Decision } from './verdict.js';
 
 export interface ReportPhaseInput {
   config: Config;
@@ -21,71 +27,143 @@ export interface ReportPhaseInput {
   targetDir: string;
   /** Builds one sample of a side in rebuild mode. */
   buildSample: BuildSample;
-  /** The baseline store in cache mode. */
+  /** The baseline store (cache and auto modes). */
   backend: CacheBackend | null;
   flagsHash: string;
   guard: GuardSummary;
   cache: CacheSummary;
 }
 
-interface Baseline {
-  head: RunRecord[];
-  base: RunRecord[] | null;
-  label: string | null;
-  /** Why there is no comparison, when rebuilding was asked for and impossible. */
-  note: string | null;
+type Evaluated = ReturnType<typeof evaluate> & Baseline & { head: RunRecord[]; path: string | null };
+
+/** A compact form of a record, for the history the default branch keeps. */
+export function historyEntry(r: RunRecord): HistoryEntry {
+  return {
+    commit: r.git.commit,
+    createdAt: r.createdAt,
+    cpuModel: r.runner.cpuModel,
+    calibrationCpuSeconds: r.calibration?.cpuSeconds ?? null,
+    crates: r.crates.map((c) => ({
+      crate: c.crate,
+      version: c.version,
+      cpuSeconds: c.cpuSeconds,
+      wallSeconds: c.wallSeconds,
+      instructions: c.instructions,
+      inputFingerprint: c.inputFingerprint ?? null,
+    })),
+  };
 }
 
-async function rebuildBaseline(input: ReportPhaseInput): Promise<Baseline> {
-  const { config, context } = input;
-  const head = [input.record];
-  const baseSha = context.pullRequest?.baseSha;
-  if (!baseSha) {
-    core.warning('baseline: rebuild needs a pull_request event (to know the base commit); comparing with the cached baseline instead.');
-    return { head, base: null, label: null, note: null };
-  }
+/** The history a baseline record carries, itself included, newest first. */
+const historyOf = (base: RunRecord[] | null): HistoryEntry[] => (base?.[0] ? [historyEntry(base[0]), ...(base[0].history ?? [])].slice(0, HISTORY_LENGTH) : []);
+
+async function rebuildBaseline(input: ReportPhaseInput, samples: number, deadlineMs: number | null): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
+  const baseSha = input.context.pullRequest?.baseSha;
+  if (!baseSha)
+    return { head: [input.record], base: null, label: null, note: 'No comparison: rebuilding the base needs a pull_request event (to know the base commit).', seconds: 0 };
+  const started = Date.now();
   try {
     const measured = await measureBaseByRebuild({
-      headDir: config.workingDirectory,
+      headDir: input.config.workingDirectory,
       baseSha,
-      profile: config.profile,
-      samples: config.report.baselineSamples,
+      profile: input.config.profile,
+      samples,
       targetDir: input.targetDir,
       env: input.env,
       build: input.buildSample,
+      deadlineMs,
     });
+    const n = Math.min(measured.base.length, measured.head.length);
     return {
       head: measured.head,
       base: measured.base,
-      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${config.report.baselineSamples}× alternating with this commit`,
+      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${n}× alternating with this commit`,
       note: null,
+      seconds: (Date.now() - started) / 1000,
     };
   } catch (e) {
     const reason = (e as Error).message;
     core.warning(`Watchmaker could not rebuild the base commit: ${reason}`);
-    return { head, base: [], label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).` };
+    return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1000 };
   }
 }
 
+/** Seconds auto may spend confirming: a multiple of this build (at least two minutes), or the input's seconds. */
+function budgetSeconds(config: Config, record: RunRecord): number {
+  const b = config.report.confirmBudget;
+  return b.kind === 'seconds' ? b.value : Math.max(120, b.value * record.totals.wallSeconds);
+}
+
+/** An estimate of confirming: a warm-up build of the base, then the samples, each about this run's workspace build. */
+function confirmEstimate(record: RunRecord, samples: number): number {
+  const members = record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + c.wallSeconds, 0);
+  return (1 + 2 * samples) * Math.max(members, 0.1);
+}
+
+/** A suggested change that could not be confirmed: never a claim, and the report says why. */
+function unconfirmed(decision: Decision, why: string): Decision {
+  const toConclude = 'a confirmation by rebuilding the base commit here (raise confirm-budget, or set baseline: rebuild)';
+  const sentence = `${decision.sentence} Not confirmed: ${why}.`;
+  if (decision.verdict === 'inconclusive') return { ...decision, sentence, toConclude };
+  return { ...decision, verdict: 'inconclusive', reason: 'not-confirmed', sentence, toConclude };
+}
+
+async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Evaluated> {
+  const samples = Math.max(3, input.config.report.baselineSamples);
+  const budget = budgetSeconds(input.config, input.record);
+  const estimate = confirmEstimate(input.record, samples);
+  const suggested = `the cached baseline suggested ${formatChange(cached.decision!.change)}`;
+  if (!input.context.pullRequest?.baseSha) return { ...cached, decision: unconfirmed(cached.decision!, 'this is not a pull request, so there is no base commit to rebuild') };
+  if (estimate > budget) {
+    return {
+      ...cached,
+      decision: unconfirmed(cached.decision!, `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`),
+      path: `${cached.label}; ${suggested}, not confirmed (over budget)`,
+    };
+  }
+  core.info(`Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, budget ${budget.toFixed(0)} s).`);
+  const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1000);
+  if (!rebuilt.base?.length)
+    return { ...cached, decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'), path: `${cached.label}; ${suggested}, not confirmed` };
+  const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
+  const path = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  return { ...evaluated, ...rebuilt, path };
+}
+
+async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
+  const loaded: Baseline = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
+  keepHistory(input, loaded.base);
+  const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
+  return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
+}
+
+/** On the default branch (and local runs), this run's record carries the history forward. */
+function keepHistory(input: ReportPhaseInput, base: RunRecord[] | null): void {
+  if (input.context.onGitHub && !input.context.onDefaultBranch) return;
+  input.record.history = historyOf(base).slice(0, HISTORY_LENGTH);
+  writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
+}
+
+async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
+  const mode = input.config.report.baseline;
+  if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
+  if (mode === 'rebuild') {
+    const rebuilt = await rebuildBaseline(input, input.config.report.baselineSamples, null);
+    return {
+      ...evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []),
+      ...rebuilt,
+      path: rebuilt.label ? `${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s` : null,
+    };
+  }
+  const cached = await cachedEvaluation(input);
+  return mode === 'auto' && cached.decision?.suggestsChange ? confirm(input, cached) : cached;
+}
+
 export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcome> {
-  const { config } = input;
-  const rebuild = config.report.baseline === 'rebuild' && input.record.success;
-  const baseline = rebuild ? await rebuildBaseline(input) : { head: [input.record], base: null, label: null, note: null };
-  const outcome = await runReport({
-    config,
-    context: input.context,
-    env: input.env,
-    head: baseline.head,
-    base: baseline.base,
-    baseLabel: baseline.label,
-    baseNote: baseline.note,
-    backend: config.report.baseline === 'cache' ? input.backend : null,
-    flagsHash: input.flagsHash,
-    guard: input.guard,
-    cache: input.cache,
-  });
+  const e = await evaluation(input);
+  const outcome = await publishReport(input, { record: e.head[0]!, comparison: e.comparison, decision: e.decision, baselineLabel: e.label, baselineNote: e.note, path: e.path });
   // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
-  const markdownPath = path.join(path.dirname(input.recordPath), `report-${config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
+  const markdownPath = path.join(path.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };
 }

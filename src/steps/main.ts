@@ -66,7 +66,7 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
     core.info('Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.');
     return;
   }
-  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH });
+  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH, calibrate: true });
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
@@ -89,7 +89,7 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? run.workspace.targetDirectory,
     buildSample: async (side, label, env) => (await runTimedBuild(run, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
-    backend: config.report.baseline === 'cache' ? run.backend : null,
+    backend: config.report.baseline === 'rebuild' ? null : run.backend,
     flagsHash: run.target.flagsHash,
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache),
@@ -100,6 +100,7 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
   });
   setOutputs({
     verdict: outcome?.verdict ?? (build.exitCode === 0 ? 'no-baseline' : 'build-failed'),
+    verdictReason: outcome?.reason ?? '',
     reportMarkdown: outcome?.markdownPath,
     baselineSeconds: outcome ? (outcome.baselineSeconds === null ? '' : outcome.baselineSeconds.toFixed(2)) : undefined,
     changePercent: outcome ? (outcome.changePercent === null ? '' : outcome.changePercent.toFixed(2)) : undefined,

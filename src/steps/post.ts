@@ -43,7 +43,7 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   const recordPath = state?.build?.recordPath;
-  if (config.report.baseline === 'cache' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
+  if (config.report.baseline !== 'rebuild' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, 'utf8'));
     if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }

@@ -15,6 +15,9 @@ import { parseTimingsHtml, type TimingsReport } from './html.js';
 import { artifactsOf, emptyMessages, type CargoMessages } from './messages.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { installWrapper, wrapperFiles } from './wrapper.js';
+import { calibrate } from './calibration.js';
+import { crateFingerprints, gitFiles } from './fingerprint.js';
+import { rustcCommand } from '../toolchain.js';
 
 export { readRunRecord } from '../record.js';
 
@@ -32,6 +35,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives cargo's human output line by line; defaults to the log (with commands stopped). */
   log?: (line: string) => void;
+  /** Measure the calibration workload first (the job's own build; rebuild samples share one machine). */
+  calibrate?: boolean;
 }
 
 export interface TimedBuildResult {
@@ -72,6 +77,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && (await installWrapper(options.wrapperPath, files, buildEnv, run.cargoConfig));
   const { program, args } = cargoCommand(run);
+  const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
@@ -82,6 +88,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
   const cargoVersion = (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null;
+  const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run.config.profile,
     flagsHash: run.target.flagsHash,
@@ -100,6 +107,8 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: workspace.members,
+    fingerprints,
+    calibration,
   });
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };

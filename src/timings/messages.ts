@@ -1,5 +1,6 @@
 // Cargo's `--message-format=json` stream (stdout): one JSON object per line. Parsed tolerantly:
 // unknown reasons and non-JSON lines are kept aside, never fatal.
+import path from 'node:path';
 
 export interface PackageRef {
   name: string;
@@ -17,6 +18,8 @@ export interface ArtifactMessage {
   executable: string | null;
   /** True when rustc did not run for this unit. */
   fresh: boolean;
+  /** The directory of the package's Cargo.toml. */
+  manifestDir: string | null;
 }
 
 export interface BuildScriptRun {
@@ -87,6 +90,7 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
         filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
         executable: typeof msg.executable === 'string' ? msg.executable : null,
         fresh: msg.fresh === true,
+        manifestDir: typeof msg.manifest_path === 'string' ? path.dirname(msg.manifest_path) : null,
       });
       break;
     }

@@ -89,12 +89,19 @@ export interface RecordInput {
   timings: TimingsReport | null;
   timingsHtml: string | null;
   workspaceMembers: ReadonlySet<string>;
+  /** Input fingerprints by `name@version` (timings/fingerprint.ts). */
+  fingerprints?: ReadonlyMap<string, string | null>;
+  calibration?: RunRecord['calibration'];
   now?: Date;
 }
 
 export function buildRunRecord(input: RecordInput): RunRecord {
   const units = unitsOf(input);
-  const crates = cratesOf(units);
+  const crates = cratesOf(units).map((c) => ({
+    ...c,
+    inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ''}`) ?? null,
+    contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
+  }));
   const path = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
   const totals = totalsOf(input, units);
@@ -119,6 +126,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     units,
     crates,
     timingsHtml: input.timingsHtml,
+    calibration: input.calibration ?? null,
     measurement: {
       wrapper: input.wrapperUnits !== null,
       perf: input.perf && totals.instructions !== null,
@@ -126,6 +134,23 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
     },
   };
+}
+
+/**
+ * Other compilations running while the crate's own ran, averaged over its wall time: from the
+ * units' start offsets and durations (the wrapper's clock).
+ */
+export function contentionOf(units: UnitCost[], crate: string): number | null {
+  const own = units.filter((u) => u.crate === crate && u.startSeconds !== null && u.kind !== 'build-script-run');
+  const others = units.filter((u) => u.crate !== crate && u.startSeconds !== null && u.kind !== 'build-script-run');
+  const wall = own.reduce((a, u) => a + u.wallSeconds, 0);
+  if (wall <= 0) return null;
+  let overlap = 0;
+  for (const u of own) {
+    const [s, e] = [u.startSeconds!, u.startSeconds! + u.wallSeconds];
+    for (const o of others) overlap += Math.max(0, Math.min(e, o.startSeconds! + o.wallSeconds) - Math.max(s, o.startSeconds!));
+  }
+  return round(overlap / wall, 2);
 }
 
 /** Build-script runs are not compilations: CPU and instruction totals are over the rest. */

@@ -30072,14 +30072,14 @@ function pushAll(target, items) {
     target.push(items[i]);
   }
 }
-function balancedWithBudget(str2, masked, budget) {
-  if (budget.remaining < 0) {
+function balancedWithBudget(str2, masked, budget2) {
+  if (budget2.remaining < 0) {
     return void 0;
   }
   const r = range("{", "}", masked);
   const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str2.length;
-  if (!r || budget.remaining < 0) {
+  budget2.remaining -= r && !unmatched ? r[1] + 1 : str2.length;
+  if (!r || budget2.remaining < 0) {
     return void 0;
   }
   return {
@@ -30090,8 +30090,8 @@ function balancedWithBudget(str2, masked, budget) {
     unmatched
   };
 }
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
+function maskUnmatchedOpens(masked, budget2) {
+  budget2.remaining -= masked.length;
   const open2 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
@@ -30110,9 +30110,9 @@ function maskUnmatchedOpens(masked, budget) {
   }
   return out + masked.slice(last);
 }
-function commaSetFollows(str2, budget) {
-  budget.remaining -= str2.length;
-  if (budget.remaining < 0) {
+function commaSetFollows(str2, budget2) {
+  budget2.remaining -= str2.length;
+  if (budget2.remaining < 0) {
     return false;
   }
   let close = false;
@@ -30128,12 +30128,12 @@ function commaSetFollows(str2, budget) {
   }
   return false;
 }
-function parseCommaParts(str2, budget) {
+function parseCommaParts(str2, budget2) {
   const parts = [];
   let carry = "";
   for (; ; ) {
-    const m2 = balancedWithBudget(str2, str2, budget);
-    if (budget.remaining < 0) {
+    const m2 = balancedWithBudget(str2, str2, budget2);
+    if (budget2.remaining < 0) {
       return void 0;
     }
     if (!m2) {
@@ -30184,7 +30184,7 @@ function lte(i, y) {
 function gte(i, y) {
   return i >= y;
 }
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget2) {
   const out = [];
   let length = 0;
   let nonEmpty;
@@ -30206,10 +30206,10 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
       length += expansion.length;
     }
   }
-  budget.remaining -= out.length;
+  budget2.remaining -= out.length;
   return out;
 }
-function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
+function expandSequence(body2, isAlphaSequence, max, maxLength, budget2) {
   const n = body2.split(/\.\./);
   const N2 = [];
   if (n[0] === void 0 || n[1] === void 0) {
@@ -30229,8 +30229,8 @@ function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
   const cost = pad ? width : 1;
   let length = 0;
   for (let i = x; test(i, y) && N2.length < max; i += incr) {
-    budget.remaining -= cost;
-    if (budget.remaining < 0) {
+    budget2.remaining -= cost;
+    if (budget2.remaining < 0) {
       return void 0;
     }
     let c;
@@ -30260,8 +30260,8 @@ function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
   }
   return N2;
 }
-function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-  budget.remaining -= CALL_STEPS;
+function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget2, isTop) {
+  budget2.remaining -= CALL_STEPS;
   if (depth > maxDepth) {
     return [str2];
   }
@@ -30271,17 +30271,17 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
   let firstGroup = true;
   let masked = str2;
   for (; ; ) {
-    const m2 = balancedWithBudget(str2, masked, budget);
+    const m2 = balancedWithBudget(str2, masked, budget2);
     if (!m2) {
-      return combine(acc, str2, [""], max, maxLength, dropEmpties, budget);
+      return combine(acc, str2, [""], max, maxLength, dropEmpties, budget2);
     }
     if (m2.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
+      masked = maskUnmatchedOpens(masked, budget2);
     }
     const pre = m2.pre;
-    const literal = () => combine(acc, pre + "{" + m2.body + "}" + m2.post, [""], max, maxLength, dropEmpties, budget);
+    const literal = () => combine(acc, pre + "{" + m2.body + "}" + m2.post, [""], max, maxLength, dropEmpties, budget2);
     if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m2.body + "}", [""], max, maxLength, dropEmpties && !m2.post.length, budget);
+      acc = combine(acc, pre + "{" + m2.body + "}", [""], max, maxLength, dropEmpties && !m2.post.length, budget2);
       firstGroup = false;
       if (!m2.post.length)
         break;
@@ -30294,7 +30294,7 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
     const isSequence = isNumericSequence || isAlphaSequence;
     const isOptions = m2.body.indexOf(",") >= 0;
     if (!isSequence && !isOptions) {
-      if (rewrites < maxRewrites && commaSetFollows(m2.post, budget)) {
+      if (rewrites < maxRewrites && commaSetFollows(m2.post, budget2)) {
         rewrites++;
         str2 = m2.pre + "{" + m2.body + escClose + m2.post;
         masked = masked.slice(0, m2.end) + escClose + masked.slice(m2.end + 1);
@@ -30309,23 +30309,23 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
     }
     let values;
     if (isSequence) {
-      values = expandSequence(m2.body, isAlphaSequence, max, maxLength, budget);
+      values = expandSequence(m2.body, isAlphaSequence, max, maxLength, budget2);
       if (!values) {
         return literal();
       }
     } else {
-      let n = parseCommaParts(m2.body, budget);
+      let n = parseCommaParts(m2.body, budget2);
       if (!n) {
         return literal();
       }
       if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-        if (budget.remaining < 0) {
+        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget2, false).map(embrace);
+        if (budget2.remaining < 0) {
           return literal();
         }
         if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m2.post.length, budget);
-          if (budget.remaining < 0) {
+          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m2.post.length, budget2);
+          if (budget2.remaining < 0) {
             return literal();
           }
           acc = next2;
@@ -30345,8 +30345,8 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
       values = [];
       let valuesLength = 0;
       outer: for (let j2 = 0; j2 < n.length; j2++) {
-        const expanded = expand_(n[j2], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-        if (budget.remaining < 0) {
+        const expanded = expand_(n[j2], max, maxLength, maxDepth, depth + 1, maxRewrites, budget2, false);
+        if (budget2.remaining < 0) {
           return literal();
         }
         for (let k2 = 0; k2 < expanded.length; k2++) {
@@ -30361,8 +30361,8 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
         }
       }
     }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m2.post.length, budget);
-    if (budget.remaining < 0) {
+    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m2.post.length, budget2);
+    if (budget2.remaining < 0) {
       return literal();
     }
     acc = next;
@@ -76992,6 +76992,7 @@ var To = (s3) => {
 // src/hashing.ts
 import { createHash as createHash2 } from "node:crypto";
 var shortHash = (text, length = 12) => createHash2("sha256").update(text).digest("hex").slice(0, length);
+var sha256 = (text) => createHash2("sha256").update(text).digest("hex");
 
 // src/proc.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -79056,7 +79057,8 @@ function parseCache(input, env, workspaceRoot) {
 function parseReport(input) {
   return {
     comment: oneOf("comment", input("comment").trim() || "auto", ["auto", "always", "never"]),
-    baseline: oneOf("baseline", input("baseline").trim() || "cache", ["cache", "rebuild"]),
+    baseline: oneOf("baseline", input("baseline").trim() || "auto", ["auto", "cache", "rebuild"]),
+    confirmBudget: budget(input("confirm-budget")),
     baselineSamples: int("baseline-samples", input("baseline-samples"), 3, 1, 20),
     threshold: percent("threshold", input("threshold")),
     failOnRegression: bool("fail-on-regression", input("fail-on-regression"), false)
@@ -79114,6 +79116,16 @@ function int(name, raw, fallback, min, max) {
     throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
   }
   return Number(v2);
+}
+function budget(raw) {
+  const v2 = raw.trim() || "2x";
+  const m2 = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v2);
+  if (!m2 || Number(m2[1]) <= 0) {
+    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '2x', or a time such as '300s' or '5m'.`);
+  }
+  const n = Number(m2[1]);
+  if (m2[2] === "x") return { kind: "factor", value: n };
+  return { kind: "seconds", value: m2[2] === "m" ? n * 60 : n };
 }
 function percent(name, raw) {
   const v2 = raw.trim();
@@ -79252,6 +79264,7 @@ function checkPlaces(config) {
 // src/record.ts
 var RECORD_SCHEMA = "watchmaker/run-record";
 var RECORD_SCHEMA_VERSION = 1;
+var HISTORY_LENGTH = 30;
 function readRunRecord(text) {
   let parsed;
   try {
@@ -79382,6 +79395,10 @@ async function measureBaseByRebuild(opts) {
 async function sampleAlternately(opts, sides, buildEnv) {
   const records = { head: [], base: [] };
   for (let i = 0; i < opts.samples; i++) {
+    if (opts.deadlineMs && Date.now() > opts.deadlineMs) {
+      info(`Watchmaker: the time budget ran out after ${i} sample${i === 1 ? "" : "s"} per side.`);
+      break;
+    }
     const order = i % 2 === 0 ? ["base", "head"] : ["head", "base"];
     for (const which2 of order) {
       const side2 = sides[which2];
@@ -79395,6 +79412,45 @@ async function sampleAlternately(opts, sides, buildEnv) {
     }
   }
   return records;
+}
+
+// src/report/noise.ts
+var historyValue = (c, metric) => metric === "instructions" ? c.instructions : metric === "cpu" ? c.cpuSeconds : c.wallSeconds;
+function learnNoise(history, metric) {
+  const runs = [...history].sort((a, b2) => a.createdAt.localeCompare(b2.createdAt));
+  const total = [];
+  const perCrate = /* @__PURE__ */ new Map();
+  for (let i = 1; i < runs.length; i++) {
+    const [a, b2] = [runs[i - 1], runs[i]];
+    if (a.cpuModel !== b2.cpuModel) continue;
+    let sumA = 0;
+    let sumB = 0;
+    for (const cb of b2.crates) {
+      const ca = a.crates.find((c) => c.crate === cb.crate && c.version === cb.version);
+      const [va, vb] = [ca ? historyValue(ca, metric) : null, historyValue(cb, metric)];
+      if (!ca || !cb.inputFingerprint || ca.inputFingerprint !== cb.inputFingerprint || !va || !vb) continue;
+      perCrate.set(cb.crate, [...perCrate.get(cb.crate) ?? [], Math.abs(vb / va - 1)]);
+      sumA += va;
+      sumB += vb;
+    }
+    if (sumA > 0) total.push(Math.abs(sumB / sumA - 1));
+  }
+  return { total, perCrate };
+}
+var MIN_OBSERVATIONS = 10;
+
+// src/report/stats.ts
+var median = (xs2) => {
+  const s3 = [...xs2].sort((a, b2) => a - b2);
+  const mid = Math.floor(s3.length / 2);
+  return s3.length % 2 ? s3[mid] : (s3[mid - 1] + s3[mid]) / 2;
+};
+function upperFence(values) {
+  const s3 = [...values].sort((a, b2) => a - b2);
+  const half = Math.floor(s3.length / 2);
+  const q1 = median(s3.slice(0, half));
+  const q3 = median(s3.slice(s3.length % 2 ? half + 1 : half));
+  return q3 + 3 * (q3 - q1);
 }
 
 // src/report/compare.ts
@@ -79412,11 +79468,6 @@ function crateValue(c, metric) {
   if (metric === "cpu") return c.cpuSeconds;
   return c.wallSeconds;
 }
-var median = (xs2) => {
-  const s3 = [...xs2].sort((a, b2) => a - b2);
-  const mid = Math.floor(s3.length / 2);
-  return s3.length % 2 ? s3[mid] : (s3[mid - 1] + s3[mid]) / 2;
-};
 function side(values) {
   return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length };
 }
@@ -79452,12 +79503,15 @@ function comparabilityNotes(h0, b0, commonCount) {
   if (commonCount === 0) notes.push("no crate was compiled on both sides, so there is nothing to compare.");
   return notes;
 }
-function compareCrates(head, base, common, metric, defaultThreshold) {
+function compareCrates(head, base, common, metric, defaultThreshold, history) {
   const floor = ABSOLUTE_FLOORS[metric] * CRATE_FLOOR_FACTOR;
+  const learned = learnNoise(history, metric).perCrate;
   return common.map((name) => {
     const b2 = side(base.map((r) => costOf(r, [name], metric)));
     const h = side(head.map((r) => costOf(r, [name], metric)));
-    const t = Math.max(defaultThreshold * CRATE_THRESHOLD_FACTOR, spread(b2), spread(h));
+    const observed = learned.get(name) ?? [];
+    const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
+    const t = Math.max(own, spread(b2), spread(h));
     return { crate: name, base: b2, head: h, ...judge(b2, h, t, floor) };
   }).sort((a, b2) => Math.abs(b2.head.value - b2.base.value) - Math.abs(a.head.value - a.base.value));
 }
@@ -79482,7 +79536,7 @@ function compareRecords(head, base, options) {
     threshold,
     thresholdSource,
     total,
-    crates: compareCrates(head, base, common, metric, defaultThreshold),
+    crates: compareCrates(head, base, common, metric, defaultThreshold, options.history ?? []),
     onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
     onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
     verdict,
@@ -79525,19 +79579,30 @@ function formatValue(value, metric) {
   if (metric === "instructions") return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
   return `${value.toFixed(2)} s`;
 }
-var ICON = { regression: "\u{1F53A}", improvement: "\u{1F7E2}", unchanged: "\u26AA", "no-baseline": "\u2139\uFE0F", "build-failed": "\u274C" };
+var ICON = { regression: "\u{1F53A}", improvement: "\u{1F7E2}", unchanged: "\u26AA", "no-baseline": "\u2139\uFE0F", "build-failed": "\u274C", inconclusive: "\u2754" };
 function verdictOf(view) {
   if (!view.record.success) return "build-failed";
-  return view.comparison?.verdict ?? "no-baseline";
+  return view.decision?.verdict ?? "no-baseline";
 }
+var REASON_WORDS = {
+  "nothing-compared": "nothing compiled on both sides",
+  "under-floor": "too small to time",
+  "cpu-model": "another CPU model",
+  contention: "cold baseline against a warm build",
+  "too-few-samples": "one sample per side",
+  "not-confirmed": "not confirmed"
+};
 function headline(view) {
   const r = view.record;
   const c = view.comparison;
   const verdict = verdictOf(view);
+  const d = view.decision;
   const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? "took" : "failed after"} ${r.totals.wallSeconds.toFixed(1)} s`;
-  if (!c || verdict === "build-failed") return `${ICON[verdict]} ${base}`;
-  const word = verdict === "regression" ? "slower" : verdict === "improvement" ? "faster" : "no significant change";
-  return `${ICON[verdict]} ${base}: ${verdict === "unchanged" ? word : `${formatChange(c.total.change)} ${METRIC_LABEL[c.metric]}, ${word}`}`;
+  if (!c || !d || verdict === "build-failed") return `${ICON[verdict]} ${base}`;
+  if (verdict === "unchanged") return `${ICON[verdict]} ${base}: no significant change`;
+  if (verdict === "inconclusive")
+    return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ""] ?? d.reason})`;
+  return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === "regression" ? "slower" : "faster"}`;
 }
 function cacheLine(cache, esc = escapeMarkdown) {
   if (cache.hit === "disabled") return "Cache: off.";
@@ -79585,7 +79650,11 @@ var nameList = (names) => `${names.slice(0, 40).map(escapeMarkdown).join(", ")}$
 function comparisonSection(view, c, rows) {
   const value = (v2) => formatValue(v2, c.metric);
   const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
-  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(c.explanation)}`, ""];
+  const d = view.decision;
+  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(d.sentence)}`, ""];
+  if (d.toConclude) out.push(`What would make it conclusive: ${escapeMarkdown(d.toConclude)}.`, "");
+  if (view.path) out.push(`Baseline: ${escapeMarkdown(view.path)}`, "");
+  if (d.consistencyNote) out.push(`> ${escapeMarkdown(d.consistencyNote)}`, "");
   out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
   out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
   out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, "");
@@ -79638,7 +79707,9 @@ function renderReportText(view) {
     `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`
   ];
   if (c) {
-    lines.push(`  ${c.explanation}`);
+    lines.push(`  ${view.decision?.sentence ?? ""}`);
+    if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
+    if (view.path) lines.push(`  baseline: ${view.path}`);
     lines.push(
       `  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`
     );
@@ -79658,14 +79729,133 @@ function renderReportText(view) {
   return lines.join("\n");
 }
 
+// src/report/verdict.ts
+var SAMPLE_FLOORS = { instructions: 0.01, cpu: 0.03, wall: 0.05 };
+var LEARNED_FLOORS = { instructions: 5e-3, cpu: 0.02, wall: 0.04 };
+var TOTAL_FLOORS = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
+var CROSS_MODEL_MARGIN = 0.05;
+var FEW_SAMPLES_FACTOR = 3;
+var CONTENTION_GAP = 0.75;
+function calibrationRatio(head, base) {
+  const model = (r) => r.runner.cpuModel;
+  if (head.every((h2) => base.every((b3) => model(h2) === model(b3)))) return null;
+  const calib = (rs2) => rs2.every((r) => r.calibration?.cpuSeconds) ? median(rs2.map((r) => r.calibration.cpuSeconds)) : null;
+  const [h, b2] = [calib(head), calib(base)];
+  return h && b2 ? h / b2 : void 0;
+}
+function sideContention(records, crates, metric) {
+  let weight = 0;
+  let sum = 0;
+  for (const r of records) {
+    for (const c of r.crates.filter((x) => crates.includes(x.crate))) {
+      const v2 = crateValue(c, metric);
+      if (v2 === null || c.contention === void 0 || c.contention === null) return null;
+      weight += v2;
+      sum += v2 * c.contention;
+    }
+  }
+  return weight > 0 ? sum / weight : null;
+}
+function noiseModel(c, opts, samples) {
+  const spread2 = Math.max(
+    c.total.base.samples > 1 ? (c.total.base.max - c.total.base.min) / c.total.base.value : 0,
+    c.total.head.samples > 1 ? (c.total.head.max - c.total.head.min) / c.total.head.value : 0
+  );
+  if (opts.threshold !== null) return { source: "input", threshold: Math.max(opts.threshold, spread2), observations: samples };
+  if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread2), observations: samples };
+  const learned = learnNoise(opts.history, c.metric).total;
+  if (learned.length >= MIN_OBSERVATIONS) return { source: "history", threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
+  return { source: "default", threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
+}
+function noiseText(noise) {
+  const pct = `\xB1${(noise.threshold * 100).toFixed(1)}%`;
+  switch (noise.source) {
+    case "history":
+      return `${pct}, learned from ${noise.observations} pairs of unchanged runs of the default branch`;
+    case "samples":
+      return `${pct}, from the spread of ${noise.observations} samples per side on this machine`;
+    case "input":
+      return `${pct}, the threshold input`;
+    case "default":
+      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} unchanged-run pairs)`;
+  }
+}
+var inconclusive = (reason, sentence, toConclude) => ({ verdict: "inconclusive", reason, sentence, toConclude });
+function blocker(c, samples, noise, ratio, contention) {
+  const what = METRIC_LABEL[c.metric];
+  if (ratio === void 0)
+    return inconclusive(
+      "cpu-model",
+      "the baseline ran on another CPU model and one side has no calibration to bridge them.",
+      "a baseline from the same CPU model, or one recorded by this version (it measures a calibration workload)"
+    );
+  const biggest = Math.max(c.total.base.value, c.total.head.value);
+  const difference = Math.abs(c.total.head.value - c.total.base.value);
+  const unit = c.metric === "instructions" ? " instructions" : " s";
+  if (biggest < TOTAL_FLOORS[c.metric] || difference < ABSOLUTE_FLOORS[c.metric])
+    return inconclusive(
+      "under-floor",
+      `the compared ${what} (${biggest.toPrecision(2)}${unit}, ${difference.toPrecision(2)}${unit} apart) is under what can be timed reliably (${TOTAL_FLOORS[c.metric]}${unit} in all, ${ABSOLUTE_FLOORS[c.metric]}${unit} apart).`,
+      "more crates compiled on both sides (a change that touches more code)"
+    );
+  const { base, head } = contention;
+  if (base !== null && head !== null && Math.abs(base - head) > CONTENTION_GAP)
+    return inconclusive(
+      "contention",
+      `one side compiled these crates alongside other compilations (on average ${Math.max(base, head).toFixed(1)} at a time) and the other nearly alone (${Math.min(base, head).toFixed(1)}): a cold build against a warm one.`,
+      "rebuilding the base here (baseline: auto or rebuild), so both sides build the same way"
+    );
+  const large = c.total.change !== null && Math.abs(c.total.change) >= FEW_SAMPLES_FACTOR * noise.threshold;
+  if (samples < 3 && noise.source !== "history" && noise.source !== "input" && !large)
+    return inconclusive(
+      "too-few-samples",
+      `${samples === 1 ? "one sample" : `${samples} samples`} per side cannot tell a ${formatChange(c.total.change)} change from noise without this repository's noise history (only a change beyond ${(FEW_SAMPLES_FACTOR * noise.threshold * 100).toFixed(0)}% can).`,
+      "baseline: auto or rebuild (several samples per side on this machine), or more history on the default branch"
+    );
+  return null;
+}
+function decide(c, head, base, opts) {
+  const samples = Math.min(c.total.base.samples, c.total.head.samples);
+  const noise = noiseModel(c, opts, samples);
+  const ratio = calibrationRatio(head, base);
+  const scale = ratio ?? 1;
+  const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
+  const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
+  const suggestsChange = change !== null && Math.abs(change) > applied.threshold;
+  const common = c.crates.map((x) => x.crate);
+  const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
+  const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
+  const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+  if (common.length === 0)
+    return {
+      ...shared,
+      ...inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides")
+    };
+  if (!suggestsChange) return { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
+  const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
+  if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
+  const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
+  if (!separated) return { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides overlap: noise.`) };
+  const verdict = change > 0 ? "regression" : "improvement";
+  const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
+  return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+var claim = (verdict, sentence) => ({ verdict, reason: null, sentence, toConclude: null });
+function consistency(c, verdict) {
+  const moved = c.crates.filter((x) => x.status !== "unchanged");
+  if (verdict === "unchanged" && moved.length)
+    return `${moved.map((x) => x.crate).join(", ")} moved beyond ${moved.length === 1 ? "its" : "their"} own threshold, but the total did not: the change is small against the whole build, or other crates moved the other way.`;
+  if ((verdict === "regression" || verdict === "improvement") && moved.length === 0)
+    return "no single crate moved beyond its own threshold: the change is spread over many crates.";
+  return null;
+}
+
 // src/report/index.ts
 var short = (sha) => sha ? sha.slice(0, 7) : "unknown";
 function keysFor(config, flagsHash, commit) {
   return baselineKeys({ prefix: config.cache.prefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
-async function loadBaseline(input) {
-  if (input.base) return { base: input.base.length ? input.base : null, label: input.baseLabel ?? null, note: input.baseNote ?? null };
-  if (!input.backend) return { base: null, label: null, note: null };
+async function loadCachedBaseline(input) {
   const { config, context: context5 } = input;
   const keys = keysFor(config, input.flagsHash, null);
   const baseSha = context5.pullRequest?.baseSha ?? null;
@@ -79693,45 +79883,30 @@ async function loadBaseline(input) {
     return { base: null, label: null, note: "The baseline record could not be loaded (see the warning)." };
   }
 }
-async function runReport(input) {
+function evaluate(head, base, threshold, history) {
+  const comparison = base && base.length ? compareRecords(head, base, { threshold, history }) : null;
+  return { comparison, decision: comparison ? decide(comparison, head, base, { threshold, history }) : null };
+}
+async function publishReport(input, content) {
   const { config, context: context5 } = input;
-  const head = input.head[0];
-  const { base, label, note } = await loadBaseline(input);
-  let comparison = null;
-  if (base && base.length) {
-    comparison = compareRecords(input.head, base, { threshold: config.report.threshold });
-  }
-  const view = {
-    profile: config.profile,
-    job: context5.job,
-    variant: config.variant,
-    record: head,
-    comparison,
-    baselineNote: note,
-    baselineLabel: label,
-    guard: input.guard,
-    cache: input.cache,
-    runUrl: context5.runUrl
-  };
+  const view = { profile: config.profile, job: context5.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context5.runUrl, ...content };
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
-  const commentMarkdown = renderReportMarkdown(view, COMMENT_LIMIT);
   const text = renderReportText(view);
   info(
     text.split(/\r\n|\r|\n/).map(logText).join("\n")
   );
   if (input.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
-  const verdict = !head.success ? "build-failed" : comparison?.verdict ?? "no-baseline";
-  const outcome = {
-    verdict,
+  const { comparison, decision } = content;
+  return {
+    verdict: verdictOf(view),
+    reason: decision?.reason ?? null,
     baselineSeconds: comparison ? comparison.metric === "instructions" ? comparison.baseWallSeconds : comparison.total.base.value : null,
-    changePercent: comparison?.total.change != null ? comparison.total.change * 100 : null,
+    changePercent: decision?.change != null ? decision.change * 100 : null,
     metric: comparison?.metric ?? null,
     markdown,
     text,
-    comment: "skipped"
+    comment: await postComment(input, renderReportMarkdown(view, COMMENT_LIMIT))
   };
-  outcome.comment = await postComment(input, commentMarkdown);
-  return outcome;
 }
 var FORK_HELP = "See docs/report.md for the two-workflow pattern that comments on fork pull requests.";
 async function postComment(input, markdown) {
@@ -79834,6 +80009,7 @@ export {
   info,
   startGroup,
   endGroup,
+  sha256,
   childEnv,
   capture,
   captureOk,
@@ -79846,6 +80022,7 @@ export {
   configValue,
   logText,
   stopCommands,
+  hashesInPath,
   layoutOfArtifacts,
   restoreCache2 as restoreCache,
   buildOutcome,
@@ -79856,10 +80033,14 @@ export {
   readConfig,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
+  HISTORY_LENGTH,
   readRunRecord,
   workspaceInfo,
   measureBaseByRebuild,
-  runReport,
+  formatChange,
+  loadCachedBaseline,
+  evaluate,
+  publishReport,
   storeBaseline,
   emptyPostState,
   writePostState,

@@ -1,0 +1,153 @@
+// What a comparison can honestly claim (src/report/verdict.ts), on synthetic records: noise,
+// heavy-tailed noise, a CPU-model switch, cold against warm, tiny totals, and real slowdowns.
+import type { HistoryEntry, RunRecord } from '../../src/record.js';
+import { compareRecords } from '../../src/report/compare.js';
+import { learnNoise } from '../../src/report/noise.js';
+import { historyEntry } from '../../src/report/run.js';
+import { upperFence } from '../../src/report/stats.js';
+import { MIN_OBSERVATIONS } from '../../src/report/noise.js';
+import { decide } from '../../src/report/verdict.js';
+import { record, rng, type RecordSpec } from '../helpers/records.js';
+
+const workspace = { 'ws-app': 2.0, 'ws-core': 3.0, 'ws-util': 1.2, 'ws-macros': 0.8 };
+
+function judge(head: RunRecord[], base: RunRecord[], history: HistoryEntry[] = [], threshold: number | null = null) {
+  const c = compareRecords(head, base, { threshold, history })!;
+  return decide(c, head, base, { threshold, history });
+}
+
+/** Records as the default branch would keep them: same inputs (fingerprints), one run after another. */
+function history(n: number, spec: Omit<RecordSpec, 'crates'>, cpuModel = 'cpu', mutate: (r: RunRecord) => void = () => {}): HistoryEntry[] {
+  return Array.from({ length: n }, (_, i) => {
+    const r = record({ crates: workspace, ...spec });
+    mutate(r);
+    r.crates.forEach((c) => (c.inputFingerprint = `fp-${c.crate}`));
+    return { ...historyEntry(r), createdAt: `2026-11-${String(1 + i).padStart(2, '0')}T00:00:00Z`, cpuModel };
+  }).reverse();
+}
+
+/** Heavy tails: one run in ten is 25% slower as a whole (a noisy neighbour on the runner). */
+function spiky(rand: () => number): (r: RunRecord) => RunRecord {
+  return (r) => {
+    if (rand() >= 0.1) return r;
+    for (const c of r.crates) {
+      c.cpuSeconds = (c.cpuSeconds ?? 0) * 1.25;
+      c.wallSeconds *= 1.25;
+    }
+    return r;
+  };
+}
+
+describe('one sample per side', () => {
+  test('without history, nothing beyond the default threshold is claimed: it is inconclusive, with what would conclude it', () => {
+    const rand = rng(3);
+    for (let i = 0; i < 200; i++) {
+      // Noise as measured between runs on shared runners: up to about ±20% between two runs.
+      const d = judge([record({ crates: workspace, rand, noise: 0.04, runNoise: 0.07 })], [record({ crates: workspace, rand, noise: 0.04, runNoise: 0.07 })]);
+      expect(['unchanged', 'inconclusive']).toContain(d.verdict);
+      if (d.verdict === 'inconclusive') {
+        expect(d.reason).toBe('too-few-samples');
+        expect(d.toConclude).toMatch(/baseline: auto or rebuild/);
+        expect(d.suggestsChange).toBe(true);
+      }
+    }
+    expect(judge([record({ crates: workspace })], [record({ crates: workspace })]).noise.source).toBe('default');
+  });
+
+  test('with enough unchanged history, the threshold is learned from it, and the report says from how many pairs', () => {
+    const rand = rng(5);
+    const past = history(30, { rand, noise: 0.02, runNoise: 0.02 });
+    const d = judge([record({ crates: workspace, rand, noise: 0.02, runNoise: 0.02 })], [record({ crates: workspace, rand, noise: 0.02, runNoise: 0.02 })], past);
+    expect(d.noise.source).toBe('history');
+    expect(d.noise.observations).toBe(29);
+    expect(d.noise.threshold).toBeLessThan(0.1);
+    expect(d.sentence).toMatch(/learned from 29 pairs of unchanged runs/);
+  });
+
+  test('heavy-tailed history: a noisy neighbour now and then does not blow the threshold up', () => {
+    const rand = rng(11);
+    const obs = learnNoise(history(30, { rand, noise: 0.03, runNoise: 0.03 }, 'cpu', spiky(rng(12))), 'cpu').total;
+    // The spikes are in the observations (about ±25%), but the fence stays well below them.
+    expect(Math.max(...obs)).toBeGreaterThan(0.15);
+    expect(upperFence(obs)).toBeLessThan(0.15);
+  });
+
+  test('a clear slowdown against learned noise is a regression, and the sentence gives the numbers', () => {
+    const rand = rng(13);
+    const past = history(30, { rand, noise: 0.02, runNoise: 0.02 });
+    const base = record({ crates: workspace, rand, noise: 0.02 });
+    const head = record({ crates: { ...workspace, 'ws-core': 3.0 * 1.6 }, rand, noise: 0.02 });
+    const d = judge([head], [base], past);
+    expect(d.verdict).toBe('regression');
+    expect(d.sentence).toMatch(/CPU time of the 4 crates compiled on both sides \(1 sample per side\) changed by \+\d+\.\d%, beyond the noise/);
+  });
+
+  test('pairs learn only from identical inputs on the same CPU model', () => {
+    const past = history(12, { noise: 0 });
+    past[3]!.crates.forEach((c) => (c.inputFingerprint = 'changed'));
+    past[6]!.cpuModel = 'other';
+    // 11 pairs, minus the two touching the changed run's crates and the two across the model switch.
+    expect(learnNoise(past, 'cpu').total.length).toBe(7);
+    expect(MIN_OBSERVATIONS).toBeGreaterThan(7);
+  });
+});
+
+describe('comparisons the evidence cannot carry', () => {
+  test('another CPU model without calibration is inconclusive; with it, the baseline is scaled and a same-code run is unchanged', () => {
+    const base = record({ crates: workspace });
+    const head = record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 0.8])) });
+    head.runner.cpuModel = 'AMD EPYC 9V74';
+    base.runner.cpuModel = 'AMD EPYC 7763';
+    const without = judge([head], [base], [], 0.1);
+    expect(without.verdict).toBe('inconclusive');
+    expect(without.reason).toBe('cpu-model');
+    base.calibration = { cpuSeconds: 0.5, runs: 3, spread: 0.02 };
+    head.calibration = { cpuSeconds: 0.4, runs: 3, spread: 0.02 };
+    const calibrated = judge([head], [base], [], 0.1);
+    expect(calibrated.verdict).toBe('unchanged');
+    expect(calibrated.calibrationRatio).toBeCloseTo(0.8);
+  });
+
+  test('a cold baseline (crates compiled beside their dependencies) against a warm run is inconclusive', () => {
+    const base = record({ crates: workspace });
+    const head = record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 0.8])) });
+    base.crates.forEach((c) => (c.contention = 2.6));
+    head.crates.forEach((c) => (c.contention = 0.1));
+    const d = judge([head], [base], [], 0.1);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toBe('contention');
+    expect(d.toConclude).toMatch(/rebuilding the base here/);
+  });
+
+  test('totals too small to time are inconclusive, not a 40% change', () => {
+    const d = judge([record({ crates: { 'ws-a': 0.14 } })], [record({ crates: { 'ws-a': 0.1 } })], [], 0.1);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toBe('under-floor');
+  });
+
+  test('nothing compiled on both sides is inconclusive', () => {
+    const d = judge([record({ crates: { 'ws-a': 1 } })], [record({ crates: { 'ws-b': 1 } })]);
+    expect(d.reason).toBe('nothing-compared');
+  });
+});
+
+describe('several samples per side on one machine (rebuild, or auto confirming)', () => {
+  const side = (rand: () => number, crates: Record<string, number> = workspace, mutate: (r: RunRecord) => RunRecord = (r) => r) =>
+    [1, 2, 3].map(() => mutate(record({ crates, rand, noise: 0.02, runNoise: 0.015 })));
+
+  test('A/A: never a claim in 300 comparisons, heavy tails included', () => {
+    const rand = rng(17);
+    const tails = spiky(rng(18));
+    const verdicts = new Set<string>();
+    for (let i = 0; i < 300; i++) verdicts.add(judge(side(rand, workspace, tails), side(rand, workspace, tails)).verdict);
+    expect([...verdicts].filter((v) => v === 'regression' || v === 'improvement')).toEqual([]);
+  });
+
+  test('one crate 25% slower, 30% of the compared time, is a regression in at least 4 of 5 runs', () => {
+    const rand = rng(19);
+    const crates = { 'ws-big': 2.1, 'ws-a': 2.5, 'ws-b': 2.4 };
+    let detected = 0;
+    for (let i = 0; i < 5; i++) if (judge(side(rand, { ...crates, 'ws-big': 2.1 * 1.25 }), side(rand, crates)).verdict === 'regression') detected++;
+    expect(detected).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -1,0 +1,206 @@
+// The verdict: what the numbers of a comparison (compare.ts) can honestly support. Pure.
+//
+// A change is called a regression or an improvement only when the evidence can carry it:
+// - several samples per side from this machine (rebuild mode, or auto confirming), the ranges
+//   apart and the change beyond their own spread; or
+// - one sample per side, beyond a threshold learned from this repository's own noise: pairs of
+//   earlier default-branch runs in which a crate's inputs were identical (equal input
+//   fingerprints) are pure noise observations; the threshold is their upper fence
+//   Q3 + 3·IQR, as rustc-perf derives it from its last 30 commits. Robust to heavy tails: one
+//   wild pair does not move the quartiles much.
+// Otherwise the verdict is `inconclusive`, with the reason and what would make it conclusive:
+// too few samples for the size of the change, a baseline from another CPU model without a usable
+// calibration, totals under the floor, or a comparison of crates one side compiled beside its
+// dependencies (a cold build) and the other alone.
+import type { HistoryEntry, RunRecord } from '../record.js';
+import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
+import { learnNoise, MIN_OBSERVATIONS } from './noise.js';
+import { median, upperFence } from './stats.js';
+
+export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+export type InconclusiveReason = 'nothing-compared' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
+
+export interface NoiseModel {
+  /** Where the threshold came from. */
+  source: 'history' | 'default' | 'input' | 'samples';
+  /** Relative change beyond which a change counts (fraction). */
+  threshold: number;
+  /** Unchanged-input pairs it was learned from (history), or samples per side. */
+  observations: number;
+}
+
+export interface Decision {
+  verdict: FinalVerdict;
+  reason: InconclusiveReason | null;
+  /** Why, in one or two sentences, from the numbers shown. */
+  sentence: string;
+  /** What would make an inconclusive verdict conclusive. */
+  toConclude: string | null;
+  noise: NoiseModel;
+  /** The total's change after any calibration between CPU models. */
+  change: number | null;
+  /** The change is beyond the threshold, whatever the verdict: baseline auto confirms these. */
+  suggestsChange: boolean;
+  /** Base values were multiplied by this for another CPU model (null: same model). */
+  calibrationRatio: number | null;
+  /** Why crate rows and the total seem to disagree, when they do. */
+  consistencyNote: string | null;
+}
+
+/** Same-machine alternating samples: the smallest threshold, whatever the spread. */
+const SAMPLE_FLOORS: Record<Metric, number> = { instructions: 0.01, cpu: 0.03, wall: 0.05 };
+/** A learned threshold is never below this (identical values give a fence of 0). */
+const LEARNED_FLOORS: Record<Metric, number> = { instructions: 0.005, cpu: 0.02, wall: 0.04 };
+/** Compared totals under this (metric units) are too small to time. */
+const TOTAL_FLOORS: Record<Metric, number> = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
+/** Extra tolerance when a calibration bridges two CPU models (they speed code up unevenly). */
+const CROSS_MODEL_MARGIN = 0.05;
+/**
+ * With fewer than 3 samples per side and no learned noise, only a change this many times the
+ * default threshold is claimed (30% for CPU time: beyond every A/A difference measured on shared
+ * runners, cold against warm and machine-wide shifts included); smaller ones need more samples.
+ */
+const FEW_SAMPLES_FACTOR = 3;
+/** Average concurrency difference beyond which cold and warm builds are not comparable. */
+const CONTENTION_GAP = 0.75;
+
+export interface DecideOptions {
+  /** The threshold input (fraction), or null. */
+  threshold: number | null;
+  history: HistoryEntry[];
+}
+
+/** The cross-model factor for base values, or null when the models match; undefined when it cannot be had. */
+function calibrationRatio(head: RunRecord[], base: RunRecord[]): number | null | undefined {
+  const model = (r: RunRecord) => r.runner.cpuModel;
+  if (head.every((h) => base.every((b) => model(h) === model(b)))) return null;
+  const calib = (rs: RunRecord[]) => (rs.every((r) => r.calibration?.cpuSeconds) ? median(rs.map((r) => r.calibration!.cpuSeconds)) : null);
+  const [h, b] = [calib(head), calib(base)];
+  return h && b ? h / b : undefined;
+}
+
+/** Metric-weighted average contention of the compared crates on one side (null when unmeasured). */
+function sideContention(records: RunRecord[], crates: string[], metric: Metric): number | null {
+  let weight = 0;
+  let sum = 0;
+  for (const r of records) {
+    for (const c of r.crates.filter((x) => crates.includes(x.crate))) {
+      const v = crateValue(c, metric);
+      if (v === null || c.contention === undefined || c.contention === null) return null;
+      weight += v;
+      sum += v * c.contention;
+    }
+  }
+  return weight > 0 ? sum / weight : null;
+}
+
+function noiseModel(c: Comparison, opts: DecideOptions, samples: number): NoiseModel {
+  const spread = Math.max(
+    c.total.base.samples > 1 ? (c.total.base.max - c.total.base.min) / c.total.base.value : 0,
+    c.total.head.samples > 1 ? (c.total.head.max - c.total.head.min) / c.total.head.value : 0,
+  );
+  if (opts.threshold !== null) return { source: 'input', threshold: Math.max(opts.threshold, spread), observations: samples };
+  if (samples >= 3) return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread), observations: samples };
+  const learned = learnNoise(opts.history, c.metric).total;
+  if (learned.length >= MIN_OBSERVATIONS) return { source: 'history', threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
+  return { source: 'default', threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
+}
+
+export function noiseText(noise: NoiseModel): string {
+  const pct = `±${(noise.threshold * 100).toFixed(1)}%`;
+  switch (noise.source) {
+    case 'history':
+      return `${pct}, learned from ${noise.observations} pairs of unchanged runs of the default branch`;
+    case 'samples':
+      return `${pct}, from the spread of ${noise.observations} samples per side on this machine`;
+    case 'input':
+      return `${pct}, the threshold input`;
+    case 'default':
+      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} unchanged-run pairs)`;
+  }
+}
+
+const inconclusive = (reason: InconclusiveReason, sentence: string, toConclude: string) => ({ verdict: 'inconclusive' as const, reason, sentence, toConclude });
+
+/** The checks that stop a claim, in order; null when the evidence can carry one. */
+function blocker(
+  c: Comparison,
+  samples: number,
+  noise: NoiseModel,
+  ratio: number | null | undefined,
+  contention: { base: number | null; head: number | null },
+): ReturnType<typeof inconclusive> | null {
+  const what = METRIC_LABEL[c.metric];
+  if (ratio === undefined)
+    return inconclusive(
+      'cpu-model',
+      'the baseline ran on another CPU model and one side has no calibration to bridge them.',
+      'a baseline from the same CPU model, or one recorded by this version (it measures a calibration workload)',
+    );
+  const biggest = Math.max(c.total.base.value, c.total.head.value);
+  const difference = Math.abs(c.total.head.value - c.total.base.value);
+  const unit = c.metric === 'instructions' ? ' instructions' : ' s';
+  if (biggest < TOTAL_FLOORS[c.metric] || difference < ABSOLUTE_FLOORS[c.metric])
+    return inconclusive(
+      'under-floor',
+      `the compared ${what} (${biggest.toPrecision(2)}${unit}, ${difference.toPrecision(2)}${unit} apart) is under what can be timed reliably (${TOTAL_FLOORS[c.metric]}${unit} in all, ${ABSOLUTE_FLOORS[c.metric]}${unit} apart).`,
+      'more crates compiled on both sides (a change that touches more code)',
+    );
+  const { base, head } = contention;
+  if (base !== null && head !== null && Math.abs(base - head) > CONTENTION_GAP)
+    return inconclusive(
+      'contention',
+      `one side compiled these crates alongside other compilations (on average ${Math.max(base, head).toFixed(1)} at a time) and the other nearly alone (${Math.min(base, head).toFixed(1)}): a cold build against a warm one.`,
+      'rebuilding the base here (baseline: auto or rebuild), so both sides build the same way',
+    );
+  const large = c.total.change !== null && Math.abs(c.total.change) >= FEW_SAMPLES_FACTOR * noise.threshold;
+  if (samples < 3 && noise.source !== 'history' && noise.source !== 'input' && !large)
+    return inconclusive(
+      'too-few-samples',
+      `${samples === 1 ? 'one sample' : `${samples} samples`} per side cannot tell a ${formatChange(c.total.change)} change from noise without this repository's noise history (only a change beyond ${(FEW_SAMPLES_FACTOR * noise.threshold * 100).toFixed(0)}% can).`,
+      'baseline: auto or rebuild (several samples per side on this machine), or more history on the default branch',
+    );
+  return null;
+}
+
+export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts: DecideOptions): Decision {
+  const samples = Math.min(c.total.base.samples, c.total.head.samples);
+  const noise = noiseModel(c, opts, samples);
+  const ratio = calibrationRatio(head, base);
+  const scale = ratio ?? 1;
+  const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
+  const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
+  const suggestsChange = change !== null && Math.abs(change) > applied.threshold;
+  const common = c.crates.map((x) => x.crate);
+  const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
+  const counts =
+    c.total.base.samples === c.total.head.samples
+      ? `${samples} sample${samples === 1 ? '' : 's'} per side`
+      : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
+  const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? '' : 's'} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+  if (common.length === 0)
+    return {
+      ...shared,
+      ...inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles the workspace crates on both sides'),
+    };
+  if (!suggestsChange) return { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
+  const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
+  if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
+  const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
+  if (!separated) return { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides overlap: noise.`) };
+  const verdict = change! > 0 ? 'regression' : 'improvement';
+  const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
+  return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+
+const claim = (verdict: FinalVerdict, sentence: string) => ({ verdict, reason: null, sentence, toConclude: null });
+
+/** A note when crate rows point one way and the total another. */
+function consistency(c: Comparison, verdict: FinalVerdict): string | null {
+  const moved = c.crates.filter((x) => x.status !== 'unchanged');
+  if (verdict === 'unchanged' && moved.length)
+    return `${moved.map((x) => x.crate).join(', ')} moved beyond ${moved.length === 1 ? 'its' : 'their'} own threshold, but the total did not: the change is small against the whole build, or other crates moved the other way.`;
+  if ((verdict === 'regression' || verdict === 'improvement') && moved.length === 0)
+    return 'no single crate moved beyond its own threshold: the change is spread over many crates.';
+  return null;
+}

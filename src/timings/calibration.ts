@@ -1,0 +1,88 @@
+// A short, fixed compile workload measured before the timed build: the same embedded Rust source
+// compiled a few times, its CPU time recorded. Two runs on different CPU models compare their
+// builds through it (a faster CPU compiles the workload faster too), and the first compile also
+// loads rustc into the page cache, so the timed build does not pay for a cold start.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { capture } from '../proc.js';
+
+/** Generic code instantiated for several types: work like a real crate's, without dependencies. */
+const SOURCE = `
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+pub trait Shape: Debug + Clone { fn area(&self) -> f64; fn scale(&self, k: f64) -> Self; }
+#[derive(Debug, Clone, PartialEq)] pub struct Circle(pub f64);
+#[derive(Debug, Clone, PartialEq)] pub struct Rect(pub f64, pub f64);
+#[derive(Debug, Clone, PartialEq)] pub struct Tri(pub f64, pub f64, pub f64);
+impl Shape for Circle { fn area(&self) -> f64 { 3.14159 * self.0 * self.0 } fn scale(&self, k: f64) -> Self { Circle(self.0 * k) } }
+impl Shape for Rect { fn area(&self) -> f64 { self.0 * self.1 } fn scale(&self, k: f64) -> Self { Rect(self.0 * k, self.1 * k) } }
+impl Shape for Tri { fn area(&self) -> f64 { let s = (self.0 + self.1 + self.2) / 2.0; (s * (s - self.0) * (s - self.1) * (s - self.2)).sqrt() } fn scale(&self, k: f64) -> Self { Tri(self.0 * k, self.1 * k, self.2 * k) } }
+pub fn summary<T: Shape>(items: &[T]) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for (i, s) in items.iter().enumerate() { out.insert(format!("{i}:{s:?}"), s.scale(1.5).area()); }
+    out
+}
+pub fn sorted<T: PartialOrd + Clone + Debug>(mut v: Vec<T>) -> Vec<T> { v.sort_by(|a, b| a.partial_cmp(b).unwrap()); v }
+pub fn run() -> usize {
+    let a = summary(&[Circle(1.0), Circle(2.0)]).len();
+    let b = summary(&[Rect(1.0, 2.0)]).len();
+    let c = summary(&[Tri(3.0, 4.0, 5.0)]).len();
+    let d = sorted(vec![3u8, 1, 2]).len() + sorted(vec![3i64, 1]).len() + sorted(vec![1.5f32, 0.5]).len();
+    let e = sorted(vec![String::from("b"), String::from("a")]).len() + sorted(vec![(1u16, 'a'), (0, 'b')]).len();
+    a + b + c + d + e
+}
+`;
+
+export interface Calibration {
+  /** Median CPU seconds (user + sys) of one compile of the workload. */
+  cpuSeconds: number;
+  runs: number;
+  /** (max − min) / median of the runs. */
+  spread: number;
+}
+
+const RUNS = 3;
+
+/** CPU seconds of one `rustc` run, from bash's `time` (children's user + sys). */
+async function timedCompile(rustc: string, dir: string, env: NodeJS.ProcessEnv): Promise<number | null> {
+  const script = 'TIMEFORMAT="%3U %3S"; { time "$0" "$@" >/dev/null 2>&1; } 2>&1';
+  const args = [
+    rustc,
+    '--edition',
+    '2021',
+    '--crate-type',
+    'lib',
+    '-C',
+    'opt-level=1',
+    '-C',
+    'codegen-units=1',
+    '--emit',
+    'obj',
+    '-o',
+    path.join(dir, 'calib.o'),
+    path.join(dir, 'calib.rs'),
+  ];
+  const r = await capture('bash', ['-c', script, ...args], { cwd: dir, env }).catch(() => null);
+  const m = r && r.code === 0 ? /^(\d+\.\d+) (\d+\.\d+)\s*$/m.exec(r.stdout) : null;
+  return m ? Number(m[1]) + Number(m[2]) : null;
+}
+
+/** Runs the workload; null when it cannot be measured here (no bash, rustc refused). */
+export async function calibrate(rustc: string, env: NodeJS.ProcessEnv): Promise<Calibration | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-calibration-'));
+  try {
+    writeFileSync(path.join(dir, 'calib.rs'), SOURCE);
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = await timedCompile(rustc, dir, env);
+      if (t === null) return null;
+      times.push(t);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    return { cpuSeconds: median, runs: RUNS, spread: median > 0 ? (times.at(-1)! - times[0]!) / median : 0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
