@@ -40,7 +40,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-XWI3XCNP.js";
+} from "./chunks/chunk-7PO4RST6.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -469,7 +469,8 @@ function historyEntry(r) {
       cpuSeconds: c.cpuSeconds,
       wallSeconds: c.wallSeconds,
       instructions: c.instructions,
-      inputFingerprint: c.inputFingerprint ?? null
+      inputFingerprint: c.inputFingerprint ?? null,
+      contention: c.contention ?? null
     }))
   };
 }
@@ -537,7 +538,18 @@ async function confirm(input, cached) {
     return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
   const path10 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
-  return { ...evaluated, ...rebuilt, path: path10 };
+  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path10 };
+}
+function agreeing(suggested, confirmed) {
+  if (!confirmed || confirmed.verdict !== "regression" && confirmed.verdict !== "improvement") return confirmed;
+  if (Math.sign(confirmed.change ?? 0) === Math.sign(suggested.change ?? 0)) return confirmed;
+  return {
+    ...confirmed,
+    verdict: "inconclusive",
+    reason: "not-confirmed",
+    sentence: `${confirmed.sentence} But the cached baseline suggested ${formatChange(suggested.change)}: the two measurements point in opposite directions.`,
+    toConclude: "another run (the rebuild and the cached baseline disagree)"
+  };
 }
 async function cachedEvaluation(input) {
   const loaded = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };

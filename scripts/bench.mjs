@@ -6,12 +6,13 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise   (subset of sections)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts   (subset of sections)
+//   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
 //   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
 //
 // After a full run it also rewrites the README's bench section (scripts/lib/bench-table.mjs),
 // which the docs test checks against bench/results.json.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,8 @@ if (process.argv.includes('--readme')) {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cold-warm,growth,overhead,noise').split(','));
+const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts'];
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 // The crates the bench workspace names (base64 is the growth scenario's added dependency), by
 // the Debian package that provides them; each package brings the crates it depends on.
@@ -87,12 +89,16 @@ function ensureDebianCrates() {
   process.exit(2);
 }
 
-/** The bench workspace: a small search tool over ripgrep's library crates and serde. */
-function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustflags = null } = {}) {
+/**
+ * The bench workspace: a small search tool over ripgrep's library crates and serde. With
+ * `tables` (a number of functions) it has a fourth member, `tables`, that `cli` uses: generated
+ * code whose compile cost grows with that number (the verdicts section sets a slowdown with it).
+ */
+function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustflags = null, tables = null } = {}) {
   return {
     'Cargo.toml': [
       '[workspace]',
-      'members = ["crates/finder", "crates/report", "crates/cli"]',
+      `members = ["crates/finder", "crates/report", "crates/cli"${tables === null ? '' : ', "crates/tables"'}]`,
       'resolver = "2"',
       '',
       ...(optLevel === null ? [] : ['[profile.dev]', `opt-level = ${optLevel}`, '']),
@@ -136,7 +142,9 @@ function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustfla
       'pub fn to_json(hits: &[Hit]) -> String { serde_json::to_string_pretty(hits).unwrap() }',
       '',
     ].join('\n'),
-    'crates/cli/Cargo.toml': '[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nfinder = { path = "../finder" }\nreport = { path = "../report" }\n',
+    'crates/cli/Cargo.toml':
+      '[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nfinder = { path = "../finder" }\nreport = { path = "../report" }\n' +
+      (tables === null ? '' : 'tables = { path = "../tables" }\n'),
     'crates/cli/src/main.rs': [
       'fn main() {',
       '    let args: Vec<String> = std::env::args().collect();',
@@ -144,9 +152,20 @@ function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustfla
       '    let hits: Vec<report::Hit> = finder::find(".", pattern, "*.rs")',
       '        .into_iter().map(|(path, line, text)| report::Hit { path, line, text }).collect();',
       '    println!("{}", report::to_json(&hits));',
+      ...(tables === null ? [] : ['    eprintln!("checksum {}", tables::checksum(hits.len() as u64));']),
       '}',
       '',
     ].join('\n'),
+    ...(tables === null ? {} : tablesCrateFiles(tables)),
+  };
+}
+
+/** The `tables` crate: `functions` small arithmetic functions, and one that calls a few of them. */
+function tablesCrateFiles(functions) {
+  const body = Array.from({ length: functions }, (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`);
+  return {
+    'crates/tables/Cargo.toml': '[package]\nname = "tables"\nversion = "0.1.0"\nedition = "2021"\n',
+    'crates/tables/src/lib.rs': `//! Generated: ${functions} functions.\n${body.join('\n')}\n\npub fn checksum(x: u64) -> u64 { f0(x) ^ f${functions - 1}(x) }\n`,
   };
 }
 
@@ -222,15 +241,16 @@ const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toIS
  */
 function mergeWithEarlier(fresh) {
   const file = path.join(repoRoot, 'bench', 'results.json');
-  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise'];
+  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts'];
   const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
   for (const s of sections) {
-    if (fresh[s] !== undefined) merged.sectionRuns[s] = { startedAt: fresh.startedAt, finishedAt: fresh.finishedAt };
+    if (fresh[s] !== undefined) merged.sectionRuns[s] = { startedAt: fresh.startedAt, finishedAt: fresh.finishedAt, runs: fresh.runs };
     else if (earlier[s] !== undefined) merged[s] = earlier[s];
   }
-  // The README's "latest run" line describes the last full run.
-  if (ONLY.size < 4) Object.assign(merged, { startedAt: earlier.startedAt ?? fresh.startedAt, finishedAt: earlier.finishedAt ?? fresh.finishedAt });
+  // The README's "latest run" line (and its "medians of N runs") describes the last full run.
+  if (!SECTIONS.every((s) => ONLY.has(s)))
+    Object.assign(merged, { startedAt: earlier.startedAt ?? fresh.startedAt, finishedAt: earlier.finishedAt ?? fresh.finishedAt, runs: earlier.runs ?? fresh.runs });
   return merged;
 }
 
@@ -424,6 +444,437 @@ async function noise() {
   };
 }
 
+// ---------- verdicts ----------
+
+// The report's verdicts on pull requests with the default `baseline: auto`, as a repository sees
+// them: a push to the default branch stores its record (and the history it carries), a pull
+// request compares with it and, when that suggests a change, rebuilds the base commit here to
+// confirm. Every job simulates a hosted runner's event (push or pull_request) at one stable
+// checkout path, with the local cache directory standing in for the repository's GitHub cache.
+//
+// A/A: the pull request changes only documentation, so any regression or improvement is false.
+// Detection: the pull request adds code to `tables`, one of the four members.
+const VERDICT_RUNS = Math.max(1, Number(process.env.BENCH_VERDICT_RUNS ?? Math.max(5, RUNS)));
+/** Functions in `tables` on the default branch: with them it is about half the compared CPU time. */
+const TABLES_FUNCTIONS = 3000;
+/** The slowdowns of `tables` a pull request makes, in percent of its compile time. */
+const DETECTION_LEVELS = [10, 25, 50];
+const FALSE_VERDICTS = new Set(['regression', 'improvement']);
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+};
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+/** The project's repository (origin): commits are authored here, jobs fetch them by id as actions/checkout does. */
+function createRepository() {
+  const dir = path.join(scratch, 'verdicts-origin');
+  writeFiles(dir, { ...benchWorkspaceFiles({ tables: TABLES_FUNCTIONS }), '.gitignore': '/target\n', 'NOTES.md': 'Notes\n' });
+  execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'initial');
+  return dir;
+}
+
+/** A commit with `files` written: on main (a push), or on top of `base` without moving main (a pull request's head). */
+function commit(repo, files, message, base = null) {
+  git(repo, 'checkout', '-q', ...(base ? ['--detach', base] : ['main']));
+  writeFiles(repo, files);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+  const sha = git(repo, 'rev-parse', 'HEAD');
+  git(repo, 'checkout', '-q', 'main');
+  return sha;
+}
+
+/** The runner's checkout: one path for every job, as on GitHub's runners (the cache archives absolute paths). */
+const checkoutDir = () => path.join(scratch, 'checkout');
+
+/**
+ * Checks `sha` out at the runner's path. Reused (a persistent runner's workspace, as the test
+ * harness does): fetched, checked out, `git clean -ffdx` (target/ goes). Fresh: what
+ * actions/checkout does on a new hosted runner: a new directory with only `sha`, fetched with
+ * depth 1, so confirming has to fetch the base commit from origin.
+ */
+function checkout(repo, sha, { fresh = false } = {}) {
+  const dir = checkoutDir();
+  if (fresh || !existsSync(path.join(dir, '.git')) || existsSync(path.join(dir, '.git', 'shallow'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    git(dir, 'init', '-q');
+    git(dir, 'remote', 'add', 'origin', repo);
+  }
+  git(dir, 'fetch', '-q', '--no-tags', ...(fresh ? ['--depth=1'] : []), 'origin', sha);
+  git(dir, 'checkout', '-q', '--force', '--detach', sha);
+  if (!fresh) git(dir, 'clean', '-q', '-ffdx');
+  return dir;
+}
+
+function* filesUnder(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
+/**
+ * Drops the toolchain (rustc, cargo, their libraries, the standard library) from the page cache,
+ * as on a runner that has not run rustc since it booted: GNU dd with iflag=nocache, per file.
+ * Returns the number of files dropped.
+ */
+function evictToolchain() {
+  const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+  let n = 0;
+  for (const sub of ['bin', 'lib']) {
+    if (!existsSync(path.join(sysroot, sub))) continue;
+    for (const f of filesUnder(path.join(sysroot, sub))) if (spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0) n++;
+  }
+  return n;
+}
+
+/** A record file written by a job (null when absent). */
+const readRecord = (file) => (file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
+
+/**
+ * One job on the runner's checkout for a simulated push or pull_request event. Its temp dir is in
+ * the scratch directory (the action keeps baseline records and base worktrees there), the same
+ * for every job as /tmp is on a runner.
+ */
+async function ciJob(cacheDir, event, env = {}) {
+  const runnerTemp = path.join(scratch, `runner-${++counter}`);
+  const tmp = path.join(scratch, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const r = await runLocalJob({ workspace: checkoutDir(), runnerTemp, quiet: true, event, inputs: { 'cache-dir': cacheDir, comment: 'never' }, env: { TMPDIR: tmp, ...env } });
+  if (r.main.code !== 0 || r.post.code !== 0) {
+    console.error(r.main.output.slice(-4000), r.post.output.slice(-2000));
+    throw new Error(`the action failed in a ${event.event} job`);
+  }
+  return { ...r, runnerTemp, record: readRecord(r.outputs.report) };
+}
+
+/** The noise threshold a report judged by, and where it came from (its verdict sentence, in the log). */
+function thresholdOf(r) {
+  const m = /±(\d+(?:\.\d+)?)%, (learned from (\d+) pairs|from the spread of \d+ samples|the threshold input|the default)/.exec(r.main.output);
+  if (!m) return { noise: null, thresholdPercent: null, historyPairs: null };
+  const noise = m[2].startsWith('learned') ? 'history' : m[2].startsWith('from the spread') ? 'samples' : m[2] === 'the default' ? 'default' : 'input';
+  return { noise, thresholdPercent: Number(m[1]), historyPairs: m[3] ? Number(m[3]) : null };
+}
+
+/** What a pull request's report said, and how it got there. */
+function prOutcome(r) {
+  const suggested = /the cached baseline suggested ([+−-])(\d+(?:\.\d+)?)%/.exec(r.main.output);
+  const change = r.outputs['change-percent'];
+  return {
+    verdict: r.outputs.verdict,
+    reason: r.outputs['verdict-reason'] || null,
+    changePercent: change ? Number(change) : null,
+    cachedChangePercent: suggested ? (suggested[1] === '+' ? 1 : -1) * Number(suggested[2]) : null,
+    confirmed: /so the base commit was rebuilt here to confirm/.test(r.summary),
+    ...thresholdOf(r),
+  };
+}
+
+const cpuOf = (record, crate) => record?.crates.find((c) => c.crate === crate)?.cpuSeconds ?? NaN;
+const membersCpu = (record) => record?.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c.cpuSeconds ?? NaN), 0) ?? NaN;
+
+/** The rebuild samples a confirming job took (rebuild-base-1.json... in its runner temp), by side. */
+function rebuildSamples(runnerTemp) {
+  const dir = path.join(runnerTemp, 'watchmaker');
+  const side = (which) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => new RegExp(`^rebuild-${which}-\\d+\\.json$`).test(f))
+          .map((f) => readRecord(path.join(dir, f)))
+      : [];
+  return { base: side('base'), head: side('head') };
+}
+
+/**
+ * The slowdown of `crate` a pull request actually made, in percent: from the pushed record
+ * against the pull request's (one sample per side, every run), and from the confirming
+ * rebuild's samples when it ran (same machine, alternating, medians). `percent` is the rebuild's
+ * when there is one, else the records'. `share`: the crate's part of the members' CPU time.
+ */
+function measuredSlowdown(pr, push, crate) {
+  const samples = rebuildSamples(pr.runnerTemp);
+  const records = (cpuOf(pr.record, crate) / cpuOf(push.record, crate) - 1) * 100;
+  const rebuild =
+    samples.base.length && samples.head.length ? (median(samples.head.map((r) => cpuOf(r, crate))) / median(samples.base.map((r) => cpuOf(r, crate))) - 1) * 100 : null;
+  return { percent: rebuild ?? records, records, rebuild, share: (cpuOf(push.record, crate) / membersCpu(push.record)) * 100 };
+}
+
+/** A CPU burner: one process that keeps one core busy until killed. */
+function startBurner() {
+  return spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+}
+
+async function stopBurner(burner) {
+  if (burner.exitCode !== null) return;
+  const exited = new Promise((resolve) => burner.once('exit', resolve));
+  burner.kill('SIGKILL');
+  await exited;
+}
+
+const countBy = (xs) => xs.reduce((a, x) => ({ ...a, [x]: (a[x] ?? 0) + 1 }), {});
+
+/** The thresholds the reports judged by, per source (history, default, samples). */
+function thresholdSpread(outcomes) {
+  const by = {};
+  for (const o of outcomes) if (o.noise && o.thresholdPercent !== null) (by[o.noise] ??= []).push(o.thresholdPercent);
+  return Object.fromEntries(Object.entries(by).map(([k, xs]) => [k, spread(xs)]));
+}
+
+/** Per scenario: the verdicts and how they were reached. */
+function scenarioSummary(name, description, outcomes, extra = {}) {
+  const changes = outcomes.map((o) => o.cachedChangePercent ?? o.changePercent).filter((x) => x !== null && Number.isFinite(x));
+  return {
+    name,
+    description,
+    n: outcomes.length,
+    verdicts: countBy(outcomes.map((o) => o.verdict)),
+    reasons: countBy(outcomes.filter((o) => o.reason).map((o) => o.reason)),
+    confirmedByRebuild: outcomes.filter((o) => o.confirmed).length,
+    noiseSources: countBy(outcomes.map((o) => o.noise ?? 'none')),
+    thresholdPercent: thresholdSpread(outcomes),
+    cachedChangePercent: changes.length ? spread(changes) : null,
+    falseVerdicts: outcomes.filter((o) => FALSE_VERDICTS.has(o.verdict)).length,
+    outcomes,
+    ...extra,
+  };
+}
+
+async function verdicts() {
+  const started = Date.now();
+  const repo = createRepository();
+  const cacheDir = path.join(scratch, 'cache-verdicts');
+  let pr = 0;
+  let pushes = 0;
+  // The default branch's own reports (each push against the previous one): the threshold its history gives.
+  const timeline = [];
+  let stage = 'first push';
+  const push = async (cache, env = {}) => {
+    const sha = commit(repo, { 'NOTES.md': `Notes, revision ${++pushes}\n` }, `notes ${pushes}`);
+    checkout(repo, sha);
+    const job = await ciJob(cache, { event: 'push', sha }, env);
+    if (cache === cacheDir)
+      timeline.push({ stage, verdict: job.outputs.verdict, changePercent: job.outputs['change-percent'] ? Number(job.outputs['change-percent']) : null, ...thresholdOf(job) });
+    return { sha, job };
+  };
+  const docsPullRequest = (base) => commit(repo, { [`docs/change-${++pr}.md`]: `A documentation change (${pr}).\n` }, `docs ${pr}`, base);
+  const pullRequest = (cache, base, head) => ciJob(cache, { event: 'pull_request', sha: head, baseSha: base, prNumber: pr });
+
+  // The repository's first push: a cold build that fills the cache (not counted).
+  await push(cacheDir);
+  process.stdout.write('s');
+  const scenarios = [];
+  const aa = async (name, description, once) => {
+    stage = name;
+    const outcomes = [];
+    for (let i = 0; i < VERDICT_RUNS; i++) {
+      outcomes.push(await once(i));
+      process.stdout.write('.');
+    }
+    scenarios.push(scenarioSummary(name, description, outcomes));
+    process.stdout.write(' ');
+  };
+
+  await aa('warm baseline, warm pull request', 'the default branch and the pull request both restore the cache and compile the workspace crates', async () => {
+    const base = await push(cacheDir);
+    const head = docsPullRequest(base.sha);
+    checkout(repo, head);
+    return prOutcome(await pullRequest(cacheDir, base.sha, head));
+  });
+
+  await aa(
+    'cold baseline, warm pull request',
+    'the push finds an empty cache (first run, or evicted) and compiles everything; the pull request restores what it saved',
+    async (i) => {
+      const cold = path.join(scratch, `cache-verdicts-cold-${i}`);
+      const base = await push(cold);
+      const head = docsPullRequest(base.sha);
+      checkout(repo, head);
+      return prOutcome(await pullRequest(cold, base.sha, head));
+    },
+  );
+
+  let evicted = 0;
+  await aa(
+    'fresh clone, cold page cache',
+    "the pull request's job is a new runner's first: a new shallow clone at the same path (the base commit must be fetched to confirm), a new runner temp, the toolchain out of the page cache; the repository's cache is the same",
+    async () => {
+      const base = await push(cacheDir);
+      const head = docsPullRequest(base.sha);
+      checkout(repo, head, { fresh: true });
+      evicted = evictToolchain();
+      return prOutcome(await pullRequest(cacheDir, base.sha, head));
+    },
+  );
+
+  await aa('baseline on a busy machine', 'another process kept one core busy during the push job only', async () => {
+    const burner = startBurner();
+    let base;
+    try {
+      base = await push(cacheDir);
+    } finally {
+      await stopBurner(burner);
+    }
+    const head = docsPullRequest(base.sha);
+    checkout(repo, head);
+    return prOutcome(await pullRequest(cacheDir, base.sha, head));
+  });
+
+  // Detection: pull requests that add code to `tables` (one per level on each pushed commit).
+  stage = 'detection';
+  const functionsFor = tablesFunctionsPerSlowdown();
+  const detection = DETECTION_LEVELS.map((targetPercent) => ({ targetPercent, functions: functionsFor(targetPercent), outcomes: [] }));
+  for (let i = 0; i < VERDICT_RUNS; i++) {
+    const base = await push(cacheDir);
+    for (const level of detection) {
+      const head = commit(repo, tablesCrateFiles(level.functions), `tables: ${level.functions} functions (${++pr})`, base.sha);
+      checkout(repo, head);
+      const r = await pullRequest(cacheDir, base.sha, head);
+      level.outcomes.push({ ...prOutcome(r), slowdown: measuredSlowdown(r, base.job, 'tables') });
+      process.stdout.write('.');
+    }
+  }
+  const aaTotal = scenarios.reduce((a, s) => a + s.n, 0);
+  const detectionRows = detection.map((level) => {
+    const measured = level.outcomes.map((o) => o.slowdown.percent).filter(Number.isFinite);
+    const fromRecords = level.outcomes.map((o) => o.slowdown.records).filter(Number.isFinite);
+    const shares = level.outcomes.map((o) => o.slowdown.share).filter(Number.isFinite);
+    return {
+      targetPercent: level.targetPercent,
+      functions: level.functions,
+      measuredPercent: measured.length ? spread(measured) : null,
+      measuredFromRecordsPercent: fromRecords.length ? spread(fromRecords) : null,
+      sharePercent: shares.length ? spread(shares) : null,
+      runs: level.outcomes.length,
+      detected: level.outcomes.filter((o) => o.verdict === 'regression').length,
+      verdicts: countBy(level.outcomes.map((o) => o.verdict)),
+      confirmedByRebuild: level.outcomes.filter((o) => o.confirmed).length,
+      noiseSources: countBy(level.outcomes.map((o) => o.noise ?? 'none')),
+      thresholdPercent: thresholdSpread(level.outcomes),
+      outcomes: level.outcomes,
+    };
+  });
+  const reliable = detectionRows.filter((d) => d.runs >= 5 && d.detected >= 0.8 * d.runs);
+  const smallest = reliable.length ? reliable.reduce((a, d) => (d.targetPercent < a.targetPercent ? d : a)) : null;
+  results.verdicts = {
+    workspace: { members: ['finder', 'report', 'cli', 'tables'], tablesFunctions: TABLES_FUNCTIONS, pushes, pullRequests: pr, toolchainFilesEvicted: evicted },
+    aa: { scenarios, total: aaTotal, falseVerdicts: scenarios.reduce((a, s) => a + s.falseVerdicts, 0) },
+    detection: detectionRows,
+    defaultBranch: timeline,
+    smallestReliable: smallest
+      ? { targetPercent: smallest.targetPercent, measuredPercent: smallest.measuredPercent?.median ?? null, detected: smallest.detected, runs: smallest.runs }
+      : null,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/**
+ * How many functions `tables` needs for each slowdown: its compile cost is a fixed part plus a
+ * part per function, measured here with rustc directly (dev profile's flags, median of 3) at
+ * the default branch's size and twice that.
+ */
+function tablesFunctionsPerSlowdown() {
+  const dir = path.join(scratch, 'tables-probe');
+  const cpu = (functions) => {
+    writeFiles(dir, tablesCrateFiles(functions));
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const timeFile = path.join(dir, 'time.txt');
+      execFileSync(
+        '/usr/bin/time',
+        [
+          '-f',
+          '%U %S',
+          '-o',
+          timeFile,
+          'rustc',
+          '--edition=2021',
+          '--crate-type',
+          'lib',
+          '--emit=dep-info,metadata,link',
+          '-C',
+          'debuginfo=2',
+          '-C',
+          'embed-bitcode=no',
+          '--out-dir',
+          dir,
+          path.join(dir, 'crates/tables/src/lib.rs'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+      times.push(user + sys);
+    }
+    return median(times);
+  };
+  const base = cpu(TABLES_FUNCTIONS);
+  const perFunction = Math.max((cpu(2 * TABLES_FUNCTIONS) - base) / TABLES_FUNCTIONS, 1e-6);
+  return (percent) => TABLES_FUNCTIONS + Math.round(((percent / 100) * base) / perFunction);
+}
+
+/** "history 5: ±18.2% (17.0–19.5), samples 1: ±6.0%": how many reports judged by each source, and its thresholds. */
+function thresholdText(row) {
+  return Object.entries(row.noiseSources)
+    .map(([source, n]) => {
+      const t = row.thresholdPercent?.[source];
+      if (!t) return `${source} ${n}`;
+      return `${source} ${n}: ±${fmt(t.median, 1)}%${t.n > 1 ? ` (${fmt(t.min, 1)}–${fmt(t.max, 1)})` : ''}`;
+    })
+    .join(', ');
+}
+
+function printVerdicts(v) {
+  const kinds = ['unchanged', 'inconclusive', 'regression', 'improvement'];
+  const others = (counts) =>
+    Object.entries(counts)
+      .filter(([k]) => !kinds.includes(k))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  const pct = (s) => (s ? `${s.median >= 0 ? '+' : ''}${fmtSpread(s, '%', 1)}` : 'n/a');
+  console.log('\nVerdicts with baseline: auto. A/A: only documentation changed, so a regression or an improvement is a false verdict');
+  console.log(`  ${'scenario'.padEnd(34)} ${'n'.padStart(2)}  ${kinds.map((k) => k.padStart(12)).join(' ')}  confirmed  cached change (median, range)`);
+  for (const s of v.aa.scenarios) {
+    const extra = others(s.verdicts);
+    console.log(
+      `  ${s.name.padEnd(34)} ${String(s.n).padStart(2)}  ${kinds.map((k) => String(s.verdicts[k] ?? 0).padStart(12)).join(' ')}  ${String(s.confirmedByRebuild).padStart(9)}  ${pct(s.cachedChangePercent)}${extra ? `  (${extra})` : ''}`,
+    );
+    const reasons = Object.entries(s.reasons).map(([k, n]) => `${k} ${n}`);
+    console.log(`  ${''.padEnd(34)}    threshold: ${thresholdText(s)}${reasons.length ? `; inconclusive because: ${reasons.join(', ')}` : ''}`);
+  }
+  console.log(`  total: ${v.aa.total} comparisons, ${v.aa.falseVerdicts} false verdict${v.aa.falseVerdicts === 1 ? '' : 's'}`);
+  console.log('\nDetection: a pull request that adds code to `tables`. Measured: the CPU time of `tables`, head against base, from the');
+  console.log("  confirming rebuild's samples when it ran, else from the two records; records only: always from the records. Share: of the members' CPU time");
+  console.log(`  ${'target'.padEnd(7)} ${'functions'.padStart(9)}  ${'measured'.padEnd(26)} ${'records only'.padEnd(26)} ${'share'.padEnd(20)} detected  verdicts`);
+  for (const d of v.detection) {
+    const verdictList = Object.entries(d.verdicts).map(([k, n]) => `${k} ${n}`);
+    console.log(
+      `  ${`+${d.targetPercent}%`.padEnd(7)} ${String(d.functions).padStart(9)}  ${pct(d.measuredPercent).padEnd(26)} ${pct(d.measuredFromRecordsPercent).padEnd(26)} ${(d.sharePercent ? fmtSpread(d.sharePercent, '%', 0) : 'n/a').padEnd(20)} ${`${d.detected}/${d.runs}`.padStart(8)}  ${verdictList.join(', ')}; confirmed by rebuild ${d.confirmedByRebuild}; threshold: ${thresholdText(d)}`,
+    );
+  }
+  const learned = v.defaultBranch.filter((p) => p.noise === 'history');
+  if (learned.length)
+    console.log(
+      `  the default branch's threshold learned from its history: ±${fmt(learned[0].thresholdPercent, 1)}% at push ${v.defaultBranch.indexOf(learned[0]) + 1} (${learned[0].historyPairs} pairs), ±${fmt(learned.at(-1).thresholdPercent, 1)}% at the last push (${learned.at(-1).historyPairs} pairs); range ${fmt(Math.min(...learned.map((p) => p.thresholdPercent)), 1)}–${fmt(Math.max(...learned.map((p) => p.thresholdPercent)), 1)}%`,
+    );
+  const best = v.smallestReliable;
+  console.log(
+    best
+      ? `  smallest slowdown detected in at least 80% of the runs: +${best.targetPercent}% (${best.detected} of ${best.runs}; measured +${fmt(best.measuredPercent, 1)}%)`
+      : '  no level was detected in at least 80% of at least 5 runs',
+  );
+  console.log(`  section took ${fmt(v.seconds / 60, 1)} min (${v.workspace.pushes} pushes, ${v.workspace.pullRequests} pull requests)`);
+}
+
 // ---------- main ----------
 
 ensureDebianCrates();
@@ -438,6 +889,7 @@ try {
     ['growth', growth],
     ['overhead', overhead],
     ['noise', noise],
+    ['verdicts', verdicts],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -488,6 +940,7 @@ if (results.noise) {
   );
   console.log(`  verdicts: ${n.verdicts.join(', ')}`);
 }
+if (results.verdicts) printVerdicts(results.verdicts);
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
 console.log('\nWrote bench/results.json');

@@ -60,7 +60,16 @@ export interface HistoryEntry {
   createdAt: string;
   cpuModel: string | null;
   calibrationCpuSeconds: number | null;
-  crates: Array<{ crate: string; version: string | null; cpuSeconds: number | null; wallSeconds: number; instructions: number | null; inputFingerprint: string | null }>;
+  crates: Array<{
+    crate: string;
+    version: string | null;
+    cpuSeconds: number | null;
+    wallSeconds: number;
+    instructions: number | null;
+    inputFingerprint: string | null;
+    /** Absent in entries written before it was kept. */
+    contention?: number | null;
+  }>;
 }
 
 export interface RunRecord {

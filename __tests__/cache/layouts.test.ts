@@ -8,15 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { planTargetClean, type TargetEntry } from '../../src/cache/clean.js';
-import { restoreCache, saveCache } from '../../src/cache/index.js';
 import { hashesInPath, layoutOfArtifacts } from '../../src/cargo-layout.js';
 import { parseConfig } from '../../src/config.js';
-import { readRunContext } from '../../src/context.js';
-import { prepareRun, withTarget } from '../../src/run.js';
-import { runTimedBuild } from '../../src/timings/index.js';
 import { repoRoot } from '../helpers/action-runner.js';
 import { captureStdout } from '../helpers/capture.js';
 import { generateLockfile, writeTree } from '../helpers/fixtures.js';
+import { cacheJob } from '../helpers/run.js';
 import { LAYOUTS } from '../helpers/layouts.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
@@ -107,6 +104,17 @@ beforeAll(async () => {
 });
 afterAll(() => registry.stop());
 
+/** The local backend's one archive, listed. */
+function archiveMembers(cacheDir: string): string[] {
+  const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
+  expect(index.entries).toHaveLength(1);
+  return execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+}
+
+/** The config of a job that caches in a local directory. */
+const configIn = (workspace: string, cacheDir: string, inputs: Record<string, string> = {}) =>
+  parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir, ...inputs })[n] ?? '', { RUNNER_TEMP: path.join(workspace, '..', 'tmp') }, workspace);
+
 /** A unit of `pkg` in an archive listing, in either layout. */
 const unitsIn = (members: string[], pkg: string, layout: 'old' | 'new') =>
   new Set(members.filter((m) => (layout === 'old' ? new RegExp(`/\\.fingerprint/${pkg}-[0-9a-f]{16}/$`) : new RegExp(`/build/${pkg}/[0-9a-f]{16}/$`)).test(m)));
@@ -138,21 +146,10 @@ describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
   }
 
   async function job(inputs: Record<string, string>) {
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir, ...inputs })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
-    const run = await prepareRun({ config, context: readRunContext({}, null), env });
-    const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
-    const state = await restoreCache(targeted);
-    const build = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
-    expect(build.exitCode).toBe(0);
-    const saved = await saveCache(targeted, { state, artifacts: build.artifacts, build: { usable: true, interrupted: false, success: true, rebuiltDependencies: 0 } });
-    return { state, build, saved };
+    const result = await cacheJob(configIn(workspace, cacheDir, inputs), env);
+    expect(result.build.exitCode).toBe(0);
+    return result;
   }
-
-  const archiveMembers = () => {
-    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
-    expect(index.entries).toHaveLength(1);
-    return execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
-  };
 
   beforeAll(() => {
     env = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), ...layoutEnv, GITHUB_WORKSPACE: workspace };
@@ -177,7 +174,7 @@ describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
     } finally {
       out.restore();
     }
-    const members = archiveMembers();
+    const members = archiveMembers(cacheDir);
     // util: its lib, its build script and the script's run are three units of one version.
     expect(unitsIn(members, 'util', layout).size).toBe(3);
     expect(unitsIn(members, 'wm-alpha', layout).size).toBe(1);
@@ -234,20 +231,14 @@ describe('an old-layout cache restored under a new-layout cargo (cargo upgraded 
     const base: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), GITHUB_WORKSPACE: workspace };
     for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_INCREMENTAL']) delete base[name];
     generateLockfile(workspace, base);
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const config = configIn(workspace, cacheDir);
     const out = captureStdout();
     const jobs = [];
     try {
       for (const env of [base, { ...base, RUSTC_BOOTSTRAP: '1', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' }]) {
         rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-        const run = await prepareRun({ config, context: readRunContext({}, null), env });
-        const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
-        const state = await restoreCache(targeted);
-        const build = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
         // As the main step hands it over: dependencies compiled despite an exact hit make the entry stale.
-        const rebuiltDependencies = state.hit === 'exact' ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
-        const saved = await saveCache(targeted, { state, artifacts: build.artifacts, build: { usable: true, interrupted: false, success: true, rebuiltDependencies } });
-        jobs.push({ state, build, saved, rebuiltDependencies });
+        jobs.push(await cacheJob(config, env));
       }
     } finally {
       out.restore();
@@ -257,8 +248,7 @@ describe('an old-layout cache restored under a new-layout cargo (cargo upgraded 
     expect(upgraded.rebuiltDependencies).toBe(1);
     expect(upgraded.saved.saved).toBe(true);
     expect(out.text()).toMatch(/removed \d+ × left by the old build-dir layout/);
-    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
-    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    const members = archiveMembers(cacheDir);
     expect(unitsIn(members, 'wm-alpha', 'new').size).toBe(1);
     expect(members.some((m) => /\/debug\/(deps|\.fingerprint)\//.test(m))).toBe(false);
   });
@@ -278,18 +268,13 @@ describe.each(LAYOUTS)('a separate build directory (build.build-dir), $name', ({
     const env: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), ...layoutEnv, GITHUB_WORKSPACE: workspace };
     for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL']) delete env[name];
     generateLockfile(workspace, env);
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const config = configIn(workspace, cacheDir);
     const out = captureStdout();
     const builds = [];
     try {
       for (let i = 0; i < 2; i++) {
         for (const dir of ['target', 'build-area']) rmSync(path.join(workspace, dir), { recursive: true, force: true });
-        const run = await prepareRun({ config, context: readRunContext({}, null), env });
-        const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
-        const state = await restoreCache(targeted);
-        const build = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
-        await saveCache(targeted, { state, artifacts: build.artifacts });
-        builds.push({ state, build });
+        builds.push(await cacheJob(config, env));
       }
     } finally {
       out.restore();
@@ -297,8 +282,7 @@ describe.each(LAYOUTS)('a separate build directory (build.build-dir), $name', ({
     expect(builds[0]!.state.buildDir).toBe(path.join(workspace, 'build-area'));
     expect(builds[1]!.state.hit).toBe('exact');
     expect(builds[1]!.build.record.crates.map((c) => c.crate)).toEqual(['app']);
-    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
-    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    const members = archiveMembers(cacheDir);
     expect([...unitsIn(members, 'wm-alpha', layout)].every((m) => m.includes('/build-area/'))).toBe(true);
     expect(unitsIn(members, 'wm-alpha', layout).size).toBe(1);
   });

@@ -1,15 +1,11 @@
 // End to end, baseline: auto (the default): the pull request compares with the record the
 // default branch stored; only when that suggests a change is the base commit rebuilt here to
 // confirm it. A real slowdown is confirmed; the same code is never called a change.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
-import { gitInit, smallWorkspace } from '../helpers/fixtures.js';
-
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv }).trim();
+import { git, gitInit, smallWorkspace } from '../helpers/fixtures.js';
 
 describe('baseline: auto', () => {
   const workspace = smallWorkspace();

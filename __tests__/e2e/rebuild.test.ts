@@ -1,10 +1,9 @@
 // End to end, baseline: rebuild. The pull request's base commit is built in a git worktree in
 // the same job, alternating with the head, and a real slowdown in the head is called one.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
-import { gitInit, smallWorkspace } from '../helpers/fixtures.js';
+import { git, gitInit, smallWorkspace } from '../helpers/fixtures.js';
 import { LAYOUTS } from '../helpers/layouts.js';
 
 test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is reported as a regression against its rebuilt base ($name)', async ({ env }) => {
@@ -13,14 +12,8 @@ test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is 
   // The head commit: core-lib grows by a few thousand functions.
   const functions = Array.from({ length: 2500 }, (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`).join('\n');
   writeFileSync(path.join(workspace, 'core-lib/src/lib.rs'), `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${functions}\n`);
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: workspace,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' },
-    }).trim();
-  git('commit', '-qam', 'grow core-lib');
-  const headSha = git('rev-parse', 'HEAD');
+  git(workspace, 'commit', '-qam', 'grow core-lib');
+  const headSha = git(workspace, 'rev-parse', 'HEAD');
 
   const job = new Job({
     workspace,
@@ -40,7 +33,7 @@ test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is 
   expect(main.summary).toMatch(/\| core-lib \| [\d.]+ s \| [\d.]+ s \| \+\d+\.\d% \| 🔺 slower \|/);
   expect(main.summary).toMatch(/2 samples per side/);
   // The worktree is removed afterwards.
-  expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+  expect(git(workspace, 'worktree', 'list').split('\n')).toHaveLength(1);
 });
 
 test('fail-on-regression fails the step after reporting', async () => {
@@ -48,10 +41,7 @@ test('fail-on-regression fails the step after reporting', async () => {
   const baseSha = gitInit(workspace);
   const functions = Array.from({ length: 2500 }, (_, i) => `pub fn g${i}(x: u64) -> u64 { x.wrapping_add(${i}) }`).join('\n');
   writeFileSync(path.join(workspace, 'core-lib/src/lib.rs'), `pub fn answer() -> u64 { 385 }\n${functions}\n`);
-  execFileSync('git', ['commit', '-qam', 'grow'], {
-    cwd: workspace,
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' },
-  });
+  git(workspace, 'commit', '-qam', 'grow');
   const main = await new Job({
     workspace,
     event: 'pull_request',

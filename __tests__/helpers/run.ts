@@ -1,7 +1,11 @@
 // A Run for module-level tests, built the way the main step builds it (prepareRun), from
 // inputs given by their action.yml names.
 import { execFileSync } from 'node:child_process';
-import { parseConfig } from '../../src/config.js';
+import path from 'node:path';
+import { restoreCache, saveCache, type BuildOutcome } from '../../src/cache/index.js';
+import { parseConfig, type Config } from '../../src/config.js';
+import { runTimedBuild } from '../../src/timings/index.js';
+import { repoRoot } from './action-runner.js';
 import { readRunContext } from '../../src/context.js';
 import { prepareRun, withTarget, type TargetedRun } from '../../src/run.js';
 import { parseRustcVersion, type RustcVersion } from '../../src/toolchain.js';
@@ -17,4 +21,19 @@ export function configFor(workspace: string, inputs: Record<string, string> = {}
 export async function targetedRun(workspace: string, env: NodeJS.ProcessEnv, inputs: Record<string, string> = {}, configEnv: NodeJS.ProcessEnv = {}): Promise<TargetedRun> {
   const run = await prepareRun({ config: configFor(workspace, inputs, configEnv), context: readRunContext({}, null), env, rustc: hostRustc });
   return withTarget(run, { triple: hostRustc.host, flagsHash: 'f'.repeat(64) });
+}
+
+/** One job of the cache's life on a workspace, as main and post run it: restore, timed build, clean and save. */
+export async function cacheJob(config: Config, env: NodeJS.ProcessEnv, build?: BuildOutcome) {
+  const run = await prepareRun({ config, context: readRunContext({}, null), env });
+  const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
+  const state = await restoreCache(targeted);
+  const timed = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
+  const rebuiltDependencies = state.hit === 'exact' ? timed.record.crates.filter((c) => !c.workspaceMember).length : 0;
+  const saved = await saveCache(targeted, {
+    state,
+    artifacts: timed.artifacts,
+    build: build ?? { usable: true, interrupted: false, success: timed.exitCode === 0, rebuiltDependencies },
+  });
+  return { state, build: timed, saved, rebuiltDependencies };
 }

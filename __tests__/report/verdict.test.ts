@@ -3,7 +3,7 @@
 import type { HistoryEntry, RunRecord } from '../../src/record.js';
 import { compareRecords } from '../../src/report/compare.js';
 import { learnNoise } from '../../src/report/noise.js';
-import { historyEntry } from '../../src/report/run.js';
+import { agreeing, historyEntry } from '../../src/report/run.js';
 import { upperFence } from '../../src/report/stats.js';
 import { MIN_OBSERVATIONS } from '../../src/report/noise.js';
 import { decide } from '../../src/report/verdict.js';
@@ -149,5 +149,22 @@ describe('several samples per side on one machine (rebuild, or auto confirming)'
     let detected = 0;
     for (let i = 0; i < 5; i++) if (judge(side(rand, { ...crates, 'ws-big': 2.1 * 1.25 }), side(rand, crates)).verdict === 'regression') detected++;
     expect(detected).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('auto: a confirmation must agree with what the cached baseline suggested', () => {
+  test('a rebuild that finds the opposite direction is a contradiction, not an improvement (the false verdict the bench found)', () => {
+    const rand = rng(23);
+    const cached = judge([record({ crates: workspace, rand })], [record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v / 1.187])), rand })], [], 0.1);
+    expect(cached.change!).toBeGreaterThan(0.1);
+    const side = (k: number) => [1, 2, 3].map(() => record({ crates: Object.fromEntries(Object.entries(workspace).map(([n, v]) => [n, v * k])), rand, noise: 0.005 }));
+    const rebuilt = judge(side(0.89), side(1));
+    expect(rebuilt.verdict).toBe('improvement');
+    const final = agreeing(cached, rebuilt)!;
+    expect(final.verdict).toBe('inconclusive');
+    expect(final.reason).toBe('not-confirmed');
+    expect(final.sentence).toMatch(/opposite directions/);
+    // Agreement passes through unchanged.
+    expect(agreeing(cached, judge(side(1.2), side(1)))!.verdict).toBe('regression');
   });
 });

@@ -146,7 +146,72 @@ export function renderBenchSection(results) {
     'report compares only the crates compiled on both sides, and why it prefers CPU time over wall',
     'time.',
   );
+  if (results.verdicts) push('', ...verdictsSection(results.verdicts));
   return `${lines.join('\n')}\n`;
+}
+
+const VERDICT_KINDS = ['unchanged', 'inconclusive', 'regression', 'improvement'];
+const percentRange = (s) => `${signedPercent(s.median)} (${signedPercent(s.min)} to ${signedPercent(s.max)})`;
+
+/** What the bench's A/A scenarios (scripts/bench.mjs) do, for the README. */
+const SCENARIO_NOTES = {
+  'warm baseline, warm pull request': 'both jobs restore the cache and compile only the workspace crates',
+  'cold baseline, warm pull request': 'the push finds an empty cache and compiles everything; the pull request restores what it saved',
+  'fresh clone, cold page cache':
+    "the pull request's job is a new shallow clone (the base commit is fetched to confirm), with a new runner temp and the toolchain dropped from the page cache",
+  'baseline on a busy machine': 'another process keeps one core busy during the push job only',
+};
+
+/** "±10.0%" or "±41.2–72.0%": the range of a list of threshold percentages. */
+const thresholdRange = (xs) => (Math.min(...xs) === Math.max(...xs) ? `±${fixed(xs[0], 1)}%` : `±${fixed(Math.min(...xs), 1)}–${fixed(Math.max(...xs), 1)}%`);
+
+/** The "Verdicts" subsection: A/A comparisons per scenario and detection per slowdown (results.verdicts). */
+function verdictsSection(v) {
+  const { aa, detection } = v;
+  const lines = [
+    '**Verdicts on pull requests (`baseline: auto`, the default).** Simulated push and pull_request',
+    'jobs on one repository: each push to the default branch stores its record, each pull request',
+    "compares with its base commit's record and, when that suggests a change, rebuilds the base",
+    'commit in the same job to confirm it. The workspace is the one above plus a generated member,',
+    `\`tables\` (${v.workspace.tablesFunctions} functions). A/A: ${aa.total} pull requests that change only documentation,`,
+    'so a regression or an improvement is a false verdict.',
+    '',
+    `| scenario | pull requests | ${VERDICT_KINDS.join(' | ')} | rebuilt to confirm |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of aa.scenarios) lines.push(`| ${s.name} | ${s.n} | ${VERDICT_KINDS.map((k) => s.verdicts[k] ?? 0).join(' | ')} | ${s.confirmedByRebuild} |`);
+  const notes = aa.scenarios.filter((s) => SCENARIO_NOTES[s.name]);
+  if (notes.length) lines.push('', ...notes.map((s) => `- ${s.name}: ${SCENARIO_NOTES[s.name]}.`));
+  const others = [...new Set(aa.scenarios.flatMap((s) => Object.keys(s.verdicts)).filter((k) => !VERDICT_KINDS.includes(k)))];
+  lines.push('', `False verdicts: ${aa.falseVerdicts} of ${aa.total}.${others.length ? ` Other verdicts: ${others.map((k) => `\`${k}\``).join(', ')}.` : ''}`);
+  const learned = (v.defaultBranch ?? []).filter((p) => p.noise === 'history' && Number.isFinite(p.thresholdPercent)).map((p) => p.thresholdPercent);
+  if (learned.length)
+    lines.push(
+      'One-sample comparisons were judged against the default threshold until the default branch had',
+      `10 unchanged-run pairs, then against the threshold learned from them (${thresholdRange(learned)} in this run).`,
+    );
+  if (detection?.length) {
+    const share = detection[0].sharePercent;
+    lines.push(
+      '',
+      `Detection: pull requests that add functions to \`tables\` (${share ? `${fixed(share.median, 0)}%` : 'part'} of the compared CPU time),`,
+      `${detection[0].runs} per slowdown. Measured: the CPU time of \`tables\`, head against base, from the confirming`,
+      "rebuild's samples when it ran, else from the two records.",
+      '',
+      '| slowdown asked | measured (median, range) | rebuilt to confirm | detected as a regression |',
+      '|---:|---:|---:|---:|',
+    );
+    for (const d of detection)
+      lines.push(`| +${d.targetPercent}% | ${d.measuredPercent ? percentRange(d.measuredPercent) : 'n/a'} | ${d.confirmedByRebuild} | ${d.detected} of ${d.runs} |`);
+    const best = v.smallestReliable;
+    lines.push(
+      '',
+      best
+        ? `The smallest slowdown detected in at least 80% of its runs: +${best.targetPercent}% (${best.detected} of ${best.runs}; measured ${signedPercent(best.measuredPercent)}).`
+        : 'No slowdown was detected in at least 80% of its runs.',
+    );
+  }
+  return lines;
 }
 
 /** The churn table: the old build-dir layout, and the new one side by side when it was measured. */

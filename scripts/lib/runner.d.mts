@@ -111,6 +111,11 @@ export interface LocalJobOptions {
   quiet?: boolean;
   /** Called before each step starts. */
   onStep?: (step: 'main' | 'post') => void;
+  /**
+   * Simulate a hosted runner for this event (`github: true`: the GITHUB_* context and payload),
+   * still with the local cache backend unless `inputs` names another.
+   */
+  event?: Pick<JobOptions, 'event' | 'payload' | 'repository' | 'defaultBranch' | 'branch' | 'prNumber' | 'baseRef' | 'baseSha' | 'sha'>;
 }
 
 export interface LocalStep {

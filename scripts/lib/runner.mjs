@@ -317,11 +317,17 @@ function runNode(script, { env, cwd, stdio, onSpawn }) {
  * Runs main then post on `workspace` outside GitHub, with the local cache backend unless
  * `inputs` names another. `runnerTemp` persists between runs (records, the summary), so a
  * second run compares with the first. Without `quiet` the steps print to this terminal.
+ * With `event` the job simulates a hosted runner for that event (`github: true`: the GITHUB_*
+ * context and payload, as the tests do), still on the local cache backend unless `inputs`
+ * names another: the bench's push and pull_request jobs.
  * @param {import('./runner.d.mts').LocalJobOptions} options
  * @returns {Promise<import('./runner.d.mts').LocalJobResult>}
  */
-export async function runLocalJob({ workspace, inputs = {}, env = {}, runnerTemp, quiet = false, onStep = () => {} }) {
-  const job = new Job({ workspace, inputs, env, runnerTemp, filesDir: runnerTemp, github: false, stdio: quiet ? 'capture' : 'inherit' });
+export async function runLocalJob({ workspace, inputs = {}, env = {}, runnerTemp, quiet = false, onStep = () => {}, event }) {
+  const stdio = quiet ? 'capture' : 'inherit';
+  const job = event
+    ? new Job({ ...event, workspace, inputs: { 'cache-backend': 'local', ...inputs }, env, runnerTemp, filesDir: runnerTemp, github: true, stdio })
+    : new Job({ workspace, inputs, env, runnerTemp, filesDir: runnerTemp, github: false, stdio });
   const brief = (/** @type {StepResult} */ r) => ({ code: r.exitCode, seconds: r.seconds, output: r.output });
   onStep('main');
   const main = await job.main();

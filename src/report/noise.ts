@@ -24,6 +24,8 @@ export function learnNoise(history: HistoryEntry[], metric: Metric): { total: nu
       const ca = a.crates.find((c) => c.crate === cb.crate && c.version === cb.version);
       const [va, vb] = [ca ? historyValue(ca, metric) : null, historyValue(cb, metric)];
       if (!ca || !cb.inputFingerprint || ca.inputFingerprint !== cb.inputFingerprint || !va || !vb) continue;
+      // A cold run against a warm one is not noise of one kind: decide() refuses to compare those too.
+      if (ca.contention != null && cb.contention != null && Math.abs(ca.contention - cb.contention) > CONTENTION_GAP) continue;
       perCrate.set(cb.crate, [...(perCrate.get(cb.crate) ?? []), Math.abs(vb / va - 1)]);
       sumA += va;
       sumB += vb;
@@ -35,3 +37,6 @@ export function learnNoise(history: HistoryEntry[], metric: Metric): { total: nu
 
 /** At least this many noise observations before a learned threshold replaces the default. */
 export const MIN_OBSERVATIONS = 10;
+
+/** Average concurrency difference beyond which cold and warm builds are not comparable. */
+export const CONTENTION_GAP = 0.75;

@@ -50,6 +50,7 @@ export function historyEntry(r: RunRecord): HistoryEntry {
       wallSeconds: c.wallSeconds,
       instructions: c.instructions,
       inputFingerprint: c.inputFingerprint ?? null,
+      contention: c.contention ?? null,
     })),
   };
 }
@@ -127,7 +128,23 @@ async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Eval
     return { ...cached, decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'), path: `${cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
   const path = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
-  return { ...evaluated, ...rebuilt, path };
+  return { ...evaluated, decision: agreeing(cached.decision!, evaluated.decision), ...rebuilt, path };
+}
+
+/**
+ * A confirmation confirms only what was suggested: a rebuild that finds a change the other
+ * way is a contradiction between two measurements, not a finding.
+ */
+export function agreeing(suggested: Decision, confirmed: Decision | null): Decision | null {
+  if (!confirmed || (confirmed.verdict !== 'regression' && confirmed.verdict !== 'improvement')) return confirmed;
+  if (Math.sign(confirmed.change ?? 0) === Math.sign(suggested.change ?? 0)) return confirmed;
+  return {
+    ...confirmed,
+    verdict: 'inconclusive',
+    reason: 'not-confirmed',
+    sentence: `${confirmed.sentence} But the cached baseline suggested ${formatChange(suggested.change)}: the two measurements point in opposite directions.`,
+    toConclude: 'another run (the rebuild and the cached baseline disagree)',
+  };
 }
 
 async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {

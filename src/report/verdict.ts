@@ -13,8 +13,8 @@
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
 import type { HistoryEntry, RunRecord } from '../record.js';
-import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
-import { learnNoise, MIN_OBSERVATIONS } from './noise.js';
+import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, type Side } from './compare.js';
+import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
 import { median, upperFence } from './stats.js';
 
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
@@ -61,8 +61,6 @@ const CROSS_MODEL_MARGIN = 0.05;
  * runners, cold against warm and machine-wide shifts included); smaller ones need more samples.
  */
 const FEW_SAMPLES_FACTOR = 3;
-/** Average concurrency difference beyond which cold and warm builds are not comparable. */
-const CONTENTION_GAP = 0.75;
 
 export interface DecideOptions {
   /** The threshold input (fraction), or null. */
@@ -94,11 +92,14 @@ function sideContention(records: RunRecord[], crates: string[], metric: Metric):
   return weight > 0 ? sum / weight : null;
 }
 
+/**
+ * The noise the change is judged against. With samples: twice the larger relative range of a
+ * side's samples. (A robust spread such as the MAD is too unstable with three samples: it can
+ * shrink to nothing and let chance separations through.)
+ */
 function noiseModel(c: Comparison, opts: DecideOptions, samples: number): NoiseModel {
-  const spread = Math.max(
-    c.total.base.samples > 1 ? (c.total.base.max - c.total.base.min) / c.total.base.value : 0,
-    c.total.head.samples > 1 ? (c.total.head.max - c.total.head.min) / c.total.head.value : 0,
-  );
+  const range = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
+  const spread = Math.max(range(c.total.base), range(c.total.head));
   if (opts.threshold !== null) return { source: 'input', threshold: Math.max(opts.threshold, spread), observations: samples };
   if (samples >= 3) return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
@@ -170,7 +171,8 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   const scale = ratio ?? 1;
   const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
-  const suggestsChange = change !== null && Math.abs(change) > applied.threshold;
+  // Auto confirms anything beyond the default too: a learned threshold wider than it must not hide a change from confirmation.
+  const suggestsChange = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]);
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts =
@@ -184,6 +186,17 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
       ...inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles the workspace crates on both sides'),
     };
   if (!suggestsChange) return { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
+  if (Math.abs(change!) <= applied.threshold) {
+    // Beyond the default but inside a wider learned noise: "unchanged" would claim too much.
+    return {
+      ...shared,
+      ...inconclusive(
+        'too-few-samples',
+        `${moved}: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`,
+        'baseline: auto or rebuild (several samples per side on this machine)',
+      ),
+    };
+  }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
   const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;

@@ -79429,6 +79429,7 @@ function learnNoise(history, metric) {
       const ca = a.crates.find((c) => c.crate === cb.crate && c.version === cb.version);
       const [va, vb] = [ca ? historyValue(ca, metric) : null, historyValue(cb, metric)];
       if (!ca || !cb.inputFingerprint || ca.inputFingerprint !== cb.inputFingerprint || !va || !vb) continue;
+      if (ca.contention != null && cb.contention != null && Math.abs(ca.contention - cb.contention) > CONTENTION_GAP) continue;
       perCrate.set(cb.crate, [...perCrate.get(cb.crate) ?? [], Math.abs(vb / va - 1)]);
       sumA += va;
       sumB += vb;
@@ -79438,6 +79439,7 @@ function learnNoise(history, metric) {
   return { total, perCrate };
 }
 var MIN_OBSERVATIONS = 10;
+var CONTENTION_GAP = 0.75;
 
 // src/report/stats.ts
 var median = (xs2) => {
@@ -79735,7 +79737,6 @@ var LEARNED_FLOORS = { instructions: 5e-3, cpu: 0.02, wall: 0.04 };
 var TOTAL_FLOORS = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
 var CROSS_MODEL_MARGIN = 0.05;
 var FEW_SAMPLES_FACTOR = 3;
-var CONTENTION_GAP = 0.75;
 function calibrationRatio(head, base) {
   const model = (r) => r.runner.cpuModel;
   if (head.every((h2) => base.every((b3) => model(h2) === model(b3)))) return null;
@@ -79757,10 +79758,8 @@ function sideContention(records, crates, metric) {
   return weight > 0 ? sum / weight : null;
 }
 function noiseModel(c, opts, samples) {
-  const spread2 = Math.max(
-    c.total.base.samples > 1 ? (c.total.base.max - c.total.base.min) / c.total.base.value : 0,
-    c.total.head.samples > 1 ? (c.total.head.max - c.total.head.min) / c.total.head.value : 0
-  );
+  const range3 = (s3) => s3.samples > 1 && s3.value > 0 ? (s3.max - s3.min) / s3.value : 0;
+  const spread2 = Math.max(range3(c.total.base), range3(c.total.head));
   if (opts.threshold !== null) return { source: "input", threshold: Math.max(opts.threshold, spread2), observations: samples };
   if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread2), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
@@ -79821,7 +79820,7 @@ function decide(c, head, base, opts) {
   const scale = ratio ?? 1;
   const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
-  const suggestsChange = change !== null && Math.abs(change) > applied.threshold;
+  const suggestsChange = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]);
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
@@ -79832,6 +79831,16 @@ function decide(c, head, base, opts) {
       ...inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides")
     };
   if (!suggestsChange) return { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
+  if (Math.abs(change) <= applied.threshold) {
+    return {
+      ...shared,
+      ...inconclusive(
+        "too-few-samples",
+        `${moved}: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`,
+        "baseline: auto or rebuild (several samples per side on this machine)"
+      )
+    };
+  }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
   const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
