@@ -12,7 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Job, repoRoot } from './lib/runner.mjs';
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'example', GIT_AUTHOR_EMAIL: 'example@example.invalid', GIT_COMMITTER_NAME: 'example', GIT_COMMITTER_EMAIL: 'example@example.invalid' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'example',
+  GIT_AUTHOR_EMAIL: 'example@example.invalid',
+  GIT_COMMITTER_NAME: 'example',
+  GIT_COMMITTER_EMAIL: 'example@example.invalid',
+};
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv }).trim();
 
 /** Generic tables for several numeric types: the kind of change that makes a crate slower to compile. */
