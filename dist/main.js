@@ -40,7 +40,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-7PO4RST6.js";
+} from "./chunks/chunk-5WYZRI2N.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-7PO4RST6.js";
+} from "./chunks/chunk-5WYZRI2N.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -168,3 +168,31 @@ describe('auto: a confirmation must agree with what the cached baseline suggeste
     expect(agreeing(cached, judge(side(1.2), side(1)))!.verdict).toBe('regression');
   });
 });
+
+describe('crate evidence with samples on one machine', () => {
+  test('a crate that clearly moved is claimed when noisy neighbours hide it in the total', () => {
+    const rand = rng(29);
+    // `ws-noisy` jitters by ±25% per sample; `ws-big` is steady and 40% slower in the head.
+    const sample = (big: number) => {
+      const r = record({ crates: { 'ws-big': big, 'ws-a': 1.0 }, rand, noise: 0.01 });
+      r.crates.push({ ...r.crates[1]!, crate: 'ws-noisy', cpuSeconds: 4 * (1 + (rand() * 2 - 1) * 0.25), wallSeconds: 4 });
+      return r;
+    };
+    const d = judge(
+      [1, 2, 3].map(() => sample(1.4)),
+      [1, 2, 3].map(() => sample(1.0)),
+    );
+    expect(d.verdict).toBe('regression');
+    expect(d.sentence).toMatch(/^ws-big \+\d+\.\d%: every sample of this run apart/);
+    expect(d.consistencyNote).toMatch(/rests on this crate/);
+  });
+
+  test('A/A with many crates: never a claim in 300 comparisons', () => {
+    const rand = rng(31);
+    const crates = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`ws-c${i}`, 0.5 + (i % 4) * 0.4]));
+    const side = () => [1, 2, 3].map(() => record({ crates, rand, noise: 0.05, runNoise: 0.03 }));
+    const verdicts = new Set<string>();
+    for (let i = 0; i < 300; i++) verdicts.add(judge(side(), side()).verdict);
+    expect([...verdicts].filter((v) => v === 'regression' || v === 'improvement')).toEqual([]);
+  });
+});

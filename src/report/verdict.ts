@@ -48,7 +48,7 @@ export interface Decision {
 }
 
 /** Same-machine alternating samples: the smallest threshold, whatever the spread. */
-const SAMPLE_FLOORS: Record<Metric, number> = { instructions: 0.01, cpu: 0.03, wall: 0.05 };
+const SAMPLE_FLOORS: Record<Metric, number> = { instructions: 0.02, cpu: 0.08, wall: 0.12 };
 /** A learned threshold is never below this (identical values give a fence of 0). */
 const LEARNED_FLOORS: Record<Metric, number> = { instructions: 0.005, cpu: 0.02, wall: 0.04 };
 /** Compared totals under this (metric units) are too small to time. */
@@ -185,7 +185,13 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
       ...shared,
       ...inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles the workspace crates on both sides'),
     };
-  if (!suggestsChange) return { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
+  // With samples on one machine, a crate's own samples can carry what the total's noise hides.
+  const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
+  if (!suggestsChange)
+    return byCrate
+      ? { ...shared, ...byCrate }
+      : { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
+  if (byCrate && Math.abs(change!) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change!) <= applied.threshold) {
     // Beyond the default but inside a wider learned noise: "unchanged" would claim too much.
     return {
@@ -200,13 +206,46 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
   const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
-  if (!separated) return { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides overlap: noise.`) };
+  if (!separated) return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides overlap: noise.`) };
   const verdict = change! > 0 ? 'regression' : 'improvement';
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
 }
 
+/** A crate's change must be at least this share of the compared total to speak for the build. */
+const MATERIAL_SHARE = 0.03;
+/** A crate's own change must be at least this many times the default threshold (15% for CPU time). */
+const CRATE_CLAIM_FLOOR = 1.5;
+
 const claim = (verdict: FinalVerdict, sentence: string) => ({ verdict, reason: null, sentence, toConclude: null });
+
+/**
+ * Crates whose own samples (3+ per side, one machine) are apart and moved by more than twice
+ * their larger relative range, by at least the timing floor and a material share of the
+ * compared total: the same rule the total is held to, so chance cannot pass it either. All in
+ * one direction, they are a claim; both ways, none.
+ */
+function crateEvidence(c: Comparison): { verdict: FinalVerdict; reason: null; sentence: string; toConclude: null; consistencyNote: string } | null {
+  const range = (s: Side) => (s.value > 0 ? (s.max - s.min) / s.value : Infinity);
+  const moved = c.crates.filter((x) => {
+    if (x.change === null || x.base.samples < 3 || x.head.samples < 3) return false;
+    const apart = x.head.min > x.base.max || x.head.max < x.base.min;
+    // Three samples can land close together by chance: never below the default per-crate threshold.
+    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(range(x.base), range(x.head)));
+    const difference = Math.abs(x.head.value - x.base.value);
+    return apart && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+  });
+  if (moved.length === 0 || !moved.every((x) => Math.sign(x.change!) === Math.sign(moved[0]!.change!))) return null;
+  const verdict: FinalVerdict = moved[0]!.change! > 0 ? 'regression' : 'improvement';
+  const names = moved.map((x) => `${x.crate} ${formatChange(x.change)}`).join(', ');
+  return {
+    verdict,
+    reason: null,
+    sentence: `${names}: every sample of this run apart from every sample of the baseline, and beyond twice the spread of either side (${moved[0]!.head.samples} samples per side on this machine). The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
+    toConclude: null,
+    consistencyNote: `The verdict rests on ${moved.length === 1 ? 'this crate' : 'these crates'}; the total alone would not carry it.`,
+  };
+}
 
 /** A note when crate rows point one way and the total another. */
 function consistency(c: Comparison, verdict: FinalVerdict): string | null {

@@ -79732,7 +79732,7 @@ function renderReportText(view) {
 }
 
 // src/report/verdict.ts
-var SAMPLE_FLOORS = { instructions: 0.01, cpu: 0.03, wall: 0.05 };
+var SAMPLE_FLOORS = { instructions: 0.02, cpu: 0.08, wall: 0.12 };
 var LEARNED_FLOORS = { instructions: 5e-3, cpu: 0.02, wall: 0.04 };
 var TOTAL_FLOORS = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
 var CROSS_MODEL_MARGIN = 0.05;
@@ -79830,7 +79830,10 @@ function decide(c, head, base, opts) {
       ...shared,
       ...inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides")
     };
-  if (!suggestsChange) return { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
+  const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
+  if (!suggestsChange)
+    return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
+  if (byCrate && Math.abs(change) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change) <= applied.threshold) {
     return {
       ...shared,
@@ -79844,12 +79847,34 @@ function decide(c, head, base, opts) {
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
   const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
-  if (!separated) return { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides overlap: noise.`) };
+  if (!separated) return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides overlap: noise.`) };
   const verdict = change > 0 ? "regression" : "improvement";
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
 }
+var MATERIAL_SHARE = 0.03;
+var CRATE_CLAIM_FLOOR = 1.5;
 var claim = (verdict, sentence) => ({ verdict, reason: null, sentence, toConclude: null });
+function crateEvidence(c) {
+  const range3 = (s3) => s3.value > 0 ? (s3.max - s3.min) / s3.value : Infinity;
+  const moved = c.crates.filter((x) => {
+    if (x.change === null || x.base.samples < 3 || x.head.samples < 3) return false;
+    const apart = x.head.min > x.base.max || x.head.max < x.base.min;
+    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(range3(x.base), range3(x.head)));
+    const difference = Math.abs(x.head.value - x.base.value);
+    return apart && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+  });
+  if (moved.length === 0 || !moved.every((x) => Math.sign(x.change) === Math.sign(moved[0].change))) return null;
+  const verdict = moved[0].change > 0 ? "regression" : "improvement";
+  const names = moved.map((x) => `${x.crate} ${formatChange(x.change)}`).join(", ");
+  return {
+    verdict,
+    reason: null,
+    sentence: `${names}: every sample of this run apart from every sample of the baseline, and beyond twice the spread of either side (${moved[0].head.samples} samples per side on this machine). The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
+    toConclude: null,
+    consistencyNote: `The verdict rests on ${moved.length === 1 ? "this crate" : "these crates"}; the total alone would not carry it.`
+  };
+}
 function consistency(c, verdict) {
   const moved = c.crates.filter((x) => x.status !== "unchanged");
   if (verdict === "unchanged" && moved.length)
