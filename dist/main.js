@@ -35,12 +35,13 @@ import {
   setFailed,
   setOutput,
   sha256,
+  staleDependencies,
   startGroup,
   stopCommands,
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-5WYZRI2N.js";
+} from "./chunks/chunk-I5NKXRCS.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -559,7 +560,7 @@ async function cachedEvaluation(input) {
 }
 function keepHistory(input, base) {
   if (input.context.onGitHub && !input.context.onDefaultBranch) return;
-  input.record.history = historyOf(base).slice(0, HISTORY_LENGTH);
+  input.record.history = historyOf(base);
   writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
 `);
 }
@@ -1364,7 +1365,7 @@ function handOff(build, cache) {
   const artifactsFile = path9.join(path9.dirname(build.recordPath), `artifacts-${path9.basename(build.recordPath)}`);
   mkdirSync3(path9.dirname(artifactsFile), { recursive: true });
   writeFileSync4(artifactsFile, JSON.stringify(build.artifacts));
-  const rebuiltDependencies = cache?.hit === "exact" ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
+  const rebuiltDependencies = staleDependencies(cache?.hit, build.record);
   if (rebuiltDependencies > 0) {
     warning(
       `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-5WYZRI2N.js";
+} from "./chunks/chunk-I5NKXRCS.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -2,7 +2,7 @@
 // inputs given by their action.yml names.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { restoreCache, saveCache, type BuildOutcome } from '../../src/cache/index.js';
+import { restoreCache, saveCache, staleDependencies, type BuildOutcome } from '../../src/cache/index.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { runTimedBuild } from '../../src/timings/index.js';
 import { repoRoot } from './action-runner.js';
@@ -29,11 +29,11 @@ export async function cacheJob(config: Config, env: NodeJS.ProcessEnv, build?: B
   const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
   const state = await restoreCache(targeted);
   const timed = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
-  const rebuiltDependencies = state.hit === 'exact' ? timed.record.crates.filter((c) => !c.workspaceMember).length : 0;
+  const rebuiltDependencies = staleDependencies(state.hit, timed.record);
   const saved = await saveCache(targeted, {
     state,
     artifacts: timed.artifacts,
-    build: build ?? { usable: true, interrupted: false, success: timed.exitCode === 0, rebuiltDependencies },
+    build: build ?? { interrupted: false, success: timed.exitCode === 0, rebuiltDependencies },
   });
   return { state, build: timed, saved, rebuiltDependencies };
 }

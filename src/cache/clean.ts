@@ -86,8 +86,8 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
 
 /** Why an entry goes, by where it sits; null keeps it. */
 function entryJudge(input: CleanInput): (e: TargetEntry, place: Place) => string | null {
-  const unitReason = unitJudge(input);
   const isMember = nameSet(input.members);
+  const unitReason = unitJudge(input, isMember);
   const layout = input.buildLayout ?? null;
   return (e, place) => {
     switch (place.kind) {
@@ -120,8 +120,7 @@ function profileChildReason(name: string, layout: CleanInput['buildLayout']): st
 const MEMBER = 'workspace member (set cache-workspace-crates: true to keep)';
 
 /** Why a unit (old entry or new directory) goes, or null to keep it. */
-function unitJudge(input: CleanInput): (e: TargetEntry, name: string, hash: string) => string | null {
-  const isMember = nameSet(input.members);
+function unitJudge(input: CleanInput, isMember: (name: string) => boolean): (e: TargetEntry, name: string, hash: string) => string | null {
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
   return (e, name, hash) => {
     // In a shared directory, another project's unit stays.

@@ -26,8 +26,6 @@ export interface SaveDecision {
 
 /** What the post step knows about main's build, for the decision. */
 export interface BuildOutcome {
-  /** False when main was interrupted or the build failed. */
-  usable: boolean;
   interrupted: boolean;
   success: boolean;
   rebuiltDependencies: number;
@@ -74,11 +72,16 @@ export interface CacheSaveInput {
   build?: BuildOutcome | null;
 }
 
+/** Dependencies a build compiled although the exact key was restored: the entry is stale (0 otherwise). */
+export function staleDependencies(hit: CacheRestoreState['hit'] | undefined, record: { crates: Array<{ workspaceMember: boolean }> }): number {
+  return hit === 'exact' ? record.crates.filter((c) => !c.workspaceMember).length : 0;
+}
+
 /** The post step's view of main's build, from the hand-off. */
 export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): BuildOutcome | null {
-  if (interrupted) return { usable: false, interrupted: true, success: false, rebuiltDependencies: 0 };
+  if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0 };
   if (!build) return null;
-  return { usable: build.success, interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
 }
 
 export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {

@@ -85,7 +85,7 @@ function side(values: number[]): Side {
 }
 
 /** Relative spread of one side's samples (0 with one sample). */
-const spread = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
+export const relativeRange = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
 
 function judge(base: Side, head: Side, threshold: number, floor: number): { status: Status; change: number | null } {
   if (base.value <= 0) return { status: 'unchanged', change: null };
@@ -141,7 +141,7 @@ function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], m
       const h = side(head.map((r) => costOf(r, [name], metric)));
       const observed = learned.get(name) ?? [];
       const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
-      const t = Math.max(own, spread(b), spread(h));
+      const t = Math.max(own, relativeRange(b), relativeRange(h));
       return { crate: name, base: b, head: h, ...judge(b, h, t, floor) };
     })
     .sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value));
@@ -156,7 +156,7 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   const baseTotal = side(base.map((r) => costOf(r, common, metric)));
   const headTotal = side(head.map((r) => costOf(r, common, metric)));
-  const observed = Math.max(spread(baseTotal), spread(headTotal));
+  const observed = Math.max(relativeRange(baseTotal), relativeRange(headTotal));
   const threshold = Math.max(defaultThreshold, observed);
   const thresholdSource: Comparison['thresholdSource'] = observed > defaultThreshold ? 'observed spread' : options.threshold !== null ? 'input' : 'default';
   const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);

@@ -157,7 +157,7 @@ async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
 /** On the default branch (and local runs), this run's record carries the history forward. */
 function keepHistory(input: ReportPhaseInput, base: RunRecord[] | null): void {
   if (input.context.onGitHub && !input.context.onDefaultBranch) return;
-  input.record.history = historyOf(base).slice(0, HISTORY_LENGTH);
+  input.record.history = historyOf(base);
   writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 

@@ -13,7 +13,7 @@
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
 import type { HistoryEntry, RunRecord } from '../record.js';
-import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, type Side } from './compare.js';
+import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, relativeRange } from './compare.js';
 import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
 import { median, upperFence } from './stats.js';
 
@@ -98,8 +98,7 @@ function sideContention(records: RunRecord[], crates: string[], metric: Metric):
  * shrink to nothing and let chance separations through.)
  */
 function noiseModel(c: Comparison, opts: DecideOptions, samples: number): NoiseModel {
-  const range = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
-  const spread = Math.max(range(c.total.base), range(c.total.head));
+  const spread = Math.max(relativeRange(c.total.base), relativeRange(c.total.head));
   if (opts.threshold !== null) return { source: 'input', threshold: Math.max(opts.threshold, spread), observations: samples };
   if (samples >= 3) return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
@@ -226,12 +225,11 @@ const claim = (verdict: FinalVerdict, sentence: string) => ({ verdict, reason: n
  * one direction, they are a claim; both ways, none.
  */
 function crateEvidence(c: Comparison): { verdict: FinalVerdict; reason: null; sentence: string; toConclude: null; consistencyNote: string } | null {
-  const range = (s: Side) => (s.value > 0 ? (s.max - s.min) / s.value : Infinity);
   const moved = c.crates.filter((x) => {
-    if (x.change === null || x.base.samples < 3 || x.head.samples < 3) return false;
+    if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
     const apart = x.head.min > x.base.max || x.head.max < x.base.min;
     // Three samples can land close together by chance: never below the default per-crate threshold.
-    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(range(x.base), range(x.head)));
+    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(relativeRange(x.base), relativeRange(x.head)));
     const difference = Math.abs(x.head.value - x.base.value);
     return apart && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
   });

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { restoreCache, type CacheRestoreState } from '../cache/index.js';
+import { restoreCache, staleDependencies, type CacheRestoreState } from '../cache/index.js';
 import { CargoConfigError } from '../cargo-config.js';
 import { InputError, type Config } from '../config.js';
 import { loadRunContext, relativeToWorkspace } from '../context.js';
@@ -151,7 +151,7 @@ function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): Buil
   const artifactsFile = path.join(path.dirname(build.recordPath), `artifacts-${path.basename(build.recordPath)}`);
   mkdirSync(path.dirname(artifactsFile), { recursive: true });
   writeFileSync(artifactsFile, JSON.stringify(build.artifacts));
-  const rebuiltDependencies = cache?.hit === 'exact' ? build.record.crates.filter((c) => !c.workspaceMember).length : 0;
+  const rebuiltDependencies = staleDependencies(cache?.hit, build.record);
   if (rebuiltDependencies > 0) {
     core.warning(
       `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? 'y was' : 'ies were'} compiled again: the cached entry is stale. The post step replaces it.`,

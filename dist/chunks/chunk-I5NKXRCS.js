@@ -78364,8 +78364,8 @@ function planTargetClean(input) {
   return remove;
 }
 function entryJudge(input) {
-  const unitReason = unitJudge(input);
   const isMember = nameSet(input.members);
+  const unitReason = unitJudge(input, isMember);
   const layout = input.buildLayout ?? null;
   return (e, place) => {
     switch (place.kind) {
@@ -78393,8 +78393,7 @@ function profileChildReason(name, layout) {
   return name === "incremental" ? "incremental compilation data (not reused in CI)" : "uplifted output or stray file (cargo recreates it)";
 }
 var MEMBER = "workspace member (set cache-workspace-crates: true to keep)";
-function unitJudge(input) {
-  const isMember = nameSet(input.members);
+function unitJudge(input, isMember) {
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
   return (e, name, hash) => {
     if (known && !known(name) && !norm(name).startsWith("build_script_")) return null;
@@ -78872,10 +78871,13 @@ function decideSave(config, context5, state3, build = null) {
     `not on the default branch: an entry saved for ${context5.ref ?? "this ref"} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`
   );
 }
+function staleDependencies(hit, record) {
+  return hit === "exact" ? record.crates.filter((c) => !c.workspaceMember).length : 0;
+}
 function buildOutcome(build, interrupted) {
-  if (interrupted) return { usable: false, interrupted: true, success: false, rebuiltDependencies: 0 };
+  if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0 };
   if (!build) return null;
-  return { usable: build.success, interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
 }
 async function saveCache3(run, input) {
   const { config, backend } = run;
@@ -79473,7 +79475,7 @@ function crateValue(c, metric) {
 function side(values) {
   return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length };
 }
-var spread = (s3) => s3.samples > 1 && s3.value > 0 ? (s3.max - s3.min) / s3.value : 0;
+var relativeRange = (s3) => s3.samples > 1 && s3.value > 0 ? (s3.max - s3.min) / s3.value : 0;
 function judge(base, head, threshold, floor) {
   if (base.value <= 0) return { status: "unchanged", change: null };
   const change = (head.value - base.value) / base.value;
@@ -79513,7 +79515,7 @@ function compareCrates(head, base, common, metric, defaultThreshold, history) {
     const h = side(head.map((r) => costOf(r, [name], metric)));
     const observed = learned.get(name) ?? [];
     const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
-    const t = Math.max(own, spread(b2), spread(h));
+    const t = Math.max(own, relativeRange(b2), relativeRange(h));
     return { crate: name, base: b2, head: h, ...judge(b2, h, t, floor) };
   }).sort((a, b2) => Math.abs(b2.head.value - b2.base.value) - Math.abs(a.head.value - a.base.value));
 }
@@ -79526,7 +79528,7 @@ function compareRecords(head, base, options) {
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   const baseTotal = side(base.map((r) => costOf(r, common, metric)));
   const headTotal = side(head.map((r) => costOf(r, common, metric)));
-  const observed = Math.max(spread(baseTotal), spread(headTotal));
+  const observed = Math.max(relativeRange(baseTotal), relativeRange(headTotal));
   const threshold = Math.max(defaultThreshold, observed);
   const thresholdSource = observed > defaultThreshold ? "observed spread" : options.threshold !== null ? "input" : "default";
   const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);
@@ -79758,10 +79760,9 @@ function sideContention(records, crates, metric) {
   return weight > 0 ? sum / weight : null;
 }
 function noiseModel(c, opts, samples) {
-  const range3 = (s3) => s3.samples > 1 && s3.value > 0 ? (s3.max - s3.min) / s3.value : 0;
-  const spread2 = Math.max(range3(c.total.base), range3(c.total.head));
-  if (opts.threshold !== null) return { source: "input", threshold: Math.max(opts.threshold, spread2), observations: samples };
-  if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread2), observations: samples };
+  const spread = Math.max(relativeRange(c.total.base), relativeRange(c.total.head));
+  if (opts.threshold !== null) return { source: "input", threshold: Math.max(opts.threshold, spread), observations: samples };
+  if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
   if (learned.length >= MIN_OBSERVATIONS) return { source: "history", threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
   return { source: "default", threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
@@ -79856,11 +79857,10 @@ var MATERIAL_SHARE = 0.03;
 var CRATE_CLAIM_FLOOR = 1.5;
 var claim = (verdict, sentence) => ({ verdict, reason: null, sentence, toConclude: null });
 function crateEvidence(c) {
-  const range3 = (s3) => s3.value > 0 ? (s3.max - s3.min) / s3.value : Infinity;
   const moved = c.crates.filter((x) => {
-    if (x.change === null || x.base.samples < 3 || x.head.samples < 3) return false;
+    if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
     const apart = x.head.min > x.base.max || x.head.max < x.base.min;
-    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(range3(x.base), range3(x.head)));
+    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(relativeRange(x.base), relativeRange(x.head)));
     const difference = Math.abs(x.head.value - x.base.value);
     return apart && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
   });
@@ -80059,6 +80059,7 @@ export {
   hashesInPath,
   layoutOfArtifacts,
   restoreCache2 as restoreCache,
+  staleDependencies,
   buildOutcome,
   saveCache3 as saveCache,
   InputError,
