@@ -34,6 +34,7 @@ import {
   restoreCache,
   setFailed,
   setOutput,
+  settles,
   sha256,
   staleDependencies,
   startGroup,
@@ -41,7 +42,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-I5NKXRCS.js";
+} from "./chunks/chunk-FRZVNG5Z.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -476,7 +477,20 @@ function historyEntry(r) {
   };
 }
 var historyOf = (base) => base?.[0] ? [historyEntry(base[0]), ...base[0].history ?? []].slice(0, HISTORY_LENGTH) : [];
-async function rebuildBaseline(input, samples, deadlineMs) {
+var CONFIRM_MAX_SAMPLES = 15;
+var LOOKS = /* @__PURE__ */ new Set([5, 7, 9, 12, CONFIRM_MAX_SAMPLES]);
+function growUntilSettled(input, first) {
+  return {
+    maxSamples: Math.max(first, CONFIRM_MAX_SAMPLES),
+    settled: ({ head, base }) => {
+      const n = Math.min(head.length, base.length);
+      if (n !== first && !LOOKS.has(n)) return false;
+      const { comparison, decision } = evaluate(head, base, input.config.report.threshold, []);
+      return !comparison || !decision || settles(comparison, decision);
+    }
+  };
+}
+async function rebuildBaseline(input, samples, deadlineMs, growth = {}) {
   const baseSha = input.context.pullRequest?.baseSha;
   if (!baseSha)
     return { head: [input.record], base: null, label: null, note: "No comparison: rebuilding the base needs a pull_request event (to know the base commit).", seconds: 0 };
@@ -490,7 +504,8 @@ async function rebuildBaseline(input, samples, deadlineMs) {
       targetDir: input.targetDir,
       env: input.env,
       build: input.buildSample,
-      deadlineMs
+      deadlineMs,
+      ...growth
     });
     const n = Math.min(measured.base.length, measured.head.length);
     return {
@@ -533,8 +548,10 @@ async function confirm(input, cached) {
       path: `${cached.label}; ${suggested}, not confirmed (over budget)`
     };
   }
-  info(`Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, budget ${budget.toFixed(0)} s).`);
-  const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1e3);
+  info(
+    `Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, up to ${CONFIRM_MAX_SAMPLES} while they leave the question open; budget ${budget.toFixed(0)} s).`
+  );
+  const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1e3, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
     return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
@@ -568,7 +585,11 @@ async function evaluation(input) {
   const mode = input.config.report.baseline;
   if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
   if (mode === "rebuild") {
-    const rebuilt = await rebuildBaseline(input, input.config.report.baselineSamples, null);
+    const first = input.config.report.baselineSamples;
+    const rebuilt = await rebuildBaseline(input, first, Date.now() + budgetSeconds(input.config, input.record) * 1e3, {
+      ...growUntilSettled(input, first),
+      deadlineForExtrasOnly: true
+    });
     return {
       ...evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []),
       ...rebuilt,

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-I5NKXRCS.js";
+} from "./chunks/chunk-FRZVNG5Z.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

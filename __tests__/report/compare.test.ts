@@ -46,10 +46,10 @@ describe('real changes', () => {
     expect(c.explanation).toMatch(/beyond the noise threshold of ±10%/);
   });
 
-  test('a 30% slowdown measured with 3 samples per side is a regression with high confidence', () => {
+  test('a 30% slowdown measured with 5 samples per side is a regression with high confidence', () => {
     const rand = rng(3);
-    const base = [1, 2, 3].map(() => record({ crates: workspace, rand, noise: 0.04 }));
-    const head = [1, 2, 3].map(() => record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 1.3])), rand, noise: 0.04 }));
+    const base = [1, 2, 3, 4, 5].map(() => record({ crates: workspace, rand, noise: 0.04 }));
+    const head = [1, 2, 3, 4, 5].map(() => record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 1.3])), rand, noise: 0.04 }));
     const c = compareRecords(head, base, { threshold: null })!;
     expect(c.verdict).toBe('regression');
     expect(c.total.confidence).toBe('high');

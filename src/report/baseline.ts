@@ -84,6 +84,14 @@ export interface RebuildOptions {
   build: BuildSample;
   /** Stop taking samples after this time (Date.now() ms); null: take them all. */
   deadlineMs?: number | null;
+  /** The deadline binds only the extra samples beyond `samples` (rebuild mode: the first are asked for). */
+  deadlineForExtrasOnly?: boolean;
+  /**
+   * Take more than `samples` per side, up to this, until `settled` says the samples so far
+   * carry a conclusion (baseline auto: more samples narrow the noise a t-test can tell apart).
+   */
+  maxSamples?: number;
+  settled?: (samples: { head: RunRecord[]; base: RunRecord[] }) => boolean;
 }
 
 /** The base commit in a worktree beside the checkout (fetched when the checkout lacks it). */
@@ -130,15 +138,18 @@ export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head
 
 async function sampleAlternately(opts: RebuildOptions, sides: { head: Side; base: Side }, buildEnv: NodeJS.ProcessEnv): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
   const records: { head: RunRecord[]; base: RunRecord[] } = { head: [], base: [] };
-  for (let i = 0; i < opts.samples; i++) {
-    if (opts.deadlineMs && Date.now() > opts.deadlineMs) {
-      core.info(`Watchmaker: the time budget ran out after ${i} sample${i === 1 ? '' : 's'} per side.`);
+  const most = Math.max(opts.samples, opts.maxSamples ?? opts.samples);
+  for (let i = 0; i < most; i++) {
+    if (i >= opts.samples && opts.settled?.(records)) break;
+    const bound = !opts.deadlineForExtrasOnly || i >= opts.samples;
+    if (bound && opts.deadlineMs && Date.now() > opts.deadlineMs) {
+      core.info(`Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? '' : 's'} per side.`);
       break;
     }
     const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
     for (const which of order) {
       const side = sides[which];
-      core.startGroup(`Watchmaker: ${which} sample ${i + 1} of ${opts.samples}`);
+      core.startGroup(`Watchmaker: ${which} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : ' (an extra sample: the first ones did not settle the question)'}`);
       const members = [...side.workspace.members];
       if (members.length) await captureOk('cargo', ['clean', '--profile', opts.profile, ...members.flatMap((n) => ['-p', n])], { cwd: side.dir, env: buildEnv });
       const record = await opts.build(side, `${which}-${i + 1}`, buildEnv);

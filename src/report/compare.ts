@@ -17,7 +17,7 @@
 // spread widens the threshold, and the change must also separate the two sides' ranges.
 import type { CrateCost, HistoryEntry, RunRecord } from '../record.js';
 import { learnNoise, MIN_OBSERVATIONS } from './noise.js';
-import { median, upperFence } from './stats.js';
+import { logShift, median, upperFence } from './stats.js';
 
 export type Metric = 'instructions' | 'cpu' | 'wall';
 export type Status = 'regression' | 'improvement' | 'unchanged';
@@ -37,6 +37,8 @@ export interface Side {
   min: number;
   max: number;
   samples: number;
+  /** Every sample's value, in run order. */
+  values: number[];
 }
 
 export interface CrateComparison {
@@ -81,19 +83,52 @@ export function crateValue(c: CrateCost, metric: Metric): number | null {
 export { median };
 
 function side(values: number[]): Side {
-  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length };
+  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length, values };
 }
 
 /** Relative spread of one side's samples (0 with one sample). */
 export const relativeRange = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
 
+/** Samples per side from which the t-test alone judges them (fewer must also lie wholly apart). */
+export const T_TEST_FROM = 5;
+
+/**
+ * The noise of a comparison with samples on both sides, as a relative change. With three or
+ * more per side: the smallest change a t-test on their logarithms tells from noise at α = 0.001
+ * (it narrows as samples are added), and under five never below twice the larger relative range.
+ * With two: twice that range.
+ */
+export function sampleNoise(base: Side, head: Side): number {
+  const n = Math.min(base.samples, head.samples);
+  const range = 2 * Math.max(relativeRange(base), relativeRange(head));
+  const shift = n >= 3 ? logShift(base.values, head.values) : null;
+  if (!shift) return range;
+  return n >= T_TEST_FROM ? shift.detectable : Math.max(range, shift.detectable);
+}
+
+/**
+ * Whether the two sides' samples tell a difference: one sample per side always "does" (the
+ * threshold has to carry it); two must lie wholly apart; three or more must pass a t-test on
+ * their logarithms (α = 0.001), and under five also lie wholly apart. (Three samples apart by
+ * chance are common enough on a noisy runner: the bench's VM showed it.)
+ */
+export function samplesSeparate(base: Side, head: Side, scale = 1): boolean {
+  const n = Math.min(base.samples, head.samples);
+  if (n < 2) return true;
+  const apart = head.min > base.max * scale || head.max < base.min * scale;
+  if (n < 3) return apart;
+  const shift = logShift(
+    base.values.map((v) => v * scale),
+    head.values,
+  );
+  return (apart || n >= T_TEST_FROM) && shift !== null && Math.abs(shift.t) > shift.critical;
+}
+
 function judge(base: Side, head: Side, threshold: number, floor: number): { status: Status; change: number | null } {
   if (base.value <= 0) return { status: 'unchanged', change: null };
   const change = (head.value - base.value) / base.value;
   const big = Math.abs(change) > threshold && Math.abs(head.value - base.value) > floor;
-  // With samples on both sides, the ranges must not overlap either.
-  const separated = base.samples < 2 || head.samples < 2 || head.min > base.max || head.max < base.min;
-  if (!big || !separated) return { status: 'unchanged', change };
+  if (!big || !samplesSeparate(base, head)) return { status: 'unchanged', change };
   return { status: change > 0 ? 'regression' : 'improvement', change };
 }
 
@@ -141,7 +176,7 @@ function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], m
       const h = side(head.map((r) => costOf(r, [name], metric)));
       const observed = learned.get(name) ?? [];
       const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
-      const t = Math.max(own, relativeRange(b), relativeRange(h));
+      const t = Math.max(own, sampleNoise(b, h));
       return { crate: name, base: b, head: h, ...judge(b, h, t, floor) };
     })
     .sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value));
@@ -156,7 +191,7 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   const baseTotal = side(base.map((r) => costOf(r, common, metric)));
   const headTotal = side(head.map((r) => costOf(r, common, metric)));
-  const observed = Math.max(relativeRange(baseTotal), relativeRange(headTotal));
+  const observed = sampleNoise(baseTotal, headTotal);
   const threshold = Math.max(defaultThreshold, observed);
   const thresholdSource: Comparison['thresholdSource'] = observed > defaultThreshold ? 'observed spread' : options.threshold !== null ? 'input' : 'default';
   const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);

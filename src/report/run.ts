@@ -12,10 +12,10 @@ import type { CacheBackend } from '../cache/backend.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { HISTORY_LENGTH, type HistoryEntry, type RunRecord } from '../record.js';
-import { measureBaseByRebuild, type BuildSample } from './baseline.js';
+import { measureBaseByRebuild, type BuildSample, type RebuildOptions } from './baseline.js';
 import { formatChange } from './compare.js';
 import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
-import type { Decision } from './verdict.js';
+import { settles, type Decision } from './verdict.js';
 
 export interface ReportPhaseInput {
   config: Config;
@@ -58,7 +58,27 @@ export function historyEntry(r: RunRecord): HistoryEntry {
 /** The history a baseline record carries, itself included, newest first. */
 const historyOf = (base: RunRecord[] | null): HistoryEntry[] => (base?.[0] ? [historyEntry(base[0]), ...(base[0].history ?? [])].slice(0, HISTORY_LENGTH) : []);
 
-async function rebuildBaseline(input: ReportPhaseInput, samples: number, deadlineMs: number | null): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
+/** Confirming takes more samples while they leave the question open, up to this many per side. */
+export const CONFIRM_MAX_SAMPLES = 15;
+/** When to look at the samples again while they grow (fewer looks: fewer chances for noise to pass the test). */
+const LOOKS = new Set([5, 7, 9, 12, CONFIRM_MAX_SAMPLES]);
+
+type Growth = Pick<RebuildOptions, 'maxSamples' | 'settled' | 'deadlineForExtrasOnly'>;
+
+/** Settled: the samples carry a claim, or nothing is near one (see settles()). */
+function growUntilSettled(input: ReportPhaseInput, first: number): Growth {
+  return {
+    maxSamples: Math.max(first, CONFIRM_MAX_SAMPLES),
+    settled: ({ head, base }) => {
+      const n = Math.min(head.length, base.length);
+      if (n !== first && !LOOKS.has(n)) return false;
+      const { comparison, decision } = evaluate(head, base, input.config.report.threshold, []);
+      return !comparison || !decision || settles(comparison, decision);
+    },
+  };
+}
+
+async function rebuildBaseline(input: ReportPhaseInput, samples: number, deadlineMs: number | null, growth: Growth = {}): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
   const baseSha = input.context.pullRequest?.baseSha;
   if (!baseSha)
     return { head: [input.record], base: null, label: null, note: 'No comparison: rebuilding the base needs a pull_request event (to know the base commit).', seconds: 0 };
@@ -73,6 +93,7 @@ async function rebuildBaseline(input: ReportPhaseInput, samples: number, deadlin
       env: input.env,
       build: input.buildSample,
       deadlineMs,
+      ...growth,
     });
     const n = Math.min(measured.base.length, measured.head.length);
     return {
@@ -122,8 +143,10 @@ async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Eval
       path: `${cached.label}; ${suggested}, not confirmed (over budget)`,
     };
   }
-  core.info(`Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, budget ${budget.toFixed(0)} s).`);
-  const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1000);
+  core.info(
+    `Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, up to ${CONFIRM_MAX_SAMPLES} while they leave the question open; budget ${budget.toFixed(0)} s).`,
+  );
+  const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1000, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
     return { ...cached, decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'), path: `${cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
@@ -165,7 +188,12 @@ async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
   const mode = input.config.report.baseline;
   if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
   if (mode === 'rebuild') {
-    const rebuilt = await rebuildBaseline(input, input.config.report.baselineSamples, null);
+    // baseline-samples per side, and more within the budget while they leave the question open.
+    const first = input.config.report.baselineSamples;
+    const rebuilt = await rebuildBaseline(input, first, Date.now() + budgetSeconds(input.config, input.record) * 1000, {
+      ...growUntilSettled(input, first),
+      deadlineForExtrasOnly: true,
+    });
     return {
       ...evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []),
       ...rebuilt,

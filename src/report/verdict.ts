@@ -13,9 +13,9 @@
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
 import type { HistoryEntry, RunRecord } from '../record.js';
-import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, relativeRange } from './compare.js';
+import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, sampleNoise, samplesSeparate, T_TEST_FROM } from './compare.js';
 import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
-import { median, upperFence } from './stats.js';
+import { logShift, median, upperFence } from './stats.js';
 
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
 export type InconclusiveReason = 'nothing-compared' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
@@ -93,14 +93,15 @@ function sideContention(records: RunRecord[], crates: string[], metric: Metric):
 }
 
 /**
- * The noise the change is judged against. With samples: twice the larger relative range of a
- * side's samples. (A robust spread such as the MAD is too unstable with three samples: it can
- * shrink to nothing and let chance separations through.)
+ * The noise the change is judged against. With three or more samples per side: the smallest
+ * change a t-test on their logarithms tells from noise at α = 0.001 (a Welch test: the sides may
+ * be unequally noisy), never below the metric's same-machine floor. It narrows as samples are
+ * added, which is what baseline auto's extra samples are for.
  */
 function noiseModel(c: Comparison, opts: DecideOptions, samples: number): NoiseModel {
-  const spread = Math.max(relativeRange(c.total.base), relativeRange(c.total.head));
+  const spread = sampleNoise(c.total.base, c.total.head);
   if (opts.threshold !== null) return { source: 'input', threshold: Math.max(opts.threshold, spread), observations: samples };
-  if (samples >= 3) return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread), observations: samples };
+  if (samples >= 3) return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
   if (learned.length >= MIN_OBSERVATIONS) return { source: 'history', threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
   return { source: 'default', threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
@@ -112,7 +113,9 @@ export function noiseText(noise: NoiseModel): string {
     case 'history':
       return `${pct}, learned from ${noise.observations} pairs of unchanged runs of the default branch`;
     case 'samples':
-      return `${pct}, from the spread of ${noise.observations} samples per side on this machine`;
+      return noise.observations >= 3
+        ? `${pct}, the smallest change ${noise.observations} samples per side on this machine can tell from noise (t-test, α = 0.001)`
+        : `${pct}, twice the spread of ${noise.observations} samples per side on this machine`;
     case 'input':
       return `${pct}, the threshold input`;
     case 'default':
@@ -204,8 +207,8 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
-  const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
-  if (!separated) return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides overlap: noise.`) };
+  if (!samplesSeparate(c.total.base, c.total.head, scale))
+    return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides do not separate: noise.`) };
   const verdict = change! > 0 ? 'regression' : 'improvement';
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
@@ -219,19 +222,19 @@ const CRATE_CLAIM_FLOOR = 1.5;
 const claim = (verdict: FinalVerdict, sentence: string) => ({ verdict, reason: null, sentence, toConclude: null });
 
 /**
- * Crates whose own samples (3+ per side, one machine) are apart and moved by more than twice
- * their larger relative range, by at least the timing floor and a material share of the
- * compared total: the same rule the total is held to, so chance cannot pass it either. All in
- * one direction, they are a claim; both ways, none.
+ * Crates whose own samples (3+ per side, one machine) separate (the t-test, and under five
+ * samples wholly apart) and moved beyond the smallest change their samples can tell, by at
+ * least 15%, the timing floor and a material share of the compared total: the same rule the
+ * total is held to, so chance cannot pass it either. All in one direction, they are a claim;
+ * both ways, none.
  */
 function crateEvidence(c: Comparison): { verdict: FinalVerdict; reason: null; sentence: string; toConclude: null; consistencyNote: string } | null {
   const moved = c.crates.filter((x) => {
     if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
-    const apart = x.head.min > x.base.max || x.head.max < x.base.min;
     // Three samples can land close together by chance: never below the default per-crate threshold.
-    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(relativeRange(x.base), relativeRange(x.head)));
+    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], sampleNoise(x.base, x.head));
     const difference = Math.abs(x.head.value - x.base.value);
-    return apart && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+    return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
   });
   if (moved.length === 0 || !moved.every((x) => Math.sign(x.change!) === Math.sign(moved[0]!.change!))) return null;
   const verdict: FinalVerdict = moved[0]!.change! > 0 ? 'regression' : 'improvement';
@@ -239,10 +242,29 @@ function crateEvidence(c: Comparison): { verdict: FinalVerdict; reason: null; se
   return {
     verdict,
     reason: null,
-    sentence: `${names}: every sample of this run apart from every sample of the baseline, and beyond twice the spread of either side (${moved[0]!.head.samples} samples per side on this machine). The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
+    sentence: `${names}: ${separationText(Math.min(moved[0]!.head.samples, moved[0]!.base.samples))}. The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
     toConclude: null,
     consistencyNote: `The verdict rests on ${moved.length === 1 ? 'this crate' : 'these crates'}; the total alone would not carry it.`,
   };
+}
+
+/**
+ * A crate's move must also show against the other crates of the same builds: a runner that is
+ * slower for a while slows every crate of a sample alike, and that cancels in the crate's ratio
+ * to the rest. (The t-test on this ratio, same direction.) Without other crates, nothing to check.
+ */
+function notMachineWide(c: Comparison, x: Comparison['crates'][number]): boolean {
+  const ratios = (crate: number[], total: number[]) => crate.map((v, i) => v / (total[i]! - v));
+  const [base, head] = [ratios(x.base.values, c.total.base.values), ratios(x.head.values, c.total.head.values)];
+  if (![...base, ...head].every((r) => Number.isFinite(r) && r > 0)) return true;
+  const shift = logShift(base, head);
+  return shift !== null && Math.abs(shift.t) > shift.critical && Math.sign(shift.change) === Math.sign(x.change ?? 0);
+}
+
+/** How samples per side were found apart, in words (the rule samplesSeparate applies). */
+function separationText(n: number): string {
+  const tested = `beyond the smallest change ${n} samples per side on this machine can tell from noise (a t-test at α = 0.001)`;
+  return n >= T_TEST_FROM ? tested : `every sample of this run apart from every sample of the baseline, and ${tested}`;
 }
 
 /** A note when crate rows point one way and the total another. */
@@ -253,4 +275,16 @@ function consistency(c: Comparison, verdict: FinalVerdict): string | null {
   if ((verdict === 'regression' || verdict === 'improvement') && moved.length === 0)
     return 'no single crate moved beyond its own threshold: the change is spread over many crates.';
   return null;
+}
+
+/**
+ * Whether samples taken so far settle the question, so that taking more would not change the
+ * verdict: a claim, an inconclusive verdict more samples cannot fix, or no change anywhere near
+ * a claim (the total and every crate within half their floors).
+ */
+export function settles(c: Comparison, decision: Decision): boolean {
+  if (decision.verdict === 'regression' || decision.verdict === 'improvement') return true;
+  if (decision.verdict === 'inconclusive' && decision.reason !== 'too-few-samples') return true;
+  const near = (change: number | null, floor: number) => Math.abs(change ?? 0) > floor / 2;
+  return !near(c.total.change, SAMPLE_FLOORS[c.metric]) && !c.crates.some((x) => near(x.change, CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric]));
 }

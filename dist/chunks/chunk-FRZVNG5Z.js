@@ -79396,15 +79396,18 @@ async function measureBaseByRebuild(opts) {
 }
 async function sampleAlternately(opts, sides, buildEnv) {
   const records = { head: [], base: [] };
-  for (let i = 0; i < opts.samples; i++) {
-    if (opts.deadlineMs && Date.now() > opts.deadlineMs) {
-      info(`Watchmaker: the time budget ran out after ${i} sample${i === 1 ? "" : "s"} per side.`);
+  const most = Math.max(opts.samples, opts.maxSamples ?? opts.samples);
+  for (let i = 0; i < most; i++) {
+    if (i >= opts.samples && opts.settled?.(records)) break;
+    const bound2 = !opts.deadlineForExtrasOnly || i >= opts.samples;
+    if (bound2 && opts.deadlineMs && Date.now() > opts.deadlineMs) {
+      info(`Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? "" : "s"} per side.`);
       break;
     }
     const order = i % 2 === 0 ? ["base", "head"] : ["head", "base"];
     for (const which2 of order) {
       const side2 = sides[which2];
-      startGroup(`Watchmaker: ${which2} sample ${i + 1} of ${opts.samples}`);
+      startGroup(`Watchmaker: ${which2} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : " (an extra sample: the first ones did not settle the question)"}`);
       const members = [...side2.workspace.members];
       if (members.length) await captureOk("cargo", ["clean", "--profile", opts.profile, ...members.flatMap((n) => ["-p", n])], { cwd: side2.dir, env: buildEnv });
       const record = await opts.build(side2, `${which2}-${i + 1}`, buildEnv);
@@ -79456,6 +79459,54 @@ function upperFence(values) {
   const q3 = median(s3.slice(s3.length % 2 ? half + 1 : half));
   return q3 + 3 * (q3 - q1);
 }
+var T_CRITICAL_0001 = [
+  636.6,
+  31.6,
+  12.92,
+  8.61,
+  6.869,
+  5.959,
+  5.408,
+  5.041,
+  4.781,
+  4.587,
+  4.437,
+  4.318,
+  4.221,
+  4.14,
+  4.073,
+  4.015,
+  3.965,
+  3.922,
+  3.883,
+  3.85,
+  3.819,
+  3.792,
+  3.768,
+  3.745,
+  3.725,
+  3.707,
+  3.69,
+  3.674,
+  3.659,
+  3.646
+];
+var tCritical = (df) => df < 1 ? Infinity : T_CRITICAL_0001[Math.floor(df) - 1] ?? 3.291;
+var mean = (xs2) => xs2.reduce((a, x) => a + x, 0) / xs2.length;
+var variance = (xs2) => {
+  const m2 = mean(xs2);
+  return xs2.reduce((a, x) => a + (x - m2) ** 2, 0) / (xs2.length - 1);
+};
+function logShift(base, head) {
+  if (base.length < 2 || head.length < 2 || [...base, ...head].some((x) => !(x > 0))) return null;
+  const [lb, lh] = [base.map(Math.log), head.map(Math.log)];
+  const [vb, vh] = [variance(lb) / lb.length, variance(lh) / lh.length];
+  const se2 = Math.sqrt(vb + vh);
+  const df = se2 > 0 ? (vb + vh) ** 2 / (vb ** 2 / (lb.length - 1) + vh ** 2 / (lh.length - 1)) : lb.length + lh.length - 2;
+  const diff = mean(lh) - mean(lb);
+  const critical = tCritical(df);
+  return { change: Math.exp(diff) - 1, t: se2 > 0 ? diff / se2 : diff === 0 ? 0 : Infinity * Math.sign(diff), critical, detectable: Math.exp(critical * se2) - 1 };
+}
 
 // src/report/compare.ts
 var DEFAULT_THRESHOLDS = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
@@ -79473,15 +79524,33 @@ function crateValue(c, metric) {
   return c.wallSeconds;
 }
 function side(values) {
-  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length };
+  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length, values };
 }
 var relativeRange = (s3) => s3.samples > 1 && s3.value > 0 ? (s3.max - s3.min) / s3.value : 0;
+var T_TEST_FROM = 5;
+function sampleNoise(base, head) {
+  const n = Math.min(base.samples, head.samples);
+  const range3 = 2 * Math.max(relativeRange(base), relativeRange(head));
+  const shift = n >= 3 ? logShift(base.values, head.values) : null;
+  if (!shift) return range3;
+  return n >= T_TEST_FROM ? shift.detectable : Math.max(range3, shift.detectable);
+}
+function samplesSeparate(base, head, scale = 1) {
+  const n = Math.min(base.samples, head.samples);
+  if (n < 2) return true;
+  const apart = head.min > base.max * scale || head.max < base.min * scale;
+  if (n < 3) return apart;
+  const shift = logShift(
+    base.values.map((v2) => v2 * scale),
+    head.values
+  );
+  return (apart || n >= T_TEST_FROM) && shift !== null && Math.abs(shift.t) > shift.critical;
+}
 function judge(base, head, threshold, floor) {
   if (base.value <= 0) return { status: "unchanged", change: null };
   const change = (head.value - base.value) / base.value;
   const big = Math.abs(change) > threshold && Math.abs(head.value - base.value) > floor;
-  const separated = base.samples < 2 || head.samples < 2 || head.min > base.max || head.max < base.min;
-  if (!big || !separated) return { status: "unchanged", change };
+  if (!big || !samplesSeparate(base, head)) return { status: "unchanged", change };
   return { status: change > 0 ? "regression" : "improvement", change };
 }
 var crateKey = (c) => c.crate;
@@ -79515,7 +79584,7 @@ function compareCrates(head, base, common, metric, defaultThreshold, history) {
     const h = side(head.map((r) => costOf(r, [name], metric)));
     const observed = learned.get(name) ?? [];
     const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
-    const t = Math.max(own, relativeRange(b2), relativeRange(h));
+    const t = Math.max(own, sampleNoise(b2, h));
     return { crate: name, base: b2, head: h, ...judge(b2, h, t, floor) };
   }).sort((a, b2) => Math.abs(b2.head.value - b2.base.value) - Math.abs(a.head.value - a.base.value));
 }
@@ -79528,7 +79597,7 @@ function compareRecords(head, base, options) {
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   const baseTotal = side(base.map((r) => costOf(r, common, metric)));
   const headTotal = side(head.map((r) => costOf(r, common, metric)));
-  const observed = Math.max(relativeRange(baseTotal), relativeRange(headTotal));
+  const observed = sampleNoise(baseTotal, headTotal);
   const threshold = Math.max(defaultThreshold, observed);
   const thresholdSource = observed > defaultThreshold ? "observed spread" : options.threshold !== null ? "input" : "default";
   const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);
@@ -79760,9 +79829,9 @@ function sideContention(records, crates, metric) {
   return weight > 0 ? sum / weight : null;
 }
 function noiseModel(c, opts, samples) {
-  const spread = Math.max(relativeRange(c.total.base), relativeRange(c.total.head));
+  const spread = sampleNoise(c.total.base, c.total.head);
   if (opts.threshold !== null) return { source: "input", threshold: Math.max(opts.threshold, spread), observations: samples };
-  if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], 2 * spread), observations: samples };
+  if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
   if (learned.length >= MIN_OBSERVATIONS) return { source: "history", threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
   return { source: "default", threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
@@ -79773,7 +79842,7 @@ function noiseText(noise) {
     case "history":
       return `${pct}, learned from ${noise.observations} pairs of unchanged runs of the default branch`;
     case "samples":
-      return `${pct}, from the spread of ${noise.observations} samples per side on this machine`;
+      return noise.observations >= 3 ? `${pct}, the smallest change ${noise.observations} samples per side on this machine can tell from noise (t-test, \u03B1 = 0.001)` : `${pct}, twice the spread of ${noise.observations} samples per side on this machine`;
     case "input":
       return `${pct}, the threshold input`;
     case "default":
@@ -79847,8 +79916,8 @@ function decide(c, head, base, opts) {
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
-  const separated = samples < 2 || c.total.head.min > c.total.base.max * scale || c.total.head.max < c.total.base.min * scale;
-  if (!separated) return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides overlap: noise.`) };
+  if (!samplesSeparate(c.total.base, c.total.head, scale))
+    return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides do not separate: noise.`) };
   const verdict = change > 0 ? "regression" : "improvement";
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
@@ -79859,10 +79928,9 @@ var claim = (verdict, sentence) => ({ verdict, reason: null, sentence, toConclud
 function crateEvidence(c) {
   const moved = c.crates.filter((x) => {
     if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
-    const apart = x.head.min > x.base.max || x.head.max < x.base.min;
-    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], 2 * Math.max(relativeRange(x.base), relativeRange(x.head)));
+    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], sampleNoise(x.base, x.head));
     const difference = Math.abs(x.head.value - x.base.value);
-    return apart && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+    return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
   });
   if (moved.length === 0 || !moved.every((x) => Math.sign(x.change) === Math.sign(moved[0].change))) return null;
   const verdict = moved[0].change > 0 ? "regression" : "improvement";
@@ -79870,10 +79938,21 @@ function crateEvidence(c) {
   return {
     verdict,
     reason: null,
-    sentence: `${names}: every sample of this run apart from every sample of the baseline, and beyond twice the spread of either side (${moved[0].head.samples} samples per side on this machine). The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
+    sentence: `${names}: ${separationText(Math.min(moved[0].head.samples, moved[0].base.samples))}. The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
     toConclude: null,
     consistencyNote: `The verdict rests on ${moved.length === 1 ? "this crate" : "these crates"}; the total alone would not carry it.`
   };
+}
+function notMachineWide(c, x) {
+  const ratios = (crate, total) => crate.map((v2, i) => v2 / (total[i] - v2));
+  const [base, head] = [ratios(x.base.values, c.total.base.values), ratios(x.head.values, c.total.head.values)];
+  if (![...base, ...head].every((r) => Number.isFinite(r) && r > 0)) return true;
+  const shift = logShift(base, head);
+  return shift !== null && Math.abs(shift.t) > shift.critical && Math.sign(shift.change) === Math.sign(x.change ?? 0);
+}
+function separationText(n) {
+  const tested = `beyond the smallest change ${n} samples per side on this machine can tell from noise (a t-test at \u03B1 = 0.001)`;
+  return n >= T_TEST_FROM ? tested : `every sample of this run apart from every sample of the baseline, and ${tested}`;
 }
 function consistency(c, verdict) {
   const moved = c.crates.filter((x) => x.status !== "unchanged");
@@ -79882,6 +79961,12 @@ function consistency(c, verdict) {
   if ((verdict === "regression" || verdict === "improvement") && moved.length === 0)
     return "no single crate moved beyond its own threshold: the change is spread over many crates.";
   return null;
+}
+function settles(c, decision) {
+  if (decision.verdict === "regression" || decision.verdict === "improvement") return true;
+  if (decision.verdict === "inconclusive" && decision.reason !== "too-few-samples") return true;
+  const near = (change, floor) => Math.abs(change ?? 0) > floor / 2;
+  return !near(c.total.change, SAMPLE_FLOORS[c.metric]) && !c.crates.some((x) => near(x.change, CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric]));
 }
 
 // src/report/index.ts
@@ -80073,6 +80158,7 @@ export {
   workspaceInfo,
   measureBaseByRebuild,
   formatChange,
+  settles,
   loadCachedBaseline,
   evaluate,
   publishReport,
