@@ -563,7 +563,13 @@ async function ciJob(cacheDir, event, env = {}) {
 function thresholdOf(r) {
   const m = /±(\d+(?:\.\d+)?)%, (learned from (\d+) pairs|the smallest change \d+ samples|twice the spread of \d+ samples|the threshold input|the default)/.exec(r.main.output);
   if (!m) return { noise: null, thresholdPercent: null, historyPairs: null };
-  const noise = m[2].startsWith('learned') ? 'history' : (m[2].startsWith('the smallest change') || m[2].startsWith('twice the spread')) ? 'samples' : m[2] === 'the default' ? 'default' : 'input';
+  const noise = m[2].startsWith('learned')
+    ? 'history'
+    : m[2].startsWith('the smallest change') || m[2].startsWith('twice the spread')
+      ? 'samples'
+      : m[2] === 'the default'
+        ? 'default'
+        : 'input';
   return { noise, thresholdPercent: Number(m[1]), historyPairs: m[3] ? Number(m[3]) : null };
 }
 

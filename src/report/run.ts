@@ -78,7 +78,12 @@ function growUntilSettled(input: ReportPhaseInput, first: number): Growth {
   };
 }
 
-async function rebuildBaseline(input: ReportPhaseInput, samples: number, deadlineMs: number | null, growth: Growth = {}): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
+async function rebuildBaseline(
+  input: ReportPhaseInput,
+  samples: number,
+  deadlineMs: number | null,
+  growth: Growth = {},
+): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
   const baseSha = input.context.pullRequest?.baseSha;
   if (!baseSha)
     return { head: [input.record], base: null, label: null, note: 'No comparison: rebuilding the base needs a pull_request event (to know the base commit).', seconds: 0 };
