@@ -42,7 +42,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-FRZVNG5Z.js";
+} from "./chunks/chunk-5H7PIUSZ.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -915,6 +915,7 @@ function buildRunRecord(input) {
     criticalPath: path10 ? { seconds: path10.seconds, units: path10.units.map(label) } : null,
     units,
     crates,
+    workspaceMembers: [...input.workspaceMembers].sort(),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
     measurement: {
@@ -1392,7 +1393,8 @@ function handOff(build, cache) {
       `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`
     );
   }
-  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies };
+  const rebuiltMembers = build.record.crates.filter((c) => c.workspaceMember).length;
+  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers };
 }
 function summarizeGuard(guard) {
   return {

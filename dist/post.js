@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-FRZVNG5Z.js";
+} from "./chunks/chunk-5H7PIUSZ.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -6,7 +6,7 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts   (subset of sections)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness   (subset of sections)
 //   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
 //   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
 //
@@ -37,7 +37,7 @@ if (process.argv.includes('--readme')) {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts'];
+const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness'];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 // The crates the bench workspace names (base64 is the growth scenario's added dependency), by
@@ -241,7 +241,7 @@ const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toIS
  */
 function mergeWithEarlier(fresh) {
   const file = path.join(repoRoot, 'bench', 'results.json');
-  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts'];
+  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness'];
   const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
   for (const s of sections) {
@@ -460,6 +460,12 @@ const TABLES_FUNCTIONS = 3000;
 /** The slowdowns of `tables` a pull request makes, in percent of its compile time. */
 const DETECTION_LEVELS = [10, 25, 50];
 const FALSE_VERDICTS = new Set(['regression', 'improvement']);
+/**
+ * The verdict jobs compile every workspace member on both sides (keep-fresh: false): with
+ * keep-fresh a documentation change compiles nothing, and an A/A comparison of nothing proves
+ * nothing. This is the hardest case for the comparison.
+ */
+const VERDICT_INPUTS = { 'keep-fresh': 'false' };
 
 const GIT_ENV = {
   ...process.env,
@@ -471,8 +477,8 @@ const GIT_ENV = {
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** The project's repository (origin): commits are authored here, jobs fetch them by id as actions/checkout does. */
-function createRepository() {
-  const dir = path.join(scratch, 'verdicts-origin');
+function createRepository(name = 'verdicts-origin') {
+  const dir = path.join(scratch, name);
   writeFiles(dir, { ...benchWorkspaceFiles({ tables: TABLES_FUNCTIONS }), '.gitignore': '/target\n', 'NOTES.md': 'Notes\n' });
   execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
   git(dir, 'init', '-q', '-b', 'main');
@@ -547,11 +553,18 @@ const readRecord = (file) => (file && existsSync(file) ? JSON.parse(readFileSync
  * the scratch directory (the action keeps baseline records and base worktrees there), the same
  * for every job as /tmp is on a runner.
  */
-async function ciJob(cacheDir, event, env = {}) {
+async function ciJob(cacheDir, event, env = {}, inputs = VERDICT_INPUTS) {
   const runnerTemp = path.join(scratch, `runner-${++counter}`);
   const tmp = path.join(scratch, 'tmp');
   mkdirSync(tmp, { recursive: true });
-  const r = await runLocalJob({ workspace: checkoutDir(), runnerTemp, quiet: true, event, inputs: { 'cache-dir': cacheDir, comment: 'never' }, env: { TMPDIR: tmp, ...env } });
+  const r = await runLocalJob({
+    workspace: checkoutDir(),
+    runnerTemp,
+    quiet: true,
+    event,
+    inputs: { 'cache-dir': cacheDir, comment: 'never', ...inputs },
+    env: { TMPDIR: tmp, ...env },
+  });
   if (r.main.code !== 0 || r.post.code !== 0) {
     console.error(r.main.output.slice(-4000), r.post.output.slice(-2000));
     throw new Error(`the action failed in a ${event.event} job`);
@@ -881,6 +894,88 @@ function printVerdicts(v) {
   console.log(`  section took ${fmt(v.seconds / 60, 1)} min (${v.workspace.pushes} pushes, ${v.workspace.pullRequests} pull requests)`);
 }
 
+// ---------- freshness across checkouts ----------
+
+/** The pull requests the freshness section measures, each on a new clone of the pushed commit. */
+const FRESHNESS_EDITS = [
+  { name: 'no edit', description: 'a documentation change', files: (i) => ({ 'NOTES.md': `Notes, edited (${i})\n` }) },
+  {
+    name: 'leaf edit',
+    description: 'the binary crate `cli`, which nothing depends on',
+    files: (i) => ({ 'crates/cli/src/main.rs': benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })['crates/cli/src/main.rs'].replace('"fn "', `"fn ${i} "`) }),
+  },
+  {
+    name: 'core edit',
+    description: 'the library `finder`, and so its dependent `cli`',
+    files: (i) => ({ 'crates/finder/src/lib.rs': `${benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })['crates/finder/src/lib.rs']}\npub fn edit_${i}() -> u32 { ${i} }\n` }),
+  },
+];
+
+/**
+ * Warm pull-request jobs on new clones (every file at the checkout's time), without and with
+ * keep-fresh: which workspace crates compile and how long the build takes, and the archive the
+ * default branch's push saved (keep-fresh caches the members too).
+ */
+async function freshness() {
+  const started = Date.now();
+  const repo = createRepository('freshness-origin');
+  const base = git(repo, 'rev-parse', 'HEAD');
+  const modes = { today: { 'keep-fresh': 'false' }, keepFresh: { 'keep-fresh': 'true' } };
+  const out = {};
+  let pr = 1000;
+  for (const [mode, inputs] of Object.entries(modes)) {
+    const cacheDir = path.join(scratch, `cache-fresh-${mode}`);
+    checkout(repo, base, { fresh: true });
+    await ciJob(cacheDir, { event: 'push', sha: base }, {}, { ...inputs, baseline: 'cache' });
+    const row = { archiveMiB: mib(archives(cacheDir).at(-1)?.bytes ?? NaN), edits: {} };
+    for (const edit of FRESHNESS_EDITS) {
+      const samples = [];
+      for (let i = 0; i < RUNS; i++) {
+        const head = commit(repo, edit.files(i), `${edit.name} ${i}`, base);
+        checkout(repo, head, { fresh: true });
+        const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: ++pr }, {}, { ...inputs, baseline: 'cache' });
+        samples.push({
+          buildSeconds: Number(r.outputs['build-seconds']),
+          unitsCompiled: r.record.totals.unitsCompiled,
+          members: r.record.crates
+            .filter((c) => c.workspaceMember)
+            .map((c) => c.crate)
+            .sort(),
+        });
+        process.stdout.write('.');
+      }
+      row.edits[edit.name] = {
+        description: edit.description,
+        buildSeconds: spread(samples.map((x) => x.buildSeconds)),
+        unitsCompiled: spread(samples.map((x) => x.unitsCompiled)),
+        membersCompiled: samples[0].members,
+      };
+    }
+    out[mode] = row;
+  }
+  const leaf = (m) => out[m].edits['leaf edit'].buildSeconds.median;
+  results.freshness = {
+    members: ['finder', 'report', 'cli', 'tables'],
+    today: out.today,
+    keepFresh: out.keepFresh,
+    leafEditRatio: leaf('keepFresh') / leaf('today'),
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function printFreshness(f) {
+  console.log('\nFreshness across checkouts: warm pull-request jobs on new clones, today (keep-fresh: false) vs keep-fresh');
+  for (const name of Object.keys(f.today.edits)) {
+    const [t, k] = [f.today.edits[name], f.keepFresh.edits[name]];
+    console.log(
+      `  ${name.padEnd(10)} today: build ${fmtSpread(t.buildSeconds, ' s')}, ${t.unitsCompiled.median} units (${t.membersCompiled.join(', ') || 'none'})  keep-fresh: build ${fmtSpread(k.buildSeconds, ' s')}, ${k.unitsCompiled.median} units (${k.membersCompiled.join(', ') || 'none'})`,
+    );
+  }
+  console.log(
+    `  leaf edit builds in ${fmt(f.leafEditRatio * 100, 0)}% of today's warm build; archive ${fmt(f.today.archiveMiB, 1)} MiB today, ${fmt(f.keepFresh.archiveMiB, 1)} MiB with the members cached`,
+  );
+}
+
 // ---------- main ----------
 
 ensureDebianCrates();
@@ -896,6 +991,7 @@ try {
     ['overhead', overhead],
     ['noise', noise],
     ['verdicts', verdicts],
+    ['freshness', freshness],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -947,6 +1043,7 @@ if (results.noise) {
   console.log(`  verdicts: ${n.verdicts.join(', ')}`);
 }
 if (results.verdicts) printVerdicts(results.verdicts);
+if (results.freshness) printFreshness(results.freshness);
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
 console.log('\nWrote bench/results.json');

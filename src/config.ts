@@ -36,7 +36,10 @@ export interface CacheConfig {
   prefix: string;
   save: CacheSaveMode;
   saveScope: CacheSaveScope;
-  workspaceCrates: boolean;
+  /** Cache the workspace members' own units: null (auto) when keep-fresh is in effect. */
+  workspaceCrates: boolean | null;
+  /** Give files proven unchanged since the cached build their old times back (src/freshness). */
+  keepFresh: boolean;
   bin: boolean;
   /** Save the cache even when the build failed. */
   onFailure: boolean;
@@ -144,7 +147,8 @@ function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
     prefix: keyPart('cache-prefix', input('cache-prefix').trim() || 'watchmaker-v1'),
     save: oneOf<CacheSaveMode>('cache-save', input('cache-save').trim() || 'auto', ['auto', 'always', 'never']),
     saveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', ['default-branch', 'any']),
-    workspaceCrates: bool('cache-workspace-crates', input('cache-workspace-crates'), false),
+    workspaceCrates: boolOrAuto('cache-workspace-crates', input('cache-workspace-crates')),
+    keepFresh: bool('keep-fresh', input('keep-fresh'), true),
     bin: bool('cache-bin', input('cache-bin'), false),
     onFailure: bool('cache-on-failure', input('cache-on-failure'), false),
     backend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
@@ -217,6 +221,15 @@ function bool(name: string, raw: string, fallback: boolean): boolean {
   if (TRUE_WORDS.includes(v)) return true;
   if (FALSE_WORDS.includes(v)) return false;
   throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+}
+
+/** true, false, or auto / empty (null: decided at run time). */
+function boolOrAuto(name: string, raw: string): boolean | null {
+  const v = raw.trim();
+  if (v === '' || v === 'auto') return null;
+  if (TRUE_WORDS.includes(v)) return true;
+  if (FALSE_WORDS.includes(v)) return false;
+  throw new InputError(`Input '${name}' is '${raw}'. Use 'auto', 'true' or 'false'.`);
 }
 
 function int(name: string, raw: string, fallback: number, min: number, max: number): number {

@@ -101,6 +101,8 @@ export interface RunRecord {
   criticalPath: { seconds: number; units: string[] } | null;
   units: UnitCost[];
   crates: CrateCost[];
+  /** Every workspace member: those not in `crates` were fresh (reused from the cache). Absent in older records. */
+  workspaceMembers?: string[];
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
   /** The fixed calibration workload measured before the build (timings/calibration.ts); absent in older records. */

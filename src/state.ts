@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import type { CacheRestoreState } from './cache/restore.js';
 
-export const POST_STATE_VERSION = 1;
+export const POST_STATE_VERSION = 2;
 const STATE_NAME = 'watchmaker';
 
 export interface BuildHandOff {
@@ -14,6 +14,8 @@ export interface BuildHandOff {
   artifactsFile: string;
   /** Dependency units compiled although the exact cache key was restored. */
   rebuiltDependencies: number;
+  /** Workspace members compiled (not fresh from the cache). */
+  rebuiltMembers: number;
 }
 
 export interface PostState {

@@ -125,7 +125,7 @@ describe('when the post step saves', () => {
     expect(decideSave(config(), readRunContext({}, null), state('miss', 'local')).save).toBe(true);
   });
 
-  const built = (over: Partial<BuildOutcome> = {}): BuildOutcome => ({ interrupted: false, success: true, rebuiltDependencies: 0, ...over });
+  const built = (over: Partial<BuildOutcome> = {}): BuildOutcome => ({ interrupted: false, success: true, rebuiltDependencies: 0, rebuiltMembers: 0, ...over });
 
   test('a failed build is not saved unless cache-on-failure; an interrupted one never', () => {
     expect(decideSave(config(), push, state('miss'), built({ success: false }))).toEqual({

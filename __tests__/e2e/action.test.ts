@@ -75,7 +75,8 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     const record = readRecord(second.outputs.report!);
     expect(compiledCrates(record)).toEqual(['core-lib', 'gen', 'tool']);
     expect(record.totals.unitsFresh).toBeGreaterThan(0);
-    expect(['unchanged', 'improvement', 'regression']).toContain(second.outputs.verdict);
+    // One sample per side, on a shared machine: unchanged, or inconclusive when the noise suggests a change it cannot confirm outside a pull request.
+    expect(['unchanged', 'inconclusive']).toContain(second.outputs.verdict);
     expect(second.outputs['baseline-seconds']).not.toBe('');
     // The same report as the job summary, as a file for posting elsewhere.
     expect(readFileSync(second.outputs['report-markdown']!, 'utf8').trimEnd()).toBe(second.summary.trimEnd());

@@ -33,7 +33,7 @@ export async function cacheJob(config: Config, env: NodeJS.ProcessEnv, build?: B
   const saved = await saveCache(targeted, {
     state,
     artifacts: timed.artifacts,
-    build: build ?? { interrupted: false, success: timed.exitCode === 0, rebuiltDependencies },
+    build: build ?? { interrupted: false, success: timed.exitCode === 0, rebuiltDependencies, rebuiltMembers: timed.record.crates.filter((c) => c.workspaceMember).length },
   });
   return { state, build: timed, saved, rebuiltDependencies };
 }

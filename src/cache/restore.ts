@@ -2,11 +2,12 @@
 // may be cached (only directories cargo owns, never the checkout), and restore.
 import * as core from '@actions/core';
 import { parse } from 'smol-toml';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cargoHome } from '../cargo-config.js';
 import { formatBytes } from '../format.js';
+import { applyFreshness, gitRootOf, manifestPathFor, type FreshnessState } from '../freshness/index.js';
 import { logText } from '../log.js';
 import type { TargetedRun } from '../run.js';
 import type { WorkspaceInfo } from '../workspace.js';
@@ -39,6 +40,10 @@ export interface CacheRestoreState {
   workspaceMembers: string[];
   lockfile: string | null;
   error: string | null;
+  /** Freshness across checkouts (src/freshness), or null when off or not possible here. */
+  freshness: FreshnessState | null;
+  /** Keep the workspace members' units when cleaning: the input, else whether freshness is on. */
+  keepMembers: boolean;
 }
 
 function readIfExists(file: string): string | null {
@@ -144,9 +149,45 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
     workspaceMembers: [...ws.members],
     lockfile: lockText === null ? null : path.join(ws.root, 'Cargo.lock'),
     error: null,
+    freshness: null,
+    keepMembers: config.cache.workspaceCrates ?? false,
   };
+  const targetExisted = existsSync(ws.targetDirectory) && readdirSync(ws.targetDirectory).length > 0;
   await restoreInto(state, backend, config.cache.failOnError);
+  if (config.cache.keepFresh) state.freshness = await freshnessAfterRestore(run, state, targetExisted);
+  state.keepMembers = config.cache.workspaceCrates ?? state.freshness !== null;
   return state;
+}
+
+/**
+ * Files proven identical to what the cached build compiled get their old times back, so cargo
+ * reuses the cached workspace crates they feed. Null (members not cached by default) when the
+ * target directory is not cached or the workspace is not in a git working tree.
+ */
+async function freshnessAfterRestore(run: TargetedRun, state: CacheRestoreState, targetExisted: boolean): Promise<FreshnessState | null> {
+  if (state.excluded.some((e) => e.dir === state.targetDir)) return null;
+  const gitRoot = await gitRootOf(run.workspace.root, run.env);
+  if (!gitRoot) {
+    core.info('Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.');
+    return null;
+  }
+  const started = Date.now();
+  try {
+    const cargoDirs = [...new Set([state.targetDir, state.buildDir, state.places.cargoHome])];
+    const manifestPath = manifestPathFor(state.targetDir, run.config.profile);
+    const { state: freshness, summary } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (!summary.manifestFound) core.info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
+    else
+      core.info(
+        `Freshness across checkouts: ${summary.proven} tracked files proven unchanged since the cached build (their times set back); ${summary.changed} changed or new keep theirs${summary.bumped ? `; ${summary.bumped} changed or untracked files older than the cache moved to now` : ''} (${seconds} s).`,
+      );
+    return freshness;
+  } catch (e) {
+    core.warning(`Watchmaker could not check which files are unchanged (${(e as Error).message}); workspace crates are rebuilt as usual.`);
+    core.debug((e as Error).stack ?? String(e));
+    return null;
+  }
 }
 
 /**

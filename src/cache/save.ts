@@ -3,12 +3,13 @@
 // the new one supersedes.
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { cargoHome } from '../cargo-config.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { formatBytes } from '../format.js';
+import { manifestPathFor, writeManifest } from '../freshness/index.js';
 import { logText } from '../log.js';
 import type { BuildHandOff } from '../state.js';
 import type { CacheBackend } from './backend.js';
@@ -29,6 +30,8 @@ export interface BuildOutcome {
   interrupted: boolean;
   success: boolean;
   rebuiltDependencies: number;
+  /** Workspace members compiled (their sources changed since the cached build). */
+  rebuiltMembers: number;
 }
 
 const skip = (reason: string): SaveDecision => ({ save: false, reason, replace: false });
@@ -39,17 +42,24 @@ export function decideSave(config: Config, context: RunContext, state: CacheRest
   if (build?.interrupted) return skip('the main step was interrupted, so target/ may be half-written');
   if (build && !build.success && !config.cache.onFailure) return skip('the build failed (set cache-on-failure: true to save anyway)');
   if (config.cache.save === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
-  const stale = state.hit === 'exact' && build !== null && build.rebuiltDependencies > 0;
-  if (state.hit === 'exact' && !stale) return skip('the exact key was restored, so the entry is already current');
-  const replace = stale;
-  const why = (reason: string) =>
-    stale ? `${reason}; the exact key was restored, yet ${build.rebuiltDependencies} dependencies were compiled again, so the entry is stale` : reason;
+  const staleness = state.hit === 'exact' && build ? staleWhy(build, state.keepMembers) : null;
+  if (state.hit === 'exact' && !staleness) return skip('the exact key was restored, so the entry is already current');
+  const replace = staleness !== null;
+  const why = (reason: string) => (staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason);
   if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: why('local run'), replace };
   if (config.cache.saveScope === 'any') return { save: true, reason: why("cache-save-scope is 'any'"), replace };
   if (context.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`), replace };
   return skip(
     `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
   );
+}
+
+/** Why an exactly restored entry no longer matches the build, or null when it does. */
+function staleWhy(build: BuildOutcome, keepMembers: boolean): string | null {
+  if (build.rebuiltDependencies > 0) return `${build.rebuiltDependencies} dependencies were compiled again`;
+  const n = build.rebuiltMembers;
+  if (keepMembers && n > 0) return `${n} workspace crate${n === 1 ? '' : 's'} changed since it was saved`;
+  return null;
 }
 
 export interface CacheSaveOutcome {
@@ -79,9 +89,9 @@ export function staleDependencies(hit: CacheRestoreState['hit'] | undefined, rec
 
 /** The post step's view of main's build, from the hand-off. */
 export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): BuildOutcome | null {
-  if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0 };
+  if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers ?? 0 };
 }
 
 export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {
@@ -100,6 +110,7 @@ export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<Ca
       outcome.skippedReason = 'the entry exists';
       return outcome;
     }
+    await describeSources(run, input);
     cleanAll(run, input, outcome);
     await saveAndPrune(backend, state, outcome);
   } catch (e) {
@@ -124,9 +135,26 @@ async function alreadySaved(backend: CacheBackend, state: CacheRestoreState, dec
   return false;
 }
 
+/**
+ * The freshness manifest saved with the entry says what its units were compiled from. Any
+ * manifest restored with the cache goes first: if a new one cannot be written, none is saved
+ * (an old one beside new units would prove the wrong content).
+ */
+async function describeSources(run: SaveRun, input: CacheSaveInput): Promise<void> {
+  const { state } = input;
+  if (state.excluded.some((e) => e.dir === state.targetDir)) return;
+  rmSync(state.freshness?.manifestPath ?? manifestPathFor(state.targetDir, run.config.profile), { force: true });
+  if (!state.freshness) return;
+  try {
+    await writeManifest(state.freshness, { env: run.env, timedBuildRan: input.artifacts !== null, restoredAnything: state.hit !== 'miss' });
+  } catch (e) {
+    rmSync(state.freshness.manifestPath, { force: true });
+    core.warning(`Watchmaker could not describe the sources of this build (${(e as Error).message}); the next run rebuilds the workspace crates.`);
+  }
+}
+
 function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome): void {
   const { state } = input;
-  const { config } = run;
   // With build.build-dir set, units live there and target/ holds only final outputs; both
   // are cleaned by the same rules. Directories left out in main are neither cached nor cleaned.
   const excluded = new Set(state.excluded.map((e) => e.dir));
@@ -143,7 +171,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
       artifacts: input.artifacts,
       restoredAtMs: state.restoredAtMs,
       members: new Set(state.workspaceMembers),
-      keepMembers: config.cache.workspaceCrates,
+      keepMembers: state.keepMembers,
       places: state.places,
       lockedPackages: lock?.names ?? null,
     });

@@ -142,11 +142,22 @@ function renderWithRows(view: ReportView, rows: number): string {
   out.push(...(view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows)));
   const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : '';
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, '');
+  const members = membersLine(r);
+  if (members) out.push(escapeMarkdown(members), '');
   out.push(cacheLine(view.cache), '');
   out.push(guardLine(view.guard), '');
   const footer = `rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`;
   out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) · ${footer}` : footer);
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Which workspace crates this build compiled and which it reused fresh from the cache. */
+export function membersLine(r: RunRecord): string | null {
+  if (!r.workspaceMembers?.length) return null;
+  const compiled = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
+  const list = (names: string[]) => (names.length ? `${names.slice(0, 40).join(', ')}${names.length > 40 ? ', …' : ''}` : 'none');
+  const fresh = r.workspaceMembers.filter((m) => !compiled.has(m));
+  return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m) => compiled.has(m)))}; fresh from the cache: ${list(fresh)}.`;
 }
 
 /** Up to 40 names, escaped, for the "compiled only on one side" lines. */
@@ -212,6 +223,8 @@ export function renderReportText(view: ReportView): string {
     `Watchmaker report (${view.profile}): ${verdictOf(view)}`,
     `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`,
   ];
+  const members = membersLine(r);
+  if (members) lines.push(`  ${members}`);
   if (c) {
     lines.push(`  ${view.decision?.sentence ?? ''}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);

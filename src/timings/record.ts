@@ -125,6 +125,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
     units,
     crates,
+    workspaceMembers: [...input.workspaceMembers].sort(),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
     measurement: {

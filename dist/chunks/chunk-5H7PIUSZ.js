@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path25 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path26 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path25 && path25[0] !== "/") {
-          path25 = `/${path25}`;
+        if (path26 && path26[0] !== "/") {
+          path26 = `/${path26}`;
         }
-        return new URL(`${origin}${path25}`);
+        return new URL(`${origin}${path26}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path26, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path25);
+        debuglog("sending request to %s %s/%s", method, origin, path26);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path26, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path25,
+          path26,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path26, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path25);
+        debuglog("trailers received from %s %s/%s", method, origin, path26);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path26, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path25,
+          path26,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path25, origin }
+            request: { method, path: path26, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path25);
+          debuglog("sending request to %s %s/%s", method, origin, path26);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path25,
+        path: path26,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path25 !== "string") {
+        if (typeof path26 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path26[0] !== "/" && !(path26.startsWith("http://") || path26.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path25)) {
+        } else if (invalidPathRegex.test(path26)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path25, query) : path25;
+        this.path = query ? buildURL(path26, query) : path26;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path25, host, upgrade, blocking, reset } = request2;
+      const { method, path: path26, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path25} HTTP/1.1\r
+      let header = `${method} ${path26} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path26, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path25;
+      headers[HTTP2_HEADER_PATH] = path26;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path25 = search ? `${pathname}${search}` : pathname;
+        const path26 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path25;
+        this.opts.path = path26;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path25 = "/",
+          path: path26 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path25;
+        opts.path = origin + path26;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path25) {
-      if (typeof path25 !== "string") {
-        return path25;
+    function safeUrl(path26) {
+      if (typeof path26 !== "string") {
+        return path26;
       }
-      const pathSegments = path25.split("?");
+      const pathSegments = path26.split("?");
       if (pathSegments.length !== 2) {
-        return path25;
+        return path26;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path25, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path25);
+    function matchKey(mockDispatch2, { path: path26, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path26);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl(path25), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path26 }) => matchValue(safeUrl(path26), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path25, method, body: body2, headers, query } = opts;
+      const { path: path26, method, body: body2, headers, query } = opts;
       return {
-        path: path25,
+        path: path26,
         method,
         body: body2,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path26, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path25,
+            Path: path26,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path25) {
-      for (let i = 0; i < path25.length; ++i) {
-        const code = path25.charCodeAt(i);
+    function validateCookiePath(path26) {
+      for (let i = 0; i < path26.length; ++i) {
+        const code = path26.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path25 = opts.path;
+          let path26 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path25 = `/${path25}`;
+            path26 = `/${path26}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path25);
+          url2 = new URL(util5.parseOrigin(url2).origin + path26);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -32187,8 +32187,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path25, level) {
-    this.path = path25;
+  constructor(path26, level) {
+    this.path = path26;
     this.level = level;
   }
 };
@@ -36739,15 +36739,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path25 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path25.startsWith("/")) {
-      path25 = path25.substring(1);
+    let path26 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path26.startsWith("/")) {
+      path26 = path26.substring(1);
     }
-    if (isAbsoluteUrl(path25)) {
-      requestUrl = path25;
+    if (isAbsoluteUrl(path26)) {
+      requestUrl = path26;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path25);
+      requestUrl = appendPath(requestUrl, path26);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -36793,9 +36793,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path25 = pathToAppend.substring(0, searchStart);
+    const path26 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path25;
+    newPath = newPath + path26;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -39672,16 +39672,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path25 = this._matcher.path;
-    return path25.length > 0 ? path25[path25.length - 1].tag : void 0;
+    const path26 = this._matcher.path;
+    return path26.length > 0 ? path26[path26.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path25 = this._matcher.path;
-    return path25.length > 0 ? path25[path25.length - 1].namespace : void 0;
+    const path26 = this._matcher.path;
+    return path26.length > 0 ? path26[path26.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -39689,9 +39689,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return void 0;
-    return path25[path25.length - 1].values?.[attrName];
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return void 0;
+    return path26[path26.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -39699,9 +39699,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return false;
-    const current = path25[path25.length - 1];
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return false;
+    const current = path26[path26.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -39727,18 +39727,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return -1;
-    return path25[path25.length - 1].position ?? 0;
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return -1;
+    return path26[path26.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return -1;
-    return path25[path25.length - 1].counter ?? 0;
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return -1;
+    return path26[path26.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -43000,11 +43000,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path25) {
+    function locateFile(path26) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path25, scriptDirectory);
+        return Module["locateFile"](path26, scriptDirectory);
       }
-      return scriptDirectory + path25;
+      return scriptDirectory + path26;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -46091,9 +46091,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path25 = getURLPath(request2.url) || "/";
+    const path26 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path25}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path26}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -46575,9 +46575,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path25 = getURLPath(request2.url) || "/";
+    const path26 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path25}`;
+    canonicalizedResourceString += `/${options.accountName}${path26}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -60518,10 +60518,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path25 = urlParsed.pathname;
-  path25 = path25 || "/";
-  path25 = escape2(path25);
-  urlParsed.pathname = path25;
+  let path26 = urlParsed.pathname;
+  path26 = path26 || "/";
+  path26 = escape2(path26);
+  urlParsed.pathname = path26;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -60606,9 +60606,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path25 = urlParsed.pathname;
-  path25 = path25 ? path25.endsWith("/") ? `${path25}${name}` : `${path25}/${name}` : name;
-  urlParsed.pathname = path25;
+  let path26 = urlParsed.pathname;
+  path26 = path26 ? path26.endsWith("/") ? `${path26}${name}` : `${path26}/${name}` : name;
+  urlParsed.pathname = path26;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -69631,8 +69631,8 @@ var Context = class {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path25 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path25} does not exist${EOL8}`);
+        const path26 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path26} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -78205,9 +78205,9 @@ function configValue(files, keyPath) {
 }
 
 // src/cache/restore.ts
-import { existsSync as existsSync10, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync11, readdirSync as readdirSync4, readFileSync as readFileSync6 } from "node:fs";
 import os10 from "node:os";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/format.ts
 function formatBytes(bytes) {
@@ -78222,6 +78222,10 @@ function formatBytes(bytes) {
   return `${v2.toFixed(v2 < 10 ? 1 : 0)} ${units[i]}`;
 }
 
+// src/freshness/index.ts
+import { existsSync as existsSync8, lstatSync, mkdirSync as mkdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, utimesSync, writeFileSync as writeFileSync4 } from "node:fs";
+import path15 from "node:path";
+
 // src/log.ts
 import { randomBytes } from "node:crypto";
 function logText(text) {
@@ -78233,9 +78237,156 @@ function stopCommands() {
   return () => info(`::${token}::`);
 }
 
+// src/freshness/manifest.ts
+var FRESHNESS_SCHEMA = "watchmaker/freshness";
+var FRESHNESS_VERSION = 1;
+var SECOND = 1e3;
+var floorSecond = (ms2) => Math.floor(ms2 / SECOND) * SECOND;
+function provenMtime(recordedMs, builtAfterMs) {
+  return Math.min(floorSecond(recordedMs), floorSecond(builtAfterMs) - SECOND);
+}
+function planFreshness(manifest, tracked, untracked) {
+  const proven = [];
+  const bumped = [];
+  let changed = 0;
+  for (const file of tracked) {
+    const recorded = manifest.files[file.path];
+    if (recorded && recorded[0] === file.blob) {
+      proven.push({ path: file.path, mtimeMs: provenMtime(recorded[1], manifest.builtAfterMs) });
+      continue;
+    }
+    changed++;
+    if (file.mtimeMs <= manifest.writtenAtMs) bumped.push(file.path);
+  }
+  for (const file of untracked) if (file.mtimeMs <= manifest.writtenAtMs) bumped.push(file.path);
+  return { proven, bumped, changed };
+}
+function buildManifest(files, input) {
+  const margin = files.some((f2) => f2.mtimeMs % SECOND !== 0) ? 0 : 2 * SECOND;
+  const cutoff = input.builtAfterMs - margin;
+  const entries = {};
+  for (const f2 of files) {
+    if (!(f2.mtimeMs < cutoff)) continue;
+    const provenAt = input.proven.get(f2.path);
+    if (input.unitsVouchedFor || provenAt === f2.mtimeMs) entries[f2.path] = [f2.blob, f2.mtimeMs];
+  }
+  return { schema: FRESHNESS_SCHEMA, version: FRESHNESS_VERSION, builtAfterMs: input.builtAfterMs, writtenAtMs: input.nowMs, files: entries };
+}
+function parseManifest(text) {
+  try {
+    const m2 = JSON.parse(text);
+    if (m2.schema !== FRESHNESS_SCHEMA || m2.version !== FRESHNESS_VERSION) return null;
+    if (typeof m2.builtAfterMs !== "number" || typeof m2.writtenAtMs !== "number" || typeof m2.files !== "object" || m2.files === null) return null;
+    return m2;
+  } catch {
+    return null;
+  }
+}
+
+// src/freshness/index.ts
+function manifestPathFor(targetDir, profile) {
+  return path15.join(targetDir, `.watchmaker-fresh-${profile.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+}
+async function gitRootOf(dir, env) {
+  const r = await capture("git", ["rev-parse", "--show-toplevel"], { cwd: dir, env }).catch(() => null);
+  return r && r.code === 0 ? r.stdout.trim() : null;
+}
+async function gitOk(args, gitRoot, env, input) {
+  const r = await capture("git", args, { cwd: gitRoot, env, input });
+  if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr.trim().split("\n").at(-1) ?? ""}`);
+  return r.stdout;
+}
+var splitZ = (text) => text.split("\0").filter(Boolean);
+async function trackedFiles(gitRoot, env, cargoDirs) {
+  const index = /* @__PURE__ */ new Map();
+  for (const line of splitZ(await gitOk(["ls-files", "-s", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+    const m2 = /^(100644|100755) ([0-9a-f]+) 0\t(.+)$/s.exec(line);
+    if (m2) index.set(m2[3], m2[2]);
+  }
+  const dirty = splitZ(await gitOk(["diff-files", "--name-only", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env)).filter((p2) => index.has(p2));
+  const hashable = dirty.filter((p2) => !/[\r\n]/.test(p2) && existsSync8(path15.join(gitRoot, p2)));
+  dirty.forEach((p2) => index.delete(p2));
+  if (hashable.length) {
+    const ids = (await gitOk(["hash-object", "--stdin-paths"], gitRoot, env, `${hashable.join("\n")}
+`)).trim().split("\n");
+    hashable.forEach((p2, i) => ids[i] && index.set(p2, ids[i]));
+  }
+  const files = [];
+  for (const [p2, blob] of index) {
+    const stat2 = lstatSync(path15.join(gitRoot, p2), { throwIfNoEntry: false });
+    if (stat2?.isFile()) files.push({ path: p2, blob, mtimeMs: stat2.mtimeMs });
+  }
+  return files;
+}
+function excluding(gitRoot, dirs) {
+  const inside2 = dirs.map((d) => path15.relative(gitRoot, d)).filter((rel) => rel && !rel.startsWith("..") && !path15.isAbsolute(rel));
+  return inside2.length ? ["--", ".", ...inside2.map((rel) => `:(exclude,top)${rel.split(path15.sep).join("/")}`)] : [];
+}
+async function untrackedFiles(gitRoot, env, cargoDirs) {
+  const out = [];
+  for (const p2 of splitZ(await gitOk(["ls-files", "--others", "--exclude-standard", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+    const stat2 = lstatSync(path15.join(gitRoot, p2), { throwIfNoEntry: false });
+    if (stat2?.isFile()) out.push({ path: p2, mtimeMs: stat2.mtimeMs });
+  }
+  return out;
+}
+function readManifest(file) {
+  if (!existsSync8(file)) return null;
+  const manifest = parseManifest(readFileSync4(file, "utf8"));
+  if (!manifest) warning(logText(`Watchmaker: ${file} is not a freshness manifest this version reads, so no file is proven unchanged (workspace crates are rebuilt).`));
+  return manifest;
+}
+function setMtime(file, mtimeMs) {
+  try {
+    utimesSync(file, /* @__PURE__ */ new Date(), new Date(mtimeMs));
+    return true;
+  } catch (e) {
+    debug(`utimes ${file}: ${e.message}`);
+    return false;
+  }
+}
+async function applyFreshness(opts) {
+  const manifest = readManifest(opts.manifestPath);
+  const proven = [];
+  const summary2 = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null };
+  if (manifest) {
+    const plan = planFreshness(manifest, await trackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs));
+    const now = Date.now();
+    for (const change of plan.proven) if (setMtime(path15.join(opts.gitRoot, change.path), change.mtimeMs)) proven.push([change.path, change.mtimeMs]);
+    for (const p2 of plan.bumped) setMtime(path15.join(opts.gitRoot, p2), now);
+    Object.assign(summary2, { proven: proven.length, changed: plan.changed, bumped: plan.bumped.length });
+  }
+  const state3 = {
+    gitRoot: opts.gitRoot,
+    manifestPath: opts.manifestPath,
+    cargoDirs: opts.cargoDirs,
+    builtAfterMs: Date.now(),
+    proven,
+    targetExisted: opts.targetExisted
+  };
+  return { state: state3, summary: summary2 };
+}
+async function writeManifest(state3, opts) {
+  const files = await trackedFiles(state3.gitRoot, opts.env, state3.cargoDirs);
+  const manifest = buildManifest(files, {
+    builtAfterMs: state3.builtAfterMs,
+    proven: new Map(state3.proven),
+    unitsVouchedFor: opts.timedBuildRan || !opts.restoredAnything && !state3.targetExisted,
+    nowMs: Date.now()
+  });
+  mkdirSync3(path15.dirname(state3.manifestPath), { recursive: true });
+  const text = JSON.stringify(manifest);
+  const temp = `${state3.manifestPath}.tmp-${process.pid}`;
+  writeFileSync4(temp, text);
+  renameSync2(temp, state3.manifestPath);
+  const listed = Object.keys(manifest.files).length;
+  info(`  freshness manifest: ${listed} of ${files.length} tracked files described (${formatBytes(text.length)})`);
+  return listed;
+}
+
 // src/cache/clean.ts
-import { existsSync as existsSync9, lstatSync, readdirSync as readdirSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
-import path16 from "node:path";
+import { existsSync as existsSync10, lstatSync as lstatSync2, readdirSync as readdirSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
+import path17 from "node:path";
 
 // src/cargo-layout.ts
 var OLD_UNIT = /^(.+)-([0-9a-f]{16})(\..+)?$/;
@@ -78279,26 +78430,26 @@ function ancestorsOf(profileDirs) {
 }
 
 // src/cache/ownership.ts
-import { existsSync as existsSync8, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync } from "node:fs";
-import path15 from "node:path";
+import { existsSync as existsSync9, readdirSync as readdirSync2, readFileSync as readFileSync5, realpathSync } from "node:fs";
+import path16 from "node:path";
 var CACHEDIR_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55";
 function real(p2) {
-  const abs = path15.resolve(p2);
+  const abs = path16.resolve(p2);
   try {
     return realpathSync(abs);
   } catch {
-    const parent = path15.dirname(abs);
-    return parent === abs ? abs : path15.join(real(parent), path15.basename(abs));
+    const parent = path16.dirname(abs);
+    return parent === abs ? abs : path16.join(real(parent), path16.basename(abs));
   }
 }
 function holds(dir, place) {
-  const rel = path15.relative(dir, place);
-  return rel === "" || !rel.startsWith("..") && !path15.isAbsolute(rel);
+  const rel = path16.relative(dir, place);
+  return rel === "" || !rel.startsWith("..") && !path16.isAbsolute(rel);
 }
 var inside = (dir, place) => dir !== place && holds(place, dir);
 function placementProblem(dir, places) {
   const d = real(dir);
-  if (d === path15.parse(d).root) return "it is the filesystem root";
+  if (d === path16.parse(d).root) return "it is the filesystem root";
   const named = [
     [places.workspaceRoot, "the cargo workspace"],
     [places.checkout, "the repository checkout"],
@@ -78316,7 +78467,7 @@ function placementProblem(dir, places) {
 }
 function hasCargoTag(dir) {
   try {
-    return readFileSync4(path15.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
+    return readFileSync5(path16.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
   } catch {
     return false;
   }
@@ -78324,14 +78475,14 @@ function hasCargoTag(dir) {
 function cargoOwnership(dir, places) {
   const problem = placementProblem(dir, places);
   if (problem) return { owned: false, reason: problem };
-  if (!existsSync8(dir)) return { owned: false, reason: "it does not exist" };
+  if (!existsSync9(dir)) return { owned: false, reason: "it does not exist" };
   if (!hasCargoTag(dir)) return { owned: false, reason: "it has no CACHEDIR.TAG with cargo's signature, so cargo did not create it" };
   return { owned: true };
 }
 function restoreOwnership(dir, places) {
   const problem = placementProblem(dir, places);
   if (problem) return { owned: false, reason: problem };
-  if (!existsSync8(dir) || readdirSync2(dir).length === 0 || hasCargoTag(dir)) return { owned: true };
+  if (!existsSync9(dir) || readdirSync2(dir).length === 0 || hasCargoTag(dir)) return { owned: true };
   return { owned: false, reason: "it already holds files and has no CACHEDIR.TAG with cargo's signature" };
 }
 function isInside(dir, root) {
@@ -78413,20 +78564,20 @@ function topLevelRemovalReason(e, atTop) {
   return null;
 }
 function bytesOf(p2) {
-  const st2 = lstatSync(p2, { throwIfNoEntry: false });
+  const st2 = lstatSync2(p2, { throwIfNoEntry: false });
   if (!st2) return 0;
   if (!st2.isDirectory()) return st2.size;
   let total = 0;
-  for (const child2 of readdirSync3(p2)) total += bytesOf(path16.join(p2, child2));
+  for (const child2 of readdirSync3(p2)) total += bytesOf(path17.join(p2, child2));
   return total;
 }
 function entry(root, rel) {
-  const full = path16.join(root, rel);
-  const st2 = lstatSync(full);
+  const full = path17.join(root, rel);
+  const st2 = lstatSync2(full);
   let mtimeMs = st2.mtimeMs;
   if (st2.isDirectory()) {
     for (const child2 of readdirSync3(full)) {
-      const c = lstatSync(path16.join(full, child2), { throwIfNoEntry: false });
+      const c = lstatSync2(path17.join(full, child2), { throwIfNoEntry: false });
       if (c && c.mtimeMs > mtimeMs) mtimeMs = c.mtimeMs;
     }
   }
@@ -78437,13 +78588,13 @@ function shapeOf(full) {
   const children = readdirSync3(full, { withFileTypes: true });
   if (children.some((c) => c.isDirectory() && PROFILE_MARKS.includes(c.name))) return "profile";
   const dirs = children.filter((c) => c.isDirectory());
-  if (dirs.length > 0 && dirs.every((c) => shapeOf(path16.join(full, c.name)) === "profile")) return "triple";
+  if (dirs.length > 0 && dirs.every((c) => shapeOf(path17.join(full, c.name)) === "profile")) return "triple";
   return "other";
 }
 function inodesIn(dir) {
-  if (!existsSync9(dir)) return [];
+  if (!existsSync10(dir)) return [];
   return readdirSync3(dir).flatMap((name) => {
-    const st2 = lstatSync(path16.join(dir, name), { throwIfNoEntry: false });
+    const st2 = lstatSync2(path17.join(dir, name), { throwIfNoEntry: false });
     return st2?.isFile() ? [st2.ino] : [];
   });
 }
@@ -78452,19 +78603,19 @@ function listTarget(targetDir, profileDirs) {
   const profiles = new Set(profileDirs);
   const ancestors = ancestorsOf(profiles);
   const visit = (rel) => {
-    for (const name of readdirSync3(path16.join(targetDir, rel))) {
+    for (const name of readdirSync3(path17.join(targetDir, rel))) {
       const childRel = rel ? `${rel}/${name}` : name;
       const e = entry(targetDir, childRel);
       out.push(e);
       if (!e.isDir) continue;
       const place = placeOf(childRel, profiles, ancestors);
-      if (place.kind === "top") e.shape = shapeOf(path16.join(targetDir, childRel));
-      if (place.kind === "new-unit") e.outInodes = inodesIn(path16.join(targetDir, childRel, "out"));
+      if (place.kind === "top") e.shape = shapeOf(path17.join(targetDir, childRel));
+      if (place.kind === "new-unit") e.outInodes = inodesIn(path17.join(targetDir, childRel, "out"));
       const unitDir = place.kind === "profile-child" && UNIT_DIRS.includes(place.name);
       if (profiles.has(childRel) || ancestors.has(childRel) || unitDir || place.kind === "new-package") visit(childRel);
     }
   };
-  if (existsSync9(targetDir)) visit("");
+  if (existsSync10(targetDir)) visit("");
   return out;
 }
 function layoutsOnDisk(entries, profileDirs) {
@@ -78483,7 +78634,7 @@ function usedInodesOf(artifacts) {
   return inodes;
 }
 function cleanTargetDir(opts) {
-  if (!existsSync9(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
+  if (!existsSync10(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
   const bytesBefore = bytesOf(opts.targetDir);
   const ownership = cargoOwnership(opts.targetDir, opts.places);
   if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
@@ -78501,7 +78652,7 @@ function cleanTargetDir(opts) {
     // Outside the workspace, another project may build into the same directory.
     knownPackages: shared ? opts.lockedPackages ?? new Set(opts.members) : null
   });
-  for (const action5 of plan) rmSync3(path16.join(opts.targetDir, action5.path), { recursive: true, force: true });
+  for (const action5 of plan) rmSync3(path17.join(opts.targetDir, action5.path), { recursive: true, force: true });
   const removedBytes = plan.reduce((sum, action5) => sum + action5.bytes, 0);
   return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
 }
@@ -78513,14 +78664,14 @@ function profileDirName(profile) {
 function trimRegistryCache(registryCacheDir, locked) {
   let removed = 0;
   let bytes = 0;
-  if (!existsSync9(registryCacheDir) || locked.size === 0) return { removed, bytes };
+  if (!existsSync10(registryCacheDir) || locked.size === 0) return { removed, bytes };
   for (const index of readdirSync3(registryCacheDir)) {
-    const dir = path16.join(registryCacheDir, index);
+    const dir = path17.join(registryCacheDir, index);
     if (!statSync5(dir).isDirectory()) continue;
     for (const file of readdirSync3(dir)) {
       if (!file.endsWith(".crate") || locked.has(file.slice(0, -".crate".length))) continue;
-      bytes += statSync5(path16.join(dir, file)).size;
-      rmSync3(path16.join(dir, file), { force: true });
+      bytes += statSync5(path17.join(dir, file)).size;
+      rmSync3(path17.join(dir, file), { force: true });
       removed++;
     }
   }
@@ -78724,12 +78875,12 @@ function resolveProfileSettings(profile, sources, seen = []) {
 
 // src/cache/restore.ts
 function readIfExists(file) {
-  return existsSync10(file) ? readFileSync5(file, "utf8") : null;
+  return existsSync11(file) ? readFileSync6(file, "utf8") : null;
 }
 function cargoHomePaths(env, withBin) {
   const home = cargoHome(env);
-  const paths = [path17.join(home, "registry", "index"), path17.join(home, "registry", "cache"), path17.join(home, "git", "db")];
-  if (withBin) paths.push(path17.join(home, "bin"), path17.join(home, ".crates.toml"), path17.join(home, ".crates2.json"));
+  const paths = [path18.join(home, "registry", "index"), path18.join(home, "registry", "cache"), path18.join(home, "git", "db")];
+  if (withBin) paths.push(path18.join(home, "bin"), path18.join(home, ".crates.toml"), path18.join(home, ".crates2.json"));
   return paths;
 }
 function protectedPlaces(ws2, env) {
@@ -78737,16 +78888,16 @@ function protectedPlaces(ws2, env) {
 }
 function computeKeys(run) {
   const { config, rustc, workspace: ws2 } = run;
-  const manifests = [path17.join(ws2.root, "Cargo.toml"), ...ws2.memberManifests].filter((f2, i, all) => all.indexOf(f2) === i && existsSync10(f2)).map((f2) => ({ relativePath: path17.relative(ws2.root, f2) || "Cargo.toml", text: readFileSync5(f2, "utf8") }));
+  const manifests = [path18.join(ws2.root, "Cargo.toml"), ...ws2.memberManifests].filter((f2, i, all) => all.indexOf(f2) === i && existsSync11(f2)).map((f2) => ({ relativePath: path18.relative(ws2.root, f2) || "Cargo.toml", text: readFileSync6(f2, "utf8") }));
   const extra = [];
   for (const name of ["rust-toolchain", "rust-toolchain.toml"]) {
-    const text = readIfExists(path17.join(ws2.root, name));
+    const text = readIfExists(path18.join(ws2.root, name));
     if (text !== null) extra.push({ name, text });
   }
   for (const file of run.cargoConfig) {
     if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
   }
-  const lockText = readIfExists(path17.join(ws2.root, "Cargo.lock"));
+  const lockText = readIfExists(path18.join(ws2.root, "Cargo.lock"));
   const rootManifest = manifests.find((m2) => m2.relativePath === "Cargo.toml");
   const profileSources = { manifest: rootManifest ? parse4(rootManifest.text) : null, cargoConfig: run.cargoConfig, env: run.env };
   const keys = buildCacheKeys({
@@ -78807,11 +78958,41 @@ async function restoreCache2(run) {
     restoredAtMs: Date.now(),
     restoredBytes: null,
     workspaceMembers: [...ws2.members],
-    lockfile: lockText === null ? null : path17.join(ws2.root, "Cargo.lock"),
-    error: null
+    lockfile: lockText === null ? null : path18.join(ws2.root, "Cargo.lock"),
+    error: null,
+    freshness: null,
+    keepMembers: config.cache.workspaceCrates ?? false
   };
+  const targetExisted = existsSync11(ws2.targetDirectory) && readdirSync4(ws2.targetDirectory).length > 0;
   await restoreInto(state3, backend, config.cache.failOnError);
+  if (config.cache.keepFresh) state3.freshness = await freshnessAfterRestore(run, state3, targetExisted);
+  state3.keepMembers = config.cache.workspaceCrates ?? state3.freshness !== null;
   return state3;
+}
+async function freshnessAfterRestore(run, state3, targetExisted) {
+  if (state3.excluded.some((e) => e.dir === state3.targetDir)) return null;
+  const gitRoot = await gitRootOf(run.workspace.root, run.env);
+  if (!gitRoot) {
+    info("Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.");
+    return null;
+  }
+  const started = Date.now();
+  try {
+    const cargoDirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir, state3.places.cargoHome])];
+    const manifestPath = manifestPathFor(state3.targetDir, run.config.profile);
+    const { state: freshness, summary: summary2 } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs });
+    const seconds = ((Date.now() - started) / 1e3).toFixed(1);
+    if (!summary2.manifestFound) info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
+    else
+      info(
+        `Freshness across checkouts: ${summary2.proven} tracked files proven unchanged since the cached build (their times set back); ${summary2.changed} changed or new keep theirs${summary2.bumped ? `; ${summary2.bumped} changed or untracked files older than the cache moved to now` : ""} (${seconds} s).`
+      );
+    return freshness;
+  } catch (e) {
+    warning(`Watchmaker could not check which files are unchanged (${e.message}); workspace crates are rebuilt as usual.`);
+    debug(e.stack ?? String(e));
+    return null;
+  }
 }
 function turnIncrementalOff(env, rustcRelease) {
   if (env.CARGO_INCREMENTAL !== void 0) return;
@@ -78852,18 +79033,18 @@ async function restoreInto(state3, backend, failOnError) {
 }
 
 // src/cache/save.ts
-import { existsSync as existsSync11, readFileSync as readFileSync6 } from "node:fs";
-import path18 from "node:path";
+import { existsSync as existsSync12, readFileSync as readFileSync7, rmSync as rmSync4 } from "node:fs";
+import path19 from "node:path";
 var skip = (reason) => ({ save: false, reason, replace: false });
 function decideSave(config, context5, state3, build = null) {
   if (config.cache.save === "never") return skip("cache-save is 'never'");
   if (build?.interrupted) return skip("the main step was interrupted, so target/ may be half-written");
   if (build && !build.success && !config.cache.onFailure) return skip("the build failed (set cache-on-failure: true to save anyway)");
   if (config.cache.save === "always") return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
-  const stale = state3.hit === "exact" && build !== null && build.rebuiltDependencies > 0;
-  if (state3.hit === "exact" && !stale) return skip("the exact key was restored, so the entry is already current");
-  const replace = stale;
-  const why = (reason) => stale ? `${reason}; the exact key was restored, yet ${build.rebuiltDependencies} dependencies were compiled again, so the entry is stale` : reason;
+  const staleness = state3.hit === "exact" && build ? staleWhy(build, state3.keepMembers) : null;
+  if (state3.hit === "exact" && !staleness) return skip("the exact key was restored, so the entry is already current");
+  const replace = staleness !== null;
+  const why = (reason) => staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason;
   if (state3.backend === "local" && !context5.onGitHub) return { save: true, reason: why("local run"), replace };
   if (config.cache.saveScope === "any") return { save: true, reason: why("cache-save-scope is 'any'"), replace };
   if (context5.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context5.defaultBranch}), whose caches every branch can read`), replace };
@@ -78871,13 +79052,19 @@ function decideSave(config, context5, state3, build = null) {
     `not on the default branch: an entry saved for ${context5.ref ?? "this ref"} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`
   );
 }
+function staleWhy(build, keepMembers) {
+  if (build.rebuiltDependencies > 0) return `${build.rebuiltDependencies} dependencies were compiled again`;
+  const n = build.rebuiltMembers;
+  if (keepMembers && n > 0) return `${n} workspace crate${n === 1 ? "" : "s"} changed since it was saved`;
+  return null;
+}
 function staleDependencies(hit, record) {
   return hit === "exact" ? record.crates.filter((c) => !c.workspaceMember).length : 0;
 }
 function buildOutcome(build, interrupted) {
-  if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0 };
+  if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers ?? 0 };
 }
 async function saveCache3(run, input) {
   const { config, backend } = run;
@@ -78895,6 +79082,7 @@ async function saveCache3(run, input) {
       outcome.skippedReason = "the entry exists";
       return outcome;
     }
+    await describeSources(run, input);
     cleanAll(run, input, outcome);
     await saveAndPrune(backend, state3, outcome);
   } catch (e) {
@@ -78916,9 +79104,20 @@ async function alreadySaved(backend, state3, decision) {
   await backend.remove(state3.primaryKey);
   return false;
 }
+async function describeSources(run, input) {
+  const { state: state3 } = input;
+  if (state3.excluded.some((e) => e.dir === state3.targetDir)) return;
+  rmSync4(state3.freshness?.manifestPath ?? manifestPathFor(state3.targetDir, run.config.profile), { force: true });
+  if (!state3.freshness) return;
+  try {
+    await writeManifest(state3.freshness, { env: run.env, timedBuildRan: input.artifacts !== null, restoredAnything: state3.hit !== "miss" });
+  } catch (e) {
+    rmSync4(state3.freshness.manifestPath, { force: true });
+    warning(`Watchmaker could not describe the sources of this build (${e.message}); the next run rebuilds the workspace crates.`);
+  }
+}
 function cleanAll(run, input, outcome) {
   const { state: state3 } = input;
-  const { config } = run;
   const excluded = new Set(state3.excluded.map((e) => e.dir));
   const dirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])].filter((d) => !excluded.has(d));
   const lock = readLock(state3.lockfile);
@@ -78933,7 +79132,7 @@ function cleanAll(run, input, outcome) {
       artifacts: input.artifacts,
       restoredAtMs: state3.restoredAtMs,
       members: new Set(state3.workspaceMembers),
-      keepMembers: config.cache.workspaceCrates,
+      keepMembers: state3.keepMembers,
       places: state3.places,
       lockedPackages: lock?.names ?? null
     });
@@ -78946,13 +79145,13 @@ function cleanAll(run, input, outcome) {
   logCleaning(dirs.length, outcome, removed, input.artifacts === null);
   if (layouts.size) info(`  build-dir layout on disk before cleaning: ${[...layouts].join(" and ")}`);
   if (lock) {
-    const trimmed = trimRegistryCache(path18.join(cargoHome(run.env), "registry", "cache"), lock.downloaded);
+    const trimmed = trimRegistryCache(path19.join(cargoHome(run.env), "registry", "cache"), lock.downloaded);
     if (trimmed.removed) info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
   }
 }
 function readLock(file) {
-  if (!file || !existsSync11(file)) return null;
-  const lock = parseLockfile(readFileSync6(file, "utf8"));
+  if (!file || !existsSync12(file)) return null;
+  const lock = parseLockfile(readFileSync7(file, "utf8"));
   if (!lock) warning(logText(`${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`));
   return lock;
 }
@@ -78988,7 +79187,7 @@ async function saveAndPrune(backend, state3, outcome) {
 
 // src/config.ts
 import os11 from "node:os";
-import path19 from "node:path";
+import path20 from "node:path";
 var InputError = class extends Error {
   constructor(message) {
     super(message);
@@ -79011,7 +79210,7 @@ function parseConfig(input, env, cwd = process.cwd()) {
   const cache = parseCache(input, env, workspaceRoot);
   const guardRaw = input("guard").trim();
   return {
-    workingDirectory: path19.resolve(workspaceRoot, input("working-directory").trim() || "."),
+    workingDirectory: path20.resolve(workspaceRoot, input("working-directory").trim() || "."),
     profile,
     inCI,
     githubToken: input("github-token"),
@@ -79036,7 +79235,7 @@ function parseBuild(input, env, workspaceRoot, profile) {
     command,
     cargoArgs,
     passEnv: passEnvNames(input("pass-env")),
-    recordPath: recordRaw ? path19.resolve(workspaceRoot, recordRaw) : path19.join(env.RUNNER_TEMP || os11.tmpdir(), "watchmaker", `record-${profile}.json`)
+    recordPath: recordRaw ? path20.resolve(workspaceRoot, recordRaw) : path20.join(env.RUNNER_TEMP || os11.tmpdir(), "watchmaker", `record-${profile}.json`)
   };
 }
 function parseCache(input, env, workspaceRoot) {
@@ -79048,11 +79247,12 @@ function parseCache(input, env, workspaceRoot) {
     prefix: keyPart("cache-prefix", input("cache-prefix").trim() || "watchmaker-v1"),
     save: oneOf("cache-save", input("cache-save").trim() || "auto", ["auto", "always", "never"]),
     saveScope: oneOf("cache-save-scope", input("cache-save-scope").trim() || "default-branch", ["default-branch", "any"]),
-    workspaceCrates: bool("cache-workspace-crates", input("cache-workspace-crates"), false),
+    workspaceCrates: boolOrAuto("cache-workspace-crates", input("cache-workspace-crates")),
+    keepFresh: bool("keep-fresh", input("keep-fresh"), true),
     bin: bool("cache-bin", input("cache-bin"), false),
     onFailure: bool("cache-on-failure", input("cache-on-failure"), false),
     backend: oneOf("cache-backend", input("cache-backend").trim() || "auto", ["auto", "github", "local"]),
-    dir: dirRaw ? path19.resolve(workspaceRoot, dirRaw) : path19.join(env.XDG_CACHE_HOME || path19.join(home, ".cache"), "watchmaker"),
+    dir: dirRaw ? path20.resolve(workspaceRoot, dirRaw) : path20.join(env.XDG_CACHE_HOME || path20.join(home, ".cache"), "watchmaker"),
     failOnError: bool("fail-on-cache-error", input("fail-on-cache-error"), false)
   };
 }
@@ -79110,6 +79310,13 @@ function bool(name, raw, fallback) {
   if (TRUE_WORDS.includes(v2)) return true;
   if (FALSE_WORDS.includes(v2)) return false;
   throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+}
+function boolOrAuto(name, raw) {
+  const v2 = raw.trim();
+  if (v2 === "" || v2 === "auto") return null;
+  if (TRUE_WORDS.includes(v2)) return true;
+  if (FALSE_WORDS.includes(v2)) return false;
+  throw new InputError(`Input '${name}' is '${raw}'. Use 'auto', 'true' or 'false'.`);
 }
 function int(name, raw, fallback, min, max) {
   const v2 = raw.trim();
@@ -79170,8 +79377,8 @@ function splitArgs(raw, inputName) {
 }
 
 // src/context.ts
-import { readFileSync as readFileSync7, existsSync as existsSync12 } from "node:fs";
-import path20 from "node:path";
+import { readFileSync as readFileSync8, existsSync as existsSync13 } from "node:fs";
+import path21 from "node:path";
 var obj = (v2) => v2 && typeof v2 === "object" && !Array.isArray(v2) ? v2 : null;
 var str = (v2) => typeof v2 === "string" && v2 !== "" ? v2 : null;
 function readRunContext(env, event) {
@@ -79221,9 +79428,9 @@ function readRunContext(env, event) {
 function loadRunContext(env = process.env) {
   let event = null;
   const eventPath = env.GITHUB_EVENT_PATH;
-  if (eventPath && existsSync12(eventPath)) {
+  if (eventPath && existsSync13(eventPath)) {
     try {
-      event = JSON.parse(readFileSync7(eventPath, "utf8"));
+      event = JSON.parse(readFileSync8(eventPath, "utf8"));
     } catch (e) {
       throw new Error(`GITHUB_EVENT_PATH (${eventPath}) is not valid JSON: ${e.message}`, { cause: e });
     }
@@ -79233,13 +79440,13 @@ function loadRunContext(env = process.env) {
 function relativeToWorkspace(file, env = process.env) {
   const root = env.GITHUB_WORKSPACE;
   if (!root) return file;
-  const rel = path20.relative(root, file);
-  return rel === "" || rel.startsWith("..") || path20.isAbsolute(rel) ? file : rel;
+  const rel = path21.relative(root, file);
+  return rel === "" || rel.startsWith("..") || path21.isAbsolute(rel) ? file : rel;
 }
 
 // src/inputs.ts
-import { accessSync, constants as constants4, existsSync as existsSync13, mkdirSync as mkdirSync3, statSync as statSync6 } from "node:fs";
-import path21 from "node:path";
+import { accessSync, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync4, statSync as statSync6 } from "node:fs";
+import path22 from "node:path";
 function readConfig(env = process.env) {
   const config = parseConfig((name) => getInput(name), env);
   checkPlaces(config);
@@ -79247,14 +79454,14 @@ function readConfig(env = process.env) {
 }
 function checkPlaces(config) {
   const wd = config.workingDirectory;
-  if (!existsSync13(wd) || !statSync6(wd).isDirectory()) {
+  if (!existsSync14(wd) || !statSync6(wd).isDirectory()) {
     throw new InputError(
       `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`
     );
   }
-  const recordDir = path21.dirname(config.build.recordPath);
+  const recordDir = path22.dirname(config.build.recordPath);
   try {
-    mkdirSync3(recordDir, { recursive: true });
+    mkdirSync4(recordDir, { recursive: true });
     accessSync(recordDir, constants4.W_OK);
   } catch (e) {
     throw new InputError(
@@ -79284,16 +79491,16 @@ function readRunRecord(text) {
 }
 
 // src/report/index.ts
-import { mkdirSync as mkdirSync5 } from "node:fs";
-import path24 from "node:path";
+import { mkdirSync as mkdirSync6 } from "node:fs";
+import path25 from "node:path";
 
 // src/report/baseline.ts
-import { copyFileSync, existsSync as existsSync14, mkdirSync as mkdirSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync4 } from "node:fs";
+import { copyFileSync, existsSync as existsSync15, mkdirSync as mkdirSync5, mkdtempSync, readFileSync as readFileSync9, rmSync as rmSync5 } from "node:fs";
 import os12 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/workspace.ts
-import path22 from "node:path";
+import path23 from "node:path";
 function targetDirFromArgs(args) {
   let dir = null;
   for (let i = 0; i < args.length; i++) {
@@ -79321,7 +79528,7 @@ async function workspaceInfo(cwd, env, cargoArgs = []) {
   const memberIds = new Set(meta.workspace_members);
   const members = meta.packages.filter((p2) => memberIds.has(p2.id));
   const explicit = targetDirFromArgs(cargoArgs);
-  const targetDirectory = explicit ? path22.resolve(cwd, explicit) : meta.target_directory;
+  const targetDirectory = explicit ? path23.resolve(cwd, explicit) : meta.target_directory;
   const separateBuildDir = meta.build_directory && meta.build_directory !== meta.target_directory;
   return {
     root: meta.workspace_root,
@@ -79338,11 +79545,11 @@ function baselineKeys(opts) {
   return { key: `${restorePrefix}${opts.commit ?? "unknown"}`, restorePrefix };
 }
 function baselineRecordPath(workspace, profile) {
-  const id = shortHash(path23.resolve(workspace));
-  return path23.join(os12.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
+  const id = shortHash(path24.resolve(workspace));
+  return path24.join(os12.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
 }
 async function storeBaselineRecord(opts) {
-  mkdirSync4(path23.dirname(opts.cachePath), { recursive: true });
+  mkdirSync5(path24.dirname(opts.cachePath), { recursive: true });
   copyFileSync(opts.recordFile, opts.cachePath);
   if (await opts.backend.exists([opts.cachePath], opts.keys.key)) {
     info(`The baseline record ${opts.keys.key} exists already (an earlier run of this commit stored it).`);
@@ -79353,11 +79560,11 @@ async function storeBaselineRecord(opts) {
   return result.saved;
 }
 async function loadBaselineRecord(opts) {
-  rmSync4(opts.cachePath, { force: true });
+  rmSync5(opts.cachePath, { force: true });
   const primary = opts.preferredKey ?? opts.prefix;
   const hit = await opts.backend.restore([opts.cachePath], primary, [opts.prefix]);
-  if (!hit || !existsSync14(opts.cachePath)) return null;
-  return { record: readRunRecord(readFileSync8(opts.cachePath, "utf8")), key: hit.matchedKey };
+  if (!hit || !existsSync15(opts.cachePath)) return null;
+  return { record: readRunRecord(readFileSync9(opts.cachePath, "utf8")), key: hit.matchedKey };
 }
 function isObjectId(value) {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
@@ -79375,10 +79582,10 @@ async function checkoutBase(headDir, baseSha, env) {
       );
     }
   }
-  const worktree = mkdtempSync(path23.join(os12.tmpdir(), "watchmaker-base-"));
-  rmSync4(worktree, { recursive: true, force: true });
+  const worktree = mkdtempSync(path24.join(os12.tmpdir(), "watchmaker-base-"));
+  rmSync5(worktree, { recursive: true, force: true });
   await captureOk("git", ["worktree", "add", "--detach", "--", worktree, baseSha], { cwd: gitRoot, env });
-  return { gitRoot, worktree, baseDir: path23.join(worktree, path23.relative(gitRoot, headDir)) };
+  return { gitRoot, worktree, baseDir: path24.join(worktree, path24.relative(gitRoot, headDir)) };
 }
 async function measureBaseByRebuild(opts) {
   const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
@@ -79712,12 +79919,21 @@ function renderWithRows(view, rows) {
   out.push(...view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows));
   const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : "";
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, "");
+  const members = membersLine(r);
+  if (members) out.push(escapeMarkdown(members), "");
   out.push(cacheLine(view.cache), "");
   out.push(guardLine(view.guard), "");
   const footer = `rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`;
   out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) \xB7 ${footer}` : footer);
   return `${out.join("\n").trimEnd()}
 `;
+}
+function membersLine(r) {
+  if (!r.workspaceMembers?.length) return null;
+  const compiled = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
+  const list = (names) => names.length ? `${names.slice(0, 40).join(", ")}${names.length > 40 ? ", \u2026" : ""}` : "none";
+  const fresh = r.workspaceMembers.filter((m2) => !compiled.has(m2));
+  return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m2) => compiled.has(m2)))}; fresh from the cache: ${list(fresh)}.`;
 }
 var nameList = (names) => `${names.slice(0, 40).map(escapeMarkdown).join(", ")}${names.length > 40 ? ", \u2026" : ""}`;
 function comparisonSection(view, c, rows) {
@@ -79779,6 +79995,8 @@ function renderReportText(view) {
     `Watchmaker report (${view.profile}): ${verdictOf(view)}`,
     `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`
   ];
+  const members = membersLine(r);
+  if (members) lines.push(`  ${members}`);
   if (c) {
     lines.push(`  ${view.decision?.sentence ?? ""}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
@@ -80092,7 +80310,7 @@ async function storeBaseline(input) {
   try {
     const keys = keysFor(config, input.flagsHash, input.record.git.commit);
     const cachePath = baselineRecordPath(input.env.GITHUB_WORKSPACE || config.workingDirectory, config.profile);
-    mkdirSync5(path24.dirname(cachePath), { recursive: true });
+    mkdirSync6(path25.dirname(cachePath), { recursive: true });
     const stored = await storeBaselineRecord({ backend: input.backend, keys, recordFile: input.recordPath, cachePath });
     if (stored) info(`Stored the run record as the baseline for later runs (${keys.key}).`);
     return stored;
@@ -80104,7 +80322,7 @@ async function storeBaseline(input) {
 }
 
 // src/state.ts
-var POST_STATE_VERSION = 1;
+var POST_STATE_VERSION = 2;
 var STATE_NAME = "watchmaker";
 function emptyPostState() {
   return { version: POST_STATE_VERSION, cache: null, build: null, flagsHash: null, interrupted: false };

@@ -1,0 +1,212 @@
+// End to end, keep-fresh (the default): every job is a new clone at the same path (every file
+// gets the checkout's time, as on a hosted runner), the cache carries a manifest of what its
+// units were compiled from, and cargo rebuilds exactly the workspace crates a commit changed
+// and their dependents. Then the tests try to break it: old timestamps on new content, files
+// edited by an earlier step or between main and post, build: false, feature and profile
+// switches. What cargo compiled is read from its own `Compiling` lines; the binary built from
+// cached crates is run to show the code is the new one.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Job } from '../helpers/action-runner.js';
+import { git, gitInit, writeTree } from '../helpers/fixtures.js';
+import { LAYOUTS, type LayoutCase } from '../helpers/layouts.js';
+
+/** tool (bin) → core-lib (include_str! of data.txt, a feature) and gen (build script reading stamp.txt). */
+const WORKSPACE = {
+  'Cargo.toml': '[workspace]\nmembers = ["tool", "core-lib", "gen"]\nresolver = "2"\n',
+  'tool/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n',
+  'tool/src/main.rs': 'fn main() {\n    println!("tool-v1 {} {} {}", core_lib::answer(), core_lib::DATA.trim(), gen::STAMP);\n}\n',
+  'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nextra = []\n',
+  'core-lib/src/lib.rs':
+    'pub const DATA: &str = include_str!("../data.txt");\n#[cfg(not(feature = "extra"))]\npub fn answer() -> u64 { 385 }\n#[cfg(feature = "extra")]\npub fn answer() -> u64 { 999 }\n',
+  'core-lib/data.txt': 'data-v1\n',
+  'gen/Cargo.toml': '[package]\nname = "gen"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n',
+  'gen/build.rs':
+    'fn main() {\n    println!("cargo:rerun-if-changed=stamp.txt");\n    let stamp = std::fs::read_to_string("stamp.txt").unwrap();\n    println!("cargo:rustc-env=GEN_STAMP={}", stamp.trim());\n}\n',
+  'gen/stamp.txt': 'stamp-v1\n',
+  'gen/src/lib.rs': 'pub const STAMP: &str = env!("GEN_STAMP");\n',
+  '.gitignore': '/target\n',
+};
+
+interface JobOptions {
+  inputs?: Record<string, string>;
+  /** An earlier workflow step (after the checkout, before the action). */
+  before?: (dir: string) => void;
+  /** A later workflow step (between the action's main and post steps). */
+  between?: (dir: string) => void;
+}
+
+/** The origin repository, a runner's checkout path and a cache directory, for one toolchain and layout. */
+function setting(layout: LayoutCase, files: Record<string, string> = WORKSPACE) {
+  const origin = writeTree(files, 'wm-fresh-origin-');
+  gitInit(origin);
+  git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+  const root = mkdtempSync(path.join(os.tmpdir(), 'wm-fresh-'));
+  const checkout = path.join(root, 'checkout');
+  const cacheDir = path.join(root, 'cache');
+
+  /** A commit on origin's main with `files` written; returns its sha. */
+  const commit = (files: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
+    for (const [rel, text] of Object.entries(files)) writeFileSync(path.join(origin, rel), text);
+    git(origin, 'add', '-A');
+    execFileSync('git', ['commit', '-q', '-m', 'change'], {
+      cwd: origin,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', ...env },
+    });
+    return git(origin, 'rev-parse', 'HEAD');
+  };
+
+  /** What actions/checkout does on a new runner: a new clone of one commit, every file at the current time. */
+  const clone = (sha: string) => {
+    rmSync(checkout, { recursive: true, force: true });
+    mkdirSync(checkout, { recursive: true });
+    git(checkout, 'init', '-q');
+    git(checkout, 'fetch', '-q', '--depth=1', origin, sha);
+    git(checkout, 'checkout', '-q', '--detach', sha);
+  };
+
+  /** A push job on the default branch at `sha`: checkout, (earlier step), main, (later step), post. */
+  const job = async (sha: string, opts: JobOptions = {}) => {
+    clone(sha);
+    opts.before?.(checkout);
+    const j = new Job({ workspace: checkout, event: 'push', sha, env: layout.env, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', ...opts.inputs } });
+    const main = await j.main();
+    opts.between?.(checkout);
+    // The binary as a later step runs it (post cleans uplifted outputs: cargo recreates them).
+    const tool = path.join(checkout, 'target', 'debug', 'tool');
+    const output = existsSync(tool) ? execFileSync(tool, { encoding: 'utf8' }).trim() : null;
+    const post = await j.post();
+    expect(main.exitCode).toBe(0);
+    expect(post.exitCode).toBe(0);
+    const log = `${main.stdout}\n${main.stderr}`;
+    const compiled = [...log.matchAll(/Compiling (tool|core-lib|gen) v0\.1\.0/g)].map((m) => m[1]).sort();
+    return { main, post, log, compiled, run: () => output };
+  };
+  return { origin, commit, job, checkout };
+}
+
+describe.each(LAYOUTS)('keep-fresh ($name)', (layout) => {
+  const s = setting(layout);
+  let sha = git(s.origin, 'rev-parse', 'HEAD');
+
+  test('the first job compiles every member and saves a manifest of what it compiled', async () => {
+    const first = await s.job(sha);
+    expect(first.compiled).toEqual(['core-lib', 'gen', 'tool']);
+    expect(first.post.stdout).toMatch(/freshness manifest: 11 of 11 tracked files described/);
+  });
+
+  test('a new clone of the same commit compiles nothing: every file is proven unchanged', async () => {
+    const again = await s.job(sha);
+    expect(again.compiled).toEqual([]);
+    expect(again.main.stdout).toMatch(/Freshness across checkouts: 11 tracked files proven unchanged since the cached build/);
+    expect(again.main.summary).toMatch(/Workspace crates compiled: none; fresh from the cache: core-lib, gen, tool\./);
+    expect(again.run()).toBe('tool-v1 385 data-v1 stamp-v1');
+  });
+
+  test('a change in the leaf compiles only the leaf, and the binary runs the new code', async () => {
+    sha = s.commit({ 'tool/src/main.rs': WORKSPACE['tool/src/main.rs'].replace('tool-v1', 'tool-v2') });
+    const leaf = await s.job(sha);
+    expect(leaf.compiled).toEqual(['tool']);
+    expect(leaf.main.stdout).toMatch(/1 changed or new keep theirs/);
+    expect(leaf.run()).toBe('tool-v2 385 data-v1 stamp-v1');
+  });
+
+  test('a change in a library compiles it and its dependents, not its siblings', async () => {
+    sha = s.commit({ 'core-lib/src/lib.rs': WORKSPACE['core-lib/src/lib.rs'].replace('385', '386') });
+    const core = await s.job(sha);
+    expect(core.compiled).toEqual(['core-lib', 'tool']);
+    expect(core.run()).toBe('tool-v2 386 data-v1 stamp-v1');
+  });
+
+  test('new content with a commit date and file time older than the cached build is still compiled', async () => {
+    const old = new Date('2001-01-01T00:00:00Z');
+    sha = s.commit({ 'core-lib/data.txt': 'data-v2\n' }, { GIT_COMMITTER_DATE: old.toISOString(), GIT_AUTHOR_DATE: old.toISOString() });
+    // A step that sets file times to commit dates (as some restore-mtime actions do) ran first.
+    const dated = await s.job(sha, { before: (dir) => utimesSync(path.join(dir, 'core-lib/data.txt'), old, old) });
+    expect(dated.compiled).toEqual(['core-lib', 'tool']);
+    expect(dated.run()).toBe('tool-v2 386 data-v2 stamp-v1');
+  });
+
+  test('a file changed between the main and post steps is not described: the next job compiles it', async () => {
+    const later = 'pub const DATA: &str = include_str!("../data.txt");\npub fn answer() -> u64 { 500 }\n';
+    await s.job(sha, { between: (dir) => writeFileSync(path.join(dir, 'core-lib/src/lib.rs'), later) });
+    // The next commit has exactly what the later step wrote: its content was never compiled.
+    sha = s.commit({ 'core-lib/src/lib.rs': later });
+    const next = await s.job(sha);
+    expect(next.compiled).toEqual(['core-lib', 'tool']);
+    expect(next.run()).toBe('tool-v2 500 data-v2 stamp-v1');
+  });
+});
+
+describe('keep-fresh: what else could break it (stable, old layout)', () => {
+  const s = setting(LAYOUTS[0]!);
+  let sha = git(s.origin, 'rev-parse', 'HEAD');
+
+  beforeAll(async () => {
+    await s.job(sha);
+  });
+
+  test('a file edited by an earlier step is compiled, and the next job on the committed content compiles it again', async () => {
+    const edit = (dir: string) => writeFileSync(path.join(dir, 'core-lib/data.txt'), 'edited-by-a-step\n');
+    const edited = await s.job(sha, { before: edit });
+    expect(edited.compiled).toEqual(['core-lib', 'tool']);
+    expect(edited.run()).toBe('tool-v1 385 edited-by-a-step stamp-v1');
+    const clean = await s.job(sha);
+    expect(clean.compiled).toEqual(['core-lib', 'tool']);
+    expect(clean.run()).toBe('tool-v1 385 data-v1 stamp-v1');
+  });
+
+  test('a rerun-if-changed input of a build script: the build script reruns and its crate compiles', async () => {
+    sha = s.commit({ 'gen/stamp.txt': 'stamp-v2\n' });
+    const stamped = await s.job(sha);
+    expect(stamped.compiled).toEqual(['gen', 'tool']);
+    expect(stamped.run()).toBe('tool-v1 385 data-v1 stamp-v2');
+  });
+
+  test('another feature set compiles its own unit, and switching back never runs the wrong code', async () => {
+    const extra = await s.job(sha, { inputs: { 'cargo-args': '--features core-lib/extra' } });
+    expect(extra.compiled).toEqual(['core-lib', 'tool']);
+    expect(extra.run()).toBe('tool-v1 999 data-v1 stamp-v2');
+    const plain = await s.job(sha);
+    expect(plain.run()).toBe('tool-v1 385 data-v1 stamp-v2');
+  });
+
+  test('build: false with the build in a later step: a changed file is never described from what was only checked out', async () => {
+    sha = s.commit({ 'tool/src/main.rs': WORKSPACE['tool/src/main.rs'].replace('tool-v1', 'tool-v3') });
+    const userBuild = (dir: string) => execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore' });
+    await s.job(sha, { inputs: { build: 'false' }, between: userBuild });
+    const next = await s.job(sha);
+    // tool/src/main.rs changed after the cached build this job restored: unproven, so compiled again.
+    expect(next.compiled).toEqual(['tool']);
+    expect(next.run()).toBe('tool-v3 385 data-v1 stamp-v2');
+  });
+
+  test('keep-fresh: false compiles every member, as before, and caches none', async () => {
+    const off = await s.job(sha, { inputs: { 'keep-fresh': 'false', 'cache-save': 'always' } });
+    expect(off.compiled).toEqual(['core-lib', 'gen', 'tool']);
+    expect(off.post.stdout).toMatch(/workspace member/);
+  });
+
+  test('a new profile is a cache of its own: every member compiled once', async () => {
+    const release = await s.job(sha, { inputs: { profile: 'release' } });
+    expect(release.compiled).toEqual(['core-lib', 'gen', 'tool']);
+  });
+});
+
+describe('keep-fresh never touches what cargo owns', () => {
+  // No .gitignore: target/ is untracked and not ignored, so git lists the restored units as new files.
+  const { '.gitignore': _ignored, ...unignored } = WORKSPACE;
+  const s = setting(LAYOUTS[0]!, unignored);
+  const sha = git(s.origin, 'rev-parse', 'HEAD');
+
+  test('restored units keep their times (a newer time would make a stale unit look fresh), and nothing is compiled', async () => {
+    await s.job(sha);
+    const again = await s.job(sha);
+    expect(again.main.stdout).toMatch(/Freshness across checkouts: \d+ tracked files proven unchanged/);
+    expect(again.main.stdout).not.toMatch(/moved to now/);
+    expect(again.compiled).toEqual([]);
+    expect(again.run()).toBe('tool-v1 385 data-v1 stamp-v1');
+  });
+});

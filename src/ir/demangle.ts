@@ -1,0 +1,68 @@
+// Rust symbol names, demangled by rust-lang's rustc-demangle (both schemes: legacy `_ZN…E` and
+// v0 `_R…`), compiled to WebAssembly (src/ir/demangle-wasm.ts, scripts/build-demangler.mjs).
+// Instantiated once, synchronously: it is 60 KB.
+import { DEMANGLE_WASM_BASE64 } from './demangle-wasm.js';
+
+interface DemangleExports {
+  memory: WebAssembly.Memory;
+  input_ptr(): number;
+  input_capacity(): number;
+  output_ptr(): number;
+  demangle(len: number, withoutHash: number): number;
+}
+
+let exports: DemangleExports | null = null;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function instance(): DemangleExports {
+  if (!exports) {
+    const module = new WebAssembly.Module(Buffer.from(DEMANGLE_WASM_BASE64, 'base64'));
+    exports = new WebAssembly.Instance(module, {}).exports as unknown as DemangleExports;
+  }
+  return exports;
+}
+
+/** The demangled path of a Rust symbol, without its hash; null when it is not a Rust symbol. */
+export function demangle(symbol: string): string | null {
+  const e = instance();
+  const bytes = encoder.encode(symbol);
+  if (bytes.length > e.input_capacity()) return null;
+  new Uint8Array(e.memory.buffer, e.input_ptr(), bytes.length).set(bytes);
+  const n = e.demangle(bytes.length, 1);
+  return n < 0 ? null : decoder.decode(new Uint8Array(e.memory.buffer, e.output_ptr(), n));
+}
+
+/**
+ * The group a function is counted in, as cargo-llvm-lines groups them: the demangled path with
+ * generic arguments replaced by `<T>`, so every copy of a generic function lands in one group
+ * (`grep_searcher::search::<T>` for `search::<String>` and `search::<&str>`). The angle
+ * brackets of a qualified path (`<Vec<u8> as Drop>::drop`) are kept, its arguments not:
+ * `<Vec<T> as Drop>::drop`.
+ */
+export function genericGroup(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    // Arguments follow a name (`Vec<u8>`) or a turbofish (`search::<String>`); a `<` anywhere
+    // else opens a qualified path.
+    if (c === '<' && /[A-Za-z0-9_:]$/.test(out)) {
+      i = closingBracket(path, i);
+      out += '<T>';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** The index of the `>` that closes the `<` at `open` (the end of the text when unbalanced). */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    // `->` in a function pointer type is not a bracket.
+    if (text[i] === '<') depth++;
+    else if (text[i] === '>' && text[i - 1] !== '-' && --depth === 0) return i;
+  }
+  return text.length - 1;
+}

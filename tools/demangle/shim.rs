@@ -1,0 +1,48 @@
+// The demangler the compile-work report uses: rust-lang's rustc-demangle crate (both mangling
+// schemes, legacy `_ZN…E` and v0 `_R…`), compiled to WebAssembly by scripts/build-demangler.mjs
+// and embedded in src/ir/demangle-wasm.ts. The host writes a symbol into `input`, calls
+// `demangle`, and reads the result from `output`.
+use std::fmt::Write;
+
+const INPUT_CAPACITY: usize = 8192;
+const OUTPUT_CAPACITY: usize = 32768;
+
+static mut INPUT: [u8; INPUT_CAPACITY] = [0; INPUT_CAPACITY];
+static mut OUTPUT: [u8; OUTPUT_CAPACITY] = [0; OUTPUT_CAPACITY];
+
+#[no_mangle]
+pub extern "C" fn input_ptr() -> *mut u8 {
+    unsafe { INPUT.as_mut_ptr() }
+}
+
+#[no_mangle]
+pub extern "C" fn input_capacity() -> usize {
+    INPUT_CAPACITY
+}
+
+#[no_mangle]
+pub extern "C" fn output_ptr() -> *const u8 {
+    unsafe { OUTPUT.as_ptr() }
+}
+
+/// Demangles the `len` bytes in `input`. `without_hash` != 0 leaves out the hash suffix (as
+/// `{:#}` does). Returns the length written to `output`; -1: not a Rust symbol; -2: too long.
+#[no_mangle]
+pub extern "C" fn demangle(len: usize, without_hash: u32) -> isize {
+    let bytes = unsafe { &INPUT[..len.min(INPUT_CAPACITY)] };
+    let symbol = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(_) => return -1,
+    };
+    let demangled = match rustc_demangle::try_demangle(symbol) {
+        Ok(d) => d,
+        Err(_) => return -1,
+    };
+    let mut text = String::new();
+    let written = if without_hash != 0 { write!(text, "{:#}", demangled) } else { write!(text, "{}", demangled) };
+    if written.is_err() || text.len() > OUTPUT_CAPACITY {
+        return -2;
+    }
+    unsafe { OUTPUT[..text.len()].copy_from_slice(text.as_bytes()) };
+    text.len() as isize
+}
