@@ -8,6 +8,7 @@ import {
   capture,
   captureOk,
   childEnv,
+  compareWork,
   configValue,
   createBackend,
   debug,
@@ -18,6 +19,7 @@ import {
   evaluate,
   findKeyLine,
   formatChange,
+  functionsInIr,
   getPath,
   hashesInPath,
   info,
@@ -39,14 +41,15 @@ import {
   staleDependencies,
   startGroup,
   stopCommands,
+  summarizeWork,
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-5H7PIUSZ.js";
+} from "./chunks/chunk-DXRKV4H2.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/guard/index.ts
@@ -448,7 +451,8 @@ var OUTPUT_NAMES = {
   baselineSeconds: "baseline-seconds",
   changePercent: "change-percent",
   verdict: "verdict",
-  verdictReason: "verdict-reason"
+  verdictReason: "verdict-reason",
+  workChangePercent: "work-change-percent"
 };
 function setOutputs(outputs) {
   for (const [name, value] of Object.entries(outputs)) {
@@ -555,8 +559,8 @@ async function confirm(input, cached) {
   if (!rebuilt.base?.length)
     return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
-  const path10 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
-  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path10 };
+  const path11 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path11 };
 }
 function agreeing(suggested, confirmed) {
   if (!confirmed || confirmed.verdict !== "regression" && confirmed.verdict !== "improvement") return confirmed;
@@ -601,15 +605,24 @@ async function evaluation(input) {
 }
 async function reportPhase(input) {
   const e = await evaluation(input);
-  const outcome = await publishReport(input, { record: e.head[0], comparison: e.comparison, decision: e.decision, baselineLabel: e.label, baselineNote: e.note, path: e.path });
+  const work = e.base?.length ? compareWork(e.head, e.base) : null;
+  const outcome = await publishReport(input, {
+    record: e.head[0],
+    comparison: e.comparison,
+    decision: e.decision,
+    baselineLabel: e.label,
+    baselineNote: e.note,
+    path: e.path,
+    work
+  });
   const markdownPath = path3.join(path3.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };
 }
 
 // src/timings/index.ts
-import { copyFileSync, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, rmSync as rmSync3, statSync, writeFileSync as writeFileSync3 } from "node:fs";
-import path8 from "node:path";
+import { copyFileSync, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync4, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import path9 from "node:path";
 
 // src/timings/cargo.ts
 import { spawn } from "node:child_process";
@@ -890,9 +903,10 @@ function buildRunRecord(input) {
   const crates = cratesOf(units).map((c) => ({
     ...c,
     inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ""}`) ?? null,
-    contention: input.wrapperUnits ? contentionOf(units, c.crate) : null
+    contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
+    ...input.compileWork && c.workspaceMember ? { work: input.compileWork.get(c.crate) ?? null } : {}
   }));
-  const path10 = input.timings ? criticalPath(input.timings.units) : null;
+  const path11 = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
   const totals = totalsOf(input, units);
   return {
@@ -912,7 +926,7 @@ function buildRunRecord(input) {
     success: input.exitCode === 0 && input.messages.finished !== false,
     exitCode: input.exitCode,
     totals,
-    criticalPath: path10 ? { seconds: path10.seconds, units: path10.units.map(label) } : null,
+    criticalPath: path11 ? { seconds: path11.seconds, units: path11.units.map(label) } : null,
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
@@ -922,7 +936,8 @@ function buildRunRecord(input) {
       wrapper: input.wrapperUnits !== null,
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
-      buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages))
+      buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
+      compileWork: (input.compileWork ?? null) !== null
     }
   };
 }
@@ -1167,11 +1182,42 @@ async function gitFiles(dir, env) {
   };
 }
 
+// src/ir/index.ts
+import { existsSync, readdirSync, readFileSync as readFileSync2, rmSync as rmSync3 } from "node:fs";
+import path8 from "node:path";
+var irDirFor = (recordPath) => `${recordPath}.ir`;
+function irFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path8.join(dir, e.name);
+    if (e.isDirectory()) return irFiles(full);
+    return e.isFile() && e.name.endsWith(".ll") ? [full] : [];
+  });
+}
+function collectCompileWork(irDir, failed) {
+  const work = /* @__PURE__ */ new Map();
+  if (!existsSync(irDir)) return work;
+  try {
+    for (const entry of readdirSync(irDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || failed.has(entry.name)) continue;
+      const functions = [];
+      for (const file of irFiles(path8.join(irDir, entry.name))) functions.push(...functionsInIr(readFileSync2(file, "utf8")));
+      work.set(entry.name, summarizeWork(functions));
+    }
+  } catch (e) {
+    warning(`Watchmaker could not read the compile-work IR (${e.message}); the report goes on without it.`);
+    debug(e.stack ?? String(e));
+    work.clear();
+  } finally {
+    rmSync3(irDir, { recursive: true, force: true });
+  }
+  return work;
+}
+
 // src/timings/index.ts
 function outputPaths(run2, label) {
   const own = run2.config.build.recordPath;
-  const recordPath = label ? path8.join(path8.dirname(own), `rebuild-${label}.json`) : own;
-  const timingsCopy = path8.join(path8.dirname(own), `cargo-timing-${run2.config.profile}${label ? `-rebuild-${label}` : ""}.html`);
+  const recordPath = label ? path9.join(path9.dirname(own), `rebuild-${label}.json`) : own;
+  const timingsCopy = path9.join(path9.dirname(own), `cargo-timing-${run2.config.profile}${label ? `-rebuild-${label}` : ""}.html`);
   return { recordPath, timingsCopy };
 }
 function cargoCommand(run2) {
@@ -1184,28 +1230,29 @@ async function runTimedBuild(run2, options) {
   const cwd = options.checkout?.dir ?? run2.config.workingDirectory;
   const workspace = options.checkout?.workspace ?? run2.workspace;
   const env = options.env ?? run2.env;
-  mkdirSync2(path8.dirname(recordPath), { recursive: true });
+  mkdirSync2(path9.dirname(recordPath), { recursive: true });
   const buildEnv = childEnv(env, run2.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && await installWrapper(options.wrapperPath, files, buildEnv, run2.cargoConfig);
+  const irDir = options.wrapperPath !== null && run2.config.build.compileWork ? prepareIrDir(recordPath, buildEnv) : null;
   const { program, args } = cargoCommand(run2);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
   const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
-  rmSync3(files.measureDir, { recursive: true, force: true });
+  rmSync4(files.measureDir, { recursive: true, force: true });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const cargoVersion = (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null;
+  const compileWork = irDir ? measuredWork(irDir, wrapperUnits ?? [], options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run2.config.profile,
     flagsHash: run2.target.flagsHash,
     targetTriple: run2.target.triple,
     rustc: run2.rustc,
-    cargoVersion,
+    cargoVersion: (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null,
     context: run2.context,
     commit: run2.context.sha ?? await gitHead(cwd, env),
     command: [program, ...args],
@@ -1219,11 +1266,27 @@ async function runTimedBuild(run2, options) {
     timingsHtml: timings?.file ?? null,
     workspaceMembers: workspace.members,
     fingerprints,
-    calibration
+    calibration,
+    compileWork
   });
   writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
 `);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+}
+function measuredWork(irDir, units, log) {
+  const started = process.hrtime.bigint();
+  const work = collectCompileWork(irDir, new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
+  const lines = [...work.values()].reduce((a, w) => a + w.lines, 0);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  log(`Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? "" : "s"}: ${lines} lines of LLVM IR, summarised in ${seconds.toFixed(2)} s`);
+  return work;
+}
+function prepareIrDir(recordPath, buildEnv) {
+  const dir = irDirFor(recordPath);
+  rmSync4(dir, { recursive: true, force: true });
+  mkdirSync2(dir, { recursive: true });
+  buildEnv.WATCHMAKER_IR_DIR = dir;
+  return dir;
 }
 var logLine = (line) => void process.stdout.write(`${line}
 `);
@@ -1239,16 +1302,16 @@ async function streamCargo(program, args, options, messages, log) {
   }
 }
 function copyTimings(targetDir, copy, startedAtMs, log) {
-  const cargoHtml = path8.join(targetDir, "cargo-timings", "cargo-timing.html");
-  if (!existsSync(cargoHtml) || statSync(cargoHtml).mtimeMs < startedAtMs - 1e3) return null;
+  const cargoHtml = path9.join(targetDir, "cargo-timings", "cargo-timing.html");
+  if (!existsSync2(cargoHtml) || statSync(cargoHtml).mtimeMs < startedAtMs - 1e3) return null;
   copyFileSync(cargoHtml, copy);
-  const report = parseTimingsHtml(readFileSync2(copy, "utf8"));
+  const report = parseTimingsHtml(readFileSync3(copy, "utf8"));
   for (const w of report.warnings) log(logText(`Watchmaker: timings report: ${w}`));
   return { file: copy, report };
 }
 function readWrapperUnits(unitsFile) {
-  if (!existsSync(unitsFile)) return [];
-  const parsed = parseWrapperUnits(readFileSync2(unitsFile, "utf8"));
+  if (!existsSync2(unitsFile)) return [];
+  const parsed = parseWrapperUnits(readFileSync3(unitsFile, "utf8"));
   for (const bad of parsed.unreadable) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
   return parsed.units;
 }
@@ -1271,7 +1334,7 @@ function withTarget(run2, target) {
 }
 
 // src/steps/main.ts
-var WRAPPER_PATH = path9.join(path9.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
+var WRAPPER_PATH = path10.join(path10.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
 async function run(env = process.env) {
   const state = emptyPostState();
   try {
@@ -1347,7 +1410,8 @@ async function reportOrWarn(run2, guard, cache, build) {
     verdictReason: outcome?.reason ?? "",
     reportMarkdown: outcome?.markdownPath,
     baselineSeconds: outcome ? outcome.baselineSeconds === null ? "" : outcome.baselineSeconds.toFixed(2) : void 0,
-    changePercent: outcome ? outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2) : void 0
+    changePercent: outcome ? outcome.changePercent === null ? "" : outcome.changePercent.toFixed(2) : void 0,
+    workChangePercent: outcome ? outcome.workChange === null ? "" : (outcome.workChange * 100).toFixed(2) : void 0
   });
   return outcome;
 }
@@ -1358,6 +1422,10 @@ function judge(config, build, outcome) {
     );
   } else if (outcome?.verdict === "regression" && config.report.failOnRegression) {
     setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
+  } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
+    setFailed(
+      `Compile work (lines of LLVM IR) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`
+    );
   }
 }
 async function guardPhase(run2) {
@@ -1384,8 +1452,8 @@ async function cachePhase(run2) {
   }
 }
 function handOff(build, cache) {
-  const artifactsFile = path9.join(path9.dirname(build.recordPath), `artifacts-${path9.basename(build.recordPath)}`);
-  mkdirSync3(path9.dirname(artifactsFile), { recursive: true });
+  const artifactsFile = path10.join(path10.dirname(build.recordPath), `artifacts-${path10.basename(build.recordPath)}`);
+  mkdirSync3(path10.dirname(artifactsFile), { recursive: true });
   writeFileSync4(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = staleDependencies(cache?.hit, build.record);
   if (rebuiltDependencies > 0) {

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-5H7PIUSZ.js";
+} from "./chunks/chunk-DXRKV4H2.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -6,7 +6,7 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness   (subset of sections)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work   (subset of sections)
 //   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
 //   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
 //
@@ -37,7 +37,7 @@ if (process.argv.includes('--readme')) {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness'];
+const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness', 'work'];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 // The crates the bench workspace names (base64 is the growth scenario's added dependency), by
@@ -241,7 +241,7 @@ const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toIS
  */
 function mergeWithEarlier(fresh) {
   const file = path.join(repoRoot, 'bench', 'results.json');
-  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness'];
+  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness', 'work'];
   const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
   for (const s of sections) {
@@ -976,6 +976,77 @@ function printFreshness(f) {
   );
 }
 
+// ---------- compile work ----------
+
+/** `report::describe::<T>` and the `cli` calls that instantiate it for `types` types (the work section's commits). */
+function describeFiles(types) {
+  const files = benchWorkspaceFiles({ tables: TABLES_FUNCTIONS });
+  const structs = Array.from({ length: types }, (_, i) => `#[derive(Debug, Default)] struct Shape${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`);
+  const calls = Array.from({ length: types }, (_, i) => `    eprintln!("{}", report::describe(Shape${i}::default()));`);
+  return {
+    'crates/report/src/lib.rs': `${files['crates/report/src/lib.rs']}\npub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    let text = format!("{:?}", value);\n    format!("{} ({} bytes)", text, text.len())\n}\n`,
+    'crates/cli/src/main.rs': `${structs.join('\n')}\n${files['crates/cli/src/main.rs'].replace('fn main() {', `fn main() {\n${calls.join('\n')}`)}`,
+  };
+}
+
+/**
+ * Compile work: what measuring it costs (the build with compile-work on and off, alternating,
+ * every member compiled), whether identical code gives exactly identical numbers (A/A), and
+ * whether a generic function instantiated for 6 more types is caught every time.
+ */
+async function work() {
+  const started = Date.now();
+  const repo = createRepository('work-origin');
+  const base = commit(repo, describeFiles(2), 'describe for 2 types');
+  const cacheDir = path.join(scratch, 'cache-work');
+  const inputs = { 'keep-fresh': 'false', baseline: 'cache' };
+  checkout(repo, base);
+  await ciJob(cacheDir, { event: 'push', sha: base }, {}, inputs);
+  const seconds = { on: [], off: [] };
+  const aa = [];
+  const detection = [];
+  let pr = 2000;
+  for (let i = 0; i < Math.max(RUNS, 5); i++) {
+    for (const mode of i % 2 ? ['off', 'on'] : ['on', 'off']) {
+      checkout(repo, base);
+      const r = await ciJob(cacheDir, { event: 'pull_request', sha: base, baseSha: base, prNumber: ++pr }, {}, { ...inputs, 'compile-work': mode === 'on' ? 'true' : 'false' });
+      const summarised = /compile work of \d+ workspace crates?: \d+ lines of LLVM IR, summarised in ([\d.]+) s/.exec(r.main.output);
+      seconds[mode].push({ build: Number(r.outputs['build-seconds']) + (summarised ? Number(summarised[1]) : 0) });
+      if (mode === 'on') aa.push(r.outputs['work-change-percent']);
+    }
+    const head = commit(repo, describeFiles(8), `describe for 8 types (${i})`, base);
+    checkout(repo, head);
+    const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: ++pr }, {}, inputs);
+    const named = /`report::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ lines/.test(r.summary);
+    detection.push({ workChangePercent: Number(r.outputs['work-change-percent']), named, timeVerdict: r.outputs.verdict });
+    process.stdout.write('.');
+  }
+  const med = (xs) => median(xs);
+  const buildOn = med(seconds.on.map((x) => x.build));
+  const buildOff = med(seconds.off.map((x) => x.build));
+  results.work = {
+    buildSecondsOn: spread(seconds.on.map((x) => x.build)),
+    buildSecondsOff: spread(seconds.off.map((x) => x.build)),
+    // The build's wall time plus the IR summary after it: what the measure adds to the job.
+    extraWallPercentOfBuild: (buildOn / buildOff - 1) * 100,
+    aaWorkChangePercent: aa,
+    aaExactlyZero: aa.filter((x) => x === '0.00').length,
+    detection: { runs: detection.length, detected: detection.filter((d) => d.workChangePercent > 0 && d.named).length, outcomes: detection },
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function printWork(w) {
+  console.log('\nCompile work (LLVM IR of the workspace crates)');
+  console.log(
+    `  build with the measure ${fmtSpread(w.buildSecondsOn, ' s')}, without ${fmtSpread(w.buildSecondsOff, ' s')}: ${fmt(w.extraWallPercentOfBuild, 1)}% (build-to-build noise included)`,
+  );
+  console.log(`  A/A: ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} identical builds gave exactly 0.00% work change`);
+  console.log(
+    `  a generic function instantiated for 6 more types: found and named in ${w.detection.detected} of ${w.detection.runs} (work change ${w.detection.outcomes.map((d) => `+${fmt(d.workChangePercent, 2)}%`).join(', ')}; time verdicts ${w.detection.outcomes.map((d) => d.timeVerdict).join(', ')})`,
+  );
+}
+
 // ---------- main ----------
 
 ensureDebianCrates();
@@ -992,6 +1063,7 @@ try {
     ['noise', noise],
     ['verdicts', verdicts],
     ['freshness', freshness],
+    ['work', work],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -1044,6 +1116,7 @@ if (results.noise) {
 }
 if (results.verdicts) printVerdicts(results.verdicts);
 if (results.freshness) printFreshness(results.freshness);
+if (results.work) printWork(results.work);
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
 console.log('\nWrote bench/results.json');

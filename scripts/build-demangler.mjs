@@ -15,18 +15,37 @@ const RUSTC = '/usr/bin/rustc';
 const REGISTRY = '/usr/share/cargo/registry';
 const crate = existsSync(REGISTRY) ? readdirSync(REGISTRY).find((d) => /^rustc-demangle-\d/.test(d)) : undefined;
 if (!existsSync(RUSTC) || !crate) {
-  console.error('Needs Debian\'s rustc and the rustc-demangle source: apt-get install rustc libstd-rust-dev-wasm32 lld librust-rustc-demangle-dev');
+  console.error("Needs Debian's rustc and the rustc-demangle source: apt-get install rustc libstd-rust-dev-wasm32 lld librust-rustc-demangle-dev");
   process.exit(2);
 }
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-demangle-'));
 const common = ['--target', 'wasm32-unknown-unknown', '-C', 'opt-level=s', '-C', 'panic=abort', '-C', 'debuginfo=0'];
 try {
   const rlib = path.join(dir, 'librustc_demangle.rlib');
-  execFileSync(RUSTC, ['--edition', '2015', '--crate-type', 'rlib', '--crate-name', 'rustc_demangle', ...common, '-o', rlib, path.join(REGISTRY, crate, 'src', 'lib.rs')], { stdio: 'inherit' });
+  execFileSync(RUSTC, ['--edition', '2015', '--crate-type', 'rlib', '--crate-name', 'rustc_demangle', ...common, '-o', rlib, path.join(REGISTRY, crate, 'src', 'lib.rs')], {
+    stdio: 'inherit',
+  });
   const wasm = path.join(dir, 'demangle.wasm');
   execFileSync(
     RUSTC,
-    ['--edition', '2021', '--crate-type', 'cdylib', ...common, '-C', 'lto=fat', '-C', 'codegen-units=1', '-C', 'link-arg=--strip-all', '--extern', `rustc_demangle=${rlib}`, '-o', wasm, path.join(repoRoot, 'tools', 'demangle', 'shim.rs')],
+    [
+      '--edition',
+      '2021',
+      '--crate-type',
+      'cdylib',
+      ...common,
+      '-C',
+      'lto=fat',
+      '-C',
+      'codegen-units=1',
+      '-C',
+      'link-arg=--strip-all',
+      '--extern',
+      `rustc_demangle=${rlib}`,
+      '-o',
+      wasm,
+      path.join(repoRoot, 'tools', 'demangle', 'shim.rs'),
+    ],
     { stdio: 'inherit' },
   );
   const bytes = readFileSync(wasm);

@@ -26,6 +26,8 @@ export interface BuildConfig {
   passEnv: string[];
   /** Where the JSON run record is written. */
   recordPath: string;
+  /** Measure compile work: the workspace crates also emit LLVM IR, summarised per crate (src/ir). */
+  compileWork: boolean;
 }
 
 /** The target/ cache. */
@@ -59,6 +61,8 @@ export interface ReportConfig {
   /** Relative change (fraction, e.g. 0.05) beyond which a change counts; null = per-metric defaults. */
   threshold: number | null;
   failOnRegression: boolean;
+  /** Fail when the compared crates' compile work grew by more than this fraction; null: never. */
+  failOnWorkGrowth: number | null;
 }
 
 export interface Config {
@@ -134,6 +138,7 @@ function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
     command,
     cargoArgs,
     passEnv: passEnvNames(input('pass-env')),
+    compileWork: bool('compile-work', input('compile-work'), true),
     recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `record-${profile}.json`),
   };
 }
@@ -165,6 +170,7 @@ function parseReport(input: InputReader): ReportConfig {
     baselineSamples: int('baseline-samples', input('baseline-samples'), 3, 1, 20),
     threshold: percent('threshold', input('threshold')),
     failOnRegression: bool('fail-on-regression', input('fail-on-regression'), false),
+    failOnWorkGrowth: percent('fail-on-work-growth', input('fail-on-work-growth')),
   };
 }
 

@@ -15,6 +15,7 @@ export const OUTPUT_NAMES = {
   changePercent: 'change-percent',
   verdict: 'verdict',
   verdictReason: 'verdict-reason',
+  workChangePercent: 'work-change-percent',
 } as const;
 
 export type Outputs = Partial<Record<keyof typeof OUTPUT_NAMES, string>>;

@@ -4,7 +4,9 @@
 // records with another major version instead of misreading them. Documented in docs/record-schema.md.
 
 export const RECORD_SCHEMA = 'watchmaker/run-record';
-export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_SCHEMA_VERSION = 2;
+/** Versions this one reads: 1 lacks compile work (`crates[].work`) and compares as before. */
+export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2];
 /** How many earlier default-branch runs a stored record carries (rustc-perf learns from 30). */
 export const HISTORY_LENGTH = 30;
 
@@ -52,6 +54,20 @@ export interface CrateCost {
    * time (0: alone). A cold build compiles crates beside their dependencies; a warm one alone.
    */
   contention?: number | null;
+  /**
+   * Compile work of a workspace crate (src/ir): the LLVM IR the compiler generated for it, in
+   * lines and functions, and its biggest function groups. Exact: identical inputs give identical
+   * numbers. Null when not measured for this crate; absent in version 1 records.
+   */
+  work?: CompileWork | null;
+}
+
+/** LLVM IR of one crate, as cargo-llvm-lines counts it. */
+export interface CompileWork {
+  lines: number;
+  functions: number;
+  /** The groups with the most lines (a non-generic function, or every copy of a generic one). */
+  groups: Array<{ name: string; copies: number; lines: number }>;
 }
 
 /** A compact earlier run of the default branch, for learning the repository's own noise. */
@@ -116,6 +132,12 @@ export interface RunRecord {
     timingsHtmlParsed: boolean;
     /** The build-dir layout cargo wrote in (from its artifact paths); absent in records before it was added. */
     buildDirLayout?: 'old' | 'new' | 'mixed' | null;
+    /**
+     * The workspace's crates also emitted LLVM IR for the compile-work measure. It changes their
+     * CPU time (about −12% measured), so time is compared only between records alike in this.
+     * Absent in version 1 records (false).
+     */
+    compileWork?: boolean;
   };
 }
 
@@ -129,8 +151,10 @@ export function readRunRecord(text: string): RunRecord {
   }
   const r = parsed as Partial<RunRecord> | null;
   if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
-  if (r.version !== RECORD_SCHEMA_VERSION) {
-    throw new Error(`The run record has schema version ${r.version}; this Watchmaker reads version ${RECORD_SCHEMA_VERSION}. Records of other versions are not compared.`);
+  if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
+    throw new Error(
+      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.join(' and ')}. Records of other versions are not compared.`,
+    );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
   return r as RunRecord;

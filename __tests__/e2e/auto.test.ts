@@ -42,7 +42,7 @@ describe('baseline: auto', () => {
     expect(main.stdout).toMatch(/the cached baseline suggested \+\d+\.\d%; confirming by rebuilding the base commit here \(3 samples per side/);
     expect(main.outputs.verdict).toBe('regression');
     expect(main.outputs['verdict-reason']).toBe('');
-    expect(main.summary).toMatch(/so the base commit was rebuilt here to confirm: base commit [0-9a-f]{7}, rebuilt here 3× alternating with this commit, \d+ s/);
+    expect(main.summary).toMatch(/so the base commit was rebuilt here to confirm: base commit [0-9a-f]{7}, rebuilt here \d+× alternating with this commit, \d+ s/);
     expect(main.summary).toMatch(/(twice the spread of|the smallest change) \d+ samples per side on this machine/);
     git(workspace, 'checkout', '-q', baseSha);
   });

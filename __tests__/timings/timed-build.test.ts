@@ -123,7 +123,10 @@ test('without the wrapper, units come from the timings report (wall time only)',
 
 test('readRunRecord rejects other schemas and versions with a clear message', () => {
   expect(() => readRunRecord('{"schema":"other"}')).toThrow(/Not a Watchmaker run record/);
-  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":2}')).toThrow(/schema version 2/);
+  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":3}')).toThrow(/schema version 3; this Watchmaker reads versions 1 and 2/);
+  // Version 1 records (before compile work) are still read and compared.
+  const v1 = JSON.stringify({ schema: 'watchmaker/run-record', version: 1, crates: [], totals: {} });
+  expect(readRunRecord(v1).version).toBe(1);
   expect(() => readRunRecord('nope')).toThrow(/not valid JSON/);
 });
 

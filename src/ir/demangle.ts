@@ -4,7 +4,7 @@
 import { DEMANGLE_WASM_BASE64 } from './demangle-wasm.js';
 
 interface DemangleExports {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer };
   input_ptr(): number;
   input_capacity(): number;
   output_ptr(): number;
@@ -15,10 +15,17 @@ let exports: DemangleExports | null = null;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The WebAssembly API Node provides (the project's TypeScript lib has no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
 function instance(): DemangleExports {
   if (!exports) {
-    const module = new WebAssembly.Module(Buffer.from(DEMANGLE_WASM_BASE64, 'base64'));
-    exports = new WebAssembly.Instance(module, {}).exports as unknown as DemangleExports;
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const module = new wasm.Module(Buffer.from(DEMANGLE_WASM_BASE64, 'base64'));
+    exports = new wasm.Instance(module, {}).exports as DemangleExports;
   }
   return exports;
 }

@@ -3,6 +3,7 @@
 // definition, functions grouped by their demangled path without generic arguments, so a generic
 // function's copies (one per set of types it is used with) add up in one group. Identical inputs
 // give identical IR on any machine: the measure has no noise.
+import type { CompileWork } from '../record.js';
 import { demangle, genericGroup } from './demangle.js';
 
 export interface IrFunction {
@@ -19,13 +20,8 @@ export interface WorkGroup {
   lines: number;
 }
 
-export interface CrateWork {
-  /** Lines of IR in all of the crate's function definitions. */
-  lines: number;
-  functions: number;
-  /** The groups with the most lines, biggest first (at most TOP_GROUPS). */
-  groups: WorkGroup[];
-}
+/** Per crate: lines of IR in all its function definitions, their number, and the biggest groups (at most TOP_GROUPS). */
+export type CrateWork = CompileWork;
 
 /** Groups kept per crate in the record: enough to name what grew, small enough to store. */
 export const TOP_GROUPS = 40;

@@ -25,6 +25,8 @@ export interface ReportOutcome {
   baselineSeconds: number | null;
   changePercent: number | null;
   metric: string | null;
+  /** Exact change of the compared crates' compile work (fraction), or null when not measured on both sides. */
+  workChange: number | null;
   markdown: string;
   text: string;
   comment: 'created' | 'updated' | 'skipped' | 'failed';
@@ -103,7 +105,7 @@ export function evaluate(
 /** Renders the report, writes the job summary and the log, and keeps the sticky comment. */
 export async function publishReport(
   input: PublishInput,
-  content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path'>,
+  content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path' | 'work'>,
 ): Promise<ReportOutcome> {
   const { config, context } = input;
   const view: ReportView = { profile: config.profile, job: context.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context.runUrl, ...content };
@@ -124,6 +126,7 @@ export async function publishReport(
     reason: decision?.reason ?? null,
     baselineSeconds: comparison ? (comparison.metric === 'instructions' ? comparison.baseWallSeconds : comparison.total.base.value) : null,
     changePercent: decision?.change != null ? decision.change * 100 : null,
+    workChange: content.work?.total.change ?? null,
     metric: comparison?.metric ?? null,
     markdown,
     text,

@@ -5,6 +5,7 @@ import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
 import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
+import { groupChangeText, workSentence, type WorkComparison } from './work.js';
 
 export interface GuardView {
   mode: string;
@@ -37,6 +38,8 @@ export interface ReportView {
   decision: Decision | null;
   /** Which path led to the verdict (cached, rebuilt, confirmed) and what it cost. */
   path: string | null;
+  /** Compile work against the baseline (exact), or null when a side lacks it. */
+  work?: WorkComparison | null;
   guard: GuardView;
   cache: CacheView;
   runUrl: string | null;
@@ -84,6 +87,7 @@ export function verdictOf(view: Pick<ReportView, 'record' | 'decision'>): string
 
 const REASON_WORDS: Record<string, string> = {
   'nothing-compared': 'nothing compiled on both sides',
+  measurement: 'baseline measured differently',
   'under-floor': 'too small to time',
   'cpu-model': 'another CPU model',
   contention: 'cold baseline against a warm build',
@@ -92,16 +96,60 @@ const REASON_WORDS: Record<string, string> = {
 };
 
 function headline(view: ReportView): string {
+  const time = timeHeadline(view);
+  const work = view.work ? workSentence(view.work) : null;
+  // Time that cannot show a change does not hide exact work growth.
+  const plain = verdictOf(view) === 'unchanged' || verdictOf(view) === 'inconclusive';
+  if (!work) return time;
+  return plain && view.work!.total.headLines > view.work!.total.baseLines ? `${time}, but ${work}` : `${time}; ${work}`;
+}
+
+function timeHeadline(view: ReportView): string {
   const r = view.record;
   const c = view.comparison;
   const verdict = verdictOf(view);
   const d = view.decision;
   const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? 'took' : 'failed after'} ${r.totals.wallSeconds.toFixed(1)} s`;
   if (!c || !d || verdict === 'build-failed') return `${ICON[verdict]} ${base}`;
-  if (verdict === 'unchanged') return `${ICON[verdict]} ${base}: no significant change`;
+  if (verdict === 'unchanged') return `${ICON[verdict]} ${base}: no significant change in time`;
   if (verdict === 'inconclusive')
     return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ''] ?? d.reason})`;
   return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === 'regression' ? 'slower' : 'faster'}`;
+}
+
+/** Rows of the compile-work table shown open; more are collapsed. */
+const WORK_ROWS_OPEN = 5;
+const formatLines = (n: number) => n.toLocaleString('en-US');
+const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+
+/** "Compile work": per crate the exact change in IR lines, and the function groups that grew the most. */
+function workSection(w: WorkComparison, rows: number): string[] {
+  const out = ['#### Compile work (lines of LLVM IR, exact)', ''];
+  const total = `${formatLines(w.total.baseLines)} → ${formatLines(w.total.headLines)} lines (${formatChange(w.total.change)})`;
+  out.push(
+    `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} compiled on both sides: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
+    '',
+  );
+  const shown = w.crates.filter((c) => c.head.lines !== c.base.lines).slice(0, Math.max(rows, 1));
+  if (shown.length) {
+    const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
+    for (const c of shown)
+      table.push(
+        `| ${escapeMarkdown(c.crate)} | ${formatLines(c.base.lines)} | ${formatLines(c.head.lines)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
+      );
+    if (shown.length > WORK_ROWS_OPEN) out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
+    else out.push(...table, '');
+  }
+  const groups = w.crates
+    .flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g })))
+    .sort((a, b) => Math.abs(b.g.headLines - b.g.baseLines) - Math.abs(a.g.headLines - a.g.baseLines))
+    .slice(0, 5);
+  if (groups.length) {
+    out.push('Functions whose IR changed the most (every copy of a generic function counted together):', '');
+    for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, (n) => code(n))} (${escapeMarkdown(crate)})`);
+    out.push('');
+  }
+  return out;
 }
 
 function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown): string {
@@ -140,6 +188,7 @@ function renderWithRows(view: ReportView, rows: number): string {
   const r = view.record;
   const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
   out.push(...(view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows)));
+  if (view.work) out.push(...workSection(view.work, rows));
   const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : '';
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, '');
   const members = membersLine(r);
@@ -239,6 +288,8 @@ export function renderReportText(view: ReportView): string {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(', ')}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(', ')}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
+    const work = view.work ? workSentence(view.work) : null;
+    if (view.work) lines.push(`  ${work ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))

@@ -16,6 +16,7 @@ import { measureBaseByRebuild, type BuildSample, type RebuildOptions } from './b
 import { formatChange } from './compare.js';
 import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
 import { settles, type Decision } from './verdict.js';
+import { compareWork } from './work.js';
 
 export interface ReportPhaseInput {
   config: Config;
@@ -211,7 +212,16 @@ async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
 
 export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcome> {
   const e = await evaluation(input);
-  const outcome = await publishReport(input, { record: e.head[0]!, comparison: e.comparison, decision: e.decision, baselineLabel: e.label, baselineNote: e.note, path: e.path });
+  const work = e.base?.length ? compareWork(e.head, e.base) : null;
+  const outcome = await publishReport(input, {
+    record: e.head[0]!,
+    comparison: e.comparison,
+    decision: e.decision,
+    baselineLabel: e.label,
+    baselineNote: e.note,
+    path: e.path,
+    work,
+  });
   // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
   const markdownPath = path.join(path.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
   writeFileSync(markdownPath, outcome.markdown);

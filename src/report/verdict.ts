@@ -18,7 +18,7 @@ import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
 import { logShift, median, upperFence } from './stats.js';
 
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
-export type InconclusiveReason = 'nothing-compared' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
+export type InconclusiveReason = 'nothing-compared' | 'measurement' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
 
 export interface NoiseModel {
   /** Where the threshold came from. */
@@ -76,6 +76,21 @@ function calibrationRatio(head: RunRecord[], base: RunRecord[]): number | null |
   const [h, b] = [calib(head), calib(base)];
   return h && b ? h / b : undefined;
 }
+
+/** Comparisons with nothing to compare, or sides measured differently: inconclusive before any number is judged. */
+function incomparable(compared: number, head: RunRecord[], base: RunRecord[], moved: string): ReturnType<typeof inconclusive> | null {
+  if (compared === 0)
+    return inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles the workspace crates on both sides');
+  if (!measuredDifferently(head, base)) return null;
+  return inconclusive(
+    'measurement',
+    `${moved}, but one side emitted LLVM IR for the compile-work measure and the other did not, which alone changes the workspace crates' CPU time (by about 12% where measured).`,
+    'a baseline recorded with the same compile-work setting (the next run on the default branch records one)',
+  );
+}
+
+/** Records from before the compile-work measure (or with it off) time the workspace crates differently. */
+const measuredDifferently = (head: RunRecord[], base: RunRecord[]) => new Set([...head, ...base].map((r) => r.measurement.compileWork === true)).size > 1;
 
 /** Metric-weighted average contention of the compared crates on one side (null when unmeasured). */
 function sideContention(records: RunRecord[], crates: string[], metric: Metric): number | null {
@@ -182,11 +197,8 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
       ? `${samples} sample${samples === 1 ? '' : 's'} per side`
       : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
   const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? '' : 's'} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
-  if (common.length === 0)
-    return {
-      ...shared,
-      ...inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles the workspace crates on both sides'),
-    };
+  const unlike = incomparable(common.length, head, base, moved);
+  if (unlike) return { ...shared, ...unlike };
   // With samples on one machine, a crate's own samples can carry what the total's noise hides.
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   if (!suggestsChange)

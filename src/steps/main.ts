@@ -104,6 +104,7 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
     reportMarkdown: outcome?.markdownPath,
     baselineSeconds: outcome ? (outcome.baselineSeconds === null ? '' : outcome.baselineSeconds.toFixed(2)) : undefined,
     changePercent: outcome ? (outcome.changePercent === null ? '' : outcome.changePercent.toFixed(2)) : undefined,
+    workChangePercent: outcome ? (outcome.workChange === null ? '' : (outcome.workChange * 100).toFixed(2)) : undefined,
   });
   return outcome;
 }
@@ -116,6 +117,10 @@ function judge(config: Config, build: TimedBuildResult, outcome: ReportOutcome |
     );
   } else if (outcome?.verdict === 'regression' && config.report.failOnRegression) {
     core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
+  } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
+    core.setFailed(
+      `Compile work (lines of LLVM IR) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`,
+    );
   }
 }
 

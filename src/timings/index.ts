@@ -18,6 +18,7 @@ import { installWrapper, wrapperFiles } from './wrapper.js';
 import { calibrate } from './calibration.js';
 import { crateFingerprints, gitFiles } from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
+import { collectCompileWork, irDirFor } from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
 
@@ -76,6 +77,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const buildEnv = childEnv(env, run.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && (await installWrapper(options.wrapperPath, files, buildEnv, run.cargoConfig));
+  const irDir = options.wrapperPath !== null && run.config.build.compileWork ? prepareIrDir(recordPath, buildEnv) : null;
   const { program, args } = cargoCommand(run);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
@@ -87,14 +89,14 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
 
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const cargoVersion = (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null;
+  const compileWork = irDir ? measuredWork(irDir, wrapperUnits ?? [], options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run.config.profile,
     flagsHash: run.target.flagsHash,
     targetTriple: run.target.triple,
     rustc: run.rustc,
-    cargoVersion,
+    cargoVersion: (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null,
     context: run.context,
     commit: run.context.sha ?? (await gitHead(cwd, env)),
     command: [program, ...args],
@@ -109,9 +111,30 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     workspaceMembers: workspace.members,
     fingerprints,
     calibration,
+    compileWork,
   });
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+}
+
+/** The compile-work summary, with one log line saying what it cost. */
+function measuredWork(irDir: string, units: WrapperUnit[], log: (line: string) => void): ReturnType<typeof collectCompileWork> {
+  const started = process.hrtime.bigint();
+  // A package with a unit that did not compile has partial IR: left out.
+  const work = collectCompileWork(irDir, new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
+  const lines = [...work.values()].reduce((a, w) => a + w.lines, 0);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  log(`Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? '' : 's'}: ${lines} lines of LLVM IR, summarised in ${seconds.toFixed(2)} s`);
+  return work;
+}
+
+/** A fresh directory the wrapper moves the workspace crates' LLVM IR into (src/ir). */
+function prepareIrDir(recordPath: string, buildEnv: NodeJS.ProcessEnv): string {
+  const dir = irDirFor(recordPath);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  buildEnv.WATCHMAKER_IR_DIR = dir;
+  return dir;
 }
 
 const logLine = (line: string) => void process.stdout.write(`${line}\n`);

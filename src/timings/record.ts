@@ -1,6 +1,7 @@
 // Builds the versioned run record (src/record.ts, docs/record-schema.md) from what one timed
 // build produced: the wrapper's per-rustc lines, cargo's JSON messages and its timings HTML.
 import os from 'node:os';
+import type { CrateWork } from '../ir/index.js';
 import type { RunContext } from '../context.js';
 import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type RunRecord, type UnitCost } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
@@ -92,6 +93,8 @@ export interface RecordInput {
   /** Input fingerprints by `name@version` (timings/fingerprint.ts). */
   fingerprints?: ReadonlyMap<string, string | null>;
   calibration?: RunRecord['calibration'];
+  /** Compile work (LLVM IR) per workspace package (src/ir); null when not measured. */
+  compileWork?: ReadonlyMap<string, CrateWork> | null;
   now?: Date;
 }
 
@@ -101,6 +104,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     ...c,
     inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ''}`) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
+    ...(input.compileWork && c.workspaceMember ? { work: input.compileWork.get(c.crate) ?? null } : {}),
   }));
   const path = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
@@ -133,6 +137,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
+      compileWork: (input.compileWork ?? null) !== null,
     },
   };
 }

@@ -5,6 +5,8 @@
 # to $WATCHMAKER_UNITS_FILE: crate, kind, wall time, CPU time, peak memory, instructions.
 # It is bash, not Node: a Node process per rustc call costs ~60 ms of CPU each (see docs).
 # RUSTC_WRAPPER is not part of cargo's fingerprint, so builds with and without it stay fresh.
+# With $WATCHMAKER_IR_DIR set, the workspace's own crates (cargo marks them with
+# CARGO_PRIMARY_PACKAGE) also emit LLVM IR, moved there for the compile-work measure.
 rustc="$1"
 shift
 inner="${WATCHMAKER_INNER_WRAPPER:-}"
@@ -15,15 +17,20 @@ units_file="${WATCHMAKER_UNITS_FILE:-}"
 crate_name=""
 crate_types=""
 is_test=0
+out_dir=""
+extra_filename=""
 prev=""
 for arg in "$@"; do
   case "$prev" in
     --crate-name) crate_name="$arg" ;;
     --crate-type) crate_types="${crate_types:+$crate_types,}$arg" ;;
+    --out-dir) out_dir="$arg" ;;
+    -C) case "$arg" in extra-filename=*) extra_filename="${arg#extra-filename=}" ;; esac ;;
   esac
   case "$arg" in
     --test) is_test=1 ;;
     --crate-type=*) crate_types="${crate_types:+$crate_types,}${arg#--crate-type=}" ;;
+    -Cextra-filename=*) extra_filename="${arg#-Cextra-filename=}" ;;
   esac
   prev="$arg"
 done
@@ -67,16 +74,35 @@ if [ "${WATCHMAKER_PERF:-0}" = "1" ]; then
   cmd=(perf stat -x, -e instructions:u -o "$perf_file" -- "${cmd[@]}")
 fi
 
+# Compile work: the workspace's own libraries and binaries (not tests, not build scripts) also
+# write their LLVM IR, one .ll per codegen unit, into their --out-dir; moved out right after.
+ir_dir="${WATCHMAKER_IR_DIR:-}"
+extra_emit=()
+ir_target=""
+if [ -n "$ir_dir" ] && [ -d "$ir_dir" ] && [ -n "${CARGO_PRIMARY_PACKAGE:-}" ] && [ "$is_test" = 0 ] && [ -n "$out_dir" ] && [[ "$crate_name" != build_script_* ]]; then
+  extra_emit=(--emit=llvm-ir)
+  ir_target="${ir_dir}/${CARGO_PKG_NAME:-$crate_name}/${crate_name}${extra_filename}"
+fi
+
 start="${EPOCHREALTIME/,/.}"
 if [ -x /usr/bin/time ]; then
   # GNU time: elapsed, user, sys, max RSS (KiB), on the last line of its output file.
-  /usr/bin/time -f '%e %U %S %M' -o "$measure_file" "${cmd[@]}" "$@"
+  /usr/bin/time -f '%e %U %S %M' -o "$measure_file" "${cmd[@]}" "$@" "${extra_emit[@]}"
   status=$?
 else
-  "${cmd[@]}" "$@"
+  "${cmd[@]}" "$@" "${extra_emit[@]}"
   status=$?
 fi
 end="${EPOCHREALTIME/,/.}"
+
+if [ -n "$ir_target" ]; then
+  for ll in "${out_dir}/${crate_name}${extra_filename}"*.ll; do
+    if [ -e "$ll" ]; then
+      mkdir -p "$ir_target" && mv -f "${out_dir}/${crate_name}${extra_filename}"*.ll "$ir_target/"
+    fi
+    break
+  done
+fi
 
 user=""
 sys=""

@@ -41,7 +41,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
-  "node_modules/tunnel/lib/tunnel.js"(exports2) {
+  "node_modules/tunnel/lib/tunnel.js"(exports3) {
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
@@ -50,10 +50,10 @@ var require_tunnel = __commonJS({
     var events2 = __require("events");
     var assert4 = __require("assert");
     var util5 = __require("util");
-    exports2.httpOverHttp = httpOverHttp2;
-    exports2.httpsOverHttp = httpsOverHttp2;
-    exports2.httpOverHttps = httpOverHttps2;
-    exports2.httpsOverHttps = httpsOverHttps2;
+    exports3.httpOverHttp = httpOverHttp2;
+    exports3.httpsOverHttp = httpsOverHttp2;
+    exports3.httpOverHttps = httpOverHttps2;
+    exports3.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
       agent.request = http3.request;
@@ -265,20 +265,20 @@ var require_tunnel = __commonJS({
       debug2 = function() {
       };
     }
-    exports2.debug = debug2;
+    exports3.debug = debug2;
   }
 });
 
 // node_modules/tunnel/index.js
 var require_tunnel2 = __commonJS({
-  "node_modules/tunnel/index.js"(exports2, module) {
+  "node_modules/tunnel/index.js"(exports3, module) {
     module.exports = require_tunnel();
   }
 });
 
 // node_modules/undici/lib/core/symbols.js
 var require_symbols = __commonJS({
-  "node_modules/undici/lib/core/symbols.js"(exports2, module) {
+  "node_modules/undici/lib/core/symbols.js"(exports3, module) {
     module.exports = {
       kClose: /* @__PURE__ */ Symbol("close"),
       kDestroy: /* @__PURE__ */ Symbol("destroy"),
@@ -351,7 +351,7 @@ var require_symbols = __commonJS({
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
-  "node_modules/undici/lib/core/errors.js"(exports2, module) {
+  "node_modules/undici/lib/core/errors.js"(exports3, module) {
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
@@ -360,8 +360,8 @@ var require_errors = __commonJS({
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kUndiciError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kUndiciError] === true;
       }
       [kUndiciError] = true;
     };
@@ -373,8 +373,8 @@ var require_errors = __commonJS({
         this.message = message || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kConnectTimeoutError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kConnectTimeoutError] === true;
       }
       [kConnectTimeoutError] = true;
     };
@@ -386,8 +386,8 @@ var require_errors = __commonJS({
         this.message = message || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kHeadersTimeoutError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kHeadersTimeoutError] === true;
       }
       [kHeadersTimeoutError] = true;
     };
@@ -399,8 +399,8 @@ var require_errors = __commonJS({
         this.message = message || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kHeadersOverflowError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kHeadersOverflowError] === true;
       }
       [kHeadersOverflowError] = true;
     };
@@ -412,8 +412,8 @@ var require_errors = __commonJS({
         this.message = message || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kBodyTimeoutError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kBodyTimeoutError] === true;
       }
       [kBodyTimeoutError] = true;
     };
@@ -429,8 +429,8 @@ var require_errors = __commonJS({
         this.statusCode = statusCode;
         this.headers = headers;
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kResponseStatusCodeError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kResponseStatusCodeError] === true;
       }
       [kResponseStatusCodeError] = true;
     };
@@ -442,8 +442,8 @@ var require_errors = __commonJS({
         this.message = message || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kInvalidArgumentError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kInvalidArgumentError] === true;
       }
       [kInvalidArgumentError] = true;
     };
@@ -455,8 +455,8 @@ var require_errors = __commonJS({
         this.message = message || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kInvalidReturnValueError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kInvalidReturnValueError] === true;
       }
       [kInvalidReturnValueError] = true;
     };
@@ -468,8 +468,8 @@ var require_errors = __commonJS({
         this.message = message || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kAbortError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kAbortError] === true;
       }
       [kAbortError] = true;
     };
@@ -481,8 +481,8 @@ var require_errors = __commonJS({
         this.message = message || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kRequestAbortedError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kRequestAbortedError] === true;
       }
       [kRequestAbortedError] = true;
     };
@@ -494,8 +494,8 @@ var require_errors = __commonJS({
         this.message = message || "Request information";
         this.code = "UND_ERR_INFO";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kInformationalError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kInformationalError] === true;
       }
       [kInformationalError] = true;
     };
@@ -507,8 +507,8 @@ var require_errors = __commonJS({
         this.message = message || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kRequestContentLengthMismatchError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kRequestContentLengthMismatchError] === true;
       }
       [kRequestContentLengthMismatchError] = true;
     };
@@ -520,8 +520,8 @@ var require_errors = __commonJS({
         this.message = message || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kResponseContentLengthMismatchError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kResponseContentLengthMismatchError] === true;
       }
       [kResponseContentLengthMismatchError] = true;
     };
@@ -533,8 +533,8 @@ var require_errors = __commonJS({
         this.message = message || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kClientDestroyedError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kClientDestroyedError] === true;
       }
       [kClientDestroyedError] = true;
     };
@@ -546,8 +546,8 @@ var require_errors = __commonJS({
         this.message = message || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kClientClosedError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kClientClosedError] === true;
       }
       [kClientClosedError] = true;
     };
@@ -560,8 +560,8 @@ var require_errors = __commonJS({
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kSocketError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kSocketError] === true;
       }
       [kSocketError] = true;
     };
@@ -573,8 +573,8 @@ var require_errors = __commonJS({
         this.message = message || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kNotSupportedError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kNotSupportedError] === true;
       }
       [kNotSupportedError] = true;
     };
@@ -586,21 +586,21 @@ var require_errors = __commonJS({
         this.message = message || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kBalancedPoolMissingUpstreamError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kBalancedPoolMissingUpstreamError] === true;
       }
       [kBalancedPoolMissingUpstreamError] = true;
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kHTTPParserError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kHTTPParserError] === true;
       }
       [kHTTPParserError] = true;
     };
@@ -612,40 +612,40 @@ var require_errors = __commonJS({
         this.message = message || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kResponseExceededMaxSizeError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kResponseExceededMaxSizeError] === true;
       }
       [kResponseExceededMaxSizeError] = true;
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kRequestRetryError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kRequestRetryError] === true;
       }
       [kRequestRetryError] = true;
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kResponseError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kResponseError] === true;
       }
       [kResponseError] = true;
     };
@@ -658,8 +658,8 @@ var require_errors = __commonJS({
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kSecureProxyConnectionError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kSecureProxyConnectionError] === true;
       }
       [kSecureProxyConnectionError] = true;
     };
@@ -671,8 +671,8 @@ var require_errors = __commonJS({
         this.message = message || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kMessageSizeExceededError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kMessageSizeExceededError] === true;
       }
       get [kMessageSizeExceededError]() {
         return true;
@@ -709,7 +709,7 @@ var require_errors = __commonJS({
 
 // node_modules/undici/lib/core/constants.js
 var require_constants = __commonJS({
-  "node_modules/undici/lib/core/constants.js"(exports2, module) {
+  "node_modules/undici/lib/core/constants.js"(exports3, module) {
     "use strict";
     var headerNameLowerCasedRecord = {};
     var wellknownHeaderNames = [
@@ -824,7 +824,7 @@ var require_constants = __commonJS({
 
 // node_modules/undici/lib/core/tree.js
 var require_tree = __commonJS({
-  "node_modules/undici/lib/core/tree.js"(exports2, module) {
+  "node_modules/undici/lib/core/tree.js"(exports3, module) {
     "use strict";
     var {
       wellknownHeaderNames,
@@ -850,8 +850,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -872,11 +872,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -886,7 +886,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -910,19 +910,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -964,7 +964,7 @@ var require_tree = __commonJS({
 
 // node_modules/undici/lib/core/util.js
 var require_util = __commonJS({
-  "node_modules/undici/lib/core/util.js"(exports2, module) {
+  "node_modules/undici/lib/core/util.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
@@ -1470,7 +1470,7 @@ var require_util = __commonJS({
 
 // node_modules/undici/lib/core/diagnostics.js
 var require_diagnostics = __commonJS({
-  "node_modules/undici/lib/core/diagnostics.js"(exports2, module) {
+  "node_modules/undici/lib/core/diagnostics.js"(exports3, module) {
     "use strict";
     var diagnosticsChannel = __require("node:diagnostics_channel");
     var util5 = __require("node:util");
@@ -1629,11 +1629,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -1655,7 +1655,7 @@ var require_diagnostics = __commonJS({
 
 // node_modules/undici/lib/core/request.js
 var require_request = __commonJS({
-  "node_modules/undici/lib/core/request.js"(exports2, module) {
+  "node_modules/undici/lib/core/request.js"(exports3, module) {
     "use strict";
     var {
       InvalidArgumentError,
@@ -2051,7 +2051,7 @@ var require_request = __commonJS({
 
 // node_modules/undici/lib/dispatcher/dispatcher.js
 var require_dispatcher = __commonJS({
-  "node_modules/undici/lib/dispatcher/dispatcher.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/dispatcher.js"(exports3, module) {
     "use strict";
     var EventEmitter4 = __require("node:events");
     var Dispatcher = class extends EventEmitter4 {
@@ -2106,7 +2106,7 @@ var require_dispatcher = __commonJS({
 
 // node_modules/undici/lib/dispatcher/dispatcher-base.js
 var require_dispatcher_base = __commonJS({
-  "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports3, module) {
     "use strict";
     var buffer3 = __require("node:buffer");
     var Dispatcher = require_dispatcher();
@@ -2283,7 +2283,7 @@ var require_dispatcher_base = __commonJS({
 
 // node_modules/undici/lib/util/timers.js
 var require_timers = __commonJS({
-  "node_modules/undici/lib/util/timers.js"(exports2, module) {
+  "node_modules/undici/lib/util/timers.js"(exports3, module) {
     "use strict";
     var fastNow = 0;
     var RESOLUTION_MS = 1e3;
@@ -2514,7 +2514,7 @@ var require_timers = __commonJS({
 
 // node_modules/undici/lib/core/connect.js
 var require_connect = __commonJS({
-  "node_modules/undici/lib/core/connect.js"(exports2, module) {
+  "node_modules/undici/lib/core/connect.js"(exports3, module) {
     "use strict";
     var net = __require("node:net");
     var assert4 = __require("node:assert");
@@ -2694,10 +2694,10 @@ var require_connect = __commonJS({
 
 // node_modules/undici/lib/llhttp/utils.js
 var require_utils = __commonJS({
-  "node_modules/undici/lib/llhttp/utils.js"(exports2) {
+  "node_modules/undici/lib/llhttp/utils.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.enumToMap = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.enumToMap = void 0;
     function enumToMap(obj2) {
       const res = {};
       Object.keys(obj2).forEach((key) => {
@@ -2708,16 +2708,16 @@ var require_utils = __commonJS({
       });
       return res;
     }
-    exports2.enumToMap = enumToMap;
+    exports3.enumToMap = enumToMap;
   }
 });
 
 // node_modules/undici/lib/llhttp/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/undici/lib/llhttp/constants.js"(exports2) {
+  "node_modules/undici/lib/llhttp/constants.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.SPECIAL_HEADERS = exports2.HEADER_STATE = exports2.MINOR = exports2.MAJOR = exports2.CONNECTION_TOKEN_CHARS = exports2.HEADER_CHARS = exports2.TOKEN = exports2.STRICT_TOKEN = exports2.HEX = exports2.URL_CHAR = exports2.STRICT_URL_CHAR = exports2.USERINFO_CHARS = exports2.MARK = exports2.ALPHANUM = exports2.NUM = exports2.HEX_MAP = exports2.NUM_MAP = exports2.ALPHA = exports2.FINISH = exports2.H_METHOD_MAP = exports2.METHOD_MAP = exports2.METHODS_RTSP = exports2.METHODS_ICE = exports2.METHODS_HTTP = exports2.METHODS = exports2.LENIENT_FLAGS = exports2.FLAGS = exports2.TYPE = exports2.ERROR = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.SPECIAL_HEADERS = exports3.HEADER_STATE = exports3.MINOR = exports3.MAJOR = exports3.CONNECTION_TOKEN_CHARS = exports3.HEADER_CHARS = exports3.TOKEN = exports3.STRICT_TOKEN = exports3.HEX = exports3.URL_CHAR = exports3.STRICT_URL_CHAR = exports3.USERINFO_CHARS = exports3.MARK = exports3.ALPHANUM = exports3.NUM = exports3.HEX_MAP = exports3.NUM_MAP = exports3.ALPHA = exports3.FINISH = exports3.H_METHOD_MAP = exports3.METHOD_MAP = exports3.METHODS_RTSP = exports3.METHODS_ICE = exports3.METHODS_HTTP = exports3.METHODS = exports3.LENIENT_FLAGS = exports3.FLAGS = exports3.TYPE = exports3.ERROR = void 0;
     var utils_1 = require_utils();
     var ERROR;
     (function(ERROR2) {
@@ -2746,13 +2746,13 @@ var require_constants2 = __commonJS({
       ERROR2[ERROR2["PAUSED_UPGRADE"] = 22] = "PAUSED_UPGRADE";
       ERROR2[ERROR2["PAUSED_H2_UPGRADE"] = 23] = "PAUSED_H2_UPGRADE";
       ERROR2[ERROR2["USER"] = 24] = "USER";
-    })(ERROR = exports2.ERROR || (exports2.ERROR = {}));
+    })(ERROR = exports3.ERROR || (exports3.ERROR = {}));
     var TYPE;
     (function(TYPE2) {
       TYPE2[TYPE2["BOTH"] = 0] = "BOTH";
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
-    })(TYPE = exports2.TYPE || (exports2.TYPE = {}));
+    })(TYPE = exports3.TYPE || (exports3.TYPE = {}));
     var FLAGS;
     (function(FLAGS2) {
       FLAGS2[FLAGS2["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
@@ -2764,13 +2764,13 @@ var require_constants2 = __commonJS({
       FLAGS2[FLAGS2["SKIPBODY"] = 64] = "SKIPBODY";
       FLAGS2[FLAGS2["TRAILING"] = 128] = "TRAILING";
       FLAGS2[FLAGS2["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS = exports2.FLAGS || (exports2.FLAGS = {}));
+    })(FLAGS = exports3.FLAGS || (exports3.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
       LENIENT_FLAGS2[LENIENT_FLAGS2["CHUNKED_LENGTH"] = 2] = "CHUNKED_LENGTH";
       LENIENT_FLAGS2[LENIENT_FLAGS2["KEEP_ALIVE"] = 4] = "KEEP_ALIVE";
-    })(LENIENT_FLAGS = exports2.LENIENT_FLAGS || (exports2.LENIENT_FLAGS = {}));
+    })(LENIENT_FLAGS = exports3.LENIENT_FLAGS || (exports3.LENIENT_FLAGS = {}));
     var METHODS;
     (function(METHODS2) {
       METHODS2[METHODS2["DELETE"] = 0] = "DELETE";
@@ -2819,8 +2819,8 @@ var require_constants2 = __commonJS({
       METHODS2[METHODS2["REDIRECT"] = 43] = "REDIRECT";
       METHODS2[METHODS2["RECORD"] = 44] = "RECORD";
       METHODS2[METHODS2["FLUSH"] = 45] = "FLUSH";
-    })(METHODS = exports2.METHODS || (exports2.METHODS = {}));
-    exports2.METHODS_HTTP = [
+    })(METHODS = exports3.METHODS || (exports3.METHODS = {}));
+    exports3.METHODS_HTTP = [
       METHODS.DELETE,
       METHODS.GET,
       METHODS.HEAD,
@@ -2858,10 +2858,10 @@ var require_constants2 = __commonJS({
       // TODO(indutny): should we allow it with HTTP?
       METHODS.SOURCE
     ];
-    exports2.METHODS_ICE = [
+    exports3.METHODS_ICE = [
       METHODS.SOURCE
     ];
-    exports2.METHODS_RTSP = [
+    exports3.METHODS_RTSP = [
       METHODS.OPTIONS,
       METHODS.DESCRIBE,
       METHODS.ANNOUNCE,
@@ -2878,11 +2878,11 @@ var require_constants2 = __commonJS({
       METHODS.GET,
       METHODS.POST
     ];
-    exports2.METHOD_MAP = utils_1.enumToMap(METHODS);
-    exports2.H_METHOD_MAP = {};
-    Object.keys(exports2.METHOD_MAP).forEach((key) => {
+    exports3.METHOD_MAP = utils_1.enumToMap(METHODS);
+    exports3.H_METHOD_MAP = {};
+    Object.keys(exports3.METHOD_MAP).forEach((key) => {
       if (/^H/.test(key)) {
-        exports2.H_METHOD_MAP[key] = exports2.METHOD_MAP[key];
+        exports3.H_METHOD_MAP[key] = exports3.METHOD_MAP[key];
       }
     });
     var FINISH;
@@ -2890,13 +2890,13 @@ var require_constants2 = __commonJS({
       FINISH2[FINISH2["SAFE"] = 0] = "SAFE";
       FINISH2[FINISH2["SAFE_WITH_CB"] = 1] = "SAFE_WITH_CB";
       FINISH2[FINISH2["UNSAFE"] = 2] = "UNSAFE";
-    })(FINISH = exports2.FINISH || (exports2.FINISH = {}));
-    exports2.ALPHA = [];
+    })(FINISH = exports3.FINISH || (exports3.FINISH = {}));
+    exports3.ALPHA = [];
     for (let i = "A".charCodeAt(0); i <= "Z".charCodeAt(0); i++) {
-      exports2.ALPHA.push(String.fromCharCode(i));
-      exports2.ALPHA.push(String.fromCharCode(i + 32));
+      exports3.ALPHA.push(String.fromCharCode(i));
+      exports3.ALPHA.push(String.fromCharCode(i + 32));
     }
-    exports2.NUM_MAP = {
+    exports3.NUM_MAP = {
       0: 0,
       1: 1,
       2: 2,
@@ -2908,7 +2908,7 @@ var require_constants2 = __commonJS({
       8: 8,
       9: 9
     };
-    exports2.HEX_MAP = {
+    exports3.HEX_MAP = {
       0: 0,
       1: 1,
       2: 2,
@@ -2932,7 +2932,7 @@ var require_constants2 = __commonJS({
       e: 14,
       f: 15
     };
-    exports2.NUM = [
+    exports3.NUM = [
       "0",
       "1",
       "2",
@@ -2944,10 +2944,10 @@ var require_constants2 = __commonJS({
       "8",
       "9"
     ];
-    exports2.ALPHANUM = exports2.ALPHA.concat(exports2.NUM);
-    exports2.MARK = ["-", "_", ".", "!", "~", "*", "'", "(", ")"];
-    exports2.USERINFO_CHARS = exports2.ALPHANUM.concat(exports2.MARK).concat(["%", ";", ":", "&", "=", "+", "$", ","]);
-    exports2.STRICT_URL_CHAR = [
+    exports3.ALPHANUM = exports3.ALPHA.concat(exports3.NUM);
+    exports3.MARK = ["-", "_", ".", "!", "~", "*", "'", "(", ")"];
+    exports3.USERINFO_CHARS = exports3.ALPHANUM.concat(exports3.MARK).concat(["%", ";", ":", "&", "=", "+", "$", ","]);
+    exports3.STRICT_URL_CHAR = [
       "!",
       '"',
       "$",
@@ -2978,13 +2978,13 @@ var require_constants2 = __commonJS({
       "|",
       "}",
       "~"
-    ].concat(exports2.ALPHANUM);
-    exports2.URL_CHAR = exports2.STRICT_URL_CHAR.concat(["	", "\f"]);
+    ].concat(exports3.ALPHANUM);
+    exports3.URL_CHAR = exports3.STRICT_URL_CHAR.concat(["	", "\f"]);
     for (let i = 128; i <= 255; i++) {
-      exports2.URL_CHAR.push(i);
+      exports3.URL_CHAR.push(i);
     }
-    exports2.HEX = exports2.NUM.concat(["a", "b", "c", "d", "e", "f", "A", "B", "C", "D", "E", "F"]);
-    exports2.STRICT_TOKEN = [
+    exports3.HEX = exports3.NUM.concat(["a", "b", "c", "d", "e", "f", "A", "B", "C", "D", "E", "F"]);
+    exports3.STRICT_TOKEN = [
       "!",
       "#",
       "$",
@@ -3000,17 +3000,17 @@ var require_constants2 = __commonJS({
       "`",
       "|",
       "~"
-    ].concat(exports2.ALPHANUM);
-    exports2.TOKEN = exports2.STRICT_TOKEN.concat([" "]);
-    exports2.HEADER_CHARS = ["	"];
+    ].concat(exports3.ALPHANUM);
+    exports3.TOKEN = exports3.STRICT_TOKEN.concat([" "]);
+    exports3.HEADER_CHARS = ["	"];
     for (let i = 32; i <= 255; i++) {
       if (i !== 127) {
-        exports2.HEADER_CHARS.push(i);
+        exports3.HEADER_CHARS.push(i);
       }
     }
-    exports2.CONNECTION_TOKEN_CHARS = exports2.HEADER_CHARS.filter((c) => c !== 44);
-    exports2.MAJOR = exports2.NUM_MAP;
-    exports2.MINOR = exports2.MAJOR;
+    exports3.CONNECTION_TOKEN_CHARS = exports3.HEADER_CHARS.filter((c) => c !== 44);
+    exports3.MAJOR = exports3.NUM_MAP;
+    exports3.MINOR = exports3.MAJOR;
     var HEADER_STATE;
     (function(HEADER_STATE2) {
       HEADER_STATE2[HEADER_STATE2["GENERAL"] = 0] = "GENERAL";
@@ -3022,8 +3022,8 @@ var require_constants2 = __commonJS({
       HEADER_STATE2[HEADER_STATE2["CONNECTION_CLOSE"] = 6] = "CONNECTION_CLOSE";
       HEADER_STATE2[HEADER_STATE2["CONNECTION_UPGRADE"] = 7] = "CONNECTION_UPGRADE";
       HEADER_STATE2[HEADER_STATE2["TRANSFER_ENCODING_CHUNKED"] = 8] = "TRANSFER_ENCODING_CHUNKED";
-    })(HEADER_STATE = exports2.HEADER_STATE || (exports2.HEADER_STATE = {}));
-    exports2.SPECIAL_HEADERS = {
+    })(HEADER_STATE = exports3.HEADER_STATE || (exports3.HEADER_STATE = {}));
+    exports3.SPECIAL_HEADERS = {
       "connection": HEADER_STATE.CONNECTION,
       "content-length": HEADER_STATE.CONTENT_LENGTH,
       "proxy-connection": HEADER_STATE.CONNECTION,
@@ -3035,7 +3035,7 @@ var require_constants2 = __commonJS({
 
 // node_modules/undici/lib/llhttp/llhttp-wasm.js
 var require_llhttp_wasm = __commonJS({
-  "node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports2, module) {
+  "node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports3, module) {
     "use strict";
     var { Buffer: Buffer3 } = __require("node:buffer");
     module.exports = Buffer3.from("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAy0sBQYAAAIAAAAAAAACAQIAAgICAAADAAAAAAMDAwMBAQEBAQEBAQEAAAIAAAAEBQFwARISBQMBAAIGCAF/AUGA1AQLB9EFIgZtZW1vcnkCAAtfaW5pdGlhbGl6ZQAIGV9faW5kaXJlY3RfZnVuY3Rpb25fdGFibGUBAAtsbGh0dHBfaW5pdAAJGGxsaHR0cF9zaG91bGRfa2VlcF9hbGl2ZQAvDGxsaHR0cF9hbGxvYwALBm1hbGxvYwAxC2xsaHR0cF9mcmVlAAwEZnJlZQAMD2xsaHR0cF9nZXRfdHlwZQANFWxsaHR0cF9nZXRfaHR0cF9tYWpvcgAOFWxsaHR0cF9nZXRfaHR0cF9taW5vcgAPEWxsaHR0cF9nZXRfbWV0aG9kABAWbGxodHRwX2dldF9zdGF0dXNfY29kZQAREmxsaHR0cF9nZXRfdXBncmFkZQASDGxsaHR0cF9yZXNldAATDmxsaHR0cF9leGVjdXRlABQUbGxodHRwX3NldHRpbmdzX2luaXQAFQ1sbGh0dHBfZmluaXNoABYMbGxodHRwX3BhdXNlABcNbGxodHRwX3Jlc3VtZQAYG2xsaHR0cF9yZXN1bWVfYWZ0ZXJfdXBncmFkZQAZEGxsaHR0cF9nZXRfZXJybm8AGhdsbGh0dHBfZ2V0X2Vycm9yX3JlYXNvbgAbF2xsaHR0cF9zZXRfZXJyb3JfcmVhc29uABwUbGxodHRwX2dldF9lcnJvcl9wb3MAHRFsbGh0dHBfZXJybm9fbmFtZQAeEmxsaHR0cF9tZXRob2RfbmFtZQAfEmxsaHR0cF9zdGF0dXNfbmFtZQAgGmxsaHR0cF9zZXRfbGVuaWVudF9oZWFkZXJzACEhbGxodHRwX3NldF9sZW5pZW50X2NodW5rZWRfbGVuZ3RoACIdbGxodHRwX3NldF9sZW5pZW50X2tlZXBfYWxpdmUAIyRsbGh0dHBfc2V0X2xlbmllbnRfdHJhbnNmZXJfZW5jb2RpbmcAJBhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YALgkXAQBBAQsRAQIDBAUKBgcrLSwqKSglJyYK07MCLBYAQYjQACgCAARAAAtBiNAAQQE2AgALFAAgABAwIAAgAjYCOCAAIAE6ACgLFAAgACAALwEyIAAtAC4gABAvEAALHgEBf0HAABAyIgEQMCABQYAINgI4IAEgADoAKCABC48MAQd/AkAgAEUNACAAQQhrIgEgAEEEaygCACIAQXhxIgRqIQUCQCAAQQFxDQAgAEEDcUUNASABIAEoAgAiAGsiAUGc0AAoAgBJDQEgACAEaiEEAkACQEGg0AAoAgAgAUcEQCAAQf8BTQRAIABBA3YhAyABKAIIIgAgASgCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBQsgAiAANgIIIAAgAjYCDAwECyABKAIYIQYgASABKAIMIgBHBEAgACABKAIIIgI2AgggAiAANgIMDAMLIAFBFGoiAygCACICRQRAIAEoAhAiAkUNAiABQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFKAIEIgBBA3FBA0cNAiAFIABBfnE2AgRBlNAAIAQ2AgAgBSAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCABKAIcIgJBAnRBvNIAaiIDKAIAIAFGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgAUYbaiAANgIAIABFDQELIAAgBjYCGCABKAIQIgIEQCAAIAI2AhAgAiAANgIYCyABQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAFTw0AIAUoAgQiAEEBcUUNAAJAAkACQAJAIABBAnFFBEBBpNAAKAIAIAVGBEBBpNAAIAE2AgBBmNAAQZjQACgCACAEaiIANgIAIAEgAEEBcjYCBCABQaDQACgCAEcNBkGU0ABBADYCAEGg0ABBADYCAAwGC0Gg0AAoAgAgBUYEQEGg0AAgATYCAEGU0ABBlNAAKAIAIARqIgA2AgAgASAAQQFyNgIEIAAgAWogADYCAAwGCyAAQXhxIARqIQQgAEH/AU0EQCAAQQN2IQMgBSgCCCIAIAUoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgBSgCGCEGIAUgBSgCDCIARwRAQZzQACgCABogACAFKAIIIgI2AgggAiAANgIMDAMLIAVBFGoiAygCACICRQRAIAUoAhAiAkUNAiAFQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFIABBfnE2AgQgASAEaiAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCAFKAIcIgJBAnRBvNIAaiIDKAIAIAVGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiAANgIAIABFDQELIAAgBjYCGCAFKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAFQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAEaiAENgIAIAEgBEEBcjYCBCABQaDQACgCAEcNAEGU0AAgBDYCAAwBCyAEQf8BTQRAIARBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASAEQQN2dCIDcUUEQEGM0AAgAiADcjYCACAADAELIAAoAggLIgIgATYCDCAAIAE2AgggASAANgIMIAEgAjYCCAwBC0EfIQIgBEH///8HTQRAIARBJiAEQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAgsgASACNgIcIAFCADcCECACQQJ0QbzSAGohAAJAQZDQACgCACIDQQEgAnQiB3FFBEAgACABNgIAQZDQACADIAdyNgIAIAEgADYCGCABIAE2AgggASABNgIMDAELIARBGSACQQF2a0EAIAJBH0cbdCECIAAoAgAhAAJAA0AgACIDKAIEQXhxIARGDQEgAkEddiEAIAJBAXQhAiADIABBBHFqQRBqIgcoAgAiAA0ACyAHIAE2AgAgASADNgIYIAEgATYCDCABIAE2AggMAQsgAygCCCIAIAE2AgwgAyABNgIIIAFBADYCGCABIAM2AgwgASAANgIIC0Gs0ABBrNAAKAIAQQFrIgBBfyAAGzYCAAsLBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LQAEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABAwIAAgBDYCOCAAIAM6ACggACACOgAtIAAgATYCGAu74gECB38DfiABIAJqIQQCQCAAIgIoAgwiAA0AIAIoAgQEQCACIAE2AgQLIwBBEGsiCCQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAIoAhwiA0EBaw7dAdoBAdkBAgMEBQYHCAkKCwwNDtgBDxDXARES1gETFBUWFxgZGhvgAd8BHB0e1QEfICEiIyQl1AEmJygpKiss0wHSAS0u0QHQAS8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRtsBR0hJSs8BzgFLzQFMzAFNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBywHKAbgByQG5AcgBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgEA3AELQQAMxgELQQ4MxQELQQ0MxAELQQ8MwwELQRAMwgELQRMMwQELQRQMwAELQRUMvwELQRYMvgELQRgMvQELQRkMvAELQRoMuwELQRsMugELQRwMuQELQR0MuAELQQgMtwELQR4MtgELQSAMtQELQR8MtAELQQcMswELQSEMsgELQSIMsQELQSMMsAELQSQMrwELQRIMrgELQREMrQELQSUMrAELQSYMqwELQScMqgELQSgMqQELQcMBDKgBC0EqDKcBC0ErDKYBC0EsDKUBC0EtDKQBC0EuDKMBC0EvDKIBC0HEAQyhAQtBMAygAQtBNAyfAQtBDAyeAQtBMQydAQtBMgycAQtBMwybAQtBOQyaAQtBNQyZAQtBxQEMmAELQQsMlwELQToMlgELQTYMlQELQQoMlAELQTcMkwELQTgMkgELQTwMkQELQTsMkAELQT0MjwELQQkMjgELQSkMjQELQT4MjAELQT8MiwELQcAADIoBC0HBAAyJAQtBwgAMiAELQcMADIcBC0HEAAyGAQtBxQAMhQELQcYADIQBC0EXDIMBC0HHAAyCAQtByAAMgQELQckADIABC0HKAAx/C0HLAAx+C0HNAAx9C0HMAAx8C0HOAAx7C0HPAAx6C0HQAAx5C0HRAAx4C0HSAAx3C0HTAAx2C0HUAAx1C0HWAAx0C0HVAAxzC0EGDHILQdcADHELQQUMcAtB2AAMbwtBBAxuC0HZAAxtC0HaAAxsC0HbAAxrC0HcAAxqC0EDDGkLQd0ADGgLQd4ADGcLQd8ADGYLQeEADGULQeAADGQLQeIADGMLQeMADGILQQIMYQtB5AAMYAtB5QAMXwtB5gAMXgtB5wAMXQtB6AAMXAtB6QAMWwtB6gAMWgtB6wAMWQtB7AAMWAtB7QAMVwtB7gAMVgtB7wAMVQtB8AAMVAtB8QAMUwtB8gAMUgtB8wAMUQtB9AAMUAtB9QAMTwtB9gAMTgtB9wAMTQtB+AAMTAtB+QAMSwtB+gAMSgtB+wAMSQtB/AAMSAtB/QAMRwtB/gAMRgtB/wAMRQtBgAEMRAtBgQEMQwtBggEMQgtBgwEMQQtBhAEMQAtBhQEMPwtBhgEMPgtBhwEMPQtBiAEMPAtBiQEMOwtBigEMOgtBiwEMOQtBjAEMOAtBjQEMNwtBjgEMNgtBjwEMNQtBkAEMNAtBkQEMMwtBkgEMMgtBkwEMMQtBlAEMMAtBlQEMLwtBlgEMLgtBlwEMLQtBmAEMLAtBmQEMKwtBmgEMKgtBmwEMKQtBnAEMKAtBnQEMJwtBngEMJgtBnwEMJQtBoAEMJAtBoQEMIwtBogEMIgtBowEMIQtBpAEMIAtBpQEMHwtBpgEMHgtBpwEMHQtBqAEMHAtBqQEMGwtBqgEMGgtBqwEMGQtBrAEMGAtBrQEMFwtBrgEMFgtBAQwVC0GvAQwUC0GwAQwTC0GxAQwSC0GzAQwRC0GyAQwQC0G0AQwPC0G1AQwOC0G2AQwNC0G3AQwMC0G4AQwLC0G5AQwKC0G6AQwJC0G7AQwIC0HGAQwHC0G8AQwGC0G9AQwFC0G+AQwEC0G/AQwDC0HAAQwCC0HCAQwBC0HBAQshAwNAAkACQAJAAkACQAJAAkACQAJAIAICfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAgJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADDsYBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHyAhIyUmKCorLC8wMTIzNDU2Nzk6Ozw9lANAQkRFRklLTk9QUVJTVFVWWFpbXF1eX2BhYmNkZWZnaGpsb3Bxc3V2eHl6e3x/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcsBzAHNAc4BzwGKA4kDiAOHA4QDgwOAA/sC+gL5AvgC9wL0AvMC8gLLAsECsALZAQsgASAERw3wAkHdASEDDLMDCyABIARHDcgBQcMBIQMMsgMLIAEgBEcNe0H3ACEDDLEDCyABIARHDXBB7wAhAwywAwsgASAERw1pQeoAIQMMrwMLIAEgBEcNZUHoACEDDK4DCyABIARHDWJB5gAhAwytAwsgASAERw0aQRghAwysAwsgASAERw0VQRIhAwyrAwsgASAERw1CQcUAIQMMqgMLIAEgBEcNNEE/IQMMqQMLIAEgBEcNMkE8IQMMqAMLIAEgBEcNK0ExIQMMpwMLIAItAC5BAUYNnwMMwQILQQAhAAJAAkACQCACLQAqRQ0AIAItACtFDQAgAi8BMCIDQQJxRQ0BDAILIAIvATAiA0EBcUUNAQtBASEAIAItAChBAUYNACACLwEyIgVB5ABrQeQASQ0AIAVBzAFGDQAgBUGwAkYNACADQcAAcQ0AQQAhACADQYgEcUGABEYNACADQShxQQBHIQALIAJBADsBMCACQQA6AC8gAEUN3wIgAkIANwMgDOACC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAARQ3MASAAQRVHDd0CIAJBBDYCHCACIAE2AhQgAkGwGDYCECACQRU2AgxBACEDDKQDCyABIARGBEBBBiEDDKQDCyABQQFqIQFBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAA3ZAgwcCyACQgA3AyBBEiEDDIkDCyABIARHDRZBHSEDDKEDCyABIARHBEAgAUEBaiEBQRAhAwyIAwtBByEDDKADCyACIAIpAyAiCiAEIAFrrSILfSIMQgAgCiAMWhs3AyAgCiALWA3UAkEIIQMMnwMLIAEgBEcEQCACQQk2AgggAiABNgIEQRQhAwyGAwtBCSEDDJ4DCyACKQMgQgBSDccBIAIgAi8BMEGAAXI7ATAMQgsgASAERw0/QdAAIQMMnAMLIAEgBEYEQEELIQMMnAMLIAFBAWohAUEAIQACQCACKAI4IgNFDQAgAygCUCIDRQ0AIAIgAxEAACEACyAADc8CDMYBC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ3GASAAQRVHDc0CIAJBCzYCHCACIAE2AhQgAkGCGTYCECACQRU2AgxBACEDDJoDC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ0MIABBFUcNygIgAkEaNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMmQMLQQAhAAJAIAIoAjgiA0UNACADKAJMIgNFDQAgAiADEQAAIQALIABFDcQBIABBFUcNxwIgAkELNgIcIAIgATYCFCACQZEXNgIQIAJBFTYCDEEAIQMMmAMLIAEgBEYEQEEPIQMMmAMLIAEtAAAiAEE7Rg0HIABBDUcNxAIgAUEBaiEBDMMBC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3DASAAQRVHDcICIAJBDzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJYDCwNAIAEtAABB8DVqLQAAIgBBAUcEQCAAQQJHDcECIAIoAgQhAEEAIQMgAkEANgIEIAIgACABQQFqIgEQLSIADcICDMUBCyAEIAFBAWoiAUcNAAtBEiEDDJUDC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3FASAAQRVHDb0CIAJBGzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJQDCyABIARGBEBBFiEDDJQDCyACQQo2AgggAiABNgIEQQAhAAJAIAIoAjgiA0UNACADKAJIIgNFDQAgAiADEQAAIQALIABFDcIBIABBFUcNuQIgAkEVNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMkwMLIAEgBEcEQANAIAEtAABB8DdqLQAAIgBBAkcEQAJAIABBAWsOBMQCvQIAvgK9AgsgAUEBaiEBQQghAwz8AgsgBCABQQFqIgFHDQALQRUhAwyTAwtBFSEDDJIDCwNAIAEtAABB8DlqLQAAIgBBAkcEQCAAQQFrDgTFArcCwwK4ArcCCyAEIAFBAWoiAUcNAAtBGCEDDJEDCyABIARHBEAgAkELNgIIIAIgATYCBEEHIQMM+AILQRkhAwyQAwsgAUEBaiEBDAILIAEgBEYEQEEaIQMMjwMLAkAgAS0AAEENaw4UtQG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwEAvwELQQAhAyACQQA2AhwgAkGvCzYCECACQQI2AgwgAiABQQFqNgIUDI4DCyABIARGBEBBGyEDDI4DCyABLQAAIgBBO0cEQCAAQQ1HDbECIAFBAWohAQy6AQsgAUEBaiEBC0EiIQMM8wILIAEgBEYEQEEcIQMMjAMLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43wQLAAgABAgMEBQYH0AHQAdAB0AHQAdAB0AEICQoLDA3QAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdABDg8QERIT0AELQgIhCgzAAgtCAyEKDL8CC0IEIQoMvgILQgUhCgy9AgtCBiEKDLwCC0IHIQoMuwILQgghCgy6AgtCCSEKDLkCC0IKIQoMuAILQgshCgy3AgtCDCEKDLYCC0INIQoMtQILQg4hCgy0AgtCDyEKDLMCC0IKIQoMsgILQgshCgyxAgtCDCEKDLACC0INIQoMrwILQg4hCgyuAgtCDyEKDK0CC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsON8ACvwIAAQIDBAUGB74CvgK+Ar4CvgK+Ar4CCAkKCwwNvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ag4PEBESE74CC0ICIQoMvwILQgMhCgy+AgtCBCEKDL0CC0IFIQoMvAILQgYhCgy7AgtCByEKDLoCC0IIIQoMuQILQgkhCgy4AgtCCiEKDLcCC0ILIQoMtgILQgwhCgy1AgtCDSEKDLQCC0IOIQoMswILQg8hCgyyAgtCCiEKDLECC0ILIQoMsAILQgwhCgyvAgtCDSEKDK4CC0IOIQoMrQILQg8hCgysAgsgAiACKQMgIgogBCABa60iC30iDEIAIAogDFobNwMgIAogC1gNpwJBHyEDDIkDCyABIARHBEAgAkEJNgIIIAIgATYCBEElIQMM8AILQSAhAwyIAwtBASEFIAIvATAiA0EIcUUEQCACKQMgQgBSIQULAkAgAi0ALgRAQQEhACACLQApQQVGDQEgA0HAAHFFIAVxRQ0BC0EAIQAgA0HAAHENAEECIQAgA0EIcQ0AIANBgARxBEACQCACLQAoQQFHDQAgAi0ALUEKcQ0AQQUhAAwCC0EEIQAMAQsgA0EgcUUEQAJAIAItAChBAUYNACACLwEyIgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNAEEEIQAgA0EocUUNAiADQYgEcUGABEYNAgtBACEADAELQQBBAyACKQMgUBshAAsgAEEBaw4FvgIAsAEBpAKhAgtBESEDDO0CCyACQQE6AC8MhAMLIAEgBEcNnQJBJCEDDIQDCyABIARHDRxBxgAhAwyDAwtBACEAAkAgAigCOCIDRQ0AIAMoAkQiA0UNACACIAMRAAAhAAsgAEUNJyAAQRVHDZgCIAJB0AA2AhwgAiABNgIUIAJBkRg2AhAgAkEVNgIMQQAhAwyCAwsgASAERgRAQSghAwyCAwtBACEDIAJBADYCBCACQQw2AgggAiABIAEQKiIARQ2UAiACQSc2AhwgAiABNgIUIAIgADYCDAyBAwsgASAERgRAQSkhAwyBAwsgAS0AACIAQSBGDRMgAEEJRw2VAiABQQFqIQEMFAsgASAERwRAIAFBAWohAQwWC0EqIQMM/wILIAEgBEYEQEErIQMM/wILIAEtAAAiAEEJRyAAQSBHcQ2QAiACLQAsQQhHDd0CIAJBADoALAzdAgsgASAERgRAQSwhAwz+AgsgAS0AAEEKRw2OAiABQQFqIQEMsAELIAEgBEcNigJBLyEDDPwCCwNAIAEtAAAiAEEgRwRAIABBCmsOBIQCiAKIAoQChgILIAQgAUEBaiIBRw0AC0ExIQMM+wILQTIhAyABIARGDfoCIAIoAgAiACAEIAFraiEHIAEgAGtBA2ohBgJAA0AgAEHwO2otAAAgAS0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAEEDRgRAQQYhAQziAgsgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAc2AgAM+wILIAJBADYCAAyGAgtBMyEDIAQgASIARg35AiAEIAFrIAIoAgAiAWohByAAIAFrQQhqIQYCQANAIAFB9DtqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBCEYEQEEFIQEM4QILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPoCCyACQQA2AgAgACEBDIUCC0E0IQMgBCABIgBGDfgCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgJAA0AgAUHQwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEM4AILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPkCCyACQQA2AgAgACEBDIQCCyABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRg0JDIECCyAEIAFBAWoiAUcNAAtBMCEDDPgCC0EwIQMM9wILIAEgBEcEQANAIAEtAAAiAEEgRwRAIABBCmsOBP8B/gH+Af8B/gELIAQgAUEBaiIBRw0AC0E4IQMM9wILQTghAwz2AgsDQCABLQAAIgBBIEcgAEEJR3EN9gEgBCABQQFqIgFHDQALQTwhAwz1AgsDQCABLQAAIgBBIEcEQAJAIABBCmsOBPkBBAT5AQALIABBLEYN9QEMAwsgBCABQQFqIgFHDQALQT8hAwz0AgtBwAAhAyABIARGDfMCIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAEGAQGstAAAgAS0AAEEgckcNASAAQQZGDdsCIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPQCCyACQQA2AgALQTYhAwzZAgsgASAERgRAQcEAIQMM8gILIAJBDDYCCCACIAE2AgQgAi0ALEEBaw4E+wHuAewB6wHUAgsgAUEBaiEBDPoBCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIQMM3AILIAFBAWohAUEyIQMM2wILIAFBAWohAUEzIQMM2gILDP4BCyAEIAFBAWoiAUcNAAtBNSEDDPACC0E1IQMM7wILIAEgBEcEQANAIAEtAABBgDxqLQAAQQFHDfcBIAQgAUEBaiIBRw0AC0E9IQMM7wILQT0hAwzuAgtBACEAAkAgAigCOCIDRQ0AIAMoAkAiA0UNACACIAMRAAAhAAsgAEUNASAAQRVHDeYBIAJBwgA2AhwgAiABNgIUIAJB4xg2AhAgAkEVNgIMQQAhAwztAgsgAUEBaiEBC0E8IQMM0gILIAEgBEYEQEHCACEDDOsCCwJAA0ACQCABLQAAQQlrDhgAAswCzALRAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAgDMAgsgBCABQQFqIgFHDQALQcIAIQMM6wILIAFBAWohASACLQAtQQFxRQ3+AQtBLCEDDNACCyABIARHDd4BQcQAIQMM6AILA0AgAS0AAEGQwABqLQAAQQFHDZwBIAQgAUEBaiIBRw0AC0HFACEDDOcCCyABLQAAIgBBIEYN/gEgAEE6Rw3AAiACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgAN3gEM3QELQccAIQMgBCABIgBGDeUCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFBkMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvwIgAUEFRg3CAiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzlAgtByAAhAyAEIAEiAEYN5AIgBCABayACKAIAIgFqIQcgACABa0EJaiEGA0AgAUGWwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw2+AkECIAFBCUYNwgIaIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOQCCyABIARGBEBByQAhAwzkAgsCQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQe4Aaw4HAL8CvwK/Ar8CvwIBvwILIAFBAWohAUE+IQMMywILIAFBAWohAUE/IQMMygILQcoAIQMgBCABIgBGDeICIAQgAWsgAigCACIBaiEGIAAgAWtBAWohBwNAIAFBoMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvAIgAUEBRg2+AiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBjYCAAziAgtBywAhAyAEIAEiAEYN4QIgBCABayACKAIAIgFqIQcgACABa0EOaiEGA0AgAUGiwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw27AiABQQ5GDb4CIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOECC0HMACEDIAQgASIARg3gAiAEIAFrIAIoAgAiAWohByAAIAFrQQ9qIQYDQCABQcDCAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDboCQQMgAUEPRg2+AhogAUEBaiEBIAQgAEEBaiIARw0ACyACIAc2AgAM4AILQc0AIQMgBCABIgBGDd8CIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFB0MIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNuQJBBCABQQVGDb0CGiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzfAgsgASAERgRAQc4AIQMM3wILAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAvAK8ArwCvAK8ArwCvAK8ArwCvAK8ArwCAbwCvAK8AgIDvAILIAFBAWohAUHBACEDDMgCCyABQQFqIQFBwgAhAwzHAgsgAUEBaiEBQcMAIQMMxgILIAFBAWohAUHEACEDDMUCCyABIARHBEAgAkENNgIIIAIgATYCBEHFACEDDMUCC0HPACEDDN0CCwJAAkAgAS0AAEEKaw4EAZABkAEAkAELIAFBAWohAQtBKCEDDMMCCyABIARGBEBB0QAhAwzcAgsgAS0AAEEgRw0AIAFBAWohASACLQAtQQFxRQ3QAQtBFyEDDMECCyABIARHDcsBQdIAIQMM2QILQdMAIQMgASAERg3YAiACKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABB1sIAai0AAEcNxwEgAEEBRg3KASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBjYCAAzYAgsgASAERgRAQdUAIQMM2AILIAEtAABBCkcNwgEgAUEBaiEBDMoBCyABIARGBEBB1gAhAwzXAgsCQAJAIAEtAABBCmsOBADDAcMBAcMBCyABQQFqIQEMygELIAFBAWohAUHKACEDDL0CC0EAIQACQCACKAI4IgNFDQAgAygCPCIDRQ0AIAIgAxEAACEACyAADb8BQc0AIQMMvAILIAItAClBIkYNzwIMiQELIAQgASIFRgRAQdsAIQMM1AILQQAhAEEBIQFBASEGQQAhAwJAAn8CQAJAAkACQAJAAkACQCAFLQAAQTBrDgrFAcQBAAECAwQFBgjDAQtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshA0EAIQFBACEGDL0BC0EJIQNBASEAQQAhAUEAIQYMvAELIAEgBEYEQEHdACEDDNMCCyABLQAAQS5HDbgBIAFBAWohAQyIAQsgASAERw22AUHfACEDDNECCyABIARHBEAgAkEONgIIIAIgATYCBEHQACEDDLgCC0HgACEDDNACC0HhACEDIAEgBEYNzwIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGA0AgAS0AACAAQeLCAGotAABHDbEBIABBA0YNswEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMzwILQeIAIQMgASAERg3OAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYDQCABLQAAIABB5sIAai0AAEcNsAEgAEECRg2vASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAzOAgtB4wAhAyABIARGDc0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgNAIAEtAAAgAEHpwgBqLQAARw2vASAAQQNGDa0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADM0CCyABIARGBEBB5QAhAwzNAgsgAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANqgFB1gAhAwyzAgsgASAERwRAA0AgAS0AACIAQSBHBEACQAJAAkAgAEHIAGsOCwABswGzAbMBswGzAbMBswGzAQKzAQsgAUEBaiEBQdIAIQMMtwILIAFBAWohAUHTACEDDLYCCyABQQFqIQFB1AAhAwy1AgsgBCABQQFqIgFHDQALQeQAIQMMzAILQeQAIQMMywILA0AgAS0AAEHwwgBqLQAAIgBBAUcEQCAAQQJrDgOnAaYBpQGkAQsgBCABQQFqIgFHDQALQeYAIQMMygILIAFBAWogASAERw0CGkHnACEDDMkCCwNAIAEtAABB8MQAai0AACIAQQFHBEACQCAAQQJrDgSiAaEBoAEAnwELQdcAIQMMsQILIAQgAUEBaiIBRw0AC0HoACEDDMgCCyABIARGBEBB6QAhAwzIAgsCQCABLQAAIgBBCmsOGrcBmwGbAbQBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBpAGbAZsBAJkBCyABQQFqCyEBQQYhAwytAgsDQCABLQAAQfDGAGotAABBAUcNfSAEIAFBAWoiAUcNAAtB6gAhAwzFAgsgAUEBaiABIARHDQIaQesAIQMMxAILIAEgBEYEQEHsACEDDMQCCyABQQFqDAELIAEgBEYEQEHtACEDDMMCCyABQQFqCyEBQQQhAwyoAgsgASAERgRAQe4AIQMMwQILAkACQAJAIAEtAABB8MgAai0AAEEBaw4HkAGPAY4BAHwBAo0BCyABQQFqIQEMCwsgAUEBagyTAQtBACEDIAJBADYCHCACQZsSNgIQIAJBBzYCDCACIAFBAWo2AhQMwAILAkADQCABLQAAQfDIAGotAAAiAEEERwRAAkACQCAAQQFrDgeUAZMBkgGNAQAEAY0BC0HaACEDDKoCCyABQQFqIQFB3AAhAwypAgsgBCABQQFqIgFHDQALQe8AIQMMwAILIAFBAWoMkQELIAQgASIARgRAQfAAIQMMvwILIAAtAABBL0cNASAAQQFqIQEMBwsgBCABIgBGBEBB8QAhAwy+AgsgAC0AACIBQS9GBEAgAEEBaiEBQd0AIQMMpQILIAFBCmsiA0EWSw0AIAAhAUEBIAN0QYmAgAJxDfkBC0EAIQMgAkEANgIcIAIgADYCFCACQYwcNgIQIAJBBzYCDAy8AgsgASAERwRAIAFBAWohAUHeACEDDKMCC0HyACEDDLsCCyABIARGBEBB9AAhAwy7AgsCQCABLQAAQfDMAGotAABBAWsOA/cBcwCCAQtB4QAhAwyhAgsgASAERwRAA0AgAS0AAEHwygBqLQAAIgBBA0cEQAJAIABBAWsOAvkBAIUBC0HfACEDDKMCCyAEIAFBAWoiAUcNAAtB8wAhAwy6AgtB8wAhAwy5AgsgASAERwRAIAJBDzYCCCACIAE2AgRB4AAhAwygAgtB9QAhAwy4AgsgASAERgRAQfYAIQMMuAILIAJBDzYCCCACIAE2AgQLQQMhAwydAgsDQCABLQAAQSBHDY4CIAQgAUEBaiIBRw0AC0H3ACEDDLUCCyABIARGBEBB+AAhAwy1AgsgAS0AAEEgRw16IAFBAWohAQxbC0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAADXgMgAILIAEgBEYEQEH6ACEDDLMCCyABLQAAQcwARw10IAFBAWohAUETDHYLQfsAIQMgASAERg2xAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYDQCABLQAAIABB8M4Aai0AAEcNcyAAQQVGDXUgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMsQILIAEgBEYEQEH8ACEDDLECCwJAAkAgAS0AAEHDAGsODAB0dHR0dHR0dHR0AXQLIAFBAWohAUHmACEDDJgCCyABQQFqIQFB5wAhAwyXAgtB/QAhAyABIARGDa8CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDXIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADLACCyACQQA2AgAgBkEBaiEBQRAMcwtB/gAhAyABIARGDa4CIAIoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQfbOAGotAABHDXEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK8CCyACQQA2AgAgBkEBaiEBQRYMcgtB/wAhAyABIARGDa0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQfzOAGotAABHDXAgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK4CCyACQQA2AgAgBkEBaiEBQQUMcQsgASAERgRAQYABIQMMrQILIAEtAABB2QBHDW4gAUEBaiEBQQgMcAsgASAERgRAQYEBIQMMrAILAkACQCABLQAAQc4Aaw4DAG8BbwsgAUEBaiEBQesAIQMMkwILIAFBAWohAUHsACEDDJICCyABIARGBEBBggEhAwyrAgsCQAJAIAEtAABByABrDggAbm5ubm5uAW4LIAFBAWohAUHqACEDDJICCyABQQFqIQFB7QAhAwyRAgtBgwEhAyABIARGDakCIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQYDPAGotAABHDWwgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKoCCyACQQA2AgAgBkEBaiEBQQAMbQtBhAEhAyABIARGDagCIAIoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQYPPAGotAABHDWsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKkCCyACQQA2AgAgBkEBaiEBQSMMbAsgASAERgRAQYUBIQMMqAILAkACQCABLQAAQcwAaw4IAGtra2trawFrCyABQQFqIQFB7wAhAwyPAgsgAUEBaiEBQfAAIQMMjgILIAEgBEYEQEGGASEDDKcCCyABLQAAQcUARw1oIAFBAWohAQxgC0GHASEDIAEgBEYNpQIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBiM8Aai0AAEcNaCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpgILIAJBADYCACAGQQFqIQFBLQxpC0GIASEDIAEgBEYNpAIgAigCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABB0M8Aai0AAEcNZyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpQILIAJBADYCACAGQQFqIQFBKQxoCyABIARGBEBBiQEhAwykAgtBASABLQAAQd8ARw1nGiABQQFqIQEMXgtBigEhAyABIARGDaICIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgNAIAEtAAAgAEGMzwBqLQAARw1kIABBAUYN+gEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMogILQYsBIQMgASAERg2hAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGOzwBqLQAARw1kIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyiAgsgAkEANgIAIAZBAWohAUECDGULQYwBIQMgASAERg2gAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHwzwBqLQAARw1jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyhAgsgAkEANgIAIAZBAWohAUEfDGQLQY0BIQMgASAERg2fAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHyzwBqLQAARw1iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAygAgsgAkEANgIAIAZBAWohAUEJDGMLIAEgBEYEQEGOASEDDJ8CCwJAAkAgAS0AAEHJAGsOBwBiYmJiYgFiCyABQQFqIQFB+AAhAwyGAgsgAUEBaiEBQfkAIQMMhQILQY8BIQMgASAERg2dAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGRzwBqLQAARw1gIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyeAgsgAkEANgIAIAZBAWohAUEYDGELQZABIQMgASAERg2cAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGXzwBqLQAARw1fIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAydAgsgAkEANgIAIAZBAWohAUEXDGALQZEBIQMgASAERg2bAiACKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEGazwBqLQAARw1eIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAycAgsgAkEANgIAIAZBAWohAUEVDF8LQZIBIQMgASAERg2aAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGhzwBqLQAARw1dIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAybAgsgAkEANgIAIAZBAWohAUEeDF4LIAEgBEYEQEGTASEDDJoCCyABLQAAQcwARw1bIAFBAWohAUEKDF0LIAEgBEYEQEGUASEDDJkCCwJAAkAgAS0AAEHBAGsODwBcXFxcXFxcXFxcXFxcAVwLIAFBAWohAUH+ACEDDIACCyABQQFqIQFB/wAhAwz/AQsgASAERgRAQZUBIQMMmAILAkACQCABLQAAQcEAaw4DAFsBWwsgAUEBaiEBQf0AIQMM/wELIAFBAWohAUGAASEDDP4BC0GWASEDIAEgBEYNlgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBp88Aai0AAEcNWSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlwILIAJBADYCACAGQQFqIQFBCwxaCyABIARGBEBBlwEhAwyWAgsCQAJAAkACQCABLQAAQS1rDiMAW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1sBW1tbW1sCW1tbA1sLIAFBAWohAUH7ACEDDP8BCyABQQFqIQFB/AAhAwz+AQsgAUEBaiEBQYEBIQMM/QELIAFBAWohAUGCASEDDPwBC0GYASEDIAEgBEYNlAIgAigCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABBqc8Aai0AAEcNVyAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlQILIAJBADYCACAGQQFqIQFBGQxYC0GZASEDIAEgBEYNkwIgAigCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBrs8Aai0AAEcNViAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlAILIAJBADYCACAGQQFqIQFBBgxXC0GaASEDIAEgBEYNkgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBtM8Aai0AAEcNVSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkwILIAJBADYCACAGQQFqIQFBHAxWC0GbASEDIAEgBEYNkQIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBts8Aai0AAEcNVCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkgILIAJBADYCACAGQQFqIQFBJwxVCyABIARGBEBBnAEhAwyRAgsCQAJAIAEtAABB1ABrDgIAAVQLIAFBAWohAUGGASEDDPgBCyABQQFqIQFBhwEhAwz3AQtBnQEhAyABIARGDY8CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjPAGotAABHDVIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADJACCyACQQA2AgAgBkEBaiEBQSYMUwtBngEhAyABIARGDY4CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbrPAGotAABHDVEgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI8CCyACQQA2AgAgBkEBaiEBQQMMUgtBnwEhAyABIARGDY0CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDVAgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI4CCyACQQA2AgAgBkEBaiEBQQwMUQtBoAEhAyABIARGDYwCIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQbzPAGotAABHDU8gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI0CCyACQQA2AgAgBkEBaiEBQQ0MUAsgASAERgRAQaEBIQMMjAILAkACQCABLQAAQcYAaw4LAE9PT09PT09PTwFPCyABQQFqIQFBiwEhAwzzAQsgAUEBaiEBQYwBIQMM8gELIAEgBEYEQEGiASEDDIsCCyABLQAAQdAARw1MIAFBAWohAQxGCyABIARGBEBBowEhAwyKAgsCQAJAIAEtAABByQBrDgcBTU1NTU0ATQsgAUEBaiEBQY4BIQMM8QELIAFBAWohAUEiDE0LQaQBIQMgASAERg2IAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHAzwBqLQAARw1LIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyJAgsgAkEANgIAIAZBAWohAUEdDEwLIAEgBEYEQEGlASEDDIgCCwJAAkAgAS0AAEHSAGsOAwBLAUsLIAFBAWohAUGQASEDDO8BCyABQQFqIQFBBAxLCyABIARGBEBBpgEhAwyHAgsCQAJAAkACQAJAIAEtAABBwQBrDhUATU1NTU1NTU1NTQFNTQJNTQNNTQRNCyABQQFqIQFBiAEhAwzxAQsgAUEBaiEBQYkBIQMM8AELIAFBAWohAUGKASEDDO8BCyABQQFqIQFBjwEhAwzuAQsgAUEBaiEBQZEBIQMM7QELQacBIQMgASAERg2FAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHtzwBqLQAARw1IIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyGAgsgAkEANgIAIAZBAWohAUERDEkLQagBIQMgASAERg2EAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHCzwBqLQAARw1HIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyFAgsgAkEANgIAIAZBAWohAUEsDEgLQakBIQMgASAERg2DAiACKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHFzwBqLQAARw1GIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyEAgsgAkEANgIAIAZBAWohAUErDEcLQaoBIQMgASAERg2CAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHKzwBqLQAARw1FIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyDAgsgAkEANgIAIAZBAWohAUEUDEYLIAEgBEYEQEGrASEDDIICCwJAAkACQAJAIAEtAABBwgBrDg8AAQJHR0dHR0dHR0dHRwNHCyABQQFqIQFBkwEhAwzrAQsgAUEBaiEBQZQBIQMM6gELIAFBAWohAUGVASEDDOkBCyABQQFqIQFBlgEhAwzoAQsgASAERgRAQawBIQMMgQILIAEtAABBxQBHDUIgAUEBaiEBDD0LQa0BIQMgASAERg3/ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHNzwBqLQAARw1CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyAAgsgAkEANgIAIAZBAWohAUEODEMLIAEgBEYEQEGuASEDDP8BCyABLQAAQdAARw1AIAFBAWohAUElDEILQa8BIQMgASAERg39ASACKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEHQzwBqLQAARw1AIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz+AQsgAkEANgIAIAZBAWohAUEqDEELIAEgBEYEQEGwASEDDP0BCwJAAkAgAS0AAEHVAGsOCwBAQEBAQEBAQEABQAsgAUEBaiEBQZoBIQMM5AELIAFBAWohAUGbASEDDOMBCyABIARGBEBBsQEhAwz8AQsCQAJAIAEtAABBwQBrDhQAPz8/Pz8/Pz8/Pz8/Pz8/Pz8/AT8LIAFBAWohAUGZASEDDOMBCyABQQFqIQFBnAEhAwziAQtBsgEhAyABIARGDfoBIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQdnPAGotAABHDT0gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPsBCyACQQA2AgAgBkEBaiEBQSEMPgtBswEhAyABIARGDfkBIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQd3PAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPoBCyACQQA2AgAgBkEBaiEBQRoMPQsgASAERgRAQbQBIQMM+QELAkACQAJAIAEtAABBxQBrDhEAPT09PT09PT09AT09PT09Aj0LIAFBAWohAUGdASEDDOEBCyABQQFqIQFBngEhAwzgAQsgAUEBaiEBQZ8BIQMM3wELQbUBIQMgASAERg33ASACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHkzwBqLQAARw06IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz4AQsgAkEANgIAIAZBAWohAUEoDDsLQbYBIQMgASAERg32ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHqzwBqLQAARw05IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz3AQsgAkEANgIAIAZBAWohAUEHDDoLIAEgBEYEQEG3ASEDDPYBCwJAAkAgAS0AAEHFAGsODgA5OTk5OTk5OTk5OTkBOQsgAUEBaiEBQaEBIQMM3QELIAFBAWohAUGiASEDDNwBC0G4ASEDIAEgBEYN9AEgAigCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB7c8Aai0AAEcNNyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9QELIAJBADYCACAGQQFqIQFBEgw4C0G5ASEDIAEgBEYN8wEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8M8Aai0AAEcNNiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9AELIAJBADYCACAGQQFqIQFBIAw3C0G6ASEDIAEgBEYN8gEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8s8Aai0AAEcNNSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8wELIAJBADYCACAGQQFqIQFBDww2CyABIARGBEBBuwEhAwzyAQsCQAJAIAEtAABByQBrDgcANTU1NTUBNQsgAUEBaiEBQaUBIQMM2QELIAFBAWohAUGmASEDDNgBC0G8ASEDIAEgBEYN8AEgAigCACIAIAQgAWtqIQUgASAAa0EHaiEGAkADQCABLQAAIABB9M8Aai0AAEcNMyAAQQdGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8QELIAJBADYCACAGQQFqIQFBGww0CyABIARGBEBBvQEhAwzwAQsCQAJAAkAgAS0AAEHCAGsOEgA0NDQ0NDQ0NDQBNDQ0NDQ0AjQLIAFBAWohAUGkASEDDNgBCyABQQFqIQFBpwEhAwzXAQsgAUEBaiEBQagBIQMM1gELIAEgBEYEQEG+ASEDDO8BCyABLQAAQc4ARw0wIAFBAWohAQwsCyABIARGBEBBvwEhAwzuAQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQcEAaw4VAAECAz8EBQY/Pz8HCAkKCz8MDQ4PPwsgAUEBaiEBQegAIQMM4wELIAFBAWohAUHpACEDDOIBCyABQQFqIQFB7gAhAwzhAQsgAUEBaiEBQfIAIQMM4AELIAFBAWohAUHzACEDDN8BCyABQQFqIQFB9gAhAwzeAQsgAUEBaiEBQfcAIQMM3QELIAFBAWohAUH6ACEDDNwBCyABQQFqIQFBgwEhAwzbAQsgAUEBaiEBQYQBIQMM2gELIAFBAWohAUGFASEDDNkBCyABQQFqIQFBkgEhAwzYAQsgAUEBaiEBQZgBIQMM1wELIAFBAWohAUGgASEDDNYBCyABQQFqIQFBowEhAwzVAQsgAUEBaiEBQaoBIQMM1AELIAEgBEcEQCACQRA2AgggAiABNgIEQasBIQMM1AELQcABIQMM7AELQQAhAAJAIAIoAjgiA0UNACADKAI0IgNFDQAgAiADEQAAIQALIABFDV4gAEEVRw0HIAJB0QA2AhwgAiABNgIUIAJBsBc2AhAgAkEVNgIMQQAhAwzrAQsgAUEBaiABIARHDQgaQcIBIQMM6gELA0ACQCABLQAAQQprDgQIAAALAAsgBCABQQFqIgFHDQALQcMBIQMM6QELIAEgBEcEQCACQRE2AgggAiABNgIEQQEhAwzQAQtBxAEhAwzoAQsgASAERgRAQcUBIQMM6AELAkACQCABLQAAQQprDgQBKCgAKAsgAUEBagwJCyABQQFqDAULIAEgBEYEQEHGASEDDOcBCwJAAkAgAS0AAEEKaw4XAQsLAQsLCwsLCwsLCwsLCwsLCwsLCwALCyABQQFqIQELQbABIQMMzQELIAEgBEYEQEHIASEDDOYBCyABLQAAQSBHDQkgAkEAOwEyIAFBAWohAUGzASEDDMwBCwNAIAEhAAJAIAEgBEcEQCABLQAAQTBrQf8BcSIDQQpJDQEMJwtBxwEhAwzmAQsCQCACLwEyIgFBmTNLDQAgAiABQQpsIgU7ATIgBUH+/wNxIANB//8Dc0sNACAAQQFqIQEgAiADIAVqIgM7ATIgA0H//wNxQegHSQ0BCwtBACEDIAJBADYCHCACQcEJNgIQIAJBDTYCDCACIABBAWo2AhQM5AELIAJBADYCHCACIAE2AhQgAkHwDDYCECACQRs2AgxBACEDDOMBCyACKAIEIQAgAkEANgIEIAIgACABECYiAA0BIAFBAWoLIQFBrQEhAwzIAQsgAkHBATYCHCACIAA2AgwgAiABQQFqNgIUQQAhAwzgAQsgAigCBCEAIAJBADYCBCACIAAgARAmIgANASABQQFqCyEBQa4BIQMMxQELIAJBwgE2AhwgAiAANgIMIAIgAUEBajYCFEEAIQMM3QELIAJBADYCHCACIAE2AhQgAkGXCzYCECACQQ02AgxBACEDDNwBCyACQQA2AhwgAiABNgIUIAJB4xA2AhAgAkEJNgIMQQAhAwzbAQsgAkECOgAoDKwBC0EAIQMgAkEANgIcIAJBrws2AhAgAkECNgIMIAIgAUEBajYCFAzZAQtBAiEDDL8BC0ENIQMMvgELQSYhAwy9AQtBFSEDDLwBC0EWIQMMuwELQRghAwy6AQtBHCEDDLkBC0EdIQMMuAELQSAhAwy3AQtBISEDDLYBC0EjIQMMtQELQcYAIQMMtAELQS4hAwyzAQtBPSEDDLIBC0HLACEDDLEBC0HOACEDDLABC0HYACEDDK8BC0HZACEDDK4BC0HbACEDDK0BC0HxACEDDKwBC0H0ACEDDKsBC0GNASEDDKoBC0GXASEDDKkBC0GpASEDDKgBC0GvASEDDKcBC0GxASEDDKYBCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB8Rs2AhAgAkEGNgIMDL0BCyACQQA2AgAgBkEBaiEBQSQLOgApIAIoAgQhACACQQA2AgQgAiAAIAEQJyIARQRAQeUAIQMMowELIAJB+QA2AhwgAiABNgIUIAIgADYCDEEAIQMMuwELIABBFUcEQCACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwy7AQsgAkH4ADYCHCACIAE2AhQgAkHKGDYCECACQRU2AgxBACEDDLoBCyACQQA2AhwgAiABNgIUIAJBjhs2AhAgAkEGNgIMQQAhAwy5AQsgAkEANgIcIAIgATYCFCACQf4RNgIQIAJBBzYCDEEAIQMMuAELIAJBADYCHCACIAE2AhQgAkGMHDYCECACQQc2AgxBACEDDLcBCyACQQA2AhwgAiABNgIUIAJBww82AhAgAkEHNgIMQQAhAwy2AQsgAkEANgIcIAIgATYCFCACQcMPNgIQIAJBBzYCDEEAIQMMtQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0RIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMtAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0gIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMswELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0iIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMsgELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0OIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMsQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0dIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMsAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0fIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMrwELIABBP0cNASABQQFqCyEBQQUhAwyUAQtBACEDIAJBADYCHCACIAE2AhQgAkH9EjYCECACQQc2AgwMrAELIAJBADYCHCACIAE2AhQgAkHcCDYCECACQQc2AgxBACEDDKsBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNByACQeUANgIcIAIgATYCFCACIAA2AgxBACEDDKoBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNFiACQdMANgIcIAIgATYCFCACIAA2AgxBACEDDKkBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNGCACQdIANgIcIAIgATYCFCACIAA2AgxBACEDDKgBCyACQQA2AhwgAiABNgIUIAJBxgo2AhAgAkEHNgIMQQAhAwynAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQMgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwymAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRIgAkHTADYCHCACIAE2AhQgAiAANgIMQQAhAwylAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRQgAkHSADYCHCACIAE2AhQgAiAANgIMQQAhAwykAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQAgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwyjAQtB1QAhAwyJAQsgAEEVRwRAIAJBADYCHCACIAE2AhQgAkG5DTYCECACQRo2AgxBACEDDKIBCyACQeQANgIcIAIgATYCFCACQeMXNgIQIAJBFTYCDEEAIQMMoQELIAJBADYCACAGQQFqIQEgAi0AKSIAQSNrQQtJDQQCQCAAQQZLDQBBASAAdEHKAHFFDQAMBQtBACEDIAJBADYCHCACIAE2AhQgAkH3CTYCECACQQg2AgwMoAELIAJBADYCACAGQQFqIQEgAi0AKUEhRg0DIAJBADYCHCACIAE2AhQgAkGbCjYCECACQQg2AgxBACEDDJ8BCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJBkDM2AhAgAkEINgIMDJ0BCyACQQA2AgAgBkEBaiEBIAItAClBI0kNACACQQA2AhwgAiABNgIUIAJB0wk2AhAgAkEINgIMQQAhAwycAQtB0QAhAwyCAQsgAS0AAEEwayIAQf8BcUEKSQRAIAIgADoAKiABQQFqIQFBzwAhAwyCAQsgAigCBCEAIAJBADYCBCACIAAgARAoIgBFDYYBIAJB3gA2AhwgAiABNgIUIAIgADYCDEEAIQMMmgELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ2GASACQdwANgIcIAIgATYCFCACIAA2AgxBACEDDJkBCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMhwELIAJB2gA2AhwgAiAFNgIUIAIgADYCDAyYAQtBACEBQQEhAwsgAiADOgArIAVBAWohAwJAAkACQCACLQAtQRBxDQACQAJAAkAgAi0AKg4DAQACBAsgBkUNAwwCCyAADQEMAgsgAUUNAQsgAigCBCEAIAJBADYCBCACIAAgAxAoIgBFBEAgAyEBDAILIAJB2AA2AhwgAiADNgIUIAIgADYCDEEAIQMMmAELIAIoAgQhACACQQA2AgQgAiAAIAMQKCIARQRAIAMhAQyHAQsgAkHZADYCHCACIAM2AhQgAiAANgIMQQAhAwyXAQtBzAAhAwx9CyAAQRVHBEAgAkEANgIcIAIgATYCFCACQZQNNgIQIAJBITYCDEEAIQMMlgELIAJB1wA2AhwgAiABNgIUIAJByRc2AhAgAkEVNgIMQQAhAwyVAQtBACEDIAJBADYCHCACIAE2AhQgAkGAETYCECACQQk2AgwMlAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0AIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMkwELQckAIQMMeQsgAkEANgIcIAIgATYCFCACQcEoNgIQIAJBBzYCDCACQQA2AgBBACEDDJEBCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAlIgBFDQAgAkHSADYCHCACIAE2AhQgAiAANgIMDJABC0HIACEDDHYLIAJBADYCACAFIQELIAJBgBI7ASogAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANAQtBxwAhAwxzCyAAQRVGBEAgAkHRADYCHCACIAE2AhQgAkHjFzYCECACQRU2AgxBACEDDIwBC0EAIQMgAkEANgIcIAIgATYCFCACQbkNNgIQIAJBGjYCDAyLAQtBACEDIAJBADYCHCACIAE2AhQgAkGgGTYCECACQR42AgwMigELIAEtAABBOkYEQCACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgBFDQEgAkHDADYCHCACIAA2AgwgAiABQQFqNgIUDIoBC0EAIQMgAkEANgIcIAIgATYCFCACQbERNgIQIAJBCjYCDAyJAQsgAUEBaiEBQTshAwxvCyACQcMANgIcIAIgADYCDCACIAFBAWo2AhQMhwELQQAhAyACQQA2AhwgAiABNgIUIAJB8A42AhAgAkEcNgIMDIYBCyACIAIvATBBEHI7ATAMZgsCQCACLwEwIgBBCHFFDQAgAi0AKEEBRw0AIAItAC1BCHFFDQMLIAIgAEH3+wNxQYAEcjsBMAwECyABIARHBEACQANAIAEtAABBMGsiAEH/AXFBCk8EQEE1IQMMbgsgAikDICIKQpmz5syZs+bMGVYNASACIApCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAIgCiALfDcDICAEIAFBAWoiAUcNAAtBOSEDDIUBCyACKAIEIQBBACEDIAJBADYCBCACIAAgAUEBaiIBECoiAA0MDHcLQTkhAwyDAQsgAi0AMEEgcQ0GQcUBIQMMaQtBACEDIAJBADYCBCACIAEgARAqIgBFDQQgAkE6NgIcIAIgADYCDCACIAFBAWo2AhQMgQELIAItAChBAUcNACACLQAtQQhxRQ0BC0E3IQMMZgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIABEAgAkE7NgIcIAIgADYCDCACIAFBAWo2AhQMfwsgAUEBaiEBDG4LIAJBCDoALAwECyABQQFqIQEMbQtBACEDIAJBADYCHCACIAE2AhQgAkHkEjYCECACQQQ2AgwMewsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ1sIAJBNzYCHCACIAE2AhQgAiAANgIMDHoLIAIgAi8BMEEgcjsBMAtBMCEDDF8LIAJBNjYCHCACIAE2AhQgAiAANgIMDHcLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCACLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIAJBAToALCACIAIvATAgAXI7ATAgACEBDAELIAIgAi8BMEEIcjsBMCAAIQELQTkhAwxcCyACQQA6ACwLQTQhAwxaCyABIARGBEBBLSEDDHMLAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0EtIQMMdAsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ0CIAJBLDYCHCACIAE2AhQgAiAANgIMDHMLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAS0AAEENRgRAIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAi0ALUEBcQRAQcQBIQMMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIADQEMZQtBLyEDDFcLIAJBLjYCHCACIAE2AhQgAiAANgIMDG8LQQAhAyACQQA2AhwgAiABNgIUIAJB8BQ2AhAgAkEDNgIMDG4LQQEhAwJAAkACQAJAIAItACxBBWsOBAMBAgAECyACIAIvATBBCHI7ATAMAwtBAiEDDAELQQQhAwsgAkEBOgAsIAIgAi8BMCADcjsBMAtBKiEDDFMLQQAhAyACQQA2AhwgAiABNgIUIAJB4Q82AhAgAkEKNgIMDGsLQQEhAwJAAkACQAJAAkACQCACLQAsQQJrDgcFBAQDAQIABAsgAiACLwEwQQhyOwEwDAMLQQIhAwwBC0EEIQMLIAJBAToALCACIAIvATAgA3I7ATALQSshAwxSC0EAIQMgAkEANgIcIAIgATYCFCACQasSNgIQIAJBCzYCDAxqC0EAIQMgAkEANgIcIAIgATYCFCACQf0NNgIQIAJBHTYCDAxpCyABIARHBEADQCABLQAAQSBHDUggBCABQQFqIgFHDQALQSUhAwxpC0ElIQMMaAsgAi0ALUEBcQRAQcMBIQMMTwsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKSIABEAgAkEmNgIcIAIgADYCDCACIAFBAWo2AhQMaAsgAUEBaiEBDFwLIAFBAWohASACLwEwIgBBgAFxBEBBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAEUNBiAAQRVHDR8gAkEFNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMZwsCQCAAQaAEcUGgBEcNACACLQAtQQJxDQBBACEDIAJBADYCHCACIAE2AhQgAkGWEzYCECACQQQ2AgwMZwsgAgJ/IAIvATBBFHFBFEYEQEEBIAItAChBAUYNARogAi8BMkHlAEYMAQsgAi0AKUEFRgs6AC5BACEAAkAgAigCOCIDRQ0AIAMoAiQiA0UNACACIAMRAAAhAAsCQAJAAkACQAJAIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyACQQE6AC4LIAIgAi8BMEHAAHI7ATALQSchAwxPCyACQSM2AhwgAiABNgIUIAJBpRY2AhAgAkEVNgIMQQAhAwxnC0EAIQMgAkEANgIcIAIgATYCFCACQdULNgIQIAJBETYCDAxmC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAADQELQQ4hAwxLCyAAQRVGBEAgAkECNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMZAtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMYwtBACEDIAJBADYCHCACIAE2AhQgAkGqHDYCECACQQ82AgwMYgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEgCqdqIgEQKyIARQ0AIAJBBTYCHCACIAE2AhQgAiAANgIMDGELQQ8hAwxHC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxfC0IBIQoLIAFBAWohAQJAIAIpAyAiC0L//////////w9YBEAgAiALQgSGIAqENwMgDAELQQAhAyACQQA2AhwgAiABNgIUIAJBrQk2AhAgAkEMNgIMDF4LQSQhAwxEC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxcCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAsIgBFBEAgAUEBaiEBDFILIAJBFzYCHCACIAA2AgwgAiABQQFqNgIUDFsLIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQRY2AhwgAiAANgIMIAIgAUEBajYCFAxbC0EfIQMMQQtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQLSIARQRAIAFBAWohAQxQCyACQRQ2AhwgAiAANgIMIAIgAUEBajYCFAxYCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABEC0iAEUEQCABQQFqIQEMAQsgAkETNgIcIAIgADYCDCACIAFBAWo2AhQMWAtBHiEDDD4LQQAhAyACQQA2AhwgAiABNgIUIAJBxgw2AhAgAkEjNgIMDFYLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABEC0iAEUEQCABQQFqIQEMTgsgAkERNgIcIAIgADYCDCACIAFBAWo2AhQMVQsgAkEQNgIcIAIgATYCFCACIAA2AgwMVAtBACEDIAJBADYCHCACIAE2AhQgAkHGDDYCECACQSM2AgwMUwtBACEDIAJBADYCHCACIAE2AhQgAkHAFTYCECACQQI2AgwMUgsgAigCBCEAQQAhAyACQQA2AgQCQCACIAAgARAtIgBFBEAgAUEBaiEBDAELIAJBDjYCHCACIAA2AgwgAiABQQFqNgIUDFILQRshAww4C0EAIQMgAkEANgIcIAIgATYCFCACQcYMNgIQIAJBIzYCDAxQCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABECwiAEUEQCABQQFqIQEMAQsgAkENNgIcIAIgADYCDCACIAFBAWo2AhQMUAtBGiEDDDYLQQAhAyACQQA2AhwgAiABNgIUIAJBmg82AhAgAkEiNgIMDE4LIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQQw2AhwgAiAANgIMIAIgAUEBajYCFAxOC0EZIQMMNAtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMTAsgAEEVRwRAQQAhAyACQQA2AhwgAiABNgIUIAJBgww2AhAgAkETNgIMDEwLIAJBCjYCHCACIAE2AhQgAkHkFjYCECACQRU2AgxBACEDDEsLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABIAqnaiIBECsiAARAIAJBBzYCHCACIAE2AhQgAiAANgIMDEsLQRMhAwwxCyAAQRVHBEBBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMSgsgAkEeNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMSQtBACEAAkAgAigCOCIDRQ0AIAMoAiwiA0UNACACIAMRAAAhAAsgAEUNQSAAQRVGBEAgAkEDNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMSQtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMSAtBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMRwtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMRgsgAkEAOgAvIAItAC1BBHFFDT8LIAJBADoALyACQQE6ADRBACEDDCsLQQAhAyACQQA2AhwgAkHkETYCECACQQc2AgwgAiABQQFqNgIUDEMLAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB3QEhAwxDCwJAAkAgAi0ANEEBRw0AQQAhAAJAIAIoAjgiA0UNACADKAJYIgNFDQAgAiADEQAAIQALIABFDQAgAEEVRw0BIAJB3AE2AhwgAiABNgIUIAJB1RY2AhAgAkEVNgIMQQAhAwxEC0HBASEDDCoLIAJBADYCHCACIAE2AhQgAkHpCzYCECACQR82AgxBACEDDEILAkACQCACLQAoQQFrDgIEAQALQcABIQMMKQtBuQEhAwwoCyACQQI6AC9BACEAAkAgAigCOCIDRQ0AIAMoAgAiA0UNACACIAMRAAAhAAsgAEUEQEHCASEDDCgLIABBFUcEQCACQQA2AhwgAiABNgIUIAJBpAw2AhAgAkEQNgIMQQAhAwxBCyACQdsBNgIcIAIgATYCFCACQfoWNgIQIAJBFTYCDEEAIQMMQAsgASAERgRAQdoBIQMMQAsgAS0AAEHIAEYNASACQQE6ACgLQawBIQMMJQtBvwEhAwwkCyABIARHBEAgAkEQNgIIIAIgATYCBEG+ASEDDCQLQdkBIQMMPAsgASAERgRAQdgBIQMMPAsgAS0AAEHIAEcNBCABQQFqIQFBvQEhAwwiCyABIARGBEBB1wEhAww7CwJAAkAgAS0AAEHFAGsOEAAFBQUFBQUFBQUFBQUFBQEFCyABQQFqIQFBuwEhAwwiCyABQQFqIQFBvAEhAwwhC0HWASEDIAEgBEYNOSACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGD0ABqLQAARw0DIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw6CyACKAIEIQAgAkIANwMAIAIgACAGQQFqIgEQJyIARQRAQcYBIQMMIQsgAkHVATYCHCACIAE2AhQgAiAANgIMQQAhAww5C0HUASEDIAEgBEYNOCACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGB0ABqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw5CyACQYEEOwEoIAIoAgQhACACQgA3AwAgAiAAIAZBAWoiARAnIgANAwwCCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB2Bs2AhAgAkEINgIMDDYLQboBIQMMHAsgAkHTATYCHCACIAE2AhQgAiAANgIMQQAhAww0C0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAARQ0AIABBFUYNASACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwwzC0HkACEDDBkLIAJB+AA2AhwgAiABNgIUIAJByhg2AhAgAkEVNgIMQQAhAwwxC0HSASEDIAQgASIARg0wIAQgAWsgAigCACIBaiEFIAAgAWtBBGohBgJAA0AgAC0AACABQfzPAGotAABHDQEgAUEERg0DIAFBAWohASAEIABBAWoiAEcNAAsgAiAFNgIADDELIAJBADYCHCACIAA2AhQgAkGQMzYCECACQQg2AgwgAkEANgIAQQAhAwwwCyABIARHBEAgAkEONgIIIAIgATYCBEG3ASEDDBcLQdEBIQMMLwsgAkEANgIAIAZBAWohAQtBuAEhAwwUCyABIARGBEBB0AEhAwwtCyABLQAAQTBrIgBB/wFxQQpJBEAgAiAAOgAqIAFBAWohAUG2ASEDDBQLIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0UIAJBzwE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAsgASAERgRAQc4BIQMMLAsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0VIAJBzQE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAtBtQEhAwwSCyAEIAEiBUYEQEHMASEDDCsLQQAhAEEBIQFBASEGQQAhAwJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAUtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyEDQQAhAUEAIQYMAgtBCSEDQQEhAEEAIQFBACEGDAELQQAhAUEBIQMLIAIgAzoAKyAFQQFqIQMCQAJAIAItAC1BEHENAAJAAkACQCACLQAqDgMBAAIECyAGRQ0DDAILIAANAQwCCyABRQ0BCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMAwsgAkHJATYCHCACIAM2AhQgAiAANgIMQQAhAwwtCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMGAsgAkHKATYCHCACIAM2AhQgAiAANgIMQQAhAwwsCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMFgsgAkHLATYCHCACIAU2AhQgAiAANgIMDCsLQbQBIQMMEQtBACEAAkAgAigCOCIDRQ0AIAMoAjwiA0UNACACIAMRAAAhAAsCQCAABEAgAEEVRg0BIAJBADYCHCACIAE2AhQgAkGUDTYCECACQSE2AgxBACEDDCsLQbIBIQMMEQsgAkHIATYCHCACIAE2AhQgAkHJFzYCECACQRU2AgxBACEDDCkLIAJBADYCACAGQQFqIQFB9QAhAwwPCyACLQApQQVGBEBB4wAhAwwPC0HiACEDDA4LIAAhASACQQA2AgALIAJBADoALEEJIQMMDAsgAkEANgIAIAdBAWohAUHAACEDDAsLQQELOgAsIAJBADYCACAGQQFqIQELQSkhAwwIC0E4IQMMBwsCQCABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRw0DIAFBAWohAQwFCyAEIAFBAWoiAUcNAAtBPiEDDCELQT4hAwwgCwsgAkEAOgAsDAELQQshAwwEC0E6IQMMAwsgAUEBaiEBQS0hAwwCCyACIAE6ACwgAkEANgIAIAZBAWohAUEMIQMMAQsgAkEANgIAIAZBAWohAUEKIQMMAAsAC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwXC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwWC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwVC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwUC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwTC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwSC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwRC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwQC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwPC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwOC0EAIQMgAkEANgIcIAIgATYCFCACQcASNgIQIAJBCzYCDAwNC0EAIQMgAkEANgIcIAIgATYCFCACQZUJNgIQIAJBCzYCDAwMC0EAIQMgAkEANgIcIAIgATYCFCACQeEPNgIQIAJBCjYCDAwLC0EAIQMgAkEANgIcIAIgATYCFCACQfsPNgIQIAJBCjYCDAwKC0EAIQMgAkEANgIcIAIgATYCFCACQfEZNgIQIAJBAjYCDAwJC0EAIQMgAkEANgIcIAIgATYCFCACQcQUNgIQIAJBAjYCDAwIC0EAIQMgAkEANgIcIAIgATYCFCACQfIVNgIQIAJBAjYCDAwHCyACQQI2AhwgAiABNgIUIAJBnBo2AhAgAkEWNgIMQQAhAwwGC0EBIQMMBQtB1AAhAyABIARGDQQgCEEIaiEJIAIoAgAhBQJAAkAgASAERwRAIAVB2MIAaiEHIAQgBWogAWshACAFQX9zQQpqIgUgAWohBgNAIAEtAAAgBy0AAEcEQEECIQcMAwsgBUUEQEEAIQcgBiEBDAMLIAVBAWshBSAHQQFqIQcgBCABQQFqIgFHDQALIAAhBSAEIQELIAlBATYCACACIAU2AgAMAQsgAkEANgIAIAkgBzYCAAsgCSABNgIEIAgoAgwhACAIKAIIDgMBBAIACwALIAJBADYCHCACQbUaNgIQIAJBFzYCDCACIABBAWo2AhRBACEDDAILIAJBADYCHCACIAA2AhQgAkHKGjYCECACQQk2AgxBACEDDAELIAEgBEYEQEEiIQMMAQsgAkEJNgIIIAIgATYCBEEhIQMLIAhBEGokACADRQRAIAIoAgwhAAwBCyACIAM2AhxBACEAIAIoAgQiAUUNACACIAEgBCACKAIIEQEAIgFFDQAgAiAENgIUIAIgATYCDCABIQALIAALvgIBAn8gAEEAOgAAIABB3ABqIgFBAWtBADoAACAAQQA6AAIgAEEAOgABIAFBA2tBADoAACABQQJrQQA6AAAgAEEAOgADIAFBBGtBADoAAEEAIABrQQNxIgEgAGoiAEEANgIAQdwAIAFrQXxxIgIgAGoiAUEEa0EANgIAAkAgAkEJSQ0AIABBADYCCCAAQQA2AgQgAUEIa0EANgIAIAFBDGtBADYCACACQRlJDQAgAEEANgIYIABBADYCFCAAQQA2AhAgAEEANgIMIAFBEGtBADYCACABQRRrQQA2AgAgAUEYa0EANgIAIAFBHGtBADYCACACIABBBHFBGHIiAmsiAUEgSQ0AIAAgAmohAANAIABCADcDGCAAQgA3AxAgAEIANwMIIABCADcDACAAQSBqIQAgAUEgayIBQR9LDQALCwtWAQF/AkAgACgCDA0AAkACQAJAAkAgAC0ALw4DAQADAgsgACgCOCIBRQ0AIAEoAiwiAUUNACAAIAERAAAiAQ0DC0EADwsACyAAQcMWNgIQQQ4hAQsgAQsaACAAKAIMRQRAIABB0Rs2AhAgAEEVNgIMCwsUACAAKAIMQRVGBEAgAEEANgIMCwsUACAAKAIMQRZGBEAgAEEANgIMCwsHACAAKAIMCwcAIAAoAhALCQAgACABNgIQCwcAIAAoAhQLFwAgAEEkTwRAAAsgAEECdEGgM2ooAgALFwAgAEEuTwRAAAsgAEECdEGwNGooAgALvwkBAX9B6yghAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HhJw8LQaQhDwtByywPC0H+MQ8LQcAkDwtBqyQPC0GNKA8LQeImDwtBgDAPC0G5Lw8LQdckDwtB7x8PC0HhHw8LQfofDwtB8iAPC0GoLw8LQa4yDwtBiDAPC0HsJw8LQYIiDwtBjh0PC0HQLg8LQcojDwtBxTIPC0HfHA8LQdIcDwtBxCAPC0HXIA8LQaIfDwtB7S4PC0GrMA8LQdQlDwtBzC4PC0H6Lg8LQfwrDwtB0jAPC0HxHQ8LQbsgDwtB9ysPC0GQMQ8LQdcxDwtBoi0PC0HUJw8LQeArDwtBnywPC0HrMQ8LQdUfDwtByjEPC0HeJQ8LQdQeDwtB9BwPC0GnMg8LQbEdDwtBoB0PC0G5MQ8LQbwwDwtBkiEPC0GzJg8LQeksDwtBrB4PC0HUKw8LQfcmDwtBgCYPC0GwIQ8LQf4eDwtBjSMPC0GJLQ8LQfciDwtBoDEPC0GuHw8LQcYlDwtB6B4PC0GTIg8LQcIvDwtBwx0PC0GLLA8LQeEdDwtBjS8PC0HqIQ8LQbQtDwtB0i8PC0HfMg8LQdIyDwtB8DAPC0GpIg8LQfkjDwtBmR4PC0G1LA8LQZswDwtBkjIPC0G2Kw8LQcIiDwtB+DIPC0GeJQ8LQdAiDwtBuh4PC0GBHg8LAAtB1iEhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCz4BAn8CQCAAKAI4IgNFDQAgAygCBCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBxhE2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCCCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9go2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCDCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7Ro2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCECIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlRA2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCFCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBqhs2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCGCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7RM2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCKCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9gg2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCHCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBwhk2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCICIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlBQ2AhBBGCEECyAEC1kBAn8CQCAALQAoQQFGDQAgAC8BMiIBQeQAa0HkAEkNACABQcwBRg0AIAFBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhAiAAQYgEcUGABEYNACAAQShxRSECCyACC4wBAQJ/AkACQAJAIAAtACpFDQAgAC0AK0UNACAALwEwIgFBAnFFDQEMAgsgAC8BMCIBQQFxRQ0BC0EBIQIgAC0AKEEBRg0AIAAvATIiAEHkAGtB5ABJDQAgAEHMAUYNACAAQbACRg0AIAFBwABxDQBBACECIAFBiARxQYAERg0AIAFBKHFBAEchAgsgAgtXACAAQRhqQgA3AwAgAEIANwMAIABBOGpCADcDACAAQTBqQgA3AwAgAEEoakIANwMAIABBIGpCADcDACAAQRBqQgA3AwAgAEEIakIANwMAIABB3QE2AhwLBgAgABAyC5otAQt/IwBBEGsiCiQAQaTQACgCACIJRQRAQeTTACgCACIFRQRAQfDTAEJ/NwIAQejTAEKAgISAgIDAADcCAEHk0wAgCkEIakFwcUHYqtWqBXMiBTYCAEH40wBBADYCAEHI0wBBADYCAAtBzNMAQYDUBDYCAEGc0ABBgNQENgIAQbDQACAFNgIAQazQAEF/NgIAQdDTAEGArAM2AgADQCABQcjQAGogAUG80ABqIgI2AgAgAiABQbTQAGoiAzYCACABQcDQAGogAzYCACABQdDQAGogAUHE0ABqIgM2AgAgAyACNgIAIAFB2NAAaiABQczQAGoiAjYCACACIAM2AgAgAUHU0ABqIAI2AgAgAUEgaiIBQYACRw0AC0GM1ARBwasDNgIAQajQAEH00wAoAgA2AgBBmNAAQcCrAzYCAEGk0ABBiNQENgIAQcz/B0E4NgIAQYjUBCEJCwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB7AFNBEBBjNAAKAIAIgZBECAAQRNqQXBxIABBC0kbIgRBA3YiAHYiAUEDcQRAAkAgAUEBcSAAckEBcyICQQN0IgBBtNAAaiIBIABBvNAAaigCACIAKAIIIgNGBEBBjNAAIAZBfiACd3E2AgAMAQsgASADNgIIIAMgATYCDAsgAEEIaiEBIAAgAkEDdCICQQNyNgIEIAAgAmoiACAAKAIEQQFyNgIEDBELQZTQACgCACIIIARPDQEgAQRAAkBBAiAAdCICQQAgAmtyIAEgAHRxaCIAQQN0IgJBtNAAaiIBIAJBvNAAaigCACICKAIIIgNGBEBBjNAAIAZBfiAAd3EiBjYCAAwBCyABIAM2AgggAyABNgIMCyACIARBA3I2AgQgAEEDdCIAIARrIQUgACACaiAFNgIAIAIgBGoiBCAFQQFyNgIEIAgEQCAIQXhxQbTQAGohAEGg0AAoAgAhAwJ/QQEgCEEDdnQiASAGcUUEQEGM0AAgASAGcjYCACAADAELIAAoAggLIgEgAzYCDCAAIAM2AgggAyAANgIMIAMgATYCCAsgAkEIaiEBQaDQACAENgIAQZTQACAFNgIADBELQZDQACgCACILRQ0BIAtoQQJ0QbzSAGooAgAiACgCBEF4cSAEayEFIAAhAgNAAkAgAigCECIBRQRAIAJBFGooAgAiAUUNAQsgASgCBEF4cSAEayIDIAVJIQIgAyAFIAIbIQUgASAAIAIbIQAgASECDAELCyAAKAIYIQkgACgCDCIDIABHBEBBnNAAKAIAGiADIAAoAggiATYCCCABIAM2AgwMEAsgAEEUaiICKAIAIgFFBEAgACgCECIBRQ0DIABBEGohAgsDQCACIQcgASIDQRRqIgIoAgAiAQ0AIANBEGohAiADKAIQIgENAAsgB0EANgIADA8LQX8hBCAAQb9/Sw0AIABBE2oiAUFwcSEEQZDQACgCACIIRQ0AQQAgBGshBQJAAkACQAJ/QQAgBEGAAkkNABpBHyAEQf///wdLDQAaIARBJiABQQh2ZyIAa3ZBAXEgAEEBdGtBPmoLIgZBAnRBvNIAaigCACICRQRAQQAhAUEAIQMMAQtBACEBIARBGSAGQQF2a0EAIAZBH0cbdCEAQQAhAwNAAkAgAigCBEF4cSAEayIHIAVPDQAgAiEDIAciBQ0AQQAhBSACIQEMAwsgASACQRRqKAIAIgcgByACIABBHXZBBHFqQRBqKAIAIgJGGyABIAcbIQEgAEEBdCEAIAINAAsLIAEgA3JFBEBBACEDQQIgBnQiAEEAIABrciAIcSIARQ0DIABoQQJ0QbzSAGooAgAhAQsgAUUNAQsDQCABKAIEQXhxIARrIgIgBUkhACACIAUgABshBSABIAMgABshAyABKAIQIgAEfyAABSABQRRqKAIACyIBDQALCyADRQ0AIAVBlNAAKAIAIARrTw0AIAMoAhghByADIAMoAgwiAEcEQEGc0AAoAgAaIAAgAygCCCIBNgIIIAEgADYCDAwOCyADQRRqIgIoAgAiAUUEQCADKAIQIgFFDQMgA0EQaiECCwNAIAIhBiABIgBBFGoiAigCACIBDQAgAEEQaiECIAAoAhAiAQ0ACyAGQQA2AgAMDQtBlNAAKAIAIgMgBE8EQEGg0AAoAgAhAQJAIAMgBGsiAkEQTwRAIAEgBGoiACACQQFyNgIEIAEgA2ogAjYCACABIARBA3I2AgQMAQsgASADQQNyNgIEIAEgA2oiACAAKAIEQQFyNgIEQQAhAEEAIQILQZTQACACNgIAQaDQACAANgIAIAFBCGohAQwPC0GY0AAoAgAiAyAESwRAIAQgCWoiACADIARrIgFBAXI2AgRBpNAAIAA2AgBBmNAAIAE2AgAgCSAEQQNyNgIEIAlBCGohAQwPC0EAIQEgBAJ/QeTTACgCAARAQezTACgCAAwBC0Hw0wBCfzcCAEHo0wBCgICEgICAwAA3AgBB5NMAIApBDGpBcHFB2KrVqgVzNgIAQfjTAEEANgIAQcjTAEEANgIAQYCABAsiACAEQccAaiIFaiIGQQAgAGsiB3EiAk8EQEH80wBBMDYCAAwPCwJAQcTTACgCACIBRQ0AQbzTACgCACIIIAJqIQAgACABTSAAIAhLcQ0AQQAhAUH80wBBMDYCAAwPC0HI0wAtAABBBHENBAJAAkAgCQRAQczTACEBA0AgASgCACIAIAlNBEAgACABKAIEaiAJSw0DCyABKAIIIgENAAsLQQAQMyIAQX9GDQUgAiEGQejTACgCACIBQQFrIgMgAHEEQCACIABrIAAgA2pBACABa3FqIQYLIAQgBk8NBSAGQf7///8HSw0FQcTTACgCACIDBEBBvNMAKAIAIgcgBmohASABIAdNDQYgASADSw0GCyAGEDMiASAARw0BDAcLIAYgA2sgB3EiBkH+////B0sNBCAGEDMhACAAIAEoAgAgASgCBGpGDQMgACEBCwJAIAYgBEHIAGpPDQAgAUF/Rg0AQezTACgCACIAIAUgBmtqQQAgAGtxIgBB/v///wdLBEAgASEADAcLIAAQM0F/RwRAIAAgBmohBiABIQAMBwtBACAGaxAzGgwECyABIgBBf0cNBQwDC0EAIQMMDAtBACEADAoLIABBf0cNAgtByNMAQcjTACgCAEEEcjYCAAsgAkH+////B0sNASACEDMhAEEAEDMhASAAQX9GDQEgAUF/Rg0BIAAgAU8NASABIABrIgYgBEE4ak0NAQtBvNMAQbzTACgCACAGaiIBNgIAQcDTACgCACABSQRAQcDTACABNgIACwJAAkACQEGk0AAoAgAiAgRAQczTACEBA0AgACABKAIAIgMgASgCBCIFakYNAiABKAIIIgENAAsMAgtBnNAAKAIAIgFBAEcgACABT3FFBEBBnNAAIAA2AgALQQAhAUHQ0wAgBjYCAEHM0wAgADYCAEGs0ABBfzYCAEGw0ABB5NMAKAIANgIAQdjTAEEANgIAA0AgAUHI0ABqIAFBvNAAaiICNgIAIAIgAUG00ABqIgM2AgAgAUHA0ABqIAM2AgAgAUHQ0ABqIAFBxNAAaiIDNgIAIAMgAjYCACABQdjQAGogAUHM0ABqIgI2AgAgAiADNgIAIAFB1NAAaiACNgIAIAFBIGoiAUGAAkcNAAtBeCAAa0EPcSIBIABqIgIgBkE4ayIDIAFrIgFBAXI2AgRBqNAAQfTTACgCADYCAEGY0AAgATYCAEGk0AAgAjYCACAAIANqQTg2AgQMAgsgACACTQ0AIAIgA0kNACABKAIMQQhxDQBBeCACa0EPcSIAIAJqIgNBmNAAKAIAIAZqIgcgAGsiAEEBcjYCBCABIAUgBmo2AgRBqNAAQfTTACgCADYCAEGY0AAgADYCAEGk0AAgAzYCACACIAdqQTg2AgQMAQsgAEGc0AAoAgBJBEBBnNAAIAA2AgALIAAgBmohA0HM0wAhAQJAAkACQANAIAMgASgCAEcEQCABKAIIIgENAQwCCwsgAS0ADEEIcUUNAQtBzNMAIQEDQCABKAIAIgMgAk0EQCADIAEoAgRqIgUgAksNAwsgASgCCCEBDAALAAsgASAANgIAIAEgASgCBCAGajYCBCAAQXggAGtBD3FqIgkgBEEDcjYCBCADQXggA2tBD3FqIgYgBCAJaiIEayEBIAIgBkYEQEGk0AAgBDYCAEGY0ABBmNAAKAIAIAFqIgA2AgAgBCAAQQFyNgIEDAgLQaDQACgCACAGRgRAQaDQACAENgIAQZTQAEGU0AAoAgAgAWoiADYCACAEIABBAXI2AgQgACAEaiAANgIADAgLIAYoAgQiBUEDcUEBRw0GIAVBeHEhCCAFQf8BTQRAIAVBA3YhAyAGKAIIIgAgBigCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBwsgAiAANgIIIAAgAjYCDAwGCyAGKAIYIQcgBiAGKAIMIgBHBEAgACAGKAIIIgI2AgggAiAANgIMDAULIAZBFGoiAigCACIFRQRAIAYoAhAiBUUNBCAGQRBqIQILA0AgAiEDIAUiAEEUaiICKAIAIgUNACAAQRBqIQIgACgCECIFDQALIANBADYCAAwEC0F4IABrQQ9xIgEgAGoiByAGQThrIgMgAWsiAUEBcjYCBCAAIANqQTg2AgQgAiAFQTcgBWtBD3FqQT9rIgMgAyACQRBqSRsiA0EjNgIEQajQAEH00wAoAgA2AgBBmNAAIAE2AgBBpNAAIAc2AgAgA0EQakHU0wApAgA3AgAgA0HM0wApAgA3AghB1NMAIANBCGo2AgBB0NMAIAY2AgBBzNMAIAA2AgBB2NMAQQA2AgAgA0EkaiEBA0AgAUEHNgIAIAUgAUEEaiIBSw0ACyACIANGDQAgAyADKAIEQX5xNgIEIAMgAyACayIFNgIAIAIgBUEBcjYCBCAFQf8BTQRAIAVBeHFBtNAAaiEAAn9BjNAAKAIAIgFBASAFQQN2dCIDcUUEQEGM0AAgASADcjYCACAADAELIAAoAggLIgEgAjYCDCAAIAI2AgggAiAANgIMIAIgATYCCAwBC0EfIQEgBUH///8HTQRAIAVBJiAFQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAQsgAiABNgIcIAJCADcCECABQQJ0QbzSAGohAEGQ0AAoAgAiA0EBIAF0IgZxRQRAIAAgAjYCAEGQ0AAgAyAGcjYCACACIAA2AhggAiACNgIIIAIgAjYCDAwBCyAFQRkgAUEBdmtBACABQR9HG3QhASAAKAIAIQMCQANAIAMiACgCBEF4cSAFRg0BIAFBHXYhAyABQQF0IQEgACADQQRxakEQaiIGKAIAIgMNAAsgBiACNgIAIAIgADYCGCACIAI2AgwgAiACNgIIDAELIAAoAggiASACNgIMIAAgAjYCCCACQQA2AhggAiAANgIMIAIgATYCCAtBmNAAKAIAIgEgBE0NAEGk0AAoAgAiACAEaiICIAEgBGsiAUEBcjYCBEGY0AAgATYCAEGk0AAgAjYCACAAIARBA3I2AgQgAEEIaiEBDAgLQQAhAUH80wBBMDYCAAwHC0EAIQALIAdFDQACQCAGKAIcIgJBAnRBvNIAaiIDKAIAIAZGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAdBEEEUIAcoAhAgBkYbaiAANgIAIABFDQELIAAgBzYCGCAGKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAGQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAIaiEBIAYgCGoiBigCBCEFCyAGIAVBfnE2AgQgASAEaiABNgIAIAQgAUEBcjYCBCABQf8BTQRAIAFBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASABQQN2dCIBcUUEQEGM0AAgASACcjYCACAADAELIAAoAggLIgEgBDYCDCAAIAQ2AgggBCAANgIMIAQgATYCCAwBC0EfIQUgAUH///8HTQRAIAFBJiABQQh2ZyIAa3ZBAXEgAEEBdGtBPmohBQsgBCAFNgIcIARCADcCECAFQQJ0QbzSAGohAEGQ0AAoAgAiAkEBIAV0IgNxRQRAIAAgBDYCAEGQ0AAgAiADcjYCACAEIAA2AhggBCAENgIIIAQgBDYCDAwBCyABQRkgBUEBdmtBACAFQR9HG3QhBSAAKAIAIQACQANAIAAiAigCBEF4cSABRg0BIAVBHXYhACAFQQF0IQUgAiAAQQRxakEQaiIDKAIAIgANAAsgAyAENgIAIAQgAjYCGCAEIAQ2AgwgBCAENgIIDAELIAIoAggiACAENgIMIAIgBDYCCCAEQQA2AhggBCACNgIMIAQgADYCCAsgCUEIaiEBDAILAkAgB0UNAAJAIAMoAhwiAUECdEG80gBqIgIoAgAgA0YEQCACIAA2AgAgAA0BQZDQACAIQX4gAXdxIgg2AgAMAgsgB0EQQRQgBygCECADRhtqIAA2AgAgAEUNAQsgACAHNgIYIAMoAhAiAQRAIAAgATYCECABIAA2AhgLIANBFGooAgAiAUUNACAAQRRqIAE2AgAgASAANgIYCwJAIAVBD00EQCADIAQgBWoiAEEDcjYCBCAAIANqIgAgACgCBEEBcjYCBAwBCyADIARqIgIgBUEBcjYCBCADIARBA3I2AgQgAiAFaiAFNgIAIAVB/wFNBEAgBUF4cUG00ABqIQACf0GM0AAoAgAiAUEBIAVBA3Z0IgVxRQRAQYzQACABIAVyNgIAIAAMAQsgACgCCAsiASACNgIMIAAgAjYCCCACIAA2AgwgAiABNgIIDAELQR8hASAFQf///wdNBEAgBUEmIAVBCHZnIgBrdkEBcSAAQQF0a0E+aiEBCyACIAE2AhwgAkIANwIQIAFBAnRBvNIAaiEAQQEgAXQiBCAIcUUEQCAAIAI2AgBBkNAAIAQgCHI2AgAgAiAANgIYIAIgAjYCCCACIAI2AgwMAQsgBUEZIAFBAXZrQQAgAUEfRxt0IQEgACgCACEEAkADQCAEIgAoAgRBeHEgBUYNASABQR12IQQgAUEBdCEBIAAgBEEEcWpBEGoiBigCACIEDQALIAYgAjYCACACIAA2AhggAiACNgIMIAIgAjYCCAwBCyAAKAIIIgEgAjYCDCAAIAI2AgggAkEANgIYIAIgADYCDCACIAE2AggLIANBCGohAQwBCwJAIAlFDQACQCAAKAIcIgFBAnRBvNIAaiICKAIAIABGBEAgAiADNgIAIAMNAUGQ0AAgC0F+IAF3cTYCAAwCCyAJQRBBFCAJKAIQIABGG2ogAzYCACADRQ0BCyADIAk2AhggACgCECIBBEAgAyABNgIQIAEgAzYCGAsgAEEUaigCACIBRQ0AIANBFGogATYCACABIAM2AhgLAkAgBUEPTQRAIAAgBCAFaiIBQQNyNgIEIAAgAWoiASABKAIEQQFyNgIEDAELIAAgBGoiByAFQQFyNgIEIAAgBEEDcjYCBCAFIAdqIAU2AgAgCARAIAhBeHFBtNAAaiEBQaDQACgCACEDAn9BASAIQQN2dCICIAZxRQRAQYzQACACIAZyNgIAIAEMAQsgASgCCAsiAiADNgIMIAEgAzYCCCADIAE2AgwgAyACNgIIC0Gg0AAgBzYCAEGU0AAgBTYCAAsgAEEIaiEBCyAKQRBqJAAgAQtDACAARQRAPwBBEHQPCwJAIABB//8DcQ0AIABBAEgNACAAQRB2QAAiAEF/RgRAQfzTAEEwNgIAQX8PCyAAQRB0DwsACwvcPyIAQYAICwkBAAAAAgAAAAMAQZQICwUEAAAABQBBpAgLCQYAAAAHAAAACABB3AgLii1JbnZhbGlkIGNoYXIgaW4gdXJsIHF1ZXJ5AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fYm9keQBDb250ZW50LUxlbmd0aCBvdmVyZmxvdwBDaHVuayBzaXplIG92ZXJmbG93AFJlc3BvbnNlIG92ZXJmbG93AEludmFsaWQgbWV0aG9kIGZvciBIVFRQL3gueCByZXF1ZXN0AEludmFsaWQgbWV0aG9kIGZvciBSVFNQL3gueCByZXF1ZXN0AEV4cGVjdGVkIFNPVVJDRSBtZXRob2QgZm9yIElDRS94LnggcmVxdWVzdABJbnZhbGlkIGNoYXIgaW4gdXJsIGZyYWdtZW50IHN0YXJ0AEV4cGVjdGVkIGRvdABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3N0YXR1cwBJbnZhbGlkIHJlc3BvbnNlIHN0YXR1cwBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zAFVzZXIgY2FsbGJhY2sgZXJyb3IAYG9uX3Jlc2V0YCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfaGVhZGVyYCBjYWxsYmFjayBlcnJvcgBgb25fbWVzc2FnZV9iZWdpbmAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3N0YXR1c19jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3ZlcnNpb25fY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl91cmxfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2hlYWRlcl92YWx1ZV9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXRob2RfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfZmllbGRfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fbmFtZWAgY2FsbGJhY2sgZXJyb3IAVW5leHBlY3RlZCBjaGFyIGluIHVybCBzZXJ2ZXIASW52YWxpZCBoZWFkZXIgdmFsdWUgY2hhcgBJbnZhbGlkIGhlYWRlciBmaWVsZCBjaGFyAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fdmVyc2lvbgBJbnZhbGlkIG1pbm9yIHZlcnNpb24ASW52YWxpZCBtYWpvciB2ZXJzaW9uAEV4cGVjdGVkIHNwYWNlIGFmdGVyIHZlcnNpb24ARXhwZWN0ZWQgQ1JMRiBhZnRlciB2ZXJzaW9uAEludmFsaWQgSFRUUCB2ZXJzaW9uAEludmFsaWQgaGVhZGVyIHRva2VuAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fdXJsAEludmFsaWQgY2hhcmFjdGVycyBpbiB1cmwAVW5leHBlY3RlZCBzdGFydCBjaGFyIGluIHVybABEb3VibGUgQCBpbiB1cmwARW1wdHkgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyYWN0ZXIgaW4gQ29udGVudC1MZW5ndGgARHVwbGljYXRlIENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhciBpbiB1cmwgcGF0aABDb250ZW50LUxlbmd0aCBjYW4ndCBiZSBwcmVzZW50IHdpdGggVHJhbnNmZXItRW5jb2RpbmcASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgc2l6ZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2hlYWRlcl92YWx1ZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgTEYgYWZ0ZXIgaGVhZGVyIHZhbHVlAEludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYCBoZWFkZXIgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZSB2YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHF1b3RlZCB2YWx1ZQBQYXVzZWQgYnkgb25faGVhZGVyc19jb21wbGV0ZQBJbnZhbGlkIEVPRiBzdGF0ZQBvbl9yZXNldCBwYXVzZQBvbl9jaHVua19oZWFkZXIgcGF1c2UAb25fbWVzc2FnZV9iZWdpbiBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fdmFsdWUgcGF1c2UAb25fc3RhdHVzX2NvbXBsZXRlIHBhdXNlAG9uX3ZlcnNpb25fY29tcGxldGUgcGF1c2UAb25fdXJsX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl92YWx1ZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXNzYWdlX2NvbXBsZXRlIHBhdXNlAG9uX21ldGhvZF9jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfZmllbGRfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUgcGF1c2UAVW5leHBlY3RlZCBzcGFjZSBhZnRlciBzdGFydCBsaW5lAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBuYW1lAFBhdXNlIG9uIENPTk5FQ1QvVXBncmFkZQBQYXVzZSBvbiBQUkkvVXBncmFkZQBFeHBlY3RlZCBIVFRQLzIgQ29ubmVjdGlvbiBQcmVmYWNlAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fbWV0aG9kAEV4cGVjdGVkIHNwYWNlIGFmdGVyIG1ldGhvZABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2hlYWRlcl9maWVsZABQYXVzZWQASW52YWxpZCB3b3JkIGVuY291bnRlcmVkAEludmFsaWQgbWV0aG9kIGVuY291bnRlcmVkAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2NoZW1hAFJlcXVlc3QgaGFzIGludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYABTV0lUQ0hfUFJPWFkAVVNFX1BST1hZAE1LQUNUSVZJVFkAVU5QUk9DRVNTQUJMRV9FTlRJVFkAQ09QWQBNT1ZFRF9QRVJNQU5FTlRMWQBUT09fRUFSTFkATk9USUZZAEZBSUxFRF9ERVBFTkRFTkNZAEJBRF9HQVRFV0FZAFBMQVkAUFVUAENIRUNLT1VUAEdBVEVXQVlfVElNRU9VVABSRVFVRVNUX1RJTUVPVVQATkVUV09SS19DT05ORUNUX1RJTUVPVVQAQ09OTkVDVElPTl9USU1FT1VUAExPR0lOX1RJTUVPVVQATkVUV09SS19SRUFEX1RJTUVPVVQAUE9TVABNSVNESVJFQ1RFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX0xPQURfQkFMQU5DRURfUkVRVUVTVABCQURfUkVRVUVTVABIVFRQX1JFUVVFU1RfU0VOVF9UT19IVFRQU19QT1JUAFJFUE9SVABJTV9BX1RFQVBPVABSRVNFVF9DT05URU5UAE5PX0NPTlRFTlQAUEFSVElBTF9DT05URU5UAEhQRV9JTlZBTElEX0NPTlNUQU5UAEhQRV9DQl9SRVNFVABHRVQASFBFX1NUUklDVABDT05GTElDVABURU1QT1JBUllfUkVESVJFQ1QAUEVSTUFORU5UX1JFRElSRUNUAENPTk5FQ1QATVVMVElfU1RBVFVTAEhQRV9JTlZBTElEX1NUQVRVUwBUT09fTUFOWV9SRVFVRVNUUwBFQVJMWV9ISU5UUwBVTkFWQUlMQUJMRV9GT1JfTEVHQUxfUkVBU09OUwBPUFRJT05TAFNXSVRDSElOR19QUk9UT0NPTFMAVkFSSUFOVF9BTFNPX05FR09USUFURVMATVVMVElQTEVfQ0hPSUNFUwBJTlRFUk5BTF9TRVJWRVJfRVJST1IAV0VCX1NFUlZFUl9VTktOT1dOX0VSUk9SAFJBSUxHVU5fRVJST1IASURFTlRJVFlfUFJPVklERVJfQVVUSEVOVElDQVRJT05fRVJST1IAU1NMX0NFUlRJRklDQVRFX0VSUk9SAElOVkFMSURfWF9GT1JXQVJERURfRk9SAFNFVF9QQVJBTUVURVIAR0VUX1BBUkFNRVRFUgBIUEVfVVNFUgBTRUVfT1RIRVIASFBFX0NCX0NIVU5LX0hFQURFUgBNS0NBTEVOREFSAFNFVFVQAFdFQl9TRVJWRVJfSVNfRE9XTgBURUFSRE9XTgBIUEVfQ0xPU0VEX0NPTk5FQ1RJT04ASEVVUklTVElDX0VYUElSQVRJT04ARElTQ09OTkVDVEVEX09QRVJBVElPTgBOT05fQVVUSE9SSVRBVElWRV9JTkZPUk1BVElPTgBIUEVfSU5WQUxJRF9WRVJTSU9OAEhQRV9DQl9NRVNTQUdFX0JFR0lOAFNJVEVfSVNfRlJPWkVOAEhQRV9JTlZBTElEX0hFQURFUl9UT0tFTgBJTlZBTElEX1RPS0VOAEZPUkJJRERFTgBFTkhBTkNFX1lPVVJfQ0FMTQBIUEVfSU5WQUxJRF9VUkwAQkxPQ0tFRF9CWV9QQVJFTlRBTF9DT05UUk9MAE1LQ09MAEFDTABIUEVfSU5URVJOQUwAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRV9VTk9GRklDSUFMAEhQRV9PSwBVTkxJTksAVU5MT0NLAFBSSQBSRVRSWV9XSVRIAEhQRV9JTlZBTElEX0NPTlRFTlRfTEVOR1RIAEhQRV9VTkVYUEVDVEVEX0NPTlRFTlRfTEVOR1RIAEZMVVNIAFBST1BQQVRDSABNLVNFQVJDSABVUklfVE9PX0xPTkcAUFJPQ0VTU0lORwBNSVNDRUxMQU5FT1VTX1BFUlNJU1RFTlRfV0FSTklORwBNSVNDRUxMQU5FT1VTX1dBUk5JTkcASFBFX0lOVkFMSURfVFJBTlNGRVJfRU5DT0RJTkcARXhwZWN0ZWQgQ1JMRgBIUEVfSU5WQUxJRF9DSFVOS19TSVpFAE1PVkUAQ09OVElOVUUASFBFX0NCX1NUQVRVU19DT01QTEVURQBIUEVfQ0JfSEVBREVSU19DT01QTEVURQBIUEVfQ0JfVkVSU0lPTl9DT01QTEVURQBIUEVfQ0JfVVJMX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19DT01QTEVURQBIUEVfQ0JfSEVBREVSX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9OQU1FX0NPTVBMRVRFAEhQRV9DQl9NRVNTQUdFX0NPTVBMRVRFAEhQRV9DQl9NRVRIT0RfQ09NUExFVEUASFBFX0NCX0hFQURFUl9GSUVMRF9DT01QTEVURQBERUxFVEUASFBFX0lOVkFMSURfRU9GX1NUQVRFAElOVkFMSURfU1NMX0NFUlRJRklDQVRFAFBBVVNFAE5PX1JFU1BPTlNFAFVOU1VQUE9SVEVEX01FRElBX1RZUEUAR09ORQBOT1RfQUNDRVBUQUJMRQBTRVJWSUNFX1VOQVZBSUxBQkxFAFJBTkdFX05PVF9TQVRJU0ZJQUJMRQBPUklHSU5fSVNfVU5SRUFDSEFCTEUAUkVTUE9OU0VfSVNfU1RBTEUAUFVSR0UATUVSR0UAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRQBSRVFVRVNUX0hFQURFUl9UT09fTEFSR0UAUEFZTE9BRF9UT09fTEFSR0UASU5TVUZGSUNJRU5UX1NUT1JBR0UASFBFX1BBVVNFRF9VUEdSQURFAEhQRV9QQVVTRURfSDJfVVBHUkFERQBTT1VSQ0UAQU5OT1VOQ0UAVFJBQ0UASFBFX1VORVhQRUNURURfU1BBQ0UAREVTQ1JJQkUAVU5TVUJTQ1JJQkUAUkVDT1JEAEhQRV9JTlZBTElEX01FVEhPRABOT1RfRk9VTkQAUFJPUEZJTkQAVU5CSU5EAFJFQklORABVTkFVVEhPUklaRUQATUVUSE9EX05PVF9BTExPV0VEAEhUVFBfVkVSU0lPTl9OT1RfU1VQUE9SVEVEAEFMUkVBRFlfUkVQT1JURUQAQUNDRVBURUQATk9UX0lNUExFTUVOVEVEAExPT1BfREVURUNURUQASFBFX0NSX0VYUEVDVEVEAEhQRV9MRl9FWFBFQ1RFRABDUkVBVEVEAElNX1VTRUQASFBFX1BBVVNFRABUSU1FT1VUX09DQ1VSRUQAUEFZTUVOVF9SRVFVSVJFRABQUkVDT05ESVRJT05fUkVRVUlSRUQAUFJPWFlfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATkVUV09SS19BVVRIRU5USUNBVElPTl9SRVFVSVJFRABMRU5HVEhfUkVRVUlSRUQAU1NMX0NFUlRJRklDQVRFX1JFUVVJUkVEAFVQR1JBREVfUkVRVUlSRUQAUEFHRV9FWFBJUkVEAFBSRUNPTkRJVElPTl9GQUlMRUQARVhQRUNUQVRJT05fRkFJTEVEAFJFVkFMSURBVElPTl9GQUlMRUQAU1NMX0hBTkRTSEFLRV9GQUlMRUQATE9DS0VEAFRSQU5TRk9STUFUSU9OX0FQUExJRUQATk9UX01PRElGSUVEAE5PVF9FWFRFTkRFRABCQU5EV0lEVEhfTElNSVRfRVhDRUVERUQAU0lURV9JU19PVkVSTE9BREVEAEhFQUQARXhwZWN0ZWQgSFRUUC8AAF4TAAAmEwAAMBAAAPAXAACdEwAAFRIAADkXAADwEgAAChAAAHUSAACtEgAAghMAAE8UAAB/EAAAoBUAACMUAACJEgAAixQAAE0VAADUEQAAzxQAABAYAADJFgAA3BYAAMERAADgFwAAuxQAAHQUAAB8FQAA5RQAAAgXAAAfEAAAZRUAAKMUAAAoFQAAAhUAAJkVAAAsEAAAixkAAE8PAADUDgAAahAAAM4QAAACFwAAiQ4AAG4TAAAcEwAAZhQAAFYXAADBEwAAzRMAAGwTAABoFwAAZhcAAF8XAAAiEwAAzg8AAGkOAADYDgAAYxYAAMsTAACqDgAAKBcAACYXAADFEwAAXRYAAOgRAABnEwAAZRMAAPIWAABzEwAAHRcAAPkWAADzEQAAzw4AAM4VAAAMEgAAsxEAAKURAABhEAAAMhcAALsTAEH5NQsBAQBBkDYL4AEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB/TcLAQEAQZE4C14CAwICAgICAAACAgACAgACAgICAgICAgICAAQAAAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAEH9OQsBAQBBkToLXgIAAgICAgIAAAICAAICAAICAgICAgICAgIAAwAEAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAQfA7Cw1sb3NlZWVwLWFsaXZlAEGJPAsBAQBBoDwL4AEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBiT4LAQEAQaA+C+cBAQEBAQEBAQEBAQEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQFjaHVua2VkAEGwwAALXwEBAAEBAQEBAAABAQABAQABAQEBAQEBAQEBAAAAAAAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAEGQwgALIWVjdGlvbmVudC1sZW5ndGhvbnJveHktY29ubmVjdGlvbgBBwMIACy1yYW5zZmVyLWVuY29kaW5ncGdyYWRlDQoNCg0KU00NCg0KVFRQL0NFL1RTUC8AQfnCAAsFAQIAAQMAQZDDAAvgAQQBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAEH5xAALBQECAAEDAEGQxQAL4AEEAQEFAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+cYACwQBAAABAEGRxwAL3wEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAEH6yAALBAEAAAIAQZDJAAtfAwQAAAQEBAQEBAQEBAQEBQQEBAQEBAQEBAQEBAAEAAYHBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQAQfrKAAsEAQAAAQBBkMsACwEBAEGqywALQQIAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAEH6zAALBAEAAAEAQZDNAAsBAQBBms0ACwYCAAAAAAIAQbHNAAs6AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBB8M4AC5YBTk9VTkNFRUNLT1VUTkVDVEVURUNSSUJFTFVTSEVURUFEU0VBUkNIUkdFQ1RJVklUWUxFTkRBUlZFT1RJRllQVElPTlNDSFNFQVlTVEFUQ0hHRU9SRElSRUNUT1JUUkNIUEFSQU1FVEVSVVJDRUJTQ1JJQkVBUkRPV05BQ0VJTkROS0NLVUJTQ1JJQkVIVFRQL0FEVFAv", "base64");
@@ -3044,7 +3044,7 @@ var require_llhttp_wasm = __commonJS({
 
 // node_modules/undici/lib/llhttp/llhttp_simd-wasm.js
 var require_llhttp_simd_wasm = __commonJS({
-  "node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports2, module) {
+  "node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports3, module) {
     "use strict";
     var { Buffer: Buffer3 } = __require("node:buffer");
     module.exports = Buffer3.from("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAy0sBQYAAAIAAAAAAAACAQIAAgICAAADAAAAAAMDAwMBAQEBAQEBAQEAAAIAAAAEBQFwARISBQMBAAIGCAF/AUGA1AQLB9EFIgZtZW1vcnkCAAtfaW5pdGlhbGl6ZQAIGV9faW5kaXJlY3RfZnVuY3Rpb25fdGFibGUBAAtsbGh0dHBfaW5pdAAJGGxsaHR0cF9zaG91bGRfa2VlcF9hbGl2ZQAvDGxsaHR0cF9hbGxvYwALBm1hbGxvYwAxC2xsaHR0cF9mcmVlAAwEZnJlZQAMD2xsaHR0cF9nZXRfdHlwZQANFWxsaHR0cF9nZXRfaHR0cF9tYWpvcgAOFWxsaHR0cF9nZXRfaHR0cF9taW5vcgAPEWxsaHR0cF9nZXRfbWV0aG9kABAWbGxodHRwX2dldF9zdGF0dXNfY29kZQAREmxsaHR0cF9nZXRfdXBncmFkZQASDGxsaHR0cF9yZXNldAATDmxsaHR0cF9leGVjdXRlABQUbGxodHRwX3NldHRpbmdzX2luaXQAFQ1sbGh0dHBfZmluaXNoABYMbGxodHRwX3BhdXNlABcNbGxodHRwX3Jlc3VtZQAYG2xsaHR0cF9yZXN1bWVfYWZ0ZXJfdXBncmFkZQAZEGxsaHR0cF9nZXRfZXJybm8AGhdsbGh0dHBfZ2V0X2Vycm9yX3JlYXNvbgAbF2xsaHR0cF9zZXRfZXJyb3JfcmVhc29uABwUbGxodHRwX2dldF9lcnJvcl9wb3MAHRFsbGh0dHBfZXJybm9fbmFtZQAeEmxsaHR0cF9tZXRob2RfbmFtZQAfEmxsaHR0cF9zdGF0dXNfbmFtZQAgGmxsaHR0cF9zZXRfbGVuaWVudF9oZWFkZXJzACEhbGxodHRwX3NldF9sZW5pZW50X2NodW5rZWRfbGVuZ3RoACIdbGxodHRwX3NldF9sZW5pZW50X2tlZXBfYWxpdmUAIyRsbGh0dHBfc2V0X2xlbmllbnRfdHJhbnNmZXJfZW5jb2RpbmcAJBhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YALgkXAQBBAQsRAQIDBAUKBgcrLSwqKSglJyYK77MCLBYAQYjQACgCAARAAAtBiNAAQQE2AgALFAAgABAwIAAgAjYCOCAAIAE6ACgLFAAgACAALwEyIAAtAC4gABAvEAALHgEBf0HAABAyIgEQMCABQYAINgI4IAEgADoAKCABC48MAQd/AkAgAEUNACAAQQhrIgEgAEEEaygCACIAQXhxIgRqIQUCQCAAQQFxDQAgAEEDcUUNASABIAEoAgAiAGsiAUGc0AAoAgBJDQEgACAEaiEEAkACQEGg0AAoAgAgAUcEQCAAQf8BTQRAIABBA3YhAyABKAIIIgAgASgCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBQsgAiAANgIIIAAgAjYCDAwECyABKAIYIQYgASABKAIMIgBHBEAgACABKAIIIgI2AgggAiAANgIMDAMLIAFBFGoiAygCACICRQRAIAEoAhAiAkUNAiABQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFKAIEIgBBA3FBA0cNAiAFIABBfnE2AgRBlNAAIAQ2AgAgBSAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCABKAIcIgJBAnRBvNIAaiIDKAIAIAFGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgAUYbaiAANgIAIABFDQELIAAgBjYCGCABKAIQIgIEQCAAIAI2AhAgAiAANgIYCyABQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAFTw0AIAUoAgQiAEEBcUUNAAJAAkACQAJAIABBAnFFBEBBpNAAKAIAIAVGBEBBpNAAIAE2AgBBmNAAQZjQACgCACAEaiIANgIAIAEgAEEBcjYCBCABQaDQACgCAEcNBkGU0ABBADYCAEGg0ABBADYCAAwGC0Gg0AAoAgAgBUYEQEGg0AAgATYCAEGU0ABBlNAAKAIAIARqIgA2AgAgASAAQQFyNgIEIAAgAWogADYCAAwGCyAAQXhxIARqIQQgAEH/AU0EQCAAQQN2IQMgBSgCCCIAIAUoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgBSgCGCEGIAUgBSgCDCIARwRAQZzQACgCABogACAFKAIIIgI2AgggAiAANgIMDAMLIAVBFGoiAygCACICRQRAIAUoAhAiAkUNAiAFQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFIABBfnE2AgQgASAEaiAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCAFKAIcIgJBAnRBvNIAaiIDKAIAIAVGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiAANgIAIABFDQELIAAgBjYCGCAFKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAFQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAEaiAENgIAIAEgBEEBcjYCBCABQaDQACgCAEcNAEGU0AAgBDYCAAwBCyAEQf8BTQRAIARBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASAEQQN2dCIDcUUEQEGM0AAgAiADcjYCACAADAELIAAoAggLIgIgATYCDCAAIAE2AgggASAANgIMIAEgAjYCCAwBC0EfIQIgBEH///8HTQRAIARBJiAEQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAgsgASACNgIcIAFCADcCECACQQJ0QbzSAGohAAJAQZDQACgCACIDQQEgAnQiB3FFBEAgACABNgIAQZDQACADIAdyNgIAIAEgADYCGCABIAE2AgggASABNgIMDAELIARBGSACQQF2a0EAIAJBH0cbdCECIAAoAgAhAAJAA0AgACIDKAIEQXhxIARGDQEgAkEddiEAIAJBAXQhAiADIABBBHFqQRBqIgcoAgAiAA0ACyAHIAE2AgAgASADNgIYIAEgATYCDCABIAE2AggMAQsgAygCCCIAIAE2AgwgAyABNgIIIAFBADYCGCABIAM2AgwgASAANgIIC0Gs0ABBrNAAKAIAQQFrIgBBfyAAGzYCAAsLBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LQAEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABAwIAAgBDYCOCAAIAM6ACggACACOgAtIAAgATYCGAu74gECB38DfiABIAJqIQQCQCAAIgIoAgwiAA0AIAIoAgQEQCACIAE2AgQLIwBBEGsiCCQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAIoAhwiA0EBaw7dAdoBAdkBAgMEBQYHCAkKCwwNDtgBDxDXARES1gETFBUWFxgZGhvgAd8BHB0e1QEfICEiIyQl1AEmJygpKiss0wHSAS0u0QHQAS8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRtsBR0hJSs8BzgFLzQFMzAFNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBywHKAbgByQG5AcgBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgEA3AELQQAMxgELQQ4MxQELQQ0MxAELQQ8MwwELQRAMwgELQRMMwQELQRQMwAELQRUMvwELQRYMvgELQRgMvQELQRkMvAELQRoMuwELQRsMugELQRwMuQELQR0MuAELQQgMtwELQR4MtgELQSAMtQELQR8MtAELQQcMswELQSEMsgELQSIMsQELQSMMsAELQSQMrwELQRIMrgELQREMrQELQSUMrAELQSYMqwELQScMqgELQSgMqQELQcMBDKgBC0EqDKcBC0ErDKYBC0EsDKUBC0EtDKQBC0EuDKMBC0EvDKIBC0HEAQyhAQtBMAygAQtBNAyfAQtBDAyeAQtBMQydAQtBMgycAQtBMwybAQtBOQyaAQtBNQyZAQtBxQEMmAELQQsMlwELQToMlgELQTYMlQELQQoMlAELQTcMkwELQTgMkgELQTwMkQELQTsMkAELQT0MjwELQQkMjgELQSkMjQELQT4MjAELQT8MiwELQcAADIoBC0HBAAyJAQtBwgAMiAELQcMADIcBC0HEAAyGAQtBxQAMhQELQcYADIQBC0EXDIMBC0HHAAyCAQtByAAMgQELQckADIABC0HKAAx/C0HLAAx+C0HNAAx9C0HMAAx8C0HOAAx7C0HPAAx6C0HQAAx5C0HRAAx4C0HSAAx3C0HTAAx2C0HUAAx1C0HWAAx0C0HVAAxzC0EGDHILQdcADHELQQUMcAtB2AAMbwtBBAxuC0HZAAxtC0HaAAxsC0HbAAxrC0HcAAxqC0EDDGkLQd0ADGgLQd4ADGcLQd8ADGYLQeEADGULQeAADGQLQeIADGMLQeMADGILQQIMYQtB5AAMYAtB5QAMXwtB5gAMXgtB5wAMXQtB6AAMXAtB6QAMWwtB6gAMWgtB6wAMWQtB7AAMWAtB7QAMVwtB7gAMVgtB7wAMVQtB8AAMVAtB8QAMUwtB8gAMUgtB8wAMUQtB9AAMUAtB9QAMTwtB9gAMTgtB9wAMTQtB+AAMTAtB+QAMSwtB+gAMSgtB+wAMSQtB/AAMSAtB/QAMRwtB/gAMRgtB/wAMRQtBgAEMRAtBgQEMQwtBggEMQgtBgwEMQQtBhAEMQAtBhQEMPwtBhgEMPgtBhwEMPQtBiAEMPAtBiQEMOwtBigEMOgtBiwEMOQtBjAEMOAtBjQEMNwtBjgEMNgtBjwEMNQtBkAEMNAtBkQEMMwtBkgEMMgtBkwEMMQtBlAEMMAtBlQEMLwtBlgEMLgtBlwEMLQtBmAEMLAtBmQEMKwtBmgEMKgtBmwEMKQtBnAEMKAtBnQEMJwtBngEMJgtBnwEMJQtBoAEMJAtBoQEMIwtBogEMIgtBowEMIQtBpAEMIAtBpQEMHwtBpgEMHgtBpwEMHQtBqAEMHAtBqQEMGwtBqgEMGgtBqwEMGQtBrAEMGAtBrQEMFwtBrgEMFgtBAQwVC0GvAQwUC0GwAQwTC0GxAQwSC0GzAQwRC0GyAQwQC0G0AQwPC0G1AQwOC0G2AQwNC0G3AQwMC0G4AQwLC0G5AQwKC0G6AQwJC0G7AQwIC0HGAQwHC0G8AQwGC0G9AQwFC0G+AQwEC0G/AQwDC0HAAQwCC0HCAQwBC0HBAQshAwNAAkACQAJAAkACQAJAAkACQAJAIAICfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAgJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADDsYBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHyAhIyUmKCorLC8wMTIzNDU2Nzk6Ozw9lANAQkRFRklLTk9QUVJTVFVWWFpbXF1eX2BhYmNkZWZnaGpsb3Bxc3V2eHl6e3x/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcsBzAHNAc4BzwGKA4kDiAOHA4QDgwOAA/sC+gL5AvgC9wL0AvMC8gLLAsECsALZAQsgASAERw3wAkHdASEDDLMDCyABIARHDcgBQcMBIQMMsgMLIAEgBEcNe0H3ACEDDLEDCyABIARHDXBB7wAhAwywAwsgASAERw1pQeoAIQMMrwMLIAEgBEcNZUHoACEDDK4DCyABIARHDWJB5gAhAwytAwsgASAERw0aQRghAwysAwsgASAERw0VQRIhAwyrAwsgASAERw1CQcUAIQMMqgMLIAEgBEcNNEE/IQMMqQMLIAEgBEcNMkE8IQMMqAMLIAEgBEcNK0ExIQMMpwMLIAItAC5BAUYNnwMMwQILQQAhAAJAAkACQCACLQAqRQ0AIAItACtFDQAgAi8BMCIDQQJxRQ0BDAILIAIvATAiA0EBcUUNAQtBASEAIAItAChBAUYNACACLwEyIgVB5ABrQeQASQ0AIAVBzAFGDQAgBUGwAkYNACADQcAAcQ0AQQAhACADQYgEcUGABEYNACADQShxQQBHIQALIAJBADsBMCACQQA6AC8gAEUN3wIgAkIANwMgDOACC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAARQ3MASAAQRVHDd0CIAJBBDYCHCACIAE2AhQgAkGwGDYCECACQRU2AgxBACEDDKQDCyABIARGBEBBBiEDDKQDCyABQQFqIQFBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAA3ZAgwcCyACQgA3AyBBEiEDDIkDCyABIARHDRZBHSEDDKEDCyABIARHBEAgAUEBaiEBQRAhAwyIAwtBByEDDKADCyACIAIpAyAiCiAEIAFrrSILfSIMQgAgCiAMWhs3AyAgCiALWA3UAkEIIQMMnwMLIAEgBEcEQCACQQk2AgggAiABNgIEQRQhAwyGAwtBCSEDDJ4DCyACKQMgQgBSDccBIAIgAi8BMEGAAXI7ATAMQgsgASAERw0/QdAAIQMMnAMLIAEgBEYEQEELIQMMnAMLIAFBAWohAUEAIQACQCACKAI4IgNFDQAgAygCUCIDRQ0AIAIgAxEAACEACyAADc8CDMYBC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ3GASAAQRVHDc0CIAJBCzYCHCACIAE2AhQgAkGCGTYCECACQRU2AgxBACEDDJoDC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ0MIABBFUcNygIgAkEaNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMmQMLQQAhAAJAIAIoAjgiA0UNACADKAJMIgNFDQAgAiADEQAAIQALIABFDcQBIABBFUcNxwIgAkELNgIcIAIgATYCFCACQZEXNgIQIAJBFTYCDEEAIQMMmAMLIAEgBEYEQEEPIQMMmAMLIAEtAAAiAEE7Rg0HIABBDUcNxAIgAUEBaiEBDMMBC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3DASAAQRVHDcICIAJBDzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJYDCwNAIAEtAABB8DVqLQAAIgBBAUcEQCAAQQJHDcECIAIoAgQhAEEAIQMgAkEANgIEIAIgACABQQFqIgEQLSIADcICDMUBCyAEIAFBAWoiAUcNAAtBEiEDDJUDC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3FASAAQRVHDb0CIAJBGzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJQDCyABIARGBEBBFiEDDJQDCyACQQo2AgggAiABNgIEQQAhAAJAIAIoAjgiA0UNACADKAJIIgNFDQAgAiADEQAAIQALIABFDcIBIABBFUcNuQIgAkEVNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMkwMLIAEgBEcEQANAIAEtAABB8DdqLQAAIgBBAkcEQAJAIABBAWsOBMQCvQIAvgK9AgsgAUEBaiEBQQghAwz8AgsgBCABQQFqIgFHDQALQRUhAwyTAwtBFSEDDJIDCwNAIAEtAABB8DlqLQAAIgBBAkcEQCAAQQFrDgTFArcCwwK4ArcCCyAEIAFBAWoiAUcNAAtBGCEDDJEDCyABIARHBEAgAkELNgIIIAIgATYCBEEHIQMM+AILQRkhAwyQAwsgAUEBaiEBDAILIAEgBEYEQEEaIQMMjwMLAkAgAS0AAEENaw4UtQG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwEAvwELQQAhAyACQQA2AhwgAkGvCzYCECACQQI2AgwgAiABQQFqNgIUDI4DCyABIARGBEBBGyEDDI4DCyABLQAAIgBBO0cEQCAAQQ1HDbECIAFBAWohAQy6AQsgAUEBaiEBC0EiIQMM8wILIAEgBEYEQEEcIQMMjAMLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43wQLAAgABAgMEBQYH0AHQAdAB0AHQAdAB0AEICQoLDA3QAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdABDg8QERIT0AELQgIhCgzAAgtCAyEKDL8CC0IEIQoMvgILQgUhCgy9AgtCBiEKDLwCC0IHIQoMuwILQgghCgy6AgtCCSEKDLkCC0IKIQoMuAILQgshCgy3AgtCDCEKDLYCC0INIQoMtQILQg4hCgy0AgtCDyEKDLMCC0IKIQoMsgILQgshCgyxAgtCDCEKDLACC0INIQoMrwILQg4hCgyuAgtCDyEKDK0CC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsON8ACvwIAAQIDBAUGB74CvgK+Ar4CvgK+Ar4CCAkKCwwNvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ag4PEBESE74CC0ICIQoMvwILQgMhCgy+AgtCBCEKDL0CC0IFIQoMvAILQgYhCgy7AgtCByEKDLoCC0IIIQoMuQILQgkhCgy4AgtCCiEKDLcCC0ILIQoMtgILQgwhCgy1AgtCDSEKDLQCC0IOIQoMswILQg8hCgyyAgtCCiEKDLECC0ILIQoMsAILQgwhCgyvAgtCDSEKDK4CC0IOIQoMrQILQg8hCgysAgsgAiACKQMgIgogBCABa60iC30iDEIAIAogDFobNwMgIAogC1gNpwJBHyEDDIkDCyABIARHBEAgAkEJNgIIIAIgATYCBEElIQMM8AILQSAhAwyIAwtBASEFIAIvATAiA0EIcUUEQCACKQMgQgBSIQULAkAgAi0ALgRAQQEhACACLQApQQVGDQEgA0HAAHFFIAVxRQ0BC0EAIQAgA0HAAHENAEECIQAgA0EIcQ0AIANBgARxBEACQCACLQAoQQFHDQAgAi0ALUEKcQ0AQQUhAAwCC0EEIQAMAQsgA0EgcUUEQAJAIAItAChBAUYNACACLwEyIgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNAEEEIQAgA0EocUUNAiADQYgEcUGABEYNAgtBACEADAELQQBBAyACKQMgUBshAAsgAEEBaw4FvgIAsAEBpAKhAgtBESEDDO0CCyACQQE6AC8MhAMLIAEgBEcNnQJBJCEDDIQDCyABIARHDRxBxgAhAwyDAwtBACEAAkAgAigCOCIDRQ0AIAMoAkQiA0UNACACIAMRAAAhAAsgAEUNJyAAQRVHDZgCIAJB0AA2AhwgAiABNgIUIAJBkRg2AhAgAkEVNgIMQQAhAwyCAwsgASAERgRAQSghAwyCAwtBACEDIAJBADYCBCACQQw2AgggAiABIAEQKiIARQ2UAiACQSc2AhwgAiABNgIUIAIgADYCDAyBAwsgASAERgRAQSkhAwyBAwsgAS0AACIAQSBGDRMgAEEJRw2VAiABQQFqIQEMFAsgASAERwRAIAFBAWohAQwWC0EqIQMM/wILIAEgBEYEQEErIQMM/wILIAEtAAAiAEEJRyAAQSBHcQ2QAiACLQAsQQhHDd0CIAJBADoALAzdAgsgASAERgRAQSwhAwz+AgsgAS0AAEEKRw2OAiABQQFqIQEMsAELIAEgBEcNigJBLyEDDPwCCwNAIAEtAAAiAEEgRwRAIABBCmsOBIQCiAKIAoQChgILIAQgAUEBaiIBRw0AC0ExIQMM+wILQTIhAyABIARGDfoCIAIoAgAiACAEIAFraiEHIAEgAGtBA2ohBgJAA0AgAEHwO2otAAAgAS0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAEEDRgRAQQYhAQziAgsgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAc2AgAM+wILIAJBADYCAAyGAgtBMyEDIAQgASIARg35AiAEIAFrIAIoAgAiAWohByAAIAFrQQhqIQYCQANAIAFB9DtqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBCEYEQEEFIQEM4QILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPoCCyACQQA2AgAgACEBDIUCC0E0IQMgBCABIgBGDfgCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgJAA0AgAUHQwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEM4AILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPkCCyACQQA2AgAgACEBDIQCCyABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRg0JDIECCyAEIAFBAWoiAUcNAAtBMCEDDPgCC0EwIQMM9wILIAEgBEcEQANAIAEtAAAiAEEgRwRAIABBCmsOBP8B/gH+Af8B/gELIAQgAUEBaiIBRw0AC0E4IQMM9wILQTghAwz2AgsDQCABLQAAIgBBIEcgAEEJR3EN9gEgBCABQQFqIgFHDQALQTwhAwz1AgsDQCABLQAAIgBBIEcEQAJAIABBCmsOBPkBBAT5AQALIABBLEYN9QEMAwsgBCABQQFqIgFHDQALQT8hAwz0AgtBwAAhAyABIARGDfMCIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAEGAQGstAAAgAS0AAEEgckcNASAAQQZGDdsCIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPQCCyACQQA2AgALQTYhAwzZAgsgASAERgRAQcEAIQMM8gILIAJBDDYCCCACIAE2AgQgAi0ALEEBaw4E+wHuAewB6wHUAgsgAUEBaiEBDPoBCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIQMM3AILIAFBAWohAUEyIQMM2wILIAFBAWohAUEzIQMM2gILDP4BCyAEIAFBAWoiAUcNAAtBNSEDDPACC0E1IQMM7wILIAEgBEcEQANAIAEtAABBgDxqLQAAQQFHDfcBIAQgAUEBaiIBRw0AC0E9IQMM7wILQT0hAwzuAgtBACEAAkAgAigCOCIDRQ0AIAMoAkAiA0UNACACIAMRAAAhAAsgAEUNASAAQRVHDeYBIAJBwgA2AhwgAiABNgIUIAJB4xg2AhAgAkEVNgIMQQAhAwztAgsgAUEBaiEBC0E8IQMM0gILIAEgBEYEQEHCACEDDOsCCwJAA0ACQCABLQAAQQlrDhgAAswCzALRAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAgDMAgsgBCABQQFqIgFHDQALQcIAIQMM6wILIAFBAWohASACLQAtQQFxRQ3+AQtBLCEDDNACCyABIARHDd4BQcQAIQMM6AILA0AgAS0AAEGQwABqLQAAQQFHDZwBIAQgAUEBaiIBRw0AC0HFACEDDOcCCyABLQAAIgBBIEYN/gEgAEE6Rw3AAiACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgAN3gEM3QELQccAIQMgBCABIgBGDeUCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFBkMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvwIgAUEFRg3CAiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzlAgtByAAhAyAEIAEiAEYN5AIgBCABayACKAIAIgFqIQcgACABa0EJaiEGA0AgAUGWwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw2+AkECIAFBCUYNwgIaIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOQCCyABIARGBEBByQAhAwzkAgsCQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQe4Aaw4HAL8CvwK/Ar8CvwIBvwILIAFBAWohAUE+IQMMywILIAFBAWohAUE/IQMMygILQcoAIQMgBCABIgBGDeICIAQgAWsgAigCACIBaiEGIAAgAWtBAWohBwNAIAFBoMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvAIgAUEBRg2+AiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBjYCAAziAgtBywAhAyAEIAEiAEYN4QIgBCABayACKAIAIgFqIQcgACABa0EOaiEGA0AgAUGiwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw27AiABQQ5GDb4CIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOECC0HMACEDIAQgASIARg3gAiAEIAFrIAIoAgAiAWohByAAIAFrQQ9qIQYDQCABQcDCAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDboCQQMgAUEPRg2+AhogAUEBaiEBIAQgAEEBaiIARw0ACyACIAc2AgAM4AILQc0AIQMgBCABIgBGDd8CIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFB0MIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNuQJBBCABQQVGDb0CGiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzfAgsgASAERgRAQc4AIQMM3wILAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAvAK8ArwCvAK8ArwCvAK8ArwCvAK8ArwCAbwCvAK8AgIDvAILIAFBAWohAUHBACEDDMgCCyABQQFqIQFBwgAhAwzHAgsgAUEBaiEBQcMAIQMMxgILIAFBAWohAUHEACEDDMUCCyABIARHBEAgAkENNgIIIAIgATYCBEHFACEDDMUCC0HPACEDDN0CCwJAAkAgAS0AAEEKaw4EAZABkAEAkAELIAFBAWohAQtBKCEDDMMCCyABIARGBEBB0QAhAwzcAgsgAS0AAEEgRw0AIAFBAWohASACLQAtQQFxRQ3QAQtBFyEDDMECCyABIARHDcsBQdIAIQMM2QILQdMAIQMgASAERg3YAiACKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABB1sIAai0AAEcNxwEgAEEBRg3KASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBjYCAAzYAgsgASAERgRAQdUAIQMM2AILIAEtAABBCkcNwgEgAUEBaiEBDMoBCyABIARGBEBB1gAhAwzXAgsCQAJAIAEtAABBCmsOBADDAcMBAcMBCyABQQFqIQEMygELIAFBAWohAUHKACEDDL0CC0EAIQACQCACKAI4IgNFDQAgAygCPCIDRQ0AIAIgAxEAACEACyAADb8BQc0AIQMMvAILIAItAClBIkYNzwIMiQELIAQgASIFRgRAQdsAIQMM1AILQQAhAEEBIQFBASEGQQAhAwJAAn8CQAJAAkACQAJAAkACQCAFLQAAQTBrDgrFAcQBAAECAwQFBgjDAQtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshA0EAIQFBACEGDL0BC0EJIQNBASEAQQAhAUEAIQYMvAELIAEgBEYEQEHdACEDDNMCCyABLQAAQS5HDbgBIAFBAWohAQyIAQsgASAERw22AUHfACEDDNECCyABIARHBEAgAkEONgIIIAIgATYCBEHQACEDDLgCC0HgACEDDNACC0HhACEDIAEgBEYNzwIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGA0AgAS0AACAAQeLCAGotAABHDbEBIABBA0YNswEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMzwILQeIAIQMgASAERg3OAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYDQCABLQAAIABB5sIAai0AAEcNsAEgAEECRg2vASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAzOAgtB4wAhAyABIARGDc0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgNAIAEtAAAgAEHpwgBqLQAARw2vASAAQQNGDa0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADM0CCyABIARGBEBB5QAhAwzNAgsgAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANqgFB1gAhAwyzAgsgASAERwRAA0AgAS0AACIAQSBHBEACQAJAAkAgAEHIAGsOCwABswGzAbMBswGzAbMBswGzAQKzAQsgAUEBaiEBQdIAIQMMtwILIAFBAWohAUHTACEDDLYCCyABQQFqIQFB1AAhAwy1AgsgBCABQQFqIgFHDQALQeQAIQMMzAILQeQAIQMMywILA0AgAS0AAEHwwgBqLQAAIgBBAUcEQCAAQQJrDgOnAaYBpQGkAQsgBCABQQFqIgFHDQALQeYAIQMMygILIAFBAWogASAERw0CGkHnACEDDMkCCwNAIAEtAABB8MQAai0AACIAQQFHBEACQCAAQQJrDgSiAaEBoAEAnwELQdcAIQMMsQILIAQgAUEBaiIBRw0AC0HoACEDDMgCCyABIARGBEBB6QAhAwzIAgsCQCABLQAAIgBBCmsOGrcBmwGbAbQBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBpAGbAZsBAJkBCyABQQFqCyEBQQYhAwytAgsDQCABLQAAQfDGAGotAABBAUcNfSAEIAFBAWoiAUcNAAtB6gAhAwzFAgsgAUEBaiABIARHDQIaQesAIQMMxAILIAEgBEYEQEHsACEDDMQCCyABQQFqDAELIAEgBEYEQEHtACEDDMMCCyABQQFqCyEBQQQhAwyoAgsgASAERgRAQe4AIQMMwQILAkACQAJAIAEtAABB8MgAai0AAEEBaw4HkAGPAY4BAHwBAo0BCyABQQFqIQEMCwsgAUEBagyTAQtBACEDIAJBADYCHCACQZsSNgIQIAJBBzYCDCACIAFBAWo2AhQMwAILAkADQCABLQAAQfDIAGotAAAiAEEERwRAAkACQCAAQQFrDgeUAZMBkgGNAQAEAY0BC0HaACEDDKoCCyABQQFqIQFB3AAhAwypAgsgBCABQQFqIgFHDQALQe8AIQMMwAILIAFBAWoMkQELIAQgASIARgRAQfAAIQMMvwILIAAtAABBL0cNASAAQQFqIQEMBwsgBCABIgBGBEBB8QAhAwy+AgsgAC0AACIBQS9GBEAgAEEBaiEBQd0AIQMMpQILIAFBCmsiA0EWSw0AIAAhAUEBIAN0QYmAgAJxDfkBC0EAIQMgAkEANgIcIAIgADYCFCACQYwcNgIQIAJBBzYCDAy8AgsgASAERwRAIAFBAWohAUHeACEDDKMCC0HyACEDDLsCCyABIARGBEBB9AAhAwy7AgsCQCABLQAAQfDMAGotAABBAWsOA/cBcwCCAQtB4QAhAwyhAgsgASAERwRAA0AgAS0AAEHwygBqLQAAIgBBA0cEQAJAIABBAWsOAvkBAIUBC0HfACEDDKMCCyAEIAFBAWoiAUcNAAtB8wAhAwy6AgtB8wAhAwy5AgsgASAERwRAIAJBDzYCCCACIAE2AgRB4AAhAwygAgtB9QAhAwy4AgsgASAERgRAQfYAIQMMuAILIAJBDzYCCCACIAE2AgQLQQMhAwydAgsDQCABLQAAQSBHDY4CIAQgAUEBaiIBRw0AC0H3ACEDDLUCCyABIARGBEBB+AAhAwy1AgsgAS0AAEEgRw16IAFBAWohAQxbC0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAADXgMgAILIAEgBEYEQEH6ACEDDLMCCyABLQAAQcwARw10IAFBAWohAUETDHYLQfsAIQMgASAERg2xAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYDQCABLQAAIABB8M4Aai0AAEcNcyAAQQVGDXUgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMsQILIAEgBEYEQEH8ACEDDLECCwJAAkAgAS0AAEHDAGsODAB0dHR0dHR0dHR0AXQLIAFBAWohAUHmACEDDJgCCyABQQFqIQFB5wAhAwyXAgtB/QAhAyABIARGDa8CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDXIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADLACCyACQQA2AgAgBkEBaiEBQRAMcwtB/gAhAyABIARGDa4CIAIoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQfbOAGotAABHDXEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK8CCyACQQA2AgAgBkEBaiEBQRYMcgtB/wAhAyABIARGDa0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQfzOAGotAABHDXAgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK4CCyACQQA2AgAgBkEBaiEBQQUMcQsgASAERgRAQYABIQMMrQILIAEtAABB2QBHDW4gAUEBaiEBQQgMcAsgASAERgRAQYEBIQMMrAILAkACQCABLQAAQc4Aaw4DAG8BbwsgAUEBaiEBQesAIQMMkwILIAFBAWohAUHsACEDDJICCyABIARGBEBBggEhAwyrAgsCQAJAIAEtAABByABrDggAbm5ubm5uAW4LIAFBAWohAUHqACEDDJICCyABQQFqIQFB7QAhAwyRAgtBgwEhAyABIARGDakCIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQYDPAGotAABHDWwgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKoCCyACQQA2AgAgBkEBaiEBQQAMbQtBhAEhAyABIARGDagCIAIoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQYPPAGotAABHDWsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKkCCyACQQA2AgAgBkEBaiEBQSMMbAsgASAERgRAQYUBIQMMqAILAkACQCABLQAAQcwAaw4IAGtra2trawFrCyABQQFqIQFB7wAhAwyPAgsgAUEBaiEBQfAAIQMMjgILIAEgBEYEQEGGASEDDKcCCyABLQAAQcUARw1oIAFBAWohAQxgC0GHASEDIAEgBEYNpQIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBiM8Aai0AAEcNaCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpgILIAJBADYCACAGQQFqIQFBLQxpC0GIASEDIAEgBEYNpAIgAigCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABB0M8Aai0AAEcNZyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpQILIAJBADYCACAGQQFqIQFBKQxoCyABIARGBEBBiQEhAwykAgtBASABLQAAQd8ARw1nGiABQQFqIQEMXgtBigEhAyABIARGDaICIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgNAIAEtAAAgAEGMzwBqLQAARw1kIABBAUYN+gEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMogILQYsBIQMgASAERg2hAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGOzwBqLQAARw1kIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyiAgsgAkEANgIAIAZBAWohAUECDGULQYwBIQMgASAERg2gAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHwzwBqLQAARw1jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyhAgsgAkEANgIAIAZBAWohAUEfDGQLQY0BIQMgASAERg2fAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHyzwBqLQAARw1iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAygAgsgAkEANgIAIAZBAWohAUEJDGMLIAEgBEYEQEGOASEDDJ8CCwJAAkAgAS0AAEHJAGsOBwBiYmJiYgFiCyABQQFqIQFB+AAhAwyGAgsgAUEBaiEBQfkAIQMMhQILQY8BIQMgASAERg2dAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGRzwBqLQAARw1gIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyeAgsgAkEANgIAIAZBAWohAUEYDGELQZABIQMgASAERg2cAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGXzwBqLQAARw1fIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAydAgsgAkEANgIAIAZBAWohAUEXDGALQZEBIQMgASAERg2bAiACKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEGazwBqLQAARw1eIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAycAgsgAkEANgIAIAZBAWohAUEVDF8LQZIBIQMgASAERg2aAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGhzwBqLQAARw1dIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAybAgsgAkEANgIAIAZBAWohAUEeDF4LIAEgBEYEQEGTASEDDJoCCyABLQAAQcwARw1bIAFBAWohAUEKDF0LIAEgBEYEQEGUASEDDJkCCwJAAkAgAS0AAEHBAGsODwBcXFxcXFxcXFxcXFxcAVwLIAFBAWohAUH+ACEDDIACCyABQQFqIQFB/wAhAwz/AQsgASAERgRAQZUBIQMMmAILAkACQCABLQAAQcEAaw4DAFsBWwsgAUEBaiEBQf0AIQMM/wELIAFBAWohAUGAASEDDP4BC0GWASEDIAEgBEYNlgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBp88Aai0AAEcNWSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlwILIAJBADYCACAGQQFqIQFBCwxaCyABIARGBEBBlwEhAwyWAgsCQAJAAkACQCABLQAAQS1rDiMAW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1sBW1tbW1sCW1tbA1sLIAFBAWohAUH7ACEDDP8BCyABQQFqIQFB/AAhAwz+AQsgAUEBaiEBQYEBIQMM/QELIAFBAWohAUGCASEDDPwBC0GYASEDIAEgBEYNlAIgAigCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABBqc8Aai0AAEcNVyAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlQILIAJBADYCACAGQQFqIQFBGQxYC0GZASEDIAEgBEYNkwIgAigCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBrs8Aai0AAEcNViAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlAILIAJBADYCACAGQQFqIQFBBgxXC0GaASEDIAEgBEYNkgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBtM8Aai0AAEcNVSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkwILIAJBADYCACAGQQFqIQFBHAxWC0GbASEDIAEgBEYNkQIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBts8Aai0AAEcNVCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkgILIAJBADYCACAGQQFqIQFBJwxVCyABIARGBEBBnAEhAwyRAgsCQAJAIAEtAABB1ABrDgIAAVQLIAFBAWohAUGGASEDDPgBCyABQQFqIQFBhwEhAwz3AQtBnQEhAyABIARGDY8CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjPAGotAABHDVIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADJACCyACQQA2AgAgBkEBaiEBQSYMUwtBngEhAyABIARGDY4CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbrPAGotAABHDVEgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI8CCyACQQA2AgAgBkEBaiEBQQMMUgtBnwEhAyABIARGDY0CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDVAgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI4CCyACQQA2AgAgBkEBaiEBQQwMUQtBoAEhAyABIARGDYwCIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQbzPAGotAABHDU8gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI0CCyACQQA2AgAgBkEBaiEBQQ0MUAsgASAERgRAQaEBIQMMjAILAkACQCABLQAAQcYAaw4LAE9PT09PT09PTwFPCyABQQFqIQFBiwEhAwzzAQsgAUEBaiEBQYwBIQMM8gELIAEgBEYEQEGiASEDDIsCCyABLQAAQdAARw1MIAFBAWohAQxGCyABIARGBEBBowEhAwyKAgsCQAJAIAEtAABByQBrDgcBTU1NTU0ATQsgAUEBaiEBQY4BIQMM8QELIAFBAWohAUEiDE0LQaQBIQMgASAERg2IAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHAzwBqLQAARw1LIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyJAgsgAkEANgIAIAZBAWohAUEdDEwLIAEgBEYEQEGlASEDDIgCCwJAAkAgAS0AAEHSAGsOAwBLAUsLIAFBAWohAUGQASEDDO8BCyABQQFqIQFBBAxLCyABIARGBEBBpgEhAwyHAgsCQAJAAkACQAJAIAEtAABBwQBrDhUATU1NTU1NTU1NTQFNTQJNTQNNTQRNCyABQQFqIQFBiAEhAwzxAQsgAUEBaiEBQYkBIQMM8AELIAFBAWohAUGKASEDDO8BCyABQQFqIQFBjwEhAwzuAQsgAUEBaiEBQZEBIQMM7QELQacBIQMgASAERg2FAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHtzwBqLQAARw1IIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyGAgsgAkEANgIAIAZBAWohAUERDEkLQagBIQMgASAERg2EAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHCzwBqLQAARw1HIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyFAgsgAkEANgIAIAZBAWohAUEsDEgLQakBIQMgASAERg2DAiACKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHFzwBqLQAARw1GIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyEAgsgAkEANgIAIAZBAWohAUErDEcLQaoBIQMgASAERg2CAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHKzwBqLQAARw1FIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyDAgsgAkEANgIAIAZBAWohAUEUDEYLIAEgBEYEQEGrASEDDIICCwJAAkACQAJAIAEtAABBwgBrDg8AAQJHR0dHR0dHR0dHRwNHCyABQQFqIQFBkwEhAwzrAQsgAUEBaiEBQZQBIQMM6gELIAFBAWohAUGVASEDDOkBCyABQQFqIQFBlgEhAwzoAQsgASAERgRAQawBIQMMgQILIAEtAABBxQBHDUIgAUEBaiEBDD0LQa0BIQMgASAERg3/ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHNzwBqLQAARw1CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyAAgsgAkEANgIAIAZBAWohAUEODEMLIAEgBEYEQEGuASEDDP8BCyABLQAAQdAARw1AIAFBAWohAUElDEILQa8BIQMgASAERg39ASACKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEHQzwBqLQAARw1AIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz+AQsgAkEANgIAIAZBAWohAUEqDEELIAEgBEYEQEGwASEDDP0BCwJAAkAgAS0AAEHVAGsOCwBAQEBAQEBAQEABQAsgAUEBaiEBQZoBIQMM5AELIAFBAWohAUGbASEDDOMBCyABIARGBEBBsQEhAwz8AQsCQAJAIAEtAABBwQBrDhQAPz8/Pz8/Pz8/Pz8/Pz8/Pz8/AT8LIAFBAWohAUGZASEDDOMBCyABQQFqIQFBnAEhAwziAQtBsgEhAyABIARGDfoBIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQdnPAGotAABHDT0gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPsBCyACQQA2AgAgBkEBaiEBQSEMPgtBswEhAyABIARGDfkBIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQd3PAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPoBCyACQQA2AgAgBkEBaiEBQRoMPQsgASAERgRAQbQBIQMM+QELAkACQAJAIAEtAABBxQBrDhEAPT09PT09PT09AT09PT09Aj0LIAFBAWohAUGdASEDDOEBCyABQQFqIQFBngEhAwzgAQsgAUEBaiEBQZ8BIQMM3wELQbUBIQMgASAERg33ASACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHkzwBqLQAARw06IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz4AQsgAkEANgIAIAZBAWohAUEoDDsLQbYBIQMgASAERg32ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHqzwBqLQAARw05IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz3AQsgAkEANgIAIAZBAWohAUEHDDoLIAEgBEYEQEG3ASEDDPYBCwJAAkAgAS0AAEHFAGsODgA5OTk5OTk5OTk5OTkBOQsgAUEBaiEBQaEBIQMM3QELIAFBAWohAUGiASEDDNwBC0G4ASEDIAEgBEYN9AEgAigCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB7c8Aai0AAEcNNyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9QELIAJBADYCACAGQQFqIQFBEgw4C0G5ASEDIAEgBEYN8wEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8M8Aai0AAEcNNiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9AELIAJBADYCACAGQQFqIQFBIAw3C0G6ASEDIAEgBEYN8gEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8s8Aai0AAEcNNSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8wELIAJBADYCACAGQQFqIQFBDww2CyABIARGBEBBuwEhAwzyAQsCQAJAIAEtAABByQBrDgcANTU1NTUBNQsgAUEBaiEBQaUBIQMM2QELIAFBAWohAUGmASEDDNgBC0G8ASEDIAEgBEYN8AEgAigCACIAIAQgAWtqIQUgASAAa0EHaiEGAkADQCABLQAAIABB9M8Aai0AAEcNMyAAQQdGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8QELIAJBADYCACAGQQFqIQFBGww0CyABIARGBEBBvQEhAwzwAQsCQAJAAkAgAS0AAEHCAGsOEgA0NDQ0NDQ0NDQBNDQ0NDQ0AjQLIAFBAWohAUGkASEDDNgBCyABQQFqIQFBpwEhAwzXAQsgAUEBaiEBQagBIQMM1gELIAEgBEYEQEG+ASEDDO8BCyABLQAAQc4ARw0wIAFBAWohAQwsCyABIARGBEBBvwEhAwzuAQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQcEAaw4VAAECAz8EBQY/Pz8HCAkKCz8MDQ4PPwsgAUEBaiEBQegAIQMM4wELIAFBAWohAUHpACEDDOIBCyABQQFqIQFB7gAhAwzhAQsgAUEBaiEBQfIAIQMM4AELIAFBAWohAUHzACEDDN8BCyABQQFqIQFB9gAhAwzeAQsgAUEBaiEBQfcAIQMM3QELIAFBAWohAUH6ACEDDNwBCyABQQFqIQFBgwEhAwzbAQsgAUEBaiEBQYQBIQMM2gELIAFBAWohAUGFASEDDNkBCyABQQFqIQFBkgEhAwzYAQsgAUEBaiEBQZgBIQMM1wELIAFBAWohAUGgASEDDNYBCyABQQFqIQFBowEhAwzVAQsgAUEBaiEBQaoBIQMM1AELIAEgBEcEQCACQRA2AgggAiABNgIEQasBIQMM1AELQcABIQMM7AELQQAhAAJAIAIoAjgiA0UNACADKAI0IgNFDQAgAiADEQAAIQALIABFDV4gAEEVRw0HIAJB0QA2AhwgAiABNgIUIAJBsBc2AhAgAkEVNgIMQQAhAwzrAQsgAUEBaiABIARHDQgaQcIBIQMM6gELA0ACQCABLQAAQQprDgQIAAALAAsgBCABQQFqIgFHDQALQcMBIQMM6QELIAEgBEcEQCACQRE2AgggAiABNgIEQQEhAwzQAQtBxAEhAwzoAQsgASAERgRAQcUBIQMM6AELAkACQCABLQAAQQprDgQBKCgAKAsgAUEBagwJCyABQQFqDAULIAEgBEYEQEHGASEDDOcBCwJAAkAgAS0AAEEKaw4XAQsLAQsLCwsLCwsLCwsLCwsLCwsLCwALCyABQQFqIQELQbABIQMMzQELIAEgBEYEQEHIASEDDOYBCyABLQAAQSBHDQkgAkEAOwEyIAFBAWohAUGzASEDDMwBCwNAIAEhAAJAIAEgBEcEQCABLQAAQTBrQf8BcSIDQQpJDQEMJwtBxwEhAwzmAQsCQCACLwEyIgFBmTNLDQAgAiABQQpsIgU7ATIgBUH+/wNxIANB//8Dc0sNACAAQQFqIQEgAiADIAVqIgM7ATIgA0H//wNxQegHSQ0BCwtBACEDIAJBADYCHCACQcEJNgIQIAJBDTYCDCACIABBAWo2AhQM5AELIAJBADYCHCACIAE2AhQgAkHwDDYCECACQRs2AgxBACEDDOMBCyACKAIEIQAgAkEANgIEIAIgACABECYiAA0BIAFBAWoLIQFBrQEhAwzIAQsgAkHBATYCHCACIAA2AgwgAiABQQFqNgIUQQAhAwzgAQsgAigCBCEAIAJBADYCBCACIAAgARAmIgANASABQQFqCyEBQa4BIQMMxQELIAJBwgE2AhwgAiAANgIMIAIgAUEBajYCFEEAIQMM3QELIAJBADYCHCACIAE2AhQgAkGXCzYCECACQQ02AgxBACEDDNwBCyACQQA2AhwgAiABNgIUIAJB4xA2AhAgAkEJNgIMQQAhAwzbAQsgAkECOgAoDKwBC0EAIQMgAkEANgIcIAJBrws2AhAgAkECNgIMIAIgAUEBajYCFAzZAQtBAiEDDL8BC0ENIQMMvgELQSYhAwy9AQtBFSEDDLwBC0EWIQMMuwELQRghAwy6AQtBHCEDDLkBC0EdIQMMuAELQSAhAwy3AQtBISEDDLYBC0EjIQMMtQELQcYAIQMMtAELQS4hAwyzAQtBPSEDDLIBC0HLACEDDLEBC0HOACEDDLABC0HYACEDDK8BC0HZACEDDK4BC0HbACEDDK0BC0HxACEDDKwBC0H0ACEDDKsBC0GNASEDDKoBC0GXASEDDKkBC0GpASEDDKgBC0GvASEDDKcBC0GxASEDDKYBCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB8Rs2AhAgAkEGNgIMDL0BCyACQQA2AgAgBkEBaiEBQSQLOgApIAIoAgQhACACQQA2AgQgAiAAIAEQJyIARQRAQeUAIQMMowELIAJB+QA2AhwgAiABNgIUIAIgADYCDEEAIQMMuwELIABBFUcEQCACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwy7AQsgAkH4ADYCHCACIAE2AhQgAkHKGDYCECACQRU2AgxBACEDDLoBCyACQQA2AhwgAiABNgIUIAJBjhs2AhAgAkEGNgIMQQAhAwy5AQsgAkEANgIcIAIgATYCFCACQf4RNgIQIAJBBzYCDEEAIQMMuAELIAJBADYCHCACIAE2AhQgAkGMHDYCECACQQc2AgxBACEDDLcBCyACQQA2AhwgAiABNgIUIAJBww82AhAgAkEHNgIMQQAhAwy2AQsgAkEANgIcIAIgATYCFCACQcMPNgIQIAJBBzYCDEEAIQMMtQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0RIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMtAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0gIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMswELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0iIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMsgELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0OIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMsQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0dIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMsAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0fIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMrwELIABBP0cNASABQQFqCyEBQQUhAwyUAQtBACEDIAJBADYCHCACIAE2AhQgAkH9EjYCECACQQc2AgwMrAELIAJBADYCHCACIAE2AhQgAkHcCDYCECACQQc2AgxBACEDDKsBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNByACQeUANgIcIAIgATYCFCACIAA2AgxBACEDDKoBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNFiACQdMANgIcIAIgATYCFCACIAA2AgxBACEDDKkBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNGCACQdIANgIcIAIgATYCFCACIAA2AgxBACEDDKgBCyACQQA2AhwgAiABNgIUIAJBxgo2AhAgAkEHNgIMQQAhAwynAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQMgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwymAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRIgAkHTADYCHCACIAE2AhQgAiAANgIMQQAhAwylAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRQgAkHSADYCHCACIAE2AhQgAiAANgIMQQAhAwykAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQAgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwyjAQtB1QAhAwyJAQsgAEEVRwRAIAJBADYCHCACIAE2AhQgAkG5DTYCECACQRo2AgxBACEDDKIBCyACQeQANgIcIAIgATYCFCACQeMXNgIQIAJBFTYCDEEAIQMMoQELIAJBADYCACAGQQFqIQEgAi0AKSIAQSNrQQtJDQQCQCAAQQZLDQBBASAAdEHKAHFFDQAMBQtBACEDIAJBADYCHCACIAE2AhQgAkH3CTYCECACQQg2AgwMoAELIAJBADYCACAGQQFqIQEgAi0AKUEhRg0DIAJBADYCHCACIAE2AhQgAkGbCjYCECACQQg2AgxBACEDDJ8BCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJBkDM2AhAgAkEINgIMDJ0BCyACQQA2AgAgBkEBaiEBIAItAClBI0kNACACQQA2AhwgAiABNgIUIAJB0wk2AhAgAkEINgIMQQAhAwycAQtB0QAhAwyCAQsgAS0AAEEwayIAQf8BcUEKSQRAIAIgADoAKiABQQFqIQFBzwAhAwyCAQsgAigCBCEAIAJBADYCBCACIAAgARAoIgBFDYYBIAJB3gA2AhwgAiABNgIUIAIgADYCDEEAIQMMmgELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ2GASACQdwANgIcIAIgATYCFCACIAA2AgxBACEDDJkBCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMhwELIAJB2gA2AhwgAiAFNgIUIAIgADYCDAyYAQtBACEBQQEhAwsgAiADOgArIAVBAWohAwJAAkACQCACLQAtQRBxDQACQAJAAkAgAi0AKg4DAQACBAsgBkUNAwwCCyAADQEMAgsgAUUNAQsgAigCBCEAIAJBADYCBCACIAAgAxAoIgBFBEAgAyEBDAILIAJB2AA2AhwgAiADNgIUIAIgADYCDEEAIQMMmAELIAIoAgQhACACQQA2AgQgAiAAIAMQKCIARQRAIAMhAQyHAQsgAkHZADYCHCACIAM2AhQgAiAANgIMQQAhAwyXAQtBzAAhAwx9CyAAQRVHBEAgAkEANgIcIAIgATYCFCACQZQNNgIQIAJBITYCDEEAIQMMlgELIAJB1wA2AhwgAiABNgIUIAJByRc2AhAgAkEVNgIMQQAhAwyVAQtBACEDIAJBADYCHCACIAE2AhQgAkGAETYCECACQQk2AgwMlAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0AIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMkwELQckAIQMMeQsgAkEANgIcIAIgATYCFCACQcEoNgIQIAJBBzYCDCACQQA2AgBBACEDDJEBCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAlIgBFDQAgAkHSADYCHCACIAE2AhQgAiAANgIMDJABC0HIACEDDHYLIAJBADYCACAFIQELIAJBgBI7ASogAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANAQtBxwAhAwxzCyAAQRVGBEAgAkHRADYCHCACIAE2AhQgAkHjFzYCECACQRU2AgxBACEDDIwBC0EAIQMgAkEANgIcIAIgATYCFCACQbkNNgIQIAJBGjYCDAyLAQtBACEDIAJBADYCHCACIAE2AhQgAkGgGTYCECACQR42AgwMigELIAEtAABBOkYEQCACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgBFDQEgAkHDADYCHCACIAA2AgwgAiABQQFqNgIUDIoBC0EAIQMgAkEANgIcIAIgATYCFCACQbERNgIQIAJBCjYCDAyJAQsgAUEBaiEBQTshAwxvCyACQcMANgIcIAIgADYCDCACIAFBAWo2AhQMhwELQQAhAyACQQA2AhwgAiABNgIUIAJB8A42AhAgAkEcNgIMDIYBCyACIAIvATBBEHI7ATAMZgsCQCACLwEwIgBBCHFFDQAgAi0AKEEBRw0AIAItAC1BCHFFDQMLIAIgAEH3+wNxQYAEcjsBMAwECyABIARHBEACQANAIAEtAABBMGsiAEH/AXFBCk8EQEE1IQMMbgsgAikDICIKQpmz5syZs+bMGVYNASACIApCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAIgCiALfDcDICAEIAFBAWoiAUcNAAtBOSEDDIUBCyACKAIEIQBBACEDIAJBADYCBCACIAAgAUEBaiIBECoiAA0MDHcLQTkhAwyDAQsgAi0AMEEgcQ0GQcUBIQMMaQtBACEDIAJBADYCBCACIAEgARAqIgBFDQQgAkE6NgIcIAIgADYCDCACIAFBAWo2AhQMgQELIAItAChBAUcNACACLQAtQQhxRQ0BC0E3IQMMZgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIABEAgAkE7NgIcIAIgADYCDCACIAFBAWo2AhQMfwsgAUEBaiEBDG4LIAJBCDoALAwECyABQQFqIQEMbQtBACEDIAJBADYCHCACIAE2AhQgAkHkEjYCECACQQQ2AgwMewsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ1sIAJBNzYCHCACIAE2AhQgAiAANgIMDHoLIAIgAi8BMEEgcjsBMAtBMCEDDF8LIAJBNjYCHCACIAE2AhQgAiAANgIMDHcLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCACLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIAJBAToALCACIAIvATAgAXI7ATAgACEBDAELIAIgAi8BMEEIcjsBMCAAIQELQTkhAwxcCyACQQA6ACwLQTQhAwxaCyABIARGBEBBLSEDDHMLAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0EtIQMMdAsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ0CIAJBLDYCHCACIAE2AhQgAiAANgIMDHMLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAS0AAEENRgRAIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAi0ALUEBcQRAQcQBIQMMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIADQEMZQtBLyEDDFcLIAJBLjYCHCACIAE2AhQgAiAANgIMDG8LQQAhAyACQQA2AhwgAiABNgIUIAJB8BQ2AhAgAkEDNgIMDG4LQQEhAwJAAkACQAJAIAItACxBBWsOBAMBAgAECyACIAIvATBBCHI7ATAMAwtBAiEDDAELQQQhAwsgAkEBOgAsIAIgAi8BMCADcjsBMAtBKiEDDFMLQQAhAyACQQA2AhwgAiABNgIUIAJB4Q82AhAgAkEKNgIMDGsLQQEhAwJAAkACQAJAAkACQCACLQAsQQJrDgcFBAQDAQIABAsgAiACLwEwQQhyOwEwDAMLQQIhAwwBC0EEIQMLIAJBAToALCACIAIvATAgA3I7ATALQSshAwxSC0EAIQMgAkEANgIcIAIgATYCFCACQasSNgIQIAJBCzYCDAxqC0EAIQMgAkEANgIcIAIgATYCFCACQf0NNgIQIAJBHTYCDAxpCyABIARHBEADQCABLQAAQSBHDUggBCABQQFqIgFHDQALQSUhAwxpC0ElIQMMaAsgAi0ALUEBcQRAQcMBIQMMTwsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKSIABEAgAkEmNgIcIAIgADYCDCACIAFBAWo2AhQMaAsgAUEBaiEBDFwLIAFBAWohASACLwEwIgBBgAFxBEBBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAEUNBiAAQRVHDR8gAkEFNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMZwsCQCAAQaAEcUGgBEcNACACLQAtQQJxDQBBACEDIAJBADYCHCACIAE2AhQgAkGWEzYCECACQQQ2AgwMZwsgAgJ/IAIvATBBFHFBFEYEQEEBIAItAChBAUYNARogAi8BMkHlAEYMAQsgAi0AKUEFRgs6AC5BACEAAkAgAigCOCIDRQ0AIAMoAiQiA0UNACACIAMRAAAhAAsCQAJAAkACQAJAIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyACQQE6AC4LIAIgAi8BMEHAAHI7ATALQSchAwxPCyACQSM2AhwgAiABNgIUIAJBpRY2AhAgAkEVNgIMQQAhAwxnC0EAIQMgAkEANgIcIAIgATYCFCACQdULNgIQIAJBETYCDAxmC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAADQELQQ4hAwxLCyAAQRVGBEAgAkECNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMZAtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMYwtBACEDIAJBADYCHCACIAE2AhQgAkGqHDYCECACQQ82AgwMYgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEgCqdqIgEQKyIARQ0AIAJBBTYCHCACIAE2AhQgAiAANgIMDGELQQ8hAwxHC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxfC0IBIQoLIAFBAWohAQJAIAIpAyAiC0L//////////w9YBEAgAiALQgSGIAqENwMgDAELQQAhAyACQQA2AhwgAiABNgIUIAJBrQk2AhAgAkEMNgIMDF4LQSQhAwxEC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxcCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAsIgBFBEAgAUEBaiEBDFILIAJBFzYCHCACIAA2AgwgAiABQQFqNgIUDFsLIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQRY2AhwgAiAANgIMIAIgAUEBajYCFAxbC0EfIQMMQQtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQLSIARQRAIAFBAWohAQxQCyACQRQ2AhwgAiAANgIMIAIgAUEBajYCFAxYCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABEC0iAEUEQCABQQFqIQEMAQsgAkETNgIcIAIgADYCDCACIAFBAWo2AhQMWAtBHiEDDD4LQQAhAyACQQA2AhwgAiABNgIUIAJBxgw2AhAgAkEjNgIMDFYLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABEC0iAEUEQCABQQFqIQEMTgsgAkERNgIcIAIgADYCDCACIAFBAWo2AhQMVQsgAkEQNgIcIAIgATYCFCACIAA2AgwMVAtBACEDIAJBADYCHCACIAE2AhQgAkHGDDYCECACQSM2AgwMUwtBACEDIAJBADYCHCACIAE2AhQgAkHAFTYCECACQQI2AgwMUgsgAigCBCEAQQAhAyACQQA2AgQCQCACIAAgARAtIgBFBEAgAUEBaiEBDAELIAJBDjYCHCACIAA2AgwgAiABQQFqNgIUDFILQRshAww4C0EAIQMgAkEANgIcIAIgATYCFCACQcYMNgIQIAJBIzYCDAxQCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABECwiAEUEQCABQQFqIQEMAQsgAkENNgIcIAIgADYCDCACIAFBAWo2AhQMUAtBGiEDDDYLQQAhAyACQQA2AhwgAiABNgIUIAJBmg82AhAgAkEiNgIMDE4LIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQQw2AhwgAiAANgIMIAIgAUEBajYCFAxOC0EZIQMMNAtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMTAsgAEEVRwRAQQAhAyACQQA2AhwgAiABNgIUIAJBgww2AhAgAkETNgIMDEwLIAJBCjYCHCACIAE2AhQgAkHkFjYCECACQRU2AgxBACEDDEsLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABIAqnaiIBECsiAARAIAJBBzYCHCACIAE2AhQgAiAANgIMDEsLQRMhAwwxCyAAQRVHBEBBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMSgsgAkEeNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMSQtBACEAAkAgAigCOCIDRQ0AIAMoAiwiA0UNACACIAMRAAAhAAsgAEUNQSAAQRVGBEAgAkEDNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMSQtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMSAtBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMRwtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMRgsgAkEAOgAvIAItAC1BBHFFDT8LIAJBADoALyACQQE6ADRBACEDDCsLQQAhAyACQQA2AhwgAkHkETYCECACQQc2AgwgAiABQQFqNgIUDEMLAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB3QEhAwxDCwJAAkAgAi0ANEEBRw0AQQAhAAJAIAIoAjgiA0UNACADKAJYIgNFDQAgAiADEQAAIQALIABFDQAgAEEVRw0BIAJB3AE2AhwgAiABNgIUIAJB1RY2AhAgAkEVNgIMQQAhAwxEC0HBASEDDCoLIAJBADYCHCACIAE2AhQgAkHpCzYCECACQR82AgxBACEDDEILAkACQCACLQAoQQFrDgIEAQALQcABIQMMKQtBuQEhAwwoCyACQQI6AC9BACEAAkAgAigCOCIDRQ0AIAMoAgAiA0UNACACIAMRAAAhAAsgAEUEQEHCASEDDCgLIABBFUcEQCACQQA2AhwgAiABNgIUIAJBpAw2AhAgAkEQNgIMQQAhAwxBCyACQdsBNgIcIAIgATYCFCACQfoWNgIQIAJBFTYCDEEAIQMMQAsgASAERgRAQdoBIQMMQAsgAS0AAEHIAEYNASACQQE6ACgLQawBIQMMJQtBvwEhAwwkCyABIARHBEAgAkEQNgIIIAIgATYCBEG+ASEDDCQLQdkBIQMMPAsgASAERgRAQdgBIQMMPAsgAS0AAEHIAEcNBCABQQFqIQFBvQEhAwwiCyABIARGBEBB1wEhAww7CwJAAkAgAS0AAEHFAGsOEAAFBQUFBQUFBQUFBQUFBQEFCyABQQFqIQFBuwEhAwwiCyABQQFqIQFBvAEhAwwhC0HWASEDIAEgBEYNOSACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGD0ABqLQAARw0DIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw6CyACKAIEIQAgAkIANwMAIAIgACAGQQFqIgEQJyIARQRAQcYBIQMMIQsgAkHVATYCHCACIAE2AhQgAiAANgIMQQAhAww5C0HUASEDIAEgBEYNOCACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGB0ABqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw5CyACQYEEOwEoIAIoAgQhACACQgA3AwAgAiAAIAZBAWoiARAnIgANAwwCCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB2Bs2AhAgAkEINgIMDDYLQboBIQMMHAsgAkHTATYCHCACIAE2AhQgAiAANgIMQQAhAww0C0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAARQ0AIABBFUYNASACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwwzC0HkACEDDBkLIAJB+AA2AhwgAiABNgIUIAJByhg2AhAgAkEVNgIMQQAhAwwxC0HSASEDIAQgASIARg0wIAQgAWsgAigCACIBaiEFIAAgAWtBBGohBgJAA0AgAC0AACABQfzPAGotAABHDQEgAUEERg0DIAFBAWohASAEIABBAWoiAEcNAAsgAiAFNgIADDELIAJBADYCHCACIAA2AhQgAkGQMzYCECACQQg2AgwgAkEANgIAQQAhAwwwCyABIARHBEAgAkEONgIIIAIgATYCBEG3ASEDDBcLQdEBIQMMLwsgAkEANgIAIAZBAWohAQtBuAEhAwwUCyABIARGBEBB0AEhAwwtCyABLQAAQTBrIgBB/wFxQQpJBEAgAiAAOgAqIAFBAWohAUG2ASEDDBQLIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0UIAJBzwE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAsgASAERgRAQc4BIQMMLAsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0VIAJBzQE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAtBtQEhAwwSCyAEIAEiBUYEQEHMASEDDCsLQQAhAEEBIQFBASEGQQAhAwJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAUtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyEDQQAhAUEAIQYMAgtBCSEDQQEhAEEAIQFBACEGDAELQQAhAUEBIQMLIAIgAzoAKyAFQQFqIQMCQAJAIAItAC1BEHENAAJAAkACQCACLQAqDgMBAAIECyAGRQ0DDAILIAANAQwCCyABRQ0BCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMAwsgAkHJATYCHCACIAM2AhQgAiAANgIMQQAhAwwtCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMGAsgAkHKATYCHCACIAM2AhQgAiAANgIMQQAhAwwsCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMFgsgAkHLATYCHCACIAU2AhQgAiAANgIMDCsLQbQBIQMMEQtBACEAAkAgAigCOCIDRQ0AIAMoAjwiA0UNACACIAMRAAAhAAsCQCAABEAgAEEVRg0BIAJBADYCHCACIAE2AhQgAkGUDTYCECACQSE2AgxBACEDDCsLQbIBIQMMEQsgAkHIATYCHCACIAE2AhQgAkHJFzYCECACQRU2AgxBACEDDCkLIAJBADYCACAGQQFqIQFB9QAhAwwPCyACLQApQQVGBEBB4wAhAwwPC0HiACEDDA4LIAAhASACQQA2AgALIAJBADoALEEJIQMMDAsgAkEANgIAIAdBAWohAUHAACEDDAsLQQELOgAsIAJBADYCACAGQQFqIQELQSkhAwwIC0E4IQMMBwsCQCABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRw0DIAFBAWohAQwFCyAEIAFBAWoiAUcNAAtBPiEDDCELQT4hAwwgCwsgAkEAOgAsDAELQQshAwwEC0E6IQMMAwsgAUEBaiEBQS0hAwwCCyACIAE6ACwgAkEANgIAIAZBAWohAUEMIQMMAQsgAkEANgIAIAZBAWohAUEKIQMMAAsAC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwXC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwWC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwVC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwUC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwTC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwSC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwRC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwQC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwPC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwOC0EAIQMgAkEANgIcIAIgATYCFCACQcASNgIQIAJBCzYCDAwNC0EAIQMgAkEANgIcIAIgATYCFCACQZUJNgIQIAJBCzYCDAwMC0EAIQMgAkEANgIcIAIgATYCFCACQeEPNgIQIAJBCjYCDAwLC0EAIQMgAkEANgIcIAIgATYCFCACQfsPNgIQIAJBCjYCDAwKC0EAIQMgAkEANgIcIAIgATYCFCACQfEZNgIQIAJBAjYCDAwJC0EAIQMgAkEANgIcIAIgATYCFCACQcQUNgIQIAJBAjYCDAwIC0EAIQMgAkEANgIcIAIgATYCFCACQfIVNgIQIAJBAjYCDAwHCyACQQI2AhwgAiABNgIUIAJBnBo2AhAgAkEWNgIMQQAhAwwGC0EBIQMMBQtB1AAhAyABIARGDQQgCEEIaiEJIAIoAgAhBQJAAkAgASAERwRAIAVB2MIAaiEHIAQgBWogAWshACAFQX9zQQpqIgUgAWohBgNAIAEtAAAgBy0AAEcEQEECIQcMAwsgBUUEQEEAIQcgBiEBDAMLIAVBAWshBSAHQQFqIQcgBCABQQFqIgFHDQALIAAhBSAEIQELIAlBATYCACACIAU2AgAMAQsgAkEANgIAIAkgBzYCAAsgCSABNgIEIAgoAgwhACAIKAIIDgMBBAIACwALIAJBADYCHCACQbUaNgIQIAJBFzYCDCACIABBAWo2AhRBACEDDAILIAJBADYCHCACIAA2AhQgAkHKGjYCECACQQk2AgxBACEDDAELIAEgBEYEQEEiIQMMAQsgAkEJNgIIIAIgATYCBEEhIQMLIAhBEGokACADRQRAIAIoAgwhAAwBCyACIAM2AhxBACEAIAIoAgQiAUUNACACIAEgBCACKAIIEQEAIgFFDQAgAiAENgIUIAIgATYCDCABIQALIAALvgIBAn8gAEEAOgAAIABB3ABqIgFBAWtBADoAACAAQQA6AAIgAEEAOgABIAFBA2tBADoAACABQQJrQQA6AAAgAEEAOgADIAFBBGtBADoAAEEAIABrQQNxIgEgAGoiAEEANgIAQdwAIAFrQXxxIgIgAGoiAUEEa0EANgIAAkAgAkEJSQ0AIABBADYCCCAAQQA2AgQgAUEIa0EANgIAIAFBDGtBADYCACACQRlJDQAgAEEANgIYIABBADYCFCAAQQA2AhAgAEEANgIMIAFBEGtBADYCACABQRRrQQA2AgAgAUEYa0EANgIAIAFBHGtBADYCACACIABBBHFBGHIiAmsiAUEgSQ0AIAAgAmohAANAIABCADcDGCAAQgA3AxAgAEIANwMIIABCADcDACAAQSBqIQAgAUEgayIBQR9LDQALCwtWAQF/AkAgACgCDA0AAkACQAJAAkAgAC0ALw4DAQADAgsgACgCOCIBRQ0AIAEoAiwiAUUNACAAIAERAAAiAQ0DC0EADwsACyAAQcMWNgIQQQ4hAQsgAQsaACAAKAIMRQRAIABB0Rs2AhAgAEEVNgIMCwsUACAAKAIMQRVGBEAgAEEANgIMCwsUACAAKAIMQRZGBEAgAEEANgIMCwsHACAAKAIMCwcAIAAoAhALCQAgACABNgIQCwcAIAAoAhQLFwAgAEEkTwRAAAsgAEECdEGgM2ooAgALFwAgAEEuTwRAAAsgAEECdEGwNGooAgALvwkBAX9B6yghAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HhJw8LQaQhDwtByywPC0H+MQ8LQcAkDwtBqyQPC0GNKA8LQeImDwtBgDAPC0G5Lw8LQdckDwtB7x8PC0HhHw8LQfofDwtB8iAPC0GoLw8LQa4yDwtBiDAPC0HsJw8LQYIiDwtBjh0PC0HQLg8LQcojDwtBxTIPC0HfHA8LQdIcDwtBxCAPC0HXIA8LQaIfDwtB7S4PC0GrMA8LQdQlDwtBzC4PC0H6Lg8LQfwrDwtB0jAPC0HxHQ8LQbsgDwtB9ysPC0GQMQ8LQdcxDwtBoi0PC0HUJw8LQeArDwtBnywPC0HrMQ8LQdUfDwtByjEPC0HeJQ8LQdQeDwtB9BwPC0GnMg8LQbEdDwtBoB0PC0G5MQ8LQbwwDwtBkiEPC0GzJg8LQeksDwtBrB4PC0HUKw8LQfcmDwtBgCYPC0GwIQ8LQf4eDwtBjSMPC0GJLQ8LQfciDwtBoDEPC0GuHw8LQcYlDwtB6B4PC0GTIg8LQcIvDwtBwx0PC0GLLA8LQeEdDwtBjS8PC0HqIQ8LQbQtDwtB0i8PC0HfMg8LQdIyDwtB8DAPC0GpIg8LQfkjDwtBmR4PC0G1LA8LQZswDwtBkjIPC0G2Kw8LQcIiDwtB+DIPC0GeJQ8LQdAiDwtBuh4PC0GBHg8LAAtB1iEhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCz4BAn8CQCAAKAI4IgNFDQAgAygCBCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBxhE2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCCCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9go2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCDCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7Ro2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCECIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlRA2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCFCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBqhs2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCGCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7RM2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCKCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9gg2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCHCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBwhk2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCICIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlBQ2AhBBGCEECyAEC1kBAn8CQCAALQAoQQFGDQAgAC8BMiIBQeQAa0HkAEkNACABQcwBRg0AIAFBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhAiAAQYgEcUGABEYNACAAQShxRSECCyACC4wBAQJ/AkACQAJAIAAtACpFDQAgAC0AK0UNACAALwEwIgFBAnFFDQEMAgsgAC8BMCIBQQFxRQ0BC0EBIQIgAC0AKEEBRg0AIAAvATIiAEHkAGtB5ABJDQAgAEHMAUYNACAAQbACRg0AIAFBwABxDQBBACECIAFBiARxQYAERg0AIAFBKHFBAEchAgsgAgtzACAAQRBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAA/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQTBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQSBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQd0BNgIcCwYAIAAQMguaLQELfyMAQRBrIgokAEGk0AAoAgAiCUUEQEHk0wAoAgAiBUUEQEHw0wBCfzcCAEHo0wBCgICEgICAwAA3AgBB5NMAIApBCGpBcHFB2KrVqgVzIgU2AgBB+NMAQQA2AgBByNMAQQA2AgALQczTAEGA1AQ2AgBBnNAAQYDUBDYCAEGw0AAgBTYCAEGs0ABBfzYCAEHQ0wBBgKwDNgIAA0AgAUHI0ABqIAFBvNAAaiICNgIAIAIgAUG00ABqIgM2AgAgAUHA0ABqIAM2AgAgAUHQ0ABqIAFBxNAAaiIDNgIAIAMgAjYCACABQdjQAGogAUHM0ABqIgI2AgAgAiADNgIAIAFB1NAAaiACNgIAIAFBIGoiAUGAAkcNAAtBjNQEQcGrAzYCAEGo0ABB9NMAKAIANgIAQZjQAEHAqwM2AgBBpNAAQYjUBDYCAEHM/wdBODYCAEGI1AQhCQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAQewBTQRAQYzQACgCACIGQRAgAEETakFwcSAAQQtJGyIEQQN2IgB2IgFBA3EEQAJAIAFBAXEgAHJBAXMiAkEDdCIAQbTQAGoiASAAQbzQAGooAgAiACgCCCIDRgRAQYzQACAGQX4gAndxNgIADAELIAEgAzYCCCADIAE2AgwLIABBCGohASAAIAJBA3QiAkEDcjYCBCAAIAJqIgAgACgCBEEBcjYCBAwRC0GU0AAoAgAiCCAETw0BIAEEQAJAQQIgAHQiAkEAIAJrciABIAB0cWgiAEEDdCICQbTQAGoiASACQbzQAGooAgAiAigCCCIDRgRAQYzQACAGQX4gAHdxIgY2AgAMAQsgASADNgIIIAMgATYCDAsgAiAEQQNyNgIEIABBA3QiACAEayEFIAAgAmogBTYCACACIARqIgQgBUEBcjYCBCAIBEAgCEF4cUG00ABqIQBBoNAAKAIAIQMCf0EBIAhBA3Z0IgEgBnFFBEBBjNAAIAEgBnI2AgAgAAwBCyAAKAIICyIBIAM2AgwgACADNgIIIAMgADYCDCADIAE2AggLIAJBCGohAUGg0AAgBDYCAEGU0AAgBTYCAAwRC0GQ0AAoAgAiC0UNASALaEECdEG80gBqKAIAIgAoAgRBeHEgBGshBSAAIQIDQAJAIAIoAhAiAUUEQCACQRRqKAIAIgFFDQELIAEoAgRBeHEgBGsiAyAFSSECIAMgBSACGyEFIAEgACACGyEAIAEhAgwBCwsgACgCGCEJIAAoAgwiAyAARwRAQZzQACgCABogAyAAKAIIIgE2AgggASADNgIMDBALIABBFGoiAigCACIBRQRAIAAoAhAiAUUNAyAAQRBqIQILA0AgAiEHIAEiA0EUaiICKAIAIgENACADQRBqIQIgAygCECIBDQALIAdBADYCAAwPC0F/IQQgAEG/f0sNACAAQRNqIgFBcHEhBEGQ0AAoAgAiCEUNAEEAIARrIQUCQAJAAkACf0EAIARBgAJJDQAaQR8gBEH///8HSw0AGiAEQSYgAUEIdmciAGt2QQFxIABBAXRrQT5qCyIGQQJ0QbzSAGooAgAiAkUEQEEAIQFBACEDDAELQQAhASAEQRkgBkEBdmtBACAGQR9HG3QhAEEAIQMDQAJAIAIoAgRBeHEgBGsiByAFTw0AIAIhAyAHIgUNAEEAIQUgAiEBDAMLIAEgAkEUaigCACIHIAcgAiAAQR12QQRxakEQaigCACICRhsgASAHGyEBIABBAXQhACACDQALCyABIANyRQRAQQAhA0ECIAZ0IgBBACAAa3IgCHEiAEUNAyAAaEECdEG80gBqKAIAIQELIAFFDQELA0AgASgCBEF4cSAEayICIAVJIQAgAiAFIAAbIQUgASADIAAbIQMgASgCECIABH8gAAUgAUEUaigCAAsiAQ0ACwsgA0UNACAFQZTQACgCACAEa08NACADKAIYIQcgAyADKAIMIgBHBEBBnNAAKAIAGiAAIAMoAggiATYCCCABIAA2AgwMDgsgA0EUaiICKAIAIgFFBEAgAygCECIBRQ0DIANBEGohAgsDQCACIQYgASIAQRRqIgIoAgAiAQ0AIABBEGohAiAAKAIQIgENAAsgBkEANgIADA0LQZTQACgCACIDIARPBEBBoNAAKAIAIQECQCADIARrIgJBEE8EQCABIARqIgAgAkEBcjYCBCABIANqIAI2AgAgASAEQQNyNgIEDAELIAEgA0EDcjYCBCABIANqIgAgACgCBEEBcjYCBEEAIQBBACECC0GU0AAgAjYCAEGg0AAgADYCACABQQhqIQEMDwtBmNAAKAIAIgMgBEsEQCAEIAlqIgAgAyAEayIBQQFyNgIEQaTQACAANgIAQZjQACABNgIAIAkgBEEDcjYCBCAJQQhqIQEMDwtBACEBIAQCf0Hk0wAoAgAEQEHs0wAoAgAMAQtB8NMAQn83AgBB6NMAQoCAhICAgMAANwIAQeTTACAKQQxqQXBxQdiq1aoFczYCAEH40wBBADYCAEHI0wBBADYCAEGAgAQLIgAgBEHHAGoiBWoiBkEAIABrIgdxIgJPBEBB/NMAQTA2AgAMDwsCQEHE0wAoAgAiAUUNAEG80wAoAgAiCCACaiEAIAAgAU0gACAIS3ENAEEAIQFB/NMAQTA2AgAMDwtByNMALQAAQQRxDQQCQAJAIAkEQEHM0wAhAQNAIAEoAgAiACAJTQRAIAAgASgCBGogCUsNAwsgASgCCCIBDQALC0EAEDMiAEF/Rg0FIAIhBkHo0wAoAgAiAUEBayIDIABxBEAgAiAAayAAIANqQQAgAWtxaiEGCyAEIAZPDQUgBkH+////B0sNBUHE0wAoAgAiAwRAQbzTACgCACIHIAZqIQEgASAHTQ0GIAEgA0sNBgsgBhAzIgEgAEcNAQwHCyAGIANrIAdxIgZB/v///wdLDQQgBhAzIQAgACABKAIAIAEoAgRqRg0DIAAhAQsCQCAGIARByABqTw0AIAFBf0YNAEHs0wAoAgAiACAFIAZrakEAIABrcSIAQf7///8HSwRAIAEhAAwHCyAAEDNBf0cEQCAAIAZqIQYgASEADAcLQQAgBmsQMxoMBAsgASIAQX9HDQUMAwtBACEDDAwLQQAhAAwKCyAAQX9HDQILQcjTAEHI0wAoAgBBBHI2AgALIAJB/v///wdLDQEgAhAzIQBBABAzIQEgAEF/Rg0BIAFBf0YNASAAIAFPDQEgASAAayIGIARBOGpNDQELQbzTAEG80wAoAgAgBmoiATYCAEHA0wAoAgAgAUkEQEHA0wAgATYCAAsCQAJAAkBBpNAAKAIAIgIEQEHM0wAhAQNAIAAgASgCACIDIAEoAgQiBWpGDQIgASgCCCIBDQALDAILQZzQACgCACIBQQBHIAAgAU9xRQRAQZzQACAANgIAC0EAIQFB0NMAIAY2AgBBzNMAIAA2AgBBrNAAQX82AgBBsNAAQeTTACgCADYCAEHY0wBBADYCAANAIAFByNAAaiABQbzQAGoiAjYCACACIAFBtNAAaiIDNgIAIAFBwNAAaiADNgIAIAFB0NAAaiABQcTQAGoiAzYCACADIAI2AgAgAUHY0ABqIAFBzNAAaiICNgIAIAIgAzYCACABQdTQAGogAjYCACABQSBqIgFBgAJHDQALQXggAGtBD3EiASAAaiICIAZBOGsiAyABayIBQQFyNgIEQajQAEH00wAoAgA2AgBBmNAAIAE2AgBBpNAAIAI2AgAgACADakE4NgIEDAILIAAgAk0NACACIANJDQAgASgCDEEIcQ0AQXggAmtBD3EiACACaiIDQZjQACgCACAGaiIHIABrIgBBAXI2AgQgASAFIAZqNgIEQajQAEH00wAoAgA2AgBBmNAAIAA2AgBBpNAAIAM2AgAgAiAHakE4NgIEDAELIABBnNAAKAIASQRAQZzQACAANgIACyAAIAZqIQNBzNMAIQECQAJAAkADQCADIAEoAgBHBEAgASgCCCIBDQEMAgsLIAEtAAxBCHFFDQELQczTACEBA0AgASgCACIDIAJNBEAgAyABKAIEaiIFIAJLDQMLIAEoAgghAQwACwALIAEgADYCACABIAEoAgQgBmo2AgQgAEF4IABrQQ9xaiIJIARBA3I2AgQgA0F4IANrQQ9xaiIGIAQgCWoiBGshASACIAZGBEBBpNAAIAQ2AgBBmNAAQZjQACgCACABaiIANgIAIAQgAEEBcjYCBAwIC0Gg0AAoAgAgBkYEQEGg0AAgBDYCAEGU0ABBlNAAKAIAIAFqIgA2AgAgBCAAQQFyNgIEIAAgBGogADYCAAwICyAGKAIEIgVBA3FBAUcNBiAFQXhxIQggBUH/AU0EQCAFQQN2IQMgBigCCCIAIAYoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAcLIAIgADYCCCAAIAI2AgwMBgsgBigCGCEHIAYgBigCDCIARwRAIAAgBigCCCICNgIIIAIgADYCDAwFCyAGQRRqIgIoAgAiBUUEQCAGKAIQIgVFDQQgBkEQaiECCwNAIAIhAyAFIgBBFGoiAigCACIFDQAgAEEQaiECIAAoAhAiBQ0ACyADQQA2AgAMBAtBeCAAa0EPcSIBIABqIgcgBkE4ayIDIAFrIgFBAXI2AgQgACADakE4NgIEIAIgBUE3IAVrQQ9xakE/ayIDIAMgAkEQakkbIgNBIzYCBEGo0ABB9NMAKAIANgIAQZjQACABNgIAQaTQACAHNgIAIANBEGpB1NMAKQIANwIAIANBzNMAKQIANwIIQdTTACADQQhqNgIAQdDTACAGNgIAQczTACAANgIAQdjTAEEANgIAIANBJGohAQNAIAFBBzYCACAFIAFBBGoiAUsNAAsgAiADRg0AIAMgAygCBEF+cTYCBCADIAMgAmsiBTYCACACIAVBAXI2AgQgBUH/AU0EQCAFQXhxQbTQAGohAAJ/QYzQACgCACIBQQEgBUEDdnQiA3FFBEBBjNAAIAEgA3I2AgAgAAwBCyAAKAIICyIBIAI2AgwgACACNgIIIAIgADYCDCACIAE2AggMAQtBHyEBIAVB////B00EQCAFQSYgBUEIdmciAGt2QQFxIABBAXRrQT5qIQELIAIgATYCHCACQgA3AhAgAUECdEG80gBqIQBBkNAAKAIAIgNBASABdCIGcUUEQCAAIAI2AgBBkNAAIAMgBnI2AgAgAiAANgIYIAIgAjYCCCACIAI2AgwMAQsgBUEZIAFBAXZrQQAgAUEfRxt0IQEgACgCACEDAkADQCADIgAoAgRBeHEgBUYNASABQR12IQMgAUEBdCEBIAAgA0EEcWpBEGoiBigCACIDDQALIAYgAjYCACACIAA2AhggAiACNgIMIAIgAjYCCAwBCyAAKAIIIgEgAjYCDCAAIAI2AgggAkEANgIYIAIgADYCDCACIAE2AggLQZjQACgCACIBIARNDQBBpNAAKAIAIgAgBGoiAiABIARrIgFBAXI2AgRBmNAAIAE2AgBBpNAAIAI2AgAgACAEQQNyNgIEIABBCGohAQwIC0EAIQFB/NMAQTA2AgAMBwtBACEACyAHRQ0AAkAgBigCHCICQQJ0QbzSAGoiAygCACAGRgRAIAMgADYCACAADQFBkNAAQZDQACgCAEF+IAJ3cTYCAAwCCyAHQRBBFCAHKAIQIAZGG2ogADYCACAARQ0BCyAAIAc2AhggBigCECICBEAgACACNgIQIAIgADYCGAsgBkEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgCGohASAGIAhqIgYoAgQhBQsgBiAFQX5xNgIEIAEgBGogATYCACAEIAFBAXI2AgQgAUH/AU0EQCABQXhxQbTQAGohAAJ/QYzQACgCACICQQEgAUEDdnQiAXFFBEBBjNAAIAEgAnI2AgAgAAwBCyAAKAIICyIBIAQ2AgwgACAENgIIIAQgADYCDCAEIAE2AggMAQtBHyEFIAFB////B00EQCABQSYgAUEIdmciAGt2QQFxIABBAXRrQT5qIQULIAQgBTYCHCAEQgA3AhAgBUECdEG80gBqIQBBkNAAKAIAIgJBASAFdCIDcUUEQCAAIAQ2AgBBkNAAIAIgA3I2AgAgBCAANgIYIAQgBDYCCCAEIAQ2AgwMAQsgAUEZIAVBAXZrQQAgBUEfRxt0IQUgACgCACEAAkADQCAAIgIoAgRBeHEgAUYNASAFQR12IQAgBUEBdCEFIAIgAEEEcWpBEGoiAygCACIADQALIAMgBDYCACAEIAI2AhggBCAENgIMIAQgBDYCCAwBCyACKAIIIgAgBDYCDCACIAQ2AgggBEEANgIYIAQgAjYCDCAEIAA2AggLIAlBCGohAQwCCwJAIAdFDQACQCADKAIcIgFBAnRBvNIAaiICKAIAIANGBEAgAiAANgIAIAANAUGQ0AAgCEF+IAF3cSIINgIADAILIAdBEEEUIAcoAhAgA0YbaiAANgIAIABFDQELIAAgBzYCGCADKAIQIgEEQCAAIAE2AhAgASAANgIYCyADQRRqKAIAIgFFDQAgAEEUaiABNgIAIAEgADYCGAsCQCAFQQ9NBEAgAyAEIAVqIgBBA3I2AgQgACADaiIAIAAoAgRBAXI2AgQMAQsgAyAEaiICIAVBAXI2AgQgAyAEQQNyNgIEIAIgBWogBTYCACAFQf8BTQRAIAVBeHFBtNAAaiEAAn9BjNAAKAIAIgFBASAFQQN2dCIFcUUEQEGM0AAgASAFcjYCACAADAELIAAoAggLIgEgAjYCDCAAIAI2AgggAiAANgIMIAIgATYCCAwBC0EfIQEgBUH///8HTQRAIAVBJiAFQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAQsgAiABNgIcIAJCADcCECABQQJ0QbzSAGohAEEBIAF0IgQgCHFFBEAgACACNgIAQZDQACAEIAhyNgIAIAIgADYCGCACIAI2AgggAiACNgIMDAELIAVBGSABQQF2a0EAIAFBH0cbdCEBIAAoAgAhBAJAA0AgBCIAKAIEQXhxIAVGDQEgAUEddiEEIAFBAXQhASAAIARBBHFqQRBqIgYoAgAiBA0ACyAGIAI2AgAgAiAANgIYIAIgAjYCDCACIAI2AggMAQsgACgCCCIBIAI2AgwgACACNgIIIAJBADYCGCACIAA2AgwgAiABNgIICyADQQhqIQEMAQsCQCAJRQ0AAkAgACgCHCIBQQJ0QbzSAGoiAigCACAARgRAIAIgAzYCACADDQFBkNAAIAtBfiABd3E2AgAMAgsgCUEQQRQgCSgCECAARhtqIAM2AgAgA0UNAQsgAyAJNgIYIAAoAhAiAQRAIAMgATYCECABIAM2AhgLIABBFGooAgAiAUUNACADQRRqIAE2AgAgASADNgIYCwJAIAVBD00EQCAAIAQgBWoiAUEDcjYCBCAAIAFqIgEgASgCBEEBcjYCBAwBCyAAIARqIgcgBUEBcjYCBCAAIARBA3I2AgQgBSAHaiAFNgIAIAgEQCAIQXhxQbTQAGohAUGg0AAoAgAhAwJ/QQEgCEEDdnQiAiAGcUUEQEGM0AAgAiAGcjYCACABDAELIAEoAggLIgIgAzYCDCABIAM2AgggAyABNgIMIAMgAjYCCAtBoNAAIAc2AgBBlNAAIAU2AgALIABBCGohAQsgCkEQaiQAIAELQwAgAEUEQD8AQRB0DwsCQCAAQf//A3ENACAAQQBIDQAgAEEQdkAAIgBBf0YEQEH80wBBMDYCAEF/DwsgAEEQdA8LAAsL3D8iAEGACAsJAQAAAAIAAAADAEGUCAsFBAAAAAUAQaQICwkGAAAABwAAAAgAQdwIC4otSW52YWxpZCBjaGFyIGluIHVybCBxdWVyeQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2JvZHkAQ29udGVudC1MZW5ndGggb3ZlcmZsb3cAQ2h1bmsgc2l6ZSBvdmVyZmxvdwBSZXNwb25zZSBvdmVyZmxvdwBJbnZhbGlkIG1ldGhvZCBmb3IgSFRUUC94LnggcmVxdWVzdABJbnZhbGlkIG1ldGhvZCBmb3IgUlRTUC94LnggcmVxdWVzdABFeHBlY3RlZCBTT1VSQ0UgbWV0aG9kIGZvciBJQ0UveC54IHJlcXVlc3QASW52YWxpZCBjaGFyIGluIHVybCBmcmFnbWVudCBzdGFydABFeHBlY3RlZCBkb3QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9zdGF0dXMASW52YWxpZCByZXNwb25zZSBzdGF0dXMASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucwBVc2VyIGNhbGxiYWNrIGVycm9yAGBvbl9yZXNldGAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2hlYWRlcmAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfYmVnaW5gIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fdmFsdWVgIGNhbGxiYWNrIGVycm9yAGBvbl9zdGF0dXNfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl92ZXJzaW9uX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdXJsX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAEVtcHR5IENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhcmFjdGVyIGluIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBNaXNzaW5nIGV4cGVjdGVkIExGIGFmdGVyIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AgaGVhZGVyIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGUgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZWQgdmFsdWUAUGF1c2VkIGJ5IG9uX2hlYWRlcnNfY29tcGxldGUASW52YWxpZCBFT0Ygc3RhdGUAb25fcmVzZXQgcGF1c2UAb25fY2h1bmtfaGVhZGVyIHBhdXNlAG9uX21lc3NhZ2VfYmVnaW4gcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlIHBhdXNlAG9uX3N0YXR1c19jb21wbGV0ZSBwYXVzZQBvbl92ZXJzaW9uX2NvbXBsZXRlIHBhdXNlAG9uX3VybF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGUgcGF1c2UAb25fbWVzc2FnZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXRob2RfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lIHBhdXNlAFVuZXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgc3RhcnQgbGluZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgbmFtZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AAU1dJVENIX1BST1hZAFVTRV9QUk9YWQBNS0FDVElWSVRZAFVOUFJPQ0VTU0FCTEVfRU5USVRZAENPUFkATU9WRURfUEVSTUFORU5UTFkAVE9PX0VBUkxZAE5PVElGWQBGQUlMRURfREVQRU5ERU5DWQBCQURfR0FURVdBWQBQTEFZAFBVVABDSEVDS09VVABHQVRFV0FZX1RJTUVPVVQAUkVRVUVTVF9USU1FT1VUAE5FVFdPUktfQ09OTkVDVF9USU1FT1VUAENPTk5FQ1RJT05fVElNRU9VVABMT0dJTl9USU1FT1VUAE5FVFdPUktfUkVBRF9USU1FT1VUAFBPU1QATUlTRElSRUNURURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9MT0FEX0JBTEFOQ0VEX1JFUVVFU1QAQkFEX1JFUVVFU1QASFRUUF9SRVFVRVNUX1NFTlRfVE9fSFRUUFNfUE9SVABSRVBPUlQASU1fQV9URUFQT1QAUkVTRVRfQ09OVEVOVABOT19DT05URU5UAFBBUlRJQUxfQ09OVEVOVABIUEVfSU5WQUxJRF9DT05TVEFOVABIUEVfQ0JfUkVTRVQAR0VUAEhQRV9TVFJJQ1QAQ09ORkxJQ1QAVEVNUE9SQVJZX1JFRElSRUNUAFBFUk1BTkVOVF9SRURJUkVDVABDT05ORUNUAE1VTFRJX1NUQVRVUwBIUEVfSU5WQUxJRF9TVEFUVVMAVE9PX01BTllfUkVRVUVTVFMARUFSTFlfSElOVFMAVU5BVkFJTEFCTEVfRk9SX0xFR0FMX1JFQVNPTlMAT1BUSU9OUwBTV0lUQ0hJTkdfUFJPVE9DT0xTAFZBUklBTlRfQUxTT19ORUdPVElBVEVTAE1VTFRJUExFX0NIT0lDRVMASU5URVJOQUxfU0VSVkVSX0VSUk9SAFdFQl9TRVJWRVJfVU5LTk9XTl9FUlJPUgBSQUlMR1VOX0VSUk9SAElERU5USVRZX1BST1ZJREVSX0FVVEhFTlRJQ0FUSU9OX0VSUk9SAFNTTF9DRVJUSUZJQ0FURV9FUlJPUgBJTlZBTElEX1hfRk9SV0FSREVEX0ZPUgBTRVRfUEFSQU1FVEVSAEdFVF9QQVJBTUVURVIASFBFX1VTRVIAU0VFX09USEVSAEhQRV9DQl9DSFVOS19IRUFERVIATUtDQUxFTkRBUgBTRVRVUABXRUJfU0VSVkVSX0lTX0RPV04AVEVBUkRPV04ASFBFX0NMT1NFRF9DT05ORUNUSU9OAEhFVVJJU1RJQ19FWFBJUkFUSU9OAERJU0NPTk5FQ1RFRF9PUEVSQVRJT04ATk9OX0FVVEhPUklUQVRJVkVfSU5GT1JNQVRJT04ASFBFX0lOVkFMSURfVkVSU0lPTgBIUEVfQ0JfTUVTU0FHRV9CRUdJTgBTSVRFX0lTX0ZST1pFTgBIUEVfSU5WQUxJRF9IRUFERVJfVE9LRU4ASU5WQUxJRF9UT0tFTgBGT1JCSURERU4ARU5IQU5DRV9ZT1VSX0NBTE0ASFBFX0lOVkFMSURfVVJMAEJMT0NLRURfQllfUEFSRU5UQUxfQ09OVFJPTABNS0NPTABBQ0wASFBFX0lOVEVSTkFMAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0VfVU5PRkZJQ0lBTABIUEVfT0sAVU5MSU5LAFVOTE9DSwBQUkkAUkVUUllfV0lUSABIUEVfSU5WQUxJRF9DT05URU5UX0xFTkdUSABIUEVfVU5FWFBFQ1RFRF9DT05URU5UX0xFTkdUSABGTFVTSABQUk9QUEFUQ0gATS1TRUFSQ0gAVVJJX1RPT19MT05HAFBST0NFU1NJTkcATUlTQ0VMTEFORU9VU19QRVJTSVNURU5UX1dBUk5JTkcATUlTQ0VMTEFORU9VU19XQVJOSU5HAEhQRV9JTlZBTElEX1RSQU5TRkVSX0VOQ09ESU5HAEV4cGVjdGVkIENSTEYASFBFX0lOVkFMSURfQ0hVTktfU0laRQBNT1ZFAENPTlRJTlVFAEhQRV9DQl9TVEFUVVNfQ09NUExFVEUASFBFX0NCX0hFQURFUlNfQ09NUExFVEUASFBFX0NCX1ZFUlNJT05fQ09NUExFVEUASFBFX0NCX1VSTF9DT01QTEVURQBIUEVfQ0JfQ0hVTktfQ09NUExFVEUASFBFX0NCX0hFQURFUl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fTkFNRV9DT01QTEVURQBIUEVfQ0JfTUVTU0FHRV9DT01QTEVURQBIUEVfQ0JfTUVUSE9EX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfRklFTERfQ09NUExFVEUAREVMRVRFAEhQRV9JTlZBTElEX0VPRl9TVEFURQBJTlZBTElEX1NTTF9DRVJUSUZJQ0FURQBQQVVTRQBOT19SRVNQT05TRQBVTlNVUFBPUlRFRF9NRURJQV9UWVBFAEdPTkUATk9UX0FDQ0VQVEFCTEUAU0VSVklDRV9VTkFWQUlMQUJMRQBSQU5HRV9OT1RfU0FUSVNGSUFCTEUAT1JJR0lOX0lTX1VOUkVBQ0hBQkxFAFJFU1BPTlNFX0lTX1NUQUxFAFBVUkdFAE1FUkdFAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0UAUkVRVUVTVF9IRUFERVJfVE9PX0xBUkdFAFBBWUxPQURfVE9PX0xBUkdFAElOU1VGRklDSUVOVF9TVE9SQUdFAEhQRV9QQVVTRURfVVBHUkFERQBIUEVfUEFVU0VEX0gyX1VQR1JBREUAU09VUkNFAEFOTk9VTkNFAFRSQUNFAEhQRV9VTkVYUEVDVEVEX1NQQUNFAERFU0NSSUJFAFVOU1VCU0NSSUJFAFJFQ09SRABIUEVfSU5WQUxJRF9NRVRIT0QATk9UX0ZPVU5EAFBST1BGSU5EAFVOQklORABSRUJJTkQAVU5BVVRIT1JJWkVEAE1FVEhPRF9OT1RfQUxMT1dFRABIVFRQX1ZFUlNJT05fTk9UX1NVUFBPUlRFRABBTFJFQURZX1JFUE9SVEVEAEFDQ0VQVEVEAE5PVF9JTVBMRU1FTlRFRABMT09QX0RFVEVDVEVEAEhQRV9DUl9FWFBFQ1RFRABIUEVfTEZfRVhQRUNURUQAQ1JFQVRFRABJTV9VU0VEAEhQRV9QQVVTRUQAVElNRU9VVF9PQ0NVUkVEAFBBWU1FTlRfUkVRVUlSRUQAUFJFQ09ORElUSU9OX1JFUVVJUkVEAFBST1hZX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAE5FVFdPUktfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATEVOR1RIX1JFUVVJUkVEAFNTTF9DRVJUSUZJQ0FURV9SRVFVSVJFRABVUEdSQURFX1JFUVVJUkVEAFBBR0VfRVhQSVJFRABQUkVDT05ESVRJT05fRkFJTEVEAEVYUEVDVEFUSU9OX0ZBSUxFRABSRVZBTElEQVRJT05fRkFJTEVEAFNTTF9IQU5EU0hBS0VfRkFJTEVEAExPQ0tFRABUUkFOU0ZPUk1BVElPTl9BUFBMSUVEAE5PVF9NT0RJRklFRABOT1RfRVhURU5ERUQAQkFORFdJRFRIX0xJTUlUX0VYQ0VFREVEAFNJVEVfSVNfT1ZFUkxPQURFRABIRUFEAEV4cGVjdGVkIEhUVFAvAABeEwAAJhMAADAQAADwFwAAnRMAABUSAAA5FwAA8BIAAAoQAAB1EgAArRIAAIITAABPFAAAfxAAAKAVAAAjFAAAiRIAAIsUAABNFQAA1BEAAM8UAAAQGAAAyRYAANwWAADBEQAA4BcAALsUAAB0FAAAfBUAAOUUAAAIFwAAHxAAAGUVAACjFAAAKBUAAAIVAACZFQAALBAAAIsZAABPDwAA1A4AAGoQAADOEAAAAhcAAIkOAABuEwAAHBMAAGYUAABWFwAAwRMAAM0TAABsEwAAaBcAAGYXAABfFwAAIhMAAM4PAABpDgAA2A4AAGMWAADLEwAAqg4AACgXAAAmFwAAxRMAAF0WAADoEQAAZxMAAGUTAADyFgAAcxMAAB0XAAD5FgAA8xEAAM8OAADOFQAADBIAALMRAAClEQAAYRAAADIXAAC7EwBB+TULAQEAQZA2C+ABAQECAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQf03CwEBAEGROAteAgMCAgICAgAAAgIAAgIAAgICAgICAgICAgAEAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAAIAAgBB/TkLAQEAQZE6C14CAAICAgICAAACAgACAgACAgICAgICAgICAAMABAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAEHwOwsNbG9zZWVlcC1hbGl2ZQBBiTwLAQEAQaA8C+ABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQYk+CwEBAEGgPgvnAQEBAQEBAQEBAQEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBY2h1bmtlZABBsMAAC18BAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQBBkMIACyFlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AQcDCAAstcmFuc2Zlci1lbmNvZGluZ3BncmFkZQ0KDQoNClNNDQoNClRUUC9DRS9UU1AvAEH5wgALBQECAAEDAEGQwwAL4AEEAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+cQACwUBAgABAwBBkMUAC+ABBAEBBQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQfnGAAsEAQAAAQBBkccAC98BAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+sgACwQBAAACAEGQyQALXwMEAAAEBAQEBAQEBAQEBAUEBAQEBAQEBAQEBAQABAAGBwQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEAEH6ygALBAEAAAEAQZDLAAsBAQBBqssAC0ECAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBB+swACwQBAAABAEGQzQALAQEAQZrNAAsGAgAAAAACAEGxzQALOgMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAQfDOAAuWAU5PVU5DRUVDS09VVE5FQ1RFVEVDUklCRUxVU0hFVEVBRFNFQVJDSFJHRUNUSVZJVFlMRU5EQVJWRU9USUZZUFRJT05TQ0hTRUFZU1RBVENIR0VPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFSFRUUC9BRFRQLw==", "base64");
@@ -3053,7 +3053,7 @@ var require_llhttp_simd_wasm = __commonJS({
 
 // node_modules/undici/lib/web/fetch/constants.js
 var require_constants3 = __commonJS({
-  "node_modules/undici/lib/web/fetch/constants.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/constants.js"(exports3, module) {
     "use strict";
     var corsSafeListedMethods = (
       /** @type {const} */
@@ -3271,7 +3271,7 @@ var require_constants3 = __commonJS({
 
 // node_modules/undici/lib/web/fetch/global.js
 var require_global = __commonJS({
-  "node_modules/undici/lib/web/fetch/global.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/global.js"(exports3, module) {
     "use strict";
     var globalOrigin = /* @__PURE__ */ Symbol.for("undici.globalOrigin.1");
     function getGlobalOrigin() {
@@ -3307,10 +3307,10 @@ var require_global = __commonJS({
 
 // node_modules/undici/lib/web/fetch/data-url.js
 var require_data_url = __commonJS({
-  "node_modules/undici/lib/web/fetch/data-url.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/data-url.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var encoder = new TextEncoder();
+    var encoder2 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3383,7 +3383,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+      const bytes = encoder2.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3659,7 +3659,7 @@ var require_data_url = __commonJS({
 
 // node_modules/undici/lib/web/fetch/webidl.js
 var require_webidl = __commonJS({
-  "node_modules/undici/lib/web/fetch/webidl.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/webidl.js"(exports3, module) {
     "use strict";
     var { types: types2, inspect: inspect2 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
@@ -4078,7 +4078,7 @@ var require_webidl = __commonJS({
 
 // node_modules/undici/lib/web/fetch/util.js
 var require_util2 = __commonJS({
-  "node_modules/undici/lib/web/fetch/util.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/util.js"(exports3, module) {
     "use strict";
     var { Transform: Transform2 } = __require("node:stream");
     var zlib2 = __require("node:zlib");
@@ -4121,9 +4121,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4714,8 +4714,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4741,8 +4741,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4948,7 +4948,7 @@ var require_util2 = __commonJS({
 
 // node_modules/undici/lib/web/fetch/symbols.js
 var require_symbols2 = __commonJS({
-  "node_modules/undici/lib/web/fetch/symbols.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/symbols.js"(exports3, module) {
     "use strict";
     module.exports = {
       kUrl: /* @__PURE__ */ Symbol("url"),
@@ -4962,7 +4962,7 @@ var require_symbols2 = __commonJS({
 
 // node_modules/undici/lib/web/fetch/file.js
 var require_file = __commonJS({
-  "node_modules/undici/lib/web/fetch/file.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/file.js"(exports3, module) {
     "use strict";
     var { Blob: Blob2, File: File2 } = __require("node:buffer");
     var { kState } = require_symbols2();
@@ -5025,7 +5025,7 @@ var require_file = __commonJS({
 
 // node_modules/undici/lib/web/fetch/formdata.js
 var require_formdata = __commonJS({
-  "node_modules/undici/lib/web/fetch/formdata.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/formdata.js"(exports3, module) {
     "use strict";
     var { isBlobLike, iteratorMixin } = require_util2();
     var { kState } = require_symbols2();
@@ -5172,7 +5172,7 @@ var require_formdata = __commonJS({
 
 // node_modules/undici/lib/web/fetch/formdata-parser.js
 var require_formdata_parser = __commonJS({
-  "node_modules/undici/lib/web/fetch/formdata-parser.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/formdata-parser.js"(exports3, module) {
     "use strict";
     var { isUSVString, bufferToLowerCasedHeaderName } = require_util();
     var { utf8DecodeBytes } = require_util2();
@@ -5423,7 +5423,7 @@ var require_formdata_parser = __commonJS({
 
 // node_modules/undici/lib/web/fetch/body.js
 var require_body = __commonJS({
-  "node_modules/undici/lib/web/fetch/body.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/body.js"(exports3, module) {
     "use strict";
     var util5 = require_util();
     var {
@@ -5608,7 +5608,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(instance, body2) {
+    function cloneBody(instance2, body2) {
       const [out1, out2] = body2.stream.tee();
       body2.stream = out1;
       return {
@@ -5622,7 +5622,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         throw new DOMException("The operation was aborted.", "AbortError");
       }
     }
-    function bodyMixinMethods(instance) {
+    function bodyMixinMethods(instance2) {
       const methods = {
         blob() {
           return consumeBody(this, (bytes) => {
@@ -5633,18 +5633,18 @@ Content-Type: ${value.type || "application/octet-stream"}\r
               mimeType = serializeAMimeType(mimeType);
             }
             return new Blob2([bytes], { type: mimeType });
-          }, instance);
+          }, instance2);
         },
         arrayBuffer() {
           return consumeBody(this, (bytes) => {
             return new Uint8Array(bytes).buffer;
-          }, instance);
+          }, instance2);
         },
         text() {
-          return consumeBody(this, utf8DecodeBytes, instance);
+          return consumeBody(this, utf8DecodeBytes, instance2);
         },
         json() {
-          return consumeBody(this, parseJSONFromBytes, instance);
+          return consumeBody(this, parseJSONFromBytes, instance2);
         },
         formData() {
           return consumeBody(this, (value) => {
@@ -5673,12 +5673,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             throw new TypeError(
               'Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".'
             );
-          }, instance);
+          }, instance2);
         },
         bytes() {
           return consumeBody(this, (bytes) => {
             return new Uint8Array(bytes);
-          }, instance);
+          }, instance2);
         }
       };
       return methods;
@@ -5686,8 +5686,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
-    async function consumeBody(object, convertBytesToJSValue, instance) {
-      webidl.brandCheck(object, instance);
+    async function consumeBody(object, convertBytesToJSValue, instance2) {
+      webidl.brandCheck(object, instance2);
       if (bodyUnusable(object)) {
         throw new TypeError("Body is unusable: Body has already been read");
       }
@@ -5737,7 +5737,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
 
 // node_modules/undici/lib/dispatcher/client-h1.js
 var require_client_h1 = __commonJS({
-  "node_modules/undici/lib/dispatcher/client-h1.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/client-h1.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var util5 = require_util();
@@ -5861,9 +5861,9 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
     var Parser = class {
-      constructor(client, socket, { exports: exports3 }) {
+      constructor(client, socket, { exports: exports4 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
-        this.llhttp = exports3;
+        this.llhttp = exports4;
         this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
@@ -6867,7 +6867,7 @@ ${len.toString(16)}\r
 
 // node_modules/undici/lib/dispatcher/client-h2.js
 var require_client_h2 = __commonJS({
-  "node_modules/undici/lib/dispatcher/client-h2.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/client-h2.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
@@ -7033,9 +7033,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7045,8 +7045,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util5.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util5.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util5.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7251,8 +7251,8 @@ var require_client_h2 = __commonJS({
       stream2.once("error", function(err) {
         abort(err);
       });
-      stream2.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream2.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -7441,7 +7441,7 @@ var require_client_h2 = __commonJS({
 
 // node_modules/undici/lib/handler/redirect-handler.js
 var require_redirect_handler = __commonJS({
-  "node_modules/undici/lib/handler/redirect-handler.js"(exports2, module) {
+  "node_modules/undici/lib/handler/redirect-handler.js"(exports3, module) {
     "use strict";
     var util5 = require_util();
     var { kBodyUsed } = require_symbols();
@@ -7600,7 +7600,7 @@ var require_redirect_handler = __commonJS({
 
 // node_modules/undici/lib/interceptor/redirect-interceptor.js
 var require_redirect_interceptor = __commonJS({
-  "node_modules/undici/lib/interceptor/redirect-interceptor.js"(exports2, module) {
+  "node_modules/undici/lib/interceptor/redirect-interceptor.js"(exports3, module) {
     "use strict";
     var RedirectHandler = require_redirect_handler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections }) {
@@ -7622,7 +7622,7 @@ var require_redirect_interceptor = __commonJS({
 
 // node_modules/undici/lib/dispatcher/client.js
 var require_client = __commonJS({
-  "node_modules/undici/lib/dispatcher/client.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/client.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var net = __require("node:net");
@@ -8124,7 +8124,7 @@ var require_client = __commonJS({
 
 // node_modules/undici/lib/dispatcher/fixed-queue.js
 var require_fixed_queue = __commonJS({
-  "node_modules/undici/lib/dispatcher/fixed-queue.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/fixed-queue.js"(exports3, module) {
     "use strict";
     var kSize = 2048;
     var kMask = kSize - 1;
@@ -8181,7 +8181,7 @@ var require_fixed_queue = __commonJS({
 
 // node_modules/undici/lib/dispatcher/pool-stats.js
 var require_pool_stats = __commonJS({
-  "node_modules/undici/lib/dispatcher/pool-stats.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/pool-stats.js"(exports3, module) {
     var { kFree, kConnected, kPending, kQueued, kRunning, kSize } = require_symbols();
     var kPool = /* @__PURE__ */ Symbol("pool");
     var PoolStats = class {
@@ -8213,7 +8213,7 @@ var require_pool_stats = __commonJS({
 
 // node_modules/undici/lib/dispatcher/pool-base.js
 var require_pool_base = __commonJS({
-  "node_modules/undici/lib/dispatcher/pool-base.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/pool-base.js"(exports3, module) {
     "use strict";
     var DispatcherBase = require_dispatcher_base();
     var FixedQueue = require_fixed_queue();
@@ -8368,7 +8368,7 @@ var require_pool_base = __commonJS({
 
 // node_modules/undici/lib/dispatcher/pool.js
 var require_pool = __commonJS({
-  "node_modules/undici/lib/dispatcher/pool.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/pool.js"(exports3, module) {
     "use strict";
     var {
       PoolBase,
@@ -8459,7 +8459,7 @@ var require_pool = __commonJS({
 
 // node_modules/undici/lib/dispatcher/balanced-pool.js
 var require_balanced_pool = __commonJS({
-  "node_modules/undici/lib/dispatcher/balanced-pool.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/balanced-pool.js"(exports3, module) {
     "use strict";
     var {
       BalancedPoolMissingUpstreamError,
@@ -8603,7 +8603,7 @@ var require_balanced_pool = __commonJS({
 
 // node_modules/undici/lib/dispatcher/agent.js
 var require_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/agent.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/agent.js"(exports3, module) {
     "use strict";
     var { InvalidArgumentError } = require_errors();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
@@ -8703,7 +8703,7 @@ var require_agent = __commonJS({
 
 // node_modules/undici/lib/dispatcher/proxy-agent.js
 var require_proxy_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports3, module) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var { URL: URL3 } = __require("node:url");
@@ -8926,7 +8926,7 @@ var require_proxy_agent = __commonJS({
 
 // node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
 var require_env_http_proxy_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports3, module) {
     "use strict";
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
@@ -9062,7 +9062,7 @@ var require_env_http_proxy_agent = __commonJS({
 
 // node_modules/undici/lib/handler/retry-handler.js
 var require_retry_handler = __commonJS({
-  "node_modules/undici/lib/handler/retry-handler.js"(exports2, module) {
+  "node_modules/undici/lib/handler/retry-handler.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { kRetryHandlerDefaultRetry } = require_symbols();
@@ -9190,7 +9190,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state: state3, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9202,7 +9202,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state3;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -9411,7 +9411,7 @@ var require_retry_handler = __commonJS({
 
 // node_modules/undici/lib/dispatcher/retry-agent.js
 var require_retry_agent = __commonJS({
-  "node_modules/undici/lib/dispatcher/retry-agent.js"(exports2, module) {
+  "node_modules/undici/lib/dispatcher/retry-agent.js"(exports3, module) {
     "use strict";
     var Dispatcher = require_dispatcher();
     var RetryHandler = require_retry_handler();
@@ -9446,7 +9446,7 @@ var require_retry_agent = __commonJS({
 
 // node_modules/undici/lib/api/readable.js
 var require_readable = __commonJS({
-  "node_modules/undici/lib/api/readable.js"(exports2, module) {
+  "node_modules/undici/lib/api/readable.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { Readable: Readable5 } = __require("node:stream");
@@ -9739,7 +9739,7 @@ var require_readable = __commonJS({
 
 // node_modules/undici/lib/api/util.js
 var require_util3 = __commonJS({
-  "node_modules/undici/lib/api/util.js"(exports2, module) {
+  "node_modules/undici/lib/api/util.js"(exports3, module) {
     var assert4 = __require("node:assert");
     var {
       ResponseStatusCodeError
@@ -9800,7 +9800,7 @@ var require_util3 = __commonJS({
 
 // node_modules/undici/lib/api/api-request.js
 var require_api_request = __commonJS({
-  "node_modules/undici/lib/api/api-request.js"(exports2, module) {
+  "node_modules/undici/lib/api/api-request.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { Readable: Readable5 } = require_readable();
@@ -9986,7 +9986,7 @@ var require_api_request = __commonJS({
 
 // node_modules/undici/lib/api/abort-signal.js
 var require_abort_signal = __commonJS({
-  "node_modules/undici/lib/api/abort-signal.js"(exports2, module) {
+  "node_modules/undici/lib/api/abort-signal.js"(exports3, module) {
     var { addAbortListener } = require_util();
     var { RequestAbortedError } = require_errors();
     var kListener = /* @__PURE__ */ Symbol("kListener");
@@ -10037,7 +10037,7 @@ var require_abort_signal = __commonJS({
 
 // node_modules/undici/lib/api/api-stream.js
 var require_api_stream = __commonJS({
-  "node_modules/undici/lib/api/api-stream.js"(exports2, module) {
+  "node_modules/undici/lib/api/api-stream.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { finished, PassThrough } = __require("node:stream");
@@ -10210,7 +10210,7 @@ var require_api_stream = __commonJS({
 
 // node_modules/undici/lib/api/api-pipeline.js
 var require_api_pipeline = __commonJS({
-  "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
+  "node_modules/undici/lib/api/api-pipeline.js"(exports3, module) {
     "use strict";
     var {
       Readable: Readable5,
@@ -10410,7 +10410,7 @@ var require_api_pipeline = __commonJS({
 
 // node_modules/undici/lib/api/api-upgrade.js
 var require_api_upgrade = __commonJS({
-  "node_modules/undici/lib/api/api-upgrade.js"(exports2, module) {
+  "node_modules/undici/lib/api/api-upgrade.js"(exports3, module) {
     "use strict";
     var { InvalidArgumentError, SocketError } = require_errors();
     var { AsyncResource } = __require("node:async_hooks");
@@ -10502,7 +10502,7 @@ var require_api_upgrade = __commonJS({
 
 // node_modules/undici/lib/api/api-connect.js
 var require_api_connect = __commonJS({
-  "node_modules/undici/lib/api/api-connect.js"(exports2, module) {
+  "node_modules/undici/lib/api/api-connect.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
@@ -10592,7 +10592,7 @@ var require_api_connect = __commonJS({
 
 // node_modules/undici/lib/api/index.js
 var require_api = __commonJS({
-  "node_modules/undici/lib/api/index.js"(exports2, module) {
+  "node_modules/undici/lib/api/index.js"(exports3, module) {
     "use strict";
     module.exports.request = require_api_request();
     module.exports.stream = require_api_stream();
@@ -10604,7 +10604,7 @@ var require_api = __commonJS({
 
 // node_modules/undici/lib/mock/mock-errors.js
 var require_mock_errors = __commonJS({
-  "node_modules/undici/lib/mock/mock-errors.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-errors.js"(exports3, module) {
     "use strict";
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
@@ -10616,8 +10616,8 @@ var require_mock_errors = __commonJS({
         this.message = message || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
-      static [Symbol.hasInstance](instance) {
-        return instance && instance[kMockNotMatchedError] === true;
+      static [Symbol.hasInstance](instance2) {
+        return instance2 && instance2[kMockNotMatchedError] === true;
       }
       [kMockNotMatchedError] = true;
     };
@@ -10629,7 +10629,7 @@ var require_mock_errors = __commonJS({
 
 // node_modules/undici/lib/mock/mock-symbols.js
 var require_mock_symbols = __commonJS({
-  "node_modules/undici/lib/mock/mock-symbols.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-symbols.js"(exports3, module) {
     "use strict";
     module.exports = {
       kAgent: /* @__PURE__ */ Symbol("agent"),
@@ -10657,7 +10657,7 @@ var require_mock_symbols = __commonJS({
 
 // node_modules/undici/lib/mock/mock-utils.js
 var require_mock_utils = __commonJS({
-  "node_modules/undici/lib/mock/mock-utils.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-utils.js"(exports3, module) {
     "use strict";
     var { MockNotMatchedError } = require_mock_errors();
     var {
@@ -10953,7 +10953,7 @@ var require_mock_utils = __commonJS({
 
 // node_modules/undici/lib/mock/mock-interceptor.js
 var require_mock_interceptor = __commonJS({
-  "node_modules/undici/lib/mock/mock-interceptor.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-interceptor.js"(exports3, module) {
     "use strict";
     var { getResponseData: getResponseData2, buildKey, addMockDispatch } = require_mock_utils();
     var {
@@ -11115,7 +11115,7 @@ var require_mock_interceptor = __commonJS({
 
 // node_modules/undici/lib/mock/mock-client.js
 var require_mock_client = __commonJS({
-  "node_modules/undici/lib/mock/mock-client.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-client.js"(exports3, module) {
     "use strict";
     var { promisify: promisify3 } = __require("node:util");
     var Client = require_client();
@@ -11168,7 +11168,7 @@ var require_mock_client = __commonJS({
 
 // node_modules/undici/lib/mock/mock-pool.js
 var require_mock_pool = __commonJS({
-  "node_modules/undici/lib/mock/mock-pool.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-pool.js"(exports3, module) {
     "use strict";
     var { promisify: promisify3 } = __require("node:util");
     var Pool = require_pool();
@@ -11221,7 +11221,7 @@ var require_mock_pool = __commonJS({
 
 // node_modules/undici/lib/mock/pluralizer.js
 var require_pluralizer = __commonJS({
-  "node_modules/undici/lib/mock/pluralizer.js"(exports2, module) {
+  "node_modules/undici/lib/mock/pluralizer.js"(exports3, module) {
     "use strict";
     var singulars = {
       pronoun: "it",
@@ -11252,7 +11252,7 @@ var require_pluralizer = __commonJS({
 
 // node_modules/undici/lib/mock/pending-interceptors-formatter.js
 var require_pending_interceptors_formatter = __commonJS({
-  "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports2, module) {
+  "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports3, module) {
     "use strict";
     var { Transform: Transform2 } = __require("node:stream");
     var { Console } = __require("node:console");
@@ -11293,7 +11293,7 @@ var require_pending_interceptors_formatter = __commonJS({
 
 // node_modules/undici/lib/mock/mock-agent.js
 var require_mock_agent = __commonJS({
-  "node_modules/undici/lib/mock/mock-agent.js"(exports2, module) {
+  "node_modules/undici/lib/mock/mock-agent.js"(exports3, module) {
     "use strict";
     var { kClients } = require_symbols();
     var Agent3 = require_agent();
@@ -11423,7 +11423,7 @@ ${pendingInterceptorsFormatter.format(pending)}
 
 // node_modules/undici/lib/global.js
 var require_global2 = __commonJS({
-  "node_modules/undici/lib/global.js"(exports2, module) {
+  "node_modules/undici/lib/global.js"(exports3, module) {
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors();
@@ -11454,7 +11454,7 @@ var require_global2 = __commonJS({
 
 // node_modules/undici/lib/handler/decorator-handler.js
 var require_decorator_handler = __commonJS({
-  "node_modules/undici/lib/handler/decorator-handler.js"(exports2, module) {
+  "node_modules/undici/lib/handler/decorator-handler.js"(exports3, module) {
     "use strict";
     module.exports = class DecoratorHandler {
       #handler;
@@ -11494,7 +11494,7 @@ var require_decorator_handler = __commonJS({
 
 // node_modules/undici/lib/interceptor/redirect.js
 var require_redirect = __commonJS({
-  "node_modules/undici/lib/interceptor/redirect.js"(exports2, module) {
+  "node_modules/undici/lib/interceptor/redirect.js"(exports3, module) {
     "use strict";
     var RedirectHandler = require_redirect_handler();
     module.exports = (opts) => {
@@ -11520,7 +11520,7 @@ var require_redirect = __commonJS({
 
 // node_modules/undici/lib/interceptor/retry.js
 var require_retry = __commonJS({
-  "node_modules/undici/lib/interceptor/retry.js"(exports2, module) {
+  "node_modules/undici/lib/interceptor/retry.js"(exports3, module) {
     "use strict";
     var RetryHandler = require_retry_handler();
     module.exports = (globalOpts) => {
@@ -11544,7 +11544,7 @@ var require_retry = __commonJS({
 
 // node_modules/undici/lib/interceptor/dump.js
 var require_dump = __commonJS({
-  "node_modules/undici/lib/interceptor/dump.js"(exports2, module) {
+  "node_modules/undici/lib/interceptor/dump.js"(exports3, module) {
     "use strict";
     var util5 = require_util();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
@@ -11642,7 +11642,7 @@ var require_dump = __commonJS({
 
 // node_modules/undici/lib/interceptor/dns.js
 var require_dns = __commonJS({
-  "node_modules/undici/lib/interceptor/dns.js"(exports2, module) {
+  "node_modules/undici/lib/interceptor/dns.js"(exports3, module) {
     "use strict";
     var { isIP } = __require("node:net");
     var { lookup } = __require("node:dns");
@@ -11895,14 +11895,14 @@ var require_dns = __commonJS({
         affinity,
         maxItems: interceptorOpts?.maxItems ?? Infinity
       };
-      const instance = new DNSInstance(opts);
+      const instance2 = new DNSInstance(opts);
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
           if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
-          instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
+          instance2.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
             if (err) {
               return handler2.onError(err);
             }
@@ -11919,7 +11919,7 @@ var require_dns = __commonJS({
             };
             dispatch(
               dispatchOpts,
-              instance.getHandler({ origin, dispatch, handler: handler2 }, origDispatchOpts)
+              instance2.getHandler({ origin, dispatch, handler: handler2 }, origDispatchOpts)
             );
           });
           return true;
@@ -11931,7 +11931,7 @@ var require_dns = __commonJS({
 
 // node_modules/undici/lib/web/fetch/headers.js
 var require_headers = __commonJS({
-  "node_modules/undici/lib/web/fetch/headers.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/headers.js"(exports3, module) {
     "use strict";
     var { kConstruct } = require_symbols();
     var { kEnumerableProperty } = require_util();
@@ -11945,8 +11945,8 @@ var require_headers = __commonJS({
     var util5 = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -12375,7 +12375,7 @@ var require_headers = __commonJS({
 
 // node_modules/undici/lib/web/fetch/response.js
 var require_response = __commonJS({
-  "node_modules/undici/lib/web/fetch/response.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/response.js"(exports3, module) {
     "use strict";
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
@@ -12774,7 +12774,7 @@ var require_response = __commonJS({
 
 // node_modules/undici/lib/web/fetch/dispatcher-weakref.js
 var require_dispatcher_weakref = __commonJS({
-  "node_modules/undici/lib/web/fetch/dispatcher-weakref.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/dispatcher-weakref.js"(exports3, module) {
     "use strict";
     var { kConnected, kSize } = require_symbols();
     var CompatWeakRef = class {
@@ -12816,7 +12816,7 @@ var require_dispatcher_weakref = __commonJS({
 
 // node_modules/undici/lib/web/fetch/request.js
 var require_request2 = __commonJS({
-  "node_modules/undici/lib/web/fetch/request.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/request.js"(exports3, module) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
     var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
@@ -13511,7 +13511,7 @@ var require_request2 = __commonJS({
 
 // node_modules/undici/lib/web/fetch/index.js
 var require_fetch = __commonJS({
-  "node_modules/undici/lib/web/fetch/index.js"(exports2, module) {
+  "node_modules/undici/lib/web/fetch/index.js"(exports3, module) {
     "use strict";
     var {
       makeNetworkError,
@@ -14576,7 +14576,7 @@ var require_fetch = __commonJS({
 
 // node_modules/undici/lib/web/fileapi/symbols.js
 var require_symbols3 = __commonJS({
-  "node_modules/undici/lib/web/fileapi/symbols.js"(exports2, module) {
+  "node_modules/undici/lib/web/fileapi/symbols.js"(exports3, module) {
     "use strict";
     module.exports = {
       kState: /* @__PURE__ */ Symbol("FileReader state"),
@@ -14591,7 +14591,7 @@ var require_symbols3 = __commonJS({
 
 // node_modules/undici/lib/web/fileapi/progressevent.js
 var require_progressevent = __commonJS({
-  "node_modules/undici/lib/web/fileapi/progressevent.js"(exports2, module) {
+  "node_modules/undici/lib/web/fileapi/progressevent.js"(exports3, module) {
     "use strict";
     var { webidl } = require_webidl();
     var kState = /* @__PURE__ */ Symbol("ProgressEvent state");
@@ -14659,7 +14659,7 @@ var require_progressevent = __commonJS({
 
 // node_modules/undici/lib/web/fileapi/encoding.js
 var require_encoding = __commonJS({
-  "node_modules/undici/lib/web/fileapi/encoding.js"(exports2, module) {
+  "node_modules/undici/lib/web/fileapi/encoding.js"(exports3, module) {
     "use strict";
     function getEncoding(label) {
       if (!label) {
@@ -14945,7 +14945,7 @@ var require_encoding = __commonJS({
 
 // node_modules/undici/lib/web/fileapi/util.js
 var require_util4 = __commonJS({
-  "node_modules/undici/lib/web/fileapi/util.js"(exports2, module) {
+  "node_modules/undici/lib/web/fileapi/util.js"(exports3, module) {
     "use strict";
     var {
       kState,
@@ -15049,11 +15049,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder.write(chunk));
+            dataURL += btoa2(decoder2.write(chunk));
           }
-          dataURL += btoa2(decoder.end());
+          dataURL += btoa2(decoder2.end());
           return dataURL;
         }
         case "Text": {
@@ -15078,11 +15078,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder.write(chunk);
+            binaryString += decoder2.write(chunk);
           }
-          binaryString += decoder.end();
+          binaryString += decoder2.end();
           return binaryString;
         }
       }
@@ -15130,7 +15130,7 @@ var require_util4 = __commonJS({
 
 // node_modules/undici/lib/web/fileapi/filereader.js
 var require_filereader = __commonJS({
-  "node_modules/undici/lib/web/fileapi/filereader.js"(exports2, module) {
+  "node_modules/undici/lib/web/fileapi/filereader.js"(exports3, module) {
     "use strict";
     var {
       staticPropertyDescriptors,
@@ -15389,7 +15389,7 @@ var require_filereader = __commonJS({
 
 // node_modules/undici/lib/web/cache/symbols.js
 var require_symbols4 = __commonJS({
-  "node_modules/undici/lib/web/cache/symbols.js"(exports2, module) {
+  "node_modules/undici/lib/web/cache/symbols.js"(exports3, module) {
     "use strict";
     module.exports = {
       kConstruct: require_symbols().kConstruct
@@ -15399,7 +15399,7 @@ var require_symbols4 = __commonJS({
 
 // node_modules/undici/lib/web/cache/util.js
 var require_util5 = __commonJS({
-  "node_modules/undici/lib/web/cache/util.js"(exports2, module) {
+  "node_modules/undici/lib/web/cache/util.js"(exports3, module) {
     "use strict";
     var assert4 = __require("node:assert");
     var { URLSerializer } = require_data_url();
@@ -15429,7 +15429,7 @@ var require_util5 = __commonJS({
 
 // node_modules/undici/lib/web/cache/cache.js
 var require_cache = __commonJS({
-  "node_modules/undici/lib/web/cache/cache.js"(exports2, module) {
+  "node_modules/undici/lib/web/cache/cache.js"(exports3, module) {
     "use strict";
     var { kConstruct } = require_symbols4();
     var { urlEquals, getFieldValues } = require_util5();
@@ -15974,7 +15974,7 @@ var require_cache = __commonJS({
 
 // node_modules/undici/lib/web/cache/cachestorage.js
 var require_cachestorage = __commonJS({
-  "node_modules/undici/lib/web/cache/cachestorage.js"(exports2, module) {
+  "node_modules/undici/lib/web/cache/cachestorage.js"(exports3, module) {
     "use strict";
     var { kConstruct } = require_symbols4();
     var { Cache } = require_cache();
@@ -16084,7 +16084,7 @@ var require_cachestorage = __commonJS({
 
 // node_modules/undici/lib/web/cookies/constants.js
 var require_constants4 = __commonJS({
-  "node_modules/undici/lib/web/cookies/constants.js"(exports2, module) {
+  "node_modules/undici/lib/web/cookies/constants.js"(exports3, module) {
     "use strict";
     var maxAttributeValueSize = 1024;
     var maxNameValuePairSize = 4096;
@@ -16097,12 +16097,12 @@ var require_constants4 = __commonJS({
 
 // node_modules/undici/lib/web/cookies/util.js
 var require_util6 = __commonJS({
-  "node_modules/undici/lib/web/cookies/util.js"(exports2, module) {
+  "node_modules/undici/lib/web/cookies/util.js"(exports3, module) {
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16110,26 +16110,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16145,31 +16145,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path26) {
       for (let i = 0; i < path26.length; ++i) {
-        const code = path26.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path26.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16180,8 +16180,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16191,10 +16191,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16305,7 +16305,7 @@ var require_util6 = __commonJS({
 
 // node_modules/undici/lib/web/cookies/parse.js
 var require_parse = __commonJS({
-  "node_modules/undici/lib/web/cookies/parse.js"(exports2, module) {
+  "node_modules/undici/lib/web/cookies/parse.js"(exports3, module) {
     "use strict";
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
     var { isCTLExcludingHtab } = require_util6();
@@ -16441,7 +16441,7 @@ var require_parse = __commonJS({
 
 // node_modules/undici/lib/web/cookies/index.js
 var require_cookies = __commonJS({
-  "node_modules/undici/lib/web/cookies/index.js"(exports2, module) {
+  "node_modules/undici/lib/web/cookies/index.js"(exports3, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
     var { stringify: stringify2 } = require_util6();
@@ -16570,7 +16570,7 @@ var require_cookies = __commonJS({
 
 // node_modules/undici/lib/web/websocket/events.js
 var require_events = __commonJS({
-  "node_modules/undici/lib/web/websocket/events.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/events.js"(exports3, module) {
     "use strict";
     var { webidl } = require_webidl();
     var { kEnumerableProperty } = require_util();
@@ -16836,7 +16836,7 @@ var require_events = __commonJS({
 
 // node_modules/undici/lib/web/websocket/constants.js
 var require_constants5 = __commonJS({
-  "node_modules/undici/lib/web/websocket/constants.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/constants.js"(exports3, module) {
     "use strict";
     var uid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     var staticPropertyDescriptors = {
@@ -16893,7 +16893,7 @@ var require_constants5 = __commonJS({
 
 // node_modules/undici/lib/web/websocket/symbols.js
 var require_symbols5 = __commonJS({
-  "node_modules/undici/lib/web/websocket/symbols.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/symbols.js"(exports3, module) {
     "use strict";
     module.exports = {
       kWebSocketURL: /* @__PURE__ */ Symbol("url"),
@@ -16910,7 +16910,7 @@ var require_symbols5 = __commonJS({
 
 // node_modules/undici/lib/web/websocket/util.js
 var require_util7 = __commonJS({
-  "node_modules/undici/lib/web/websocket/util.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/util.js"(exports3, module) {
     "use strict";
     var { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = require_symbols5();
     var { states, opcodes } = require_constants5();
@@ -16968,37 +16968,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws2, reason) {
       const { [kController]: controller, [kResponse]: response } = ws2;
@@ -17083,7 +17083,7 @@ var require_util7 = __commonJS({
 
 // node_modules/undici/lib/web/websocket/frame.js
 var require_frame = __commonJS({
-  "node_modules/undici/lib/web/websocket/frame.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/frame.js"(exports3, module) {
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
@@ -17160,7 +17160,7 @@ var require_frame = __commonJS({
 
 // node_modules/undici/lib/web/websocket/connection.js
 var require_connection = __commonJS({
-  "node_modules/undici/lib/web/websocket/connection.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/connection.js"(exports3, module) {
     "use strict";
     var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants5();
     var {
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws2, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws2, code2, reason, reasonByteLength) {
       if (isClosing(ws2) || isClosed(ws2)) {
       } else if (!isEstablished(ws2)) {
         failWebsocketConnection(ws2, "Connection was closed before it was established.");
@@ -17275,12 +17275,12 @@ var require_connection = __commonJS({
       } else if (ws2[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws2[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17305,25 +17305,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws2[kSentClose] === sentCloseFrameState.SENT && ws2[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws2[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws2[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws2[kReadyState] = states.CLOSED;
       fireEvent("close", ws2, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws2,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17345,7 +17345,7 @@ var require_connection = __commonJS({
 
 // node_modules/undici/lib/web/websocket/permessage-deflate.js
 var require_permessage_deflate = __commonJS({
-  "node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports3, module) {
     "use strict";
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
@@ -17427,7 +17427,7 @@ var require_permessage_deflate = __commonJS({
 
 // node_modules/undici/lib/web/websocket/receiver.js
 var require_receiver = __commonJS({
-  "node_modules/undici/lib/web/websocket/receiver.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/receiver.js"(exports3, module) {
     "use strict";
     var { Writable } = __require("node:stream");
     var assert4 = __require("node:assert");
@@ -17448,8 +17448,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws2, code, reason) {
-      closeWebSocketConnection(ws2, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws2, code2, reason) {
+      closeWebSocketConnection(ws2, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws2, reason);
     }
     var ByteParser = class extends Writable {
@@ -17636,8 +17636,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17723,11 +17723,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert4(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17739,7 +17739,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,8 +17754,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17809,7 +17809,7 @@ var require_receiver = __commonJS({
 
 // node_modules/undici/lib/web/websocket/sender.js
 var require_sender = __commonJS({
-  "node_modules/undici/lib/web/websocket/sender.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/sender.js"(exports3, module) {
     "use strict";
     var { WebsocketFrameSend } = require_frame();
     var { opcodes, sendHints } = require_constants5();
@@ -17891,7 +17891,7 @@ var require_sender = __commonJS({
 
 // node_modules/undici/lib/web/websocket/websocket.js
 var require_websocket = __commonJS({
-  "node_modules/undici/lib/web/websocket/websocket.js"(exports2, module) {
+  "node_modules/undici/lib/web/websocket/websocket.js"(exports3, module) {
     "use strict";
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
@@ -17993,17 +17993,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18263,15 +18263,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -18281,7 +18281,7 @@ var require_websocket = __commonJS({
 
 // node_modules/undici/lib/web/eventsource/util.js
 var require_util8 = __commonJS({
-  "node_modules/undici/lib/web/eventsource/util.js"(exports2, module) {
+  "node_modules/undici/lib/web/eventsource/util.js"(exports3, module) {
     "use strict";
     function isValidLastEventId(value) {
       return value.indexOf("\0") === -1;
@@ -18308,7 +18308,7 @@ var require_util8 = __commonJS({
 
 // node_modules/undici/lib/web/eventsource/eventsource-stream.js
 var require_eventsource_stream = __commonJS({
-  "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports2, module) {
+  "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports3, module) {
     "use strict";
     var buffer3 = __require("node:buffer");
     var { Transform: Transform2 } = __require("node:stream");
@@ -18713,7 +18713,7 @@ ${value}`;
 
 // node_modules/undici/lib/web/eventsource/eventsource.js
 var require_eventsource = __commonJS({
-  "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
+  "node_modules/undici/lib/web/eventsource/eventsource.js"(exports3, module) {
     "use strict";
     var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
@@ -19013,7 +19013,7 @@ var require_eventsource = __commonJS({
 
 // node_modules/undici/index.js
 var require_undici = __commonJS({
-  "node_modules/undici/index.js"(exports2, module) {
+  "node_modules/undici/index.js"(exports3, module) {
     "use strict";
     var Client = require_client();
     var Dispatcher = require_dispatcher();
@@ -19155,7 +19155,7 @@ var require_undici = __commonJS({
 
 // node_modules/semver/internal/constants.js
 var require_constants6 = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports2, module) {
+  "node_modules/semver/internal/constants.js"(exports3, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -19215,7 +19215,7 @@ var require_constants6 = __commonJS({
 
 // node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports2, module) {
+  "node_modules/semver/internal/debug.js"(exports3, module) {
     "use strict";
     var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -19225,7 +19225,7 @@ var require_debug = __commonJS({
 
 // node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports2, module) {
+  "node_modules/semver/internal/re.js"(exports3, module) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -19233,12 +19233,12 @@ var require_re = __commonJS({
       MAX_LENGTH
     } = require_constants6();
     var debug2 = require_debug();
-    exports2 = module.exports = {};
-    var re2 = exports2.re = [];
-    var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
-    var safeSrc = exports2.safeSrc = [];
-    var t = exports2.t = {};
+    exports3 = module.exports = {};
+    var re2 = exports3.re = [];
+    var safeRe = exports3.safeRe = [];
+    var src = exports3.src = [];
+    var safeSrc = exports3.safeSrc = [];
+    var t = exports3.t = {};
     var R2 = 0;
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
@@ -19291,18 +19291,18 @@ var require_re = __commonJS({
     createToken("COERCERTLFULL", src[t.COERCEFULL], true);
     createToken("LONETILDE", "(?:~>?)");
     createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports2.tildeTrimReplace = "$1~";
+    exports3.tildeTrimReplace = "$1~";
     createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
     createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
     createToken("LONECARET", "(?:\\^)");
     createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports2.caretTrimReplace = "$1^";
+    exports3.caretTrimReplace = "$1^";
     createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
     createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
     createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
     createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
     createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports2.comparatorTrimReplace = "$1$2$3";
+    exports3.comparatorTrimReplace = "$1$2$3";
     createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
     createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
     createToken("STAR", "(<|>)?=?\\s*\\*");
@@ -19313,7 +19313,7 @@ var require_re = __commonJS({
 
 // node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports2, module) {
+  "node_modules/semver/internal/parse-options.js"(exports3, module) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -19332,7 +19332,7 @@ var require_parse_options = __commonJS({
 
 // node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports2, module) {
+  "node_modules/semver/internal/identifiers.js"(exports3, module) {
     "use strict";
     var numeric2 = /^[0-9]+$/;
     var compareIdentifiers = (a, b2) => {
@@ -19357,7 +19357,7 @@ var require_identifiers = __commonJS({
 
 // node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports2, module) {
+  "node_modules/semver/classes/semver.js"(exports3, module) {
     "use strict";
     var debug2 = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants6();
@@ -19649,7 +19649,7 @@ var require_semver = __commonJS({
 
 // node_modules/semver/functions/parse.js
 var require_parse2 = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports2, module) {
+  "node_modules/semver/functions/parse.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var parse5 = (version3, options, throwErrors = false) => {
@@ -19671,7 +19671,7 @@ var require_parse2 = __commonJS({
 
 // node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports2, module) {
+  "node_modules/semver/functions/valid.js"(exports3, module) {
     "use strict";
     var parse5 = require_parse2();
     var valid = (version3, options) => {
@@ -19684,7 +19684,7 @@ var require_valid = __commonJS({
 
 // node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports2, module) {
+  "node_modules/semver/functions/clean.js"(exports3, module) {
     "use strict";
     var parse5 = require_parse2();
     var clean2 = (version3, options) => {
@@ -19697,7 +19697,7 @@ var require_clean = __commonJS({
 
 // node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports2, module) {
+  "node_modules/semver/functions/inc.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version3, release, options, identifier, identifierBase) => {
@@ -19721,7 +19721,7 @@ var require_inc = __commonJS({
 
 // node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports2, module) {
+  "node_modules/semver/functions/diff.js"(exports3, module) {
     "use strict";
     var parse5 = require_parse2();
     var diff = (version1, version22) => {
@@ -19765,7 +19765,7 @@ var require_diff = __commonJS({
 
 // node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports2, module) {
+  "node_modules/semver/functions/major.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -19775,7 +19775,7 @@ var require_major = __commonJS({
 
 // node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports2, module) {
+  "node_modules/semver/functions/minor.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -19785,7 +19785,7 @@ var require_minor = __commonJS({
 
 // node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports2, module) {
+  "node_modules/semver/functions/patch.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -19795,7 +19795,7 @@ var require_patch = __commonJS({
 
 // node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports2, module) {
+  "node_modules/semver/functions/prerelease.js"(exports3, module) {
     "use strict";
     var parse5 = require_parse2();
     var prerelease = (version3, options) => {
@@ -19808,7 +19808,7 @@ var require_prerelease = __commonJS({
 
 // node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports2, module) {
+  "node_modules/semver/functions/compare.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
@@ -19818,7 +19818,7 @@ var require_compare = __commonJS({
 
 // node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports2, module) {
+  "node_modules/semver/functions/rcompare.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a, b2, loose) => compare(b2, a, loose);
@@ -19828,7 +19828,7 @@ var require_rcompare = __commonJS({
 
 // node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports2, module) {
+  "node_modules/semver/functions/compare-loose.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a, b2) => compare(a, b2, true);
@@ -19838,7 +19838,7 @@ var require_compare_loose = __commonJS({
 
 // node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports2, module) {
+  "node_modules/semver/functions/compare-build.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b2, loose) => {
@@ -19852,7 +19852,7 @@ var require_compare_build = __commonJS({
 
 // node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports2, module) {
+  "node_modules/semver/functions/sort.js"(exports3, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b2) => compareBuild(a, b2, loose));
@@ -19862,7 +19862,7 @@ var require_sort = __commonJS({
 
 // node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports2, module) {
+  "node_modules/semver/functions/rsort.js"(exports3, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b2) => compareBuild(b2, a, loose));
@@ -19872,7 +19872,7 @@ var require_rsort = __commonJS({
 
 // node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports2, module) {
+  "node_modules/semver/functions/gt.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var gt2 = (a, b2, loose) => compare(a, b2, loose) > 0;
@@ -19882,7 +19882,7 @@ var require_gt = __commonJS({
 
 // node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports2, module) {
+  "node_modules/semver/functions/lt.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var lt2 = (a, b2, loose) => compare(a, b2, loose) < 0;
@@ -19892,7 +19892,7 @@ var require_lt = __commonJS({
 
 // node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports2, module) {
+  "node_modules/semver/functions/eq.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var eq = (a, b2, loose) => compare(a, b2, loose) === 0;
@@ -19902,7 +19902,7 @@ var require_eq = __commonJS({
 
 // node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports2, module) {
+  "node_modules/semver/functions/neq.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var neq = (a, b2, loose) => compare(a, b2, loose) !== 0;
@@ -19912,7 +19912,7 @@ var require_neq = __commonJS({
 
 // node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports2, module) {
+  "node_modules/semver/functions/gte.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var gte2 = (a, b2, loose) => compare(a, b2, loose) >= 0;
@@ -19922,7 +19922,7 @@ var require_gte = __commonJS({
 
 // node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports2, module) {
+  "node_modules/semver/functions/lte.js"(exports3, module) {
     "use strict";
     var compare = require_compare();
     var lte2 = (a, b2, loose) => compare(a, b2, loose) <= 0;
@@ -19932,7 +19932,7 @@ var require_lte = __commonJS({
 
 // node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports2, module) {
+  "node_modules/semver/functions/cmp.js"(exports3, module) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -19982,7 +19982,7 @@ var require_cmp = __commonJS({
 
 // node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports2, module) {
+  "node_modules/semver/functions/coerce.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var parse5 = require_parse2();
@@ -20028,7 +20028,7 @@ var require_coerce = __commonJS({
 
 // node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports2, module) {
+  "node_modules/semver/functions/truncate.js"(exports3, module) {
     "use strict";
     var parse5 = require_parse2();
     var constants5 = require_constants6();
@@ -20069,7 +20069,7 @@ var require_truncate = __commonJS({
 
 // node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports2, module) {
+  "node_modules/semver/internal/lrucache.js"(exports3, module) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -20107,7 +20107,7 @@ var require_lrucache = __commonJS({
 
 // node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module) {
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports3, module) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -20298,7 +20298,7 @@ var require_trim_comparator_whitespace = __commonJS({
 
 // node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports2, module) {
+  "node_modules/semver/classes/range.js"(exports3, module) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -20683,7 +20683,7 @@ var require_range = __commonJS({
 
 // node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports2, module) {
+  "node_modules/semver/classes/comparator.js"(exports3, module) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -20796,7 +20796,7 @@ var require_comparator = __commonJS({
 
 // node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports2, module) {
+  "node_modules/semver/functions/satisfies.js"(exports3, module) {
     "use strict";
     var Range = require_range();
     var satisfies = (version3, range3, options) => {
@@ -20813,7 +20813,7 @@ var require_satisfies = __commonJS({
 
 // node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports2, module) {
+  "node_modules/semver/ranges/to-comparators.js"(exports3, module) {
     "use strict";
     var Range = require_range();
     var toComparators = (range3, options) => new Range(range3, options).set.map((comp26) => comp26.map((c) => c.value).join(" ").trim().split(" "));
@@ -20823,7 +20823,7 @@ var require_to_comparators = __commonJS({
 
 // node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports2, module) {
+  "node_modules/semver/ranges/max-satisfying.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -20852,7 +20852,7 @@ var require_max_satisfying = __commonJS({
 
 // node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports2, module) {
+  "node_modules/semver/ranges/min-satisfying.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -20881,7 +20881,7 @@ var require_min_satisfying = __commonJS({
 
 // node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports2, module) {
+  "node_modules/semver/ranges/min-version.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -20940,7 +20940,7 @@ var require_min_version = __commonJS({
 
 // node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports2, module) {
+  "node_modules/semver/ranges/valid.js"(exports3, module) {
     "use strict";
     var Range = require_range();
     var validRange = (range3, options) => {
@@ -20956,7 +20956,7 @@ var require_valid2 = __commonJS({
 
 // node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports2, module) {
+  "node_modules/semver/ranges/outside.js"(exports3, module) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -21025,7 +21025,7 @@ var require_outside = __commonJS({
 
 // node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports2, module) {
+  "node_modules/semver/ranges/gtr.js"(exports3, module) {
     "use strict";
     var outside = require_outside();
     var gtr = (version3, range3, options) => outside(version3, range3, ">", options);
@@ -21035,7 +21035,7 @@ var require_gtr = __commonJS({
 
 // node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports2, module) {
+  "node_modules/semver/ranges/ltr.js"(exports3, module) {
     "use strict";
     var outside = require_outside();
     var ltr = (version3, range3, options) => outside(version3, range3, "<", options);
@@ -21045,7 +21045,7 @@ var require_ltr = __commonJS({
 
 // node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports2, module) {
+  "node_modules/semver/ranges/intersects.js"(exports3, module) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options) => {
@@ -21059,7 +21059,7 @@ var require_intersects = __commonJS({
 
 // node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports2, module) {
+  "node_modules/semver/ranges/simplify.js"(exports3, module) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -21109,7 +21109,7 @@ var require_simplify = __commonJS({
 
 // node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports2, module) {
+  "node_modules/semver/ranges/subset.js"(exports3, module) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -21271,7 +21271,7 @@ var require_subset = __commonJS({
 
 // node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports2, module) {
+  "node_modules/semver/index.js"(exports3, module) {
     "use strict";
     var internalRe = require_re();
     var constants5 = require_constants6();
@@ -21368,7 +21368,7 @@ var require_semver2 = __commonJS({
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports2, module) {
+  "node_modules/ms/index.js"(exports3, module) {
     var s3 = 1e3;
     var m2 = s3 * 60;
     var h = m2 * 60;
@@ -21484,7 +21484,7 @@ var require_ms = __commonJS({
 
 // node_modules/debug/src/common.js
 var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports2, module) {
+  "node_modules/debug/src/common.js"(exports3, module) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
@@ -21661,13 +21661,13 @@ var require_common = __commonJS({
 
 // node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports2, module) {
-    exports2.formatArgs = formatArgs;
-    exports2.save = save;
-    exports2.load = load;
-    exports2.useColors = useColors;
-    exports2.storage = localstorage();
-    exports2.destroy = /* @__PURE__ */ (() => {
+  "node_modules/debug/src/browser.js"(exports3, module) {
+    exports3.formatArgs = formatArgs;
+    exports3.save = save;
+    exports3.load = load;
+    exports3.useColors = useColors;
+    exports3.storage = localstorage();
+    exports3.destroy = /* @__PURE__ */ (() => {
       let warned = false;
       return () => {
         if (!warned) {
@@ -21676,7 +21676,7 @@ var require_browser = __commonJS({
         }
       };
     })();
-    exports2.colors = [
+    exports3.colors = [
       "#0000CC",
       "#0000FF",
       "#0033CC",
@@ -21788,14 +21788,14 @@ var require_browser = __commonJS({
       });
       args.splice(lastC, 0, c);
     }
-    exports2.log = console.debug || console.log || (() => {
+    exports3.log = console.debug || console.log || (() => {
     });
     function save(namespaces) {
       try {
         if (namespaces) {
-          exports2.storage.setItem("debug", namespaces);
+          exports3.storage.setItem("debug", namespaces);
         } else {
-          exports2.storage.removeItem("debug");
+          exports3.storage.removeItem("debug");
         }
       } catch (error2) {
       }
@@ -21803,7 +21803,7 @@ var require_browser = __commonJS({
     function load() {
       let r;
       try {
-        r = exports2.storage.getItem("debug") || exports2.storage.getItem("DEBUG");
+        r = exports3.storage.getItem("debug") || exports3.storage.getItem("DEBUG");
       } catch (error2) {
       }
       if (!r && typeof process !== "undefined" && "env" in process) {
@@ -21817,7 +21817,7 @@ var require_browser = __commonJS({
       } catch (error2) {
       }
     }
-    module.exports = require_common()(exports2);
+    module.exports = require_common()(exports3);
     var { formatters } = module.exports;
     formatters.j = function(v2) {
       try {
@@ -21831,7 +21831,7 @@ var require_browser = __commonJS({
 
 // node_modules/has-flag/index.js
 var require_has_flag = __commonJS({
-  "node_modules/has-flag/index.js"(exports2, module) {
+  "node_modules/has-flag/index.js"(exports3, module) {
     "use strict";
     module.exports = (flag, argv) => {
       argv = argv || process.argv;
@@ -21845,7 +21845,7 @@ var require_has_flag = __commonJS({
 
 // node_modules/supports-color/index.js
 var require_supports_color = __commonJS({
-  "node_modules/supports-color/index.js"(exports2, module) {
+  "node_modules/supports-color/index.js"(exports3, module) {
     "use strict";
     var os13 = __require("os");
     var hasFlag = require_has_flag();
@@ -21940,25 +21940,25 @@ var require_supports_color = __commonJS({
 
 // node_modules/debug/src/node.js
 var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports2, module) {
+  "node_modules/debug/src/node.js"(exports3, module) {
     var tty = __require("tty");
     var util5 = __require("util");
-    exports2.init = init;
-    exports2.log = log2;
-    exports2.formatArgs = formatArgs;
-    exports2.save = save;
-    exports2.load = load;
-    exports2.useColors = useColors;
-    exports2.destroy = util5.deprecate(
+    exports3.init = init;
+    exports3.log = log2;
+    exports3.formatArgs = formatArgs;
+    exports3.save = save;
+    exports3.load = load;
+    exports3.useColors = useColors;
+    exports3.destroy = util5.deprecate(
       () => {
       },
       "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
     );
-    exports2.colors = [6, 2, 3, 4, 5, 1];
+    exports3.colors = [6, 2, 3, 4, 5, 1];
     try {
       const supportsColor = require_supports_color();
       if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports2.colors = [
+        exports3.colors = [
           20,
           21,
           26,
@@ -22039,7 +22039,7 @@ var require_node = __commonJS({
       }
     } catch (error2) {
     }
-    exports2.inspectOpts = Object.keys(process.env).filter((key) => {
+    exports3.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
     }).reduce((obj2, key) => {
       const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
@@ -22059,7 +22059,7 @@ var require_node = __commonJS({
       return obj2;
     }, {});
     function useColors() {
-      return "colors" in exports2.inspectOpts ? Boolean(exports2.inspectOpts.colors) : tty.isatty(process.stderr.fd);
+      return "colors" in exports3.inspectOpts ? Boolean(exports3.inspectOpts.colors) : tty.isatty(process.stderr.fd);
     }
     function formatArgs(args) {
       const { namespace: name, useColors: useColors2 } = this;
@@ -22074,13 +22074,13 @@ var require_node = __commonJS({
       }
     }
     function getDate() {
-      if (exports2.inspectOpts.hideDate) {
+      if (exports3.inspectOpts.hideDate) {
         return "";
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
     function log2(...args) {
-      return process.stderr.write(util5.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
+      return process.stderr.write(util5.formatWithOptions(exports3.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
       if (namespaces) {
@@ -22094,12 +22094,12 @@ var require_node = __commonJS({
     }
     function init(debug2) {
       debug2.inspectOpts = {};
-      const keys = Object.keys(exports2.inspectOpts);
+      const keys = Object.keys(exports3.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
-        debug2.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
+        debug2.inspectOpts[keys[i]] = exports3.inspectOpts[keys[i]];
       }
     }
-    module.exports = require_common()(exports2);
+    module.exports = require_common()(exports3);
     var { formatters } = module.exports;
     formatters.o = function(v2) {
       this.inspectOpts.colors = this.useColors;
@@ -22114,7 +22114,7 @@ var require_node = __commonJS({
 
 // node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports2, module) {
+  "node_modules/debug/src/index.js"(exports3, module) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
@@ -22125,9 +22125,9 @@ var require_src = __commonJS({
 
 // node_modules/agent-base/dist/helpers.js
 var require_helpers = __commonJS({
-  "node_modules/agent-base/dist/helpers.js"(exports2) {
+  "node_modules/agent-base/dist/helpers.js"(exports3) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+    var __createBinding = exports3 && exports3.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
       var desc = Object.getOwnPropertyDescriptor(m2, k2);
       if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
@@ -22140,12 +22140,12 @@ var require_helpers = __commonJS({
       if (k22 === void 0) k22 = k2;
       o[k22] = m2[k2];
     }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v2) {
+    var __setModuleDefault = exports3 && exports3.__setModuleDefault || (Object.create ? (function(o, v2) {
       Object.defineProperty(o, "default", { enumerable: true, value: v2 });
     }) : function(o, v2) {
       o["default"] = v2;
     });
-    var __importStar = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports3 && exports3.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
@@ -22154,8 +22154,8 @@ var require_helpers = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.req = exports2.json = exports2.toBuffer = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.req = exports3.json = exports3.toBuffer = void 0;
     var http3 = __importStar(__require("http"));
     var https3 = __importStar(__require("https"));
     async function toBuffer(stream2) {
@@ -22167,7 +22167,7 @@ var require_helpers = __commonJS({
       }
       return Buffer.concat(chunks, length);
     }
-    exports2.toBuffer = toBuffer;
+    exports3.toBuffer = toBuffer;
     async function json(stream2) {
       const buf = await toBuffer(stream2);
       const str2 = buf.toString("utf8");
@@ -22179,7 +22179,7 @@ var require_helpers = __commonJS({
         throw err;
       }
     }
-    exports2.json = json;
+    exports3.json = json;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req2 = (href.startsWith("https:") ? https3 : http3).request(url2, opts);
@@ -22189,15 +22189,15 @@ var require_helpers = __commonJS({
       req2.then = promise.then.bind(promise);
       return req2;
     }
-    exports2.req = req;
+    exports3.req = req;
   }
 });
 
 // node_modules/agent-base/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/agent-base/dist/index.js"(exports2) {
+  "node_modules/agent-base/dist/index.js"(exports3) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+    var __createBinding = exports3 && exports3.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
       var desc = Object.getOwnPropertyDescriptor(m2, k2);
       if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
@@ -22210,12 +22210,12 @@ var require_dist = __commonJS({
       if (k22 === void 0) k22 = k2;
       o[k22] = m2[k2];
     }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v2) {
+    var __setModuleDefault = exports3 && exports3.__setModuleDefault || (Object.create ? (function(o, v2) {
       Object.defineProperty(o, "default", { enumerable: true, value: v2 });
     }) : function(o, v2) {
       o["default"] = v2;
     });
-    var __importStar = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports3 && exports3.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
@@ -22224,15 +22224,15 @@ var require_dist = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar = exports2 && exports2.__exportStar || function(m2, exports3) {
-      for (var p2 in m2) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p2)) __createBinding(exports3, m2, p2);
+    var __exportStar = exports3 && exports3.__exportStar || function(m2, exports4) {
+      for (var p2 in m2) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports4, p2)) __createBinding(exports4, m2, p2);
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Agent = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.Agent = void 0;
     var net = __importStar(__require("net"));
     var http3 = __importStar(__require("http"));
     var https_1 = __require("https");
-    __exportStar(require_helpers(), exports2);
+    __exportStar(require_helpers(), exports3);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
     var Agent3 = class extends http3.Agent {
       constructor(opts) {
@@ -22345,19 +22345,19 @@ var require_dist = __commonJS({
         }
       }
     };
-    exports2.Agent = Agent3;
+    exports3.Agent = Agent3;
   }
 });
 
 // node_modules/https-proxy-agent/dist/parse-proxy-response.js
 var require_parse_proxy_response = __commonJS({
-  "node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports2) {
+  "node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports3) {
     "use strict";
-    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
+    var __importDefault = exports3 && exports3.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.parseProxyResponse = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.parseProxyResponse = void 0;
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
@@ -22441,15 +22441,15 @@ var require_parse_proxy_response = __commonJS({
         read2();
       });
     }
-    exports2.parseProxyResponse = parseProxyResponse;
+    exports3.parseProxyResponse = parseProxyResponse;
   }
 });
 
 // node_modules/https-proxy-agent/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/https-proxy-agent/dist/index.js"(exports2) {
+  "node_modules/https-proxy-agent/dist/index.js"(exports3) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+    var __createBinding = exports3 && exports3.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
       var desc = Object.getOwnPropertyDescriptor(m2, k2);
       if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
@@ -22462,12 +22462,12 @@ var require_dist2 = __commonJS({
       if (k22 === void 0) k22 = k2;
       o[k22] = m2[k2];
     }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v2) {
+    var __setModuleDefault = exports3 && exports3.__setModuleDefault || (Object.create ? (function(o, v2) {
       Object.defineProperty(o, "default", { enumerable: true, value: v2 });
     }) : function(o, v2) {
       o["default"] = v2;
     });
-    var __importStar = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports3 && exports3.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
@@ -22476,11 +22476,11 @@ var require_dist2 = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
+    var __importDefault = exports3 && exports3.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HttpsProxyAgent = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.HttpsProxyAgent = void 0;
     var net = __importStar(__require("net"));
     var tls = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
@@ -22578,7 +22578,7 @@ var require_dist2 = __commonJS({
       }
     };
     HttpsProxyAgent2.protocols = ["http", "https"];
-    exports2.HttpsProxyAgent = HttpsProxyAgent2;
+    exports3.HttpsProxyAgent = HttpsProxyAgent2;
     function resume(socket) {
       socket.resume();
     }
@@ -22597,9 +22597,9 @@ var require_dist2 = __commonJS({
 
 // node_modules/http-proxy-agent/dist/index.js
 var require_dist3 = __commonJS({
-  "node_modules/http-proxy-agent/dist/index.js"(exports2) {
+  "node_modules/http-proxy-agent/dist/index.js"(exports3) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+    var __createBinding = exports3 && exports3.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
       var desc = Object.getOwnPropertyDescriptor(m2, k2);
       if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
@@ -22612,12 +22612,12 @@ var require_dist3 = __commonJS({
       if (k22 === void 0) k22 = k2;
       o[k22] = m2[k2];
     }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v2) {
+    var __setModuleDefault = exports3 && exports3.__setModuleDefault || (Object.create ? (function(o, v2) {
       Object.defineProperty(o, "default", { enumerable: true, value: v2 });
     }) : function(o, v2) {
       o["default"] = v2;
     });
-    var __importStar = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports3 && exports3.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
@@ -22626,11 +22626,11 @@ var require_dist3 = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
+    var __importDefault = exports3 && exports3.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HttpProxyAgent = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.HttpProxyAgent = void 0;
     var net = __importStar(__require("net"));
     var tls = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
@@ -22711,7 +22711,7 @@ var require_dist3 = __commonJS({
       }
     };
     HttpProxyAgent2.protocols = ["http", "https"];
-    exports2.HttpProxyAgent = HttpProxyAgent2;
+    exports3.HttpProxyAgent = HttpProxyAgent2;
     function omit2(obj2, ...keys) {
       const ret = {};
       let key;
@@ -22727,11 +22727,11 @@ var require_dist3 = __commonJS({
 
 // node_modules/@azure/core-tracing/dist/commonjs/state.js
 var require_state = __commonJS({
-  "node_modules/@azure/core-tracing/dist/commonjs/state.js"(exports2) {
+  "node_modules/@azure/core-tracing/dist/commonjs/state.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.state = void 0;
-    exports2.state = {
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.state = void 0;
+    exports3.state = {
       instrumenterImplementation: void 0
     };
   }
@@ -22739,11 +22739,11 @@ var require_state = __commonJS({
 
 // node_modules/@azure/core-client/dist/commonjs/state-cjs.js
 var require_state_cjs = __commonJS({
-  "node_modules/@azure/core-client/dist/commonjs/state-cjs.js"(exports2) {
+  "node_modules/@azure/core-client/dist/commonjs/state-cjs.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.state = void 0;
-    exports2.state = {
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.state = void 0;
+    exports3.state = {
       operationRequestMap: /* @__PURE__ */ new WeakMap()
     };
   }
@@ -22751,7 +22751,7 @@ var require_state_cjs = __commonJS({
 
 // node_modules/@actions/cache/package.json
 var require_package = __commonJS({
-  "node_modules/@actions/cache/package.json"(exports2, module) {
+  "node_modules/@actions/cache/package.json"(exports3, module) {
     module.exports = {
       name: "@actions/cache",
       version: "6.3.0",
@@ -22823,7 +22823,7 @@ var require_package = __commonJS({
 
 // node_modules/@actions/cache/lib/internal/shared/package-version.cjs
 var require_package_version = __commonJS({
-  "node_modules/@actions/cache/lib/internal/shared/package-version.cjs"(exports2, module) {
+  "node_modules/@actions/cache/lib/internal/shared/package-version.cjs"(exports3, module) {
     var packageJson = require_package();
     module.exports = { version: packageJson.version };
   }
@@ -22831,10 +22831,10 @@ var require_package_version = __commonJS({
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isJsonObject = exports2.typeofJsonValue = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.isJsonObject = exports3.typeofJsonValue = void 0;
     function typeofJsonValue(value) {
       let t = typeof value;
       if (t == "object") {
@@ -22845,20 +22845,20 @@ var require_json_typings = __commonJS({
       }
       return t;
     }
-    exports2.typeofJsonValue = typeofJsonValue;
+    exports3.typeofJsonValue = typeofJsonValue;
     function isJsonObject(value) {
       return value !== null && typeof value == "object" && !Array.isArray(value);
     }
-    exports2.isJsonObject = isJsonObject;
+    exports3.isJsonObject = isJsonObject;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/base64.js
 var require_base64 = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/base64.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/base64.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.base64encode = exports2.base64decode = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.base64encode = exports3.base64decode = void 0;
     var encTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
     var decTable = [];
     for (let i = 0; i < encTable.length; i++)
@@ -22914,7 +22914,7 @@ var require_base64 = __commonJS({
         throw Error(`invalid base64 string.`);
       return bytes.subarray(0, bytePos);
     }
-    exports2.base64decode = base64decode;
+    exports3.base64decode = base64decode;
     function base64encode2(bytes) {
       let base64 = "", groupPos = 0, b2, p2 = 0;
       for (let i = 0; i < bytes.length; i++) {
@@ -22945,16 +22945,16 @@ var require_base64 = __commonJS({
       }
       return base64;
     }
-    exports2.base64encode = base64encode2;
+    exports3.base64encode = base64encode2;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/protobufjs-utf8.js
 var require_protobufjs_utf8 = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/protobufjs-utf8.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/protobufjs-utf8.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.utf8read = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.utf8read = void 0;
     var fromCharCodes = (chunk) => String.fromCharCode.apply(String, chunk);
     function utf8read(bytes) {
       if (bytes.length < 1)
@@ -22985,16 +22985,16 @@ var require_protobufjs_utf8 = __commonJS({
       }
       return fromCharCodes(chunk.slice(0, i));
     }
-    exports2.utf8read = utf8read;
+    exports3.utf8read = utf8read;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/binary-format-contract.js
 var require_binary_format_contract = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-format-contract.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-format-contract.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.WireType = exports2.mergeBinaryOptions = exports2.UnknownFieldHandler = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.WireType = exports3.mergeBinaryOptions = exports3.UnknownFieldHandler = void 0;
     var UnknownFieldHandler4;
     (function(UnknownFieldHandler5) {
       UnknownFieldHandler5.symbol = /* @__PURE__ */ Symbol.for("protobuf-ts/unknown");
@@ -23015,11 +23015,11 @@ var require_binary_format_contract = __commonJS({
       };
       UnknownFieldHandler5.last = (message, fieldNo) => UnknownFieldHandler5.list(message, fieldNo).slice(-1)[0];
       const is2 = (message) => message && Array.isArray(message[UnknownFieldHandler5.symbol]);
-    })(UnknownFieldHandler4 = exports2.UnknownFieldHandler || (exports2.UnknownFieldHandler = {}));
+    })(UnknownFieldHandler4 = exports3.UnknownFieldHandler || (exports3.UnknownFieldHandler = {}));
     function mergeBinaryOptions(a, b2) {
       return Object.assign(Object.assign({}, a), b2);
     }
-    exports2.mergeBinaryOptions = mergeBinaryOptions;
+    exports3.mergeBinaryOptions = mergeBinaryOptions;
     var WireType4;
     (function(WireType5) {
       WireType5[WireType5["Varint"] = 0] = "Varint";
@@ -23028,16 +23028,16 @@ var require_binary_format_contract = __commonJS({
       WireType5[WireType5["StartGroup"] = 3] = "StartGroup";
       WireType5[WireType5["EndGroup"] = 4] = "EndGroup";
       WireType5[WireType5["Bit32"] = 5] = "Bit32";
-    })(WireType4 = exports2.WireType || (exports2.WireType = {}));
+    })(WireType4 = exports3.WireType || (exports3.WireType = {}));
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/goog-varint.js
 var require_goog_varint = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/goog-varint.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/goog-varint.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.varint32read = exports2.varint32write = exports2.int64toString = exports2.int64fromString = exports2.varint64write = exports2.varint64read = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.varint32read = exports3.varint32write = exports3.int64toString = exports3.int64fromString = exports3.varint64write = exports3.varint64read = void 0;
     function varint64read() {
       let lowBits = 0;
       let highBits = 0;
@@ -23066,7 +23066,7 @@ var require_goog_varint = __commonJS({
       }
       throw new Error("invalid varint");
     }
-    exports2.varint64read = varint64read;
+    exports3.varint64read = varint64read;
     function varint64write(lo2, hi2, bytes) {
       for (let i = 0; i < 28; i = i + 7) {
         const shift = lo2 >>> i;
@@ -23094,7 +23094,7 @@ var require_goog_varint = __commonJS({
       }
       bytes.push(hi2 >>> 31 & 1);
     }
-    exports2.varint64write = varint64write;
+    exports3.varint64write = varint64write;
     var TWO_PWR_32_DBL = (1 << 16) * (1 << 16);
     function int64fromString(dec) {
       let minus = dec[0] == "-";
@@ -23118,7 +23118,7 @@ var require_goog_varint = __commonJS({
       add1e6digit(-6);
       return [minus, lowBits, highBits];
     }
-    exports2.int64fromString = int64fromString;
+    exports3.int64fromString = int64fromString;
     function int64toString(bitsLow, bitsHigh) {
       if (bitsHigh >>> 0 <= 2097151) {
         return "" + (TWO_PWR_32_DBL * bitsHigh + (bitsLow >>> 0));
@@ -23161,7 +23161,7 @@ var require_goog_varint = __commonJS({
         1
       );
     }
-    exports2.int64toString = int64toString;
+    exports3.int64toString = int64toString;
     function varint32write(value, bytes) {
       if (value >= 0) {
         while (value > 127) {
@@ -23177,7 +23177,7 @@ var require_goog_varint = __commonJS({
         bytes.push(1);
       }
     }
-    exports2.varint32write = varint32write;
+    exports3.varint32write = varint32write;
     function varint32read() {
       let b2 = this.buf[this.pos++];
       let result = b2 & 127;
@@ -23212,16 +23212,16 @@ var require_goog_varint = __commonJS({
       this.assertBounds();
       return result >>> 0;
     }
-    exports2.varint32read = varint32read;
+    exports3.varint32read = varint32read;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/pb-long.js
 var require_pb_long = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/pb-long.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/pb-long.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.PbLong = exports2.PbULong = exports2.detectBi = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.PbLong = exports3.PbULong = exports3.detectBi = void 0;
     var goog_varint_1 = require_goog_varint();
     var BI;
     function detectBi() {
@@ -23236,7 +23236,7 @@ var require_pb_long = __commonJS({
         V: dv
       } : void 0;
     }
-    exports2.detectBi = detectBi;
+    exports3.detectBi = detectBi;
     detectBi();
     function assertBi(bi2) {
       if (!bi2)
@@ -23335,7 +23335,7 @@ var require_pb_long = __commonJS({
         return BI.V.getBigUint64(0, true);
       }
     };
-    exports2.PbULong = PbULong;
+    exports3.PbULong = PbULong;
     PbULong.ZERO = new PbULong(0, 0);
     var PbLong = class _PbLong extends SharedPbLong {
       /**
@@ -23429,17 +23429,17 @@ var require_pb_long = __commonJS({
         return BI.V.getBigInt64(0, true);
       }
     };
-    exports2.PbLong = PbLong;
+    exports3.PbLong = PbLong;
     PbLong.ZERO = new PbLong(0, 0);
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/binary-reader.js
 var require_binary_reader = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-reader.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-reader.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.BinaryReader = exports2.binaryReadOptions = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.BinaryReader = exports3.binaryReadOptions = void 0;
     var binary_format_contract_1 = require_binary_format_contract();
     var pb_long_1 = require_pb_long();
     var goog_varint_1 = require_goog_varint();
@@ -23450,7 +23450,7 @@ var require_binary_reader = __commonJS({
     function binaryReadOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
     }
-    exports2.binaryReadOptions = binaryReadOptions;
+    exports3.binaryReadOptions = binaryReadOptions;
     var BinaryReader = class {
       constructor(buf, textDecoder) {
         this.varint64 = goog_varint_1.varint64read;
@@ -23607,26 +23607,26 @@ var require_binary_reader = __commonJS({
         return this.textDecoder.decode(this.bytes());
       }
     };
-    exports2.BinaryReader = BinaryReader;
+    exports3.BinaryReader = BinaryReader;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/assert.js
 var require_assert = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/assert.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/assert.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.assertFloat32 = exports2.assertUInt32 = exports2.assertInt32 = exports2.assertNever = exports2.assert = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.assertFloat32 = exports3.assertUInt32 = exports3.assertInt32 = exports3.assertNever = exports3.assert = void 0;
     function assert4(condition, msg) {
       if (!condition) {
         throw new Error(msg);
       }
     }
-    exports2.assert = assert4;
+    exports3.assert = assert4;
     function assertNever(value, msg) {
       throw new Error(msg !== null && msg !== void 0 ? msg : "Unexpected object: " + value);
     }
-    exports2.assertNever = assertNever;
+    exports3.assertNever = assertNever;
     var FLOAT32_MAX = 34028234663852886e22;
     var FLOAT32_MIN = -34028234663852886e22;
     var UINT32_MAX = 4294967295;
@@ -23638,14 +23638,14 @@ var require_assert = __commonJS({
       if (!Number.isInteger(arg) || arg > INT32_MAX || arg < INT32_MIN)
         throw new Error("invalid int 32: " + arg);
     }
-    exports2.assertInt32 = assertInt32;
+    exports3.assertInt32 = assertInt32;
     function assertUInt32(arg) {
       if (typeof arg !== "number")
         throw new Error("invalid uint 32: " + typeof arg);
       if (!Number.isInteger(arg) || arg > UINT32_MAX || arg < 0)
         throw new Error("invalid uint 32: " + arg);
     }
-    exports2.assertUInt32 = assertUInt32;
+    exports3.assertUInt32 = assertUInt32;
     function assertFloat32(arg) {
       if (typeof arg !== "number")
         throw new Error("invalid float 32: " + typeof arg);
@@ -23654,16 +23654,16 @@ var require_assert = __commonJS({
       if (arg > FLOAT32_MAX || arg < FLOAT32_MIN)
         throw new Error("invalid float 32: " + arg);
     }
-    exports2.assertFloat32 = assertFloat32;
+    exports3.assertFloat32 = assertFloat32;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/binary-writer.js
 var require_binary_writer = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-writer.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-writer.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.BinaryWriter = exports2.binaryWriteOptions = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.BinaryWriter = exports3.binaryWriteOptions = void 0;
     var pb_long_1 = require_pb_long();
     var goog_varint_1 = require_goog_varint();
     var assert_1 = require_assert();
@@ -23674,7 +23674,7 @@ var require_binary_writer = __commonJS({
     function binaryWriteOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
     }
-    exports2.binaryWriteOptions = binaryWriteOptions;
+    exports3.binaryWriteOptions = binaryWriteOptions;
     var BinaryWriter = class {
       constructor(textEncoder) {
         this.stack = [];
@@ -23879,16 +23879,16 @@ var require_binary_writer = __commonJS({
         return this;
       }
     };
-    exports2.BinaryWriter = BinaryWriter;
+    exports3.BinaryWriter = BinaryWriter;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-format-contract.js
 var require_json_format_contract = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/json-format-contract.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/json-format-contract.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.mergeJsonOptions = exports2.jsonWriteOptions = exports2.jsonReadOptions = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.mergeJsonOptions = exports3.jsonWriteOptions = exports3.jsonReadOptions = void 0;
     var defaultsWrite = {
       emitDefaultValues: false,
       enumAsInteger: false,
@@ -23901,37 +23901,37 @@ var require_json_format_contract = __commonJS({
     function jsonReadOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
     }
-    exports2.jsonReadOptions = jsonReadOptions;
+    exports3.jsonReadOptions = jsonReadOptions;
     function jsonWriteOptions(options) {
       return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
     }
-    exports2.jsonWriteOptions = jsonWriteOptions;
+    exports3.jsonWriteOptions = jsonWriteOptions;
     function mergeJsonOptions(a, b2) {
       var _a2, _b;
       let c = Object.assign(Object.assign({}, a), b2);
       c.typeRegistry = [...(_a2 = a === null || a === void 0 ? void 0 : a.typeRegistry) !== null && _a2 !== void 0 ? _a2 : [], ...(_b = b2 === null || b2 === void 0 ? void 0 : b2.typeRegistry) !== null && _b !== void 0 ? _b : []];
       return c;
     }
-    exports2.mergeJsonOptions = mergeJsonOptions;
+    exports3.mergeJsonOptions = mergeJsonOptions;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/message-type-contract.js
 var require_message_type_contract = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/message-type-contract.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/message-type-contract.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.MESSAGE_TYPE = void 0;
-    exports2.MESSAGE_TYPE = /* @__PURE__ */ Symbol.for("protobuf-ts/message-type");
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.MESSAGE_TYPE = void 0;
+    exports3.MESSAGE_TYPE = /* @__PURE__ */ Symbol.for("protobuf-ts/message-type");
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/lower-camel-case.js
 var require_lower_camel_case = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/lower-camel-case.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/lower-camel-case.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.lowerCamelCase = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.lowerCamelCase = void 0;
     function lowerCamelCase(snakeCase) {
       let capNext = false;
       const sb = [];
@@ -23953,16 +23953,16 @@ var require_lower_camel_case = __commonJS({
       }
       return sb.join("");
     }
-    exports2.lowerCamelCase = lowerCamelCase;
+    exports3.lowerCamelCase = lowerCamelCase;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-info.js
 var require_reflection_info = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-info.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-info.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readMessageOption = exports2.readFieldOption = exports2.readFieldOptions = exports2.normalizeFieldInfo = exports2.RepeatType = exports2.LongType = exports2.ScalarType = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.readMessageOption = exports3.readFieldOption = exports3.readFieldOptions = exports3.normalizeFieldInfo = exports3.RepeatType = exports3.LongType = exports3.ScalarType = void 0;
     var lower_camel_case_1 = require_lower_camel_case();
     var ScalarType;
     (function(ScalarType2) {
@@ -23981,19 +23981,19 @@ var require_reflection_info = __commonJS({
       ScalarType2[ScalarType2["SFIXED64"] = 16] = "SFIXED64";
       ScalarType2[ScalarType2["SINT32"] = 17] = "SINT32";
       ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
-    })(ScalarType = exports2.ScalarType || (exports2.ScalarType = {}));
+    })(ScalarType = exports3.ScalarType || (exports3.ScalarType = {}));
     var LongType;
     (function(LongType2) {
       LongType2[LongType2["BIGINT"] = 0] = "BIGINT";
       LongType2[LongType2["STRING"] = 1] = "STRING";
       LongType2[LongType2["NUMBER"] = 2] = "NUMBER";
-    })(LongType = exports2.LongType || (exports2.LongType = {}));
+    })(LongType = exports3.LongType || (exports3.LongType = {}));
     var RepeatType;
     (function(RepeatType2) {
       RepeatType2[RepeatType2["NO"] = 0] = "NO";
       RepeatType2[RepeatType2["PACKED"] = 1] = "PACKED";
       RepeatType2[RepeatType2["UNPACKED"] = 2] = "UNPACKED";
-    })(RepeatType = exports2.RepeatType || (exports2.RepeatType = {}));
+    })(RepeatType = exports3.RepeatType || (exports3.RepeatType = {}));
     function normalizeFieldInfo(field) {
       var _a2, _b, _c, _d;
       field.localName = (_a2 = field.localName) !== null && _a2 !== void 0 ? _a2 : lower_camel_case_1.lowerCamelCase(field.name);
@@ -24002,13 +24002,13 @@ var require_reflection_info = __commonJS({
       field.opt = (_d = field.opt) !== null && _d !== void 0 ? _d : field.repeat ? false : field.oneof ? false : field.kind == "message";
       return field;
     }
-    exports2.normalizeFieldInfo = normalizeFieldInfo;
+    exports3.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
       var _a2;
       const options = (_a2 = messageType.fields.find((m2, i) => m2.localName == fieldName || i == fieldName)) === null || _a2 === void 0 ? void 0 : _a2.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
-    exports2.readFieldOptions = readFieldOptions;
+    exports3.readFieldOptions = readFieldOptions;
     function readFieldOption(messageType, fieldName, extensionName, extensionType) {
       var _a2;
       const options = (_a2 = messageType.fields.find((m2, i) => m2.localName == fieldName || i == fieldName)) === null || _a2 === void 0 ? void 0 : _a2.options;
@@ -24021,7 +24021,7 @@ var require_reflection_info = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
-    exports2.readFieldOption = readFieldOption;
+    exports3.readFieldOption = readFieldOption;
     function readMessageOption(messageType, extensionName, extensionType) {
       const options = messageType.options;
       const optionVal = options[extensionName];
@@ -24030,16 +24030,16 @@ var require_reflection_info = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
-    exports2.readMessageOption = readMessageOption;
+    exports3.readMessageOption = readMessageOption;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/oneof.js
 var require_oneof = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/oneof.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/oneof.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getSelectedOneofValue = exports2.clearOneofValue = exports2.setUnknownOneofValue = exports2.setOneofValue = exports2.getOneofValue = exports2.isOneofGroup = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.getSelectedOneofValue = exports3.clearOneofValue = exports3.setUnknownOneofValue = exports3.setOneofValue = exports3.getOneofValue = exports3.isOneofGroup = void 0;
     function isOneofGroup(any) {
       if (typeof any != "object" || any === null || !any.hasOwnProperty("oneofKind")) {
         return false;
@@ -24055,11 +24055,11 @@ var require_oneof = __commonJS({
           return false;
       }
     }
-    exports2.isOneofGroup = isOneofGroup;
+    exports3.isOneofGroup = isOneofGroup;
     function getOneofValue(oneof, kind) {
       return oneof[kind];
     }
-    exports2.getOneofValue = getOneofValue;
+    exports3.getOneofValue = getOneofValue;
     function setOneofValue(oneof, kind, value) {
       if (oneof.oneofKind !== void 0) {
         delete oneof[oneof.oneofKind];
@@ -24069,7 +24069,7 @@ var require_oneof = __commonJS({
         oneof[kind] = value;
       }
     }
-    exports2.setOneofValue = setOneofValue;
+    exports3.setOneofValue = setOneofValue;
     function setUnknownOneofValue(oneof, kind, value) {
       if (oneof.oneofKind !== void 0) {
         delete oneof[oneof.oneofKind];
@@ -24079,30 +24079,30 @@ var require_oneof = __commonJS({
         oneof[kind] = value;
       }
     }
-    exports2.setUnknownOneofValue = setUnknownOneofValue;
+    exports3.setUnknownOneofValue = setUnknownOneofValue;
     function clearOneofValue(oneof) {
       if (oneof.oneofKind !== void 0) {
         delete oneof[oneof.oneofKind];
       }
       oneof.oneofKind = void 0;
     }
-    exports2.clearOneofValue = clearOneofValue;
+    exports3.clearOneofValue = clearOneofValue;
     function getSelectedOneofValue(oneof) {
       if (oneof.oneofKind === void 0) {
         return void 0;
       }
       return oneof[oneof.oneofKind];
     }
-    exports2.getSelectedOneofValue = getSelectedOneofValue;
+    exports3.getSelectedOneofValue = getSelectedOneofValue;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-type-check.js
 var require_reflection_type_check = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-type-check.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-type-check.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionTypeCheck = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ReflectionTypeCheck = void 0;
     var reflection_info_1 = require_reflection_info();
     var oneof_1 = require_oneof();
     var ReflectionTypeCheck = class {
@@ -24316,16 +24316,16 @@ var require_reflection_type_check = __commonJS({
         }
       }
     };
-    exports2.ReflectionTypeCheck = ReflectionTypeCheck;
+    exports3.ReflectionTypeCheck = ReflectionTypeCheck;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-long-convert.js
 var require_reflection_long_convert = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-long-convert.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-long-convert.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionLongConvert = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.reflectionLongConvert = void 0;
     var reflection_info_1 = require_reflection_info();
     function reflectionLongConvert(long, type) {
       switch (type) {
@@ -24337,16 +24337,16 @@ var require_reflection_long_convert = __commonJS({
           return long.toString();
       }
     }
-    exports2.reflectionLongConvert = reflectionLongConvert;
+    exports3.reflectionLongConvert = reflectionLongConvert;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-reader.js
 var require_reflection_json_reader = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-reader.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-reader.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionJsonReader = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ReflectionJsonReader = void 0;
     var json_typings_1 = require_json_typings();
     var base64_1 = require_base64();
     var reflection_info_1 = require_reflection_info();
@@ -24636,16 +24636,16 @@ var require_reflection_json_reader = __commonJS({
         this.assert(false, fieldName + (e ? " - " + e : ""), json);
       }
     };
-    exports2.ReflectionJsonReader = ReflectionJsonReader;
+    exports3.ReflectionJsonReader = ReflectionJsonReader;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-writer.js
 var require_reflection_json_writer = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-writer.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-writer.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionJsonWriter = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ReflectionJsonWriter = void 0;
     var base64_1 = require_base64();
     var pb_long_1 = require_pb_long();
     var reflection_info_1 = require_reflection_info();
@@ -24856,16 +24856,16 @@ var require_reflection_json_writer = __commonJS({
         }
       }
     };
-    exports2.ReflectionJsonWriter = ReflectionJsonWriter;
+    exports3.ReflectionJsonWriter = ReflectionJsonWriter;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-scalar-default.js
 var require_reflection_scalar_default = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-scalar-default.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-scalar-default.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionScalarDefault = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.reflectionScalarDefault = void 0;
     var reflection_info_1 = require_reflection_info();
     var reflection_long_convert_1 = require_reflection_long_convert();
     var pb_long_1 = require_pb_long();
@@ -24891,16 +24891,16 @@ var require_reflection_scalar_default = __commonJS({
           return 0;
       }
     }
-    exports2.reflectionScalarDefault = reflectionScalarDefault;
+    exports3.reflectionScalarDefault = reflectionScalarDefault;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-reader.js
 var require_reflection_binary_reader = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-reader.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-reader.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionBinaryReader = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ReflectionBinaryReader = void 0;
     var binary_format_contract_1 = require_binary_format_contract();
     var reflection_info_1 = require_reflection_info();
     var reflection_long_convert_1 = require_reflection_long_convert();
@@ -25065,16 +25065,16 @@ var require_reflection_binary_reader = __commonJS({
         }
       }
     };
-    exports2.ReflectionBinaryReader = ReflectionBinaryReader;
+    exports3.ReflectionBinaryReader = ReflectionBinaryReader;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-writer.js
 var require_reflection_binary_writer = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-writer.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-writer.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionBinaryWriter = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ReflectionBinaryWriter = void 0;
     var binary_format_contract_1 = require_binary_format_contract();
     var reflection_info_1 = require_reflection_info();
     var assert_1 = require_assert();
@@ -25284,16 +25284,16 @@ var require_reflection_binary_writer = __commonJS({
         return [t, m2, i || d];
       }
     };
-    exports2.ReflectionBinaryWriter = ReflectionBinaryWriter;
+    exports3.ReflectionBinaryWriter = ReflectionBinaryWriter;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-create.js
 var require_reflection_create = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-create.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-create.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionCreate = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.reflectionCreate = void 0;
     var reflection_scalar_default_1 = require_reflection_scalar_default();
     var message_type_contract_1 = require_message_type_contract();
     function reflectionCreate(type) {
@@ -25321,16 +25321,16 @@ var require_reflection_create = __commonJS({
       }
       return msg;
     }
-    exports2.reflectionCreate = reflectionCreate;
+    exports3.reflectionCreate = reflectionCreate;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-merge-partial.js
 var require_reflection_merge_partial = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-merge-partial.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-merge-partial.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionMergePartial = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.reflectionMergePartial = void 0;
     function reflectionMergePartial4(info2, target, source) {
       let fieldValue, input = source, output;
       for (let field of info2.fields) {
@@ -25391,16 +25391,16 @@ var require_reflection_merge_partial = __commonJS({
         }
       }
     }
-    exports2.reflectionMergePartial = reflectionMergePartial4;
+    exports3.reflectionMergePartial = reflectionMergePartial4;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-equals.js
 var require_reflection_equals = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-equals.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-equals.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionEquals = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.reflectionEquals = void 0;
     var reflection_info_1 = require_reflection_info();
     function reflectionEquals(info2, a, b2) {
       if (a === b2)
@@ -25431,7 +25431,7 @@ var require_reflection_equals = __commonJS({
       }
       return true;
     }
-    exports2.reflectionEquals = reflectionEquals;
+    exports3.reflectionEquals = reflectionEquals;
     var objectValues = Object.values;
     function primitiveEq(type, a, b2) {
       if (a === b2)
@@ -25468,10 +25468,10 @@ var require_reflection_equals = __commonJS({
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/message-type.js
 var require_message_type = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/message-type.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/message-type.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.MessageType = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.MessageType = void 0;
     var message_type_contract_1 = require_message_type_contract();
     var reflection_info_1 = require_reflection_info();
     var reflection_type_check_1 = require_reflection_type_check();
@@ -25641,30 +25641,30 @@ var require_message_type = __commonJS({
         return message;
       }
     };
-    exports2.MessageType = MessageType4;
+    exports3.MessageType = MessageType4;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/reflection-contains-message-type.js
 var require_reflection_contains_message_type = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-contains-message-type.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-contains-message-type.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.containsMessageType = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.containsMessageType = void 0;
     var message_type_contract_1 = require_message_type_contract();
     function containsMessageType(msg) {
       return msg[message_type_contract_1.MESSAGE_TYPE] != null;
     }
-    exports2.containsMessageType = containsMessageType;
+    exports3.containsMessageType = containsMessageType;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/enum-object.js
 var require_enum_object = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/enum-object.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/enum-object.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.listEnumNumbers = exports2.listEnumNames = exports2.listEnumValues = exports2.isEnumObject = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.listEnumNumbers = exports3.listEnumNames = exports3.listEnumValues = exports3.isEnumObject = void 0;
     function isEnumObject(arg) {
       if (typeof arg != "object" || arg === null) {
         return false;
@@ -25692,7 +25692,7 @@ var require_enum_object = __commonJS({
       }
       return true;
     }
-    exports2.isEnumObject = isEnumObject;
+    exports3.isEnumObject = isEnumObject;
     function listEnumValues(enumObject) {
       if (!isEnumObject(enumObject))
         throw new Error("not a typescript enum object");
@@ -25702,199 +25702,199 @@ var require_enum_object = __commonJS({
           values.push({ name, number });
       return values;
     }
-    exports2.listEnumValues = listEnumValues;
+    exports3.listEnumValues = listEnumValues;
     function listEnumNames(enumObject) {
       return listEnumValues(enumObject).map((val) => val.name);
     }
-    exports2.listEnumNames = listEnumNames;
+    exports3.listEnumNames = listEnumNames;
     function listEnumNumbers(enumObject) {
       return listEnumValues(enumObject).map((val) => val.number).filter((num, index, arr) => arr.indexOf(num) == index);
     }
-    exports2.listEnumNumbers = listEnumNumbers;
+    exports3.listEnumNumbers = listEnumNumbers;
   }
 });
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/index.js
 var require_commonjs = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/index.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime/build/commonjs/index.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
+    Object.defineProperty(exports3, "__esModule", { value: true });
     var json_typings_1 = require_json_typings();
-    Object.defineProperty(exports2, "typeofJsonValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "typeofJsonValue", { enumerable: true, get: function() {
       return json_typings_1.typeofJsonValue;
     } });
-    Object.defineProperty(exports2, "isJsonObject", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "isJsonObject", { enumerable: true, get: function() {
       return json_typings_1.isJsonObject;
     } });
     var base64_1 = require_base64();
-    Object.defineProperty(exports2, "base64decode", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "base64decode", { enumerable: true, get: function() {
       return base64_1.base64decode;
     } });
-    Object.defineProperty(exports2, "base64encode", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "base64encode", { enumerable: true, get: function() {
       return base64_1.base64encode;
     } });
     var protobufjs_utf8_1 = require_protobufjs_utf8();
-    Object.defineProperty(exports2, "utf8read", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "utf8read", { enumerable: true, get: function() {
       return protobufjs_utf8_1.utf8read;
     } });
     var binary_format_contract_1 = require_binary_format_contract();
-    Object.defineProperty(exports2, "WireType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "WireType", { enumerable: true, get: function() {
       return binary_format_contract_1.WireType;
     } });
-    Object.defineProperty(exports2, "mergeBinaryOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "mergeBinaryOptions", { enumerable: true, get: function() {
       return binary_format_contract_1.mergeBinaryOptions;
     } });
-    Object.defineProperty(exports2, "UnknownFieldHandler", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "UnknownFieldHandler", { enumerable: true, get: function() {
       return binary_format_contract_1.UnknownFieldHandler;
     } });
     var binary_reader_1 = require_binary_reader();
-    Object.defineProperty(exports2, "BinaryReader", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "BinaryReader", { enumerable: true, get: function() {
       return binary_reader_1.BinaryReader;
     } });
-    Object.defineProperty(exports2, "binaryReadOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "binaryReadOptions", { enumerable: true, get: function() {
       return binary_reader_1.binaryReadOptions;
     } });
     var binary_writer_1 = require_binary_writer();
-    Object.defineProperty(exports2, "BinaryWriter", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "BinaryWriter", { enumerable: true, get: function() {
       return binary_writer_1.BinaryWriter;
     } });
-    Object.defineProperty(exports2, "binaryWriteOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "binaryWriteOptions", { enumerable: true, get: function() {
       return binary_writer_1.binaryWriteOptions;
     } });
     var pb_long_1 = require_pb_long();
-    Object.defineProperty(exports2, "PbLong", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "PbLong", { enumerable: true, get: function() {
       return pb_long_1.PbLong;
     } });
-    Object.defineProperty(exports2, "PbULong", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "PbULong", { enumerable: true, get: function() {
       return pb_long_1.PbULong;
     } });
     var json_format_contract_1 = require_json_format_contract();
-    Object.defineProperty(exports2, "jsonReadOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "jsonReadOptions", { enumerable: true, get: function() {
       return json_format_contract_1.jsonReadOptions;
     } });
-    Object.defineProperty(exports2, "jsonWriteOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "jsonWriteOptions", { enumerable: true, get: function() {
       return json_format_contract_1.jsonWriteOptions;
     } });
-    Object.defineProperty(exports2, "mergeJsonOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "mergeJsonOptions", { enumerable: true, get: function() {
       return json_format_contract_1.mergeJsonOptions;
     } });
     var message_type_contract_1 = require_message_type_contract();
-    Object.defineProperty(exports2, "MESSAGE_TYPE", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "MESSAGE_TYPE", { enumerable: true, get: function() {
       return message_type_contract_1.MESSAGE_TYPE;
     } });
     var message_type_1 = require_message_type();
-    Object.defineProperty(exports2, "MessageType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "MessageType", { enumerable: true, get: function() {
       return message_type_1.MessageType;
     } });
     var reflection_info_1 = require_reflection_info();
-    Object.defineProperty(exports2, "ScalarType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ScalarType", { enumerable: true, get: function() {
       return reflection_info_1.ScalarType;
     } });
-    Object.defineProperty(exports2, "LongType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "LongType", { enumerable: true, get: function() {
       return reflection_info_1.LongType;
     } });
-    Object.defineProperty(exports2, "RepeatType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "RepeatType", { enumerable: true, get: function() {
       return reflection_info_1.RepeatType;
     } });
-    Object.defineProperty(exports2, "normalizeFieldInfo", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "normalizeFieldInfo", { enumerable: true, get: function() {
       return reflection_info_1.normalizeFieldInfo;
     } });
-    Object.defineProperty(exports2, "readFieldOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "readFieldOptions", { enumerable: true, get: function() {
       return reflection_info_1.readFieldOptions;
     } });
-    Object.defineProperty(exports2, "readFieldOption", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "readFieldOption", { enumerable: true, get: function() {
       return reflection_info_1.readFieldOption;
     } });
-    Object.defineProperty(exports2, "readMessageOption", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "readMessageOption", { enumerable: true, get: function() {
       return reflection_info_1.readMessageOption;
     } });
     var reflection_type_check_1 = require_reflection_type_check();
-    Object.defineProperty(exports2, "ReflectionTypeCheck", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ReflectionTypeCheck", { enumerable: true, get: function() {
       return reflection_type_check_1.ReflectionTypeCheck;
     } });
     var reflection_create_1 = require_reflection_create();
-    Object.defineProperty(exports2, "reflectionCreate", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "reflectionCreate", { enumerable: true, get: function() {
       return reflection_create_1.reflectionCreate;
     } });
     var reflection_scalar_default_1 = require_reflection_scalar_default();
-    Object.defineProperty(exports2, "reflectionScalarDefault", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "reflectionScalarDefault", { enumerable: true, get: function() {
       return reflection_scalar_default_1.reflectionScalarDefault;
     } });
     var reflection_merge_partial_1 = require_reflection_merge_partial();
-    Object.defineProperty(exports2, "reflectionMergePartial", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "reflectionMergePartial", { enumerable: true, get: function() {
       return reflection_merge_partial_1.reflectionMergePartial;
     } });
     var reflection_equals_1 = require_reflection_equals();
-    Object.defineProperty(exports2, "reflectionEquals", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "reflectionEquals", { enumerable: true, get: function() {
       return reflection_equals_1.reflectionEquals;
     } });
     var reflection_binary_reader_1 = require_reflection_binary_reader();
-    Object.defineProperty(exports2, "ReflectionBinaryReader", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ReflectionBinaryReader", { enumerable: true, get: function() {
       return reflection_binary_reader_1.ReflectionBinaryReader;
     } });
     var reflection_binary_writer_1 = require_reflection_binary_writer();
-    Object.defineProperty(exports2, "ReflectionBinaryWriter", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ReflectionBinaryWriter", { enumerable: true, get: function() {
       return reflection_binary_writer_1.ReflectionBinaryWriter;
     } });
     var reflection_json_reader_1 = require_reflection_json_reader();
-    Object.defineProperty(exports2, "ReflectionJsonReader", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ReflectionJsonReader", { enumerable: true, get: function() {
       return reflection_json_reader_1.ReflectionJsonReader;
     } });
     var reflection_json_writer_1 = require_reflection_json_writer();
-    Object.defineProperty(exports2, "ReflectionJsonWriter", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ReflectionJsonWriter", { enumerable: true, get: function() {
       return reflection_json_writer_1.ReflectionJsonWriter;
     } });
     var reflection_contains_message_type_1 = require_reflection_contains_message_type();
-    Object.defineProperty(exports2, "containsMessageType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "containsMessageType", { enumerable: true, get: function() {
       return reflection_contains_message_type_1.containsMessageType;
     } });
     var oneof_1 = require_oneof();
-    Object.defineProperty(exports2, "isOneofGroup", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "isOneofGroup", { enumerable: true, get: function() {
       return oneof_1.isOneofGroup;
     } });
-    Object.defineProperty(exports2, "setOneofValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "setOneofValue", { enumerable: true, get: function() {
       return oneof_1.setOneofValue;
     } });
-    Object.defineProperty(exports2, "getOneofValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "getOneofValue", { enumerable: true, get: function() {
       return oneof_1.getOneofValue;
     } });
-    Object.defineProperty(exports2, "clearOneofValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "clearOneofValue", { enumerable: true, get: function() {
       return oneof_1.clearOneofValue;
     } });
-    Object.defineProperty(exports2, "getSelectedOneofValue", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "getSelectedOneofValue", { enumerable: true, get: function() {
       return oneof_1.getSelectedOneofValue;
     } });
     var enum_object_1 = require_enum_object();
-    Object.defineProperty(exports2, "listEnumValues", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "listEnumValues", { enumerable: true, get: function() {
       return enum_object_1.listEnumValues;
     } });
-    Object.defineProperty(exports2, "listEnumNames", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "listEnumNames", { enumerable: true, get: function() {
       return enum_object_1.listEnumNames;
     } });
-    Object.defineProperty(exports2, "listEnumNumbers", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "listEnumNumbers", { enumerable: true, get: function() {
       return enum_object_1.listEnumNumbers;
     } });
-    Object.defineProperty(exports2, "isEnumObject", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "isEnumObject", { enumerable: true, get: function() {
       return enum_object_1.isEnumObject;
     } });
     var lower_camel_case_1 = require_lower_camel_case();
-    Object.defineProperty(exports2, "lowerCamelCase", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "lowerCamelCase", { enumerable: true, get: function() {
       return lower_camel_case_1.lowerCamelCase;
     } });
     var assert_1 = require_assert();
-    Object.defineProperty(exports2, "assert", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "assert", { enumerable: true, get: function() {
       return assert_1.assert;
     } });
-    Object.defineProperty(exports2, "assertNever", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "assertNever", { enumerable: true, get: function() {
       return assert_1.assertNever;
     } });
-    Object.defineProperty(exports2, "assertInt32", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "assertInt32", { enumerable: true, get: function() {
       return assert_1.assertInt32;
     } });
-    Object.defineProperty(exports2, "assertUInt32", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "assertUInt32", { enumerable: true, get: function() {
       return assert_1.assertUInt32;
     } });
-    Object.defineProperty(exports2, "assertFloat32", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "assertFloat32", { enumerable: true, get: function() {
       return assert_1.assertFloat32;
     } });
   }
@@ -25902,10 +25902,10 @@ var require_commonjs = __commonJS({
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/reflection-info.js
 var require_reflection_info2 = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/reflection-info.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/reflection-info.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readServiceOption = exports2.readMethodOption = exports2.readMethodOptions = exports2.normalizeMethodInfo = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.readServiceOption = exports3.readMethodOption = exports3.readMethodOptions = exports3.normalizeMethodInfo = void 0;
     var runtime_1 = require_commonjs();
     function normalizeMethodInfo(method, service) {
       var _a2, _b, _c;
@@ -25918,13 +25918,13 @@ var require_reflection_info2 = __commonJS({
       m2.idempotency = (_c = m2.idempotency) !== null && _c !== void 0 ? _c : void 0;
       return m2;
     }
-    exports2.normalizeMethodInfo = normalizeMethodInfo;
+    exports3.normalizeMethodInfo = normalizeMethodInfo;
     function readMethodOptions(service, methodName, extensionName, extensionType) {
       var _a2;
       const options = (_a2 = service.methods.find((m2, i) => m2.localName === methodName || i === methodName)) === null || _a2 === void 0 ? void 0 : _a2.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
-    exports2.readMethodOptions = readMethodOptions;
+    exports3.readMethodOptions = readMethodOptions;
     function readMethodOption(service, methodName, extensionName, extensionType) {
       var _a2;
       const options = (_a2 = service.methods.find((m2, i) => m2.localName === methodName || i === methodName)) === null || _a2 === void 0 ? void 0 : _a2.options;
@@ -25937,7 +25937,7 @@ var require_reflection_info2 = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
-    exports2.readMethodOption = readMethodOption;
+    exports3.readMethodOption = readMethodOption;
     function readServiceOption(service, extensionName, extensionType) {
       const options = service.options;
       if (!options) {
@@ -25949,16 +25949,16 @@ var require_reflection_info2 = __commonJS({
       }
       return extensionType ? extensionType.fromJson(optionVal) : optionVal;
     }
-    exports2.readServiceOption = readServiceOption;
+    exports3.readServiceOption = readServiceOption;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/service-type.js
 var require_service_type = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/service-type.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/service-type.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ServiceType = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ServiceType = void 0;
     var reflection_info_1 = require_reflection_info2();
     var ServiceType2 = class {
       constructor(typeName, methods, options) {
@@ -25967,22 +25967,22 @@ var require_service_type = __commonJS({
         this.options = options !== null && options !== void 0 ? options : {};
       }
     };
-    exports2.ServiceType = ServiceType2;
+    exports3.ServiceType = ServiceType2;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-error.js
 var require_rpc_error = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-error.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-error.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.RpcError = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.RpcError = void 0;
     var RpcError = class extends Error {
-      constructor(message, code = "UNKNOWN", meta) {
+      constructor(message, code2 = "UNKNOWN", meta) {
         super(message);
         this.name = "RpcError";
         Object.setPrototypeOf(this, new.target.prototype);
-        this.code = code;
+        this.code = code2;
         this.meta = meta !== null && meta !== void 0 ? meta : {};
       }
       toString() {
@@ -26005,16 +26005,16 @@ var require_rpc_error = __commonJS({
         return l.join("\n");
       }
     };
-    exports2.RpcError = RpcError;
+    exports3.RpcError = RpcError;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-options.js
 var require_rpc_options = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-options.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-options.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.mergeRpcOptions = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.mergeRpcOptions = void 0;
     var runtime_1 = require_commonjs();
     function mergeRpcOptions(defaults3, options) {
       if (!options)
@@ -26043,7 +26043,7 @@ var require_rpc_options = __commonJS({
       }
       return o;
     }
-    exports2.mergeRpcOptions = mergeRpcOptions;
+    exports3.mergeRpcOptions = mergeRpcOptions;
     function copy(a, into) {
       if (!a)
         return;
@@ -26062,16 +26062,16 @@ var require_rpc_options = __commonJS({
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/deferred.js
 var require_deferred = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/deferred.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/deferred.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Deferred = exports2.DeferredState = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.Deferred = exports3.DeferredState = void 0;
     var DeferredState;
     (function(DeferredState2) {
       DeferredState2[DeferredState2["PENDING"] = 0] = "PENDING";
       DeferredState2[DeferredState2["REJECTED"] = 1] = "REJECTED";
       DeferredState2[DeferredState2["RESOLVED"] = 2] = "RESOLVED";
-    })(DeferredState = exports2.DeferredState || (exports2.DeferredState = {}));
+    })(DeferredState = exports3.DeferredState || (exports3.DeferredState = {}));
     var Deferred = class {
       /**
        * @param preventUnhandledRejectionWarning - prevents the warning
@@ -26141,16 +26141,16 @@ var require_deferred = __commonJS({
           this.reject(reason);
       }
     };
-    exports2.Deferred = Deferred;
+    exports3.Deferred = Deferred;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-output-stream.js
 var require_rpc_output_stream = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-output-stream.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-output-stream.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.RpcOutputStreamController = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.RpcOutputStreamController = void 0;
     var deferred_1 = require_deferred();
     var runtime_1 = require_commonjs();
     var RpcOutputStreamController = class {
@@ -26293,15 +26293,15 @@ var require_rpc_output_stream = __commonJS({
         }
       }
     };
-    exports2.RpcOutputStreamController = RpcOutputStreamController;
+    exports3.RpcOutputStreamController = RpcOutputStreamController;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/unary-call.js
 var require_unary_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/unary-call.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/unary-call.js"(exports3) {
     "use strict";
-    var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter19 = exports3 && exports3.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve3) {
           resolve3(value);
@@ -26328,8 +26328,8 @@ var require_unary_call = __commonJS({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.UnaryCall = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.UnaryCall = void 0;
     var UnaryCall = class {
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
@@ -26362,15 +26362,15 @@ var require_unary_call = __commonJS({
         });
       }
     };
-    exports2.UnaryCall = UnaryCall;
+    exports3.UnaryCall = UnaryCall;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-streaming-call.js
 var require_server_streaming_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-streaming-call.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-streaming-call.js"(exports3) {
     "use strict";
-    var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter19 = exports3 && exports3.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve3) {
           resolve3(value);
@@ -26397,8 +26397,8 @@ var require_server_streaming_call = __commonJS({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ServerStreamingCall = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ServerStreamingCall = void 0;
     var ServerStreamingCall = class {
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
@@ -26432,15 +26432,15 @@ var require_server_streaming_call = __commonJS({
         });
       }
     };
-    exports2.ServerStreamingCall = ServerStreamingCall;
+    exports3.ServerStreamingCall = ServerStreamingCall;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/client-streaming-call.js
 var require_client_streaming_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/client-streaming-call.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/client-streaming-call.js"(exports3) {
     "use strict";
-    var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter19 = exports3 && exports3.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve3) {
           resolve3(value);
@@ -26467,8 +26467,8 @@ var require_client_streaming_call = __commonJS({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ClientStreamingCall = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ClientStreamingCall = void 0;
     var ClientStreamingCall = class {
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
@@ -26501,15 +26501,15 @@ var require_client_streaming_call = __commonJS({
         });
       }
     };
-    exports2.ClientStreamingCall = ClientStreamingCall;
+    exports3.ClientStreamingCall = ClientStreamingCall;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/duplex-streaming-call.js
 var require_duplex_streaming_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/duplex-streaming-call.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/duplex-streaming-call.js"(exports3) {
     "use strict";
-    var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter19 = exports3 && exports3.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve3) {
           resolve3(value);
@@ -26536,8 +26536,8 @@ var require_duplex_streaming_call = __commonJS({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DuplexStreamingCall = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.DuplexStreamingCall = void 0;
     var DuplexStreamingCall = class {
       constructor(method, requestHeaders, request2, headers, response, status, trailers) {
         this.method = method;
@@ -26569,15 +26569,15 @@ var require_duplex_streaming_call = __commonJS({
         });
       }
     };
-    exports2.DuplexStreamingCall = DuplexStreamingCall;
+    exports3.DuplexStreamingCall = DuplexStreamingCall;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/test-transport.js
 var require_test_transport = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/test-transport.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/test-transport.js"(exports3) {
     "use strict";
-    var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter19 = exports3 && exports3.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve3) {
           resolve3(value);
@@ -26604,8 +26604,8 @@ var require_test_transport = __commonJS({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.TestTransport = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.TestTransport = void 0;
     var rpc_error_1 = require_rpc_error();
     var runtime_1 = require_commonjs();
     var rpc_output_stream_1 = require_rpc_output_stream();
@@ -26784,7 +26784,7 @@ var require_test_transport = __commonJS({
         return new duplex_streaming_call_1.DuplexStreamingCall(method, requestHeaders, this.lastInput, headersPromise, outputStream, statusPromise, trailersPromise);
       }
     };
-    exports2.TestTransport = TestTransport;
+    exports3.TestTransport = TestTransport;
     TestTransport.defaultHeaders = {
       responseHeader: "test"
     };
@@ -26847,10 +26847,10 @@ var require_test_transport = __commonJS({
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-interceptor.js
 var require_rpc_interceptor = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-interceptor.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-interceptor.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.stackDuplexStreamingInterceptors = exports2.stackClientStreamingInterceptors = exports2.stackServerStreamingInterceptors = exports2.stackUnaryInterceptors = exports2.stackIntercept = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.stackDuplexStreamingInterceptors = exports3.stackClientStreamingInterceptors = exports3.stackServerStreamingInterceptors = exports3.stackUnaryInterceptors = exports3.stackIntercept = void 0;
     var runtime_1 = require_commonjs();
     function stackIntercept(kind, transport, method, options, input) {
       var _a2, _b, _c, _d;
@@ -26888,32 +26888,32 @@ var require_rpc_interceptor = __commonJS({
       }
       runtime_1.assertNever(kind);
     }
-    exports2.stackIntercept = stackIntercept;
+    exports3.stackIntercept = stackIntercept;
     function stackUnaryInterceptors(transport, method, input, options) {
       return stackIntercept("unary", transport, method, options, input);
     }
-    exports2.stackUnaryInterceptors = stackUnaryInterceptors;
+    exports3.stackUnaryInterceptors = stackUnaryInterceptors;
     function stackServerStreamingInterceptors(transport, method, input, options) {
       return stackIntercept("serverStreaming", transport, method, options, input);
     }
-    exports2.stackServerStreamingInterceptors = stackServerStreamingInterceptors;
+    exports3.stackServerStreamingInterceptors = stackServerStreamingInterceptors;
     function stackClientStreamingInterceptors(transport, method, options) {
       return stackIntercept("clientStreaming", transport, method, options);
     }
-    exports2.stackClientStreamingInterceptors = stackClientStreamingInterceptors;
+    exports3.stackClientStreamingInterceptors = stackClientStreamingInterceptors;
     function stackDuplexStreamingInterceptors(transport, method, options) {
       return stackIntercept("duplex", transport, method, options);
     }
-    exports2.stackDuplexStreamingInterceptors = stackDuplexStreamingInterceptors;
+    exports3.stackDuplexStreamingInterceptors = stackDuplexStreamingInterceptors;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-call-context.js
 var require_server_call_context = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-call-context.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-call-context.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ServerCallContextController = void 0;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.ServerCallContextController = void 0;
     var ServerCallContextController = class {
       constructor(method, headers, deadline, sendResponseHeadersFn, defaultStatus = { code: "OK", detail: "" }) {
         this._cancelled = false;
@@ -26970,86 +26970,86 @@ var require_server_call_context = __commonJS({
         };
       }
     };
-    exports2.ServerCallContextController = ServerCallContextController;
+    exports3.ServerCallContextController = ServerCallContextController;
   }
 });
 
 // node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js
 var require_commonjs2 = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js"(exports2) {
+  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
+    Object.defineProperty(exports3, "__esModule", { value: true });
     var service_type_1 = require_service_type();
-    Object.defineProperty(exports2, "ServiceType", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ServiceType", { enumerable: true, get: function() {
       return service_type_1.ServiceType;
     } });
     var reflection_info_1 = require_reflection_info2();
-    Object.defineProperty(exports2, "readMethodOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "readMethodOptions", { enumerable: true, get: function() {
       return reflection_info_1.readMethodOptions;
     } });
-    Object.defineProperty(exports2, "readMethodOption", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "readMethodOption", { enumerable: true, get: function() {
       return reflection_info_1.readMethodOption;
     } });
-    Object.defineProperty(exports2, "readServiceOption", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "readServiceOption", { enumerable: true, get: function() {
       return reflection_info_1.readServiceOption;
     } });
     var rpc_error_1 = require_rpc_error();
-    Object.defineProperty(exports2, "RpcError", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "RpcError", { enumerable: true, get: function() {
       return rpc_error_1.RpcError;
     } });
     var rpc_options_1 = require_rpc_options();
-    Object.defineProperty(exports2, "mergeRpcOptions", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "mergeRpcOptions", { enumerable: true, get: function() {
       return rpc_options_1.mergeRpcOptions;
     } });
     var rpc_output_stream_1 = require_rpc_output_stream();
-    Object.defineProperty(exports2, "RpcOutputStreamController", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "RpcOutputStreamController", { enumerable: true, get: function() {
       return rpc_output_stream_1.RpcOutputStreamController;
     } });
     var test_transport_1 = require_test_transport();
-    Object.defineProperty(exports2, "TestTransport", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "TestTransport", { enumerable: true, get: function() {
       return test_transport_1.TestTransport;
     } });
     var deferred_1 = require_deferred();
-    Object.defineProperty(exports2, "Deferred", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "Deferred", { enumerable: true, get: function() {
       return deferred_1.Deferred;
     } });
-    Object.defineProperty(exports2, "DeferredState", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "DeferredState", { enumerable: true, get: function() {
       return deferred_1.DeferredState;
     } });
     var duplex_streaming_call_1 = require_duplex_streaming_call();
-    Object.defineProperty(exports2, "DuplexStreamingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "DuplexStreamingCall", { enumerable: true, get: function() {
       return duplex_streaming_call_1.DuplexStreamingCall;
     } });
     var client_streaming_call_1 = require_client_streaming_call();
-    Object.defineProperty(exports2, "ClientStreamingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ClientStreamingCall", { enumerable: true, get: function() {
       return client_streaming_call_1.ClientStreamingCall;
     } });
     var server_streaming_call_1 = require_server_streaming_call();
-    Object.defineProperty(exports2, "ServerStreamingCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ServerStreamingCall", { enumerable: true, get: function() {
       return server_streaming_call_1.ServerStreamingCall;
     } });
     var unary_call_1 = require_unary_call();
-    Object.defineProperty(exports2, "UnaryCall", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "UnaryCall", { enumerable: true, get: function() {
       return unary_call_1.UnaryCall;
     } });
     var rpc_interceptor_1 = require_rpc_interceptor();
-    Object.defineProperty(exports2, "stackIntercept", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "stackIntercept", { enumerable: true, get: function() {
       return rpc_interceptor_1.stackIntercept;
     } });
-    Object.defineProperty(exports2, "stackDuplexStreamingInterceptors", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "stackDuplexStreamingInterceptors", { enumerable: true, get: function() {
       return rpc_interceptor_1.stackDuplexStreamingInterceptors;
     } });
-    Object.defineProperty(exports2, "stackClientStreamingInterceptors", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "stackClientStreamingInterceptors", { enumerable: true, get: function() {
       return rpc_interceptor_1.stackClientStreamingInterceptors;
     } });
-    Object.defineProperty(exports2, "stackServerStreamingInterceptors", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "stackServerStreamingInterceptors", { enumerable: true, get: function() {
       return rpc_interceptor_1.stackServerStreamingInterceptors;
     } });
-    Object.defineProperty(exports2, "stackUnaryInterceptors", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "stackUnaryInterceptors", { enumerable: true, get: function() {
       return rpc_interceptor_1.stackUnaryInterceptors;
     } });
     var server_call_context_1 = require_server_call_context();
-    Object.defineProperty(exports2, "ServerCallContextController", { enumerable: true, get: function() {
+    Object.defineProperty(exports3, "ServerCallContextController", { enumerable: true, get: function() {
       return server_call_context_1.ServerCallContextController;
     } });
   }
@@ -27057,11 +27057,11 @@ var require_commonjs2 = __commonJS({
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports2) {
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports3) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getProxyUrl = getProxyUrl2;
-    exports2.checkBypass = checkBypass2;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.getProxyUrl = getProxyUrl2;
+    exports3.checkBypass = checkBypass2;
     function getProxyUrl2(reqUrl) {
       const usingSsl = reqUrl.protocol === "https:";
       if (checkBypass2(reqUrl)) {
@@ -27138,9 +27138,9 @@ var require_proxy = __commonJS({
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports3) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+    var __createBinding = exports3 && exports3.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
       var desc = Object.getOwnPropertyDescriptor(m2, k2);
       if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
@@ -27153,12 +27153,12 @@ var require_lib = __commonJS({
       if (k22 === void 0) k22 = k2;
       o[k22] = m2[k2];
     }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v2) {
+    var __setModuleDefault = exports3 && exports3.__setModuleDefault || (Object.create ? (function(o, v2) {
       Object.defineProperty(o, "default", { enumerable: true, value: v2 });
     }) : function(o, v2) {
       o["default"] = v2;
     });
-    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+    var __importStar = exports3 && exports3.__importStar || /* @__PURE__ */ (function() {
       var ownKeys = function(o) {
         ownKeys = Object.getOwnPropertyNames || function(o2) {
           var ar2 = [];
@@ -27177,7 +27177,7 @@ var require_lib = __commonJS({
         return result;
       };
     })();
-    var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter19 = exports3 && exports3.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
         return value instanceof P2 ? value : new P2(function(resolve3) {
           resolve3(value);
@@ -27204,10 +27204,10 @@ var require_lib = __commonJS({
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
-    exports2.getProxyUrl = getProxyUrl2;
-    exports2.isHttps = isHttps;
+    Object.defineProperty(exports3, "__esModule", { value: true });
+    exports3.HttpClient = exports3.HttpClientResponse = exports3.HttpClientError = exports3.MediaTypes = exports3.Headers = exports3.HttpCodes = void 0;
+    exports3.getProxyUrl = getProxyUrl2;
+    exports3.isHttps = isHttps;
     var http3 = __importStar(__require("http"));
     var https3 = __importStar(__require("https"));
     var pm = __importStar(require_proxy());
@@ -27242,16 +27242,16 @@ var require_lib = __commonJS({
       HttpCodes3[HttpCodes3["BadGateway"] = 502] = "BadGateway";
       HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
       HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
-    })(HttpCodes2 || (exports2.HttpCodes = HttpCodes2 = {}));
+    })(HttpCodes2 || (exports3.HttpCodes = HttpCodes2 = {}));
     var Headers2;
     (function(Headers3) {
       Headers3["Accept"] = "accept";
       Headers3["ContentType"] = "content-type";
-    })(Headers2 || (exports2.Headers = Headers2 = {}));
+    })(Headers2 || (exports3.Headers = Headers2 = {}));
     var MediaTypes2;
     (function(MediaTypes3) {
       MediaTypes3["ApplicationJson"] = "application/json";
-    })(MediaTypes2 || (exports2.MediaTypes = MediaTypes2 = {}));
+    })(MediaTypes2 || (exports3.MediaTypes = MediaTypes2 = {}));
     function getProxyUrl2(serverUrl) {
       const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
       return proxyUrl ? proxyUrl.href : "";
@@ -27279,7 +27279,7 @@ var require_lib = __commonJS({
         Object.setPrototypeOf(this, _HttpClientError.prototype);
       }
     };
-    exports2.HttpClientError = HttpClientError2;
+    exports3.HttpClientError = HttpClientError2;
     var HttpClientResponse2 = class {
       constructor(message) {
         this.message = message;
@@ -27311,7 +27311,7 @@ var require_lib = __commonJS({
         });
       }
     };
-    exports2.HttpClientResponse = HttpClientResponse2;
+    exports3.HttpClientResponse = HttpClientResponse2;
     function isHttps(requestUrl) {
       const parsedUrl = new URL(requestUrl);
       return parsedUrl.protocol === "https:";
@@ -27822,7 +27822,7 @@ var require_lib = __commonJS({
         });
       }
     };
-    exports2.HttpClient = HttpClient3;
+    exports3.HttpClient = HttpClient3;
     var lowercaseKeys3 = (obj2) => Object.keys(obj2).reduce((c, k2) => (c[k2.toLowerCase()] = obj2[k2], c), {});
   }
 });
@@ -28852,9 +28852,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -29541,14 +29541,14 @@ var ToolRunner = class extends events.EventEmitter {
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp.on("exit", (code) => {
-          state3.processExitCode = code;
+        cp.on("exit", (code2) => {
+          state3.processExitCode = code2;
           state3.processExited = true;
-          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp.on("close", (code) => {
-          state3.processExitCode = code;
+        cp.on("close", (code2) => {
+          state3.processExitCode = code2;
           state3.processExited = true;
           state3.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -32739,8 +32739,8 @@ function enable(namespaces) {
       enabledNamespaces.push(ns2);
     }
   }
-  for (const instance of debuggers) {
-    instance.enabled = enabled(instance.namespace);
+  for (const instance2 of debuggers) {
+    instance2.enabled = enabled(instance2.namespace);
   }
 }
 function enabled(namespace) {
@@ -36076,7 +36076,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     mapper = getPolymorphicMapper(serializer, mapper, responseBody, "serializedName");
   }
   const modelProps = resolveModelProperties(serializer, mapper, objectName);
-  let instance = {};
+  let instance2 = {};
   const handledPropertyNames = [];
   for (const key of Object.keys(modelProps)) {
     const propertyMapper = modelProps[key];
@@ -36096,22 +36096,22 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
         }
         handledPropertyNames.push(headerKey);
       }
-      instance[key] = dictionary;
+      instance2[key] = dictionary;
     } else if (serializer.isXML) {
       if (propertyMapper.xmlIsAttribute && responseBody[XML_ATTRKEY]) {
-        instance[key] = serializer.deserialize(propertyMapper, responseBody[XML_ATTRKEY][xmlName], propertyObjectName, options);
+        instance2[key] = serializer.deserialize(propertyMapper, responseBody[XML_ATTRKEY][xmlName], propertyObjectName, options);
       } else if (propertyMapper.xmlIsMsText) {
         if (responseBody[xmlCharKey] !== void 0) {
-          instance[key] = responseBody[xmlCharKey];
+          instance2[key] = responseBody[xmlCharKey];
         } else if (typeof responseBody === "string") {
-          instance[key] = responseBody;
+          instance2[key] = responseBody;
         }
       } else {
         const propertyName = xmlElementName || xmlName || serializedName;
         if (propertyMapper.xmlIsWrapped) {
           const wrapped = responseBody[xmlName];
           const elementList = wrapped?.[xmlElementName] ?? [];
-          Object.defineProperty(instance, key, {
+          Object.defineProperty(instance2, key, {
             value: serializer.deserialize(propertyMapper, elementList, propertyObjectName, options),
             enumerable: true,
             configurable: true,
@@ -36120,7 +36120,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
           handledPropertyNames.push(xmlName);
         } else {
           const property = responseBody[propertyName];
-          instance[key] = serializer.deserialize(propertyMapper, property, propertyObjectName, options);
+          instance2[key] = serializer.deserialize(propertyMapper, property, propertyObjectName, options);
           handledPropertyNames.push(propertyName);
         }
       }
@@ -36146,15 +36146,15 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       if (Array.isArray(responseBody[key]) && modelProps[key].serializedName === "") {
         propertyInstance = responseBody[key];
         const arrayInstance = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options);
-        for (const [k2, v2] of Object.entries(instance)) {
+        for (const [k2, v2] of Object.entries(instance2)) {
           if (!Object.prototype.hasOwnProperty.call(arrayInstance, k2)) {
             arrayInstance[k2] = v2;
           }
         }
-        instance = arrayInstance;
+        instance2 = arrayInstance;
       } else if (propertyInstance !== void 0 || propertyMapper.defaultValue !== void 0) {
         serializedValue = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options);
-        instance[key] = serializedValue;
+        instance2[key] = serializedValue;
       }
     }
   }
@@ -36172,7 +36172,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     for (const responsePropName of Object.keys(responseBody)) {
       if (isAdditionalProperty(responsePropName)) {
         const deserializedValue = serializer.deserialize(additionalPropertiesMapper, responseBody[responsePropName], objectName + '["' + responsePropName + '"]', options);
-        Object.defineProperty(instance, responsePropName, {
+        Object.defineProperty(instance2, responsePropName, {
           value: deserializedValue,
           enumerable: true,
           configurable: true,
@@ -36182,8 +36182,8 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     }
   } else if (responseBody && !options.ignoreUnknownProperties) {
     for (const key of Object.keys(responseBody)) {
-      if (instance[key] === void 0 && !handledPropertyNames.includes(key) && !isSpecialXmlProperty(key, options)) {
-        Object.defineProperty(instance, key, {
+      if (instance2[key] === void 0 && !handledPropertyNames.includes(key) && !isSpecialXmlProperty(key, options)) {
+        Object.defineProperty(instance2, key, {
           value: responseBody[key],
           enumerable: true,
           configurable: true,
@@ -36192,7 +36192,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       }
     }
   }
-  return instance;
+  return instance2;
 }
 function deserializeDictionaryType(serializer, mapper, responseBody, objectName, options) {
   const value = mapper.type.value;
@@ -37895,10 +37895,10 @@ function validateAmpersand(xmlData, i) {
   }
   return i;
 }
-function getErrorObject(code, message, lineNumber) {
+function getErrorObject(code2, message, lineNumber) {
   return {
     err: {
-      code,
+      code: code2,
       msg: message,
       line: lineNumber.line || lineNumber,
       col: lineNumber.col
@@ -41404,11 +41404,11 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
   let result = "";
   let segmentStart = i;
   for (let index = i; index < len; index++) {
-    const code = xmlData.charCodeAt(index);
-    if (code === 34 || code === 39) {
+    const code2 = xmlData.charCodeAt(index);
+    if (code2 === 34 || code2 === 39) {
       index = xmlData.indexOf(xmlData[index], index + 1);
       if (index === -1) return;
-    } else if (code === closeCode0) {
+    } else if (code2 === closeCode0) {
       if (closeCode1 !== -1) {
         if (xmlData.charCodeAt(index + 1) === closeCode1) {
           result += xmlData.substring(segmentStart, index);
@@ -41418,7 +41418,7 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
         result += xmlData.substring(segmentStart, index);
         return { data: result, index };
       }
-    } else if (code === 9) {
+    } else if (code2 === 9) {
       result += xmlData.substring(segmentStart, index) + " ";
       segmentStart = index + 1;
     }
@@ -44273,9 +44273,9 @@ var NativeCRC64 = (() => {
         "env": asmLibraryArg,
         "wasi_snapshot_preview1": asmLibraryArg
       };
-      function receiveInstance(instance, module) {
-        var exports3 = instance.exports;
-        Module["asm"] = exports3;
+      function receiveInstance(instance2, module) {
+        var exports4 = instance2.exports;
+        Module["asm"] = exports4;
         wasmMemory = Module["asm"]["memory"];
         assert4(wasmMemory, "memory not found in wasm exports");
         updateGlobalBufferAndViews(wasmMemory.buffer);
@@ -44294,8 +44294,8 @@ var NativeCRC64 = (() => {
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
           return WebAssembly.instantiate(binary, info2);
-        }).then(function(instance) {
-          return instance;
+        }).then(function(instance2) {
+          return instance2;
         }).then(receiver, function(reason) {
           err("failed to asynchronously prepare wasm: " + reason);
           if (isFileURI(wasmBinaryFile)) {
@@ -44309,8 +44309,8 @@ var NativeCRC64 = (() => {
       }
       if (Module["instantiateWasm"]) {
         try {
-          var exports2 = Module["instantiateWasm"](info2, receiveInstance);
-          return exports2;
+          var exports3 = Module["instantiateWasm"](info2, receiveInstance);
+          return exports3;
         } catch (e) {
           err("Module.instantiateWasm callback failed with error: " + e);
           readyPromiseReject(e);
@@ -67173,16 +67173,16 @@ var InvalidResponseError = class extends Error {
   }
 };
 var NetworkError = class extends Error {
-  constructor(code) {
-    const message = `Unable to make request: ${code}
+  constructor(code2) {
+    const message = `Unable to make request: ${code2}
 If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
     super(message);
-    this.code = code;
+    this.code = code2;
     this.name = "NetworkError";
   }
 };
-NetworkError.isNetworkErrorCode = (code) => {
-  if (!code)
+NetworkError.isNetworkErrorCode = (code2) => {
+  if (!code2)
     return false;
   return [
     "ECONNRESET",
@@ -67190,7 +67190,7 @@ NetworkError.isNetworkErrorCode = (code) => {
     "ETIMEDOUT",
     "ECONNREFUSED",
     "EHOSTUNREACH"
-  ].includes(code);
+  ].includes(code2);
 };
 var UsageError = class extends Error {
   constructor() {
@@ -70188,20 +70188,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C2 = function() {
@@ -70221,8 +70221,8 @@ function parse3(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -70233,7 +70233,7 @@ function parse3(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -70255,14 +70255,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -70274,16 +70274,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -70294,7 +70294,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -70307,8 +70307,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -70335,7 +70335,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -77021,7 +77021,7 @@ function capture(command, args, options = {}) {
     child2.stdout.on("data", (d) => out.push(d));
     child2.stderr.on("data", (d) => err.push(d));
     child2.on("error", (e) => reject(e.code === "ENOENT" ? notFound(command, options.cwd) : e));
-    child2.on("close", (code, signal) => resolve3({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child2.on("close", (code2, signal) => resolve3({ code: code2 ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
     if (hasInput) {
       child2.stdin.on("error", () => {
       });
@@ -79235,6 +79235,7 @@ function parseBuild(input, env, workspaceRoot, profile) {
     command,
     cargoArgs,
     passEnv: passEnvNames(input("pass-env")),
+    compileWork: bool("compile-work", input("compile-work"), true),
     recordPath: recordRaw ? path20.resolve(workspaceRoot, recordRaw) : path20.join(env.RUNNER_TEMP || os11.tmpdir(), "watchmaker", `record-${profile}.json`)
   };
 }
@@ -79263,7 +79264,8 @@ function parseReport(input) {
     confirmBudget: budget(input("confirm-budget")),
     baselineSamples: int("baseline-samples", input("baseline-samples"), 3, 1, 20),
     threshold: percent("threshold", input("threshold")),
-    failOnRegression: bool("fail-on-regression", input("fail-on-regression"), false)
+    failOnRegression: bool("fail-on-regression", input("fail-on-regression"), false),
+    failOnWorkGrowth: percent("fail-on-work-growth", input("fail-on-work-growth"))
   };
 }
 function keyPart(name, value) {
@@ -79472,7 +79474,8 @@ function checkPlaces(config) {
 
 // src/record.ts
 var RECORD_SCHEMA = "watchmaker/run-record";
-var RECORD_SCHEMA_VERSION = 1;
+var RECORD_SCHEMA_VERSION = 2;
+var READABLE_RECORD_VERSIONS = [1, 2];
 var HISTORY_LENGTH = 30;
 function readRunRecord(text) {
   let parsed;
@@ -79483,8 +79486,10 @@ function readRunRecord(text) {
   }
   const r = parsed;
   if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
-  if (r.version !== RECORD_SCHEMA_VERSION) {
-    throw new Error(`The run record has schema version ${r.version}; this Watchmaker reads version ${RECORD_SCHEMA_VERSION}. Records of other versions are not compared.`);
+  if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
+    throw new Error(
+      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.join(" and ")}. Records of other versions are not compared.`
+    );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error("The run record lacks crates or totals.");
   return r;
@@ -79841,6 +79846,803 @@ function explain(metric, total, threshold, source, crates) {
   return `${what} changed by ${formatChange(total.change)}, beyond the noise threshold of ${th}: ${sure}; ${samples}.`;
 }
 
+// src/ir/demangle-wasm.ts
+var DEMANGLE_WASM_BASE64 = [
+  "AGFzbQEAAAABdxJgA39/fwF/YAJ/fwF/YAF/AGACf38AYAN/f38AYAF/AX9gBH9/f38AYAAAYAABf2AFf39/f38AYAd/f39/f39/AGACfn8Bf2AFf39/f38B",
+  "f2AEf39/fwF/YAF/AX5gB39/f39/f38Bf2ACf34Bf2AFf35+fn4AA4wBigECAQMEAQAABAQBBQYHCAgIAQQJCgYBCQECAwIDCwMMAgENAAEBBQUBAQEBAgQB",
+  "Ag4EDwMDCwEGAwMDAwMDAwMDAgYGAQEABQIBAQABAQUBBAIFAwEFAgMDEAEDBQUFAwUFAQUFAwUFAwMBAQUBAQEFAwICAQEAAgABAQIBAQMFAwIHAwARAAAA",
+  "AAAEBQFwASUlBQMBABEGGQN/AUGAgMAAC38AQfDtwgALfwBB8O3CAAsHWgcGbWVtb3J5AgAJaW5wdXRfcHRyAA0OaW5wdXRfY2FwYWNpdHkADgpvdXRwdXRf",
+  "cHRyAA8IZGVtYW5nbGUAEApfX2RhdGFfZW5kAwELX19oZWFwX2Jhc2UDAgkqAQBBAQskIBcpKnQtNSRtbgAGAQQrL0dKS0wfRUhJVShxQ3Jzdnd4eXp7CtWr",
+  "A4oBAgALugIBAn8jgICAgABBEGsiAiSAgICAACAAKAIAIQACQAJAAkACQAJAIAFBgAFJDQAgAkEANgIMIAFBgBBJDQEgAUGAgARPDQIgAiABQT9xQYABcjoA",
+  "DiACIAFBDHZB4AFyOgAMIAIgAUEGdkE/cUGAAXI6AA1BAyEBDAMLAkAgACgCCCIDIAAoAgRHDQAgACADEIKAgIAAIAAoAgghAwsgACADQQFqNgIIIAAoAgAg",
+  "A2ogAToAAAwDCyACIAFBP3FBgAFyOgANIAIgAUEGdkHAAXI6AAxBAiEBDAELIAIgAUE/cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFyOgAO",
+  "IAIgAUEMdkE/cUGAAXI6AA1BBCEBCyAAIAJBDGogARCDgICAAAsgAkEQaiSAgICAAEEAC1YBAX8jgICAgABBEGsiAiSAgICAACACQQhqIAAgAUEBEIuAgIAA",
+  "AkACQCACKAIMIgBBgYCAgHhGDQAgAEUNAQAACyACQRBqJICAgIAADwsQjICAgAAAC0kBAX8CQCAAKAIEIAAoAggiA2sgAk8NACAAIAMgAhCHgICAACAAKAII",
+  "IQMLIAAoAgAgA2ogASACEIWBgIAAGiAAIAMgAmo2AggLdAEBfyOAgICAAEEgayICJICAgIAAIAIgACgCADYCBCACQQhqQRBqIAFBEGopAgA3AwAgAkEIakEI",
+  "aiABQQhqKQIANwMAIAIgASkCADcDCCACQQRqQYCAwIAAIAJBCGoQhYCAgAAhASACQSBqJICAgIAAIAELwAUBCn8jgICAgABBMGsiAySAgICAACADQSRqIAE2",
+  "AgAgA0EDOgAoIANCgICAgIAENwMIIAMgADYCIEEAIQQgA0EANgIYIANBADYCEAJAAkACQAJAIAIoAggiBQ0AIAJBFGooAgAiAUUNASACKAIQIQAgAUEDdCEG",
+  "IAFBf2pB/////wFxQQFqIQQgAigCACEBA0ACQCABQQRqKAIAIgdFDQAgAygCICABKAIAIAcgAygCJCgCDBGAgICAAAANBAsgACgCACADQQhqIABBBGooAgAR",
+  "gYCAgAAADQMgAEEIaiEAIAFBCGohASAGQXhqIgYNAAwCCwsgAkEMaigCACIAQQV0IghFDQAgAEF/akH///8/cUEBaiEEIAIoAgAhAUEAIQYDQAJAIAFBBGoo",
+  "AgAiAEUNACADKAIgIAEoAgAgACADKAIkKAIMEYCAgIAAAA0DCyADIAUgBmoiAEEcai0AADoAKCADIABBBGopAgBCIIk3AwggAEEYaigCACEJIAIoAhAhCkEA",
+  "IQtBACEHAkACQAJAIABBFGooAgAOAwEAAgELIAlBA3QhDEEAIQcgCiAMaiIMKAIEQYGAgIAARw0BIAwoAgAoAgAhCQtBASEHCyADIAk2AhQgAyAHNgIQIABB",
+  "EGooAgAhBwJAAkACQCAAQQxqKAIADgMBAAIBCyAHQQN0IQkgCiAJaiIJKAIEQYGAgIAARw0BIAkoAgAoAgAhBwtBASELCyADIAc2AhwgAyALNgIYIAogACgC",
+  "AEEDdGoiACgCACADQQhqIAAoAgQRgYCAgAAADQIgAUEIaiEBIAggBkEgaiIGRw0ACwtBACEAIAQgAigCBEkiAUUNASADKAIgIAIoAgAgBEEDdGpBACABGyIB",
+  "KAIAIAEoAgQgAygCJCgCDBGAgICAAABFDQELQQEhAAsgA0EwaiSAgICAACAACxMAIAAoAgAgASACEIOAgIAAQQALVgEBfyOAgICAAEEQayIDJICAgIAAIANB",
+  "CGogACABIAIQi4CAgAACQAJAIAMoAgwiAEGBgICAeEYNACAARQ0BAAALIANBEGokgICAgAAPCxCMgICAAAALlQEAAkACQCABQQBODQBBASECQQAhAQwBCwJA",
+  "AkACQAJAAkAgAigCCEUNAAJAIAIoAgQNACABDQIMBAsgAigCACABEImAgIAAIQIMAgsgAUUNAgsgARCKgICAACECCyACDQEgACABNgIEQQEhAUEBIQIMAgtB",
+  "ASECCyAAIAI2AgRBACECCyAAIAI2AgAgAEEIaiABNgIAC5kGAQh/QQAhAgJAIAFBzP97Sw0AQRAgAUELakF4cSABQQtJGyEDIABBfGoiBCgCACIFQXhxIQYC",
+  "QAJAAkACQAJAAkACQCAFQQNxRQ0AIABBeGohByAGIANPDQFBACgCxO3CgAAgByAGaiIIRg0CQQAoAsDtwoAAIAhGDQMgCCgCBCIFQQJxDQYgBUF4cSIJIAZq",
+  "IgYgA08NBAwGCyADQYACSQ0FIAYgA0EEckkNBSAGIANrQYGACE8NBQwECyAGIANrIgFBEEkNAyAEIAVBAXEgA3JBAnI2AgAgByADaiICIAFBA3I2AgQgAiAB",
+  "aiIDIAMoAgRBAXI2AgQgAiABEJmAgIAADAMLQQAoArztwoAAIAZqIgYgA00NAyAEIAVBAXEgA3JBAnI2AgBBACAHIANqIgE2AsTtwoAAQQAgBiADayICNgK8",
+  "7cKAACABIAJBAXI2AgQMAgtBACgCuO3CgAAgBmoiBiADSQ0CAkACQCAGIANrIgFBD0sNACAEIAVBAXEgBnJBAnI2AgAgByAGaiIBIAEoAgRBAXI2AgRBACEB",
+  "QQAhAgwBCyAEIAVBAXEgA3JBAnI2AgAgByADaiICIAFBAXI2AgQgAiABaiIDIAE2AgAgAyADKAIEQX5xNgIEC0EAIAI2AsDtwoAAQQAgATYCuO3CgAAMAQsg",
+  "BiADayEBAkACQCAJQYACSQ0AIAgQmoCAgAAMAQsCQCAIQQxqKAIAIgIgCEEIaigCACIIRg0AIAggAjYCDCACIAg2AggMAQtBAEEAKAKo6sKAAEF+IAVBA3Z3",
+  "cTYCqOrCgAALAkAgAUEQSQ0AIAQgBCgCAEEBcSADckECcjYCACAHIANqIgIgAUEDcjYCBCACIAFqIgMgAygCBEEBcjYCBCACIAEQmYCAgAAMAQsgBCAEKAIA",
+  "QQFxIAZyQQJyNgIAIAcgBmoiASABKAIEQQFyNgIECyAAIQIMAQsgARCKgICAACIDRQ0AIAMgACABQXxBeCAEKAIAIgJBA3EbIAJBeHFqIgIgAiABSxsQhYGA",
+  "gAAhASAAEJiAgIAAIAEPCyACC/8hAgh/AX4CQAJAAkACQAJAIABB9QFJDQBBACEBIABBzf97Tw0EIABBC2oiAEF4cSECQQAoAqzqwoAAIgNFDQNBACEEAkAg",
+  "AkGAAkkNAEEfIQQgAkH///8HSw0AIAJBBiAAQQh2ZyIAa3ZBAXEgAEEBdGtBPmohBAtBACACayEBAkAgBEECdEG47MKAAGooAgAiAEUNAEEAIQUgAkEAQRkg",
+  "BEEBdmtBH3EgBEEfRht0IQZBACEHA0ACQCAAKAIEQXhxIgggAkkNACAIIAJrIgggAU8NACAIIQEgACEHIAgNAEEAIQEgACEHDAQLIABBFGooAgAiCCAFIAgg",
+  "ACAGQR12QQRxakEQaigCACIARxsgBSAIGyEFIAZBAXQhBiAADQALAkAgBUUNACAFIQAMAwsgBw0DC0EAIQdBAiAEdCIAQQAgAGtyIANxIgBFDQMgAEEAIABr",
+  "cWhBAnRBuOzCgABqKAIAIgANAQwDCwJAAkACQAJAAkACQAJAQQAoAqjqwoAAIgZBECAAQQtqQXhxIABBC0kbIgJBA3YiAXYiAEEDcQ0AIAJBACgCuO3CgABN",
+  "DQkgAA0BQQAoAqzqwoAAIgBFDQkgAEEAIABrcWhBAnRBuOzCgABqKAIAIgcoAgRBeHEhAQJAIAcoAhAiAA0AIAdBFGooAgAhAAsgASACayEFAkAgAEUNAANA",
+  "IAAoAgRBeHEgAmsiCCAFSSEGAkAgACgCECIBDQAgAEEUaigCACEBCyAIIAUgBhshBSAAIAcgBhshByABIQAgAQ0ACwsgBxCagICAACAFQRBJDQUgByACQQNy",
+  "NgIEIAcgAmoiAiAFQQFyNgIEIAIgBWogBTYCAEEAKAK47cKAACIARQ0EIABBA3YiBkEDdEGw6sKAAGohAUEAKALA7cKAACEAQQAoAqjqwoAAIghBASAGdCIG",
+  "cUUNAiABKAIIIQYMAwsCQAJAIABBf3NBAXEgAWoiAkEDdCIFQbjqwoAAaigCACIAQQhqIgcoAgAiASAFQbDqwoAAaiIFRg0AIAEgBTYCDCAFIAE2AggMAQtB",
+  "ACAGQX4gAndxNgKo6sKAAAsgACACQQN0IgJBA3I2AgQgACACaiIAIAAoAgRBAXI2AgQgBw8LAkACQEECIAFBH3EiAXQiBUEAIAVrciAAIAF0cSIAQQAgAGtx",
+  "aCIBQQN0IgdBuOrCgABqKAIAIgBBCGoiCCgCACIFIAdBsOrCgABqIgdGDQAgBSAHNgIMIAcgBTYCCAwBC0EAIAZBfiABd3E2AqjqwoAACyAAIAJBA3I2AgQg",
+  "ACACaiIFIAFBA3QiASACayICQQFyNgIEIAAgAWogAjYCAAJAQQAoArjtwoAAIgBFDQAgAEEDdiIGQQN0QbDqwoAAaiEBQQAoAsDtwoAAIQACQAJAQQAoAqjq",
+  "woAAIgdBASAGdCIGcUUNACABKAIIIQYMAQtBACAHIAZyNgKo6sKAACABIQYLIAEgADYCCCAGIAA2AgwgACABNgIMIAAgBjYCCAtBACAFNgLA7cKAAEEAIAI2",
+  "ArjtwoAAIAgPC0EAIAggBnI2AqjqwoAAIAEhBgsgASAANgIIIAYgADYCDCAAIAE2AgwgACAGNgIIC0EAIAI2AsDtwoAAQQAgBTYCuO3CgAAMAQsgByAFIAJq",
+  "IgBBA3I2AgQgByAAaiIAIAAoAgRBAXI2AgQLIAdBCGoPCwNAIAAoAgRBeHEiBSACTyAFIAJrIgggAUlxIQYCQCAAKAIQIgUNACAAQRRqKAIAIQULIAAgByAG",
+  "GyEHIAggASAGGyEBIAUhACAFDQALIAdFDQELAkBBACgCuO3CgAAiACACSQ0AIAEgACACa08NAQsgBxCagICAAAJAAkAgAUEQSQ0AIAcgAkEDcjYCBCAHIAJq",
+  "IgAgAUEBcjYCBCAAIAFqIAE2AgACQCABQYACSQ0AIAAgARD9gICAAAwCCyABQQN2IgFBA3RBsOrCgABqIQICQAJAQQAoAqjqwoAAIgVBASABdCIBcUUNACAC",
+  "KAIIIQEMAQtBACAFIAFyNgKo6sKAACACIQELIAIgADYCCCABIAA2AgwgACACNgIMIAAgATYCCAwBCyAHIAEgAmoiAEEDcjYCBCAHIABqIgAgACgCBEEBcjYC",
+  "BAsgB0EIag8LAkACQAJAAkACQAJAAkACQAJAAkACQAJAQQAoArjtwoAAIgAgAk8NAEEAKAK87cKAACIAIAJLDQRBACEBIAJBr4AEaiIFQRB2QAAiAEF/RiIH",
+  "DQwgAEEQdCIGRQ0MQQBBACgCyO3CgABBACAFQYCAfHEgBxsiCGoiADYCyO3CgABBAEEAKALM7cKAACIBIAAgASAASxs2AsztwoAAQQAoAsTtwoAAIgFFDQFB",
+  "0O3CgAAhAANAIAAoAgAiBSAAKAIEIgdqIAZGDQMgACgCCCIADQAMBAsLQQAoAsDtwoAAIQECQAJAIAAgAmsiBUEPSw0AQQBBADYCwO3CgABBAEEANgK47cKA",
+  "ACABIABBA3I2AgQgASAAaiIAIAAoAgRBAXI2AgQMAQtBACAFNgK47cKAAEEAIAEgAmoiBjYCwO3CgAAgBiAFQQFyNgIEIAEgAGogBTYCACABIAJBA3I2AgQL",
+  "IAFBCGoPC0EAKALk7cKAACIARQ0DIAAgBksNAwwICyAAKAIMDQAgBSABSw0AIAYgAUsNAwtBAEEAKALk7cKAACIAIAYgACAGSRs2AuTtwoAAIAYgCGohBUHQ",
+  "7cKAACEAAkACQAJAA0AgACgCACAFRg0BIAAoAggiAA0ADAILCyAAKAIMRQ0BC0HQ7cKAACEAAkADQAJAIAAoAgAiBSABSw0AIAUgACgCBGoiBSABSw0CCyAA",
+  "KAIIIQAMAAsLIAYgCEFYaiIAQQFyNgIEQQAgBjYCxO3CgABBAEGAgIABNgLg7cKAAEEAIAA2ArztwoAAIAYgAGpBKDYCBCABIAVBYGpBeHFBeGoiACAAIAFB",
+  "EGpJGyIHQRs2AgRBACkC0O3CgAAhCSAHQRBqQQApAtjtwoAANwIAIAcgCTcCCEEAIAg2AtTtwoAAQQAgBjYC0O3CgABBACAHQQhqNgLY7cKAAEEAQQA2Atzt",
+  "woAAIAdBHGohAANAIABBBzYCACAFIABBBGoiAEsNAAsgByABRg0IIAcgBygCBEF+cTYCBCABIAcgAWsiAEEBcjYCBCAHIAA2AgACQCAAQYACSQ0AIAEgABD9",
+  "gICAAAwJCyAAQQN2IgVBA3RBsOrCgABqIQACQAJAQQAoAqjqwoAAIgZBASAFdCIFcUUNACAAKAIIIQUMAQtBACAGIAVyNgKo6sKAACAAIQULIAAgATYCCCAF",
+  "IAE2AgwgASAANgIMIAEgBTYCCAwICyAAIAY2AgAgACAAKAIEIAhqNgIEIAYgAkEDcjYCBCAFIAYgAmoiAGshAgJAQQAoAsTtwoAAIAVGDQBBACgCwO3CgAAg",
+  "BUYNBCAFKAIEIgFBA3FBAUcNBQJAAkAgAUF4cSIHQYACSQ0AIAUQmoCAgAAMAQsCQCAFQQxqKAIAIgggBUEIaigCACIERg0AIAQgCDYCDCAIIAQ2AggMAQtB",
+  "AEEAKAKo6sKAAEF+IAFBA3Z3cTYCqOrCgAALIAcgAmohAiAFIAdqIQUMBQtBACAANgLE7cKAAEEAQQAoArztwoAAIAJqIgI2ArztwoAAIAAgAkEBcjYCBAwF",
+  "C0EAIAAgAmsiATYCvO3CgABBAEEAKALE7cKAACIAIAJqIgU2AsTtwoAAIAUgAUEBcjYCBCAAIAJBA3I2AgQgAEEIaiEBDAcLQQAgBjYC5O3CgAAMBAsgACAH",
+  "IAhqNgIEQQBBACgCxO3CgAAiAEEPakF4cSIBQXhqNgLE7cKAAEEAIAAgAWtBACgCvO3CgAAgCGoiBWpBCGoiBjYCvO3CgAAgAUF8aiAGQQFyNgIAIAAgBWpB",
+  "KDYCBEEAQYCAgAE2AuDtwoAADAQLIABBACgCuO3CgAAgAmoiAkEBcjYCBEEAIAA2AsDtwoAAQQAgAjYCuO3CgAAgACACaiACNgIADAELIAUgBSgCBEF+cTYC",
+  "BCAAIAJBAXI2AgQgACACaiACNgIAAkAgAkGAAkkNACAAIAIQ/YCAgAAMAQsgAkEDdiIBQQN0QbDqwoAAaiECAkACQEEAKAKo6sKAACIFQQEgAXQiAXFFDQAg",
+  "AigCCCEBDAELQQAgBSABcjYCqOrCgAAgAiEBCyACIAA2AgggASAANgIMIAAgAjYCDCAAIAE2AggLIAZBCGoPC0EAQf8fNgLo7cKAAEEAIAg2AtTtwoAAQQAg",
+  "BjYC0O3CgABBAEGw6sKAADYCvOrCgABBAEG46sKAADYCxOrCgABBAEGw6sKAADYCuOrCgABBAEHA6sKAADYCzOrCgABBAEG46sKAADYCwOrCgABBAEHI6sKA",
+  "ADYC1OrCgABBAEHA6sKAADYCyOrCgABBAEHQ6sKAADYC3OrCgABBAEHI6sKAADYC0OrCgABBAEHY6sKAADYC5OrCgABBAEHQ6sKAADYC2OrCgABBAEHg6sKA",
+  "ADYC7OrCgABBAEHY6sKAADYC4OrCgABBAEHo6sKAADYC9OrCgABBAEHg6sKAADYC6OrCgABBAEEANgLc7cKAAEEAQfDqwoAANgL86sKAAEEAQejqwoAANgLw",
+  "6sKAAEEAQfDqwoAANgL46sKAAEEAQfjqwoAANgKE68KAAEEAQfjqwoAANgKA68KAAEEAQYDrwoAANgKM68KAAEEAQYDrwoAANgKI68KAAEEAQYjrwoAANgKU",
+  "68KAAEEAQYjrwoAANgKQ68KAAEEAQZDrwoAANgKc68KAAEEAQZDrwoAANgKY68KAAEEAQZjrwoAANgKk68KAAEEAQZjrwoAANgKg68KAAEEAQaDrwoAANgKs",
+  "68KAAEEAQaDrwoAANgKo68KAAEEAQajrwoAANgK068KAAEEAQajrwoAANgKw68KAAEEAQbDrwoAANgK868KAAEEAQbjrwoAANgLE68KAAEEAQbDrwoAANgK4",
+  "68KAAEEAQcDrwoAANgLM68KAAEEAQbjrwoAANgLA68KAAEEAQcjrwoAANgLU68KAAEEAQcDrwoAANgLI68KAAEEAQdDrwoAANgLc68KAAEEAQcjrwoAANgLQ",
+  "68KAAEEAQdjrwoAANgLk68KAAEEAQdDrwoAANgLY68KAAEEAQeDrwoAANgLs68KAAEEAQdjrwoAANgLg68KAAEEAQejrwoAANgL068KAAEEAQeDrwoAANgLo",
+  "68KAAEEAQfDrwoAANgL868KAAEEAQejrwoAANgLw68KAAEEAQfjrwoAANgKE7MKAAEEAQfDrwoAANgL468KAAEEAQYDswoAANgKM7MKAAEEAQfjrwoAANgKA",
+  "7MKAAEEAQYjswoAANgKU7MKAAEEAQYDswoAANgKI7MKAAEEAQZDswoAANgKc7MKAAEEAQYjswoAANgKQ7MKAAEEAQZjswoAANgKk7MKAAEEAQZDswoAANgKY",
+  "7MKAAEEAQaDswoAANgKs7MKAAEEAQZjswoAANgKg7MKAAEEAQajswoAANgK07MKAAEEAQaDswoAANgKo7MKAAEEAQajswoAANgKw7MKAAEEAIAY2AsTtwoAA",
+  "IAYgCEFYaiIAQQFyNgIEQQAgADYCvO3CgAAgBiAAakEoNgIEQQBBgICAATYC4O3CgAALQQAhAUEAKAK87cKAACIAIAJNDQBBACAAIAJrIgE2ArztwoAAQQBB",
+  "ACgCxO3CgAAiACACaiIFNgLE7cKAACAFIAFBAXI2AgQgACACQQNyNgIEIABBCGoPCyABC9YBAQN/I4CAgIAAQSBrIgQkgICAgABBACEFAkAgAiADaiIDIAJJ",
+  "DQBBASEFIAEoAgQiAkEBdCIGIAMgBiADSxsiA0EIIANBCEsbIQMCQAJAIAINAEEAIQUMAQsgBCACNgIUIAQgASgCADYCEAsgBCAFNgIYIAQgAyAEQRBqEIiA",
+  "gIAAAkAgBCgCAA0AIAQoAgQhAiABIAM2AgQgASACNgIAQYGAgIB4IQUMAQsgBEEIaigCACEFIAQoAgQhAwsgACAFNgIEIAAgAzYCACAEQSBqJICAgIAAC04B",
+  "AX8jgICAgABBIGsiACSAgICAACAAQRxqQQA2AgAgAEGgqsCAADYCGCAAQgE3AgwgAEHIgMCAADYCCCAAQQhqQdCAwIAAEJuAgIAAAAsIAEGgqsCAAAsGAEGA",
+  "wAALCABBoOrAgAALsRoDDH8BfgF/I4CAgIAAQYABayICJICAgIAAIAJBwABqQaCqwIAAIABBgMAAIABBgMAASRsQkYCAgAACQAJAAkACQAJAAkAgAigCQA0A",
+  "IAJBwABqIAIoAkQiAyACQcgAaiIAKAIAIgRBjKfAgABBBhCSgICAAAJAAkAgAigCQA0AAkAgAkHOAGotAAANACACQfQAaigCACEFIAIoAnAhBiACQcAAakEM",
+  "ai0AACEHIAIoAkQhAAJAAkADQAJAIABFDQACQCAFIABLDQAgBSAARg0BDA0LIAYgAGosAABBv39MDQwLAkAgACAFRg0AAkACQCAGIABqIggsAAAiCUF/TA0A",
+  "IAlB/wFxIQkMAQsgCC0AAUE/cSEKIAlBH3EhCwJAIAlBX0sNACALQQZ0IApyIQkMAQsgCkEGdCAILQACQT9xciEKAkAgCUFwTw0AIAogC0EMdHIhCQwBCyAK",
+  "QQZ0IAgtAANBP3FyIAtBEnRBgIDwAHFyIQkLAkAgB0H/AXFFDQAgACEFDAMLIAlBgIDEAEYNA0EBIQdBASEIAkAgCUGAAUkNAEECIQggCUGAEEkNAEEDQQQg",
+  "CUGAgARJGyEICyAIIABqIQAMAQsLIAdB/wFxRQ0BCyACQThqIAU2AgAgAiAFNgI0IAJBATYCMAwDCyACQQE6AE4LIAJBADYCMAwBCyACQfwAaigCACEJIAJB",
+  "9ABqKAIAIQggAigCeCEFIAIoAnAhBwJAIAJB5ABqKAIAQX9GDQAgAkEwaiAAIAcgCCAFIAlBABCTgICAAAwBCyACQTBqIAAgByAIIAUgCUEBEJOAgIAACwJA",
+  "AkACQAJAAkACQAJAAkACQAJAAkAgAigCMEUNAAJAIAIoAjQiBkEGaiIARQ0AAkAgACAESQ0AIAAgBEYNAQwRCyADIABqLAAAQb9/TA0QCwJAIAAgBEYNACAD",
+  "IARqIQggAyAAaiEAA0ACQAJAIAAsAAAiCUF/TA0AIABBAWohACAJQf8BcSEJDAELIAAtAAFBP3EhBSAJQR9xIQcCQCAJQV9LDQAgB0EGdCAFciEJIABBAmoh",
+  "AAwBCyAFQQZ0IAAtAAJBP3FyIQUCQCAJQXBPDQAgBSAHQQx0ciEJIABBA2ohAAwBCyAFQQZ0IAAtAANBP3FyIAdBEnRBgIDwAHFyIglBgIDEAEYNAiAAQQRq",
+  "IQALAkAgCUG/f2pBBkkNACAJQTBJDQMgCUE6SQ0AIAlBwABHDQMLIAAgCEcNAAsLAkAgBg0AQQAhBAwCCwJAAkAgBiAESQ0AIAYgBEYNAgwBCyADIAZqLAAA",
+  "Qb9/TA0AIAYhBAwBCyADIARBACAGEJSAgIAAAAsCQAJAAkAgBEEDSQ0AAkACQEH0pMCAACADQQMQg4GAgABFDQAgAy8AAEHanAFGDQEgBEEESQ0EIAMoAABB",
+  "377p8gRHDQRBfCEJQQQhACAEQQVJDQMgAywABEG/f0oNAyADIARBBCAEEJSAgIAAAAtBfSEJQQMhACAEQQRJDQIgAywAA0G/f0oNAiADIARBAyAEEJSAgIAA",
+  "AAsCQCADLAACQb9/TA0AQX4hCUECIQAMAgsgAyAEQQIgBBCUgICAAAALQQIhACAEQQJHDQICQCADLwAAQdqcAUYNAEECIQQMAwtBfiEJQQIhBAsgAyAAaiIF",
+  "IAkgBGoiB2ohCiAHIQAgBSEJAkACQANAIABFDQEgAEF/aiEAIAksAAAhCCAJQQFqIQkgCEF/Sg0ADAILCyAHRQ0AAkACQCAFLAAAIglBf0wNACAFQQFqIQAg",
+  "CUH/AXEhCAwBCyAFLQABQT9xIQAgCUEfcSEIAkAgCUFfSw0AIAhBBnQgAHIhCCAFQQJqIQAMAQsgAEEGdCAFLQACQT9xciEAAkAgCUFwTw0AIAAgCEEMdHIh",
+  "CCAFQQNqIQAMAQsgAEEGdCAFLQADQT9xciAIQRJ0QYCA8ABxciEIIAVBBGohAAtBACEMAkACQCAIQcUARw0AQQAhDQwBCyAIQYCAxABGDQFBACENA0AgCEFQ",
+  "aiIGQQlLDQJBACEJA0AgCa1CCn4iDkIgiKcNAyAOpyIIIAZqIgkgCEkNAyAAIApGDQMCQAJAIAAsAAAiCEF/TA0AIABBAWohACAIQf8BcSEIDAELIAAtAAFB",
+  "P3EhBiAIQR9xIQsCQCAIQV9LDQAgC0EGdCAGciEIIABBAmohAAwBCyAGQQZ0IAAtAAJBP3FyIQYCQCAIQXBPDQAgBiALQQx0ciEIIABBA2ohAAwBCyAGQQZ0",
+  "IAAtAANBP3FyIAtBEnRBgIDwAHFyIghBgIDEAEYNBCAAQQRqIQALIAhBUGoiBkEKSQ0ACwJAA0AgCUUNASAAIApGDQQCQAJAIAAsAAAiCEF/TA0AIABBAWoh",
+  "ACAIQf8BcSEIDAELIAAtAAFBP3EhBiAIQR9xIQsCQCAIQV9LDQAgC0EGdCAGciEIIABBAmohAAwBCyAGQQZ0IAAtAAJBP3FyIQYCQCAIQXBPDQAgBiALQQx0",
+  "ciEIIABBA2ohAAwBCyAGQQZ0IAAtAANBP3FyIAtBEnRBgIDwAHFyIghBgIDEAEYNBSAAQQRqIQALIAlBf2ohCQwACwsgDUEBaiENIAhBxQBHDQALCyAKIABr",
+  "IQ8MCwsgBEEDSQ0BCyADLwAAQd+kAUcNAiADLAACIgBBv39MDQEgA0ECaiEFQX4hCQwEC0F/IQkgBEECRw0MIAMtAABB0gBHDQwMAgsgAyAEQQIgBBCUgICA",
+  "AAALIAMtAABB0gBGDQBBfyEJIARBA00NCkGRnsCAACADQQMQg4GAgAANCgJAIAMsAAMiAEG/f0wNACADQQNqIQVBfSEJDAILIAMgBEEDIAQQlICAgAAACyAD",
+  "LAABIgBBv39MDQEgA0EBaiEFQX8hCQsgAEG/f2pB/wFxQRlLDQUgCSAEaiEHQQAhAAJAA0AgByAARg0BIAUgAGohCCAAQQFqIQBBfyEJIAgsAABBf0oNAAwK",
+  "CwsgAkHMAGpCADcCACACQcgAaiAHNgIAIAJB1ABqQgA3AgAgAiAFNgJEIAJBADoAQCACQcAAakEAEJWAgIAADQEgAi0AQA0FIAIoAkQhACACKAJMIgkgAigC",
+  "SCIITw0DIAAgCWotAABBv39qQf8BcUEaTw0DIAJB0ABqIAJB0ABqKAIANgIAIAJBzABqIAk2AgAgAkHIAGogCDYCACACQgA3AlQgAiAANgJEIAJBADoAQCAC",
+  "QcAAakEAEJWAgIAADQJBfyEJIAItAEANCCACKAJEIQAgAigCSCEIIAIoAkwhCQwDCyADIARBASAEEJSAgIAAAAtBlJ7AgABBPSACQTBqQcidwIAAQdSewIAA",
+  "EJaAgIAAAAtBlJ7AgABBPSACQTBqQcidwIAAQdSewIAAEJaAgIAAAAsCQCAJRQ0AAkACQCAIIAlLDQAgCCAJRw0BDAILIAAgCWosAABBv39KDQELIAAgCCAJ",
+  "IAgQlICAgAAACyAAIAlqIQAgCCAJayEPQQEhDAtBACEJIA9FDQJBLiEIQX8hCSAALQAAQS5HDQMgACAPaiEGIAAhCQNAAkACQAJAIAhBGHRBGHVBf0oNACAJ",
+  "LQABQT9xIQogCEEfcSELIAhB/wFxIghB3wFLDQEgC0EGdCAKciEIIAlBAmohCQwCCyAJQQFqIQkgCEH/AXEhCAwBCyAKQQZ0IAktAAJBP3FyIQoCQCAIQfAB",
+  "Tw0AIAogC0EMdHIhCCAJQQNqIQkMAQsgCkEGdCAJLQADQT9xciALQRJ0QYCA8ABxciIIQYCAxABGDQMgCUEEaiEJCwJAIAhBX2pBGUkNACAIQd///wBxQb9/",
+  "akEaSQ0AIAhBRmpBB0kNACAIQaV/akEGSQ0AIAhBhX9qQQNLDQILIAkgBkYNAiAJLQAAIQgMAAsLQX8hCQwCCyAPIQkLIAJBHGogCTYCACACQRRqIAQ2AgAg",
+  "AkEMaiANNgIAIAJBCGogBzYCACACIAA2AhggAiADNgIQIAIgBTYCBCACIAw2AgAgAkEANgI4IAJCATcDMAJAAkACQCABDQAgAkGCgICAADYCJCACIAI2AiAg",
+  "AiACQTBqNgIsIAJBwABqQRRqQQE2AgAgAkIBNwJEIAJBzKfAgAA2AkAgAiACQSBqNgJQIAJBLGpBgIDAgAAgAkHAAGoQhYCAgABFDQEMAgsgAkGCgICAADYC",
+  "JCACIAI2AiAgAiACQTBqNgIsIAJBwABqQRRqQQE2AgAgAkHAAGpBDGpBATYCACACQdSnwIAANgJIIAJBATYCRCACQcynwIAANgJAIAIgAkEgajYCUCACQSxq",
+  "QYCAwIAAIAJBwABqEIWAgIAADQELIAIoAjgiCUGAgAJLDQBBoOrAgAAgAigCMCIAIAkQhYGAgAAaIAIoAjRFDQEgABCYgICAAAwBCwJAIAIoAjRFDQAgAigC",
+  "MBCYgICAAAtBfiEJCyACQYABaiSAgICAACAJDwsgAyAEIAAgBBCUgICAAAALIAYgBSAAIAUQlICAgAAAC4IGAwV/An4BfwJAIAJFDQBBACACQXlqIgMgAyAC",
+  "SxshBCABQQNqQXxxIAFrIQVBACEDAkACQAJAAkADQAJAAkACQCABIANqLQAAIgZBGHRBGHUiB0EASA0AIAVBf0YNASAFIANrQQNxDQECQCADIARPDQADQCAB",
+  "IANqIgYoAgAgBkEEaigCAHJBgIGChHhxDQEgA0EIaiIDIARJDQALCyADIAJPDQIDQCABIANqLAAAQQBIDQMgAiADQQFqIgNHDQAMCQsLQoCAgICAICEIQoCA",
+  "gIAQIQkCQAJAAkACQAJAAkACQAJAAkAgBkHMgcCAAGotAABBfmoOAwABAg8LIANBAWoiBiACSQ0GQgAhCAwNC0IAIQggA0EBaiIKIAJPDQwgASAKaiwAACEK",
+  "IAZBoH5qDg4BAwMDAwMDAwMDAwMDAgMLQgAhCCADQQFqIgogAk8NCyABIApqLAAAIQoCQAJAAkACQCAGQZB+ag4FAQAAAAIACyAHQQ9qQf8BcUECSw0NIApB",
+  "f0oNDSAKQUBPDQ0MAgsgCkHwAGpB/wFxQTBPDQwMAQsgCkGPf0oNCwsgA0ECaiIGIAJPDQsgASAGaiwAAEG/f0oNCUIAIQkgA0EDaiIGIAJPDQwgASAGaiwA",
+  "AEG/f0wNBUKAgICAgOAAIQhCgICAgBAhCQwMCyAKQWBxQaB/Rw0JDAILIApBoH9ODQgMAQsCQCAHQR9qQf8BcUEMSQ0AIAdBfnFBbkcNCCAKQX9KDQggCkFA",
+  "Tw0IDAELIApBv39KDQcLQgAhCSADQQJqIgYgAk8NCCABIAZqLAAAQb9/Sg0FDAELQoCAgICAICEIQoCAgIAQIQkgASAGaiwAAEG/f0oNBwsgBkEBaiEDDAEL",
+  "IANBAWohAwsgAyACSQ0ADAULC0KAgICAgMAAIQhCgICAgBAhCQwCC0KAgICAgCAhCEKAgICAECEJDAELQgAhCQsgACAIIAOthCAJhDcCBCAAQQE2AgAPCyAA",
+  "IAE2AgQgAEEIaiACNgIAIABBADYCAAv0CwMJfwF+AX9BASEFQQAhBgJAAkAgBEEBRw0AQQEhB0EAIQgMAQtBASEJQQAhCkEBIQtBACEGQQEhBQNAIAshDAJA",
+  "AkACQCAGIApqIgsgBE8NAAJAIAMgCWotAABB/wFxIgkgAyALai0AACILSQ0AIAkgC0YNAkEBIQUgDEEBaiELQQAhBiAMIQoMAwsgDCAGakEBaiILIAprIQVB",
+  "ACEGDAILIAsgBEHcnMCAABCsgICAAAALQQAgBkEBaiILIAsgBUYiCRshBiALQQAgCRsgDGohCwsgCyAGaiIJIARJDQALQQEhCUEAIQhBASELQQAhBkEBIQcD",
+  "QCALIQwCQAJAAkAgBiAIaiILIARPDQACQCADIAlqLQAAQf8BcSIJIAMgC2otAAAiC0sNACAJIAtGDQJBASEHIAxBAWohC0EAIQYgDCEIDAMLIAwgBmpBAWoi",
+  "CyAIayEHQQAhBgwCCyALIARB3JzAgAAQrICAgAAAC0EAIAZBAWoiCyALIAdGIgkbIQYgC0EAIAkbIAxqIQsLIAsgBmoiCSAESQ0ACyAKIQYLAkACQAJAIAYg",
+  "CCAGIAhLIgsbIg0gBEsNAAJAIAUgByALGyILIA1qIgYgC0kNAAJAIAYgBEsNAAJAIAMgAyALaiANEIOBgIAARQ0AIARBA3EhCwJAIARBf2pBA08NAEIAIQ4g",
+  "AyEGDAULIARBfHEhDEIAIQ4gAyEGA0BCASAGQQNqMQAAhkIBIAZBAmoxAACGQgEgBkEBajEAAIZCASAGMQAAhiAOhISEhCEOIAZBBGohBiAMQXxqIgwNAAwF",
+  "CwtBASEIQQAhBkEBIQlBACEFAkADQCAJIgwgBmoiByAETw0BAkACQAJAAkAgBCAGayAMQX9zaiIJIARPDQAgBkF/cyAEaiAFayIKIARPDQECQCADIAlqLQAA",
+  "Qf8BcSIJIAMgCmotAAAiCkkNACAJIApGDQMgDEEBaiEJQQAhBkEBIQggDCEFDAQLIAdBAWoiCSAFayEIQQAhBgwDCyAJIARB7JzAgAAQrICAgAAACyAKIARB",
+  "/JzAgAAQrICAgAAAC0EAIAZBAWoiCSAJIAhGIgobIQYgCUEAIAobIAxqIQkLIAggC0cNAAsLQQEhCEEAIQZBASEJQQAhBwJAA0AgCSIMIAZqIg8gBE8NAQJA",
+  "AkACQAJAIAQgBmsgDEF/c2oiCSAETw0AIAZBf3MgBGogB2siCiAETw0BAkAgAyAJai0AAEH/AXEiCSADIApqLQAAIgpLDQAgCSAKRg0DIAxBAWohCUEAIQZB",
+  "ASEIIAwhBwwECyAPQQFqIgkgB2shCEEAIQYMAwsgCSAEQeycwIAAEKyAgIAAAAsgCiAEQfycwIAAEKyAgIAAAAtBACAGQQFqIgkgCSAIRiIKGyEGIAlBACAK",
+  "GyAMaiEJCyAIIAtHDQALCwJAIAsgBEsNACAEIAUgByAFIAdLG2shCkEAIQgCQAJAIAsNAEIAIQ5BACELDAELIAtBA3EhDAJAAkAgC0F/akEDTw0AQgAhDiAD",
+  "IQYMAQsgC0F8cSEJQgAhDiADIQYDQEIBIAZBA2oxAACGQgEgBkECajEAAIZCASAGQQFqMQAAhkIBIAYxAACGIA6EhISEIQ4gBkEEaiEGIAlBfGoiCQ0ACwsg",
+  "DEUNAANAQgEgBjEAAIYgDoQhDiAGQQFqIQYgDEF/aiIMDQALCyAEIQYMBQsgCyAEELOAgIAAAAsgBiAEELOAgIAAAAsgCyAGELKAgIAAAAsgDSAEELOAgIAA",
+  "AAsgBCANayEMAkAgC0UNAANAQgEgBjEAAIYgDoQhDiAGQQFqIQYgC0F/aiILDQALCyANIAwgDSAMSxtBAWohC0F/IQggDSEKQX8hBgsgACADNgI4IAAgATYC",
+  "MCAAQQE2AgAgAEE8aiAENgIAIABBNGogAjYCACAAQShqIAY2AgAgAEEkaiAINgIAIABBIGogAjYCACAAQRxqQQA2AgAgAEEYaiALNgIAIABBFGogCjYCACAA",
+  "QRBqIA02AgAgAEEIaiAONwIAC/ADAwh/AX4FfwJAAkACQCAFQX9qIgcgASgCFCIIaiIJIANPDQBBACABKAIIIgprIQsgBSABKAIQIgxrIQ0gASgCHCEOIAEp",
+  "AwAhDwNAAkACQAJAAkAgDyACIAlqMQAAiEIBg1ANACAKIAogDiAKIA5LGyAGGyIQIAUgECAFSxshESACIAhqIRIgECEJAkADQAJAIBEgCUcNAEEAIA4gBhsh",
+  "EyAKIQkCQAJAAkADQAJAIBMgCUkNACABIAggBWoiCTYCFCAGRQ0CDA4LIAlBf2oiCSAFTw0CIAkgCGoiFCADTw0DIAQgCWotAAAgAiAUai0AAEYNAAsgASAI",
+  "IAxqIgg2AhQgDSEJIAZFDQgMCQsgAUEANgIcDAsLIAkgBUGoqcCAABCsgICAAAALIBQgA0G4qcCAABCsgICAAAALIAggCWogA08NASASIAlqIRQgBCAJaiET",
+  "IAlBAWohCSATLQAAIBQtAABGDQALIAsgCGogCWohCAwCCyADIBAgCGoiCSADIAlLGyADQZipwIAAEKyAgIAAAAsgASAIIAVqIgg2AhQLQQAhCSAGDQELIAEg",
+  "CTYCHCAJIQ4LIAcgCGoiCSADSQ0ACwsgASADNgIUQQAhCQwBCyAAIAg2AgQgAEEIaiAJNgIAQQEhCQsgACAJNgIACzoBAX8jgICAgABBEGsiBCSAgICAACAE",
+  "IAM2AgwgBCACNgIIIAQgATYCBCAEIAA2AgAgBBDAgICAAAAL+RECCH8DfiOAgICAAEEwayICJICAgIAAAkACQAJAAkAgAC0AAA0AIABBEGoiAyADKAIAQQFq",
+  "IgM2AgAgA0H0A0siBEUNAQJAIAAoAhQiAUUNAEEBIQMgAUHWocCAAEEZEKKAgIAADQQLIABBAUECIAQbOgABIABBAToAAAwCCyAAKAIUIgBFDQEgAEGQosCA",
+  "AEEBEKKAgIAAIQMMAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEEMaigCACIEIABBCGooAgAiBU8NACAAQQRqIQZBASEDIAAgBEEBaiIHNgIM",
+  "AkAgACgCBCIIIARqLQAAIglBt39qDgYDAgICBgoACwJAIAlBvn9qDgIECwALIAlBqH9qDgIFBgELAkAgACgCFCIBRQ0AQQEhAyABQe+hwIAAQRAQooCAgAAN",
+  "EAsgAEEBOwEADA4LAkAgACgCFCIBRQ0AQQEhAyABQe+hwIAAQRAQooCAgAANDwsgAEEBOwEADA0LIAAgARCVgICAAA0NIAENAQwKC0EBIQMgACABEM6AgIAA",
+  "DQwMCgsgACgCFCIBRQ0IIAFB1KXAgABBAhCigICAAA0LDAgLIAJBGGogBkHzABDPgICAACACLQAYDQEgABDQgICAAAsCQCAAKAIUIgFFDQBBASEDIAFB2qXA",
+  "gABBARCigICAAA0KCyAAENGAgIAARQ0BDAULIAItABkhAQJAIAAoAhQiBEUNAEEBIQMgBEHWocCAAEHvocCAACABQf8BcSIFG0EZQRAgBRsQooCAgAANCQsg",
+  "ACABOgABIABBAToAAAwHCwJAIAlBzQBGDQACQCAAKAIUIgNFDQAgA0GaosCAAEEEEKKAgIAADQULQQEhAyAAQQAQlYCAgAANCAsgACgCFCIBRQ0FQQEhAyAB",
+  "QdulwIAAQQEQooCAgAANBwwFCwJAAkACQAJAAkACQAJAAkACQCAHIAVPDQAgACAEQQJqNgIMAkAgCCAHai0AACIEQb9/akH/AXFBGkkNACAEQZ9/aiEDQYCA",
+  "xAAhBCADQf8BcUEaTw0BCyAAIAEQlYCAgAANCwJAIAAtAABFDQBBACEDIAAoAhQiAUUNECABQdSlwIAAQQIQooCAgAANDCAALQAADQILIAJBGGogBkHzABDP",
+  "gICAACACLQAYDQIgAC0AAA0DIAIpAyAhCiACQRhqIAYQ0oCAgAAgAi0AGA0EIAJBKGooAgAhBSACQSRqKAIAIQkgAkEgaigCACEBIAIoAhwhBiAEQYCAxABH",
+  "DQUCQCABDQAgBUUNDgsgACgCFCIDDQggAkEkaiAFNgIADAYLAkAgACgCFCIBRQ0AQQEhAyABQe+hwIAAQRAQooCAgAANDwsgAEEBOwEADA0LIAAoAhQiAEUN",
+  "DSAAQZCiwIAAQQEQooCAgAAhAwwNCyACLQAZIQECQCAAKAIUIgRFDQBBASEDIARB1qHAgABB76HAgAAgAUH/AXEiBRtBGUEQIAUbEKKAgIAADQ0LIAAgAToA",
+  "ASAAQQE6AAAMCwsgACgCFCIARQ0KIABBkKLAgABBARCigICAACEDDAsLIAItABkhAQJAIAAoAhQiBEUNAEEBIQMgBEHWocCAAEHvocCAACABQf8BcSIFG0EZ",
+  "QRAgBRsQooCAgAANCwsgACABOgABIABBAToAAAwJCwJAIAAoAhQiA0UNACADQZ6iwIAAQQMQooCAgAANBgsCQAJAAkAgBEHDAEYNACAEQdMARg0BIAAoAhQi",
+  "B0UNAkEBIQMgBCAHEKeAgIAADQwMAgsgACgCFCIERQ0BQQEhAyAEQaWiwIAAQQcQooCAgAANCwwBCyAAKAIUIgRFDQBBASEDIARBoaLAgABBBBCigICAAA0K",
+  "CwJAIAENACAFRQ0FCyAAKAIUIgQNASACQSRqIAU2AgALIAIgCTYCICACIAE2AhwgAiAGNgIYDAYLQQEhAyAEQayiwIAAQQEQooCAgAANByAAKAIUIQQgAkEk",
+  "aiAFNgIAIAIgCTYCICACIAE2AhwgAiAGNgIYIARFDQUgAkEYaiAEENOAgIAADQcMAgsgA0HUpcCAAEECEKKAgIAADQIgACgCFCEEIAJBJGogBTYCACACIAk2",
+  "AiAgAiABNgIcIAIgBjYCGCAERQ0EQQEhAyACQRhqIAQQ04CAgAANBgwECyACQRhqIAZB8wAQz4CAgAACQAJAAkAgAi0AGA0AIAAtAAANASACKQMgIQogAkEY",
+  "aiAGENKAgIAAIAItABhFDQIgAi0AGSEBAkAgACgCFCIERQ0AQQEhAyAEQdahwIAAQe+hwIAAIAFB/wFxIgUbQRlBECAFGxCigICAAA0JCyAAIAE6AAEgAEEB",
+  "OgAADAcLIAItABkhAQJAIAAoAhQiBEUNAEEBIQMgBEHWocCAAEHvocCAACABQf8BcSIFG0EZQRAgBRsQooCAgAANCAsgACABOgABIABBAToAAAwGCyAAKAIU",
+  "IgBFDQUgAEGQosCAAEEBEKKAgIAAIQMMBgsgAkEIakEIaiACQSRqKQIAIgs3AwAgAiACKQIcIgw3AwggAkEYakEIaiALNwMAIAIgDDcDGCAAKAIUIgFFDQNB",
+  "ASEDIAJBGGogARDTgICAAA0FIAAoAhQiAUUNAyABLQAAQQRxDQNBASEDIAEoAhhBrqLAgABBASABQRxqKAIAKAIMEYCAgIAAAA0FIAogACgCFBCcgICAAA0F",
+  "IAAoAhQiASgCGEGvosCAAEEBIAFBHGooAgAoAgwRgICAgAAADQUMAwsgACgCFCIBRQ0CQQEhAyABQa2iwIAAQQEQooCAgAANBCAAKAIUIgFFDQIgCiABELSA",
+  "gIAADQQgACgCFCIBRQ0CQQEhAyABQY6fwIAAQQEQooCAgAANBAwCC0EBIQMMAwsCQCAAKAIUIgFFDQBBASEDIAFB2qXAgABBARCigICAAA0DC0EBIQMgABDU",
+  "gICAAA0CIAAoAhQiAUUNAEEBIQMgAUHbpcCAAEEBEKKAgIAADQILQQAhAyAALQAADQEgACAAKAIQQX9qNgIQDAELQQAhAwsgAkEwaiSAgICAACADC5MBAQF/",
+  "I4CAgIAAQcAAayIFJICAgIAAIAUgATYCDCAFIAA2AgggBSADNgIUIAUgAjYCECAFQSxqQQI2AgAgBUE8akGDgICAADYCACAFQgI3AhwgBUG8gcCAADYCGCAF",
+  "QYSAgIAANgI0IAUgBUEwajYCKCAFIAVBEGo2AjggBSAFQQhqNgIwIAVBGGogBBCbgICAAAALgQQBBH8jgICAgABBwABrIgIkgICAgAACQAJAAkACQCAAKAIA",
+  "QQJHDQBBASEDIAEoAhgiBCAAKAIQIABBFGooAgAgAUEcaigCACgCDCIFEYCAgIAAAEUNAQwDCyACIAA2AgQgASgCACEDIAIgATYCECACQoCAgICAyNAHNwMI",
+  "AkACQCADQQRxDQAgAkGFgICAADYCHCACIAJBBGo2AhggAiACQQhqNgIkIAJBPGpBATYCACACQgE3AiwgAkHMp8CAADYCKCACIAJBGGo2AjggAkEkakHkpsCA",
+  "ACACQShqEIWAgIAAIQMMAQsgAkGFgICAADYCHCACIAJBBGo2AhggAiACQQhqNgIkIAJBPGpBATYCACACQTRqQQE2AgAgAkHUp8CAADYCMCACQQE2AiwgAkHM",
+  "p8CAADYCKCACIAJBGGo2AjggAkEkakHkpsCAACACQShqEIWAgIAAIQMLAkACQAJAIAIoAggiBEUNACADDQELIAMNAyAERQ0BQfSnwIAAQTcgAkEoakH8psCA",
+  "AEGsqMCAABCWgICAAAALIAEoAhhBvKjAgABBFCABQRxqKAIAKAIMEYCAgIAAAA0CCyABQRxqKAIAKAIMIQUgASgCGCEECyAEIAAoAhggAEEcaigCACAFEYCA",
+  "gIAAACEDDAELQQEhAwsgAkHAAGokgICAgAAgAwuECAEFfyAAQXhqIgEgAEF8aigCACICQXhxIgBqIQMCQAJAAkACQAJAIAJBAXENACACQQNxRQ0BIAEoAgAi",
+  "AiAAaiEAAkBBACgCwO3CgAAgASACayIBRw0AIAMoAgRBA3FBA0cNAUEAIAA2ArjtwoAAIAMgAygCBEF+cTYCBCABIABBAXI2AgQgASAAaiAANgIADwsCQCAC",
+  "QYACSQ0AIAEQmoCAgAAMAQsCQCABQQxqKAIAIgQgAUEIaigCACIFRg0AIAUgBDYCDCAEIAU2AggMAQtBAEEAKAKo6sKAAEF+IAJBA3Z3cTYCqOrCgAALAkAC",
+  "QCADKAIEIgJBAnFFDQAgAyACQX5xNgIEIAEgAEEBcjYCBCABIABqIAA2AgAMAQsCQAJAAkACQEEAKALE7cKAACADRg0AQQAoAsDtwoAAIANHDQFBACABNgLA",
+  "7cKAAEEAQQAoArjtwoAAIABqIgA2ArjtwoAAIAEgAEEBcjYCBCABIABqIAA2AgAPC0EAIAE2AsTtwoAAQQBBACgCvO3CgAAgAGoiADYCvO3CgAAgASAAQQFy",
+  "NgIEIAFBACgCwO3CgABGDQEMAgsgAkF4cSIEIABqIQACQAJAIARBgAJJDQAgAxCagICAAAwBCwJAIANBDGooAgAiBCADQQhqKAIAIgNGDQAgAyAENgIMIAQg",
+  "AzYCCAwBC0EAQQAoAqjqwoAAQX4gAkEDdndxNgKo6sKAAAsgASAAQQFyNgIEIAEgAGogADYCACABQQAoAsDtwoAARw0CQQAgADYCuO3CgAAMAwtBAEEANgK4",
+  "7cKAAEEAQQA2AsDtwoAAC0EAKALg7cKAACICIABPDQFBACgCxO3CgAAiAEUNAQJAQQAoArztwoAAIgRBKUkNAEHQ7cKAACEBA0ACQCABKAIAIgMgAEsNACAD",
+  "IAEoAgRqIABLDQILIAEoAggiAQ0ACwsCQAJAQQAoAtjtwoAAIgANAEH/HyEBDAELQQAhAQNAIAFBAWohASAAKAIIIgANAAsgAUH/HyABQf8fSxshAQtBACAB",
+  "NgLo7cKAACAEIAJNDQFBAEF/NgLg7cKAAA8LIABBgAJJDQEgASAAEP2AgIAAQQBBACgC6O3CgABBf2oiATYC6O3CgAAgAQ0AQQAoAtjtwoAAIgANAkH/HyEB",
+  "DAMLDwsgAEEDdiIDQQN0QbDqwoAAaiEAAkACQEEAKAKo6sKAACICQQEgA3QiA3FFDQAgACgCCCEDDAELQQAgAiADcjYCqOrCgAAgACEDCyAAIAE2AgggAyAB",
+  "NgIMIAEgADYCDCABIAM2AggPC0EAIQEDQCABQQFqIQEgACgCCCIADQALIAFB/x8gAUH/H0sbIQELQQAgATYC6O3CgAALyAUBBH8gACABaiECAkACQAJAIAAo",
+  "AgQiA0EBcQ0AIANBA3FFDQEgACgCACIDIAFqIQECQEEAKALA7cKAACAAIANrIgBHDQAgAigCBEEDcUEDRw0BQQAgATYCuO3CgAAgAiACKAIEQX5xNgIEIAAg",
+  "AUEBcjYCBCACIAE2AgAPCwJAIANBgAJJDQAgABCagICAAAwBCwJAIABBDGooAgAiBCAAQQhqKAIAIgVGDQAgBSAENgIMIAQgBTYCCAwBC0EAQQAoAqjqwoAA",
+  "QX4gA0EDdndxNgKo6sKAAAsCQCACKAIEIgNBAnFFDQAgAiADQX5xNgIEIAAgAUEBcjYCBCAAIAFqIAE2AgAMAgsCQAJAQQAoAsTtwoAAIAJGDQBBACgCwO3C",
+  "gAAgAkcNAUEAIAA2AsDtwoAAQQBBACgCuO3CgAAgAWoiATYCuO3CgAAgACABQQFyNgIEIAAgAWogATYCAA8LQQAgADYCxO3CgABBAEEAKAK87cKAACABaiIB",
+  "NgK87cKAACAAIAFBAXI2AgQgAEEAKALA7cKAAEcNAUEAQQA2ArjtwoAAQQBBADYCwO3CgAAPCyADQXhxIgQgAWohAQJAAkAgBEGAAkkNACACEJqAgIAADAEL",
+  "AkAgAkEMaigCACIEIAJBCGooAgAiAkYNACACIAQ2AgwgBCACNgIIDAELQQBBACgCqOrCgABBfiADQQN2d3E2AqjqwoAACyAAIAFBAXI2AgQgACABaiABNgIA",
+  "IABBACgCwO3CgABHDQFBACABNgK47cKAAAsPCwJAIAFBgAJJDQAgACABEP2AgIAADwsgAUEDdiICQQN0QbDqwoAAaiEBAkACQEEAKAKo6sKAACIDQQEgAnQi",
+  "AnFFDQAgASgCCCECDAELQQAgAyACcjYCqOrCgAAgASECCyABIAA2AgggAiAANgIMIAAgATYCDCAAIAI2AggLvgIBBX8gACgCGCEBAkACQAJAIAAoAgwiAiAA",
+  "Rw0AIABBFEEQIABBFGoiAigCACIDG2ooAgAiBA0BQQAhAgwCCyAAKAIIIgQgAjYCDCACIAQ2AggMAQsgAiAAQRBqIAMbIQMDQCADIQUCQCAEIgJBFGoiAygC",
+  "ACIEDQAgAkEQaiEDIAIoAhAhBAsgBA0ACyAFQQA2AgALAkAgAUUNAAJAAkAgACgCHCIDQQJ0QbjswoAAaiIEKAIAIABGDQAgAUEQQRQgASgCECAARhtqIAI2",
+  "AgAgAg0BDAILIAQgAjYCACACDQBBAEEAKAKs6sKAAEF+IAN3cTYCrOrCgAAPCyACIAE2AhgCQCAAKAIQIgRFDQAgAiAENgIQIAQgAjYCGAsgAEEUaigCACIE",
+  "RQ0AIAJBFGogBDYCACAEIAI2AhgPCwtMAQF/I4CAgIAAQSBrIgIkgICAgAAgAkEBOgAYIAIgATYCFCACIAA2AhAgAkHogMCAADYCDCACQaCqwIAANgIIIAJB",
+  "CGoQroCAgAAAC+YBAQV/I4CAgIAAQYABayICJICAgIAAQYABIQMgAkGAAWohBAJAAkADQAJAIAMNAEEAIQMMAwsgBEF/akEwQdcAIACnIgVBD3EiBkEKSRsg",
+  "Bmo6AAACQCAAQhBUDQAgBEF+aiIEQTBB1wAgBUH/AXEiBkGgAUkbIAZBBHZqOgAAIANBfmohAyAAQoACVCEGIABCCIghACAGRQ0BDAILCyADQX9qIQMLIANB",
+  "gQFJDQAgA0GAARCdgICAAAALIAFBgaPAgABBAiACIANqQYABIANrEJ6AgIAAIQMgAkGAAWokgICAgAAgAwsNACAAIAEQt4CAgAAAC6sFAQd/IAAoAgAiBUEB",
+  "cSIGIARqIQcCQAJAIAVBBHENAEEAIQEMAQsCQAJAIAINAEEAIQgMAQsCQCACQQNxIgkNAAwBC0EAIQggASEKA0AgCCAKLAAAQb9/SmohCCAKQQFqIQogCUF/",
+  "aiIJDQALCyAIIAdqIQcLQStBgIDEACAGGyEGAkACQCAAKAIIDQBBASEKIAAgBiABIAIQoYCAgAANASAAKAIYIAMgBCAAQRxqKAIAKAIMEYCAgIAAAA8LAkAC",
+  "QAJAAkACQCAAQQxqKAIAIgggB00NACAFQQhxDQRBACEKIAggB2siCSEFQQEgAC0AICIIIAhBA0YbQQNxDgMDAQIDC0EBIQogACAGIAEgAhChgICAAA0EIAAo",
+  "AhggAyAEIABBHGooAgAoAgwRgICAgAAADwtBACEFIAkhCgwBCyAJQQF2IQogCUEBakEBdiEFCyAKQQFqIQogAEEcaigCACEJIAAoAgQhCCAAKAIYIQcCQANA",
+  "IApBf2oiCkUNASAHIAggCSgCEBGBgICAAABFDQALQQEPC0EBIQogCEGAgMQARg0BIAAgBiABIAIQoYCAgAANASAHIAMgBCAJKAIMEYCAgIAAAA0BQQAhCgJA",
+  "A0ACQCAFIApHDQAgBSEKDAILIApBAWohCiAHIAggCSgCEBGBgICAAABFDQALIApBf2ohCgsgCiAFSSEKDAELIAAoAgQhBSAAQTA2AgQgAC0AICELQQEhCiAA",
+  "QQE6ACAgACAGIAEgAhChgICAAA0AIAggB2tBAWohCiAAQRxqKAIAIQggACgCGCEJAkADQCAKQX9qIgpFDQEgCUEwIAgoAhARgYCAgAAARQ0AC0EBDwtBASEK",
+  "IAkgAyAEIAgoAgwRgICAgAAADQAgACALOgAgIAAgBTYCBEEADwsgCgsCAAsNACAAKAIAGgN/DAALC1wBAX8CQAJAAkAgAUGAgMQARg0AQQEhBCAAKAIYIAEg",
+  "AEEcaigCACgCEBGBgICAAAANAQsgAg0BQQAhBAsgBA8LIAAoAhggAiADIABBHGooAgAoAgwRgICAgAAAC9gHAQZ/IAAoAhAhAwJAAkACQAJAAkACQCAAKAII",
+  "IgRBAUYNACADQQFHDQELIANBAUcNAyABIAJqIQUgAEEUaigCACIGDQFBACEHIAEhCAwCCyAAKAIYIAEgAiAAQRxqKAIAKAIMEYCAgIAAACEDDAMLQQAhByAB",
+  "IQgDQCAIIgMgBUYNAgJAAkAgAywAACIIQX9MDQAgA0EBaiEIDAELAkAgCEFgTw0AIANBAmohCAwBCwJAIAhBcE8NACADQQNqIQgMAQsgAy0AAkE/cUEGdCAD",
+  "LQABQT9xQQx0ciADLQADQT9xciAIQf8BcUESdEGAgPAAcXJBgIDEAEYNAyADQQRqIQgLIAcgA2sgCGohByAGQX9qIgYNAAsLIAggBUYNAAJAIAgsAAAiA0F/",
+  "Sg0AIANBYEkNACADQXBJDQAgCC0AAkE/cUEGdCAILQABQT9xQQx0ciAILQADQT9xciADQf8BcUESdEGAgPAAcXJBgIDEAEYNAQsCQAJAAkAgBw0AQQAhCAwB",
+  "CwJAIAcgAkkNAEEAIQMgAiEIIAcgAkYNAQwCC0EAIQMgByEIIAEgB2osAABBQEgNAQsgCCEHIAEhAwsgByACIAMbIQIgAyABIAMbIQELAkAgBA0AIAAoAhgg",
+  "ASACIABBHGooAgAoAgwRgICAgAAADwsgAEEMaigCACEFAkACQCACQRBJDQAgASACEKOAgIAAIQgMAQsCQCACDQBBACEIDAELIAJBA3EhBwJAAkAgAkF/akED",
+  "Tw0AQQAhCCABIQMMAQsgAkF8cSEGQQAhCCABIQMDQCAIIAMsAABBv39KaiADQQFqLAAAQb9/SmogA0ECaiwAAEG/f0pqIANBA2osAABBv39KaiEIIANBBGoh",
+  "AyAGQXxqIgYNAAsLIAdFDQADQCAIIAMsAABBv39KaiEIIANBAWohAyAHQX9qIgcNAAsLAkAgBSAITQ0AQQAhAyAFIAhrIgchBgJAAkACQEEAIAAtACAiCCAI",
+  "QQNGG0EDcQ4DAgABAgtBACEGIAchAwwBCyAHQQF2IQMgB0EBakEBdiEGCyADQQFqIQMgAEEcaigCACEHIAAoAgQhCCAAKAIYIQACQANAIANBf2oiA0UNASAA",
+  "IAggBygCEBGBgICAAABFDQALQQEPC0EBIQMgCEGAgMQARg0BIAAgASACIAcoAgwRgICAgAAADQFBACEDA0ACQCAGIANHDQAgBiAGSQ8LIANBAWohAyAAIAgg",
+  "BygCEBGBgICAAABFDQALIANBf2ogBkkPCyAAKAIYIAEgAiAAQRxqKAIAKAIMEYCAgIAAAA8LIAMLhAgBCX8CQAJAIABBA2pBfHEiAiAAayIDIAFLDQAgA0EE",
+  "Sw0AIAEgA2siBEEESQ0AIARBA3EhBUEAIQZBACEBAkAgA0UNACADQQNxIQcCQAJAIAIgAEF/c2pBA08NAEEAIQEgACECDAELIANBfHEhCEEAIQEgACECA0Ag",
+  "ASACLAAAQb9/SmogAkEBaiwAAEG/f0pqIAJBAmosAABBv39KaiACQQNqLAAAQb9/SmohASACQQRqIQIgCEF8aiIIDQALCyAHRQ0AA0AgASACLAAAQb9/Smoh",
+  "ASACQQFqIQIgB0F/aiIHDQALCyAAIANqIQACQCAFRQ0AIAAgBEF8cWoiAiwAAEG/f0ohBiAFQQFGDQAgBiACLAABQb9/SmohBiAFQQJGDQAgBiACLAACQb9/",
+  "SmohBgsgBEECdiEDIAYgAWohBwNAIAAhBiADRQ0CIANBwAEgA0HAAUkbIgRBA3EhBSAEQQJ0IQkCQAJAIARB/AFxIgpBAnQiAA0AQQAhAgwBCyAGIABqIQhB",
+  "ACECIAYhAANAIAAoAgAiAUF/c0EHdiABQQZ2ckGBgoQIcSACaiAAQQRqKAIAIgJBf3NBB3YgAkEGdnJBgYKECHFqIABBCGooAgAiAkF/c0EHdiACQQZ2ckGB",
+  "goQIcWogAEEMaigCACICQX9zQQd2IAJBBnZyQYGChAhxaiECIABBEGoiACAIRw0ACwsgBiAJaiEAIAMgBGshAyACQQh2Qf+B/AdxIAJB/4H8B3FqQYGABGxB",
+  "EHYgB2ohByAFRQ0ACyAGIApBAnRqIQAgBUH/////A2oiBEH/////A3EiAkEBaiIBQQNxIQMCQAJAIAJBA08NAEEAIQIMAQsgAUH8////B3EhAUEAIQIDQCAA",
+  "QQxqKAIAIghBf3NBB3YgCEEGdnJBgYKECHEgAEEIaigCACIIQX9zQQd2IAhBBnZyQYGChAhxIABBBGooAgAiCEF/c0EHdiAIQQZ2ckGBgoQIcSAAKAIAIghB",
+  "f3NBB3YgCEEGdnJBgYKECHEgAmpqamohAiAAQRBqIQAgAUF8aiIBDQALCwJAIANFDQAgBEGBgICAfGohAQNAIAAoAgAiCEF/c0EHdiAIQQZ2ckGBgoQIcSAC",
+  "aiECIABBBGohACABQX9qIgENAAsLIAJBCHZB/4H8B3EgAkH/gfwHcWpBgYAEbEEQdiAHag8LIAFBfHEhAkEAIQcDQCAHIAAsAABBv39KaiAAQQFqLAAAQb9/",
+  "SmogAEECaiwAAEG/f0pqIABBA2osAABBv39KaiEHIABBBGohACACQXxqIgINAAsgAUEDcSIBRQ0AQQAhAgNAIAcgACACaiwAAEG/f0pqIQcgASACQQFqIgJH",
+  "DQALCyAHC9IEAwR/AX4Bf0EBIQICQCABKAIYIgNBJyABQRxqKAIAKAIQIgQRgYCAgAAADQBBAiEBQTAhBQJAAkACQAJAAkACQAJAAkACQCAAKAIAIgAOKAgB",
+  "AQEBAQEBAQIEAQEDAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQUACyAAQdwARg0ECyAAEKWAgIAARQ0EIABBAXJnQQJ2QQdzrUKAgICA0ACEIQYMBQtB9AAh",
+  "BUECIQEMBQtB8gAhBUECIQEMBAtB7gAhBUECIQEMAwtBAiEBIAAhBQwCCwJAIAAQpoCAgABFDQBBASEBIAAhBQwCCyAAQQFyZ0ECdkEHc61CgICAgNAAhCEG",
+  "C0EDIQEgACEFCwNAIAEhB0EAIQEgBSEAAkACQAJAAkACQCAHDgQBBAIAAQsCQAJAAkACQAJAIAZCIIinQf8BcQ4GBQAEAQIDBQsgBkL/////j2CDIQZB/QAh",
+  "AEEDIQEMBwsgBkL/////j2CDQoCAgIAghCEGQfsAIQBBAyEBDAYLIAZC/////49gg0KAgICAMIQhBkH1ACEAQQMhAQwFCyAGQv////+PYINCgICAgMAAhCEG",
+  "QdwAIQBBAyEBDAQLQTBB1wAgBSAGpyIBQQJ0dkEPcSIAQQpJGyAAaiEAIAFFDQIgBkJ/fEL/////D4MgBkKAgICAcIOEIQZBAyEBDAMLIANBJyAEEYGAgIAA",
+  "ACECDAQLQdwAIQBBASEBDAELIAZC/////49gg0KAgICAEIQhBkEDIQELIAMgACAEEYGAgIAAAEUNAAsLIAILgQMBBX8gAEELdCEBQQAhAkEgIQNBICEEAkAC",
+  "QANAAkACQCADQQF2IAJqIgNBAnRB+JXAgABqKAIAQQt0IgUgAUkNACAFIAFGDQMgAyEEDAELIANBAWohAgsgBCACayEDIAQgAksNAAwCCwsgA0EBaiECCwJA",
+  "AkACQCACQR9LDQAgAkECdCEDQcMFIQQCQCACQR9GDQAgA0H8lcCAAGooAgBBFXYhBAtBACEBAkAgAkF/aiIFIAJLDQAgBUEgTw0CIAVBAnRB+JXAgABqKAIA",
+  "Qf///wBxIQELAkAgBCADQfiVwIAAaigCAEEVdiICQX9zakUNACAAIAFrIQEgAkHDBSACQcMFSxshAyAEQX9qIQVBACEEA0AgAyACRg0EIAQgAkH4lsCAAGot",
+  "AABqIgQgAUsNASAFIAJBAWoiAkcNAAsgBSECCyACQQFxDwsgAkEgQYyVwIAAEKyAgIAAAAsgBUEgQayVwIAAEKyAgIAAAAsgA0HDBUGclcCAABCsgICAAAAL",
+  "3gEBAX9BACEBAkACQCAAQSBJDQBBASEBIABB/wBJDQAgAEGAgARJDQECQCAAQYCACEkNACAAQfCDOEkgAEH+//8AcUGe8ApHIABB4P//AHFB4M0KRyAAQceR",
+  "dWpBBktxcSAAQdDidGpBcklxIABBgJB0akHhZ0lxIABBgIB0akGedElxIABBgP5HakHLpFRJcXEPCyAAQaOJwIAAQSpB94nAgABBwAFBt4vAgABBtgMQsYCA",
+  "gAAhAQsgAQ8LIABBhITAgABBKEHUhMCAAEGgAkH0hsCAAEGvAhCxgICAAAu9AgEBfyOAgICAAEEQayICJICAgIAAAkACQAJAIAEoAghBAUYNACABKAIQQQFH",
+  "DQELIAJBADYCDAJAAkACQAJAIABBgAFJDQAgAEGAEEkNASAAQYCABE8NAiACIABBP3FBgAFyOgAOIAIgAEEMdkHgAXI6AAwgAiAAQQZ2QT9xQYABcjoADUED",
+  "IQAMAwsgAiAAOgAMQQEhAAwCCyACIABBP3FBgAFyOgANIAIgAEEGdkHAAXI6AAxBAiEADAELIAIgAEE/cUGAAXI6AA8gAiAAQRJ2QfABcjoADCACIABBBnZB",
+  "P3FBgAFyOgAOIAIgAEEMdkE/cUGAAXI6AA1BBCEACyABIAJBDGogABCigICAACEBDAELIAEoAhggACABQRxqKAIAKAIQEYGAgIAAACEBCyACQRBqJICAgIAA",
+  "IAELIQAgASgCGEHggMCAAEEFIAFBHGooAgAoAgwRgICAgAAACxgAIAAoAgAgASAAKAIEKAIMEYGAgIAAAAsUACABIAAoAgAgACgCBBCigICAAAsCAAuBAQEB",
+  "fyOAgICAAEEwayIDJICAgIAAIAMgATYCBCADIAA2AgAgA0EcakECNgIAIANBLGpBhoCAgAA2AgAgA0ICNwIMIANBrIHAgAA2AgggA0GGgICAADYCJCADIANB",
+  "IGo2AhggAyADNgIoIAMgA0EEajYCICADQQhqIAIQm4CAgAAACw8AIAA1AgAgARC0gICAAAsWACAAKAIIEP6AgIAAIAAQ/4CAgAAACw0AQsCZgIimvMS2+gAL",
+  "VAEBfyOAgICAAEEgayIDJICAgIAAIANBFGpBADYCACADQaCqwIAANgIQIANCATcCBCADIAE2AhwgAyAANgIYIAMgA0EYajYCACADIAIQm4CAgAAAC+4CAQZ/",
+  "IAEgAkEBdGohByAAQYD+A3FBCHYhCEEAIQkgAEH/AXEhCgJAAkACQANAIAFBAmohCyAJIAEtAAEiAmohDAJAIAEtAAAiASAIRg0AIAEgCEsNAyAMIQkgCyEB",
+  "IAsgB0cNAQwDCwJAIAwgCUkNACAMIARLDQIgAyAJaiEBAkADQCACRQ0BIAJBf2ohAiABLQAAIQkgAUEBaiEBIAkgCkcNAAtBACECDAULIAwhCSALIQEgCyAH",
+  "Rw0BDAMLCyAJIAwQsoCAgAAACyAMIAQQs4CAgAAACyAAQf//A3EhCSAFIAZqIQxBASECAkADQCAFQQFqIQoCQAJAIAUtAAAiAUEYdEEYdSILQQBIDQAgCiEF",
+  "DAELIAogDEYNAiALQf8AcUEIdCAFLQABciEBIAVBAmohBQsgCSABayIJQQBIDQIgAkEBcyECIAUgDEcNAAwCCwtByKnAgABBK0H0g8CAABCwgICAAAALIAJB",
+  "AXELDQAgACABEL2AgIAAAAsNACAAIAEQuoCAgAAAC+cCAwJ/AX4DfyOAgICAAEEwayICJICAgIAAQSchAwJAAkAgAEKQzgBaDQAgACEEDAELQSchAwNAIAJB",
+  "CWogA2oiBUF8aiAAQpDOAIAiBELwsX9+IAB8pyIGQf//A3FB5ABuIgdBAXRB7Y7AgABqLwAAOwAAIAVBfmogB0Gcf2wgBmpB//8DcUEBdEHtjsCAAGovAAA7",
+  "AAAgA0F8aiEDIABC/8HXL1YhBSAEIQAgBQ0ACwsCQCAEpyIFQeMATQ0AIAJBCWogA0F+aiIDaiAEpyIGQf//A3FB5ABuIgVBnH9sIAZqQf//A3FBAXRB7Y7A",
+  "gABqLwAAOwAACwJAAkAgBUEKSQ0AIAJBCWogA0F+aiIDaiAFQQF0Qe2OwIAAai8AADsAAAwBCyACQQlqIANBf2oiA2ogBUEwajoAAAsgAUGgqsCAAEEAIAJB",
+  "CWogA2pBJyADaxCegICAACEDIAJBMGokgICAgAAgAwvrBQEEfyOAgICAAEGAAWsiAiSAgICAAAJAAkACQAJAAkACQAJAAkACQCABKAIAIgNBEHENACADQSBx",
+  "RQ0BIAAoAgAhA0EAIQQDQCACIARqQf8AakEwQTcgA0EPcSIFQQpJGyAFajoAACAEQX9qIQQgA0EPSyEFIANBBHYhAyAFDQALIARBgAFqIgNBgQFPDQQgAUGB",
+  "o8CAAEECIAIgBGpBgAFqQQAgBGsQnoCAgABFDQIMBwsgACgCACEDQQAhBANAIAIgBGpB/wBqQTBB1wAgA0EPcSIFQQpJGyAFajoAACAEQX9qIQQgA0EPSyEF",
+  "IANBBHYhAyAFDQALIARBgAFqIgNBgQFPDQIgAUGBo8CAAEECIAIgBGpBgAFqQQAgBGsQnoCAgABFDQEMBgsgADUCACABELSAgIAADQULIAFBHGooAgAhAyAB",
+  "KAIYIQQgAkEUakEANgIAIAJBoKrAgAA2AhAgAkIBNwIEIAJBuJDAgAA2AgAgBCADIAIQhYCAgAANBAJAAkAgASgCACIDQRBxDQAgA0EgcUUNASAAKAIEIQNB",
+  "ACEEA0AgAiAEakH/AGpBMEE3IANBD3EiBUEKSRsgBWo6AAAgBEF/aiEEIANBD0shBSADQQR2IQMgBQ0ACyAEQYABaiIDQYEBTw0FQQAhAyABQYGjwIAAQQIg",
+  "AiAEakGAAWpBACAEaxCegICAAA0GDAcLIAAoAgQhA0EAIQQDQCACIARqQf8AakEwQdcAIANBD3EiBUEKSRsgBWo6AAAgBEF/aiEEIANBD0shBSADQQR2IQMg",
+  "BQ0ACyAEQYABaiIDQYEBTw0DQQAhAyABQYGjwIAAQQIgAiAEakGAAWpBACAEaxCegICAAA0FDAYLQQAhAyAANQIEIAEQtICAgAANBAwFCyADQYABEJ2AgIAA",
+  "AAsgA0GAARCdgICAAAALIANBgAEQnYCAgAAACyADQYABEJ2AgIAAAAtBASEDCyACQYABaiSAgICAACADC8UCAQV/AkACQAJAAkAgAkEDakF8cSACayIEDQAg",
+  "A0F4aiEFQQAhBAwBCyADIAQgBCADSxshBEEAIQYgAUH/AXEhB0EBIQgDQCACIAZqLQAAIAdGDQMgBCAGQQFqIgZHDQALIAQgA0F4aiIFSw0BCyABQf8BcUGB",
+  "goQIbCEGAkADQCACIARqIgcoAgAgBnMiCEF/cyAIQf/9+3dqcSAHQQRqKAIAIAZzIgdBf3MgB0H//ft3anFyQYCBgoR4cQ0BIARBCGoiBCAFTQ0ACwsgBCAD",
+  "TQ0AIAQgAxCdgICAAAALAkAgBCADRg0AIAQgA2shCCACIARqIQJBACEGIAFB/wFxIQcCQANAIAIgBmotAAAgB0YNASAIIAZBAWoiBmpFDQIMAAsLIAQgBmoh",
+  "BkEBIQgMAQtBACEICyAAIAY2AgQgACAINgIACw0AIAAgARC4gICAAAALDQAgACABELmAgIAAAAuFAQEBfyOAgICAAEEwayICJICAgIAAIAIgATYCBCACIAA2",
+  "AgAgAkEcakECNgIAIAJBLGpBhoCAgAA2AgAgAkICNwIMIAJB9JDAgAA2AgggAkGGgICAADYCJCACIAJBIGo2AhggAiACQQRqNgIoIAIgAjYCICACQQhqQaSR",
+  "wIAAEJuAgIAAAAsNACAAIAEQu4CAgAAACw0AIAAgARC8gICAAAALhQEBAX8jgICAgABBMGsiAiSAgICAACACIAE2AgQgAiAANgIAIAJBHGpBAjYCACACQSxq",
+  "QYaAgIAANgIAIAJCAjcCDCACQcSRwIAANgIIIAJBhoCAgAA2AiQgAiACQSBqNgIYIAIgAkEEajYCKCACIAI2AiAgAkEIakHUkcCAABCbgICAAAALDQAgACAB",
+  "EL6AgIAAAAsNACAAIAEQv4CAgAAAC4UBAQF/I4CAgIAAQTBrIgIkgICAgAAgAiABNgIEIAIgADYCACACQRxqQQI2AgAgAkEsakGGgICAADYCACACQgI3Agwg",
+  "AkGIksCAADYCCCACQYaAgIAANgIkIAIgAkEgajYCGCACIAJBBGo2AiggAiACNgIgIAJBCGpBmJLAgAAQm4CAgAAACx0AIAAoAgAgACgCBCAAKAIIIAAoAgwQ",
+  "wYCAgAAACxEAIAAgASACIAMQwoCAgAAAC4oKAQV/I4CAgIAAQfAAayIEJICAgIAAIAQgAzYCDCAEIAI2AggCQAJAIAFBgQJJDQBBgAIhBQJAIAAsAIACQb9/",
+  "Sg0AQf8BIQUgACwA/wFBv39KDQBB/gEhBSAALAD+AUG/f0oNAEH9ASEFCyAEIAU2AhQgBCAANgIQIARBw5LAgAA2AhhBBSEFDAELIAQgATYCFCAEIAA2AhAg",
+  "BEGgqsCAADYCGEEAIQULIAQgBTYCHAJAAkACQAJAIAIgAUsiBQ0AIAMgAUsNAAJAIAIgA0sNAAJAAkAgAkUNAAJAIAIgAUkNACABIAJGDQEMAgsgACACaiwA",
+  "AEFASA0BCyADIQILIAQgAjYCICABIQMCQCACIAFPDQAgAkEBaiIFQQAgAkF9aiIDIAMgAksbIgNJDQMCQCADIAVGDQAgACAFaiAAIANqIgZrIQUCQCAAIAJq",
+  "IgcsAABBv39MDQAgBUF/aiEIDAELIAMgAkYNAAJAIAdBf2oiAiwAAEG/f0wNACAFQX5qIQgMAQsgBiACRg0AAkAgB0F+aiICLAAAQb9/TA0AIAVBfWohCAwB",
+  "CyAGIAJGDQACQCAHQX1qIgIsAABBv39MDQAgBUF8aiEIDAELIAYgAkYNACAFQXtqIQgLIAggA2ohAwsCQCADRQ0AAkAgAyABSQ0AIAMgAUYNAQwGCyAAIANq",
+  "LAAAQb9/TA0FCyADIAFGDQMCQAJAAkACQCAAIANqIgEsAAAiAkF/Sg0AIAEtAAFBP3EhACACQR9xIQUgAkFfSw0BIAVBBnQgAHIhAQwCCyAEIAJB/wFxNgIk",
+  "QQEhAgwCCyAAQQZ0IAEtAAJBP3FyIQACQCACQXBPDQAgACAFQQx0ciEBDAELIABBBnQgAS0AA0E/cXIgBUESdEGAgPAAcXIiAUGAgMQARg0FCyAEIAE2AiRB",
+  "ASECIAFBgAFJDQBBAiECIAFBgBBJDQBBA0EEIAFBgIAESRshAgsgBCADNgIoIAQgAiADajYCLCAEQTBqQRRqQQU2AgAgBEHsAGpBhICAgAA2AgAgBEHkAGpB",
+  "hICAgAA2AgAgBEHIAGpBFGpBh4CAgAA2AgAgBEHUAGpBiICAgAA2AgAgBEIFNwI0IARBrJTAgAA2AjAgBEGGgICAADYCTCAEIARByABqNgJAIAQgBEEYajYC",
+  "aCAEIARBEGo2AmAgBCAEQShqNgJYIAQgBEEkajYCUCAEIARBIGo2AkggBEEwakHUlMCAABCbgICAAAALIARB5ABqQYSAgIAANgIAIARByABqQRRqQYSAgIAA",
+  "NgIAIARB1ABqQYaAgIAANgIAIARBMGpBFGpBBDYCACAEQgQ3AjQgBEG4k8CAADYCMCAEQYaAgIAANgJMIAQgBEHIAGo2AkAgBCAEQRhqNgJgIAQgBEEQajYC",
+  "WCAEIARBDGo2AlAgBCAEQQhqNgJIIARBMGpB2JPAgAAQm4CAgAAACyAEIAIgAyAFGzYCKCAEQTBqQRRqQQM2AgAgBEHIAGpBFGpBhICAgAA2AgAgBEHUAGpB",
+  "hICAgAA2AgAgBEIDNwI0IARB7JLAgAA2AjAgBEGGgICAADYCTCAEIARByABqNgJAIAQgBEEYajYCWCAEIARBEGo2AlAgBCAEQShqNgJIIARBMGpBhJPAgAAQ",
+  "m4CAgAAACyADIAUQsoCAgAAAC0HIqcCAAEErQeiTwIAAELCAgIAAAAsgACABIAMgARCUgICAAAALsgMBBn8jgICAgABBwABrIgIkgICAgABBASEDAkAgASgC",
+  "GCIEQbyVwIAAQQ0gAUEcaigCACIFKAIMIgYRgICAgAAADQACQCABKAIAIgdBBHENACAEQfCiwIAAQQMgBhGAgICAAAANASAEQcmVwIAAQQQgBhGAgICAAAAN",
+  "ASAEQf+iwIAAQQIgBhGAgICAAAANASAALQAAIAEQxICAgAANASAEQfOiwIAAQQIgBhGAgICAAAAhAwwBCyAEQZCdwIAAQQMgBhGAgICAAAANAEEBIQMgAkEB",
+  "OgAXIAJBNGpBsJ3AgAA2AgAgAiAFNgIMIAIgBDYCCCACQRBqIAJBF2o2AgAgAiAHNgIYIAIgAS0AIDoAOCACIAEoAgQ2AhwgAiABKQIQNwMoIAIgASkCCDcD",
+  "ICACIAJBCGo2AjAgAkEIakHJlcCAAEEEEMWAgIAADQAgAkEIakH/osCAAEECEMWAgIAADQAgAC0AACACQRhqEMSAgIAADQBBASEDIAJBCGpBk53AgABBAhDF",
+  "gICAAA0AIARBjp/AgABBASAGEYCAgIAAACEDCyACQcAAaiSAgICAACADC74BAAJAAkACQAJAAkAgAEH/AXEOBQABAgMEAAsgASgCGEHzlcCAAEEFIAFBHGoo",
+  "AgAoAgwRgICAgAAADwsgASgCGEHnlcCAAEEMIAFBHGooAgAoAgwRgICAgAAADwsgASgCGEHclcCAAEELIAFBHGooAgAoAgwRgICAgAAADwsgASgCGEHRlcCA",
+  "AEELIAFBHGooAgAoAgwRgICAgAAADwsgASgCGEHNlcCAAEEEIAFBHGooAgAoAgwRgICAgAAAC4oFAQl/I4CAgIAAQRBrIgMkgICAgAACQAJAAkACQCACRQ0A",
+  "IAAoAgQhBCAAKAIAIQUgACgCCCEGA0ACQCAGLQAARQ0AIAVBjJ3AgABBBCAEKAIMEYCAgIAAAEUNAEEBIQAMAwtBACEAIAIhBwJAA0AgASAAaiEIAkACQCAH",
+  "QQhJDQAgA0EIakEKIAggBxC2gICAACADKAIMIQkgAygCCCEKDAELAkAgBw0AQQAhCUEAIQoMAQtBACELAkAgCC0AAEEKRg0AQQEhCUEAIQogB0EBRg0BQQEh",
+  "CyAILQABQQpGDQBBAiEJIAdBAkYNAUECIQsgCC0AAkEKRg0AQQMhCSAHQQNGDQFBAyELIAgtAANBCkYNAEEEIQkgB0EERg0BQQQhCyAILQAEQQpGDQBBBSEJ",
+  "IAdBBUYNAUEFIQsgCC0ABUEKRg0AQQYhCSAHQQZGDQFBByEJQQYhCyAILQAGQQpHDQELQQEhCiALIQkLQQAhCAJAIApBAUcNAAJAAkACQCAAIAlqIgdBAWoi",
+  "ACAHSQ0AIAIgAE8NAQsgAiAASQ0CDAELIAAgAiABIAdqLQAAQQpGIggbIQcgCA0DIAIgAEkNAwsgAiAAayEHDAELCyACIQcLIAYgCDoAAAJAAkAgAiAHSw0A",
+  "IAIgB0cNBSACIQcgBSABIAIgBCgCDBGAgICAAABFDQFBASEADAQLIAEgB2oiACwAAEG/f0wNBAJAIAUgASAHIAQoAgwRgICAgAAARQ0AQQEhAAwECyAALAAA",
+  "Qb9/TA0FCyABIAdqIQEgAiAHayICDQALC0EAIQALIANBEGokgICAgAAgAA8LIAEgAkEAIAcQlICAgAAACyABIAIgByACEJSAgIAAAAvLAQECf0GAgMQAIQEC",
+  "QAJAAkACQAJAIAAoAgAOBAMAAQIDCyAAQQA2AgAgACgCBA8LIABBATYCAEHcAA8LAkACQAJAAkACQCAAQQxqLQAADgYFAAQBAgMFCyAAQQA6AAxB/QAPCyAA",
+  "QQI6AAxB+wAPCyAAQQM6AAxB9QAPCyAAQQQ6AAxB3AAPC0EwQdcAIAAoAgQgAEEIaigCACICQQJ0dkEPcSIBQQpJGyABaiEBIAJFDQEgACACQX9qNgIICyAB",
+  "DwsgAEEBOgAMIAELAgALgwIBAX8jgICAgABBEGsiAiSAgICAACACQQA2AgwCQAJAAkACQCABQYABSQ0AIAFBgBBJDQEgAUGAgARPDQIgAiABQT9xQYABcjoA",
+  "DiACIAFBDHZB4AFyOgAMIAIgAUEGdkE/cUGAAXI6AA1BAyEBDAMLIAIgAToADEEBIQEMAgsgAiABQT9xQYABcjoADSACIAFBBnZBwAFyOgAMQQIhAQwBCyAC",
+  "IAFBP3FBgAFyOgAPIAIgAUESdkHwAXI6AAwgAiABQQZ2QT9xQYABcjoADiACIAFBDHZBP3FBgAFyOgANQQQhAQsgACACQQxqIAEQxYCAgAAhASACQRBqJICA",
+  "gIAAIAELcQEBfyOAgICAAEEgayICJICAgIAAIAIgADYCBCACQQhqQRBqIAFBEGopAgA3AwAgAkEIakEIaiABQQhqKQIANwMAIAIgASkCADcDCCACQQRqQZid",
+  "wIAAIAJBCGoQhYCAgAAhASACQSBqJICAgIAAIAELEQAgACgCACABIAIQxYCAgAALigIBAX8jgICAgABBEGsiAiSAgICAACAAKAIAIQAgAkEANgIMAkACQAJA",
+  "AkAgAUGAAUkNACABQYAQSQ0BIAFBgIAETw0CIAIgAUE/cUGAAXI6AA4gAiABQQx2QeABcjoADCACIAFBBnZBP3FBgAFyOgANQQMhAQwDCyACIAE6AAxBASEB",
+  "DAILIAIgAUE/cUGAAXI6AA0gAiABQQZ2QcABcjoADEECIQEMAQsgAiABQT9xQYABcjoADyACIAFBEnZB8AFyOgAMIAIgAUEGdkE/cUGAAXI6AA4gAiABQQx2",
+  "QT9xQYABcjoADUEEIQELIAAgAkEMaiABEMWAgIAAIQEgAkEQaiSAgICAACABC3QBAX8jgICAgABBIGsiAiSAgICAACACIAAoAgA2AgQgAkEIakEQaiABQRBq",
+  "KQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggAkEEakGYncCAACACQQhqEIWAgIAAIQEgAkEgaiSAgICAACABC60BAQJ/IAAoAgQtAAAhAQJA",
+  "AkACQCAAKAIALQAAIgJBUGoiAEEKSQ0AQX8gAkEgciIAQal/aiICIAIgAEGff2pJGyIAQRBPDQELAkAgAUFQaiICQQpJDQBBfyABQSByIgFBqX9qIgIgAiAB",
+  "QZ9/akkbIgJBEE8NAgsgAEEEdCACcg8LQcipwIAAQStB2J/AgAAQsICAgAAAC0HIqcCAAEErQdifwIAAELCAgIAAAAueAwMCfwF+A38jgICAgABBwABrIgIk",
+  "gICAgAACQAJAAkACQCAALQAADQAgAkEYaiAAQQRqENaAgIAAIAItABgNASACQQhqQQhqIgMgAkEkaikCADcDACACIAIpAhw3AwggACgCFEUNAiACQThqIAMp",
+  "AwA3AAAgACkCACEEIABBADoAACACQRhqQQhqIgUgAEEIaiIGKQIANwMAIAJBGGpBEGoiByAAQRBqIgMoAgA2AgAgAiACKQMINwAwIAAgAikALTcAASAAQQlq",
+  "IAJBLWpBCGopAAA3AAAgAyACQTxqKAAANgAAIAIgBDcDGCAAIAFB/wFxQQBHEJWAgIAAIQEgAyAHKAIANgIAIAYgBSkDADcCACAAIAIpAxg3AgAMAwsgACgC",
+  "FCIARQ0BIABBkKLAgABBARCigICAACEBDAILIAItABkhAwJAIAAoAhQiBUUNAEEBIQEgBUHWocCAAEHvocCAACADQf8BcSIGG0EZQRAgBhsQooCAgAANAgsg",
+  "ACADOgABIABBAToAAAtBACEBCyACQcAAaiSAgICAACABC74BAgJ/An4jgICAgABBEGsiAySAgICAAAJAAkACQAJAIAEoAggiBCABKAIETw0AIAEoAgAgBGot",
+  "AAAgAkH/AXFHDQBBASECIAEgBEEBajYCCCADIAEQ14CAgAAgAy0AAEUNASAAIAMtAAE6AAEMAwsgAEEIakIANwMADAELAkAgA0EIaikDACIFQgF8IgYgBVoN",
+  "ACAAQQA6AAEMAgsgAEEIaiAGNwMAC0EAIQILIAAgAjoAACADQRBqJICAgIAAC2UBAn8jgICAgABBEGsiASSAgICAACAAKAIUIQIgAEEANgIUAkAgAEEAEJWA",
+  "gIAARQ0AQZSewIAAQT0gAUEIakHIncCAAEGAosCAABCWgICAAAALIAAgAjYCFCABQRBqJICAgIAAC4sMAgd/AX4jgICAgABBIGsiASSAgICAAAJAAkACQAJA",
+  "AkACQAJAIAAtAAANACAAQQxqKAIAIgIgAEEIaigCACIDTw0BIAAgAkEBaiIENgIMIAAoAgQgAmotAAAiBUGff2oiBkH/AXEiB0EZSw0CQb/38x0gB3ZBAXFF",
+  "DQIgACgCFCIARQ0DIAAgBkEYdEEYdUECdCICQfyjwIAAaigCACACQZSjwIAAaigCABCigICAACECDAYLIAAoAhQiAEUNAiAAQZCiwIAAQQEQooCAgAAhAgwF",
+  "CwJAIAAoAhQiA0UNAEEBIQIgA0HvocCAAEEQEKKAgIAADQULIABBATsBAAwBCyAAQRBqIgcgBygCAEEBaiIHNgIAAkACQAJAAkACQAJAAkACQAJAAkACQAJA",
+  "AkAgB0H0A0siBw0AIABBBGohByAFQb9/ag4UBAgBBwEGAQEBAQEBAQEDAwICBAUBCwJAIAAoAhQiA0UNAEEBIQIgA0HWocCAAEEZEKKAgIAADRALIABBAUEC",
+  "IAcbOgABIABBAToAAAwMCyAAIAI2AgxBASECIABBABCVgICAAEUNDQwOCwJAIAAoAhQiBkUNAEEBIQIgBkHZpcCAAEEBEKKAgIAADQ4gAC0AAA0MIAAoAgwh",
+  "BCAAKAIIIQMLIAQgA08NCyAHKAIAIARqLQAAQcwARg0JDAsLAkAgACgCFCIDRQ0AQQEhAiADQdilwIAAQQEQooCAgAANDQsgBUHQAEcNBiAAKAIUIgNFDQdB",
+  "ASECIANBvaLAgABBBhCigICAAEUNBwwMCwJAIAAoAhQiA0UNAEEBIQIgA0GuosCAAEEBEKKAgIAADQwLQQEhAiAAENGAgIAADQsCQCAFQcEARw0AAkAgACgC",
+  "FCIDRQ0AIANBt6LAgABBAhCigICAAA0NC0EBIQIgAEEBENmAgIAADQwLIAAoAhQiA0UNCkEBIQIgA0GvosCAAEEBEKKAgIAARQ0KDAsLAkAgACgCFCIDRQ0A",
+  "QQEhAiADQdylwIAAQQEQooCAgAANCwsgAUEIaiAAENqAgIAAQQEhAiABKAIIDQoCQCABKAIMQQFHDQAgACgCFCIDRQ0KQQEhAiADQd6lwIAAQQEQooCAgAAN",
+  "CwsgACgCFCIDRQ0JQQEhAiADQd2lwIAAQQEQooCAgABFDQkMCgtBASECIAAQ24CAgABFDQgMCQsCQCAAKAIUIgNFDQBBASECIANBsKLAgABBBBCigICAAA0J",
+  "C0EBIQIgABDcgICAAA0IAkAgAC0AAA0AIAAoAgwiAyAAKAIITw0AIAcoAgAgA2otAABBzABGDQILAkAgACgCFCIDRQ0AIANB76HAgABBEBCigICAAA0JCyAA",
+  "QQE7AQAMBQtBASECIAAQ3YCAgAANBwwGCyAAIANBAWo2AgwgAUEQaiAHENeAgIAAAkAgAS0AEA0AIAEpAxgiCFANBgJAIAAoAhQiA0UNAEEBIQIgA0G0osCA",
+  "AEEDEKKAgIAADQgLQQEhAiAAIAgQ2ICAgABFDQYMBwsgAS0AESEDAkAgACgCFCIHRQ0AQQEhAiAHQdahwIAAQe+hwIAAIANB/wFxIgUbQRlBECAFGxCigICA",
+  "AA0HCyAAIAM6AAEgAEEBOgAADAMLIAAoAhQiA0UNAEEBIQIgA0G5osCAAEEEEKKAgIAADQULQQEhAiAAENGAgIAARQ0DDAQLIAAgBEEBajYCDCABQRBqIAcQ",
+  "14CAgAACQCABLQAQDQAgASkDGCIIUA0CQQEhAiAAIAgQ2ICAgAANBCAAKAIUIgNFDQJBASECIANBw6LAgABBARCigICAAEUNAgwECyABLQARIQMCQCAAKAIU",
+  "IgdFDQBBASECIAdB1qHAgABB76HAgAAgA0H/AXEiBRtBGUEQIAUbEKKAgIAADQQLIAAgAzoAASAAQQE6AAALQQAhAgwCCwJAIAVB0gBGDQAgACgCFCIDRQ0A",
+  "QQEhAiADQbmiwIAAQQQQooCAgAANAgtBASECIAAQ0YCAgAANAQtBACECIAAtAAANACAAIAAoAhBBf2o2AhALIAFBIGokgICAgAAgAgvRBgMGfwF+An9BACEC",
+  "AkAgASgCCCIDIAEoAgQiBE8NACABKAIAIANqLQAAQfUARw0AQQEhAiABIANBAWoiAzYCCAsCQAJAAkACQAJAAkACQAJAIAMgBE8NACABKAIAIgUgA2otAABB",
+  "UGoiBkH/AXEiB0EJSw0AIAEgA0EBaiIDNgIIAkAgBw0AQQAhBwwDCyAGQf8BcSEHIAMgBE8NAgJAA0AgBSADai0AAEFQakH/AXEiBkEJSw0EIAEgA0EBaiID",
+  "NgIIIAetQgp+IghCIIinDQMgCKciCSAGaiIHIAlJDQEgBCADRw0ACyAEIQMMBAsgAEEAOgABDAQLIABBADoAAQwDCyAAQQA6AAEMAgsgAyAETw0AIAUgA2ot",
+  "AABB3wBHDQAgASADQQFqIgM2AggLAkACQAJAAkACQCADIAdqIgYgA0kNACABIAY2AgggBiAESw0DIANFDQIgAyAESQ0BIAQgA0YNAgwICyAAQQA6AAEMBAsg",
+  "BSADaiwAAEFASA0GCwJAIAZFDQACQCAGIARJDQAgBCAGRw0HDAELIAUgBmosAABBv39MDQYLIAYgA2shCSAFIANqIQoCQCACDQBBACEBIABBEGpBADYCACAA",
+  "QQxqQaCqwIAANgIAIABBCGogCTYCACAAQQRqIAo2AgAMBAsgBiAFaiIGQX9qIQRBACECQQAhAQJAA0ACQCAHIAFqDQAgCiEBQaCqwIAAIQoMAgsgBCABaiED",
+  "IAFBf2oiBSEBIAMtAABB3wBHDQALIAcgBWoiAkEBaiEBAkACQAJAIAINAEEAIQIMAQsCQCACIAlJDQAgBQ0FIAkhAiAJQQFqIgEgCU8NAUEAIQNBfyECDAIL",
+  "IAYgBWosAABBv39MDQQLAkAgCSABSw0AIAkhAyAJIAFGDQEMBwsgCiABaiwAAEG/f0wNBiABIQMLIAogA2ohASAJIANrIQkLAkAgCUUNACAAQRBqIAk2AgAg",
+  "AEEMaiABNgIAIABBCGogAjYCACAAQQRqIAo2AgBBACEBDAQLIABBADoAAQwCCyAAQQA6AAEMAQsgCiAJQQAgAhCUgICAAAALQQEhAQsgACABOgAADwsgCiAJ",
+  "IAEgCRCUgICAAAALIAUgBCADIAYQlICAgAAAC/4JAxR/An4CfyOAgICAAEGABGsiAiSAgICAAEEAIQMgAkEAQYAEEIaBgIAAIQQCQAJAAkACQAJAAkAgAEEM",
+  "aigCACIFRQ0AIAAoAgAhBiAAKAIIIgctAAAhCAJAIAAoAgQiCUUNACAGIAlqIQpBACEDIAQhAiAGIQADQAJAAkAgACwAACILQX9MDQAgAEEBaiEAIAtB/wFx",
+  "IQsMAQsgAC0AAUE/cSEMIAtBH3EhDQJAIAtBX0sNACANQQZ0IAxyIQsgAEECaiEADAELIAxBBnQgAC0AAkE/cXIhDAJAIAtBcE8NACAMIA1BDHRyIQsgAEED",
+  "aiEADAELIAxBBnQgAC0AA0E/cXIgDUESdEGAgPAAcXIiC0GAgMQARg0CIABBBGohAAsgA0GAAUYNBiACIAs2AgAgAkEEaiECIANBAWohAyAAIApHDQALCyAH",
+  "IAVqIQ4gB0EBaiELIANBgAEgA0GAAUsbIQ8gBEF8aiEQQbwFIRFByAAhEkGAASETQQAhFANAQQEhDEEkIQBBACECQQAhCkEBIRUDQAJAAkAgAkEBcQ0AIAsh",
+  "DSAIIQIMAQsgDiENAkAgCyAORg0AIAtBAWohDSALLQAAIQILIAsgDkchDAsgDEEBcUUNBgJAIAJBn39qIgtB/wFxQRpJDQAgAkFQakH/AXFBCk8NByACQWpq",
+  "IQsLIAtB/wFxIgKtIBWtIhZ+IhdCIIinDQYgCiAXp2oiGCAKSQ0GAkBBACAAIBJrIgsgCyAASxsiC0EBIAtBAUsbIgtBGiALQRpJGyILIAJLDQAgAEEkaiEA",
+  "IBZBJCALa61+IhenIRVBAiEMQQEhAiANIQsgGCEKIBdCIIinRQ0BDAcLCyAUIBhqIgAgFEkNBSATIAAgA0EBaiIZbiICaiIVIBNJDQUgFUGAsANzQYCAvH9q",
+  "QYCQvH9JDQUgFUGAgMQARg0FIAMgD0YNBQJAAkAgAyAAIAIgGWxrIgpNDQAgECADQQJ0aiEAIAMhCwNAIAtBf2oiAkGAAU8NBSAAQQRqIAAoAgA2AgAgAEF8",
+  "aiEAIAIhCyACIApLDQALIApBgAFJDQEMBgsgCkGAAU8NBQsgBCAKQQJ0aiAVNgIAAkAgDSAORg0AIA0tAAAhCEEAIQMCQAJAIBggEW4iACAZbiAAaiIAQcgD",
+  "Tw0AIAAhDAwBC0EAIQMDQCADQSRqIQMgAEHX/ABLIQIgAEEjbiIMIQAgAg0ACwsgCkEBaiEUIA1BAWohCyADIAxBJGxB/P8DcSAMQSZqQf//A3FuaiESQQIh",
+  "ESAZIQMgFSETDAELCyADQYABTw0CIANBAnQhAiAEIQMDQCADKAIAIAEQp4CAgAAiAA0GIANBBGohAyACIQsgAkF8aiECIAsNAAwGCwsgASgCGCAAKAIAIAAo",
+  "AgQgAUEcaigCACgCDBGAgICAAAAhAAwECyALQX9qQYABQeSewIAAEKyAgIAAAAsgGUGAARCzgICAAAALIApBgAFB9J7AgAAQrICAgAAAC0EBIQAgASgCGCID",
+  "QYSfwIAAQQkgAUEcaigCACgCDCICEYCAgIAAAA0AAkAgCUUNACADIAYgCSACEYCAgIAAAA0BQQEhACADQY2fwIAAQQEgAhGAgICAAAANAQtBASEAIAMgByAF",
+  "IAIRgICAgAAADQAgA0GOn8CAAEEBIAIRgICAgAAAIQALIARBgARqJICAgIAAIAALjgMBBn8jgICAgABBEGsiASSAgICAAEEAIQICQCAALQAADQAgAEEEaiED",
+  "QQAhBAJAAkADQAJAIAAoAgwiBSAAKAIIIgJPDQAgAygCACAFai0AAEHFAEcNACAAIAVBAWo2AgwMAgsCQAJAAkACQCAERQ0AIAAoAhQiBkUNACAGQZaiwIAA",
+  "QQIQooCAgAANBiAALQAADQEgACgCDCEFIAAoAgghAgsgBSACTw0AAkAgAygCACAFai0AAEG1f2oOAgIAAQsgACAFQQFqNgIMIAEgAxDXgICAAAJAIAEtAAAN",
+  "ACAAIAEpAwgQ2ICAgABFDQMMBgsgAS0AASEFAkAgACgCFCIERQ0AIARB1qHAgABB76HAgAAgBUH/AXEiAhtBGUEQIAIbEKKAgIAADQYLIAAgBToAASAAQQE6",
+  "AAAMBAsgABDRgICAAA0EDAELQQEhAiAAIAVBAWo2AgwgAEEAENmAgIAADQQLIARBf2ohBCAALQAARQ0ACwtBACECDAELQQEhAgsgAUEQaiSAgICAACACCwIA",
+  "C8EBAwJ/AX4BfyOAgICAAEEQayICJICAgIAAIAEoAgghAyACIAEQ14CAgAACQAJAAkAgAi0AAA0AIAJBCGopAwAiBCADQX9qrVoNAUEBIQMCQCABKAIMQQFq",
+  "IgVB9ANLDQAgAEEQaiAFNgIAIABBDGogBD4CACAAQQRqIAEpAgA3AgBBACEDDAMLIABBAToAAQwCCyAAIAItAAE6AAFBASEDDAELIABBADoAAUEBIQMLIAAg",
+  "AzoAACACQRBqJICAgIAAC5YDBAV/AX4CfwF+I4CAgIAAQRBrIgIkgICAgAAgASgCACEDAkACQAJAAkAgASgCCCIEIAEoAgQiBU8NACADIARqLQAAQd8ARg0B",
+  "CyAFIAQgBSAESxshBkIAIQcCQANAAkACQAJAAkACQCAEIAVPDQAgAyAEai0AAEHfAEYNAQsgBiAERg0CIAMgBGotAAAiCEFQaiIJQf8BcUEKSQ0DIAhBn39q",
+  "Qf8BcUEaSQ0BIAhBv39qQf8BcUEaTw0CIAhBY2ohCQwDC0EBIQkgASAEQQFqNgIIAkAgB0IBfCIKIAdaDQAgAEEAOgABDAgLIABBCGogCjcDAAwGCyAIQal/",
+  "aiEJDAELIABBADoAAUEBIQkMBQsgASAEQQFqIgQ2AgggAiAHQgBCPkIAEISBgIAAIAIpAwhCAFINASACKQMAIgogCa1C/wGDfCIHIApaDQALIABBADoAAUEB",
+  "IQkMAwsgAEEAOgABQQEhCQwCCyAAQQhqQgA3AwAgASAEQQFqNgIIC0EAIQkLIAAgCToAACACQRBqJICAgIAAC7YBAgJ/AX5BACECAkACQCAAKAIUIgNFDQBB",
+  "ASECIANBkaLAgABBARCigICAAA0AAkAgAUIAUg0AIANBm6HAgABBARCigICAAA8LAkAgADUCGCIEIAF9IgEgBFgNACADQe+hwIAAQRAQooCAgAANASAAQQE7",
+  "AQBBAA8LIAFCGlQNAUEBIQIgA0GbocCAAEEBEKKAgIAADQAgASADELSAgIAAIQILIAIPCyABp0HhAGogAxCngICAAAvVEQIHfwF+I4CAgIAAQcAAayICJICA",
+  "gIAAAkACQAJAAkAgAC0AAA0AIABBDGooAgAiAyAAQQhqKAIAIgRJDQECQCAAKAIUIgFFDQBBASEDIAFB76HAgABBEBCigICAAA0ECyAAQQE7AQAMAgsgACgC",
+  "FCIARQ0BIABBkKLAgABBARCigICAACEDDAILIAAgA0EBaiIFNgIMIAAoAgQiBiADai0AACEHIABBEGoiCCAIKAIAQQFqIgg2AgACQAJAAkACQAJAAkACQAJA",
+  "AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAhB9ANLIggNACAAQQRqIQgCQCAHQa9/ag4pEBACBwIIAgICAgICAgICAgQUEwIFAgIWBBYC",
+  "BBYEFgMCAgQWAgICBBYACyAHQb9/ag4CBQgBCwJAIAAoAhQiAUUNAEEBIQMgAUHWocCAAEEZEKKAgIAADRsLIABBAUECIAgbOgABIABBAToAAAwZCwJAIAAo",
+  "AhQiAUUNAEEBIQMgAUHvocCAAEEQEKKAgIAADRoLIABBATsBAAwYCyAAKAIUIgFFDRZBASEDIAFBm6HAgABBARCigICAAEUNFgwYCyAFIARPDRQgBiAFai0A",
+  "AEHuAEYNEAwUC0EAIQQgAQ0MIAAoAhQiAQ0LQQEhBAwMC0EAIQQgAQ0IIAAoAhQiAQ0HQQEhBAwIC0EAIQQgAQ0FIAAoAhQiAQ0EQQEhBAwFC0EAIQQgAQ0C",
+  "IAAoAhQiAQ0BQQEhBAwCC0EBIQMgACABEOGAgIAARQ0QDBILQQEhBEEBIQMgAUH+osCAAEEBEKKAgIAADRELQQEhAyAAQQEQlYCAgAANEAJAAkACQAJAAkAg",
+  "AC0AAA0AIAAoAgwiASAAKAIITw0BIAAgAUEBajYCDCAAKAIEIAFqLQAAQa1/ag4DBAMRAgsgACgCFCIARQ0TIABBkKLAgABBARCigICAACEDDBQLAkAgACgC",
+  "FCIBRQ0AIAFB76HAgABBEBCigICAAA0UCyAAQQE7AQAMEgsCQCAAKAIUIgFFDQBBASEDIAFB76HAgABBEBCigICAAA0TCyAAQQE7AQAMEQsCQCAAKAIUIgFF",
+  "DQBBASEDIAFB3KXAgABBARCigICAAA0SC0EBIQMgABDigICAAA0RIAAoAhQiAUUNDUEBIQMgAUHdpcCAAEEBEKKAgIAARQ0NDBELAkAgACgCFCIBRQ0AQQEh",
+  "AyABQfCiwIAAQQMQooCAgAANEQtBASEDIAAQ44CAgAANECAAKAIUIgFFDQwgAUHzosCAAEECEKKAgIAADRAMDAtBASEEQQEhAyABQf6iwIAAQQEQooCAgAAN",
+  "DwsCQCAAKAIUIgFFDQBBASEDIAFB3KXAgABBARCigICAAA0PCyACQSBqIAAQ5ICAgABBASEDIAIoAiANDgJAIAIoAiRBAUcNACAAKAIUIgFFDQtBASEDIAFB",
+  "3qXAgABBARCigICAAA0PCyAAKAIUIgFFDQpBASEDIAFB3aXAgABBARCigICAAEUNCgwOC0EBIQRBASEDIAFB/qLAgABBARCigICAAA0NCwJAIAAoAhQiAUUN",
+  "AEEBIQMgAUGuosCAAEEBEKKAgIAADQ0LQQEhAyAAEOWAgIAADQwgACgCFCIBRQ0IQQEhAyABQa+iwIAAQQEQooCAgABFDQgMDAsCQAJAAkACQCAHQdIARw0A",
+  "IAUgBE8NACAGIAVqLQAAQeUARg0BC0EAIQQgAQ0CIAAoAhQiAQ0BQQEhBAwCCyAAIANBAmo2AgxBASEDIAAQ5oCAgABFDQsMDQtBASEEQQEhAyABQf6iwIAA",
+  "QQEQooCAgAANDAsCQCAAKAIUIgFFDQBBASEDIAFB2aXAgABBARCigICAAA0MCwJAIAdB0gBGDQAgACgCFCIBRQ0AQQEhAyABQbmiwIAAQQQQooCAgAANDAtB",
+  "ASEDIABBARDZgICAAEUNBwwLC0EBIQRBASEDIAFB/qLAgABBARCigICAAA0KCwJAIAAoAhQiAUUNAEEBIQMgAUHYpcCAAEEBEKKAgIAADQoLQQEhAyAAEOaA",
+  "gIAARQ0FDAkLIAJBMGogCBDngICAACACLQAwRQ0DIAItADEhAQJAIAAoAhQiBEUNAEEBIQMgBEHWocCAAEHvocCAACABQf8BcSIIG0EZQRAgCBsQooCAgAAN",
+  "CQsgACABOgABIABBAToAAAwHCyACQTBqIAgQ54CAgAACQAJAAkACQCACLQAwDQAgAiACKQI0NwMoIAIgAkEoahDogICAACACKQMAp0EBRw0BIAIpAwgiCUIB",
+  "Vg0BIAmnDgICAwILIAItADEhAQJAIAAoAhQiBEUNAEEBIQMgBEHWocCAAEHvocCAACABQf8BcSIIG0EZQRAgCBsQooCAgAANCwsgACABOgABIABBAToAAAwJ",
+  "CwJAIAAoAhQiAUUNAEEBIQMgAUHvocCAAEEQEKKAgIAADQoLIABBATsBAAwICyAAKAIUIgFFDQZBASEDIAFB+aLAgABBBRCigICAAEUNBgwICyAAKAIUIgFF",
+  "DQVBASEDIAFB9aLAgABBBBCigICAAEUNBQwHCyAAIANBAmo2AgwgACgCFCIBRQ0DQQEhAyABQY2fwIAAQQEQooCAgABFDQMMBgtBASEDIAAgBxDpgICAAA0F",
+  "DAMLIAIgAikCNDcDKCACQRBqIAJBKGoQ6ICAgAACQAJAIAIoAhBFIAIpAxgiCUL/////D1ZyDQAgCaciAUGAsANzQYCAvH9qQYCQvH9JDQAgAUGAgMQARw0B",
+  "CwJAIAAoAhQiAUUNAEEBIQMgAUHvocCAAEEQEKKAgIAADQYLIABBATsBAAwEC0EBIQMgACABEOqAgIAARQ0CDAQLIARFDQEgACgCFCIBRQ0BQQEhAyABQY6f",
+  "wIAAQQEQooCAgABFDQEMAwtBASEDIAAgBxDpgICAAA0CC0EAIQMgAC0AAA0BIAAgACgCEEF/ajYCEAwBC0EAIQMLIAJBwABqJICAgIAAIAMLqwEBAn9BACEC",
+  "QQAhAwJAIAEtAAANAEEAIQICQANAAkAgASgCDCIDIAEoAghPDQAgASgCBCADai0AAEHFAEcNACABIANBAWo2AgwMAgsCQAJAAkAgAkUNACABKAIUIgNFDQAg",
+  "A0GWosCAAEECEKKAgIAADQELIAEQ0YCAgABFDQELQQEhAwwDCyACQQFqIQIgAS0AAEUNAAsLQQAhAwsgACACNgIEIAAgAzYCAAukAwQCfwF+A38BfiOAgICA",
+  "AEEQayIBJICAgIAAAkACQAJAAkACQAJAAkAgAC0AAA0AIAEgAEEEakHHABDPgICAACABLQAADQEgACgCFCICRQ0CIAEpAwgiA1BFDQMMBQsgACgCFCIARQ0D",
+  "IABBkKLAgABBARCigICAACECDAULIAEtAAEhBAJAIAAoAhQiBUUNAEEBIQIgBUHWocCAAEHvocCAACAEQf8BcSIGG0EZQRAgBhsQooCAgAANBQsgACAEOgAB",
+  "IABBAToAAAwCCyAAEN+AgIAAIQIMAwsCQCACQZKiwIAAQQQQooCAgAANAEIAIQcDQAJAIAMgB1INACAAKAIUIgRFDQRBASECIARBmKLAgABBAhCigICAAEUN",
+  "BAwFCwJAIAdCAFENACAAKAIUIgJFDQAgAkGWosCAAEECEKKAgIAADQILQQEhAiAAIAAoAhhBAWo2AhggB0IBfCEHIABCARDYgICAAEUNAAwECwtBASECDAIL",
+  "QQAhAgwBCyAAEN+AgIAAIQIgACAAKAIYIAOnazYCGAsgAUEQaiSAgICAACACC64DBAJ/AX4DfwF+I4CAgIAAQRBrIgEkgICAgAACQAJAAkACQAJAAkACQCAA",
+  "LQAADQAgASAAQQRqQccAEM+AgIAAIAEtAAANASAAKAIUIgJFDQIgASkDCCIDUEUNAwwFCyAAKAIUIgBFDQMgAEGQosCAAEEBEKKAgIAAIQIMBQsgAS0AASEE",
+  "AkAgACgCFCIFRQ0AQQEhAiAFQdahwIAAQe+hwIAAIARB/wFxIgYbQRlBECAGGxCigICAAA0FCyAAIAQ6AAEgAEEBOgAADAILIAAQ4ICAgABBAEchAgwDCwJA",
+  "IAJBkqLAgABBBBCigICAAA0AQgAhBwNAAkAgAyAHUg0AIAAoAhQiBEUNBEEBIQIgBEGYosCAAEECEKKAgIAARQ0EDAULAkAgB0IAUQ0AIAAoAhQiAkUNACAC",
+  "QZaiwIAAQQIQooCAgAANAgtBASECIAAgACgCGEEBajYCGCAHQgF8IQcgAEIBENiAgIAARQ0ADAQLC0EBIQIMAgtBACECDAELIAAQ4ICAgAAhAiAAIAAoAhgg",
+  "A6drNgIYIAJBAEchAgsgAUEQaiSAgICAACACC5UDAwJ/AX4EfyOAgICAAEHAAGsiASSAgICAAAJAAkACQAJAIAAtAAANACABQRhqIABBBGoQ1oCAgAAgAS0A",
+  "GA0BIAFBCGpBCGoiAiABQSRqKQIANwMAIAEgASkCHDcDCCAAKAIURQ0CIAFBOGogAikDADcAACAAKQIAIQMgAEEAOgAAIAFBGGpBCGoiBCAAQQhqIgUpAgA3",
+  "AwAgAUEYakEQaiIGIABBEGoiBygCADYCACABIAEpAwg3ADAgACABKQAtNwABIABBCWogAUEtakEIaikAADcAACAHIAFBPGooAAA2AAAgASADNwMYIAAQ0YCA",
+  "gAAhAiAHIAYoAgA2AgAgBSAEKQMANwIAIAAgASkDGDcCAAwDCyAAKAIUIgBFDQEgAEGQosCAAEEBEKKAgIAAIQIMAgsgAS0AGSEHAkAgACgCFCIERQ0AQQEh",
+  "AiAEQdahwIAAQe+hwIAAIAdB/wFxIgUbQRlBECAFGxCigICAAA0CCyAAIAc6AAEgAEEBOgAAC0EAIQILIAFBwABqJICAgIAAIAILZgEDf0EAIQICQAJAIAFB",
+  "n39qIgNB/wFxIgRBGkkNAAwBC0G/9/MdIAR2QQFxRQ0AIANBGHRBGHVBAnQiAUH8o8CAAGooAgAhAiABQZSjwIAAaigCACEBCyAAIAE2AgQgACACNgIAC54I",
+  "AQd/I4CAgIAAQfAAayIBJICAgIAAAkACQCAALQAADQAgAEEEaiECQQAhAwJAAkAgAEEMaigCACIEIABBCGooAgAiBU8NACACKAIAIARqLQAAQdUARw0AQQEh",
+  "BiAAIARBAWoiBDYCDAwBC0EAIQYLAkACQAJAAkACQAJAAkAgBCAFTw0AIAIoAgAiByAEai0AAEHLAEcNACAAIARBAWoiAzYCDCADIAVPDQEgByADai0AAEHD",
+  "AEcNASAAIARBAmo2AgxBxKLAgAAhAwtBASECIAYNAQwECyABQcgAaiACENKAgIAAIAEtAEgNASABQdAAaigCACICRQ0CIAFB2ABqKAIADQIgASgCTCEDIAZF",
+  "DQQLIAAoAhQiBUUNAkEBIQQgBUHFosCAAEEHEKKAgIAARQ0CDAULIAEtAEkhBQJAIAAoAhQiAkUNAEEBIQQgAkHWocCAAEHvocCAACAFQf8BcSIDG0EZQRAg",
+  "AxsQooCAgAANBQsgACAFOgABIABBAToAAEEAIQQMBAsCQCAAKAIUIgVFDQBBASEEIAVB76HAgABBEBCigICAAA0ECyAAQQE7AQBBACEEDAMLIANFDQELAkAg",
+  "ACgCFCIFRQ0AQQEhBCAFQcyiwIAAQQgQooCAgAANAgsgAUHAAGpB3wA2AgAgAUE4akLfgICAEDcDACABQTRqIAI2AgAgAUEwakEANgIAIAFBLGogAjYCACAB",
+  "QQE7AUQgASADNgIoIAEgAjYCJCABQQA2AiAgAUEYaiABQSBqEPCAgIAAAkACQAJAIAEoAhgiBEUNAAJAIAVFDQAgBSAEIAEoAhwQooCAgAANAwsgAUHIAGog",
+  "AUEgakEoEIWBgIAAGiABQRBqIAFByABqEPCAgIAAIAEoAhAiAkUNASABKAIUIQMgBSEEA0ACQAJAIAQNAEEAIQQMAQsgBEGNn8CAAEEBEKKAgIAADQRBACEE",
+  "IAVFDQAgBSEEIAUgAiADEKKAgIAADQQLIAFBCGogAUHIAGoQ8ICAgAAgASgCDCEDIAEoAggiAg0ADAILC0HIqcCAAEErQdSiwIAAELCAgIAAAAsgBUUNASAF",
+  "QeSiwIAAQQIQooCAgABFDQELQQEhBAwBCwJAIAAoAhQiBUUNAEEBIQQgBUHmosCAAEEDEKKAgIAADQELIAEgABDagICAAEEBIQQgASgCAA0AAkAgACgCFCIF",
+  "RQ0AQQEhBCAFQd2lwIAAQQEQooCAgAANAQsCQCAALQAADQAgAEEMaigCACIEIABBCGooAgBPDQAgAEEEaigCACAEai0AAEH1AEcNACAAIARBAWo2AgxBACEE",
+  "DAELAkAgACgCFCIFRQ0AQQEhBCAFQemiwIAAQQQQooCAgAANAQsgABDRgICAACEECyABQfAAaiSAgICAACAEC6sFAgZ/An4jgICAgABBMGsiASSAgICAAEEA",
+  "IQICQCAALQAADQAgAEEEaiEDIAFBGGpBBHIhBEEAIQUCQANAAkAgACgCDCICIAAoAghPDQAgAygCACACai0AAEHFAEcNACAAIAJBAWo2AgwMAgsCQAJAAkAC",
+  "QAJAIAVFDQAgACgCFCICRQ0AIAJBtKLAgABBAxCigICAAA0BCyAAEO+AgIAAQf8BcSICQQJGDQAgAC0AAA0BIAJBAEchBgNAAkACQCAAKAIMIgIgACgCCE8N",
+  "ACADKAIAIAJqLQAAQfAARg0BCyAGQQFxDQQMBQsgACACQQFqNgIMAkACQCAGQQFxRQ0AIAAoAhQiAkUNASACQZaiwIAAQQIQooCAgABFDQEMAwsgACgCFCIG",
+  "RQ0AQQEhAiAGQdqlwIAAQQEQooCAgAANCAsCQAJAAkAgAC0AAA0AIAFBGGogAxDSgICAACABLQAYRQ0BIAEtABkhAiAAKAIUIgNFDQIgA0HWocCAAEHvocCA",
+  "ACACQf8BcSIGG0EZQRAgBhsQooCAgABFDQIMBAsgACgCFCIGRQ0GQQEhAiAGQZCiwIAAQQEQooCAgABFDQYMCQsgAUEIakEIaiAEQQhqKQIAIgc3AwAgASAE",
+  "KQIAIgg3AwggAUEYakEIaiAHNwMAIAEgCDcDGAJAIAAoAhQiAkUNACABQRhqIAIQ04CAgAANAyAAKAIUIgJFDQAgAkHtosCAAEEDEKKAgIAADQMLIAAQ0YCA",
+  "gAANAkEBIQYgAC0AAEUNAQwECwsgACACOgABIABBAToAAAwFC0EBIQIMBQsgAkUNAwsgACgCFCIGRQ0AQQEhAiAGQdulwIAAQQEQooCAgAANAwsgBUEBaiEF",
+  "IAAtAABFDQALC0EAIQILIAFBMGokgICAgAAgAgueAwMCfwF+A38jgICAgABBwABrIgIkgICAgAACQAJAAkACQCAALQAADQAgAkEYaiAAQQRqENaAgIAAIAIt",
+  "ABgNASACQQhqQQhqIgMgAkEkaikCADcDACACIAIpAhw3AwggACgCFEUNAiACQThqIAMpAwA3AAAgACkCACEEIABBADoAACACQRhqQQhqIgUgAEEIaiIGKQIA",
+  "NwMAIAJBGGpBEGoiByAAQRBqIgMoAgA2AgAgAiACKQMINwAwIAAgAikALTcAASAAQQlqIAJBLWpBCGopAAA3AAAgAyACQTxqKAAANgAAIAIgBDcDGCAAIAFB",
+  "/wFxQQBHENmAgIAAIQEgAyAHKAIANgIAIAYgBSkDADcCACAAIAIpAxg3AgAMAwsgACgCFCIARQ0BIABBkKLAgABBARCigICAACEBDAILIAItABkhAwJAIAAo",
+  "AhQiBUUNAEEBIQEgBUHWocCAAEHvocCAACADQf8BcSIGG0EZQRAgBhsQooCAgAANAgsgACADOgABIABBAToAAAtBACEBCyACQcAAaiSAgICAACABC5oBAQJ/",
+  "QQAhAQJAIAAtAAANAEEAIQICQANAAkAgACgCDCIBIAAoAghPDQAgACgCBCABai0AAEHFAEcNACAAIAFBAWo2AgwMAgsCQCACRQ0AIAAoAhQiAUUNACABQZai",
+  "wIAAQQIQooCAgABFDQBBASEBDAMLQQEhASAAQQEQ2YCAgAANAiACQX9qIQIgAC0AAEUNAAsLQQAPCyABC94EAgZ/An4jgICAgABBMGsiASSAgICAAEEAIQIC",
+  "QCAALQAADQAgAEEEaiEDIAFBGGpBBHIhBEEAIQUCQANAAkAgACgCDCICIAAoAghPDQAgAygCACACai0AAEHFAEcNACAAIAJBAWo2AgwMAgsCQAJAAkACQAJA",
+  "AkACQCAFRQ0AIAAoAhQiAkUNACACQZaiwIAAQQIQooCAgAANBSAALQAADQELIAFBGGogA0HzABDPgICAACABLQAYDQEgAC0AAA0CIAFBGGogAxDSgICAACAB",
+  "LQAYRQ0DIAEtABkhBQJAIAAoAhQiA0UNACADQdahwIAAQe+hwIAAIAVB/wFxIgIbQRlBECACGxCigICAAA0FCyAAIAU6AAEgAEEBOgAADAcLIAAoAhQiBkUN",
+  "BEEBIQIgBkGQosCAAEEBEKKAgIAADQcMBAsgAS0AGSEFAkAgACgCFCIDRQ0AIANB1qHAgABB76HAgAAgBUH/AXEiAhtBGUEQIAIbEKKAgIAADQMLIAAgBToA",
+  "ASAAQQE6AAAMBQsgACgCFCIGRQ0CQQEhAiAGQZCiwIAAQQEQooCAgABFDQIMBQsgAUEIakEIaiAEQQhqKQIAIgc3AwAgASAEKQIAIgg3AwggAUEYakEIaiAH",
+  "NwMAIAEgCDcDGAJAIAAoAhQiAkUNACABQRhqIAIQ04CAgAANASAAKAIUIgJFDQAgAkH/osCAAEECEKKAgIAADQELQQEhAiAAQQEQ2YCAgABFDQEMBAtBASEC",
+  "DAMLIAVBf2ohBSAALQAARQ0ACwtBACECCyABQTBqJICAgIAAIAILqwEBAn9BACECQQAhAwJAIAEtAAANAEEAIQICQANAAkAgASgCDCIDIAEoAghPDQAgASgC",
+  "BCADai0AAEHFAEcNACABIANBAWo2AgwMAgsCQCACRQ0AIAEoAhQiA0UNACADQZaiwIAAQQIQooCAgABFDQBBASEDDAMLQQEhAyABQQEQ2YCAgAANAiACQQFq",
+  "IQIgAS0AAEUNAAsLQQAhAwsgACACNgIEIAAgAzYCAAuaAQECf0EAIQECQCAALQAADQBBACECAkADQAJAIAAoAgwiASAAKAIITw0AIAAoAgQgAWotAABBxQBH",
+  "DQAgACABQQFqNgIMDAILAkAgAkUNACAAKAIUIgFFDQAgAUGWosCAAEECEKKAgIAARQ0AQQEhAQwDC0EBIQEgAEEBENmAgIAADQIgAkF/aiECIAAtAABFDQAL",
+  "C0EADwsgAQvVBgIFfwF+I4CAgIAAQTBrIgEkgICAgAACQAJAAkACQAJAAkAgAC0AAA0AIAFBCGogAEEEahDngICAACABLQAIDQECQCABQRBqKAIAIgJBAXEN",
+  "ACABKAIMIQMgAUEUakKAgICAIDcCACABIAJBfnEiBDYCDCABIAM2AgggASADIARqIgU2AhADQCABQQhqEOuAgIAAIgJB/v//AHFBgIDEAEcNAAsgAkGBgMQA",
+  "Rg0DCwJAIAAoAhQiA0UNAEEBIQIgA0HvocCAAEEQEKKAgIAADQYLIABBATsBAAwECyAAKAIUIgANAgwDCyABLQAJIQMCQCAAKAIUIgRFDQBBASECIARB1qHA",
+  "gABB76HAgAAgA0H/AXEiBRtBGUEQIAUbEKKAgIAADQQLIAAgAzoAASAAQQE6AAAMAgsgACgCFCIARQ0BQQEhAiAAKAIYQSIgAEEcaigCACgCEBGBgICAAAAN",
+  "AiABQRRqQoCAgIAgNwIAIAEgBTYCECABIAQ2AgwgASADNgIIAkAgAUEIahDrgICAACICQYGAxABGDQADQAJAAkACQAJAAkAgAkGAgMQARg0AQQIhAwJAAkAC",
+  "QAJAAkACQAJAIAJBIUoNACACQXdqDgUBAwUFAgQLIAJBIkYNByACQSdGDQUgAkHcAEcNBAwHC0H0ACEEDAcLQfIAIQQMBgtB7gAhBAwFC0EwIQQgAkUNBAsC",
+  "QAJAIAIQpYCAgABFDQAgAkEBcmdBAnZBB3OtQoCAgIDQAIQhBgwBC0EBIQMgAhCmgICAAA0DIAJBAXJnQQJ2QQdzrUKAgICA0ACEIQYLQQMhAyACIQQMAwsg",
+  "ACgCGEEnIAAoAhwoAhARgYCAgAAARQ0EDAMLQaimwIAAQSsgAUEgakHUpsCAAEGYpsCAABCWgICAAAALIAIhBAsgASAGNwMoIAEgBDYCJCABIAM2AiADQCAB",
+  "QSBqEMaAgIAAIgJBgIDEAEYNAiAAKAIYIAIgACgCHCgCEBGBgICAAABFDQALC0EBIQIMBQsgAUEIahDrgICAACICQYGAxABHDQALCyAAKAIYQSIgACgCHCgC",
+  "EBGBgICAAAAhAgwCCyAAQZCiwIAAQQEQooCAgAAhAgwBC0EAIQILIAFBMGokgICAgAAgAgukAgEJfyABKAIEIgIgASgCCCIDIAIgA0sbIQRBASEFIAEoAgAi",
+  "BiEHQQEhCAJAAkACQAJAA0AgAyAERg0BIAEgAyAFajYCCCAFQQFqIQUgBEF/aiEEIAhBf2ohCCAHIANqIQkgB0EBaiIKIQcgCS0AACIJQVBqQf8BcUEKSQ0A",
+  "IAohByAJQZ9/akH/AXFBBkkNAAsCQCAJQf8BcUHfAEcNACADIAhrIgcgA0kNBAJAIANFDQACQCADIAJJDQAgAiADRg0BDAYLIAYgA2osAABBQEgNBQtBACEH",
+  "IABBCGpBACAIazYCACAAQQRqIAYgA2o2AgAMAwsgAEEAOgABDAELIABBADoAAQtBASEHCyAAIAc6AAAPCyAGIAIgAyAHEJSAgIAAAAvpCQQYfwF+Bn8BfiOA",
+  "gICAAEHAAGsiAiSAgICAACACIAEoAgAiAyABKAIEIgRBj5/AgABBARCSgICAACACKAIwIgUgAkEcaigCACIGaiEHIAJBEGooAgAiCCAGayEJIAUgAigCBCIK",
+  "aiELIAJBPGooAgAiDEF/aiENIAwgAkEYaigCACIOayEPIAJBDGotAAAhECACQSRqKAIAIREgAkE0aigCACESIAIoAjghEyACKAIAIRQgAkEOai0AAEH/AXEh",
+  "FQJAA0AgECEWAkADQCAWIQECQAJAAkACQAJAIBQNACAVDQYgAUEBcyEWIApFDQIgEiAKSw0BIBIgCkcNAwwECyACIBA6AAwgBiASRg0FIAYgDGoiF0F/aiIW",
+  "IBJPDQdBACAJayEYIAYgDmohGSACKQMIIhpCIIinIRAgESEbIBEhHCAGIQEDQCAGIAFHDQgCQAJAAkAgGiAFIBZqMQAAiEIBg1ANACAIIAggHCAIIBxLGyAR",
+  "QX9GIh0bIh4gDCAeIAxLGyEfIB4hAQJAA0ACQCAfIAFHDQBBACAcIB0bISAgCCEBAkACQANAAkAgICABSQ0AIBtBACAdGyERIAcgDGohByAJIAxrIQkgFyEG",
+  "DBELIAFBf2oiASAMTw0BIAEgBmoiFiASTw0CIBMgAWotAAAgBSAWai0AAEYNAAsgDyEWIBkhASAdRQ0GDAcLIAEgDEGoqcCAABCsgICAAAALIBYgEkG4qcCA",
+  "ABCsgICAAAALIAYgAWogEk8NASAHIAFqIRYgEyABaiEgIAFBAWohASAgLQAAIBYtAABGDQALIBggAWohASAdDQNBACEWDAILIBIgHiAGaiIBIBIgAUsbIBJB",
+  "mKnAgAAQrICAgAAAC0EAIRYgFyEBIBFBf0YNAQsgFiEbIBYhHAsgDSABaiIWIBJJDQAMCAsLIAssAABBv39MDQELIBIgCkYNAQJAAkAgCywAACIgQX9MDQAg",
+  "IEH/AXEhIAwBCyALLQABQT9xIR8gIEEfcSEcAkAgIEFfSw0AIBxBBnQgH3IhIAwBCyAfQQZ0IAstAAJBP3FyIR8CQCAgQXBPDQAgHyAcQQx0ciEgDAELIB9B",
+  "BnQgCy0AA0E/cXIgHEESdEGAgPAAcXIhIAsgAUH/AXENAiAEIQYgIEGAgMQARg0FIAohBgwFCyAFIBIgCiASEJSAgIAAAAsgAUH/AXENAAsLCyAEIQYLAkAC",
+  "QCAEIAZrIgFBEE0NAEIAISEMAQtCASEhAkAgAQ0AQgAhGgwBCyADIARqIRYgAyAGaiEBQgAhGgNAAkACQCABLAAAIhJBf0wNACABQQFqIQEgEkH/AXEhEgwB",
+  "CyABLQABQT9xIQogEkEfcSEgAkAgEkFfSw0AICBBBnQgCnIhEiABQQJqIQEMAQsgCkEGdCABLQACQT9xciEKAkAgEkFwTw0AIAogIEEMdHIhEiABQQNqIQEM",
+  "AQsgCkEGdCABLQADQT9xciAgQRJ0QYCA8ABxciISQYCAxABGDQIgAUEEaiEBCwJAAkAgEkFQaiIKQQpJDQBBfyASQSByIhJBqX9qIgogCiASQZ9/akkbIgpB",
+  "EE8NAQsgGkIEhiAKrYQhGiABIBZGDQIMAQsLQcipwIAAQStBkJ/AgAAQsICAgAAACyAAIBo3AwggACAhNwMAIAJBwABqJICAgIAAC5EDAQR/I4CAgIAAQTBr",
+  "IgIkgICAgAACQAJAAkACQAJAAkAgAC0AAA0AIAJBIGogAEEEahDngICAACACLQAgDQEgAiACKAIkIgM2AhggAiACQShqKAIAIgQ2AhwgAkEIaiACQRhqEOiA",
+  "gIAAIAIpAwinDQIgACgCFCIARQ0EQQEhBSAAQYGjwIAAQQIQooCAgAANBSAAIAMgBBCigICAAEUNAwwFCyAAKAIUIgBFDQMgAEGQosCAAEEBEKKAgIAAIQUM",
+  "BAsgAi0AISEBAkAgACgCFCIDRQ0AQQEhBSADQdahwIAAQe+hwIAAIAFB/wFxIgQbQRlBECAEGxCigICAAA0ECyAAIAE6AAEgAEEBOgAADAILIAAoAhQiAEUN",
+  "AUEBIQUgAikDECAAELSAgIAADQILIAAtAABBBHENACACIAEQ3oCAgAACQCACKAIAIgFFDQBBASEFIAAgASACKAIEEKKAgIAARQ0BDAILQcipwIAAQStBhKPA",
+  "gAAQsICAgAAAC0EAIQULIAJBMGokgICAgAAgBQvZAwIDfwF+I4CAgIAAQRBrIgIkgICAgAACQAJAIAAoAhQiAA0AQQAhAwwBC0EBIQMgACgCGEEnIABBHGoo",
+  "AgAoAhARgYCAgAAADQADQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAUEhSg0AIAFBd2oOBQEDBQUCBAsCQCABQdsASg0AIAFBIkYNBiABQSdHDQUMCAsgAUHc",
+  "AEYNByABQYCAxABHDQQgACgCGEEnIAAoAhwoAhARgYCAgAAAIQMMCwtB9AAhBAwFC0HyACEEDAQLQe4AIQQMAwtBMCEEQQIhAyABRQ0FCwJAAkAgARClgICA",
+  "AEUNACABQQFyZ0ECdkEHc61CgICAgNAAhCEFDAELQQEhAyABEKaAgIAADQQgAUEBcmdBAnZBB3OtQoCAgIDQAIQhBQtBAyEDIAEhBAwEC0GAgMQAIQFBASED",
+  "IAAoAhhBIiAAKAIcKAIQEYGAgIAAAEUNBAwFC0ECIQMMAgtBAiEDCyABIQQLIAIgBTcDCCACIAQ2AgQgAiADNgIAA0ACQCACEMaAgIAAIgFBgIDEAEcNAEGA",
+  "gMQAIQEMAgsgACgCGCABIAAoAhwoAhARgYCAgAAARQ0ACwtBASEDCyACQRBqJICAgIAAIAML/AcBCX8jgICAgABB0ABrIgEkgICAgAACQAJAAkAgACgCBCIC",
+  "IAAoAhAiA0kNACAAIAIgA2siBDYCBCAAIAAoAgAiAiADaiIFNgIAIANBAkYNAUGgn8CAAEEoQcifwIAAELCAgIAAAAtBgYDEACEDDAELIAEgAjYCMEEBIQMg",
+  "ASACQQFqNgI0AkACQAJAAkACQCABQTBqEM2AgIAAIgZBGHRBGHVBf0oNAEGAgMQAIQMgBkH/AXEiAkHAAUkNBUECIQcCQCACQeABSQ0AQQMhByAGQf8BcSIC",
+  "QfABSQ0AQQQhByACQfgBTw0GC0EAIQIgAUEAOgAPIAFBADsADSABIAY6AAwgBUECaiEIIAEgBzYCBCAHQQF0QX5qIQcgASABQQxqNgIAQQEhAwNAIARBAkkN",
+  "BCAAIARBfmoiBDYCBCAAIAggAmo2AgAgASAFIAJqIgY2AjAgASAGQQFqNgI0IAFBMGoQzYCAgAAhBiADIAEoAgQiCU8NAiABKAIAIANqIAY6AAAgA0EBaiED",
+  "IAcgAkECaiICRw0ACyABKAIEIQMgASgCACEADAILIAFBATYCBCABQQA6AA8gAUEAOwANIAEgBjoADCABIAFBDGo2AgAgAUEMaiEADAELIAMgCUHon8CAABCs",
+  "gICAAAALIAFBMGogACADEJGAgIAAIAEoAjANACABIAEoAjQiAjYCECABIAFBOGooAgAiADYCFCACIABqIQYCQAJAIAANAEGAgMQAIQMgAiEADAELAkAgAiwA",
+  "ACIDQX9MDQAgAkEBaiEAIANB/wFxIQMMAQsgAi0AAUE/cSEAIANBH3EhBAJAIANBX0sNACAEQQZ0IAByIQMgAkECaiEADAELIABBBnQgAi0AAkE/cXIhAAJA",
+  "IANBcE8NACAAIARBDHRyIQMgAkEDaiEADAELIABBBnQgAi0AA0E/cXIgBEESdEGAgPAAcXIhAyACQQRqIQALAkACQCAAIAZHDQBBASEADAELIAAsAAAiBEF/",
+  "Sg0CIARBYEkNAiAEQXBJDQIgAC0AAkE/cUEGdCAALQABQT9xQQx0ciAALQADQT9xciAEQf8BcUESdEGAgPAAcXJBgIDEAEYhAAsgA0GAgMQARg0BIABFDQEM",
+  "AgtBgIDEACEDDAELIAIgBhDsgICAACEAIAFBMGpBFGpBhoCAgAA2AgAgAUE8akGJgICAADYCACABQRhqQRRqQQM2AgAgAUGKgICAADYCNCABIAA2AkwgAUIE",
+  "NwIcIAFB6KDAgAA2AhggASABQcwAajYCQCABIAFBEGo2AjggASABNgIwIAEgAUEwajYCKCABQRhqQYihwIAAEJuAgIAAAAsgAUHQAGokgICAgAAgAwvDAQEC",
+  "fwJAIAEgAGsiAUEQSQ0AIAAgARCjgICAAA8LAkAgAQ0AQQAPCyABQQNxIQICQAJAIAFBf2pBA08NAEEAIQEMAQsgAUF8cSEDQQAhAQNAIAEgACwAAEG/f0pq",
+  "IABBAWosAABBv39KaiAAQQJqLAAAQb9/SmogAEEDaiwAAEG/f0pqIQEgAEEEaiEAIANBfGoiAw0ACwsCQCACRQ0AA0AgASAALAAAQb9/SmohASAAQQFqIQAg",
+  "AkF/aiICDQALCyABC6MIAg1/AX4gACgCBCECIAAoAgAhA0EBIQQCQCABKAIYIgVBIiABQRxqKAIAIgYoAhAiBxGBgICAAAANAAJAAkAgAkUNACADIAJqIQhB",
+  "ACEBIAMhCSADIQpBACELAkADQAJAAkAgCiwAACIAQX9MDQAgCkEBaiEKIABB/wFxIQwMAQsgCi0AAUE/cSENIABBH3EhBAJAIABBX0sNACAEQQZ0IA1yIQwg",
+  "CkECaiEKDAELIA1BBnQgCi0AAkE/cXIhDQJAIABBcE8NACANIARBDHRyIQwgCkEDaiEKDAELIA1BBnQgCi0AA0E/cXIgBEESdEGAgPAAcXIiDEGAgMQARg0C",
+  "IApBBGohCgtBAiEAAkACQAJAAkACQAJAAkACQAJAAkAgDEEhSg0AAkAgDEF3ag4FAwUCAgQAC0EwIQ4gDA0BDAcLIAxBIkYNBCAMQdwARg0ECwJAIAwQpYCA",
+  "gAANACAMEKaAgIAADQcLIAxBAXJnQQJ2QQdzrUKAgICA0ACEIQ9BAyEAIAwhDgwFC0H0ACEODAMLQfIAIQ4MAgtB7gAhDgwBCyAMIQ4LCyALIAFJDQECQCAB",
+  "RQ0AAkAgASACSQ0AIAEgAkYNAQwDCyADIAFqLAAAQUBIDQILAkAgC0UNAAJAIAsgAkkNACALIAJHDQMMAQsgAyALaiwAAEG/f0wNAgsCQCAFIAMgAWogCyAB",
+  "ayAGKAIMEYCAgIAAAEUNAEEBDwsDQCAAIQ1BASEEQdwAIQFBASEAAkACQAJAAkACQCANDgQCAQQAAgsCQAJAAkACQCAPQiCIp0H/AXEOBgUGAwABAgULIA9C",
+  "/////49gg0KAgICAIIQhD0EDIQBB+wAhAQwGCyAPQv////+PYINCgICAgDCEIQ9BAyEAQfUAIQEMBQsgD0L/////j2CDQoCAgIDAAIQhD0EDIQAMBAtBMEHX",
+  "ACAOIA+nIgBBAnR2QQ9xIgFBCkkbIAFqIQECQCAADQAgD0L/////j2CDQoCAgIAQhCEPQQMhAAwECyAPQn98Qv////8PgyAPQoCAgIBwg4QhD0EDIQAMAwtB",
+  "ACEAIA4hAQwCC0EBIQACQCAMQYABSQ0AQQIhACAMQYAQSQ0AQQNBBCAMQYCABEkbIQALIAAgC2ohAQwDCyAPQv////+PYIMhD0EDIQBB/QAhAQsgBSABIAcR",
+  "gYCAgAAADQcMAAsLIAsgCWsgCmohCyAKIQkgCiAIRw0BDAILCyADIAIgASALEJSAgIAAAAsgAUUNAAJAAkAgASACSQ0AIAIhACABIAJGDQMMAQsgAyABaiwA",
+  "AEG/f0wNACABIQAMAgsgAyACIAEgAhCUgICAAAALQQAhAAtBASEEIAUgAyAAaiACIABrIAYoAgwRgICAgAAADQAgBUEiIAcRgYCAgAAAIQQLIAQL7QMBBn8j",
+  "gICAgABBwABrIgIkgICAgAAgACgCBCEDIAAoAgAhACABKAIYQa6iwIAAQQEgAUEcaigCACgCDBGAgICAAAAhBAJAIANFDQBBASEFA0AgAiAANgIEIARB/wFx",
+  "IQZBASEEAkAgBg0AAkACQAJAAkACQCABKAIAIgZBBHENACAFQQFxRQ0BDAQLIAVBAXENASABKAIcIQUgASgCGCEHDAILQQEhBCABKAIYQZaiwIAAQQIgASgC",
+  "HCgCDBGAgICAAABFDQIMAwtBASEEIAEoAhgiB0GVncCAAEEBIAEoAhwiBSgCDBGAgICAAAANAgsgAkEBOgAXIAIgBTYCDCACIAc2AgggAiAGNgIYIAJBsJ3A",
+  "gAA2AjQgAiABLQAgOgA4IAIgASgCBDYCHCACIAEpAhA3AyggAiABKQIINwMgIAIgAkEXajYCECACIAJBCGo2AjACQCACQQRqIAJBGGoQ/ICAgAANACACKAIw",
+  "QZOdwIAAQQIgAigCNCgCDBGAgICAAAAhBAwCC0EBIQQMAQsgAkEEaiABEPyAgIAAIQQLIABBAWohAEEAIQUgA0F/aiIDDQALC0EBIQACQCAEDQAgASgCGEGv",
+  "osCAAEEBIAEoAhwoAgwRgICAgAAAIQALIAJBwABqJICAgIAAIAALogQDBH8BfgJ/I4CAgIAAQcAAayIBJICAgIAAAkACQAJAAkACQCAALQAADQAgAEEMaigC",
+  "ACICIABBCGooAgBPDQAgAEEEaiIDKAIAIAJqLQAAIgRByQBGDQEgBEHCAEcNACAAIAJBAWo2AgwgAUEYaiADENaAgIAAAkACQCABLQAYDQAgAUEIakEIaiIC",
+  "IAFBJGopAgA3AwAgASABKQIcNwMIIAAoAhQNAQwFCyABLQAZIQIgACgCFCIERQ0DIARB1qHAgABB76HAgAAgAkH/AXEiAxtBGUEQIAMbEKKAgIAARQ0DQQIh",
+  "AgwFCyABQThqIAIpAwA3AAAgACkCACEFIABBADoAACABQRhqQQhqIgQgAEEIaiIDKQIANwMAIAFBGGpBEGoiBiAAQRBqIgIoAgA2AgAgASABKQMINwAwIAAg",
+  "ASkALTcAASAAQQlqIAFBLWpBCGopAAA3AAAgAiABQTxqKAAANgAAIAEgBTcDGCAAEO+AgIAAIQcgAiAGKAIANgIAIAMgBCkDADcCACAAIAEpAxg3AgAgB0H/",
+  "AXEhAgwEC0ECQQAgAEEAEJWAgIAAGyECDAMLIAAgAkEBajYCDEECIQIgAEEAEJWAgIAADQICQCAAKAIUIgRFDQAgBEHapcCAAEEBEKKAgIAADQMLQQJBASAA",
+  "ENSAgIAAGyECDAILIAAgAjoAASAAQQE6AAALQQAhAgsgAUHAAGokgICAgAAgAgvLAwEOfyOAgICAAEEQayICJICAgIAAQQAhAwJAAkAgAS0AJUUNAAwBCyAB",
+  "KAIIIQQCQCABQRRqKAIAIgUgAUEQaigCACIGSQ0AIAUgAUEMaigCACIHSw0AIAFBHGooAgAiCCABQSBqIglqQX9qIQogCEEFSSELA0AgBCAGaiEMIAotAAAh",
+  "DQJAAkAgBSAGayIOQQhJDQAgAkEIaiANIAwgDhC2gICAACACKAIMIQ8gAigCCCEMDAELQQAhDwJAIA4NAEEAIQwMAQsDQAJAIAwgD2otAAAgDUH/AXFHDQBB",
+  "ASEMDAILIA4gD0EBaiIPRw0AC0EAIQwgDiEPCwJAAkACQCAMQQFHDQAgASAPIAZqQQFqIgY2AhAgBiAISQ0CIAYgB0sNAiALRQ0BIAQgBiAIayIPaiAJIAgQ",
+  "g4GAgAANAiABKAIAIQ4gASAGNgIAIA8gDmshDyAEIA5qIQMMBQsgASAFNgIQDAMLIAhBBBCzgICAAAALIAUgBk8NAAsLIAEoAgAhDiABKAIEIQYCQCABLQAk",
+  "DQAgBiAORg0BCyABQQE6ACUgBiAOayEPIAQgDmohAwsgACAPNgIEIAAgAzYCACACQRBqJICAgIAACwIACwIACxIAIAFB36XAgABBAhCigICAAAuOGwMQfwF+",
+  "AX8jgICAgABBMGsiAiSAgICAAAJAAkACQCAAKAIAIgAoAgANACAAQQxqKAIAIQMgAEEIaigCACEEIAAoAgQhBUEAIQYDQCAFIQcCQCAGIgggA0cNAEEAIQkM",
+  "BAsCQAJAAkACQAJAAkACQAJAIARFDQAgCEEBaiEGQQAhACAEIQoDQAJAAkAgByAAaiILLAAAIgxBf0wNACAMQf8BcSENDAELIAxBH3EhDSALQQFqLQAAQT9x",
+  "IQ4CQCAMQV9LDQAgDUEGdCAOciENDAELIA5BBnQgC0ECai0AAEE/cXIhDgJAIAxBcE8NACAOIA1BDHRyIQ0MAQsgDkEGdCALQQNqLQAAQT9xciANQRJ0QYCA",
+  "8ABxciINQYCAxABGDQILAkAgDUFQakEKSQ0AAkAgAA0AQQAhDwwICyAEIApJDQMgByAAaiIQLAAAQb9/TA0DAkACQAJAIActAABBVWoOAwIAAQALIAchDSAA",
+  "IQUMCAtBASEPIAchDSAAIQUgAEEBRg0IDAcLQQEhDyAAQQFHDQUMBwsgCkECSQ0BIAcgAGoiDUEBaiwAAEG/f0wNAyAAQQFqIQAgCkF/aiEKDAALC0HIqcCA",
+  "AEErQbSlwIAAELCAgIAAAAsgByAEQQAgABCUgICAAAALIA0gCkEBIAoQlICAgAAACyAAQX9qIQUgB0EBaiENCwJAAkAgBUEJSQ0AQQAhDgNAAkAgDS0AAEFQ",
+  "aiIRQQlNDQBBASEPDAQLQQIhDyAOrUIKfiISQiCIp0EARw0DIBKnIgkgEWoiDiAJSQ0DIA1BAWohDSAFQX9qIgUNAAwCCwtBACEOA0BBASEPIA0tAABBUGoi",
+  "EUEJSw0CIA1BAWohDSARIA5BCmxqIQ4gBUF/aiIFDQALCyAEIA5rIQ8gCyEFIA4NAQwCCyACIA86ABBBqKbAgABBKyACQRBqQeSkwIAAQcSlwIAAEJaAgIAA",
+  "AAsCQAJAIAogDksNACAPIABHDQEgCyAKaiEFDAILIAcgDmogAGoiBSwAAEG/f0oNAQsgECAKIA4gChCUgICAAAALAkAgAS0AAEEEcUUNACAGIANHDQAgDkUN",
+  "ACAMQegARw0AQQAhCSAOQQJJDQQCQCAQQQFqIg0sAAAiCkFATg0AIBAgDkEBIA4QlICAgAAACwNAAkACQAJAIApBGHRBGHVBf0oNACANLQABQT9xIQwgCkEf",
+  "cSEHIApB/wFxIgpB3wFLDQEgB0EGdCAMciEKIA1BAmohDQwCCyANQQFqIQ0gCkH/AXEhCgwBCyAMQQZ0IA0tAAJBP3FyIQwCQCAKQfABTw0AIAwgB0EMdHIh",
+  "CiANQQNqIQ0MAQsgDEEGdCANLQADQT9xciAHQRJ0QYCA8ABxciIKQYCAxABGDQYgDUEEaiENCwJAIApBUGpBCkkNAEF/IApBIHIiCkGpf2oiDCAMIApBn39q",
+  "SRtBD0sNAgsgDSAFRg0FIA0tAAAhCgwACwsCQCAIRQ0AIAEoAhhB1KXAgABBAiABKAIcKAIMEYCAgIAAAA0DCwJAAkACQCAOQQJJDQAgCy8AAEHfyABHDQAg",
+  "EEEBaiILLAAAQb9/TA0BIA5Bf2ohDgsgDyAAayEEA0AgCyEPAkACQAJAAkACQAJAAkACQAJAAkAgDiIRRQ0AIA8tAAAiAEEkRg0BIABBLkcNACAPQQFqIQsg",
+  "EUECSQ0JIAssAAAiAEG/f0wNBAJAAkAgAEF/TA0AIABB/wFxIQAMAQsgDy0AAkE/cSENIABBH3EhCgJAIABBX0sNACAKQQZ0IA1yIQAMAQsgDUEGdCAPLQAD",
+  "QT9xciENAkAgAEFwTw0AIA0gCkEMdHIhAAwBCyANQQZ0IA8tAARBP3FyIApBEnRBgIDwAHFyIQALAkAgAEEuRg0AQQEhCSABKAIYQdalwIAAQQEgASgCHCgC",
+  "DBGAgICAAAANESALLAAAQb9/TA0EIBFBf2ohDgwLCyABKAIYQdSlwIAAQQIgASgCHCgCDBGAgICAAAANDwJAIBFBA0kNACAPLAACQb9/TA0DCyARQX5qIQ4g",
+  "D0ECaiELDAoLIA8gEWohB0EAIQ4gDyEAA0AgDiEMIAAgB0YNDAJAAkAgACwAACINQX9MDQAgAEEBaiEKIA1B/wFxIQ0MAQsgAC0AAUE/cSEKIA1BH3EhDgJA",
+  "IA1BX0sNACAOQQZ0IApyIQ0gAEECaiEKDAELIApBBnQgAC0AAkE/cXIhCgJAIA1BcE8NACAKIA5BDHRyIQ0gAEEDaiEKDAELIApBBnQgAC0AA0E/cXIgDkES",
+  "dEGAgPAAcXIiDUGAgMQARg0NIABBBGohCgsCQCANQSRGDQAgDCAAayAKaiEOIAohACANQS5HDQELCyAMRQ0EIBEgDEsNBSARIAxHDQcgESEMIAEoAhggDyAR",
+  "IAEoAhwoAgwRgICAgAAADQ4MBgsCQAJAIBFBAkkiCw0AIA8sAAFBv39MDQELIA9BAWohB0EAIQwgEUF/aiIOIQ1BACEKA0AgByAKaiEKAkACQCANQQhJDQAg",
+  "AkEIakEkIAogDRC2gICAACACKAIMIQAgAigCCCEKDAELQQAhAAJAIA0NAEEAIQoMAQsDQAJAIAogAGotAABBJEcNAEEBIQoMAgsgDSAAQQFqIgBHDQALQQAh",
+  "CiANIQALIApBAUcNDEEAIQoCQCAMIABqIgBBAWoiDCAASQ0AIAwgDksNDSAMIQogByAAaiINLQAAQSRHDQACQAJAAkACQAJAAkAgCw0AIAcsAABBQEgNAQsC",
+  "QAJAIAwgEUkNACAMIBFHDQIgAEECaiIKDQEgESEOIA8hCwwFCyAAQQJqIQoLAkACQCARIApLDQAgESEMIBEgCkYNAQwECyAPIApqLAAAQb9/TA0DIAohDAsg",
+  "ESAMayEOIA8gDGohCwJAAkAgAA4DFAEABQsCQCAHLwAAQdOgAUcNAEHXpcCAACEKDAMLAkAgBy8AAEHCoAFHDQBB2KXAgAAhCgwDCwJAIAcvAABB0owBRw0A",
+  "QdmlwIAAIQoMAwsCQCAHLwAAQcyoAUcNAEHapcCAACEKDAMLAkAgBy8AAEHHqAFHDQBB26XAgAAhCgwDCwJAIAcvAABBzKABRw0AQdylwIAAIQoMAwsgBy8A",
+  "AEHSoAFHDQRB3aXAgAAhCgwCC0HepcCAACEKIActAAAiDEHDAEYNASAMQfUARg0EDBILIA8gEUEBIAwQlICAgAAAC0EBIQkgASgCGCAKQQEgASgCHCgCDBGA",
+  "gICAAABFDQ4MFAsgDyARIAogERCUgICAAAALIActAABB9QBHDQ4gDywAAkG/f0oNACAHIABBASAAEJSAgIAAAAsgAEF/aiEIIA9BAmoiByEKAkADQEEAIQkg",
+  "CiANRg0BAkACQCAKLAAAIgxBf0wNACAKQQFqIQogDEH/AXEhDAwBCyAKLQABQT9xIRAgDEEfcSETAkAgDEFfSw0AIBNBBnQgEHIhDCAKQQJqIQoMAQsgEEEG",
+  "dCAKLQACQT9xciEQAkAgDEFwTw0AIBAgE0EMdHIhDCAKQQNqIQoMAQsgEEEGdCAKLQADQT9xciATQRJ0QYCA8ABxciIMQYCAxABGDQIgCkEEaiEKCyAMQVBq",
+  "QQpJDQAgDEGff2pBBkkNAAtBASEJCwJAAkAgCEUNAAJAAkACQCAHLQAAQVVqDgMAAgECCyAAQX5qIghFDQIgD0EDaiEHDAELQQEhDSAIQQFGDQILAkACQCAI",
+  "QQlJDQBBACEAA0ACQCAHLQAAIgpBUGoiDUEKSQ0AQX8gCkEgciINQal/aiIKIAogDUGff2pJGyINQQ9LDQQLIABB/////wBxIABHDQMgAEEEdCIKIA1qIgAg",
+  "CkkNAyAHQQFqIQcgCEF/aiIIDQAMAgsLQQAhAANAAkAgBy0AACIKQVBqIg1BCkkNAEF/IApBIHIiDUGpf2oiCiAKIA1Bn39qSRsiDUEPSw0DCyAHQQFqIQcg",
+  "DSAAQQR0aiEAIAhBf2oiCA0ACwtBACENDAELQQEhDQsgCUGAgMQAQYCAxAAgACAAQYCwA3NBgIC8f2pBgJC8f0kbIA0bIgBBgIDEAEZyDQ0gAEEgSQ0NIABB",
+  "gX9qQSFJDQ0gACABEKeAgIAADRAMCwsgDiAKayENDAALCyAPIBFBASAREJSAgIAAAAsgDyARQQIgERCUgICAAAALIA8gEUEBIBEQlICAgAAACyAPIBFBASAR",
+  "EJSAgIAAAAtBACEMIAEoAhggD0EAIAEoAhwoAgwRgICAgAAADQkMAQsgDyAMaiIALAAAQb9/TA0BIAEoAhggDyAMIAEoAhwoAgwRgICAgAAADQggACwAAEG/",
+  "f0oNACAPIBEgDCAREJSAgIAAAAsgESAMayEOIA8gDGohCwwCCyAPIBFBACAMEJSAgIAAAAtBACEOQQEhCSABKAIYQdalwIAAQQEgASgCHCgCDBGAgICAAABF",
+  "DQAMBgsLIBAgDkEBIA4QlICAgAAAC0EBIQkgASgCGCAPIBEgASgCHCgCDBGAgICAAABFDQAMAwsLIAJBHGpCADcCACACQQA2AiggAiABNgIkIAJBADoAECAC",
+  "IAApAgQ3AhQgAkEQakEBEJWAgIAAIQkMAQtBASEJCyACQTBqJICAgIAAIAkLWQECfyAAIAAoAgQiAyACayIENgIEIAAgACgCAEEARyAEIANLciIENgIAQQEh",
+  "AwJAIAQNACAAKAIIIgAoAhggASACIABBHGooAgAoAgwRgICAgAAAIQMLIAMLAgALEQAgACgCACABIAIQ9YCAgAALigIBAX8jgICAgABBEGsiAiSAgICAACAA",
+  "KAIAIQAgAkEANgIMAkACQAJAAkAgAUGAAUkNACABQYAQSQ0BIAFBgIAETw0CIAIgAUE/cUGAAXI6AA4gAiABQQx2QeABcjoADCACIAFBBnZBP3FBgAFyOgAN",
+  "QQMhAQwDCyACIAE6AAxBASEBDAILIAIgAUE/cUGAAXI6AA0gAiABQQZ2QcABcjoADEECIQEMAQsgAiABQT9xQYABcjoADyACIAFBEnZB8AFyOgAMIAIgAUEG",
+  "dkE/cUGAAXI6AA4gAiABQQx2QT9xQYABcjoADUEEIQELIAAgAkEMaiABEPWAgIAAIQEgAkEQaiSAgICAACABC3QBAX8jgICAgABBIGsiAiSAgICAACACIAAo",
+  "AgA2AgQgAkEIakEQaiABQRBqKQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggAkEEakHkpsCAACACQQhqEIWAgIAAIQEgAkEgaiSAgICAACAB",
+  "CwIACyEAIAEoAhhB0KjAgABBEiABQRxqKAIAKAIMEYCAgIAAAAvkAgEDfyOAgICAAEGAAWsiAiSAgICAACAAKAIAIQACQAJAAkACQAJAIAEoAgAiA0EQcQ0A",
+  "IANBIHENASAAMQAAIAEQtICAgAAhAAwCCyAALQAAIQNBACEAA0AgAiAAakH/AGpBMEHXACADQQ9xIgRBCkkbIARqOgAAIABBf2ohACADQf8BcSIEQQR2IQMg",
+  "BEEPSw0ACyAAQYABaiIDQYEBTw0CIAFBgaPAgABBAiACIABqQYABakEAIABrEJ6AgIAAIQAMAQsgAC0AACEDQQAhAANAIAIgAGpB/wBqQTBBNyADQQ9xIgRB",
+  "CkkbIARqOgAAIABBf2ohACADQf8BcSIEQQR2IQMgBEEPSw0ACyAAQYABaiIDQYEBTw0CIAFBgaPAgABBAiACIABqQYABakEAIABrEJ6AgIAAIQALIAJBgAFq",
+  "JICAgIAAIAAPCyADQYABEJ2AgIAAAAsgA0GAARCdgICAAAALogIBBH9BHyECAkAgAUH///8HSw0AIAFBBiABQQh2ZyICa3ZBAXEgAkEBdGtBPmohAgsgAEIA",
+  "NwIQIAAgAjYCHCACQQJ0QbjswoAAaiEDAkACQEEAKAKs6sKAACIEQQEgAnQiBXFFDQAgAUEAQRkgAkEBdmtBH3EgAkEfRht0IQIgAygCACEEA0ACQCAEIgMo",
+  "AgRBeHEgAUcNACADKAIIIgIgADYCDCADIAA2AgggAEEANgIYIAAgAzYCDCAAIAI2AggPCyACQR12IQQgAkEBdCECIAMgBEEEcWpBEGoiBSgCACIEDQALIAUg",
+  "ADYCACAAIAM2AhgMAQtBACAEIAVyNgKs6sKAACADIAA2AgAgACADNgIYCyAAIAA2AgwgACAANgIICyAAAkAgAA0AQcipwIAAQStBkKrAgAAQsICAgAAACyAA",
+  "Cw0AIAAgARCCgYCAAAALZgECf0EAQQAoAuztwoAAIgFBAWo2AuztwoAAQQBBACgCpOrCgABBAWoiAjYCpOrCgAACQCABQQBIDQAgAkECSw0AQQAoAqDqwoAA",
+  "QX9MDQAgAkEBSw0AIABFDQAQgYGAgAAACwAACwQAAAALPQEBfyAAQRRqKAIAIQICQAJAIABBBGooAgAOAgAAAQsgAg0AIAEtABAQgIGAgAAACyABLQAQEICB",
+  "gIAAAAsOACAAIAEgAhCJgYCAAAtuAQZ+IAAgA0L/////D4MiBSABQv////8PgyIGfiIHIAUgAUIgiCIIfiIJIANCIIgiCiAGfnwiBUIghnwiBjcDACAAIAog",
+  "CH4gBSAJVK1CIIYgBUIgiIR8IAYgB1StfCAEIAF+IAMgAn58fDcDCAsOACAAIAEgAhCHgYCAAAsOACAAIAEgAhCIgYCAAAvBAgEIfwJAAkAgAkEPSw0AIAAh",
+  "AwwBCyAAQQAgAGtBA3EiBGohBQJAIARFDQAgACEDIAEhBgNAIAMgBi0AADoAACAGQQFqIQYgA0EBaiIDIAVJDQALCyAFIAIgBGsiB0F8cSIIaiEDAkACQCAB",
+  "IARqIglBA3FFDQAgCEEBSA0BIAlBA3QiBkEYcSECIAlBfHEiCkEEaiEBQQAgBmtBGHEhBCAKKAIAIQYDQCAFIAYgAnYgASgCACIGIAR0cjYCACABQQRqIQEg",
+  "BUEEaiIFIANJDQAMAgsLIAhBAUgNACAJIQEDQCAFIAEoAgA2AgAgAUEEaiEBIAVBBGoiBSADSQ0ACwsgB0EDcSECIAkgCGohAQsCQCACRQ0AIAMgAmohBQNA",
+  "IAMgAS0AADoAACABQQFqIQEgA0EBaiIDIAVJDQALCyAAC7UBAQN/AkACQCACQQ9LDQAgACEDDAELIABBACAAa0EDcSIEaiEFAkAgBEUNACAAIQMDQCADIAE6",
+  "AAAgA0EBaiIDIAVJDQALCyAFIAIgBGsiBEF8cSICaiEDAkAgAkEBSA0AIAFB/wFxQYGChAhsIQIDQCAFIAI2AgAgBUEEaiIFIANJDQALCyAEQQNxIQILAkAg",
+  "AkUNACADIAJqIQUDQCADIAE6AAAgA0EBaiIDIAVJDQALCyAAC0oBA39BACEDAkAgAkUNAAJAA0AgAC0AACIEIAEtAAAiBUcNASAAQQFqIQAgAUEBaiEBIAJB",
+  "f2oiAkUNAgwACwsgBCAFayEDCyADCwuqKgEAQYCAwAALoCoLAAAABAAAAAQAAAAMAAAADQAAAA4AAABsaWJyYXJ5L2FsbG9jL3NyYy9yYXdfdmVjLnJzY2Fw",
+  "YWNpdHkgb3ZlcmZsb3cAAAA0ABAAEQAAABgAEAAcAAAABQIAAAUAAABFcnJvcgAAAA8AAAAAAAAAAQAAABAAAABpbmRleCBvdXQgb2YgYm91bmRzOiB0aGUg",
+  "bGVuIGlzICBidXQgdGhlIGluZGV4IGlzIAAAeAAQACAAAACYABAAEgAAACAVEAAAAAAAfxEQAAIAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",
+  "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",
+  "AQEBAQEBAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAICAgICAgICAgICAgICAgIC",
+  "AgICAgICAgICAgICAgMDAwMDAwMDAwMDAwMDAwMEBAQEBAAAAAAAAAAAAAAAbGlicmFyeS9jb3JlL3NyYy91bmljb2RlL3ByaW50YWJsZS5ycwAAAMwBEAAl",
+  "AAAAGgAAADYAAAAAAQMFBQYGAgcGCAcJEQocCxkMGg0QDg0PBBADEhITCRYBFwQYARkDGgcbARwCHxYgAysDLQsuATADMQIyAacCqQKqBKsI+gL7Bf0C/gP/",
+  "Ca14eYuNojBXWIuMkBzdDg9LTPv8Li8/XF1f4oSNjpGSqbG6u8XGycre5OX/AAQREikxNDc6Oz1JSl2EjpKpsbS6u8bKzs/k5QAEDQ4REikxNDo7RUZJSl5k",
+  "ZYSRm53Jzs8NESk6O0VJV1tcXl9kZY2RqbS6u8XJ3+Tl8A0RRUlkZYCEsry+v9XX8PGDhYukpr6/xcfOz9rbSJi9zcbOz0lOT1dZXl+Jjo+xtre/wcbH1xEW",
+  "F1tc9vf+/4Btcd7fDh9ubxwdX31+rq9/u7wWFx4fRkdOT1haXF5+f7XF1NXc8PH1cnOPdHWWJi4vp6+3v8fP19+aQJeYMI8f0tTO/05PWlsHCA8QJy/u725v",
+  "Nz0/QkWQkVNndcjJ0NHY2ef+/wAgXyKC3wSCRAgbBAYRgawOgKsFHwmBGwMZCAEELwQ0BAcDAQcGBxEKUA8SB1UHAwQcCgkDCAMHAwIDAwMMBAUDCwYBDhUF",
+  "TgcbB1cHAgYWDVAEQwMtAwEEEQYPDDoEHSVfIG0EaiWAyAWCsAMaBoL9A1kHFgkYCRQMFAxqBgoGGgZZBysFRgosBAwEAQMxCywEGgYLA4CsBgoGLzFNA4Ck",
+  "CDwDDwM8BzgIKwWC/xEYCC8RLQMhDyEPgIwEgpcZCxWIlAUvBTsHAg4YCYC+InQMgNYaDAWA/wWA3wzynQM3CYFcFIC4CIDLBQoYOwMKBjgIRggMBnQLHgNa",
+  "BFkJgIMYHAoWCUwEgIoGq6QMFwQxoQSB2iYHDAUFgKYQgfUHASAqBkwEgI0EgL4DGwMPDQAGAQEDAQQCBQcHAggICQIKBQsCDgQQARECEgUTERQBFQIXAhkN",
+  "HAUdCCQBagRrAq8DvALPAtEC1AzVCdYC1wLaAeAF4QLnBOgC7iDwBPgC+gL7AQwnOz5OT4+enp97i5OWorK6hrEGBwk2PT5W89DRBBQYNjdWV3+qrq+9NeAS",
+  "h4mOngQNDhESKTE0OkVGSUpOT2RlXLa3GxwHCAoLFBc2OTqoqdjZCTeQkagHCjs+ZmmPkm9fv+7vWmL0/P+amy4vJyhVnaCho6SnqK26vMQGCwwVHTo/RVGm",
+  "p8zNoAcZGiIlPj/n7O//xcYEICMlJigzODpISkxQU1VWWFpcXmBjZWZrc3h9f4qkqq+wwNCur25vk14iewUDBC0DZgMBLy6Agh0DMQ8cBCQJHgUrBUQEDiqA",
+  "qgYkBCQEKAg0C05DgTcJFgoIGDtFOQNjCAkwFgUhAxsFAUA4BEsFLwQKBwkHQCAnBAwJNgM6BRoHBAwHUEk3Mw0zBy4ICoEmUk4oCCoWGiYcFBcJTgQkCUQN",
+  "GQcKBkgIJwl1Cz9BKgY7BQoGUQYBBRADBYCLYh5ICAqApl4iRQsKBg0TOgYKNiwEF4C5PGRTDEgJCkZFG0gIUw1JgQdGCh0DR0k3Aw4ICgY5BwqBNhmAtwEP",
+  "Mg2Dm2Z1C4DEikxjDYQvj9GCR6G5gjkHKgRcBiYKRgooBROCsFtlSwQ5BxFABQsCDpf4CITWKgmi54EzLQMRBAiBjIkEawUNAwkHEJJgRwl0PID2CnMIcBVG",
+  "gJoUDFcJGYCHgUcDhUIPFYRQH4DhK4DVLQMaBAKBQB8ROgUBhOCA9ylMBAoEAoMRREw9gMI8BgEEVQUbNAKBDiwEZAxWCoCuOB0NLAQJBwIOBoCag9gFEAMN",
+  "A3QMWQcMBAEPDAQ4CAoGKAgiToFUDBUDBQMHCR0DCwUGCgoGCAgHCYDLJQqEBjAwMDEwMjAzMDQwNTA2MDcwODA5MTAxMTEyMTMxNDE1MTYxNzE4MTkyMDIx",
+  "MjIyMzI0MjUyNjI3MjgyOTMwMzEzMjMzMzQzNTM2MzczODM5NDA0MTQyNDM0NDQ1NDY0NzQ4NDk1MDUxNTI1MzU0NTU1NjU3NTg1OTYwNjE2MjYzNjQ2NTY2",
+  "Njc2ODY5NzA3MTcyNzM3NDc1NzY3Nzc4Nzk4MDgxODI4Mzg0ODU4Njg3ODg4OTkwOTE5MjkzOTQ5NTk2OTc5ODk5Li4ANQgQAAIAAAByYW5nZSBzdGFydCBp",
+  "bmRleCAgb3V0IG9mIHJhbmdlIGZvciBzbGljZSBvZiBsZW5ndGggQAgQABIAAABSCBAAIgAAAGxpYnJhcnkvY29yZS9zcmMvc2xpY2UvaW5kZXgucnMAhAgQ",
+  "AB8AAAA0AAAABQAAAHJhbmdlIGVuZCBpbmRleCC0CBAAEAAAAFIIEAAiAAAAhAgQAB8AAABJAAAABQAAAHNsaWNlIGluZGV4IHN0YXJ0cyBhdCAgYnV0IGVu",
+  "ZHMgYXQgAOQIEAAWAAAA+ggQAA0AAACECBAAHwAAAFwAAAAFAAAAbGlicmFyeS9jb3JlL3NyYy9zdHIvbW9kLnJzWy4uLl1ieXRlIGluZGV4ICBpcyBvdXQg",
+  "b2YgYm91bmRzIG9mIGBgAABICRAACwAAAFMJEAAWAAAAaQkQAAEAAAAoCRAAGwAAAGsAAAAJAAAAYmVnaW4gPD0gZW5kICggPD0gKSB3aGVuIHNsaWNpbmcg",
+  "YAAAlAkQAA4AAACiCRAABAAAAKYJEAAQAAAAaQkQAAEAAAAoCRAAGwAAAG8AAAAFAAAAKAkQABsAAAB9AAAALQAAACBpcyBub3QgYSBjaGFyIGJvdW5kYXJ5",
+  "OyBpdCBpcyBpbnNpZGUgIChieXRlcyApIG9mIGBICRAACwAAAPgJEAAmAAAAHgoQAAgAAAAmChAABgAAAGkJEAABAAAAKAkQABsAAAB/AAAABQAAAGxpYnJh",
+  "cnkvY29yZS9zcmMvdW5pY29kZS91bmljb2RlX2RhdGEucnNkChAAKAAAAEsAAAAoAAAAZAoQACgAAABXAAAAFgAAAGQKEAAoAAAAUgAAAD4AAABQYXJzZUlu",
+  "dEVycm9ya2luZFplcm9OZWdPdmVyZmxvd1Bvc092ZXJmbG93SW52YWxpZERpZ2l0RW1wdHkAAwAAgwQgAJEFYABdE6AAEhcgHwwgYB/vLKArKjAgLG+m4CwC",
+  "qGAtHvtgLgD+IDae/2A2/QHhNgEKITckDeE3qw5hOS8YoTkwHOFH8x4hTPBq4U9PbyFQnbyhUADPYVFl0aFRANohUgDg4VMw4WFVruKhVtDo4VYgAG5X8AH/",
+  "VwBwAAcALQEBAQIBAgEBSAswFRABZQcCBgICAQQjAR4bWws6CQkBGAQBCQEDAQUrAzwIKhgBIDcBAQEECAQBAwcKAh0BOgEBAQIECAEJAQoCGgECAjkBBAIE",
+  "AgIDAwEeAgMBCwI5AQQFAQIEARQCFgYBAToBAQIBBAgBBwMKAh4BOwEBAQwBCQEoAQMBNwEBAwUDAQQHAgsCHQE6AQIBAgEDAQUCBwILAhwCOQIBAQIECAEJ",
+  "AQoCHQFIAQQBAgMBAQgBUQECBwwIYgECCQsGSgIbAQEBAQE3DgEFAQIFCwEkCQFmBAEGAQICAhkCBAMQBA0BAgIGAQ8BAAMAAx0CHgIeAkACAQcIAQILCQEt",
+  "AwEBdQIiAXYDBAIJAQYD2wICAToBAQcBAQEBAggGCgIBMB8xBDAHAQEFASgJDAIgBAICAQM4AQECAwEBAzoIAgKYAwENAQcEAQYBAwLGQAABwyEAA40BYCAA",
+  "BmkCAAQBCiACUAIAAQMBBAEZAgUBlwIaEg0BJggZCy4DMAECBAICJwFDBgICAgIMAQgBLwEzAQEDAgIFAgEBKgIIAe4BAgEEAQABABAQEAACAAHiAZUFAAMB",
+  "AgUEKAMEAaUCAAQAApkLMQR7ATYPKQECAgoDMQQCAgcBPQMkBQEIPgEMAjQJCgQCAV8DAgEBAgYBoAEDCBUCOQIBAQEBFgEOBwMFwwgCAwEBFwFRAQIGAQEC",
+  "AQECAQLrAQIEBgIBAhsCVQgCAQECagEBAQIGAQFlAwIEAQUACQEC9QEKAgEBBAGQBAICBAEgCigGAgQIAQkGAgMuDQECAAcBBgEBUhYCBwECAQJ6BgMBAQIB",
+  "BwEBSAIDAQEBAAIABTsHAAE/BFEBAAIALgIXAAEBAwQFCAgCBx4ElAMANwQyCAEOARYFAQ8ABwERAgcBAgEFAAcAAT0EAAdtBwBggPAAbGlicmFyeS9jb3Jl",
+  "L3NyYy9zdHIvcGF0dGVybi5ycwAAOw4QAB8AAAAaBgAAFQAAADsOEAAfAAAASAYAABUAAAA7DhAAHwAAAEkGAAAVAAAAICAgICB7CiwKCgAAEQAAAAQAAAAE",
+  "AAAAEgAAABMAAAAUAAAAFQAAAAwAAAAEAAAAFgAAABcAAAAYAAAAGQAAAAAAAAABAAAAGgAAAC91c3Ivc2hhcmUvY2FyZ28vcmVnaXN0cnkvcnVzdGMtZGVt",
+  "YW5nbGUtMC4xLjIxL3NyYy92MC5yc19fUmBmbXQ6OkVycm9yYHMgc2hvdWxkIGJlIGltcG9zc2libGUgd2l0aG91dCBhIGBmbXQ6OkZvcm1hdHRlcmAAAADY",
+  "DhAAOQAAAEsAAAAOAAAA2A4QADkAAACFAAAAGgAAANgOEAA5AAAAigAAAA0AAABwdW55Y29kZXstfTDYDhAAOQAAAB4BAAAxAAAAaW50ZXJuYWwgZXJyb3I6",
+  "IGVudGVyZWQgdW5yZWFjaGFibGUgY29kZdgOEAA5AAAAMQEAABYAAADYDhAAOQAAADQBAABHAAAA2A4QADkAAABRAQAAFQAAAGludGVybmFsIGVycm9yOiBl",
+  "bnRlcmVkIHVucmVhY2hhYmxlIGNvZGU6IHN0cjo6ZnJvbV91dGY4KCkgPSAgd2FzIGV4cGVjdGVkIHRvIGhhdmUgMSBjaGFyLCBidXQgIGNoYXJzIHdlcmUg",
+  "Zm91bmT4DxAAOQAAADEQEAAEAAAANRAQACIAAABXEBAAEQAAANgOEAA5AAAAXAEAABoAAAAuLi5fIWY2NGYzMnVzaXpldTEyOHU2NHUzMnUxNnU4aXNpemVp",
+  "MTI4aTY0aTMyaTE2aThzdHJjaGFyYm9vbHtyZWN1cnNpb24gbGltaXQgcmVhY2hlZH17aW52YWxpZCBzeW50YXh9ANgOEAA5AAAAhwIAABEAAAA/J2Zvcjws",
+  "ID4gIGFzIDo6e3NoaW1jbG9zdXJlOiNbXWR5biAgKyA7IG11dCBjb25zdCAgQ3Vuc2FmZSBleHRlcm4gItgOEAA5AAAA1AMAAC0AAAAiIGZuKCAtPiAgPSAg",
+  "eyAgfXRydWVmYWxzZXs6IDB4ANgOEAA5AAAAygQAAC0AAAACAAAABAAAAAQAAAADAAAAAwAAAAMAAAAEAAAAAgAAAAUAAAAFAAAABAAAAAMAAAADAAAABAAA",
+  "AAQAAAABAAAABAAAAAQAAAADAAAAAwAAAAIAAAADAAAABAAAAAMAAAADAAAAAQAAAMkQEADSEBAAzhAQAJ0QEADLEBAAoBAQANIQEAC1EBAAtxAQAKMQEADS",
+  "EBAAwxAQAK8QEAC8EBAAqBAQAJsQEADSEBAA0hAQAMYQEACyEBAA3xIQAJgQEADSEBAAwBAQAKwQEACcEBAAGwAAAAEAAAABAAAAHAAAAF9aTi91c3Ivc2hh",
+  "cmUvY2FyZ28vcmVnaXN0cnkvcnVzdGMtZGVtYW5nbGUtMC4xLjIxL3NyYy9sZWdhY3kucnN3EhAAPQAAAG8AAAAnAAAAdxIQAD0AAAByAAAASAAAADo6LkAq",
+  "Jjw+KCksKCkvdXNyL3NyYy9ydXN0Yy0xLjYzLjAvbGlicmFyeS9jb3JlL3NyYy9vcHMvZnVuY3Rpb24ucnMA4RIQADYAAACkAAAABQAAAGNhbGxlZCBgUmVz",
+  "dWx0Ojp1bndyYXAoKWAgb24gYW4gYEVycmAgdmFsdWUAHQAAAAAAAAABAAAAHgAAAB8AAAAEAAAABAAAACAAAAAhAAAAIgAAACMAAAAAAAAAAQAAACQAAAAu",
+  "bGx2bS4vdXNyL3NoYXJlL2NhcmdvL3JlZ2lzdHJ5L3J1c3RjLWRlbWFuZ2xlLTAuMS4yMS9zcmMvbGliLnJzIBUQAAAAAAAAAAAAIAAAAAQAAAACAAAAAAAA",
+  "AAIAAAAAAAAAAwAAAGBmbXQ6OkVycm9yYCBmcm9tIGBTaXplTGltaXRlZEZtdEFkYXB0ZXJgIHdhcyBkaXNjYXJkZWQAkhMQADoAAAANAQAAHgAAAHtzaXpl",
+  "IGxpbWl0IHJlYWNoZWR9U2l6ZUxpbWl0RXhoYXVzdGVkL3Vzci9zcmMvcnVzdGMtMS42My4wL2xpYnJhcnkvY29yZS9zcmMvc3RyL3BhdHRlcm4ucnMAYhQQ",
+  "ADUAAACMBQAAIQAAAGIUEAA1AAAAmAUAABQAAABiFBAANQAAAJgFAAAhAAAAY2FsbGVkIGBPcHRpb246OnVud3JhcCgpYCBvbiBhIGBOb25lYCB2YWx1ZWxp",
+  "YnJhcnkvc3RkL3NyYy9wYW5pY2tpbmcucnMA8xQQABwAAABHAgAAHgAAAA=="
+].join("");
+
+// src/ir/demangle.ts
+var exports2 = null;
+var encoder = new TextEncoder();
+var decoder = new TextDecoder();
+function instance() {
+  if (!exports2) {
+    const wasm = globalThis.WebAssembly;
+    const module = new wasm.Module(Buffer.from(DEMANGLE_WASM_BASE64, "base64"));
+    exports2 = new wasm.Instance(module, {}).exports;
+  }
+  return exports2;
+}
+function demangle(symbol) {
+  const e = instance();
+  const bytes = encoder.encode(symbol);
+  if (bytes.length > e.input_capacity()) return null;
+  new Uint8Array(e.memory.buffer, e.input_ptr(), bytes.length).set(bytes);
+  const n = e.demangle(bytes.length, 1);
+  return n < 0 ? null : decoder.decode(new Uint8Array(e.memory.buffer, e.output_ptr(), n));
+}
+function genericGroup(path26) {
+  let out = "";
+  for (let i = 0; i < path26.length; i++) {
+    const c = path26[i];
+    if (c === "<" && /[A-Za-z0-9_:]$/.test(out)) {
+      i = closingBracket(path26, i);
+      out += "<T>";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+function closingBracket(text, open2) {
+  let depth = 0;
+  for (let i = open2; i < text.length; i++) {
+    if (text[i] === "<") depth++;
+    else if (text[i] === ">" && text[i - 1] !== "-" && --depth === 0) return i;
+  }
+  return text.length - 1;
+}
+
+// src/ir/summary.ts
+var TOP_GROUPS = 40;
+var DEFINE = /^define\b[^@]*@("(?:[^"\\]|\\.)*"|[-A-Za-z$._0-9]+)\(/;
+function functionsInIr(text) {
+  const out = [];
+  let current = null;
+  for (const line of text.split("\n")) {
+    if (current) {
+      current.lines++;
+      if (line.startsWith("}")) {
+        out.push(current);
+        current = null;
+      }
+      continue;
+    }
+    const m2 = DEFINE.exec(line);
+    if (m2) current = { symbol: m2[1].replace(/^"|"$/g, ""), lines: 1 };
+  }
+  return out;
+}
+function groupOf(symbol) {
+  const path26 = demangle(symbol);
+  return path26 === null ? symbol : genericGroup(path26);
+}
+function summarizeWork(functions, top = TOP_GROUPS) {
+  const groups = /* @__PURE__ */ new Map();
+  let lines = 0;
+  for (const f2 of functions) {
+    lines += f2.lines;
+    const name = groupOf(f2.symbol);
+    const g2 = groups.get(name) ?? { name, copies: 0, lines: 0 };
+    g2.copies++;
+    g2.lines += f2.lines;
+    groups.set(name, g2);
+  }
+  const sorted = [...groups.values()].sort((a, b2) => b2.lines - a.lines || a.name.localeCompare(b2.name));
+  return { lines, functions: functions.length, groups: sorted.slice(0, top) };
+}
+function groupChanges(base, head, limit = 5) {
+  const names = new Set([...base.groups, ...head.groups].map((g2) => g2.name));
+  const find = (w2, name) => w2.groups.find((g2) => g2.name === name);
+  return [...names].map((name) => {
+    const [b2, h] = [find(base, name), find(head, name)];
+    return { name, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseLines: b2?.lines ?? 0, headLines: h?.lines ?? 0 };
+  }).filter((c) => c.baseLines !== c.headLines || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headLines - b2.baseLines) - Math.abs(a.headLines - a.baseLines) || a.name.localeCompare(b2.name)).slice(0, limit);
+}
+
+// src/report/work.ts
+var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
+function workOf(records) {
+  const r = records.find((x) => x.crates.some((c) => c.work));
+  return new Map((r?.crates ?? []).filter((c) => c.work).map((c) => [c.crate, c.work]));
+}
+function compareWork(head, base) {
+  const [h, b2] = [workOf(head), workOf(base)];
+  const crates = [...h.keys()].filter((name) => b2.has(name)).sort().map((crate) => {
+    const [bw, hw] = [b2.get(crate), h.get(crate)];
+    return { crate, base: bw, head: hw, change: relative3(bw.lines, hw.lines), groups: groupChanges(bw, hw) };
+  }).sort((x, y) => Math.abs(y.head.lines - y.base.lines) - Math.abs(x.head.lines - x.base.lines));
+  if (crates.length === 0) return null;
+  const baseLines = crates.reduce((a, c) => a + c.base.lines, 0);
+  const headLines = crates.reduce((a, c) => a + c.head.lines, 0);
+  const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
+  return { crates, total: { baseLines, headLines, change: relative3(baseLines, headLines) }, compilerDiffers };
+}
+function groupChangeText(g2, code2) {
+  const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${g2.headCopies === 1 ? "copy" : "copies"}` : `${g2.baseCopies} \u2192 ${g2.headCopies} copies`;
+  const delta = g2.headLines - g2.baseLines;
+  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${Math.abs(delta).toLocaleString("en-US")} lines`;
+}
+function workSentence(w2) {
+  const delta = w2.total.headLines - w2.total.baseLines;
+  if (delta === 0) return null;
+  const pct = w2.total.change === null ? "" : ` (${delta > 0 ? "+" : "\u2212"}${Math.abs(w2.total.change * 100).toFixed(1)}%)`;
+  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${Math.abs(delta).toLocaleString("en-US")} lines of LLVM IR${pct}, exactly`;
+}
+
 // src/report/render.ts
 var COMMENT_LIMIT = 6e4;
 var SUMMARY_LIMIT = 1e6;
@@ -79866,6 +80668,7 @@ function verdictOf(view) {
 }
 var REASON_WORDS = {
   "nothing-compared": "nothing compiled on both sides",
+  measurement: "baseline measured differently",
   "under-floor": "too small to time",
   "cpu-model": "another CPU model",
   contention: "cold baseline against a warm build",
@@ -79873,16 +80676,51 @@ var REASON_WORDS = {
   "not-confirmed": "not confirmed"
 };
 function headline(view) {
+  const time = timeHeadline(view);
+  const work = view.work ? workSentence(view.work) : null;
+  const plain2 = verdictOf(view) === "unchanged" || verdictOf(view) === "inconclusive";
+  if (!work) return time;
+  return plain2 && view.work.total.headLines > view.work.total.baseLines ? `${time}, but ${work}` : `${time}; ${work}`;
+}
+function timeHeadline(view) {
   const r = view.record;
   const c = view.comparison;
   const verdict = verdictOf(view);
   const d = view.decision;
   const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? "took" : "failed after"} ${r.totals.wallSeconds.toFixed(1)} s`;
   if (!c || !d || verdict === "build-failed") return `${ICON[verdict]} ${base}`;
-  if (verdict === "unchanged") return `${ICON[verdict]} ${base}: no significant change`;
+  if (verdict === "unchanged") return `${ICON[verdict]} ${base}: no significant change in time`;
   if (verdict === "inconclusive")
     return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ""] ?? d.reason})`;
   return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === "regression" ? "slower" : "faster"}`;
+}
+var WORK_ROWS_OPEN = 5;
+var formatLines = (n) => n.toLocaleString("en-US");
+var code = (name) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+function workSection(w2, rows) {
+  const out = ["#### Compile work (lines of LLVM IR, exact)", ""];
+  const total = `${formatLines(w2.total.baseLines)} \u2192 ${formatLines(w2.total.headLines)} lines (${formatChange(w2.total.change)})`;
+  out.push(
+    `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} compiled on both sides: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
+    ""
+  );
+  const shown = w2.crates.filter((c) => c.head.lines !== c.base.lines).slice(0, Math.max(rows, 1));
+  if (shown.length) {
+    const table = ["| crate | baseline | this run | change | functions |", "|---|---:|---:|---:|---:|"];
+    for (const c of shown)
+      table.push(
+        `| ${escapeMarkdown(c.crate)} | ${formatLines(c.base.lines)} | ${formatLines(c.head.lines)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`
+      );
+    if (shown.length > WORK_ROWS_OPEN) out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
+    else out.push(...table, "");
+  }
+  const groups = w2.crates.flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headLines - b2.g.baseLines) - Math.abs(a.g.headLines - a.g.baseLines)).slice(0, 5);
+  if (groups.length) {
+    out.push("Functions whose IR changed the most (every copy of a generic function counted together):", "");
+    for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, (n) => code(n))} (${escapeMarkdown(crate)})`);
+    out.push("");
+  }
+  return out;
 }
 function cacheLine(cache, esc = escapeMarkdown) {
   if (cache.hit === "disabled") return "Cache: off.";
@@ -79917,6 +80755,7 @@ function renderWithRows(view, rows) {
   const r = view.record;
   const out = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ""];
   out.push(...view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows));
+  if (view.work) out.push(...workSection(view.work, rows));
   const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : "";
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, "");
   const members = membersLine(r);
@@ -80011,6 +80850,8 @@ function renderReportText(view) {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(", ")}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(", ")}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
+    const work = view.work ? workSentence(view.work) : null;
+    if (view.work) lines.push(`  ${work ?? "compile work unchanged (exact)"} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
@@ -80033,6 +80874,17 @@ function calibrationRatio(head, base) {
   const [h, b2] = [calib(head), calib(base)];
   return h && b2 ? h / b2 : void 0;
 }
+function incomparable(compared, head, base, moved) {
+  if (compared === 0)
+    return inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides");
+  if (!measuredDifferently(head, base)) return null;
+  return inconclusive(
+    "measurement",
+    `${moved}, but one side emitted LLVM IR for the compile-work measure and the other did not, which alone changes the workspace crates' CPU time (by about 12% where measured).`,
+    "a baseline recorded with the same compile-work setting (the next run on the default branch records one)"
+  );
+}
+var measuredDifferently = (head, base) => new Set([...head, ...base].map((r) => r.measurement.compileWork === true)).size > 1;
 function sideContention(records, crates, metric) {
   let weight = 0;
   let sum = 0;
@@ -80113,11 +80965,8 @@ function decide(c, head, base, opts) {
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
   const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
-  if (common.length === 0)
-    return {
-      ...shared,
-      ...inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides")
-    };
+  const unlike = incomparable(common.length, head, base, moved);
+  if (unlike) return { ...shared, ...unlike };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   if (!suggestsChange)
     return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
@@ -80239,6 +81088,7 @@ async function publishReport(input, content) {
     reason: decision?.reason ?? null,
     baselineSeconds: comparison ? comparison.metric === "instructions" ? comparison.baseWallSeconds : comparison.total.base.value : null,
     changePercent: decision?.change != null ? decision.change * 100 : null,
+    workChange: content.work?.total.change ?? null,
     metric: comparison?.metric ?? null,
     markdown,
     text,
@@ -80376,6 +81226,9 @@ export {
   workspaceInfo,
   measureBaseByRebuild,
   formatChange,
+  functionsInIr,
+  summarizeWork,
+  compareWork,
   settles,
   loadCachedBaseline,
   evaluate,

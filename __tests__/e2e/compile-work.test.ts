@@ -1,0 +1,103 @@
+// End to end, compile work: the workspace's crates emit LLVM IR during the action's build, the
+// report shows the exact change against the baseline and names the generic function that grew.
+// Identical builds give identical numbers; a crate that fails to compile leaves the others'.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunRecord } from '../../src/record.js';
+import { Job } from '../helpers/action-runner.js';
+import { git, gitInit, writeTree } from '../helpers/fixtures.js';
+
+/** `app` calls `shapes::describe::<T>` for `n` types: one copy of the generic function each. */
+const appSource = (n: number) =>
+  [
+    ...Array.from({ length: n }, (_, i) => `#[derive(Debug, Default)] struct T${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`),
+    'fn main() {',
+    ...Array.from({ length: n }, (_, i) => `    println!("{}", shapes::describe(T${i}::default()));`),
+    '}',
+    '',
+  ].join('\n');
+
+const WORKSPACE = {
+  'Cargo.toml': '[workspace]\nmembers = ["app", "shapes"]\nresolver = "2"\n',
+  'app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshapes = { path = "../shapes" }\n',
+  'app/src/main.rs': appSource(2),
+  'shapes/Cargo.toml': '[package]\nname = "shapes"\nversion = "0.1.0"\nedition = "2021"\n',
+  'shapes/src/lib.rs': 'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    let text = format!("{:?}", value);\n    format!("{} ({} bytes)", text, text.len())\n}\n',
+  '.gitignore': '/target\n',
+};
+
+const readRecord = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+
+describe('compile work against the base branch', () => {
+  const workspace = writeTree(WORKSPACE);
+  const baseSha = gitInit(workspace);
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-work-cache-'));
+  // Time is not what these tests are about: the cached baseline alone, and every member compiled.
+  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache', 'keep-fresh': 'false' };
+  let pushRecord: RunRecord;
+
+  beforeAll(async () => {
+    const push = new Job({ workspace, event: 'push', sha: baseSha, inputs });
+    const main = await push.main();
+    expect(main.exitCode).toBe(0);
+    expect((await push.post()).exitCode).toBe(0);
+    pushRecord = readRecord(main.outputs.report!);
+  });
+
+  test('the record carries the IR of each workspace crate; no IR is left in target/ or cached', () => {
+    const app = pushRecord.crates.find((c) => c.crate === 'app')!;
+    expect(app.work!.lines).toBeGreaterThan(0);
+    const shapes = pushRecord.crates.find((c) => c.crate === 'shapes');
+    // A generic function is compiled where it is used: in app, not in shapes.
+    expect(app.work!.groups.find((g) => g.name.startsWith('shapes::describe'))!.copies).toBe(2);
+    expect(shapes?.work?.groups.some((g) => g.name.startsWith('shapes::describe')) ?? false).toBe(false);
+    expect(pushRecord.measurement.compileWork).toBe(true);
+    expect(pushRecord.version).toBe(2);
+    const leftovers = (dir: string): string[] =>
+      existsSync(dir)
+        ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : e.name.endsWith('.ll') ? [e.name] : []))
+        : [];
+    expect(leftovers(path.join(workspace, 'target'))).toEqual([]);
+  });
+
+  test('the same code again: exactly zero change', async () => {
+    const job = new Job({ workspace, event: 'pull_request', sha: baseSha, baseSha, inputs });
+    const main = await job.main();
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs['work-change-percent']).toBe('0.00');
+    expect(main.summary).toMatch(/#### Compile work \(lines of LLVM IR, exact\)/);
+  });
+
+  test('a generic function instantiated for more types: the exact growth, the function named, and fail-on-work-growth fails the step', async () => {
+    writeFileSync(path.join(workspace, 'app/src/main.rs'), appSource(8));
+    git(workspace, 'commit', '-qam', 'describe six more types');
+    const headSha = git(workspace, 'rev-parse', 'HEAD');
+    const job = new Job({ workspace, event: 'pull_request', sha: headSha, baseSha, inputs: { ...inputs, 'fail-on-work-growth': '5' } });
+    const main = await job.main();
+    const growth = Number(main.outputs['work-change-percent']);
+    expect(growth).toBeGreaterThan(5);
+    // v0 symbols carry the generic arguments (`describe::<T>`), legacy ones only a hash (`describe`).
+    expect(main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ lines \(app\)/);
+    expect(main.summary).toMatch(/compile work grew by [\d,]+ lines of LLVM IR \(\+\d+\.\d%\), exactly/);
+    expect(main.exitCode).toBe(1);
+    expect(main.annotations.some((a) => a.level === 'error' && /Compile work \(lines of LLVM IR\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message))).toBe(true);
+    git(workspace, 'checkout', '-q', baseSha);
+  });
+});
+
+test('a crate that fails to compile: the others still have their compile work, and the report is written', async () => {
+  const workspace = writeTree({
+    ...WORKSPACE,
+    'Cargo.toml': '[workspace]\nmembers = ["app", "shapes", "broken"]\nresolver = "2"\n',
+    'broken/Cargo.toml': '[package]\nname = "broken"\nversion = "0.1.0"\nedition = "2021"\n',
+    'broken/src/lib.rs': 'pub fn broken() -> u32 { "not a number" }\n',
+  });
+  const job = new Job({ workspace, inputs: { cache: 'false', 'cargo-args': '--keep-going' } });
+  const main = await job.main();
+  expect(main.exitCode).toBe(1);
+  expect(main.outputs.verdict).toBe('build-failed');
+  const record = readRecord(main.outputs.report!);
+  expect(record.crates.find((c) => c.crate === 'app')?.work?.lines).toBeGreaterThan(0);
+  expect(record.crates.find((c) => c.crate === 'broken')?.work ?? null).toBeNull();
+});
