@@ -607,7 +607,7 @@ async function reportPhase(input) {
   const e = await evaluation(input);
   const work = e.base?.length ? compareWork(e.head, e.base) : null;
   const outcome = await publishReport(input, {
-    record: e.head[0],
+    record: input.record,
     comparison: e.comparison,
     decision: e.decision,
     baselineLabel: e.label,

@@ -213,8 +213,9 @@ async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
 export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcome> {
   const e = await evaluation(input);
   const work = e.base?.length ? compareWork(e.head, e.base) : null;
+  // The headline, units and members lines describe this job's own build; the comparison may rest on rebuild samples.
   const outcome = await publishReport(input, {
-    record: e.head[0]!,
+    record: input.record,
     comparison: e.comparison,
     decision: e.decision,
     baselineLabel: e.label,
