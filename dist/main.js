@@ -5,6 +5,7 @@ import {
   InputError,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
+  addFunctions,
   capture,
   captureOk,
   childEnv,
@@ -13,6 +14,7 @@ import {
   createBackend,
   debug,
   emptyPostState,
+  emptyTally,
   endGroup,
   endWhenDone,
   error,
@@ -41,11 +43,11 @@ import {
   staleDependencies,
   startGroup,
   stopCommands,
-  summarizeWork,
+  tallyWork,
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-DXRKV4H2.js";
+} from "./chunks/chunk-CUC3YAS3.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -567,10 +569,7 @@ function agreeing(suggested, confirmed) {
   if (Math.sign(confirmed.change ?? 0) === Math.sign(suggested.change ?? 0)) return confirmed;
   return {
     ...confirmed,
-    verdict: "inconclusive",
-    reason: "not-confirmed",
-    sentence: `${confirmed.sentence} But the cached baseline suggested ${formatChange(suggested.change)}: the two measurements point in opposite directions.`,
-    toConclude: "another run (the rebuild and the cached baseline disagree)"
+    sentence: `${confirmed.sentence} The cached baseline had suggested ${formatChange(suggested.change)}: one sample per side from two runners, which the samples taken here overrule.`
   };
 }
 async function cachedEvaluation(input) {
@@ -1186,32 +1185,48 @@ async function gitFiles(dir, env) {
 import { existsSync, readdirSync, readFileSync as readFileSync2, rmSync as rmSync3 } from "node:fs";
 import path8 from "node:path";
 var irDirFor = (recordPath) => `${recordPath}.ir`;
-function irFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path8.join(dir, e.name);
-    if (e.isDirectory()) return irFiles(full);
-    return e.isFile() && e.name.endsWith(".ll") ? [full] : [];
-  });
-}
-function collectCompileWork(irDir, failed) {
-  const work = /* @__PURE__ */ new Map();
-  if (!existsSync(irDir)) return work;
-  try {
-    for (const entry of readdirSync(irDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || failed.has(entry.name)) continue;
-      const functions = [];
-      for (const file of irFiles(path8.join(irDir, entry.name))) functions.push(...functionsInIr(readFileSync2(file, "utf8")));
-      work.set(entry.name, summarizeWork(functions));
-    }
-  } catch (e) {
-    warning(`Watchmaker could not read the compile-work IR (${e.message}); the report goes on without it.`);
-    debug(e.stack ?? String(e));
-    work.clear();
-  } finally {
-    rmSync3(irDir, { recursive: true, force: true });
+var PARTIAL = ".partial";
+var subdirs = (dir) => existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
+var WorkCollector = class {
+  constructor(dir) {
+    this.dir = dir;
   }
-  return work;
-}
+  dir;
+  #tallies = /* @__PURE__ */ new Map();
+  #error = null;
+  /** Summarises and deletes every unit the wrapper has finished so far. */
+  drain() {
+    if (this.#error) return;
+    try {
+      for (const pkg of subdirs(this.dir)) {
+        for (const unit of subdirs(path8.join(this.dir, pkg.name))) {
+          if (unit.name.endsWith(PARTIAL)) continue;
+          const unitDir = path8.join(this.dir, pkg.name, unit.name);
+          const tally = this.#tallies.get(pkg.name) ?? emptyTally();
+          for (const file of readdirSync(unitDir)) if (file.endsWith(".ll")) addFunctions(tally, functionsInIr(readFileSync2(path8.join(unitDir, file), "utf8")));
+          this.#tallies.set(pkg.name, tally);
+          rmSync3(unitDir, { recursive: true, force: true });
+        }
+      }
+    } catch (e) {
+      this.#error = e;
+    }
+  }
+  /**
+   * The work per package after the build, and the IR directory deleted. Packages in `failed` (a
+   * unit of theirs did not compile) are left out: their IR is partial.
+   */
+  finish(failed) {
+    this.drain();
+    rmSync3(this.dir, { recursive: true, force: true });
+    if (this.#error) {
+      warning(`Watchmaker could not read the compile-work IR (${this.#error.message}); the report goes on without it.`);
+      debug(this.#error.stack ?? String(this.#error));
+      return /* @__PURE__ */ new Map();
+    }
+    return new Map([...this.#tallies].filter(([pkg]) => !failed.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
+  }
+};
 
 // src/timings/index.ts
 function outputPaths(run2, label) {
@@ -1234,18 +1249,19 @@ async function runTimedBuild(run2, options) {
   const buildEnv = childEnv(env, run2.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && await installWrapper(options.wrapperPath, files, buildEnv, run2.cargoConfig);
-  const irDir = options.wrapperPath !== null && run2.config.build.compileWork ? prepareIrDir(recordPath, buildEnv) : null;
+  const work = options.wrapperPath !== null && run2.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv)) : null;
   const { program, args } = cargoCommand(run2);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  const draining = work ? setInterval(() => work.drain(), 1e3) : null;
+  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log).finally(() => draining && clearInterval(draining));
   rmSync4(files.measureDir, { recursive: true, force: true });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const compileWork = irDir ? measuredWork(irDir, wrapperUnits ?? [], options.log ?? logLine) : null;
+  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run2.config.profile,
@@ -1273,12 +1289,14 @@ async function runTimedBuild(run2, options) {
 `);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
 }
-function measuredWork(irDir, units, log) {
+function measuredWork(collector, units, log) {
   const started = process.hrtime.bigint();
-  const work = collectCompileWork(irDir, new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
+  const work = collector.finish(new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
   const lines = [...work.values()].reduce((a, w) => a + w.lines, 0);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  log(`Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? "" : "s"}: ${lines} lines of LLVM IR, summarised in ${seconds.toFixed(2)} s`);
+  log(
+    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? "" : "s"}: ${lines} lines of LLVM IR, the rest summarised after the build in ${seconds.toFixed(2)} s`
+  );
   return work;
 }
 function prepareIrDir(recordPath, buildEnv) {

@@ -95,10 +95,12 @@ else
 fi
 end="${EPOCHREALTIME/,/.}"
 
+# Into a .partial directory first, renamed when complete: the action summarises finished units
+# while the build goes on.
 if [ -n "$ir_target" ]; then
   for ll in "${out_dir}/${crate_name}${extra_filename}"*.ll; do
     if [ -e "$ll" ]; then
-      mkdir -p "$ir_target" && mv -f "${out_dir}/${crate_name}${extra_filename}"*.ll "$ir_target/"
+      mkdir -p "${ir_target}.partial" && mv -f "${out_dir}/${crate_name}${extra_filename}"*.ll "${ir_target}.partial/" && mv -f "${ir_target}.partial" "$ir_target"
     fi
     break
   done

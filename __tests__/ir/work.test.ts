@@ -1,7 +1,11 @@
 // Compile work (src/ir, src/report/work.ts) on synthetic IR and real symbols: demangling both
 // Rust schemes with rust-lang's demangler, grouping a generic function's copies, and the exact
 // change against a baseline.
+import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { demangle, genericGroup } from '../../src/ir/demangle.js';
+import { WorkCollector } from '../../src/ir/index.js';
 import { functionsInIr, groupOf, summarizeWork } from '../../src/ir/summary.js';
 import { compareWork, groupChangeText, workSentence } from '../../src/report/work.js';
 import type { RunRecord } from '../../src/record.js';
@@ -100,5 +104,29 @@ describe('against the baseline', () => {
     expect(workSentence(same)).toBeNull();
     expect(compareWork([withWork({ 'ws-a': [3, 10] }, '1.96.0')], [withWork({ 'ws-a': [3, 10] })])!.compilerDiffers).toBe(true);
     expect(compareWork([withWork({ 'ws-a': [3, 10] })], [record({ crates: { 'ws-a': 1 } })])).toBeNull();
+  });
+});
+
+describe('collecting while the build goes on', () => {
+  test('finished units are summarised and deleted; a unit still being written waits; a package that failed is left out', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-ir-'));
+    const unit = (pkg: string, name: string) => {
+      mkdirSync(path.join(dir, pkg, name), { recursive: true });
+      writeFileSync(path.join(dir, pkg, name, 'x.ll'), IR);
+      return path.join(dir, pkg, name);
+    };
+    const collector = new WorkCollector(dir);
+    const done = unit('tools', 'tools-0123');
+    const partial = unit('tools', 'tools-4567.partial');
+    collector.drain();
+    expect(existsSync(done)).toBe(false);
+    expect(existsSync(partial)).toBe(true);
+    renameSync(partial, partial.replace(/\.partial$/, ''));
+    unit('broken', 'broken-89ab');
+    const work = collector.finish(new Set(['broken']));
+    expect([...work.keys()]).toEqual(['tools']);
+    expect(work.get('tools')).toMatchObject({ lines: 26, functions: 6 });
+    expect(work.get('tools')!.groups[0]).toEqual({ name: 'tools::search::<T>', copies: 4, lines: 18 });
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -147,7 +147,49 @@ export function renderBenchSection(results) {
     'time.',
   );
   if (results.verdicts) push('', ...verdictsSection(results.verdicts));
+  if (results.freshness) push('', ...freshnessSection(results.freshness));
+  if (results.work) push('', ...workSection(results.work));
   return `${lines.join('\n')}\n`;
+}
+
+/** The "Freshness across checkouts" subsection (results.freshness). */
+function freshnessSection(f) {
+  const out = [
+    `**Freshness across checkouts (\`keep-fresh\`).** Warm pull-request jobs, each on a new clone (every file at the`,
+    `checkout's time), on the bench workspace with a fourth member \`tables\` (generated code) that \`cli\` uses.`,
+    'Without `keep-fresh` (as caching actions do today) every member is compiled in every job; with it, only',
+    'the members a commit changed and their dependents.',
+    '',
+    '| pull request | today: build | today: compiled | keep-fresh: build | keep-fresh: compiled |',
+    '|---|---:|---|---:|---|',
+  ];
+  const names = (xs) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : 'nothing');
+  for (const [name, t] of Object.entries(f.today.edits)) {
+    const k = f.keepFresh.edits[name];
+    out.push(`| ${name} (${t.description}) | ${secondsSpread(t.buildSeconds)} | ${names(t.membersCompiled)} | ${secondsSpread(k.buildSeconds)} | ${names(k.membersCompiled)} |`);
+  }
+  out.push(
+    '',
+    `A leaf edit builds in ${fixed(f.leafEditRatio * 100, 0)}% of today's warm build. The default branch's archive is ${fixed(f.today.archiveMiB, 1)} MiB today and ${fixed(f.keepFresh.archiveMiB, 1)} MiB`,
+    'with the members cached (one version of each, by the cleaning by use).',
+  );
+  return out;
+}
+
+/** The "Compile work" subsection (results.work). */
+function workSection(w) {
+  const detected = w.detection;
+  return [
+    '**Compile work.** The same pull request job with the measure on and off, alternating (every member compiled;',
+    'the IR summary after the build included), identical code measured again, and a pull request that makes',
+    '`cli` instantiate a generic `report::describe::<T>` for 6 more types:',
+    '',
+    '| what | figure |',
+    '|---|---|',
+    `| build with / without the measure | ${secondsSpread(w.buildSecondsOn)} / ${secondsSpread(w.buildSecondsOff)}: ${signedPercent(w.extraWallPercentOfBuild)} |`,
+    `| identical code: work change exactly 0.00% | ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} |`,
+    `| 6 more instantiations found, the function named | ${detected.detected} of ${detected.runs} (work ${detected.outcomes.map((d) => signedPercent(d.workChangePercent)).join(', ')}; time verdicts: ${[...new Set(detected.outcomes.map((d) => d.timeVerdict))].map((x) => `\`${x}\``).join(', ')}) |`,
+  ];
 }
 
 const VERDICT_KINDS = ['unchanged', 'inconclusive', 'regression', 'improvement'];

@@ -3,7 +3,9 @@
 // run before saving (post step). The rule itself is in manifest.ts.
 import * as core from '@actions/core';
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { shortHash } from '../hashing.js';
 import { formatBytes } from '../format.js';
 import { logText } from '../log.js';
 import { capture } from '../proc.js';
@@ -18,8 +20,11 @@ export interface FreshnessState {
   cargoDirs: string[];
   /** Set after the file times were set, before any build of the job. */
   builtAfterMs: number;
-  /** Files proven at the restore, with the mtime they were given. */
-  proven: Array<[string, number]>;
+  /**
+   * A JSON file of the files proven at the restore, with the mtime they were given (in the
+   * runner's temp dir: the list can be long for the step state).
+   */
+  provenFile: string;
   /** The target directory held files before the restore (a reused runner): the restore was not all there is. */
   targetExisted: boolean;
 }
@@ -135,12 +140,15 @@ export async function applyFreshness(opts: {
     for (const p of plan.bumped) setMtime(path.join(opts.gitRoot, p), now);
     Object.assign(summary, { proven: proven.length, changed: plan.changed, bumped: plan.bumped.length });
   }
+  const provenFile = path.join(opts.env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `fresh-proven-${shortHash(opts.manifestPath)}.json`);
+  mkdirSync(path.dirname(provenFile), { recursive: true });
+  writeFileSync(provenFile, JSON.stringify(proven));
   const state: FreshnessState = {
     gitRoot: opts.gitRoot,
     manifestPath: opts.manifestPath,
     cargoDirs: opts.cargoDirs,
     builtAfterMs: Date.now(),
-    proven,
+    provenFile,
     targetExisted: opts.targetExisted,
   };
   return { state, summary };
@@ -151,7 +159,7 @@ export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.P
   const files = await trackedFiles(state.gitRoot, opts.env, state.cargoDirs);
   const manifest = buildManifest(files, {
     builtAfterMs: state.builtAfterMs,
-    proven: new Map(state.proven),
+    proven: new Map(existsSync(state.provenFile) ? (JSON.parse(readFileSync(state.provenFile, 'utf8')) as Array<[string, number]>) : []),
     unitsVouchedFor: opts.timedBuildRan || (!opts.restoredAnything && !state.targetExisted),
     nowMs: Date.now(),
   });

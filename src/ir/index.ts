@@ -1,45 +1,60 @@
-// Compile work, the shell: the wrapper moved each workspace crate's LLVM IR into
-// <irDir>/<package>/<unit>/*.ll during the build; here it is summarised and deleted (it is large,
-// and never cached). The measure itself is in summary.ts.
+// Compile work, the shell: during the build the wrapper moves each workspace unit's LLVM IR into
+// <irDir>/<package>/<unit>/ (renamed into place once complete). A collector summarises and
+// deletes finished units while cargo goes on, so the IR (tens of MB for a big workspace) never
+// piles up and is never cached; what is left is collected when the build ends. The measure
+// itself is in summary.ts.
 import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { functionsInIr, summarizeWork, type CrateWork, type IrFunction } from './summary.js';
+import { addFunctions, emptyTally, functionsInIr, tallyWork, type CrateWork, type WorkTally } from './summary.js';
 
 export type { CrateWork } from './summary.js';
 
 /** Where the wrapper puts IR for a build whose record is `recordPath`. */
 export const irDirFor = (recordPath: string) => `${recordPath}.ir`;
 
-/** Every .ll file under `dir` (one unit's codegen units). */
-function irFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return irFiles(full);
-    return e.isFile() && e.name.endsWith('.ll') ? [full] : [];
-  });
-}
+/** A unit directory the wrapper is still filling (renamed to its final name when complete). */
+const PARTIAL = '.partial';
 
-/**
- * Summarises and deletes the IR of one build: per package, its units' functions together.
- * Packages in `failed` (a unit of theirs did not compile) are left out: their IR is partial.
- */
-export function collectCompileWork(irDir: string, failed: ReadonlySet<string>): Map<string, CrateWork> {
-  const work = new Map<string, CrateWork>();
-  if (!existsSync(irDir)) return work;
-  try {
-    for (const entry of readdirSync(irDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || failed.has(entry.name)) continue;
-      const functions: IrFunction[] = [];
-      for (const file of irFiles(path.join(irDir, entry.name))) functions.push(...functionsInIr(readFileSync(file, 'utf8')));
-      work.set(entry.name, summarizeWork(functions));
+const subdirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : []);
+
+export class WorkCollector {
+  readonly #tallies = new Map<string, WorkTally>();
+  #error: Error | null = null;
+
+  constructor(readonly dir: string) {}
+
+  /** Summarises and deletes every unit the wrapper has finished so far. */
+  drain(): void {
+    if (this.#error) return;
+    try {
+      for (const pkg of subdirs(this.dir)) {
+        for (const unit of subdirs(path.join(this.dir, pkg.name))) {
+          if (unit.name.endsWith(PARTIAL)) continue;
+          const unitDir = path.join(this.dir, pkg.name, unit.name);
+          const tally = this.#tallies.get(pkg.name) ?? emptyTally();
+          for (const file of readdirSync(unitDir)) if (file.endsWith('.ll')) addFunctions(tally, functionsInIr(readFileSync(path.join(unitDir, file), 'utf8')));
+          this.#tallies.set(pkg.name, tally);
+          rmSync(unitDir, { recursive: true, force: true });
+        }
+      }
+    } catch (e) {
+      this.#error = e as Error;
     }
-  } catch (e) {
-    core.warning(`Watchmaker could not read the compile-work IR (${(e as Error).message}); the report goes on without it.`);
-    core.debug((e as Error).stack ?? String(e));
-    work.clear();
-  } finally {
-    rmSync(irDir, { recursive: true, force: true });
   }
-  return work;
+
+  /**
+   * The work per package after the build, and the IR directory deleted. Packages in `failed` (a
+   * unit of theirs did not compile) are left out: their IR is partial.
+   */
+  finish(failed: ReadonlySet<string>): Map<string, CrateWork> {
+    this.drain();
+    rmSync(this.dir, { recursive: true, force: true });
+    if (this.#error) {
+      core.warning(`Watchmaker could not read the compile-work IR (${this.#error.message}); the report goes on without it.`);
+      core.debug(this.#error.stack ?? String(this.#error));
+      return new Map();
+    }
+    return new Map([...this.#tallies].filter(([pkg]) => !failed.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
+  }
 }

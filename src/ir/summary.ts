@@ -53,19 +53,36 @@ export function groupOf(symbol: string): string {
   return path === null ? symbol : genericGroup(path);
 }
 
-export function summarizeWork(functions: IrFunction[], top = TOP_GROUPS): CrateWork {
-  const groups = new Map<string, WorkGroup>();
-  let lines = 0;
+/** Work being added up, unit by unit, before it is summarised. */
+export interface WorkTally {
+  lines: number;
+  functions: number;
+  groups: Map<string, WorkGroup>;
+}
+
+export const emptyTally = (): WorkTally => ({ lines: 0, functions: 0, groups: new Map() });
+
+export function addFunctions(tally: WorkTally, functions: IrFunction[]): void {
   for (const f of functions) {
-    lines += f.lines;
+    tally.lines += f.lines;
+    tally.functions++;
     const name = groupOf(f.symbol);
-    const g = groups.get(name) ?? { name, copies: 0, lines: 0 };
+    const g = tally.groups.get(name) ?? { name, copies: 0, lines: 0 };
     g.copies++;
     g.lines += f.lines;
-    groups.set(name, g);
+    tally.groups.set(name, g);
   }
-  const sorted = [...groups.values()].sort((a, b) => b.lines - a.lines || a.name.localeCompare(b.name));
-  return { lines, functions: functions.length, groups: sorted.slice(0, top) };
+}
+
+export function tallyWork(tally: WorkTally, top = TOP_GROUPS): CrateWork {
+  const sorted = [...tally.groups.values()].sort((a, b) => b.lines - a.lines || a.name.localeCompare(b.name));
+  return { lines: tally.lines, functions: tally.functions, groups: sorted.slice(0, top) };
+}
+
+export function summarizeWork(functions: IrFunction[], top = TOP_GROUPS): CrateWork {
+  const tally = emptyTally();
+  addFunctions(tally, functions);
+  return tallyWork(tally, top);
 }
 
 /** One group's change between two runs of a crate. */

@@ -161,18 +161,16 @@ async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Eval
 }
 
 /**
- * A confirmation confirms only what was suggested: a rebuild that finds a change the other
- * way is a contradiction between two measurements, not a finding.
+ * The rebuild is the stronger evidence (same machine, alternating, a t-test at α = 0.001, and
+ * the first samples do not decide alone): its verdict stands even when the cached baseline
+ * suggested the other direction, and the report says that the two disagreed.
  */
 export function agreeing(suggested: Decision, confirmed: Decision | null): Decision | null {
   if (!confirmed || (confirmed.verdict !== 'regression' && confirmed.verdict !== 'improvement')) return confirmed;
   if (Math.sign(confirmed.change ?? 0) === Math.sign(suggested.change ?? 0)) return confirmed;
   return {
     ...confirmed,
-    verdict: 'inconclusive',
-    reason: 'not-confirmed',
-    sentence: `${confirmed.sentence} But the cached baseline suggested ${formatChange(suggested.change)}: the two measurements point in opposite directions.`,
-    toConclude: 'another run (the rebuild and the cached baseline disagree)',
+    sentence: `${confirmed.sentence} The cached baseline had suggested ${formatChange(suggested.change)}: one sample per side from two runners, which the samples taken here overrule.`,
   };
 }
 

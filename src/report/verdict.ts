@@ -188,8 +188,11 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   const scale = ratio ?? 1;
   const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
-  // Auto confirms anything beyond the default too: a learned threshold wider than it must not hide a change from confirmation.
-  const suggestsChange = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]);
+  // Auto confirms anything beyond the default too: a learned threshold wider than it must not
+  // hide a change from confirmation; nor may a total that noisy neighbours keep small (a crate row).
+  // Crate rows are not scaled across CPU models: only same-model rows can hint.
+  const hints = samples < 3 && ratio === null ? crateHints(c) : [];
+  const suggestsChange = (change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric])) || hints.length > 0;
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts =
@@ -207,15 +210,12 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
       : { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
   if (byCrate && Math.abs(change!) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change!) <= applied.threshold) {
-    // Beyond the default but inside a wider learned noise: "unchanged" would claim too much.
-    return {
-      ...shared,
-      ...inconclusive(
-        'too-few-samples',
-        `${moved}: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`,
-        'baseline: auto or rebuild (several samples per side on this machine)',
-      ),
-    };
+    // Beyond the default but inside a wider learned noise, or a crate moved on its own: "unchanged" would claim too much.
+    const why =
+      Math.abs(change!) > DEFAULT_THRESHOLDS[c.metric]
+        ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`
+        : `, within the noise in total (${noiseText(applied)}), but ${hints.join(', ')} moved on ${hints.length === 1 ? 'its' : 'their'} own: one sample per side cannot tell that from noise.`;
+    return { ...shared, ...inconclusive('too-few-samples', `${moved}${why}`, 'baseline: auto or rebuild (several samples per side on this machine)') };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
@@ -224,6 +224,25 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   const verdict = change! > 0 ? 'regression' : 'improvement';
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+
+/**
+ * One sample per side: a crate that moved beyond the per-crate claim floor (15% for CPU time), by
+ * a material share of the total and twice the timing floor, is worth confirming by rebuilding
+ * even when the total is within the noise. A suggestion only: the samples decide.
+ */
+function crateHints(c: Comparison): string[] {
+  return c.crates
+    .filter((x) => {
+      const difference = Math.abs(x.head.value - x.base.value);
+      return (
+        x.change !== null &&
+        Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] &&
+        difference >= 2 * ABSOLUTE_FLOORS[c.metric] &&
+        difference >= MATERIAL_SHARE * c.total.base.value
+      );
+    })
+    .map((x) => `${x.crate} ${formatChange(x.change)}`);
 }
 
 /** A crate's change must be at least this share of the compared total to speak for the build. */

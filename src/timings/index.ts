@@ -18,7 +18,7 @@ import { installWrapper, wrapperFiles } from './wrapper.js';
 import { calibrate } from './calibration.js';
 import { crateFingerprints, gitFiles } from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
-import { collectCompileWork, irDirFor } from '../ir/index.js';
+import { irDirFor, WorkCollector, type CrateWork } from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
 
@@ -77,19 +77,21 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const buildEnv = childEnv(env, run.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && (await installWrapper(options.wrapperPath, files, buildEnv, run.cargoConfig));
-  const irDir = options.wrapperPath !== null && run.config.build.compileWork ? prepareIrDir(recordPath, buildEnv) : null;
+  const work = options.wrapperPath !== null && run.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv)) : null;
   const { program, args } = cargoCommand(run);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  // Finished units' IR is summarised and deleted while cargo goes on.
+  const draining = work ? setInterval(() => work.drain(), 1000) : null;
+  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log).finally(() => draining && clearInterval(draining));
   rmSync(files.measureDir, { recursive: true, force: true });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const compileWork = irDir ? measuredWork(irDir, wrapperUnits ?? [], options.log ?? logLine) : null;
+  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run.config.profile,
@@ -118,13 +120,15 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
 }
 
 /** The compile-work summary, with one log line saying what it cost. */
-function measuredWork(irDir: string, units: WrapperUnit[], log: (line: string) => void): ReturnType<typeof collectCompileWork> {
+function measuredWork(collector: WorkCollector, units: WrapperUnit[], log: (line: string) => void): Map<string, CrateWork> {
   const started = process.hrtime.bigint();
   // A package with a unit that did not compile has partial IR: left out.
-  const work = collectCompileWork(irDir, new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
+  const work = collector.finish(new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
   const lines = [...work.values()].reduce((a, w) => a + w.lines, 0);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  log(`Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? '' : 's'}: ${lines} lines of LLVM IR, summarised in ${seconds.toFixed(2)} s`);
+  log(
+    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? '' : 's'}: ${lines} lines of LLVM IR, the rest summarised after the build in ${seconds.toFixed(2)} s`,
+  );
   return work;
 }
 

@@ -21847,7 +21847,7 @@ var require_has_flag = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports3, module) {
     "use strict";
-    var os13 = __require("os");
+    var os14 = __require("os");
     var hasFlag = require_has_flag();
     var env = process.env;
     var forceColor;
@@ -21885,7 +21885,7 @@ var require_supports_color = __commonJS({
       }
       const min = forceColor ? 1 : 0;
       if (process.platform === "win32") {
-        const osRelease = os13.release().split(".");
+        const osRelease = os14.release().split(".");
         if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -78206,7 +78206,7 @@ function configValue(files, keyPath) {
 
 // src/cache/restore.ts
 import { existsSync as existsSync11, readdirSync as readdirSync4, readFileSync as readFileSync6 } from "node:fs";
-import os10 from "node:os";
+import os11 from "node:os";
 import path18 from "node:path";
 
 // src/format.ts
@@ -78224,6 +78224,7 @@ function formatBytes(bytes) {
 
 // src/freshness/index.ts
 import { existsSync as existsSync8, lstatSync, mkdirSync as mkdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, utimesSync, writeFileSync as writeFileSync4 } from "node:fs";
+import os10 from "node:os";
 import path15 from "node:path";
 
 // src/log.ts
@@ -78356,12 +78357,15 @@ async function applyFreshness(opts) {
     for (const p2 of plan.bumped) setMtime(path15.join(opts.gitRoot, p2), now);
     Object.assign(summary2, { proven: proven.length, changed: plan.changed, bumped: plan.bumped.length });
   }
+  const provenFile = path15.join(opts.env.RUNNER_TEMP || os10.tmpdir(), "watchmaker", `fresh-proven-${shortHash(opts.manifestPath)}.json`);
+  mkdirSync3(path15.dirname(provenFile), { recursive: true });
+  writeFileSync4(provenFile, JSON.stringify(proven));
   const state3 = {
     gitRoot: opts.gitRoot,
     manifestPath: opts.manifestPath,
     cargoDirs: opts.cargoDirs,
     builtAfterMs: Date.now(),
-    proven,
+    provenFile,
     targetExisted: opts.targetExisted
   };
   return { state: state3, summary: summary2 };
@@ -78370,7 +78374,7 @@ async function writeManifest(state3, opts) {
   const files = await trackedFiles(state3.gitRoot, opts.env, state3.cargoDirs);
   const manifest = buildManifest(files, {
     builtAfterMs: state3.builtAfterMs,
-    proven: new Map(state3.proven),
+    proven: new Map(existsSync8(state3.provenFile) ? JSON.parse(readFileSync4(state3.provenFile, "utf8")) : []),
     unitsVouchedFor: opts.timedBuildRan || !opts.restoredAnything && !state3.targetExisted,
     nowMs: Date.now()
   });
@@ -78884,7 +78888,7 @@ function cargoHomePaths(env, withBin) {
   return paths;
 }
 function protectedPlaces(ws2, env) {
-  return { workspaceRoot: ws2.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os10.homedir(), cargoHome: cargoHome(env) };
+  return { workspaceRoot: ws2.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os11.homedir(), cargoHome: cargoHome(env) };
 }
 function computeKeys(run) {
   const { config, rustc, workspace: ws2 } = run;
@@ -79186,7 +79190,7 @@ async function saveAndPrune(backend, state3, outcome) {
 }
 
 // src/config.ts
-import os11 from "node:os";
+import os12 from "node:os";
 import path20 from "node:path";
 var InputError = class extends Error {
   constructor(message) {
@@ -79236,11 +79240,11 @@ function parseBuild(input, env, workspaceRoot, profile) {
     cargoArgs,
     passEnv: passEnvNames(input("pass-env")),
     compileWork: bool("compile-work", input("compile-work"), true),
-    recordPath: recordRaw ? path20.resolve(workspaceRoot, recordRaw) : path20.join(env.RUNNER_TEMP || os11.tmpdir(), "watchmaker", `record-${profile}.json`)
+    recordPath: recordRaw ? path20.resolve(workspaceRoot, recordRaw) : path20.join(env.RUNNER_TEMP || os12.tmpdir(), "watchmaker", `record-${profile}.json`)
   };
 }
 function parseCache(input, env, workspaceRoot) {
-  const home = env.HOME || os11.homedir();
+  const home = env.HOME || os12.homedir();
   const dirRaw = input("cache-dir").trim();
   return {
     enabled: bool("cache", input("cache"), true),
@@ -79501,7 +79505,7 @@ import path25 from "node:path";
 
 // src/report/baseline.ts
 import { copyFileSync, existsSync as existsSync15, mkdirSync as mkdirSync5, mkdtempSync, readFileSync as readFileSync9, rmSync as rmSync5 } from "node:fs";
-import os12 from "node:os";
+import os13 from "node:os";
 import path24 from "node:path";
 
 // src/workspace.ts
@@ -79551,7 +79555,7 @@ function baselineKeys(opts) {
 }
 function baselineRecordPath(workspace, profile) {
   const id = shortHash(path24.resolve(workspace));
-  return path24.join(os12.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
+  return path24.join(os13.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
 }
 async function storeBaselineRecord(opts) {
   mkdirSync5(path24.dirname(opts.cachePath), { recursive: true });
@@ -79587,7 +79591,7 @@ async function checkoutBase(headDir, baseSha, env) {
       );
     }
   }
-  const worktree = mkdtempSync(path24.join(os12.tmpdir(), "watchmaker-base-"));
+  const worktree = mkdtempSync(path24.join(os13.tmpdir(), "watchmaker-base-"));
   rmSync5(worktree, { recursive: true, force: true });
   await captureOk("git", ["worktree", "add", "--detach", "--", worktree, baseSha], { cwd: gitRoot, env });
   return { gitRoot, worktree, baseDir: path24.join(worktree, path24.relative(gitRoot, headDir)) };
@@ -80590,19 +80594,21 @@ function groupOf(symbol) {
   const path26 = demangle(symbol);
   return path26 === null ? symbol : genericGroup(path26);
 }
-function summarizeWork(functions, top = TOP_GROUPS) {
-  const groups = /* @__PURE__ */ new Map();
-  let lines = 0;
+var emptyTally = () => ({ lines: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
+function addFunctions(tally, functions) {
   for (const f2 of functions) {
-    lines += f2.lines;
+    tally.lines += f2.lines;
+    tally.functions++;
     const name = groupOf(f2.symbol);
-    const g2 = groups.get(name) ?? { name, copies: 0, lines: 0 };
+    const g2 = tally.groups.get(name) ?? { name, copies: 0, lines: 0 };
     g2.copies++;
     g2.lines += f2.lines;
-    groups.set(name, g2);
+    tally.groups.set(name, g2);
   }
-  const sorted = [...groups.values()].sort((a, b2) => b2.lines - a.lines || a.name.localeCompare(b2.name));
-  return { lines, functions: functions.length, groups: sorted.slice(0, top) };
+}
+function tallyWork(tally, top = TOP_GROUPS) {
+  const sorted = [...tally.groups.values()].sort((a, b2) => b2.lines - a.lines || a.name.localeCompare(b2.name));
+  return { lines: tally.lines, functions: tally.functions, groups: sorted.slice(0, top) };
 }
 function groupChanges(base, head, limit = 5) {
   const names = new Set([...base.groups, ...head.groups].map((g2) => g2.name));
@@ -80960,7 +80966,8 @@ function decide(c, head, base, opts) {
   const scale = ratio ?? 1;
   const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
-  const suggestsChange = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]);
+  const hints = samples < 3 && ratio === null ? crateHints(c) : [];
+  const suggestsChange = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]) || hints.length > 0;
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
@@ -80972,14 +80979,8 @@ function decide(c, head, base, opts) {
     return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
   if (byCrate && Math.abs(change) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change) <= applied.threshold) {
-    return {
-      ...shared,
-      ...inconclusive(
-        "too-few-samples",
-        `${moved}: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`,
-        "baseline: auto or rebuild (several samples per side on this machine)"
-      )
-    };
+    const why = Math.abs(change) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
+    return { ...shared, ...inconclusive("too-few-samples", `${moved}${why}`, "baseline: auto or rebuild (several samples per side on this machine)") };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
@@ -80988,6 +80989,12 @@ function decide(c, head, base, opts) {
   const verdict = change > 0 ? "regression" : "improvement";
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+function crateHints(c) {
+  return c.crates.filter((x) => {
+    const difference = Math.abs(x.head.value - x.base.value);
+    return x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+  }).map((x) => `${x.crate} ${formatChange(x.change)}`);
 }
 var MATERIAL_SHARE = 0.03;
 var CRATE_CLAIM_FLOOR = 1.5;
@@ -81227,7 +81234,9 @@ export {
   measureBaseByRebuild,
   formatChange,
   functionsInIr,
-  summarizeWork,
+  emptyTally,
+  addFunctions,
+  tallyWork,
   compareWork,
   settles,
   loadCachedBaseline,
