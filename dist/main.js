@@ -1253,12 +1253,8 @@ async function runTimedBuild(run2, options) {
   const { program, args } = cargoCommand(run2);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
-  const startedAtMs = Date.now();
-  const started = process.hrtime.bigint();
-  const draining = work ? setInterval(() => work.drain(), 1e3) : null;
-  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log).finally(() => draining && clearInterval(draining));
+  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log, work);
   rmSync4(files.measureDir, { recursive: true, force: true });
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
   const compileWork = work ? measuredWork(work, wrapperUnits ?? [], options.log ?? logLine) : null;
@@ -1288,6 +1284,17 @@ async function runTimedBuild(run2, options) {
   writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
 `);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+}
+async function timedCargo(program, args, options, messages, log, work) {
+  const startedAtMs = Date.now();
+  const started = process.hrtime.bigint();
+  const draining = work ? setInterval(() => work.drain(), 1e3) : null;
+  try {
+    const exit = await streamCargo(program, args, options, messages, log);
+    return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } finally {
+    if (draining) clearInterval(draining);
+  }
 }
 function measuredWork(collector, units, log) {
   const started = process.hrtime.bigint();

@@ -81,13 +81,8 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const { program, args } = cargoCommand(run);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
-  const startedAtMs = Date.now();
-  const started = process.hrtime.bigint();
-  // Finished units' IR is summarised and deleted while cargo goes on.
-  const draining = work ? setInterval(() => work.drain(), 1000) : null;
-  const exit = await streamCargo(program, args, { cwd, env: buildEnv }, messages, options.log).finally(() => draining && clearInterval(draining));
+  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log, work);
   rmSync(files.measureDir, { recursive: true, force: true });
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
@@ -117,6 +112,26 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   });
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+}
+
+/** Cargo, timed; finished units' IR is summarised and deleted while it goes on. */
+async function timedCargo(
+  program: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  messages: CargoMessages,
+  log: ((line: string) => void) | undefined,
+  work: WorkCollector | null,
+): Promise<{ exit: CargoExit; startedAtMs: number; wallSeconds: number }> {
+  const startedAtMs = Date.now();
+  const started = process.hrtime.bigint();
+  const draining = work ? setInterval(() => work.drain(), 1000) : null;
+  try {
+    const exit = await streamCargo(program, args, options, messages, log);
+    return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } finally {
+    if (draining) clearInterval(draining);
+  }
 }
 
 /** The compile-work summary, with one log line saying what it cost. */
