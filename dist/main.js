@@ -47,7 +47,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-CUC3YAS3.js";
+} from "./chunks/chunk-OXXMWJLR.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -936,7 +936,7 @@ function buildRunRecord(input) {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: (input.compileWork ?? null) !== null
+      compileWork: input.compileWork != null
     }
   };
 }

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-CUC3YAS3.js";
+} from "./chunks/chunk-OXXMWJLR.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

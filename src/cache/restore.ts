@@ -46,6 +46,9 @@ export interface CacheRestoreState {
   keepMembers: boolean;
 }
 
+/** Whether the target directory is among the cached paths (main left it out when cargo does not own it). */
+export const targetDirCached = (state: Pick<CacheRestoreState, 'excluded' | 'targetDir'>) => !state.excluded.some((e) => e.dir === state.targetDir);
+
 function readIfExists(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
@@ -165,7 +168,7 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
  * target directory is not cached or the workspace is not in a git working tree.
  */
 async function freshnessAfterRestore(run: TargetedRun, state: CacheRestoreState, targetExisted: boolean): Promise<FreshnessState | null> {
-  if (state.excluded.some((e) => e.dir === state.targetDir)) return null;
+  if (!targetDirCached(state)) return null;
   const gitRoot = await gitRootOf(run.workspace.root, run.env);
   if (!gitRoot) {
     core.info('Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.');

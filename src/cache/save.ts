@@ -15,7 +15,7 @@ import type { BuildHandOff } from '../state.js';
 import type { CacheBackend } from './backend.js';
 import { cleanTargetDir, trimRegistryCache, type CleanAction } from './clean.js';
 import { parseLockfile, type LockedPackages } from './keys.js';
-import type { CacheRestoreState } from './restore.js';
+import { targetDirCached, type CacheRestoreState } from './restore.js';
 import type { Run } from '../run.js';
 
 export interface SaveDecision {
@@ -91,7 +91,7 @@ export function staleDependencies(hit: CacheRestoreState['hit'] | undefined, rec
 export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): BuildOutcome | null {
   if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers ?? 0 };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers };
 }
 
 export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {
@@ -142,7 +142,7 @@ async function alreadySaved(backend: CacheBackend, state: CacheRestoreState, dec
  */
 async function describeSources(run: SaveRun, input: CacheSaveInput): Promise<void> {
   const { state } = input;
-  if (state.excluded.some((e) => e.dir === state.targetDir)) return;
+  if (!targetDirCached(state)) return;
   rmSync(state.freshness?.manifestPath ?? manifestPathFor(state.targetDir, run.config.profile), { force: true });
   if (!state.freshness) return;
   try {

@@ -155,7 +155,7 @@ export async function applyFreshness(opts: {
 }
 
 /** Post step, before saving: the manifest of what the cache about to be saved was built from. */
-export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.ProcessEnv; timedBuildRan: boolean; restoredAnything: boolean }): Promise<number> {
+export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.ProcessEnv; timedBuildRan: boolean; restoredAnything: boolean }): Promise<void> {
   const files = await trackedFiles(state.gitRoot, opts.env, state.cargoDirs);
   const manifest = buildManifest(files, {
     builtAfterMs: state.builtAfterMs,
@@ -170,5 +170,4 @@ export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.P
   renameSync(temp, state.manifestPath);
   const listed = Object.keys(manifest.files).length;
   core.info(`  freshness manifest: ${listed} of ${files.length} tracked files described (${formatBytes(text.length)})`);
-  return listed;
 }

@@ -13,8 +13,8 @@
 // an absolute floor (timer resolution and process start-up). Default thresholds come from
 // repeated identical builds (`npm run bench`, docs/report.md): warm A/A runs moved by under 2%
 // in CPU time, while whole cold builds on a shared 2-core VM moved by up to ~16% in CPU and
-// wall time; hence 10% for CPU and 20% for wall. With several samples per side the observed
-// spread widens the threshold, and the change must also separate the two sides' ranges.
+// wall time; hence 10% for CPU and 20% for wall. With several samples per side the threshold is
+// never below what those samples can tell from noise, and the sides must separate (samplesSeparate).
 import type { CrateCost, HistoryEntry, RunRecord } from '../record.js';
 import { learnNoise, MIN_OBSERVATIONS } from './noise.js';
 import { logShift, median, upperFence } from './stats.js';

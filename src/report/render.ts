@@ -5,7 +5,7 @@ import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
 import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
-import { groupChangeText, workSentence, type WorkComparison } from './work.js';
+import { formatLines, groupChangeText, workSentence, type WorkComparison } from './work.js';
 
 export interface GuardView {
   mode: string;
@@ -98,9 +98,10 @@ const REASON_WORDS: Record<string, string> = {
 function headline(view: ReportView): string {
   const time = timeHeadline(view);
   const work = view.work ? workSentence(view.work) : null;
-  // Time that cannot show a change does not hide exact work growth.
-  const plain = verdictOf(view) === 'unchanged' || verdictOf(view) === 'inconclusive';
   if (!work) return time;
+  // Time that cannot show a change does not hide exact work growth.
+  const verdict = verdictOf(view);
+  const plain = verdict === 'unchanged' || verdict === 'inconclusive';
   return plain && view.work!.total.headLines > view.work!.total.baseLines ? `${time}, but ${work}` : `${time}; ${work}`;
 }
 
@@ -119,7 +120,6 @@ function timeHeadline(view: ReportView): string {
 
 /** Rows of the compile-work table shown open; more are collapsed. */
 const WORK_ROWS_OPEN = 5;
-const formatLines = (n: number) => n.toLocaleString('en-US');
 const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
 /** "Compile work": per crate the exact change in IR lines, and the function groups that grew the most. */
@@ -288,8 +288,7 @@ export function renderReportText(view: ReportView): string {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(', ')}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(', ')}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
-    const work = view.work ? workSentence(view.work) : null;
-    if (view.work) lines.push(`  ${work ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
+    if (view.work) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))

@@ -233,16 +233,14 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
  */
 function crateHints(c: Comparison): string[] {
   return c.crates
-    .filter((x) => {
-      const difference = Math.abs(x.head.value - x.base.value);
-      return (
-        x.change !== null &&
-        Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] &&
-        difference >= 2 * ABSOLUTE_FLOORS[c.metric] &&
-        difference >= MATERIAL_SHARE * c.total.base.value
-      );
-    })
+    .filter((x) => x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x))
     .map((x) => `${x.crate} ${formatChange(x.change)}`);
+}
+
+/** A crate's move is twice the timing floor and a material share of the compared total: enough to speak for the build. */
+function movedMaterially(c: Comparison, x: Comparison['crates'][number]): boolean {
+  const difference = Math.abs(x.head.value - x.base.value);
+  return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
 }
 
 /** A crate's change must be at least this share of the compared total to speak for the build. */
@@ -264,8 +262,7 @@ function crateEvidence(c: Comparison): { verdict: FinalVerdict; reason: null; se
     if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
     // Three samples can land close together by chance: never below the default per-crate threshold.
     const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], sampleNoise(x.base, x.head));
-    const difference = Math.abs(x.head.value - x.base.value);
-    return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+    return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && movedMaterially(c, x);
   });
   if (moved.length === 0 || !moved.every((x) => Math.sign(x.change!) === Math.sign(moved[0]!.change!))) return null;
   const verdict: FinalVerdict = moved[0]!.change! > 0 ? 'regression' : 'improvement';

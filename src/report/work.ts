@@ -23,6 +23,9 @@ export interface WorkComparison {
   compilerDiffers: boolean;
 }
 
+/** Lines of IR as the report writes them: 2,310. */
+export const formatLines = (n: number) => n.toLocaleString('en-US');
+
 const relative = (base: number, head: number) => (base > 0 ? (head - base) / base : null);
 
 /** The measured crates of a record, by name (the first record of a side that has any). */
@@ -52,7 +55,7 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
 export function groupChangeText(g: GroupChange, code: (name: string) => string): string {
   const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${g.headCopies === 1 ? 'copy' : 'copies'}` : `${g.baseCopies} → ${g.headCopies} copies`;
   const delta = g.headLines - g.baseLines;
-  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${Math.abs(delta).toLocaleString('en-US')} lines`;
+  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatLines(Math.abs(delta))} lines`;
 }
 
 /** The sentence the headline and the verdict use when the work moved. */
@@ -60,5 +63,5 @@ export function workSentence(w: WorkComparison): string | null {
   const delta = w.total.headLines - w.total.baseLines;
   if (delta === 0) return null;
   const pct = w.total.change === null ? '' : ` (${delta > 0 ? '+' : '−'}${Math.abs(w.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${Math.abs(delta).toLocaleString('en-US')} lines of LLVM IR${pct}, exactly`;
+  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatLines(Math.abs(delta))} lines of LLVM IR${pct}, exactly`;
 }

@@ -78385,7 +78385,6 @@ async function writeManifest(state3, opts) {
   renameSync2(temp, state3.manifestPath);
   const listed = Object.keys(manifest.files).length;
   info(`  freshness manifest: ${listed} of ${files.length} tracked files described (${formatBytes(text.length)})`);
-  return listed;
 }
 
 // src/cache/clean.ts
@@ -78878,6 +78877,7 @@ function resolveProfileSettings(profile, sources, seen = []) {
 }
 
 // src/cache/restore.ts
+var targetDirCached = (state3) => !state3.excluded.some((e) => e.dir === state3.targetDir);
 function readIfExists(file) {
   return existsSync11(file) ? readFileSync6(file, "utf8") : null;
 }
@@ -78974,7 +78974,7 @@ async function restoreCache2(run) {
   return state3;
 }
 async function freshnessAfterRestore(run, state3, targetExisted) {
-  if (state3.excluded.some((e) => e.dir === state3.targetDir)) return null;
+  if (!targetDirCached(state3)) return null;
   const gitRoot = await gitRootOf(run.workspace.root, run.env);
   if (!gitRoot) {
     info("Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.");
@@ -79068,7 +79068,7 @@ function staleDependencies(hit, record) {
 function buildOutcome(build, interrupted) {
   if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers ?? 0 };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers };
 }
 async function saveCache3(run, input) {
   const { config, backend } = run;
@@ -79110,7 +79110,7 @@ async function alreadySaved(backend, state3, decision) {
 }
 async function describeSources(run, input) {
   const { state: state3 } = input;
-  if (state3.excluded.some((e) => e.dir === state3.targetDir)) return;
+  if (!targetDirCached(state3)) return;
   rmSync4(state3.freshness?.manifestPath ?? manifestPathFor(state3.targetDir, run.config.profile), { force: true });
   if (!state3.freshness) return;
   try {
@@ -80620,6 +80620,7 @@ function groupChanges(base, head, limit = 5) {
 }
 
 // src/report/work.ts
+var formatLines = (n) => n.toLocaleString("en-US");
 var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
 function workOf(records) {
   const r = records.find((x) => x.crates.some((c) => c.work));
@@ -80640,13 +80641,13 @@ function compareWork(head, base) {
 function groupChangeText(g2, code2) {
   const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${g2.headCopies === 1 ? "copy" : "copies"}` : `${g2.baseCopies} \u2192 ${g2.headCopies} copies`;
   const delta = g2.headLines - g2.baseLines;
-  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${Math.abs(delta).toLocaleString("en-US")} lines`;
+  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatLines(Math.abs(delta))} lines`;
 }
 function workSentence(w2) {
   const delta = w2.total.headLines - w2.total.baseLines;
   if (delta === 0) return null;
   const pct = w2.total.change === null ? "" : ` (${delta > 0 ? "+" : "\u2212"}${Math.abs(w2.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${Math.abs(delta).toLocaleString("en-US")} lines of LLVM IR${pct}, exactly`;
+  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatLines(Math.abs(delta))} lines of LLVM IR${pct}, exactly`;
 }
 
 // src/report/render.ts
@@ -80684,8 +80685,9 @@ var REASON_WORDS = {
 function headline(view) {
   const time = timeHeadline(view);
   const work = view.work ? workSentence(view.work) : null;
-  const plain2 = verdictOf(view) === "unchanged" || verdictOf(view) === "inconclusive";
   if (!work) return time;
+  const verdict = verdictOf(view);
+  const plain2 = verdict === "unchanged" || verdict === "inconclusive";
   return plain2 && view.work.total.headLines > view.work.total.baseLines ? `${time}, but ${work}` : `${time}; ${work}`;
 }
 function timeHeadline(view) {
@@ -80701,7 +80703,6 @@ function timeHeadline(view) {
   return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === "regression" ? "slower" : "faster"}`;
 }
 var WORK_ROWS_OPEN = 5;
-var formatLines = (n) => n.toLocaleString("en-US");
 var code = (name) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 function workSection(w2, rows) {
   const out = ["#### Compile work (lines of LLVM IR, exact)", ""];
@@ -80856,8 +80857,7 @@ function renderReportText(view) {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(", ")}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(", ")}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
-    const work = view.work ? workSentence(view.work) : null;
-    if (view.work) lines.push(`  ${work ?? "compile work unchanged (exact)"} over ${view.work.crates.length} crates`);
+    if (view.work) lines.push(`  ${workSentence(view.work) ?? "compile work unchanged (exact)"} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
@@ -80991,10 +80991,11 @@ function decide(c, head, base, opts) {
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
 }
 function crateHints(c) {
-  return c.crates.filter((x) => {
-    const difference = Math.abs(x.head.value - x.base.value);
-    return x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
-  }).map((x) => `${x.crate} ${formatChange(x.change)}`);
+  return c.crates.filter((x) => x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x)).map((x) => `${x.crate} ${formatChange(x.change)}`);
+}
+function movedMaterially(c, x) {
+  const difference = Math.abs(x.head.value - x.base.value);
+  return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
 }
 var MATERIAL_SHARE = 0.03;
 var CRATE_CLAIM_FLOOR = 1.5;
@@ -81003,8 +81004,7 @@ function crateEvidence(c) {
   const moved = c.crates.filter((x) => {
     if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
     const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], sampleNoise(x.base, x.head));
-    const difference = Math.abs(x.head.value - x.base.value);
-    return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+    return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && movedMaterially(c, x);
   });
   if (moved.length === 0 || !moved.every((x) => Math.sign(x.change) === Math.sign(moved[0].change))) return null;
   const verdict = moved[0].change > 0 ? "regression" : "improvement";
