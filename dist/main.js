@@ -21,7 +21,6 @@ import {
   evaluate,
   findKeyLine,
   formatChange,
-  functionsInIr,
   getPath,
   hashesInPath,
   info,
@@ -47,7 +46,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-OXXMWJLR.js";
+} from "./chunks/chunk-AQE7PJSX.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -936,7 +935,7 @@ function buildRunRecord(input) {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null
+      compileWork: input.compileWork != null ? "llvm-bc" : false
     }
   };
 }
@@ -1184,6 +1183,259 @@ async function gitFiles(dir, env) {
 // src/ir/index.ts
 import { existsSync, readdirSync, readFileSync as readFileSync2, rmSync as rmSync3 } from "node:fs";
 import path8 from "node:path";
+
+// src/ir/bitcode.ts
+var BLOCK = { blockInfo: 0, module: 8, function: 12, strtab: 23 };
+var MODULE_CODE = { version: 1, function: 8 };
+var FUNCTION_CODE_DECLAREBLOCKS = 1;
+var NOT_INSTRUCTIONS = /* @__PURE__ */ new Set([33, 35, 55, 60, 61, 62, 63, 64, 65]);
+var ABBREV_ID = { endBlock: 0, enterBlock: 1, defineAbbrev: 2, unabbreviated: 3 };
+var Op = { Literal: 0, Fixed: 1, Vbr: 2, Array: 3, Char6: 4, Blob: 5 };
+var BitcodeError = class extends Error {
+};
+var BitReader = class {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.#bits = bytes.length * 8;
+  }
+  bytes;
+  #bit = 0;
+  #bits;
+  get position() {
+    return this.#bit;
+  }
+  /** Up to 32 bits. */
+  fixed(width) {
+    if (width > 24) return this.fixed(16) + this.fixed(width - 16) * 65536;
+    const at = this.#bit;
+    if (at + width > this.#bits) throw new BitcodeError("truncated bitcode");
+    this.#bit = at + width;
+    return this.#window(at >>> 3) >>> (at & 7) & (1 << width) - 1;
+  }
+  /** The 4 bytes from `i`, little-endian; zeros past the end. */
+  #window(i) {
+    const b = this.bytes;
+    if (i + 3 < b.length) return (b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24) >>> 0;
+    let w = 0;
+    for (let k = 0; k < 4 && i + k < b.length; k++) w |= b[i + k] << 8 * k;
+    return w >>> 0;
+  }
+  /** Variable width: chunks of `width` bits, the top bit of each saying another follows (values up to 2^53 exact). */
+  vbr(width) {
+    const high = 1 << width - 1;
+    let chunk = this.fixed(width);
+    if (chunk < high) return chunk;
+    let value = 0;
+    for (let scale = 1; ; scale *= high) {
+      value += (chunk & high - 1) * scale;
+      if (chunk < high) return value;
+      chunk = this.fixed(width);
+    }
+  }
+  align32() {
+    this.#bit = Math.ceil(this.#bit / 32) * 32;
+  }
+  skipTo(bit) {
+    if (bit > this.#bits) throw new BitcodeError("truncated bitcode");
+    this.#bit = bit;
+  }
+  bytesAt(count) {
+    const start = this.#bit >>> 3;
+    this.skipTo(this.#bit + count * 8);
+    return this.bytes.subarray(start, start + count);
+  }
+  get atEnd() {
+    return this.#bit >= this.#bits;
+  }
+};
+function readAbbrev(r) {
+  const ops = [];
+  for (let n = r.vbr(5); ops.length < n; ) {
+    if (r.fixed(1)) {
+      ops.push({ kind: Op.Literal, value: r.vbr(8) });
+      continue;
+    }
+    const encoding = r.fixed(3);
+    if (encoding === 1 || encoding === 2) {
+      const width = r.vbr(5);
+      ops.push(width === 0 ? { kind: Op.Literal, value: 0 } : { kind: encoding === 1 ? Op.Fixed : Op.Vbr, value: width });
+    } else if (encoding >= 3 && encoding <= 5) ops.push({ kind: [Op.Array, Op.Char6, Op.Blob][encoding - 3], value: 0 });
+    else throw new BitcodeError(`unknown abbreviation encoding ${encoding}`);
+  }
+  return ops;
+}
+function readScalar(r, op) {
+  switch (op.kind) {
+    case Op.Literal:
+      return op.value;
+    case Op.Fixed:
+      return r.fixed(op.value);
+    case Op.Vbr:
+      return r.vbr(op.value);
+    case Op.Char6:
+      return r.fixed(6);
+    case Op.Array:
+    case Op.Blob:
+      throw new BitcodeError("an array or a blob cannot be an array element or a record code");
+  }
+}
+function readAbbreviated(r, abbrev) {
+  const values = [];
+  let blob = null;
+  for (let i = 0; i < abbrev.length; i++) {
+    const op = abbrev[i];
+    if (op.kind === Op.Array) {
+      const element = abbrev[++i];
+      if (!element) throw new BitcodeError("an array abbreviation without its element");
+      for (let n = r.vbr(6); n > 0; n--) values.push(readScalar(r, element));
+    } else if (op.kind === Op.Blob) {
+      const length = r.vbr(6);
+      r.align32();
+      blob = r.bytesAt(length);
+      r.align32();
+    } else values.push(readScalar(r, op));
+  }
+  if (values.length === 0) throw new BitcodeError("an abbreviated record without a code");
+  return { code: values[0], ops: values.slice(1), blob };
+}
+function skipAbbreviated(r, abbrev) {
+  const code = readScalar(r, abbrev[0]);
+  for (let i = 1; i < abbrev.length; i++) {
+    const op = abbrev[i];
+    if (op.kind === Op.Array) {
+      const element = abbrev[++i];
+      for (let n = r.vbr(6); n > 0; n--) readScalar(r, element);
+    } else if (op.kind === Op.Blob) {
+      const length = r.vbr(6);
+      r.align32();
+      r.skipTo(r.position + length * 8);
+      r.align32();
+    } else readScalar(r, op);
+  }
+  return code;
+}
+function skipUnabbreviated(r) {
+  const code = r.vbr(6);
+  for (let n = r.vbr(6); n > 0; n--) r.vbr(6);
+  return code;
+}
+function readUnabbreviated(r) {
+  const code = r.vbr(6);
+  const ops = [];
+  for (let n = r.vbr(6); n > 0; n--) ops.push(r.vbr(6));
+  return { code, ops, blob: null };
+}
+function readBlockInfo(r, width, info2) {
+  let current = null;
+  for (; ; ) {
+    const id = r.fixed(width);
+    if (id === ABBREV_ID.endBlock) return r.align32();
+    if (id === ABBREV_ID.defineAbbrev) {
+      if (current === null) throw new BitcodeError("an abbreviation in BLOCKINFO before SETBID");
+      info2.set(current, [...info2.get(current) ?? [], readAbbrev(r)]);
+    } else if (id === ABBREV_ID.unabbreviated) {
+      const record = readUnabbreviated(r);
+      if (record.code === 1) current = record.ops[0] ?? null;
+    } else throw new BitcodeError(`unexpected abbreviation id ${id} in BLOCKINFO`);
+  }
+}
+function readBlock(r, blockId, width, info2, handler) {
+  const abbrevs = [...info2.get(blockId) ?? []];
+  for (; ; ) {
+    if (r.atEnd) throw new BitcodeError("a block without its end");
+    const id = r.fixed(width);
+    if (id === ABBREV_ID.endBlock) return r.align32();
+    if (id === ABBREV_ID.enterBlock) enterBlock(r, info2, handler);
+    else if (id === ABBREV_ID.defineAbbrev) abbrevs.push(readAbbrev(r));
+    else if (id === ABBREV_ID.unabbreviated) {
+      if (handler.code) handler.code(skipUnabbreviated(r));
+      else handler.record(readUnabbreviated(r));
+    } else {
+      const abbrev = abbrevs[id - 4];
+      if (!abbrev) throw new BitcodeError(`undefined abbreviation ${id} in block ${blockId}`);
+      if (handler.code) handler.code(skipAbbreviated(r, abbrev));
+      else handler.record(readAbbreviated(r, abbrev));
+    }
+  }
+}
+function enterBlock(r, info2, parent) {
+  const blockId = r.vbr(8);
+  const width = r.vbr(4);
+  r.align32();
+  const words = r.fixed(32);
+  const end = r.position + words * 32;
+  if (blockId === BLOCK.blockInfo) return readBlockInfo(r, width, info2);
+  const handler = parent.enter(blockId);
+  if (!handler) return r.skipTo(end);
+  readBlock(r, blockId, width, info2, handler);
+  handler.exit?.();
+}
+function bitstreamOf(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length >= 20 && view.getUint32(0, true) === 186106078) {
+    const [offset, size] = [view.getUint32(8, true), view.getUint32(12, true)];
+    return bitstreamOf(bytes.subarray(offset, offset + size));
+  }
+  if (bytes.length < 4 || bytes[0] !== 66 || bytes[1] !== 67 || bytes[2] !== 192 || bytes[3] !== 222) throw new BitcodeError("not LLVM bitcode");
+  return bytes.subarray(4);
+}
+var FunctionBodies = class {
+  counts = [];
+  #instructions = 0;
+  record() {
+  }
+  code(code) {
+    if (code !== FUNCTION_CODE_DECLAREBLOCKS && !NOT_INSTRUCTIONS.has(code)) this.#instructions++;
+  }
+  /** Constants, metadata, symbol tables and use lists inside a body are not instructions. */
+  enter() {
+    return null;
+  }
+  exit() {
+    this.counts.push(this.#instructions);
+    this.#instructions = 0;
+  }
+};
+function readTopLevel(r, info2, top) {
+  while (!r.atEnd) {
+    const id = r.fixed(2);
+    if (id === ABBREV_ID.enterBlock) enterBlock(r, info2, top);
+    else if (id === ABBREV_ID.endBlock && r.bytes.subarray(Math.ceil(r.position / 8)).every((b) => b === 0)) return;
+    else throw new BitcodeError(`unexpected abbreviation id ${id} at the top level`);
+  }
+}
+function functionsInBitcode(bytes) {
+  const r = new BitReader(bitstreamOf(bytes));
+  const defined = [];
+  const bodies = new FunctionBodies();
+  let strtab = null;
+  let version = 0;
+  const module = {
+    record: ({ code, ops }) => {
+      if (code === MODULE_CODE.version) version = ops[0] ?? 0;
+      else if (code === MODULE_CODE.function && ops[4] === 0) defined.push({ offset: ops[0], size: ops[1] });
+    },
+    enter: (id) => id === BLOCK.function ? bodies : null
+  };
+  const stringTable = {
+    record: ({ code, blob }) => {
+      if (code === 1 && blob) strtab = blob;
+    },
+    enter: () => null
+  };
+  readTopLevel(r, /* @__PURE__ */ new Map(), { record: () => {
+  }, enter: (id) => id === BLOCK.module ? module : id === BLOCK.strtab ? stringTable : null });
+  return named(defined, bodies.counts, strtab, version);
+}
+function named(defined, counts, strtab, version) {
+  if (version < 2) throw new BitcodeError(`module version ${version} is older than this reader (LLVM 5 and later write version 2)`);
+  if (!strtab) throw new BitcodeError("no string table");
+  if (defined.length !== counts.length) throw new BitcodeError(`${defined.length} function definitions but ${counts.length} bodies`);
+  const table = strtab;
+  return defined.map((d, i) => ({ symbol: Buffer.from(table.subarray(d.offset, d.offset + d.size)).toString("latin1"), instructions: counts[i] }));
+}
+
+// src/ir/index.ts
 var irDirFor = (recordPath) => `${recordPath}.ir`;
 var PARTIAL = ".partial";
 var subdirs = (dir) => existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
@@ -1194,23 +1446,31 @@ var WorkCollector = class {
   dir;
   #tallies = /* @__PURE__ */ new Map();
   #error = null;
+  #busyNs = 0n;
   /** Summarises and deletes every unit the wrapper has finished so far. */
   drain() {
     if (this.#error) return;
+    const started = process.hrtime.bigint();
     try {
       for (const pkg of subdirs(this.dir)) {
         for (const unit of subdirs(path8.join(this.dir, pkg.name))) {
           if (unit.name.endsWith(PARTIAL)) continue;
           const unitDir = path8.join(this.dir, pkg.name, unit.name);
           const tally = this.#tallies.get(pkg.name) ?? emptyTally();
-          for (const file of readdirSync(unitDir)) if (file.endsWith(".ll")) addFunctions(tally, functionsInIr(readFileSync2(path8.join(unitDir, file), "utf8")));
+          for (const file of readdirSync(unitDir)) if (file.endsWith(".bc")) addFunctions(tally, functionsInBitcode(readFileSync2(path8.join(unitDir, file))));
           this.#tallies.set(pkg.name, tally);
           rmSync3(unitDir, { recursive: true, force: true });
         }
       }
     } catch (e) {
       this.#error = e;
+    } finally {
+      this.#busyNs += process.hrtime.bigint() - started;
     }
+  }
+  /** Seconds spent reading and summarising IR so far: what the measure costs the job. */
+  get busySeconds() {
+    return Number(this.#busyNs) / 1e9;
   }
   /**
    * The work per package after the build, and the IR directory deleted. Packages in `failed` (a
@@ -1297,12 +1557,12 @@ async function timedCargo(program, args, options, messages, log, work) {
   }
 }
 function measuredWork(collector, units, log) {
-  const started = process.hrtime.bigint();
+  const during = collector.busySeconds;
   const work = collector.finish(new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
-  const lines = [...work.values()].reduce((a, w) => a + w.lines, 0);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
+  const after = collector.busySeconds - during;
   log(
-    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? "" : "s"}: ${lines} lines of LLVM IR, the rest summarised after the build in ${seconds.toFixed(2)} s`
+    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? "" : "s"}: ${instructions} LLVM IR instructions, summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`
   );
   return work;
 }
@@ -1449,7 +1709,7 @@ function judge(config, build, outcome) {
     setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
     setFailed(
-      `Compile work (lines of LLVM IR) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`
+      `Compile work (LLVM IR instructions) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`
     );
   }
 }

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-OXXMWJLR.js";
+} from "./chunks/chunk-AQE7PJSX.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -477,9 +477,9 @@ const GIT_ENV = {
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** The project's repository (origin): commits are authored here, jobs fetch them by id as actions/checkout does. */
-function createRepository(name = 'verdicts-origin') {
+function createRepository(name = 'verdicts-origin', files = benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })) {
   const dir = path.join(scratch, name);
-  writeFiles(dir, { ...benchWorkspaceFiles({ tables: TABLES_FUNCTIONS }), '.gitignore': '/target\n', 'NOTES.md': 'Notes\n' });
+  writeFiles(dir, { ...files, '.gitignore': '/target\n', 'NOTES.md': 'Notes\n' });
   execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
@@ -596,6 +596,8 @@ function prOutcome(r) {
     changePercent: change ? Number(change) : null,
     cachedChangePercent: suggested ? (suggested[1] === '+' ? 1 : -1) * Number(suggested[2]) : null,
     confirmed: /so the base commit was rebuilt here to confirm/.test(r.summary),
+    // The verdict's own sentence: why a run was missed or claimed, for reading the results later.
+    sentence: /\*\*Verdict: [a-z]+\.\*\* (.*)/.exec(r.summary)?.[1] ?? null,
     ...thresholdOf(r),
   };
 }
@@ -979,6 +981,9 @@ function printFreshness(f) {
 // ---------- compile work ----------
 
 /** `report::describe::<T>` and the `cli` calls that instantiate it for `types` types (the work section's commits). */
+/** The bench workspace with `report::describe::<T>` instantiated for `types` types, whole. */
+const describeFilesWorkspace = (types) => ({ ...benchWorkspaceFiles({ tables: TABLES_FUNCTIONS }), ...describeFiles(types) });
+
 function describeFiles(types) {
   const files = benchWorkspaceFiles({ tables: TABLES_FUNCTIONS });
   const structs = Array.from({ length: types }, (_, i) => `#[derive(Debug, Default)] struct Shape${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`);
@@ -989,35 +994,121 @@ function describeFiles(types) {
   };
 }
 
+/** ripgrep's library crates as workspace members (the issue's realistic workspace), copied from Debian's sources. */
+const RIPGREP_MEMBERS = ['grep-matcher', 'grep-searcher', 'grep-regex', 'grep-printer', 'grep-cli', 'grep', 'globset', 'ignore'];
+
 /**
- * Compile work: what measuring it costs (the build with compile-work on and off, alternating,
- * every member compiled), whether identical code gives exactly identical numbers (A/A), and
- * whether a generic function instantiated for 6 more types is caught every time.
+ * The realistic workspace: ripgrep's library crates as members, each a copy of Debian's source
+ * of it (the packaging, tests, benches and examples left out, and their dev-dependencies, which
+ * Debian does not all ship). They depend on each other by version, so `[patch]` points those
+ * dependencies at the members; the rest (regex, memchr, ...) come from the Debian directory.
+ */
+function ripgrepWorkspaceFiles() {
+  const files = {
+    'Cargo.toml': [
+      '[workspace]',
+      `members = [${RIPGREP_MEMBERS.map((m) => `"crates/${m}"`).join(', ')}]`,
+      'resolver = "2"',
+      '',
+      '[patch.crates-io]',
+      ...RIPGREP_MEMBERS.map((m) => `${m} = { path = "crates/${m}" }`),
+      '',
+    ].join('\n'),
+    '.cargo/config.toml': `[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n`,
+  };
+  const left = new Set(['debian', '.cargo-checksum.json', 'tests', 'benches', 'examples', 'Cargo.toml.orig']);
+  for (const member of RIPGREP_MEMBERS) {
+    const source = path.join(DEBIAN_REGISTRY, readdirSync(DEBIAN_REGISTRY).filter((d) => d.startsWith(`${member}-`) && /^\d/.test(d.slice(member.length + 1)))[0]);
+    const copy = (dir) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (dir === source && left.has(entry.name)) continue;
+        if (entry.isDirectory()) copy(full);
+        else if (entry.isFile()) files[`crates/${member}/${path.relative(source, full)}`] = readFileSync(full);
+      }
+    };
+    copy(source);
+    files[`crates/${member}/Cargo.toml`] = withoutSections(readFileSync(path.join(source, 'Cargo.toml'), 'utf8'), /^\[(dev-dependencies|\[bench\]|\[test\]|\[example\])/);
+  }
+  return files;
+}
+
+/** A manifest without the tables whose headers match `header`. */
+function withoutSections(manifest, header) {
+  let skipping = false;
+  return manifest
+    .split('\n')
+    .filter((line) => {
+      if (line.startsWith('[')) skipping = header.test(line);
+      return !skipping;
+    })
+    .join('\n');
+}
+
+/**
+ * What measuring compile work costs a pull request job: the job with the measure on and off in
+ * adjacent jobs, the order alternating (drift cancels within a pair), every member compiled.
+ * Also the A/A of the measure: every "on" job compares identical code with the base.
+ */
+async function workCost(name, files, pairs) {
+  const repo = createRepository(`${name}-origin`, files);
+  const base = git(repo, 'rev-parse', 'HEAD');
+  const cacheDir = path.join(scratch, `cache-${name}`);
+  const inputs = { 'keep-fresh': 'false', baseline: 'cache' };
+  checkout(repo, base, { fresh: true });
+  await ciJob(cacheDir, { event: 'push', sha: base }, {}, inputs);
+  const measured = [];
+  for (let i = 0; i < pairs; i++) {
+    const pair = {};
+    for (const mode of i % 2 ? ['off', 'on'] : ['on', 'off']) {
+      checkout(repo, base, { fresh: true });
+      const r = await ciJob(
+        cacheDir,
+        { event: 'pull_request', sha: base, baseSha: base, prNumber: 3000 + 2 * i + (mode === 'on') },
+        {},
+        { ...inputs, 'compile-work': mode === 'on' ? 'true' : 'false' },
+      );
+      const summary = /LLVM IR instructions, summarised in ([\d.]+) s \(([\d.]+) s of it after the build\)/.exec(r.main.output);
+      const members = r.record.crates.filter((c) => c.workspaceMember).length;
+      pair[mode] = { build: Number(r.outputs['build-seconds']) + (summary ? Number(summary[2]) : 0), summarySeconds: summary ? Number(summary[1]) : NaN, members };
+      if (mode === 'on') pair.aa = r.outputs['work-change-percent'];
+    }
+    measured.push(pair);
+    process.stdout.write('.');
+  }
+  const buildOff = median(measured.map((p) => p.off.build));
+  return {
+    members: measured[0].on.members,
+    buildSecondsOn: spread(measured.map((p) => p.on.build)),
+    buildSecondsOff: spread(measured.map((p) => p.off.build)),
+    // The build's wall time plus the IR summary after it, on against off in the same pair.
+    extraWallPercentOfBuild: spread(measured.map((p) => (p.on.build / p.off.build - 1) * 100)),
+    // The action's own work on the IR (read, parse, demangle, group), mostly while cargo runs.
+    summarySeconds: spread(measured.map((p) => p.on.summarySeconds)),
+    summaryPercentOfBuild: (median(measured.map((p) => p.on.summarySeconds)) / buildOff) * 100,
+    aaWorkChangePercent: measured.map((p) => p.aa),
+  };
+}
+
+/**
+ * Compile work: its cost on ripgrep's library crates (realistic) and on the bench workspace
+ * (whose generated `tables` crate is much IR for little compile time: the expensive case),
+ * whether identical code gives exactly identical numbers (A/A), and whether a generic function
+ * instantiated for 6 more types is caught every time.
  */
 async function work() {
   const started = Date.now();
-  const repo = createRepository('work-origin');
-  const base = commit(repo, describeFiles(2), 'describe for 2 types');
-  const cacheDir = path.join(scratch, 'cache-work');
-  const inputs = { 'keep-fresh': 'false', baseline: 'cache' };
-  checkout(repo, base, { fresh: true }); // fresh: the runner's checkout may be a clone of another section's origin
-  await ciJob(cacheDir, { event: 'push', sha: base }, {}, inputs);
-  const seconds = { on: [], off: [] };
-  const aa = [];
+  const realistic = await workCost('work-ripgrep', ripgrepWorkspaceFiles(), Math.max(RUNS, 8));
+  const generated = await workCost('work-bench', describeFilesWorkspace(2), Math.max(RUNS, 8));
+  const repo = path.join(scratch, 'work-bench-origin');
+  const base = git(repo, 'rev-parse', 'HEAD');
+  const cacheDir = path.join(scratch, 'cache-work-bench');
   const detection = [];
-  let pr = 2000;
   for (let i = 0; i < Math.max(RUNS, 5); i++) {
-    for (const mode of i % 2 ? ['off', 'on'] : ['on', 'off']) {
-      checkout(repo, base, { fresh: true });
-      const r = await ciJob(cacheDir, { event: 'pull_request', sha: base, baseSha: base, prNumber: ++pr }, {}, { ...inputs, 'compile-work': mode === 'on' ? 'true' : 'false' });
-      const summarised = /compile work of \d+ workspace crates?: \d+ lines of LLVM IR, the rest summarised after the build in ([\d.]+) s/.exec(r.main.output);
-      seconds[mode].push({ build: Number(r.outputs['build-seconds']) + (summarised ? Number(summarised[1]) : 0) });
-      if (mode === 'on') aa.push(r.outputs['work-change-percent']);
-    }
     const head = commit(repo, describeFiles(8), `describe for 8 types (${i})`, base);
     checkout(repo, head, { fresh: true });
-    const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: ++pr }, {}, inputs);
-    const named = /`report::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ lines/.test(r.summary);
+    const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: 4000 + i }, {}, { 'keep-fresh': 'false', baseline: 'cache' });
+    const named = /`report::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions/.test(r.summary);
     const sentence = /\*\*Verdict: [a-z]+\.\*\* (.*)/.exec(r.summary)?.[1] ?? null;
     detection.push({
       workChangePercent: Number(r.outputs['work-change-percent']),
@@ -1028,14 +1119,10 @@ async function work() {
     });
     process.stdout.write('.');
   }
-  const med = (xs) => median(xs);
-  const buildOn = med(seconds.on.map((x) => x.build));
-  const buildOff = med(seconds.off.map((x) => x.build));
+  const aa = [...realistic.aaWorkChangePercent, ...generated.aaWorkChangePercent];
   results.work = {
-    buildSecondsOn: spread(seconds.on.map((x) => x.build)),
-    buildSecondsOff: spread(seconds.off.map((x) => x.build)),
-    // The build's wall time plus the IR summary after it: what the measure adds to the job.
-    extraWallPercentOfBuild: (buildOn / buildOff - 1) * 100,
+    realistic,
+    generated,
     aaWorkChangePercent: aa,
     aaExactlyZero: aa.filter((x) => x === '0.00').length,
     detection: { runs: detection.length, detected: detection.filter((d) => d.workChangePercent > 0 && d.named).length, outcomes: detection },
@@ -1044,10 +1131,15 @@ async function work() {
 }
 
 function printWork(w) {
-  console.log('\nCompile work (LLVM IR of the workspace crates)');
-  console.log(
-    `  build with the measure ${fmtSpread(w.buildSecondsOn, ' s')}, without ${fmtSpread(w.buildSecondsOff, ' s')}: ${fmt(w.extraWallPercentOfBuild, 1)}% (build-to-build noise included)`,
-  );
+  console.log('\nCompile work (LLVM IR instructions of the workspace crates)');
+  for (const [what, c] of [
+    ["ripgrep's library crates", w.realistic],
+    ['the bench workspace (generated code)', w.generated],
+  ]) {
+    console.log(`  ${what}, ${c.members} members: build with the measure ${fmtSpread(c.buildSecondsOn, ' s')}, without ${fmtSpread(c.buildSecondsOff, ' s')}`);
+    console.log(`    extra wall time, paired jobs: ${fmtSpread(c.extraWallPercentOfBuild, '%', 1)} (build-to-build noise included)`);
+    console.log(`    the action reading the bitcode: ${fmtSpread(c.summarySeconds, ' s')}, ${fmt(c.summaryPercentOfBuild, 1)}% of the build, mostly while cargo runs`);
+  }
   console.log(`  A/A: ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} identical builds gave exactly 0.00% work change`);
   console.log(
     `  a generic function instantiated for 6 more types: found and named in ${w.detection.detected} of ${w.detection.runs} (work change ${w.detection.outcomes.map((d) => `+${fmt(d.workChangePercent, 2)}%`).join(', ')}; time verdicts ${w.detection.outcomes.map((d) => d.timeVerdict).join(', ')})`,

@@ -4,9 +4,13 @@
 // records with another major version instead of misreading them. Documented in docs/record-schema.md.
 
 export const RECORD_SCHEMA = 'watchmaker/run-record';
-export const RECORD_SCHEMA_VERSION = 2;
-/** Versions this one reads: 1 lacks compile work (`crates[].work`) and compares as before. */
-export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2];
+export const RECORD_SCHEMA_VERSION = 3;
+/**
+ * Versions this one reads: 1 lacks compile work (`crates[].work`) and compares as before; 2
+ * counted it in lines of printed IR, which do not compare with instructions, so its work is
+ * read as not measured.
+ */
+export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2, 3];
 /** How many earlier default-branch runs a stored record carries (rustc-perf learns from 30). */
 export const HISTORY_LENGTH = 30;
 
@@ -56,18 +60,18 @@ export interface CrateCost {
   contention?: number | null;
   /**
    * Compile work of a workspace crate (src/ir): the LLVM IR the compiler generated for it, in
-   * lines and functions, and its biggest function groups. Exact: identical inputs give identical
-   * numbers. Null when not measured for this crate; absent in version 1 records.
+   * instructions and functions, and its biggest function groups. Exact: identical inputs give
+   * identical numbers. Null when not measured for this crate; absent in version 1 and 2 records.
    */
   work?: CompileWork | null;
 }
 
-/** LLVM IR of one crate, as cargo-llvm-lines counts it. */
+/** LLVM IR of one crate, grouped as cargo-llvm-lines groups it, counted in IR instructions. */
 export interface CompileWork {
-  lines: number;
+  instructions: number;
   functions: number;
-  /** The groups with the most lines (a non-generic function, or every copy of a generic one). */
-  groups: Array<{ name: string; copies: number; lines: number }>;
+  /** The groups with the most instructions (a non-generic function, or every copy of a generic one). */
+  groups: Array<{ name: string; copies: number; instructions: number }>;
 }
 
 /** A compact earlier run of the default branch, for learning the repository's own noise. */
@@ -133,11 +137,11 @@ export interface RunRecord {
     /** The build-dir layout cargo wrote in (from its artifact paths); absent in records before it was added. */
     buildDirLayout?: 'old' | 'new' | 'mixed' | null;
     /**
-     * The workspace's crates also emitted LLVM IR for the compile-work measure. It changes their
-     * CPU time (about −12% measured), so time is compared only between records alike in this.
-     * Absent in version 1 records (false).
+     * What the workspace's crates also emitted for the compile-work measure: bitcode
+     * (`llvm-bc`), or printed IR (`llvm-ir`, version 2 records). Emitting changes their CPU
+     * time, so time is compared only between records alike in this. Absent: nothing (false).
      */
-    compileWork?: boolean;
+    compileWork?: false | 'llvm-bc' | 'llvm-ir';
   };
 }
 
@@ -153,9 +157,15 @@ export function readRunRecord(text: string): RunRecord {
   if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
   if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
     throw new Error(
-      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.join(' and ')}. Records of other versions are not compared.`,
+      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_RECORD_VERSIONS.at(-1)}. Records of other versions are not compared.`,
     );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
-  return r as RunRecord;
+  return r.version === 2 ? fromVersion2(r as RunRecord) : (r as RunRecord);
+}
+
+/** Version 2 measured compile work in lines of printed IR (`--emit=llvm-ir`): kept as how time was measured, not as work. */
+function fromVersion2(r: RunRecord): RunRecord {
+  const emitted = (r.measurement?.compileWork as unknown) === true ? 'llvm-ir' : false;
+  return { ...r, crates: r.crates.map(({ work: _lines, ...c }) => c), measurement: { ...r.measurement, compileWork: emitted } };
 }

@@ -1,4 +1,4 @@
-// End to end, compile work: the workspace's crates emit LLVM IR during the action's build, the
+// End to end, compile work: the workspace's crates emit LLVM bitcode during the action's build, the
 // report shows the exact change against the baseline and names the generic function that grew.
 // Identical builds give identical numbers; a crate that fails to compile leaves the others'.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,16 +47,16 @@ describe('compile work against the base branch', () => {
 
   test('the record carries the IR of each workspace crate; no IR is left in target/ or cached', () => {
     const app = pushRecord.crates.find((c) => c.crate === 'app')!;
-    expect(app.work!.lines).toBeGreaterThan(0);
+    expect(app.work!.instructions).toBeGreaterThan(0);
     const shapes = pushRecord.crates.find((c) => c.crate === 'shapes');
     // A generic function is compiled where it is used: in app, not in shapes.
     expect(app.work!.groups.find((g) => g.name.startsWith('shapes::describe'))!.copies).toBe(2);
     expect(shapes?.work?.groups.some((g) => g.name.startsWith('shapes::describe')) ?? false).toBe(false);
-    expect(pushRecord.measurement.compileWork).toBe(true);
-    expect(pushRecord.version).toBe(2);
+    expect(pushRecord.measurement.compileWork).toBe('llvm-bc');
+    expect(pushRecord.version).toBe(3);
     const leftovers = (dir: string): string[] =>
       existsSync(dir)
-        ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : e.name.endsWith('.ll') ? [e.name] : []))
+        ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : /\.(ll|bc)$/.test(e.name) ? [e.name] : []))
         : [];
     expect(leftovers(path.join(workspace, 'target'))).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe('compile work against the base branch', () => {
     const main = await job.main();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['work-change-percent']).toBe('0.00');
-    expect(main.summary).toMatch(/#### Compile work \(lines of LLVM IR, exact\)/);
+    expect(main.summary).toMatch(/#### Compile work \(LLVM IR instructions, exact\)/);
   });
 
   test('a generic function instantiated for more types: the exact growth, the function named, and fail-on-work-growth fails the step', async () => {
@@ -78,10 +78,10 @@ describe('compile work against the base branch', () => {
     const growth = Number(main.outputs['work-change-percent']);
     expect(growth).toBeGreaterThan(5);
     // v0 symbols carry the generic arguments (`describe::<T>`), legacy ones only a hash (`describe`).
-    expect(main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ lines \(app\)/);
-    expect(main.summary).toMatch(/compile work grew by [\d,]+ lines of LLVM IR \(\+\d+\.\d%\), exactly/);
+    expect(main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions \(app\)/);
+    expect(main.summary).toMatch(/compile work grew by [\d,]+ LLVM IR instructions \(\+\d+\.\d%\), exactly/);
     expect(main.exitCode).toBe(1);
-    expect(main.annotations.some((a) => a.level === 'error' && /Compile work \(lines of LLVM IR\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message))).toBe(true);
+    expect(main.annotations.some((a) => a.level === 'error' && /Compile work \(LLVM IR instructions\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message))).toBe(true);
     git(workspace, 'checkout', '-q', baseSha);
   });
 });
@@ -98,6 +98,6 @@ test('a crate that fails to compile: the others still have their compile work, a
   expect(main.exitCode).toBe(1);
   expect(main.outputs.verdict).toBe('build-failed');
   const record = readRecord(main.outputs.report!);
-  expect(record.crates.find((c) => c.crate === 'app')?.work?.lines).toBeGreaterThan(0);
+  expect(record.crates.find((c) => c.crate === 'app')?.work?.instructions).toBeGreaterThan(0);
   expect(record.crates.find((c) => c.crate === 'broken')?.work ?? null).toBeNull();
 });

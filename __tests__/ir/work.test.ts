@@ -1,12 +1,15 @@
-// Compile work (src/ir, src/report/work.ts) on synthetic IR and real symbols: demangling both
-// Rust schemes with rust-lang's demangler, grouping a generic function's copies, and the exact
-// change against a baseline.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+// Compile work (src/ir, src/report/work.ts): bitcode written by this machine's rustc, read and
+// checked against the IR rustc prints for the same crate; demangling both Rust schemes with
+// rust-lang's demangler, grouping a generic function's copies, and the exact change against a
+// baseline.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demangle, genericGroup } from '../../src/ir/demangle.js';
 import { WorkCollector } from '../../src/ir/index.js';
-import { functionsInIr, groupOf, summarizeWork } from '../../src/ir/summary.js';
+import { BitcodeError, functionsInBitcode } from '../../src/ir/bitcode.js';
+import { groupOf, summarizeWork } from '../../src/ir/summary.js';
 import { compareWork, groupChangeText, workSentence } from '../../src/report/work.js';
 import type { RunRecord } from '../../src/record.js';
 import { record } from '../helpers/records.js';
@@ -29,72 +32,126 @@ describe('demangling (rustc-demangle compiled to WebAssembly)', () => {
   });
 });
 
-const IR = `; ModuleID = 'x'
-source_filename = "x"
-
-declare void @llvm.dbg.declare(metadata, metadata, metadata)
-
-; tools::search::<String>
-define internal void @_RINvCs1234_5tools6searchNtCs5678_3std6StringEB4_(ptr %0) unnamed_addr #0 !dbg !10 {
-start:
-  %x = alloca [24 x i8], align 8
-  ret void
+/** A crate with a generic function used with three types, and a `match` (a switch). */
+const SOURCE = `pub fn search<T: std::fmt::Debug>(items: &[T], needle: usize) -> Option<String> {
+    items.get(needle).map(|x| format!("{:?}", x))
 }
-
-define internal void @_RINvCs1234_5tools6searchReEB4_(ptr %0) unnamed_addr #0 {
-start:
-  ret void
+pub fn run() -> usize {
+    let a = search(&[1u8, 2, 3], 1);
+    let b = search(&["x", "y"], 0);
+    let c = search(&[1.5f64], 0);
+    match (a, b, c) { (Some(a), Some(b), _) => a.len() + b.len(), _ => 0 }
 }
-
-define void @"_ZN5tools4main17h0123456789abcdefE"() {
-start:
-  ret void
-}
+pub fn classify(x: u8) -> u8 { match x { 0 => 3, 1 => 7, 2 => 9, 5 => 1, _ => 0 } }
 `;
 
-describe('the measure', () => {
-  test('functions and their lines of IR, from define to the closing brace; declarations are not definitions', () => {
-    const fns = functionsInIr(IR);
-    expect(fns.map((f) => f.lines)).toEqual([5, 4, 4]);
-    expect(fns[2]!.symbol).toBe('_ZN5tools4main17h0123456789abcdefE');
+/** The crate compiled by this machine's rustc as cargo's dev profile would, writing bitcode and, to check it against, printed IR. */
+function compile(mangling: 'legacy' | 'v0'): { bitcode: Buffer; text: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-bc-'));
+  writeFileSync(path.join(dir, 'lib.rs'), SOURCE);
+  execFileSync('rustc', [
+    '--edition',
+    '2021',
+    '--crate-type',
+    'lib',
+    '--crate-name',
+    'tools',
+    '-g',
+    // Legacy is stable's default (asking for it by name needs -Z unstable-options).
+    ...(mangling === 'v0' ? ['-Csymbol-mangling-version=v0'] : []),
+    '--emit=llvm-bc,llvm-ir',
+    '--out-dir',
+    dir,
+    path.join(dir, 'lib.rs'),
+  ]);
+  const out = { bitcode: readFileSync(path.join(dir, 'tools.bc')), text: readFileSync(path.join(dir, 'tools.ll'), 'utf8') };
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+/**
+ * Instructions per function as the printed IR shows them: a body's lines indented by exactly
+ * two spaces (a switch's cases, an invoke's second line and debug records are indented further;
+ * labels and comments are not indented; a switch's closing `]` is not an instruction).
+ */
+function instructionsInText(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let current: string | null = null;
+  for (const line of text.split('\n')) {
+    const define = /^define\b[^@]*@("(?:[^"\\]|\\.)*"|[-A-Za-z$._0-9]+)\(/.exec(line);
+    if (current === null && define) current = define[1]!.replace(/^"|"$/g, '');
+    else if (current !== null && line.startsWith('}')) current = null;
+    else if (current !== null && /^ {2}[^ \]]/.test(line)) out.set(current, (out.get(current) ?? 0) + 1);
+    if (define) out.set(current!, out.get(current!) ?? 0);
+  }
+  return out;
+}
+
+describe('the measure, read from the bitcode rustc writes', () => {
+  const crates = { legacy: compile('legacy'), v0: compile('v0') };
+
+  test.each(['legacy', 'v0'] as const)('%s mangling: every function and its instruction count agree with the IR rustc prints', (mangling) => {
+    const { bitcode, text } = crates[mangling];
+    const fromBitcode = functionsInBitcode(bitcode);
+    expect(fromBitcode.length).toBeGreaterThan(10);
+    expect(new Map(fromBitcode.map((f) => [f.symbol, f.instructions]))).toEqual(instructionsInText(text));
   });
 
-  test('grouped as cargo-llvm-lines does: copies of a generic function add up', () => {
-    const work = summarizeWork(functionsInIr(IR));
-    expect(work).toEqual({
-      lines: 13,
+  test('grouped as cargo-llvm-lines does: the copies of a generic function add up in one group', () => {
+    for (const { bitcode } of Object.values(crates)) {
+      const work = summarizeWork(functionsInBitcode(bitcode));
+      // v0 symbols carry the generic arguments (`search::<T>`), legacy ones only a hash (`search`).
+      const search = work.groups.find((g) => /^tools::search(::<T>)?$/.test(g.name))!;
+      expect(search.copies).toBe(3);
+      expect(work.instructions).toBe(work.groups.reduce((a, g) => a + g.instructions, 0));
+    }
+    expect(
+      summarizeWork([
+        { symbol: '_RINvCs1234_5tools6searchNtCs5678_3std6StringEB4_', instructions: 3 },
+        { symbol: '_RINvCs1234_5tools6searchReEB4_', instructions: 2 },
+        { symbol: '_ZN5tools4main17h0123456789abcdefE', instructions: 4 },
+      ]),
+    ).toEqual({
+      instructions: 9,
       functions: 3,
       groups: [
-        { name: 'tools::search::<T>', copies: 2, lines: 9 },
-        { name: 'tools::main', copies: 1, lines: 4 },
+        { name: 'tools::search::<T>', copies: 2, instructions: 5 },
+        { name: 'tools::main', copies: 1, instructions: 4 },
       ],
     });
     expect(groupOf('not_rust')).toBe('not_rust');
   });
 
-  test('the same IR gives the same numbers, byte for byte', () => {
-    expect(JSON.stringify(summarizeWork(functionsInIr(IR)))).toBe(JSON.stringify(summarizeWork(functionsInIr(IR))));
+  test('the same bitcode gives the same numbers, byte for byte; a truncated or foreign file is an error, not a number', () => {
+    const { bitcode } = crates.legacy;
+    expect(JSON.stringify(summarizeWork(functionsInBitcode(bitcode)))).toBe(JSON.stringify(summarizeWork(functionsInBitcode(Buffer.from(bitcode)))));
+    expect(() => functionsInBitcode(bitcode.subarray(0, bitcode.length / 2))).toThrow(BitcodeError);
+    expect(() => functionsInBitcode(Buffer.from('; ModuleID = text IR\n'))).toThrow('not LLVM bitcode');
+    // Darwin's wrapper header (magic, version, offset, size, CPU type) around the same bitcode.
+    const header = Buffer.alloc(20);
+    [0x0b17c0de, 0, 20, bitcode.length, 7].forEach((v, i) => header.writeUInt32LE(v, 4 * i));
+    expect(functionsInBitcode(Buffer.concat([header, bitcode]))).toEqual(functionsInBitcode(bitcode));
   });
 });
 
 describe('against the baseline', () => {
-  const withWork = (lines: Record<string, [number, number]>, release = '1.95.0'): RunRecord => {
-    const r = record({ crates: Object.fromEntries(Object.keys(lines).map((k) => [k, 1])) });
+  const withWork = (instructions: Record<string, [number, number]>, release = '1.95.0'): RunRecord => {
+    const r = record({ crates: Object.fromEntries(Object.keys(instructions).map((k) => [k, 1])) });
     r.toolchain.release = release;
     for (const c of r.crates) {
-      const [copies, perCopy] = lines[c.crate]!;
-      c.work = { lines: copies * perCopy + 100, functions: copies + 10, groups: [{ name: `${c.crate}::search::<T>`, copies, lines: copies * perCopy }] };
+      const [copies, perCopy] = instructions[c.crate]!;
+      c.work = { instructions: copies * perCopy + 100, functions: copies + 10, groups: [{ name: `${c.crate}::search::<T>`, copies, instructions: copies * perCopy }] };
     }
     return r;
   };
 
   test('the exact change per crate and in total, and the generic function that grew', () => {
     const w = compareWork([withWork({ 'ws-a': [10, 231], 'ws-b': [2, 50] })], [withWork({ 'ws-a': [4, 231], 'ws-b': [2, 50] })])!;
-    expect(w.total).toEqual({ baseLines: 4 * 231 + 100 + 200, headLines: 10 * 231 + 100 + 200, change: (6 * 231) / (4 * 231 + 300) });
+    expect(w.total).toEqual({ baseInstructions: 4 * 231 + 100 + 200, headInstructions: 10 * 231 + 100 + 200, change: (6 * 231) / (4 * 231 + 300) });
     expect(w.crates[0]!.crate).toBe('ws-a');
-    expect(groupChangeText(w.crates[0]!.groups[0]!, (n) => `\`${n}\``)).toBe('`ws-a::search::<T>`: 4 → 10 copies, +1,386 lines');
+    expect(groupChangeText(w.crates[0]!.groups[0]!, (n) => `\`${n}\``)).toBe('`ws-a::search::<T>`: 4 → 10 copies, +1,386 instructions');
     expect(w.crates[1]!.groups).toEqual([]);
-    expect(workSentence(w)).toBe('compile work grew by 1,386 lines of LLVM IR (+113.2%), exactly');
+    expect(workSentence(w)).toBe('compile work grew by 1,386 LLVM IR instructions (+113.2%), exactly');
     expect(w.compilerDiffers).toBe(false);
   });
 
@@ -110,9 +167,11 @@ describe('against the baseline', () => {
 describe('collecting while the build goes on', () => {
   test('finished units are summarised and deleted; a unit still being written waits; a package that failed is left out', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-ir-'));
+    const { bitcode } = compile('v0');
+    const once = summarizeWork(functionsInBitcode(bitcode));
     const unit = (pkg: string, name: string) => {
       mkdirSync(path.join(dir, pkg, name), { recursive: true });
-      writeFileSync(path.join(dir, pkg, name, 'x.ll'), IR);
+      writeFileSync(path.join(dir, pkg, name, 'x.bc'), bitcode);
       return path.join(dir, pkg, name);
     };
     const collector = new WorkCollector(dir);
@@ -125,8 +184,9 @@ describe('collecting while the build goes on', () => {
     unit('broken', 'broken-89ab');
     const work = collector.finish(new Set(['broken']));
     expect([...work.keys()]).toEqual(['tools']);
-    expect(work.get('tools')).toMatchObject({ lines: 26, functions: 6 });
-    expect(work.get('tools')!.groups[0]).toEqual({ name: 'tools::search::<T>', copies: 4, lines: 18 });
+    // Two units of the same code: every count doubled.
+    expect(work.get('tools')).toMatchObject({ instructions: 2 * once.instructions, functions: 2 * once.functions });
+    expect(work.get('tools')!.groups.find((g) => g.name === 'tools::search::<T>')).toMatchObject({ copies: 6 });
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -156,6 +156,20 @@ describe('comparisons the evidence cannot carry', () => {
     const d = judge([record({ crates: { 'ws-a': 1 } })], [record({ crates: { 'ws-b': 1 } })]);
     expect(d.reason).toBe('nothing-compared');
   });
+
+  test('sides that emitted different output for compile work are inconclusive (measurement), even far apart; alike they compare', () => {
+    const emitting = (emitted: RunRecord['measurement']['compileWork'], cpu: number) => {
+      const r = record({ crates: { 'ws-a': cpu } });
+      r.measurement.compileWork = emitted;
+      return r;
+    };
+    const d = judge([emitting('llvm-bc', 2)], [emitting('llvm-ir', 1)], [], 0.1);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toBe('measurement');
+    expect(d.sentence).toMatch(/this run emitted LLVM bitcode, the baseline printed LLVM IR/);
+    expect(judge([emitting('llvm-bc', 2)], [emitting(false, 1)], [], 0.1).reason).toBe('measurement');
+    expect(judge([emitting('llvm-bc', 2)], [emitting('llvm-bc', 1)], [], 0.1).reason).not.toBe('measurement');
+  });
 });
 
 describe('several samples per side on one machine (rebuild, or auto confirming)', () => {

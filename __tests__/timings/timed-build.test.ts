@@ -123,10 +123,23 @@ test('without the wrapper, units come from the timings report (wall time only)',
 
 test('readRunRecord rejects other schemas and versions with a clear message', () => {
   expect(() => readRunRecord('{"schema":"other"}')).toThrow(/Not a Watchmaker run record/);
-  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":3}')).toThrow(/schema version 3; this Watchmaker reads versions 1 and 2/);
+  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":4}')).toThrow(/schema version 4; this Watchmaker reads versions 1, 2 and 3/);
   // Version 1 records (before compile work) are still read and compared.
-  const v1 = JSON.stringify({ schema: 'watchmaker/run-record', version: 1, crates: [], totals: {} });
+  const v1 = JSON.stringify({ schema: 'watchmaker/run-record', version: 1, crates: [], totals: {}, measurement: {} });
   expect(readRunRecord(v1).version).toBe(1);
+  // Version 2 counted work in lines of printed IR: not comparable with instructions, so read as
+  // not measured; its time was measured with the IR printed, which the verdict must know.
+  const v2 = readRunRecord(
+    JSON.stringify({
+      schema: 'watchmaker/run-record',
+      version: 2,
+      crates: [{ crate: 'app', work: { lines: 10, functions: 1, groups: [] } }],
+      totals: {},
+      measurement: { compileWork: true },
+    }),
+  );
+  expect(v2.crates[0]!.work).toBeUndefined();
+  expect(v2.measurement.compileWork).toBe('llvm-ir');
   expect(() => readRunRecord('nope')).toThrow(/not valid JSON/);
 });
 

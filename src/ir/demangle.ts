@@ -33,10 +33,11 @@ function instance(): DemangleExports {
 /** The demangled path of a Rust symbol, without its hash; null when it is not a Rust symbol. */
 export function demangle(symbol: string): string | null {
   const e = instance();
-  const bytes = encoder.encode(symbol);
-  if (bytes.length > e.input_capacity()) return null;
-  new Uint8Array(e.memory.buffer, e.input_ptr(), bytes.length).set(bytes);
-  const n = e.demangle(bytes.length, 1);
+  // Written straight into the module's input buffer: this runs for every function of a crate.
+  const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
+  const { read, written } = encoder.encodeInto(symbol, input);
+  if (read < symbol.length) return null;
+  const n = e.demangle(written, 1);
   return n < 0 ? null : decoder.decode(new Uint8Array(e.memory.buffer, e.output_ptr(), n));
 }
 
@@ -49,18 +50,16 @@ export function demangle(symbol: string): string | null {
  */
 export function genericGroup(path: string): string {
   let out = '';
-  for (let i = 0; i < path.length; i++) {
-    const c = path[i]!;
+  let from = 0;
+  for (let open = path.indexOf('<'); open !== -1; open = path.indexOf('<', from)) {
+    out += path.slice(from, open);
     // Arguments follow a name (`Vec<u8>`) or a turbofish (`search::<String>`); a `<` anywhere
     // else opens a qualified path.
-    if (c === '<' && /[A-Za-z0-9_:]$/.test(out)) {
-      i = closingBracket(path, i);
-      out += '<T>';
-      continue;
-    }
-    out += c;
+    const isArguments = /[A-Za-z0-9_:]/.test(out[out.length - 1] ?? '');
+    out += isArguments ? '<T>' : '<';
+    from = isArguments ? closingBracket(path, open) + 1 : open + 1;
   }
-  return out;
+  return out + path.slice(from);
 }
 
 /** The index of the `>` that closes the `<` at `open` (the end of the text when unbalanced). */

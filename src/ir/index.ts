@@ -1,16 +1,17 @@
-// Compile work, the shell: during the build the wrapper moves each workspace unit's LLVM IR into
-// <irDir>/<package>/<unit>/ (renamed into place once complete). A collector summarises and
+// Compile work, the shell: during the build the wrapper moves each workspace unit's LLVM bitcode
+// into <irDir>/<package>/<unit>/ (renamed into place once complete). A collector summarises and
 // deletes finished units while cargo goes on, so the IR (tens of MB for a big workspace) never
 // piles up and is never cached; what is left is collected when the build ends. The measure
 // itself is in summary.ts.
 import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { addFunctions, emptyTally, functionsInIr, tallyWork, type CrateWork, type WorkTally } from './summary.js';
+import { functionsInBitcode } from './bitcode.js';
+import { addFunctions, emptyTally, tallyWork, type CrateWork, type WorkTally } from './summary.js';
 
 export type { CrateWork } from './summary.js';
 
-/** Where the wrapper puts IR for a build whose record is `recordPath`. */
+/** Where the wrapper puts the bitcode for a build whose record is `recordPath`. */
 export const irDirFor = (recordPath: string) => `${recordPath}.ir`;
 
 /** A unit directory the wrapper is still filling (renamed to its final name when complete). */
@@ -21,26 +22,35 @@ const subdirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileT
 export class WorkCollector {
   readonly #tallies = new Map<string, WorkTally>();
   #error: Error | null = null;
+  #busyNs = 0n;
 
   constructor(readonly dir: string) {}
 
   /** Summarises and deletes every unit the wrapper has finished so far. */
   drain(): void {
     if (this.#error) return;
+    const started = process.hrtime.bigint();
     try {
       for (const pkg of subdirs(this.dir)) {
         for (const unit of subdirs(path.join(this.dir, pkg.name))) {
           if (unit.name.endsWith(PARTIAL)) continue;
           const unitDir = path.join(this.dir, pkg.name, unit.name);
           const tally = this.#tallies.get(pkg.name) ?? emptyTally();
-          for (const file of readdirSync(unitDir)) if (file.endsWith('.ll')) addFunctions(tally, functionsInIr(readFileSync(path.join(unitDir, file), 'utf8')));
+          for (const file of readdirSync(unitDir)) if (file.endsWith('.bc')) addFunctions(tally, functionsInBitcode(readFileSync(path.join(unitDir, file))));
           this.#tallies.set(pkg.name, tally);
           rmSync(unitDir, { recursive: true, force: true });
         }
       }
     } catch (e) {
       this.#error = e as Error;
+    } finally {
+      this.#busyNs += process.hrtime.bigint() - started;
     }
+  }
+
+  /** Seconds spent reading and summarising IR so far: what the measure costs the job. */
+  get busySeconds(): number {
+    return Number(this.#busyNs) / 1e9;
   }
 
   /**

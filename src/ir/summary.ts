@@ -1,51 +1,25 @@
 // Compile work, the pure core: how much LLVM IR the compiler generated for a crate, and which
-// functions it came from. The same measure as cargo-llvm-lines: lines of IR per function
-// definition, functions grouped by their demangled path without generic arguments, so a generic
-// function's copies (one per set of types it is used with) add up in one group. Identical inputs
-// give identical IR on any machine: the measure has no noise.
+// functions it came from. Counted as cargo-llvm-lines counts it, but in IR instructions per
+// function (read from the bitcode rustc writes, bitcode.ts) rather than lines of printed IR:
+// functions grouped by their demangled path without generic arguments, so a generic function's
+// copies (one per set of types it is used with) add up in one group. Identical inputs give
+// identical IR on any machine: the measure has no noise.
 import type { CompileWork } from '../record.js';
+import type { BitcodeFunction } from './bitcode.js';
 import { demangle, genericGroup } from './demangle.js';
-
-export interface IrFunction {
-  /** The symbol as LLVM names it (mangled). */
-  symbol: string;
-  /** Lines of IR from `define` to the closing brace. */
-  lines: number;
-}
 
 /** One group of functions: a non-generic function, or every copy of a generic one. */
 export interface WorkGroup {
   name: string;
   copies: number;
-  lines: number;
+  instructions: number;
 }
 
-/** Per crate: lines of IR in all its function definitions, their number, and the biggest groups (at most TOP_GROUPS). */
+/** Per crate: IR instructions in all its function definitions, their number, and the biggest groups (at most TOP_GROUPS). */
 export type CrateWork = CompileWork;
 
 /** Groups kept per crate in the record: enough to name what grew, small enough to store. */
 export const TOP_GROUPS = 40;
-
-const DEFINE = /^define\b[^@]*@("(?:[^"\\]|\\.)*"|[-A-Za-z$._0-9]+)\(/;
-
-/** The function definitions of one `.ll` file. */
-export function functionsInIr(text: string): IrFunction[] {
-  const out: IrFunction[] = [];
-  let current: IrFunction | null = null;
-  for (const line of text.split('\n')) {
-    if (current) {
-      current.lines++;
-      if (line.startsWith('}')) {
-        out.push(current);
-        current = null;
-      }
-      continue;
-    }
-    const m = DEFINE.exec(line);
-    if (m) current = { symbol: m[1]!.replace(/^"|"$/g, ''), lines: 1 };
-  }
-  return out;
-}
 
 /** A function's group: its demangled path without generic arguments (the symbol itself when not Rust). */
 export function groupOf(symbol: string): string {
@@ -55,31 +29,31 @@ export function groupOf(symbol: string): string {
 
 /** Work being added up, unit by unit, before it is summarised. */
 export interface WorkTally {
-  lines: number;
+  instructions: number;
   functions: number;
   groups: Map<string, WorkGroup>;
 }
 
-export const emptyTally = (): WorkTally => ({ lines: 0, functions: 0, groups: new Map() });
+export const emptyTally = (): WorkTally => ({ instructions: 0, functions: 0, groups: new Map() });
 
-export function addFunctions(tally: WorkTally, functions: IrFunction[]): void {
+export function addFunctions(tally: WorkTally, functions: BitcodeFunction[]): void {
   for (const f of functions) {
-    tally.lines += f.lines;
+    tally.instructions += f.instructions;
     tally.functions++;
     const name = groupOf(f.symbol);
-    const g = tally.groups.get(name) ?? { name, copies: 0, lines: 0 };
+    const g = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
     g.copies++;
-    g.lines += f.lines;
+    g.instructions += f.instructions;
     tally.groups.set(name, g);
   }
 }
 
 export function tallyWork(tally: WorkTally, top = TOP_GROUPS): CrateWork {
-  const sorted = [...tally.groups.values()].sort((a, b) => b.lines - a.lines || a.name.localeCompare(b.name));
-  return { lines: tally.lines, functions: tally.functions, groups: sorted.slice(0, top) };
+  const sorted = [...tally.groups.values()].sort((a, b) => b.instructions - a.instructions || a.name.localeCompare(b.name));
+  return { instructions: tally.instructions, functions: tally.functions, groups: sorted.slice(0, top) };
 }
 
-export function summarizeWork(functions: IrFunction[], top = TOP_GROUPS): CrateWork {
+export function summarizeWork(functions: BitcodeFunction[], top = TOP_GROUPS): CrateWork {
   const tally = emptyTally();
   addFunctions(tally, functions);
   return tallyWork(tally, top);
@@ -90,12 +64,12 @@ export interface GroupChange {
   name: string;
   baseCopies: number;
   headCopies: number;
-  baseLines: number;
-  headLines: number;
+  baseInstructions: number;
+  headInstructions: number;
 }
 
 /**
- * The groups that grew or shrank the most between two summaries, by lines. A group outside a
+ * The groups that grew or shrank the most between two summaries, by instructions. A group outside a
  * side's top list counts as absent there, so only groups in both lists or clearly new ones are
  * exact; the crate totals always are.
  */
@@ -105,9 +79,9 @@ export function groupChanges(base: CrateWork, head: CrateWork, limit = 5): Group
   return [...names]
     .map((name) => {
       const [b, h] = [find(base, name), find(head, name)];
-      return { name, baseCopies: b?.copies ?? 0, headCopies: h?.copies ?? 0, baseLines: b?.lines ?? 0, headLines: h?.lines ?? 0 };
+      return { name, baseCopies: b?.copies ?? 0, headCopies: h?.copies ?? 0, baseInstructions: b?.instructions ?? 0, headInstructions: h?.instructions ?? 0 };
     })
-    .filter((c) => c.baseLines !== c.headLines || c.baseCopies !== c.headCopies)
-    .sort((a, b) => Math.abs(b.headLines - b.baseLines) - Math.abs(a.headLines - a.baseLines) || a.name.localeCompare(b.name))
+    .filter((c) => c.baseInstructions !== c.headInstructions || c.baseCopies !== c.headCopies)
+    .sort((a, b) => Math.abs(b.headInstructions - b.baseInstructions) - Math.abs(a.headInstructions - a.baseInstructions) || a.name.localeCompare(b.name))
     .slice(0, limit);
 }

@@ -5,7 +5,7 @@ import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
 import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
-import { formatLines, groupChangeText, workSentence, type WorkComparison } from './work.js';
+import { formatCount, groupChangeText, workSentence, type WorkComparison } from './work.js';
 
 export interface GuardView {
   mode: string;
@@ -102,7 +102,7 @@ function headline(view: ReportView): string {
   // Time that cannot show a change does not hide exact work growth.
   const verdict = verdictOf(view);
   const plain = verdict === 'unchanged' || verdict === 'inconclusive';
-  return plain && view.work!.total.headLines > view.work!.total.baseLines ? `${time}, but ${work}` : `${time}; ${work}`;
+  return plain && view.work!.total.headInstructions > view.work!.total.baseInstructions ? `${time}, but ${work}` : `${time}; ${work}`;
 }
 
 function timeHeadline(view: ReportView): string {
@@ -122,27 +122,27 @@ function timeHeadline(view: ReportView): string {
 const WORK_ROWS_OPEN = 5;
 const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
-/** "Compile work": per crate the exact change in IR lines, and the function groups that grew the most. */
+/** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
 function workSection(w: WorkComparison, rows: number): string[] {
-  const out = ['#### Compile work (lines of LLVM IR, exact)', ''];
-  const total = `${formatLines(w.total.baseLines)} → ${formatLines(w.total.headLines)} lines (${formatChange(w.total.change)})`;
+  const out = ['#### Compile work (LLVM IR instructions, exact)', ''];
+  const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;
   out.push(
     `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} compiled on both sides: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
     '',
   );
-  const shown = w.crates.filter((c) => c.head.lines !== c.base.lines).slice(0, Math.max(rows, 1));
+  const shown = w.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
     for (const c of shown)
       table.push(
-        `| ${escapeMarkdown(c.crate)} | ${formatLines(c.base.lines)} | ${formatLines(c.head.lines)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
+        `| ${escapeMarkdown(c.crate)} | ${formatCount(c.base.instructions)} | ${formatCount(c.head.instructions)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
       );
     if (shown.length > WORK_ROWS_OPEN) out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
     else out.push(...table, '');
   }
   const groups = w.crates
     .flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g })))
-    .sort((a, b) => Math.abs(b.g.headLines - b.g.baseLines) - Math.abs(a.g.headLines - a.g.baseLines))
+    .sort((a, b) => Math.abs(b.g.headInstructions - b.g.baseInstructions) - Math.abs(a.g.headInstructions - a.g.baseInstructions))
     .slice(0, 5);
   if (groups.length) {
     out.push('Functions whose IR changed the most (every copy of a generic function counted together):', '');

@@ -84,13 +84,16 @@ function incomparable(compared: number, head: RunRecord[], base: RunRecord[], mo
   if (!measuredDifferently(head, base)) return null;
   return inconclusive(
     'measurement',
-    `${moved}, but one side emitted LLVM IR for the compile-work measure and the other did not, which alone changes the workspace crates' CPU time (by about 12% where measured).`,
-    'a baseline recorded with the same compile-work setting (the next run on the default branch records one)',
+    `${moved}, but the sides were built differently for the compile-work measure (this run ${EMITTED[emitted(head[0]!)]}, the baseline ${EMITTED[emitted(base[0]!)]}), which alone changes the workspace crates' CPU time.`,
+    'a baseline recorded with the same compile-work setting and version (the next run on the default branch records one)',
   );
 }
 
-/** Records from before the compile-work measure (or with it off) time the workspace crates differently. */
-const measuredDifferently = (head: RunRecord[], base: RunRecord[]) => new Set([...head, ...base].map((r) => r.measurement.compileWork === true)).size > 1;
+const emitted = (r: RunRecord) => r.measurement.compileWork || 'none';
+const EMITTED = { 'llvm-bc': 'emitted LLVM bitcode', 'llvm-ir': 'printed LLVM IR', none: 'emitted nothing extra' } as const;
+
+/** Records from before the compile-work measure, with it off, or from its printed-IR version time the workspace crates differently. */
+const measuredDifferently = (head: RunRecord[], base: RunRecord[]) => new Set([...head, ...base].map(emitted)).size > 1;
 
 /** Metric-weighted average contention of the compared crates on one side (null when unmeasured). */
 function sideContention(records: RunRecord[], crates: string[], metric: Metric): number | null {

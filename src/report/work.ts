@@ -9,22 +9,22 @@ export interface CrateWorkChange {
   crate: string;
   base: CompileWork;
   head: CompileWork;
-  /** Relative change in lines; null when the base has none. */
+  /** Relative change in instructions; null when the base has none. */
   change: number | null;
-  /** The function groups whose lines or copies changed the most. */
+  /** The function groups whose instructions or copies changed the most. */
   groups: GroupChange[];
 }
 
 export interface WorkComparison {
-  /** Crates with a measure on both sides, biggest change in lines first. */
+  /** Crates with a measure on both sides, biggest change in instructions first. */
   crates: CrateWorkChange[];
-  total: { baseLines: number; headLines: number; change: number | null };
+  total: { baseInstructions: number; headInstructions: number; change: number | null };
   /** Another rustc built the baseline: part of a difference may be the compiler's. */
   compilerDiffers: boolean;
 }
 
-/** Lines of IR as the report writes them: 2,310. */
-export const formatLines = (n: number) => n.toLocaleString('en-US');
+/** A count as the report writes it: 2,310. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
 
 const relative = (base: number, head: number) => (base > 0 ? (head - base) / base : null);
 
@@ -41,27 +41,27 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
     .sort()
     .map((crate) => {
       const [bw, hw] = [b.get(crate)!, h.get(crate)!];
-      return { crate, base: bw, head: hw, change: relative(bw.lines, hw.lines), groups: groupChanges(bw, hw) };
+      return { crate, base: bw, head: hw, change: relative(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
     })
-    .sort((x, y) => Math.abs(y.head.lines - y.base.lines) - Math.abs(x.head.lines - x.base.lines));
+    .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
   if (crates.length === 0) return null;
-  const baseLines = crates.reduce((a, c) => a + c.base.lines, 0);
-  const headLines = crates.reduce((a, c) => a + c.head.lines, 0);
+  const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
+  const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0]!.toolchain.release !== base[0]!.toolchain.release || head[0]!.toolchain.commitHash !== base[0]!.toolchain.commitHash;
-  return { crates, total: { baseLines, headLines, change: relative(baseLines, headLines) }, compilerDiffers };
+  return { crates, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
 }
 
-/** "`path::search::<T>`: 4 → 10 copies, +2,310 lines" (the name escaped by the caller's function). */
+/** "`path::search::<T>`: 4 → 10 copies, +2,310 instructions" (the name escaped by the caller's function). */
 export function groupChangeText(g: GroupChange, code: (name: string) => string): string {
   const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${g.headCopies === 1 ? 'copy' : 'copies'}` : `${g.baseCopies} → ${g.headCopies} copies`;
-  const delta = g.headLines - g.baseLines;
-  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatLines(Math.abs(delta))} lines`;
+  const delta = g.headInstructions - g.baseInstructions;
+  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} instructions`;
 }
 
 /** The sentence the headline and the verdict use when the work moved. */
 export function workSentence(w: WorkComparison): string | null {
-  const delta = w.total.headLines - w.total.baseLines;
+  const delta = w.total.headInstructions - w.total.baseInstructions;
   if (delta === 0) return null;
   const pct = w.total.change === null ? '' : ` (${delta > 0 ? '+' : '−'}${Math.abs(w.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatLines(Math.abs(delta))} lines of LLVM IR${pct}, exactly`;
+  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatCount(Math.abs(delta))} LLVM IR instructions${pct}, exactly`;
 }

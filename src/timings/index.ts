@@ -136,18 +136,19 @@ async function timedCargo(
 
 /** The compile-work summary, with one log line saying what it cost. */
 function measuredWork(collector: WorkCollector, units: WrapperUnit[], log: (line: string) => void): Map<string, CrateWork> {
-  const started = process.hrtime.bigint();
+  const during = collector.busySeconds;
   // A package with a unit that did not compile has partial IR: left out.
   const work = collector.finish(new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
-  const lines = [...work.values()].reduce((a, w) => a + w.lines, 0);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
+  const after = collector.busySeconds - during;
   log(
-    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? '' : 's'}: ${lines} lines of LLVM IR, the rest summarised after the build in ${seconds.toFixed(2)} s`,
+    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? '' : 's'}: ${instructions} LLVM IR instructions, ` +
+      `summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`,
   );
   return work;
 }
 
-/** A fresh directory the wrapper moves the workspace crates' LLVM IR into (src/ir). */
+/** A fresh directory the wrapper moves the workspace crates' LLVM bitcode into (src/ir). */
 function prepareIrDir(recordPath: string, buildEnv: NodeJS.ProcessEnv): string {
   const dir = irDirFor(recordPath);
   rmSync(dir, { recursive: true, force: true });

@@ -137,7 +137,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null,
+      compileWork: input.compileWork != null ? 'llvm-bc' : false,
     },
   };
 }

@@ -79478,8 +79478,8 @@ function checkPlaces(config) {
 
 // src/record.ts
 var RECORD_SCHEMA = "watchmaker/run-record";
-var RECORD_SCHEMA_VERSION = 2;
-var READABLE_RECORD_VERSIONS = [1, 2];
+var RECORD_SCHEMA_VERSION = 3;
+var READABLE_RECORD_VERSIONS = [1, 2, 3];
 var HISTORY_LENGTH = 30;
 function readRunRecord(text) {
   let parsed;
@@ -79492,11 +79492,15 @@ function readRunRecord(text) {
   if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
   if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
     throw new Error(
-      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.join(" and ")}. Records of other versions are not compared.`
+      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.slice(0, -1).join(", ")} and ${READABLE_RECORD_VERSIONS.at(-1)}. Records of other versions are not compared.`
     );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error("The run record lacks crates or totals.");
-  return r;
+  return r.version === 2 ? fromVersion2(r) : r;
+}
+function fromVersion2(r) {
+  const emitted2 = r.measurement?.compileWork === true ? "llvm-ir" : false;
+  return { ...r, crates: r.crates.map(({ work: _lines, ...c }) => c), measurement: { ...r.measurement, compileWork: emitted2 } };
 }
 
 // src/report/index.ts
@@ -80542,24 +80546,22 @@ function instance() {
 }
 function demangle(symbol) {
   const e = instance();
-  const bytes = encoder.encode(symbol);
-  if (bytes.length > e.input_capacity()) return null;
-  new Uint8Array(e.memory.buffer, e.input_ptr(), bytes.length).set(bytes);
-  const n = e.demangle(bytes.length, 1);
+  const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
+  const { read: read2, written } = encoder.encodeInto(symbol, input);
+  if (read2 < symbol.length) return null;
+  const n = e.demangle(written, 1);
   return n < 0 ? null : decoder.decode(new Uint8Array(e.memory.buffer, e.output_ptr(), n));
 }
 function genericGroup(path26) {
   let out = "";
-  for (let i = 0; i < path26.length; i++) {
-    const c = path26[i];
-    if (c === "<" && /[A-Za-z0-9_:]$/.test(out)) {
-      i = closingBracket(path26, i);
-      out += "<T>";
-      continue;
-    }
-    out += c;
+  let from = 0;
+  for (let open2 = path26.indexOf("<"); open2 !== -1; open2 = path26.indexOf("<", from)) {
+    out += path26.slice(from, open2);
+    const isArguments = /[A-Za-z0-9_:]/.test(out[out.length - 1] ?? "");
+    out += isArguments ? "<T>" : "<";
+    from = isArguments ? closingBracket(path26, open2) + 1 : open2 + 1;
   }
-  return out;
+  return out + path26.slice(from);
 }
 function closingBracket(text, open2) {
   let depth = 0;
@@ -80572,55 +80574,37 @@ function closingBracket(text, open2) {
 
 // src/ir/summary.ts
 var TOP_GROUPS = 40;
-var DEFINE = /^define\b[^@]*@("(?:[^"\\]|\\.)*"|[-A-Za-z$._0-9]+)\(/;
-function functionsInIr(text) {
-  const out = [];
-  let current = null;
-  for (const line of text.split("\n")) {
-    if (current) {
-      current.lines++;
-      if (line.startsWith("}")) {
-        out.push(current);
-        current = null;
-      }
-      continue;
-    }
-    const m2 = DEFINE.exec(line);
-    if (m2) current = { symbol: m2[1].replace(/^"|"$/g, ""), lines: 1 };
-  }
-  return out;
-}
 function groupOf(symbol) {
   const path26 = demangle(symbol);
   return path26 === null ? symbol : genericGroup(path26);
 }
-var emptyTally = () => ({ lines: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
+var emptyTally = () => ({ instructions: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
 function addFunctions(tally, functions) {
   for (const f2 of functions) {
-    tally.lines += f2.lines;
+    tally.instructions += f2.instructions;
     tally.functions++;
     const name = groupOf(f2.symbol);
-    const g2 = tally.groups.get(name) ?? { name, copies: 0, lines: 0 };
+    const g2 = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
     g2.copies++;
-    g2.lines += f2.lines;
+    g2.instructions += f2.instructions;
     tally.groups.set(name, g2);
   }
 }
 function tallyWork(tally, top = TOP_GROUPS) {
-  const sorted = [...tally.groups.values()].sort((a, b2) => b2.lines - a.lines || a.name.localeCompare(b2.name));
-  return { lines: tally.lines, functions: tally.functions, groups: sorted.slice(0, top) };
+  const sorted = [...tally.groups.values()].sort((a, b2) => b2.instructions - a.instructions || a.name.localeCompare(b2.name));
+  return { instructions: tally.instructions, functions: tally.functions, groups: sorted.slice(0, top) };
 }
 function groupChanges(base, head, limit = 5) {
   const names = new Set([...base.groups, ...head.groups].map((g2) => g2.name));
   const find = (w2, name) => w2.groups.find((g2) => g2.name === name);
   return [...names].map((name) => {
     const [b2, h] = [find(base, name), find(head, name)];
-    return { name, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseLines: b2?.lines ?? 0, headLines: h?.lines ?? 0 };
-  }).filter((c) => c.baseLines !== c.headLines || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headLines - b2.baseLines) - Math.abs(a.headLines - a.baseLines) || a.name.localeCompare(b2.name)).slice(0, limit);
+    return { name, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseInstructions: b2?.instructions ?? 0, headInstructions: h?.instructions ?? 0 };
+  }).filter((c) => c.baseInstructions !== c.headInstructions || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headInstructions - b2.baseInstructions) - Math.abs(a.headInstructions - a.baseInstructions) || a.name.localeCompare(b2.name)).slice(0, limit);
 }
 
 // src/report/work.ts
-var formatLines = (n) => n.toLocaleString("en-US");
+var formatCount = (n) => n.toLocaleString("en-US");
 var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
 function workOf(records) {
   const r = records.find((x) => x.crates.some((c) => c.work));
@@ -80630,24 +80614,24 @@ function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
   const crates = [...h.keys()].filter((name) => b2.has(name)).sort().map((crate) => {
     const [bw, hw] = [b2.get(crate), h.get(crate)];
-    return { crate, base: bw, head: hw, change: relative3(bw.lines, hw.lines), groups: groupChanges(bw, hw) };
-  }).sort((x, y) => Math.abs(y.head.lines - y.base.lines) - Math.abs(x.head.lines - x.base.lines));
+    return { crate, base: bw, head: hw, change: relative3(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
+  }).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
   if (crates.length === 0) return null;
-  const baseLines = crates.reduce((a, c) => a + c.base.lines, 0);
-  const headLines = crates.reduce((a, c) => a + c.head.lines, 0);
+  const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
+  const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
-  return { crates, total: { baseLines, headLines, change: relative3(baseLines, headLines) }, compilerDiffers };
+  return { crates, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
 }
 function groupChangeText(g2, code2) {
   const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${g2.headCopies === 1 ? "copy" : "copies"}` : `${g2.baseCopies} \u2192 ${g2.headCopies} copies`;
-  const delta = g2.headLines - g2.baseLines;
-  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatLines(Math.abs(delta))} lines`;
+  const delta = g2.headInstructions - g2.baseInstructions;
+  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatCount(Math.abs(delta))} instructions`;
 }
 function workSentence(w2) {
-  const delta = w2.total.headLines - w2.total.baseLines;
+  const delta = w2.total.headInstructions - w2.total.baseInstructions;
   if (delta === 0) return null;
   const pct = w2.total.change === null ? "" : ` (${delta > 0 ? "+" : "\u2212"}${Math.abs(w2.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatLines(Math.abs(delta))} lines of LLVM IR${pct}, exactly`;
+  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatCount(Math.abs(delta))} LLVM IR instructions${pct}, exactly`;
 }
 
 // src/report/render.ts
@@ -80688,7 +80672,7 @@ function headline(view) {
   if (!work) return time;
   const verdict = verdictOf(view);
   const plain2 = verdict === "unchanged" || verdict === "inconclusive";
-  return plain2 && view.work.total.headLines > view.work.total.baseLines ? `${time}, but ${work}` : `${time}; ${work}`;
+  return plain2 && view.work.total.headInstructions > view.work.total.baseInstructions ? `${time}, but ${work}` : `${time}; ${work}`;
 }
 function timeHeadline(view) {
   const r = view.record;
@@ -80705,23 +80689,23 @@ function timeHeadline(view) {
 var WORK_ROWS_OPEN = 5;
 var code = (name) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 function workSection(w2, rows) {
-  const out = ["#### Compile work (lines of LLVM IR, exact)", ""];
-  const total = `${formatLines(w2.total.baseLines)} \u2192 ${formatLines(w2.total.headLines)} lines (${formatChange(w2.total.change)})`;
+  const out = ["#### Compile work (LLVM IR instructions, exact)", ""];
+  const total = `${formatCount(w2.total.baseInstructions)} \u2192 ${formatCount(w2.total.headInstructions)} instructions (${formatChange(w2.total.change)})`;
   out.push(
     `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} compiled on both sides: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
     ""
   );
-  const shown = w2.crates.filter((c) => c.head.lines !== c.base.lines).slice(0, Math.max(rows, 1));
+  const shown = w2.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ["| crate | baseline | this run | change | functions |", "|---|---:|---:|---:|---:|"];
     for (const c of shown)
       table.push(
-        `| ${escapeMarkdown(c.crate)} | ${formatLines(c.base.lines)} | ${formatLines(c.head.lines)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`
+        `| ${escapeMarkdown(c.crate)} | ${formatCount(c.base.instructions)} | ${formatCount(c.head.instructions)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`
       );
     if (shown.length > WORK_ROWS_OPEN) out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
     else out.push(...table, "");
   }
-  const groups = w2.crates.flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headLines - b2.g.baseLines) - Math.abs(a.g.headLines - a.g.baseLines)).slice(0, 5);
+  const groups = w2.crates.flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headInstructions - b2.g.baseInstructions) - Math.abs(a.g.headInstructions - a.g.baseInstructions)).slice(0, 5);
   if (groups.length) {
     out.push("Functions whose IR changed the most (every copy of a generic function counted together):", "");
     for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, (n) => code(n))} (${escapeMarkdown(crate)})`);
@@ -80886,11 +80870,13 @@ function incomparable(compared, head, base, moved) {
   if (!measuredDifferently(head, base)) return null;
   return inconclusive(
     "measurement",
-    `${moved}, but one side emitted LLVM IR for the compile-work measure and the other did not, which alone changes the workspace crates' CPU time (by about 12% where measured).`,
-    "a baseline recorded with the same compile-work setting (the next run on the default branch records one)"
+    `${moved}, but the sides were built differently for the compile-work measure (this run ${EMITTED[emitted(head[0])]}, the baseline ${EMITTED[emitted(base[0])]}), which alone changes the workspace crates' CPU time.`,
+    "a baseline recorded with the same compile-work setting and version (the next run on the default branch records one)"
   );
 }
-var measuredDifferently = (head, base) => new Set([...head, ...base].map((r) => r.measurement.compileWork === true)).size > 1;
+var emitted = (r) => r.measurement.compileWork || "none";
+var EMITTED = { "llvm-bc": "emitted LLVM bitcode", "llvm-ir": "printed LLVM IR", none: "emitted nothing extra" };
+var measuredDifferently = (head, base) => new Set([...head, ...base].map(emitted)).size > 1;
 function sideContention(records, crates, metric) {
   let weight = 0;
   let sum = 0;
@@ -81233,7 +81219,6 @@ export {
   workspaceInfo,
   measureBaseByRebuild,
   formatChange,
-  functionsInIr,
   emptyTally,
   addFunctions,
   tallyWork,
