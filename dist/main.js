@@ -1545,10 +1545,11 @@ async function runTimedBuild(run2, options) {
 `);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
 }
+var DRAIN_INTERVAL_MS = 250;
 async function timedCargo(program, args, options, messages, log, work) {
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const draining = work ? setInterval(() => work.drain(), 1e3) : null;
+  const draining = work ? setInterval(() => work.drain(), DRAIN_INTERVAL_MS) : null;
   try {
     const exit = await streamCargo(program, args, options, messages, log);
     return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };

@@ -2,7 +2,7 @@
 // (a directory name may contain any byte but NUL), and a line that still cannot be read is
 // handed back to the caller (which warns) instead of disappearing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/action-runner.js';
@@ -83,4 +83,42 @@ test('parseWrapperUnits returns the lines it cannot read instead of dropping the
   const { units, unreadable } = parseWrapperUnits(`${good}\n${torn}\n\n${raw}\n${good}\n`);
   expect(units.map((u) => u.crateName)).toEqual(['a', 'a']);
   expect(unreadable).toEqual([torn, raw]);
+});
+
+describe('compile work: what the wrapper adds to a workspace crate', () => {
+  /** A stand-in rustc that writes the arguments it got into the out dir, one per line. */
+  function argsSeen(args: string[], env: Record<string, string> = {}): string[] {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'wm-wrapper-args-'));
+    const irDir = mkdtempSync(path.join(os.tmpdir(), 'wm-wrapper-ir-'));
+    const rustc = path.join(out, 'rustc.sh');
+    writeFileSync(rustc, `#!/bin/sh\nprintf '%s\\n' "$@" > "${out}/args.txt"\n`, { mode: 0o755 });
+    runWrapper(rustc, { CARGO_PRIMARY_PACKAGE: '1', CARGO_PKG_NAME: 'app', WATCHMAKER_IR_DIR: irDir, ...env }, [
+      '--crate-name',
+      'app',
+      '--crate-type',
+      'lib',
+      '--out-dir',
+      out,
+      ...args,
+      'src/lib.rs',
+    ]);
+    return readFileSync(path.join(out, 'args.txt'), 'utf8').trim().split('\n');
+  }
+
+  test('bitcode, in a fixed four codegen units (the same measure on every machine), after the arguments cargo gave', () => {
+    expect(argsSeen(['-C', 'debuginfo=2']).slice(-3)).toEqual(['--emit=llvm-bc', '-C', 'codegen-units=4']);
+  });
+
+  test("a codegen-units setting of the user's is kept, in either spelling", () => {
+    for (const given of [['-C', 'codegen-units=1'], ['-Ccodegen-units=1'], ['--codegen', 'codegen-units=1']]) {
+      const seen = argsSeen(given);
+      expect(seen.filter((a) => a.includes('codegen-units'))).toEqual([given.at(-1)]);
+      expect(seen).toContain('--emit=llvm-bc');
+    }
+  });
+
+  test('dependencies, tests and build scripts are compiled as cargo asked', () => {
+    expect(argsSeen([], { CARGO_PRIMARY_PACKAGE: '' })).not.toContain('--emit=llvm-bc');
+    expect(argsSeen(['--test'])).not.toContain('--emit=llvm-bc');
+  });
 });

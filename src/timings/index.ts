@@ -114,6 +114,8 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
 }
 
+const DRAIN_INTERVAL_MS = 250;
+
 /** Cargo, timed; finished units' IR is summarised and deleted while it goes on. */
 async function timedCargo(
   program: string,
@@ -125,7 +127,8 @@ async function timedCargo(
 ): Promise<{ exit: CargoExit; startedAtMs: number; wallSeconds: number }> {
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const draining = work ? setInterval(() => work.drain(), 1000) : null;
+  // Often enough that a crate's bitcode is read while the next ones compile, not after the build.
+  const draining = work ? setInterval(() => work.drain(), DRAIN_INTERVAL_MS) : null;
   try {
     const exit = await streamCargo(program, args, options, messages, log);
     return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
