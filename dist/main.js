@@ -46,7 +46,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-AQE7PJSX.js";
+} from "./chunks/chunk-6GEV5FCF.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -1262,6 +1262,7 @@ function readAbbrev(r) {
     } else if (encoding >= 3 && encoding <= 5) ops.push({ kind: [Op.Array, Op.Char6, Op.Blob][encoding - 3], value: 0 });
     else throw new BitcodeError(`unknown abbreviation encoding ${encoding}`);
   }
+  if (ops.length === 0) throw new BitcodeError("an abbreviation without a record code");
   return ops;
 }
 function readScalar(r, op) {
@@ -1279,51 +1280,46 @@ function readScalar(r, op) {
       throw new BitcodeError("an array or a blob cannot be an array element or a record code");
   }
 }
-function readAbbreviated(r, abbrev) {
-  const values = [];
+function readOperands(r, abbrev, ops) {
   let blob = null;
-  for (let i = 0; i < abbrev.length; i++) {
+  for (let i = 1; i < abbrev.length; i++) {
     const op = abbrev[i];
     if (op.kind === Op.Array) {
       const element = abbrev[++i];
       if (!element) throw new BitcodeError("an array abbreviation without its element");
-      for (let n = r.vbr(6); n > 0; n--) values.push(readScalar(r, element));
+      for (let n = r.vbr(6); n > 0; n--) {
+        const value = readScalar(r, element);
+        if (ops) ops.push(value);
+      }
     } else if (op.kind === Op.Blob) {
       const length = r.vbr(6);
       r.align32();
       blob = r.bytesAt(length);
       r.align32();
-    } else values.push(readScalar(r, op));
+    } else {
+      const value = readScalar(r, op);
+      if (ops) ops.push(value);
+    }
   }
-  if (values.length === 0) throw new BitcodeError("an abbreviated record without a code");
-  return { code: values[0], ops: values.slice(1), blob };
+  return blob;
+}
+function readAbbreviated(r, abbrev) {
+  const code = readScalar(r, abbrev[0]);
+  const ops = [];
+  return { code, ops, blob: readOperands(r, abbrev, ops) };
 }
 function skipAbbreviated(r, abbrev) {
   const code = readScalar(r, abbrev[0]);
-  for (let i = 1; i < abbrev.length; i++) {
-    const op = abbrev[i];
-    if (op.kind === Op.Array) {
-      const element = abbrev[++i];
-      for (let n = r.vbr(6); n > 0; n--) readScalar(r, element);
-    } else if (op.kind === Op.Blob) {
-      const length = r.vbr(6);
-      r.align32();
-      r.skipTo(r.position + length * 8);
-      r.align32();
-    } else readScalar(r, op);
+  readOperands(r, abbrev, null);
+  return code;
+}
+function readUnabbreviated(r, ops) {
+  const code = r.vbr(6);
+  for (let n = r.vbr(6); n > 0; n--) {
+    const value = r.vbr(6);
+    if (ops) ops.push(value);
   }
   return code;
-}
-function skipUnabbreviated(r) {
-  const code = r.vbr(6);
-  for (let n = r.vbr(6); n > 0; n--) r.vbr(6);
-  return code;
-}
-function readUnabbreviated(r) {
-  const code = r.vbr(6);
-  const ops = [];
-  for (let n = r.vbr(6); n > 0; n--) ops.push(r.vbr(6));
-  return { code, ops, blob: null };
 }
 function readBlockInfo(r, width, info2) {
   let current = null;
@@ -1334,8 +1330,8 @@ function readBlockInfo(r, width, info2) {
       if (current === null) throw new BitcodeError("an abbreviation in BLOCKINFO before SETBID");
       info2.set(current, [...info2.get(current) ?? [], readAbbrev(r)]);
     } else if (id === ABBREV_ID.unabbreviated) {
-      const record = readUnabbreviated(r);
-      if (record.code === 1) current = record.ops[0] ?? null;
+      const ops = [];
+      if (readUnabbreviated(r, ops) === 1) current = ops[0] ?? null;
     } else throw new BitcodeError(`unexpected abbreviation id ${id} in BLOCKINFO`);
   }
 }
@@ -1348,8 +1344,12 @@ function readBlock(r, blockId, width, info2, handler) {
     if (id === ABBREV_ID.enterBlock) enterBlock(r, info2, handler);
     else if (id === ABBREV_ID.defineAbbrev) abbrevs.push(readAbbrev(r));
     else if (id === ABBREV_ID.unabbreviated) {
-      if (handler.code) handler.code(skipUnabbreviated(r));
-      else handler.record(readUnabbreviated(r));
+      if (handler.code) handler.code(readUnabbreviated(r, null));
+      else {
+        const ops = [];
+        const code = readUnabbreviated(r, ops);
+        handler.record({ code, ops, blob: null });
+      }
     } else {
       const abbrev = abbrevs[id - 4];
       if (!abbrev) throw new BitcodeError(`undefined abbreviation ${id} in block ${blockId}`);

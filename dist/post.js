@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-AQE7PJSX.js";
+} from "./chunks/chunk-6GEV5FCF.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -1019,15 +1019,10 @@ function ripgrepWorkspaceFiles() {
   const left = new Set(['debian', '.cargo-checksum.json', 'tests', 'benches', 'examples', 'Cargo.toml.orig']);
   for (const member of RIPGREP_MEMBERS) {
     const source = path.join(DEBIAN_REGISTRY, readdirSync(DEBIAN_REGISTRY).filter((d) => d.startsWith(`${member}-`) && /^\d/.test(d.slice(member.length + 1)))[0]);
-    const copy = (dir) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (dir === source && left.has(entry.name)) continue;
-        if (entry.isDirectory()) copy(full);
-        else if (entry.isFile()) files[`crates/${member}/${path.relative(source, full)}`] = readFileSync(full);
-      }
-    };
-    copy(source);
+    for (const full of filesUnder(source)) {
+      const relative = path.relative(source, full);
+      if (!left.has(relative.split(path.sep)[0])) files[`crates/${member}/${relative}`] = readFileSync(full);
+    }
     files[`crates/${member}/Cargo.toml`] = withoutSections(readFileSync(path.join(source, 'Cargo.toml'), 'utf8'), /^\[(dev-dependencies|\[bench\]|\[test\]|\[example\])/);
   }
   return files;

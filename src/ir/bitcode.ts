@@ -133,6 +133,7 @@ function readAbbrev(r: BitReader): Abbrev {
     } else if (encoding >= 3 && encoding <= 5) ops.push({ kind: [Op.Array, Op.Char6, Op.Blob][encoding - 3]!, value: 0 });
     else throw new BitcodeError(`unknown abbreviation encoding ${encoding}`);
   }
+  if (ops.length === 0) throw new BitcodeError('an abbreviation without a record code');
   return ops;
 }
 
@@ -152,55 +153,55 @@ function readScalar(r: BitReader, op: AbbrevOp): number {
   }
 }
 
-function readAbbreviated(r: BitReader, abbrev: Abbrev): BitRecord {
-  const values: number[] = [];
+/**
+ * The operands after an abbreviated record's code, pushed onto `ops` when given (function bodies
+ * need only codes, so they skip them without collecting); the blob, if the record has one.
+ */
+function readOperands(r: BitReader, abbrev: Abbrev, ops: number[] | null): Uint8Array | null {
   let blob: Uint8Array | null = null;
-  for (let i = 0; i < abbrev.length; i++) {
+  for (let i = 1; i < abbrev.length; i++) {
     const op = abbrev[i]!;
     if (op.kind === Op.Array) {
       const element = abbrev[++i];
       if (!element) throw new BitcodeError('an array abbreviation without its element');
-      for (let n = r.vbr(6); n > 0; n--) values.push(readScalar(r, element));
+      for (let n = r.vbr(6); n > 0; n--) {
+        const value = readScalar(r, element);
+        if (ops) ops.push(value);
+      }
     } else if (op.kind === Op.Blob) {
       const length = r.vbr(6);
       r.align32();
       blob = r.bytesAt(length);
       r.align32();
-    } else values.push(readScalar(r, op));
+    } else {
+      const value = readScalar(r, op);
+      if (ops) ops.push(value);
+    }
   }
-  if (values.length === 0) throw new BitcodeError('an abbreviated record without a code');
-  return { code: values[0]!, ops: values.slice(1), blob };
+  return blob;
+}
+
+function readAbbreviated(r: BitReader, abbrev: Abbrev): BitRecord {
+  const code = readScalar(r, abbrev[0]!);
+  const ops: number[] = [];
+  return { code, ops, blob: readOperands(r, abbrev, ops) };
 }
 
 /** An abbreviated record's code, its operands skipped. */
 function skipAbbreviated(r: BitReader, abbrev: Abbrev): number {
   const code = readScalar(r, abbrev[0]!);
-  for (let i = 1; i < abbrev.length; i++) {
-    const op = abbrev[i]!;
-    if (op.kind === Op.Array) {
-      const element = abbrev[++i]!;
-      for (let n = r.vbr(6); n > 0; n--) readScalar(r, element);
-    } else if (op.kind === Op.Blob) {
-      const length = r.vbr(6);
-      r.align32();
-      r.skipTo(r.position + length * 8);
-      r.align32();
-    } else readScalar(r, op);
+  readOperands(r, abbrev, null);
+  return code;
+}
+
+/** An unabbreviated record's code; its operands pushed onto `ops` when given. */
+function readUnabbreviated(r: BitReader, ops: number[] | null): number {
+  const code = r.vbr(6);
+  for (let n = r.vbr(6); n > 0; n--) {
+    const value = r.vbr(6);
+    if (ops) ops.push(value);
   }
   return code;
-}
-
-function skipUnabbreviated(r: BitReader): number {
-  const code = r.vbr(6);
-  for (let n = r.vbr(6); n > 0; n--) r.vbr(6);
-  return code;
-}
-
-function readUnabbreviated(r: BitReader): BitRecord {
-  const code = r.vbr(6);
-  const ops: number[] = [];
-  for (let n = r.vbr(6); n > 0; n--) ops.push(r.vbr(6));
-  return { code, ops, blob: null };
 }
 
 /** BLOCKINFO: abbreviations for the blocks named by SETBID records, shared by the whole stream. */
@@ -213,8 +214,8 @@ function readBlockInfo(r: BitReader, width: number, info: BlockInfo): void {
       if (current === null) throw new BitcodeError('an abbreviation in BLOCKINFO before SETBID');
       info.set(current, [...(info.get(current) ?? []), readAbbrev(r)]);
     } else if (id === ABBREV_ID.unabbreviated) {
-      const record = readUnabbreviated(r);
-      if (record.code === 1) current = record.ops[0] ?? null;
+      const ops: number[] = [];
+      if (readUnabbreviated(r, ops) === 1) current = ops[0] ?? null;
     } else throw new BitcodeError(`unexpected abbreviation id ${id} in BLOCKINFO`);
   }
 }
@@ -229,8 +230,12 @@ function readBlock(r: BitReader, blockId: number, width: number, info: BlockInfo
     if (id === ABBREV_ID.enterBlock) enterBlock(r, info, handler);
     else if (id === ABBREV_ID.defineAbbrev) abbrevs.push(readAbbrev(r));
     else if (id === ABBREV_ID.unabbreviated) {
-      if (handler.code) handler.code(skipUnabbreviated(r));
-      else handler.record(readUnabbreviated(r));
+      if (handler.code) handler.code(readUnabbreviated(r, null));
+      else {
+        const ops: number[] = [];
+        const code = readUnabbreviated(r, ops);
+        handler.record({ code, ops, blob: null });
+      }
     } else {
       const abbrev = abbrevs[id - 4];
       if (!abbrev) throw new BitcodeError(`undefined abbreviation ${id} in block ${blockId}`);

@@ -146,7 +146,7 @@ function workSection(w: WorkComparison, rows: number): string[] {
     .slice(0, 5);
   if (groups.length) {
     out.push('Functions whose IR changed the most (every copy of a generic function counted together):', '');
-    for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, (n) => code(n))} (${escapeMarkdown(crate)})`);
+    for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, code)} (${escapeMarkdown(crate)})`);
     out.push('');
   }
   return out;

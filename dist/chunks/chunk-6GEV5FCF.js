@@ -80708,7 +80708,7 @@ function workSection(w2, rows) {
   const groups = w2.crates.flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headInstructions - b2.g.baseInstructions) - Math.abs(a.g.headInstructions - a.g.baseInstructions)).slice(0, 5);
   if (groups.length) {
     out.push("Functions whose IR changed the most (every copy of a generic function counted together):", "");
-    for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, (n) => code(n))} (${escapeMarkdown(crate)})`);
+    for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, code)} (${escapeMarkdown(crate)})`);
     out.push("");
   }
   return out;
