@@ -13,6 +13,7 @@ import {
   configValue,
   createBackend,
   debug,
+  discardIrWasm,
   emptyPostState,
   emptyTally,
   endGroup,
@@ -24,6 +25,7 @@ import {
   getPath,
   hashesInPath,
   info,
+  irWasm,
   layoutOfArtifacts,
   loadCachedBaseline,
   loadCargoConfig,
@@ -46,7 +48,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-6GEV5FCF.js";
+} from "./chunks/chunk-S2AYP6JF.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -1185,191 +1187,24 @@ import { existsSync, readdirSync, readFileSync as readFileSync2, rmSync as rmSyn
 import path8 from "node:path";
 
 // src/ir/bitcode.ts
-var BLOCK = { blockInfo: 0, module: 8, function: 12, strtab: 23 };
-var MODULE_CODE = { version: 1, function: 8 };
-var FUNCTION_CODE_DECLAREBLOCKS = 1;
-var NOT_INSTRUCTIONS = /* @__PURE__ */ new Set([33, 35, 55, 60, 61, 62, 63, 64, 65]);
-var ABBREV_ID = { endBlock: 0, enterBlock: 1, defineAbbrev: 2, unabbreviated: 3 };
-var Op = { Literal: 0, Fixed: 1, Vbr: 2, Array: 3, Char6: 4, Blob: 5 };
 var BitcodeError = class extends Error {
 };
-var BitReader = class {
-  constructor(bytes) {
-    this.bytes = bytes;
-    this.#bits = bytes.length * 8;
-  }
-  bytes;
-  #bit = 0;
-  #bits;
-  get position() {
-    return this.#bit;
-  }
-  /** Up to 32 bits. */
-  fixed(width) {
-    if (width > 24) return this.fixed(16) + this.fixed(width - 16) * 65536;
-    const at = this.#bit;
-    if (at + width > this.#bits) throw new BitcodeError("truncated bitcode");
-    this.#bit = at + width;
-    return this.#window(at >>> 3) >>> (at & 7) & (1 << width) - 1;
-  }
-  /** The 4 bytes from `i`, little-endian; zeros past the end. */
-  #window(i) {
-    const b = this.bytes;
-    if (i + 3 < b.length) return (b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24) >>> 0;
-    let w = 0;
-    for (let k = 0; k < 4 && i + k < b.length; k++) w |= b[i + k] << 8 * k;
-    return w >>> 0;
-  }
-  /** Variable width: chunks of `width` bits, the top bit of each saying another follows (values up to 2^53 exact). */
-  vbr(width) {
-    const high = 1 << width - 1;
-    let chunk = this.fixed(width);
-    if (chunk < high) return chunk;
-    let value = 0;
-    for (let scale = 1; ; scale *= high) {
-      value += (chunk & high - 1) * scale;
-      if (chunk < high) return value;
-      chunk = this.fixed(width);
-    }
-  }
-  align32() {
-    this.#bit = Math.ceil(this.#bit / 32) * 32;
-  }
-  skipTo(bit) {
-    if (bit > this.#bits) throw new BitcodeError("truncated bitcode");
-    this.#bit = bit;
-  }
-  bytesAt(count) {
-    const start = this.#bit >>> 3;
-    this.skipTo(this.#bit + count * 8);
-    return this.bytes.subarray(start, start + count);
-  }
-  get atEnd() {
-    return this.#bit >= this.#bits;
-  }
+var ERRORS = {
+  1: () => "truncated bitcode",
+  2: (encoding) => `unknown abbreviation encoding ${encoding}`,
+  3: () => "an abbreviation without a record code",
+  4: () => "an array or a blob cannot be an array element or a record code",
+  5: () => "an array abbreviation without its element",
+  6: () => "an abbreviation in BLOCKINFO before SETBID",
+  7: (id) => `unexpected abbreviation id ${id} in BLOCKINFO`,
+  8: (block) => `a block without its end (block ${block})`,
+  9: (id) => `undefined abbreviation ${id}`,
+  10: (id) => `unexpected abbreviation id ${id} at the top level`,
+  11: (version) => `module version ${version} is older than this reader (LLVM 5 and later write version 2)`,
+  12: () => "no string table",
+  13: (defined) => `${defined} function definitions but a different number of bodies`,
+  14: (width) => `abbreviation width ${width} is out of range`
 };
-function readAbbrev(r) {
-  const ops = [];
-  for (let n = r.vbr(5); ops.length < n; ) {
-    if (r.fixed(1)) {
-      ops.push({ kind: Op.Literal, value: r.vbr(8) });
-      continue;
-    }
-    const encoding = r.fixed(3);
-    if (encoding === 1 || encoding === 2) {
-      const width = r.vbr(5);
-      ops.push(width === 0 ? { kind: Op.Literal, value: 0 } : { kind: encoding === 1 ? Op.Fixed : Op.Vbr, value: width });
-    } else if (encoding >= 3 && encoding <= 5) ops.push({ kind: [Op.Array, Op.Char6, Op.Blob][encoding - 3], value: 0 });
-    else throw new BitcodeError(`unknown abbreviation encoding ${encoding}`);
-  }
-  if (ops.length === 0) throw new BitcodeError("an abbreviation without a record code");
-  return ops;
-}
-function readScalar(r, op) {
-  switch (op.kind) {
-    case Op.Literal:
-      return op.value;
-    case Op.Fixed:
-      return r.fixed(op.value);
-    case Op.Vbr:
-      return r.vbr(op.value);
-    case Op.Char6:
-      return r.fixed(6);
-    case Op.Array:
-    case Op.Blob:
-      throw new BitcodeError("an array or a blob cannot be an array element or a record code");
-  }
-}
-function readOperands(r, abbrev, ops) {
-  let blob = null;
-  for (let i = 1; i < abbrev.length; i++) {
-    const op = abbrev[i];
-    if (op.kind === Op.Array) {
-      const element = abbrev[++i];
-      if (!element) throw new BitcodeError("an array abbreviation without its element");
-      for (let n = r.vbr(6); n > 0; n--) {
-        const value = readScalar(r, element);
-        if (ops) ops.push(value);
-      }
-    } else if (op.kind === Op.Blob) {
-      const length = r.vbr(6);
-      r.align32();
-      blob = r.bytesAt(length);
-      r.align32();
-    } else {
-      const value = readScalar(r, op);
-      if (ops) ops.push(value);
-    }
-  }
-  return blob;
-}
-function readAbbreviated(r, abbrev) {
-  const code = readScalar(r, abbrev[0]);
-  const ops = [];
-  return { code, ops, blob: readOperands(r, abbrev, ops) };
-}
-function skipAbbreviated(r, abbrev) {
-  const code = readScalar(r, abbrev[0]);
-  readOperands(r, abbrev, null);
-  return code;
-}
-function readUnabbreviated(r, ops) {
-  const code = r.vbr(6);
-  for (let n = r.vbr(6); n > 0; n--) {
-    const value = r.vbr(6);
-    if (ops) ops.push(value);
-  }
-  return code;
-}
-function readBlockInfo(r, width, info2) {
-  let current = null;
-  for (; ; ) {
-    const id = r.fixed(width);
-    if (id === ABBREV_ID.endBlock) return r.align32();
-    if (id === ABBREV_ID.defineAbbrev) {
-      if (current === null) throw new BitcodeError("an abbreviation in BLOCKINFO before SETBID");
-      info2.set(current, [...info2.get(current) ?? [], readAbbrev(r)]);
-    } else if (id === ABBREV_ID.unabbreviated) {
-      const ops = [];
-      if (readUnabbreviated(r, ops) === 1) current = ops[0] ?? null;
-    } else throw new BitcodeError(`unexpected abbreviation id ${id} in BLOCKINFO`);
-  }
-}
-function readBlock(r, blockId, width, info2, handler) {
-  const abbrevs = [...info2.get(blockId) ?? []];
-  for (; ; ) {
-    if (r.atEnd) throw new BitcodeError("a block without its end");
-    const id = r.fixed(width);
-    if (id === ABBREV_ID.endBlock) return r.align32();
-    if (id === ABBREV_ID.enterBlock) enterBlock(r, info2, handler);
-    else if (id === ABBREV_ID.defineAbbrev) abbrevs.push(readAbbrev(r));
-    else if (id === ABBREV_ID.unabbreviated) {
-      if (handler.code) handler.code(readUnabbreviated(r, null));
-      else {
-        const ops = [];
-        const code = readUnabbreviated(r, ops);
-        handler.record({ code, ops, blob: null });
-      }
-    } else {
-      const abbrev = abbrevs[id - 4];
-      if (!abbrev) throw new BitcodeError(`undefined abbreviation ${id} in block ${blockId}`);
-      if (handler.code) handler.code(skipAbbreviated(r, abbrev));
-      else handler.record(readAbbreviated(r, abbrev));
-    }
-  }
-}
-function enterBlock(r, info2, parent) {
-  const blockId = r.vbr(8);
-  const width = r.vbr(4);
-  r.align32();
-  const words = r.fixed(32);
-  const end = r.position + words * 32;
-  if (blockId === BLOCK.blockInfo) return readBlockInfo(r, width, info2);
-  const handler = parent.enter(blockId);
-  if (!handler) return r.skipTo(end);
-  readBlock(r, blockId, width, info2, handler);
-  handler.exit?.();
-}
 function bitstreamOf(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length >= 20 && view.getUint32(0, true) === 186106078) {
@@ -1379,60 +1214,33 @@ function bitstreamOf(bytes) {
   if (bytes.length < 4 || bytes[0] !== 66 || bytes[1] !== 67 || bytes[2] !== 192 || bytes[3] !== 222) throw new BitcodeError("not LLVM bitcode");
   return bytes.subarray(4);
 }
-var FunctionBodies = class {
-  counts = [];
-  #instructions = 0;
-  record() {
-  }
-  code(code) {
-    if (code !== FUNCTION_CODE_DECLAREBLOCKS && !NOT_INSTRUCTIONS.has(code)) this.#instructions++;
-  }
-  /** Constants, metadata, symbol tables and use lists inside a body are not instructions. */
-  enter() {
-    return null;
-  }
-  exit() {
-    this.counts.push(this.#instructions);
-    this.#instructions = 0;
-  }
-};
-function readTopLevel(r, info2, top) {
-  while (!r.atEnd) {
-    const id = r.fixed(2);
-    if (id === ABBREV_ID.enterBlock) enterBlock(r, info2, top);
-    else if (id === ABBREV_ID.endBlock && r.bytes.subarray(Math.ceil(r.position / 8)).every((b) => b === 0)) return;
-    else throw new BitcodeError(`unexpected abbreviation id ${id} at the top level`);
-  }
-}
+var MAX_BYTES = 1 << 30;
 function functionsInBitcode(bytes) {
-  const r = new BitReader(bitstreamOf(bytes));
-  const defined = [];
-  const bodies = new FunctionBodies();
-  let strtab = null;
-  let version = 0;
-  const module = {
-    record: ({ code, ops }) => {
-      if (code === MODULE_CODE.version) version = ops[0] ?? 0;
-      else if (code === MODULE_CODE.function && ops[4] === 0) defined.push({ offset: ops[0], size: ops[1] });
-    },
-    enter: (id) => id === BLOCK.function ? bodies : null
-  };
-  const stringTable = {
-    record: ({ code, blob }) => {
-      if (code === 1 && blob) strtab = blob;
-    },
-    enter: () => null
-  };
-  readTopLevel(r, /* @__PURE__ */ new Map(), { record: () => {
-  }, enter: (id) => id === BLOCK.module ? module : id === BLOCK.strtab ? stringTable : null });
-  return named(defined, bodies.counts, strtab, version);
+  const stream = bitstreamOf(bytes);
+  if (stream.length > MAX_BYTES) throw new BitcodeError(`bitcode of ${stream.length} bytes is larger than this reader takes (${MAX_BYTES})`);
+  try {
+    return read(stream);
+  } catch (e) {
+    if (e instanceof BitcodeError) throw e;
+    discardIrWasm();
+    throw new BitcodeError(`the bitcode reader failed (${e.message})`);
+  }
 }
-function named(defined, counts, strtab, version) {
-  if (version < 2) throw new BitcodeError(`module version ${version} is older than this reader (LLVM 5 and later write version 2)`);
-  if (!strtab) throw new BitcodeError("no string table");
-  if (defined.length !== counts.length) throw new BitcodeError(`${defined.length} function definitions but ${counts.length} bodies`);
-  const table = strtab;
-  return defined.map((d, i) => ({ symbol: Buffer.from(table.subarray(d.offset, d.offset + d.size)).toString("latin1"), instructions: counts[i] }));
+function read(stream) {
+  const wasm = irWasm();
+  const input = wasm.bitcode_input(stream.length);
+  new Uint8Array(wasm.memory.buffer, input, stream.length).set(stream);
+  const count = wasm.read_bitcode(stream.length);
+  if (count < 0) throw new BitcodeError(ERRORS[-count]?.(wasm.error_detail()) ?? `unreadable bitcode (error ${-count})`);
+  const numbers = new Uint32Array(wasm.memory.buffer, wasm.functions_ptr(), count * 3);
+  const strtab = Buffer.from(stream.buffer, stream.byteOffset + wasm.strtab_start(), wasm.strtab_len());
+  const functions = [];
+  for (let i = 0; i < count * 3; i += 3) {
+    const [offset, size] = [numbers[i], numbers[i + 1]];
+    if (offset + size > strtab.length) throw new BitcodeError("a function name outside the string table");
+    functions.push({ symbol: strtab.toString("latin1", offset, offset + size), instructions: numbers[i + 2] });
+  }
+  return functions;
 }
 
 // src/ir/index.ts

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-6GEV5FCF.js";
+} from "./chunks/chunk-S2AYP6JF.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -1093,7 +1093,7 @@ async function workCost(name, files, pairs) {
  */
 async function work() {
   const started = Date.now();
-  const realistic = await workCost('work-ripgrep', ripgrepWorkspaceFiles(), Math.max(RUNS, 8));
+  const realistic = await workCost('work-ripgrep', ripgrepWorkspaceFiles(), Math.max(RUNS, 16));
   const generated = await workCost('work-bench', describeFilesWorkspace(2), Math.max(RUNS, 8));
   const repo = path.join(scratch, 'work-bench-origin');
   const base = git(repo, 'rev-parse', 'HEAD');

@@ -132,6 +132,27 @@ describe('the measure, read from the bitcode rustc writes', () => {
     [0x0b17c0de, 0, 20, bitcode.length, 7].forEach((v, i) => header.writeUInt32LE(v, 4 * i));
     expect(functionsInBitcode(Buffer.concat([header, bitcode]))).toEqual(functionsInBitcode(bitcode));
   });
+
+  test('a damaged file is read or refused, never a crash or a hang, and the next file reads as before', () => {
+    const { bitcode } = crates.legacy;
+    const expected = functionsInBitcode(bitcode);
+    // A fixed pseudo-random sequence: every run damages the same bytes.
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const damaged = Buffer.from(bitcode);
+      for (let k = 0; k < 1 + (i % 4); k++) damaged[4 + (next() % (damaged.length - 4))] = next() % 256;
+      try {
+        expect(Array.isArray(functionsInBitcode(damaged))).toBe(true);
+      } catch (e) {
+        expect(e).toBeInstanceOf(BitcodeError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(functionsInBitcode(bitcode)).toEqual(expected);
+  });
 });
 
 describe('against the baseline', () => {

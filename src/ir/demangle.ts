@@ -1,38 +1,13 @@
 // Rust symbol names, demangled by rust-lang's rustc-demangle (both schemes: legacy `_ZN…E` and
-// v0 `_R…`), compiled to WebAssembly (src/ir/demangle-wasm.ts, scripts/build-demangler.mjs).
-// Instantiated once, synchronously: it is 60 KB.
-import { DEMANGLE_WASM_BASE64 } from './demangle-wasm.js';
+// v0 `_R…`), compiled to WebAssembly (src/ir/wasm.ts).
+import { irWasm } from './wasm.js';
 
-interface DemangleExports {
-  memory: { buffer: ArrayBuffer };
-  input_ptr(): number;
-  input_capacity(): number;
-  output_ptr(): number;
-  demangle(len: number, withoutHash: number): number;
-}
-
-let exports: DemangleExports | null = null;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The WebAssembly API Node provides (the project's TypeScript lib has no DOM types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-function instance(): DemangleExports {
-  if (!exports) {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new wasm.Module(Buffer.from(DEMANGLE_WASM_BASE64, 'base64'));
-    exports = new wasm.Instance(module, {}).exports as DemangleExports;
-  }
-  return exports;
-}
-
 /** The demangled path of a Rust symbol, without its hash; null when it is not a Rust symbol. */
 export function demangle(symbol: string): string | null {
-  const e = instance();
+  const e = irWasm();
   // Written straight into the module's input buffer: this runs for every function of a crate.
   const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
   const { read, written } = encoder.encodeInto(symbol, input);

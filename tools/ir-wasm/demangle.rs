@@ -1,6 +1,5 @@
 // The demangler the compile-work report uses: rust-lang's rustc-demangle crate (both mangling
-// schemes, legacy `_ZN…E` and v0 `_R…`), compiled to WebAssembly by scripts/build-demangler.mjs
-// and embedded in src/ir/demangle-wasm.ts. The host writes a symbol into `input`, calls
+// schemes, legacy `_ZN…E` and v0 `_R…`). The host writes a symbol into `input`, calls
 // `demangle`, and reads the result from `output`.
 use std::fmt::Write;
 
