@@ -8,6 +8,7 @@ import {
   addFunctions,
   capture,
   captureOk,
+  carryWork,
   childEnv,
   compareWork,
   configValue,
@@ -48,7 +49,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-S2AYP6JF.js";
+} from "./chunks/chunk-YQP2RECE.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -575,14 +576,16 @@ function agreeing(suggested, confirmed) {
 }
 async function cachedEvaluation(input) {
   const loaded = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
-  keepHistory(input, loaded.base);
+  carryForward(input, loaded.base);
   const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
   return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
 }
-function keepHistory(input, base) {
-  if (input.context.onGitHub && !input.context.onDefaultBranch) return;
-  input.record.history = historyOf(base);
-  writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
+function carryForward(input, base) {
+  const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
+  if (keepsHistory) input.record.history = historyOf(base);
+  const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
+  if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh workspace crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same IR).`);
+  if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
 `);
 }
 async function evaluation(input) {
@@ -930,6 +933,7 @@ function buildRunRecord(input) {
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
+    freshMembers: freshMembersOf(input, crates),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
     measurement: {
@@ -970,6 +974,16 @@ function totalsOf(input, units) {
     unitsFresh,
     unitsTotal: units.length + unitsFresh
   };
+}
+function freshMembersOf(input, crates) {
+  const compiled = new Set(crates.filter((c) => c.workspaceMember).map((c) => c.crate));
+  const fresh = [];
+  for (const [key, inputFingerprint] of input.fingerprints ?? []) {
+    const at = key.lastIndexOf("@");
+    const [crate, version] = [key.slice(0, at), key.slice(at + 1) || null];
+    if (input.workspaceMembers.has(crate) && !compiled.has(crate)) fresh.push({ crate, version, inputFingerprint, work: null });
+  }
+  return fresh.sort((a, b) => a.crate.localeCompare(b.crate));
 }
 function unitsOf(input) {
   const member = (name) => input.workspaceMembers.has(name);

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-S2AYP6JF.js";
+} from "./chunks/chunk-YQP2RECE.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

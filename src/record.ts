@@ -74,6 +74,22 @@ export interface CompileWork {
   groups: Array<{ name: string; copies: number; instructions: number }>;
 }
 
+/**
+ * A workspace member cargo found fresh (reused from the cache, not compiled). Its compile work is
+ * carried from the record of the run that did compile it, matched by the input fingerprint:
+ * identical inputs give identical IR, so the carried numbers are exact.
+ */
+export interface FreshMember {
+  crate: string;
+  version: string | null;
+  /** What its artifacts were compiled from (see CrateCost.inputFingerprint); null: cannot be proven, so nothing is carried. */
+  inputFingerprint: string | null;
+  /** The work carried from an earlier record; null when none had it. */
+  work: CompileWork | null;
+  /** The commit whose run measured `work`. */
+  workFrom?: string | null;
+}
+
 /** A compact earlier run of the default branch, for learning the repository's own noise. */
 export interface HistoryEntry {
   commit: string | null;
@@ -123,6 +139,8 @@ export interface RunRecord {
   crates: CrateCost[];
   /** Every workspace member: those not in `crates` were fresh (reused from the cache). Absent in older records. */
   workspaceMembers?: string[];
+  /** The members cargo found fresh, with their compile work carried from earlier records. Absent in older records. */
+  freshMembers?: FreshMember[];
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
   /** The fixed calibration workload measured before the build (timings/calibration.ts); absent in older records. */

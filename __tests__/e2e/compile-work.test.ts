@@ -1,7 +1,7 @@
 // End to end, compile work: the workspace's crates emit LLVM bitcode during the action's build, the
 // report shows the exact change against the baseline and names the generic function that grew.
 // Identical builds give identical numbers; a crate that fails to compile leaves the others'.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunRecord } from '../../src/record.js';
@@ -100,4 +100,54 @@ test('a crate that fails to compile: the others still have their compile work, a
   const record = readRecord(main.outputs.report!);
   expect(record.crates.find((c) => c.crate === 'app')?.work?.instructions).toBeGreaterThan(0);
   expect(record.crates.find((c) => c.crate === 'broken')?.work ?? null).toBeNull();
+});
+
+test('with keep-fresh (the default), crates fresh from the cache carry their work forward, so a pull request compares every crate', async () => {
+  // `other` changes on the default branch; the pull request then changes only `app`.
+  const origin = writeTree({
+    ...WORKSPACE,
+    'Cargo.toml': '[workspace]\nmembers = ["app", "shapes", "other"]\nresolver = "2"\n',
+    'other/Cargo.toml': '[package]\nname = "other"\nversion = "0.1.0"\nedition = "2021"\n',
+    'other/src/lib.rs': 'pub fn other() -> u32 { 1 }\n',
+  });
+  const first = gitInit(origin);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'wm-work-fresh-'));
+  const [checkout, cacheDir] = [path.join(root, 'checkout'), path.join(root, 'cache')];
+  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache' };
+  const commit = (rel: string, text: string) => {
+    writeFileSync(path.join(origin, rel), text);
+    git(origin, 'commit', '-qam', `change ${rel}`);
+    return git(origin, 'rev-parse', 'HEAD');
+  };
+  /** A new runner: a new clone of one commit, then the action's main and post steps. */
+  const job = async (event: { event: 'push' | 'pull_request'; sha: string; baseSha?: string }) => {
+    rmSync(checkout, { recursive: true, force: true });
+    mkdirSync(checkout, { recursive: true });
+    git(checkout, 'init', '-q');
+    git(checkout, 'fetch', '-q', '--depth=1', origin, event.sha);
+    git(checkout, 'checkout', '-q', '--detach', event.sha);
+    const j = new Job({ workspace: checkout, ...event, inputs });
+    const main = await j.main();
+    expect(main.exitCode).toBe(0);
+    expect((await j.post()).exitCode).toBe(0);
+    return { main, record: readRecord(main.outputs.report!) };
+  };
+
+  await job({ event: 'push', sha: first });
+  const second = await job({ event: 'push', sha: commit('other/src/lib.rs', 'pub fn other() -> u32 { 2 }\n') });
+  // Only `other` was compiled; `app` and `shapes` were fresh, their work carried from the first push.
+  expect(second.record.crates.filter((c) => c.workspaceMember).map((c) => c.crate)).toEqual(['other']);
+  expect(second.record.freshMembers!.map((f) => [f.crate, f.work !== null, f.workFrom])).toEqual([
+    ['app', true, first],
+    ['shapes', true, first],
+  ]);
+
+  const headSha = commit('app/src/main.rs', appSource(8));
+  const pr = await job({ event: 'pull_request', sha: headSha, baseSha: git(origin, 'rev-parse', 'HEAD~1') });
+  expect(pr.record.crates.filter((c) => c.workspaceMember).map((c) => c.crate)).toEqual(['app']);
+  expect(pr.main.summary).toMatch(
+    /The 3 workspace crates measured on both sides \(all of them fresh from the cache on a side, with the work measured when the same inputs were compiled\)/,
+  );
+  expect(pr.main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions \(app\)/);
+  expect(Number(pr.main.outputs['work-change-percent'])).toBeGreaterThan(0);
 });

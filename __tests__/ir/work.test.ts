@@ -10,7 +10,7 @@ import { demangle, genericGroup } from '../../src/ir/demangle.js';
 import { WorkCollector } from '../../src/ir/index.js';
 import { BitcodeError, functionsInBitcode } from '../../src/ir/bitcode.js';
 import { groupOf, summarizeWork } from '../../src/ir/summary.js';
-import { compareWork, groupChangeText, workSentence } from '../../src/report/work.js';
+import { carryWork, compareWork, groupChangeText, workSentence } from '../../src/report/work.js';
 import type { RunRecord } from '../../src/record.js';
 import { record } from '../helpers/records.js';
 
@@ -182,6 +182,54 @@ describe('against the baseline', () => {
     expect(workSentence(same)).toBeNull();
     expect(compareWork([withWork({ 'ws-a': [3, 10] }, '1.96.0')], [withWork({ 'ws-a': [3, 10] })])!.compilerDiffers).toBe(true);
     expect(compareWork([withWork({ 'ws-a': [3, 10] })], [record({ crates: { 'ws-a': 1 } })])).toBeNull();
+  });
+
+  describe('fresh members carry the work measured when their same inputs were compiled', () => {
+    /** A run that compiled `compiled` (with work) and found `fresh` fresh, each with a fingerprint. */
+    const run = (commit: string, compiled: Record<string, [number, number]>, fresh: Record<string, string | null>): RunRecord => {
+      const r = withWork(compiled);
+      r.git.commit = commit;
+      r.measurement = { ...r.measurement, compileWork: 'llvm-bc' };
+      for (const c of r.crates) c.inputFingerprint = `fp-${c.crate}`;
+      r.freshMembers = Object.entries(fresh).map(([crate, inputFingerprint]) => ({ crate, version: '1.0.0', inputFingerprint, work: null }));
+      return r;
+    };
+
+    test('a push that compiled only one crate still carries every crate forward, and a pull request compares them all', () => {
+      const first = run('c1', { 'ws-app': [2, 100], 'ws-lib': [1, 50] }, {});
+      // The second push changed only ws-lib: ws-app was fresh, with the inputs the first push compiled.
+      const second = run('c2', { 'ws-lib': [1, 60] }, { 'ws-app': 'fp-ws-app' });
+      expect(carryWork(second, first)).toBe(1);
+      expect(second.freshMembers![0]).toMatchObject({ work: first.crates.find((c) => c.crate === 'ws-app')!.work, workFrom: 'c1' });
+      // A third push changed ws-lib again: ws-app's work is carried from the carried copy, still from c1.
+      const third = run('c3', { 'ws-lib': [1, 70] }, { 'ws-app': 'fp-ws-app' });
+      expect(carryWork(third, second)).toBe(1);
+      expect(third.freshMembers![0]!.workFrom).toBe('c1');
+      // The pull request compiled only ws-app (more copies): it is compared with the carried base.
+      const pr = run('c4', { 'ws-app': [8, 100] }, { 'ws-lib': 'fp-ws-lib' });
+      expect(carryWork(pr, third)).toBe(1);
+      const w = compareWork([pr], [third])!;
+      expect(w.crates.map((c) => c.crate).sort()).toEqual(['ws-app', 'ws-lib']);
+      expect(w.carried).toBe(2);
+      expect(w.crates[0]).toMatchObject({ crate: 'ws-app', base: { instructions: 300 }, head: { instructions: 900 } });
+      expect(w.total.headInstructions - w.total.baseInstructions).toBe(600);
+    });
+
+    test('nothing is carried for other inputs, an unproven fingerprint, another compiler or flags, or work not measured alike', () => {
+      const first = run('c1', { 'ws-app': [2, 100] }, {});
+      expect(carryWork(run('c2', {}, { 'ws-app': 'fp-other' }), first)).toBe(0);
+      expect(carryWork(run('c2', {}, { 'ws-app': null }), first)).toBe(0);
+      const newerRustc = run('c2', {}, { 'ws-app': 'fp-ws-app' });
+      newerRustc.toolchain.release = '1.96.0';
+      expect(carryWork(newerRustc, first)).toBe(0);
+      const otherFlags = run('c2', {}, { 'ws-app': 'fp-ws-app' });
+      otherFlags.flagsHash = 'e'.repeat(64);
+      expect(carryWork(otherFlags, first)).toBe(0);
+      const printedIr = run('c1', { 'ws-app': [2, 100] }, {});
+      printedIr.measurement.compileWork = 'llvm-ir';
+      expect(carryWork(run('c2', {}, { 'ws-app': 'fp-ws-app' }), printedIr)).toBe(0);
+      expect(carryWork(run('c2', {}, { 'ws-app': 'fp-ws-app' }), first)).toBe(1);
+    });
   });
 });
 

@@ -122,12 +122,19 @@ function timeHeadline(view: ReportView): string {
 const WORK_ROWS_OPEN = 5;
 const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
+/** Which crates were not compiled on a side: their work came from the run that compiled the same inputs. */
+function carriedNote(w: WorkComparison): string {
+  if (w.carried === 0) return '';
+  const n = w.carried === w.crates.length ? (w.carried === 1 ? 'it' : 'all of them') : `${w.carried} of them`;
+  return ` (${n} fresh from the cache on a side, with the work measured when the same inputs were compiled)`;
+}
+
 /** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
 function workSection(w: WorkComparison, rows: number): string[] {
   const out = ['#### Compile work (LLVM IR instructions, exact)', ''];
   const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;
   out.push(
-    `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} compiled on both sides: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
+    `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} measured on both sides${carriedNote(w)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
     '',
   );
   const shown = w.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));

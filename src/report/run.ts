@@ -16,7 +16,7 @@ import { measureBaseByRebuild, type BuildSample, type RebuildOptions } from './b
 import { formatChange } from './compare.js';
 import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
 import { settles, type Decision } from './verdict.js';
-import { compareWork } from './work.js';
+import { carryWork, compareWork } from './work.js';
 
 export interface ReportPhaseInput {
   config: Config;
@@ -176,16 +176,22 @@ export function agreeing(suggested: Decision, confirmed: Decision | null): Decis
 
 async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
   const loaded: Baseline = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
-  keepHistory(input, loaded.base);
+  carryForward(input, loaded.base);
   const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
   return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
 }
 
-/** On the default branch (and local runs), this run's record carries the history forward. */
-function keepHistory(input: ReportPhaseInput, base: RunRecord[] | null): void {
-  if (input.context.onGitHub && !input.context.onDefaultBranch) return;
-  input.record.history = historyOf(base);
-  writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
+/**
+ * What this run's record takes from the baseline's before it is stored: the compile work of the
+ * members cargo found fresh (same inputs, so the same IR), and on the default branch (and local
+ * runs) the history.
+ */
+function carryForward(input: ReportPhaseInput, base: RunRecord[] | null): void {
+  const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
+  if (keepsHistory) input.record.history = historyOf(base);
+  const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
+  if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh workspace crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same IR).`);
+  if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 
 async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {

@@ -18,6 +18,8 @@ export interface CrateWorkChange {
 export interface WorkComparison {
   /** Crates with a measure on both sides, biggest change in instructions first. */
   crates: CrateWorkChange[];
+  /** How many of them were fresh from the cache on a side, their work carried from the run that compiled them. */
+  carried: number;
   total: { baseInstructions: number; headInstructions: number; change: number | null };
   /** Another rustc built the baseline: part of a difference may be the compiler's. */
   compilerDiffers: boolean;
@@ -28,10 +30,54 @@ export const formatCount = (n: number) => n.toLocaleString('en-US');
 
 const relative = (base: number, head: number) => (base > 0 ? (head - base) / base : null);
 
-/** The measured crates of a record, by name (the first record of a side that has any). */
-function workOf(records: RunRecord[]): Map<string, CompileWork> {
-  const r = records.find((x) => x.crates.some((c) => c.work));
-  return new Map((r?.crates ?? []).filter((c) => c.work).map((c) => [c.crate, c.work!]));
+/** Work measured in a record: of the crates it compiled, and carried for the members that were fresh. */
+function workEntries(r: RunRecord): Array<{ crate: string; work: CompileWork; carried: boolean }> {
+  const compiled = r.crates.filter((c) => c.work).map((c) => ({ crate: c.crate, work: c.work!, carried: false }));
+  const fresh = (r.freshMembers ?? []).filter((f) => f.work).map((f) => ({ crate: f.crate, work: f.work!, carried: true }));
+  return [...compiled, ...fresh];
+}
+
+/** The measured crates of a side, by name (the first record of a side that has any). */
+function workOf(records: RunRecord[]): Map<string, { work: CompileWork; carried: boolean }> {
+  const r = records.find((x) => workEntries(x).length > 0);
+  return new Map((r ? workEntries(r) : []).map((e) => [e.crate, e]));
+}
+
+/** Records whose work is the same measure of the same compilations when the inputs are the same. */
+function measuredAlike(a: RunRecord, b: RunRecord): boolean {
+  return (
+    a.measurement.compileWork === 'llvm-bc' &&
+    b.measurement.compileWork === 'llvm-bc' &&
+    a.flagsHash === b.flagsHash &&
+    a.profile === b.profile &&
+    a.targetTriple === b.targetTriple &&
+    a.toolchain.release === b.toolchain.release &&
+    a.toolchain.commitHash === b.toolchain.commitHash
+  );
+}
+
+/**
+ * Gives this run's fresh members the work `earlier` has for the very same inputs (crate, version
+ * and input fingerprint: cargo's unit hashes and the git blobs of its files), measured by that run
+ * or carried by it in turn. Identical inputs and compiler give identical IR, so the carried
+ * numbers are as exact as measured ones; without them a pull request could only compare the
+ * crates that both it and the base's run happened to compile. Returns how many were carried.
+ */
+export function carryWork(record: RunRecord, earlier: RunRecord): number {
+  if (!measuredAlike(record, earlier)) return 0;
+  const key = (c: { crate: string; version: string | null; inputFingerprint?: string | null }) => `${c.crate}@${c.version ?? ''}@${c.inputFingerprint}`;
+  const known = new Map<string, { work: CompileWork; from: string | null }>();
+  for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
+  for (const f of earlier.freshMembers ?? []) if (f.work && f.inputFingerprint) known.set(key(f), { work: f.work, from: f.workFrom ?? null });
+  let carried = 0;
+  for (const f of record.freshMembers ?? []) {
+    const found = f.inputFingerprint && !f.work ? known.get(key(f)) : undefined;
+    if (!found) continue;
+    f.work = found.work;
+    f.workFrom = found.from;
+    carried++;
+  }
+  return carried;
 }
 
 export function compareWork(head: RunRecord[], base: RunRecord[]): WorkComparison | null {
@@ -40,15 +86,16 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
     .filter((name) => b.has(name))
     .sort()
     .map((crate) => {
-      const [bw, hw] = [b.get(crate)!, h.get(crate)!];
+      const [bw, hw] = [b.get(crate)!.work, h.get(crate)!.work];
       return { crate, base: bw, head: hw, change: relative(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
     })
     .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
   if (crates.length === 0) return null;
+  const carried = crates.filter((c) => h.get(c.crate)!.carried || b.get(c.crate)!.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0]!.toolchain.release !== base[0]!.toolchain.release || head[0]!.toolchain.commitHash !== base[0]!.toolchain.commitHash;
-  return { crates, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
+  return { crates, carried, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
 }
 
 /** "`path::search::<T>`: 4 → 10 copies, +2,310 instructions" (the name escaped by the caller's function). */

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { CrateWork } from '../ir/index.js';
 import type { RunContext } from '../context.js';
-import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type RunRecord, type UnitCost } from '../record.js';
+import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type FreshMember, type RunRecord, type UnitCost } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
 import { layoutOfArtifacts } from '../cargo-layout.js';
@@ -130,6 +130,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
+    freshMembers: freshMembersOf(input, crates),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
     measurement: {
@@ -179,6 +180,21 @@ function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
     unitsFresh,
     unitsTotal: units.length + unitsFresh,
   };
+}
+
+/**
+ * The members cargo found fresh, with what they were compiled from (their artifact messages come
+ * even when fresh). Their compile work is carried later from an earlier record (report/work.ts).
+ */
+function freshMembersOf(input: RecordInput, crates: CrateCost[]): FreshMember[] {
+  const compiled = new Set(crates.filter((c) => c.workspaceMember).map((c) => c.crate));
+  const fresh: FreshMember[] = [];
+  for (const [key, inputFingerprint] of input.fingerprints ?? []) {
+    const at = key.lastIndexOf('@');
+    const [crate, version] = [key.slice(0, at), key.slice(at + 1) || null];
+    if (input.workspaceMembers.has(crate) && !compiled.has(crate)) fresh.push({ crate, version, inputFingerprint, work: null });
+  }
+  return fresh.sort((a, b) => a.crate.localeCompare(b.crate));
 }
 
 /** Every compiled unit: rustc calls from the wrapper, build-script runs (and, without the wrapper, all units) from cargo's timings. */

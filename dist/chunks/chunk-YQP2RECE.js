@@ -80849,21 +80849,46 @@ function groupChanges(base, head, limit = 5) {
 // src/report/work.ts
 var formatCount = (n) => n.toLocaleString("en-US");
 var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
+function workEntries(r) {
+  const compiled = r.crates.filter((c) => c.work).map((c) => ({ crate: c.crate, work: c.work, carried: false }));
+  const fresh = (r.freshMembers ?? []).filter((f2) => f2.work).map((f2) => ({ crate: f2.crate, work: f2.work, carried: true }));
+  return [...compiled, ...fresh];
+}
 function workOf(records) {
-  const r = records.find((x) => x.crates.some((c) => c.work));
-  return new Map((r?.crates ?? []).filter((c) => c.work).map((c) => [c.crate, c.work]));
+  const r = records.find((x) => workEntries(x).length > 0);
+  return new Map((r ? workEntries(r) : []).map((e) => [e.crate, e]));
+}
+function measuredAlike(a, b2) {
+  return a.measurement.compileWork === "llvm-bc" && b2.measurement.compileWork === "llvm-bc" && a.flagsHash === b2.flagsHash && a.profile === b2.profile && a.targetTriple === b2.targetTriple && a.toolchain.release === b2.toolchain.release && a.toolchain.commitHash === b2.toolchain.commitHash;
+}
+function carryWork(record, earlier) {
+  if (!measuredAlike(record, earlier)) return 0;
+  const key = (c) => `${c.crate}@${c.version ?? ""}@${c.inputFingerprint}`;
+  const known = /* @__PURE__ */ new Map();
+  for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
+  for (const f2 of earlier.freshMembers ?? []) if (f2.work && f2.inputFingerprint) known.set(key(f2), { work: f2.work, from: f2.workFrom ?? null });
+  let carried = 0;
+  for (const f2 of record.freshMembers ?? []) {
+    const found = f2.inputFingerprint && !f2.work ? known.get(key(f2)) : void 0;
+    if (!found) continue;
+    f2.work = found.work;
+    f2.workFrom = found.from;
+    carried++;
+  }
+  return carried;
 }
 function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
   const crates = [...h.keys()].filter((name) => b2.has(name)).sort().map((crate) => {
-    const [bw, hw] = [b2.get(crate), h.get(crate)];
+    const [bw, hw] = [b2.get(crate).work, h.get(crate).work];
     return { crate, base: bw, head: hw, change: relative3(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
   }).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
   if (crates.length === 0) return null;
+  const carried = crates.filter((c) => h.get(c.crate).carried || b2.get(c.crate).carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
-  return { crates, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
+  return { crates, carried, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
 }
 function groupChangeText(g2, code2) {
   const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${g2.headCopies === 1 ? "copy" : "copies"}` : `${g2.baseCopies} \u2192 ${g2.headCopies} copies`;
@@ -80931,11 +80956,16 @@ function timeHeadline(view) {
 }
 var WORK_ROWS_OPEN = 5;
 var code = (name) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+function carriedNote(w2) {
+  if (w2.carried === 0) return "";
+  const n = w2.carried === w2.crates.length ? w2.carried === 1 ? "it" : "all of them" : `${w2.carried} of them`;
+  return ` (${n} fresh from the cache on a side, with the work measured when the same inputs were compiled)`;
+}
 function workSection(w2, rows) {
   const out = ["#### Compile work (LLVM IR instructions, exact)", ""];
   const total = `${formatCount(w2.total.baseInstructions)} \u2192 ${formatCount(w2.total.headInstructions)} instructions (${formatChange(w2.total.change)})`;
   out.push(
-    `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} compiled on both sides: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
+    `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} measured on both sides${carriedNote(w2)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
     ""
   );
   const shown = w2.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
@@ -81467,6 +81497,7 @@ export {
   emptyTally,
   addFunctions,
   tallyWork,
+  carryWork,
   compareWork,
   settles,
   loadCachedBaseline,
