@@ -85,9 +85,9 @@ fi
 # write their LLVM bitcode (.bc, one per codegen unit) into their --out-dir; moved out right
 # after. Asked for bitcode without a codegen-units setting, rustc compiles a crate as one unit
 # (+22% wall time on two cores, measured); with the default 16 units each unit writes its own
-# copy of the debug info (+21%). Four units measured +4%, so the wrapper asks for 4, a fixed
-# number so the measure is the same on every machine. A setting of the user's is kept. Time is
-# compared only with records measured alike (docs/report.md, "Compile work").
+# copy of the debug info (+23%). Four units cost the least (+7-12%), so the wrapper asks for 4, a
+# fixed number so the measure is the same on every machine. A setting of the user's is kept.
+# Time is compared only with records measured alike (docs/report.md, "Compile work").
 ir_dir="${WATCHMAKER_IR_DIR:-}"
 extra_emit=()
 ir_target=""

@@ -1085,6 +1085,57 @@ async function workCost(name, files, pairs) {
   };
 }
 
+/** The middle half of `xs`: from the first to the third quartile. */
+const middleHalf = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q) => s[Math.round(q * (s.length - 1))];
+  return { low: at(0.25), high: at(0.75) };
+};
+
+/**
+ * What rustc's writing of the bitcode costs the member build itself, without the action around
+ * it (whose job-to-job noise is larger than the effect): cargo alone through the action's
+ * wrapper, the members cleaned before each build, plain and with bitcode in adjacent builds, the
+ * order alternating. The bitcode is deleted unread; reading it is measured in the jobs above.
+ */
+function memberBuildCost(repo, pairs) {
+  const members = RIPGREP_MEMBERS.flatMap((m) => ['-p', m]);
+  const irDir = path.join(scratch, 'member-ir');
+  const env = {
+    ...process.env,
+    CARGO_INCREMENTAL: '0',
+    RUSTC_WRAPPER: path.join(repoRoot, 'dist', 'rustc-wrapper.sh'),
+    WATCHMAKER_UNITS_FILE: path.join(scratch, 'member-units.jsonl'),
+  };
+  execFileSync('cargo', ['build', '--offline', '-q'], { cwd: repo, env, stdio: 'ignore' });
+  const build = (withBitcode) => {
+    execFileSync('cargo', ['clean', '--offline', '-q', ...members], { cwd: repo, env, stdio: 'ignore' });
+    rmSync(irDir, { recursive: true, force: true });
+    mkdirSync(irDir, { recursive: true });
+    const times = path.join(scratch, 'member-time.txt');
+    const started = process.hrtime.bigint();
+    execFileSync('/usr/bin/time', ['-f', '%U %S', '-o', times, 'cargo', 'build', '--offline', '-q'], {
+      cwd: repo,
+      env: withBitcode ? { ...env, WATCHMAKER_IR_DIR: irDir } : env,
+      stdio: 'ignore',
+    });
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    const [user, sys] = readFileSync(times, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+    return { wall, cpu: user + sys };
+  };
+  const extraWall = [];
+  const extraCpu = [];
+  for (let i = 0; i < pairs; i++) {
+    const pair = {};
+    for (const mode of i % 2 ? ['plain', 'bitcode'] : ['bitcode', 'plain']) pair[mode] = build(mode === 'bitcode');
+    extraWall.push((pair.bitcode.wall / pair.plain.wall - 1) * 100);
+    extraCpu.push((pair.bitcode.cpu / pair.plain.cpu - 1) * 100);
+    process.stdout.write('.');
+  }
+  rmSync(irDir, { recursive: true, force: true });
+  return { pairs, extraWallPercent: { ...spread(extraWall), ...middleHalf(extraWall) }, extraCpuPercent: { ...spread(extraCpu), ...middleHalf(extraCpu) } };
+}
+
 /**
  * Compile work: its cost on ripgrep's library crates (realistic) and on the bench workspace
  * (whose generated `tables` crate is much IR for little compile time: the expensive case),
@@ -1095,6 +1146,7 @@ async function work() {
   const started = Date.now();
   const realistic = await workCost('work-ripgrep', ripgrepWorkspaceFiles(), Math.max(RUNS, 16));
   const generated = await workCost('work-bench', describeFilesWorkspace(2), Math.max(RUNS, 8));
+  const memberBuild = memberBuildCost(path.join(scratch, 'work-ripgrep-origin'), Math.max(RUNS, 20));
   const repo = path.join(scratch, 'work-bench-origin');
   const base = git(repo, 'rev-parse', 'HEAD');
   const cacheDir = path.join(scratch, 'cache-work-bench');
@@ -1118,6 +1170,7 @@ async function work() {
   results.work = {
     realistic,
     generated,
+    memberBuild,
     aaWorkChangePercent: aa,
     aaExactlyZero: aa.filter((x) => x === '0.00').length,
     detection: { runs: detection.length, detected: detection.filter((d) => d.workChangePercent > 0 && d.named).length, outcomes: detection },
@@ -1134,6 +1187,13 @@ function printWork(w) {
     console.log(`  ${what}, ${c.members} members: build with the measure ${fmtSpread(c.buildSecondsOn, ' s')}, without ${fmtSpread(c.buildSecondsOff, ' s')}`);
     console.log(`    extra wall time, paired jobs: ${fmtSpread(c.extraWallPercentOfBuild, '%', 1)} (build-to-build noise included)`);
     console.log(`    the action reading the bitcode: ${fmtSpread(c.summarySeconds, ' s')}, ${fmt(c.summaryPercentOfBuild, 1)}% of the build, mostly while cargo runs`);
+  }
+  if (w.memberBuild) {
+    const m = w.memberBuild;
+    console.log(`  ripgrep's member build, cargo alone, bitcode in 4 units against plain (${m.pairs} adjacent pairs):`);
+    console.log(
+      `    wall ${fmt(m.extraWallPercent.median, 1)}% (middle half ${fmt(m.extraWallPercent.low, 1)} to ${fmt(m.extraWallPercent.high, 1)}%), CPU ${fmt(m.extraCpuPercent.median, 1)}% (middle half ${fmt(m.extraCpuPercent.low, 1)} to ${fmt(m.extraCpuPercent.high, 1)}%)`,
+    );
   }
   console.log(`  A/A: ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} identical builds gave exactly 0.00% work change`);
   console.log(

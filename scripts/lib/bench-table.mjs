@@ -186,15 +186,21 @@ function workSection(w) {
   ];
   return [
     "**Compile work.** What the measure costs a pull request job, on ripgrep's library crates as members (realistic)",
-    'and on the bench workspace (its generated `tables` crate is much IR for little compile time: the expensive case):',
-    'the job with the measure on and off in adjacent jobs, the order alternating, every member compiled, the IR',
-    'summary after the build included. Identical code measured again, and a pull request that makes `cli`',
-    'instantiate a generic `report::describe::<T>` for 6 more types:',
+    'and on the bench workspace (its generated `tables` crate is much IR for little compile time): the job with the',
+    'measure on and off in adjacent jobs, the order alternating, every member compiled, the IR summary after the',
+    "build included. Then rustc's share alone: ripgrep's member build by cargo without the action, plain and with",
+    'bitcode in adjacent builds (the job-to-job noise is larger than the effect). Identical code measured again, and',
+    'a pull request that makes `cli` instantiate a generic `report::describe::<T>` for 6 more types:',
     '',
     '| what | figure |',
     '|---|---|',
     ...cost("ripgrep's libraries", w.realistic),
     ...cost('bench workspace', w.generated),
+    ...(w.memberBuild
+      ? [
+          `| ripgrep's member build, cargo alone: rustc writing the bitcode (4 units) against plain, ${w.memberBuild.pairs} adjacent pairs | wall ${signedPercent(w.memberBuild.extraWallPercent.median)} (middle half ${signedPercent(w.memberBuild.extraWallPercent.low)} to ${signedPercent(w.memberBuild.extraWallPercent.high)}), CPU ${signedPercent(w.memberBuild.extraCpuPercent.median)} |`,
+        ]
+      : []),
     `| identical code: work change exactly 0.00% | ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} |`,
     `| 6 more instantiations found, the function named | ${detected.detected} of ${detected.runs} (work ${detected.outcomes.map((d) => signedPercent(d.workChangePercent)).join(', ')}; time verdicts: ${[...new Set(detected.outcomes.map((d) => d.timeVerdict))].map((x) => `\`${x}\``).join(', ')}) |`,
   ];
