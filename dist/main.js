@@ -49,7 +49,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-YQP2RECE.js";
+} from "./chunks/chunk-YB2EJABJ.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -675,6 +675,7 @@ function parseCargoMessage(line, into) {
         filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
         executable: typeof msg.executable === "string" ? msg.executable : null,
         fresh: msg.fresh === true,
+        test: msg.profile?.test === true,
         manifestDir: typeof msg.manifest_path === "string" ? path4.dirname(msg.manifest_path) : null
       });
       break;
@@ -688,6 +689,17 @@ function parseCargoMessage(line, into) {
     default:
       break;
   }
+}
+function partlyFreshMembers(messages, members) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const a of messages.artifacts) {
+    if (!members.has(a.package.name) || a.test || a.targetKinds.includes("custom-build")) continue;
+    const s = seen.get(a.package.name) ?? { fresh: false, compiled: false };
+    if (a.fresh) s.fresh = true;
+    else s.compiled = true;
+    seen.set(a.package.name, s);
+  }
+  return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([name]) => name));
 }
 function emptyMessages() {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
@@ -907,7 +919,7 @@ function buildRunRecord(input) {
     ...c,
     inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ""}`) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
-    ...input.compileWork && c.workspaceMember ? { work: input.compileWork.get(c.crate) ?? null } : {}
+    ...input.compileWork && c.workspaceMember ? workOf(input, c.crate) : {}
   }));
   const path11 = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
@@ -974,6 +986,13 @@ function totalsOf(input, units) {
     unitsFresh,
     unitsTotal: units.length + unitsFresh
   };
+}
+function workOf(input, crate) {
+  const work = input.compileWork?.get(crate) ?? null;
+  if (work) return { work };
+  if (input.partlyFresh?.has(crate)) return { work: null, workMissing: "partly-fresh" };
+  if (input.wrapperUnits?.some((u) => u.package === crate && u.exit !== 0)) return { work: null, workMissing: "failed" };
+  return { work: null };
 }
 function freshMembersOf(input, crates) {
   const compiled = new Set(crates.filter((c) => c.workspaceMember).map((c) => c.crate));
@@ -1339,7 +1358,8 @@ async function runTimedBuild(run2, options) {
   rmSync4(files.measureDir, { recursive: true, force: true });
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], options.log ?? logLine) : null;
+  const partlyFresh = partlyFreshMembers(messages, workspace.members);
+  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run2.config.profile,
@@ -1361,7 +1381,8 @@ async function runTimedBuild(run2, options) {
     workspaceMembers: workspace.members,
     fingerprints,
     calibration,
-    compileWork
+    compileWork,
+    partlyFresh
   });
   writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
 `);
@@ -1379,9 +1400,17 @@ async function timedCargo(program, args, options, messages, log, work) {
     if (draining) clearInterval(draining);
   }
 }
-function measuredWork(collector, units, log) {
+function measuredWork(collector, units, partlyFresh, log) {
   const during = collector.busySeconds;
-  const work = collector.finish(new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
+  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => u.package), ...partlyFresh]));
+  if (partlyFresh.size) {
+    const names = [...partlyFresh].sort().join(", ");
+    log(
+      logText(
+        `Watchmaker: compile work of ${names} left out: some of ${partlyFresh.size === 1 ? "its" : "their"} targets were fresh from the cache, so the IR here is only part of it.`
+      )
+    );
+  }
   const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
   const after = collector.busySeconds - during;
   log(

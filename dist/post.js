@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-YQP2RECE.js";
+} from "./chunks/chunk-YB2EJABJ.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -64,6 +64,12 @@ export interface CrateCost {
    * identical numbers. Null when not measured for this crate; absent in version 1 and 2 records.
    */
   work?: CompileWork | null;
+  /**
+   * Why a compiled workspace crate has no compile work: a unit of it did not compile
+   * (`failed`), or some of its targets came fresh from the cache (`partly-fresh`), so its IR
+   * here would be only part of it. Absent when it has work or when nothing of it was measured.
+   */
+  workMissing?: 'failed' | 'partly-fresh';
 }
 
 /** LLVM IR of one crate, grouped as cargo-llvm-lines groups it, counted in IR instructions. */

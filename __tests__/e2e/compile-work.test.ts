@@ -100,6 +100,7 @@ test('a crate that fails to compile: the others still have their compile work, a
   const record = readRecord(main.outputs.report!);
   expect(record.crates.find((c) => c.crate === 'app')?.work?.instructions).toBeGreaterThan(0);
   expect(record.crates.find((c) => c.crate === 'broken')?.work ?? null).toBeNull();
+  expect(record.crates.find((c) => c.crate === 'broken')?.workMissing).toBe('failed');
 });
 
 test('with keep-fresh (the default), crates fresh from the cache carry their work forward, so a pull request compares every crate', async () => {
@@ -150,4 +151,43 @@ test('with keep-fresh (the default), crates fresh from the cache carry their wor
   );
   expect(pr.main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions \(app\)/);
   expect(Number(pr.main.outputs['work-change-percent'])).toBeGreaterThan(0);
+});
+
+test('a crate whose library came fresh from the cache while its binary was compiled is named as not compared, never read as a shrink', async () => {
+  // `tool` is a library and a binary; the pull request changes only the binary's main.rs.
+  const origin = writeTree({
+    'Cargo.toml': '[workspace]\nmembers = ["tool"]\nresolver = "2"\n',
+    'tool/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n',
+    'tool/src/lib.rs':
+      'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    format!("{:?}", value)\n}\npub fn table() -> Vec<String> {\n    (0..10u32).map(describe).collect()\n}\n',
+    'tool/src/main.rs': 'fn main() {\n    println!("{}", tool::table().len());\n}\n',
+    '.gitignore': '/target\n',
+  });
+  const base = gitInit(origin);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'wm-work-partly-'));
+  const [checkout, cacheDir] = [path.join(root, 'checkout'), path.join(root, 'cache')];
+  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache' };
+  const job = async (event: { event: 'push' | 'pull_request'; sha: string; baseSha?: string }) => {
+    rmSync(checkout, { recursive: true, force: true });
+    mkdirSync(checkout, { recursive: true });
+    git(checkout, 'init', '-q');
+    git(checkout, 'fetch', '-q', '--depth=1', origin, event.sha);
+    git(checkout, 'checkout', '-q', '--detach', event.sha);
+    const j = new Job({ workspace: checkout, ...event, inputs });
+    const main = await j.main();
+    expect(main.exitCode).toBe(0);
+    expect((await j.post()).exitCode).toBe(0);
+    return { main, record: readRecord(main.outputs.report!) };
+  };
+  await job({ event: 'push', sha: base });
+  writeFileSync(path.join(origin, 'tool/src/main.rs'), 'fn main() {\n    println!("{} rows", tool::table().len());\n}\n');
+  git(origin, 'commit', '-qam', 'print rows');
+  const pr = await job({ event: 'pull_request', sha: git(origin, 'rev-parse', 'HEAD'), baseSha: base });
+  const tool = pr.record.crates.find((c) => c.crate === 'tool')!;
+  expect(tool.work ?? null).toBeNull();
+  expect(tool.workMissing).toBe('partly-fresh');
+  expect(pr.main.stdout).toMatch(/compile work of tool left out: some of its targets were fresh from the cache/);
+  expect(pr.main.summary).toMatch(/Not compared: `tool` \(some of its targets came fresh from the cache, so its IR here is only part of it\)\./);
+  expect(pr.main.summary).not.toMatch(/compile work (grew|shrank)/);
+  expect(pr.main.outputs['work-change-percent']).toBe('');
 });

@@ -130,13 +130,23 @@ function carriedNote(w: WorkComparison): string {
 }
 
 /** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
+/** Crates compiled here whose IR is incomplete: named, so a missing row is not read as no change. */
+function uncomparedNote(w: WorkComparison): string[] {
+  if (w.uncompared.length === 0) return [];
+  const why = { failed: 'it did not compile', 'partly-fresh': 'some of its targets came fresh from the cache, so its IR here is only part of it' };
+  const side = (u: WorkComparison['uncompared'][number]) => (u.side === 'base' ? ", in the baseline's run" : '');
+  return [`Not compared: ${w.uncompared.map((u) => `${code(u.crate)} (${why[u.why]}${side(u)})`).join('; ')}.`, ''];
+}
+
 function workSection(w: WorkComparison, rows: number): string[] {
   const out = ['#### Compile work (LLVM IR instructions, exact)', ''];
   const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;
-  out.push(
-    `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} measured on both sides${carriedNote(w)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
-    '',
-  );
+  if (w.crates.length)
+    out.push(
+      `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} measured on both sides${carriedNote(w)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
+      '',
+    );
+  out.push(...uncomparedNote(w));
   const shown = w.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
@@ -295,7 +305,7 @@ export function renderReportText(view: ReportView): string {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(', ')}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(', ')}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
-    if (view.work) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
+    if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))

@@ -20,6 +20,8 @@ export interface WorkComparison {
   crates: CrateWorkChange[];
   /** How many of them were fresh from the cache on a side, their work carried from the run that compiled them. */
   carried: number;
+  /** Workspace crates this run compiled without a complete measure, so they are not compared. */
+  uncompared: Array<{ crate: string; why: 'failed' | 'partly-fresh'; side: 'head' | 'base' }>;
   total: { baseInstructions: number; headInstructions: number; change: number | null };
   /** Another rustc built the baseline: part of a difference may be the compiler's. */
   compilerDiffers: boolean;
@@ -90,12 +92,15 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
       return { crate, base: bw, head: hw, change: relative(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
     })
     .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
-  if (crates.length === 0) return null;
+  // Named, so a missing row is not read as no change (each crate once, this run's side first).
+  const missing = (r: RunRecord, side: 'head' | 'base') => r.crates.filter((c) => c.workspaceMember && c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
+  const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter((u, i, all) => all.findIndex((x) => x.crate === u.crate) === i);
+  if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.crate)!.carried || b.get(c.crate)!.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0]!.toolchain.release !== base[0]!.toolchain.release || head[0]!.toolchain.commitHash !== base[0]!.toolchain.commitHash;
-  return { crates, carried, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
+  return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
 }
 
 /** "`path::search::<T>`: 4 → 10 copies, +2,310 instructions" (the name escaped by the caller's function). */

@@ -12,7 +12,7 @@ import type { TargetedRun } from '../run.js';
 import type { WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
-import { artifactsOf, emptyMessages, type CargoMessages } from './messages.js';
+import { artifactsOf, emptyMessages, partlyFreshMembers, type CargoMessages } from './messages.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { installWrapper, wrapperFiles } from './wrapper.js';
 import { calibrate } from './calibration.js';
@@ -86,7 +86,8 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
 
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], options.log ?? logLine) : null;
+  const partlyFresh = partlyFreshMembers(messages, workspace.members);
+  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run.config.profile,
@@ -109,6 +110,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     fingerprints,
     calibration,
     compileWork,
+    partlyFresh,
   });
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
@@ -138,10 +140,18 @@ async function timedCargo(
 }
 
 /** The compile-work summary, with one log line saying what it cost. */
-function measuredWork(collector: WorkCollector, units: WrapperUnit[], log: (line: string) => void): Map<string, CrateWork> {
+function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFresh: ReadonlySet<string>, log: (line: string) => void): Map<string, CrateWork> {
   const during = collector.busySeconds;
-  // A package with a unit that did not compile has partial IR: left out.
-  const work = collector.finish(new Set(units.filter((u) => u.exit !== 0).map((u) => u.package)));
+  // A package with a unit that did not compile, or with targets fresh from the cache, has partial IR: left out.
+  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => u.package), ...partlyFresh]));
+  if (partlyFresh.size) {
+    const names = [...partlyFresh].sort().join(', ');
+    log(
+      logText(
+        `Watchmaker: compile work of ${names} left out: some of ${partlyFresh.size === 1 ? 'its' : 'their'} targets were fresh from the cache, so the IR here is only part of it.`,
+      ),
+    );
+  }
   const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
   const after = collector.busySeconds - during;
   log(

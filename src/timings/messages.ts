@@ -18,6 +18,8 @@ export interface ArtifactMessage {
   executable: string | null;
   /** True when rustc did not run for this unit. */
   fresh: boolean;
+  /** A test build of the target (`cargo test`, `--tests`): not measured for compile work. */
+  test: boolean;
   /** The directory of the package's Cargo.toml. */
   manifestDir: string | null;
 }
@@ -90,6 +92,7 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
         filenames: Array.isArray(msg.filenames) ? msg.filenames.map(String) : [],
         executable: typeof msg.executable === 'string' ? msg.executable : null,
         fresh: msg.fresh === true,
+        test: (msg.profile as { test?: unknown } | undefined)?.test === true,
         manifestDir: typeof msg.manifest_path === 'string' ? path.dirname(msg.manifest_path) : null,
       });
       break;
@@ -104,6 +107,23 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
       // compiler-message (already rendered on stderr with json-render-diagnostics) and future reasons.
       break;
   }
+}
+
+/**
+ * Workspace members some of whose libraries and binaries cargo compiled while others came fresh
+ * from the cache (a change to `main.rs` recompiles the binary, not the library): the IR of such a
+ * member is only part of it, so its compile work is left out rather than compared as a shrink.
+ */
+export function partlyFreshMembers(messages: CargoMessages, members: ReadonlySet<string>): Set<string> {
+  const seen = new Map<string, { fresh: boolean; compiled: boolean }>();
+  for (const a of messages.artifacts) {
+    if (!members.has(a.package.name) || a.test || a.targetKinds.includes('custom-build')) continue;
+    const s = seen.get(a.package.name) ?? { fresh: false, compiled: false };
+    if (a.fresh) s.fresh = true;
+    else s.compiled = true;
+    seen.set(a.package.name, s);
+  }
+  return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([name]) => name));
 }
 
 export function emptyMessages(): CargoMessages {

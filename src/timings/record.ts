@@ -95,6 +95,8 @@ export interface RecordInput {
   calibration?: RunRecord['calibration'];
   /** Compile work (LLVM IR) per workspace package (src/ir); null when not measured. */
   compileWork?: ReadonlyMap<string, CrateWork> | null;
+  /** Members with some targets compiled and others fresh (their work is left out). */
+  partlyFresh?: ReadonlySet<string>;
   now?: Date;
 }
 
@@ -104,7 +106,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     ...c,
     inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ''}`) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
-    ...(input.compileWork && c.workspaceMember ? { work: input.compileWork.get(c.crate) ?? null } : {}),
+    ...(input.compileWork && c.workspaceMember ? workOf(input, c.crate) : {}),
   }));
   const path = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
@@ -180,6 +182,15 @@ function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
     unitsFresh,
     unitsTotal: units.length + unitsFresh,
   };
+}
+
+/** A compiled member's compile work, or why it has none. */
+function workOf(input: RecordInput, crate: string): Pick<CrateCost, 'work' | 'workMissing'> {
+  const work = input.compileWork?.get(crate) ?? null;
+  if (work) return { work };
+  if (input.partlyFresh?.has(crate)) return { work: null, workMissing: 'partly-fresh' };
+  if (input.wrapperUnits?.some((u) => u.package === crate && u.exit !== 0)) return { work: null, workMissing: 'failed' };
+  return { work: null };
 }
 
 /**

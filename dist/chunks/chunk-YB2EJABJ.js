@@ -80883,12 +80883,14 @@ function compareWork(head, base) {
     const [bw, hw] = [b2.get(crate).work, h.get(crate).work];
     return { crate, base: bw, head: hw, change: relative3(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
   }).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
-  if (crates.length === 0) return null;
+  const missing = (r, side2) => r.crates.filter((c) => c.workspaceMember && c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
+  const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter((u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i);
+  if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.crate).carried || b2.get(c.crate).carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
-  return { crates, carried, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
+  return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
 }
 function groupChangeText(g2, code2) {
   const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${g2.headCopies === 1 ? "copy" : "copies"}` : `${g2.baseCopies} \u2192 ${g2.headCopies} copies`;
@@ -80961,13 +80963,21 @@ function carriedNote(w2) {
   const n = w2.carried === w2.crates.length ? w2.carried === 1 ? "it" : "all of them" : `${w2.carried} of them`;
   return ` (${n} fresh from the cache on a side, with the work measured when the same inputs were compiled)`;
 }
+function uncomparedNote(w2) {
+  if (w2.uncompared.length === 0) return [];
+  const why = { failed: "it did not compile", "partly-fresh": "some of its targets came fresh from the cache, so its IR here is only part of it" };
+  const side2 = (u2) => u2.side === "base" ? ", in the baseline's run" : "";
+  return [`Not compared: ${w2.uncompared.map((u2) => `${code(u2.crate)} (${why[u2.why]}${side2(u2)})`).join("; ")}.`, ""];
+}
 function workSection(w2, rows) {
   const out = ["#### Compile work (LLVM IR instructions, exact)", ""];
   const total = `${formatCount(w2.total.baseInstructions)} \u2192 ${formatCount(w2.total.headInstructions)} instructions (${formatChange(w2.total.change)})`;
-  out.push(
-    `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} measured on both sides${carriedNote(w2)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
-    ""
-  );
+  if (w2.crates.length)
+    out.push(
+      `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} measured on both sides${carriedNote(w2)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
+      ""
+    );
+  out.push(...uncomparedNote(w2));
   const shown = w2.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ["| crate | baseline | this run | change | functions |", "|---|---:|---:|---:|---:|"];
@@ -81114,7 +81124,7 @@ function renderReportText(view) {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(", ")}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(", ")}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
-    if (view.work) lines.push(`  ${workSentence(view.work) ?? "compile work unchanged (exact)"} over ${view.work.crates.length} crates`);
+    if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? "compile work unchanged (exact)"} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
