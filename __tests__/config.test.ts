@@ -28,6 +28,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig(inputs({ 'cargo-args': '--timings' }), {})).toThrow(/sets itself/);
     expect(() => parseConfig(inputs({ 'cache-key': 'a,b' }), {})).toThrow(/cache-key/);
   });
+  it('reads compile-work as the workspace crates, all compiled crates, or off', () => {
+    expect(parseConfig(inputs({}), {}).build.compileWork).toBe('members');
+    expect(parseConfig(inputs({ 'compile-work': 'true' }), {}).build.compileWork).toBe('members');
+    expect(parseConfig(inputs({ 'compile-work': 'all' }), {}).build.compileWork).toBe('all');
+    expect(parseConfig(inputs({ 'compile-work': 'false' }), {}).build.compileWork).toBe(false);
+    expect(() => parseConfig(inputs({ 'compile-work': 'deps' }), {})).toThrow(
+      "Input 'compile-work' is 'deps'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.",
+    );
+  });
   it('parses thresholds as fractions', () => {
     expect(parseConfig(inputs({ threshold: '5%' }), {}).report.threshold).toBeCloseTo(0.05);
     expect(parseConfig(inputs({ threshold: '2.5' }), {}).report.threshold).toBeCloseTo(0.025);

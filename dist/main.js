@@ -49,7 +49,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-YB2EJABJ.js";
+} from "./chunks/chunk-6CRKQEOS.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -690,16 +690,17 @@ function parseCargoMessage(line, into) {
       break;
   }
 }
-function partlyFreshMembers(messages, members) {
+function partlyFreshCrates(messages, measured) {
   const seen = /* @__PURE__ */ new Map();
   for (const a of messages.artifacts) {
-    if (!members.has(a.package.name) || a.test || a.targetKinds.includes("custom-build")) continue;
-    const s = seen.get(a.package.name) ?? { fresh: false, compiled: false };
+    if (!measured(a.package) || a.test || a.targetKinds.includes("custom-build")) continue;
+    const key = `${a.package.name}@${a.package.version ?? ""}`;
+    const s = seen.get(key) ?? { fresh: false, compiled: false };
     if (a.fresh) s.fresh = true;
     else s.compiled = true;
-    seen.set(a.package.name, s);
+    seen.set(key, s);
   }
-  return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([name]) => name));
+  return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([key]) => key));
 }
 function emptyMessages() {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
@@ -919,7 +920,7 @@ function buildRunRecord(input) {
     ...c,
     inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ""}`) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
-    ...input.compileWork && c.workspaceMember ? workOf(input, c.crate) : {}
+    ...input.compileWork && (c.workspaceMember || input.compileWorkScope === "all") ? workOf(input, c) : {}
   }));
   const path11 = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
@@ -945,7 +946,7 @@ function buildRunRecord(input) {
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
-    freshMembers: freshMembersOf(input, crates),
+    freshCrates: freshCratesOf(input, crates),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
     measurement: {
@@ -953,7 +954,8 @@ function buildRunRecord(input) {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null ? "llvm-bc" : false
+      compileWork: input.compileWork != null ? "llvm-bc" : false,
+      ...input.compileWork != null && input.compileWorkScope === "all" ? { compileWorkScope: "all" } : {}
     }
   };
 }
@@ -987,22 +989,24 @@ function totalsOf(input, units) {
     unitsTotal: units.length + unitsFresh
   };
 }
-function workOf(input, crate) {
-  const work = input.compileWork?.get(crate) ?? null;
+function workOf(input, c) {
+  const key = `${c.crate}@${c.version ?? ""}`;
+  const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
-  if (input.partlyFresh?.has(crate)) return { work: null, workMissing: "partly-fresh" };
-  if (input.wrapperUnits?.some((u) => u.package === crate && u.exit !== 0)) return { work: null, workMissing: "failed" };
+  if (input.partlyFresh?.has(key)) return { work: null, workMissing: "partly-fresh" };
+  if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: "failed" };
   return { work: null };
 }
-function freshMembersOf(input, crates) {
-  const compiled = new Set(crates.filter((c) => c.workspaceMember).map((c) => c.crate));
+function freshCratesOf(input, crates) {
+  const compiled = new Set(crates.map((c) => `${c.crate}@${c.version ?? ""}`));
   const fresh = [];
   for (const [key, inputFingerprint] of input.fingerprints ?? []) {
     const at = key.lastIndexOf("@");
     const [crate, version] = [key.slice(0, at), key.slice(at + 1) || null];
-    if (input.workspaceMembers.has(crate) && !compiled.has(crate)) fresh.push({ crate, version, inputFingerprint, work: null });
+    const member = input.workspaceMembers.has(crate);
+    if ((member || input.compileWorkScope === "all") && !compiled.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
-  return fresh.sort((a, b) => a.crate.localeCompare(b.crate));
+  return fresh.sort((a, b) => a.crate.localeCompare(b.crate) || (a.version ?? "").localeCompare(b.version ?? ""));
 }
 function unitsOf(input) {
   const member = (name) => input.workspaceMembers.has(name);
@@ -1314,10 +1318,10 @@ var WorkCollector = class {
     return Number(this.#busyNs) / 1e9;
   }
   /**
-   * The work per package after the build, and the IR directory deleted. Packages in `failed` (a
-   * unit of theirs did not compile) are left out: their IR is partial.
+   * The work per package (`name@version`) after the build, and the IR directory deleted.
+   * Packages in `left` (a unit did not compile, or some targets were fresh) are left out: their IR is partial.
    */
-  finish(failed) {
+  finish(left) {
     this.drain();
     rmSync3(this.dir, { recursive: true, force: true });
     if (this.#error) {
@@ -1325,7 +1329,7 @@ var WorkCollector = class {
       debug(this.#error.stack ?? String(this.#error));
       return /* @__PURE__ */ new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !failed.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
+    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
   }
 };
 
@@ -1350,7 +1354,7 @@ async function runTimedBuild(run2, options) {
   const buildEnv = childEnv(env, run2.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && await installWrapper(options.wrapperPath, files, buildEnv, run2.cargoConfig);
-  const work = options.wrapperPath !== null && run2.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv)) : null;
+  const work = options.wrapperPath !== null && run2.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv, run2.config.build.compileWork)) : null;
   const { program, args } = cargoCommand(run2);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
@@ -1358,7 +1362,7 @@ async function runTimedBuild(run2, options) {
   rmSync4(files.measureDir, { recursive: true, force: true });
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const partlyFresh = partlyFreshMembers(messages, workspace.members);
+  const partlyFresh = partlyFreshCrates(messages, (p) => run2.config.build.compileWork === "all" || workspace.members.has(p.name));
   const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
@@ -1382,6 +1386,7 @@ async function runTimedBuild(run2, options) {
     fingerprints,
     calibration,
     compileWork,
+    compileWorkScope: run2.config.build.compileWork || void 0,
     partlyFresh
   });
   writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
@@ -1402,9 +1407,9 @@ async function timedCargo(program, args, options, messages, log, work) {
 }
 function measuredWork(collector, units, partlyFresh, log) {
   const during = collector.busySeconds;
-  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => u.package), ...partlyFresh]));
+  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => `${u.package}@${u.version ?? ""}`), ...partlyFresh]));
   if (partlyFresh.size) {
-    const names = [...partlyFresh].sort().join(", ");
+    const names = [...partlyFresh].sort().map((key) => key.replace("@", " ")).join(", ");
     log(
       logText(
         `Watchmaker: compile work of ${names} left out: some of ${partlyFresh.size === 1 ? "its" : "their"} targets were fresh from the cache, so the IR here is only part of it.`
@@ -1414,15 +1419,16 @@ function measuredWork(collector, units, partlyFresh, log) {
   const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
   const after = collector.busySeconds - during;
   log(
-    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? "" : "s"}: ${instructions} LLVM IR instructions, summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`
+    `Watchmaker: compile work of ${work.size} crate${work.size === 1 ? "" : "s"}: ${instructions} LLVM IR instructions, summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`
   );
   return work;
 }
-function prepareIrDir(recordPath, buildEnv) {
+function prepareIrDir(recordPath, buildEnv, scope) {
   const dir = irDirFor(recordPath);
   rmSync4(dir, { recursive: true, force: true });
   mkdirSync2(dir, { recursive: true });
   buildEnv.WATCHMAKER_IR_DIR = dir;
+  if (scope === "all") buildEnv.WATCHMAKER_IR_ALL = "1";
   return dir;
 }
 var logLine = (line) => void process.stdout.write(`${line}

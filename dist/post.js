@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-YB2EJABJ.js";
+} from "./chunks/chunk-6CRKQEOS.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -88,13 +88,17 @@ fi
 # copy of the debug info (+23%). Four units cost the least (+7-12%), so the wrapper asks for 4, a
 # fixed number so the measure is the same on every machine. A setting of the user's is kept.
 # Time is compared only with records measured alike (docs/report.md, "Compile work").
+# With WATCHMAKER_IR_ALL=1 (compile-work: all) the dependencies compiled are measured too.
+# Units go to <ir dir>/<package>@<version>/: two versions of one dependency are two crates.
 ir_dir="${WATCHMAKER_IR_DIR:-}"
 extra_emit=()
 ir_target=""
-if [ -n "$ir_dir" ] && [ -d "$ir_dir" ] && [ -n "${CARGO_PRIMARY_PACKAGE:-}" ] && [ "$is_test" = 0 ] && [ -n "$out_dir" ] && [[ "$crate_name" != build_script_* ]]; then
+measured=0
+if [ -n "${CARGO_PRIMARY_PACKAGE:-}" ] || [ "${WATCHMAKER_IR_ALL:-0}" = 1 ]; then measured=1; fi
+if [ -n "$ir_dir" ] && [ -d "$ir_dir" ] && [ "$measured" = 1 ] && [ "$is_test" = 0 ] && [ -n "$out_dir" ] && [[ "$crate_name" != build_script_* ]]; then
   extra_emit=(--emit=llvm-bc)
   [ "$codegen_units_given" = 1 ] || extra_emit+=(-C codegen-units=4)
-  ir_target="${ir_dir}/${CARGO_PKG_NAME:-$crate_name}/${crate_name}${extra_filename}"
+  ir_target="${ir_dir}/${CARGO_PKG_NAME:-$crate_name}@${CARGO_PKG_VERSION:-}/${crate_name}${extra_filename}"
 fi
 
 start="${EPOCHREALTIME/,/.}"

@@ -10,6 +10,7 @@ export type CacheSaveMode = 'auto' | 'always' | 'never';
 export type CacheSaveScope = 'default-branch' | 'any';
 export type CacheBackendChoice = 'auto' | 'github' | 'local';
 export type BaselineMode = 'auto' | 'cache' | 'rebuild';
+export type CompileWorkScope = 'members' | 'all';
 
 /** How long auto may spend confirming a suggested change: a multiple of the head build, or seconds. */
 export type ConfirmBudget = { kind: 'factor'; value: number } | { kind: 'seconds'; value: number };
@@ -26,8 +27,8 @@ export interface BuildConfig {
   passEnv: string[];
   /** Where the JSON run record is written. */
   recordPath: string;
-  /** Measure compile work: the workspace crates also emit LLVM IR, summarised per crate (src/ir). */
-  compileWork: boolean;
+  /** Measure compile work (src/ir): the workspace crates (`members`), or they and the dependencies compiled (`all`), also emit LLVM bitcode. */
+  compileWork: CompileWorkScope | false;
 }
 
 /** The target/ cache. */
@@ -138,7 +139,7 @@ function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
     command,
     cargoArgs,
     passEnv: passEnvNames(input('pass-env')),
-    compileWork: bool('compile-work', input('compile-work'), true),
+    compileWork: compileWorkScope(input('compile-work')),
     recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `record-${profile}.json`),
   };
 }
@@ -227,6 +228,17 @@ function bool(name: string, raw: string, fallback: boolean): boolean {
   if (TRUE_WORDS.includes(v)) return true;
   if (FALSE_WORDS.includes(v)) return false;
   throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+}
+
+/** true (the workspace crates), all (and the dependencies compiled), or false. */
+function compileWorkScope(raw: string): CompileWorkScope | false {
+  const v = raw.trim();
+  if (v === 'all') return 'all';
+  try {
+    return bool('compile-work', v, true) ? 'members' : false;
+  } catch {
+    throw new InputError(`Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`);
+  }
 }
 
 /** true, false, or auto / empty (null: decided at run time). */

@@ -81,13 +81,16 @@ export interface CompileWork {
 }
 
 /**
- * A workspace member cargo found fresh (reused from the cache, not compiled). Its compile work is
- * carried from the record of the run that did compile it, matched by the input fingerprint:
- * identical inputs give identical IR, so the carried numbers are exact.
+ * A measured crate cargo found fresh (reused from the cache, not compiled): a workspace member,
+ * or with compile-work: all a dependency. Its compile work is carried from the record of the run
+ * that did compile it, matched by the input fingerprint: identical inputs give identical IR, so
+ * the carried numbers are exact.
  */
-export interface FreshMember {
+export interface FreshCrate {
   crate: string;
   version: string | null;
+  /** False for a dependency (measured with compile-work: all); absent in records before it was added. */
+  workspaceMember?: boolean;
   /** What its artifacts were compiled from (see CrateCost.inputFingerprint); null: cannot be proven, so nothing is carried. */
   inputFingerprint: string | null;
   /** The work carried from an earlier record; null when none had it. */
@@ -145,8 +148,8 @@ export interface RunRecord {
   crates: CrateCost[];
   /** Every workspace member: those not in `crates` were fresh (reused from the cache). Absent in older records. */
   workspaceMembers?: string[];
-  /** The members cargo found fresh, with their compile work carried from earlier records. Absent in older records. */
-  freshMembers?: FreshMember[];
+  /** The measured crates cargo found fresh, with their compile work carried from earlier records. Absent in older records. */
+  freshCrates?: FreshCrate[];
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
   /** The fixed calibration workload measured before the build (timings/calibration.ts); absent in older records. */
@@ -166,6 +169,8 @@ export interface RunRecord {
      * time, so time is compared only between records alike in this. Absent: nothing (false).
      */
     compileWork?: false | 'llvm-bc' | 'llvm-ir';
+    /** `all`: the dependencies compiled emitted bitcode too (compile-work: all). Absent: the workspace crates only. */
+    compileWorkScope?: 'all';
   };
 }
 

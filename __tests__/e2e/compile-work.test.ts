@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunRecord } from '../../src/record.js';
 import { Job } from '../helpers/action-runner.js';
-import { git, gitInit, writeTree } from '../helpers/fixtures.js';
+import { git, gitInit, workspaceWithRegistryDeps, writeTree } from '../helpers/fixtures.js';
+import { startLocalRegistry } from '../helpers/registry.js';
 
 /** `app` calls `shapes::describe::<T>` for `n` types: one copy of the generic function each. */
 const appSource = (n: number) =>
@@ -138,7 +139,7 @@ test('with keep-fresh (the default), crates fresh from the cache carry their wor
   const second = await job({ event: 'push', sha: commit('other/src/lib.rs', 'pub fn other() -> u32 { 2 }\n') });
   // Only `other` was compiled; `app` and `shapes` were fresh, their work carried from the first push.
   expect(second.record.crates.filter((c) => c.workspaceMember).map((c) => c.crate)).toEqual(['other']);
-  expect(second.record.freshMembers!.map((f) => [f.crate, f.work !== null, f.workFrom])).toEqual([
+  expect(second.record.freshCrates!.map((f) => [f.crate, f.work !== null, f.workFrom])).toEqual([
     ['app', true, first],
     ['shapes', true, first],
   ]);
@@ -186,8 +187,53 @@ test('a crate whose library came fresh from the cache while its binary was compi
   const tool = pr.record.crates.find((c) => c.crate === 'tool')!;
   expect(tool.work ?? null).toBeNull();
   expect(tool.workMissing).toBe('partly-fresh');
-  expect(pr.main.stdout).toMatch(/compile work of tool left out: some of its targets were fresh from the cache/);
+  expect(pr.main.stdout).toMatch(/compile work of tool 0\.1\.0 left out: some of its targets were fresh from the cache/);
   expect(pr.main.summary).toMatch(/Not compared: `tool` \(some of its targets came fresh from the cache, so its IR here is only part of it\)\./);
   expect(pr.main.summary).not.toMatch(/compile work (grew|shrank)/);
   expect(pr.main.outputs['work-change-percent']).toBe('');
+});
+
+test('compile-work: all measures the dependencies compiled too; a dependency fresh from the cache carries its work', async () => {
+  const registry = await startLocalRegistry();
+  try {
+    const fixture = workspaceWithRegistryDeps(registry);
+    gitInit(fixture.workspace);
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-work-all-'));
+    const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache', 'compile-work': 'all' };
+    const push = new Job({ workspace: fixture.workspace, event: 'push', env: fixture.vars, inputs });
+    const main = await push.main();
+    expect(main.exitCode).toBe(0);
+    expect((await push.post()).exitCode).toBe(0);
+    const first = readRecord(main.outputs.report!);
+    const alpha = first.crates.find((c) => c.crate === 'wm-alpha')!;
+    expect(alpha.workspaceMember).toBe(false);
+    expect(alpha.work!.instructions).toBeGreaterThan(0);
+    expect(first.measurement.compileWorkScope).toBe('all');
+
+    // The same commit again, from the cache: the dependency is fresh, its work carried.
+    const again = new Job({
+      workspace: fixture.workspace,
+      event: 'pull_request',
+      sha: first.git.commit ?? undefined,
+      baseSha: first.git.commit ?? undefined,
+      env: fixture.vars,
+      inputs,
+    });
+    const pr = await again.main();
+    expect(pr.exitCode).toBe(0);
+    const record = readRecord(pr.outputs.report!);
+    expect(record.crates.some((c) => c.crate === 'wm-alpha')).toBe(false);
+    expect(record.freshCrates!.find((f) => f.crate === 'wm-alpha')).toMatchObject({ workspaceMember: false, work: alpha.work });
+    expect(pr.summary).toMatch(/workspace crates? and 1 dependency measured on both sides/);
+    expect(pr.outputs['work-change-percent']).toBe('0.00');
+  } finally {
+    await registry.stop();
+  }
+});
+
+test('compile-work: an unknown value is refused with what to write', async () => {
+  const job = new Job({ workspace: writeTree(WORKSPACE), inputs: { cache: 'false', 'compile-work': 'deps' } });
+  const main = await job.main();
+  expect(main.exitCode).toBe(1);
+  expect(main.stdout).toMatch(/Input 'compile-work' is 'deps'\. Use 'true' \(the workspace crates\), 'all' \(and the dependencies that are compiled\) or 'false'\./);
 });

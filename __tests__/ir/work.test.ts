@@ -191,7 +191,7 @@ describe('against the baseline', () => {
       r.git.commit = commit;
       r.measurement = { ...r.measurement, compileWork: 'llvm-bc' };
       for (const c of r.crates) c.inputFingerprint = `fp-${c.crate}`;
-      r.freshMembers = Object.entries(fresh).map(([crate, inputFingerprint]) => ({ crate, version: '1.0.0', inputFingerprint, work: null }));
+      r.freshCrates = Object.entries(fresh).map(([crate, inputFingerprint]) => ({ crate, version: '1.0.0', inputFingerprint, work: null }));
       return r;
     };
 
@@ -200,11 +200,11 @@ describe('against the baseline', () => {
       // The second push changed only ws-lib: ws-app was fresh, with the inputs the first push compiled.
       const second = run('c2', { 'ws-lib': [1, 60] }, { 'ws-app': 'fp-ws-app' });
       expect(carryWork(second, first)).toBe(1);
-      expect(second.freshMembers![0]).toMatchObject({ work: first.crates.find((c) => c.crate === 'ws-app')!.work, workFrom: 'c1' });
+      expect(second.freshCrates![0]).toMatchObject({ work: first.crates.find((c) => c.crate === 'ws-app')!.work, workFrom: 'c1' });
       // A third push changed ws-lib again: ws-app's work is carried from the carried copy, still from c1.
       const third = run('c3', { 'ws-lib': [1, 70] }, { 'ws-app': 'fp-ws-app' });
       expect(carryWork(third, second)).toBe(1);
-      expect(third.freshMembers![0]!.workFrom).toBe('c1');
+      expect(third.freshCrates![0]!.workFrom).toBe('c1');
       // The pull request compiled only ws-app (more copies): it is compared with the carried base.
       const pr = run('c4', { 'ws-app': [8, 100] }, { 'ws-lib': 'fp-ws-lib' });
       expect(carryWork(pr, third)).toBe(1);

@@ -1,8 +1,8 @@
-// Compile work, the shell: during the build the wrapper moves each workspace unit's LLVM bitcode
-// into <irDir>/<package>/<unit>/ (renamed into place once complete). A collector summarises and
-// deletes finished units while cargo goes on, so the IR (tens of MB for a big workspace) never
-// piles up and is never cached; what is left is collected when the build ends. The measure
-// itself is in summary.ts.
+// Compile work, the shell: during the build the wrapper moves each measured unit's LLVM bitcode
+// into <irDir>/<package>@<version>/<unit>/ (renamed into place once complete). A collector
+// summarises and deletes finished units while cargo goes on, so the IR (tens of MB for a big
+// workspace) never piles up and is never cached; what is left is collected when the build ends.
+// The measure itself is in summary.ts.
 import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -54,10 +54,10 @@ export class WorkCollector {
   }
 
   /**
-   * The work per package after the build, and the IR directory deleted. Packages in `failed` (a
-   * unit of theirs did not compile) are left out: their IR is partial.
+   * The work per package (`name@version`) after the build, and the IR directory deleted.
+   * Packages in `left` (a unit did not compile, or some targets were fresh) are left out: their IR is partial.
    */
-  finish(failed: ReadonlySet<string>): Map<string, CrateWork> {
+  finish(left: ReadonlySet<string>): Map<string, CrateWork> {
     this.drain();
     rmSync(this.dir, { recursive: true, force: true });
     if (this.#error) {
@@ -65,6 +65,6 @@ export class WorkCollector {
       core.debug(this.#error.stack ?? String(this.#error));
       return new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !failed.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
+    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
   }
 }

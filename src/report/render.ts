@@ -122,6 +122,15 @@ function timeHeadline(view: ReportView): string {
 const WORK_ROWS_OPEN = 5;
 const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
+/** "4 workspace crates", or "4 workspace crates and 2 dependencies" (compile-work: all). */
+function measuredCrates(w: WorkComparison): string {
+  const deps = w.crates.filter((c) => c.dependency).length;
+  const members = w.crates.length - deps;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (deps === 0) return plural(members, 'workspace crate', 'workspace crates');
+  return `${plural(members, 'workspace crate', 'workspace crates')} and ${plural(deps, 'dependency', 'dependencies')}`;
+}
+
 /** Which crates were not compiled on a side: their work came from the run that compiled the same inputs. */
 function carriedNote(w: WorkComparison): string {
   if (w.carried === 0) return '';
@@ -143,7 +152,7 @@ function workSection(w: WorkComparison, rows: number): string[] {
   const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;
   if (w.crates.length)
     out.push(
-      `The ${w.crates.length} workspace crate${w.crates.length === 1 ? '' : 's'} measured on both sides${carriedNote(w)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
+      `The ${measuredCrates(w)} measured on both sides${carriedNote(w)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
       '',
     );
   out.push(...uncomparedNote(w));

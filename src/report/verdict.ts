@@ -89,8 +89,13 @@ function incomparable(compared: number, head: RunRecord[], base: RunRecord[], mo
   );
 }
 
-const emitted = (r: RunRecord) => r.measurement.compileWork || 'none';
-const EMITTED = { 'llvm-bc': 'emitted LLVM bitcode', 'llvm-ir': 'printed LLVM IR', none: 'emitted nothing extra' } as const;
+const emitted = (r: RunRecord) => (r.measurement.compileWork === 'llvm-bc' && r.measurement.compileWorkScope === 'all' ? 'llvm-bc-all' : r.measurement.compileWork || 'none');
+const EMITTED = {
+  'llvm-bc': 'emitted LLVM bitcode',
+  'llvm-bc-all': 'emitted LLVM bitcode, for the dependencies too',
+  'llvm-ir': 'printed LLVM IR',
+  none: 'emitted nothing extra',
+} as const;
 
 /** Records from before the compile-work measure, with it off, or from its printed-IR version time the workspace crates differently. */
 const measuredDifferently = (head: RunRecord[], base: RunRecord[]) => new Set([...head, ...base].map(emitted)).size > 1;

@@ -6,7 +6,12 @@ import { groupChanges, type GroupChange } from '../ir/summary.js';
 import type { CompileWork, RunRecord } from '../record.js';
 
 export interface CrateWorkChange {
+  /** `name@version`. */
+  key: string;
+  /** As the report names it: a workspace crate by name, a dependency with its version. */
   crate: string;
+  /** Measured with compile-work: all. */
+  dependency: boolean;
   base: CompileWork;
   head: CompileWork;
   /** Relative change in instructions; null when the base has none. */
@@ -32,17 +37,30 @@ export const formatCount = (n: number) => n.toLocaleString('en-US');
 
 const relative = (base: number, head: number) => (base > 0 ? (head - base) / base : null);
 
-/** Work measured in a record: of the crates it compiled, and carried for the members that were fresh. */
-function workEntries(r: RunRecord): Array<{ crate: string; work: CompileWork; carried: boolean }> {
-  const compiled = r.crates.filter((c) => c.work).map((c) => ({ crate: c.crate, work: c.work!, carried: false }));
-  const fresh = (r.freshMembers ?? []).filter((f) => f.work).map((f) => ({ crate: f.crate, work: f.work!, carried: true }));
+interface WorkEntry {
+  /** The crate as the report names it: a member by name, a dependency with its version. */
+  label: string;
+  dependency: boolean;
+  work: CompileWork;
+  carried: boolean;
+}
+
+/** Work measured in a record: of the crates it compiled, and carried for the ones that were fresh. */
+function workEntries(r: RunRecord): Array<[string, WorkEntry]> {
+  const label = (c: { crate: string; version: string | null; workspaceMember?: boolean }) => (c.workspaceMember === false ? `${c.crate} ${c.version ?? ''}`.trim() : c.crate);
+  const entry = (c: { crate: string; version: string | null; workspaceMember?: boolean }, work: CompileWork, carried: boolean): [string, WorkEntry] => [
+    `${c.crate}@${c.version ?? ''}`,
+    { label: label(c), dependency: c.workspaceMember === false, work, carried },
+  ];
+  const compiled = r.crates.filter((c) => c.work).map((c) => entry(c, c.work!, false));
+  const fresh = (r.freshCrates ?? []).filter((f) => f.work).map((f) => entry(f, f.work!, true));
   return [...compiled, ...fresh];
 }
 
-/** The measured crates of a side, by name (the first record of a side that has any). */
-function workOf(records: RunRecord[]): Map<string, { work: CompileWork; carried: boolean }> {
+/** The measured crates of a side, by name and version (the first record of a side that has any). */
+function workOf(records: RunRecord[]): Map<string, WorkEntry> {
   const r = records.find((x) => workEntries(x).length > 0);
-  return new Map((r ? workEntries(r) : []).map((e) => [e.crate, e]));
+  return new Map(r ? workEntries(r) : []);
 }
 
 /** Records whose work is the same measure of the same compilations when the inputs are the same. */
@@ -70,9 +88,9 @@ export function carryWork(record: RunRecord, earlier: RunRecord): number {
   const key = (c: { crate: string; version: string | null; inputFingerprint?: string | null }) => `${c.crate}@${c.version ?? ''}@${c.inputFingerprint}`;
   const known = new Map<string, { work: CompileWork; from: string | null }>();
   for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
-  for (const f of earlier.freshMembers ?? []) if (f.work && f.inputFingerprint) known.set(key(f), { work: f.work, from: f.workFrom ?? null });
+  for (const f of earlier.freshCrates ?? []) if (f.work && f.inputFingerprint) known.set(key(f), { work: f.work, from: f.workFrom ?? null });
   let carried = 0;
-  for (const f of record.freshMembers ?? []) {
+  for (const f of record.freshCrates ?? []) {
     const found = f.inputFingerprint && !f.work ? known.get(key(f)) : undefined;
     if (!found) continue;
     f.work = found.work;
@@ -87,16 +105,24 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
   const crates: CrateWorkChange[] = [...h.keys()]
     .filter((name) => b.has(name))
     .sort()
-    .map((crate) => {
-      const [bw, hw] = [b.get(crate)!.work, h.get(crate)!.work];
-      return { crate, base: bw, head: hw, change: relative(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
+    .map((key) => {
+      const [bw, hw] = [b.get(key)!.work, h.get(key)!.work];
+      return {
+        key,
+        crate: h.get(key)!.label,
+        dependency: h.get(key)!.dependency,
+        base: bw,
+        head: hw,
+        change: relative(bw.instructions, hw.instructions),
+        groups: groupChanges(bw, hw),
+      };
     })
     .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
   // Named, so a missing row is not read as no change (each crate once, this run's side first).
-  const missing = (r: RunRecord, side: 'head' | 'base') => r.crates.filter((c) => c.workspaceMember && c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
+  const missing = (r: RunRecord, side: 'head' | 'base') => r.crates.filter((c) => c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
   const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter((u, i, all) => all.findIndex((x) => x.crate === u.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
-  const carried = crates.filter((c) => h.get(c.crate)!.carried || b.get(c.crate)!.carried).length;
+  const carried = crates.filter((c) => h.get(c.key)!.carried || b.get(c.key)!.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0]!.toolchain.release !== base[0]!.toolchain.release || head[0]!.toolchain.commitHash !== base[0]!.toolchain.commitHash;

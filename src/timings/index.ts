@@ -9,10 +9,11 @@ import { logText, stopCommands } from '../log.js';
 import { capture } from '../proc.js';
 import type { RunRecord } from '../record.js';
 import type { TargetedRun } from '../run.js';
+import type { CompileWorkScope } from '../config.js';
 import type { WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
-import { artifactsOf, emptyMessages, partlyFreshMembers, type CargoMessages } from './messages.js';
+import { artifactsOf, emptyMessages, partlyFreshCrates, type CargoMessages } from './messages.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { installWrapper, wrapperFiles } from './wrapper.js';
 import { calibrate } from './calibration.js';
@@ -77,7 +78,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const buildEnv = childEnv(env, run.config.build.passEnv);
   const files = wrapperFiles(recordPath);
   const perf = options.wrapperPath !== null && (await installWrapper(options.wrapperPath, files, buildEnv, run.cargoConfig));
-  const work = options.wrapperPath !== null && run.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv)) : null;
+  const work = options.wrapperPath !== null && run.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv, run.config.build.compileWork)) : null;
   const { program, args } = cargoCommand(run);
   const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
@@ -86,7 +87,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
 
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const partlyFresh = partlyFreshMembers(messages, workspace.members);
+  const partlyFresh = partlyFreshCrates(messages, (p) => run.config.build.compileWork === 'all' || workspace.members.has(p.name));
   const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
   const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
@@ -110,6 +111,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     fingerprints,
     calibration,
     compileWork,
+    compileWorkScope: run.config.build.compileWork || undefined,
     partlyFresh,
   });
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
@@ -143,9 +145,12 @@ async function timedCargo(
 function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFresh: ReadonlySet<string>, log: (line: string) => void): Map<string, CrateWork> {
   const during = collector.busySeconds;
   // A package with a unit that did not compile, or with targets fresh from the cache, has partial IR: left out.
-  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => u.package), ...partlyFresh]));
+  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => `${u.package}@${u.version ?? ''}`), ...partlyFresh]));
   if (partlyFresh.size) {
-    const names = [...partlyFresh].sort().join(', ');
+    const names = [...partlyFresh]
+      .sort()
+      .map((key) => key.replace('@', ' '))
+      .join(', ');
     log(
       logText(
         `Watchmaker: compile work of ${names} left out: some of ${partlyFresh.size === 1 ? 'its' : 'their'} targets were fresh from the cache, so the IR here is only part of it.`,
@@ -155,18 +160,19 @@ function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFres
   const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
   const after = collector.busySeconds - during;
   log(
-    `Watchmaker: compile work of ${work.size} workspace crate${work.size === 1 ? '' : 's'}: ${instructions} LLVM IR instructions, ` +
+    `Watchmaker: compile work of ${work.size} crate${work.size === 1 ? '' : 's'}: ${instructions} LLVM IR instructions, ` +
       `summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`,
   );
   return work;
 }
 
 /** A fresh directory the wrapper moves the workspace crates' LLVM bitcode into (src/ir). */
-function prepareIrDir(recordPath: string, buildEnv: NodeJS.ProcessEnv): string {
+function prepareIrDir(recordPath: string, buildEnv: NodeJS.ProcessEnv, scope: CompileWorkScope): string {
   const dir = irDirFor(recordPath);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   buildEnv.WATCHMAKER_IR_DIR = dir;
+  if (scope === 'all') buildEnv.WATCHMAKER_IR_ALL = '1';
   return dir;
 }
 

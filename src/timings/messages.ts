@@ -110,20 +110,22 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
 }
 
 /**
- * Workspace members some of whose libraries and binaries cargo compiled while others came fresh
- * from the cache (a change to `main.rs` recompiles the binary, not the library): the IR of such a
- * member is only part of it, so its compile work is left out rather than compared as a shrink.
+ * Measured crates (`name@version`) some of whose libraries and binaries cargo compiled while
+ * others came fresh from the cache (a change to `main.rs` recompiles the binary, not the
+ * library): the IR of such a crate is only part of it, so its compile work is left out rather
+ * than compared as a shrink.
  */
-export function partlyFreshMembers(messages: CargoMessages, members: ReadonlySet<string>): Set<string> {
+export function partlyFreshCrates(messages: CargoMessages, measured: (p: PackageRef) => boolean): Set<string> {
   const seen = new Map<string, { fresh: boolean; compiled: boolean }>();
   for (const a of messages.artifacts) {
-    if (!members.has(a.package.name) || a.test || a.targetKinds.includes('custom-build')) continue;
-    const s = seen.get(a.package.name) ?? { fresh: false, compiled: false };
+    if (!measured(a.package) || a.test || a.targetKinds.includes('custom-build')) continue;
+    const key = `${a.package.name}@${a.package.version ?? ''}`;
+    const s = seen.get(key) ?? { fresh: false, compiled: false };
     if (a.fresh) s.fresh = true;
     else s.compiled = true;
-    seen.set(a.package.name, s);
+    seen.set(key, s);
   }
-  return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([name]) => name));
+  return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([key]) => key));
 }
 
 export function emptyMessages(): CargoMessages {

@@ -3,7 +3,8 @@
 import os from 'node:os';
 import type { CrateWork } from '../ir/index.js';
 import type { RunContext } from '../context.js';
-import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type FreshMember, type RunRecord, type UnitCost } from '../record.js';
+import type { CompileWorkScope } from '../config.js';
+import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type FreshCrate, type RunRecord, type UnitCost } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
 import { layoutOfArtifacts } from '../cargo-layout.js';
@@ -95,7 +96,9 @@ export interface RecordInput {
   calibration?: RunRecord['calibration'];
   /** Compile work (LLVM IR) per workspace package (src/ir); null when not measured. */
   compileWork?: ReadonlyMap<string, CrateWork> | null;
-  /** Members with some targets compiled and others fresh (their work is left out). */
+  /** Which crates compile work measured: the workspace members, or all compiled. */
+  compileWorkScope?: CompileWorkScope;
+  /** Measured crates (`name@version`) with some targets compiled and others fresh (their work is left out). */
   partlyFresh?: ReadonlySet<string>;
   now?: Date;
 }
@@ -106,7 +109,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     ...c,
     inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ''}`) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
-    ...(input.compileWork && c.workspaceMember ? workOf(input, c.crate) : {}),
+    ...(input.compileWork && (c.workspaceMember || input.compileWorkScope === 'all') ? workOf(input, c) : {}),
   }));
   const path = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
@@ -132,7 +135,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
-    freshMembers: freshMembersOf(input, crates),
+    freshCrates: freshCratesOf(input, crates),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
     measurement: {
@@ -141,6 +144,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
       compileWork: input.compileWork != null ? 'llvm-bc' : false,
+      ...(input.compileWork != null && input.compileWorkScope === 'all' ? { compileWorkScope: 'all' as const } : {}),
     },
   };
 }
@@ -184,12 +188,13 @@ function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
   };
 }
 
-/** A compiled member's compile work, or why it has none. */
-function workOf(input: RecordInput, crate: string): Pick<CrateCost, 'work' | 'workMissing'> {
-  const work = input.compileWork?.get(crate) ?? null;
+/** A compiled crate's compile work, or why it has none. */
+function workOf(input: RecordInput, c: { crate: string; version: string | null }): Pick<CrateCost, 'work' | 'workMissing'> {
+  const key = `${c.crate}@${c.version ?? ''}`;
+  const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
-  if (input.partlyFresh?.has(crate)) return { work: null, workMissing: 'partly-fresh' };
-  if (input.wrapperUnits?.some((u) => u.package === crate && u.exit !== 0)) return { work: null, workMissing: 'failed' };
+  if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh' };
+  if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: 'failed' };
   return { work: null };
 }
 
@@ -197,15 +202,16 @@ function workOf(input: RecordInput, crate: string): Pick<CrateCost, 'work' | 'wo
  * The members cargo found fresh, with what they were compiled from (their artifact messages come
  * even when fresh). Their compile work is carried later from an earlier record (report/work.ts).
  */
-function freshMembersOf(input: RecordInput, crates: CrateCost[]): FreshMember[] {
-  const compiled = new Set(crates.filter((c) => c.workspaceMember).map((c) => c.crate));
-  const fresh: FreshMember[] = [];
+function freshCratesOf(input: RecordInput, crates: CrateCost[]): FreshCrate[] {
+  const compiled = new Set(crates.map((c) => `${c.crate}@${c.version ?? ''}`));
+  const fresh: FreshCrate[] = [];
   for (const [key, inputFingerprint] of input.fingerprints ?? []) {
     const at = key.lastIndexOf('@');
     const [crate, version] = [key.slice(0, at), key.slice(at + 1) || null];
-    if (input.workspaceMembers.has(crate) && !compiled.has(crate)) fresh.push({ crate, version, inputFingerprint, work: null });
+    const member = input.workspaceMembers.has(crate);
+    if ((member || input.compileWorkScope === 'all') && !compiled.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
-  return fresh.sort((a, b) => a.crate.localeCompare(b.crate));
+  return fresh.sort((a, b) => a.crate.localeCompare(b.crate) || (a.version ?? '').localeCompare(b.version ?? ''));
 }
 
 /** Every compiled unit: rustc calls from the wrapper, build-script runs (and, without the wrapper, all units) from cargo's timings. */

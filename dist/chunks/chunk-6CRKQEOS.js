@@ -79239,7 +79239,7 @@ function parseBuild(input, env, workspaceRoot, profile) {
     command,
     cargoArgs,
     passEnv: passEnvNames(input("pass-env")),
-    compileWork: bool("compile-work", input("compile-work"), true),
+    compileWork: compileWorkScope(input("compile-work")),
     recordPath: recordRaw ? path20.resolve(workspaceRoot, recordRaw) : path20.join(env.RUNNER_TEMP || os12.tmpdir(), "watchmaker", `record-${profile}.json`)
   };
 }
@@ -79316,6 +79316,15 @@ function bool(name, raw, fallback) {
   if (TRUE_WORDS.includes(v2)) return true;
   if (FALSE_WORDS.includes(v2)) return false;
   throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+}
+function compileWorkScope(raw) {
+  const v2 = raw.trim();
+  if (v2 === "all") return "all";
+  try {
+    return bool("compile-work", v2, true) ? "members" : false;
+  } catch {
+    throw new InputError(`Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`);
+  }
 }
 function boolOrAuto(name, raw) {
   const v2 = raw.trim();
@@ -80850,13 +80859,18 @@ function groupChanges(base, head, limit = 5) {
 var formatCount = (n) => n.toLocaleString("en-US");
 var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
 function workEntries(r) {
-  const compiled = r.crates.filter((c) => c.work).map((c) => ({ crate: c.crate, work: c.work, carried: false }));
-  const fresh = (r.freshMembers ?? []).filter((f2) => f2.work).map((f2) => ({ crate: f2.crate, work: f2.work, carried: true }));
+  const label = (c) => c.workspaceMember === false ? `${c.crate} ${c.version ?? ""}`.trim() : c.crate;
+  const entry2 = (c, work, carried) => [
+    `${c.crate}@${c.version ?? ""}`,
+    { label: label(c), dependency: c.workspaceMember === false, work, carried }
+  ];
+  const compiled = r.crates.filter((c) => c.work).map((c) => entry2(c, c.work, false));
+  const fresh = (r.freshCrates ?? []).filter((f2) => f2.work).map((f2) => entry2(f2, f2.work, true));
   return [...compiled, ...fresh];
 }
 function workOf(records) {
   const r = records.find((x) => workEntries(x).length > 0);
-  return new Map((r ? workEntries(r) : []).map((e) => [e.crate, e]));
+  return new Map(r ? workEntries(r) : []);
 }
 function measuredAlike(a, b2) {
   return a.measurement.compileWork === "llvm-bc" && b2.measurement.compileWork === "llvm-bc" && a.flagsHash === b2.flagsHash && a.profile === b2.profile && a.targetTriple === b2.targetTriple && a.toolchain.release === b2.toolchain.release && a.toolchain.commitHash === b2.toolchain.commitHash;
@@ -80866,9 +80880,9 @@ function carryWork(record, earlier) {
   const key = (c) => `${c.crate}@${c.version ?? ""}@${c.inputFingerprint}`;
   const known = /* @__PURE__ */ new Map();
   for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
-  for (const f2 of earlier.freshMembers ?? []) if (f2.work && f2.inputFingerprint) known.set(key(f2), { work: f2.work, from: f2.workFrom ?? null });
+  for (const f2 of earlier.freshCrates ?? []) if (f2.work && f2.inputFingerprint) known.set(key(f2), { work: f2.work, from: f2.workFrom ?? null });
   let carried = 0;
-  for (const f2 of record.freshMembers ?? []) {
+  for (const f2 of record.freshCrates ?? []) {
     const found = f2.inputFingerprint && !f2.work ? known.get(key(f2)) : void 0;
     if (!found) continue;
     f2.work = found.work;
@@ -80879,14 +80893,22 @@ function carryWork(record, earlier) {
 }
 function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
-  const crates = [...h.keys()].filter((name) => b2.has(name)).sort().map((crate) => {
-    const [bw, hw] = [b2.get(crate).work, h.get(crate).work];
-    return { crate, base: bw, head: hw, change: relative3(bw.instructions, hw.instructions), groups: groupChanges(bw, hw) };
+  const crates = [...h.keys()].filter((name) => b2.has(name)).sort().map((key) => {
+    const [bw, hw] = [b2.get(key).work, h.get(key).work];
+    return {
+      key,
+      crate: h.get(key).label,
+      dependency: h.get(key).dependency,
+      base: bw,
+      head: hw,
+      change: relative3(bw.instructions, hw.instructions),
+      groups: groupChanges(bw, hw)
+    };
   }).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
-  const missing = (r, side2) => r.crates.filter((c) => c.workspaceMember && c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
+  const missing = (r, side2) => r.crates.filter((c) => c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
   const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter((u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
-  const carried = crates.filter((c) => h.get(c.crate).carried || b2.get(c.crate).carried).length;
+  const carried = crates.filter((c) => h.get(c.key).carried || b2.get(c.key).carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
@@ -80958,6 +80980,13 @@ function timeHeadline(view) {
 }
 var WORK_ROWS_OPEN = 5;
 var code = (name) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+function measuredCrates(w2) {
+  const deps = w2.crates.filter((c) => c.dependency).length;
+  const members = w2.crates.length - deps;
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  if (deps === 0) return plural(members, "workspace crate", "workspace crates");
+  return `${plural(members, "workspace crate", "workspace crates")} and ${plural(deps, "dependency", "dependencies")}`;
+}
 function carriedNote(w2) {
   if (w2.carried === 0) return "";
   const n = w2.carried === w2.crates.length ? w2.carried === 1 ? "it" : "all of them" : `${w2.carried} of them`;
@@ -80974,7 +81003,7 @@ function workSection(w2, rows) {
   const total = `${formatCount(w2.total.baseInstructions)} \u2192 ${formatCount(w2.total.headInstructions)} instructions (${formatChange(w2.total.change)})`;
   if (w2.crates.length)
     out.push(
-      `The ${w2.crates.length} workspace crate${w2.crates.length === 1 ? "" : "s"} measured on both sides${carriedNote(w2)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
+      `The ${measuredCrates(w2)} measured on both sides${carriedNote(w2)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
       ""
     );
   out.push(...uncomparedNote(w2));
@@ -81157,8 +81186,13 @@ function incomparable(compared, head, base, moved) {
     "a baseline recorded with the same compile-work setting and version (the next run on the default branch records one)"
   );
 }
-var emitted = (r) => r.measurement.compileWork || "none";
-var EMITTED = { "llvm-bc": "emitted LLVM bitcode", "llvm-ir": "printed LLVM IR", none: "emitted nothing extra" };
+var emitted = (r) => r.measurement.compileWork === "llvm-bc" && r.measurement.compileWorkScope === "all" ? "llvm-bc-all" : r.measurement.compileWork || "none";
+var EMITTED = {
+  "llvm-bc": "emitted LLVM bitcode",
+  "llvm-bc-all": "emitted LLVM bitcode, for the dependencies too",
+  "llvm-ir": "printed LLVM IR",
+  none: "emitted nothing extra"
+};
 var measuredDifferently = (head, base) => new Set([...head, ...base].map(emitted)).size > 1;
 function sideContention(records, crates, metric) {
   let weight = 0;
