@@ -34,6 +34,7 @@ import {
   logText,
   measureBaseByRebuild,
   notFound,
+  packageWork,
   publishReport,
   readConfig,
   relativeToWorkspace,
@@ -45,11 +46,10 @@ import {
   staleDependencies,
   startGroup,
   stopCommands,
-  tallyWork,
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-6CRKQEOS.js";
+} from "./chunks/chunk-AZV2EHCV.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -993,7 +993,7 @@ function workOf(input, c) {
   const key = `${c.crate}@${c.version ?? ""}`;
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
-  if (input.partlyFresh?.has(key)) return { work: null, workMissing: "partly-fresh" };
+  if (input.partlyFresh?.has(key)) return { work: null, workMissing: "partly-fresh", partialWork: input.partialWork?.get(key) ?? null };
   if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: "failed" };
   return { work: null };
 }
@@ -1284,11 +1284,16 @@ function read(stream) {
 var irDirFor = (recordPath) => `${recordPath}.ir`;
 var PARTIAL = ".partial";
 var subdirs = (dir) => existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
+function targetOf(unitDir) {
+  const m = /^(lib|bin)\.(.+?)(-[0-9a-f]{16})?$/.exec(unitDir);
+  return m ? `${m[1]} ${m[2]}` : unitDir;
+}
 var WorkCollector = class {
   constructor(dir) {
     this.dir = dir;
   }
   dir;
+  /** Per package (`name@version`), per target. */
   #tallies = /* @__PURE__ */ new Map();
   #error = null;
   #busyNs = 0n;
@@ -1301,9 +1306,11 @@ var WorkCollector = class {
         for (const unit of subdirs(path8.join(this.dir, pkg.name))) {
           if (unit.name.endsWith(PARTIAL)) continue;
           const unitDir = path8.join(this.dir, pkg.name, unit.name);
-          const tally = this.#tallies.get(pkg.name) ?? emptyTally();
+          const targets = this.#tallies.get(pkg.name) ?? /* @__PURE__ */ new Map();
+          const tally = targets.get(targetOf(unit.name)) ?? emptyTally();
           for (const file of readdirSync(unitDir)) if (file.endsWith(".bc")) addFunctions(tally, functionsInBitcode(readFileSync2(path8.join(unitDir, file))));
-          this.#tallies.set(pkg.name, tally);
+          targets.set(targetOf(unit.name), tally);
+          this.#tallies.set(pkg.name, targets);
           rmSync3(unitDir, { recursive: true, force: true });
         }
       }
@@ -1329,7 +1336,12 @@ var WorkCollector = class {
       debug(this.#error.stack ?? String(this.#error));
       return /* @__PURE__ */ new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
+    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets)]));
+  }
+  /** After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were fresh). */
+  compiledTargets(pkg) {
+    const targets = this.#error ? void 0 : this.#tallies.get(pkg);
+    return targets ? packageWork(targets, true) : null;
   }
 };
 
@@ -1364,7 +1376,6 @@ async function runTimedBuild(run2, options) {
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
   const partlyFresh = partlyFreshCrates(messages, (p) => run2.config.build.compileWork === "all" || workspace.members.has(p.name));
   const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
-  const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run2.config.profile,
     flagsHash: run2.target.flagsHash,
@@ -1383,9 +1394,10 @@ async function runTimedBuild(run2, options) {
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: workspace.members,
-    fingerprints,
+    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env)),
     calibration,
-    compileWork,
+    compileWork: compileWork?.work ?? null,
+    partialWork: compileWork?.partial,
     compileWorkScope: run2.config.build.compileWork || void 0,
     partlyFresh
   });
@@ -1408,20 +1420,17 @@ async function timedCargo(program, args, options, messages, log, work) {
 function measuredWork(collector, units, partlyFresh, log) {
   const during = collector.busySeconds;
   const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => `${u.package}@${u.version ?? ""}`), ...partlyFresh]));
+  const partial = new Map([...partlyFresh].flatMap((key) => collector.compiledTargets(key) ? [[key, collector.compiledTargets(key)]] : []));
   if (partlyFresh.size) {
-    const names = [...partlyFresh].sort().map((key) => key.replace("@", " ")).join(", ");
-    log(
-      logText(
-        `Watchmaker: compile work of ${names} left out: some of ${partlyFresh.size === 1 ? "its" : "their"} targets were fresh from the cache, so the IR here is only part of it.`
-      )
-    );
+    const names = [...partlyFresh].sort().map((key) => key.replace("@", " "));
+    log(logText(`Watchmaker: ${names.join(", ")}: some targets fresh from the cache, so compile work is compared target by target.`));
   }
   const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
   const after = collector.busySeconds - during;
   log(
     `Watchmaker: compile work of ${work.size} crate${work.size === 1 ? "" : "s"}: ${instructions} LLVM IR instructions, summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`
   );
-  return work;
+  return { work, partial };
 }
 function prepareIrDir(recordPath, buildEnv, scope) {
   const dir = irDirFor(recordPath);

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-6CRKQEOS.js";
+} from "./chunks/chunk-AZV2EHCV.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -70,6 +70,8 @@ export interface CrateCost {
    * here would be only part of it. Absent when it has work or when nothing of it was measured.
    */
   workMissing?: 'failed' | 'partly-fresh';
+  /** With `workMissing: partly-fresh`, the work of the targets that were compiled (in `targets`). */
+  partialWork?: CompileWork | null;
 }
 
 /** LLVM IR of one crate, grouped as cargo-llvm-lines groups it, counted in IR instructions. */
@@ -78,7 +80,15 @@ export interface CompileWork {
   functions: number;
   /** The groups with the most instructions (a non-generic function, or every copy of a generic one). */
   groups: Array<{ name: string; copies: number; instructions: number }>;
+  /**
+   * The same per target (`lib tool`, `bin tool`) when a package has more than one, so a run that
+   * compiled only some of them can still be compared target by target. Absent otherwise.
+   */
+  targets?: TargetWork[];
 }
+
+/** The compile work of one target of a package. */
+export type TargetWork = { target: string } & Omit<CompileWork, 'targets'>;
 
 /**
  * A measured crate cargo found fresh (reused from the cache, not compiled): a workspace member,

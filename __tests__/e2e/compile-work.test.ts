@@ -154,7 +154,7 @@ test('with keep-fresh (the default), crates fresh from the cache carry their wor
   expect(Number(pr.main.outputs['work-change-percent'])).toBeGreaterThan(0);
 });
 
-test('a crate whose library came fresh from the cache while its binary was compiled is named as not compared, never read as a shrink', async () => {
+test('a crate whose library came fresh from the cache while its binary was compiled is compared target by target, never read as a shrink', async () => {
   // `tool` is a library and a binary; the pull request changes only the binary's main.rs.
   const origin = writeTree({
     'Cargo.toml': '[workspace]\nmembers = ["tool"]\nresolver = "2"\n',
@@ -180,17 +180,22 @@ test('a crate whose library came fresh from the cache while its binary was compi
     expect((await j.post()).exitCode).toBe(0);
     return { main, record: readRecord(main.outputs.report!) };
   };
-  await job({ event: 'push', sha: base });
-  writeFileSync(path.join(origin, 'tool/src/main.rs'), 'fn main() {\n    println!("{} rows", tool::table().len());\n}\n');
-  git(origin, 'commit', '-qam', 'print rows');
+  const push = await job({ event: 'push', sha: base });
+  // The push compiled both targets: the package's work, and each target apart.
+  expect(push.record.crates.find((c) => c.crate === 'tool')!.work!.targets!.map((t) => t.target)).toEqual(['bin tool', 'lib tool']);
+  writeFileSync(path.join(origin, 'tool/src/main.rs'), 'fn main() {\n    println!("{} {} {}", tool::table().len(), tool::describe(1u8), tool::describe("x"));\n}\n');
+  git(origin, 'commit', '-qam', 'describe two values');
   const pr = await job({ event: 'pull_request', sha: git(origin, 'rev-parse', 'HEAD'), baseSha: base });
   const tool = pr.record.crates.find((c) => c.crate === 'tool')!;
   expect(tool.work ?? null).toBeNull();
   expect(tool.workMissing).toBe('partly-fresh');
-  expect(pr.main.stdout).toMatch(/compile work of tool 0\.1\.0 left out: some of its targets were fresh from the cache/);
-  expect(pr.main.summary).toMatch(/Not compared: `tool` \(some of its targets came fresh from the cache, so its IR here is only part of it\)\./);
-  expect(pr.main.summary).not.toMatch(/compile work (grew|shrank)/);
-  expect(pr.main.outputs['work-change-percent']).toBe('');
+  expect(tool.partialWork!.targets!.map((t) => t.target)).toEqual(['bin tool']);
+  expect(pr.main.stdout).toMatch(/tool 0\.1\.0: some targets fresh from the cache, so compile work is compared target by target/);
+  // The binary's own IR on both sides: the two new copies of describe are in it.
+  expect(pr.main.summary).toMatch(/\| tool \\\(bin tool\\\) \| [\d,]+ \| [\d,]+ \| \+/);
+  expect(pr.main.summary).toMatch(/`tool::describe(::<T>)?`: 0 → 2 copies, \+[\d,]+ instructions \(tool \\\(bin tool\\\)\)/);
+  expect(pr.main.summary).not.toMatch(/Not compared/);
+  expect(pr.main.summary).not.toMatch(/compile work shrank/);
 });
 
 test('compile-work: all measures the dependencies compiled too; a dependency fresh from the cache carries its work', async () => {

@@ -184,6 +184,22 @@ describe('against the baseline', () => {
     expect(compareWork([withWork({ 'ws-a': [3, 10] })], [record({ crates: { 'ws-a': 1 } })])).toBeNull();
   });
 
+  test('a crate compiled only in part is compared target by target where the baseline has its targets, else named as not compared', () => {
+    const target = (name: string, instructions: number) => ({ target: name, instructions, functions: 1, groups: [] });
+    const base = withWork({ 'ws-tool': [1, 100] });
+    base.crates[0]!.work!.targets = [target('bin tool', 40), target('lib tool', 160)];
+    const head = withWork({ 'ws-tool': [1, 100] });
+    Object.assign(head.crates[0]!, { work: null, workMissing: 'partly-fresh', partialWork: { instructions: 55, functions: 1, groups: [], targets: [target('bin tool', 55)] } });
+    const w = compareWork([head], [base])!;
+    expect(w.crates.map((c) => [c.crate, c.base.instructions, c.head.instructions])).toEqual([['ws-tool (bin tool)', 40, 55]]);
+    expect(w.uncompared).toEqual([]);
+    delete base.crates[0]!.work!.targets;
+    const older = compareWork([head], [base])!;
+    expect(older.crates).toEqual([]);
+    expect(older.uncompared).toEqual([{ crate: 'ws-tool', why: 'partly-fresh', side: 'head' }]);
+    expect(workSentence(older)).toBeNull();
+  });
+
   describe('fresh members carry the work measured when their same inputs were compiled', () => {
     /** A run that compiled `compiled` (with work) and found `fresh` fresh, each with a fingerprint. */
     const run = (commit: string, compiled: Record<string, [number, number]>, fresh: Record<string, string | null>): RunRecord => {

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { functionsInBitcode } from './bitcode.js';
-import { addFunctions, emptyTally, tallyWork, type CrateWork, type WorkTally } from './summary.js';
+import { addFunctions, emptyTally, packageWork, type CrateWork, type WorkTally } from './summary.js';
 
 export type { CrateWork } from './summary.js';
 
@@ -19,8 +19,15 @@ const PARTIAL = '.partial';
 
 const subdirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : []);
 
+/** `lib tool` from the wrapper's `lib.tool-1a2b3c4d5e6f7a8b` (a unit directory: target kind, crate, hash). */
+export function targetOf(unitDir: string): string {
+  const m = /^(lib|bin)\.(.+?)(-[0-9a-f]{16})?$/.exec(unitDir);
+  return m ? `${m[1]} ${m[2]}` : unitDir;
+}
+
 export class WorkCollector {
-  readonly #tallies = new Map<string, WorkTally>();
+  /** Per package (`name@version`), per target. */
+  readonly #tallies = new Map<string, Map<string, WorkTally>>();
   #error: Error | null = null;
   #busyNs = 0n;
 
@@ -35,9 +42,11 @@ export class WorkCollector {
         for (const unit of subdirs(path.join(this.dir, pkg.name))) {
           if (unit.name.endsWith(PARTIAL)) continue;
           const unitDir = path.join(this.dir, pkg.name, unit.name);
-          const tally = this.#tallies.get(pkg.name) ?? emptyTally();
+          const targets = this.#tallies.get(pkg.name) ?? new Map<string, WorkTally>();
+          const tally = targets.get(targetOf(unit.name)) ?? emptyTally();
           for (const file of readdirSync(unitDir)) if (file.endsWith('.bc')) addFunctions(tally, functionsInBitcode(readFileSync(path.join(unitDir, file))));
-          this.#tallies.set(pkg.name, tally);
+          targets.set(targetOf(unit.name), tally);
+          this.#tallies.set(pkg.name, targets);
           rmSync(unitDir, { recursive: true, force: true });
         }
       }
@@ -65,6 +74,12 @@ export class WorkCollector {
       core.debug(this.#error.stack ?? String(this.#error));
       return new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, tally]) => [pkg, tallyWork(tally)]));
+    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets)]));
+  }
+
+  /** After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were fresh). */
+  compiledTargets(pkg: string): CrateWork | null {
+    const targets = this.#error ? undefined : this.#tallies.get(pkg);
+    return targets ? packageWork(targets, true) : null;
   }
 }

@@ -48,6 +48,30 @@ export function addFunctions(tally: WorkTally, functions: BitcodeFunction[]): vo
   }
 }
 
+/** Several tallies added up (a package's targets). */
+export function mergeTallies(tallies: Iterable<WorkTally>): WorkTally {
+  const merged = emptyTally();
+  for (const t of tallies) {
+    merged.instructions += t.instructions;
+    merged.functions += t.functions;
+    for (const g of t.groups.values()) {
+      const m = merged.groups.get(g.name) ?? { name: g.name, copies: 0, instructions: 0 };
+      m.copies += g.copies;
+      m.instructions += g.instructions;
+      merged.groups.set(g.name, m);
+    }
+  }
+  return merged;
+}
+
+/** A package's work from its targets' tallies: the sum, and each target apart when there are several (or always, for a partial package). */
+export function packageWork(targets: ReadonlyMap<string, WorkTally>, withTargets = targets.size > 1): CrateWork {
+  const work = tallyWork(mergeTallies(targets.values()));
+  if (!withTargets) return work;
+  const each = [...targets].sort(([a], [b]) => a.localeCompare(b)).map(([target, t]) => ({ target, ...tallyWork(t) }));
+  return { ...work, targets: each };
+}
+
 export function tallyWork(tally: WorkTally, top = TOP_GROUPS): CrateWork {
   const sorted = [...tally.groups.values()].sort((a, b) => b.instructions - a.instructions || a.name.localeCompare(b.name));
   return { instructions: tally.instructions, functions: tally.functions, groups: sorted.slice(0, top) };

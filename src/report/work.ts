@@ -6,14 +6,14 @@ import { groupChanges, type GroupChange } from '../ir/summary.js';
 import type { CompileWork, RunRecord } from '../record.js';
 
 export interface CrateWorkChange {
-  /** `name@version`. */
+  /** `name@version`, or `name@version#target` for one target of a crate compiled only in part. */
   key: string;
   /** As the report names it: a workspace crate by name, a dependency with its version. */
   crate: string;
   /** Measured with compile-work: all. */
   dependency: boolean;
-  base: CompileWork;
-  head: CompileWork;
+  base: Omit<CompileWork, 'targets'>;
+  head: Omit<CompileWork, 'targets'>;
   /** Relative change in instructions; null when the base has none. */
   change: number | null;
   /** The function groups whose instructions or copies changed the most. */
@@ -41,7 +41,7 @@ interface WorkEntry {
   /** The crate as the report names it: a member by name, a dependency with its version. */
   label: string;
   dependency: boolean;
-  work: CompileWork;
+  work: Omit<CompileWork, 'targets'> & { targets?: CompileWork['targets'] };
   carried: boolean;
 }
 
@@ -100,29 +100,53 @@ export function carryWork(record: RunRecord, earlier: RunRecord): number {
   return carried;
 }
 
+/**
+ * The targets measured on a side, by `name@version#target`: of whole packages with several
+ * targets, and of the packages this side compiled only in part (their other targets were fresh).
+ */
+function targetsOf(records: RunRecord[], whole: Map<string, WorkEntry>): Map<string, WorkEntry> {
+  const out = new Map<string, WorkEntry>();
+  const name = (key: string) => key.slice(0, key.lastIndexOf('@'));
+  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${name(key)} (${t.target})`, work: t });
+  for (const c of records[0]?.crates ?? [])
+    for (const t of c.partialWork?.targets ?? [])
+      out.set(`${c.crate}@${c.version ?? ''}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
+  return out;
+}
+
+function change(key: string, h: WorkEntry, b: WorkEntry): CrateWorkChange {
+  return {
+    key,
+    crate: h.label,
+    dependency: h.dependency,
+    base: b.work,
+    head: h.work,
+    change: relative(b.work.instructions, h.work.instructions),
+    groups: groupChanges(b.work, h.work),
+  };
+}
+
+/** Whole crates measured on both sides; then, for crates compiled only in part, the targets measured on both. */
+function changes(head: RunRecord[], base: RunRecord[], h: Map<string, WorkEntry>, b: Map<string, WorkEntry>): CrateWorkChange[] {
+  const whole = [...h.keys()].filter((key) => b.has(key)).map((key) => change(key, h.get(key)!, b.get(key)!));
+  const compared = new Set(whole.map((c) => c.key));
+  const [ht, bt] = [targetsOf(head, h), targetsOf(base, b)];
+  const targets = [...ht.keys()].filter((key) => bt.has(key) && !compared.has(key.slice(0, key.indexOf('#')))).map((key) => change(key, ht.get(key)!, bt.get(key)!));
+  return [...whole, ...targets]
+    .sort((x, y) => x.key.localeCompare(y.key))
+    .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
+}
+
 export function compareWork(head: RunRecord[], base: RunRecord[]): WorkComparison | null {
   const [h, b] = [workOf(head), workOf(base)];
-  const crates: CrateWorkChange[] = [...h.keys()]
-    .filter((name) => b.has(name))
-    .sort()
-    .map((key) => {
-      const [bw, hw] = [b.get(key)!.work, h.get(key)!.work];
-      return {
-        key,
-        crate: h.get(key)!.label,
-        dependency: h.get(key)!.dependency,
-        base: bw,
-        head: hw,
-        change: relative(bw.instructions, hw.instructions),
-        groups: groupChanges(bw, hw),
-      };
-    })
-    .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
+  const crates = changes(head, base, h, b);
   // Named, so a missing row is not read as no change (each crate once, this run's side first).
-  const missing = (r: RunRecord, side: 'head' | 'base') => r.crates.filter((c) => c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
+  const byTarget = new Set(crates.filter((c) => c.key.includes('#')).map((c) => c.key.slice(0, c.key.lastIndexOf('@'))));
+  const missing = (r: RunRecord, side: 'head' | 'base') =>
+    r.crates.filter((c) => c.workMissing && !byTarget.has(c.crate)).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
   const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter((u, i, all) => all.findIndex((x) => x.crate === u.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
-  const carried = crates.filter((c) => h.get(c.key)!.carried || b.get(c.key)!.carried).length;
+  const carried = crates.filter((c) => h.get(c.key)?.carried || b.get(c.key)?.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0]!.toolchain.release !== base[0]!.toolchain.release || head[0]!.toolchain.commitHash !== base[0]!.toolchain.commitHash;

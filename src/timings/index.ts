@@ -89,7 +89,6 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
   const partlyFresh = partlyFreshCrates(messages, (p) => run.config.build.compileWork === 'all' || workspace.members.has(p.name));
   const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
-  const fingerprints = crateFingerprints(messages, await gitFiles(workspace.root, env));
   const record = buildRunRecord({
     profile: run.config.profile,
     flagsHash: run.target.flagsHash,
@@ -108,9 +107,10 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: workspace.members,
-    fingerprints,
+    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env)),
     calibration,
-    compileWork,
+    compileWork: compileWork?.work ?? null,
+    partialWork: compileWork?.partial,
     compileWorkScope: run.config.build.compileWork || undefined,
     partlyFresh,
   });
@@ -141,21 +141,15 @@ async function timedCargo(
   }
 }
 
-/** The compile-work summary, with one log line saying what it cost. */
-function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFresh: ReadonlySet<string>, log: (line: string) => void): Map<string, CrateWork> {
+/** The compile-work summary (whole packages, and the compiled targets of partly fresh ones), with one log line saying what it cost. */
+function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFresh: ReadonlySet<string>, log: (line: string) => void): MeasuredWork {
   const during = collector.busySeconds;
   // A package with a unit that did not compile, or with targets fresh from the cache, has partial IR: left out.
   const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => `${u.package}@${u.version ?? ''}`), ...partlyFresh]));
+  const partial = new Map([...partlyFresh].flatMap((key) => (collector.compiledTargets(key) ? [[key, collector.compiledTargets(key)!] as const] : [])));
   if (partlyFresh.size) {
-    const names = [...partlyFresh]
-      .sort()
-      .map((key) => key.replace('@', ' '))
-      .join(', ');
-    log(
-      logText(
-        `Watchmaker: compile work of ${names} left out: some of ${partlyFresh.size === 1 ? 'its' : 'their'} targets were fresh from the cache, so the IR here is only part of it.`,
-      ),
-    );
+    const names = [...partlyFresh].sort().map((key) => key.replace('@', ' '));
+    log(logText(`Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`));
   }
   const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
   const after = collector.busySeconds - during;
@@ -163,7 +157,14 @@ function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFres
     `Watchmaker: compile work of ${work.size} crate${work.size === 1 ? '' : 's'}: ${instructions} LLVM IR instructions, ` +
       `summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`,
   );
-  return work;
+  return { work, partial };
+}
+
+interface MeasuredWork {
+  /** Whole packages, by `name@version`. */
+  work: Map<string, CrateWork>;
+  /** The targets compiled of packages whose other targets were fresh. */
+  partial: Map<string, CrateWork>;
 }
 
 /** A fresh directory the wrapper moves the workspace crates' LLVM bitcode into (src/ir). */

@@ -100,6 +100,8 @@ export interface RecordInput {
   compileWorkScope?: CompileWorkScope;
   /** Measured crates (`name@version`) with some targets compiled and others fresh (their work is left out). */
   partlyFresh?: ReadonlySet<string>;
+  /** The compiled targets' work of those crates. */
+  partialWork?: ReadonlyMap<string, CrateWork>;
   now?: Date;
 }
 
@@ -189,11 +191,11 @@ function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
 }
 
 /** A compiled crate's compile work, or why it has none. */
-function workOf(input: RecordInput, c: { crate: string; version: string | null }): Pick<CrateCost, 'work' | 'workMissing'> {
+function workOf(input: RecordInput, c: { crate: string; version: string | null }): Pick<CrateCost, 'work' | 'workMissing' | 'partialWork'> {
   const key = `${c.crate}@${c.version ?? ''}`;
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
-  if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh' };
+  if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh', partialWork: input.partialWork?.get(key) ?? null };
   if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: 'failed' };
   return { work: null };
 }

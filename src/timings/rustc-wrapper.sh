@@ -98,7 +98,10 @@ if [ -n "${CARGO_PRIMARY_PACKAGE:-}" ] || [ "${WATCHMAKER_IR_ALL:-0}" = 1 ]; the
 if [ -n "$ir_dir" ] && [ -d "$ir_dir" ] && [ "$measured" = 1 ] && [ "$is_test" = 0 ] && [ -n "$out_dir" ] && [[ "$crate_name" != build_script_* ]]; then
   extra_emit=(--emit=llvm-bc)
   [ "$codegen_units_given" = 1 ] || extra_emit+=(-C codegen-units=4)
-  ir_target="${ir_dir}/${CARGO_PKG_NAME:-$crate_name}@${CARGO_PKG_VERSION:-}/${crate_name}${extra_filename}"
+  # One directory per target (lib.<crate> or bin.<crate>): a package's library and binary are counted apart too.
+  unit_kind=lib
+  case ",${crate_types}," in *,bin,*) unit_kind=bin ;; esac
+  ir_target="${ir_dir}/${CARGO_PKG_NAME:-$crate_name}@${CARGO_PKG_VERSION:-}/${unit_kind}.${crate_name}${extra_filename}"
 fi
 
 start="${EPOCHREALTIME/,/.}"

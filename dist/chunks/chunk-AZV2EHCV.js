@@ -78353,7 +78353,7 @@ async function applyFreshness(opts) {
   if (manifest) {
     const plan = planFreshness(manifest, await trackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs));
     const now = Date.now();
-    for (const change of plan.proven) if (setMtime(path15.join(opts.gitRoot, change.path), change.mtimeMs)) proven.push([change.path, change.mtimeMs]);
+    for (const change2 of plan.proven) if (setMtime(path15.join(opts.gitRoot, change2.path), change2.mtimeMs)) proven.push([change2.path, change2.mtimeMs]);
     for (const p2 of plan.bumped) setMtime(path15.join(opts.gitRoot, p2), now);
     Object.assign(summary2, { proven: proven.length, changed: plan.changed, bumped: plan.bumped.length });
   }
@@ -79777,10 +79777,10 @@ function samplesSeparate(base, head, scale = 1) {
 }
 function judge(base, head, threshold, floor) {
   if (base.value <= 0) return { status: "unchanged", change: null };
-  const change = (head.value - base.value) / base.value;
-  const big = Math.abs(change) > threshold && Math.abs(head.value - base.value) > floor;
-  if (!big || !samplesSeparate(base, head)) return { status: "unchanged", change };
-  return { status: change > 0 ? "regression" : "improvement", change };
+  const change2 = (head.value - base.value) / base.value;
+  const big = Math.abs(change2) > threshold && Math.abs(head.value - base.value) > floor;
+  if (!big || !samplesSeparate(base, head)) return { status: "unchanged", change: change2 };
+  return { status: change2 > 0 ? "regression" : "improvement", change: change2 };
 }
 var crateKey = (c) => c.crate;
 function compiledIn(records, metric) {
@@ -79849,9 +79849,9 @@ function compareRecords(head, base, options) {
   };
 }
 var METRIC_LABEL = { instructions: "instructions", cpu: "CPU time", wall: "wall time" };
-function formatChange(change) {
-  if (change === null) return "n/a";
-  const pct = change * 100;
+function formatChange(change2) {
+  if (change2 === null) return "n/a";
+  const pct = change2 * 100;
   return `${pct >= 0 ? "+" : "\u2212"}${Math.abs(pct).toFixed(1)}%`;
 }
 function explain(metric, total, threshold, source, crates) {
@@ -80842,6 +80842,26 @@ function addFunctions(tally, functions) {
     tally.groups.set(name, g2);
   }
 }
+function mergeTallies(tallies) {
+  const merged = emptyTally();
+  for (const t of tallies) {
+    merged.instructions += t.instructions;
+    merged.functions += t.functions;
+    for (const g2 of t.groups.values()) {
+      const m2 = merged.groups.get(g2.name) ?? { name: g2.name, copies: 0, instructions: 0 };
+      m2.copies += g2.copies;
+      m2.instructions += g2.instructions;
+      merged.groups.set(g2.name, m2);
+    }
+  }
+  return merged;
+}
+function packageWork(targets, withTargets = targets.size > 1) {
+  const work = tallyWork(mergeTallies(targets.values()));
+  if (!withTargets) return work;
+  const each = [...targets].sort(([a], [b2]) => a.localeCompare(b2)).map(([target, t]) => ({ target, ...tallyWork(t) }));
+  return { ...work, targets: each };
+}
 function tallyWork(tally, top = TOP_GROUPS) {
   const sorted = [...tally.groups.values()].sort((a, b2) => b2.instructions - a.instructions || a.name.localeCompare(b2.name));
   return { instructions: tally.instructions, functions: tally.functions, groups: sorted.slice(0, top) };
@@ -80891,24 +80911,41 @@ function carryWork(record, earlier) {
   }
   return carried;
 }
+function targetsOf(records, whole) {
+  const out = /* @__PURE__ */ new Map();
+  const name = (key) => key.slice(0, key.lastIndexOf("@"));
+  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${name(key)} (${t.target})`, work: t });
+  for (const c of records[0]?.crates ?? [])
+    for (const t of c.partialWork?.targets ?? [])
+      out.set(`${c.crate}@${c.version ?? ""}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
+  return out;
+}
+function change(key, h, b2) {
+  return {
+    key,
+    crate: h.label,
+    dependency: h.dependency,
+    base: b2.work,
+    head: h.work,
+    change: relative3(b2.work.instructions, h.work.instructions),
+    groups: groupChanges(b2.work, h.work)
+  };
+}
+function changes(head, base, h, b2) {
+  const whole = [...h.keys()].filter((key) => b2.has(key)).map((key) => change(key, h.get(key), b2.get(key)));
+  const compared = new Set(whole.map((c) => c.key));
+  const [ht2, bt2] = [targetsOf(head, h), targetsOf(base, b2)];
+  const targets = [...ht2.keys()].filter((key) => bt2.has(key) && !compared.has(key.slice(0, key.indexOf("#")))).map((key) => change(key, ht2.get(key), bt2.get(key)));
+  return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
+}
 function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
-  const crates = [...h.keys()].filter((name) => b2.has(name)).sort().map((key) => {
-    const [bw, hw] = [b2.get(key).work, h.get(key).work];
-    return {
-      key,
-      crate: h.get(key).label,
-      dependency: h.get(key).dependency,
-      base: bw,
-      head: hw,
-      change: relative3(bw.instructions, hw.instructions),
-      groups: groupChanges(bw, hw)
-    };
-  }).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
-  const missing = (r, side2) => r.crates.filter((c) => c.workMissing).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
+  const crates = changes(head, base, h, b2);
+  const byTarget = new Set(crates.filter((c) => c.key.includes("#")).map((c) => c.key.slice(0, c.key.lastIndexOf("@"))));
+  const missing = (r, side2) => r.crates.filter((c) => c.workMissing && !byTarget.has(c.crate)).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
   const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter((u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
-  const carried = crates.filter((c) => h.get(c.key).carried || b2.get(c.key).carried).length;
+  const carried = crates.filter((c) => h.get(c.key)?.carried || b2.get(c.key)?.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
   const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
@@ -81267,29 +81304,29 @@ function decide(c, head, base, opts) {
   const noise = noiseModel(c, opts, samples);
   const ratio = calibrationRatio(head, base);
   const scale = ratio ?? 1;
-  const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
+  const change2 = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
   const hints = samples < 3 && ratio === null ? crateHints(c) : [];
-  const suggestsChange = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]) || hints.length > 0;
+  const suggestsChange = change2 !== null && Math.abs(change2) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]) || hints.length > 0;
   const common = c.crates.map((x) => x.crate);
-  const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
+  const shared = { noise: applied, change: change2, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
-  const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+  const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change2)}`;
   const unlike = incomparable(common.length, head, base, moved);
   if (unlike) return { ...shared, ...unlike };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   if (!suggestsChange)
     return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
-  if (byCrate && Math.abs(change) <= applied.threshold) return { ...shared, ...byCrate };
-  if (Math.abs(change) <= applied.threshold) {
-    const why = Math.abs(change) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
+  if (byCrate && Math.abs(change2) <= applied.threshold) return { ...shared, ...byCrate };
+  if (Math.abs(change2) <= applied.threshold) {
+    const why = Math.abs(change2) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
     return { ...shared, ...inconclusive("too-few-samples", `${moved}${why}`, "baseline: auto or rebuild (several samples per side on this machine)") };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
   if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
   if (!samplesSeparate(c.total.base, c.total.head, scale))
     return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides do not separate: noise.`) };
-  const verdict = change > 0 ? "regression" : "improvement";
+  const verdict = change2 > 0 ? "regression" : "improvement";
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
 }
@@ -81342,7 +81379,7 @@ function consistency(c, verdict) {
 function settles(c, decision) {
   if (decision.verdict === "regression" || decision.verdict === "improvement") return true;
   if (decision.verdict === "inconclusive" && decision.reason !== "too-few-samples") return true;
-  const near = (change, floor) => Math.abs(change ?? 0) > floor / 2;
+  const near = (change2, floor) => Math.abs(change2 ?? 0) > floor / 2;
   return !near(c.total.change, SAMPLE_FLOORS[c.metric]) && !c.crates.some((x) => near(x.change, CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric]));
 }
 
@@ -81540,7 +81577,7 @@ export {
   discardIrWasm,
   emptyTally,
   addFunctions,
-  tallyWork,
+  packageWork,
   carryWork,
   compareWork,
   settles,
