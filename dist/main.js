@@ -49,7 +49,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-AZV2EHCV.js";
+} from "./chunks/chunk-YWJHRXRF.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";

@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-AZV2EHCV.js";
+} from "./chunks/chunk-YWJHRXRF.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -155,7 +155,8 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
 
 /** "`path::search::<T>`: 4 → 10 copies, +2,310 instructions" (the name escaped by the caller's function). */
 export function groupChangeText(g: GroupChange, code: (name: string) => string): string {
-  const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${g.headCopies === 1 ? 'copy' : 'copies'}` : `${g.baseCopies} → ${g.headCopies} copies`;
+  const noun = g.headCopies === 1 ? 'copy' : 'copies';
+  const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${noun}` : `${g.baseCopies} → ${g.headCopies} ${noun}`;
   const delta = g.headInstructions - g.baseInstructions;
   return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} instructions`;
 }

@@ -80952,7 +80952,8 @@ function compareWork(head, base) {
   return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
 }
 function groupChangeText(g2, code2) {
-  const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${g2.headCopies === 1 ? "copy" : "copies"}` : `${g2.baseCopies} \u2192 ${g2.headCopies} copies`;
+  const noun = g2.headCopies === 1 ? "copy" : "copies";
+  const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${noun}` : `${g2.baseCopies} \u2192 ${g2.headCopies} ${noun}`;
   const delta = g2.headInstructions - g2.baseInstructions;
   return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatCount(Math.abs(delta))} instructions`;
 }
