@@ -12,6 +12,8 @@ import {
   childEnv,
   compareWork,
   configValue,
+  crateKey,
+  crateOfKey,
   createBackend,
   debug,
   discardIrWasm,
@@ -49,7 +51,7 @@ import {
   warning,
   workspaceInfo,
   writePostState
-} from "./chunks/chunk-YWJHRXRF.js";
+} from "./chunks/chunk-4PLARXXI.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -584,7 +586,7 @@ function carryForward(input, base) {
   const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
   if (keepsHistory) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh workspace crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same IR).`);
+  if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same IR).`);
   if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
 `);
 }
@@ -694,7 +696,7 @@ function partlyFreshCrates(messages, measured) {
   const seen = /* @__PURE__ */ new Map();
   for (const a of messages.artifacts) {
     if (!measured(a.package) || a.test || a.targetKinds.includes("custom-build")) continue;
-    const key = `${a.package.name}@${a.package.version ?? ""}`;
+    const key = crateKey(a.package.name, a.package.version);
     const s = seen.get(key) ?? { fresh: false, compiled: false };
     if (a.fresh) s.fresh = true;
     else s.compiled = true;
@@ -918,7 +920,7 @@ function buildRunRecord(input) {
   const units = unitsOf(input);
   const crates = cratesOf(units).map((c) => ({
     ...c,
-    inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ""}`) ?? null,
+    inputFingerprint: input.fingerprints?.get(crateKey(c.crate, c.version)) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
     ...input.compileWork && (c.workspaceMember || input.compileWorkScope === "all") ? workOf(input, c) : {}
   }));
@@ -990,7 +992,7 @@ function totalsOf(input, units) {
   };
 }
 function workOf(input, c) {
-  const key = `${c.crate}@${c.version ?? ""}`;
+  const key = crateKey(c.crate, c.version);
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
   if (input.partlyFresh?.has(key)) return { work: null, workMissing: "partly-fresh", partialWork: input.partialWork?.get(key) ?? null };
@@ -998,11 +1000,11 @@ function workOf(input, c) {
   return { work: null };
 }
 function freshCratesOf(input, crates) {
-  const compiled = new Set(crates.map((c) => `${c.crate}@${c.version ?? ""}`));
+  const compiled = new Set(crates.map((c) => crateKey(c.crate, c.version)));
   const fresh = [];
   for (const [key, inputFingerprint] of input.fingerprints ?? []) {
-    const at = key.lastIndexOf("@");
-    const [crate, version] = [key.slice(0, at), key.slice(at + 1) || null];
+    const crate = crateOfKey(key);
+    const version = key.slice(crate.length + 1) || null;
     const member = input.workspaceMembers.has(crate);
     if ((member || input.compileWorkScope === "all") && !compiled.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
@@ -1042,7 +1044,7 @@ function unitsOf(input) {
 function cratesOf(units) {
   const byCrate = /* @__PURE__ */ new Map();
   for (const u of units) {
-    const key = `${u.crate}@${u.version ?? ""}`;
+    const key = crateKey(u.crate, u.version);
     const c = byCrate.get(key) ?? {
       crate: u.crate,
       version: u.version,
@@ -1179,7 +1181,7 @@ import path7 from "node:path";
 function crateFingerprints(messages, git) {
   const units = /* @__PURE__ */ new Map();
   const add = (name, version, source, files, manifestDir) => {
-    const key = `${name}@${version ?? ""}`;
+    const key = crateKey(name, version);
     const entry = units.get(key) ?? { hashes: /* @__PURE__ */ new Set(), dir: manifestDir, path: source === "path" };
     for (const f of files) hashesInPath(f).forEach((h) => entry.hashes.add(h));
     units.set(key, entry);
@@ -1306,10 +1308,10 @@ var WorkCollector = class {
         for (const unit of subdirs(path8.join(this.dir, pkg.name))) {
           if (unit.name.endsWith(PARTIAL)) continue;
           const unitDir = path8.join(this.dir, pkg.name, unit.name);
-          const targets = this.#tallies.get(pkg.name) ?? /* @__PURE__ */ new Map();
-          const tally = targets.get(targetOf(unit.name)) ?? emptyTally();
+          const [targets, target] = [this.#tallies.get(pkg.name) ?? /* @__PURE__ */ new Map(), targetOf(unit.name)];
+          const tally = targets.get(target) ?? emptyTally();
           for (const file of readdirSync(unitDir)) if (file.endsWith(".bc")) addFunctions(tally, functionsInBitcode(readFileSync2(path8.join(unitDir, file))));
-          targets.set(targetOf(unit.name), tally);
+          targets.set(target, tally);
           this.#tallies.set(pkg.name, targets);
           rmSync3(unitDir, { recursive: true, force: true });
         }
@@ -1419,8 +1421,12 @@ async function timedCargo(program, args, options, messages, log, work) {
 }
 function measuredWork(collector, units, partlyFresh, log) {
   const during = collector.busySeconds;
-  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => `${u.package}@${u.version ?? ""}`), ...partlyFresh]));
-  const partial = new Map([...partlyFresh].flatMap((key) => collector.compiledTargets(key) ? [[key, collector.compiledTargets(key)]] : []));
+  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]));
+  const partial = /* @__PURE__ */ new Map();
+  for (const key of partlyFresh) {
+    const targets = collector.compiledTargets(key);
+    if (targets) partial.set(key, targets);
+  }
   if (partlyFresh.size) {
     const names = [...partlyFresh].sort().map((key) => key.replace("@", " "));
     log(logText(`Watchmaker: ${names.join(", ")}: some targets fresh from the cache, so compile work is compared target by target.`));

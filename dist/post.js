@@ -14,7 +14,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-YWJHRXRF.js";
+} from "./chunks/chunk-4PLARXXI.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -14,6 +14,12 @@ export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2, 3];
 /** How many earlier default-branch runs a stored record carries (rustc-perf learns from 30). */
 export const HISTORY_LENGTH = 30;
 
+/** A package as the record's maps key it: `name@version` (the same name can be in a build twice). */
+export const crateKey = (name: string, version: string | null) => `${name}@${version ?? ''}`;
+
+/** The name of a `crateKey`. */
+export const crateOfKey = (key: string) => key.slice(0, key.lastIndexOf('@'));
+
 /** Cost of one compilation unit (one rustc invocation, or one build-script run). */
 export interface UnitCost {
   /** Package name, e.g. `serde_json` as cargo names it (hyphens kept: `my-crate`). */

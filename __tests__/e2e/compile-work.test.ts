@@ -30,6 +30,28 @@ const WORKSPACE = {
 
 const readRecord = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
 
+/**
+ * Jobs on new runners for commits of `origin`: each a new clone of one commit at the same path
+ * (as on a hosted runner), then the action's main and post steps, sharing one local cache.
+ */
+function runnerJobs(origin: string) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'wm-work-runner-'));
+  const [checkout, cacheDir] = [path.join(root, 'checkout'), path.join(root, 'cache')];
+  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache' };
+  return async (event: { event: 'push' | 'pull_request'; sha: string; baseSha?: string }) => {
+    rmSync(checkout, { recursive: true, force: true });
+    mkdirSync(checkout, { recursive: true });
+    git(checkout, 'init', '-q');
+    git(checkout, 'fetch', '-q', '--depth=1', origin, event.sha);
+    git(checkout, 'checkout', '-q', '--detach', event.sha);
+    const j = new Job({ workspace: checkout, ...event, inputs });
+    const main = await j.main();
+    expect(main.exitCode).toBe(0);
+    expect((await j.post()).exitCode).toBe(0);
+    return { main, record: readRecord(main.outputs.report!) };
+  };
+}
+
 describe('compile work against the base branch', () => {
   const workspace = writeTree(WORKSPACE);
   const baseSha = gitInit(workspace);
@@ -113,26 +135,11 @@ test('with keep-fresh (the default), crates fresh from the cache carry their wor
     'other/src/lib.rs': 'pub fn other() -> u32 { 1 }\n',
   });
   const first = gitInit(origin);
-  const root = mkdtempSync(path.join(os.tmpdir(), 'wm-work-fresh-'));
-  const [checkout, cacheDir] = [path.join(root, 'checkout'), path.join(root, 'cache')];
-  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache' };
+  const job = runnerJobs(origin);
   const commit = (rel: string, text: string) => {
     writeFileSync(path.join(origin, rel), text);
     git(origin, 'commit', '-qam', `change ${rel}`);
     return git(origin, 'rev-parse', 'HEAD');
-  };
-  /** A new runner: a new clone of one commit, then the action's main and post steps. */
-  const job = async (event: { event: 'push' | 'pull_request'; sha: string; baseSha?: string }) => {
-    rmSync(checkout, { recursive: true, force: true });
-    mkdirSync(checkout, { recursive: true });
-    git(checkout, 'init', '-q');
-    git(checkout, 'fetch', '-q', '--depth=1', origin, event.sha);
-    git(checkout, 'checkout', '-q', '--detach', event.sha);
-    const j = new Job({ workspace: checkout, ...event, inputs });
-    const main = await j.main();
-    expect(main.exitCode).toBe(0);
-    expect((await j.post()).exitCode).toBe(0);
-    return { main, record: readRecord(main.outputs.report!) };
   };
 
   await job({ event: 'push', sha: first });
@@ -165,21 +172,7 @@ test('a crate whose library came fresh from the cache while its binary was compi
     '.gitignore': '/target\n',
   });
   const base = gitInit(origin);
-  const root = mkdtempSync(path.join(os.tmpdir(), 'wm-work-partly-'));
-  const [checkout, cacheDir] = [path.join(root, 'checkout'), path.join(root, 'cache')];
-  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache' };
-  const job = async (event: { event: 'push' | 'pull_request'; sha: string; baseSha?: string }) => {
-    rmSync(checkout, { recursive: true, force: true });
-    mkdirSync(checkout, { recursive: true });
-    git(checkout, 'init', '-q');
-    git(checkout, 'fetch', '-q', '--depth=1', origin, event.sha);
-    git(checkout, 'checkout', '-q', '--detach', event.sha);
-    const j = new Job({ workspace: checkout, ...event, inputs });
-    const main = await j.main();
-    expect(main.exitCode).toBe(0);
-    expect((await j.post()).exitCode).toBe(0);
-    return { main, record: readRecord(main.outputs.report!) };
-  };
+  const job = runnerJobs(origin);
   const push = await job({ event: 'push', sha: base });
   // The push compiled both targets: the package's work, and each target apart.
   expect(push.record.crates.find((c) => c.crate === 'tool')!.work!.targets!.map((t) => t.target)).toEqual(['bin tool', 'lib tool']);

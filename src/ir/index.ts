@@ -42,10 +42,10 @@ export class WorkCollector {
         for (const unit of subdirs(path.join(this.dir, pkg.name))) {
           if (unit.name.endsWith(PARTIAL)) continue;
           const unitDir = path.join(this.dir, pkg.name, unit.name);
-          const targets = this.#tallies.get(pkg.name) ?? new Map<string, WorkTally>();
-          const tally = targets.get(targetOf(unit.name)) ?? emptyTally();
+          const [targets, target] = [this.#tallies.get(pkg.name) ?? new Map<string, WorkTally>(), targetOf(unit.name)];
+          const tally = targets.get(target) ?? emptyTally();
           for (const file of readdirSync(unitDir)) if (file.endsWith('.bc')) addFunctions(tally, functionsInBitcode(readFileSync(path.join(unitDir, file))));
-          targets.set(targetOf(unit.name), tally);
+          targets.set(target, tally);
           this.#tallies.set(pkg.name, targets);
           rmSync(unitDir, { recursive: true, force: true });
         }

@@ -36,31 +36,24 @@ export interface WorkTally {
 
 export const emptyTally = (): WorkTally => ({ instructions: 0, functions: 0, groups: new Map() });
 
+/** Adds `copies` functions of `instructions` in all to the group `name` and to the totals. */
+function addToGroup(tally: WorkTally, name: string, copies: number, instructions: number): void {
+  tally.instructions += instructions;
+  tally.functions += copies;
+  const g = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
+  g.copies += copies;
+  g.instructions += instructions;
+  tally.groups.set(name, g);
+}
+
 export function addFunctions(tally: WorkTally, functions: BitcodeFunction[]): void {
-  for (const f of functions) {
-    tally.instructions += f.instructions;
-    tally.functions++;
-    const name = groupOf(f.symbol);
-    const g = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
-    g.copies++;
-    g.instructions += f.instructions;
-    tally.groups.set(name, g);
-  }
+  for (const f of functions) addToGroup(tally, groupOf(f.symbol), 1, f.instructions);
 }
 
 /** Several tallies added up (a package's targets). */
 export function mergeTallies(tallies: Iterable<WorkTally>): WorkTally {
   const merged = emptyTally();
-  for (const t of tallies) {
-    merged.instructions += t.instructions;
-    merged.functions += t.functions;
-    for (const g of t.groups.values()) {
-      const m = merged.groups.get(g.name) ?? { name: g.name, copies: 0, instructions: 0 };
-      m.copies += g.copies;
-      m.instructions += g.instructions;
-      merged.groups.set(g.name, m);
-    }
-  }
+  for (const t of tallies) for (const g of t.groups.values()) addToGroup(merged, g.name, g.copies, g.instructions);
   return merged;
 }
 

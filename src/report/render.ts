@@ -138,8 +138,7 @@ function carriedNote(w: WorkComparison): string {
   return ` (${n} fresh from the cache on a side, with the work measured when the same inputs were compiled)`;
 }
 
-/** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
-/** Crates compiled here whose IR is incomplete: named, so a missing row is not read as no change. */
+/** Crates compiled whose IR is incomplete: named, so a missing row is not read as no change. */
 function uncomparedNote(w: WorkComparison): string[] {
   if (w.uncompared.length === 0) return [];
   const why = { failed: 'it did not compile', 'partly-fresh': 'some of its targets came fresh from the cache, so its IR here is only part of it' };
@@ -147,6 +146,7 @@ function uncomparedNote(w: WorkComparison): string[] {
   return [`Not compared: ${w.uncompared.map((u) => `${code(u.crate)} (${why[u.why]}${side(u)})`).join('; ')}.`, ''];
 }
 
+/** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
 function workSection(w: WorkComparison, rows: number): string[] {
   const out = ['#### Compile work (LLVM IR instructions, exact)', ''];
   const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;

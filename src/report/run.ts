@@ -183,14 +183,14 @@ async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
 
 /**
  * What this run's record takes from the baseline's before it is stored: the compile work of the
- * members cargo found fresh (same inputs, so the same IR), and on the default branch (and local
+ * crates cargo found fresh (same inputs, so the same IR), and on the default branch (and local
  * runs) the history.
  */
 function carryForward(input: ReportPhaseInput, base: RunRecord[] | null): void {
   const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
   if (keepsHistory) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh workspace crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same IR).`);
+  if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same IR).`);
   if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 

@@ -3,7 +3,7 @@
 // give identical IR, so the change needs no noise threshold: any difference is real (for the
 // same rustc; another compiler version is noted).
 import { groupChanges, type GroupChange } from '../ir/summary.js';
-import type { CompileWork, RunRecord } from '../record.js';
+import { crateKey, crateOfKey, type CompileWork, type RunRecord } from '../record.js';
 
 export interface CrateWorkChange {
   /** `name@version`, or `name@version#target` for one target of a crate compiled only in part. */
@@ -25,7 +25,7 @@ export interface WorkComparison {
   crates: CrateWorkChange[];
   /** How many of them were fresh from the cache on a side, their work carried from the run that compiled them. */
   carried: number;
-  /** Workspace crates this run compiled without a complete measure, so they are not compared. */
+  /** Crates a side compiled without a complete measure (nor a target compared), so they are not compared. */
   uncompared: Array<{ crate: string; why: 'failed' | 'partly-fresh'; side: 'head' | 'base' }>;
   total: { baseInstructions: number; headInstructions: number; change: number | null };
   /** Another rustc built the baseline: part of a difference may be the compiler's. */
@@ -41,7 +41,7 @@ interface WorkEntry {
   /** The crate as the report names it: a member by name, a dependency with its version. */
   label: string;
   dependency: boolean;
-  work: Omit<CompileWork, 'targets'> & { targets?: CompileWork['targets'] };
+  work: CompileWork;
   carried: boolean;
 }
 
@@ -49,7 +49,7 @@ interface WorkEntry {
 function workEntries(r: RunRecord): Array<[string, WorkEntry]> {
   const label = (c: { crate: string; version: string | null; workspaceMember?: boolean }) => (c.workspaceMember === false ? `${c.crate} ${c.version ?? ''}`.trim() : c.crate);
   const entry = (c: { crate: string; version: string | null; workspaceMember?: boolean }, work: CompileWork, carried: boolean): [string, WorkEntry] => [
-    `${c.crate}@${c.version ?? ''}`,
+    crateKey(c.crate, c.version),
     { label: label(c), dependency: c.workspaceMember === false, work, carried },
   ];
   const compiled = r.crates.filter((c) => c.work).map((c) => entry(c, c.work!, false));
@@ -63,6 +63,8 @@ function workOf(records: RunRecord[]): Map<string, WorkEntry> {
   return new Map(r ? workEntries(r) : []);
 }
 
+const sameRustc = (a: RunRecord, b: RunRecord) => a.toolchain.release === b.toolchain.release && a.toolchain.commitHash === b.toolchain.commitHash;
+
 /** Records whose work is the same measure of the same compilations when the inputs are the same. */
 function measuredAlike(a: RunRecord, b: RunRecord): boolean {
   return (
@@ -71,13 +73,12 @@ function measuredAlike(a: RunRecord, b: RunRecord): boolean {
     a.flagsHash === b.flagsHash &&
     a.profile === b.profile &&
     a.targetTriple === b.targetTriple &&
-    a.toolchain.release === b.toolchain.release &&
-    a.toolchain.commitHash === b.toolchain.commitHash
+    sameRustc(a, b)
   );
 }
 
 /**
- * Gives this run's fresh members the work `earlier` has for the very same inputs (crate, version
+ * Gives this run's fresh crates the work `earlier` has for the very same inputs (crate, version
  * and input fingerprint: cargo's unit hashes and the git blobs of its files), measured by that run
  * or carried by it in turn. Identical inputs and compiler give identical IR, so the carried
  * numbers are as exact as measured ones; without them a pull request could only compare the
@@ -85,7 +86,7 @@ function measuredAlike(a: RunRecord, b: RunRecord): boolean {
  */
 export function carryWork(record: RunRecord, earlier: RunRecord): number {
   if (!measuredAlike(record, earlier)) return 0;
-  const key = (c: { crate: string; version: string | null; inputFingerprint?: string | null }) => `${c.crate}@${c.version ?? ''}@${c.inputFingerprint}`;
+  const key = (c: { crate: string; version: string | null; inputFingerprint?: string | null }) => `${crateKey(c.crate, c.version)}@${c.inputFingerprint}`;
   const known = new Map<string, { work: CompileWork; from: string | null }>();
   for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
   for (const f of earlier.freshCrates ?? []) if (f.work && f.inputFingerprint) known.set(key(f), { work: f.work, from: f.workFrom ?? null });
@@ -106,11 +107,10 @@ export function carryWork(record: RunRecord, earlier: RunRecord): number {
  */
 function targetsOf(records: RunRecord[], whole: Map<string, WorkEntry>): Map<string, WorkEntry> {
   const out = new Map<string, WorkEntry>();
-  const name = (key: string) => key.slice(0, key.lastIndexOf('@'));
-  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${name(key)} (${t.target})`, work: t });
+  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${crateOfKey(key)} (${t.target})`, work: t });
   for (const c of records[0]?.crates ?? [])
     for (const t of c.partialWork?.targets ?? [])
-      out.set(`${c.crate}@${c.version ?? ''}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
+      out.set(`${crateKey(c.crate, c.version)}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
   return out;
 }
 
@@ -141,7 +141,7 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
   const [h, b] = [workOf(head), workOf(base)];
   const crates = changes(head, base, h, b);
   // Named, so a missing row is not read as no change (each crate once, this run's side first).
-  const byTarget = new Set(crates.filter((c) => c.key.includes('#')).map((c) => c.key.slice(0, c.key.lastIndexOf('@'))));
+  const byTarget = new Set(crates.filter((c) => c.key.includes('#')).map((c) => crateOfKey(c.key.slice(0, c.key.indexOf('#')))));
   const missing = (r: RunRecord, side: 'head' | 'base') =>
     r.crates.filter((c) => c.workMissing && !byTarget.has(c.crate)).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
   const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter((u, i, all) => all.findIndex((x) => x.crate === u.crate) === i);
@@ -149,7 +149,7 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
   const carried = crates.filter((c) => h.get(c.key)?.carried || b.get(c.key)?.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
-  const compilerDiffers = head[0]!.toolchain.release !== base[0]!.toolchain.release || head[0]!.toolchain.commitHash !== base[0]!.toolchain.commitHash;
+  const compilerDiffers = !sameRustc(head[0]!, base[0]!);
   return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
 }
 

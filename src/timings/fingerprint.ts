@@ -9,6 +9,7 @@ import path from 'node:path';
 import { hashesInPath } from '../cargo-layout.js';
 import { sha256 } from '../hashing.js';
 import { capture } from '../proc.js';
+import { crateKey } from '../record.js';
 import type { CargoMessages } from './messages.js';
 
 /** What git says about the files under a directory: blob ids, and the paths it cannot vouch for. */
@@ -23,7 +24,7 @@ export interface GitFiles {
 export function crateFingerprints(messages: CargoMessages, git: GitFiles | null): Map<string, string | null> {
   const units = new Map<string, { hashes: Set<string>; dir: string | null; path: boolean }>();
   const add = (name: string, version: string | null, source: string | null, files: string[], manifestDir: string | null) => {
-    const key = `${name}@${version ?? ''}`;
+    const key = crateKey(name, version);
     const entry = units.get(key) ?? { hashes: new Set<string>(), dir: manifestDir, path: source === 'path' };
     for (const f of files) hashesInPath(f).forEach((h) => entry.hashes.add(h));
     units.set(key, entry);

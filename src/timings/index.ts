@@ -7,7 +7,7 @@ import path from 'node:path';
 import { childEnv } from '../child-env.js';
 import { logText, stopCommands } from '../log.js';
 import { capture } from '../proc.js';
-import type { RunRecord } from '../record.js';
+import { crateKey, type RunRecord } from '../record.js';
 import type { TargetedRun } from '../run.js';
 import type { CompileWorkScope } from '../config.js';
 import type { WorkspaceInfo } from '../workspace.js';
@@ -145,8 +145,12 @@ async function timedCargo(
 function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFresh: ReadonlySet<string>, log: (line: string) => void): MeasuredWork {
   const during = collector.busySeconds;
   // A package with a unit that did not compile, or with targets fresh from the cache, has partial IR: left out.
-  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => `${u.package}@${u.version ?? ''}`), ...partlyFresh]));
-  const partial = new Map([...partlyFresh].flatMap((key) => (collector.compiledTargets(key) ? [[key, collector.compiledTargets(key)!] as const] : [])));
+  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]));
+  const partial = new Map<string, CrateWork>();
+  for (const key of partlyFresh) {
+    const targets = collector.compiledTargets(key);
+    if (targets) partial.set(key, targets);
+  }
   if (partlyFresh.size) {
     const names = [...partlyFresh].sort().map((key) => key.replace('@', ' '));
     log(logText(`Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`));

@@ -1,6 +1,7 @@
 // Cargo's `--message-format=json` stream (stdout): one JSON object per line. Parsed tolerantly:
 // unknown reasons and non-JSON lines are kept aside, never fatal.
 import path from 'node:path';
+import { crateKey } from '../record.js';
 
 export interface PackageRef {
   name: string;
@@ -112,14 +113,14 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
 /**
  * Measured crates (`name@version`) some of whose libraries and binaries cargo compiled while
  * others came fresh from the cache (a change to `main.rs` recompiles the binary, not the
- * library): the IR of such a crate is only part of it, so its compile work is left out rather
- * than compared as a shrink.
+ * library): the IR of such a crate is only part of it, so it is compared target by target, never
+ * as a whole that seems to shrink.
  */
 export function partlyFreshCrates(messages: CargoMessages, measured: (p: PackageRef) => boolean): Set<string> {
   const seen = new Map<string, { fresh: boolean; compiled: boolean }>();
   for (const a of messages.artifacts) {
     if (!measured(a.package) || a.test || a.targetKinds.includes('custom-build')) continue;
-    const key = `${a.package.name}@${a.package.version ?? ''}`;
+    const key = crateKey(a.package.name, a.package.version);
     const s = seen.get(key) ?? { fresh: false, compiled: false };
     if (a.fresh) s.fresh = true;
     else s.compiled = true;

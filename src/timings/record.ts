@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { CrateWork } from '../ir/index.js';
 import type { RunContext } from '../context.js';
 import type { CompileWorkScope } from '../config.js';
-import { RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type FreshCrate, type RunRecord, type UnitCost } from '../record.js';
+import { crateKey, crateOfKey, RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type FreshCrate, type RunRecord, type UnitCost } from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
 import { layoutOfArtifacts } from '../cargo-layout.js';
@@ -98,7 +98,7 @@ export interface RecordInput {
   compileWork?: ReadonlyMap<string, CrateWork> | null;
   /** Which crates compile work measured: the workspace members, or all compiled. */
   compileWorkScope?: CompileWorkScope;
-  /** Measured crates (`name@version`) with some targets compiled and others fresh (their work is left out). */
+  /** Measured crates (`name@version`) with some targets compiled and others fresh (no whole work; see partialWork). */
   partlyFresh?: ReadonlySet<string>;
   /** The compiled targets' work of those crates. */
   partialWork?: ReadonlyMap<string, CrateWork>;
@@ -109,7 +109,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
   const units = unitsOf(input);
   const crates = cratesOf(units).map((c) => ({
     ...c,
-    inputFingerprint: input.fingerprints?.get(`${c.crate}@${c.version ?? ''}`) ?? null,
+    inputFingerprint: input.fingerprints?.get(crateKey(c.crate, c.version)) ?? null,
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
     ...(input.compileWork && (c.workspaceMember || input.compileWorkScope === 'all') ? workOf(input, c) : {}),
   }));
@@ -192,7 +192,7 @@ function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
 
 /** A compiled crate's compile work, or why it has none. */
 function workOf(input: RecordInput, c: { crate: string; version: string | null }): Pick<CrateCost, 'work' | 'workMissing' | 'partialWork'> {
-  const key = `${c.crate}@${c.version ?? ''}`;
+  const key = crateKey(c.crate, c.version);
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
   if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh', partialWork: input.partialWork?.get(key) ?? null };
@@ -201,15 +201,16 @@ function workOf(input: RecordInput, c: { crate: string; version: string | null }
 }
 
 /**
- * The members cargo found fresh, with what they were compiled from (their artifact messages come
- * even when fresh). Their compile work is carried later from an earlier record (report/work.ts).
+ * The measured crates cargo found fresh (members; dependencies too with compile-work: all), with
+ * what they were compiled from (their artifact messages come even when fresh). Their compile work
+ * is carried later from an earlier record (report/work.ts).
  */
 function freshCratesOf(input: RecordInput, crates: CrateCost[]): FreshCrate[] {
-  const compiled = new Set(crates.map((c) => `${c.crate}@${c.version ?? ''}`));
+  const compiled = new Set(crates.map((c) => crateKey(c.crate, c.version)));
   const fresh: FreshCrate[] = [];
   for (const [key, inputFingerprint] of input.fingerprints ?? []) {
-    const at = key.lastIndexOf('@');
-    const [crate, version] = [key.slice(0, at), key.slice(at + 1) || null];
+    const crate = crateOfKey(key);
+    const version = key.slice(crate.length + 1) || null;
     const member = input.workspaceMembers.has(crate);
     if ((member || input.compileWorkScope === 'all') && !compiled.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
@@ -253,7 +254,7 @@ function unitsOf(input: RecordInput): UnitCost[] {
 function cratesOf(units: UnitCost[]): CrateCost[] {
   const byCrate = new Map<string, CrateCost>();
   for (const u of units) {
-    const key = `${u.crate}@${u.version ?? ''}`;
+    const key = crateKey(u.crate, u.version);
     const c = byCrate.get(key) ?? {
       crate: u.crate,
       version: u.version,

@@ -79490,6 +79490,8 @@ var RECORD_SCHEMA = "watchmaker/run-record";
 var RECORD_SCHEMA_VERSION = 3;
 var READABLE_RECORD_VERSIONS = [1, 2, 3];
 var HISTORY_LENGTH = 30;
+var crateKey = (name, version3) => `${name}@${version3 ?? ""}`;
+var crateOfKey = (key) => key.slice(0, key.lastIndexOf("@"));
 function readRunRecord(text) {
   let parsed;
   try {
@@ -79782,9 +79784,9 @@ function judge(base, head, threshold, floor) {
   if (!big || !samplesSeparate(base, head)) return { status: "unchanged", change: change2 };
   return { status: change2 > 0 ? "regression" : "improvement", change: change2 };
 }
-var crateKey = (c) => c.crate;
+var crateKey2 = (c) => c.crate;
 function compiledIn(records, metric) {
-  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
+  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey2)));
   return [...sets[0]].filter((name) => sets.every((s3) => s3.has(name)));
 }
 function costOf(record, names, metric) {
@@ -80831,29 +80833,20 @@ function groupOf(symbol) {
   return path26 === null ? symbol : genericGroup(path26);
 }
 var emptyTally = () => ({ instructions: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
+function addToGroup(tally, name, copies, instructions) {
+  tally.instructions += instructions;
+  tally.functions += copies;
+  const g2 = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
+  g2.copies += copies;
+  g2.instructions += instructions;
+  tally.groups.set(name, g2);
+}
 function addFunctions(tally, functions) {
-  for (const f2 of functions) {
-    tally.instructions += f2.instructions;
-    tally.functions++;
-    const name = groupOf(f2.symbol);
-    const g2 = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
-    g2.copies++;
-    g2.instructions += f2.instructions;
-    tally.groups.set(name, g2);
-  }
+  for (const f2 of functions) addToGroup(tally, groupOf(f2.symbol), 1, f2.instructions);
 }
 function mergeTallies(tallies) {
   const merged = emptyTally();
-  for (const t of tallies) {
-    merged.instructions += t.instructions;
-    merged.functions += t.functions;
-    for (const g2 of t.groups.values()) {
-      const m2 = merged.groups.get(g2.name) ?? { name: g2.name, copies: 0, instructions: 0 };
-      m2.copies += g2.copies;
-      m2.instructions += g2.instructions;
-      merged.groups.set(g2.name, m2);
-    }
-  }
+  for (const t of tallies) for (const g2 of t.groups.values()) addToGroup(merged, g2.name, g2.copies, g2.instructions);
   return merged;
 }
 function packageWork(targets, withTargets = targets.size > 1) {
@@ -80881,7 +80874,7 @@ var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
 function workEntries(r) {
   const label = (c) => c.workspaceMember === false ? `${c.crate} ${c.version ?? ""}`.trim() : c.crate;
   const entry2 = (c, work, carried) => [
-    `${c.crate}@${c.version ?? ""}`,
+    crateKey(c.crate, c.version),
     { label: label(c), dependency: c.workspaceMember === false, work, carried }
   ];
   const compiled = r.crates.filter((c) => c.work).map((c) => entry2(c, c.work, false));
@@ -80892,12 +80885,13 @@ function workOf(records) {
   const r = records.find((x) => workEntries(x).length > 0);
   return new Map(r ? workEntries(r) : []);
 }
+var sameRustc = (a, b2) => a.toolchain.release === b2.toolchain.release && a.toolchain.commitHash === b2.toolchain.commitHash;
 function measuredAlike(a, b2) {
-  return a.measurement.compileWork === "llvm-bc" && b2.measurement.compileWork === "llvm-bc" && a.flagsHash === b2.flagsHash && a.profile === b2.profile && a.targetTriple === b2.targetTriple && a.toolchain.release === b2.toolchain.release && a.toolchain.commitHash === b2.toolchain.commitHash;
+  return a.measurement.compileWork === "llvm-bc" && b2.measurement.compileWork === "llvm-bc" && a.flagsHash === b2.flagsHash && a.profile === b2.profile && a.targetTriple === b2.targetTriple && sameRustc(a, b2);
 }
 function carryWork(record, earlier) {
   if (!measuredAlike(record, earlier)) return 0;
-  const key = (c) => `${c.crate}@${c.version ?? ""}@${c.inputFingerprint}`;
+  const key = (c) => `${crateKey(c.crate, c.version)}@${c.inputFingerprint}`;
   const known = /* @__PURE__ */ new Map();
   for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
   for (const f2 of earlier.freshCrates ?? []) if (f2.work && f2.inputFingerprint) known.set(key(f2), { work: f2.work, from: f2.workFrom ?? null });
@@ -80913,11 +80907,10 @@ function carryWork(record, earlier) {
 }
 function targetsOf(records, whole) {
   const out = /* @__PURE__ */ new Map();
-  const name = (key) => key.slice(0, key.lastIndexOf("@"));
-  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${name(key)} (${t.target})`, work: t });
+  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${crateOfKey(key)} (${t.target})`, work: t });
   for (const c of records[0]?.crates ?? [])
     for (const t of c.partialWork?.targets ?? [])
-      out.set(`${c.crate}@${c.version ?? ""}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
+      out.set(`${crateKey(c.crate, c.version)}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
   return out;
 }
 function change(key, h, b2) {
@@ -80941,14 +80934,14 @@ function changes(head, base, h, b2) {
 function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
   const crates = changes(head, base, h, b2);
-  const byTarget = new Set(crates.filter((c) => c.key.includes("#")).map((c) => c.key.slice(0, c.key.lastIndexOf("@"))));
+  const byTarget = new Set(crates.filter((c) => c.key.includes("#")).map((c) => crateOfKey(c.key.slice(0, c.key.indexOf("#")))));
   const missing = (r, side2) => r.crates.filter((c) => c.workMissing && !byTarget.has(c.crate)).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
   const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter((u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.key)?.carried || b2.get(c.key)?.carried).length;
   const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
   const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
-  const compilerDiffers = head[0].toolchain.release !== base[0].toolchain.release || head[0].toolchain.commitHash !== base[0].toolchain.commitHash;
+  const compilerDiffers = !sameRustc(head[0], base[0]);
   return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
 }
 function groupChangeText(g2, code2) {
@@ -81570,6 +81563,8 @@ export {
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
   HISTORY_LENGTH,
+  crateKey,
+  crateOfKey,
   readRunRecord,
   workspaceInfo,
   measureBaseByRebuild,
