@@ -1,7 +1,7 @@
 // Cargo's two build-dir layouts, as far as the cache needs to know them. Pure.
 //
 // old (cargo ≤ 1.99 by default): <profile>/deps/<name>-<hash>.<ext>, <profile>/build/<pkg>-<hash>/,
-//   <profile>/.fingerprint/<pkg>-<hash>/
+//   <profile>/.fingerprint/<pkg>-<hash>/, and example units in <profile>/examples/<name>-<hash>
 // new (cargo 1.100 by default; -Zbuild-dir-new-layout before): <profile>/build/<pkg>/<hash>/
 //   with fingerprint/, out/ and run/ inside: one directory per unit.
 //
@@ -15,6 +15,8 @@ export const OLD_UNIT = /^(.+)-([0-9a-f]{16})(\..+)?$/;
 const HASH_DIR = /^[0-9a-f]{16}$/;
 /** The unit directories of the old layout, beside `build/` which both layouts use. */
 export const OLD_UNIT_DIRS = ['deps', '.fingerprint'];
+/** Old layout: example units beside their uplifted outputs; new layout: the outputs only. */
+export const EXAMPLES_DIR = 'examples';
 
 /** Unit hashes in an artifact path: `-<hash>` in old names, and the new layout's `build/<pkg>/<hash>/`. */
 export function hashesInPath(file: string): string[] {
@@ -44,6 +46,8 @@ export type Place =
   | { kind: 'new-package'; pkg: string }
   /** A new-layout unit: build/<pkg>/<hash>. */
   | { kind: 'new-unit'; pkg: string; hash: string }
+  /** An uplifted output in examples/ (cargo links it again from its unit). */
+  | { kind: 'uplifted' }
   /** Inside one of the above, or a shape neither layout makes. */
   | { kind: 'other' };
 
@@ -59,10 +63,11 @@ export function placeOf(relPath: string, profileDirs: ReadonlySet<string>, ances
   return { kind: 'other' };
 }
 
-/** A child of `<profile>/<dir>`: an old unit, a new package directory, or neither. */
+/** A child of `<profile>/<dir>`: an old unit, a new package directory, an uplifted example, or neither. */
 function unitPlace(dir: string, name: string): Place {
   const old = OLD_UNIT.exec(name);
-  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === 'build')) return { kind: 'old-unit', name: old[1]!, hash: old[2]! };
+  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === 'build' || dir === EXAMPLES_DIR)) return { kind: 'old-unit', name: old[1]!, hash: old[2]! };
+  if (dir === EXAMPLES_DIR) return { kind: 'uplifted' };
   if (dir === 'build' && !old) return { kind: 'new-package', pkg: name };
   return { kind: 'other' };
 }

@@ -100,6 +100,34 @@ describe('planTargetClean', () => {
     expect(removed).toContain('debug/incremental');
   });
 
+  test('a unit is kept whole: a fresh binary found by its hard link keeps its fingerprint and dep-info', () => {
+    const unit = [`debug/deps/tool-${H('d')}`, `debug/deps/tool-${H('d')}.d`, `debug/.fingerprint/tool-${H('d')}`];
+    const removed = planTargetClean({
+      entries: [
+        entry('debug', { shape: 'profile' }),
+        entry('debug/deps'),
+        entry('debug/.fingerprint'),
+        entry(unit[0]!, { isDir: false, ino: 42 }),
+        entry(unit[1]!),
+        entry(unit[2]!),
+      ],
+      profileDirs: ['debug'],
+      usedHashes: new Set(),
+      usedInodes: new Set([42]),
+      restoredAtMs: 2000,
+      members: new Set(['tool']),
+      keepMembers: true,
+    }).map((a) => a.path);
+    expect(removed).toEqual([]);
+  });
+
+  test('a unit with one file written after the restore keeps its older files too', () => {
+    const removed = plan({ usedHashes: new Set(), usedInodes: new Set(), entries: [...entries, entry(`debug/.fingerprint/new-${H('e')}`, { mtimeMs: 1000 })] });
+    expect(removed).not.toContain(`debug/.fingerprint/new-${H('e')}`);
+    expect(removed).not.toContain(`debug/deps/libnew-${H('e')}.rlib`);
+    expect(removed).toContain(`debug/deps/libmemchr-${H('a')}.rlib`);
+  });
+
   test('hashes are read from artifact paths', () => {
     expect(hashesInPath(`/t/debug/build/gen-${H('1')}/out`)).toEqual([H('1')]);
     expect(hashesInPath(`/t/debug/deps/libx-${H('2')}.rmeta`)).toEqual([H('2')]);
@@ -150,7 +178,7 @@ describe('three builds with dependency churn, saved through the local backend', 
     const env: NodeJS.ProcessEnv = { ...registry.env(cargoHome), GITHUB_WORKSPACE: workspace };
     delete env.RUSTFLAGS;
     delete env.CARGO_TARGET_DIR;
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' }, workspace);
     const context = readRunContext({}, null);
     const out = captureStdout();
     try {
@@ -211,7 +239,7 @@ describe('a separate build directory (build.build-dir)', () => {
     delete env.RUSTFLAGS;
     delete env.CARGO_TARGET_DIR;
     delete env.CARGO_BUILD_BUILD_DIR;
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp') }, workspace);
+    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' }, workspace);
     const context = readRunContext({}, null);
     const wrapperPath = path.join(repoRoot, 'src/timings/rustc-wrapper.sh');
     generateLockfile(workspace, env);

@@ -1,10 +1,13 @@
 // The real @actions/cache against the local cache-service stand-in (Azurite + Twirp), and the
 // REST clean-up of superseded entries through the real Octokit against a local GitHub API.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Failures on this runner's disk (where the library writes its archive) are told apart from
+// failures of the service.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deleteSupersededEntries, GitHubCacheBackend } from '../../src/cache/github.js';
-import { resetGates } from '../../src/net/deadline.js';
+import { gates, LocalFailure, resetGates } from '../../src/net/deadline.js';
 import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { captureStdout } from '../helpers/capture.js';
@@ -92,6 +95,110 @@ test('a failing service is an error the caller sees (the library would have call
     const callsBefore = service.calls.length;
     await expect(backend.save([dir], 'k-fail')).rejects.toThrow(/HTTP 400|failed earlier in this step/);
     expect(service.calls.length).toBe(callsBefore);
+  } finally {
+    out.restore();
+  }
+});
+
+describe('a failure on this runner is not a service failure', () => {
+  const realTar = execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim();
+  /** PATH with a tar that fails as GNU tar does on a full disk (it answers --version normally). */
+  function fullDiskTar(): string {
+    const bin = path.join(work, 'full-disk-bin');
+    mkdirSync(bin, { recursive: true });
+    const script = [
+      '#!/bin/sh',
+      `if [ "$1" = "--version" ]; then exec ${realTar} "$@"; fi`,
+      'echo "tar: cache.tzst: Cannot write: No space left on device" >&2',
+      'exit 2',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(bin, 'tar'), script);
+    chmodSync(path.join(bin, 'tar'), 0o755);
+    return `${bin}${path.delimiter}${process.env.PATH}`;
+  }
+
+  async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      return await run();
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  }
+
+  test('tar failing on a full disk: the error names the disk and RUNNER_TEMP, and the service stays usable', async () => {
+    const backend = new GitHubCacheBackend(process.env, null);
+    const dir = writeDir('full-disk', 'x');
+    const out = captureStdout();
+    try {
+      const failed = await withEnv({ PATH: fullDiskTar() }, () => backend.save([dir], 'k-full-disk').catch((e: unknown) => e));
+      expect(failed).toBeInstanceOf(LocalFailure);
+      expect((failed as Error).message).toMatch(
+        /^the cache archive could not be written on this runner: the disk is full: tar: cache\.tzst: Cannot write: No space left on device \(RUNNER_TEMP .*\/tmp has [\d.]+ [KMGT]?i?B free\)\. This is not a cache service failure/,
+      );
+      expect(gates.cache.down).toBeNull();
+      // Later calls in the step (the baseline record) still reach the service.
+      expect(await backend.save([dir], 'k-full-disk')).toEqual({ saved: true, archiveBytes: null });
+    } finally {
+      out.restore();
+    }
+  });
+
+  test('a RUNNER_TEMP that cannot hold the archive: named, and the service stays usable', async () => {
+    const notADir = path.join(work, 'temp-is-a-file');
+    writeFileSync(notADir, '');
+    const backend = new GitHubCacheBackend(process.env, null);
+    const dir = writeDir('bad-temp', 'y');
+    const out = captureStdout();
+    try {
+      const failed = await withEnv({ RUNNER_TEMP: notADir }, () => backend.save([dir], 'k-bad-temp').catch((e: unknown) => e));
+      expect(failed).toBeInstanceOf(LocalFailure);
+      expect((failed as Error).message).toMatch(
+        /^the cache archive could not be written on this runner: a path there is not a directory: ENOTDIR: not a directory, mkdir '.*temp-is-a-file\/[0-9a-f-]+' \(RUNNER_TEMP .*temp-is-a-file has .* free\)\. This is not a cache service failure/,
+      );
+      expect(gates.cache.down).toBeNull();
+      expect(await backend.save([dir], 'k-bad-temp')).toEqual({ saved: true, archiveBytes: null });
+    } finally {
+      out.restore();
+    }
+  });
+
+  test('a restore whose archive cannot be unpacked here is a local failure, not a broken service', async () => {
+    const backend = new GitHubCacheBackend(process.env, null);
+    const dir = writeDir('unpack', 'z');
+    const out = captureStdout();
+    try {
+      await backend.save([dir], 'k-unpack');
+      const failed = await withEnv({ PATH: fullDiskTar() }, () => backend.restore([dir], 'k-unpack', []).catch((e: unknown) => e));
+      expect(failed).toBeInstanceOf(LocalFailure);
+      expect((failed as Error).message).toMatch(/^the cache entry k-unpack could not be unpacked on this runner: the disk is full: .*No space left on device/);
+      expect(gates.cache.down).toBeNull();
+      expect((await backend.restore([dir], 'k-unpack', []))?.matchedKey).toBe('k-unpack');
+    } finally {
+      out.restore();
+    }
+  });
+});
+
+test('a key another job is still uploading is not saved, and the service is not written off', async () => {
+  const backend = new GitHubCacheBackend(process.env, null);
+  const dir = writeDir('racing', 'x');
+  const out = captureStdout();
+  try {
+    // The version the library uses for these paths, from an entry it saved; then another job
+    // reserves the key and is still uploading.
+    await backend.save([dir], 'k-racing-probe');
+    const version = service.entries().find((e) => e.key === 'k-racing-probe')!.version;
+    const reserved = await fetch(new URL('twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry', process.env.ACTIONS_RESULTS_URL), {
+      method: 'POST',
+      headers: { authorization: 'Bearer other-job', 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'k-racing', version }),
+    });
+    expect(reserved.status).toBe(200);
+    expect(await backend.save([dir], 'k-racing')).toEqual({ saved: false, archiveBytes: null, reason: 'another job is saving this key right now' });
+    expect(gates.cache.down).toBeNull();
   } finally {
     out.restore();
   }

@@ -1,11 +1,14 @@
 // Cache keys: what changes the key, what falls back, and what never shares a restore prefix.
-import { buildCacheKeys, lockedRegistryCrates, manifestProjection, manifestsHash, type CacheKeyInput } from '../../src/cache/keys.js';
+import { buildCacheKeys, generationKey, generationOf, lockedRegistryCrates, manifestProjection, manifestsHash, restoreLookup, type CacheKeyInput } from '../../src/cache/keys.js';
+import { matchEntry } from '../../src/cache/local.js';
+import { workspaceIdentity } from '../../src/key-scope.js';
 import { decideSave, type BuildOutcome, type CacheRestoreState } from '../../src/cache/index.js';
 import { parseConfig } from '../../src/config.js';
 import { readRunContext } from '../../src/context.js';
 
 const base: CacheKeyInput = {
   prefix: 'watchmaker-v1',
+  workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w' }),
   os: 'linux',
   arch: 'x64',
   rustcRelease: '1.95.0',
@@ -26,7 +29,9 @@ describe('cache keys', () => {
   const original = keys({});
 
   test('the key is readable and every restore key is a prefix of it, most specific first', () => {
-    expect(original.primaryKey).toMatch(/^watchmaker-v1-linux-x64-rust1\.95\.0-[0-9a-f]{8}-x86_64-unknown-linux-gnu-dev-p[0-9a-f]{8}-f[0-9a]{12}-m[0-9b]{12}-l[0-9c]{12}$/);
+    expect(original.primaryKey).toMatch(
+      /^watchmaker-v1-w[0-9a-f]{8}-linux-x64-rust1\.95\.0-[0-9a-f]{8}-x86_64-unknown-linux-gnu-dev-p[0-9a-f]{8}-f[0-9a]{12}-m[0-9b]{12}-l[0-9c]{12}$/,
+    );
     for (const r of original.restoreKeys) expect(original.primaryKey.startsWith(r)).toBe(true);
     expect(original.restoreKeys[0]!.length).toBeGreaterThan(original.restoreKeys[1]!.length);
   });
@@ -38,6 +43,8 @@ describe('cache keys', () => {
     ['toolchain', { rustcRelease: '1.96.0', rustcVerbose: 'rustc 1.96.0' }],
     ['target triple', { targetTriple: 'x86_64-unknown-linux-musl' }],
     ['user key', { userKey: 'matrix-a' }],
+    ['workspace (the fuzz/ workspace of the same repository)', { workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w/fuzz' }) }],
+    ['repository (same workspace path, shared cache-dir)', { workspace: workspaceIdentity({ repository: 'octo-org/other', checkout: '/w', root: '/w' }) }],
   ] as const)('a different %s never restores the old entry, not even partially', (_what, over) => {
     expect(restores(original.primaryKey, keys(over))).toBe(false);
   });
@@ -54,6 +61,7 @@ describe('cache keys', () => {
   test('every hashed input is listed for the log', () => {
     expect(original.inputs.map((i) => i.name)).toEqual([
       'prefix',
+      'workspace',
       'os/arch',
       'rustc -vV',
       'target triple',
@@ -63,6 +71,72 @@ describe('cache keys', () => {
       'manifests + rust-toolchain hash',
       'Cargo.lock hash',
     ]);
+  });
+});
+
+describe('the workspace in the key', () => {
+  const id = (repository: string | null, checkout: string | null, root: string) => workspaceIdentity({ repository, checkout, root }).id;
+
+  test("a workspace's prune prefix never covers another workspace's or repository's entry", () => {
+    const crate = keys({});
+    const fuzz = keys({ workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w/fuzz' }) });
+    const other = keys({ workspace: workspaceIdentity({ repository: 'octo-org/other', checkout: '/w', root: '/w' }) });
+    // The prune prefix is the widest restore key.
+    for (const [a, b] of [
+      [crate, fuzz],
+      [fuzz, crate],
+      [crate, other],
+    ]) {
+      expect(a!.primaryKey.startsWith(b!.restoreKeys.at(-1)!)).toBe(false);
+    }
+  });
+
+  test('is the same on every runner: the root counts relative to the checkout', () => {
+    expect(id('o/r', '/home/runner/work/r/r', '/home/runner/work/r/r/fuzz')).toBe(id('o/r', '/srv/actions/_work/r/r', '/srv/actions/_work/r/r/fuzz'));
+    expect(id('o/r', '/w', '/w')).not.toBe(id('o/r', '/w', '/w/fuzz'));
+    expect(workspaceIdentity({ repository: 'o/r', checkout: '/w', root: '/w/fuzz' }).label).toBe('o/r, fuzz');
+  });
+
+  test('without a repository name (a run outside GitHub) the absolute path tells repositories apart', () => {
+    expect(id(null, '/a/app', '/a/app')).not.toBe(id(null, '/b/app', '/b/app'));
+    expect(id(null, null, '/a/app')).toBe(id(null, '/a/app', '/a/app'));
+    expect(workspaceIdentity({ repository: null, checkout: null, root: '/a/app' }).label).toBe('/a/app');
+  });
+
+  test('a workspace outside the checkout is named by its absolute path', () => {
+    expect(workspaceIdentity({ repository: 'o/r', checkout: '/w', root: '/elsewhere/app' }).label).toBe('o/r, /elsewhere/app');
+  });
+});
+
+describe('generations of a key', () => {
+  const k = keys({});
+  const entry = (key: string, createdAt: number) => ({ key, version: 'v', createdAt });
+
+  test('the newest generation of the primary key is restored, whatever an older exact entry says', () => {
+    const lookup = restoreLookup(k);
+    const entries = [entry(k.primaryKey, 1), entry(generationKey(k.primaryKey, 2), 2), entry(generationKey(k.primaryKey, 3), 3)];
+    expect(matchEntry(entries, 'v', lookup.key, lookup.restoreKeys)?.key).toBe(`${k.primaryKey}-g3`);
+    expect(matchEntry([entry(k.primaryKey, 1)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(k.primaryKey);
+  });
+
+  test("an entry of another lockfile is a fallback only: the primary key's own entry wins even when older", () => {
+    const lookup = restoreLookup(k);
+    const otherLock = keys({ lockfileHash: 'e'.repeat(64) }).primaryKey;
+    expect(matchEntry([entry(k.primaryKey, 1), entry(otherLock, 2)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(k.primaryKey);
+    expect(matchEntry([entry(otherLock, 2)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(otherLock);
+  });
+
+  test('every generation counts as the primary key (an exact hit); other keys do not', () => {
+    expect(generationOf(k.primaryKey, k.primaryKey)).toBe(1);
+    expect(generationOf(generationKey(k.primaryKey, 2), k.primaryKey)).toBe(2);
+    expect(generationOf(`${k.primaryKey}-g12`, k.primaryKey)).toBe(12);
+    expect(generationKey(k.primaryKey, 1)).toBe(k.primaryKey);
+    expect(generationOf(keys({ lockfileHash: 'e'.repeat(64) }).primaryKey, k.primaryKey)).toBeNull();
+    expect(generationOf(`${k.primaryKey}-gx`, k.primaryKey)).toBeNull();
+    expect(generationOf(`${k.primaryKey}-g0`, k.primaryKey)).toBeNull();
+    expect(generationOf(null, k.primaryKey)).toBeNull();
+    // No entry is ever saved under the lookup key itself, so no exact match can shadow a generation.
+    expect(generationOf(restoreLookup(k).key, k.primaryKey)).toBeNull();
   });
 });
 
@@ -117,6 +191,27 @@ describe('when the post step saves', () => {
     expect(decideSave(config(), branch, state('miss'))).toEqual({ save: false, reason: expect.stringMatching(/cache-save-scope: any/), replace: false });
     expect(decideSave(config(), pr, state('miss')).save).toBe(false);
     expect(decideSave(config({ 'cache-save-scope': 'any' }), pr, state('miss')).save).toBe(true);
+  });
+
+  const prTarget = readRunContext(
+    { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'pull_request_target' },
+    { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' }, head: {} } },
+  );
+
+  test('pull_request_target (the run has the base branch ref): nothing is saved to the GitHub cache, whatever the inputs say', () => {
+    const asked: Array<Record<string, string>> = [{}, { 'cache-save': 'always' }, { 'cache-save-scope': 'any' }, { 'cache-save': 'always', 'cache-save-scope': 'any' }];
+    for (const inputs of asked) {
+      for (const hit of ['miss', 'partial', 'exact'] as const) {
+        const d = decideSave(config(inputs), prTarget, state(hit), built({ rebuiltMembers: 2 }));
+        expect(d).toEqual({ save: false, reason: expect.stringMatching(/pull_request_target with the ref refs\/heads\/main.*never saves to the GitHub cache/), replace: false });
+      }
+    }
+    expect(decideSave(config({ 'cache-save': 'always' }), prTarget, state('miss')).reason).toMatch(/whatever cache-save: 'always' says/);
+    expect(decideSave(config({ 'cache-save-scope': 'any' }), prTarget, state('miss')).reason).toMatch(/whatever cache-save-scope: 'any' says/);
+    // A pull_request run is filed under refs/pull/7/merge by GitHub itself: scope any may save there.
+    expect(decideSave(config({ 'cache-save-scope': 'any' }), pr, state('miss')).save).toBe(true);
+    // The local backend files a pull request's entries under its own scope (see local-scope.test.ts).
+    expect(decideSave(config({ 'cache-save-scope': 'any' }), prTarget, state('miss', 'local')).save).toBe(true);
   });
 
   test('never and always win; local runs outside GitHub save', () => {

@@ -111,9 +111,9 @@ function archiveMembers(cacheDir: string): string[] {
   return execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
 }
 
-/** The config of a job that caches in a local directory. */
+/** The config of a CI job (the cleaner deletes) that caches in a local directory. */
 const configIn = (workspace: string, cacheDir: string, inputs: Record<string, string> = {}) =>
-  parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir, ...inputs })[n] ?? '', { RUNNER_TEMP: path.join(workspace, '..', 'tmp') }, workspace);
+  parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir, ...inputs })[n] ?? '', { RUNNER_TEMP: path.join(workspace, '..', 'tmp'), CI: 'true' }, workspace);
 
 /** A unit of `pkg` in an archive listing, in either layout. */
 const unitsIn = (members: string[], pkg: string, layout: 'old' | 'new') =>

@@ -1,11 +1,13 @@
 // End to end with the GitHub cache: dist/ main and post against the cache-service stand-in
 // (real @actions/cache, Azurite blobs) and a local GitHub API for the entry clean-up.
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Job, type JobOptions } from '../helpers/action-runner.js';
 import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { generateLockfile, workspaceWithRegistryDeps, type RegistryWorkspace } from '../helpers/fixtures.js';
+import { generateLockfile, git, gitInit, workspaceWithRegistryDeps, type RegistryWorkspace } from '../helpers/fixtures.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 import type { RunRecord } from '../../src/record.js';
 import { readFileSync } from 'node:fs';
@@ -131,4 +133,117 @@ test('a broken cache service is a warning and the build goes on', async () => {
   } finally {
     service.failNext(0);
   }
+});
+
+test("on pull_request_target (the base branch's ref) a pull request saves nothing, whatever the inputs say, and says so", async () => {
+  const before = service.entries().map((e) => e.id);
+  const pr = job({
+    event: 'pull_request',
+    inputs: { 'cache-save': 'always', 'cache-save-scope': 'any', 'cache-key': 'pr-target' },
+    env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_BASE_REF: '', GITHUB_HEAD_REF: '' },
+  });
+  const main = await pr.main();
+  expect(main.exitCode).toBe(0);
+  expect(main.outputs['cache-hit']).toBe('miss');
+  const calls = service.calls.length;
+  const post = await pr.post();
+  expect(post.exitCode).toBe(0);
+  expect(post.stdout).toMatch(
+    /not saving the cache: this pull request's job runs on pull_request_target with the ref refs\/heads\/main, so GitHub would file the entry under that branch, .*a pull request never saves to the GitHub cache there, whatever cache-save: 'always' says/,
+  );
+  expect(service.calls.slice(calls)).not.toContain('CreateCacheEntry');
+  expect(service.entries().map((e) => e.id)).toEqual(before);
+});
+
+describe('a stale entry the token may not delete', () => {
+  test('is superseded by a new generation: the next job restores it and compiles nothing', async () => {
+    // keep-fresh needs a git working tree: this workspace is one.
+    const fx = workspaceWithRegistryDeps(registry, { '.gitignore': '/target\n' });
+    gitInit(fx.workspace);
+    const stale = (n: number) => {
+      rmSync(path.join(fx.workspace, 'target'), { recursive: true, force: true });
+      return new Job({
+        workspace: fx.workspace,
+        event: 'push',
+        sha: String(n).repeat(40),
+        inputs: { 'cache-key': 'generations' },
+        env: { ...fx.vars, ...service.env, GITHUB_API_URL: apiUrl },
+      });
+    };
+    api.forbid(true);
+    try {
+      const first = stale(1);
+      const cold = await first.main();
+      expect(cold.outputs['cache-hit']).toBe('miss');
+      const key = cold.outputs['cache-key']!;
+      expect((await first.post()).stdout).toContain(`Saved ${key}`);
+
+      // A commit changes the binary crate: same key, but the cached unit of tool is stale.
+      const main = path.join(fx.workspace, 'tool/src/main.rs');
+      writeFileSync(main, `${readFileSync(main, 'utf8')}// changed\n`);
+      git(fx.workspace, 'commit', '-qam', 'change tool');
+      const second = stale(2);
+      const warm = await second.main();
+      expect(warm.outputs['cache-hit']).toBe('exact');
+      expect(compiled(warm.outputs.report!)).toEqual(['tool']);
+      const post = await second.post();
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).toContain(`Replacing the cache entry ${key}: `);
+      expect(post.stdout).toContain(`Saved ${key}-g2`);
+      // The old generation stays (no permission to delete it): one warning says so.
+      expect(post.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/actions: write/)]);
+      expect(
+        service
+          .entries()
+          .map((e) => e.key)
+          .filter((k) => k.startsWith(key)),
+      ).toEqual([key, `${key}-g2`]);
+
+      const third = stale(3);
+      const fresh = await third.main();
+      expect(fresh.outputs['cache-hit']).toBe('exact');
+      expect(fresh.outputs['cache-key']).toBe(key);
+      expect(fresh.stdout).toContain(`Cache exact hit: restored ${key}-g2`);
+      expect(compiled(fresh.outputs.report!)).toEqual([]);
+      expect((await third.post()).stdout).toContain('not saving the cache: the exact key was restored');
+    } finally {
+      api.forbid(false);
+    }
+  });
+});
+
+test("a full disk in the post step is named as the runner's, not the service's, and the baseline record is still stored", async () => {
+  // tar fails once as GNU tar does on a full disk, from the moment the test arms it.
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'wm-full-disk-'));
+  const armed = path.join(bin, 'armed');
+  const realTar = execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim();
+  writeFileSync(
+    path.join(bin, 'tar'),
+    [
+      '#!/bin/sh',
+      `if [ "$1" != "--version" ] && [ -e '${armed}' ]; then`,
+      `  rm -f '${armed}'`,
+      '  echo "tar: cache.tzst: Cannot write: No space left on device" >&2',
+      '  exit 2',
+      'fi',
+      `exec ${realTar} "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(path.join(bin, 'tar'), 0o755);
+  const run = job({ inputs: { 'cache-key': 'full-disk' }, env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+  const main = await run.main();
+  expect(main.outputs['cache-hit']).toBe('miss');
+  writeFileSync(armed, '');
+  const post = await run.post();
+  expect(post.exitCode).toBe(0);
+  const warnings = post.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+  expect(warnings).toContainEqual(
+    expect.stringMatching(
+      /^Watchmaker could not save the cache \(GitHub Actions cache\): the cache archive could not be written on this runner: the disk is full: .*No space left on device \(RUNNER_TEMP .* has .* free\)\. This is not a cache service failure/,
+    ),
+  );
+  expect(warnings.join('\n')).not.toMatch(/cache service did not store|failed earlier in this step/);
+  expect(post.stdout).toMatch(/Stored the run record as the baseline for later runs \(.*-record-.*\)/);
+  expect(service.entries().filter((e) => e.key === main.outputs['cache-key'])).toEqual([]);
 });

@@ -6,7 +6,7 @@
 // switches. What cargo compiled is read from its own `Compiling` lines; the binary built from
 // cached crates is run to show the code is the new one.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
@@ -36,6 +36,8 @@ interface JobOptions {
   before?: (dir: string) => void;
   /** A later workflow step (between the action's main and post steps). */
   between?: (dir: string) => void;
+  /** More environment for the action's steps. */
+  env?: Record<string, string>;
 }
 
 /** The origin repository, a runner's checkout path and a cache directory, for one toolchain and layout. */
@@ -47,9 +49,13 @@ function setting(layout: LayoutCase, files: Record<string, string> = WORKSPACE) 
   const checkout = path.join(root, 'checkout');
   const cacheDir = path.join(root, 'cache');
 
-  /** A commit on origin's main with `files` written; returns its sha. */
+  /** A commit on origin's main with `files` written (`symlink:` text makes a link); returns its sha. */
   const commit = (files: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
-    for (const [rel, text] of Object.entries(files)) writeFileSync(path.join(origin, rel), text);
+    for (const [rel, text] of Object.entries(files)) {
+      rmSync(path.join(origin, rel), { force: true });
+      if (text.startsWith('symlink:')) symlinkSync(text.slice('symlink:'.length), path.join(origin, rel));
+      else writeFileSync(path.join(origin, rel), text);
+    }
     git(origin, 'add', '-A');
     execFileSync('git', ['commit', '-q', '-m', 'change'], {
       cwd: origin,
@@ -71,7 +77,8 @@ function setting(layout: LayoutCase, files: Record<string, string> = WORKSPACE) 
   const job = async (sha: string, opts: JobOptions = {}) => {
     clone(sha);
     opts.before?.(checkout);
-    const j = new Job({ workspace: checkout, event: 'push', sha, env: layout.env, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', ...opts.inputs } });
+    const env = { ...layout.env, ...opts.env };
+    const j = new Job({ workspace: checkout, event: 'push', sha, env, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', ...opts.inputs } });
     const main = await j.main();
     opts.between?.(checkout);
     // The binary as a later step runs it (post cleans uplifted outputs: cargo recreates them).
@@ -81,7 +88,7 @@ function setting(layout: LayoutCase, files: Record<string, string> = WORKSPACE) 
     expect(main.exitCode).toBe(0);
     expect(post.exitCode).toBe(0);
     const log = `${main.stdout}\n${main.stderr}`;
-    const compiled = [...log.matchAll(/Compiling (tool|core-lib|gen) v0\.1\.0/g)].map((m) => m[1]).sort();
+    const compiled = [...log.matchAll(/Compiling (tool|core-lib|gen) v0\.1\.0/g)].map((m) => m[1]!).sort();
     return { main, post, log, compiled, run: () => output };
   };
   return { origin, commit, job, checkout };
@@ -208,5 +215,120 @@ describe('keep-fresh never touches what cargo owns', () => {
     expect(again.main.stdout).not.toMatch(/moved to now/);
     expect(again.compiled).toEqual([]);
     expect(again.run()).toBe('tool-v1 385 data-v1 stamp-v1');
+  });
+});
+
+/** tool (bin) → core-lib: include_str! of a regular file and of a tracked link, a build script without rerun-if-changed. */
+const ATTACK = {
+  'Cargo.toml': '[workspace]\nmembers = ["tool", "core-lib"]\nresolver = "2"\n',
+  'tool/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\n',
+  'tool/src/main.rs': 'fn main() {\n    println!("{} {:?} {}", core_lib::answer(), core_lib::DATA, core_lib::LINKED.trim());\n}\n',
+  'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n',
+  // No rerun-if-changed: cargo reruns it when the newest file of the package has another time.
+  'core-lib/build.rs': 'fn main() {\n    println!("cargo:rustc-env=BUILT=1");\n}\n',
+  'core-lib/src/lib.rs':
+    'pub const DATA: &str = include_str!("../data.txt");\npub const LINKED: &str = include_str!("../linked.txt");\npub fn answer() -> u64 { 385 }\n',
+  'core-lib/data.txt': 'data-v1\n',
+  'core-lib/impl_a.txt': 'impl-a\n',
+  'core-lib/impl_b.txt': 'impl-b\n',
+  'core-lib/linked.txt': 'replaced by a link\n',
+  '.gitignore': '/target\n',
+};
+
+/** Every file below `dir` moved by `ms` (a runner whose clock is off writes every unit so). */
+function shiftTimes(dir: string, ms: number): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) shiftTimes(p, ms);
+    else if (entry.isFile()) {
+      const t = new Date(Date.now() + ms);
+      utimesSync(p, t, t);
+    }
+  }
+}
+
+describe('keep-fresh under attack: every binary runs the committed source (stable, old layout)', () => {
+  const s = setting(LAYOUTS[0]!, ATTACK);
+  let sha = s.commit({ 'core-lib/linked.txt': 'symlink:impl_a.txt' });
+
+  test('a build script without rerun-if-changed is not rerun by a job that proves every file', async () => {
+    const first = await s.job(sha);
+    expect(first.compiled).toEqual(['core-lib', 'tool']);
+    const again = await s.job(sha);
+    expect(again.compiled).toEqual([]);
+    expect(again.run()).toBe('385 "data-v1\\n" impl-a');
+  });
+
+  test('a tracked link pointed at another tracked file: what it leads to is compiled', async () => {
+    sha = s.commit({ 'core-lib/linked.txt': 'symlink:impl_b.txt' });
+    const retargeted = await s.job(sha);
+    expect(retargeted.compiled).toEqual(['core-lib', 'tool']);
+    expect(retargeted.run()).toBe('385 "data-v1\\n" impl-b');
+  });
+
+  test('the same blob checked out as other bytes (an eol attribute) is compiled', async () => {
+    sha = s.commit({ '.gitattributes': 'core-lib/data.txt text eol=crlf\n' });
+    const crlf = await s.job(sha);
+    expect(crlf.compiled).toEqual(['core-lib', 'tool']);
+    expect(crlf.run()).toBe('385 "data-v1\\r\\n" impl-b');
+  });
+
+  test('a later step that writes new content with an old time (cp -p) is never described', async () => {
+    const old = new Date('2001-01-01T00:00:00Z');
+    const copy = (dir: string) => {
+      writeFileSync(path.join(dir, 'core-lib/impl_b.txt'), 'impl-c\n');
+      utimesSync(path.join(dir, 'core-lib/impl_b.txt'), old, old);
+    };
+    // The job compiles a changed crate, so its post step replaces the entry (with the manifest).
+    sha = s.commit({ 'tool/src/main.rs': `${ATTACK['tool/src/main.rs']}// v2\n` });
+    await s.job(sha, { between: copy });
+    sha = s.commit({ 'core-lib/impl_b.txt': 'impl-c\n' });
+    const next = await s.job(sha);
+    expect(next.compiled).toEqual(['core-lib', 'tool']);
+    expect(next.run()).toBe('385 "data-v1\\r\\n" impl-c');
+  });
+
+  test('an edit hidden from git (assume-unchanged) is compiled, and never described', async () => {
+    const hide = (dir: string) => {
+      writeFileSync(path.join(dir, 'core-lib/data.txt'), 'edited\n');
+      git(dir, 'update-index', '--assume-unchanged', 'core-lib/data.txt');
+    };
+    const hidden = await s.job(sha, { before: hide });
+    expect(hidden.compiled).toEqual(['core-lib', 'tool']);
+    expect(hidden.run()).toBe('385 "edited\\n" impl-c');
+    const clean = await s.job(sha);
+    expect(clean.run()).toBe('385 "data-v1\\r\\n" impl-c');
+  });
+
+  test('a tracked directory replaced by a link out of the checkout: no time is set there, nothing is proven', async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'wm-outside-'));
+    const old = new Date('2003-03-03T00:00:00Z');
+    const swap = (dir: string) => {
+      writeFileSync(path.join(outside, 'main.rs'), readFileSync(path.join(dir, 'tool/src/main.rs')));
+      utimesSync(path.join(outside, 'main.rs'), old, old);
+      rmSync(path.join(dir, 'tool/src'), { recursive: true });
+      symlinkSync(outside, path.join(dir, 'tool/src'));
+    };
+    const swapped = await s.job(sha, { before: swap });
+    expect(swapped.main.stdout).toMatch(/proves nothing unchanged this time: tool\/src\/main\.rs is reached through a symbolic link/);
+    expect(statSync(path.join(outside, 'main.rs')).mtime).toEqual(old);
+    expect(swapped.compiled).toEqual(['core-lib', 'tool']);
+    expect(swapped.run()).toBe('385 "data-v1\\r\\n" impl-c');
+  });
+});
+
+describe.each(LAYOUTS)('keep-fresh after a runner whose clock was ahead ($name)', (layout) => {
+  const s = setting(layout, ATTACK);
+  const sha = s.commit({ 'core-lib/linked.txt': 'symlink:impl_a.txt' });
+
+  test('the cache saved 10 minutes in the future proves nothing: the changed crate is compiled', async () => {
+    const clock = path.join(mkdtempSync(path.join(os.tmpdir(), 'wm-clock-')), 'ahead.cjs');
+    writeFileSync(clock, 'const real = Date.now;\nDate.now = () => real() + 600000;\n');
+    const ahead = { NODE_OPTIONS: `--require ${clock}` };
+    await s.job(sha, { env: ahead, between: (dir) => shiftTimes(path.join(dir, 'target'), 600_000) });
+    const next = await s.job(s.commit({ 'core-lib/data.txt': 'data-v3\n' }));
+    expect(next.main.stdout).toMatch(/proves nothing unchanged this time: the restored cache has times \d+\.\d s in the future/);
+    expect(next.compiled).toEqual(['core-lib', 'tool']);
+    expect(next.run()).toBe('385 "data-v3\\n" impl-a');
   });
 });

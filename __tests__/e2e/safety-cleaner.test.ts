@@ -1,7 +1,8 @@
 // End to end: the post step's cleaner and the main step's restore touch only directories
 // cargo owns. A target or build directory that is the workspace, the checkout or an ancestor
 // is neither cached nor cleaned (one warning says why); a target directory shared with another
-// project loses only this project's unused units; an ordinary target/ is still cleaned.
+// project loses only this project's unused units; an ordinary target/ is still cleaned; outside
+// CI nothing in target/ is deleted (the archive leaves out what cleaning would remove).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -324,4 +325,47 @@ test('an ordinary target/ is still cleaned', async () => {
   // The member units went; the workspace's own files did not.
   expect(readdirSync(path.join(workspace, 'target', 'debug', '.fingerprint')).filter((n) => /^(tool|core-lib|gen)-/.test(n))).toEqual([]);
   expect(existsSync(path.join(workspace, 'tool', 'src', 'main.rs'))).toBe(true);
+});
+
+describe('outside CI (a local run), the user’s target/ is theirs', () => {
+  /** A workspace the user built in release and in dev with incremental data, and a job run on it as scripts/local-run.mjs runs one. */
+  async function localJob(ci: Record<string, string | undefined>) {
+    const workspace = smallWorkspace();
+    const { cacheDir, cargoHome } = jobSetup();
+    cargo(workspace, ['build', '--release', '--offline'], { CARGO_HOME: cargoHome });
+    cargo(workspace, ['build', '--offline'], { CARGO_HOME: cargoHome, CARGO_INCREMENTAL: '1' });
+    const target = path.join(workspace, 'target');
+    const before = snapshot(target);
+    const job = new Job({ workspace, github: false, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir }, env: { CARGO_HOME: cargoHome, ...ci } });
+    const main = await job.main();
+    const post = await job.post();
+    // The cache entry (the baseline record is saved beside it).
+    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ key: string; file: string }> };
+    const entry = index.entries.find((e) => !e.key.includes('-record-'))!;
+    const archive = execFileSync('tar', ['-tf', path.join(cacheDir, entry.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    return { target, before, main, post, archive };
+  }
+
+  test('CI unset: every file stays, the archive leaves out what cleaning would remove, and the log says so', async () => {
+    const { target, before, main, post, archive } = await localJob({ CI: undefined, GITHUB_ACTIONS: undefined });
+    expect(main.exitCode).toBe(0);
+    expect(post.exitCode).toBe(0);
+    expect([...before.keys()].filter((rel) => rel.startsWith('release/tool') || rel.startsWith('debug/incremental/')).length).toBeGreaterThan(1);
+    expect([...before.keys()].filter((rel) => !existsSync(path.join(target, rel)))).toEqual([]);
+    expect(post.stdout).toMatch(/not in CI, so nothing is deleted/);
+    expect(post.stdout).toMatch(/^ {2}left out \d+ × another profile/m);
+    expect(post.stdout).not.toMatch(/^ {2}removed \d+ ×/m);
+    expect(archive.some((m) => m.includes('/target/release/') || m.includes('/target/debug/incremental/'))).toBe(false);
+    expect(archive.some((m) => m.includes('/target/debug/'))).toBe(true);
+  });
+
+  test('CI=true: the same job cleans', async () => {
+    const { target, main, post, archive } = await localJob({ CI: 'true', GITHUB_ACTIONS: undefined });
+    expect(main.exitCode).toBe(0);
+    expect(post.exitCode).toBe(0);
+    expect(existsSync(path.join(target, 'release'))).toBe(false);
+    expect(existsSync(path.join(target, 'debug', 'incremental'))).toBe(false);
+    expect(post.stdout).toMatch(/^ {2}removed \d+ × another profile/m);
+    expect(archive.some((m) => m.includes('/target/release/'))).toBe(false);
+  });
 });

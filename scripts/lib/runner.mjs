@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 /** @typedef {import('./runner.d.mts').WorkflowCommand} WorkflowCommand */
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const distDir = path.join(repoRoot, 'dist');
+// WATCHMAKER_DIST_DIR runs another bundle (a private build while dist/ is being changed).
+export const distDir = process.env.WATCHMAKER_DIST_DIR ?? path.join(repoRoot, 'dist');
 
 /** The `github.token` of a simulated hosted runner (a Job outside GitHub has none). */
 const FAKE_TOKEN = 'ghs_fakeTokenForTests0123456789';

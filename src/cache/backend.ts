@@ -1,6 +1,8 @@
 // One interface for the two places a cache can live: the GitHub Actions cache service and a
 // local directory (the embedded default outside GitHub). Both follow GitHub's matching rules:
-// the exact key first, then the primary key and each restore key as prefixes, newest first.
+// the exact key first, then the primary key and each restore key as prefixes, newest first,
+// among the entries the run's ref may read (its own and the default branch's). A pull request
+// writes only entries its own ref reads (the local backend files them under the pull request).
 
 export interface RestoreResult {
   /** The key of the entry that was restored. */
@@ -31,18 +33,30 @@ export interface PruneResult {
   keptEntryBytes: number | null;
 }
 
+/** What a save leaves out of the archive. */
+export interface SaveOptions {
+  /**
+   * Absolute paths inside the cached paths (files, or directories with everything in them) to
+   * leave out: what the cleaner plans to drop where it may not delete (outside CI). Backends
+   * that cannot leave files out save them.
+   */
+  exclude?: readonly string[];
+}
+
 export interface CacheBackend {
   readonly kind: 'github' | 'local';
   /** Human-readable description for logs, e.g. "GitHub Actions cache" or "local directory /x". */
   readonly description: string;
   /** Whether an entry with exactly this key exists for these paths. Throws when the service fails. */
   exists(paths: string[], key: string): Promise<boolean>;
+  /** The key a restore would match, without restoring anything. Throws when the service fails. */
+  lookup(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined>;
   /** Returns undefined on a miss. Throws on service errors: callers turn those into warnings. */
   restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<RestoreResult | undefined>;
   /** Throws on service errors: callers turn those into warnings. */
-  save(paths: string[], key: string): Promise<SaveResult>;
-  /** Deletes the entry with exactly this key, so a save can replace it. */
+  save(paths: string[], key: string, options?: SaveOptions): Promise<SaveResult>;
+  /** Deletes the entry with exactly this key that this run's ref wrote. */
   remove(key: string): Promise<void>;
-  /** Deletes entries a newer save superseded. */
+  /** Deletes entries a newer save superseded, only among those this run's ref wrote. */
   prune(scope: PruneScope): Promise<PruneResult>;
 }

@@ -1,11 +1,12 @@
 // Clean target/ before saving, by use rather than by name: a unit survives when this job's
-// build used it (cargo reported its artifacts) or wrote it (modified after the restore).
-// Old versions and hashes of crates, incremental/, other profiles and what the other build-dir
-// layout left go (layout.ts knows both layouts). planTargetClean is pure; cleanTargetDir lists
-// the directory and applies the plan.
+// build used it (cargo reported its artifacts) or wrote it (modified after the restore), and
+// it survives whole (every entry with its hash). Old versions and hashes of crates,
+// incremental/, other profiles and what the other build-dir layout left go (cargo-layout.ts
+// knows both layouts). planTargetClean is pure; cleanTargetDir lists the directory and applies
+// the plan, or (outside CI) only returns it for the archive to leave out.
 import { existsSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ancestorsOf, hashesInPath, layoutOfArtifacts, OLD_UNIT_DIRS, placeOf, type BuildDirLayout, type Place } from '../cargo-layout.js';
+import { ancestorsOf, EXAMPLES_DIR, hashesInPath, layoutOfArtifacts, OLD_UNIT_DIRS, placeOf, type BuildDirLayout, type Place } from '../cargo-layout.js';
 import { cargoOwnership, isInside, type ProtectedPlaces } from './ownership.js';
 
 export interface TargetEntry {
@@ -18,7 +19,7 @@ export interface TargetEntry {
   ino: number;
   /** What cargo made this directory for, judged from its children (top and triple levels only). */
   shape?: 'profile' | 'triple' | 'other';
-  /** New-layout units: inodes of the files in out/ (uplifted artifacts are hard links to them). */
+  /** New-layout units: inodes of the files in the unit's subdirectories (out/…; uplifted artifacts are hard links to them). */
   outInodes?: number[];
 }
 
@@ -51,7 +52,7 @@ export interface CleanAction {
   reason: string;
 }
 
-const UNIT_DIRS = [...OLD_UNIT_DIRS, 'build'];
+const UNIT_DIRS = [...OLD_UNIT_DIRS, 'build', EXAMPLES_DIR];
 /** Cargo's lock files: never cached (1.96 split `.cargo-lock` into a build and an artifact lock). */
 const LOCK_FILES = new Set(['.cargo-lock', '.cargo-build-lock', '.cargo-artifact-lock']);
 const OLD_LEFTOVER = 'left by the old build-dir layout (this cargo uses the new one)';
@@ -73,21 +74,39 @@ function nameSet(names: Iterable<string>): (unitName: string) => boolean {
 export function planTargetClean(input: CleanInput): CleanAction[] {
   const profileDirs = new Set(input.profileDirs);
   const ancestors = ancestorsOf(profileDirs);
-  const judge = entryJudge(input);
+  const placed = input.entries.map((e) => ({ e, place: placeOf(e.path, profileDirs, ancestors) }));
+  const judge = entryJudge(input, keptUnitHashes(input, placed));
   const remove: CleanAction[] = [];
-  for (const e of input.entries) {
+  for (const { e, place } of placed) {
     // The listing names a directory before its contents: nothing inside a removed one is judged again.
     if (remove.some((r) => e.path.startsWith(`${r.path}/`))) continue;
-    const reason = judge(e, placeOf(e.path, profileDirs, ancestors));
+    const reason = judge(e, place);
     if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
   }
   return remove;
 }
 
+/**
+ * The hashes of the units this build used or wrote. Cargo often names one file of a unit only
+ * (a binary by its uplifted hard link), while its fingerprint, dep-info and build-script
+ * directories carry the same hash: whatever keeps one entry of a unit keeps them all, or the
+ * next build compiles the unit again. Null when no build ran.
+ */
+function keptUnitHashes(input: CleanInput, placed: Array<{ e: TargetEntry; place: Place }>): ReadonlySet<string> | null {
+  if (input.usedHashes === null) return null;
+  const kept = new Set(input.usedHashes);
+  for (const { e, place } of placed) {
+    if (place.kind !== 'old-unit' && place.kind !== 'new-unit') continue;
+    const byInode = input.usedInodes.has(e.ino) || (e.outInodes ?? []).some((i) => input.usedInodes.has(i));
+    if (byInode || e.mtimeMs >= input.restoredAtMs) kept.add(place.hash);
+  }
+  return kept;
+}
+
 /** Why an entry goes, by where it sits; null keeps it. */
-function entryJudge(input: CleanInput): (e: TargetEntry, place: Place) => string | null {
+function entryJudge(input: CleanInput, kept: ReadonlySet<string> | null): (e: TargetEntry, place: Place) => string | null {
   const isMember = nameSet(input.members);
-  const unitReason = unitJudge(input, isMember);
+  const unitReason = unitJudge(input, isMember, kept);
   const layout = input.buildLayout ?? null;
   return (e, place) => {
     switch (place.kind) {
@@ -96,12 +115,14 @@ function entryJudge(input: CleanInput): (e: TargetEntry, place: Place) => string
       case 'profile-child':
         return profileChildReason(place.name, layout);
       case 'old-unit':
-        return layout === 'new' ? OLD_LEFTOVER : unitReason(e, place.name, place.hash);
+        return layout === 'new' ? OLD_LEFTOVER : unitReason(place.name, place.hash);
       case 'new-package':
         if (layout === 'old') return NEW_LEFTOVER;
         return !input.keepMembers && isMember(place.pkg) ? MEMBER : null;
       case 'new-unit':
-        return unitReason(e, place.pkg, place.hash);
+        return unitReason(place.pkg, place.hash);
+      case 'uplifted':
+        return UPLIFTED;
       case 'outside':
       case 'other':
         return null;
@@ -109,27 +130,28 @@ function entryJudge(input: CleanInput): (e: TargetEntry, place: Place) => string
   };
 }
 
+const UPLIFTED = 'uplifted output or stray file (cargo recreates it)';
+
 /** A direct child of a kept profile dir: unit directories stay, cargo recreates the rest. */
 function profileChildReason(name: string, layout: CleanInput['buildLayout']): string | null {
   if (LOCK_FILES.has(name)) return "cargo's lock file (never cached)";
   if (layout === 'new' && OLD_UNIT_DIRS.includes(name)) return OLD_LEFTOVER;
+  // The new layout keeps example units in build/: examples/ holds only their uplifted outputs.
+  if (layout === 'new' && name === EXAMPLES_DIR) return UPLIFTED;
   if (UNIT_DIRS.includes(name)) return null;
-  return name === 'incremental' ? 'incremental compilation data (not reused in CI)' : 'uplifted output or stray file (cargo recreates it)';
+  return name === 'incremental' ? 'incremental compilation data (not reused in CI)' : UPLIFTED;
 }
 
 const MEMBER = 'workspace member (set cache-workspace-crates: true to keep)';
 
 /** Why a unit (old entry or new directory) goes, or null to keep it. */
-function unitJudge(input: CleanInput, isMember: (name: string) => boolean): (e: TargetEntry, name: string, hash: string) => string | null {
+function unitJudge(input: CleanInput, isMember: (name: string) => boolean, kept: ReadonlySet<string> | null): (name: string, hash: string) => string | null {
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
-  return (e, name, hash) => {
+  return (name, hash) => {
     // In a shared directory, another project's unit stays.
     if (known && !known(name) && !norm(name).startsWith('build_script_')) return null;
     if (!input.keepMembers && isMember(name)) return MEMBER;
-    if (input.usedHashes === null) return null;
-    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino) || (e.outInodes ?? []).some((i) => input.usedInodes.has(i));
-    const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
-    return used || writtenAfterRestore ? null : 'not used by this build (an old version, hash or feature set)';
+    return kept === null || kept.has(hash) ? null : 'not used by this build (an old version, hash or feature set)';
   };
 }
 
@@ -177,12 +199,16 @@ function shapeOf(full: string): TargetEntry['shape'] {
   return 'other';
 }
 
-function inodesIn(dir: string): number[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const st = lstatSync(path.join(dir, name), { throwIfNoEntry: false });
-    return st?.isFile() ? [st.ino] : [];
-  });
+/** Inodes of the files one level inside a new-layout unit (out/, and any other directory cargo adds). */
+function unitInodes(unitDir: string): number[] {
+  return readdirSync(unitDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(path.join(unitDir, d.name)).flatMap((name) => {
+        const st = lstatSync(path.join(unitDir, d.name, name), { throwIfNoEntry: false });
+        return st?.isFile() ? [st.ino] : [];
+      }),
+    );
 }
 
 /**
@@ -201,7 +227,7 @@ export function listTarget(targetDir: string, profileDirs: string[]): TargetEntr
       if (!e.isDir) continue;
       const place = placeOf(childRel, profiles, ancestors);
       if (place.kind === 'top') e.shape = shapeOf(path.join(targetDir, childRel));
-      if (place.kind === 'new-unit') e.outInodes = inodesIn(path.join(targetDir, childRel, 'out'));
+      if (place.kind === 'new-unit') e.outInodes = unitInodes(path.join(targetDir, childRel));
       const unitDir = place.kind === 'profile-child' && UNIT_DIRS.includes(place.name);
       if (profiles.has(childRel) || ancestors.has(childRel) || unitDir || place.kind === 'new-package') visit(childRel);
     }
@@ -218,6 +244,7 @@ export function layoutsOnDisk(entries: TargetEntry[], profileDirs: string[]): Bu
   return [...(kinds.has('old-unit') ? ['old' as const] : []), ...(kinds.has('new-unit') ? ['new' as const] : [])];
 }
 
+/** `removed` is what the plan names: deleted, or only left out of the archive without `deleteFiles`. */
 export type CleanResult =
   | { skipped: null; bytesBefore: number; bytesAfter: number; removed: CleanAction[]; layouts: BuildDirLayout[] }
   | { skipped: string; bytesBefore: number; bytesAfter: number; removed: []; layouts: [] };
@@ -233,6 +260,8 @@ export interface CleanOptions {
   places: ProtectedPlaces;
   /** Package names in Cargo.lock, for a directory outside the workspace (it may be shared). */
   lockedPackages: ReadonlySet<string> | null;
+  /** Delete what the plan names (in CI); false only plans it (outside CI the user's tree stays whole). */
+  deleteFiles: boolean;
 }
 
 function usedInodesOf(artifacts: string[] | null): Set<number> {
@@ -268,9 +297,9 @@ export function cleanTargetDir(opts: CleanOptions): CleanResult {
     // Outside the workspace, another project may build into the same directory.
     knownPackages: shared ? (opts.lockedPackages ?? new Set(opts.members)) : null,
   });
-  for (const action of plan) rmSync(path.join(opts.targetDir, action.path), { recursive: true, force: true });
+  if (opts.deleteFiles) for (const action of plan) rmSync(path.join(opts.targetDir, action.path), { recursive: true, force: true });
   // The planned entries never nest (the listing does not descend into what it removes), so the
-  // size after is the size before minus theirs: no second walk of the tree.
+  // size after (what is cached) is the size before minus theirs: no second walk of the tree.
   const removedBytes = plan.reduce((sum, action) => sum + action.bytes, 0);
   return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
 }
@@ -282,22 +311,27 @@ export function profileDirName(profile: string): string {
   return profile;
 }
 
-/** Drops downloaded .crate files the lockfile no longer names (registry/cache/<index>/<name>-<version>.crate). */
-export function trimRegistryCache(registryCacheDir: string, locked: ReadonlySet<string>): { removed: number; bytes: number } {
+/**
+ * Drops downloaded .crate files the lockfile no longer names (registry/cache/<index>/<name>-<version>.crate);
+ * without `deleteFiles` only lists them (`files`), for the archive to leave out.
+ */
+export function trimRegistryCache(registryCacheDir: string, locked: ReadonlySet<string>, deleteFiles = true): { removed: number; bytes: number; files: string[] } {
   let removed = 0;
   let bytes = 0;
-  if (!existsSync(registryCacheDir) || locked.size === 0) return { removed, bytes };
+  const files: string[] = [];
+  if (!existsSync(registryCacheDir) || locked.size === 0) return { removed, bytes, files };
   for (const index of readdirSync(registryCacheDir)) {
     const dir = path.join(registryCacheDir, index);
     if (!statSync(dir).isDirectory()) continue;
     for (const file of readdirSync(dir)) {
       if (!file.endsWith('.crate') || locked.has(file.slice(0, -'.crate'.length))) continue;
       bytes += statSync(path.join(dir, file)).size;
-      rmSync(path.join(dir, file), { force: true });
+      files.push(path.join(dir, file));
+      if (deleteFiles) rmSync(path.join(dir, file), { force: true });
       removed++;
     }
   }
-  return { removed, bytes };
+  return { removed, bytes, files };
 }
 
 export { bytesOf };

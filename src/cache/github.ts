@@ -1,12 +1,15 @@
 // The GitHub Actions cache through @actions/cache, with a deadline on every call and a
 // pre-flight check: the library swallows service errors (a failed restore looks like a miss, a
 // failed save returns -1), so the backend asks the service itself first and compares what the
-// library returns with what the service said. REST calls delete entries a newer save superseded.
+// library returns with what the service said. A failure on this runner's disk is told apart from
+// a service failure by what the library printed (local-cause.ts). REST calls delete entries a
+// newer save superseded.
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { createOctokit, httpStatus, permissionMessage } from '../github-api.js';
-import { gates, readDeadlines, ServiceDownError, type Deadlines } from '../net/deadline.js';
+import { gates, isLocalFailure, LocalFailure, readDeadlines, ServiceDownError, type Deadlines } from '../net/deadline.js';
 import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
+import { localCause, localFailureMessage, withOutput } from './local-cause.js';
 
 /** Where the REST clean-up may act: the repository and the ref the entries were saved for. */
 export interface CacheApiScope {
@@ -63,24 +66,32 @@ export class GitHubCacheBackend implements CacheBackend {
     return this.probed;
   }
 
-  private lookup(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined> {
+  private find(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined> {
     return gates.cache.call('lookup', this.deadlines.cacheLookupMs, () => cache.restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true }));
   }
 
-  async exists(paths: string[], key: string): Promise<boolean> {
+  async lookup(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined> {
     await this.ready();
+    return this.find(paths, primaryKey, restoreKeys);
+  }
+
+  async exists(paths: string[], key: string): Promise<boolean> {
     return (await this.lookup(paths, key, [])) === key;
   }
 
   async restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<RestoreResult | undefined> {
     await this.ready();
-    const listed = await this.lookup(paths, primaryKey, restoreKeys);
+    const listed = await this.find(paths, primaryKey, restoreKeys);
     if (!listed) return undefined;
     const ms = this.deadlines.cacheTransferMs;
-    const matchedKey = await gates.cache.call('download', ms, () =>
-      cache.restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms, 60_000), segmentTimeoutInMs: ms }),
+    const { value: matchedKey, output } = await this.onThisRunner(`the cache entry ${listed} could not be unpacked`, () =>
+      gates.cache.call('download', ms, () =>
+        withOutput(() => cache.restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms, 60_000), segmentTimeoutInMs: ms })),
+      ),
     );
     if (!matchedKey) {
+      const local = localCause(output);
+      if (local) throw new LocalFailure(localFailureMessage(`the cache entry ${listed} could not be unpacked`, local, this.env));
       const reason = `the service listed ${listed} but the download failed (see the warning above)`;
       gates.cache.markDown(reason);
       throw new Error(reason);
@@ -90,13 +101,28 @@ export class GitHubCacheBackend implements CacheBackend {
 
   async save(paths: string[], key: string): Promise<SaveResult> {
     await this.ready();
-    const id = await gates.cache.call('upload', this.deadlines.cacheTransferMs, () => cache.saveCache([...paths], key));
+    const { value: id, output } = await this.onThisRunner('the cache archive could not be written', () =>
+      gates.cache.call('upload', this.deadlines.cacheTransferMs, () => withOutput(() => cache.saveCache([...paths], key))),
+    );
     if (id !== -1) return { saved: true, archiveBytes: null };
+    const local = localCause(output);
+    if (local) throw new LocalFailure(localFailureMessage('the cache archive could not be written', local, this.env));
     // -1 is either "another job saved this key first" or a swallowed failure: ask.
     if (await this.exists(paths, key)) return { saved: false, archiveBytes: null, reason: 'another job saved this key first' };
+    if (/another job may be creating this cache/.test(output)) return { saved: false, archiveBytes: null, reason: 'another job is saving this key right now' };
     const reason = 'the cache service did not store the entry (see the warning above)';
     gates.cache.markDown(reason);
     throw new Error(reason);
+  }
+
+  /** A file-system error the library let through (its temp directory) is named as this runner's. */
+  private async onThisRunner<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (!isLocalFailure(e) || e instanceof LocalFailure) throw e;
+      throw new LocalFailure(localFailureMessage(what, localCause((e as Error).message) ?? (e as Error).message, this.env), { cause: e });
+    }
   }
 
   async remove(key: string): Promise<void> {

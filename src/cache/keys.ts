@@ -1,6 +1,8 @@
 // Cache keys: every input that changes what target/ holds is in the key; restore keys fall
 // back only across inputs whose change leaves most artifacts reusable (the lockfile, then the
-// manifests), never across toolchain, target, profile or flags. Pure.
+// manifests), never across toolchain, target, profile or flags. An entry is saved under the
+// primary key, and a stale one is superseded by a new generation (`<primary key>-g2`, …) rather
+// than deleted first, so a token that may not delete entries still moves the cache on. Pure.
 import { createHash } from 'node:crypto';
 import { parse } from 'smol-toml';
 import { shortHash } from '../hashing.js';
@@ -10,6 +12,8 @@ export { shortHash };
 
 export interface CacheKeyInput {
   prefix: string;
+  /** workspaceIdentity(): the repository and the workspace's place in it. */
+  workspace: { id: string; label: string };
   os: string;
   arch: string;
   /** rustc release, e.g. 1.95.0. */
@@ -41,6 +45,7 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
   const scope = keyScope({
     prefix: k.prefix,
     kind: null,
+    workspace: k.workspace.id,
     os: k.os,
     arch: k.arch,
     qualifiers: [toolchain, k.targetTriple],
@@ -55,6 +60,7 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
     restoreKeys: [`${withManifests}-`, `${scope}-`],
     inputs: [
       { name: 'prefix', value: k.prefix },
+      { name: 'workspace', value: k.workspace.label },
       { name: 'os/arch', value: `${k.os}/${k.arch}` },
       { name: 'rustc -vV', value: k.rustcVerbose.replace(/\n/g, '; ') },
       { name: 'target triple', value: k.targetTriple },
@@ -67,6 +73,25 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
     ],
   };
 }
+
+/**
+ * The restore lookup for a primary key: no entry is saved under `<primary key>-`, so no exact
+ * match can shadow a newer generation; the newest generation wins, then the fallbacks.
+ */
+export function restoreLookup(keys: Pick<CacheKeys, 'primaryKey' | 'restoreKeys'>): { key: string; restoreKeys: string[] } {
+  return { key: `${keys.primaryKey}-`, restoreKeys: [keys.primaryKey, ...keys.restoreKeys] };
+}
+
+/** The generation of the primary key that `matchedKey` is (1 for the key itself), or null for another key. */
+export function generationOf(matchedKey: string | null, primaryKey: string): number | null {
+  if (matchedKey === primaryKey) return 1;
+  if (!matchedKey?.startsWith(`${primaryKey}-g`)) return null;
+  const n = matchedKey.slice(primaryKey.length + 2);
+  return /^[1-9]\d*$/.test(n) ? Number(n) : null;
+}
+
+/** The key of a generation: the first is the primary key itself. */
+export const generationKey = (primaryKey: string, generation: number) => (generation <= 1 ? primaryKey : `${primaryKey}-g${generation}`);
 
 /** Sections of a Cargo.toml that change what gets compiled (not the crate's own version or metadata). */
 const MANIFEST_SECTIONS = ['dependencies', 'dev-dependencies', 'build-dependencies', 'target', 'features', 'profile', 'patch', 'replace', 'lib', 'bin', 'lints'];

@@ -4,6 +4,9 @@
 // place; index.json is derived from those under a lock, so concurrent saves never lose an
 // entry and a damaged index is rebuilt. Matching follows GitHub's rules: exact key, then the
 // primary key and each restore key as prefixes, newest first, among entries for the same paths.
+// Like GitHub's cache, each entry records the ref scope that saved it, and a run sees only its own
+// scope's entries and the default branch's; a pull request's scope is its own, whatever the ref
+// its event runs on. A save stopped by a signal removes its temporary archive.
 // A restore lists the archive first and extracts nothing unless every member stays inside the
 // cached paths.
 import { spawn } from 'node:child_process';
@@ -13,8 +16,10 @@ import path from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import * as core from '@actions/core';
 import { shortHash } from '../hashing.js';
+import { childEnv } from '../child-env.js';
+import { logText } from '../log.js';
 import { capture } from '../proc.js';
-import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
+import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveOptions, SaveResult } from './backend.js';
 import { withDirectoryLock } from './lock.js';
 
 interface LocalEntry {
@@ -23,7 +28,20 @@ interface LocalEntry {
   file: string;
   createdAt: number;
   sizeBytes: number;
+  /** The ref scope that saved it; entries written before scopes existed are the default branch's. */
+  scope?: string;
 }
+
+/** Whose entries a run reads and writes: its own ref's, and reads the default branch's too. */
+export interface LocalRefScope {
+  /** Where this run's saves are filed, e.g. refs/heads/main, refs/pull/7/merge, or 'local'. */
+  ref: string;
+  /** The default branch's scope, when known. */
+  defaultRef: string | null;
+}
+
+/** Runs outside GitHub: one scope for all. */
+export const LOCAL_SCOPE: LocalRefScope = { ref: 'local', defaultRef: 'local' };
 
 /** Same idea as GitHub's cache version: entries only match saves of the same path list. */
 export function pathsVersion(paths: string[]): string {
@@ -44,7 +62,7 @@ export function matchEntry<T extends { key: string; version: string; createdAt: 
   return undefined;
 }
 
-const safeName = (key: string) => `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${shortHash(key, 8)}`;
+const safeName = (key: string, scope: string) => `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${shortHash(`${scope}\n${key}`, 8)}`;
 const META = '.meta.json';
 
 /** Why an archive member may not be extracted, or null when it stays inside the cached paths. */
@@ -86,13 +104,93 @@ function listMembers(archive: string): Promise<Array<{ path: string; type: strin
   });
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+/**
+ * Runs tar to write the archive `tmp`. A SIGTERM or SIGINT meanwhile (a cancelled job) stops tar
+ * and its compressor, removes `tmp`, then lets the signal take its course: a stopped save leaves
+ * no temporary archive behind.
+ */
+function writeArchive(tmp: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tar', args, { env: childEnv(process.env), stdio: ['ignore', 'ignore', 'pipe'] });
+    const err: Buffer[] = [];
+    let stopping = false;
+    const detach = () => STOP_SIGNALS.forEach((s) => process.off(s, stop));
+    function stop(signal: NodeJS.Signals): void {
+      stopping = true;
+      detach();
+      child.kill('SIGTERM');
+      // 'close' waits for the compressor too (it shares tar's stderr): nothing writes tmp after it.
+      const bound = setTimeout(finish, 5000);
+      child.once('close', finish);
+      function finish(): void {
+        clearTimeout(bound);
+        child.off('close', finish);
+        removeTemporary(tmp);
+        process.kill(process.pid, signal);
+      }
+    }
+    STOP_SIGNALS.forEach((s) => process.once(s, stop));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      detach();
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      detach();
+      if (!stopping) resolve({ code: code ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+/** The temporary archive and the files named after it (its metadata, tar's lists). */
+function removeTemporary(tmp: string): void {
+  const base = path.basename(tmp);
+  for (const name of readdirSync(path.dirname(tmp))) if (name === base || name.startsWith(`${base}.`)) rmSync(path.join(path.dirname(tmp), name), { force: true });
+}
+
+/** Temporary files of saves that died without cleaning up (the lock holder removes them). */
+const DEAD_AFTER_MS = 60 * 60_000;
+
+function sweepDeadSaves(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^(\..*|index\.json)\.\d+\.tmp(\.[a-z.]+)?$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const age = Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > DEAD_AFTER_MS) {
+      rmSync(file, { force: true });
+      core.info(logText(`Removed ${file}, left by a save of the cache that stopped more than an hour ago.`));
+    }
+  }
+}
+
 export class LocalCacheBackend implements CacheBackend {
   readonly kind = 'local' as const;
   readonly description: string;
   private compression: 'zstd' | 'gzip' | null = null;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    readonly scope: LocalRefScope = LOCAL_SCOPE,
+  ) {
     this.description = `local directory ${dir}`;
+  }
+
+  /** The scope an entry was saved in (entries from before scopes: the default branch). */
+  private scopeOf(e: LocalEntry): string | null {
+    return e.scope ?? this.scope.defaultRef;
+  }
+
+  /** What this run may restore: its own scope's entries and the default branch's. */
+  private visible(e: LocalEntry): boolean {
+    const s = this.scopeOf(e);
+    return e.scope === undefined || s === this.scope.ref || s === this.scope.defaultRef;
+  }
+
+  /** What this run may delete: only what its own scope saved. */
+  private owned(e: LocalEntry): boolean {
+    return this.scopeOf(e) === this.scope.ref;
   }
 
   private indexFile(): string {
@@ -152,7 +250,16 @@ export class LocalCacheBackend implements CacheBackend {
 
   private find(paths: string[], primaryKey: string, restoreKeys: string[]): LocalEntry | undefined {
     this.reconcile();
-    return matchEntry(this.entries(), pathsVersion(paths), primaryKey, restoreKeys);
+    const version = pathsVersion(paths);
+    const visible = this.entries().filter((e) => this.visible(e));
+    // GitHub's order: the whole search among the run's own entries, then the default branch's.
+    const own = visible.filter((e) => this.owned(e));
+    const others = visible.filter((e) => !this.owned(e));
+    return matchEntry(own, version, primaryKey, restoreKeys) ?? matchEntry(others, version, primaryKey, restoreKeys);
+  }
+
+  lookup(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined> {
+    return Promise.resolve(this.find(paths, primaryKey, restoreKeys)?.key);
   }
 
   exists(paths: string[], key: string): Promise<boolean> {
@@ -175,22 +282,25 @@ export class LocalCacheBackend implements CacheBackend {
     return { matchedKey: hit.key, archiveBytes: hit.sizeBytes };
   }
 
-  async save(paths: string[], key: string): Promise<SaveResult> {
+  async save(paths: string[], key: string, options: SaveOptions = {}): Promise<SaveResult> {
     const existing = paths.filter((p) => existsSync(p));
     if (existing.length === 0) return { saved: false, archiveBytes: null, reason: 'none of the cache paths exist' };
     mkdirSync(this.dir, { recursive: true });
     const compression = await this.tarCompression();
-    const file = `${safeName(key)}.tar.${compression === 'zstd' ? 'zst' : 'gz'}`;
+    const file = `${safeName(key, this.scope.ref)}.tar.${compression === 'zstd' ? 'zst' : 'gz'}`;
     const tmp = path.join(this.dir, `.${file}.${process.pid}.tmp`);
     // Absolute member names (-P) so the archive restores to the same places, like @actions/cache.
-    const r = await capture('tar', ['-c', compression === 'zstd' ? '--zstd' : '-z', '-f', tmp, '-P', ...existing]);
+    const exclude = await excludeArgs(`${tmp}.exclude`, options.exclude ?? []);
+    const r = await writeArchive(tmp, ['-c', '--format=posix', compression === 'zstd' ? '--zstd' : '-z', '-f', tmp, '-P', ...exclude, ...existing]);
+    rmSync(`${tmp}.exclude`, { force: true });
     if (r.code !== 0) {
       rmSync(tmp, { force: true });
       throw new Error(`tar could not write the cache archive: ${r.stderr.trim()}`);
     }
     const sizeBytes = statSync(tmp).size;
-    const entry: LocalEntry = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes };
+    const entry: LocalEntry = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes, scope: this.scope.ref };
     withDirectoryLock(this.dir, () => {
+      sweepDeadSaves(this.dir);
       writeFileSync(`${tmp}${META}`, JSON.stringify(entry));
       renameSync(tmp, path.join(this.dir, file));
       renameSync(`${tmp}${META}`, path.join(this.dir, `${file}${META}`));
@@ -211,14 +321,32 @@ export class LocalCacheBackend implements CacheBackend {
   }
 
   remove(key: string): Promise<void> {
-    this.drop(this.entries().filter((e) => e.key === key));
+    this.drop(this.entries().filter((e) => e.key === key && this.owned(e)));
     return Promise.resolve();
   }
 
-  /** Deletes entries whose key starts with the prefix, except the one just saved. */
+  /** Deletes this scope's entries whose key starts with the prefix, except the one just saved. */
   prune(scope: PruneScope): Promise<PruneResult> {
-    const gone = this.entries().filter((e) => e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
+    const gone = this.entries().filter((e) => this.owned(e) && e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
     this.drop(gone);
     return Promise.resolve({ deleted: gone.length, keptEntryBytes: null });
   }
+}
+
+let tarIsGnu: Promise<boolean> | null = null;
+
+/**
+ * tar arguments that leave `paths` (and what is under them) out, through a list file: GNU tar
+ * matches them literally from the start of the member name; bsdtar (macOS) matches patterns,
+ * so its metacharacters are escaped. A path with a line break cannot be listed: it is saved.
+ */
+async function excludeArgs(listFile: string, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const listed = paths.filter((p) => !/[\r\n]/.test(p));
+  const unlisted = paths.length - listed.length;
+  if (unlisted) core.warning(`${unlisted} path(s) with a line break in their name cannot be left out of the cache archive; they are saved.`);
+  tarIsGnu ??= capture('tar', ['--version']).then((r) => r.stdout.includes('GNU tar'));
+  const gnu = await tarIsGnu.catch(() => false);
+  writeFileSync(listFile, listed.map((p) => (gnu ? p : p.replace(/[\\*?[]/g, '\\$&'))).join('\n') + '\n');
+  return gnu ? ['--anchored', '--no-wildcards', '-X', listFile] : ['-X', listFile];
 }

@@ -7,13 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { cargoHome } from '../cargo-config.js';
 import { formatBytes } from '../format.js';
-import { applyFreshness, gitRootOf, manifestPathFor, type FreshnessState } from '../freshness/index.js';
+import { applyFreshness, gitRootOf, manifestPathFor, type FreshnessState, type FreshnessSummary } from '../freshness/index.js';
 import { logText } from '../log.js';
 import type { TargetedRun } from '../run.js';
 import type { WorkspaceInfo } from '../workspace.js';
 import type { CacheBackend } from './backend.js';
 import { bytesOf, profileDirName } from './clean.js';
-import { buildCacheKeys, manifestsHash, shortHash, type CacheKeys } from './keys.js';
+import { workspaceIdentity } from '../key-scope.js';
+import { buildCacheKeys, generationOf, manifestsHash, restoreLookup, shortHash, type CacheKeys } from './keys.js';
 import { restoreOwnership, type ProtectedPlaces } from './ownership.js';
 import { resolveProfileSettings } from './profile.js';
 
@@ -37,6 +38,7 @@ export interface CacheRestoreState {
   restoredAtMs: number;
   /** Bytes on disk in the cached paths after the restore (null on a miss). */
   restoredBytes: number | null;
+  /** The crates that are yours (members and their path dependencies), as known before the build. */
   workspaceMembers: string[];
   lockfile: string | null;
   error: string | null;
@@ -89,6 +91,7 @@ function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | nu
   const profileSources = { manifest: rootManifest ? (parse(rootManifest.text) as Record<string, unknown>) : null, cargoConfig: run.cargoConfig, env: run.env };
   const keys = buildCacheKeys({
     prefix: config.cache.prefix,
+    workspace: workspaceIdentity({ repository: run.context.repository, checkout: run.env.GITHUB_WORKSPACE || null, root: ws.root }),
     os: process.platform,
     arch: process.arch,
     rustcRelease: rustc.release,
@@ -149,7 +152,7 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
     profileDirs: [dir, `${run.target.triple}/${dir}`],
     restoredAtMs: Date.now(),
     restoredBytes: null,
-    workspaceMembers: [...ws.members],
+    workspaceMembers: [...ws.localPackages],
     lockfile: lockText === null ? null : path.join(ws.root, 'Cargo.lock'),
     error: null,
     freshness: null,
@@ -178,18 +181,29 @@ async function freshnessAfterRestore(run: TargetedRun, state: CacheRestoreState,
   try {
     const cargoDirs = [...new Set([state.targetDir, state.buildDir, state.places.cargoHome])];
     const manifestPath = manifestPathFor(state.targetDir, run.config.profile);
-    const { state: freshness, summary } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (!summary.manifestFound) core.info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
-    else
-      core.info(
-        `Freshness across checkouts: ${summary.proven} tracked files proven unchanged since the cached build (their times set back); ${summary.changed} changed or new keep theirs${summary.bumped ? `; ${summary.bumped} changed or untracked files older than the cache moved to now` : ''} (${seconds} s).`,
-      );
+    const unitDirs = [...new Set([state.targetDir, state.buildDir])];
+    const { state: freshness, summary } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs, unitDirs });
+    logFreshness(summary, ((Date.now() - started) / 1000).toFixed(1));
     return freshness;
   } catch (e) {
     core.warning(`Watchmaker could not check which files are unchanged (${(e as Error).message}); workspace crates are rebuilt as usual.`);
     core.debug((e as Error).stack ?? String(e));
     return null;
+  }
+}
+
+function logFreshness(summary: FreshnessSummary, seconds: string): void {
+  if (summary.distrusted) {
+    core.warning(
+      `Watchmaker proves nothing unchanged this time: ${summary.distrusted}. The restored workspace crates are compiled again (their units were given an old time); the cache heals when this job saves.`,
+    );
+  } else if (!summary.manifestFound) {
+    core.info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
+  } else {
+    const bumped = summary.bumped ? `; ${summary.bumped} changed or untracked files older than the cache moved to now` : '';
+    core.info(
+      `Freshness across checkouts: ${summary.proven} tracked files proven unchanged since the cached build (their times set back); ${summary.changed} changed or new keep theirs${bumped} (${seconds} s).`,
+    );
   }
 }
 
@@ -220,10 +234,12 @@ function logKeys(keys: CacheKeys, paths: string[], where: string): void {
 async function restoreInto(state: CacheRestoreState, backend: CacheBackend, failOnError: boolean): Promise<void> {
   const started = Date.now();
   try {
-    const result = await backend.restore(state.paths, state.primaryKey, state.restoreKeys);
+    const lookup = restoreLookup(state);
+    const result = await backend.restore(state.paths, lookup.key, lookup.restoreKeys);
     if (result) {
       state.matchedKey = result.matchedKey;
-      state.hit = result.matchedKey === state.primaryKey ? 'exact' : 'partial';
+      // Any generation of the primary key is built from the same inputs: an exact hit.
+      state.hit = generationOf(result.matchedKey, state.primaryKey) !== null ? 'exact' : 'partial';
       state.restoredBytes = state.paths.reduce((a, p) => a + bytesOf(p), 0);
     }
   } catch (e) {

@@ -1,6 +1,7 @@
 // The post step's half of the cache: decide whether saving is useful and allowed, clean the
 // target and build directories by use (only where cargo owns them), save, and delete entries
-// the new one supersedes.
+// the new one supersedes. A stale entry is superseded by a new generation of its key, so it is
+// replaced even where it cannot be deleted; a directory cargo no longer owns is not saved.
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { logText } from '../log.js';
 import type { BuildHandOff } from '../state.js';
 import type { CacheBackend } from './backend.js';
 import { cleanTargetDir, trimRegistryCache, type CleanAction } from './clean.js';
-import { parseLockfile, type LockedPackages } from './keys.js';
+import { generationKey, generationOf, parseLockfile, restoreLookup, type LockedPackages } from './keys.js';
+import { hasCargoTag } from './ownership.js';
 import { targetDirCached, type CacheRestoreState } from './restore.js';
 import type { Run } from '../run.js';
 
@@ -41,6 +43,8 @@ export function decideSave(config: Config, context: RunContext, state: CacheRest
   if (config.cache.save === 'never') return skip("cache-save is 'never'");
   if (build?.interrupted) return skip('the main step was interrupted, so target/ may be half-written');
   if (build && !build.success && !config.cache.onFailure) return skip('the build failed (set cache-on-failure: true to save anyway)');
+  const filedUnderBranch = pullRequestOnBranchRef(config, context, state.backend);
+  if (filedUnderBranch) return skip(filedUnderBranch);
   if (config.cache.save === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
   const staleness = state.hit === 'exact' && build ? staleWhy(build, state.keepMembers) : null;
   if (state.hit === 'exact' && !staleness) return skip('the exact key was restored, so the entry is already current');
@@ -51,6 +55,20 @@ export function decideSave(config: Config, context: RunContext, state: CacheRest
   if (context.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`), replace };
   return skip(
     `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
+  );
+}
+
+/**
+ * Why a pull request must not save to the GitHub cache here, or null. GitHub files an entry
+ * under the run's ref; on pull_request_target that is the base branch, whose own jobs would then
+ * restore what the pull request's code built. No input overrides this.
+ */
+function pullRequestOnBranchRef(config: Config, context: RunContext, backend: CacheRestoreState['backend']): string | null {
+  if (backend !== 'github' || !context.pullRequest || context.ref?.startsWith('refs/pull/')) return null;
+  const asked = config.cache.save === 'always' ? "cache-save: 'always'" : config.cache.saveScope === 'any' ? "cache-save-scope: 'any'" : null;
+  return (
+    `this pull request's job runs on ${context.eventName ?? 'its event'} with the ref ${context.ref ?? '(none)'}, so GitHub would file the entry under that branch, where its own jobs restore it; ` +
+    `a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ''}`
   );
 }
 
@@ -80,6 +98,8 @@ export interface CacheSaveInput {
   state: CacheRestoreState;
   artifacts: string[] | null;
   build?: BuildOutcome | null;
+  /** The local path packages the build compiled (the record's `workspaceMembers`): yours, like the members. */
+  localPackages?: readonly string[] | null;
 }
 
 /** Dependencies a build compiled although the exact key was restored: the entry is stale (0 otherwise). */
@@ -106,33 +126,73 @@ export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<Ca
   }
   core.startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
   try {
-    if (await alreadySaved(backend, state, decision)) {
-      outcome.skippedReason = 'the entry exists';
+    const saving = { ...input, state: withoutUntaggedDirs(state) };
+    const choice = await keyToSave(backend, saving.state, decision);
+    if ('skipped' in choice) {
+      outcome.skippedReason = choice.skipped;
       return outcome;
     }
-    await describeSources(run, input);
-    cleanAll(run, input, outcome);
-    await saveAndPrune(backend, state, outcome);
+    const key = (outcome.key = choice.key);
+    await describeSources(run, saving);
+    const exclude = cleanAll(run, saving, outcome);
+    await saveAndPrune(backend, saving.state, outcome, exclude, key);
   } catch (e) {
     if (config.cache.failOnError) throw e;
     const message = e instanceof cache.ValidationError ? `invalid cache request: ${e.message}` : (e as Error).message;
     core.warning(`Watchmaker could not save the cache (${backend.description}): ${message}`);
+    core.debug((e as Error).stack ?? String(e));
   } finally {
     core.endGroup();
   }
   return outcome;
 }
 
-/** Looks before saving: an existing entry is either current (one info line) or replaced. */
-async function alreadySaved(backend: CacheBackend, state: CacheRestoreState, decision: SaveDecision): Promise<boolean> {
-  if (!(await backend.exists(state.paths, state.primaryKey))) return false;
+/**
+ * The key to save under, or null when there is nothing to save. A new entry gets the primary
+ * key, unless a generation of it exists already (one info line). A stale one is superseded by the
+ * next generation, saved beside it: restores take the newest generation, so the stale entry
+ * stops mattering even when the token may not delete it.
+ */
+async function keyToSave(backend: CacheBackend, state: CacheRestoreState, decision: SaveDecision): Promise<{ key: string } | { skipped: string }> {
+  const { primaryKey, paths } = state;
+  const skipped = (why: string) => {
+    core.info(`${why}; nothing to save.`);
+    return { skipped: why };
+  };
+  if (!paths.some((p) => existsSync(p))) return skipped('None of the cached paths exist');
   if (!decision.replace) {
-    core.info(`The cache entry ${state.primaryKey} exists already (saved by an earlier run of this commit); nothing to save.`);
-    return true;
+    const lookup = restoreLookup({ primaryKey, restoreKeys: [] });
+    const found = await backend.lookup(paths, lookup.key, lookup.restoreKeys);
+    return found ? skipped(`The cache entry ${found} exists already (saved by an earlier run of this commit)`) : { key: primaryKey };
   }
-  core.info(`Replacing the cache entry ${state.primaryKey}: ${decision.reason}.`);
-  await backend.remove(state.primaryKey);
-  return false;
+  const next = generationKey(primaryKey, (generationOf(state.matchedKey, primaryKey) ?? 1) + 1);
+  if (await backend.exists(paths, next)) return skipped(`The cache entry ${next} exists already (another job replaced ${state.matchedKey} first)`);
+  core.info(
+    `Replacing the cache entry ${state.matchedKey}: ${decision.reason}. The new entry is ${next}: restores take the newest generation of a key, and the older ones are deleted where the token may.`,
+  );
+  return { key: next };
+}
+
+/**
+ * Leaves out a target or build directory that cargo does not own any more: removed by a later
+ * `cargo clean` or `rm -rf target`, or recreated without cargo's CACHEDIR.TAG. Saving it would
+ * restore an untagged directory that the cleaner must refuse ever after. Nothing is created.
+ */
+function withoutUntaggedDirs(state: CacheRestoreState): CacheRestoreState {
+  const excluded = new Set(state.excluded.map((e) => e.dir));
+  const dirs = [...new Set([state.targetDir, state.buildDir])].filter((d) => !excluded.has(d));
+  const gone = dirs
+    .filter((dir) => !hasCargoTag(dir))
+    .map((dir) => ({ dir, reason: existsSync(dir) ? "it has no CACHEDIR.TAG with cargo's signature (cargo did not create it)" : 'it is gone' }));
+  if (gone.length === 0) return state;
+  const list = gone.map((g) => `${g.dir} (${g.reason})`).join(' and ');
+  core.info(
+    logText(
+      `Not saving ${list}: cargo does not own it now (a later step may have run 'cargo clean' or removed it), and restoring it would give the cleaner a directory it must never clean. The registry downloads are saved; the next build creates the directory afresh.`,
+    ),
+  );
+  const left = new Set(gone.map((g) => g.dir));
+  return { ...state, paths: state.paths.filter((p) => !left.has(p)), excluded: [...state.excluded, ...gone] };
 }
 
 /**
@@ -153,8 +213,14 @@ async function describeSources(run: SaveRun, input: CacheSaveInput): Promise<voi
   }
 }
 
-function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome): void {
+/**
+ * Cleans the target and build directories by use and trims the registry downloads. In CI the
+ * plan is carried out; elsewhere the files are the user's own, so nothing is deleted and the
+ * paths returned are left out of the archive instead.
+ */
+function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome): string[] {
   const { state } = input;
+  const deleteFiles = run.config.inCI;
   // With build.build-dir set, units live there and target/ holds only final outputs; both
   // are cleaned by the same rules. Directories left out in main are neither cached nor cleaned.
   const excluded = new Set(state.excluded.map((e) => e.dir));
@@ -163,6 +229,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
   outcome.bytesBefore = 0;
   outcome.bytesAfter = 0;
   const removed: CleanAction[] = [];
+  const leftOut: string[] = [];
   const layouts = new Set<string>();
   for (const dir of dirs) {
     const cleaned = cleanTargetDir({
@@ -170,23 +237,27 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
       profileDirs: state.profileDirs,
       artifacts: input.artifacts,
       restoredAtMs: state.restoredAtMs,
-      members: new Set(state.workspaceMembers),
+      members: new Set([...state.workspaceMembers, ...(input.localPackages ?? [])]),
       keepMembers: state.keepMembers,
       places: state.places,
       lockedPackages: lock?.names ?? null,
+      deleteFiles,
     });
     if (cleaned.skipped) core.warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
     outcome.bytesBefore += cleaned.bytesBefore;
     outcome.bytesAfter += cleaned.bytesAfter;
     removed.push(...cleaned.removed);
+    if (!deleteFiles) leftOut.push(...cleaned.removed.map((a) => path.join(dir, a.path)));
     cleaned.layouts.forEach((l) => layouts.add(l));
   }
-  logCleaning(dirs.length, outcome, removed, input.artifacts === null);
+  logCleaning(dirs.length, outcome, removed, { noBuild: input.artifacts === null, deleted: deleteFiles, backend: run.backend });
   if (layouts.size) core.info(`  build-dir layout on disk before cleaning: ${[...layouts].join(' and ')}`);
   if (lock) {
-    const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lock.downloaded);
-    if (trimmed.removed) core.info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+    const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lock.downloaded, deleteFiles);
+    if (trimmed.removed) core.info(`  ${deleteFiles ? 'removed' : 'left out'} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+    if (!deleteFiles) leftOut.push(...trimmed.files);
   }
+  return leftOut;
 }
 
 function readLock(file: string | null): LockedPackages | null {
@@ -196,7 +267,8 @@ function readLock(file: string | null): LockedPackages | null {
   return lock;
 }
 
-function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: CleanAction[], noBuild: boolean): void {
+/** How cleaning went: in CI, what was deleted; elsewhere, what the archive leaves out (the files stay). */
+function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: CleanAction[], how: { noBuild: boolean; deleted: boolean; backend: CacheBackend }): void {
   const byReason = new Map<string, { count: number; bytes: number }>();
   for (const r of removed) {
     const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
@@ -205,24 +277,27 @@ function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: Clean
     byReason.set(r.reason, agg);
   }
   const label = dirCount > 1 ? 'target and build directories' : 'target/';
-  core.info(`${label} ${formatBytes(outcome.bytesBefore ?? 0)} → ${formatBytes(outcome.bytesAfter ?? 0)} after cleaning:`);
-  for (const [reason, agg] of byReason) core.info(`  removed ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
-  if (noBuild) core.info('  (no timed build ran, so units are not judged by use: restored units are kept)');
+  const [before, after] = [formatBytes(outcome.bytesBefore ?? 0), formatBytes(outcome.bytesAfter ?? 0)];
+  if (how.deleted) core.info(`${label} ${before} → ${after} after cleaning:`);
+  else core.info(`${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`);
+  for (const [reason, agg] of byReason) core.info(`  ${how.deleted ? 'removed' : 'left out'} ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
+  if (how.noBuild) core.info('  (no timed build ran, so units are not judged by use: restored units are kept)');
+  if (!how.deleted && removed.length && how.backend.kind !== 'local') core.info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
 }
 
-async function saveAndPrune(backend: CacheBackend, state: CacheRestoreState, outcome: CacheSaveOutcome): Promise<void> {
+async function saveAndPrune(backend: CacheBackend, state: CacheRestoreState, outcome: CacheSaveOutcome, exclude: string[], key: string): Promise<void> {
   const started = Date.now();
-  const saved = await backend.save(state.paths, state.primaryKey);
+  const saved = await backend.save(state.paths, key, { exclude });
   outcome.saved = saved.saved;
   outcome.archiveBytes = saved.archiveBytes;
   if (!saved.saved) {
     core.info(`Cache not saved: ${saved.reason}.`);
     return;
   }
-  const pruned = await backend.prune({ prefix: state.restoreKeys.at(-1)!, keepKey: state.primaryKey });
+  const pruned = await backend.prune({ prefix: state.restoreKeys.at(-1)!, keepKey: key });
   outcome.deletedEntries = pruned.deleted;
   outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
   const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  core.info(`Saved ${state.primaryKey}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? 'y' : 'ies'}.`);
+  core.info(`Saved ${key}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? 'y' : 'ies'}.`);
 }

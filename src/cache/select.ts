@@ -1,10 +1,10 @@
 // Which backend holds the cache: GitHub's cache service when the runner provides it (or when
-// asked), else a local directory.
+// asked), else a local directory, whose entries are scoped by ref the way GitHub scopes its own.
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import type { CacheBackend } from './backend.js';
 import { GitHubCacheBackend, type CacheApiScope } from './github.js';
-import { LocalCacheBackend } from './local.js';
+import { LOCAL_SCOPE, LocalCacheBackend, type LocalRefScope } from './local.js';
 
 export function serviceAvailable(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL));
@@ -16,8 +16,22 @@ export function cacheApiScope(config: Config, context: RunContext): CacheApiScop
   return { token: config.githubToken, apiUrl: context.apiUrl, owner: context.owner, repo: context.repo, ref: context.ref };
 }
 
+/**
+ * GitHub's rule for the local backend: a run reads its own ref's entries and the default
+ * branch's, and writes its own ref's. A pull request writes under its own ref whatever ref its
+ * event runs on (pull_request_target runs on the base branch's), so the default branch never
+ * restores what a pull request's code built.
+ */
+export function localRefScope(context: RunContext): LocalRefScope {
+  const defaultRef = context.defaultBranch ? `refs/heads/${context.defaultBranch}` : null;
+  if (context.pullRequest) return { ref: `refs/pull/${context.pullRequest.number}/merge`, defaultRef };
+  if (!context.onGitHub) return LOCAL_SCOPE;
+  return { ref: context.ref ?? 'unknown-ref', defaultRef };
+}
+
 export function createBackend(config: Config, context: RunContext, env: NodeJS.ProcessEnv): CacheBackend {
-  if (config.cache.backend === 'local') return new LocalCacheBackend(config.cache.dir);
+  const local = () => new LocalCacheBackend(config.cache.dir, localRefScope(context));
+  if (config.cache.backend === 'local') return local();
   if (config.cache.backend === 'github' || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context));
-  return new LocalCacheBackend(config.cache.dir);
+  return local();
 }

@@ -1,15 +1,29 @@
-// Keeping workspace crates fresh across checkouts, the shell: read what git knows about the
-// working tree, set file times after the restore (main step), and write the manifest for the next
-// run before saving (post step). The rule itself is in manifest.ts.
+// Keeping workspace crates fresh across checkouts, the shell: look at the working tree, set file
+// times after the restore (main step), and write the manifest for the next run before saving
+// (post step). The rule itself is in manifest.ts; what the tree holds, in tree.ts.
 import * as core from '@actions/core';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shortHash } from '../hashing.js';
 import { formatBytes } from '../format.js';
 import { logText } from '../log.js';
 import { capture } from '../proc.js';
-import { buildManifest, parseManifest, planFreshness, type FreshnessManifest, type TrackedFile } from './manifest.js';
+import { libuvNs, utimesSeconds } from './file-times.js';
+import {
+  buildManifest,
+  changedLinks,
+  describable,
+  futureTimes,
+  msToNs,
+  parseManifest,
+  planFreshness,
+  worthHashing,
+  type FreshnessManifest,
+  type SnapshotEntry,
+  type TrackedFile,
+} from './manifest.js';
+import { hashFile, reachedThrough, readWorkingTree, stampOf, untrackedFiles, type WorkingTree } from './tree.js';
 
 /** The main step's part, handed to post with the cache state. */
 export interface FreshnessState {
@@ -20,11 +34,8 @@ export interface FreshnessState {
   cargoDirs: string[];
   /** Set after the file times were set, before any build of the job. */
   builtAfterMs: number;
-  /**
-   * A JSON file of the files proven at the restore, with the mtime they were given (in the
-   * runner's temp dir: the list can be long for the step state).
-   */
-  provenFile: string;
+  /** A JSON file (runner temp) of every tracked file as main left it: the bytes the build read. */
+  snapshotFile: string;
   /** The target directory held files before the restore (a reused runner): the restore was not all there is. */
   targetExisted: boolean;
 }
@@ -37,74 +48,20 @@ export function manifestPathFor(targetDir: string, profile: string): string {
 /** The repository's top directory, or null when the workspace is not in a git working tree. */
 export async function gitRootOf(dir: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const r = await capture('git', ['rev-parse', '--show-toplevel'], { cwd: dir, env }).catch(() => null);
-  return r && r.code === 0 ? r.stdout.trim() : null;
-}
-
-async function gitOk(args: string[], gitRoot: string, env: NodeJS.ProcessEnv, input?: string): Promise<string> {
-  const r = await capture('git', args, { cwd: gitRoot, env, input });
-  if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
-  return r.stdout;
-}
-
-const splitZ = (text: string) => text.split('\0').filter(Boolean);
-
-/**
- * Regular tracked files with the blob id of their working-tree content: the index's id when git
- * sees the file unmodified (its own stat check, as `git status` trusts it), else hashed now.
- * Symlinks, submodules, conflicted and missing files are left out: they are never proven.
- */
-export async function trackedFiles(gitRoot: string, env: NodeJS.ProcessEnv, cargoDirs: readonly string[]): Promise<TrackedFile[]> {
-  const index = new Map<string, string>();
-  for (const line of splitZ(await gitOk(['ls-files', '-s', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
-    const m = /^(100644|100755) ([0-9a-f]+) 0\t(.+)$/s.exec(line);
-    if (m) index.set(m[3]!, m[2]!);
-  }
-  const dirty = splitZ(await gitOk(['diff-files', '--name-only', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env)).filter((p) => index.has(p));
-  // Paths with a line break cannot be fed to --stdin-paths: they stay unproven.
-  const hashable = dirty.filter((p) => !/[\r\n]/.test(p) && existsSync(path.join(gitRoot, p)));
-  dirty.forEach((p) => index.delete(p));
-  if (hashable.length) {
-    const ids = (await gitOk(['hash-object', '--stdin-paths'], gitRoot, env, `${hashable.join('\n')}\n`)).trim().split('\n');
-    hashable.forEach((p, i) => ids[i] && index.set(p, ids[i]!));
-  }
-  const files: TrackedFile[] = [];
-  for (const [p, blob] of index) {
-    const stat = lstatSync(path.join(gitRoot, p), { throwIfNoEntry: false });
-    if (stat?.isFile()) files.push({ path: p, blob, mtimeMs: stat.mtimeMs });
-  }
-  return files;
-}
-
-/** Pathspecs that leave out the given directories (those inside the repository). */
-function excluding(gitRoot: string, dirs: readonly string[]): string[] {
-  const inside = dirs.map((d) => path.relative(gitRoot, d)).filter((rel) => rel && !rel.startsWith('..') && !path.isAbsolute(rel));
-  return inside.length ? ['--', '.', ...inside.map((rel) => `:(exclude,top)${rel.split(path.sep).join('/')}`)] : [];
-}
-
-/**
- * Files git does not track and does not ignore (new files of the change, generated inputs),
- * never inside cargo's directories: a newer time on a unit's own files would make it look fresh.
- */
-async function untrackedFiles(gitRoot: string, env: NodeJS.ProcessEnv, cargoDirs: readonly string[]): Promise<Array<{ path: string; mtimeMs: number }>> {
-  const out: Array<{ path: string; mtimeMs: number }> = [];
-  for (const p of splitZ(await gitOk(['ls-files', '--others', '--exclude-standard', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
-    const stat = lstatSync(path.join(gitRoot, p), { throwIfNoEntry: false });
-    if (stat?.isFile()) out.push({ path: p, mtimeMs: stat.mtimeMs });
-  }
-  return out;
+  return r && r.code === 0 ? path.resolve(r.stdout.trim()) : null;
 }
 
 function readManifest(file: string): FreshnessManifest | null {
   if (!existsSync(file)) return null;
   const manifest = parseManifest(readFileSync(file, 'utf8'));
-  if (!manifest) core.warning(logText(`Watchmaker: ${file} is not a freshness manifest this version reads, so no file is proven unchanged (workspace crates are rebuilt).`));
+  if (!manifest) core.info(logText(`Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`));
   return manifest;
 }
 
 /** Sets a file's mtime (atime: now); false when the file system refuses. */
-function setMtime(file: string, mtimeMs: number): boolean {
+function setMtime(file: string, seconds: number): boolean {
   try {
-    utimesSync(file, new Date(), new Date(mtimeMs));
+    utimesSync(file, Date.now() / 1000, seconds);
     return true;
   } catch (e) {
     core.debug(`utimes ${file}: ${(e as Error).message}`);
@@ -117,57 +74,170 @@ export interface FreshnessSummary {
   changed: number;
   bumped: number;
   manifestFound: boolean;
+  /** Why nothing was proven and the restored units were made to look old, or null. */
+  distrusted: string | null;
+}
+
+/** A restored unit's time that no source file can be older than (2000-01-01). */
+const DISTRUSTED_UNIT_S = 946684800;
+
+/** The newest time among the restored dirs' top two levels (profile dirs, deps/, .fingerprint/, build/). */
+function newestUnitMs(dirs: readonly string[]): number {
+  let newest = 0;
+  const look = (dir: string, depth: number) => {
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const stat = lstatSync(path.join(dir, name), { throwIfNoEntry: false });
+      if (!stat || stat.isSymbolicLink()) continue;
+      newest = Math.max(newest, stat.mtimeMs);
+      if (stat.isDirectory() && depth < 2) look(path.join(dir, name), depth + 1);
+    }
+  };
+  dirs.forEach((d) => look(d, 1));
+  return newest;
+}
+
+/** Gives every restored file one old time: every workspace unit then looks older than its sources. */
+function distrustUnits(dirs: readonly string[]): void {
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) setMtime(p, DISTRUSTED_UNIT_S);
+    }
+  };
+  for (const dir of dirs) if (existsSync(path.join(dir, 'CACHEDIR.TAG'))) walk(dir);
+}
+
+/** Why this job must not prove anything from the restored cache, or null when it may. */
+function distrustReason(gitRoot: string, manifest: FreshnessManifest | null, tree: WorkingTree, unitDirs: readonly string[]): string | null {
+  const future = futureTimes(manifest, newestUnitMs(unitDirs), Date.now());
+  if (future) return future;
+  if (tree.throughLinks.length) return logText(`${tree.throughLinks[0]} is reached through a symbolic link that replaced a tracked directory`);
+  for (const link of manifest ? changedLinks(manifest, tree.links) : []) {
+    if (reachedThrough(gitRoot, link, tree.files) === null) return logText(`the link ${link} now leads out of the repository`);
+  }
+  return null;
+}
+
+/** Files proven identical to the manifest get their old times back; old unproven ones move to now. */
+async function prove(opts: ApplyOptions, manifest: FreshnessManifest, tree: WorkingTree, summary: FreshnessSummary): Promise<Set<string>> {
+  for (const f of worthHashing(manifest, tree.files)) f.hash = hashFile(path.join(opts.gitRoot, f.path));
+  const unprovable = new Set(tree.unprovable);
+  for (const link of changedLinks(manifest, tree.links)) reachedThrough(opts.gitRoot, link, tree.files)?.forEach((p) => unprovable.add(p));
+  const plan = planFreshness(manifest, tree.files, await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), unprovable);
+  const proven = new Set<string>();
+  for (const change of plan.proven) if (setMtime(path.join(opts.gitRoot, change.path), utimesSeconds(change.mtimeNs))) proven.add(change.path);
+  const now = Date.now() / 1000;
+  for (const p of plan.bumped) setMtime(path.join(opts.gitRoot, p), now);
+  Object.assign(summary, { proven: proven.size, changed: plan.changed, bumped: plan.bumped.length });
+  return proven;
+}
+
+/** Distrusted: units made old, and any source older than them moved to now. */
+async function distrust(opts: ApplyOptions, tree: WorkingTree, summary: FreshnessSummary): Promise<void> {
+  distrustUnits(opts.unitDirs);
+  const old = msToNs(DISTRUSTED_UNIT_S * 1000);
+  const now = Date.now() / 1000;
+  const stale = [...tree.files, ...(await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs))].filter((f) => f.mtimeNs <= old);
+  for (const f of stale) setMtime(path.join(opts.gitRoot, f.path), now);
+  summary.bumped = stale.length;
+}
+
+/**
+ * Unproven files whose time Node could not give back exactly (a checkout's nanoseconds) move back
+ * to the microsecond before: still newer than every cached unit, and the next job can restore it
+ * exactly, so a build script's package fingerprint does not change again then.
+ */
+function settle(gitRoot: string, files: readonly TrackedFile[], proven: ReadonlySet<string>): void {
+  for (const f of files) {
+    const mtimeNs = proven.has(f.path) ? null : lstatSync(path.join(gitRoot, f.path), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
+    if (!mtimeNs) continue;
+    const seconds = utimesSeconds(mtimeNs);
+    if (libuvNs(seconds, process.platform) !== mtimeNs) setMtime(path.join(gitRoot, f.path), seconds);
+  }
+}
+
+/** Every tracked file as main leaves it (stamps read again: setting a time changes the change time). */
+function writeSnapshot(file: string, gitRoot: string, tree: WorkingTree, proven: ReadonlySet<string>): void {
+  const rows = tree.files.map((f) => {
+    const s = lstatSync(path.join(gitRoot, f.path), { bigint: true, throwIfNoEntry: false });
+    if (!s?.isFile() || tree.unprovable.has(f.path)) return null;
+    const stamp = stampOf(s);
+    return [f.path, stamp.size, stamp.mtimeNs.toString(), stamp.ctimeNs.toString(), f.hash, proven.has(f.path) ? 1 : 0];
+  });
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ files: rows.filter(Boolean), links: [...tree.links] }));
+}
+
+function readSnapshot(file: string): { files: Map<string, SnapshotEntry>; links: Map<string, string> } {
+  const files = new Map<string, SnapshotEntry>();
+  if (!existsSync(file)) return { files, links: new Map() };
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { files: Array<[string, number, string, string, string | null, 0 | 1]>; links: Array<[string, string]> };
+  for (const [p, size, mtime, ctime, hash, proven] of data.files) files.set(p, { size, mtimeNs: BigInt(mtime), ctimeNs: BigInt(ctime), hash, proven: proven === 1 });
+  return { files, links: new Map(data.links) };
+}
+
+interface ApplyOptions {
+  gitRoot: string;
+  manifestPath: string;
+  env: NodeJS.ProcessEnv;
+  targetExisted: boolean;
+  cargoDirs: string[];
+  /** The restored target and build directories (where units live). */
+  unitDirs: string[];
 }
 
 /**
  * After the restore: prove what can be proven and set the times. Returns the state post needs
  * (the reference time is taken after the times are set, so every build of the job is later).
  */
-export async function applyFreshness(opts: {
-  gitRoot: string;
-  manifestPath: string;
-  env: NodeJS.ProcessEnv;
-  targetExisted: boolean;
-  cargoDirs: string[];
-}): Promise<{ state: FreshnessState; summary: FreshnessSummary }> {
+export async function applyFreshness(opts: ApplyOptions): Promise<{ state: FreshnessState; summary: FreshnessSummary }> {
   const manifest = readManifest(opts.manifestPath);
-  const proven: Array<[string, number]> = [];
-  const summary: FreshnessSummary = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null };
-  if (manifest) {
-    const plan = planFreshness(manifest, await trackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs));
-    const now = Date.now();
-    for (const change of plan.proven) if (setMtime(path.join(opts.gitRoot, change.path), change.mtimeMs)) proven.push([change.path, change.mtimeMs]);
-    for (const p of plan.bumped) setMtime(path.join(opts.gitRoot, p), now);
-    Object.assign(summary, { proven: proven.length, changed: plan.changed, bumped: plan.bumped.length });
-  }
-  const provenFile = path.join(opts.env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `fresh-proven-${shortHash(opts.manifestPath)}.json`);
-  mkdirSync(path.dirname(provenFile), { recursive: true });
-  writeFileSync(provenFile, JSON.stringify(proven));
+  const tree = await readWorkingTree(opts.gitRoot, opts.env, opts.cargoDirs);
+  const summary: FreshnessSummary = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null, distrusted: null };
+  summary.distrusted = distrustReason(opts.gitRoot, manifest, tree, opts.unitDirs);
+  let proven = new Set<string>();
+  if (summary.distrusted) await distrust(opts, tree, summary);
+  else if (manifest) proven = await prove(opts, manifest, tree, summary);
+  if (!summary.distrusted) settle(opts.gitRoot, tree.files, proven);
+  const snapshotFile = path.join(opts.env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `fresh-snapshot-${shortHash(opts.manifestPath)}.json`);
+  writeSnapshot(snapshotFile, opts.gitRoot, tree, proven);
   const state: FreshnessState = {
     gitRoot: opts.gitRoot,
     manifestPath: opts.manifestPath,
     cargoDirs: opts.cargoDirs,
     builtAfterMs: Date.now(),
-    provenFile,
+    snapshotFile,
     targetExisted: opts.targetExisted,
   };
   return { state, summary };
 }
 
-/** Post step, before saving: the manifest of what the cache about to be saved was built from. */
+/**
+ * Post step, before saving: the manifest of what the cache about to be saved was built from.
+ * Nothing is written (and no directory made) when the target directory is gone or not cargo's.
+ */
 export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.ProcessEnv; timedBuildRan: boolean; restoredAnything: boolean }): Promise<void> {
-  const files = await trackedFiles(state.gitRoot, opts.env, state.cargoDirs);
-  const manifest = buildManifest(files, {
-    builtAfterMs: state.builtAfterMs,
-    proven: new Map(existsSync(state.provenFile) ? (JSON.parse(readFileSync(state.provenFile, 'utf8')) as Array<[string, number]>) : []),
-    unitsVouchedFor: opts.timedBuildRan || (!opts.restoredAnything && !state.targetExisted),
-    nowMs: Date.now(),
-  });
-  mkdirSync(path.dirname(state.manifestPath), { recursive: true });
+  const targetDir = path.dirname(state.manifestPath);
+  if (!existsSync(path.join(targetDir, 'CACHEDIR.TAG'))) {
+    core.info(logText(`  freshness manifest: not written (${targetDir} is gone or was not made by cargo)`));
+    return;
+  }
+  const snapshot = readSnapshot(state.snapshotFile);
+  const tree = await readWorkingTree(state.gitRoot, opts.env, state.cargoDirs);
+  const input = { builtAfterMs: state.builtAfterMs, unitsVouchedFor: opts.timedBuildRan || (!opts.restoredAnything && !state.targetExisted), nowMs: Date.now() };
+  const described = describable(
+    tree.files.filter((f) => !tree.unprovable.has(f.path)),
+    snapshot.files,
+    input,
+  );
+  for (const f of described) f.hash ??= hashFile(path.join(state.gitRoot, f.path));
+  const links = new Map([...tree.links].filter(([p, text]) => snapshot.links.get(p) === text));
+  const manifest = buildManifest(described, links, input);
   const text = JSON.stringify(manifest);
   const temp = `${state.manifestPath}.tmp-${process.pid}`;
   writeFileSync(temp, text);
   renameSync(temp, state.manifestPath);
   const listed = Object.keys(manifest.files).length;
-  core.info(`  freshness manifest: ${listed} of ${files.length} tracked files described (${formatBytes(text.length)})`);
+  core.info(`  freshness manifest: ${listed} of ${tree.files.length} tracked files described (${formatBytes(text.length)})`);
 }

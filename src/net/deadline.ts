@@ -99,11 +99,32 @@ export class ServiceGate {
 }
 
 /**
+ * A failure on this runner (a full disk, a directory it may not write, tar failing there) while
+ * talking to a service: the service is fine, so later calls (the baseline store) still go ahead.
+ */
+export class LocalFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LocalFailure';
+  }
+}
+
+/** File-system error codes: they come from this machine's disk, never from a service. */
+const LOCAL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOENT', 'EMFILE', 'ENFILE', 'EIO']);
+
+export function isLocalFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof LocalFailure || (typeof code === 'string' && LOCAL_CODES.has(code));
+}
+
+/**
  * Errors that say the service is unusable (time-outs, refused connections, 5xx, 429), as
- * opposed to answers about the request (404, 403, 422), which leave the service usable.
+ * opposed to answers about the request (404, 403, 422), which leave the service usable, and to
+ * failures on this runner's disk.
  */
 export function isServiceFailure(e: unknown): boolean {
   if (e instanceof DeadlineError) return true;
+  if (isLocalFailure(e)) return false;
   const status = (e as { status?: unknown }).status;
   if (typeof status === 'number') return status >= 500 || status === 429;
   return true;
