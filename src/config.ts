@@ -27,6 +27,12 @@ export interface BuildConfig {
   passEnv: string[];
   /** Where the JSON run record is written. */
   recordPath: string;
+  /**
+   * The action's own directory for what the build leaves on the side (IR, the wrapper's files,
+   * the artifact list, rebuild samples): under $RUNNER_TEMP (else the system's temp directory),
+   * never next to record-path, which may be in the user's checkout.
+   */
+  scratchDir: string;
   /** Measure compile work (src/ir): the workspace crates (`members`), or they and the dependencies compiled (`all`), also emit LLVM bitcode. */
   compileWork: CompileWorkScope | false;
 }
@@ -111,6 +117,8 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
   }
   const build = parseBuild(input, env, workspaceRoot, profile);
   const cache = parseCache(input, env, workspaceRoot);
+  const report = parseReport(input);
+  checkGates(build, report);
   const guardRaw = input('guard').trim();
   return {
     workingDirectory: path.resolve(workspaceRoot, input('working-directory').trim() || '.'),
@@ -121,8 +129,80 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
     build,
     cache,
     guard: { mode: guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']) },
-    report: parseReport(input),
+    report,
   };
+}
+
+/** Checks that can never fire are refused: the user relies on them to fail the job. */
+function checkGates(build: BuildConfig, report: ReportConfig): void {
+  const gates = [report.failOnRegression && "'fail-on-regression: true'", report.failOnWorkGrowth !== null && "'fail-on-work-growth'"].filter((g) => g !== false);
+  if (!build.enabled && gates.length) {
+    throw new InputError(
+      `Input 'build' is false, so there is no timed build and no report, but ${gates.join(' and ')} asks to fail the step on what the report finds: that check would never run. Remove ${gates.join(' and ')}, or set 'build: true'.`,
+    );
+  }
+  if (build.compileWork === false && report.failOnWorkGrowth !== null) {
+    throw new InputError(
+      `Input 'fail-on-work-growth' fails the step when compile work grows, but 'compile-work' is false, so compile work is not measured and the check would never run. Remove 'fail-on-work-growth', or set 'compile-work: true'.`,
+    );
+  }
+}
+
+/**
+ * Inputs that have no effect given the others (each warning names both and what to write
+ * instead). Only values other than the defaults count: the runner fills the defaults in.
+ */
+export function configWarnings(config: Config): string[] {
+  const { build, cache, report } = config;
+  const out: string[] = [];
+  const unused = (why: string, names: Array<string | false>, instead: string) => {
+    const given = names.filter((n): n is string => n !== false);
+    const [verb, them] = given.length === 1 ? ['has', 'it'] : ['have', 'them'];
+    if (given.length) out.push(`${why}, so ${given.map((n) => `'${n}'`).join(', ')} ${verb} no effect. Remove ${them}, ${instead}.`);
+  };
+  if (!build.enabled) unused("Input 'build' is false (no timed build, no report)", buildOnlyInputs(config), "or set 'build: true'");
+  if (!cache.enabled) {
+    unused(
+      "Input 'cache' is false (target/ is neither restored nor saved)",
+      [
+        cache.save === 'always' && 'cache-save',
+        cache.saveScope === 'any' && 'cache-save-scope',
+        cache.workspaceCrates === true && 'cache-workspace-crates',
+        cache.bin && 'cache-bin',
+        cache.onFailure && 'cache-on-failure',
+        cache.failOnError && 'fail-on-cache-error',
+      ],
+      "or set 'cache: true'",
+    );
+  } else if (cache.save === 'never') {
+    unused("Input 'cache-save' is 'never'", [cache.saveScope === 'any' && 'cache-save-scope', cache.onFailure && 'cache-on-failure'], "or set 'cache-save: auto'");
+  }
+  if (build.enabled && report.baseline === 'cache') {
+    unused(
+      "Input 'baseline' is 'cache' (the stored record only, no rebuilds)",
+      [report.baselineSamples !== 3 && 'baseline-samples', budgetGiven(report) && 'confirm-budget'],
+      "or set 'baseline: auto' or 'baseline: rebuild'",
+    );
+  }
+  return out;
+}
+
+const budgetGiven = (report: ReportConfig) => !(report.confirmBudget.kind === 'factor' && report.confirmBudget.value === 2);
+
+/** The inputs given (other than their defaults) that only the timed build and its report read. */
+function buildOnlyInputs({ build, report, profile }: Config): Array<string | false> {
+  const defaultRecord = path.join(path.dirname(build.scratchDir), `record-${profile}.json`);
+  return [
+    build.command.join(' ') !== 'cargo build' && 'build-command',
+    build.compileWork === 'all' && 'compile-work',
+    build.passEnv.length > 0 && 'pass-env',
+    build.recordPath !== defaultRecord && 'record-path',
+    report.comment === 'always' && 'comment',
+    report.baseline !== 'auto' && 'baseline',
+    report.baselineSamples !== 3 && 'baseline-samples',
+    budgetGiven(report) && 'confirm-budget',
+    report.threshold !== null && 'threshold',
+  ];
 }
 
 function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: string, profile: string): BuildConfig {
@@ -133,15 +213,53 @@ function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
   }
   checkBuildArgs(cargoArgs, 'cargo-args');
   checkBuildArgs(command.slice(1), 'build-command');
+  checkCommandArgs(command.slice(1), cargoArgs);
   const recordRaw = input('record-path').trim();
+  const own = path.join(env.RUNNER_TEMP || os.tmpdir(), 'watchmaker');
+  const recordPath = recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(own, `record-${profile}.json`);
   return {
     enabled: bool('build', input('build'), true),
     command,
     cargoArgs,
     passEnv: passEnvNames(input('pass-env')),
     compileWork: compileWorkScope(input('compile-work')),
-    recordPath: recordRaw ? path.resolve(workspaceRoot, recordRaw) : path.join(env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `record-${profile}.json`),
+    recordPath,
+    scratchDir: path.join(own, `scratch-${shortHash(recordPath, 12)}`),
   };
+}
+
+/**
+ * The build's arguments after the program: the command's own, the action's flags, then
+ * cargo-args. When build-command has `--` (`cargo rustc -- -C opt-level=1`: what follows goes to
+ * rustc), the action's flags and cargo-args go before it, where cargo reads them.
+ */
+export function buildArgs(build: Pick<BuildConfig, 'command' | 'cargoArgs'>, ownFlags: string[]): string[] {
+  const args = build.command.slice(1);
+  const dashes = args.indexOf('--');
+  if (dashes === -1) return [...args, ...ownFlags, ...build.cargoArgs];
+  return [...args.slice(0, dashes), ...ownFlags, ...build.cargoArgs, ...args.slice(dashes)];
+}
+
+/** Cargo options that the guard, the cache key and the target directory read from cargo-args only. */
+const CARGO_ARGS_ONLY = ['--config', '--target', '--target-dir'];
+
+/** What build-command may not hold: the options read from cargo-args, and a second `--`. */
+function checkCommandArgs(commandArgs: string[], cargoArgs: string[]): void {
+  const dashes = commandArgs.indexOf('--');
+  const beforeDashes = dashes === -1 ? commandArgs : commandArgs.slice(0, dashes);
+  for (const arg of beforeDashes) {
+    const option = CARGO_ARGS_ONLY.find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (option) {
+      throw new InputError(
+        `Input 'build-command' contains '${option}', which the action reads from 'cargo-args' only (for the portable-flags guard, the cache key and the target directory). Move '${option}' and its value to 'cargo-args'.`,
+      );
+    }
+  }
+  if (dashes !== -1 && cargoArgs.includes('--')) {
+    throw new InputError(
+      `Inputs 'build-command' and 'cargo-args' both contain '--'. Put what goes to rustc after the '--' of one of them (for example 'build-command: cargo rustc' and 'cargo-args: --lib -- -C opt-level=1').`,
+    );
+  }
 }
 
 function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: string): CacheConfig {
@@ -184,9 +302,10 @@ function keyPart(name: string, value: string): string {
   );
 }
 
-/** Arguments the action owns, in cargo-args or after the program in build-command. */
+/** Arguments the action owns, in cargo-args or after the program in build-command (before a `--`: after it they are rustc's). */
 function checkBuildArgs(args: string[], inputName: string): void {
-  for (const arg of args) {
+  const dashes = args.indexOf('--');
+  for (const arg of dashes === -1 ? args : args.slice(0, dashes)) {
     if (arg === '--release' || arg === '-r' || arg === '--profile' || arg.startsWith('--profile=')) {
       throw new InputError(
         `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from '${inputName}' and set 'profile: ${arg === '--release' || arg === '-r' ? 'release' : '<name>'}'.`,

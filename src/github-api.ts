@@ -1,5 +1,6 @@
 // The one way the action talks to GitHub's REST API: Octokit with a deadline on every request,
-// through the step's API gate (after one failure, later calls are refused at once).
+// through the step's API gate (after one failure, later calls are refused at once). A refusal by
+// GitHub's rate limits is told apart from a missing permission (both can be HTTP 403).
 import { getOctokit } from '@actions/github';
 import { gates, readDeadlines } from './net/deadline.js';
 
@@ -8,10 +9,64 @@ export type Octokit = ReturnType<typeof getOctokit>;
 export function createOctokit(token: string, apiUrl: string, env: NodeJS.ProcessEnv = process.env): Octokit {
   const { apiMs } = readDeadlines(env);
   const octokit = getOctokit(token, { baseUrl: apiUrl });
-  octokit.hook.wrap('request', (request, options) =>
-    gates.api.call(`${options.method} ${options.url}`, apiMs, async (signal) => request({ ...options, request: { ...options.request, signal } })),
-  );
+  octokit.hook.wrap('request', (request, options) => {
+    const what = `${options.method} ${options.url}`;
+    return gates.api.call(what, apiMs, async (signal) => {
+      try {
+        return await request({ ...options, request: { ...options.request, signal } });
+      } catch (e) {
+        throw rateLimitOf(e, what) ?? e;
+      }
+    });
+  });
   return octokit;
+}
+
+/**
+ * GitHub refused a request for its rate limits, not for a permission. Its status is 429 whatever
+ * GitHub answered (a secondary limit comes as 403), so callers that read 403 as a missing
+ * permission do not, and the API gate counts the API as unusable for the rest of the step.
+ */
+export class RateLimitError extends Error {
+  readonly status = 429;
+
+  constructor(
+    message: string,
+    /** Seconds until GitHub takes requests again, when it said. */
+    readonly retryAfterSeconds: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RateLimitError';
+  }
+}
+
+type Headers = Record<string, string | number | undefined>;
+
+/** Seconds to wait: `retry-after` (seconds or an HTTP date), else until `x-ratelimit-reset` (epoch seconds). */
+function secondsToWait(headers: Headers, now: number): number | null {
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined) {
+    const seconds = /^\d+$/.test(String(retryAfter).trim()) ? Number(retryAfter) : (Date.parse(String(retryAfter)) - now) / 1000;
+    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  }
+  const reset = Number(headers['x-ratelimit-reset']);
+  return headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset) ? Math.max(0, Math.ceil(reset - now / 1000)) : null;
+}
+
+/** The rate-limit refusal in an Octokit error (403 or 429 with retry-after, no requests left, or a message saying so), or null. */
+export function rateLimitOf(e: unknown, what: string, now = Date.now()): RateLimitError | null {
+  const status = httpStatus(e);
+  if (status !== 403 && status !== 429) return null;
+  const headers: Headers = (e as { response?: { headers?: Headers } }).response?.headers ?? {};
+  const message = (e as Error).message ?? '';
+  const limited = status === 429 || headers['retry-after'] !== undefined || String(headers['x-ratelimit-remaining']) === '0' || /rate limit/i.test(message);
+  if (!limited) return null;
+  const seconds = secondsToWait(headers, now);
+  const when =
+    seconds === null ? 'GitHub did not say when to retry: wait a few minutes' : `retry in ${seconds} s (after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC)`;
+  const which = /secondary rate limit/i.test(message) ? 'secondary rate limit' : 'API rate limit';
+  return new RateLimitError(`GitHub's ${which} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`, seconds, { cause: e });
 }
 
 /** HTTP status of an Octokit error, when it has one. */

@@ -73,9 +73,10 @@ export interface CrateCost {
   /**
    * Why a compiled workspace crate has no compile work: a unit of it did not compile
    * (`failed`), or some of its targets came fresh from the cache (`partly-fresh`), so its IR
-   * here would be only part of it. Absent when it has work or when nothing of it was measured.
+   * here would be only part of it, or its bitcode could not be read (`unreadable`: a damaged or
+   * crafted file; the log names it). Absent when it has work or when nothing of it was measured.
    */
-  workMissing?: 'failed' | 'partly-fresh';
+  workMissing?: 'failed' | 'partly-fresh' | 'unreadable';
   /** With `workMissing: partly-fresh`, the work of the targets that were compiled (in `targets`). */
   partialWork?: CompileWork | null;
 }

@@ -124,3 +124,65 @@ describe('runGuard', () => {
     expect(c.hash).not.toBe(a.hash);
   });
 });
+
+// `cargo rustc -- <args>` hands the args to rustc for the final target (before RUSTFLAGS, which
+// cargo adds after them): as binding as RUSTFLAGS for that target, and part of what it compiles.
+describe('arguments after the -- of cargo rustc', () => {
+  let out: CapturedOutput;
+  const errors = () => out.annotations().filter((a) => a.level === 'error');
+  beforeEach(() => {
+    out = captureStdout();
+  });
+  afterEach(() => out.restore());
+  const tree = () => writeTree({ 'Cargo.toml': '' });
+  const envFor = (t: string, extra: NodeJS.ProcessEnv = {}) => ({ PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'nohome'), GITHUB_WORKSPACE: t, ...extra });
+
+  test.each([
+    [{ 'build-command': 'cargo rustc -- -C target-cpu=native' }, "'build-command'", '-C target-cpu=native'],
+    [{ 'build-command': 'cargo rustc', 'cargo-args': '--lib -- -Ctarget-cpu=native' }, "'cargo-args'", '-Ctarget-cpu=native'],
+    [{ 'build-command': 'cargo +stable --locked rustc --lib -- --codegen target-cpu=native' }, "'build-command'", '--codegen target-cpu=native'],
+  ])('%j fails in CI with an error naming the input', async (inputs, input, written) => {
+    const t = tree();
+    const result = await guardWith(configFor(t, inputs), envFor(t));
+    expect(result.failed).toBe(true);
+    expect(errors()).toEqual([
+      expect.objectContaining({ message: expect.stringContaining(`\`${written}\` (from ${input} (after the -- of cargo rustc)) compiles for this runner's CPU`) }),
+    ]);
+    expect(out.text()).toContain(`rustc arguments (cargo rustc, final target only): ${written}`);
+  });
+
+  test('an alias that expands to rustc with native is caught at its file and line; an alias named like a built-in is ignored, as cargo ignores it', async () => {
+    const t = writeTree({
+      'Cargo.toml': '',
+      '.cargo/config.toml': '[alias]\nbuild = "rustc -- -Ctarget-cpu=native"\nfast = "native --lib"\nnative = ["rustc", "--", "-C", "target-cpu=native"]\n',
+    });
+    const viaAlias = await guardWith(configFor(t, { 'build-command': 'cargo fast' }), envFor(t));
+    expect(viaAlias.failed).toBe(true);
+    expect(errors()).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('(from alias.native in '), properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }) }),
+    ]);
+    const builtin = await guardWith(configFor(t), envFor(t));
+    expect(builtin.failed).toBe(false);
+    expect(builtin.rustcArgs).toEqual([]);
+  });
+
+  test("a later target-cpu in RUSTFLAGS wins over the rustc arguments (cargo passes RUSTFLAGS after them); other subcommands' -- is not rustc's", async () => {
+    const t = tree();
+    const overridden = await guardWith(configFor(t, { 'build-command': 'cargo rustc -- -C target-cpu=native' }), envFor(t, { RUSTFLAGS: '-Ctarget-cpu=x86-64' }));
+    expect(overridden.failed).toBe(false);
+    const tests = await guardWith(configFor(t, { 'build-command': 'cargo test --no-run -- -C target-cpu=native' }), envFor(t));
+    expect(tests.rustcArgs).toEqual([]);
+    expect(tests.failed).toBe(false);
+    expect(errors()).toEqual([]);
+  });
+
+  test('the rustc arguments are part of the flags hash (the cache key); none leaves the hash of a plain build', async () => {
+    const t = tree();
+    const env = envFor(t);
+    const plain = await guardWith(configFor(t, { guard: 'off' }), env);
+    expect((await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc' }), env)).hash).toBe(plain.hash);
+    const native = await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc -- -C target-cpu=native' }), env);
+    const opt = await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc -- -C opt-level=1' }), env);
+    expect(new Set([plain.hash, native.hash, opt.hash]).size).toBe(3);
+  });
+});

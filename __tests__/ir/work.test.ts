@@ -9,6 +9,9 @@ import path from 'node:path';
 import { demangle, genericGroup } from '../../src/ir/demangle.js';
 import { WorkCollector } from '../../src/ir/index.js';
 import { BitcodeError, functionsInBitcode } from '../../src/ir/bitcode.js';
+import { BitcodeReader } from '../../src/ir/reader.js';
+import { bitcodeModule, blockInfoBomb, literalArrayBomb } from '../helpers/bitcode-writer.js';
+import { captureStdout } from '../helpers/capture.js';
 import { groupOf, summarizeWork } from '../../src/ir/summary.js';
 import { carryWork, compareWork, groupChangeText, workSentence } from '../../src/report/work.js';
 import type { RunRecord } from '../../src/record.js';
@@ -250,7 +253,7 @@ describe('against the baseline', () => {
 });
 
 describe('collecting while the build goes on', () => {
-  test('finished units are summarised and deleted; a unit still being written waits; a package that failed is left out', () => {
+  test('finished units are summarised and deleted; a unit still being written waits; a package that failed is left out', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-ir-'));
     const { bitcode } = compile('v0');
     const once = summarizeWork(functionsInBitcode(bitcode));
@@ -262,16 +265,110 @@ describe('collecting while the build goes on', () => {
     const collector = new WorkCollector(dir);
     const done = unit('tools', 'tools-0123');
     const partial = unit('tools', 'tools-4567.partial');
-    collector.drain();
+    await collector.drain();
     expect(existsSync(done)).toBe(false);
     expect(existsSync(partial)).toBe(true);
     renameSync(partial, partial.replace(/\.partial$/, ''));
     unit('broken', 'broken-89ab');
-    const work = collector.finish(new Set(['broken']));
+    const work = await collector.finish(new Set(['broken']));
     expect([...work.keys()]).toEqual(['tools']);
     // Two units of the same code: every count doubled.
     expect(work.get('tools')).toMatchObject({ instructions: 2 * once.instructions, functions: 2 * once.functions });
     expect(work.get('tools')!.groups.find((g) => g.name === 'tools::search::<T>')).toMatchObject({ copies: 6 });
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('bitcode from the build is untrusted: a crafted file costs seconds at most, and only its own crate', () => {
+  const { bitcode } = compile('legacy');
+  const WORK = /it asks for more reading than its size allows/;
+
+  test.each([
+    ['arrays of literal elements (64 KiB)', () => literalArrayBomb(64 * 1024)],
+    ['arrays of literal elements (1 MiB)', () => literalArrayBomb(1024 * 1024)],
+    ['thousands of BLOCKINFO abbreviations for thousands of function blocks', () => blockInfoBomb(20_000, 100_000)],
+  ])('%s: refused, on this thread and on the reading thread', async (_name, craft) => {
+    const file = craft();
+    expect(() => functionsInBitcode(file)).toThrow(BitcodeError);
+    const reader = new BitcodeReader();
+    try {
+      await expect(reader.read(file)).rejects.toThrow(BitcodeError);
+      // The reader is still good for the next file.
+      expect(await reader.read(bitcode)).toHaveLength(functionsInBitcode(bitcode).length);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('the literal bomb is refused by the work bound, not by running out of input', () => {
+    expect(() => functionsInBitcode(literalArrayBomb(256 * 1024))).toThrow(WORK);
+  });
+
+  test('a real module of many functions is well within the bound', () => {
+    const functions = Array.from({ length: 20_000 }, (_, i) => ({ name: `_ZN5tools1f${i}17h0123456789abcdefE`, instructions: 1 + (i % 50) }));
+    const read = functionsInBitcode(bitcodeModule(functions));
+    expect(read.map((f) => f.symbol)).toEqual(functions.map((f) => f.name));
+    expect(read.map((f) => f.instructions)).toEqual(functions.map((f) => f.instructions));
+  });
+
+  test('the reading thread gives the same functions, demangled, and leaves this thread free meanwhile', async () => {
+    const reader = new BitcodeReader();
+    try {
+      let done = false;
+      const reading = reader.read(bitcode).then((f) => ((done = true), f));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(done).toBe(false);
+      const functions = await reading;
+      expect(functions.map(({ symbol, instructions }) => ({ symbol, instructions }))).toEqual(functionsInBitcode(bitcode));
+      expect(functions.map((f) => f.path)).toEqual(functionsInBitcode(bitcode).map((f) => demangle(f.symbol)));
+      expect(summarizeWork(functions)).toEqual(summarizeWork(functionsInBitcode(bitcode)));
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('past its deadline a file is given up and the worker ended; the next file reads as before', async () => {
+    // Any file over a megabyte gets 1 ms: less than the reading thread needs even to answer.
+    const big = Buffer.concat([bitcode.subarray(0, 4), Buffer.alloc(2 ** 21)]);
+    const reader = new BitcodeReader((bytes) => (bytes > 1_000_000 ? 1 : 60_000));
+    try {
+      await expect(reader.read(big)).rejects.toThrow(/reading it took longer than 0\.0 s, so it was given up/);
+      expect(await reader.read(bitcode)).toHaveLength(functionsInBitcode(bitcode).length);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('one unreadable file: its crate is not measured (and the log says why), every other crate keeps its work', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-ir-'));
+    const unit = (pkg: string, name: string, file: Buffer) => {
+      mkdirSync(path.join(dir, pkg, name), { recursive: true });
+      writeFileSync(path.join(dir, pkg, name, 'x.bc'), file);
+    };
+    unit('good@0.1.0', 'lib.good-0123456789abcdef', bitcode);
+    unit('evil@0.1.0', 'lib.evil-0123456789abcdef', bitcode);
+    unit('evil@0.1.0', 'bin.evil-0123456789abcdef', literalArrayBomb(64 * 1024));
+    unit('other@0.1.0', 'lib.other-0123456789abcdef', bitcode);
+    const out = captureStdout();
+    let work: Map<string, unknown>;
+    const collector = new WorkCollector(dir);
+    try {
+      work = await collector.finish(new Set());
+    } finally {
+      out.restore();
+    }
+    expect([...work.keys()].sort()).toEqual(['good@0.1.0', 'other@0.1.0']);
+    expect([...collector.unreadable.keys()]).toEqual(['evil@0.1.0']);
+    expect(
+      out
+        .annotations()
+        .filter((a) => a.level === 'warning')
+        .map((a) => a.message),
+    ).toEqual([
+      expect.stringMatching(
+        /^Watchmaker could not read the compile-work IR of evil 0\.1\.0 \(x\.bc: it asks for more reading .*\); that crate is reported as not measured, the others are not affected\.$/,
+      ),
+    ]);
     expect(existsSync(dir)).toBe(false);
   });
 });

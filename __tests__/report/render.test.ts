@@ -3,7 +3,19 @@
 import { compareRecords } from '../../src/report/compare.js';
 import { decide } from '../../src/report/verdict.js';
 import type { RunRecord } from '../../src/record.js';
-import { commentMarker, COMMENT_LIMIT, SUMMARY_LIMIT, escapeMarkdown, mermaidLabel, renderReportMarkdown, renderReportText, type ReportView } from '../../src/report/render.js';
+import {
+  clip,
+  commentMarker,
+  COMMENT_LIMIT,
+  NAME_LIMIT,
+  SUMMARY_LIMIT,
+  escapeMarkdown,
+  mermaidLabel,
+  renderReportMarkdown,
+  renderReportText,
+  type ReportView,
+} from '../../src/report/render.js';
+import { compareWork } from '../../src/report/work.js';
 import { record } from '../helpers/records.js';
 
 const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
@@ -99,18 +111,85 @@ test('a huge workspace stays under the comment limit, dropping table rows first 
   expect(md).toMatch(/more crates not shown/);
 });
 
-test('the job summary keeps the whole report when the comment cannot (its limit is 1 MiB)', () => {
-  // Crates compiled only in this run are listed by name even when no table row fits.
-  const names = Array.from({ length: 20 }, (_, i) => `${'crate-with-a-very-long-name-'.repeat(200)}${i}`);
-  const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+test('the job summary keeps what the comment must trim (its limit is 1 MiB)', () => {
+  const names = Array.from({ length: 400 }, (_, i) => `${'crate-with-a-very-long-name-'.repeat(200)}${i}`);
+  const base = record({ crates: { 'ws-app': 2, 'ws-core': 6, ...Object.fromEntries(names.map((n) => [`${n}-base`, 1])) } });
   const head = record({ crates: { 'ws-app': 2, 'ws-core': 9, ...Object.fromEntries(names.map((n) => [n, 1])) } });
   const v = view({ record: head, ...evaluated(head, base) });
-  const comment = renderReportMarkdown(v, COMMENT_LIMIT);
+  const comment = renderReportMarkdown(v, 8000);
   const summary = renderReportMarkdown(v, SUMMARY_LIMIT);
-  expect(comment).toMatch(/too large for a comment; see the job summary/);
-  expect(summary).not.toMatch(/too large/);
-  expect(summary).toContain('**Verdict: regression.**');
+  expect(comment.length).toBeLessThanOrEqual(8000);
+  expect(comment).toContain('**Verdict: regression.**');
+  expect(comment).toMatch(/_Trimmed to stay within 8,000 characters: chart, functions, crate lists left out\._/);
+  expect(summary).not.toMatch(/too large|Trimmed/);
+  expect(summary).toContain('Compiled only in this run');
   expect(summary.length).toBeLessThanOrEqual(SUMMARY_LIMIT);
+});
+
+describe('names from the repository of any length', () => {
+  const huge = `_ZN${'a'.repeat(70_000)}E`;
+  /** A comparison whose compile work names a function of 70,000 characters, as a crafted crate can. */
+  const withHugeFunction = (): ReportView => {
+    const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+    const head = record({ crates: { 'ws-app': 2, 'ws-core': 9 } });
+    for (const [r, copies] of [
+      [base, 1],
+      [head, 3],
+    ] as const) {
+      for (const c of r.crates) c.work = { instructions: 100 * copies, functions: copies, groups: [{ name: huge, copies, instructions: 100 * copies }] };
+      r.measurement.compileWork = 'llvm-bc';
+    }
+    return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
+  };
+
+  test('a 70,000-character function name is cut to 200 characters with an ellipsis; the comment keeps the whole report', () => {
+    const md = renderReportMarkdown(withHugeFunction());
+    expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(md).not.toMatch(/too large for a comment/);
+    expect(md).toContain('**Verdict: regression.**');
+    expect(md).toContain(`- \`${huge.slice(0, NAME_LIMIT - 1)}…\`: 1 → 3 copies, +200 instructions (ws-core)`);
+    expect(md).toContain('#### Compile work (LLVM IR instructions, exact)');
+    expect(renderReportText(withHugeFunction()).length).toBeLessThan(5000);
+  });
+
+  test('thousands of long crate names everywhere: under the limit, rows then whole sections left out, saying which', () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `ws-${'<x_y>'.repeat(2000)}-${i}`);
+    const base = record({ crates: Object.fromEntries(names.slice(0, 2000).map((n) => [n, 1])) });
+    const head = record({ crates: Object.fromEntries(names.slice(1000).map((n) => [n, 2])) });
+    head.workspaceMembers = names;
+    const md = renderReportMarkdown(view({ record: head, ...evaluated(head, base) }));
+    expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(md).toContain('**Verdict:');
+    expect(md).toMatch(/more crates not shown/);
+    expect(md).toContain('_Trimmed to stay within 60,000 characters: chart, functions, crate lists left out._');
+    expect(md).toMatch(/^Cache: exact hit/m);
+    // Fewer of them: every one shown in the tables and lists, each cut to 200 characters.
+    const few = names.slice(0, 30);
+    const fewHead = record({ crates: Object.fromEntries(few.map((n) => [n, 2])) });
+    const fewMd = renderReportMarkdown(view({ record: fewHead, ...evaluated(fewHead, record({ crates: Object.fromEntries(few.map((n) => [n, 1])) })) }));
+    expect(fewMd).not.toMatch(/Trimmed/);
+    expect(fewMd).toContain(`| ${escapeMarkdown(clip(few[0]!))} | 1.00 s | 2.00 s |`);
+    expect(clip(few[0]!)).toHaveLength(NAME_LIMIT);
+  });
+
+  test('clip cuts at a character, never inside a surrogate pair', () => {
+    expect(clip('short')).toBe('short');
+    expect(clip('abcdef', 4)).toBe('abc…');
+    expect(clip('ab😀cd', 4)).toBe('ab…');
+    expect(clip('a'.repeat(500)).length).toBe(NAME_LIMIT);
+  });
+
+  test('a crate whose bitcode could not be read is named as not compared, and why', () => {
+    const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+    const head = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+    for (const r of [base, head]) {
+      r.measurement.compileWork = 'llvm-bc';
+      r.crates[0]!.work = { instructions: 10, functions: 1, groups: [] };
+    }
+    head.crates[1]!.workMissing = 'unreadable';
+    const md = renderReportMarkdown(view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) }));
+    expect(md).toContain('Not compared: `ws-core` (its LLVM bitcode could not be read; the log says why).');
+  });
 });
 
 test('without a baseline the report says why and lists the costliest crates', () => {

@@ -370,7 +370,72 @@ export function findNonPortableFlags(flags: SourcedFlag[], readArgfile?: (file: 
   return findings;
 }
 
-/** Stable hash of what cargo passes to rustc: the flags (in order) and the triple they apply to. */
-export function rustflagsHash(flags: string[], targetTriple: string): string {
-  return createHash('sha256').update(JSON.stringify({ targetTriple, flags })).digest('hex');
+/**
+ * Stable hash of what cargo passes to rustc: the flags (in order), the triple they apply to, and
+ * the arguments `cargo rustc` adds for the final target (left out when there are none, so the
+ * hash of a plain build stays what it was).
+ */
+export function rustflagsHash(flags: string[], targetTriple: string, rustcArgs: string[] = []): string {
+  return createHash('sha256')
+    .update(JSON.stringify(rustcArgs.length ? { targetTriple, flags, rustcArgs } : { targetTriple, flags }))
+    .digest('hex');
+}
+
+// ---- `cargo rustc -- <args>` ----
+
+/** Cargo's own subcommands (and their short names): an alias of the same name is ignored, as cargo ignores it. */
+const BUILTIN_COMMANDS = new Set(
+  'add bench build check clean config doc fetch fix generate-lockfile help info init install locate-project login logout metadata new owner package pkgid publish read-manifest remove report run rustc rustdoc search test tree uninstall update vendor verify-project version yank b c d r t rm'.split(
+    ' ',
+  ),
+);
+/** Options cargo takes before the subcommand whose value is the next word. */
+const GLOBAL_WITH_VALUE = new Set(['--color', '--config', '-Z', '-C', '--explain']);
+
+/** Where the subcommand is: after `+toolchain` and cargo's global options (with their values). */
+function subcommandIndex(words: SourcedFlag[], from: number): number {
+  let i = from;
+  while (i < words.length && (words[i]!.flag.startsWith('-') || words[i]!.flag.startsWith('+'))) i += GLOBAL_WITH_VALUE.has(words[i]!.flag) ? 2 : 1;
+  return i;
+}
+
+/** A cargo alias, as cargo looks it up: `--config` arguments, then CARGO_ALIAS_<NAME>, then the config files; null when none. */
+export function cargoAlias(files: CargoConfigFile[], env: NodeJS.ProcessEnv, name: string): SourcedFlag[] | null {
+  const fromFiles = (list: CargoConfigFile[]): SourcedFlag[] | null => {
+    const f = list.find((x) => getPath(x.data, ['alias', name]) !== undefined);
+    if (!f) return null;
+    const value = getPath(f.data, ['alias', name]);
+    const origin: FlagOrigin =
+      f.cli === 'value'
+        ? { kind: 'cli', name: `alias.${name} (--config in cargo-args)` }
+        : { kind: 'config', name: `alias.${name}`, file: f.path, line: findKeyLine(f.text, ['alias', name]) };
+    return (Array.isArray(value) ? value.map(String) : splitWhitespace(String(value))).map((flag) => ({ flag, origin }));
+  };
+  const envName = `CARGO_ALIAS_${name.toUpperCase().replace(/-/g, '_')}`;
+  const fromEnv = env[envName] === undefined ? null : envList(env, envName);
+  return fromFiles(files.filter((f) => f.cli)) ?? fromEnv ?? fromFiles(files.filter((f) => !f.cli));
+}
+
+/**
+ * What `cargo rustc` passes to rustc for the final target: the words after its `--`, with where
+ * each came from. `words` are the build's arguments after the program; an alias (`cargo native`
+ * with `native = "rustc -- -C target-cpu=native"`) is expanded as cargo expands it. Empty for
+ * any other subcommand.
+ */
+export function rustcArgsOf(words: SourcedFlag[], alias: (name: string) => SourcedFlag[] | null): SourcedFlag[] {
+  let expanded = words;
+  let at = subcommandIndex(expanded, 0);
+  // Cargo follows aliases of aliases too, and stops a loop; a few levels are plenty.
+  for (let depth = 0; depth < 16 && at < expanded.length; depth++) {
+    const name = expanded[at]!.flag;
+    if (name === 'rustc') {
+      const dashes = expanded.findIndex((w, i) => i > at && w.flag === '--');
+      return dashes === -1 ? [] : expanded.slice(dashes + 1);
+    }
+    const replacement = BUILTIN_COMMANDS.has(name) ? null : alias(name);
+    if (!replacement) return [];
+    expanded = [...expanded.slice(0, at), ...replacement, ...expanded.slice(at + 1)];
+    at = subcommandIndex(expanded, at);
+  }
+  return [];
 }

@@ -3,12 +3,22 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GuardMode } from '../config.js';
+import type { BuildConfig, GuardMode } from '../config.js';
 import type { Run } from '../run.js';
 import { relativeToWorkspace } from '../context.js';
 import { logText } from '../log.js';
 import { probeCfg, type CfgSet } from '../toolchain.js';
-import { findNonPortableFlags, resolveEffectiveRustflags, rustflagsHash, selectTargetTriple, type EffectiveRustflags, type GuardFinding } from './flags.js';
+import {
+  cargoAlias,
+  findNonPortableFlags,
+  resolveEffectiveRustflags,
+  rustcArgsOf,
+  rustflagsHash,
+  selectTargetTriple,
+  type EffectiveRustflags,
+  type GuardFinding,
+  type SourcedFlag,
+} from './flags.js';
 
 export type { EffectiveRustflags, GuardFinding, SourcedFlag, FlagOrigin } from './flags.js';
 
@@ -16,6 +26,8 @@ export interface GuardResult {
   mode: GuardMode;
   targetTriple: string;
   effective: EffectiveRustflags;
+  /** What `cargo rustc -- …` (build-command, cargo-args or an alias) adds for the final target. */
+  rustcArgs: SourcedFlag[];
   findings: GuardFinding[];
   /** Hash of the effective flags and triple: part of the cache key even when the guard is off. */
   hash: string;
@@ -31,16 +43,37 @@ export type GuardRun = Pick<Run, 'config' | 'env' | 'rustc' | 'cargoConfig'>;
 export async function runGuard(run: GuardRun): Promise<GuardResult> {
   const { config } = run;
   const { targetTriple, effective } = await resolveFlags(run);
+  const rustcArgs = rustcArgsOf(commandWords(config.build), (name) => cargoAlias(run.cargoConfig, run.env, name));
   const hash = rustflagsHash(
     effective.flags.map((f) => f.flag),
     targetTriple,
+    rustcArgs.map((f) => f.flag),
   );
-  const findings = config.guard.mode === 'off' ? [] : findNonPortableFlags(effective.flags, argfileReader(config.workingDirectory));
+  const findings = config.guard.mode === 'off' ? [] : checkFlags(effective.flags, rustcArgs, argfileReader(config.workingDirectory));
   const enforcing = config.guard.mode === 'error' && config.inCI;
   const failed = enforcing && findings.some((f) => f.severity === 'error');
-  logFlags(run, targetTriple, effective, hash, findings.length);
+  logFlags(run, targetTriple, effective, rustcArgs, hash, findings.length);
   const annotated = annotate(findings, enforcing, run.env);
-  return { mode: config.guard.mode, targetTriple, effective, findings, hash, failed, annotated };
+  return { mode: config.guard.mode, targetTriple, effective, rustcArgs, findings, hash, failed, annotated };
+}
+
+/** The build's arguments after the program, each with the input it came from, in the order cargo gets them (config.ts buildArgs). */
+function commandWords(build: Pick<BuildConfig, 'command' | 'cargoArgs'>): SourcedFlag[] {
+  const tag = (words: string[], input: string): SourcedFlag[] => words.map((flag) => ({ flag, origin: { kind: 'cli', name: `'${input}' (after the -- of cargo rustc)` } }));
+  const [command, extra] = [tag(build.command.slice(1), 'build-command'), tag(build.cargoArgs, 'cargo-args')];
+  const dashes = command.findIndex((w) => w.flag === '--');
+  return dashes === -1 ? [...command, ...extra] : [...command.slice(0, dashes), ...extra, ...command.slice(dashes)];
+}
+
+/**
+ * Every unit gets the RUSTFLAGS; the final target of `cargo rustc` gets its extra arguments
+ * first, then the RUSTFLAGS (cargo's order, so a later target-cpu in RUSTFLAGS wins). Both are
+ * checked; a finding both show is reported once.
+ */
+function checkFlags(rustflags: SourcedFlag[], rustcArgs: SourcedFlag[], readArgfile: (file: string) => string | null): GuardFinding[] {
+  const all = [...findNonPortableFlags(rustflags, readArgfile), ...(rustcArgs.length ? findNonPortableFlags([...rustcArgs, ...rustflags], readArgfile) : [])];
+  const key = (f: GuardFinding) => JSON.stringify([f.flag, f.severity, f.origin]);
+  return all.filter((f, i) => all.findIndex((g) => key(g) === key(f)) === i);
 }
 
 /** The effective RUSTFLAGS as cargo resolves them for the target triple. */
@@ -79,12 +112,13 @@ function argfileReader(cwd: string): (file: string) => string | null {
   };
 }
 
-function logFlags(run: GuardRun, targetTriple: string, effective: EffectiveRustflags, hash: string, findings: number): void {
+function logFlags(run: GuardRun, targetTriple: string, effective: EffectiveRustflags, rustcArgs: SourcedFlag[], hash: string, findings: number): void {
   const mode = run.config.guard.mode;
   core.startGroup('Watchmaker: effective RUSTFLAGS');
   core.info(logText(`target: ${targetTriple}`));
   core.info(logText(`source: ${effective.source}`));
   core.info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(' ') : '(none)'}`));
+  if (rustcArgs.length) core.info(logText(`rustc arguments (cargo rustc, final target only): ${rustcArgs.map((f) => f.flag).join(' ')}`));
   core.info(logText(`config: ${run.cargoConfig.length ? run.cargoConfig.map((f) => f.path).join(', ') : '(none)'}`));
   core.info(`hash: ${hash.slice(0, 16)}`);
   core.info(`guard: ${mode}${mode === 'off' ? '' : `, ${findings} finding(s)`}`);

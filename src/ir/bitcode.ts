@@ -5,8 +5,9 @@
 // reads bitcode, so tools/ir-wasm/bitcode.rs follows LLVM's documented format
 // (https://llvm.org/docs/BitCodeFormat.html), compiled to WebAssembly: a job reads megabytes of
 // it while cargo builds, and compiled code costs the build less CPU than JavaScript that V8 has
-// not optimised yet. This is its shell: the Darwin wrapper and the magic, names, errors.
-import { discardIrWasm, irWasm } from './wasm.js';
+// not optimised yet. This is its shell: the Darwin wrapper and the magic, names, errors. The
+// build reads it on another thread, with a deadline (reader.ts).
+import { discardIrWasm, irWasm, type IrWasm } from './wasm.js';
 
 /** One function definition in a module. */
 export interface BitcodeFunction {
@@ -14,6 +15,8 @@ export interface BitcodeFunction {
   symbol: string;
   /** IR instructions in its body (debug records and locations are not instructions). */
   instructions: number;
+  /** Its demangled path (null: not a Rust symbol), when the reading thread demangled it already. */
+  path?: string | null;
 }
 
 export class BitcodeError extends Error {}
@@ -34,6 +37,7 @@ const ERRORS: Record<number, (detail: number) => string> = {
   12: () => 'no string table',
   13: (defined) => `${defined} function definitions but a different number of bodies`,
   14: (width) => `abbreviation width ${width} is out of range`,
+  15: () => 'it asks for more reading than its size allows (a crafted file: literal-only arrays or abbreviations)',
 };
 
 /** The bitcode itself: after the wrapper header when there is one (Darwin's), after the magic. */
@@ -50,34 +54,68 @@ function bitstreamOf(bytes: Uint8Array): Uint8Array {
 /** Far more than a crate's unit writes (ripgrep's biggest is 4 MB), far less than WebAssembly's 4 GB. */
 const MAX_BYTES = 1 << 30;
 
-/** The function definitions of one bitcode module, with their instruction counts. */
-export function functionsInBitcode(bytes: Uint8Array): BitcodeFunction[] {
+/** The bitstream to hand to the reader (a file that is not bitcode, or too big, is refused here). */
+export function checkedStream(bytes: Uint8Array): Uint8Array {
   const stream = bitstreamOf(bytes);
   if (stream.length > MAX_BYTES) throw new BitcodeError(`bitcode of ${stream.length} bytes is larger than this reader takes (${MAX_BYTES})`);
-  try {
-    return read(stream);
-  } catch (e) {
-    if (e instanceof BitcodeError) throw e;
-    // The reader checks what it reads, so a trap is a defect; the file is still not counted.
-    discardIrWasm();
-    throw new BitcodeError(`the bitcode reader failed (${(e as Error).message})`);
-  }
+  return stream;
 }
 
-function read(stream: Uint8Array): BitcodeFunction[] {
-  const wasm = irWasm();
+/** What the WebAssembly reader answers for one stream: the functions, or why not. */
+export interface StreamReply {
+  symbols?: string[];
+  instructions?: number[];
+  /** Demangled paths (null: not a Rust symbol), when the reader was asked to demangle. */
+  paths?: Array<string | null>;
+  /** The reader's error code and the number it is about. */
+  error?: number;
+  detail?: number;
+  /** A fault found after reading (a name outside the string table). */
+  failure?: string;
+}
+
+/**
+ * Reads one stream with the module `wasm`, demangling each name with `demangle` when given. Uses
+ * nothing from outside itself: the reading thread (reader.ts) runs it from its source text.
+ */
+export function readStream(wasm: IrWasm, stream: Uint8Array, demangle: ((symbol: string) => string | null) | null): StreamReply {
   // The buffer is taken after the allocation, which may grow the memory and so replace it.
   const input = wasm.bitcode_input(stream.length);
   new Uint8Array(wasm.memory.buffer, input, stream.length).set(stream);
   const count = wasm.read_bitcode(stream.length);
-  if (count < 0) throw new BitcodeError(ERRORS[-count]?.(wasm.error_detail()) ?? `unreadable bitcode (error ${-count})`);
-  const numbers = new Uint32Array(wasm.memory.buffer, wasm.functions_ptr(), count * 3);
+  if (count < 0) return { error: -count, detail: wasm.error_detail() };
+  const numbers = new Uint32Array(wasm.memory.buffer, wasm.functions_ptr(), count * 3).slice();
   const strtab = Buffer.from(stream.buffer, stream.byteOffset + wasm.strtab_start(), wasm.strtab_len());
-  const functions: BitcodeFunction[] = [];
+  const reply = { symbols: [] as string[], instructions: [] as number[], paths: demangle ? ([] as Array<string | null>) : undefined };
   for (let i = 0; i < count * 3; i += 3) {
     const [offset, size] = [numbers[i]!, numbers[i + 1]!];
-    if (offset + size > strtab.length) throw new BitcodeError('a function name outside the string table');
-    functions.push({ symbol: strtab.toString('latin1', offset, offset + size), instructions: numbers[i + 2]! });
+    if (offset + size > strtab.length) return { failure: 'a function name outside the string table' };
+    const symbol = strtab.toString('latin1', offset, offset + size);
+    reply.symbols.push(symbol);
+    reply.instructions.push(numbers[i + 2]!);
+    reply.paths?.push(demangle!(symbol));
   }
-  return functions;
+  return reply;
+}
+
+/** The functions of a reply, or its error as a BitcodeError. */
+export function functionsOf(reply: StreamReply): BitcodeFunction[] {
+  if (reply.error !== undefined) throw new BitcodeError(ERRORS[reply.error]?.(reply.detail ?? 0) ?? `unreadable bitcode (error ${reply.error})`);
+  if (reply.failure !== undefined || !reply.symbols || !reply.instructions) throw new BitcodeError(reply.failure ?? 'the bitcode reader gave no answer');
+  const { symbols, instructions, paths } = reply;
+  return symbols.map((symbol, i) => (paths ? { symbol, instructions: instructions[i]!, path: paths[i] ?? null } : { symbol, instructions: instructions[i]! }));
+}
+
+/** The function definitions of one bitcode module, with their instruction counts, read on this thread. */
+export function functionsInBitcode(bytes: Uint8Array): BitcodeFunction[] {
+  const stream = checkedStream(bytes);
+  let reply: StreamReply;
+  try {
+    reply = readStream(irWasm(), stream, null);
+  } catch (e) {
+    // The reader checks what it reads, so a trap is a defect; the file is still not counted.
+    discardIrWasm();
+    throw new BitcodeError(`the bitcode reader failed (${(e as Error).message})`);
+  }
+  return functionsOf(reply);
 }

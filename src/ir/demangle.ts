@@ -1,13 +1,17 @@
 // Rust symbol names, demangled by rust-lang's rustc-demangle (both schemes: legacy `_ZN…E` and
 // v0 `_R…`), compiled to WebAssembly (src/ir/wasm.ts).
-import { irWasm } from './wasm.js';
+import { irWasm, type IrWasm } from './wasm.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The demangled path of a Rust symbol, without its hash; null when it is not a Rust symbol. */
 export function demangle(symbol: string): string | null {
-  const e = irWasm();
+  return demangleWith(irWasm(), symbol, encoder, decoder);
+}
+
+/** demangle() with a given instance; uses nothing from outside itself (the reading thread runs it from its source text). */
+export function demangleWith(e: IrWasm, symbol: string, encoder: InstanceType<typeof TextEncoder>, decoder: InstanceType<typeof TextDecoder>): string | null {
   // Written straight into the module's input buffer: this runs for every function of a crate.
   const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
   const { read, written } = encoder.encodeInto(symbol, input);

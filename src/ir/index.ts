@@ -6,13 +6,15 @@
 import * as core from '@actions/core';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { functionsInBitcode } from './bitcode.js';
+import { logText } from '../log.js';
+import { BitcodeError } from './bitcode.js';
+import { BitcodeReader } from './reader.js';
 import { addFunctions, emptyTally, packageWork, type CrateWork, type WorkTally } from './summary.js';
 
 export type { CrateWork } from './summary.js';
 
-/** Where the wrapper puts the bitcode for a build whose record is `recordPath`. */
-export const irDirFor = (recordPath: string) => `${recordPath}.ir`;
+/** Where the wrapper puts the bitcode for a build whose side files start with `scratch` (in the action's own directory). */
+export const irDirFor = (scratch: string) => `${scratch}.ir`;
 
 /** A unit directory the wrapper is still filling (renamed to its final name when complete). */
 const PARTIAL = '.partial';
@@ -28,26 +30,30 @@ export function targetOf(unitDir: string): string {
 export class WorkCollector {
   /** Per package (`name@version`), per target. */
   readonly #tallies = new Map<string, Map<string, WorkTally>>();
+  /** Packages with a unit whose IR could not be read, and why: they are not measured, the others are. */
+  readonly #unreadable = new Map<string, string>();
   #error: Error | null = null;
   #busyNs = 0n;
+  #draining: Promise<void> | null = null;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly reader = new BitcodeReader(),
+  ) {}
 
-  /** Summarises and deletes every unit the wrapper has finished so far. */
-  drain(): void {
+  /** Summarises and deletes every unit the wrapper has finished so far (one pass at a time). */
+  drain(): Promise<void> {
+    this.#draining ??= this.#drainOnce().finally(() => (this.#draining = null));
+    return this.#draining;
+  }
+
+  async #drainOnce(): Promise<void> {
     if (this.#error) return;
     const started = process.hrtime.bigint();
     try {
       for (const pkg of subdirs(this.dir)) {
         for (const unit of subdirs(path.join(this.dir, pkg.name))) {
-          if (unit.name.endsWith(PARTIAL)) continue;
-          const unitDir = path.join(this.dir, pkg.name, unit.name);
-          const [targets, target] = [this.#tallies.get(pkg.name) ?? new Map<string, WorkTally>(), targetOf(unit.name)];
-          const tally = targets.get(target) ?? emptyTally();
-          for (const file of readdirSync(unitDir)) if (file.endsWith('.bc')) addFunctions(tally, functionsInBitcode(readFileSync(path.join(unitDir, file))));
-          targets.set(target, tally);
-          this.#tallies.set(pkg.name, targets);
-          rmSync(unitDir, { recursive: true, force: true });
+          if (!unit.name.endsWith(PARTIAL)) await this.#readUnit(pkg.name, unit.name);
         }
       }
     } catch (e) {
@@ -57,18 +63,51 @@ export class WorkCollector {
     }
   }
 
+  /** One finished unit's bitcode into its package's tally, then deleted; an unreadable file costs only its package. */
+  async #readUnit(pkg: string, unitName: string): Promise<void> {
+    const unitDir = path.join(this.dir, pkg, unitName);
+    let file = '';
+    try {
+      if (this.#unreadable.has(pkg)) return;
+      const [targets, target] = [this.#tallies.get(pkg) ?? new Map<string, WorkTally>(), targetOf(unitName)];
+      const tally = targets.get(target) ?? emptyTally();
+      for (file of readdirSync(unitDir)) if (file.endsWith('.bc')) addFunctions(tally, await this.reader.read(readFileSync(path.join(unitDir, file))));
+      targets.set(target, tally);
+      this.#tallies.set(pkg, targets);
+    } catch (e) {
+      if (!(e instanceof BitcodeError)) throw e;
+      // Its other units' work is incomplete without this one: the whole package is not measured.
+      this.#unreadable.set(pkg, `${file}: ${e.message}`);
+      this.#tallies.delete(pkg);
+    } finally {
+      rmSync(unitDir, { recursive: true, force: true });
+    }
+  }
+
   /** Seconds spent reading and summarising IR so far: what the measure costs the job. */
   get busySeconds(): number {
     return Number(this.#busyNs) / 1e9;
+  }
+
+  /** Packages (`name@version`) whose IR could not be read: not measured, each with the reason. */
+  get unreadable(): ReadonlyMap<string, string> {
+    return this.#unreadable;
   }
 
   /**
    * The work per package (`name@version`) after the build, and the IR directory deleted.
    * Packages in `left` (a unit did not compile, or some targets were fresh) are left out: their IR is partial.
    */
-  finish(left: ReadonlySet<string>): Map<string, CrateWork> {
-    this.drain();
+  async finish(left: ReadonlySet<string>): Promise<Map<string, CrateWork>> {
+    await this.drain();
+    await this.drain();
+    await this.reader.close();
     rmSync(this.dir, { recursive: true, force: true });
+    for (const [pkg, why] of this.#unreadable) {
+      core.warning(
+        logText(`Watchmaker could not read the compile-work IR of ${pkg.replace('@', ' ')} (${why}); that crate is reported as not measured, the others are not affected.`),
+      );
+    }
     if (this.#error) {
       core.warning(`Watchmaker could not read the compile-work IR (${this.#error.message}); the report goes on without it.`);
       core.debug(this.#error.stack ?? String(this.#error));

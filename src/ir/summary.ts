@@ -22,8 +22,8 @@ export type CrateWork = CompileWork;
 export const TOP_GROUPS = 40;
 
 /** A function's group: its demangled path without generic arguments (the symbol itself when not Rust). */
-export function groupOf(symbol: string): string {
-  const path = demangle(symbol);
+export function groupOf(symbol: string, demangled?: string | null): string {
+  const path = demangled === undefined ? demangle(symbol) : demangled;
   return path === null ? symbol : genericGroup(path);
 }
 
@@ -47,7 +47,7 @@ function addToGroup(tally: WorkTally, name: string, copies: number, instructions
 }
 
 export function addFunctions(tally: WorkTally, functions: BitcodeFunction[]): void {
-  for (const f of functions) addToGroup(tally, groupOf(f.symbol), 1, f.instructions);
+  for (const f of functions) addToGroup(tally, groupOf(f.symbol, f.path), 1, f.instructions);
 }
 
 /** Several tallies added up (a package's targets). */

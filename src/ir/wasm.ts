@@ -18,19 +18,24 @@ export interface IrWasm {
 }
 
 /** The WebAssembly API Node provides (the project's TypeScript lib has no DOM types). */
-interface WasmApi {
+export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
+export const wasmApi = () => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | null = null;
 let instance: IrWasm | null = null;
 
+/** The compiled module, once per process: instantiated here and in the reading thread (reader.ts). */
+export function irWasmModule(): object {
+  compiled ??= new (wasmApi().Module)(Buffer.from(IR_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
 export function irWasm(): IrWasm {
-  if (!instance) {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new wasm.Module(Buffer.from(IR_WASM_BASE64, 'base64'));
-    instance = new wasm.Instance(module, {}).exports as IrWasm;
-  }
+  instance ??= new (wasmApi().Instance)(irWasmModule(), {}).exports as IrWasm;
   return instance;
 }
 

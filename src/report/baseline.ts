@@ -1,7 +1,8 @@
 // Where the baseline comes from. `cache` mode: the default branch's post step stores its run
 // record in the cache (same backend as target/), keyed by profile, flags and commit; a pull
 // request restores its base commit's record, else the newest one. `rebuild` mode: build the
-// base commit in a git worktree here, alternating with the head, for same-machine samples.
+// base commit in a git worktree here, alternating with the head, for same-machine samples. A
+// cancelled job (SIGINT, SIGTERM) stops the samples at once and fails the step (RebuildCancelled).
 import * as core from '@actions/core';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -94,6 +95,49 @@ export interface RebuildOptions {
   settled?: (samples: { head: RunRecord[]; base: RunRecord[] }) => boolean;
 }
 
+/** The job was cancelled while the base was being rebuilt: the step must fail, not report without a baseline. */
+export class RebuildCancelled extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`);
+    this.name = 'RebuildCancelled';
+  }
+}
+
+const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** A signal that cancels the job, remembered while the rebuild runs; check() throws once one came. */
+interface Cancellation {
+  check(): void;
+  stop(): void;
+}
+
+/**
+ * Watches for cancellation during the rebuild. The build running when the signal comes is stopped
+ * by its own handler (timings/cargo.ts forwards it to cargo's process group); a build started
+ * after it (between the signal and the next check) gets the signal as soon as it listens for one.
+ */
+function watchCancellation(): Cancellation {
+  let received: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received ??= signal;
+  };
+  const onNewListener = (event: string | symbol, listener: (signal: NodeJS.Signals) => void) => {
+    const signal = received;
+    if (signal && event === signal) setImmediate(() => listener(signal));
+  };
+  for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
+  process.on('newListener', onNewListener);
+  return {
+    check: () => {
+      if (received) throw new RebuildCancelled(received);
+    },
+    stop: () => {
+      for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
+      process.off('newListener', onNewListener);
+    },
+  };
+}
+
 /** The base commit in a worktree beside the checkout (fetched when the checkout lacks it). */
 async function checkoutBase(headDir: string, baseSha: string, env: NodeJS.ProcessEnv): Promise<{ gitRoot: string; worktree: string; baseDir: string }> {
   if (!isObjectId(baseSha)) throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
@@ -120,23 +164,36 @@ async function checkoutBase(headDir: string, baseSha: string, env: NodeJS.Proces
  * side's workspace members are cleaned, so every sample compiles the same set of crates.
  */
 export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
-  const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
-  // One target dir for both sides: dependencies compile once and are shared, workspace crates
-  // (different paths, different hashes) coexist.
-  const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
+  const cancel = watchCancellation();
   try {
-    const head: Side = { dir: opts.headDir, workspace: await workspaceInfo(opts.headDir, buildEnv) };
-    const base: Side = { dir: baseDir, workspace: await workspaceInfo(baseDir, buildEnv) };
-    core.startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
-    await opts.build(base, 'base-warmup', buildEnv);
-    core.endGroup();
-    return await sampleAlternately(opts, { head, base }, buildEnv);
+    const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
+    // One target dir for both sides: dependencies compile once and are shared, workspace crates
+    // (different paths, different hashes) coexist.
+    const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
+    try {
+      cancel.check();
+      const head: Side = { dir: opts.headDir, workspace: await workspaceInfo(opts.headDir, buildEnv) };
+      const base: Side = { dir: baseDir, workspace: await workspaceInfo(baseDir, buildEnv) };
+      core.startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
+      cancel.check();
+      await opts.build(base, 'base-warmup', buildEnv);
+      cancel.check();
+      core.endGroup();
+      return await sampleAlternately(opts, { head, base }, buildEnv, cancel);
+    } finally {
+      await capture('git', ['worktree', 'remove', '--force', '--', worktree], { cwd: gitRoot, env: opts.env });
+    }
   } finally {
-    await capture('git', ['worktree', 'remove', '--force', '--', worktree], { cwd: gitRoot, env: opts.env });
+    cancel.stop();
   }
 }
 
-async function sampleAlternately(opts: RebuildOptions, sides: { head: Side; base: Side }, buildEnv: NodeJS.ProcessEnv): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
+async function sampleAlternately(
+  opts: RebuildOptions,
+  sides: { head: Side; base: Side },
+  buildEnv: NodeJS.ProcessEnv,
+  cancel: Cancellation,
+): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
   const records: { head: RunRecord[]; base: RunRecord[] } = { head: [], base: [] };
   const most = Math.max(opts.samples, opts.maxSamples ?? opts.samples);
   for (let i = 0; i < most; i++) {
@@ -150,9 +207,12 @@ async function sampleAlternately(opts: RebuildOptions, sides: { head: Side; base
     for (const which of order) {
       const side = sides[which];
       core.startGroup(`Watchmaker: ${which} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : ' (an extra sample: the first ones did not settle the question)'}`);
-      const members = [...side.workspace.members];
+      const members = [...side.workspace.localPackages];
+      cancel.check();
       if (members.length) await captureOk('cargo', ['clean', '--profile', opts.profile, ...members.flatMap((n) => ['-p', n])], { cwd: side.dir, env: buildEnv });
+      cancel.check();
       const record = await opts.build(side, `${which}-${i + 1}`, buildEnv);
+      cancel.check();
       core.endGroup();
       if (!record.success) throw new Error(`the ${which} build failed in sample ${i + 1}; see the log above.`);
       records[which].push(record);

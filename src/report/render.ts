@@ -1,6 +1,9 @@
 // The report, as Markdown (job summary and pull-request comment) and as plain text (the
 // terminal). Pure. Every string that comes from the repository (crate names, refs, keys,
-// flags, paths) goes through escapeMarkdown or mermaidLabel before it is rendered.
+// flags, paths) goes through escapeMarkdown or mermaidLabel before it is rendered, and is cut to
+// a readable length first (clip): a 70,000-character symbol must not push the report out of a
+// comment. A report still too long loses rows, then whole sections, and says which.
+import { commandNote } from '../cargo-command.js';
 import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
 import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
@@ -50,6 +53,34 @@ export const COMMENT_LIMIT = 60000;
 /** The job summary takes up to 1 MiB per step. */
 export const SUMMARY_LIMIT = 1_000_000;
 const MAX_ROWS = 15;
+/** A name from the repository (crate, function, ref) is cut to this many characters. */
+export const NAME_LIMIT = 200;
+/** A sentence that quotes names or messages (the verdict's, a note) is cut to this many. */
+const SENTENCE_LIMIT = 1000;
+/** Names listed in one line at most (more are counted). */
+const LIST_LIMIT = 40;
+
+/** `text` cut to `limit` characters, the cut marked with an ellipsis (never inside a surrogate pair). */
+export function clip(text: string, limit = NAME_LIMIT): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
+/** A name from the repository, cut and escaped. */
+const name = (text: string) => escapeMarkdown(clip(text));
+/** A sentence (ours, quoting names), cut and escaped. */
+const sentence = (text: string) => escapeMarkdown(clip(text, SENTENCE_LIMIT));
+
+/** Sections a report too long for its limit leaves out (after the per-crate rows), in this order. */
+const DROPPABLE = ['chart', 'functions', 'crate lists', 'notes'] as const;
+type Droppable = (typeof DROPPABLE)[number];
+
+/** How much of the report to render: rows per table and the sections left out. */
+interface Trim {
+  rows: number;
+  dropped: ReadonlySet<Droppable>;
+}
 
 /** The first line of every report: which job, profile and build variant (matrix leg) it is for. */
 export function commentMarker(job: string | null, profile: string, variant: string): string {
@@ -120,7 +151,10 @@ function timeHeadline(view: ReportView): string {
 
 /** Rows of the compile-work table shown open; more are collapsed. */
 const WORK_ROWS_OPEN = 5;
-const code = (name: string) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+const code = (text: string) =>
+  `\`${clip(text)
+    .replace(/`/g, "'")
+    .replace(/[\r\n]+/g, ' ')}\``;
 
 /** "4 workspace crates", or "4 workspace crates and 2 dependencies" (compile-work: all). */
 function measuredCrates(w: WorkComparison): string {
@@ -141,13 +175,24 @@ function carriedNote(w: WorkComparison): string {
 /** Crates compiled whose IR is incomplete: named, so a missing row is not read as no change. */
 function uncomparedNote(w: WorkComparison): string[] {
   if (w.uncompared.length === 0) return [];
-  const why = { failed: 'it did not compile', 'partly-fresh': 'some of its targets came fresh from the cache, so its IR here is only part of it' };
+  const why = {
+    failed: 'it did not compile',
+    'partly-fresh': 'some of its targets came fresh from the cache, so its IR here is only part of it',
+    unreadable: 'its LLVM bitcode could not be read; the log says why',
+  };
   const side = (u: WorkComparison['uncompared'][number]) => (u.side === 'base' ? ", in the baseline's run" : '');
-  return [`Not compared: ${w.uncompared.map((u) => `${code(u.crate)} (${why[u.why]}${side(u)})`).join('; ')}.`, ''];
+  const more = w.uncompared.length > LIST_LIMIT ? `; and ${w.uncompared.length - LIST_LIMIT} more` : '';
+  return [
+    `Not compared: ${w.uncompared
+      .slice(0, LIST_LIMIT)
+      .map((u) => `${code(u.crate)} (${why[u.why]}${side(u)})`)
+      .join('; ')}${more}.`,
+    '',
+  ];
 }
 
 /** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
-function workSection(w: WorkComparison, rows: number): string[] {
+function workSection(w: WorkComparison, { rows, dropped }: Trim): string[] {
   const out = ['#### Compile work (LLVM IR instructions, exact)', ''];
   const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;
   if (w.crates.length)
@@ -161,18 +206,18 @@ function workSection(w: WorkComparison, rows: number): string[] {
     const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
     for (const c of shown)
       table.push(
-        `| ${escapeMarkdown(c.crate)} | ${formatCount(c.base.instructions)} | ${formatCount(c.head.instructions)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
+        `| ${name(c.crate)} | ${formatCount(c.base.instructions)} | ${formatCount(c.head.instructions)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
       );
     if (shown.length > WORK_ROWS_OPEN) out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
     else out.push(...table, '');
   }
-  const groups = w.crates
+  const groups = (dropped.has('functions') ? [] : w.crates)
     .flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g })))
     .sort((a, b) => Math.abs(b.g.headInstructions - b.g.baseInstructions) - Math.abs(a.g.headInstructions - a.g.baseInstructions))
     .slice(0, 5);
   if (groups.length) {
     out.push('Functions whose IR changed the most (every copy of a generic function counted together):', '');
-    for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, code)} (${escapeMarkdown(crate)})`);
+    for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, code)} (${name(crate)})`);
     out.push('');
   }
   return out;
@@ -187,7 +232,7 @@ function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown
 
 function guardLine(guard: GuardView, esc: (s: string) => string = escapeMarkdown): string {
   if (guard.mode === 'off') return 'Guard: off.';
-  const flags = guard.flags.length ? `effective RUSTFLAGS from ${esc(guard.source)}: ${esc(guard.flags.join(' '))}` : 'no RUSTFLAGS in effect';
+  const flags = guard.flags.length ? `effective RUSTFLAGS from ${esc(clip(guard.source))}: ${esc(clip(guard.flags.join(' '), SENTENCE_LIMIT))}` : 'no RUSTFLAGS in effect';
   if (guard.errors === 0 && guard.warnings === 0) return `Guard: portable (${flags}).`;
   return `Guard: ${guard.errors} error${guard.errors === 1 ? '' : 's'}, ${guard.warnings} warning${guard.warnings === 1 ? '' : 's'} (${flags}).`;
 }
@@ -210,15 +255,18 @@ function mermaid(c: Comparison, rows: number): string {
   ].join('\n');
 }
 
-function renderWithRows(view: ReportView, rows: number): string {
+function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   const r = view.record;
   const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
-  out.push(...(view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows)));
-  if (view.work) out.push(...workSection(view.work, rows));
-  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? '')}.` : '';
+  out.push(...(view.comparison ? comparisonSection(view, view.comparison, trim) : headOnlySection(view, trim.rows)));
+  if (view.work) out.push(...workSection(view.work, trim));
+  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${name(r.criticalPath.units.at(-1) ?? '')}.` : '';
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, '');
-  const members = membersLine(r);
+  const members = trim.dropped.has('crate lists') ? null : membersLine(r);
   if (members) out.push(escapeMarkdown(members), '');
+  const note = commandNote(r.command);
+  if (note) out.push(escapeMarkdown(note), '');
+  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(', ')} left out._`, '');
   out.push(cacheLine(view.cache), '');
   out.push(guardLine(view.guard), '');
   const footer = `rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`;
@@ -230,66 +278,82 @@ function renderWithRows(view: ReportView, rows: number): string {
 export function membersLine(r: RunRecord): string | null {
   if (!r.workspaceMembers?.length) return null;
   const compiled = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
-  const list = (names: string[]) => (names.length ? `${names.slice(0, 40).join(', ')}${names.length > 40 ? ', …' : ''}` : 'none');
+  const list = (names: string[]) =>
+    names.length
+      ? `${names
+          .slice(0, LIST_LIMIT)
+          .map((n) => clip(n))
+          .join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`
+      : 'none';
   const fresh = r.workspaceMembers.filter((m) => !compiled.has(m));
   return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m) => compiled.has(m)))}; fresh from the cache: ${list(fresh)}.`;
 }
 
-/** Up to 40 names, escaped, for the "compiled only on one side" lines. */
-const nameList = (names: string[]) => `${names.slice(0, 40).map(escapeMarkdown).join(', ')}${names.length > 40 ? ', …' : ''}`;
+/** Up to 40 names, cut and escaped, for the "compiled only on one side" lines. */
+const nameList = (names: string[]) => `${names.slice(0, LIST_LIMIT).map(name).join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
 
-function comparisonSection(view: ReportView, c: Comparison, rows: number): string[] {
+function comparisonSection(view: ReportView, c: Comparison, { rows, dropped }: Trim): string[] {
   const value = (v: number) => formatValue(v, c.metric);
   const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
   const d = view.decision!;
-  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(d.sentence)}`, ''];
-  if (d.toConclude) out.push(`What would make it conclusive: ${escapeMarkdown(d.toConclude)}.`, '');
-  if (view.path) out.push(`Baseline: ${escapeMarkdown(view.path)}`, '');
-  if (d.consistencyNote) out.push(`> ${escapeMarkdown(d.consistencyNote)}`, '');
-  out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
+  const out = [`**Verdict: ${verdictOf(view)}.** ${sentence(d.sentence)}`, ''];
+  if (d.toConclude) out.push(`What would make it conclusive: ${sentence(d.toConclude)}.`, '');
+  if (view.path) out.push(`Baseline: ${sentence(view.path)}`, '');
+  if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, '');
+  out.push(`| | baseline${view.baselineLabel ? ` (${name(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
   out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
   out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, '');
   if (c.crates.length) {
     const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
     out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', '| crate | baseline | this run | change | |', '|---|---:|---:|---:|---|');
-    for (const x of c.crates.slice(0, rows))
-      out.push(`| ${escapeMarkdown(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+    for (const x of c.crates.slice(0, rows)) out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
     if (c.crates.length > rows) out.push('', `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? '' : 's'} not shown._`);
     out.push('');
   }
-  if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
-  if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, '');
-  for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, '');
-  const chart = mermaid(c, Math.min(rows, 12));
+  const lists = !dropped.has('crate lists');
+  if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
+  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, '');
+  for (const note of dropped.has('notes') ? [] : c.notes) out.push(`> Note: ${sentence(note)}`, '');
+  const chart = dropped.has('chart') ? '' : mermaid(c, Math.min(rows, 12));
   if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
   return out;
 }
 
 function headOnlySection(view: ReportView, rows: number): string[] {
   const r = view.record;
-  const out = view.baselineNote ? [escapeMarkdown(view.baselineNote), ''] : [];
+  const out = view.baselineNote ? [sentence(view.baselineNote), ''] : [];
   const top = r.crates.slice(0, rows);
   if (top.length === 0) return out;
   out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+    out.push(`| ${name(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
   }
   if (r.crates.length > rows) out.push('', `_${r.crates.length - rows} more crates not shown._`);
   out.push('');
   return out;
 }
 
-/** The report within `limit` characters: fewer rows first, then only the headline. */
+/** The report within `limit` characters: fewer rows first, then fewer sections (saying which), then only the headline. */
 export function renderReportMarkdown(view: ReportView, limit = COMMENT_LIMIT): string {
+  const none = new Set<Droppable>();
   for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
-    const md = renderWithRows(view, rows);
+    const md = renderTrimmed(view, { rows, dropped: none }, limit);
+    if (md.length <= limit) return md;
+  }
+  for (let n = 1; n <= DROPPABLE.length; n++) {
+    const md = renderTrimmed(view, { rows: 0, dropped: new Set(DROPPABLE.slice(0, n)) }, limit);
     if (md.length <= limit) return md;
   }
   return `${commentMarker(view.job, view.profile, view.variant)}\n### ${headline(view)}\n\nThe full report is too large for a comment; see the job summary.\n`;
 }
 
 const plain = (s: string) => s;
+const plainList = (names: string[]) =>
+  `${names
+    .slice(0, LIST_LIMIT)
+    .map((n) => clip(n))
+    .join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
 
 export function renderReportText(view: ReportView): string {
   const r = view.record;
@@ -300,25 +364,27 @@ export function renderReportText(view: ReportView): string {
   ];
   const members = membersLine(r);
   if (members) lines.push(`  ${members}`);
+  const note = commandNote(r.command);
+  if (note) lines.push(`  ${note}`);
   if (c) {
     lines.push(`  ${view.decision?.sentence ?? ''}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
     if (view.path) lines.push(`  baseline: ${view.path}`);
     lines.push(
-      `  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
+      `  baseline${view.baselineLabel ? ` (${clip(view.baselineLabel)})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
     );
     for (const x of c.crates.slice(0, 10))
       lines.push(
-        `    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`,
+        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`,
       );
-    if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(', ')}`);
-    if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(', ')}`);
+    if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
+    if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
     if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
-      lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+      lines.push(`    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
   }
   lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
   return lines.join('\n');

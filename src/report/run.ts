@@ -12,7 +12,7 @@ import type { CacheBackend } from '../cache/backend.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { HISTORY_LENGTH, type HistoryEntry, type RunRecord } from '../record.js';
-import { measureBaseByRebuild, type BuildSample, type RebuildOptions } from './baseline.js';
+import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildOptions } from './baseline.js';
 import { formatChange } from './compare.js';
 import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
 import { settles, type Decision } from './verdict.js';
@@ -110,6 +110,8 @@ async function rebuildBaseline(
       seconds: (Date.now() - started) / 1000,
     };
   } catch (e) {
+    // A cancelled job fails the step; it does not go on to report without a baseline.
+    if (e instanceof RebuildCancelled) throw e;
     const reason = (e as Error).message;
     core.warning(`Watchmaker could not rebuild the base commit: ${reason}`);
     return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1000 };

@@ -3,7 +3,7 @@
 // give identical IR, so the change needs no noise threshold: any difference is real (for the
 // same rustc; another compiler version is noted).
 import { groupChanges, type GroupChange } from '../ir/summary.js';
-import { crateKey, crateOfKey, type CompileWork, type RunRecord } from '../record.js';
+import { crateKey, crateOfKey, type CompileWork, type CrateCost, type RunRecord } from '../record.js';
 
 export interface CrateWorkChange {
   /** `name@version`, or `name@version#target` for one target of a crate compiled only in part. */
@@ -26,7 +26,7 @@ export interface WorkComparison {
   /** How many of them were fresh from the cache on a side, their work carried from the run that compiled them. */
   carried: number;
   /** Crates a side compiled without a complete measure (nor a target compared), so they are not compared. */
-  uncompared: Array<{ crate: string; why: 'failed' | 'partly-fresh'; side: 'head' | 'base' }>;
+  uncompared: Array<{ crate: string; why: NonNullable<CrateCost['workMissing']>; side: 'head' | 'base' }>;
   total: { baseInstructions: number; headInstructions: number; change: number | null };
   /** Another rustc built the baseline: part of a difference may be the compiler's. */
   compilerDiffers: boolean;

@@ -13,6 +13,7 @@ import { runGuard, type GuardResult } from '../guard/index.js';
 import { readConfig } from '../inputs.js';
 import { setOutputs } from '../outputs.js';
 import type { CacheSummary, GuardSummary, ReportOutcome } from '../report/index.js';
+import { RebuildCancelled } from '../report/baseline.js';
 import { reportPhase } from '../report/run.js';
 import { emptyPostState, writePostState, type BuildHandOff, type PostState } from '../state.js';
 import { runTimedBuild, type TimedBuildResult } from '../timings/index.js';
@@ -26,6 +27,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     await mainSteps(env, state);
   } catch (e) {
+    // Cancelled while rebuilding the base: the shared target/ may be half-written, so post saves nothing.
+    if (e instanceof RebuildCancelled) state.interrupted = true;
     failStep(e);
   } finally {
     writePostState(state);
@@ -49,7 +52,7 @@ export function failStep(e: unknown): void {
 }
 
 async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void> {
-  const run = await prepareRun({ config: readConfig(env), context: loadRunContext(env), env });
+  const run = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
   const { config, context, rustc } = run;
   core.info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`);
 
@@ -94,6 +97,7 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache),
   }).catch((e: Error) => {
+    if (e instanceof RebuildCancelled) throw e;
     core.warning(`Watchmaker could not produce the build-time report: ${e.message}`);
     core.debug(e.stack ?? String(e));
     return null;
@@ -153,7 +157,8 @@ async function cachePhase(run: TargetedRun): Promise<CacheRestoreState | null | 
 
 /** What post needs from the build: the record, the artifacts (in a file: the list can be long), and staleness. */
 function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): BuildHandOff {
-  const artifactsFile = path.join(path.dirname(build.recordPath), `artifacts-${path.basename(build.recordPath)}`);
+  // In the action's own directory: record-path may be in the user's checkout.
+  const artifactsFile = path.join(build.scratchDir, 'artifacts.json');
   mkdirSync(path.dirname(artifactsFile), { recursive: true });
   writeFileSync(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = staleDependencies(cache?.hit, build.record);

@@ -102,6 +102,8 @@ export interface RecordInput {
   partlyFresh?: ReadonlySet<string>;
   /** The compiled targets' work of those crates. */
   partialWork?: ReadonlyMap<string, CrateWork>;
+  /** Measured crates (`name@version`) with bitcode that could not be read (a damaged or crafted file): not measured. */
+  unreadableWork?: ReadonlySet<string>;
   now?: Date;
 }
 
@@ -195,6 +197,7 @@ function workOf(input: RecordInput, c: { crate: string; version: string | null }
   const key = crateKey(c.crate, c.version);
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
+  if (input.unreadableWork?.has(key)) return { work: null, workMissing: 'unreadable' };
   if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh', partialWork: input.partialWork?.get(key) ?? null };
   if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: 'failed' };
   return { work: null };
@@ -233,7 +236,8 @@ function unitsOf(input: RecordInput): UnitCost[] {
     startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1000), 2),
   }));
   for (const t of input.timings?.units ?? []) {
-    if (!t.ran || (input.wrapperUnits && t.kind !== 'build-script-run')) continue;
+    // Build-script runs and rustdoc (`cargo doc`) do not go through RUSTC_WRAPPER: their times come from cargo.
+    if (!t.ran || (input.wrapperUnits && t.kind !== 'build-script-run' && t.kind !== 'doc')) continue;
     units.push({
       crate: t.name,
       version: t.version,

@@ -3,6 +3,10 @@
 // (https://llvm.org/docs/BitCodeFormat.html): nested blocks whose records are written plainly or
 // through abbreviations; blocks that do not matter are skipped by their length. A damaged file is
 // an error, never a trap or an endless loop: lengths and counts are checked against what is left.
+// A crafted file is an error too, never hours of work: an abbreviation's literals and an array of
+// literal elements cost no bits, so every step is counted against a budget of a few per bit.
+use std::collections::BTreeMap;
+
 
 const BLOCKINFO: u64 = 0;
 const MODULE_BLOCK: u64 = 8;
@@ -35,6 +39,7 @@ pub enum Error {
     NoStringTable = 12,
     BodiesMismatch = 13,
     BadWidth = 14,
+    TooMuchWork = 15,
 }
 
 pub struct Failure {
@@ -63,15 +68,32 @@ type Abbrev = Vec<Op>;
 /// Zero bytes the input carries past the bitstream, so every read can take 8 bytes at once.
 pub const PADDING: usize = 8;
 
+/// Steps allowed per bit of input, plus a floor: a real module takes about one step per bit
+/// (each value read costs bits; only an abbreviation's few literals do not).
+const STEPS_PER_BIT: u64 = 4;
+const STEPS_FLOOR: u64 = 1 << 20;
+
 struct Bits<'a> {
     /// The bitstream and its padding.
     data: &'a [u8],
     /// The bitstream's length in bits.
     bits: usize,
     bit: usize,
+    /// Steps left before the read is refused (values, abbreviation operands, blocks).
+    steps: u64,
 }
 
 impl<'a> Bits<'a> {
+    /// Spends `n` steps of the budget: a file that needs more than its size allows is refused.
+    #[inline(always)]
+    fn charge(&mut self, n: u64) -> Result<()> {
+        if n > self.steps {
+            return fail(Error::TooMuchWork, 0);
+        }
+        self.steps -= n;
+        Ok(())
+    }
+
     /// Up to 32 bits.
     #[inline(always)]
     fn fixed(&mut self, width: u32) -> Result<u64> {
@@ -150,6 +172,7 @@ impl<'a> Bits<'a> {
 fn read_abbrev(r: &mut Bits) -> Result<Abbrev> {
     let n = r.vbr(5)?;
     r.plausible(n)?;
+    r.charge(n)?;
     let mut ops = Vec::new();
     while (ops.len() as u64) < n {
         if r.fixed(1)? == 1 {
@@ -195,6 +218,7 @@ fn scalar(r: &mut Bits, op: Op) -> Result<u64> {
 
 /// A record's operands after its code; pushed onto `ops` when collecting. Returns the blob's byte range.
 fn operands(r: &mut Bits, abbrev: &Abbrev, mut ops: Option<&mut Vec<u64>>) -> Result<Option<(usize, usize)>> {
+    r.charge(abbrev.len() as u64)?;
     let mut blob = None;
     let mut i = 1;
     while i < abbrev.len() {
@@ -207,6 +231,7 @@ fn operands(r: &mut Bits, abbrev: &Abbrev, mut ops: Option<&mut Vec<u64>>) -> Re
                 };
                 let count = r.vbr(6)?;
                 r.plausible(count)?;
+                r.charge(count)?;
                 for _ in 0..count {
                     let v = scalar(r, element)?;
                     if let Some(o) = ops.as_deref_mut() {
@@ -238,6 +263,7 @@ fn unabbreviated(r: &mut Bits, ops: Option<&mut Vec<u64>>) -> Result<u64> {
     let code = r.vbr(6)?;
     let count = r.vbr(6)?;
     r.plausible(count)?;
+    r.charge(count + 1)?;
     match ops {
         Some(o) => {
             for _ in 0..count {
@@ -262,14 +288,33 @@ pub struct Module {
 
 struct Reader<'a> {
     r: Bits<'a>,
-    info: Vec<(u64, Vec<Abbrev>)>,
+    /// BLOCKINFO's abbreviations, by the block id they are for.
+    info: BTreeMap<u64, Vec<Abbrev>>,
     module: Module,
     ops: Vec<u64>,
 }
 
+/// Abbreviation `id` (4 or more) of a block: BLOCKINFO's for its kind (those defined before the
+/// block began), then its own. Looked up, not copied into each block: a crafted file may define
+/// thousands and open thousands of blocks.
+fn abbrev_of<'s>(inherited: &'s [Abbrev], local: &'s [Abbrev], id: u64) -> Result<&'s Abbrev> {
+    let i = (id - 4) as usize;
+    let found = if i < inherited.len() { inherited.get(i) } else { local.get(i - inherited.len()) };
+    match found {
+        Some(a) => Ok(a),
+        None => fail(Error::UndefinedAbbrev, id),
+    }
+}
+
 impl<'a> Reader<'a> {
-    fn info_for(&self, block: u64) -> Vec<Abbrev> {
-        self.info.iter().find(|(id, _)| *id == block).map(|(_, a)| a.clone()).unwrap_or_default()
+    /// How many BLOCKINFO abbreviations a block of this kind starts with.
+    fn inherited(&self, block: u64) -> usize {
+        self.info.get(&block).map_or(0, |list| list.len())
+    }
+
+    /// The first `n` BLOCKINFO abbreviations of a block kind (a later BLOCKINFO may add more).
+    fn info_of(info: &BTreeMap<u64, Vec<Abbrev>>, block: u64, n: usize) -> &[Abbrev] {
+        info.get(&block).map_or(&[][..], |list| &list[..n])
     }
 
     fn block_info(&mut self, width: u32) -> Result<()> {
@@ -286,10 +331,7 @@ impl<'a> Reader<'a> {
                         None => return fail(Error::AbbrevBeforeSetBid, 0),
                     };
                     let abbrev = read_abbrev(&mut self.r)?;
-                    match self.info.iter_mut().find(|(b, _)| *b == id) {
-                        Some((_, list)) => list.push(abbrev),
-                        None => self.info.push((id, vec![abbrev])),
-                    }
+                    self.info.entry(id).or_default().push(abbrev);
                 }
                 UNABBREV_RECORD => {
                     let mut ops = Vec::new();
@@ -304,6 +346,7 @@ impl<'a> Reader<'a> {
 
     /// A sub-block's header; reads the block when it matters, else skips it by its length.
     fn enter(&mut self, parent: u64) -> Result<()> {
+        self.r.charge(1)?;
         let block = self.r.vbr(8)?;
         let width = self.r.vbr(4)?;
         self.r.align32();
@@ -330,7 +373,8 @@ impl<'a> Reader<'a> {
 
     /// A function body: its instruction records counted, everything nested skipped.
     fn function_body(&mut self, width: u32) -> Result<u64> {
-        let mut abbrevs = self.info_for(FUNCTION_BLOCK);
+        let inherited = self.inherited(FUNCTION_BLOCK);
+        let mut abbrevs: Vec<Abbrev> = Vec::new();
         let mut count = 0u64;
         loop {
             if self.r.at_end() {
@@ -351,10 +395,7 @@ impl<'a> Reader<'a> {
                 }
                 UNABBREV_RECORD => unabbreviated(&mut self.r, None)?,
                 id => {
-                    let abbrev = match abbrevs.get((id - 4) as usize) {
-                        Some(a) => a,
-                        None => return fail(Error::UndefinedAbbrev, id),
-                    };
+                    let abbrev = abbrev_of(Self::info_of(&self.info, FUNCTION_BLOCK, inherited), &abbrevs, id)?;
                     let code = scalar(&mut self.r, abbrev[0])?;
                     operands(&mut self.r, abbrev, None)?;
                     code
@@ -369,7 +410,8 @@ impl<'a> Reader<'a> {
 
     /// The module block or the string table: records read whole.
     fn records(&mut self, block: u64, width: u32) -> Result<()> {
-        let mut abbrevs = self.info_for(block);
+        let inherited = self.inherited(block);
+        let mut abbrevs: Vec<Abbrev> = Vec::new();
         loop {
             if self.r.at_end() {
                 return fail(Error::BlockWithoutEnd, block);
@@ -394,10 +436,7 @@ impl<'a> Reader<'a> {
                 }
                 UNABBREV_RECORD => (unabbreviated(&mut self.r, Some(&mut ops))?, None),
                 id => {
-                    let abbrev = match abbrevs.get((id - 4) as usize) {
-                        Some(a) => a,
-                        None => return fail(Error::UndefinedAbbrev, id),
-                    };
+                    let abbrev = abbrev_of(Self::info_of(&self.info, block, inherited), &abbrevs, id)?;
                     let code = scalar(&mut self.r, abbrev[0])?;
                     (code, operands(&mut self.r, abbrev, Some(&mut ops))?)
                 }
@@ -424,9 +463,10 @@ pub fn read(data: &[u8], len: usize) -> Result<(Vec<[u64; 3]>, (usize, usize))> 
     if len > usize::MAX / 8 || data.len() < len + PADDING {
         return fail(Error::Truncated, 0);
     }
+    let steps = (len as u64 * 8).saturating_mul(STEPS_PER_BIT).saturating_add(STEPS_FLOOR);
     let mut reader = Reader {
-        r: Bits { data, bits: len * 8, bit: 0 },
-        info: Vec::new(),
+        r: Bits { data, bits: len * 8, bit: 0, steps },
+        info: BTreeMap::new(),
         module: Module { version: 0, defined: Vec::new(), bodies: Vec::new(), strtab: None },
         ops: Vec::new(),
     };

@@ -1,7 +1,7 @@
 // The demangler the compile-work report uses: rust-lang's rustc-demangle crate (both mangling
 // schemes, legacy `_ZN…E` and v0 `_R…`). The host writes a symbol into `input`, calls
 // `demangle`, and reads the result from `output`.
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 const INPUT_CAPACITY: usize = 8192;
 const OUTPUT_CAPACITY: usize = 32768;
@@ -24,6 +24,25 @@ pub extern "C" fn output_ptr() -> *const u8 {
     unsafe { OUTPUT.as_ptr() }
 }
 
+/// Formats into `OUTPUT` and stops once it is full: a crafted v0 symbol can expand (through
+/// back-references) to far more text than any real path, and formatting all of it would take
+/// seconds per symbol.
+struct Capped {
+    len: usize,
+}
+
+impl Write for Capped {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        if end > OUTPUT_CAPACITY {
+            return Err(fmt::Error);
+        }
+        unsafe { OUTPUT[self.len..end].copy_from_slice(s.as_bytes()) };
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Demangles the `len` bytes in `input`. `without_hash` != 0 leaves out the hash suffix (as
 /// `{:#}` does). Returns the length written to `output`; -1: not a Rust symbol; -2: too long.
 #[no_mangle]
@@ -37,11 +56,10 @@ pub extern "C" fn demangle(len: usize, without_hash: u32) -> isize {
         Ok(d) => d,
         Err(_) => return -1,
     };
-    let mut text = String::new();
-    let written = if without_hash != 0 { write!(text, "{:#}", demangled) } else { write!(text, "{}", demangled) };
-    if written.is_err() || text.len() > OUTPUT_CAPACITY {
+    let mut out = Capped { len: 0 };
+    let written = if without_hash != 0 { write!(out, "{:#}", demangled) } else { write!(out, "{}", demangled) };
+    if written.is_err() {
         return -2;
     }
-    unsafe { OUTPUT[..text.len()].copy_from_slice(text.as_bytes()) };
-    text.len() as isize
+    out.len as isize
 }
