@@ -21,8 +21,19 @@ export interface BaselineKeys {
   restorePrefix: string;
 }
 
-export function baselineKeys(opts: { prefix: string; os: string; arch: string; profile: string; variant: string; flagsHash: string; commit: string | null }): BaselineKeys {
-  const restorePrefix = `${keyScope({ prefix: opts.prefix, kind: 'record', os: opts.os, arch: opts.arch, qualifiers: [], profile: opts.profile, flagsHash: opts.flagsHash, suffix: [opts.variant] })}-`;
+export function baselineKeys(opts: {
+  prefix: string;
+  /** workspaceIdentity().id: records of another workspace or repository never match. */
+  workspace: string | null;
+  os: string;
+  arch: string;
+  profile: string;
+  variant: string;
+  flagsHash: string;
+  commit: string | null;
+}): BaselineKeys {
+  const scope = keyScope({ ...opts, kind: 'record', qualifiers: [], suffix: [opts.variant] });
+  const restorePrefix = `${scope}-`;
   return { key: `${restorePrefix}${opts.commit ?? 'unknown'}`, restorePrefix };
 }
 

@@ -10,6 +10,7 @@ import type { HistoryEntry, RunRecord } from '../record.js';
 import { baselineKeys, baselineRecordPath, loadBaselineRecord, storeBaselineRecord } from './baseline.js';
 import { compareRecords, type Comparison } from './compare.js';
 import { authoredBy, createOctokit, httpStatus, permissionMessage, tokenIdentity, type Octokit } from '../github-api.js';
+import { workspaceIdentity } from '../key-scope.js';
 import { logText } from '../log.js';
 import { ServiceDownError } from '../net/deadline.js';
 import { COMMENT_LIMIT, commentMarker, renderReportMarkdown, renderReportText, SUMMARY_LIMIT, verdictOf, type CacheView, type GuardView, type ReportView } from './render.js';
@@ -54,20 +55,23 @@ export interface Baseline {
 
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'unknown');
 
-function keysFor(config: Config, flagsHash: string, commit: string | null) {
-  return baselineKeys({ prefix: config.cache.prefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
+/** Baseline keys, scoped like cache keys to this repository's workspace (another workspace's records never match). */
+function keysFor(input: { config: Config; context: RunContext; env: NodeJS.ProcessEnv }, flagsHash: string, commit: string | null) {
+  const { config, context, env } = input;
+  const workspace = workspaceIdentity({ repository: context.repository, checkout: env.GITHUB_WORKSPACE || null, root: config.workingDirectory }).id;
+  return baselineKeys({ prefix: config.cache.prefix, workspace, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
 
 /** The record the default branch stored: for the pull request's base commit, else the newest. */
 export async function loadCachedBaseline(input: PublishInput & { backend: CacheBackend; flagsHash: string }): Promise<Baseline> {
   const { config, context } = input;
-  const keys = keysFor(config, input.flagsHash, null);
+  const keys = keysFor(input, input.flagsHash, null);
   const baseSha = context.pullRequest?.baseSha ?? null;
   try {
     const loaded = await loadBaselineRecord({
       backend: input.backend,
       prefix: keys.restorePrefix,
-      preferredKey: baseSha ? keysFor(config, input.flagsHash, baseSha).key : null,
+      preferredKey: baseSha ? keysFor(input, input.flagsHash, baseSha).key : null,
       cachePath: baselineRecordPath(input.env.GITHUB_WORKSPACE || config.workingDirectory, config.profile),
     });
     if (!loaded) {
@@ -220,7 +224,7 @@ export async function storeBaseline(input: {
   const { config, context } = input;
   if (context.onGitHub && !context.onDefaultBranch) return false;
   try {
-    const keys = keysFor(config, input.flagsHash, input.record.git.commit);
+    const keys = keysFor(input, input.flagsHash, input.record.git.commit);
     const cachePath = baselineRecordPath(input.env.GITHUB_WORKSPACE || config.workingDirectory, config.profile);
     mkdirSync(path.dirname(cachePath), { recursive: true });
     const stored = await storeBaselineRecord({ backend: input.backend, keys, recordFile: input.recordPath, cachePath });

@@ -5,6 +5,7 @@
 //   auto:    cache first; only when that suggests a change, confirm it by rebuilding within a
 //            time budget. An unconfirmed change is never called a regression: it is inconclusive.
 // The build itself is passed in as a function, so report/ never depends on timings/.
+import { isWatchmakerReport, sideFilePath } from '../side-file.js';
 import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -230,7 +231,8 @@ export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcom
     work,
   });
   // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
-  const markdownPath = path.join(path.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
+  const beside = path.join(path.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
+  const markdownPath = sideFilePath(beside, input.config.build.scratchDir, isWatchmakerReport);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };
 }
