@@ -6,7 +6,7 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work   (subset of sections)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper   (subset of sections)
 //   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
 //   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
 //
@@ -37,7 +37,7 @@ if (process.argv.includes('--readme')) {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness', 'work'];
+const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper'];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 // The crates the bench workspace names (base64 is the growth scenario's added dependency), by
@@ -241,7 +241,7 @@ const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toIS
  */
 function mergeWithEarlier(fresh) {
   const file = path.join(repoRoot, 'bench', 'results.json');
-  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness', 'work'];
+  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper'];
   const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
   for (const s of sections) {
@@ -250,7 +250,12 @@ function mergeWithEarlier(fresh) {
   }
   // The README's "latest run" line (and its "medians of N runs") describes the last full run.
   if (!SECTIONS.every((s) => ONLY.has(s)))
-    Object.assign(merged, { startedAt: earlier.startedAt ?? fresh.startedAt, finishedAt: earlier.finishedAt ?? fresh.finishedAt, runs: earlier.runs ?? fresh.runs });
+    Object.assign(merged, {
+      startedAt: earlier.startedAt ?? fresh.startedAt,
+      finishedAt: earlier.finishedAt ?? fresh.finishedAt,
+      runs: earlier.runs ?? fresh.runs,
+      machine: earlier.machine ?? fresh.machine,
+    });
   return merged;
 }
 
@@ -358,7 +363,7 @@ async function churn(layout, layoutEnv) {
 // measured around a no-op compiler where build noise cannot hide it), and the step time
 // around the build (probe, guard, restore, parse, report) and the post step.
 async function overhead() {
-  const wrapper = path.join(repoRoot, 'dist', 'rustc-wrapper.sh');
+  const wrapper = buildBenchWrapper().binary;
   const withWrapper = { wall: [], cpu: [] };
   const without = { wall: [], cpu: [] };
   let invocations = null;
@@ -1201,12 +1206,72 @@ function printWork(w) {
   );
 }
 
+// The rustc wrapper's own cost per compilation (tools/rustc-wrapper/main.rs, built as the action
+// builds it): WRAPPER_CALLS runs of it around a stand-in rustc that exits at once (/bin/true, with
+// a compilation's arguments, so a JSON line is written each time), against the stand-in alone,
+// alternating. The bash wrapper it replaced cost about 15 ms per compilation here.
+const WRAPPER_CALLS = 200;
+
+/** The wrapper binary, built once per bench run with the action's command (any section may use it as RUSTC_WRAPPER). */
+let benchWrapper = null;
+function buildBenchWrapper() {
+  if (!benchWrapper) {
+    const binary = path.join(scratch, 'rustc-wrapper');
+    const t0 = process.hrtime.bigint();
+    execFileSync('rustc', ['--edition', '2021', '-C', 'opt-level=2', '-o', binary, path.join(repoRoot, 'tools/rustc-wrapper/main.rs')], { stdio: 'inherit' });
+    benchWrapper = { binary, buildSeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  }
+  return benchWrapper;
+}
+
+async function wrapperCost() {
+  const { binary, buildSeconds } = buildBenchWrapper();
+  const args = ['--crate-name', 'bench_unit', '--edition=2021', 'src/lib.rs', '--crate-type', 'lib', '--emit=dep-info,metadata,link', '-C', 'debuginfo=2', '--out-dir', scratch];
+  const env = { ...process.env, WATCHMAKER_UNITS_FILE: path.join(scratch, 'wrapper-cost.jsonl'), CARGO_PKG_NAME: 'bench_unit', CARGO_MANIFEST_DIR: scratch };
+  // CPU of the waited-for children (user + sys, in clock ticks of 10 ms): less disturbed than wall time by other load.
+  const childTicks = () => {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return Number(fields[13]) + Number(fields[14]);
+  };
+  const perCall = (cmd, cmdArgs) => {
+    const [start, ticks] = [process.hrtime.bigint(), childTicks()];
+    for (let i = 0; i < WRAPPER_CALLS; i++) spawnSync(cmd, cmdArgs, { env, stdio: 'ignore' });
+    return { wall: Number(process.hrtime.bigint() - start) / 1e6 / WRAPPER_CALLS, cpu: ((childTicks() - ticks) * 10) / WRAPPER_CALLS };
+  };
+  const alone = [];
+  const wrapped = [];
+  for (let i = 0; i < Math.max(RUNS, 3); i++) {
+    for (const withWrapper of i % 2 ? [false, true] : [true, false]) {
+      if (withWrapper) wrapped.push(perCall(binary, ['/bin/true', ...args]));
+      else alone.push(perCall('/bin/true', args));
+    }
+    process.stdout.write('.');
+  }
+  const pairwise = (key) => wrapped.map((w, i) => w[key] - alone[i][key]);
+  const lines = readFileSync(env.WATCHMAKER_UNITS_FILE, 'utf8').trim().split('\n').length;
+  results.wrapper = {
+    callsPerRun: WRAPPER_CALLS,
+    standInMillisecondsPerCall: spread(alone.map((a) => a.wall)),
+    wrappedMillisecondsPerCall: spread(wrapped.map((w) => w.wall)),
+    // Pairwise: each run's wrapped time less the stand-in's of the same round.
+    millisecondsPerCompilation: spread(pairwise('wall')),
+    cpuMillisecondsPerCompilation: spread(pairwise('cpu')),
+    linesWritten: lines,
+    buildSeconds,
+    // A section run alone keeps the full run's machine at the top: this one's is here.
+    machine: results.machine,
+  };
+}
+
 // ---------- main ----------
 
-ensureDebianCrates();
-if (!existsSync(path.join(repoRoot, 'dist', 'main.js'))) {
-  console.error('dist/main.js is missing: run `npm run build` first.');
-  process.exit(2);
+// The wrapper section needs neither the bench crates nor dist/.
+if ([...ONLY].some((s) => s !== 'wrapper')) {
+  ensureDebianCrates();
+  if (!existsSync(path.join(repoRoot, 'dist', 'main.js'))) {
+    console.error('dist/main.js is missing: run `npm run build` first.');
+    process.exit(2);
+  }
 }
 console.log(`Watchmaker bench: ${RUNS} run(s) per measurement on ${results.machine.cpus}× ${results.machine.cpu}, ${results.machine.cargo}`);
 try {
@@ -1218,6 +1283,7 @@ try {
     ['verdicts', verdicts],
     ['freshness', freshness],
     ['work', work],
+    ['wrapper', wrapperCost],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -1271,6 +1337,14 @@ if (results.noise) {
 if (results.verdicts) printVerdicts(results.verdicts);
 if (results.freshness) printFreshness(results.freshness);
 if (results.work) printWork(results.work);
+if (results.wrapper) {
+  const w = results.wrapper;
+  console.log('\nrustc wrapper, per compilation (around a stand-in rustc that exits at once)');
+  console.log(`  stand-in alone ${fmtSpread(w.standInMillisecondsPerCall, ' ms')}, through the wrapper ${fmtSpread(w.wrappedMillisecondsPerCall, ' ms')}`);
+  console.log(
+    `  the wrapper's cost ${fmtSpread(w.millisecondsPerCompilation, ' ms')} wall, ${fmtSpread(w.cpuMillisecondsPerCompilation, ' ms')} CPU per compilation (${w.callsPerRun} calls a run; built in ${fmt(w.buildSeconds, 1)} s)`,
+  );
+}
 mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
 console.log('\nWrote bench/results.json');

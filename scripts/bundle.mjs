@@ -1,6 +1,6 @@
 // Bundles the action's entry points into dist/ (committed: GitHub runs dist/, not src/).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -28,12 +28,9 @@ export async function bundle(outdir = distDir) {
       js: "import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);",
     },
   });
-  // The rustc wrapper is a shell script that runs in cargo's process tree, not in Node.
-  const wrapper = path.join(root, 'src/timings/rustc-wrapper.sh');
-  if (existsSync(wrapper)) {
-    copyFileSync(wrapper, path.join(outdir, 'rustc-wrapper.sh'));
-    chmodSync(path.join(outdir, 'rustc-wrapper.sh'), 0o755);
-  }
+  // The rustc wrapper runs in cargo's process tree, not in Node: its Rust source ships beside
+  // the bundle and the runner's rustc builds it once per job (src/timings/wrapper.ts).
+  copyFileSync(path.join(root, 'tools/rustc-wrapper/main.rs'), path.join(outdir, 'rustc-wrapper.rs'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

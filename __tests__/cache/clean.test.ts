@@ -191,7 +191,7 @@ describe('three builds with dependency churn, saved through the local backend', 
         rmSync(path.join(workspace, 'target'), { recursive: true, force: true }); // a fresh runner
         const run = withTarget(await prepareRun({ config, context, env, rustc }), { triple: rustc.host, flagsHash: 'f'.repeat(64) });
         const state = await restoreCache(run);
-        const build = await runTimedBuild(run, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
+        const build = await runTimedBuild(run, { wrapperPath: path.join(repoRoot, 'tools/rustc-wrapper/main.rs'), log: () => {} });
         expect(build.exitCode).toBe(0);
         const saved = await saveCache(run, { state, artifacts: build.artifacts });
         expect(saved.saved).toBe(true);
@@ -241,7 +241,7 @@ describe('a separate build directory (build.build-dir)', () => {
     delete env.CARGO_BUILD_BUILD_DIR;
     const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' }, workspace);
     const context = readRunContext({}, null);
-    const wrapperPath = path.join(repoRoot, 'src/timings/rustc-wrapper.sh');
+    const wrapperPath = path.join(repoRoot, 'tools/rustc-wrapper/main.rs');
     generateLockfile(workspace, env);
     const out = captureStdout();
     const runs = [];

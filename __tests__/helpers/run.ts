@@ -28,7 +28,7 @@ export async function cacheJob(config: Config, env: NodeJS.ProcessEnv, build?: B
   const run = await prepareRun({ config, context: readRunContext({}, null), env });
   const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
   const state = await restoreCache(targeted);
-  const timed = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'src/timings/rustc-wrapper.sh'), log: () => {} });
+  const timed = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'tools/rustc-wrapper/main.rs'), log: () => {} });
   const rebuiltDependencies = staleDependencies(state.hit, timed.record);
   const saved = await saveCache(targeted, {
     state,

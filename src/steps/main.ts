@@ -19,8 +19,8 @@ import { emptyPostState, writePostState, type BuildHandOff, type PostState } fro
 import { runTimedBuild, type TimedBuildResult } from '../timings/index.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
-// The wrapper ships next to the bundle (scripts/bundle.mjs copies it into dist/).
-const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.sh');
+// The wrapper's source ships next to the bundle (scripts/bundle.mjs copies it into dist/); the runner's rustc builds it.
+const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.rs');
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const state = emptyPostState();

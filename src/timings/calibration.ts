@@ -2,7 +2,7 @@
 // compiled a few times, its CPU time recorded. Two runs on different CPU models compare their
 // builds through it (a faster CPU compiles the workload faster too), and the first compile also
 // loads rustc into the page cache, so the timed build does not pay for a cold start.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { capture } from '../proc.js';
@@ -44,38 +44,30 @@ export interface Calibration {
 
 const RUNS = 3;
 
-/** CPU seconds of one `rustc` run, from bash's `time` (children's user + sys). */
-async function timedCompile(rustc: string, dir: string, env: NodeJS.ProcessEnv): Promise<number | null> {
-  const script = 'TIMEFORMAT="%3U %3S"; { time "$0" "$@" >/dev/null 2>&1; } 2>&1';
-  const args = [
-    rustc,
-    '--edition',
-    '2021',
-    '--crate-type',
-    'lib',
-    '-C',
-    'opt-level=1',
-    '-C',
-    'codegen-units=1',
-    '--emit',
-    'obj',
-    '-o',
-    path.join(dir, 'calib.o'),
-    path.join(dir, 'calib.rs'),
-  ];
-  const r = await capture('bash', ['-c', script, ...args], { cwd: dir, env }).catch(() => null);
-  const m = r && r.code === 0 ? /^(\d+\.\d+) (\d+\.\d+)\s*$/m.exec(r.stdout) : null;
-  return m ? Number(m[1]) + Number(m[2]) : null;
+/**
+ * CPU seconds of one `rustc` run, as the measuring wrapper reports them (user + sys from the OS:
+ * no shell, no GNU tools), or null when it could not be measured.
+ */
+async function timedCompile(wrapper: string, rustc: string, dir: string, env: NodeJS.ProcessEnv): Promise<number | null> {
+  const units = path.join(dir, 'units.jsonl');
+  rmSync(units, { force: true });
+  const args = [rustc, '--crate-name', 'calib', '--edition', '2021', '--crate-type', 'lib', '-C', 'opt-level=1', '-C', 'codegen-units=1'];
+  args.push('--emit', 'obj', '-o', path.join(dir, 'calib.o'), path.join(dir, 'calib.rs'));
+  const wrapperEnv = { ...env, WATCHMAKER_UNITS_FILE: units, WATCHMAKER_INNER_WRAPPER: '' };
+  const r = await capture(wrapper, args, { cwd: dir, env: wrapperEnv }).catch(() => null);
+  if (!r || r.code !== 0 || !existsSync(units)) return null;
+  const line = JSON.parse(readFileSync(units, 'utf8').trim().split('\n').at(-1) ?? '{}') as { user?: number | null; sys?: number | null };
+  return typeof line.user === 'number' && typeof line.sys === 'number' ? line.user + line.sys : null;
 }
 
-/** Runs the workload; null when it cannot be measured here (no bash, rustc refused). */
-export async function calibrate(rustc: string, env: NodeJS.ProcessEnv): Promise<Calibration | null> {
+/** Runs the workload through the measuring wrapper; null when it cannot be measured here (no wrapper, rustc refused). */
+export async function calibrate(wrapper: string, rustc: string, env: NodeJS.ProcessEnv): Promise<Calibration | null> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-calibration-'));
   try {
     writeFileSync(path.join(dir, 'calib.rs'), SOURCE);
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const t = await timedCompile(rustc, dir, env);
+      const t = await timedCompile(wrapper, rustc, dir, env);
       if (t === null) return null;
       times.push(t);
     }
