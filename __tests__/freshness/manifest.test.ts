@@ -1,7 +1,9 @@
 // The freshness rule (src/freshness/manifest.ts) on synthetic files: what is proven, what is
 // moved to now, what a manifest may claim; and setting a time Node can only give as a double
 // (src/freshness/file-times.ts).
+import path from 'node:path';
 import { libuvNs, utimesSeconds } from '../../src/freshness/file-times.js';
+import { excluding } from '../../src/freshness/tree.js';
 import {
   buildManifest,
   changedLinks,
@@ -160,5 +162,13 @@ describe('setting a time through a double of seconds', () => {
 
   test('a checkout time with nanoseconds gets the latest microsecond at or before it', () => {
     expect(libuvNs(utimesSeconds(1_764_000_000_123_456_789n, 'linux'), 'linux')).toBe(1_764_000_000_123_456_000n);
+  });
+});
+
+describe("cargo's directories left out of git's listing, on every platform's paths", () => {
+  test('posix and Windows paths (drive letters, backslashes) give the same pathspecs', () => {
+    expect(excluding('/w/repo', ['/w/repo/target', '/w/other', '/home/u/.cargo'], path.posix)).toEqual(['--', '.', ':(exclude,top)target']);
+    expect(excluding('C:\\w\\repo', ['C:\\w\\repo\\target\\sub', 'D:\\cargo'], path.win32)).toEqual(['--', '.', ':(exclude,top)target/sub']);
+    expect(excluding('/w/repo', ['/elsewhere'], path.posix)).toEqual([]);
   });
 });

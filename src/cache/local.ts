@@ -291,7 +291,7 @@ export class LocalCacheBackend implements CacheBackend {
     const tmp = path.join(this.dir, `.${file}.${process.pid}.tmp`);
     // Absolute member names (-P) so the archive restores to the same places, like @actions/cache.
     const exclude = await excludeArgs(`${tmp}.exclude`, options.exclude ?? []);
-    const r = await writeArchive(tmp, ['-c', '--format=posix', compression === 'zstd' ? '--zstd' : '-z', '-f', tmp, '-P', ...exclude, ...existing]);
+    const r = await writeArchive(tmp, ['-c', '--format=pax', compression === 'zstd' ? '--zstd' : '-z', '-f', tmp, '-P', ...exclude, ...existing]);
     rmSync(`${tmp}.exclude`, { force: true });
     if (r.code !== 0) {
       rmSync(tmp, { force: true });

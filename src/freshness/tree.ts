@@ -27,10 +27,22 @@ export async function gitOk(args: string[], gitRoot: string, env: NodeJS.Process
 
 export const splitZ = (text: string) => text.split('\0').filter(Boolean);
 
-/** Pathspecs that leave out the given directories (those inside the repository). */
-export function excluding(gitRoot: string, dirs: readonly string[]): string[] {
-  const inside = dirs.map((d) => path.relative(gitRoot, d)).filter((rel) => rel && !rel.startsWith('..') && !path.isAbsolute(rel));
-  return inside.length ? ['--', '.', ...inside.map((rel) => `:(exclude,top)${rel.split(path.sep).join('/')}`)] : [];
+/** The path with its links resolved (macOS temp dirs live under /private/var, reached as /var). */
+const resolved = (p: string, pathApi: path.PlatformPath) => {
+  try {
+    return pathApi === path ? realpathSync(p) : p;
+  } catch {
+    return p;
+  }
+};
+
+/** Pathspecs that leave out the given directories (those inside the repository), in git's `/` form. */
+export function excluding(gitRoot: string, dirs: readonly string[], pathApi: path.PlatformPath = path): string[] {
+  const root = resolved(gitRoot, pathApi);
+  const inside = dirs
+    .map((d) => pathApi.relative(root, resolved(d, pathApi)))
+    .filter((rel) => rel && !rel.startsWith('..') && !pathApi.isAbsolute(rel));
+  return inside.length ? ['--', '.', ...inside.map((rel) => `:(exclude,top)${rel.split(pathApi.sep).join('/')}`)] : [];
 }
 
 export const stampOf = (s: { size: bigint; mtimeNs: bigint; ctimeNs: bigint }): FileStamp => ({ size: Number(s.size), mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs });
