@@ -1,6 +1,7 @@
-// What `cargo metadata` says about the workspace: root, members, manifests, the real target
-// directory (CARGO_TARGET_DIR, build.target-dir; `--target-dir` in cargo-args wins) and the
-// build directory where intermediate artifacts live (build.build-dir; the target dir by default).
+// What `cargo metadata` says about the workspace: root, members (and the local packages they
+// reach by path), manifests, the real target directory (CARGO_TARGET_DIR, build.target-dir;
+// `--target-dir` in cargo-args wins) and the build directory where intermediate artifacts live
+// (build.build-dir; the target dir by default).
 import path from 'node:path';
 import { InputError } from './config.js';
 import { capture } from './proc.js';
@@ -10,8 +11,14 @@ export interface WorkspaceInfo {
   targetDirectory: string;
   /** Where deps/, build/ and .fingerprint/ live: `build.build-dir` when set, else the target directory. */
   buildDirectory: string;
-  /** Member package names. */
+  /** Member package names (`cargo metadata`'s workspace members). */
   members: Set<string>;
+  /**
+   * The crates that are yours, as known before the build: the members and the path dependencies
+   * they declare. After a build, the record's `workspaceMembers` is the exact set: the local path
+   * packages that build compiled (timings/messages.ts `localPackagesOf`).
+   */
+  localPackages: Set<string>;
   /** Absolute manifest paths of the members. */
   memberManifests: string[];
 }
@@ -48,7 +55,7 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
     build_directory?: string;
     workspace_root: string;
     workspace_members: string[];
-    packages: Array<{ id: string; name: string; manifest_path: string }>;
+    packages: Array<{ id: string; name: string; manifest_path: string; dependencies?: Array<{ name: string; path?: string }> }>;
   };
   const memberIds = new Set(meta.workspace_members);
   const members = meta.packages.filter((p) => memberIds.has(p.id));
@@ -60,6 +67,7 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
     targetDirectory,
     buildDirectory: separateBuildDir ? meta.build_directory! : targetDirectory,
     members: new Set(members.map((p) => p.name)),
+    localPackages: new Set([...members.map((p) => p.name), ...members.flatMap((p) => (p.dependencies ?? []).filter((d) => d.path).map((d) => d.name))]),
     memberManifests: members.map((p) => p.manifest_path),
   };
 }

@@ -20,6 +20,7 @@ const base: CacheKeyInput = {
   manifestsHash: 'b'.repeat(64),
   lockfileHash: 'c'.repeat(64),
   userKey: '',
+  commandKind: null,
 };
 const keys = (over: Partial<CacheKeyInput>) => buildCacheKeys({ ...base, ...over });
 /** Would GitHub restore an entry saved under `saved` for a run with these keys? */

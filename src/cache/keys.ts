@@ -29,6 +29,11 @@ export interface CacheKeyInput {
   manifestsHash: string;
   lockfileHash: string | null;
   userKey: string;
+  /**
+   * Cargo's subcommand when it is not `build` (`check`, `clippy`, `test`, `doc`): each keeps its
+   * own units, and a job of one would find the other's entry stale and replace it, back and forth.
+   */
+  commandKind: string | null;
 }
 
 export interface CacheKeys {
@@ -48,7 +53,7 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
     workspace: k.workspace.id,
     os: k.os,
     arch: k.arch,
-    qualifiers: [toolchain, k.targetTriple],
+    qualifiers: [toolchain, k.targetTriple, ...(k.commandKind ? [k.commandKind] : [])],
     profile: `${k.profile}-p${shortHash(k.profileSettings, 8)}`,
     flagsHash: k.flagsHash,
     suffix: [k.userKey],
@@ -68,6 +73,7 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
       { name: 'profile settings (resolved)', value: k.profileSettings },
       { name: 'effective RUSTFLAGS hash', value: k.flagsHash },
       ...(k.userKey ? [{ name: 'cache-key input', value: k.userKey }] : []),
+      ...(k.commandKind ? [{ name: 'cargo command', value: k.commandKind }] : []),
       { name: 'manifests + rust-toolchain hash', value: k.manifestsHash },
       { name: 'Cargo.lock hash', value: k.lockfileHash ?? '(no Cargo.lock)' },
     ],

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { cargoHome } from '../cargo-config.js';
 import { formatBytes } from '../format.js';
 import { applyFreshness, gitRootOf, manifestPathFor, type FreshnessState, type FreshnessSummary } from '../freshness/index.js';
+import { commandKind } from '../cargo-command.js';
 import { logText } from '../log.js';
 import type { TargetedRun } from '../run.js';
 import type { WorkspaceInfo } from '../workspace.js';
@@ -103,6 +104,7 @@ function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | nu
     manifestsHash: manifestsHash(manifests, extra),
     lockfileHash: lockText === null ? null : shortHash(lockText, 64),
     userKey: config.cache.key,
+    commandKind: commandKind(config.build.command),
   });
   return { keys, lockText };
 }

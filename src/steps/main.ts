@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { restoreCache, staleDependencies, type CacheRestoreState } from '../cache/index.js';
 import { CargoConfigError } from '../cargo-config.js';
-import { InputError, type Config } from '../config.js';
+import { buildArgs, InputError, type Config } from '../config.js';
 import { loadRunContext, relativeToWorkspace } from '../context.js';
 import { runGuard, type GuardResult } from '../guard/index.js';
 import { readConfig } from '../inputs.js';
@@ -117,7 +117,7 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
 function judge(config: Config, build: TimedBuildResult, outcome: ReportOutcome | null): void {
   if (build.exitCode !== 0) {
     core.setFailed(
-      `'${[...config.build.command, ...config.build.cargoArgs].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
+      `'${[config.build.command[0], ...buildArgs(config.build, [])].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
     );
   } else if (outcome?.verdict === 'regression' && config.report.failOnRegression) {
     core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);

@@ -23,26 +23,38 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
+/** The local path packages the build compiled, from its record (the cleaner treats them as yours), or null without a readable record. */
+function recordedLocalPackages(recordPath: string | undefined): string[] | null {
+  if (!recordPath || !existsSync(recordPath)) return null;
+  try {
+    return readRunRecord(readFileSync(recordPath, 'utf8')).workspaceMembers ?? null;
+  } catch (e) {
+    core.debug(`The run record could not be read for the cleaner: ${(e as Error).message}`);
+    return null;
+  }
+}
+
 async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   const config = readConfig(env);
   const context = loadRunContext(env);
   const backend = createBackend(config, context, env);
   const state = readPostState();
+  const recordPath = state?.build?.recordPath;
   if (!state?.cache) {
     // Main failed before the cache phase (bad input, guard) or the cache is off.
     core.info('Watchmaker post: no cache was restored in the main step, so there is nothing to save.');
   } else {
     const artifactsFile = state.build?.artifactsFile;
-    const artifacts = artifactsFile && existsSync(artifactsFile) ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[]) : null;
+    const artifacts = artifactsFile && existsSync(artifactsFile) ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[] | null) : null;
+    const localPackages = recordedLocalPackages(recordPath);
     try {
-      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted) });
+      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
     } catch (e) {
       // saveCache only throws when fail-on-cache-error asked for it.
       core.setFailed(`Watchmaker cache save failed: ${(e as Error).message}`);
     }
   }
 
-  const recordPath = state?.build?.recordPath;
   if (config.report.baseline !== 'rebuild' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, 'utf8'));
     if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });

@@ -129,6 +129,19 @@ export function partlyFreshCrates(messages: CargoMessages, measured: (p: Package
   return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([key]) => key));
 }
 
+/**
+ * The crates that are yours in this build: the local path packages it compiled or found fresh
+ * (workspace members, path dependencies inside or outside the workspace, an excluded crate used
+ * by path), whatever `cargo metadata` calls a member. A package of `known` (members and their
+ * path dependencies) that rustc ran for counts too: a unit that failed to compile has no message.
+ */
+export function localPackagesOf(messages: CargoMessages, ranFor: Iterable<string>, known: ReadonlySet<string>): Set<string> {
+  const local = new Set<string>();
+  for (const m of [...messages.artifacts, ...messages.buildScripts]) if (m.package.source === 'path') local.add(m.package.name);
+  for (const name of ranFor) if (known.has(name)) local.add(name);
+  return local;
+}
+
 export function emptyMessages(): CargoMessages {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
 }
