@@ -43,43 +43,20 @@ export interface CacheServiceStandIn {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs = 20000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`Azurite did not start on port ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-export async function startCacheService(options: { ref?: string; defaultBranch?: string } = {}): Promise<CacheServiceStandIn> {
-  const blobPort = await freePort();
-  const azurite: ChildProcess = spawn(
+/**
+ * Starts Azurite's blob service on a port the OS picks (port 0) and reads the port from the line
+ * Azurite prints once it listens: no free port is looked up first and then bound (another
+ * process could take it in between).
+ */
+async function startAzurite(timeoutMs = 20000): Promise<{ process: ChildProcess; port: number }> {
+  const child = spawn(
     process.execPath,
     [
       path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js'),
       '--blobHost',
       '127.0.0.1',
       '--blobPort',
-      String(blobPort),
+      '0',
       '--inMemoryPersistence',
       '--disableTelemetry',
       '--silent',
@@ -87,9 +64,37 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
       '--loose',
     ],
     // Azurite writes its debug log into the working directory: keep that out of the repository.
-    { stdio: 'ignore', cwd: mkdtempSync(path.join(os.tmpdir(), 'wm-azurite-')) },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: mkdtempSync(path.join(os.tmpdir(), 'wm-azurite-')) },
   );
-  await waitForPort(blobPort);
+  let output = '';
+  let listening = false;
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`Azurite did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const read = (d: Buffer) => {
+      if (listening) return;
+      output += d.toString('utf8');
+      const address = /successfully listens on https?:\/\/[^\s:]+:(\d+)/.exec(output);
+      if (!address) return;
+      listening = true;
+      clearTimeout(timer);
+      resolve(Number(address[1]));
+    };
+    // The listeners stay: they drain its output, so a full pipe never blocks it.
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited (code ${code}) before listening:\n${output}`));
+    });
+  });
+  return { process: child, port };
+}
+
+export async function startCacheService(options: { ref?: string; defaultBranch?: string } = {}): Promise<CacheServiceStandIn> {
+  const { process: azurite, port: blobPort } = await startAzurite();
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);
   const blobs = new BlobServiceClient(`http://127.0.0.1:${blobPort}/${ACCOUNT}`, credential);
   await blobs.getContainerClient(CONTAINER).createIfNotExists();

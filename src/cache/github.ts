@@ -46,6 +46,17 @@ async function probeService(env: NodeJS.ProcessEnv, signal: AbortSignal): Promis
     throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
 }
 
+/**
+ * The library's ValidationError (a key or path it refuses), looked up when asked: a stand-in
+ * for @actions/cache (GitHub's local-action) may not export the class, and `instanceof` of a
+ * missing class throws, which would turn a cache warning into a failed step.
+ */
+export function isCacheValidationError(e: unknown): e is Error {
+  const validation: unknown = (cache as Record<string, unknown>).ValidationError;
+  if (typeof validation === 'function') return e instanceof validation;
+  return e instanceof Error && e.name === 'ValidationError';
+}
+
 export class GitHubCacheBackend implements CacheBackend {
   readonly kind = 'github' as const;
   readonly description = 'GitHub Actions cache';

@@ -2,7 +2,6 @@
 // target and build directories by use (only where cargo owns them), save, and delete entries
 // the new one supersedes. A stale entry is superseded by a new generation of its key, so it is
 // replaced even where it cannot be deleted; a directory cargo no longer owns is not saved.
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { manifestPathFor, writeManifest } from '../freshness/index.js';
 import { logText } from '../log.js';
 import type { BuildHandOff } from '../state.js';
 import type { CacheBackend } from './backend.js';
+import { isCacheValidationError } from './github.js';
 import { cleanTargetDir, trimRegistryCache, type CleanAction } from './clean.js';
 import { generationKey, generationOf, parseLockfile, restoreLookup, type LockedPackages } from './keys.js';
 import { hasCargoTag } from './ownership.js';
@@ -138,7 +138,7 @@ export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<Ca
     await saveAndPrune(backend, saving.state, outcome, exclude, key);
   } catch (e) {
     if (config.cache.failOnError) throw e;
-    const message = e instanceof cache.ValidationError ? `invalid cache request: ${e.message}` : (e as Error).message;
+    const message = isCacheValidationError(e) ? `invalid cache request: ${e.message}` : (e as Error).message;
     core.warning(`Watchmaker could not save the cache (${backend.description}): ${message}`);
     core.debug((e as Error).stack ?? String(e));
   } finally {
@@ -206,7 +206,9 @@ async function describeSources(run: SaveRun, input: CacheSaveInput): Promise<voi
   rmSync(state.freshness?.manifestPath ?? manifestPathFor(state.targetDir, run.config.profile), { force: true });
   if (!state.freshness) return;
   try {
-    await writeManifest(state.freshness, { env: run.env, timedBuildRan: input.artifacts !== null, restoredAnything: state.hit !== 'miss' });
+    // A build that reported no artifacts (nextest) still ran on these sources.
+    const timedBuildRan = input.artifacts !== null || input.build != null;
+    await writeManifest(state.freshness, { env: run.env, timedBuildRan, restoredAnything: state.hit !== 'miss' });
   } catch (e) {
     rmSync(state.freshness.manifestPath, { force: true });
     core.warning(`Watchmaker could not describe the sources of this build (${(e as Error).message}); the next run rebuilds the workspace crates.`);
@@ -281,7 +283,7 @@ function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: Clean
   if (how.deleted) core.info(`${label} ${before} → ${after} after cleaning:`);
   else core.info(`${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`);
   for (const [reason, agg] of byReason) core.info(`  ${how.deleted ? 'removed' : 'left out'} ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
-  if (how.noBuild) core.info('  (no timed build ran, so units are not judged by use: restored units are kept)');
+  if (how.noBuild) core.info('  (no timed build ran, or it reported no artifacts, so units are not judged by use: restored units are kept)');
   if (!how.deleted && removed.length && how.backend.kind !== 'local') core.info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
 }
 

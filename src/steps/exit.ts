@@ -1,7 +1,23 @@
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 // A step ends when its work is done, even if a request that ran past its deadline is still
 // pending inside a library (it has no way to cancel it): wait briefly for the event loop to
 // drain, then exit with the step's exit code.
 export async function endWhenDone(work: Promise<void>): Promise<void> {
   await work;
   setTimeout(() => process.exit(), 2000).unref();
+}
+
+/**
+ * Whether Node was started on the module at `moduleUrl` (`node dist/main.js`, as the runner
+ * does), not importing it (GitHub's local-action imports the step and calls its run()). The
+ * file Node started is found as Node finds it: the path, or the path with .js added, real.
+ */
+export function isEntryPoint(moduleUrl: string, argv1: string | undefined = process.argv[1]): boolean {
+  if (!argv1) return false;
+  const started = path.resolve(argv1);
+  const file = [started, `${started}.js`].find((f) => existsSync(f));
+  return file !== undefined && pathToFileURL(realpathSync(file)).href === moduleUrl;
 }
