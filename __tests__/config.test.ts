@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildArgs, configWarnings, parseConfig, splitArgs, InputError } from '../src/config.js';
+import { buildArgs, configWarnings, defaultCacheDir, parseConfig, splitArgs, InputError } from '../src/config.js';
 import { readConfig } from '../src/inputs.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -165,5 +165,15 @@ describe('record-path on disk (readConfig)', () => {
     expect(read('records/new.json').build.recordPath).toBe(path.join(dir, 'records/new.json'));
     writeFileSync(path.join(dir, 'records/old.json'), `${JSON.stringify({ schema: 'watchmaker/run-record', version: 4, crates: [] }, null, 2)}\n`);
     expect(read('records/old.json').build.recordPath).toBe(path.join(dir, 'records/old.json'));
+  });
+});
+
+describe("the local backend's default directory on every platform", () => {
+  test("each platform's place for caches", () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' }, '/home/u', 'linux')).toBe('/x/watchmaker');
+    expect(defaultCacheDir({}, '/home/u', 'linux')).toBe('/home/u/.cache/watchmaker');
+    expect(defaultCacheDir({}, '/Users/u', 'darwin')).toBe('/Users/u/Library/Caches/watchmaker');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'C:\\Users\\u', 'win32')).toBe('C:\\Users\\u\\AppData\\Local\\watchmaker');
+    expect(defaultCacheDir({}, 'C:\\Users\\u', 'win32')).toBe('C:\\Users\\u\\AppData\\Local\\watchmaker');
   });
 });

@@ -262,6 +262,13 @@ function checkCommandArgs(commandArgs: string[], cargoArgs: string[]): void {
   }
 }
 
+/** The local backend's directory by default: each platform's place for caches. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return path.win32.join(env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local'), 'watchmaker');
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Caches', 'watchmaker');
+  return path.posix.join(env.XDG_CACHE_HOME || path.posix.join(home, '.cache'), 'watchmaker');
+}
+
 function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: string): CacheConfig {
   const home = env.HOME || os.homedir();
   const dirRaw = input('cache-dir').trim();
@@ -276,7 +283,7 @@ function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
     bin: bool('cache-bin', input('cache-bin'), false),
     onFailure: bool('cache-on-failure', input('cache-on-failure'), false),
     backend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
-    dir: dirRaw ? path.resolve(workspaceRoot, dirRaw) : path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'watchmaker'),
+    dir: dirRaw ? path.resolve(workspaceRoot, dirRaw.replace(/^~(?=$|[\\/])/, home)) : defaultCacheDir(env, home),
     failOnError: bool('fail-on-cache-error', input('fail-on-cache-error'), false),
   };
 }
