@@ -142,7 +142,7 @@ function profileChildReason(name: string, layout: CleanInput['buildLayout']): st
   return name === 'incremental' ? 'incremental compilation data (not reused in CI)' : UPLIFTED;
 }
 
-const MEMBER = 'workspace member (set cache-workspace-crates: true to keep)';
+const MEMBER = 'one of your crates: a workspace member or path dependency (set cache-workspace-crates: true to keep)';
 
 /** Why a unit (old entry or new directory) goes, or null to keep it. */
 function unitJudge(input: CleanInput, isMember: (name: string) => boolean, kept: ReadonlySet<string> | null): (name: string, hash: string) => string | null {
