@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Rebuilds src/ir/ir-wasm.ts: the compile-work module in tools/ir-wasm (the bitcode reader, and
-// rust-lang's rustc-demangle crate from Debian's librust-rustc-demangle-dev source), compiled to
-// WebAssembly with Debian's rustc and its wasm32 standard library, embedded as base64 so the
-// bundle needs no side file. Needs: apt-get install rustc libstd-rust-dev-wasm32 lld librust-rustc-demangle-dev
+// Rebuilds src/ir/ir-wasm.ts: the compile-work module in tools/ir-wasm (reading function sizes
+// from object files with gimli-rs's `object` crate, and rust-lang's `rustc-demangle`), compiled
+// to WebAssembly with Debian's rustc and its wasm32 standard library from the crates' sources
+// Debian ships, embedded as base64 so the bundle needs no side file. The header records a hash
+// of tools/ir-wasm/*.rs (__tests__/ir/wasm-fresh.test.ts fails when the sources changed without
+// a rebuild). Needs Debian 12's packages:
 //
+//   apt-get install rustc libstd-rust-dev-wasm32 lld librust-object-dev librust-rustc-demangle-dev
 //   node scripts/build-ir-wasm.mjs
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,49 +17,71 @@ import { repoRoot } from './lib/runner.mjs';
 
 const RUSTC = '/usr/bin/rustc';
 const REGISTRY = '/usr/share/cargo/registry';
-const crate = existsSync(REGISTRY) ? readdirSync(REGISTRY).find((d) => /^rustc-demangle-\d/.test(d)) : undefined;
-if (!existsSync(RUSTC) || !crate) {
-  console.error("Needs Debian's rustc and the rustc-demangle source: apt-get install rustc libstd-rust-dev-wasm32 lld librust-rustc-demangle-dev");
+const NEEDS = 'apt-get install rustc libstd-rust-dev-wasm32 lld librust-object-dev librust-rustc-demangle-dev';
+const SOURCES = path.join(repoRoot, 'tools', 'ir-wasm');
+
+/** The crate's source directory in Debian's registry (`object-0.30.0`), or null. */
+const crateDir = (name) => (existsSync(REGISTRY) ? (readdirSync(REGISTRY).find((d) => new RegExp(`^${name}-\\d`).test(d)) ?? null) : null);
+
+/** sha256 of tools/ir-wasm/*.rs in name order, each as its name, NUL, its text, NUL: what the generated file was built from. */
+function sourceHash() {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(SOURCES)
+    .filter((f) => f.endsWith('.rs'))
+    .sort())
+    hash.update(`${name}\0${readFileSync(path.join(SOURCES, name), 'utf8')}\0`);
+  return hash.digest('hex');
+}
+
+const crates = { memchr: crateDir('memchr'), object: crateDir('object'), rustc_demangle: crateDir('rustc-demangle') };
+const missing = Object.entries(crates).filter(([, dir]) => !dir);
+if (!existsSync(RUSTC) || missing.length) {
+  console.error(`Needs Debian's rustc and the crates' sources (missing: ${[!existsSync(RUSTC) && RUSTC, ...missing.map(([n]) => n)].filter(Boolean).join(', ')}): ${NEEDS}`);
   process.exit(2);
 }
-const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-ir-wasm-'));
+
 const common = ['--target', 'wasm32-unknown-unknown', '-C', 'opt-level=3', '-C', 'panic=abort', '-C', 'debuginfo=0'];
-try {
-  const rlib = path.join(dir, 'librustc_demangle.rlib');
-  execFileSync(RUSTC, ['--edition', '2015', '--crate-type', 'rlib', '--crate-name', 'rustc_demangle', ...common, '-o', rlib, path.join(REGISTRY, crate, 'src', 'lib.rs')], {
-    stdio: 'inherit',
-  });
-  const wasm = path.join(dir, 'ir.wasm');
+/** The features of `object` the reader uses: reading ELF, Mach-O, COFF and PE files and archives, at any alignment (archive members are 2-aligned). */
+const OBJECT_FEATURES = ['read_core', 'archive', 'elf', 'macho', 'coff', 'pe', 'unaligned'];
+
+function rlib(dir, name, edition, out, extra = []) {
+  const file = path.join(out, `lib${name}.rlib`);
   execFileSync(
     RUSTC,
-    [
-      '--edition',
-      '2021',
-      '--crate-type',
-      'cdylib',
-      ...common,
-      '-C',
-      'lto=fat',
-      '-C',
-      'codegen-units=1',
-      '-C',
-      'link-arg=--strip-all',
-      '--extern',
-      `rustc_demangle=${rlib}`,
-      '-o',
-      wasm,
-      path.join(repoRoot, 'tools', 'ir-wasm', 'lib.rs'),
-    ],
+    ['--edition', edition, '--crate-type', 'rlib', '--crate-name', name, ...common, '--cap-lints', 'allow', ...extra, '-o', file, path.join(REGISTRY, dir, 'src', 'lib.rs')],
     { stdio: 'inherit' },
   );
-  const bytes = readFileSync(wasm);
+  return file;
+}
+
+function build(out) {
+  const memchr = rlib(crates.memchr, 'memchr', '2018', out);
+  const features = OBJECT_FEATURES.flatMap((f) => ['--cfg', `feature="${f}"`]);
+  const object = rlib(crates.object, 'object', '2018', out, [...features, '--extern', `memchr=${memchr}`]);
+  const demangle = rlib(crates.rustc_demangle, 'rustc_demangle', '2015', out);
+  const wasm = path.join(out, 'ir.wasm');
+  const link = ['-C', 'lto=fat', '-C', 'codegen-units=1', '-C', 'link-arg=--strip-all', '-L', out];
+  const externs = ['--extern', `object=${object}`, '--extern', `rustc_demangle=${demangle}`];
+  execFileSync(RUSTC, ['--edition', '2021', '--crate-type', 'cdylib', ...common, ...link, ...externs, '-o', wasm, path.join(SOURCES, 'lib.rs')], {
+    stdio: 'inherit',
+  });
+  return readFileSync(wasm);
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-ir-wasm-'));
+try {
+  const bytes = build(dir);
   const version = execFileSync(RUSTC, ['--version'], { encoding: 'utf8' }).trim();
   const base64 = bytes.toString('base64').replace(/.{1,120}/g, (line) => `  '${line}',\n`);
+  const used = Object.values(crates).join(', ');
   writeFileSync(
     path.join(repoRoot, 'src', 'ir', 'ir-wasm.ts'),
-    `// Generated by scripts/build-ir-wasm.mjs: do not edit. tools/ir-wasm with ${crate} (rust-lang's\n// demangler), built with ${version} for wasm32-unknown-unknown (${bytes.length} bytes).\nexport const IR_WASM_BASE64 = [\n${base64}].join('');\n`,
+    `// Generated by scripts/build-ir-wasm.mjs: do not edit. tools/ir-wasm with ${used},\n` +
+      `// built with ${version} for wasm32-unknown-unknown (${bytes.length} bytes).\n` +
+      `// Sources: sha256 ${sourceHash()} (tools/ir-wasm/*.rs)\n` +
+      `export const IR_WASM_BASE64 = [\n${base64}].join('');\n`,
   );
-  console.log(`Wrote src/ir/ir-wasm.ts (${crate}, ${bytes.length} bytes of WebAssembly)`);
+  console.log(`Wrote src/ir/ir-wasm.ts (${used}; ${bytes.length} bytes of WebAssembly)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -4,13 +4,14 @@
 // records with another major version instead of misreading them. Documented in docs/record-schema.md.
 
 export const RECORD_SCHEMA = 'watchmaker/run-record';
-export const RECORD_SCHEMA_VERSION = 3;
+export const RECORD_SCHEMA_VERSION = 4;
 /**
  * Versions this one reads: 1 lacks compile work (`crates[].work`) and compares as before; 2
- * counted it in lines of printed IR, which do not compare with instructions, so its work is
- * read as not measured.
+ * counted it in lines of printed IR and 3 in LLVM IR instructions, which do not compare with
+ * bytes of machine code, so their work is read as not measured (and their builds, which emitted
+ * the IR, as timed differently).
  */
-export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2, 3];
+export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2, 3, 4];
 /** How many earlier default-branch runs a stored record carries (rustc-perf learns from 30). */
 export const HISTORY_LENGTH = 30;
 
@@ -65,28 +66,30 @@ export interface CrateCost {
    */
   contention?: number | null;
   /**
-   * Compile work of a workspace crate (src/ir): the LLVM IR the compiler generated for it, in
-   * instructions and functions, and its biggest function groups. Exact: identical inputs give
-   * identical numbers. Null when not measured for this crate; absent in version 1 and 2 records.
+   * Compile work of a measured crate (src/ir): the machine code in the object code cargo wrote
+   * for it, in bytes and functions, and its biggest function groups. Exact: identical inputs and
+   * compiler give identical numbers. Null when not measured for this crate; absent before version 4.
    */
   work?: CompileWork | null;
   /**
    * Why a compiled workspace crate has no compile work: a unit of it did not compile
-   * (`failed`), or some of its targets came fresh from the cache (`partly-fresh`), so its IR
-   * here would be only part of it, or its bitcode could not be read (`unreadable`: a damaged or
-   * crafted file; the log names it). Absent when it has work or when nothing of it was measured.
+   * (`failed`), or some of its targets came fresh from the cache (`partly-fresh`), so its code
+   * here would be only part of it, or a file of it could not be read (`unreadable`: stripped, a
+   * damaged or crafted file; the log names it), or it was compiled to LLVM bitcode for link-time
+   * optimisation (`lto`: its code is generated in the binaries that link it). Absent when it has
+   * work or when nothing of it was measured.
    */
-  workMissing?: 'failed' | 'partly-fresh' | 'unreadable';
+  workMissing?: 'failed' | 'partly-fresh' | 'unreadable' | 'lto';
   /** With `workMissing: partly-fresh`, the work of the targets that were compiled (in `targets`). */
   partialWork?: CompileWork | null;
 }
 
-/** LLVM IR of one crate, grouped as cargo-llvm-lines groups it, counted in IR instructions. */
+/** The machine code of one crate's functions, grouped as cargo-llvm-lines groups them, counted in bytes. */
 export interface CompileWork {
-  instructions: number;
+  bytes: number;
   functions: number;
-  /** The groups with the most instructions (a non-generic function, or every copy of a generic one). */
-  groups: Array<{ name: string; copies: number; instructions: number }>;
+  /** The groups with the most bytes (a non-generic function, or every copy of a generic one). */
+  groups: Array<{ name: string; copies: number; bytes: number }>;
   /**
    * The same per target (`lib tool`, `bin tool`) when a package has more than one, so a run that
    * compiled only some of them can still be compared target by target. Absent otherwise.
@@ -100,8 +103,8 @@ export type TargetWork = { target: string } & Omit<CompileWork, 'targets'>;
 /**
  * A measured crate cargo found fresh (reused from the cache, not compiled): a workspace member,
  * or with compile-work: all a dependency. Its compile work is carried from the record of the run
- * that did compile it, matched by the input fingerprint: identical inputs give identical IR, so
- * the carried numbers are exact.
+ * that did compile it, matched by the input fingerprint: identical inputs give identical object
+ * code, so the carried numbers are exact.
  */
 export interface FreshCrate {
   crate: string;
@@ -181,13 +184,17 @@ export interface RunRecord {
     /** The build-dir layout cargo wrote in (from its artifact paths); absent in records before it was added. */
     buildDirLayout?: 'old' | 'new' | 'mixed' | null;
     /**
-     * What the workspace's crates also emitted for the compile-work measure: bitcode
-     * (`llvm-bc`), or printed IR (`llvm-ir`, version 2 records). Emitting changes their CPU
-     * time, so time is compared only between records alike in this. Absent: nothing (false).
+     * How compile work was measured. `machine-code` (version 4): the sizes of the functions in
+     * the object code cargo wrote, read after the build, which adds nothing to it. Older records
+     * measured what the crates also emitted: LLVM bitcode (`llvm-bc`, version 3) or printed IR
+     * (`llvm-ir`, version 2); emitting changed their CPU time, so time is compared only between
+     * records built alike, and work only between records measured alike. Absent or false: not measured.
      */
-    compileWork?: false | 'llvm-bc' | 'llvm-ir';
-    /** `all`: the dependencies compiled emitted bitcode too (compile-work: all). Absent: the workspace crates only. */
+    compileWork?: false | 'machine-code' | 'llvm-bc' | 'llvm-ir';
+    /** `all`: the dependencies compiled were measured too (compile-work: all). Absent: the workspace crates only. */
     compileWorkScope?: 'all';
+    /** Why compile work, although on, was not measured, in one line: `not measured: check builds produce no code`. Absent otherwise. */
+    compileWorkNote?: string;
   };
 }
 
@@ -207,11 +214,17 @@ export function readRunRecord(text: string): RunRecord {
     );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
-  return r.version === 2 ? fromVersion2(r as RunRecord) : (r as RunRecord);
+  if (r.version === 2) return withoutWork(r as RunRecord, (r.measurement?.compileWork as unknown) === true ? 'llvm-ir' : false);
+  if (r.version === 3) return withoutWork(r as RunRecord, r.measurement?.compileWork === 'llvm-bc' ? 'llvm-bc' : false);
+  return r as RunRecord;
 }
 
-/** Version 2 measured compile work in lines of printed IR (`--emit=llvm-ir`): kept as how time was measured, not as work. */
-function fromVersion2(r: RunRecord): RunRecord {
-  const emitted = (r.measurement?.compileWork as unknown) === true ? 'llvm-ir' : false;
-  return { ...r, crates: r.crates.map(({ work: _lines, ...c }) => c), measurement: { ...r.measurement, compileWork: emitted } };
+/**
+ * Versions 2 and 3 measured compile work in LLVM IR (lines of printed IR, bitcode instructions),
+ * which the build emitted: kept as how time was measured, not as work.
+ */
+function withoutWork(r: RunRecord, emitted: false | 'llvm-ir' | 'llvm-bc'): RunRecord {
+  const crates = r.crates.map(({ work: _ir, partialWork: _partial, workMissing: _missing, ...c }) => c);
+  const freshCrates = r.freshCrates?.map(({ workFrom: _from, ...f }) => ({ ...f, work: null }));
+  return { ...r, crates, ...(freshCrates ? { freshCrates } : {}), measurement: { ...r.measurement, compileWork: emitted } };
 }

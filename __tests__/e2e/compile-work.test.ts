@@ -1,13 +1,16 @@
-// End to end, compile work: the workspace's crates emit LLVM bitcode during the action's build, the
-// report shows the exact change against the baseline and names the generic function that grew.
-// Identical builds give identical numbers; a crate that fails to compile leaves the others'.
+// End to end, compile work: after the action's build, the object code cargo wrote for the
+// workspace's crates is read (nothing is added to the build); the report shows the exact change
+// in bytes of machine code against the baseline and names the generic function that grew.
+// Identical builds give identical numbers; a crate that fails to compile leaves the others';
+// `cargo check` compiles no code and says so, with cargo's own result.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunRecord } from '../../src/record.js';
+import { RECORD_SCHEMA_VERSION, type RunRecord } from '../../src/record.js';
 import { Job } from '../helpers/action-runner.js';
-import { git, gitInit, workspaceWithRegistryDeps, writeTree } from '../helpers/fixtures.js';
-import { startLocalRegistry } from '../helpers/registry.js';
+import { generateLockfile, git, gitInit, workspaceWithRegistryDeps, writeTree } from '../helpers/fixtures.js';
+import { FIXTURE_CRATES, startLocalRegistry, type FixtureCrate } from '../helpers/registry.js';
 
 /** `app` calls `shapes::describe::<T>` for `n` types: one copy of the generic function each. */
 const appSource = (n: number) =>
@@ -68,15 +71,16 @@ describe('compile work against the base branch', () => {
     pushRecord = readRecord(main.outputs.report!);
   });
 
-  test('the record carries the IR of each workspace crate; no IR is left in target/ or cached', () => {
+  test("the record carries the machine code of each workspace crate (a binary's own, not std's); nothing was added to the build or left in target/", () => {
     const app = pushRecord.crates.find((c) => c.crate === 'app')!;
-    expect(app.work!.instructions).toBeGreaterThan(0);
+    expect(app.work!.bytes).toBeGreaterThan(0);
     const shapes = pushRecord.crates.find((c) => c.crate === 'shapes');
     // A generic function is compiled where it is used: in app, not in shapes.
     expect(app.work!.groups.find((g) => g.name.startsWith('shapes::describe'))!.copies).toBe(2);
+    expect(app.work!.groups.some((g) => g.name.startsWith('std::rt::lang_start_internal'))).toBe(false);
     expect(shapes?.work?.groups.some((g) => g.name.startsWith('shapes::describe')) ?? false).toBe(false);
-    expect(pushRecord.measurement.compileWork).toBe('llvm-bc');
-    expect(pushRecord.version).toBe(3);
+    expect(pushRecord.measurement.compileWork).toBe('machine-code');
+    expect(pushRecord.version).toBe(RECORD_SCHEMA_VERSION);
     const leftovers = (dir: string): string[] =>
       existsSync(dir)
         ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : /\.(ll|bc)$/.test(e.name) ? [e.name] : []))
@@ -89,7 +93,7 @@ describe('compile work against the base branch', () => {
     const main = await job.main();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['work-change-percent']).toBe('0.00');
-    expect(main.summary).toMatch(/#### Compile work \(LLVM IR instructions, exact\)/);
+    expect(main.summary).toMatch(/#### Compile work \(bytes of machine code, exact\)/);
   });
 
   test('a generic function instantiated for more types: the exact growth, the function named, and fail-on-work-growth fails the step', async () => {
@@ -101,10 +105,14 @@ describe('compile work against the base branch', () => {
     const growth = Number(main.outputs['work-change-percent']);
     expect(growth).toBeGreaterThan(5);
     // v0 symbols carry the generic arguments (`describe::<T>`), legacy ones only a hash (`describe`).
-    expect(main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions \(app\)/);
-    expect(main.summary).toMatch(/compile work grew by [\d,]+ LLVM IR instructions \(\+\d+\.\d%\), exactly/);
+    expect(main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ bytes \(app\)/);
+    expect(main.summary).toMatch(/compile work grew by [\d,]+ bytes of machine code \(\+\d+\.\d%\), exactly/);
+    // Its cost: the binary, and the libraries (the toolchain's, the build's) that tell its own code from theirs.
+    expect(main.stdout).toMatch(
+      /Watchmaker: compile work of \d+ crates?: [\d,]+ bytes of machine code, read from \d+ files? and \d+ libraries they link \([\d.]+ MB\) in [\d.]+ s after the build \([\d.]+% of it\)/,
+    );
     expect(main.exitCode).toBe(1);
-    expect(main.annotations.some((a) => a.level === 'error' && /Compile work \(LLVM IR instructions\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message))).toBe(true);
+    expect(main.annotations.some((a) => a.level === 'error' && /Compile work \([^)]*\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message))).toBe(true);
     git(workspace, 'checkout', '-q', baseSha);
   });
 });
@@ -121,7 +129,7 @@ test('a crate that fails to compile: the others still have their compile work, a
   expect(main.exitCode).toBe(1);
   expect(main.outputs.verdict).toBe('build-failed');
   const record = readRecord(main.outputs.report!);
-  expect(record.crates.find((c) => c.crate === 'app')?.work?.instructions).toBeGreaterThan(0);
+  expect(record.crates.find((c) => c.crate === 'app')?.work?.bytes).toBeGreaterThan(0);
   expect(record.crates.find((c) => c.crate === 'broken')?.work ?? null).toBeNull();
   expect(record.crates.find((c) => c.crate === 'broken')?.workMissing).toBe('failed');
 });
@@ -157,7 +165,7 @@ test('with keep-fresh (the default), crates fresh from the cache carry their wor
   expect(pr.main.summary).toMatch(
     /The 3 workspace crates measured on both sides \(all of them fresh from the cache on a side, with the work measured when the same inputs were compiled\)/,
   );
-  expect(pr.main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions \(app\)/);
+  expect(pr.main.summary).toMatch(/`shapes::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ bytes \(app\)/);
   expect(Number(pr.main.outputs['work-change-percent'])).toBeGreaterThan(0);
 });
 
@@ -184,9 +192,9 @@ test('a crate whose library came fresh from the cache while its binary was compi
   expect(tool.workMissing).toBe('partly-fresh');
   expect(tool.partialWork!.targets!.map((t) => t.target)).toEqual(['bin tool']);
   expect(pr.main.stdout).toMatch(/tool 0\.1\.0: some targets fresh from the cache, so compile work is compared target by target/);
-  // The binary's own IR on both sides: the two new copies of describe are in it.
+  // The binary's own code on both sides: the two new copies of describe are in it.
   expect(pr.main.summary).toMatch(/\| tool \\\(bin tool\\\) \| [\d,]+ \| [\d,]+ \| \+/);
-  expect(pr.main.summary).toMatch(/`tool::describe(::<T>)?`: 0 → 2 copies, \+[\d,]+ instructions \(tool \\\(bin tool\\\)\)/);
+  expect(pr.main.summary).toMatch(/`tool::describe(::<T>)?`: 0 → 2 copies, \+[\d,]+ bytes \(tool \\\(bin tool\\\)\)/);
   expect(pr.main.summary).not.toMatch(/Not compared/);
   expect(pr.main.summary).not.toMatch(/compile work shrank/);
 });
@@ -205,7 +213,7 @@ test('compile-work: all measures the dependencies compiled too; a dependency fre
     const first = readRecord(main.outputs.report!);
     const alpha = first.crates.find((c) => c.crate === 'wm-alpha')!;
     expect(alpha.workspaceMember).toBe(false);
-    expect(alpha.work!.instructions).toBeGreaterThan(0);
+    expect(alpha.work!.bytes).toBeGreaterThan(0);
     expect(first.measurement.compileWorkScope).toBe('all');
 
     // The same commit again, from the cache: the dependency is fresh, its work carried.
@@ -234,4 +242,45 @@ test('compile-work: an unknown value is refused with what to write', async () =>
   const main = await job.main();
   expect(main.exitCode).toBe(1);
   expect(main.stdout).toMatch(/Input 'compile-work' is 'deps'\. Use 'true' \(the workspace crates\), 'all' \(and the dependencies that are compiled\) or 'false'\./);
+});
+
+/** A registry crate with a generic and an inline function: code its callers compile, which `cargo check` with emitted IR could not check. */
+const GENERIC_CRATE: FixtureCrate = {
+  name: 'wm-generic',
+  version: '1.0.0',
+  description: 'A generic and an inline function, compiled where they are called.',
+  files: {
+    'src/lib.rs': 'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    format!("{:?}", value)\n}\n\n#[inline]\npub fn twice(x: u64) -> u64 {\n    x * 2\n}\n',
+  },
+};
+
+test("build-command: cargo check with compile work on (the default): cargo's own result, and compile work says in one line that it is not measured", async () => {
+  const registry = await startLocalRegistry({ crates: [...FIXTURE_CRATES, GENERIC_CRATE] });
+  try {
+    const cargoHome = registry.cargoHome();
+    const workspace = writeTree({
+      'Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
+      'app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-generic = "1"\n',
+      'app/src/main.rs': 'fn main() {\n    println!("{} {}", wm_generic::describe((1u8, "x")), wm_generic::twice(21));\n}\n',
+      '.gitignore': '/target\n',
+    });
+    generateLockfile(workspace, registry.env(cargoHome));
+    const job = new Job({ workspace, env: registry.vars(cargoHome), inputs: { 'build-command': 'cargo check', cache: 'false', comment: 'never' } });
+    const main = await job.main();
+    expect(main.exitCode).toBe(0);
+    expect(main.annotations.filter((a) => a.level === 'error' || a.level === 'warning')).toEqual([]);
+    const record = readRecord(main.outputs.report!);
+    expect(record.success).toBe(true);
+    expect(record.measurement.compileWork).toBe(false);
+    expect(record.measurement.compileWorkNote).toBe('not measured: check builds produce no code');
+    expect(main.summary.match(/Compile work: not measured: check builds produce no code\./g)).toHaveLength(1);
+    // Plain cargo agrees, in a copy of the workspace without the action's target/.
+    const plain = spawnSync('cargo', ['check'], {
+      cwd: path.join(workspace, 'app'),
+      env: { ...process.env, ...registry.env(cargoHome), CARGO_TARGET_DIR: mkdtempSync(path.join(os.tmpdir(), 'wm-plain-')) },
+    });
+    expect(plain.status).toBe(0);
+  } finally {
+    await registry.stop();
+  }
 });

@@ -136,8 +136,8 @@ describe('names from the repository of any length', () => {
       [base, 1],
       [head, 3],
     ] as const) {
-      for (const c of r.crates) c.work = { instructions: 100 * copies, functions: copies, groups: [{ name: huge, copies, instructions: 100 * copies }] };
-      r.measurement.compileWork = 'llvm-bc';
+      for (const c of r.crates) c.work = { bytes: 100 * copies, functions: copies, groups: [{ name: huge, copies, bytes: 100 * copies }] };
+      r.measurement.compileWork = 'machine-code';
     }
     return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
   };
@@ -147,8 +147,8 @@ describe('names from the repository of any length', () => {
     expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(md).not.toMatch(/too large for a comment/);
     expect(md).toContain('**Verdict: regression.**');
-    expect(md).toContain(`- \`${huge.slice(0, NAME_LIMIT - 1)}…\`: 1 → 3 copies, +200 instructions (ws-core)`);
-    expect(md).toContain('#### Compile work (LLVM IR instructions, exact)');
+    expect(md).toContain(`- \`${huge.slice(0, NAME_LIMIT - 1)}…\`: 1 → 3 copies, +200 bytes (ws-core)`);
+    expect(md).toContain('#### Compile work (bytes of machine code, exact)');
     expect(renderReportText(withHugeFunction()).length).toBeLessThan(5000);
   });
 
@@ -179,16 +179,27 @@ describe('names from the repository of any length', () => {
     expect(clip('a'.repeat(500)).length).toBe(NAME_LIMIT);
   });
 
-  test('a crate whose bitcode could not be read is named as not compared, and why', () => {
+  test('a crate whose object code could not be read is named as not compared, and why', () => {
     const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
     const head = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
     for (const r of [base, head]) {
-      r.measurement.compileWork = 'llvm-bc';
-      r.crates[0]!.work = { instructions: 10, functions: 1, groups: [] };
+      r.measurement.compileWork = 'machine-code';
+      r.crates[0]!.work = { bytes: 10, functions: 1, groups: [] };
     }
     head.crates[1]!.workMissing = 'unreadable';
     const md = renderReportMarkdown(view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) }));
-    expect(md).toContain('Not compared: `ws-core` (its LLVM bitcode could not be read; the log says why).');
+    expect(md).toContain('Not compared: `ws-core` (a file of its object code could not be read; the log says why).');
+  });
+
+  test('a build that compiles no code says so about compile work, in one line', () => {
+    const head = record({ crates: { 'ws-app': 2 } });
+    head.measurement.compileWorkNote = 'not measured: check builds produce no code';
+    const md = renderReportMarkdown(view({ record: head, comparison: null, decision: null, baselineNote: null, baselineLabel: null }));
+    expect(md.match(/^Compile work: not measured: check builds produce no code\.$/gm)).toHaveLength(1);
+    expect(md).not.toMatch(/#### Compile work/);
+    expect(renderReportText(view({ record: head, comparison: null, decision: null, baselineNote: null, baselineLabel: null }))).toContain(
+      '  compile work: not measured: check builds produce no code',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
-// The run record's compile work per crate: a crate whose bitcode could not be read is marked as
-// not measured, with why, and the other crates keep their work.
+// The run record's compile work per crate: a crate whose object code could not be read is marked
+// as not measured, with why, and the other crates keep their work; the record says which measure.
 import { readRunContext } from '../../src/context.js';
 import { emptyMessages } from '../../src/timings/messages.js';
 import { buildRunRecord, type WrapperUnit } from '../../src/timings/record.js';
@@ -22,7 +22,7 @@ const unit = (pkg: string): WrapperUnit => ({
 });
 
 test('an unreadable crate is workMissing: unreadable; the others keep their work', () => {
-  const work = { instructions: 10, functions: 2, groups: [{ name: 'good::f', copies: 2, instructions: 10 }] };
+  const work = { bytes: 10, functions: 2, groups: [{ name: 'good::f', copies: 2, bytes: 10 }] };
   const record = buildRunRecord({
     profile: 'dev',
     flagsHash: 'f'.repeat(64),
@@ -48,5 +48,5 @@ test('an unreadable crate is workMissing: unreadable; the others keep their work
   expect(byName.good).toMatchObject({ work });
   expect(byName.good!.workMissing).toBeUndefined();
   expect(byName.evil).toMatchObject({ work: null, workMissing: 'unreadable' });
-  expect(record.measurement.compileWork).toBe('llvm-bc');
+  expect(record.measurement.compileWork).toBe('machine-code');
 });

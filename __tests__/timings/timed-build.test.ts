@@ -238,7 +238,7 @@ describe("the wrapper binary: built once by the runner's rustc, kept in target/ 
 
 test('readRunRecord rejects other schemas and versions with a clear message', () => {
   expect(() => readRunRecord('{"schema":"other"}')).toThrow(/Not a Watchmaker run record/);
-  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":4}')).toThrow(/schema version 4; this Watchmaker reads versions 1, 2 and 3/);
+  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":5}')).toThrow(/schema version 5; this Watchmaker reads versions 1, 2, 3 and 4/);
   // Version 1 records (before compile work) are still read and compared.
   const v1 = JSON.stringify({ schema: 'watchmaker/run-record', version: 1, crates: [], totals: {}, measurement: {} });
   expect(readRunRecord(v1).version).toBe(1);

@@ -1,5 +1,6 @@
 // Rust symbol names, demangled by rust-lang's rustc-demangle (both schemes: legacy `_ZN…E` and
-// v0 `_R…`), compiled to WebAssembly (src/ir/wasm.ts).
+// v0 `_R…`), compiled to WebAssembly (src/ir/wasm.ts; the object reader demangles each function
+// it finds in the same module), and grouped by generic function.
 import { irWasm, type IrWasm } from './wasm.js';
 
 const encoder = new TextEncoder();
@@ -10,9 +11,9 @@ export function demangle(symbol: string): string | null {
   return demangleWith(irWasm(), symbol, encoder, decoder);
 }
 
-/** demangle() with a given instance; uses nothing from outside itself (the reading thread runs it from its source text). */
+/** demangle() with a given instance. */
 export function demangleWith(e: IrWasm, symbol: string, encoder: InstanceType<typeof TextEncoder>, decoder: InstanceType<typeof TextDecoder>): string | null {
-  // Written straight into the module's input buffer: this runs for every function of a crate.
+  // Written straight into the module's input buffer.
   const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
   const { read, written } = encoder.encodeInto(symbol, input);
   if (read < symbol.length) return null;
@@ -25,7 +26,7 @@ export function demangleWith(e: IrWasm, symbol: string, encoder: InstanceType<ty
  * generic arguments replaced by `<T>`, so every copy of a generic function lands in one group
  * (`grep_searcher::search::<T>` for `search::<String>` and `search::<&str>`). The angle
  * brackets of a qualified path (`<Vec<u8> as Drop>::drop`) are kept, its arguments not:
- * `<Vec<T> as Drop>::drop`.
+ * `<Vec<T> as Drop>::drop`. Uses nothing from outside but closingBracket (the reading thread runs both).
  */
 export function genericGroup(path: string): string {
   let out = '';
@@ -41,8 +42,8 @@ export function genericGroup(path: string): string {
   return out + path.slice(from);
 }
 
-/** The index of the `>` that closes the `<` at `open` (the end of the text when unbalanced). */
-function closingBracket(text: string, open: number): number {
+/** The index of the `>` that closes the `<` at `open` (the end of the text when unbalanced). Self-contained (the reading thread runs it). */
+export function closingBracket(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     // `->` in a function pointer type is not a bracket.

@@ -1,115 +1,215 @@
-// Compile work, the shell: during the build the wrapper moves each measured unit's LLVM bitcode
-// into <irDir>/<package>@<version>/<unit>/ (renamed into place once complete). A collector
-// summarises and deletes finished units while cargo goes on, so the IR (tens of MB for a big
-// workspace) never piles up and is never cached; what is left is collected when the build ends.
-// The measure itself is in summary.ts.
+// Compile work, the shell: after the build, the object code cargo reported for each measured
+// crate it compiled (its `compiler-artifact` messages' files: a library's `.rlib`, a binary) is
+// read on another thread with a deadline per file (reader.ts) and summarised per package and
+// target. A linked file (a binary, cdylib, proc macro) holds the code of every library it links
+// too, std's and the dependencies': its own code is the functions none of the build's libraries
+// nor the toolchain's defines, so those are read first. Nothing is added to the build, written
+// or cached: the measure only observes. The measure itself is in summary.ts.
 import * as core from '@actions/core';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { logText } from '../log.js';
-import { BitcodeError } from './bitcode.js';
-import { BitcodeReader } from './reader.js';
-import { addFunctions, emptyTally, packageWork, type CrateWork, type WorkTally } from './summary.js';
+import { capture } from '../proc.js';
+import { crateKey } from '../record.js';
+import { NoMachineCode, ObjectError, READ } from './objects.js';
+import { ObjectReader } from './reader.js';
+import { addGroups, emptyTally, packageWork, type CrateWork, type WorkTally } from './summary.js';
 
 export type { CrateWork } from './summary.js';
 
-/** Where the wrapper puts the bitcode for a build whose side files start with `scratch` (in the action's own directory). */
-export const irDirFor = (scratch: string) => `${scratch}.ir`;
+/** What compile work needs of cargo's `compiler-artifact` message (timings/messages.ts ArtifactMessage has it). */
+export interface WorkArtifact {
+  package: { name: string; version: string | null };
+  targetName: string;
+  targetKinds: string[];
+  filenames: string[];
+  executable: string | null;
+  fresh: boolean;
+  test: boolean;
+}
 
-/** A unit directory the wrapper is still filling (renamed to its final name when complete). */
-const PARTIAL = '.partial';
+/** A file to read, and whose work it is. */
+export interface WorkFile {
+  /** The package, `name@version`. */
+  key: string;
+  /** `lib tools`, `bin app`, `example demo`. */
+  target: string;
+  /** The file with its machine code; null: cargo reported none. */
+  file: string | null;
+}
 
-const subdirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : []);
+const LIBRARY_KINDS = ['lib', 'rlib', 'dylib', 'cdylib', 'staticlib', 'proc-macro'];
 
-/** `lib tool` from the wrapper's `lib.tool-1a2b3c4d5e6f7a8b` (a unit directory: target kind, crate, hash). */
-export function targetOf(unitDir: string): string {
-  const m = /^(lib|bin)\.(.+?)(-[0-9a-f]{16})?$/.exec(unitDir);
-  return m ? `${m[1]} ${m[2]}` : unitDir;
+/** A target as the record names it: its kind and its crate name (`lib my_tool`). */
+export function targetLabel(a: WorkArtifact): string {
+  const kind = a.targetKinds.includes('example') ? 'example' : a.targetKinds.some((k) => LIBRARY_KINDS.includes(k)) ? 'lib' : 'bin';
+  return `${kind} ${a.targetName.replace(/-/g, '_')}`;
+}
+
+/**
+ * The file with a target's machine code: a library's own code is in its `.rlib` (a cdylib built
+ * beside it holds the same code again, with std's); a binary, cdylib, dylib or proc macro is its
+ * linked file; a staticlib its archive. Null when cargo reported none.
+ */
+export function codeFileOf(a: WorkArtifact): string | null {
+  const named = (pattern: RegExp) => a.filenames.find((f) => pattern.test(f));
+  return named(/\.rlib$/) ?? a.executable ?? named(/\.(so|dylib|dll)$/) ?? named(/\.(a|lib)$/) ?? null;
+}
+
+/** A library's own code is its `.rlib`; any other file is linked (a binary, cdylib, dylib, proc macro, staticlib). */
+const isLibrary = (file: string | null) => file !== null && file.endsWith('.rlib');
+
+/** Every library the build reported, compiled or fresh: what its linked files may hold besides their own code. */
+export function librariesOf(artifacts: readonly WorkArtifact[]): string[] {
+  return [...new Set(artifacts.flatMap((a) => a.filenames.filter(isLibrary)))].sort();
+}
+
+/**
+ * The toolchain's precompiled libraries for `triple` (std, core, alloc, …: the rlibs in rustc's
+ * target libdir), or why they cannot be listed.
+ */
+export async function toolchainLibraries(rustc: string, triple: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ files: string[] } | { error: string }> {
+  const r = await capture(rustc, ['--print', 'target-libdir', '--target', triple], options).catch((e: Error) => ({ code: 1, stdout: '', stderr: e.message }));
+  const dir = r.stdout.trim();
+  if (r.code !== 0 || !dir || !existsSync(dir))
+    return { error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split('\n')[0] || dir || 'no directory'})` };
+  return {
+    files: readdirSync(dir)
+      .filter(isLibrary)
+      .sort()
+      .map((f) => path.join(dir, f)),
+  };
+}
+
+/** The files to read after the build: the compiled (not fresh) libraries and binaries of the measured packages; not tests, not build scripts. */
+export function filesToRead(artifacts: readonly WorkArtifact[], measured: (p: WorkArtifact['package']) => boolean): WorkFile[] {
+  return artifacts
+    .filter((a) => !a.fresh && !a.test && !a.targetKinds.includes('custom-build') && measured(a.package))
+    .map((a) => ({ key: crateKey(a.package.name, a.package.version), target: targetLabel(a), file: codeFileOf(a) }));
 }
 
 export class WorkCollector {
   /** Per package (`name@version`), per target. */
   readonly #tallies = new Map<string, Map<string, WorkTally>>();
-  /** Packages with a unit whose IR could not be read, and why: they are not measured, the others are. */
+  /** Packages with a file that could not be read, and why: they are not measured, the others are. */
   readonly #unreadable = new Map<string, string>();
+  /** Packages compiled to LLVM bitcode (`lto`): no machine code of their own, it is generated in the binaries that link them. */
+  readonly #bitcode = new Set<string>();
   #error: Error | null = null;
-  #busyNs = 0n;
-  #draining: Promise<void> | null = null;
+  /** Why a linked file's own code cannot be told from its libraries' (one of them could not be read), or null. */
+  #librariesUnread: string | null = null;
+  #seconds = 0;
+  #files = 0;
+  #libraries = 0;
+  #bytes = 0;
 
-  constructor(
-    readonly dir: string,
-    private readonly reader = new BitcodeReader(),
-  ) {}
+  constructor(private readonly reader = new ObjectReader()) {}
 
-  /** Summarises and deletes every unit the wrapper has finished so far (one pass at a time). */
-  drain(): Promise<void> {
-    this.#draining ??= this.#drainOnce().finally(() => (this.#draining = null));
-    return this.#draining;
-  }
-
-  async #drainOnce(): Promise<void> {
-    if (this.#error) return;
+  /**
+   * Reads the files, one at a time: the measured libraries, then (when a linked file is to be
+   * read) the other `libraries` the build and the toolchain provide, then the linked files.
+   * An unreadable file costs only its package; an unreadable library, the linked files too.
+   */
+  async read(files: readonly WorkFile[], libraries: () => Promise<{ files: string[] } | { error: string }>): Promise<void> {
     const started = process.hrtime.bigint();
     try {
-      for (const pkg of subdirs(this.dir)) {
-        for (const unit of subdirs(path.join(this.dir, pkg.name))) {
-          if (!unit.name.endsWith(PARTIAL)) await this.#readUnit(pkg.name, unit.name);
-        }
-      }
+      for (const f of files.filter((f) => isLibrary(f.file))) await this.#readFile(f, READ.work | READ.define);
+      const linked = files.filter((f) => !isLibrary(f.file));
+      if (linked.length) await this.#readLibraries(await libraries(), new Set(files.map((f) => f.file)));
+      for (const f of linked) await this.#readFile(f, READ.work | READ.own);
     } catch (e) {
       this.#error = e as Error;
     } finally {
-      this.#busyNs += process.hrtime.bigint() - started;
+      await this.reader.close();
+      this.#seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
   }
 
-  /** One finished unit's bitcode into its package's tally, then deleted; an unreadable file costs only its package. */
-  async #readUnit(pkg: string, unitName: string): Promise<void> {
-    const unitDir = path.join(this.dir, pkg, unitName);
-    let file = '';
+  /** The names of the functions the libraries define, into the reader. */
+  async #readLibraries(libraries: { files: string[] } | { error: string }, read: ReadonlySet<string | null>): Promise<void> {
+    if ('error' in libraries) {
+      this.#librariesUnread ??= libraries.error;
+      return;
+    }
+    for (const file of libraries.files.filter((f) => !read.has(f))) {
+      try {
+        const work = await this.reader.read(file, READ.define);
+        this.#libraries += 1;
+        this.#bytes += work.fileBytes;
+      } catch (e) {
+        if (!(e instanceof ObjectError)) throw e;
+        this.#librariesUnread ??= `${path.basename(file)}: ${e.message}`;
+      }
+    }
+  }
+
+  async #readFile({ key, target, file }: WorkFile, mode: number): Promise<void> {
+    if (this.#unreadable.has(key) || this.#bitcode.has(key)) return;
     try {
-      if (this.#unreadable.has(pkg)) return;
-      const [targets, target] = [this.#tallies.get(pkg) ?? new Map<string, WorkTally>(), targetOf(unitName)];
+      if (file === null) throw new ObjectError(`cargo reported no file with machine code for ${target}`);
+      if (mode & READ.own && this.#librariesUnread) throw new ObjectError(`its own code cannot be told from the libraries it links (${this.#librariesUnread})`);
+      const work = await this.reader.read(file, mode);
+      const targets = this.#tallies.get(key) ?? new Map<string, WorkTally>();
       const tally = targets.get(target) ?? emptyTally();
-      for (file of readdirSync(unitDir)) if (file.endsWith('.bc')) addFunctions(tally, await this.reader.read(readFileSync(path.join(unitDir, file))));
+      addGroups(tally, work.groups);
       targets.set(target, tally);
-      this.#tallies.set(pkg, targets);
+      this.#tallies.set(key, targets);
+      this.#files += 1;
+      this.#bytes += work.fileBytes;
     } catch (e) {
-      if (!(e instanceof BitcodeError)) throw e;
-      // Its other units' work is incomplete without this one: the whole package is not measured.
-      this.#unreadable.set(pkg, `${file}: ${e.message}`);
-      this.#tallies.delete(pkg);
-    } finally {
-      rmSync(unitDir, { recursive: true, force: true });
+      if (!(e instanceof ObjectError)) throw e;
+      // Its other targets' work is incomplete without this one: the whole package is not measured.
+      this.#tallies.delete(key);
+      // Bitcode defines no machine code a binary could hold besides its own: not a library that failed.
+      if (e instanceof NoMachineCode) {
+        this.#bitcode.add(key);
+        return;
+      }
+      this.#unreadable.set(key, file === null ? e.message : `${path.basename(file)}: ${e.message}`);
+      if (mode & READ.define) this.#librariesUnread ??= `${file === null ? target : path.basename(file)}: ${e.message}`;
     }
   }
 
-  /** Seconds spent reading and summarising IR so far: what the measure costs the job. */
-  get busySeconds(): number {
-    return Number(this.#busyNs) / 1e9;
+  /** Seconds spent reading and summarising: what the measure costs the job. */
+  get seconds(): number {
+    return this.#seconds;
   }
 
-  /** Packages (`name@version`) whose IR could not be read: not measured, each with the reason. */
+  /** Files measured, libraries read for the names they define, and the bytes of both. */
+  get filesRead(): { files: number; libraries: number; bytes: number } {
+    return { files: this.#files, libraries: this.#libraries, bytes: this.#bytes };
+  }
+
+  /** Packages (`name@version`) with a file that could not be read: not measured, each with the reason. */
   get unreadable(): ReadonlyMap<string, string> {
     return this.#unreadable;
   }
 
+  /** Packages (`name@version`) compiled to LLVM bitcode for link-time optimisation: no machine code of their own. */
+  get bitcode(): ReadonlySet<string> {
+    return this.#bitcode;
+  }
+
   /**
-   * The work per package (`name@version`) after the build, and the IR directory deleted.
-   * Packages in `left` (a unit did not compile, or some targets were fresh) are left out: their IR is partial.
+   * The work per package (`name@version`), each unreadable one warned about. Packages in `left`
+   * (a unit did not compile, or some targets were fresh) are left out: their work is partial.
    */
-  async finish(left: ReadonlySet<string>): Promise<Map<string, CrateWork>> {
-    await this.drain();
-    await this.drain();
-    await this.reader.close();
-    rmSync(this.dir, { recursive: true, force: true });
+  finish(left: ReadonlySet<string>): Map<string, CrateWork> {
+    if (this.#bitcode.size) {
+      const names = [...this.#bitcode].sort().map((pkg) => pkg.replace('@', ' '));
+      core.info(
+        logText(
+          `Watchmaker: ${names.join(', ')}: compiled to LLVM bitcode for link-time optimisation (lto), so no machine code of their own; the binaries that link them count it.`,
+        ),
+      );
+    }
     for (const [pkg, why] of this.#unreadable) {
       core.warning(
-        logText(`Watchmaker could not read the compile-work IR of ${pkg.replace('@', ' ')} (${why}); that crate is reported as not measured, the others are not affected.`),
+        logText(`Watchmaker could not read the compile work of ${pkg.replace('@', ' ')} (${why}); that crate is reported as not measured, the others are not affected.`),
       );
     }
     if (this.#error) {
-      core.warning(`Watchmaker could not read the compile-work IR (${this.#error.message}); the report goes on without it.`);
+      core.warning(`Watchmaker could not read the compile work (${this.#error.message}); the report goes on without it.`);
       core.debug(this.#error.stack ?? String(this.#error));
       return new Map();
     }

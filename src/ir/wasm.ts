@@ -1,20 +1,25 @@
 // The compile-work WebAssembly module (tools/ir-wasm, embedded as src/ir/ir-wasm.ts by
-// scripts/build-ir-wasm.mjs): the bitcode reader and rust-lang's demangler. Instantiated once,
-// synchronously, on first use.
+// scripts/build-ir-wasm.mjs): the object-file reader and rust-lang's demangler. Instantiated
+// once, synchronously, on first use.
 import { IR_WASM_BASE64 } from './ir-wasm.js';
 
+/** Where an instance gets the parts of the file it reads (tools/ir-wasm/objects.rs `fill`): set by readObjectWith around each read. */
+export interface FileSource {
+  fill: ((offset: number, length: number) => number) | null;
+}
+
 export interface IrWasm {
+  /** Not an export: where this instance's reads get the file's bytes. */
+  source: FileSource;
   memory: { buffer: ArrayBuffer };
   input_ptr(): number;
   input_capacity(): number;
   output_ptr(): number;
   demangle(len: number, withoutHash: number): number;
-  bitcode_input(len: number): number;
-  read_bitcode(len: number): number;
-  functions_ptr(): number;
-  strtab_start(): number;
-  strtab_len(): number;
-  error_detail(): number;
+  object_input(len: number): number;
+  read_object(len: number, mode: number): number;
+  result_ptr(): number;
+  result_len(): number;
 }
 
 /** The WebAssembly API Node provides (the project's TypeScript lib has no DOM types). */
@@ -34,8 +39,15 @@ export function irWasmModule(): object {
   return compiled;
 }
 
+/** A new instance of the module, with its file source. Self-contained: the reading thread (reader.ts) runs it from its source text. */
+export function instantiateIr(api: WasmApi, module: object): IrWasm {
+  const source: FileSource = { fill: null };
+  const imports = { watchmaker: { fill: (offset: number, length: number) => (source.fill ? source.fill(offset, length) : 0) } };
+  return { ...(new api.Instance(module, imports).exports as Omit<IrWasm, 'source'>), source };
+}
+
 export function irWasm(): IrWasm {
-  instance ??= new (wasmApi().Instance)(irWasmModule(), {}).exports as IrWasm;
+  instance ??= instantiateIr(wasmApi(), irWasmModule());
   return instance;
 }
 

@@ -133,7 +133,7 @@ function headline(view: ReportView): string {
   // Time that cannot show a change does not hide exact work growth.
   const verdict = verdictOf(view);
   const plain = verdict === 'unchanged' || verdict === 'inconclusive';
-  return plain && view.work!.total.headInstructions > view.work!.total.baseInstructions ? `${time}, but ${work}` : `${time}; ${work}`;
+  return plain && view.work!.total.headBytes > view.work!.total.baseBytes ? `${time}, but ${work}` : `${time}; ${work}`;
 }
 
 function timeHeadline(view: ReportView): string {
@@ -172,13 +172,14 @@ function carriedNote(w: WorkComparison): string {
   return ` (${n} fresh from the cache on a side, with the work measured when the same inputs were compiled)`;
 }
 
-/** Crates compiled whose IR is incomplete: named, so a missing row is not read as no change. */
+/** Crates compiled whose work is incomplete: named, so a missing row is not read as no change. */
 function uncomparedNote(w: WorkComparison): string[] {
   if (w.uncompared.length === 0) return [];
   const why = {
     failed: 'it did not compile',
-    'partly-fresh': 'some of its targets came fresh from the cache, so its IR here is only part of it',
-    unreadable: 'its LLVM bitcode could not be read; the log says why',
+    'partly-fresh': 'some of its targets came fresh from the cache, so its code here is only part of it',
+    unreadable: 'a file of its object code could not be read; the log says why',
+    lto: 'compiled to LLVM bitcode for link-time optimisation: its code is counted in the binaries that link it',
   };
   const side = (u: WorkComparison['uncompared'][number]) => (u.side === 'base' ? ", in the baseline's run" : '');
   const more = w.uncompared.length > LIST_LIMIT ? `; and ${w.uncompared.length - LIST_LIMIT} more` : '';
@@ -191,32 +192,30 @@ function uncomparedNote(w: WorkComparison): string[] {
   ];
 }
 
-/** "Compile work": per crate the exact change in IR instructions, and the function groups that grew the most. */
+/** "Compile work": per crate the exact change in bytes of machine code, and the function groups that grew the most. */
 function workSection(w: WorkComparison, { rows, dropped }: Trim): string[] {
-  const out = ['#### Compile work (LLVM IR instructions, exact)', ''];
-  const total = `${formatCount(w.total.baseInstructions)} → ${formatCount(w.total.headInstructions)} instructions (${formatChange(w.total.change)})`;
+  const out = ['#### Compile work (bytes of machine code, exact)', ''];
+  const total = `${formatCount(w.total.baseBytes)} → ${formatCount(w.total.headBytes)} bytes (${formatChange(w.total.change)})`;
   if (w.crates.length)
     out.push(
-      `The ${measuredCrates(w)} measured on both sides${carriedNote(w)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
+      `The ${measuredCrates(w)} measured on both sides${carriedNote(w)}: ${total}. Identical code and compiler give identical object code on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
       '',
     );
   out.push(...uncomparedNote(w));
-  const shown = w.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
+  const shown = w.crates.filter((c) => c.head.bytes !== c.base.bytes).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
     for (const c of shown)
-      table.push(
-        `| ${name(c.crate)} | ${formatCount(c.base.instructions)} | ${formatCount(c.head.instructions)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
-      );
+      table.push(`| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`);
     if (shown.length > WORK_ROWS_OPEN) out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
     else out.push(...table, '');
   }
   const groups = (dropped.has('functions') ? [] : w.crates)
     .flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g })))
-    .sort((a, b) => Math.abs(b.g.headInstructions - b.g.baseInstructions) - Math.abs(a.g.headInstructions - a.g.baseInstructions))
+    .sort((a, b) => Math.abs(b.g.headBytes - b.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes))
     .slice(0, 5);
   if (groups.length) {
-    out.push('Functions whose IR changed the most (every copy of a generic function counted together):', '');
+    out.push('Functions whose machine code changed the most (every copy of a generic function counted together):', '');
     for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, code)} (${name(crate)})`);
     out.push('');
   }
@@ -260,6 +259,7 @@ function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
   out.push(...(view.comparison ? comparisonSection(view, view.comparison, trim) : headOnlySection(view, trim.rows)));
   if (view.work) out.push(...workSection(view.work, trim));
+  if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), '');
   const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${name(r.criticalPath.units.at(-1) ?? '')}.` : '';
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, '');
   const members = trim.dropped.has('crate lists') ? null : membersLine(r);
@@ -366,6 +366,7 @@ export function renderReportText(view: ReportView): string {
   if (members) lines.push(`  ${members}`);
   const note = commandNote(r.command);
   if (note) lines.push(`  ${note}`);
+  if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
   if (c) {
     lines.push(`  ${view.decision?.sentence ?? ''}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);

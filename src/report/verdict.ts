@@ -85,11 +85,17 @@ function incomparable(compared: number, head: RunRecord[], base: RunRecord[], mo
   return inconclusive(
     'measurement',
     `${moved}, but the sides were built differently for the compile-work measure (this run ${EMITTED[emitted(head[0]!)]}, the baseline ${EMITTED[emitted(base[0]!)]}), which alone changes the workspace crates' CPU time.`,
-    'a baseline recorded with the same compile-work setting and version (the next run on the default branch records one)',
+    'a baseline recorded by this version, whose compile-work measure adds nothing to the build (the next run on the default branch records one)',
   );
 }
 
-const emitted = (r: RunRecord) => (r.measurement.compileWork === 'llvm-bc' && r.measurement.compileWorkScope === 'all' ? 'llvm-bc-all' : r.measurement.compileWork || 'none');
+/** What the build emitted besides its outputs: the object-code measure (version 4) reads after the build and adds nothing. */
+function emitted(r: RunRecord): keyof typeof EMITTED {
+  const m = r.measurement;
+  if (m.compileWork === 'llvm-bc') return m.compileWorkScope === 'all' ? 'llvm-bc-all' : 'llvm-bc';
+  return m.compileWork === 'llvm-ir' ? 'llvm-ir' : 'none';
+}
+
 const EMITTED = {
   'llvm-bc': 'emitted LLVM bitcode',
   'llvm-bc-all': 'emitted LLVM bitcode, for the dependencies too',
@@ -97,7 +103,7 @@ const EMITTED = {
   none: 'emitted nothing extra',
 } as const;
 
-/** Records from before the compile-work measure, with it off, or from its printed-IR version time the workspace crates differently. */
+/** Records whose builds emitted LLVM IR for compile work (versions 2 and 3) time the crates differently from plain builds and from each other. */
 const measuredDifferently = (head: RunRecord[], base: RunRecord[]) => new Set([...head, ...base].map(emitted)).size > 1;
 
 /** Metric-weighted average contention of the compared crates on one side (null when unmeasured). */

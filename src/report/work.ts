@@ -1,7 +1,7 @@
-// Compile work against the baseline: the exact change in LLVM IR of the workspace crates
+// Compile work against the baseline: the exact change in bytes of machine code of the crates
 // measured on both sides, and the generic functions that grew the most. Pure. Identical inputs
-// give identical IR, so the change needs no noise threshold: any difference is real (for the
-// same rustc; another compiler version is noted).
+// give identical object code, so the change needs no noise threshold: any difference is real
+// (for the same rustc; another compiler version is noted).
 import { groupChanges, type GroupChange } from '../ir/summary.js';
 import { crateKey, crateOfKey, type CompileWork, type CrateCost, type RunRecord } from '../record.js';
 
@@ -14,20 +14,20 @@ export interface CrateWorkChange {
   dependency: boolean;
   base: Omit<CompileWork, 'targets'>;
   head: Omit<CompileWork, 'targets'>;
-  /** Relative change in instructions; null when the base has none. */
+  /** Relative change in bytes; null when the base has none. */
   change: number | null;
-  /** The function groups whose instructions or copies changed the most. */
+  /** The function groups whose bytes or copies changed the most. */
   groups: GroupChange[];
 }
 
 export interface WorkComparison {
-  /** Crates with a measure on both sides, biggest change in instructions first. */
+  /** Crates with a measure on both sides, biggest change in bytes first. */
   crates: CrateWorkChange[];
   /** How many of them were fresh from the cache on a side, their work carried from the run that compiled them. */
   carried: number;
   /** Crates a side compiled without a complete measure (nor a target compared), so they are not compared. */
   uncompared: Array<{ crate: string; why: NonNullable<CrateCost['workMissing']>; side: 'head' | 'base' }>;
-  total: { baseInstructions: number; headInstructions: number; change: number | null };
+  total: { baseBytes: number; headBytes: number; change: number | null };
   /** Another rustc built the baseline: part of a difference may be the compiler's. */
   compilerDiffers: boolean;
 }
@@ -45,8 +45,9 @@ interface WorkEntry {
   carried: boolean;
 }
 
-/** Work measured in a record: of the crates it compiled, and carried for the ones that were fresh. */
+/** Work measured in a record: of the crates it compiled, and carried for the ones that were fresh (bytes of machine code only). */
 function workEntries(r: RunRecord): Array<[string, WorkEntry]> {
+  if (r.measurement.compileWork !== 'machine-code') return [];
   const label = (c: { crate: string; version: string | null; workspaceMember?: boolean }) => (c.workspaceMember === false ? `${c.crate} ${c.version ?? ''}`.trim() : c.crate);
   const entry = (c: { crate: string; version: string | null; workspaceMember?: boolean }, work: CompileWork, carried: boolean): [string, WorkEntry] => [
     crateKey(c.crate, c.version),
@@ -68,8 +69,8 @@ const sameRustc = (a: RunRecord, b: RunRecord) => a.toolchain.release === b.tool
 /** Records whose work is the same measure of the same compilations when the inputs are the same. */
 function measuredAlike(a: RunRecord, b: RunRecord): boolean {
   return (
-    a.measurement.compileWork === 'llvm-bc' &&
-    b.measurement.compileWork === 'llvm-bc' &&
+    a.measurement.compileWork === 'machine-code' &&
+    b.measurement.compileWork === 'machine-code' &&
     a.flagsHash === b.flagsHash &&
     a.profile === b.profile &&
     a.targetTriple === b.targetTriple &&
@@ -80,7 +81,7 @@ function measuredAlike(a: RunRecord, b: RunRecord): boolean {
 /**
  * Gives this run's fresh crates the work `earlier` has for the very same inputs (crate, version
  * and input fingerprint: cargo's unit hashes and the git blobs of its files), measured by that run
- * or carried by it in turn. Identical inputs and compiler give identical IR, so the carried
+ * or carried by it in turn. Identical inputs and compiler give identical object code, so the carried
  * numbers are as exact as measured ones; without them a pull request could only compare the
  * crates that both it and the base's run happened to compile. Returns how many were carried.
  */
@@ -121,7 +122,7 @@ function change(key: string, h: WorkEntry, b: WorkEntry): CrateWorkChange {
     dependency: h.dependency,
     base: b.work,
     head: h.work,
-    change: relative(b.work.instructions, h.work.instructions),
+    change: relative(b.work.bytes, h.work.bytes),
     groups: groupChanges(b.work, h.work),
   };
 }
@@ -132,9 +133,7 @@ function changes(head: RunRecord[], base: RunRecord[], h: Map<string, WorkEntry>
   const compared = new Set(whole.map((c) => c.key));
   const [ht, bt] = [targetsOf(head, h), targetsOf(base, b)];
   const targets = [...ht.keys()].filter((key) => bt.has(key) && !compared.has(key.slice(0, key.indexOf('#')))).map((key) => change(key, ht.get(key)!, bt.get(key)!));
-  return [...whole, ...targets]
-    .sort((x, y) => x.key.localeCompare(y.key))
-    .sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
+  return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.bytes - y.base.bytes) - Math.abs(x.head.bytes - x.base.bytes));
 }
 
 export function compareWork(head: RunRecord[], base: RunRecord[]): WorkComparison | null {
@@ -147,24 +146,24 @@ export function compareWork(head: RunRecord[], base: RunRecord[]): WorkCompariso
   const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter((u, i, all) => all.findIndex((x) => x.crate === u.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.key)?.carried || b.get(c.key)?.carried).length;
-  const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
-  const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
+  const baseBytes = crates.reduce((a, c) => a + c.base.bytes, 0);
+  const headBytes = crates.reduce((a, c) => a + c.head.bytes, 0);
   const compilerDiffers = !sameRustc(head[0]!, base[0]!);
-  return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative(baseInstructions, headInstructions) }, compilerDiffers };
+  return { crates, carried, uncompared, total: { baseBytes, headBytes, change: relative(baseBytes, headBytes) }, compilerDiffers };
 }
 
-/** "`path::search::<T>`: 4 → 10 copies, +2,310 instructions" (the name escaped by the caller's function). */
+/** "`path::search::<T>`: 4 → 10 copies, +2,310 bytes" (the name escaped by the caller's function). */
 export function groupChangeText(g: GroupChange, code: (name: string) => string): string {
   const noun = g.headCopies === 1 ? 'copy' : 'copies';
   const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${noun}` : `${g.baseCopies} → ${g.headCopies} ${noun}`;
-  const delta = g.headInstructions - g.baseInstructions;
-  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} instructions`;
+  const delta = g.headBytes - g.baseBytes;
+  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} bytes`;
 }
 
 /** The sentence the headline and the verdict use when the work moved. */
 export function workSentence(w: WorkComparison): string | null {
-  const delta = w.total.headInstructions - w.total.baseInstructions;
+  const delta = w.total.headBytes - w.total.baseBytes;
   if (delta === 0) return null;
   const pct = w.total.change === null ? '' : ` (${delta > 0 ? '+' : '−'}${Math.abs(w.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatCount(Math.abs(delta))} LLVM IR instructions${pct}, exactly`;
+  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}, exactly`;
 }

@@ -1,30 +1,32 @@
 // The timed build's shell: runs cargo with --timings and JSON messages through the measuring
 // rustc wrapper (wrapper.ts, cargo.ts), streams cargo's human output to the log with workflow
 // commands stopped, and writes the run record (record.ts).
+import { isCargoTimings, sideFilePath } from '../side-file.js';
 import * as core from '@actions/core';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../child-env.js';
 import { logText, stopCommands } from '../log.js';
 import { capture } from '../proc.js';
 import { crateKey, type RunRecord } from '../record.js';
 import type { TargetedRun } from '../run.js';
-import type { CompileWorkScope } from '../config.js';
+import { buildArgs } from '../config.js';
 import type { WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
-import { artifactsOf, emptyMessages, partlyFreshCrates, type CargoMessages } from './messages.js';
+import { artifactsOf, emptyMessages, localPackagesOf, partlyFreshCrates, type CargoMessages } from './messages.js';
+import { commandNote, isNextest, subcommandOf, timedBuildFlags, writesCode } from '../cargo-command.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
-import { installWrapper, wrapperFiles } from './wrapper.js';
+import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
 import { calibrate } from './calibration.js';
 import { crateFingerprints, gitFiles } from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
-import { irDirFor, WorkCollector, type CrateWork } from '../ir/index.js';
+import { filesToRead, librariesOf, toolchainLibraries, WorkCollector, type CrateWork } from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
 
 export interface BuildOptions {
-  /** The measuring wrapper script; null builds without it (no per-unit CPU figures). */
+  /** The measuring wrapper's Rust source (tools/rustc-wrapper/main.rs), built once per job; null builds without it (no per-unit CPU figures). */
   wrapperPath: string | null;
   /**
    * Names a build other than the job's own (rebuild mode's samples): its record and timings
@@ -47,48 +49,59 @@ export interface TimedBuildResult {
   recordPath: string;
   /** Stable copy of cargo's HTML timings report, or null when cargo wrote none. */
   timingsHtml: string | null;
-  /** Every file cargo reported producing (the cache cleaner keeps these). */
-  artifacts: string[];
+  /** Every file cargo reported producing (the cache cleaner keeps these); null when cargo reported no build (nextest keeps its messages; cargo stopped before building). */
+  artifacts: string[] | null;
   /** The signal that stopped the build (the job was cancelled), or null. */
   interruptedBy: NodeJS.Signals | null;
+  /** The action's own directory for this build's side files (Config.build.scratchDir). */
+  scratchDir: string;
 }
 
-/** Where this build's record and timings copy go: the job's own, or labelled for a sample. */
-function outputPaths(run: TargetedRun, label: string | undefined): { recordPath: string; timingsCopy: string } {
-  const own = run.config.build.recordPath;
-  const recordPath = label ? path.join(path.dirname(own), `rebuild-${label}.json`) : own;
-  const timingsCopy = path.join(path.dirname(own), `cargo-timing-${run.config.profile}${label ? `-rebuild-${label}` : ''}.html`);
-  return { recordPath, timingsCopy };
+/**
+ * Where this build's files go. The job's record and timings copy: at record-path. Everything else
+ * (a rebuild sample's record and timings, the wrapper's files) in the action's own scratch
+ * directory, never beside record-path, which may be in the user's checkout.
+ */
+function outputPaths(run: TargetedRun, label: string | undefined): { recordPath: string; timingsCopy: string; scratch: string } {
+  const { recordPath: own, scratchDir } = run.config.build;
+  const profile = run.config.profile;
+  if (!label) {
+    const timingsCopy = sideFilePath(path.join(path.dirname(own), `cargo-timing-${profile}.html`), scratchDir, isCargoTimings);
+    return { recordPath: own, timingsCopy, scratch: path.join(scratchDir, 'build') };
+  }
+  return {
+    recordPath: path.join(scratchDir, `rebuild-${label}.json`),
+    timingsCopy: path.join(scratchDir, `cargo-timing-${profile}-rebuild-${label}.html`),
+    scratch: path.join(scratchDir, `rebuild-${label}`),
+  };
 }
 
 export function cargoCommand(run: TargetedRun): { program: string; args: string[] } {
   const { build, profile } = run.config;
-  const [program, ...commandArgs] = build.command as [string, ...string[]];
-  return { program, args: [...commandArgs, '--profile', profile, '--timings', '--message-format=json-render-diagnostics', ...build.cargoArgs] };
+  return { program: build.command[0]!, args: buildArgs(build, timedBuildFlags(build.command, profile)) };
 }
 
 export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Promise<TimedBuildResult> {
-  const { recordPath, timingsCopy } = outputPaths(run, options.label);
+  const { recordPath, timingsCopy, scratch } = outputPaths(run, options.label);
   const cwd = options.checkout?.dir ?? run.config.workingDirectory;
   const workspace = options.checkout?.workspace ?? run.workspace;
   const env = options.env ?? run.env;
-  mkdirSync(path.dirname(recordPath), { recursive: true });
+  for (const dir of [path.dirname(recordPath), run.config.build.scratchDir]) mkdirSync(dir, { recursive: true });
 
   // Build scripts and proc macros run repository code: they get no secrets (child-env.ts).
   const buildEnv = childEnv(env, run.config.build.passEnv);
-  const files = wrapperFiles(recordPath);
-  const perf = options.wrapperPath !== null && (await installWrapper(options.wrapperPath, files, buildEnv, run.cargoConfig));
-  const work = options.wrapperPath !== null && run.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv, run.config.build.compileWork)) : null;
+  const files = wrapperFiles(scratch);
+  const wrapper = options.wrapperPath === null ? null : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run, cwd, env, workspace, options.log));
+  const work = workCollector(run, wrapper !== null);
   const { program, args } = cargoCommand(run);
-  const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
+  const calibration = options.calibrate && wrapper ? await calibrate(wrapper.binary, rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
-  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log, work);
-  rmSync(files.measureDir, { recursive: true, force: true });
-
+  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  wrapper?.keep();
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
-  const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const partlyFresh = partlyFreshCrates(messages, (p) => run.config.build.compileWork === 'all' || workspace.members.has(p.name));
-  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
+  const wrapperUnits = wrapper === null ? null : readWrapperUnits(files.unitsFile);
+  const { yours, partlyFresh } = yourCrates(messages, wrapperUnits, workspace, options.log ?? logLine, run);
+  const compileWork = work ? await measuredWork(work, run, { messages, units: wrapperUnits ?? [], partlyFresh, yours, wallSeconds }, options.log ?? logLine) : null;
   const record = buildRunRecord({
     profile: run.config.profile,
     flagsHash: run.target.flagsHash,
@@ -102,49 +115,83 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     wallSeconds,
     startedAtMs,
     wrapperUnits,
-    perf,
+    perf: false,
     messages,
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
-    workspaceMembers: workspace.members,
+    workspaceMembers: yours,
     fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env)),
     calibration,
     compileWork: compileWork?.work ?? null,
-    partialWork: compileWork?.partial,
+    ...(compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run) ?? undefined }),
     compileWorkScope: run.config.build.compileWork || undefined,
     partlyFresh,
   });
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+  const artifacts = messages.finished === null ? null : artifactsOf(messages);
+  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run.config.build.scratchDir };
 }
 
-const DRAIN_INTERVAL_MS = 250;
+/** Where the measuring wrapper is looked for, built and kept (wrapper.ts). */
+function wrapperContext(run: TargetedRun, cwd: string, env: NodeJS.ProcessEnv, workspace: WorkspaceInfo, log: ((line: string) => void) | undefined): WrapperContext {
+  return { cwd, env, targetDir: workspace.targetDirectory, ownTempDir: path.dirname(run.config.build.scratchDir), log: log ?? logLine, cargoConfig: run.cargoConfig };
+}
 
-/** Cargo, timed; finished units' IR is summarised and deleted while it goes on. */
+/**
+ * The local path packages this build compiled or found fresh, said in the log: they are timed,
+ * measured and cached as yours, not as dependencies; and the measured crates partly fresh. With
+ * the command's note when it gives a capability nothing to work with (`cargo check`: no code).
+ */
+function yourCrates(messages: CargoMessages, units: WrapperUnit[] | null, workspace: WorkspaceInfo, log: (line: string) => void, run: TargetedRun) {
+  const ranFor = (units ?? []).map((u) => u.package);
+  const yours = localPackagesOf(messages, ranFor, workspace.localPackages);
+  const names = [...yours].sort().map((n) => (workspace.members.has(n) ? n : `${n} (path dependency)`));
+  if (names.length) log(logText(`Watchmaker: your crates in this build (local path packages): ${names.join(', ')}.`));
+  const note = commandNote(run.config.build.command);
+  if (note) log(logText(`Watchmaker: ${note}`));
+  const partlyFresh = partlyFreshCrates(messages, (p) => run.config.build.compileWork === 'all' || yours.has(p.name));
+  return { yours, partlyFresh };
+}
+
+/** Cargo, timed. */
 async function timedCargo(
   program: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
   messages: CargoMessages,
   log: ((line: string) => void) | undefined,
-  work: WorkCollector | null,
 ): Promise<{ exit: CargoExit; startedAtMs: number; wallSeconds: number }> {
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  // Often enough that a crate's bitcode is read while the next ones compile, not after the build.
-  const draining = work ? setInterval(() => work.drain(), DRAIN_INTERVAL_MS) : null;
-  try {
-    const exit = await streamCargo(program, args, options, messages, log);
-    return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
-  } finally {
-    if (draining) clearInterval(draining);
-  }
+  const exit = await streamCargo(program, args, options, messages, log);
+  return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/** The compile-work summary (whole packages, and the compiled targets of partly fresh ones), with one log line saying what it cost. */
-function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFresh: ReadonlySet<string>, log: (line: string) => void): MeasuredWork {
-  const during = collector.busySeconds;
-  // A package with a unit that did not compile, or with targets fresh from the cache, has partial IR: left out.
+interface BuildOutcome {
+  messages: CargoMessages;
+  units: WrapperUnit[];
+  partlyFresh: ReadonlySet<string>;
+  /** Your crates: measured, and with compile-work: all every crate. */
+  yours: ReadonlySet<string>;
+  wallSeconds: number;
+}
+
+/**
+ * The compile-work summary (whole packages, and the compiled targets of partly fresh ones), read
+ * from the files cargo reported, with one log line saying what it cost.
+ */
+async function measuredWork(collector: WorkCollector, run: TargetedRun, build: BuildOutcome, log: (line: string) => void): Promise<MeasuredWork> {
+  const { units, partlyFresh } = build;
+  const artifacts = build.messages.artifacts;
+  await collector.read(
+    filesToRead(artifacts, (p) => run.config.build.compileWork === 'all' || build.yours.has(p.name)),
+    // What a linked file may hold besides its own code: the build's libraries and the toolchain's.
+    async () => {
+      const toolchain = await toolchainLibraries(rustcCommand(run.env), run.target.triple, { cwd: run.config.workingDirectory, env: run.env });
+      return 'error' in toolchain ? toolchain : { files: [...librariesOf(artifacts), ...toolchain.files] };
+    },
+  );
+  // A package with a unit that did not compile, or with targets fresh from the cache, has partial work: left out.
   const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]));
   const partial = new Map<string, CrateWork>();
   for (const key of partlyFresh) {
@@ -155,13 +202,8 @@ function measuredWork(collector: WorkCollector, units: WrapperUnit[], partlyFres
     const names = [...partlyFresh].sort().map((key) => key.replace('@', ' '));
     log(logText(`Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`));
   }
-  const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
-  const after = collector.busySeconds - during;
-  log(
-    `Watchmaker: compile work of ${work.size} crate${work.size === 1 ? '' : 's'}: ${instructions} LLVM IR instructions, ` +
-      `summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`,
-  );
-  return { work, partial };
+  log(workCostLine(work, collector, build.wallSeconds));
+  return { work, partial, unreadable: new Set(collector.unreadable.keys()), lto: collector.bitcode };
 }
 
 interface MeasuredWork {
@@ -169,16 +211,38 @@ interface MeasuredWork {
   work: Map<string, CrateWork>;
   /** The targets compiled of packages whose other targets were fresh. */
   partial: Map<string, CrateWork>;
+  /** Packages with a file that could not be read: not measured. */
+  unreadable: Set<string>;
+  /** Packages compiled to LLVM bitcode for link-time optimisation: no machine code of their own. */
+  lto: ReadonlySet<string>;
 }
 
-/** A fresh directory the wrapper moves the workspace crates' LLVM bitcode into (src/ir). */
-function prepareIrDir(recordPath: string, buildEnv: NodeJS.ProcessEnv, scope: CompileWorkScope): string {
-  const dir = irDirFor(recordPath);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  buildEnv.WATCHMAKER_IR_DIR = dir;
-  if (scope === 'all') buildEnv.WATCHMAKER_IR_ALL = '1';
-  return dir;
+/** "compile work of 3 crates: 41,210 bytes of machine code, read from 4 files and 30 libraries they link (52.3 MB) in 0.14 s after the build (0.3% of it)". */
+function workCostLine(work: Map<string, CrateWork>, collector: WorkCollector, buildSeconds: number): string {
+  const bytes = [...work.values()].reduce((a, w) => a + w.bytes, 0);
+  const { files, libraries, bytes: read } = collector.filesRead;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const linked = libraries ? ` and ${plural(libraries, 'library', 'libraries')} they link` : '';
+  const share = buildSeconds > 0 ? ` (${((collector.seconds / buildSeconds) * 100).toFixed(1)}% of it)` : '';
+  return (
+    `Watchmaker: compile work of ${plural(work.size, 'crate', 'crates')}: ${bytes.toLocaleString('en-US')} bytes of machine code, ` +
+    `read from ${plural(files, 'file', 'files')}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}`
+  );
+}
+
+/** The compile-work collector when it is on and the command compiles code (`cargo check` writes none), else null. */
+function workCollector(run: TargetedRun, wrapped: boolean): WorkCollector | null {
+  return wrapped && run.config.build.compileWork && workNote(run) === null ? new WorkCollector() : null;
+}
+
+/** Why compile work is on but cannot be measured, in one line (record and report), or null. */
+function workNote(run: TargetedRun): string | null {
+  const command = run.config.build.command;
+  if (!run.config.build.compileWork) return null;
+  if (!writesCode(command)) return `not measured: ${subcommandOf(command)[0]} builds produce no code`;
+  if (isNextest(command)) return 'not measured: cargo nextest reports no artifacts to read';
+  if (run.target.triple.startsWith('wasm')) return 'not measured: WebAssembly object files are not read';
+  return null;
 }
 
 const logLine = (line: string) => void process.stdout.write(`${line}\n`);

@@ -94,7 +94,7 @@ export interface RecordInput {
   /** Input fingerprints by `name@version` (timings/fingerprint.ts). */
   fingerprints?: ReadonlyMap<string, string | null>;
   calibration?: RunRecord['calibration'];
-  /** Compile work (LLVM IR) per workspace package (src/ir); null when not measured. */
+  /** Compile work (bytes of machine code) per measured package (src/ir); null when not measured. */
   compileWork?: ReadonlyMap<string, CrateWork> | null;
   /** Which crates compile work measured: the workspace members, or all compiled. */
   compileWorkScope?: CompileWorkScope;
@@ -102,8 +102,12 @@ export interface RecordInput {
   partlyFresh?: ReadonlySet<string>;
   /** The compiled targets' work of those crates. */
   partialWork?: ReadonlyMap<string, CrateWork>;
-  /** Measured crates (`name@version`) with bitcode that could not be read (a damaged or crafted file): not measured. */
+  /** Measured crates (`name@version`) with a file that could not be read (stripped, a damaged or crafted file): not measured. */
   unreadableWork?: ReadonlySet<string>;
+  /** Measured crates (`name@version`) compiled to LLVM bitcode for link-time optimisation: no machine code of their own. */
+  ltoWork?: ReadonlySet<string>;
+  /** Why compile work, although on, was not measured (`not measured: check builds produce no code`). */
+  compileWorkNote?: string;
   now?: Date;
 }
 
@@ -147,8 +151,9 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null ? 'llvm-bc' : false,
+      compileWork: input.compileWork != null ? 'machine-code' : false,
       ...(input.compileWork != null && input.compileWorkScope === 'all' ? { compileWorkScope: 'all' as const } : {}),
+      ...(input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {}),
     },
   };
 }
@@ -198,6 +203,7 @@ function workOf(input: RecordInput, c: { crate: string; version: string | null }
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
   if (input.unreadableWork?.has(key)) return { work: null, workMissing: 'unreadable' };
+  if (input.ltoWork?.has(key)) return { work: null, workMissing: 'lto' };
   if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh', partialWork: input.partialWork?.get(key) ?? null };
   if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: 'failed' };
   return { work: null };

@@ -1,5 +1,6 @@
 // The demangler the compile-work report uses: rust-lang's rustc-demangle crate (both mangling
-// schemes, legacy `_ZN…E` and v0 `_R…`). The host writes a symbol into `input`, calls
+// schemes, legacy `_ZN…E` and v0 `_R…`). The object reader demangles each function it finds
+// (`demangle_into`); the host can demangle one symbol too: it writes it into `input`, calls
 // `demangle`, and reads the result from `output`.
 use std::fmt::{self, Write};
 
@@ -62,4 +63,34 @@ pub extern "C" fn demangle(len: usize, without_hash: u32) -> isize {
         return -2;
     }
     out.len as isize
+}
+
+/// Appends at most `cap` bytes to `out`.
+struct Appending<'a> {
+    out: &'a mut Vec<u8>,
+    left: usize,
+}
+
+impl Write for Appending<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if s.len() > self.left {
+            return Err(fmt::Error);
+        }
+        self.left -= s.len();
+        self.out.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Appends the demangled path of `symbol` without its hash to `out` and returns its length;
+/// None (and `out` as it was) when it is not a Rust symbol or its path is longer than `cap`.
+pub fn demangle_into(symbol: &str, out: &mut Vec<u8>, cap: usize) -> Option<usize> {
+    let demangled = rustc_demangle::try_demangle(symbol).ok()?;
+    let start = out.len();
+    let written = write!(Appending { out: &mut *out, left: cap }, "{:#}", demangled);
+    if written.is_err() {
+        out.truncate(start);
+        return None;
+    }
+    Some(out.len() - start)
 }

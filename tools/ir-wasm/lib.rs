@@ -1,67 +1,61 @@
 // The compile-work measure's WebAssembly module, built by scripts/build-ir-wasm.mjs and embedded
-// in src/ir/ir-wasm.ts: LLVM bitcode reading (bitcode.rs) and rust-lang's demangler
-// (demangle.rs). Compiled code, not JavaScript, because it reads megabytes of bitcode once per
-// job: the JavaScript reader spent most of its time before V8 had optimised it.
-mod bitcode;
+// in src/ir/ir-wasm.ts: reading the functions and their sizes from the object code cargo wrote
+// (objects.rs, with gimli-rs's `object` crate) and rust-lang's demangler (demangle.rs). Compiled
+// code, not JavaScript: it reads the symbol tables of every library and binary a job compiles.
 mod demangle;
+mod objects;
 
 pub use demangle::*;
+use std::collections::HashSet;
 
-/// The bitstream the host copies in, with room for 8 zero bytes past its end (reads are 8 bytes wide).
+/// Room for the file, which the host copies in as the reader asks for its parts (objects::Input).
 static mut INPUT: Vec<u8> = Vec::new();
-/// Per function definition: string-table offset, name length, instructions.
-static mut FUNCTIONS: Vec<u32> = Vec::new();
-static mut STRTAB: (u32, u32) = (0, 0);
-static mut DETAIL: u64 = 0;
+/// The names of the functions the libraries read so far define (objects::Mode).
+static mut DEFINED: Option<HashSet<u64>> = None;
+/// The functions found (objects::Functions), or the error's text.
+static mut RESULT: Vec<u8> = Vec::new();
 
-/// A buffer of `len` bytes for the host to fill with a bitstream (the bytes after the magic).
+/// Room for a file of `len` bytes; the host copies parts of it in when `read_object` asks (never written here, so not zeroed).
 #[no_mangle]
-pub extern "C" fn bitcode_input(len: usize) -> *mut u8 {
+pub extern "C" fn object_input(len: usize) -> *mut u8 {
     unsafe {
-        INPUT.clear();
-        INPUT.resize(len + bitcode::PADDING, 0);
+        INPUT = Vec::with_capacity(len);
         INPUT.as_mut_ptr()
     }
 }
 
-/// Reads the `len` bytes in the input buffer. Returns the number of function definitions (their
-/// numbers are at `functions_ptr`), or minus an error code (`error_detail` says more).
+/// Reads the file in the input buffer: `mode` 1: report its functions, 2: note them as a library's,
+/// 4: leave out those a library read before defines. Returns the number of functions reported
+/// (their records are at `result_ptr`), or -1: it could not be read, -2: it holds no machine code
+/// (LLVM bitcode); `result_ptr` holds why, as UTF-8.
 #[no_mangle]
-pub extern "C" fn read_bitcode(len: usize) -> i32 {
-    match bitcode::read(unsafe { &INPUT[..] }, len) {
-        Ok((functions, strtab)) => unsafe {
-            FUNCTIONS.clear();
-            for [offset, size, instructions] in functions {
-                FUNCTIONS.extend_from_slice(&[offset as u32, size as u32, instructions as u32]);
-            }
-            STRTAB = (strtab.0 as u32, strtab.1 as u32);
-            (FUNCTIONS.len() / 3) as i32
+pub extern "C" fn read_object(len: usize, mode: u32) -> i32 {
+    let mode = objects::Mode { work: mode & 1 != 0, define: mode & 2 != 0, own: mode & 4 != 0 };
+    let defined = unsafe { DEFINED.get_or_insert_with(HashSet::new) };
+    let mut functions = objects::Functions { out: Vec::new(), count: 0, mode, defined };
+    let input = unsafe { objects::Input::new(INPUT.as_ptr(), len.min(INPUT.capacity())) };
+    let outcome = objects::read(&input, &mut functions);
+    // The input is not needed any more: its memory goes back for the next file.
+    unsafe { INPUT = Vec::new() };
+    match outcome {
+        Ok(()) => unsafe {
+            RESULT = functions.out;
+            functions.count as i32
         },
-        Err(failure) => unsafe {
-            DETAIL = failure.detail;
-            -(failure.error as i32)
+        Err(objects::Failure(why)) => unsafe {
+            let code = if why == objects::NO_MACHINE_CODE { -2 } else { -1 };
+            RESULT = why.into_bytes();
+            code
         },
     }
 }
 
 #[no_mangle]
-pub extern "C" fn functions_ptr() -> *const u32 {
-    unsafe { FUNCTIONS.as_ptr() }
-}
-
-/// Where the string table is within the input, and its length.
-#[no_mangle]
-pub extern "C" fn strtab_start() -> u32 {
-    unsafe { STRTAB.0 }
+pub extern "C" fn result_ptr() -> *const u8 {
+    unsafe { RESULT.as_ptr() }
 }
 
 #[no_mangle]
-pub extern "C" fn strtab_len() -> u32 {
-    unsafe { STRTAB.1 }
-}
-
-/// The number an error is about (an abbreviation id, an encoding, a module version).
-#[no_mangle]
-pub extern "C" fn error_detail() -> f64 {
-    unsafe { DETAIL as f64 }
+pub extern "C" fn result_len() -> usize {
+    unsafe { RESULT.len() }
 }
