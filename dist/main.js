@@ -5,18 +5,21 @@ import {
   InputError,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
-  addFunctions,
+  RebuildCancelled,
+  addGroups,
+  buildArgs,
   capture,
   captureOk,
   carryWork,
   childEnv,
+  closingBracket,
+  commandNote,
   compareWork,
   configValue,
   crateKey,
   crateOfKey,
   createBackend,
   debug,
-  discardIrWasm,
   emptyPostState,
   emptyTally,
   endGroup,
@@ -25,10 +28,14 @@ import {
   evaluate,
   findKeyLine,
   formatChange,
+  genericGroup,
   getPath,
   hashesInPath,
   info,
-  irWasm,
+  instantiateIr,
+  irWasmModule,
+  isEntryPoint,
+  isNextest,
   layoutOfArtifacts,
   loadCachedBaseline,
   loadCargoConfig,
@@ -45,17 +52,21 @@ import {
   setOutput,
   settles,
   sha256,
+  shortHash,
   staleDependencies,
   startGroup,
   stopCommands,
+  subcommandOf,
+  timedBuildFlags,
   warning,
   workspaceInfo,
-  writePostState
-} from "./chunks/chunk-4PLARXXI.js";
+  writePostState,
+  writesCode
+} from "./chunks/chunk-TOMSBMA6.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import path10 from "node:path";
+import path12 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/guard/index.ts
@@ -364,24 +375,76 @@ function findNonPortableFlags(flags, readArgfile) {
   }
   return findings;
 }
-function rustflagsHash(flags, targetTriple) {
-  return createHash("sha256").update(JSON.stringify({ targetTriple, flags })).digest("hex");
+function rustflagsHash(flags, targetTriple, rustcArgs = []) {
+  return createHash("sha256").update(JSON.stringify(rustcArgs.length ? { targetTriple, flags, rustcArgs } : { targetTriple, flags })).digest("hex");
+}
+var BUILTIN_COMMANDS = new Set(
+  "add bench build check clean config doc fetch fix generate-lockfile help info init install locate-project login logout metadata new owner package pkgid publish read-manifest remove report run rustc rustdoc search test tree uninstall update vendor verify-project version yank b c d r t rm".split(
+    " "
+  )
+);
+var GLOBAL_WITH_VALUE = /* @__PURE__ */ new Set(["--color", "--config", "-Z", "-C", "--explain"]);
+function subcommandIndex(words, from) {
+  let i = from;
+  while (i < words.length && (words[i].flag.startsWith("-") || words[i].flag.startsWith("+"))) i += GLOBAL_WITH_VALUE.has(words[i].flag) ? 2 : 1;
+  return i;
+}
+function cargoAlias(files, env, name) {
+  const fromFiles = (list) => {
+    const f = list.find((x) => getPath(x.data, ["alias", name]) !== void 0);
+    if (!f) return null;
+    const value = getPath(f.data, ["alias", name]);
+    const origin = f.cli === "value" ? { kind: "cli", name: `alias.${name} (--config in cargo-args)` } : { kind: "config", name: `alias.${name}`, file: f.path, line: findKeyLine(f.text, ["alias", name]) };
+    return (Array.isArray(value) ? value.map(String) : splitWhitespace(String(value))).map((flag) => ({ flag, origin }));
+  };
+  const envName = `CARGO_ALIAS_${name.toUpperCase().replace(/-/g, "_")}`;
+  const fromEnv = env[envName] === void 0 ? null : envList(env, envName);
+  return fromFiles(files.filter((f) => f.cli)) ?? fromEnv ?? fromFiles(files.filter((f) => !f.cli));
+}
+function rustcArgsOf(words, alias) {
+  let expanded = words;
+  let at = subcommandIndex(expanded, 0);
+  for (let depth = 0; depth < 16 && at < expanded.length; depth++) {
+    const name = expanded[at].flag;
+    if (name === "rustc") {
+      const dashes = expanded.findIndex((w, i) => i > at && w.flag === "--");
+      return dashes === -1 ? [] : expanded.slice(dashes + 1);
+    }
+    const replacement = BUILTIN_COMMANDS.has(name) ? null : alias(name);
+    if (!replacement) return [];
+    expanded = [...expanded.slice(0, at), ...replacement, ...expanded.slice(at + 1)];
+    at = subcommandIndex(expanded, at);
+  }
+  return [];
 }
 
 // src/guard/index.ts
 async function runGuard(run2) {
   const { config } = run2;
   const { targetTriple, effective } = await resolveFlags(run2);
+  const rustcArgs = rustcArgsOf(commandWords(config.build), (name) => cargoAlias(run2.cargoConfig, run2.env, name));
   const hash = rustflagsHash(
     effective.flags.map((f) => f.flag),
-    targetTriple
+    targetTriple,
+    rustcArgs.map((f) => f.flag)
   );
-  const findings = config.guard.mode === "off" ? [] : findNonPortableFlags(effective.flags, argfileReader(config.workingDirectory));
+  const findings = config.guard.mode === "off" ? [] : checkFlags(effective.flags, rustcArgs, argfileReader(config.workingDirectory));
   const enforcing = config.guard.mode === "error" && config.inCI;
   const failed = enforcing && findings.some((f) => f.severity === "error");
-  logFlags(run2, targetTriple, effective, hash, findings.length);
+  logFlags(run2, targetTriple, effective, rustcArgs, hash, findings.length);
   const annotated = annotate(findings, enforcing, run2.env);
-  return { mode: config.guard.mode, targetTriple, effective, findings, hash, failed, annotated };
+  return { mode: config.guard.mode, targetTriple, effective, rustcArgs, findings, hash, failed, annotated };
+}
+function commandWords(build) {
+  const tag = (words, input) => words.map((flag) => ({ flag, origin: { kind: "cli", name: `'${input}' (after the -- of cargo rustc)` } }));
+  const [command, extra] = [tag(build.command.slice(1), "build-command"), tag(build.cargoArgs, "cargo-args")];
+  const dashes = command.findIndex((w) => w.flag === "--");
+  return dashes === -1 ? [...command, ...extra] : [...command.slice(0, dashes), ...extra, ...command.slice(dashes)];
+}
+function checkFlags(rustflags, rustcArgs, readArgfile) {
+  const all = [...findNonPortableFlags(rustflags, readArgfile), ...rustcArgs.length ? findNonPortableFlags([...rustcArgs, ...rustflags], readArgfile) : []];
+  const key = (f) => JSON.stringify([f.flag, f.severity, f.origin]);
+  return all.filter((f, i) => all.findIndex((g) => key(g) === key(f)) === i);
 }
 async function resolveFlags(run2) {
   const { env, rustc, cargoConfig: files } = run2;
@@ -414,12 +477,13 @@ function argfileReader(cwd) {
     }
   };
 }
-function logFlags(run2, targetTriple, effective, hash, findings) {
+function logFlags(run2, targetTriple, effective, rustcArgs, hash, findings) {
   const mode = run2.config.guard.mode;
   startGroup("Watchmaker: effective RUSTFLAGS");
   info(logText(`target: ${targetTriple}`));
   info(logText(`source: ${effective.source}`));
   info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(" ") : "(none)"}`));
+  if (rustcArgs.length) info(logText(`rustc arguments (cargo rustc, final target only): ${rustcArgs.map((f) => f.flag).join(" ")}`));
   info(logText(`config: ${run2.cargoConfig.length ? run2.cargoConfig.map((f) => f.path).join(", ") : "(none)"}`));
   info(`hash: ${hash.slice(0, 16)}`);
   info(`guard: ${mode}${mode === "off" ? "" : `, ${findings} finding(s)`}`);
@@ -466,9 +530,32 @@ function setOutputs(outputs) {
   }
 }
 
+// src/side-file.ts
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import path3 from "node:path";
+function head(file) {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(4096);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+function sideFilePath(preferred, fallbackDir, writtenByUs) {
+  if (!existsSync(preferred)) return preferred;
+  try {
+    if (writtenByUs(head(preferred))) return preferred;
+  } catch {
+  }
+  return path3.join(fallbackDir, path3.basename(preferred));
+}
+var isCargoTimings = (text) => text.includes("Cargo Build Timings");
+var isWatchmakerReport = (text) => text.startsWith("<!-- watchmaker-report");
+
 // src/report/run.ts
 import { writeFileSync } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 function historyEntry(r) {
   return {
     commit: r.git.commit,
@@ -492,10 +579,10 @@ var LOOKS = /* @__PURE__ */ new Set([5, 7, 9, 12, CONFIRM_MAX_SAMPLES]);
 function growUntilSettled(input, first) {
   return {
     maxSamples: Math.max(first, CONFIRM_MAX_SAMPLES),
-    settled: ({ head, base }) => {
-      const n = Math.min(head.length, base.length);
+    settled: ({ head: head2, base }) => {
+      const n = Math.min(head2.length, base.length);
       if (n !== first && !LOOKS.has(n)) return false;
-      const { comparison, decision } = evaluate(head, base, input.config.report.threshold, []);
+      const { comparison, decision } = evaluate(head2, base, input.config.report.threshold, []);
       return !comparison || !decision || settles(comparison, decision);
     }
   };
@@ -526,6 +613,7 @@ async function rebuildBaseline(input, samples, deadlineMs, growth = {}) {
       seconds: (Date.now() - started) / 1e3
     };
   } catch (e) {
+    if (e instanceof RebuildCancelled) throw e;
     const reason = e.message;
     warning(`Watchmaker could not rebuild the base commit: ${reason}`);
     return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1e3 };
@@ -565,8 +653,8 @@ async function confirm(input, cached) {
   if (!rebuilt.base?.length)
     return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
-  const path11 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
-  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path11 };
+  const path13 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path13 };
 }
 function agreeing(suggested, confirmed) {
   if (!confirmed || confirmed.verdict !== "regression" && confirmed.verdict !== "improvement") return confirmed;
@@ -586,7 +674,7 @@ function carryForward(input, base) {
   const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
   if (keepsHistory) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same IR).`);
+  if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same object code).`);
   if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
 `);
 }
@@ -620,21 +708,22 @@ async function reportPhase(input) {
     path: e.path,
     work
   });
-  const markdownPath = path3.join(path3.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
+  const beside = path4.join(path4.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
+  const markdownPath = sideFilePath(beside, input.config.build.scratchDir, isWatchmakerReport);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };
 }
 
 // src/timings/index.ts
-import { copyFileSync, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync4, statSync, writeFileSync as writeFileSync3 } from "node:fs";
-import path9 from "node:path";
+import { copyFileSync as copyFileSync2, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync4, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import path11 from "node:path";
 
 // src/timings/cargo.ts
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
 // src/timings/messages.ts
-import path4 from "node:path";
+import path5 from "node:path";
 function parsePackageId(id) {
   const old = /^(\S+) (\S+) \(([^+)]+)\+.*\)$/.exec(id);
   if (old) return { name: old[1], version: old[2], source: old[3] };
@@ -678,7 +767,7 @@ function parseCargoMessage(line, into) {
         executable: typeof msg.executable === "string" ? msg.executable : null,
         fresh: msg.fresh === true,
         test: msg.profile?.test === true,
-        manifestDir: typeof msg.manifest_path === "string" ? path4.dirname(msg.manifest_path) : null
+        manifestDir: typeof msg.manifest_path === "string" ? path5.dirname(msg.manifest_path) : null
       });
       break;
     }
@@ -704,6 +793,12 @@ function partlyFreshCrates(messages, measured) {
   }
   return new Set([...seen].filter(([, s]) => s.fresh && s.compiled).map(([key]) => key));
 }
+function localPackagesOf(messages, ranFor, known) {
+  const local = /* @__PURE__ */ new Set();
+  for (const m of [...messages.artifacts, ...messages.buildScripts]) if (m.package.source === "path") local.add(m.package.name);
+  for (const name of ranFor) if (known.has(name)) local.add(name);
+  return local;
+}
 function emptyMessages() {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
 }
@@ -721,12 +816,13 @@ function artifactsOf(messages) {
 var FORWARDED = ["SIGINT", "SIGTERM"];
 function runCargo(program, args, options, messages, log) {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const windows = process.platform === "win32";
+    const child = spawn(program, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: !windows, windowsHide: true });
     let interruptedBy = null;
     const forward = (signal) => {
       interruptedBy = signal;
       log(`Watchmaker: received ${signal}; stopping the build (cargo and everything it started).`);
-      if (child.pid) killGroup(child.pid, signal);
+      if (child.pid) stopBuild(child.pid, signal, process.platform);
     };
     for (const s of FORWARDED) process.on(s, forward);
     const unhook = () => FORWARDED.forEach((s) => process.off(s, forward));
@@ -744,9 +840,18 @@ function runCargo(program, args, options, messages, log) {
     });
   });
 }
-function killGroup(pid, signal) {
+function stopCommand(pid, platform) {
+  return platform === "win32" ? { program: "taskkill", args: ["/PID", String(pid), "/T", "/F"] } : { group: pid };
+}
+function stopBuild(pid, signal, platform) {
+  const how = stopCommand(pid, platform);
+  if ("program" in how) {
+    spawn(how.program, how.args, { stdio: "ignore", windowsHide: true }).on("error", () => {
+    });
+    return;
+  }
   try {
-    process.kill(-pid, signal);
+    process.kill(-how.group, signal);
   } catch {
   }
 }
@@ -924,7 +1029,7 @@ function buildRunRecord(input) {
     contention: input.wrapperUnits ? contentionOf(units, c.crate) : null,
     ...input.compileWork && (c.workspaceMember || input.compileWorkScope === "all") ? workOf(input, c) : {}
   }));
-  const path11 = input.timings ? criticalPath(input.timings.units) : null;
+  const path13 = input.timings ? criticalPath(input.timings.units) : null;
   const label = (t) => `${t.name}${t.version ? ` ${t.version}` : ""} (${t.kind})`;
   const totals = totalsOf(input, units);
   return {
@@ -944,7 +1049,7 @@ function buildRunRecord(input) {
     success: input.exitCode === 0 && input.messages.finished !== false,
     exitCode: input.exitCode,
     totals,
-    criticalPath: path11 ? { seconds: path11.seconds, units: path11.units.map(label) } : null,
+    criticalPath: path13 ? { seconds: path13.seconds, units: path13.units.map(label) } : null,
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
@@ -956,8 +1061,9 @@ function buildRunRecord(input) {
       perf: input.perf && totals.instructions !== null,
       timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null ? "llvm-bc" : false,
-      ...input.compileWork != null && input.compileWorkScope === "all" ? { compileWorkScope: "all" } : {}
+      compileWork: input.compileWork != null ? "machine-code" : false,
+      ...input.compileWork != null && input.compileWorkScope === "all" ? { compileWorkScope: "all" } : {},
+      ...input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {}
     }
   };
 }
@@ -995,6 +1101,8 @@ function workOf(input, c) {
   const key = crateKey(c.crate, c.version);
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
+  if (input.unreadableWork?.has(key)) return { work: null, workMissing: "unreadable" };
+  if (input.ltoWork?.has(key)) return { work: null, workMissing: "lto" };
   if (input.partlyFresh?.has(key)) return { work: null, workMissing: "partly-fresh", partialWork: input.partialWork?.get(key) ?? null };
   if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: "failed" };
   return { work: null };
@@ -1025,7 +1133,7 @@ function unitsOf(input) {
     startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1e3), 2)
   }));
   for (const t of input.timings?.units ?? []) {
-    if (!t.ran || input.wrapperUnits && t.kind !== "build-script-run") continue;
+    if (!t.ran || input.wrapperUnits && t.kind !== "build-script-run" && t.kind !== "doc") continue;
     units.push({
       crate: t.name,
       version: t.version,
@@ -1066,16 +1174,8 @@ function cratesOf(units) {
 }
 
 // src/timings/wrapper.ts
-import { mkdirSync, rmSync } from "node:fs";
-import path5 from "node:path";
-async function perfWorks(env) {
-  try {
-    const r = await capture("perf", ["stat", "-x,", "-e", "instructions:u", "--", "true"], { env });
-    return r.code === 0 && /^\d+,/m.test(r.stderr);
-  } catch {
-    return false;
-  }
-}
+import { chmodSync, copyFileSync, existsSync as existsSync2, mkdirSync, readdirSync, readFileSync as readFileSync2, renameSync, rmSync, statSync } from "node:fs";
+import path6 from "node:path";
 function userWrapper(env, cargoConfig) {
   if (env.RUSTC_WRAPPER !== void 0) return env.RUSTC_WRAPPER || null;
   if (env.CARGO_BUILD_RUSTC_WRAPPER !== void 0) return env.CARGO_BUILD_RUSTC_WRAPPER || null;
@@ -1085,31 +1185,149 @@ function userWrapper(env, cargoConfig) {
     warning(logText(`build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`));
     return null;
   }
-  return v.value.includes("/") ? path5.resolve(path5.dirname(path5.dirname(v.file)), v.value) : v.value;
+  return v.value.includes("/") ? path6.resolve(path6.dirname(path6.dirname(v.file)), v.value) : v.value;
 }
-function wrapperFiles(recordPath) {
-  return { unitsFile: `${recordPath}.units.jsonl`, measureDir: `${recordPath}.measure` };
+function wrapperFiles(scratch) {
+  return { unitsFile: `${scratch}.units.jsonl` };
 }
-async function installWrapper(wrapperPath, files, buildEnv, cargoConfig) {
+var WRAPPER_SOURCE_NAME = "rustc-wrapper.rs";
+var TARGET_WRAPPER_DIR = ".watchmaker";
+var BINARY = /^rustc-wrapper-[0-9a-f]{16}(\.exe)?$/;
+function wrapperSource(given) {
+  if (given.endsWith(".rs")) return given;
+  const dir = path6.dirname(given);
+  const candidates = [path6.join(dir, WRAPPER_SOURCE_NAME), path6.resolve(dir, "../../tools/rustc-wrapper/main.rs")];
+  return candidates.find((c) => existsSync2(c)) ?? candidates[0];
+}
+function wrapperBinaryName(rustcVersionText, source, platform = process.platform) {
+  return `rustc-wrapper-${shortHash(`${rustcVersionText.trim()}
+${source}`, 16)}${platform === "win32" ? ".exe" : ""}`;
+}
+function wrapperPlaces(targetDir, env, ownTempDir, p = path6) {
+  const toolCache = env.RUNNER_TOOL_CACHE ? p.join(env.RUNNER_TOOL_CACHE, "watchmaker-rustc-wrapper") : null;
+  const temp = p.join(ownTempDir, "bin");
+  return { search: [p.join(targetDir, TARGET_WRAPPER_DIR), ...toolCache ? [toolCache] : [], temp], buildInto: toolCache ?? temp };
+}
+var prepared = /* @__PURE__ */ new Map();
+var unbuildable = /* @__PURE__ */ new Set();
+async function prepareWrapper(given, ctx) {
+  const source = wrapperSource(given);
+  let text;
+  let rustcText;
+  try {
+    text = readFileSync2(source, "utf8");
+    rustcText = await captureOk(rustcCommand(ctx.env), ["-vV"], { cwd: ctx.cwd, env: ctx.env });
+  } catch (e) {
+    return withoutWrapper(`its source could not be read or rustc did not answer (${e.message})`);
+  }
+  const name = wrapperBinaryName(rustcText, text);
+  if (unbuildable.has(name)) return null;
+  const places = wrapperPlaces(ctx.targetDir, ctx.env, ctx.ownTempDir);
+  const key = `${name}
+${places.search.join("\n")}`;
+  const known = await prepared.get(key);
+  if (known && existsSync2(known)) return known;
+  const found = findOrBuild(source, name, rustcText, places, ctx).then((binary) => {
+    if (binary === null) unbuildable.add(name);
+    return binary;
+  });
+  prepared.set(key, found);
+  return found;
+}
+async function findOrBuild(source, name, rustcText, places, ctx) {
+  for (const dir of places.search) {
+    const candidate = path6.join(dir, name);
+    if (existsSync2(candidate) && await answers(candidate, rustcText, ctx)) {
+      ctx.log(`Watchmaker: using the rustc wrapper built before (${candidate}).`);
+      return candidate;
+    }
+  }
+  const started = process.hrtime.bigint();
+  const built = await buildWrapper(source, places.buildInto, name, ctx);
+  if (typeof built !== "string") return withoutWrapper(built.problem);
+  if (!await answers(built, rustcText, ctx)) return withoutWrapper(`the program built (${built}) did not run rustc`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  ctx.log(`Watchmaker: built the rustc wrapper in ${seconds.toFixed(1)} s with the runner's rustc (${built}).`);
+  return built;
+}
+async function answers(binary, rustcText, ctx) {
+  const env = { ...ctx.env, WATCHMAKER_UNITS_FILE: "", WATCHMAKER_INNER_WRAPPER: "" };
+  const r = await capture(binary, [rustcCommand(ctx.env), "-vV"], { cwd: ctx.cwd, env }).catch(() => null);
+  return r?.code === 0 && r.stdout.trim() === rustcText.trim();
+}
+async function buildWrapper(source, dir, name, ctx) {
+  const work = path6.join(dir, `.build-${process.pid}`);
+  try {
+    mkdirSync(work, { recursive: true });
+    const args = ["--edition", "2021", "-C", "opt-level=2", "-o", path6.join(work, name), source];
+    const r = await capture(rustcCommand(ctx.env), args, { cwd: ctx.cwd, env: ctx.env });
+    if (r.code !== 0) {
+      debug(r.stderr);
+      const first = r.stderr.trim().split("\n").slice(0, 4).join(" ");
+      return { problem: `rustc failed with exit code ${r.code}: ${first}` };
+    }
+    renameSync(path6.join(work, name), path6.join(dir, name));
+    return path6.join(dir, name);
+  } catch (e) {
+    debug(e.stack ?? String(e));
+    if (existsSync2(path6.join(dir, name))) return path6.join(dir, name);
+    return { problem: e.message };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+function withoutWrapper(problem) {
+  warning(
+    logText(
+      `Watchmaker could not build its rustc wrapper (tools/rustc-wrapper/main.rs): ${problem}. This build is timed without it: each crate's wall time comes from cargo's timings report, with no CPU time or peak memory.`
+    )
+  );
+  return null;
+}
+async function setUpWrapper(given, files, buildEnv, ctx) {
+  const binary = await prepareWrapper(given, ctx);
+  if (binary === null) return null;
+  installWrapper(binary, files, buildEnv, ctx.cargoConfig);
+  return { binary, keep: () => keepWrapper(binary, ctx.targetDir, ctx.log) };
+}
+function installWrapper(binary, files, buildEnv, cargoConfig) {
   rmSync(files.unitsFile, { force: true });
-  rmSync(files.measureDir, { recursive: true, force: true });
-  mkdirSync(files.measureDir, { recursive: true });
-  const perf = await perfWorks(buildEnv);
   Object.assign(buildEnv, {
-    RUSTC_WRAPPER: wrapperPath,
+    RUSTC_WRAPPER: binary,
     WATCHMAKER_UNITS_FILE: files.unitsFile,
-    WATCHMAKER_MEASURE_DIR: files.measureDir,
-    WATCHMAKER_INNER_WRAPPER: userWrapper(buildEnv, cargoConfig) ?? "",
-    WATCHMAKER_PERF: perf ? "1" : "0"
+    WATCHMAKER_INNER_WRAPPER: userWrapper(buildEnv, cargoConfig) ?? ""
   });
   delete buildEnv.CARGO_BUILD_RUSTC_WRAPPER;
-  return perf;
+}
+var CACHEDIR_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55";
+function keepWrapper(binary, targetDir, log) {
+  const dir = path6.join(targetDir, TARGET_WRAPPER_DIR);
+  const name = path6.basename(binary);
+  if (path6.dirname(binary) === dir || !hasCargoTag(targetDir)) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const old of readdirSync(dir)) if (BINARY.test(old) && old !== name) rmSync(path6.join(dir, old), { force: true });
+    if (statSync(path6.join(dir, name), { throwIfNoEntry: false })?.size === statSync(binary).size) return;
+    const partial = path6.join(dir, `.${name}.${process.pid}`);
+    copyFileSync(binary, partial);
+    chmodSync(partial, 493);
+    renameSync(partial, path6.join(dir, name));
+  } catch (e) {
+    log(`Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${e.message}); the next job builds it again.`);
+  }
+}
+function hasCargoTag(dir) {
+  try {
+    return readFileSync2(path6.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
+  } catch {
+    return false;
+  }
 }
 
 // src/timings/calibration.ts
-import { mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync3, mkdtempSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import os2 from "node:os";
-import path6 from "node:path";
+import path7 from "node:path";
 var SOURCE = `
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -1136,35 +1354,24 @@ pub fn run() -> usize {
 }
 `;
 var RUNS = 3;
-async function timedCompile(rustc, dir, env) {
-  const script = 'TIMEFORMAT="%3U %3S"; { time "$0" "$@" >/dev/null 2>&1; } 2>&1';
-  const args = [
-    rustc,
-    "--edition",
-    "2021",
-    "--crate-type",
-    "lib",
-    "-C",
-    "opt-level=1",
-    "-C",
-    "codegen-units=1",
-    "--emit",
-    "obj",
-    "-o",
-    path6.join(dir, "calib.o"),
-    path6.join(dir, "calib.rs")
-  ];
-  const r = await capture("bash", ["-c", script, ...args], { cwd: dir, env }).catch(() => null);
-  const m = r && r.code === 0 ? /^(\d+\.\d+) (\d+\.\d+)\s*$/m.exec(r.stdout) : null;
-  return m ? Number(m[1]) + Number(m[2]) : null;
+async function timedCompile(wrapper, rustc, dir, env) {
+  const units = path7.join(dir, "units.jsonl");
+  rmSync2(units, { force: true });
+  const args = [rustc, "--crate-name", "calib", "--edition", "2021", "--crate-type", "lib", "-C", "opt-level=1", "-C", "codegen-units=1"];
+  args.push("--emit", "obj", "-o", path7.join(dir, "calib.o"), path7.join(dir, "calib.rs"));
+  const wrapperEnv = { ...env, WATCHMAKER_UNITS_FILE: units, WATCHMAKER_INNER_WRAPPER: "" };
+  const r = await capture(wrapper, args, { cwd: dir, env: wrapperEnv }).catch(() => null);
+  if (!r || r.code !== 0 || !existsSync3(units)) return null;
+  const line = JSON.parse(readFileSync3(units, "utf8").trim().split("\n").at(-1) ?? "{}");
+  return typeof line.user === "number" && typeof line.sys === "number" ? line.user + line.sys : null;
 }
-async function calibrate(rustc, env) {
-  const dir = mkdtempSync(path6.join(os2.tmpdir(), "watchmaker-calibration-"));
+async function calibrate(wrapper, rustc, env) {
+  const dir = mkdtempSync(path7.join(os2.tmpdir(), "watchmaker-calibration-"));
   try {
-    writeFileSync2(path6.join(dir, "calib.rs"), SOURCE);
+    writeFileSync2(path7.join(dir, "calib.rs"), SOURCE);
     const times = [];
     for (let i = 0; i < RUNS; i++) {
-      const t = await timedCompile(rustc, dir, env);
+      const t = await timedCompile(wrapper, rustc, dir, env);
       if (t === null) return null;
       times.push(t);
     }
@@ -1177,7 +1384,7 @@ async function calibrate(rustc, env) {
 }
 
 // src/timings/fingerprint.ts
-import path7 from "node:path";
+import path8 from "node:path";
 function crateFingerprints(messages, git) {
   const units = /* @__PURE__ */ new Map();
   const add = (name, version, source, files, manifestDir) => {
@@ -1197,11 +1404,11 @@ function fingerprintOf(unit, git) {
   if (unit.path) {
     const dir = unit.dir;
     if (!git || !dir) return null;
-    const inside = (f) => f.startsWith(`${dir}${path7.sep}`);
+    const inside = (f) => f.startsWith(`${dir}${path8.sep}`);
     if (git.dirty.some(inside)) return null;
     const files = [...git.blobs].filter(([f]) => inside(f)).sort(([a], [b]) => a.localeCompare(b));
     if (files.length === 0) return null;
-    parts.push(...files.map(([f, blob]) => `${path7.relative(dir, f)} ${blob}`));
+    parts.push(...files.map(([f, blob]) => `${path8.relative(dir, f)} ${blob}`));
   }
   return parts.length ? sha256(parts.join("\n")) : null;
 }
@@ -1213,128 +1420,344 @@ async function gitFiles(dir, env) {
   const blobs = /* @__PURE__ */ new Map();
   for (const entry of staged.stdout.split("\0")) {
     const m = /^\d+ ([0-9a-f]+) \d+\t(.+)$/s.exec(entry);
-    if (m) blobs.set(path7.resolve(dir, m[2]), m[1]);
+    if (m) blobs.set(path8.resolve(dir, m[2]), m[1]);
   }
   return {
     blobs,
-    dirty: dirtyRun.stdout.split("\0").filter(Boolean).map((f) => path7.resolve(dir, f))
+    dirty: dirtyRun.stdout.split("\0").filter(Boolean).map((f) => path8.resolve(dir, f))
   };
 }
 
 // src/ir/index.ts
-import { existsSync, readdirSync, readFileSync as readFileSync2, rmSync as rmSync3 } from "node:fs";
-import path8 from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
+import path10 from "node:path";
 
-// src/ir/bitcode.ts
-var BitcodeError = class extends Error {
+// src/ir/objects.ts
+var READ = { work: 1, define: 2, own: 4 };
+var ObjectError = class extends Error {
 };
-var ERRORS = {
-  1: () => "truncated bitcode",
-  2: (encoding) => `unknown abbreviation encoding ${encoding}`,
-  3: () => "an abbreviation without a record code",
-  4: () => "an array or a blob cannot be an array element or a record code",
-  5: () => "an array abbreviation without its element",
-  6: () => "an abbreviation in BLOCKINFO before SETBID",
-  7: (id) => `unexpected abbreviation id ${id} in BLOCKINFO`,
-  8: (block) => `a block without its end (block ${block})`,
-  9: (id) => `undefined abbreviation ${id}`,
-  10: (id) => `unexpected abbreviation id ${id} at the top level`,
-  11: (version) => `module version ${version} is older than this reader (LLVM 5 and later write version 2)`,
-  12: () => "no string table",
-  13: (defined) => `${defined} function definitions but a different number of bodies`,
-  14: (width) => `abbreviation width ${width} is out of range`
+var NoMachineCode = class extends ObjectError {
 };
-function bitstreamOf(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length >= 20 && view.getUint32(0, true) === 186106078) {
-    const [offset, size] = [view.getUint32(8, true), view.getUint32(12, true)];
-    return bitstreamOf(bytes.subarray(offset, offset + size));
-  }
-  if (bytes.length < 4 || bytes[0] !== 66 || bytes[1] !== 67 || bytes[2] !== 192 || bytes[3] !== 222) throw new BitcodeError("not LLVM bitcode");
-  return bytes.subarray(4);
-}
-var MAX_BYTES = 1 << 30;
-function functionsInBitcode(bytes) {
-  const stream = bitstreamOf(bytes);
-  if (stream.length > MAX_BYTES) throw new BitcodeError(`bitcode of ${stream.length} bytes is larger than this reader takes (${MAX_BYTES})`);
+var MAX_OBJECT_BYTES = 2 ** 30;
+function readObjectWith(wasm, fill, length, mode) {
+  const input = wasm.object_input(length);
+  let failure = null;
+  wasm.source.fill = (offset, size) => {
+    try {
+      fill(new Uint8Array(wasm.memory.buffer, input + offset, size), offset);
+      return 1;
+    } catch (e) {
+      failure = e;
+      return 0;
+    }
+  };
+  let count;
   try {
-    return read(stream);
-  } catch (e) {
-    if (e instanceof BitcodeError) throw e;
-    discardIrWasm();
-    throw new BitcodeError(`the bitcode reader failed (${e.message})`);
+    count = wasm.read_object(length, mode);
+  } finally {
+    wasm.source.fill = null;
   }
-}
-function read(stream) {
-  const wasm = irWasm();
-  const input = wasm.bitcode_input(stream.length);
-  new Uint8Array(wasm.memory.buffer, input, stream.length).set(stream);
-  const count = wasm.read_bitcode(stream.length);
-  if (count < 0) throw new BitcodeError(ERRORS[-count]?.(wasm.error_detail()) ?? `unreadable bitcode (error ${-count})`);
-  const numbers = new Uint32Array(wasm.memory.buffer, wasm.functions_ptr(), count * 3);
-  const strtab = Buffer.from(stream.buffer, stream.byteOffset + wasm.strtab_start(), wasm.strtab_len());
+  if (failure !== null && count < 0) return { error: `it could not be read (${String(failure.message ?? failure)})` };
+  const result = new Uint8Array(wasm.memory.buffer, wasm.result_ptr(), wasm.result_len());
+  if (count < 0) return { error: new TextDecoder().decode(result), noCode: count === -2 };
+  const view = new DataView(result.buffer, result.byteOffset, result.byteLength);
+  const text = Buffer.from(result.buffer, result.byteOffset, result.byteLength);
   const functions = [];
-  for (let i = 0; i < count * 3; i += 3) {
-    const [offset, size] = [numbers[i], numbers[i + 1]];
-    if (offset + size > strtab.length) throw new BitcodeError("a function name outside the string table");
-    functions.push({ symbol: strtab.toString("latin1", offset, offset + size), instructions: numbers[i + 2] });
+  for (let i = 0, at = 0; i < count; i++) {
+    const [size, symbolLength, pathLength] = [view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)];
+    const symbol = text.toString("latin1", at + 12, at + 12 + symbolLength);
+    at += 12 + symbolLength;
+    const path13 = pathLength === 4294967295 ? null : text.toString("utf8", at, at + pathLength);
+    if (path13 !== null) at += pathLength;
+    functions.push({ symbol, size, path: path13 });
   }
-  return functions;
+  return { functions };
 }
+
+// src/ir/reader.ts
+import { statSync as statSync2 } from "node:fs";
+import path9 from "node:path";
+import { Worker } from "node:worker_threads";
+function readDeadlineMs(bytes) {
+  return 5e3 + Math.ceil(bytes / 2 ** 20) * 500;
+}
+function fileWork(functions, fileBytes) {
+  const groups = /* @__PURE__ */ new Map();
+  let bytes = 0;
+  for (const f of functions) {
+    const name = f.path === null ? f.symbol : genericGroup(f.path);
+    const g = groups.get(name) ?? [name, 0, 0];
+    g[1] += 1;
+    g[2] += f.size;
+    groups.set(name, g);
+    bytes += f.size;
+  }
+  return { bytes, functions: functions.length, groups: [...groups.values()], fileBytes };
+}
+function readFileWork(wasm, fs, file, max, mode) {
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return { error: `it could not be opened (${e.code ?? String(e)})` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { error: "it is not a regular file" };
+    if (stat.size > max) return { error: `it is ${stat.size} bytes, more than this reader takes (${max})` };
+    const fill = (target, offset) => {
+      for (let at = 0; at < target.length; ) {
+        const n = fs.readSync(fd, target, at, target.length - at, offset + at);
+        if (n <= 0) throw new Error("the file shrank while it was read");
+        at += n;
+      }
+    };
+    const reply = readObjectWith(wasm, fill, stat.size, mode);
+    return "error" in reply ? reply : { work: fileWork(reply.functions, stat.size) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+function readerThread(threads, fs) {
+  const port = threads.parentPort;
+  const api = globalThis.WebAssembly;
+  let wasm = null;
+  port.on("message", ({ id, file, max, mode }) => {
+    try {
+      const e = wasm ??= instantiateIr(api, threads.workerData);
+      port.postMessage({ id, ...readFileWork(e, fs, file, max, mode) });
+    } catch (e) {
+      wasm = null;
+      port.postMessage({ id, trap: String(e?.message ?? e) });
+    }
+  });
+}
+var threadSource = () => `${[closingBracket, genericGroup, instantiateIr, readObjectWith, fileWork, readFileWork, readerThread].join("\n")}
+${readerThread.name}(require('node:worker_threads'), require('node:fs'));
+`;
+var ObjectReader = class {
+  constructor(deadlineMs = readDeadlineMs) {
+    this.deadlineMs = deadlineMs;
+  }
+  deadlineMs;
+  #worker = null;
+  #next = 0;
+  /** Libraries read (READ.define) into the worker's module, to read again into a new one. */
+  #libraries = [];
+  #replay = false;
+  /**
+   * The work in one file cargo wrote (`mode`: objects.ts READ; with `own`, the functions no
+   * library read before defines); an ObjectError when it cannot be read in time.
+   */
+  async read(file, mode = READ.work) {
+    if (mode & READ.own && this.#replay) {
+      this.#replay = false;
+      for (const library of [...this.#libraries]) {
+        await this.#readOnce(library, READ.define).catch((e) => {
+          throw new ObjectError(`a library read before, ${path9.basename(library)}, could not be read again (${e.message})`);
+        });
+      }
+    }
+    const work = await this.#readOnce(file, mode);
+    if (mode & READ.define) this.#libraries.push(file);
+    return work;
+  }
+  async #readOnce(file, mode) {
+    let size;
+    try {
+      size = statSync2(file).size;
+    } catch (e) {
+      throw new ObjectError(`it could not be read (${e.code ?? e.message})`);
+    }
+    const reply = await this.#ask(file, mode, this.deadlineMs(size));
+    if (reply.trap !== void 0) {
+      await this.close();
+      throw new ObjectError(`the object reader failed (${reply.trap})`);
+    }
+    if (reply.noCode) throw new NoMachineCode(reply.error ?? "it holds no machine code");
+    if (reply.error !== void 0 || !reply.work) throw new ObjectError(reply.error ?? "the object reader gave no answer");
+    return reply.work;
+  }
+  /** Ends the worker (reads after this start a new one, which knows no library's names until they are read again). */
+  async close() {
+    const worker = this.#worker;
+    this.#worker = null;
+    this.#replay = this.#libraries.length > 0;
+    await worker?.terminate();
+  }
+  #start() {
+    const worker = new Worker(threadSource(), { eval: true, workerData: irWasmModule() });
+    worker.on("error", () => {
+    });
+    worker.unref();
+    return worker;
+  }
+  #ask(file, mode, ms) {
+    const worker = this.#worker ??= this.#start();
+    const id = ++this.#next;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        worker.off("message", onMessage).off("error", onError);
+      };
+      const giveUp = (why) => {
+        done();
+        if (this.#worker === worker) void this.close();
+        reject(new ObjectError(why));
+      };
+      const onMessage = (m) => {
+        if (m.id !== id) return;
+        done();
+        resolve(m);
+      };
+      const onError = (e) => giveUp(`the object reading thread failed (${e.message})`);
+      const timer = setTimeout(() => giveUp(`reading it took longer than ${(ms / 1e3).toFixed(1)} s, so it was given up`), ms);
+      worker.on("message", onMessage).on("error", onError);
+      worker.postMessage({ id, file, max: MAX_OBJECT_BYTES, mode });
+    });
+  }
+};
 
 // src/ir/index.ts
-var irDirFor = (recordPath) => `${recordPath}.ir`;
-var PARTIAL = ".partial";
-var subdirs = (dir) => existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
-function targetOf(unitDir) {
-  const m = /^(lib|bin)\.(.+?)(-[0-9a-f]{16})?$/.exec(unitDir);
-  return m ? `${m[1]} ${m[2]}` : unitDir;
+var LIBRARY_KINDS = ["lib", "rlib", "dylib", "cdylib", "staticlib", "proc-macro"];
+function targetLabel(a) {
+  const kind = a.targetKinds.includes("example") ? "example" : a.targetKinds.some((k) => LIBRARY_KINDS.includes(k)) ? "lib" : "bin";
+  return `${kind} ${a.targetName.replace(/-/g, "_")}`;
+}
+function codeFileOf(a) {
+  const named = (pattern) => a.filenames.find((f) => pattern.test(f));
+  return named(/\.rlib$/) ?? a.executable ?? named(/\.(so|dylib|dll)$/) ?? named(/\.(a|lib)$/) ?? null;
+}
+var isLibrary = (file) => file !== null && file.endsWith(".rlib");
+function librariesOf(artifacts) {
+  return [...new Set(artifacts.flatMap((a) => a.filenames.filter(isLibrary)))].sort();
+}
+async function toolchainLibraries(rustc, triple, options) {
+  const r = await capture(rustc, ["--print", "target-libdir", "--target", triple], options).catch((e) => ({ code: 1, stdout: "", stderr: e.message }));
+  const dir = r.stdout.trim();
+  if (r.code !== 0 || !dir || !existsSync4(dir))
+    return { error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split("\n")[0] || dir || "no directory"})` };
+  return {
+    files: readdirSync2(dir).filter(isLibrary).sort().map((f) => path10.join(dir, f))
+  };
+}
+function filesToRead(artifacts, measured) {
+  return artifacts.filter((a) => !a.fresh && !a.test && !a.targetKinds.includes("custom-build") && measured(a.package)).map((a) => ({ key: crateKey(a.package.name, a.package.version), target: targetLabel(a), file: codeFileOf(a) }));
 }
 var WorkCollector = class {
-  constructor(dir) {
-    this.dir = dir;
+  constructor(reader = new ObjectReader()) {
+    this.reader = reader;
   }
-  dir;
+  reader;
   /** Per package (`name@version`), per target. */
   #tallies = /* @__PURE__ */ new Map();
+  /** Packages with a file that could not be read, and why: they are not measured, the others are. */
+  #unreadable = /* @__PURE__ */ new Map();
+  /** Packages compiled to LLVM bitcode (`lto`): no machine code of their own, it is generated in the binaries that link them. */
+  #bitcode = /* @__PURE__ */ new Set();
   #error = null;
-  #busyNs = 0n;
-  /** Summarises and deletes every unit the wrapper has finished so far. */
-  drain() {
-    if (this.#error) return;
+  /** Why a linked file's own code cannot be told from its libraries' (one of them could not be read), or null. */
+  #librariesUnread = null;
+  #seconds = 0;
+  #files = 0;
+  #libraries = 0;
+  #bytes = 0;
+  /**
+   * Reads the files, one at a time: the measured libraries, then (when a linked file is to be
+   * read) the other `libraries` the build and the toolchain provide, then the linked files.
+   * An unreadable file costs only its package; an unreadable library, the linked files too.
+   */
+  async read(files, libraries) {
     const started = process.hrtime.bigint();
     try {
-      for (const pkg of subdirs(this.dir)) {
-        for (const unit of subdirs(path8.join(this.dir, pkg.name))) {
-          if (unit.name.endsWith(PARTIAL)) continue;
-          const unitDir = path8.join(this.dir, pkg.name, unit.name);
-          const [targets, target] = [this.#tallies.get(pkg.name) ?? /* @__PURE__ */ new Map(), targetOf(unit.name)];
-          const tally = targets.get(target) ?? emptyTally();
-          for (const file of readdirSync(unitDir)) if (file.endsWith(".bc")) addFunctions(tally, functionsInBitcode(readFileSync2(path8.join(unitDir, file))));
-          targets.set(target, tally);
-          this.#tallies.set(pkg.name, targets);
-          rmSync3(unitDir, { recursive: true, force: true });
-        }
-      }
+      for (const f of files.filter((f2) => isLibrary(f2.file))) await this.#readFile(f, READ.work | READ.define);
+      const linked = files.filter((f) => !isLibrary(f.file));
+      if (linked.length) await this.#readLibraries(await libraries(), new Set(files.map((f) => f.file)));
+      for (const f of linked) await this.#readFile(f, READ.work | READ.own);
     } catch (e) {
       this.#error = e;
     } finally {
-      this.#busyNs += process.hrtime.bigint() - started;
+      await this.reader.close();
+      this.#seconds += Number(process.hrtime.bigint() - started) / 1e9;
     }
   }
-  /** Seconds spent reading and summarising IR so far: what the measure costs the job. */
-  get busySeconds() {
-    return Number(this.#busyNs) / 1e9;
+  /** The names of the functions the libraries define, into the reader. */
+  async #readLibraries(libraries, read) {
+    if ("error" in libraries) {
+      this.#librariesUnread ??= libraries.error;
+      return;
+    }
+    for (const file of libraries.files.filter((f) => !read.has(f))) {
+      try {
+        const work = await this.reader.read(file, READ.define);
+        this.#libraries += 1;
+        this.#bytes += work.fileBytes;
+      } catch (e) {
+        if (!(e instanceof ObjectError)) throw e;
+        this.#librariesUnread ??= `${path10.basename(file)}: ${e.message}`;
+      }
+    }
+  }
+  async #readFile({ key, target, file }, mode) {
+    if (this.#unreadable.has(key) || this.#bitcode.has(key)) return;
+    try {
+      if (file === null) throw new ObjectError(`cargo reported no file with machine code for ${target}`);
+      if (mode & READ.own && this.#librariesUnread) throw new ObjectError(`its own code cannot be told from the libraries it links (${this.#librariesUnread})`);
+      const work = await this.reader.read(file, mode);
+      const targets = this.#tallies.get(key) ?? /* @__PURE__ */ new Map();
+      const tally = targets.get(target) ?? emptyTally();
+      addGroups(tally, work.groups);
+      targets.set(target, tally);
+      this.#tallies.set(key, targets);
+      this.#files += 1;
+      this.#bytes += work.fileBytes;
+    } catch (e) {
+      if (!(e instanceof ObjectError)) throw e;
+      this.#tallies.delete(key);
+      if (e instanceof NoMachineCode) {
+        this.#bitcode.add(key);
+        return;
+      }
+      this.#unreadable.set(key, file === null ? e.message : `${path10.basename(file)}: ${e.message}`);
+      if (mode & READ.define) this.#librariesUnread ??= `${file === null ? target : path10.basename(file)}: ${e.message}`;
+    }
+  }
+  /** Seconds spent reading and summarising: what the measure costs the job. */
+  get seconds() {
+    return this.#seconds;
+  }
+  /** Files measured, libraries read for the names they define, and the bytes of both. */
+  get filesRead() {
+    return { files: this.#files, libraries: this.#libraries, bytes: this.#bytes };
+  }
+  /** Packages (`name@version`) with a file that could not be read: not measured, each with the reason. */
+  get unreadable() {
+    return this.#unreadable;
+  }
+  /** Packages (`name@version`) compiled to LLVM bitcode for link-time optimisation: no machine code of their own. */
+  get bitcode() {
+    return this.#bitcode;
   }
   /**
-   * The work per package (`name@version`) after the build, and the IR directory deleted.
-   * Packages in `left` (a unit did not compile, or some targets were fresh) are left out: their IR is partial.
+   * The work per package (`name@version`), each unreadable one warned about. Packages in `left`
+   * (a unit did not compile, or some targets were fresh) are left out: their work is partial.
    */
   finish(left) {
-    this.drain();
-    rmSync3(this.dir, { recursive: true, force: true });
+    if (this.#bitcode.size) {
+      const names = [...this.#bitcode].sort().map((pkg) => pkg.replace("@", " "));
+      info(
+        logText(
+          `Watchmaker: ${names.join(", ")}: compiled to LLVM bitcode for link-time optimisation (lto), so no machine code of their own; the binaries that link them count it.`
+        )
+      );
+    }
+    for (const [pkg, why] of this.#unreadable) {
+      warning(
+        logText(`Watchmaker could not read the compile work of ${pkg.replace("@", " ")} (${why}); that crate is reported as not measured, the others are not affected.`)
+      );
+    }
     if (this.#error) {
-      warning(`Watchmaker could not read the compile-work IR (${this.#error.message}); the report goes on without it.`);
+      warning(`Watchmaker could not read the compile work (${this.#error.message}); the report goes on without it.`);
       debug(this.#error.stack ?? String(this.#error));
       return /* @__PURE__ */ new Map();
     }
@@ -1349,35 +1772,41 @@ var WorkCollector = class {
 
 // src/timings/index.ts
 function outputPaths(run2, label) {
-  const own = run2.config.build.recordPath;
-  const recordPath = label ? path9.join(path9.dirname(own), `rebuild-${label}.json`) : own;
-  const timingsCopy = path9.join(path9.dirname(own), `cargo-timing-${run2.config.profile}${label ? `-rebuild-${label}` : ""}.html`);
-  return { recordPath, timingsCopy };
+  const { recordPath: own, scratchDir } = run2.config.build;
+  const profile = run2.config.profile;
+  if (!label) {
+    const timingsCopy = sideFilePath(path11.join(path11.dirname(own), `cargo-timing-${profile}.html`), scratchDir, isCargoTimings);
+    return { recordPath: own, timingsCopy, scratch: path11.join(scratchDir, "build") };
+  }
+  return {
+    recordPath: path11.join(scratchDir, `rebuild-${label}.json`),
+    timingsCopy: path11.join(scratchDir, `cargo-timing-${profile}-rebuild-${label}.html`),
+    scratch: path11.join(scratchDir, `rebuild-${label}`)
+  };
 }
 function cargoCommand(run2) {
   const { build, profile } = run2.config;
-  const [program, ...commandArgs] = build.command;
-  return { program, args: [...commandArgs, "--profile", profile, "--timings", "--message-format=json-render-diagnostics", ...build.cargoArgs] };
+  return { program: build.command[0], args: buildArgs(build, timedBuildFlags(build.command, profile)) };
 }
 async function runTimedBuild(run2, options) {
-  const { recordPath, timingsCopy } = outputPaths(run2, options.label);
+  const { recordPath, timingsCopy, scratch } = outputPaths(run2, options.label);
   const cwd = options.checkout?.dir ?? run2.config.workingDirectory;
   const workspace = options.checkout?.workspace ?? run2.workspace;
   const env = options.env ?? run2.env;
-  mkdirSync2(path9.dirname(recordPath), { recursive: true });
+  for (const dir of [path11.dirname(recordPath), run2.config.build.scratchDir]) mkdirSync2(dir, { recursive: true });
   const buildEnv = childEnv(env, run2.config.build.passEnv);
-  const files = wrapperFiles(recordPath);
-  const perf = options.wrapperPath !== null && await installWrapper(options.wrapperPath, files, buildEnv, run2.cargoConfig);
-  const work = options.wrapperPath !== null && run2.config.build.compileWork ? new WorkCollector(prepareIrDir(recordPath, buildEnv, run2.config.build.compileWork)) : null;
+  const files = wrapperFiles(scratch);
+  const wrapper = options.wrapperPath === null ? null : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run2, cwd, env, workspace, options.log));
+  const work = workCollector(run2, wrapper !== null);
   const { program, args } = cargoCommand(run2);
-  const calibration = options.calibrate ? await calibrate(rustcCommand(env), childEnv(env)) : null;
+  const calibration = options.calibrate && wrapper ? await calibrate(wrapper.binary, rustcCommand(env), childEnv(env)) : null;
   const messages = emptyMessages();
-  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log, work);
-  rmSync4(files.measureDir, { recursive: true, force: true });
+  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  wrapper?.keep();
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
-  const wrapperUnits = options.wrapperPath === null ? null : readWrapperUnits(files.unitsFile);
-  const partlyFresh = partlyFreshCrates(messages, (p) => run2.config.build.compileWork === "all" || workspace.members.has(p.name));
-  const compileWork = work ? measuredWork(work, wrapperUnits ?? [], partlyFresh, options.log ?? logLine) : null;
+  const wrapperUnits = wrapper === null ? null : readWrapperUnits(files.unitsFile);
+  const { yours, partlyFresh } = yourCrates(messages, wrapperUnits, workspace, options.log ?? logLine, run2);
+  const compileWork = work ? await measuredWork(work, run2, { messages, units: wrapperUnits ?? [], partlyFresh, yours, wallSeconds }, options.log ?? logLine) : null;
   const record = buildRunRecord({
     profile: run2.config.profile,
     flagsHash: run2.target.flagsHash,
@@ -1391,36 +1820,53 @@ async function runTimedBuild(run2, options) {
     wallSeconds,
     startedAtMs,
     wrapperUnits,
-    perf,
+    perf: false,
     messages,
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
-    workspaceMembers: workspace.members,
+    workspaceMembers: yours,
     fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env)),
     calibration,
     compileWork: compileWork?.work ?? null,
-    partialWork: compileWork?.partial,
+    ...compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run2) ?? void 0 },
     compileWorkScope: run2.config.build.compileWork || void 0,
     partlyFresh
   });
   writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
 `);
-  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts: artifactsOf(messages), interruptedBy: exit.interruptedBy };
+  const artifacts = messages.finished === null ? null : artifactsOf(messages);
+  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run2.config.build.scratchDir };
 }
-var DRAIN_INTERVAL_MS = 250;
-async function timedCargo(program, args, options, messages, log, work) {
+function wrapperContext(run2, cwd, env, workspace, log) {
+  return { cwd, env, targetDir: workspace.targetDirectory, ownTempDir: path11.dirname(run2.config.build.scratchDir), log: log ?? logLine, cargoConfig: run2.cargoConfig };
+}
+function yourCrates(messages, units, workspace, log, run2) {
+  const ranFor = (units ?? []).map((u) => u.package);
+  const yours = localPackagesOf(messages, ranFor, workspace.localPackages);
+  const names = [...yours].sort().map((n) => workspace.members.has(n) ? n : `${n} (path dependency)`);
+  if (names.length) log(logText(`Watchmaker: your crates in this build (local path packages): ${names.join(", ")}.`));
+  const note = commandNote(run2.config.build.command);
+  if (note) log(logText(`Watchmaker: ${note}`));
+  const partlyFresh = partlyFreshCrates(messages, (p) => run2.config.build.compileWork === "all" || yours.has(p.name));
+  return { yours, partlyFresh };
+}
+async function timedCargo(program, args, options, messages, log) {
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
-  const draining = work ? setInterval(() => work.drain(), DRAIN_INTERVAL_MS) : null;
-  try {
-    const exit = await streamCargo(program, args, options, messages, log);
-    return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
-  } finally {
-    if (draining) clearInterval(draining);
-  }
+  const exit = await streamCargo(program, args, options, messages, log);
+  return { exit, startedAtMs, wallSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
-function measuredWork(collector, units, partlyFresh, log) {
-  const during = collector.busySeconds;
+async function measuredWork(collector, run2, build, log) {
+  const { units, partlyFresh } = build;
+  const artifacts = build.messages.artifacts;
+  await collector.read(
+    filesToRead(artifacts, (p) => run2.config.build.compileWork === "all" || build.yours.has(p.name)),
+    // What a linked file may hold besides its own code: the build's libraries and the toolchain's.
+    async () => {
+      const toolchain = await toolchainLibraries(rustcCommand(run2.env), run2.target.triple, { cwd: run2.config.workingDirectory, env: run2.env });
+      return "error" in toolchain ? toolchain : { files: [...librariesOf(artifacts), ...toolchain.files] };
+    }
+  );
   const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]));
   const partial = /* @__PURE__ */ new Map();
   for (const key of partlyFresh) {
@@ -1431,20 +1877,27 @@ function measuredWork(collector, units, partlyFresh, log) {
     const names = [...partlyFresh].sort().map((key) => key.replace("@", " "));
     log(logText(`Watchmaker: ${names.join(", ")}: some targets fresh from the cache, so compile work is compared target by target.`));
   }
-  const instructions = [...work.values()].reduce((a, w) => a + w.instructions, 0);
-  const after = collector.busySeconds - during;
-  log(
-    `Watchmaker: compile work of ${work.size} crate${work.size === 1 ? "" : "s"}: ${instructions} LLVM IR instructions, summarised in ${(during + after).toFixed(2)} s (${after.toFixed(2)} s of it after the build)`
-  );
-  return { work, partial };
+  log(workCostLine(work, collector, build.wallSeconds));
+  return { work, partial, unreadable: new Set(collector.unreadable.keys()), lto: collector.bitcode };
 }
-function prepareIrDir(recordPath, buildEnv, scope) {
-  const dir = irDirFor(recordPath);
-  rmSync4(dir, { recursive: true, force: true });
-  mkdirSync2(dir, { recursive: true });
-  buildEnv.WATCHMAKER_IR_DIR = dir;
-  if (scope === "all") buildEnv.WATCHMAKER_IR_ALL = "1";
-  return dir;
+function workCostLine(work, collector, buildSeconds) {
+  const bytes = [...work.values()].reduce((a, w) => a + w.bytes, 0);
+  const { files, libraries, bytes: read } = collector.filesRead;
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  const linked = libraries ? ` and ${plural(libraries, "library", "libraries")} they link` : "";
+  const share = buildSeconds > 0 ? ` (${(collector.seconds / buildSeconds * 100).toFixed(1)}% of it)` : "";
+  return `Watchmaker: compile work of ${plural(work.size, "crate", "crates")}: ${bytes.toLocaleString("en-US")} bytes of machine code, read from ${plural(files, "file", "files")}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}`;
+}
+function workCollector(run2, wrapped) {
+  return wrapped && run2.config.build.compileWork && workNote(run2) === null ? new WorkCollector() : null;
+}
+function workNote(run2) {
+  const command = run2.config.build.command;
+  if (!run2.config.build.compileWork) return null;
+  if (!writesCode(command)) return `not measured: ${subcommandOf(command)[0]} builds produce no code`;
+  if (isNextest(command)) return "not measured: cargo nextest reports no artifacts to read";
+  if (run2.target.triple.startsWith("wasm")) return "not measured: WebAssembly object files are not read";
+  return null;
 }
 var logLine = (line) => void process.stdout.write(`${line}
 `);
@@ -1460,16 +1913,16 @@ async function streamCargo(program, args, options, messages, log) {
   }
 }
 function copyTimings(targetDir, copy, startedAtMs, log) {
-  const cargoHtml = path9.join(targetDir, "cargo-timings", "cargo-timing.html");
-  if (!existsSync2(cargoHtml) || statSync(cargoHtml).mtimeMs < startedAtMs - 1e3) return null;
-  copyFileSync(cargoHtml, copy);
-  const report = parseTimingsHtml(readFileSync3(copy, "utf8"));
+  const cargoHtml = path11.join(targetDir, "cargo-timings", "cargo-timing.html");
+  if (!existsSync5(cargoHtml) || statSync3(cargoHtml).mtimeMs < startedAtMs - 1e3) return null;
+  copyFileSync2(cargoHtml, copy);
+  const report = parseTimingsHtml(readFileSync4(copy, "utf8"));
   for (const w of report.warnings) log(logText(`Watchmaker: timings report: ${w}`));
   return { file: copy, report };
 }
 function readWrapperUnits(unitsFile) {
-  if (!existsSync2(unitsFile)) return [];
-  const parsed = parseWrapperUnits(readFileSync3(unitsFile, "utf8"));
+  if (!existsSync5(unitsFile)) return [];
+  const parsed = parseWrapperUnits(readFileSync4(unitsFile, "utf8"));
   for (const bad of parsed.unreadable) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
   return parsed.units;
 }
@@ -1492,12 +1945,13 @@ function withTarget(run2, target) {
 }
 
 // src/steps/main.ts
-var WRAPPER_PATH = path10.join(path10.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.sh");
+var WRAPPER_PATH = path12.join(path12.dirname(fileURLToPath(import.meta.url)), "rustc-wrapper.rs");
 async function run(env = process.env) {
   const state = emptyPostState();
   try {
     await mainSteps(env, state);
   } catch (e) {
+    if (e instanceof RebuildCancelled) state.interrupted = true;
     failStep(e);
   } finally {
     writePostState(state);
@@ -1518,7 +1972,7 @@ function failStep(e) {
   debug(e.stack ?? String(e));
 }
 async function mainSteps(env, state) {
-  const run2 = await prepareRun({ config: readConfig(env), context: loadRunContext(env), env });
+  const run2 = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
   const { config, context, rustc } = run2;
   info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : "local run"}`);
   const guard = await guardPhase(run2);
@@ -1559,6 +2013,7 @@ async function reportOrWarn(run2, guard, cache, build) {
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache)
   }).catch((e) => {
+    if (e instanceof RebuildCancelled) throw e;
     warning(`Watchmaker could not produce the build-time report: ${e.message}`);
     debug(e.stack ?? String(e));
     return null;
@@ -1576,13 +2031,13 @@ async function reportOrWarn(run2, guard, cache, build) {
 function judge(config, build, outcome) {
   if (build.exitCode !== 0) {
     setFailed(
-      `'${[...config.build.command, ...config.build.cargoArgs].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`
+      `'${[config.build.command[0], ...buildArgs(config.build, [])].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`
     );
   } else if (outcome?.verdict === "regression" && config.report.failOnRegression) {
     setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
     setFailed(
-      `Compile work (LLVM IR instructions) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`
+      `Compile work (bytes of machine code) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`
     );
   }
 }
@@ -1610,8 +2065,8 @@ async function cachePhase(run2) {
   }
 }
 function handOff(build, cache) {
-  const artifactsFile = path10.join(path10.dirname(build.recordPath), `artifacts-${path10.basename(build.recordPath)}`);
-  mkdirSync3(path10.dirname(artifactsFile), { recursive: true });
+  const artifactsFile = path12.join(build.scratchDir, "artifacts.json");
+  mkdirSync3(path12.dirname(artifactsFile), { recursive: true });
   writeFileSync4(artifactsFile, JSON.stringify(build.artifacts));
   const rebuiltDependencies = staleDependencies(cache?.hit, build.record);
   if (rebuiltDependencies > 0) {
@@ -1638,4 +2093,7 @@ function summarizeCache(cache) {
 }
 
 // src/main.ts
-await endWhenDone(run());
+if (isEntryPoint(import.meta.url)) await endWhenDone(run());
+export {
+  run
+};

@@ -6,6 +6,7 @@ import {
   debug,
   endWhenDone,
   info,
+  isEntryPoint,
   loadRunContext,
   readConfig,
   readPostState,
@@ -14,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-4PLARXXI.js";
+} from "./chunks/chunk-TOMSBMA6.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";
@@ -29,23 +30,33 @@ async function run(env = process.env) {
     }
   }
 }
+function recordedLocalPackages(recordPath) {
+  if (!recordPath || !existsSync(recordPath)) return null;
+  try {
+    return readRunRecord(readFileSync(recordPath, "utf8")).workspaceMembers ?? null;
+  } catch (e) {
+    debug(`The run record could not be read for the cleaner: ${e.message}`);
+    return null;
+  }
+}
 async function postSteps(env) {
   const config = readConfig(env);
   const context = loadRunContext(env);
   const backend = createBackend(config, context, env);
   const state = readPostState();
+  const recordPath = state?.build?.recordPath;
   if (!state?.cache) {
     info("Watchmaker post: no cache was restored in the main step, so there is nothing to save.");
   } else {
     const artifactsFile = state.build?.artifactsFile;
     const artifacts = artifactsFile && existsSync(artifactsFile) ? JSON.parse(readFileSync(artifactsFile, "utf8")) : null;
+    const localPackages = recordedLocalPackages(recordPath);
     try {
-      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted) });
+      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
     } catch (e) {
       setFailed(`Watchmaker cache save failed: ${e.message}`);
     }
   }
-  const recordPath = state?.build?.recordPath;
   if (config.report.baseline !== "rebuild" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));
     if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
@@ -53,4 +64,7 @@ async function postSteps(env) {
 }
 
 // src/post.ts
-await endWhenDone(run());
+if (isEntryPoint(import.meta.url)) await endWhenDone(run());
+export {
+  run
+};

@@ -53,7 +53,9 @@ export const writesCode = (command: readonly string[]) => !NO_CODE.has(subcomman
 
 /** The subcommand for the cache key, or null for `cargo build` (keys stay as they were). */
 export function commandKind(command: readonly string[]): string | null {
-  const kind = subcommandOf(command).join('-').replace(/[^A-Za-z0-9_-]/g, '_');
+  const kind = subcommandOf(command)
+    .join('-')
+    .replace(/[^A-Za-z0-9_-]/g, '_');
   return kind === '' || kind === 'build' ? null : kind;
 }
 
@@ -68,7 +70,7 @@ export function commandNote(command: readonly string[]): string | null {
   const sub = subcommandOf(command)[0];
   if (sub === undefined) return null;
   const instead = NO_CODE.get(sub);
-  if (instead) return `'${named(command)}' ${instead} and compiles no code: the times are its own, and compile work is not measured.`;
+  if (instead) return `'${named(command)}' ${instead} and compiles no code: the times are its own.`;
   if (sub === 'nextest') return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
   return null;
 }

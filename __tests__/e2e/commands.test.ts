@@ -33,7 +33,7 @@ interface CommandCase {
 
 const COMMANDS: CommandCase[] = [
   { command: 'cargo build', args: ALL, note: null },
-  { command: 'cargo check', args: ALL, note: /'cargo check' checks and compiles no code: the times are its own, and compile work is not measured\./ },
+  { command: 'cargo check', args: ALL, note: /'cargo check' checks and compiles no code: the times are its own\./ },
   { command: 'cargo clippy', args: ALL, note: /'cargo clippy' lints and compiles no code/ },
   { command: 'cargo clippy -- -D warnings', args: ALL, note: /'cargo clippy' lints and compiles no code/ },
   { command: 'cargo test --no-run', args: ALL, note: null },

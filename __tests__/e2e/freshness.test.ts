@@ -226,8 +226,7 @@ const ATTACK = {
   'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n',
   // No rerun-if-changed: cargo reruns it when the newest file of the package has another time.
   'core-lib/build.rs': 'fn main() {\n    println!("cargo:rustc-env=BUILT=1");\n}\n',
-  'core-lib/src/lib.rs':
-    'pub const DATA: &str = include_str!("../data.txt");\npub const LINKED: &str = include_str!("../linked.txt");\npub fn answer() -> u64 { 385 }\n',
+  'core-lib/src/lib.rs': 'pub const DATA: &str = include_str!("../data.txt");\npub const LINKED: &str = include_str!("../linked.txt");\npub fn answer() -> u64 { 385 }\n',
   'core-lib/data.txt': 'data-v1\n',
   'core-lib/impl_a.txt': 'impl-a\n',
   'core-lib/impl_b.txt': 'impl-b\n',

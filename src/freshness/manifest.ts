@@ -178,8 +178,7 @@ export function buildManifest(described: readonly TrackedFile[], links: Readonly
   };
 }
 
-const isManifestFile = (v: unknown) =>
-  Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'string' && /^\d+$/.test(v[2]);
+const isManifestFile = (v: unknown) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'string' && /^\d+$/.test(v[2]);
 
 /** Null when the text is not a manifest of this version (then nothing is proven). */
 export function parseManifest(text: string): FreshnessManifest | null {

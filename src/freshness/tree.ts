@@ -39,9 +39,7 @@ const resolved = (p: string, pathApi: path.PlatformPath) => {
 /** Pathspecs that leave out the given directories (those inside the repository), in git's `/` form. */
 export function excluding(gitRoot: string, dirs: readonly string[], pathApi: path.PlatformPath = path): string[] {
   const root = resolved(gitRoot, pathApi);
-  const inside = dirs
-    .map((d) => pathApi.relative(root, resolved(d, pathApi)))
-    .filter((rel) => rel && !rel.startsWith('..') && !pathApi.isAbsolute(rel));
+  const inside = dirs.map((d) => pathApi.relative(root, resolved(d, pathApi))).filter((rel) => rel && !rel.startsWith('..') && !pathApi.isAbsolute(rel));
   return inside.length ? ['--', '.', ...inside.map((rel) => `:(exclude,top)${rel.split(pathApi.sep).join('/')}`)] : [];
 }
 

@@ -193,7 +193,7 @@ function carryForward(input: ReportPhaseInput, base: RunRecord[] | null): void {
   const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
   if (keepsHistory) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same IR).`);
+  if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`);
   if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 

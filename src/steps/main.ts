@@ -123,7 +123,7 @@ function judge(config: Config, build: TimedBuildResult, outcome: ReportOutcome |
     core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
   } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
     core.setFailed(
-      `Compile work (LLVM IR instructions) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`,
+      `Compile work (bytes of machine code) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`,
     );
   }
 }

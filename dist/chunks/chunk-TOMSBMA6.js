@@ -19,8 +19,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to2, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -360,8 +360,8 @@ var require_errors = __commonJS({
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kUndiciError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kUndiciError] === true;
       }
       [kUndiciError] = true;
     };
@@ -373,8 +373,8 @@ var require_errors = __commonJS({
         this.message = message || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kConnectTimeoutError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kConnectTimeoutError] === true;
       }
       [kConnectTimeoutError] = true;
     };
@@ -386,8 +386,8 @@ var require_errors = __commonJS({
         this.message = message || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kHeadersTimeoutError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kHeadersTimeoutError] === true;
       }
       [kHeadersTimeoutError] = true;
     };
@@ -399,8 +399,8 @@ var require_errors = __commonJS({
         this.message = message || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kHeadersOverflowError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kHeadersOverflowError] === true;
       }
       [kHeadersOverflowError] = true;
     };
@@ -412,8 +412,8 @@ var require_errors = __commonJS({
         this.message = message || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kBodyTimeoutError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kBodyTimeoutError] === true;
       }
       [kBodyTimeoutError] = true;
     };
@@ -429,8 +429,8 @@ var require_errors = __commonJS({
         this.statusCode = statusCode;
         this.headers = headers;
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kResponseStatusCodeError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kResponseStatusCodeError] === true;
       }
       [kResponseStatusCodeError] = true;
     };
@@ -442,8 +442,8 @@ var require_errors = __commonJS({
         this.message = message || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kInvalidArgumentError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kInvalidArgumentError] === true;
       }
       [kInvalidArgumentError] = true;
     };
@@ -455,8 +455,8 @@ var require_errors = __commonJS({
         this.message = message || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kInvalidReturnValueError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kInvalidReturnValueError] === true;
       }
       [kInvalidReturnValueError] = true;
     };
@@ -468,8 +468,8 @@ var require_errors = __commonJS({
         this.message = message || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kAbortError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kAbortError] === true;
       }
       [kAbortError] = true;
     };
@@ -481,8 +481,8 @@ var require_errors = __commonJS({
         this.message = message || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kRequestAbortedError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kRequestAbortedError] === true;
       }
       [kRequestAbortedError] = true;
     };
@@ -494,8 +494,8 @@ var require_errors = __commonJS({
         this.message = message || "Request information";
         this.code = "UND_ERR_INFO";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kInformationalError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kInformationalError] === true;
       }
       [kInformationalError] = true;
     };
@@ -507,8 +507,8 @@ var require_errors = __commonJS({
         this.message = message || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kRequestContentLengthMismatchError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kRequestContentLengthMismatchError] === true;
       }
       [kRequestContentLengthMismatchError] = true;
     };
@@ -520,8 +520,8 @@ var require_errors = __commonJS({
         this.message = message || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kResponseContentLengthMismatchError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kResponseContentLengthMismatchError] === true;
       }
       [kResponseContentLengthMismatchError] = true;
     };
@@ -533,8 +533,8 @@ var require_errors = __commonJS({
         this.message = message || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kClientDestroyedError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kClientDestroyedError] === true;
       }
       [kClientDestroyedError] = true;
     };
@@ -546,8 +546,8 @@ var require_errors = __commonJS({
         this.message = message || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kClientClosedError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kClientClosedError] === true;
       }
       [kClientClosedError] = true;
     };
@@ -560,8 +560,8 @@ var require_errors = __commonJS({
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kSocketError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kSocketError] === true;
       }
       [kSocketError] = true;
     };
@@ -573,8 +573,8 @@ var require_errors = __commonJS({
         this.message = message || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kNotSupportedError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kNotSupportedError] === true;
       }
       [kNotSupportedError] = true;
     };
@@ -586,8 +586,8 @@ var require_errors = __commonJS({
         this.message = message || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kBalancedPoolMissingUpstreamError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kBalancedPoolMissingUpstreamError] === true;
       }
       [kBalancedPoolMissingUpstreamError] = true;
     };
@@ -599,8 +599,8 @@ var require_errors = __commonJS({
         this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kHTTPParserError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kHTTPParserError] === true;
       }
       [kHTTPParserError] = true;
     };
@@ -612,8 +612,8 @@ var require_errors = __commonJS({
         this.message = message || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kResponseExceededMaxSizeError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kResponseExceededMaxSizeError] === true;
       }
       [kResponseExceededMaxSizeError] = true;
     };
@@ -628,8 +628,8 @@ var require_errors = __commonJS({
         this.data = data;
         this.headers = headers;
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kRequestRetryError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kRequestRetryError] === true;
       }
       [kRequestRetryError] = true;
     };
@@ -644,8 +644,8 @@ var require_errors = __commonJS({
         this.data = data;
         this.headers = headers;
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kResponseError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kResponseError] === true;
       }
       [kResponseError] = true;
     };
@@ -658,8 +658,8 @@ var require_errors = __commonJS({
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kSecureProxyConnectionError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kSecureProxyConnectionError] === true;
       }
       [kSecureProxyConnectionError] = true;
     };
@@ -671,8 +671,8 @@ var require_errors = __commonJS({
         this.message = message || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kMessageSizeExceededError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kMessageSizeExceededError] === true;
       }
       get [kMessageSizeExceededError]() {
         return true;
@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path26 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path29 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path26 && path26[0] !== "/") {
-          path26 = `/${path26}`;
+        if (path29 && path29[0] !== "/") {
+          path29 = `/${path29}`;
         }
-        return new URL(`${origin}${path26}`);
+        return new URL(`${origin}${path29}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1375,15 +1375,15 @@ var require_util = __commonJS({
         size: m2[3] ? parseInt(m2[3]) : null
       } : null;
     }
-    function addListener(obj2, name, listener) {
+    function addListener(obj2, name2, listener) {
       const listeners = obj2[kListeners] ??= [];
-      listeners.push([name, listener]);
-      obj2.on(name, listener);
+      listeners.push([name2, listener]);
+      obj2.on(name2, listener);
       return obj2;
     }
     function removeAllListeners(obj2) {
-      for (const [name, listener] of obj2[kListeners] ?? []) {
-        obj2.removeListener(name, listener);
+      for (const [name2, listener] of obj2[kListeners] ?? []) {
+        obj2.removeListener(name2, listener);
       }
       obj2[kListeners] = null;
     }
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin }
+          request: { method, path: path29, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path26);
+        debuglog("sending request to %s %s/%s", method, origin, path29);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin },
+          request: { method, path: path29, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path26,
+          path29,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin }
+          request: { method, path: path29, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path26);
+        debuglog("trailers received from %s %s/%s", method, origin, path29);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin },
+          request: { method, path: path29, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path26,
+          path29,
           error2.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path26, origin }
+            request: { method, path: path29, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path26);
+          debuglog("sending request to %s %s/%s", method, origin, path29);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path26,
+        path: path29,
         method,
         body: body2,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path26 !== "string") {
+        if (typeof path29 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path26[0] !== "/" && !(path26.startsWith("http://") || path26.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path29[0] !== "/" && !(path29.startsWith("http://") || path29.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path26)) {
+        } else if (invalidPathRegex.test(path29)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path26, query) : path26;
+        this.path = query ? buildURL(path29, query) : path29;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3551,9 +3551,9 @@ var require_data_url = __commonJS({
       assert4(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name2, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name;
+        serialization += name2;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -4001,11 +4001,11 @@ var require_webidl = __commonJS({
       }
       return V2;
     };
-    webidl.converters.TypedArray = function(V2, T, prefix2, name, opts) {
+    webidl.converters.TypedArray = function(V2, T, prefix2, name2, opts) {
       if (webidl.util.Type(V2) !== "Object" || !types2.isTypedArray(V2) || V2.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix: prefix2,
-          argument: `${name} ("${webidl.util.Stringify(V2)}")`,
+          argument: `${name2} ("${webidl.util.Stringify(V2)}")`,
           types: [T.name]
         });
       }
@@ -4023,11 +4023,11 @@ var require_webidl = __commonJS({
       }
       return V2;
     };
-    webidl.converters.DataView = function(V2, prefix2, name, opts) {
+    webidl.converters.DataView = function(V2, prefix2, name2, opts) {
       if (webidl.util.Type(V2) !== "Object" || !types2.isDataView(V2)) {
         throw webidl.errors.exception({
           header: prefix2,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types2.isSharedArrayBuffer(V2.buffer)) {
@@ -4044,19 +4044,19 @@ var require_webidl = __commonJS({
       }
       return V2;
     };
-    webidl.converters.BufferSource = function(V2, prefix2, name, opts) {
+    webidl.converters.BufferSource = function(V2, prefix2, name2, opts) {
       if (types2.isAnyArrayBuffer(V2)) {
-        return webidl.converters.ArrayBuffer(V2, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V2, prefix2, name2, { ...opts, allowShared: false });
       }
       if (types2.isTypedArray(V2)) {
-        return webidl.converters.TypedArray(V2, V2.constructor, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V2, V2.constructor, prefix2, name2, { ...opts, allowShared: false });
       }
       if (types2.isDataView(V2)) {
-        return webidl.converters.DataView(V2, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V2, prefix2, name2, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix: prefix2,
-        argument: `${name} ("${webidl.util.Stringify(V2)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V2)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4500,7 +4500,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4521,7 +4521,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           }
           const index = this.#index;
@@ -4560,7 +4560,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4568,8 +4568,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4604,10 +4604,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object);
-            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4859,8 +4859,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name2, list) {
+      const value = list.get(name2, true);
       if (value === null) {
         return null;
       }
@@ -5047,7 +5047,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix2);
@@ -5056,45 +5056,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
+        name2 = webidl.converters.USVString(name2, prefix2, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
-        const entry2 = makeEntry(name, value, filename);
+        const entry2 = makeEntry(name2, value, filename);
         this[kState].push(entry2);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
-        this[kState] = this[kState].filter((entry2) => entry2.name !== name);
+        name2 = webidl.converters.USVString(name2, prefix2, "name");
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        name2 = webidl.converters.USVString(name2, prefix2, "name");
+        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
-        return this[kState].filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
+        name2 = webidl.converters.USVString(name2, prefix2, "name");
+        return this[kState].filter((entry2) => entry2.name === name2).map((entry2) => entry2.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
-        return this[kState].findIndex((entry2) => entry2.name === name) !== -1;
+        name2 = webidl.converters.USVString(name2, prefix2, "name");
+        return this[kState].findIndex((entry2) => entry2.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix2);
@@ -5103,16 +5103,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
+        name2 = webidl.converters.USVString(name2, prefix2, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
-        const entry2 = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry3) => entry3.name === name);
+        const entry2 = makeEntry(name2, value, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name2);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry2,
-            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name)
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name2)
           ];
         } else {
           this[kState].push(entry2);
@@ -5150,7 +5150,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5164,7 +5164,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData: FormData2, makeEntry };
   }
@@ -5243,7 +5243,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name, filename, contentType: contentType2, encoding } = result;
+        let { name: name2, filename, contentType: contentType2, encoding } = result;
         position.position += 2;
         let body2;
         {
@@ -5272,22 +5272,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value = utf8DecodeBytes(Buffer.from(body2));
         }
-        assert4(isUSVString(name));
+        assert4(isUSVString(name2));
         assert4(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
-      let name = null;
+      let name2 = null;
       let filename = null;
       let contentType2 = null;
       let encoding = null;
       while (true) {
         if (input[position.position] === 13 && input[position.position + 1] === 10) {
-          if (name === null) {
+          if (name2 === null) {
             return "failure";
           }
-          return { name, filename, contentType: contentType2, encoding };
+          return { name: name2, filename, contentType: contentType2, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5309,13 +5309,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name = filename = null;
+            name2 = filename = null;
             if (!bufferStartsWith(input, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
-            if (name === null) {
+            name2 = parseMultipartFormDataName(input, position);
+            if (name2 === null) {
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
@@ -5372,7 +5372,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input, position) {
       assert4(input[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input,
         position
@@ -5382,8 +5382,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name;
+      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name2;
     }
     function collectASequenceOfBytes(condition, input, position) {
       let start = position.position;
@@ -5510,16 +5510,16 @@ Content-Disposition: form-data`;
         const rn2 = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name2, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape3(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape3(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape3(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5608,7 +5608,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(instance2, body2) {
+    function cloneBody(instance, body2) {
       const [out1, out2] = body2.stream.tee();
       body2.stream = out1;
       return {
@@ -5622,7 +5622,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         throw new DOMException("The operation was aborted.", "AbortError");
       }
     }
-    function bodyMixinMethods(instance2) {
+    function bodyMixinMethods(instance) {
       const methods = {
         blob() {
           return consumeBody(this, (bytes) => {
@@ -5633,18 +5633,18 @@ Content-Type: ${value.type || "application/octet-stream"}\r
               mimeType = serializeAMimeType(mimeType);
             }
             return new Blob2([bytes], { type: mimeType });
-          }, instance2);
+          }, instance);
         },
         arrayBuffer() {
           return consumeBody(this, (bytes) => {
             return new Uint8Array(bytes).buffer;
-          }, instance2);
+          }, instance);
         },
         text() {
-          return consumeBody(this, utf8DecodeBytes, instance2);
+          return consumeBody(this, utf8DecodeBytes, instance);
         },
         json() {
-          return consumeBody(this, parseJSONFromBytes, instance2);
+          return consumeBody(this, parseJSONFromBytes, instance);
         },
         formData() {
           return consumeBody(this, (value) => {
@@ -5663,8 +5663,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
                   const fd = new FormData2();
-                  for (const [name, value2] of entries) {
-                    fd.append(name, value2);
+                  for (const [name2, value2] of entries) {
+                    fd.append(name2, value2);
                   }
                   return fd;
                 }
@@ -5673,12 +5673,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             throw new TypeError(
               'Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".'
             );
-          }, instance2);
+          }, instance);
         },
         bytes() {
           return consumeBody(this, (bytes) => {
             return new Uint8Array(bytes);
-          }, instance2);
+          }, instance);
         }
       };
       return methods;
@@ -5686,8 +5686,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
-    async function consumeBody(object, convertBytesToJSValue, instance2) {
-      webidl.brandCheck(object, instance2);
+    async function consumeBody(object, convertBytesToJSValue, instance) {
+      webidl.brandCheck(object, instance);
       if (bodyUnusable(object)) {
         throw new TypeError("Body is unusable: Body has already been read");
       }
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path26, host, upgrade, blocking, reset } = request2;
+      const { method, path: path29, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path26} HTTP/1.1\r
+      let header = `${method} ${path29} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6920,13 +6920,13 @@ var require_client_h2 = __commonJS({
     } = http22;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
+      for (const [name2, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
         }
       }
       return result;
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path26, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path29, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path26;
+      headers[HTTP2_HEADER_PATH] = path29;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path26 = search ? `${pathname}${search}` : pathname;
+        const path29 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path26;
+        this.opts.path = path29;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7570,8 +7570,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util5.headerNameToString(header);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        const name2 = util5.headerNameToString(header);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
     }
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path26 = "/",
+          path: path29 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path26;
+        opts.path = origin + path29;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10616,8 +10616,8 @@ var require_mock_errors = __commonJS({
         this.message = message || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
-      static [Symbol.hasInstance](instance2) {
-        return instance2 && instance2[kMockNotMatchedError] === true;
+      static [Symbol.hasInstance](instance) {
+        return instance && instance[kMockNotMatchedError] === true;
       }
       [kMockNotMatchedError] = true;
     };
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path26) {
-      if (typeof path26 !== "string") {
-        return path26;
+    function safeUrl(path29) {
+      if (typeof path29 !== "string") {
+        return path29;
       }
-      const pathSegments = path26.split("?");
+      const pathSegments = path29.split("?");
       if (pathSegments.length !== 2) {
-        return path26;
+        return path29;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path26, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path26);
+    function matchKey(mockDispatch2, { path: path29, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path29);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path26 }) => matchValue(safeUrl(path26), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path29 }) => matchValue(safeUrl(path29), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path26, method, body: body2, headers, query } = opts;
+      const { path: path29, method, body: body2, headers, query } = opts;
       return {
-        path: path26,
+        path: path29,
         method,
         body: body2,
         headers,
@@ -10824,13 +10824,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const name2 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j2 = 0; j2 < value.length; ++j2) {
-            result.push(name, Buffer.from(`${value[j2]}`));
+            result.push(name2, Buffer.from(`${value[j2]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path26, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path29, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path26,
+            Path: path29,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11895,14 +11895,14 @@ var require_dns = __commonJS({
         affinity,
         maxItems: interceptorOpts?.maxItems ?? Infinity
       };
-      const instance2 = new DNSInstance(opts);
+      const instance = new DNSInstance(opts);
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
           if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
-          instance2.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
+          instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
             if (err) {
               return handler2.onError(err);
             }
@@ -11919,7 +11919,7 @@ var require_dns = __commonJS({
             };
             dispatch(
               dispatchOpts,
-              instance2.getHandler({ origin, dispatch, handler: handler2 }, origDispatchOpts)
+              instance.getHandler({ origin, dispatch, handler: handler2 }, origDispatchOpts)
             );
           });
           return true;
@@ -11980,12 +11980,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
+    function appendHeader(headers, name2, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name)) {
+      if (!isValidHeaderName(name2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name,
+          value: name2,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -11998,7 +11998,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name2, value, false);
     }
     function compareHeaderName(a, b2) {
       return a[0] < b2[0] ? -1 : 1;
@@ -12021,8 +12021,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12035,9 +12035,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
@@ -12046,7 +12046,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter3}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12058,26 +12058,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
+      delete(name2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name = name.toLowerCase();
-        if (name === "set-cookie") {
+        if (!isLowerCase) name2 = name2.toLowerCase();
+        if (name2 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name);
+        this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12085,19 +12085,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+          yield [name2, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name: name2, value } of this[kHeadersMap].values()) {
+            headers[name2] = value;
           }
         }
         return headers;
@@ -12108,13 +12108,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name2, value]);
             }
           }
         }
@@ -12160,8 +12160,8 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array[i++] = [name, value];
+          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+            array[i++] = [name2, value];
             assert4(value !== null);
           }
           return array.sort(compareHeaderName);
@@ -12184,77 +12184,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix2 = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        name2 = webidl.converters.ByteString(name2, prefix2, "name");
         value = webidl.converters.ByteString(value, prefix2, "value");
-        return appendHeader(this, name, value);
+        return appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix2 = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix2, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name, false)) {
+        if (!this.#headersList.contains(name2, false)) {
           return;
         }
-        this.#headersList.delete(name, false);
+        this.#headersList.delete(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix2 = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix2, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: prefix2,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.get(name, false);
+        return this.#headersList.get(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix2 = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix2, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: prefix2,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name, false);
+        return this.#headersList.contains(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix2 = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        name2 = webidl.converters.ByteString(name2, prefix2, "name");
         value = webidl.converters.ByteString(value, prefix2, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name)) {
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: prefix2,
-            value: name,
+            value: name2,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12267,7 +12267,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name2, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12290,13 +12290,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
-          if (name === "set-cookie") {
+          const { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie") {
             for (let j2 = 0; j2 < cookies.length; ++j2) {
-              headers.push([name, cookies[j2]]);
+              headers.push([name2, cookies[j2]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name2, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12716,23 +12716,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix2, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix2, name2) {
       if (typeof V2 === "string") {
-        return webidl.converters.USVString(V2, prefix2, name);
+        return webidl.converters.USVString(V2, prefix2, name2);
       }
       if (isBlobLike(V2)) {
-        return webidl.converters.Blob(V2, prefix2, name, { strict: false });
+        return webidl.converters.Blob(V2, prefix2, name2, { strict: false });
       }
       if (ArrayBuffer.isView(V2) || types2.isArrayBuffer(V2)) {
-        return webidl.converters.BufferSource(V2, prefix2, name);
+        return webidl.converters.BufferSource(V2, prefix2, name2);
       }
       if (util5.isFormDataLike(V2)) {
-        return webidl.converters.FormData(V2, prefix2, name, { strict: false });
+        return webidl.converters.FormData(V2, prefix2, name2, { strict: false });
       }
       if (V2 instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V2, prefix2, name);
+        return webidl.converters.URLSearchParams(V2, prefix2, name2);
       }
-      return webidl.converters.DOMString(V2, prefix2, name);
+      return webidl.converters.DOMString(V2, prefix2, name2);
     };
     webidl.converters.BodyInit = function(V2, prefix2, argument) {
       if (V2 instanceof ReadableStream) {
@@ -13103,8 +13103,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name: name2, value } of headers.rawValues()) {
+              headersList.append(name2, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -16108,9 +16108,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        const code2 = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        const code2 = name2.charCodeAt(i);
         if (code2 < 33 || // exclude CTLs (0-31), SP and HT
         code2 > 126 || // exclude non-ascii and DEL
         code2 === 34 || // "
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path26) {
-      for (let i = 0; i < path26.length; ++i) {
-        const code2 = path26.charCodeAt(i);
+    function validateCookiePath(path29) {
+      for (let i = 0; i < path29.length; ++i) {
+        const code2 = path29.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -16317,7 +16317,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name = "";
+      let name2 = "";
       let value = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16330,20 +16330,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name = name.trim();
+      name2 = name2.trim();
       value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      if (name2.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name,
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16456,19 +16456,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix2 = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix2);
-      name = webidl.converters.DOMString(name, prefix2, "name");
+      name2 = webidl.converters.DOMString(name2, prefix2, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name,
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17030,9 +17030,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, true, false),
+          removeHTTPWhitespace(name2, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path26 = opts.path;
+          let path29 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path26 = `/${path26}`;
+            path29 = `/${path29}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path26);
+          url2 = new URL(util5.parseOrigin(url2).origin + path29);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19252,11 +19252,11 @@ var require_re = __commonJS({
       }
       return value;
     };
-    var createToken = (name, value, isGlobal) => {
+    var createToken = (name2, value, isGlobal) => {
       const safe = makeSafeRegex(value);
       const index = R2++;
-      debug2(name, index, value);
-      t[name] = index;
+      debug2(name2, index, value);
+      t[name2] = index;
       src[index] = value;
       safeSrc[index] = safe;
       re2[index] = new RegExp(value, isGlobal ? "g" : void 0);
@@ -21475,9 +21475,9 @@ var require_ms = __commonJS({
       }
       return ms2 + " ms";
     }
-    function plural(ms2, msAbs, n, name) {
+    function plural(ms2, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
+      return Math.round(ms2 / n) + " " + name2 + (isPlural ? "s" : "");
     }
   }
 });
@@ -21630,14 +21630,14 @@ var require_common = __commonJS({
         createDebug.enable("");
         return namespaces;
       }
-      function enabled2(name) {
+      function enabled2(name2) {
         for (const skip2 of createDebug.skips) {
-          if (matchesTemplate(name, skip2)) {
+          if (matchesTemplate(name2, skip2)) {
             return false;
           }
         }
         for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
+          if (matchesTemplate(name2, ns2)) {
             return true;
           }
         }
@@ -22062,15 +22062,15 @@ var require_node = __commonJS({
       return "colors" in exports2.inspectOpts ? Boolean(exports2.inspectOpts.colors) : tty.isatty(process.stderr.fd);
     }
     function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
+      const { namespace: name2, useColors: useColors2 } = this;
       if (useColors2) {
         const c = this.color;
         const colorCode = "\x1B[3" + (c < 8 ? c : "8;5;" + c);
-        const prefix2 = `  ${colorCode};1m${name} \x1B[0m`;
+        const prefix2 = `  ${colorCode};1m${name2} \x1B[0m`;
         args[0] = prefix2 + args[0].split("\n").join("\n" + prefix2);
         args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
       } else {
-        args[0] = getDate() + name + " " + args[0];
+        args[0] = getDate() + name2 + " " + args[0];
       }
     }
     function getDate() {
@@ -22262,29 +22262,29 @@ var require_dist = __commonJS({
       // accurate when `addRequest()` is next called. We achieve this by creating a
       // fake socket and adding it to `sockets[origin]` and incrementing
       // `totalSocketCount`.
-      incrementSockets(name) {
+      incrementSockets(name2) {
         if (this.maxSockets === Infinity && this.maxTotalSockets === Infinity) {
           return null;
         }
-        if (!this.sockets[name]) {
-          this.sockets[name] = [];
+        if (!this.sockets[name2]) {
+          this.sockets[name2] = [];
         }
         const fakeSocket = new net.Socket({ writable: false });
-        this.sockets[name].push(fakeSocket);
+        this.sockets[name2].push(fakeSocket);
         this.totalSocketCount++;
         return fakeSocket;
       }
-      decrementSockets(name, socket) {
-        if (!this.sockets[name] || socket === null) {
+      decrementSockets(name2, socket) {
+        if (!this.sockets[name2] || socket === null) {
           return;
         }
-        const sockets = this.sockets[name];
+        const sockets = this.sockets[name2];
         const index = sockets.indexOf(socket);
         if (index !== -1) {
           sockets.splice(index, 1);
           this.totalSocketCount--;
           if (sockets.length === 0) {
-            delete this.sockets[name];
+            delete this.sockets[name2];
           }
         }
       }
@@ -22302,10 +22302,10 @@ var require_dist = __commonJS({
           ...options,
           secureEndpoint: this.isSecureEndpoint(options)
         };
-        const name = this.getName(connectOpts);
-        const fakeSocket = this.incrementSockets(name);
+        const name2 = this.getName(connectOpts);
+        const fakeSocket = this.incrementSockets(name2);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
-          this.decrementSockets(name, fakeSocket);
+          this.decrementSockets(name2, fakeSocket);
           if (socket instanceof http3.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
@@ -22316,7 +22316,7 @@ var require_dist = __commonJS({
           this[INTERNAL].currentSocket = socket;
           super.createSocket(req, options, cb);
         }, (err) => {
-          this.decrementSockets(name, fakeSocket);
+          this.decrementSockets(name2, fakeSocket);
           cb(err);
         });
       }
@@ -22544,8 +22544,8 @@ var require_dist2 = __commonJS({
         if (!headers["Proxy-Connection"]) {
           headers["Proxy-Connection"] = this.keepAlive ? "Keep-Alive" : "close";
         }
-        for (const name of Object.keys(headers)) {
-          payload += `${name}: ${headers[name]}\r
+        for (const name2 of Object.keys(headers)) {
+          payload += `${name2}: ${headers[name2]}\r
 `;
         }
         const proxyResponsePromise = (0, parse_proxy_response_1.parseProxyResponse)(socket);
@@ -22675,10 +22675,10 @@ var require_dist3 = __commonJS({
         if (!headers["Proxy-Connection"]) {
           headers["Proxy-Connection"] = this.keepAlive ? "Keep-Alive" : "close";
         }
-        for (const name of Object.keys(headers)) {
-          const value = headers[name];
+        for (const name2 of Object.keys(headers)) {
+          const value = headers[name2];
           if (value) {
-            req.setHeader(name, value);
+            req.setHeader(name2, value);
           }
         }
       }
@@ -23837,10 +23837,10 @@ var require_binary_writer = __commonJS({
        */
       sfixed64(value) {
         let chunk = new Uint8Array(8);
-        let view = new DataView(chunk.buffer);
+        let view2 = new DataView(chunk.buffer);
         let long = pb_long_1.PbLong.from(value);
-        view.setInt32(0, long.lo, true);
-        view.setInt32(4, long.hi, true);
+        view2.setInt32(0, long.lo, true);
+        view2.setInt32(4, long.hi, true);
         return this.raw(chunk);
       }
       /**
@@ -23848,10 +23848,10 @@ var require_binary_writer = __commonJS({
        */
       fixed64(value) {
         let chunk = new Uint8Array(8);
-        let view = new DataView(chunk.buffer);
+        let view2 = new DataView(chunk.buffer);
         let long = pb_long_1.PbULong.from(value);
-        view.setInt32(0, long.lo, true);
-        view.setInt32(4, long.hi, true);
+        view2.setInt32(0, long.lo, true);
+        view2.setInt32(4, long.hi, true);
         return this.raw(chunk);
       }
       /**
@@ -24177,8 +24177,8 @@ var require_reflection_type_check = __commonJS({
         if (depth < 1) {
           return true;
         }
-        for (const name of data.oneofs) {
-          const group = message[name];
+        for (const name2 of data.oneofs) {
+          const group = message[name2];
           if (!oneof_1.isOneofGroup(group))
             return false;
           if (group.oneofKind === void 0)
@@ -25299,23 +25299,23 @@ var require_reflection_create = __commonJS({
     function reflectionCreate(type) {
       const msg = type.messagePrototype ? Object.create(type.messagePrototype) : Object.defineProperty({}, message_type_contract_1.MESSAGE_TYPE, { value: type });
       for (let field of type.fields) {
-        let name = field.localName;
+        let name2 = field.localName;
         if (field.opt)
           continue;
         if (field.oneof)
           msg[field.oneof] = { oneofKind: void 0 };
         else if (field.repeat)
-          msg[name] = [];
+          msg[name2] = [];
         else
           switch (field.kind) {
             case "scalar":
-              msg[name] = reflection_scalar_default_1.reflectionScalarDefault(field.T, field.L);
+              msg[name2] = reflection_scalar_default_1.reflectionScalarDefault(field.T, field.L);
               break;
             case "enum":
-              msg[name] = 0;
+              msg[name2] = 0;
               break;
             case "map":
-              msg[name] = {};
+              msg[name2] = {};
               break;
           }
       }
@@ -25334,57 +25334,57 @@ var require_reflection_merge_partial = __commonJS({
     function reflectionMergePartial4(info2, target, source) {
       let fieldValue, input = source, output;
       for (let field of info2.fields) {
-        let name = field.localName;
+        let name2 = field.localName;
         if (field.oneof) {
           const group = input[field.oneof];
           if ((group === null || group === void 0 ? void 0 : group.oneofKind) == void 0) {
             continue;
           }
-          fieldValue = group[name];
+          fieldValue = group[name2];
           output = target[field.oneof];
           output.oneofKind = group.oneofKind;
           if (fieldValue == void 0) {
-            delete output[name];
+            delete output[name2];
             continue;
           }
         } else {
-          fieldValue = input[name];
+          fieldValue = input[name2];
           output = target;
           if (fieldValue == void 0) {
             continue;
           }
         }
         if (field.repeat)
-          output[name].length = fieldValue.length;
+          output[name2].length = fieldValue.length;
         switch (field.kind) {
           case "scalar":
           case "enum":
             if (field.repeat)
               for (let i = 0; i < fieldValue.length; i++)
-                output[name][i] = fieldValue[i];
+                output[name2][i] = fieldValue[i];
             else
-              output[name] = fieldValue;
+              output[name2] = fieldValue;
             break;
           case "message":
             let T = field.T();
             if (field.repeat)
               for (let i = 0; i < fieldValue.length; i++)
-                output[name][i] = T.create(fieldValue[i]);
-            else if (output[name] === void 0)
-              output[name] = T.create(fieldValue);
+                output[name2][i] = T.create(fieldValue[i]);
+            else if (output[name2] === void 0)
+              output[name2] = T.create(fieldValue);
             else
-              T.mergePartial(output[name], fieldValue);
+              T.mergePartial(output[name2], fieldValue);
             break;
           case "map":
             switch (field.V.kind) {
               case "scalar":
               case "enum":
-                Object.assign(output[name], fieldValue);
+                Object.assign(output[name2], fieldValue);
                 break;
               case "message":
                 let T2 = field.V.T();
                 for (let k2 of Object.keys(fieldValue))
-                  output[name][k2] = T2.create(fieldValue[k2]);
+                  output[name2][k2] = T2.create(fieldValue[k2]);
                 break;
             }
             break;
@@ -25489,9 +25489,9 @@ var require_message_type = __commonJS({
     var baseDescriptors = Object.getOwnPropertyDescriptors(Object.getPrototypeOf({}));
     var messageTypeDescriptor = baseDescriptors[message_type_contract_1.MESSAGE_TYPE] = {};
     var MessageType4 = class {
-      constructor(name, fields, options) {
+      constructor(name2, fields, options) {
         this.defaultCheckDepth = 16;
-        this.typeName = name;
+        this.typeName = name2;
         this.fields = fields.map(reflection_info_1.normalizeFieldInfo);
         this.options = options !== null && options !== void 0 ? options : {};
         messageTypeDescriptor.value = this;
@@ -25697,9 +25697,9 @@ var require_enum_object = __commonJS({
       if (!isEnumObject(enumObject))
         throw new Error("not a typescript enum object");
       let values = [];
-      for (let [name, number] of Object.entries(enumObject))
+      for (let [name2, number] of Object.entries(enumObject))
         if (typeof number == "number")
-          values.push({ name, number });
+          values.push({ name: name2, number });
       return values;
     }
     exports2.listEnumValues = listEnumValues;
@@ -27828,9 +27828,18 @@ var require_lib = __commonJS({
 });
 
 // src/steps/exit.ts
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 async function endWhenDone(work) {
   await work;
   setTimeout(() => process.exit(), 2e3).unref();
+}
+function isEntryPoint(moduleUrl, argv1 = process.argv[1]) {
+  if (!argv1) return false;
+  const started = path.resolve(argv1);
+  const file = [started, `${started}.js`].find((f2) => existsSync(f2));
+  return file !== void 0 && pathToFileURL(realpathSync(file)).href === moduleUrl;
 }
 
 // node_modules/@actions/core/lib/command.js
@@ -27864,8 +27873,8 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name, message = "") {
-  issueCommand(name, {}, message);
+function issue(name2, message = "") {
+  issueCommand(name2, {}, message);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -28989,15 +28998,15 @@ import os4 from "os";
 import * as os3 from "os";
 import * as events from "events";
 import * as child from "child_process";
-import * as path3 from "path";
+import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
 import { ok } from "assert";
-import * as path2 from "path";
+import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-import * as path from "path";
+import * as path2 from "path";
 var __awaiter4 = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
     return value instanceof P2 ? value : new P2(function(resolve3) {
@@ -29063,7 +29072,7 @@ function tryGetExecutablePath(filePath, extensions) {
     }
     if (stats && stats.isFile()) {
       if (IS_WINDOWS) {
-        const upperExt = path.extname(filePath).toUpperCase();
+        const upperExt = path2.extname(filePath).toUpperCase();
         if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
           return filePath;
         }
@@ -29087,11 +29096,11 @@ function tryGetExecutablePath(filePath, extensions) {
       if (stats && stats.isFile()) {
         if (IS_WINDOWS) {
           try {
-            const directory = path.dirname(filePath);
-            const upperName = path.basename(filePath).toUpperCase();
+            const directory = path2.dirname(filePath);
+            const upperName = path2.basename(filePath).toUpperCase();
             for (const actualName of yield readdir(directory)) {
               if (upperName === actualName.toUpperCase()) {
-                filePath = path.join(directory, actualName);
+                filePath = path2.join(directory, actualName);
                 break;
               }
             }
@@ -29204,7 +29213,7 @@ function findInPath(tool) {
     }
     const extensions = [];
     if (IS_WINDOWS && process.env["PATHEXT"]) {
-      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+      for (const extension of process.env["PATHEXT"].split(path3.delimiter)) {
         if (extension) {
           extensions.push(extension);
         }
@@ -29217,12 +29226,12 @@ function findInPath(tool) {
       }
       return [];
     }
-    if (tool.includes(path2.sep)) {
+    if (tool.includes(path3.sep)) {
       return [];
     }
     const directories = [];
     if (process.env.PATH) {
-      for (const p2 of process.env.PATH.split(path2.delimiter)) {
+      for (const p2 of process.env.PATH.split(path3.delimiter)) {
         if (p2) {
           directories.push(p2);
         }
@@ -29230,7 +29239,7 @@ function findInPath(tool) {
     }
     const matches = [];
     for (const directory of directories) {
-      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      const filePath = yield tryGetExecutablePath(path3.join(directory, tool), extensions);
       if (filePath) {
         matches.push(filePath);
       }
@@ -29479,7 +29488,7 @@ var ToolRunner = class extends events.EventEmitter {
   exec() {
     return __awaiter6(this, void 0, void 0, function* () {
       if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
-        this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+        this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
       return new Promise((resolve3, reject) => __awaiter6(this, void 0, void 0, function* () {
@@ -29736,35 +29745,35 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function exportVariable(name, val) {
+function exportVariable(name2, val) {
   const convertedVal = toCommandValue(val);
-  process.env[name] = convertedVal;
+  process.env[name2] = convertedVal;
   const filePath = process.env["GITHUB_ENV"] || "";
   if (filePath) {
-    return issueFileCommand("ENV", prepareKeyValueMessage(name, val));
+    return issueFileCommand("ENV", prepareKeyValueMessage(name2, val));
   }
-  issueCommand("set-env", { name }, convertedVal);
+  issueCommand("set-env", { name: name2 }, convertedVal);
 }
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options) {
+  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
   }
   return val.trim();
 }
-function setOutput(name, value) {
+function setOutput(name2, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
   process.stdout.write(os5.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
+  issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
@@ -29785,25 +29794,25 @@ function warning(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os5.EOL);
 }
-function startGroup(name) {
-  issue("group", name);
+function startGroup(name2) {
+  issue("group", name2);
 }
 function endGroup() {
   issue("endgroup");
 }
-function saveState(name, value) {
+function saveState(name2, value) {
   const filePath = process.env["GITHUB_STATE"] || "";
   if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+    return issueFileCommand("STATE", prepareKeyValueMessage(name2, value));
   }
-  issueCommand("save-state", { name }, toCommandValue(value));
+  issueCommand("save-state", { name: name2 }, toCommandValue(value));
 }
-function getState(name) {
-  return process.env[`STATE_${name}`] || "";
+function getState(name2) {
+  return process.env[`STATE_${name2}`] || "";
 }
 
 // node_modules/@actions/cache/lib/cache.js
-import * as path11 from "path";
+import * as path12 from "path";
 
 // node_modules/@actions/glob/lib/internal-globber.js
 import * as fs3 from "fs";
@@ -29843,10 +29852,10 @@ function getOptions(copy) {
 }
 
 // node_modules/@actions/glob/lib/internal-globber.js
-import * as path8 from "path";
+import * as path9 from "path";
 
 // node_modules/@actions/glob/lib/internal-path-helper.js
-import * as path4 from "path";
+import * as path5 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
 function dirname4(p2) {
@@ -29854,7 +29863,7 @@ function dirname4(p2) {
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p2)) {
     return p2;
   }
-  let result = path4.dirname(p2);
+  let result = path5.dirname(p2);
   if (IS_WINDOWS3 && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
     result = safeTrimTrailingSeparator(result);
   }
@@ -29891,7 +29900,7 @@ function ensureAbsoluteRoot(root, itemPath) {
   assert(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
   if (root.endsWith("/") || IS_WINDOWS3 && root.endsWith("\\")) {
   } else {
-    root += path4.sep;
+    root += path5.sep;
   }
   return root + itemPath;
 }
@@ -29925,10 +29934,10 @@ function safeTrimTrailingSeparator(p2) {
     return "";
   }
   p2 = normalizeSeparators2(p2);
-  if (!p2.endsWith(path4.sep)) {
+  if (!p2.endsWith(path5.sep)) {
     return p2;
   }
-  if (p2 === path4.sep) {
+  if (p2 === path5.sep) {
     return p2;
   }
   if (IS_WINDOWS3 && /^[A-Z]:\\$/i.test(p2)) {
@@ -29996,7 +30005,7 @@ function partialMatch(patterns, itemPath) {
 
 // node_modules/@actions/glob/lib/internal-pattern.js
 import * as os6 from "os";
-import * as path7 from "path";
+import * as path8 from "path";
 import assert3 from "assert";
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -31213,11 +31222,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f2) => f2.length === len && f2 !== "." && f2 !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path5 = {
+var path6 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep3 = defaultPlatform === "win32" ? path5.win32.sep : path5.posix.sep;
+var sep3 = defaultPlatform === "win32" ? path6.win32.sep : path6.posix.sep;
 minimatch.sep = sep3;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -31964,7 +31973,7 @@ minimatch.escape = escape;
 minimatch.unescape = unescape;
 
 // node_modules/@actions/glob/lib/internal-path.js
-import * as path6 from "path";
+import * as path7 from "path";
 import assert2 from "assert";
 var IS_WINDOWS5 = process.platform === "win32";
 var Path = class {
@@ -31978,12 +31987,12 @@ var Path = class {
       assert2(itemPath, `Parameter 'itemPath' must not be empty`);
       itemPath = safeTrimTrailingSeparator(itemPath);
       if (!hasRoot(itemPath)) {
-        this.segments = itemPath.split(path6.sep);
+        this.segments = itemPath.split(path7.sep);
       } else {
         let remaining = itemPath;
         let dir = dirname4(remaining);
         while (dir !== remaining) {
-          const basename5 = path6.basename(remaining);
+          const basename5 = path7.basename(remaining);
           this.segments.unshift(basename5);
           remaining = dir;
           dir = dirname4(remaining);
@@ -32001,7 +32010,7 @@ var Path = class {
           assert2(segment === dirname4(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
-          assert2(!segment.includes(path6.sep), `Parameter 'itemPath' contains unexpected path separators`);
+          assert2(!segment.includes(path7.sep), `Parameter 'itemPath' contains unexpected path separators`);
           this.segments.push(segment);
         }
       }
@@ -32012,12 +32021,12 @@ var Path = class {
    */
   toString() {
     let result = this.segments[0];
-    let skipSlash = result.endsWith(path6.sep) || IS_WINDOWS5 && /^[A-Z]:$/i.test(result);
+    let skipSlash = result.endsWith(path7.sep) || IS_WINDOWS5 && /^[A-Z]:$/i.test(result);
     for (let i = 1; i < this.segments.length; i++) {
       if (skipSlash) {
         skipSlash = false;
       } else {
-        result += path6.sep;
+        result += path7.sep;
       }
       result += this.segments[i];
     }
@@ -32049,7 +32058,7 @@ var Pattern = class _Pattern {
     }
     pattern = _Pattern.fixupPattern(pattern, homedir2);
     this.segments = new Path(pattern).segments;
-    this.trailingSeparator = normalizeSeparators2(pattern).endsWith(path7.sep);
+    this.trailingSeparator = normalizeSeparators2(pattern).endsWith(path8.sep);
     pattern = safeTrimTrailingSeparator(pattern);
     let foundGlob = false;
     const searchSegments = this.segments.map((x) => _Pattern.getLiteral(x)).filter((x) => !foundGlob && !(foundGlob = x === ""));
@@ -32073,8 +32082,8 @@ var Pattern = class _Pattern {
   match(itemPath) {
     if (this.segments[this.segments.length - 1] === "**") {
       itemPath = normalizeSeparators2(itemPath);
-      if (!itemPath.endsWith(path7.sep) && this.isImplicitPattern === false) {
-        itemPath = `${itemPath}${path7.sep}`;
+      if (!itemPath.endsWith(path8.sep) && this.isImplicitPattern === false) {
+        itemPath = `${itemPath}${path8.sep}`;
       }
     } else {
       itemPath = safeTrimTrailingSeparator(itemPath);
@@ -32109,9 +32118,9 @@ var Pattern = class _Pattern {
     assert3(literalSegments.every((x, i) => (x !== "." || i === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
     assert3(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
     pattern = normalizeSeparators2(pattern);
-    if (pattern === "." || pattern.startsWith(`.${path7.sep}`)) {
+    if (pattern === "." || pattern.startsWith(`.${path8.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
-    } else if (pattern === "~" || pattern.startsWith(`~${path7.sep}`)) {
+    } else if (pattern === "~" || pattern.startsWith(`~${path8.sep}`)) {
       homedir2 = homedir2 || os6.homedir();
       assert3(homedir2, "Unable to determine HOME directory");
       assert3(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
@@ -32187,8 +32196,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path26, level) {
-    this.path = path26;
+  constructor(path29, level) {
+    this.path = path29;
     this.level = level;
   }
 };
@@ -32230,11 +32239,11 @@ var __asyncValues = function(o) {
   function verb(n) {
     i[n] = o[n] && function(v2) {
       return new Promise(function(resolve3, reject) {
-        v2 = o[n](v2), settle(resolve3, reject, v2.done, v2.value);
+        v2 = o[n](v2), settle2(resolve3, reject, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve3, reject, d, v2) {
+  function settle2(resolve3, reject, d, v2) {
     Promise.resolve(v2).then(function(v3) {
       resolve3({ value: v3, done: d });
     }, reject);
@@ -32268,11 +32277,11 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
     try {
       step(g2[n](v2));
     } catch (e) {
-      settle(q2[0][3], e);
+      settle2(q2[0][3], e);
     }
   }
   function step(r) {
-    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q2[0][2], r);
+    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle2(q2[0][2], r);
   }
   function fulfill(value) {
     resume("next", value);
@@ -32280,7 +32289,7 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
   function reject(value) {
     resume("throw", value);
   }
-  function settle(f2, v2) {
+  function settle2(f2, v2) {
     if (f2(v2), q2.shift(), q2.length) resume(q2[0][0], q2[0][1]);
   }
 };
@@ -32355,7 +32364,7 @@ var DefaultGlobber = class _DefaultGlobber {
         if (!stats) {
           continue;
         }
-        if (options.excludeHiddenFiles && path8.basename(item.path).match(/^\./)) {
+        if (options.excludeHiddenFiles && path9.basename(item.path).match(/^\./)) {
           continue;
         }
         if (stats.isDirectory()) {
@@ -32365,7 +32374,7 @@ var DefaultGlobber = class _DefaultGlobber {
             continue;
           }
           const childLevel = item.level + 1;
-          const childItems = (yield __await(fs3.promises.readdir(item.path))).map((x) => new SearchState(path8.join(item.path, x), childLevel));
+          const childItems = (yield __await(fs3.promises.readdir(item.path))).map((x) => new SearchState(path9.join(item.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
           yield yield __await(item.path);
@@ -32468,7 +32477,7 @@ function create(patterns, options) {
 var semver = __toESM(require_semver2(), 1);
 import * as crypto3 from "crypto";
 import * as fs4 from "fs";
-import * as path9 from "path";
+import * as path10 from "path";
 import * as util from "util";
 
 // node_modules/@actions/cache/lib/internal/constants.js
@@ -32535,11 +32544,11 @@ var __asyncValues2 = function(o) {
   function verb(n) {
     i[n] = o[n] && function(v2) {
       return new Promise(function(resolve3, reject) {
-        v2 = o[n](v2), settle(resolve3, reject, v2.done, v2.value);
+        v2 = o[n](v2), settle2(resolve3, reject, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve3, reject, d, v2) {
+  function settle2(resolve3, reject, d, v2) {
     Promise.resolve(v2).then(function(v3) {
       resolve3({ value: v3, done: d });
     }, reject);
@@ -32561,9 +32570,9 @@ function createTempDirectory() {
           baseLocation = "/home";
         }
       }
-      tempDirectory = path9.join(baseLocation, "actions", "temp");
+      tempDirectory = path10.join(baseLocation, "actions", "temp");
     }
-    const dest = path9.join(tempDirectory, crypto3.randomUUID());
+    const dest = path10.join(tempDirectory, crypto3.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
@@ -32585,7 +32594,7 @@ function resolvePaths(patterns) {
         _c = _g.value;
         _e2 = false;
         const file = _c;
-        const relativeFile = path9.relative(workspace, file).replace(new RegExp(`\\${path9.sep}`, "g"), "/");
+        const relativeFile = path10.relative(workspace, file).replace(new RegExp(`\\${path10.sep}`, "g"), "/");
         debug(`Matched: ${relativeFile}`);
         if (relativeFile === "") {
           paths.push(".");
@@ -32656,9 +32665,9 @@ function getGnuTarPathOnWindows() {
     return versionOutput.toLowerCase().includes("gnu tar") ? which("tar") : "";
   });
 }
-function assertDefined(name, value) {
+function assertDefined(name2, value) {
   if (value === void 0) {
-    throw Error(`Expected ${name} but value was undefiend`);
+    throw Error(`Expected ${name2} but value was undefiend`);
   }
   return value;
 }
@@ -32703,8 +32712,8 @@ function log(message, ...args) {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
 import process3 from "node:process";
-function getEnvironmentVariable(name) {
-  return process3.env[name];
+function getEnvironmentVariable(name2) {
+  return process3.env[name2];
 }
 var isDeno = typeof process3.versions.deno === "string" && process3.versions.deno.length > 0;
 var isBun = typeof process3.versions.bun === "string" && process3.versions.bun.length > 0;
@@ -32739,8 +32748,8 @@ function enable(namespaces) {
       enabledNamespaces.push(ns2);
     }
   }
-  for (const instance2 of debuggers) {
-    instance2.enabled = enabled(instance2.namespace);
+  for (const instance of debuggers) {
+    instance.enabled = enabled(instance.namespace);
   }
 }
 function enabled(namespace) {
@@ -32957,8 +32966,8 @@ function createClientLogger(namespace) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
-function normalizeName(name) {
-  return name.toLowerCase();
+function normalizeName(name2) {
+  return name2.toLowerCase();
 }
 function normalizeValue(value) {
   return String(value).trim().replace(/[\r\n]/g, "");
@@ -32984,30 +32993,30 @@ var HttpHeadersImpl = class {
    * @param name - The name of the header to set. This value is case-insensitive.
    * @param value - The value of the header to set.
    */
-  set(name, value) {
-    this._headersMap.set(normalizeName(name), { name, value: normalizeValue(value) });
+  set(name2, value) {
+    this._headersMap.set(normalizeName(name2), { name: name2, value: normalizeValue(value) });
   }
   /**
    * Get the header value for the provided header name, or undefined if no header exists in this
    * collection with the provided name.
    * @param name - The name of the header. This value is case-insensitive.
    */
-  get(name) {
-    return this._headersMap.get(normalizeName(name))?.value;
+  get(name2) {
+    return this._headersMap.get(normalizeName(name2))?.value;
   }
   /**
    * Get whether or not this header collection contains a header entry for the provided header name.
    * @param name - The name of the header to set. This value is case-insensitive.
    */
-  has(name) {
-    return this._headersMap.has(normalizeName(name));
+  has(name2) {
+    return this._headersMap.has(normalizeName(name2));
   }
   /**
    * Remove the header with the provided headerName.
    * @param name - The name of the header to remove.
    */
-  delete(name) {
-    this._headersMap.delete(normalizeName(name));
+  delete(name2) {
+    this._headersMap.delete(normalizeName(name2));
   }
   /**
    * Get the JSON object representation of this HTTP header collection.
@@ -33156,9 +33165,9 @@ var HttpPipeline = class _HttpPipeline {
   orderPolicies() {
     const result = [];
     const policyMap = /* @__PURE__ */ new Map();
-    function createPhase(name) {
+    function createPhase(name2) {
       return {
-        name,
+        name: name2,
         policies: /* @__PURE__ */ new Set(),
         hasRun: false,
         hasAfterPolicies: false
@@ -34211,11 +34220,11 @@ var proxyPolicyName = "proxyPolicy";
 var globalNoProxyList = [];
 var noProxyListLoaded = false;
 var globalBypassedMap = /* @__PURE__ */ new Map();
-function getEnvironmentValue(name) {
-  if (process.env[name]) {
-    return process.env[name];
-  } else if (process.env[name.toLowerCase()]) {
-    return process.env[name.toLowerCase()];
+function getEnvironmentValue(name2) {
+  if (process.env[name2]) {
+    return process.env[name2];
+  } else if (process.env[name2.toLowerCase()]) {
+    return process.env[name2.toLowerCase()];
   }
   return void 0;
 }
@@ -34892,8 +34901,8 @@ function getInstrumenter() {
 // node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 function createTracingClient(options) {
   const { namespace, packageName, packageVersion } = options;
-  function startSpan(name, operationOptions, spanOptions) {
-    const startSpanResult = getInstrumenter().startSpan(name, {
+  function startSpan(name2, operationOptions, spanOptions) {
+    const startSpanResult = getInstrumenter().startSpan(name2, {
       ...spanOptions,
       packageName,
       packageVersion,
@@ -34913,8 +34922,8 @@ function createTracingClient(options) {
       updatedOptions
     };
   }
-  async function withSpan(name, operationOptions, callback, spanOptions) {
-    const { span, updatedOptions } = startSpan(name, operationOptions, spanOptions);
+  async function withSpan(name2, operationOptions, callback, spanOptions) {
+    const { span, updatedOptions } = startSpan(name2, operationOptions, spanOptions);
     try {
       const result = await withContext(updatedOptions.tracingOptions.tracingContext, () => Promise.resolve(callback(updatedOptions, span)));
       span.setStatus({ status: "success" });
@@ -36076,7 +36085,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     mapper = getPolymorphicMapper(serializer, mapper, responseBody, "serializedName");
   }
   const modelProps = resolveModelProperties(serializer, mapper, objectName);
-  let instance2 = {};
+  let instance = {};
   const handledPropertyNames = [];
   for (const key of Object.keys(modelProps)) {
     const propertyMapper = modelProps[key];
@@ -36096,22 +36105,22 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
         }
         handledPropertyNames.push(headerKey);
       }
-      instance2[key] = dictionary;
+      instance[key] = dictionary;
     } else if (serializer.isXML) {
       if (propertyMapper.xmlIsAttribute && responseBody[XML_ATTRKEY]) {
-        instance2[key] = serializer.deserialize(propertyMapper, responseBody[XML_ATTRKEY][xmlName], propertyObjectName, options);
+        instance[key] = serializer.deserialize(propertyMapper, responseBody[XML_ATTRKEY][xmlName], propertyObjectName, options);
       } else if (propertyMapper.xmlIsMsText) {
         if (responseBody[xmlCharKey] !== void 0) {
-          instance2[key] = responseBody[xmlCharKey];
+          instance[key] = responseBody[xmlCharKey];
         } else if (typeof responseBody === "string") {
-          instance2[key] = responseBody;
+          instance[key] = responseBody;
         }
       } else {
         const propertyName = xmlElementName || xmlName || serializedName;
         if (propertyMapper.xmlIsWrapped) {
           const wrapped = responseBody[xmlName];
           const elementList = wrapped?.[xmlElementName] ?? [];
-          Object.defineProperty(instance2, key, {
+          Object.defineProperty(instance, key, {
             value: serializer.deserialize(propertyMapper, elementList, propertyObjectName, options),
             enumerable: true,
             configurable: true,
@@ -36120,7 +36129,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
           handledPropertyNames.push(xmlName);
         } else {
           const property = responseBody[propertyName];
-          instance2[key] = serializer.deserialize(propertyMapper, property, propertyObjectName, options);
+          instance[key] = serializer.deserialize(propertyMapper, property, propertyObjectName, options);
           handledPropertyNames.push(propertyName);
         }
       }
@@ -36146,15 +36155,15 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       if (Array.isArray(responseBody[key]) && modelProps[key].serializedName === "") {
         propertyInstance = responseBody[key];
         const arrayInstance = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options);
-        for (const [k2, v2] of Object.entries(instance2)) {
+        for (const [k2, v2] of Object.entries(instance)) {
           if (!Object.prototype.hasOwnProperty.call(arrayInstance, k2)) {
             arrayInstance[k2] = v2;
           }
         }
-        instance2 = arrayInstance;
+        instance = arrayInstance;
       } else if (propertyInstance !== void 0 || propertyMapper.defaultValue !== void 0) {
         serializedValue = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options);
-        instance2[key] = serializedValue;
+        instance[key] = serializedValue;
       }
     }
   }
@@ -36172,7 +36181,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     for (const responsePropName of Object.keys(responseBody)) {
       if (isAdditionalProperty(responsePropName)) {
         const deserializedValue = serializer.deserialize(additionalPropertiesMapper, responseBody[responsePropName], objectName + '["' + responsePropName + '"]', options);
-        Object.defineProperty(instance2, responsePropName, {
+        Object.defineProperty(instance, responsePropName, {
           value: deserializedValue,
           enumerable: true,
           configurable: true,
@@ -36182,8 +36191,8 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     }
   } else if (responseBody && !options.ignoreUnknownProperties) {
     for (const key of Object.keys(responseBody)) {
-      if (instance2[key] === void 0 && !handledPropertyNames.includes(key) && !isSpecialXmlProperty(key, options)) {
-        Object.defineProperty(instance2, key, {
+      if (instance[key] === void 0 && !handledPropertyNames.includes(key) && !isSpecialXmlProperty(key, options)) {
+        Object.defineProperty(instance, key, {
           value: responseBody[key],
           enumerable: true,
           configurable: true,
@@ -36192,7 +36201,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       }
     }
   }
-  return instance2;
+  return instance;
 }
 function deserializeDictionaryType(serializer, mapper, responseBody, objectName, options) {
   const value = mapper.type.value;
@@ -36236,8 +36245,8 @@ function getIndexDiscriminator(discriminators, discriminatorValue, typeName) {
     if (Object.prototype.hasOwnProperty.call(discriminators, indexDiscriminator)) {
       return discriminators[indexDiscriminator];
     } else {
-      for (const [name, mapper] of Object.entries(discriminators)) {
-        if (name.startsWith(currentName + ".") && mapper.type.uberParent === currentName && mapper.type.className) {
+      for (const [name2, mapper] of Object.entries(discriminators)) {
+        if (name2.startsWith(currentName + ".") && mapper.type.uberParent === currentName && mapper.type.className) {
           typeNamesToCheck.push(mapper.type.className);
         }
       }
@@ -36739,15 +36748,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path26 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path26.startsWith("/")) {
-      path26 = path26.substring(1);
+    let path29 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path29.startsWith("/")) {
+      path29 = path29.substring(1);
     }
-    if (isAbsoluteUrl(path26)) {
-      requestUrl = path26;
+    if (isAbsoluteUrl(path29)) {
+      requestUrl = path29;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path26);
+      requestUrl = appendPath(requestUrl, path29);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -36793,9 +36802,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path26 = pathToAppend.substring(0, searchStart);
+    const path29 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path26;
+    newPath = newPath + path29;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -36859,16 +36868,16 @@ function simpleParseQueryParams(queryString) {
   queryString = queryString.slice(1);
   const pairs = queryString.split("&");
   for (const pair of pairs) {
-    const [name, value] = pair.split("=", 2);
-    const existingValue = result.get(name);
+    const [name2, value] = pair.split("=", 2);
+    const existingValue = result.get(name2);
     if (existingValue) {
       if (Array.isArray(existingValue)) {
         existingValue.push(value);
       } else {
-        result.set(name, [existingValue, value]);
+        result.set(name2, [existingValue, value]);
       }
     } else {
-      result.set(name, value);
+      result.set(name2, value);
     }
   }
   return result;
@@ -36879,39 +36888,39 @@ function appendQueryParams(url2, queryParams, sequenceParams, noOverwrite = fals
   }
   const parsedUrl = new URL(url2);
   const combinedParams = simpleParseQueryParams(parsedUrl.search);
-  for (const [name, value] of queryParams) {
-    const existingValue = combinedParams.get(name);
+  for (const [name2, value] of queryParams) {
+    const existingValue = combinedParams.get(name2);
     if (Array.isArray(existingValue)) {
       if (Array.isArray(value)) {
         existingValue.push(...value);
         const valueSet = new Set(existingValue);
-        combinedParams.set(name, Array.from(valueSet));
+        combinedParams.set(name2, Array.from(valueSet));
       } else {
         existingValue.push(value);
       }
     } else if (existingValue) {
       if (Array.isArray(value)) {
         value.unshift(existingValue);
-      } else if (sequenceParams.has(name)) {
-        combinedParams.set(name, [existingValue, value]);
+      } else if (sequenceParams.has(name2)) {
+        combinedParams.set(name2, [existingValue, value]);
       }
       if (!noOverwrite) {
-        combinedParams.set(name, value);
+        combinedParams.set(name2, value);
       }
     } else {
-      combinedParams.set(name, value);
+      combinedParams.set(name2, value);
     }
   }
   const searchPieces = [];
-  for (const [name, value] of combinedParams) {
+  for (const [name2, value] of combinedParams) {
     if (typeof value === "string") {
-      searchPieces.push(`${name}=${value}`);
+      searchPieces.push(`${name2}=${value}`);
     } else if (Array.isArray(value)) {
       for (const subValue of value) {
-        searchPieces.push(`${name}=${subValue}`);
+        searchPieces.push(`${name2}=${subValue}`);
       }
     } else {
-      searchPieces.push(`${name}=${value}`);
+      searchPieces.push(`${name2}=${value}`);
     }
   }
   parsedUrl.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
@@ -37808,7 +37817,7 @@ function scanAttributeTokens(attrStr) {
     const leadingWs = attrStr.slice(tokenStart, i);
     const nameStart = i;
     while (i < len && !isWhiteSpace(attrStr[i]) && attrStr[i] !== "=") i++;
-    const name = attrStr.slice(nameStart, i);
+    const name2 = attrStr.slice(nameStart, i);
     let equalsGroup;
     let j2 = i;
     while (j2 < len && isWhiteSpace(attrStr[j2])) j2++;
@@ -37831,7 +37840,7 @@ function scanAttributeTokens(attrStr) {
     }
     const token = { startIndex: tokenStart };
     token[1] = leadingWs;
-    token[2] = name;
+    token[2] = name2;
     token[3] = equalsGroup;
     token[4] = quoteChar !== void 0 ? true : void 0;
     token[5] = quoteChar;
@@ -37981,16 +37990,16 @@ var ENTITY_ACTION = Object.freeze({
   THROW: "throw"
 });
 var SPECIAL_CHARS = new Set("!?\\\\/[]$%{}^&*()<>|+");
-function validateEntityName(name) {
-  if (name[0] === "#") {
-    throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name}"`);
+function validateEntityName(name2) {
+  if (name2[0] === "#") {
+    throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
   }
-  for (const ch of name) {
+  for (const ch of name2) {
     if (SPECIAL_CHARS.has(ch)) {
-      throw new Error(`[EntityReplacer] Invalid character '${ch}' in entity name: "${name}"`);
+      throw new Error(`[EntityReplacer] Invalid character '${ch}' in entity name: "${name2}"`);
     }
   }
-  return name;
+  return name2;
 }
 function mergeEntityMaps(...maps) {
   const out = /* @__PURE__ */ Object.create(null);
@@ -38103,13 +38112,13 @@ var EntityDecoder = class {
    * @param {string} context  — used in error messages ('external' | 'input')
    * @returns {boolean}  true = accept, false = skip
    */
-  _applyRegistrationHook(hook2, name, value, context5) {
+  _applyRegistrationHook(hook2, name2, value, context5) {
     if (!hook2) return true;
-    const action5 = hook2(name, value);
+    const action5 = hook2(name2, value);
     if (action5 === ENTITY_ACTION.BLOCK) return false;
     if (action5 === ENTITY_ACTION.THROW) {
       throw new Error(
-        `[EntityDecoder] Registration of ${context5} entity "&${name};" was rejected by hook`
+        `[EntityDecoder] Registration of ${context5} entity "&${name2};" was rejected by hook`
       );
     }
     return true;
@@ -38137,9 +38146,9 @@ var EntityDecoder = class {
     }
     const flat = mergeEntityMaps(map);
     const filtered = /* @__PURE__ */ Object.create(null);
-    for (const [name, value] of Object.entries(flat)) {
-      if (this._applyRegistrationHook(this._onExternalEntity, name, value, "external")) {
-        filtered[name] = value;
+    for (const [name2, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onExternalEntity, name2, value, "external")) {
+        filtered[name2] = value;
       }
     }
     this._externalMap = filtered;
@@ -38178,9 +38187,9 @@ var EntityDecoder = class {
     }
     const flat = mergeEntityMaps(map);
     const filtered = /* @__PURE__ */ Object.create(null);
-    for (const [name, value] of Object.entries(flat)) {
-      if (this._applyRegistrationHook(this._onInputEntity, name, value, "input")) {
-        filtered[name] = value;
+    for (const [name2, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onInputEntity, name2, value, "input")) {
+        filtered[name2] = value;
       }
     }
     this._inputMap = filtered;
@@ -38265,9 +38274,9 @@ var EntityDecoder = class {
         replacement = ncrResult;
         tier2 = LIMIT_TIER_BASE;
       } else {
-        const resolved = this._resolveName(token);
-        replacement = resolved?.value;
-        tier2 = resolved?.tier;
+        const resolved2 = this._resolveName(token);
+        replacement = resolved2?.value;
+        tier2 = resolved2?.tier;
       }
       if (replacement === void 0) {
         i++;
@@ -38327,10 +38336,10 @@ var EntityDecoder = class {
    * @param {string} name
    * @returns {{ value: string, tier: string }|undefined}
    */
-  _resolveName(name) {
-    if (name in this._inputMap) return { value: this._inputMap[name], tier: LIMIT_TIER_EXTERNAL };
-    if (name in this._externalMap) return { value: this._externalMap[name], tier: LIMIT_TIER_EXTERNAL };
-    if (name in this._baseMap) return { value: this._baseMap[name], tier: LIMIT_TIER_BASE };
+  _resolveName(name2) {
+    if (name2 in this._inputMap) return { value: this._inputMap[name2], tier: LIMIT_TIER_EXTERNAL };
+    if (name2 in this._externalMap) return { value: this._externalMap[name2], tier: LIMIT_TIER_EXTERNAL };
+    if (name2 in this._baseMap) return { value: this._baseMap[name2], tier: LIMIT_TIER_BASE };
     return void 0;
   }
   /**
@@ -38416,11 +38425,11 @@ var EntityDecoder = class {
 };
 
 // node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
-var defaultOnDangerousProperty = (name) => {
-  if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
-    return "__" + name;
+var defaultOnDangerousProperty = (name2) => {
+  if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
+    return "__" + name2;
   }
-  return name;
+  return name2;
 };
 var defaultOptions2 = {
   preserveOrder: false,
@@ -38529,9 +38538,9 @@ var buildOptions = function(options) {
     { value: built.cdataPropName, name: "cdataPropName" },
     { value: built.commentPropName, name: "commentPropName" }
   ];
-  for (const { value, name } of propertyNameOptions) {
+  for (const { value, name: name2 } of propertyNameOptions) {
     if (value) {
-      validatePropertyName(value, name);
+      validatePropertyName(value, name2);
     }
   }
   if (built.onDangerousProperty === null) {
@@ -38926,11 +38935,11 @@ function hasSeq(data, seq, i) {
   }
   return true;
 }
-function validateEntityName2(name, xmlVersion) {
-  if (qName(name, { xmlVersion }))
-    return name;
+function validateEntityName2(name2, xmlVersion) {
+  if (qName(name2, { xmlVersion }))
+    return name2;
   else
-    throw new Error(`Invalid entity name ${name}`);
+    throw new Error(`Invalid entity name ${name2}`);
 }
 
 // node_modules/anynum/digitTable.js
@@ -39672,16 +39681,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path26 = this._matcher.path;
-    return path26.length > 0 ? path26[path26.length - 1].tag : void 0;
+    const path29 = this._matcher.path;
+    return path29.length > 0 ? path29[path29.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path26 = this._matcher.path;
-    return path26.length > 0 ? path26[path26.length - 1].namespace : void 0;
+    const path29 = this._matcher.path;
+    return path29.length > 0 ? path29[path29.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -39689,9 +39698,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return void 0;
-    return path26[path26.length - 1].values?.[attrName];
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return void 0;
+    return path29[path29.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -39699,9 +39708,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return false;
-    const current = path26[path26.length - 1];
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return false;
+    const current = path29[path29.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -39727,18 +39736,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return -1;
-    return path26[path26.length - 1].position ?? 0;
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return -1;
+    return path29[path29.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return -1;
-    return path26[path26.length - 1].counter ?? 0;
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return -1;
+    return path29[path29.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -39842,9 +39851,9 @@ var Matcher = class {
     const keep = options !== null ? options.keep : null;
     if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
       for (let i = 0; i < keep.length; i++) {
-        const name = keep[i];
-        if (attrValues[name] !== void 0) {
-          this._keptAttrs.push({ depth, name, value: attrValues[name] });
+        const name2 = keep[i];
+        if (attrValues[name2] !== void 0) {
+          this._keptAttrs.push({ depth, name: name2, value: attrValues[name2] });
         }
       }
     }
@@ -40825,9 +40834,9 @@ var NAMED = Object.freeze({
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex, dec, name) => {
-    if (name !== void 0) {
-      return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
+  return input.replace(ENTITY_RE, (match3, hex, dec, name2) => {
+    if (name2 !== void 0) {
+      return Object.prototype.hasOwnProperty.call(NAMED, name2) ? NAMED[name2] : match3;
     }
     const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match3;
@@ -40978,7 +40987,7 @@ var OrderedObjParser = class {
           applyLimitsTo: this.options.processEntities.appliesTo
         },
         // onExternalEntity: (name, value) => isUnsafe(value) ? 'block' : 'allow',
-        onInputEntity: (name, value) => (
+        onInputEntity: (name2, value) => (
           //TODO: VALID_CONTEXTS.HTML should be set only if this.options.htmlEntities
           isUnsafe(value, [html_default, xml_default]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW
         )
@@ -41514,8 +41523,8 @@ function readStopNodeData(xmlData, tagName, i) {
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
             const sep10 = exp.search(/\s/);
-            const name = sep10 === -1 ? exp : exp.substring(0, sep10);
-            if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
+            const name2 = sep10 === -1 ? exp : exp.substring(0, sep10);
+            if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
         }
@@ -41548,13 +41557,13 @@ function transformTagName(fn, tagName, tagExp, options) {
   tagName = sanitizeName(tagName, options);
   return { tagName, tagExp };
 }
-function sanitizeName(name, options) {
-  if (criticalProperties.includes(name)) {
-    throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
-  } else if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
-    return options.onDangerousProperty(name);
+function sanitizeName(name2, options) {
+  if (criticalProperties.includes(name2)) {
+    throw new Error(`[SECURITY] Invalid name: "${name2}" is a reserved JavaScript keyword that could cause prototype pollution`);
+  } else if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
+    return options.onDangerousProperty(name2);
   }
-  return name;
+  return name2;
 }
 
 // node_modules/fast-xml-parser/src/xmlparser/node2json.js
@@ -41746,11 +41755,11 @@ function safeCdata(val) {
 function escapeAttribute(val) {
   return valToStr(val).replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
-function resolveName(name, isAttribute2, options, matcher, validator) {
-  if (!options.sanitizeName) return name;
-  const isPI = !isAttribute2 && name[0] === "?";
-  const bare = isPI ? name.slice(1) : name;
-  if (validator(bare)) return name;
+function resolveName(name2, isAttribute2, options, matcher, validator) {
+  if (!options.sanitizeName) return name2;
+  const isPI = !isAttribute2 && name2[0] === "?";
+  const bare = isPI ? name2.slice(1) : name2;
+  if (validator(bare)) return name2;
   const result = options.sanitizeName(bare, { isAttribute: isAttribute2, matcher: matcher.readOnly() });
   if (typeof result !== "string" || !validator(result)) {
     throw new Error(`sanitizeName returned an invalid XML name for "${bare}"`);
@@ -42459,9 +42468,9 @@ Builder.prototype.replaceEntitiesValue = function(textValue) {
 function indentate(level) {
   return this.options.indentBy.repeat(level);
 }
-function isAttribute(name) {
-  if (name.startsWith(this.options.attributeNamePrefix) && name !== this.options.textNodeName) {
-    return name.substr(this.attrPrefixLen);
+function isAttribute(name2) {
+  if (name2.startsWith(this.options.attributeNamePrefix) && name2 !== this.options.textNodeName) {
+    return name2.substr(this.attrPrefixLen);
   } else {
     return false;
   }
@@ -43000,11 +43009,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path26) {
+    function locateFile(path29) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path26, scriptDirectory);
+        return Module["locateFile"](path29, scriptDirectory);
       }
-      return scriptDirectory + path26;
+      return scriptDirectory + path29;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -43235,9 +43244,9 @@ var NativeCRC64 = (() => {
         abort("`Module." + prop + "` was supplied but `" + prop + "` not included in INCOMING_MODULE_JS_API");
       }
     }
-    function isExportedByForceFilesystem(name) {
-      return name === "FS_createPath" || name === "FS_createDataFile" || name === "FS_createPreloadedFile" || name === "FS_unlink" || name === "addRunDependency" || // The old FS has some functionality that WasmFS lacks.
-      name === "FS_createLazyFile" || name === "FS_createDevice" || name === "removeRunDependency";
+    function isExportedByForceFilesystem(name2) {
+      return name2 === "FS_createPath" || name2 === "FS_createDataFile" || name2 === "FS_createPreloadedFile" || name2 === "FS_unlink" || name2 === "addRunDependency" || // The old FS has some functionality that WasmFS lacks.
+      name2 === "FS_createLazyFile" || name2 === "FS_createDevice" || name2 === "removeRunDependency";
     }
     function missingLibrarySymbol(sym) {
       if (typeof globalThis !== "undefined" && !Object.getOwnPropertyDescriptor(globalThis, sym)) {
@@ -43609,18 +43618,18 @@ var NativeCRC64 = (() => {
     function isFileURI(filename) {
       return filename.startsWith("file://");
     }
-    function createExportWrapper(name, fixedasm) {
+    function createExportWrapper(name2, fixedasm) {
       return function() {
-        var displayName = name;
+        var displayName = name2;
         var asm2 = fixedasm;
         if (!fixedasm) {
           asm2 = Module["asm"];
         }
         assert4(runtimeInitialized, "native function `" + displayName + "` called before runtime initialization");
-        if (!asm2[name]) {
-          assert4(asm2[name], "exported native function `" + displayName + "` not found");
+        if (!asm2[name2]) {
+          assert4(asm2[name2], "exported native function `" + displayName + "` not found");
         }
-        return asm2[name].apply(null, arguments);
+        return asm2[name2].apply(null, arguments);
       };
     }
     var wasmBinaryFile;
@@ -44273,8 +44282,8 @@ var NativeCRC64 = (() => {
         "env": asmLibraryArg,
         "wasi_snapshot_preview1": asmLibraryArg
       };
-      function receiveInstance(instance2, module) {
-        var exports3 = instance2.exports;
+      function receiveInstance(instance, module) {
+        var exports3 = instance.exports;
         Module["asm"] = exports3;
         wasmMemory = Module["asm"]["memory"];
         assert4(wasmMemory, "memory not found in wasm exports");
@@ -44294,8 +44303,8 @@ var NativeCRC64 = (() => {
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
           return WebAssembly.instantiate(binary, info2);
-        }).then(function(instance2) {
-          return instance2;
+        }).then(function(instance) {
+          return instance;
         }).then(receiver, function(reason) {
           err("failed to asynchronously prepare wasm: " + reason);
           if (isFileURI(wasmBinaryFile)) {
@@ -45079,9 +45088,9 @@ var NativeCRC64 = (() => {
         }
         ensureCache.pos = 0;
       },
-      alloc: function(array, view) {
+      alloc: function(array, view2) {
         assert4(ensureCache.buffer);
-        var bytes = view.BYTES_PER_ELEMENT;
+        var bytes = view2.BYTES_PER_ELEMENT;
         var len = array.length * bytes;
         len = len + 7 & -8;
         var ret;
@@ -45096,9 +45105,9 @@ var NativeCRC64 = (() => {
         }
         return ret;
       },
-      copy: function(array, view, offset) {
+      copy: function(array, view2, offset) {
         offset >>>= 0;
-        var bytes = view.BYTES_PER_ELEMENT;
+        var bytes = view2.BYTES_PER_ELEMENT;
         switch (bytes) {
           case 2:
             offset >>>= 1;
@@ -45111,7 +45120,7 @@ var NativeCRC64 = (() => {
             break;
         }
         for (var i = 0; i < array.length; i++) {
-          view[offset + i] = array[i];
+          view2[offset + i] = array[i];
         }
       }
     };
@@ -45489,9 +45498,9 @@ var HeaderConstants = {
 };
 
 // node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
-function setURLParameter(url2, name, value) {
+function setURLParameter(url2, name2, value) {
   const urlParsed = new URL(url2);
-  const encodedName = encodeURIComponent(name);
+  const encodedName = encodeURIComponent(name2);
   const encodedValue = value ? encodeURIComponent(value) : void 0;
   const searchString = urlParsed.search === "" ? "?" : urlParsed.search;
   const searchPieces = [];
@@ -46091,9 +46100,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path26 = getURLPath(request2.url) || "/";
+    const path29 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path26}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path29}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -46553,9 +46562,9 @@ function storageSharedKeyCredentialPolicy(options) {
   }
   function getCanonicalizedHeadersString(request2) {
     let headersArray = [];
-    for (const [name, value] of request2.headers) {
-      if (name.toLowerCase().startsWith(HeaderConstants.PREFIX_FOR_STORAGE)) {
-        headersArray.push({ name, value });
+    for (const [name2, value] of request2.headers) {
+      if (name2.toLowerCase().startsWith(HeaderConstants.PREFIX_FOR_STORAGE)) {
+        headersArray.push({ name: name2, value });
       }
     }
     headersArray.sort((a, b2) => {
@@ -46575,9 +46584,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path26 = getURLPath(request2.url) || "/";
+    const path29 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path26}`;
+    canonicalizedResourceString += `/${options.accountName}${path29}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -60518,10 +60527,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path26 = urlParsed.pathname;
-  path26 = path26 || "/";
-  path26 = escape2(path26);
-  urlParsed.pathname = path26;
+  let path29 = urlParsed.pathname;
+  path29 = path29 || "/";
+  path29 = escape2(path29);
+  urlParsed.pathname = path29;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -60604,16 +60613,16 @@ function extractConnectionStringParts(connectionString) {
 function escape2(text) {
   return encodeURIComponent(text).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
 }
-function appendToURLPath(url2, name) {
+function appendToURLPath(url2, name2) {
   const urlParsed = new URL(url2);
-  let path26 = urlParsed.pathname;
-  path26 = path26 ? path26.endsWith("/") ? `${path26}${name}` : `${path26}/${name}` : name;
-  urlParsed.pathname = path26;
+  let path29 = urlParsed.pathname;
+  path29 = path29 ? path29.endsWith("/") ? `${path29}${name2}` : `${path29}/${name2}` : name2;
+  urlParsed.pathname = path29;
   return urlParsed.toString();
 }
-function setURLParameter2(url2, name, value) {
+function setURLParameter2(url2, name2, value) {
   const urlParsed = new URL(url2);
-  const encodedName = encodeURIComponent(name);
+  const encodedName = encodeURIComponent(name2);
   const encodedValue = value ? encodeURIComponent(value) : void 0;
   const searchString = urlParsed.search === "" ? "?" : urlParsed.search;
   const searchPieces = [];
@@ -60631,9 +60640,9 @@ function setURLParameter2(url2, name, value) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
-function getURLParameter(url2, name) {
+function getURLParameter(url2, name2) {
   const urlParsed = new URL(url2);
-  return urlParsed.searchParams.get(name) ?? void 0;
+  return urlParsed.searchParams.get(name2) ?? void 0;
 }
 function getURLScheme(url2) {
   try {
@@ -62939,13 +62948,13 @@ var AvroParser = class _AvroParser {
   }
   static async readFloat(stream2, options = {}) {
     const u8arr = await _AvroParser.readFixedBytes(stream2, 4, options);
-    const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
-    return view.getFloat32(0, true);
+    const view2 = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
+    return view2.getFloat32(0, true);
   }
   static async readDouble(stream2, options = {}) {
     const u8arr = await _AvroParser.readFixedBytes(stream2, 8, options);
-    const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
-    return view.getFloat64(0, true);
+    const view2 = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
+    return view2.getFloat64(0, true);
   }
   static async readBytes(stream2, options = {}) {
     const size = await _AvroParser.readLong(stream2, options);
@@ -63156,10 +63165,10 @@ var AvroMapType = class extends AvroType {
 var AvroRecordType = class extends AvroType {
   _name;
   _fields;
-  constructor(fields, name) {
+  constructor(fields, name2) {
     super();
     this._fields = fields;
-    this._name = name;
+    this._name = name2;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
   async read(stream2, options = {}) {
@@ -63451,8 +63460,8 @@ var BlobQuickQueryStream = class extends Readable4 {
             if (typeof fatal !== "boolean") {
               throw Error("Invalid fatal in avro error record.");
             }
-            const name = obj2.name;
-            if (typeof name !== "string") {
+            const name2 = obj2.name;
+            if (typeof name2 !== "string") {
               throw Error("Invalid name in avro error record.");
             }
             const description = obj2.description;
@@ -63465,7 +63474,7 @@ var BlobQuickQueryStream = class extends Readable4 {
             }
             this.onError({
               position,
-              name,
+              name: name2,
               isFatal: fatal,
               description
             });
@@ -67413,7 +67422,7 @@ function sleep(milliseconds) {
   });
 }
 function retry(name_1, method_1, getStatusCode_1) {
-  return __awaiter12(this, arguments, void 0, function* (name, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
+  return __awaiter12(this, arguments, void 0, function* (name2, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
     let errorMessage = "";
     let attempt = 1;
     while (attempt <= maxAttempts) {
@@ -67439,21 +67448,21 @@ function retry(name_1, method_1, getStatusCode_1) {
         isRetryable = isRetryableStatusCode(statusCode);
         errorMessage = `Cache service responded with ${statusCode}`;
       }
-      debug(`${name} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
+      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
       if (!isRetryable) {
-        debug(`${name} - Error is not retryable`);
+        debug(`${name2} - Error is not retryable`);
         break;
       }
       yield sleep(delay4);
       attempt++;
     }
-    throw Error(`${name} failed: ${errorMessage}`);
+    throw Error(`${name2} failed: ${errorMessage}`);
   });
 }
 function retryTypedResponse(name_1, method_1) {
-  return __awaiter12(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
+  return __awaiter12(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
     return yield retry(
-      name,
+      name2,
       method,
       (response) => response.statusCode,
       maxAttempts,
@@ -67476,8 +67485,8 @@ function retryTypedResponse(name_1, method_1) {
   });
 }
 function retryHttpClientResponse(name_1, method_1) {
-  return __awaiter12(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(name, method, (response) => response.message.statusCode, maxAttempts, delay4);
+  return __awaiter12(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
+    return yield retry(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
   });
 }
 
@@ -68975,8 +68984,8 @@ function internalCacheTwirpClient(options) {
 }
 
 // node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync3, writeFileSync as writeFileSync2 } from "fs";
-import * as path10 from "path";
+import { existsSync as existsSync4, writeFileSync as writeFileSync2 } from "fs";
+import * as path11 from "path";
 var __awaiter16 = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
     return value instanceof P2 ? value : new P2(function(resolve3) {
@@ -69013,7 +69022,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if (existsSync3(systemTar)) {
+        } else if (existsSync4(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -69047,13 +69056,13 @@ function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
     const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS8;
     switch (type) {
       case "create":
-        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "--files-from", ManifestFilename);
+        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "--files-from", ManifestFilename);
         break;
       case "extract":
-        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path10.sep}`, "g"), "/"));
+        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path11.sep}`, "g"), "/"));
         break;
       case "list":
-        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "-P");
+        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "-P");
         break;
     }
     if (tarPath.type === ArchiveToolType.GNU) {
@@ -69092,7 +69101,7 @@ function getWorkingDirectory() {
   return (_a2 = process.env["GITHUB_WORKSPACE"]) !== null && _a2 !== void 0 ? _a2 : process.cwd();
 }
 function quoteAbsolutePath(filePath) {
-  return `"${path10.resolve(filePath).replace(new RegExp(`\\${path10.sep}`, "g"), "/")}"`;
+  return `"${path11.resolve(filePath).replace(new RegExp(`\\${path11.sep}`, "g"), "/")}"`;
 }
 function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
   return __awaiter16(this, void 0, void 0, function* () {
@@ -69122,7 +69131,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.Zstd:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --long=30 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"),
           TarFilename
         ] : [
           "--use-compress-program",
@@ -69131,7 +69140,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.ZstdWithoutLong:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"),
           TarFilename
         ] : ["--use-compress-program", IS_WINDOWS8 ? '"zstd -T0"' : "zstdmt"];
       default:
@@ -69184,7 +69193,7 @@ function extractTar(archivePath, compressionMethod) {
 }
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter16(this, void 0, void 0, function* () {
-    writeFileSync2(path10.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
+    writeFileSync2(path11.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
     const { commands } = yield getCommands(compressionMethod, "create");
     yield execCommands(commands, archiveFolder);
   });
@@ -69325,7 +69334,7 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         info("Lookup only - skipping download");
         return cacheEntry.cacheKey;
       }
-      archivePath = path11.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
+      archivePath = path12.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
       debug(`Archive Path: ${archivePath}`);
       yield downloadCache(cacheEntry.archiveLocation, archivePath, options);
       if (isDebug()) {
@@ -69404,7 +69413,7 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         info("Lookup only - skipping download");
         return response.matchedKey;
       }
-      archivePath = path11.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
+      archivePath = path12.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
       debug(`Archive path: ${archivePath}`);
       debug(`Starting download of archive to: ${archivePath}`);
       yield downloadCache(response.signedDownloadUrl, archivePath, options);
@@ -69472,7 +69481,7 @@ function saveCacheV1(paths_1, key_1, options_1) {
       throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
     }
     const archiveFolder = yield createTempDirectory();
-    const archivePath = path11.join(archiveFolder, getCacheFileName(compressionMethod));
+    const archivePath = path12.join(archiveFolder, getCacheFileName(compressionMethod));
     debug(`Archive Path: ${archivePath}`);
     try {
       yield createTar(archiveFolder, cachePaths2, compressionMethod);
@@ -69541,7 +69550,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
       throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
     }
     const archiveFolder = yield createTempDirectory();
-    const archivePath = path11.join(archiveFolder, getCacheFileName(compressionMethod));
+    const archivePath = path12.join(archiveFolder, getCacheFileName(compressionMethod));
     debug(`Archive Path: ${archivePath}`);
     try {
       yield createTar(archiveFolder, cachePaths2, compressionMethod);
@@ -69618,7 +69627,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync4 } from "fs";
+import { readFileSync, existsSync as existsSync5 } from "fs";
 import { EOL as EOL8 } from "os";
 var Context = class {
   /**
@@ -69628,11 +69637,11 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path26 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path26} does not exist${EOL8}`);
+        const path29 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path29} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -69750,33 +69759,33 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state3, name, method, options) {
+function register(state3, name2, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options) {
     options = {};
   }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state3, name2, callback, options);
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback, name3) => {
+      return register.bind(null, state3, name3, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state3.registry[name]) {
+    if (!state3.registry[name2]) {
       return method(options);
     }
-    return state3.registry[name].reduce((method2, registered) => {
+    return state3.registry[name2].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state3, kind, name, hook2) {
+function addHook(state3, kind, name2, hook2) {
   const orig = hook2;
-  if (!state3.registry[name]) {
-    state3.registry[name] = [];
+  if (!state3.registry[name2]) {
+    state3.registry[name2] = [];
   }
   if (kind === "before") {
     hook2 = (method, options) => {
@@ -69801,38 +69810,38 @@ function addHook(state3, kind, name, hook2) {
       });
     };
   }
-  state3.registry[name].push({
+  state3.registry[name2].push({
     hook: hook2,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state3, name, method) {
-  if (!state3.registry[name]) {
+function removeHook(state3, name2, method) {
+  if (!state3.registry[name2]) {
     return;
   }
-  const index = state3.registry[name].map((registered) => {
+  const index = state3.registry[name2].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state3.registry[name].splice(index, 1);
+  state3.registry[name2].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
-function bindApi(hook2, state3, name) {
+function bindApi(hook2, state3, name2) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state3, name] : [state3]
+    name2 ? [state3, name2] : [state3]
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state3, kind, name] : [state3, kind];
+    const args = name2 ? [state3, kind, name2] : [state3, kind];
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -69933,11 +69942,11 @@ function addQueryParameters(url2, parameters) {
   if (names.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
-    if (name === "q") {
+  return url2 + separator + names.map((name2) => {
+    if (name2 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -70753,8 +70762,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body2 = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
       String(value)
     ])
   );
@@ -73598,17 +73607,17 @@ function decorate(octokit, scope, methodName, defaults3, decorations) {
     }
     if (decorations.renamedParameters) {
       const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
+      for (const [name2, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options2) {
+        if (name2 in options2) {
           octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options2)) {
-            options2[alias] = options2[name];
+            options2[alias] = options2[name2];
           }
-          delete options2[name];
+          delete options2[name2];
         }
       }
       return requestWithDefaults(options2);
@@ -73852,8 +73861,20 @@ var ServiceGate = class {
     debug(`${this.service} is marked down for this step: ${reason}`);
   }
 };
+var LocalFailure = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "LocalFailure";
+  }
+};
+var LOCAL_CODES = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EACCES", "EPERM", "EROFS", "ENOTDIR", "EISDIR", "EEXIST", "ENOENT", "EMFILE", "ENFILE", "EIO"]);
+function isLocalFailure(e) {
+  const code2 = e?.code;
+  return e instanceof LocalFailure || typeof code2 === "string" && LOCAL_CODES.has(code2);
+}
 function isServiceFailure(e) {
   if (e instanceof DeadlineError) return true;
+  if (isLocalFailure(e)) return false;
   const status = e.status;
   if (typeof status === "number") return status >= 500 || status === 429;
   return true;
@@ -73867,11 +73888,47 @@ var gates = {
 function createOctokit(token, apiUrl, env = process.env) {
   const { apiMs } = readDeadlines(env);
   const octokit = getOctokit(token, { baseUrl: apiUrl });
-  octokit.hook.wrap(
-    "request",
-    (request2, options) => gates.api.call(`${options.method} ${options.url}`, apiMs, async (signal) => request2({ ...options, request: { ...options.request, signal } }))
-  );
+  octokit.hook.wrap("request", (request2, options) => {
+    const what = `${options.method} ${options.url}`;
+    return gates.api.call(what, apiMs, async (signal) => {
+      try {
+        return await request2({ ...options, request: { ...options.request, signal } });
+      } catch (e) {
+        throw rateLimitOf(e, what) ?? e;
+      }
+    });
+  });
   return octokit;
+}
+var RateLimitError2 = class extends Error {
+  constructor(message, retryAfterSeconds, options) {
+    super(message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.name = "RateLimitError";
+  }
+  retryAfterSeconds;
+  status = 429;
+};
+function secondsToWait(headers, now) {
+  const retryAfter = headers["retry-after"];
+  if (retryAfter !== void 0) {
+    const seconds = /^\d+$/.test(String(retryAfter).trim()) ? Number(retryAfter) : (Date.parse(String(retryAfter)) - now) / 1e3;
+    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  }
+  const reset = Number(headers["x-ratelimit-reset"]);
+  return headers["x-ratelimit-reset"] !== void 0 && Number.isFinite(reset) ? Math.max(0, Math.ceil(reset - now / 1e3)) : null;
+}
+function rateLimitOf(e, what, now = Date.now()) {
+  const status = httpStatus(e);
+  if (status !== 403 && status !== 429) return null;
+  const headers = e.response?.headers ?? {};
+  const message = e.message ?? "";
+  const limited = status === 429 || headers["retry-after"] !== void 0 || String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(message);
+  if (!limited) return null;
+  const seconds = secondsToWait(headers, now);
+  const when = seconds === null ? "GitHub did not say when to retry: wait a few minutes" : `retry in ${seconds} s (after ${new Date(now + seconds * 1e3).toISOString().slice(11, 19)} UTC)`;
+  const which2 = /secondary rate limit/i.test(message) ? "secondary rate limit" : "API rate limit";
+  return new RateLimitError2(`GitHub's ${which2} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`, seconds, { cause: e });
 }
 function httpStatus(e) {
   const status = e.status;
@@ -73893,6 +73950,85 @@ async function tokenIdentity(octokit) {
 function authoredBy(comment, identity) {
   if (identity.kind === "user") return comment.user?.login === identity.login;
   return comment.user?.type === "Bot" && (comment.user.login === "github-actions[bot]" || Boolean(comment.performed_via_github_app));
+}
+
+// src/cache/local-cause.ts
+import { statfsSync } from "node:fs";
+
+// src/format.ts
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v2 = bytes / 1024;
+  let i = 0;
+  while (v2 >= 1024 && i < units.length - 1) {
+    v2 /= 1024;
+    i++;
+  }
+  return `${v2.toFixed(v2 < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+// src/cache/local-cause.ts
+var LOCAL_CAUSES = [
+  [/\bENOSPC\b|No space left on device|\bEDQUOT\b|Disk quota exceeded/i, "the disk is full"],
+  [/\bE(ACCES|PERM|ROFS)\b|Cannot \w+: Permission denied|Read-only file system/, "a directory there may not be written"],
+  [/\bENOTDIR\b|\bEISDIR\b|Cannot \w+: Not a directory/, "a path there is not a directory"],
+  // The library says `"/usr/bin/tar" failed with error: …` (the quoted path of tar).
+  [/\btar"? failed with error\b|^zstd: .*\berror\b/im, "tar failed on this runner"]
+];
+function localCause(output) {
+  for (const [pattern, cause] of LOCAL_CAUSES) {
+    const line = output.split("\n").find((l) => pattern.test(l));
+    if (line !== void 0)
+      return `${cause}: ${line.replace(/^::\w+::/, "").trim().slice(0, 300)}`;
+  }
+  return null;
+}
+function tempDirNote(env) {
+  const dir = env.RUNNER_TEMP || null;
+  if (!dir) return "RUNNER_TEMP is not set";
+  try {
+    const fs9 = statfsSync(dir);
+    return `RUNNER_TEMP ${dir} has ${formatBytes(fs9.bavail * fs9.bsize)} free`;
+  } catch (e) {
+    return `RUNNER_TEMP ${dir} cannot be read (${e.code ?? e.message})`;
+  }
+}
+function localFailureMessage(what, cause, env) {
+  return `${what} on this runner: ${cause} (${tempDirNote(env)}). This is not a cache service failure: free disk space or point RUNNER_TEMP at a writable disk before this step`;
+}
+var sinks = /* @__PURE__ */ new Set();
+var KEEP = 64 * 1024;
+var restoreStreams = null;
+function installTee() {
+  const undo = [process.stdout, process.stderr].map((stream2) => {
+    const previous = stream2.write;
+    const tee = function(...args) {
+      const chunk = args[0];
+      const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString("utf8") : "";
+      for (const sink of sinks) sink.text = (sink.text + text).slice(-KEEP);
+      return previous.apply(stream2, args);
+    };
+    stream2.write = tee;
+    return () => {
+      if (stream2.write === tee) stream2.write = previous;
+    };
+  });
+  return () => undo.forEach((u2) => u2());
+}
+async function withOutput(work) {
+  restoreStreams ??= installTee();
+  const sink = { text: "" };
+  sinks.add(sink);
+  try {
+    return { value: await work(), output: sink.text };
+  } finally {
+    sinks.delete(sink);
+    if (sinks.size === 0) {
+      restoreStreams?.();
+      restoreStreams = null;
+    }
+  }
 }
 
 // src/cache/github.ts
@@ -73919,6 +74055,11 @@ async function probeService(env, signal) {
   if (!response.ok)
     throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
 }
+function isCacheValidationError(e) {
+  const validation = ValidationError;
+  if (typeof validation === "function") return e instanceof validation;
+  return e instanceof Error && e.name === "ValidationError";
+}
 var GitHubCacheBackend = class {
   constructor(env, api) {
     this.env = env;
@@ -73937,24 +74078,32 @@ var GitHubCacheBackend = class {
     this.probed ??= gates.cache.call("lookup", this.deadlines.cacheLookupMs, (signal) => probeService(this.env, signal));
     return this.probed;
   }
-  lookup(paths, key, restoreKeys) {
+  find(paths, key, restoreKeys) {
     return gates.cache.call("lookup", this.deadlines.cacheLookupMs, () => restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true }));
   }
-  async exists(paths, key) {
+  async lookup(paths, primaryKey, restoreKeys) {
     await this.ready();
+    return this.find(paths, primaryKey, restoreKeys);
+  }
+  async exists(paths, key) {
     return await this.lookup(paths, key, []) === key;
   }
   async restore(paths, primaryKey, restoreKeys) {
     await this.ready();
-    const listed = await this.lookup(paths, primaryKey, restoreKeys);
+    const listed = await this.find(paths, primaryKey, restoreKeys);
     if (!listed) return void 0;
     const ms2 = this.deadlines.cacheTransferMs;
-    const matchedKey = await gates.cache.call(
-      "download",
-      ms2,
-      () => restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms2, 6e4), segmentTimeoutInMs: ms2 })
+    const { value: matchedKey, output } = await this.onThisRunner(
+      `the cache entry ${listed} could not be unpacked`,
+      () => gates.cache.call(
+        "download",
+        ms2,
+        () => withOutput(() => restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms2, 6e4), segmentTimeoutInMs: ms2 }))
+      )
     );
     if (!matchedKey) {
+      const local = localCause(output);
+      if (local) throw new LocalFailure(localFailureMessage(`the cache entry ${listed} could not be unpacked`, local, this.env));
       const reason = `the service listed ${listed} but the download failed (see the warning above)`;
       gates.cache.markDown(reason);
       throw new Error(reason);
@@ -73963,12 +74112,27 @@ var GitHubCacheBackend = class {
   }
   async save(paths, key) {
     await this.ready();
-    const id = await gates.cache.call("upload", this.deadlines.cacheTransferMs, () => saveCache2([...paths], key));
+    const { value: id, output } = await this.onThisRunner(
+      "the cache archive could not be written",
+      () => gates.cache.call("upload", this.deadlines.cacheTransferMs, () => withOutput(() => saveCache2([...paths], key)))
+    );
     if (id !== -1) return { saved: true, archiveBytes: null };
+    const local = localCause(output);
+    if (local) throw new LocalFailure(localFailureMessage("the cache archive could not be written", local, this.env));
     if (await this.exists(paths, key)) return { saved: false, archiveBytes: null, reason: "another job saved this key first" };
+    if (/another job may be creating this cache/.test(output)) return { saved: false, archiveBytes: null, reason: "another job is saving this key right now" };
     const reason = "the cache service did not store the entry (see the warning above)";
     gates.cache.markDown(reason);
     throw new Error(reason);
+  }
+  /** A file-system error the library let through (its temp directory) is named as this runner's. */
+  async onThisRunner(what, work) {
+    try {
+      return await work();
+    } catch (e) {
+      if (!isLocalFailure(e) || e instanceof LocalFailure) throw e;
+      throw new LocalFailure(localFailureMessage(what, localCause(e.message) ?? e.message, this.env), { cause: e });
+    }
   }
   async remove(key) {
     if (!this.api) throw new Error("replacing an entry needs the repository and a github-token");
@@ -74017,8 +74181,8 @@ async function deleteSupersededEntries(opts) {
 // src/cache/local.ts
 import { spawn as spawn3 } from "node:child_process";
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream2, existsSync as existsSync6, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path13 from "node:path";
+import { createReadStream as createReadStream2, existsSync as existsSync7, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import path14 from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -76994,24 +77158,33 @@ import { createHash as createHash2 } from "node:crypto";
 var shortHash = (text, length = 12) => createHash2("sha256").update(text).digest("hex").slice(0, length);
 var sha256 = (text) => createHash2("sha256").update(text).digest("hex");
 
-// src/proc.ts
-import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync5 } from "node:fs";
-
 // src/child-env.ts
 var PRIVATE = /^(INPUT_|STATE_|ACTIONS_)/i;
 function childEnv(env, passEnv = []) {
   const keep = new Set(passEnv);
   const out = {};
-  for (const [name, value] of Object.entries(env)) {
+  for (const [name2, value] of Object.entries(env)) {
     if (value === void 0) continue;
-    if (PRIVATE.test(name) && !keep.has(name)) continue;
-    out[name] = value;
+    if (PRIVATE.test(name2) && !keep.has(name2)) continue;
+    out[name2] = value;
   }
   return out;
 }
 
+// src/log.ts
+import { randomBytes } from "node:crypto";
+function logText(text) {
+  return text.replace(/\r\n|\r|\n/g, " \u23CE ").replace(/^(\s*):/, "$1\u200B:").replace(/##\[/g, "##\u200B[");
+}
+function stopCommands() {
+  const token = `watchmaker-${randomBytes(16).toString("hex")}`;
+  info(`::stop-commands::${token}`);
+  return () => info(`::${token}::`);
+}
+
 // src/proc.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync6 } from "node:fs";
 function capture(command, args, options = {}) {
   return new Promise((resolve3, reject) => {
     const hasInput = options.input !== void 0;
@@ -77037,13 +77210,13 @@ async function captureOk(command, args, options = {}) {
   return r.stdout;
 }
 function notFound(command, cwd) {
-  if (cwd && !existsSync5(cwd)) return new Error(`The directory ${cwd} does not exist, so '${command}' cannot run there.`);
+  if (cwd && !existsSync6(cwd)) return new Error(`The directory ${cwd} does not exist, so '${command}' cannot run there.`);
   return new Error(`'${command}' was not found on PATH. Install it (for Rust: rustup or a setup-rust action) before this step.`);
 }
 
 // src/cache/lock.ts
 import { mkdirSync, rmSync, statSync as statSync2 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 var STALE_MS = 6e4;
 var WAIT_MS = 3e4;
 function sleep2(ms2) {
@@ -77051,7 +77224,7 @@ function sleep2(ms2) {
 }
 function withDirectoryLock(dir, work) {
   mkdirSync(dir, { recursive: true });
-  const lock = path12.join(dir, ".lock");
+  const lock = path13.join(dir, ".lock");
   const until = Date.now() + WAIT_MS;
   for (; ; ) {
     try {
@@ -77074,6 +77247,7 @@ function withDirectoryLock(dir, work) {
 }
 
 // src/cache/local.ts
+var LOCAL_SCOPE = { ref: "local", defaultRef: "local" };
 function pathsVersion(paths) {
   return createHash3("sha256").update([...paths].join("\n")).digest("hex");
 }
@@ -77087,17 +77261,18 @@ function matchEntry(entries, version3, primaryKey, restoreKeys) {
   }
   return void 0;
 }
-var safeName = (key) => `${key.replace(/[^A-Za-z0-9._+=-]/g, "_").slice(0, 150)}-${shortHash(key, 8)}`;
+var safeName = (key, scope) => `${key.replace(/[^A-Za-z0-9._+=-]/g, "_").slice(0, 150)}-${shortHash(`${scope}
+${key}`, 8)}`;
 var META = ".meta.json";
 function unsafeMember(entry2, roots) {
   const within = (p2) => roots.some((r) => p2 === r || p2.startsWith(`${r.replace(/\/$/, "")}/`));
   const raw = entry2.path.replace(/\/$/, "");
-  if (!path13.posix.isAbsolute(raw)) return `${entry2.path}: not an absolute member name`;
+  if (!path14.posix.isAbsolute(raw)) return `${entry2.path}: not an absolute member name`;
   if (raw.split("/").includes("..")) return `${entry2.path}: climbs out with '..'`;
-  if (!within(path13.posix.normalize(raw))) return `${entry2.path}: outside the cached paths`;
+  if (!within(path14.posix.normalize(raw))) return `${entry2.path}: outside the cached paths`;
   if (entry2.type === "SymbolicLink" || entry2.type === "Link") {
     const link = entry2.linkpath ?? "";
-    const target = entry2.type === "Link" || path13.posix.isAbsolute(link) ? path13.posix.normalize(link) : path13.posix.normalize(path13.posix.join(path13.posix.dirname(raw), link));
+    const target = entry2.type === "Link" || path14.posix.isAbsolute(link) ? path14.posix.normalize(link) : path14.posix.normalize(path14.posix.join(path14.posix.dirname(raw), link));
     if (!within(target)) return `${entry2.path}: links to ${link}, outside the cached paths`;
     return null;
   }
@@ -77124,29 +77299,92 @@ function listMembers(archive) {
     }
   });
 }
+var STOP_SIGNALS = ["SIGTERM", "SIGINT"];
+function writeArchive(tmp, args) {
+  return new Promise((resolve3, reject) => {
+    const child2 = spawn3("tar", args, { env: childEnv(process.env), stdio: ["ignore", "ignore", "pipe"] });
+    const err = [];
+    let stopping = false;
+    const detach = () => STOP_SIGNALS.forEach((s3) => process.off(s3, stop));
+    function stop(signal) {
+      stopping = true;
+      detach();
+      child2.kill("SIGTERM");
+      const bound2 = setTimeout(finish, 5e3);
+      child2.once("close", finish);
+      function finish() {
+        clearTimeout(bound2);
+        child2.off("close", finish);
+        removeTemporary(tmp);
+        process.kill(process.pid, signal);
+      }
+    }
+    STOP_SIGNALS.forEach((s3) => process.once(s3, stop));
+    child2.stderr.on("data", (d) => err.push(d));
+    child2.on("error", (e) => {
+      detach();
+      reject(e);
+    });
+    child2.on("close", (code2, signal) => {
+      detach();
+      if (!stopping) resolve3({ code: code2 ?? (signal ? 128 : 1), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+function removeTemporary(tmp) {
+  const base = path14.basename(tmp);
+  for (const name2 of readdirSync(path14.dirname(tmp))) if (name2 === base || name2.startsWith(`${base}.`)) rmSync2(path14.join(path14.dirname(tmp), name2), { force: true });
+}
+var DEAD_AFTER_MS = 60 * 6e4;
+function sweepDeadSaves(dir) {
+  for (const name2 of readdirSync(dir)) {
+    if (!/^(\..*|index\.json)\.\d+\.tmp(\.[a-z.]+)?$/.test(name2)) continue;
+    const file = path14.join(dir, name2);
+    const age = Date.now() - (statSync3(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > DEAD_AFTER_MS) {
+      rmSync2(file, { force: true });
+      info(logText(`Removed ${file}, left by a save of the cache that stopped more than an hour ago.`));
+    }
+  }
+}
 var LocalCacheBackend = class {
-  constructor(dir) {
+  constructor(dir, scope = LOCAL_SCOPE) {
     this.dir = dir;
+    this.scope = scope;
     this.description = `local directory ${dir}`;
   }
   dir;
+  scope;
   kind = "local";
   description;
   compression = null;
+  /** The scope an entry was saved in (entries from before scopes: the default branch). */
+  scopeOf(e) {
+    return e.scope ?? this.scope.defaultRef;
+  }
+  /** What this run may restore: its own scope's entries and the default branch's. */
+  visible(e) {
+    const s3 = this.scopeOf(e);
+    return e.scope === void 0 || s3 === this.scope.ref || s3 === this.scope.defaultRef;
+  }
+  /** What this run may delete: only what its own scope saved. */
+  owned(e) {
+    return this.scopeOf(e) === this.scope.ref;
+  }
   indexFile() {
-    return path13.join(this.dir, "index.json");
+    return path14.join(this.dir, "index.json");
   }
   /** Every entry whose archive and metadata are both there (the metadata is the truth). */
   entries() {
-    if (!existsSync6(this.dir)) return [];
+    if (!existsSync7(this.dir)) return [];
     const out = [];
-    for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith(META) || name.startsWith(".")) continue;
+    for (const name2 of readdirSync(this.dir)) {
+      if (!name2.endsWith(META) || name2.startsWith(".")) continue;
       try {
-        const entry2 = JSON.parse(readFileSync2(path13.join(this.dir, name), "utf8"));
-        if (typeof entry2.key === "string" && existsSync6(path13.join(this.dir, entry2.file))) out.push(entry2);
+        const entry2 = JSON.parse(readFileSync2(path14.join(this.dir, name2), "utf8"));
+        if (typeof entry2.key === "string" && existsSync7(path14.join(this.dir, entry2.file))) out.push(entry2);
       } catch (e) {
-        warning(`The local cache entry ${name} in ${this.dir} is damaged (${e.message}); it is ignored.`);
+        warning(`The local cache entry ${name2} in ${this.dir} is damaged (${e.message}); it is ignored.`);
       }
     }
     return out;
@@ -77159,7 +77397,7 @@ var LocalCacheBackend = class {
   }
   /** Repairs index.json when it is missing entries or cannot be read; old caches get metadata files. */
   reconcile() {
-    if (!existsSync6(this.indexFile())) return;
+    if (!existsSync7(this.indexFile())) return;
     let listed;
     try {
       const parsed = JSON.parse(readFileSync2(this.indexFile(), "utf8"));
@@ -77169,7 +77407,7 @@ var LocalCacheBackend = class {
     }
     const known = new Set(this.entries().map((e) => e.file));
     for (const e of listed ?? []) {
-      if (!known.has(e.file) && existsSync6(path13.join(this.dir, e.file))) writeFileSync3(path13.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
+      if (!known.has(e.file) && existsSync7(path14.join(this.dir, e.file))) writeFileSync3(path14.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
     }
     if (listed === null || listed.length !== this.entries().length) {
       withDirectoryLock(this.dir, () => this.writeIndex());
@@ -77185,7 +77423,14 @@ var LocalCacheBackend = class {
   }
   find(paths, primaryKey, restoreKeys) {
     this.reconcile();
-    return matchEntry(this.entries(), pathsVersion(paths), primaryKey, restoreKeys);
+    const version3 = pathsVersion(paths);
+    const visible = this.entries().filter((e) => this.visible(e));
+    const own = visible.filter((e) => this.owned(e));
+    const others = visible.filter((e) => !this.owned(e));
+    return matchEntry(own, version3, primaryKey, restoreKeys) ?? matchEntry(others, version3, primaryKey, restoreKeys);
+  }
+  lookup(paths, primaryKey, restoreKeys) {
+    return Promise.resolve(this.find(paths, primaryKey, restoreKeys)?.key);
   }
   exists(paths, key) {
     return Promise.resolve(this.find(paths, key, [])?.key === key);
@@ -77193,7 +77438,7 @@ var LocalCacheBackend = class {
   async restore(paths, primaryKey, restoreKeys) {
     const hit = this.find(paths, primaryKey, restoreKeys);
     if (!hit) return void 0;
-    const archive = path13.join(this.dir, hit.file);
+    const archive = path14.join(this.dir, hit.file);
     const problems = (await listMembers(archive)).map((m2) => unsafeMember(m2, paths)).filter((p2) => p2 !== null);
     if (problems.length) {
       warning(
@@ -77205,24 +77450,27 @@ var LocalCacheBackend = class {
     if (r.code !== 0) throw new Error(`tar could not extract ${archive}: ${r.stderr.trim()}`);
     return { matchedKey: hit.key, archiveBytes: hit.sizeBytes };
   }
-  async save(paths, key) {
-    const existing = paths.filter((p2) => existsSync6(p2));
+  async save(paths, key, options = {}) {
+    const existing = paths.filter((p2) => existsSync7(p2));
     if (existing.length === 0) return { saved: false, archiveBytes: null, reason: "none of the cache paths exist" };
     mkdirSync2(this.dir, { recursive: true });
     const compression = await this.tarCompression();
-    const file = `${safeName(key)}.tar.${compression === "zstd" ? "zst" : "gz"}`;
-    const tmp = path13.join(this.dir, `.${file}.${process.pid}.tmp`);
-    const r = await capture("tar", ["-c", compression === "zstd" ? "--zstd" : "-z", "-f", tmp, "-P", ...existing]);
+    const file = `${safeName(key, this.scope.ref)}.tar.${compression === "zstd" ? "zst" : "gz"}`;
+    const tmp = path14.join(this.dir, `.${file}.${process.pid}.tmp`);
+    const exclude = await excludeArgs(`${tmp}.exclude`, options.exclude ?? []);
+    const r = await writeArchive(tmp, ["-c", "--format=pax", compression === "zstd" ? "--zstd" : "-z", "-f", tmp, "-P", ...exclude, ...existing]);
+    rmSync2(`${tmp}.exclude`, { force: true });
     if (r.code !== 0) {
       rmSync2(tmp, { force: true });
       throw new Error(`tar could not write the cache archive: ${r.stderr.trim()}`);
     }
     const sizeBytes = statSync3(tmp).size;
-    const entry2 = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes };
+    const entry2 = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes, scope: this.scope.ref };
     withDirectoryLock(this.dir, () => {
+      sweepDeadSaves(this.dir);
       writeFileSync3(`${tmp}${META}`, JSON.stringify(entry2));
-      renameSync(tmp, path13.join(this.dir, file));
-      renameSync(`${tmp}${META}`, path13.join(this.dir, `${file}${META}`));
+      renameSync(tmp, path14.join(this.dir, file));
+      renameSync(`${tmp}${META}`, path14.join(this.dir, `${file}${META}`));
       this.writeIndex();
     });
     return { saved: true, archiveBytes: sizeBytes };
@@ -77231,23 +77479,34 @@ var LocalCacheBackend = class {
     if (entries.length === 0) return;
     withDirectoryLock(this.dir, () => {
       for (const e of entries) {
-        rmSync2(path13.join(this.dir, `${e.file}${META}`), { force: true });
-        rmSync2(path13.join(this.dir, e.file), { force: true });
+        rmSync2(path14.join(this.dir, `${e.file}${META}`), { force: true });
+        rmSync2(path14.join(this.dir, e.file), { force: true });
       }
       this.writeIndex();
     });
   }
   remove(key) {
-    this.drop(this.entries().filter((e) => e.key === key));
+    this.drop(this.entries().filter((e) => e.key === key && this.owned(e)));
     return Promise.resolve();
   }
-  /** Deletes entries whose key starts with the prefix, except the one just saved. */
+  /** Deletes this scope's entries whose key starts with the prefix, except the one just saved. */
   prune(scope) {
-    const gone = this.entries().filter((e) => e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
+    const gone = this.entries().filter((e) => this.owned(e) && e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
     this.drop(gone);
     return Promise.resolve({ deleted: gone.length, keptEntryBytes: null });
   }
 };
+var tarIsGnu = null;
+async function excludeArgs(listFile, paths) {
+  if (paths.length === 0) return [];
+  const listed = paths.filter((p2) => !/[\r\n]/.test(p2));
+  const unlisted = paths.length - listed.length;
+  if (unlisted) warning(`${unlisted} path(s) with a line break in their name cannot be left out of the cache archive; they are saved.`);
+  tarIsGnu ??= capture("tar", ["--version"]).then((r) => r.stdout.includes("GNU tar"));
+  const gnu = await tarIsGnu.catch(() => false);
+  writeFileSync3(listFile, listed.map((p2) => gnu ? p2 : p2.replace(/[\\*?[]/g, "\\$&")).join("\n") + "\n");
+  return gnu ? ["--anchored", "--no-wildcards", "-X", listFile] : ["-X", listFile];
+}
 
 // src/cache/select.ts
 function serviceAvailable(env) {
@@ -77257,16 +77516,23 @@ function cacheApiScope(config, context5) {
   if (!context5.owner || !context5.repo || !context5.ref || !config.githubToken) return null;
   return { token: config.githubToken, apiUrl: context5.apiUrl, owner: context5.owner, repo: context5.repo, ref: context5.ref };
 }
+function localRefScope(context5) {
+  const defaultRef = context5.defaultBranch ? `refs/heads/${context5.defaultBranch}` : null;
+  if (context5.pullRequest) return { ref: `refs/pull/${context5.pullRequest.number}/merge`, defaultRef };
+  if (!context5.onGitHub) return LOCAL_SCOPE;
+  return { ref: context5.ref ?? "unknown-ref", defaultRef };
+}
 function createBackend(config, context5, env) {
-  if (config.cache.backend === "local") return new LocalCacheBackend(config.cache.dir);
+  const local = () => new LocalCacheBackend(config.cache.dir, localRefScope(context5));
+  if (config.cache.backend === "local") return local();
   if (config.cache.backend === "github" || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context5));
-  return new LocalCacheBackend(config.cache.dir);
+  return local();
 }
 
 // src/cargo-config.ts
-import { existsSync as existsSync7, readFileSync as readFileSync3, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync3, statSync as statSync4 } from "node:fs";
 import os9 from "node:os";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -78038,25 +78304,25 @@ var CargoConfigError = class extends Error {
   line;
 };
 function cargoHome(env) {
-  return env.CARGO_HOME || path14.join(env.HOME || os9.homedir(), ".cargo");
+  return env.CARGO_HOME || path15.join(env.HOME || os9.homedir(), ".cargo");
 }
 function configFileIn(cargoDir) {
-  for (const name of ["config", "config.toml"]) {
-    const file = path14.join(cargoDir, name);
-    if (existsSync7(file)) return file;
+  for (const name2 of ["config", "config.toml"]) {
+    const file = path15.join(cargoDir, name2);
+    if (existsSync8(file)) return file;
   }
   return null;
 }
 function discoverCargoConfigFiles(cwd, env) {
   const files = [];
-  const home = path14.resolve(cargoHome(env));
+  const home = path15.resolve(cargoHome(env));
   let homeVisited = false;
-  for (let dir = path14.resolve(cwd); ; dir = path14.dirname(dir)) {
-    const cargoDir = path14.join(dir, ".cargo");
+  for (let dir = path15.resolve(cwd); ; dir = path15.dirname(dir)) {
+    const cargoDir = path15.join(dir, ".cargo");
     if (cargoDir === home) homeVisited = true;
     const file = configFileIn(cargoDir);
     if (file) files.push(file);
-    if (path14.dirname(dir) === dir) break;
+    if (path15.dirname(dir) === dir) break;
   }
   if (!homeVisited) {
     const file = configFileIn(home);
@@ -78083,10 +78349,10 @@ function includesOf(file) {
   const raw = file.data.include;
   const list = raw === void 0 ? [] : Array.isArray(raw) ? raw : [raw];
   return list.flatMap((entry2) => {
-    if (typeof entry2 === "string") return [{ path: path14.resolve(path14.dirname(file.path), entry2), optional: false }];
+    if (typeof entry2 === "string") return [{ path: path15.resolve(path15.dirname(file.path), entry2), optional: false }];
     if (entry2 && typeof entry2 === "object" && typeof entry2.path === "string") {
       const e = entry2;
-      return [{ path: path14.resolve(path14.dirname(file.path), e.path), optional: e.optional === true }];
+      return [{ path: path15.resolve(path15.dirname(file.path), e.path), optional: e.optional === true }];
     }
     return [];
   });
@@ -78114,8 +78380,8 @@ function parseCliValue(arg) {
 function loadCargoConfig(cwd, env, cargoArgs = []) {
   const out = [];
   for (const arg of cliConfigValues(cargoArgs).reverse()) {
-    const file = path14.resolve(cwd, arg);
-    if (existsSync7(file) && statSync4(file).isFile()) visitFile(file, out, "file");
+    const file = path15.resolve(cwd, arg);
+    if (existsSync8(file) && statSync4(file).isFile()) visitFile(file, out, "file");
     else out.push(parseCliValue(arg));
   }
   for (const file of discoverCargoConfigFiles(cwd, env)) visitFile(file, out);
@@ -78128,7 +78394,7 @@ function visitFile(file, out, cli) {
     out.push(loaded);
     if (depth > 10) return;
     for (const inc of includesOf(loaded)) {
-      if (!existsSync7(inc.path)) {
+      if (!existsSync8(inc.path)) {
         if (inc.optional) continue;
         throw new CargoConfigError(`${file2} includes ${inc.path}, which does not exist. Create it or mark it optional.`, file2, findKeyLine(loaded.text, ["include"]));
       }
@@ -78205,196 +78471,413 @@ function configValue(files, keyPath) {
 }
 
 // src/cache/restore.ts
-import { existsSync as existsSync11, readdirSync as readdirSync4, readFileSync as readFileSync6 } from "node:fs";
+import { existsSync as existsSync12, readdirSync as readdirSync5, readFileSync as readFileSync7 } from "node:fs";
 import os11 from "node:os";
-import path18 from "node:path";
-
-// src/format.ts
-function formatBytes(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v2 = bytes / 1024;
-  let i = 0;
-  while (v2 >= 1024 && i < units.length - 1) {
-    v2 /= 1024;
-    i++;
-  }
-  return `${v2.toFixed(v2 < 10 ? 1 : 0)} ${units[i]}`;
-}
+import path21 from "node:path";
 
 // src/freshness/index.ts
-import { existsSync as existsSync8, lstatSync, mkdirSync as mkdirSync3, readFileSync as readFileSync4, renameSync as renameSync2, utimesSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync9, lstatSync as lstatSync2, mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, utimesSync, writeFileSync as writeFileSync4 } from "node:fs";
 import os10 from "node:os";
-import path15 from "node:path";
+import path17 from "node:path";
 
-// src/log.ts
-import { randomBytes } from "node:crypto";
-function logText(text) {
-  return text.replace(/\r\n|\r|\n/g, " \u23CE ").replace(/^(\s*):/, "$1\u200B:").replace(/##\[/g, "##\u200B[");
+// src/freshness/file-times.ts
+var NS_PER_S = 1000000000n;
+var FILETIME_EPOCH = 116444736e9;
+var view = new DataView(new ArrayBuffer(8));
+function nextDouble(d, by) {
+  view.setFloat64(0, d);
+  view.setBigUint64(0, view.getBigUint64(0) + by);
+  return view.getFloat64(0);
 }
-function stopCommands() {
-  const token = `watchmaker-${randomBytes(16).toString("hex")}`;
-  info(`::stop-commands::${token}`);
-  return () => info(`::${token}::`);
+function libuvNs(seconds, platform2) {
+  if (platform2 === "win32") return (BigInt(Math.trunc(seconds * 10 * 1e3 * 1e3 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
+  const sec = Math.trunc(seconds);
+  const ns2 = Math.trunc((seconds - sec) * 1e9);
+  return BigInt(sec) * NS_PER_S + BigInt(ns2 - ns2 % 1e3);
+}
+function utimesSeconds(ns2, platform2 = process.platform) {
+  let d = Number(ns2 / NS_PER_S) + Number(ns2 % NS_PER_S) / 1e9;
+  for (let i = 0; i < 16 && libuvNs(d, platform2) > ns2; i++) d = nextDouble(d, -1n);
+  for (let i = 0; i < 16; i++) {
+    const up = nextDouble(d, 1n);
+    if (libuvNs(up, platform2) > ns2) break;
+    d = up;
+  }
+  return d;
 }
 
 // src/freshness/manifest.ts
 var FRESHNESS_SCHEMA = "watchmaker/freshness";
-var FRESHNESS_VERSION = 1;
-var SECOND = 1e3;
-var floorSecond = (ms2) => Math.floor(ms2 / SECOND) * SECOND;
-function provenMtime(recordedMs, builtAfterMs) {
-  return Math.min(floorSecond(recordedMs), floorSecond(builtAfterMs) - SECOND);
+var FRESHNESS_VERSION = 2;
+var NS_PER_MS = 1000000n;
+var NS_PER_S2 = 1000000000n;
+var SECOND_NS = NS_PER_S2;
+var floorSecondNs = (ns2) => ns2 / SECOND_NS * SECOND_NS;
+var msToNs = (ms2) => BigInt(Math.floor(ms2)) * NS_PER_MS;
+function provenMtimeNs(recordedNs, builtAfterMs) {
+  const built = msToNs(builtAfterMs);
+  return recordedNs < built ? recordedNs : floorSecondNs(built) - SECOND_NS;
 }
-function planFreshness(manifest, tracked, untracked) {
+function worthHashing(manifest, files) {
+  return files.filter((f2) => manifest.files[f2.path]?.[1] === f2.size);
+}
+function changedLinks(manifest, links) {
+  return [...links].filter(([p2, text]) => manifest.links[p2] !== text).map(([p2]) => p2);
+}
+function planFreshness(manifest, tracked, untracked, unprovable) {
   const proven = [];
   const bumped = [];
+  const writtenNs = msToNs(manifest.writtenAtMs);
   let changed = 0;
   for (const file of tracked) {
     const recorded = manifest.files[file.path];
-    if (recorded && recorded[0] === file.blob) {
-      proven.push({ path: file.path, mtimeMs: provenMtime(recorded[1], manifest.builtAfterMs) });
+    if (recorded && file.hash !== null && recorded[0] === file.hash && !unprovable.has(file.path)) {
+      proven.push({ path: file.path, mtimeNs: provenMtimeNs(BigInt(recorded[2]), manifest.builtAfterMs) });
       continue;
     }
     changed++;
-    if (file.mtimeMs <= manifest.writtenAtMs) bumped.push(file.path);
+    if (file.mtimeNs <= writtenNs) bumped.push(file.path);
   }
-  for (const file of untracked) if (file.mtimeMs <= manifest.writtenAtMs) bumped.push(file.path);
+  for (const file of untracked) if (file.mtimeNs <= writtenNs) bumped.push(file.path);
   return { proven, bumped, changed };
 }
-function buildManifest(files, input) {
-  const margin = files.some((f2) => f2.mtimeMs % SECOND !== 0) ? 0 : 2 * SECOND;
-  const cutoff = input.builtAfterMs - margin;
-  const entries = {};
-  for (const f2 of files) {
-    if (!(f2.mtimeMs < cutoff)) continue;
-    const provenAt = input.proven.get(f2.path);
-    if (input.unitsVouchedFor || provenAt === f2.mtimeMs) entries[f2.path] = [f2.blob, f2.mtimeMs];
-  }
-  return { schema: FRESHNESS_SCHEMA, version: FRESHNESS_VERSION, builtAfterMs: input.builtAfterMs, writtenAtMs: input.nowMs, files: entries };
+function futureTimes(manifest, newestUnitMs2, nowMs) {
+  const newest = Math.max(manifest?.writtenAtMs ?? 0, manifest?.builtAfterMs ?? 0, newestUnitMs2);
+  if (newest <= nowMs) return null;
+  const ahead = ((newest - nowMs) / 1e3).toFixed(1);
+  return `the restored cache has times ${ahead} s in the future (the runner that saved it had a clock ahead of this one)`;
 }
+var sameStamp = (a, b2) => a.size === b2.size && a.mtimeNs === b2.mtimeNs && a.ctimeNs === b2.ctimeNs;
+function describable(files, snapshot2, input) {
+  const coarse = files.length > 0 && files.every((f2) => f2.mtimeNs % SECOND_NS === 0n);
+  const cutoff = msToNs(input.builtAfterMs) - (coarse ? 2n * SECOND_NS : 0n);
+  const out = [];
+  for (const f2 of files) {
+    const seen = snapshot2.get(f2.path);
+    if (!seen || !sameStamp(seen, f2) || !(f2.mtimeNs < cutoff)) continue;
+    if (input.unitsVouchedFor || seen.proven) out.push({ ...f2, hash: f2.hash ?? seen.hash });
+  }
+  return out;
+}
+function buildManifest(described, links, input) {
+  const files = {};
+  for (const f2 of described) if (f2.hash !== null) files[f2.path] = [f2.hash, f2.size, f2.mtimeNs.toString()];
+  return {
+    schema: FRESHNESS_SCHEMA,
+    version: FRESHNESS_VERSION,
+    builtAfterMs: input.builtAfterMs,
+    writtenAtMs: input.nowMs,
+    files,
+    links: Object.fromEntries(links)
+  };
+}
+var isManifestFile = (v2) => Array.isArray(v2) && v2.length === 3 && typeof v2[0] === "string" && typeof v2[1] === "number" && typeof v2[2] === "string" && /^\d+$/.test(v2[2]);
 function parseManifest(text) {
+  let m2;
   try {
-    const m2 = JSON.parse(text);
-    if (m2.schema !== FRESHNESS_SCHEMA || m2.version !== FRESHNESS_VERSION) return null;
-    if (typeof m2.builtAfterMs !== "number" || typeof m2.writtenAtMs !== "number" || typeof m2.files !== "object" || m2.files === null) return null;
-    return m2;
+    m2 = JSON.parse(text);
   } catch {
     return null;
   }
+  if (m2.schema !== FRESHNESS_SCHEMA || m2.version !== FRESHNESS_VERSION) return null;
+  if (typeof m2.builtAfterMs !== "number" || typeof m2.writtenAtMs !== "number") return null;
+  if (!isRecord(m2.files) || !isRecord(m2.links)) return null;
+  if (!Object.values(m2.files).every(isManifestFile) || !Object.values(m2.links).every((t) => typeof t === "string")) return null;
+  return m2;
 }
+var isRecord = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 
-// src/freshness/index.ts
-function manifestPathFor(targetDir, profile) {
-  return path15.join(targetDir, `.watchmaker-fresh-${profile.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
-}
-async function gitRootOf(dir, env) {
-  const r = await capture("git", ["rev-parse", "--show-toplevel"], { cwd: dir, env }).catch(() => null);
-  return r && r.code === 0 ? r.stdout.trim() : null;
-}
-async function gitOk(args, gitRoot, env, input) {
-  const r = await capture("git", args, { cwd: gitRoot, env, input });
+// src/freshness/tree.ts
+import { createHash as createHash4 } from "node:crypto";
+import { lstatSync, readFileSync as readFileSync4, readlinkSync, realpathSync as realpathSync2, statSync as statSync5 } from "node:fs";
+import path16 from "node:path";
+async function gitOk(args, gitRoot, env) {
+  const r = await capture("git", args, { cwd: gitRoot, env });
   if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr.trim().split("\n").at(-1) ?? ""}`);
   return r.stdout;
 }
 var splitZ = (text) => text.split("\0").filter(Boolean);
-async function trackedFiles(gitRoot, env, cargoDirs) {
-  const index = /* @__PURE__ */ new Map();
-  for (const line of splitZ(await gitOk(["ls-files", "-s", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
-    const m2 = /^(100644|100755) ([0-9a-f]+) 0\t(.+)$/s.exec(line);
-    if (m2) index.set(m2[3], m2[2]);
+var resolved = (p2, pathApi) => {
+  try {
+    return pathApi === path16 ? realpathSync2(p2) : p2;
+  } catch {
+    return p2;
   }
-  const dirty = splitZ(await gitOk(["diff-files", "--name-only", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env)).filter((p2) => index.has(p2));
-  const hashable = dirty.filter((p2) => !/[\r\n]/.test(p2) && existsSync8(path15.join(gitRoot, p2)));
-  dirty.forEach((p2) => index.delete(p2));
-  if (hashable.length) {
-    const ids = (await gitOk(["hash-object", "--stdin-paths"], gitRoot, env, `${hashable.join("\n")}
-`)).trim().split("\n");
-    hashable.forEach((p2, i) => ids[i] && index.set(p2, ids[i]));
-  }
-  const files = [];
-  for (const [p2, blob] of index) {
-    const stat2 = lstatSync(path15.join(gitRoot, p2), { throwIfNoEntry: false });
-    if (stat2?.isFile()) files.push({ path: p2, blob, mtimeMs: stat2.mtimeMs });
-  }
-  return files;
+};
+function excluding(gitRoot, dirs, pathApi = path16) {
+  const root = resolved(gitRoot, pathApi);
+  const inside2 = dirs.map((d) => pathApi.relative(root, resolved(d, pathApi))).filter((rel) => rel && !rel.startsWith("..") && !pathApi.isAbsolute(rel));
+  return inside2.length ? ["--", ".", ...inside2.map((rel) => `:(exclude,top)${rel.split(pathApi.sep).join("/")}`)] : [];
 }
-function excluding(gitRoot, dirs) {
-  const inside2 = dirs.map((d) => path15.relative(gitRoot, d)).filter((rel) => rel && !rel.startsWith("..") && !path15.isAbsolute(rel));
-  return inside2.length ? ["--", ".", ...inside2.map((rel) => `:(exclude,top)${rel.split(path15.sep).join("/")}`)] : [];
+var stampOf = (s3) => ({ size: Number(s3.size), mtimeNs: s3.mtimeNs, ctimeNs: s3.ctimeNs });
+function makeParentCheck(gitRoot) {
+  const linked = /* @__PURE__ */ new Map();
+  const isLinked = (dir) => {
+    if (dir === "." || dir === "") return false;
+    let known = linked.get(dir);
+    if (known === void 0) {
+      known = isLinked(path16.posix.dirname(dir)) || lstatSync(path16.join(gitRoot, dir), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      linked.set(dir, known);
+    }
+    return known;
+  };
+  return (rel) => isLinked(path16.posix.dirname(rel));
+}
+var MAX_HASHED_BYTES = 256 * 1024 * 1024;
+function hashFile(file) {
+  try {
+    if (statSync5(file).size > MAX_HASHED_BYTES) return null;
+    return createHash4("sha256").update(readFileSync4(file)).digest("base64");
+  } catch {
+    return null;
+  }
+}
+var ENTRY = /^(\S) (\d{6}) [0-9a-f]+ (\d)\t(.+)$/s;
+async function readWorkingTree(gitRoot, env, cargoDirs) {
+  const tree = { files: [], links: /* @__PURE__ */ new Map(), unprovable: /* @__PURE__ */ new Set(), throughLinks: [] };
+  const throughLink = makeParentCheck(gitRoot);
+  for (const line of splitZ(await gitOk(["ls-files", "-s", "-v", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+    const m2 = ENTRY.exec(line);
+    if (!m2 || m2[2] === "160000" || m2[3] !== "0") continue;
+    const [tag, rel] = [m2[1], m2[4]];
+    if (throughLink(rel)) {
+      tree.throughLinks.push(rel);
+      continue;
+    }
+    if (tag !== "H") tree.unprovable.add(rel);
+    const abs = path16.join(gitRoot, rel);
+    const stat2 = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+    if (stat2?.isSymbolicLink()) tree.links.set(rel, readlinkSync(abs));
+    else if (stat2?.isFile()) tree.files.push({ path: rel, hash: null, ...stampOf(stat2) });
+  }
+  return tree;
+}
+function reachedThrough(gitRoot, link, tracked) {
+  let target;
+  try {
+    target = realpathSync2(path16.join(gitRoot, link));
+  } catch {
+    return [];
+  }
+  const rel = path16.relative(realpathSync2(gitRoot), target);
+  if (rel.startsWith("..") || path16.isAbsolute(rel)) return null;
+  const posix = rel.split(path16.sep).join("/");
+  return tracked.filter((f2) => f2.path === posix || f2.path.startsWith(`${posix}/`)).map((f2) => f2.path);
 }
 async function untrackedFiles(gitRoot, env, cargoDirs) {
   const out = [];
   for (const p2 of splitZ(await gitOk(["ls-files", "--others", "--exclude-standard", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
-    const stat2 = lstatSync(path15.join(gitRoot, p2), { throwIfNoEntry: false });
-    if (stat2?.isFile()) out.push({ path: p2, mtimeMs: stat2.mtimeMs });
+    const stat2 = lstatSync(path16.join(gitRoot, p2), { bigint: true, throwIfNoEntry: false });
+    if (stat2?.isFile()) out.push({ path: p2, mtimeNs: stat2.mtimeNs });
   }
   return out;
 }
+
+// src/freshness/index.ts
+function manifestPathFor(targetDir, profile) {
+  return path17.join(targetDir, `.watchmaker-fresh-${profile.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+}
+async function gitRootOf(dir, env) {
+  const r = await capture("git", ["rev-parse", "--show-toplevel"], { cwd: dir, env }).catch(() => null);
+  return r && r.code === 0 ? path17.resolve(r.stdout.trim()) : null;
+}
 function readManifest(file) {
-  if (!existsSync8(file)) return null;
-  const manifest = parseManifest(readFileSync4(file, "utf8"));
-  if (!manifest) warning(logText(`Watchmaker: ${file} is not a freshness manifest this version reads, so no file is proven unchanged (workspace crates are rebuilt).`));
+  if (!existsSync9(file)) return null;
+  const manifest = parseManifest(readFileSync5(file, "utf8"));
+  if (!manifest) info(logText(`Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`));
   return manifest;
 }
-function setMtime(file, mtimeMs) {
+function setMtime(file, seconds) {
   try {
-    utimesSync(file, /* @__PURE__ */ new Date(), new Date(mtimeMs));
+    utimesSync(file, Date.now() / 1e3, seconds);
     return true;
   } catch (e) {
     debug(`utimes ${file}: ${e.message}`);
     return false;
   }
 }
+var DISTRUSTED_UNIT_S = 946684800;
+function newestUnitMs(dirs) {
+  let newest = 0;
+  const look = (dir, depth) => {
+    for (const name2 of existsSync9(dir) ? readdirSync2(dir) : []) {
+      const stat2 = lstatSync2(path17.join(dir, name2), { throwIfNoEntry: false });
+      if (!stat2 || stat2.isSymbolicLink()) continue;
+      newest = Math.max(newest, stat2.mtimeMs);
+      if (stat2.isDirectory() && depth < 2) look(path17.join(dir, name2), depth + 1);
+    }
+  };
+  dirs.forEach((d) => look(d, 1));
+  return newest;
+}
+function distrustUnits(dirs) {
+  const walk = (dir) => {
+    for (const entry2 of readdirSync2(dir, { withFileTypes: true })) {
+      const p2 = path17.join(dir, entry2.name);
+      if (entry2.isDirectory()) walk(p2);
+      else if (entry2.isFile()) setMtime(p2, DISTRUSTED_UNIT_S);
+    }
+  };
+  for (const dir of dirs) if (existsSync9(path17.join(dir, "CACHEDIR.TAG"))) walk(dir);
+}
+function distrustReason(gitRoot, manifest, tree, unitDirs) {
+  const future = futureTimes(manifest, newestUnitMs(unitDirs), Date.now());
+  if (future) return future;
+  if (tree.throughLinks.length) return logText(`${tree.throughLinks[0]} is reached through a symbolic link that replaced a tracked directory`);
+  for (const link of manifest ? changedLinks(manifest, tree.links) : []) {
+    if (reachedThrough(gitRoot, link, tree.files) === null) return logText(`the link ${link} now leads out of the repository`);
+  }
+  return null;
+}
+async function prove(opts, manifest, tree, summary2) {
+  for (const f2 of worthHashing(manifest, tree.files)) f2.hash = hashFile(path17.join(opts.gitRoot, f2.path));
+  const unprovable = new Set(tree.unprovable);
+  for (const link of changedLinks(manifest, tree.links)) reachedThrough(opts.gitRoot, link, tree.files)?.forEach((p2) => unprovable.add(p2));
+  const plan = planFreshness(manifest, tree.files, await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), unprovable);
+  const proven = /* @__PURE__ */ new Set();
+  for (const change2 of plan.proven) if (setMtime(path17.join(opts.gitRoot, change2.path), utimesSeconds(change2.mtimeNs))) proven.add(change2.path);
+  const now = Date.now() / 1e3;
+  for (const p2 of plan.bumped) setMtime(path17.join(opts.gitRoot, p2), now);
+  Object.assign(summary2, { proven: proven.size, changed: plan.changed, bumped: plan.bumped.length });
+  return proven;
+}
+async function distrust(opts, tree, summary2) {
+  distrustUnits(opts.unitDirs);
+  const old = msToNs(DISTRUSTED_UNIT_S * 1e3);
+  const now = Date.now() / 1e3;
+  const stale = [...tree.files, ...await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs)].filter((f2) => f2.mtimeNs <= old);
+  for (const f2 of stale) setMtime(path17.join(opts.gitRoot, f2.path), now);
+  summary2.bumped = stale.length;
+}
+function settle(gitRoot, files, proven) {
+  for (const f2 of files) {
+    const mtimeNs = proven.has(f2.path) ? null : lstatSync2(path17.join(gitRoot, f2.path), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
+    if (!mtimeNs) continue;
+    const seconds = utimesSeconds(mtimeNs);
+    if (libuvNs(seconds, process.platform) !== mtimeNs) setMtime(path17.join(gitRoot, f2.path), seconds);
+  }
+}
+function writeSnapshot(file, gitRoot, tree, proven) {
+  const rows = tree.files.map((f2) => {
+    const s3 = lstatSync2(path17.join(gitRoot, f2.path), { bigint: true, throwIfNoEntry: false });
+    if (!s3?.isFile() || tree.unprovable.has(f2.path)) return null;
+    const stamp = stampOf(s3);
+    return [f2.path, stamp.size, stamp.mtimeNs.toString(), stamp.ctimeNs.toString(), f2.hash, proven.has(f2.path) ? 1 : 0];
+  });
+  mkdirSync3(path17.dirname(file), { recursive: true });
+  writeFileSync4(file, JSON.stringify({ files: rows.filter(Boolean), links: [...tree.links] }));
+}
+function readSnapshot(file) {
+  const files = /* @__PURE__ */ new Map();
+  if (!existsSync9(file)) return { files, links: /* @__PURE__ */ new Map() };
+  const data = JSON.parse(readFileSync5(file, "utf8"));
+  for (const [p2, size, mtime, ctime, hash, proven] of data.files) files.set(p2, { size, mtimeNs: BigInt(mtime), ctimeNs: BigInt(ctime), hash, proven: proven === 1 });
+  return { files, links: new Map(data.links) };
+}
 async function applyFreshness(opts) {
   const manifest = readManifest(opts.manifestPath);
-  const proven = [];
-  const summary2 = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null };
-  if (manifest) {
-    const plan = planFreshness(manifest, await trackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs));
-    const now = Date.now();
-    for (const change2 of plan.proven) if (setMtime(path15.join(opts.gitRoot, change2.path), change2.mtimeMs)) proven.push([change2.path, change2.mtimeMs]);
-    for (const p2 of plan.bumped) setMtime(path15.join(opts.gitRoot, p2), now);
-    Object.assign(summary2, { proven: proven.length, changed: plan.changed, bumped: plan.bumped.length });
-  }
-  const provenFile = path15.join(opts.env.RUNNER_TEMP || os10.tmpdir(), "watchmaker", `fresh-proven-${shortHash(opts.manifestPath)}.json`);
-  mkdirSync3(path15.dirname(provenFile), { recursive: true });
-  writeFileSync4(provenFile, JSON.stringify(proven));
+  const tree = await readWorkingTree(opts.gitRoot, opts.env, opts.cargoDirs);
+  const summary2 = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null, distrusted: null };
+  summary2.distrusted = distrustReason(opts.gitRoot, manifest, tree, opts.unitDirs);
+  let proven = /* @__PURE__ */ new Set();
+  if (summary2.distrusted) await distrust(opts, tree, summary2);
+  else if (manifest) proven = await prove(opts, manifest, tree, summary2);
+  if (!summary2.distrusted) settle(opts.gitRoot, tree.files, proven);
+  const snapshotFile = path17.join(opts.env.RUNNER_TEMP || os10.tmpdir(), "watchmaker", `fresh-snapshot-${shortHash(opts.manifestPath)}.json`);
+  writeSnapshot(snapshotFile, opts.gitRoot, tree, proven);
   const state3 = {
     gitRoot: opts.gitRoot,
     manifestPath: opts.manifestPath,
     cargoDirs: opts.cargoDirs,
     builtAfterMs: Date.now(),
-    provenFile,
+    snapshotFile,
     targetExisted: opts.targetExisted
   };
   return { state: state3, summary: summary2 };
 }
 async function writeManifest(state3, opts) {
-  const files = await trackedFiles(state3.gitRoot, opts.env, state3.cargoDirs);
-  const manifest = buildManifest(files, {
-    builtAfterMs: state3.builtAfterMs,
-    proven: new Map(existsSync8(state3.provenFile) ? JSON.parse(readFileSync4(state3.provenFile, "utf8")) : []),
-    unitsVouchedFor: opts.timedBuildRan || !opts.restoredAnything && !state3.targetExisted,
-    nowMs: Date.now()
-  });
-  mkdirSync3(path15.dirname(state3.manifestPath), { recursive: true });
+  const targetDir = path17.dirname(state3.manifestPath);
+  if (!existsSync9(path17.join(targetDir, "CACHEDIR.TAG"))) {
+    info(logText(`  freshness manifest: not written (${targetDir} is gone or was not made by cargo)`));
+    return;
+  }
+  const snapshot2 = readSnapshot(state3.snapshotFile);
+  const tree = await readWorkingTree(state3.gitRoot, opts.env, state3.cargoDirs);
+  const input = { builtAfterMs: state3.builtAfterMs, unitsVouchedFor: opts.timedBuildRan || !opts.restoredAnything && !state3.targetExisted, nowMs: Date.now() };
+  const described = describable(
+    tree.files.filter((f2) => !tree.unprovable.has(f2.path)),
+    snapshot2.files,
+    input
+  );
+  for (const f2 of described) f2.hash ??= hashFile(path17.join(state3.gitRoot, f2.path));
+  const links = new Map([...tree.links].filter(([p2, text2]) => snapshot2.links.get(p2) === text2));
+  const manifest = buildManifest(described, links, input);
   const text = JSON.stringify(manifest);
   const temp = `${state3.manifestPath}.tmp-${process.pid}`;
   writeFileSync4(temp, text);
   renameSync2(temp, state3.manifestPath);
   const listed = Object.keys(manifest.files).length;
-  info(`  freshness manifest: ${listed} of ${files.length} tracked files described (${formatBytes(text.length)})`);
+  info(`  freshness manifest: ${listed} of ${tree.files.length} tracked files described (${formatBytes(text.length)})`);
+}
+
+// src/cargo-command.ts
+var BUILTIN_ALIASES = /* @__PURE__ */ new Map([
+  ["b", "build"],
+  ["c", "check"],
+  ["d", "doc"],
+  ["t", "test"],
+  ["r", "run"]
+]);
+var GLOBAL_WITH_VALUE = /* @__PURE__ */ new Set(["--color", "-Z", "-C", "--config", "--explain"]);
+var NO_CODE = /* @__PURE__ */ new Map([
+  ["check", "checks"],
+  ["clippy", "lints"],
+  ["doc", "documents"],
+  ["rustdoc", "documents"],
+  ["fix", "checks"]
+]);
+function subcommandOf(command) {
+  const words = [];
+  for (let i = 1; i < command.length && words.length < 2; i++) {
+    const arg = command[i];
+    if (arg === "--") break;
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith("-") && !arg.startsWith("+")) {
+      words.push(words.length === 0 ? BUILTIN_ALIASES.get(arg) ?? arg : arg);
+      if (words[0] !== "nextest") break;
+    } else if (words.length) break;
+  }
+  return words;
+}
+var isNextest = (command) => subcommandOf(command)[0] === "nextest";
+function timedBuildFlags(command, profile) {
+  if (isNextest(command)) return ["--cargo-profile", profile, "--timings"];
+  return ["--profile", profile, "--timings", "--message-format=json-render-diagnostics"];
+}
+var writesCode = (command) => !NO_CODE.has(subcommandOf(command)[0] ?? "");
+function commandKind(command) {
+  const kind = subcommandOf(command).join("-").replace(/[^A-Za-z0-9_-]/g, "_");
+  return kind === "" || kind === "build" ? null : kind;
+}
+var named = (command) => ["cargo", ...subcommandOf(command)].join(" ");
+function commandNote(command) {
+  const sub = subcommandOf(command)[0];
+  if (sub === void 0) return null;
+  const instead = NO_CODE.get(sub);
+  if (instead) return `'${named(command)}' ${instead} and compiles no code: the times are its own.`;
+  if (sub === "nextest") return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
+  return null;
 }
 
 // src/cache/clean.ts
-import { existsSync as existsSync10, lstatSync as lstatSync2, readdirSync as readdirSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
-import path17 from "node:path";
+import { existsSync as existsSync11, lstatSync as lstatSync3, readdirSync as readdirSync4, rmSync as rmSync3, statSync as statSync6 } from "node:fs";
+import path19 from "node:path";
 
 // src/cargo-layout.ts
 var OLD_UNIT = /^(.+)-([0-9a-f]{16})(\..+)?$/;
 var HASH_DIR = /^[0-9a-f]{16}$/;
 var OLD_UNIT_DIRS = ["deps", ".fingerprint"];
+var EXAMPLES_DIR = "examples";
 function hashesInPath(file) {
   const old = [...file.matchAll(/-([0-9a-f]{16})(?=[./]|$)/g)].map((m2) => m2[1]);
   const fresh = [...file.matchAll(/\/build\/[^/]+\/([0-9a-f]{16})(?=\/|$)/g)].map((m2) => m2[1]);
@@ -78417,10 +78900,11 @@ function placeOf(relPath, profileDirs, ancestors) {
   }
   return { kind: "other" };
 }
-function unitPlace(dir, name) {
-  const old = OLD_UNIT.exec(name);
-  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === "build")) return { kind: "old-unit", name: old[1], hash: old[2] };
-  if (dir === "build" && !old) return { kind: "new-package", pkg: name };
+function unitPlace(dir, name2) {
+  const old = OLD_UNIT.exec(name2);
+  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === "build" || dir === EXAMPLES_DIR)) return { kind: "old-unit", name: old[1], hash: old[2] };
+  if (dir === EXAMPLES_DIR) return { kind: "uplifted" };
+  if (dir === "build" && !old) return { kind: "new-package", pkg: name2 };
   return { kind: "other" };
 }
 function ancestorsOf(profileDirs) {
@@ -78433,33 +78917,33 @@ function ancestorsOf(profileDirs) {
 }
 
 // src/cache/ownership.ts
-import { existsSync as existsSync9, readdirSync as readdirSync2, readFileSync as readFileSync5, realpathSync } from "node:fs";
-import path16 from "node:path";
+import { existsSync as existsSync10, readdirSync as readdirSync3, readFileSync as readFileSync6, realpathSync as realpathSync3 } from "node:fs";
+import path18 from "node:path";
 var CACHEDIR_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55";
 function real(p2) {
-  const abs = path16.resolve(p2);
+  const abs = path18.resolve(p2);
   try {
-    return realpathSync(abs);
+    return realpathSync3(abs);
   } catch {
-    const parent = path16.dirname(abs);
-    return parent === abs ? abs : path16.join(real(parent), path16.basename(abs));
+    const parent = path18.dirname(abs);
+    return parent === abs ? abs : path18.join(real(parent), path18.basename(abs));
   }
 }
 function holds(dir, place) {
-  const rel = path16.relative(dir, place);
-  return rel === "" || !rel.startsWith("..") && !path16.isAbsolute(rel);
+  const rel = path18.relative(dir, place);
+  return rel === "" || !rel.startsWith("..") && !path18.isAbsolute(rel);
 }
 var inside = (dir, place) => dir !== place && holds(place, dir);
 function placementProblem(dir, places) {
   const d = real(dir);
-  if (d === path16.parse(d).root) return "it is the filesystem root";
-  const named = [
+  if (d === path18.parse(d).root) return "it is the filesystem root";
+  const named2 = [
     [places.workspaceRoot, "the cargo workspace"],
     [places.checkout, "the repository checkout"],
     [places.home, "the home directory"],
     [places.cargoHome, "CARGO_HOME"]
   ];
-  for (const [place, what] of named) {
+  for (const [place, what] of named2) {
     if (!place) continue;
     const p2 = real(place);
     if (d === p2) return `it is ${what} (${p2})`;
@@ -78470,7 +78954,7 @@ function placementProblem(dir, places) {
 }
 function hasCargoTag(dir) {
   try {
-    return readFileSync5(path16.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
+    return readFileSync6(path18.join(dir, "CACHEDIR.TAG"), "utf8").startsWith(CACHEDIR_SIGNATURE);
   } catch {
     return false;
   }
@@ -78478,14 +78962,14 @@ function hasCargoTag(dir) {
 function cargoOwnership(dir, places) {
   const problem = placementProblem(dir, places);
   if (problem) return { owned: false, reason: problem };
-  if (!existsSync9(dir)) return { owned: false, reason: "it does not exist" };
+  if (!existsSync10(dir)) return { owned: false, reason: "it does not exist" };
   if (!hasCargoTag(dir)) return { owned: false, reason: "it has no CACHEDIR.TAG with cargo's signature, so cargo did not create it" };
   return { owned: true };
 }
 function restoreOwnership(dir, places) {
   const problem = placementProblem(dir, places);
   if (problem) return { owned: false, reason: problem };
-  if (!existsSync9(dir) || readdirSync2(dir).length === 0 || hasCargoTag(dir)) return { owned: true };
+  if (!existsSync10(dir) || readdirSync3(dir).length === 0 || hasCargoTag(dir)) return { owned: true };
   return { owned: false, reason: "it already holds files and has no CACHEDIR.TAG with cargo's signature" };
 }
 function isInside(dir, root) {
@@ -78493,11 +78977,11 @@ function isInside(dir, root) {
 }
 
 // src/cache/clean.ts
-var UNIT_DIRS = [...OLD_UNIT_DIRS, "build"];
+var UNIT_DIRS = [...OLD_UNIT_DIRS, "build", EXAMPLES_DIR];
 var LOCK_FILES = /* @__PURE__ */ new Set([".cargo-lock", ".cargo-build-lock", ".cargo-artifact-lock"]);
 var OLD_LEFTOVER = "left by the old build-dir layout (this cargo uses the new one)";
 var NEW_LEFTOVER = "left by the new build-dir layout (this cargo uses the old one)";
-var norm = (name) => name.replace(/-/g, "_");
+var norm = (name2) => name2.replace(/-/g, "_");
 function nameSet(names) {
   const set = new Set([...names].map(norm));
   return (unitName) => {
@@ -78508,18 +78992,29 @@ function nameSet(names) {
 function planTargetClean(input) {
   const profileDirs = new Set(input.profileDirs);
   const ancestors = ancestorsOf(profileDirs);
-  const judge2 = entryJudge(input);
+  const placed = input.entries.map((e) => ({ e, place: placeOf(e.path, profileDirs, ancestors) }));
+  const judge2 = entryJudge(input, keptUnitHashes(input, placed));
   const remove = [];
-  for (const e of input.entries) {
+  for (const { e, place } of placed) {
     if (remove.some((r) => e.path.startsWith(`${r.path}/`))) continue;
-    const reason = judge2(e, placeOf(e.path, profileDirs, ancestors));
+    const reason = judge2(e, place);
     if (reason) remove.push({ path: e.path, bytes: e.bytes, reason });
   }
   return remove;
 }
-function entryJudge(input) {
+function keptUnitHashes(input, placed) {
+  if (input.usedHashes === null) return null;
+  const kept = new Set(input.usedHashes);
+  for (const { e, place } of placed) {
+    if (place.kind !== "old-unit" && place.kind !== "new-unit") continue;
+    const byInode = input.usedInodes.has(e.ino) || (e.outInodes ?? []).some((i) => input.usedInodes.has(i));
+    if (byInode || e.mtimeMs >= input.restoredAtMs) kept.add(place.hash);
+  }
+  return kept;
+}
+function entryJudge(input, kept) {
   const isMember = nameSet(input.members);
-  const unitReason = unitJudge(input, isMember);
+  const unitReason = unitJudge(input, isMember, kept);
   const layout = input.buildLayout ?? null;
   return (e, place) => {
     switch (place.kind) {
@@ -78528,34 +79023,35 @@ function entryJudge(input) {
       case "profile-child":
         return profileChildReason(place.name, layout);
       case "old-unit":
-        return layout === "new" ? OLD_LEFTOVER : unitReason(e, place.name, place.hash);
+        return layout === "new" ? OLD_LEFTOVER : unitReason(place.name, place.hash);
       case "new-package":
         if (layout === "old") return NEW_LEFTOVER;
         return !input.keepMembers && isMember(place.pkg) ? MEMBER : null;
       case "new-unit":
-        return unitReason(e, place.pkg, place.hash);
+        return unitReason(place.pkg, place.hash);
+      case "uplifted":
+        return UPLIFTED;
       case "outside":
       case "other":
         return null;
     }
   };
 }
-function profileChildReason(name, layout) {
-  if (LOCK_FILES.has(name)) return "cargo's lock file (never cached)";
-  if (layout === "new" && OLD_UNIT_DIRS.includes(name)) return OLD_LEFTOVER;
-  if (UNIT_DIRS.includes(name)) return null;
-  return name === "incremental" ? "incremental compilation data (not reused in CI)" : "uplifted output or stray file (cargo recreates it)";
+var UPLIFTED = "uplifted output or stray file (cargo recreates it)";
+function profileChildReason(name2, layout) {
+  if (LOCK_FILES.has(name2)) return "cargo's lock file (never cached)";
+  if (layout === "new" && OLD_UNIT_DIRS.includes(name2)) return OLD_LEFTOVER;
+  if (layout === "new" && name2 === EXAMPLES_DIR) return UPLIFTED;
+  if (UNIT_DIRS.includes(name2)) return null;
+  return name2 === "incremental" ? "incremental compilation data (not reused in CI)" : UPLIFTED;
 }
-var MEMBER = "workspace member (set cache-workspace-crates: true to keep)";
-function unitJudge(input, isMember) {
+var MEMBER = "one of your crates: a workspace member or path dependency (set cache-workspace-crates: true to keep)";
+function unitJudge(input, isMember, kept) {
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
-  return (e, name, hash) => {
-    if (known && !known(name) && !norm(name).startsWith("build_script_")) return null;
-    if (!input.keepMembers && isMember(name)) return MEMBER;
-    if (input.usedHashes === null) return null;
-    const used = input.usedHashes.has(hash) || input.usedInodes.has(e.ino) || (e.outInodes ?? []).some((i) => input.usedInodes.has(i));
-    const writtenAfterRestore = e.mtimeMs >= input.restoredAtMs;
-    return used || writtenAfterRestore ? null : "not used by this build (an old version, hash or feature set)";
+  return (name2, hash) => {
+    if (known && !known(name2) && !norm(name2).startsWith("build_script_")) return null;
+    if (!input.keepMembers && isMember(name2)) return MEMBER;
+    return kept === null || kept.has(hash) ? null : "not used by this build (an old version, hash or feature set)";
   };
 }
 var CARGO_TOP_DIRS = /* @__PURE__ */ new Set(["cargo-timings"]);
@@ -78567,20 +79063,20 @@ function topLevelRemovalReason(e, atTop) {
   return null;
 }
 function bytesOf(p2) {
-  const st2 = lstatSync2(p2, { throwIfNoEntry: false });
+  const st2 = lstatSync3(p2, { throwIfNoEntry: false });
   if (!st2) return 0;
   if (!st2.isDirectory()) return st2.size;
   let total = 0;
-  for (const child2 of readdirSync3(p2)) total += bytesOf(path17.join(p2, child2));
+  for (const child2 of readdirSync4(p2)) total += bytesOf(path19.join(p2, child2));
   return total;
 }
 function entry(root, rel) {
-  const full = path17.join(root, rel);
-  const st2 = lstatSync2(full);
+  const full = path19.join(root, rel);
+  const st2 = lstatSync3(full);
   let mtimeMs = st2.mtimeMs;
   if (st2.isDirectory()) {
-    for (const child2 of readdirSync3(full)) {
-      const c = lstatSync2(path17.join(full, child2), { throwIfNoEntry: false });
+    for (const child2 of readdirSync4(full)) {
+      const c = lstatSync3(path19.join(full, child2), { throwIfNoEntry: false });
       if (c && c.mtimeMs > mtimeMs) mtimeMs = c.mtimeMs;
     }
   }
@@ -78588,37 +79084,38 @@ function entry(root, rel) {
 }
 var PROFILE_MARKS = ["deps", ".fingerprint", "build"];
 function shapeOf(full) {
-  const children = readdirSync3(full, { withFileTypes: true });
+  const children = readdirSync4(full, { withFileTypes: true });
   if (children.some((c) => c.isDirectory() && PROFILE_MARKS.includes(c.name))) return "profile";
   const dirs = children.filter((c) => c.isDirectory());
-  if (dirs.length > 0 && dirs.every((c) => shapeOf(path17.join(full, c.name)) === "profile")) return "triple";
+  if (dirs.length > 0 && dirs.every((c) => shapeOf(path19.join(full, c.name)) === "profile")) return "triple";
   return "other";
 }
-function inodesIn(dir) {
-  if (!existsSync10(dir)) return [];
-  return readdirSync3(dir).flatMap((name) => {
-    const st2 = lstatSync2(path17.join(dir, name), { throwIfNoEntry: false });
-    return st2?.isFile() ? [st2.ino] : [];
-  });
+function unitInodes(unitDir) {
+  return readdirSync4(unitDir, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap(
+    (d) => readdirSync4(path19.join(unitDir, d.name)).flatMap((name2) => {
+      const st2 = lstatSync3(path19.join(unitDir, d.name, name2), { throwIfNoEntry: false });
+      return st2?.isFile() ? [st2.ino] : [];
+    })
+  );
 }
 function listTarget(targetDir, profileDirs) {
   const out = [];
   const profiles = new Set(profileDirs);
   const ancestors = ancestorsOf(profiles);
   const visit = (rel) => {
-    for (const name of readdirSync3(path17.join(targetDir, rel))) {
-      const childRel = rel ? `${rel}/${name}` : name;
+    for (const name2 of readdirSync4(path19.join(targetDir, rel))) {
+      const childRel = rel ? `${rel}/${name2}` : name2;
       const e = entry(targetDir, childRel);
       out.push(e);
       if (!e.isDir) continue;
       const place = placeOf(childRel, profiles, ancestors);
-      if (place.kind === "top") e.shape = shapeOf(path17.join(targetDir, childRel));
-      if (place.kind === "new-unit") e.outInodes = inodesIn(path17.join(targetDir, childRel, "out"));
+      if (place.kind === "top") e.shape = shapeOf(path19.join(targetDir, childRel));
+      if (place.kind === "new-unit") e.outInodes = unitInodes(path19.join(targetDir, childRel));
       const unitDir = place.kind === "profile-child" && UNIT_DIRS.includes(place.name);
       if (profiles.has(childRel) || ancestors.has(childRel) || unitDir || place.kind === "new-package") visit(childRel);
     }
   };
-  if (existsSync10(targetDir)) visit("");
+  if (existsSync11(targetDir)) visit("");
   return out;
 }
 function layoutsOnDisk(entries, profileDirs) {
@@ -78631,13 +79128,13 @@ function usedInodesOf(artifacts) {
   const inodes = /* @__PURE__ */ new Set();
   for (const a of artifacts ?? []) {
     if (hashesInPath(a).length > 0) continue;
-    const st2 = statSync5(a, { throwIfNoEntry: false });
+    const st2 = statSync6(a, { throwIfNoEntry: false });
     if (st2) inodes.add(st2.ino);
   }
   return inodes;
 }
 function cleanTargetDir(opts) {
-  if (!existsSync10(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
+  if (!existsSync11(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
   const bytesBefore = bytesOf(opts.targetDir);
   const ownership = cargoOwnership(opts.targetDir, opts.places);
   if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
@@ -78655,7 +79152,7 @@ function cleanTargetDir(opts) {
     // Outside the workspace, another project may build into the same directory.
     knownPackages: shared ? opts.lockedPackages ?? new Set(opts.members) : null
   });
-  for (const action5 of plan) rmSync3(path17.join(opts.targetDir, action5.path), { recursive: true, force: true });
+  if (opts.deleteFiles) for (const action5 of plan) rmSync3(path19.join(opts.targetDir, action5.path), { recursive: true, force: true });
   const removedBytes = plan.reduce((sum, action5) => sum + action5.bytes, 0);
   return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
 }
@@ -78664,40 +79161,51 @@ function profileDirName(profile) {
   if (profile === "bench") return "release";
   return profile;
 }
-function trimRegistryCache(registryCacheDir, locked) {
+function trimRegistryCache(registryCacheDir, locked, deleteFiles = true) {
   let removed = 0;
   let bytes = 0;
-  if (!existsSync10(registryCacheDir) || locked.size === 0) return { removed, bytes };
-  for (const index of readdirSync3(registryCacheDir)) {
-    const dir = path17.join(registryCacheDir, index);
-    if (!statSync5(dir).isDirectory()) continue;
-    for (const file of readdirSync3(dir)) {
+  const files = [];
+  if (!existsSync11(registryCacheDir) || locked.size === 0) return { removed, bytes, files };
+  for (const index of readdirSync4(registryCacheDir)) {
+    const dir = path19.join(registryCacheDir, index);
+    if (!statSync6(dir).isDirectory()) continue;
+    for (const file of readdirSync4(dir)) {
       if (!file.endsWith(".crate") || locked.has(file.slice(0, -".crate".length))) continue;
-      bytes += statSync5(path17.join(dir, file)).size;
-      rmSync3(path17.join(dir, file), { force: true });
+      bytes += statSync6(path19.join(dir, file)).size;
+      files.push(path19.join(dir, file));
+      if (deleteFiles) rmSync3(path19.join(dir, file), { force: true });
       removed++;
     }
   }
-  return { removed, bytes };
+  return { removed, bytes, files };
 }
-
-// src/cache/keys.ts
-import { createHash as createHash4 } from "node:crypto";
 
 // src/key-scope.ts
+import path20 from "node:path";
 function keyScope(s3) {
-  return [s3.prefix, ...s3.kind ? [s3.kind] : [], s3.os, s3.arch, ...s3.qualifiers, s3.profile, `f${s3.flagsHash.slice(0, 12)}`, ...s3.suffix.filter(Boolean)].join("-");
+  const head = [s3.prefix, ...s3.kind ? [s3.kind] : [], ...s3.workspace ? [`w${s3.workspace}`] : []];
+  return [...head, s3.os, s3.arch, ...s3.qualifiers, s3.profile, `f${s3.flagsHash.slice(0, 12)}`, ...s3.suffix.filter(Boolean)].join("-");
+}
+function workspaceIdentity(w2) {
+  const rel = w2.checkout ? path20.relative(path20.resolve(w2.checkout), path20.resolve(w2.root)) : null;
+  const inside2 = rel !== null && !rel.startsWith("..") && !path20.isAbsolute(rel);
+  const where2 = inside2 && w2.repository ? rel.split(path20.sep).join("/") || "." : path20.resolve(w2.root);
+  const label = w2.repository ? `${w2.repository}, ${where2}` : where2;
+  return { id: shortHash(`${w2.repository ?? ""}
+${where2}`, 8), label };
 }
 
 // src/cache/keys.ts
+import { createHash as createHash5 } from "node:crypto";
 function buildCacheKeys(k2) {
   const toolchain = `rust${k2.rustcRelease}-${shortHash(k2.rustcVerbose, 8)}`;
   const scope = keyScope({
     prefix: k2.prefix,
     kind: null,
+    workspace: k2.workspace.id,
     os: k2.os,
     arch: k2.arch,
-    qualifiers: [toolchain, k2.targetTriple],
+    qualifiers: [toolchain, k2.targetTriple, ...k2.commandKind ? [k2.commandKind] : []],
     profile: `${k2.profile}-p${shortHash(k2.profileSettings, 8)}`,
     flagsHash: k2.flagsHash,
     suffix: [k2.userKey]
@@ -78709,6 +79217,7 @@ function buildCacheKeys(k2) {
     restoreKeys: [`${withManifests}-`, `${scope}-`],
     inputs: [
       { name: "prefix", value: k2.prefix },
+      { name: "workspace", value: k2.workspace.label },
       { name: "os/arch", value: `${k2.os}/${k2.arch}` },
       { name: "rustc -vV", value: k2.rustcVerbose.replace(/\n/g, "; ") },
       { name: "target triple", value: k2.targetTriple },
@@ -78716,11 +79225,22 @@ function buildCacheKeys(k2) {
       { name: "profile settings (resolved)", value: k2.profileSettings },
       { name: "effective RUSTFLAGS hash", value: k2.flagsHash },
       ...k2.userKey ? [{ name: "cache-key input", value: k2.userKey }] : [],
+      ...k2.commandKind ? [{ name: "cargo command", value: k2.commandKind }] : [],
       { name: "manifests + rust-toolchain hash", value: k2.manifestsHash },
       { name: "Cargo.lock hash", value: k2.lockfileHash ?? "(no Cargo.lock)" }
     ]
   };
 }
+function restoreLookup(keys) {
+  return { key: `${keys.primaryKey}-`, restoreKeys: [keys.primaryKey, ...keys.restoreKeys] };
+}
+function generationOf(matchedKey, primaryKey) {
+  if (matchedKey === primaryKey) return 1;
+  if (!matchedKey?.startsWith(`${primaryKey}-g`)) return null;
+  const n = matchedKey.slice(primaryKey.length + 2);
+  return /^[1-9]\d*$/.test(n) ? Number(n) : null;
+}
+var generationKey = (primaryKey, generation) => generation <= 1 ? primaryKey : `${primaryKey}-g${generation}`;
 var MANIFEST_SECTIONS = ["dependencies", "dev-dependencies", "build-dependencies", "target", "features", "profile", "patch", "replace", "lib", "bin", "lints"];
 var WORKSPACE_SECTIONS = ["dependencies", "lints", "resolver"];
 function sortKeys(value) {
@@ -78735,12 +79255,12 @@ function sortKeys(value) {
 function withoutPathVersions(section) {
   if (!section || typeof section !== "object") return section;
   return Object.fromEntries(
-    Object.entries(section).map(([name, dep]) => {
+    Object.entries(section).map(([name2, dep]) => {
       if (dep && typeof dep === "object" && "path" in dep) {
         const { version: _version, path: _path, ...rest } = dep;
-        return [name, { ...rest, path: true }];
+        return [name2, { ...rest, path: true }];
       }
-      return [name, dep];
+      return [name2, dep];
     })
   );
 }
@@ -78775,7 +79295,7 @@ function manifestsHash(manifests, extra) {
 ${manifestProjection(m2.text, m2.relativePath)}`);
   for (const e of [...extra].sort((a, b2) => a.name.localeCompare(b2.name))) parts.push(`${e.name}
 ${e.text}`);
-  return createHash4("sha256").update(parts.join("\n\n")).digest("hex");
+  return createHash5("sha256").update(parts.join("\n\n")).digest("hex");
 }
 function parseLockfile(lockText) {
   let lock;
@@ -78848,22 +79368,22 @@ var envName = (profile) => `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, 
 function envTable(profile, env) {
   const prefix2 = envName(profile);
   const table = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith(prefix2) || value === void 0) continue;
-    const key = name.slice(prefix2.length).toLowerCase().replace(/_/g, "-");
+  for (const [name2, value] of Object.entries(env)) {
+    if (!name2.startsWith(prefix2) || value === void 0) continue;
+    const key = name2.slice(prefix2.length).toLowerCase().replace(/_/g, "-");
     table[key] = /^\d+$/.test(value) ? Number(value) : value === "true" ? true : value === "false" ? false : value;
   }
   return table;
 }
-function ownTable(name, sources) {
+function ownTable(name2, sources) {
   const from = (data) => {
     const profiles = data?.profile;
-    return isTable(profiles) && isTable(profiles[name]) ? profiles[name] : {};
+    return isTable(profiles) && isTable(profiles[name2]) ? profiles[name2] : {};
   };
   const files = [...sources.cargoConfig].reverse();
-  let table = merge2(BUILT_IN[name]?.table ?? {}, from(sources.manifest));
+  let table = merge2(BUILT_IN[name2]?.table ?? {}, from(sources.manifest));
   for (const f2 of files.filter((f3) => !f3.cli)) table = merge2(table, from(f2.data));
-  table = merge2(table, envTable(name, sources.env));
+  table = merge2(table, envTable(name2, sources.env));
   for (const f2 of files.filter((f3) => f3.cli)) table = merge2(table, from(f2.data));
   return table;
 }
@@ -78872,19 +79392,19 @@ function resolveProfileSettings(profile, sources, seen = []) {
   const own = ownTable(profile, sources);
   const parent = typeof own.inherits === "string" ? own.inherits : BUILT_IN[profile]?.inherits ?? null;
   const { inherits: _inherits, ...settings } = own;
-  const resolved = parent ? merge2(resolveProfileSettings(parent, sources, [...seen, profile]), settings) : settings;
-  return normalize(resolved);
+  const resolved2 = parent ? merge2(resolveProfileSettings(parent, sources, [...seen, profile]), settings) : settings;
+  return normalize(resolved2);
 }
 
 // src/cache/restore.ts
 var targetDirCached = (state3) => !state3.excluded.some((e) => e.dir === state3.targetDir);
 function readIfExists(file) {
-  return existsSync11(file) ? readFileSync6(file, "utf8") : null;
+  return existsSync12(file) ? readFileSync7(file, "utf8") : null;
 }
 function cargoHomePaths(env, withBin) {
   const home = cargoHome(env);
-  const paths = [path18.join(home, "registry", "index"), path18.join(home, "registry", "cache"), path18.join(home, "git", "db")];
-  if (withBin) paths.push(path18.join(home, "bin"), path18.join(home, ".crates.toml"), path18.join(home, ".crates2.json"));
+  const paths = [path21.join(home, "registry", "index"), path21.join(home, "registry", "cache"), path21.join(home, "git", "db")];
+  if (withBin) paths.push(path21.join(home, "bin"), path21.join(home, ".crates.toml"), path21.join(home, ".crates2.json"));
   return paths;
 }
 function protectedPlaces(ws2, env) {
@@ -78892,20 +79412,21 @@ function protectedPlaces(ws2, env) {
 }
 function computeKeys(run) {
   const { config, rustc, workspace: ws2 } = run;
-  const manifests = [path18.join(ws2.root, "Cargo.toml"), ...ws2.memberManifests].filter((f2, i, all) => all.indexOf(f2) === i && existsSync11(f2)).map((f2) => ({ relativePath: path18.relative(ws2.root, f2) || "Cargo.toml", text: readFileSync6(f2, "utf8") }));
+  const manifests = [path21.join(ws2.root, "Cargo.toml"), ...ws2.memberManifests].filter((f2, i, all) => all.indexOf(f2) === i && existsSync12(f2)).map((f2) => ({ relativePath: path21.relative(ws2.root, f2) || "Cargo.toml", text: readFileSync7(f2, "utf8") }));
   const extra = [];
-  for (const name of ["rust-toolchain", "rust-toolchain.toml"]) {
-    const text = readIfExists(path18.join(ws2.root, name));
-    if (text !== null) extra.push({ name, text });
+  for (const name2 of ["rust-toolchain", "rust-toolchain.toml"]) {
+    const text = readIfExists(path21.join(ws2.root, name2));
+    if (text !== null) extra.push({ name: name2, text });
   }
   for (const file of run.cargoConfig) {
     if (file.data.profile) extra.push({ name: `config profile ${file.path}`, text: JSON.stringify(file.data.profile) });
   }
-  const lockText = readIfExists(path18.join(ws2.root, "Cargo.lock"));
+  const lockText = readIfExists(path21.join(ws2.root, "Cargo.lock"));
   const rootManifest = manifests.find((m2) => m2.relativePath === "Cargo.toml");
   const profileSources = { manifest: rootManifest ? parse4(rootManifest.text) : null, cargoConfig: run.cargoConfig, env: run.env };
   const keys = buildCacheKeys({
     prefix: config.cache.prefix,
+    workspace: workspaceIdentity({ repository: run.context.repository, checkout: run.env.GITHUB_WORKSPACE || null, root: ws2.root }),
     os: process.platform,
     arch: process.arch,
     rustcRelease: rustc.release,
@@ -78916,7 +79437,8 @@ function computeKeys(run) {
     flagsHash: run.target.flagsHash,
     manifestsHash: manifestsHash(manifests, extra),
     lockfileHash: lockText === null ? null : shortHash(lockText, 64),
-    userKey: config.cache.key
+    userKey: config.cache.key,
+    commandKind: commandKind(config.build.command)
   });
   return { keys, lockText };
 }
@@ -78961,13 +79483,13 @@ async function restoreCache2(run) {
     profileDirs: [dir, `${run.target.triple}/${dir}`],
     restoredAtMs: Date.now(),
     restoredBytes: null,
-    workspaceMembers: [...ws2.members],
-    lockfile: lockText === null ? null : path18.join(ws2.root, "Cargo.lock"),
+    workspaceMembers: [...ws2.localPackages],
+    lockfile: lockText === null ? null : path21.join(ws2.root, "Cargo.lock"),
     error: null,
     freshness: null,
     keepMembers: config.cache.workspaceCrates ?? false
   };
-  const targetExisted = existsSync11(ws2.targetDirectory) && readdirSync4(ws2.targetDirectory).length > 0;
+  const targetExisted = existsSync12(ws2.targetDirectory) && readdirSync5(ws2.targetDirectory).length > 0;
   await restoreInto(state3, backend, config.cache.failOnError);
   if (config.cache.keepFresh) state3.freshness = await freshnessAfterRestore(run, state3, targetExisted);
   state3.keepMembers = config.cache.workspaceCrates ?? state3.freshness !== null;
@@ -78984,18 +79506,28 @@ async function freshnessAfterRestore(run, state3, targetExisted) {
   try {
     const cargoDirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir, state3.places.cargoHome])];
     const manifestPath = manifestPathFor(state3.targetDir, run.config.profile);
-    const { state: freshness, summary: summary2 } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs });
-    const seconds = ((Date.now() - started) / 1e3).toFixed(1);
-    if (!summary2.manifestFound) info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
-    else
-      info(
-        `Freshness across checkouts: ${summary2.proven} tracked files proven unchanged since the cached build (their times set back); ${summary2.changed} changed or new keep theirs${summary2.bumped ? `; ${summary2.bumped} changed or untracked files older than the cache moved to now` : ""} (${seconds} s).`
-      );
+    const unitDirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])];
+    const { state: freshness, summary: summary2 } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs, unitDirs });
+    logFreshness(summary2, ((Date.now() - started) / 1e3).toFixed(1));
     return freshness;
   } catch (e) {
     warning(`Watchmaker could not check which files are unchanged (${e.message}); workspace crates are rebuilt as usual.`);
     debug(e.stack ?? String(e));
     return null;
+  }
+}
+function logFreshness(summary2, seconds) {
+  if (summary2.distrusted) {
+    warning(
+      `Watchmaker proves nothing unchanged this time: ${summary2.distrusted}. The restored workspace crates are compiled again (their units were given an old time); the cache heals when this job saves.`
+    );
+  } else if (!summary2.manifestFound) {
+    info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
+  } else {
+    const bumped = summary2.bumped ? `; ${summary2.bumped} changed or untracked files older than the cache moved to now` : "";
+    info(
+      `Freshness across checkouts: ${summary2.proven} tracked files proven unchanged since the cached build (their times set back); ${summary2.changed} changed or new keep theirs${bumped} (${seconds} s).`
+    );
   }
 }
 function turnIncrementalOff(env, rustcRelease) {
@@ -79012,17 +79544,18 @@ function logKeys(keys, paths, where2) {
   startGroup(`Watchmaker: cache key (${where2})`);
   info(`key: ${keys.primaryKey}`);
   keys.restoreKeys.forEach((k2, i) => info(`restore key ${i + 1}: ${k2}`));
-  for (const { name, value } of keys.inputs) info(logText(`  ${name}: ${value}`));
+  for (const { name: name2, value } of keys.inputs) info(logText(`  ${name2}: ${value}`));
   info(logText(`paths: ${paths.join(", ")}`));
   endGroup();
 }
 async function restoreInto(state3, backend, failOnError) {
   const started = Date.now();
   try {
-    const result = await backend.restore(state3.paths, state3.primaryKey, state3.restoreKeys);
+    const lookup = restoreLookup(state3);
+    const result = await backend.restore(state3.paths, lookup.key, lookup.restoreKeys);
     if (result) {
       state3.matchedKey = result.matchedKey;
-      state3.hit = result.matchedKey === state3.primaryKey ? "exact" : "partial";
+      state3.hit = generationOf(result.matchedKey, state3.primaryKey) !== null ? "exact" : "partial";
       state3.restoredBytes = state3.paths.reduce((a, p2) => a + bytesOf(p2), 0);
     }
   } catch (e) {
@@ -79037,13 +79570,15 @@ async function restoreInto(state3, backend, failOnError) {
 }
 
 // src/cache/save.ts
-import { existsSync as existsSync12, readFileSync as readFileSync7, rmSync as rmSync4 } from "node:fs";
-import path19 from "node:path";
+import { existsSync as existsSync13, readFileSync as readFileSync8, rmSync as rmSync4 } from "node:fs";
+import path22 from "node:path";
 var skip = (reason) => ({ save: false, reason, replace: false });
 function decideSave(config, context5, state3, build = null) {
   if (config.cache.save === "never") return skip("cache-save is 'never'");
   if (build?.interrupted) return skip("the main step was interrupted, so target/ may be half-written");
   if (build && !build.success && !config.cache.onFailure) return skip("the build failed (set cache-on-failure: true to save anyway)");
+  const filedUnderBranch = pullRequestOnBranchRef(config, context5, state3.backend);
+  if (filedUnderBranch) return skip(filedUnderBranch);
   if (config.cache.save === "always") return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
   const staleness = state3.hit === "exact" && build ? staleWhy(build, state3.keepMembers) : null;
   if (state3.hit === "exact" && !staleness) return skip("the exact key was restored, so the entry is already current");
@@ -79055,6 +79590,11 @@ function decideSave(config, context5, state3, build = null) {
   return skip(
     `not on the default branch: an entry saved for ${context5.ref ?? "this ref"} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`
   );
+}
+function pullRequestOnBranchRef(config, context5, backend) {
+  if (backend !== "github" || !context5.pullRequest || context5.ref?.startsWith("refs/pull/")) return null;
+  const asked = config.cache.save === "always" ? "cache-save: 'always'" : config.cache.saveScope === "any" ? "cache-save-scope: 'any'" : null;
+  return `this pull request's job runs on ${context5.eventName ?? "its event"} with the ref ${context5.ref ?? "(none)"}, so GitHub would file the entry under that branch, where its own jobs restore it; a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ""}`;
 }
 function staleWhy(build, keepMembers) {
   if (build.rebuiltDependencies > 0) return `${build.rebuiltDependencies} dependencies were compiled again`;
@@ -79082,31 +79622,58 @@ async function saveCache3(run, input) {
   }
   startGroup(`Watchmaker: clean and save the cache (${decision.reason})`);
   try {
-    if (await alreadySaved(backend, state3, decision)) {
-      outcome.skippedReason = "the entry exists";
+    const saving = { ...input, state: withoutUntaggedDirs(state3) };
+    const choice = await keyToSave(backend, saving.state, decision);
+    if ("skipped" in choice) {
+      outcome.skippedReason = choice.skipped;
       return outcome;
     }
-    await describeSources(run, input);
-    cleanAll(run, input, outcome);
-    await saveAndPrune(backend, state3, outcome);
+    const key = outcome.key = choice.key;
+    await describeSources(run, saving);
+    const exclude = cleanAll(run, saving, outcome);
+    await saveAndPrune(backend, saving.state, outcome, exclude, key);
   } catch (e) {
     if (config.cache.failOnError) throw e;
-    const message = e instanceof ValidationError ? `invalid cache request: ${e.message}` : e.message;
+    const message = isCacheValidationError(e) ? `invalid cache request: ${e.message}` : e.message;
     warning(`Watchmaker could not save the cache (${backend.description}): ${message}`);
+    debug(e.stack ?? String(e));
   } finally {
     endGroup();
   }
   return outcome;
 }
-async function alreadySaved(backend, state3, decision) {
-  if (!await backend.exists(state3.paths, state3.primaryKey)) return false;
+async function keyToSave(backend, state3, decision) {
+  const { primaryKey, paths } = state3;
+  const skipped = (why) => {
+    info(`${why}; nothing to save.`);
+    return { skipped: why };
+  };
+  if (!paths.some((p2) => existsSync13(p2))) return skipped("None of the cached paths exist");
   if (!decision.replace) {
-    info(`The cache entry ${state3.primaryKey} exists already (saved by an earlier run of this commit); nothing to save.`);
-    return true;
+    const lookup = restoreLookup({ primaryKey, restoreKeys: [] });
+    const found = await backend.lookup(paths, lookup.key, lookup.restoreKeys);
+    return found ? skipped(`The cache entry ${found} exists already (saved by an earlier run of this commit)`) : { key: primaryKey };
   }
-  info(`Replacing the cache entry ${state3.primaryKey}: ${decision.reason}.`);
-  await backend.remove(state3.primaryKey);
-  return false;
+  const next = generationKey(primaryKey, (generationOf(state3.matchedKey, primaryKey) ?? 1) + 1);
+  if (await backend.exists(paths, next)) return skipped(`The cache entry ${next} exists already (another job replaced ${state3.matchedKey} first)`);
+  info(
+    `Replacing the cache entry ${state3.matchedKey}: ${decision.reason}. The new entry is ${next}: restores take the newest generation of a key, and the older ones are deleted where the token may.`
+  );
+  return { key: next };
+}
+function withoutUntaggedDirs(state3) {
+  const excluded = new Set(state3.excluded.map((e) => e.dir));
+  const dirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])].filter((d) => !excluded.has(d));
+  const gone = dirs.filter((dir) => !hasCargoTag(dir)).map((dir) => ({ dir, reason: existsSync13(dir) ? "it has no CACHEDIR.TAG with cargo's signature (cargo did not create it)" : "it is gone" }));
+  if (gone.length === 0) return state3;
+  const list = gone.map((g2) => `${g2.dir} (${g2.reason})`).join(" and ");
+  info(
+    logText(
+      `Not saving ${list}: cargo does not own it now (a later step may have run 'cargo clean' or removed it), and restoring it would give the cleaner a directory it must never clean. The registry downloads are saved; the next build creates the directory afresh.`
+    )
+  );
+  const left = new Set(gone.map((g2) => g2.dir));
+  return { ...state3, paths: state3.paths.filter((p2) => !left.has(p2)), excluded: [...state3.excluded, ...gone] };
 }
 async function describeSources(run, input) {
   const { state: state3 } = input;
@@ -79114,7 +79681,8 @@ async function describeSources(run, input) {
   rmSync4(state3.freshness?.manifestPath ?? manifestPathFor(state3.targetDir, run.config.profile), { force: true });
   if (!state3.freshness) return;
   try {
-    await writeManifest(state3.freshness, { env: run.env, timedBuildRan: input.artifacts !== null, restoredAnything: state3.hit !== "miss" });
+    const timedBuildRan = input.artifacts !== null || input.build != null;
+    await writeManifest(state3.freshness, { env: run.env, timedBuildRan, restoredAnything: state3.hit !== "miss" });
   } catch (e) {
     rmSync4(state3.freshness.manifestPath, { force: true });
     warning(`Watchmaker could not describe the sources of this build (${e.message}); the next run rebuilds the workspace crates.`);
@@ -79122,12 +79690,14 @@ async function describeSources(run, input) {
 }
 function cleanAll(run, input, outcome) {
   const { state: state3 } = input;
+  const deleteFiles = run.config.inCI;
   const excluded = new Set(state3.excluded.map((e) => e.dir));
   const dirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])].filter((d) => !excluded.has(d));
   const lock = readLock(state3.lockfile);
   outcome.bytesBefore = 0;
   outcome.bytesAfter = 0;
   const removed = [];
+  const leftOut = [];
   const layouts = /* @__PURE__ */ new Set();
   for (const dir of dirs) {
     const cleaned = cleanTargetDir({
@@ -79135,31 +79705,35 @@ function cleanAll(run, input, outcome) {
       profileDirs: state3.profileDirs,
       artifacts: input.artifacts,
       restoredAtMs: state3.restoredAtMs,
-      members: new Set(state3.workspaceMembers),
+      members: /* @__PURE__ */ new Set([...state3.workspaceMembers, ...input.localPackages ?? []]),
       keepMembers: state3.keepMembers,
       places: state3.places,
-      lockedPackages: lock?.names ?? null
+      lockedPackages: lock?.names ?? null,
+      deleteFiles
     });
     if (cleaned.skipped) warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
     outcome.bytesBefore += cleaned.bytesBefore;
     outcome.bytesAfter += cleaned.bytesAfter;
     removed.push(...cleaned.removed);
+    if (!deleteFiles) leftOut.push(...cleaned.removed.map((a) => path22.join(dir, a.path)));
     cleaned.layouts.forEach((l) => layouts.add(l));
   }
-  logCleaning(dirs.length, outcome, removed, input.artifacts === null);
+  logCleaning(dirs.length, outcome, removed, { noBuild: input.artifacts === null, deleted: deleteFiles, backend: run.backend });
   if (layouts.size) info(`  build-dir layout on disk before cleaning: ${[...layouts].join(" and ")}`);
   if (lock) {
-    const trimmed = trimRegistryCache(path19.join(cargoHome(run.env), "registry", "cache"), lock.downloaded);
-    if (trimmed.removed) info(`  removed ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+    const trimmed = trimRegistryCache(path22.join(cargoHome(run.env), "registry", "cache"), lock.downloaded, deleteFiles);
+    if (trimmed.removed) info(`  ${deleteFiles ? "removed" : "left out"} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+    if (!deleteFiles) leftOut.push(...trimmed.files);
   }
+  return leftOut;
 }
 function readLock(file) {
-  if (!file || !existsSync12(file)) return null;
-  const lock = parseLockfile(readFileSync7(file, "utf8"));
+  if (!file || !existsSync13(file)) return null;
+  const lock = parseLockfile(readFileSync8(file, "utf8"));
   if (!lock) warning(logText(`${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`));
   return lock;
 }
-function logCleaning(dirCount, outcome, removed, noBuild) {
+function logCleaning(dirCount, outcome, removed, how) {
   const byReason = /* @__PURE__ */ new Map();
   for (const r of removed) {
     const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
@@ -79168,30 +79742,33 @@ function logCleaning(dirCount, outcome, removed, noBuild) {
     byReason.set(r.reason, agg);
   }
   const label = dirCount > 1 ? "target and build directories" : "target/";
-  info(`${label} ${formatBytes(outcome.bytesBefore ?? 0)} \u2192 ${formatBytes(outcome.bytesAfter ?? 0)} after cleaning:`);
-  for (const [reason, agg] of byReason) info(`  removed ${agg.count} \xD7 ${reason} (${formatBytes(agg.bytes)})`);
-  if (noBuild) info("  (no timed build ran, so units are not judged by use: restored units are kept)");
+  const [before, after] = [formatBytes(outcome.bytesBefore ?? 0), formatBytes(outcome.bytesAfter ?? 0)];
+  if (how.deleted) info(`${label} ${before} \u2192 ${after} after cleaning:`);
+  else info(`${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`);
+  for (const [reason, agg] of byReason) info(`  ${how.deleted ? "removed" : "left out"} ${agg.count} \xD7 ${reason} (${formatBytes(agg.bytes)})`);
+  if (how.noBuild) info("  (no timed build ran, or it reported no artifacts, so units are not judged by use: restored units are kept)");
+  if (!how.deleted && removed.length && how.backend.kind !== "local") info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
 }
-async function saveAndPrune(backend, state3, outcome) {
+async function saveAndPrune(backend, state3, outcome, exclude, key) {
   const started = Date.now();
-  const saved = await backend.save(state3.paths, state3.primaryKey);
+  const saved = await backend.save(state3.paths, key, { exclude });
   outcome.saved = saved.saved;
   outcome.archiveBytes = saved.archiveBytes;
   if (!saved.saved) {
     info(`Cache not saved: ${saved.reason}.`);
     return;
   }
-  const pruned = await backend.prune({ prefix: state3.restoreKeys.at(-1), keepKey: state3.primaryKey });
+  const pruned = await backend.prune({ prefix: state3.restoreKeys.at(-1), keepKey: key });
   outcome.deletedEntries = pruned.deleted;
   outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
   const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : "";
   const seconds = ((Date.now() - started) / 1e3).toFixed(1);
-  info(`Saved ${state3.primaryKey}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
+  info(`Saved ${key}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
 }
 
 // src/config.ts
 import os12 from "node:os";
-import path20 from "node:path";
+import path23 from "node:path";
 var InputError = class extends Error {
   constructor(message) {
     super(message);
@@ -79212,9 +79789,11 @@ function parseConfig(input, env, cwd = process.cwd()) {
   }
   const build = parseBuild(input, env, workspaceRoot, profile);
   const cache = parseCache(input, env, workspaceRoot);
+  const report = parseReport(input);
+  checkGates(build, report);
   const guardRaw = input("guard").trim();
   return {
-    workingDirectory: path20.resolve(workspaceRoot, input("working-directory").trim() || "."),
+    workingDirectory: path23.resolve(workspaceRoot, input("working-directory").trim() || "."),
     profile,
     inCI,
     githubToken: input("github-token"),
@@ -79222,8 +79801,70 @@ function parseConfig(input, env, cwd = process.cwd()) {
     build,
     cache,
     guard: { mode: guardRaw === "" ? inCI ? "error" : "warn" : oneOf("guard", guardRaw, ["error", "warn", "off"]) },
-    report: parseReport(input)
+    report
   };
+}
+function checkGates(build, report) {
+  const gates2 = [report.failOnRegression && "'fail-on-regression: true'", report.failOnWorkGrowth !== null && "'fail-on-work-growth'"].filter((g2) => g2 !== false);
+  if (!build.enabled && gates2.length) {
+    throw new InputError(
+      `Input 'build' is false, so there is no timed build and no report, but ${gates2.join(" and ")} asks to fail the step on what the report finds: that check would never run. Remove ${gates2.join(" and ")}, or set 'build: true'.`
+    );
+  }
+  if (build.compileWork === false && report.failOnWorkGrowth !== null) {
+    throw new InputError(
+      `Input 'fail-on-work-growth' fails the step when compile work grows, but 'compile-work' is false, so compile work is not measured and the check would never run. Remove 'fail-on-work-growth', or set 'compile-work: true'.`
+    );
+  }
+}
+function configWarnings(config) {
+  const { build, cache, report } = config;
+  const out = [];
+  const unused = (why, names, instead) => {
+    const given = names.filter((n) => n !== false);
+    const [verb, them] = given.length === 1 ? ["has", "it"] : ["have", "them"];
+    if (given.length) out.push(`${why}, so ${given.map((n) => `'${n}'`).join(", ")} ${verb} no effect. Remove ${them}, ${instead}.`);
+  };
+  if (!build.enabled) unused("Input 'build' is false (no timed build, no report)", buildOnlyInputs(config), "or set 'build: true'");
+  if (!cache.enabled) {
+    unused(
+      "Input 'cache' is false (target/ is neither restored nor saved)",
+      [
+        cache.save === "always" && "cache-save",
+        cache.saveScope === "any" && "cache-save-scope",
+        cache.workspaceCrates === true && "cache-workspace-crates",
+        cache.bin && "cache-bin",
+        cache.onFailure && "cache-on-failure",
+        cache.failOnError && "fail-on-cache-error"
+      ],
+      "or set 'cache: true'"
+    );
+  } else if (cache.save === "never") {
+    unused("Input 'cache-save' is 'never'", [cache.saveScope === "any" && "cache-save-scope", cache.onFailure && "cache-on-failure"], "or set 'cache-save: auto'");
+  }
+  if (build.enabled && report.baseline === "cache") {
+    unused(
+      "Input 'baseline' is 'cache' (the stored record only, no rebuilds)",
+      [report.baselineSamples !== 3 && "baseline-samples", budgetGiven(report) && "confirm-budget"],
+      "or set 'baseline: auto' or 'baseline: rebuild'"
+    );
+  }
+  return out;
+}
+var budgetGiven = (report) => !(report.confirmBudget.kind === "factor" && report.confirmBudget.value === 2);
+function buildOnlyInputs({ build, report, profile }) {
+  const defaultRecord = path23.join(path23.dirname(build.scratchDir), `record-${profile}.json`);
+  return [
+    build.command.join(" ") !== "cargo build" && "build-command",
+    build.compileWork === "all" && "compile-work",
+    build.passEnv.length > 0 && "pass-env",
+    build.recordPath !== defaultRecord && "record-path",
+    report.comment === "always" && "comment",
+    report.baseline !== "auto" && "baseline",
+    report.baselineSamples !== 3 && "baseline-samples",
+    budgetGiven(report) && "confirm-budget",
+    report.threshold !== null && "threshold"
+  ];
 }
 function parseBuild(input, env, workspaceRoot, profile) {
   const cargoArgs = splitArgs(input("cargo-args"), "cargo-args");
@@ -79233,15 +79874,48 @@ function parseBuild(input, env, workspaceRoot, profile) {
   }
   checkBuildArgs(cargoArgs, "cargo-args");
   checkBuildArgs(command.slice(1), "build-command");
+  checkCommandArgs(command.slice(1), cargoArgs);
   const recordRaw = input("record-path").trim();
+  const own = path23.join(env.RUNNER_TEMP || os12.tmpdir(), "watchmaker");
+  const recordPath = recordRaw ? path23.resolve(workspaceRoot, recordRaw) : path23.join(own, `record-${profile}.json`);
   return {
     enabled: bool("build", input("build"), true),
     command,
     cargoArgs,
     passEnv: passEnvNames(input("pass-env")),
     compileWork: compileWorkScope(input("compile-work")),
-    recordPath: recordRaw ? path20.resolve(workspaceRoot, recordRaw) : path20.join(env.RUNNER_TEMP || os12.tmpdir(), "watchmaker", `record-${profile}.json`)
+    recordPath,
+    scratchDir: path23.join(own, `scratch-${shortHash(recordPath, 12)}`)
   };
+}
+function buildArgs(build, ownFlags) {
+  const args = build.command.slice(1);
+  const dashes = args.indexOf("--");
+  if (dashes === -1) return [...args, ...ownFlags, ...build.cargoArgs];
+  return [...args.slice(0, dashes), ...ownFlags, ...build.cargoArgs, ...args.slice(dashes)];
+}
+var CARGO_ARGS_ONLY = ["--config", "--target", "--target-dir"];
+function checkCommandArgs(commandArgs, cargoArgs) {
+  const dashes = commandArgs.indexOf("--");
+  const beforeDashes = dashes === -1 ? commandArgs : commandArgs.slice(0, dashes);
+  for (const arg of beforeDashes) {
+    const option = CARGO_ARGS_ONLY.find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (option) {
+      throw new InputError(
+        `Input 'build-command' contains '${option}', which the action reads from 'cargo-args' only (for the portable-flags guard, the cache key and the target directory). Move '${option}' and its value to 'cargo-args'.`
+      );
+    }
+  }
+  if (dashes !== -1 && cargoArgs.includes("--")) {
+    throw new InputError(
+      `Inputs 'build-command' and 'cargo-args' both contain '--'. Put what goes to rustc after the '--' of one of them (for example 'build-command: cargo rustc' and 'cargo-args: --lib -- -C opt-level=1').`
+    );
+  }
+}
+function defaultCacheDir(env, home, platform2 = process.platform) {
+  if (platform2 === "win32") return path23.win32.join(env.LOCALAPPDATA || path23.win32.join(home, "AppData", "Local"), "watchmaker");
+  if (platform2 === "darwin") return path23.posix.join(home, "Library", "Caches", "watchmaker");
+  return path23.posix.join(env.XDG_CACHE_HOME || path23.posix.join(home, ".cache"), "watchmaker");
 }
 function parseCache(input, env, workspaceRoot) {
   const home = env.HOME || os12.homedir();
@@ -79257,7 +79931,7 @@ function parseCache(input, env, workspaceRoot) {
     bin: bool("cache-bin", input("cache-bin"), false),
     onFailure: bool("cache-on-failure", input("cache-on-failure"), false),
     backend: oneOf("cache-backend", input("cache-backend").trim() || "auto", ["auto", "github", "local"]),
-    dir: dirRaw ? path20.resolve(workspaceRoot, dirRaw) : path20.join(env.XDG_CACHE_HOME || path20.join(home, ".cache"), "watchmaker"),
+    dir: dirRaw ? path23.resolve(workspaceRoot, dirRaw.replace(/^~(?=$|[\\/])/, home)) : defaultCacheDir(env, home),
     failOnError: bool("fail-on-cache-error", input("fail-on-cache-error"), false)
   };
 }
@@ -79272,15 +79946,16 @@ function parseReport(input) {
     failOnWorkGrowth: percent("fail-on-work-growth", input("fail-on-work-growth"))
   };
 }
-function keyPart(name, value) {
+function keyPart(name2, value) {
   if (CACHE_KEY_TEXT.test(value) && value.length <= MAX_KEY_PART) return value;
   const shown = value.length > 60 ? `${value.slice(0, 60)}\u2026' (${value.length} characters)` : `${value}'`;
   throw new InputError(
-    `Input '${name}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`
+    `Input '${name2}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`
   );
 }
 function checkBuildArgs(args, inputName) {
-  for (const arg of args) {
+  const dashes = args.indexOf("--");
+  for (const arg of dashes === -1 ? args : args.slice(0, dashes)) {
     if (arg === "--release" || arg === "-r" || arg === "--profile" || arg.startsWith("--profile=")) {
       throw new InputError(
         `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from '${inputName}' and set 'profile: ${arg === "--release" || arg === "-r" ? "release" : "<name>"}'.`
@@ -79294,28 +79969,28 @@ function checkBuildArgs(args, inputName) {
 var PASSABLE = /^(INPUT_|STATE_|ACTIONS_)[A-Za-z0-9_.-]+$/;
 function passEnvNames(raw) {
   const names = raw.split(/[\s,]+/).filter(Boolean);
-  for (const name of names) {
-    if (!PASSABLE.test(name)) {
+  for (const name2 of names) {
+    if (!PASSABLE.test(name2)) {
       throw new InputError(
-        `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`
+        `Input 'pass-env' names '${name2}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`
       );
     }
   }
   return names;
 }
-function oneOf(name, value, allowed) {
+function oneOf(name2, value, allowed) {
   const v2 = value.toLowerCase();
   if (allowed.includes(v2)) return v2;
-  throw new InputError(`Input '${name}' is '${value}'. Use one of: ${allowed.map((a) => `'${a}'`).join(", ")}.`);
+  throw new InputError(`Input '${name2}' is '${value}'. Use one of: ${allowed.map((a) => `'${a}'`).join(", ")}.`);
 }
 var TRUE_WORDS = ["true", "True", "TRUE"];
 var FALSE_WORDS = ["false", "False", "FALSE"];
-function bool(name, raw, fallback) {
+function bool(name2, raw, fallback) {
   const v2 = raw.trim();
   if (v2 === "") return fallback;
   if (TRUE_WORDS.includes(v2)) return true;
   if (FALSE_WORDS.includes(v2)) return false;
-  throw new InputError(`Input '${name}' is '${raw}'. Use 'true' or 'false'.`);
+  throw new InputError(`Input '${name2}' is '${raw}'. Use 'true' or 'false'.`);
 }
 function compileWorkScope(raw) {
   const v2 = raw.trim();
@@ -79326,18 +80001,18 @@ function compileWorkScope(raw) {
     throw new InputError(`Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`);
   }
 }
-function boolOrAuto(name, raw) {
+function boolOrAuto(name2, raw) {
   const v2 = raw.trim();
   if (v2 === "" || v2 === "auto") return null;
   if (TRUE_WORDS.includes(v2)) return true;
   if (FALSE_WORDS.includes(v2)) return false;
-  throw new InputError(`Input '${name}' is '${raw}'. Use 'auto', 'true' or 'false'.`);
+  throw new InputError(`Input '${name2}' is '${raw}'. Use 'auto', 'true' or 'false'.`);
 }
-function int(name, raw, fallback, min, max) {
+function int(name2, raw, fallback, min, max) {
   const v2 = raw.trim();
   if (v2 === "") return fallback;
   if (!/^\d+$/.test(v2) || Number(v2) < min || Number(v2) > max) {
-    throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
+    throw new InputError(`Input '${name2}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
   }
   return Number(v2);
 }
@@ -79351,12 +80026,12 @@ function budget(raw) {
   if (m2[2] === "x") return { kind: "factor", value: n };
   return { kind: "seconds", value: m2[2] === "m" ? n * 60 : n };
 }
-function percent(name, raw) {
+function percent(name2, raw) {
   const v2 = raw.trim();
   if (v2 === "") return null;
   const m2 = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v2);
   if (!m2 || Number(m2[1]) <= 0 || Number(m2[1]) >= 1e3) {
-    throw new InputError(`Input '${name}' is '${raw}'. Give a percentage above 0, such as '5' or '5%'.`);
+    throw new InputError(`Input '${name2}' is '${raw}'. Give a percentage above 0, such as '5' or '5%'.`);
   }
   return Number(m2[1]) / 100;
 }
@@ -79392,8 +80067,8 @@ function splitArgs(raw, inputName) {
 }
 
 // src/context.ts
-import { readFileSync as readFileSync8, existsSync as existsSync13 } from "node:fs";
-import path21 from "node:path";
+import { readFileSync as readFileSync9, existsSync as existsSync14 } from "node:fs";
+import path24 from "node:path";
 var obj = (v2) => v2 && typeof v2 === "object" && !Array.isArray(v2) ? v2 : null;
 var str = (v2) => typeof v2 === "string" && v2 !== "" ? v2 : null;
 function readRunContext(env, event) {
@@ -79443,9 +80118,9 @@ function readRunContext(env, event) {
 function loadRunContext(env = process.env) {
   let event = null;
   const eventPath = env.GITHUB_EVENT_PATH;
-  if (eventPath && existsSync13(eventPath)) {
+  if (eventPath && existsSync14(eventPath)) {
     try {
-      event = JSON.parse(readFileSync8(eventPath, "utf8"));
+      event = JSON.parse(readFileSync9(eventPath, "utf8"));
     } catch (e) {
       throw new Error(`GITHUB_EVENT_PATH (${eventPath}) is not valid JSON: ${e.message}`, { cause: e });
     }
@@ -79455,42 +80130,16 @@ function loadRunContext(env = process.env) {
 function relativeToWorkspace(file, env = process.env) {
   const root = env.GITHUB_WORKSPACE;
   if (!root) return file;
-  const rel = path21.relative(root, file);
-  return rel === "" || rel.startsWith("..") || path21.isAbsolute(rel) ? file : rel;
-}
-
-// src/inputs.ts
-import { accessSync, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync4, statSync as statSync6 } from "node:fs";
-import path22 from "node:path";
-function readConfig(env = process.env) {
-  const config = parseConfig((name) => getInput(name), env);
-  checkPlaces(config);
-  return config;
-}
-function checkPlaces(config) {
-  const wd = config.workingDirectory;
-  if (!existsSync14(wd) || !statSync6(wd).isDirectory()) {
-    throw new InputError(
-      `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`
-    );
-  }
-  const recordDir = path22.dirname(config.build.recordPath);
-  try {
-    mkdirSync4(recordDir, { recursive: true });
-    accessSync(recordDir, constants4.W_OK);
-  } catch (e) {
-    throw new InputError(
-      `Input 'record-path' is ${config.build.recordPath}, but its directory cannot be written (${e.code ?? e.message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`
-    );
-  }
+  const rel = path24.relative(root, file);
+  return rel === "" || rel.startsWith("..") || path24.isAbsolute(rel) ? file : rel;
 }
 
 // src/record.ts
 var RECORD_SCHEMA = "watchmaker/run-record";
-var RECORD_SCHEMA_VERSION = 3;
-var READABLE_RECORD_VERSIONS = [1, 2, 3];
+var RECORD_SCHEMA_VERSION = 4;
+var READABLE_RECORD_VERSIONS = [1, 2, 3, 4];
 var HISTORY_LENGTH = 30;
-var crateKey = (name, version3) => `${name}@${version3 ?? ""}`;
+var crateKey = (name2, version3) => `${name2}@${version3 ?? ""}`;
 var crateOfKey = (key) => key.slice(0, key.lastIndexOf("@"));
 function readRunRecord(text) {
   let parsed;
@@ -79507,24 +80156,71 @@ function readRunRecord(text) {
     );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error("The run record lacks crates or totals.");
-  return r.version === 2 ? fromVersion2(r) : r;
+  if (r.version === 2) return withoutWork(r, r.measurement?.compileWork === true ? "llvm-ir" : false);
+  if (r.version === 3) return withoutWork(r, r.measurement?.compileWork === "llvm-bc" ? "llvm-bc" : false);
+  return r;
 }
-function fromVersion2(r) {
-  const emitted2 = r.measurement?.compileWork === true ? "llvm-ir" : false;
-  return { ...r, crates: r.crates.map(({ work: _lines, ...c }) => c), measurement: { ...r.measurement, compileWork: emitted2 } };
+function withoutWork(r, emitted2) {
+  const crates = r.crates.map(({ work: _ir, partialWork: _partial, workMissing: _missing, ...c }) => c);
+  const freshCrates = r.freshCrates?.map(({ workFrom: _from, ...f2 }) => ({ ...f2, work: null }));
+  return { ...r, crates, ...freshCrates ? { freshCrates } : {}, measurement: { ...r.measurement, compileWork: emitted2 } };
 }
 
-// src/report/index.ts
-import { mkdirSync as mkdirSync6 } from "node:fs";
+// src/inputs.ts
+import { accessSync, closeSync as closeSync3, constants as constants4, existsSync as existsSync15, mkdirSync as mkdirSync4, openSync as openSync3, readSync, statSync as statSync7 } from "node:fs";
 import path25 from "node:path";
+function readConfig(env = process.env, { warnings = false } = {}) {
+  const config = parseConfig((name2) => getInput(name2), env);
+  checkPlaces(config);
+  if (warnings) for (const warning2 of configWarnings(config)) warning(warning2);
+  return config;
+}
+var RECORD_HEAD = 200;
+function isRunRecordFile(file) {
+  const head = Buffer.alloc(RECORD_HEAD);
+  const fd = openSync3(file, "r");
+  try {
+    const n = readSync(fd, head, 0, RECORD_HEAD, 0);
+    return new RegExp(`^\\{\\s*"schema":\\s*"${RECORD_SCHEMA}"`).test(head.toString("utf8", 0, n));
+  } finally {
+    closeSync3(fd);
+  }
+}
+function checkRecordPath(recordPath) {
+  if (!existsSync15(recordPath)) return;
+  const what = statSync7(recordPath).isDirectory() ? "a directory" : isRunRecordFile(recordPath) ? null : "a file that is not a Watchmaker run record";
+  if (what) {
+    throw new InputError(
+      `Input 'record-path' is ${recordPath}, which is ${what}; the action will not overwrite it. Name a new file (for example 'watchmaker-record.json'), or leave 'record-path' empty for $RUNNER_TEMP/watchmaker/.`
+    );
+  }
+}
+function checkPlaces(config) {
+  const wd = config.workingDirectory;
+  if (!existsSync15(wd) || !statSync7(wd).isDirectory()) {
+    throw new InputError(
+      `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`
+    );
+  }
+  checkRecordPath(config.build.recordPath);
+  const recordDir = path25.dirname(config.build.recordPath);
+  try {
+    mkdirSync4(recordDir, { recursive: true });
+    accessSync(recordDir, constants4.W_OK);
+  } catch (e) {
+    throw new InputError(
+      `Input 'record-path' is ${config.build.recordPath}, but its directory cannot be written (${e.code ?? e.message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`
+    );
+  }
+}
 
 // src/report/baseline.ts
-import { copyFileSync, existsSync as existsSync15, mkdirSync as mkdirSync5, mkdtempSync, readFileSync as readFileSync9, rmSync as rmSync5 } from "node:fs";
+import { copyFileSync, existsSync as existsSync16, mkdirSync as mkdirSync5, mkdtempSync, readFileSync as readFileSync10, rmSync as rmSync5 } from "node:fs";
 import os13 from "node:os";
-import path24 from "node:path";
+import path27 from "node:path";
 
 // src/workspace.ts
-import path23 from "node:path";
+import path26 from "node:path";
 function targetDirFromArgs(args) {
   let dir = null;
   for (let i = 0; i < args.length; i++) {
@@ -79552,28 +80248,30 @@ async function workspaceInfo(cwd, env, cargoArgs = []) {
   const memberIds = new Set(meta.workspace_members);
   const members = meta.packages.filter((p2) => memberIds.has(p2.id));
   const explicit = targetDirFromArgs(cargoArgs);
-  const targetDirectory = explicit ? path23.resolve(cwd, explicit) : meta.target_directory;
+  const targetDirectory = explicit ? path26.resolve(cwd, explicit) : meta.target_directory;
   const separateBuildDir = meta.build_directory && meta.build_directory !== meta.target_directory;
   return {
     root: meta.workspace_root,
     targetDirectory,
     buildDirectory: separateBuildDir ? meta.build_directory : targetDirectory,
     members: new Set(members.map((p2) => p2.name)),
+    localPackages: /* @__PURE__ */ new Set([...members.map((p2) => p2.name), ...members.flatMap((p2) => (p2.dependencies ?? []).filter((d) => d.path).map((d) => d.name))]),
     memberManifests: members.map((p2) => p2.manifest_path)
   };
 }
 
 // src/report/baseline.ts
 function baselineKeys(opts) {
-  const restorePrefix = `${keyScope({ prefix: opts.prefix, kind: "record", os: opts.os, arch: opts.arch, qualifiers: [], profile: opts.profile, flagsHash: opts.flagsHash, suffix: [opts.variant] })}-`;
+  const scope = keyScope({ ...opts, kind: "record", qualifiers: [], suffix: [opts.variant] });
+  const restorePrefix = `${scope}-`;
   return { key: `${restorePrefix}${opts.commit ?? "unknown"}`, restorePrefix };
 }
 function baselineRecordPath(workspace, profile) {
-  const id = shortHash(path24.resolve(workspace));
-  return path24.join(os13.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
+  const id = shortHash(path27.resolve(workspace));
+  return path27.join(os13.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
 }
 async function storeBaselineRecord(opts) {
-  mkdirSync5(path24.dirname(opts.cachePath), { recursive: true });
+  mkdirSync5(path27.dirname(opts.cachePath), { recursive: true });
   copyFileSync(opts.recordFile, opts.cachePath);
   if (await opts.backend.exists([opts.cachePath], opts.keys.key)) {
     info(`The baseline record ${opts.keys.key} exists already (an earlier run of this commit stored it).`);
@@ -79587,11 +80285,41 @@ async function loadBaselineRecord(opts) {
   rmSync5(opts.cachePath, { force: true });
   const primary = opts.preferredKey ?? opts.prefix;
   const hit = await opts.backend.restore([opts.cachePath], primary, [opts.prefix]);
-  if (!hit || !existsSync15(opts.cachePath)) return null;
-  return { record: readRunRecord(readFileSync9(opts.cachePath, "utf8")), key: hit.matchedKey };
+  if (!hit || !existsSync16(opts.cachePath)) return null;
+  return { record: readRunRecord(readFileSync10(opts.cachePath, "utf8")), key: hit.matchedKey };
 }
 function isObjectId(value) {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
+}
+var RebuildCancelled = class extends Error {
+  constructor(signal) {
+    super(`The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`);
+    this.signal = signal;
+    this.name = "RebuildCancelled";
+  }
+  signal;
+};
+var CANCEL_SIGNALS = ["SIGINT", "SIGTERM"];
+function watchCancellation() {
+  let received = null;
+  const onSignal = (signal) => {
+    received ??= signal;
+  };
+  const onNewListener = (event, listener) => {
+    const signal = received;
+    if (signal && event === signal) setImmediate(() => listener(signal));
+  };
+  for (const s3 of CANCEL_SIGNALS) process.on(s3, onSignal);
+  process.on("newListener", onNewListener);
+  return {
+    check: () => {
+      if (received) throw new RebuildCancelled(received);
+    },
+    stop: () => {
+      for (const s3 of CANCEL_SIGNALS) process.off(s3, onSignal);
+      process.off("newListener", onNewListener);
+    }
+  };
 }
 async function checkoutBase(headDir, baseSha, env) {
   if (!isObjectId(baseSha)) throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
@@ -79606,26 +80334,34 @@ async function checkoutBase(headDir, baseSha, env) {
       );
     }
   }
-  const worktree = mkdtempSync(path24.join(os13.tmpdir(), "watchmaker-base-"));
+  const worktree = mkdtempSync(path27.join(os13.tmpdir(), "watchmaker-base-"));
   rmSync5(worktree, { recursive: true, force: true });
   await captureOk("git", ["worktree", "add", "--detach", "--", worktree, baseSha], { cwd: gitRoot, env });
-  return { gitRoot, worktree, baseDir: path24.join(worktree, path24.relative(gitRoot, headDir)) };
+  return { gitRoot, worktree, baseDir: path27.join(worktree, path27.relative(gitRoot, headDir)) };
 }
 async function measureBaseByRebuild(opts) {
-  const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
-  const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
+  const cancel3 = watchCancellation();
   try {
-    const head = { dir: opts.headDir, workspace: await workspaceInfo(opts.headDir, buildEnv) };
-    const base = { dir: baseDir, workspace: await workspaceInfo(baseDir, buildEnv) };
-    startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
-    await opts.build(base, "base-warmup", buildEnv);
-    endGroup();
-    return await sampleAlternately(opts, { head, base }, buildEnv);
+    const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
+    const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
+    try {
+      cancel3.check();
+      const head = { dir: opts.headDir, workspace: await workspaceInfo(opts.headDir, buildEnv) };
+      const base = { dir: baseDir, workspace: await workspaceInfo(baseDir, buildEnv) };
+      startGroup(`Watchmaker: building the base commit ${opts.baseSha.slice(0, 12)} (warm-up)`);
+      cancel3.check();
+      await opts.build(base, "base-warmup", buildEnv);
+      cancel3.check();
+      endGroup();
+      return await sampleAlternately(opts, { head, base }, buildEnv, cancel3);
+    } finally {
+      await capture("git", ["worktree", "remove", "--force", "--", worktree], { cwd: gitRoot, env: opts.env });
+    }
   } finally {
-    await capture("git", ["worktree", "remove", "--force", "--", worktree], { cwd: gitRoot, env: opts.env });
+    cancel3.stop();
   }
 }
-async function sampleAlternately(opts, sides, buildEnv) {
+async function sampleAlternately(opts, sides, buildEnv, cancel3) {
   const records = { head: [], base: [] };
   const most = Math.max(opts.samples, opts.maxSamples ?? opts.samples);
   for (let i = 0; i < most; i++) {
@@ -79639,9 +80375,12 @@ async function sampleAlternately(opts, sides, buildEnv) {
     for (const which2 of order) {
       const side2 = sides[which2];
       startGroup(`Watchmaker: ${which2} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : " (an extra sample: the first ones did not settle the question)"}`);
-      const members = [...side2.workspace.members];
+      const members = [...side2.workspace.localPackages];
+      cancel3.check();
       if (members.length) await captureOk("cargo", ["clean", "--profile", opts.profile, ...members.flatMap((n) => ["-p", n])], { cwd: side2.dir, env: buildEnv });
+      cancel3.check();
       const record = await opts.build(side2, `${which2}-${i + 1}`, buildEnv);
+      cancel3.check();
       endGroup();
       if (!record.success) throw new Error(`the ${which2} build failed in sample ${i + 1}; see the log above.`);
       records[which2].push(record);
@@ -79649,6 +80388,10 @@ async function sampleAlternately(opts, sides, buildEnv) {
   }
   return records;
 }
+
+// src/report/index.ts
+import { mkdirSync as mkdirSync6 } from "node:fs";
+import path28 from "node:path";
 
 // src/report/noise.ts
 var historyValue = (c, metric) => metric === "instructions" ? c.instructions : metric === "cpu" ? c.cpuSeconds : c.wallSeconds;
@@ -79787,10 +80530,10 @@ function judge(base, head, threshold, floor) {
 var crateKey2 = (c) => c.crate;
 function compiledIn(records, metric) {
   const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey2)));
-  return [...sets[0]].filter((name) => sets.every((s3) => s3.has(name)));
+  return [...sets[0]].filter((name2) => sets.every((s3) => s3.has(name2)));
 }
 function costOf(record, names, metric) {
-  return names.reduce((a, name) => a + record.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
+  return names.reduce((a, name2) => a + record.crates.filter((c) => c.crate === name2).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
 }
 function confidenceOf(judged, samples, threshold) {
   const margin = judged.change === null ? 0 : Math.abs(judged.change) / threshold;
@@ -79810,13 +80553,13 @@ function comparabilityNotes(h0, b0, commonCount) {
 function compareCrates(head, base, common, metric, defaultThreshold, history) {
   const floor = ABSOLUTE_FLOORS[metric] * CRATE_FLOOR_FACTOR;
   const learned = learnNoise(history, metric).perCrate;
-  return common.map((name) => {
-    const b2 = side(base.map((r) => costOf(r, [name], metric)));
-    const h = side(head.map((r) => costOf(r, [name], metric)));
-    const observed = learned.get(name) ?? [];
+  return common.map((name2) => {
+    const b2 = side(base.map((r) => costOf(r, [name2], metric)));
+    const h = side(head.map((r) => costOf(r, [name2], metric)));
+    const observed = learned.get(name2) ?? [];
     const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
     const t = Math.max(own, sampleNoise(b2, h));
-    return { crate: name, base: b2, head: h, ...judge(b2, h, t, floor) };
+    return { crate: name2, base: b2, head: h, ...judge(b2, h, t, floor) };
   }).sort((a, b2) => Math.abs(b2.head.value - b2.base.value) - Math.abs(a.head.value - a.base.value));
 }
 function compareRecords(head, base, options) {
@@ -79867,538 +80610,1150 @@ function explain(metric, total, threshold, source, crates) {
 
 // src/ir/ir-wasm.ts
 var IR_WASM_BASE64 = [
-  "AGFzbQEAAAABjQEWYAN/f38Bf2ACf38Bf2ACf38AYAN/f38AYAJ/fgBgBH9/f38AYAF/AX9gAABgAX8AYAN/f34AYAR/f35/AGAAAX9gBX9/f39/AGAHf39/",
-  "f39/fwBgAAF8YAJ+fwF/YAV/f39/fwF/YAR/f39/AX9gAX8BfmAHf39/f39/fwF/YAJ/fgF/YAV/fn5+fgADkgGQAQECAwEAAAQCBQEGAgcCAggCAggFAwMJ",
-  "AwkKAwsLCwEDDA0FAQwBBgYCCwsLDgICDwIQAREAAQEGBgEBAQEBCBIDEw8BBQICAgICAgICAggFBQEACAEBAAEBAQICAQIIBgYBFAECBgYCBgYGAQYGAgYC",
-  "AgEBBgEBAQYCAQEIAQABAQEIAgYCCAcCABUAAAAAAAQFAXABHh4FAwEAEQYZA38BQYCAwAALfwBB8O7CAAt/AEHw7sIACwe0AQ0GbWVtb3J5AgAJaW5wdXRf",
-  "cHRyABsOaW5wdXRfY2FwYWNpdHkAHApvdXRwdXRfcHRyAB0IZGVtYW5nbGUAHg1iaXRjb2RlX2lucHV0ACYMcmVhZF9iaXRjb2RlACcNZnVuY3Rpb25zX3B0",
-  "cgApDHN0cnRhYl9zdGFydAAqCnN0cnRhYl9sZW4AKwxlcnJvcl9kZXRhaWwALApfX2RhdGFfZW5kAwELX19oZWFwX2Jhc2UDAgkkAQBBAQsdMj0lOzx7QzZ2",
-  "d3wFAANTP1ZXWFJUVTpRen5/gAF9CvrQBJAB/gIBA38jgICAgABBEGsiAiSAgICAACAAKAIAIQACQAJAAkACQAJAIAFBgAFJDQAgAkEANgIMIAFBgBBJDQEg",
-  "AUGAgARPDQIgAiABQT9xQYABcjoADiACIAFBDHZB4AFyOgAMIAIgAUEGdkE/cUGAAXI6AA1BAyEBDAMLAkAgACgCCCIDIABBBGooAgBHDQAgACADEIGAgIAA",
-  "IAAoAgghAwsgACADQQFqNgIIIAAoAgAgA2ogAToAAAwDCyACIAFBP3FBgAFyOgANIAIgAUEGdkHAAXI6AAxBAiEBDAELIAIgAUE/cUGAAXI6AA8gAiABQRJ2",
-  "QfABcjoADCACIAFBBnZBP3FBgAFyOgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEBCwJAIABBBGooAgAgAEEIaiIEKAIAIgNrIAFPDQAgACADIAEQgoCAgAAgBCgC",
-  "ACEDCyAAKAIAIANqIAJBDGogARCLgYCAABogBCADIAFqNgIACyACQRBqJICAgIAAQQALxwEBA38jgICAgABBIGsiAiSAgICAAAJAIAFBAWoiAyABSQ0AIABB",
-  "BGooAgAiBEEBdCIBIAMgASADSxsiAUEIIAFBCEsbIQECQAJAIAQNAEEAIQMMAQsgAiAENgIUIAIgACgCADYCEEEBIQMLIAIgAzYCGCACIAFBASACQRBqEIiA",
-  "gIAAAkAgAigCAEUNACACQQhqKAIARQ0BAAALIAIoAgQhAyAAQQRqIAE2AgAgACADNgIAIAJBIGokgICAgAAPCxCMgICAAAALxwEBAn8jgICAgABBIGsiAySA",
-  "gICAAAJAIAEgAmoiAiABSQ0AIABBBGooAgAiBEEBdCIBIAIgASACSxsiAUEIIAFBCEsbIQECQAJAIAQNAEEAIQIMAQsgAyAENgIUIAMgACgCADYCEEEBIQIL",
-  "IAMgAjYCGCADIAFBASADQRBqEIiAgIAAAkAgAygCAEUNACADQQhqKAIARQ0BAAALIAMoAgQhAiAAQQRqIAE2AgAgACACNgIAIANBIGokgICAgAAPCxCMgICA",
-  "AAALdAEBfyOAgICAAEEgayICJICAgIAAIAIgACgCADYCBCACQQhqQRBqIAFBEGopAgA3AwAgAkEIakEIaiABQQhqKQIANwMAIAIgASkCADcDCCACQQRqQYCA",
-  "wIAAIAJBCGoQhICAgAAhASACQSBqJICAgIAAIAELwAUBCn8jgICAgABBMGsiAySAgICAACADQSRqIAE2AgAgA0EDOgAoIANCgICAgIAENwMIIAMgADYCIEEA",
-  "IQQgA0EANgIYIANBADYCEAJAAkACQAJAIAIoAggiBQ0AIAJBFGooAgAiAUUNASACKAIQIQAgAUEDdCEGIAFBf2pB/////wFxQQFqIQQgAigCACEBA0ACQCAB",
-  "QQRqKAIAIgdFDQAgAygCICABKAIAIAcgAygCJCgCDBGAgICAAAANBAsgACgCACADQQhqIABBBGooAgARgYCAgAAADQMgAEEIaiEAIAFBCGohASAGQXhqIgYN",
-  "AAwCCwsgAkEMaigCACIAQQV0IghFDQAgAEF/akH///8/cUEBaiEEIAIoAgAhAUEAIQYDQAJAIAFBBGooAgAiAEUNACADKAIgIAEoAgAgACADKAIkKAIMEYCA",
-  "gIAAAA0DCyADIAUgBmoiAEEcai0AADoAKCADIABBBGopAgBCIIk3AwggAEEYaigCACEJIAIoAhAhCkEAIQtBACEHAkACQAJAIABBFGooAgAOAwEAAgELIAlB",
-  "A3QhDEEAIQcgCiAMaiIMKAIEQYGAgIAARw0BIAwoAgAoAgAhCQtBASEHCyADIAk2AhQgAyAHNgIQIABBEGooAgAhBwJAAkACQCAAQQxqKAIADgMBAAIBCyAH",
-  "QQN0IQkgCiAJaiIJKAIEQYGAgIAARw0BIAkoAgAoAgAhBwtBASELCyADIAc2AhwgAyALNgIYIAogACgCAEEDdGoiACgCACADQQhqIAAoAgQRgYCAgAAADQIg",
-  "AUEIaiEBIAggBkEgaiIGRw0ACwtBACEAIAQgAigCBEkiAUUNASADKAIgIAIoAgAgBEEDdGpBACABGyIBKAIAIAEoAgQgAygCJCgCDBGAgICAAABFDQELQQEh",
-  "AAsgA0EwaiSAgICAACAAC1gBAn8CQCAAKAIAIgNBBGooAgAgA0EIaiIEKAIAIgBrIAJPDQAgAyAAIAIQgoCAgAAgBCgCACEACyADKAIAIABqIAEgAhCLgYCA",
-  "ABogBCAAIAJqNgIAQQALRAEBfwJAIAAoAggiAiAAQQRqKAIARw0AIAAgAhCHgICAACAAKAIIIQILIAAgAkEBajYCCCAAKAIAIAJBA3RqIAE3AwAL4AEBBH8j",
-  "gICAgABBIGsiAiSAgICAAAJAIAFBAWoiAyABSQ0AIABBBGooAgAiBEEBdCIBIAMgASADSxsiAUEEIAFBBEsbIgFB/////wFxIAFGQQN0IQMgAUEDdCEFAkAC",
-  "QCAEDQBBACEEDAELIAIgBEEDdDYCFCACIAAoAgA2AhBBCCEECyACIAQ2AhggAiAFIAMgAkEQahCIgICAAAJAIAIoAgBFDQAgAkEIaigCAEUNAQAACyACKAIE",
-  "IQMgAEEEaiABNgIAIAAgAzYCACACQSBqJICAgIAADwsQjICAgAAAC6kBAQF/AkACQAJAAkACQAJAAkAgAkUNAEEBIQQgAUEASA0BIAMoAghFDQMgAygCBA0C",
-  "IAENBCACIQMMBQsgACABNgIEQQEhBAtBACEBDAQLIAMoAgAgARCJgICAACEDDAILIAENACACIQMMAQsgARCKgICAACEDCwJAIANFDQAgACADNgIEQQAhBAwB",
-  "CyAAIAE2AgQgAiEBCyAAIAQ2AgAgAEEIaiABNgIAC8YIAQp/QQAhAgJAIAFBzP97Sw0AQRAgAUELakF4cSABQQtJGyEDIABBfGoiBCgCACIFQXhxIQYCQAJA",
-  "AkACQAJAAkACQCAFQQNxRQ0AIABBeGohByAGIANPDQFBACgCxO7CgAAgByAGaiIIRg0CQQAoAsDuwoAAIAhGDQMgCCgCBCIFQQJxDQYgBUF4cSIJIAZqIgog",
-  "A08NBAwGCyADQYACSQ0FIAYgA0EEckkNBSAGIANrQYGACE8NBQwECyAGIANrIgFBEEkNAyAEIAVBAXEgA3JBAnI2AgAgByADaiICIAFBA3I2AgQgAiABaiID",
-  "IAMoAgRBAXI2AgQgAiABEK2AgIAADAMLQQAoArzuwoAAIAZqIgYgA00NAyAEIAVBAXEgA3JBAnI2AgBBACAHIANqIgE2AsTuwoAAQQAgBiADayICNgK87sKA",
-  "ACABIAJBAXI2AgQMAgtBACgCuO7CgAAgBmoiBiADSQ0CAkACQCAGIANrIgFBD0sNACAEIAVBAXEgBnJBAnI2AgAgByAGaiIBIAEoAgRBAXI2AgRBACEBQQAh",
-  "AgwBCyAEIAVBAXEgA3JBAnI2AgAgByADaiICIAFBAXI2AgQgAiABaiIDIAE2AgAgAyADKAIEQX5xNgIEC0EAIAI2AsDuwoAAQQAgATYCuO7CgAAMAQsgCiAD",
-  "ayELAkACQAJAIAlBgAJJDQAgCCgCGCEJAkACQCAIKAIMIgIgCEcNACAIQRRBECAIKAIUIgIbaigCACIBDQFBACECDAMLIAgoAggiASACNgIMIAIgATYCCAwC",
-  "CyAIQRRqIAhBEGogAhshBgNAIAYhBQJAIAEiAkEUaiIGKAIAIgENACACQRBqIQYgAigCECEBCyABDQALIAVBADYCAAwBCwJAIAhBDGooAgAiASAIQQhqKAIA",
-  "IgJGDQAgAiABNgIMIAEgAjYCCAwCC0EAQQAoAqjrwoAAQX4gBUEDdndxNgKo68KAAAwBCyAJRQ0AAkACQCAIKAIcIgZBAnRBuO3CgABqIgEoAgAgCEYNACAJ",
-  "QRBBFCAJKAIQIAhGG2ogAjYCACACRQ0CDAELIAEgAjYCACACDQBBAEEAKAKs68KAAEF+IAZ3cTYCrOvCgAAMAQsgAiAJNgIYAkAgCCgCECIBRQ0AIAIgATYC",
-  "ECABIAI2AhgLIAgoAhQiAUUNACACQRRqIAE2AgAgASACNgIYCwJAIAtBEEkNACAEIAQoAgBBAXEgA3JBAnI2AgAgByADaiIBIAtBA3I2AgQgASALaiICIAIo",
-  "AgRBAXI2AgQgASALEK2AgIAADAELIAQgBCgCAEEBcSAKckECcjYCACAHIApqIgEgASgCBEEBcjYCBAsgACECDAELIAEQioCAgAAiA0UNACADIAAgAUF8QXgg",
-  "BCgCACICQQNxGyACQXhxaiICIAIgAUsbEIuBgIAAIQEgABCSgICAACABDwsgAgvlJgIIfwF+AkACQAJAAkACQCAAQfUBSQ0AQQAhASAAQc3/e08NBCAAQQtq",
-  "IgBBeHEhAkEAKAKs68KAACIDRQ0DQQAhBAJAIAJBgAJJDQBBHyEEIAJB////B0sNACACQQYgAEEIdmciAGt2QQFxIABBAXRrQT5qIQQLQQAgAmshAQJAIARB",
-  "AnRBuO3CgABqKAIAIgBFDQBBACEFIAJBAEEZIARBAXZrQR9xIARBH0YbdCEGQQAhBwNAAkAgACgCBEF4cSIIIAJJDQAgCCACayIIIAFPDQAgCCEBIAAhByAI",
-  "DQBBACEBIAAhBwwECyAAQRRqKAIAIgggBSAIIAAgBkEddkEEcWpBEGooAgAiAEcbIAUgCBshBSAGQQF0IQYgAA0ACwJAIAVFDQAgBSEADAMLIAcNAwtBACEH",
-  "QQIgBHQiAEEAIABrciADcSIARQ0DIABBACAAa3FoQQJ0QbjtwoAAaigCACIADQEMAwsCQAJAAkACQAJAQQAoAqjrwoAAIgZBECAAQQtqQXhxIABBC0kbIgJB",
-  "A3YiAXYiAEEDcQ0AIAJBACgCuO7CgABNDQcgAA0BQQAoAqzrwoAAIgBFDQcgAEEAIABrcWhBAnRBuO3CgABqKAIAIgcoAgRBeHEhAQJAIAcoAhAiAA0AIAdB",
-  "FGooAgAhAAsgASACayEFAkAgAEUNAANAIAAoAgRBeHEgAmsiCCAFSSEGAkAgACgCECIBDQAgAEEUaigCACEBCyAIIAUgBhshBSAAIAcgBhshByABIQAgAQ0A",
-  "CwsgBygCGCEEIAcoAgwiASAHRw0CIAdBFEEQIAdBFGoiASgCACIGG2ooAgAiAA0DQQAhAQwECwJAAkAgAEF/c0EBcSABaiICQQN0IgVBuOvCgABqKAIAIgBB",
-  "CGoiBygCACIBIAVBsOvCgABqIgVGDQAgASAFNgIMIAUgATYCCAwBC0EAIAZBfiACd3E2AqjrwoAACyAAIAJBA3QiAkEDcjYCBCAAIAJqIgAgACgCBEEBcjYC",
-  "BCAHDwsCQAJAQQIgAUEfcSIBdCIFQQAgBWtyIAAgAXRxIgBBACAAa3FoIgFBA3QiB0G468KAAGooAgAiAEEIaiIIKAIAIgUgB0Gw68KAAGoiB0YNACAFIAc2",
-  "AgwgByAFNgIIDAELQQAgBkF+IAF3cTYCqOvCgAALIAAgAkEDcjYCBCAAIAJqIgUgAUEDdCIBIAJrIgJBAXI2AgQgACABaiACNgIAAkBBACgCuO7CgAAiAEUN",
-  "ACAAQQN2IgZBA3RBsOvCgABqIQFBACgCwO7CgAAhAAJAAkBBACgCqOvCgAAiB0EBIAZ0IgZxRQ0AIAEoAgghBgwBC0EAIAcgBnI2AqjrwoAAIAEhBgsgASAA",
-  "NgIIIAYgADYCDCAAIAE2AgwgACAGNgIIC0EAIAU2AsDuwoAAQQAgAjYCuO7CgAAgCA8LIAcoAggiACABNgIMIAEgADYCCAwBCyABIAdBEGogBhshBgNAIAYh",
-  "CAJAIAAiAUEUaiIGKAIAIgANACABQRBqIQYgASgCECEACyAADQALIAhBADYCAAsCQCAERQ0AAkACQCAHKAIcIgZBAnRBuO3CgABqIgAoAgAgB0YNACAEQRBB",
-  "FCAEKAIQIAdGG2ogATYCACABRQ0CDAELIAAgATYCACABDQBBAEEAKAKs68KAAEF+IAZ3cTYCrOvCgAAMAQsgASAENgIYAkAgBygCECIARQ0AIAEgADYCECAA",
-  "IAE2AhgLIAdBFGooAgAiAEUNACABQRRqIAA2AgAgACABNgIYCwJAAkAgBUEQSQ0AIAcgAkEDcjYCBCAHIAJqIgIgBUEBcjYCBCACIAVqIAU2AgACQEEAKAK4",
-  "7sKAACIARQ0AIABBA3YiBkEDdEGw68KAAGohAUEAKALA7sKAACEAAkACQEEAKAKo68KAACIIQQEgBnQiBnFFDQAgASgCCCEGDAELQQAgCCAGcjYCqOvCgAAg",
-  "ASEGCyABIAA2AgggBiAANgIMIAAgATYCDCAAIAY2AggLQQAgAjYCwO7CgABBACAFNgK47sKAAAwBCyAHIAUgAmoiAEEDcjYCBCAHIABqIgAgACgCBEEBcjYC",
-  "BAsgB0EIag8LA0AgACgCBEF4cSIFIAJPIAUgAmsiCCABSXEhBgJAIAAoAhAiBQ0AIABBFGooAgAhBQsgACAHIAYbIQcgCCABIAYbIQEgBSEAIAUNAAsgB0UN",
-  "AQsCQEEAKAK47sKAACIAIAJJDQAgASAAIAJrTw0BCyAHKAIYIQQCQAJAAkAgBygCDCIFIAdHDQAgB0EUQRAgB0EUaiIFKAIAIgYbaigCACIADQFBACEFDAIL",
-  "IAcoAggiACAFNgIMIAUgADYCCAwBCyAFIAdBEGogBhshBgNAIAYhCAJAIAAiBUEUaiIGKAIAIgANACAFQRBqIQYgBSgCECEACyAADQALIAhBADYCAAsCQCAE",
-  "RQ0AAkACQCAHKAIcIgZBAnRBuO3CgABqIgAoAgAgB0YNACAEQRBBFCAEKAIQIAdGG2ogBTYCACAFRQ0CDAELIAAgBTYCACAFDQBBAEEAKAKs68KAAEF+IAZ3",
-  "cTYCrOvCgAAMAQsgBSAENgIYAkAgBygCECIARQ0AIAUgADYCECAAIAU2AhgLIAdBFGooAgAiAEUNACAFQRRqIAA2AgAgACAFNgIYCwJAAkAgAUEQSQ0AIAcg",
-  "AkEDcjYCBCAHIAJqIgAgAUEBcjYCBCAAIAFqIAE2AgACQCABQYACSQ0AIAAgARCDgYCAAAwCCyABQQN2IgFBA3RBsOvCgABqIQICQAJAQQAoAqjrwoAAIgVB",
-  "ASABdCIBcUUNACACKAIIIQEMAQtBACAFIAFyNgKo68KAACACIQELIAIgADYCCCABIAA2AgwgACACNgIMIAAgATYCCAwBCyAHIAEgAmoiAEEDcjYCBCAHIABq",
-  "IgAgACgCBEEBcjYCBAsgB0EIag8LAkACQAJAAkACQAJAAkACQAJAAkACQAJAQQAoArjuwoAAIgAgAk8NAEEAKAK87sKAACIAIAJLDQRBACEBIAJBr4AEaiIF",
-  "QRB2QAAiAEF/RiIHDQwgAEEQdCIGRQ0MQQBBACgCyO7CgABBACAFQYCAfHEgBxsiCGoiADYCyO7CgABBAEEAKALM7sKAACIBIAAgASAASxs2AszuwoAAQQAo",
-  "AsTuwoAAIgFFDQFB0O7CgAAhAANAIAAoAgAiBSAAKAIEIgdqIAZGDQMgACgCCCIADQAMBAsLQQAoAsDuwoAAIQECQAJAIAAgAmsiBUEPSw0AQQBBADYCwO7C",
-  "gABBAEEANgK47sKAACABIABBA3I2AgQgASAAaiIAIAAoAgRBAXI2AgQMAQtBACAFNgK47sKAAEEAIAEgAmoiBjYCwO7CgAAgBiAFQQFyNgIEIAEgAGogBTYC",
-  "ACABIAJBA3I2AgQLIAFBCGoPC0EAKALk7sKAACIARQ0DIAAgBksNAwwICyAAKAIMDQAgBSABSw0AIAYgAUsNAwtBAEEAKALk7sKAACIAIAYgACAGSRs2AuTu",
-  "woAAIAYgCGohBUHQ7sKAACEAAkACQAJAA0AgACgCACAFRg0BIAAoAggiAA0ADAILCyAAKAIMRQ0BC0HQ7sKAACEAAkADQAJAIAAoAgAiBSABSw0AIAUgACgC",
-  "BGoiBSABSw0CCyAAKAIIIQAMAAsLIAYgCEFYaiIAQQFyNgIEQQAgBjYCxO7CgABBAEGAgIABNgLg7sKAAEEAIAA2ArzuwoAAIAYgAGpBKDYCBCABIAVBYGpB",
-  "eHFBeGoiACAAIAFBEGpJGyIHQRs2AgRBACkC0O7CgAAhCSAHQRBqQQApAtjuwoAANwIAIAcgCTcCCEEAIAg2AtTuwoAAQQAgBjYC0O7CgABBACAHQQhqNgLY",
-  "7sKAAEEAQQA2AtzuwoAAIAdBHGohAANAIABBBzYCACAFIABBBGoiAEsNAAsgByABRg0IIAcgBygCBEF+cTYCBCABIAcgAWsiAEEBcjYCBCAHIAA2AgACQCAA",
-  "QYACSQ0AIAEgABCDgYCAAAwJCyAAQQN2IgVBA3RBsOvCgABqIQACQAJAQQAoAqjrwoAAIgZBASAFdCIFcUUNACAAKAIIIQUMAQtBACAGIAVyNgKo68KAACAA",
-  "IQULIAAgATYCCCAFIAE2AgwgASAANgIMIAEgBTYCCAwICyAAIAY2AgAgACAAKAIEIAhqNgIEIAYgAkEDcjYCBCAFIAYgAmoiAGshAgJAQQAoAsTuwoAAIAVG",
-  "DQBBACgCwO7CgAAgBUYNBCAFKAIEIgFBA3FBAUcNBQJAAkAgAUF4cSIHQYACSQ0AIAUQgoGAgAAMAQsCQCAFQQxqKAIAIgggBUEIaigCACIERg0AIAQgCDYC",
-  "DCAIIAQ2AggMAQtBAEEAKAKo68KAAEF+IAFBA3Z3cTYCqOvCgAALIAcgAmohAiAFIAdqIQUMBQtBACAANgLE7sKAAEEAQQAoArzuwoAAIAJqIgI2ArzuwoAA",
-  "IAAgAkEBcjYCBAwFC0EAIAAgAmsiATYCvO7CgABBAEEAKALE7sKAACIAIAJqIgU2AsTuwoAAIAUgAUEBcjYCBCAAIAJBA3I2AgQgAEEIaiEBDAcLQQAgBjYC",
-  "5O7CgAAMBAsgACAHIAhqNgIEQQBBACgCxO7CgAAiAEEPakF4cSIBQXhqNgLE7sKAAEEAIAAgAWtBACgCvO7CgAAgCGoiBWpBCGoiBjYCvO7CgAAgAUF8aiAG",
-  "QQFyNgIAIAAgBWpBKDYCBEEAQYCAgAE2AuDuwoAADAQLIABBACgCuO7CgAAgAmoiAkEBcjYCBEEAIAA2AsDuwoAAQQAgAjYCuO7CgAAgACACaiACNgIADAEL",
-  "IAUgBSgCBEF+cTYCBCAAIAJBAXI2AgQgACACaiACNgIAAkAgAkGAAkkNACAAIAIQg4GAgAAMAQsgAkEDdiIBQQN0QbDrwoAAaiECAkACQEEAKAKo68KAACIF",
-  "QQEgAXQiAXFFDQAgAigCCCEBDAELQQAgBSABcjYCqOvCgAAgAiEBCyACIAA2AgggASAANgIMIAAgAjYCDCAAIAE2AggLIAZBCGoPC0EAQf8fNgLo7sKAAEEA",
-  "IAg2AtTuwoAAQQAgBjYC0O7CgABBAEGw68KAADYCvOvCgABBAEG468KAADYCxOvCgABBAEGw68KAADYCuOvCgABBAEHA68KAADYCzOvCgABBAEG468KAADYC",
-  "wOvCgABBAEHI68KAADYC1OvCgABBAEHA68KAADYCyOvCgABBAEHQ68KAADYC3OvCgABBAEHI68KAADYC0OvCgABBAEHY68KAADYC5OvCgABBAEHQ68KAADYC",
-  "2OvCgABBAEHg68KAADYC7OvCgABBAEHY68KAADYC4OvCgABBAEHo68KAADYC9OvCgABBAEHg68KAADYC6OvCgABBAEEANgLc7sKAAEEAQfDrwoAANgL868KA",
-  "AEEAQejrwoAANgLw68KAAEEAQfDrwoAANgL468KAAEEAQfjrwoAANgKE7MKAAEEAQfjrwoAANgKA7MKAAEEAQYDswoAANgKM7MKAAEEAQYDswoAANgKI7MKA",
-  "AEEAQYjswoAANgKU7MKAAEEAQYjswoAANgKQ7MKAAEEAQZDswoAANgKc7MKAAEEAQZDswoAANgKY7MKAAEEAQZjswoAANgKk7MKAAEEAQZjswoAANgKg7MKA",
-  "AEEAQaDswoAANgKs7MKAAEEAQaDswoAANgKo7MKAAEEAQajswoAANgK07MKAAEEAQajswoAANgKw7MKAAEEAQbDswoAANgK87MKAAEEAQbjswoAANgLE7MKA",
-  "AEEAQbDswoAANgK47MKAAEEAQcDswoAANgLM7MKAAEEAQbjswoAANgLA7MKAAEEAQcjswoAANgLU7MKAAEEAQcDswoAANgLI7MKAAEEAQdDswoAANgLc7MKA",
-  "AEEAQcjswoAANgLQ7MKAAEEAQdjswoAANgLk7MKAAEEAQdDswoAANgLY7MKAAEEAQeDswoAANgLs7MKAAEEAQdjswoAANgLg7MKAAEEAQejswoAANgL07MKA",
-  "AEEAQeDswoAANgLo7MKAAEEAQfDswoAANgL87MKAAEEAQejswoAANgLw7MKAAEEAQfjswoAANgKE7cKAAEEAQfDswoAANgL47MKAAEEAQYDtwoAANgKM7cKA",
-  "AEEAQfjswoAANgKA7cKAAEEAQYjtwoAANgKU7cKAAEEAQYDtwoAANgKI7cKAAEEAQZDtwoAANgKc7cKAAEEAQYjtwoAANgKQ7cKAAEEAQZjtwoAANgKk7cKA",
-  "AEEAQZDtwoAANgKY7cKAAEEAQaDtwoAANgKs7cKAAEEAQZjtwoAANgKg7cKAAEEAQajtwoAANgK07cKAAEEAQaDtwoAANgKo7cKAAEEAQajtwoAANgKw7cKA",
-  "AEEAIAY2AsTuwoAAIAYgCEFYaiIAQQFyNgIEQQAgADYCvO7CgAAgBiAAakEoNgIEQQBBgICAATYC4O7CgAALQQAhAUEAKAK87sKAACIAIAJNDQBBACAAIAJr",
-  "IgE2ArzuwoAAQQBBACgCxO7CgAAiACACaiIFNgLE7sKAACAFIAFBAXI2AgQgACACQQNyNgIEIABBCGoPCyABC+ABAQR/I4CAgIAAQSBrIgIkgICAgAACQCAB",
-  "QQFqIgMgAUkNACAAQQRqKAIAIgRBAXQiASADIAEgA0sbIgFBBCABQQRLGyIBQf////8AcSABRkEDdCEDIAFBBHQhBQJAAkAgBA0AQQAhBAwBCyACIARBBHQ2",
-  "AhQgAiAAKAIANgIQQQghBAsgAiAENgIYIAIgBSADIAJBEGoQiICAgAACQCACKAIARQ0AIAJBCGooAgBFDQEAAAsgAigCBCEDIABBBGogATYCACAAIAM2AgAg",
-  "AkEgaiSAgICAAA8LEIyAgIAAAAtOAQF/I4CAgIAAQSBrIgAkgICAgAAgAEEcakEANgIAIABB9KrAgAA2AhggAEIBNwIMIABBnIHAgAA2AgggAEEIakGkgcCA",
-  "ABCugICAAAAL4gECBH8BfiOAgICAAEEgayICJICAgIAAAkAgAUEBaiIDIAFJDQAgAEEEaigCACIBQQF0IgQgAyAEIANLGyIDQQQgA0EESxsiBa1CGH4iBkIg",
-  "iKdFQQN0IQMgBqchBAJAAkAgAQ0AQQAhAQwBCyACIAAoAgA2AhAgAiABrUIYfj4CFEEIIQELIAIgATYCGCACIAQgAyACQRBqEIiAgIAAAkAgAigCAEUNACAC",
-  "QQhqKAIARQ0BAAALIAIoAgQhASAAQQRqIAU2AgAgACABNgIAIAJBIGokgICAgAAPCxCMgICAAAAL4gECBX8BfiOAgICAAEEgayICJICAgIAAAkAgAUEBaiID",
-  "IAFJDQBBBCEEIABBBGooAgAiAUEBdCIFIAMgBSADSxsiA0EEIANBBEsbIgatQgx+IgdCIIinRUECdCEDIAenIQUCQAJAIAENAEEAIQQMAQsgAiAAKAIANgIQ",
-  "IAIgAa1CDH4+AhQLIAIgBDYCGCACIAUgAyACQRBqEIiAgIAAAkAgAigCAEUNACACQQhqKAIARQ0BAAALIAIoAgQhASAAQQRqIAY2AgAgACABNgIAIAJBIGok",
-  "gICAgAAPCxCMgICAAAAL4gEBBX8jgICAgABBIGsiASSAgICAAAJAIABBA2oiAiAASQ0AQQAhA0EAKAKEq8CAACIEQQF0IgAgAiAAIAJLGyIAQQQgAEEESxsi",
-  "AEH/////A3EgAEZBAnQhAiAAQQJ0IQUCQCAERQ0AIAEgBEECdDYCFCABQQAoAoCrwIAANgIQQQQhAwsgASADNgIYIAEgBSACIAFBEGoQiICAgAACQCABKAIA",
-  "RQ0AIAFBCGooAgBFDQEAAAtBACAANgKEq8CAAEEAIAEoAgQ2AoCrwIAAIAFBIGokgICAgAAPCxCMgICAAAAL9AoFCX8CfgN/AX4BfyOAgICAAEEQayICJICA",
-  "gIAAAkACQAJAAkACQAJAAkAgAUEMaigCACIDQQVqIgQgAUEIaigCACIFSw0AIANBA3YiBkEIaiIHIAEoAgQiCEsNAiABQQxqIgkgBDYCAAJAAkAgASgCACIK",
-  "IAZqKQAAIANBB3GtiCILQh+DIgxCEFoNACAEIQYMAQsgC0IPgyEMQQQhAwNAIARBBWoiBiAFSw0CIARBA3YiB0EIaiINIAhLDQMgCSAGNgIAIAogB2opAAAg",
-  "BEEHca2IIgtCD4MgA62GQgAgA0HAAEkbIAyEIQwgA0EEaiEDIAYhBCALQhCDQgBSDQALCwJAAkAgDEEAIAUgBmsiBCAEIAVLG61WDQAgAkEANgIIIAJCCDcD",
-  "AAJAIAxQRQ0AQQMhDQwHCyAMpyEOIAFBDGohB0EIIQ9BACEJIAYhAwwBCyAAQQE2AgAgAEEQakEBOgAAIABBCGpCADcDAAwHCwNAQQEhDSADQQFqIgQgBUsN",
-  "BQJAAkACQAJAAkACQAJAIANBA3YiBkEIaiIBIAhLDQAgByAENgIAAkAgCiAGaikAACADQQdxrYhCAYNQDQAgA0EJaiIGIAVLDQ0gBEEDdiIDQQhqIgEgCEsN",
-  "AiAHIAY2AgACQAJAIAogA2opAAAgBEEHca0iEIgiC0L/AYMiDEKAAVoNACAGIQMMAQsgC0L/AIMhDEEHIQQDQCAGQQhqIgMgBUsNDyAGQQN2IgZBCGoiASAI",
-  "Sw0FIAcgAzYCACAKIAZqKQAAIBCIIgtC/wCDIASthkIAIARBwABJGyAMhCEMIARBB2ohBCADIQYgC0KAAYNQRQ0ACwsCQCAJIAIoAgRHDQAgAiAJEIuAgIAA",
-  "IAIoAgAhDyACKAIIIQkLIA8gCUEEdGoiBEEANgIAIARBCGogDDcDACACIAlBAWoiCTYCCCAJIA5JDQgMDAsgA0EEaiIGIAVLDQwgBEEDdiIBQQhqIg8gCEsN",
-  "AyAHIAY2AgACQCAKIAFqKQAAIARBB3GtiEIHgyIMQn98IgtCBFgNAEECIQ0MDgtBAyEBAkACQAJAAkAgC6cOBQAACgECAAsgA0EJaiIEIAVLDQ8gBkEDdiID",
-  "QQhqIgEgCEsNByAHIAQ2AgACQAJAIAogA2opAAAgBkEHca2IIhBCH4MiC0IQWg0AIAQhBgwBCyAQQg+DIQtBBCEDA0AgBEEFaiIGIAVLDREgBEEDdiIBQQhq",
-  "Ig8gCEsNCiAHIAY2AgAgCiABaikAACAEQQdxrYgiEEIPgyADrYZCACADQcAASRsgC4QhCyADQQRqIQMgBiEEIBBCEINQRQ0ACwsgC1BFDQJBACEBDAkLQQQh",
-  "AQwIC0EFIQEMBwsCQCALQiBYDQBBDiENIAshDAwOC0EBQQIgDEIBURshASALpyERDAYLIAEgCBCRgICAAAALIAEgCBCRgICAAAALIAEgCBCRgICAAAALIA8g",
-  "CBCRgICAAAALIAEgCBCRgICAAAALIA8gCBCRgICAAAALAkAgCSACKAIERw0AIAIgCRCLgICAACACKAIIIQkLIAIoAgAiDyAJQQR0aiIEIBE2AgQgBCABNgIA",
-  "IARBCGpCADcDACACIAlBAWoiCTYCCCAJIA5PDQQgBiEDDAALCyAAQQE2AgAgAEEQakEBOgAAIABBCGpCADcDAAwFCyANIAgQkYCAgAAACyAHIAgQkYCAgAAA",
-  "CyAAIAIpAwA3AgQgAEEANgIAIABBDGogAkEIaigCADYCAAwCC0IAIQwLIABBATYCACAAQRBqIA06AAAgAEEIaiAMNwMAIAIoAgQiBEUNACAEQQR0RQ0AIAIo",
-  "AgAQkoCAgAALIAJBEGokgICAgAALDQAgACABEMiAgIAAAAuEDwEHfyAAQXhqIgEgAEF8aigCACICQXhxIgBqIQMCQAJAIAJBAXENACACQQNxRQ0BIAEoAgAi",
-  "AiAAaiEAAkBBACgCwO7CgAAgASACayIBRw0AIAMoAgRBA3FBA0cNAUEAIAA2ArjuwoAAIAMgAygCBEF+cTYCBCABIABBAXI2AgQgASAAaiAANgIADwsCQAJA",
-  "IAJBgAJJDQAgASgCGCEEAkACQCABKAIMIgUgAUcNACABQRRBECABKAIUIgUbaigCACICDQFBACEFDAMLIAEoAggiAiAFNgIMIAUgAjYCCAwCCyABQRRqIAFB",
-  "EGogBRshBgNAIAYhBwJAIAIiBUEUaiIGKAIAIgINACAFQRBqIQYgBSgCECECCyACDQALIAdBADYCAAwBCwJAIAFBDGooAgAiBSABQQhqKAIAIgZGDQAgBiAF",
-  "NgIMIAUgBjYCCAwCC0EAQQAoAqjrwoAAQX4gAkEDdndxNgKo68KAAAwBCyAERQ0AAkACQCABKAIcIgZBAnRBuO3CgABqIgIoAgAgAUYNACAEQRBBFCAEKAIQ",
-  "IAFGG2ogBTYCACAFRQ0CDAELIAIgBTYCACAFDQBBAEEAKAKs68KAAEF+IAZ3cTYCrOvCgAAMAQsgBSAENgIYAkAgASgCECICRQ0AIAUgAjYCECACIAU2AhgL",
-  "IAEoAhQiAkUNACAFQRRqIAI2AgAgAiAFNgIYCwJAAkAgAygCBCICQQJxRQ0AIAMgAkF+cTYCBCABIABBAXI2AgQgASAAaiAANgIADAELAkACQAJAAkACQAJA",
-  "AkBBACgCxO7CgAAgA0YNAEEAKALA7sKAACADRw0BQQAgATYCwO7CgABBAEEAKAK47sKAACAAaiIANgK47sKAACABIABBAXI2AgQgASAAaiAANgIADwtBACAB",
-  "NgLE7sKAAEEAQQAoArzuwoAAIABqIgA2ArzuwoAAIAEgAEEBcjYCBCABQQAoAsDuwoAARg0BDAULIAJBeHEiBSAAaiEAIAVBgAJJDQEgAygCGCEEAkACQCAD",
-  "KAIMIgUgA0cNACADQRRBECADKAIUIgUbaigCACICDQFBACEFDAQLIAMoAggiAiAFNgIMIAUgAjYCCAwDCyADQRRqIANBEGogBRshBgNAIAYhBwJAIAIiBUEU",
-  "aiIGKAIAIgINACAFQRBqIQYgBSgCECECCyACDQALIAdBADYCAAwCC0EAQQA2ArjuwoAAQQBBADYCwO7CgAAMAwsCQCADQQxqKAIAIgUgA0EIaigCACIDRg0A",
-  "IAMgBTYCDCAFIAM2AggMAgtBAEEAKAKo68KAAEF+IAJBA3Z3cTYCqOvCgAAMAQsgBEUNAAJAAkAgAygCHCIGQQJ0QbjtwoAAaiICKAIAIANGDQAgBEEQQRQg",
-  "BCgCECADRhtqIAU2AgAgBUUNAgwBCyACIAU2AgAgBQ0AQQBBACgCrOvCgABBfiAGd3E2AqzrwoAADAELIAUgBDYCGAJAIAMoAhAiAkUNACAFIAI2AhAgAiAF",
-  "NgIYCyADKAIUIgNFDQAgBUEUaiADNgIAIAMgBTYCGAsgASAAQQFyNgIEIAEgAGogADYCACABQQAoAsDuwoAARw0BQQAgADYCuO7CgAAMAgtBACgC4O7CgAAi",
-  "AiAATw0BQQAoAsTuwoAAIgFFDQECQEEAKAK87sKAACIFQSlJDQBB0O7CgAAhAANAAkAgACgCACIDIAFLDQAgAyAAKAIEaiABSw0CCyAAKAIIIgANAAsLAkAC",
-  "QEEAKALY7sKAACIBDQBB/x8hAAwBC0EAIQADQCAAQQFqIQAgASgCCCIBDQALIABB/x8gAEH/H0sbIQALQQAgADYC6O7CgAAgBSACTQ0BQQBBfzYC4O7CgAAP",
-  "CwJAAkACQAJAIABBgAJJDQBBHyEDAkAgAEH///8HSw0AIABBBiAAQQh2ZyIDa3ZBAXEgA0EBdGtBPmohAwsgAUIANwIQIAFBHGogAzYCACADQQJ0QbjtwoAA",
-  "aiECQQAoAqzrwoAAIgVBASADdCIGcUUNASAAQQBBGSADQQF2a0EfcSADQR9GG3QhAyACKAIAIQUDQAJAIAUiAigCBEF4cSAARw0AIAIoAggiACABNgIMIAIg",
-  "ATYCCCABQRhqQQA2AgAgASACNgIMIAEgADYCCAwFCyADQR12IQUgA0EBdCEDIAIgBUEEcWpBEGoiBigCACIFDQALIAYgATYCACABQRhqIAI2AgAMAgsgAEED",
-  "diIDQQN0QbDrwoAAaiEAAkACQEEAKAKo68KAACICQQEgA3QiA3FFDQAgACgCCCEDDAELQQAgAiADcjYCqOvCgAAgACEDCyAAIAE2AgggAyABNgIMIAEgADYC",
-  "DCABIAM2AggPC0EAIAUgBnI2AqzrwoAAIAIgATYCACABQRhqIAI2AgALIAEgATYCDCABIAE2AggLQQBBACgC6O7CgABBf2oiADYC6O7CgAAgAA0AAkACQEEA",
-  "KALY7sKAACIBDQBB/x8hAAwBC0EAIQADQCAAQQFqIQAgASgCCCIBDQALIABB/x8gAEH/H0sbIQALQQAgADYC6O7CgAAPCwujEA8DfwF+Bn8BfgJ/AX4BfwF+",
-  "AX8BfgF/A34BfwJ+AX9BACEEAkAgAkEIaigCACIFQQJJDQAgAUEIaigCACIGrSEHIAEoAgAhCCABKAIEIQkgAigCACEKIAFBDGohC0EAIQRBASEMA0ACQAJA",
-  "AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAFIAxNDQACQAJAAkACQCAKIAxBBHRqIgEoAgAiDUF9ag4DAgABAAsgASgCBCECIAFBCGopAwAh",
-  "DgJAAkACQAJAIA0OBRgBAgADGAsACyALKAIAIgEgAmoiDSAGSw0EIAFBA3YiD0EIaiIQIAlLDQYgCCAPaikAACABQQdxrYhCfyACQT9xrYZCf4WDIQ4gCyAN",
-  "NgIADBYLIAsoAgAiASACaiINIAZLDQMgAUEDdiIPQQhqIhAgCUsNBiALIA02AgAgCCAPaikAACABQQdxrYhCfyACQT9xrYZCf4UiEYMiDkIBIAJBf2oiEkE/",
-  "ca2GIhNUDRUgAkEBdCEUIA4gE0J/fCIVgyEOQX8hDQNAIBQgAWoiDyAGSw0EIAIgAWoiAUEDdiIQQQhqIhYgCUsNCCALIA82AgAgCCAQaikAACABQQdxrYgg",
-  "EYMiFyAVgyACIA1qIg+thkIAIA9BwABJGyAOhCEOIA0gEmohDSAXIBNaDQAMFgsLIAsoAgAiAUEGaiICIAZLDQIgAUEDdiINQQhqIg8gCUsNByAIIA1qKQAA",
-  "IAFBB3GtiEI/gyEOIAsgAjYCAAwUCyALKAIAIgJBBmoiASAGSw0JIAJBA3YiDUEIaiIPIAlLDQcgCyABNgIAAkACQCAIIA1qKQAAIAJBB3GtiCIXQj+DIg5C",
-  "IFoNACABIQ0MAQsgF0IfgyEOQQUhAgNAIAFBBmoiDSAGSw0LIAFBA3YiD0EIaiIQIAlLDQogCyANNgIAIAggD2opAAAgAUEHca2IIhdCH4MgAq2GQgAgAkHA",
-  "AEkbIA6EIQ4gAkEFaiECIA0hASAXQiCDUEUNAAsLIAsgDUEfakFgcSIBNgIAAkBCfyABrSIXQn8gDkIDhiAOQv//////////H4MgDlIbfCITIBMgF1QbIhMg",
-  "B1YNACATIBdUDQAgCyATp0EfakFgcTYCACAOQiCGIAFBA3athCEYQQEhBAwVCyAAQRBqQQE6AAAgAEEIakIANwMAIABBATYCAA8LAkAgDEEBaiIMIAVJIg0N",
-  "ACAAQRBqQQU6AAAgAEEIakIANwMAIABBATYCAA8LIAsoAgAiAUEGaiICIAZLDREgAUEDdiIQQQhqIg8gCUsNCSAKIAxBBHRqQQAgDRsiDSkDCCEZIA0oAgQh",
-  "DyANKAIAIRogCyACNgIAAkACQCAIIBBqKQAAIAFBB3GtiCIOQj+DIhdCIFoNACACIQEMAQsgDkIfgyEXQQUhDQNAIAJBBmoiASAGSw0TIAJBA3YiEEEIaiIS",
-  "IAlLDQwgCyABNgIAIAggEGopAAAgAkEHca2IIg5CH4MgDa2GQgAgDUHAAEkbIBeEIRcgDUEFaiENIAEhAiAOQiCDQgBSDQALCyAXQQAgBiABayICIAIgBksb",
-  "rVYNECAXUA0TIA9BAXQhEkJ/IA9BP3GthkJ/hSEVQgEgD0F/aiIUQT9xrYYiG0J/fCEcQgAhEQNAQQQhHSAZIQ4CQAJAAkACQAJAIBoOBgQAARUCFQQLIAEg",
-  "D2oiAiAGSw0TIBUhDiABQQN2Ig1BCGoiECAJTQ0CIBAgCRCRgICAAAALQQEhHSABIA9qIgIgBksNEyABQQN2Ig1BCGoiECAJSw0PIAsgAjYCAAJAIAggDWop",
-  "AAAgAUEHca2IIBWDIg4gG1oNACACIQEMAwsgDiAcgyEOQX8hAgNAIBIgAWoiDSAGSw0UIA8gAWoiAUEDdiIQQQhqIhYgCUsNESALIA02AgAgCCAQaikAACAB",
-  "QQdxrYggFYMiEyAcgyAPIAJqIg2thkIAIA1BwABJGyAOhCEOIAIgFGohAiATIBtaDQALIA8gAWohAQwCCyABQQZqIgIgBksNEUI/IQ4gAUEDdiINQQhqIhAg",
-  "CUsNEAsgCyACNgIAIAggDWopAAAgAUEHca2IIA6DIQ4gAiEBCyARQgF8IRECQCADRQ0AAkAgAygCCCICIANBBGooAgBHDQAgAyACEIeAgIAAIAMoAgghAgsg",
-  "AyACQQFqNgIIIAMoAgAgAkEDdGogDjcDAAsgESAXUQ0UDAALCyAAQRBqQQE6AAAgAEEIakIANwMAIABBATYCAA8LIAwgBUG8gMCAABCUgICAAAALIBAgCRCR",
-  "gICAAAALIBAgCRCRgICAAAALIBYgCRCRgICAAAALIA8gCRCRgICAAAALIA8gCRCRgICAAAALIBAgCRCRgICAAAALIABBEGpBAToAACAAQQhqQgA3AwAgAEEB",
-  "NgIADwsgDyAJEJGAgIAAAAsgEiAJEJGAgIAAAAsgECAJEJGAgIAAAAsgFiAJEJGAgIAAAAsgECAJEJGAgIAAAAtBASEdCyAAQRBqIB06AAAgAEEIakIANwMA",
-  "IABBATYCAA8LIABBEGpBAToAACAAQQhqQgA3AwAgAEEBNgIADwsgAEEQakEBOgAAIABBCGpCADcDACAAQQE2AgAPCyADRQ0AAkAgAygCCCIBIANBBGooAgBH",
-  "DQAgAyABEIeAgIAAIAMoAgghAQsgAyABQQFqNgIIIAMoAgAgAUEDdGogDjcDAAsgDEEBaiIMIAVJDQALCyAAIAQ2AgQgAEEIaiAYNwIAIABBADYCAAuBAQEB",
-  "fyOAgICAAEEwayIDJICAgIAAIAMgATYCBCADIAA2AgAgA0EcakECNgIAIANBLGpBgoCAgAA2AgAgA0ICNwIMIANBgILAgAA2AgggA0GCgICAADYCJCADIANB",
-  "IGo2AhggAyADNgIoIAMgA0EEajYCICADQQhqIAIQroCAgAAAC5sIBAh/An4BfwN+AkACQAJAAkACQAJAAkACQAJAAkACQCABQQxqKAIAIgNBBmoiBCABQQhq",
-  "KAIAIgVLDQACQAJAAkACQCADQQN2IgZBCGoiByABKAIEIghLDQAgAUEMaiIJIAQ2AgACQAJAIAEoAgAiCiAGaikAACADQQdxrYgiC0I/gyIMQiBaDQAgBCEG",
-  "DAELIAtCH4MhDEEFIQMDQCAEQQZqIgYgBUsNBiAEQQN2IgdBCGoiDSAISw0DIAkgBjYCACAKIAdqKQAAIARBB3GtiCILQh+DIAOthkIAIANBwABJGyAMhCEM",
-  "IANBBWohAyAGIQQgC0Igg0IAUg0ACwsgBkEGaiIDIAVLDQUgBkEDdiIEQQhqIgcgCEsNAiABQQxqIgkgAzYCAAJAAkAgCiAEaikAACAGQQdxrYgiDkI/gyIL",
-  "QiBaDQAgAyEEDAELIA5CH4MhC0EFIQYDQCADQQZqIgQgBUsNByADQQN2IgdBCGoiDSAISw0FIAkgBDYCACAKIAdqKQAAIANBB3GtiCIOQh+DIAathkIAIAZB",
-  "wABJGyALhCELIAZBBWohBiAEIQMgDkIgg1BFDQALCyALQQAgBSAEayIDIAMgBUsbrVYNDCACRQ0IIAtQDQkgAUEMaiEBIAJBBGohDUIAIQ8DQCAEQQZqIgMg",
-  "BUsNDiAEQQN2IgZBCGoiByAISw0HIAEgAzYCAAJAAkAgCiAGaikAACAEQQdxrYgiEEI/gyIOQiBaDQAgAyEEDAELIBBCH4MhDkEFIQYDQCADQQZqIgQgBUsN",
-  "ECADQQN2IgdBCGoiCSAISw0KIAEgBDYCACAKIAdqKQAAIANBB3GtiCIQQh+DIAathkIAIAZBwABJGyAOhCEOIAZBBWohBiAEIQMgEEIgg0IAUg0ACwsgD0IB",
-  "fCEPAkAgAigCCCIDIA0oAgBHDQAgAiADEIeAgIAAIAIoAgghAwsgAiADQQFqNgIIIAIoAgAgA0EDdGogDjcDACAPIAtSDQAMCgsLIAcgCBCRgICAAAALIA0g",
-  "CBCRgICAAAALIAcgCBCRgICAAAALIA0gCBCRgICAAAALIABCADcDCCAAQRBqQQE6AAAMCQsgAEIANwMIIABBEGpBAToAAAwICyAHIAgQkYCAgAAACyAJIAgQ",
-  "kYCAgAAACyALUA0AIAFBDGohAQNAIARBBmoiAyAFSw0CIARBA3YiBkEIaiIHIAhLDQMgASADNgIAIARBB3EhByADIQQgCyAKIAZqKQAAIAetiEIgg1CtfSIL",
-  "UEUNAAsLIAAgDDcDCCAAQgA3AwAPCyAAQgA3AwggAEEQakEBOgAADAMLIAcgCBCRgICAAAALIABCADcDCCAAQRBqQQE6AAAMAQsgAEIANwMIIABBEGpBAToA",
-  "AAsgAEIBNwMAC9sCAQh/IAEoAkBBcGohAyABQcgAaigCAEEYbCEBAkACQAJAA0BBACEEQQQhBSABRQ0BIAFBaGohASADQRBqIQYgA0EYaiIHIQMgBikDACAC",
-  "Ug0ACyAHQQhqKAIAIghFDQAgCK1CDH4iAkIgiKcNAiACpyIBQX9MDQIgBygCACEGQQQhBQJAIAFFDQAgARCKgICAACIFRQ0CCyAFIQMgCCEEAkADQCAERQ0B",
-  "QQghByAGKAIAIQkCQCAGQQhqKAIAIgFFDQAgAUH/////AHEgAUcNBSABQQR0IgpBf0wNBSAKRQ0AIAoQioCAgAAiB0UNBAsgByAJIAFBBHQQi4GAgAAhByAD",
-  "QQhqIAE2AgAgA0EEaiABNgIAIAMgBzYCACAGQQxqIQYgA0EMaiEDIARBf2oiBA0ACwsgCCEECyAAIAQ2AgggACAENgIEIAAgBTYCAA8LAAALEIyAgIAAAAuf",
-  "BgcFfwF+AX8BfgN/An4CfyOAgICAAEEwayIDJICAgIAAAkACQCABQTxqKAIAIgQgAmoiBSABQThqKAIASw0AIAFBMGohBiABQcAAaiEHQn8gAkE/ca2GQn+F",
-  "IQggAUHEAGohCUIAIQoDQAJAAkACQCAEQQN2IgtBCGoiDCABKAI0Ig1LDQAgASAFNgI8QQchDCABKAIwIAtqKQAAIARBB3GtiCAIgyIOQgNWDQUCQAJAAkAC",
-  "QCAOpw4EAAkBAgALIAEgBUEfakFgcTYCPEEAIQwMCAsgCqcNAUEGIQxCACEODAcLIANBADYCECADQgg3AwggA0EYaiAGIANBCGoQlYCAgAAgAykDICEOAkAC",
-  "QAJAIAMpAxhCAFINACAOQgFRDQEgAygCCCEEDAILIANBKGotAAAhDCADKAIMIgRFDQggBEEDdEUNCCADKAIIEJKAgIAADAgLQgAhCiADKAIIIQQCQCADKAIQ",
-  "DQAMAQsgBEUNACAEKQMAIQ9CASEKCyADKAIMIgVFDQMgBUEDdEUNAyAEEJKAgIAADAMLIANBGGogBhCQgICAAAJAAkAgAygCGA0AIAMpAyAhDiADKAIcIRAg",
-  "ASgCSCINQRhsIQQgASgCQCIRQXBqIQUDQCAERQ0CIARBaGohBCAFQRBqIQsgBUEYaiIMIQUgCykDACAPUg0ACwJAIAxBCGoiBSgCACIEIAxBBGooAgBHDQAg",
-  "DCAEEI6AgIAAIAUoAgAhBAsgBSAEQQFqNgIAIAwoAgAgBEEMbGoiBCAONwIEIAQgEDYCAAwECyADQShqLQAAIQwgAykDICEODAYLQQwQioCAgAAiBEUNASAE",
-  "IA43AgQgBCAQNgIAAkAgDSAJKAIARw0AIAcgDRCNgICAACABKAJAIREgASgCSCENCyABIA1BAWo2AkggESANQRhsaiIFIAQ2AgggBSAPNwMAIAVBDGpCgYCA",
-  "gBA3AgAMAgsgDCANEJGAgIAAAAsAAAsgASgCPCIEIAJqIgUgASgCOE0NAAsLQgAhDkEBIQwLIAAgDDoACCAAIA43AwAgA0EwaiSAgICAAAujBwUBfwF+B38D",
-  "fgJ/I4CAgIAAQcAAayIDJICAgIAAQgAhBEEBIQUCQCABQTxqKAIAIgZBCGoiByABQThqKAIAIghLDQACQAJAAkACQAJAAkAgBkEDdiIJQQhqIgogAUE0aigC",
-  "ACILSw0AIAEgBzYCPAJAAkAgASgCMCIKIAlqKQAAIAZBB3GtIgyIIg1C/wGDIg5CgAFaDQAgByEJDAELIA1C/wCDIQ5BByEGA0ACQCAHQQhqIgkgCE0NAEIA",
-  "IQQMCQsgB0EDdiIHQQhqIg8gC0sNAyABIAk2AjwgCiAHaikAACAMiCINQv8AgyAGrYZCACAGQcAASRsgDoQhDiAGQQdqIQYgCSEHIA1CgAGDQgBSDQALCyAJ",
-  "QQRqIgYgCEsNBiAJQQN2IgdBCGoiDyALSw0CIAEgBjYCPAJAAkAgCiAHaikAACAJQQdxrYgiDEIPgyINQghaDQAgBiEJDAELIAxCB4MhDUEDIQcDQAJAIAZB",
-  "BGoiCSAITQ0AQgAhBAwJCyAGQQN2Ig9BCGoiECALSw0FIAEgCTYCPCAKIA9qKQAAIAZBB3GtiCIMQgeDIAethkIAIAdBwABJGyANhCENIAdBA2ohByAJIQYg",
-  "DEIIg0IAUg0ACwsgASAJQR9qQWBxIgY2AjwgBkEgaiIHIAhLDQYgBkEDdiIGQQhqIgkgC0sNBCABIAc2AjwgCiAGaikAACEMAkAgDkIXVg0AAkACQAJAIA6n",
-  "IgYOGAkDAwMDAwMDAgMDAwEDAwMDAwMDAwMDAAkLIAJCf1ENCAwCCyACQghSDQEMBwsgAkJ/UQ0GC0IAIQRBASEFIAxCBYZC4P////8DgyAHrXwiDiAIrVYN",
-  "BiABIA4+AjxBACEFDAYLIAogCxCRgICAAAALIA8gCxCRgICAAAALIA8gCxCRgICAAAALIBAgCxCRgICAAAALIAkgCxCRgICAAAALAkACQAJAAkAgDUJffEJg",
-  "VA0AIA2nIQcgDkIMVg0BIAYODQIBAQEBAQEBAQEBAQMCC0EOIQUgDSEEDAMLIANBCGogASAOIAcQmYCAgAAgAy0AECEFIAMpAwghBAwCCyADQRhqIAEgBxCX",
-  "gICAACADLQAgIQUgAykDGCEEDAELIANBKGogASAHEJqAgIAAIAMpAzAhBAJAIAMpAyhCAFINACABQRRqIAQQhoCAgABBACEFDAELIANBOGotAAAhBQsgACAF",
-  "OgAIIAAgBDcDACADQcAAaiSAgICAAAuiDgwKfwF+AX8DfgZ/AX4BfwF+AX8BfgF/AX4jgICAgABB0ABrIgQkgICAgAAgBEEYaiABIAIQloCAgAACQAJAIAFB",
-  "PGoiBSgCACIGIAFBOGoiBygCACIISQ0AQQghCSAEKAIgIQoMAQsgAUEwaiELIAFBCGohDCABQcwAaiENQn8gA0E/ca2GQn+FIQ4gBCgCGCEPIAQoAiAhCiAC",
-  "Qnh8IRADQCABQQA2AlQgASkCTCERIAFCCDcCTCAEQQA2AjAgBCARNwMoQgAhEgJAAkACQAJAAkACQAJAAkACQAJAAkACQCAGIANqIhMgCE0NAEEBIQkMAQsg",
-  "BkEDdiIJQQhqIhQgASgCNCIVSw0GIAUgEzYCACABKAIwIhQgCWopAAAgBkEHca2IIA6DIhGnIQYCQAJAAkACQAJAAkACQCARQgNWDQAgBg4EAQIFBAELIAZB",
-  "fGoiBiAKSQ0CQQkhCSARIRIMBgsgDSAEKQMoNwIAIAFBPGogE0EfakFgcTYCACANQQhqIARBKGpBCGooAgA2AgBBACEJDBELIA0gBCkDKDcCACANQQhqIARB",
-  "KGpBCGooAgA2AgAgBEEIaiABIAIQmICAgAAgBC0AECIJRQ0MIAQpAwghAgwQCyAPIAZBDGxqIhYoAghFDQQgFigCACIXQQhqKQMAIREgFygCBCEGQQQhCQJA",
-  "AkACQAJAAkAgFygCAA4GBAABCAIIBAtBASEJIBMgBmoiFyAISw0HIBNBA3YiCEEIaiIJIBVLDQkgFCAIaikAACATQQdxrYhCfyAGQT9xrYZCf4WDIREMAgsC",
-  "QCATIAZqIgkgCE0NAEEBIQkMBwsgE0EDdiIXQQhqIhggFUsNCSAFIAk2AgAgFCAXaikAACATQQdxrYhCfyAGQT9xrYZCf4UiGYMiEUIBIAZBf2oiGkE/ca2G",
-  "IhtUDQIgBkEBdCEcIBEgG0J/fCIdgyERQX8hCQNAAkAgHCATaiIXIAhNDQBBASEJDAgLIAYgE2oiE0EDdiIYQQhqIh4gFUsNCyAFIBc2AgAgFCAYaikAACAT",
-  "QQdxrYggGYMiHyAdgyAGIAlqIhethkIAIBdBwABJGyARhCERIAkgGmohCSAfIBtaDQAMAwsLQQEhCSATQQZqIhcgCEsNBSATQQN2IgZBCGoiCCAVSw0KIBQg",
-  "BmopAAAgE0EHca2IQj+DIRELIAUgFzYCAAsgBEE4aiALIBYgBEEoahCTgICAACAEKAI4DQIgBCkDQCIfQiCIpyEGIAQoAjwhEyAfpyEIDA0LIARBOGogCyAE",
-  "QShqEJWAgIAAIAQpA0AhESAEKQM4UA0LIARByABqLQAAIQkgESESDAILIA0gBCkDKDcCACANQQhqIARBKGpBCGooAgA2AgAgBEE4aiALEJCAgIAAIAQoAjhF",
-  "DQggBEHIAGotAAAhCSAEKQNAIQIMDQsgBEHIAGotAAAhCSAEKQNAIRILAkAgBCgCLCIBDQAgEiECDAwLAkAgAUEDdA0AIBIhAgwMCyAEKAIoEJKAgIAAIBIh",
-  "AgwLC0EAQQBB3IDAgAAQlICAgAAACyAJIBUQkYCAgAAACyAYIBUQkYCAgAAACyAeIBUQkYCAgAAACyAIIBUQkYCAgAAACyAUIBUQkYCAgAAACyAEKQNAIREg",
-  "BCgCPCETAkAgCiAEKAIcRw0AIARBGGogChCOgICAACAEKAIYIQ8gBCgCICEKCyAPIApBDGxqIgYgETcCBCAGIBM2AgAgBCAKQQFqIgo2AiALQQghCSAFKAIA",
-  "IgYgBygCACIITw0DDAILQQAhEwsCQCAQQg9WDQACQAJAAkACQCAQpw4QAAQEBAQEBAQEBAQEBAQEAQALIBFCf3wiEUIHVg0DIBGnDggBAwMDAwMDAgELIBFC",
-  "AVINAiATQQFHDQIgASAGNgIoIAEgCDYCJCABQQE2AiAMAgtCACERAkAgBCgCMEUNACAEKAIoIhNFDQAgEykDACERCyABIBE3AwAMAQsgBCgCMEEFSQ0AIAQo",
-  "AigiEykDIEIAUg0AIBMpAwghESATKQMAIR8CQCABKAIQIhMgAUEMaigCAEcNACAMIBMQi4CAgAAgASgCECETCyABIBNBAWo2AhAgASgCCCATQQR0aiITIBE3",
-  "AwggEyAfNwMACwJAIAEoAlAiE0UNACATQQN0RQ0AIAEoAkwQkoCAgAALIA0gBCkDKDcCAEEIIQkgDUEIaiAEQShqQQhqKAIANgIAIAUoAgAiBiAHKAIAIghJ",
-  "DQALCyAEKAIYIQgCQCAKRQ0AIAggCkEMbGohBiAIIQEDQAJAIAFBBGooAgAiE0UNACATQQR0RQ0AIAEoAgAQkoCAgAALIAFBDGoiASAGRw0ACwsCQCAEKAIc",
-  "IgFFDQAgAa1CDH6nRQ0AIAgQkoCAgAALIAAgCToACCAAIAI3AwAgBEHQAGokgICAgAALlgsOB38BfgF/AX4EfwF+BH8BfgF/AX4BfwF+AX8BfiOAgICAAEHA",
-  "AGsiAySAgICAACADQRhqIAFCDBCWgICAAAJAAkACQAJAIAFBPGoiBCgCACIFIAFBOGoiBigCACIHSQ0AIAMoAiAhCAwBCyABQTBqIQlCfyACQT9xrYZCf4Uh",
-  "CiADKAIYIQsgAygCICEIQgAhDAJAAkADQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAFIAJqIg0gB0sNACAFQQN2Ig5BCGoiDyABKAI0IhBLDQsg",
-  "BCANNgIAIAEoAjAiDyAOaikAACAFQQdxrYggCoMiEachBSARQgNWDQMgBQ4EAQIFBAELIABCADcDCCAAQRBqQQE6AAAMEgsgACAMNwMIIAFBPGogDUEfakFg",
-  "cTYCAEIAIREMEgsgA0EIaiABQgwQmICAgAAgAy0AECINRQ0KIAAgAykDCDcDCCAAQRBqIA06AAAMEAsCQCAFQXxqIgUgCEkNACAAIBE3AwggAEEQakEJOgAA",
-  "DBALIAsgBUEMbGoiEigCCEUNAiASKAIAIg5BCGopAwAhESAOKAIEIQVBBCETAkACQAJAAkACQCAOKAIADgYEAAESAhIECyANIAVqIg4gB0sNECANQQN2IgdB",
-  "CGoiFCAQSw0HIA8gB2opAAAgDUEHca2IQn8gBUE/ca2GQn+FgyERDAILQQEhEyANIAVqIg4gB0sNECANQQN2IhRBCGoiFSAQSw0HIAQgDjYCACAPIBRqKQAA",
-  "IA1BB3GtiEJ/IAVBP3GthkJ/hSIWgyIRQgEgBUF/aiIXQT9xrYYiGFQNAiAFQQF0IRkgESAYQn98IhqDIRFBfyEOA0AgGSANaiIUIAdLDREgBSANaiINQQN2",
-  "IhVBCGoiGyAQSw0JIAQgFDYCACAPIBVqKQAAIA1BB3GtiCAWgyIcIBqDIAUgDmoiFK2GQgAgFEHAAEkbIBGEIREgDiAXaiEOIBwgGFoNAAwDCwsgDUEGaiIO",
-  "IAdLDQ4gDUEDdiIFQQhqIgcgEEsNCCAPIAVqKQAAIA1BB3GtiEI/gyERCyAEIA42AgALIANBKGogCSASQQAQk4CAgAAgAygCKEUNCiADQTBqKQMAIREgAEEQ",
-  "aiADQShqQRBqLQAAOgAAIAAgETcDCAwPCyADQShqIAlBABCVgICAACADKQMwIREgAykDKFANCSAAQRBqIANBKGpBEGotAAA6AAAgACARNwMIDA4LIANBKGog",
-  "CRCQgICAACADKAIoRQ0GIAMpAzAhESAAQRBqIANBKGpBEGotAAA6AAAgACARNwMIDA0LQQBBAEHMgMCAABCUgICAAAALIBQgEBCRgICAAAALIBUgEBCRgICA",
-  "AAALIBsgEBCRgICAAAALIAcgEBCRgICAAAALIA8gEBCRgICAAAALIAMpAzAhESADKAIsIQ0CQCAIIAMoAhxHDQAgA0EYaiAIEI6AgIAAIAMoAhghCyADKAIg",
-  "IQgLIAsgCEEMbGoiBSARNwIEIAUgDTYCACADIAhBAWoiCDYCIAsgBCgCACIFIAYoAgAiB08NBAwBCwJAAkAgEUJffCIcQhZWDQBCASAchkKFgIACg0IAUg0B",
-  "CyARQgFRDQAgDCARQr5/fEJ6VK18IQwLIAQoAgAiBSAGKAIAIgdPDQMMAAsLQQEhEwsgAEIANwMIIABBEGogEzoAAAwBCyAAQgw3AwggAEEQakEIOgAAC0IB",
-  "IRELIAAgETcDACADKAIYIQcCQCAIRQ0AIAcgCEEMbGohASAHIQ0DQAJAIA1BBGooAgAiBUUNACAFQQR0RQ0AIA0oAgAQkoCAgAALIA1BDGoiDSABRw0ACwsC",
-  "QCADKAIcIg1FDQAgDa1CDH6nRQ0AIAcQkoCAgAALIANBwABqJICAgIAACwgAQZCrwIAACwYAQYDAAAsIAEGQ68CAAAvaGgMMfwF+AX8jgICAgABBgAFrIgIk",
-  "gICAgAAgAkHAAGpBkKvAgAAgAEGAwAAgAEGAwABJGxCfgICAAAJAAkACQAJAAkAgAigCQA0AIAJBwABqIAIoAkQiAyACQcgAaiIAKAIAIgRB4KfAgABBBhCg",
-  "gICAAAJAAkACQAJAAkACQCACKAJADQAgAkHOAGotAAANBCACQfQAaigCACEFIAIoAnAhBiACQcAAakEMai0AAEUhByACKAJEIQADQAJAIABFDQACQCAFIABL",
-  "DQAgBSAARg0BDA0LIAYgAGosAABBQEgNDAsgACAFRg0CAkACQCAGIABqIggsAAAiCUF/Sg0AIAgtAAFBP3EhCiAJQR9xIQsCQCAJQWBPDQAgC0EGdCAKciEJ",
-  "DAILIApBBnQgCC0AAkE/cXIhCgJAIAlBcE8NACAKIAtBDHRyIQkMAgsgCkEGdCAILQADQT9xciALQRJ0QYCA8ABxciEJDAELIAlB/wFxIQkLAkAgB0EBcQ0A",
-  "IAAhBQwECyAJQYCAxABGDQRBASEHAkAgCUGAAUkNAEECIQcgCUGAEEkNAEEDQQQgCUGAgARJGyEHCyAHIABqIQBBACEHDAALCyACQfwAaigCACEJIAJB9ABq",
-  "KAIAIQcgAigCeCEFIAIoAnAhCAJAIAJB5ABqKAIAQX9GDQAgAkEwaiAAIAggByAFIAlBABChgICAAAwFCyACQTBqIAAgCCAHIAUgCUEBEKGAgIAADAQLIAdB",
-  "AXENAQsgAkE4aiAFNgIAIAIgBTYCNCACQQE2AjAMAgsgAkEBOgBOCyACQQA2AjALAkACQAJAAkACQAJAAkACQAJAAkACQCACKAIwRQ0AAkAgAigCNCIGQQZq",
-  "IgBFDQACQCAAIARJDQAgACAERg0BDBALIAMgAGosAABBv39MDQ8LAkAgACAERg0AIAMgBGohByADIABqIQADQAJAAkAgACwAACIJQX9MDQAgAEEBaiEAIAlB",
-  "/wFxIQkMAQsgAC0AAUE/cSEFIAlBH3EhCAJAIAlBX0sNACAIQQZ0IAVyIQkgAEECaiEADAELIAVBBnQgAC0AAkE/cXIhBQJAIAlBcE8NACAFIAhBDHRyIQkg",
-  "AEEDaiEADAELIAVBBnQgAC0AA0E/cXIgCEESdEGAgPAAcXIiCUGAgMQARg0CIABBBGohAAsCQCAJQb9/akEGSQ0AIAlBMEkNAyAJQTpJDQAgCUHAAEcNAwsg",
-  "ACAHRw0ACwsCQCAGDQBBACEEDAILAkACQCAGIARJDQAgBiAERg0CDAELIAMgBmosAABBv39MDQAgBiEEDAELIAMgBEEAIAYQooCAgAAACwJAAkACQCAEQQNJ",
-  "DQACQAJAQcilwIAAIANBAxCJgYCAAEUNACADLwAAQdqcAUYNASAEQQRJDQQgAygAAEHfvunyBEcNBEF8IQlBBCEAIARBBUkNAyADLAAEQb9/Sg0DIAMgBEEE",
-  "IAQQooCAgAAAC0F9IQlBAyEAIARBBEkNAiADLAADQb9/Sg0CIAMgBEEDIAQQooCAgAAACwJAIAMsAAJBv39MDQBBfiEJQQIhAAwCCyADIARBAiAEEKKAgIAA",
-  "AAtBAiEAIARBAkcNAgJAIAMvAABB2pwBRg0AQQIhBAwDC0F+IQlBAiEECyADIABqIgUgCSAEaiIIaiEKIAghACAFIQkCQAJAA0AgAEUNASAAQX9qIQAgCSwA",
-  "ACEHIAlBAWohCSAHQX9KDQAMAgsLIAhFDQACQAJAIAUsAAAiCUF/TA0AIAVBAWohACAJQf8BcSEJDAELIAUtAAFBP3EhACAJQR9xIQcCQCAJQV9LDQAgB0EG",
-  "dCAAciEJIAVBAmohAAwBCyAAQQZ0IAUtAAJBP3FyIQACQCAJQXBPDQAgACAHQQx0ciEJIAVBA2ohAAwBCyAAQQZ0IAUtAANBP3FyIAdBEnRBgIDwAHFyIQkg",
-  "BUEEaiEAC0EAIQwCQAJAIAlBxQBHDQBBACENDAELIAlBgIDEAEYNAUEAIQ0DQCAJQVBqIgZBCUsNAkEAIQcDQCAHrUIKfiIOQiCIpw0DIA6nIgkgBmoiByAJ",
-  "SQ0DIAAgCkYNAwJAAkAgACwAACIJQX9MDQAgAEEBaiEAIAlB/wFxIQkMAQsgAC0AAUE/cSEGIAlBH3EhCwJAIAlBX0sNACALQQZ0IAZyIQkgAEECaiEADAEL",
-  "IAZBBnQgAC0AAkE/cXIhBgJAIAlBcE8NACAGIAtBDHRyIQkgAEEDaiEADAELIAZBBnQgAC0AA0E/cXIgC0ESdEGAgPAAcXIiCUGAgMQARg0EIABBBGohAAsg",
-  "CUFQaiIGQQpJDQALAkAgB0UNAANAIAAgCkYNBAJAAkAgACwAACIJQX9KDQAgAC0AAUE/cSEGIAlBH3EhCwJAIAlBX0sNACALQQZ0IAZyIQkgAEECaiEADAIL",
-  "IAZBBnQgAC0AAkE/cXIhBgJAIAlBcE8NACAGIAtBDHRyIQkgAEEDaiEADAILIAZBBnQgAC0AA0E/cXIgC0ESdEGAgPAAcXIiCUGAgMQARg0GIABBBGohAAwB",
-  "CyAAQQFqIQAgCUH/AXEhCQsgB0F/aiIHDQALCyANQQFqIQ0gCUHFAEcNAAsLIAogAGshDwwLCyAEQQNJDQELIAMvAABB36QBRw0CIAMsAAIiAEG/f0wNASAD",
-  "QQJqIQVBfiEJDAQLQX8hCSAEQQJHDQsgAy0AAEHSAEcNCwwCCyADIARBAiAEEKKAgIAAAAsgAy0AAEHSAEYNAEF/IQkgBEEDTQ0JQeWewIAAIANBAxCJgYCA",
-  "AA0JAkAgAywAAyIAQb9/TA0AIANBA2ohBUF9IQkMAgsgAyAEQQMgBBCigICAAAALIAMsAAEiAEG/f0wNASADQQFqIQVBfyEJCyAAQb9/akH/AXFBGUsNBSAJ",
-  "IARqIQhBACEAAkADQCAIIABGDQEgBSAAaiEHIABBAWohAEF/IQkgBywAAEF/Sg0ADAkLCyACQcwAakIANwIAIAJByABqIAg2AgAgAkHUAGpCADcCACACIAU2",
-  "AkQgAkEAOgBAIAJBwABqQQAQo4CAgAANASACLQBADQUgAigCRCEAIAIoAkwiCSACKAJIIgdPDQMgACAJai0AAEG/f2pB/wFxQRpPDQMgAkHQAGogAkHQAGoo",
-  "AgA2AgAgAkHMAGogCTYCACACQcgAaiAHNgIAIAJCADcCVCACIAA2AkQgAkEAOgBAIAJBwABqQQAQo4CAgAANAkF/IQkgAi0AQA0HIAIoAkQhACACKAJIIQcg",
-  "AigCTCEJDAMLIAMgBEEBIAQQooCAgAAAC0HonsCAAEE9IAJBMGpBnJ7AgABBqJ/AgAAQpICAgAAAC0HonsCAAEE9IAJBMGpBnJ7AgABBqJ/AgAAQpICAgAAA",
-  "CwJAIAlFDQACQAJAIAcgCUsNACAHIAlHDQEMAgsgACAJaiwAAEG/f0oNAQsgACAHIAkgBxCigICAAAALIAAgCWohACAHIAlrIQ9BASEMC0EAIQkCQCAPRQ0A",
-  "QS4hB0F/IQkgAC0AAEEuRw0DIAAgD2ohBiAAIQkCQANAAkACQAJAIAdBGHRBGHVBf0oNACAJLQABQT9xIQsgB0EfcSEKIAdB/wFxIgdB3wFLDQEgCkEGdCAL",
-  "ciEHIAlBAmohCQwCCyAJQQFqIQkgB0H/AXEhBwwBCyALQQZ0IAktAAJBP3FyIQsCQCAHQfABTw0AIAsgCkEMdHIhByAJQQNqIQkMAQsgC0EGdCAJLQADQT9x",
-  "ciAKQRJ0QYCA8ABxciIHQYCAxABGDQIgCUEEaiEJCwJAIAdBX2pBGUkNACAHQd///wBxQb9/akEaSQ0AIAdBRmoORQAAAAAAAAAEBAQEBAQEBAQEBAQEBAQE",
-  "BAQEBAQEBAQEBAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAQLIAkgBkYNASAJLQAAIQcMAAsLIA8hCQsgAkEcaiAJNgIAIAJBFGogBDYC",
-  "ACACQQxqIA02AgAgAkEIaiAINgIAIAIgADYCGCACIAM2AhAgAiAFNgIEIAIgDDYCACACQQA2AjggAkIBNwMwAkACQCABDQAgAkGDgICAADYCJCACIAI2AiAg",
-  "AiACQTBqNgIsIAJBwABqQRRqQQE2AgAgAkIBNwJEIAJBoKjAgAA2AkAgAiACQSBqNgJQIAJBLGpBgIDAgAAgAkHAAGoQhICAgABFDQEMAwsgAkGDgICAADYC",
-  "JCACIAI2AiAgAiACQTBqNgIsIAJBwABqQRRqQQE2AgAgAkHAAGpBDGpBATYCACACQaiowIAANgJIIAJBATYCRCACQaCowIAANgJAIAIgAkEgajYCUCACQSxq",
-  "QYCAwIAAIAJBwABqEISAgIAADQILIAIoAjgiCUGAgAJLDQFBkOvAgAAgAigCMCIAIAkQi4GAgAAaIAIoAjRFDQIgABCSgICAAAwCC0F/IQkMAQsCQCACKAI0",
-  "RQ0AIAIoAjAQkoCAgAALQX4hCQsgAkGAAWokgICAgAAgCQ8LIAMgBCAAIAQQooCAgAAACyAGIAUgACAFEKKAgIAAAAuCBgMFfwJ+AX8CQCACRQ0AQQAgAkF5",
-  "aiIDIAMgAksbIQQgAUEDakF8cSABayEFQQAhAwJAAkACQAJAA0ACQAJAAkAgASADai0AACIGQRh0QRh1IgdBAEgNACAFQX9GDQEgBSADa0EDcQ0BAkAgAyAE",
-  "Tw0AA0AgASADaiIGKAIAIAZBBGooAgByQYCBgoR4cQ0BIANBCGoiAyAESQ0ACwsgAyACTw0CA0AgASADaiwAAEEASA0DIAIgA0EBaiIDRw0ADAkLC0KAgICA",
-  "gCAhCEKAgICAECEJAkACQAJAAkACQAJAAkACQAJAIAZBoILAgABqLQAAQX5qDgMAAQIPCyADQQFqIgYgAkkNBkIAIQgMDQtCACEIIANBAWoiCiACTw0MIAEg",
-  "CmosAAAhCiAGQaB+ag4OAQMDAwMDAwMDAwMDAwIDC0IAIQggA0EBaiIKIAJPDQsgASAKaiwAACEKAkACQAJAAkAgBkGQfmoOBQEAAAACAAsgB0EPakH/AXFB",
-  "AksNDSAKQX9KDQ0gCkFATw0NDAILIApB8ABqQf8BcUEwTw0MDAELIApBj39KDQsLIANBAmoiBiACTw0LIAEgBmosAABBv39KDQlCACEJIANBA2oiBiACTw0M",
-  "IAEgBmosAABBv39MDQVCgICAgIDgACEIQoCAgIAQIQkMDAsgCkFgcUGgf0cNCQwCCyAKQaB/Tg0IDAELAkAgB0EfakH/AXFBDEkNACAHQX5xQW5HDQggCkF/",
-  "Sg0IIApBQE8NCAwBCyAKQb9/Sg0HC0IAIQkgA0ECaiIGIAJPDQggASAGaiwAAEG/f0oNBQwBC0KAgICAgCAhCEKAgICAECEJIAEgBmosAABBv39KDQcLIAZB",
-  "AWohAwwBCyADQQFqIQMLIAMgAkkNAAwFCwtCgICAgIDAACEIQoCAgIAQIQkMAgtCgICAgIAgIQhCgICAgBAhCQwBC0IAIQkLIAAgCCADrYQgCYQ3AgQgAEEB",
-  "NgIADwsgACABNgIEIABBCGogAjYCACAAQQA2AgAL9AsDCX8BfgF/QQEhBUEAIQYCQAJAIARBAUcNAEEBIQdBACEIDAELQQEhCUEAIQpBASELQQAhBkEBIQUD",
-  "QCALIQwCQAJAAkAgBiAKaiILIARPDQACQCADIAlqLQAAQf8BcSIJIAMgC2otAAAiC0kNACAJIAtGDQJBASEFIAxBAWohC0EAIQYgDCEKDAMLIAwgBmpBAWoi",
-  "CyAKayEFQQAhBgwCCyALIARBsJ3AgAAQlICAgAAAC0EAIAZBAWoiCyALIAVGIgkbIQYgC0EAIAkbIAxqIQsLIAsgBmoiCSAESQ0AC0EBIQlBACEIQQEhC0EA",
-  "IQZBASEHA0AgCyEMAkACQAJAIAYgCGoiCyAETw0AAkAgAyAJai0AAEH/AXEiCSADIAtqLQAAIgtLDQAgCSALRg0CQQEhByAMQQFqIQtBACEGIAwhCAwDCyAM",
-  "IAZqQQFqIgsgCGshB0EAIQYMAgsgCyAEQbCdwIAAEJSAgIAAAAtBACAGQQFqIgsgCyAHRiIJGyEGIAtBACAJGyAMaiELCyALIAZqIgkgBEkNAAsgCiEGCwJA",
-  "AkACQCAGIAggBiAISyILGyINIARLDQACQCAFIAcgCxsiCyANaiIGIAtJDQACQCAGIARLDQACQCADIAMgC2ogDRCJgYCAAEUNACAEQQNxIQsCQCAEQX9qQQNP",
-  "DQBCACEOIAMhBgwFCyAEQXxxIQxCACEOIAMhBgNAQgEgBkEDajEAAIZCASAGQQJqMQAAhkIBIAZBAWoxAACGQgEgBjEAAIYgDoSEhIQhDiAGQQRqIQYgDEF8",
-  "aiIMDQAMBQsLQQEhCEEAIQZBASEJQQAhBQJAA0AgCSIMIAZqIgcgBE8NAQJAAkACQAJAIAQgBmsgDEF/c2oiCSAETw0AIAZBf3MgBGogBWsiCiAETw0BAkAg",
-  "AyAJai0AAEH/AXEiCSADIApqLQAAIgpJDQAgCSAKRg0DIAxBAWohCUEAIQZBASEIIAwhBQwECyAHQQFqIgkgBWshCEEAIQYMAwsgCSAEQcCdwIAAEJSAgIAA",
-  "AAsgCiAEQdCdwIAAEJSAgIAAAAtBACAGQQFqIgkgCSAIRiIKGyEGIAlBACAKGyAMaiEJCyAIIAtHDQALC0EBIQhBACEGQQEhCUEAIQcCQANAIAkiDCAGaiIP",
-  "IARPDQECQAJAAkACQCAEIAZrIAxBf3NqIgkgBE8NACAGQX9zIARqIAdrIgogBE8NAQJAIAMgCWotAABB/wFxIgkgAyAKai0AACIKSw0AIAkgCkYNAyAMQQFq",
-  "IQlBACEGQQEhCCAMIQcMBAsgD0EBaiIJIAdrIQhBACEGDAMLIAkgBEHAncCAABCUgICAAAALIAogBEHQncCAABCUgICAAAALQQAgBkEBaiIJIAkgCEYiChsh",
-  "BiAJQQAgChsgDGohCQsgCCALRw0ACwsCQCALIARLDQAgBCAFIAcgBSAHSxtrIQpBACEIAkACQCALDQBCACEOQQAhCwwBCyALQQNxIQwCQAJAIAtBf2pBA08N",
-  "AEIAIQ4gAyEGDAELIAtBfHEhCUIAIQ4gAyEGA0BCASAGQQNqMQAAhkIBIAZBAmoxAACGQgEgBkEBajEAAIZCASAGMQAAhiAOhISEhCEOIAZBBGohBiAJQXxq",
-  "IgkNAAsLIAxFDQADQEIBIAYxAACGIA6EIQ4gBkEBaiEGIAxBf2oiDA0ACwsgBCEGDAULIAsgBBCRgICAAAALIAYgBBCRgICAAAALIAsgBhCogICAAAALIA0g",
-  "BBCRgICAAAALIAQgDWshDAJAIAtFDQADQEIBIAYxAACGIA6EIQ4gBkEBaiEGIAtBf2oiCw0ACwsgDSAMIA0gDEsbQQFqIQtBfyEIIA0hCkF/IQYLIAAgAzYC",
-  "OCAAIAE2AjAgAEEBNgIAIABBPGogBDYCACAAQTRqIAI2AgAgAEEoaiAGNgIAIABBJGogCDYCACAAQSBqIAI2AgAgAEEcakEANgIAIABBGGogCzYCACAAQRRq",
-  "IAo2AgAgAEEQaiANNgIAIABBCGogDjcCAAvrAwMIfwF+BX8CQAJAIAVBf2oiByABKAIUIghqIgkgA08NAEEAIAEoAggiCmshCyAFIAEoAhAiDGshDSABKAIc",
-  "IQ4gASkDACEPA0ACQAJAAkACQCAPIAIgCWoxAACIQgGDUA0AIAogCiAOIAogDksbIAYbIhAgBSAQIAVLGyERIAIgCGohEiAQIQkCQANAAkAgESAJRw0AQQAg",
-  "DiAGGyETIAohCQJAAkACQANAAkAgEyAJSQ0AIAEgCCAFaiIJNgIUIAZFDQIMDgsgCUF/aiIJIAVPDQIgCSAIaiIUIANPDQMgBCAJai0AACACIBRqLQAARg0A",
-  "CyABIAggDGoiCDYCFCANIQkgBkUNCAwJCyABQQA2AhwMCwsgCSAFQfypwIAAEJSAgIAAAAsgFCADQYyqwIAAEJSAgIAAAAsgCCAJaiADTw0BIBIgCWohFCAE",
-  "IAlqIRMgCUEBaiEJIBMtAAAgFC0AAEYNAAsgCyAIaiAJaiEIDAILIAMgECAIaiIJIAMgCUsbIANB7KnAgAAQlICAgAAACyABIAggBWoiCDYCFAtBACEJIAYN",
-  "AQsgASAJNgIcIAkhDgsgByAIaiIJIANJDQALCyABIAM2AhQgAEEANgIADwsgACAINgIEIABBCGogCTYCACAAQQE2AgALOgEBfyOAgICAAEEQayIEJICAgIAA",
-  "IAQgAzYCDCAEIAI2AgggBCABNgIEIAQgADYCACAEEM6AgIAAAAueFAIIfwN+I4CAgIAAQcAAayICJICAgIAAAkACQAJAAkAgAC0AAA0AIABBEGoiAyADKAIA",
-  "QQFqIgM2AgAgA0H0A0siBEUNAQJAIAAoAhQiAUUNAEEBIQMgAUGqosCAAEEZELSAgIAADQQLIABBAUECIAQbOgABIABBAToAAAwCCyAAKAIUIgBFDQEgAEHk",
-  "osCAAEEBELSAgIAAIQMMAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAQQxqKAIAIgQgAEEIaigCACIFTw0AIAAoAgQiBkUNACAAQQRqIQdBASEDIABB",
-  "DGogBEEBaiIINgIAIAYgBGotAAAiCUG+f2oOGAMGAQEBAQECAQEBBQcBAQEBAQEBAQEFCgELAkAgACgCFCIBRQ0AQQEhAyABQcOiwIAAQRAQtICAgAANDgsg",
-  "AEEBOwEAQQAhAwwNCwJAIAAoAhQiAUUNACABQcOiwIAAQRAQtICAgAANDQsgAEEBOwEAQQAhAwwMCyAAIAEQo4CAgAANCyABDQEMCAsgACABENmAgIAADQoM",
-  "CAsgACgCFCIBRQ0GIAFBqKbAgABBAhC0gICAAA0JDAYLIAggBU8NAyAGIAhqLQAAQfMARw0DIABBDGoiByAEQQJqIgM2AgACQCADIAVPDQAgBiADai0AAEHf",
-  "AEYNAwsgBSADIAUgA0sbIQhCACEKAkADQAJAIAMgBU8NACAGIANqLQAAIgFB3wBHDQAgAEEMaiADQQFqNgIAIApCAXwiCyAKVA0CIAtCf1ENAgwGCyAIIANG",
-  "DQECQCABQVBqIgRB/wFxQQpJDQACQCABQZ9/akH/AXFBGkkNACABQb9/akH/AXFBGk8NAyABQWNqIQQMAQsgAUGpf2ohBAsgByADQQFqIgM2AgAgAkEIaiAK",
-  "QgBCPkIAEIqBgIAAIAIpAxBCAFINASACKQMIIgsgBK1C/wGDfCIKIAtaDQALCwJAIAAoAhQiAUUNAEEBIQMgAUHDosCAAEEQELSAgIAADQkLIABBATsBAEEA",
-  "IQMMCAsgAkEoaiAHENqAgIAAAkACQAJAIAItACgNACAALQAADQEgAikDMCEKIAJBKGogBxDbgICAACACLQAoRQ0CIAItACkhAQJAIAAoAhQiBEUNAEEBIQMg",
-  "BEGqosCAAEHDosCAACABQf8BcSIGG0EZQRAgBhsQtICAgAANCwsgACABOgABIABBAToAAEEAIQMMCgsgAi0AKSEBAkAgACgCFCIERQ0AQQEhAyAEQaqiwIAA",
-  "QcOiwIAAIAFB/wFxIgYbQRlBECAGGxC0gICAAA0KCyAAIAE6AAEgAEEBOgAAQQAhAwwJCwJAIAAoAhQiAA0AQQAhAwwJCyAAQeSiwIAAQQEQtICAgAAhAwwI",
-  "CyACQRhqQQhqIAJBNGopAgAiCzcDACACIAIpAiwiDDcDGCACQShqQQhqIAs3AwAgAiAMNwMoIAAoAhQiAUUNBUEBIQMgAkEoaiABENyAgIAADQcgACgCFCIB",
-  "RQ0FIAEtAABBBHENBUEBIQMgASgCGEGCo8CAAEEBIAFBHGooAgAoAgwRgICAgAAADQcgCiAAKAIUEK+AgIAADQcgACgCFCIBKAIYQYOjwIAAQQEgAUEcaigC",
-  "ACgCDBGAgICAAAANBwwFCyACQShqIAcQ3YCAgAACQAJAIAItACgNACACKAIsIQQgACABEKOAgIAARQ0BQQEhAwwICyACLQApIQECQCAAKAIUIgRFDQBBASED",
-  "IARBqqLAgABBw6LAgAAgAUH/AXEiBhtBGUEQIAYbELSAgIAADQgLIAAgAToAASAAQQE6AABBACEDDAcLAkAgAC0AAEUNAEEAIQMgACgCFCIBRQ0HAkAgAUGo",
-  "psCAAEECELSAgIAARQ0AQQEhAwwICyAALQAARQ0AIAAoAhQiAEUNByAAQeSiwIAAQQEQtICAgAAhAwwHCyACQShqIAcQ2oCAgAACQAJAAkACQAJAAkACQAJA",
-  "IAItACgNACAALQAADQEgAikDMCEKIAJBKGogBxDbgICAACACLQAoDQIgAkE4aigCACEGIAJBNGooAgAhBSACQTBqKAIAIQEgAigCLCEIIARBgIDEAEcNAwJA",
-  "IAENACAGRQ0NCyAAKAIUIgMNBiACQTRqIAY2AgAMBAsgAi0AKSEBAkAgACgCFCIERQ0AQQEhAyAEQaqiwIAAQcOiwIAAIAFB/wFxIgYbQRlBECAGGxC0gICA",
-  "AA0OCyAAIAE6AAEgAEEBOgAAQQAhAwwNCyAAKAIUIgBFDQsgAEHkosCAAEEBELSAgIAAIQMMDAsgAi0AKSEBAkAgACgCFCIERQ0AQQEhAyAEQaqiwIAAQcOi",
-  "wIAAIAFB/wFxIgYbQRlBECAGGxC0gICAAA0MCyAAIAE6AAEgAEEBOgAAQQAhAwwLCwJAIAAoAhQiA0UNACADQfKiwIAAQQMQtICAgABFDQBBASEDDAsLAkAC",
-  "QAJAAkAgBEG9f2oOEQEAAAAAAAAAAAAAAAAAAAACAAsgACgCFCIHRQ0CQQEhAyAEIAcQuYCAgAANDQwCCyAAKAIUIgRFDQFBASEDIARB+aLAgABBBxC0gICA",
-  "AA0MDAELIAAoAhQiBEUNAEEBIQMgBEH1osCAAEEEELSAgIAADQsLAkAgAQ0AIAZFDQQLIAAoAhQiBA0BIAJBNGogBjYCAAsgAiAFNgIwIAIgATYCLCACIAg2",
-  "AigMBwtBASEDIARBgKPAgABBARC0gICAAA0IIAAoAhQhBCACQTRqIAY2AgAgAiAFNgIwIAIgATYCLCACIAg2AiggBEUNBiACQShqIAQQ3ICAgAANCAwBCwJA",
-  "IANBqKbAgABBAhC0gICAAEUNAEEBIQMMCAsgACgCFCEEIAJBNGogBjYCACACIAU2AjAgAiABNgIsIAIgCDYCKCAERQ0FQQEhAyACQShqIAQQ3ICAgAANBwwF",
-  "CyAAKAIUIgFFDQRBASEDIAFBgaPAgABBARC0gICAAA0GIAAoAhQiAUUNBCAKIAEQwoCAgAANBiAAKAIUIgFFDQRBASEDIAFB4p/AgABBARC0gICAAA0GDAQL",
-  "IABBDGogBEEDajYCAAsgABDegICAAAsCQCAAKAIUIgFFDQBBASEDIAFBrqbAgABBARC0gICAAA0EC0EBIQMgABDfgICAAA0DAkAgCUHNAEYNAAJAIAAoAhQi",
-  "AUUNACABQe6iwIAAQQQQtICAgAANBQsgAEEAEKOAgIAADQQLIAAoAhQiAUUNAUEBIQMgAUGvpsCAAEEBELSAgIAADQMMAQsCQCAAKAIUIgFFDQBBASEDIAFB",
-  "rqbAgABBARC0gICAAA0DC0EBIQMgABDggICAAA0CIAAoAhQiAUUNAEEBIQMgAUGvpsCAAEEBELSAgIAADQILQQAhAyAALQAADQEgACAAKAIQQX9qNgIQDAEL",
-  "QQAhAwsgAkHAAGokgICAgAAgAwuTAQEBfyOAgICAAEHAAGsiBSSAgICAACAFIAE2AgwgBSAANgIIIAUgAzYCFCAFIAI2AhAgBUEsakECNgIAIAVBPGpBhICA",
-  "gAA2AgAgBUICNwIcIAVBkILAgAA2AhggBUGFgICAADYCNCAFIAVBMGo2AiggBSAFQRBqNgI4IAUgBUEIajYCMCAFQRhqIAQQroCAgAAAC4EEAQR/I4CAgIAA",
-  "QcAAayICJICAgIAAAkACQAJAAkAgACgCAEECRw0AQQEhAyABKAIYIgQgACgCECAAQRRqKAIAIAFBHGooAgAoAgwiBRGAgICAAABFDQEMAwsgAiAANgIEIAEo",
-  "AgAhAyACIAE2AhAgAkKAgICAgMjQBzcDCAJAAkAgA0EEcQ0AIAJBhoCAgAA2AhwgAiACQQRqNgIYIAIgAkEIajYCJCACQTxqQQE2AgAgAkIBNwIsIAJBoKjA",
-  "gAA2AiggAiACQRhqNgI4IAJBJGpBuKfAgAAgAkEoahCEgICAACEDDAELIAJBhoCAgAA2AhwgAiACQQRqNgIYIAIgAkEIajYCJCACQTxqQQE2AgAgAkE0akEB",
-  "NgIAIAJBqKjAgAA2AjAgAkEBNgIsIAJBoKjAgAA2AiggAiACQRhqNgI4IAJBJGpBuKfAgAAgAkEoahCEgICAACEDCwJAAkACQCACKAIIIgRFDQAgAw0BCyAD",
-  "DQMgBEUNAUHIqMCAAEE3IAJBKGpB0KfAgABBgKnAgAAQpICAgAAACyABKAIYQZCpwIAAQRQgAUEcaigCACgCDBGAgICAAAANAgsgAUEcaigCACgCDCEFIAEo",
-  "AhghBAsgBCAAKAIYIABBHGooAgAgBRGAgICAAAAhAwwBC0EBIQMLIAJBwABqJICAgIAAIAMLqgEBBH9BAEEANgL8qsCAAEEAIQECQCAAQQhqIgJFDQBBACEB",
-  "AkBBACgC+KrAgAAgAk8NAEH0qsCAAEEAIAIQgoCAgABBACgC/KrAgAAhAQtBACgC9KrAgAAiAyABaiEEAkAgAkECSQ0AIARBACAAQQdqIgAQjIGAgAAaIAMg",
-  "ASAAaiIBaiEECyAEQQA6AAAgAUEBaiEBC0EAIAE2AvyqwIAAQQAoAvSqwIAAC6sQBQF/AX4HfwF+Bn8jgICAgABB8ABrIgEkgICAgABCACECQQEhAwJAAkAg",
-  "AEH/////AUsNACAAQQhqQQAoAvyqwIAAIgRLDQBBACgC9KrAgAAhBSABQdwAakIANwIAIAFB1ABqQoCAgICAATcCACABQdAAaiAAQQN0IgY2AgAgAUHMAGog",
-  "BDYCAEEAIQcgAUHsAGpBADYCACABQTBqQgA3AwAgAUEoakKAgICAgAE3AwAgASAFNgJIIAFCCDcCZCABQQA2AjggAUIINwMgIAFCADcDGAJAAkACQCAARQ0A",
-  "AkACQAJAAkADQEIAIQICQCAHQQJqIgggBk0NAEEBIQMMBwsgB0EDdiIGQQhqIgkgASgCTCIDSw0CIAEgCDYCVAJAAkAgASgCSCAGaikAACAHQQdxrYhCA4Mi",
-  "CkIBUQ0AQQohAyAKUA0BIAohAgwICyABQQhqIAFBGGpCfxCYgICAACABLQAQIgMNAiABKAJUIgcgASgCUCIGSQ0BDAYLCyAHQQlqQQN2IgYgAEsNAiAEIABJ",
-  "DQMgACAGayEHIAUgBmohBgNAIAdFDQUgB0F/aiEHIAYtAAAhCCAGQQFqIQYgCA0GDAALCyABKQMIIQIMBAsgCSADEJGAgIAAAAsgBiAAEKiAgIAAAAsgACAE",
-  "EJGAgIAAAAtBCyEDIAEoAjAhCSABKAIsIQUgASgCJCEEIAEoAiAhCwJAIAEpAxgiAkICVA0AAkAgASgCOA0AQQwhA0IAIQIMAQsCQCABKAIoIgwgASgCNEcN",
-  "ACABQcAAaigCACENIAFBPGooAgAhDgJAAkACQAJAIAwNAEEIIQ8MAQsgDK1CGH4iAkIgiKcNASACpyIHQX9MDQECQAJAIAcNAEEIIQ8MAQsgBxCKgICAACIP",
-  "RQ0DCwJAAkAgDEEBRw0AQQAhACAPIQcMAQsgDEEBcSEQIAtBGGohBiAMQX5xIQNBACEAIAUhCCAPIQcDQCAGQWhqKQMAIQIgBkFwaikDACEKIAdBEGogCCkD",
-  "ADcDACAHQQhqIAo3AwAgByACNwMAIAZBeGopAwAhAiAGKQMAIQogB0EoaiAIQQhqKQMANwMAIAdBIGogCjcDACAHQRhqIAI3AwAgB0EwaiEHIAhBEGohCCAG",
-  "QSBqIQYgAyAAQQJqIgBHDQALIBBFDQELIAsgAEEEdGoiBikDACECIAZBCGopAwAhCiAHIAUgAEEDdGopAwA3AxAgByAKNwMIIAcgAjcDAAsCQCAERQ0AIARB",
-  "BHRFDQAgCxCSgICAAAsCQCAJRQ0AIAlBA3RFDQAgBRCSgICAAAsgASgCWCEDAkAgASgCYCIHRQ0AIAMgB0EYbGohCSADIQYDQCAGIgAoAgghBwJAIABBEGoo",
-  "AgAiBkUNACAHIAZBDGxqIQgDQAJAIAdBBGooAgAiBkUNACAGQQR0RQ0AIAcoAgAQkoCAgAALIAdBDGoiByAIRw0ACyAAKAIIIQcLIABBGGohBgJAIABBDGoo",
-  "AgAiCEUNACAIrUIMfqdFDQAgBxCSgICAAAsgBiAJRw0ACwsCQCABKAJcIgdFDQAgB61CGH6nRQ0AIAMQkoCAgAALAkAgASgCaCIHRQ0AIAdBA3RFDQAgASgC",
-  "ZBCSgICAAAtBACEGQQBBADYCiKvAgAACQCAMQRhsIgdFDQAgDyAHaiEFQQAoAoSrwIAAIQRBACEGIA8hBwNAIAdBEGooAgAhACAHQQhqKAIAIQkgBygCACED",
-  "AkAgBCAGa0ECSw0AIAYQj4CAgABBACgChKvAgAAhBEEAKAKIq8CAACEGC0EAKAKAq8CAACAGQQJ0aiIIIAA2AgggCCAJNgIEIAggAzYCAEEAIAZBA2oiBjYC",
-  "iKvAgAAgB0EYaiIHIAVHDQALCwJAIAxFDQAgDK1CGH6nRQ0AIA8QkoCAgABBACgCiKvAgAAhBgtBACANNgKU68KAAEEAIA42ApDrwoAAIAZBA24hBwwHCxCM",
-  "gICAAAALAAALIAytIQJBDSEDCwJAIARFDQAgBEEEdEUNACALEJKAgIAACwJAIAlFDQAgCUEDdEUNACAFEJKAgIAACyABKAJYIQQCQCABKAJgIgdFDQAgBCAH",
-  "QRhsaiEJIAQhBgNAIAYiACgCCCEHAkAgAEEQaigCACIGRQ0AIAcgBkEMbGohCANAAkAgB0EEaigCACIGRQ0AIAZBBHRFDQAgBygCABCSgICAAAsgB0EMaiIH",
-  "IAhHDQALIAAoAgghBwsgAEEYaiEGAkAgAEEMaigCACIIRQ0AIAitQgx+p0UNACAHEJKAgIAACyAGIAlHDQALCyABKAJcIgdFDQEgB61CGH6nRQ0BIAQQkoCA",
-  "gAAMAQsgASgCWCEEAkAgASgCYCIHRQ0AIAQgB0EYbGohCSAEIQYDQCAGIgAoAgghBwJAIABBEGooAgAiBkUNACAHIAZBDGxqIQgDQAJAIAdBBGooAgAiBkUN",
-  "ACAGQQR0RQ0AIAcoAgAQkoCAgAALIAdBDGoiByAIRw0ACyAAKAIIIQcLIABBGGohBgJAIABBDGooAgAiCEUNACAIrUIMfqdFDQAgBxCSgICAAAsgBiAJRw0A",
-  "CwsCQCABKAJcIgdFDQAgB61CGH6nRQ0AIAQQkoCAgAALAkAgASgCJCIHRQ0AIAdBBHRFDQAgASgCIBCSgICAAAsgASgCMCIHRQ0AIAdBA3RFDQAgASgCLBCS",
-  "gICAAAsgASgCaCIHRQ0AIAdBA3RFDQAgASgCZBCSgICAAAtBACACNwOY68KAAEEAIANrIQcLIAFB8ABqJICAgIAAIAcLDQAgACABEMuAgIAAAAsLAEEAKAKA",
-  "q8CAAAsLAEEAKAKQ68KAAAsLAEEAKAKU68KAAAsMAEEAKQOY68KAALoLwgwBBn8gACABaiECAkACQAJAIAAoAgQiA0EBcQ0AIANBA3FFDQEgACgCACIDIAFq",
-  "IQECQEEAKALA7sKAACAAIANrIgBHDQAgAigCBEEDcUEDRw0BQQAgATYCuO7CgAAgAiACKAIEQX5xNgIEIAAgAUEBcjYCBCACIAE2AgAPCwJAAkAgA0GAAkkN",
-  "ACAAKAIYIQQCQAJAIAAoAgwiBSAARw0AIABBFEEQIAAoAhQiBRtqKAIAIgMNAUEAIQUMAwsgACgCCCIDIAU2AgwgBSADNgIIDAILIABBFGogAEEQaiAFGyEG",
-  "A0AgBiEHAkAgAyIFQRRqIgYoAgAiAw0AIAVBEGohBiAFKAIQIQMLIAMNAAsgB0EANgIADAELAkAgAEEMaigCACIFIABBCGooAgAiBkYNACAGIAU2AgwgBSAG",
-  "NgIIDAILQQBBACgCqOvCgABBfiADQQN2d3E2AqjrwoAADAELIARFDQACQAJAIAAoAhwiBkECdEG47cKAAGoiAygCACAARg0AIARBEEEUIAQoAhAgAEYbaiAF",
-  "NgIAIAVFDQIMAQsgAyAFNgIAIAUNAEEAQQAoAqzrwoAAQX4gBndxNgKs68KAAAwBCyAFIAQ2AhgCQCAAKAIQIgNFDQAgBSADNgIQIAMgBTYCGAsgACgCFCID",
-  "RQ0AIAVBFGogAzYCACADIAU2AhgLAkAgAigCBCIDQQJxRQ0AIAIgA0F+cTYCBCAAIAFBAXI2AgQgACABaiABNgIADAILAkACQEEAKALE7sKAACACRg0AQQAo",
-  "AsDuwoAAIAJHDQFBACAANgLA7sKAAEEAQQAoArjuwoAAIAFqIgE2ArjuwoAAIAAgAUEBcjYCBCAAIAFqIAE2AgAPC0EAIAA2AsTuwoAAQQBBACgCvO7CgAAg",
-  "AWoiATYCvO7CgAAgACABQQFyNgIEIABBACgCwO7CgABHDQFBAEEANgK47sKAAEEAQQA2AsDuwoAADwsgA0F4cSIFIAFqIQECQAJAAkAgBUGAAkkNACACKAIY",
-  "IQQCQAJAIAIoAgwiBSACRw0AIAJBFEEQIAIoAhQiBRtqKAIAIgMNAUEAIQUMAwsgAigCCCIDIAU2AgwgBSADNgIIDAILIAJBFGogAkEQaiAFGyEGA0AgBiEH",
-  "AkAgAyIFQRRqIgYoAgAiAw0AIAVBEGohBiAFKAIQIQMLIAMNAAsgB0EANgIADAELAkAgAkEMaigCACIFIAJBCGooAgAiAkYNACACIAU2AgwgBSACNgIIDAIL",
-  "QQBBACgCqOvCgABBfiADQQN2d3E2AqjrwoAADAELIARFDQACQAJAIAIoAhwiBkECdEG47cKAAGoiAygCACACRg0AIARBEEEUIAQoAhAgAkYbaiAFNgIAIAVF",
-  "DQIMAQsgAyAFNgIAIAUNAEEAQQAoAqzrwoAAQX4gBndxNgKs68KAAAwBCyAFIAQ2AhgCQCACKAIQIgNFDQAgBSADNgIQIAMgBTYCGAsgAigCFCICRQ0AIAVB",
-  "FGogAjYCACACIAU2AhgLIAAgAUEBcjYCBCAAIAFqIAE2AgAgAEEAKALA7sKAAEcNAUEAIAE2ArjuwoAACw8LAkACQAJAIAFBgAJJDQBBHyECAkAgAUH///8H",
-  "Sw0AIAFBBiABQQh2ZyICa3ZBAXEgAkEBdGtBPmohAgsgAEIANwIQIABBHGogAjYCACACQQJ0QbjtwoAAaiEDQQAoAqzrwoAAIgVBASACdCIGcUUNASABQQBB",
-  "GSACQQF2a0EfcSACQR9GG3QhAiADKAIAIQUDQAJAIAUiAygCBEF4cSABRw0AIAMoAggiASAANgIMIAMgADYCCCAAQRhqQQA2AgAgACADNgIMIAAgATYCCA8L",
-  "IAJBHXYhBSACQQF0IQIgAyAFQQRxakEQaiIGKAIAIgUNAAsgBiAANgIAIABBGGogAzYCAAwCCyABQQN2IgJBA3RBsOvCgABqIQECQAJAQQAoAqjrwoAAIgNB",
-  "ASACdCICcUUNACABKAIIIQIMAQtBACADIAJyNgKo68KAACABIQILIAEgADYCCCACIAA2AgwgACABNgIMIAAgAjYCCA8LQQAgBSAGcjYCrOvCgAAgAyAANgIA",
-  "IABBGGogAzYCAAsgACAANgIMIAAgADYCCAtMAQF/I4CAgIAAQSBrIgIkgICAgAAgAkEBOgAYIAIgATYCFCACIAA2AhAgAkG8gcCAADYCDCACQfSqwIAANgII",
-  "IAJBCGoQvoCAgAAAC+YBAQV/I4CAgIAAQYABayICJICAgIAAQYABIQMgAkGAAWohBAJAAkADQAJAIAMNAEEAIQMMAwsgBEF/akEwQdcAIACnIgVBD3EiBkEK",
-  "SRsgBmo6AAACQCAAQhBUDQAgBEF+aiIEQTBB1wAgBUH/AXEiBkGgAUkbIAZBBHZqOgAAIANBfmohAyAAQoACVCEGIABCCIghACAGRQ0BDAILCyADQX9qIQML",
-  "IANBgQFJDQAgA0GAARCwgICAAAALIAFB1aPAgABBAiACIANqQYABIANrELGAgIAAIQMgAkGAAWokgICAgAAgAwsNACAAIAEQxYCAgAAAC6sFAQd/IAAoAgAi",
-  "BUEBcSIGIARqIQcCQAJAIAVBBHENAEEAIQEMAQsCQAJAIAINAEEAIQgMAQsCQCACQQNxIgkNAAwBC0EAIQggASEKA0AgCCAKLAAAQb9/SmohCCAKQQFqIQog",
-  "CUF/aiIJDQALCyAIIAdqIQcLQStBgIDEACAGGyEGAkACQCAAKAIIDQBBASEKIAAgBiABIAIQs4CAgAANASAAKAIYIAMgBCAAQRxqKAIAKAIMEYCAgIAAAA8L",
-  "AkACQAJAAkACQCAAQQxqKAIAIgggB00NACAFQQhxDQRBACEKIAggB2siCSEFQQEgAC0AICIIIAhBA0YbQQNxDgMDAQIDC0EBIQogACAGIAEgAhCzgICAAA0E",
-  "IAAoAhggAyAEIABBHGooAgAoAgwRgICAgAAADwtBACEFIAkhCgwBCyAJQQF2IQogCUEBakEBdiEFCyAKQQFqIQogAEEcaigCACEJIAAoAgQhCCAAKAIYIQcC",
-  "QANAIApBf2oiCkUNASAHIAggCSgCEBGBgICAAABFDQALQQEPC0EBIQogCEGAgMQARg0BIAAgBiABIAIQs4CAgAANASAHIAMgBCAJKAIMEYCAgIAAAA0BQQAh",
-  "CgJAA0ACQCAFIApHDQAgBSEKDAILIApBAWohCiAHIAggCSgCEBGBgICAAABFDQALIApBf2ohCgsgCiAFSSEKDAELIAAoAgQhBSAAQTA2AgQgAC0AICELQQEh",
-  "CiAAQQE6ACAgACAGIAEgAhCzgICAAA0AIAggB2tBAWohCiAAQRxqKAIAIQggACgCGCEJAkADQCAKQX9qIgpFDQEgCUEwIAgoAhARgYCAgAAARQ0AC0EBDwtB",
-  "ASEKIAkgAyAEIAgoAgwRgICAgAAADQAgACALOgAgIAAgBTYCBEEADwsgCgsNACAAKAIAGgN/DAALC1wBAX8CQAJAAkAgAUGAgMQARg0AQQEhBCAAKAIYIAEg",
-  "AEEcaigCACgCEBGBgICAAAANAQsgAg0BQQAhBAsgBA8LIAAoAhggAiADIABBHGooAgAoAgwRgICAgAAAC9gHAQZ/IAAoAhAhAwJAAkACQAJAAkACQCAAKAII",
-  "IgRBAUYNACADQQFHDQELIANBAUcNAyABIAJqIQUgAEEUaigCACIGDQFBACEHIAEhCAwCCyAAKAIYIAEgAiAAQRxqKAIAKAIMEYCAgIAAACEDDAMLQQAhByAB",
-  "IQgDQCAIIgMgBUYNAgJAAkAgAywAACIIQX9MDQAgA0EBaiEIDAELAkAgCEFgTw0AIANBAmohCAwBCwJAIAhBcE8NACADQQNqIQgMAQsgAy0AAkE/cUEGdCAD",
-  "LQABQT9xQQx0ciADLQADQT9xciAIQf8BcUESdEGAgPAAcXJBgIDEAEYNAyADQQRqIQgLIAcgA2sgCGohByAGQX9qIgYNAAsLIAggBUYNAAJAIAgsAAAiA0F/",
-  "Sg0AIANBYEkNACADQXBJDQAgCC0AAkE/cUEGdCAILQABQT9xQQx0ciAILQADQT9xciADQf8BcUESdEGAgPAAcXJBgIDEAEYNAQsCQAJAAkAgBw0AQQAhCAwB",
-  "CwJAIAcgAkkNAEEAIQMgAiEIIAcgAkYNAQwCC0EAIQMgByEIIAEgB2osAABBQEgNAQsgCCEHIAEhAwsgByACIAMbIQIgAyABIAMbIQELAkAgBA0AIAAoAhgg",
-  "ASACIABBHGooAgAoAgwRgICAgAAADwsgAEEMaigCACEFAkACQCACQRBJDQAgASACELWAgIAAIQgMAQsCQCACDQBBACEIDAELIAJBA3EhBwJAAkAgAkF/akED",
-  "Tw0AQQAhCCABIQMMAQsgAkF8cSEGQQAhCCABIQMDQCAIIAMsAABBv39KaiADQQFqLAAAQb9/SmogA0ECaiwAAEG/f0pqIANBA2osAABBv39KaiEIIANBBGoh",
-  "AyAGQXxqIgYNAAsLIAdFDQADQCAIIAMsAABBv39KaiEIIANBAWohAyAHQX9qIgcNAAsLAkAgBSAITQ0AQQAhAyAFIAhrIgchBgJAAkACQEEAIAAtACAiCCAI",
-  "QQNGG0EDcQ4DAgABAgtBACEGIAchAwwBCyAHQQF2IQMgB0EBakEBdiEGCyADQQFqIQMgAEEcaigCACEHIAAoAgQhCCAAKAIYIQACQANAIANBf2oiA0UNASAA",
-  "IAggBygCEBGBgICAAABFDQALQQEPC0EBIQMgCEGAgMQARg0BIAAgASACIAcoAgwRgICAgAAADQFBACEDA0ACQCAGIANHDQAgBiAGSQ8LIANBAWohAyAAIAgg",
-  "BygCEBGBgICAAABFDQALIANBf2ogBkkPCyAAKAIYIAEgAiAAQRxqKAIAKAIMEYCAgIAAAA8LIAMLhAgBCX8CQAJAIABBA2pBfHEiAiAAayIDIAFLDQAgA0EE",
-  "Sw0AIAEgA2siBEEESQ0AIARBA3EhBUEAIQZBACEBAkAgA0UNACADQQNxIQcCQAJAIAIgAEF/c2pBA08NAEEAIQEgACECDAELIANBfHEhCEEAIQEgACECA0Ag",
-  "ASACLAAAQb9/SmogAkEBaiwAAEG/f0pqIAJBAmosAABBv39KaiACQQNqLAAAQb9/SmohASACQQRqIQIgCEF8aiIIDQALCyAHRQ0AA0AgASACLAAAQb9/Smoh",
-  "ASACQQFqIQIgB0F/aiIHDQALCyAAIANqIQACQCAFRQ0AIAAgBEF8cWoiAiwAAEG/f0ohBiAFQQFGDQAgBiACLAABQb9/SmohBiAFQQJGDQAgBiACLAACQb9/",
-  "SmohBgsgBEECdiEDIAYgAWohBwNAIAAhBiADRQ0CIANBwAEgA0HAAUkbIgRBA3EhBSAEQQJ0IQkCQAJAIARB/AFxIgpBAnQiAA0AQQAhAgwBCyAGIABqIQhB",
-  "ACECIAYhAANAIAAoAgAiAUF/c0EHdiABQQZ2ckGBgoQIcSACaiAAQQRqKAIAIgJBf3NBB3YgAkEGdnJBgYKECHFqIABBCGooAgAiAkF/c0EHdiACQQZ2ckGB",
-  "goQIcWogAEEMaigCACICQX9zQQd2IAJBBnZyQYGChAhxaiECIABBEGoiACAIRw0ACwsgBiAJaiEAIAMgBGshAyACQQh2Qf+B/AdxIAJB/4H8B3FqQYGABGxB",
-  "EHYgB2ohByAFRQ0ACyAGIApBAnRqIQAgBUH/////A2oiBEH/////A3EiAkEBaiIBQQNxIQMCQAJAIAJBA08NAEEAIQIMAQsgAUH8////B3EhAUEAIQIDQCAA",
-  "QQxqKAIAIghBf3NBB3YgCEEGdnJBgYKECHEgAEEIaigCACIIQX9zQQd2IAhBBnZyQYGChAhxIABBBGooAgAiCEF/c0EHdiAIQQZ2ckGBgoQIcSAAKAIAIghB",
-  "f3NBB3YgCEEGdnJBgYKECHEgAmpqamohAiAAQRBqIQAgAUF8aiIBDQALCwJAIANFDQAgBEGBgICAfGohAQNAIAAoAgAiCEF/c0EHdiAIQQZ2ckGBgoQIcSAC",
-  "aiECIABBBGohACABQX9qIgENAAsLIAJBCHZB/4H8B3EgAkH/gfwHcWpBgYAEbEEQdiAHag8LIAFBfHEhAkEAIQcDQCAHIAAsAABBv39KaiAAQQFqLAAAQb9/",
-  "SmogAEECaiwAAEG/f0pqIABBA2osAABBv39KaiEHIABBBGohACACQXxqIgINAAsgAUEDcSIBRQ0AQQAhAgNAIAcgACACaiwAAEG/f0pqIQcgASACQQFqIgJH",
-  "DQALCyAHC9IEAwR/AX4Bf0EBIQICQCABKAIYIgNBJyABQRxqKAIAKAIQIgQRgYCAgAAADQBBAiEBQTAhBQJAAkACQAJAAkACQAJAAkACQCAAKAIAIgAOKAgB",
-  "AQEBAQEBAQIEAQEDAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQUACyAAQdwARg0ECyAAELeAgIAARQ0EIABBAXJnQQJ2QQdzrUKAgICA0ACEIQYMBQtB9AAh",
-  "BUECIQEMBQtB8gAhBUECIQEMBAtB7gAhBUECIQEMAwtBAiEBIAAhBQwCCwJAIAAQuICAgABFDQBBASEBIAAhBQwCCyAAQQFyZ0ECdkEHc61CgICAgNAAhCEG",
-  "C0EDIQEgACEFCwNAIAEhB0EAIQEgBSEAAkACQAJAAkACQCAHDgQBBAIAAQsCQAJAAkACQAJAIAZCIIinQf8BcQ4GBQAEAQIDBQsgBkL/////j2CDIQZB/QAh",
-  "AEEDIQEMBwsgBkL/////j2CDQoCAgIAghCEGQfsAIQBBAyEBDAYLIAZC/////49gg0KAgICAMIQhBkH1ACEAQQMhAQwFCyAGQv////+PYINCgICAgMAAhCEG",
-  "QdwAIQBBAyEBDAQLQTBB1wAgBSAGpyIBQQJ0dkEPcSIAQQpJGyAAaiEAIAFFDQIgBkJ/fEL/////D4MgBkKAgICAcIOEIQZBAyEBDAMLIANBJyAEEYGAgIAA",
-  "ACECDAQLQdwAIQBBASEBDAELIAZC/////49gg0KAgICAEIQhBkEDIQELIAMgACAEEYGAgIAAAEUNAAsLIAILgQMBBX8gAEELdCEBQQAhAkEgIQNBICEEAkAC",
-  "QANAAkACQCADQQF2IAJqIgNBAnRBzJbAgABqKAIAQQt0IgUgAUkNACAFIAFGDQMgAyEEDAELIANBAWohAgsgBCACayEDIAQgAksNAAwCCwsgA0EBaiECCwJA",
-  "AkACQCACQR9LDQAgAkECdCEDQcMFIQQCQCACQR9GDQAgA0HQlsCAAGooAgBBFXYhBAtBACEBAkAgAkF/aiIFIAJLDQAgBUEgTw0CIAVBAnRBzJbAgABqKAIA",
-  "Qf///wBxIQELAkAgBCADQcyWwIAAaigCAEEVdiICQX9zakUNACAAIAFrIQEgAkHDBSACQcMFSxshAyAEQX9qIQVBACEEA0AgAyACRg0EIAQgAkHMl8CAAGot",
-  "AABqIgQgAUsNASAFIAJBAWoiAkcNAAsgBSECCyACQQFxDwsgAkEgQeCVwIAAEJSAgIAAAAsgBUEgQYCWwIAAEJSAgIAAAAsgA0HDBUHwlcCAABCUgICAAAAL",
-  "3gEBAX9BACEBAkACQCAAQSBJDQBBASEBIABB/wBJDQAgAEGAgARJDQECQCAAQYCACEkNACAAQfCDOEkgAEH+//8AcUGe8ApHIABB4P//AHFB4M0KRyAAQceR",
-  "dWpBBktxcSAAQdDidGpBcklxIABBgJB0akHhZ0lxIABBgIB0akGedElxIABBgP5HakHLpFRJcXEPCyAAQfeJwIAAQSpBy4rAgABBwAFBi4zAgABBtgMQwYCA",
-  "gAAhAQsgAQ8LIABB2ITAgABBKEGohcCAAEGgAkHIh8CAAEGvAhDBgICAAAu9AgEBfyOAgICAAEEQayICJICAgIAAAkACQAJAIAEoAghBAUYNACABKAIQQQFH",
-  "DQELIAJBADYCDAJAAkACQAJAIABBgAFJDQAgAEGAEEkNASAAQYCABE8NAiACIABBP3FBgAFyOgAOIAIgAEEMdkHgAXI6AAwgAiAAQQZ2QT9xQYABcjoADUED",
-  "IQAMAwsgAiAAOgAMQQEhAAwCCyACIABBP3FBgAFyOgANIAIgAEEGdkHAAXI6AAxBAiEADAELIAIgAEE/cUGAAXI6AA8gAiAAQRJ2QfABcjoADCACIABBBnZB",
-  "P3FBgAFyOgAOIAIgAEEMdkE/cUGAAXI6AA1BBCEACyABIAJBDGogABC0gICAACEBDAELIAEoAhggACABQRxqKAIAKAIQEYGAgIAAACEBCyACQRBqJICAgIAA",
-  "IAELIQAgASgCGEG0gcCAAEEFIAFBHGooAgAoAgwRgICAgAAACxgAIAAoAgAgASAAKAIEKAIMEYGAgIAAAAsUACABIAAoAgAgACgCBBC0gICAAAsPACAANQIA",
-  "IAEQwoCAgAALFgAgACgCCBCEgYCAACAAEIWBgIAAAAsNAELAmYCIprzEtvoAC1QBAX8jgICAgABBIGsiAySAgICAACADQRRqQQA2AgAgA0H0qsCAADYCECAD",
-  "QgE3AgQgAyABNgIcIAMgADYCGCADIANBGGo2AgAgAyACEK6AgIAAAAvuAgEGfyABIAJBAXRqIQcgAEGA/gNxQQh2IQhBACEJIABB/wFxIQoCQAJAAkADQCAB",
-  "QQJqIQsgCSABLQABIgJqIQwCQCABLQAAIgEgCEYNACABIAhLDQMgDCEJIAshASALIAdHDQEMAwsCQCAMIAlJDQAgDCAESw0CIAMgCWohAQJAA0AgAkUNASAC",
-  "QX9qIQIgAS0AACEJIAFBAWohASAJIApHDQALQQAhAgwFCyAMIQkgCyEBIAsgB0cNAQwDCwsgCSAMEKiAgIAAAAsgDCAEEJGAgIAAAAsgAEH//wNxIQkgBSAG",
-  "aiEMQQEhAgJAA0AgBUEBaiEKAkACQCAFLQAAIgFBGHRBGHUiC0EASA0AIAohBQwBCyAKIAxGDQIgC0H/AHFBCHQgBS0AAXIhASAFQQJqIQULIAkgAWsiCUEA",
-  "SA0CIAJBAXMhAiAFIAxHDQAMAgsLQZyqwIAAQStByITAgAAQwICAgAAACyACQQFxC+cCAwJ/AX4DfyOAgICAAEEwayICJICAgIAAQSchAwJAAkAgAEKQzgBa",
-  "DQAgACEEDAELQSchAwNAIAJBCWogA2oiBUF8aiAAQpDOAIAiBELwsX9+IAB8pyIGQf//A3FB5ABuIgdBAXRBwY/AgABqLwAAOwAAIAVBfmogB0Gcf2wgBmpB",
-  "//8DcUEBdEHBj8CAAGovAAA7AAAgA0F8aiEDIABC/8HXL1YhBSAEIQAgBQ0ACwsCQCAEpyIFQeMATQ0AIAJBCWogA0F+aiIDaiAEpyIGQf//A3FB5ABuIgVB",
-  "nH9sIAZqQf//A3FBAXRBwY/AgABqLwAAOwAACwJAAkAgBUEKSQ0AIAJBCWogA0F+aiIDaiAFQQF0QcGPwIAAai8AADsAAAwBCyACQQlqIANBf2oiA2ogBUEw",
-  "ajoAAAsgAUH0qsCAAEEAIAJBCWogA2pBJyADaxCxgICAACEDIAJBMGokgICAgAAgAwvrBQEEfyOAgICAAEGAAWsiAiSAgICAAAJAAkACQAJAAkACQAJAAkAC",
-  "QCABKAIAIgNBEHENACADQSBxRQ0BIAAoAgAhA0EAIQQDQCACIARqQf8AakEwQTcgA0EPcSIFQQpJGyAFajoAACAEQX9qIQQgA0EPSyEFIANBBHYhAyAFDQAL",
-  "IARBgAFqIgNBgQFPDQQgAUHVo8CAAEECIAIgBGpBgAFqQQAgBGsQsYCAgABFDQIMBwsgACgCACEDQQAhBANAIAIgBGpB/wBqQTBB1wAgA0EPcSIFQQpJGyAF",
-  "ajoAACAEQX9qIQQgA0EPSyEFIANBBHYhAyAFDQALIARBgAFqIgNBgQFPDQIgAUHVo8CAAEECIAIgBGpBgAFqQQAgBGsQsYCAgABFDQEMBgsgADUCACABEMKA",
-  "gIAADQULIAFBHGooAgAhAyABKAIYIQQgAkEUakEANgIAIAJB9KrAgAA2AhAgAkIBNwIEIAJBjJHAgAA2AgAgBCADIAIQhICAgAANBAJAAkAgASgCACIDQRBx",
-  "DQAgA0EgcUUNASAAKAIEIQNBACEEA0AgAiAEakH/AGpBMEE3IANBD3EiBUEKSRsgBWo6AAAgBEF/aiEEIANBD0shBSADQQR2IQMgBQ0ACyAEQYABaiIDQYEB",
-  "Tw0FQQAhAyABQdWjwIAAQQIgAiAEakGAAWpBACAEaxCxgICAAA0GDAcLIAAoAgQhA0EAIQQDQCACIARqQf8AakEwQdcAIANBD3EiBUEKSRsgBWo6AAAgBEF/",
-  "aiEEIANBD0shBSADQQR2IQMgBQ0ACyAEQYABaiIDQYEBTw0DQQAhAyABQdWjwIAAQQIgAiAEakGAAWpBACAEaxCxgICAAA0FDAYLQQAhAyAANQIEIAEQwoCA",
-  "gAANBAwFCyADQYABELCAgIAAAAsgA0GAARCwgICAAAALIANBgAEQsICAgAAACyADQYABELCAgIAAAAtBASEDCyACQYABaiSAgICAACADC8UCAQV/AkACQAJA",
-  "AkAgAkEDakF8cSACayIEDQAgA0F4aiEFQQAhBAwBCyADIAQgBCADSxshBEEAIQYgAUH/AXEhB0EBIQgDQCACIAZqLQAAIAdGDQMgBCAGQQFqIgZHDQALIAQg",
-  "A0F4aiIFSw0BCyABQf8BcUGBgoQIbCEGAkADQCACIARqIgcoAgAgBnMiCEF/cyAIQf/9+3dqcSAHQQRqKAIAIAZzIgdBf3MgB0H//ft3anFyQYCBgoR4cQ0B",
-  "IARBCGoiBCAFTQ0ACwsgBCADTQ0AIAQgAxCwgICAAAALAkAgBCADRg0AIAQgA2shCCACIARqIQJBACEGIAFB/wFxIQcCQANAIAIgBmotAAAgB0YNASAIIAZB",
-  "AWoiBmpFDQIMAAsLIAQgBmohBkEBIQgMAQtBACEICyAAIAY2AgQgACAINgIACw0AIAAgARDGgICAAAALDQAgACABEMeAgIAAAAuFAQEBfyOAgICAAEEwayIC",
-  "JICAgIAAIAIgATYCBCACIAA2AgAgAkEcakECNgIAIAJBLGpBgoCAgAA2AgAgAkICNwIMIAJByJHAgAA2AgggAkGCgICAADYCJCACIAJBIGo2AhggAiACQQRq",
-  "NgIoIAIgAjYCICACQQhqQfiRwIAAEK6AgIAAAAsNACAAIAEQyYCAgAAACw0AIAAgARDKgICAAAALhQEBAX8jgICAgABBMGsiAiSAgICAACACIAE2AgQgAiAA",
-  "NgIAIAJBHGpBAjYCACACQSxqQYKAgIAANgIAIAJCAjcCDCACQZiSwIAANgIIIAJBgoCAgAA2AiQgAiACQSBqNgIYIAIgAkEEajYCKCACIAI2AiAgAkEIakGo",
-  "ksCAABCugICAAAALDQAgACABEMyAgIAAAAsNACAAIAEQzYCAgAAAC4UBAQF/I4CAgIAAQTBrIgIkgICAgAAgAiABNgIEIAIgADYCACACQRxqQQI2AgAgAkEs",
-  "akGCgICAADYCACACQgI3AgwgAkHcksCAADYCCCACQYKAgIAANgIkIAIgAkEgajYCGCACIAJBBGo2AiggAiACNgIgIAJBCGpB7JLAgAAQroCAgAAACx0AIAAo",
-  "AgAgACgCBCAAKAIIIAAoAgwQz4CAgAAACxEAIAAgASACIAMQ0ICAgAAAC4oKAQV/I4CAgIAAQfAAayIEJICAgIAAIAQgAzYCDCAEIAI2AggCQAJAIAFBgQJJ",
-  "DQBBgAIhBQJAIAAsAIACQb9/Sg0AQf8BIQUgACwA/wFBv39KDQBB/gEhBSAALAD+AUG/f0oNAEH9ASEFCyAEIAU2AhQgBCAANgIQIARBl5PAgAA2AhhBBSEF",
-  "DAELIAQgATYCFCAEIAA2AhAgBEH0qsCAADYCGEEAIQULIAQgBTYCHAJAAkACQAJAIAIgAUsiBQ0AIAMgAUsNAAJAIAIgA0sNAAJAAkAgAkUNAAJAIAIgAUkN",
-  "ACABIAJGDQEMAgsgACACaiwAAEFASA0BCyADIQILIAQgAjYCICABIQMCQCACIAFPDQAgAkEBaiIFQQAgAkF9aiIDIAMgAksbIgNJDQMCQCADIAVGDQAgACAF",
-  "aiAAIANqIgZrIQUCQCAAIAJqIgcsAABBv39MDQAgBUF/aiEIDAELIAMgAkYNAAJAIAdBf2oiAiwAAEG/f0wNACAFQX5qIQgMAQsgBiACRg0AAkAgB0F+aiIC",
-  "LAAAQb9/TA0AIAVBfWohCAwBCyAGIAJGDQACQCAHQX1qIgIsAABBv39MDQAgBUF8aiEIDAELIAYgAkYNACAFQXtqIQgLIAggA2ohAwsCQCADRQ0AAkAgAyAB",
-  "SQ0AIAMgAUYNAQwGCyAAIANqLAAAQb9/TA0FCyADIAFGDQMCQAJAAkACQCAAIANqIgEsAAAiAkF/Sg0AIAEtAAFBP3EhACACQR9xIQUgAkFfSw0BIAVBBnQg",
-  "AHIhAQwCCyAEIAJB/wFxNgIkQQEhAgwCCyAAQQZ0IAEtAAJBP3FyIQACQCACQXBPDQAgACAFQQx0ciEBDAELIABBBnQgAS0AA0E/cXIgBUESdEGAgPAAcXIi",
-  "AUGAgMQARg0FCyAEIAE2AiRBASECIAFBgAFJDQBBAiECIAFBgBBJDQBBA0EEIAFBgIAESRshAgsgBCADNgIoIAQgAiADajYCLCAEQTBqQRRqQQU2AgAgBEHs",
-  "AGpBhYCAgAA2AgAgBEHkAGpBhYCAgAA2AgAgBEHIAGpBFGpBh4CAgAA2AgAgBEHUAGpBiICAgAA2AgAgBEIFNwI0IARBgJXAgAA2AjAgBEGCgICAADYCTCAE",
-  "IARByABqNgJAIAQgBEEYajYCaCAEIARBEGo2AmAgBCAEQShqNgJYIAQgBEEkajYCUCAEIARBIGo2AkggBEEwakGolcCAABCugICAAAALIARB5ABqQYWAgIAA",
-  "NgIAIARByABqQRRqQYWAgIAANgIAIARB1ABqQYKAgIAANgIAIARBMGpBFGpBBDYCACAEQgQ3AjQgBEGMlMCAADYCMCAEQYKAgIAANgJMIAQgBEHIAGo2AkAg",
-  "BCAEQRhqNgJgIAQgBEEQajYCWCAEIARBDGo2AlAgBCAEQQhqNgJIIARBMGpBrJTAgAAQroCAgAAACyAEIAIgAyAFGzYCKCAEQTBqQRRqQQM2AgAgBEHIAGpB",
-  "FGpBhYCAgAA2AgAgBEHUAGpBhYCAgAA2AgAgBEIDNwI0IARBwJPAgAA2AjAgBEGCgICAADYCTCAEIARByABqNgJAIAQgBEEYajYCWCAEIARBEGo2AlAgBCAE",
-  "QShqNgJIIARBMGpB2JPAgAAQroCAgAAACyADIAUQqICAgAAAC0GcqsCAAEErQbyUwIAAEMCAgIAAAAsgACABIAMgARCigICAAAAL1gQBBX8jgICAgABBEGsi",
-  "AiSAgICAAEEBIQMCQCABKAIYIgRBkJbAgABBDSABQRxqKAIAIgUoAgwiBhGAgICAAAANAAJAAkACQAJAAkACQAJAIAEtAABBBHENACAEQcSjwIAAQQMgBhGA",
-  "gICAAAANByAEQZ2WwIAAQQQgBhGAgICAAAANByAEQdOjwIAAQQIgBhGAgICAAAANByAALQAADgUFAQIDBAULIARB5J3AgABBAyAGEYCAgIAAAA0GIAIgBTYC",
-  "BCACIAQ2AgAgAkEIaiACQQ9qNgIAQQEhAyACQQE6AA8gAkGdlsCAAEEEENKAgIAADQYgAkHTo8CAAEECENKAgIAADQYCQAJAAkACQAJAAkAgAC0AAA4FBAAB",
-  "AgMECyACQbuWwIAAQQwQ0oCAgABFDQQMCwsgAkGwlsCAAEELENKAgIAARQ0DDAoLIAJBpZbAgABBCxDSgICAAEUNAgwJCyACQaGWwIAAQQQQ0oCAgABFDQEM",
-  "CAsgAkHHlsCAAEEFENKAgIAADQcLQQEhAyACQeedwIAAQQIQ0oCAgAANBiAEQeKfwIAAQQEgBhGAgICAAAAhAwwGCyAEQbuWwIAAQQwgBhGAgICAAABFDQQM",
-  "BQsgBEGwlsCAAEELIAYRgICAgAAARQ0DDAQLIARBpZbAgABBCyAGEYCAgIAAAEUNAgwDCyAEQaGWwIAAQQQgBhGAgICAAABFDQEMAgsgBEHHlsCAAEEFIAYR",
-  "gICAgAAADQELIARBx6PAgABBAiAGEYCAgIAAACEDCyACQRBqJICAgIAAIAMLigUBCX8jgICAgABBEGsiAySAgICAAAJAAkACQAJAIAJFDQAgACgCBCEEIAAo",
-  "AgAhBSAAKAIIIQYDQAJAIAYtAABFDQAgBUHgncCAAEEEIAQoAgwRgICAgAAARQ0AQQEhAAwDC0EAIQAgAiEHAkADQCABIABqIQgCQAJAIAdBCEkNACADQQhq",
-  "QQogCCAHEMSAgIAAIAMoAgwhCSADKAIIIQoMAQsCQCAHDQBBACEJQQAhCgwBC0EAIQsCQCAILQAAQQpGDQBBASEJQQAhCiAHQQFGDQFBASELIAgtAAFBCkYN",
-  "AEECIQkgB0ECRg0BQQIhCyAILQACQQpGDQBBAyEJIAdBA0YNAUEDIQsgCC0AA0EKRg0AQQQhCSAHQQRGDQFBBCELIAgtAARBCkYNAEEFIQkgB0EFRg0BQQUh",
-  "CyAILQAFQQpGDQBBBiEJIAdBBkYNAUEHIQlBBiELIAgtAAZBCkcNAQtBASEKIAshCQtBACEIAkAgCkEBRw0AAkACQAJAIAAgCWoiB0EBaiIAIAdJDQAgAiAA",
-  "Tw0BCyACIABJDQIMAQsgACACIAEgB2otAABBCkYiCBshByAIDQMgAiAASQ0DCyACIABrIQcMAQsLIAIhBwsgBiAIOgAAAkACQCACIAdLDQAgAiAHRw0FIAIh",
-  "ByAFIAEgAiAEKAIMEYCAgIAAAEUNAUEBIQAMBAsgASAHaiIALAAAQb9/TA0EAkAgBSABIAcgBCgCDBGAgICAAABFDQBBASEADAQLIAAsAABBv39MDQULIAEg",
-  "B2ohASACIAdrIgINAAsLQQAhAAsgA0EQaiSAgICAACAADwsgASACQQAgBxCigICAAAALIAEgAiAHIAIQooCAgAAACwIAC4MCAQF/I4CAgIAAQRBrIgIkgICA",
-  "gAAgAkEANgIMAkACQAJAAkAgAUGAAUkNACABQYAQSQ0BIAFBgIAETw0CIAIgAUE/cUGAAXI6AA4gAiABQQx2QeABcjoADCACIAFBBnZBP3FBgAFyOgANQQMh",
-  "AQwDCyACIAE6AAxBASEBDAILIAIgAUE/cUGAAXI6AA0gAiABQQZ2QcABcjoADEECIQEMAQsgAiABQT9xQYABcjoADyACIAFBEnZB8AFyOgAMIAIgAUEGdkE/",
-  "cUGAAXI6AA4gAiABQQx2QT9xQYABcjoADUEEIQELIAAgAkEMaiABENKAgIAAIQEgAkEQaiSAgICAACABC3EBAX8jgICAgABBIGsiAiSAgICAACACIAA2AgQg",
-  "AkEIakEQaiABQRBqKQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggAkEEakHsncCAACACQQhqEISAgIAAIQEgAkEgaiSAgICAACABCxEAIAAo",
-  "AgAgASACENKAgIAAC4oCAQF/I4CAgIAAQRBrIgIkgICAgAAgACgCACEAIAJBADYCDAJAAkACQAJAIAFBgAFJDQAgAUGAEEkNASABQYCABE8NAiACIAFBP3FB",
-  "gAFyOgAOIAIgAUEMdkHgAXI6AAwgAiABQQZ2QT9xQYABcjoADUEDIQEMAwsgAiABOgAMQQEhAQwCCyACIAFBP3FBgAFyOgANIAIgAUEGdkHAAXI6AAxBAiEB",
-  "DAELIAIgAUE/cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFyOgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEBCyAAIAJBDGogARDSgICAACEBIAJB",
-  "EGokgICAgAAgAQt0AQF/I4CAgIAAQSBrIgIkgICAgAAgAiAAKAIANgIEIAJBCGpBEGogAUEQaikCADcDACACQQhqQQhqIAFBCGopAgA3AwAgAiABKQIANwMI",
-  "IAJBBGpB7J3AgAAgAkEIahCEgICAACEBIAJBIGokgICAgAAgAQu6BQUHfwF+A38BfgF/I4CAgIAAQTBrIgIkgICAgAACQAJAAkACQAJAAkACQAJAIAAtAAAN",
+  "AGFzbQEAAAABkwEVYAN/f38Bf2ACf38Bf2ACf38AYAR/f39/AGABfwBgA39/fwBgBX9/f39/AGABfwF/YAAAYAR/f39/AX9gCH9/f39/f39/AGAFf39/f34A",
+  "YAd/f39/f39/AGAAAX9gBn9/f39/fwBgAn5/AX9gBX9/f39/AX9gAX8BfmAHf39/f39/fwF/YAJ/fgF/YAV/fn5+fgACEwEKd2F0Y2htYWtlcgRmaWxsAAED",
+  "tAGyAQIDAwIBAAQEAgMCBQEGAgICBQUBBQEBAAEAAAECAgcIAwEJAgICAgIFAQYGCgoLBQYDDAMACA0NDQEFBQEGDgcBAgUNDQICAwIAAQEPEAEJAQEHBwEB",
+  "AQEBBBESDwEDAgICAQECAgICAgIDBAMDAQAGBAEBAAEBAQECAgECBAcHARMBAgcHAgcHBwEHBwIHAgIBAQcBAQEHAgEMAQQBAAEBAQQCBwIECAIAFAAAAAAA",
+  "AAAEBQFwASkpBQMBABEGGQN/AUGAgMAAC38AQZyPwwALfwBBoI/DAAsHkQELBm1lbW9yeQIACWlucHV0X3B0cgA3DmlucHV0X2NhcGFjaXR5ADgKb3V0cHV0",
+  "X3B0cgA5CGRlbWFuZ2xlADoMb2JqZWN0X2lucHV0AEALcmVhZF9vYmplY3QAQQpyZXN1bHRfcHRyAEQKcmVzdWx0X2xlbgBFCl9fZGF0YV9lbmQDAQtfX2hl",
+  "YXBfYmFzZQMCCTcBAEEBCyhZTz2cAVdYHAUqXlKWAZcBnQEbFBkaFhdjZHJWSktMW3V2d3BzdG+aAZ8BoAGhAZ4BCqOICLIBqwcDBX8CfgZ/I4CAgIAAQSBr",
+  "IgIkgICAgAAgASgCACEDAkACQAJAAkACQAJAAkAgASgCCCIELQARIgVFDQAgBC0AEEH/AXFB5wBGDQELAkAgBC0AAA0AQQAhBQJAIAMoAhAiBkUNACADKQMA",
+  "IgcgBDUABHwiCCAHVA0AIAhC/////w9WDQAgCKciCSADQRhqKAIAIgEgASADKQMIIgenIgQgBCABSxsgB0L/////D1YbIgpPDQAgA0EUaigCACEDIAkhCwNA",
+  "IAJBGGogBiALIANqIgwgDEGAgAFqQYCAf3EgA2siCyAKIAogC0siDRsgA2oQgoCAgAAgAigCGCIERQ0BAkAgAigCHCIORQ0AQQAhAQNAIAQgAWotAABFDQYg",
+  "DiABQQFqIgFHDQALCyANDQALCwwFCwJAAkACQCAEKAAAIgFBf3MgAUH//ft3anFBgIGChHhxDQACQCAEQXxxQQRqIgEgBEEIaiIFQXhqIgNLDQADQCABKAIA",
+  "Ig5Bf3MgDkH//ft3anEgAUEEaigCACIOQX9zIA5B//37d2pxckGAgYKEeHENASABQQhqIgEgA00NAAsLQQghDiABIAVPDQIgBSABayEDA0AgAS0AAEUNAiAB",
+  "QQFqIQEgA0F/aiIDDQAMAwsLAkAgAUH/AXENACAEIQEMAQsCQCAELQABDQAgBEEBaiEBDAELAkAgBC0AAg0AIARBAmohAQwBCwJAIAQtAAMNACAEQQNqIQEM",
+  "AQsCQCAELQAEDQAgBEEEaiEBDAELAkAgBC0ABQ0AIARBBWohAQwBCwJAIAQtAAYNACAEQQZqIQEMAQtBCCEOIAQtAAcNASAEQQdqIQELIAEgBGsiDkEJTw0D",
+  "CyAAIAQ2AgRBACEEDAULQQEhBEEZIQ5B24rAgAAhBgJAIAEoAgQiC0EBaiIBIAtJDQAgASAFaiIFIAFJDQAgA0EkaigCACAFSQ0AIAMoAiAgAUESbGohBgJA",
+  "IAUgAWtBEmwiDg0AQQAhDkEAIQQMAQtBACEEIAJBCGpBACAGIA4Qg4CAgAAgAigCCEUNACACKAIMIgEgDksNAyABIQ4LIAAgBjYCBAwECyACQRBqIAYgCSAD",
+  "aiAMIAFqEIKAgIAAIAIoAhQhASACKAIQIQUMAgsgDkEIEISAgIAAAAsgASAOEISAgIAAAAsgACAFQbWLwIAAIAUbNgIEIAFBHyAFGyEOIAVFIQQLIAAgBDYC",
+  "ACAAQQhqIA42AgAgAkEgaiSAgICAAAurBAIHfwJ+I4CAgIAAQRBrIgQkgICAgABBACEFAkACQCADIAJPDQAMAQsgASgCBCADSQ0AAkACQAJAAkAgASgCCA0A",
+  "IAFBfzYCCEEAIQYgAkGAgH9xIgcgA08NAiACQQ52IQUgAUEUaiEIA0ACQAJAAkAgBUEGdiIJIAgoAgAiBk8NAAJAAkACQAJAIAEoAgwiCiAJQQN0aikDACIL",
+  "IAVBP3GtiKdBAXENACAFQQ50IgYgA08NAwNAIAtCASAFQT9xrYYiDINQRQ0EIAogCUEDdGogCyAMhDcDACAGQYCAAWoiCSADTw0DIAVBAWoiBUEGdiIJIAgo",
+  "AgAiCk8NAiAGQYCAAWohBiABKAIMIgogCUEDdGopAwAhCwwACwsgBUEBaiEFDAULIAkgCkGclcCAABCMgICAAAALIAVBAWohBSAJIQYLIAcgASgCBCIJIAYg",
+  "BiAJSxsgB2sQgICAgAANAiABKAIYDQFBACEFIAFBADYCGCABQRxqQQE6AAAgASgCCEEBaiEGDAcLIAkgBkGMlcCAABCMgICAAAALQbCAwIAAQRAgBEEIakHQ",
+  "gsCAAEGslcCAABC+gICAAAALIAVBDnQiByADTw0CDAALC0GwgMCAAEEQIARBCGpB0ILAgABB/JTAgAAQvoCAgAAACyABKAIIQQFqIQYLIAMgAmshCSABKAIA",
+  "IAJqIQULIAEgBjYCCAsgACAJNgIEIAAgBTYCACAEQRBqJICAgIAAC88DAQV/IAFB/wFxIQQCQAJAAkACQAJAIANBBEkNACACKAAAIgUgBEGBgoQIbCIGcyIE",
+  "QX9zIARB//37d2pxQYCBgoR4cQ0BIAIgA2ohBSACQXxxQQRqIQQCQCADQQhJDQAgBCAFQXhqIgdLDQADQCAEKAIAIAZzIghBf3MgCEH//ft3anEgBEEEaigC",
+  "ACAGcyIIQX9zIAhB//37d2pxckGAgYKEeHENASAEQQhqIgQgB00NAAsLQQAhCCAEIAVJDQIMBAsgAiEHAkAgAi0AACAERg0AQQAhCAJAIANBAUcNAAwFCyAC",
+  "QQFqIgctAAAgAUH/AXFGDQACQCADQQJHDQAMBQsgAkECaiIHLQAAIAFB/wFxRw0ECyAHIAJrIQYMAgtBACEIAkAgA0EBTg0ADAMLIAIhBwJAIAVB/wFxIAFB",
+  "/wFxIgFGDQAgA0F/aiEEIAIhBgNAAkAgBA0ADAULIAZBAWohAyAEQX9qIQQgBkEBaiIHIQYgAy0AACABRw0ACwsgByACayEGDAELIAQgAmshBiABQf8BcSEC",
+  "A0AgBC0AACACRg0BIARBAWohBCADIAZBAWoiBkcNAAsMAQtBASEICyAAIAY2AgQgACAINgIACw0AIAAgARDlgICAAAALFAAgASAAKAIAIAAoAgQQhoCAgAAL",
+  "2AcBBn8gACgCECEDAkACQAJAAkACQAJAIAAoAggiBEEBRg0AIANBAUcNAQsgA0EBRw0DIAEgAmohBSAAQRRqKAIAIgYNAUEAIQcgASEIDAILIAAoAhggASAC",
+  "IABBHGooAgAoAgwRgICAgAAAIQMMAwtBACEHIAEhCANAIAgiAyAFRg0CAkACQCADLAAAIghBf0wNACADQQFqIQgMAQsCQCAIQWBPDQAgA0ECaiEIDAELAkAg",
+  "CEFwTw0AIANBA2ohCAwBCyADLQACQT9xQQZ0IAMtAAFBP3FBDHRyIAMtAANBP3FyIAhB/wFxQRJ0QYCA8ABxckGAgMQARg0DIANBBGohCAsgByADayAIaiEH",
+  "IAZBf2oiBg0ACwsgCCAFRg0AAkAgCCwAACIDQX9KDQAgA0FgSQ0AIANBcEkNACAILQACQT9xQQZ0IAgtAAFBP3FBDHRyIAgtAANBP3FyIANB/wFxQRJ0QYCA",
+  "8ABxckGAgMQARg0BCwJAAkACQCAHDQBBACEIDAELAkAgByACSQ0AQQAhAyACIQggByACRg0BDAILQQAhAyAHIQggASAHaiwAAEFASA0BCyAIIQcgASEDCyAH",
+  "IAIgAxshAiADIAEgAxshAQsCQCAEDQAgACgCGCABIAIgAEEcaigCACgCDBGAgICAAAAPCyAAQQxqKAIAIQUCQAJAIAJBEEkNACABIAIQ0YCAgAAhCAwBCwJA",
+  "IAINAEEAIQgMAQsgAkEDcSEHAkACQCACQX9qQQNPDQBBACEIIAEhAwwBCyACQXxxIQZBACEIIAEhAwNAIAggAywAAEG/f0pqIANBAWosAABBv39KaiADQQJq",
+  "LAAAQb9/SmogA0EDaiwAAEG/f0pqIQggA0EEaiEDIAZBfGoiBg0ACwsgB0UNAANAIAggAywAAEG/f0pqIQggA0EBaiEDIAdBf2oiBw0ACwsCQCAFIAhNDQBB",
+  "ACEDIAUgCGsiByEGAkACQAJAQQAgAC0AICIIIAhBA0YbQQNxDgMCAAECC0EAIQYgByEDDAELIAdBAXYhAyAHQQFqQQF2IQYLIANBAWohAyAAQRxqKAIAIQcg",
+  "ACgCBCEIIAAoAhghAAJAA0AgA0F/aiIDRQ0BIAAgCCAHKAIQEYGAgIAAAEUNAAtBAQ8LQQEhAyAIQYCAxABGDQEgACABIAIgBygCDBGAgICAAAANAUEAIQMD",
+  "QAJAIAYgA0cNACAGIAZJDwsgA0EBaiEDIAAgCCAHKAIQEYGAgIAAAEUNAAsgA0F/aiAGSQ8LIAAoAhggASACIABBHGooAgAoAgwRgICAgAAADwsgAwuIAgEB",
+  "fwJAAkACQAJAAkACQCAAKAIAQX9qDgQAAQIDBQsgAEHMAWooAgAiAUUNBCABQQJ0RQ0EIABByAFqIQAMAwsgAEHMAWooAgAiAUUNAyABQQJ0RQ0DIABByAFq",
+  "IQAMAgsCQCAAQcwAaigCACIBRQ0AIAFBBHRFDQAgAEHIAGooAgAQiICAgAALIABB2ABqKAIAIgFFDQIgAa1CFH6nRQ0CIABBCGpBzABqIQAMAQsCQCAAQcwA",
+  "aigCACIBRQ0AIAFBBHRFDQAgAEHIAGooAgAQiICAgAALIABB2ABqKAIAIgFFDQEgAa1CFH6nRQ0BIABBCGpBzABqIQALIAAoAgAQiICAgAALC4QPAQd/IABB",
+  "eGoiASAAQXxqKAIAIgJBeHEiAGohAwJAAkAgAkEBcQ0AIAJBA3FFDQEgASgCACICIABqIQACQEEAKALsjsOAACABIAJrIgFHDQAgAygCBEEDcUEDRw0BQQAg",
+  "ADYC5I7DgAAgAyADKAIEQX5xNgIEIAEgAEEBcjYCBCABIABqIAA2AgAPCwJAAkAgAkGAAkkNACABKAIYIQQCQAJAIAEoAgwiBSABRw0AIAFBFEEQIAEoAhQi",
+  "BRtqKAIAIgINAUEAIQUMAwsgASgCCCICIAU2AgwgBSACNgIIDAILIAFBFGogAUEQaiAFGyEGA0AgBiEHAkAgAiIFQRRqIgYoAgAiAg0AIAVBEGohBiAFKAIQ",
+  "IQILIAINAAsgB0EANgIADAELAkAgAUEMaigCACIFIAFBCGooAgAiBkYNACAGIAU2AgwgBSAGNgIIDAILQQBBACgC1IvDgABBfiACQQN2d3E2AtSLw4AADAEL",
+  "IARFDQACQAJAIAEoAhwiBkECdEHkjcOAAGoiAigCACABRg0AIARBEEEUIAQoAhAgAUYbaiAFNgIAIAVFDQIMAQsgAiAFNgIAIAUNAEEAQQAoAtiLw4AAQX4g",
+  "BndxNgLYi8OAAAwBCyAFIAQ2AhgCQCABKAIQIgJFDQAgBSACNgIQIAIgBTYCGAsgASgCFCICRQ0AIAVBFGogAjYCACACIAU2AhgLAkACQCADKAIEIgJBAnFF",
+  "DQAgAyACQX5xNgIEIAEgAEEBcjYCBCABIABqIAA2AgAMAQsCQAJAAkACQAJAAkACQEEAKALwjsOAACADRg0AQQAoAuyOw4AAIANHDQFBACABNgLsjsOAAEEA",
+  "QQAoAuSOw4AAIABqIgA2AuSOw4AAIAEgAEEBcjYCBCABIABqIAA2AgAPC0EAIAE2AvCOw4AAQQBBACgC6I7DgAAgAGoiADYC6I7DgAAgASAAQQFyNgIEIAFB",
+  "ACgC7I7DgABGDQEMBQsgAkF4cSIFIABqIQAgBUGAAkkNASADKAIYIQQCQAJAIAMoAgwiBSADRw0AIANBFEEQIAMoAhQiBRtqKAIAIgINAUEAIQUMBAsgAygC",
+  "CCICIAU2AgwgBSACNgIIDAMLIANBFGogA0EQaiAFGyEGA0AgBiEHAkAgAiIFQRRqIgYoAgAiAg0AIAVBEGohBiAFKAIQIQILIAINAAsgB0EANgIADAILQQBB",
+  "ADYC5I7DgABBAEEANgLsjsOAAAwDCwJAIANBDGooAgAiBSADQQhqKAIAIgNGDQAgAyAFNgIMIAUgAzYCCAwCC0EAQQAoAtSLw4AAQX4gAkEDdndxNgLUi8OA",
+  "AAwBCyAERQ0AAkACQCADKAIcIgZBAnRB5I3DgABqIgIoAgAgA0YNACAEQRBBFCAEKAIQIANGG2ogBTYCACAFRQ0CDAELIAIgBTYCACAFDQBBAEEAKALYi8OA",
+  "AEF+IAZ3cTYC2IvDgAAMAQsgBSAENgIYAkAgAygCECICRQ0AIAUgAjYCECACIAU2AhgLIAMoAhQiA0UNACAFQRRqIAM2AgAgAyAFNgIYCyABIABBAXI2AgQg",
+  "ASAAaiAANgIAIAFBACgC7I7DgABHDQFBACAANgLkjsOAAAwCC0EAKAKMj8OAACICIABPDQFBACgC8I7DgAAiAUUNAQJAQQAoAuiOw4AAIgVBKUkNAEH8jsOA",
+  "ACEAA0ACQCAAKAIAIgMgAUsNACADIAAoAgRqIAFLDQILIAAoAggiAA0ACwsCQAJAQQAoAoSPw4AAIgENAEH/HyEADAELQQAhAANAIABBAWohACABKAIIIgEN",
+  "AAsgAEH/HyAAQf8fSxshAAtBACAANgKUj8OAACAFIAJNDQFBAEF/NgKMj8OAAA8LAkACQAJAAkAgAEGAAkkNAEEfIQMCQCAAQf///wdLDQAgAEEGIABBCHZn",
+  "IgNrdkEBcSADQQF0a0E+aiEDCyABQgA3AhAgAUEcaiADNgIAIANBAnRB5I3DgABqIQJBACgC2IvDgAAiBUEBIAN0IgZxRQ0BIABBAEEZIANBAXZrQR9xIANB",
+  "H0YbdCEDIAIoAgAhBQNAAkAgBSICKAIEQXhxIABHDQAgAigCCCIAIAE2AgwgAiABNgIIIAFBGGpBADYCACABIAI2AgwgASAANgIIDAULIANBHXYhBSADQQF0",
+  "IQMgAiAFQQRxakEQaiIGKAIAIgUNAAsgBiABNgIAIAFBGGogAjYCAAwCCyAAQQN2IgNBA3RB3IvDgABqIQACQAJAQQAoAtSLw4AAIgJBASADdCIDcUUNACAA",
+  "KAIIIQMMAQtBACACIANyNgLUi8OAACAAIQMLIAAgATYCCCADIAE2AgwgASAANgIMIAEgAzYCCA8LQQAgBSAGcjYC2IvDgAAgAiABNgIAIAFBGGogAjYCAAsg",
+  "ASABNgIMIAEgATYCCAtBAEEAKAKUj8OAAEF/aiIANgKUj8OAACAADQACQAJAQQAoAoSPw4AAIgENAEH/HyEADAELQQAhAANAIABBAWohACABKAIIIgENAAsg",
+  "AEH/HyAAQf8fSxshAAtBACAANgKUj8OAAA8LC/kEBgV/AX4BfwF+BH8CfiOAgICAAEEQayECAkAgAUECSQ0AIAFBKGwgAGoiA0FYaiIEKAIUIQUgBC0AICEG",
+  "IAQpAwAhBwJAAkACQCAEKAIQIgggA0Gwf2oiBCgCECIDRw0AIAcgBCkDACIJUg0BAkAgBkH/AXEiAyAELQAgQf8BcSIKRg0AIAMgCk8NBAwDCyAFIAQoAhRJ",
+  "DQIMAwsgCCADTw0CDAELIAcgCVoNAQsgACABQX9qQShsaiIEIAAgAUF+aiIDQShsaiIKKQMANwMAIARBJGooAAAhCyAEKAAhIQwgBEEgaiAKQSBqKQMANwMA",
+  "IARBCGoiDSkDACEOIA0gCkEIaikDADcDACAEQRBqIApBEGopAwA3AwAgBEEYaiIEKQMAIQ8gBCAKQRhqKQMANwMAIAIgDDYCCCACIAs2AAtBACENAkAgA0UN",
+  "ACABQShsIABqQYh/aiEBAkADQCABQSBqIQQCQAJAAkACQCAIIAFBEGoiCigCACILRw0AIAcgASkDACIJUg0BIAZB/wFxIgsgBC0AAEH/AXEiDEYNAiALIAxP",
+  "DQUMAwsgCCALSQ0CDAQLIAcgCVoNAwwBCyAFIAFBFGooAgBPDQILIAFBKGogASkDADcDACABQcgAaiAEKQMANwMAIAFBwABqIAFBGGopAwA3AwAgAUE4aiAK",
+  "KQMANwMAIAFBMGogAUEIaikDADcDACABQVhqIQEgA0F/aiIDDQAMAgsLIAMhDQsgACANQShsaiIBIAY6ACAgASAPNwMYIAEgBTYCFCABIAg2AhAgASAONwMI",
+  "IAEgBzcDACABIAIoAgg2ACEgAUEkaiACKAALNgAADwsL2gQFBX8BfgN/AX4CfyAAKAIAIgQoAgQiBSACKAIAIgZBKGxqIgAoAhQhByAALQAgIQggACkDACEJ",
+  "AkACQAJAAkACQAJAIAAoAhAiACAFIAEoAgAiCkEobGoiCygCECIMRw0AIAkgCykDACINUg0BIAhB/wFxIgwgCy0AIEH/AXEiDkYNAiAMIA5PDQQMAwsgACAM",
+  "SQ0CDAMLIAkgDVoNAgwBCyAHIAsoAhRPDQELIAQoAgwiACAAKAIAQQFqNgIAIAIgCjYCACABIAY2AgAgBCgCBCIFIApBKGxqIgAoAhQhByAALQAgIQggACkD",
+  "ACEJIAAoAhAhACAGIQsMAQsgCiELIAYhCgsCQAJAAkACQAJAIAUgAygCACIGQShsaiIMKAIQIg4gAEcNACAMKQMAIg0gCVINASAMLQAgQf8BcSIOIAhB/wFx",
+  "Ig9GDQIgDiAPSQ0DIAohBgwECyAOIABJDQIgCiEGDAMLIA0gCVQNASAKIQYMAgsgDCgCFCAHSQ0AIAohBgwBCyAEKAIMIgAgACgCAEEBajYCACADIAo2AgAg",
+  "AiAGNgIAIAQoAgQiBSAGQShsaiIAKAIUIQcgAC0AICEIIAApAwAhCSAAKAIQIQALAkACQAJAAkAgACAFIAtBKGxqIgUoAhAiCkcNACAJIAUpAwAiDVINAQJA",
+  "IAhB/wFxIgAgBS0AIEH/AXEiCkYNACAAIApJDQMMBAsgByAFKAIUTw0DDAILIAAgCkkNAQwCCyAJIA1aDQELIAIgCzYCACABIAY2AgAgBCgCDCIAIAAoAgBB",
+  "AWo2AgALC7EICg9/AX4BfwF+AX8BfgF/AX4BfwF+I4CAgIAAQTBrIgIkgICAgAACQCABQQF2IgNB/v///wdxIgRBf2oiBSABTw0AAkAgAUENdCABcyIGQRF2",
+  "IAZzIgZBBXQgBnMiB0F/IAFBf2pndiIIcSIGQQAgASAGIAFJG2siBiABTw0AIAJBCGpBIGoiCSAAIAVBKGxqIgVBIGoiCikDADcDACACQQhqQRhqIgsgBUEY",
+  "aiIMKQMANwMAIAJBCGpBEGoiDSAFQRBqIg4pAwA3AwAgAkEIakEIaiIPIAVBCGoiECkDADcDACAFKQMAIREgACAGQShsaiIGQSBqIhIpAwAhEyAGQRhqIhQp",
+  "AwAhFSAGQRBqIhYpAwAhFyAGQQhqIhgpAwAhGSAFIAYpAwA3AwAgECAZNwMAIA4gFzcDACAMIBU3AwAgCiATNwMAIAIgETcDCCAGIAIpAwg3AwAgGCAPKQMA",
+  "NwMAIBYgDSkDADcDACAUIAspAwA3AwAgEiAJKQMANwMAAkAgBCABSQ0AIAQhBQwCCyAHQQ10IAdzIgVBEXYgBXMiBUEFdCAFcyIHIAhxIgVBACABIAUgAUkb",
+  "ayIGIAFPDQAgAkEIakEgaiIJIAAgBEEobGoiBUEgaiIEKQMANwMAIAJBCGpBGGoiCiAFQRhqIgspAwA3AwAgAkEIakEQaiIMIAVBEGoiDSkDADcDACACQQhq",
+  "QQhqIg4gBUEIaiIPKQMANwMAIAUpAwAhESAAIAZBKGxqIgZBIGoiECkDACETIAZBGGoiEikDACEVIAZBEGoiFCkDACEXIAZBCGoiFikDACEZIAUgBikDADcD",
+  "ACAPIBk3AwAgDSAXNwMAIAsgFTcDACAEIBM3AwAgAiARNwMIIAYgAikDCDcDACAWIA4pAwA3AwAgFCAMKQMANwMAIBIgCikDADcDACAQIAkpAwA3AwAgA0EB",
+  "ciIFIAFPDQEgB0ENdCAHcyIGQRF2IAZzIgZBBXQgBnMgCHEiBkEAIAEgBiABSRtrIgYgAU8NACACQQhqQSBqIgQgACAFQShsaiIBQSBqIgUpAwA3AwAgAkEI",
+  "akEYaiIHIAFBGGoiCCkDADcDACACQQhqQRBqIgMgAUEQaiIJKQMANwMAIAJBCGpBCGoiCiABQQhqIgspAwA3AwAgASkDACERIAAgBkEobGoiAEEgaiIGKQMA",
+  "IRMgAEEYaiIMKQMAIRUgAEEQaiINKQMAIRcgAEEIaiIOKQMAIRkgASAAKQMANwMAIAsgGTcDACAJIBc3AwAgCCAVNwMAIAUgEzcDACACIBE3AwggACACKQMI",
+  "NwMAIA4gCikDADcDACANIAMpAwA3AwAgDCAHKQMANwMAIAYgBCkDADcDACACQTBqJICAgIAADwsgBiABQbCBwIAAEIyAgIAAAAsgBSABQbCBwIAAEIyAgIAA",
+  "AAuBAQEBfyOAgICAAEEwayIDJICAgIAAIAMgATYCBCADIAA2AgAgA0EcakECNgIAIANBLGpBgYCAgAA2AgAgA0ICNwIMIANBuKDAgAA2AgggA0GBgICAADYC",
+  "JCADIANBIGo2AhggAyADNgIoIAMgA0EEajYCICADQQhqIAIQx4CAgAAAC+8KBAp/An4KfwJ+I4CAgIAAQTBrIgIkgICAgAACQAJAIAFBMkkNACAAQfAAaiED",
+  "IABBWGohBEEAIQVBASEGA0ACQAJAIAYgAUkNAEEAIQcMAQsgBCAGQShsaiEIQQEhBwNAIAgiCUEoaiEIAkACQAJAAkAgCUE4aigCACIKIAlBEGooAgAiC0cN",
+  "ACAIKQMAIgwgCSkDACINUg0BIAlByABqLQAAQf8BcSIKIAlBIGotAABB/wFxIgtGDQIgCiALTw0DDAULIAogC0kNBAwCCyAMIA1aDQEMAwsgCUE8aigCACAJ",
+  "QRRqKAIASQ0CC0EBIQkgBkEBaiIGIAFJIQcgASAGRw0ADAQLCyAGIAFGIgkNAgJAAkACQAJAAkAgBkF/aiIIIAFPDQAgB0EBcUUNASAFQQFqIQUgACAIQShs",
+  "aiIIKQMAIQwgCCAAIAZBKGwiDmoiCikDADcDACACQQhqQSBqIg8gCEEgaiIQKQMANwMAIAJBCGpBGGoiESAIQRhqIhIpAwA3AwAgAkEIakEQaiITIAhBEGoi",
+  "BykDADcDACACQQhqQQhqIhQgCEEIaiILKQMANwMAIAsgCkEIaiIIKQMANwMAIAcgCkEQaiILKQMANwMAIBIgCkEYaiIHKQMANwMAIBAgCkEgaiISKQMANwMA",
+  "IAIgDDcDCCAKIAIpAwg3AwAgEiAPKQMANwMAIAcgESkDADcDACALIBMpAwA3AwAgCCAUKQMANwMAIAAgBhCJgICAACABIAZrIhBBAkkNBCAKQcgAaiEUIAoo",
+  "AhQhEyAKLQAgIREgCikDACEMAkAgCkE4aiIVKAIAIhYgCigCECIPRw0AIAopAygiDSAMUg0DAkAgFC0AAEH/AXEiFiARQf8BcSIXRg0AIBYgF0kNBQwGCyAK",
+  "QTxqKAIAIBNPDQUMBAsgFiAPSQ0DDAQLIAggAUHAgcCAABCMgICAAAALIAYgAUHAgcCAABCMgICAAAALIA0gDFoNAQsgCiAKKQMoNwMAIAopAwghGCAIIApB",
+  "MGopAwA3AwAgCyAVKQMANwMAIAopAxghGSAHIApBwABqKQMANwMAIApBJGooAAAhCCAKKAAhIQsgEiAUKQMANwMAIAIgCzYCCCACIAg2AAtBASEIAkAgEEED",
+  "SQ0AIAMgDmohCEECIRICQANAIAhBYGohCwJAAkAgCEFwaigCACIHIA9GDQAgByAPSQ0BDAMLAkAgCykDACINIAxSDQACQCAILQAAQf8BcSIHIBFB/wFxIhRG",
+  "DQAgByAUTw0EDAILIAhBdGooAgAgE08NAwwBCyANIAxaDQILIAhBuH9qIgdBIGogCCkDADcDACAHIAspAwA3AwAgB0EYaiALQRhqKQMANwMAIAdBEGogC0EQ",
+  "aikDADcDACAHQQhqIAtBCGopAwA3AwAgCEEoaiEIIBAgEkEBaiISRw0ACwsgEkF/aiEICyAKIAhBKGxqIgggEToAICAIIBk3AxggCCATNgIUIAggDzYCECAI",
+  "IBg3AwggCCAMNwMAIAggAigCCDYAISAIQSRqIAIoAAs2AAALIAVBBUcNAAwCCwsgAEHIAGohCSAAKAIUIQogAC0AICEIIAApAwAhDCAAKAIQIQZBASELAkAD",
+  "QCAMIQ0gCCEAIAohEiAJQXRqKAIAIQogCUFgaikDACEMIAktAAAhCAJAAkAgBiIHIAlBcGooAgAiBkYNACAGIAdPDQEMAwsCQCAMIA1RDQAgDCANWg0BDAML",
+  "AkAgCEH/AXEiByAAQf8BcSIARg0AIAcgAE8NAQwDCyAKIBJJDQILIAlBKGohCSABIAtBAWoiC0cNAAsgASELCyALIAFGIQkLIAJBMGokgICAgAAgCQvyLgkR",
+  "fwJ+An8Cfgh/An4BfwF+CX8jgICAgABBwAJrIgUkgICAgAACQAJAIAFBFUkNAEEBIQZBASEHA0AgASEIIAAhCSAGIAdxIQoCQAJAA0ACQCAEDQAgACABEI+A",
+  "gIAADAYLAkAgBkEBcQ0AIAAgARCLgICAACAEQX9qIQQLIAUgAUECdiIHNgIAIAUgB0EBdCILNgIEIAUgB0EDbCIMNgIIIAVBADYCDCAFIAE2AqABIAUgADYC",
+  "nAEgBSACNgKYASAFIAVBDGo2AqQBIAUgBUGYAWo2AhACQCABQTFNDQAgBSAHQX9qNgKYAiAFIAdBAWo2AhggBUEQaiAFQZgCaiAFIAVBGGoQioCAgAAgBSAL",
+  "QX9qNgKYAiAFIAtBAXI2AhggBUEQaiAFQZgCaiAFQQRqIAVBGGoQioCAgAAgBSAMQX9qNgKYAiAFIAxBAWo2AhggBUEQaiAFQZgCaiAFQQhqIAVBGGoQioCA",
+  "gAALIAVBEGogBSAFQQRqIAVBCGoQioCAgAACQAJAIAUoAgwiB0EMSQ0AIAFBAXYhDCAAIAFBKGxqQVhqIQcgACELA0AgBUGYAWpBIGoiDSALQSBqIg4pAwA3",
+  "AwAgBUGYAWpBGGoiDyALQRhqIhApAwA3AwAgBUGYAWpBEGoiESALQRBqIhIpAwA3AwAgBUGYAWpBCGoiEyALQQhqIhQpAwA3AwAgBSALKQMANwOYASAOIAdB",
+  "IGoiFSkDADcDACAQIAdBGGoiDikDADcDACASIAdBEGoiECkDADcDACAUIAdBCGoiEikDADcDACALIAcpAwA3AwAgFSANKQMANwMAIA4gDykDADcDACAQIBEp",
+  "AwA3AwAgEiATKQMANwMAIAcgBSkDmAE3AwAgB0FYaiEHIAtBKGohCyAMQX9qIgwNAAsgASAFKAIEQX9zaiELQQEhBwwBCyAHRSEHIAUoAgQhCwsCQCAKIAdx",
+  "RQ0AIAAgARCNgICAAA0GCyADRQ0CAkAgCyABSQ0AIAsgAUHQgcCAABCMgICAAAALAkACQAJAAkAgAygCECIMIAAgC0EobGoiBygCECINRw0AIAMpAwAiFiAH",
+  "KQMAIhdSDQEgAy0AIEH/AXEiDCAHLQAgQf8BcSINRg0CIAwgDUkNBQwDCyAMIA1PDQIMBAsgFiAXVA0DDAELIAMoAhQgBygCFEkNAgsgBUGYAWpBIGoiFCAA",
+  "QSBqIgspAwA3AwAgBUGYAWpBGGoiFSAAQRhqIgwpAwA3AwAgBUGYAWpBEGoiGCAAQRBqIg0pAwA3AwAgBUGYAWpBCGoiGSAAQQhqIg4pAwA3AwAgBSAAKQMA",
+  "NwOYASAHQSBqIg8pAwAhFiAHQRhqIhApAwAhFyAHQRBqIhEpAwAhGiAHQQhqIhIpAwAhGyAAIAcpAwA3AwAgDiAbNwMAIA0gGjcDACAMIBc3AwAgCyAWNwMA",
+  "IA8gFCkDADcDACAQIBUpAwA3AwAgESAYKQMANwMAIBIgGSkDADcDACAHIAUpA5gBNwMAIAUgACgAITYCGCAFIABBJGooAAA2ABsgAEFYaiEcIABByABqIR0g",
+  "AEEhaiEeIABBKGohHyALLQAAIREgDCkDACEaIA0oAgAhDCAOKQMAIRsgACgCFCETIAApAwAhFkEAIQsgASENAkADQAJAIAsgDUF/aiIPTw0AIB0gC0EobGoh",
+  "BwNAAkACQAJAAkAgDCAHQXBqKAIAIg5HDQAgFiAHQWBqKQMAIhdSDQEgEUH/AXEiDiAHLQAAQf8BcSIQRg0CIA4gEE8NAwwFCyAMIA5JDQQMAgsgFiAXWg0B",
+  "DAMLIBMgB0F0aigCAEkNAgsgB0EoaiEHIA8gC0EBaiILRw0ADAMLCwJAIAsgD08NACAcIA1BKGxqIQcgDyENA0AgB0EgaiEPAkACQAJAAkAgDCAHQRBqIhAo",
+  "AgAiDkcNACAWIAcpAwAiF1INAQJAIBFB/wFxIg4gDy0AAEH/AXEiEkYNACAOIBJJDQQMAwsgEyAHQRRqKAIATw0CDAMLIAwgDkkNAgwBCyAWIBdUDQELIBQg",
+  "HyALQShsaiIOQSBqIhIpAwA3AwAgFSAOQRhqIiApAwA3AwAgGCAOQRBqIiEpAwA3AwAgGSAOQQhqIiIpAwA3AwAgBSAOKQMANwOYASAPKQMAIRcgB0EYaiIj",
+  "KQMAISQgECkDACElIAdBCGoiJikDACEnIA4gBykDADcDACAiICc3AwAgISAlNwMAICAgJDcDACASIBc3AwAgDyAUKQMANwMAICMgFSkDADcDACAQIBgpAwA3",
+  "AwAgJiAZKQMANwMAIAcgBSkDmAE3AwAgC0EBaiELDAMLIAdBWGohByALIA1Bf2oiDUkNAAsLCyALIQ8LIAAgEToAICAAIBo3AxggACATNgIUIAAgDDYCECAA",
+  "IBs3AwggACAWNwMAIB4gBSgCGDYAACAeQQNqIAUoABs2AAACQCABIA9BAWoiB0kNACAAIAdBKGxqIQAgASAHayIBQRVPDQEMBQsLIAcgARCQgICAAAALIAAh",
+  "CSABIQgLAkACQAJAIAsgCE8NACAFQZgBakEgaiIoIAlBIGoiJikDADcDACAFQZgBakEYaiIpIAlBGGoiCikDADcDACAFQZgBakEQaiIqIAlBEGoiKykDADcD",
+  "ACAFQZgBakEIaiIsIAlBCGoiLSkDADcDACAFIAkpAwA3A5gBIAkgC0EobGoiB0EgaiILKQMAIRYgB0EYaiIMKQMAIRcgB0EQaiINKQMAIRogB0EIaiIOKQMA",
+  "IRsgCSAHKQMANwMAIC0gGzcDACArIBo3AwAgCiAXNwMAICYgFjcDACALICgpAwA3AwAgDCApKQMANwMAIA0gKikDADcDACAOICwpAwA3AwAgByAFKQOYATcD",
+  "ACAFIAkoACE2AhAgBSAJQSRqKAAANgATIAlBIWohLiAIQX9qISMgCUEoaiESICYtAAAhHCAKKQMAISUgKygCACERIC0pAwAhJyAJKAIUIR0gCSkDACEWQQEh",
+  "C0EAIQcDQAJAAkACQCAJIAdqIgxBOGooAgAiDSARRw0AIAxBKGopAwAiFyAWUg0BAkAgDEHIAGotAABB/wFxIg0gHEH/AXEiDkYNACANIA5PDQYMAwsgDEE8",
+  "aigCACAdSQ0CDAULIA0gEU8NBAwBCyAXIBZaDQMLIAdBKGohByAIIAtBAWoiC0cNAAsgIyEvDAILIAsgCEGggsCAABCMgICAAAALIAtBf2oiDSAjIA0gI0kb",
+  "IS8CQCAjIA1NDQAgCSAIQShsakFYaiEHICMhDANAAkACQAJAAkAgB0EQaigCACIOIBFHDQAgBykDACIXIBZSDQEgB0Egai0AAEH/AXEiDiAcQf8BcSIPRg0C",
+  "IA4gD08NAyAMIS8MBQsgDiARTw0CIAwhLwwECyAXIBZaDQEgDCEvDAMLIAdBFGooAgAgHU8NACAMIS8MAgsgB0FYaiEHIAxBf2oiDCANSw0ACwsCQAJAIC8g",
+  "DUkNACAvICNLDQEgDSEjDAILIAtBf2ogLxCRgICAAAALIC8gIxCEgICAAAALIBIgL0EobGohEEGAASEZQQAhDkEAIQ9BACENQQAhDEGAASEeIBIgI0EobGoi",
+  "MCEYA0AgECAYayIHQShuIQsCQCAHQajQAEkiH0UNACALQYB/aiALIAwgDUkiEiAPIA5JciITGyEHAkAgE0UNACAeIAcgEhshHiAHIBkgEhshGQwBCyAHIAdB",
+  "AXYiHmshGQsCQCAMIA1HDQACQCAeDQAgBUEYaiINIQwMAQtBACEHIAVBGGohDSAYIQsDQCANIAc6AAAgB0EBaiEHAkACQAJAIAtBEGooAgAiDCARRw0AIAsp",
+  "AwAiFyAWUg0BAkAgC0Egai0AAEH/AXEiDCAcQf8BcSISRw0AIAtBFGooAgAgHUkhDAwDCyAMIBJJIQwMAgsgDCARSSEMDAELIBcgFlQhDAsgC0EoaiELIA0g",
+  "DEEBc2ohDSAeIAdHDQALIAVBGGohDAsCQCAPIA5HDQACQCAZDQAgBUGYAWoiDiEPDAELIBBBWGohC0EAIQcgBUGYAWohDgNAIA4gBzoAACAHQQFqIQcCQAJA",
+  "AkAgC0EQaigCACIPIBFHDQAgCykDACIXIBZSDQECQCALQSBqLQAAQf8BcSIPIBxB/wFxIhJHDQAgC0EUaigCACAdSSEPDAMLIA8gEkkhDwwCCyAPIBFJIQ8M",
+  "AQsgFyAWVCEPCyALQVhqIQsgDiAPaiEOIBkgB0cNAAsgBUGYAWohDwsCQCAOIA9rIgcgDSAMayILIAsgB0sbIhNFDQAgBUGYAmpBIGoiBiAYIAwtAABBKGxq",
+  "IgdBIGopAwA3AwAgBUGYAmpBGGoiICAHQRhqKQMANwMAIAVBmAJqQRBqIiEgB0EQaikDADcDACAFQZgCakEIaiIiIAdBCGopAwA3AwAgBSAHKQMANwOYAiAY",
+  "IAwtAABBKGxqIgcgECAPLQAAIhJBf3NBKGxqIgspAwA3AwAgB0EIaiALQQhqKQMANwMAIAdBEGogC0EQaikDADcDACAHQRhqIAtBGGopAwA3AwAgB0EgaiAL",
+  "QSBqKQMANwMAAkAgE0EBRg0AIBNBf2ohEwNAIBAgEkF/c0GAfnJBKGxqIgsgGCAMQQFqIgwtAABBKGxqIgcpAwA3AwAgC0EgaiAHQSBqIhQpAwA3AwAgC0EY",
+  "aiAHQRhqIhUpAwA3AwAgC0EQaiAHQRBqIgApAwA3AwAgC0EIaiAHQQhqIgEpAwA3AwAgFCAQIA9BAWoiDy0AACISQX9zQShsaiILQSBqKQMANwMAIBUgC0EY",
+  "aikDADcDACAAIAtBEGopAwA3AwAgASALQQhqKQMANwMAIAcgCykDADcDACATQX9qIhMNAAsLIAsgBSkDmAI3AwAgC0EgaiAGKQMANwMAIAtBGGogICkDADcD",
+  "ACALQRBqICEpAwA3AwAgC0EIaiAiKQMANwMAIA9BAWohDyAMQQFqIQwLIBBBACAZa0EAIA8gDkYbQShsaiEQIBggHkEAIAwgDUYbQShsaiEYIB9FDQALAkAC",
+  "QCAMIA1PDQAgDEF/cyEOAkACQCANIAxrQQFxDQAgDSEPIBAhBwwBCyAFQZgCakEgaiISIBggDUF/aiIPLQAAQShsaiILQSBqIhMpAwA3AwAgBUGYAmpBGGoi",
+  "FCALQRhqIhUpAwA3AwAgBUGYAmpBEGoiACALQRBqIgEpAwA3AwAgBUGYAmpBCGoiGSALQQhqIh4pAwA3AwAgBSALKQMANwOYAiAQQVhqIgdBIGoiECkDACEX",
+  "IAdBGGoiHykDACEaIAdBEGoiBikDACEbIAdBCGoiICkDACEkIAsgBykDADcDACAeICQ3AwAgASAbNwMAIBUgGjcDACATIBc3AwAgECASKQMANwMAIB8gFCkD",
+  "ADcDACAGIAApAwA3AwAgICAZKQMANwMAIAcgBSkDmAI3AwALIA5BACANa0YNASAHQbB/aiEHIA9BfmohDQNAIAVBmAJqQSBqIg4gGCANQQFqLQAAQShsaiIL",
+  "QSBqIhMpAwA3AwAgBUGYAmpBGGoiDyALQRhqIhQpAwA3AwAgBUGYAmpBEGoiECALQRBqIhUpAwA3AwAgBUGYAmpBCGoiEiALQQhqIgApAwA3AwAgBSALKQMA",
+  "NwOYAiAHQcgAaiIBKQMAIRcgB0HAAGoiGSkDACEaIAdBOGoiHikDACEbIAdBMGoiHykDACEkIAsgB0EoaiIGKQMANwMAIAAgJDcDACAVIBs3AwAgFCAaNwMA",
+  "IBMgFzcDACABIA4pAwA3AwAgGSAPKQMANwMAIB4gECkDADcDACAfIBIpAwA3AwAgBiAFKQOYAjcDACAOIBggDS0AAEEobGoiC0EgaiITKQMANwMAIA8gC0EY",
+  "aiIUKQMANwMAIBAgC0EQaiIVKQMANwMAIBIgC0EIaiIAKQMANwMAIAUgCykDADcDmAIgB0EgaiIBKQMAIRcgB0EYaiIZKQMAIRogB0EQaiIeKQMAIRsgB0EI",
+  "aiIfKQMAISQgCyAHKQMANwMAIAAgJDcDACAVIBs3AwAgFCAaNwMAIBMgFzcDACABIA4pAwA3AwAgGSAPKQMANwMAIB4gECkDADcDACAfIBIpAwA3AwAgByAF",
+  "KQOYAjcDACAHQbB/aiEHIAwgDUkhCyANQX5qIQ0gCw0ACyAHQdAAaiEHDAELAkAgDyAOSQ0AIBghBwwBCyAPQX9zIQsCQAJAIA4gD2tBAXENACAYIQcgDiEM",
+  "DAELIA5Bf2oiDC0AACEHIAVBmAJqQSBqIg0gGEEgaiISKQMANwMAIAVBmAJqQRhqIhMgGEEYaiIUKQMANwMAIAVBmAJqQRBqIhUgGEEQaiIAKQMANwMAIAVB",
+  "mAJqQQhqIgEgGEEIaiIZKQMANwMAIAUgGCkDADcDmAIgECAHQX9zQShsaiIHQSBqIh4pAwAhFyAHQRhqIh8pAwAhGiAHQRBqIgYpAwAhGyAHQQhqIiApAwAh",
+  "JCAYIAcpAwA3AwAgGSAkNwMAIAAgGzcDACAUIBo3AwAgEiAXNwMAIB4gDSkDADcDACAfIBMpAwA3AwAgBiAVKQMANwMAICAgASkDADcDACAHIAUpA5gCNwMA",
+  "IBhBKGohBwsgC0EAIA5rRg0AIAxBfmohDANAIAxBAWotAAAhCyAFQZgCakEgaiINIAdBIGoiFCkDADcDACAFQZgCakEYaiIOIAdBGGoiFSkDADcDACAFQZgC",
+  "akEQaiISIAdBEGoiACkDADcDACAFQZgCakEIaiITIAdBCGoiASkDADcDACAFIAcpAwA3A5gCIBAgC0F/c0EobGoiC0EgaiIYKQMAIRcgC0EYaiIZKQMAIRog",
+  "C0EQaiIeKQMAIRsgC0EIaiIfKQMAISQgByALKQMANwMAIAEgJDcDACAAIBs3AwAgFSAaNwMAIBQgFzcDACAYIA0pAwA3AwAgGSAOKQMANwMAIB4gEikDADcD",
+  "ACAfIBMpAwA3AwAgCyAFKQOYAjcDACAMLQAAIQsgDSAHQcgAaiIUKQMANwMAIA4gB0HAAGoiFSkDADcDACASIAdBOGoiACkDADcDACATIAdBMGoiASkDADcD",
+  "ACAFIAdBKGoiGCkDADcDmAIgECALQX9zQShsaiILQSBqIhkpAwAhFyALQRhqIh4pAwAhGiALQRBqIh8pAwAhGyALQQhqIgYpAwAhJCAYIAspAwA3AwAgASAk",
+  "NwMAIAAgGzcDACAVIBo3AwAgFCAXNwMAIBkgDSkDADcDACAeIA4pAwA3AwAgHyASKQMANwMAIAYgEykDADcDACALIAUpA5gCNwMAIAdB0ABqIQcgDyAMSSEL",
+  "IAxBfmohDCALDQALCyAJIBw6ACAgCSAlNwMYIAkgHTYCFCAJIBE2AhAgCSAnNwMIIAkgFjcDACAuIAUoAhA2AAAgLkEDaiAFKAATNgAAAkAgCCAHIDBrQShu",
+  "ICNqIgFNDQAgKCAmKQMANwMAICkgCikDADcDACAqICspAwA3AwAgLCAtKQMANwMAIAUgCSkDADcDmAEgCSABQShsaiIHQSBqIgspAwAhFiAHQRhqIgwpAwAh",
+  "FyAHQRBqIg0pAwAhGiAHQQhqIg4pAwAhGyAJIAcpAwA3AwAgLSAbNwMAICsgGjcDACAKIBc3AwAgJiAWNwMAIAsgKCkDADcDACAMICkpAwA3AwAgDSAqKQMA",
+  "NwMAIA4gLCkDADcDACAHIAUpA5gBNwMAAkAgCCABayILDQBB2IDAgABBI0HggcCAABCSgICAAAALIAsgASABIAtLGyEMIAhBA3YhDSAHQShqIQACQAJAIAEg",
+  "C0F/aiILSQ0AIAAgCyACIAcgBBCOgICAACAJIQAMAQsgCSABIAIgAyAEEI6AgIAAIAchAyALIQELIAwgDU8hBiAjIC9PIQcgAUEVTw0BDAILCyABIAhBsILA",
+  "gAAQjICAgAAACyABQQJJDQBBASEHA0AgACAHQQFqIgcQiYCAgAAgASAHRw0ACwsgBUHAAmokgICAgAALmwMIDH8BfgF/AX4BfwF+AX8CfiOAgICAAEEwayIC",
+  "JICAgIAAIAFBAXZBf2ohAwNAIAAgASADEJOAgIAAIANBf2oiA0F/Rw0ACyABQShsIABqQVhqIQMgASEEAkADQCAEQX9qIgUgAU8NASACQQhqQSBqIgQgAEEg",
+  "aiIGKQMANwMAIAJBCGpBGGoiByAAQRhqIggpAwA3AwAgAkEIakEQaiIJIABBEGoiCikDADcDACACQQhqQQhqIgsgAEEIaiIMKQMANwMAIANBIGoiDSkDACEO",
+  "IANBGGoiDykDACEQIANBEGoiESkDACESIANBCGoiEykDACEUIAApAwAhFSAAIAMpAwA3AwAgDCAUNwMAIAogEjcDACAIIBA3AwAgBiAONwMAIAIgFTcDCCAD",
+  "IAIpAwg3AwAgEyALKQMANwMAIBEgCSkDADcDACAPIAcpAwA3AwAgDSAEKQMANwMAIAAgBUEAEJOAgIAAIANBWGohAyAFIQQgBUEBSw0ACyACQTBqJICAgIAA",
+  "DwsgBEF/aiABQfCBwIAAEIyAgIAAAAsNACAAIAEQ4ICAgAAACw0AIAAgARDogICAAAALVAEBfyOAgICAAEEgayIDJICAgIAAIANBFGpBADYCACADQfzKwIAA",
+  "NgIQIANCATcCBCADIAE2AhwgAyAANgIYIAMgA0EYajYCACADIAIQx4CAgAAAC6oFBgh/An4GfwF+AX8CfiOAgICAAEEwayIDJICAgIAAAkAgAkEBdCIEQQFy",
+  "IgUgAU8NAANAIAIhBgJAAkAgBEECaiIEIAFJDQAgBSECDAELAkACQAJAIAAgBUEobGoiBygCECIIIAAgBEEobGoiCSgCECIKRw0AIAcpAwAiCyAJKQMAIgxS",
+  "DQECQCAHLQAgQf8BcSIIIAktACBB/wFxIgpGDQAgBSECIAggCkkNAwwECyAFIQIgBygCFCAJKAIUTw0DDAILIAUhAiAIIApJDQEMAgsgBSECIAsgDFoNAQsg",
+  "BCECCwJAIAYgAU8NAAJAAkACQCACIAFPDQACQAJAIAAgBkEobGoiBigCECIEIAAgAkEobGoiBSgCECIHRw0AIAYpAwAiCyAFKQMAIgxSDQMgBi0AIEH/AXEi",
+  "BCAFLQAgQf8BcSIHRg0BIAQgB08NBwwECyAEIAdJDQMMBgsgBigCFCAFKAIUTw0FDAILIAIgAUGQgsCAABCMgICAAAALIAsgDFoNAwsgA0EIakEgaiIEIAZB",
+  "IGoiBykDADcDACADQQhqQRhqIgkgBkEYaiIIKQMANwMAIANBCGpBEGoiCiAGQRBqIg0pAwA3AwAgA0EIakEIaiIOIAZBCGoiDykDADcDACAFQSBqIhApAwAh",
+  "CyAFQRhqIhEpAwAhDCAFQRBqIhIpAwAhEyAFQQhqIhQpAwAhFSAGKQMAIRYgBiAFKQMANwMAIA8gFTcDACANIBM3AwAgCCAMNwMAIAcgCzcDACADIBY3Awgg",
+  "BSADKQMINwMAIBQgDikDADcDACASIAopAwA3AwAgESAJKQMANwMAIBAgBCkDADcDACACQQF0IgRBAXIiBSABSQ0BDAILCyAGIAFBgILAgAAQjICAgAAACyAD",
+  "QTBqJICAgIAAC+kCAQR/I4CAgIAAQRBrIgIkgICAgAAgACgCACEAIAJBADYCDAJAAkACQAJAIAFBgAFJDQAgAUGAEEkNASABQYCABE8NAiACIAFBP3FBgAFy",
+  "OgAOIAIgAUEMdkHgAXI6AAwgAiABQQZ2QT9xQYABcjoADUEDIQEMAwsgAiABOgAMQQEhAQwCCyACIAFBP3FBgAFyOgANIAIgAUEGdkHAAXI6AAxBAiEBDAEL",
+  "IAIgAUE/cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFyOgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEBCwJAIAAoAgQiAyABSSIEDQAgACADIAFr",
+  "NgIEAkAgACgCACIDQQRqKAIAIANBCGoiBSgCACIAayABTw0AIAMgACABEJWAgIAAIAUoAgAhAAsgAygCACAAaiACQQxqIAEQrYGAgAAaIAUgACABajYCAAsg",
+  "AkEQaiSAgICAACAEC8cBAQJ/I4CAgIAAQSBrIgMkgICAgAACQCABIAJqIgIgAUkNACAAQQRqKAIAIgRBAXQiASACIAEgAksbIgFBCCABQQhLGyEBAkACQCAE",
+  "DQBBACECDAELIAMgBDYCFCADIAAoAgA2AhBBASECCyADIAI2AhggAyABQQEgA0EQahChgICAAAJAIAMoAgBFDQAgA0EIaigCAEUNAQAACyADKAIEIQIgAEEE",
+  "aiABNgIAIAAgAjYCACADQSBqJICAgIAADwsQoICAgAAAC8UCAQR/I4CAgIAAQRBrIgIkgICAgAAgACgCACEAIAJBADYCDAJAAkACQAJAIAFBgAFJDQAgAUGA",
+  "EEkNASABQYCABE8NAiACIAFBP3FBgAFyOgAOIAIgAUEMdkHgAXI6AAwgAiABQQZ2QT9xQYABcjoADUEDIQEMAwsgAiABOgAMQQEhAQwCCyACIAFBP3FBgAFy",
+  "OgANIAIgAUEGdkHAAXI6AAxBAiEBDAELIAIgAUE/cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFyOgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEB",
+  "CwJAAkAgACgCACIDIAFqIgRBgIACSyIFDQAgBCADSQ0BIANBkIvBgABqIAJBDGogARCtgYCAABogACAENgIACyACQRBqJICAgIAAIAUPCyADIAQQkYCAgAAA",
+  "C3QBAX8jgICAgABBIGsiAiSAgICAACACIAAoAgA2AgQgAkEIakEQaiABQRBqKQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggAkEEakGYgMCA",
+  "ACACQQhqEJiAgIAAIQEgAkEgaiSAgICAACABC8AFAQp/I4CAgIAAQTBrIgMkgICAgAAgA0EkaiABNgIAIANBAzoAKCADQoCAgICABDcDCCADIAA2AiBBACEE",
+  "IANBADYCGCADQQA2AhACQAJAAkACQCACKAIIIgUNACACQRRqKAIAIgFFDQEgAigCECEAIAFBA3QhBiABQX9qQf////8BcUEBaiEEIAIoAgAhAQNAAkAgAUEE",
+  "aigCACIHRQ0AIAMoAiAgASgCACAHIAMoAiQoAgwRgICAgAAADQQLIAAoAgAgA0EIaiAAQQRqKAIAEYGAgIAAAA0DIABBCGohACABQQhqIQEgBkF4aiIGDQAM",
+  "AgsLIAJBDGooAgAiAEEFdCIIRQ0AIABBf2pB////P3FBAWohBCACKAIAIQFBACEGA0ACQCABQQRqKAIAIgBFDQAgAygCICABKAIAIAAgAygCJCgCDBGAgICA",
+  "AAANAwsgAyAFIAZqIgBBHGotAAA6ACggAyAAQQRqKQIAQiCJNwMIIABBGGooAgAhCSACKAIQIQpBACELQQAhBwJAAkACQCAAQRRqKAIADgMBAAIBCyAJQQN0",
+  "IQxBACEHIAogDGoiDCgCBEGCgICAAEcNASAMKAIAKAIAIQkLQQEhBwsgAyAJNgIUIAMgBzYCECAAQRBqKAIAIQcCQAJAAkAgAEEMaigCAA4DAQACAQsgB0ED",
+  "dCEJIAogCWoiCSgCBEGCgICAAEcNASAJKAIAKAIAIQcLQQEhCwsgAyAHNgIcIAMgCzYCGCAKIAAoAgBBA3RqIgAoAgAgA0EIaiAAKAIEEYGAgIAAAA0CIAFB",
+  "CGohASAIIAZBIGoiBkcNAAsLQQAhACAEIAIoAgRJIgFFDQEgAygCICACKAIAIARBA3RqQQAgARsiASgCACABKAIEIAMoAiQoAgwRgICAgAAARQ0BC0EBIQAL",
+  "IANBMGokgICAgAAgAAt0AQF/I4CAgIAAQSBrIgIkgICAgAAgAiAAKAIANgIEIAJBCGpBEGogAUEQaikCADcDACACQQhqQQhqIAFBCGopAgA3AwAgAiABKQIA",
+  "NwMIIAJBBGpBgIDAgAAgAkEIahCYgICAACEBIAJBIGokgICAgAAgAQtUAQN/AkACQCAAKAIAIgMoAgAiACACaiIEQYCAAksiBQ0AIAQgAEkNASAAQZCLwYAA",
+  "aiABIAIQrYGAgAAaIAMgBDYCAAsgBQ8LIAAgBBCRgICAAAALeAEDfwJAIAAoAgAiACgCBCIDIAJJIgQNACAAIAMgAms2AgQCQCAAKAIAIgNBBGooAgAgA0EI",
+  "aiIFKAIAIgBrIAJPDQAgAyAAIAIQlYCAgAAgBSgCACEACyADKAIAIABqIAEgAhCtgYCAABogBSAAIAJqNgIACyAECyMAIAEoAhggACgCACAAKAIEIAFBHGoo",
+  "AgAoAgwRgICAgAAAC4wCAQN/I4CAgIAAQSBrIgIkgICAgAAgAUEUaigCACEDAkACQAJAAkACQAJAAkACQCABQQRqKAIADgIAAQILIAMNAUEBIQRBACEBQfzK",
+  "wIAAIQMMAwsgA0UNAQsgAkEIakEQaiABQRBqKQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggACACQQhqEJ6AgIAADAILIAEoAgAiASgCACED",
+  "AkAgASgCBCIBDQBBASEEQQAhAQwBCyABQX9MDQIgARCfgICAACIERQ0DCyAEIAMgARCtgYCAACEDIAAgATYCCCAAIAE2AgQgACADNgIACyACQSBqJICAgIAA",
+  "DwsQoICAgAAACwAAC5AEAQh/I4CAgIAAQSBrIgIkgICAgAAgAUEUaigCACEDIAEoAgAhBAJAAkAgAUEEaigCACIFQQN0DQBBACEGDAELIAVBf2pB/////wFx",
+  "IgdBAWoiBkEHcSEIAkACQCAHQQdPDQBBACEGIAQhBwwBCyAEQTxqIQcgBkH4////A3EhCUEAIQYDQCAHKAIAIAdBeGooAgAgB0FwaigCACAHQWhqKAIAIAdB",
+  "YGooAgAgB0FYaigCACAHQVBqKAIAIAdBSGooAgAgBmpqampqampqIQYgB0HAAGohByAJQXhqIgkNAAsgB0FEaiEHCyAIRQ0AIAdBBGohBwNAIAcoAgAgBmoh",
+  "BiAHQQhqIQcgCEF/aiIIDQALCwJAAkACQAJAIAMNACAGIQcMAQsCQCAFRQ0AIAQoAgQNACAGQRBJDQILIAYgBmoiByAGSQ0BCyAHRQ0AAkACQCAHQQBIDQAg",
+  "BxCfgICAACIGRQ0BDAMLEKCAgIAAAAsAAAtBASEGQQAhBwsgAEEANgIIIAAgBzYCBCAAIAY2AgAgAiAANgIEIAJBCGpBEGogAUEQaikCADcDACACQQhqQQhq",
+  "IAFBCGopAgA3AwAgAiABKQIANwMIAkAgAkEEakHUn8CAACACQQhqEJiAgIAADQAgAkEgaiSAgICAAA8LQfiewIAAQTMgAkEIakHonsCAAEHEn8CAABC+gICA",
+  "AAAL5SYCCH8BfgJAAkACQAJAAkAgAEH1AUkNAEEAIQEgAEHN/3tPDQQgAEELaiIAQXhxIQJBACgC2IvDgAAiA0UNA0EAIQQCQCACQYACSQ0AQR8hBCACQf//",
+  "/wdLDQAgAkEGIABBCHZnIgBrdkEBcSAAQQF0a0E+aiEEC0EAIAJrIQECQCAEQQJ0QeSNw4AAaigCACIARQ0AQQAhBSACQQBBGSAEQQF2a0EfcSAEQR9GG3Qh",
+  "BkEAIQcDQAJAIAAoAgRBeHEiCCACSQ0AIAggAmsiCCABTw0AIAghASAAIQcgCA0AQQAhASAAIQcMBAsgAEEUaigCACIIIAUgCCAAIAZBHXZBBHFqQRBqKAIA",
+  "IgBHGyAFIAgbIQUgBkEBdCEGIAANAAsCQCAFRQ0AIAUhAAwDCyAHDQMLQQAhB0ECIAR0IgBBACAAa3IgA3EiAEUNAyAAQQAgAGtxaEECdEHkjcOAAGooAgAi",
+  "AA0BDAMLAkACQAJAAkACQEEAKALUi8OAACIGQRAgAEELakF4cSAAQQtJGyICQQN2IgF2IgBBA3ENACACQQAoAuSOw4AATQ0HIAANAUEAKALYi8OAACIARQ0H",
+  "IABBACAAa3FoQQJ0QeSNw4AAaigCACIHKAIEQXhxIQECQCAHKAIQIgANACAHQRRqKAIAIQALIAEgAmshBQJAIABFDQADQCAAKAIEQXhxIAJrIgggBUkhBgJA",
+  "IAAoAhAiAQ0AIABBFGooAgAhAQsgCCAFIAYbIQUgACAHIAYbIQcgASEAIAENAAsLIAcoAhghBCAHKAIMIgEgB0cNAiAHQRRBECAHQRRqIgEoAgAiBhtqKAIA",
+  "IgANA0EAIQEMBAsCQAJAIABBf3NBAXEgAWoiAkEDdCIFQeSLw4AAaigCACIAQQhqIgcoAgAiASAFQdyLw4AAaiIFRg0AIAEgBTYCDCAFIAE2AggMAQtBACAG",
+  "QX4gAndxNgLUi8OAAAsgACACQQN0IgJBA3I2AgQgACACaiIAIAAoAgRBAXI2AgQgBw8LAkACQEECIAFBH3EiAXQiBUEAIAVrciAAIAF0cSIAQQAgAGtxaCIB",
+  "QQN0IgdB5IvDgABqKAIAIgBBCGoiCCgCACIFIAdB3IvDgABqIgdGDQAgBSAHNgIMIAcgBTYCCAwBC0EAIAZBfiABd3E2AtSLw4AACyAAIAJBA3I2AgQgACAC",
+  "aiIFIAFBA3QiASACayICQQFyNgIEIAAgAWogAjYCAAJAQQAoAuSOw4AAIgBFDQAgAEEDdiIGQQN0QdyLw4AAaiEBQQAoAuyOw4AAIQACQAJAQQAoAtSLw4AA",
+  "IgdBASAGdCIGcUUNACABKAIIIQYMAQtBACAHIAZyNgLUi8OAACABIQYLIAEgADYCCCAGIAA2AgwgACABNgIMIAAgBjYCCAtBACAFNgLsjsOAAEEAIAI2AuSO",
+  "w4AAIAgPCyAHKAIIIgAgATYCDCABIAA2AggMAQsgASAHQRBqIAYbIQYDQCAGIQgCQCAAIgFBFGoiBigCACIADQAgAUEQaiEGIAEoAhAhAAsgAA0ACyAIQQA2",
+  "AgALAkAgBEUNAAJAAkAgBygCHCIGQQJ0QeSNw4AAaiIAKAIAIAdGDQAgBEEQQRQgBCgCECAHRhtqIAE2AgAgAUUNAgwBCyAAIAE2AgAgAQ0AQQBBACgC2IvD",
+  "gABBfiAGd3E2AtiLw4AADAELIAEgBDYCGAJAIAcoAhAiAEUNACABIAA2AhAgACABNgIYCyAHQRRqKAIAIgBFDQAgAUEUaiAANgIAIAAgATYCGAsCQAJAIAVB",
+  "EEkNACAHIAJBA3I2AgQgByACaiICIAVBAXI2AgQgAiAFaiAFNgIAAkBBACgC5I7DgAAiAEUNACAAQQN2IgZBA3RB3IvDgABqIQFBACgC7I7DgAAhAAJAAkBB",
+  "ACgC1IvDgAAiCEEBIAZ0IgZxRQ0AIAEoAgghBgwBC0EAIAggBnI2AtSLw4AAIAEhBgsgASAANgIIIAYgADYCDCAAIAE2AgwgACAGNgIIC0EAIAI2AuyOw4AA",
+  "QQAgBTYC5I7DgAAMAQsgByAFIAJqIgBBA3I2AgQgByAAaiIAIAAoAgRBAXI2AgQLIAdBCGoPCwNAIAAoAgRBeHEiBSACTyAFIAJrIgggAUlxIQYCQCAAKAIQ",
+  "IgUNACAAQRRqKAIAIQULIAAgByAGGyEHIAggASAGGyEBIAUhACAFDQALIAdFDQELAkBBACgC5I7DgAAiACACSQ0AIAEgACACa08NAQsgBygCGCEEAkACQAJA",
+  "IAcoAgwiBSAHRw0AIAdBFEEQIAdBFGoiBSgCACIGG2ooAgAiAA0BQQAhBQwCCyAHKAIIIgAgBTYCDCAFIAA2AggMAQsgBSAHQRBqIAYbIQYDQCAGIQgCQCAA",
+  "IgVBFGoiBigCACIADQAgBUEQaiEGIAUoAhAhAAsgAA0ACyAIQQA2AgALAkAgBEUNAAJAAkAgBygCHCIGQQJ0QeSNw4AAaiIAKAIAIAdGDQAgBEEQQRQgBCgC",
+  "ECAHRhtqIAU2AgAgBUUNAgwBCyAAIAU2AgAgBQ0AQQBBACgC2IvDgABBfiAGd3E2AtiLw4AADAELIAUgBDYCGAJAIAcoAhAiAEUNACAFIAA2AhAgACAFNgIY",
+  "CyAHQRRqKAIAIgBFDQAgBUEUaiAANgIAIAAgBTYCGAsCQAJAIAFBEEkNACAHIAJBA3I2AgQgByACaiIAIAFBAXI2AgQgACABaiABNgIAAkAgAUGAAkkNACAA",
+  "IAEQpIGAgAAMAgsgAUEDdiIBQQN0QdyLw4AAaiECAkACQEEAKALUi8OAACIFQQEgAXQiAXFFDQAgAigCCCEBDAELQQAgBSABcjYC1IvDgAAgAiEBCyACIAA2",
+  "AgggASAANgIMIAAgAjYCDCAAIAE2AggMAQsgByABIAJqIgBBA3I2AgQgByAAaiIAIAAoAgRBAXI2AgQLIAdBCGoPCwJAAkACQAJAAkACQAJAAkACQAJAAkAC",
+  "QEEAKALkjsOAACIAIAJPDQBBACgC6I7DgAAiACACSw0EQQAhASACQa+ABGoiBUEQdkAAIgBBf0YiBw0MIABBEHQiBkUNDEEAQQAoAvSOw4AAQQAgBUGAgHxx",
+  "IAcbIghqIgA2AvSOw4AAQQBBACgC+I7DgAAiASAAIAEgAEsbNgL4jsOAAEEAKALwjsOAACIBRQ0BQfyOw4AAIQADQCAAKAIAIgUgACgCBCIHaiAGRg0DIAAo",
+  "AggiAA0ADAQLC0EAKALsjsOAACEBAkACQCAAIAJrIgVBD0sNAEEAQQA2AuyOw4AAQQBBADYC5I7DgAAgASAAQQNyNgIEIAEgAGoiACAAKAIEQQFyNgIEDAEL",
+  "QQAgBTYC5I7DgABBACABIAJqIgY2AuyOw4AAIAYgBUEBcjYCBCABIABqIAU2AgAgASACQQNyNgIECyABQQhqDwtBACgCkI/DgAAiAEUNAyAAIAZLDQMMCAsg",
+  "ACgCDA0AIAUgAUsNACAGIAFLDQMLQQBBACgCkI/DgAAiACAGIAAgBkkbNgKQj8OAACAGIAhqIQVB/I7DgAAhAAJAAkACQANAIAAoAgAgBUYNASAAKAIIIgAN",
+  "AAwCCwsgACgCDEUNAQtB/I7DgAAhAAJAA0ACQCAAKAIAIgUgAUsNACAFIAAoAgRqIgUgAUsNAgsgACgCCCEADAALCyAGIAhBWGoiAEEBcjYCBEEAIAY2AvCO",
+  "w4AAQQBBgICAATYCjI/DgABBACAANgLojsOAACAGIABqQSg2AgQgASAFQWBqQXhxQXhqIgAgACABQRBqSRsiB0EbNgIEQQApAvyOw4AAIQkgB0EQakEAKQKE",
+  "j8OAADcCACAHIAk3AghBACAINgKAj8OAAEEAIAY2AvyOw4AAQQAgB0EIajYChI/DgABBAEEANgKIj8OAACAHQRxqIQADQCAAQQc2AgAgBSAAQQRqIgBLDQAL",
+  "IAcgAUYNCCAHIAcoAgRBfnE2AgQgASAHIAFrIgBBAXI2AgQgByAANgIAAkAgAEGAAkkNACABIAAQpIGAgAAMCQsgAEEDdiIFQQN0QdyLw4AAaiEAAkACQEEA",
+  "KALUi8OAACIGQQEgBXQiBXFFDQAgACgCCCEFDAELQQAgBiAFcjYC1IvDgAAgACEFCyAAIAE2AgggBSABNgIMIAEgADYCDCABIAU2AggMCAsgACAGNgIAIAAg",
+  "ACgCBCAIajYCBCAGIAJBA3I2AgQgBSAGIAJqIgBrIQICQEEAKALwjsOAACAFRg0AQQAoAuyOw4AAIAVGDQQgBSgCBCIBQQNxQQFHDQUCQAJAIAFBeHEiB0GA",
+  "AkkNACAFEKOBgIAADAELAkAgBUEMaigCACIIIAVBCGooAgAiBEYNACAEIAg2AgwgCCAENgIIDAELQQBBACgC1IvDgABBfiABQQN2d3E2AtSLw4AACyAHIAJq",
+  "IQIgBSAHaiEFDAULQQAgADYC8I7DgABBAEEAKALojsOAACACaiICNgLojsOAACAAIAJBAXI2AgQMBQtBACAAIAJrIgE2AuiOw4AAQQBBACgC8I7DgAAiACAC",
+  "aiIFNgLwjsOAACAFIAFBAXI2AgQgACACQQNyNgIEIABBCGohAQwHC0EAIAY2ApCPw4AADAQLIAAgByAIajYCBEEAQQAoAvCOw4AAIgBBD2pBeHEiAUF4ajYC",
+  "8I7DgABBACAAIAFrQQAoAuiOw4AAIAhqIgVqQQhqIgY2AuiOw4AAIAFBfGogBkEBcjYCACAAIAVqQSg2AgRBAEGAgIABNgKMj8OAAAwECyAAQQAoAuSOw4AA",
+  "IAJqIgJBAXI2AgRBACAANgLsjsOAAEEAIAI2AuSOw4AAIAAgAmogAjYCAAwBCyAFIAUoAgRBfnE2AgQgACACQQFyNgIEIAAgAmogAjYCAAJAIAJBgAJJDQAg",
+  "ACACEKSBgIAADAELIAJBA3YiAUEDdEHci8OAAGohAgJAAkBBACgC1IvDgAAiBUEBIAF0IgFxRQ0AIAIoAgghAQwBC0EAIAUgAXI2AtSLw4AAIAIhAQsgAiAA",
+  "NgIIIAEgADYCDCAAIAI2AgwgACABNgIICyAGQQhqDwtBAEH/HzYClI/DgABBACAINgKAj8OAAEEAIAY2AvyOw4AAQQBB3IvDgAA2AuiLw4AAQQBB5IvDgAA2",
+  "AvCLw4AAQQBB3IvDgAA2AuSLw4AAQQBB7IvDgAA2AviLw4AAQQBB5IvDgAA2AuyLw4AAQQBB9IvDgAA2AoCMw4AAQQBB7IvDgAA2AvSLw4AAQQBB/IvDgAA2",
+  "AoiMw4AAQQBB9IvDgAA2AvyLw4AAQQBBhIzDgAA2ApCMw4AAQQBB/IvDgAA2AoSMw4AAQQBBjIzDgAA2ApiMw4AAQQBBhIzDgAA2AoyMw4AAQQBBlIzDgAA2",
+  "AqCMw4AAQQBBjIzDgAA2ApSMw4AAQQBBADYCiI/DgABBAEGcjMOAADYCqIzDgABBAEGUjMOAADYCnIzDgABBAEGcjMOAADYCpIzDgABBAEGkjMOAADYCsIzD",
+  "gABBAEGkjMOAADYCrIzDgABBAEGsjMOAADYCuIzDgABBAEGsjMOAADYCtIzDgABBAEG0jMOAADYCwIzDgABBAEG0jMOAADYCvIzDgABBAEG8jMOAADYCyIzD",
+  "gABBAEG8jMOAADYCxIzDgABBAEHEjMOAADYC0IzDgABBAEHEjMOAADYCzIzDgABBAEHMjMOAADYC2IzDgABBAEHMjMOAADYC1IzDgABBAEHUjMOAADYC4IzD",
+  "gABBAEHUjMOAADYC3IzDgABBAEHcjMOAADYC6IzDgABBAEHkjMOAADYC8IzDgABBAEHcjMOAADYC5IzDgABBAEHsjMOAADYC+IzDgABBAEHkjMOAADYC7IzD",
+  "gABBAEH0jMOAADYCgI3DgABBAEHsjMOAADYC9IzDgABBAEH8jMOAADYCiI3DgABBAEH0jMOAADYC/IzDgABBAEGEjcOAADYCkI3DgABBAEH8jMOAADYChI3D",
+  "gABBAEGMjcOAADYCmI3DgABBAEGEjcOAADYCjI3DgABBAEGUjcOAADYCoI3DgABBAEGMjcOAADYClI3DgABBAEGcjcOAADYCqI3DgABBAEGUjcOAADYCnI3D",
+  "gABBAEGkjcOAADYCsI3DgABBAEGcjcOAADYCpI3DgABBAEGsjcOAADYCuI3DgABBAEGkjcOAADYCrI3DgABBAEG0jcOAADYCwI3DgABBAEGsjcOAADYCtI3D",
+  "gABBAEG8jcOAADYCyI3DgABBAEG0jcOAADYCvI3DgABBAEHEjcOAADYC0I3DgABBAEG8jcOAADYCxI3DgABBAEHMjcOAADYC2I3DgABBAEHEjcOAADYCzI3D",
+  "gABBAEHUjcOAADYC4I3DgABBAEHMjcOAADYC1I3DgABBAEHUjcOAADYC3I3DgABBACAGNgLwjsOAACAGIAhBWGoiAEEBcjYCBEEAIAA2AuiOw4AAIAYgAGpB",
+  "KDYCBEEAQYCAgAE2AoyPw4AAC0EAIQFBACgC6I7DgAAiACACTQ0AQQAgACACayIBNgLojsOAAEEAQQAoAvCOw4AAIgAgAmoiBTYC8I7DgAAgBSABQQFyNgIE",
+  "IAAgAkEDcjYCBCAAQQhqDwsgAQtOAQF/I4CAgIAAQSBrIgAkgICAgAAgAEEcakEANgIAIABB/MrAgAA2AhggAEIBNwIMIABBzJ7AgAA2AgggAEEIakHUnsCA",
+  "ABDHgICAAAAL3wEBAn8CQAJAAkACQAJAAkACQAJAIAJFDQBBASEEIAFBAEgNASADKAIIRQ0EIAMoAgQiBQ0DIAENAiACIQMMBgsgACABNgIEQQEhBAtBACEB",
+  "DAULIAJBCUkNAiACIAEQooCAgAAhAwwDCyADKAIAIAUgAiABEKOAgIAAIQMMAgsCQCABDQAgAiEDDAILIAJBCUkNACACIAEQooCAgAAhAwwBCyABEJ+AgIAA",
+  "IQMLAkAgA0UNACAAIAM2AgRBACEEDAELIAAgATYCBCACIQELIAAgBDYCACAAQQhqIAE2AgAL+wIBBX9BACECAkBBzf97IABBECAAQRBLGyIAayABTQ0AIABB",
+  "ECABQQtqQXhxIAFBC0kbIgNqQQxqEJ+AgIAAIgFFDQAgAUF4aiECAkACQCAAQX9qIgQgAXENACACIQAMAQsgAUF8aiIFKAIAIgZBeHEgBCABakEAIABrcUF4",
+  "aiIBQQAgACABIAJrQRBLG2oiACACayIBayEEAkAgBkEDcUUNACAAIAAoAgRBAXEgBHJBAnI2AgQgACAEaiIEIAQoAgRBAXI2AgQgBSAFKAIAQQFxIAFyQQJy",
+  "NgIAIAIgAWoiBCAEKAIEQQFyNgIEIAIgARDGgICAAAwBCyACKAIAIQIgACAENgIEIAAgAiABajYCAAsCQCAAKAIEIgFBA3FFDQAgAUF4cSICIANBEGpNDQAg",
+  "ACABQQFxIANyQQJyNgIEIAAgA2oiASACIANrIgNBA3I2AgQgACACaiICIAIoAgRBAXI2AgQgASADEMaAgIAACyAAQQhqIQILIAILiAkBCH8CQAJAAkACQAJA",
+  "AkACQCACQQlJDQAgAiADEKKAgIAAIgINAUEADwtBACECIANBzP97Sw0FQRAgA0ELakF4cSADQQtJGyEBIABBfGoiBCgCACIFQXhxIQYCQAJAAkACQAJAIAVB",
+  "A3FFDQAgAEF4aiEHIAYgAU8NAUEAKALwjsOAACAHIAZqIghGDQJBACgC7I7DgAAgCEYNAyAIKAIEIgVBAnENCSAFQXhxIgkgBmoiCiABTw0EDAkLIAFBgAJJ",
+  "DQggBiABQQRySQ0IIAYgAWtBgYAITw0IIAAPCwJAIAYgAWsiA0EQTw0AIAAPCyAEIAVBAXEgAXJBAnI2AgAgByABaiICIANBA3I2AgQgAiADaiIBIAEoAgRB",
+  "AXI2AgQgAiADEMaAgIAAIAAPC0EAKALojsOAACAGaiIGIAFNDQYgBCAFQQFxIAFyQQJyNgIAQQAgByABaiIDNgLwjsOAAEEAIAYgAWsiAjYC6I7DgAAgAyAC",
+  "QQFyNgIEIAAPC0EAKALkjsOAACAGaiIGIAFJDQUCQAJAIAYgAWsiA0EPSw0AIAQgBUEBcSAGckECcjYCACAHIAZqIgMgAygCBEEBcjYCBEEAIQNBACECDAEL",
+  "IAQgBUEBcSABckECcjYCACAHIAFqIgIgA0EBcjYCBCACIANqIgEgAzYCACABIAEoAgRBfnE2AgQLQQAgAjYC7I7DgABBACADNgLkjsOAACAADwsgCiABayEL",
+  "IAlBgAJJDQEgCCgCGCEJAkACQCAIKAIMIgIgCEcNACAIQRRBECAIKAIUIgIbaigCACIDDQFBACECDAQLIAgoAggiAyACNgIMIAIgAzYCCAwDCyAIQRRqIAhB",
+  "EGogAhshBgNAIAYhBQJAIAMiAkEUaiIGKAIAIgMNACACQRBqIQYgAigCECEDCyADDQALIAVBADYCAAwCCyACIAAgAyABIAEgA0sbEK2BgIAAGiAAEIiAgIAA",
+  "DAQLAkAgCEEMaigCACIDIAhBCGooAgAiAkYNACACIAM2AgwgAyACNgIIDAILQQBBACgC1IvDgABBfiAFQQN2d3E2AtSLw4AADAELIAlFDQACQAJAIAgoAhwi",
+  "BkECdEHkjcOAAGoiAygCACAIRg0AIAlBEEEUIAkoAhAgCEYbaiACNgIAIAJFDQIMAQsgAyACNgIAIAINAEEAQQAoAtiLw4AAQX4gBndxNgLYi8OAAAwBCyAC",
+  "IAk2AhgCQCAIKAIQIgNFDQAgAiADNgIQIAMgAjYCGAsgCCgCFCIDRQ0AIAJBFGogAzYCACADIAI2AhgLAkAgC0EQSQ0AIAQgBCgCAEEBcSABckECcjYCACAH",
+  "IAFqIgMgC0EDcjYCBCADIAtqIgIgAigCBEEBcjYCBCADIAsQxoCAgAAgAA8LIAQgBCgCAEEBcSAKckECcjYCACAHIApqIgMgAygCBEEBcjYCBCAADwsgAxCf",
+  "gICAACIBRQ0AIAEgACADQXxBeCAEKAIAIgJBA3EbIAJBeHFqIgIgAiADSxsQrYGAgAAhAyAAEIiAgIAAIAMPCyACC+IBAgV/AX4jgICAgABBIGsiAiSAgICA",
+  "AAJAIAFBAWoiAyABSQ0AQQQhBCAAQQRqKAIAIgFBAXQiBSADIAUgA0sbIgNBBCADQQRLGyIGrUIUfiIHQiCIp0VBAnQhAyAHpyEFAkACQCABDQBBACEEDAEL",
+  "IAIgACgCADYCECACIAGtQhR+PgIUCyACIAQ2AhggAiAFIAMgAkEQahChgICAAAJAIAIoAgBFDQAgAkEIaigCAEUNAQAACyACKAIEIQEgAEEEaiAGNgIAIAAg",
+  "ATYCACACQSBqJICAgIAADwsQoICAgAAAC+ABAQV/I4CAgIAAQSBrIgIkgICAgAACQCABQQFqIgMgAUkNAEEEIQQgAEEEaigCACIFQQF0IgEgAyABIANLGyIB",
+  "QQQgAUEESxsiAUH/////AHEgAUZBAnQhAyABQQR0IQYCQAJAIAUNAEEAIQQMAQsgAiAFQQR0NgIUIAIgACgCADYCEAsgAiAENgIYIAIgBiADIAJBEGoQoYCA",
+  "gAACQCACKAIARQ0AIAJBCGooAgBFDQEAAAsgAigCBCEDIABBBGogATYCACAAIAM2AgAgAkEgaiSAgICAAA8LEKCAgIAAAAviAQIEfwF+I4CAgIAAQSBrIgIk",
+  "gICAgAACQCABQQFqIgMgAUkNACAAQQRqKAIAIgFBAXQiBCADIAQgA0sbIgNBBCADQQRLGyIFrUIofiIGQiCIp0VBA3QhAyAGpyEEAkACQCABDQBBACEBDAEL",
+  "IAIgACgCADYCECACIAGtQih+PgIUQQghAQsgAiABNgIYIAIgBCADIAJBEGoQoYCAgAACQCACKAIARQ0AIAJBCGooAgBFDQEAAAsgAigCBCEBIABBBGogBTYC",
+  "ACAAIAE2AgAgAkEgaiSAgICAAA8LEKCAgIAAAAvgAQEFfyOAgICAAEEgayICJICAgIAAAkAgAUEBaiIDIAFJDQBBBCEEIABBBGooAgAiBUEBdCIBIAMgASAD",
+  "SxsiAUEEIAFBBEsbIgFB/////wFxIAFGQQJ0IQMgAUEDdCEGAkACQCAFDQBBACEEDAELIAIgBUEDdDYCFCACIAAoAgA2AhALIAIgBDYCGCACIAYgAyACQRBq",
+  "EKGAgIAAAkAgAigCAEUNACACQQhqKAIARQ0BAAALIAIoAgQhAyAAQQRqIAE2AgAgACADNgIAIAJBIGokgICAgAAPCxCggICAAAAL4AEBBH8jgICAgABBIGsi",
+  "AiSAgICAAAJAIAFBAWoiAyABSQ0AIABBBGooAgAiBEEBdCIBIAMgASADSxsiAUEEIAFBBEsbIgFB/////wFxIAFGQQN0IQMgAUEDdCEFAkACQCAEDQBBACEE",
+  "DAELIAIgBEEDdDYCFCACIAAoAgA2AhBBCCEECyACIAQ2AhggAiAFIAMgAkEQahChgICAAAJAIAIoAgBFDQAgAkEIaigCAEUNAQAACyACKAIEIQMgAEEEaiAB",
+  "NgIAIAAgAzYCACACQSBqJICAgIAADwsQoICAgAAAC+IBAgN/AX4jgICAgABBIGsiAySAgICAAAJAIAEgAmoiAiABSQ0AIABBBGooAgAiAUEBdCIEIAIgBCAC",
+  "SxsiAkEEIAJBBEsbIgWtQhh+IgZCIIinRUEDdCECIAanIQQCQAJAIAENAEEAIQEMAQsgAyAAKAIANgIQIAMgAa1CGH4+AhRBCCEBCyADIAE2AhggAyAEIAIg",
+  "A0EQahChgICAAAJAIAMoAgBFDQAgA0EIaigCAEUNAQAACyADKAIEIQEgAEEEaiAFNgIAIAAgATYCACADQSBqJICAgIAADwsQoICAgAAACxcAIAEgACgCACAA",
+  "QQhqKAIAEIaAgIAAC+YDAQZ/AkACQCACDQBBBCEFDAELAkACQAJAAkACQCACQf////8DcSACRw0AIAJBAnQiBkF/TA0AIAYNAUEEIQUMAgsQoICAgAAACyAG",
+  "EJ+AgIAAIgVFDQEgBUF8ai0AAEEDcUUNACAFQQAgBhCugYCAABoLIAFBRGohByACQQZ0IQgDQCAHIAhqIQkgCEFAaiEIAkACQAJAIAkoAAAiAUEYdCABQQh0",
+  "QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgAxtBfGoOBgABAQEBAAELIAlBJGooAAAiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgAxsg",
+  "BEcNACAJQShqKAAAIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIAMbIgENAQsgCEUNBAwBCwJAIAEgAk8NACAFIAFBAnRqIgkoAgAhCiAJ",
+  "IAhBBnYiATYCACABIAJPDQMgBSABQQJ0aiAKNgIAIAhFDQQMAQsLIABBwITAgAA2AgQgAEEBNgIAIABBCGpBKjYCAAJAIAZFDQAgBRCIgICAAAsPCwAACyAB",
+  "IAJBrIXAgAAQjICAgAAACyAAIAU2AgQgAEEANgIAIABBDGogAjYCACAAQQhqIAI2AgAL5gMBBn8CQAJAIAINAEEEIQUMAQsCQAJAAkACQAJAIAJB/////wNx",
+  "IAJHDQAgAkECdCIGQX9MDQAgBg0BQQQhBQwCCxCggICAAAALIAYQn4CAgAAiBUUNASAFQXxqLQAAQQNxRQ0AIAVBACAGEK6BgIAAGgsgAUFcaiEHIAJBKGwh",
+  "CANAIAcgCGohCSAIQVhqIghBKG4hCgJAAkACQCAJKAAAIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIAMbQXxqDgYAAQEBAQABCyAJQRRq",
+  "KAAAIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIAMbIARHDQAgCUEYaigAACIBQRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIg",
+  "ASADGyIBDQELIAhFDQQMAQsCQCABIAJPDQAgBSABQQJ0aiIBKAIAIQkgASAKNgIAIAogAk8NAyAFIApBAnRqIAk2AgAgCEUNBAwBCwsgAEHAhMCAADYCBCAA",
+  "QQE2AgAgAEEIakEqNgIAAkAgBkUNACAFEIiAgIAACw8LAAALIAogAkGshcCAABCMgICAAAALIAAgBTYCBCAAQQA2AgAgAEEMaiACNgIAIABBCGogAjYCAAvs",
+  "CQIKfwF+I4CAgIAAQRBrIggkgICAgAAgAkEobCEJIAFBaGohCkF/IQsgASEMAkACQAJAAkADQCAJRQ0BIAwoAAQhDSAJQVhqIQkgCkEoaiEKIAtBAWohCyAM",
+  "QShqIQwgDUEYdCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gAxsgB0cNAAsCQAJAAkACQCAHQQhHDQBB/MrAgAAhDkEAIQkMAQsgCigAACINQRh0",
+  "IA1BCHRBgID8B3FyIA1BCHZBgP4DcSANQRh2cnIgDSADGyIJIApBBGooAAAiDUEYdCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gAxsiDGoiDSAJ",
+  "SQ0BIA0gBksNASAIQQhqIAQgCSAFaiINIA0gDGoQgoCAgAAgCCgCCCINRQ0BIA1BronAgAAgDRshDiAIKAIMIQkLAkAgCkEIaigAACINQRh0IA1BCHRBgID8",
+  "B3FyIA1BCHZBgP4DcSANQRh2cnIgDSADGyIPIAJJDQBBGSENQfmJwIAAIQkMBAsgASAPQShsaiIMKAAEIg1BGHQgDUEIdEGAgPwHcXIgDUEIdkGA/gNxIA1B",
+  "GHZyciANIAMbQQNGDQFBHyENQZKKwIAAIQkMAwsgAEHWiMCAADYCBCAAQQhqQR02AgAMAwsgCUEEdiEQIAwoABQiDUEYdCANQQh0QYCA/AdxciANQQh2QYD+",
+  "A3EgDUEYdnJyIA0gAxutIAwoABAiDUEYdCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gAxsiEa18IRIgAUEYaiEJIAJBf2pB/////wFxQQFqIQpB",
+  "/MrAgAAhB0EAIQFBACECQQAhDANAAkAgCUFsaigAACINQRh0IA1BCHRBgID8B3FyIA1BCHZBgP4DcSANQRh2cnIgDSADG0ESRw0AIAkoAAAiDUEYdCANQQh0",
+  "QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gAxsgC0cNAAJAIAlBeGooAAAiDUEYdCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gAxsiByAJQXxq",
+  "KAAAIg1BGHQgDUEIdEGAgPwHcXIgDUEIdkGA/gNxIA1BGHZyciANIAMbIgFqIg0gB0kNACANIAZLDQAgCCAEIAcgBWoiDSANIAFqEIKAgIAAIAgoAgAiDUUN",
+  "ACANQa6JwIAAIA0bIQcgCCgCBEECdiECIAwhAQwBCyAAQfOIwIAANgIEIABBCGpBHTYCAAwECyAJQShqIQkgCiAMQQFqIgxHDQALIABBIGogBjYCACAAQRxq",
+  "IAU2AgAgAEEYaiAENgIAIABBwABqIAI2AgAgAEE8aiAHNgIAIABBOGogEDYCACAAQTRqIA42AgAgAEEwaiABNgIAIABBLGogDzYCACAAQShqIAs2AgAgAEEQ",
+  "aiASNwMAQQAhDSAAQQxqQQA2AgAgAEEIaiARNgIADAMLQQAhDSAAQRhqQQA2AgAgAEEQakIANwMAIABBCGpCADcDACAAQcAAakEANgIAIABBPGpB/MrAgAA2",
+  "AgAgAEE4akEANgIAIABBNGpB/MrAgAA2AgAgAEEwakEANgIAIABBKGpCADcDAAwCCyAAIAk2AgQgAEEIaiANNgIAC0EBIQ0LIAAgDTYCACAIQRBqJICAgIAA",
+  "C8INBQZ/An4BfwF+BH8jgICAgABBEGsiCCSAgICAACACQQZ0IQkgAUFYaiEKQX8hCyABIQwCQAJAAkACQANAIAlFDQEgDCgABCENIAlBQGohCSAKQcAAaiEK",
+  "IAtBAWohCyAMQcAAaiEMIA1BGHQgDUEIdEGAgPwHcXIgDUEIdkGA/gNxIA1BGHZyciANIAMbIAdHDQALAkACQAJAAkAgB0EIRw0AQfzKwIAAIQdBACENDAEL",
+  "IAopAAAiDkI4hiAOQiiGQoCAgICAgMD/AIOEIA5CGIZCgICAgIDgP4MgDkIIhkKAgICA8B+DhIQgDkIIiEKAgID4D4MgDkIYiEKAgPwHg4QgDkIoiEKA/gOD",
+  "IA5COIiEhIQgDiADGyIPQv////8PVg0BIApBCGopAAAiDkI4hiAOQiiGQoCAgICAgMD/AIOEIA5CGIZCgICAgIDgP4MgDkIIhkKAgICA8B+DhIQgDkIIiEKA",
+  "gID4D4MgDkIYiEKAgPwHg4QgDkIoiEKA/gODIA5COIiEhIQgDiADGyIOQv////8PVg0BIA+nIg0gDqciDGoiCSANSQ0BIAkgBksNASAIQQhqIAQgDSAFaiIN",
+  "IA0gDGoQgoCAgAAgCCgCCCINRQ0BIA1BronAgAAgDRshByAIKAIMIQ0LIA0gDUEYbiIJQRhsSSIMDQACQCAKQRBqKAAAIg1BGHQgDUEIdEGAgPwHcXIgDUEI",
+  "dkGA/gNxIA1BGHZyciANIAMbIhAgAkkNAEEZIQ1B+YnAgAAhCQwECwJAIAEgEEEGdGoiCigABCINQRh0IA1BCHRBgID8B3FyIA1BCHZBgP4DcSANQRh2cnIg",
+  "DSADG0EDRg0AQR8hDUGSisCAACEJDAQLIAopABgiDkI4hiAOQiiGQoCAgICAgMD/AIOEIA5CGIZCgICAgIDgP4MgDkIIhkKAgICA8B+DhIQgDkIIiEKAgID4",
+  "D4MgDkIYiEKAgPwHg4QgDkIoiEKA/gODIA5COIiEhIQgDiADGyIPIAopACAiDkI4hiAOQiiGQoCAgICAgMD/AIOEIA5CGIZCgICAgIDgP4MgDkIIhkKAgICA",
+  "8B+DhIQgDkIIiEKAgID4D4MgDkIYiEKAgPwHg4QgDkIoiEKA/gODIA5COIiEhIQgDiADG3wiESAPWg0BQSkhDUHQicCAACEJDAMLIABB1ojAgAA2AgQgAEEI",
+  "akEdNgIADAMLQSIgCSAMGyESIAFBKGohCSACQX9qQf///x9xQQFqIQogD0IgiKchEyAPpyEUQfzKwIAAIQFBACECQQAhFUEAIQwDQAJAIAlBXGooAAAiDUEY",
+  "dCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gAxtBEkcNACAJKAAAIg1BGHQgDUEIdEGAgPwHcXIgDUEIdkGA/gNxIA1BGHZyciANIAMbIAtHDQAC",
+  "QCAJQXBqKQAAIg5COIYgDkIohkKAgICAgIDA/wCDhCAOQhiGQoCAgICA4D+DIA5CCIZCgICAgPAfg4SEIA5CCIhCgICA+A+DIA5CGIhCgID8B4OEIA5CKIhC",
+  "gP4DgyAOQjiIhISEIA4gAxsiD0L/////D1YNACAJQXhqKQAAIg5COIYgDkIohkKAgICAgIDA/wCDhCAOQhiGQoCAgICA4D+DIA5CCIZCgICAgPAfg4SEIA5C",
+  "CIhCgICA+A+DIA5CGIhCgID8B4OEIA5CKIhCgP4DgyAOQjiIhISEIA4gAxsiDkL/////D1YNACAPpyINIA6nIgJqIgEgDUkNACABIAZLDQAgCCAEIA0gBWoi",
+  "DSANIAJqEIKAgIAAIAgoAgAiDUUNACANQa6JwIAAIA0bIQEgCCgCBEECdiEVIAwhAgwBCyAAQfOIwIAANgIEIABBCGpBHTYCAAwECyAJQcAAaiEJIAogDEEB",
+  "aiIMRw0ACyAAQSBqIAY2AgAgAEEcaiAFNgIAIABBGGogBDYCACAAQcAAaiAVNgIAIABBPGogATYCACAAQThqIBI2AgAgAEE0aiAHNgIAIABBMGogAjYCACAA",
+  "QSxqIBA2AgAgAEEoaiALNgIAIABBEGogETcDACAAQQxqIBM2AgAgAEEIaiAUNgIAQQAhDQwDC0EAIQ0gAEEYakEANgIAIABBEGpCADcDACAAQQhqQgA3AwAg",
+  "AEHAAGpBADYCACAAQTxqQfzKwIAANgIAIABBOGpBADYCACAAQTRqQfzKwIAANgIAIABBMGpBADYCACAAQShqQgA3AwAMAgsgACAJNgIEIABBCGogDTYCAAtB",
+  "ASENCyAAIA02AgAgCEEQaiSAgICAAAvVBQMDfwF+An8jgICAgABBMGsiBSSAgICAAAJAAkACQAJAAkACQAJAIARC/////w9WDQAgBKciBkHwAGoiByAGSQ0A",
+  "IAcgA0sNACAFQShqIAEgBiACaiIGIAZB8ABqEIKAgIAAIAUoAigiBkUNACAFKAIsQfAASQ0AIAYtAGxBIEYNAUIAIQgCQCAGLQBsIgdBIEYNACAHQVBqIgdB",
+  "CUsNAiAHrSEIIAYtAG0iB0EgRg0AIAdBUGoiB0EJSw0CIAhCCn4gB618IQggBi0AbiIHQSBGDQAgB0FQaiIHQQlLDQIgCEIKfiAHrXwhCCAGLQBvIgdBIEYN",
+  "ACAHQVBqIgdBCUsNAiAIQgp+IAetfCEICyAEQo////8PVg0CIARC8AB8IgSnIgcgCKciCWoiCiAHSQ0CIAogA0sNAiAFQSBqIAEgByACaiIHIAkgB2oQgoCA",
+  "gAAgBSgCICIHRQ0CIAggBHwiBEIBgyAEfCIEQv////8PVg0DIASnIgpBAmoiCSAKSQ0DIAkgA0sNAyAFKAIkIQkgBUEYaiABIAogAmoiAyADQQJqEIKAgIAA",
+  "IAUoAhgiA0UNAyAFKAIcQQJHDQQgAy8AAEHgFEcNBCAFQQhqIAZBFBCwgICAAAJAIAUpAwinRQ0AIAUpAxAhCCAAQSRqIAk2AgAgAEEgaiAHNgIAIABBHGog",
+  "BjYCACAAQRhqQQE2AgAgAEEQaiAINwMAIABBCGogBEICfDcDAEEAIQMMBwsgAEHOjsCAADYCBCAAQQhqQS42AgAMBQsgAEG6jcCAADYCBCAAQQhqQSU2AgAM",
+  "BAsgAEHfjcCAADYCBCAAQQhqQSo2AgAMAwsgAEGJjsCAADYCBCAAQQhqQSM2AgAMAgsgAEGsjsCAADYCBCAAQQhqQSI2AgAMAQsgAEGsjsCAADYCBCAAQQhq",
+  "QSI2AgALQQEhAwsgACADNgIAIAVBMGokgICAgAAL2wEEAX8DfgF/An4jgICAgABBEGsiAySAgICAAAJAAkAgAS0AAEEgRw0AQgAhBAwBC0IAIQUDQEIBIQQC",
+  "QCACDQAgBSEGDAILAkAgAS0AACIHQSBHDQAgBSEGDAILQgAhBAJAIAdBUGoiB0EJTQ0AIAUhBgwCCyADIAVCAEIKQgAQq4GAgAACQCADKQMIQgBRDQAgBSEG",
+  "DAILIAFBAWohASACQX9qIQIgBSEGIAMpAwAiCCAHrXwiCSEFIAkgCFoNAAsLIAAgBjcDCCAAIAQ3AwAgA0EQaiSAgICAAAvXBgQBfwF+BH8DfiOAgICAAEHQ",
+  "AGsiBSSAgICAAAJAAkACQAJAAkACQCACKQMAIgZC/////w9WDQAgBqciB0E8aiIIIAdJDQAgCCABKAIIIglLDQAgBUE4aiABKAIAIgggByABKAIEIgpqIgEg",
+  "AUE8ahCCgICAACAFKAI4IgFFDQAgBSgCPCEHIAIgBkI8fCIGNwMAIAdBPEkNAAJAAkAgAS8AOkHgFEcNACAFIAY3A0AgBUEoaiABQTBqQQoQsICAgAAgBSgC",
+  "KA0BQRshAUH9j8CAACECDAYLIABB44/AgAA2AgQgAEEBNgIAIABBCGpBGjYCAAwGCyAFIAUpAzAiCzcDSAJAIAYgC3wiDCAGWg0AQSAhAUGmj8CAACECDAUL",
+  "IAIgDEJ/IAxCAXwiDSANIAxUGyALQgGDUBs3AwACQAJAAkAgAS0AACICQS9HDQAgAS0AAUFQakEKSQ0BCwJAIAEvAAAgAUECai0AAEEQdHJBo+K8AUcNACAB",
+  "LQADQVBqQQpJDQILIAJBL0cNBCAFQRBqQSAgAUEQEIOAgIAAIAUoAhRBECAFKAIQGyIHQRFPDQMgASECDAULIAUgAUEBaiADIAQQsoCAgAAgBSgCBCEHIAUo",
+  "AgAiA0GYkMCAACADGyECIAMNBCAHQSQgAxshAQwFCyAFQQhqIAFBA2ogCCAKIAkgBUHAAGogBUHIAGoQs4CAgAAgBSgCDCEHIAUoAggiA0G8kMCAACADGyEC",
+  "AkAgAw0AIAdBJCADGyEBDAULIAUpA0ghCyAFKQNAIQYMAwsgAEHGj8CAADYCBCAAQQE2AgAgAEEIakEdNgIADAQLIAdBEBCEgICAAAALQRAhByAFQSBqQS8g",
+  "AUEQEIOAgIAAAkACQCAFKAIgRQ0AIAUoAiQhBwwBCyAFQRhqQSAgAUEQEIOAgIAAAkAgBSgCGA0AIAEhAgwCCyAFKAIcIQcLAkAgB0ERTw0AIAEhAgwBCyAH",
+  "QRAQhICAgAAACyAAQQA2AgAgAEEkaiAHNgIAIABBIGogAjYCACAAQRxqIAE2AgAgAEEYakEANgIAIABBEGogCzcDACAAQQhqIAY3AwAMAQsgACACNgIEIABB",
+  "ATYCACAAQQhqIAE2AgALIAVB0ABqJICAgIAAC6sLBQJ/AX4CfwF+An8jgICAgABBgAFrIgQkgICAgABBACEFAkACQCABLQAAQSBGDQBCACEGAkACQCABLQAA",
+  "IgdBIEYNACAHQVBqIgdBCUsNAiAHrSEGIAEtAAEiB0EgRg0AIAdBUGoiB0EJSw0CIAZCCn4gB618IQYgAS0AAiIHQSBGDQAgB0FQaiIHQQlLDQIgBkIKfiAH",
+  "rXwhBiABLQADIgdBIEYNACAHQVBqIgdBCUsNAiAGQgp+IAetfCEGIAEtAAQiB0EgRg0AIAdBUGoiB0EJSw0CQQAhBUEADQJBAA0CIAZCCn4gB618IQYgAS0A",
+  "BSIIQSBGDQAgCEFQaiIIQQlLDQNBACEFQQANAkEADQIgBkIKfiAIrXwhBiABLQAGIghBIEYNACAIQVBqIghBCUsNA0EAIQVBAA0CQQANAiAGQgp+IAitfCEG",
+  "IAEtAAciB0EgRg0AIAdBUGoiB0EJSw0CIARB8ABqIAZCAEIKQgAQq4GAgAAgBCkDeEIAUg0CIAQpA3AiCSAHrXwiBiAJVA0CIAEtAAgiB0EgRg0AIAdBUGoi",
+  "B0EJSw0CIARB4ABqIAZCAEIKQgAQq4GAgAAgBCkDaEIAUg0CIAQpA2AiCSAHrXwiBiAJVA0CIAEtAAkiB0EgRg0AIAdBUGoiB0EJSw0CIARB0ABqIAZCAEIK",
+  "QgAQq4GAgAAgBCkDWEIAUg0CIAQpA1AiBiAHrXwiCSAGVA0CAkAgAS0ACiIHQSBGDQAgB0FQaiIHQQlLDQMgBEHAAGogCUIAQgpCABCrgYCAACAEKQNIQgBS",
+  "DQMgBCkDQCIGIAetfCIJIAZUDQMgAS0ACyIHQSBGDQAgB0FQaiIHQQlLDQMgBEEwaiAJQgBCCkIAEKuBgIAAIAQpAzhCAFINAyAEKQMwIgYgB618IgkgBlQN",
+  "AyABLQAMIgdBIEYNACAHQVBqIgdBCUsNAyAEQSBqIAlCAEIKQgAQq4GAgAAgBCkDKEIAUg0DIAQpAyAiBiAHrXwiCSAGVA0DIAEtAA0iB0EgRg0AIAdBUGoi",
+  "B0EJSw0DIARBEGogCUIAQgpCABCrgYCAACAEKQMYQgBSDQMgBCkDECIGIAetfCIJIAZUDQMgAS0ADiIBQSBGDQAgAUFQaiIBQQlLDQMgBCAJQgBCCkIAEKuB",
+  "gIAAIAQpAwhCAFINAyAEKQMAIgYgAa18IgkgBlQNAwsgCUL/////D1YNAyAJpyEIDAELIAanIQgLQQAhBSADIAhJDQEgAiAIaiEFAkAgAyAIayIHDQBBACEH",
+  "DAILAkACQAJAAkAgB0EESQ0AIAUoAAAiAUF/cyABQa/evPkCc0H//ft3aiABQf/9+3dqcnFBgIGChHhxDQECQCAFQXxxQQRqIgEgBSAHaiIKQXxqIgtLDQAD",
+  "QCABKAIAIgNBf3MgA0Gv3rz5AnNB//37d2ogA0H//ft3anJxQYCBgoR4cQ0BIAFBBGoiASALTQ0ACwsgASAKTw0FQQAgB2shCyACIAhqIAFrIQMDQCABLQAA",
+  "IgJFDQMgAkEvRg0DIAFBAWohASALIANBf2oiA0YNBgwACwsgBSEBAkAgBS0AACIDRQ0AIAUhASADQS9GDQAgB0EBRg0FIAVBAWoiAS0AACIDRQ0AIANBL0YN",
+  "ACAHQQJGDQUgBUECaiIBLQAAIgNBL0YNACADDQULIAEgBWshAQwCCyAHQQFIDQMCQCABQf8BcSIBDQAgBSAFayEBDAILIAUhCwJAIAFBL0YNACAHQX9qIQEg",
+  "AiAIaiILQQFqIQMDQCABRQ0FIAtBAWohCyADLQAAIgJBL0YNASABQX9qIQEgA0EBaiEDIAINAAsLIAsgBWshAQwBC0EAIANrIQELAkAgASAHSw0AIAEhBwwC",
+  "CyABIAcQhICAgAAACwsgACAHNgIEIAAgBTYCACAEQYABaiSAgICAAAvQCAQBfwF+A38CfiOAgICAAEHwAGsiBySAgICAAAJAAkACQAJAIAEtAABBIEYNAEIA",
+  "IQgCQCABLQAAIglBIEYNACAJQVBqIglBCUsNASAJrSEIIAEtAAEiCUEgRg0AIAlBUGoiCUEJSw0BIAhCCn4gCa18IQggAS0AAiIJQSBGDQAgCUFQaiIJQQlL",
+  "DQEgCEIKfiAJrXwhCCABLQADIglBIEYNACAJQVBqIglBCUsNASAIQgp+IAmtfCEIIAEtAAQiCUEgRg0AIAlBUGoiCUEJSw0BQQAhCgJAQQBFDQAMBAsCQEEA",
+  "RQ0ADAQLIAhCCn4gCa18IQggAS0ABSILQSBGDQAgC0FQaiILQQlLDQNBACEKAkBBAEUNAAwECwJAQQBFDQAMBAsgCEIKfiALrXwhCCABLQAGIgtBIEYNACAL",
+  "QVBqIgtBCUsNA0EAIQoCQEEARQ0ADAQLAkBBAEUNAAwECyAIQgp+IAutfCEIIAEtAAciCUEgRg0AAkAgCUFQaiIJQQlNDQAMBAsgB0HgAGogCEIAQgpCABCr",
+  "gYCAAAJAIAcpA2hCAFENAAwECwJAIAcpA2AiDCAJrXwiCCAMWg0ADAQLIAEtAAgiCUEgRg0AAkAgCUFQaiIJQQlNDQAMBAsgB0HQAGogCEIAQgpCABCrgYCA",
+  "AAJAIAcpA1hCAFENAAwECwJAIAcpA1AiDCAJrXwiCCAMWg0ADAQLIAEtAAkiCUEgRg0AAkAgCUFQaiIJQQlNDQAMBAsgB0HAAGogCEIAQgpCABCrgYCAAAJA",
+  "IAcpA0hCAFENAAwECwJAIAcpA0AiDCAJrXwiCCAMWg0ADAQLIAEtAAoiCUEgRg0AAkAgCUFQaiIJQQlNDQAMBAsgB0EwaiAIQgBCCkIAEKuBgIAAAkAgBykD",
+  "OEIAUQ0ADAQLAkAgBykDMCIMIAmtfCIIIAxaDQAMBAsgAS0ACyIJQSBGDQACQCAJQVBqIglBCU0NAAwECyAHQSBqIAhCAEIKQgAQq4GAgAACQCAHKQMoQgBR",
+  "DQAMBAsCQCAHKQMgIgwgCa18IgggDFoNAAwECyABLQAMIgFBIEYNAAJAIAFBUGoiAUEJTQ0ADAQLIAdBEGogCEIAQgpCABCrgYCAAAJAIAcpAxhCAFENAAwE",
+  "CyAHKQMQIgwgAa18IgggDFQNAwsgBikDACIMIAh9Ig0gDFYNACAGIA03AwAgBSkDACIMQv////8PVg0AIAhC/////w9WDQAgDKciASAIpyIKaiIJIAFJDQAg",
+  "CSAESw0AIAdBCGogAiABIANqIgEgASAKahCCgICAACAHKAIIIgoNAQtBACEKDAELIAcoAgwhCSAFIAwgCHw3AwACQCAJDQBBACEJDAELIAdBACAKIAkQg4CA",
+  "gAAgBygCAEUNACAHKAIEIgEgCUsNASABIQkLIAAgCTYCBCAAIAo2AgAgB0HwAGokgICAgAAPCyABIAkQhICAgAAAC/0HAQl/I4CAgIAAQSBrIgQkgICAgAAC",
+  "QAJAAkACQAJAIANBEEkNACAEQRhqIAEgAiACQRBqEIKAgIAAIAQoAhgiBUUNAAJAIAQoAhxBEE8NACAAQQhqQQ42AgAgAEEEakGXlMCAADYCAAwECyAFQf6T",
+  "wIAAIAUbIgUtAAMhBiAFLQACIQcgBS0AASEIAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAFLQAAIglBwwFKDQAgBS0AByEKIAUtAAYhCyAFLQAFIQwg",
+  "BS0ABCEFAkAgCUG0f2oOGQoLEREREREREREREREREREREREREREREQMACyAJQSFGDQEgCUH/AEcNECAIQcUARw0QIAdB/wFxQcwARw0QIAZBxgBHDRBBAyED",
+  "IAVBf2oOAg8MEAsCQCAJQbx+ag4MCBAQEBAQBxAQEAQGAAsgCUH+AUYNAgwPCyAIQTxHDQ4gB0H/AXFB4QBHDQ4gBkHyAEcNDiAFQeMARw0OIAxB/wFxQegA",
+  "Rw0OIAtB/wFxQT5HDQ5BACEDIApB/wFxQQpHDQ4MDQtBASEDAkAgCEGHf2oODgsODg4ODg4ODg4ODg4NAAsgCEGqAUcNDQwMCyAIQe0BRw0MIAdB/wFxQfoB",
+  "Rw0MQQYhAyAGQbJ+ag4CAQsMCyAIQfoBRw0LIAdB/wFxQe0BRw0LIAZB/gFHDQsLQQUhAwwJCyAIQfoBRw0JIAdB/wFxQe0BRw0JQQYhAyAGQf4BRw0JDAgL",
+  "IAhB/gFHDQggB0H/AXFBugFHDQhBByEDIAZBwn5qDgIHAwgLQQEhAyAIQQFHDQcMBgtBASEDIAhBAUcNBgwFCyAIQdoARw0FAkACQCADQcAASQ0AIARBEGog",
+  "ASACIAJBwABqEIKAgIAAIAQoAhAiBUUNACAEKAIUQcAASQ0AIAUvAABBzbQBRw0AIAUoADwiBUH4AGoiCSAFSQ0AIAkgA0sNACAEQQhqIAEgBSACaiIDIANB",
+  "+ABqEIKAgIAAIAQoAggiA0UNACAEKAIMQfgASQ0AIAMoAABB0IoBRw0AAkAgAy8AGCIDQYsCRw0AQQkhAwwHCyADQYsERg0BCyAAQQhqQRM2AgAgAEEEakGl",
+  "lMCAADYCAAwHC0EKIQMMBAtBCCEDDAMLQQQhAwwCCyAHQf8BcUHsAEcNAiAGQeQARw0CIAVB3wBHDQIgDEH/AXFB9gBHDQIgC0H/AXFBMUcNAkECIQMgCkH/",
+  "AXFBIEcNAgwBCyAAQQhqQRk2AgAgAEEEakH+k8CAADYCAAwCCyAAIAM6AAFBACEDDAILIABBCGpBEjYCACAAQQRqQbiUwIAANgIAC0EBIQMLIAAgAzoAACAE",
+  "QSBqJICAgIAAC9YQBwZ/B34BfwF+BH8CfgJ/AkACQAJAAkACQCAAKAIMIgMgAWoiASADSQ0AAkACQAJAIAEgACgCACIEIARBAWoiBUEDdkEHbCAEQQhJGyIG",
+  "QQF2TQ0AIAEgBkEBaiIHIAEgB0sbIgFBCEkNASABQf////8BcSABRw0DQX8gAUEDdEEHbkF/amd2QQFqIQEMAgsgAEEEaigCACEIQQAhAUEAIQcDQAJAAkAC",
+  "QCAHQQFxDQAgASAFTw0BDAILIAFBB2oiByABSQ0AIAchASAHIAVJDQELAkACQAJAIAVBCEkNACAIIAVqIAgpAAA3AAAMAQsgCEEIaiAIIAUQrIGAgAAaIAVF",
+  "DQELIAJBCGopAwAiCULt3pHzlszct+QAhSIKIAIpAwAiC0L1ys2D16zbt/MAhXwiDEIgiSENIAwgCkINiYUiDkIRiSEPIAhBeGohECALQuHklfPW7Nm87ACF",
+  "IRFBACEBA0ACQCAIIAEiEmoiEy0AAEGAAUcNACAQIBJBA3RrIRQgCCASQX9zQQN0aiEVAkADQCAEIBQpAwAiCiAJhULzytHLp4zZsvQAhSILQhCJIAsgEXwi",
+  "C4UiDEIViSAMIA18IgyFIhZCEIYgFkKAgICAgICAgAiFIhZCMIiEIBYgDiALfCILQiCJfCIWhSIXIAwgCoUgCyAPhSIKfCILQiCJfCIMQoCAgICAgICACIUg",
+  "FiALIApCDYmFIgp8IgsgCkIRiYUiCnwiFiAKQg2JhSIKIBdCFYkgDIUiDCALQiCJQv8BhXwiC3wiFyAKQhGJhSIKQg2JIAogDEIQiSALhSILIBZCIIl8Igx8",
+  "IgqFIhZCEYkgFiALQhWJIAyFIgsgF0IgiXwiDHwiFoUiF0INiSAXIAtCEIkgDIUiCyAKQiCJfCIKfIUiDCALQhWJIAqFIgogFkIgiXwiC3wiFiAKQhCJIAuF",
+  "QhWJhSAMQhGJhSAWQiCIhaciBXEiAiEHAkAgCCACaikAAEKAgYKEiJCgwIB/gyIKQgBSDQBBCCEBIAIhBwNAIAcgAWohByABQQhqIQEgCCAHIARxIgdqKQAA",
+  "QoCBgoSIkKDAgH+DIgpQDQALCwJAIAggCnqnQQN2IAdqIARxIgdqLAAAQX9MDQAgCCkDAEKAgYKEiJCgwIB/g3qnQQN2IQcLAkAgByACayASIAJrcyAEcUEI",
+  "SQ0AIAggB0F/c0EDdGohASAIIAdqIgItAAAhGCACIAVBGXYiBToAACAHQXhqIARxIAhqQQhqIAU6AAAgGEH/AUYNAiAVLQAFIQcgFS0ABCECIBUgAS8ABDsA",
+  "BCABLQAHIQUgAS0ABiEYIAEgFS8ABjsABiAVKAAAIRkgFSABKAAANgAAIAEgGTYAACABIAI6AAQgFSAYOgAGIAEgBzoABSAVIAU6AAcMAQsLIBMgBUEZdiIB",
+  "OgAAIBJBeGogBHEgCGpBCGogAToAAAwBCyATQf8BOgAAIBJBeGogBHEgCGpBCGpB/wE6AAAgASAVKQAANwAACyASQQFqIQEgEiAERw0ACwsgACAGIANrNgII",
+  "DAgLIAggAWoiByAHKQMAIgpCB4hCf4VCgYKEiJCgwIABgyAKQv/+/fv379+//wCEfDcDAEEBIQcgAUEBaiEBDAALC0EEQQggAUEESRshAQsgAUH/////AXEg",
+  "AUcNACABQQN0IgggAUEIaiIYaiIHIAhJDQAgB0EASA0AQQghFQJAIAdFDQAgBxCfgICAACIVRQ0CCyAVIAhqQf8BIBgQroGAgAAhCCABQX9qIhUgAUEDdkEH",
+  "bCAVQQhJGyADayEUIABBBGoiASgCACEYAkAgBQ0AIAAgFDYCCCAAIBU2AgAgASAINgIADAQLIAJBCGopAwAiCULt3pHzlszct+QAhSIKIAIpAwAiC0L1ys2D",
+  "16zbt/MAhXwiDEIgiSENIAwgCkINiYUiDkIRiSEPIBhBeGohEiALQuHklfPW7Nm87ACFIRFBACECA0ACQCAYIAJqLAAAQQBIDQACQCAIIBUgEiACQQN0aykD",
+  "ACIKIAmFQvPK0cunjNmy9ACFIgtCEIkgCyARfCILhSIMQhWJIAwgDXwiDIUiFkIQhiAWQoCAgICAgICACIUiFkIwiIQgFiAOIAt8IgtCIIl8IhaFIhcgDCAK",
+  "hSALIA+FIgp8IgtCIIl8IgxCgICAgICAgIAIhSAWIAsgCkINiYUiCnwiCyAKQhGJhSIKfCIWIApCDYmFIgogF0IViSAMhSIMIAtCIIlC/wGFfCILfCIXIApC",
+  "EYmFIgpCDYkgCiAMQhCJIAuFIgsgFkIgiXwiDHwiCoUiFkIRiSAWIAtCFYkgDIUiCyAXQiCJfCIMfCIWhSIXQg2JIBcgC0IQiSAMhSILIApCIIl8Igp8hSIM",
+  "IAtCFYkgCoUiCiAWQiCJfCILfCIWIApCEIkgC4VCFYmFIAxCEYmFIBZCIIiFpyIZcSIHaikAAEKAgYKEiJCgwIB/gyIKQgBSDQBBCCEBA0AgByABaiEHIAFB",
+  "CGohASAIIAcgFXEiB2opAABCgIGChIiQoMCAf4MiClANAAsLAkAgCCAKeqdBA3YgB2ogFXEiAWosAABBf0wNACAIKQMAQoCBgoSIkKDAgH+DeqdBA3YhAQsg",
+  "CCABaiAZQRl2Igc6AAAgAUF4aiAVcSAIakEIaiAHOgAAIAggAUF/c0EDdGogGCACQX9zQQN0aikAADcAAAsgAiAERiEBIAJBAWohAiABDQMMAAsLELaAgIAA",
+  "AAsAAAsgACAUNgIIIAAgFTYCACAAQQRqIAg2AgAgBEUNAQsgBCAFQQN0IgFqQXdGDQAgGCABaxCIgICAAEGBgICAeA8LQYGAgIB4C04BAX8jgICAgABBIGsi",
+  "ACSAgICAACAAQRxqQQA2AgAgAEH8ysCAADYCGCAAQgE3AgwgAEGwvcCAADYCCCAAQQhqQfC9wIAAEMeAgIAAAAsIAEGQy8CAAAsGAEGAwAALCABBkIvBgAAL",
+  "vAMBAX8jgICAgABB4ABrIgIkgICAgAAgAkEoakGQy8CAACAAQYDAACAAQYDAAEkbELuAgIAAAkACQAJAIAIoAigNACACQShqIAIoAiwgAkEoakEIaiIAKAIA",
+  "ELyAgIAAIAIoAihBA0YNACACQQhqQRhqIAJBKGpBGGopAwA3AwAgAkEIakEQaiACQShqQRBqKQMANwMAIAJBCGpBCGogACkDADcDACACIAIpAyg3AwggAkEA",
+  "NgJMAkACQCABDQAgAkGDgICAADYCVCACIAJBCGo2AlAgAiACQcwAajYCXCACQTxqQQE2AgAgAkIBNwIsIAJBqMjAgAA2AiggAiACQdAAajYCOCACQdwAakGY",
+  "gMCAACACQShqEJiAgIAARQ0BDAMLIAJBg4CAgAA2AlQgAiACQQhqNgJQIAIgAkHMAGo2AlwgAkE8akEBNgIAIAJBNGpBATYCACACQbDIwIAANgIwIAJBATYC",
+  "LCACQajIwIAANgIoIAIgAkHQAGo2AjggAkHcAGpBmIDAgAAgAkEoahCYgICAAA0CCyACKAJMIQAMAgtBfyEADAELQX4hAAsgAkHgAGokgICAgAAgAAuCBgMF",
+  "fwJ+AX8CQCACRQ0AQQAgAkF5aiIDIAMgAksbIQQgAUEDakF8cSABayEFQQAhAwJAAkACQAJAA0ACQAJAAkAgASADai0AACIGQRh0QRh1IgdBAEgNACAFQX9G",
+  "DQEgBSADa0EDcQ0BAkAgAyAETw0AA0AgASADaiIGKAIAIAZBBGooAgByQYCBgoR4cQ0BIANBCGoiAyAESQ0ACwsgAyACTw0CA0AgASADaiwAAEEASA0DIAIg",
+  "A0EBaiIDRw0ADAkLC0KAgICAgCAhCEKAgICAECEJAkACQAJAAkACQAJAAkACQAJAIAZB0K/AgABqLQAAQX5qDgMAAQIPCyADQQFqIgYgAkkNBkIAIQgMDQtC",
+  "ACEIIANBAWoiCiACTw0MIAEgCmosAAAhCiAGQaB+ag4OAQMDAwMDAwMDAwMDAwIDC0IAIQggA0EBaiIKIAJPDQsgASAKaiwAACEKAkACQAJAAkAgBkGQfmoO",
+  "BQEAAAACAAsgB0EPakH/AXFBAksNDSAKQX9KDQ0gCkFATw0NDAILIApB8ABqQf8BcUEwTw0MDAELIApBj39KDQsLIANBAmoiBiACTw0LIAEgBmosAABBv39K",
+  "DQlCACEJIANBA2oiBiACTw0MIAEgBmosAABBv39MDQVCgICAgIDgACEIQoCAgIAQIQkMDAsgCkFgcUGgf0cNCQwCCyAKQaB/Tg0IDAELAkAgB0EfakH/AXFB",
+  "DEkNACAHQX5xQW5HDQggCkF/Sg0IIApBQE8NCAwBCyAKQb9/Sg0HC0IAIQkgA0ECaiIGIAJPDQggASAGaiwAAEG/f0oNBQwBC0KAgICAgCAhCEKAgICAECEJ",
+  "IAEgBmosAABBv39KDQcLIAZBAWohAwwBCyADQQFqIQMLIAMgAkkNAAwFCwtCgICAgIDAACEIQoCAgIAQIQkMAgtCgICAgIAgIQhCgICAgBAhCQwBC0IAIQkL",
+  "IAAgCCADrYQgCYQ3AgQgAEEBNgIADwsgACABNgIEIABBCGogAjYCACAAQQA2AgAL0RcDC38BfgF/I4CAgIAAQdAAayIDJICAgIAAIANBEGogASACQejHwIAA",
+  "QQYQ8YCAgAACQAJAAkACQAJAAkACQCADKAIQDQAgA0Eeai0AAA0EIANBxABqKAIAIQQgAygCQCEFIANBEGpBDGotAABFIQYgAygCFCEHA0ACQCAHRQ0AAkAg",
+  "BCAHSw0AIAQgB0YNAQwJCyAFIAdqLAAAQUBIDQgLIAcgBEYNAgJAAkAgBSAHaiIILAAAIglBf0oNACAILQABQT9xIQogCUEfcSELAkAgCUFgTw0AIAtBBnQg",
+  "CnIhCQwCCyAKQQZ0IAgtAAJBP3FyIQoCQCAJQXBPDQAgCiALQQx0ciEJDAILIApBBnQgCC0AA0E/cXIgC0ESdEGAgPAAcXIhCQwBCyAJQf8BcSEJCwJAIAZB",
+  "AXENACAHIQQMBAsgCUGAgMQARg0EQQEhBgJAIAlBgAFJDQBBAiEGIAlBgBBJDQBBA0EEIAlBgIAESRshBgsgBiAHaiEHQQAhBgwACwsgA0EYaiEHIANBzABq",
+  "KAIAIQkgA0HEAGooAgAhBiADKAJIIQQgAygCQCEIAkAgA0E0aigCAEF/Rg0AIAMgByAIIAYgBCAJQQAQm4GAgAAMBQsgAyAHIAggBiAEIAlBARCbgYCAAAwE",
+  "CyAGQQFxDQELIANBCGogBDYCACADIAQ2AgQgA0EBNgIADAILIANBAToAHgsgA0EANgIACwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAMoAgBFDQACQCAD",
+  "KAIEIgVBBmoiB0UNAAJAIAcgAkkNACAHIAJGDQEMDgsgASAHaiwAAEG/f0wNDQsCQCAHIAJGDQAgASACaiEGIAEgB2ohBwNAAkACQCAHLAAAIglBf0wNACAH",
+  "QQFqIQcgCUH/AXEhCQwBCyAHLQABQT9xIQQgCUEfcSEIAkAgCUFfSw0AIAhBBnQgBHIhCSAHQQJqIQcMAQsgBEEGdCAHLQACQT9xciEEAkAgCUFwTw0AIAQg",
+  "CEEMdHIhCSAHQQNqIQcMAQsgBEEGdCAHLQADQT9xciAIQRJ0QYCA8ABxciIJQYCAxABGDQIgB0EEaiEHCwJAIAlBv39qQQZJDQAgCUEwSQ0DIAlBOkkNACAJ",
+  "QcAARw0DCyAHIAZHDQALCwJAIAUNAEEAIQIMAgsCQAJAIAUgAkkNACAFIAJGDQIMAQsgASAFaiwAAEG/f0wNACAFIQIMAQsgASACQQAgBRDrgICAAAALAkAC",
+  "QAJAIAJBA0kNAAJAAkBB0MXAgAAgAUEDEKqBgIAARQ0AIAEvAABB2pwBRg0BIAJBBEkNBCABKAAAQd++6fIERw0EQXwhCUEEIQcgAkEFSQ0DIAEsAARBv39K",
+  "DQMgASACQQQgAhDrgICAAAALQX0hCUEDIQcgAkEESQ0CIAEsAANBv39KDQIgASACQQMgAhDrgICAAAALAkAgASwAAkG/f0wNAEF+IQlBAiEHDAILIAEgAkEC",
+  "IAIQ64CAgAAAC0ECIQcgAkECRw0CAkAgAS8AAEHanAFGDQBBAiECDAMLQX4hCUECIQILIAEgB2oiBCAJIAJqIghqIQogCCEHIAQhCQJAAkADQCAHRQ0BIAdB",
+  "f2ohByAJLAAAIQYgCUEBaiEJIAZBf0oNAAwCCwsgCEUNAAJAAkAgBCwAACIJQX9MDQAgBEEBaiEHIAlB/wFxIQkMAQsgBC0AAUE/cSEHIAlBH3EhBgJAIAlB",
+  "X0sNACAGQQZ0IAdyIQkgBEECaiEHDAELIAdBBnQgBC0AAkE/cXIhBwJAIAlBcE8NACAHIAZBDHRyIQkgBEEDaiEHDAELIAdBBnQgBC0AA0E/cXIgBkESdEGA",
+  "gPAAcXIhCSAEQQRqIQcLQQAhDAJAAkAgCUHFAEcNAEEAIQ0MAQsgCUGAgMQARg0BQQAhDQNAIAlBUGoiBUEJSw0CQQAhBgNAIAatQgp+Ig5CIIinDQMgDqci",
+  "CSAFaiIGIAlJDQMgByAKRg0DAkACQCAHLAAAIglBf0wNACAHQQFqIQcgCUH/AXEhCQwBCyAHLQABQT9xIQUgCUEfcSELAkAgCUFfSw0AIAtBBnQgBXIhCSAH",
+  "QQJqIQcMAQsgBUEGdCAHLQACQT9xciEFAkAgCUFwTw0AIAUgC0EMdHIhCSAHQQNqIQcMAQsgBUEGdCAHLQADQT9xciALQRJ0QYCA8ABxciIJQYCAxABGDQQg",
+  "B0EEaiEHCyAJQVBqIgVBCkkNAAsCQCAGRQ0AA0AgByAKRg0EAkACQCAHLAAAIglBf0oNACAHLQABQT9xIQsgCUEfcSEFAkAgCUFfSw0AIAVBBnQgC3IhCSAH",
+  "QQJqIQcMAgsgC0EGdCAHLQACQT9xciELAkAgCUFwTw0AIAsgBUEMdHIhCSAHQQNqIQcMAgsgC0EGdCAHLQADQT9xciAFQRJ0QYCA8ABxciIJQYCAxABGDQYg",
+  "B0EEaiEHDAELIAdBAWohByAJQf8BcSEJCyAGQX9qIgYNAAsLIA1BAWohDSAJQcUARw0ACwsgCiAHayEPDAsLIAJBA0kNAQsgAS8AAEHfpAFHDQIgASwAAiIH",
+  "Qb9/TA0BIAFBAmohBEF+IQkMBAtBAyEGIAJBAkcNCSABLQAAQdIARw0JDAILIAEgAkECIAIQ64CAgAAACyABLQAAQdIARg0AQQMhBiACQQNNDQdBAyEGQe2+",
+  "wIAAIAFBAxCqgYCAAA0HAkAgASwAAyIHQb9/TA0AIAFBA2ohBEF9IQkMAgsgASACQQMgAhDrgICAAAALIAEsAAEiB0G/f0wNASABQQFqIQRBfyEJC0EDIQYg",
+  "B0G/f2pB/wFxQRlLDQUgCSACaiEIQQAhBwJAA0AgCCAHRg0BIAQgB2ohCSAHQQFqIQcgCSwAAEF/Sg0ADAcLCyADQRxqQgA3AgAgA0EYaiAINgIAIANBJGpC",
+  "ADcCACADIAQ2AhQgA0EAOgAQIANBEGpBABD4gICAAA0BIAMtABANBSADKAIUIQcgAygCHCIJIAMoAhgiBU8NAyAHIAlqLQAAQb9/akH/AXFBGk8NAyADQSBq",
+  "IANBIGooAgA2AgAgA0EcaiAJNgIAIANBGGogBTYCACADQgA3AiQgAyAHNgIUIANBADoAECADQRBqQQAQ+ICAgAANAiADLQAQDQUgAygCFCEHIAMoAhghBSAD",
+  "KAIcIQkMAwsgASACQQEgAhDrgICAAAALQfC+wIAAQT0gA0GkvsCAAEGwv8CAABC+gICAAAALQfC+wIAAQT0gA0GkvsCAAEGwv8CAABC+gICAAAALAkAgCUUN",
+  "AAJAAkAgBSAJSw0AIAUgCUcNAQwCCyAHIAlqLAAAQb9/Sg0BCyAHIAUgCSAFEOuAgIAAAAsgByAJaiEHIAUgCWshD0EBIQwLAkACQCAPDQBBACEPDAELQS4h",
+  "BUEDIQYgBy0AAEEuRw0BIAcgD2ohCiAHIQkDQAJAAkACQCAFQRh0QRh1QX9KDQAgCS0AAUE/cSEGIAVBH3EhCyAFQf8BcSIFQd8BSw0BIAtBBnQgBnIhBiAJ",
+  "QQJqIQkMAgsgCUEBaiEJIAVB/wFxIQYMAQsgBkEGdCAJLQACQT9xciEGAkAgBUHwAU8NACAGIAtBDHRyIQYgCUEDaiEJDAELIAZBBnQgCS0AA0E/cXIgC0ES",
+  "dEGAgPAAcXIiBkGAgMQARg0CIAlBBGohCQsCQAJAIAZBX2pBGUkNACAGQd///wBxQb9/akEaSQ0AIAZBRmoORQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEB",
+  "AQEBAQEBAQAAAAAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAELIAkgCkYNAiAJLQAAIQUMAQsLQQMhBgwBCyAAIAQ2AgQgAEEcaiAPNgIAIABB",
+  "GGogBzYCACAAQRRqIAI2AgAgAEEQaiABNgIAIABBDGogDTYCACAAQQhqIAg2AgAgDCEGCyAAIAY2AgAgA0HQAGokgICAgAAPCyABIAIgByACEOuAgIAAAAsg",
+  "BSAEIAcgBBDrgICAAAALgQQBBH8jgICAgABBwABrIgIkgICAgAACQAJAAkACQCAAKAIAQQJHDQBBASEDIAEoAhgiBCAAKAIQIABBFGooAgAgAUEcaigCACgC",
+  "DCIFEYCAgIAAAEUNAQwDCyACIAA2AgQgASgCACEDIAIgATYCECACQoCAgICAyNAHNwMIAkACQCADQQRxDQAgAkGEgICAADYCHCACIAJBBGo2AhggAiACQQhq",
+  "NgIkIAJBPGpBATYCACACQgE3AiwgAkGoyMCAADYCKCACIAJBGGo2AjggAkEkakHAx8CAACACQShqEJiAgIAAIQMMAQsgAkGEgICAADYCHCACIAJBBGo2Ahgg",
+  "AiACQQhqNgIkIAJBPGpBATYCACACQTRqQQE2AgAgAkGwyMCAADYCMCACQQE2AiwgAkGoyMCAADYCKCACIAJBGGo2AjggAkEkakHAx8CAACACQShqEJiAgIAA",
+  "IQMLAkACQAJAIAIoAggiBEUNACADDQELIAMNAyAERQ0BQdDIwIAAQTcgAkEoakHYx8CAAEGIycCAABC+gICAAAALIAEoAhhBmMnAgABBFCABQRxqKAIAKAIM",
+  "EYCAgIAAAA0CCyABQRxqKAIAKAIMIQUgASgCGCEECyAEIAAoAhggAEEcaigCACAFEYCAgIAAACEDDAELQQEhAwsgAkHAAGokgICAgAAgAwuTAQEBfyOAgICA",
+  "AEHAAGsiBSSAgICAACAFIAE2AgwgBSAANgIIIAUgAzYCFCAFIAI2AhAgBUEsakECNgIAIAVBPGpBhYCAgAA2AgAgBUICNwIcIAVByKDAgAA2AhggBUGGgICA",
+  "ADYCNCAFIAVBMGo2AiggBSAFQRBqNgI4IAUgBUEIajYCMCAFQRhqIAQQx4CAgAAAC+74AQ4CfwF+BX8BfgN/AX4BfwF+An8Bfg1/An4DfwZ+I4CAgIAAQcAG",
+  "ayIGJICAgIAAIAYgAzYC3AIgBiACNgLYAiAGQdgFaiABKAIAIgcgASkCBCIIpyIJIAhCIIinIgMQtICAgAACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJA",
+  "AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAYtANgFDQBBqYTAgAAhAkEXIQECQAJAAkACQAJAIAYtANkFQX9qDgoAJAECAxAk",
+  "JAcGJAtBsYrAgAAhAkEqIQEgA0EUSQ0jIAZB4ABqIAcgCSAJQRRqEIKAgIAAIAYoAmAiCkUNIyAGKAJkQRRJDSNB1IvAgAAhAkEfIQEgCi8AAiILQShsIgwg",
+  "Ci8AEEEUaiINaiADSw0jIAZB2ABqIAcgDSAJaiINIAwgDWoQgoCAgAAgBigCWCINRQ0jIAwgBigCXEsNI0IAIQ5BACEPAkACQCAKKAAIIgwNAEH8ysCAACED",
+  "QQAhEEEAIRFCACESQQAhEwwBC0H0isCAACECQSghASAKKAAMIhOtQhJ+IhRCIIinDSQgDCAUpyIVaiIWIAxJDSQgFiADSw0kIAZB0ABqIAcgDCAJaiIWIBUg",
+  "FmoQgoCAgAAgBigCUCIWRQ0kIBUgBigCVEsNJEGci8CAACECQRkhASAVrSAMrXwiFEL/////D1YNJCAUpyIRQQRqIgwgEUkNJCAMIANLDSQgBkHIAGogByAR",
+  "IAlqIgMgA0EEahCCgICAACAGKAJIIgNFDSQgBigCTEEESQ0kIBQgAzUAAHwhEiAHIRAgFiEDCyAIIRcgByEYQQAhGQwkC0GRh8CAACECQSQhASADQTRJDSIg",
+  "BkGQAWogByAJIAlBNGoQgoCAgAAgBigCkAEiDEUNIiAGKAKUAUE0SQ0iQbWHwIAAIQJBFiEBIAwoAABB/4qxsgRHDSIgDC0ABEH/AXFBAUcNIiAMQQVqLQAA",
+  "IhpBf2pB/wFxQQFLDSIgDC0ABkEBRw0iQfzKwIAAIRtBACERQQAhHEH8ysCAACEWAkAgDCgAHCIBQRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIg",
+  "ASAaQf8BcSINQQJGIh0bIhVFDQACQCAMLwAsIgFBCHQgAUEIdnIgASANQQJGG0H//wNxIgpB//8DRw0AIAwoACAiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+",
+  "A3EgAUEYdnJyIAEgGkH/AXFBAkYiAhsiCkUNIyAMLwAuIgFBCHQgAUEIdnIgASACG0H//wNxQShHDSJBrYjAgAAhAkEpIQEgCkEoaiIWIApJDSQgFiADSw0k",
+  "IAZBiAFqIAcgCiAJaiIKIApBKGoQgoCAgAAgBigCiAEiCkUNJCAGKAKMAUEoSQ0kIAooABwiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEg",
+  "GkH/AXFBAkYbIQoLQQAhHEH8ysCAACEWIApFDQAgDC8AKiIBQQh0IAFBCHZyIAEgGkH/AXFBAkYbQf//A3FBIEcNIEHhhcCAACECQSwhASAKQf///z9xIApH",
+  "DSMgFSAKQQV0IgtqIhYgFUkNIyAWIANLDSMgBkGAAWogByAVIAlqIhUgCyAVahCCgICAACAGKAKAASIWRQ0jIAohHCALIAYoAoQBSw0jC0IAIRIgDCgAICIB",
+  "QRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASANQQJGGyIKRQ0ZAkACQCAMLwAwIgFBCHQgAUEIdnIgASAaQf8BcUECRiICG0H//wNxIhMNACAM",
+  "LwAuIg1BCHQgDUEIdnIiFSANIAIbQf//A3FBKEcNIkGtiMCAACECQSkhASAKQShqIgsgCkkNJCALIANLDSQgBkH4AGogByAKIAlqIgsgC0EoahCCgICAACAG",
+  "KAJ4IgtFDSQgBigCfEEoSQ0kIAsoABQiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgGkH/AXFBAkYbIhNFDRsMAQsgDC8ALiINQQh0IA1B",
+  "CHZyIRULIBUgDSAaQf8BcUECRhtB//8DcUEoRw0gQbKGwIAAIQJBMCEBIBOtQih+Ig5CIIinDSIgCiAOpyIVaiILIApJDSIgCyADSw0iIAZB8ABqIAcgCiAJ",
+  "aiILIBUgC2oQgoCAgAAgBigCcCIbRQ0iAkAgFSAGKAJ0SyIVRQ0AQTAhAQwjCwJAIAwvADIiAUEIdCABQQh2ciABIBpB/wFxQQJGIgIbQf//A3EiAUH//wNH",
+  "DQAgDUEIdCANQQh2ciANIAIbQf//A3FBKEcNIUGtiMCAACECQSkhASAKQShqIg0gCkkNIyANIANLDSMgBkHoAGogByALIAtBKGoQgoCAgAAgBigCaCINRQ0j",
+  "IAYoAmxBKEkNIyANKAAYIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIBpB/wFxQQJGGyEBCyABRQ0YIAFBMCATIBUbTw0XAkAgGyABQShs",
+  "aiICKAAEIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIBpB/wFxQQJGIg0bQQhHDQBBACEQDBsLIAIoABQiAUEYdCABQQh0QYCA/AdxciAB",
+  "QQh2QYD+A3EgAUEYdnJyIAEgDRutIAIoABAiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgDRsiEa18IRIgByEQDBoLQZGHwIAAIQJBJCEB",
+  "IANBwABJDSEgBkHAAWogByAJIAlBwABqEIKAgIAAIAYoAsABIgxFDSEgBigCxAFBwABJDSFBtYfAgAAhAkEWIQEgDCgAAEH/irGyBEcNISAMLQAEQf8BcUEC",
+  "Rw0hIAxBBWotAAAiHkF/akH/AXFBAUsNISAMLQAGQQFHDSFB/MrAgAAhG0EAIRFBACEcQfzKwIAAIRYCQCAMKQAgIg5COIYgDkIohkKAgICAgIDA/wCDhCAO",
+  "QhiGQoCAgICA4D+DIA5CCIZCgICAgPAfg4SEIA5CCIhCgICA+A+DIA5CGIhCgID8B4OEIA5CKIhCgP4DgyAOQjiIhISEIA4gHkH/AXEiDUECRiIdGyIUUA0A",
+  "AkAgDC8AOCIBQQh0IAFBCHZyIAEgDUECRhtB//8DcSIKQf//A0cNACAMKQAoIg5COIYgDkIohkKAgICAgIDA/wCDhCAOQhiGQoCAgICA4D+DIA5CCIZCgICA",
+  "gPAfg4SEIA5CCIhCgICA+A+DIA5CGIhCgID8B4OEIA5CKIhCgP4DgyAOQjiIhISEIA4gHkH/AXFBAkYiAhsiDlANIiAMLwA6IgFBCHQgAUEIdnIgASACG0H/",
+  "/wNxQcAARw0hQa2IwIAAIQJBKSEBIA5C/////w9WDSMgDqciCkHAAGoiFSAKSQ0jIBUgA0sNIyAGQbgBaiAHIAogCWoiCiAKQcAAahCCgICAACAGKAK4ASIK",
+  "RQ0jIAYoArwBQcAASQ0jIAooACwiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgHkH/AXFBAkYbIQoLQQAhHEH8ysCAACEWIApFDQAgDC8A",
+  "NiIBQQh0IAFBCHZyIAEgHkH/AXFBAkYbQf//A3FBOEcNH0HhhcCAACECQSwhASAKrUI4fiIOQiCIpw0iIBRC/////w9WDSIgFKciFSAOpyILaiIWIBVJDSIg",
+  "FiADSw0iIAZBsAFqIAcgFSAJaiIVIAsgFWoQgoCAgAAgBigCsAEiFkUNIiAKIRwgCyAGKAK0AUsNIgtCACESAkAgDCkAKCIOQjiGIA5CKIZCgICAgICAwP8A",
+  "g4QgDkIYhkKAgICAgOA/gyAOQgiGQoCAgIDwH4OEhCAOQgiIQoCAgPgPgyAOQhiIQoCA/AeDhCAOQiiIQoD+A4MgDkI4iISEhCAOIA1BAkYbIg5QRQ0AQQAh",
+  "GkEAIRBBACETDBYLIAwvADwiAUEIdCABQQh2ciABIB5B/wFxQQJGIgIbQf//A3EiCg0BIAwvADoiDUEIdCANQQh2ciIVIA0gAhtB//8DcUHAAEcNH0GtiMCA",
+  "ACECQSkhASAOQv////8PVg0hIA6nIgpBwABqIgsgCkkNISALIANLDSEgBkGoAWogByAKIAlqIgogCkHAAGoQgoCAgAAgBigCqAEiCkUNISAGKAKsAUHAAEkN",
+  "IQJAIAopACAiFEI4hiAUQiiGQoCAgICAgMD/AIOEIBRCGIZCgICAgIDgP4MgFEIIhkKAgICA8B+DhIQgFEIIiEKAgID4D4MgFEIYiEKAgPwHg4QgFEIoiEKA",
+  "/gODIBRCOIiEhIQgFCAeQf8BcUECRhsiFEL/////D1gNAEH7h8CAACECQRwhAQwiC0EAIRpBACEQQQAhEyAUpyIKRQ0VDBQLQbiMwIAAIQJBJyEBIANBHEkN",
+  "ICAGQdgBaiAHIAkgCUEcaiINEIKAgIAAIAYoAtgBIhhFDSAgBigC3AFBHEkNIAJAIBgoAAAiAkH+2+v3fEYiHw0AIAJBzvW3d0cNEwtBACEaIAZBADYCoAUg",
+  "BkIENwOYBSAGQQA2AuAFIAZCBDcD2AVCACEOQfzKwIAAIRkCQAJAAkACQAJAIBgoABQiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgHxsi",
+  "AUEcaiIKIAFJDQAgCiADSw0AIAZB0AFqIAcgDSABIA1qEIKAgIAAIAYoAtABIhwNAQtBACEgDAELQQAhICAYKAAQIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA",
+  "/gNxIAFBGHZyciABIAJB/tvr93xGGyIhDQELQQAhFUEAIQ9BACEeQQAhGwwBC0EAIRVBACEPQQAhHkEAIRsgBigC1AEiEUEISQ0AQgAhDiACQf7b6/d8RiEg",
+  "QQQhIkEAIRVBACEbQQAhHkH8ysCAACEZQQAhDwJAA0AgESAcKAAEIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABICAbIh1JIhANAUEgIB0g",
+  "EBshDQJAAkACQAJAIBwoAAAiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgIBtBf2oOAgABAwsgDUE4SSIMDRYgFSECAkAgFSAGKAKcBUcN",
+  "ACAGQZgFaiAVEKWAgIAAIAYoApgFISIgBigCoAUhAgsgIiACQQR0aiIBIAM2AgggASAJNgIEIAEgBzYCACABIBw2AgwgBiACQQFqIiM2AqAFQSEhAUGZjcCA",
+  "ACECIBwoADAiCkEYdCAKQQh0QYCA/AdxciAKQQh2QYD+A3EgCkEYdnJyIAogIBsiCq1CxAB+IhRCIIinDRcgFKcgDUFIaksiDQ0XIAoNASAjIRUMAgsgDUEY",
+  "SQ0VQSohAUGOjMCAACECIBwoAAwiDUEYdCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gIBsiD61CDH4iDkIgiKcNFiAcKAAIIg1BGHQgDUEIdEGA",
+  "gPwHcXIgDUEIdkGA/gNxIA1BGHZyciANICAbIg0gDqciCmoiDCANSQ0WIAwgA0sNFiAGQcgBaiAHIA0gCWoiDSAKIA1qEIKAgIAAIAYoAsgBIhlFDRYgCiAG",
+  "KALMAUsNFiAcKAAUIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABICAbrSAcKAAQIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZy",
+  "ciABICAbIhutfCEOIAchHgwBC0EAQfzKwIAAIBxBOGogDBsgDRsiASAKQcQAbGohE0EcIAFBA3FrISQgBigC4AUhDQNAQRAhDAJAAkACQAJAAkACQAJAIAFB",
+  "EGoiCigAACICQX9zIAJB//37d2pxQYCBgoR4cQ0AQRQgCkEDcWsiAiAkIAEgAmoiAigCACIWQX9zIBZB//37d2pxIAIoAgQiAkF/cyACQf/9+3dqcXJBgIGC",
+  "hHhxGyECA0AgASACai0AAEUNAiACQQFqIgJBIEcNAAwECwsCQCACQf8BcQ0AIAogCmshDAwCCwJAIAEtABENACABQRFqIAprIQwMAgsCQCABLQASDQAgAUES",
+  "aiAKayEMDAILAkAgAS0AEw0AIAFBE2ogCmshDAwCCwJAIAEtABQNACABQRRqIAprIQwMAgsCQCABLQAVDQAgAUEVaiAKayEMDAILAkAgAS0AFg0AIAFBFmog",
+  "CmshDAwCCwJAIAEtABcNACABQRdqIAprIQwMAgsCQCABLQAYDQAgAUEYaiAKayEMDAILAkAgAS0AGQ0AIAFBGWogCmshDAwCCwJAIAEtABoNACABQRpqIApr",
+  "IQwMAgsCQCABLQAbDQAgAUEbaiAKayEMDAILAkAgAS0AHA0AIAFBHGogCmshDAwCCwJAIAEtAB0NACABQR1qIAprIQwMAgsCQCABLQAeDQAgAUEeaiAKayEM",
+  "DAILIAEtAB8NAiABQR9qIAprIQwMAQsgAkFwaiEMCyAMQRFPDQELAkACQCABKAAAIgJBf3MgAkH//ft3anFBgIGChHhxRQ0AAkACQCACQf8BcQ0AIAEhAgwB",
+  "CwJAIAEtAAENACABQQFqIQIMAQsCQCABLQACDQAgAUECaiECDAELAkAgAS0AAw0AIAFBA2ohAgwBCwJAIAEtAAQNACABQQRqIQIMAQsCQCABLQAFDQAgAUEF",
+  "aiECDAELAkAgAS0ABg0AIAFBBmohAgwBCwJAIAEtAAcNACABQQdqIQIMAQsCQCABLQAIDQAgAUEIaiECDAELAkAgAS0ACQ0AIAFBCWohAgwBCwJAIAEtAAoN",
+  "ACABQQpqIQIMAQsCQCABLQALDQAgAUELaiECDAELAkAgAS0ADA0AIAFBDGohAgwBCwJAIAEtAA0NACABQQ1qIQIMAQsCQCABLQAODQAgAUEOaiECDAELIAEt",
+  "AA8NAiABQQ9qIQILIAIgAWshAgwDC0EEIAFBA3EiAmsiFkEMIAJrIAEgFmoiAigCACIWQX9zIBZB//37d2pxIAIoAgQiAkF/cyACQf/9+3dqcXJBgIGChHhx",
+  "GyECA0AgASACai0AAEUNAyACQQFqIgJBEEcNAAsLQRAhAgwCCyAMQRAQhICAgAAACyACQRFJDQAgAkEQEISAgIAAAAtBACELAkACQAJAIAxBemoOAgABAgsC",
+  "QAJAAkACQAJAAkACQAJAAkACQCACQXtqDgwGAAEHAgMECQgLCwULCyAKLQAAQd8ARw0KIAotAAFB3wBHDQoCQAJAIAotAAJBvH9qDhEBDAwMDAwMDAwMDAwM",
+  "DAwMAAwLIAotAANBxQBHDQsgCi0ABEHYAEcNCyAKLQAFQdQARw0LIAEtAABB3wBHDQsgAS0AAUHfAEcNCyABLQACQfQARw0LIAEtAANB5QBHDQsgAS0ABEH4",
+  "AEcNCyABLQAFQfQARiELDAsLIAotAANBwQBHDQogCi0ABEHUAEcNCiAKLQAFQcEARw0KIAEtAABB3wBHDQogAS0AAUHfAEcNCiABLQACQeQARw0KIAEtAANB",
+  "4QBHDQogAS0ABEH0AEcNCiABLQAFQeEARkEBdCELDAoLIAotAABB3wBHDQkgCi0AAUHfAEcNCQJAAkAgCi0AAkG8f2oOEQELCwsLCwsLCwsLCwsLCwsACwsg",
+  "Ci0AA0HFAEcNCiAKLQAEQdgARw0KIAotAAVB1ABHDQogAS0AAEHfAEcNCiABLQABQd8ARw0KIAEtAAJB4wBHDQogAS0AA0HvAEcNCiABLQAEQe4ARw0KIAEt",
+  "AAVB8wBHDQpBA0EAIAEtAAZB9ABGGyELDAoLIAotAANBwQBHDQkgCi0ABEHUAEcNCSAKLQAFQcEARw0JIAEtAABB3wBHDQkgAS0AAUHfAEcNCSABLQACQeMA",
+  "Rw0JIAEtAANB7wBHDQkgAS0ABEHuAEcNCSABLQAFQfMARw0JQQNBACABLQAGQfQARhshCwwJCyAKLQAAQd8ARw0IIAotAAFB3wBHDQggCi0AAkHUAEcNCCAK",
+  "LQADQcUARw0IIAotAARB2ABHDQggCi0ABUHUAEcNCCABLQAAQd8ARw0IIAEtAAFB3wBHDQggAS0AAkHjAEcNCCABLQADQfMARw0IIAEtAARB9ABHDQggAS0A",
+  "BUHyAEcNCCABLQAGQekARw0IIAEtAAdB7gBHDQggAS0ACEHnAEZBAnQhCwwICyAKLQAAQd8ARw0HIAotAAFB3wBHDQcgCi0AAkHUAEcNByAKLQADQcUARw0H",
+  "IAotAARB2ABHDQcgCi0ABUHUAEcNByABLQAAQd8ARw0HIAEtAAFB3wBHDQcCQAJAIAEtAAJBm39qDggBCQkJCQkJAAkLIAEtAANB6QBHDQggAS0ABEH0AEcN",
+  "CCABLQAFQeUARw0IIAEtAAZB8gBHDQggAS0AB0HhAEcNCCABLQAIQewARw0IQQNBA0EAIAEtAAkiAkE4RhsgAkE0RhshCwwICyABLQADQegARw0HIAEtAARB",
+  "3wBHDQcgAS0ABUHmAEcNByABLQAGQfIARw0HIAEtAAdB4QBHDQcgAS0ACEHtAEcNB0EDQQAgAS0ACUHlAEYbIQsMBwsgCi0AAEHfAEcNBiAKLQABQd8ARw0G",
+  "IAotAAJB1ABHDQYgCi0AA0HFAEcNBiAKLQAEQdgARw0GIAotAAVB1ABHDQYgAS0AAEHfAEcNBiABLQABQd8ARw0GIAEtAAJB7ABHDQYgAS0AA0HpAEcNBiAB",
+  "LQAEQfQARw0GIAEtAAVB5QBHDQYgAS0ABkHyAEcNBiABLQAHQeEARw0GIAEtAAhB7ABHDQYgAS0ACUExRw0GQQNBACABLQAKQTZGGyELDAYLIAotAABB3wBH",
+  "DQUgCi0AAUHfAEcNBSAKLQACQdQARw0FIAotAANBxQBHDQUgCi0ABEHYAEcNBSAKLQAFQdQARw0FIAEtAABB3wBHDQUgAS0AAUHfAEcNBSABLQACQecARw0F",
+  "IAEtAANB4wBHDQUgAS0ABEHjAEcNBSABLQAFQd8ARw0FIAEtAAZB5QBHDQUgAS0AB0H4AEcNBSABLQAIQeMARw0FIAEtAAlB5QBHDQUgAS0ACkHwAEcNBSAB",
+  "LQALQfQARw0FIAEtAAxB3wBHDQUgAS0ADUH0AEcNBSABLQAOQeEARw0FQQNBACABLQAPQeIARhshCwwFCyAKLQAAQd8ARw0EIAotAAFB3wBHDQQgCi0AAkHE",
+  "AEcNBCAKLQADQcEARw0EIAotAARB1ABHDQQgCi0ABUHBAEcNBCABLQAAQd8ARw0EIAEtAAFB3wBHDQQgAS0AAkHiAEcNBCABLQADQfMARw0EQQVBACABLQAE",
+  "QfMARhshCwwECyAKLQAAQd8ARw0DIAotAAFB3wBHDQMgCi0AAkHEAEcNAyAKLQADQcEARw0DIAotAARB1ABHDQMgCi0ABUHBAEcNAyABLQAAQd8ARw0DIAEt",
+  "AAFB3wBHDQMgAS0AAkHjAEcNAyABLQADQe8ARw0DIAEtAARB7QBHDQMgAS0ABUHtAEcNAyABLQAGQe8ARw0DQQZBACABLQAHQe4ARhshCwwDCyAKLQAAQd8A",
+  "Rw0CIAotAAFB3wBHDQIgCi0AAkHEAEcNAiAKLQADQcEARw0CIAotAARB1ABHDQIgCi0ABUHBAEcNAiABLQAAQd8ARw0CIAEtAAFB3wBHDQIgAS0AAkH0AEcN",
+  "AiABLQADQegARw0CIAEtAARB8gBHDQIgAS0ABUHlAEcNAiABLQAGQeEARw0CIAEtAAdB5ABHDQIgAS0ACEHfAEcNAgJAAkAgAS0ACUGcf2oOEwAEBAQEBAQE",
+  "BAQEBAQEBAQEBAEECyABLQAKQeEARw0DIAEtAAtB9ABHDQNBB0EAIAEtAAxB4QBGGyELDAMLIAEtAApB4QBHDQIgAS0AC0HyAEcNAkEJQQAgAS0ADEHzAEYb",
+  "IQsMAgsgCi0AAEHfAEcNASAKLQABQd8ARw0BIAotAAJBxABHDQEgCi0AA0HBAEcNASAKLQAEQdQARw0BIAotAAVBwQBHDQEgAS0AAEHfAEcNASABLQABQd8A",
+  "Rw0BIAEtAAJB9ABHDQEgAS0AA0HoAEcNASABLQAEQfIARw0BIAEtAAVB5QBHDQEgAS0ABkHhAEcNASABLQAHQeQARw0BIAEtAAhB3wBHDQEgAS0ACUHiAEcN",
+  "ASABLQAKQfMARw0BIAEtAAtB8wBGQQN0IQsMAQsgCi0AAEHfAEcNACAKLQABQd8ARw0AIAotAAJBxABHDQAgCi0AA0HXAEcNACAKLQAEQcEARw0AIAotAAVB",
+  "0gBHDQBBDEEAIAotAAZBxgBGGyELCyANQQFqIRYgAUHEAGohCgJAAkAgDSAGKALcBUYNACAWIQwMAQsgBkHYBWogDRCkgICAACAGKALgBSINQQFqIQwLIAYo",
+  "AtgFIA1BFGxqIgIgATYCECACIAs2AgggAiAVNgIEIAIgFjYCACAGIAw2AuAFIAwhDSAKIQEgCiATRw0ACyAjIRULICFBf2oiIUUNAUH8ysCAACAcIB1qIBAb",
+  "IRxBACARIB1rIgEgASARSxsiEUEITw0ACwsgBigC4AUhIAsgBiAGKACgBjYCyAQgBiAGQaMGaigAADYAywQgHq1CIIYgDkIgiIQhJSAGKQPYBSEUIAYpA5gF",
+  "IRcgG60hEiAOpyEQQgMhDgwNCyAMLwA6Ig1BCHQgDUEIdnIhFQwSCyAGQeAFaigCACEBDBoLQfSDwIAAIQJBJCEBIANBwABJDR0gBkHQAmogByAJIAlBwABq",
+  "EIKAgIAAIAYoAtACIgpFDR0gBigC1AJBwABJDR0gCi8AAEHNtAFHDQFB4ILAgAAhAkEhIQEgCigAPCINQYgBaiIMIA1JDR0gDCADSw0dIAZByAJqIAcgDSAJ",
+  "aiIMIAxBiAFqEIKAgIAAIAYoAsgCIhhFDR0gBigCzAJBiAFJDR0gGCgAAEHQigFHDQMgGC8AGEGLBEcNBSAYMwAUIg5CkH98IhQgDlYNB0HVg8CAACECQR8h",
+  "ASAUQv////8PVg0dIA2tQogBfCIOpyINIBSnIhVqIgwgDUkNHSAMIANLDR0gBkHAAmogByANIAlqIg0gFSANahCCgICAACAGKALAAiINRQ0dQYC+wIAAIA0g",
+  "GCgAhAEiAUH/////AXEgAUcgAUEDdCAGKALEAktyIgIbIQxBIiABIAIbIRUCQCACQQFHDQAgFSEBIAwhAgweC0HUi8CAACECQR8hASAUIA58Ig5C/////w9W",
+  "DR0gDqciDSAYLwAGIgtBKGwiFmoiEyANSQ0dIBMgA0sNHSAGQbgCaiAHIA0gCWoiDSAWIA1qEIKAgIAAIAYoArgCIg1FDR0gFiAGKAK8AksNHQJAAkACQCAY",
+  "KAAMIgENAEIAIRJBACETDAELQgAhEkEAIRMgGCgAECICrUISfiIOQiCIpw0AIAEgDqciFmoiHCABSQ0AIBwgA0sNACAGQbACaiAHIAEgCWoiHCAWIBxqEIKA",
+  "gIAAIAYoArACIhxFDQAgFiAGKAK0AksNACAWrSABrXwiDkL/////D1YNACAOpyIBQQRqIhYgAUkNACAWIANLDQAgBkGoAmogByABIAlqIgMgA0EEahCCgICA",
+  "ACAGKAKoAiIJRQ0AQfzKwIAAIQNBACEQQQAhESAGKAKsAkEESQ0BIA4gCTUAAHwhEiAcIQMgAiETIAchECABIREMAQtB/MrAgAAhA0EAIRBBACERCyAVrUIg",
+  "hiAMrYQhFyAYKQAwIg5CIIinIQ8gDqchGUIGIQ5BACEaIAghFCAHIRUMFgtB9IPAgAAhAkEkIQEgA0HAAEkNHCAGQaACaiAHIAkgCUHAAGoQgoCAgAAgBigC",
+  "oAIiCkUNHCAGKAKkAkHAAEkNHCAKLwAAQc20AUYNAQtBmITAgAAhAkERIQEMGwtB4ILAgAAhAkEhIQEgCigAPCINQfgAaiIMIA1JDRogDCADSw0aIAZBmAJq",
+  "IAcgDSAJaiIMIAxB+ABqEIKAgIAAIAYoApgCIhhFDRogBigCnAJB+ABJDRogGCgAAEHQigFGDQELQYGDwIAAIQJBECEBDBkLIBgvABhBiwJGDQELQZGDwIAA",
+  "IQJBICEBDBcLIBgzABQiDkKgf3wiFCAOWA0BC0Gxg8CAACECQSQhAQwVC0HVg8CAACECQR8hASAUQv////8PVg0UIA2tQvgAfCIOpyINIBSnIhVqIgwgDUkN",
+  "FCAMIANLDRQgBkGQAmogByANIAlqIg0gFSANahCCgICAACAGKAKQAiINRQ0UQYC+wIAAIA0gGCgAdCIBQf////8BcSABRyABQQN0IAYoApQCS3IiAhshDEEi",
+  "IAEgAhshFQJAIAJBAUcNACAVIQEgDCECDBULQdSLwIAAIQJBHyEBIBQgDnwiDkL/////D1YNFCAOpyINIBgvAAYiC0EobCIWaiITIA1JDRQgEyADSw0UIAZB",
+  "iAJqIAcgDSAJaiINIBYgDWoQgoCAgAAgBigCiAIiDUUNFCAWIAYoAowCSw0UAkACQAJAIBgoAAwiAQ0AQgAhEkEAIRMMAQtCACESQQAhEyAYKAAQIgKtQhJ+",
+  "Ig5CIIinDQAgASAOpyIWaiIcIAFJDQAgHCADSw0AIAZBgAJqIAcgASAJaiIcIBYgHGoQgoCAgAAgBigCgAIiHEUNACAWIAYoAoQCSw0AIBatIAGtfCIOQv//",
+  "//8PVg0AIA6nIgFBBGoiFiABSQ0AIBYgA0sNACAGQfgBaiAHIAEgCWoiAyADQQRqEIKAgIAAIAYoAvgBIglFDQBB/MrAgAAhA0EAIRBBACERIAYoAvwBQQRJ",
+  "DQEgDiAJNQAAfCESIBwhAyACIRMgByEQIAEhEQwBC0H8ysCAACEDQQAhEEEAIRELIBWtQiCGIAythCEXIBgoADQhGUIFIQ5BACEPIAghFCAHIRUMFQtBuIzA",
+  "gAAhAkEnIQEgA0EgSQ0TIAZB8AFqIAcgCSAJQSBqIg0QgoCAgAAgBigC8AEiGEUNEyAGKAL0AUEgSQ0TAkAgGCgAACICQf7b6/98RiIfDQAgAkHP9bd3Rw0G",
+  "C0EAIRogBkEANgKgBUIEIQ4gBkIENwOYBSAGQQA2AuAFIAZCBDcD2AVCACEmQfzKwIAAIRkCQAJAAkACQAJAIBgoABQiAUEYdCABQQh0QYCA/AdxciABQQh2",
+  "QYD+A3EgAUEYdnJyIAEgHxsiAUEgaiIKIAFJDQAgCiADSw0AIAZB6AFqIAcgDSABIA1qEIKAgIAAIAYoAugBIhMNAQtBACEgDAELQQAhICAYKAAQIgFBGHQg",
+  "AUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIAJB/tvr/3xGGyIeDQELQQAhFUEAIQ9BACEbQQAhIQwBC0EAIRVBACEPQQAhG0EAISEgBigC7AEiEUEI",
+  "SQ0AQgAhJiACQf7b6/98RiEdQQQhIkEAIRVBACEhQQAhG0H8ysCAACEZQQAhDwJAA0AgESATKAAEIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZy",
+  "ciABIB0bIiBJIhANAUEgICAgEBshDQJAAkACQCATKAAAIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIB0bIgFBAkYNACABQRlHDQIgDUHI",
+  "AEkiDA0HIBUhAgJAIBUgBigCnAVHDQAgBkGYBWogFRClgICAACAGKAKYBSEiIAYoAqAFIQILICIgAkEEdGoiASADNgIIIAEgCTYCBCABIAc2AgAgASATNgIM",
+  "IAYgAkEBaiIjNgKgBUEhIQFBmY3AgAAhAiATKABAIgpBGHQgCkEIdEGAgPwHcXIgCkEIdkGA/gNxIApBGHZyciAKIB0bIgqtQtAAfiIUQiCIpw0IIBSnIA1B",
+  "uH9qSyINDQggCg0BICMhFQwCCyANQRhJDQZBKiEBQY6MwIAAIQIgEygADCINQRh0IA1BCHRBgID8B3FyIA1BCHZBgP4DcSANQRh2cnIgDSAdGyIPQf////8A",
+  "cSAPRw0HIBMoAAgiDUEYdCANQQh0QYCA/AdxciANQQh2QYD+A3EgDUEYdnJyIA0gHRsiDSAPQQR0IgpqIgwgDUkNByAMIANLDQcgBkHgAWogByANIAlqIg0g",
+  "CiANahCCgICAACAGKALgASIZRQ0HIAogBigC5AFLDQcgEygAFCIBQRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASAdG60gEygAECIBQRh0IAFB",
+  "CHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASAdGyIhrXwhJiAHIRsMAQtBAEH8ysCAACATQcgAaiAMGyANGyIBIApB0ABsaiEcQRwgAUEDcWshJCAGKALg",
+  "BSENA0BBECEMAkACQAJAAkACQAJAAkAgAUEQaiIKKAAAIgJBf3MgAkH//ft3anFBgIGChHhxDQBBFCAKQQNxayICICQgASACaiICKAIAIhZBf3MgFkH//ft3",
+  "anEgAigCBCICQX9zIAJB//37d2pxckGAgYKEeHEbIQIDQCABIAJqLQAARQ0CIAJBAWoiAkEgRw0ADAQLCwJAIAJB/wFxDQAgCiAKayEMDAILAkAgAS0AEQ0A",
+  "IAFBEWogCmshDAwCCwJAIAEtABINACABQRJqIAprIQwMAgsCQCABLQATDQAgAUETaiAKayEMDAILAkAgAS0AFA0AIAFBFGogCmshDAwCCwJAIAEtABUNACAB",
+  "QRVqIAprIQwMAgsCQCABLQAWDQAgAUEWaiAKayEMDAILAkAgAS0AFw0AIAFBF2ogCmshDAwCCwJAIAEtABgNACABQRhqIAprIQwMAgsCQCABLQAZDQAgAUEZ",
+  "aiAKayEMDAILAkAgAS0AGg0AIAFBGmogCmshDAwCCwJAIAEtABsNACABQRtqIAprIQwMAgsCQCABLQAcDQAgAUEcaiAKayEMDAILAkAgAS0AHQ0AIAFBHWog",
+  "CmshDAwCCwJAIAEtAB4NACABQR5qIAprIQwMAgsgAS0AHw0CIAFBH2ogCmshDAwBCyACQXBqIQwLIAxBEU8NAQsCQAJAIAEoAAAiAkF/cyACQf/9+3dqcUGA",
+  "gYKEeHFFDQACQAJAIAJB/wFxDQAgASECDAELAkAgAS0AAQ0AIAFBAWohAgwBCwJAIAEtAAINACABQQJqIQIMAQsCQCABLQADDQAgAUEDaiECDAELAkAgAS0A",
+  "BA0AIAFBBGohAgwBCwJAIAEtAAUNACABQQVqIQIMAQsCQCABLQAGDQAgAUEGaiECDAELAkAgAS0ABw0AIAFBB2ohAgwBCwJAIAEtAAgNACABQQhqIQIMAQsC",
+  "QCABLQAJDQAgAUEJaiECDAELAkAgAS0ACg0AIAFBCmohAgwBCwJAIAEtAAsNACABQQtqIQIMAQsCQCABLQAMDQAgAUEMaiECDAELAkAgAS0ADQ0AIAFBDWoh",
+  "AgwBCwJAIAEtAA4NACABQQ5qIQIMAQsgAS0ADw0CIAFBD2ohAgsgAiABayECDAMLQQQgAUEDcSICayIWQQwgAmsgASAWaiICKAIAIhZBf3MgFkH//ft3anEg",
+  "AigCBCICQX9zIAJB//37d2pxckGAgYKEeHEbIQIDQCABIAJqLQAARQ0DIAJBAWoiAkEQRw0ACwtBECECDAILIAxBEBCEgICAAAALIAJBEUkNACACQRAQhICA",
+  "gAAAC0EAIQsCQAJAAkAgDEF6ag4CAAECCwJAAkACQAJAAkACQAJAAkACQAJAIAJBe2oODAYAAQcCAwQJCAsLBQsLIAotAABB3wBHDQogCi0AAUHfAEcNCgJA",
+  "AkAgCi0AAkG8f2oOEQEMDAwMDAwMDAwMDAwMDAwADAsgCi0AA0HFAEcNCyAKLQAEQdgARw0LIAotAAVB1ABHDQsgAS0AAEHfAEcNCyABLQABQd8ARw0LIAEt",
+  "AAJB9ABHDQsgAS0AA0HlAEcNCyABLQAEQfgARw0LIAEtAAVB9ABGIQsMCwsgCi0AA0HBAEcNCiAKLQAEQdQARw0KIAotAAVBwQBHDQogAS0AAEHfAEcNCiAB",
+  "LQABQd8ARw0KIAEtAAJB5ABHDQogAS0AA0HhAEcNCiABLQAEQfQARw0KIAEtAAVB4QBGQQF0IQsMCgsgCi0AAEHfAEcNCSAKLQABQd8ARw0JAkACQCAKLQAC",
+  "Qbx/ag4RAQsLCwsLCwsLCwsLCwsLCwALCyAKLQADQcUARw0KIAotAARB2ABHDQogCi0ABUHUAEcNCiABLQAAQd8ARw0KIAEtAAFB3wBHDQogAS0AAkHjAEcN",
+  "CiABLQADQe8ARw0KIAEtAARB7gBHDQogAS0ABUHzAEcNCkEDQQAgAS0ABkH0AEYbIQsMCgsgCi0AA0HBAEcNCSAKLQAEQdQARw0JIAotAAVBwQBHDQkgAS0A",
+  "AEHfAEcNCSABLQABQd8ARw0JIAEtAAJB4wBHDQkgAS0AA0HvAEcNCSABLQAEQe4ARw0JIAEtAAVB8wBHDQlBA0EAIAEtAAZB9ABGGyELDAkLIAotAABB3wBH",
+  "DQggCi0AAUHfAEcNCCAKLQACQdQARw0IIAotAANBxQBHDQggCi0ABEHYAEcNCCAKLQAFQdQARw0IIAEtAABB3wBHDQggAS0AAUHfAEcNCCABLQACQeMARw0I",
+  "IAEtAANB8wBHDQggAS0ABEH0AEcNCCABLQAFQfIARw0IIAEtAAZB6QBHDQggAS0AB0HuAEcNCCABLQAIQecARkECdCELDAgLIAotAABB3wBHDQcgCi0AAUHf",
+  "AEcNByAKLQACQdQARw0HIAotAANBxQBHDQcgCi0ABEHYAEcNByAKLQAFQdQARw0HIAEtAABB3wBHDQcgAS0AAUHfAEcNBwJAAkAgAS0AAkGbf2oOCAEJCQkJ",
+  "CQkACQsgAS0AA0HpAEcNCCABLQAEQfQARw0IIAEtAAVB5QBHDQggAS0ABkHyAEcNCCABLQAHQeEARw0IIAEtAAhB7ABHDQhBA0EDQQAgAS0ACSICQThGGyAC",
+  "QTRGGyELDAgLIAEtAANB6ABHDQcgAS0ABEHfAEcNByABLQAFQeYARw0HIAEtAAZB8gBHDQcgAS0AB0HhAEcNByABLQAIQe0ARw0HQQNBACABLQAJQeUARhsh",
+  "CwwHCyAKLQAAQd8ARw0GIAotAAFB3wBHDQYgCi0AAkHUAEcNBiAKLQADQcUARw0GIAotAARB2ABHDQYgCi0ABUHUAEcNBiABLQAAQd8ARw0GIAEtAAFB3wBH",
+  "DQYgAS0AAkHsAEcNBiABLQADQekARw0GIAEtAARB9ABHDQYgAS0ABUHlAEcNBiABLQAGQfIARw0GIAEtAAdB4QBHDQYgAS0ACEHsAEcNBiABLQAJQTFHDQZB",
+  "A0EAIAEtAApBNkYbIQsMBgsgCi0AAEHfAEcNBSAKLQABQd8ARw0FIAotAAJB1ABHDQUgCi0AA0HFAEcNBSAKLQAEQdgARw0FIAotAAVB1ABHDQUgAS0AAEHf",
+  "AEcNBSABLQABQd8ARw0FIAEtAAJB5wBHDQUgAS0AA0HjAEcNBSABLQAEQeMARw0FIAEtAAVB3wBHDQUgAS0ABkHlAEcNBSABLQAHQfgARw0FIAEtAAhB4wBH",
+  "DQUgAS0ACUHlAEcNBSABLQAKQfAARw0FIAEtAAtB9ABHDQUgAS0ADEHfAEcNBSABLQANQfQARw0FIAEtAA5B4QBHDQVBA0EAIAEtAA9B4gBGGyELDAULIAot",
+  "AABB3wBHDQQgCi0AAUHfAEcNBCAKLQACQcQARw0EIAotAANBwQBHDQQgCi0ABEHUAEcNBCAKLQAFQcEARw0EIAEtAABB3wBHDQQgAS0AAUHfAEcNBCABLQAC",
+  "QeIARw0EIAEtAANB8wBHDQRBBUEAIAEtAARB8wBGGyELDAQLIAotAABB3wBHDQMgCi0AAUHfAEcNAyAKLQACQcQARw0DIAotAANBwQBHDQMgCi0ABEHUAEcN",
+  "AyAKLQAFQcEARw0DIAEtAABB3wBHDQMgAS0AAUHfAEcNAyABLQACQeMARw0DIAEtAANB7wBHDQMgAS0ABEHtAEcNAyABLQAFQe0ARw0DIAEtAAZB7wBHDQNB",
+  "BkEAIAEtAAdB7gBGGyELDAMLIAotAABB3wBHDQIgCi0AAUHfAEcNAiAKLQACQcQARw0CIAotAANBwQBHDQIgCi0ABEHUAEcNAiAKLQAFQcEARw0CIAEtAABB",
+  "3wBHDQIgAS0AAUHfAEcNAiABLQACQfQARw0CIAEtAANB6ABHDQIgAS0ABEHyAEcNAiABLQAFQeUARw0CIAEtAAZB4QBHDQIgAS0AB0HkAEcNAiABLQAIQd8A",
+  "Rw0CAkACQCABLQAJQZx/ag4TAAQEBAQEBAQEBAQEBAQEBAQEAQQLIAEtAApB4QBHDQMgAS0AC0H0AEcNA0EHQQAgAS0ADEHhAEYbIQsMAwsgAS0ACkHhAEcN",
+  "AiABLQALQfIARw0CQQlBACABLQAMQfMARhshCwwCCyAKLQAAQd8ARw0BIAotAAFB3wBHDQEgCi0AAkHEAEcNASAKLQADQcEARw0BIAotAARB1ABHDQEgCi0A",
+  "BUHBAEcNASABLQAAQd8ARw0BIAEtAAFB3wBHDQEgAS0AAkH0AEcNASABLQADQegARw0BIAEtAARB8gBHDQEgAS0ABUHlAEcNASABLQAGQeEARw0BIAEtAAdB",
+  "5ABHDQEgAS0ACEHfAEcNASABLQAJQeIARw0BIAEtAApB8wBHDQEgAS0AC0HzAEZBA3QhCwwBCyAKLQAAQd8ARw0AIAotAAFB3wBHDQAgCi0AAkHEAEcNACAK",
+  "LQADQdcARw0AIAotAARBwQBHDQAgCi0ABUHSAEcNAEEMQQAgCi0ABkHGAEYbIQsLIA1BAWohFiABQdAAaiEKAkACQCANIAYoAtwFRg0AIBYhDAwBCyAGQdgF",
+  "aiANEKSAgIAAIAYoAuAFIg1BAWohDAsgBigC2AUgDUEUbGoiAiABNgIQIAIgCzYCCCACIBU2AgQgAiAWNgIAIAYgDDYC4AUgDCENIAohASAKIBxHDQALICMh",
+  "FQsgHkF/aiIeRQ0BQfzKwIAAIBMgIGogEBshE0EAIBEgIGsiASABIBFLGyIRQQhPDQALCyAGKALgBSEgCyAGIAYoAKAGNgLIBCAGIAZBowZqKAAANgDLBCAb",
+  "rUIghiAmQiCIhCElIAYpA9gFIRQgBikDmAUhFyAhrSESICanIRALIAMhCiAJIQsgByENQQAhEQwUC0EbIQFB84vAgAAhAgsCQCAGKALcBSIDRQ0AIAOtQhR+",
+  "p0UNACAGKALYBRCIgICAAAsgBigCnAUiA0UNECADQQR0RQ0QIAYoApgFEIiAgIAADBALQRshAUHzi8CAACECCwJAIAYoAtwFIgNFDQAgA61CFH6nRQ0AIAYo",
+  "AtgFEIiAgIAACyAGKAKcBSIDRQ0OIANBBHRFDQ4gBigCmAUQiICAgAAMDgtB34zAgAAhAkEZIQEMDQsgFSANIB5B/wFxQQJGG0H//wNxQcAARw0KQbKGwIAA",
+  "IQJBMCEBIApB////H3EgCkcNDCAOQv////8PVg0MIA6nIhUgCkEGdCILaiIYIBVJDQwgGCADSw0MIAZBoAFqIAcgFSAJaiIYIAsgGGoQgoCAgAAgBigCoAEi",
+  "G0UNDAJAIAsgBigCpAFLIgtFDQBBMCEBDA0LAkAgDC8APiIBQQh0IAFBCHZyIAEgHkH/AXFBAkYiAhtB//8DcSIBQf//A0cNACANQQh0IA1BCHZyIA0gAhtB",
+  "//8DcUHAAEcNC0GtiMCAACECQSkhASAVQcAAaiINIBVJDQ0gDSADSw0NIAZBmAFqIAcgGCAYQcAAahCCgICAACAGKAKYASINRQ0NIAYoApwBQcAASQ0NIA0o",
+  "ACgiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgHkH/AXFBAkYbIQELIAFFDQIgAUEwIAogCxtPDQECQAJAIBsgAUEGdGoiAigABCIBQRh0",
+  "IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASAeQf8BcUECRiING0EIRw0AQgAhEkEAIRBCACEUDAELAkAgAikAGCIOQjiGIA5CKIZCgICAgICAwP8A",
+  "g4QgDkIYhkKAgICAgOA/gyAOQgiGQoCAgIDwH4OEhCAOQgiIQoCAgPgPgyAOQhiIQoCA/AeDhCAOQiiIQoD+A4MgDkI4iISEhCAOIA0bIhQgAikAICIOQjiG",
+  "IA5CKIZCgICAgICAwP8Ag4QgDkIYhkKAgICAgOA/gyAOQgiGQoCAgIDwH4OEhCAOQgiIQoCAgPgPgyAOQhiIQoCA/AeDhCAOQiiIQoD+A4MgDkI4iISEhCAO",
+  "IA0bfCISIBRaDQBB+IbAgAAhAkEZIQEMDgsgByEQCyAUQiCIpyEaIBSnIREgCiETCyAGQdgFaiAbIBMgHkH/AXFBAkYiASAHIAkgA0ECEK6AgIAAAkACQCAG",
+  "KALYBQ0AIAYgBigAkQY2AqAGIAYgBkGUBmoiJCgAADYAowYgBkHYBWpBOGotAAAhHyAGQYwGaiIhKAIAISAgBkGEBmoiIykCACEUIAZB2AVqQShqKAIAIRUg",
+  "BkHYBWpBIGopAwAhFyAGQfQFaiIiKAIAIRggBkHYBWpBGGooAgAhCiAGQewFaiInKAIAIQsgBkHYBWpBEGooAgAhDSAGQeQFaiIoKAIAIQ8gBkHYBWpBCGoi",
+  "AigCACEZIAZBmAZqKQMAISYgBkHYBWogGyATIAEgByAJIANBCxCugICAACAGKALYBQ0BIAZBmAVqQQhqICcpAgA3AwAgBkGYBWpBEGogIikCADcDACAGQZgF",
+  "akEYaiAGQfwFaikCADcDACAGQZgFakEgaiAjKQIANwMAIAZBmAVqQShqICEpAgA3AwAgBkGYBWpBMGoiAyAkKQIANwMAIAZBmAVqQThqIAZBnAZqKAIANgIA",
+  "IAYgKCkCADcDmAUgAigCACEkIAZB2AVqIBsgEyAeQf8BcUECRiAVEKuAgIAAIAIoAgAhASAGKALcBSECIAYoAtgFDQ0gBkHYBGpBCGogBkGYBWpBCGopAwA3",
+  "AwAgBkHYBGpBEGogBkGYBWpBEGopAwA3AwAgBkHYBGpBGGogBkGYBWpBGGopAwA3AwAgBkHYBGpBIGogBkGYBWpBIGopAwA3AwAgBkHYBGpBKGogBkGYBWpB",
+  "KGopAwA3AwAgBkHYBGpBMGogAykDADcDACAGQdgEakE4aiAGQZgFakE4aigCADYCACAGIAYpA5gFNwPYBCAGQeQFaigCACEeIAYgBigAowY2AMsEIAYgBigC",
+  "oAY2AsgEQgIhDiAbIQMMBgsgBkHgBWooAgAhAQwICyACKAIAIQEMBwtB4obAgAAhAkEWIQEMCgtBl4jAgAAhAkEWIQEMCQtBACEQQQAhEwsgBkHYBWogGyAT",
+  "IBpB/wFxQQJGIgEgByAJIANBAhCtgICAACAGKALYBQ0BIAYgBigAkQY2AqAGIAYgBkGUBmoiJCgAADYAowYgBkHYBWpBOGotAAAhHyAGQYwGaiIeKAIAISAg",
+  "BkGEBmoiISkCACEUIAZB2AVqQShqKAIAIRUgBkHYBWpBIGopAwAhFyAGQfQFaiIjKAIAIRggBkHYBWpBGGooAgAhCiAGQewFaiIiKAIAIQsgBkHYBWpBEGoo",
+  "AgAhDSAGQeQFaiInKAIAIQ8gBkHYBWpBCGoiAigCACEZIAZBmAZqKQMAISYgBkHYBWogGyATIAEgByAJIANBCxCtgICAACAGKALYBQ0CIAZBmAVqQQhqICIp",
+  "AgA3AwAgBkGYBWpBEGogIykCADcDACAGQZgFakEYaiAGQfwFaikCADcDACAGQZgFakEgaiAhKQIANwMAIAZBmAVqQShqIB4pAgA3AwAgBkGYBWpBMGoiAyAk",
+  "KQIANwMAIAZBmAVqQThqIAZBnAZqKAIANgIAIAYgJykCADcDmAUgAigCACEkIAZB2AVqIBsgEyAaQf8BcUECRiAVEKyAgIAAIAIoAgAhASAGKALcBSECIAYo",
+  "AtgFDQcgBkHYBGpBCGogBkGYBWpBCGopAwA3AwAgBkHYBGpBEGogBkGYBWpBEGopAwA3AwAgBkHYBGpBGGogBkGYBWpBGGopAwA3AwAgBkHYBGpBIGogBkGY",
+  "BWpBIGopAwA3AwAgBkHYBGpBKGogBkGYBWpBKGopAwA3AwAgBkHYBGpBMGogAykDADcDACAGQdgEakE4aiAGQZgFakE4aigCADYCACAGIAYpA5gFNwPYBCAG",
+  "QeQFaigCACEeIAYgBigAowY2AMsEIAYgBigCoAY2AsgEQgEhDkEAIRogGyEDCyAIISUMCAsgBkHgBWooAgAhAQwBCyACKAIAIQELIAYoAtwFIQIMAwtBvIXA",
+  "gAAhAkElIQEMAgtBjYbAgAAhAkElIQEMAQtBy4fAgAAhAkEwIQELIAYpA9gCIQggBiABNgKkBiAGIAI2AqAGIAYgCDcDyAQgBkGkBWpBh4CAgAA2AgAgBkGI",
+  "gICAADYCnAUgBiAGQaAGajYCoAUgBiAGQcgEajYCmAUgBkHsBWpBAjYCACAGQgM3AtwFIAZB6JXAgAA2AtgFIAYgBkGYBWo2AugFIAZB2ARqIAZB2AVqEJ6A",
+  "gIAAIAYoAtgEIQEgACAGKQLcBDcCBCAAIAE2AgAMAgsgCCElQQAhGgsgBkHEA2ogBigAywQ2AAAgBkGMBGogBkHYBGpBOGooAgA2AgAgBkGEBGogBkHYBGpB",
+  "MGopAwA3AgAgBkH8A2ogBkHYBGpBKGopAwA3AgAgBkH0A2ogBkH4BGopAwA3AgAgBkHsA2ogBkHYBGpBGGopAwA3AgAgBkHkA2ogBkHYBGpBEGopAwA3AgAg",
+  "BkHcA2ogBkHYBGpBCGopAwA3AgAgBiAGKQPYBDcC1AMgBiAGKALIBDYAwQMgBkG3BGogBkG6BGotAAA6AAAgBkHAA2ogHzoAACAGQbAEaiAeNgIAIAZBqARq",
+  "IAI2AgAgBkGgBGogFjYCACAGQZAEaiAHNgIAIAZB0ANqICQ2AgAgBkHIA2ogJjcDACAGQbADaiAVNgIAIAZBqANqIBc3AwAgBkGgA2ogCjYCACAGQeACakE4",
+  "aiANNgIAIAZB4AJqQTBqIhYgGTYCACAGQeACakEoaiADNgIAIAZB4AJqQRhqIBA2AgAgBkHgAmpBEGogEjcDACAGIAYvALgEOwC1BCAGIB06ALQEIAYgATYC",
+  "rAQgBiAcNgKkBCAGIAw2ApwEIAYgCDcClAQgBiAgNgK8AyAGIBg2AqQDIAYgCzYCnAMgBiAPNgKUAyAGIBM2AowDIAYgCTYChAMgBiAlNwL8AiAGIBo2AuwC",
+  "IAYgETYC6AIgBkHgAmpBCGohASAGIBQ3ArQDIBSnIQIgBiAONwPgAgJAAkACQAJAAkACQAJAAkACQAJAAkAgDqcOBwAGAQIDBAUAC0EAIRMgBkEANgKgBSAG",
+  "Qgg3A5gFIAFBzAFqIRkgDSALQShsaiEYIAZBmAVqQQRyIR0MCAsgBigCwAMiH0UNBSAGQQA2AqAFIAZCCDcDmAUgAUHMAWohGSADIBNBBnRqIRggBkGYBWpB",
+  "BHIhHUECIRMgAyENDAcLIAZBADYCoAUgBkIINwOYBSABQcwBaiEZIAIgIEEUbGohGCAGQZgFakEEciEdQQMhEyACIQ0MBgsgBkEANgKgBSAGQgg3A5gFIAFB",
+  "zAFqIRkgAiAgQRRsaiEYQQQhEyAGQZgFakEEciEdIAIhDQwFCyAGQQA2AqAFIAZCCDcDmAUgAUHMAWohGSANIAtBKGxqIRggBkGYBWpBBHIhHUEFIRMMBAsg",
+  "BkEANgKgBSAGQgg3A5gFIAFBzAFqIRkgDSALQShsaiEYIAZBmAVqQQRyIR1BBiETDAMLIAYoAsADIh8NAQsgBkGIgICAADYC3AQgBiAGQdgCajYC2AQgBkHs",
+  "BWpBATYCACAGQgI3AtwFIAZBuJzAgAA2AtgFIAYgBkHYBGo2AugFIAZBmAVqIAZB2AVqEJ6AgIAAIABBCGogBkGYBWpBCGooAgA2AgAgACAGKQOYBTcCAAwC",
+  "CyAGQQA2AqAFIAZCCDcDmAUgAUHMAWohGSADIBNBKGxqIRggBkGYBWpBBHIhHUEBIRMgAyENC0EAIQkgBikDkAMhFCAfQf8BcSEgQQghC0EAIQIDQAJAAkAC",
+  "QAJAAkACQAJAAkACQAJAAkACQAJAIBMOBwABAgMEBQYACyANIBhGDQggAkEBaiEKIA1BKGohFUEAIQwMBgsgDSAYRg0HQQEhDCACQQFqIQogDUEoaiEVDAYL",
+  "IA0gGEYNBiACQQFqIQogDUHAAGohFUECIQwMBQsgDSAYRg0FIA0oAggiB0ERRg0FIA1BFGohFSANQQxqKQIAIQggDSgCACEBIA0oAgQhDUEDIQwgAiEKIAEh",
+  "AgwECyANIBhGDQQgDSgCCCIHQRFGDQQgDUEUaiEVIA1BDGopAgAhCCANKAIAIQEgDSgCBCENQQQhDCACIQogASECDAMLIA0gGEYNAyACQQFqIQogDUEoaiEV",
+  "QQUhDAwBCyANIBhGDQIgAkEBaiEKIA1BKGohFUEGIQwLIAohAgsCQAJAIAQpAwAiDkIIVA0AIAhCIIghCCAEIA5CeHw3AwAgAiAJSQ0FIAJBAWoiASAJSw0B",
+  "IAYgATYCoAUgASEJDAULQd8AEJ+AgIAAIgFFDQIgAUGAlsCAAEHfABCtgYCAACEBAkAgBigCnAUiAkUNACACrUIYfqdFDQAgBigCmAUQiICAgAALIABC34CA",
+  "gPALNwIEIAAgATYCAAwGCyAJIRwCQCAGKAKcBSAJayABIAlrIg9PDQAgBkGYBWogCSAPEKmAgIAAIAYoApgFIQsgBigCoAUhHAsgCyAcQRhsaiEBAkAgD0EC",
+  "SQ0AIAIgCWsiEUEHcSEDAkAgAiAJQX9zakEHSQ0AIBFBeGoiCUEDdkEBaiIaQQFxIRECQCAJQQhJDQAgGkH+////A3EhCQNAIAFB8AJqQQI6AAAgAUHYAmpB",
+  "AjoAACABQcACakECOgAAIAFBqAJqQQI6AAAgAUGQAmpBAjoAACABQfgBakECOgAAIAFB4AFqQQI6AAAgAUHIAWpBAjoAACABQbABakECOgAAIAFBmAFqQQI6",
+  "AAAgAUGAAWpBAjoAACABQegAakECOgAAIAFB0ABqQQI6AAAgAUE4akECOgAAIAFBIGpBAjoAACABQQhqQQI6AAAgAUGAA2ohASAJQX5qIgkNAAsLIBFFDQAg",
+  "AUECOgAIIAFBsAFqQQI6AAAgAUGYAWpBAjoAACABQYABakECOgAAIAFB6ABqQQI6AAAgAUHQAGpBAjoAACABQThqQQI6AAAgAUEgakECOgAAIAFBwAFqIQEL",
+  "AkAgA0UNAANAIAFBCGpBAjoAACABQRhqIQEgA0F/aiIDDQALCyAPIBxqQX9qIRwLAkAgDw0AIAYgHCIJNgKgBQwECyABQQI6AAggASAGKQDYBTcACSABQRBq",
+  "IAZB2AVqQQdqKQAANwAAIAYgHEEBaiIJNgKgBQwDCyAdKQIAIQggBigCmAUhGyAGKALgAiEBQQAhDCAGQQA2AsAEIAZCCDcDuAQgAUF/aiEQIAhCIIghDgJA",
+  "AkACQAJAAkACQAJAAkACQCABDgcAAQIDBAUGAAsgBkHoAmohFgwGC0EBIQwgBi0AtAQhAQwGC0ECIQwgBi0AtAQhAQwFCyAGQegCaiEWQQMhDAwDCyAGQegC",
+  "aiEWQQQhDAwCCyAGQegCaiEWQQUhDAwBCyAGQegCaiEWQQYhDAsLIA6nISQgCKchIyAQQQFLIQsgAUH/AXEhFSAGQZgFakEEciEPIBZB2ABqIRkgFkE4aiET",
+  "IBZBNGohHEEIIR9BACEHQQAhAQJAAkACQAJAAkACQAJAA0ACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgDA4HAAECAwQFBgALIBYoAiQg",
+  "AU0NCCABIBYoAiAgAUESbGoiAi0AEWpBAWohCUEAIQMMBgsgASAWKAIwTw0HQQEhAyABQQFqIQkgFigCLCABQQR0aiECDAULIAEgFigCME8NBiABQQFqIQkg",
+  "FigCLCABQRhsaiECQQIhAwwECyAWKAIsIgIgASACIAFLGyENIAFBDGxBBGohAgNAIA0gAUYNBiABQQFqIQEgFigCKCIJIAJqIQMgAkEMaiIKIQIgAy0AAEEf",
+  "Sw0ACyABQX9qIQ0gCSAKakFwaiECQQMhAyABIQkMBAsgFigCLCICIAEgAiABSxshDSABQQR0QQRyIQIDQCANIAFGDQUgAUEBaiEBIBYoAigiCSACaiEDIAJB",
+  "EGoiCiECIAMtAABBH0sNAAsgAUF/aiENIAkgCmpBbGohAkEEIQMgASEJDAMLIBYoAiQgAU0NAyABIBYoAiAgAUESbGoiAi0AEWpBAWohCUEFIQMMAQsgFigC",
+  "JCABTQ0CIAEgFigCICABQRJsaiICLQARakEBaiEJQQYhAwsgASENCyAJIQEgBiAVNgKoBSAGIBY2ApwFIAYgAzYCmAUgBiACrUIghiANrYQ3A6AFIAQpAwAi",
+  "CFANCiAEIAhCf3wiCDcDACADDgcHBgUEAwIBBwsgBigCvAQhIiAEKQMAIghCwAAgB2ciAUEgaq19IAetfiIOVA0NIAQgCCAOfTcDACAGIAZBmAVqNgLYBSAf",
+  "IAcgBkHYBWpBAEEgIAFrEI6AgIAAIAdFDQwgH0FwaiEhIB9BKGohHSAGQZgFakEEciEoIAZB2AVqQQRyISlBACENA0AgDSIMQQFqIQIgByAMTQ0MIAcgAiAH",
+  "IAJLGyELIB8gDEEobCIVaiIJQRBqIQogHSAMQQVsQQN0IhZqIQEgDCEDAkADQAJAIAcgAiINRw0AIAshDQwCCyADQQFqIQMCQCABQRBqKAIAIAooAgBGDQAg",
+  "AyENDAILIA1BAWohAiABKQMAIQggAUEoaiEBIAggCSkDAFENAAsLAkAgHyAVai0AIA0AAkACQCANIAxJDQACQCAHIA1JDQAgISAWaiEDIB8gDUEobCIBaiEW",
+  "IAEgFWsiFSEBIAkhAgJAAkADQCABRQ0BIAFBWGohASADQShqIQMgAkEgaiEMIAJBKGohAiAMLQAADQALIAMoAgAiAg0BC0EEIRFBACEgQQAhGgwDCyADQQRq",
+  "KAIAIQtBIBCfgICAACIMRQ0VIANBEGohASAMIAs2AgQgDCACNgIAIAZChICAgBA3AtwFIAYgDDYC2AVBASEgA0AgAUFwaiEBAkACQANAIAFBEGogFkYNASAB",
+  "QTBqIQIgAUEoaiIDIQEgAi0AAA0ACyADKAIAIgJFDQAgA0EEaigCACELICAgBigC3AVHDQEgBkHYBWogIBCngICAACAGKALYBSEMDAELIAYoAtwFIRogBigC",
+  "2AUhEQwECyADQRBqIQEgDCAgQQN0aiIDIAs2AgQgAyACNgIAIAYgIEEBaiIgNgLgBQwACwsgDSAHEISAgIAAAAsgDCANEJGAgIAAAAsCQAJAIBBBAUsNAANA",
+  "AkAgFQ0AQgAhFwwDCyAVQVhqIRUgCUEgaiEBIAlBKGoiAiEJIAEtAAANAAsgAkFgaikDACEXIBVFDQFBACEBA0AgFyAXIAIgAWoiA0EIaikDACIIIAggF1Qb",
+  "IANBIGotAAAbIRcgFSABQShqIgFHDQAMAgsLAkACQAJAIA0gB0kiAQ0AIAooAgAhAQwBCyAWQQAgARsiAigCECAKKAIAIgFGDQELAkAgASAkTw0AIAkpAwAi",
+  "CEJ/IBsgAUEYbGoiASkDACIOIAEpAxB8IhQgFCAOVBsgAS0ACEECRhsgCH0hFwwCCyABICRBjJ7AgAAQjICAgAAACyACKQMAIAkpAwB9IRcLIBEgIEEDdGoh",
+  "EwJAAkACQAJAICANAEEAIR5BCCEZQQAhCwwBCwJAAkACQCAEKQMAIgggESgCBCIDrSIOVA0AIAQgCCAOfSIONwMAAkACQCADDQBCpcaIocicp/lLIQgMAQsg",
+  "ESgCACEBIANBB3EhAkKlxoihyJyn+UshCAJAIANBf2pBB0kNACADQXhxIQNCpcaIocicp/lLIQgDQCAIIAExAACFQrODgICAIH4gAUEBajEAAIVCs4OAgIAg",
+  "fiABQQJqMQAAhUKzg4CAgCB+IAFBA2oxAACFQrODgICAIH4gAUEEajEAAIVCs4OAgIAgfiABQQVqMQAAhUKzg4CAgCB+IAFBBmoxAACFQrODgICAIH4gAUEH",
+  "ajEAAIVCs4OAgIAgfiEIIAFBCGohASADQXhqIgMNAAsLIAJFDQADQCAIIAExAACFQrODgICAIH4hCCABQQFqIQEgAkF/aiICDQALC0EgEJ+AgIAAIhlFDRgg",
+  "GSAINwMAIAZChICAgBA3AtwFIAYgGTYC2AVBASELICBBAUcNAUEEIR4MAwtB3wAQn4CAgAAiAUUNFyABQYCWwIAAQd8AEK2BgIAAGgwBCyARQQhqIQlBASEL",
+  "A0ACQAJAAkAgDiAJKAIEIgOtIghUDQAgBCAOIAh9Ig43AwACQAJAIAMNAEKlxoihyJyn+UshCAwBCyAJKAIAIQEgA0EHcSECQqXGiKHInKf5SyEIAkAgA0F/",
+  "akEHSQ0AIANBeHEhA0KlxoihyJyn+UshCANAIAggATEAAIVCs4OAgIAgfiABQQFqMQAAhUKzg4CAgCB+IAFBAmoxAACFQrODgICAIH4gAUEDajEAAIVCs4OA",
+  "gIAgfiABQQRqMQAAhUKzg4CAgCB+IAFBBWoxAACFQrODgICAIH4gAUEGajEAAIVCs4OAgIAgfiABQQdqMQAAhUKzg4CAgCB+IQggAUEIaiEBIANBeGoiAw0A",
+  "CwsgAkUNAANAIAggATEAAIVCs4OAgIAgfiEIIAFBAWohASACQX9qIgINAAsLIAlBCGohCSALIAYoAtwFRg0BDAILQd8AEJ+AgIAAIgFFDRkgAUGAlsCAAEHf",
+  "ABCtgYCAABogBigC3AUiAkUNAyACQQN0RQ0DIAYoAtgFEIiAgIAADAMLIAZB2AVqIAsQqICAgAAgBigC2AUhGQsgGSALQQN0aiAINwMAIAYgC0EBaiILNgLg",
+  "BSAJIBNHDQALIAYoAtwFIR4gBigC2AUhGQwBC0LfgICA8AshKgwBCwJAAkACQAJAAkACQAJAAkACQAJAAkACQCAFLQAVRQ0AAkAgBSgCECIJQRhqKAIAIAtB",
+  "AWpBAXYgCyAJQRxqIicoAgAbIgFPDQAgCUEQaiABIAkQtYCAgAAaCwJAIAtFDQAgGSALQQN0aiEYIBkhCgNAIAopAwAiFCAJQQhqKQMAIgiFQvPK0cunjNmy",
+  "9ACFIg5CEIkgDiAJKQMAIhJC4eSV89bs2bzsAIV8Ig6FIiZCFYkgJiAIQu3ekfOWzNy35ACFIgggEkL1ys2D16zbt/MAhXwiEkIgiXwiJoUiJUIQhiAlQoCA",
+  "gICAgICACIUiJUIwiIQgJSASIAhCDYmFIgggDnwiDkIgiXwiEoUiJSAmIBSFIA4gCEIRiYUiCHwiDkIgiXwiJkKAgICAgICAgAiFIBIgDiAIQg2JhSIIfCIO",
+  "IAhCEYmFIgh8IhIgCEINiYUiCCAlQhWJICaFIiYgDkIgiUL/AYV8Ig58IiUgCEIRiYUiCEINiSAIICZCEIkgDoUiDiASQiCJfCISfCIIhSImQhGJICYgDkIV",
+  "iSAShSIOICVCIIl8IhJ8IiaFIiVCDYkgJSAOQhCJIBKFIg4gCEIgiXwiCHyFIhIgDkIViSAIhSIIICZCIIl8Ig58IiYgCEIQiSAOhUIViYUgEkIRiYUgJkIg",
+  "iIUiCEIZiCIlQv8Ag0KBgoSIkKDAgAF+ISYgCkEIaiEKIAlBFGoiHCgCACIMQXhqIQNBACEVIAkoAhAiAiAIpyIPcSIWIQEDQCAMIAFqKQAAIhIgJoUiCEJ/",
+  "hSAIQv/9+/fv37//fnyDQoCBgoSIkKDAgH+DIQgCQANAAkAgCEIAUg0AAkAgEiASQgGGg0KAgYKEiJCgwIB/g1BFDQAgASAVQQhqIhVqIAJxIQEMBAsCQCAM",
+  "IBZqKQAAQoCBgoSIkKDAgH+DIghCAFINAEEIIQEDQCAWIAFqIQMgAUEIaiEBIAwgAyACcSIWaikAAEKAgYKEiJCgwIB/gyIIUA0ACwsCQCAMIAh6p0EDdiAW",
+  "aiACcSIBaiwAACIDQX9MDQAgDCAMKQMAQoCBgoSIkKDAgH+DeqdBA3YiAWotAAAhAwsgA0EBcSEDAkAgCSgCGA0AIANFDQAgCUEQakEBIAkQtYCAgAAaAkAg",
+  "HCgCACIMIAkoAhAiAiAPcSIVaikAAEKAgYKEiJCgwIB/gyIIQgBSDQBBCCEBA0AgFSABaiEVIAFBCGohASAMIBUgAnEiFWopAABCgIGChIiQoMCAf4MiCFAN",
+  "AAsLIAwgCHqnQQN2IBVqIAJxIgFqLAAAQX9MDQAgDCkDAEKAgYKEiJCgwIB/g3qnQQN2IQELIAwgAWogJadB/wBxIhU6AAAgAUF4aiACcSAMakEIaiAVOgAA",
+  "IAkgCSgCGCADazYCGCAnICcoAgBBAWo2AgAgDCABQQN0a0F4aiAUNwMADAILIAh6IQ4gCEJ/fCAIgyEIIAMgDqdBA3YgAWogAnFBA3RrKQMAIBRSDQALCwsg",
+  "CiAYRg0CDAALCyAFLQAWDQMMAQsgBS0AFkUNACALRQ0CIBkgC0EDdGohCSAFKAIQIgFBHGooAgBFDQEgAUEIaikDACIrQu3ekfOWzNy35ACFIgggASkDACIO",
+  "QvXKzYPXrNu38wCFfCIUQiCJISwgFCAIQg2JhSItQhGJIS4gDkLh5JXz1uzZvOwAhSEvIAFBFGooAgAiDEF4aiEDIAFBEGooAgAhAiAZIQoDQCACICsgCikD",
+  "ACIUhULzytHLp4zZsvQAhSIIQhCJIAggL3wiCIUiDkIViSAOICx8Ig6FIhJCEIYgEkKAgICAgICAgAiFIhJCMIiEIBIgCCAtfCIIQiCJfCIShSImIA4gFIUg",
+  "CCAuhSIIfCIOQiCJfCIlQoCAgICAgICACIUgEiAOIAhCDYmFIgh8Ig4gCEIRiYUiCHwiEiAIQg2JhSIIICZCFYkgJYUiJiAOQiCJQv8BhXwiDnwiJSAIQhGJ",
+  "hSIIQg2JIAggJkIQiSAOhSIOIBJCIIl8IhJ8IgiFIiZCEYkgJiAOQhWJIBKFIg4gJUIgiXwiEnwiJoUiJUINiSAlIA5CEIkgEoUiDiAIQiCJfCIIfIUiEiAO",
+  "QhWJIAiFIgggJkIgiXwiDnwiJiAIQhCJIA6FQhWJhSASQhGJhSAmQiCIhSIIp3EhASAIQhmIQv8Ag0KBgoSIkKDAgAF+ISYgCkEIaiEKQQAhFQNAIAwgAWop",
+  "AAAiEiAmhSIIQn+FIAhC//379+/fv/9+fINCgIGChIiQoMCAf4MhCANAAkAgCEIAUg0AAkAgEiASQgGGg0KAgYKEiJCgwIB/g1BFDQAgASAVQQhqIhVqIAJx",
+  "IQEMAwsgCiAJRw0DDAYLIAh6IQ4gCEJ/fCAIgyEIIAMgDqdBA3YgAWogAnFBA3RrKQMAIBRSDQAMBwsLCwsgBS0AFEEBRw0DIBdQDQMMAgsgC0F/akH/////",
+  "AXEhAyAZIQECQCALQQdxIgJFDQAgAiEBA0AgAUF/aiIBDQALIBkgAkEDdGohAQsgA0EHSQ0AA0AgAUHAAGoiASAJRw0ACwsgBS0AFEEBRw0BIBdQDQELIBMg",
+  "EUYNASARIQICQCAgQQFGDQAgEUEIaiEBIBEhAgNAIAEgAiACKAIAIAEoAgAgAkEEaigCACIDIAFBBGooAgAiCSADIAlJGxCqgYCAACIKIAMgCWsgChtBAEob",
+  "IQIgAUEIaiIBIBNHDQALIAJFDQILAkACQAJAIAQpAwAiCCACKAIEIgGtQhB8Ig5UDQAgAigCACEKIAQgCCAOfSIINwMAIBdC/////w9WDQEgBUEIaiIJKAIA",
+  "IgIhDAJAIAVBBGoiAygCACIVIAJrQQtLDQAgBSACQQwQlYCAgAAgAygCACEVIAkoAgAhDAsgCSAMQQxqIgM2AgAgBSgCACAMaiIMQgA3AAAgDEEIakEANgAA",
+  "AkAgFSADayABTw0AIAUgAyABEJWAgIAAIAkoAgAhAwsgBSgCACADaiAKIAEQrYGAgAAaIAkgAyABaiIDNgIAIAZB2ARqIAogARC7gICAACAGKALYBEUNAgwF",
+  "C0HfABCfgICAACIBRQ0dIAFBgJbAgABB3wAQrYGAgAAaQt+AgIDwCyEqDAcLQS0Qn4CAgAAiAUUNHCABQSVqQQApAJWXwIAANwAAIAFBIGpBACkAkJfAgAA3",
+  "AAAgAUEYakEAKQCIl8CAADcAACABQRBqQQApAICXwIAANwAAIAFBCGpBACkA+JbAgAA3AAAgAUEAKQDwlsCAADcAAEKtgICA0AUhKgwGCyAGQdgFaiAGKALc",
+  "BCAGKALgBBC8gICAACAGKALYBSIKQQNGDQIgKCApKQIANwIAIChBGGogKUEYaigCADYCACAoQRBqIClBEGopAgA3AgAgKEEIaiApQQhqKQIANwIAIAYgCjYC",
+  "mAUgBkGAgAI2AswEIAYgBTYCyAQgBkGDgICAADYCpAYgBiAGQZgFajYCoAYgBiAGQcgEajYCuAYgBkEBNgLsBSAGQQE2AuQFIAZBsMjAgAA2AuAFIAZBATYC",
+  "3AUgBkGoyMCAADYC2AUgBiAGQaAGajYC6AUgBkG4BmpBgIDAgAAgBkHYBWoQmICAgAAhDCAJKAIAIQoCQCAMRQ0AIAogA0kNBCAJIAM2AgAMAwsCQCAIIAog",
+  "A2siFa0iDlQNACAIIA59IQgMBQtB3wAQn4CAgAAiAUUNGyABQYCWwIAAQd8AEK2BgIAAGkLfgICA8AshKgwFCyAeRQ0HIB5BA3RFDQcgGRCIgICAAAwHC0Gk",
+  "ysCAAEErQeCWwIAAEJKAgIAAAAsgAyEKC0F/IRULIAQgCDcDACACQQRqIQMCQAJAIAJBe0sNACADIApLDQMgBSgCACACaiAXpzYAACACQQhqIQwgA0F7TQ0B",
+  "IAMhAiAMIQMLIAIgAxCRgICAAAALAkAgDCAJKAIAIgpNDQAgDCEDDAILIAUoAgAgA2ogATYAACACQQxqIQMCQCACQXNNDQAgDCADEJGAgIAAAAsgAyAJKAIA",
+  "IgpLDQEgBSgCACAMaiAVNgAAIAUgBSgCDEEBajYCDEEAIQELIB5FDQEgHkEDdEUNASAZEIiAgIAADAELIAMgChCEgICAAAALIAFFDQAgACAqNwIEIAAgATYC",
+  "ACAaRQ0RIBpBA3RFDREgERCIgICAAAwRCyAaRQ0AIBpBA3RFDQAgERCIgICAAAsgDSAHSQ0ADA0LCyACLwAMIglBgoB8akECSQ0HIAlFDQcMBgsgAi8ADCIJ",
+  "QYKAfGpBAkkNBiAJRQ0GDAULIAJBBGotAABBDnFBDkcNBSACQQVqLQAAIglFDQUMBAsgAkEEai0AAEEOcUEORw0EIAJBBWotAAAiCUUNBAwDCwJAAkACQCAC",
+  "LwAGIglBCHQgCUEIdnIgCSAVG0H//wNxIglBj4B8ag4PBgYBAQEBAQEBAQEBAQECAAsgCUUNBQsgCUGA/gNPDQQMAwsgDSATKAIATw0DIBwoAgAiCUUNAyAJ",
+  "IA1BAnRqKAAAIglBGHQgCUEIdEGAgPwHcXIgCUEIdkGA/gNxIAlBGHZyciAJIBUbIQkMAgsCQAJAAkAgAi8ADiIJQQh0IAlBCHZyIAkgFRtB//8DcSIJQY+A",
+  "fGoODwUFAQEBAQEBAQEBAQEBAgALIAlFDQQLIAlBgP4DTw0DDAILIA0gEygCAE8NAiAcKAIAIglFDQIgCSANQQJ0aigAACIJQRh0IAlBCHRBgID8B3FyIAlB",
+  "CHZBgP4DcSAJQRh2cnIgCSAVGyEJDAELIAIvAAwiCUGCgHxqQQJJDQEgCUUNAQsCQAJAIAkgJE8NACAbIAlBGGxqQQAgCSAkSRsiCi0ACCIYQf4BcUECRw0B",
+  "CyAGQewFakEBNgIAIAZCAjcC3AUgBkHcncCAADYC2AUgBkGIgICAADYCpAYgBiAGQaAGajYC6AUgBiAGQdgCajYCoAYgBkHYBGogBkHYBWoQnYCAgAAgAEEI",
+  "aiAGQdgEakEIaigCADYCACAAIAYpA9gENwIADAMLIAopAxAhFCAKKQMAIQ4CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAY",
+  "QQFxRQ0AAkACQAJAAkACQAJAAkACQCADDgcAAQIDBAUGAAtBAkEDIAIvAA5BMHFBIEYbIRhBACEKAkACQAJAAkACQAJAAkAgAi0AECIgQX5qDgUCAQ0NBQAL",
+  "ICBBmX9qDgMDAgEMCyACKAAIRQ0ECyAYIQoMCgtBBCEKDAkLQQUhCgwIC0EGIQoMBwtBBCAYIAItABEbIQoMBgtBACEKAkACQAJAAkACQCACQQxqLQAAQQ9x",
+  "DgcAAQ0CAwEECgsgDUUhCgwJC0EDIQoMCAtBBCEKDAcLQQUhCgwGC0EHIQoMBQtBACEKAkACQAJAAkACQCACQQRqLQAAQQ9xDgcAAQ0CAwEECQsgDUUhCgwI",
+  "C0EDIQoMBwtBBCEKDAYLQQUhCgwFC0EHIQoMBAtBACEKIAJBBGotAABBDnFBDkcNAyACQQVqLQAAIhhFDQMgFigCVCAYQX9qIhhNDQMCQAJAIBYoAkwgGEEU",
+  "bGpBCGooAgBBf2oOCQoAAAAAAAEBAQULQQMhCgwEC0EHIQoMAwtBACEKIAJBBGotAABBDnFBDkcNAiACQQVqLQAAIhhFDQIgFigCVCAYQX9qIhhNDQICQAJA",
+  "IBYoAkwgGEEUbGpBCGooAgBBf2oOCQoAAAAAAAEBAQQLQQMhCgwDC0EHIQoMAgtBAkEDIAIvAA5BMHFBIEYbIRhBACEKAkACQAJAAkACQAJAAkAgAi0AECIg",
+  "QX5qDgUCAQgIBQALICBBmX9qDgMDAgEHCyACKAAIRQ0ECyAYIQoMBQtBBCEKDAQLQQUhCgwDC0EGIQoMAgtBBCAYIAItABEbIQoMAQtBAkEDIAIvAA5BMHFB",
+  "IEYbIRhBACEKAkACQAJAAkACQAJAAkAgAi0AECIgQX5qDgUCAQcHBQALICBBmX9qDgMDAgEGCyACKAAIRQ0ECyAYIQoMBAtBBCEKDAMLQQUhCgwCC0EGIQoM",
+  "AQtBBCAYIAItABEbIQoLAkAgCw0AIApBAkcNFwsgCkECRw0BIAMOBwYCAwQFBgYGCyAQQQJJDRULQQAhCkH8ysCAACEYQQEhIAwOC0EAIRgCQCAWKAIQIh1F",
+  "DQAgFikDACISIAIoAAAiCkEYdCAKQQh0QYCA/AdxciAKQQh2QYD+A3EgCkEYdnJyIAogFRutfCImIBJUDQAgJkL/////D1YNACAmpyIoIBYoAhgiCiAKIBYp",
+  "AwgiEqciICAgIApLGyASQv////8PVhsiIU8NACAWKAIUIRogKCEeA0AgBkEQaiAdIB4gGmoiIiAiQYCAAWpBgIB/cSAaayIeICEgISAeSyInGyAaahCCgICA",
+  "ACAGKAIQIiBFDQECQCAGKAIUIhFFDQBBACEKA0AgICAKai0AAEUNCCARIApBAWoiCkcNAAsLICcNAAsLDAsLQQAhGAJAIBYoAhAiHUUNACAWKQMAIhIgAigA",
+  "ACIKQRh0IApBCHRBgID8B3FyIApBCHZBgP4DcSAKQRh2cnIgCiAVG618IiYgElQNACAmQv////8PVg0AICanIiggFigCGCIKIAogFikDCCISpyIgICAgCksb",
+  "IBJC/////w9WGyIhTw0AIBYoAhQhGiAoIR4DQCAGQSBqIB0gHiAaaiIiICJBgIABakGAgH9xIBprIh4gISAhIB5LIicbIBpqEIKAgIAAIAYoAiAiIEUNAQJA",
+  "IAYoAiQiEUUNAEEAIQoDQCAgIApqLQAARQ0IIBEgCkEBaiIKRw0ACwsgJw0ACwsMCQtBACEYAkAgFigCGCIdRQ0AIBYpAwgiEiACKAAAIgpBGHQgCkEIdEGA",
+  "gPwHcXIgCkEIdkGA/gNxIApBGHZyciAKIBktAABB/wFxG618IiYgElQNACAmQv////8PVg0AICanIiggFigCICIKIAogFikDECISpyIgICAgCksbIBJC////",
+  "/w9WGyIhTw0AIBYoAhwhGiAoIR4DQCAGQTBqIB0gHiAaaiIiICJBgIABakGAgH9xIBprIh4gISAhIB5LIicbIBpqEIKAgIAAIAYoAjAiIEUNAQJAIAYoAjQi",
+  "EUUNAEEAIQoDQCAgIApqLQAARQ0IIBEgCkEBaiIKRw0ACwsgJw0ACwsMBwtBACEYAkAgFigCGCIdRQ0AIBYpAwgiEiACKAAAIgpBGHQgCkEIdEGAgPwHcXIg",
+  "CkEIdkGA/gNxIApBGHZyciAKIBktAABB/wFxG618IiYgElQNACAmQv////8PVg0AICanIiggFigCICIKIAogFikDECISpyIgICAgCksbIBJC/////w9WGyIh",
+  "Tw0AIBYoAhwhGiAoIR4DQCAGQcAAaiAdIB4gGmoiIiAiQYCAAWpBgIB/cSAaayIeICEgISAeSyInGyAaahCCgICAACAGKAJAIiBFDQECQCAGKAJEIhFFDQBB",
+  "ACEKA0AgICAKai0AAEUNCCARIApBAWoiCkcNAAsLICcNAAsLDAULIAZByARqIA8QgYCAgAAgBigCyAQhCgwICyAGQQhqIB0gKCAaaiAiIApqEIKAgIAAIAYo",
+  "AgwhCiAGKAIIIRgMBgsgBkEYaiAdICggGmogIiAKahCCgICAACAGKAIcIQogBigCGCEYDAQLIAZBKGogHSAoIBpqICIgCmoQgoCAgAAgBigCLCEKIAYoAigh",
+  "GAwCCyAGQThqIB0gKCAaaiAiIApqEIKAgIAAIAYoAjwhCiAGKAI4IRgLIAYgCkEhIBgbNgLQBCAGIBhB+IzAgAAgGBs2AswEIBhFIQoMAwsgBiAKQSEgGBs2",
+  "AtAEIAYgGEH4jMCAACAYGzYCzAQgGEUhCgwCCyAGIApBHiAYGzYC0AQgBiAYQZCJwIAAIBgbNgLMBCAYRSEKDAELIAYgCkEeIBgbNgLQBCAGIBhBkInAgAAg",
+  "GBs2AswEIBhFIQoLIAoNASAGKALQBCEKIAYoAswEIRhBACEgCwJAAkACQAJAAkACQAJAAkACQCAIIAqtIhJUDQAgBCAIIBJ9NwMAAkAgICAKRXINAEEBISAC",
+  "QAJAIBgtAABBIHJB7ABGDQAgCkECSQ0BIBgvAABBrpgBRiEgCyAgIAtxDRALQQAhIAsgAw4HAQIDBAUGBwELQd8AEJ+AgIAAIgFFDRUgAUGAlsCAAEHfABCt",
+  "gYCAACEBIABC34CAgPALNwIEIAAgATYCAAwPC0IAIQgCQAJAAkAgAi0AECIRQX5qDgUBAgkJAgALIBFB6QBGDQEMCAsgAi8ADEUNBwsgAi8ADEF/aiIRIBYo",
+  "AjRPDQYgFikDKCAWKAIwIBFBKGxqNQAMfCACNQAIfCEIDAYLIAIoAAQiEUEYdCARQQh0QYCA/AdxciARQQh2QYD+A3EgEUEYdnJyIBEgFRutIQgMBQsgAikA",
+  "CCIIQjiGIAhCKIZCgICAgICAwP8Ag4QgCEIYhkKAgICAgOA/gyAIQgiGQoCAgIDwH4OEhCAIQgiIQoCAgPgPgyAIQhiIQoCA/AeDhCAIQiiIQoD+A4MgCEI4",
+  "iISEhCAIIBUbIQgMBAsgAigACCIRQRh0IBFBCHRBgID8B3FyIBFBCHZBgP4DcSARQRh2cnIgESAZLQAAG60hCAwDCyACKQAIIghCOIYgCEIohkKAgICAgIDA",
+  "/wCDhCAIQhiGQoCAgICA4D+DIAhCCIZCgICAgPAfg4SEIAhCCIhCgICA+A+DIAhCGIhCgID8B4OEIAhCKIhCgP4DgyAIQjiIhISEIAggGS0AABshCAwCC0IA",
+  "IQgCQAJAAkAgAi0AECIRQX5qDgUBAgQEAgALIBFB6QBGDQEMAwsgAi8ADEUNAgsgAi8ADEF/aiIRIBYoAjRPDQEgFikDKCAWKAIwIBFBKGxqNQAMfCACNQAI",
+  "fCEIDAELQgAhCAJAAkACQCACLQAQIhFBfmoOBQECAwMCAAsgEUHpAEYNAQwCCyACLwAMRQ0BCyACLwAMQX9qIhEgFigCNE8NACAWKQMoIBYoAjAgEUEobGo1",
+  "AAx8IAI1AAh8IQgLQgAhEiALDQQCQAJAAkACQAJAIAMOBwABAgkJAwQACwJAAkAgAi0AEEF+ag4CAQAKCyACLQARRQ0JIAIoAAgNCSANQQFqIgIgDUkNCSAW",
+  "KAIkIAJNDQkgFigCICACQRJsajUAACESDAkLIAIvAAxFDQUgAi0AEUUNCCACLwAOQTBxQSBHDQggDUEBaiICIA1JDQggFigCJCACTQ0IIBYoAiAgAkESbGpB",
+  "BGo1AAAhEgwICyACKAAIIgJBGHQgAkEIdEGAgPwHcXIgAkEIdkGA/gNxIAJBGHZyciACIBUbrSESDAcLIAIpABAiEkI4hiASQiiGQoCAgICAgMD/AIOEIBJC",
+  "GIZCgICAgIDgP4MgEkIIhkKAgICA8B+DhIQgEkIIiEKAgID4D4MgEkIYiEKAgPwHg4QgEkIoiEKA/gODIBJCOIiEhIQgEiAVGyESDAYLAkACQCACLQAQQX5q",
+  "DgIBAAcLIAItABFFDQYgAigACA0GIA1BAWoiAiANSQ0GIBYoAiQgAk0NBiAWKAIgIAJBEmxqNQAAIRIMBgsgAi8ADEUNAyACLQARRQ0FIAIvAA5BMHFBIEcN",
+  "BSANQQFqIgIgDUkNBSAWKAIkIAJNDQUgFigCICACQRJsakEEajUAACESDAULAkACQCACLQAQQX5qDgIBAAYLIAItABFFDQUgAigACA0FIA1BAWoiAiANSQ0F",
+  "IBYoAiQgAk0NBSAWKAIgIAJBEmxqNQAAIRIMBQsgAi8ADEUNAyACLQARRQ0EIAIvAA5BMHFBIEcNBCANQQFqIgIgDUkNBCAWKAIkIAJNDQQgFigCICACQRJs",
+  "akEEajUAACESDAQLIAYoAtwCIQEgBigC2AIhAiAGIAYpAswENwO4BiAGIAE2ArQGIAYgAjYCsAYgBkHkBGpBh4CAgAA2AgAgBkGIgICAADYC3AQgBiAGQbgG",
+  "ajYC4AQgBiAGQbAGajYC2AQgBkHsBWpBAjYCACAGQgM3AtwFIAZB6JXAgAA2AtgFIAYgBkHYBGo2AugFIAZBoAZqIAZB2AVqEJ6AgIAAIAYpA6AGIQggAEEI",
+  "aiAGKAKoBjYCACAAIAg3AgAMBgsgAkEIajUAACESDAILIAJBCGo1AAAhEgwBCyACQQhqNQAAIRILAkAgCCAOVA0AIAggEnwiJiAIVA0AQn8gDiAUfCIUIBQg",
+  "DlQbICZUDQACQCAHIAYoArwERw0AIAZBuARqIAcQpoCAgAAgBigCuAQhHyAGKALABCEHCyAfIAdBKGxqIgIgIDoAICACIBg2AhggAiANNgIUIAIgCTYCECAC",
+  "IBI3AwggAiAINwMAIAJBHGogCjYCACAGIAdBAWoiBzYCwAQMAQsLIAZB7AVqQQE2AgAgBkICNwLcBSAGQYSdwIAANgLYBSAGQYiAgIAANgKkBiAGIAZBoAZq",
+  "NgLoBSAGIAZB2AJqNgKgBiAGQdgEaiAGQdgFahCdgICAACAAQQhqIAZB2ARqQQhqKAIANgIAIAAgBikD2AQ3AgAMAQtB3wAQn4CAgAAiAUUNBiABQYCWwIAA",
+  "Qd8AEK2BgIAAIQEgAELfgICA8As3AgQgACABNgIACwJAIAYoArwEIgFFDQAgAa1CKH6nRQ0AIAYoArgEEIiAgIAACyAjRQ0JICOtQhh+p0UNCSAbEIiAgIAA",
+  "DAkLAkAgAiAHSQ0AIAwgB0H8ncCAABCMgICAAAALIAwgB0HsncCAABCMgICAAAALIABBADYCACAiRQ0EICKtQih+p0UNBAwCC0HfABCfgICAACIBRQ0CIAFB",
+  "gJbAgABB3wAQrYGAgAAhASAAQt+AgIDwCzcCBCAAIAE2AgALICJFDQIgIq1CKH6nRQ0CCyAfEIiAgIAADAELAAALAkAgI0UNACAjrUIYfqdFDQAgGxCIgICA",
+  "AAsgBkHgAmoQh4CAgAAMAwsgCKchAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAMDgcCAAEFBgcIAgsgDSgACCIBQRh0IAFBCHRBgID8B3FyIAFB",
+  "CHZBgP4DcSABQRh2cnIgASAZLQAAIgMbrSEIQRAhBwJAAkACQCANKAAEIgFBGHQgAUEIdEGAgPwHcXIgAUEIdkGA/gNxIAFBGHZyciABIAMbDhIBAgEBAQEB",
+  "AAUBDwEPDw8PDwEPC0EOIQcMDgtBDyEHDA0LIAhCAoNQDQtBASEHIAhCBINCAFINDEEHIQcgCEKACINCAFINDEECIQcgCKdBAXENDEEDQQQgCEIgg1AbIQcM",
+  "DAsgDSkACCIIQjiGIAhCKIZCgICAgICAwP8Ag4QgCEIYhkKAgICAgOA/gyAIQgiGQoCAgIDwH4OEhCAIQgiIQoCAgPgPgyAIQhiIQoCA/AeDhCAIQiiIQoD+",
+  "A4MgCEI4iISEhCAIIBktAAAiAxshCEEQIQcCQAJAAkAgDSgABCIBQRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASADGw4SAQIBAQEBAQAFAQwB",
+  "DAwMDAwBDAtBDiEHDAsLQQ8hBwwKCyAIQgKDUA0IQQEhByAIQgSDQgBSDQlBByEHIAhCgAiDQgBSDQlBAiEHIAinQQFxDQlBA0EEIAhCIINQGyEHDAkLQQEh",
+  "BwJAIA0oACQiAUGggICAAnENAAJAIAFBwABxDQBBBSEHIAFBgAFxDQEgAUEWdEEfdUENcSEHDAELQQshByABQYCAgBBxDQBBA0ECIAFBf0obIQcLIA01ABAh",
+  "CCANNQAMIQ4MCwtBBUEIIAhCgAiDUBshBwwJC0EFQQggCEKACINQGyEHDAYLIAEoACQiA0EYdCADQQh0QYCA/AdxciADQQh2QYD+A3EgA0EYdnJyIAMgIBut",
+  "IQggASgAICIBQRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASAgG60hDgwICyABKQAoIghCOIYgCEIohkKAgICAgIDA/wCDhCAIQhiGQoCAgICA",
+  "4D+DIAhCCIZCgICAgPAfg4SEIAhCCIhCgICA+A+DIAhCGIhCgID8B4OEIAhCKIhCgP4DgyAIQjiIhISEIAggH0H/AXEiAxshCCABKQAgIg5COIYgDkIohkKA",
+  "gICAgIDA/wCDhCAOQhiGQoCAgICA4D+DIA5CCIZCgICAgPAfg4SEIA5CCIhCgICA+A+DIA5CGIhCgID8B4OEIA5CKIhCgP4DgyAOQjiIhISEIA4gAxshDgwH",
+  "C0EBIQcCQCANKAAkIgFBoICAgAJxDQACQCABQcAAcQ0AQQUhByABQYABcQ0BIAFBFnRBH3VBDXEhBwwBC0ELIQcgAUGAgIAQcQ0AQQNBAiABQX9KGyEHCyAU",
+  "IA01AAx8IQ4MAQtBASEHAkAgDSgAJCIBQaCAgIACcQ0AAkAgAUHAAHENAEEFIQcgAUGAAXENASABQRZ0QR91QQ1xIQcMAQtBCyEHIAFBgICAEHENAEEDQQIg",
+  "AUF/ShshBwsgFCANNQAMfCEOCyANNQAIIQgMBAtBC0EKIAhCIINQGyEHCyANKQAgIghCOIYgCEIohkKAgICAgIDA/wCDhCAIQhiGQoCAgICA4D+DIAhCCIZC",
+  "gICAgPAfg4SEIAhCCIhCgICA+A+DIAhCGIhCgID8B4OEIAhCKIhCgP4DgyAIQjiIhISEIAggAxshCCANKQAQIg5COIYgDkIohkKAgICAgIDA/wCDhCAOQhiG",
+  "QoCAgICA4D+DIA5CCIZCgICAgPAfg4SEIA5CCIhCgICA+A+DIA5CGIhCgID8B4OEIA5CKIhCgP4DgyAOQjiIhISEIA4gAxshDgwCC0ELQQogCEIgg1AbIQcL",
+  "IA0oABQiAUEYdCABQQh0QYCA/AdxciABQQh2QYD+A3EgAUEYdnJyIAEgAxutIQggDSgADCIBQRh0IAFBCHRBgID8B3FyIAFBCHZBgP4DcSABQRh2cnIgASAD",
+  "G60hDgsCQCAJIAJNDQAgCyACQRhsaiIBIAdBAUY6AAggASAONwMAIAFBEGogCDcDACABIAYoANgFNgAJIAFBDGogBkHYBWpBA2ooAAA2AAAgFSENIAohAgwB",
+  "CwsgAiAJQdibwIAAEIyAgIAAAAsgBkHgAmoQh4CAgAALIAZBwAZqJICAgIAAC24BAX8CQAJAAkACQCAADQBBASEBDAELIABBf0wNASAAEJ+AgIAAIgFFDQIL",
+  "AkBBACgCkIvDgABFDQBBACgC/MrAgAAQiICAgAALQQAgADYCkIvDgABBACABNgL8ysCAACABDwsQoICAgAAACwAAC4U5BwN/An4BfwF+Bn8BfgF/I4CAgIAA",
+  "QaADayICJICAgIAAIAFBAXEhAyABQf8BcSIBQQJ2QQFxIQQgAUEBdkEBcSEBAkBBACgCrIvDgAANAAJAAkBBAC0AwIvDgABFDQBCAkIAQQAtANCLw4AAGyEF",
+  "QQApA8iLw4AAIQYMAQtBAEEBOgDQi8OAAEEAQQE6AMCLw4AAQgEhBkICIQULQQBCADcDsIvDgABBAEHQlMCAADYCrIvDgABBACAFNwOgi8OAAEEAIAY3A5iL",
+  "w4AAQQAgBkIBfDcDyIvDgABBAEEANgKoi8OAAAsgAkHOAWogBDoAACACQc0BaiABOgAAIAIgAzoAzAEgAkIANwPAASACQgE3A7gBIAJBmIvDgAA2AsgBQQAo",
+  "ApCLw4AAIgEgACABIABJGyIAQf//P2oiBEEUdiEBQQAoAvzKwIAAIQdBCCEDAkACQCAEQYCAwABJDQAgAUEDdCIEEJ+AgIAAIgNFDQEgA0F8ai0AAEEDcUUN",
+  "ACADQQAgBBCugYCAABoLIAJB7AFqQQA6AAAgAkHQAWpBFGogATYCACACQeABaiABNgIAIAJB3AFqIAM2AgAgAkEANgLoASACQQA2AtgBIAIgADYC1AEgAiAH",
+  "NgLQASACIACtIgVCA4YiBkKAgMAAIAZCgIDAAFYbIgY3A/ABIAJBiAJqIAJB0AFqQQAgABC0gICAAAJAAkACQCACLQCIAg0AIAItAIkCRQ0BIAIgADYCoAIg",
+  "AkEANgKcAiACIAJB0AFqNgKYAiACQfgBaiACQZgCakHsmMCAAEEIIAJB8AFqIAJBuAFqEL+AgIAADAILAkACQCAAQQRJDQAgAkGwAWogAkHQAWpBAEEEEIKA",
+  "gIAAAkAgAigCsAEiAEUNACACKAK0AUEERw0AIAAoAABBwoaB9n1GDQILIAJBqAFqIAJB0AFqQQBBBBCCgICAACACKAKoASIARQ0AIAIoAqwBQQRHDQAgACgA",
+  "AEHegd/YAEYNAQtB1AAQn4CAgAAiAEUNAyAAQZiYwIAAQdQAEK2BgIAAIQAgAkLUgICAwAo3AvwBIAIgADYC+AEMAgtB+wAQn4CAgAAiAEUNAiAAQZ2XwIAA",
+  "QfsAEK2BgIAAIQAgAkL7gICAsA83AvwBIAIgADYC+AEMAQsCQAJAIABBB00NACACQaABaiACQdABakEAQQgQgoCAgAACQCACKAKgASIBRQ0AIAIoAqQBQQhH",
+  "DQAgASkAAEKh+ISTt4yanwpSDQAgBkI4gyEIQQghCQJAAkADQAJAAkACQAJAAkAgCSAATw0AAkACQCAGQsAAVA0AIAZCQHwhBgJAIAlBPGoiASAJSQ0AIAEg",
+  "AEsNACACIAJB0AFqIAkgARCCgICAACACKAIAIgENAgsgAiAGNwPwAUHPABCfgICAACIARQ0OIABBiJvAgABBzwAQrYGAgAAaDAgLIAIgCDcD8AFB3wAQn4CA",
+  "gAAiAEUNDSAAQYCWwIAAQd8AEK2BgIAAGkLfgICA8AshBgwICwJAIAIoAgQiA0E5TQ0AIAJBmAJqIAFBMGpBChC7gICAACACKAKYAg0EIAIoAqACIgFFDQQg",
+  "AigCnAIiCiABaiELAkACQAJAA0ACQCALIgxBf2oiCy0AACINQRh0QRh1IgFBf0oNAAJAAkAgDEF+aiILLQAAIgNBGHRBGHUiBEFASA0AIANBH3EhAwwBCwJA",
+  "AkAgDEF9aiILLQAAIgNBGHRBGHUiB0FASA0AIANBD3EhAwwBCyAMQXxqIgstAABBB3FBBnQgB0E/cXIhAwsgA0EGdCAEQT9xciEDCyADQQZ0IAFBP3FyIg1B",
+  "gIDEAEYNCQsCQAJAIA1Bd2pBBUkNACANQSBGDQAgDUGAAUkNASANQQt0IQdBACEBQQQhBEEEIQMCQAJAA0ACQAJAIARBAXYgAWoiBEECdEHku8CAAGooAgBB",
+  "C3QiDiAHSQ0AIA4gB0YNAyAEIQMMAQsgBEEBaiEBCyADIAFrIQQgAyABSw0ADAILCyAEQQFqIQELIAFBA0sNAyABQQJ0IQRBFSEDAkAgAUEDRg0AIARB6LvA",
+  "gABqKAIAQRV2IQMLQQAhBwJAIAFBf2oiDiABSw0AIA5BBE8NBSAOQQJ0QeS7wIAAaigCAEH///8AcSEHCwJAIAMgBEHku8CAAGooAgBBFXYiAUF/c2pFDQAg",
+  "DSAHayEHIAFBFSABQRVLGyEEIANBf2ohDkEAIQMDQCAEIAFGDQcgAyABQfS7wIAAai0AAGoiAyAHSw0BIA4gAUEBaiIBRw0ACyAOIQELIAFBAXFFDQELIAsg",
+  "CkcNAQwJCwsgDCAKayIBRQ0HAkACQCAKLQAAQVVqDgMBCAAICyABQQFGDQgMBwsgAUF/aiIBDQUMBwsgAUEEQbS0wIAAEIyAgIAAAAsgDkEEQdS0wIAAEIyA",
+  "gIAAAAsgBEEVQcS0wIAAEIyAgIAAAAtBOiADEISAgIAAAAsgAiAGNwPwAQwHCyAKQQFqIQoLAkAgAUEJSQ0AQQAhAwNAIAotAABBUGoiBEEJSw0CIAOtQgp+",
+  "Ig9CIIinQQBHDQIgD6ciByAEaiIDIAdJDQIgCkEBaiEKIAFBf2oiAQ0ADAMLC0EAIQMDQCAKLQAAQVBqIgRBCUsNASAKQQFqIQogBCADQQpsaiEDIAFBf2oi",
+  "AUUNAgwACwsgAiAGNwPwAUHPABCfgICAACIARQ0IIABBiJvAgABBzwAQrYGAgAAaDAILAkAgAyADQQFxIgRqIAlqQTxqIgEgCU8NACACIAY3A/ABQc8AEJ+A",
+  "gIAAIgBFDQggAEGIm8CAAEHPABCtgYCAABoMAgsgASEJIAEgBCAAak0NAAsgAiAGNwPwAUHPABCfgICAACIARQ0GIABBiJvAgABBzwAQrYGAgAAaC0LPgICA",
+  "8AkhBgsgAiAGNwL8ASACIAA2AvgBDAMLIAJBmAFqIAJB0AFqQQBBCBCCgICAACACKAKYASIERQ0AIAIoApwBIQcgAkIINwOAA0Gok8CAACEBQR4hAyAHQQhH",
+  "DQECQAJAAkACQAJAAkAgBCkAACIGQqH4hJO3jJqfClENACAGQrzEpbuWzJmfClINB0HgkMCAACEBQSMhAyAAQYABSQ0HIAJB8ABqIAJB0AFqQQBBgAEQgoCA",
+  "gAAgAigCcCIERQ0HIAIoAnRBgAFJDQcgAkHgAGogBEEwakEUELCAgIAAAkAgAigCYA0AQYORwIAAIQFBOCEDDAgLAkACQCACKQNoIgZCAFINACACQdAAaiAE",
+  "QRxqQRQQsICAgAAgAigCUA0BQbuRwIAAIQFBMSEDDAkLIAJBmAJqIAJB0AFqQQAgACAGEK+AgIAAIAIoApgCRQ0CIAJBoAJqKAIAIQMMBgsgAikDWCIGUA0B",
+  "IAJBmAJqIAJB0AFqQQAgACAGEK+AgIAAIAIoApgCRQ0BIAJBoAJqKAIAIQMMBQtCCCEGQfzKwIAAIQdBACEEAkACQCAAQQhLDQBBACEBDAELIAIgADYC0AJB",
+  "ACEBIAJBADYCzAIgAiACQdABajYCyAJB/MrAgAAhByACQZgCaiACQcgCaiACQYADakH8ysCAAEEAELGAgIAAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAC",
+  "QCACKAKYAg0AIAJBuAJqKAIAIQMCQCACQbwCaigCAEF/ag4TAAYPDw8PAg8FDw8JDw8PBw8PCg8LIAMtAABBL0cNDiACKQOAAyIGIAVaDQ4gAiAANgLQAkEA",
+  "IQEgAkEANgLMAiACIAJB0AFqNgLIAkH8ysCAACEHIAJBmAJqIAJByAJqIAJBgANqQfzKwIAAQQAQsYCAgAAgAigCmAINDSACQbgCaigCACEDIAJBvAJqKAIA",
+  "QX9qDgICAw4LIAJBoAJqKAIAIQMMEgsgAzUAACADQQRqMwAAIANBBmoxAABCEIaEQiCGhEKvpuXq5IbNF1INDCACKQOAAyIGIAVaDQwgAiAANgLQAkEAIQEg",
+  "AkEANgLMAiACIAJB0AFqNgLIAkH8ysCAACEHIAJBmAJqIAJByAJqIAJBgANqQfzKwIAAQQAQsYCAgAAgAigCmAINCiACQbwCaigCAEECRw0MIAJBuAJqKAIA",
+  "LwAAQa/eAEcNDEGmj8CAACEBQSAhAyACQaQCaigCAA0TIAJBqAJqKQMAIgZC/////w9WDRMgAkGgAmooAgAiByAGp2oiDiAHSQ0TIA4gAEsNEyACQYgBaiAC",
+  "QdABaiAHIA4QgoCAgAAgAigCiAEiB0UNEyACKAKMASEBIAIpA4ADIQYMDAsgAy0AAEEvRw0LIAIpA4ADIgYgBVoNCyACIAA2AtACQQAhASACQQA2AswCIAIg",
+  "AkHQAWo2AsgCQfzKwIAAIQcgAkGYAmogAkHIAmogAkGAA2pB/MrAgABBABCxgICAACACKAKYAg0IIAJBvAJqKAIAQQJHDQsgAkG4AmooAgAvAABBr94ARw0L",
+  "QaaPwIAAIQFBICEDIAJBpAJqKAIADRIgAkGoAmopAwAiBkL/////D1YNEiACQaACaigCACIHIAanaiIOIAdJDRIgDiAASw0SIAJB+ABqIAJB0AFqIAcgDhCC",
+  "gICAACACKAJ4IgdFDRIgAigCfCEBIAIpA4ADIQYMCwsgAy8AAEGv3gBHDQpBpo/AgAAhAUEgIQMgAkGkAmooAgANESACQagCaikDACIGQv////8PVg0RIAJB",
+  "oAJqKAIAIgcgBqdqIg4gB0kNESAOIABLDREgAkGAAWogAkHQAWogByAOEIKAgIAAIAIoAoABIgdFDREgAigChAEhASACKQOAAyEGDAoLIANBxpPAgABBCRCq",
+  "gYCAAA0JDAILIAMvAABBr94ARw0IQaaPwIAAIQFBICEDIAJBmAJqQQxqKAIADQ8gAkGYAmpBEGopAwAiBkL/////D1YNDyACQaACaigCACIHIAanaiIOIAdJ",
+  "DQ8gDiAASw0PIAJBkAFqIAJB0AFqIAcgDhCCgICAACACKAKQASIHRQ0PIAIoApQBIQEgAikDgAMhBgwICyADQc+TwIAAQRAQqoGAgAANBwsgAikDgAMhBgwG",
+  "CyADQd+TwIAAQQwQqoGAgAANBQwBCyADQeuTwIAAQRMQqoGAgAANBAsgAikDgAMhBgwDCyACQaACaigCACEDDAcLIAJBoAJqKAIAIQMMBgsgAkGgAmooAgAh",
+  "AwwFCyAGQoCAgIBwgyEPDAELIAJBwABqIARBCGpBFBCwgICAAAJAIAIoAkANAEHskcCAACEBQTIhAwwGC0IAIQ9BASEEAkAgAikDSCIGUEUNAEEAIQFB/MrA",
+  "gAAhA0H8ysCAACEHQgAhBgwBCyACQZgCaiACQdABakEAIAAgBhCvgICAACACKAKYAg0CQaaPwIAAIQFBICEDIAJBpAJqKAIADQUgAkGoAmopAwAiBkL/////",
+  "D1YNBSACQaACaigCACIHIAanaiIOIAdJDQUgDiAASw0FIAJBOGogAkHQAWogByAOEIKAgIAAQSAhA0Gmj8CAACEBIAIoAjgiB0UNBUGeksCAACAHQaaPwIAA",
+  "IAcbIg4gAigCPEEgIAcbIgdBFEkiAxshASADDQEgAkEoaiABQRQQsICAgABBxZLAgAAhAUEnIQMgAigCKEUNBSACKQMwIgZC/////w9WDQVB7JLAgAAhAUEo",
+  "IQMgBkL/////D4NCFH4iCEIgiKcNBUEAIAdBbGoiCyALIAdLGyAIp0kNBSAOQRRqIQNBACEBQfzKwIAAIQcLIAJBwAJqIAE2AgAgAkG4AmogADYCACACQbQC",
+  "akEANgIAIAJBqAJqIAU3AwAgAkGYAmpBCGoiECAPIAZC/////w+DhDcDACACIAc2ArwCIAIgAzYCnAIgAiAENgKYAiACIAJB0AFqNgKwAiACQbACaiEJIAJB",
+  "0AFqrSEPA0ACQAJAAkACQCAEDQAgAikDoAIgAikDqAJaDQIgAkGAA2pBCGogCUEIaigCADYCACACIAkpAgA3A4ADIAJByAJqIAJBgANqIBAgAigCvAIgAigC",
+  "wAIQsYCAgAAgAigCyAIiA0UNASACIAIpA6gCNwOgAgwBCyACKAKgAiIBRQ0BIAIgAUF/ajYCoAIgAiACKAKcAiIBQRRqNgKcAiACQRhqIAFBFBCwgICAAAJA",
+  "AkAgAikDGKcNACACQSo2AtACIAJB/I7AgAA2AswCQQEhAwwBCyACQcgCaiACKAKwAiACKAK0AiACKAK4AiACKQMgEK+AgIAAIAIoAsgCIgMNAEEAIQMMAQsg",
+  "AkEANgKgAiACQfzKwIAANgKcAgsgAigC7AIhASACKALoAiEEIAIpA9gCIQYgAigC1AIhCiACKALQAiEMIAIoAswCIQcgA0ECRw0BCyACQQA2AvgBDAcLAkAC",
+  "QCACKQPwASIFQsAAVA0AIAIgBUJAfDcD8AEgA0UNASACIAw2ApwDIAIgBzYCmAMgAkERNgKUAyACQaOawIAANgKQAyACQYwDakGHgICAADYCACACQYiAgIAA",
+  "NgKEAyACIAJBmANqNgKIAyACIAJBkANqNgKAAyACQdwCakECNgIAIAJCAzcCzAIgAkHolcCAADYCyAIgAiACQYADajYC2AIgAkHwAmogAkHIAmoQnoCAgAAg",
+  "AkGAAmogAigC+AI2AgAgAiACKQPwAjcD+AEMCAtB3wAQn4CAgAAiAEUNCCAAQYCWwIAAQd8AEK2BgIAAIQAgAkLfgICA8As3AvwBIAIgADYC+AEMBwsgAiAB",
+  "NgKUAyACIAQ2ApADIAJByAJqIAJBkANqEMKAgIAAAkACQAJAAkACQAJAIAIoAsgCIgcNAEEBIQRBACEDQfzKwIAAIQcMAQsgAigCzAIhAwJAIAIoAtQCRQ0A",
+  "AkACQCABDQBBASEEDAELIAFBAEgNBCABEJ+AgIAAIgRFDQ4LQQAhDiACQQA2AogDIAIgBDYCgAMgAiABNgKEAwJAIAMgAU0NACACQYADakEAIAMQw4CAgAAg",
+  "AigCgAMhBCACKAKIAyEOCyAEIA5qIAcgAxCtgYCAABogAiAOIANqIgE2AogDAkAgAigChAMgAWtBAksNACACQYADaiABQQMQw4CAgAAgAigCiAMhAQsgAigC",
+  "gAMiBCABaiIDQQAvAOSewIAAIgs7AAAgA0ECakEALQDmnsCAACINOgAAIAIgAUEDaiIBNgKIAyACIAIpA5ADNwOYAyACQcgCaiACQZgDahDCgICAAAJAIAIo",
+  "AsgCIgdFDQADQCACKALUAiEOAkAgAigChAMgAWsgAigCzAIiA08NACACQYADaiABIAMQw4CAgAAgAigCgAMhBCACKAKIAyEBCyAEIAFqIAcgAxCtgYCAABog",
+  "AiABIANqIgE2AogDAkAgDkUNAAJAIAIoAoQDIAFrQQJLDQAgAkGAA2ogAUEDEMOAgIAAIAIoAogDIQELIAIoAoADIgQgAWoiAyALOwAAIANBAmogDToAACAC",
+  "IAFBA2oiATYCiAMLIAJByAJqIAJBmANqEMKAgIAAIAIoAsgCIgcNAAsgAigCgAMhBAsgAiABNgL4AiACIAIoAoQDIgM2AvQCIAIgBDYC8AIMAgsCQCADDQBB",
+  "ASEEDAELIANBf0wNAiADEJ+AgIAAIgRFDQwLIAQgByADEK2BgIAAIQEgAiADNgL4AiACIAM2AvQCIAIgATYC8AIgAyEBCwJAAkACQCABQQlHDQAgBEG3mcCA",
+  "AEEJEKqBgIAADQEMBQsgAUEGSQ0BC0HAmcCAACABIARqQXpqQQYQqoGAgABFDQMLAkACQCAKDQAgBkL/////D1YNACAMIAanIgdqIg4gDEkNACAOIABLDQAg",
+  "Bw0BDAQLIAJBiYCAgAA2ApwDIAIgAkHwAmo2ApgDIAJB3AJqQQE2AgAgAkICNwLMAiACQfiawIAANgLIAiACIAJBmANqNgLYAiACQYADaiACQcgCahCegICA",
+  "ACACQYACaiACKAKIAzYCACACIAIpA4ADNwP4AQwCCwJAAkACQAJAIAdBBEkNACACQRBqIAJB0AFqIAwgDEEEaiIDEIKAgIAAAkAgAigCECIERQ0AIAIoAhRB",
+  "BEcNACAEKAAAQcKGgfZ9Rg0CCyACQQhqIAJB0AFqIAwgAxCCgICAACACKAIIIgNFDQAgAigCDEEERw0AIAMoAABB3oHf2ABGDQELIAJByAJqIAJB0AFqIAwg",
+  "BxC0gICAACACLQDIAg0BIAIgBzYC0AIgAiAMrUIghiAPhDcDyAIgAkGAA2ogAkHIAmogAigC8AIiAyABIAJB8AFqIAJBuAFqEL+AgIAAIAIoAoADIgENAgJA",
+  "IAIoAvQCRQ0AIAMQiICAgAALIAIoApgCIQQMBgsCQCACLQDMAQ0AIAIoAvQCIQMgAigC8AIhBAwFC0H7ABCfgICAACIARQ0MIABBnZfAgABB+wAQrYGAgAAh",
+  "ACACQvuAgICwDzcC/AEgAiAANgL4AQwDCyACQYmAgIAANgKcAyACIAJB8AJqNgKYAyACQdwCakEBNgIAIAJCAjcCzAIgAkGImsCAADYCyAIgAiACQZgDajYC",
+  "2AIgAkGAA2ogAkHIAmoQnoCAgAAgAkH4AWpBCGogAkGAA2pBCGooAgA2AgAgAiACKQOAAzcD+AEMAgsgAiACKQKEAzcC/AEgAiABNgL4AQwBCxCggICAAAAL",
+  "IAIoAvQCRQ0HIAIoAvACEIiAgIAADAcLAkAgA0UNACAEEIiAgIAACyACKAKYAiEEDAALC0EnIQMMAwsgAkGgAmooAgAhAwsgAigCnAIhAQwBC0GUk8CAACEB",
+  "QRQhAwsgAiADNgL0AiACIAE2AvACIAJBCzYCnAMgAkGYmsCAADYCmAMgAkHUAmpBh4CAgAA2AgAgAkGIgICAADYCzAIgAiACQfACajYC0AIgAiACQZgDajYC",
+  "yAIgAkGsAmpBAjYCACACQgM3ApwCIAJB6JXAgAA2ApgCIAIgAkHIAmo2AqgCIAJBgANqIAJBmAJqEJ6AgIAAIAJBgAJqIAIoAogDNgIAIAIgAikDgAM3A/gB",
+  "CwJAAkACQAJAIAIoAvgBIgBFDQAgAigC6AFB/////wdPDQMgAi0A7AENAQsgAkGAAmooAgAhAyACKAL8ASEEDAELQcMAEJ+AgIAAIgBFDQIgAEH0mMCAAEHD",
+  "ABCtgYCAABoCQCACKAL4ASIBRQ0AIAIoAvwBRQ0AIAEQiICAgAALQcMAIQRBwwAhAwsCQEEAKAKQi8OAAEUNAEEAKAL8ysCAABCIgICAAAtBAEEBNgL8ysCA",
+  "AEEAQQA2ApCLw4AAAkACQCAADQAgAkGYAmpBCGoiASACQbgBakEIaigCADYCACACIAIpA7gBNwOYAgJAQQAoAoTLwIAARQ0AQQAoAoDLwIAAEIiAgIAAC0EA",
+  "IAIpA5gCNwKAy8CAAEEAIAEoAgA2AojLwIAAIAIoAsQBIQEMAQtBfyEBAkAgA0H7AEcNAEF/QX4gAEGdl8CAAEH7ABCqgYCAABshAQsCQEEAKAKEy8CAAEUN",
+  "AEEAKAKAy8CAABCIgICAAAtBACADNgKIy8CAAEEAIAQ2AoTLwIAAQQAgADYCgMvAgAALAkAgAigC4AEiA0UNACADQQN0RQ0AIAJB3AFqKAIAEIiAgIAACwJA",
+  "IABFDQAgAigCvAFFDQAgAigCuAEQiICAgAALIAJBoANqJICAgIAAIAEPC0HAgMCAAEEYIAJBmAJqQcCCwIAAQbyVwIAAEL6AgIAAAAsAAAvDBAEHfwJAIAEo",
+  "AgQiAkUNACABKAIAIQNBACEEAkADQCAEQQFqIQUCQAJAIAMgBGotAAAiBkEYdEEYdSIHQX9MDQAgBSEEDAELAkACQAJAAkACQAJAAkAgBkHQr8CAAGotAABB",
+  "fmoOAwABAgkLIAMgBWpB0LHAgAAgBSACSRstAABBwAFxQYABRw0IIARBAmohBAwGCyADIAVqQdCxwIAAIAUgAkkbLAAAIQggBkGgfmoODgEDAwMDAwMDAwMD",
+  "AwMCAwsgAyAFakHQscCAACAFIAJJGywAACEIAkACQAJAAkAgBkGQfmoOBQEAAAACAAsgB0EPakH/AXFBAksNCSAIQX9KDQkgCEFASQ0CDAkLIAhB8ABqQf8B",
+  "cUEwSQ0BDAgLIAhBj39KDQcLIAMgBEECaiIFakHQscCAACAFIAJJGy0AAEHAAXFBgAFHDQYgAyAEQQNqIgVqQdCxwIAAIAUgAkkbLQAAQcABcUGAAUcNBiAE",
+  "QQRqIQQMBAsgCEFgcUGgf0cNBQwCCyAIQaB/Tg0EDAELAkAgB0EfakH/AXFBDEkNACAHQX5xQW5HDQQgCEF/Sg0EIAhBQE8NBAwBCyAIQb9/Sg0DCyADIARB",
+  "AmoiBWpB0LHAgAAgBSACSRstAABBwAFxQYABRw0CIARBA2ohBAsgBCEFIAQgAkkNAAsLIAAgBDYCBCAAIAM2AgAgASACIAVrNgIEIAEgAyAFajYCACAAQQxq",
+  "IAUgBGs2AgAgAEEIaiADIARqNgIADwsgAEEANgIAC8cBAQJ/I4CAgIAAQSBrIgMkgICAgAACQCABIAJqIgIgAUkNACAAQQRqKAIAIgRBAXQiASACIAEgAksb",
+  "IgFBCCABQQhLGyEBAkACQCAEDQBBACECDAELIAMgBDYCFCADIAAoAgA2AhBBASECCyADIAI2AhggAyABQQEgA0EQahDIgICAAAJAIAMoAgBFDQAgA0EIaigC",
+  "AEUNAQAACyADKAIEIQIgAEEEaiABNgIAIAAgAjYCACADQSBqJICAgIAADwsQoICAgAAACwsAQQAoAoDLwIAACwsAQQAoAojLwIAAC8IMAQZ/IAAgAWohAgJA",
+  "AkACQCAAKAIEIgNBAXENACADQQNxRQ0BIAAoAgAiAyABaiEBAkBBACgC7I7DgAAgACADayIARw0AIAIoAgRBA3FBA0cNAUEAIAE2AuSOw4AAIAIgAigCBEF+",
+  "cTYCBCAAIAFBAXI2AgQgAiABNgIADwsCQAJAIANBgAJJDQAgACgCGCEEAkACQCAAKAIMIgUgAEcNACAAQRRBECAAKAIUIgUbaigCACIDDQFBACEFDAMLIAAo",
+  "AggiAyAFNgIMIAUgAzYCCAwCCyAAQRRqIABBEGogBRshBgNAIAYhBwJAIAMiBUEUaiIGKAIAIgMNACAFQRBqIQYgBSgCECEDCyADDQALIAdBADYCAAwBCwJA",
+  "IABBDGooAgAiBSAAQQhqKAIAIgZGDQAgBiAFNgIMIAUgBjYCCAwCC0EAQQAoAtSLw4AAQX4gA0EDdndxNgLUi8OAAAwBCyAERQ0AAkACQCAAKAIcIgZBAnRB",
+  "5I3DgABqIgMoAgAgAEYNACAEQRBBFCAEKAIQIABGG2ogBTYCACAFRQ0CDAELIAMgBTYCACAFDQBBAEEAKALYi8OAAEF+IAZ3cTYC2IvDgAAMAQsgBSAENgIY",
+  "AkAgACgCECIDRQ0AIAUgAzYCECADIAU2AhgLIAAoAhQiA0UNACAFQRRqIAM2AgAgAyAFNgIYCwJAIAIoAgQiA0ECcUUNACACIANBfnE2AgQgACABQQFyNgIE",
+  "IAAgAWogATYCAAwCCwJAAkBBACgC8I7DgAAgAkYNAEEAKALsjsOAACACRw0BQQAgADYC7I7DgABBAEEAKALkjsOAACABaiIBNgLkjsOAACAAIAFBAXI2AgQg",
+  "ACABaiABNgIADwtBACAANgLwjsOAAEEAQQAoAuiOw4AAIAFqIgE2AuiOw4AAIAAgAUEBcjYCBCAAQQAoAuyOw4AARw0BQQBBADYC5I7DgABBAEEANgLsjsOA",
+  "AA8LIANBeHEiBSABaiEBAkACQAJAIAVBgAJJDQAgAigCGCEEAkACQCACKAIMIgUgAkcNACACQRRBECACKAIUIgUbaigCACIDDQFBACEFDAMLIAIoAggiAyAF",
+  "NgIMIAUgAzYCCAwCCyACQRRqIAJBEGogBRshBgNAIAYhBwJAIAMiBUEUaiIGKAIAIgMNACAFQRBqIQYgBSgCECEDCyADDQALIAdBADYCAAwBCwJAIAJBDGoo",
+  "AgAiBSACQQhqKAIAIgJGDQAgAiAFNgIMIAUgAjYCCAwCC0EAQQAoAtSLw4AAQX4gA0EDdndxNgLUi8OAAAwBCyAERQ0AAkACQCACKAIcIgZBAnRB5I3DgABq",
+  "IgMoAgAgAkYNACAEQRBBFCAEKAIQIAJGG2ogBTYCACAFRQ0CDAELIAMgBTYCACAFDQBBAEEAKALYi8OAAEF+IAZ3cTYC2IvDgAAMAQsgBSAENgIYAkAgAigC",
+  "ECIDRQ0AIAUgAzYCECADIAU2AhgLIAIoAhQiAkUNACAFQRRqIAI2AgAgAiAFNgIYCyAAIAFBAXI2AgQgACABaiABNgIAIABBACgC7I7DgABHDQFBACABNgLk",
+  "jsOAAAsPCwJAAkACQCABQYACSQ0AQR8hAgJAIAFB////B0sNACABQQYgAUEIdmciAmt2QQFxIAJBAXRrQT5qIQILIABCADcCECAAQRxqIAI2AgAgAkECdEHk",
+  "jcOAAGohA0EAKALYi8OAACIFQQEgAnQiBnFFDQEgAUEAQRkgAkEBdmtBH3EgAkEfRht0IQIgAygCACEFA0ACQCAFIgMoAgRBeHEgAUcNACADKAIIIgEgADYC",
+  "DCADIAA2AgggAEEYakEANgIAIAAgAzYCDCAAIAE2AggPCyACQR12IQUgAkEBdCECIAMgBUEEcWpBEGoiBigCACIFDQALIAYgADYCACAAQRhqIAM2AgAMAgsg",
+  "AUEDdiICQQN0QdyLw4AAaiEBAkACQEEAKALUi8OAACIDQQEgAnQiAnFFDQAgASgCCCECDAELQQAgAyACcjYC1IvDgAAgASECCyABIAA2AgggAiAANgIMIAAg",
+  "ATYCDCAAIAI2AggPC0EAIAUgBnI2AtiLw4AAIAMgADYCACAAQRhqIAM2AgALIAAgADYCDCAAIAA2AggLTAEBfyOAgICAAEEgayICJICAgIAAIAJBAToAGCAC",
+  "IAE2AhQgAiAANgIQIAJB9J/AgAA2AgwgAkH8ysCAADYCCCACQQhqENqAgIAAAAvwAQECfwJAAkACQAJAAkACQAJAAkACQCACRQ0AQQEhBCABQQBIDQEgAygC",
+  "CEUNBCADKAIEIgUNAyABRQ0GIAJBCUkNAiACIAEQooCAgAAiA0UNBQwHCyAAIAE2AgRBASEEC0EAIQEMBgsgARCfgICAACIDRQ0CDAQLIAMoAgAgBSACIAEQ",
+  "o4CAgAAiA0UNAQwDCyABRQ0BAkACQCACQQlJDQAgAiABEKKAgIAAIQMMAQsgARCfgICAACEDCyADDQILIAAgATYCBCACIQEMAgsgAiEDCyAAIAM2AgRBACEE",
+  "CyAAIAQ2AgAgAEEIaiABNgIAC8cBAQN/I4CAgIAAQSBrIgIkgICAgAACQCABQQFqIgMgAUkNACAAQQRqKAIAIgRBAXQiASADIAEgA0sbIgFBCCABQQhLGyEB",
+  "AkACQCAEDQBBACEDDAELIAIgBDYCFCACIAAoAgA2AhBBASEDCyACIAM2AhggAiABQQEgAkEQahDIgICAAAJAIAIoAgBFDQAgAkEIaigCAEUNAQAACyACKAIE",
+  "IQMgAEEEaiABNgIAIAAgAzYCACACQSBqJICAgIAADwsQoICAgAAAC1gBAn8CQCAAKAIAIgNBBGooAgAgA0EIaiIEKAIAIgBrIAJPDQAgAyAAIAIQw4CAgAAg",
+  "BCgCACEACyADKAIAIABqIAEgAhCtgYCAABogBCAAIAJqNgIAQQALgQMBA38jgICAgABBEGsiAiSAgICAACAAKAIAIQACQAJAAkACQAJAIAFBgAFJDQAgAkEA",
+  "NgIMIAFBgBBJDQEgAUGAgARPDQIgAiABQT9xQYABcjoADiACIAFBDHZB4AFyOgAMIAIgAUEGdkE/cUGAAXI6AA1BAyEBDAMLAkAgACgCCCIDIABBBGooAgBH",
+  "DQAgACADEMmAgIAAIAAoAgghAwsgACgCACADaiABOgAAIAAgACgCCEEBajYCCAwDCyACIAFBP3FBgAFyOgANIAIgAUEGdkHAAXI6AAxBAiEBDAELIAIgAUE/",
+  "cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFyOgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEBCwJAIABBBGooAgAgAEEIaiIEKAIAIgNrIAFPDQAg",
+  "ACADIAEQw4CAgAAgBCgCACEDCyAAKAIAIANqIAJBDGogARCtgYCAABogBCADIAFqNgIACyACQRBqJICAgIAAQQALdAEBfyOAgICAAEEgayICJICAgIAAIAIg",
+  "ACgCADYCBCACQQhqQRBqIAFBEGopAgA3AwAgAkEIakEIaiABQQhqKQIANwMAIAIgASkCADcDCCACQQRqQdSfwIAAIAJBCGoQmICAgAAhASACQSBqJICAgIAA",
+  "IAEL5gEBBX8jgICAgABBgAFrIgIkgICAgABBgAEhAyACQYABaiEEAkACQANAAkAgAw0AQQAhAwwDCyAEQX9qQTBB1wAgAKciBUEPcSIGQQpJGyAGajoAAAJA",
+  "IABCEFQNACAEQX5qIgRBMEHXACAFQf8BcSIGQaABSRsgBkEEdmo6AAAgA0F+aiEDIABCgAJUIQYgAEIIiCEAIAZFDQEMAgsLIANBf2ohAwsgA0GBAUkNACAD",
+  "QYABEJCAgIAAAAsgAUHdw8CAAEECIAIgA2pBgAEgA2sQzoCAgAAhAyACQYABaiSAgICAACADC6sFAQd/IAAoAgAiBUEBcSIGIARqIQcCQAJAIAVBBHENAEEA",
+  "IQEMAQsCQAJAIAINAEEAIQgMAQsCQCACQQNxIgkNAAwBC0EAIQggASEKA0AgCCAKLAAAQb9/SmohCCAKQQFqIQogCUF/aiIJDQALCyAIIAdqIQcLQStBgIDE",
+  "ACAGGyEGAkACQCAAKAIIDQBBASEKIAAgBiABIAIQ0ICAgAANASAAKAIYIAMgBCAAQRxqKAIAKAIMEYCAgIAAAA8LAkACQAJAAkACQCAAQQxqKAIAIgggB00N",
+  "ACAFQQhxDQRBACEKIAggB2siCSEFQQEgAC0AICIIIAhBA0YbQQNxDgMDAQIDC0EBIQogACAGIAEgAhDQgICAAA0EIAAoAhggAyAEIABBHGooAgAoAgwRgICA",
+  "gAAADwtBACEFIAkhCgwBCyAJQQF2IQogCUEBakEBdiEFCyAKQQFqIQogAEEcaigCACEJIAAoAgQhCCAAKAIYIQcCQANAIApBf2oiCkUNASAHIAggCSgCEBGB",
+  "gICAAABFDQALQQEPC0EBIQogCEGAgMQARg0BIAAgBiABIAIQ0ICAgAANASAHIAMgBCAJKAIMEYCAgIAAAA0BQQAhCgJAA0ACQCAFIApHDQAgBSEKDAILIApB",
+  "AWohCiAHIAggCSgCEBGBgICAAABFDQALIApBf2ohCgsgCiAFSSEKDAELIAAoAgQhBSAAQTA2AgQgAC0AICELQQEhCiAAQQE6ACAgACAGIAEgAhDQgICAAA0A",
+  "IAggB2tBAWohCiAAQRxqKAIAIQggACgCGCEJAkADQCAKQX9qIgpFDQEgCUEwIAgoAhARgYCAgAAARQ0AC0EBDwtBASEKIAkgAyAEIAgoAgwRgICAgAAADQAg",
+  "ACALOgAgIAAgBTYCBEEADwsgCgsNACAAKAIAGgN/DAALC1wBAX8CQAJAAkAgAUGAgMQARg0AQQEhBCAAKAIYIAEgAEEcaigCACgCEBGBgICAAAANAQsgAg0B",
+  "QQAhBAsgBA8LIAAoAhggAiADIABBHGooAgAoAgwRgICAgAAAC4QIAQl/AkACQCAAQQNqQXxxIgIgAGsiAyABSw0AIANBBEsNACABIANrIgRBBEkNACAEQQNx",
+  "IQVBACEGQQAhAQJAIANFDQAgA0EDcSEHAkACQCACIABBf3NqQQNPDQBBACEBIAAhAgwBCyADQXxxIQhBACEBIAAhAgNAIAEgAiwAAEG/f0pqIAJBAWosAABB",
+  "v39KaiACQQJqLAAAQb9/SmogAkEDaiwAAEG/f0pqIQEgAkEEaiECIAhBfGoiCA0ACwsgB0UNAANAIAEgAiwAAEG/f0pqIQEgAkEBaiECIAdBf2oiBw0ACwsg",
+  "ACADaiEAAkAgBUUNACAAIARBfHFqIgIsAABBv39KIQYgBUEBRg0AIAYgAiwAAUG/f0pqIQYgBUECRg0AIAYgAiwAAkG/f0pqIQYLIARBAnYhAyAGIAFqIQcD",
+  "QCAAIQYgA0UNAiADQcABIANBwAFJGyIEQQNxIQUgBEECdCEJAkACQCAEQfwBcSIKQQJ0IgANAEEAIQIMAQsgBiAAaiEIQQAhAiAGIQADQCAAKAIAIgFBf3NB",
+  "B3YgAUEGdnJBgYKECHEgAmogAEEEaigCACICQX9zQQd2IAJBBnZyQYGChAhxaiAAQQhqKAIAIgJBf3NBB3YgAkEGdnJBgYKECHFqIABBDGooAgAiAkF/c0EH",
+  "diACQQZ2ckGBgoQIcWohAiAAQRBqIgAgCEcNAAsLIAYgCWohACADIARrIQMgAkEIdkH/gfwHcSACQf+B/AdxakGBgARsQRB2IAdqIQcgBUUNAAsgBiAKQQJ0",
+  "aiEAIAVB/////wNqIgRB/////wNxIgJBAWoiAUEDcSEDAkACQCACQQNPDQBBACECDAELIAFB/P///wdxIQFBACECA0AgAEEMaigCACIIQX9zQQd2IAhBBnZy",
+  "QYGChAhxIABBCGooAgAiCEF/c0EHdiAIQQZ2ckGBgoQIcSAAQQRqKAIAIghBf3NBB3YgCEEGdnJBgYKECHEgACgCACIIQX9zQQd2IAhBBnZyQYGChAhxIAJq",
+  "ampqIQIgAEEQaiEAIAFBfGoiAQ0ACwsCQCADRQ0AIARBgYCAgHxqIQEDQCAAKAIAIghBf3NBB3YgCEEGdnJBgYKECHEgAmohAiAAQQRqIQAgAUF/aiIBDQAL",
+  "CyACQQh2Qf+B/AdxIAJB/4H8B3FqQYGABGxBEHYgB2oPCyABQXxxIQJBACEHA0AgByAALAAAQb9/SmogAEEBaiwAAEG/f0pqIABBAmosAABBv39KaiAAQQNq",
+  "LAAAQb9/SmohByAAQQRqIQAgAkF8aiICDQALIAFBA3EiAUUNAEEAIQIDQCAHIAAgAmosAABBv39KaiEHIAEgAkEBaiICRw0ACwsgBwvSBAMEfwF+AX9BASEC",
+  "AkAgASgCGCIDQScgAUEcaigCACgCECIEEYGAgIAAAA0AQQIhAUEwIQUCQAJAAkACQAJAAkACQAJAAkAgACgCACIADigIAQEBAQEBAQECBAEBAwEBAQEBAQEB",
+  "AQEBAQEBAQEBAQEBAQEBAQEFAAsgAEHcAEYNBAsgABDTgICAAEUNBCAAQQFyZ0ECdkEHc61CgICAgNAAhCEGDAULQfQAIQVBAiEBDAULQfIAIQVBAiEBDAQL",
+  "Qe4AIQVBAiEBDAMLQQIhASAAIQUMAgsCQCAAENSAgIAARQ0AQQEhASAAIQUMAgsgAEEBcmdBAnZBB3OtQoCAgIDQAIQhBgtBAyEBIAAhBQsDQCABIQdBACEB",
+  "IAUhAAJAAkACQAJAAkAgBw4EAQQCAAELAkACQAJAAkACQCAGQiCIp0H/AXEOBgUABAECAwULIAZC/////49ggyEGQf0AIQBBAyEBDAcLIAZC/////49gg0KA",
+  "gICAIIQhBkH7ACEAQQMhAQwGCyAGQv////+PYINCgICAgDCEIQZB9QAhAEEDIQEMBQsgBkL/////j2CDQoCAgIDAAIQhBkHcACEAQQMhAQwEC0EwQdcAIAUg",
+  "BqciAUECdHZBD3EiAEEKSRsgAGohACABRQ0CIAZCf3xC/////w+DIAZCgICAgHCDhCEGQQMhAQwDCyADQScgBBGBgICAAAAhAgwEC0HcACEAQQEhAQwBCyAG",
+  "Qv////+PYINCgICAgBCEIQZBAyEBCyADIAAgBBGBgICAAABFDQALCyACC4EDAQV/IABBC3QhAUEAIQJBICEDQSAhBAJAAkADQAJAAkAgA0EBdiACaiIDQQJ0",
+  "QaC1wIAAaigCAEELdCIFIAFJDQAgBSABRg0DIAMhBAwBCyADQQFqIQILIAQgAmshAyAEIAJLDQAMAgsLIANBAWohAgsCQAJAAkAgAkEfSw0AIAJBAnQhA0HD",
+  "BSEEAkAgAkEfRg0AIANBpLXAgABqKAIAQRV2IQQLQQAhAQJAIAJBf2oiBSACSw0AIAVBIE8NAiAFQQJ0QaC1wIAAaigCAEH///8AcSEBCwJAIAQgA0GgtcCA",
+  "AGooAgBBFXYiAkF/c2pFDQAgACABayEBIAJBwwUgAkHDBUsbIQMgBEF/aiEFQQAhBANAIAMgAkYNBCAEIAJBoLbAgABqLQAAaiIEIAFLDQEgBSACQQFqIgJH",
+  "DQALIAUhAgsgAkEBcQ8LIAJBIEG0tMCAABCMgICAAAALIAVBIEHUtMCAABCMgICAAAALIANBwwVBxLTAgAAQjICAgAAAC94BAQF/QQAhAQJAAkAgAEEgSQ0A",
+  "QQEhASAAQf8ASQ0AIABBgIAESQ0BAkAgAEGAgAhJDQAgAEHwgzhJIABB/v//AHFBnvAKRyAAQeD//wBxQeDNCkcgAEHHkXVqQQZLcXEgAEHQ4nRqQXJJcSAA",
+  "QYCQdGpB4WdJcSAAQYCAdGpBnnRJcSAAQYD+R2pBy6RUSXFxDwsgAEGvpsCAAEEqQYOnwIAAQcABQcOowIAAQbYDENyAgIAAIQELIAEPCyAAQZChwIAAQShB",
+  "4KHAgABBoAJBgKTAgABBrwIQ3ICAgAALvQIBAX8jgICAgABBEGsiAiSAgICAAAJAAkACQCABKAIIQQFGDQAgASgCEEEBRw0BCyACQQA2AgwCQAJAAkACQCAA",
+  "QYABSQ0AIABBgBBJDQEgAEGAgARPDQIgAiAAQT9xQYABcjoADiACIABBDHZB4AFyOgAMIAIgAEEGdkE/cUGAAXI6AA1BAyEADAMLIAIgADoADEEBIQAMAgsg",
+  "AiAAQT9xQYABcjoADSACIABBBnZBwAFyOgAMQQIhAAwBCyACIABBP3FBgAFyOgAPIAIgAEESdkHwAXI6AAwgAiAAQQZ2QT9xQYABcjoADiACIABBDHZBP3FB",
+  "gAFyOgANQQQhAAsgASACQQxqIAAQhoCAgAAhAQwBCyABKAIYIAAgAUEcaigCACgCEBGBgICAAAAhAQsgAkEQaiSAgICAACABCyEAIAEoAhhB7J/AgABBBSAB",
+  "QRxqKAIAKAIMEYCAgIAAAAsYACAAKAIAIAEgACgCBCgCDBGBgICAAAALFAAgASAAKAIAIAAoAgQQhoCAgAALDwAgADUCACABEN2AgIAACxYAIAAoAggQpYGA",
+  "gAAgABCmgYCAAAALDQBCwJmAiKa8xLb6AAvuAgEGfyABIAJBAXRqIQcgAEGA/gNxQQh2IQhBACEJIABB/wFxIQoCQAJAAkADQCABQQJqIQsgCSABLQABIgJq",
+  "IQwCQCABLQAAIgEgCEYNACABIAhLDQMgDCEJIAshASALIAdHDQEMAwsCQCAMIAlJDQAgDCAESw0CIAMgCWohAQJAA0AgAkUNASACQX9qIQIgAS0AACEJIAFB",
+  "AWohASAJIApHDQALQQAhAgwFCyAMIQkgCyEBIAsgB0cNAQwDCwsgCSAMEJGAgIAAAAsgDCAEEISAgIAAAAsgAEH//wNxIQkgBSAGaiEMQQEhAgJAA0AgBUEB",
+  "aiEKAkACQCAFLQAAIgFBGHRBGHUiC0EASA0AIAohBQwBCyAKIAxGDQIgC0H/AHFBCHQgBS0AAXIhASAFQQJqIQULIAkgAWsiCUEASA0CIAJBAXMhAiAFIAxH",
+  "DQAMAgsLQaTKwIAAQStBgKHAgAAQkoCAgAAACyACQQFxC+cCAwJ/AX4DfyOAgICAAEEwayICJICAgIAAQSchAwJAAkAgAEKQzgBaDQAgACEEDAELQSchAwNA",
+  "IAJBCWogA2oiBUF8aiAAQpDOAIAiBELwsX9+IAB8pyIGQf//A3FB5ABuIgdBAXRB+avAgABqLwAAOwAAIAVBfmogB0Gcf2wgBmpB//8DcUEBdEH5q8CAAGov",
+  "AAA7AAAgA0F8aiEDIABC/8HXL1YhBSAEIQAgBQ0ACwsCQCAEpyIFQeMATQ0AIAJBCWogA0F+aiIDaiAEpyIGQf//A3FB5ABuIgVBnH9sIAZqQf//A3FBAXRB",
+  "+avAgABqLwAAOwAACwJAAkAgBUEKSQ0AIAJBCWogA0F+aiIDaiAFQQF0QfmrwIAAai8AADsAAAwBCyACQQlqIANBf2oiA2ogBUEwajoAAAsgAUH8ysCAAEEA",
+  "IAJBCWogA2pBJyADaxDOgICAACEDIAJBMGokgICAgAAgAwvrBQEEfyOAgICAAEGAAWsiAiSAgICAAAJAAkACQAJAAkACQAJAAkACQCABKAIAIgNBEHENACAD",
+  "QSBxRQ0BIAAoAgAhA0EAIQQDQCACIARqQf8AakEwQTcgA0EPcSIFQQpJGyAFajoAACAEQX9qIQQgA0EPSyEFIANBBHYhAyAFDQALIARBgAFqIgNBgQFPDQQg",
+  "AUHdw8CAAEECIAIgBGpBgAFqQQAgBGsQzoCAgABFDQIMBwsgACgCACEDQQAhBANAIAIgBGpB/wBqQTBB1wAgA0EPcSIFQQpJGyAFajoAACAEQX9qIQQgA0EP",
+  "SyEFIANBBHYhAyAFDQALIARBgAFqIgNBgQFPDQIgAUHdw8CAAEECIAIgBGpBgAFqQQAgBGsQzoCAgABFDQEMBgsgADUCACABEN2AgIAADQULIAFBHGooAgAh",
+  "AyABKAIYIQQgAkEUakEANgIAIAJB/MrAgAA2AhAgAkIBNwIEIAJBxK3AgAA2AgAgBCADIAIQmICAgAANBAJAAkAgASgCACIDQRBxDQAgA0EgcUUNASAAKAIE",
+  "IQNBACEEA0AgAiAEakH/AGpBMEE3IANBD3EiBUEKSRsgBWo6AAAgBEF/aiEEIANBD0shBSADQQR2IQMgBQ0ACyAEQYABaiIDQYEBTw0FQQAhAyABQd3DwIAA",
+  "QQIgAiAEakGAAWpBACAEaxDOgICAAA0GDAcLIAAoAgQhA0EAIQQDQCACIARqQf8AakEwQdcAIANBD3EiBUEKSRsgBWo6AAAgBEF/aiEEIANBD0shBSADQQR2",
+  "IQMgBQ0ACyAEQYABaiIDQYEBTw0DQQAhAyABQd3DwIAAQQIgAiAEakGAAWpBACAEaxDOgICAAA0FDAYLQQAhAyAANQIEIAEQ3YCAgAANBAwFCyADQYABEJCA",
+  "gIAAAAsgA0GAARCQgICAAAALIANBgAEQkICAgAAACyADQYABEJCAgIAAAAtBASEDCyACQYABaiSAgICAACADC8UCAQV/AkACQAJAAkAgAkEDakF8cSACayIE",
+  "DQAgA0F4aiEFQQAhBAwBCyADIAQgBCADSxshBEEAIQYgAUH/AXEhB0EBIQgDQCACIAZqLQAAIAdGDQMgBCAGQQFqIgZHDQALIAQgA0F4aiIFSw0BCyABQf8B",
+  "cUGBgoQIbCEGAkADQCACIARqIgcoAgAgBnMiCEF/cyAIQf/9+3dqcSAHQQRqKAIAIAZzIgdBf3MgB0H//ft3anFyQYCBgoR4cQ0BIARBCGoiBCAFTQ0ACwsg",
+  "BCADTQ0AIAQgAxCQgICAAAALAkAgBCADRg0AIAQgA2shCCACIARqIQJBACEGIAFB/wFxIQcCQANAIAIgBmotAAAgB0YNASAIIAZBAWoiBmpFDQIMAAsLIAQg",
+  "BmohBkEBIQgMAQtBACEICyAAIAY2AgQgACAINgIACw0AIAAgARDhgICAAAALDQAgACABEOKAgIAAAAuFAQEBfyOAgICAAEEwayICJICAgIAAIAIgATYCBCAC",
+  "IAA2AgAgAkEcakECNgIAIAJBLGpBgYCAgAA2AgAgAkICNwIMIAJBnK7AgAA2AgggAkGBgICAADYCJCACIAJBIGo2AhggAiACQQRqNgIoIAIgAjYCICACQQhq",
+  "QcyuwIAAEMeAgIAAAAshACABKAIYQcytwIAAQQsgAUEcaigCACgCDBGAgICAAAALIQAgASgCGEHXrcCAAEEOIAFBHGooAgAoAgwRgICAgAAACw0AIAAgARDm",
+  "gICAAAALDQAgACABEOeAgIAAAAuFAQEBfyOAgICAAEEwayICJICAgIAAIAIgATYCBCACIAA2AgAgAkEcakECNgIAIAJBLGpBgYCAgAA2AgAgAkICNwIMIAJB",
+  "7K7AgAA2AgggAkGBgICAADYCJCACIAJBIGo2AhggAiACQQRqNgIoIAIgAjYCICACQQhqQfyuwIAAEMeAgIAAAAsNACAAIAEQ6YCAgAAACw0AIAAgARDqgICA",
+  "AAALhQEBAX8jgICAgABBMGsiAiSAgICAACACIAE2AgQgAiAANgIAIAJBHGpBAjYCACACQSxqQYGAgIAANgIAIAJCAjcCDCACQbCvwIAANgIIIAJBgYCAgAA2",
+  "AiQgAiACQSBqNgIYIAIgAkEEajYCKCACIAI2AiAgAkEIakHAr8CAABDHgICAAAALOgEBfyOAgICAAEEQayIEJICAgIAAIAQgAzYCDCAEIAI2AgggBCABNgIE",
+  "IAQgADYCACAEEOyAgIAAAAsdACAAKAIAIAAoAgQgACgCCCAAKAIMEO2AgIAAAAsRACAAIAEgAiADEO6AgIAAAAuKCgEFfyOAgICAAEHwAGsiBCSAgICAACAE",
+  "IAM2AgwgBCACNgIIAkACQCABQYECSQ0AQYACIQUCQCAALACAAkG/f0oNAEH/ASEFIAAsAP8BQb9/Sg0AQf4BIQUgACwA/gFBv39KDQBB/QEhBQsgBCAFNgIU",
+  "IAQgADYCECAEQeyxwIAANgIYQQUhBQwBCyAEIAE2AhQgBCAANgIQIARB/MrAgAA2AhhBACEFCyAEIAU2AhwCQAJAAkACQCACIAFLIgUNACADIAFLDQACQCAC",
+  "IANLDQACQAJAIAJFDQACQCACIAFJDQAgASACRg0BDAILIAAgAmosAABBQEgNAQsgAyECCyAEIAI2AiAgASEDAkAgAiABTw0AIAJBAWoiBUEAIAJBfWoiAyAD",
+  "IAJLGyIDSQ0DAkAgAyAFRg0AIAAgBWogACADaiIGayEFAkAgACACaiIHLAAAQb9/TA0AIAVBf2ohCAwBCyADIAJGDQACQCAHQX9qIgIsAABBv39MDQAgBUF+",
+  "aiEIDAELIAYgAkYNAAJAIAdBfmoiAiwAAEG/f0wNACAFQX1qIQgMAQsgBiACRg0AAkAgB0F9aiICLAAAQb9/TA0AIAVBfGohCAwBCyAGIAJGDQAgBUF7aiEI",
+  "CyAIIANqIQMLAkAgA0UNAAJAIAMgAUkNACADIAFGDQEMBgsgACADaiwAAEG/f0wNBQsgAyABRg0DAkACQAJAAkAgACADaiIBLAAAIgJBf0oNACABLQABQT9x",
+  "IQAgAkEfcSEFIAJBX0sNASAFQQZ0IAByIQEMAgsgBCACQf8BcTYCJEEBIQIMAgsgAEEGdCABLQACQT9xciEAAkAgAkFwTw0AIAAgBUEMdHIhAQwBCyAAQQZ0",
+  "IAEtAANBP3FyIAVBEnRBgIDwAHFyIgFBgIDEAEYNBQsgBCABNgIkQQEhAiABQYABSQ0AQQIhAiABQYAQSQ0AQQNBBCABQYCABEkbIQILIAQgAzYCKCAEIAIg",
+  "A2o2AiwgBEEwakEUakEFNgIAIARB7ABqQYaAgIAANgIAIARB5ABqQYaAgIAANgIAIARByABqQRRqQYqAgIAANgIAIARB1ABqQYuAgIAANgIAIARCBTcCNCAE",
+  "QdSzwIAANgIwIARBgYCAgAA2AkwgBCAEQcgAajYCQCAEIARBGGo2AmggBCAEQRBqNgJgIAQgBEEoajYCWCAEIARBJGo2AlAgBCAEQSBqNgJIIARBMGpB/LPA",
+  "gAAQx4CAgAAACyAEQeQAakGGgICAADYCACAEQcgAakEUakGGgICAADYCACAEQdQAakGBgICAADYCACAEQTBqQRRqQQQ2AgAgBEIENwI0IARB4LLAgAA2AjAg",
+  "BEGBgICAADYCTCAEIARByABqNgJAIAQgBEEYajYCYCAEIARBEGo2AlggBCAEQQxqNgJQIAQgBEEIajYCSCAEQTBqQYCzwIAAEMeAgIAAAAsgBCACIAMgBRs2",
+  "AiggBEEwakEUakEDNgIAIARByABqQRRqQYaAgIAANgIAIARB1ABqQYaAgIAANgIAIARCAzcCNCAEQZSywIAANgIwIARBgYCAgAA2AkwgBCAEQcgAajYCQCAE",
+  "IARBGGo2AlggBCAEQRBqNgJQIAQgBEEoajYCSCAEQTBqQayywIAAEMeAgIAAAAsgAyAFEJGAgIAAAAtBpMrAgABBK0GQs8CAABCSgICAAAALIAAgASADIAEQ",
+  "64CAgAAAC9YEAQV/I4CAgIAAQRBrIgIkgICAgABBASEDAkAgASgCGCIEQeS0wIAAQQ0gAUEcaigCACIFKAIMIgYRgICAgAAADQACQAJAAkACQAJAAkACQCAB",
+  "LQAAQQRxDQAgBEHMw8CAAEEDIAYRgICAgAAADQcgBEHxtMCAAEEEIAYRgICAgAAADQcgBEHbw8CAAEECIAYRgICAgAAADQcgAC0AAA4FBQECAwQFCyAEQdy8",
+  "wIAAQQMgBhGAgICAAAANBiACIAU2AgQgAiAENgIAIAJBCGogAkEPajYCAEEBIQMgAkEBOgAPIAJB8bTAgABBBBDwgICAAA0GIAJB28PAgABBAhDwgICAAA0G",
+  "AkACQAJAAkACQAJAIAAtAAAOBQQAAQIDBAsgAkGPtcCAAEEMEPCAgIAARQ0EDAsLIAJBhLXAgABBCxDwgICAAEUNAwwKCyACQfm0wIAAQQsQ8ICAgABFDQIM",
+  "CQsgAkH1tMCAAEEEEPCAgIAARQ0BDAgLIAJBm7XAgABBBRDwgICAAA0HC0EBIQMgAkHfvMCAAEECEPCAgIAADQYgBEHqv8CAAEEBIAYRgICAgAAAIQMMBgsg",
+  "BEGPtcCAAEEMIAYRgICAgAAARQ0EDAULIARBhLXAgABBCyAGEYCAgIAAAEUNAwwECyAEQfm0wIAAQQsgBhGAgICAAABFDQIMAwsgBEH1tMCAAEEEIAYRgICA",
+  "gAAARQ0BDAILIARBm7XAgABBBSAGEYCAgIAAAA0BCyAEQc/DwIAAQQIgBhGAgICAAAAhAwsgAkEQaiSAgICAACADC4oFAQl/I4CAgIAAQRBrIgMkgICAgAAC",
+  "QAJAAkACQCACRQ0AIAAoAgQhBCAAKAIAIQUgACgCCCEGA0ACQCAGLQAARQ0AIAVB2LzAgABBBCAEKAIMEYCAgIAAAEUNAEEBIQAMAwtBACEAIAIhBwJAA0Ag",
+  "ASAAaiEIAkACQCAHQQhJDQAgA0EIakEKIAggBxDfgICAACADKAIMIQkgAygCCCEKDAELAkAgBw0AQQAhCUEAIQoMAQtBACELAkAgCC0AAEEKRg0AQQEhCUEA",
+  "IQogB0EBRg0BQQEhCyAILQABQQpGDQBBAiEJIAdBAkYNAUECIQsgCC0AAkEKRg0AQQMhCSAHQQNGDQFBAyELIAgtAANBCkYNAEEEIQkgB0EERg0BQQQhCyAI",
+  "LQAEQQpGDQBBBSEJIAdBBUYNAUEFIQsgCC0ABUEKRg0AQQYhCSAHQQZGDQFBByEJQQYhCyAILQAGQQpHDQELQQEhCiALIQkLQQAhCAJAIApBAUcNAAJAAkAC",
+  "QCAAIAlqIgdBAWoiACAHSQ0AIAIgAE8NAQsgAiAASQ0CDAELIAAgAiABIAdqLQAAQQpGIggbIQcgCA0DIAIgAEkNAwsgAiAAayEHDAELCyACIQcLIAYgCDoA",
+  "AAJAAkAgAiAHSw0AIAIgB0cNBSACIQcgBSABIAIgBCgCDBGAgICAAABFDQFBASEADAQLIAEgB2oiACwAAEG/f0wNBAJAIAUgASAHIAQoAgwRgICAgAAARQ0A",
+  "QQEhAAwECyAALAAAQb9/TA0FCyABIAdqIQEgAiAHayICDQALC0EAIQALIANBEGokgICAgAAgAA8LIAEgAkEAIAcQ64CAgAAACyABIAIgByACEOuAgIAAAAv0",
+  "CwMJfwF+AX9BASEFQQAhBgJAAkAgBEEBRw0AQQEhB0EAIQgMAQtBASEJQQAhCkEBIQtBACEGQQEhBQNAIAshDAJAAkACQCAGIApqIgsgBE8NAAJAIAMgCWot",
+  "AABB/wFxIgkgAyALai0AACILSQ0AIAkgC0YNAkEBIQUgDEEBaiELQQAhBiAMIQoMAwsgDCAGakEBaiILIAprIQVBACEGDAILIAsgBEGovMCAABCMgICAAAAL",
+  "QQAgBkEBaiILIAsgBUYiCRshBiALQQAgCRsgDGohCwsgCyAGaiIJIARJDQALQQEhCUEAIQhBASELQQAhBkEBIQcDQCALIQwCQAJAAkAgBiAIaiILIARPDQAC",
+  "QCADIAlqLQAAQf8BcSIJIAMgC2otAAAiC0sNACAJIAtGDQJBASEHIAxBAWohC0EAIQYgDCEIDAMLIAwgBmpBAWoiCyAIayEHQQAhBgwCCyALIARBqLzAgAAQ",
+  "jICAgAAAC0EAIAZBAWoiCyALIAdGIgkbIQYgC0EAIAkbIAxqIQsLIAsgBmoiCSAESQ0ACyAKIQYLAkACQAJAIAYgCCAGIAhLIgsbIg0gBEsNAAJAIAUgByAL",
+  "GyILIA1qIgYgC0kNAAJAIAYgBEsNAAJAIAMgAyALaiANEKqBgIAARQ0AIARBA3EhCwJAIARBf2pBA08NAEIAIQ4gAyEGDAULIARBfHEhDEIAIQ4gAyEGA0BC",
+  "ASAGQQNqMQAAhkIBIAZBAmoxAACGQgEgBkEBajEAAIZCASAGMQAAhiAOhISEhCEOIAZBBGohBiAMQXxqIgwNAAwFCwtBASEIQQAhBkEBIQlBACEFAkADQCAJ",
+  "IgwgBmoiByAETw0BAkACQAJAAkAgBCAGayAMQX9zaiIJIARPDQAgBkF/cyAEaiAFayIKIARPDQECQCADIAlqLQAAQf8BcSIJIAMgCmotAAAiCkkNACAJIApG",
+  "DQMgDEEBaiEJQQAhBkEBIQggDCEFDAQLIAdBAWoiCSAFayEIQQAhBgwDCyAJIARBuLzAgAAQjICAgAAACyAKIARByLzAgAAQjICAgAAAC0EAIAZBAWoiCSAJ",
+  "IAhGIgobIQYgCUEAIAobIAxqIQkLIAggC0cNAAsLQQEhCEEAIQZBASEJQQAhBwJAA0AgCSIMIAZqIg8gBE8NAQJAAkACQAJAIAQgBmsgDEF/c2oiCSAETw0A",
+  "IAZBf3MgBGogB2siCiAETw0BAkAgAyAJai0AAEH/AXEiCSADIApqLQAAIgpLDQAgCSAKRg0DIAxBAWohCUEAIQZBASEIIAwhBwwECyAPQQFqIgkgB2shCEEA",
+  "IQYMAwsgCSAEQbi8wIAAEIyAgIAAAAsgCiAEQci8wIAAEIyAgIAAAAtBACAGQQFqIgkgCSAIRiIKGyEGIAlBACAKGyAMaiEJCyAIIAtHDQALCwJAIAsgBEsN",
+  "ACAEIAUgByAFIAdLG2shCkEAIQgCQAJAIAsNAEIAIQ5BACELDAELIAtBA3EhDAJAAkAgC0F/akEDTw0AQgAhDiADIQYMAQsgC0F8cSEJQgAhDiADIQYDQEIB",
+  "IAZBA2oxAACGQgEgBkECajEAAIZCASAGQQFqMQAAhkIBIAYxAACGIA6EhISEIQ4gBkEEaiEGIAlBfGoiCQ0ACwsgDEUNAANAQgEgBjEAAIYgDoQhDiAGQQFq",
+  "IQYgDEF/aiIMDQALCyAEIQYMBQsgCyAEEISAgIAAAAsgBiAEEISAgIAAAAsgCyAGEJGAgIAAAAsgDSAEEISAgIAAAAsgBCANayEMAkAgC0UNAANAQgEgBjEA",
+  "AIYgDoQhDiAGQQFqIQYgC0F/aiILDQALCyANIAwgDSAMSxtBAWohC0F/IQggDSEKQX8hBgsgACADNgI4IAAgATYCMCAAQQE2AgAgAEE8aiAENgIAIABBNGog",
+  "AjYCACAAQShqIAY2AgAgAEEkaiAINgIAIABBIGogAjYCACAAQRxqQQA2AgAgAEEYaiALNgIAIABBFGogCjYCACAAQRBqIA02AgAgAEEIaiAONwIACwIAC4MC",
+  "AQF/I4CAgIAAQRBrIgIkgICAgAAgAkEANgIMAkACQAJAAkAgAUGAAUkNACABQYAQSQ0BIAFBgIAETw0CIAIgAUE/cUGAAXI6AA4gAiABQQx2QeABcjoADCAC",
+  "IAFBBnZBP3FBgAFyOgANQQMhAQwDCyACIAE6AAxBASEBDAILIAIgAUE/cUGAAXI6AA0gAiABQQZ2QcABcjoADEECIQEMAQsgAiABQT9xQYABcjoADyACIAFB",
+  "EnZB8AFyOgAMIAIgAUEGdkE/cUGAAXI6AA4gAiABQQx2QT9xQYABcjoADUEEIQELIAAgAkEMaiABEPCAgIAAIQEgAkEQaiSAgICAACABC3EBAX8jgICAgABB",
+  "IGsiAiSAgICAACACIAA2AgQgAkEIakEQaiABQRBqKQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggAkEEakHkvMCAACACQQhqEJiAgIAAIQEg",
+  "AkEgaiSAgICAACABCxEAIAAoAgAgASACEPCAgIAAC4oCAQF/I4CAgIAAQRBrIgIkgICAgAAgACgCACEAIAJBADYCDAJAAkACQAJAIAFBgAFJDQAgAUGAEEkN",
+  "ASABQYCABE8NAiACIAFBP3FBgAFyOgAOIAIgAUEMdkHgAXI6AAwgAiABQQZ2QT9xQYABcjoADUEDIQEMAwsgAiABOgAMQQEhAQwCCyACIAFBP3FBgAFyOgAN",
+  "IAIgAUEGdkHAAXI6AAxBAiEBDAELIAIgAUE/cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFyOgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEBCyAA",
+  "IAJBDGogARDwgICAACEBIAJBEGokgICAgAAgAQt0AQF/I4CAgIAAQSBrIgIkgICAgAAgAiAAKAIANgIEIAJBCGpBEGogAUEQaikCADcDACACQQhqQQhqIAFB",
+  "CGopAgA3AwAgAiABKQIANwMIIAJBBGpB5LzAgAAgAkEIahCYgICAACEBIAJBIGokgICAgAAgAQueFAIIfwN+I4CAgIAAQcAAayICJICAgIAAAkACQAJAAkAg",
+  "AC0AAA0AIABBEGoiAyADKAIAQQFqIgM2AgAgA0H0A0siBEUNAQJAIAAoAhQiAUUNAEEBIQMgAUGywsCAAEEZEIaAgIAADQQLIABBAUECIAQbOgABIABBAToA",
+  "AAwCCyAAKAIUIgBFDQEgAEHswsCAAEEBEIaAgIAAIQMMAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAQQxqKAIAIgQgAEEIaigCACIFTw0AIAAoAgQi",
+  "BkUNACAAQQRqIQdBASEDIABBDGogBEEBaiIINgIAIAYgBGotAAAiCUG+f2oOGAMGAQEBAQECAQEBBQcBAQEBAQEBAQEFCgELAkAgACgCFCIBRQ0AQQEhAyAB",
+  "QcvCwIAAQRAQhoCAgAANDgsgAEEBOwEAQQAhAwwNCwJAIAAoAhQiAUUNACABQcvCwIAAQRAQhoCAgAANDQsgAEEBOwEAQQAhAwwMCyAAIAEQ+ICAgAANCyAB",
+  "DQEMCAsgACABEPmAgIAADQoMCAsgACgCFCIBRQ0GIAFBsMbAgABBAhCGgICAAA0JDAYLIAggBU8NAyAGIAhqLQAAQfMARw0DIABBDGoiByAEQQJqIgM2AgAC",
+  "QCADIAVPDQAgBiADai0AAEHfAEYNAwsgBSADIAUgA0sbIQhCACEKAkADQAJAIAMgBU8NACAGIANqLQAAIgFB3wBHDQAgAEEMaiADQQFqNgIAIApCAXwiCyAK",
+  "VA0CIAtCf1ENAgwGCyAIIANGDQECQCABQVBqIgRB/wFxQQpJDQACQCABQZ9/akH/AXFBGkkNACABQb9/akH/AXFBGk8NAyABQWNqIQQMAQsgAUGpf2ohBAsg",
+  "ByADQQFqIgM2AgAgAkEIaiAKQgBCPkIAEKuBgIAAIAIpAxBCAFINASACKQMIIgsgBK1C/wGDfCIKIAtaDQALCwJAIAAoAhQiAUUNAEEBIQMgAUHLwsCAAEEQ",
+  "EIaAgIAADQkLIABBATsBAEEAIQMMCAsgAkEoaiAHEPqAgIAAAkACQAJAIAItACgNACAALQAADQEgAikDMCEKIAJBKGogBxD7gICAACACLQAoRQ0CIAItACkh",
+  "AQJAIAAoAhQiBEUNAEEBIQMgBEGywsCAAEHLwsCAACABQf8BcSIGG0EZQRAgBhsQhoCAgAANCwsgACABOgABIABBAToAAEEAIQMMCgsgAi0AKSEBAkAgACgC",
+  "FCIERQ0AQQEhAyAEQbLCwIAAQcvCwIAAIAFB/wFxIgYbQRlBECAGGxCGgICAAA0KCyAAIAE6AAEgAEEBOgAAQQAhAwwJCwJAIAAoAhQiAA0AQQAhAwwJCyAA",
+  "QezCwIAAQQEQhoCAgAAhAwwICyACQRhqQQhqIAJBNGopAgAiCzcDACACIAIpAiwiDDcDGCACQShqQQhqIAs3AwAgAiAMNwMoIAAoAhQiAUUNBUEBIQMgAkEo",
+  "aiABEPyAgIAADQcgACgCFCIBRQ0FIAEtAABBBHENBUEBIQMgASgCGEGKw8CAAEEBIAFBHGooAgAoAgwRgICAgAAADQcgCiAAKAIUEM2AgIAADQcgACgCFCIB",
+  "KAIYQYvDwIAAQQEgAUEcaigCACgCDBGAgICAAAANBwwFCyACQShqIAcQ/YCAgAACQAJAIAItACgNACACKAIsIQQgACABEPiAgIAARQ0BQQEhAwwICyACLQAp",
+  "IQECQCAAKAIUIgRFDQBBASEDIARBssLAgABBy8LAgAAgAUH/AXEiBhtBGUEQIAYbEIaAgIAADQgLIAAgAToAASAAQQE6AABBACEDDAcLAkAgAC0AAEUNAEEA",
+  "IQMgACgCFCIBRQ0HAkAgAUGwxsCAAEECEIaAgIAARQ0AQQEhAwwICyAALQAARQ0AIAAoAhQiAEUNByAAQezCwIAAQQEQhoCAgAAhAwwHCyACQShqIAcQ+oCA",
+  "gAACQAJAAkACQAJAAkACQAJAIAItACgNACAALQAADQEgAikDMCEKIAJBKGogBxD7gICAACACLQAoDQIgAkE4aigCACEGIAJBNGooAgAhBSACQTBqKAIAIQEg",
+  "AigCLCEIIARBgIDEAEcNAwJAIAENACAGRQ0NCyAAKAIUIgMNBiACQTRqIAY2AgAMBAsgAi0AKSEBAkAgACgCFCIERQ0AQQEhAyAEQbLCwIAAQcvCwIAAIAFB",
+  "/wFxIgYbQRlBECAGGxCGgICAAA0OCyAAIAE6AAEgAEEBOgAAQQAhAwwNCyAAKAIUIgBFDQsgAEHswsCAAEEBEIaAgIAAIQMMDAsgAi0AKSEBAkAgACgCFCIE",
+  "RQ0AQQEhAyAEQbLCwIAAQcvCwIAAIAFB/wFxIgYbQRlBECAGGxCGgICAAA0MCyAAIAE6AAEgAEEBOgAAQQAhAwwLCwJAIAAoAhQiA0UNACADQfrCwIAAQQMQ",
+  "hoCAgABFDQBBASEDDAsLAkACQAJAAkAgBEG9f2oOEQEAAAAAAAAAAAAAAAAAAAACAAsgACgCFCIHRQ0CQQEhAyAEIAcQ1YCAgAANDQwCCyAAKAIUIgRFDQFB",
+  "ASEDIARBgcPAgABBBxCGgICAAA0MDAELIAAoAhQiBEUNAEEBIQMgBEH9wsCAAEEEEIaAgIAADQsLAkAgAQ0AIAZFDQQLIAAoAhQiBA0BIAJBNGogBjYCAAsg",
+  "AiAFNgIwIAIgATYCLCACIAg2AigMBwtBASEDIARBiMPAgABBARCGgICAAA0IIAAoAhQhBCACQTRqIAY2AgAgAiAFNgIwIAIgATYCLCACIAg2AiggBEUNBiAC",
+  "QShqIAQQ/ICAgAANCAwBCwJAIANBsMbAgABBAhCGgICAAEUNAEEBIQMMCAsgACgCFCEEIAJBNGogBjYCACACIAU2AjAgAiABNgIsIAIgCDYCKCAERQ0FQQEh",
+  "AyACQShqIAQQ/ICAgAANBwwFCyAAKAIUIgFFDQRBASEDIAFBicPAgABBARCGgICAAA0GIAAoAhQiAUUNBCAKIAEQ3YCAgAANBiAAKAIUIgFFDQRBASEDIAFB",
+  "6r/AgABBARCGgICAAA0GDAQLIABBDGogBEEDajYCAAsgABD+gICAAAsCQCAAKAIUIgFFDQBBASEDIAFBtsbAgABBARCGgICAAA0EC0EBIQMgABD/gICAAA0D",
+  "AkAgCUHNAEYNAAJAIAAoAhQiAUUNACABQfbCwIAAQQQQhoCAgAANBQsgAEEAEPiAgIAADQQLIAAoAhQiAUUNAUEBIQMgAUG3xsCAAEEBEIaAgIAADQMMAQsC",
+  "QCAAKAIUIgFFDQBBASEDIAFBtsbAgABBARCGgICAAA0DC0EBIQMgABCAgYCAAA0CIAAoAhQiAUUNAEEBIQMgAUG3xsCAAEEBEIaAgIAADQILQQAhAyAALQAA",
+  "DQEgACAAKAIQQX9qNgIQDAELQQAhAwsgAkHAAGokgICAgAAgAwu6BQUHfwF+A38BfgF/I4CAgIAAQTBrIgIkgICAgAACQAJAAkACQAJAAkACQAJAIAAtAAAN",
   "ACAAQQRqKAIAIQMCQCAAQQxqKAIAIgQgAEEIaigCACIFTw0AIANFDQAgAyAEai0AAEHfAEYNAgsgA0UNAyAFIAQgBSAESxshBiAAQQxqIQcgBCEIQgAhCQNA",
   "AkAgCCAFTw0AIAMgCGotAAAiCkHfAEcNAEEBIQsgAEEMaiAIQQFqNgIAQQAhDCAJQgF8Ig0gCVoNBAwHC0EAIQxBASELIAYgCEYNBgJAIApBUGoiDkH/AXFB",
-  "CkkNAAJAIApBn39qQf8BcUEaSQ0AIApBv39qQf8BcUEaTw0IIApBY2ohDgwBCyAKQal/aiEOC0EBIQsgByAIQQFqIgg2AgAgAkEIaiAJQgBCPkIAEIqBgIAA",
-  "IAIpAxBCAFINBiACKQMIIg0gDq1C/wGDfCIJIA1aDQAMBgsLAkAgACgCFCIIDQBBACEIDAcLIAhB5KLAgABBARC0gICAACEIDAYLIABBDGogBEEBajYCAEIA",
-  "IQ0LIA0gBEF/aq1UDQELQQAhDEEBIQsMAQtBASEMQQAhCyAAQRBqKAIAQQFqIghB9ANNDQELAkAgACgCFCIKRQ0AQQEhCCAKQcOiwIAAQaqiwIAAIAsbQRBB",
-  "GSALGxC0gICAAA0CCyAAIAw6AAEgAEEBOgAAQQAhCAwBCwJAIAAoAhQNAEEAIQgMAQsgACkCACEJIABBADoAACACQRhqQRBqIgsgAEEQaiIKKAIANgIAIAJB",
-  "GGpBCGoiDiAAQQhqIgUpAgA3AwAgCiAINgIAIABBDGogDT4CACACIAk3AxggACABQf8BcUEARxCjgICAACEIIAogCygCADYCACAFIA4pAwA3AgAgACACKQMY",
+  "CkkNAAJAIApBn39qQf8BcUEaSQ0AIApBv39qQf8BcUEaTw0IIApBY2ohDgwBCyAKQal/aiEOC0EBIQsgByAIQQFqIgg2AgAgAkEIaiAJQgBCPkIAEKuBgIAA",
+  "IAIpAxBCAFINBiACKQMIIg0gDq1C/wGDfCIJIA1aDQAMBgsLAkAgACgCFCIIDQBBACEIDAcLIAhB7MLAgABBARCGgICAACEIDAYLIABBDGogBEEBajYCAEIA",
+  "IQ0LIA0gBEF/aq1UDQELQQAhDEEBIQsMAQtBASEMQQAhCyAAQRBqKAIAQQFqIghB9ANNDQELAkAgACgCFCIKRQ0AQQEhCCAKQcvCwIAAQbLCwIAAIAsbQRBB",
+  "GSALGxCGgICAAA0CCyAAIAw6AAEgAEEBOgAAQQAhCAwBCwJAIAAoAhQNAEEAIQgMAQsgACkCACEJIABBADoAACACQRhqQRBqIgsgAEEQaiIKKAIANgIAIAJB",
+  "GGpBCGoiDiAAQQhqIgUpAgA3AwAgCiAINgIAIABBDGogDT4CACACIAk3AxggACABQf8BcUEARxD4gICAACEIIAogCygCADYCACAFIA4pAwA3AgAgACACKQMY",
   "NwIACyACQTBqJICAgIAAIAgLuQMDB38CfgF/I4CAgIAAQRBrIgIkgICAgAACQAJAAkAgAUEIaigCACIDIAFBBGooAgAiBE8NACABKAIAIgVFDQAgBSADai0A",
   "AEHzAEcNACABQQhqIgYgA0EBaiIHNgIAAkACQAJAIAcgBE8NACAFIAdqLQAAQd8ARg0BCyAEIAcgBCAHSxshCEIAIQkCQANAAkAgByAETw0AIAUgB2otAAAi",
   "A0HfAEcNACABQQhqIAdBAWo2AgAgCUIBfCIKIAlUDQIMBAsgCCAHRg0BAkAgA0FQaiILQf8BcUEKSQ0AAkAgA0Gff2pB/wFxQRpJDQAgA0G/f2pB/wFxQRpP",
-  "DQMgA0FjaiELDAELIANBqX9qIQsLIAYgB0EBaiIHNgIAIAIgCUIAQj5CABCKgYCAACACKQMIQgBSDQEgAikDACIKIAutQv8Bg3wiCSAKWg0ACwsgAEEAOgAB",
+  "DQMgA0FjaiELDAELIANBqX9qIQsLIAYgB0EBaiIHNgIAIAIgCUIAQj5CABCrgYCAACACKQMIQgBSDQEgAikDACIKIAutQv8Bg3wiCSAKWg0ACwsgAEEAOgAB",
   "QQEhBwwECyABQQhqIANBAmo2AgBCACEKCwJAIApCAXwiCSAKWg0AIABBADoAAUEBIQcMAwsgAEEIaiAJNwMADAELIABBCGpCADcDAAtBACEHCyAAIAc6AAAg",
   "AkEQaiSAgICAAAvpBgMHfwF+AX8gASgCACECQQAhAwJAIAFBCGooAgAiBCABQQRqKAIAIgVPDQAgAkUNACACIARqLQAAQfUARw0AQQEhAyABQQhqIARBAWoi",
   "BDYCAAsCQAJAAkACQAJAAkACQAJAIAQgBU8NACACRQ0AIAIgBGotAABBUGoiBkH/AXEiB0EJSw0AIAFBCGogBEEBaiIENgIAAkAgBw0AQQAhBwwDCyAGQf8B",
   "cSEHIAQgBU8NAiABQQhqIQgCQANAIAIgBGotAABBUGpB/wFxIgZBCUsNBCAIIARBAWoiBDYCACAHrUIKfiIJQiCIpw0DIAmnIgogBmoiByAKSQ0BIAUgBEcN",
   "AAsgBSEEDAQLIABBADoAAQwECyAAQQA6AAEMAwsgAEEAOgABDAILIAQgBU8NACACIARqLQAAQd8ARw0AIAFBCGogBEEBaiIENgIACwJAAkAgBCAHaiIGIARJ",
   "DQAgAUEIaiAGNgIAIAYgBU0NASAAQQA6AAEMAgsgAEEAOgABDAELAkACQCAEIAVJDQAgBSAERg0BDAULIAIgBGosAABBQEgNBAsCQCAGRQ0AAkAgBiAFSQ0A",
-  "IAUgBkcNBQwBCyACIAZqLAAAQb9/TA0ECyAGIARrIQogAiAEaiEIAkAgAw0AIABBEGpBADYCACAAQQxqQfSqwIAANgIAIABBCGogCjYCACAAQQRqIAg2AgAg",
-  "AEEAOgAADwsgBiACaiIGQX9qIQRBACEDQQAhAQJAA0ACQCAHIAFqDQAgCCEBQfSqwIAAIQgMAgsgBCABaiECIAFBf2oiBSEBIAItAABB3wBHDQALIAcgBWoi",
+  "IAUgBkcNBQwBCyACIAZqLAAAQb9/TA0ECyAGIARrIQogAiAEaiEIAkAgAw0AIABBEGpBADYCACAAQQxqQfzKwIAANgIAIABBCGogCjYCACAAQQRqIAg2AgAg",
+  "AEEAOgAADwsgBiACaiIGQX9qIQRBACEDQQAhAQJAA0ACQCAHIAFqDQAgCCEBQfzKwIAAIQgMAgsgBCABaiECIAFBf2oiBSEBIAItAABB3wBHDQALIAcgBWoi",
   "A0EBaiEBAkACQAJAIAMNAEEAIQMMAQsCQCADIApJDQAgBQ0FIAohAyAKQQFqIgEgCk8NAUEAIQJBfyEDDAILIAYgBWosAABBv39MDQQLAkAgCiABSw0AIAoh",
   "AiAKIAFGDQEMBQsgCCABaiwAAEG/f0wNBCABIQILIAggAmohASAKIAJrIQoLAkAgCkUNACAAQRBqIAo2AgAgAEEMaiABNgIAIABBCGogAzYCACAAQQRqIAg2",
-  "AgAgAEEAOgAADwsgAEEAOgABCyAAQQE6AAAPCyAIIApBACADEKKAgIAAAAsgCCAKIAEgChCigICAAAALIAIgBSAEIAYQooCAgAAAC/4JAxR/An4CfyOAgICA",
-  "AEGABGsiAiSAgICAAEEAIQMgAkEAQYAEEIyBgIAAIQQCQAJAAkACQAJAAkAgAEEMaigCACIFRQ0AIAAoAgAhBiAAKAIIIgctAAAhCAJAIAAoAgQiCUUNACAG",
+  "AgAgAEEAOgAADwsgAEEAOgABCyAAQQE6AAAPCyAIIApBACADEOuAgIAAAAsgCCAKIAEgChDrgICAAAALIAIgBSAEIAYQ64CAgAAAC/4JAxR/An4CfyOAgICA",
+  "AEGABGsiAiSAgICAAEEAIQMgAkEAQYAEEK6BgIAAIQQCQAJAAkACQAJAAkAgAEEMaigCACIFRQ0AIAAoAgAhBiAAKAIIIgctAAAhCAJAIAAoAgQiCUUNACAG",
   "IAlqIQpBACEDIAQhAiAGIQADQAJAAkAgACwAACILQX9MDQAgAEEBaiEAIAtB/wFxIQsMAQsgAC0AAUE/cSEMIAtBH3EhDQJAIAtBX0sNACANQQZ0IAxyIQsg",
   "AEECaiEADAELIAxBBnQgAC0AAkE/cXIhDAJAIAtBcE8NACAMIA1BDHRyIQsgAEEDaiEADAELIAxBBnQgAC0AA0E/cXIgDUESdEGAgPAAcXIiC0GAgMQARg0C",
   "IABBBGohAAsgA0GAAUYNBiACIAs2AgAgAkEEaiECIANBAWohAyAAIApHDQALCyAHIAVqIQ4gB0EBaiELIANBgAEgA0GAAUsbIQ8gBEF8aiEQQbwFIRFByAAh",
@@ -80409,191 +81764,191 @@ var IR_WASM_BASE64 = [
   "DQAgECADQQJ0aiEAIAMhCwNAIAtBf2oiAkGAAU8NBSAAQQRqIAAoAgA2AgAgAEF8aiEAIAIhCyACIApLDQALIApBgAFJDQEMBgsgCkGAAU8NBQsgBCAKQQJ0",
   "aiAVNgIAAkAgDSAORg0AIA0tAAAhCEEAIQMCQAJAIBggEW4iACAZbiAAaiIAQcgDTw0AIAAhDAwBC0EAIQMDQCADQSRqIQMgAEHX/ABLIQIgAEEjbiIMIQAg",
   "Ag0ACwsgCkEBaiEUIA1BAWohCyADIAxBJGxB/P8DcSAMQSZqQf//A3FuaiESQQIhESAZIQMgFSETDAELCyADQYABTw0CIANBAnQhAiAEIQMDQCADKAIAIAEQ",
-  "uYCAgAAiAA0GIANBBGohAyACIQsgAkF8aiECIAsNAAwGCwsgASgCGCAAKAIAIAAoAgQgAUEcaigCACgCDBGAgICAAAAhAAwECyALQX9qQYABQbifwIAAEJSA",
-  "gIAAAAsgGUGAARCRgICAAAALIApBgAFByJ/AgAAQlICAgAAAC0EBIQAgASgCGCIDQdifwIAAQQkgAUEcaigCACgCDCICEYCAgIAAAA0AAkAgCUUNACADIAYg",
-  "CSACEYCAgIAAAA0BQQEhACADQeGfwIAAQQEgAhGAgICAAAANAQtBASEAIAMgByAFIAIRgICAgAAADQAgA0Hin8CAAEEBIAIRgICAgAAAIQALIARBgARqJICA",
+  "1YCAgAAiAA0GIANBBGohAyACIQsgAkF8aiECIAsNAAwGCwsgASgCGCAAKAIAIAAoAgQgAUEcaigCACgCDBGAgICAAAAhAAwECyALQX9qQYABQcC/wIAAEIyA",
+  "gIAAAAsgGUGAARCEgICAAAALIApBgAFB0L/AgAAQjICAgAAAC0EBIQAgASgCGCIDQeC/wIAAQQkgAUEcaigCACgCDCICEYCAgIAAAA0AAkAgCUUNACADIAYg",
+  "CSACEYCAgIAAAA0BQQEhACADQem/wIAAQQEgAhGAgICAAAANAQtBASEAIAMgByAFIAIRgICAgAAADQAgA0Hqv8CAAEEBIAIRgICAgAAAIQALIARBgARqJICA",
   "gIAAIAALoAEBAn8CQAJAAkACQCABQQhqKAIAIgIgAUEEaigCAE8NACABKAIAIgNFDQAgAUEIaiACQQFqNgIAIAMgAmotAAAiAUG/f2pB/wFxQRpJDQIgAUGf",
   "f2pB/wFxQRpJDQMgAEEAOgABDAELIABBADoAAQsgAEEBOgAADwsgAEEEaiABNgIAIABBADoAAA8LIABBBGpBgIDEADYCACAAQQA6AAALZQECfyOAgICAAEEQ",
-  "ayIBJICAgIAAIAAoAhQhAiAAQQA2AhQCQCAAQQAQo4CAgABFDQBB6J7AgABBPSABQQhqQZyewIAAQdSiwIAAEKSAgIAAAAsgACACNgIUIAFBEGokgICAgAAL",
+  "ayIBJICAgIAAIAAoAhQhAiAAQQA2AhQCQCAAQQAQ+ICAgABFDQBB8L7AgABBPSABQQhqQaS+wIAAQdzCwIAAEL6AgIAAAAsgACACNgIUIAFBEGokgICAgAAL",
   "igwCBn8BfiOAgICAAEEgayIBJICAgIAAAkACQAJAAkACQAJAAkAgAC0AAA0AIABBDGooAgAiAiAAQQhqKAIATw0BIABBBGoiAygCACIERQ0BIABBDGogAkEB",
-  "ajYCACAEIAJqLQAAIgVBn39qIgZB/wFxIgRBGk8NAkG/9/MdIAR2QQFxRQ0CIAAoAhQiAEUNAyAAIAZBGHRBGHVBAnQiAkHQpMCAAGooAgAgAkHoo8CAAGoo",
-  "AgAQtICAgAAhAgwGCyAAKAIUIgBFDQIgAEHkosCAAEEBELSAgIAAIQIMBQsCQCAAKAIUIgRFDQBBASECIARBw6LAgABBEBC0gICAAA0FCyAAQQE7AQAMAQsg",
+  "ajYCACAEIAJqLQAAIgVBn39qIgZB/wFxIgRBGk8NAkG/9/MdIAR2QQFxRQ0CIAAoAhQiAEUNAyAAIAZBGHRBGHVBAnQiAkHYxMCAAGooAgAgAkHww8CAAGoo",
+  "AgAQhoCAgAAhAgwGCyAAKAIUIgBFDQIgAEHswsCAAEEBEIaAgIAAIQIMBQsCQCAAKAIUIgRFDQBBASECIARBy8LAgABBEBCGgICAAA0FCyAAQQE7AQAMAQsg",
   "AEEQaiIEIAQoAgBBAWoiBDYCAAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAEQfQDSyIEDQAgBUG/f2oOFAQIAQcBBgEBAQEBAQEBAwMCAgQFAQsC",
-  "QCAAKAIUIgNFDQBBASECIANBqqLAgABBGRC0gICAAA0SCyAAQQFBAiAEGzoAASAAQQE6AAAMDgsgAEEMaiACNgIAQQEhAiAAQQAQo4CAgABFDQ8MEAsCQCAA",
-  "KAIUIgRFDQBBASECIARBrabAgABBARC0gICAAA0QCyAAQcwAEOOAgIAADQsMDQsCQCAAKAIUIgRFDQBBASECIARBrKbAgABBARC0gICAAA0PCyAFQdAARw0I",
-  "IAAoAhQiBEUNCUEBIQIgBEGRo8CAAEEGELSAgIAARQ0JDA4LAkAgACgCFCIERQ0AQQEhAiAEQYKjwIAAQQEQtICAgAANDgtBASECIAAQ34CAgAANDQJAIAVB",
-  "wQBHDQACQCAAKAIUIgRFDQAgBEGLo8CAAEECELSAgIAADQ8LQQEhAiAAQQEQ4YCAgAANDgsgACgCFCIERQ0MQQEhAiAEQYOjwIAAQQEQtICAgABFDQwMDQsC",
-  "QCAAKAIUIgRFDQBBASECIARBsKbAgABBARC0gICAAA0NCyABQQhqIAAQ5ICAgABBASECIAEoAggNDAJAIAEoAgxBAUcNACAAKAIUIgRFDQxBASECIARBsqbA",
-  "gABBARC0gICAAA0NCyAAKAIUIgRFDQtBASECIARBsabAgABBARC0gICAAEUNCwwMC0EBIQIgABDlgICAAEUNCgwLCwJAIAAoAhQiBEUNAEEBIQIgBEGEo8CA",
-  "AEEEELSAgIAADQsLQQEhAiAAEOaAgIAADQogAEHMABDjgICAAEUNASAALQAADQIgAUEQaiADEOeAgIAAIAEtABANAyABKQMYIgdQDQkCQCAAKAIUIgRFDQAg",
-  "BEGIo8CAAEEDELSAgIAADQsLIAAgBxDigICAAEUNCQwKC0EBIQIgABDogICAAA0JDAgLAkAgACgCFCIERQ0AIARBw6LAgABBEBC0gICAAA0JCyAAQQE7AQAM",
-  "BQsgACgCFCIARQ0EIABB5KLAgABBARC0gICAACECDAcLIAEtABEhBAJAIAAoAhQiA0UNAEEBIQIgA0GqosCAAEHDosCAACAEQf8BcSIFG0EZQRAgBRsQtICA",
-  "gAANBwsgACAEOgABIABBAToAAAwDCyAAKAIUIgRFDQBBASECIARBjaPAgABBBBC0gICAAA0FC0EBIQIgABDfgICAAEUNAwwECwJAAkAgAC0AAA0AIAFBEGog",
-  "AxDngICAACABLQAQDQEgASkDGCIHUA0DQQEhAiAAIAcQ4oCAgAANBSAAKAIUIgRFDQNBASECIARBl6PAgABBARC0gICAAEUNAwwFCyAAKAIUIgBFDQEgAEHk",
-  "osCAAEEBELSAgIAAIQIMBAsgAS0AESEEAkAgACgCFCIDRQ0AQQEhAiADQaqiwIAAQcOiwIAAIARB/wFxIgUbQRlBECAFGxC0gICAAA0ECyAAIAQ6AAEgAEEB",
-  "OgAAC0EAIQIMAgsCQCAFQdIARg0AIAAoAhQiBEUNAEEBIQIgBEGNo8CAAEEEELSAgIAADQILQQEhAiAAEN+AgIAADQELQQAhAiAALQAADQAgACAAKAIQQX9q",
+  "QCAAKAIUIgNFDQBBASECIANBssLAgABBGRCGgICAAA0SCyAAQQFBAiAEGzoAASAAQQE6AAAMDgsgAEEMaiACNgIAQQEhAiAAQQAQ+ICAgABFDQ8MEAsCQCAA",
+  "KAIUIgRFDQBBASECIARBtcbAgABBARCGgICAAA0QCyAAQcwAEIOBgIAADQsMDQsCQCAAKAIUIgRFDQBBASECIARBtMbAgABBARCGgICAAA0PCyAFQdAARw0I",
+  "IAAoAhQiBEUNCUEBIQIgBEGZw8CAAEEGEIaAgIAARQ0JDA4LAkAgACgCFCIERQ0AQQEhAiAEQYrDwIAAQQEQhoCAgAANDgtBASECIAAQ/4CAgAANDQJAIAVB",
+  "wQBHDQACQCAAKAIUIgRFDQAgBEGTw8CAAEECEIaAgIAADQ8LQQEhAiAAQQEQgYGAgAANDgsgACgCFCIERQ0MQQEhAiAEQYvDwIAAQQEQhoCAgABFDQwMDQsC",
+  "QCAAKAIUIgRFDQBBASECIARBuMbAgABBARCGgICAAA0NCyABQQhqIAAQhIGAgABBASECIAEoAggNDAJAIAEoAgxBAUcNACAAKAIUIgRFDQxBASECIARBusbA",
+  "gABBARCGgICAAA0NCyAAKAIUIgRFDQtBASECIARBucbAgABBARCGgICAAEUNCwwMC0EBIQIgABCFgYCAAEUNCgwLCwJAIAAoAhQiBEUNAEEBIQIgBEGMw8CA",
+  "AEEEEIaAgIAADQsLQQEhAiAAEIaBgIAADQogAEHMABCDgYCAAEUNASAALQAADQIgAUEQaiADEIeBgIAAIAEtABANAyABKQMYIgdQDQkCQCAAKAIUIgRFDQAg",
+  "BEGQw8CAAEEDEIaAgIAADQsLIAAgBxCCgYCAAEUNCQwKC0EBIQIgABCIgYCAAA0JDAgLAkAgACgCFCIERQ0AIARBy8LAgABBEBCGgICAAA0JCyAAQQE7AQAM",
+  "BQsgACgCFCIARQ0EIABB7MLAgABBARCGgICAACECDAcLIAEtABEhBAJAIAAoAhQiA0UNAEEBIQIgA0GywsCAAEHLwsCAACAEQf8BcSIFG0EZQRAgBRsQhoCA",
+  "gAANBwsgACAEOgABIABBAToAAAwDCyAAKAIUIgRFDQBBASECIARBlcPAgABBBBCGgICAAA0FC0EBIQIgABD/gICAAEUNAwwECwJAAkAgAC0AAA0AIAFBEGog",
+  "AxCHgYCAACABLQAQDQEgASkDGCIHUA0DQQEhAiAAIAcQgoGAgAANBSAAKAIUIgRFDQNBASECIARBn8PAgABBARCGgICAAEUNAwwFCyAAKAIUIgBFDQEgAEHs",
+  "wsCAAEEBEIaAgIAAIQIMBAsgAS0AESEEAkAgACgCFCIDRQ0AQQEhAiADQbLCwIAAQcvCwIAAIARB/wFxIgUbQRlBECAFGxCGgICAAA0ECyAAIAQ6AAEgAEEB",
+  "OgAAC0EAIQIMAgsCQCAFQdIARg0AIAAoAhQiBEUNAEEBIQIgBEGVw8CAAEEEEIaAgIAADQILQQEhAiAAEP+AgIAADQELQQAhAiAALQAADQAgACAAKAIQQX9q",
   "NgIQCyABQSBqJICAgIAAIAILhAUDCX8CfgF/I4CAgIAAQRBrIgEkgICAgABBACECAkAgAC0AAA0AIABBCGohAyAAQQxqIQRBACEFA0AgACgCBCEGAkAgBCgC",
-  "ACIHIAMoAgAiCE8NACAGRQ0AIAYgB2otAABBxQBHDQAgAEEMaiAHQQFqNgIAQQAhAgwCCwJAAkACQAJAAkACQCAFRQ0AIAAoAhQiAkUNACACQeqiwIAAQQIQ",
-  "tICAgAANBCAALQAADQEgBCgCACEHIAMoAgAhCCAAKAIEIQYLIAcgCE8NACAGRQ0AAkAgBiAHaiICLQAAQcwARg0AIAItAABBywBHDQFBASECIAQgB0EBajYC",
-  "ACAAQQAQ4YCAgAANBwwFCyAEIAdBAWoiAjYCAAJAIAIgCE8NACAGIAJqLQAAQd8ARg0CCyAIIAIgCCACSxshCUIAIQoCQANAAkAgAiAITw0AIAYgAmotAAAi",
+  "ACIHIAMoAgAiCE8NACAGRQ0AIAYgB2otAABBxQBHDQAgAEEMaiAHQQFqNgIAQQAhAgwCCwJAAkACQAJAAkACQCAFRQ0AIAAoAhQiAkUNACACQfLCwIAAQQIQ",
+  "hoCAgAANBCAALQAADQEgBCgCACEHIAMoAgAhCCAAKAIEIQYLIAcgCE8NACAGRQ0AAkAgBiAHaiICLQAAQcwARg0AIAItAABBywBHDQFBASECIAQgB0EBajYC",
+  "ACAAQQAQgYGAgAANBwwFCyAEIAdBAWoiAjYCAAJAIAIgCE8NACAGIAJqLQAAQd8ARg0CCyAIIAIgCCACSxshCUIAIQoCQANAAkAgAiAITw0AIAYgAmotAAAi",
   "B0HfAEcNACAEIAJBAWo2AgAgCkIBfCILIApUDQIMBQsgCSACRg0BAkAgB0FQaiIMQf8BcUEKSQ0AAkAgB0Gff2pB/wFxQRpJDQAgB0G/f2pB/wFxQRpPDQMg",
-  "B0FjaiEMDAELIAdBqX9qIQwLIAQgAkEBaiICNgIAIAEgCkIAQj5CABCKgYCAACABKQMIQgBSDQEgASkDACILIAytQv8Bg3wiCiALWg0ACwsCQCAAKAIUIgdF",
-  "DQBBASECIAdBw6LAgABBEBC0gICAAA0HCyAAQQE7AQBBACECDAYLIAAQ34CAgABFDQMMAgsgBCAHQQJqNgIAQgAhCwsgACALEOKAgIAARQ0BC0EBIQIMAgsg",
+  "B0FjaiEMDAELIAdBqX9qIQwLIAQgAkEBaiICNgIAIAEgCkIAQj5CABCrgYCAACABKQMIQgBSDQEgASkDACILIAytQv8Bg3wiCiALWg0ACwsCQCAAKAIUIgdF",
+  "DQBBASECIAdBy8LAgABBEBCGgICAAA0HCyAAQQE7AQBBACECDAYLIAAQ/4CAgABFDQMMAgsgBCAHQQJqNgIAQgAhCwsgACALEIKBgIAARQ0BC0EBIQIMAgsg",
   "BUEBaiEFIAAtAABFDQALQQAhAgsgAUEQaiSAgICAACACC4sSAgh/AX4jgICAgABBwABrIgIkgICAgAACQAJAAkAgAC0AAA0AAkAgAEEMaigCACIDIABBCGoo",
-  "AgAiBE8NACAAQQRqIgUoAgAiBg0CCwJAIAAoAhQiAUUNAEEBIQMgAUHDosCAAEEQELSAgIAADQMLIABBATsBAEEAIQMMAgsCQCAAKAIUIgANAEEAIQMMAgsg",
-  "AEHkosCAAEEBELSAgIAAIQMMAQsgAEEMaiADQQFqIgc2AgAgBiADai0AACEIIABBEGoiCSAJKAIAQQFqIgk2AgACQAJAAkACQAJAAkACQAJAAkACQAJAAkAC",
+  "AgAiBE8NACAAQQRqIgUoAgAiBg0CCwJAIAAoAhQiAUUNAEEBIQMgAUHLwsCAAEEQEIaAgIAADQMLIABBATsBAEEAIQMMAgsCQCAAKAIUIgANAEEAIQMMAgsg",
+  "AEHswsCAAEEBEIaAgIAAIQMMAQsgAEEMaiADQQFqIgc2AgAgBiADai0AACEIIABBEGoiCSAJKAIAQQFqIgk2AgACQAJAAkACQAJAAkACQAJAAkACQAJAAkAC",
   "QAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAlB9ANLIgkNACAIQb9/ag45BQgBAQEBAQEBAQEBAQEBAQ8PAQYBBwEBAQEBAQEBAQEDExIBBAEBFQMVAQMV",
-  "AxUCAQEDFQEBAQMVAQsCQCAAKAIUIgFFDQBBASEDIAFBqqLAgABBGRC0gICAAA0aCyAAQQFBAiAJGzoAASAAQQE6AABBACEDDBkLAkAgACgCFCIBRQ0AQQEh",
-  "AyABQcOiwIAAQRAQtICAgAANGQsgAEEBOwEAQQAhAwwYCyAAKAIUIgFFDRZBASEDIAFB76HAgABBARC0gICAAEUNFgwXCyAHIARPDRQgBiAHai0AAEHuAEYN",
+  "AxUCAQEDFQEBAQMVAQsCQCAAKAIUIgFFDQBBASEDIAFBssLAgABBGRCGgICAAA0aCyAAQQFBAiAJGzoAASAAQQE6AABBACEDDBkLAkAgACgCFCIBRQ0AQQEh",
+  "AyABQcvCwIAAQRAQhoCAgAANGQsgAEEBOwEAQQAhAwwYCyAAKAIUIgFFDRZBASEDIAFB98HAgABBARCGgICAAEUNFgwXCyAHIARPDRQgBiAHai0AAEHuAEYN",
   "EAwUC0EAIQYgAQ0MIAAoAhQiAQ0LQQEhBgwMC0EAIQYgAQ0IIAAoAhQiAQ0HQQEhBgwIC0EAIQYgAQ0FIAAoAhQiAQ0EQQEhBgwFC0EAIQYgAQ0CIAAoAhQi",
-  "AQ0BQQEhBgwCC0EBIQMgACABEOuAgIAARQ0QDBELQQEhBkEBIQMgAUHSo8CAAEEBELSAgIAADRALQQEhAyAAQQEQo4CAgAANDwJAAkACQAJAAkAgAC0AAA0A",
-  "IABBDGooAgAiASAAQQhqKAIATw0BIAAoAgQiBEUNASAAQQxqIAFBAWo2AgAgBCABai0AAEGtf2oOAwQDEQILAkAgACgCFCIADQBBACEDDBQLIABB5KLAgABB",
-  "ARC0gICAACEDDBMLAkAgACgCFCIBRQ0AIAFBw6LAgABBEBC0gICAAA0TCyAAQQE7AQBBACEDDBILAkAgACgCFCIBRQ0AQQEhAyABQcOiwIAAQRAQtICAgAAN",
-  "EgsgAEEBOwEAQQAhAwwRCwJAIAAoAhQiAUUNAEEBIQMgAUGwpsCAAEEBELSAgIAADRELQQEhAyAAEOyAgIAADRAgACgCFCIBRQ0NQQEhAyABQbGmwIAAQQEQ",
-  "tICAgABFDQ0MEAsCQCAAKAIUIgFFDQBBASEDIAFBxKPAgABBAxC0gICAAA0QC0EBIQMgABDtgICAAA0PIAAoAhQiAUUNDCABQcejwIAAQQIQtICAgAANDwwM",
-  "C0EBIQZBASEDIAFB0qPAgABBARC0gICAAA0OCwJAIAAoAhQiAUUNAEEBIQMgAUGwpsCAAEEBELSAgIAADQ4LIAJBIGogABDugICAAEEBIQMgAigCIA0NAkAg",
-  "AigCJEEBRw0AIAAoAhQiAUUNC0EBIQMgAUGypsCAAEEBELSAgIAADQ4LIAAoAhQiAUUNCkEBIQMgAUGxpsCAAEEBELSAgIAARQ0KDA0LQQEhBkEBIQMgAUHS",
-  "o8CAAEEBELSAgIAADQwLAkAgACgCFCIBRQ0AQQEhAyABQYKjwIAAQQEQtICAgAANDAtBASEDIAAQ7ICAgAANCyAAKAIUIgFFDQhBASEDIAFBg6PAgABBARC0",
-  "gICAAEUNCAwLCwJAAkACQAJAIAhB0gBHDQAgAEHlABDjgICAAA0BC0EAIQYgAQ0CIAAoAhQiAQ0BQQEhBgwCC0EBIQMgABDvgICAAEUNCwwMC0EBIQZBASED",
-  "IAFB0qPAgABBARC0gICAAA0LCwJAIAAoAhQiAUUNAEEBIQMgAUGtpsCAAEEBELSAgIAADQsLAkAgCEHSAEYNACAAKAIUIgFFDQBBASEDIAFBjaPAgABBBBC0",
-  "gICAAA0LC0EBIQMgAEEBEOGAgIAARQ0HDAoLQQEhBkEBIQMgAUHSo8CAAEEBELSAgIAADQkLAkAgACgCFCIBRQ0AQQEhAyABQaymwIAAQQEQtICAgAANCQtB",
-  "ASEDIAAQ74CAgABFDQUMCAsgAkEwaiAFEPCAgIAAIAItADBFDQMgAi0AMSEBAkAgACgCFCIGRQ0AQQEhAyAGQaqiwIAAQcOiwIAAIAFB/wFxIgQbQRlBECAE",
-  "GxC0gICAAA0ICyAAIAE6AAEgAEEBOgAAQQAhAwwHCyACQTBqIAUQ8ICAgAACQAJAAkACQCACLQAwDQAgAiACKQI0NwMoIAIgAkEoahDxgICAACACKQMAp0EB",
-  "Rw0BIAIpAwgiCkIBVg0BIAqnDgICAwILIAItADEhAQJAIAAoAhQiBkUNAEEBIQMgBkGqosCAAEHDosCAACABQf8BcSIEG0EZQRAgBBsQtICAgAANCgsgACAB",
-  "OgABIABBAToAAEEAIQMMCQsCQCAAKAIUIgFFDQBBASEDIAFBw6LAgABBEBC0gICAAA0JCyAAQQE7AQBBACEDDAgLIAAoAhQiAUUNBkEBIQMgAUHNo8CAAEEF",
-  "ELSAgIAARQ0GDAcLIAAoAhQiAUUNBUEBIQMgAUHJo8CAAEEEELSAgIAARQ0FDAYLIABBDGogA0ECajYCACAAKAIUIgFFDQNBASEDIAFB4Z/AgABBARC0gICA",
-  "AEUNAwwFC0EBIQMgACAIEPKAgIAADQQMAwsgAiACKQI0NwMoIAJBEGogAkEoahDxgICAAAJAAkAgAigCEEUgAikDGCIKQv////8PVnINACAKpyIBQYCwA3NB",
-  "gIC8f2pBgJC8f0kNACABQYCAxABHDQELAkAgACgCFCIBRQ0AQQEhAyABQcOiwIAAQRAQtICAgAANBQsgAEEBOwEAQQAhAwwEC0EBIQMgACABEPOAgIAARQ0C",
-  "DAMLIAZFDQEgACgCFCIBRQ0BQQEhAyABQeKfwIAAQQEQtICAgABFDQEMAgtBASEDIAAgCBDygICAAA0BC0EAIQMgAC0AAA0AIAAgACgCEEF/ajYCEAsgAkHA",
-  "AGokgICAgAAgAwu2AQICfwF+QQAhAgJAAkAgACgCFCIDRQ0AQQEhAiADQeWiwIAAQQEQtICAgAANAAJAIAFCAFINACADQe+hwIAAQQEQtICAgAAPCwJAIAA1",
-  "AhgiBCABfSIBIARYDQAgA0HDosCAAEEQELSAgIAADQEgAEEBOwEAQQAPCyABQhpUDQFBASECIANB76HAgABBARC0gICAAA0AIAEgAxDCgICAACECCyACDwsg",
-  "AadB4QBqIAMQuYCAgAALYQEDf0EAIQICQCAALQAAIgMNACAAQQFBBCADG2oiAEEIaigCACIDIABBBGooAgBPDQAgACgCACIERQ0AIAQgA2otAAAgAUH/AXFH",
+  "AQ0BQQEhBgwCC0EBIQMgACABEIuBgIAARQ0QDBELQQEhBkEBIQMgAUHaw8CAAEEBEIaAgIAADRALQQEhAyAAQQEQ+ICAgAANDwJAAkACQAJAAkAgAC0AAA0A",
+  "IABBDGooAgAiASAAQQhqKAIATw0BIAAoAgQiBEUNASAAQQxqIAFBAWo2AgAgBCABai0AAEGtf2oOAwQDEQILAkAgACgCFCIADQBBACEDDBQLIABB7MLAgABB",
+  "ARCGgICAACEDDBMLAkAgACgCFCIBRQ0AIAFBy8LAgABBEBCGgICAAA0TCyAAQQE7AQBBACEDDBILAkAgACgCFCIBRQ0AQQEhAyABQcvCwIAAQRAQhoCAgAAN",
+  "EgsgAEEBOwEAQQAhAwwRCwJAIAAoAhQiAUUNAEEBIQMgAUG4xsCAAEEBEIaAgIAADRELQQEhAyAAEIyBgIAADRAgACgCFCIBRQ0NQQEhAyABQbnGwIAAQQEQ",
+  "hoCAgABFDQ0MEAsCQCAAKAIUIgFFDQBBASEDIAFBzMPAgABBAxCGgICAAA0QC0EBIQMgABCNgYCAAA0PIAAoAhQiAUUNDCABQc/DwIAAQQIQhoCAgAANDwwM",
+  "C0EBIQZBASEDIAFB2sPAgABBARCGgICAAA0OCwJAIAAoAhQiAUUNAEEBIQMgAUG4xsCAAEEBEIaAgIAADQ4LIAJBIGogABCOgYCAAEEBIQMgAigCIA0NAkAg",
+  "AigCJEEBRw0AIAAoAhQiAUUNC0EBIQMgAUG6xsCAAEEBEIaAgIAADQ4LIAAoAhQiAUUNCkEBIQMgAUG5xsCAAEEBEIaAgIAARQ0KDA0LQQEhBkEBIQMgAUHa",
+  "w8CAAEEBEIaAgIAADQwLAkAgACgCFCIBRQ0AQQEhAyABQYrDwIAAQQEQhoCAgAANDAtBASEDIAAQjIGAgAANCyAAKAIUIgFFDQhBASEDIAFBi8PAgABBARCG",
+  "gICAAEUNCAwLCwJAAkACQAJAIAhB0gBHDQAgAEHlABCDgYCAAA0BC0EAIQYgAQ0CIAAoAhQiAQ0BQQEhBgwCC0EBIQMgABCPgYCAAEUNCwwMC0EBIQZBASED",
+  "IAFB2sPAgABBARCGgICAAA0LCwJAIAAoAhQiAUUNAEEBIQMgAUG1xsCAAEEBEIaAgIAADQsLAkAgCEHSAEYNACAAKAIUIgFFDQBBASEDIAFBlcPAgABBBBCG",
+  "gICAAA0LC0EBIQMgAEEBEIGBgIAARQ0HDAoLQQEhBkEBIQMgAUHaw8CAAEEBEIaAgIAADQkLAkAgACgCFCIBRQ0AQQEhAyABQbTGwIAAQQEQhoCAgAANCQtB",
+  "ASEDIAAQj4GAgABFDQUMCAsgAkEwaiAFEJCBgIAAIAItADBFDQMgAi0AMSEBAkAgACgCFCIGRQ0AQQEhAyAGQbLCwIAAQcvCwIAAIAFB/wFxIgQbQRlBECAE",
+  "GxCGgICAAA0ICyAAIAE6AAEgAEEBOgAAQQAhAwwHCyACQTBqIAUQkIGAgAACQAJAAkACQCACLQAwDQAgAiACKQI0NwMoIAIgAkEoahCRgYCAACACKQMAp0EB",
+  "Rw0BIAIpAwgiCkIBVg0BIAqnDgICAwILIAItADEhAQJAIAAoAhQiBkUNAEEBIQMgBkGywsCAAEHLwsCAACABQf8BcSIEG0EZQRAgBBsQhoCAgAANCgsgACAB",
+  "OgABIABBAToAAEEAIQMMCQsCQCAAKAIUIgFFDQBBASEDIAFBy8LAgABBEBCGgICAAA0JCyAAQQE7AQBBACEDDAgLIAAoAhQiAUUNBkEBIQMgAUHVw8CAAEEF",
+  "EIaAgIAARQ0GDAcLIAAoAhQiAUUNBUEBIQMgAUHRw8CAAEEEEIaAgIAARQ0FDAYLIABBDGogA0ECajYCACAAKAIUIgFFDQNBASEDIAFB6b/AgABBARCGgICA",
+  "AEUNAwwFC0EBIQMgACAIEJKBgIAADQQMAwsgAiACKQI0NwMoIAJBEGogAkEoahCRgYCAAAJAAkAgAigCEEUgAikDGCIKQv////8PVnINACAKpyIBQYCwA3NB",
+  "gIC8f2pBgJC8f0kNACABQYCAxABHDQELAkAgACgCFCIBRQ0AQQEhAyABQcvCwIAAQRAQhoCAgAANBQsgAEEBOwEAQQAhAwwEC0EBIQMgACABEJOBgIAARQ0C",
+  "DAMLIAZFDQEgACgCFCIBRQ0BQQEhAyABQeq/wIAAQQEQhoCAgABFDQEMAgtBASEDIAAgCBCSgYCAAA0BC0EAIQMgAC0AAA0AIAAgACgCEEF/ajYCEAsgAkHA",
+  "AGokgICAgAAgAwu2AQICfwF+QQAhAgJAAkAgACgCFCIDRQ0AQQEhAiADQe3CwIAAQQEQhoCAgAANAAJAIAFCAFINACADQffBwIAAQQEQhoCAgAAPCwJAIAA1",
+  "AhgiBCABfSIBIARYDQAgA0HLwsCAAEEQEIaAgIAADQEgAEEBOwEAQQAPCyABQhpUDQFBASECIANB98HAgABBARCGgICAAA0AIAEgAxDdgICAACECCyACDwsg",
+  "AadB4QBqIAMQ1YCAgAALYQEDf0EAIQICQCAALQAAIgMNACAAQQFBBCADG2oiAEEIaigCACIDIABBBGooAgBPDQAgACgCACIERQ0AIAQgA2otAAAgAUH/AXFH",
   "DQBBASECIABBCGogA0EBajYCAAsgAgvHAQEFf0EAIQJBACEDAkAgAS0AAA0AQQAhAiABQQhqIQQgAUEMaiEFAkADQAJAIAUoAgAiAyAEKAIATw0AIAEoAgQi",
-  "BkUNACAGIANqLQAAQcUARw0AIAFBDGogA0EBajYCAAwCCwJAIAJFDQAgASgCFCIDRQ0AIANB6qLAgABBAhC0gICAAEUNAEEBIQMMAwsCQCABEN+AgIAARQ0A",
+  "BkUNACAGIANqLQAAQcUARw0AIAFBDGogA0EBajYCAAwCCwJAIAJFDQAgASgCFCIDRQ0AIANB8sLAgABBAhCGgICAAEUNAEEBIQMMAwsCQCABEP+AgIAARQ0A",
   "QQEhAwwDCyACQQFqIQIgAS0AAEUNAAsLQQAhAwsgACACNgIEIAAgAzYCAAu/BQMHfwJ+AX8jgICAgABBEGsiASSAgICAAAJAAkACQAJAAkACQAJAAkAgAC0A",
   "AA0AAkAgAEEMaigCACICIABBCGooAgAiA08NACAAQQRqKAIAIgRFDQAgBCACai0AAEHHAEcNACAAQQxqIgUgAkEBaiIGNgIAAkAgBiADTw0AIAQgBmotAABB",
   "3wBGDQMLIAMgBiADIAZLGyEHQgAhCANAAkAgBiADTw0AIAQgBmotAAAiAkHfAEcNACAAQQxqIAZBAWo2AgAgCEIBfCIJIAhUDQkMBQsgByAGRg0IAkAgAkFQ",
-  "aiIKQf8BcUEKSQ0AAkAgAkGff2pB/wFxQRpJDQAgAkG/f2pB/wFxQRpPDQogAkFjaiEKDAELIAJBqX9qIQoLIAUgBkEBaiIGNgIAIAEgCEIAQj5CABCKgYCA",
-  "ACABKQMIQgBSDQggASkDACIJIAqtQv8Bg3wiCCAJWg0ADAgLC0IAIQggACgCFEUNAwwFCwJAIAAoAhQiAA0AQQAhBgwHCyAAQeSiwIAAQQEQtICAgAAhBgwG",
-  "CyAAQQxqIAJBAmo2AgBCACEJCyAJQgF8IgggCVQNAyAAKAIUIgYNAQsgABDpgICAACEGDAMLAkAgBkHmosCAAEEEELSAgIAADQBCACEJA0ACQCAIIAlSDQAg",
-  "ACgCFCICRQ0DQQEhBiACQeyiwIAAQQIQtICAgABFDQMMBQsCQCAJQgBRDQAgACgCFCIGRQ0AIAZB6qLAgABBAhC0gICAAA0CC0EBIQYgACAAKAIYQQFqNgIY",
-  "IAlCAXwhCSAAQgEQ4oCAgABFDQAMBAsLQQEhBgwCCyAAEOmAgIAAIQYgACAAKAIYIAinazYCGAwBCwJAIAAoAhQiAkUNAEEBIQYgAkHDosCAAEEQELSAgIAA",
+  "aiIKQf8BcUEKSQ0AAkAgAkGff2pB/wFxQRpJDQAgAkG/f2pB/wFxQRpPDQogAkFjaiEKDAELIAJBqX9qIQoLIAUgBkEBaiIGNgIAIAEgCEIAQj5CABCrgYCA",
+  "ACABKQMIQgBSDQggASkDACIJIAqtQv8Bg3wiCCAJWg0ADAgLC0IAIQggACgCFEUNAwwFCwJAIAAoAhQiAA0AQQAhBgwHCyAAQezCwIAAQQEQhoCAgAAhBgwG",
+  "CyAAQQxqIAJBAmo2AgBCACEJCyAJQgF8IgggCVQNAyAAKAIUIgYNAQsgABCJgYCAACEGDAMLAkAgBkHuwsCAAEEEEIaAgIAADQBCACEJA0ACQCAIIAlSDQAg",
+  "ACgCFCICRQ0DQQEhBiACQfTCwIAAQQIQhoCAgABFDQMMBQsCQCAJQgBRDQAgACgCFCIGRQ0AIAZB8sLAgABBAhCGgICAAA0CC0EBIQYgACAAKAIYQQFqNgIY",
+  "IAlCAXwhCSAAQgEQgoGAgABFDQAMBAsLQQEhBgwCCyAAEImBgIAAIQYgACAAKAIYIAinazYCGAwBCwJAIAAoAhQiAkUNAEEBIQYgAkHLwsCAAEEQEIaAgIAA",
   "DQELIABBATsBAEEAIQYLIAFBEGokgICAgAAgBgvJBQMHfwJ+AX8jgICAgABBEGsiASSAgICAAAJAAkACQAJAAkACQAJAAkAgAC0AAA0AAkAgAEEMaigCACIC",
   "IABBCGooAgAiA08NACAAQQRqKAIAIgRFDQAgBCACai0AAEHHAEcNACAAQQxqIgUgAkEBaiIGNgIAAkAgBiADTw0AIAQgBmotAABB3wBGDQMLIAMgBiADIAZL",
   "GyEHQgAhCANAAkAgBiADTw0AIAQgBmotAAAiAkHfAEcNACAAQQxqIAZBAWo2AgAgCEIBfCIJIAhUDQkMBQsgByAGRg0IAkAgAkFQaiIKQf8BcUEKSQ0AAkAg",
-  "AkGff2pB/wFxQRpJDQAgAkG/f2pB/wFxQRpPDQogAkFjaiEKDAELIAJBqX9qIQoLIAUgBkEBaiIGNgIAIAEgCEIAQj5CABCKgYCAACABKQMIQgBSDQggASkD",
-  "ACIJIAqtQv8Bg3wiCCAJWg0ADAgLC0IAIQggACgCFEUNAwwFCwJAIAAoAhQiAA0AQQAhBgwHCyAAQeSiwIAAQQEQtICAgAAhBgwGCyAAQQxqIAJBAmo2AgBC",
-  "ACEJCyAJQgF8IgggCVQNAyAAKAIUIgYNAQsgABDqgICAAEEARyEGDAMLAkAgBkHmosCAAEEEELSAgIAADQBCACEJA0ACQCAIIAlSDQAgACgCFCICRQ0DQQEh",
-  "BiACQeyiwIAAQQIQtICAgABFDQMMBQsCQCAJQgBRDQAgACgCFCIGRQ0AIAZB6qLAgABBAhC0gICAAA0CC0EBIQYgACAAKAIYQQFqNgIYIAlCAXwhCSAAQgEQ",
-  "4oCAgABFDQAMBAsLQQEhBgwCCyAAEOqAgIAAIQYgACAAKAIYIAinazYCGCAGQQBHIQYMAQsCQCAAKAIUIgJFDQBBASEGIAJBw6LAgABBEBC0gICAAA0BCyAA",
+  "AkGff2pB/wFxQRpJDQAgAkG/f2pB/wFxQRpPDQogAkFjaiEKDAELIAJBqX9qIQoLIAUgBkEBaiIGNgIAIAEgCEIAQj5CABCrgYCAACABKQMIQgBSDQggASkD",
+  "ACIJIAqtQv8Bg3wiCCAJWg0ADAgLC0IAIQggACgCFEUNAwwFCwJAIAAoAhQiAA0AQQAhBgwHCyAAQezCwIAAQQEQhoCAgAAhBgwGCyAAQQxqIAJBAmo2AgBC",
+  "ACEJCyAJQgF8IgggCVQNAyAAKAIUIgYNAQsgABCKgYCAAEEARyEGDAMLAkAgBkHuwsCAAEEEEIaAgIAADQBCACEJA0ACQCAIIAlSDQAgACgCFCICRQ0DQQEh",
+  "BiACQfTCwIAAQQIQhoCAgABFDQMMBQsCQCAJQgBRDQAgACgCFCIGRQ0AIAZB8sLAgABBAhCGgICAAA0CC0EBIQYgACAAKAIYQQFqNgIYIAlCAXwhCSAAQgEQ",
+  "goGAgABFDQAMBAsLQQEhBgwCCyAAEIqBgIAAIQYgACAAKAIYIAinazYCGCAGQQBHIQYMAQsCQCAAKAIUIgJFDQBBASEGIAJBy8LAgABBEBCGgICAAA0BCyAA",
   "QQE7AQBBACEGCyABQRBqJICAgIAAIAYLqwMEBn8BfgJ/AX4jgICAgABBEGsiAiSAgICAACABKAIAIQMCQAJAAkACQCABQQhqKAIAIgQgAUEEaigCACIFTw0A",
   "IANFDQAgAyAEai0AAEHfAEYNAQsCQCADRQ0AIAUgBCAFIARLGyEGIAFBCGohB0IAIQgCQANAAkACQAJAAkAgBCAFTw0AIAMgBGotAAAiCUHfAEYNAQsgBiAE",
   "Rg0FIAlBUGoiCkH/AXFBCkkNAiAJQZ9/akH/AXFBGkkNASAJQb9/akH/AXFBGk8NBSAJQWNqIQoMAgtBASEJIAFBCGogBEEBajYCAAJAIAhCAXwiCyAIWg0A",
-  "IABBADoAAQwICyAAQQhqIAs3AwAMBgsgCUGpf2ohCgsgByAEQQFqIgQ2AgAgAiAIQgBCPkIAEIqBgIAAIAIpAwhCAFINASACKQMAIgsgCq1C/wGDfCIIIAta",
+  "IABBADoAAQwICyAAQQhqIAs3AwAMBgsgCUGpf2ohCgsgByAEQQFqIgQ2AgAgAiAIQgBCPkIAEKuBgIAAIAIpAwhCAFINASACKQMAIgsgCq1C/wGDfCIIIAta",
   "DQALIABBADoAAUEBIQkMBAsgAEEAOgABQQEhCQwDCyAAQQA6AAFBASEJDAILIABBCGpCADcDACABQQhqIARBAWo2AgALQQAhCQsgACAJOgAAIAJBEGokgICA",
   "gAALsQUFB38BfgN/AX4BfyOAgICAAEEwayIBJICAgIAAAkACQAJAAkACQAJAAkACQCAALQAADQAgAEEEaigCACECAkAgAEEMaigCACIDIABBCGooAgAiBE8N",
   "ACACRQ0AIAIgA2otAABB3wBGDQILIAJFDQMgBCADIAQgA0sbIQUgAEEMaiEGIAMhB0IAIQgDQAJAIAcgBE8NACACIAdqLQAAIglB3wBHDQBBASEKIABBDGog",
   "B0EBajYCAEEAIQsgCEIBfCIMIAhaDQQMBwtBACELQQEhCiAFIAdGDQYCQCAJQVBqIg1B/wFxQQpJDQACQCAJQZ9/akH/AXFBGkkNACAJQb9/akH/AXFBGk8N",
-  "CCAJQWNqIQ0MAQsgCUGpf2ohDQtBASEKIAYgB0EBaiIHNgIAIAFBCGogCEIAQj5CABCKgYCAACABKQMQQgBSDQYgASkDCCIMIA2tQv8Bg3wiCCAMWg0ADAYL",
-  "CwJAIAAoAhQiBw0AQQAhBwwHCyAHQeSiwIAAQQEQtICAgAAhBwwGCyAAQQxqIANBAWo2AgBCACEMCyAMIANBf2qtVA0BC0EAIQtBASEKDAELQQEhC0EAIQog",
-  "AEEQaigCAEEBaiIHQfQDTQ0BCwJAIAAoAhQiCUUNAEEBIQcgCUHDosCAAEGqosCAACAKG0EQQRkgChsQtICAgAANAgsgACALOgABIABBAToAAEEAIQcMAQsC",
+  "CCAJQWNqIQ0MAQsgCUGpf2ohDQtBASEKIAYgB0EBaiIHNgIAIAFBCGogCEIAQj5CABCrgYCAACABKQMQQgBSDQYgASkDCCIMIA2tQv8Bg3wiCCAMWg0ADAYL",
+  "CwJAIAAoAhQiBw0AQQAhBwwHCyAHQezCwIAAQQEQhoCAgAAhBwwGCyAAQQxqIANBAWo2AgBCACEMCyAMIANBf2qtVA0BC0EAIQtBASEKDAELQQEhC0EAIQog",
+  "AEEQaigCAEEBaiIHQfQDTQ0BCwJAIAAoAhQiCUUNAEEBIQcgCUHLwsCAAEGywsCAACAKG0EQQRkgChsQhoCAgAANAgsgACALOgABIABBAToAAEEAIQcMAQsC",
   "QCAAKAIUDQBBACEHDAELIAApAgAhCCAAQQA6AAAgAUEYakEQaiIKIABBEGoiCSgCADYCACABQRhqQQhqIg0gAEEIaiIEKQIANwMAIAkgBzYCACAAQQxqIAw+",
-  "AgAgASAINwMYIAAQ34CAgAAhByAJIAooAgA2AgAgBCANKQMANwIAIAAgASkDGDcCAAsgAUEwaiSAgICAACAHC5sLAQh/I4CAgIAAQfAAayIBJICAgIAAIABB",
+  "AgAgASAINwMYIAAQ/4CAgAAhByAJIAooAgA2AgAgBCANKQMANwIAIAAgASkDGDcCAAsgAUEwaiSAgICAACAHC5sLAQh/I4CAgIAAQfAAayIBJICAgIAAIABB",
   "BGohAiAAQQFqIQMCQAJAIAAtAAAiBA0AQQAhBQJAAkACQAJAIAMgAiAEGyIEQQhqKAIAIgYgBEEEaigCAE8NACAEKAIAIgdFDQAgByAGai0AAEHVAEcNAEEB",
   "IQUgBEEIaiAGQQFqNgIAIAAtAAANAQsCQCAAQQxqKAIAIgQgAEEIaigCACIHTw0AIAAoAgQiBkUNACAGIARqLQAAQcsARw0AIABBDGogBEEBaiIINgIAAkAg",
-  "CCAHTw0AIAYgCGotAABBwwBHDQAgAEEMaiAEQQJqNgIAQQEhBkGYo8CAACEHIAUNAwwECyABQcgAaiACENuAgIAAAkACQCABLQBIDQAgAUHQAGooAgAiBkUN",
-  "ASABQdgAaigCAA0BIAEoAkwhByAFRQ0FDAQLIAEtAEkhBQJAIAAoAhQiBkUNAEEBIQQgBkGqosCAAEHDosCAACAFQf8BcSIHG0EZQRAgBxsQtICAgAANBwsg",
-  "ACAFOgABIABBAToAAEEAIQQMBgsCQCAAKAIUIgVFDQBBASEEIAVBw6LAgABBEBC0gICAAA0GCyAAQQE7AQBBACEEDAULIAVFDQMLQQAhBwsCQCAAKAIUIgVF",
-  "DQBBASEEIAVBmaPAgABBBxC0gICAAA0DCyAHRQ0BCwJAIAAoAhQiBUUNAEEBIQQgBUGgo8CAAEEIELSAgIAADQILIAFBwABqQd8ANgIAIAFBOGpC34CAgBA3",
-  "AwAgAUE0aiAGNgIAIAFBMGpBADYCACABQSxqIAY2AgAgAUEBOwFEIAEgBzYCKCABIAY2AiQgAUEANgIgIAFBGGogAUEgahD5gICAAAJAIAEoAhgiBEUNAAJA",
-  "AkACQCAFRQ0AIAUgBCABKAIcELSAgIAADQIgAUHIAGpBIGogAUEgakEgaikDADcDACABQcgAakEYaiABQSBqQRhqKQMANwMAIAFByABqQRBqIAFBIGpBEGop",
-  "AwA3AwAgAUHIAGpBCGogAUEgakEIaikDADcDACABIAEpAyA3A0gDQCABQRBqIAFByABqEPmAgIAAIAEoAhAiBEUNAiABKAIUIQYgBUHhn8CAAEEBELSAgIAA",
-  "DQMgBSAEIAYQtICAgABFDQAMAwsLIAFByABqQSBqIAFBIGpBIGopAwA3AwAgAUHIAGpBGGogAUEgakEYaikDADcDACABQcgAakEQaiABQSBqQRBqKQMANwMA",
-  "IAFByABqQQhqIAFBIGpBCGopAwA3AwAgASABKQMgNwNIA0AgAUEIaiABQcgAahD5gICAACABKAIIDQALCyAFRQ0CIAVBuKPAgABBAhC0gICAAEUNAgtBASEE",
-  "DAILQZyqwIAAQStBqKPAgAAQwICAgAAACwJAIAAoAhQiBUUNAEEBIQQgBUG6o8CAAEEDELSAgIAADQELAkAgAC0AACIFDQBBACEEIABBCGohByAAQQxqIQgD",
-  "QAJAIAgoAgAiBSAHKAIATw0AIAAoAgQiBkUNACAGIAVqLQAAQcUARw0AIABBDGogBUEBajYCAEEAIQUMAgsCQCAERQ0AIAAoAhQiBUUNACAFQeqiwIAAQQIQ",
-  "tICAgABFDQBBASEEDAMLAkAgABDfgICAAEUNAEEBIQQMAwsgBEF/aiEEIAAtAAAiBUUNAAsLAkAgACgCFCIGRQ0AQQEhBCAGQbGmwIAAQQEQtICAgAANASAA",
+  "CCAHTw0AIAYgCGotAABBwwBHDQAgAEEMaiAEQQJqNgIAQQEhBkGgw8CAACEHIAUNAwwECyABQcgAaiACEPuAgIAAAkACQCABLQBIDQAgAUHQAGooAgAiBkUN",
+  "ASABQdgAaigCAA0BIAEoAkwhByAFRQ0FDAQLIAEtAEkhBQJAIAAoAhQiBkUNAEEBIQQgBkGywsCAAEHLwsCAACAFQf8BcSIHG0EZQRAgBxsQhoCAgAANBwsg",
+  "ACAFOgABIABBAToAAEEAIQQMBgsCQCAAKAIUIgVFDQBBASEEIAVBy8LAgABBEBCGgICAAA0GCyAAQQE7AQBBACEEDAULIAVFDQMLQQAhBwsCQCAAKAIUIgVF",
+  "DQBBASEEIAVBocPAgABBBxCGgICAAA0DCyAHRQ0BCwJAIAAoAhQiBUUNAEEBIQQgBUGow8CAAEEIEIaAgIAADQILIAFBwABqQd8ANgIAIAFBOGpC34CAgBA3",
+  "AwAgAUE0aiAGNgIAIAFBMGpBADYCACABQSxqIAY2AgAgAUEBOwFEIAEgBzYCKCABIAY2AiQgAUEANgIgIAFBGGogAUEgahCZgYCAAAJAIAEoAhgiBEUNAAJA",
+  "AkACQCAFRQ0AIAUgBCABKAIcEIaAgIAADQIgAUHIAGpBIGogAUEgakEgaikDADcDACABQcgAakEYaiABQSBqQRhqKQMANwMAIAFByABqQRBqIAFBIGpBEGop",
+  "AwA3AwAgAUHIAGpBCGogAUEgakEIaikDADcDACABIAEpAyA3A0gDQCABQRBqIAFByABqEJmBgIAAIAEoAhAiBEUNAiABKAIUIQYgBUHpv8CAAEEBEIaAgIAA",
+  "DQMgBSAEIAYQhoCAgABFDQAMAwsLIAFByABqQSBqIAFBIGpBIGopAwA3AwAgAUHIAGpBGGogAUEgakEYaikDADcDACABQcgAakEQaiABQSBqQRBqKQMANwMA",
+  "IAFByABqQQhqIAFBIGpBCGopAwA3AwAgASABKQMgNwNIA0AgAUEIaiABQcgAahCZgYCAACABKAIIDQALCyAFRQ0CIAVBwMPAgABBAhCGgICAAEUNAgtBASEE",
+  "DAILQaTKwIAAQStBsMPAgAAQkoCAgAAACwJAIAAoAhQiBUUNAEEBIQQgBUHCw8CAAEEDEIaAgIAADQELAkAgAC0AACIFDQBBACEEIABBCGohByAAQQxqIQgD",
+  "QAJAIAgoAgAiBSAHKAIATw0AIAAoAgQiBkUNACAGIAVqLQAAQcUARw0AIABBDGogBUEBajYCAEEAIQUMAgsCQCAERQ0AIAAoAhQiBUUNACAFQfLCwIAAQQIQ",
+  "hoCAgABFDQBBASEEDAMLAkAgABD/gICAAEUNAEEBIQQMAwsgBEF/aiEEIAAtAAAiBUUNAAsLAkAgACgCFCIGRQ0AQQEhBCAGQbnGwIAAQQEQhoCAgAANASAA",
   "LQAAIQULAkAgBUH/AXEiBA0AIAMgAiAEGyIEQQhqKAIAIgUgBEEEaigCAE8NACAEKAIAIgZFDQAgBiAFai0AAEH1AEcNACAEQQhqIAVBAWo2AgBBACEEDAEL",
-  "AkAgACgCFCIFRQ0AQQEhBCAFQb2jwIAAQQQQtICAgAANAQsgABDfgICAACEECyABQfAAaiSAgICAACAEC8sFAgl/An4jgICAgABBMGsiASSAgICAAEEAIQIC",
+  "AkAgACgCFCIFRQ0AQQEhBCAFQcXDwIAAQQQQhoCAgAANAQsgABD/gICAACEECyABQfAAaiSAgICAACAEC8sFAgl/An4jgICAgABBMGsiASSAgICAAEEAIQIC",
   "QCAALQAADQAgAEEEaiEDIAFBGGpBBHIhBCAAQQhqIQUgAEEMaiEGQQAhBwNAAkAgBigCACICIAUoAgBPDQAgACgCBCIIRQ0AIAggAmotAABBxQBHDQAgAEEM",
-  "aiACQQFqNgIAQQAhAgwCCwJAAkACQAJAAkAgB0UNACAAKAIUIgJFDQAgAkGIo8CAAEEDELSAgIAADQELIAAQ+ICAgABB/wFxIgJBAkYNACACQQBHIQggAC0A",
+  "aiACQQFqNgIAQQAhAgwCCwJAAkACQAJAAkAgB0UNACAAKAIUIgJFDQAgAkGQw8CAAEEDEIaAgIAADQELIAAQmIGAgABB/wFxIgJBAkYNACACQQBHIQggAC0A",
   "AA0BA0ACQAJAIAYoAgAiAiAFKAIATw0AIAAoAgQiCQ0BCyAIQQFxRQ0FDAQLIAkgAmotAABB8ABHDQIgBiACQQFqNgIAAkACQCAIQQFxRQ0AIAAoAhQiAkUN",
-  "ASACQeqiwIAAQQIQtICAgABFDQEMAwsgACgCFCIIRQ0AQQEhAiAIQa6mwIAAQQEQtICAgAANBwsCQAJAIAAtAAANACABQRhqIAMQ24CAgAAgAS0AGEUNASAB",
-  "LQAZIQICQCAAKAIUIghFDQAgCEGqosCAAEHDosCAACACQf8BcSIGG0EZQRAgBhsQtICAgAANBAsgACACOgABIABBAToAAEEAIQIMCAsgACgCFCICRQ0FIAJB",
-  "5KLAgABBARC0gICAAEUNBQwCCyABQQhqQQhqIARBCGopAgAiCjcDACABIAQpAgAiCzcDCCABQRhqQQhqIAo3AwAgASALNwMYAkAgACgCFCICRQ0AIAFBGGog",
-  "AhDcgICAAA0CIAAoAhQiAkUNACACQcGjwIAAQQMQtICAgAANAgsgABDfgICAAA0BQQEhCCAALQAARQ0ADAMLC0EBIQIMBAsgCEEBcUUNAQsgACgCFCIIRQ0A",
-  "QQEhAiAIQa+mwIAAQQEQtICAgAANAgsgB0EBaiEHIAAtAABFDQALQQAhAgsgAUEwaiSAgICAACACC7oFBQd/AX4DfwF+AX8jgICAgABBMGsiAiSAgICAAAJA",
+  "ASACQfLCwIAAQQIQhoCAgABFDQEMAwsgACgCFCIIRQ0AQQEhAiAIQbbGwIAAQQEQhoCAgAANBwsCQAJAIAAtAAANACABQRhqIAMQ+4CAgAAgAS0AGEUNASAB",
+  "LQAZIQICQCAAKAIUIghFDQAgCEGywsCAAEHLwsCAACACQf8BcSIGG0EZQRAgBhsQhoCAgAANBAsgACACOgABIABBAToAAEEAIQIMCAsgACgCFCICRQ0FIAJB",
+  "7MLAgABBARCGgICAAEUNBQwCCyABQQhqQQhqIARBCGopAgAiCjcDACABIAQpAgAiCzcDCCABQRhqQQhqIAo3AwAgASALNwMYAkAgACgCFCICRQ0AIAFBGGog",
+  "AhD8gICAAA0CIAAoAhQiAkUNACACQcnDwIAAQQMQhoCAgAANAgsgABD/gICAAA0BQQEhCCAALQAARQ0ADAMLC0EBIQIMBAsgCEEBcUUNAQsgACgCFCIIRQ0A",
+  "QQEhAiAIQbfGwIAAQQEQhoCAgAANAgsgB0EBaiEHIAAtAABFDQALQQAhAgsgAUEwaiSAgICAACACC7oFBQd/AX4DfwF+AX8jgICAgABBMGsiAiSAgICAAAJA",
   "AkACQAJAAkACQAJAAkAgAC0AAA0AIABBBGooAgAhAwJAIABBDGooAgAiBCAAQQhqKAIAIgVPDQAgA0UNACADIARqLQAAQd8ARg0CCyADRQ0DIAUgBCAFIARL",
   "GyEGIABBDGohByAEIQhCACEJA0ACQCAIIAVPDQAgAyAIai0AACIKQd8ARw0AQQEhCyAAQQxqIAhBAWo2AgBBACEMIAlCAXwiDSAJWg0EDAcLQQAhDEEBIQsg",
   "BiAIRg0GAkAgCkFQaiIOQf8BcUEKSQ0AAkAgCkGff2pB/wFxQRpJDQAgCkG/f2pB/wFxQRpPDQggCkFjaiEODAELIApBqX9qIQ4LQQEhCyAHIAhBAWoiCDYC",
-  "ACACQQhqIAlCAEI+QgAQioGAgAAgAikDEEIAUg0GIAIpAwgiDSAOrUL/AYN8IgkgDVoNAAwGCwsCQCAAKAIUIggNAEEAIQgMBwsgCEHkosCAAEEBELSAgIAA",
+  "ACACQQhqIAlCAEI+QgAQq4GAgAAgAikDEEIAUg0GIAIpAwgiDSAOrUL/AYN8IgkgDVoNAAwGCwsCQCAAKAIUIggNAEEAIQgMBwsgCEHswsCAAEEBEIaAgIAA",
   "IQgMBgsgAEEMaiAEQQFqNgIAQgAhDQsgDSAEQX9qrVQNAQtBACEMQQEhCwwBC0EBIQxBACELIABBEGooAgBBAWoiCEH0A00NAQsCQCAAKAIUIgpFDQBBASEI",
-  "IApBw6LAgABBqqLAgAAgCxtBEEEZIAsbELSAgIAADQILIAAgDDoAASAAQQE6AABBACEIDAELAkAgACgCFA0AQQAhCAwBCyAAKQIAIQkgAEEAOgAAIAJBGGpB",
-  "EGoiCyAAQRBqIgooAgA2AgAgAkEYakEIaiIOIABBCGoiBSkCADcDACAKIAg2AgAgAEEMaiANPgIAIAIgCTcDGCAAIAFB/wFxQQBHEOGAgIAAIQggCiALKAIA",
+  "IApBy8LAgABBssLAgAAgCxtBEEEZIAsbEIaAgIAADQILIAAgDDoAASAAQQE6AABBACEIDAELAkAgACgCFA0AQQAhCAwBCyAAKQIAIQkgAEEAOgAAIAJBGGpB",
+  "EGoiCyAAQRBqIgooAgA2AgAgAkEYakEIaiIOIABBCGoiBSkCADcDACAKIAg2AgAgAEEMaiANPgIAIAIgCTcDGCAAIAFB/wFxQQBHEIGBgIAAIQggCiALKAIA",
   "NgIAIAUgDikDADcCACAAIAIpAxg3AgALIAJBMGokgICAgAAgCAuwAQEFf0EAIQECQCAALQAADQBBACECIABBCGohAyAAQQxqIQQDQAJAIAQoAgAiASADKAIA",
-  "Tw0AIAAoAgQiBUUNACAFIAFqLQAAQcUARw0AIABBDGogAUEBajYCAEEADwsCQCACRQ0AIAAoAhQiAUUNACABQeqiwIAAQQIQtICAgABFDQBBASEBDAILQQEh",
-  "ASAAQQEQ4YCAgAANASACQX9qIQIgAC0AAEUNAAtBAA8LIAEL3QYDC38CfgF/I4CAgIAAQcAAayIBJICAgIAAQQAhAgJAIAAtAAANACAAQQRqIQMgAUEoakEE",
+  "Tw0AIAAoAgQiBUUNACAFIAFqLQAAQcUARw0AIABBDGogAUEBajYCAEEADwsCQCACRQ0AIAAoAhQiAUUNACABQfLCwIAAQQIQhoCAgABFDQBBASEBDAILQQEh",
+  "ASAAQQEQgYGAgAANASACQX9qIQIgAC0AAEUNAAtBAA8LIAEL3QYDC38CfgF/I4CAgIAAQcAAayIBJICAgIAAQQAhAgJAIAAtAAANACAAQQRqIQMgAUEoakEE",
   "ciEEQQAhBSAAQQhqIQYgAEEMaiEHAkADQCAAKAIEIQgCQCAHKAIAIgkgBigCACIKTw0AIAhFDQAgCCAJai0AAEHFAEcNACAAQQxqIAlBAWo2AgAMAgsCQAJA",
-  "AkACQAJAAkAgBUUNACAAKAIUIgJFDQAgAkHqosCAAEECELSAgIAADQEgAC0AAA0EIAcoAgAhCSAGKAIAIQogACgCBCEICwJAIAkgCk8NACAIRQ0AIAggCWot",
+  "AkACQAJAAkAgBUUNACAAKAIUIgJFDQAgAkHywsCAAEECEIaAgIAADQEgAC0AAA0EIAcoAgAhCSAGKAIAIQogACgCBCEICwJAIAkgCk8NACAIRQ0AIAggCWot",
   "AABB8wBHDQAgByAJQQFqIgI2AgACQAJAIAIgCk8NACAIIAJqLQAAQd8ARg0BCyAKIAIgCiACSxshC0IAIQwCQANAAkAgAiAKTw0AIAggAmotAAAiCUHfAEcN",
   "ACAHIAJBAWo2AgAgDEIBfCINIAxUDQIgDUJ/UQ0CDAQLIAsgAkYNAQJAIAlBUGoiDkH/AXFBCkkNAAJAIAlBn39qQf8BcUEaSQ0AIAlBv39qQf8BcUEaTw0D",
-  "IAlBY2ohDgwBCyAJQal/aiEOCyAHIAJBAWoiAjYCACABQQhqIAxCAEI+QgAQioGAgAAgASkDEEIAUg0BIAEpAwgiDSAOrUL/AYN8IgwgDVoNAAsLAkAgACgC",
-  "FCIJRQ0AQQEhAiAJQcOiwIAAQRAQtICAgAANCgsgAEEBOwEADAgLIAcgCUECajYCAAsgAUEoaiADENuAgIAAAkAgAS0AKA0AIAFBGGpBCGogBEEIaikCACIM",
-  "NwMAIAEgBCkCACINNwMYIAFBKGpBCGogDDcDACABIA03AyggACgCFCICRQ0CAkAgAUEoaiACENyAgIAADQAgACgCFCICRQ0DIAJB06PAgABBAhC0gICAAEUN",
-  "AwtBASECDAgLIAEtACkhAiAAKAIUIglFDQIgCUGqosCAAEHDosCAACACQf8BcSIIG0EZQRAgCBsQtICAgABFDQILQQEhAgwGC0EBIQIgAEEBEOGAgIAADQUM",
-  "AgsgACACOgABIABBAToAAAwDCyAAKAIUIglFDQBBASECIAlB5KLAgABBARC0gICAAA0DCyAFQQFqIQUgAC0AAEUNAAsLQQAhAgsgAUHAAGokgICAgAAgAgvE",
+  "IAlBY2ohDgwBCyAJQal/aiEOCyAHIAJBAWoiAjYCACABQQhqIAxCAEI+QgAQq4GAgAAgASkDEEIAUg0BIAEpAwgiDSAOrUL/AYN8IgwgDVoNAAsLAkAgACgC",
+  "FCIJRQ0AQQEhAiAJQcvCwIAAQRAQhoCAgAANCgsgAEEBOwEADAgLIAcgCUECajYCAAsgAUEoaiADEPuAgIAAAkAgAS0AKA0AIAFBGGpBCGogBEEIaikCACIM",
+  "NwMAIAEgBCkCACINNwMYIAFBKGpBCGogDDcDACABIA03AyggACgCFCICRQ0CAkAgAUEoaiACEPyAgIAADQAgACgCFCICRQ0DIAJB28PAgABBAhCGgICAAEUN",
+  "AwtBASECDAgLIAEtACkhAiAAKAIUIglFDQIgCUGywsCAAEHLwsCAACACQf8BcSIIG0EZQRAgCBsQhoCAgABFDQILQQEhAgwGC0EBIQIgAEEBEIGBgIAADQUM",
+  "AgsgACACOgABIABBAToAAAwDCyAAKAIUIglFDQBBASECIAlB7MLAgABBARCGgICAAA0DCyAFQQFqIQUgAC0AAEUNAAsLQQAhAgsgAUHAAGokgICAgAAgAgvE",
   "AQEFf0EAIQJBACEDAkAgAS0AAA0AQQAhAiABQQhqIQQgAUEMaiEFA0ACQCAFKAIAIgMgBCgCAE8NACABKAIEIgZFDQAgBiADai0AAEHFAEcNACABQQxqIANB",
-  "AWo2AgBBACEDDAILAkAgAkUNACABKAIUIgNFDQAgA0HqosCAAEECELSAgIAARQ0AQQEhAwwCC0EBIQMgAUEBEOGAgIAADQEgAkEBaiECIAEtAABFDQALQQAh",
+  "AWo2AgBBACEDDAILAkAgAkUNACABKAIUIgNFDQAgA0HywsCAAEECEIaAgIAARQ0AQQEhAwwCC0EBIQMgAUEBEIGBgIAADQEgAkEBaiECIAEtAABFDQALQQAh",
   "AwsgACACNgIEIAAgAzYCAAuJCgIJfwF+I4CAgIAAQSBrIgEkgICAgAACQAJAAkACQAJAAkACQCAALQAADQAgAEEEaigCACICRQ0CIABBDGooAgAiAyAAQQhq",
   "KAIAIgQgAyAEIANLG2shBUEAIQYgAiEHA0AgBSAGakUNAyAAIAMgBmpBAWo2AgwgBkEBaiEGIAcgA2ohCCAHQQFqIgkhByAILQAAIghBUGpB/wFxQQpJDQAg",
   "CSEHIAhBn39qQf8BcUEGSQ0ACyAIQf8BcUHfAEcNAgJAIAMgBmpBf2oiByADSQ0AAkAgA0UNAAJAIAMgBEkNACAEIANGDQEMAgsgAiADaiwAAEFASA0BCyAH",
-  "RQ0CIAcgBEkNAiADIARrIAZqQX9qRQ0CCyACIAQgAyAHEKKAgIAAAAsgACgCFCIGDQNBACEGDAULAkAgBkF/aiIGQQFxDQAgAUEMakKAgICAIDcCACABIAZB",
-  "fnEiBzYCBCABIAIgA2oiCDYCACABIAggB2oiCTYCCANAIAEQ9ICAgAAiBkH+//8AcUGAgMQARw0ACyAGQYGAxABGDQILAkAgACgCFCIHRQ0AQQEhBiAHQcOi",
-  "wIAAQRAQtICAgAANBQsgAEEBOwEAQQAhBgwECwJAIAAoAhQiB0UNAEEBIQYgB0HDosCAAEEQELSAgIAADQQLIABBATsBAEEAIQYMAwsCQCAAKAIUIgMNAEEA",
-  "IQYMAwtBASEGIAMoAhhBIiADQRxqKAIAKAIQEYGAgIAAAA0CIAFBDGpCgICAgCA3AgAgASAJNgIIIAEgBzYCBCABIAg2AgACQCABEPSAgIAAIgdBgYDEAEYN",
+  "RQ0CIAcgBEkNAiADIARrIAZqQX9qRQ0CCyACIAQgAyAHEOuAgIAAAAsgACgCFCIGDQNBACEGDAULAkAgBkF/aiIGQQFxDQAgAUEMakKAgICAIDcCACABIAZB",
+  "fnEiBzYCBCABIAIgA2oiCDYCACABIAggB2oiCTYCCANAIAEQlIGAgAAiBkH+//8AcUGAgMQARw0ACyAGQYGAxABGDQILAkAgACgCFCIHRQ0AQQEhBiAHQcvC",
+  "wIAAQRAQhoCAgAANBQsgAEEBOwEAQQAhBgwECwJAIAAoAhQiB0UNAEEBIQYgB0HLwsCAAEEQEIaAgIAADQQLIABBATsBAEEAIQYMAwsCQCAAKAIUIgMNAEEA",
+  "IQYMAwtBASEGIAMoAhhBIiADQRxqKAIAKAIQEYGAgIAAAA0CIAFBDGpCgICAgCA3AgAgASAJNgIIIAEgBzYCBCABIAg2AgACQCABEJSBgIAAIgdBgYDEAEYN",
   "AANAAkACQCAHQYCAxABGDQBBMCEIQQIhBgJAAkACQAJAAkACQAJAAkACQAJAIAcOKAkEBAQEBAQEBAACBAQBBAQEBAQEBAQEBAQEBAQEBAQEBAQFBAQEBAgD",
-  "C0H0ACEIDAgLQfIAIQgMBwtB7gAhCAwGCyAHQdwARg0BCwJAIAcQt4CAgABFDQAgB0EBcmdBAnZBB3OtQoCAgIDQAIQhCgwDC0EBIQYgBxC4gICAAEUNAQsg",
+  "C0H0ACEIDAgLQfIAIQgMBwtB7gAhCAwGCyAHQdwARg0BCwJAIAcQ04CAgABFDQAgB0EBcmdBAnZBB3OtQoCAgIDQAIQhCgwDC0EBIQYgBxDUgICAAEUNAQsg",
   "ByEIDAMLIAdBAXJnQQJ2QQdzrUKAgICA0ACEIQoLQQMhBiAHIQgMAQsgAygCGEEnIAMoAhwoAhARgYCAgAAARQ0CDAYLA0AgBiEAQQAhBiAIIQcCQAJAAkAg",
   "AA4EBQIBAAULAkACQAJAAkACQCAKQiCIp0H/AXEOBgkABAECAwkLIApC/////49ggyEKQf0AIQdBAyEGDAULIApC/////49gg0KAgICAIIQhCkH7ACEHQQMh",
   "BgwECyAKQv////+PYINCgICAgDCEIQpB9QAhB0EDIQYMAwsgCkL/////j2CDQoCAgIDAAIQhCkHcACEHQQMhBgwCC0EwQdcAIAggCqciBkECdHZBD3EiB0EK",
   "SRsgB2ohBwJAIAYNACAKQv////+PYINCgICAgBCEIQpBAyEGDAILIApCgICAgHCDIApCf3xC/////w+DhCEKQQMhBgwBC0HcACEHQQEhBgsgAygCGCAHIAMo",
-  "AhwoAhARgYCAgAAADQYMAAsLQfymwIAAQSsgAUEYakGop8CAAEHspsCAABCkgICAAAALIAEQ9ICAgAAiB0GBgMQARw0ACwsgAygCGEEiIAMoAhwoAhARgYCA",
-  "gAAAIQYMAgsgBkHkosCAAEEBELSAgIAAIQYMAQtBASEGCyABQSBqJICAgIAAIAYLuwIBCH8CQAJAAkAgASgCACICRQ0AIAEoAggiAyABQQRqKAIAIgQgAyAE",
+  "AhwoAhARgYCAgAAADQYMAAsLQYTHwIAAQSsgAUEYakGwx8CAAEH0xsCAABC+gICAAAALIAEQlIGAgAAiB0GBgMQARw0ACwsgAygCGEEiIAMoAhwoAhARgYCA",
+  "gAAAIQYMAgsgBkHswsCAAEEBEIaAgIAAIQYMAQtBASEGCyABQSBqJICAgIAAIAYLuwIBCH8CQAJAAkAgASgCACICRQ0AIAEoAggiAyABQQRqKAIAIgQgAyAE",
   "IANLG2shBUEAIQYgAiEHA0AgBSAGakUNASABIAMgBmpBAWo2AgggBkEBaiEGIAcgA2ohCCAHQQFqIgkhByAILQAAIghBUGpB/wFxQQpJDQAgCSEHIAhBn39q",
   "Qf8BcUEGSQ0ACwJAIAhB/wFxQd8ARw0AIAMgBmpBf2oiByADSQ0DAkAgA0UNAAJAIAMgBEkNACAEIANGDQEMBQsgAiADaiwAAEFASA0ECwJAIAdFDQAgByAE",
-  "SQ0AIAMgBGsgBmpBf2oNBAsgAEEIaiAGQX9qNgIAIABBBGogAiADajYCACAAQQA6AAAPCyAAQQA6AAEMAQsgAEEAOgABCyAAQQE6AAAPCyACIAQgAyAHEKKA",
-  "gIAAAAu2CgQSfwF+B38BfiOAgICAAEHAAGsiAiSAgICAACACIAEoAgAiAyABKAIEIgRB45/AgABBARCggICAACACKAIwIQUgAkE0aigCACEGAkACQAJAIAIo",
+  "SQ0AIAMgBGsgBmpBf2oNBAsgAEEIaiAGQX9qNgIAIABBBGogAiADajYCACAAQQA6AAAPCyAAQQA6AAEMAQsgAEEAOgABCyAAQQE6AAAPCyACIAQgAyAHEOuA",
+  "gIAAAAu2CgQSfwF+B38BfiOAgICAAEHAAGsiAiSAgICAACACIAEoAgAiAyABKAIEIgRB67/AgABBARDxgICAACACKAIwIQUgAkE0aigCACEGAkACQAJAIAIo",
   "AgANACAEIQcgAi0ADg0CIAJBDGotAAAhASAGIAIoAgQiCEYNASAFIAhqIQkDQCABIQcCQAJAIAhFDQACQCAGIAhNDQAgCSwAACIBQb9/Sg0CCyAFIAYgCCAG",
-  "EKKAgIAAAAsgCS0AACEBCwJAAkAgAUEYdEEYdUF/Sg0AIAktAAFBP3EhCiABQR9xIQsCQCABQf8BcSIBQeABTw0AIAtBBnQgCnIhCgwCCyAKQQZ0IAktAAJB",
+  "EOuAgIAAAAsgCS0AACEBCwJAAkAgAUEYdEEYdUF/Sg0AIAktAAFBP3EhCiABQR9xIQsCQCABQf8BcSIBQeABTw0AIAtBBnQgCnIhCgwCCyAKQQZ0IAktAAJB",
   "P3FyIQoCQCABQfABTw0AIAogC0EMdHIhCgwCCyAKQQZ0IAktAANBP3FyIAtBEnRBgIDwAHFyIQoMAQsgAUH/AXEhCgsgB0EBcyEBIAdB/wFxDQALIAQhByAK",
   "QYCAxABGDQIgCCEHDAILIAQhByACQRxqKAIAIgkgBkYNASACQTxqKAIAIgxBf2ohDSAMIAJBGGooAgAiDmshDyACKAI4IQogBSAJaiEQIAJBEGooAgAiESAJ",
   "ayESIAIoAiQhEyACKQMIIRQDQAJAIAkgDGoiFUF/aiIHIAZJDQAgCSEHDAMLQQAgEmshFiAJIA5qIRcgEyEYIBMhGSAJIQEDQAJAIAkgAUYNACAJIQcMBAsC",
   "QAJAAkAgFCAFIAdqMQAAiEIBg1ANACARIBEgGSARIBlLGyATQX9GIhobIhsgDCAbIAxLGyELIBshAQJAA0ACQCALIAFHDQBBACAZIBobIQggESEBAkACQANA",
   "AkAgCCABSQ0AIBhBACAaGyETIBAgDGohECASIAxrIRIgFSEJIBUgBkcNCyAEIQcMDQsgAUF/aiIBIAxPDQEgASAJaiIHIAZPDQIgCiABai0AACAFIAdqLQAA",
-  "Rg0ACyAPIQcgFyEBIBpFDQYMBwsgASAMQfypwIAAEJSAgIAAAAsgByAGQYyqwIAAEJSAgIAAAAsgCSABaiAGTw0BIBAgAWohByAKIAFqIQggAUEBaiEBIAgt",
-  "AAAgBy0AAEYNAAsgFiABaiEBIBoNA0EAIQcMAgsgBiAbIAlqIgEgBiABSxsgBkHsqcCAABCUgICAAAALQQAhByAVIQEgE0F/Rg0BCyAHIRggByEZCyANIAFq",
+  "Rg0ACyAPIQcgFyEBIBpFDQYMBwsgASAMQYTKwIAAEIyAgIAAAAsgByAGQZTKwIAAEIyAgIAAAAsgCSABaiAGTw0BIBAgAWohByAKIAFqIQggAUEBaiEBIAgt",
+  "AAAgBy0AAEYNAAsgFiABaiEBIBoNA0EAIQcMAgsgBiAbIAlqIgEgBiABSxsgBkH0ycCAABCMgICAAAALQQAhByAVIQEgE0F/Rg0BCyAHIRggByEZCyANIAFq",
   "IgcgBkkNAAsLIAkhBwwBCwJAIAgNACAEIQcgAUH/AXFFDQEDQCABQQFzIgFB/wFxDQALIAQhBwwBCyAEIQcgAUH/AXFFDQADQCABQQFzIgFB/wFxDQALIAQh",
   "BwsCQAJAIAQgB2siAUEQTQ0AQgAhHAwBC0IBIRwCQCABDQBCACEUDAELIAMgBGohCSADIAdqIQFCACEUA0ACQAJAIAEsAAAiB0F/TA0AIAFBAWohASAHQf8B",
   "cSEHDAELIAEtAAFBP3EhCCAHQR9xIQYCQCAHQV9LDQAgBkEGdCAIciEHIAFBAmohAQwBCyAIQQZ0IAEtAAJBP3FyIQgCQCAHQXBPDQAgCCAGQQx0ciEHIAFB",
   "A2ohAQwBCyAIQQZ0IAEtAANBP3FyIAZBEnRBgIDwAHFyIgdBgIDEAEYNAiABQQRqIQELAkACQCAHQVBqIghBCkkNAEF/IAdBIHIiB0Gpf2oiCCAIIAdBn39q",
-  "SRsiCEEQTw0BCyAUQgSGIAithCEUIAEgCUYNAgwBCwtBnKrAgABBK0Hkn8CAABDAgICAAAALIAAgFDcDCCAAIBw3AwAgAkHAAGokgICAgAALhQUBCX8jgICA",
+  "SRsiCEEQTw0BCyAUQgSGIAithCEUIAEgCUYNAgwBCwtBpMrAgABBK0Hsv8CAABCSgICAAAALIAAgFDcDCCAAIBw3AwAgAkHAAGokgICAgAALhQUBCX8jgICA",
   "gABBIGsiAiSAgICAAAJAAkACQAJAIAAtAAANACAAQQRqKAIAIgNFDQEgAEEMaigCACIEIABBCGooAgAiBSAEIAUgBEsbayEGQQAhByADIQgDQCAGIAdqRQ0C",
   "IAAgBCAHakEBajYCDCAHQQFqIQcgCCAEaiEJIAhBAWoiCiEIIAktAAAiCUFQakH/AXFBCkkNACAKIQggCUGff2pB/wFxQQZJDQALIAlB/wFxQd8ARw0BAkAg",
   "BCAHakF/aiIIIARJDQACQCAERQ0AAkAgBCAFSQ0AIAUgBEYNAQwCCyADIARqLAAAQUBIDQELIAhFDQMgCCAFSQ0DIAQgBWsgB2pBf2pFDQMLIAMgBSAEIAgQ",
-  "ooCAgAAACwJAIAAoAhQiBw0AQQAhBwwDCyAHQeSiwIAAQQEQtICAgAAhBwwCCwJAIAAoAhQiCEUNAEEBIQcgCEHDosCAAEEQELSAgIAADQILIABBATsBAEEA",
-  "IQcMAQsgAiAHQX9qIgk2AhwgAiADIARqIgQ2AhggAkEIaiACQRhqEPGAgIAAAkACQAJAIAIpAwinRQ0AIAAoAhQiCEUNAkEBIQcgAikDECAIEMKAgIAADQMM",
-  "AQsgACgCFCIIRQ0BQQEhByAIQdWjwIAAQQIQtICAgAANAiAIIAQgCRC0gICAAA0CCyAILQAAQQRxDQACQCABQZ9/aiIAQf8BcSIEQRpPDQBBASEHQb/38x0g",
-  "BHZBAXFFDQAgCCAAQRh0QRh1QQJ0IgRB0KTAgABqKAIAIARB6KPAgABqKAIAELSAgIAARQ0BDAILQZyqwIAAQStB2KPAgAAQwICAgAAAC0EAIQcLIAJBIGok",
+  "64CAgAAACwJAIAAoAhQiBw0AQQAhBwwDCyAHQezCwIAAQQEQhoCAgAAhBwwCCwJAIAAoAhQiCEUNAEEBIQcgCEHLwsCAAEEQEIaAgIAADQILIABBATsBAEEA",
+  "IQcMAQsgAiAHQX9qIgk2AhwgAiADIARqIgQ2AhggAkEIaiACQRhqEJGBgIAAAkACQAJAIAIpAwinRQ0AIAAoAhQiCEUNAkEBIQcgAikDECAIEN2AgIAADQMM",
+  "AQsgACgCFCIIRQ0BQQEhByAIQd3DwIAAQQIQhoCAgAANAiAIIAQgCRCGgICAAA0CCyAILQAAQQRxDQACQCABQZ9/aiIAQf8BcSIEQRpPDQBBASEHQb/38x0g",
+  "BHZBAXFFDQAgCCAAQRh0QRh1QQJ0IgRB2MTAgABqKAIAIARB8MPAgABqKAIAEIaAgIAARQ0BDAILQaTKwIAAQStB4MPAgAAQkoCAgAAAC0EAIQcLIAJBIGok",
   "gICAgAAgBwuUBQMCfwF+An8CQCAAKAIUIgINAEEADwtBASEAAkAgAigCGEEnIAJBHGooAgAoAhARgYCAgAAADQADQEECIQBBMCEDAkACQAJAAkACQAJAAkAC",
   "QCABDigGBQUFBQUFBQUBAwUFAgUFBQUFBQUFBQUFBQUFBQUFBQUFBwUFBQUEAAsgAUHcAEYNAyABQYCAxABHDQQgAigCGEEnIAIoAhwoAhARgYCAgAAADwtB",
-  "9AAhA0ECIQAMBAtB8gAhA0ECIQAMAwtB7gAhA0ECIQAMAgtBAiEAIAEhAwwBCwJAAkAgARC3gICAAEUNACABQQFyZ0ECdkEHc61CgICAgNAAhCEEDAELQQEh",
-  "AAJAIAEQuICAgABFDQAgASEDDAILIAFBAXJnQQJ2QQdzrUKAgICA0ACEIQQLQQMhACABIQMLA0AgACEFQQAhAEGAgMQAIQEgAyEGAkACQAJAIAUOBAUCAAEF",
+  "9AAhA0ECIQAMBAtB8gAhA0ECIQAMAwtB7gAhA0ECIQAMAgtBAiEAIAEhAwwBCwJAAkAgARDTgICAAEUNACABQQFyZ0ECdkEHc61CgICAgNAAhCEEDAELQQEh",
+  "AAJAIAEQ1ICAgABFDQAgASEDDAILIAFBAXJnQQJ2QQdzrUKAgICA0ACEIQQLQQMhACABIQMLA0AgACEFQQAhAEGAgMQAIQEgAyEGAkACQAJAIAUOBAUCAAEF",
   "C0HcACEGQQEhAAwBCwJAAkACQAJAAkACQCAEQiCIp0H/AXEOBgkABAECAwkLIARC/////49ggyEEQf0AIQYMBAsgBEL/////j2CDQoCAgIAghCEEQfsAIQYM",
   "AwsgBEL/////j2CDQoCAgIAwhCEEQfUAIQYMAgsgBEL/////j2CDQoCAgIDAAIQhBEHcACEGDAELQTBB1wAgAyAEpyIAQQJ0dkEPcSIGQQpJGyAGaiEGAkAg",
   "AEUNACAEQoCAgIBwgyAEQn98Qv////8Pg4QhBAwBCyAEQv////+PYINCgICAgBCEIQQLQQMhAAsgAigCGCAGIAIoAhwoAhARgYCAgAAARQ0AC0EBIQAMAgtB",
   "gIDEACEBQQEhACACKAIYQSIgAigCHCgCEBGBgICAAABFDQALCyAAC6UMAQx/I4CAgIAAQdAAayIBJICAgIAAAkACQAJAAkACQAJAAkACQAJAAkAgACgCBCIC",
   "IAAoAhAiA0kNACAAIAIgA2siBDYCBCAAIAAoAgAiAiADaiIFNgIAIANBAkcNAiACLQABIQMCQCACLQAAIgZBUGoiAkEKSQ0AQX8gBkEgciICQal/aiIGIAYg",
-  "AkGff2pJGyICQRBPDQQLIANBUGoiBkEKSQ0BQX8gA0EgciIDQal/aiIGIAYgA0Gff2pJGyIGQRBJDQFBnKrAgABBK0GsoMCAABDAgICAAAALQYGAxAAhAwwH",
+  "AkGff2pJGyICQRBPDQQLIANBUGoiBkEKSQ0BQX8gA0EgciIDQal/aiIGIAYgA0Gff2pJGyIGQRBJDQFBpMrAgABBK0G0wMCAABCSgICAAAALQYGAxAAhAwwH",
   "CyACQQR0IAZyIgJBGHRBGHVBf0oNAkGAgMQAIQMgAkH/AXEiB0HAAUkNBkEBIQhBACEJQQAhCkEAIQtBAiEGAkAgB0HgAUkNAAJAIAJB/wFxIgZB8AFPDQBB",
   "AyEGQQEhCUEAIQhBASEKQQAhCwwBCyAGQfgBTw0HQQQhBkEBIQpBACEIQQAhCUEBIQsLIAEgBjYCBCABQQA6AA8gAUEAOwANIAEgAjoADCABIAFBDGo2AgAg",
   "BEECSQ0EIAAgBEF+aiIMNgIEIAAgBUECajYCACAFLQABIQMCQAJAAkAgBS0AACIHQVBqIgJBCkkNAEF/IAdBIHIiAkGpf2oiByAHIAJBn39qSRsiAkEPSw0B",
@@ -80601,221 +81956,270 @@ var IR_WASM_BASE64 = [
   "ajYCACAFLQADIQMCQCAFLQACIgdBUGoiAkEKSQ0AQX8gB0EgciICQal/aiIHIAcgAkGff2pJGyICQQ9LDQELAkAgA0FQaiIHQQpJDQBBfyADQSByIgNBqX9q",
   "IgcgByADQZ9/akkbIgdBD0sNAgsCQCAKDQBBAiEBDAoLIAEgAkEEdCAHcjoADiAJDQUgCEECSQ0GIAAgBEF6ajYCBCAAIAVBBmo2AgAgBS0ABSEAAkAgBS0A",
   "BCICQVBqIgNBCkkNAEF/IAJBIHIiA0Gpf2oiAiACIANBn39qSRsiA0EPSw0BCwJAIABBUGoiAkEKSQ0AQX8gAEEgciIAQal/aiICIAIgAEGff2pJGyICQQ9L",
-  "DQILAkAgCw0AQQMhAQwKCyABIANBBHQgAnI6AA8MBQtBnKrAgABBK0GsoMCAABDAgICAAAALQZyqwIAAQStBrKDAgAAQwICAgAAAC0H0n8CAAEEoQZygwIAA",
-  "EMCAgIAAAAtBnKrAgABBK0GsoMCAABDAgICAAAALQQEhBiABQQE2AgQgAUEAOgAPIAFBADsADSABIAI6AAwgASABQQxqNgIACyABQTBqIAFBDGogBhCfgICA",
+  "DQILAkAgCw0AQQMhAQwKCyABIANBBHQgAnI6AA8MBQtBpMrAgABBK0G0wMCAABCSgICAAAALQaTKwIAAQStBtMDAgAAQkoCAgAAAC0H8v8CAAEEoQaTAwIAA",
+  "EJKAgIAAAAtBpMrAgABBK0G0wMCAABCSgICAAAALQQEhBiABQQE2AgQgAUEAOgAPIAFBADsADSABIAI6AAwgASABQQxqNgIACyABQTBqIAFBDGogBhC7gICA",
   "ACABKAIwDQAgASABKAI0IgI2AhAgASABQThqKAIAIgA2AhQgAiAAaiEFAkACQCAADQBBgIDEACEDIAIhAAwBCwJAIAIsAAAiA0F/TA0AIAJBAWohACADQf8B",
   "cSEDDAELIAItAAFBP3EhBiADQR9xIQACQCADQV9LDQAgAEEGdCAGciEDIAJBAmohAAwBCyAGQQZ0IAItAAJBP3FyIQYCQCADQXBPDQAgBiAAQQx0ciEDIAJB",
   "A2ohAAwBCyAGQQZ0IAItAANBP3FyIABBEnRBgIDwAHFyIQMgAkEEaiEACwJAAkAgACAFRw0AQQEhAAwBCyAALAAAIgZBf0oNAiAGQWBJDQIgBkFwSQ0CIAAt",
-  "AAJBP3FBBnQgAC0AAUE/cUEMdHIgAC0AA0E/cXIgBkH/AXFBEnRBgIDwAHFyQYCAxABGIQALIANBgIDEAEYNASAARQ0BDAILQYCAxAAhAwwBCyACIAUQ9YCA",
-  "gAAhACABQTBqQRRqQYKAgIAANgIAIAFBPGpBiYCAgAA2AgAgAUEYakEUakEDNgIAIAFBioCAgAA2AjQgASAANgJMIAFCBDcCHCABQbyhwIAANgIYIAEgAUHM",
-  "AGo2AkAgASABQRBqNgI4IAEgATYCMCABIAFBMGo2AiggAUEYakHcocCAABCugICAAAALIAFB0ABqJICAgIAAIAMPCyABIAZBvKDAgAAQlICAgAAAC8MBAQJ/",
-  "AkAgASAAayIBQRBJDQAgACABELWAgIAADwsCQCABDQBBAA8LIAFBA3EhAgJAAkAgAUF/akEDTw0AQQAhAQwBCyABQXxxIQNBACEBA0AgASAALAAAQb9/Smog",
+  "AAJBP3FBBnQgAC0AAUE/cUEMdHIgAC0AA0E/cXIgBkH/AXFBEnRBgIDwAHFyQYCAxABGIQALIANBgIDEAEYNASAARQ0BDAILQYCAxAAhAwwBCyACIAUQlYGA",
+  "gAAhACABQTBqQRRqQYGAgIAANgIAIAFBPGpBjICAgAA2AgAgAUEYakEUakEDNgIAIAFBjYCAgAA2AjQgASAANgJMIAFCBDcCHCABQcTBwIAANgIYIAEgAUHM",
+  "AGo2AkAgASABQRBqNgI4IAEgATYCMCABIAFBMGo2AiggAUEYakHkwcCAABDHgICAAAALIAFB0ABqJICAgIAAIAMPCyABIAZBxMDAgAAQjICAgAAAC8MBAQJ/",
+  "AkAgASAAayIBQRBJDQAgACABENGAgIAADwsCQCABDQBBAA8LIAFBA3EhAgJAAkAgAUF/akEDTw0AQQAhAQwBCyABQXxxIQNBACEBA0AgASAALAAAQb9/Smog",
   "AEEBaiwAAEG/f0pqIABBAmosAABBv39KaiAAQQNqLAAAQb9/SmohASAAQQRqIQAgA0F8aiIDDQALCwJAIAJFDQADQCABIAAsAABBv39KaiEBIABBAWohACAC",
   "QX9qIgINAAsLIAELrwgCDX8BfiAAKAIEIQIgACgCACEDQQEhBAJAAkAgASgCGCIFQSIgAUEcaigCACIGKAIQIgcRgYCAgAAADQACQAJAIAINAEEAIQAMAQsg",
   "AyACaiEIQQAhASADIQkgAyEKQQAhCwJAA0ACQAJAIAosAAAiAEF/TA0AIApBAWohCiAAQf8BcSEMDAELIAotAAFBP3EhDSAAQR9xIQQCQCAAQV9LDQAgBEEG",
   "dCANciEMIApBAmohCgwBCyANQQZ0IAotAAJBP3FyIQ0CQCAAQXBPDQAgDSAEQQx0ciEMIApBA2ohCgwBCyANQQZ0IAotAANBP3FyIARBEnRBgIDwAHFyIgxB",
   "gIDEAEYNAiAKQQRqIQoLQTAhDkECIQACQAJAAkACQAJAAkACQAJAAkACQCAMDiMHAQEBAQEBAQECBAEBAwEBAQEBAQEBAQEBAQEBAQEBAQEBBQALIAxB3ABG",
-  "DQQLAkAgDBC3gICAAA0AIAwQuICAgAANBwsgDEEBcmdBAnZBB3OtQoCAgIDQAIQhD0EDIQAgDCEODAULQfQAIQ4MAwtB8gAhDgwCC0HuACEODAELIAwhDgsL",
+  "DQQLAkAgDBDTgICAAA0AIAwQ1ICAgAANBwsgDEEBcmdBAnZBB3OtQoCAgIDQAIQhD0EDIQAgDCEODAULQfQAIQ4MAwtB8gAhDgwCC0HuACEODAELIAwhDgsL",
   "IAsgAUkNAQJAIAFFDQACQCABIAJJDQAgASACRg0BDAMLIAMgAWosAABBQEgNAgsCQCALRQ0AAkAgCyACSQ0AIAsgAkcNAwwBCyADIAtqLAAAQb9/TA0CCwJA",
   "IAUgAyABaiALIAFrIAYoAgwRgICAgAAARQ0AQQEPCwNAIAAhDUEBIQRB3AAhAUEBIQACQAJAAkACQAJAIA0OBAIBBAACCwJAAkACQAJAIA9CIIinQf8BcQ4G",
   "BQYDAAECBQsgD0L/////j2CDQoCAgIAghCEPQQMhAEH7ACEBDAYLIA9C/////49gg0KAgICAMIQhD0EDIQBB9QAhAQwFCyAPQv////+PYINCgICAgMAAhCEP",
   "QQMhAAwEC0EwQdcAIA4gD6ciAEECdHZBD3EiAUEKSRsgAWohAQJAIAANACAPQv////+PYINCgICAgBCEIQ9BAyEADAQLIA9Cf3xC/////w+DIA9CgICAgHCD",
   "hCEPQQMhAAwDC0EAIQAgDiEBDAILQQEhAAJAIAxBgAFJDQBBAiEAIAxBgBBJDQBBA0EEIAxBgIAESRshAAsgACALaiEBDAMLIA9C/////49ggyEPQQMhAEH9",
-  "ACEBCyAFIAEgBxGBgICAAAANBgwACwsgCyAJayAKaiELIAohCSAKIAhHDQEMAgsLIAMgAiABIAsQooCAgAAACwJAIAENAEEAIQAMAQsCQCABIAJJDQAgAiEA",
-  "IAEgAkYNAQwDCyADIAFqLAAAQb9/TA0CIAEhAAtBASEEIAUgAyAAaiACIABrIAYoAgwRgICAgAAADQAgBUEiIAcRgYCAgAAAIQQLIAQPCyADIAIgASACEKKA",
-  "gIAAAAufBQIGfwF+I4CAgIAAQcAAayICJICAgIAAIAAoAgQhAyAAKAIAIQQgASgCGEGCo8CAAEEBIAFBHGooAgAoAgwRgICAgAAAIQACQAJAIAMNACAAIQUM",
-  "AQsgAiAENgIEQQEhBQJAIAANAAJAIAEoAgAiAEEEcUUNAEEBIQUgASgCGCIGQemdwIAAQQEgASgCHCIHKAIMEYCAgIAAAA0BQQEhBSACQQE6ABcgAiAHNgIM",
-  "IAIgBjYCCCACIAA2AhggAkGEnsCAADYCNCACIAEtACA6ADggAiABKAIENgIcIAIgASkCEDcDKCACIAEpAgg3AyAgAiACQRdqNgIQIAIgAkEIajYCMCACQQRq",
-  "IAJBGGoQgYGAgAANASACKAIwQeedwIAAQQIgAigCNCgCDBGAgICAAAAhBQwBCyACQQRqIAEQgYGAgAAhBQsgA0EBRg0AIARBAWohACADQX9qIQMDQCACIAA2",
-  "AgQgBUH/AXEhBEEBIQUCQCAEDQACQCABKAIAIgVBBHFFDQAgASkCGCEIIAJBAToAFyACIAg3AwggAiAFNgIYIAJBhJ7AgAA2AjQgAiABLQAgOgA4IAIgASgC",
-  "BDYCHCACIAEpAhA3AyggAiABKQIINwMgIAIgAkEXajYCECACIAJBCGo2AjACQCACQQRqIAJBGGoQgYGAgAANACACKAIwQeedwIAAQQIgAigCNCgCDBGAgICA",
-  "AAAhBQwCC0EBIQUMAQtBASEFIAEoAhhB6qLAgABBAiABKAIcKAIMEYCAgIAAAA0AIAJBBGogARCBgYCAACEFCyAAQQFqIQAgA0F/aiIDDQALC0EBIQACQCAF",
-  "DQAgASgCGEGDo8CAAEEBIAEoAhwoAgwRgICAgAAAIQALIAJBwABqJICAgIAAIAALlgcFCX8BfgF/AX4BfyOAgICAAEEwayIBJICAgIAAAkACQAJAAkACQAJA",
+  "ACEBCyAFIAEgBxGBgICAAAANBgwACwsgCyAJayAKaiELIAohCSAKIAhHDQEMAgsLIAMgAiABIAsQ64CAgAAACwJAIAENAEEAIQAMAQsCQCABIAJJDQAgAiEA",
+  "IAEgAkYNAQwDCyADIAFqLAAAQb9/TA0CIAEhAAtBASEEIAUgAyAAaiACIABrIAYoAgwRgICAgAAADQAgBUEiIAcRgYCAgAAAIQQLIAQPCyADIAIgASACEOuA",
+  "gIAAAAufBQIGfwF+I4CAgIAAQcAAayICJICAgIAAIAAoAgQhAyAAKAIAIQQgASgCGEGKw8CAAEEBIAFBHGooAgAoAgwRgICAgAAAIQACQAJAIAMNACAAIQUM",
+  "AQsgAiAENgIEQQEhBQJAIAANAAJAIAEoAgAiAEEEcUUNAEEBIQUgASgCGCIGQeG8wIAAQQEgASgCHCIHKAIMEYCAgIAAAA0BQQEhBSACQQE6ABcgAiAHNgIM",
+  "IAIgBjYCCCACIAA2AhggAkH8vMCAADYCNCACIAEtACA6ADggAiABKAIENgIcIAIgASkCEDcDKCACIAEpAgg3AyAgAiACQRdqNgIQIAIgAkEIajYCMCACQQRq",
+  "IAJBGGoQooGAgAANASACKAIwQd+8wIAAQQIgAigCNCgCDBGAgICAAAAhBQwBCyACQQRqIAEQooGAgAAhBQsgA0EBRg0AIARBAWohACADQX9qIQMDQCACIAA2",
+  "AgQgBUH/AXEhBEEBIQUCQCAEDQACQCABKAIAIgVBBHFFDQAgASkCGCEIIAJBAToAFyACIAg3AwggAiAFNgIYIAJB/LzAgAA2AjQgAiABLQAgOgA4IAIgASgC",
+  "BDYCHCACIAEpAhA3AyggAiABKQIINwMgIAIgAkEXajYCECACIAJBCGo2AjACQCACQQRqIAJBGGoQooGAgAANACACKAIwQd+8wIAAQQIgAigCNCgCDBGAgICA",
+  "AAAhBQwCC0EBIQUMAQtBASEFIAEoAhhB8sLAgABBAiABKAIcKAIMEYCAgIAAAA0AIAJBBGogARCigYCAACEFCyAAQQFqIQAgA0F/aiIDDQALC0EBIQACQCAF",
+  "DQAgASgCGEGLw8CAAEEBIAEoAhwoAgwRgICAgAAAIQALIAJBwABqJICAgIAAIAALlgcFCX8BfgF/AX4BfyOAgICAAEEwayIBJICAgIAAAkACQAJAAkACQAJA",
   "AkACQAJAAkACQAJAIAAtAAAiAg0AAkAgAEEBQQQgAhtqIgJBCGooAgAiAyACQQRqKAIATw0AIAIoAgAiBEUNACAEIANqLQAAQcIARg0CCyAAQQxqKAIAIgIg",
-  "AEEIaigCAE8NACAAKAIEIgNFDQAgAyACai0AAEHJAEYNAgtBAkEAIABBABCjgICAABshAgwKCyACQQhqIANBAWo2AgAgAC0AAA0BIAAoAgQhBQJAIABBDGoo",
+  "AEEIaigCAE8NACAAKAIEIgNFDQAgAyACai0AAEHJAEYNAgtBAkEAIABBABD4gICAABshAgwKCyACQQhqIANBAWo2AgAgAC0AAA0BIAAoAgQhBQJAIABBDGoo",
   "AgAiBiAAQQhqKAIAIgdPDQAgBUUNACAFIAZqLQAAQd8ARg0DCyAFRQ0EIAcgBiAHIAZLGyEIIABBDGohCSAGIQJCACEKA0ACQCACIAdPDQAgBSACai0AACID",
   "Qd8ARw0AQQEhBCAAQQxqIAJBAWo2AgBBACELIApCAXwiDCAKWg0FDAgLQQAhC0EBIQQgCCACRg0HAkAgA0FQaiINQf8BcUEKSQ0AAkAgA0Gff2pB/wFxQRpJ",
-  "DQAgA0G/f2pB/wFxQRpPDQkgA0FjaiENDAELIANBqX9qIQ0LQQEhBCAJIAJBAWoiAjYCACABQQhqIApCAEI+QgAQioGAgAAgASkDEEIAUg0HIAEpAwgiDCAN",
-  "rUL/AYN8IgogDFoNAAwHCwsgAEEMaiACQQFqNgIAQQIhAiAAQQAQo4CAgAANCAJAIAAoAhQiA0UNACADQa6mwIAAQQEQtICAgAANCQtBAkEBIAAQ4ICAgAAb",
-  "IQIMCAsgACgCFCIARQ0GQQJBACAAQeSiwIAAQQEQtICAgAAbIQIMBwsgAEEMaiAGQQFqNgIAQgAhDAsgDCAGQX9qrVQNAQtBACELQQEhBAwBC0EBIQtBACEE",
-  "IABBEGooAgBBAWoiAkH0A00NAQsCQCAAKAIUIgNFDQBBAiECIANBw6LAgABBqqLAgAAgBBtBEEEZIAQbELSAgIAADQMLIAAgCzoAASAAQQE6AAAMAQsgACgC",
+  "DQAgA0G/f2pB/wFxQRpPDQkgA0FjaiENDAELIANBqX9qIQ0LQQEhBCAJIAJBAWoiAjYCACABQQhqIApCAEI+QgAQq4GAgAAgASkDEEIAUg0HIAEpAwgiDCAN",
+  "rUL/AYN8IgogDFoNAAwHCwsgAEEMaiACQQFqNgIAQQIhAiAAQQAQ+ICAgAANCAJAIAAoAhQiA0UNACADQbbGwIAAQQEQhoCAgAANCQtBAkEBIAAQgIGAgAAb",
+  "IQIMCAsgACgCFCIARQ0GQQJBACAAQezCwIAAQQEQhoCAgAAbIQIMBwsgAEEMaiAGQQFqNgIAQgAhDAsgDCAGQX9qrVQNAQtBACELQQEhBAwBC0EBIQtBACEE",
+  "IABBEGooAgBBAWoiAkH0A00NAQsCQCAAKAIUIgNFDQBBAiECIANBy8LAgABBssLAgAAgBBtBEEEZIAQbEIaAgIAADQMLIAAgCzoAASAAQQE6AAAMAQsgACgC",
   "FEUNACAAKQIAIQogAEEAOgAAIAFBGGpBEGoiBCAAQRBqIgMoAgA2AgAgAUEYakEIaiINIABBCGoiBykCADcDACADIAI2AgAgAEEMaiAMPgIAIAEgCjcDGCAA",
-  "EPiAgIAAIQIgAyAEKAIANgIAIAcgDSkDADcCACAAIAEpAxg3AgAgAkH/AXEhAgwBC0EAIQILIAFBMGokgICAgAAgAgv8BAENfyOAgICAAEEQayICJICAgIAA",
+  "EJiBgIAAIQIgAyAEKAIANgIAIAcgDSkDADcCACAAIAEpAxg3AgAgAkH/AXEhAgwBC0EAIQILIAFBMGokgICAgAAgAgv8BAENfyOAgICAAEEQayICJICAgIAA",
   "QQAhAwJAAkAgAS0AJUUNAAwBCyABKAIIIQQCQCABQRRqKAIAIgUgAUEQaigCACIGSQ0AIAUgAUEMaigCACIHSw0AIAFBHGooAgAiCCABQSBqIglqQX9qIQoC",
-  "QAJAIAhBBEsNAANAIAQgBmohCyAKLQAAIQwCQAJAIAUgBmsiDUEISQ0AIAJBCGogDCALIA0QxICAgAAgAigCDCEOIAIoAgghCwwBC0EAIQ4CQCANDQBBACEL",
+  "QAJAIAhBBEsNAANAIAQgBmohCyAKLQAAIQwCQAJAIAUgBmsiDUEISQ0AIAJBCGogDCALIA0Q34CAgAAgAigCDCEOIAIoAgghCwwBC0EAIQ4CQCANDQBBACEL",
   "DAELA0ACQCALIA5qLQAAIAxB/wFxRw0AQQEhCwwCCyANIA5BAWoiDkcNAAtBACELIA0hDgsgC0EBRw0CIAEgDiAGakEBaiIGNgIQAkAgBiAISQ0AIAYgB0sN",
-  "ACAEIAYgCGsiDmogCSAIEImBgIAADQAgASgCACENIAEgBjYCACAOIA1rIQ4gBCANaiEDDAULIAUgBk8NAAwDCwsDQCAEIAZqIQsgCi0AACEMAkACQCAFIAZr",
-  "Ig1BCEkNACACIAwgCyANEMSAgIAAIAIoAgQhDiACKAIAIQsMAQtBACEOAkAgDQ0AQQAhCwwBCwNAAkAgCyAOai0AACAMQf8BcUcNAEEBIQsMAgsgDSAOQQFq",
-  "Ig5HDQALQQAhCyANIQ4LIAtBAUcNASABIA4gBmpBAWoiBjYCEAJAAkAgBiAISQ0AIAYgB00NAQsgBSAGTw0BDAMLCyAIQQQQkYCAgAAACyABIAU2AhALIAEo",
-  "AgAhBiABKAIEIQ0CQCABLQAkDQAgDSAGRg0BCyABQQE6ACUgDSAGayEOIAQgBmohAwsgACAONgIEIAAgAzYCACACQRBqJICAgIAACxIAIAFBs6bAgABBAhC0",
-  "gICAAAvIHAMQfwF+AX8jgICAgABBMGsiAiSAgICAAAJAAkAgACgCACIAKAIADQAgAEEMaigCACEDIABBCGooAgAhBCAAKAIEIQVBACEGA0AgBSEHAkAgBiII",
-  "IANHDQBBACEJDAMLAkACQAJAAkACQAJAAkACQCAERQ0AIAhBAWohBkEAIQAgBCEKA0ACQAJAIAcgAGoiCywAACIMQX9MDQAgDEH/AXEhDQwBCyAMQR9xIQ0g",
-  "C0EBai0AAEE/cSEOAkAgDEFfSw0AIA1BBnQgDnIhDQwBCyAOQQZ0IAtBAmotAABBP3FyIQ4CQCAMQXBPDQAgDiANQQx0ciENDAELIA5BBnQgC0EDai0AAEE/",
-  "cXIgDUESdEGAgPAAcXIiDUGAgMQARg0CCwJAIA1BUGpBCkkNAAJAIAANAEEAIQ8MCAsgBCAKSQ0DIAcgAGoiECwAAEG/f0wNAwJAAkACQCAHLQAAQVVqDgMC",
-  "AAEACyAHIQ0gACEFDAgLQQEhDyAHIQ0gACEFIABBAUYNCAwHC0EBIQ8gAEEBRw0FDAcLIApBAkkNASAHIABqIg1BAWosAABBv39MDQMgAEEBaiEAIApBf2oh",
-  "CgwACwtBnKrAgABBK0GIpsCAABDAgICAAAALIAcgBEEAIAAQooCAgAAACyANIApBASAKEKKAgIAAAAsgAEF/aiEFIAdBAWohDQsCQAJAIAVBCUkNAEEAIQ4D",
-  "QAJAIA0tAABBUGoiEUEJTQ0AQQEhDwwEC0ECIQ8gDq1CCn4iEkIgiKdBAEcNAyASpyIJIBFqIg4gCUkNAyANQQFqIQ0gBUF/aiIFDQAMAgsLQQAhDgNAQQEh",
-  "DyANLQAAQVBqIhFBCUsNAiANQQFqIQ0gESAOQQpsaiEOIAVBf2oiBQ0ACwsgBCAOayEPIAshBSAODQEMAgsgAiAPOgAQQfymwIAAQSsgAkEQakG4pcCAAEGY",
-  "psCAABCkgICAAAALAkACQCAKIA5LDQAgDyAARw0BIAsgCmohBQwCCyAHIA5qIABqIgUsAABBv39KDQELIBAgCiAOIAoQooCAgAAACwJAIAEtAABBBHFFDQAg",
-  "BiADRw0AIA5FDQAgDEHoAEcNAEEAIQkgDkECSQ0DAkAgEEEBaiINLAAAIgpBQE4NACAQIA5BASAOEKKAgIAAAAsDQAJAAkACQCAKQRh0QRh1QX9KDQAgDS0A",
-  "AUE/cSEMIApBH3EhByAKQf8BcSIKQd8BSw0BIAdBBnQgDHIhCiANQQJqIQ0MAgsgDUEBaiENIApB/wFxIQoMAQsgDEEGdCANLQACQT9xciEMAkAgCkHwAU8N",
-  "ACAMIAdBDHRyIQogDUEDaiENDAELIAxBBnQgDS0AA0E/cXIgB0ESdEGAgPAAcXIiCkGAgMQARg0FIA1BBGohDQsCQCAKQVBqQQpJDQBBfyAKQSByIgpBqX9q",
-  "IgwgDCAKQZ9/akkbQQ9LDQILIA0gBUYNBCANLQAAIQoMAAsLAkAgCEUNACABKAIYQaimwIAAQQIgASgCHCgCDBGAgICAAABFDQBBASEJDAMLAkACQAJAIA5B",
-  "AkkNACALLwAAQd/IAEcNACAQQQFqIgssAABBv39MDQEgDkF/aiEOCyAPIABrIQQDQCALIQ8CQAJAAkACQAJAAkAgDiIRRQ0AAkAgDy0AAEFcag4LAgEBAQEB",
-  "AQEBAQABCyAPQQFqIQsgEUECSQ0FIAssAAAiAEG/f0wNAwJAAkAgAEF/TA0AIABB/wFxIQAMAQsgDy0AAkE/cSENIABBH3EhCgJAIABBX0sNACAKQQZ0IA1y",
-  "IQAMAQsgDUEGdCAPLQADQT9xciENAkAgAEFwTw0AIA0gCkEMdHIhAAwBCyANQQZ0IA8tAARBP3FyIApBEnRBgIDwAHFyIQALAkACQAJAIABBLkYNAEEBIQkg",
-  "ASgCGEGqpsCAAEEBIAEoAhwoAgwRgICAgAAADQ4gCywAAEG/f0wNASARQX9qIQ4MCQsgASgCGEGopsCAAEECIAEoAhwoAgwRgICAgAAARQ0BQQEhCQwNCyAP",
-  "IBFBASAREKKAgIAAAAsCQCARQQNJDQAgDywAAkG/f0wNAwsgEUF+aiEOIA9BAmohCwwGCyAPIBFqIQ5BACEAIA8hDQNAIAAhCiANIgAgDkYNCAJAAkAgACwA",
-  "ACIMQX9MDQAgAEEBaiENIAxB/wFxIQwMAQsgAC0AAUE/cSENIAxBH3EhBwJAIAxBX0sNACAHQQZ0IA1yIQwgAEECaiENDAELIA1BBnQgAC0AAkE/cXIhDQJA",
-  "IAxBcE8NACANIAdBDHRyIQwgAEEDaiENDAELIA1BBnQgAC0AA0E/cXIgB0ESdEGAgPAAcXIiDEGAgMQARg0JIABBBGohDQsgCiAAayANaiEAIAxBXGoOCwQA",
-  "AAAAAAAAAAAEAAsLAkACQCARQQJJIggNACAPLAABQb9/TA0BCyAPQQFqIQdBACEKIBFBf2oiCyENQQAhAANAIAcgAGohDgJAAkAgDUEISQ0AIAJBCGpBJCAO",
-  "IA0QxICAgAAgAigCDCEMIAIoAgghAAwBCwJAIA0NAEEAIQxBACEADAELQQAhCQJAIA4tAABBJEYNAEEBIQxBACEAIA1BAUYNAUEBIQkgDi0AAUEkRg0AQQIh",
-  "DCANQQJGDQFBAiEJIA4tAAJBJEYNAEEDIQwgDUEDRg0BQQMhCSAOLQADQSRGDQBBBCEMIA1BBEYNAUEEIQkgDi0ABEEkRg0AQQUhDCANQQVGDQFBBSEJIA4t",
-  "AAVBJEYNAEEGIQwgDUEGRg0BQQchDEEGIQkgDi0ABkEkRw0BC0EBIQAgCSEMCyAAQQFHDQhBACEAAkAgCiAMaiINQQFqIgogDUkNACAKIAtLDQkgCiEAIAcg",
-  "DWotAABBJEcNAAJAAkACQAJAAkACQCAIDQAgBywAAEFASA0BCwJAAkAgCiARSQ0AIAogEUcNAiANQQJqIgANASARIQ4gDyELDAULIA1BAmohAAsCQAJAIBEg",
-  "AEsNACARIQogESAARg0BDAQLIA8gAGosAABBv39MDQMgACEKCyARIAprIQ4gDyAKaiELAkACQCANDgMQAQAFCwJAIAcvAABB06ABRw0AQaumwIAAIQAMAwsC",
-  "QCAHLwAAQcKgAUcNAEGspsCAACEADAMLAkAgBy8AAEHSjAFHDQBBrabAgAAhAAwDCwJAIAcvAABBzKgBRw0AQa6mwIAAIQAMAwsCQCAHLwAAQceoAUcNAEGv",
-  "psCAACEADAMLAkAgBy8AAEHMoAFHDQBBsKbAgAAhAAwDCyAHLwAAQdKgAUcNBEGxpsCAACEADAILQbKmwIAAIQAgBy0AACIKQcMARg0BIApB9QBGDQQMDgsg",
-  "DyARQQEgChCigICAAAALQQEhCSABKAIYIABBASABKAIcKAIMEYCAgIAAAEUNCgwPCyAPIBEgACAREKKAgIAAAAsgBy0AAEH1AEcNCiAPLAACQb9/Sg0AIAcg",
-  "DUEBIA0QooCAgAAACyAPQQJqIgwgDUF/aiIIaiEJIAwhAAJAA0BBACEHIAAgCUYNAQJAAkAgACwAACIKQX9MDQAgAEEBaiEAIApB/wFxIQoMAQsgAC0AAUE/",
-  "cSEQIApBH3EhEwJAIApBX0sNACATQQZ0IBByIQogAEECaiEADAELIBBBBnQgAC0AAkE/cXIhEAJAIApBcE8NACAQIBNBDHRyIQogAEEDaiEADAELIBBBBnQg",
-  "AC0AA0E/cXIgE0ESdEGAgPAAcXIiCkGAgMQARg0CIABBBGohAAsgCkFQakEKSQ0AIApBn39qQQZJDQALQQEhBwsCQAJAIAhFDQACQAJAAkAgDC0AAEFVag4D",
-  "AAIBAgsgDUF+aiIIRQ0CIA9BA2ohDAwBC0EBIQ0gCEEBRg0CCwJAAkAgCEEJSQ0AQQAhAANAAkAgDC0AACIKQVBqIg1BCkkNAEF/IApBIHIiDUGpf2oiCiAK",
-  "IA1Bn39qSRsiDUEPSw0ECyAAQf////8AcSAARw0DIABBBHQiCiANaiIAIApJDQMgDEEBaiEMIAhBf2oiCA0ADAILC0EAIQADQAJAIAwtAAAiCkFQaiINQQpJ",
-  "DQBBfyAKQSByIg1BqX9qIgogCiANQZ9/akkbIg1BD0sNAwsgDEEBaiEMIA0gAEEEdGohACAIQX9qIggNAAsLQQAhDQwBC0EBIQ0LIAdBgIDEAEGAgMQAIAAg",
-  "AEGAsANzQYCAvH9qQYCQvH9JGyANGyIAQYCAxABGcg0JIABBIEkNCSAAQYF/akEhSQ0JIAAgARC5gICAAEUNB0EBIQkMDAsgCyAAayENDAALCyAPIBFBASAR",
-  "EKKAgIAAAAsgDyARQQIgERCigICAAAALIA8gEUEBIBEQooCAgAAACwJAAkACQAJAAkAgCkUNAAJAIBEgCksNACARIApHDQQgESEKIAEoAhggDyARIAEoAhwo",
-  "AgwRgICAgAAARQ0DQQEhCQwMCyAPIApqIgAsAABBv39MDQMgASgCGCAPIAogASgCHCgCDBGAgICAAABFDQFBASEJDAsLQQAhCiABKAIYIA9BACABKAIcKAIM",
-  "EYCAgIAAAEUNAUEBIQkMCgsgACwAAEG/f0wNAgsgESAKayEOIA8gCmohCwwDCyAPIBFBACAKEKKAgIAAAAsgDyARIAogERCigICAAAALQQAhDkEBIQkgASgC",
-  "GEGqpsCAAEEBIAEoAhwoAgwRgICAgAAARQ0ADAULCyAQIA5BASAOEKKAgIAAAAtBASEJIAEoAhggDyARIAEoAhwoAgwRgICAgAAARQ0ADAILCyACQRxqQgA3",
-  "AgAgAkEANgIoIAIgATYCJCACQQA6ABAgAiAAKQIENwIUIAJBEGpBARCjgICAACEJCyACQTBqJICAgIAAIAkLAgALIQAgASgCGEGkqcCAAEESIAFBHGooAgAo",
-  "AgwRgICAgAAAC14BAn8gACgCACIAIAAoAgQiAyACayIENgIEIAAgACgCAEEARyAEIANLciIENgIAQQEhAwJAIAQNACAAKAIIIgAoAhggASACIABBHGooAgAo",
-  "AgwRgICAgAAAIQMLIAMLzwIBA38jgICAgABBEGsiAiSAgICAACAAKAIAIQAgAkEANgIMAkACQAJAAkAgAUGAAUkNACABQYAQSQ0BIAFBgIAETw0CIAIgAUE/",
-  "cUGAAXI6AA4gAiABQQx2QeABcjoADCACIAFBBnZBP3FBgAFyOgANQQMhAQwDCyACIAE6AAxBASEBDAILIAIgAUE/cUGAAXI6AA0gAiABQQZ2QcABcjoADEEC",
-  "IQEMAQsgAiABQT9xQYABcjoADyACIAFBEnZB8AFyOgAMIAIgAUEGdkE/cUGAAXI6AA4gAiABQQx2QT9xQYABcjoADUEEIQELIAAgACgCBCIDIAFrIgQ2AgQg",
-  "ACAAKAIAQQBHIAQgA0tyIgQ2AgBBASEDAkAgBA0AIAAoAggiACgCGCACQQxqIAEgAEEcaigCACgCDBGAgICAAAAhAwsgAkEQaiSAgICAACADC3QBAX8jgICA",
-  "gABBIGsiAiSAgICAACACIAAoAgA2AgQgAkEIakEQaiABQRBqKQIANwMAIAJBCGpBCGogAUEIaikCADcDACACIAEpAgA3AwggAkEEakG4p8CAACACQQhqEISA",
-  "gIAAIQEgAkEgaiSAgICAACABC+QCAQN/I4CAgIAAQYABayICJICAgIAAIAAoAgAhAAJAAkACQAJAAkAgASgCACIDQRBxDQAgA0EgcQ0BIAAxAAAgARDCgICA",
-  "ACEADAILIAAtAAAhA0EAIQADQCACIABqQf8AakEwQdcAIANBD3EiBEEKSRsgBGo6AAAgAEF/aiEAIANB/wFxIgRBBHYhAyAEQQ9LDQALIABBgAFqIgNBgQFP",
-  "DQIgAUHVo8CAAEECIAIgAGpBgAFqQQAgAGsQsYCAgAAhAAwBCyAALQAAIQNBACEAA0AgAiAAakH/AGpBMEE3IANBD3EiBEEKSRsgBGo6AAAgAEF/aiEAIANB",
-  "/wFxIgRBBHYhAyAEQQ9LDQALIABBgAFqIgNBgQFPDQIgAUHVo8CAAEECIAIgAGpBgAFqQQAgAGsQsYCAgAAhAAsgAkGAAWokgICAgAAgAA8LIANBgAEQsICA",
-  "gAAACyADQYABELCAgIAAAAu+AgEFfyAAKAIYIQECQAJAAkAgACgCDCICIABHDQAgAEEUQRAgAEEUaiICKAIAIgMbaigCACIEDQFBACECDAILIAAoAggiBCAC",
-  "NgIMIAIgBDYCCAwBCyACIABBEGogAxshAwNAIAMhBQJAIAQiAkEUaiIDKAIAIgQNACACQRBqIQMgAigCECEECyAEDQALIAVBADYCAAsCQCABRQ0AAkACQCAA",
-  "KAIcIgNBAnRBuO3CgABqIgQoAgAgAEYNACABQRBBFCABKAIQIABGG2ogAjYCACACDQEMAgsgBCACNgIAIAINAEEAQQAoAqzrwoAAQX4gA3dxNgKs68KAAA8L",
-  "IAIgATYCGAJAIAAoAhAiBEUNACACIAQ2AhAgBCACNgIYCyAAQRRqKAIAIgRFDQAgAkEUaiAENgIAIAQgAjYCGA8LC6ICAQR/QR8hAgJAIAFB////B0sNACAB",
-  "QQYgAUEIdmciAmt2QQFxIAJBAXRrQT5qIQILIABCADcCECAAIAI2AhwgAkECdEG47cKAAGohAwJAAkBBACgCrOvCgAAiBEEBIAJ0IgVxRQ0AIAFBAEEZIAJB",
-  "AXZrQR9xIAJBH0YbdCECIAMoAgAhBANAAkAgBCIDKAIEQXhxIAFHDQAgAygCCCICIAA2AgwgAyAANgIIIABBADYCGCAAIAM2AgwgACACNgIIDwsgAkEddiEE",
-  "IAJBAXQhAiADIARBBHFqQRBqIgUoAgAiBA0ACyAFIAA2AgAgACADNgIYDAELQQAgBCAFcjYCrOvCgAAgAyAANgIAIAAgAzYCGAsgACAANgIMIAAgADYCCAsg",
-  "AAJAIAANAEGcqsCAAEErQeSqwIAAEMCAgIAAAAsgAAsNACAAIAEQiIGAgAAAC2YBAn9BAEEAKALs7sKAACIBQQFqNgLs7sKAAEEAQQAoAqTrwoAAQQFqIgI2",
-  "AqTrwoAAAkAgAUEASA0AIAJBAksNAEEAKAKg68KAAEF/TA0AIAJBAUsNACAARQ0AEIeBgIAAAAsAAAsEAAAACz0BAX8gAEEUaigCACECAkACQCAAQQRqKAIA",
-  "DgIAAAELIAINACABLQAQEIaBgIAAAAsgAS0AEBCGgYCAAAALDgAgACABIAIQj4GAgAALbgEGfiAAIANC/////w+DIgUgAUL/////D4MiBn4iByAFIAFCIIgi",
-  "CH4iCSADQiCIIgogBn58IgVCIIZ8IgY3AwAgACAKIAh+IAUgCVStQiCGIAVCIIiEfCAGIAdUrXwgBCABfiADIAJ+fHw3AwgLDgAgACABIAIQjYGAgAALDgAg",
-  "ACABIAIQjoGAgAALwQIBCH8CQAJAIAJBD0sNACAAIQMMAQsgAEEAIABrQQNxIgRqIQUCQCAERQ0AIAAhAyABIQYDQCADIAYtAAA6AAAgBkEBaiEGIANBAWoi",
-  "AyAFSQ0ACwsgBSACIARrIgdBfHEiCGohAwJAAkAgASAEaiIJQQNxRQ0AIAhBAUgNASAJQQN0IgZBGHEhAiAJQXxxIgpBBGohAUEAIAZrQRhxIQQgCigCACEG",
-  "A0AgBSAGIAJ2IAEoAgAiBiAEdHI2AgAgAUEEaiEBIAVBBGoiBSADSQ0ADAILCyAIQQFIDQAgCSEBA0AgBSABKAIANgIAIAFBBGohASAFQQRqIgUgA0kNAAsL",
-  "IAdBA3EhAiAJIAhqIQELAkAgAkUNACADIAJqIQUDQCADIAEtAAA6AAAgAUEBaiEBIANBAWoiAyAFSQ0ACwsgAAu1AQEDfwJAAkAgAkEPSw0AIAAhAwwBCyAA",
-  "QQAgAGtBA3EiBGohBQJAIARFDQAgACEDA0AgAyABOgAAIANBAWoiAyAFSQ0ACwsgBSACIARrIgRBfHEiAmohAwJAIAJBAUgNACABQf8BcUGBgoQIbCECA0Ag",
-  "BSACNgIAIAVBBGoiBSADSQ0ACwsgBEEDcSECCwJAIAJFDQAgAyACaiEFA0AgAyABOgAAIANBAWoiAyAFSQ0ACwsgAAtKAQN/QQAhAwJAIAJFDQACQANAIAAt",
-  "AAAiBCABLQAAIgVHDQEgAEEBaiEAIAFBAWohASACQX9qIgJFDQIMAAsLIAQgBWshAwsgAwsLnisCAEGAgMAAC/QqCwAAAAQAAAAEAAAADAAAAA0AAAAOAAAA",
-  "L3dvcmsvbWFpbi90b29scy9pci13YXNtL2JpdGNvZGUucnMAGAAQACMAAADJAAAADwAAABgAEAAjAAAAZgEAADQAAAAYABAAIwAAAJEBAAA0AAAAbGlicmFy",
-  "eS9hbGxvYy9zcmMvcmF3X3ZlYy5yc2NhcGFjaXR5IG92ZXJmbG93AAAAiAAQABEAAABsABAAHAAAAAUCAAAFAAAARXJyb3IAAAAPAAAAAAAAAAEAAAAQAAAA",
-  "aW5kZXggb3V0IG9mIGJvdW5kczogdGhlIGxlbiBpcyAgYnV0IHRoZSBpbmRleCBpcyAAAMwAEAAgAAAA7AAQABIAAAB0FRAAAAAAANMREAACAAAAAQEBAQEB",
+  "ACAEIAYgCGsiDmogCSAIEKqBgIAADQAgASgCACENIAEgBjYCACAOIA1rIQ4gBCANaiEDDAULIAUgBk8NAAwDCwsDQCAEIAZqIQsgCi0AACEMAkACQCAFIAZr",
+  "Ig1BCEkNACACIAwgCyANEN+AgIAAIAIoAgQhDiACKAIAIQsMAQtBACEOAkAgDQ0AQQAhCwwBCwNAAkAgCyAOai0AACAMQf8BcUcNAEEBIQsMAgsgDSAOQQFq",
+  "Ig5HDQALQQAhCyANIQ4LIAtBAUcNASABIA4gBmpBAWoiBjYCEAJAAkAgBiAISQ0AIAYgB00NAQsgBSAGTw0BDAMLCyAIQQQQhICAgAAACyABIAU2AhALIAEo",
+  "AgAhBiABKAIEIQ0CQCABLQAkDQAgDSAGRg0BCyABQQE6ACUgDSAGayEOIAQgBmohAwsgACAONgIEIAAgAzYCACACQRBqJICAgIAACxIAIAFBu8bAgABBAhCG",
+  "gICAAAvrAwMIfwF+BX8CQAJAIAVBf2oiByABKAIUIghqIgkgA08NAEEAIAEoAggiCmshCyAFIAEoAhAiDGshDSABKAIcIQ4gASkDACEPA0ACQAJAAkACQCAP",
+  "IAIgCWoxAACIQgGDUA0AIAogCiAOIAogDksbIAYbIhAgBSAQIAVLGyERIAIgCGohEiAQIQkCQANAAkAgESAJRw0AQQAgDiAGGyETIAohCQJAAkACQANAAkAg",
+  "EyAJSQ0AIAEgCCAFaiIJNgIUIAZFDQIMDgsgCUF/aiIJIAVPDQIgCSAIaiIUIANPDQMgBCAJai0AACACIBRqLQAARg0ACyABIAggDGoiCDYCFCANIQkgBkUN",
+  "CAwJCyABQQA2AhwMCwsgCSAFQYTKwIAAEIyAgIAAAAsgFCADQZTKwIAAEIyAgIAAAAsgCCAJaiADTw0BIBIgCWohFCAEIAlqIRMgCUEBaiEJIBMtAAAgFC0A",
+  "AEYNAAsgCyAIaiAJaiEIDAILIAMgECAIaiIJIAMgCUsbIANB9MnAgAAQjICAgAAACyABIAggBWoiCDYCFAtBACEJIAYNAQsgASAJNgIcIAkhDgsgByAIaiIJ",
+  "IANJDQALCyABIAM2AhQgAEEANgIADwsgACAINgIEIABBCGogCTYCACAAQQE2AgALyBwDEH8BfgF/I4CAgIAAQTBrIgIkgICAgAACQAJAIAAoAgAiACgCAA0A",
+  "IABBDGooAgAhAyAAQQhqKAIAIQQgACgCBCEFQQAhBgNAIAUhBwJAIAYiCCADRw0AQQAhCQwDCwJAAkACQAJAAkACQAJAAkAgBEUNACAIQQFqIQZBACEAIAQh",
+  "CgNAAkACQCAHIABqIgssAAAiDEF/TA0AIAxB/wFxIQ0MAQsgDEEfcSENIAtBAWotAABBP3EhDgJAIAxBX0sNACANQQZ0IA5yIQ0MAQsgDkEGdCALQQJqLQAA",
+  "QT9xciEOAkAgDEFwTw0AIA4gDUEMdHIhDQwBCyAOQQZ0IAtBA2otAABBP3FyIA1BEnRBgIDwAHFyIg1BgIDEAEYNAgsCQCANQVBqQQpJDQACQCAADQBBACEP",
+  "DAgLIAQgCkkNAyAHIABqIhAsAABBv39MDQMCQAJAAkAgBy0AAEFVag4DAgABAAsgByENIAAhBQwIC0EBIQ8gByENIAAhBSAAQQFGDQgMBwtBASEPIABBAUcN",
+  "BQwHCyAKQQJJDQEgByAAaiINQQFqLAAAQb9/TA0DIABBAWohACAKQX9qIQoMAAsLQaTKwIAAQStBkMbAgAAQkoCAgAAACyAHIARBACAAEOuAgIAAAAsgDSAK",
+  "QQEgChDrgICAAAALIABBf2ohBSAHQQFqIQ0LAkACQCAFQQlJDQBBACEOA0ACQCANLQAAQVBqIhFBCU0NAEEBIQ8MBAtBAiEPIA6tQgp+IhJCIIinQQBHDQMg",
+  "EqciCSARaiIOIAlJDQMgDUEBaiENIAVBf2oiBQ0ADAILC0EAIQ4DQEEBIQ8gDS0AAEFQaiIRQQlLDQIgDUEBaiENIBEgDkEKbGohDiAFQX9qIgUNAAsLIAQg",
+  "DmshDyALIQUgDg0BDAILIAIgDzoAEEGEx8CAAEErIAJBEGpBwMXAgABBoMbAgAAQvoCAgAAACwJAAkAgCiAOSw0AIA8gAEcNASALIApqIQUMAgsgByAOaiAA",
+  "aiIFLAAAQb9/Sg0BCyAQIAogDiAKEOuAgIAAAAsCQCABLQAAQQRxRQ0AIAYgA0cNACAORQ0AIAxB6ABHDQBBACEJIA5BAkkNAwJAIBBBAWoiDSwAACIKQUBO",
+  "DQAgECAOQQEgDhDrgICAAAALA0ACQAJAAkAgCkEYdEEYdUF/Sg0AIA0tAAFBP3EhDCAKQR9xIQcgCkH/AXEiCkHfAUsNASAHQQZ0IAxyIQogDUECaiENDAIL",
+  "IA1BAWohDSAKQf8BcSEKDAELIAxBBnQgDS0AAkE/cXIhDAJAIApB8AFPDQAgDCAHQQx0ciEKIA1BA2ohDQwBCyAMQQZ0IA0tAANBP3FyIAdBEnRBgIDwAHFy",
+  "IgpBgIDEAEYNBSANQQRqIQ0LAkAgCkFQakEKSQ0AQX8gCkEgciIKQal/aiIMIAwgCkGff2pJG0EPSw0CCyANIAVGDQQgDS0AACEKDAALCwJAIAhFDQAgASgC",
+  "GEGwxsCAAEECIAEoAhwoAgwRgICAgAAARQ0AQQEhCQwDCwJAAkACQCAOQQJJDQAgCy8AAEHfyABHDQAgEEEBaiILLAAAQb9/TA0BIA5Bf2ohDgsgDyAAayEE",
+  "A0AgCyEPAkACQAJAAkACQAJAIA4iEUUNAAJAIA8tAABBXGoOCwIBAQEBAQEBAQEAAQsgD0EBaiELIBFBAkkNBSALLAAAIgBBv39MDQMCQAJAIABBf0wNACAA",
+  "Qf8BcSEADAELIA8tAAJBP3EhDSAAQR9xIQoCQCAAQV9LDQAgCkEGdCANciEADAELIA1BBnQgDy0AA0E/cXIhDQJAIABBcE8NACANIApBDHRyIQAMAQsgDUEG",
+  "dCAPLQAEQT9xciAKQRJ0QYCA8ABxciEACwJAAkACQCAAQS5GDQBBASEJIAEoAhhBssbAgABBASABKAIcKAIMEYCAgIAAAA0OIAssAABBv39MDQEgEUF/aiEO",
+  "DAkLIAEoAhhBsMbAgABBAiABKAIcKAIMEYCAgIAAAEUNAUEBIQkMDQsgDyARQQEgERDrgICAAAALAkAgEUEDSQ0AIA8sAAJBv39MDQMLIBFBfmohDiAPQQJq",
+  "IQsMBgsgDyARaiEOQQAhACAPIQ0DQCAAIQogDSIAIA5GDQgCQAJAIAAsAAAiDEF/TA0AIABBAWohDSAMQf8BcSEMDAELIAAtAAFBP3EhDSAMQR9xIQcCQCAM",
+  "QV9LDQAgB0EGdCANciEMIABBAmohDQwBCyANQQZ0IAAtAAJBP3FyIQ0CQCAMQXBPDQAgDSAHQQx0ciEMIABBA2ohDQwBCyANQQZ0IAAtAANBP3FyIAdBEnRB",
+  "gIDwAHFyIgxBgIDEAEYNCSAAQQRqIQ0LIAogAGsgDWohACAMQVxqDgsEAAAAAAAAAAAABAALCwJAAkAgEUECSSIIDQAgDywAAUG/f0wNAQsgD0EBaiEHQQAh",
+  "CiARQX9qIgshDUEAIQADQCAHIABqIQ4CQAJAIA1BCEkNACACQQhqQSQgDiANEN+AgIAAIAIoAgwhDCACKAIIIQAMAQsCQCANDQBBACEMQQAhAAwBC0EAIQkC",
+  "QCAOLQAAQSRGDQBBASEMQQAhACANQQFGDQFBASEJIA4tAAFBJEYNAEECIQwgDUECRg0BQQIhCSAOLQACQSRGDQBBAyEMIA1BA0YNAUEDIQkgDi0AA0EkRg0A",
+  "QQQhDCANQQRGDQFBBCEJIA4tAARBJEYNAEEFIQwgDUEFRg0BQQUhCSAOLQAFQSRGDQBBBiEMIA1BBkYNAUEHIQxBBiEJIA4tAAZBJEcNAQtBASEAIAkhDAsg",
+  "AEEBRw0IQQAhAAJAIAogDGoiDUEBaiIKIA1JDQAgCiALSw0JIAohACAHIA1qLQAAQSRHDQACQAJAAkACQAJAAkAgCA0AIAcsAABBQEgNAQsCQAJAIAogEUkN",
+  "ACAKIBFHDQIgDUECaiIADQEgESEOIA8hCwwFCyANQQJqIQALAkACQCARIABLDQAgESEKIBEgAEYNAQwECyAPIABqLAAAQb9/TA0DIAAhCgsgESAKayEOIA8g",
+  "CmohCwJAAkAgDQ4DEAEABQsCQCAHLwAAQdOgAUcNAEGzxsCAACEADAMLAkAgBy8AAEHCoAFHDQBBtMbAgAAhAAwDCwJAIAcvAABB0owBRw0AQbXGwIAAIQAM",
+  "AwsCQCAHLwAAQcyoAUcNAEG2xsCAACEADAMLAkAgBy8AAEHHqAFHDQBBt8bAgAAhAAwDCwJAIAcvAABBzKABRw0AQbjGwIAAIQAMAwsgBy8AAEHSoAFHDQRB",
+  "ucbAgAAhAAwCC0G6xsCAACEAIActAAAiCkHDAEYNASAKQfUARg0EDA4LIA8gEUEBIAoQ64CAgAAAC0EBIQkgASgCGCAAQQEgASgCHCgCDBGAgICAAABFDQoM",
+  "DwsgDyARIAAgERDrgICAAAALIActAABB9QBHDQogDywAAkG/f0oNACAHIA1BASANEOuAgIAAAAsgD0ECaiIMIA1Bf2oiCGohCSAMIQACQANAQQAhByAAIAlG",
+  "DQECQAJAIAAsAAAiCkF/TA0AIABBAWohACAKQf8BcSEKDAELIAAtAAFBP3EhECAKQR9xIRMCQCAKQV9LDQAgE0EGdCAQciEKIABBAmohAAwBCyAQQQZ0IAAt",
+  "AAJBP3FyIRACQCAKQXBPDQAgECATQQx0ciEKIABBA2ohAAwBCyAQQQZ0IAAtAANBP3FyIBNBEnRBgIDwAHFyIgpBgIDEAEYNAiAAQQRqIQALIApBUGpBCkkN",
+  "ACAKQZ9/akEGSQ0AC0EBIQcLAkACQCAIRQ0AAkACQAJAIAwtAABBVWoOAwACAQILIA1BfmoiCEUNAiAPQQNqIQwMAQtBASENIAhBAUYNAgsCQAJAIAhBCUkN",
+  "AEEAIQADQAJAIAwtAAAiCkFQaiINQQpJDQBBfyAKQSByIg1BqX9qIgogCiANQZ9/akkbIg1BD0sNBAsgAEH/////AHEgAEcNAyAAQQR0IgogDWoiACAKSQ0D",
+  "IAxBAWohDCAIQX9qIggNAAwCCwtBACEAA0ACQCAMLQAAIgpBUGoiDUEKSQ0AQX8gCkEgciINQal/aiIKIAogDUGff2pJGyINQQ9LDQMLIAxBAWohDCANIABB",
+  "BHRqIQAgCEF/aiIIDQALC0EAIQ0MAQtBASENCyAHQYCAxABBgIDEACAAIABBgLADc0GAgLx/akGAkLx/SRsgDRsiAEGAgMQARnINCSAAQSBJDQkgAEGBf2pB",
+  "IUkNCSAAIAEQ1YCAgABFDQdBASEJDAwLIAsgAGshDQwACwsgDyARQQEgERDrgICAAAALIA8gEUECIBEQ64CAgAAACyAPIBFBASAREOuAgIAAAAsCQAJAAkAC",
+  "QAJAIApFDQACQCARIApLDQAgESAKRw0EIBEhCiABKAIYIA8gESABKAIcKAIMEYCAgIAAAEUNA0EBIQkMDAsgDyAKaiIALAAAQb9/TA0DIAEoAhggDyAKIAEo",
+  "AhwoAgwRgICAgAAARQ0BQQEhCQwLC0EAIQogASgCGCAPQQAgASgCHCgCDBGAgICAAABFDQFBASEJDAoLIAAsAABBv39MDQILIBEgCmshDiAPIApqIQsMAwsg",
+  "DyARQQAgChDrgICAAAALIA8gESAKIBEQ64CAgAAAC0EAIQ5BASEJIAEoAhhBssbAgABBASABKAIcKAIMEYCAgIAAAEUNAAwFCwsgECAOQQEgDhDrgICAAAAL",
+  "QQEhCSABKAIYIA8gESABKAIcKAIMEYCAgIAAAEUNAAwCCwsgAkEcakIANwIAIAJBADYCKCACIAE2AiQgAkEAOgAQIAIgACkCBDcCFCACQRBqQQEQ+ICAgAAh",
+  "CQsgAkEwaiSAgICAACAJCwIACyEAIAEoAhhBrMnAgABBEiABQRxqKAIAKAIMEYCAgIAAAAteAQJ/IAAoAgAiACAAKAIEIgMgAmsiBDYCBCAAIAAoAgBBAEcg",
+  "BCADS3IiBDYCAEEBIQMCQCAEDQAgACgCCCIAKAIYIAEgAiAAQRxqKAIAKAIMEYCAgIAAACEDCyADC88CAQN/I4CAgIAAQRBrIgIkgICAgAAgACgCACEAIAJB",
+  "ADYCDAJAAkACQAJAIAFBgAFJDQAgAUGAEEkNASABQYCABE8NAiACIAFBP3FBgAFyOgAOIAIgAUEMdkHgAXI6AAwgAiABQQZ2QT9xQYABcjoADUEDIQEMAwsg",
+  "AiABOgAMQQEhAQwCCyACIAFBP3FBgAFyOgANIAIgAUEGdkHAAXI6AAxBAiEBDAELIAIgAUE/cUGAAXI6AA8gAiABQRJ2QfABcjoADCACIAFBBnZBP3FBgAFy",
+  "OgAOIAIgAUEMdkE/cUGAAXI6AA1BBCEBCyAAIAAoAgQiAyABayIENgIEIAAgACgCAEEARyAEIANLciIENgIAQQEhAwJAIAQNACAAKAIIIgAoAhggAkEMaiAB",
+  "IABBHGooAgAoAgwRgICAgAAAIQMLIAJBEGokgICAgAAgAwt0AQF/I4CAgIAAQSBrIgIkgICAgAAgAiAAKAIANgIEIAJBCGpBEGogAUEQaikCADcDACACQQhq",
+  "QQhqIAFBCGopAgA3AwAgAiABKQIANwMIIAJBBGpBwMfAgAAgAkEIahCYgICAACEBIAJBIGokgICAgAAgAQvkAgEDfyOAgICAAEGAAWsiAiSAgICAACAAKAIA",
+  "IQACQAJAAkACQAJAIAEoAgAiA0EQcQ0AIANBIHENASAAMQAAIAEQ3YCAgAAhAAwCCyAALQAAIQNBACEAA0AgAiAAakH/AGpBMEHXACADQQ9xIgRBCkkbIARq",
+  "OgAAIABBf2ohACADQf8BcSIEQQR2IQMgBEEPSw0ACyAAQYABaiIDQYEBTw0CIAFB3cPAgABBAiACIABqQYABakEAIABrEM6AgIAAIQAMAQsgAC0AACEDQQAh",
+  "AANAIAIgAGpB/wBqQTBBNyADQQ9xIgRBCkkbIARqOgAAIABBf2ohACADQf8BcSIEQQR2IQMgBEEPSw0ACyAAQYABaiIDQYEBTw0CIAFB3cPAgABBAiACIABq",
+  "QYABakEAIABrEM6AgIAAIQALIAJBgAFqJICAgIAAIAAPCyADQYABEJCAgIAAAAsgA0GAARCQgICAAAALvgIBBX8gACgCGCEBAkACQAJAIAAoAgwiAiAARw0A",
+  "IABBFEEQIABBFGoiAigCACIDG2ooAgAiBA0BQQAhAgwCCyAAKAIIIgQgAjYCDCACIAQ2AggMAQsgAiAAQRBqIAMbIQMDQCADIQUCQCAEIgJBFGoiAygCACIE",
+  "DQAgAkEQaiEDIAIoAhAhBAsgBA0ACyAFQQA2AgALAkAgAUUNAAJAAkAgACgCHCIDQQJ0QeSNw4AAaiIEKAIAIABGDQAgAUEQQRQgASgCECAARhtqIAI2AgAg",
+  "Ag0BDAILIAQgAjYCACACDQBBAEEAKALYi8OAAEF+IAN3cTYC2IvDgAAPCyACIAE2AhgCQCAAKAIQIgRFDQAgAiAENgIQIAQgAjYCGAsgAEEUaigCACIERQ0A",
+  "IAJBFGogBDYCACAEIAI2AhgPCwuiAgEEf0EfIQICQCABQf///wdLDQAgAUEGIAFBCHZnIgJrdkEBcSACQQF0a0E+aiECCyAAQgA3AhAgACACNgIcIAJBAnRB",
+  "5I3DgABqIQMCQAJAQQAoAtiLw4AAIgRBASACdCIFcUUNACABQQBBGSACQQF2a0EfcSACQR9GG3QhAiADKAIAIQQDQAJAIAQiAygCBEF4cSABRw0AIAMoAggi",
+  "AiAANgIMIAMgADYCCCAAQQA2AhggACADNgIMIAAgAjYCCA8LIAJBHXYhBCACQQF0IQIgAyAEQQRxakEQaiIFKAIAIgQNAAsgBSAANgIAIAAgAzYCGAwBC0EA",
+  "IAQgBXI2AtiLw4AAIAMgADYCACAAIAM2AhgLIAAgADYCDCAAIAA2AggLIAACQCAADQBBpMrAgABBK0HsysCAABCSgICAAAALIAALDQAgACABEKmBgIAAAAtm",
+  "AQJ/QQBBACgCmI/DgAAiAUEBajYCmI/DgABBAEEAKAK8i8OAAEEBaiICNgK8i8OAAAJAIAFBAEgNACACQQJLDQBBACgCuIvDgABBf0wNACACQQFLDQAgAEUN",
+  "ABCogYCAAAALAAALBAAAAAs9AQF/IABBFGooAgAhAgJAAkAgAEEEaigCAA4CAAABCyACDQAgAS0AEBCngYCAAAALIAEtABAQp4GAgAAACw4AIAAgASACELKB",
+  "gIAAC24BBn4gACADQv////8PgyIFIAFC/////w+DIgZ+IgcgBSABQiCIIgh+IgkgA0IgiCIKIAZ+fCIFQiCGfCIGNwMAIAAgCiAIfiAFIAlUrUIghiAFQiCI",
+  "hHwgBiAHVK18IAQgAX4gAyACfnx8NwMICw4AIAAgASACELCBgIAACw4AIAAgASACEK+BgIAACw4AIAAgASACELGBgIAAC8ECAQh/AkACQCACQQ9LDQAgACED",
+  "DAELIABBACAAa0EDcSIEaiEFAkAgBEUNACAAIQMgASEGA0AgAyAGLQAAOgAAIAZBAWohBiADQQFqIgMgBUkNAAsLIAUgAiAEayIHQXxxIghqIQMCQAJAIAEg",
+  "BGoiCUEDcUUNACAIQQFIDQEgCUEDdCIGQRhxIQIgCUF8cSIKQQRqIQFBACAGa0EYcSEEIAooAgAhBgNAIAUgBiACdiABKAIAIgYgBHRyNgIAIAFBBGohASAF",
+  "QQRqIgUgA0kNAAwCCwsgCEEBSA0AIAkhAQNAIAUgASgCADYCACABQQRqIQEgBUEEaiIFIANJDQALCyAHQQNxIQIgCSAIaiEBCwJAIAJFDQAgAyACaiEFA0Ag",
+  "AyABLQAAOgAAIAFBAWohASADQQFqIgMgBUkNAAsLIAALsAUBCH8CQAJAAkACQCAAIAFrIAJPDQAgASACaiEDIAAgAmohBAJAIAJBD0sNACAAIQUMAwsgBEF8",
+  "cSEGQQAgBEEDcSIHayEIAkAgB0UNACABIAJqQX9qIQUDQCAEQX9qIgQgBS0AADoAACAFQX9qIQUgBiAESQ0ACwsgBiACIAdrIglBfHEiBWshBEEAIAVrIQcC",
+  "QCADIAhqIghBA3FFDQAgB0F/Sg0CIAhBA3QiBUEYcSECIAhBfHEiCkF8aiEBQQAgBWtBGHEhAyAKKAIAIQUDQCAGQXxqIgYgBSADdCABKAIAIgUgAnZyNgIA",
+  "IAFBfGohASAGIARLDQAMAwsLIAdBf0oNASAJIAFqQXxqIQEDQCAGQXxqIgYgASgCADYCACABQXxqIQEgBiAESw0ADAILCwJAAkAgAkEPSw0AIAAhBAwBCyAA",
+  "QQAgAGtBA3EiA2ohBQJAIANFDQAgACEEIAEhBgNAIAQgBi0AADoAACAGQQFqIQYgBEEBaiIEIAVJDQALCyAFIAIgA2siCEF8cSIJaiEEAkACQCABIANqIgdB",
+  "A3FFDQAgCUEBSA0BIAdBA3QiBkEYcSECIAdBfHEiCkEEaiEBQQAgBmtBGHEhAyAKKAIAIQYDQCAFIAYgAnYgASgCACIGIAN0cjYCACABQQRqIQEgBUEEaiIF",
+  "IARJDQAMAgsLIAlBAUgNACAHIQEDQCAFIAEoAgA2AgAgAUEEaiEBIAVBBGoiBSAESQ0ACwsgCEEDcSECIAcgCWohAQsgAkUNAiAEIAJqIQUDQCAEIAEtAAA6",
+  "AAAgAUEBaiEBIARBAWoiBCAFSQ0ADAMLCyAJQQNxIgFFDQEgCCAHaiEDIAQgAWshBQsgA0F/aiEBA0AgBEF/aiIEIAEtAAA6AAAgAUF/aiEBIAUgBEkNAAsL",
+  "IAALtQEBA38CQAJAIAJBD0sNACAAIQMMAQsgAEEAIABrQQNxIgRqIQUCQCAERQ0AIAAhAwNAIAMgAToAACADQQFqIgMgBUkNAAsLIAUgAiAEayIEQXxxIgJq",
+  "IQMCQCACQQFIDQAgAUH/AXFBgYKECGwhAgNAIAUgAjYCACAFQQRqIgUgA0kNAAsLIARBA3EhAgsCQCACRQ0AIAMgAmohBQNAIAMgAToAACADQQFqIgMgBUkN",
+  "AAsLIAALSgEDf0EAIQMCQCACRQ0AAkADQCAALQAAIgQgAS0AACIFRw0BIABBAWohACABQQFqIQEgAkF/aiICRQ0CDAALCyAEIAVrIQMLIAMLC55LAgBBgIDA",
+  "AAv8Sg4AAAAEAAAABAAAAA8AAAAQAAAAEQAAAA4AAAAEAAAABAAAABIAAAATAAAAFAAAAGFscmVhZHkgYm9ycm93ZWRhbHJlYWR5IG11dGFibHkgYm9ycm93",
+  "ZWRhc3NlcnRpb24gZmFpbGVkOiBtaWQgPD0gc2VsZi5sZW4oKS91c3Ivc3JjL3J1c3RjLTEuNjMuMC9saWJyYXJ5L2NvcmUvc3JjL3NsaWNlL3NvcnQucnMA",
+  "ewAQADQAAACCAgAADwAAAHsAEAA0AAAAnwAAAAsAAAB7ABAANAAAAAkDAAAdAAAAewAQADQAAAAZAwAAJAAAAHsAEAA0AAAA3AAAAAsAAAB7ABAANAAAAMsA",
+  "AAAaAAAAewAQADQAAADLAAAAJAAAAHsAEAA0AAAA8gEAAAsAAAB7ABAANAAAABoCAAAHAAAADgAAAAAAAAABAAAAFQAAAA4AAAAAAAAAAQAAABYAAABJbnZh",
+  "bGlkIFBFIGhlYWRlcnMgb2Zmc2V0IG9yIHNpemVJbnZhbGlkIFBFIG1hZ2ljSW52YWxpZCBQRSBvcHRpb25hbCBoZWFkZXIgbWFnaWNQRSBvcHRpb25hbCBo",
+  "ZWFkZXIgc2l6ZSBpcyB0b28gc21hbGxJbnZhbGlkIFBFIG9wdGlvbmFsIGhlYWRlciBzaXplSW52YWxpZCBET1MgaGVhZGVyIHNpemUgb3IgYWxpZ25tZW50",
+  "SW52YWxpZCBET1MgbWFnaWNVbnN1cHBvcnRlZCBmaWxlIGZvcm1hdEludmFsaWQgRUxGIHNoX2luZm8gZm9yIHJlbG9jYXRpb24gc2VjdGlvbi91c3Ivc2hh",
+  "cmUvY2FyZ28vcmVnaXN0cnkvb2JqZWN0LTAuMzAuMC9zcmMvcmVhZC9lbGYvcmVsb2NhdGlvbi5yc2oCEABCAAAANgAAABEAAABJbnZhbGlkIEVMRiBwcm9n",
+  "cmFtIGhlYWRlciBlbnRyeSBzaXplSW52YWxpZCBFTEYgcHJvZ3JhbSBoZWFkZXIgc2l6ZSBvciBhbGlnbm1lbnRJbnZhbGlkIEVMRiBzZWN0aW9uIGhlYWRl",
+  "ciBlbnRyeSBzaXplSW52YWxpZCBFTEYgc2VjdGlvbiBoZWFkZXIgb2Zmc2V0L3NpemUvYWxpZ25tZW50SW52YWxpZCBFTEYgZV9zaHN0cm5keEludmFsaWQg",
+  "RUxGIHNoc3RydGFiIHNpemVJbnZhbGlkIEVMRiBoZWFkZXIgc2l6ZSBvciBhbGlnbm1lbnRVbnN1cHBvcnRlZCBFTEYgaGVhZGVyTWlzc2luZyBFTEYgc2Vj",
+  "dGlvbiBoZWFkZXJzIGZvciBlX3BobnVtIG92ZXJmbG93SW52YWxpZCBFTEYgZXh0ZW5kZWQgZV9zaG51bU1pc3NpbmcgRUxGIGVfc2hzdHJuZHhJbnZhbGlk",
+  "IEVMRiBzZWN0aW9uIGhlYWRlciBvZmZzZXQgb3Igc2l6ZUludmFsaWQgRUxGIHN5bWJvbCB0YWJsZSBkYXRhSW52YWxpZCBFTEYgc3ltdGFiX3NobmR4IGRh",
+  "dGFJbnZhbGlkIEVMRiBzeW1ib2wgbmFtZSBvZmZzZXRJbnZhbGlkIEVMRiBzZWN0aW9uIHNpemUgb3Igb2Zmc2V0SW52YWxpZCBFTEYgc3RyaW5nIHNlY3Rp",
+  "b24gb2Zmc2V0IG9yIHNpemVJbnZhbGlkIEVMRiBzZWN0aW9uIGluZGV4SW52YWxpZCBFTEYgc3RyaW5nIHNlY3Rpb24gdHlwZUludmFsaWQgQ09GRiBmaWxl",
+  "IGhlYWRlciBzaXplIG9yIGFsaWdubWVudEludmFsaWQgQ09GRiBzeW1ib2wgaW5kZXhJbnZhbGlkIENPRkYgc3ltYm9sIHRhYmxlIG9mZnNldCBvciBzaXpl",
+  "TWlzc2luZyBDT0ZGIHN0cmluZyB0YWJsZUludmFsaWQgQ09GRiBzeW1ib2wgbmFtZSBvZmZzZXRJbnZhbGlkIENPRkYvUEUgc2VjdGlvbiBoZWFkZXJzSW52",
+  "YWxpZCBNYWNoLU8gY29tbWFuZCBzaXplSW52YWxpZCBNYWNoLU8gc3ltYm9sIHRhYmxlIG9mZnNldCBvciBzaXplSW52YWxpZCBNYWNoLU8gaGVhZGVyIHNp",
+  "emUgb3IgYWxpZ25tZW50VW5zdXBwb3J0ZWQgTWFjaC1PIGhlYWRlckludmFsaWQgTWFjaC1PIHN5bWJvbCBuYW1lIG9mZnNldEludmFsaWQgTWFjaC1PIG51",
+  "bWJlciBvZiBzZWN0aW9uc0ludmFsaWQgQUlYIGJpZyBhcmNoaXZlIG1lbWJlciBoZWFkZXJJbnZhbGlkIEFJWCBiaWcgYXJjaGl2ZSBtZW1iZXIgbmFtZSBs",
+  "ZW5ndGhJbnZhbGlkIEFJWCBiaWcgYXJjaGl2ZSBtZW1iZXIgbmFtZUludmFsaWQgQUlYIGJpZyBhcmNoaXZlIHRlcm1pbmF0b3JJbnZhbGlkIGFyY2hpdmUg",
+  "bWVtYmVyIHNpemUgaW4gQUlYIGJpZyBhcmNoaXZlSW52YWxpZCBBSVggYmlnIGFyY2hpdmUgZmlsZSBtZW1iZXIgb2Zmc2V0QXJjaGl2ZSBtZW1iZXIgc2l6",
+  "ZSBpcyB0b28gbGFyZ2VJbnZhbGlkIGFyY2hpdmUgbWVtYmVyIGhlYWRlckludmFsaWQgYXJjaGl2ZSB0ZXJtaW5hdG9ySW52YWxpZCBhcmNoaXZlIG1lbWJl",
+  "ciBzaXplSW52YWxpZCBhcmNoaXZlIGV4dGVuZGVkIG5hbWUgb2Zmc2V0SW52YWxpZCBhcmNoaXZlIGV4dGVuZGVkIG5hbWUgbGVuZ3RoSW52YWxpZCBBSVgg",
+  "YmlnIGFyY2hpdmUgZmlsZSBoZWFkZXJJbnZhbGlkIG9mZnNldCB0byA2NC1iaXQgc3ltYm9sIHRhYmxlIGluIEFJWCBiaWcgYXJjaGl2ZUludmFsaWQgb2Zm",
+  "c2V0IHRvIHN5bWJvbCB0YWJsZSBpbiBBSVggYmlnIGFyY2hpdmVJbnZhbGlkIG9mZnNldCBmb3IgbWVtYmVyIHRhYmxlIG9mIEFJWCBiaWcgYXJjaGl2ZU1p",
+  "c3NpbmcgbWVtYmVyIGNvdW50IGluIEFJWCBiaWcgYXJjaGl2ZUludmFsaWQgbWVtYmVyIGNvdW50IGluIEFJWCBiaWcgYXJjaGl2ZU1lbWJlciBjb3VudCBv",
+  "dmVyZmxvdyBpbiBBSVggYmlnIGFyY2hpdmVJbnZhbGlkIGFyY2hpdmUgc2l6ZVVuc3VwcG9ydGVkIGFyY2hpdmUgaWRlbnRpZmllcl9fLlNZTURFRl9fLlNZ",
+  "TURFRiBTT1JURURfXy5TWU1ERUZfNjRfXy5TWU1ERUZfNjQgU09SVEVEQ291bGQgbm90IHJlYWQgZmlsZSBtYWdpY0ZpbGUgdG9vIHNob3J0VW5rbm93biBN",
+  "Uy1ET1MgZmlsZVVua25vd24gZmlsZSBtYWdpYwAAAAAAAP//////////L3dvcmsvbWFpbi90b29scy9pci13YXNtL29iamVjdHMucnMAWAoQACMAAAA3AAAA",
+  "JgAAAFgKEAAjAAAAOgAAABAAAABYChAAIwAAAEAAAAAnAAAAWAoQACMAAABGAAAAHgAAAFgKEAAjAAAATwAAABYAAAAgKGEgZGFtYWdlZCBvciBjcmFmdGVk",
+  "IGZpbGUpfCUQAAAAAADbIRAAAgAAAMwKEAAcAAAAaXQgYXNrcyBmb3IgbW9yZSB3b3JrIHRoYW4gaXRzIHNpemUgYWxsb3dzIChhIGNyYWZ0ZWQgZmlsZTog",
+  "cmVwZWF0ZWQgbmFtZXMsIG1lbWJlcnMgb3Igc3ltYm9scykAWAoQACMAAADSAAAAJgAAAGEgZnVuY3Rpb24gbGFyZ2VyIHRoYW4gNCBHaUIgKGEgY3JhZnRl",
+  "ZCBmaWxlKWl0cyBvYmplY3RzIGFyZSBMTFZNIGJpdGNvZGUsIG5vdCBtYWNoaW5lIGNvZGUgKGxpbmstdGltZSBvcHRpbWlzYXRpb246IHRoZSBjb2RlIGlz",
+  "IGdlbmVyYXRlZCBpbiB0aGUgYmluYXJpZXMgdGhhdCBsaW5rIGl0KW5vdCBhbiBvYmplY3QgZmlsZSwgYXJjaGl2ZSBvciBsaW5rZWQgZmlsZSB0aGlzIHJl",
+  "YWRlciBrbm93cyAoRUxGLCBNYWNoLU8sIENPRkYsIFBFKXRoZSBmaWxldGhlIGZpbGUgY291bGQgbm90IGJlIHJlYWQgKGl0IGNoYW5nZWQgb3Igc2hyYW5r",
+  "IHdoaWxlIGl0IHdhcyByZWFkKWxpYi5ybWV0YS5ybWV0YSBpcyBub3QgYW4gb2JqZWN0IGZpbGUgdGhpcyByZWFkZXIga25vd3MgKEVMRiwgTWFjaC1PLCBD",
+  "T0ZGLCBQRSkAAHwlEAAAAAAAxgwQAEAAAAB0aGUgYXJjaGl2ZWFuIGFyY2hpdmUgbWVtYmVyOiBpdCBydW5zIHBhc3QgdGhlIGVuZCBvZiB0aGUgYXJjaGl2",
+  "ZSAoYSBkYW1hZ2VkIG9yIGNyYWZ0ZWQgZmlsZSkAAAB8JRAAAAAAADQNEABBAAAAdGhlIGFyY2hpdmU6IGEgbWVtYmVyIHJ1bnMgcGFzdCB0aGUgZW5kIG9m",
+  "IHRoZSBmaWxlIChhIGRhbWFnZWQgb3IgY3JhZnRlZCBmaWxlKQBYChAAIwAAAEoBAAAJAAAAIGhhcyBubyBzeW1ib2wgdGFibGUgKHN0cmlwcGVkLCBvciBh",
+  "IFdpbmRvd3MgaW1hZ2Ugd2hvc2Ugc3ltYm9scyBhcmUgaW4gYSBQREIpAAB8JRAAAAAAAOgNEABOAAAAOiBhIGZ1bmN0aW9uIG91dHNpZGUgaXRzIHNlY3Rp",
+  "b24gKGEgZGFtYWdlZCBvciBjcmFmdGVkIGZpbGUpfCUQAAAAAABIDhAAPAAAADogYSBzeW1ib2wgaW4gYSBzZWN0aW9uIHRoYXQgZG9lcyBub3QgZXhpc3Qg",
+  "KGEgZGFtYWdlZCBvciBjcmFmdGVkIGZpbGUpAHwlEAAAAAAAlA4QAEcAAABYChAAIwAAAIEBAAA2AAAAWAoQACMAAACEAQAAFgAAAFgKEAAjAAAAjQEAABoA",
+  "AABsaWJyYXJ5L2FsbG9jL3NyYy9yYXdfdmVjLnJzY2FwYWNpdHkgb3ZlcmZsb3cAAAA4DxAAEQAAABwPEAAcAAAABQIAAAUAAADvv70AFwAAAAAAAAABAAAA",
+  "GAAAAGEgZm9ybWF0dGluZyB0cmFpdCBpbXBsZW1lbnRhdGlvbiByZXR1cm5lZCBhbiBlcnJvcmxpYnJhcnkvYWxsb2Mvc3JjL2ZtdC5ycwCrDxAAGAAAAGQC",
+  "AAAgAAAAFwAAAAQAAAAEAAAAGQAAABoAAAAbAAAARXJyb3IAAAAXAAAAAAAAAAEAAAAcAAAAaW5kZXggb3V0IG9mIGJvdW5kczogdGhlIGxlbiBpcyAgYnV0",
+  "IHRoZSBpbmRleCBpcyAAAAQQEAAgAAAAJBAQABIAAAB8JRAAAAAAANshEAACAAAAbGlicmFyeS9jb3JlL3NyYy91bmljb2RlL3ByaW50YWJsZS5ycwAAAFgQ",
+  "EAAlAAAAGgAAADYAAAAAAQMFBQYGAgcGCAcJEQocCxkMGg0QDg0PBBADEhITCRYBFwQYARkDGgcbARwCHxYgAysDLQsuATADMQIyAacCqQKqBKsI+gL7Bf0C",
+  "/gP/Ca14eYuNojBXWIuMkBzdDg9LTPv8Li8/XF1f4oSNjpGSqbG6u8XGycre5OX/AAQREikxNDc6Oz1JSl2EjpKpsbS6u8bKzs/k5QAEDQ4REikxNDo7RUZJ",
+  "Sl5kZYSRm53Jzs8NESk6O0VJV1tcXl9kZY2RqbS6u8XJ3+Tl8A0RRUlkZYCEsry+v9XX8PGDhYukpr6/xcfOz9rbSJi9zcbOz0lOT1dZXl+Jjo+xtre/wcbH",
+  "1xEWF1tc9vf+/4Btcd7fDh9ubxwdX31+rq9/u7wWFx4fRkdOT1haXF5+f7XF1NXc8PH1cnOPdHWWJi4vp6+3v8fP19+aQJeYMI8f0tTO/05PWlsHCA8QJy/u",
+  "725vNz0/QkWQkVNndcjJ0NHY2ef+/wAgXyKC3wSCRAgbBAYRgawOgKsFHwmBGwMZCAEELwQ0BAcDAQcGBxEKUA8SB1UHAwQcCgkDCAMHAwIDAwMMBAUDCwYB",
+  "DhUFTgcbB1cHAgYWDVAEQwMtAwEEEQYPDDoEHSVfIG0EaiWAyAWCsAMaBoL9A1kHFgkYCRQMFAxqBgoGGgZZBysFRgosBAwEAQMxCywEGgYLA4CsBgoGLzFN",
+  "A4CkCDwDDwM8BzgIKwWC/xEYCC8RLQMhDyEPgIwEgpcZCxWIlAUvBTsHAg4YCYC+InQMgNYaDAWA/wWA3wzynQM3CYFcFIC4CIDLBQoYOwMKBjgIRggMBnQL",
+  "HgNaBFkJgIMYHAoWCUwEgIoGq6QMFwQxoQSB2iYHDAUFgKYQgfUHASAqBkwEgI0EgL4DGwMPDQAGAQEDAQQCBQcHAggICQIKBQsCDgQQARECEgUTERQBFQIX",
+  "AhkNHAUdCCQBagRrAq8DvALPAtEC1AzVCdYC1wLaAeAF4QLnBOgC7iDwBPgC+gL7AQwnOz5OT4+enp97i5OWorK6hrEGBwk2PT5W89DRBBQYNjdWV3+qrq+9",
+  "NeASh4mOngQNDhESKTE0OkVGSUpOT2RlXLa3GxwHCAoLFBc2OTqoqdjZCTeQkagHCjs+ZmmPkm9fv+7vWmL0/P+amy4vJyhVnaCho6SnqK26vMQGCwwVHTo/",
+  "RVGmp8zNoAcZGiIlPj/n7O//xcYEICMlJigzODpISkxQU1VWWFpcXmBjZWZrc3h9f4qkqq+wwNCur25vk14iewUDBC0DZgMBLy6Agh0DMQ8cBCQJHgUrBUQE",
+  "DiqAqgYkBCQEKAg0C05DgTcJFgoIGDtFOQNjCAkwFgUhAxsFAUA4BEsFLwQKBwkHQCAnBAwJNgM6BRoHBAwHUEk3Mw0zBy4ICoEmUk4oCCoWGiYcFBcJTgQk",
+  "CUQNGQcKBkgIJwl1Cz9BKgY7BQoGUQYBBRADBYCLYh5ICAqApl4iRQsKBg0TOgYKNiwEF4C5PGRTDEgJCkZFG0gIUw1JgQdGCh0DR0k3Aw4ICgY5BwqBNhmA",
+  "twEPMg2Dm2Z1C4DEikxjDYQvj9GCR6G5gjkHKgRcBiYKRgooBROCsFtlSwQ5BxFABQsCDpf4CITWKgmi54EzLQMRBAiBjIkEawUNAwkHEJJgRwl0PID2CnMI",
+  "cBVGgJoUDFcJGYCHgUcDhUIPFYRQH4DhK4DVLQMaBAKBQB8ROgUBhOCA9ylMBAoEAoMRREw9gMI8BgEEVQUbNAKBDiwEZAxWCoCuOB0NLAQJBwIOBoCag9gF",
+  "EAMNA3QMWQcMBAEPDAQ4CAoGKAgiToFUDBUDBQMHCR0DCwUGCgoGCAgHCYDLJQqEBjAwMDEwMjAzMDQwNTA2MDcwODA5MTAxMTEyMTMxNDE1MTYxNzE4MTky",
+  "MDIxMjIyMzI0MjUyNjI3MjgyOTMwMzEzMjMzMzQzNTM2MzczODM5NDA0MTQyNDM0NDQ1NDY0NzQ4NDk1MDUxNTI1MzU0NTU1NjU3NTg1OTYwNjE2MjYzNjQ2",
+  "NTY2Njc2ODY5NzA3MTcyNzM3NDc1NzY3Nzc4Nzk4MDgxODI4Mzg0ODU4Njg3ODg4OTkwOTE5MjkzOTQ5NTk2OTc5ODk5Li4AwRYQAAIAAABCb3Jyb3dFcnJv",
+  "ckJvcnJvd011dEVycm9ycmFuZ2Ugc3RhcnQgaW5kZXggIG91dCBvZiByYW5nZSBmb3Igc2xpY2Ugb2YgbGVuZ3RoIAAAAOUWEAASAAAA9xYQACIAAABsaWJy",
+  "YXJ5L2NvcmUvc3JjL3NsaWNlL2luZGV4LnJzACwXEAAfAAAANAAAAAUAAAByYW5nZSBlbmQgaW5kZXggXBcQABAAAAD3FhAAIgAAACwXEAAfAAAASQAAAAUA",
+  "AABzbGljZSBpbmRleCBzdGFydHMgYXQgIGJ1dCBlbmRzIGF0IACMFxAAFgAAAKIXEAANAAAALBcQAB8AAABcAAAABQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEB",
   "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",
-  "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-  "AAAAAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIDAwMDAwMDAwMDAwMDAwMDBAQEBAQAAAAAAAAAAAAAAGxpYnJhcnkvY29yZS9zcmMvdW5p",
-  "Y29kZS9wcmludGFibGUucnMAAAAgAhAAJQAAABoAAAA2AAAAAAEDBQUGBgIHBggHCREKHAsZDBoNEA4NDwQQAxISEwkWARcEGAEZAxoHGwEcAh8WIAMrAy0L",
-  "LgEwAzECMgGnAqkCqgSrCPoC+wX9Av4D/wmteHmLjaIwV1iLjJAc3Q4PS0z7/C4vP1xdX+KEjY6RkqmxurvFxsnK3uTl/wAEERIpMTQ3Ojs9SUpdhI6SqbG0",
-  "urvGys7P5OUABA0OERIpMTQ6O0VGSUpeZGWEkZudyc7PDREpOjtFSVdbXF5fZGWNkam0urvFyd/k5fANEUVJZGWAhLK8vr/V1/Dxg4WLpKa+v8XHzs/a20iY",
-  "vc3Gzs9JTk9XWV5fiY6Psba3v8HGx9cRFhdbXPb3/v+AbXHe3w4fbm8cHV99fq6vf7u8FhceH0ZHTk9YWlxefn+1xdTV3PDx9XJzj3R1liYuL6evt7/Hz9ff",
-  "mkCXmDCPH9LUzv9OT1pbBwgPECcv7u9ubzc9P0JFkJFTZ3XIydDR2Nnn/v8AIF8igt8EgkQIGwQGEYGsDoCrBR8JgRsDGQgBBC8ENAQHAwEHBgcRClAPEgdV",
-  "BwMEHAoJAwgDBwMCAwMDDAQFAwsGAQ4VBU4HGwdXBwIGFg1QBEMDLQMBBBEGDww6BB0lXyBtBGolgMgFgrADGgaC/QNZBxYJGAkUDBQMagYKBhoGWQcrBUYK",
-  "LAQMBAEDMQssBBoGCwOArAYKBi8xTQOApAg8Aw8DPAc4CCsFgv8RGAgvES0DIQ8hD4CMBIKXGQsViJQFLwU7BwIOGAmAviJ0DIDWGgwFgP8FgN8M8p0DNwmB",
-  "XBSAuAiAywUKGDsDCgY4CEYIDAZ0Cx4DWgRZCYCDGBwKFglMBICKBqukDBcEMaEEgdomBwwFBYCmEIH1BwEgKgZMBICNBIC+AxsDDw0ABgEBAwEEAgUHBwII",
-  "CAkCCgULAg4EEAERAhIFExEUARUCFwIZDRwFHQgkAWoEawKvA7wCzwLRAtQM1QnWAtcC2gHgBeEC5wToAu4g8AT4AvoC+wEMJzs+Tk+Pnp6fe4uTlqKyuoax",
-  "BgcJNj0+VvPQ0QQUGDY3Vld/qq6vvTXgEoeJjp4EDQ4REikxNDpFRklKTk9kZVy2txscBwgKCxQXNjk6qKnY2Qk3kJGoBwo7PmZpj5JvX7/u71pi9Pz/mpsu",
-  "LycoVZ2goaOkp6iturzEBgsMFR06P0VRpqfMzaAHGRoiJT4/5+zv/8XGBCAjJSYoMzg6SEpMUFNVVlhaXF5gY2Vma3N4fX+KpKqvsMDQrq9ub5NeInsFAwQt",
-  "A2YDAS8ugIIdAzEPHAQkCR4FKwVEBA4qgKoGJAQkBCgINAtOQ4E3CRYKCBg7RTkDYwgJMBYFIQMbBQFAOARLBS8ECgcJB0AgJwQMCTYDOgUaBwQMB1BJNzMN",
-  "MwcuCAqBJlJOKAgqFhomHBQXCU4EJAlEDRkHCgZICCcJdQs/QSoGOwUKBlEGAQUQAwWAi2IeSAgKgKZeIkULCgYNEzoGCjYsBBeAuTxkUwxICQpGRRtICFMN",
-  "SYEHRgodA0dJNwMOCAoGOQcKgTYZgLcBDzINg5tmdQuAxIpMYw2EL4/RgkehuYI5ByoEXAYmCkYKKAUTgrBbZUsEOQcRQAULAg6X+AiE1ioJoueBMy0DEQQI",
-  "gYyJBGsFDQMJBxCSYEcJdDyA9gpzCHAVRoCaFAxXCRmAh4FHA4VCDxWEUB+A4SuA1S0DGgQCgUAfEToFAYTggPcpTAQKBAKDEURMPYDCPAYBBFUFGzQCgQ4s",
-  "BGQMVgqArjgdDSwECQcCDgaAmoPYBRADDQN0DFkHDAQBDwwEOAgKBigIIk6BVAwVAwUDBwkdAwsFBgoKBggIBwmAyyUKhAYwMDAxMDIwMzA0MDUwNjA3MDgw",
-  "OTEwMTExMjEzMTQxNTE2MTcxODE5MjAyMTIyMjMyNDI1MjYyNzI4MjkzMDMxMzIzMzM0MzUzNjM3MzgzOTQwNDE0MjQzNDQ0NTQ2NDc0ODQ5NTA1MTUyNTM1",
-  "NDU1NTY1NzU4NTk2MDYxNjI2MzY0NjU2NjY3Njg2OTcwNzE3MjczNzQ3NTc2Nzc3ODc5ODA4MTgyODM4NDg1ODY4Nzg4ODk5MDkxOTI5Mzk0OTU5Njk3OTg5",
-  "OS4uAIkIEAACAAAAcmFuZ2Ugc3RhcnQgaW5kZXggIG91dCBvZiByYW5nZSBmb3Igc2xpY2Ugb2YgbGVuZ3RoIJQIEAASAAAApggQACIAAABsaWJyYXJ5L2Nv",
-  "cmUvc3JjL3NsaWNlL2luZGV4LnJzANgIEAAfAAAANAAAAAUAAAByYW5nZSBlbmQgaW5kZXggCAkQABAAAACmCBAAIgAAANgIEAAfAAAASQAAAAUAAABzbGlj",
-  "ZSBpbmRleCBzdGFydHMgYXQgIGJ1dCBlbmRzIGF0IAA4CRAAFgAAAE4JEAANAAAA2AgQAB8AAABcAAAABQAAAGxpYnJhcnkvY29yZS9zcmMvc3RyL21vZC5y",
-  "c1suLi5dYnl0ZSBpbmRleCAgaXMgb3V0IG9mIGJvdW5kcyBvZiBgYAAAnAkQAAsAAACnCRAAFgAAAL0JEAABAAAAfAkQABsAAABrAAAACQAAAGJlZ2luIDw9",
-  "IGVuZCAoIDw9ICkgd2hlbiBzbGljaW5nIGAAAOgJEAAOAAAA9gkQAAQAAAD6CRAAEAAAAL0JEAABAAAAfAkQABsAAABvAAAABQAAAHwJEAAbAAAAfQAAAC0A",
-  "AAAgaXMgbm90IGEgY2hhciBib3VuZGFyeTsgaXQgaXMgaW5zaWRlICAoYnl0ZXMgKSBvZiBgnAkQAAsAAABMChAAJgAAAHIKEAAIAAAAegoQAAYAAAC9CRAA",
-  "AQAAAHwJEAAbAAAAfwAAAAUAAABsaWJyYXJ5L2NvcmUvc3JjL3VuaWNvZGUvdW5pY29kZV9kYXRhLnJzuAoQACgAAABLAAAAKAAAALgKEAAoAAAAVwAAABYA",
-  "AAC4ChAAKAAAAFIAAAA+AAAAUGFyc2VJbnRFcnJvcmtpbmRaZXJvTmVnT3ZlcmZsb3dQb3NPdmVyZmxvd0ludmFsaWREaWdpdEVtcHR5AAMAAIMEIACRBWAA",
-  "XROgABIXIB8MIGAf7yygKyowICxvpuAsAqhgLR77YC4A/iA2nv9gNv0B4TYBCiE3JA3hN6sOYTkvGKE5MBzhR/MeIUzwauFPT28hUJ28oVAAz2FRZdGhUQDa",
-  "IVIA4OFTMOFhVa7ioVbQ6OFWIABuV/AB/1cAcAAHAC0BAQECAQIBAUgLMBUQAWUHAgYCAgEEIwEeG1sLOgkJARgEAQkBAwEFKwM8CCoYASA3AQEBBAgEAQMH",
-  "CgIdAToBAQECBAgBCQEKAhoBAgI5AQQCBAICAwMBHgIDAQsCOQEEBQECBAEUAhYGAQE6AQECAQQIAQcDCgIeATsBAQEMAQkBKAEDATcBAQMFAwEEBwILAh0B",
-  "OgECAQIBAwEFAgcCCwIcAjkCAQECBAgBCQEKAh0BSAEEAQIDAQEIAVEBAgcMCGIBAgkLBkoCGwEBAQEBNw4BBQECBQsBJAkBZgQBBgECAgIZAgQDEAQNAQIC",
-  "BgEPAQADAAMdAh4CHgJAAgEHCAECCwkBLQMBAXUCIgF2AwQCCQEGA9sCAgE6AQEHAQEBAQIIBgoCATAfMQQwBwEBBQEoCQwCIAQCAgEDOAEBAgMBAQM6CAIC",
-  "mAMBDQEHBAEGAQMCxkAAAcMhAAONAWAgAAZpAgAEAQogAlACAAEDAQQBGQIFAZcCGhINASYIGQsuAzABAgQCAicBQwYCAgICDAEIAS8BMwEBAwICBQIBASoC",
-  "CAHuAQIBBAEAAQAQEBAAAgAB4gGVBQADAQIFBCgDBAGlAgAEAAKZCzEEewE2DykBAgIKAzEEAgIHAT0DJAUBCD4BDAI0CQoEAgFfAwIBAQIGAaABAwgVAjkC",
-  "AQEBARYBDgcDBcMIAgMBARcBUQECBgEBAgEBAgEC6wECBAYCAQIbAlUIAgEBAmoBAQECBgEBZQMCBAEFAAkBAvUBCgIBAQQBkAQCAgQBIAooBgIECAEJBgID",
-  "Lg0BAgAHAQYBAVIWAgcBAgECegYDAQECAQcBAUgCAwEBAQACAAU7BwABPwRRAQACAC4CFwABAQMEBQgIAgceBJQDADcEMggBDgEWBQEPAAcBEQIHAQIBBQAH",
-  "AAE9BAAHbQcAYIDwAGxpYnJhcnkvY29yZS9zcmMvc3RyL3BhdHRlcm4ucnMAAI8OEAAfAAAAGgYAABUAAACPDhAAHwAAAEgGAAAVAAAAjw4QAB8AAABJBgAA",
-  "FQAAACAgICAgewosCgoAAA8AAAAEAAAABAAAABEAAAASAAAAEwAAAA8AAAAMAAAABAAAABQAAAAVAAAAFgAAAAsAAAAAAAAAAQAAABcAAAAvdXNyL3NoYXJl",
-  "L2NhcmdvL3JlZ2lzdHJ5L3J1c3RjLWRlbWFuZ2xlLTAuMS4yMS9zcmMvdjAucnNfX1JgZm10OjpFcnJvcmBzIHNob3VsZCBiZSBpbXBvc3NpYmxlIHdpdGhv",
-  "dXQgYSBgZm10OjpGb3JtYXR0ZXJgAAAALA8QADkAAABLAAAADgAAACwPEAA5AAAAhQAAABoAAAAsDxAAOQAAAIoAAAANAAAAcHVueWNvZGV7LX0wLA8QADkA",
-  "AAAeAQAAMQAAAGludGVybmFsIGVycm9yOiBlbnRlcmVkIHVucmVhY2hhYmxlIGNvZGUsDxAAOQAAADEBAAAWAAAALA8QADkAAAA0AQAARwAAACwPEAA5AAAA",
-  "UQEAABUAAABpbnRlcm5hbCBlcnJvcjogZW50ZXJlZCB1bnJlYWNoYWJsZSBjb2RlOiBzdHI6OmZyb21fdXRmOCgpID0gIHdhcyBleHBlY3RlZCB0byBoYXZl",
-  "IDEgY2hhciwgYnV0ICBjaGFycyB3ZXJlIGZvdW5kTBAQADkAAACFEBAABAAAAIkQEAAiAAAAqxAQABEAAAAsDxAAOQAAAFwBAAAaAAAALi4uXyFmNjRmMzJ1",
-  "c2l6ZXUxMjh1NjR1MzJ1MTZ1OGlzaXplaTEyOGk2NGkzMmkxNmk4c3RyY2hhcmJvb2x7cmVjdXJzaW9uIGxpbWl0IHJlYWNoZWR9e2ludmFsaWQgc3ludGF4",
-  "fQAsDxAAOQAAAIcCAAARAAAAPydmb3I8LCA+ICBhcyA6OntzaGltY2xvc3VyZTojW11keW4gICsgOyBtdXQgY29uc3QgIEN1bnNhZmUgZXh0ZXJuICIsDxAA",
-  "OQAAANQDAAAtAAAAIiBmbiggLT4gID0gIHsgIH10cnVlZmFsc2V7OiAweAAsDxAAOQAAAMoEAAAtAAAAAgAAAAQAAAAEAAAAAwAAAAMAAAADAAAABAAAAAIA",
-  "AAAFAAAABQAAAAQAAAADAAAAAwAAAAQAAAAEAAAAAQAAAAQAAAAEAAAAAwAAAAMAAAACAAAAAwAAAAQAAAADAAAAAwAAAAEAAAAdERAAJhEQACIREADxEBAA",
-  "HxEQAPQQEAAmERAACREQAAsREAD3EBAAJhEQABcREAADERAAEBEQAPwQEADvEBAAJhEQACYREAAaERAABhEQADMTEADsEBAAJhEQABQREAAAERAA8BAQAAsA",
-  "AAABAAAAAQAAABgAAABfWk4vdXNyL3NoYXJlL2NhcmdvL3JlZ2lzdHJ5L3J1c3RjLWRlbWFuZ2xlLTAuMS4yMS9zcmMvbGVnYWN5LnJzyxIQAD0AAABvAAAA",
-  "JwAAAMsSEAA9AAAAcgAAAEgAAAA6Oi5AKiY8PigpLCgpL3Vzci9zcmMvcnVzdGMtMS42My4wL2xpYnJhcnkvY29yZS9zcmMvb3BzL2Z1bmN0aW9uLnJzADUT",
-  "EAA2AAAApAAAAAUAAABjYWxsZWQgYFJlc3VsdDo6dW53cmFwKClgIG9uIGFuIGBFcnJgIHZhbHVlAAsAAAAAAAAAAQAAABkAAAALAAAABAAAAAQAAAAaAAAA",
-  "GwAAABwAAAALAAAAAAAAAAEAAAAdAAAALmxsdm0uL3Vzci9zaGFyZS9jYXJnby9yZWdpc3RyeS9ydXN0Yy1kZW1hbmdsZS0wLjEuMjEvc3JjL2xpYi5yc3QV",
-  "EAAAAAAAAAAAACAAAAAEAAAAAgAAAAAAAAACAAAAAAAAAAMAAABgZm10OjpFcnJvcmAgZnJvbSBgU2l6ZUxpbWl0ZWRGbXRBZGFwdGVyYCB3YXMgZGlzY2Fy",
-  "ZGVkAOYTEAA6AAAADQEAAB4AAAB7c2l6ZSBsaW1pdCByZWFjaGVkfVNpemVMaW1pdEV4aGF1c3RlZC91c3Ivc3JjL3J1c3RjLTEuNjMuMC9saWJyYXJ5L2Nv",
-  "cmUvc3JjL3N0ci9wYXR0ZXJuLnJzALYUEAA1AAAAjAUAACEAAAC2FBAANQAAAJgFAAAUAAAAthQQADUAAACYBQAAIQAAAGNhbGxlZCBgT3B0aW9uOjp1bndy",
-  "YXAoKWAgb24gYSBgTm9uZWAgdmFsdWVsaWJyYXJ5L3N0ZC9zcmMvcGFuaWNraW5nLnJzAEcVEAAcAAAARwIAAB4AAAAAQfSqwAALGAEAAAAAAAAAAAAAAAQA",
-  "AAAAAAAAAAAAAA=="
+  "AQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgICAgIC",
+  "AgICAgICAgICAgICAgICAgICAgICAgICAwMDAwMDAwMDAwMDAwMDAwQEBAQEAAAAAAAAAAAAAAAAbGlicmFyeS9jb3JlL3NyYy9zdHIvbW9kLnJzWy4uLl1i",
+  "eXRlIGluZGV4ICBpcyBvdXQgb2YgYm91bmRzIG9mIGBgAPEYEAALAAAA/BgQABYAAAASGRAAAQAAANEYEAAbAAAAawAAAAkAAABiZWdpbiA8PSBlbmQgKCA8",
+  "PSApIHdoZW4gc2xpY2luZyBgAAA8GRAADgAAAEoZEAAEAAAAThkQABAAAAASGRAAAQAAANEYEAAbAAAAbwAAAAUAAADRGBAAGwAAAH0AAAAtAAAAIGlzIG5v",
+  "dCBhIGNoYXIgYm91bmRhcnk7IGl0IGlzIGluc2lkZSAgKGJ5dGVzICkgb2YgYPEYEAALAAAAoBkQACYAAADGGRAACAAAAM4ZEAAGAAAAEhkQAAEAAADRGBAA",
+  "GwAAAH8AAAAFAAAAbGlicmFyeS9jb3JlL3NyYy91bmljb2RlL3VuaWNvZGVfZGF0YS5ycwwaEAAoAAAASwAAACgAAAAMGhAAKAAAAFcAAAAWAAAADBoQACgA",
+  "AABSAAAAPgAAAFBhcnNlSW50RXJyb3JraW5kWmVyb05lZ092ZXJmbG93UG9zT3ZlcmZsb3dJbnZhbGlkRGlnaXRFbXB0eQADAACDBCAAkQVgAF0ToAASFyAf",
+  "DCBgH+8soCsqMCAsb6bgLAKoYC0e+2AuAP4gNp7/YDb9AeE2AQohNyQN4TerDmE5LxihOTAc4UfzHiFM8GrhT09vIVCdvKFQAM9hUWXRoVEA2iFSAODhUzDh",
+  "YVWu4qFW0OjhViAAblfwAf9XAHAABwAtAQEBAgECAQFICzAVEAFlBwIGAgIBBCMBHhtbCzoJCQEYBAEJAQMBBSsDPAgqGAEgNwEBAQQIBAEDBwoCHQE6AQEB",
+  "AgQIAQkBCgIaAQICOQEEAgQCAgMDAR4CAwELAjkBBAUBAgQBFAIWBgEBOgEBAgEECAEHAwoCHgE7AQEBDAEJASgBAwE3AQEDBQMBBAcCCwIdAToBAgECAQMB",
+  "BQIHAgsCHAI5AgEBAgQIAQkBCgIdAUgBBAECAwEBCAFRAQIHDAhiAQIJCwZKAhsBAQEBATcOAQUBAgULASQJAWYEAQYBAgICGQIEAxAEDQECAgYBDwEAAwAD",
+  "HQIeAh4CQAIBBwgBAgsJAS0DAQF1AiIBdgMEAgkBBgPbAgIBOgEBBwEBAQECCAYKAgEwHzEEMAcBAQUBKAkMAiAEAgIBAzgBAQIDAQEDOggCApgDAQ0BBwQB",
+  "BgEDAsZAAAHDIQADjQFgIAAGaQIABAEKIAJQAgABAwEEARkCBQGXAhoSDQEmCBkLLgMwAQIEAgInAUMGAgICAgwBCAEvATMBAQMCAgUCAQEqAggB7gECAQQB",
+  "AAEAEBAQAAIAAeIBlQUAAwECBQQoAwQBpQIABAACmQsxBHsBNg8pAQICCgMxBAICBwE9AyQFAQg+AQwCNAkKBAIBXwMCAQECBgGgAQMIFQI5AgEBAQEWAQ4H",
+  "AwXDCAIDAQEXAVEBAgYBAQIBAQIBAusBAgQGAgECGwJVCAIBAQJqAQEBAgYBAWUDAgQBBQAJAQL1AQoCAQEEAZAEAgIEASAKKAYCBAgBCQYCAy4NAQIABwEG",
+  "AQFSFgIHAQIBAnoGAwEBAgEHAQFIAgMBAQEAAgAFOwcAAT8EUQEAAgAuAhcAAQEDBAUICAIHHgSUAwA3BDIIAQ4BFgUBDwAHARECBwECAQUABwABPQQAB20H",
+  "AGCA8AAAgBYAAAAgIAEAMGABATBxAgkFEgFkARoBAAEACx0CBQEvAQABAGxpYnJhcnkvY29yZS9zcmMvc3RyL3BhdHRlcm4ucnMJHhAAHwAAABoGAAAVAAAA",
+  "CR4QAB8AAABIBgAAFQAAAAkeEAAfAAAASQYAABUAAAAgICAgIHsKLAoKAAAXAAAABAAAAAQAAAAdAAAAHgAAAB8AAAAXAAAADAAAAAQAAAAgAAAAIQAAACIA",
+  "AABIYXNoIHRhYmxlIGNhcGFjaXR5IG92ZXJmbG93lB4QABwAAAAvdXNyL3NyYy9ydXN0Yy0xLjYzLjAvdmVuZG9yL2hhc2hicm93bi9zcmMvcmF3L21vZC5y",
+  "cwAAALgeEAA1AAAAWgAAACgAAABJbnZhbGlkIFBFIG51bWJlciBvZiBSVkEgYW5kIHNpemVzAAAOAAAAAAAAAAEAAAAYAAAAL3Vzci9zaGFyZS9jYXJnby9y",
+  "ZWdpc3RyeS9ydXN0Yy1kZW1hbmdsZS0wLjEuMjEvc3JjL3YwLnJzX19SYGZtdDo6RXJyb3JgcyBzaG91bGQgYmUgaW1wb3NzaWJsZSB3aXRob3V0IGEgYGZt",
+  "dDo6Rm9ybWF0dGVyYAAAADQfEAA5AAAASwAAAA4AAAA0HxAAOQAAAIUAAAAaAAAANB8QADkAAACKAAAADQAAAHB1bnljb2Rley19MDQfEAA5AAAAHgEAADEA",
+  "AABpbnRlcm5hbCBlcnJvcjogZW50ZXJlZCB1bnJlYWNoYWJsZSBjb2RlNB8QADkAAAAxAQAAFgAAADQfEAA5AAAANAEAAEcAAAA0HxAAOQAAAFEBAAAVAAAA",
+  "aW50ZXJuYWwgZXJyb3I6IGVudGVyZWQgdW5yZWFjaGFibGUgY29kZTogc3RyOjpmcm9tX3V0ZjgoKSA9ICB3YXMgZXhwZWN0ZWQgdG8gaGF2ZSAxIGNoYXIs",
+  "IGJ1dCAgY2hhcnMgd2VyZSBmb3VuZFQgEAA5AAAAjSAQAAQAAACRIBAAIgAAALMgEAARAAAANB8QADkAAABcAQAAGgAAAC4uLl8hZjY0ZjMydXNpemV1MTI4",
+  "dTY0dTMydTE2dThpc2l6ZWkxMjhpNjRpMzJpMTZpOHN0cmNoYXJib29se3JlY3Vyc2lvbiBsaW1pdCByZWFjaGVkfXtpbnZhbGlkIHN5bnRheH0ANB8QADkA",
+  "AACHAgAAEQAAAD8nZm9yPCwgPiAgYXMgOjp7c2hpbWNsb3N1cmU6I1tdZHluICArIDsgbXV0IGNvbnN0ICBDdW5zYWZlIGV4dGVybiAiNB8QADkAAADUAwAA",
+  "LQAAACIgZm4oIC0+ICA9ICB7ICB9dHJ1ZWZhbHNlezogMHgANB8QADkAAADKBAAALQAAAAIAAAAEAAAABAAAAAMAAAADAAAAAwAAAAQAAAACAAAABQAAAAUA",
+  "AAAEAAAAAwAAAAMAAAAEAAAABAAAAAEAAAAEAAAABAAAAAMAAAADAAAAAgAAAAMAAAAEAAAAAwAAAAMAAAABAAAAJSEQAC4hEAAqIRAA+SAQACchEAD8IBAA",
+  "LiEQABEhEAATIRAA/yAQAC4hEAAfIRAACyEQABghEAAEIRAA9yAQAC4hEAAuIRAAIiEQAA4hEAA7IxAA9CAQAC4hEAAcIRAACCEQAPggEAAOAAAAAQAAAAEA",
+  "AAAjAAAAX1pOL3Vzci9zaGFyZS9jYXJnby9yZWdpc3RyeS9ydXN0Yy1kZW1hbmdsZS0wLjEuMjEvc3JjL2xlZ2FjeS5yc9MiEAA9AAAAbwAAACcAAADTIhAA",
+  "PQAAAHIAAABIAAAAOjouQComPD4oKSwoKS91c3Ivc3JjL3J1c3RjLTEuNjMuMC9saWJyYXJ5L2NvcmUvc3JjL29wcy9mdW5jdGlvbi5ycwA9IxAANgAAAKQA",
+  "AAAFAAAAY2FsbGVkIGBSZXN1bHQ6OnVud3JhcCgpYCBvbiBhbiBgRXJyYCB2YWx1ZQAOAAAAAAAAAAEAAAAkAAAADgAAAAQAAAAEAAAAJQAAACYAAAAnAAAA",
+  "DgAAAAAAAAABAAAAKAAAAC5sbHZtLi91c3Ivc2hhcmUvY2FyZ28vcmVnaXN0cnkvcnVzdGMtZGVtYW5nbGUtMC4xLjIxL3NyYy9saWIucnN8JRAAAAAAAAAA",
+  "AAAgAAAABAAAAAIAAAAAAAAAAgAAAAAAAAADAAAAYGZtdDo6RXJyb3JgIGZyb20gYFNpemVMaW1pdGVkRm10QWRhcHRlcmAgd2FzIGRpc2NhcmRlZADuIxAA",
+  "OgAAAA0BAAAeAAAAe3NpemUgbGltaXQgcmVhY2hlZH1TaXplTGltaXRFeGhhdXN0ZWQvdXNyL3NyYy9ydXN0Yy0xLjYzLjAvbGlicmFyeS9jb3JlL3NyYy9z",
+  "dHIvcGF0dGVybi5ycwC+JBAANQAAAIwFAAAhAAAAviQQADUAAACYBQAAFAAAAL4kEAA1AAAAmAUAACEAAABjYWxsZWQgYE9wdGlvbjo6dW53cmFwKClgIG9u",
+  "IGEgYE5vbmVgIHZhbHVlbGlicmFyeS9zdGQvc3JjL3Bhbmlja2luZy5ycwBPJRAAHAAAAEcCAAAeAAAAAEH8ysAACxABAAAAAQAAAAAAAAAAAAAA"
 ].join("");
 
 // src/ir/wasm.ts
-var instance = null;
-function irWasm() {
-  if (!instance) {
-    const wasm = globalThis.WebAssembly;
-    const module = new wasm.Module(Buffer.from(IR_WASM_BASE64, "base64"));
-    instance = new wasm.Instance(module, {}).exports;
-  }
-  return instance;
+var wasmApi = () => globalThis.WebAssembly;
+var compiled = null;
+function irWasmModule() {
+  compiled ??= new (wasmApi()).Module(Buffer.from(IR_WASM_BASE64, "base64"));
+  return compiled;
 }
-function discardIrWasm() {
-  instance = null;
+function instantiateIr(api, module) {
+  const source = { fill: null };
+  const imports = { watchmaker: { fill: (offset, length) => source.fill ? source.fill(offset, length) : 0 } };
+  return { ...new api.Instance(module, imports).exports, source };
 }
 
 // src/ir/demangle.ts
 var encoder = new TextEncoder();
 var decoder = new TextDecoder();
-function demangle(symbol) {
-  const e = irWasm();
-  const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
-  const { read: read2, written } = encoder.encodeInto(symbol, input);
-  if (read2 < symbol.length) return null;
-  const n = e.demangle(written, 1);
-  return n < 0 ? null : decoder.decode(new Uint8Array(e.memory.buffer, e.output_ptr(), n));
-}
-function genericGroup(path26) {
+function genericGroup(path29) {
   let out = "";
   let from = 0;
-  for (let open2 = path26.indexOf("<"); open2 !== -1; open2 = path26.indexOf("<", from)) {
-    out += path26.slice(from, open2);
+  for (let open2 = path29.indexOf("<"); open2 !== -1; open2 = path29.indexOf("<", from)) {
+    out += path29.slice(from, open2);
     const isArguments = /[A-Za-z0-9_:]/.test(out[out.length - 1] ?? "");
     out += isArguments ? "<T>" : "<";
-    from = isArguments ? closingBracket(path26, open2) + 1 : open2 + 1;
+    from = isArguments ? closingBracket(path29, open2) + 1 : open2 + 1;
   }
-  return out + path26.slice(from);
+  return out + path29.slice(from);
 }
 function closingBracket(text, open2) {
   let depth = 0;
@@ -80828,58 +82232,56 @@ function closingBracket(text, open2) {
 
 // src/ir/summary.ts
 var TOP_GROUPS = 40;
-function groupOf(symbol) {
-  const path26 = demangle(symbol);
-  return path26 === null ? symbol : genericGroup(path26);
-}
-var emptyTally = () => ({ instructions: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
-function addToGroup(tally, name, copies, instructions) {
-  tally.instructions += instructions;
+var compareNames = (a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0;
+var emptyTally = () => ({ bytes: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
+function addToGroup(tally, name2, copies, bytes) {
+  tally.bytes += bytes;
   tally.functions += copies;
-  const g2 = tally.groups.get(name) ?? { name, copies: 0, instructions: 0 };
+  const g2 = tally.groups.get(name2) ?? { name: name2, copies: 0, bytes: 0 };
   g2.copies += copies;
-  g2.instructions += instructions;
-  tally.groups.set(name, g2);
+  g2.bytes += bytes;
+  tally.groups.set(name2, g2);
 }
-function addFunctions(tally, functions) {
-  for (const f2 of functions) addToGroup(tally, groupOf(f2.symbol), 1, f2.instructions);
+function addGroups(tally, groups) {
+  for (const [name2, copies, bytes] of groups) addToGroup(tally, name2, copies, bytes);
 }
 function mergeTallies(tallies) {
   const merged = emptyTally();
-  for (const t of tallies) for (const g2 of t.groups.values()) addToGroup(merged, g2.name, g2.copies, g2.instructions);
+  for (const t of tallies) for (const g2 of t.groups.values()) addToGroup(merged, g2.name, g2.copies, g2.bytes);
   return merged;
 }
 function packageWork(targets, withTargets = targets.size > 1) {
   const work = tallyWork(mergeTallies(targets.values()));
   if (!withTargets) return work;
-  const each = [...targets].sort(([a], [b2]) => a.localeCompare(b2)).map(([target, t]) => ({ target, ...tallyWork(t) }));
+  const each = [...targets].sort(([a], [b2]) => compareNames(a, b2)).map(([target, t]) => ({ target, ...tallyWork(t) }));
   return { ...work, targets: each };
 }
 function tallyWork(tally, top = TOP_GROUPS) {
-  const sorted = [...tally.groups.values()].sort((a, b2) => b2.instructions - a.instructions || a.name.localeCompare(b2.name));
-  return { instructions: tally.instructions, functions: tally.functions, groups: sorted.slice(0, top) };
+  const sorted = [...tally.groups.values()].sort((a, b2) => b2.bytes - a.bytes || compareNames(a.name, b2.name));
+  return { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
 }
 function groupChanges(base, head, limit = 5) {
   const names = new Set([...base.groups, ...head.groups].map((g2) => g2.name));
-  const find = (w2, name) => w2.groups.find((g2) => g2.name === name);
-  return [...names].map((name) => {
-    const [b2, h] = [find(base, name), find(head, name)];
-    return { name, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseInstructions: b2?.instructions ?? 0, headInstructions: h?.instructions ?? 0 };
-  }).filter((c) => c.baseInstructions !== c.headInstructions || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headInstructions - b2.baseInstructions) - Math.abs(a.headInstructions - a.baseInstructions) || a.name.localeCompare(b2.name)).slice(0, limit);
+  const find = (w2, name2) => w2.groups.find((g2) => g2.name === name2);
+  return [...names].map((name2) => {
+    const [b2, h] = [find(base, name2), find(head, name2)];
+    return { name: name2, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b2?.bytes ?? 0, headBytes: h?.bytes ?? 0 };
+  }).filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headBytes - b2.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b2.name)).slice(0, limit);
 }
 
 // src/report/work.ts
 var formatCount = (n) => n.toLocaleString("en-US");
 var relative3 = (base, head) => base > 0 ? (head - base) / base : null;
 function workEntries(r) {
+  if (r.measurement.compileWork !== "machine-code") return [];
   const label = (c) => c.workspaceMember === false ? `${c.crate} ${c.version ?? ""}`.trim() : c.crate;
   const entry2 = (c, work, carried) => [
     crateKey(c.crate, c.version),
     { label: label(c), dependency: c.workspaceMember === false, work, carried }
   ];
-  const compiled = r.crates.filter((c) => c.work).map((c) => entry2(c, c.work, false));
+  const compiled2 = r.crates.filter((c) => c.work).map((c) => entry2(c, c.work, false));
   const fresh = (r.freshCrates ?? []).filter((f2) => f2.work).map((f2) => entry2(f2, f2.work, true));
-  return [...compiled, ...fresh];
+  return [...compiled2, ...fresh];
 }
 function workOf(records) {
   const r = records.find((x) => workEntries(x).length > 0);
@@ -80887,7 +82289,7 @@ function workOf(records) {
 }
 var sameRustc = (a, b2) => a.toolchain.release === b2.toolchain.release && a.toolchain.commitHash === b2.toolchain.commitHash;
 function measuredAlike(a, b2) {
-  return a.measurement.compileWork === "llvm-bc" && b2.measurement.compileWork === "llvm-bc" && a.flagsHash === b2.flagsHash && a.profile === b2.profile && a.targetTriple === b2.targetTriple && sameRustc(a, b2);
+  return a.measurement.compileWork === "machine-code" && b2.measurement.compileWork === "machine-code" && a.flagsHash === b2.flagsHash && a.profile === b2.profile && a.targetTriple === b2.targetTriple && sameRustc(a, b2);
 }
 function carryWork(record, earlier) {
   if (!measuredAlike(record, earlier)) return 0;
@@ -80920,7 +82322,7 @@ function change(key, h, b2) {
     dependency: h.dependency,
     base: b2.work,
     head: h.work,
-    change: relative3(b2.work.instructions, h.work.instructions),
+    change: relative3(b2.work.bytes, h.work.bytes),
     groups: groupChanges(b2.work, h.work)
   };
 }
@@ -80929,7 +82331,7 @@ function changes(head, base, h, b2) {
   const compared = new Set(whole.map((c) => c.key));
   const [ht2, bt2] = [targetsOf(head, h), targetsOf(base, b2)];
   const targets = [...ht2.keys()].filter((key) => bt2.has(key) && !compared.has(key.slice(0, key.indexOf("#")))).map((key) => change(key, ht2.get(key), bt2.get(key)));
-  return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.instructions - y.base.instructions) - Math.abs(x.head.instructions - x.base.instructions));
+  return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.bytes - y.base.bytes) - Math.abs(x.head.bytes - x.base.bytes));
 }
 function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
@@ -80939,28 +82341,39 @@ function compareWork(head, base) {
   const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter((u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i);
   if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.key)?.carried || b2.get(c.key)?.carried).length;
-  const baseInstructions = crates.reduce((a, c) => a + c.base.instructions, 0);
-  const headInstructions = crates.reduce((a, c) => a + c.head.instructions, 0);
+  const baseBytes = crates.reduce((a, c) => a + c.base.bytes, 0);
+  const headBytes = crates.reduce((a, c) => a + c.head.bytes, 0);
   const compilerDiffers = !sameRustc(head[0], base[0]);
-  return { crates, carried, uncompared, total: { baseInstructions, headInstructions, change: relative3(baseInstructions, headInstructions) }, compilerDiffers };
+  return { crates, carried, uncompared, total: { baseBytes, headBytes, change: relative3(baseBytes, headBytes) }, compilerDiffers };
 }
 function groupChangeText(g2, code2) {
   const noun = g2.headCopies === 1 ? "copy" : "copies";
   const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${noun}` : `${g2.baseCopies} \u2192 ${g2.headCopies} ${noun}`;
-  const delta = g2.headInstructions - g2.baseInstructions;
-  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatCount(Math.abs(delta))} instructions`;
+  const delta = g2.headBytes - g2.baseBytes;
+  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatCount(Math.abs(delta))} bytes`;
 }
 function workSentence(w2) {
-  const delta = w2.total.headInstructions - w2.total.baseInstructions;
+  const delta = w2.total.headBytes - w2.total.baseBytes;
   if (delta === 0) return null;
   const pct = w2.total.change === null ? "" : ` (${delta > 0 ? "+" : "\u2212"}${Math.abs(w2.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatCount(Math.abs(delta))} LLVM IR instructions${pct}, exactly`;
+  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}, exactly`;
 }
 
 // src/report/render.ts
 var COMMENT_LIMIT = 6e4;
 var SUMMARY_LIMIT = 1e6;
 var MAX_ROWS = 15;
+var NAME_LIMIT = 200;
+var SENTENCE_LIMIT = 1e3;
+var LIST_LIMIT = 40;
+function clip(text, limit = NAME_LIMIT) {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}\u2026`;
+}
+var name = (text) => escapeMarkdown(clip(text));
+var sentence = (text) => escapeMarkdown(clip(text, SENTENCE_LIMIT));
+var DROPPABLE = ["chart", "functions", "crate lists", "notes"];
 function commentMarker(job, profile, variant) {
   const safe = (s3) => s3.replace(/[^A-Za-z0-9_.+=-]/g, "_");
   return `<!-- watchmaker-report job=${safe(job ?? "local")} profile=${safe(profile)} variant=${safe(variant)} -->`;
@@ -80976,9 +82389,9 @@ function formatValue(value, metric) {
   return `${value.toFixed(2)} s`;
 }
 var ICON = { regression: "\u{1F53A}", improvement: "\u{1F7E2}", unchanged: "\u26AA", "no-baseline": "\u2139\uFE0F", "build-failed": "\u274C", inconclusive: "\u2754" };
-function verdictOf(view) {
-  if (!view.record.success) return "build-failed";
-  return view.decision?.verdict ?? "no-baseline";
+function verdictOf(view2) {
+  if (!view2.record.success) return "build-failed";
+  return view2.decision?.verdict ?? "no-baseline";
 }
 var REASON_WORDS = {
   "nothing-compared": "nothing compiled on both sides",
@@ -80989,20 +82402,20 @@ var REASON_WORDS = {
   "too-few-samples": "one sample per side",
   "not-confirmed": "not confirmed"
 };
-function headline(view) {
-  const time = timeHeadline(view);
-  const work = view.work ? workSentence(view.work) : null;
+function headline(view2) {
+  const time = timeHeadline(view2);
+  const work = view2.work ? workSentence(view2.work) : null;
   if (!work) return time;
-  const verdict = verdictOf(view);
+  const verdict = verdictOf(view2);
   const plain2 = verdict === "unchanged" || verdict === "inconclusive";
-  return plain2 && view.work.total.headInstructions > view.work.total.baseInstructions ? `${time}, but ${work}` : `${time}; ${work}`;
+  return plain2 && view2.work.total.headBytes > view2.work.total.baseBytes ? `${time}, but ${work}` : `${time}; ${work}`;
 }
-function timeHeadline(view) {
-  const r = view.record;
-  const c = view.comparison;
-  const verdict = verdictOf(view);
-  const d = view.decision;
-  const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? "took" : "failed after"} ${r.totals.wallSeconds.toFixed(1)} s`;
+function timeHeadline(view2) {
+  const r = view2.record;
+  const c = view2.comparison;
+  const verdict = verdictOf(view2);
+  const d = view2.decision;
+  const base = `Watchmaker: ${escapeMarkdown(view2.profile)} build ${r.success ? "took" : "failed after"} ${r.totals.wallSeconds.toFixed(1)} s`;
   if (!c || !d || verdict === "build-failed") return `${ICON[verdict]} ${base}`;
   if (verdict === "unchanged") return `${ICON[verdict]} ${base}: no significant change in time`;
   if (verdict === "inconclusive")
@@ -81010,7 +82423,7 @@ function timeHeadline(view) {
   return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === "regression" ? "slower" : "faster"}`;
 }
 var WORK_ROWS_OPEN = 5;
-var code = (name) => `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+var code = (text) => `\`${clip(text).replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 function measuredCrates(w2) {
   const deps = w2.crates.filter((c) => c.dependency).length;
   const members = w2.crates.length - deps;
@@ -81025,33 +82438,40 @@ function carriedNote(w2) {
 }
 function uncomparedNote(w2) {
   if (w2.uncompared.length === 0) return [];
-  const why = { failed: "it did not compile", "partly-fresh": "some of its targets came fresh from the cache, so its IR here is only part of it" };
+  const why = {
+    failed: "it did not compile",
+    "partly-fresh": "some of its targets came fresh from the cache, so its code here is only part of it",
+    unreadable: "a file of its object code could not be read; the log says why",
+    lto: "compiled to LLVM bitcode for link-time optimisation: its code is counted in the binaries that link it"
+  };
   const side2 = (u2) => u2.side === "base" ? ", in the baseline's run" : "";
-  return [`Not compared: ${w2.uncompared.map((u2) => `${code(u2.crate)} (${why[u2.why]}${side2(u2)})`).join("; ")}.`, ""];
+  const more = w2.uncompared.length > LIST_LIMIT ? `; and ${w2.uncompared.length - LIST_LIMIT} more` : "";
+  return [
+    `Not compared: ${w2.uncompared.slice(0, LIST_LIMIT).map((u2) => `${code(u2.crate)} (${why[u2.why]}${side2(u2)})`).join("; ")}${more}.`,
+    ""
+  ];
 }
-function workSection(w2, rows) {
-  const out = ["#### Compile work (LLVM IR instructions, exact)", ""];
-  const total = `${formatCount(w2.total.baseInstructions)} \u2192 ${formatCount(w2.total.headInstructions)} instructions (${formatChange(w2.total.change)})`;
+function workSection(w2, { rows, dropped }) {
+  const out = ["#### Compile work (bytes of machine code, exact)", ""];
+  const total = `${formatCount(w2.total.baseBytes)} \u2192 ${formatCount(w2.total.headBytes)} bytes (${formatChange(w2.total.change)})`;
   if (w2.crates.length)
     out.push(
-      `The ${measuredCrates(w2)} measured on both sides${carriedNote(w2)}: ${total}. Identical code gives identical IR on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
+      `The ${measuredCrates(w2)} measured on both sides${carriedNote(w2)}: ${total}. Identical code and compiler give identical object code on any machine, so every difference is real${w2.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ""}.`,
       ""
     );
   out.push(...uncomparedNote(w2));
-  const shown = w2.crates.filter((c) => c.head.instructions !== c.base.instructions).slice(0, Math.max(rows, 1));
+  const shown = w2.crates.filter((c) => c.head.bytes !== c.base.bytes).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ["| crate | baseline | this run | change | functions |", "|---|---:|---:|---:|---:|"];
     for (const c of shown)
-      table.push(
-        `| ${escapeMarkdown(c.crate)} | ${formatCount(c.base.instructions)} | ${formatCount(c.head.instructions)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`
-      );
+      table.push(`| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`);
     if (shown.length > WORK_ROWS_OPEN) out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
     else out.push(...table, "");
   }
-  const groups = w2.crates.flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headInstructions - b2.g.baseInstructions) - Math.abs(a.g.headInstructions - a.g.baseInstructions)).slice(0, 5);
+  const groups = (dropped.has("functions") ? [] : w2.crates).flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headBytes - b2.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes)).slice(0, 5);
   if (groups.length) {
-    out.push("Functions whose IR changed the most (every copy of a generic function counted together):", "");
-    for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, code)} (${escapeMarkdown(crate)})`);
+    out.push("Functions whose machine code changed the most (every copy of a generic function counted together):", "");
+    for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, code)} (${name(crate)})`);
     out.push("");
   }
   return out;
@@ -81064,7 +82484,7 @@ function cacheLine(cache, esc = escapeMarkdown) {
 }
 function guardLine(guard, esc = escapeMarkdown) {
   if (guard.mode === "off") return "Guard: off.";
-  const flags = guard.flags.length ? `effective RUSTFLAGS from ${esc(guard.source)}: ${esc(guard.flags.join(" "))}` : "no RUSTFLAGS in effect";
+  const flags = guard.flags.length ? `effective RUSTFLAGS from ${esc(clip(guard.source))}: ${esc(clip(guard.flags.join(" "), SENTENCE_LIMIT))}` : "no RUSTFLAGS in effect";
   if (guard.errors === 0 && guard.warnings === 0) return `Guard: portable (${flags}).`;
   return `Guard: ${guard.errors} error${guard.errors === 1 ? "" : "s"}, ${guard.warnings} warning${guard.warnings === 1 ? "" : "s"} (${flags}).`;
 }
@@ -81085,112 +82505,125 @@ function mermaid(c, rows) {
     "```"
   ].join("\n");
 }
-function renderWithRows(view, rows) {
-  const r = view.record;
-  const out = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ""];
-  out.push(...view.comparison ? comparisonSection(view, view.comparison, rows) : headOnlySection(view, rows));
-  if (view.work) out.push(...workSection(view.work, rows));
-  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${escapeMarkdown(r.criticalPath.units.at(-1) ?? "")}.` : "";
+function renderTrimmed(view2, trim, limit) {
+  const r = view2.record;
+  const out = [commentMarker(view2.job, view2.profile, view2.variant), `### ${headline(view2)}`, ""];
+  out.push(...view2.comparison ? comparisonSection(view2, view2.comparison, trim) : headOnlySection(view2, trim.rows));
+  if (view2.work) out.push(...workSection(view2.work, trim));
+  if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), "");
+  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${name(r.criticalPath.units.at(-1) ?? "")}.` : "";
   out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, "");
-  const members = membersLine(r);
+  const members = trim.dropped.has("crate lists") ? null : membersLine(r);
   if (members) out.push(escapeMarkdown(members), "");
-  out.push(cacheLine(view.cache), "");
-  out.push(guardLine(view.guard), "");
+  const note = commandNote(r.command);
+  if (note) out.push(escapeMarkdown(note), "");
+  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(", ")} left out._`, "");
+  out.push(cacheLine(view2.cache), "");
+  out.push(guardLine(view2.guard), "");
   const footer = `rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`;
-  out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) \xB7 ${footer}` : footer);
+  out.push(view2.runUrl ? `[Workflow run](${encodeURI(view2.runUrl)}) \xB7 ${footer}` : footer);
   return `${out.join("\n").trimEnd()}
 `;
 }
 function membersLine(r) {
   if (!r.workspaceMembers?.length) return null;
-  const compiled = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
-  const list = (names) => names.length ? `${names.slice(0, 40).join(", ")}${names.length > 40 ? ", \u2026" : ""}` : "none";
-  const fresh = r.workspaceMembers.filter((m2) => !compiled.has(m2));
-  return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m2) => compiled.has(m2)))}; fresh from the cache: ${list(fresh)}.`;
+  const compiled2 = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
+  const list = (names) => names.length ? `${names.slice(0, LIST_LIMIT).map((n) => clip(n)).join(", ")}${names.length > LIST_LIMIT ? ", \u2026" : ""}` : "none";
+  const fresh = r.workspaceMembers.filter((m2) => !compiled2.has(m2));
+  return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m2) => compiled2.has(m2)))}; fresh from the cache: ${list(fresh)}.`;
 }
-var nameList = (names) => `${names.slice(0, 40).map(escapeMarkdown).join(", ")}${names.length > 40 ? ", \u2026" : ""}`;
-function comparisonSection(view, c, rows) {
+var nameList = (names) => `${names.slice(0, LIST_LIMIT).map(name).join(", ")}${names.length > LIST_LIMIT ? ", \u2026" : ""}`;
+function comparisonSection(view2, c, { rows, dropped }) {
   const value = (v2) => formatValue(v2, c.metric);
   const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
-  const d = view.decision;
-  const out = [`**Verdict: ${verdictOf(view)}.** ${escapeMarkdown(d.sentence)}`, ""];
-  if (d.toConclude) out.push(`What would make it conclusive: ${escapeMarkdown(d.toConclude)}.`, "");
-  if (view.path) out.push(`Baseline: ${escapeMarkdown(view.path)}`, "");
-  if (d.consistencyNote) out.push(`> ${escapeMarkdown(d.consistencyNote)}`, "");
-  out.push(`| | baseline${view.baselineLabel ? ` (${escapeMarkdown(view.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
+  const d = view2.decision;
+  const out = [`**Verdict: ${verdictOf(view2)}.** ${sentence(d.sentence)}`, ""];
+  if (d.toConclude) out.push(`What would make it conclusive: ${sentence(d.toConclude)}.`, "");
+  if (view2.path) out.push(`Baseline: ${sentence(view2.path)}`, "");
+  if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, "");
+  out.push(`| | baseline${view2.baselineLabel ? ` (${name(view2.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
   out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
   out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, "");
   if (c.crates.length) {
     const status = (s3) => s3 === "regression" ? "\u{1F53A} slower" : s3 === "improvement" ? "\u{1F7E2} faster" : "noise";
     out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", "| crate | baseline | this run | change | |", "|---|---:|---:|---:|---|");
-    for (const x of c.crates.slice(0, rows))
-      out.push(`| ${escapeMarkdown(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
+    for (const x of c.crates.slice(0, rows)) out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
     if (c.crates.length > rows) out.push("", `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? "" : "s"} not shown._`);
     out.push("");
   }
-  if (c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
-  if (c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, "");
-  for (const note of c.notes) out.push(`> Note: ${escapeMarkdown(note)}`, "");
-  const chart = mermaid(c, Math.min(rows, 12));
+  const lists = !dropped.has("crate lists");
+  if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
+  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, "");
+  for (const note of dropped.has("notes") ? [] : c.notes) out.push(`> Note: ${sentence(note)}`, "");
+  const chart = dropped.has("chart") ? "" : mermaid(c, Math.min(rows, 12));
   if (chart) out.push("<details><summary>Chart</summary>", "", chart, "", "</details>", "");
   return out;
 }
-function headOnlySection(view, rows) {
-  const r = view.record;
-  const out = view.baselineNote ? [escapeMarkdown(view.baselineNote), ""] : [];
+function headOnlySection(view2, rows) {
+  const r = view2.record;
+  const out = view2.baselineNote ? [sentence(view2.baselineNote), ""] : [];
   const top = r.crates.slice(0, rows);
   if (top.length === 0) return out;
   out.push("| crate | CPU | wall | units |", "|---|---:|---:|---:|");
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(`| ${escapeMarkdown(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+    out.push(`| ${name(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
   }
   if (r.crates.length > rows) out.push("", `_${r.crates.length - rows} more crates not shown._`);
   out.push("");
   return out;
 }
-function renderReportMarkdown(view, limit = COMMENT_LIMIT) {
+function renderReportMarkdown(view2, limit = COMMENT_LIMIT) {
+  const none = /* @__PURE__ */ new Set();
   for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
-    const md = renderWithRows(view, rows);
+    const md = renderTrimmed(view2, { rows, dropped: none }, limit);
     if (md.length <= limit) return md;
   }
-  return `${commentMarker(view.job, view.profile, view.variant)}
-### ${headline(view)}
+  for (let n = 1; n <= DROPPABLE.length; n++) {
+    const md = renderTrimmed(view2, { rows: 0, dropped: new Set(DROPPABLE.slice(0, n)) }, limit);
+    if (md.length <= limit) return md;
+  }
+  return `${commentMarker(view2.job, view2.profile, view2.variant)}
+### ${headline(view2)}
 
 The full report is too large for a comment; see the job summary.
 `;
 }
 var plain = (s3) => s3;
-function renderReportText(view) {
-  const r = view.record;
-  const c = view.comparison;
+var plainList = (names) => `${names.slice(0, LIST_LIMIT).map((n) => clip(n)).join(", ")}${names.length > LIST_LIMIT ? ", \u2026" : ""}`;
+function renderReportText(view2) {
+  const r = view2.record;
+  const c = view2.comparison;
   const lines = [
-    `Watchmaker report (${view.profile}): ${verdictOf(view)}`,
+    `Watchmaker report (${view2.profile}): ${verdictOf(view2)}`,
     `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`
   ];
   const members = membersLine(r);
   if (members) lines.push(`  ${members}`);
+  const note = commandNote(r.command);
+  if (note) lines.push(`  ${note}`);
+  if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
   if (c) {
-    lines.push(`  ${view.decision?.sentence ?? ""}`);
-    if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
-    if (view.path) lines.push(`  baseline: ${view.path}`);
+    lines.push(`  ${view2.decision?.sentence ?? ""}`);
+    if (view2.decision?.toConclude) lines.push(`  what would make it conclusive: ${view2.decision.toConclude}`);
+    if (view2.path) lines.push(`  baseline: ${view2.path}`);
     lines.push(
-      `  baseline${view.baselineLabel ? ` (${view.baselineLabel})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`
+      `  baseline${view2.baselineLabel ? ` (${clip(view2.baselineLabel)})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`
     );
     for (const x of c.crates.slice(0, 10))
       lines.push(
-        `    ${x.crate.padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} \u2192 ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`
+        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} \u2192 ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`
       );
-    if (c.onlyHead.length) lines.push(`  compiled only in this run: ${c.onlyHead.join(", ")}`);
-    if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${c.onlyBase.join(", ")}`);
+    if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
+    if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of c.notes) lines.push(`  note: ${n}`);
-    if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? "compile work unchanged (exact)"} over ${view.work.crates.length} crates`);
+    if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged (exact)"} over ${view2.work.crates.length} crates`);
   } else {
-    if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
+    if (view2.baselineNote) lines.push(`  ${view2.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
-      lines.push(`    ${x.crate.padEnd(24)} cpu ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+      lines.push(`    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
   }
-  lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
+  lines.push(`  ${cacheLine(view2.cache, plain)}`, `  ${guardLine(view2.guard, plain)}`);
   return lines.join("\n");
 }
 
@@ -81214,10 +82647,14 @@ function incomparable(compared, head, base, moved) {
   return inconclusive(
     "measurement",
     `${moved}, but the sides were built differently for the compile-work measure (this run ${EMITTED[emitted(head[0])]}, the baseline ${EMITTED[emitted(base[0])]}), which alone changes the workspace crates' CPU time.`,
-    "a baseline recorded with the same compile-work setting and version (the next run on the default branch records one)"
+    "a baseline recorded by this version, whose compile-work measure adds nothing to the build (the next run on the default branch records one)"
   );
 }
-var emitted = (r) => r.measurement.compileWork === "llvm-bc" && r.measurement.compileWorkScope === "all" ? "llvm-bc-all" : r.measurement.compileWork || "none";
+function emitted(r) {
+  const m2 = r.measurement;
+  if (m2.compileWork === "llvm-bc") return m2.compileWorkScope === "all" ? "llvm-bc-all" : "llvm-bc";
+  return m2.compileWork === "llvm-ir" ? "llvm-ir" : "none";
+}
 var EMITTED = {
   "llvm-bc": "emitted LLVM bitcode",
   "llvm-bc-all": "emitted LLVM bitcode, for the dependencies too",
@@ -81259,7 +82696,7 @@ function noiseText(noise) {
       return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} unchanged-run pairs)`;
   }
 }
-var inconclusive = (reason, sentence, toConclude) => ({ verdict: "inconclusive", reason, sentence, toConclude });
+var inconclusive = (reason, sentence2, toConclude) => ({ verdict: "inconclusive", reason, sentence: sentence2, toConclude });
 function blocker(c, samples, noise, ratio, contention) {
   const what = METRIC_LABEL[c.metric];
   if (ratio === void 0)
@@ -81333,7 +82770,7 @@ function movedMaterially(c, x) {
 }
 var MATERIAL_SHARE = 0.03;
 var CRATE_CLAIM_FLOOR = 1.5;
-var claim = (verdict, sentence) => ({ verdict, reason: null, sentence, toConclude: null });
+var claim = (verdict, sentence2) => ({ verdict, reason: null, sentence: sentence2, toConclude: null });
 function crateEvidence(c) {
   const moved = c.crates.filter((x) => {
     if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
@@ -81379,18 +82816,20 @@ function settles(c, decision) {
 
 // src/report/index.ts
 var short = (sha) => sha ? sha.slice(0, 7) : "unknown";
-function keysFor(config, flagsHash, commit) {
-  return baselineKeys({ prefix: config.cache.prefix, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
+function keysFor(input, flagsHash, commit) {
+  const { config, context: context5, env } = input;
+  const workspace = workspaceIdentity({ repository: context5.repository, checkout: env.GITHUB_WORKSPACE || null, root: config.workingDirectory }).id;
+  return baselineKeys({ prefix: config.cache.prefix, workspace, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
 }
 async function loadCachedBaseline(input) {
   const { config, context: context5 } = input;
-  const keys = keysFor(config, input.flagsHash, null);
+  const keys = keysFor(input, input.flagsHash, null);
   const baseSha = context5.pullRequest?.baseSha ?? null;
   try {
     const loaded = await loadBaselineRecord({
       backend: input.backend,
       prefix: keys.restorePrefix,
-      preferredKey: baseSha ? keysFor(config, input.flagsHash, baseSha).key : null,
+      preferredKey: baseSha ? keysFor(input, input.flagsHash, baseSha).key : null,
       cachePath: baselineRecordPath(input.env.GITHUB_WORKSPACE || config.workingDirectory, config.profile)
     });
     if (!loaded) {
@@ -81416,16 +82855,16 @@ function evaluate(head, base, threshold, history) {
 }
 async function publishReport(input, content) {
   const { config, context: context5 } = input;
-  const view = { profile: config.profile, job: context5.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context5.runUrl, ...content };
-  const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
-  const text = renderReportText(view);
+  const view2 = { profile: config.profile, job: context5.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context5.runUrl, ...content };
+  const markdown = renderReportMarkdown(view2, SUMMARY_LIMIT);
+  const text = renderReportText(view2);
   info(
     text.split(/\r\n|\r|\n/).map(logText).join("\n")
   );
   if (input.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
   const { comparison, decision } = content;
   return {
-    verdict: verdictOf(view),
+    verdict: verdictOf(view2),
     reason: decision?.reason ?? null,
     baselineSeconds: comparison ? comparison.metric === "instructions" ? comparison.baseWallSeconds : comparison.total.base.value : null,
     changePercent: decision?.change != null ? decision.change * 100 : null,
@@ -81433,7 +82872,7 @@ async function publishReport(input, content) {
     metric: comparison?.metric ?? null,
     markdown,
     text,
-    comment: await postComment(input, renderReportMarkdown(view, COMMENT_LIMIT))
+    comment: await postComment(input, renderReportMarkdown(view2, COMMENT_LIMIT))
   };
 }
 var FORK_HELP = "See docs/report.md for the two-workflow pattern that comments on fork pull requests.";
@@ -81499,9 +82938,9 @@ async function storeBaseline(input) {
   const { config, context: context5 } = input;
   if (context5.onGitHub && !context5.onDefaultBranch) return false;
   try {
-    const keys = keysFor(config, input.flagsHash, input.record.git.commit);
+    const keys = keysFor(input, input.flagsHash, input.record.git.commit);
     const cachePath = baselineRecordPath(input.env.GITHUB_WORKSPACE || config.workingDirectory, config.profile);
-    mkdirSync6(path25.dirname(cachePath), { recursive: true });
+    mkdirSync6(path28.dirname(cachePath), { recursive: true });
     const stored = await storeBaselineRecord({ backend: input.backend, keys, recordFile: input.recordPath, cachePath });
     if (stored) info(`Stored the run record as the baseline for later runs (${keys.key}).`);
     return stored;
@@ -81537,8 +82976,11 @@ export {
   info,
   startGroup,
   endGroup,
+  shortHash,
   sha256,
   childEnv,
+  logText,
+  stopCommands,
   capture,
   captureOk,
   notFound,
@@ -81548,8 +82990,11 @@ export {
   findKeyLine,
   getPath,
   configValue,
-  logText,
-  stopCommands,
+  subcommandOf,
+  isNextest,
+  timedBuildFlags,
+  writesCode,
+  commandNote,
   hashesInPath,
   layoutOfArtifacts,
   restoreCache2 as restoreCache,
@@ -81557,22 +83002,26 @@ export {
   buildOutcome,
   saveCache3 as saveCache,
   InputError,
+  buildArgs,
   loadRunContext,
   relativeToWorkspace,
-  readConfig,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
   HISTORY_LENGTH,
   crateKey,
   crateOfKey,
   readRunRecord,
+  readConfig,
   workspaceInfo,
+  RebuildCancelled,
   measureBaseByRebuild,
   formatChange,
-  irWasm,
-  discardIrWasm,
+  irWasmModule,
+  instantiateIr,
+  genericGroup,
+  closingBracket,
   emptyTally,
-  addFunctions,
+  addGroups,
   packageWork,
   carryWork,
   compareWork,
@@ -81584,5 +83033,6 @@ export {
   emptyPostState,
   writePostState,
   readPostState,
-  endWhenDone
+  endWhenDone,
+  isEntryPoint
 };
