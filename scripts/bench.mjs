@@ -1068,24 +1068,31 @@ async function workCost(name, files, pairs) {
         {},
         { ...inputs, 'compile-work': mode === 'on' ? 'true' : 'false' },
       );
-      const summary = /LLVM IR instructions, summarised in ([\d.]+) s \(([\d.]+) s of it after the build\)/.exec(r.main.output);
+      // "compile work of N crates: … read from … in 0.14 s after the build (0.3% of it)"
+      const read = /compile work of .* in ([\d.]+) s after the build/.exec(r.main.output);
       const members = r.record.crates.filter((c) => c.workspaceMember).length;
-      pair[mode] = { build: Number(r.outputs['build-seconds']) + (summary ? Number(summary[2]) : 0), summarySeconds: summary ? Number(summary[1]) : NaN, members };
+      const build = Number(r.outputs['build-seconds']);
+      pair[mode] = { build: build + (read ? Number(read[1]) : 0), cargoBuild: build, summarySeconds: read ? Number(read[1]) : NaN, members };
       if (mode === 'on') pair.aa = r.outputs['work-change-percent'];
     }
     measured.push(pair);
     process.stdout.write('.');
   }
-  const buildOff = median(measured.map((p) => p.off.build));
+  // The measure adds nothing to the build: its cost is the reading after it, as a share of the
+  // member build it followed (the same job), and of the build without it in the adjacent job.
+  const readShare = measured.map((p) => (p.on.summarySeconds / p.on.cargoBuild) * 100);
+  const adjacentShare = measured.map((p) => (p.on.summarySeconds / p.off.cargoBuild) * 100);
   return {
     members: measured[0].on.members,
+    pairs,
     buildSecondsOn: spread(measured.map((p) => p.on.build)),
     buildSecondsOff: spread(measured.map((p) => p.off.build)),
-    // The build's wall time plus the IR summary after it, on against off in the same pair.
+    // The build's wall time plus the reading after it, on against off in the same pair (job noise included).
     extraWallPercentOfBuild: spread(measured.map((p) => (p.on.build / p.off.build - 1) * 100)),
-    // The action's own work on the IR (read, parse, demangle, group), mostly while cargo runs.
+    // The action's own work after the build: read the object files, demangle, group.
     summarySeconds: spread(measured.map((p) => p.on.summarySeconds)),
-    summaryPercentOfBuild: (median(measured.map((p) => p.on.summarySeconds)) / buildOff) * 100,
+    summaryPercentOfBuild: { ...spread(readShare), ...middleHalf(readShare) },
+    summaryPercentOfAdjacentBuild: { ...spread(adjacentShare), ...middleHalf(adjacentShare) },
     aaWorkChangePercent: measured.map((p) => p.aa),
   };
 }
@@ -1098,50 +1105,6 @@ const middleHalf = (xs) => {
 };
 
 /**
- * What rustc's writing of the bitcode costs the member build itself, without the action around
- * it (whose job-to-job noise is larger than the effect): cargo alone through the action's
- * wrapper, the members cleaned before each build, plain and with bitcode in adjacent builds, the
- * order alternating. The bitcode is deleted unread; reading it is measured in the jobs above.
- */
-function memberBuildCost(repo, pairs) {
-  const members = RIPGREP_MEMBERS.flatMap((m) => ['-p', m]);
-  const irDir = path.join(scratch, 'member-ir');
-  const env = {
-    ...process.env,
-    CARGO_INCREMENTAL: '0',
-    RUSTC_WRAPPER: path.join(repoRoot, 'dist', 'rustc-wrapper.sh'),
-    WATCHMAKER_UNITS_FILE: path.join(scratch, 'member-units.jsonl'),
-  };
-  execFileSync('cargo', ['build', '--offline', '-q'], { cwd: repo, env, stdio: 'ignore' });
-  const build = (withBitcode) => {
-    execFileSync('cargo', ['clean', '--offline', '-q', ...members], { cwd: repo, env, stdio: 'ignore' });
-    rmSync(irDir, { recursive: true, force: true });
-    mkdirSync(irDir, { recursive: true });
-    const times = path.join(scratch, 'member-time.txt');
-    const started = process.hrtime.bigint();
-    execFileSync('/usr/bin/time', ['-f', '%U %S', '-o', times, 'cargo', 'build', '--offline', '-q'], {
-      cwd: repo,
-      env: withBitcode ? { ...env, WATCHMAKER_IR_DIR: irDir } : env,
-      stdio: 'ignore',
-    });
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
-    const [user, sys] = readFileSync(times, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
-    return { wall, cpu: user + sys };
-  };
-  const extraWall = [];
-  const extraCpu = [];
-  for (let i = 0; i < pairs; i++) {
-    const pair = {};
-    for (const mode of i % 2 ? ['plain', 'bitcode'] : ['bitcode', 'plain']) pair[mode] = build(mode === 'bitcode');
-    extraWall.push((pair.bitcode.wall / pair.plain.wall - 1) * 100);
-    extraCpu.push((pair.bitcode.cpu / pair.plain.cpu - 1) * 100);
-    process.stdout.write('.');
-  }
-  rmSync(irDir, { recursive: true, force: true });
-  return { pairs, extraWallPercent: { ...spread(extraWall), ...middleHalf(extraWall) }, extraCpuPercent: { ...spread(extraCpu), ...middleHalf(extraCpu) } };
-}
-
-/**
  * Compile work: its cost on ripgrep's library crates (realistic) and on the bench workspace
  * (whose generated `tables` crate is much IR for little compile time: the expensive case),
  * whether identical code gives exactly identical numbers (A/A), and whether a generic function
@@ -1149,9 +1112,8 @@ function memberBuildCost(repo, pairs) {
  */
 async function work() {
   const started = Date.now();
-  const realistic = await workCost('work-ripgrep', ripgrepWorkspaceFiles(), Math.max(RUNS, 16));
+  const realistic = await workCost('work-ripgrep', ripgrepWorkspaceFiles(), Math.max(RUNS, 20));
   const generated = await workCost('work-bench', describeFilesWorkspace(2), Math.max(RUNS, 8));
-  const memberBuild = memberBuildCost(path.join(scratch, 'work-ripgrep-origin'), Math.max(RUNS, 20));
   const repo = path.join(scratch, 'work-bench-origin');
   const base = git(repo, 'rev-parse', 'HEAD');
   const cacheDir = path.join(scratch, 'cache-work-bench');
@@ -1160,7 +1122,7 @@ async function work() {
     const head = commit(repo, describeFiles(8), `describe for 8 types (${i})`, base);
     checkout(repo, head, { fresh: true });
     const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: 4000 + i }, {}, { 'keep-fresh': 'false', baseline: 'cache' });
-    const named = /`report::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ instructions/.test(r.summary);
+    const named = /`report::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ bytes/.test(r.summary);
     const sentence = /\*\*Verdict: [a-z]+\.\*\* (.*)/.exec(r.summary)?.[1] ?? null;
     detection.push({
       workChangePercent: Number(r.outputs['work-change-percent']),
@@ -1175,7 +1137,7 @@ async function work() {
   results.work = {
     realistic,
     generated,
-    memberBuild,
+    measure: 'machine-code',
     aaWorkChangePercent: aa,
     aaExactlyZero: aa.filter((x) => x === '0.00').length,
     detection: { runs: detection.length, detected: detection.filter((d) => d.workChangePercent > 0 && d.named).length, outcomes: detection },
@@ -1184,20 +1146,16 @@ async function work() {
 }
 
 function printWork(w) {
-  console.log('\nCompile work (LLVM IR instructions of the workspace crates)');
+  console.log('\nCompile work (bytes of machine code, read after the build)');
   for (const [what, c] of [
     ["ripgrep's library crates", w.realistic],
     ['the bench workspace (generated code)', w.generated],
   ]) {
-    console.log(`  ${what}, ${c.members} members: build with the measure ${fmtSpread(c.buildSecondsOn, ' s')}, without ${fmtSpread(c.buildSecondsOff, ' s')}`);
+    console.log(`  ${what}, ${c.members} members: job's build with the measure ${fmtSpread(c.buildSecondsOn, ' s')}, without ${fmtSpread(c.buildSecondsOff, ' s')}`);
     console.log(`    extra wall time, paired jobs: ${fmtSpread(c.extraWallPercentOfBuild, '%', 1)} (build-to-build noise included)`);
-    console.log(`    the action reading the bitcode: ${fmtSpread(c.summarySeconds, ' s')}, ${fmt(c.summaryPercentOfBuild, 1)}% of the build, mostly while cargo runs`);
-  }
-  if (w.memberBuild) {
-    const m = w.memberBuild;
-    console.log(`  ripgrep's member build, cargo alone, bitcode in 4 units against plain (${m.pairs} adjacent pairs):`);
+    const share = c.summaryPercentOfBuild;
     console.log(
-      `    wall ${fmt(m.extraWallPercent.median, 1)}% (middle half ${fmt(m.extraWallPercent.low, 1)} to ${fmt(m.extraWallPercent.high, 1)}%), CPU ${fmt(m.extraCpuPercent.median, 1)}% (middle half ${fmt(m.extraCpuPercent.low, 1)} to ${fmt(m.extraCpuPercent.high, 1)}%)`,
+      `    the action reading the object code after the build: ${fmtSpread(c.summarySeconds, ' s')}, ${fmt(share.median, 1)}% of the member build (middle half ${fmt(share.low, 1)} to ${fmt(share.high, 1)}%, ${c.pairs} jobs)`,
     );
   }
   console.log(`  A/A: ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} identical builds gave exactly 0.00% work change`);
