@@ -38,6 +38,8 @@ interface JobOptions {
   between?: (dir: string) => void;
   /** More environment for the action's steps. */
   env?: Record<string, string>;
+  /** A pull request's job on this base commit, instead of a push. */
+  baseSha?: string;
 }
 
 /** The origin repository, a runner's checkout path and a cache directory, for one toolchain and layout. */
@@ -78,7 +80,8 @@ function setting(layout: LayoutCase, files: Record<string, string> = WORKSPACE) 
     clone(sha);
     opts.before?.(checkout);
     const env = { ...layout.env, ...opts.env };
-    const j = new Job({ workspace: checkout, event: 'push', sha, env, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', ...opts.inputs } });
+    const event = opts.baseSha ? { event: 'pull_request' as const, baseSha: opts.baseSha } : { event: 'push' as const };
+    const j = new Job({ workspace: checkout, ...event, sha, env, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', ...opts.inputs } });
     const main = await j.main();
     opts.between?.(checkout);
     // The binary as a later step runs it (post cleans uplifted outputs: cargo recreates them).
@@ -329,5 +332,24 @@ describe.each(LAYOUTS)('keep-fresh after a runner whose clock was ahead ($name)'
     expect(next.main.stdout).toMatch(/proves nothing unchanged this time: the restored cache has times \d+\.\d s in the future/);
     expect(next.compiled).toEqual(['core-lib', 'tool']);
     expect(next.run()).toBe('385 "data-v3\\n" impl-a');
+  });
+});
+
+describe('a documentation-only pull request, with the defaults', () => {
+  const s = setting(LAYOUTS[0]!);
+  const base = git(s.origin, 'rev-parse', 'HEAD');
+
+  test('nothing compiles, and the report says so exactly: unchanged by construction, work +0.00%', async () => {
+    await s.job(base);
+    const docs = await s.job(s.commit({ 'README.md': '# tool\n\nHow to use it.\n' }), { baseSha: base });
+    expect(docs.compiled).toEqual([]);
+    expect(docs.main.outputs.verdict).toBe('unchanged');
+    expect(docs.main.outputs['verdict-reason']).toBe('');
+    expect(docs.main.outputs['work-change-percent']).toBe('0.00');
+    expect(docs.main.summary).toMatch(
+      /^### ✅ Watchmaker: dev build took [\d.]+ s: nothing it compiles changed \(3 of 3 crates fresh from the cache; the baseline's build took [\d.]+ s\)/m,
+    );
+    expect(docs.main.summary).toMatch(/\*\*Verdict: unchanged\.\*\* No crate this build covers changed: 3 of 3 crates fresh from the cache/);
+    expect(docs.run()).toBe('tool-v1 385 data-v1 stamp-v1');
   });
 });

@@ -157,6 +157,27 @@ describe('comparisons the evidence cannot carry', () => {
     expect(d.reason).toBe('nothing-compared');
   });
 
+  test('a documentation-only pull request: every crate fresh with the baseline inputs is exactly unchanged', () => {
+    const base = record({ crates: { 'ws-a': 1, 'ws-b': 2 } });
+    base.crates.forEach((c) => (c.inputFingerprint = `fp-${c.crate}`));
+    const head = record({ crates: {} });
+    const fresh = (crate: string, fingerprint: string | null) => ({ crate, version: '1.0.0', workspaceMember: true, inputFingerprint: fingerprint, work: null });
+    head.freshCrates = [fresh('ws-a', 'fp-ws-a'), fresh('ws-b', 'fp-ws-b')];
+    const d = judge([head], [base]);
+    expect(d.verdict).toBe('unchanged');
+    expect(d.reason).toBeNull();
+    expect(d.change).toBe(0);
+    expect(d.identicalInputs).toEqual({ crates: 2, fresh: 2 });
+    expect(d.sentence).toBe(
+      "No crate this build covers changed: 2 of 2 crates fresh from the cache with inputs identical to the baseline's, so its compile time and code are the same by construction.",
+    );
+    // One crate whose inputs changed (or cannot be proven) is never called unchanged by construction.
+    head.freshCrates = [fresh('ws-a', 'fp-ws-a'), fresh('ws-b', 'other')];
+    expect(judge([head], [base]).reason).toBe('nothing-compared');
+    head.freshCrates = [fresh('ws-a', 'fp-ws-a'), fresh('ws-b', null)];
+    expect(judge([head], [base]).identicalInputs).toBeUndefined();
+  });
+
   test('sides that emitted different output for compile work are inconclusive (measurement), even far apart; alike they compare', () => {
     const emitting = (emitted: RunRecord['measurement']['compileWork'], cpu: number) => {
       const r = record({ crates: { 'ws-a': cpu } });

@@ -143,10 +143,17 @@ function timeHeadline(view: ReportView): string {
   const d = view.decision;
   const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? 'took' : 'failed after'} ${r.totals.wallSeconds.toFixed(1)} s`;
   if (!c || !d || verdict === 'build-failed') return `${ICON[verdict]} ${base}`;
+  if (d.identicalInputs) return `✅ ${base}: nothing it compiles changed (${identicalWords(d.identicalInputs)}; the baseline's build took ${c.baseWallSeconds.toFixed(1)} s)`;
   if (verdict === 'unchanged') return `${ICON[verdict]} ${base}: no significant change in time`;
   if (verdict === 'inconclusive')
     return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ''] ?? d.reason})`;
   return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === 'regression' ? 'slower' : 'faster'}`;
+}
+
+/** "4 of 4 crates fresh from the cache", or "3 crates with the baseline's inputs". */
+function identicalWords(s: { crates: number; fresh: number }): string {
+  const crates = `${s.crates === 1 ? 'crate' : 'crates'}`;
+  return s.fresh === s.crates ? `${s.fresh} of ${s.crates} ${crates} fresh from the cache` : `${s.crates} ${crates} with the baseline's inputs`;
 }
 
 /** Rows of the compile-work table shown open; more are collapsed. */

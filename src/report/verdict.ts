@@ -12,7 +12,7 @@
 // too few samples for the size of the change, a baseline from another CPU model without a usable
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
-import type { HistoryEntry, RunRecord } from '../record.js';
+import { crateKey, type HistoryEntry, type RunRecord } from '../record.js';
 import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, sampleNoise, samplesSeparate, T_TEST_FROM } from './compare.js';
 import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
 import { logShift, median, upperFence } from './stats.js';
@@ -45,6 +45,11 @@ export interface Decision {
   calibrationRatio: number | null;
   /** Why crate rows and the total seem to disagree, when they do. */
   consistencyNote: string | null;
+  /**
+   * Every crate this build covers has the baseline's exact inputs (equal input fingerprints):
+   * nothing it compiles changed, so `unchanged` is exact, not a judgement of noise.
+   */
+  identicalInputs?: { crates: number; fresh: number };
 }
 
 /** Same-machine alternating samples: the smallest threshold, whatever the spread. */
@@ -76,6 +81,31 @@ function calibrationRatio(head: RunRecord[], base: RunRecord[]): number | null |
   const [h, b] = [calib(head), calib(base)];
   return h && b ? h / b : undefined;
 }
+
+/** Your crates a record covers (compiled or fresh), by crate@version, with their input fingerprints. */
+function coveredInputs(r: RunRecord): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const c of r.crates) if (c.workspaceMember) out.set(crateKey(c.crate, c.version), c.inputFingerprint ?? null);
+  for (const f of r.freshCrates ?? []) if (f.workspaceMember !== false) out.set(crateKey(f.crate, f.version), f.inputFingerprint);
+  return out;
+}
+
+/**
+ * Counts when every crate of this build has exactly the baseline's inputs (a documentation-only
+ * pull request with keep-fresh: all fresh, identical fingerprints), else null.
+ */
+export function identicalInputs(head: RunRecord[], base: RunRecord[]): { crates: number; fresh: number } | null {
+  if (head.length !== 1 || base.length === 0) return null;
+  const mine = coveredInputs(head[0]!);
+  const theirs = coveredInputs(base[0]!);
+  if (mine.size === 0) return null;
+  for (const [key, fingerprint] of mine) if (fingerprint === null || theirs.get(key) !== fingerprint) return null;
+  const fresh = (head[0]!.freshCrates ?? []).filter((f) => f.workspaceMember !== false).length;
+  return { crates: mine.size, fresh };
+}
+
+const identicalSentence = (s: { crates: number; fresh: number }) =>
+  `No crate this build covers changed: ${s.crates === s.fresh ? `${s.fresh} of ${s.crates}` : `${s.crates}`} ${s.crates === 1 ? 'crate' : 'crates'}${s.fresh === s.crates ? ' fresh from the cache' : ''} with inputs identical to the baseline's, so its compile time and code are the same by construction.`;
 
 /** Comparisons with nothing to compare, or sides measured differently: inconclusive before any number is judged. */
 function incomparable(compared: number, head: RunRecord[], base: RunRecord[], moved: string): ReturnType<typeof inconclusive> | null {
@@ -214,6 +244,8 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
       ? `${samples} sample${samples === 1 ? '' : 's'} per side`
       : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
   const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? '' : 's'} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+  const same = common.length === 0 ? identicalInputs(head, base) : null;
+  if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim('unchanged', identicalSentence(same)) };
   const unlike = incomparable(common.length, head, base, moved);
   if (unlike) return { ...shared, ...unlike };
   // With samples on one machine, a crate's own samples can carry what the total's noise hides.
