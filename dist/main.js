@@ -62,7 +62,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-TOMSBMA6.js";
+} from "./chunks/chunk-DFMHAEHX.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -769,6 +769,7 @@ function parseCargoMessage(line, into) {
         test: msg.profile?.test === true,
         manifestDir: typeof msg.manifest_path === "string" ? path5.dirname(msg.manifest_path) : null
       });
+      into.onArtifact?.(into.artifacts.at(-1));
       break;
     }
     case "build-script-executed":
@@ -1659,18 +1660,36 @@ var WorkCollector = class {
   /** Why a linked file's own code cannot be told from its libraries' (one of them could not be read), or null. */
   #librariesUnread = null;
   #seconds = 0;
+  /** Libraries read while cargo was still building (queued in order on the one reader). */
+  #early = Promise.resolve();
+  #readEarly = /* @__PURE__ */ new Set();
+  #earlySeconds = 0;
   #files = 0;
   #libraries = 0;
   #bytes = 0;
+  /**
+   * A library cargo has just reported, read while the build goes on (its file is complete; the
+   * build often leaves a core idle), so little is left to read when it ends.
+   */
+  readEarly(f) {
+    if (!isLibrary(f.file) || this.#readEarly.has(f.file)) return;
+    this.#readEarly.add(f.file);
+    this.#early = this.#early.then(async () => {
+      const started = process.hrtime.bigint();
+      await this.#readFile(f, READ.work | READ.define).catch((e) => void (this.#error ??= e));
+      this.#earlySeconds += Number(process.hrtime.bigint() - started) / 1e9;
+    });
+  }
   /**
    * Reads the files, one at a time: the measured libraries, then (when a linked file is to be
    * read) the other `libraries` the build and the toolchain provide, then the linked files.
    * An unreadable file costs only its package; an unreadable library, the linked files too.
    */
   async read(files, libraries) {
+    await this.#early;
     const started = process.hrtime.bigint();
     try {
-      for (const f of files.filter((f2) => isLibrary(f2.file))) await this.#readFile(f, READ.work | READ.define);
+      for (const f of files.filter((f2) => isLibrary(f2.file) && !this.#readEarly.has(f2.file))) await this.#readFile(f, READ.work | READ.define);
       const linked = files.filter((f) => !isLibrary(f.file));
       if (linked.length) await this.#readLibraries(await libraries(), new Set(files.map((f) => f.file)));
       for (const f of linked) await this.#readFile(f, READ.work | READ.own);
@@ -1722,9 +1741,13 @@ var WorkCollector = class {
       if (mode & READ.define) this.#librariesUnread ??= `${file === null ? target : path10.basename(file)}: ${e.message}`;
     }
   }
-  /** Seconds spent reading and summarising: what the measure costs the job. */
+  /** Seconds spent reading and summarising after the build: what the measure adds to the job's time. */
   get seconds() {
     return this.#seconds;
+  }
+  /** Seconds spent reading while cargo still built (CPU the build shared). */
+  get secondsDuringBuild() {
+    return this.#earlySeconds;
   }
   /** Files measured, libraries read for the names they define, and the bytes of both. */
   get filesRead() {
@@ -1800,7 +1823,7 @@ async function runTimedBuild(run2, options) {
   const work = workCollector(run2, wrapper !== null);
   const { program, args } = cargoCommand(run2);
   const calibration = options.calibrate && wrapper ? await calibrate(wrapper.binary, rustcCommand(env), childEnv(env)) : null;
-  const messages = emptyMessages();
+  const messages = messagesFeeding(work, run2);
   const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
   wrapper?.keep();
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
@@ -1886,7 +1909,14 @@ function workCostLine(work, collector, buildSeconds) {
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   const linked = libraries ? ` and ${plural(libraries, "library", "libraries")} they link` : "";
   const share = buildSeconds > 0 ? ` (${(collector.seconds / buildSeconds * 100).toFixed(1)}% of it)` : "";
-  return `Watchmaker: compile work of ${plural(work.size, "crate", "crates")}: ${bytes.toLocaleString("en-US")} bytes of machine code, read from ${plural(files, "file", "files")}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}`;
+  const during = collector.secondsDuringBuild > 0 ? `, and ${collector.secondsDuringBuild.toFixed(2)} s while cargo built` : "";
+  return `Watchmaker: compile work of ${plural(work.size, "crate", "crates")}: ${bytes.toLocaleString("en-US")} bytes of machine code, read from ${plural(files, "file", "files")}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}${during}`;
+}
+function messagesFeeding(work, run2) {
+  const messages = emptyMessages();
+  const measured = (a) => run2.config.build.compileWork === "all" || a.packageId.startsWith("path+file");
+  if (work) messages.onArtifact = (a) => filesToRead([a], () => measured(a)).forEach((f) => work.readEarly(f));
+  return messages;
 }
 function workCollector(run2, wrapped) {
   return wrapped && run2.config.build.compileWork && workNote(run2) === null ? new WorkCollector() : null;

@@ -15,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-TOMSBMA6.js";
+} from "./chunks/chunk-DFMHAEHX.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -99,6 +99,10 @@ export class WorkCollector {
   /** Why a linked file's own code cannot be told from its libraries' (one of them could not be read), or null. */
   #librariesUnread: string | null = null;
   #seconds = 0;
+  /** Libraries read while cargo was still building (queued in order on the one reader). */
+  #early: Promise<void> = Promise.resolve();
+  readonly #readEarly = new Set<string>();
+  #earlySeconds = 0;
   #files = 0;
   #libraries = 0;
   #bytes = 0;
@@ -106,14 +110,29 @@ export class WorkCollector {
   constructor(private readonly reader = new ObjectReader()) {}
 
   /**
+   * A library cargo has just reported, read while the build goes on (its file is complete; the
+   * build often leaves a core idle), so little is left to read when it ends.
+   */
+  readEarly(f: WorkFile): void {
+    if (!isLibrary(f.file) || this.#readEarly.has(f.file!)) return;
+    this.#readEarly.add(f.file!);
+    this.#early = this.#early.then(async () => {
+      const started = process.hrtime.bigint();
+      await this.#readFile(f, READ.work | READ.define).catch((e: Error) => void (this.#error ??= e));
+      this.#earlySeconds += Number(process.hrtime.bigint() - started) / 1e9;
+    });
+  }
+
+  /**
    * Reads the files, one at a time: the measured libraries, then (when a linked file is to be
    * read) the other `libraries` the build and the toolchain provide, then the linked files.
    * An unreadable file costs only its package; an unreadable library, the linked files too.
    */
   async read(files: readonly WorkFile[], libraries: () => Promise<{ files: string[] } | { error: string }>): Promise<void> {
+    await this.#early;
     const started = process.hrtime.bigint();
     try {
-      for (const f of files.filter((f) => isLibrary(f.file))) await this.#readFile(f, READ.work | READ.define);
+      for (const f of files.filter((f) => isLibrary(f.file) && !this.#readEarly.has(f.file!))) await this.#readFile(f, READ.work | READ.define);
       const linked = files.filter((f) => !isLibrary(f.file));
       if (linked.length) await this.#readLibraries(await libraries(), new Set(files.map((f) => f.file)));
       for (const f of linked) await this.#readFile(f, READ.work | READ.own);
@@ -170,9 +189,14 @@ export class WorkCollector {
     }
   }
 
-  /** Seconds spent reading and summarising: what the measure costs the job. */
+  /** Seconds spent reading and summarising after the build: what the measure adds to the job's time. */
   get seconds(): number {
     return this.#seconds;
+  }
+
+  /** Seconds spent reading while cargo still built (CPU the build shared). */
+  get secondsDuringBuild(): number {
+    return this.#earlySeconds;
   }
 
   /** Files measured, libraries read for the names they define, and the bytes of both. */

@@ -14,7 +14,7 @@ import { buildArgs } from '../config.js';
 import type { WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
-import { artifactsOf, emptyMessages, localPackagesOf, partlyFreshCrates, type CargoMessages } from './messages.js';
+import { artifactsOf, emptyMessages, localPackagesOf, partlyFreshCrates, type ArtifactMessage, type CargoMessages } from './messages.js';
 import { commandNote, isNextest, subcommandOf, timedBuildFlags, writesCode } from '../cargo-command.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
@@ -95,7 +95,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const work = workCollector(run, wrapper !== null);
   const { program, args } = cargoCommand(run);
   const calibration = options.calibrate && wrapper ? await calibrate(wrapper.binary, rustcCommand(env), childEnv(env)) : null;
-  const messages = emptyMessages();
+  const messages = messagesFeeding(work, run);
   const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
   wrapper?.keep();
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
@@ -224,10 +224,22 @@ function workCostLine(work: Map<string, CrateWork>, collector: WorkCollector, bu
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const linked = libraries ? ` and ${plural(libraries, 'library', 'libraries')} they link` : '';
   const share = buildSeconds > 0 ? ` (${((collector.seconds / buildSeconds) * 100).toFixed(1)}% of it)` : '';
+  const during = collector.secondsDuringBuild > 0 ? `, and ${collector.secondsDuringBuild.toFixed(2)} s while cargo built` : '';
   return (
     `Watchmaker: compile work of ${plural(work.size, 'crate', 'crates')}: ${bytes.toLocaleString('en-US')} bytes of machine code, ` +
-    `read from ${plural(files, 'file', 'files')}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}`
+    `read from ${plural(files, 'file', 'files')}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}${during}`
   );
+}
+
+/**
+ * Cargo's messages, each library of a measured crate handed to compile work as cargo reports it
+ * (read while the build goes on): with compile-work: all every crate, else your local path packages.
+ */
+function messagesFeeding(work: WorkCollector | null, run: TargetedRun): CargoMessages {
+  const messages = emptyMessages();
+  const measured = (a: ArtifactMessage) => run.config.build.compileWork === 'all' || a.packageId.startsWith('path+file');
+  if (work) messages.onArtifact = (a) => filesToRead([a], () => measured(a)).forEach((f) => work.readEarly(f));
+  return messages;
 }
 
 /** The compile-work collector when it is on and the command compiles code (`cargo check` writes none), else null. */

@@ -38,6 +38,8 @@ export interface CargoMessages {
   finished: boolean | null;
   /** Lines that were not cargo JSON messages (passed to the log). */
   otherLines: string[];
+  /** Called for each artifact as cargo reports it (compile work reads libraries while the build goes on). */
+  onArtifact?: (artifact: ArtifactMessage) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
         test: (msg.profile as { test?: unknown } | undefined)?.test === true,
         manifestDir: typeof msg.manifest_path === 'string' ? path.dirname(msg.manifest_path) : null,
       });
+      into.onArtifact?.(into.artifacts.at(-1)!);
       break;
     }
     case 'build-script-executed':

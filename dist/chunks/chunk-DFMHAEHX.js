@@ -82417,10 +82417,15 @@ function timeHeadline(view2) {
   const d = view2.decision;
   const base = `Watchmaker: ${escapeMarkdown(view2.profile)} build ${r.success ? "took" : "failed after"} ${r.totals.wallSeconds.toFixed(1)} s`;
   if (!c || !d || verdict === "build-failed") return `${ICON[verdict]} ${base}`;
+  if (d.identicalInputs) return `\u2705 ${base}: nothing it compiles changed (${identicalWords(d.identicalInputs)}; the baseline's build took ${c.baseWallSeconds.toFixed(1)} s)`;
   if (verdict === "unchanged") return `${ICON[verdict]} ${base}: no significant change in time`;
   if (verdict === "inconclusive")
     return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ""] ?? d.reason})`;
   return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === "regression" ? "slower" : "faster"}`;
+}
+function identicalWords(s3) {
+  const crates = `${s3.crates === 1 ? "crate" : "crates"}`;
+  return s3.fresh === s3.crates ? `${s3.fresh} of ${s3.crates} ${crates} fresh from the cache` : `${s3.crates} ${crates} with the baseline's inputs`;
 }
 var WORK_ROWS_OPEN = 5;
 var code = (text) => `\`${clip(text).replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
@@ -82640,6 +82645,22 @@ function calibrationRatio(head, base) {
   const [h, b2] = [calib(head), calib(base)];
   return h && b2 ? h / b2 : void 0;
 }
+function coveredInputs(r) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c of r.crates) if (c.workspaceMember) out.set(crateKey(c.crate, c.version), c.inputFingerprint ?? null);
+  for (const f2 of r.freshCrates ?? []) if (f2.workspaceMember !== false) out.set(crateKey(f2.crate, f2.version), f2.inputFingerprint);
+  return out;
+}
+function identicalInputs(head, base) {
+  if (head.length !== 1 || base.length === 0) return null;
+  const mine = coveredInputs(head[0]);
+  const theirs = coveredInputs(base[0]);
+  if (mine.size === 0) return null;
+  for (const [key, fingerprint] of mine) if (fingerprint === null || theirs.get(key) !== fingerprint) return null;
+  const fresh = (head[0].freshCrates ?? []).filter((f2) => f2.workspaceMember !== false).length;
+  return { crates: mine.size, fresh };
+}
+var identicalSentence = (s3) => `No crate this build covers changed: ${s3.crates === s3.fresh ? `${s3.fresh} of ${s3.crates}` : `${s3.crates}`} ${s3.crates === 1 ? "crate" : "crates"}${s3.fresh === s3.crates ? " fresh from the cache" : ""} with inputs identical to the baseline's, so its compile time and code are the same by construction.`;
 function incomparable(compared, head, base, moved) {
   if (compared === 0)
     return inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides");
@@ -82743,6 +82764,8 @@ function decide(c, head, base, opts) {
   const shared = { noise: applied, change: change2, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
   const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change2)}`;
+  const same = common.length === 0 ? identicalInputs(head, base) : null;
+  if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim("unchanged", identicalSentence(same)) };
   const unlike = incomparable(common.length, head, base, moved);
   if (unlike) return { ...shared, ...unlike };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
