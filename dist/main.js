@@ -62,7 +62,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-DFMHAEHX.js";
+} from "./chunks/chunk-CCJTPPLB.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -778,6 +778,9 @@ function parseCargoMessage(line, into) {
     case "build-finished":
       into.finished = msg.success === true;
       break;
+    case "compiler-message":
+      into.firstError ??= compilerError(msg, packageId);
+      break;
     default:
       break;
   }
@@ -799,6 +802,27 @@ function localPackagesOf(messages, ranFor, known) {
   for (const m of [...messages.artifacts, ...messages.buildScripts]) if (m.package.source === "path") local.add(m.package.name);
   for (const name of ranFor) if (known.has(name)) local.add(name);
   return local;
+}
+function parseCargoStderr(line, into) {
+  const plain = line.replace(/\u001b\[[0-9;]*m/g, "");
+  const gaveUp = /^error: could not compile `([^`]+)`/.exec(plain);
+  if (gaveUp) {
+    if (into.firstError && !into.firstError.crate) into.firstError.crate = gaveUp[1];
+    into.errorOpen = false;
+  } else if (into.errorOpen) {
+    if (plain.trim() === "") into.errorOpen = false;
+    else into.firstError.text += `
+${plain}`;
+  } else if (!into.firstError && /^error(\[E\d+\])?: /.test(plain)) {
+    into.firstError = { crate: "", text: plain };
+    into.errorOpen = true;
+  }
+}
+function compilerError(msg, packageId) {
+  const message = msg.message ?? {};
+  if (message.level !== "error") return void 0;
+  const text = typeof message.rendered === "string" ? message.rendered : typeof message.message === "string" ? message.message : "";
+  return text ? { crate: parsePackageId(packageId).name, text } : void 0;
 }
 function emptyMessages() {
   return { artifacts: [], buildScripts: [], finished: null, otherLines: [] };
@@ -834,7 +858,12 @@ function runCargo(program, args, options, messages, log) {
     const stdoutDone = new Promise(
       (r) => createInterface({ input: child.stdout }).on("line", (line) => parseCargoMessage(line, messages)).on("close", r)
     );
-    const stderrDone = new Promise((r) => createInterface({ input: child.stderr }).on("line", log).on("close", r));
+    const stderrDone = new Promise(
+      (r) => createInterface({ input: child.stderr }).on("line", (line) => {
+        parseCargoStderr(line, messages);
+        log(line);
+      }).on("close", r)
+    );
     child.on("close", (code, signal) => {
       unhook();
       void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
@@ -1049,6 +1078,7 @@ function buildRunRecord(input) {
     command: input.command,
     success: input.exitCode === 0 && input.messages.finished !== false,
     exitCode: input.exitCode,
+    ...input.messages.firstError ? { firstError: input.messages.firstError } : {},
     totals,
     criticalPath: path13 ? { seconds: path13.seconds, units: path13.units.map(label) } : null,
     units,

@@ -15,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-DFMHAEHX.js";
+} from "./chunks/chunk-CCJTPPLB.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -153,6 +153,8 @@ export interface RunRecord {
   command: string[];
   success: boolean;
   exitCode: number;
+  /** Cargo's first compiler error (as rustc rendered it) and its crate, when the build failed on one. */
+  firstError?: { crate: string; text: string };
   totals: {
     wallSeconds: number;
     /** Sum of per-unit CPU seconds; null when the wrapper did not run. */

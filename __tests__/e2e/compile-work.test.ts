@@ -132,6 +132,9 @@ test('a crate that fails to compile: the others still have their compile work, a
   expect(record.crates.find((c) => c.crate === 'app')?.work?.bytes).toBeGreaterThan(0);
   expect(record.crates.find((c) => c.crate === 'broken')?.work ?? null).toBeNull();
   expect(record.crates.find((c) => c.crate === 'broken')?.workMissing).toBe('failed');
+  // The report says why the build failed: cargo's first error and its crate.
+  expect(record.firstError?.crate).toBe('broken');
+  expect(main.summary).toMatch(/Cargo's first error, in `broken`:\n\n```\nerror\[E0308\]: mismatched types/);
 });
 
 test('with keep-fresh (the default), crates fresh from the cache carry their work forward, so a pull request compares every crate', async () => {

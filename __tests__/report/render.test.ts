@@ -217,3 +217,24 @@ test('the terminal report is plain text', () => {
   expect(text).not.toContain('|');
   expect(text).not.toContain('\\');
 });
+
+describe("a failed build's report", () => {
+  const failed = (text: string) => {
+    const r = record({ crates: { 'ws-app': 1 }, success: false });
+    r.firstError = { crate: 'ws-app', text };
+    return view({ record: r, comparison: null, decision: null });
+  };
+
+  test("shows cargo's first error and its crate, fenced so nothing in it is Markdown", () => {
+    const md = renderReportMarkdown(failed('error[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n  |\n2 |     x\n  |     ^ not found\n'));
+    expect(md).toMatch(/^### ❌ Watchmaker: dev build failed after/m);
+    expect(md).toContain("Cargo's first error, in `ws-app`:\n\n```\nerror[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n");
+  });
+
+  test('a text holding a code fence gets a longer one; colours are dropped; a long error is cut', () => {
+    const long = ['error: ```boom```', '\u001b[31mred\u001b[0m', ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join('\n');
+    const md = renderReportMarkdown(failed(long));
+    expect(md).toContain('````\nerror: ```boom```\nred\n');
+    expect(md).toContain('… 22 more lines in the log\n````');
+  });
+});

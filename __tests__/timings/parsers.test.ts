@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { criticalPath, parseTimingsHtml, unitKind } from '../../src/timings/html.js';
-import { parseCargoMessages, parsePackageId } from '../../src/timings/messages.js';
+import { parseCargoMessages, parseCargoStderr, parsePackageId } from '../../src/timings/messages.js';
 
 // Real cargo 1.95 output, copied from the team's shared samples.
 const samples = path.resolve(process.cwd(), '__tests__/fixtures/cargo-1.95');
@@ -114,4 +114,29 @@ describe('parseCargoMessages', () => {
   ])('package id %s', (id, expected) => {
     expect(parsePackageId(id)).toEqual(expected);
   });
+});
+
+test("cargo's first compiler error is kept with its crate; warnings are not errors", () => {
+  const msg = (level: string, rendered: string) =>
+    JSON.stringify({ reason: 'compiler-message', package_id: 'path+file:///w/app#0.1.0', message: { level, message: 'm', rendered } });
+  const parsed = parseCargoMessages([msg('warning', 'warning: unused'), msg('error', 'error: first'), msg('error', 'error: second')].join('\n'));
+  expect(parsed.firstError).toEqual({ crate: 'app', text: 'error: first' });
+});
+
+test("cargo's stderr: the first error block rustc rendered, and the crate cargo gave up on", () => {
+  const into = parseCargoMessages('');
+  const stderr = [
+    '   Compiling broken v0.1.0 (/w/broken)',
+    'warning: unused variable: `y`',
+    '',
+    'error[E0308]: mismatched types',
+    ' --> broken/src/lib.rs:1:26',
+    '  |',
+    '',
+    'error[E0599]: the second one',
+    '',
+    'error: could not compile `broken` (lib) due to 2 previous errors',
+  ];
+  for (const line of stderr) parseCargoStderr(line, into);
+  expect(into.firstError).toEqual({ crate: 'broken', text: 'error[E0308]: mismatched types\n --> broken/src/lib.rs:1:26\n  |' });
 });

@@ -264,6 +264,7 @@ function mermaid(c: Comparison, rows: number): string {
 function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   const r = view.record;
   const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
+  if (!r.success && r.firstError) out.push(...firstErrorSection(r.firstError));
   out.push(...(view.comparison ? comparisonSection(view, view.comparison, trim) : headOnlySection(view, trim.rows)));
   if (view.work) out.push(...workSection(view.work, trim));
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), '');
@@ -279,6 +280,27 @@ function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   const footer = `rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`;
   out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) · ${footer}` : footer);
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Lines of cargo's first error shown; the log has all of it. */
+const ERROR_LINES = 30;
+
+/**
+ * Cargo's first error, so a reader of the comment sees why without opening the log: the text
+ * rustc rendered, trimmed, in a code fence longer than any run of backticks in it (nothing in it
+ * is read as Markdown).
+ */
+function firstErrorSection(e: { crate: string; text: string }): string[] {
+  // eslint-disable-next-line no-control-regex
+  const lines = e.text
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .trimEnd()
+    .split('\n');
+  const shown = lines.slice(0, ERROR_LINES).map((l) => clip(l, 300));
+  if (lines.length > ERROR_LINES) shown.push(`… ${lines.length - ERROR_LINES} more lines in the log`);
+  const longest = Math.max(0, ...shown.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`Cargo's first error${e.crate ? `, in ${code(e.crate)}` : ''}:`, '', fence, ...shown, fence, ''];
 }
 
 /** Which workspace crates this build compiled and which it reused fresh from the cache. */

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { notFound } from '../proc.js';
-import { parseCargoMessage, type CargoMessages } from './messages.js';
+import { parseCargoMessage, parseCargoStderr, type CargoMessages } from './messages.js';
 
 export interface CargoExit {
   exitCode: number;
@@ -44,7 +44,14 @@ export function runCargo(
         .on('line', (line) => parseCargoMessage(line, messages))
         .on('close', r),
     );
-    const stderrDone = new Promise<void>((r) => createInterface({ input: child.stderr }).on('line', log).on('close', r));
+    const stderrDone = new Promise<void>((r) =>
+      createInterface({ input: child.stderr })
+        .on('line', (line) => {
+          parseCargoStderr(line, messages);
+          log(line);
+        })
+        .on('close', r),
+    );
     child.on('close', (code, signal) => {
       unhook();
       void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));

@@ -40,6 +40,10 @@ export interface CargoMessages {
   otherLines: string[];
   /** Called for each artifact as cargo reports it (compile work reads libraries while the build goes on). */
   onArtifact?: (artifact: ArtifactMessage) => void;
+  /** Cargo's first error, as rustc rendered it, and the crate it came from ('' when cargo's own). */
+  firstError?: { crate: string; text: string };
+  /** The first error's rendered lines are still coming on stderr. */
+  errorOpen?: boolean;
 }
 
 /**
@@ -107,8 +111,11 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
     case 'build-finished':
       into.finished = msg.success === true;
       break;
+    case 'compiler-message':
+      into.firstError ??= compilerError(msg, packageId);
+      break;
     default:
-      // compiler-message (already rendered on stderr with json-render-diagnostics) and future reasons.
+      // Future reasons.
       break;
   }
 }
@@ -143,6 +150,35 @@ export function localPackagesOf(messages: CargoMessages, ranFor: Iterable<string
   for (const m of [...messages.artifacts, ...messages.buildScripts]) if (m.package.source === 'path') local.add(m.package.name);
   for (const name of ranFor) if (known.has(name)) local.add(name);
   return local;
+}
+
+/**
+ * Cargo's stderr, line by line (with json-render-diagnostics rustc's diagnostics come only there):
+ * keeps the first error block rustc rendered, up to its blank line, and the crate cargo names
+ * when it gives up on it.
+ */
+export function parseCargoStderr(line: string, into: CargoMessages): void {
+  // eslint-disable-next-line no-control-regex
+  const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
+  const gaveUp = /^error: could not compile `([^`]+)`/.exec(plain);
+  if (gaveUp) {
+    if (into.firstError && !into.firstError.crate) into.firstError.crate = gaveUp[1]!;
+    into.errorOpen = false;
+  } else if (into.errorOpen) {
+    if (plain.trim() === '') into.errorOpen = false;
+    else into.firstError!.text += `\n${plain}`;
+  } else if (!into.firstError && /^error(\[E\d+\])?: /.test(plain)) {
+    into.firstError = { crate: '', text: plain };
+    into.errorOpen = true;
+  }
+}
+
+/** A compiler message that is an error, with the text rustc rendered (it is on stderr too), or undefined. */
+function compilerError(msg: Record<string, unknown>, packageId: string): CargoMessages['firstError'] {
+  const message = (msg.message ?? {}) as { level?: unknown; rendered?: unknown; message?: unknown };
+  if (message.level !== 'error') return undefined;
+  const text = typeof message.rendered === 'string' ? message.rendered : typeof message.message === 'string' ? message.message : '';
+  return text ? { crate: parsePackageId(packageId).name, text } : undefined;
 }
 
 export function emptyMessages(): CargoMessages {

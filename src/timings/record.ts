@@ -138,6 +138,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     command: input.command,
     success: input.exitCode === 0 && input.messages.finished !== false,
     exitCode: input.exitCode,
+    ...(input.messages.firstError ? { firstError: input.messages.firstError } : {}),
     totals,
     criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
     units,

@@ -82513,6 +82513,7 @@ function mermaid(c, rows) {
 function renderTrimmed(view2, trim, limit) {
   const r = view2.record;
   const out = [commentMarker(view2.job, view2.profile, view2.variant), `### ${headline(view2)}`, ""];
+  if (!r.success && r.firstError) out.push(...firstErrorSection(r.firstError));
   out.push(...view2.comparison ? comparisonSection(view2, view2.comparison, trim) : headOnlySection(view2, trim.rows));
   if (view2.work) out.push(...workSection(view2.work, trim));
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), "");
@@ -82529,6 +82530,15 @@ function renderTrimmed(view2, trim, limit) {
   out.push(view2.runUrl ? `[Workflow run](${encodeURI(view2.runUrl)}) \xB7 ${footer}` : footer);
   return `${out.join("\n").trimEnd()}
 `;
+}
+var ERROR_LINES = 30;
+function firstErrorSection(e) {
+  const lines = e.text.replace(/\u001b\[[0-9;]*m/g, "").trimEnd().split("\n");
+  const shown = lines.slice(0, ERROR_LINES).map((l) => clip(l, 300));
+  if (lines.length > ERROR_LINES) shown.push(`\u2026 ${lines.length - ERROR_LINES} more lines in the log`);
+  const longest = Math.max(0, ...shown.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [`Cargo's first error${e.crate ? `, in ${code(e.crate)}` : ""}:`, "", fence, ...shown, fence, ""];
 }
 function membersLine(r) {
   if (!r.workspaceMembers?.length) return null;
