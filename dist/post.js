@@ -15,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-CCJTPPLB.js";
+} from "./chunks/chunk-5HWFLUFY.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

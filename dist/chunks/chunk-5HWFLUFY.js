@@ -82533,7 +82533,8 @@ function renderTrimmed(view2, trim, limit) {
 }
 var ERROR_LINES = 30;
 function firstErrorSection(e) {
-  const lines = e.text.replace(/\u001b\[[0-9;]*m/g, "").trimEnd().split("\n");
+  const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+  const lines = e.text.replace(ansi, "").trimEnd().split("\n");
   const shown = lines.slice(0, ERROR_LINES).map((l) => clip(l, 300));
   if (lines.length > ERROR_LINES) shown.push(`\u2026 ${lines.length - ERROR_LINES} more lines in the log`);
   const longest = Math.max(0, ...shown.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
