@@ -238,3 +238,15 @@ describe("a failed build's report", () => {
     expect(md).toContain('… 22 more lines in the log\n````');
   });
 });
+
+test("every input the baseline's: the headline says so, and no note says there is nothing to compare", () => {
+  const base = record({ crates: { 'ws-app': 1 } });
+  base.crates[0]!.inputFingerprint = 'fp';
+  const head = record({ crates: {} });
+  head.freshCrates = [{ crate: 'ws-app', version: '1.0.0', workspaceMember: true, inputFingerprint: 'fp', work: null }];
+  const v = view({ record: head, ...evaluated(head, base) });
+  const md = renderReportMarkdown(v);
+  expect(md).toMatch(/^### ✅ Watchmaker: dev build took [\d.]+ s: nothing it compiles changed \(1 of 1 crate fresh from the cache/m);
+  expect(md).not.toMatch(/nothing to compare/);
+  expect(renderReportText(v)).not.toMatch(/nothing to compare/);
+});

@@ -50,6 +50,9 @@ export interface CrateComparison {
   status: Status;
 }
 
+/** The note of a comparison with no crate compiled on both sides (the verdict may still know more: verdict.ts). */
+export const NOTHING_COMPARED = 'no crate was compiled on both sides, so there is nothing to compare.';
+
 export interface Comparison {
   metric: Metric;
   /** Threshold actually applied to the total (fraction). */
@@ -159,7 +162,7 @@ function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): 
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
     notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`);
   if (h0.flagsHash !== b0.flagsHash) notes.push('the effective RUSTFLAGS differ from the baseline.');
-  if (commonCount === 0) notes.push('no crate was compiled on both sides, so there is nothing to compare.');
+  if (commonCount === 0) notes.push(NOTHING_COMPARED);
   return notes;
 }
 

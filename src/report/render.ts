@@ -6,7 +6,7 @@
 import { commandNote } from '../cargo-command.js';
 import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
-import { formatChange, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
+import { formatChange, METRIC_LABEL, NOTHING_COMPARED, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
 import { formatCount, groupChangeText, workSentence, type WorkComparison } from './work.js';
 
@@ -282,6 +282,9 @@ function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** The comparison's notes, less "nothing to compare" when the verdict knows every input is the baseline's. */
+const notesOf = (view: ReportView, c: Comparison) => (view.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes);
+
 /** Lines of cargo's first error shown; the log has all of it. */
 const ERROR_LINES = 30;
 
@@ -340,7 +343,7 @@ function comparisonSection(view: ReportView, c: Comparison, { rows, dropped }: T
   const lists = !dropped.has('crate lists');
   if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
   if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, '');
-  for (const note of dropped.has('notes') ? [] : c.notes) out.push(`> Note: ${sentence(note)}`, '');
+  for (const note of dropped.has('notes') ? [] : notesOf(view, c)) out.push(`> Note: ${sentence(note)}`, '');
   const chart = dropped.has('chart') ? '' : mermaid(c, Math.min(rows, 12));
   if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
   return out;
@@ -407,7 +410,7 @@ export function renderReportText(view: ReportView): string {
       );
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
-    for (const n of c.notes) lines.push(`  note: ${n}`);
+    for (const n of notesOf(view, c)) lines.push(`  note: ${n}`);
     if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);

@@ -80487,6 +80487,7 @@ var DEFAULT_THRESHOLDS = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
 var ABSOLUTE_FLOORS = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
 var CRATE_FLOOR_FACTOR = 2;
 var CRATE_THRESHOLD_FACTOR = 1.5;
+var NOTHING_COMPARED = "no crate was compiled on both sides, so there is nothing to compare.";
 function chooseMetric(records) {
   if (records.every((r) => r.measurement.perf && r.totals.instructions !== null)) return "instructions";
   if (records.every((r) => r.measurement.wrapper && r.totals.cpuSeconds !== null)) return "cpu";
@@ -80547,7 +80548,7 @@ function comparabilityNotes(h0, b0, commonCount) {
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
     notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? "unknown"}, this run: ${h0.runner.cpuModel ?? "unknown"}): time metrics are less comparable.`);
   if (h0.flagsHash !== b0.flagsHash) notes.push("the effective RUSTFLAGS differ from the baseline.");
-  if (commonCount === 0) notes.push("no crate was compiled on both sides, so there is nothing to compare.");
+  if (commonCount === 0) notes.push(NOTHING_COMPARED);
   return notes;
 }
 function compareCrates(head, base, common, metric, defaultThreshold, history) {
@@ -82531,6 +82532,7 @@ function renderTrimmed(view2, trim, limit) {
   return `${out.join("\n").trimEnd()}
 `;
 }
+var notesOf = (view2, c) => view2.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes;
 var ERROR_LINES = 30;
 function firstErrorSection(e) {
   const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
@@ -82570,7 +82572,7 @@ function comparisonSection(view2, c, { rows, dropped }) {
   const lists = !dropped.has("crate lists");
   if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
   if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, "");
-  for (const note of dropped.has("notes") ? [] : c.notes) out.push(`> Note: ${sentence(note)}`, "");
+  for (const note of dropped.has("notes") ? [] : notesOf(view2, c)) out.push(`> Note: ${sentence(note)}`, "");
   const chart = dropped.has("chart") ? "" : mermaid(c, Math.min(rows, 12));
   if (chart) out.push("<details><summary>Chart</summary>", "", chart, "", "</details>", "");
   return out;
@@ -82632,7 +82634,7 @@ function renderReportText(view2) {
       );
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
-    for (const n of c.notes) lines.push(`  note: ${n}`);
+    for (const n of notesOf(view2, c)) lines.push(`  note: ${n}`);
     if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged (exact)"} over ${view2.work.crates.length} crates`);
   } else {
     if (view2.baselineNote) lines.push(`  ${view2.baselineNote}`);
