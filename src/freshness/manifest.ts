@@ -9,7 +9,7 @@
 export const FRESHNESS_SCHEMA = 'watchmaker/freshness';
 export const FRESHNESS_VERSION = 2;
 
-export const NS_PER_MS = 1_000_000n;
+const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
 
 /** A file's times and size as lstat gives them (nanoseconds: cargo compares them). */

@@ -19,13 +19,13 @@ export interface WorkingTree {
   throughLinks: string[];
 }
 
-export async function gitOk(args: string[], gitRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
+async function gitOk(args: string[], gitRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
   const r = await capture('git', args, { cwd: gitRoot, env });
   if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
   return r.stdout;
 }
 
-export const splitZ = (text: string) => text.split('\0').filter(Boolean);
+const splitZ = (text: string) => text.split('\0').filter(Boolean);
 
 /** The path with its links resolved (macOS temp dirs live under /private/var, reached as /var). */
 const resolved = (p: string, pathApi: path.PlatformPath) => {
