@@ -48,6 +48,7 @@ import {
   readConfig,
   relativeToWorkspace,
   restoreCache,
+  rustName,
   setFailed,
   setOutput,
   settles,
@@ -62,7 +63,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-47L4QEJB.js";
+} from "./chunks/chunk-UPWBR3E4.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -1416,32 +1417,71 @@ async function calibrate(wrapper, rustc, env) {
 
 // src/timings/fingerprint.ts
 import path8 from "node:path";
-function crateFingerprints(messages, git) {
+function crateFingerprints(messages, git, depInfo = () => null) {
   const units = /* @__PURE__ */ new Map();
-  const add = (name, version, source, files, manifestDir) => {
+  const entry = (name, version, source, manifestDir) => {
     const key = crateKey(name, version);
-    const entry = units.get(key) ?? { hashes: /* @__PURE__ */ new Set(), dir: manifestDir, path: source === "path" };
-    for (const f of files) hashesInPath(f).forEach((h) => entry.hashes.add(h));
-    units.set(key, entry);
+    const e = units.get(key) ?? { hashes: /* @__PURE__ */ new Set(), dir: manifestDir, path: source === "path", read: /* @__PURE__ */ new Set() };
+    e.dir ??= manifestDir;
+    units.set(key, e);
+    return e;
   };
-  for (const a of messages.artifacts) add(a.package.name, a.package.version, a.package.source, a.filenames, a.manifestDir);
-  for (const b of messages.buildScripts) add(b.package.name, b.package.version, b.package.source, b.outDir ? [b.outDir] : [], null);
+  for (const a of messages.artifacts) {
+    const e = entry(a.package.name, a.package.version, a.package.source, a.manifestDir);
+    for (const f of a.filenames) hashesInPath(f).forEach((h) => e.hashes.add(h));
+    const listed = e.path && e.read ? listedFiles(a.filenames, depInfo) : null;
+    if (listed) listed.forEach((f) => e.read.add(f));
+    else e.read = null;
+  }
+  for (const b of messages.buildScripts) {
+    const e = entry(b.package.name, b.package.version, b.package.source, null);
+    if (b.outDir) hashesInPath(b.outDir).forEach((h) => e.hashes.add(h));
+    e.read = null;
+  }
+  const dirs = [...units.values()].filter((u) => u.path && u.dir).map((u) => u.dir);
   const out = /* @__PURE__ */ new Map();
-  for (const [key, u] of units) out.set(key, fingerprintOf(u, git));
+  for (const [key, u] of units) out.set(key, fingerprintOf(u, git, dirs));
   return out;
 }
-function fingerprintOf(unit, git) {
+function listedFiles(filenames, depInfo) {
+  for (const f of filenames) {
+    const listed = depInfo(f);
+    if (listed) return listed;
+  }
+  return null;
+}
+function fingerprintOf(unit, git, packageDirs) {
   const parts = [...unit.hashes].sort();
   if (unit.path) {
     const dir = unit.dir;
     if (!git || !dir) return null;
-    const inside = (f) => f.startsWith(`${dir}${path8.sep}`);
-    if (git.dirty.some(inside)) return null;
-    const files = [...git.blobs].filter(([f]) => inside(f)).sort(([a], [b]) => a.localeCompare(b));
-    if (files.length === 0) return null;
-    parts.push(...files.map(([f, blob]) => `${path8.relative(dir, f)} ${blob}`));
+    const files = unit.read ? [...unit.read, path8.join(dir, "Cargo.toml")] : ownFiles(dir, packageDirs, git);
+    if (files.some((f) => git.dirty.includes(f))) return null;
+    const blobs = [...new Set(files)].map((f) => [f, git.blobs.get(f)]).filter(([, blob]) => blob !== void 0);
+    if (blobs.length === 0) return null;
+    blobs.sort(([a], [b]) => a.localeCompare(b));
+    parts.push(...blobs.map(([f, blob]) => `${path8.relative(dir, f)} ${blob}`));
   }
   return parts.length ? sha256(parts.join("\n")) : null;
+}
+function ownFiles(dir, packageDirs, git) {
+  const inside = (f, d) => f.startsWith(`${d}${path8.sep}`);
+  const nested = packageDirs.filter((d) => d !== dir && inside(d, dir));
+  const own = (f) => inside(f, dir) && !nested.some((d) => inside(f, d));
+  return [...git.blobs.keys(), ...git.dirty].filter(own);
+}
+function depInfoCandidates(filename) {
+  const dir = path8.dirname(filename);
+  const stem = path8.basename(filename).replace(/\.(rlib|rmeta|so|dylib|dll|a|lib|exe|wasm)$/, "");
+  const names = [`${stem}.d`, ...stem.startsWith("lib") ? [`${stem.slice(3)}.d`] : []];
+  return names.map((n) => path8.join(dir, n));
+}
+function parseDepInfo(text, root) {
+  const first = text.split(/\r?\n/).find((l) => /[^\\]: /.test(l) || /[^\\]:$/.test(l));
+  if (!first) return [];
+  const colon = first.search(/[^\\]: |[^\\]:$/) + 1;
+  const names = first.slice(colon + 1).trim().split(/(?<!\\) +/).filter(Boolean).map((n) => n.replace(/\\ /g, " "));
+  return names.map((n) => path8.resolve(root, n));
 }
 async function gitFiles(dir, env) {
   const staged = await capture("git", ["ls-files", "-s", "-z"], { cwd: dir, env }).catch(() => null);
@@ -1672,6 +1712,11 @@ async function toolchainLibraries(rustc, triple, options) {
     files: readdirSync2(dir).filter(isLibrary).sort().map((f) => path10.join(dir, f))
   };
 }
+function ownCrateNames(artifacts, yours) {
+  const names = new Set([...yours].map(rustName));
+  for (const a of artifacts) if (yours.has(a.package.name) && !a.targetKinds.includes("custom-build")) names.add(rustName(a.targetName));
+  return names;
+}
 function filesToRead(artifacts, measured) {
   return artifacts.filter((a) => !a.fresh && !a.test && !a.targetKinds.includes("custom-build") && measured(a.package)).map((a) => ({ key: crateKey(a.package.name, a.package.version), target: targetLabel(a), file: codeFileOf(a) }));
 }
@@ -1794,8 +1839,9 @@ var WorkCollector = class {
   /**
    * The work per package (`name@version`), each unreadable one warned about. Packages in `left`
    * (a unit did not compile, or some targets were fresh) are left out: their work is partial.
+   * `own`: the Rust names of your crates, whose groups are kept beyond the biggest (ownCrateNames).
    */
-  finish(left) {
+  finish(left, own) {
     if (this.#bitcode.size) {
       const names = [...this.#bitcode].sort().map((pkg) => pkg.replace("@", " "));
       info(
@@ -1814,12 +1860,12 @@ var WorkCollector = class {
       debug(this.#error.stack ?? String(this.#error));
       return /* @__PURE__ */ new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets)]));
+    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets, targets.size > 1, own)]));
   }
   /** After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were fresh). */
-  compiledTargets(pkg) {
+  compiledTargets(pkg, own) {
     const targets = this.#error ? void 0 : this.#tallies.get(pkg);
-    return targets ? packageWork(targets, true) : null;
+    return targets ? packageWork(targets, true, own) : null;
   }
 };
 
@@ -1878,7 +1924,7 @@ async function runTimedBuild(run2, options) {
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: yours,
-    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env)),
+    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env), depInfoReader(workspace.root)),
     calibration,
     compileWork: compileWork?.work ?? null,
     ...compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run2) ?? void 0 },
@@ -1889,6 +1935,15 @@ async function runTimedBuild(run2, options) {
 `);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run2.config.build.scratchDir };
+}
+function depInfoReader(root) {
+  return (filename) => {
+    for (const candidate of depInfoCandidates(filename)) {
+      if (!existsSync5(candidate)) continue;
+      return parseDepInfo(readFileSync4(candidate, "utf8"), root);
+    }
+    return null;
+  };
 }
 function wrapperContext(run2, cwd, env, workspace, log) {
   return { cwd, env, targetDir: workspace.targetDirectory, ownTempDir: path11.dirname(run2.config.build.scratchDir), log: log ?? logLine, cargoConfig: run2.cargoConfig };
@@ -1920,10 +1975,11 @@ async function measuredWork(collector, run2, build, log) {
       return "error" in toolchain ? toolchain : { files: [...librariesOf(artifacts), ...toolchain.files] };
     }
   );
-  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]));
+  const own = ownCrateNames(artifacts, build.yours);
+  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]), own);
   const partial = /* @__PURE__ */ new Map();
   for (const key of partlyFresh) {
-    const targets = collector.compiledTargets(key);
+    const targets = collector.compiledTargets(key, own);
     if (targets) partial.set(key, targets);
   }
   if (partlyFresh.size) {

@@ -15,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-47L4QEJB.js";
+} from "./chunks/chunk-UPWBR3E4.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

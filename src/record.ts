@@ -88,8 +88,14 @@ export interface CrateCost {
 export interface CompileWork {
   bytes: number;
   functions: number;
-  /** The groups with the most bytes (a non-generic function, or every copy of a generic one). */
+  /**
+   * The groups with the most bytes (a non-generic function, or every copy of a generic one),
+   * then the groups defined in your own crates beyond them (up to 40 more), so a small function
+   * of yours can be compared too.
+   */
   groups: Array<{ name: string; copies: number; bytes: number }>;
+  /** True when `groups` has every group defined in your crates (none cut); absent in records from before they were kept. */
+  ownGroupsComplete?: boolean;
   /**
    * The same per target (`lib tool`, `bin tool`) when a package has more than one, so a run that
    * compiled only some of them can still be compared target by target. Absent otherwise.

@@ -49,12 +49,15 @@ function view(over: Partial<ReportView> = {}): ReportView {
 test('the report has the marker, headline, verdict with its reasoning, movers, chart, cache, guard and run link', () => {
   const md = renderReportMarkdown(view());
   expect(md.startsWith(commentMarker('build', 'dev', 'b1234abcd'))).toBe(true);
-  expect(md).toMatch(/^### 🔺 Watchmaker: dev build took [\d.]+ s: \+37\.5% CPU time, slower$/m);
+  // Line 1: the verdict and the one number, in plain words; the details folded under it.
+  expect(md).toMatch(/^### 🔺 Watchmaker: dev build slower: \+37\.5% CPU time \(8\.00 s → 11\.00 s, 2 crates compiled on both sides\)$/m);
+  expect(md.indexOf('**Verdict: regression.**')).toBeLessThan(md.indexOf('<details><summary>Details'));
+  expect(md.indexOf('<details><summary>Details')).toBeLessThan(md.indexOf('Cache: exact hit'));
   expect(md).toContain('**Verdict: regression.**');
   // Repository text and punctuation are escaped for Markdown: `\(` renders as `(`.
   expect(md).toMatch(/beyond the noise \\\(±10\.0%, the threshold input\\\)/);
   expect(md).toMatch(/\| ws-core \| 6\.00 s \| 9\.00 s \| \+50\.0% \| 🔺 slower \|/);
-  expect(md).toContain('```mermaid\nxychart-beta');
+  expect(md).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta horizontal\n/);
   expect(md).toContain('Cache: exact hit, 50 MiB restored from the GitHub Actions cache');
   expect(md).toContain('Guard: portable (no RUSTFLAGS in effect).');
   expect(md).toContain('[Workflow run](https://github.com/o/r/actions/runs/1)');
@@ -203,16 +206,66 @@ describe('names from the repository of any length', () => {
   });
 });
 
+describe('the functions whose machine code changed', () => {
+  /** ws-core's work on each side: std's iterator code grew far more than the generic function of yours that instantiated it. */
+  const withWork = (groups: (side: 'base' | 'head') => Array<{ name: string; copies: number; bytes: number }>): ReportView => {
+    const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
+    const head = record({ crates: { 'ws-app': 2, 'ws-core': 9 } });
+    for (const [r, side] of [
+      [base, 'base'],
+      [head, 'head'],
+    ] as const) {
+      r.measurement.compileWork = 'machine-code';
+      const g = groups(side);
+      r.crates[1]!.work = { bytes: g.reduce((a, x) => a + x.bytes, 0), functions: g.reduce((a, x) => a + x.copies, 0), groups: g };
+    }
+    return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
+  };
+  const std = (side: 'base' | 'head') => [
+    { name: '<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold', copies: side === 'base' ? 21 : 117, bytes: side === 'base' ? 8000 : 51824 },
+    { name: 'alloc::vec::Vec<T>::extend_trusted', copies: side === 'base' ? 1 : 96, bytes: side === 'base' ? 320 : 30912 },
+  ];
+
+  test("yours first, under their own heading, however small; then std's and the dependencies'", () => {
+    const md = renderReportMarkdown(
+      withWork((side) => [...std(side), { name: 'ws_core::tables::build::<T>', copies: side === 'base' ? 1 : 2, bytes: side === 'base' ? 300 : 600 }]),
+    );
+    const own = md.indexOf('Your functions whose copies or bytes changed:');
+    const others = md.indexOf('In dependencies and the standard library (instantiated by your code or theirs):');
+    expect(own).toBeGreaterThan(0);
+    expect(others).toBeGreaterThan(own);
+    const build = md.indexOf('- `ws_core::tables::build::<T>`: 1 → 2 copies, +300 bytes (ws-core)');
+    expect(build).toBeGreaterThan(own);
+    expect(build).toBeLessThan(others);
+    expect(md.indexOf('- `<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold`: 21 → 117 copies, +43,824 bytes (ws-core)')).toBeGreaterThan(others);
+    expect(md).not.toContain('Functions whose machine code changed the most');
+  });
+
+  test('none of yours changed: one list, as before; the plural right', () => {
+    const md = renderReportMarkdown(withWork((side) => [...std(side), { name: 'ws_core::same', copies: 1, bytes: 300 }]));
+    expect(md).toContain('Functions whose machine code changed the most (every copy of a generic function counted together):');
+    expect(md).not.toContain('Your functions');
+    expect(md).not.toContain('In dependencies and the standard library');
+    expect(md).toContain('- `alloc::vec::Vec<T>::extend_trusted`: 1 → 96 copies, +30,592 bytes (ws-core)');
+    const one = renderReportMarkdown(withWork((side) => [{ name: 'ws_core::run', copies: 1, bytes: side === 'base' ? 300 : 340 }]));
+    expect(one).toContain('- `ws_core::run`: 1 copy, +40 bytes (ws-core)');
+    expect(one).not.toContain('In dependencies and the standard library');
+  });
+});
+
 test('without a baseline the report says why and lists the costliest crates', () => {
   const md = renderReportMarkdown(view({ comparison: null, decision: null, baselineNote: 'No baseline yet: the next run will compare against this one.', baselineLabel: null }));
   expect(md).toMatch(/^### ℹ️ Watchmaker: dev build took/m);
   expect(md).toContain('No baseline yet');
-  expect(md).toMatch(/\| ws-core \(workspace\) \| 9\.00 s \|/);
+  expect(md).toMatch(/\| ws-core \(yours\) \| 9\.00 s \|/);
 });
 
 test('the terminal report is plain text', () => {
   const text = renderReportText(view());
-  expect(text).toMatch(/^Watchmaker report \(dev\): regression/);
+  expect(text).toMatch(/^Watchmaker: dev build slower: \+37\.5% CPU time/);
+  expect(text).toContain('verdict: regression.');
+  // One label per state: the log's crate rows say what the Markdown's say.
+  expect(text).toMatch(/ws-core .*\+50\.0% {2}slower/);
   expect(text).toContain('ws-core');
   expect(text).not.toContain('|');
   expect(text).not.toContain('\\');
@@ -227,8 +280,21 @@ describe("a failed build's report", () => {
 
   test("shows cargo's first error and its crate, fenced so nothing in it is Markdown", () => {
     const md = renderReportMarkdown(failed('error[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n  |\n2 |     x\n  |     ^ not found\n'));
-    expect(md).toMatch(/^### ❌ Watchmaker: dev build failed after/m);
+    expect(md).toMatch(/^### ❌ Watchmaker: dev build failed after [\d.]+ s, in ws-app$/m);
     expect(md).toContain("Cargo's first error, in `ws-app`:\n\n```\nerror[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n");
+  });
+
+  test('claims nothing the cache result contradicts: no "fresh from the cache" on a miss, no units count of a finished build', () => {
+    const v = failed('error: boom');
+    v.record.workspaceMembers = ['ws-app', 'ws-bin'];
+    v.cache = { ...cache, hit: 'miss', restoredBytes: null };
+    const md = renderReportMarkdown(v);
+    expect(md).toContain('Your crates compiled before cargo stopped: none; failed: ws-app.');
+    expect(md).toContain("This job's own build stopped after compiling 1 unit.");
+    expect(md).not.toMatch(/fresh from the cache|\d+ fresh/);
+    const text = renderReportText(v);
+    expect(text).toContain("cargo's first error (in ws-app): error: boom");
+    expect(text).not.toMatch(/fresh from the cache/);
   });
 
   test('a text holding a code fence gets a longer one; colours are dropped; a long error is cut', () => {
@@ -246,7 +312,10 @@ test("every input the baseline's: the headline says so, and no note says there i
   head.freshCrates = [{ crate: 'ws-app', version: '1.0.0', workspaceMember: true, inputFingerprint: 'fp', work: null }];
   const v = view({ record: head, ...evaluated(head, base) });
   const md = renderReportMarkdown(v);
-  expect(md).toMatch(/^### ✅ Watchmaker: dev build took [\d.]+ s: nothing it compiles changed \(1 of 1 crate fresh from the cache/m);
+  expect(md).toMatch(/^### ✅ Watchmaker: dev build took [\d.]+ s(?: instead of the baseline's [\d.]+ s)?: nothing it compiles changed \(1 of 1 crate fresh from the cache\)$/m);
+  // No crate compiled on both sides: no row of a total over none.
+  expect(md).not.toMatch(/crates compiled on both sides \|/);
+  expect(md).toMatch(/\| wall time of the whole build \|/);
   expect(md).not.toMatch(/nothing to compare/);
   expect(renderReportText(v)).not.toMatch(/nothing to compare/);
 });

@@ -81,6 +81,27 @@ describe('one sample per side', () => {
     expect(judge([record({ crates: workspace })], [record({ crates: workspace })]).noise.source).toBe('default');
   });
 
+  test('one sample per side and no noise history: even a large change is not claimed, and the sentence does not call it beyond the noise', () => {
+    const d = judge([record({ crates: { ...workspace, 'ws-core': 5.0 } })], [record({ crates: workspace })]);
+    expect(d.change!).toBeGreaterThan(0.25);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toBe('too-few-samples');
+    expect(d.suggestsChange).toBe(true);
+    expect(d.sentence).not.toMatch(/beyond the noise/);
+    expect(d.sentence).toMatch(/one sample per side cannot tell it from noise until this repository has a noise history \(0 of \d+ pairs/);
+  });
+
+  test('a learned noise band wider than any change worth reporting makes a small change inconclusive, not unchanged', () => {
+    const rand = rng(9);
+    // A history whose runs swing by up to ±60%: its fence is far above 30%.
+    const past = history(30, { rand, noise: 0.05, runNoise: 0.3 });
+    const d = judge([record({ crates: workspace })], [record({ crates: { ...workspace, 'ws-util': 1.25 } })], past);
+    expect(d.noise.source).toBe('history');
+    expect(d.noise.threshold).toBeGreaterThan(0.3);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.sentence).toMatch(/is wider than any change worth reporting \(30%\), so it cannot say whether anything changed/);
+  });
+
   test('with enough unchanged history, the threshold is learned from it, and the report says from how many pairs', () => {
     const rand = rng(5);
     const past = history(30, { rand, noise: 0.02, runNoise: 0.02 });

@@ -13,7 +13,7 @@ import { capture } from '../proc.js';
 import { crateKey } from '../record.js';
 import { NoMachineCode, ObjectError, READ } from './objects.js';
 import { ObjectReader } from './reader.js';
-import { addGroups, emptyTally, packageWork, type CrateWork, type WorkTally } from './summary.js';
+import { addGroups, emptyTally, packageWork, rustName, type CrateWork, type WorkTally } from './summary.js';
 
 export type { CrateWork } from './summary.js';
 
@@ -79,6 +79,17 @@ export async function toolchainLibraries(rustc: string, triple: string, options:
       .sort()
       .map((f) => path.join(dir, f)),
   };
+}
+
+/**
+ * The Rust names of your crates (`yours`: the local path packages by name) in this build: each
+ * package's name and its targets' crate names (a library may be named otherwise), not build scripts.
+ * Groups defined in them are kept beyond the biggest (summary.ts tallyWork).
+ */
+export function ownCrateNames(artifacts: readonly WorkArtifact[], yours: ReadonlySet<string>): Set<string> {
+  const names = new Set([...yours].map(rustName));
+  for (const a of artifacts) if (yours.has(a.package.name) && !a.targetKinds.includes('custom-build')) names.add(rustName(a.targetName));
+  return names;
 }
 
 /** The files to read after the build: the compiled (not fresh) libraries and binaries of the measured packages; not tests, not build scripts. */
@@ -217,8 +228,9 @@ export class WorkCollector {
   /**
    * The work per package (`name@version`), each unreadable one warned about. Packages in `left`
    * (a unit did not compile, or some targets were fresh) are left out: their work is partial.
+   * `own`: the Rust names of your crates, whose groups are kept beyond the biggest (ownCrateNames).
    */
-  finish(left: ReadonlySet<string>): Map<string, CrateWork> {
+  finish(left: ReadonlySet<string>, own?: ReadonlySet<string>): Map<string, CrateWork> {
     if (this.#bitcode.size) {
       const names = [...this.#bitcode].sort().map((pkg) => pkg.replace('@', ' '));
       core.info(
@@ -237,12 +249,12 @@ export class WorkCollector {
       core.debug(this.#error.stack ?? String(this.#error));
       return new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets)]));
+    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets, targets.size > 1, own)]));
   }
 
   /** After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were fresh). */
-  compiledTargets(pkg: string): CrateWork | null {
+  compiledTargets(pkg: string, own?: ReadonlySet<string>): CrateWork | null {
     const targets = this.#error ? undefined : this.#tallies.get(pkg);
-    return targets ? packageWork(targets, true) : null;
+    return targets ? packageWork(targets, true, own) : null;
   }
 }

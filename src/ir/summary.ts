@@ -5,7 +5,7 @@
 // group. Identical inputs and compiler give identical object code: the measure has no noise.
 import type { CompileWork } from '../record.js';
 import type { ObjectFunction } from './objects.js';
-import { demangle, genericGroup } from './demangle.js';
+import { closingBracket, demangle, genericGroup } from './demangle.js';
 
 /** One group of functions: a non-generic function, or every copy of a generic one. */
 export interface WorkGroup {
@@ -14,11 +14,17 @@ export interface WorkGroup {
   bytes: number;
 }
 
-/** Per crate: bytes of machine code in all its functions, their number, and the biggest groups (at most TOP_GROUPS). */
+/** Per crate: bytes of machine code in all its functions, their number, and the biggest groups (TOP_GROUPS, and up to OWN_GROUPS of your own). */
 export type CrateWork = CompileWork;
 
 /** Groups kept per crate in the record: enough to name what grew, small enough to store. */
 export const TOP_GROUPS = 40;
+
+/**
+ * Groups defined in your own crates kept besides the biggest (a small generic function of yours
+ * is rarely among them), so they can be compared: at most this many more per crate.
+ */
+export const OWN_GROUPS = 40;
 
 /** By code unit, not locale: the same order on every machine. */
 const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -66,23 +72,66 @@ export function mergeTallies(tallies: Iterable<WorkTally>): WorkTally {
   return merged;
 }
 
-/** A package's work from its targets' tallies: the sum, and each target apart when there are several (or always, for a partial package). */
-export function packageWork(targets: ReadonlyMap<string, WorkTally>, withTargets = targets.size > 1): CrateWork {
-  const work = tallyWork(mergeTallies(targets.values()));
+/** A crate's name as Rust paths spell it: a package or target name with `-` as `_` (`my-crate` → `my_crate`). */
+export const rustName = (name: string) => name.replace(/-/g, '_');
+
+/** The crates a path names first: `engine` of `engine::tables::build::<T>`; of `<A as B>::f`, A's and B's; none when it is not a Rust path. */
+function pathCrates(path: string): string[] {
+  // A reference, pointer, slice, tuple or trait object type is defined where the type in it is.
+  const p = path.replace(/^(?:&(?:mut )?|\*(?:const|mut) |\[|\(|dyn |impl )+/, '');
+  if (p.startsWith('<')) {
+    const close = closingBracket(p, 0);
+    const inner = p.slice(1, close);
+    // ` as ` at the qualified path's own depth separates the type from the trait.
+    let depth = 0;
+    for (let i = 0; i < inner.length; i++) {
+      if (inner[i] === '<') depth++;
+      else if (inner[i] === '>' && inner[i - 1] !== '-') depth--;
+      else if (depth === 0 && inner.startsWith(' as ', i)) return [...pathCrates(inner.slice(0, i)), ...pathCrates(inner.slice(i + 4))];
+    }
+    return pathCrates(inner);
+  }
+  const first = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(p);
+  return first ? [first[1]!] : [];
+}
+
+/**
+ * Whether a group (a demangled path, generic arguments as `<T>`) is defined in one of `crates`
+ * (Rust names, see rustName): its path's first segment is one of them, or for `<A as B>::f` the
+ * first segment of A's or B's path (an impl is in the crate of its type or of its trait). Where
+ * its copies were compiled does not matter: `engine::build::<T>` instantiated in `app` is engine's.
+ */
+export function definedIn(group: string, crates: ReadonlySet<string>): boolean {
+  return crates.size > 0 && pathCrates(group).some((c) => crates.has(c));
+}
+
+/**
+ * A package's work from its targets' tallies: the sum, and each target apart when there are
+ * several (or always, for a partial package). `own`: your crates' Rust names (see tallyWork).
+ */
+export function packageWork(targets: ReadonlyMap<string, WorkTally>, withTargets = targets.size > 1, own?: ReadonlySet<string>): CrateWork {
+  const work = tallyWork(mergeTallies(targets.values()), TOP_GROUPS, own);
   if (!withTargets) return work;
-  const each = [...targets].sort(([a], [b]) => compareNames(a, b)).map(([target, t]) => ({ target, ...tallyWork(t) }));
+  const each = [...targets].sort(([a], [b]) => compareNames(a, b)).map(([target, t]) => ({ target, ...tallyWork(t, TOP_GROUPS, own) }));
   return { ...work, targets: each };
 }
 
-export function tallyWork(tally: WorkTally, top = TOP_GROUPS): CrateWork {
+/**
+ * The `top` biggest groups; with `own` (the Rust names of your crates), also the groups defined
+ * in them (definedIn) beyond those, at most OWN_GROUPS more, and whether that is all of them.
+ */
+export function tallyWork(tally: WorkTally, top = TOP_GROUPS, own?: ReadonlySet<string>): CrateWork {
   const sorted = [...tally.groups.values()].sort((a, b) => b.bytes - a.bytes || compareNames(a.name, b.name));
-  return { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
+  const work = { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
+  if (!own?.size) return work;
+  const more = sorted.slice(top).filter((g) => definedIn(g.name, own));
+  return { ...work, groups: [...work.groups, ...more.slice(0, OWN_GROUPS)], ownGroupsComplete: more.length <= OWN_GROUPS };
 }
 
-export function summarizeWork(functions: ObjectFunction[], top = TOP_GROUPS): CrateWork {
+export function summarizeWork(functions: ObjectFunction[], top = TOP_GROUPS, own?: ReadonlySet<string>): CrateWork {
   const tally = emptyTally();
   addFunctions(tally, functions);
-  return tallyWork(tally, top);
+  return tallyWork(tally, top, own);
 }
 
 /** One group's change between two runs of a crate. */
@@ -92,22 +141,32 @@ export interface GroupChange {
   headCopies: number;
   baseBytes: number;
   headBytes: number;
+  /** Defined in one of your crates (definedIn), wherever its copies were compiled. */
+  own: boolean;
 }
 
+/** Whether a group absent from a side's list of your groups is absent from its code: the side kept every one of them, or every group. */
+const keptAllOwn = (w: Omit<CrateWork, 'targets'>) => w.ownGroupsComplete === true || w.groups.length < TOP_GROUPS;
+
 /**
- * The groups that grew or shrank the most between two summaries, by bytes. A group outside a
- * side's top list counts as absent there, so only groups in both lists or clearly new ones are
- * exact; the crate totals always are.
+ * The groups whose bytes or copies changed between two summaries: those defined in your `crates`
+ * (Rust names) first, however small, then the others that changed the most; at most `limit` of
+ * each, biggest change in bytes first. A group outside a side's list counts as absent there, so
+ * only groups in both lists or clearly new ones are exact; the crate totals always are. One of
+ * yours kept only beyond the biggest (tallyWork) is compared only when the other side kept all of
+ * yours too (a record from before they were kept has only its biggest): else it is left out.
  */
-export function groupChanges(base: CrateWork, head: CrateWork, limit = 5): GroupChange[] {
+export function groupChanges(base: CrateWork, head: CrateWork, crates: ReadonlySet<string> = new Set(), limit = 5): GroupChange[] {
   const names = new Set([...base.groups, ...head.groups].map((g) => g.name));
-  const find = (w: CrateWork, name: string) => w.groups.find((g) => g.name === name);
-  return [...names]
-    .map((name) => {
-      const [b, h] = [find(base, name), find(head, name)];
-      return { name, baseCopies: b?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b?.bytes ?? 0, headBytes: h?.bytes ?? 0 };
-    })
+  const index = (w: CrateWork) => new Map(w.groups.map((g, i) => [g.name, { ...g, top: i < TOP_GROUPS }]));
+  const [bs, hs] = [index(base), index(head)];
+  // A group of yours one side kept only beyond its biggest: known absent from the other side, or not compared.
+  const compared = (kept: { top: boolean } | undefined, other: unknown, otherWork: CrateWork) => !kept || kept.top || other !== undefined || keptAllOwn(otherWork);
+  const changes = [...names]
+    .map((name) => ({ name, b: bs.get(name), h: hs.get(name), own: definedIn(name, crates) }))
+    .filter(({ b, h, own }) => !own || (compared(b, h, head) && compared(h, b, base)))
+    .map(({ name, b, h, own }) => ({ name, baseCopies: b?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b?.bytes ?? 0, headBytes: h?.bytes ?? 0, own }))
     .filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies)
-    .sort((a, b) => Math.abs(b.headBytes - b.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b.name))
-    .slice(0, limit);
+    .sort((a, b) => Math.abs(b.headBytes - b.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b.name));
+  return [...changes.filter((c) => c.own).slice(0, limit), ...changes.filter((c) => !c.own).slice(0, limit)];
 }

@@ -106,13 +106,34 @@ export function evaluate(
   return { comparison, decision: comparison ? decide(comparison, head, base!, { threshold, history }) : null };
 }
 
+/**
+ * docs/report.md#key at the version of the action that runs (GitHub names it to the step:
+ * GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF), or null outside GitHub or for a local action.
+ */
+export function keyUrl(env: NodeJS.ProcessEnv): string | null {
+  const repo = env.GITHUB_ACTION_REPOSITORY ?? '';
+  const ref = env.GITHUB_ACTION_REF ?? '';
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || !/^[A-Za-z0-9_./-]+$/.test(ref) || !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return null;
+  return `${server}/${repo}/blob/${ref}/docs/report.md#key`;
+}
+
 /** Renders the report, writes the job summary and the log, and keeps the sticky comment. */
 export async function publishReport(
   input: PublishInput,
   content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path' | 'work'>,
 ): Promise<ReportOutcome> {
   const { config, context } = input;
-  const view: ReportView = { profile: config.profile, job: context.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context.runUrl, ...content };
+  const view: ReportView = {
+    profile: config.profile,
+    job: context.job,
+    variant: config.variant,
+    guard: input.guard,
+    cache: input.cache,
+    runUrl: context.runUrl,
+    keyUrl: keyUrl(input.env),
+    ...content,
+  };
   // The job summary takes up to 1 MiB; a comment only 65,536 characters.
   const markdown = renderReportMarkdown(view, SUMMARY_LIMIT);
   const text = renderReportText(view);

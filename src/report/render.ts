@@ -6,6 +6,7 @@
 import { commandNote } from '../cargo-command.js';
 import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
+import { crateChart } from './chart.js';
 import { formatChange, METRIC_LABEL, NOTHING_COMPARED, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
 import { formatCount, groupChangeText, workSentence, type WorkComparison } from './work.js';
@@ -46,6 +47,8 @@ export interface ReportView {
   guard: GuardView;
   cache: CacheView;
   runUrl: string | null;
+  /** The key to the report's terms (docs/report.md#key in the action's own repository), when known. */
+  keyUrl?: string | null;
 }
 
 /** GitHub rejects comments over 65536 characters; stay well below. */
@@ -99,10 +102,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, '@\u200b');
 }
 
-/** A label safe inside a Mermaid string. */
-export function mermaidLabel(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
-}
+/** A label safe inside a Mermaid string (chart.ts, with the chart that uses it). */
+export { mermaidLabel } from './chart.js';
 
 function formatValue(value: number, metric: Metric): string {
   if (metric === 'instructions') return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
@@ -116,44 +117,68 @@ export function verdictOf(view: Pick<ReportView, 'record' | 'decision'>): string
   return view.decision?.verdict ?? 'no-baseline';
 }
 
+/** Why a verdict is inconclusive, after "but" in the headline. */
 const REASON_WORDS: Record<string, string> = {
-  'nothing-compared': 'nothing compiled on both sides',
-  measurement: 'baseline measured differently',
-  'under-floor': 'too small to time',
-  'cpu-model': 'another CPU model',
-  contention: 'cold baseline against a warm build',
-  'too-few-samples': 'one sample per side',
-  'not-confirmed': 'not confirmed',
+  'nothing-compared': 'no crate was compiled on both sides',
+  measurement: 'the baseline was measured differently',
+  'under-floor': 'too little was compiled to time',
+  'cpu-model': 'the baseline ran on another CPU model',
+  contention: 'the baseline was a cold build and this one warm',
+  'too-few-samples': 'too few samples to tell it from the noise',
+  'not-confirmed': 'the suggested change could not be confirmed',
 };
 
-function headline(view: ReportView): string {
-  const time = timeHeadline(view);
+/** A crate row's state, the same words in the Markdown, the log and the docs. */
+export function rowLabel(status: string): string {
+  return status === 'regression' ? 'slower' : status === 'improvement' ? 'faster' : 'within noise';
+}
+
+const ROW_ICON: Record<string, string> = { regression: '🔺 ', improvement: '🟢 ' };
+
+/** "1 unit", "2 units". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function headline(view: ReportView, esc: (s: string) => string = escapeMarkdown): string {
+  const time = timeHeadline(view, esc);
   const work = view.work ? workSentence(view.work) : null;
   if (!work) return time;
   // Time that cannot show a change does not hide exact work growth.
   const verdict = verdictOf(view);
   const plain = verdict === 'unchanged' || verdict === 'inconclusive';
-  return plain && view.work!.total.headBytes > view.work!.total.baseBytes ? `${time}, but ${work}` : `${time}; ${work}`;
+  const contrast = plain && view.work!.total.headBytes > view.work!.total.baseBytes && !time.includes(', but ');
+  return contrast ? `${time}, but ${work}` : `${time}; ${work}`;
 }
 
-function timeHeadline(view: ReportView): string {
+const seconds = (s: number) => `${s.toFixed(1)} s`;
+
+/** Line 1: the verdict and the one number that matters, in plain words. */
+function timeHeadline(view: ReportView, esc: (s: string) => string): string {
   const r = view.record;
   const c = view.comparison;
-  const verdict = verdictOf(view);
   const d = view.decision;
-  const base = `Watchmaker: ${escapeMarkdown(view.profile)} build ${r.success ? 'took' : 'failed after'} ${r.totals.wallSeconds.toFixed(1)} s`;
-  if (!c || !d || verdict === 'build-failed') return `${ICON[verdict]} ${base}`;
-  if (d.identicalInputs) return `✅ ${base}: nothing it compiles changed (${identicalWords(d.identicalInputs)}; the baseline's build took ${c.baseWallSeconds.toFixed(1)} s)`;
-  if (verdict === 'unchanged') return `${ICON[verdict]} ${base}: no significant change in time`;
-  if (verdict === 'inconclusive')
-    return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ''] ?? d.reason})`;
-  return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === 'regression' ? 'slower' : 'faster'}`;
+  const verdict = verdictOf(view);
+  const who = `Watchmaker: ${esc(view.profile)} build`;
+  if (verdict === 'build-failed') return `❌ ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ''}`;
+  if (!c || !d) return `ℹ️ ${who} took ${seconds(r.totals.wallSeconds)} (no baseline to compare with)`;
+  const metric = METRIC_LABEL[c.metric];
+  if (d.identicalInputs) return `✅ ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
+  if (verdict === 'unchanged') return `⚪ ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (±${(d.noise.threshold * 100).toFixed(1)}%)`;
+  if (verdict === 'inconclusive') {
+    const why = REASON_WORDS[d.reason ?? ''] ?? d.reason ?? 'the evidence cannot tell';
+    return `❔ ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
+  }
+  const span = `${formatValue(c.total.base.value, c.metric)} → ${formatValue(c.total.head.value, c.metric)}`;
+  return `${ICON[verdict]} ${who} ${verdict === 'regression' ? 'slower' : 'faster'}: ${formatChange(d.change)} ${metric} (${span}, ${plural(c.crates.length, 'crate')} compiled on both sides)`;
+}
+
+/** "took 0.1 s instead of the baseline's 1.9 s" when the cache saved time, else "took 0.1 s". */
+function savedWords(head: number, base: number): string {
+  return base > head * 1.2 && base - head >= 0.5 ? `took ${seconds(head)} instead of the baseline's ${seconds(base)}` : `took ${seconds(head)}`;
 }
 
 /** "4 of 4 crates fresh from the cache", or "3 crates with the baseline's inputs". */
 function identicalWords(s: { crates: number; fresh: number }): string {
-  const crates = `${s.crates === 1 ? 'crate' : 'crates'}`;
-  return s.fresh === s.crates ? `${s.fresh} of ${s.crates} ${crates} fresh from the cache` : `${s.crates} ${crates} with the baseline's inputs`;
+  return s.fresh === s.crates ? `${s.fresh} of ${plural(s.crates, 'crate')} fresh from the cache` : `${plural(s.crates, 'crate')} with the baseline's inputs`;
 }
 
 /** Rows of the compile-work table shown open; more are collapsed. */
@@ -217,16 +242,28 @@ function workSection(w: WorkComparison, { rows, dropped }: Trim): string[] {
     if (shown.length > WORK_ROWS_OPEN) out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
     else out.push(...table, '');
   }
-  const groups = (dropped.has('functions') ? [] : w.crates)
-    .flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g })))
-    .sort((a, b) => Math.abs(b.g.headBytes - b.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes))
-    .slice(0, 5);
-  if (groups.length) {
-    out.push('Functions whose machine code changed the most (every copy of a generic function counted together):', '');
-    for (const { crate, g } of groups) out.push(`- ${groupChangeText(g, code)} (${name(crate)})`);
-    out.push('');
-  }
+  out.push(...functionLists(dropped.has('functions') ? [] : w.crates));
   return out;
+}
+
+/** Your functions listed at most; then at most this many of the others. */
+const OWN_FUNCTIONS = 10;
+const OTHER_FUNCTIONS = 5;
+
+/**
+ * The function groups that changed, each with the crate whose code has its copies: the ones defined
+ * in your crates first, however small, then the others that changed the most (one list when none
+ * of yours changed). Which of your functions instantiated a std or dependency group's copies is
+ * not said: the measure reads function sizes from the symbol table, and legacy symbol names carry
+ * no generic arguments, so the copies cannot be traced to their caller.
+ */
+function functionLists(crates: WorkComparison['crates']): string[] {
+  const all = crates.flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g }))).sort((a, b) => Math.abs(b.g.headBytes - b.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes));
+  const list = (heading: string, items: typeof all) => (items.length ? [heading, '', ...items.map(({ crate, g }) => `- ${groupChangeText(g, code)} (${name(crate)})`), ''] : []);
+  const own = all.filter((x) => x.g.own).slice(0, OWN_FUNCTIONS);
+  const others = all.filter((x) => !x.g.own).slice(0, OTHER_FUNCTIONS);
+  if (own.length === 0) return list('Functions whose machine code changed the most (every copy of a generic function counted together):', others);
+  return [...list('Your functions whose copies or bytes changed:', own), ...list('In dependencies and the standard library (instantiated by your code or theirs):', others)];
 }
 
 function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown): string {
@@ -243,43 +280,54 @@ function guardLine(guard: GuardView, esc: (s: string) => string = escapeMarkdown
   return `Guard: ${guard.errors} error${guard.errors === 1 ? '' : 's'}, ${guard.warnings} warning${guard.warnings === 1 ? '' : 's'} (${flags}).`;
 }
 
-function mermaid(c: Comparison, rows: number): string {
-  const top = c.crates.slice(0, rows);
-  if (top.length === 0) return '';
-  const scale = c.metric === 'instructions' ? 1e9 : 1;
-  const unit = c.metric === 'instructions' ? 'G instructions' : 'seconds';
-  const values = (pick: 'base' | 'head') => top.map((x) => Number((x[pick].value / scale).toFixed(3))).join(', ');
-  return [
-    '```mermaid',
-    'xychart-beta',
-    `  title "${METRIC_LABEL[c.metric]} per crate: base (first bar) vs this run (second bar)"`,
-    `  x-axis [${top.map((x) => `"${mermaidLabel(x.crate)}"`).join(', ')}]`,
-    `  y-axis "${unit}"`,
-    `  bar [${values('base')}]`,
-    `  bar [${values('head')}]`,
-    '```',
-  ].join('\n');
-}
-
+/** One reading order: the headline; what was found (verdict, tables, compile work); then the details, folded. */
 function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   const r = view.record;
   const out: string[] = [commentMarker(view.job, view.profile, view.variant), `### ${headline(view)}`, ''];
   if (!r.success && r.firstError) out.push(...firstErrorSection(r.firstError));
   out.push(...(view.comparison ? comparisonSection(view, view.comparison, trim) : headOnlySection(view, trim.rows)));
   if (view.work) out.push(...workSection(view.work, trim));
+  // A guard error is news; a clean guard is a detail.
+  if (view.guard.errors > 0) out.push(guardLine(view.guard), '');
+  const details = [...(view.comparison ? comparisonDetails(view, view.comparison, trim) : []), ...jobLines(view, trim)];
+  out.push(`<details><summary>${DETAILS_SUMMARY}</summary>`, '', ...details, '</details>', '');
+  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(', ')} left out._`, '');
+  out.push(footerLine(view));
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const DETAILS_SUMMARY = "Details: the baseline, this job's own build, cache and guard";
+
+/** The run, the key to the report's terms, and the compiler. */
+function footerLine(view: ReportView): string {
+  const r = view.record;
+  const parts = [`rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`];
+  if (view.keyUrl) parts.unshift(`[What the terms mean](${encodeURI(view.keyUrl)})`);
+  if (view.runUrl) parts.unshift(`[Workflow run](${encodeURI(view.runUrl)})`);
+  return parts.join(' · ');
+}
+
+/** This job's own build (not the rebuild samples a comparison may rest on), the cache and the guard. */
+function jobLines(view: ReportView, trim: Trim): string[] {
+  const r = view.record;
+  const out: string[] = [];
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), '');
-  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${name(r.criticalPath.units.at(-1) ?? '')}.` : '';
-  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, '');
-  const members = trim.dropped.has('crate lists') ? null : membersLine(r);
+  out.push(unitsLine(r), '');
+  const members = trim.dropped.has('crate lists') ? null : membersLine(r, view.cache.hit);
   if (members) out.push(escapeMarkdown(members), '');
   const note = commandNote(r.command);
   if (note) out.push(escapeMarkdown(note), '');
-  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(', ')} left out._`, '');
   out.push(cacheLine(view.cache), '');
-  out.push(guardLine(view.guard), '');
-  const footer = `rustc ${escapeMarkdown(r.toolchain.release)} · ${escapeMarkdown(r.targetTriple)}`;
-  out.push(view.runUrl ? `[Workflow run](${encodeURI(view.runUrl)}) · ${footer}` : footer);
-  return `${out.join('\n').trimEnd()}\n`;
+  if (view.guard.errors === 0) out.push(guardLine(view.guard), '');
+  return out;
+}
+
+/** "This job's own build: 2 units compiled, 4 fresh; critical path 0.8 s ending in app 0.1.0 (bin)." */
+function unitsLine(r: RunRecord, esc: (s: string) => string = escapeMarkdown): string {
+  const end = r.criticalPath?.units.at(-1);
+  const critical = r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : '';
+  if (!r.success) return `This job's own build stopped after compiling ${plural(r.totals.unitsCompiled, 'unit')}.`;
+  return `This job's own build: ${plural(r.totals.unitsCompiled, 'unit')} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
 }
 
 /** The comparison's notes, less "nothing to compare" when the verdict knows every input is the baseline's. */
@@ -304,8 +352,12 @@ function firstErrorSection(e: { crate: string; text: string }): string[] {
   return [`Cargo's first error${e.crate ? `, in ${code(e.crate)}` : ''}:`, '', fence, ...shown, fence, ''];
 }
 
-/** Which workspace crates this build compiled and which it reused fresh from the cache. */
-export function membersLine(r: RunRecord): string | null {
+/**
+ * Which of your crates (workspace members and local path packages) this job's build compiled and
+ * which cargo found fresh: "from the cache" only when the cache restored something; a failed
+ * build says which it compiled before it stopped, and claims nothing about the others.
+ */
+export function membersLine(r: RunRecord, hit: CacheView['hit'] | null = null): string | null {
   if (!r.workspaceMembers?.length) return null;
   const compiled = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
   const list = (names: string[]) =>
@@ -315,37 +367,53 @@ export function membersLine(r: RunRecord): string | null {
           .map((n) => clip(n))
           .join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`
       : 'none';
-  const fresh = r.workspaceMembers.filter((m) => !compiled.has(m));
-  return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m) => compiled.has(m)))}; fresh from the cache: ${list(fresh)}.`;
+  const failed = r.success ? null : (r.firstError?.crate ?? null);
+  if (failed) compiled.delete(failed);
+  const done = list(r.workspaceMembers.filter((m) => compiled.has(m)));
+  const rest = list(r.workspaceMembers.filter((m) => !compiled.has(m) && m !== failed));
+  if (!r.success) return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
+  const restored = hit === 'exact' || hit === 'partial';
+  return `Your crates compiled: ${done}; fresh${restored ? ' from the cache' : ' (built earlier in this target directory)'}: ${rest}.`;
 }
 
 /** Up to 40 names, cut and escaped, for the "compiled only on one side" lines. */
 const nameList = (names: string[]) => `${names.slice(0, LIST_LIMIT).map(name).join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
 
-function comparisonSection(view: ReportView, c: Comparison, { rows, dropped }: Trim): string[] {
+/** The verdict in a sentence, what would conclude it, the totals and the crates that moved most. */
+function comparisonSection(view: ReportView, c: Comparison, { rows }: Trim): string[] {
   const value = (v: number) => formatValue(v, c.metric);
   const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
   const d = view.decision!;
   const out = [`**Verdict: ${verdictOf(view)}.** ${sentence(d.sentence)}`, ''];
   if (d.toConclude) out.push(`What would make it conclusive: ${sentence(d.toConclude)}.`, '');
-  if (view.path) out.push(`Baseline: ${sentence(view.path)}`, '');
-  if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, '');
-  out.push(`| | baseline${view.baselineLabel ? ` (${name(view.baselineLabel)})` : ''} | this run | change |`, '|---|---:|---:|---:|');
-  out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
+  // Rebuild samples are this commit built here, not this job's own build (the details say which is which).
+  const here = c.total.head.samples > 1 ? `this commit (${c.total.head.samples} samples here)` : 'this run';
+  out.push(`| | baseline${view.baselineLabel ? ` (${name(view.baselineLabel)})` : ''} | ${here} | change |`, '|---|---:|---:|---:|');
+  if (c.crates.length)
+    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
   out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, '');
   if (c.crates.length) {
-    const status = (s: string) => (s === 'regression' ? '🔺 slower' : s === 'improvement' ? '🟢 faster' : 'noise');
-    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', '| crate | baseline | this run | change | |', '|---|---:|---:|---:|---|');
-    for (const x of c.crates.slice(0, rows)) out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
-    if (c.crates.length > rows) out.push('', `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? '' : 's'} not shown._`);
+    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', `| crate | baseline | ${here} | change | |`, '|---|---:|---:|---:|---|');
+    for (const x of c.crates.slice(0, rows))
+      out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ''}${rowLabel(x.status)} |`);
+    if (c.crates.length > rows) out.push('', `_${plural(c.crates.length - rows, 'more crate')} not shown._`);
     out.push('');
   }
+  return out;
+}
+
+/** Where the baseline came from, what one side compiled alone, notes and the chart: folded under the details. */
+function comparisonDetails(view: ReportView, c: Comparison, { rows, dropped }: Trim): string[] {
+  const d = view.decision!;
+  const out: string[] = [];
+  if (view.path) out.push(`Baseline: ${sentence(view.path)}`, '');
+  if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, '');
   const lists = !dropped.has('crate lists');
   if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
-  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, '');
+  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or fresh here): ${nameList(c.onlyBase)}.`, '');
   for (const note of dropped.has('notes') ? [] : notesOf(view, c)) out.push(`> Note: ${sentence(note)}`, '');
-  const chart = dropped.has('chart') ? '' : mermaid(c, Math.min(rows, 12));
-  if (chart) out.push('<details><summary>Chart</summary>', '', chart, '', '</details>', '');
+  const chart = dropped.has('chart') ? '' : crateChart(c, Math.min(rows, 12));
+  if (chart) out.push(chart, '');
   return out;
 }
 
@@ -357,9 +425,9 @@ function headOnlySection(view: ReportView, rows: number): string[] {
   out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(`| ${name(x.crate)}${x.workspaceMember ? ' (workspace)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+    out.push(`| ${name(x.crate)}${x.workspaceMember ? ' (yours)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
   }
-  if (r.crates.length > rows) out.push('', `_${r.crates.length - rows} more crates not shown._`);
+  if (r.crates.length > rows) out.push('', `_${plural(r.crates.length - rows, 'more crate')} not shown._`);
   out.push('');
   return out;
 }
@@ -385,33 +453,33 @@ const plainList = (names: string[]) =>
     .map((n) => clip(n))
     .join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
 
+/** The log's form of the report: the same headline, sentences and labels as the Markdown, unescaped. */
 export function renderReportText(view: ReportView): string {
   const r = view.record;
   const c = view.comparison;
-  const lines = [
-    `Watchmaker report (${view.profile}): ${verdictOf(view)}`,
-    `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`,
-  ];
-  const members = membersLine(r);
+  const lines = [headline(view, plain).replace(/^\S+ /, ''), `  ${unitsLine(r, plain)}`];
+  const members = membersLine(r, view.cache.hit);
   if (members) lines.push(`  ${members}`);
   const note = commandNote(r.command);
   if (note) lines.push(`  ${note}`);
   if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
+  if (r.firstError) lines.push(`  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ''}: ${clip(r.firstError.text.split('\n')[0] ?? '', 300)}`);
   if (c) {
-    lines.push(`  ${view.decision?.sentence ?? ''}`);
+    lines.push(`  verdict: ${verdictOf(view)}. ${view.decision?.sentence ?? ''}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
     if (view.path) lines.push(`  baseline: ${view.path}`);
-    lines.push(
-      `  baseline${view.baselineLabel ? ` (${clip(view.baselineLabel)})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
-    );
+    if (c.crates.length)
+      lines.push(
+        `  baseline${view.baselineLabel ? ` (${clip(view.baselineLabel)})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
+      );
     for (const x of c.crates.slice(0, 10))
       lines.push(
-        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`,
+        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${rowLabel(x.status)}`,
       );
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of notesOf(view, c)) lines.push(`  note: ${n}`);
-    if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged (exact)'} over ${view.work.crates.length} crates`);
+    if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged'} over ${plural(view.work.crates.length, 'crate')}`);
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))

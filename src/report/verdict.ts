@@ -61,11 +61,11 @@ const TOTAL_FLOORS: Record<Metric, number> = { instructions: 5e8, cpu: 0.25, wal
 /** Extra tolerance when a calibration bridges two CPU models (they speed code up unevenly). */
 const CROSS_MODEL_MARGIN = 0.05;
 /**
- * With fewer than 3 samples per side and no learned noise, only a change this many times the
- * default threshold is claimed (30% for CPU time: beyond every A/A difference measured on shared
- * runners, cold against warm and machine-wide shifts included); smaller ones need more samples.
+ * "Unchanged" is a claim too: that no change worth reporting happened. It needs a noise band
+ * narrow enough to have seen one: at most this many times the metric's default threshold (30%
+ * for CPU time). A wider band (a noisy history, a spread of samples) says nothing either way.
  */
-const FEW_SAMPLES_FACTOR = 3;
+const WIDEST_UNCHANGED_BAND = 3;
 
 export interface DecideOptions {
   /** The threshold input (fraction), or null. */
@@ -109,8 +109,18 @@ const identicalSentence = (s: { crates: number; fresh: number }) =>
 
 /** Comparisons with nothing to compare, or sides measured differently: inconclusive before any number is judged. */
 function incomparable(compared: number, head: RunRecord[], base: RunRecord[], moved: string): ReturnType<typeof inconclusive> | null {
-  if (compared === 0)
-    return inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles the workspace crates on both sides');
+  if (compared === 0) {
+    const mine = head[0]!.crates.filter((x) => x.workspaceMember).map((x) => x.crate);
+    if (mine.length === 0)
+      return inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles your crates on both sides');
+    const names = `${mine.slice(0, 5).join(', ')}${mine.length > 5 ? ` and ${mine.length - 5} more` : ''}`;
+    const them = mine.length === 1 ? 'it' : 'them';
+    return inconclusive(
+      'nothing-compared',
+      `this run compiled ${names}, which the baseline's run found fresh, and no run of the default branch recorded compiling ${them} from the baseline's inputs on this CPU model: there is no base time to compare.`,
+      'baseline: auto or rebuild (the base commit rebuilt here, so both sides compile the same crates)',
+    );
+  }
   if (!measuredDifferently(head, base)) return null;
   return inconclusive(
     'measurement',
@@ -215,11 +225,12 @@ function blocker(
       `one side compiled these crates alongside other compilations (on average ${Math.max(base, head).toFixed(1)} at a time) and the other nearly alone (${Math.min(base, head).toFixed(1)}): a cold build against a warm one.`,
       'rebuilding the base here (baseline: auto or rebuild), so both sides build the same way',
     );
-  const large = c.total.change !== null && Math.abs(c.total.change) >= FEW_SAMPLES_FACTOR * noise.threshold;
-  if (samples < 3 && noise.source !== 'history' && noise.source !== 'input' && !large)
+  // One sample per side is never enough without noise learned from this repository: however large
+  // the change, a cold runner or a busy neighbour can make it (a push that added unused code read +46%).
+  if (samples < 3 && noise.source !== 'history' && noise.source !== 'input')
     return inconclusive(
       'too-few-samples',
-      `${samples === 1 ? 'one sample' : `${samples} samples`} per side cannot tell a ${formatChange(c.total.change)} change from noise without this repository's noise history (only a change beyond ${(FEW_SAMPLES_FACTOR * noise.threshold * 100).toFixed(0)}% can).`,
+      `${samples === 1 ? 'one sample' : `${samples} samples`} per side cannot tell it from noise until this repository has a noise history (${noise.observations} of ${MIN_OBSERVATIONS} pairs of unchanged runs so far).`,
       'baseline: auto or rebuild (several samples per side on this machine), or more history on the default branch',
     );
   return null;
@@ -239,21 +250,22 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   const suggestsChange = (change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric])) || hints.length > 0;
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
-  const counts =
-    c.total.base.samples === c.total.head.samples
-      ? `${samples} sample${samples === 1 ? '' : 's'} per side`
-      : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
-  const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? '' : 's'} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+  const moved = movedText(c, change);
   const same = common.length === 0 ? identicalInputs(head, base) : null;
   if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim('unchanged', identicalSentence(same)) };
   const unlike = incomparable(common.length, head, base, moved);
-  if (unlike) return { ...shared, ...unlike };
+  // Your crates compiled here and not there: only rebuilding the base commit can time them (auto does).
+  const compiledHereOnly = common.length === 0 && head[0]!.crates.some((x) => x.workspaceMember);
+  if (unlike) return { ...shared, ...unlike, suggestsChange: shared.suggestsChange || compiledHereOnly };
   // With samples on one machine, a crate's own samples can carry what the total's noise hides.
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
+  const wide = tooWide(applied, c.metric, moved);
   if (!suggestsChange)
     return byCrate
       ? { ...shared, ...byCrate }
-      : { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
+      : wide
+        ? { ...shared, ...wide }
+        : { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
   if (byCrate && Math.abs(change!) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change!) <= applied.threshold) {
     // Beyond the default but inside a wider learned noise, or a crate moved on its own: "unchanged" would claim too much.
@@ -264,12 +276,39 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
     return { ...shared, ...inconclusive('too-few-samples', `${moved}${why}`, 'baseline: auto or rebuild (several samples per side on this machine)') };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
-  if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
+  if (blocked) return { ...shared, ...blocked, sentence: blockedSentence(moved, applied, blocked) };
   if (!samplesSeparate(c.total.base, c.total.head, scale))
-    return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides do not separate: noise.`) };
+    return byCrate
+      ? { ...shared, ...byCrate }
+      : (wide && { ...shared, ...wide }) || { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides do not separate: noise.`) };
   const verdict = change! > 0 ? 'regression' : 'improvement';
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+
+/** "CPU time of the 4 crates compiled on both sides (1 sample per side) changed by +3.0%". */
+function movedText(c: Comparison, change: number | null): string {
+  const [b, h] = [c.total.base.samples, c.total.head.samples];
+  const counts = b === h ? `${b} sample${b === 1 ? '' : 's'} per side` : `${b} base and ${h} head samples`;
+  const n = c.crates.length;
+  return `${METRIC_LABEL[c.metric]} of the ${n} crate${n === 1 ? '' : 's'} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+}
+
+/** A blocked claim in words: "beyond the noise" only when the noise was learned or measured, never of a default. */
+function blockedSentence(moved: string, noise: NoiseModel, blocked: { reason: InconclusiveReason; sentence: string }): string {
+  if (blocked.reason === 'too-few-samples') return `${moved}, but ${blocked.sentence}`;
+  return `${moved}, beyond the noise (${noiseText(noise)}), but ${blocked.sentence}`;
+}
+
+/** "Unchanged" next to a noise band wider than any change worth reporting would claim what the band cannot see. */
+function tooWide(noise: NoiseModel, metric: Metric, moved: string): ReturnType<typeof inconclusive> | null {
+  const widest = WIDEST_UNCHANGED_BAND * DEFAULT_THRESHOLDS[metric];
+  if (noise.threshold <= widest) return null;
+  return inconclusive(
+    'too-few-samples',
+    `${moved}, but the noise (${noiseText(noise)}) is wider than any change worth reporting (${(widest * 100).toFixed(0)}%), so it cannot say whether anything changed.`,
+    'baseline: auto or rebuild (several samples per side on this machine)',
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
 // measured on both sides, and the generic functions that grew the most. Pure. Identical inputs
 // give identical object code, so the change needs no noise threshold: any difference is real
 // (for the same rustc; another compiler version is noted).
-import { groupChanges, type GroupChange } from '../ir/summary.js';
+import { groupChanges, rustName, type GroupChange } from '../ir/summary.js';
 import { crateKey, crateOfKey, type CompileWork, type CrateCost, type RunRecord } from '../record.js';
 
 export interface CrateWorkChange {
@@ -16,7 +16,7 @@ export interface CrateWorkChange {
   head: Omit<CompileWork, 'targets'>;
   /** Relative change in bytes; null when the base has none. */
   change: number | null;
-  /** The function groups whose bytes or copies changed the most. */
+  /** The function groups whose bytes or copies changed: those defined in your crates first (`own`), then the others that changed the most. */
   groups: GroupChange[];
 }
 
@@ -115,7 +115,23 @@ function targetsOf(records: RunRecord[], whole: Map<string, WorkEntry>): Map<str
   return out;
 }
 
-function change(key: string, h: WorkEntry, b: WorkEntry): CrateWorkChange {
+/**
+ * The Rust names of your crates in a record (the local path packages: workspace members and path
+ * dependencies): package names, and the crate names of their compiled targets (a library may be
+ * named otherwise), not build scripts.
+ */
+function ownCrates(r: RunRecord): string[] {
+  const targets = (w: CompileWork | null | undefined) => (w?.targets ?? []).map((t) => t.target.slice(t.target.indexOf(' ') + 1));
+  const members = r.crates.filter((c) => c.workspaceMember);
+  return [
+    ...(r.workspaceMembers ?? []),
+    ...members.flatMap((c) => [c.crate, ...targets(c.work), ...targets(c.partialWork)]),
+    ...(r.freshCrates ?? []).filter((f) => f.workspaceMember).flatMap((f) => [f.crate, ...targets(f.work)]),
+    ...r.units.filter((u) => u.workspaceMember && !u.kind.startsWith('build-script')).map((u) => u.target),
+  ].map(rustName);
+}
+
+function change(key: string, h: WorkEntry, b: WorkEntry, own: ReadonlySet<string>): CrateWorkChange {
   return {
     key,
     crate: h.label,
@@ -123,16 +139,18 @@ function change(key: string, h: WorkEntry, b: WorkEntry): CrateWorkChange {
     base: b.work,
     head: h.work,
     change: relative(b.work.bytes, h.work.bytes),
-    groups: groupChanges(b.work, h.work),
+    groups: groupChanges(b.work, h.work, own),
   };
 }
 
 /** Whole crates measured on both sides; then, for crates compiled only in part, the targets measured on both. */
 function changes(head: RunRecord[], base: RunRecord[], h: Map<string, WorkEntry>, b: Map<string, WorkEntry>): CrateWorkChange[] {
-  const whole = [...h.keys()].filter((key) => b.has(key)).map((key) => change(key, h.get(key)!, b.get(key)!));
+  // Your crates on either side (one may add or remove a crate).
+  const own = new Set([...head, ...base].flatMap(ownCrates));
+  const whole = [...h.keys()].filter((key) => b.has(key)).map((key) => change(key, h.get(key)!, b.get(key)!, own));
   const compared = new Set(whole.map((c) => c.key));
   const [ht, bt] = [targetsOf(head, h), targetsOf(base, b)];
-  const targets = [...ht.keys()].filter((key) => bt.has(key) && !compared.has(key.slice(0, key.indexOf('#')))).map((key) => change(key, ht.get(key)!, bt.get(key)!));
+  const targets = [...ht.keys()].filter((key) => bt.has(key) && !compared.has(key.slice(0, key.indexOf('#')))).map((key) => change(key, ht.get(key)!, bt.get(key)!, own));
   return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.bytes - y.base.bytes) - Math.abs(x.head.bytes - x.base.bytes));
 }
 
@@ -165,5 +183,5 @@ export function workSentence(w: WorkComparison): string | null {
   const delta = w.total.headBytes - w.total.baseBytes;
   if (delta === 0) return null;
   const pct = w.total.change === null ? '' : ` (${delta > 0 ? '+' : '−'}${Math.abs(w.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}, exactly`;
+  return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}`;
 }

@@ -19,9 +19,9 @@ import { commandNote, isNextest, subcommandOf, timedBuildFlags, writesCode } fro
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
 import { calibrate } from './calibration.js';
-import { crateFingerprints, gitFiles } from './fingerprint.js';
+import { crateFingerprints, depInfoCandidates, gitFiles, parseDepInfo, type DepInfoReader } from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
-import { filesToRead, librariesOf, toolchainLibraries, WorkCollector, type CrateWork } from '../ir/index.js';
+import { filesToRead, librariesOf, ownCrateNames, toolchainLibraries, WorkCollector, type CrateWork } from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
 
@@ -120,7 +120,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: yours,
-    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env)),
+    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env), depInfoReader(workspace.root)),
     calibration,
     compileWork: compileWork?.work ?? null,
     ...(compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run) ?? undefined }),
@@ -130,6 +130,17 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run.config.build.scratchDir };
+}
+
+/** Reads the dep-info beside an artifact (the first candidate that exists), its paths resolved against the workspace root. */
+function depInfoReader(root: string): DepInfoReader {
+  return (filename) => {
+    for (const candidate of depInfoCandidates(filename)) {
+      if (!existsSync(candidate)) continue;
+      return parseDepInfo(readFileSync(candidate, 'utf8'), root);
+    }
+    return null;
+  };
 }
 
 /** Where the measuring wrapper is looked for, built and kept (wrapper.ts). */
@@ -191,11 +202,13 @@ async function measuredWork(collector: WorkCollector, run: TargetedRun, build: B
       return 'error' in toolchain ? toolchain : { files: [...librariesOf(artifacts), ...toolchain.files] };
     },
   );
+  // Your crates' own functions are kept beyond the biggest, so the report can name them.
+  const own = ownCrateNames(artifacts, build.yours);
   // A package with a unit that did not compile, or with targets fresh from the cache, has partial work: left out.
-  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]));
+  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]), own);
   const partial = new Map<string, CrateWork>();
   for (const key of partlyFresh) {
-    const targets = collector.compiledTargets(key);
+    const targets = collector.compiledTargets(key, own);
     if (targets) partial.set(key, targets);
   }
   if (partlyFresh.size) {

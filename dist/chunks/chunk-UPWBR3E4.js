@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context5) {
-      const plural = context5.types.length === 1 ? "" : " one of";
-      const message = `${context5.argument} could not be converted to${plural}: ${context5.types.join(", ")}.`;
+      const plural2 = context5.types.length === 1 ? "" : " one of";
+      const message = `${context5.argument} could not be converted to${plural2}: ${context5.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context5.prefix,
         message
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -17049,8 +17049,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num = Number.parseInt(value, 10);
-      return num >= 8 && num <= 15;
+      const num2 = Number.parseInt(value, 10);
+      return num2 >= 8 && num2 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -19419,9 +19419,9 @@ var require_semver = __commonJS({
         } else {
           this.prerelease = m2[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
-              const num = +id;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
+              const num2 = +id;
+              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
+                return num2;
               }
             }
             return id;
@@ -21462,20 +21462,20 @@ var require_ms = __commonJS({
     function fmtLong(ms2) {
       var msAbs = Math.abs(ms2);
       if (msAbs >= d) {
-        return plural(ms2, msAbs, d, "day");
+        return plural2(ms2, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural(ms2, msAbs, h, "hour");
+        return plural2(ms2, msAbs, h, "hour");
       }
       if (msAbs >= m2) {
-        return plural(ms2, msAbs, m2, "minute");
+        return plural2(ms2, msAbs, m2, "minute");
       }
       if (msAbs >= s3) {
-        return plural(ms2, msAbs, s3, "second");
+        return plural2(ms2, msAbs, s3, "second");
       }
       return ms2 + " ms";
     }
-    function plural(ms2, msAbs, n, name2) {
+    function plural2(ms2, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms2 / n) + " " + name2 + (isPlural ? "s" : "");
     }
@@ -25673,20 +25673,20 @@ var require_enum_object = __commonJS({
         return false;
       }
       for (let k2 of Object.keys(arg)) {
-        let num = parseInt(k2);
-        if (!Number.isNaN(num)) {
-          let nam = arg[num];
+        let num2 = parseInt(k2);
+        if (!Number.isNaN(num2)) {
+          let nam = arg[num2];
           if (nam === void 0)
             return false;
-          if (arg[nam] !== num)
+          if (arg[nam] !== num2)
             return false;
         } else {
-          let num2 = arg[k2];
-          if (num2 === void 0)
+          let num3 = arg[k2];
+          if (num3 === void 0)
             return false;
-          if (typeof num2 !== "number")
+          if (typeof num3 !== "number")
             return false;
-          if (arg[num2] === void 0)
+          if (arg[num3] === void 0)
             return false;
         }
       }
@@ -25708,7 +25708,7 @@ var require_enum_object = __commonJS({
     }
     exports2.listEnumNames = listEnumNames;
     function listEnumNumbers(enumObject) {
-      return listEnumValues(enumObject).map((val) => val.number).filter((num, index, arr) => arr.indexOf(num) == index);
+      return listEnumValues(enumObject).map((val) => val.number).filter((num2, index, arr) => arr.indexOf(num2) == index);
     }
     exports2.listEnumNumbers = listEnumNumbers;
   }
@@ -39205,9 +39205,9 @@ function toNumber(str2, options = {}) {
   } else if (options.octal && octRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 8);
   } else if (!isFinite(trimmedStr)) {
-    const num = Number(trimmedStr);
-    if (Number.isNaN(num)) return str2;
-    return handleInfinity(str2, num, options);
+    const num2 = Number(trimmedStr);
+    if (Number.isNaN(num2)) return str2;
+    return handleInfinity(str2, num2, options);
   } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
     return resolveEnotation(str2, trimmedStr, options);
   } else {
@@ -39223,23 +39223,23 @@ function toNumber(str2, options = {}) {
       if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
         return str2;
       } else {
-        const num = Number(trimmedStr);
-        const parsedStr = String(num);
-        if (num === 0) return num;
+        const num2 = Number(trimmedStr);
+        const parsedStr = String(num2);
+        if (num2 === 0) return num2;
         if (parsedStr.search(/[eE]/) !== -1) {
-          if (options.eNotation) return num;
+          if (options.eNotation) return num2;
           else return str2;
         } else if (trimmedStr.indexOf(".") !== -1) {
-          if (parsedStr === "0") return num;
-          else if (parsedStr === numTrimmedByZeros) return num;
-          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num;
+          if (parsedStr === "0") return num2;
+          else if (parsedStr === numTrimmedByZeros) return num2;
+          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num2;
           else return str2;
         }
         let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
         if (leadingZeros) {
-          return n === parsedStr || sign + n === parsedStr ? num : str2;
+          return n === parsedStr || sign + n === parsedStr ? num2 : str2;
         } else {
-          return n === parsedStr || n === sign + parsedStr ? num : str2;
+          return n === parsedStr || n === sign + parsedStr ? num2 : str2;
         }
       }
     } else {
@@ -39293,13 +39293,13 @@ function parse_int(numStr, base) {
   else if (window && window.parseInt) return window.parseInt(numStr, base);
   else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
 }
-function handleInfinity(str2, num, options) {
-  const isPositive = num === Infinity;
+function handleInfinity(str2, num2, options) {
+  const isPositive = num2 === Infinity;
   switch (options.infinity.toLowerCase()) {
     case "null":
       return null;
     case "infinity":
-      return num;
+      return num2;
     // Return Infinity or -Infinity
     case "string":
       return isPositive ? "Infinity" : "-Infinity";
@@ -43522,15 +43522,15 @@ var NativeCRC64 = (() => {
               runDependencyWatcher = null;
               return;
             }
-            var shown = false;
+            var shown2 = false;
             for (var dep in runDependencyTracking) {
-              if (!shown) {
-                shown = true;
+              if (!shown2) {
+                shown2 = true;
                 err("still waiting on run dependencies:");
               }
               err("dependency: " + dep);
             }
-            if (shown) {
+            if (shown2) {
               err("(end of list)");
             }
           }, 1e4);
@@ -44484,7 +44484,7 @@ var NativeCRC64 = (() => {
       if (printCharBuffers[2].length) printChar(2, 10);
     }
     function _fd_write(fd, iov, iovcnt, pnum) {
-      var num = 0;
+      var num2 = 0;
       for (var i = 0; i < iovcnt; i++) {
         var ptr = HEAPU32[iov >> 2];
         var len = HEAPU32[iov + 4 >> 2];
@@ -44492,9 +44492,9 @@ var NativeCRC64 = (() => {
         for (var j2 = 0; j2 < len; j2++) {
           printChar(fd, HEAPU8[ptr + j2]);
         }
-        num += len;
+        num2 += len;
       }
-      HEAPU32[pnum >> 2] = num;
+      HEAPU32[pnum >> 2] = num2;
       return 0;
     }
     function intArrayFromString(stringy, dontAddNull, length) {
@@ -73912,8 +73912,8 @@ var RateLimitError2 = class extends Error {
 function secondsToWait(headers, now) {
   const retryAfter = headers["retry-after"];
   if (retryAfter !== void 0) {
-    const seconds = /^\d+$/.test(String(retryAfter).trim()) ? Number(retryAfter) : (Date.parse(String(retryAfter)) - now) / 1e3;
-    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+    const seconds2 = /^\d+$/.test(String(retryAfter).trim()) ? Number(retryAfter) : (Date.parse(String(retryAfter)) - now) / 1e3;
+    if (Number.isFinite(seconds2)) return Math.max(0, Math.ceil(seconds2));
   }
   const reset = Number(headers["x-ratelimit-reset"]);
   return headers["x-ratelimit-reset"] !== void 0 && Number.isFinite(reset) ? Math.max(0, Math.ceil(reset - now / 1e3)) : null;
@@ -73925,10 +73925,10 @@ function rateLimitOf(e, what, now = Date.now()) {
   const message = e.message ?? "";
   const limited = status === 429 || headers["retry-after"] !== void 0 || String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(message);
   if (!limited) return null;
-  const seconds = secondsToWait(headers, now);
-  const when = seconds === null ? "GitHub did not say when to retry: wait a few minutes" : `retry in ${seconds} s (after ${new Date(now + seconds * 1e3).toISOString().slice(11, 19)} UTC)`;
+  const seconds2 = secondsToWait(headers, now);
+  const when = seconds2 === null ? "GitHub did not say when to retry: wait a few minutes" : `retry in ${seconds2} s (after ${new Date(now + seconds2 * 1e3).toISOString().slice(11, 19)} UTC)`;
   const which2 = /secondary rate limit/i.test(message) ? "secondary rate limit" : "API rate limit";
-  return new RateLimitError2(`GitHub's ${which2} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`, seconds, { cause: e });
+  return new RateLimitError2(`GitHub's ${which2} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`, seconds2, { cause: e });
 }
 function httpStatus(e) {
   const status = e.status;
@@ -78489,10 +78489,10 @@ function nextDouble(d, by) {
   view.setBigUint64(0, view.getBigUint64(0) + by);
   return view.getFloat64(0);
 }
-function libuvNs(seconds, platform2) {
-  if (platform2 === "win32") return (BigInt(Math.trunc(seconds * 10 * 1e3 * 1e3 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
-  const sec = Math.trunc(seconds);
-  const ns2 = Math.trunc((seconds - sec) * 1e9);
+function libuvNs(seconds2, platform2) {
+  if (platform2 === "win32") return (BigInt(Math.trunc(seconds2 * 10 * 1e3 * 1e3 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
+  const sec = Math.trunc(seconds2);
+  const ns2 = Math.trunc((seconds2 - sec) * 1e9);
   return BigInt(sec) * NS_PER_S + BigInt(ns2 - ns2 % 1e3);
 }
 function utimesSeconds(ns2, platform2 = process.platform) {
@@ -78687,9 +78687,9 @@ function readManifest(file) {
   if (!manifest) info(logText(`Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`));
   return manifest;
 }
-function setMtime(file, seconds) {
+function setMtime(file, seconds2) {
   try {
-    utimesSync(file, Date.now() / 1e3, seconds);
+    utimesSync(file, Date.now() / 1e3, seconds2);
     return true;
   } catch (e) {
     debug(`utimes ${file}: ${e.message}`);
@@ -78753,8 +78753,8 @@ function settle(gitRoot, files, proven) {
   for (const f2 of files) {
     const mtimeNs = proven.has(f2.path) ? null : lstatSync2(path17.join(gitRoot, f2.path), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
     if (!mtimeNs) continue;
-    const seconds = utimesSeconds(mtimeNs);
-    if (libuvNs(seconds, process.platform) !== mtimeNs) setMtime(path17.join(gitRoot, f2.path), seconds);
+    const seconds2 = utimesSeconds(mtimeNs);
+    if (libuvNs(seconds2, process.platform) !== mtimeNs) setMtime(path17.join(gitRoot, f2.path), seconds2);
   }
 }
 function writeSnapshot(file, gitRoot, tree, proven) {
@@ -79516,17 +79516,17 @@ async function freshnessAfterRestore(run, state3, targetExisted) {
     return null;
   }
 }
-function logFreshness(summary2, seconds) {
+function logFreshness(summary2, seconds2) {
   if (summary2.distrusted) {
     warning(
       `Watchmaker proves nothing unchanged this time: ${summary2.distrusted}. The restored workspace crates are compiled again (their units were given an old time); the cache heals when this job saves.`
     );
   } else if (!summary2.manifestFound) {
-    info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
+    info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds2} s).`);
   } else {
     const bumped = summary2.bumped ? `; ${summary2.bumped} changed or untracked files older than the cache moved to now` : "";
     info(
-      `Freshness across checkouts: ${summary2.proven} tracked files proven unchanged since the cached build (their times set back); ${summary2.changed} changed or new keep theirs${bumped} (${seconds} s).`
+      `Freshness across checkouts: ${summary2.proven} tracked files proven unchanged since the cached build (their times set back); ${summary2.changed} changed or new keep theirs${bumped} (${seconds2} s).`
     );
   }
 }
@@ -79564,9 +79564,9 @@ async function restoreInto(state3, backend, failOnError) {
     warning(`Watchmaker could not restore the cache (${backend.description}): ${state3.error}. The build goes on without it.`);
   }
   state3.restoredAtMs = Date.now();
-  const seconds = ((Date.now() - started) / 1e3).toFixed(1);
-  if (state3.hit === "miss") info(`Cache miss for ${state3.primaryKey} (${seconds} s): a cold build.`);
-  else info(`Cache ${state3.hit} hit: restored ${state3.matchedKey} (${formatBytes(state3.restoredBytes ?? 0)} on disk) in ${seconds} s.`);
+  const seconds2 = ((Date.now() - started) / 1e3).toFixed(1);
+  if (state3.hit === "miss") info(`Cache miss for ${state3.primaryKey} (${seconds2} s): a cold build.`);
+  else info(`Cache ${state3.hit} hit: restored ${state3.matchedKey} (${formatBytes(state3.restoredBytes ?? 0)} on disk) in ${seconds2} s.`);
 }
 
 // src/cache/save.ts
@@ -79762,8 +79762,8 @@ async function saveAndPrune(backend, state3, outcome, exclude, key) {
   outcome.deletedEntries = pruned.deleted;
   outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
   const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : "";
-  const seconds = ((Date.now() - started) / 1e3).toFixed(1);
-  info(`Saved ${key}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
+  const seconds2 = ((Date.now() - started) / 1e3).toFixed(1);
+  info(`Saved ${key}${size} in ${seconds2} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
 }
 
 // src/config.ts
@@ -79948,9 +79948,9 @@ function parseReport(input) {
 }
 function keyPart(name2, value) {
   if (CACHE_KEY_TEXT.test(value) && value.length <= MAX_KEY_PART) return value;
-  const shown = value.length > 60 ? `${value.slice(0, 60)}\u2026' (${value.length} characters)` : `${value}'`;
+  const shown2 = value.length > 60 ? `${value.slice(0, 60)}\u2026' (${value.length} characters)` : `${value}'`;
   throw new InputError(
-    `Input '${name2}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`
+    `Input '${name2}' is '${shown2}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`
   );
 }
 function checkBuildArgs(args, inputName) {
@@ -80607,6 +80607,43 @@ function explain(metric, total, threshold, source, crates) {
   if (total.status === "unchanged") return `${what} changed by ${formatChange(total.change)}, within the noise threshold of ${th}; ${samples}.`;
   const sure = total.confidence === "high" ? "a real change" : total.confidence === "likely" ? "likely a real change" : "possibly a real change, close to the noise";
   return `${what} changed by ${formatChange(total.change)}, beyond the noise threshold of ${th}: ${sure}; ${samples}.`;
+}
+
+// src/report/chart.ts
+var CHART_COLORS = { base: "#9ca3af", head: "#f97316" };
+var SLOT = 26;
+var FRAME = 140;
+function mermaidLabel(text) {
+  return text.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 40);
+}
+var num = (v2) => Number.isFinite(v2) && v2 > 0 ? String(Number(v2.toFixed(3))) : "0";
+var shown = (v2, unit) => `${(Number.isFinite(v2) ? v2 : 0).toFixed(2)} ${unit}`;
+function crateChart(c, rows) {
+  const top = c.crates.slice(0, Math.max(0, rows));
+  if (top.length === 0) return "";
+  const scale = c.metric === "instructions" ? 1e9 : 1;
+  const [unit, short2] = c.metric === "instructions" ? ["G instructions", "G"] : ["seconds", "s"];
+  const labels = top.flatMap((x) => {
+    const crate = mermaidLabel(x.crate);
+    return [`"${crate} \xB7 base: ${shown(x.base.value / scale, short2)}"`, `"${crate} \xB7 this run: ${shown(x.head.value / scale, short2)}"`];
+  });
+  const base = top.flatMap((x) => [num(x.base.value / scale), "0"]);
+  const head = top.flatMap((x) => ["0", num(x.head.value / scale)]);
+  const init = {
+    xyChart: { width: 900, height: FRAME + SLOT * labels.length, yAxis: { showLabel: false } },
+    themeVariables: { xyChart: { plotColorPalette: `${CHART_COLORS.base}, ${CHART_COLORS.head}` } }
+  };
+  return [
+    "```mermaid",
+    `%%{init: ${JSON.stringify(init)}}%%`,
+    "xychart-beta horizontal",
+    `  title "${METRIC_LABEL[c.metric]} per crate: grey bars the baseline, orange bars this run"`,
+    `  x-axis [${labels.join(", ")}]`,
+    `  y-axis "${unit}"`,
+    `  bar [${base.join(", ")}]`,
+    `  bar [${head.join(", ")}]`,
+    "```"
+  ].join("\n");
 }
 
 // src/ir/ir-wasm.ts
@@ -82233,6 +82270,7 @@ function closingBracket(text, open2) {
 
 // src/ir/summary.ts
 var TOP_GROUPS = 40;
+var OWN_GROUPS = 40;
 var compareNames = (a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0;
 var emptyTally = () => ({ bytes: 0, functions: 0, groups: /* @__PURE__ */ new Map() });
 function addToGroup(tally, name2, copies, bytes) {
@@ -82251,23 +82289,47 @@ function mergeTallies(tallies) {
   for (const t of tallies) for (const g2 of t.groups.values()) addToGroup(merged, g2.name, g2.copies, g2.bytes);
   return merged;
 }
-function packageWork(targets, withTargets = targets.size > 1) {
-  const work = tallyWork(mergeTallies(targets.values()));
+var rustName = (name2) => name2.replace(/-/g, "_");
+function pathCrates(path29) {
+  const p2 = path29.replace(/^(?:&(?:mut )?|\*(?:const|mut) |\[|\(|dyn |impl )+/, "");
+  if (p2.startsWith("<")) {
+    const close = closingBracket(p2, 0);
+    const inner = p2.slice(1, close);
+    let depth = 0;
+    for (let i = 0; i < inner.length; i++) {
+      if (inner[i] === "<") depth++;
+      else if (inner[i] === ">" && inner[i - 1] !== "-") depth--;
+      else if (depth === 0 && inner.startsWith(" as ", i)) return [...pathCrates(inner.slice(0, i)), ...pathCrates(inner.slice(i + 4))];
+    }
+    return pathCrates(inner);
+  }
+  const first = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(p2);
+  return first ? [first[1]] : [];
+}
+function definedIn(group, crates) {
+  return crates.size > 0 && pathCrates(group).some((c) => crates.has(c));
+}
+function packageWork(targets, withTargets = targets.size > 1, own) {
+  const work = tallyWork(mergeTallies(targets.values()), TOP_GROUPS, own);
   if (!withTargets) return work;
-  const each = [...targets].sort(([a], [b2]) => compareNames(a, b2)).map(([target, t]) => ({ target, ...tallyWork(t) }));
+  const each = [...targets].sort(([a], [b2]) => compareNames(a, b2)).map(([target, t]) => ({ target, ...tallyWork(t, TOP_GROUPS, own) }));
   return { ...work, targets: each };
 }
-function tallyWork(tally, top = TOP_GROUPS) {
+function tallyWork(tally, top = TOP_GROUPS, own) {
   const sorted = [...tally.groups.values()].sort((a, b2) => b2.bytes - a.bytes || compareNames(a.name, b2.name));
-  return { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
+  const work = { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
+  if (!own?.size) return work;
+  const more = sorted.slice(top).filter((g2) => definedIn(g2.name, own));
+  return { ...work, groups: [...work.groups, ...more.slice(0, OWN_GROUPS)], ownGroupsComplete: more.length <= OWN_GROUPS };
 }
-function groupChanges(base, head, limit = 5) {
+var keptAllOwn = (w2) => w2.ownGroupsComplete === true || w2.groups.length < TOP_GROUPS;
+function groupChanges(base, head, crates = /* @__PURE__ */ new Set(), limit = 5) {
   const names = new Set([...base.groups, ...head.groups].map((g2) => g2.name));
-  const find = (w2, name2) => w2.groups.find((g2) => g2.name === name2);
-  return [...names].map((name2) => {
-    const [b2, h] = [find(base, name2), find(head, name2)];
-    return { name: name2, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b2?.bytes ?? 0, headBytes: h?.bytes ?? 0 };
-  }).filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headBytes - b2.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b2.name)).slice(0, limit);
+  const index = (w2) => new Map(w2.groups.map((g2, i) => [g2.name, { ...g2, top: i < TOP_GROUPS }]));
+  const [bs2, hs2] = [index(base), index(head)];
+  const compared = (kept, other, otherWork) => !kept || kept.top || other !== void 0 || keptAllOwn(otherWork);
+  const changes2 = [...names].map((name2) => ({ name: name2, b: bs2.get(name2), h: hs2.get(name2), own: definedIn(name2, crates) })).filter(({ b: b2, h, own }) => !own || compared(b2, h, head) && compared(h, b2, base)).map(({ name: name2, b: b2, h, own }) => ({ name: name2, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b2?.bytes ?? 0, headBytes: h?.bytes ?? 0, own })).filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headBytes - b2.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b2.name));
+  return [...changes2.filter((c) => c.own).slice(0, limit), ...changes2.filter((c) => !c.own).slice(0, limit)];
 }
 
 // src/report/work.ts
@@ -82316,7 +82378,17 @@ function targetsOf(records, whole) {
       out.set(`${crateKey(c.crate, c.version)}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
   return out;
 }
-function change(key, h, b2) {
+function ownCrates(r) {
+  const targets = (w2) => (w2?.targets ?? []).map((t) => t.target.slice(t.target.indexOf(" ") + 1));
+  const members = r.crates.filter((c) => c.workspaceMember);
+  return [
+    ...r.workspaceMembers ?? [],
+    ...members.flatMap((c) => [c.crate, ...targets(c.work), ...targets(c.partialWork)]),
+    ...(r.freshCrates ?? []).filter((f2) => f2.workspaceMember).flatMap((f2) => [f2.crate, ...targets(f2.work)]),
+    ...r.units.filter((u2) => u2.workspaceMember && !u2.kind.startsWith("build-script")).map((u2) => u2.target)
+  ].map(rustName);
+}
+function change(key, h, b2, own) {
   return {
     key,
     crate: h.label,
@@ -82324,14 +82396,15 @@ function change(key, h, b2) {
     base: b2.work,
     head: h.work,
     change: relative3(b2.work.bytes, h.work.bytes),
-    groups: groupChanges(b2.work, h.work)
+    groups: groupChanges(b2.work, h.work, own)
   };
 }
 function changes(head, base, h, b2) {
-  const whole = [...h.keys()].filter((key) => b2.has(key)).map((key) => change(key, h.get(key), b2.get(key)));
+  const own = new Set([...head, ...base].flatMap(ownCrates));
+  const whole = [...h.keys()].filter((key) => b2.has(key)).map((key) => change(key, h.get(key), b2.get(key), own));
   const compared = new Set(whole.map((c) => c.key));
   const [ht2, bt2] = [targetsOf(head, h), targetsOf(base, b2)];
-  const targets = [...ht2.keys()].filter((key) => bt2.has(key) && !compared.has(key.slice(0, key.indexOf("#")))).map((key) => change(key, ht2.get(key), bt2.get(key)));
+  const targets = [...ht2.keys()].filter((key) => bt2.has(key) && !compared.has(key.slice(0, key.indexOf("#")))).map((key) => change(key, ht2.get(key), bt2.get(key), own));
   return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.bytes - y.base.bytes) - Math.abs(x.head.bytes - x.base.bytes));
 }
 function compareWork(head, base) {
@@ -82357,7 +82430,7 @@ function workSentence(w2) {
   const delta = w2.total.headBytes - w2.total.baseBytes;
   if (delta === 0) return null;
   const pct = w2.total.change === null ? "" : ` (${delta > 0 ? "+" : "\u2212"}${Math.abs(w2.total.change * 100).toFixed(1)}%)`;
-  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}, exactly`;
+  return `compile work ${delta > 0 ? "grew" : "shrank"} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}`;
 }
 
 // src/report/render.ts
@@ -82382,9 +82455,6 @@ function commentMarker(job, profile, variant) {
 function escapeMarkdown(text) {
   return text.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/@/g, "@\u200B");
 }
-function mermaidLabel(text) {
-  return text.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 40);
-}
 function formatValue(value, metric) {
   if (metric === "instructions") return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
   return `${value.toFixed(2)} s`;
@@ -82395,47 +82465,61 @@ function verdictOf(view2) {
   return view2.decision?.verdict ?? "no-baseline";
 }
 var REASON_WORDS = {
-  "nothing-compared": "nothing compiled on both sides",
-  measurement: "baseline measured differently",
-  "under-floor": "too small to time",
-  "cpu-model": "another CPU model",
-  contention: "cold baseline against a warm build",
-  "too-few-samples": "one sample per side",
-  "not-confirmed": "not confirmed"
+  "nothing-compared": "no crate was compiled on both sides",
+  measurement: "the baseline was measured differently",
+  "under-floor": "too little was compiled to time",
+  "cpu-model": "the baseline ran on another CPU model",
+  contention: "the baseline was a cold build and this one warm",
+  "too-few-samples": "too few samples to tell it from the noise",
+  "not-confirmed": "the suggested change could not be confirmed"
 };
-function headline(view2) {
-  const time = timeHeadline(view2);
+function rowLabel(status) {
+  return status === "regression" ? "slower" : status === "improvement" ? "faster" : "within noise";
+}
+var ROW_ICON = { regression: "\u{1F53A} ", improvement: "\u{1F7E2} " };
+var plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function headline(view2, esc = escapeMarkdown) {
+  const time = timeHeadline(view2, esc);
   const work = view2.work ? workSentence(view2.work) : null;
   if (!work) return time;
   const verdict = verdictOf(view2);
   const plain2 = verdict === "unchanged" || verdict === "inconclusive";
-  return plain2 && view2.work.total.headBytes > view2.work.total.baseBytes ? `${time}, but ${work}` : `${time}; ${work}`;
+  const contrast = plain2 && view2.work.total.headBytes > view2.work.total.baseBytes && !time.includes(", but ");
+  return contrast ? `${time}, but ${work}` : `${time}; ${work}`;
 }
-function timeHeadline(view2) {
+var seconds = (s3) => `${s3.toFixed(1)} s`;
+function timeHeadline(view2, esc) {
   const r = view2.record;
   const c = view2.comparison;
-  const verdict = verdictOf(view2);
   const d = view2.decision;
-  const base = `Watchmaker: ${escapeMarkdown(view2.profile)} build ${r.success ? "took" : "failed after"} ${r.totals.wallSeconds.toFixed(1)} s`;
-  if (!c || !d || verdict === "build-failed") return `${ICON[verdict]} ${base}`;
-  if (d.identicalInputs) return `\u2705 ${base}: nothing it compiles changed (${identicalWords(d.identicalInputs)}; the baseline's build took ${c.baseWallSeconds.toFixed(1)} s)`;
-  if (verdict === "unchanged") return `${ICON[verdict]} ${base}: no significant change in time`;
-  if (verdict === "inconclusive")
-    return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, inconclusive (${REASON_WORDS[d.reason ?? ""] ?? d.reason})`;
-  return `${ICON[verdict]} ${base}: ${formatChange(d.change)} ${METRIC_LABEL[c.metric]}, ${verdict === "regression" ? "slower" : "faster"}`;
+  const verdict = verdictOf(view2);
+  const who = `Watchmaker: ${esc(view2.profile)} build`;
+  if (verdict === "build-failed") return `\u274C ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ""}`;
+  if (!c || !d) return `\u2139\uFE0F ${who} took ${seconds(r.totals.wallSeconds)} (no baseline to compare with)`;
+  const metric = METRIC_LABEL[c.metric];
+  if (d.identicalInputs) return `\u2705 ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
+  if (verdict === "unchanged") return `\u26AA ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (\xB1${(d.noise.threshold * 100).toFixed(1)}%)`;
+  if (verdict === "inconclusive") {
+    const why = REASON_WORDS[d.reason ?? ""] ?? d.reason ?? "the evidence cannot tell";
+    return `\u2754 ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
+  }
+  const span = `${formatValue(c.total.base.value, c.metric)} \u2192 ${formatValue(c.total.head.value, c.metric)}`;
+  return `${ICON[verdict]} ${who} ${verdict === "regression" ? "slower" : "faster"}: ${formatChange(d.change)} ${metric} (${span}, ${plural(c.crates.length, "crate")} compiled on both sides)`;
+}
+function savedWords(head, base) {
+  return base > head * 1.2 && base - head >= 0.5 ? `took ${seconds(head)} instead of the baseline's ${seconds(base)}` : `took ${seconds(head)}`;
 }
 function identicalWords(s3) {
-  const crates = `${s3.crates === 1 ? "crate" : "crates"}`;
-  return s3.fresh === s3.crates ? `${s3.fresh} of ${s3.crates} ${crates} fresh from the cache` : `${s3.crates} ${crates} with the baseline's inputs`;
+  return s3.fresh === s3.crates ? `${s3.fresh} of ${plural(s3.crates, "crate")} fresh from the cache` : `${plural(s3.crates, "crate")} with the baseline's inputs`;
 }
 var WORK_ROWS_OPEN = 5;
 var code = (text) => `\`${clip(text).replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 function measuredCrates(w2) {
   const deps = w2.crates.filter((c) => c.dependency).length;
   const members = w2.crates.length - deps;
-  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-  if (deps === 0) return plural(members, "workspace crate", "workspace crates");
-  return `${plural(members, "workspace crate", "workspace crates")} and ${plural(deps, "dependency", "dependencies")}`;
+  const plural2 = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  if (deps === 0) return plural2(members, "workspace crate", "workspace crates");
+  return `${plural2(members, "workspace crate", "workspace crates")} and ${plural2(deps, "dependency", "dependencies")}`;
 }
 function carriedNote(w2) {
   if (w2.carried === 0) return "";
@@ -82466,21 +82550,26 @@ function workSection(w2, { rows, dropped }) {
       ""
     );
   out.push(...uncomparedNote(w2));
-  const shown = w2.crates.filter((c) => c.head.bytes !== c.base.bytes).slice(0, Math.max(rows, 1));
-  if (shown.length) {
+  const shown2 = w2.crates.filter((c) => c.head.bytes !== c.base.bytes).slice(0, Math.max(rows, 1));
+  if (shown2.length) {
     const table = ["| crate | baseline | this run | change | functions |", "|---|---:|---:|---:|---:|"];
-    for (const c of shown)
+    for (const c of shown2)
       table.push(`| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`);
-    if (shown.length > WORK_ROWS_OPEN) out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
+    if (shown2.length > WORK_ROWS_OPEN) out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
     else out.push(...table, "");
   }
-  const groups = (dropped.has("functions") ? [] : w2.crates).flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headBytes - b2.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes)).slice(0, 5);
-  if (groups.length) {
-    out.push("Functions whose machine code changed the most (every copy of a generic function counted together):", "");
-    for (const { crate, g: g2 } of groups) out.push(`- ${groupChangeText(g2, code)} (${name(crate)})`);
-    out.push("");
-  }
+  out.push(...functionLists(dropped.has("functions") ? [] : w2.crates));
   return out;
+}
+var OWN_FUNCTIONS = 10;
+var OTHER_FUNCTIONS = 5;
+function functionLists(crates) {
+  const all = crates.flatMap((c) => c.groups.map((g2) => ({ crate: c.crate, g: g2 }))).sort((a, b2) => Math.abs(b2.g.headBytes - b2.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes));
+  const list = (heading, items) => items.length ? [heading, "", ...items.map(({ crate, g: g2 }) => `- ${groupChangeText(g2, code)} (${name(crate)})`), ""] : [];
+  const own = all.filter((x) => x.g.own).slice(0, OWN_FUNCTIONS);
+  const others = all.filter((x) => !x.g.own).slice(0, OTHER_FUNCTIONS);
+  if (own.length === 0) return list("Functions whose machine code changed the most (every copy of a generic function counted together):", others);
+  return [...list("Your functions whose copies or bytes changed:", own), ...list("In dependencies and the standard library (instantiated by your code or theirs):", others)];
 }
 function cacheLine(cache, esc = escapeMarkdown) {
   if (cache.hit === "disabled") return "Cache: off.";
@@ -82494,87 +82583,102 @@ function guardLine(guard, esc = escapeMarkdown) {
   if (guard.errors === 0 && guard.warnings === 0) return `Guard: portable (${flags}).`;
   return `Guard: ${guard.errors} error${guard.errors === 1 ? "" : "s"}, ${guard.warnings} warning${guard.warnings === 1 ? "" : "s"} (${flags}).`;
 }
-function mermaid(c, rows) {
-  const top = c.crates.slice(0, rows);
-  if (top.length === 0) return "";
-  const scale = c.metric === "instructions" ? 1e9 : 1;
-  const unit = c.metric === "instructions" ? "G instructions" : "seconds";
-  const values = (pick) => top.map((x) => Number((x[pick].value / scale).toFixed(3))).join(", ");
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${METRIC_LABEL[c.metric]} per crate: base (first bar) vs this run (second bar)"`,
-    `  x-axis [${top.map((x) => `"${mermaidLabel(x.crate)}"`).join(", ")}]`,
-    `  y-axis "${unit}"`,
-    `  bar [${values("base")}]`,
-    `  bar [${values("head")}]`,
-    "```"
-  ].join("\n");
-}
 function renderTrimmed(view2, trim, limit) {
   const r = view2.record;
   const out = [commentMarker(view2.job, view2.profile, view2.variant), `### ${headline(view2)}`, ""];
   if (!r.success && r.firstError) out.push(...firstErrorSection(r.firstError));
   out.push(...view2.comparison ? comparisonSection(view2, view2.comparison, trim) : headOnlySection(view2, trim.rows));
   if (view2.work) out.push(...workSection(view2.work, trim));
+  if (view2.guard.errors > 0) out.push(guardLine(view2.guard), "");
+  const details = [...view2.comparison ? comparisonDetails(view2, view2.comparison, trim) : [], ...jobLines(view2, trim)];
+  out.push(`<details><summary>${DETAILS_SUMMARY}</summary>`, "", ...details, "</details>", "");
+  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(", ")} left out._`, "");
+  out.push(footerLine(view2));
+  return `${out.join("\n").trimEnd()}
+`;
+}
+var DETAILS_SUMMARY = "Details: the baseline, this job's own build, cache and guard";
+function footerLine(view2) {
+  const r = view2.record;
+  const parts = [`rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`];
+  if (view2.keyUrl) parts.unshift(`[What the terms mean](${encodeURI(view2.keyUrl)})`);
+  if (view2.runUrl) parts.unshift(`[Workflow run](${encodeURI(view2.runUrl)})`);
+  return parts.join(" \xB7 ");
+}
+function jobLines(view2, trim) {
+  const r = view2.record;
+  const out = [];
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), "");
-  const critical = r.criticalPath ? ` Critical path ${r.criticalPath.seconds.toFixed(1)} s ending in ${name(r.criticalPath.units.at(-1) ?? "")}.` : "";
-  out.push(`Units: ${r.totals.unitsCompiled} compiled, ${r.totals.unitsFresh} fresh.${critical}`, "");
-  const members = trim.dropped.has("crate lists") ? null : membersLine(r);
+  out.push(unitsLine(r), "");
+  const members = trim.dropped.has("crate lists") ? null : membersLine(r, view2.cache.hit);
   if (members) out.push(escapeMarkdown(members), "");
   const note = commandNote(r.command);
   if (note) out.push(escapeMarkdown(note), "");
-  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(", ")} left out._`, "");
   out.push(cacheLine(view2.cache), "");
-  out.push(guardLine(view2.guard), "");
-  const footer = `rustc ${escapeMarkdown(r.toolchain.release)} \xB7 ${escapeMarkdown(r.targetTriple)}`;
-  out.push(view2.runUrl ? `[Workflow run](${encodeURI(view2.runUrl)}) \xB7 ${footer}` : footer);
-  return `${out.join("\n").trimEnd()}
-`;
+  if (view2.guard.errors === 0) out.push(guardLine(view2.guard), "");
+  return out;
+}
+function unitsLine(r, esc = escapeMarkdown) {
+  const end = r.criticalPath?.units.at(-1);
+  const critical = r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : "";
+  if (!r.success) return `This job's own build stopped after compiling ${plural(r.totals.unitsCompiled, "unit")}.`;
+  return `This job's own build: ${plural(r.totals.unitsCompiled, "unit")} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
 }
 var notesOf = (view2, c) => view2.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes;
 var ERROR_LINES = 30;
 function firstErrorSection(e) {
   const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   const lines = e.text.replace(ansi, "").trimEnd().split("\n");
-  const shown = lines.slice(0, ERROR_LINES).map((l) => clip(l, 300));
-  if (lines.length > ERROR_LINES) shown.push(`\u2026 ${lines.length - ERROR_LINES} more lines in the log`);
-  const longest = Math.max(0, ...shown.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
+  const shown2 = lines.slice(0, ERROR_LINES).map((l) => clip(l, 300));
+  if (lines.length > ERROR_LINES) shown2.push(`\u2026 ${lines.length - ERROR_LINES} more lines in the log`);
+  const longest = Math.max(0, ...shown2.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
   const fence = "`".repeat(Math.max(3, longest + 1));
-  return [`Cargo's first error${e.crate ? `, in ${code(e.crate)}` : ""}:`, "", fence, ...shown, fence, ""];
+  return [`Cargo's first error${e.crate ? `, in ${code(e.crate)}` : ""}:`, "", fence, ...shown2, fence, ""];
 }
-function membersLine(r) {
+function membersLine(r, hit = null) {
   if (!r.workspaceMembers?.length) return null;
   const compiled2 = new Set(r.crates.filter((c) => c.workspaceMember).map((c) => c.crate));
   const list = (names) => names.length ? `${names.slice(0, LIST_LIMIT).map((n) => clip(n)).join(", ")}${names.length > LIST_LIMIT ? ", \u2026" : ""}` : "none";
-  const fresh = r.workspaceMembers.filter((m2) => !compiled2.has(m2));
-  return `Workspace crates compiled: ${list(r.workspaceMembers.filter((m2) => compiled2.has(m2)))}; fresh from the cache: ${list(fresh)}.`;
+  const failed = r.success ? null : r.firstError?.crate ?? null;
+  if (failed) compiled2.delete(failed);
+  const done = list(r.workspaceMembers.filter((m2) => compiled2.has(m2)));
+  const rest = list(r.workspaceMembers.filter((m2) => !compiled2.has(m2) && m2 !== failed));
+  if (!r.success) return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
+  const restored = hit === "exact" || hit === "partial";
+  return `Your crates compiled: ${done}; fresh${restored ? " from the cache" : " (built earlier in this target directory)"}: ${rest}.`;
 }
 var nameList = (names) => `${names.slice(0, LIST_LIMIT).map(name).join(", ")}${names.length > LIST_LIMIT ? ", \u2026" : ""}`;
-function comparisonSection(view2, c, { rows, dropped }) {
+function comparisonSection(view2, c, { rows }) {
   const value = (v2) => formatValue(v2, c.metric);
   const wallChange = c.baseWallSeconds > 0 ? (c.headWallSeconds - c.baseWallSeconds) / c.baseWallSeconds : null;
   const d = view2.decision;
   const out = [`**Verdict: ${verdictOf(view2)}.** ${sentence(d.sentence)}`, ""];
   if (d.toConclude) out.push(`What would make it conclusive: ${sentence(d.toConclude)}.`, "");
-  if (view2.path) out.push(`Baseline: ${sentence(view2.path)}`, "");
-  if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, "");
-  out.push(`| | baseline${view2.baselineLabel ? ` (${name(view2.baselineLabel)})` : ""} | this run | change |`, "|---|---:|---:|---:|");
-  out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
+  const here = c.total.head.samples > 1 ? `this commit (${c.total.head.samples} samples here)` : "this run";
+  out.push(`| | baseline${view2.baselineLabel ? ` (${name(view2.baselineLabel)})` : ""} | ${here} | change |`, "|---|---:|---:|---:|");
+  if (c.crates.length)
+    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
   out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, "");
   if (c.crates.length) {
-    const status = (s3) => s3 === "regression" ? "\u{1F53A} slower" : s3 === "improvement" ? "\u{1F7E2} faster" : "noise";
-    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", "| crate | baseline | this run | change | |", "|---|---:|---:|---:|---|");
-    for (const x of c.crates.slice(0, rows)) out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${status(x.status)} |`);
-    if (c.crates.length > rows) out.push("", `_${c.crates.length - rows} more crate${c.crates.length - rows === 1 ? "" : "s"} not shown._`);
+    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", `| crate | baseline | ${here} | change | |`, "|---|---:|---:|---:|---|");
+    for (const x of c.crates.slice(0, rows))
+      out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ""}${rowLabel(x.status)} |`);
+    if (c.crates.length > rows) out.push("", `_${plural(c.crates.length - rows, "more crate")} not shown._`);
     out.push("");
   }
+  return out;
+}
+function comparisonDetails(view2, c, { rows, dropped }) {
+  const d = view2.decision;
+  const out = [];
+  if (view2.path) out.push(`Baseline: ${sentence(view2.path)}`, "");
+  if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, "");
   const lists = !dropped.has("crate lists");
   if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
-  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or restored fresh from the cache here): ${nameList(c.onlyBase)}.`, "");
+  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or fresh here): ${nameList(c.onlyBase)}.`, "");
   for (const note of dropped.has("notes") ? [] : notesOf(view2, c)) out.push(`> Note: ${sentence(note)}`, "");
-  const chart = dropped.has("chart") ? "" : mermaid(c, Math.min(rows, 12));
-  if (chart) out.push("<details><summary>Chart</summary>", "", chart, "", "</details>", "");
+  const chart = dropped.has("chart") ? "" : crateChart(c, Math.min(rows, 12));
+  if (chart) out.push(chart, "");
   return out;
 }
 function headOnlySection(view2, rows) {
@@ -82585,9 +82689,9 @@ function headOnlySection(view2, rows) {
   out.push("| crate | CPU | wall | units |", "|---|---:|---:|---:|");
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(`| ${name(x.crate)}${x.workspaceMember ? " (workspace)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+    out.push(`| ${name(x.crate)}${x.workspaceMember ? " (yours)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
   }
-  if (r.crates.length > rows) out.push("", `_${r.crates.length - rows} more crates not shown._`);
+  if (r.crates.length > rows) out.push("", `_${plural(r.crates.length - rows, "more crate")} not shown._`);
   out.push("");
   return out;
 }
@@ -82612,30 +82716,29 @@ var plainList = (names) => `${names.slice(0, LIST_LIMIT).map((n) => clip(n)).joi
 function renderReportText(view2) {
   const r = view2.record;
   const c = view2.comparison;
-  const lines = [
-    `Watchmaker report (${view2.profile}): ${verdictOf(view2)}`,
-    `  build wall time ${r.totals.wallSeconds.toFixed(2)} s; ${r.totals.unitsCompiled} units compiled, ${r.totals.unitsFresh} fresh`
-  ];
-  const members = membersLine(r);
+  const lines = [headline(view2, plain).replace(/^\S+ /, ""), `  ${unitsLine(r, plain)}`];
+  const members = membersLine(r, view2.cache.hit);
   if (members) lines.push(`  ${members}`);
   const note = commandNote(r.command);
   if (note) lines.push(`  ${note}`);
   if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
+  if (r.firstError) lines.push(`  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ""}: ${clip(r.firstError.text.split("\n")[0] ?? "", 300)}`);
   if (c) {
-    lines.push(`  ${view2.decision?.sentence ?? ""}`);
+    lines.push(`  verdict: ${verdictOf(view2)}. ${view2.decision?.sentence ?? ""}`);
     if (view2.decision?.toConclude) lines.push(`  what would make it conclusive: ${view2.decision.toConclude}`);
     if (view2.path) lines.push(`  baseline: ${view2.path}`);
-    lines.push(
-      `  baseline${view2.baselineLabel ? ` (${clip(view2.baselineLabel)})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`
-    );
+    if (c.crates.length)
+      lines.push(
+        `  baseline${view2.baselineLabel ? ` (${clip(view2.baselineLabel)})` : ""}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`
+      );
     for (const x of c.crates.slice(0, 10))
       lines.push(
-        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} \u2192 ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${x.status}`
+        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} \u2192 ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${rowLabel(x.status)}`
       );
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of notesOf(view2, c)) lines.push(`  note: ${n}`);
-    if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged (exact)"} over ${view2.work.crates.length} crates`);
+    if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural(view2.work.crates.length, "crate")}`);
   } else {
     if (view2.baselineNote) lines.push(`  ${view2.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
@@ -82650,7 +82753,7 @@ var SAMPLE_FLOORS = { instructions: 0.02, cpu: 0.08, wall: 0.12 };
 var LEARNED_FLOORS = { instructions: 5e-3, cpu: 0.02, wall: 0.04 };
 var TOTAL_FLOORS = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
 var CROSS_MODEL_MARGIN = 0.05;
-var FEW_SAMPLES_FACTOR = 3;
+var WIDEST_UNCHANGED_BAND = 3;
 function calibrationRatio(head, base) {
   const model = (r) => r.runner.cpuModel;
   if (head.every((h2) => base.every((b3) => model(h2) === model(b3)))) return null;
@@ -82675,8 +82778,18 @@ function identicalInputs(head, base) {
 }
 var identicalSentence = (s3) => `No crate this build covers changed: ${s3.crates === s3.fresh ? `${s3.fresh} of ${s3.crates}` : `${s3.crates}`} ${s3.crates === 1 ? "crate" : "crates"}${s3.fresh === s3.crates ? " fresh from the cache" : ""} with inputs identical to the baseline's, so its compile time and code are the same by construction.`;
 function incomparable(compared, head, base, moved) {
-  if (compared === 0)
-    return inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles the workspace crates on both sides");
+  if (compared === 0) {
+    const mine = head[0].crates.filter((x) => x.workspaceMember).map((x) => x.crate);
+    if (mine.length === 0)
+      return inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles your crates on both sides");
+    const names = `${mine.slice(0, 5).join(", ")}${mine.length > 5 ? ` and ${mine.length - 5} more` : ""}`;
+    const them = mine.length === 1 ? "it" : "them";
+    return inconclusive(
+      "nothing-compared",
+      `this run compiled ${names}, which the baseline's run found fresh, and no run of the default branch recorded compiling ${them} from the baseline's inputs on this CPU model: there is no base time to compare.`,
+      "baseline: auto or rebuild (the base commit rebuilt here, so both sides compile the same crates)"
+    );
+  }
   if (!measuredDifferently(head, base)) return null;
   return inconclusive(
     "measurement",
@@ -82755,11 +82868,10 @@ function blocker(c, samples, noise, ratio, contention) {
       `one side compiled these crates alongside other compilations (on average ${Math.max(base, head).toFixed(1)} at a time) and the other nearly alone (${Math.min(base, head).toFixed(1)}): a cold build against a warm one.`,
       "rebuilding the base here (baseline: auto or rebuild), so both sides build the same way"
     );
-  const large = c.total.change !== null && Math.abs(c.total.change) >= FEW_SAMPLES_FACTOR * noise.threshold;
-  if (samples < 3 && noise.source !== "history" && noise.source !== "input" && !large)
+  if (samples < 3 && noise.source !== "history" && noise.source !== "input")
     return inconclusive(
       "too-few-samples",
-      `${samples === 1 ? "one sample" : `${samples} samples`} per side cannot tell a ${formatChange(c.total.change)} change from noise without this repository's noise history (only a change beyond ${(FEW_SAMPLES_FACTOR * noise.threshold * 100).toFixed(0)}% can).`,
+      `${samples === 1 ? "one sample" : `${samples} samples`} per side cannot tell it from noise until this repository has a noise history (${noise.observations} of ${MIN_OBSERVATIONS} pairs of unchanged runs so far).`,
       "baseline: auto or rebuild (several samples per side on this machine), or more history on the default branch"
     );
   return null;
@@ -82775,27 +82887,47 @@ function decide(c, head, base, opts) {
   const suggestsChange = change2 !== null && Math.abs(change2) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]) || hints.length > 0;
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change: change2, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
-  const counts = c.total.base.samples === c.total.head.samples ? `${samples} sample${samples === 1 ? "" : "s"} per side` : `${c.total.base.samples} base and ${c.total.head.samples} head samples`;
-  const moved = `${METRIC_LABEL[c.metric]} of the ${common.length} crate${common.length === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change2)}`;
+  const moved = movedText(c, change2);
   const same = common.length === 0 ? identicalInputs(head, base) : null;
   if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim("unchanged", identicalSentence(same)) };
   const unlike = incomparable(common.length, head, base, moved);
-  if (unlike) return { ...shared, ...unlike };
+  const compiledHereOnly = common.length === 0 && head[0].crates.some((x) => x.workspaceMember);
+  if (unlike) return { ...shared, ...unlike, suggestsChange: shared.suggestsChange || compiledHereOnly };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
+  const wide = tooWide(applied, c.metric, moved);
   if (!suggestsChange)
-    return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
+    return byCrate ? { ...shared, ...byCrate } : wide ? { ...shared, ...wide } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
   if (byCrate && Math.abs(change2) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change2) <= applied.threshold) {
     const why = Math.abs(change2) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
     return { ...shared, ...inconclusive("too-few-samples", `${moved}${why}`, "baseline: auto or rebuild (several samples per side on this machine)") };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
-  if (blocked) return { ...shared, ...blocked, sentence: `${moved}, beyond the noise (${noiseText(applied)}), but ${blocked.sentence}` };
+  if (blocked) return { ...shared, ...blocked, sentence: blockedSentence(moved, applied, blocked) };
   if (!samplesSeparate(c.total.base, c.total.head, scale))
-    return byCrate ? { ...shared, ...byCrate } : { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides do not separate: noise.`) };
+    return byCrate ? { ...shared, ...byCrate } : wide && { ...shared, ...wide } || { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides do not separate: noise.`) };
   const verdict = change2 > 0 ? "regression" : "improvement";
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+function movedText(c, change2) {
+  const [b2, h] = [c.total.base.samples, c.total.head.samples];
+  const counts = b2 === h ? `${b2} sample${b2 === 1 ? "" : "s"} per side` : `${b2} base and ${h} head samples`;
+  const n = c.crates.length;
+  return `${METRIC_LABEL[c.metric]} of the ${n} crate${n === 1 ? "" : "s"} compiled on both sides (${counts}) changed by ${formatChange(change2)}`;
+}
+function blockedSentence(moved, noise, blocked) {
+  if (blocked.reason === "too-few-samples") return `${moved}, but ${blocked.sentence}`;
+  return `${moved}, beyond the noise (${noiseText(noise)}), but ${blocked.sentence}`;
+}
+function tooWide(noise, metric, moved) {
+  const widest = WIDEST_UNCHANGED_BAND * DEFAULT_THRESHOLDS[metric];
+  if (noise.threshold <= widest) return null;
+  return inconclusive(
+    "too-few-samples",
+    `${moved}, but the noise (${noiseText(noise)}) is wider than any change worth reporting (${(widest * 100).toFixed(0)}%), so it cannot say whether anything changed.`,
+    "baseline: auto or rebuild (several samples per side on this machine)"
+  );
 }
 function crateHints(c) {
   return c.crates.filter((x) => x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x)).map((x) => `${x.crate} ${formatChange(x.change)}`);
@@ -82889,9 +83021,25 @@ function evaluate(head, base, threshold, history) {
   const comparison = base && base.length ? compareRecords(head, base, { threshold, history }) : null;
   return { comparison, decision: comparison ? decide(comparison, head, base, { threshold, history }) : null };
 }
+function keyUrl(env) {
+  const repo = env.GITHUB_ACTION_REPOSITORY ?? "";
+  const ref = env.GITHUB_ACTION_REF ?? "";
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || !/^[A-Za-z0-9_./-]+$/.test(ref) || !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return null;
+  return `${server}/${repo}/blob/${ref}/docs/report.md#key`;
+}
 async function publishReport(input, content) {
   const { config, context: context5 } = input;
-  const view2 = { profile: config.profile, job: context5.job, variant: config.variant, guard: input.guard, cache: input.cache, runUrl: context5.runUrl, ...content };
+  const view2 = {
+    profile: config.profile,
+    job: context5.job,
+    variant: config.variant,
+    guard: input.guard,
+    cache: input.cache,
+    runUrl: context5.runUrl,
+    keyUrl: keyUrl(input.env),
+    ...content
+  };
   const markdown = renderReportMarkdown(view2, SUMMARY_LIMIT);
   const text = renderReportText(view2);
   info(
@@ -83058,6 +83206,7 @@ export {
   closingBracket,
   emptyTally,
   addGroups,
+  rustName,
   packageWork,
   carryWork,
   compareWork,
