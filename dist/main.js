@@ -63,7 +63,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-UPWBR3E4.js";
+} from "./chunks/chunk-GFEYI5KQ.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";

@@ -15,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-UPWBR3E4.js";
+} from "./chunks/chunk-GFEYI5KQ.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -22,7 +22,7 @@ function expectHeadOnly(main: StepResult, note: RegExp): void {
   expect(main.outputs['change-percent']).toBe('');
   expect(main.summary).toContain('Watchmaker: dev build took');
   expect(main.summary).not.toContain('**Verdict:');
-  expect(main.summary).toMatch(/^Units: \d+ compiled, \d+ fresh\./m);
+  expect(main.summary).toMatch(/^This job's own build: \d+ units? compiled, \d+ fresh[;.]/m);
   expect(main.summary).toMatch(note);
   expect(main.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/^Watchmaker could not rebuild the base commit: /)]);
   expect(main.annotations.filter((a) => a.level === 'error')).toEqual([]);

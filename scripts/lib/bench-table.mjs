@@ -259,7 +259,7 @@ function verdictsSection(v) {
   if (learned.length)
     lines.push(
       'One-sample comparisons were judged against the default threshold until the default branch had',
-      `10 unchanged-run pairs, then against the threshold learned from them (${thresholdRange(learned)} in this run).`,
+      `10 pairs of runs with unchanged inputs, then against the threshold learned from them (${thresholdRange(learned)} in this run).`,
     );
   if (detection?.length) {
     const share = detection[0].sharePercent;

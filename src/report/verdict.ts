@@ -188,7 +188,7 @@ export function noiseText(noise: NoiseModel): string {
     case 'input':
       return `${pct}, the threshold input`;
     case 'default':
-      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} unchanged-run pairs)`;
+      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} pairs of runs with unchanged inputs)`;
   }
 }
 

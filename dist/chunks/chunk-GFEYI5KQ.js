@@ -82840,7 +82840,7 @@ function noiseText(noise) {
     case "input":
       return `${pct}, the threshold input`;
     case "default":
-      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} unchanged-run pairs)`;
+      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} pairs of runs with unchanged inputs)`;
   }
 }
 var inconclusive = (reason, sentence2, toConclude) => ({ verdict: "inconclusive", reason, sentence: sentence2, toConclude });
