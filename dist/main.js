@@ -63,7 +63,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-GFEYI5KQ.js";
+} from "./chunks/chunk-JPYTTXYP.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";

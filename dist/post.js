@@ -15,7 +15,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-GFEYI5KQ.js";
+} from "./chunks/chunk-JPYTTXYP.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync } from "node:fs";

@@ -175,7 +175,7 @@ export function groupChangeText(g: GroupChange, code: (name: string) => string):
   const noun = g.headCopies === 1 ? 'copy' : 'copies';
   const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${noun}` : `${g.baseCopies} → ${g.headCopies} ${noun}`;
   const delta = g.headBytes - g.baseBytes;
-  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} bytes`;
+  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} byte${Math.abs(delta) === 1 ? '' : 's'}`;
 }
 
 /** The sentence the headline and the verdict use when the work moved. */

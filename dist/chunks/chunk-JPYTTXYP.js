@@ -82424,7 +82424,7 @@ function groupChangeText(g2, code2) {
   const noun = g2.headCopies === 1 ? "copy" : "copies";
   const copies = g2.baseCopies === g2.headCopies ? `${g2.headCopies} ${noun}` : `${g2.baseCopies} \u2192 ${g2.headCopies} ${noun}`;
   const delta = g2.headBytes - g2.baseBytes;
-  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatCount(Math.abs(delta))} bytes`;
+  return `${code2(g2.name)}: ${copies}, ${delta >= 0 ? "+" : "\u2212"}${formatCount(Math.abs(delta))} byte${Math.abs(delta) === 1 ? "" : "s"}`;
 }
 function workSentence(w2) {
   const delta = w2.total.headBytes - w2.total.baseBytes;
