@@ -122,7 +122,7 @@ describe('inputs that contradict each other', () => {
       'keep-fresh': 'true',
       'cache-bin': 'false',
       baseline: 'auto',
-      'confirm-budget': '2x',
+      'confirm-budget': '1x',
       'baseline-samples': '3',
     };
     expect(warningsFor(defaults)).toEqual([]);

@@ -187,7 +187,7 @@ export function configWarnings(config: Config): string[] {
   return out;
 }
 
-const budgetGiven = (report: ReportConfig) => !(report.confirmBudget.kind === 'factor' && report.confirmBudget.value === 2);
+const budgetGiven = (report: ReportConfig) => !(report.confirmBudget.kind === 'factor' && report.confirmBudget.value === 1);
 
 /** The inputs given (other than their defaults) that only the timed build and its report read. */
 function buildOnlyInputs({ build, report, profile }: Config): Array<string | false> {
@@ -385,12 +385,12 @@ function int(name: string, raw: string, fallback: number, min: number, max: numb
   return Number(v);
 }
 
-/** "2x" (twice the head build), "300", "300s" or "5m"; empty → 2x. */
+/** "1x" (the head build's time), "300", "300s" or "5m"; empty → 1x. */
 function budget(raw: string): ConfirmBudget {
-  const v = raw.trim() || '2x';
+  const v = raw.trim() || '1x';
   const m = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v);
   if (!m || Number(m[1]) <= 0) {
-    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '2x', or a time such as '300s' or '5m'.`);
+    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`);
   }
   const n = Number(m[1]);
   if (m[2] === 'x') return { kind: 'factor', value: n };

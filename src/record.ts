@@ -3,6 +3,8 @@
 // shared here. Bump RECORD_SCHEMA_VERSION on any incompatible change; readers must reject
 // records with another major version instead of misreading them. Documented in docs/record-schema.md.
 
+import type { PhaseSeconds } from './phases.js';
+
 export const RECORD_SCHEMA = 'watchmaker/run-record';
 export const RECORD_SCHEMA_VERSION = 4;
 /**
@@ -126,6 +128,13 @@ export interface FreshCrate {
 }
 
 /** A compact earlier run of the default branch, for learning the repository's own noise. */
+/** One calibration: the median CPU seconds of compiling the workload, over `runs`, and their spread. */
+export interface Calibration {
+  cpuSeconds: number;
+  runs: number;
+  spread: number;
+}
+
 export interface HistoryEntry {
   commit: string | null;
   createdAt: string;
@@ -180,8 +189,16 @@ export interface RunRecord {
   freshCrates?: FreshCrate[];
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
-  /** The fixed calibration workload measured before the build (timings/calibration.ts); absent in older records. */
-  calibration?: { cpuSeconds: number; runs: number; spread: number } | null;
+  /**
+   * The fixed calibration workload (timings/calibration.ts) on this run's CPU model: measured after
+   * the build only when a comparison crosses CPU models and no calibration of this model is known,
+   * else the known one. Null when none was needed; absent in older records.
+   */
+  calibration?: Calibration | null;
+  /** Calibrations per CPU model, carried from run to run by the default branch's records (each model measured once). */
+  calibrations?: Record<string, Calibration>;
+  /** The action's own time per phase, in seconds (src/phases.ts): main's, and post's added by the post step. */
+  phases?: PhaseSeconds;
   /** Earlier runs of the default branch, newest first, at most HISTORY_LENGTH; set on records stored as baselines. */
   history?: HistoryEntry[];
   /** How the figures were measured, so a reader knows which metrics are comparable. */

@@ -49,7 +49,7 @@ describe.each(Object.entries(LAYOUT_FIXTURES))('%s', (_, layout) => {
     ).toEqual(layout.yours);
     expect(record.crates.find((c) => c.crate === 'wm-alpha')?.workspaceMember).toBe(false);
     // A member the build did not compile (not a default member) is not "fresh from the cache".
-    expect(main.summary).toContain(`Your crates compiled: ${layout.yours.join(', ')}; fresh (built earlier in this target directory): none.`);
+    expect(main.summary).toContain(`Your crates compiled: ${layout.yours.join(', ')}; already built in this target directory: none.`);
     expect(main.stdout).toContain(`Watchmaker: your crates in this build (local path packages): ${marked(layout)}.`);
   });
 });

@@ -101,6 +101,6 @@ describe('under GitHub local-action', () => {
     const workspace = tinyWorkspace();
     const run = await localAction(action, 'dist/main.js', 'dist/post.js', { 'working-directory': workspace, 'cache-backend': 'local', comment: 'never' });
     expectRanOnce(run);
-    expect(run.output).toMatch(/Watchmaker report \(dev\)/);
+    expect(run.output).toMatch(/Watchmaker: dev build took/);
   });
 });

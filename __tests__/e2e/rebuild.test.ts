@@ -20,7 +20,7 @@ test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is 
     event: 'pull_request',
     baseSha,
     sha: headSha,
-    inputs: { baseline: 'rebuild', 'baseline-samples': '2', cache: 'false', comment: 'never' },
+    inputs: { baseline: 'rebuild', 'baseline-samples': '3', cache: 'false', comment: 'never' },
     env,
   });
   const main = await job.main();
@@ -29,9 +29,9 @@ test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is 
   expect(main.outputs.verdict).toBe('regression');
   expect(Number(main.outputs['change-percent'])).toBeGreaterThan(20);
   expect(Number(main.outputs['baseline-seconds'])).toBeGreaterThan(0);
-  expect(main.summary).toMatch(/rebuilt here 2× alternating with this commit/);
+  expect(main.summary).toMatch(/rebuilt here 3× alternating with this commit/);
   expect(main.summary).toMatch(/\| core-lib \| [\d.]+ s \| [\d.]+ s \| \+\d+\.\d% \| 🔺 slower \|/);
-  expect(main.summary).toMatch(/2 samples per side/);
+  expect(main.summary).toMatch(/3 samples per side/);
   // The worktree is removed afterwards.
   expect(git(workspace, 'worktree', 'list').split('\n')).toHaveLength(1);
 });

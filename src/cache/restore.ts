@@ -45,6 +45,8 @@ export interface CacheRestoreState {
   error: string | null;
   /** Freshness across checkouts (src/freshness), or null when off or not possible here. */
   freshness: FreshnessState | null;
+  /** Seconds keep-fresh took after the restore (0 when off). */
+  freshnessSeconds?: number;
   /** Keep the workspace members' units when cleaning: the input, else whether freshness is on. */
   keepMembers: boolean;
 }
@@ -162,7 +164,9 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
   };
   const targetExisted = existsSync(ws.targetDirectory) && readdirSync(ws.targetDirectory).length > 0;
   await restoreInto(state, backend, config.cache.failOnError);
+  const freshStarted = performance.now();
   if (config.cache.keepFresh) state.freshness = await freshnessAfterRestore(run, state, targetExisted);
+  state.freshnessSeconds = (performance.now() - freshStarted) / 1000;
   state.keepMembers = config.cache.workspaceCrates ?? state.freshness !== null;
   return state;
 }

@@ -88,6 +88,8 @@ export interface CacheSaveOutcome {
   bytesBefore: number | null;
   bytesAfter: number | null;
   deletedEntries: number;
+  /** Seconds of keep-fresh's manifest, the cleaner, and the archive and upload (with pruning). */
+  seconds: { describe: number; clean: number; save: number };
 }
 
 /** What saving needs from the run (the post step knows no toolchain or workspace). */
@@ -117,7 +119,16 @@ export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): 
 export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {
   const { config, backend } = run;
   const { state } = input;
-  const outcome: CacheSaveOutcome = { saved: false, skippedReason: null, key: state.primaryKey, archiveBytes: null, bytesBefore: null, bytesAfter: null, deletedEntries: 0 };
+  const outcome: CacheSaveOutcome = {
+    saved: false,
+    skippedReason: null,
+    key: state.primaryKey,
+    archiveBytes: null,
+    bytesBefore: null,
+    bytesAfter: null,
+    deletedEntries: 0,
+    seconds: { describe: 0, clean: 0, save: 0 },
+  };
   const decision = decideSave(config, run.context, state, input.build ?? null);
   if (!decision.save) {
     outcome.skippedReason = decision.reason;
@@ -133,9 +144,16 @@ export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<Ca
       return outcome;
     }
     const key = (outcome.key = choice.key);
+    const since = (t: number) => (performance.now() - t) / 1000;
+    let t = performance.now();
     await describeSources(run, saving);
+    outcome.seconds.describe = since(t);
+    t = performance.now();
     const exclude = cleanAll(run, saving, outcome);
+    outcome.seconds.clean = since(t);
+    t = performance.now();
     await saveAndPrune(backend, saving.state, outcome, exclude, key);
+    outcome.seconds.save = since(t);
   } catch (e) {
     if (config.cache.failOnError) throw e;
     const message = isCacheValidationError(e) ? `invalid cache request: ${e.message}` : (e as Error).message;

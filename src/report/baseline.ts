@@ -104,6 +104,11 @@ export interface RebuildOptions {
    */
   maxSamples?: number;
   settled?: (samples: { head: RunRecord[]; base: RunRecord[] }) => boolean;
+  /**
+   * Your crates to clean before each sample (what this run compiled: the comparison needs no
+   * more; cargo recompiles their dependents). Empty or absent: every local package.
+   */
+  clean?: string[];
 }
 
 /** The job was cancelled while the base was being rebuilt: the step must fail, not report without a baseline. */
@@ -172,7 +177,8 @@ async function checkoutBase(headDir: string, baseSha: string, env: NodeJS.Proces
 /**
  * Builds base and head `samples` times each, alternating the order, after one untimed base
  * build so both sides start with the same dependencies compiled. Before each timed build the
- * side's workspace members are cleaned, so every sample compiles the same set of crates.
+ * crates to compare (`clean`, else every local package of the side) are cleaned, so every sample
+ * compiles the same set of crates.
  */
 export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
   const cancel = watchCancellation();
@@ -218,7 +224,8 @@ async function sampleAlternately(
     for (const which of order) {
       const side = sides[which];
       core.startGroup(`Watchmaker: ${which} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : ' (an extra sample: the first ones did not settle the question)'}`);
-      const members = [...side.workspace.localPackages];
+      const local = side.workspace.localPackages;
+      const members = opts.clean?.length ? opts.clean.filter((n) => local.has(n)) : [...local];
       cancel.check();
       if (members.length) await captureOk('cargo', ['clean', '--profile', opts.profile, ...members.flatMap((n) => ['-p', n])], { cwd: side.dir, env: buildEnv });
       cancel.check();

@@ -121,7 +121,7 @@ export function keyUrl(env: NodeJS.ProcessEnv): string | null {
 /** Renders the report, writes the job summary and the log, and keeps the sticky comment. */
 export async function publishReport(
   input: PublishInput,
-  content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path' | 'work'>,
+  content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path' | 'work' | 'phases'>,
 ): Promise<ReportOutcome> {
   const { config, context } = input;
   const view: ReportView = {

@@ -6,6 +6,7 @@
 import { commandNote } from '../cargo-command.js';
 import { formatBytes } from '../format.js';
 import type { RunRecord } from '../record.js';
+import { costLine, type PhaseSeconds } from '../phases.js';
 import { crateChart } from './chart.js';
 import { formatChange, METRIC_LABEL, NOTHING_COMPARED, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
@@ -49,6 +50,8 @@ export interface ReportView {
   runUrl: string | null;
   /** The key to the report's terms (docs/report.md#key in the action's own repository), when known. */
   keyUrl?: string | null;
+  /** The action's own time so far, per phase (src/phases.ts). */
+  phases?: PhaseSeconds;
 }
 
 /** GitHub rejects comments over 65536 characters; stay well below. */
@@ -120,6 +123,7 @@ export function verdictOf(view: Pick<ReportView, 'record' | 'decision'>): string
 /** Why a verdict is inconclusive, after "but" in the headline. */
 const REASON_WORDS: Record<string, string> = {
   'nothing-compared': 'no crate was compiled on both sides',
+  'compiled-here-only': 'your crates compiled only here have no base time',
   measurement: 'the baseline was measured differently',
   'under-floor': 'too little was compiled to time',
   'cpu-model': 'the baseline ran on another CPU model',
@@ -319,6 +323,7 @@ function jobLines(view: ReportView, trim: Trim): string[] {
   if (note) out.push(escapeMarkdown(note), '');
   out.push(cacheLine(view.cache), '');
   if (view.guard.errors === 0) out.push(guardLine(view.guard), '');
+  if (view.phases) out.push(costLine(view.phases), '');
   return out;
 }
 
@@ -373,7 +378,7 @@ export function membersLine(r: RunRecord, hit: CacheView['hit'] | null = null): 
   const rest = list(r.workspaceMembers.filter((m) => !compiled.has(m) && m !== failed));
   if (!r.success) return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
   const restored = hit === 'exact' || hit === 'partial';
-  return `Your crates compiled: ${done}; fresh${restored ? ' from the cache' : ' (built earlier in this target directory)'}: ${rest}.`;
+  return `Your crates compiled: ${done}; ${restored ? 'fresh from the cache' : 'already built in this target directory'}: ${rest}.`;
 }
 
 /** Up to 40 names, cut and escaped, for the "compiled only on one side" lines. */

@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { CacheBackend } from '../cache/backend.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
-import { HISTORY_LENGTH, type HistoryEntry, type RunRecord } from '../record.js';
+import type { PhaseClock } from '../phases.js';
+import { HISTORY_LENGTH, type Calibration, type HistoryEntry, type RunRecord } from '../record.js';
 import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildOptions } from './baseline.js';
 import { formatChange } from './compare.js';
 import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
@@ -34,6 +35,10 @@ export interface ReportPhaseInput {
   flagsHash: string;
   guard: GuardSummary;
   cache: CacheSummary;
+  /** Measures the calibration workload here (only called when a comparison needs it). */
+  calibrate: () => Promise<Calibration | null>;
+  /** The main step's phase clock: calibration and confirming rebuilds are charged to their own phases. */
+  phases: PhaseClock;
 }
 
 type Evaluated = ReturnType<typeof evaluate> & Baseline & { head: RunRecord[]; path: string | null };
@@ -100,8 +105,10 @@ async function rebuildBaseline(
       env: input.env,
       build: input.buildSample,
       deadlineMs,
+      clean: yoursCompiled(input.record),
       ...growth,
     });
+    input.phases.add('confirm', (Date.now() - started) / 1000);
     const n = Math.min(measured.base.length, measured.head.length);
     return {
       head: measured.head,
@@ -119,10 +126,19 @@ async function rebuildBaseline(
   }
 }
 
-/** Seconds auto may spend confirming: a multiple of this build (at least two minutes), or the input's seconds. */
+/** Your crates this run compiled: the rebuild cleans these on both sides (their dependents follow), not the whole workspace. */
+function yoursCompiled(record: RunRecord): string[] {
+  return [...new Set(record.crates.filter((c) => c.workspaceMember).map((c) => c.crate))];
+}
+
+/** A multiple of the build is at least this many seconds (small builds can still confirm), and at most the cap. */
+const BUDGET_FLOOR = 60;
+const BUDGET_CAP = 600;
+
+/** Seconds auto may spend confirming: a multiple of this build (within the floor and the cap), or the input's seconds. */
 function budgetSeconds(config: Config, record: RunRecord): number {
   const b = config.report.confirmBudget;
-  return b.kind === 'seconds' ? b.value : Math.max(120, b.value * record.totals.wallSeconds);
+  return b.kind === 'seconds' ? b.value : Math.min(BUDGET_CAP, Math.max(BUDGET_FLOOR, b.value * record.totals.wallSeconds));
 }
 
 /** An estimate of confirming: a warm-up build of the base, then the samples, each about this run's workspace build. */
@@ -179,9 +195,36 @@ export function agreeing(suggested: Decision, confirmed: Decision | null): Decis
 
 async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
   const loaded: Baseline = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
+  await calibrations(input, loaded.base?.[0] ?? null);
   carryForward(input, loaded.base);
   const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
   return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
+}
+
+const keepsHistory = (input: ReportPhaseInput) => !input.context.onGitHub || input.context.onDefaultBranch;
+
+/**
+ * Calibrations per CPU model, carried by the default branch: this run's model is measured only
+ * when the comparison crosses models and the baseline's model has one (else it bridges nothing),
+ * or once per model on the default branch; a known one is reused. The baseline's own is filled
+ * in from the carried ones.
+ */
+async function calibrations(input: ReportPhaseInput, base: RunRecord | null): Promise<void> {
+  const known: Record<string, Calibration> = { ...(base?.calibrations ?? {}) };
+  const baseModel = base?.runner.cpuModel ?? null;
+  if (base?.calibration && baseModel) known[baseModel] ??= base.calibration;
+  const model = input.record.runner.cpuModel;
+  let mine = model ? (known[model] ?? null) : null;
+  const bridges = base !== null && baseModel !== model && baseModel !== null && known[baseModel] !== undefined;
+  if (!mine && model && (bridges || keepsHistory(input))) {
+    const started = performance.now();
+    mine = await input.calibrate();
+    input.phases.add('calibration', (performance.now() - started) / 1000);
+    if (mine) core.info(`Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`);
+  }
+  input.record.calibration = mine;
+  if (base && !base.calibration && baseModel && known[baseModel]) base.calibration = known[baseModel];
+  if (keepsHistory(input)) input.record.calibrations = { ...known, ...(model && mine ? { [model]: mine } : {}) };
 }
 
 /**
@@ -190,11 +233,10 @@ async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
  * runs) the history.
  */
 function carryForward(input: ReportPhaseInput, base: RunRecord[] | null): void {
-  const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
-  if (keepsHistory) input.record.history = historyOf(base);
+  if (keepsHistory(input)) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
   if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`);
-  if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
+  if (keepsHistory(input) || carried > 0 || input.record.calibration) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 
 async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
@@ -229,6 +271,7 @@ export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcom
     baselineNote: e.note,
     path: e.path,
     work,
+    phases: { ...input.phases.seconds },
   });
   // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
   const beside = path.join(path.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);

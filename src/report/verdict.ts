@@ -18,7 +18,7 @@ import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
 import { logShift, median, upperFence } from './stats.js';
 
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
-export type InconclusiveReason = 'nothing-compared' | 'measurement' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
+export type InconclusiveReason = 'nothing-compared' | 'compiled-here-only' | 'measurement' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
 
 export interface NoiseModel {
   /** Where the threshold came from. */
@@ -236,7 +236,22 @@ function blocker(
   return null;
 }
 
+/**
+ * The verdict. Your crates this run compiled and the baseline's run found fresh (the normal case
+ * with keep-fresh) have no base time in a cached baseline: when they took long enough to matter,
+ * `unchanged` would ignore them, so the verdict is inconclusive and baseline auto rebuilds the base.
+ */
 export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts: DecideOptions): Decision {
+  const d = decideCompared(c, head, base, opts);
+  const here = c.total.head.samples < 3 ? compiledOnlyHere(head[0]!, c) : null;
+  if (!here || (d.verdict !== 'unchanged' && d.verdict !== 'inconclusive') || d.identicalInputs) return d;
+  if (d.reason === 'nothing-compared') return { ...d, suggestsChange: true };
+  const them = here.names.length === 1 ? 'it' : 'them';
+  const sentence = `${d.sentence} ${here.names.join(', ')} compiled only in this run (fresh in the baseline's run) and took ${here.value.toFixed(2)} ${c.metric === 'instructions' ? 'instructions' : 's'}: without a base time for ${them}, the comparison cannot say whether the build got slower.`;
+  return { ...d, verdict: 'inconclusive', reason: 'compiled-here-only', sentence, toConclude: 'baseline: auto or rebuild (the base commit rebuilt here)', suggestsChange: true };
+}
+
+function decideCompared(c: Comparison, head: RunRecord[], base: RunRecord[], opts: DecideOptions): Decision {
   const samples = Math.min(c.total.base.samples, c.total.head.samples);
   const noise = noiseModel(c, opts, samples);
   const ratio = calibrationRatio(head, base);
@@ -247,20 +262,22 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   // hide a change from confirmation; nor may a total that noisy neighbours keep small (a crate row).
   // Crate rows are not scaled across CPU models: only same-model rows can hint.
   const hints = samples < 3 && ratio === null ? crateHints(c) : [];
-  const suggestsChange = (change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric])) || hints.length > 0;
+  const beyond = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]);
+  const moves = beyond || hints.length > 0;
+  // Worth confirming only when material in seconds too: a rebuild costs minutes.
+  const material = (beyond && Math.abs(c.total.head.value - c.total.base.value) >= MATERIAL[c.metric]) || hints.some((x) => x.material);
+  const suggestsChange = moves && material;
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const moved = movedText(c, change);
   const same = common.length === 0 ? identicalInputs(head, base) : null;
   if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim('unchanged', identicalSentence(same)) };
   const unlike = incomparable(common.length, head, base, moved);
-  // Your crates compiled here and not there: only rebuilding the base commit can time them (auto does).
-  const compiledHereOnly = common.length === 0 && head[0]!.crates.some((x) => x.workspaceMember);
-  if (unlike) return { ...shared, ...unlike, suggestsChange: shared.suggestsChange || compiledHereOnly };
+  if (unlike) return { ...shared, ...unlike };
   // With samples on one machine, a crate's own samples can carry what the total's noise hides.
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   const wide = tooWide(applied, c.metric, moved);
-  if (!suggestsChange)
+  if (!moves)
     return byCrate
       ? { ...shared, ...byCrate }
       : wide
@@ -272,7 +289,7 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
     const why =
       Math.abs(change!) > DEFAULT_THRESHOLDS[c.metric]
         ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`
-        : `, within the noise in total (${noiseText(applied)}), but ${hints.join(', ')} moved on ${hints.length === 1 ? 'its' : 'their'} own: one sample per side cannot tell that from noise.`;
+        : `, within the noise in total (${noiseText(applied)}), but ${hints.map((x) => x.text).join(', ')} moved on ${hints.length === 1 ? 'its' : 'their'} own: one sample per side cannot tell that from noise.`;
     return { ...shared, ...inconclusive('too-few-samples', `${moved}${why}`, 'baseline: auto or rebuild (several samples per side on this machine)') };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
@@ -316,16 +333,30 @@ function tooWide(noise: NoiseModel, metric: Metric, moved: string): ReturnType<t
  * a material share of the total and twice the timing floor, is worth confirming by rebuilding
  * even when the total is within the noise. A suggestion only: the samples decide.
  */
-function crateHints(c: Comparison): string[] {
+function crateHints(c: Comparison): Array<{ text: string; material: boolean }> {
+  // Beyond its own threshold too (learned from its history when there is enough): a crate inside its noise suggests nothing.
   return c.crates
-    .filter((x) => x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x))
-    .map((x) => `${x.crate} ${formatChange(x.change)}`);
+    .filter((x) => x.status !== 'unchanged' && x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x))
+    .map((x) => ({ text: `${x.crate} ${formatChange(x.change)}`, material: Math.abs(x.head.value - x.base.value) >= MATERIAL[c.metric] }));
 }
 
 /** A crate's move is twice the timing floor and a material share of the compared total: enough to speak for the build. */
 function movedMaterially(c: Comparison, x: Comparison['crates'][number]): boolean {
   const difference = Math.abs(x.head.value - x.base.value);
   return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+}
+
+/**
+ * A suggested change worth a confirming rebuild moved at least this much (metric units): CPU
+ * seconds, wall seconds, instructions. Smaller changes are not worth the minutes a rebuild takes.
+ */
+const MATERIAL: Record<Metric, number> = { instructions: 2e9, cpu: 0.5, wall: 1 };
+
+/** Your crates compiled only here (not in the baseline's run), when they took long enough that a change in them could be material. */
+function compiledOnlyHere(head: RunRecord, c: Comparison): { names: string[]; value: number } | null {
+  const mine = head.crates.filter((x) => x.workspaceMember && c.onlyHead.includes(x.crate));
+  const value = mine.reduce((a, x) => a + (crateValue(x, c.metric) ?? x.wallSeconds), 0);
+  return value >= 2 * MATERIAL[c.metric] ? { names: mine.map((x) => x.crate), value } : null;
 }
 
 /** A crate's change must be at least this share of the compared total to speak for the build. */

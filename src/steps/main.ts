@@ -16,7 +16,8 @@ import type { CacheSummary, GuardSummary, ReportOutcome } from '../report/index.
 import { RebuildCancelled } from '../report/baseline.js';
 import { reportPhase } from '../report/run.js';
 import { emptyPostState, writePostState, type BuildHandOff, type PostState } from '../state.js';
-import { runTimedBuild, type TimedBuildResult } from '../timings/index.js';
+import { calibrateHere, runTimedBuild, type TimedBuildResult } from '../timings/index.js';
+import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
 // The wrapper's source ships next to the bundle (scripts/bundle.mjs copies it into dist/); the runner's rustc builds it.
@@ -52,24 +53,31 @@ export function failStep(e: unknown): void {
 }
 
 async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void> {
+  const clock = new PhaseClock();
   const run = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
+  clock.mark('setup');
   const { config, context, rustc } = run;
   core.info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`);
 
   const guard = await guardPhase(run);
+  clock.mark('guard');
   if (!guard) return;
   const targeted = withTarget(run, { triple: guard.targetTriple, flagsHash: guard.hash });
   state.flagsHash = guard.hash;
   setOutputs({ rustflagsHash: guard.hash });
 
   const cache = await cachePhase(targeted);
+  if (cache && cache !== 'failed') clock.add('freshness', cache.freshnessSeconds ?? 0);
+  clock.mark('restore');
   if (cache === 'failed') return;
   state.cache = cache;
   if (!config.build.enabled) {
     core.info('Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.');
     return;
   }
-  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH, calibrate: true });
+  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH });
+  clock.add('build', build.record.totals.wallSeconds);
+  clock.mark('measure');
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
@@ -77,12 +85,21 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
     return;
   }
   setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? '', buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
-  const outcome = await reportOrWarn(targeted, guard, cache, build);
+  const outcome = await reportOrWarn(targeted, guard, cache, build, clock);
+  clock.mark('report');
+  keepPhases(build, clock);
   judge(config, build, outcome);
 }
 
+/** The action's own time per phase: one log line, and in the record (post adds its own). */
+function keepPhases(build: TimedBuildResult, clock: PhaseClock): void {
+  core.info(`Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  build.record.phases = { ...clock.seconds };
+  writeFileSync(build.recordPath, `${JSON.stringify(build.record, null, 2)}\n`);
+}
+
 /** The report is an extra: a fault in it must not fail the build, but must not hide either. */
-async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRestoreState | null, build: TimedBuildResult): Promise<ReportOutcome | null> {
+async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRestoreState | null, build: TimedBuildResult, clock: PhaseClock): Promise<ReportOutcome | null> {
   const { config } = run;
   const outcome = await reportPhase({
     config,
@@ -92,6 +109,8 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? run.workspace.targetDirectory,
     buildSample: async (side, label, env) => (await runTimedBuild(run, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
+    calibrate: () => calibrateHere(run, WRAPPER_PATH),
+    phases: clock,
     backend: config.report.baseline === 'rebuild' ? null : run.backend,
     flagsHash: run.target.flagsHash,
     guard: summarizeGuard(guard),

@@ -1,7 +1,8 @@
 // The action's post step (runs after the job's other steps, also when they failed): clean and
 // save the cache, then store this run's record as the baseline for later pull requests.
 import * as core from '@actions/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
 import { buildOutcome, createBackend, saveCache } from '../cache/index.js';
 import { InputError } from '../config.js';
 import { loadRunContext } from '../context.js';
@@ -35,6 +36,7 @@ function recordedLocalPackages(recordPath: string | undefined): string[] | null 
 }
 
 async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
+  const clock = new PhaseClock();
   const config = readConfig(env);
   const context = loadRunContext(env);
   const backend = createBackend(config, context, env);
@@ -48,15 +50,34 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
     const artifacts = artifactsFile && existsSync(artifactsFile) ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[] | null) : null;
     const localPackages = recordedLocalPackages(recordPath);
     try {
-      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
+      const saved = await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
+      clock.add('describe', saved.seconds.describe);
+      clock.add('clean', saved.seconds.clean);
+      clock.add('save', saved.seconds.save);
     } catch (e) {
       // saveCache only throws when fail-on-cache-error asked for it.
       core.setFailed(`Watchmaker cache save failed: ${(e as Error).message}`);
     }
   }
 
+  clock.mark('save');
   if (config.report.baseline !== 'rebuild' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, 'utf8'));
     if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
+  }
+  clock.mark('store');
+  postPhases(clock, recordPath);
+}
+
+/** The post step's time per phase: one log line, and added to the record's (main wrote its own). */
+function postPhases(clock: PhaseClock, recordPath: string | undefined): void {
+  core.info(`Watchmaker: time by phase in the post step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  if (!recordPath || !existsSync(recordPath)) return;
+  try {
+    const record = readRunRecord(readFileSync(recordPath, 'utf8'));
+    record.phases = { ...record.phases, ...clock.seconds };
+    writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  } catch (e) {
+    core.debug(`The post step's phases were not added to the record: ${(e as Error).message}`);
   }
 }

@@ -1,11 +1,12 @@
-// A short, fixed compile workload measured before the timed build: the same embedded Rust source
-// compiled a few times, its CPU time recorded. Two runs on different CPU models compare their
-// builds through it (a faster CPU compiles the workload faster too), and the first compile also
-// loads rustc into the page cache, so the timed build does not pay for a cold start.
+// A short, fixed compile workload: the same embedded Rust source compiled a few times, its CPU time
+// recorded. Two runs on different CPU models compare their builds through it (a faster CPU
+// compiles the workload faster too). It costs seconds, so it runs only when a comparison needs it
+// (report/run.ts), after the build, and each CPU model's result is carried by the default branch.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { capture } from '../proc.js';
+import type { Calibration } from '../record.js';
 
 /** Generic code instantiated for several types: work like a real crate's, without dependencies. */
 const SOURCE = `
@@ -33,14 +34,6 @@ pub fn run() -> usize {
     a + b + c + d + e
 }
 `;
-
-export interface Calibration {
-  /** Median CPU seconds (user + sys) of one compile of the workload. */
-  cpuSeconds: number;
-  runs: number;
-  /** (max − min) / median of the runs. */
-  spread: number;
-}
 
 const RUNS = 3;
 

@@ -18,6 +18,7 @@ import { artifactsOf, emptyMessages, localPackagesOf, partlyFreshCrates, type Ar
 import { commandNote, isNextest, subcommandOf, timedBuildFlags, writesCode } from '../cargo-command.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
+import type { Calibration } from '../record.js';
 import { calibrate } from './calibration.js';
 import { crateFingerprints, depInfoCandidates, gitFiles, parseDepInfo, type DepInfoReader } from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
@@ -39,8 +40,6 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives cargo's human output line by line; defaults to the log (with commands stopped). */
   log?: (line: string) => void;
-  /** Measure the calibration workload first (the job's own build; rebuild samples share one machine). */
-  calibrate?: boolean;
 }
 
 export interface TimedBuildResult {
@@ -94,7 +93,6 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const wrapper = options.wrapperPath === null ? null : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run, cwd, env, workspace, options.log));
   const work = workCollector(run, wrapper !== null);
   const { program, args } = cargoCommand(run);
-  const calibration = options.calibrate && wrapper ? await calibrate(wrapper.binary, rustcCommand(env), childEnv(env)) : null;
   const messages = messagesFeeding(work, run);
   const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
   wrapper?.keep();
@@ -121,7 +119,6 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     timingsHtml: timings?.file ?? null,
     workspaceMembers: yours,
     fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env), depInfoReader(workspace.root)),
-    calibration,
     compileWork: compileWork?.work ?? null,
     ...(compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run) ?? undefined }),
     compileWorkScope: run.config.build.compileWork || undefined,
@@ -130,6 +127,16 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run.config.build.scratchDir };
+}
+
+/** The calibration workload, measured here through the measuring wrapper (built before, so reused); null when it cannot be. */
+export async function calibrateHere(run: TargetedRun, wrapperPath: string): Promise<Calibration | null> {
+  const scratch = path.join(run.config.build.scratchDir, 'calibration');
+  mkdirSync(scratch, { recursive: true });
+  const wrapper = await setUpWrapper(wrapperPath, wrapperFiles(scratch), childEnv(run.env), wrapperContext(run, run.config.workingDirectory, run.env, run.workspace, undefined));
+  if (!wrapper) return null;
+  wrapper.keep();
+  return calibrate(wrapper.binary, rustcCommand(run.env), childEnv(run.env));
 }
 
 /** Reads the dep-info beside an artifact (the first candidate that exists), its paths resolved against the workspace root. */
