@@ -3,6 +3,7 @@ import {
   CargoConfigError,
   HISTORY_LENGTH,
   InputError,
+  PhaseClock,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
   RebuildCancelled,
@@ -43,7 +44,9 @@ import {
   logText,
   measureBaseByRebuild,
   notFound,
+  ownSeconds,
   packageWork,
+  phasesText,
   publishReport,
   readConfig,
   relativeToWorkspace,
@@ -63,7 +66,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-JPYTTXYP.js";
+} from "./chunks/chunk-2H5X6BSH.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -603,8 +606,10 @@ async function rebuildBaseline(input, samples, deadlineMs, growth = {}) {
       env: input.env,
       build: input.buildSample,
       deadlineMs,
+      clean: yoursCompiled(input.record),
       ...growth
     });
+    input.phases.add("confirm", (Date.now() - started) / 1e3);
     const n = Math.min(measured.base.length, measured.head.length);
     return {
       head: measured.head,
@@ -620,9 +625,14 @@ async function rebuildBaseline(input, samples, deadlineMs, growth = {}) {
     return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1e3 };
   }
 }
+function yoursCompiled(record) {
+  return [...new Set(record.crates.filter((c) => c.workspaceMember).map((c) => c.crate))];
+}
+var BUDGET_FLOOR = 60;
+var BUDGET_CAP = 600;
 function budgetSeconds(config, record) {
   const b = config.report.confirmBudget;
-  return b.kind === "seconds" ? b.value : Math.max(120, b.value * record.totals.wallSeconds);
+  return b.kind === "seconds" ? b.value : Math.min(BUDGET_CAP, Math.max(BUDGET_FLOOR, b.value * record.totals.wallSeconds));
 }
 function confirmEstimate(record, samples) {
   const members = record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + c.wallSeconds, 0);
@@ -667,16 +677,34 @@ function agreeing(suggested, confirmed) {
 }
 async function cachedEvaluation(input) {
   const loaded = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
+  await calibrations(input, loaded.base?.[0] ?? null);
   carryForward(input, loaded.base);
   const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
   return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
 }
+var keepsHistory = (input) => !input.context.onGitHub || input.context.onDefaultBranch;
+async function calibrations(input, base) {
+  const known = { ...base?.calibrations ?? {} };
+  const baseModel = base?.runner.cpuModel ?? null;
+  if (base?.calibration && baseModel) known[baseModel] ??= base.calibration;
+  const model = input.record.runner.cpuModel;
+  let mine = model ? known[model] ?? null : null;
+  const bridges = base !== null && baseModel !== model && baseModel !== null && known[baseModel] !== void 0;
+  if (!mine && model && (bridges || keepsHistory(input))) {
+    const started = performance.now();
+    mine = await input.calibrate();
+    input.phases.add("calibration", (performance.now() - started) / 1e3);
+    if (mine) info(`Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`);
+  }
+  input.record.calibration = mine;
+  if (base && !base.calibration && baseModel && known[baseModel]) base.calibration = known[baseModel];
+  if (keepsHistory(input)) input.record.calibrations = { ...known, ...model && mine ? { [model]: mine } : {} };
+}
 function carryForward(input, base) {
-  const keepsHistory = !input.context.onGitHub || input.context.onDefaultBranch;
-  if (keepsHistory) input.record.history = historyOf(base);
+  if (keepsHistory(input)) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
   if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same object code).`);
-  if (keepsHistory || carried > 0) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
+  if (keepsHistory(input) || carried > 0 || input.record.calibration) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
 `);
 }
 async function evaluation(input) {
@@ -707,7 +735,8 @@ async function reportPhase(input) {
     baselineLabel: e.label,
     baselineNote: e.note,
     path: e.path,
-    work
+    work,
+    phases: { ...input.phases.seconds }
   });
   const beside = path4.join(path4.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
   const markdownPath = sideFilePath(beside, input.config.build.scratchDir, isWatchmakerReport);
@@ -1898,7 +1927,6 @@ async function runTimedBuild(run2, options) {
   const wrapper = options.wrapperPath === null ? null : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run2, cwd, env, workspace, options.log));
   const work = workCollector(run2, wrapper !== null);
   const { program, args } = cargoCommand(run2);
-  const calibration = options.calibrate && wrapper ? await calibrate(wrapper.binary, rustcCommand(env), childEnv(env)) : null;
   const messages = messagesFeeding(work, run2);
   const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
   wrapper?.keep();
@@ -1925,7 +1953,6 @@ async function runTimedBuild(run2, options) {
     timingsHtml: timings?.file ?? null,
     workspaceMembers: yours,
     fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env), depInfoReader(workspace.root)),
-    calibration,
     compileWork: compileWork?.work ?? null,
     ...compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run2) ?? void 0 },
     compileWorkScope: run2.config.build.compileWork || void 0,
@@ -1935,6 +1962,14 @@ async function runTimedBuild(run2, options) {
 `);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run2.config.build.scratchDir };
+}
+async function calibrateHere(run2, wrapperPath) {
+  const scratch = path11.join(run2.config.build.scratchDir, "calibration");
+  mkdirSync2(scratch, { recursive: true });
+  const wrapper = await setUpWrapper(wrapperPath, wrapperFiles(scratch), childEnv(run2.env), wrapperContext(run2, run2.config.workingDirectory, run2.env, run2.workspace, void 0));
+  if (!wrapper) return null;
+  wrapper.keep();
+  return calibrate(wrapper.binary, rustcCommand(run2.env), childEnv(run2.env));
 }
 function depInfoReader(root) {
   return (filename) => {
@@ -2088,22 +2123,29 @@ function failStep(e) {
   debug(e.stack ?? String(e));
 }
 async function mainSteps(env, state) {
+  const clock = new PhaseClock();
   const run2 = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
+  clock.mark("setup");
   const { config, context, rustc } = run2;
   info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : "local run"}`);
   const guard = await guardPhase(run2);
+  clock.mark("guard");
   if (!guard) return;
   const targeted = withTarget(run2, { triple: guard.targetTriple, flagsHash: guard.hash });
   state.flagsHash = guard.hash;
   setOutputs({ rustflagsHash: guard.hash });
   const cache = await cachePhase(targeted);
+  if (cache && cache !== "failed") clock.add("freshness", cache.freshnessSeconds ?? 0);
+  clock.mark("restore");
   if (cache === "failed") return;
   state.cache = cache;
   if (!config.build.enabled) {
     info("Watchmaker: build is false, so no timed build and no report. Later steps reuse the restored cache.");
     return;
   }
-  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH, calibrate: true });
+  const build = await runTimedBuild(targeted, { wrapperPath: WRAPPER_PATH });
+  clock.add("build", build.record.totals.wallSeconds);
+  clock.mark("measure");
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
@@ -2111,10 +2153,18 @@ async function mainSteps(env, state) {
     return;
   }
   setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? "", buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
-  const outcome = await reportOrWarn(targeted, guard, cache, build);
+  const outcome = await reportOrWarn(targeted, guard, cache, build, clock);
+  clock.mark("report");
+  keepPhases(build, clock);
   judge(config, build, outcome);
 }
-async function reportOrWarn(run2, guard, cache, build) {
+function keepPhases(build, clock) {
+  info(`Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  build.record.phases = { ...clock.seconds };
+  writeFileSync4(build.recordPath, `${JSON.stringify(build.record, null, 2)}
+`);
+}
+async function reportOrWarn(run2, guard, cache, build, clock) {
   const { config } = run2;
   const outcome = await reportPhase({
     config,
@@ -2124,6 +2174,8 @@ async function reportOrWarn(run2, guard, cache, build) {
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? run2.workspace.targetDirectory,
     buildSample: async (side, label, env) => (await runTimedBuild(run2, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
+    calibrate: () => calibrateHere(run2, WRAPPER_PATH),
+    phases: clock,
     backend: config.report.baseline === "rebuild" ? null : run2.backend,
     flagsHash: run2.target.flagsHash,
     guard: summarizeGuard(guard),

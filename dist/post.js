@@ -1,6 +1,7 @@
 import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);
 import {
   InputError,
+  PhaseClock,
   buildOutcome,
   createBackend,
   debug,
@@ -8,6 +9,8 @@ import {
   info,
   isEntryPoint,
   loadRunContext,
+  ownSeconds,
+  phasesText,
   readConfig,
   readPostState,
   readRunRecord,
@@ -15,10 +18,10 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-JPYTTXYP.js";
+} from "./chunks/chunk-2H5X6BSH.js";
 
 // src/steps/post.ts
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 async function run(env = process.env) {
   try {
     await postSteps(env);
@@ -40,6 +43,7 @@ function recordedLocalPackages(recordPath) {
   }
 }
 async function postSteps(env) {
+  const clock = new PhaseClock();
   const config = readConfig(env);
   const context = loadRunContext(env);
   const backend = createBackend(config, context, env);
@@ -52,14 +56,32 @@ async function postSteps(env) {
     const artifacts = artifactsFile && existsSync(artifactsFile) ? JSON.parse(readFileSync(artifactsFile, "utf8")) : null;
     const localPackages = recordedLocalPackages(recordPath);
     try {
-      await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
+      const saved = await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
+      clock.add("describe", saved.seconds.describe);
+      clock.add("clean", saved.seconds.clean);
+      clock.add("save", saved.seconds.save);
     } catch (e) {
       setFailed(`Watchmaker cache save failed: ${e.message}`);
     }
   }
+  clock.mark("save");
   if (config.report.baseline !== "rebuild" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));
     if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
+  }
+  clock.mark("store");
+  postPhases(clock, recordPath);
+}
+function postPhases(clock, recordPath) {
+  info(`Watchmaker: time by phase in the post step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  if (!recordPath || !existsSync(recordPath)) return;
+  try {
+    const record = readRunRecord(readFileSync(recordPath, "utf8"));
+    record.phases = { ...record.phases, ...clock.seconds };
+    writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}
+`);
+  } catch (e) {
+    debug(`The post step's phases were not added to the record: ${e.message}`);
   }
 }
 

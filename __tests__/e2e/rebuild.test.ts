@@ -29,9 +29,10 @@ test.each(LAYOUTS)('a pull request that makes a crate much slower to compile is 
   expect(main.outputs.verdict).toBe('regression');
   expect(Number(main.outputs['change-percent'])).toBeGreaterThan(20);
   expect(Number(main.outputs['baseline-seconds'])).toBeGreaterThan(0);
-  expect(main.summary).toMatch(/rebuilt here 3× alternating with this commit/);
+  // 3 samples per side, and more while they leave the question open (how many depends on the noise).
+  expect(main.summary).toMatch(/rebuilt here (3|5|7|9|12|15)× alternating with this commit/);
   expect(main.summary).toMatch(/\| core-lib \| [\d.]+ s \| [\d.]+ s \| \+\d+\.\d% \| 🔺 slower \|/);
-  expect(main.summary).toMatch(/3 samples per side/);
+  expect(main.summary).toMatch(/\((3|5|7|9|12|15) samples per side\)/);
   // The worktree is removed afterwards.
   expect(git(workspace, 'worktree', 'list').split('\n')).toHaveLength(1);
 });

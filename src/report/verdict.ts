@@ -262,11 +262,7 @@ function decideCompared(c: Comparison, head: RunRecord[], base: RunRecord[], opt
   // hide a change from confirmation; nor may a total that noisy neighbours keep small (a crate row).
   // Crate rows are not scaled across CPU models: only same-model rows can hint.
   const hints = samples < 3 && ratio === null ? crateHints(c) : [];
-  const beyond = change !== null && Math.abs(change) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]);
-  const moves = beyond || hints.length > 0;
-  // Worth confirming only when material in seconds too: a rebuild costs minutes.
-  const material = (beyond && Math.abs(c.total.head.value - c.total.base.value) >= MATERIAL[c.metric]) || hints.some((x) => x.material);
-  const suggestsChange = moves && material;
+  const { moves, suggestsChange } = suggestion(c, change, applied, hints);
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const moved = movedText(c, change);
@@ -301,6 +297,17 @@ function decideCompared(c: Comparison, head: RunRecord[], base: RunRecord[], opt
   const verdict = change! > 0 ? 'regression' : 'improvement';
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+
+/**
+ * Whether the numbers move beyond the default in percent (or a crate on its own), and whether that
+ * is worth a confirming rebuild: only when material in seconds too, since a rebuild costs minutes.
+ */
+function suggestion(c: Comparison, change: number | null, noise: NoiseModel, hints: Array<{ material: boolean }>): { moves: boolean; suggestsChange: boolean } {
+  const beyond = change !== null && Math.abs(change) > Math.min(noise.threshold, DEFAULT_THRESHOLDS[c.metric]);
+  const material = (beyond && Math.abs(c.total.head.value - c.total.base.value) >= MATERIAL[c.metric]) || hints.some((x) => x.material);
+  const moves = beyond || hints.length > 0;
+  return { moves, suggestsChange: moves && material };
 }
 
 /** "CPU time of the 4 crates compiled on both sides (1 sample per side) changed by +3.0%". */

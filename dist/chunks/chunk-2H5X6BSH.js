@@ -79491,7 +79491,9 @@ async function restoreCache2(run) {
   };
   const targetExisted = existsSync12(ws2.targetDirectory) && readdirSync5(ws2.targetDirectory).length > 0;
   await restoreInto(state3, backend, config.cache.failOnError);
+  const freshStarted = performance.now();
   if (config.cache.keepFresh) state3.freshness = await freshnessAfterRestore(run, state3, targetExisted);
+  state3.freshnessSeconds = (performance.now() - freshStarted) / 1e3;
   state3.keepMembers = config.cache.workspaceCrates ?? state3.freshness !== null;
   return state3;
 }
@@ -79613,7 +79615,16 @@ function buildOutcome(build, interrupted) {
 async function saveCache3(run, input) {
   const { config, backend } = run;
   const { state: state3 } = input;
-  const outcome = { saved: false, skippedReason: null, key: state3.primaryKey, archiveBytes: null, bytesBefore: null, bytesAfter: null, deletedEntries: 0 };
+  const outcome = {
+    saved: false,
+    skippedReason: null,
+    key: state3.primaryKey,
+    archiveBytes: null,
+    bytesBefore: null,
+    bytesAfter: null,
+    deletedEntries: 0,
+    seconds: { describe: 0, clean: 0, save: 0 }
+  };
   const decision = decideSave(config, run.context, state3, input.build ?? null);
   if (!decision.save) {
     outcome.skippedReason = decision.reason;
@@ -79629,9 +79640,16 @@ async function saveCache3(run, input) {
       return outcome;
     }
     const key = outcome.key = choice.key;
+    const since = (t2) => (performance.now() - t2) / 1e3;
+    let t = performance.now();
     await describeSources(run, saving);
+    outcome.seconds.describe = since(t);
+    t = performance.now();
     const exclude = cleanAll(run, saving, outcome);
+    outcome.seconds.clean = since(t);
+    t = performance.now();
     await saveAndPrune(backend, saving.state, outcome, exclude, key);
+    outcome.seconds.save = since(t);
   } catch (e) {
     if (config.cache.failOnError) throw e;
     const message = isCacheValidationError(e) ? `invalid cache request: ${e.message}` : e.message;
@@ -79851,7 +79869,7 @@ function configWarnings(config) {
   }
   return out;
 }
-var budgetGiven = (report) => !(report.confirmBudget.kind === "factor" && report.confirmBudget.value === 2);
+var budgetGiven = (report) => !(report.confirmBudget.kind === "factor" && report.confirmBudget.value === 1);
 function buildOnlyInputs({ build, report, profile }) {
   const defaultRecord = path23.join(path23.dirname(build.scratchDir), `record-${profile}.json`);
   return [
@@ -80017,10 +80035,10 @@ function int(name2, raw, fallback, min, max) {
   return Number(v2);
 }
 function budget(raw) {
-  const v2 = raw.trim() || "2x";
+  const v2 = raw.trim() || "1x";
   const m2 = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v2);
   if (!m2 || Number(m2[1]) <= 0) {
-    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '2x', or a time such as '300s' or '5m'.`);
+    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`);
   }
   const n = Number(m2[1]);
   if (m2[2] === "x") return { kind: "factor", value: n };
@@ -80375,7 +80393,8 @@ async function sampleAlternately(opts, sides, buildEnv, cancel3) {
     for (const which2 of order) {
       const side2 = sides[which2];
       startGroup(`Watchmaker: ${which2} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : " (an extra sample: the first ones did not settle the question)"}`);
-      const members = [...side2.workspace.localPackages];
+      const local = side2.workspace.localPackages;
+      const members = opts.clean?.length ? opts.clean.filter((n) => local.has(n)) : [...local];
       cancel3.check();
       if (members.length) await captureOk("cargo", ["clean", "--profile", opts.profile, ...members.flatMap((n) => ["-p", n])], { cwd: side2.dir, env: buildEnv });
       cancel3.check();
@@ -80387,6 +80406,57 @@ async function sampleAlternately(opts, sides, buildEnv, cancel3) {
     }
   }
   return records;
+}
+
+// src/phases.ts
+var PHASES = ["setup", "guard", "restore", "freshness", "build", "measure", "calibration", "report", "confirm", "describe", "clean", "save", "store"];
+var NOT_OWN = /* @__PURE__ */ new Set(["build", "restore", "save", "confirm"]);
+var LABEL = {
+  setup: "setup",
+  guard: "guard",
+  restore: "cache restore",
+  freshness: "keep-fresh",
+  build: "cargo build",
+  measure: "measuring the build",
+  describe: "keep-fresh manifest",
+  calibration: "calibration",
+  report: "report",
+  confirm: "confirming rebuild",
+  clean: "clean",
+  save: "cache save",
+  store: "baseline store"
+};
+var PhaseClock = class {
+  seconds = {};
+  #last = performance.now();
+  /** Seconds added as their own phases since the last mark: not charged to the marked one. */
+  #inside = 0;
+  /** Charges the time since the last mark, less what was added inside it, to `phase`. */
+  mark(phase) {
+    const now = performance.now();
+    this.#charge(phase, (now - this.#last) / 1e3 - this.#inside);
+    this.#last = now;
+    this.#inside = 0;
+  }
+  /** Seconds of a phase inside the one running (the cargo build, a confirming rebuild). */
+  add(phase, seconds2) {
+    if (!(seconds2 > 0)) return;
+    this.#charge(phase, seconds2);
+    this.#inside += seconds2;
+  }
+  #charge(phase, seconds2) {
+    if (seconds2 > 0) this.seconds[phase] = (this.seconds[phase] ?? 0) + seconds2;
+  }
+};
+function ownSeconds(phases) {
+  return PHASES.filter((p2) => !NOT_OWN.has(p2)).reduce((a, p2) => a + (phases[p2] ?? 0), 0);
+}
+function phasesText(phases) {
+  const shown2 = PHASES.filter((p2) => (phases[p2] ?? 0) >= 5e-3);
+  return shown2.map((p2) => `${LABEL[p2]} ${phases[p2].toFixed(2)} s`).join(" \xB7 ") || "nothing measurable";
+}
+function costLine(phases) {
+  return `The action's own time so far: ${ownSeconds(phases).toFixed(1)} s beside cargo and the cache (${phasesText(phases)}).`;
 }
 
 // src/report/index.ts
@@ -82466,6 +82536,7 @@ function verdictOf(view2) {
 }
 var REASON_WORDS = {
   "nothing-compared": "no crate was compiled on both sides",
+  "compiled-here-only": "your crates compiled only here have no base time",
   measurement: "the baseline was measured differently",
   "under-floor": "too little was compiled to time",
   "cpu-model": "the baseline ran on another CPU model",
@@ -82616,6 +82687,7 @@ function jobLines(view2, trim) {
   if (note) out.push(escapeMarkdown(note), "");
   out.push(cacheLine(view2.cache), "");
   if (view2.guard.errors === 0) out.push(guardLine(view2.guard), "");
+  if (view2.phases) out.push(costLine(view2.phases), "");
   return out;
 }
 function unitsLine(r, esc = escapeMarkdown) {
@@ -82645,7 +82717,7 @@ function membersLine(r, hit = null) {
   const rest = list(r.workspaceMembers.filter((m2) => !compiled2.has(m2) && m2 !== failed));
   if (!r.success) return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
   const restored = hit === "exact" || hit === "partial";
-  return `Your crates compiled: ${done}; fresh${restored ? " from the cache" : " (built earlier in this target directory)"}: ${rest}.`;
+  return `Your crates compiled: ${done}; ${restored ? "fresh from the cache" : "already built in this target directory"}: ${rest}.`;
 }
 var nameList = (names) => `${names.slice(0, LIST_LIMIT).map(name).join(", ")}${names.length > LIST_LIMIT ? ", \u2026" : ""}`;
 function comparisonSection(view2, c, { rows }) {
@@ -82877,6 +82949,15 @@ function blocker(c, samples, noise, ratio, contention) {
   return null;
 }
 function decide(c, head, base, opts) {
+  const d = decideCompared(c, head, base, opts);
+  const here = c.total.head.samples < 3 ? compiledOnlyHere(head[0], c) : null;
+  if (!here || d.verdict !== "unchanged" && d.verdict !== "inconclusive" || d.identicalInputs) return d;
+  if (d.reason === "nothing-compared") return { ...d, suggestsChange: true };
+  const them = here.names.length === 1 ? "it" : "them";
+  const sentence2 = `${d.sentence} ${here.names.join(", ")} compiled only in this run (fresh in the baseline's run) and took ${here.value.toFixed(2)} ${c.metric === "instructions" ? "instructions" : "s"}: without a base time for ${them}, the comparison cannot say whether the build got slower.`;
+  return { ...d, verdict: "inconclusive", reason: "compiled-here-only", sentence: sentence2, toConclude: "baseline: auto or rebuild (the base commit rebuilt here)", suggestsChange: true };
+}
+function decideCompared(c, head, base, opts) {
   const samples = Math.min(c.total.base.samples, c.total.head.samples);
   const noise = noiseModel(c, opts, samples);
   const ratio = calibrationRatio(head, base);
@@ -82884,22 +82965,21 @@ function decide(c, head, base, opts) {
   const change2 = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
   const hints = samples < 3 && ratio === null ? crateHints(c) : [];
-  const suggestsChange = change2 !== null && Math.abs(change2) > Math.min(applied.threshold, DEFAULT_THRESHOLDS[c.metric]) || hints.length > 0;
+  const { moves, suggestsChange } = suggestion(c, change2, applied, hints);
   const common = c.crates.map((x) => x.crate);
   const shared = { noise: applied, change: change2, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const moved = movedText(c, change2);
   const same = common.length === 0 ? identicalInputs(head, base) : null;
   if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim("unchanged", identicalSentence(same)) };
   const unlike = incomparable(common.length, head, base, moved);
-  const compiledHereOnly = common.length === 0 && head[0].crates.some((x) => x.workspaceMember);
-  if (unlike) return { ...shared, ...unlike, suggestsChange: shared.suggestsChange || compiledHereOnly };
+  if (unlike) return { ...shared, ...unlike };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   const wide = tooWide(applied, c.metric, moved);
-  if (!suggestsChange)
+  if (!moves)
     return byCrate ? { ...shared, ...byCrate } : wide ? { ...shared, ...wide } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
   if (byCrate && Math.abs(change2) <= applied.threshold) return { ...shared, ...byCrate };
   if (Math.abs(change2) <= applied.threshold) {
-    const why = Math.abs(change2) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
+    const why = Math.abs(change2) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.map((x) => x.text).join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
     return { ...shared, ...inconclusive("too-few-samples", `${moved}${why}`, "baseline: auto or rebuild (several samples per side on this machine)") };
   }
   const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
@@ -82909,6 +82989,12 @@ function decide(c, head, base, opts) {
   const verdict = change2 > 0 ? "regression" : "improvement";
   const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
   return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+}
+function suggestion(c, change2, noise, hints) {
+  const beyond = change2 !== null && Math.abs(change2) > Math.min(noise.threshold, DEFAULT_THRESHOLDS[c.metric]);
+  const material = beyond && Math.abs(c.total.head.value - c.total.base.value) >= MATERIAL[c.metric] || hints.some((x) => x.material);
+  const moves = beyond || hints.length > 0;
+  return { moves, suggestsChange: moves && material };
 }
 function movedText(c, change2) {
   const [b2, h] = [c.total.base.samples, c.total.head.samples];
@@ -82930,11 +83016,17 @@ function tooWide(noise, metric, moved) {
   );
 }
 function crateHints(c) {
-  return c.crates.filter((x) => x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x)).map((x) => `${x.crate} ${formatChange(x.change)}`);
+  return c.crates.filter((x) => x.status !== "unchanged" && x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x)).map((x) => ({ text: `${x.crate} ${formatChange(x.change)}`, material: Math.abs(x.head.value - x.base.value) >= MATERIAL[c.metric] }));
 }
 function movedMaterially(c, x) {
   const difference = Math.abs(x.head.value - x.base.value);
   return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
+}
+var MATERIAL = { instructions: 2e9, cpu: 0.5, wall: 1 };
+function compiledOnlyHere(head, c) {
+  const mine = head.crates.filter((x) => x.workspaceMember && c.onlyHead.includes(x.crate));
+  const value = mine.reduce((a, x) => a + (crateValue(x, c.metric) ?? x.wallSeconds), 0);
+  return value >= 2 * MATERIAL[c.metric] ? { names: mine.map((x) => x.crate), value } : null;
 }
 var MATERIAL_SHARE = 0.03;
 var CRATE_CLAIM_FLOOR = 1.5;
@@ -83200,6 +83292,9 @@ export {
   RebuildCancelled,
   measureBaseByRebuild,
   formatChange,
+  PhaseClock,
+  ownSeconds,
+  phasesText,
   irWasmModule,
   instantiateIr,
   genericGroup,
