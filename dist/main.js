@@ -66,7 +66,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-OM3T54KC.js";
+} from "./chunks/chunk-2H5X6BSH.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -2242,9 +2242,8 @@ function handOff(build, cache) {
       `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`
     );
   }
-  const members = build.record.crates.filter((c) => c.workspaceMember);
-  const rebuiltMemberSeconds = members.reduce((a, c) => a + (c.cpuSeconds ?? c.wallSeconds), 0);
-  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers: members.length, rebuiltMemberSeconds };
+  const rebuiltMembers = build.record.crates.filter((c) => c.workspaceMember).length;
+  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers };
 }
 function summarizeGuard(guard) {
   return {

@@ -18,7 +18,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-OM3T54KC.js";
+} from "./chunks/chunk-2H5X6BSH.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

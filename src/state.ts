@@ -16,8 +16,6 @@ export interface BuildHandOff {
   rebuiltDependencies: number;
   /** Workspace members compiled (not fresh from the cache). */
   rebuiltMembers: number;
-  /** Their compile time (CPU seconds, else wall): what every later job pays while the cached entry lacks them. */
-  rebuiltMemberSeconds?: number;
 }
 
 export interface PostState {

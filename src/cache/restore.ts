@@ -37,8 +37,6 @@ export interface CacheRestoreState {
   /** Profile output directories this key is for, relative to targetDir. */
   profileDirs: string[];
   restoredAtMs: number;
-  /** Seconds the restore took (download and unpack): the measure of what replacing the entry would cost. */
-  restoreSeconds?: number;
   /** Bytes on disk in the cached paths after the restore (null on a miss). */
   restoredBytes: number | null;
   /** The crates that are yours (members and their path dependencies), as known before the build. */
@@ -256,8 +254,7 @@ async function restoreInto(state: CacheRestoreState, backend: CacheBackend, fail
     core.warning(`Watchmaker could not restore the cache (${backend.description}): ${state.error}. The build goes on without it.`);
   }
   state.restoredAtMs = Date.now();
-  state.restoreSeconds = (Date.now() - started) / 1000;
-  const seconds = state.restoreSeconds.toFixed(1);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (state.hit === 'miss') core.info(`Cache miss for ${state.primaryKey} (${seconds} s): a cold build.`);
   else core.info(`Cache ${state.hit} hit: restored ${state.matchedKey} (${formatBytes(state.restoredBytes ?? 0)} on disk) in ${seconds} s.`);
 }

@@ -34,8 +34,6 @@ export interface BuildOutcome {
   rebuiltDependencies: number;
   /** Workspace members compiled (their sources changed since the cached build). */
   rebuiltMembers: number;
-  /** Their compile time in seconds; absent: unknown (the entry is replaced). */
-  rebuiltMemberSeconds?: number;
 }
 
 const skip = (reason: string): SaveDecision => ({ save: false, reason, replace: false });
@@ -50,8 +48,6 @@ export function decideSave(config: Config, context: RunContext, state: CacheRest
   if (config.cache.save === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
   const staleness = state.hit === 'exact' && build ? staleWhy(build, state.keepMembers) : null;
   if (state.hit === 'exact' && !staleness) return skip('the exact key was restored, so the entry is already current');
-  const notWorth = state.hit === 'exact' && build && build.rebuiltDependencies === 0 ? notWorthReplacing(build, state.restoreSeconds) : null;
-  if (notWorth) return skip(notWorth);
   const replace = staleness !== null;
   const why = (reason: string) => (staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason);
   if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: why('local run'), replace };
@@ -74,22 +70,6 @@ function pullRequestOnBranchRef(config: Config, context: RunContext, backend: Ca
     `this pull request's job runs on ${context.eventName ?? 'its event'} with the ref ${context.ref ?? '(none)'}, so GitHub would file the entry under that branch, where its own jobs restore it; ` +
     `a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ''}`
   );
-}
-
-/** Replacing an entry costs about this many times its restore (archive, compress, upload), at least a second. */
-const REPLACE_COST_FACTOR = 3;
-
-/**
- * With keep-fresh, an entry whose only staleness is your crates costs each later job their
- * compile time, no more: replacing it pays only when that exceeds the upload. Why it is kept, or
- * null when it is worth replacing (or the cost is unknown).
- */
-function notWorthReplacing(build: BuildOutcome, restoreSeconds: number | undefined): string | null {
-  if (build.rebuiltMemberSeconds === undefined || restoreSeconds === undefined) return null;
-  const cost = Math.max(1, REPLACE_COST_FACTOR * restoreSeconds);
-  if (build.rebuiltMemberSeconds >= cost) return null;
-  const n = build.rebuiltMembers;
-  return `the exact key was restored; ${n} of your crate${n === 1 ? '' : 's'} changed since it was saved, but compiling ${n === 1 ? 'it' : 'them'} took ${build.rebuiltMemberSeconds.toFixed(1)} s, less than replacing the entry would (about ${cost.toFixed(1)} s), so the entry is kept until the crates that changed cost more`;
 }
 
 /** Why an exactly restored entry no longer matches the build, or null when it does. */
@@ -133,8 +113,7 @@ export function staleDependencies(hit: CacheRestoreState['hit'] | undefined, rec
 export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): BuildOutcome | null {
   if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  const { success, rebuiltDependencies, rebuiltMembers, rebuiltMemberSeconds } = build;
-  return { interrupted: false, success, rebuiltDependencies, rebuiltMembers, rebuiltMemberSeconds };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers };
 }
 
 export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {

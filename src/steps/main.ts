@@ -186,9 +186,8 @@ function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): Buil
       `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? 'y was' : 'ies were'} compiled again: the cached entry is stale. The post step replaces it.`,
     );
   }
-  const members = build.record.crates.filter((c) => c.workspaceMember);
-  const rebuiltMemberSeconds = members.reduce((a, c) => a + (c.cpuSeconds ?? c.wallSeconds), 0);
-  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers: members.length, rebuiltMemberSeconds };
+  const rebuiltMembers = build.record.crates.filter((c) => c.workspaceMember).length;
+  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers };
 }
 
 function summarizeGuard(guard: GuardResult): GuardSummary {

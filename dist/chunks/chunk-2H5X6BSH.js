@@ -79566,8 +79566,7 @@ async function restoreInto(state3, backend, failOnError) {
     warning(`Watchmaker could not restore the cache (${backend.description}): ${state3.error}. The build goes on without it.`);
   }
   state3.restoredAtMs = Date.now();
-  state3.restoreSeconds = (Date.now() - started) / 1e3;
-  const seconds2 = state3.restoreSeconds.toFixed(1);
+  const seconds2 = ((Date.now() - started) / 1e3).toFixed(1);
   if (state3.hit === "miss") info(`Cache miss for ${state3.primaryKey} (${seconds2} s): a cold build.`);
   else info(`Cache ${state3.hit} hit: restored ${state3.matchedKey} (${formatBytes(state3.restoredBytes ?? 0)} on disk) in ${seconds2} s.`);
 }
@@ -79585,8 +79584,6 @@ function decideSave(config, context5, state3, build = null) {
   if (config.cache.save === "always") return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
   const staleness = state3.hit === "exact" && build ? staleWhy(build, state3.keepMembers) : null;
   if (state3.hit === "exact" && !staleness) return skip("the exact key was restored, so the entry is already current");
-  const notWorth = state3.hit === "exact" && build && build.rebuiltDependencies === 0 ? notWorthReplacing(build, state3.restoreSeconds) : null;
-  if (notWorth) return skip(notWorth);
   const replace = staleness !== null;
   const why = (reason) => staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason;
   if (state3.backend === "local" && !context5.onGitHub) return { save: true, reason: why("local run"), replace };
@@ -79601,14 +79598,6 @@ function pullRequestOnBranchRef(config, context5, backend) {
   const asked = config.cache.save === "always" ? "cache-save: 'always'" : config.cache.saveScope === "any" ? "cache-save-scope: 'any'" : null;
   return `this pull request's job runs on ${context5.eventName ?? "its event"} with the ref ${context5.ref ?? "(none)"}, so GitHub would file the entry under that branch, where its own jobs restore it; a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ""}`;
 }
-var REPLACE_COST_FACTOR = 3;
-function notWorthReplacing(build, restoreSeconds) {
-  if (build.rebuiltMemberSeconds === void 0 || restoreSeconds === void 0) return null;
-  const cost = Math.max(1, REPLACE_COST_FACTOR * restoreSeconds);
-  if (build.rebuiltMemberSeconds >= cost) return null;
-  const n = build.rebuiltMembers;
-  return `the exact key was restored; ${n} of your crate${n === 1 ? "" : "s"} changed since it was saved, but compiling ${n === 1 ? "it" : "them"} took ${build.rebuiltMemberSeconds.toFixed(1)} s, less than replacing the entry would (about ${cost.toFixed(1)} s), so the entry is kept until the crates that changed cost more`;
-}
 function staleWhy(build, keepMembers) {
   if (build.rebuiltDependencies > 0) return `${build.rebuiltDependencies} dependencies were compiled again`;
   const n = build.rebuiltMembers;
@@ -79621,8 +79610,7 @@ function staleDependencies(hit, record) {
 function buildOutcome(build, interrupted) {
   if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  const { success, rebuiltDependencies, rebuiltMembers, rebuiltMemberSeconds } = build;
-  return { interrupted: false, success, rebuiltDependencies, rebuiltMembers, rebuiltMemberSeconds };
+  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers };
 }
 async function saveCache3(run, input) {
   const { config, backend } = run;
