@@ -3,7 +3,7 @@
 // only outputs it sets, the README's Inputs/Outputs tables list exactly action.yml's inputs and
 // outputs, and the README's bench figures are bench/results.json's. The rules for YAML blocks are
 // at the top of check-docs.ts. Each check is also run on a broken example, to show it catches it.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_END, BENCH_START, currentBenchSection, fixed, renderBenchSection, replaceBenchSection } from '../../scripts/lib/bench-table.mjs';
@@ -14,6 +14,7 @@ const read = (rel: string) => readFileSync(path.join(repoRoot, rel), 'utf8');
 
 const markdownFiles = [
   'README.md',
+  'CONTRIBUTING.md',
   ...readdirSync(path.join(repoRoot, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .sort()
@@ -32,6 +33,22 @@ describe('action.yml', () => {
     expect(loaded.errors).toEqual([]);
     expect(action.inputs.size).toBeGreaterThan(0);
     expect(action.outputs.size).toBeGreaterThan(0);
+  });
+});
+
+describe('the README and the map of the code', () => {
+  it('opens with a quick start: a workflow using this action within the first 30 lines', () => {
+    const head = read('README.md').split('\n').slice(0, 30).join('\n');
+    expect(head).toMatch(/^## Quick start$/m);
+    expect(head).toMatch(/uses: watchmaker\/watchmaker@v\d/);
+  });
+
+  it('docs/architecture.md names only files that exist, and every module of src/', () => {
+    const map = read('docs/architecture.md');
+    const named = [...map.matchAll(/`((?:src|tools|scripts|__tests__)\/[\w./-]+\.(?:ts|rs|mjs))`/g)].map((m) => m[1]!);
+    expect(named.filter((f) => !existsSync(path.join(repoRoot, f)))).toEqual([]);
+    const modules = readdirSync(path.join(repoRoot, 'src'), { withFileTypes: true }).map((d) => (d.isDirectory() ? `src/${d.name}/` : `src/${d.name}`));
+    expect(modules.filter((m) => !map.includes(m))).toEqual([]);
   });
 });
 
