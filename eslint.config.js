@@ -22,6 +22,36 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 50 }] },
   },
+  // Dependencies point one way (docs/architecture.md): steps/ → capabilities → neutral modules.
+  {
+    files: ['src/guard/**', 'src/cache/**', 'src/freshness/**', 'src/timings/**', 'src/ir/**', 'src/net/**', 'src/parallelism/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/steps/*'], message: 'Capabilities never import the steps that order them.' },
+            { group: ['**/report/*'], message: 'Only steps/ wires the report; shared helpers live in neutral modules (src/markdown.ts).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/report/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/steps/*'], message: 'Capabilities never import the steps that order them.' },
+            { group: ['**/timings/*'], message: 'report/ gets builds as functions from steps/main.ts, never from timings/.' },
+            { group: ['**/cache/*', '!**/cache/backend.js'], message: 'report/ uses only the cache backend interface (for the baseline store).' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {

@@ -3,6 +3,7 @@ import {
   CargoConfigError,
   HISTORY_LENGTH,
   InputError,
+  PARALLEL_JOBS,
   PhaseClock,
   RECORD_SCHEMA,
   RECORD_SCHEMA_VERSION,
@@ -41,6 +42,7 @@ import {
   loadCachedBaseline,
   loadCargoConfig,
   loadRunContext,
+  localDependencies,
   logText,
   measureBaseByRebuild,
   notFound,
@@ -66,7 +68,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-2H5X6BSH.js";
+} from "./chunks/chunk-F5XGK4I3.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -526,7 +528,8 @@ var OUTPUT_NAMES = {
   changePercent: "change-percent",
   verdict: "verdict",
   verdictReason: "verdict-reason",
-  workChangePercent: "work-change-percent"
+  workChangePercent: "work-change-percent",
+  parallelism: "parallelism"
 };
 function setOutputs(outputs) {
   for (const [name, value] of Object.entries(outputs)) {
@@ -560,12 +563,62 @@ var isWatchmakerReport = (text) => text.startsWith("<!-- watchmaker-report");
 // src/report/run.ts
 import { writeFileSync } from "node:fs";
 import path4 from "node:path";
+
+// src/report/recorded.ts
+function findRecorded(history, key, fingerprint, cpuModel) {
+  for (const entry of history) {
+    if (cpuModel === null || entry.cpuModel !== cpuModel || !entry.inputsTransitive) continue;
+    const crate = entry.crates.find((c) => crateKey(c.crate, c.version) === key && c.inputFingerprint === fingerprint);
+    if (crate) return { entry, crate };
+  }
+  return null;
+}
+var asCost = (c, units) => ({
+  crate: c.crate,
+  version: c.version,
+  workspaceMember: true,
+  units,
+  wallSeconds: c.wallSeconds,
+  cpuSeconds: c.cpuSeconds,
+  instructions: c.instructions,
+  peakRssKiB: null,
+  inputFingerprint: c.inputFingerprint,
+  contention: c.contention ?? null
+});
+function withRecordedTimes(head2, base, history) {
+  if (!head2.measurement.inputsTransitive || !base.measurement.inputsTransitive) return { base, recorded: [] };
+  const compiledThere = new Set(base.crates.map((c) => crateKey(c.crate, c.version)));
+  const freshThere = new Map((base.freshCrates ?? []).map((f) => [crateKey(f.crate, f.version), f.inputFingerprint]));
+  const added = [];
+  const recorded = [];
+  for (const c of head2.crates) {
+    const key = crateKey(c.crate, c.version);
+    const fingerprint = freshThere.get(key);
+    if (!c.workspaceMember || compiledThere.has(key) || !fingerprint) continue;
+    const found = findRecorded(history, key, fingerprint, head2.runner.cpuModel);
+    if (!found) continue;
+    added.push(asCost(found.crate, c.units));
+    recorded.push({ crate: c.crate, commit: found.entry.commit });
+  }
+  if (added.length === 0) return { base, recorded };
+  return { base: { ...base, crates: [...base.crates, ...added] }, recorded };
+}
+function recordedText(recorded) {
+  if (recorded.length === 0) return null;
+  const names = recorded.map((r) => r.crate).join(", ");
+  const commits = [...new Set(recorded.map((r) => r.commit ? r.commit.slice(0, 7) : "an earlier commit"))].join(", ");
+  const one = recorded.length === 1;
+  return `${names} ${one ? "was" : "were"} fresh in the baseline's run, so ${one ? "its" : "their"} base time is the one recorded when the default branch last compiled the same inputs (${commits})`;
+}
+
+// src/report/run.ts
 function historyEntry(r) {
   return {
     commit: r.git.commit,
     createdAt: r.createdAt,
     cpuModel: r.runner.cpuModel,
     calibrationCpuSeconds: r.calibration?.cpuSeconds ?? null,
+    ...r.measurement.inputsTransitive ? { inputsTransitive: true } : {},
     crates: r.crates.map((c) => ({
       crate: c.crate,
       version: c.version,
@@ -654,7 +707,7 @@ async function confirm(input, cached) {
     return {
       ...cached,
       decision: unconfirmed(cached.decision, `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`),
-      path: `${cached.label}; ${suggested}, not confirmed (over budget)`
+      path: `${cached.path ?? cached.label}; ${suggested}, not confirmed (over budget)`
     };
   }
   info(
@@ -662,9 +715,9 @@ async function confirm(input, cached) {
   );
   const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1e3, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
-    return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.label}; ${suggested}, not confirmed` };
+    return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.path ?? cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
-  const path13 = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  const path13 = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
   return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path13 };
 }
 function agreeing(suggested, confirmed) {
@@ -679,8 +732,12 @@ async function cachedEvaluation(input) {
   const loaded = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
   await calibrations(input, loaded.base?.[0] ?? null);
   carryForward(input, loaded.base);
-  const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
-  return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
+  const history = historyOf(loaded.base);
+  const known = loaded.base?.length === 1 ? withRecordedTimes(input.record, loaded.base[0], history) : null;
+  const base = known ? [known.base] : loaded.base;
+  const evaluated = evaluate([input.record], base, input.config.report.threshold, history);
+  const from = known ? recordedText(known.recorded) : null;
+  return { ...evaluated, ...loaded, base, head: [input.record], path: from && loaded.label ? `${loaded.label}; ${from}` : loaded.label };
 }
 var keepsHistory = (input) => !input.context.onGitHub || input.context.onDefaultBranch;
 async function calibrations(input, base) {
@@ -725,7 +782,7 @@ async function evaluation(input) {
   const cached = await cachedEvaluation(input);
   return mode === "auto" && cached.decision?.suggestsChange ? confirm(input, cached) : cached;
 }
-async function reportPhase(input) {
+async function produceReport(input) {
   const e = await evaluation(input);
   const work = e.base?.length ? compareWork(e.head, e.base) : null;
   const outcome = await publishReport(input, {
@@ -1044,6 +1101,206 @@ function criticalPath(units) {
 
 // src/timings/record.ts
 import os from "node:os";
+
+// src/parallelism/schedule.ts
+var rmetaAfter = (u, cost) => Math.min(cost, Math.max(0, u.rmetaTime ?? cost));
+function buildGraph(units) {
+  const index = new Map(units.map((u, i) => [u.id, i]));
+  const cost = units.map((u) => u.ran ? Math.max(0, u.duration) : 0);
+  const waits = units.map(() => 0);
+  const edges = units.map((u, i) => {
+    const out = [];
+    const add = (id, after) => {
+      const to = index.get(id);
+      if (to === void 0 || to === i) return;
+      out.push({ to, after });
+      waits[to] += 1;
+    };
+    for (const id of u.unblocked) add(id, cost[i]);
+    for (const id of u.unblockedRmeta) add(id, rmetaAfter(u, cost[i]));
+    return out;
+  });
+  return { units, cost, edges, waits };
+}
+function insertDescending(items, item, key) {
+  let [lo, hi] = [0, items.length];
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (key(items[mid]) > key(item)) lo = mid + 1;
+    else hi = mid;
+  }
+  items.splice(lo, 0, item);
+}
+var ReadyQueue = class {
+  constructor(g) {
+    this.g = g;
+    const byStart = g.units.map((_, i) => i).sort((a, b) => g.units[a].start - g.units[b].start || a - b);
+    this.order = g.units.map(() => 0);
+    byStart.forEach((unit, place) => this.order[unit] = place);
+  }
+  g;
+  fresh = [];
+  queued = [];
+  /** A unit's place in the real start order. */
+  order;
+  add(i) {
+    if (this.g.cost[i] === 0) this.fresh.push(i);
+    else insertDescending(this.queued, i, (u) => this.order[u]);
+  }
+  /** A ready unit that may start now: a fresh one, else the first when a job is free. */
+  take(jobFree) {
+    return this.fresh.pop() ?? (jobFree ? this.queued.pop() : void 0);
+  }
+};
+var EPS = 1e-9;
+var Replay = class {
+  constructor(g, jobs) {
+    this.g = g;
+    this.jobs = jobs;
+    this.waits = [...g.waits];
+    this.starts = g.units.map(() => NaN);
+    this.ready = new ReadyQueue(g);
+    g.units.forEach((_, i) => this.waits[i] === 0 && this.ready.add(i));
+  }
+  g;
+  jobs;
+  now = 0;
+  last = 0;
+  started = 0;
+  /** When each unit started (NaN: not yet). */
+  starts;
+  waits;
+  ready;
+  /** End times of the units holding a job, latest first. */
+  running = [];
+  /** Edges to meet, latest first. */
+  due = [];
+  /** Frees the jobs of units ended by now, and meets the edges due by now; true when any edge was. */
+  meetDue() {
+    while (this.running.length && this.running.at(-1) <= this.now + EPS) this.running.pop();
+    let any = false;
+    while (this.due.length && this.due.at(-1).at <= this.now + EPS) {
+      const { to } = this.due.pop();
+      if (--this.waits[to] === 0) this.ready.add(to);
+      any = true;
+    }
+    return any;
+  }
+  /** Starts every ready unit a job is free for (fresh ones need none); true when any started. */
+  startReady() {
+    let any = false;
+    for (let i = this.ready.take(this.running.length < this.jobs); i !== void 0; i = this.ready.take(this.running.length < this.jobs)) {
+      const cost = this.g.cost[i];
+      for (const e of this.g.edges[i]) insertDescending(this.due, { at: this.now + e.after, to: e.to }, (d) => d.at);
+      this.starts[i] = this.now;
+      if (cost > 0) insertDescending(this.running, this.now + cost, (end) => end);
+      this.last = Math.max(this.last, this.now + cost);
+      this.started += 1;
+      any = true;
+    }
+    return any;
+  }
+  /** The next moment something happens (an edge met, a job freed), or null. */
+  next() {
+    const next = Math.min(this.due.at(-1)?.at ?? Infinity, this.running.at(-1) ?? Infinity);
+    return next === Infinity ? null : next;
+  }
+  /** A cycle or a dangling wait (cargo's data is not a contract): what is stuck starts anyway. */
+  unstick() {
+    this.g.units.forEach((_, i) => {
+      if (this.waits[i] <= 0) return;
+      this.waits[i] = 0;
+      this.ready.add(i);
+    });
+  }
+};
+function replay(g, jobs) {
+  const r = new Replay(g, Math.max(1, jobs));
+  for (; ; ) {
+    while (r.meetDue() || r.startReady()) ;
+    const next = r.next();
+    if (next === null) {
+      if (r.started >= g.units.length) return { wall: r.last, starts: r.starts };
+      r.unstick();
+      continue;
+    }
+    r.now = next;
+  }
+}
+var simulate = (g, jobs) => replay(g, jobs).wall;
+
+// src/parallelism/index.ts
+var MODEL_TOLERANCE = 0.15;
+var round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
+var compiled = (units) => units.filter((u) => u.ran && u.duration > 0);
+function buildJobs(maxConcurrency, cpus) {
+  const jobs = Number(/\bjobs=(\d+)/.exec(maxConcurrency ?? "")?.[1] ?? 0);
+  return jobs > 0 ? jobs : Math.max(1, cpus);
+}
+function measuredWall(units) {
+  const ran = compiled(units);
+  if (ran.length === 0) return 0;
+  return ran.reduce((last, u) => Math.max(last, u.start + u.duration), 0) - ran.reduce((first, u) => Math.min(first, u.start), Infinity);
+}
+function serialSeconds(units) {
+  const points = compiled(units).flatMap((u) => [[u.start, 1], [u.start + u.duration, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let [active, previous, alone] = [0, 0, 0];
+  for (const [at, change] of points) {
+    if (active === 1) alone += at - previous;
+    active += change;
+    previous = at;
+  }
+  return alone;
+}
+var unitLabel = (u) => u.kind === "lib" ? u.name : `${u.name} (${u.kind})`;
+function criticalChain(g, wall) {
+  if (wall <= 0 || !g.cost.some((c) => c > 0)) return [];
+  const { starts } = replay(g, Infinity);
+  const readyBy = g.units.map(() => []);
+  g.edges.forEach((edges, from) => edges.forEach((e) => readyBy[e.to].push({ from, holds: e.after })));
+  const end = (i) => starts[i] + g.cost[i];
+  const later = (i, j) => end(i) > end(j) || end(i) === end(j) && starts[i] > starts[j];
+  let current = g.units.reduce((last, _, i) => later(i, last) ? i : last, 0);
+  const chain = [{ from: current, holds: g.cost[current] }];
+  for (; ; ) {
+    const links = readyBy[current].filter((l) => !chain.some((c) => c.from === l.from));
+    if (links.length === 0) break;
+    const latest = links.reduce((a, b) => starts[b.from] + b.holds > starts[a.from] + a.holds ? b : a);
+    chain.unshift(latest);
+    current = latest.from;
+  }
+  return chain.filter((c) => g.cost[c.from] > 0).map((c) => ({ unit: unitLabel(g.units[c.from]), seconds: round(c.holds, 2), share: round(c.holds / wall, 3) }));
+}
+function predict(graph) {
+  const out = {};
+  let best = Infinity;
+  for (const k of PARALLEL_JOBS) {
+    best = Math.min(best, simulate(graph, Number(k)));
+    out[k] = round(best, 2);
+  }
+  return out;
+}
+function parallelismOf(timings, cpus) {
+  const wall = timings ? measuredWall(timings.units) : 0;
+  if (!timings || wall <= 0) return null;
+  const jobs = buildJobs(timings.summary.maxConcurrency, cpus);
+  const graph = buildGraph(timings.units);
+  const modelError = round(Math.abs(simulate(graph, jobs) - wall) / wall, 3);
+  return {
+    jobs,
+    modelError,
+    predicted: modelError > MODEL_TOLERANCE ? null : predict(graph),
+    criticalPath: criticalChain(graph, wall),
+    serialSeconds: round(serialSeconds(timings.units), 2)
+  };
+}
+function parallelismOutput(p) {
+  const predicted = p?.predicted;
+  if (!predicted) return "";
+  return `{${PARALLEL_JOBS.map((k) => `"${k}":${predicted[k].toFixed(1)}`).join(",")}}`;
+}
+
+// src/timings/record.ts
 function parseWrapperUnits(text) {
   const out = [];
   const unreadable = [];
@@ -1080,7 +1337,7 @@ function wrapperKind(u) {
   if (u.crateTypes.includes("bin")) return "bin";
   return "lib";
 }
-var round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+var round2 = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 function buildRunRecord(input) {
   const units = unitsOf(input);
   const crates = cratesOf(units).map((c) => ({
@@ -1111,6 +1368,7 @@ function buildRunRecord(input) {
     ...input.messages.firstError ? { firstError: input.messages.firstError } : {},
     totals,
     criticalPath: path13 ? { seconds: path13.seconds, units: path13.units.map(label) } : null,
+    parallelism: parallelismOf(input.timings, os.cpus().length),
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
@@ -1124,7 +1382,8 @@ function buildRunRecord(input) {
       buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
       compileWork: input.compileWork != null ? "machine-code" : false,
       ...input.compileWork != null && input.compileWorkScope === "all" ? { compileWorkScope: "all" } : {},
-      ...input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {}
+      ...input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {},
+      ...input.inputsTransitive ? { inputsTransitive: true } : {}
     }
   };
 }
@@ -1138,21 +1397,21 @@ function contentionOf(units, crate) {
     const [s, e] = [u.startSeconds, u.startSeconds + u.wallSeconds];
     for (const o of others) overlap += Math.max(0, Math.min(e, o.startSeconds + o.wallSeconds) - Math.max(s, o.startSeconds));
   }
-  return round(overlap / wall, 2);
+  return round2(overlap / wall, 2);
 }
 var compileUnits = (units) => units.filter((u) => u.kind !== "build-script-run");
 function runnerInfo() {
   return { os: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? null, memoryBytes: os.totalmem() };
 }
 function totalsOf(input, units) {
-  const compiled = compileUnits(units);
-  const cpuMeasured = compiled.length > 0 && compiled.every((u) => u.cpuSeconds !== null);
-  const instructionsMeasured = compiled.length > 0 && compiled.every((u) => u.instructions !== null);
+  const compiled2 = compileUnits(units);
+  const cpuMeasured = compiled2.length > 0 && compiled2.every((u) => u.cpuSeconds !== null);
+  const instructionsMeasured = compiled2.length > 0 && compiled2.every((u) => u.instructions !== null);
   const unitsFresh = input.timings?.summary.freshUnits ?? input.messages.artifacts.filter((a) => a.fresh).length;
   return {
-    wallSeconds: round(input.wallSeconds),
-    cpuSeconds: cpuMeasured ? round(compiled.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
-    instructions: instructionsMeasured ? compiled.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
+    wallSeconds: round2(input.wallSeconds),
+    cpuSeconds: cpuMeasured ? round2(compiled2.reduce((a, u) => a + (u.cpuSeconds ?? 0), 0)) : null,
+    instructions: instructionsMeasured ? compiled2.reduce((a, u) => a + (u.instructions ?? 0), 0) : null,
     unitsCompiled: units.length,
     unitsFresh,
     unitsTotal: units.length + unitsFresh
@@ -1169,13 +1428,13 @@ function workOf(input, c) {
   return { work: null };
 }
 function freshCratesOf(input, crates) {
-  const compiled = new Set(crates.map((c) => crateKey(c.crate, c.version)));
+  const compiled2 = new Set(crates.map((c) => crateKey(c.crate, c.version)));
   const fresh = [];
   for (const [key, inputFingerprint] of input.fingerprints ?? []) {
     const crate = crateOfKey(key);
     const version = key.slice(crate.length + 1) || null;
     const member = input.workspaceMembers.has(crate);
-    if ((member || input.compileWorkScope === "all") && !compiled.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
+    if ((member || input.compileWorkScope === "all") && !compiled2.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
   return fresh.sort((a, b) => a.crate.localeCompare(b.crate) || (a.version ?? "").localeCompare(b.version ?? ""));
 }
@@ -1187,11 +1446,11 @@ function unitsOf(input) {
     kind: wrapperKind(u),
     target: u.crateName,
     workspaceMember: member(u.package),
-    wallSeconds: round(Math.max(0, u.end - u.start)),
-    cpuSeconds: u.user === null || u.sys === null ? null : round(u.user + u.sys),
+    wallSeconds: round2(Math.max(0, u.end - u.start)),
+    cpuSeconds: u.user === null || u.sys === null ? null : round2(u.user + u.sys),
     peakRssKiB: u.maxRssKiB,
     instructions: u.instructions,
-    startSeconds: round(Math.max(0, u.start - input.startedAtMs / 1e3), 2)
+    startSeconds: round2(Math.max(0, u.start - input.startedAtMs / 1e3), 2)
   }));
   for (const t of input.timings?.units ?? []) {
     if (!t.ran || input.wrapperUnits && t.kind !== "build-script-run" && t.kind !== "doc") continue;
@@ -1225,8 +1484,8 @@ function cratesOf(units) {
       peakRssKiB: null
     };
     c.units += 1;
-    c.wallSeconds = round(c.wallSeconds + u.wallSeconds);
-    if (u.cpuSeconds !== null) c.cpuSeconds = round((c.cpuSeconds ?? 0) + u.cpuSeconds);
+    c.wallSeconds = round2(c.wallSeconds + u.wallSeconds);
+    if (u.cpuSeconds !== null) c.cpuSeconds = round2((c.cpuSeconds ?? 0) + u.cpuSeconds);
     if (u.instructions !== null) c.instructions = (c.instructions ?? 0) + u.instructions;
     if (u.peakRssKiB !== null) c.peakRssKiB = Math.max(c.peakRssKiB ?? 0, u.peakRssKiB);
     byCrate.set(key, c);
@@ -1511,6 +1770,24 @@ function parseDepInfo(text, root) {
   const colon = first.search(/[^\\]: |[^\\]:$/) + 1;
   const names = first.slice(colon + 1).trim().split(/(?<!\\) +/).filter(Boolean).map((n) => n.replace(/\\ /g, " "));
   return names.map((n) => path8.resolve(root, n));
+}
+function closeOverLocalDeps(own, graph) {
+  const byName = new Map([...own.keys()].map((key) => [crateOfKey(key), key]));
+  const closed = /* @__PURE__ */ new Map();
+  const visiting = /* @__PURE__ */ new Set();
+  const close = (key) => {
+    if (closed.has(key)) return closed.get(key);
+    const deps = (graph.get(crateOfKey(key)) ?? []).filter((d) => byName.has(d));
+    if (visiting.has(key) || own.get(key) == null) return null;
+    visiting.add(key);
+    const parts = deps.map((d) => close(byName.get(d)));
+    visiting.delete(key);
+    const fp = parts.includes(null) ? null : deps.length ? sha256([own.get(key), ...parts].join("\n")) : own.get(key);
+    closed.set(key, fp);
+    return fp;
+  };
+  for (const key of own.keys()) closed.set(key, graph.has(crateOfKey(key)) ? close(key) : own.get(key));
+  return closed;
 }
 async function gitFiles(dir, env) {
   const staged = await capture("git", ["ls-files", "-s", "-z"], { cwd: dir, env }).catch(() => null);
@@ -1952,7 +2229,7 @@ async function runTimedBuild(run2, options) {
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: yours,
-    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env), depInfoReader(workspace.root)),
+    ...await inputFingerprints(messages, workspace.root, cwd, env),
     compileWork: compileWork?.work ?? null,
     ...compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run2) ?? void 0 },
     compileWorkScope: run2.config.build.compileWork || void 0,
@@ -1970,6 +2247,11 @@ async function calibrateHere(run2, wrapperPath) {
   if (!wrapper) return null;
   wrapper.keep();
   return calibrate(wrapper.binary, rustcCommand(run2.env), childEnv(run2.env));
+}
+async function inputFingerprints(messages, root, cwd, env) {
+  const own = crateFingerprints(messages, await gitFiles(root, env), depInfoReader(root));
+  const graph = await localDependencies(cwd, env);
+  return { fingerprints: graph ? closeOverLocalDeps(own, graph) : own, inputsTransitive: graph !== null };
 }
 function depInfoReader(root) {
   return (filename) => {
@@ -2152,7 +2434,12 @@ async function mainSteps(env, state) {
     setFailed(`The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`);
     return;
   }
-  setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? "", buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
+  setOutputs({
+    report: build.recordPath,
+    timingsHtml: build.timingsHtml ?? "",
+    buildSeconds: build.record.totals.wallSeconds.toFixed(2),
+    parallelism: parallelismOutput(build.record.parallelism)
+  });
   const outcome = await reportOrWarn(targeted, guard, cache, build, clock);
   clock.mark("report");
   keepPhases(build, clock);
@@ -2166,7 +2453,7 @@ function keepPhases(build, clock) {
 }
 async function reportOrWarn(run2, guard, cache, build, clock) {
   const { config } = run2;
-  const outcome = await reportPhase({
+  const outcome = await produceReport({
     config,
     context: run2.context,
     env: run2.env,

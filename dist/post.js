@@ -14,11 +14,12 @@ import {
   readConfig,
   readPostState,
   readRunRecord,
+  reportCacheUsage,
   saveCache,
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-2H5X6BSH.js";
+} from "./chunks/chunk-F5XGK4I3.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -60,6 +61,7 @@ async function postSteps(env) {
       clock.add("describe", saved.seconds.describe);
       clock.add("clean", saved.seconds.clean);
       clock.add("save", saved.seconds.save);
+      await reportCacheUsage({ config, context, env, backend }, saved);
     } catch (e) {
       setFailed(`Watchmaker cache save failed: ${e.message}`);
     }

@@ -6,7 +6,8 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper   (subset of sections)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper,stream   (subset of sections)
+//   BENCH_STREAM_JOBS=4                 (stream: only its first 4 jobs, a quick check; not written to bench/results.json)
 //   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
 //   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
 //
@@ -16,6 +17,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { printStream, streamSection } from './lib/bench-stream.mjs';
 import { replaceBenchSection } from './lib/bench-table.mjs';
 import { repoRoot, runLocalJob } from './lib/runner.mjs';
 
@@ -37,11 +39,12 @@ if (process.argv.includes('--readme')) {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper'];
+const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper', 'stream'];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
-// The crates the bench workspace names (base64 is the growth scenario's added dependency), by
-// the Debian package that provides them; each package brings the crates it depends on.
+// The crates the bench workspace names (base64 is the growth scenario's added dependency,
+// humantime the stream's), by the Debian package that provides them; each package brings the
+// crates it depends on.
 const DEBIAN_CRATES = [
   ['grep', 'librust-grep-dev'],
   ['ignore', 'librust-ignore-dev'],
@@ -50,6 +53,7 @@ const DEBIAN_CRATES = [
   ['serde_json', 'librust-serde-json-dev'],
   ['serde_derive', 'librust-serde-derive-dev'],
   ['base64', 'librust-base64-dev'],
+  ['humantime', 'librust-humantime-dev'],
 ];
 
 // ---------- setup ----------
@@ -241,7 +245,7 @@ const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toIS
  */
 function mergeWithEarlier(fresh) {
   const file = path.join(repoRoot, 'bench', 'results.json');
-  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper'];
+  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper', 'stream'];
   const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
   for (const s of sections) {
@@ -1221,6 +1225,29 @@ async function wrapperCost() {
   };
 }
 
+// ---------- the stream ----------
+
+// What the action costs on an ordinary stream of pushes and pull requests, against the action as
+// a plain cache and against no cache (scripts/lib/bench-stream.mjs).
+async function stream() {
+  results.stream = await streamSection({
+    scratch,
+    runs: RUNS,
+    jobLimit: process.env.BENCH_STREAM_JOBS ? Number(process.env.BENCH_STREAM_JOBS) : undefined,
+    members: RIPGREP_MEMBERS,
+    createRepository,
+    git,
+    writeFiles,
+    checkout,
+    checkoutDir,
+    ripgrepWorkspaceFiles,
+    readRecord,
+    spread,
+    median,
+    progress: (s) => process.stdout.write(s),
+  });
+}
+
 // ---------- main ----------
 
 // The wrapper section needs neither the bench crates nor dist/.
@@ -1242,6 +1269,7 @@ try {
     ['freshness', freshness],
     ['work', work],
     ['wrapper', wrapperCost],
+    ['stream', stream],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -1303,9 +1331,17 @@ if (results.wrapper) {
     `  the wrapper's cost ${fmtSpread(w.millisecondsPerCompilation, ' ms')} wall, ${fmtSpread(w.cpuMillisecondsPerCompilation, ' ms')} CPU per compilation (${w.callsPerRun} calls a run; built in ${fmt(w.buildSeconds, 1)} s)`,
   );
 }
-mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
-writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
-console.log('\nWrote bench/results.json');
-const written = JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8'));
-if (written.coldWarm && written.growth && written.overhead && written.noise) updateReadme(written);
-else console.log('README.md not updated: its bench section needs a full run (without BENCH_ONLY)');
+if (results.stream) printStream(results.stream);
+if (results.stream?.partial) {
+  // Part of the stream (BENCH_STREAM_JOBS): a check, not a result.
+  const file = path.join(os.tmpdir(), 'watchmaker-bench-stream-partial.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nBENCH_STREAM_JOBS ran part of the stream: wrote ${file}, not bench/results.json`);
+} else {
+  mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
+  writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
+  console.log('\nWrote bench/results.json');
+  const written = JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8'));
+  if (written.coldWarm && written.growth && written.overhead && written.noise) updateReadme(written);
+  else console.log('README.md not updated: its bench section needs a full run (without BENCH_ONLY)');
+}

@@ -16,6 +16,7 @@ export const OUTPUT_NAMES = {
   verdict: 'verdict',
   verdictReason: 'verdict-reason',
   workChangePercent: 'work-change-percent',
+  parallelism: 'parallelism',
 } as const;
 
 export type Outputs = Partial<Record<keyof typeof OUTPUT_NAMES, string>>;

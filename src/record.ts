@@ -150,6 +150,25 @@ export interface HistoryEntry {
     /** Absent in entries written before it was kept. */
     contention?: number | null;
   }>;
+  /** The fingerprints cover local dependencies (the record's measurement.inputsTransitive). */
+  inputsTransitive?: boolean;
+}
+
+/** The job counts the parallelism model predicts for. */
+export const PARALLEL_JOBS = ['1', '2', '4', '8', '16'] as const;
+
+/** What more or fewer parallel jobs would do to this build, from its own units (src/parallelism). */
+export interface Parallelism {
+  /** The build's own job count (cargo's -j). */
+  jobs: number;
+  /** The model's relative error replaying this build at its own job count. */
+  modelError: number;
+  /** Predicted wall seconds per job count; null when modelError is over the tolerance. */
+  predicted: Record<(typeof PARALLEL_JOBS)[number], number> | null;
+  /** The chain of units that bounds the build, each with the seconds it holds the chain and their share of the wall time. */
+  criticalPath: Array<{ unit: string; seconds: number; share: number }>;
+  /** Seconds with exactly one unit compiling. */
+  serialSeconds: number;
 }
 
 export interface RunRecord {
@@ -181,6 +200,8 @@ export interface RunRecord {
   };
   /** Longest dependency chain through the compiled units, from cargo's timings. */
   criticalPath: { seconds: number; units: string[] } | null;
+  /** The build replayed with other job counts (src/parallelism); null without cargo's timings or when nothing was compiled; absent in older records. */
+  parallelism?: Parallelism | null;
   units: UnitCost[];
   crates: CrateCost[];
   /** Every workspace member: those not in `crates` were fresh (reused from the cache). Absent in older records. */
@@ -220,6 +241,8 @@ export interface RunRecord {
     compileWorkScope?: 'all';
     /** Why compile work, although on, was not measured, in one line: `not measured: check builds produce no code`. Absent otherwise. */
     compileWorkNote?: string;
+    /** The input fingerprints cover each crate's local dependencies too (timings/fingerprint.ts closeOverLocalDeps). Absent: per crate only. */
+    inputsTransitive?: boolean;
   };
 }
 

@@ -71,3 +71,37 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
     memberManifests: members.map((p) => p.manifest_path),
   };
 }
+
+interface ResolvedMetadata {
+  packages: Array<{ id: string; name: string; source: string | null }>;
+  resolve: { nodes: Array<{ id: string; deps?: Array<{ pkg: string; dep_kinds?: Array<{ kind: string | null }> }> }> } | null;
+}
+
+/** Each local path package's local path dependencies (normal and build; dev-dependencies do not reach its code), by name. Pure. */
+export function localDependencyGraph(meta: ResolvedMetadata): Map<string, string[]> | null {
+  if (!meta.resolve) return null;
+  const local = new Map(meta.packages.filter((p) => p.source === null).map((p) => [p.id, p.name]));
+  const graph = new Map<string, string[]>();
+  for (const node of meta.resolve.nodes) {
+    const name = local.get(node.id);
+    if (name === undefined) continue;
+    const reaches = (d: { dep_kinds?: Array<{ kind: string | null }> }) => (d.dep_kinds ?? [{ kind: null }]).some((k) => k.kind !== 'dev');
+    const deps = (node.deps ?? []).filter((d) => local.has(d.pkg) && reaches(d)).map((d) => local.get(d.pkg)!);
+    graph.set(name, [...new Set(deps)].sort());
+  }
+  return graph;
+}
+
+/**
+ * The local dependency graph from cargo's resolve (offline: after a build, the lockfile and the
+ * sources are there), or null when cargo cannot give it: then fingerprints stay per crate.
+ */
+export async function localDependencies(cwd: string, env: NodeJS.ProcessEnv): Promise<Map<string, string[]> | null> {
+  const r = await capture('cargo', ['metadata', '--format-version', '1', '--offline'], { cwd, env }).catch(() => null);
+  if (!r || r.code !== 0) return null;
+  try {
+    return localDependencyGraph(JSON.parse(r.stdout) as ResolvedMetadata);
+  } catch {
+    return null;
+  }
+}

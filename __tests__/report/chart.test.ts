@@ -13,14 +13,10 @@ function comparison(crates: [string, number, number][], metric: Metric = 'cpu'):
   const sum = (i: 1 | 2) => crates.reduce((a, c) => a + c[i], 0);
   return {
     metric,
-    threshold: 0.1,
-    thresholdSource: 'default',
-    total: { crate: '(total)', base: side(sum(1)), head: side(sum(2)), change: null, status: 'unchanged', confidence: 'low' },
+    total: { base: side(sum(1)), head: side(sum(2)), change: null },
     crates: rows,
     onlyHead: [],
     onlyBase: [],
-    verdict: 'unchanged',
-    explanation: '',
     notes: [],
     baseWallSeconds: 1,
     headWallSeconds: 1,

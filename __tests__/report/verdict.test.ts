@@ -5,7 +5,7 @@ import { compareRecords } from '../../src/report/compare.js';
 import { learnNoise } from '../../src/report/noise.js';
 import { agreeing, historyEntry } from '../../src/report/run.js';
 import { upperFence } from '../../src/report/stats.js';
-import { MIN_OBSERVATIONS } from '../../src/report/noise.js';
+import { MIN_OBSERVATIONS } from '../../src/report/thresholds.js';
 import { decide, settles } from '../../src/report/verdict.js';
 import { record, rng, type RecordSpec } from '../helpers/records.js';
 

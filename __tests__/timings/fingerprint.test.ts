@@ -2,7 +2,8 @@
 // reads, so a README edit is no change to a crate that does not include it; a root package does
 // not own the files of the path crates inside it; a build script makes every file count.
 import path from 'node:path';
-import { crateFingerprints, depInfoCandidates, parseDepInfo, type GitFiles } from '../../src/timings/fingerprint.js';
+import { closeOverLocalDeps, crateFingerprints, depInfoCandidates, parseDepInfo, type GitFiles } from '../../src/timings/fingerprint.js';
+import { localDependencyGraph } from '../../src/workspace.js';
 import { emptyMessages, type ArtifactMessage } from '../../src/timings/messages.js';
 
 const root = path.resolve('/ws');
@@ -71,4 +72,64 @@ test("dep-info: where it is, and the files it lists (escaped spaces, the workspa
   expect(depInfoCandidates(at('target/debug/app.exe'))).toEqual([at('target/debug/app.d')]);
   const text = `${at('target/debug/deps/app-1.d')}: src/main.rs src/my\\ file.rs ${at('other/x.rs')}\n\nsrc/main.rs:\n`;
   expect(parseDepInfo(text, root)).toEqual([at('src/main.rs'), at('src/my file.rs'), at('other/x.rs')]);
+});
+
+test('fingerprints closed over local dependencies: a change in a dependency changes its dependents, not the crates beside it', () => {
+  const graph = new Map([
+    ['app', ['gen', 'util']],
+    ['gen', []],
+    ['util', []],
+    ['side', []],
+  ]);
+  const own = (gen: string) =>
+    new Map<string, string | null>([
+      ['app@0.1.0', 'a'],
+      ['gen@0.1.0', gen],
+      ['util@0.1.0', 'u'],
+      ['side@0.1.0', 's'],
+      ['serde@1.0.0', 'r'],
+    ]);
+  const before = closeOverLocalDeps(own('g1'), graph);
+  const after = closeOverLocalDeps(own('g2'), graph);
+  expect(after.get('app@0.1.0')).not.toBe(before.get('app@0.1.0'));
+  expect(after.get('side@0.1.0')).toBe(before.get('side@0.1.0'));
+  expect(after.get('util@0.1.0')).toBe('u');
+  expect(after.get('serde@1.0.0')).toBe('r');
+  // An unknown dependency makes its dependents unknown; one the build did not compile is left out.
+  expect(closeOverLocalDeps(new Map([...own('g1'), ['gen@0.1.0', null]]), graph).get('app@0.1.0')).toBeNull();
+  const withoutUtil = new Map(own('g1'));
+  withoutUtil.delete('util@0.1.0');
+  expect(closeOverLocalDeps(withoutUtil, graph).get('app@0.1.0')).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test("the local dependency graph from cargo's resolve: path packages only, dev-dependencies left out", () => {
+  const meta = {
+    packages: [
+      { id: 'app', name: 'app', source: null },
+      { id: 'gen', name: 'gen', source: null },
+      { id: 'tests', name: 'testkit', source: null },
+      { id: 'serde', name: 'serde', source: 'registry+https://example.invalid/index' },
+    ],
+    resolve: {
+      nodes: [
+        {
+          id: 'app',
+          deps: [
+            { pkg: 'gen', dep_kinds: [{ kind: null }] },
+            { pkg: 'serde', dep_kinds: [{ kind: null }] },
+            { pkg: 'tests', dep_kinds: [{ kind: 'dev' }] },
+          ],
+        },
+        { id: 'gen', deps: [{ pkg: 'tests', dep_kinds: [{ kind: 'build' }] }] },
+        { id: 'serde', deps: [] },
+      ],
+    },
+  };
+  expect(localDependencyGraph(meta)).toEqual(
+    new Map([
+      ['app', ['gen']],
+      ['gen', ['testkit']],
+    ]),
+  );
+  expect(localDependencyGraph({ packages: [], resolve: null })).toBeNull();
 });

@@ -74,6 +74,9 @@ export function renderBenchSection(results) {
   const lines = [];
   const push = (...l) => lines.push(...l);
 
+  // The table the README leads its benchmarks with (section `stream`, when measured).
+  if (results.stream) push(...streamSection(results.stream), '');
+
   push(
     `\`npm run bench\` (${duration}) measures everything side by side in one run on a workspace`,
     "of ripgrep's library crates (`grep`, `ignore`, `globset`, `regex`) and `serde`/`serde_json` from",
@@ -151,6 +154,105 @@ export function renderBenchSection(results) {
   if (results.freshness) push('', ...freshnessSection(results.freshness));
   if (results.work) push('', ...workSection(results.work));
   return `${lines.join('\n')}\n`;
+}
+
+const CONFIG_NAMES = { defaults: 'defaults', plainCache: 'plain cache', noCache: 'no cache' };
+const STREAM_CONFIGS = Object.keys(CONFIG_NAMES);
+const ratio = (x) => `${fixed(x, 2)}×`;
+const ratioSpread = (s) => (s ? `${ratio(s.median)} (${fixed(s.min, 2)}–${fixed(s.max, 2)})` : 'n/a');
+const metText = (met, by, unit) =>
+  met === null || met === undefined ? 'n/a' : `${met ? 'met' : '**missed**'}, by ${fixed(Math.abs(by), unit === 's' ? 2 : 2)}${unit === 's' ? ' s' : '×'}`;
+const medianOf = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : /(s|sh|ch)$/.test(word) ? 'es' : 's'}`;
+/** The step times the stream reports when the records carry no phases. */
+const STEP_TIME_NAMES = { build: 'the build', mainOutsideBuild: 'the main step outside the build', post: 'the post step' };
+
+/** "**The stream**" (results.stream): what the action costs on a stream of pushes and pull requests, against a plain cache and no cache. */
+function streamSection(s) {
+  const repetitions = `${s.repetitions === 1 ? 'one repetition' : `${inWords(s.repetitions)} repetitions`}`;
+  const pr = s.totals.pullRequests;
+  const pushes = s.totals.pushes;
+  const lines = [
+    `**The stream.** What CI pays on an ordinary stream of ${s.jobsPerStream} jobs on one repository: ${plural(pushes.jobs, 'push')} to the default`,
+    `branch and ${plural(pr.jobs, 'pull request')} based on the latest push, on ripgrep's ${s.workspace.members.length} library crates as workspace members (their`,
+    "dependencies from Debian's packages). Every job is a fresh depth-1 clone at the same path with an empty `CARGO_HOME`,",
+    'under three configurations, interleaved job by job, each with its own cache: **defaults** (the action as it comes),',
+    '**plain cache** (`build: false`, `keep-fresh: false`, then a plain `cargo build`) and **no cache** (`cargo build` alone).',
+    `Median wall time of the whole job over ${repetitions}${s.startedAt ? ` (run ${String(s.startedAt).slice(0, 10)})` : ''}, with the packages compiled in brackets:`,
+    '',
+    `| job | ${STREAM_CONFIGS.map((c) => CONFIG_NAMES[c]).join(' | ')} | defaults' verdict |`,
+    '|---|---:|---:|---:|---|',
+  ];
+  const cell = (k) => (k?.wallSeconds ? `${seconds(k.wallSeconds.median)} s (${fixed(k.crates?.median, 0)})` : 'n/a');
+  const verdictCell = (k) => {
+    if (!k.verdicts) return '';
+    // Reasons are given only with `inconclusive`.
+    const reasons = Object.keys(k.verdictReasons ?? {});
+    const counts = Object.entries(k.verdicts).map(([v, n]) => `\`${v}\`${n > 1 ? ` ×${n}` : ''}${v === 'inconclusive' && reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+    return `${counts.join(', ')}${k.confirmedByRebuild ? `; base rebuilt ×${k.confirmedByRebuild}` : ''}`;
+  };
+  for (const k of s.kinds)
+    lines.push(`| ${k.label}${k.jobsPerStream > 1 ? `, ${inWords(k.jobsPerStream)} per stream` : ''} | ${STREAM_CONFIGS.map((c) => cell(k[c])).join(' | ')} | ${verdictCell(k)} |`);
+  const total = (t) => STREAM_CONFIGS.map((c) => (t[c] ? `**${secondsSpread(t[c])}**` : 'n/a')).join(' | ');
+  lines.push(`| **pull requests, total** | ${total(pr)} | |`, `| **pushes, total** | ${total(pushes)} | |`);
+
+  const r = s.ratios;
+  const [prTarget, quickTarget, ownTarget] = s.targets;
+  const quickMet = (x) => (Number.isFinite(x) ? metText(x <= quickTarget.limit, quickTarget.limit - x, '×') : 'n/a');
+  const own = s.ownSeconds;
+  lines.push(
+    '',
+    `Defaults against the plain cache (wall time, median and range over the repetitions): pull requests ${ratioSpread(r.pullRequestsDefaultsOverPlainCache)},`,
+    `pushes ${ratioSpread(r.pushesDefaultsOverPlainCache)}. The issue's targets:`,
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    `| defaults' pull-request jobs in total ≤ ${prTarget.limit}× the plain cache's | ${ratioSpread(r.pullRequestsDefaultsOverPlainCache)} | ${metText(prTarget.met, prTarget.by, '×')} |`,
+    `| documentation-only pull request ≤ ${quickTarget.limit}× the plain cache | ${ratioSpread(r.docsPullRequestOverPlainCache)} | ${quickMet(quickTarget.docs)} |`,
+    `| A/A pull request (head = base) ≤ ${quickTarget.limit}× the plain cache | ${ratioSpread(r.aaPullRequestOverPlainCache)} | ${quickMet(quickTarget.aa)} |`,
+    `| the action's own time outside cargo and cache transfer ≤ ${ownTarget.limit} s per job${ownTarget.exact ? '' : ' (upper bound: no phases recorded)'} | slowest job (${own.worstJob}) ${seconds(own.worstJobMedian)} s; median per job ${seconds(own.perJob?.median)} s | ${metText(ownTarget.met, ownTarget.by, 's')} |`,
+    '',
+    ...plainCacheNote(s),
+    ...phasesText(s),
+  );
+  return lines;
+}
+
+/** Why the plain cache's warm jobs compile the members, when they all did. */
+function plainCacheNote(s) {
+  const n = s.workspace.members.length;
+  const docs = s.kinds.find((k) => k.kind === 'PR docs')?.plainCache?.crates;
+  if (!docs || docs.min < n) return [];
+  return [
+    `The plain cache's \`cargo build\` is no no-op on a fresh clone: every file is newer than the cached build, so even a`,
+    `documentation-only pull request recompiles all ${n} members; the defaults' \`keep-fresh\` gives unchanged files their old times back.`,
+    '',
+  ];
+}
+
+/** Where the defaults' time goes: the record's phases summed over a stream (median over repetitions), or the step times without them. */
+function phasesText(s) {
+  const per = Object.entries(s.phases.perStream ?? {})
+    .filter(([, x]) => x && Number.isFinite(x.median))
+    .sort((a, b) => b[1].median - a[1].median);
+  const list = per.map(([name, x]) => `${s.phases.source === 'step-times' ? (STEP_TIME_NAMES[name] ?? name) : name} ${seconds(x.median)} s`).join(', ');
+  const rebuilt = s.confirmingRebuilds;
+  const confirmed = s.verdicts.filter((v) => v.confirmed);
+  const byKind = [...new Set(confirmed.map((v) => v.kind))].map((kind) => {
+    const times = confirmed.filter((v) => v.kind === kind && Number.isFinite(v.confirmSeconds)).map((v) => v.confirmSeconds);
+    const n = confirmed.filter((v) => v.kind === kind).length;
+    return `${kind} ×${n}${times.length ? `, ${seconds(medianOf(times))} s each (median)` : ''}`;
+  });
+  const confirm = `The base commit was rebuilt to confirm in ${rebuilt} of ${s.verdicts.length} pull-request jobs${rebuilt ? ` (${byKind.join('; ')})` : ''}.`;
+  if (s.phases.source === 'step-times')
+    return [`Where the defaults' time goes, summed over the stream's ${s.jobsPerStream} jobs (median of the repetitions; the records carry no phases): ${list}.`, confirm];
+  return [
+    `Where the defaults' time goes, by phase, summed over the stream's ${s.jobsPerStream} jobs (median of the repetitions): ${list}.`,
+    `The action's own part (every phase but build, restore, save and confirm): ${seconds(s.ownSeconds.perJob?.median)} s per job (median), at most ${seconds(s.ownSeconds.perJob?.max)} s. ${confirm}`,
+  ];
 }
 
 /**

@@ -11,7 +11,7 @@ export function serviceAvailable(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** The repository and ref whose entries the REST clean-up may delete, when all are known. */
-export function cacheApiScope(config: Config, context: RunContext): CacheApiScope | null {
+export function cacheApiScope(config: Pick<Config, 'githubToken'>, context: RunContext): CacheApiScope | null {
   if (!context.owner || !context.repo || !context.ref || !config.githubToken) return null;
   return { token: config.githubToken, apiUrl: context.apiUrl, owner: context.owner, repo: context.repo, ref: context.ref };
 }

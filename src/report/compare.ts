@@ -16,20 +16,12 @@
 // wall time; hence 10% for CPU and 20% for wall. With several samples per side the threshold is
 // never below what those samples can tell from noise, and the sides must separate (samplesSeparate).
 import type { CrateCost, HistoryEntry, RunRecord } from '../record.js';
-import { learnNoise, MIN_OBSERVATIONS } from './noise.js';
+import { learnNoise } from './noise.js';
+import { ABSOLUTE_FLOORS, CRATE_FLOOR_FACTOR, CRATE_THRESHOLD_FACTOR, DEFAULT_THRESHOLDS, MIN_OBSERVATIONS, type Metric } from './thresholds.js';
 import { logShift, median, upperFence } from './stats.js';
 
-export type Metric = 'instructions' | 'cpu' | 'wall';
+export type { Metric } from './thresholds.js';
 export type Status = 'regression' | 'improvement' | 'unchanged';
-export type Verdict = Status | 'no-baseline' | 'build-failed';
-export type Confidence = 'high' | 'likely' | 'low';
-
-export const DEFAULT_THRESHOLDS: Record<Metric, number> = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
-/** Changes smaller than this (in the metric's unit) are never called changes. */
-export const ABSOLUTE_FLOORS: Record<Metric, number> = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
-const CRATE_FLOOR_FACTOR = 2;
-/** One crate is noisier than the sum of many: its threshold is wider. */
-const CRATE_THRESHOLD_FACTOR = 1.5;
 
 export interface Side {
   /** Median over samples. */
@@ -53,18 +45,17 @@ export interface CrateComparison {
 /** The note of a comparison with no crate compiled on both sides (the verdict may still know more: verdict.ts). */
 export const NOTHING_COMPARED = 'no crate was compiled on both sides, so there is nothing to compare.';
 
+/**
+ * What was compared, and each crate's own judgement (beyond its threshold or not). The verdict on
+ * the whole, with its reasons, is verdict.ts's alone.
+ */
 export interface Comparison {
   metric: Metric;
-  /** Threshold actually applied to the total (fraction). */
-  threshold: number;
-  thresholdSource: 'input' | 'default' | 'observed spread';
-  total: CrateComparison & { confidence: Confidence };
+  /** The crates compiled on both sides, summed. */
+  total: { base: Side; head: Side; change: number | null };
   crates: CrateComparison[];
   onlyHead: string[];
   onlyBase: string[];
-  verdict: Verdict;
-  /** One sentence a reader can trust: metric, change, threshold, samples. */
-  explanation: string;
   /** Caveats: different toolchain, runner, flags. */
   notes: string[];
   baseWallSeconds: number;
@@ -148,12 +139,6 @@ function costOf(record: RunRecord, names: readonly string[], metric: Metric): nu
   return names.reduce((a, name) => a + record.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
 }
 
-function confidenceOf(judged: { status: Status; change: number | null }, samples: number, threshold: number): Confidence {
-  const margin = judged.change === null ? 0 : Math.abs(judged.change) / threshold;
-  if (judged.status === 'unchanged') return samples >= 3 ? 'high' : 'likely';
-  return samples >= 3 && margin >= 1.5 ? 'high' : margin >= 2 ? 'likely' : 'low';
-}
-
 /** What makes the two sides less comparable, in words for the report. */
 function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): string[] {
   const notes: string[] = [];
@@ -194,23 +179,13 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   const baseTotal = side(base.map((r) => costOf(r, common, metric)));
   const headTotal = side(head.map((r) => costOf(r, common, metric)));
-  const observed = sampleNoise(baseTotal, headTotal);
-  const threshold = Math.max(defaultThreshold, observed);
-  const thresholdSource: Comparison['thresholdSource'] = observed > defaultThreshold ? 'observed spread' : options.threshold !== null ? 'input' : 'default';
-  const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);
-  const confidence = confidenceOf(judged, Math.min(baseTotal.samples, headTotal.samples), threshold);
-  const total = { crate: '(total)', base: baseTotal, head: headTotal, change: judged.change, status: judged.status, confidence };
-  const verdict: Verdict = head.some((r) => !r.success) ? 'build-failed' : common.length === 0 ? 'unchanged' : judged.status;
+  const change = baseTotal.value > 0 ? (headTotal.value - baseTotal.value) / baseTotal.value : null;
   return {
     metric,
-    threshold,
-    thresholdSource,
-    total,
+    total: { base: baseTotal, head: headTotal, change },
     crates: compareCrates(head, base, common, metric, defaultThreshold, options.history ?? []),
     onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
     onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
-    verdict,
-    explanation: explain(metric, total, threshold, thresholdSource, common.length),
     notes: comparabilityNotes(head[0]!, base[0]!, common.length),
     baseWallSeconds: median(base.map((r) => r.totals.wallSeconds)),
     headWallSeconds: median(head.map((r) => r.totals.wallSeconds)),
@@ -223,16 +198,4 @@ export function formatChange(change: number | null): string {
   if (change === null) return 'n/a';
   const pct = change * 100;
   return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
-}
-
-function explain(metric: Metric, total: Comparison['total'], threshold: number, source: Comparison['thresholdSource'], crates: number): string {
-  const samples =
-    total.base.samples === total.head.samples
-      ? `${total.head.samples} sample${total.head.samples === 1 ? '' : 's'} per side`
-      : `${total.base.samples} base and ${total.head.samples} head samples`;
-  const th = `±${(threshold * 100).toFixed(0)}% (${source === 'default' ? `the default for ${METRIC_LABEL[metric]}` : source === 'input' ? 'the threshold input' : 'the spread observed between samples'})`;
-  const what = `${METRIC_LABEL[metric]} of the ${crates} crate${crates === 1 ? '' : 's'} compiled on both sides`;
-  if (total.status === 'unchanged') return `${what} changed by ${formatChange(total.change)}, within the noise threshold of ${th}; ${samples}.`;
-  const sure = total.confidence === 'high' ? 'a real change' : total.confidence === 'likely' ? 'likely a real change' : 'possibly a real change, close to the noise';
-  return `${what} changed by ${formatChange(total.change)}, beyond the noise threshold of ${th}: ${sure}; ${samples}.`;
 }

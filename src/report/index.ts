@@ -31,7 +31,7 @@ export interface ReportOutcome {
   markdown: string;
   text: string;
   comment: 'created' | 'updated' | 'skipped' | 'failed';
-  /** Where the rendered report was written (set by the report phase). */
+  /** Where the rendered report was written (set by produceReport). */
   markdownPath?: string;
 }
 

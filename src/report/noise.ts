@@ -2,7 +2,7 @@
 // on the same CPU model in which a crate's inputs were identical (equal input fingerprints). Each
 // such pair is a pure noise observation. Pure.
 import type { HistoryEntry } from '../record.js';
-import type { Metric } from './compare.js';
+import { CONTENTION_GAP, type Metric } from './thresholds.js';
 
 type HistoryCrate = HistoryEntry['crates'][number];
 const historyValue = (c: HistoryCrate, metric: Metric) => (metric === 'instructions' ? c.instructions : metric === 'cpu' ? c.cpuSeconds : c.wallSeconds);
@@ -34,9 +34,3 @@ export function learnNoise(history: HistoryEntry[], metric: Metric): { total: nu
   }
   return { total, perCrate };
 }
-
-/** At least this many noise observations before a learned threshold replaces the default. */
-export const MIN_OBSERVATIONS = 10;
-
-/** Average concurrency difference beyond which cold and warm builds are not comparable. */
-export const CONTENTION_GAP = 0.75;

@@ -5,8 +5,9 @@
 // comment. A report still too long loses rows, then whole sections, and says which.
 import { commandNote } from '../cargo-command.js';
 import { formatBytes } from '../format.js';
-import type { RunRecord } from '../record.js';
+import { PARALLEL_JOBS, type Parallelism, type RunRecord } from '../record.js';
 import { costLine, type PhaseSeconds } from '../phases.js';
+import { clip, escapeMarkdown, NAME_LIMIT } from '../markdown.js';
 import { crateChart } from './chart.js';
 import { formatChange, METRIC_LABEL, NOTHING_COMPARED, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
@@ -54,24 +55,17 @@ export interface ReportView {
   phases?: PhaseSeconds;
 }
 
+export { clip, escapeMarkdown, NAME_LIMIT };
+
 /** GitHub rejects comments over 65536 characters; stay well below. */
 export const COMMENT_LIMIT = 60000;
 /** The job summary takes up to 1 MiB per step. */
 export const SUMMARY_LIMIT = 1_000_000;
 const MAX_ROWS = 15;
-/** A name from the repository (crate, function, ref) is cut to this many characters. */
-export const NAME_LIMIT = 200;
 /** A sentence that quotes names or messages (the verdict's, a note) is cut to this many. */
 const SENTENCE_LIMIT = 1000;
 /** Names listed in one line at most (more are counted). */
 const LIST_LIMIT = 40;
-
-/** `text` cut to `limit` characters, the cut marked with an ellipsis (never inside a surrogate pair). */
-export function clip(text: string, limit = NAME_LIMIT): string {
-  if (text.length <= limit) return text;
-  const cut = text.slice(0, limit - 1);
-  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
-}
 
 /** A name from the repository, cut and escaped. */
 const name = (text: string) => escapeMarkdown(clip(text));
@@ -92,17 +86,6 @@ interface Trim {
 export function commentMarker(job: string | null, profile: string, variant: string): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.+=-]/g, '_');
   return `<!-- watchmaker-report job=${safe(job ?? 'local')} profile=${safe(profile)} variant=${safe(variant)} -->`;
-}
-
-/** Text from the repository, made inert for Markdown and HTML (and @mentions, #references). */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
-    .replace(/@/g, '@\u200b');
 }
 
 /** A label safe inside a Mermaid string (chart.ts, with the chart that uses it). */
@@ -316,7 +299,7 @@ function jobLines(view: ReportView, trim: Trim): string[] {
   const r = view.record;
   const out: string[] = [];
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), '');
-  out.push(unitsLine(r), '');
+  out.push(unitsLine(r), '', ...parallelismLines(r));
   const members = trim.dropped.has('crate lists') ? null : membersLine(r, view.cache.hit);
   if (members) out.push(escapeMarkdown(members), '');
   const note = commandNote(r.command);
@@ -325,6 +308,36 @@ function jobLines(view: ReportView, trim: Trim): string[] {
   if (view.guard.errors === 0) out.push(guardLine(view.guard), '');
   if (view.phases) out.push(costLine(view.phases), '');
   return out;
+}
+
+/** The most units the bounding chain's line names: the largest shares, in chain order. */
+const CHAIN_UNITS = 8;
+const percentOf = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+
+/** This build replayed with other job counts (src/parallelism): a small table, or why there is none. */
+function parallelismLines(r: RunRecord): string[] {
+  const p = r.parallelism;
+  if (!p) return [];
+  const own = `this build's own ${plural(p.jobs, 'job')}`;
+  if (!p.predicted) return [`Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p.modelError)}, so no prediction.`, ''];
+  const predicted = p.predicted;
+  const rows = PARALLEL_JOBS.map((k) => `| ${k}${Number(k) === p.jobs ? ' (this build)' : ''} | ${seconds(predicted[k])} |`);
+  const check = `Replayed at ${own}, the model misses the measured time by ${percentOf(p.modelError)}.`;
+  const table = ['| jobs | predicted wall |', '|---:|---:|', ...rows];
+  return ["Parallelism (predicted from this build's own units):", '', ...table, '', `${check} ${chainLine(p, r.totals.wallSeconds)}`, ''];
+}
+
+/** "The chain that bounds it at any job count: syn 22% → serde_derive 26% → app (bin) 3%; one unit compiling alone 2.6 s (25%)." */
+function chainLine(p: Parallelism, wallSeconds: number): string {
+  const kept = new Set([...p.criticalPath].sort((a, b) => b.share - a.share).slice(0, CHAIN_UNITS));
+  const parts: string[] = [];
+  for (const u of p.criticalPath) {
+    if (kept.has(u)) parts.push(`${name(u.unit)} ${percentOf(u.share)}`);
+    else if (parts.at(-1) !== '…') parts.push('…');
+  }
+  const chain = parts.length ? `The chain that bounds it at any job count: ${parts.join(' → ')}; ` : '';
+  const serial = wallSeconds > 0 ? ` (${percentOf(Math.min(1, p.serialSeconds / wallSeconds))} of the build)` : '';
+  return `${chain}${chain ? 'one' : 'One'} unit compiling alone for ${seconds(p.serialSeconds)}${serial}.`;
 }
 
 /** "This job's own build: 2 units compiled, 4 fresh; critical path 0.8 s ending in app 0.1.0 (bin)." */

@@ -1,4 +1,4 @@
-// The report phase of the main step: get the baseline, compare, decide what the evidence
+// The report of the main step (produceReport): get the baseline, compare, decide what the evidence
 // supports, publish, and write the Markdown file. Three paths:
 //   cache:   the record the default branch stored (one sample per side);
 //   rebuild: the base commit built here, alternating with the head (several samples per side);
@@ -18,9 +18,10 @@ import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildO
 import { formatChange } from './compare.js';
 import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
 import { settles, type Decision } from './verdict.js';
+import { recordedText, withRecordedTimes } from './recorded.js';
 import { carryWork, compareWork } from './work.js';
 
-export interface ReportPhaseInput {
+export interface ReportInput {
   config: Config;
   context: RunContext;
   env: NodeJS.ProcessEnv;
@@ -50,6 +51,7 @@ export function historyEntry(r: RunRecord): HistoryEntry {
     createdAt: r.createdAt,
     cpuModel: r.runner.cpuModel,
     calibrationCpuSeconds: r.calibration?.cpuSeconds ?? null,
+    ...(r.measurement.inputsTransitive ? { inputsTransitive: true } : {}),
     crates: r.crates.map((c) => ({
       crate: c.crate,
       version: c.version,
@@ -73,7 +75,7 @@ const LOOKS = new Set([5, 7, 9, 12, CONFIRM_MAX_SAMPLES]);
 type Growth = Pick<RebuildOptions, 'maxSamples' | 'settled' | 'deadlineForExtrasOnly'>;
 
 /** Settled: the samples carry a claim, or nothing is near one (see settles()). */
-function growUntilSettled(input: ReportPhaseInput, first: number): Growth {
+function growUntilSettled(input: ReportInput, first: number): Growth {
   return {
     maxSamples: Math.max(first, CONFIRM_MAX_SAMPLES),
     settled: ({ head, base }) => {
@@ -85,12 +87,7 @@ function growUntilSettled(input: ReportPhaseInput, first: number): Growth {
   };
 }
 
-async function rebuildBaseline(
-  input: ReportPhaseInput,
-  samples: number,
-  deadlineMs: number | null,
-  growth: Growth = {},
-): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
+async function rebuildBaseline(input: ReportInput, samples: number, deadlineMs: number | null, growth: Growth = {}): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
   const baseSha = input.context.pullRequest?.baseSha;
   if (!baseSha)
     return { head: [input.record], base: null, label: null, note: 'No comparison: rebuilding the base needs a pull_request event (to know the base commit).', seconds: 0 };
@@ -155,7 +152,7 @@ function unconfirmed(decision: Decision, why: string): Decision {
   return { ...decision, verdict: 'inconclusive', reason: 'not-confirmed', sentence, toConclude };
 }
 
-async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Evaluated> {
+async function confirm(input: ReportInput, cached: Evaluated): Promise<Evaluated> {
   const samples = Math.max(3, input.config.report.baselineSamples);
   const budget = budgetSeconds(input.config, input.record);
   const estimate = confirmEstimate(input.record, samples);
@@ -165,7 +162,7 @@ async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Eval
     return {
       ...cached,
       decision: unconfirmed(cached.decision!, `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`),
-      path: `${cached.label}; ${suggested}, not confirmed (over budget)`,
+      path: `${cached.path ?? cached.label}; ${suggested}, not confirmed (over budget)`,
     };
   }
   core.info(
@@ -173,9 +170,9 @@ async function confirm(input: ReportPhaseInput, cached: Evaluated): Promise<Eval
   );
   const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1000, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
-    return { ...cached, decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'), path: `${cached.label}; ${suggested}, not confirmed` };
+    return { ...cached, decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'), path: `${cached.path ?? cached.label}; ${suggested}, not confirmed` };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
-  const path = `${cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  const path = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
   return { ...evaluated, decision: agreeing(cached.decision!, evaluated.decision), ...rebuilt, path };
 }
 
@@ -193,15 +190,20 @@ export function agreeing(suggested: Decision, confirmed: Decision | null): Decis
   };
 }
 
-async function cachedEvaluation(input: ReportPhaseInput): Promise<Evaluated> {
+async function cachedEvaluation(input: ReportInput): Promise<Evaluated> {
   const loaded: Baseline = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
   await calibrations(input, loaded.base?.[0] ?? null);
   carryForward(input, loaded.base);
-  const evaluated = evaluate([input.record], loaded.base, input.config.report.threshold, historyOf(loaded.base));
-  return { ...evaluated, ...loaded, head: [input.record], path: loaded.label };
+  const history = historyOf(loaded.base);
+  // Your crates this run compiled and the baseline's run found fresh: their base time as last recorded.
+  const known = loaded.base?.length === 1 ? withRecordedTimes(input.record, loaded.base[0]!, history) : null;
+  const base = known ? [known.base] : loaded.base;
+  const evaluated = evaluate([input.record], base, input.config.report.threshold, history);
+  const from = known ? recordedText(known.recorded) : null;
+  return { ...evaluated, ...loaded, base, head: [input.record], path: from && loaded.label ? `${loaded.label}; ${from}` : loaded.label };
 }
 
-const keepsHistory = (input: ReportPhaseInput) => !input.context.onGitHub || input.context.onDefaultBranch;
+const keepsHistory = (input: ReportInput) => !input.context.onGitHub || input.context.onDefaultBranch;
 
 /**
  * Calibrations per CPU model, carried by the default branch: this run's model is measured only
@@ -209,7 +211,7 @@ const keepsHistory = (input: ReportPhaseInput) => !input.context.onGitHub || inp
  * or once per model on the default branch; a known one is reused. The baseline's own is filled
  * in from the carried ones.
  */
-async function calibrations(input: ReportPhaseInput, base: RunRecord | null): Promise<void> {
+async function calibrations(input: ReportInput, base: RunRecord | null): Promise<void> {
   const known: Record<string, Calibration> = { ...(base?.calibrations ?? {}) };
   const baseModel = base?.runner.cpuModel ?? null;
   if (base?.calibration && baseModel) known[baseModel] ??= base.calibration;
@@ -232,14 +234,14 @@ async function calibrations(input: ReportPhaseInput, base: RunRecord | null): Pr
  * crates cargo found fresh (same inputs, so the same IR), and on the default branch (and local
  * runs) the history.
  */
-function carryForward(input: ReportPhaseInput, base: RunRecord[] | null): void {
+function carryForward(input: ReportInput, base: RunRecord[] | null): void {
   if (keepsHistory(input)) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
   if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`);
   if (keepsHistory(input) || carried > 0 || input.record.calibration) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 
-async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
+async function evaluation(input: ReportInput): Promise<Evaluated> {
   const mode = input.config.report.baseline;
   if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
   if (mode === 'rebuild') {
@@ -259,7 +261,7 @@ async function evaluation(input: ReportPhaseInput): Promise<Evaluated> {
   return mode === 'auto' && cached.decision?.suggestsChange ? confirm(input, cached) : cached;
 }
 
-export async function reportPhase(input: ReportPhaseInput): Promise<ReportOutcome> {
+export async function produceReport(input: ReportInput): Promise<ReportOutcome> {
   const e = await evaluation(input);
   const work = e.base?.length ? compareWork(e.head, e.base) : null;
   // The headline, units and members lines describe this job's own build; the comparison may rest on rebuild samples.

@@ -13,8 +13,22 @@
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
 import { crateKey, type HistoryEntry, type RunRecord } from '../record.js';
-import { ABSOLUTE_FLOORS, crateValue, DEFAULT_THRESHOLDS, formatChange, METRIC_LABEL, type Comparison, type Metric, sampleNoise, samplesSeparate, T_TEST_FROM } from './compare.js';
-import { CONTENTION_GAP, learnNoise, MIN_OBSERVATIONS } from './noise.js';
+import { crateValue, formatChange, METRIC_LABEL, type Comparison, type Metric, sampleNoise, samplesSeparate, T_TEST_FROM } from './compare.js';
+import { learnNoise } from './noise.js';
+import {
+  ABSOLUTE_FLOORS,
+  CONTENTION_GAP,
+  CRATE_CLAIM_FLOOR,
+  CROSS_MODEL_MARGIN,
+  DEFAULT_THRESHOLDS,
+  LEARNED_FLOORS,
+  MATERIAL,
+  MATERIAL_SHARE,
+  MIN_OBSERVATIONS,
+  SAMPLE_FLOORS,
+  TOTAL_FLOORS,
+  WIDEST_UNCHANGED_BAND,
+} from './thresholds.js';
 import { logShift, median, upperFence } from './stats.js';
 
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
@@ -51,21 +65,6 @@ export interface Decision {
    */
   identicalInputs?: { crates: number; fresh: number };
 }
-
-/** Same-machine alternating samples: the smallest threshold, whatever the spread. */
-const SAMPLE_FLOORS: Record<Metric, number> = { instructions: 0.02, cpu: 0.08, wall: 0.12 };
-/** A learned threshold is never below this (identical values give a fence of 0). */
-const LEARNED_FLOORS: Record<Metric, number> = { instructions: 0.005, cpu: 0.02, wall: 0.04 };
-/** Compared totals under this (metric units) are too small to time. */
-const TOTAL_FLOORS: Record<Metric, number> = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
-/** Extra tolerance when a calibration bridges two CPU models (they speed code up unevenly). */
-const CROSS_MODEL_MARGIN = 0.05;
-/**
- * "Unchanged" is a claim too: that no change worth reporting happened. It needs a noise band
- * narrow enough to have seen one: at most this many times the metric's default threshold (30%
- * for CPU time). A wider band (a noisy history, a spread of samples) says nothing either way.
- */
-const WIDEST_UNCHANGED_BAND = 3;
 
 export interface DecideOptions {
   /** The threshold input (fraction), or null. */
@@ -353,23 +352,12 @@ function movedMaterially(c: Comparison, x: Comparison['crates'][number]): boolea
   return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
 }
 
-/**
- * A suggested change worth a confirming rebuild moved at least this much (metric units): CPU
- * seconds, wall seconds, instructions. Smaller changes are not worth the minutes a rebuild takes.
- */
-const MATERIAL: Record<Metric, number> = { instructions: 2e9, cpu: 0.5, wall: 1 };
-
 /** Your crates compiled only here (not in the baseline's run), when they took long enough that a change in them could be material. */
 function compiledOnlyHere(head: RunRecord, c: Comparison): { names: string[]; value: number } | null {
   const mine = head.crates.filter((x) => x.workspaceMember && c.onlyHead.includes(x.crate));
   const value = mine.reduce((a, x) => a + (crateValue(x, c.metric) ?? x.wallSeconds), 0);
   return value >= 2 * MATERIAL[c.metric] ? { names: mine.map((x) => x.crate), value } : null;
 }
-
-/** A crate's change must be at least this share of the compared total to speak for the build. */
-const MATERIAL_SHARE = 0.03;
-/** A crate's own change must be at least this many times the default threshold (15% for CPU time). */
-const CRATE_CLAIM_FLOOR = 1.5;
 
 const claim = (verdict: FinalVerdict, sentence: string) => ({ verdict, reason: null, sentence, toConclude: null });
 

@@ -14,10 +14,11 @@ import { readConfig } from '../inputs.js';
 import { setOutputs } from '../outputs.js';
 import type { CacheSummary, GuardSummary, ReportOutcome } from '../report/index.js';
 import { RebuildCancelled } from '../report/baseline.js';
-import { reportPhase } from '../report/run.js';
+import { produceReport } from '../report/run.js';
 import { emptyPostState, writePostState, type BuildHandOff, type PostState } from '../state.js';
 import { calibrateHere, runTimedBuild, type TimedBuildResult } from '../timings/index.js';
 import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
+import { parallelismOutput } from '../parallelism/index.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
 // The wrapper's source ships next to the bundle (scripts/bundle.mjs copies it into dist/); the runner's rustc builds it.
@@ -84,7 +85,12 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
     core.setFailed(`The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`);
     return;
   }
-  setOutputs({ report: build.recordPath, timingsHtml: build.timingsHtml ?? '', buildSeconds: build.record.totals.wallSeconds.toFixed(2) });
+  setOutputs({
+    report: build.recordPath,
+    timingsHtml: build.timingsHtml ?? '',
+    buildSeconds: build.record.totals.wallSeconds.toFixed(2),
+    parallelism: parallelismOutput(build.record.parallelism),
+  });
   const outcome = await reportOrWarn(targeted, guard, cache, build, clock);
   clock.mark('report');
   keepPhases(build, clock);
@@ -101,7 +107,7 @@ function keepPhases(build: TimedBuildResult, clock: PhaseClock): void {
 /** The report is an extra: a fault in it must not fail the build, but must not hide either. */
 async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRestoreState | null, build: TimedBuildResult, clock: PhaseClock): Promise<ReportOutcome | null> {
   const { config } = run;
-  const outcome = await reportPhase({
+  const outcome = await produceReport({
     config,
     context: run.context,
     env: run.env,

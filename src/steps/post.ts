@@ -1,9 +1,10 @@
 // The action's post step (runs after the job's other steps, also when they failed): clean and
-// save the cache, then store this run's record as the baseline for later pull requests.
+// save the cache (on the default branch, then report the repository's cache usage in the job
+// summary), then store this run's record as the baseline for later pull requests.
 import * as core from '@actions/core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
-import { buildOutcome, createBackend, saveCache } from '../cache/index.js';
+import { buildOutcome, createBackend, reportCacheUsage, saveCache } from '../cache/index.js';
 import { InputError } from '../config.js';
 import { loadRunContext } from '../context.js';
 import { readConfig } from '../inputs.js';
@@ -54,6 +55,8 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
       clock.add('describe', saved.seconds.describe);
       clock.add('clean', saved.seconds.clean);
       clock.add('save', saved.seconds.save);
+      // After the save, so the section can say whether this entry makes GitHub evict others; never throws.
+      await reportCacheUsage({ config, context, env, backend }, saved);
     } catch (e) {
       // saveCache only throws when fail-on-cache-error asked for it.
       core.setFailed(`Watchmaker cache save failed: ${(e as Error).message}`);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { hashesInPath } from '../cargo-layout.js';
 import { sha256 } from '../hashing.js';
 import { capture } from '../proc.js';
-import { crateKey } from '../record.js';
+import { crateKey, crateOfKey } from '../record.js';
 import type { CargoMessages } from './messages.js';
 
 /** What git says about the files under a directory: blob ids, and the paths it cannot vouch for. */
@@ -122,6 +122,32 @@ export function parseDepInfo(text: string, root: string): string[] {
     .filter(Boolean)
     .map((n) => n.replace(/\\ /g, ' '));
   return names.map((n) => path.resolve(root, n));
+}
+
+/**
+ * Fingerprints that cover each local crate's local dependencies too: a path dependency's source is
+ * in no unit hash, so a crate with equal own inputs may still compile against other code. Each
+ * local crate's fingerprint mixes in its local dependencies' (recursively); one unknown makes it
+ * unknown. Keys are `name@version`, the graph is by name.
+ */
+export function closeOverLocalDeps(own: Map<string, string | null>, graph: ReadonlyMap<string, readonly string[]>): Map<string, string | null> {
+  const byName = new Map([...own.keys()].map((key) => [crateOfKey(key), key]));
+  const closed = new Map<string, string | null>();
+  const visiting = new Set<string>();
+  const close = (key: string): string | null => {
+    if (closed.has(key)) return closed.get(key)!;
+    // A dependency this build did not compile or reuse (another feature set) cannot reach its code.
+    const deps = (graph.get(crateOfKey(key)) ?? []).filter((d) => byName.has(d));
+    if (visiting.has(key) || own.get(key) == null) return null;
+    visiting.add(key);
+    const parts = deps.map((d) => close(byName.get(d)!));
+    visiting.delete(key);
+    const fp = parts.includes(null) ? null : deps.length ? sha256([own.get(key)!, ...parts].join('\n')) : own.get(key)!;
+    closed.set(key, fp);
+    return fp;
+  };
+  for (const key of own.keys()) closed.set(key, graph.has(crateOfKey(key)) ? close(key) : own.get(key)!);
+  return closed;
 }
 
 /** `git ls-files` in `dir`: blob ids of tracked files, and the modified and untracked ones. Null outside git. */

@@ -11,7 +11,7 @@ import { capture } from '../proc.js';
 import { crateKey, type RunRecord } from '../record.js';
 import type { TargetedRun } from '../run.js';
 import { buildArgs } from '../config.js';
-import type { WorkspaceInfo } from '../workspace.js';
+import { localDependencies, type WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
 import { artifactsOf, emptyMessages, localPackagesOf, partlyFreshCrates, type ArtifactMessage, type CargoMessages } from './messages.js';
@@ -20,7 +20,7 @@ import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js
 import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
 import type { Calibration } from '../record.js';
 import { calibrate } from './calibration.js';
-import { crateFingerprints, depInfoCandidates, gitFiles, parseDepInfo, type DepInfoReader } from './fingerprint.js';
+import { closeOverLocalDeps, crateFingerprints, depInfoCandidates, gitFiles, parseDepInfo, type DepInfoReader } from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
 import { filesToRead, librariesOf, ownCrateNames, toolchainLibraries, WorkCollector, type CrateWork } from '../ir/index.js';
 
@@ -118,7 +118,7 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     timings: timings?.report ?? null,
     timingsHtml: timings?.file ?? null,
     workspaceMembers: yours,
-    fingerprints: crateFingerprints(messages, await gitFiles(workspace.root, env), depInfoReader(workspace.root)),
+    ...(await inputFingerprints(messages, workspace.root, cwd, env)),
     compileWork: compileWork?.work ?? null,
     ...(compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run) ?? undefined }),
     compileWorkScope: run.config.build.compileWork || undefined,
@@ -137,6 +137,16 @@ export async function calibrateHere(run: TargetedRun, wrapperPath: string): Prom
   if (!wrapper) return null;
   wrapper.keep();
   return calibrate(wrapper.binary, rustcCommand(run.env), childEnv(run.env));
+}
+
+/**
+ * Each crate's input fingerprint, closed over its local dependencies when cargo gives the graph
+ * (measurement.inputsTransitive says which).
+ */
+async function inputFingerprints(messages: CargoMessages, root: string, cwd: string, env: NodeJS.ProcessEnv) {
+  const own = crateFingerprints(messages, await gitFiles(root, env), depInfoReader(root));
+  const graph = await localDependencies(cwd, env);
+  return { fingerprints: graph ? closeOverLocalDeps(own, graph) : own, inputsTransitive: graph !== null };
 }
 
 /** Reads the dep-info beside an artifact (the first candidate that exists), its paths resolved against the workspace root. */

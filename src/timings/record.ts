@@ -8,6 +8,7 @@ import { crateKey, crateOfKey, RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateC
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
 import { layoutOfArtifacts } from '../cargo-layout.js';
+import { parallelismOf } from '../parallelism/index.js';
 import { artifactsOf, type CargoMessages } from './messages.js';
 
 /** One line of the wrapper's units file. */
@@ -93,6 +94,8 @@ export interface RecordInput {
   workspaceMembers: ReadonlySet<string>;
   /** Input fingerprints by `name@version` (timings/fingerprint.ts). */
   fingerprints?: ReadonlyMap<string, string | null>;
+  /** The fingerprints cover each crate's local dependencies (cargo gave the graph). */
+  inputsTransitive?: boolean;
   calibration?: RunRecord['calibration'];
   /** Compile work (bytes of machine code) per measured package (src/ir); null when not measured. */
   compileWork?: ReadonlyMap<string, CrateWork> | null;
@@ -141,6 +144,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     ...(input.messages.firstError ? { firstError: input.messages.firstError } : {}),
     totals,
     criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
+    parallelism: parallelismOf(input.timings, os.cpus().length),
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
@@ -155,6 +159,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
       compileWork: input.compileWork != null ? 'machine-code' : false,
       ...(input.compileWork != null && input.compileWorkScope === 'all' ? { compileWorkScope: 'all' as const } : {}),
       ...(input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {}),
+      ...(input.inputsTransitive ? { inputsTransitive: true } : {}),
     },
   };
 }

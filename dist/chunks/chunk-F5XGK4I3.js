@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context5) {
-      const plural2 = context5.types.length === 1 ? "" : " one of";
-      const message = `${context5.argument} could not be converted to${plural2}: ${context5.types.join(", ")}.`;
+      const plural3 = context5.types.length === 1 ? "" : " one of";
+      const message = `${context5.argument} could not be converted to${plural3}: ${context5.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context5.prefix,
         message
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -21462,20 +21462,20 @@ var require_ms = __commonJS({
     function fmtLong(ms2) {
       var msAbs = Math.abs(ms2);
       if (msAbs >= d) {
-        return plural2(ms2, msAbs, d, "day");
+        return plural3(ms2, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural2(ms2, msAbs, h, "hour");
+        return plural3(ms2, msAbs, h, "hour");
       }
       if (msAbs >= m2) {
-        return plural2(ms2, msAbs, m2, "minute");
+        return plural3(ms2, msAbs, m2, "minute");
       }
       if (msAbs >= s3) {
-        return plural2(ms2, msAbs, s3, "second");
+        return plural3(ms2, msAbs, s3, "second");
       }
       return ms2 + " ms";
     }
-    function plural2(ms2, msAbs, n, name2) {
+    function plural3(ms2, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms2 / n) + " " + name2 + (isPlural ? "s" : "");
     }
@@ -79784,6 +79784,163 @@ async function saveAndPrune(backend, state3, outcome, exclude, key) {
   info(`Saved ${key}${size} in ${seconds2} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
 }
 
+// src/markdown.ts
+var NAME_LIMIT = 200;
+function clip(text, limit = NAME_LIMIT) {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}\u2026`;
+}
+function escapeMarkdown(text) {
+  return text.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/@/g, "@\u200B");
+}
+
+// src/cache/usage.ts
+var DEFAULT_LIMIT_GB = 10;
+var STALE_DAYS = 3;
+var MAX_PAGES = 10;
+var PER_PAGE = 100;
+var DAY_MS = 864e5;
+var GIB = 1024 ** 3;
+var NAMED_STALE = 3;
+function summariseUsage(data, opts) {
+  const gb = data.limitGb ?? DEFAULT_LIMIT_GB;
+  const limitBytes = gb * GIB;
+  const sum = (rows) => rows.reduce((n, e) => n + e.sizeBytes, 0);
+  const ours = data.entries.filter((e) => opts.prefixes.some((p2) => e.key.startsWith(p2)));
+  const daysSince = (e) => e.lastAccessedAt === null ? null : Math.floor((opts.now - e.lastAccessedAt) / DAY_MS);
+  const stale = data.entries.map((e) => ({ ...e, days: daysSince(e) ?? -1 })).filter((e) => e.days >= STALE_DAYS);
+  const afterBytes = data.totalBytes + (opts.saved?.bytes ?? 0);
+  return {
+    totalBytes: data.totalBytes,
+    count: data.count,
+    limitBytes,
+    limitLabel: data.limitGb === null ? `${gb} GB, GitHub's default` : `${gb} GB, this repository's limit`,
+    listed: data.entries.length,
+    complete: data.complete,
+    ours: { count: ours.length, bytes: sum(ours) },
+    stale: { count: stale.length, bytes: sum(stale), largest: [...stale].sort((a, b2) => b2.sizeBytes - a.sizeBytes).slice(0, NAMED_STALE) },
+    saved: opts.saved,
+    afterBytes,
+    evicts: opts.saved !== null && afterBytes > limitBytes
+  };
+}
+var percent = (part, whole) => `${whole > 0 ? Math.round(100 * part / whole) : 0}%`;
+var plural = (n, one, many) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+function usageMarkdown(s3, prefixes) {
+  const items = [
+    `**${formatBytes(s3.totalBytes)}** of ${s3.limitLabel} (${percent(s3.totalBytes, s3.limitBytes)}), in ${plural(s3.count, "entry", "entries")}; beyond the limit GitHub evicts the least recently used.`,
+    `This action's (keys starting ${prefixes.map(escapeMarkdown).join(" or ")}): ${plural(s3.ours.count, "entry", "entries")}, ${formatBytes(s3.ours.bytes)} (${percent(s3.ours.bytes, s3.totalBytes)}).`,
+    staleLine(s3)
+  ];
+  if (s3.saved) items.push(savedLine(s3, s3.saved));
+  if (!s3.complete) items.push(`Entries counted among the ${s3.listed.toLocaleString("en-US")} most recently used; the totals are GitHub's.`);
+  return ["#### Watchmaker: Actions cache usage", ...items.map((i) => `- ${i}`)];
+}
+function staleLine(s3) {
+  if (s3.stale.count === 0) return `Stale: none; every entry was accessed in the last ${STALE_DAYS} days.`;
+  const named2 = s3.stale.largest.map((e) => `${escapeMarkdown(e.key)} on ${escapeMarkdown(e.ref)}, ${formatBytes(e.sizeBytes)}, ${e.days} days`).join("; ");
+  return `Stale, not accessed for ${STALE_DAYS}+ days (no run restored them lately): ${plural(s3.stale.count, "entry", "entries")}, ${formatBytes(s3.stale.bytes)}; largest: ${named2}.`;
+}
+function savedLine(s3, saved) {
+  const size = saved.bytes === null ? "size not reported" : formatBytes(saved.bytes);
+  const after = `${formatBytes(s3.afterBytes)} (${percent(s3.afterBytes, s3.limitBytes)})`;
+  if (s3.evicts) return `\u26A0\uFE0F This save (${size}) brings the total to ${after}, beyond the limit: GitHub evicts the least recently used entries.`;
+  return `This save: ${size}; about ${after} with it.`;
+}
+function evictionWarning(s3) {
+  if (!s3.evicts || !s3.saved) return null;
+  const size = s3.saved.bytes === null ? "" : ` (${formatBytes(s3.saved.bytes)})`;
+  const stale = s3.stale.count > 0 ? ` Not accessed for ${STALE_DAYS}+ days: ${plural(s3.stale.count, "entry", "entries")} (${formatBytes(s3.stale.bytes)}).` : "";
+  return logText(
+    `Watchmaker: saving ${s3.saved.key}${size} brings the repository's Actions cache to ${formatBytes(s3.afterBytes)}, beyond its limit (${s3.limitLabel}), so GitHub evicts the least recently used entries.${stale} The job summary shows what the cache holds.`
+  );
+}
+var timeOf = (t) => {
+  const ms2 = t ? Date.parse(t) : NaN;
+  return Number.isFinite(ms2) ? ms2 : null;
+};
+function limitOf(data) {
+  for (const name2 of ["repo_cache_size_limit_in_gb", "max_cache_size_gb"]) {
+    const v2 = data[name2];
+    if (typeof v2 === "number" && Number.isFinite(v2) && v2 > 0) return v2;
+  }
+  return null;
+}
+async function readCacheUsage(octokit, owner, repo) {
+  const { data: usage } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
+  const entries = [];
+  let complete = false;
+  for (let page = 1; page <= MAX_PAGES && !complete; page++) {
+    const { data } = await octokit.rest.actions.getActionsCacheList({ owner, repo, per_page: PER_PAGE, page, sort: "last_accessed_at", direction: "desc" });
+    for (const c of data.actions_caches) {
+      entries.push({ key: c.key ?? "", ref: c.ref ?? "", sizeBytes: c.size_in_bytes ?? 0, lastAccessedAt: timeOf(c.last_accessed_at), createdAt: timeOf(c.created_at) });
+    }
+    complete = data.actions_caches.length < PER_PAGE || entries.length >= data.total_count;
+  }
+  return {
+    totalBytes: usage.active_caches_size_in_bytes,
+    count: usage.active_caches_count,
+    limitGb: limitOf(usage),
+    entries,
+    complete
+  };
+}
+function usageSkipReason(run) {
+  if (run.context.pullRequest) return "this is a pull request's job";
+  if (!run.context.onDefaultBranch) return "this run is not on the default branch";
+  if (run.backend.kind !== "github") return "the cache is not GitHub's";
+  if (!cacheApiScope(run.config, run.context)) return "the repository or the github-token is unknown";
+  return null;
+}
+function ownPrefixes(prefix2) {
+  const all = ["watchmaker-", `${prefix2}-`];
+  return all.filter((p2, i) => all.indexOf(p2) === i && !all.some((q2) => q2 !== p2 && p2.startsWith(q2)));
+}
+async function reportCacheUsage(run, saved, now = Date.now()) {
+  const skipped = usageSkipReason(run);
+  const scope = cacheApiScope(run.config, run.context);
+  if (skipped || !scope) {
+    debug(`Watchmaker: the cache usage is not read: ${skipped}.`);
+    return null;
+  }
+  try {
+    const data = await readCacheUsage(createOctokit(scope.token, scope.apiUrl, run.env), scope.owner, scope.repo);
+    const prefixes = ownPrefixes(run.config.cache.prefix);
+    const summary2 = summariseUsage(data, { prefixes, saved: saved.saved ? { key: saved.key, bytes: saved.archiveBytes } : null, now });
+    info(
+      `Watchmaker: the repository's Actions cache holds ${formatBytes(summary2.totalBytes)} of ${summary2.limitLabel} in ${plural(summary2.count, "entry", "entries")}; this action's: ${formatBytes(summary2.ours.bytes)}.`
+    );
+    const warning2 = evictionWarning(summary2);
+    if (warning2) warning(warning2);
+    await writeSection(run.env, usageMarkdown(summary2, prefixes));
+    return summary2;
+  } catch (e) {
+    reportProblem(e);
+    return null;
+  }
+}
+async function writeSection(env, lines) {
+  if (!env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await summary.addRaw(`
+${lines.join("\n")}
+`, true).write();
+  } catch (e) {
+    info(`Watchmaker: the cache usage could not be written to the job summary: ${e.message}`);
+  }
+}
+function reportProblem(e) {
+  const status = httpStatus(e);
+  if (status === 403 || status === 404) {
+    info(`${permissionMessage("read the repository's cache usage", "actions: read", status)} The cache usage section is left out.`);
+  } else if (e instanceof ServiceDownError) {
+    info(`Watchmaker: the cache usage is not read: ${e.message}.`);
+  } else {
+    warning(`Watchmaker could not read the repository's cache usage: ${e.message}. The cache usage section is left out.`);
+  }
+}
+
 // src/config.ts
 import os12 from "node:os";
 import path23 from "node:path";
@@ -79959,9 +80116,9 @@ function parseReport(input) {
     baseline: oneOf("baseline", input("baseline").trim() || "auto", ["auto", "cache", "rebuild"]),
     confirmBudget: budget(input("confirm-budget")),
     baselineSamples: int("baseline-samples", input("baseline-samples"), 3, 1, 20),
-    threshold: percent("threshold", input("threshold")),
+    threshold: percent2("threshold", input("threshold")),
     failOnRegression: bool("fail-on-regression", input("fail-on-regression"), false),
-    failOnWorkGrowth: percent("fail-on-work-growth", input("fail-on-work-growth"))
+    failOnWorkGrowth: percent2("fail-on-work-growth", input("fail-on-work-growth"))
   };
 }
 function keyPart(name2, value) {
@@ -80044,7 +80201,7 @@ function budget(raw) {
   if (m2[2] === "x") return { kind: "factor", value: n };
   return { kind: "seconds", value: m2[2] === "m" ? n * 60 : n };
 }
-function percent(name2, raw) {
+function percent2(name2, raw) {
   const v2 = raw.trim();
   if (v2 === "") return null;
   const m2 = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v2);
@@ -80159,6 +80316,7 @@ var READABLE_RECORD_VERSIONS = [1, 2, 3, 4];
 var HISTORY_LENGTH = 30;
 var crateKey = (name2, version3) => `${name2}@${version3 ?? ""}`;
 var crateOfKey = (key) => key.slice(0, key.lastIndexOf("@"));
+var PARALLEL_JOBS = ["1", "2", "4", "8", "16"];
 function readRunRecord(text) {
   let parsed;
   try {
@@ -80276,6 +80434,28 @@ async function workspaceInfo(cwd, env, cargoArgs = []) {
     localPackages: /* @__PURE__ */ new Set([...members.map((p2) => p2.name), ...members.flatMap((p2) => (p2.dependencies ?? []).filter((d) => d.path).map((d) => d.name))]),
     memberManifests: members.map((p2) => p2.manifest_path)
   };
+}
+function localDependencyGraph(meta) {
+  if (!meta.resolve) return null;
+  const local = new Map(meta.packages.filter((p2) => p2.source === null).map((p2) => [p2.id, p2.name]));
+  const graph = /* @__PURE__ */ new Map();
+  for (const node of meta.resolve.nodes) {
+    const name2 = local.get(node.id);
+    if (name2 === void 0) continue;
+    const reaches = (d) => (d.dep_kinds ?? [{ kind: null }]).some((k2) => k2.kind !== "dev");
+    const deps = (node.deps ?? []).filter((d) => local.has(d.pkg) && reaches(d)).map((d) => local.get(d.pkg));
+    graph.set(name2, [...new Set(deps)].sort());
+  }
+  return graph;
+}
+async function localDependencies(cwd, env) {
+  const r = await capture("cargo", ["metadata", "--format-version", "1", "--offline"], { cwd, env }).catch(() => null);
+  if (!r || r.code !== 0) return null;
+  try {
+    return localDependencyGraph(JSON.parse(r.stdout));
+  } catch {
+    return null;
+  }
 }
 
 // src/report/baseline.ts
@@ -80463,6 +80643,22 @@ function costLine(phases) {
 import { mkdirSync as mkdirSync6 } from "node:fs";
 import path28 from "node:path";
 
+// src/report/thresholds.ts
+var DEFAULT_THRESHOLDS = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
+var ABSOLUTE_FLOORS = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
+var CRATE_FLOOR_FACTOR = 2;
+var CRATE_THRESHOLD_FACTOR = 1.5;
+var SAMPLE_FLOORS = { instructions: 0.02, cpu: 0.08, wall: 0.12 };
+var LEARNED_FLOORS = { instructions: 5e-3, cpu: 0.02, wall: 0.04 };
+var TOTAL_FLOORS = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
+var CROSS_MODEL_MARGIN = 0.05;
+var WIDEST_UNCHANGED_BAND = 3;
+var MATERIAL = { instructions: 2e9, cpu: 0.5, wall: 1 };
+var MATERIAL_SHARE = 0.03;
+var CRATE_CLAIM_FLOOR = 1.5;
+var MIN_OBSERVATIONS = 10;
+var CONTENTION_GAP = 0.75;
+
 // src/report/noise.ts
 var historyValue = (c, metric) => metric === "instructions" ? c.instructions : metric === "cpu" ? c.cpuSeconds : c.wallSeconds;
 function learnNoise(history, metric) {
@@ -80487,8 +80683,6 @@ function learnNoise(history, metric) {
   }
   return { total, perCrate };
 }
-var MIN_OBSERVATIONS = 10;
-var CONTENTION_GAP = 0.75;
 
 // src/report/stats.ts
 var median = (xs2) => {
@@ -80553,10 +80747,6 @@ function logShift(base, head) {
 }
 
 // src/report/compare.ts
-var DEFAULT_THRESHOLDS = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
-var ABSOLUTE_FLOORS = { instructions: 5e7, cpu: 0.1, wall: 0.2 };
-var CRATE_FLOOR_FACTOR = 2;
-var CRATE_THRESHOLD_FACTOR = 1.5;
 var NOTHING_COMPARED = "no crate was compiled on both sides, so there is nothing to compare.";
 function chooseMetric(records) {
   if (records.every((r) => r.measurement.perf && r.totals.instructions !== null)) return "instructions";
@@ -80606,11 +80796,6 @@ function compiledIn(records, metric) {
 function costOf(record, names, metric) {
   return names.reduce((a, name2) => a + record.crates.filter((c) => c.crate === name2).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
 }
-function confidenceOf(judged, samples, threshold) {
-  const margin = judged.change === null ? 0 : Math.abs(judged.change) / threshold;
-  if (judged.status === "unchanged") return samples >= 3 ? "high" : "likely";
-  return samples >= 3 && margin >= 1.5 ? "high" : margin >= 2 ? "likely" : "low";
-}
 function comparabilityNotes(h0, b0, commonCount) {
   const notes = [];
   if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
@@ -80642,23 +80827,13 @@ function compareRecords(head, base, options) {
   const defaultThreshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   const baseTotal = side(base.map((r) => costOf(r, common, metric)));
   const headTotal = side(head.map((r) => costOf(r, common, metric)));
-  const observed = sampleNoise(baseTotal, headTotal);
-  const threshold = Math.max(defaultThreshold, observed);
-  const thresholdSource = observed > defaultThreshold ? "observed spread" : options.threshold !== null ? "input" : "default";
-  const judged = judge(baseTotal, headTotal, threshold, ABSOLUTE_FLOORS[metric]);
-  const confidence = confidenceOf(judged, Math.min(baseTotal.samples, headTotal.samples), threshold);
-  const total = { crate: "(total)", base: baseTotal, head: headTotal, change: judged.change, status: judged.status, confidence };
-  const verdict = head.some((r) => !r.success) ? "build-failed" : common.length === 0 ? "unchanged" : judged.status;
+  const change2 = baseTotal.value > 0 ? (headTotal.value - baseTotal.value) / baseTotal.value : null;
   return {
     metric,
-    threshold,
-    thresholdSource,
-    total,
+    total: { base: baseTotal, head: headTotal, change: change2 },
     crates: compareCrates(head, base, common, metric, defaultThreshold, options.history ?? []),
     onlyHead: headCrates.filter((c) => !baseCrates.includes(c)).sort(),
     onlyBase: baseCrates.filter((c) => !headCrates.includes(c)).sort(),
-    verdict,
-    explanation: explain(metric, total, threshold, thresholdSource, common.length),
     notes: comparabilityNotes(head[0], base[0], common.length),
     baseWallSeconds: median(base.map((r) => r.totals.wallSeconds)),
     headWallSeconds: median(head.map((r) => r.totals.wallSeconds))
@@ -80669,14 +80844,6 @@ function formatChange(change2) {
   if (change2 === null) return "n/a";
   const pct = change2 * 100;
   return `${pct >= 0 ? "+" : "\u2212"}${Math.abs(pct).toFixed(1)}%`;
-}
-function explain(metric, total, threshold, source, crates) {
-  const samples = total.base.samples === total.head.samples ? `${total.head.samples} sample${total.head.samples === 1 ? "" : "s"} per side` : `${total.base.samples} base and ${total.head.samples} head samples`;
-  const th = `\xB1${(threshold * 100).toFixed(0)}% (${source === "default" ? `the default for ${METRIC_LABEL[metric]}` : source === "input" ? "the threshold input" : "the spread observed between samples"})`;
-  const what = `${METRIC_LABEL[metric]} of the ${crates} crate${crates === 1 ? "" : "s"} compiled on both sides`;
-  if (total.status === "unchanged") return `${what} changed by ${formatChange(total.change)}, within the noise threshold of ${th}; ${samples}.`;
-  const sure = total.confidence === "high" ? "a real change" : total.confidence === "likely" ? "likely a real change" : "possibly a real change, close to the noise";
-  return `${what} changed by ${formatChange(total.change)}, beyond the noise threshold of ${th}: ${sure}; ${samples}.`;
 }
 
 // src/report/chart.ts
@@ -82507,23 +82674,14 @@ function workSentence(w2) {
 var COMMENT_LIMIT = 6e4;
 var SUMMARY_LIMIT = 1e6;
 var MAX_ROWS = 15;
-var NAME_LIMIT = 200;
 var SENTENCE_LIMIT = 1e3;
 var LIST_LIMIT = 40;
-function clip(text, limit = NAME_LIMIT) {
-  if (text.length <= limit) return text;
-  const cut = text.slice(0, limit - 1);
-  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}\u2026`;
-}
 var name = (text) => escapeMarkdown(clip(text));
 var sentence = (text) => escapeMarkdown(clip(text, SENTENCE_LIMIT));
 var DROPPABLE = ["chart", "functions", "crate lists", "notes"];
 function commentMarker(job, profile, variant) {
   const safe = (s3) => s3.replace(/[^A-Za-z0-9_.+=-]/g, "_");
   return `<!-- watchmaker-report job=${safe(job ?? "local")} profile=${safe(profile)} variant=${safe(variant)} -->`;
-}
-function escapeMarkdown(text) {
-  return text.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/@/g, "@\u200B");
 }
 function formatValue(value, metric) {
   if (metric === "instructions") return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
@@ -82548,7 +82706,7 @@ function rowLabel(status) {
   return status === "regression" ? "slower" : status === "improvement" ? "faster" : "within noise";
 }
 var ROW_ICON = { regression: "\u{1F53A} ", improvement: "\u{1F7E2} " };
-var plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+var plural2 = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function headline(view2, esc = escapeMarkdown) {
   const time = timeHeadline(view2, esc);
   const work = view2.work ? workSentence(view2.work) : null;
@@ -82575,22 +82733,22 @@ function timeHeadline(view2, esc) {
     return `\u2754 ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
   }
   const span = `${formatValue(c.total.base.value, c.metric)} \u2192 ${formatValue(c.total.head.value, c.metric)}`;
-  return `${ICON[verdict]} ${who} ${verdict === "regression" ? "slower" : "faster"}: ${formatChange(d.change)} ${metric} (${span}, ${plural(c.crates.length, "crate")} compiled on both sides)`;
+  return `${ICON[verdict]} ${who} ${verdict === "regression" ? "slower" : "faster"}: ${formatChange(d.change)} ${metric} (${span}, ${plural2(c.crates.length, "crate")} compiled on both sides)`;
 }
 function savedWords(head, base) {
   return base > head * 1.2 && base - head >= 0.5 ? `took ${seconds(head)} instead of the baseline's ${seconds(base)}` : `took ${seconds(head)}`;
 }
 function identicalWords(s3) {
-  return s3.fresh === s3.crates ? `${s3.fresh} of ${plural(s3.crates, "crate")} fresh from the cache` : `${plural(s3.crates, "crate")} with the baseline's inputs`;
+  return s3.fresh === s3.crates ? `${s3.fresh} of ${plural2(s3.crates, "crate")} fresh from the cache` : `${plural2(s3.crates, "crate")} with the baseline's inputs`;
 }
 var WORK_ROWS_OPEN = 5;
 var code = (text) => `\`${clip(text).replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 function measuredCrates(w2) {
   const deps = w2.crates.filter((c) => c.dependency).length;
   const members = w2.crates.length - deps;
-  const plural2 = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-  if (deps === 0) return plural2(members, "workspace crate", "workspace crates");
-  return `${plural2(members, "workspace crate", "workspace crates")} and ${plural2(deps, "dependency", "dependencies")}`;
+  const plural3 = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  if (deps === 0) return plural3(members, "workspace crate", "workspace crates");
+  return `${plural3(members, "workspace crate", "workspace crates")} and ${plural3(deps, "dependency", "dependencies")}`;
 }
 function carriedNote(w2) {
   if (w2.carried === 0) return "";
@@ -82680,7 +82838,7 @@ function jobLines(view2, trim) {
   const r = view2.record;
   const out = [];
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), "");
-  out.push(unitsLine(r), "");
+  out.push(unitsLine(r), "", ...parallelismLines(r));
   const members = trim.dropped.has("crate lists") ? null : membersLine(r, view2.cache.hit);
   if (members) out.push(escapeMarkdown(members), "");
   const note = commandNote(r.command);
@@ -82690,11 +82848,35 @@ function jobLines(view2, trim) {
   if (view2.phases) out.push(costLine(view2.phases), "");
   return out;
 }
+var CHAIN_UNITS = 8;
+var percentOf = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+function parallelismLines(r) {
+  const p2 = r.parallelism;
+  if (!p2) return [];
+  const own = `this build's own ${plural2(p2.jobs, "job")}`;
+  if (!p2.predicted) return [`Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p2.modelError)}, so no prediction.`, ""];
+  const predicted = p2.predicted;
+  const rows = PARALLEL_JOBS.map((k2) => `| ${k2}${Number(k2) === p2.jobs ? " (this build)" : ""} | ${seconds(predicted[k2])} |`);
+  const check = `Replayed at ${own}, the model misses the measured time by ${percentOf(p2.modelError)}.`;
+  const table = ["| jobs | predicted wall |", "|---:|---:|", ...rows];
+  return ["Parallelism (predicted from this build's own units):", "", ...table, "", `${check} ${chainLine(p2, r.totals.wallSeconds)}`, ""];
+}
+function chainLine(p2, wallSeconds) {
+  const kept = new Set([...p2.criticalPath].sort((a, b2) => b2.share - a.share).slice(0, CHAIN_UNITS));
+  const parts = [];
+  for (const u2 of p2.criticalPath) {
+    if (kept.has(u2)) parts.push(`${name(u2.unit)} ${percentOf(u2.share)}`);
+    else if (parts.at(-1) !== "\u2026") parts.push("\u2026");
+  }
+  const chain = parts.length ? `The chain that bounds it at any job count: ${parts.join(" \u2192 ")}; ` : "";
+  const serial = wallSeconds > 0 ? ` (${percentOf(Math.min(1, p2.serialSeconds / wallSeconds))} of the build)` : "";
+  return `${chain}${chain ? "one" : "One"} unit compiling alone for ${seconds(p2.serialSeconds)}${serial}.`;
+}
 function unitsLine(r, esc = escapeMarkdown) {
   const end = r.criticalPath?.units.at(-1);
   const critical = r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : "";
-  if (!r.success) return `This job's own build stopped after compiling ${plural(r.totals.unitsCompiled, "unit")}.`;
-  return `This job's own build: ${plural(r.totals.unitsCompiled, "unit")} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
+  if (!r.success) return `This job's own build stopped after compiling ${plural2(r.totals.unitsCompiled, "unit")}.`;
+  return `This job's own build: ${plural2(r.totals.unitsCompiled, "unit")} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
 }
 var notesOf = (view2, c) => view2.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes;
 var ERROR_LINES = 30;
@@ -82735,7 +82917,7 @@ function comparisonSection(view2, c, { rows }) {
     out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", `| crate | baseline | ${here} | change | |`, "|---|---:|---:|---:|---|");
     for (const x of c.crates.slice(0, rows))
       out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ""}${rowLabel(x.status)} |`);
-    if (c.crates.length > rows) out.push("", `_${plural(c.crates.length - rows, "more crate")} not shown._`);
+    if (c.crates.length > rows) out.push("", `_${plural2(c.crates.length - rows, "more crate")} not shown._`);
     out.push("");
   }
   return out;
@@ -82763,7 +82945,7 @@ function headOnlySection(view2, rows) {
     const cpu = x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`;
     out.push(`| ${name(x.crate)}${x.workspaceMember ? " (yours)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
   }
-  if (r.crates.length > rows) out.push("", `_${plural(r.crates.length - rows, "more crate")} not shown._`);
+  if (r.crates.length > rows) out.push("", `_${plural2(r.crates.length - rows, "more crate")} not shown._`);
   out.push("");
   return out;
 }
@@ -82810,7 +82992,7 @@ function renderReportText(view2) {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of notesOf(view2, c)) lines.push(`  note: ${n}`);
-    if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural(view2.work.crates.length, "crate")}`);
+    if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural2(view2.work.crates.length, "crate")}`);
   } else {
     if (view2.baselineNote) lines.push(`  ${view2.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
@@ -82821,11 +83003,6 @@ function renderReportText(view2) {
 }
 
 // src/report/verdict.ts
-var SAMPLE_FLOORS = { instructions: 0.02, cpu: 0.08, wall: 0.12 };
-var LEARNED_FLOORS = { instructions: 5e-3, cpu: 0.02, wall: 0.04 };
-var TOTAL_FLOORS = { instructions: 5e8, cpu: 0.25, wall: 0.25 };
-var CROSS_MODEL_MARGIN = 0.05;
-var WIDEST_UNCHANGED_BAND = 3;
 function calibrationRatio(head, base) {
   const model = (r) => r.runner.cpuModel;
   if (head.every((h2) => base.every((b3) => model(h2) === model(b3)))) return null;
@@ -83022,14 +83199,11 @@ function movedMaterially(c, x) {
   const difference = Math.abs(x.head.value - x.base.value);
   return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
 }
-var MATERIAL = { instructions: 2e9, cpu: 0.5, wall: 1 };
 function compiledOnlyHere(head, c) {
   const mine = head.crates.filter((x) => x.workspaceMember && c.onlyHead.includes(x.crate));
   const value = mine.reduce((a, x) => a + (crateValue(x, c.metric) ?? x.wallSeconds), 0);
   return value >= 2 * MATERIAL[c.metric] ? { names: mine.map((x) => x.crate), value } : null;
 }
-var MATERIAL_SHARE = 0.03;
-var CRATE_CLAIM_FLOOR = 1.5;
 var claim = (verdict, sentence2) => ({ verdict, reason: null, sentence: sentence2, toConclude: null });
 function crateEvidence(c) {
   const moved = c.crates.filter((x) => {
@@ -83277,6 +83451,7 @@ export {
   staleDependencies,
   buildOutcome,
   saveCache3 as saveCache,
+  reportCacheUsage,
   InputError,
   buildArgs,
   loadRunContext,
@@ -83286,9 +83461,11 @@ export {
   HISTORY_LENGTH,
   crateKey,
   crateOfKey,
+  PARALLEL_JOBS,
   readRunRecord,
   readConfig,
   workspaceInfo,
+  localDependencies,
   RebuildCancelled,
   measureBaseByRebuild,
   formatChange,
