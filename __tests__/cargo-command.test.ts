@@ -19,8 +19,17 @@ describe('subcommandOf', () => {
 });
 
 test("cargo's commands get the profile, timings and JSON messages; nextest its --cargo-profile and no messages", () => {
-  expect(timedBuildFlags(words('cargo clippy -- -D warnings'), 'ci')).toEqual(['--profile', 'ci', '--timings', '--message-format=json-render-diagnostics']);
-  expect(timedBuildFlags(words('cargo nextest archive --archive-file a.tar.zst'), 'release')).toEqual(['--cargo-profile', 'release', '--timings']);
+  expect(timedBuildFlags(words('cargo clippy -- -D warnings'), 'ci')).toEqual([
+    '--profile',
+    'ci',
+    '--timings',
+    '--message-format=json-render-diagnostics',
+  ]);
+  expect(timedBuildFlags(words('cargo nextest archive --archive-file a.tar.zst'), 'release')).toEqual([
+    '--cargo-profile',
+    'release',
+    '--timings',
+  ]);
 });
 
 test('check, clippy and doc compile no code, and the report says so in one line; build and test have no note', () => {
@@ -28,7 +37,13 @@ test('check, clippy and doc compile no code, and the report says so in one line;
     expect(writesCode(words(c))).toBe(false);
     expect(commandNote(words(c))).toMatch(/^'cargo (check|clippy|doc)' (checks|lints|documents) and compiles no code/);
   }
-  for (const c of ['cargo build', 'cargo test --no-run', 'cargo rustc -- -C opt-level=1', 'cargo hack build', 'cargo']) {
+  for (const c of [
+    'cargo build',
+    'cargo test --no-run',
+    'cargo rustc -- -C opt-level=1',
+    'cargo hack build',
+    'cargo',
+  ]) {
     expect(writesCode(words(c))).toBe(true);
     expect(commandNote(words(c))).toBeNull();
   }
@@ -55,7 +70,12 @@ describe('localPackagesOf: the crates that are yours', () => {
   });
 
   test('a known local package rustc ran for counts too (a unit that failed has no message); an unknown one does not', () => {
-    expect([...localPackagesOf(messages, ['broken', 'memchr', 'zlib'], new Set(['app', 'broken']))].sort()).toEqual(['app', 'broken', 'gen', 'shared-util']);
+    expect([...localPackagesOf(messages, ['broken', 'memchr', 'zlib'], new Set(['app', 'broken']))].sort()).toEqual([
+      'app',
+      'broken',
+      'gen',
+      'shared-util',
+    ]);
   });
 });
 

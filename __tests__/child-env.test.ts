@@ -28,7 +28,18 @@ describe('childEnv', () => {
   test('drops INPUT_*, STATE_* and ACTIONS_* (any case) and keeps everything else', () => {
     const env = childEnv(stepEnv);
     expect(Object.keys(env).sort()).toEqual(
-      ['CARGO_ACTIONS_X', 'CARGO_HOME', 'CI', 'GITHUB_OUTPUT', 'GITHUB_WORKSPACE', 'HOME', 'MY_INPUT_DIR', 'PATH', 'RUNNER_TEMP', 'RUSTFLAGS'].sort(),
+      [
+        'CARGO_ACTIONS_X',
+        'CARGO_HOME',
+        'CI',
+        'GITHUB_OUTPUT',
+        'GITHUB_WORKSPACE',
+        'HOME',
+        'MY_INPUT_DIR',
+        'PATH',
+        'RUNNER_TEMP',
+        'RUSTFLAGS',
+      ].sort(),
     );
     expect(env.PATH).toBe('/usr/bin:/bin');
     expect(env.RUSTFLAGS).toBe('-Dwarnings');

@@ -24,7 +24,9 @@ describe('parseConfig', () => {
     expect(parseConfig(inputs({ guard: 'off' }), { CI: 'true' }).guard.mode).toBe('off');
   });
   it('rejects bad values with a message naming the input and the choices', () => {
-    expect(() => parseConfig(inputs({ guard: 'strict' }), {})).toThrow("Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'.");
+    expect(() => parseConfig(inputs({ guard: 'strict' }), {})).toThrow(
+      "Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'.",
+    );
     expect(() => parseConfig(inputs({ build: 'yes' }), {})).toThrow("Input 'build' is 'yes'. Use 'true' or 'false'.");
     expect(() => parseConfig(inputs({ profile: 'rel ease' }), {})).toThrow(InputError);
     expect(() => parseConfig(inputs({ threshold: 'lots' }), {})).toThrow(/Input 'threshold'/);
@@ -49,7 +51,12 @@ describe('parseConfig', () => {
 
 describe('splitArgs', () => {
   it('splits like a shell, keeping quoted words together', () => {
-    expect(splitArgs(`--features "a b" --x='1 2' plain\\ word`, 'x')).toEqual(['--features', 'a b', '--x=1 2', 'plain word']);
+    expect(splitArgs(`--features "a b" --x='1 2' plain\\ word`, 'x')).toEqual([
+      '--features',
+      'a b',
+      '--x=1 2',
+      'plain word',
+    ]);
     expect(splitArgs('  ', 'x')).toEqual([]);
     expect(splitArgs(`""`, 'x')).toEqual(['']);
   });
@@ -61,10 +68,27 @@ describe('splitArgs', () => {
 describe('build-command and cargo-args', () => {
   it("puts the action's flags and cargo-args before a '--' in build-command, where cargo reads them", () => {
     const flags = ['--profile', 'dev'];
-    const build = (command: string, cargoArgs = '') => parseConfig(inputs({ 'build-command': command, 'cargo-args': cargoArgs }), {}).build;
+    const build = (command: string, cargoArgs = '') =>
+      parseConfig(inputs({ 'build-command': command, 'cargo-args': cargoArgs }), {}).build;
     expect(buildArgs(build('cargo build', '--workspace'), flags)).toEqual(['build', '--profile', 'dev', '--workspace']);
-    expect(buildArgs(build('cargo rustc -- -C opt-level=1', '--lib'), flags)).toEqual(['rustc', '--profile', 'dev', '--lib', '--', '-C', 'opt-level=1']);
-    expect(buildArgs(build('cargo rustc', '--lib -- -C opt-level=1'), flags)).toEqual(['rustc', '--profile', 'dev', '--lib', '--', '-C', 'opt-level=1']);
+    expect(buildArgs(build('cargo rustc -- -C opt-level=1', '--lib'), flags)).toEqual([
+      'rustc',
+      '--profile',
+      'dev',
+      '--lib',
+      '--',
+      '-C',
+      'opt-level=1',
+    ]);
+    expect(buildArgs(build('cargo rustc', '--lib -- -C opt-level=1'), flags)).toEqual([
+      'rustc',
+      '--profile',
+      'dev',
+      '--lib',
+      '--',
+      '-C',
+      'opt-level=1',
+    ]);
   });
   it('refuses in build-command what the guard and the cache key read from cargo-args only', () => {
     for (const [command, option] of [
@@ -77,21 +101,26 @@ describe('build-command and cargo-args', () => {
       );
     }
     // After '--' they are rustc's, and --release there is not cargo's.
-    expect(parseConfig(inputs({ 'build-command': 'cargo rustc -- --target x --release' }), {}).build.command).toHaveLength(6);
-    expect(() => parseConfig(inputs({ 'build-command': 'cargo rustc -- -Copt-level=1', 'cargo-args': '-- -Cdebuginfo=0' }), {})).toThrow(
-      /Inputs 'build-command' and 'cargo-args' both contain '--'/,
-    );
+    expect(
+      parseConfig(inputs({ 'build-command': 'cargo rustc -- --target x --release' }), {}).build.command,
+    ).toHaveLength(6);
+    expect(() =>
+      parseConfig(inputs({ 'build-command': 'cargo rustc -- -Copt-level=1', 'cargo-args': '-- -Cdebuginfo=0' }), {}),
+    ).toThrow(/Inputs 'build-command' and 'cargo-args' both contain '--'/);
   });
 });
 
 describe('inputs that contradict each other', () => {
-  const warningsFor = (values: Record<string, string>) => configWarnings(parseConfig(inputs(values), { RUNNER_TEMP: '/rt' }, '/w'));
+  const warningsFor = (values: Record<string, string>) =>
+    configWarnings(parseConfig(inputs(values), { RUNNER_TEMP: '/rt' }, '/w'));
 
   it('refuses a check that could never fire, naming both inputs and what to write instead', () => {
     expect(() => parseConfig(inputs({ build: 'false', 'fail-on-regression': 'true' }), {})).toThrow(
       "Input 'build' is false, so there is no timed build and no report, but 'fail-on-regression: true' asks to fail the step on what the report finds: that check would never run. Remove 'fail-on-regression: true', or set 'build: true'.",
     );
-    expect(() => parseConfig(inputs({ build: 'false', 'fail-on-work-growth': '5' }), {})).toThrow(/'fail-on-work-growth'.*Remove 'fail-on-work-growth', or set 'build: true'/);
+    expect(() => parseConfig(inputs({ build: 'false', 'fail-on-work-growth': '5' }), {})).toThrow(
+      /'fail-on-work-growth'.*Remove 'fail-on-work-growth', or set 'build: true'/,
+    );
     expect(() => parseConfig(inputs({ 'compile-work': 'false', 'fail-on-work-growth': '5' }), {})).toThrow(
       "Input 'fail-on-work-growth' fails the step when compile work grows, but 'compile-work' is false, so compile work is not measured and the check would never run. Remove 'fail-on-work-growth', or set 'compile-work: true'.",
     );
@@ -99,12 +128,22 @@ describe('inputs that contradict each other', () => {
   });
 
   it('warns about inputs that have no effect, naming them and the input that makes them moot', () => {
-    expect(warningsFor({ build: 'false', comment: 'always', baseline: 'rebuild', 'record-path': 'out/r.json', 'compile-work': 'false' })).toEqual([
+    expect(
+      warningsFor({
+        build: 'false',
+        comment: 'always',
+        baseline: 'rebuild',
+        'record-path': 'out/r.json',
+        'compile-work': 'false',
+      }),
+    ).toEqual([
       "Input 'build' is false (no timed build, no report), so 'record-path', 'comment', 'baseline' have no effect. Remove them, or set 'build: true'.",
     ]);
-    expect(warningsFor({ cache: 'false', 'cache-bin': 'true', 'cache-save': 'always', 'keep-fresh': 'false' })).toEqual([
-      "Input 'cache' is false (target/ is neither restored nor saved), so 'cache-save', 'cache-bin' have no effect. Remove them, or set 'cache: true'.",
-    ]);
+    expect(warningsFor({ cache: 'false', 'cache-bin': 'true', 'cache-save': 'always', 'keep-fresh': 'false' })).toEqual(
+      [
+        "Input 'cache' is false (target/ is neither restored nor saved), so 'cache-save', 'cache-bin' have no effect. Remove them, or set 'cache: true'.",
+      ],
+    );
     expect(warningsFor({ 'cache-save': 'never', 'cache-save-scope': 'any' })).toEqual([
       "Input 'cache-save' is 'never', so 'cache-save-scope' has no effect. Remove it, or set 'cache-save: auto'.",
     ]);
@@ -132,7 +171,10 @@ describe('inputs that contradict each other', () => {
 
 describe('record-path and the scratch directory', () => {
   it("keeps scratch files in the action's own directory under RUNNER_TEMP, whatever record-path says", () => {
-    const c = parseConfig(inputs({ 'record-path': 'build/record.json' }), { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/rt' });
+    const c = parseConfig(inputs({ 'record-path': 'build/record.json' }), {
+      GITHUB_WORKSPACE: '/repo',
+      RUNNER_TEMP: '/rt',
+    });
     expect(c.build.recordPath).toBe('/repo/build/record.json');
     expect(c.build.scratchDir).toMatch(/^\/rt\/watchmaker\/scratch-[0-9a-f]{12}$/);
     expect(parseConfig(inputs({}), { RUNNER_TEMP: '/rt' }).build.recordPath).toBe('/rt/watchmaker/record-dev.json');
@@ -163,7 +205,10 @@ describe('record-path on disk (readConfig)', () => {
 
   it('accepts a new file, and an earlier run record at the same place', () => {
     expect(read('records/new.json').build.recordPath).toBe(path.join(dir, 'records/new.json'));
-    writeFileSync(path.join(dir, 'records/old.json'), `${JSON.stringify({ schema: 'watchmaker/run-record', version: 4, crates: [] }, null, 2)}\n`);
+    writeFileSync(
+      path.join(dir, 'records/old.json'),
+      `${JSON.stringify({ schema: 'watchmaker/run-record', version: 4, crates: [] }, null, 2)}\n`,
+    );
     expect(read('records/old.json').build.recordPath).toBe(path.join(dir, 'records/old.json'));
   });
 });
@@ -173,7 +218,9 @@ describe("the local backend's default directory on every platform", () => {
     expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' }, '/home/u', 'linux')).toBe('/x/watchmaker');
     expect(defaultCacheDir({}, '/home/u', 'linux')).toBe('/home/u/.cache/watchmaker');
     expect(defaultCacheDir({}, '/Users/u', 'darwin')).toBe('/Users/u/Library/Caches/watchmaker');
-    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'C:\\Users\\u', 'win32')).toBe('C:\\Users\\u\\AppData\\Local\\watchmaker');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'C:\\Users\\u', 'win32')).toBe(
+      'C:\\Users\\u\\AppData\\Local\\watchmaker',
+    );
     expect(defaultCacheDir({}, 'C:\\Users\\u', 'win32')).toBe('C:\\Users\\u\\AppData\\Local\\watchmaker');
   });
 });

@@ -15,7 +15,9 @@ interface ActionInput {
   default?: string;
 }
 
-const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as { inputs: Record<string, ActionInput> };
+const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, ActionInput>;
+};
 const declared = Object.entries(action.inputs);
 /** The runner puts the job's token here; config.ts takes whatever token it is given. */
 const RUNNER_EXPRESSION = '${{ github.token }}';
@@ -26,7 +28,11 @@ const fromValues = (values: Record<string, string>) => (name: string) => values[
 describe("action.yml's defaults and config.ts's", () => {
   test('every input has a default, as a string, and none is required', () => {
     for (const [name, input] of declared) {
-      expect({ name, default: typeof input.default, required: input.required ?? false }).toEqual({ name, default: 'string', required: false });
+      expect({ name, default: typeof input.default, required: input.required ?? false }).toEqual({
+        name,
+        default: 'string',
+        required: false,
+      });
     }
   });
 
@@ -36,17 +42,24 @@ describe("action.yml's defaults and config.ts's", () => {
     expect([...read].sort()).toEqual(declared.map(([name]) => name).sort());
   });
 
-  test.each(declared.filter(([, input]) => input.default !== RUNNER_EXPRESSION))("input '%s': its action.yml default means what an empty input means", (name, input) => {
-    const empty = parseConfig(fromValues({}), env);
-    expect(parseConfig(fromValues({ [name]: input.default ?? '' }), env)).toEqual(empty);
-  });
+  test.each(declared.filter(([, input]) => input.default !== RUNNER_EXPRESSION))(
+    "input '%s': its action.yml default means what an empty input means",
+    (name, input) => {
+      const empty = parseConfig(fromValues({}), env);
+      expect(parseConfig(fromValues({ [name]: input.default ?? '' }), env)).toEqual(empty);
+    },
+  );
 
   test.each([
     ['outside CI', {}],
     ['in CI', { CI: 'true', GITHUB_ACTIONS: 'true' }],
   ])('all defaults at once %s: the same config as no inputs', (_where, ci) => {
-    const defaults = Object.fromEntries(declared.map(([name, input]) => [name, input.default === RUNNER_EXPRESSION ? '' : (input.default ?? '')]));
-    expect(parseConfig(fromValues(defaults), { ...env, ...ci })).toEqual(parseConfig(fromValues({}), { ...env, ...ci }));
+    const defaults = Object.fromEntries(
+      declared.map(([name, input]) => [name, input.default === RUNNER_EXPRESSION ? '' : (input.default ?? '')]),
+    );
+    expect(parseConfig(fromValues(defaults), { ...env, ...ci })).toEqual(
+      parseConfig(fromValues({}), { ...env, ...ci }),
+    );
   });
 
   test("github-token's default is the job's token, which config.ts takes as given", () => {
@@ -62,14 +75,19 @@ describe("action.yml's defaults and config.ts's", () => {
       const saved = { ...process.env };
       try {
         for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
-        for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+        for (const [name, value] of Object.entries(inputs))
+          process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
         return readConfig(stepEnv);
       } finally {
         for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
         Object.assign(process.env, saved);
       }
     };
-    const defaults = Object.fromEntries(declared.filter(([, input]) => input.default !== RUNNER_EXPRESSION).map(([name, input]) => [name, input.default ?? '']));
+    const defaults = Object.fromEntries(
+      declared
+        .filter(([, input]) => input.default !== RUNNER_EXPRESSION)
+        .map(([name, input]) => [name, input.default ?? '']),
+    );
     expect(withInputs(defaults)).toEqual(withInputs({}));
   });
 });

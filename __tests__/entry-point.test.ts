@@ -47,7 +47,9 @@ describe('isEntryPoint', () => {
 
 describe('isCacheValidationError', () => {
   test("the library's ValidationError, and nothing else", () => {
-    expect(isCacheValidationError(new cache.ValidationError('Key Validation Error: a,b cannot contain commas.'))).toBe(true);
+    expect(isCacheValidationError(new cache.ValidationError('Key Validation Error: a,b cannot contain commas.'))).toBe(
+      true,
+    );
     expect(isCacheValidationError(new Error('the cache service answered HTTP 503'))).toBe(false);
     expect(isCacheValidationError('not an error')).toBe(false);
   });

@@ -17,7 +17,16 @@ async function cleanUpWith(answer: RouteResponse): Promise<string[]> {
   const apiUrl = await github.start();
   const out = captureStdout();
   try {
-    await deleteSupersededEntries({ owner: 'o', repo: 'r', ref: 'refs/heads/main', token: 'ghs_test', apiUrl, prefix: 'k-', keepKey: 'k-1', env: {} });
+    await deleteSupersededEntries({
+      owner: 'o',
+      repo: 'r',
+      ref: 'refs/heads/main',
+      token: 'ghs_test',
+      apiUrl,
+      prefix: 'k-',
+      keepKey: 'k-1',
+      env: {},
+    });
   } finally {
     out.restore();
     await github.stop();
@@ -32,7 +41,9 @@ describe('a refusal with rate-limit signs is a rate limit, not a missing permiss
   test('a secondary rate limit (403 with retry-after) says so and when to retry', async () => {
     const warnings = await cleanUpWith({ status: 403, headers: { 'retry-after': '60' }, body: { message: SECONDARY } });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/GitHub's secondary rate limit refused GET \/repos\/\{owner\}\/\{repo\}\/actions\/caches \(HTTP 403\); retry in 60 s \(after \d\d:\d\d:\d\d UTC\)/);
+    expect(warnings[0]).toMatch(
+      /GitHub's secondary rate limit refused GET \/repos\/\{owner\}\/\{repo\}\/actions\/caches \(HTTP 403\); retry in 60 s \(after \d\d:\d\d:\d\d UTC\)/,
+    );
     expect(warnings[0]).toContain('This is not a missing permission.');
     expect(warnings[0]).not.toMatch(/lacks the 'actions: write' permission/);
   });
@@ -45,14 +56,18 @@ describe('a refusal with rate-limit signs is a rate limit, not a missing permiss
       body: { message: 'API rate limit exceeded for installation ID 1.' },
     });
     expect(warnings).toEqual([
-      expect.stringMatching(/GitHub's API rate limit refused .* \(HTTP 403\); retry in \d+ s \(after \d\d:\d\d:\d\d UTC\)\. This is not a missing permission\./),
+      expect.stringMatching(
+        /GitHub's API rate limit refused .* \(HTTP 403\); retry in \d+ s \(after \d\d:\d\d:\d\d UTC\)\. This is not a missing permission\./,
+      ),
     ]);
     expect(warnings[0]).not.toContain('permission (HTTP');
   });
 
   test('429 without a time: wait a few minutes', async () => {
     const warnings = await cleanUpWith({ status: 429, body: { message: 'Too many requests' } });
-    expect(warnings).toEqual([expect.stringContaining('(HTTP 429); GitHub did not say when to retry: wait a few minutes.')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('(HTTP 429); GitHub did not say when to retry: wait a few minutes.'),
+    ]);
   });
 
   test('a plain 403 is still reported as the missing permission', async () => {
@@ -63,7 +78,11 @@ describe('a refusal with rate-limit signs is a rate limit, not a missing permiss
   test('after a rate limit the API is not called again in the step', async () => {
     resetGates();
     const github = new FakeGitHub();
-    github.route('GET', '/user', () => ({ status: 403, headers: { 'retry-after': '30' }, body: { message: SECONDARY } }));
+    github.route('GET', '/user', () => ({
+      status: 403,
+      headers: { 'retry-after': '30' },
+      body: { message: SECONDARY },
+    }));
     const apiUrl = await github.start();
     try {
       const octokit = createOctokit('ghs_test', apiUrl, {});
@@ -78,9 +97,18 @@ describe('a refusal with rate-limit signs is a rate limit, not a missing permiss
 
 test('rateLimitOf reads retry-after as seconds or as an HTTP date', () => {
   const now = Date.parse('2026-05-01T12:00:00Z');
-  const error = (headers: Record<string, string>) => Object.assign(new Error('Forbidden'), { status: 403, response: { headers } });
+  const error = (headers: Record<string, string>) =>
+    Object.assign(new Error('Forbidden'), { status: 403, response: { headers } });
   expect(rateLimitOf(error({ 'retry-after': '5' }), 'GET /x', now)?.retryAfterSeconds).toBe(5);
-  expect(rateLimitOf(error({ 'retry-after': 'Fri, 01 May 2026 12:02:00 GMT' }), 'GET /x', now)?.message).toContain('retry in 120 s (after 12:02:00 UTC)');
+  expect(rateLimitOf(error({ 'retry-after': 'Fri, 01 May 2026 12:02:00 GMT' }), 'GET /x', now)?.message).toContain(
+    'retry in 120 s (after 12:02:00 UTC)',
+  );
   expect(rateLimitOf(error({}), 'GET /x', now)).toBeNull();
-  expect(rateLimitOf(Object.assign(new Error('Not Found'), { status: 404, response: { headers: { 'retry-after': '5' } } }), 'GET /x', now)).toBeNull();
+  expect(
+    rateLimitOf(
+      Object.assign(new Error('Not Found'), { status: 404, response: { headers: { 'retry-after': '5' } } }),
+      'GET /x',
+      now,
+    ),
+  ).toBeNull();
 });

@@ -15,8 +15,23 @@ test('a mark charges the time since the last one, less the seconds added inside 
 });
 
 test("the action's own time leaves out cargo's build, cache transfers and confirming rebuilds", () => {
-  const phases = { setup: 0.3, guard: 0.01, restore: 2, freshness: 0.1, build: 5, measure: 0.2, report: 0.2, confirm: 40, describe: 0.1, clean: 0.2, save: 1.5, store: 0.1 };
+  const phases = {
+    setup: 0.3,
+    guard: 0.01,
+    restore: 2,
+    freshness: 0.1,
+    build: 5,
+    measure: 0.2,
+    report: 0.2,
+    confirm: 40,
+    describe: 0.1,
+    clean: 0.2,
+    save: 1.5,
+    store: 0.1,
+  };
   expect(ownSeconds(phases)).toBeCloseTo(1.21, 5);
   expect(phasesText({ setup: 0.31, build: 3.2, guard: 0.001 })).toBe('setup 0.31 s · cargo build 3.20 s');
-  expect(costLine({ setup: 0.31, build: 3.2 })).toBe("The action's own time so far: 0.3 s beside cargo and the cache (setup 0.31 s · cargo build 3.20 s).");
+  expect(costLine({ setup: 0.31, build: 3.2 })).toBe(
+    "The action's own time so far: 0.3 s beside cargo and the cache (setup 0.31 s · cargo build 3.20 s).",
+  );
 });

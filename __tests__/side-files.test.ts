@@ -12,16 +12,24 @@ describe('side files beside record-path', () => {
   const scratch = path.join(dir, 'scratch');
 
   test('a free name, or a file the action wrote before, is used as is', () => {
-    expect(sideFilePath(path.join(dir, 'report-dev.md'), scratch, isWatchmakerReport)).toBe(path.join(dir, 'report-dev.md'));
+    expect(sideFilePath(path.join(dir, 'report-dev.md'), scratch, isWatchmakerReport)).toBe(
+      path.join(dir, 'report-dev.md'),
+    );
     writeFileSync(path.join(dir, 'report-dev.md'), '<!-- watchmaker-report job=x profile=dev variant= -->\n# old');
-    expect(sideFilePath(path.join(dir, 'report-dev.md'), scratch, isWatchmakerReport)).toBe(path.join(dir, 'report-dev.md'));
+    expect(sideFilePath(path.join(dir, 'report-dev.md'), scratch, isWatchmakerReport)).toBe(
+      path.join(dir, 'report-dev.md'),
+    );
   });
 
   test("a user's file (or a directory) of that name is left alone: the scratch directory gets it", () => {
     writeFileSync(path.join(dir, 'cargo-timing-dev.html'), '<p>my own page</p>');
-    expect(sideFilePath(path.join(dir, 'cargo-timing-dev.html'), scratch, isCargoTimings)).toBe(path.join(scratch, 'cargo-timing-dev.html'));
+    expect(sideFilePath(path.join(dir, 'cargo-timing-dev.html'), scratch, isCargoTimings)).toBe(
+      path.join(scratch, 'cargo-timing-dev.html'),
+    );
     mkdirSync(path.join(dir, 'report-release.md'));
-    expect(sideFilePath(path.join(dir, 'report-release.md'), scratch, isWatchmakerReport)).toBe(path.join(scratch, 'report-release.md'));
+    expect(sideFilePath(path.join(dir, 'report-release.md'), scratch, isWatchmakerReport)).toBe(
+      path.join(scratch, 'report-release.md'),
+    );
   });
 });
 

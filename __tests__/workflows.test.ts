@@ -53,9 +53,12 @@ function lineOf(text: string, offset: number): string {
 function permissionFindings(file: string, workflow: Workflow): string[] {
   const out: string[] = [];
   const top = workflow.permissions;
-  if (top === undefined) out.push('no top-level permissions: add `permissions: {}` (or `contents: read`) and widen per job');
+  if (top === undefined)
+    out.push('no top-level permissions: add `permissions: {}` (or `contents: read`) and widen per job');
   else if (typeof top === 'string') out.push(`top-level permissions: ${top}: list each permission instead`);
-  else for (const [scope, level] of Object.entries(top)) if (level === 'write') out.push(`top-level permissions: ${scope}: write: grant it to the job that uses it`);
+  else
+    for (const [scope, level] of Object.entries(top))
+      if (level === 'write') out.push(`top-level permissions: ${scope}: write: grant it to the job that uses it`);
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const granted = job.permissions ?? top;
     if (typeof granted === 'string') {
@@ -66,8 +69,12 @@ function permissionFindings(file: string, workflow: Workflow): string[] {
       .filter(([, level]) => level === 'write')
       .map(([scope]) => scope);
     const allowed = ALLOWED_WRITES[file]?.[name] ?? [];
-    for (const scope of writes) if (!allowed.includes(scope)) out.push(`job ${name}: ${scope}: write is not used by the job (or add it to ALLOWED_WRITES with why)`);
-    for (const scope of allowed) if (!writes.includes(scope)) out.push(`job ${name}: ${scope}: write is listed in ALLOWED_WRITES but not granted: drop it from the list`);
+    for (const scope of writes)
+      if (!allowed.includes(scope))
+        out.push(`job ${name}: ${scope}: write is not used by the job (or add it to ALLOWED_WRITES with why)`);
+    for (const scope of allowed)
+      if (!writes.includes(scope))
+        out.push(`job ${name}: ${scope}: write is listed in ALLOWED_WRITES but not granted: drop it from the list`);
   }
   return out;
 }
@@ -77,9 +84,13 @@ function stepFindings(text: string, workflow: Workflow): string[] {
   const out: string[] = [];
   const checkUses = (where: string, uses: string, keyPath: (string | number)[]) => {
     if (uses.startsWith('./') || uses.startsWith('docker://')) return;
-    if (!SHA_PIN.test(uses)) out.push(`${where}: pin ${uses} by its full commit SHA, with the version in a comment (uses: owner/repo@<sha> # vX.Y.Z)`);
+    if (!SHA_PIN.test(uses))
+      out.push(
+        `${where}: pin ${uses} by its full commit SHA, with the version in a comment (uses: owner/repo@<sha> # vX.Y.Z)`,
+      );
     const node = doc.getIn(keyPath, true);
-    if (isScalar(node) && node.range && !VERSION_COMMENT.test(lineOf(text, node.range[0]))) out.push(`${where}: say which version ${uses} is in a comment (# vX.Y.Z)`);
+    if (isScalar(node) && node.range && !VERSION_COMMENT.test(lineOf(text, node.range[0])))
+      out.push(`${where}: say which version ${uses} is in a comment (# vX.Y.Z)`);
   };
   for (const [name, job] of Object.entries(workflow.jobs)) {
     if (job.uses) checkUses(`job ${name}`, job.uses, ['jobs', name, 'uses']);
@@ -87,8 +98,10 @@ function stepFindings(text: string, workflow: Workflow): string[] {
       const where = `job ${name}, step ${i + 1}${step.uses ? ` (${step.uses.split('@')[0]})` : ''}`;
       if (step.uses) checkUses(where, step.uses, ['jobs', name, 'steps', i, 'uses']);
       const persist = step.with?.['persist-credentials'];
-      if (step.uses?.startsWith('actions/checkout@') && persist !== false && persist !== 'false') out.push(`${where}: set persist-credentials: false (the job does not push)`);
-      if (String(step.run ?? '').includes('${{')) out.push(`${where}: a \${{ }} expression inside run: (pass it through env: and use "$NAME")`);
+      if (step.uses?.startsWith('actions/checkout@') && persist !== false && persist !== 'false')
+        out.push(`${where}: set persist-credentials: false (the job does not push)`);
+      if (String(step.run ?? '').includes('${{'))
+        out.push(`${where}: a \${{ }} expression inside run: (pass it through env: and use "$NAME")`);
     });
   }
   return out;
@@ -110,9 +123,12 @@ describe("this repository's workflows", () => {
     expect(workflowFiles).toEqual(expect.arrayContaining(['ci.yml', 'release.yml', 'self-test.yml']));
   });
 
-  test.each(workflowFiles)('%s: least permissions, pinned actions, checkouts without credentials, no expressions in scripts', (file) => {
-    expect(findings(file, read(`.github/workflows/${file}`))).toEqual(KNOWN_FINDINGS[file] ?? []);
-  });
+  test.each(workflowFiles)(
+    '%s: least permissions, pinned actions, checkouts without credentials, no expressions in scripts',
+    (file) => {
+      expect(findings(file, read(`.github/workflows/${file}`))).toEqual(KNOWN_FINDINGS[file] ?? []);
+    },
+  );
 
   test('every remote action is pinned to the same commit everywhere', () => {
     const pins = new Map<string, Set<string>>();
@@ -161,7 +177,10 @@ describe("this repository's workflows", () => {
 });
 
 describe('the release workflow', () => {
-  const release = parse(read('.github/workflows/release.yml')) as Workflow & { on: { push: { tags: string[] } }; jobs: Record<string, Job & { needs?: string }> };
+  const release = parse(read('.github/workflows/release.yml')) as Workflow & {
+    on: { push: { tags: string[] } };
+    jobs: Record<string, Job & { needs?: string }>;
+  };
 
   test('runs on a pushed vX.Y.Z tag, publishes only after the test command passed on the tagged commit', () => {
     expect(release.on.push.tags).toEqual(['v*.*.*']);
@@ -173,14 +192,24 @@ describe('the release workflow', () => {
 describe('Dependabot', () => {
   const config = parse(read('.github/dependabot.yml')) as {
     version: number;
-    updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: Record<string, { patterns?: string[] }>; cooldown?: object }[];
+    updates: {
+      'package-ecosystem': string;
+      directory: string;
+      schedule: { interval: string };
+      groups?: Record<string, { patterns?: string[] }>;
+      cooldown?: object;
+    }[];
   };
 
   test('updates npm packages and the workflows’ actions weekly, grouped, after a cooldown', () => {
     expect(config.version).toBe(2);
     expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
     for (const update of config.updates) {
-      expect({ ecosystem: update['package-ecosystem'], directory: update.directory, interval: update.schedule.interval }).toEqual({
+      expect({
+        ecosystem: update['package-ecosystem'],
+        directory: update.directory,
+        interval: update.schedule.interval,
+      }).toEqual({
         ecosystem: update['package-ecosystem'],
         directory: '/',
         interval: 'weekly',
@@ -220,14 +249,24 @@ describe('release notes from CHANGELOG.md', () => {
     ].join('\n');
     expect(releaseNotes('v1.1.0', { changelog: text, packageVersion: '1.1.0' })).toBe('### Fixed\n\n- A fix.');
     expect(releaseNotes('v1.0.0', { changelog: text, packageVersion: '1.0.0' })).toBe('- First.');
-    expect(() => releaseNotes('v1.2.0', { changelog: text, packageVersion: '1.2.0' })).toThrow("CHANGELOG.md has no section for 1.2.0. Rename its '## [Unreleased]' section");
-    expect(() => releaseNotes('v1.1.0', { changelog: text.replace('- A fix.', '').replace('### Fixed', ''), packageVersion: '1.1.0' })).toThrow('is empty');
-    expect(() => releaseNotes('v1.1.0', { changelog: text, packageVersion: '1.0.0' })).toThrow(`package.json's version is 1.0.0, but the tag is v1.1.0. Set "version": "1.1.0"`);
+    expect(() => releaseNotes('v1.2.0', { changelog: text, packageVersion: '1.2.0' })).toThrow(
+      "CHANGELOG.md has no section for 1.2.0. Rename its '## [Unreleased]' section",
+    );
+    expect(() =>
+      releaseNotes('v1.1.0', {
+        changelog: text.replace('- A fix.', '').replace('### Fixed', ''),
+        packageVersion: '1.1.0',
+      }),
+    ).toThrow('is empty');
+    expect(() => releaseNotes('v1.1.0', { changelog: text, packageVersion: '1.0.0' })).toThrow(
+      `package.json's version is 1.0.0, but the tag is v1.1.0. Set "version": "1.1.0"`,
+    );
   });
 
   test('tags: vMAJOR.MINOR.PATCH moves vMAJOR; a prerelease moves nothing; anything else is refused', () => {
     expect(parseTag('v1.4.0')).toEqual({ version: '1.4.0', prerelease: false, majorTag: 'v1' });
     expect(parseTag('v2.0.0-rc.1')).toEqual({ version: '2.0.0-rc.1', prerelease: true, majorTag: null });
-    for (const bad of ['v1', 'v1.2', '1.2.3', 'v01.2.3', 'v1.2.3.4', 'v1.2.3+build']) expect(() => parseTag(bad)).toThrow(`The tag '${bad}' is not a release tag`);
+    for (const bad of ['v1', 'v1.2', '1.2.3', 'v01.2.3', 'v1.2.3.4', 'v1.2.3+build'])
+      expect(() => parseTag(bad)).toThrow(`The tag '${bad}' is not a release tag`);
   });
 });

@@ -68,7 +68,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-F5XGK4I3.js";
+} from "./chunks/chunk-UB3ME4S2.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -89,7 +89,14 @@ function parseRustcVersion(text) {
   const host = field("host");
   if (!release || !host) throw new Error(`Could not read 'release' and 'host' from rustc -vV output:
 ${text}`);
-  return { release, host, commitHash: field("commit-hash"), commitDate: field("commit-date"), llvm: field("LLVM version"), raw: text.trim() };
+  return {
+    release,
+    host,
+    commitHash: field("commit-hash"),
+    commitDate: field("commit-date"),
+    llvm: field("LLVM version"),
+    raw: text.trim()
+  };
 }
 function parseCfg(text) {
   const out = [];
@@ -168,11 +175,21 @@ function targetEnvName(triple) {
   return `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, "_")}_RUSTFLAGS`;
 }
 function envTier(tier, flags) {
-  return { tier, source: tier, flags: flags.map((flag) => ({ flag, origin: { kind: "env", name: tier } })), usedCfgKeys: false };
+  return {
+    tier,
+    source: tier,
+    flags: flags.map((flag) => ({ flag, origin: { kind: "env", name: tier } })),
+    usedCfgKeys: false
+  };
 }
 function targetTier(env, files, triple, cfg) {
   const sources = [];
-  const flags = configWithEnv(files, ["target", triple, "rustflags"], `target.${triple}.rustflags`, envList(env, targetEnvName(triple)));
+  const flags = configWithEnv(
+    files,
+    ["target", triple, "rustflags"],
+    `target.${triple}.rustflags`,
+    envList(env, targetEnvName(triple))
+  );
   if (flags.length) sources.push(`target.${triple}.rustflags`);
   const cfgKeys = /* @__PURE__ */ new Set();
   for (const f of files) {
@@ -199,7 +216,12 @@ function resolveEffectiveRustflags(input) {
   if (env.RUSTFLAGS !== void 0) return envTier("RUSTFLAGS", splitRustflagsEnv(env.RUSTFLAGS));
   const target = targetTier(env, files, input.targetTriple, input.cfg);
   if (target) return target;
-  const buildTier = configWithEnv(files, ["build", "rustflags"], "build.rustflags", envList(env, "CARGO_BUILD_RUSTFLAGS"));
+  const buildTier = configWithEnv(
+    files,
+    ["build", "rustflags"],
+    "build.rustflags",
+    envList(env, "CARGO_BUILD_RUSTFLAGS")
+  );
   if (buildTier.length) {
     const names = [...new Set(buildTier.map((f) => f.origin.kind === "env" ? f.origin.name : "build.rustflags"))];
     return { tier: "build", source: names.join(", "), flags: buildTier, usedCfgKeys: false };
@@ -309,7 +331,9 @@ function codegenSettings(flags, readArgfile = () => null) {
     if (f.flag.startsWith("@") && f.flag.length > 1) {
       const text = readArgfile(f.flag.slice(1));
       if (text !== null) {
-        for (const line of text.split(/\r?\n/)) if (line !== "") tokens.push({ flag: line, origin: { ...f.origin, name: `${f.origin.name} (argfile ${f.flag.slice(1)})` } });
+        for (const line of text.split(/\r?\n/))
+          if (line !== "")
+            tokens.push({ flag: line, origin: { ...f.origin, name: `${f.origin.name} (argfile ${f.flag.slice(1)})` } });
         continue;
       }
     }
@@ -392,7 +416,8 @@ var BUILTIN_COMMANDS = new Set(
 var GLOBAL_WITH_VALUE = /* @__PURE__ */ new Set(["--color", "--config", "-Z", "-C", "--explain"]);
 function subcommandIndex(words, from) {
   let i = from;
-  while (i < words.length && (words[i].flag.startsWith("-") || words[i].flag.startsWith("+"))) i += GLOBAL_WITH_VALUE.has(words[i].flag) ? 2 : 1;
+  while (i < words.length && (words[i].flag.startsWith("-") || words[i].flag.startsWith("+")))
+    i += GLOBAL_WITH_VALUE.has(words[i].flag) ? 2 : 1;
   return i;
 }
 function cargoAlias(files, env, name) {
@@ -401,7 +426,10 @@ function cargoAlias(files, env, name) {
     if (!f) return null;
     const value = getPath(f.data, ["alias", name]);
     const origin = f.cli === "value" ? { kind: "cli", name: `alias.${name} (--config in cargo-args)` } : { kind: "config", name: `alias.${name}`, file: f.path, line: findKeyLine(f.text, ["alias", name]) };
-    return (Array.isArray(value) ? value.map(String) : splitWhitespace(String(value))).map((flag) => ({ flag, origin }));
+    return (Array.isArray(value) ? value.map(String) : splitWhitespace(String(value))).map((flag) => ({
+      flag,
+      origin
+    }));
   };
   const envName = `CARGO_ALIAS_${name.toUpperCase().replace(/-/g, "_")}`;
   const fromEnv = env[envName] === void 0 ? null : envList(env, envName);
@@ -448,7 +476,10 @@ function commandWords(build) {
   return dashes === -1 ? [...command, ...extra] : [...command.slice(0, dashes), ...extra, ...command.slice(dashes)];
 }
 function checkFlags(rustflags, rustcArgs, readArgfile) {
-  const all = [...findNonPortableFlags(rustflags, readArgfile), ...rustcArgs.length ? findNonPortableFlags([...rustcArgs, ...rustflags], readArgfile) : []];
+  const all = [
+    ...findNonPortableFlags(rustflags, readArgfile),
+    ...rustcArgs.length ? findNonPortableFlags([...rustcArgs, ...rustflags], readArgfile) : []
+  ];
   const key = (f) => JSON.stringify([f.flag, f.severity, f.origin]);
   return all.filter((f, i) => all.findIndex((g) => key(g) === key(f)) === i);
 }
@@ -469,7 +500,12 @@ async function resolveFlags(run2) {
   const effective = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor([]) });
   const hasCfgKeys = files.some((f) => Object.keys(f.data.target ?? {}).some((k) => k.startsWith("cfg(")));
   if (!hasCfgKeys || effective.flags.length === 0) return { targetTriple, effective };
-  const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
+  const again = resolveEffectiveRustflags({
+    env,
+    files,
+    targetTriple,
+    cfg: await cfgFor(effective.flags.map((f) => f.flag))
+  });
   const same = again.flags.map((f) => f.flag).join("") === effective.flags.map((f) => f.flag).join("");
   return { targetTriple, effective: same ? effective : again };
 }
@@ -478,7 +514,9 @@ function argfileReader(cwd) {
     try {
       return readFileSync(path2.resolve(cwd, file), "utf8");
     } catch {
-      warning(logText(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`));
+      warning(
+        logText(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`)
+      );
       return null;
     }
   };
@@ -489,7 +527,8 @@ function logFlags(run2, targetTriple, effective, rustcArgs, hash, findings) {
   info(logText(`target: ${targetTriple}`));
   info(logText(`source: ${effective.source}`));
   info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(" ") : "(none)"}`));
-  if (rustcArgs.length) info(logText(`rustc arguments (cargo rustc, final target only): ${rustcArgs.map((f) => f.flag).join(" ")}`));
+  if (rustcArgs.length)
+    info(logText(`rustc arguments (cargo rustc, final target only): ${rustcArgs.map((f) => f.flag).join(" ")}`));
   info(logText(`config: ${run2.cargoConfig.length ? run2.cargoConfig.map((f) => f.path).join(", ") : "(none)"}`));
   info(`hash: ${hash.slice(0, 16)}`);
   info(`guard: ${mode}${mode === "off" ? "" : `, ${findings} finding(s)`}`);
@@ -498,7 +537,9 @@ function logFlags(run2, targetTriple, effective, rustcArgs, hash, findings) {
 function annotate(findings, enforcing, env) {
   const annotated = { errors: 0, warnings: 0 };
   for (const finding of findings) {
-    const properties = { title: finding.severity === "error" ? "Non-portable RUSTFLAGS" : "Watchmaker: CPU-specific flag" };
+    const properties = {
+      title: finding.severity === "error" ? "Non-portable RUSTFLAGS" : "Watchmaker: CPU-specific flag"
+    };
     if (finding.origin.file) {
       properties.file = relativeToWorkspace(finding.origin.file, env);
       if (finding.origin.line) properties.startLine = finding.origin.line;
@@ -644,11 +685,23 @@ function growUntilSettled(input, first) {
     }
   };
 }
+var noRebuild = (input, note, seconds) => ({
+  head: [input.record],
+  base: null,
+  label: null,
+  note,
+  seconds
+});
 async function rebuildBaseline(input, samples, deadlineMs, growth = {}) {
   const baseSha = input.context.pullRequest?.baseSha;
   if (!baseSha)
-    return { head: [input.record], base: null, label: null, note: "No comparison: rebuilding the base needs a pull_request event (to know the base commit).", seconds: 0 };
+    return noRebuild(
+      input,
+      "No comparison: rebuilding the base needs a pull_request event (to know the base commit).",
+      0
+    );
   const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1e3;
   try {
     const measured = await measureBaseByRebuild({
       headDir: input.config.workingDirectory,
@@ -662,20 +715,16 @@ async function rebuildBaseline(input, samples, deadlineMs, growth = {}) {
       clean: yoursCompiled(input.record),
       ...growth
     });
-    input.phases.add("confirm", (Date.now() - started) / 1e3);
     const n = Math.min(measured.base.length, measured.head.length);
-    return {
-      head: measured.head,
-      base: measured.base,
-      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${n}\xD7 alternating with this commit`,
-      note: null,
-      seconds: (Date.now() - started) / 1e3
-    };
+    const label = `base commit ${baseSha.slice(0, 7)}, rebuilt here ${n}\xD7 alternating with this commit`;
+    return { head: measured.head, base: measured.base, label, note: null, seconds: seconds() };
   } catch (e) {
     if (e instanceof RebuildCancelled) throw e;
     const reason = e.message;
     warning(`Watchmaker could not rebuild the base commit: ${reason}`);
-    return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1e3 };
+    return noRebuild(input, `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds());
+  } finally {
+    input.phases.add("confirm", seconds());
   }
 }
 function yoursCompiled(record) {
@@ -702,11 +751,18 @@ async function confirm(input, cached) {
   const budget = budgetSeconds(input.config, input.record);
   const estimate = confirmEstimate(input.record, samples);
   const suggested = `the cached baseline suggested ${formatChange(cached.decision.change)}`;
-  if (!input.context.pullRequest?.baseSha) return { ...cached, decision: unconfirmed(cached.decision, "this is not a pull request, so there is no base commit to rebuild") };
+  if (!input.context.pullRequest?.baseSha)
+    return {
+      ...cached,
+      decision: unconfirmed(cached.decision, "this is not a pull request, so there is no base commit to rebuild")
+    };
   if (estimate > budget) {
     return {
       ...cached,
-      decision: unconfirmed(cached.decision, `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`),
+      decision: unconfirmed(
+        cached.decision,
+        `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`
+      ),
       path: `${cached.path ?? cached.label}; ${suggested}, not confirmed (over budget)`
     };
   }
@@ -715,7 +771,11 @@ async function confirm(input, cached) {
   );
   const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1e3, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
-    return { ...cached, decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"), path: `${cached.path ?? cached.label}; ${suggested}, not confirmed` };
+    return {
+      ...cached,
+      decision: unconfirmed(cached.decision, rebuilt.note ?? "the rebuild failed"),
+      path: `${cached.path ?? cached.label}; ${suggested}, not confirmed`
+    };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
   const path13 = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
   return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path13 };
@@ -737,7 +797,13 @@ async function cachedEvaluation(input) {
   const base = known ? [known.base] : loaded.base;
   const evaluated = evaluate([input.record], base, input.config.report.threshold, history);
   const from = known ? recordedText(known.recorded) : null;
-  return { ...evaluated, ...loaded, base, head: [input.record], path: from && loaded.label ? `${loaded.label}; ${from}` : loaded.label };
+  return {
+    ...evaluated,
+    ...loaded,
+    base,
+    head: [input.record],
+    path: from && loaded.label ? `${loaded.label}; ${from}` : loaded.label
+  };
 }
 var keepsHistory = (input) => !input.context.onGitHub || input.context.onDefaultBranch;
 async function calibrations(input, base) {
@@ -751,7 +817,10 @@ async function calibrations(input, base) {
     const started = performance.now();
     mine = await input.calibrate();
     input.phases.add("calibration", (performance.now() - started) / 1e3);
-    if (mine) info(`Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`);
+    if (mine)
+      info(
+        `Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`
+      );
   }
   input.record.calibration = mine;
   if (base && !base.calibration && baseModel && known[baseModel]) base.calibration = known[baseModel];
@@ -760,13 +829,18 @@ async function calibrations(input, base) {
 function carryForward(input, base) {
   if (keepsHistory(input)) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0) info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same object code).`);
-  if (keepsHistory(input) || carried > 0 || input.record.calibration) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
+  if (carried > 0)
+    info(
+      `Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same object code).`
+    );
+  if (keepsHistory(input) || carried > 0 || input.record.calibration)
+    writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
 `);
 }
 async function evaluation(input) {
   const mode = input.config.report.baseline;
-  if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
+  if (!input.record.success)
+    return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
   if (mode === "rebuild") {
     const first = input.config.report.baselineSamples;
     const rebuilt = await rebuildBaseline(input, first, Date.now() + budgetSeconds(input.config, input.record) * 1e3, {
@@ -795,7 +869,10 @@ async function produceReport(input) {
     work,
     phases: { ...input.phases.seconds }
   });
-  const beside = path4.join(path4.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`);
+  const beside = path4.join(
+    path4.dirname(input.recordPath),
+    `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`
+  );
   const markdownPath = sideFilePath(beside, input.config.build.scratchDir, isWatchmakerReport);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };
@@ -826,18 +903,20 @@ function parsePackageId(id) {
   if (/^\d+\.\d+/.test(fragment)) return { name: lastSegment, version: fragment, source };
   return { name: fragment, version: null, source };
 }
+function jsonMessage(line) {
+  try {
+    const parsed = JSON.parse(line);
+    const ok = parsed && typeof parsed === "object" && typeof parsed.reason === "string";
+    return ok ? parsed : null;
+  } catch {
+    return null;
+  }
+}
 function parseCargoMessage(line, into) {
   const trimmed = line.trim();
   if (!trimmed) return;
-  let msg;
-  try {
-    const parsed = JSON.parse(trimmed);
-    if (!parsed || typeof parsed !== "object" || typeof parsed.reason !== "string") {
-      into.otherLines.push(line);
-      return;
-    }
-    msg = parsed;
-  } catch {
+  const msg = jsonMessage(trimmed);
+  if (!msg) {
     into.otherLines.push(line);
     return;
   }
@@ -860,7 +939,11 @@ function parseCargoMessage(line, into) {
       break;
     }
     case "build-script-executed":
-      into.buildScripts.push({ packageId, package: parsePackageId(packageId), outDir: typeof msg.out_dir === "string" ? msg.out_dir : null });
+      into.buildScripts.push({
+        packageId,
+        package: parsePackageId(packageId),
+        outDir: typeof msg.out_dir === "string" ? msg.out_dir : null
+      });
       break;
     case "build-finished":
       into.finished = msg.success === true;
@@ -886,7 +969,8 @@ function partlyFreshCrates(messages, measured) {
 }
 function localPackagesOf(messages, ranFor, known) {
   const local = /* @__PURE__ */ new Set();
-  for (const m of [...messages.artifacts, ...messages.buildScripts]) if (m.package.source === "path") local.add(m.package.name);
+  for (const m of [...messages.artifacts, ...messages.buildScripts])
+    if (m.package.source === "path") local.add(m.package.name);
   for (const name of ranFor) if (known.has(name)) local.add(name);
   return local;
 }
@@ -929,7 +1013,12 @@ var FORWARDED = ["SIGINT", "SIGTERM"];
 function runCargo(program, args, options, messages, log) {
   return new Promise((resolve, reject) => {
     const windows = process.platform === "win32";
-    const child = spawn(program, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: !windows, windowsHide: true });
+    const child = spawn(program, args, {
+      ...options,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: !windows,
+      windowsHide: true
+    });
     let interruptedBy = null;
     const forward = (signal) => {
       interruptedBy = signal;
@@ -953,7 +1042,9 @@ function runCargo(program, args, options, messages, log) {
     );
     child.on("close", (code, signal) => {
       unhook();
-      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
+      void Promise.all([stdoutDone, stderrDone]).then(
+        () => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy })
+      );
     });
   });
 }
@@ -1018,7 +1109,8 @@ function parseUnit(raw, position, warnings) {
   let rmetaTime = num(u.rmeta_time);
   if (rmetaTime === null && Array.isArray(u.sections)) {
     for (const section of u.sections) {
-      if (Array.isArray(section) && section[0] === "frontend" && section[1] && typeof section[1] === "object") rmetaTime = num(section[1].end);
+      if (Array.isArray(section) && section[0] === "frontend" && section[1] && typeof section[1] === "object")
+        rmetaTime = num(section[1].end);
     }
   }
   const target = typeof u.target === "string" ? u.target : "";
@@ -1059,7 +1151,8 @@ function parseSummary(html) {
     else if (label === "fresh units") summary.freshUnits = int(value);
     else if (label === "dirty units") summary.dirtyUnits = int(value);
     else if (label === "total units") summary.totalUnits = int(value);
-    else if (label === "total time") summary.totalSeconds = Number.parseFloat(value) || (value.startsWith("0") ? 0 : null);
+    else if (label === "total time")
+      summary.totalSeconds = Number.parseFloat(value) || (value.startsWith("0") ? 0 : null);
     else if (label === "rustc") summary.rustc = value.split("\n")[0].trim();
     else if (label === "max concurrency") summary.maxConcurrency = value;
     else if (label === "build start") summary.buildStart = value;
@@ -1082,8 +1175,13 @@ function criticalPath(units) {
   const byId = new Map(ran.map((u) => [u.id, u]));
   const unblockedBy = /* @__PURE__ */ new Map();
   for (const u of ran) {
-    for (const id of u.unblocked) (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)).push({ from: u, at: u.start + u.duration });
-    for (const id of u.unblockedRmeta) (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)).push({ from: u, at: u.start + (u.rmetaTime ?? u.duration) });
+    for (const id of u.unblocked)
+      (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)).push({ from: u, at: u.start + u.duration });
+    for (const id of u.unblockedRmeta)
+      (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)).push({
+        from: u,
+        at: u.start + (u.rmetaTime ?? u.duration)
+      });
   }
   let current = ran.reduce((a, b) => b.start + b.duration > a.start + a.duration ? b : a);
   const end = current.start + current.duration;
@@ -1353,14 +1451,19 @@ function buildRunRecord(input) {
     schema: RECORD_SCHEMA,
     version: RECORD_SCHEMA_VERSION,
     createdAt: (input.now ?? /* @__PURE__ */ new Date()).toISOString(),
-    git: { commit: input.commit, ref: input.context.ref, baseRef: input.context.pullRequest?.baseRef ?? null, eventName: input.context.eventName },
+    git: {
+      commit: input.commit,
+      ref: input.context.ref,
+      baseRef: input.context.pullRequest?.baseRef ?? null,
+      eventName: input.context.eventName
+    },
     repository: input.context.repository,
     runUrl: input.context.runUrl,
     job: input.context.job,
     profile: input.profile,
     flagsHash: input.flagsHash,
     targetTriple: input.targetTriple,
-    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
+    toolchain: { ...pick(input.rustc, "release", "commitHash", "host"), cargo: input.cargoVersion },
     runner: runnerInfo(),
     command: input.command,
     success: input.exitCode === 0 && input.messages.finished !== false,
@@ -1375,16 +1478,20 @@ function buildRunRecord(input) {
     freshCrates: freshCratesOf(input, crates),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
-    measurement: {
-      wrapper: input.wrapperUnits !== null,
-      perf: input.perf && totals.instructions !== null,
-      timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
-      buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null ? "machine-code" : false,
-      ...input.compileWork != null && input.compileWorkScope === "all" ? { compileWorkScope: "all" } : {},
-      ...input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {},
-      ...input.inputsTransitive ? { inputsTransitive: true } : {}
-    }
+    measurement: measurementOf(input, totals)
+  };
+}
+var pick = (o, ...keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+function measurementOf(input, totals) {
+  return {
+    wrapper: input.wrapperUnits !== null,
+    perf: input.perf && totals.instructions !== null,
+    timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
+    buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
+    compileWork: input.compileWork != null ? "machine-code" : false,
+    ...input.compileWork != null && input.compileWorkScope === "all" ? { compileWorkScope: "all" } : {},
+    ...input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {},
+    ...input.inputsTransitive ? { inputsTransitive: true } : {}
   };
 }
 function contentionOf(units, crate) {
@@ -1395,13 +1502,20 @@ function contentionOf(units, crate) {
   let overlap = 0;
   for (const u of own) {
     const [s, e] = [u.startSeconds, u.startSeconds + u.wallSeconds];
-    for (const o of others) overlap += Math.max(0, Math.min(e, o.startSeconds + o.wallSeconds) - Math.max(s, o.startSeconds));
+    for (const o of others)
+      overlap += Math.max(0, Math.min(e, o.startSeconds + o.wallSeconds) - Math.max(s, o.startSeconds));
   }
   return round2(overlap / wall, 2);
 }
 var compileUnits = (units) => units.filter((u) => u.kind !== "build-script-run");
 function runnerInfo() {
-  return { os: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? null, memoryBytes: os.totalmem() };
+  return {
+    os: `${os.platform()} ${os.release()}`,
+    arch: os.arch(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model?.trim() ?? null,
+    memoryBytes: os.totalmem()
+  };
 }
 function totalsOf(input, units) {
   const compiled2 = compileUnits(units);
@@ -1423,8 +1537,10 @@ function workOf(input, c) {
   if (work) return { work };
   if (input.unreadableWork?.has(key)) return { work: null, workMissing: "unreadable" };
   if (input.ltoWork?.has(key)) return { work: null, workMissing: "lto" };
-  if (input.partlyFresh?.has(key)) return { work: null, workMissing: "partly-fresh", partialWork: input.partialWork?.get(key) ?? null };
-  if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: "failed" };
+  if (input.partlyFresh?.has(key))
+    return { work: null, workMissing: "partly-fresh", partialWork: input.partialWork?.get(key) ?? null };
+  if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0))
+    return { work: null, workMissing: "failed" };
   return { work: null };
 }
 function freshCratesOf(input, crates) {
@@ -1434,7 +1550,8 @@ function freshCratesOf(input, crates) {
     const crate = crateOfKey(key);
     const version = key.slice(crate.length + 1) || null;
     const member = input.workspaceMembers.has(crate);
-    if ((member || input.compileWorkScope === "all") && !compiled2.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
+    if ((member || input.compileWorkScope === "all") && !compiled2.has(key))
+      fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
   return fresh.sort((a, b) => a.crate.localeCompare(b.crate) || (a.version ?? "").localeCompare(b.version ?? ""));
 }
@@ -1494,7 +1611,17 @@ function cratesOf(units) {
 }
 
 // src/timings/wrapper.ts
-import { chmodSync, copyFileSync, existsSync as existsSync2, mkdirSync, readdirSync, readFileSync as readFileSync2, renameSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync as existsSync2,
+  mkdirSync,
+  readdirSync,
+  readFileSync as readFileSync2,
+  renameSync,
+  rmSync,
+  statSync
+} from "node:fs";
 import path6 from "node:path";
 function userWrapper(env, cargoConfig) {
   if (env.RUSTC_WRAPPER !== void 0) return env.RUSTC_WRAPPER || null;
@@ -1502,7 +1629,11 @@ function userWrapper(env, cargoConfig) {
   const v = configValue(cargoConfig, ["build", "rustc-wrapper"]);
   if (v === void 0 || v.value === "") return null;
   if (typeof v.value !== "string") {
-    warning(logText(`build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`));
+    warning(
+      logText(
+        `build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`
+      )
+    );
     return null;
   }
   return v.value.includes("/") ? path6.resolve(path6.dirname(path6.dirname(v.file)), v.value) : v.value;
@@ -1526,7 +1657,10 @@ ${source}`, 16)}${platform === "win32" ? ".exe" : ""}`;
 function wrapperPlaces(targetDir, env, ownTempDir, p = path6) {
   const toolCache = env.RUNNER_TOOL_CACHE ? p.join(env.RUNNER_TOOL_CACHE, "watchmaker-rustc-wrapper") : null;
   const temp = p.join(ownTempDir, "bin");
-  return { search: [p.join(targetDir, TARGET_WRAPPER_DIR), ...toolCache ? [toolCache] : [], temp], buildInto: toolCache ?? temp };
+  return {
+    search: [p.join(targetDir, TARGET_WRAPPER_DIR), ...toolCache ? [toolCache] : [], temp],
+    buildInto: toolCache ?? temp
+  };
 }
 var prepared = /* @__PURE__ */ new Map();
 var unbuildable = /* @__PURE__ */ new Set();
@@ -1626,14 +1760,17 @@ function keepWrapper(binary, targetDir, log) {
   if (path6.dirname(binary) === dir || !hasCargoTag(targetDir)) return;
   try {
     mkdirSync(dir, { recursive: true });
-    for (const old of readdirSync(dir)) if (BINARY.test(old) && old !== name) rmSync(path6.join(dir, old), { force: true });
+    for (const old of readdirSync(dir))
+      if (BINARY.test(old) && old !== name) rmSync(path6.join(dir, old), { force: true });
     if (statSync(path6.join(dir, name), { throwIfNoEntry: false })?.size === statSync(binary).size) return;
     const partial = path6.join(dir, `.${name}.${process.pid}`);
     copyFileSync(binary, partial);
     chmodSync(partial, 493);
     renameSync(partial, path6.join(dir, name));
   } catch (e) {
-    log(`Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${e.message}); the next job builds it again.`);
+    log(
+      `Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${e.message}); the next job builds it again.`
+    );
   }
 }
 function hasCargoTag(dir) {
@@ -1677,7 +1814,19 @@ var RUNS = 3;
 async function timedCompile(wrapper, rustc, dir, env) {
   const units = path7.join(dir, "units.jsonl");
   rmSync2(units, { force: true });
-  const args = [rustc, "--crate-name", "calib", "--edition", "2021", "--crate-type", "lib", "-C", "opt-level=1", "-C", "codegen-units=1"];
+  const args = [
+    rustc,
+    "--crate-name",
+    "calib",
+    "--edition",
+    "2021",
+    "--crate-type",
+    "lib",
+    "-C",
+    "opt-level=1",
+    "-C",
+    "codegen-units=1"
+  ];
   args.push("--emit", "obj", "-o", path7.join(dir, "calib.o"), path7.join(dir, "calib.rs"));
   const wrapperEnv = { ...env, WATCHMAKER_UNITS_FILE: units, WATCHMAKER_INNER_WRAPPER: "" };
   const r = await capture(wrapper, args, { cwd: dir, env: wrapperEnv }).catch(() => null);
@@ -1709,7 +1858,12 @@ function crateFingerprints(messages, git, depInfo = () => null) {
   const units = /* @__PURE__ */ new Map();
   const entry = (name, version, source, manifestDir) => {
     const key = crateKey(name, version);
-    const e = units.get(key) ?? { hashes: /* @__PURE__ */ new Set(), dir: manifestDir, path: source === "path", read: /* @__PURE__ */ new Set() };
+    const e = units.get(key) ?? {
+      hashes: /* @__PURE__ */ new Set(),
+      dir: manifestDir,
+      path: source === "path",
+      read: /* @__PURE__ */ new Set()
+    };
     e.dir ??= manifestDir;
     units.set(key, e);
     return e;
@@ -1792,7 +1946,9 @@ function closeOverLocalDeps(own, graph) {
 async function gitFiles(dir, env) {
   const staged = await capture("git", ["ls-files", "-s", "-z"], { cwd: dir, env }).catch(() => null);
   if (!staged || staged.code !== 0) return null;
-  const dirtyRun = await capture("git", ["ls-files", "-z", "-m", "-o", "--exclude-standard"], { cwd: dir, env }).catch(() => null);
+  const dirtyRun = await capture("git", ["ls-files", "-z", "-m", "-o", "--exclude-standard"], { cwd: dir, env }).catch(
+    () => null
+  );
   if (!dirtyRun || dirtyRun.code !== 0) return null;
   const blobs = /* @__PURE__ */ new Map();
   for (const entry of staged.stdout.split("\0")) {
@@ -1834,14 +1990,19 @@ function readObjectWith(wasm, fill, length, mode) {
   } finally {
     wasm.source.fill = null;
   }
-  if (failure !== null && count < 0) return { error: `it could not be read (${String(failure.message ?? failure)})` };
+  if (failure !== null && count < 0)
+    return { error: `it could not be read (${String(failure.message ?? failure)})` };
   const result = new Uint8Array(wasm.memory.buffer, wasm.result_ptr(), wasm.result_len());
   if (count < 0) return { error: new TextDecoder().decode(result), noCode: count === -2 };
   const view = new DataView(result.buffer, result.byteOffset, result.byteLength);
   const text = Buffer.from(result.buffer, result.byteOffset, result.byteLength);
   const functions = [];
   for (let i = 0, at = 0; i < count; i++) {
-    const [size, symbolLength, pathLength] = [view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)];
+    const [size, symbolLength, pathLength] = [
+      view.getUint32(at, true),
+      view.getUint32(at + 4, true),
+      view.getUint32(at + 8, true)
+    ];
     const symbol = text.toString("latin1", at + 12, at + 12 + symbolLength);
     at += 12 + symbolLength;
     const path13 = pathLength === 4294967295 ? null : text.toString("utf8", at, at + pathLength);
@@ -1931,7 +2092,9 @@ var ObjectReader = class {
       this.#replay = false;
       for (const library of [...this.#libraries]) {
         await this.#readOnce(library, READ.define).catch((e) => {
-          throw new ObjectError(`a library read before, ${path9.basename(library)}, could not be read again (${e.message})`);
+          throw new ObjectError(
+            `a library read before, ${path9.basename(library)}, could not be read again (${e.message})`
+          );
         });
       }
     }
@@ -1952,7 +2115,8 @@ var ObjectReader = class {
       throw new ObjectError(`the object reader failed (${reply.trap})`);
     }
     if (reply.noCode) throw new NoMachineCode(reply.error ?? "it holds no machine code");
-    if (reply.error !== void 0 || !reply.work) throw new ObjectError(reply.error ?? "the object reader gave no answer");
+    if (reply.error !== void 0 || !reply.work)
+      throw new ObjectError(reply.error ?? "the object reader gave no answer");
     return reply.work;
   }
   /** Ends the worker (reads after this start a new one, which knows no library's names until they are read again). */
@@ -1988,7 +2152,10 @@ var ObjectReader = class {
         resolve(m);
       };
       const onError = (e) => giveUp(`the object reading thread failed (${e.message})`);
-      const timer = setTimeout(() => giveUp(`reading it took longer than ${(ms / 1e3).toFixed(1)} s, so it was given up`), ms);
+      const timer = setTimeout(
+        () => giveUp(`reading it took longer than ${(ms / 1e3).toFixed(1)} s, so it was given up`),
+        ms
+      );
       worker.on("message", onMessage).on("error", onError);
       worker.postMessage({ id, file, max: MAX_OBJECT_BYTES, mode });
     });
@@ -2010,17 +2177,24 @@ function librariesOf(artifacts) {
   return [...new Set(artifacts.flatMap((a) => a.filenames.filter(isLibrary)))].sort();
 }
 async function toolchainLibraries(rustc, triple, options) {
-  const r = await capture(rustc, ["--print", "target-libdir", "--target", triple], options).catch((e) => ({ code: 1, stdout: "", stderr: e.message }));
+  const r = await capture(rustc, ["--print", "target-libdir", "--target", triple], options).catch((e) => ({
+    code: 1,
+    stdout: "",
+    stderr: e.message
+  }));
   const dir = r.stdout.trim();
   if (r.code !== 0 || !dir || !existsSync4(dir))
-    return { error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split("\n")[0] || dir || "no directory"})` };
+    return {
+      error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split("\n")[0] || dir || "no directory"})`
+    };
   return {
     files: readdirSync2(dir).filter(isLibrary).sort().map((f) => path10.join(dir, f))
   };
 }
 function ownCrateNames(artifacts, yours) {
   const names = new Set([...yours].map(rustName));
-  for (const a of artifacts) if (yours.has(a.package.name) && !a.targetKinds.includes("custom-build")) names.add(rustName(a.targetName));
+  for (const a of artifacts)
+    if (yours.has(a.package.name) && !a.targetKinds.includes("custom-build")) names.add(rustName(a.targetName));
   return names;
 }
 function filesToRead(artifacts, measured) {
@@ -2035,7 +2209,10 @@ var WorkCollector = class {
   #tallies = /* @__PURE__ */ new Map();
   /** Packages with a file that could not be read, and why: they are not measured, the others are. */
   #unreadable = /* @__PURE__ */ new Map();
-  /** Packages compiled to LLVM bitcode (`lto`): no machine code of their own, it is generated in the binaries that link them. */
+  /**
+   * Packages compiled to LLVM bitcode (`lto`): no machine code of their own, it is generated in the binaries that link
+   * them.
+   */
   #bitcode = /* @__PURE__ */ new Set();
   #error = null;
   /** Why a linked file's own code cannot be told from its libraries' (one of them could not be read), or null. */
@@ -2070,7 +2247,8 @@ var WorkCollector = class {
     await this.#early;
     const started = process.hrtime.bigint();
     try {
-      for (const f of files.filter((f2) => isLibrary(f2.file) && !this.#readEarly.has(f2.file))) await this.#readFile(f, READ.work | READ.define);
+      for (const f of files.filter((f2) => isLibrary(f2.file) && !this.#readEarly.has(f2.file)))
+        await this.#readFile(f, READ.work | READ.define);
       const linked = files.filter((f) => !isLibrary(f.file));
       if (linked.length) await this.#readLibraries(await libraries(), new Set(files.map((f) => f.file)));
       for (const f of linked) await this.#readFile(f, READ.work | READ.own);
@@ -2102,7 +2280,8 @@ var WorkCollector = class {
     if (this.#unreadable.has(key) || this.#bitcode.has(key)) return;
     try {
       if (file === null) throw new ObjectError(`cargo reported no file with machine code for ${target}`);
-      if (mode & READ.own && this.#librariesUnread) throw new ObjectError(`its own code cannot be told from the libraries it links (${this.#librariesUnread})`);
+      if (mode & READ.own && this.#librariesUnread)
+        throw new ObjectError(`its own code cannot be told from the libraries it links (${this.#librariesUnread})`);
       const work = await this.reader.read(file, mode);
       const targets = this.#tallies.get(key) ?? /* @__PURE__ */ new Map();
       const tally = targets.get(target) ?? emptyTally();
@@ -2158,17 +2337,26 @@ var WorkCollector = class {
     }
     for (const [pkg, why] of this.#unreadable) {
       warning(
-        logText(`Watchmaker could not read the compile work of ${pkg.replace("@", " ")} (${why}); that crate is reported as not measured, the others are not affected.`)
+        logText(
+          `Watchmaker could not read the compile work of ${pkg.replace("@", " ")} (${why}); that crate is reported as not measured, the others are not affected.`
+        )
       );
     }
     if (this.#error) {
-      warning(`Watchmaker could not read the compile work (${this.#error.message}); the report goes on without it.`);
+      warning(
+        `Watchmaker could not read the compile work (${this.#error.message}); the report goes on without it.`
+      );
       debug(this.#error.stack ?? String(this.#error));
       return /* @__PURE__ */ new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets, targets.size > 1, own)]));
+    return new Map(
+      [...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets, targets.size > 1, own)])
+    );
   }
-  /** After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were fresh). */
+  /**
+   * After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were
+   * fresh).
+   */
   compiledTargets(pkg, own) {
     const targets = this.#error ? void 0 : this.#tallies.get(pkg);
     return targets ? packageWork(targets, true, own) : null;
@@ -2180,7 +2368,11 @@ function outputPaths(run2, label) {
   const { recordPath: own, scratchDir } = run2.config.build;
   const profile = run2.config.profile;
   if (!label) {
-    const timingsCopy = sideFilePath(path11.join(path11.dirname(own), `cargo-timing-${profile}.html`), scratchDir, isCargoTimings);
+    const timingsCopy = sideFilePath(
+      path11.join(path11.dirname(own), `cargo-timing-${profile}.html`),
+      scratchDir,
+      isCargoTimings
+    );
     return { recordPath: own, timingsCopy, scratch: path11.join(scratchDir, "build") };
   }
   return {
@@ -2205,13 +2397,38 @@ async function runTimedBuild(run2, options) {
   const work = workCollector(run2, wrapper !== null);
   const { program, args } = cargoCommand(run2);
   const messages = messagesFeeding(work, run2);
-  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  const { exit, startedAtMs, wallSeconds } = await timedCargo(
+    program,
+    args,
+    { cwd, env: buildEnv },
+    messages,
+    options.log
+  );
   wrapper?.keep();
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = wrapper === null ? null : readWrapperUnits(files.unitsFile);
-  const { yours, partlyFresh } = yourCrates(messages, wrapperUnits, workspace, options.log ?? logLine, run2);
-  const compileWork = work ? await measuredWork(work, run2, { messages, units: wrapperUnits ?? [], partlyFresh, yours, wallSeconds }, options.log ?? logLine) : null;
-  const record = buildRunRecord({
+  const built = { cwd, env, workspace, program, args, exit, startedAtMs, wallSeconds, messages, timings, wrapperUnits };
+  const record = await recordOf(run2, built, work, options.log ?? logLine);
+  writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
+`);
+  const artifacts = messages.finished === null ? null : artifactsOf(messages);
+  return {
+    record,
+    exitCode: exit.exitCode,
+    recordPath,
+    timingsHtml: timings?.file ?? null,
+    artifacts,
+    interruptedBy: exit.interruptedBy,
+    scratchDir: run2.config.build.scratchDir
+  };
+}
+async function recordOf(run2, b, work, log) {
+  const { messages, wrapperUnits, cwd, env } = b;
+  const { yours, partlyFresh } = yourCrates(messages, wrapperUnits, b.workspace, log, run2);
+  const measured = { messages, units: wrapperUnits ?? [], partlyFresh, yours, wallSeconds: b.wallSeconds };
+  const compileWork = work ? await measuredWork(work, run2, measured, log) : null;
+  const workFields = compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run2) ?? void 0 };
+  return buildRunRecord({
     profile: run2.config.profile,
     flagsHash: run2.target.flagsHash,
     targetTriple: run2.target.triple,
@@ -2219,31 +2436,32 @@ async function runTimedBuild(run2, options) {
     cargoVersion: (await capture("cargo", ["-V"], { cwd, env }).catch(() => null))?.stdout.trim() || null,
     context: run2.context,
     commit: run2.context.sha ?? await gitHead(cwd, env),
-    command: [program, ...args],
-    exitCode: exit.exitCode,
-    wallSeconds,
-    startedAtMs,
+    command: [b.program, ...b.args],
+    exitCode: b.exit.exitCode,
+    wallSeconds: b.wallSeconds,
+    startedAtMs: b.startedAtMs,
     wrapperUnits,
     perf: false,
     messages,
-    timings: timings?.report ?? null,
-    timingsHtml: timings?.file ?? null,
+    timings: b.timings?.report ?? null,
+    timingsHtml: b.timings?.file ?? null,
     workspaceMembers: yours,
-    ...await inputFingerprints(messages, workspace.root, cwd, env),
+    ...await inputFingerprints(messages, b.workspace.root, cwd, env),
     compileWork: compileWork?.work ?? null,
-    ...compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run2) ?? void 0 },
+    ...workFields,
     compileWorkScope: run2.config.build.compileWork || void 0,
     partlyFresh
   });
-  writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
-`);
-  const artifacts = messages.finished === null ? null : artifactsOf(messages);
-  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run2.config.build.scratchDir };
 }
 async function calibrateHere(run2, wrapperPath) {
   const scratch = path11.join(run2.config.build.scratchDir, "calibration");
   mkdirSync2(scratch, { recursive: true });
-  const wrapper = await setUpWrapper(wrapperPath, wrapperFiles(scratch), childEnv(run2.env), wrapperContext(run2, run2.config.workingDirectory, run2.env, run2.workspace, void 0));
+  const wrapper = await setUpWrapper(
+    wrapperPath,
+    wrapperFiles(scratch),
+    childEnv(run2.env),
+    wrapperContext(run2, run2.config.workingDirectory, run2.env, run2.workspace, void 0)
+  );
   if (!wrapper) return null;
   wrapper.keep();
   return calibrate(wrapper.binary, rustcCommand(run2.env), childEnv(run2.env));
@@ -2263,7 +2481,14 @@ function depInfoReader(root) {
   };
 }
 function wrapperContext(run2, cwd, env, workspace, log) {
-  return { cwd, env, targetDir: workspace.targetDirectory, ownTempDir: path11.dirname(run2.config.build.scratchDir), log: log ?? logLine, cargoConfig: run2.cargoConfig };
+  return {
+    cwd,
+    env,
+    targetDir: workspace.targetDirectory,
+    ownTempDir: path11.dirname(run2.config.build.scratchDir),
+    log: log ?? logLine,
+    cargoConfig: run2.cargoConfig
+  };
 }
 function yourCrates(messages, units, workspace, log, run2) {
   const ranFor = (units ?? []).map((u) => u.package);
@@ -2288,12 +2513,18 @@ async function measuredWork(collector, run2, build, log) {
     filesToRead(artifacts, (p) => run2.config.build.compileWork === "all" || build.yours.has(p.name)),
     // What a linked file may hold besides its own code: the build's libraries and the toolchain's.
     async () => {
-      const toolchain = await toolchainLibraries(rustcCommand(run2.env), run2.target.triple, { cwd: run2.config.workingDirectory, env: run2.env });
+      const toolchain = await toolchainLibraries(rustcCommand(run2.env), run2.target.triple, {
+        cwd: run2.config.workingDirectory,
+        env: run2.env
+      });
       return "error" in toolchain ? toolchain : { files: [...librariesOf(artifacts), ...toolchain.files] };
     }
   );
   const own = ownCrateNames(artifacts, build.yours);
-  const work = collector.finish(/* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]), own);
+  const work = collector.finish(
+    /* @__PURE__ */ new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]),
+    own
+  );
   const partial = /* @__PURE__ */ new Map();
   for (const key of partlyFresh) {
     const targets = collector.compiledTargets(key, own);
@@ -2301,7 +2532,11 @@ async function measuredWork(collector, run2, build, log) {
   }
   if (partlyFresh.size) {
     const names = [...partlyFresh].sort().map((key) => key.replace("@", " "));
-    log(logText(`Watchmaker: ${names.join(", ")}: some targets fresh from the cache, so compile work is compared target by target.`));
+    log(
+      logText(
+        `Watchmaker: ${names.join(", ")}: some targets fresh from the cache, so compile work is compared target by target.`
+      )
+    );
   }
   log(workCostLine(work, collector, build.wallSeconds));
   return { work, partial, unreadable: new Set(collector.unreadable.keys()), lto: collector.bitcode };
@@ -2356,7 +2591,12 @@ function copyTimings(targetDir, copy, startedAtMs, log) {
 function readWrapperUnits(unitsFile) {
   if (!existsSync5(unitsFile)) return [];
   const parsed = parseWrapperUnits(readFileSync4(unitsFile, "utf8"));
-  for (const bad of parsed.unreadable) warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  for (const bad of parsed.unreadable)
+    warning(
+      logText(
+        `Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`
+      )
+    );
   return parsed.units;
 }
 async function gitHead(cwd, env) {
@@ -2409,7 +2649,9 @@ async function mainSteps(env, state) {
   const run2 = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
   clock.mark("setup");
   const { config, context, rustc } = run2;
-  info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : "local run"}`);
+  info(
+    `Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : "local run"}`
+  );
   const guard = await guardPhase(run2);
   clock.mark("guard");
   if (!guard) return;
@@ -2431,7 +2673,9 @@ async function mainSteps(env, state) {
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
-    setFailed(`The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`);
+    setFailed(
+      `The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`
+    );
     return;
   }
   setOutputs({
@@ -2446,7 +2690,9 @@ async function mainSteps(env, state) {
   judge(config, build, outcome);
 }
 function keepPhases(build, clock) {
-  info(`Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  info(
+    `Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`
+  );
   build.record.phases = { ...clock.seconds };
   writeFileSync4(build.recordPath, `${JSON.stringify(build.record, null, 2)}
 `);
@@ -2489,7 +2735,9 @@ function judge(config, build, outcome) {
       `'${[config.build.command[0], ...buildArgs(config.build, [])].join(" ")}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`
     );
   } else if (outcome?.verdict === "regression" && config.report.failOnRegression) {
-    setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
+    setFailed(
+      `Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`
+    );
   } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
     setFailed(
       `Compile work (bytes of machine code) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`
@@ -2512,7 +2760,11 @@ async function cachePhase(run2) {
   }
   try {
     const state = await restoreCache(run2);
-    setOutputs({ cacheHit: state.hit, cacheKey: state.primaryKey, cacheBytes: state.restoredBytes === null ? "" : String(state.restoredBytes) });
+    setOutputs({
+      cacheHit: state.hit,
+      cacheKey: state.primaryKey,
+      cacheBytes: state.restoredBytes === null ? "" : String(state.restoredBytes)
+    });
     return state;
   } catch (e) {
     setFailed(`Watchmaker cache restore failed: ${e.message}`);
@@ -2530,7 +2782,13 @@ function handOff(build, cache) {
     );
   }
   const rebuiltMembers = build.record.crates.filter((c) => c.workspaceMember).length;
-  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers };
+  return {
+    recordPath: build.recordPath,
+    success: build.exitCode === 0,
+    artifactsFile,
+    rebuiltDependencies,
+    rebuiltMembers
+  };
 }
 function summarizeGuard(guard) {
   return {
@@ -2544,7 +2802,12 @@ function summarizeGuard(guard) {
 }
 function summarizeCache(cache) {
   if (!cache) return { hit: "disabled", key: null, restoredBytes: null, backend: null };
-  return { hit: cache.hit, key: cache.primaryKey, restoredBytes: cache.restoredBytes, backend: cache.backend === "github" ? "GitHub Actions cache" : "local cache directory" };
+  return {
+    hit: cache.hit,
+    key: cache.primaryKey,
+    restoredBytes: cache.restoredBytes,
+    backend: cache.backend === "github" ? "GitHub Actions cache" : "local cache directory"
+  };
 }
 
 // src/main.ts

@@ -19,7 +19,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-F5XGK4I3.js";
+} from "./chunks/chunk-UB3ME4S2.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -57,7 +57,10 @@ async function postSteps(env) {
     const artifacts = artifactsFile && existsSync(artifactsFile) ? JSON.parse(readFileSync(artifactsFile, "utf8")) : null;
     const localPackages = recordedLocalPackages(recordPath);
     try {
-      const saved = await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
+      const saved = await saveCache(
+        { config, context, env, backend },
+        { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages }
+      );
       clock.add("describe", saved.seconds.describe);
       clock.add("clean", saved.seconds.clean);
       clock.add("save", saved.seconds.save);
@@ -69,13 +72,16 @@ async function postSteps(env) {
   clock.mark("save");
   if (config.report.baseline !== "rebuild" && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));
-    if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
+    if (record.success)
+      await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }
   clock.mark("store");
   postPhases(clock, recordPath);
 }
 function postPhases(clock, recordPath) {
-  info(`Watchmaker: time by phase in the post step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  info(
+    `Watchmaker: time by phase in the post step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`
+  );
   if (!recordPath || !existsSync(recordPath)) return;
   try {
     const record = readRunRecord(readFileSync(recordPath, "utf8"));

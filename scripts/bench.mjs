@@ -14,7 +14,17 @@
 // After a full run it also rewrites the README's bench section (scripts/lib/bench-table.mjs),
 // which the docs test checks against bench/results.json.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { printStream, streamSection } from './lib/bench-stream.mjs';
@@ -66,18 +76,25 @@ const DEBIAN_CRATES = [
 function ensureDebianCrates() {
   const missing = () => {
     const dirs = existsSync(DEBIAN_REGISTRY) ? readdirSync(DEBIAN_REGISTRY) : [];
-    return DEBIAN_CRATES.filter(([crate]) => !dirs.some((d) => d.startsWith(`${crate}-`) && /^\d/.test(d.slice(crate.length + 1)))).map(([, pkg]) => pkg);
+    return DEBIAN_CRATES.filter(
+      ([crate]) => !dirs.some((d) => d.startsWith(`${crate}-`) && /^\d/.test(d.slice(crate.length + 1))),
+    ).map(([, pkg]) => pkg);
   };
   let packages = missing();
   if (packages.length === 0) return;
   let why;
-  if (process.platform !== 'linux' || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) why = 'apt-get is not available on this machine';
-  else if (process.getuid?.() !== 0) why = 'installing packages needs root (run the bench as root, or install them with sudo first)';
+  if (process.platform !== 'linux' || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0)
+    why = 'apt-get is not available on this machine';
+  else if (process.getuid?.() !== 0)
+    why = 'installing packages needs root (run the bench as root, or install them with sudo first)';
   else {
     console.log(`The bench needs Debian's packaged Rust crates; installing ${packages.join(' ')} with apt-get...`);
     try {
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     } catch (e) {
       why = `apt-get failed (${e.message.split('\n')[0]})`;
     }
@@ -166,7 +183,10 @@ function benchWorkspaceFiles({ extraDependency = false, optLevel = null, rustfla
 
 /** The `tables` crate: `functions` small arithmetic functions, and one that calls a few of them. */
 function tablesCrateFiles(functions) {
-  const body = Array.from({ length: functions }, (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`);
+  const body = Array.from(
+    { length: functions },
+    (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`,
+  );
   return {
     'crates/tables/Cargo.toml': '[package]\nname = "tables"\nversion = "0.1.0"\nedition = "2021"\n',
     'crates/tables/src/lib.rs': `//! Generated: ${functions} functions.\n${body.join('\n')}\n\npub fn checksum(x: u64) -> u64 { f0(x) ^ f${functions - 1}(x) }\n`,
@@ -213,7 +233,8 @@ const median = (xs) => {
 };
 const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length });
 const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-const fmtSpread = (s, unit = '', digits = 2) => `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)}, n=${s.n})`;
+const fmtSpread = (s, unit = '', digits = 2) =>
+  `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)}, n=${s.n})`;
 const mib = (bytes) => bytes / 1024 / 1024;
 
 /** Target-cache archives written by the local backend (newest last; baseline records excluded). */
@@ -228,12 +249,19 @@ function archives(cacheDir) {
 
 async function job(workspace, cacheDir, inputs = {}, env = {}) {
   const runnerTemp = path.join(scratch, `runner-${++counter}`);
-  const r = await runLocalJob({ workspace, runnerTemp, quiet: true, inputs: { 'cache-dir': cacheDir, ...inputs }, env });
+  const r = await runLocalJob({
+    workspace,
+    runnerTemp,
+    quiet: true,
+    inputs: { 'cache-dir': cacheDir, ...inputs },
+    env,
+  });
   if (r.main.code !== 0) {
     console.error(r.main.output.slice(-4000));
     throw new Error(`the action's main step failed on ${workspace}`);
   }
-  const record = r.outputs.report && existsSync(r.outputs.report) ? JSON.parse(readFileSync(r.outputs.report, 'utf8')) : null;
+  const record =
+    r.outputs.report && existsSync(r.outputs.report) ? JSON.parse(readFileSync(r.outputs.report, 'utf8')) : null;
   return { ...r, record, buildSeconds: Number(r.outputs['build-seconds'] ?? NaN) };
 }
 
@@ -245,11 +273,23 @@ const results = { machine: machineInfo(), runs: RUNS, startedAt: new Date().toIS
  */
 function mergeWithEarlier(fresh) {
   const file = path.join(repoRoot, 'bench', 'results.json');
-  const sections = ['coldWarm', 'growth', 'growthNewLayout', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper', 'stream'];
+  const sections = [
+    'coldWarm',
+    'growth',
+    'growthNewLayout',
+    'overhead',
+    'noise',
+    'verdicts',
+    'freshness',
+    'work',
+    'wrapper',
+    'stream',
+  ];
   const earlier = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const merged = { ...earlier, ...fresh, sectionRuns: { ...(earlier.sectionRuns ?? {}) } };
   for (const s of sections) {
-    if (fresh[s] !== undefined) merged.sectionRuns[s] = { startedAt: fresh.startedAt, finishedAt: fresh.finishedAt, runs: fresh.runs };
+    if (fresh[s] !== undefined)
+      merged.sectionRuns[s] = { startedAt: fresh.startedAt, finishedAt: fresh.finishedAt, runs: fresh.runs };
     else if (earlier[s] !== undefined) merged[s] = earlier[s];
   }
   // The README's "latest run" line (and its "medians of N runs") describes the last full run.
@@ -338,12 +378,19 @@ async function churn(layout, layoutEnv) {
     const dir = freshCheckout(commit.options, `growth-${layout}`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
     if (commit.edit)
-      writeFileSync(path.join(dir, 'crates/report/src/lib.rs'), `${readFileSync(path.join(dir, 'crates/report/src/lib.rs'), 'utf8')}\npub const REVISION: u32 = ${i};\n`);
+      writeFileSync(
+        path.join(dir, 'crates/report/src/lib.rs'),
+        `${readFileSync(path.join(dir, 'crates/report/src/lib.rs'), 'utf8')}\npub const REVISION: u32 = ${i};\n`,
+      );
     const r = await job(dir, cacheDir, { 'cache-save': 'always' }, layoutEnv);
     const newest = archives(cacheDir).at(-1);
     // The naive cache: one target/ that every commit builds into and saves whole.
     if (existsSync(naiveTarget)) cpSync(naiveTarget, path.join(dir, 'target-naive'), { recursive: true });
-    execFileSync('cargo', ['build', '--offline'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ...layoutEnv, CARGO_TARGET_DIR: path.join(dir, 'target-naive') } });
+    execFileSync('cargo', ['build', '--offline'], {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, ...layoutEnv, CARGO_TARGET_DIR: path.join(dir, 'target-naive') },
+    });
     rmSync(naiveTarget, { recursive: true, force: true });
     cpSync(path.join(dir, 'target-naive'), naiveTarget, { recursive: true });
     const naiveArchive = path.join(scratch, 'naive.tar.zst');
@@ -379,9 +426,18 @@ async function overhead() {
       const unitsFile = path.join(scratch, `units-${++counter}.jsonl`);
       const measureDir = path.join(scratch, `measure-${counter}`);
       mkdirSync(measureDir, { recursive: true });
-      if (useWrapper) Object.assign(env, { RUSTC_WRAPPER: wrapper, WATCHMAKER_UNITS_FILE: unitsFile, WATCHMAKER_MEASURE_DIR: measureDir });
+      if (useWrapper)
+        Object.assign(env, {
+          RUSTC_WRAPPER: wrapper,
+          WATCHMAKER_UNITS_FILE: unitsFile,
+          WATCHMAKER_MEASURE_DIR: measureDir,
+        });
       const timeFile = path.join(scratch, `time-${counter}.txt`);
-      execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'cargo', 'build', '--offline'], { cwd: dir, stdio: 'ignore', env });
+      execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'cargo', 'build', '--offline'], {
+        cwd: dir,
+        stdio: 'ignore',
+        env,
+      });
       const [wall, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
       const side = useWrapper ? withWrapper : without;
       side.wall.push(wall);
@@ -391,7 +447,19 @@ async function overhead() {
     process.stdout.write('.');
   }
   // The wrapper around /bin/true with a compilation's arguments, against /bin/true alone.
-  const args = ['--crate-name', 'bench_unit', '--edition=2021', 'src/lib.rs', '--crate-type', 'lib', '--emit=dep-info,metadata,link', '-C', 'debuginfo=2', '--out-dir', scratch];
+  const args = [
+    '--crate-name',
+    'bench_unit',
+    '--edition=2021',
+    'src/lib.rs',
+    '--crate-type',
+    'lib',
+    '--emit=dep-info,metadata,link',
+    '-C',
+    'debuginfo=2',
+    '--out-dir',
+    scratch,
+  ];
   const perCall = (cmd, cmdArgs, env) => {
     const n = 200;
     const t0 = process.hrtime.bigint();
@@ -400,9 +468,14 @@ async function overhead() {
   };
   const measureDir = path.join(scratch, 'micro-measure');
   mkdirSync(measureDir, { recursive: true });
-  const microEnv = { ...process.env, WATCHMAKER_UNITS_FILE: path.join(scratch, 'micro.jsonl'), WATCHMAKER_MEASURE_DIR: measureDir };
+  const microEnv = {
+    ...process.env,
+    WATCHMAKER_UNITS_FILE: path.join(scratch, 'micro.jsonl'),
+    WATCHMAKER_MEASURE_DIR: measureDir,
+  };
   const wrapperMs = [];
-  for (let i = 0; i < RUNS; i++) wrapperMs.push(perCall(wrapper, ['/bin/true', ...args], microEnv) - perCall('/bin/true', args, microEnv));
+  for (let i = 0; i < RUNS; i++)
+    wrapperMs.push(perCall(wrapper, ['/bin/true', ...args], microEnv) - perCall('/bin/true', args, microEnv));
 
   const stepOverhead = [];
   const postSeconds = [];
@@ -438,9 +511,17 @@ async function noise() {
     runs.push(await job(withLockfile(freshCheckout()), cacheDir, { 'cache-save': 'never' }));
     process.stdout.write('.');
   }
-  const workspaceTotal = (record, metric) => record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c[metric] ?? NaN), 0);
+  const workspaceTotal = (record, metric) =>
+    record.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c[metric] ?? NaN), 0);
   const change = (metric) =>
-    runs.slice(1).map((r, i) => ((workspaceTotal(r.record, metric) - workspaceTotal(runs[i].record, metric)) / workspaceTotal(runs[i].record, metric)) * 100);
+    runs
+      .slice(1)
+      .map(
+        (r, i) =>
+          ((workspaceTotal(r.record, metric) - workspaceTotal(runs[i].record, metric)) /
+            workspaceTotal(runs[i].record, metric)) *
+          100,
+      );
   const reported = runs
     .slice(1)
     .map((r) => Number(r.outputs['change-percent']))
@@ -483,7 +564,8 @@ const GIT_ENV = {
   GIT_COMMITTER_NAME: 'bench',
   GIT_COMMITTER_EMAIL: 'bench@example.invalid',
 };
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const git = (cwd, ...args) =>
+  execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** The project's repository (origin): commits are authored here, jobs fetch them by id as actions/checkout does. */
 function createRepository(name = 'verdicts-origin', files = benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })) {
@@ -549,7 +631,8 @@ function evictToolchain() {
   let n = 0;
   for (const sub of ['bin', 'lib']) {
     if (!existsSync(path.join(sysroot, sub))) continue;
-    for (const f of filesUnder(path.join(sysroot, sub))) if (spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0) n++;
+    for (const f of filesUnder(path.join(sysroot, sub)))
+      if (spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0) n++;
   }
   return n;
 }
@@ -583,7 +666,10 @@ async function ciJob(cacheDir, event, env = {}, inputs = VERDICT_INPUTS) {
 
 /** The noise threshold a report judged by, and where it came from (its verdict sentence, in the log). */
 function thresholdOf(r) {
-  const m = /±(\d+(?:\.\d+)?)%, (learned from (\d+) pairs|the smallest change \d+ samples|twice the spread of \d+ samples|the threshold input|the default)/.exec(r.main.output);
+  const m =
+    /±(\d+(?:\.\d+)?)%, (learned from (\d+) pairs|the smallest change \d+ samples|twice the spread of \d+ samples|the threshold input|the default)/.exec(
+      r.main.output,
+    );
   if (!m) return { noise: null, thresholdPercent: null, historyPairs: null };
   const noise = m[2].startsWith('learned')
     ? 'history'
@@ -612,7 +698,8 @@ function prOutcome(r) {
 }
 
 const cpuOf = (record, crate) => record?.crates.find((c) => c.crate === crate)?.cpuSeconds ?? NaN;
-const membersCpu = (record) => record?.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c.cpuSeconds ?? NaN), 0) ?? NaN;
+const membersCpu = (record) =>
+  record?.crates.filter((c) => c.workspaceMember).reduce((a, c) => a + (c.cpuSeconds ?? NaN), 0) ?? NaN;
 
 /** The rebuild samples a confirming job took (rebuild-base-1.json... in its runner temp), by side. */
 function rebuildSamples(runnerTemp) {
@@ -636,8 +723,15 @@ function measuredSlowdown(pr, push, crate) {
   const samples = rebuildSamples(pr.runnerTemp);
   const records = (cpuOf(pr.record, crate) / cpuOf(push.record, crate) - 1) * 100;
   const rebuild =
-    samples.base.length && samples.head.length ? (median(samples.head.map((r) => cpuOf(r, crate))) / median(samples.base.map((r) => cpuOf(r, crate))) - 1) * 100 : null;
-  return { percent: rebuild ?? records, records, rebuild, share: (cpuOf(push.record, crate) / membersCpu(push.record)) * 100 };
+    samples.base.length && samples.head.length
+      ? (median(samples.head.map((r) => cpuOf(r, crate))) / median(samples.base.map((r) => cpuOf(r, crate))) - 1) * 100
+      : null;
+  return {
+    percent: rebuild ?? records,
+    records,
+    rebuild,
+    share: (cpuOf(push.record, crate) / membersCpu(push.record)) * 100,
+  };
 }
 
 /** A CPU burner: one process that keeps one core busy until killed. */
@@ -663,7 +757,9 @@ function thresholdSpread(outcomes) {
 
 /** Per scenario: the verdicts and how they were reached. */
 function scenarioSummary(name, description, outcomes, extra = {}) {
-  const changes = outcomes.map((o) => o.cachedChangePercent ?? o.changePercent).filter((x) => x !== null && Number.isFinite(x));
+  const changes = outcomes
+    .map((o) => o.cachedChangePercent ?? o.changePercent)
+    .filter((x) => x !== null && Number.isFinite(x));
   return {
     name,
     description,
@@ -694,11 +790,18 @@ async function verdicts() {
     checkout(repo, sha);
     const job = await ciJob(cache, { event: 'push', sha }, env);
     if (cache === cacheDir)
-      timeline.push({ stage, verdict: job.outputs.verdict, changePercent: job.outputs['change-percent'] ? Number(job.outputs['change-percent']) : null, ...thresholdOf(job) });
+      timeline.push({
+        stage,
+        verdict: job.outputs.verdict,
+        changePercent: job.outputs['change-percent'] ? Number(job.outputs['change-percent']) : null,
+        ...thresholdOf(job),
+      });
     return { sha, job };
   };
-  const docsPullRequest = (base) => commit(repo, { [`docs/change-${++pr}.md`]: `A documentation change (${pr}).\n` }, `docs ${pr}`, base);
-  const pullRequest = (cache, base, head) => ciJob(cache, { event: 'pull_request', sha: head, baseSha: base, prNumber: pr });
+  const docsPullRequest = (base) =>
+    commit(repo, { [`docs/change-${++pr}.md`]: `A documentation change (${pr}).\n` }, `docs ${pr}`, base);
+  const pullRequest = (cache, base, head) =>
+    ciJob(cache, { event: 'pull_request', sha: head, baseSha: base, prNumber: pr });
 
   // The repository's first push: a cold build that fills the cache (not counted).
   await push(cacheDir);
@@ -715,12 +818,16 @@ async function verdicts() {
     process.stdout.write(' ');
   };
 
-  await aa('warm baseline, warm pull request', 'the default branch and the pull request both restore the cache and compile the workspace crates', async () => {
-    const base = await push(cacheDir);
-    const head = docsPullRequest(base.sha);
-    checkout(repo, head);
-    return prOutcome(await pullRequest(cacheDir, base.sha, head));
-  });
+  await aa(
+    'warm baseline, warm pull request',
+    'the default branch and the pull request both restore the cache and compile the workspace crates',
+    async () => {
+      const base = await push(cacheDir);
+      const head = docsPullRequest(base.sha);
+      checkout(repo, head);
+      return prOutcome(await pullRequest(cacheDir, base.sha, head));
+    },
+  );
 
   await aa(
     'cold baseline, warm pull request',
@@ -763,11 +870,20 @@ async function verdicts() {
   // Detection: pull requests that add code to `tables` (one per level on each pushed commit).
   stage = 'detection';
   const functionsFor = tablesFunctionsPerSlowdown();
-  const detection = DETECTION_LEVELS.map((targetPercent) => ({ targetPercent, functions: functionsFor(targetPercent), outcomes: [] }));
+  const detection = DETECTION_LEVELS.map((targetPercent) => ({
+    targetPercent,
+    functions: functionsFor(targetPercent),
+    outcomes: [],
+  }));
   for (let i = 0; i < VERDICT_RUNS; i++) {
     const base = await push(cacheDir);
     for (const level of detection) {
-      const head = commit(repo, tablesCrateFiles(level.functions), `tables: ${level.functions} functions (${++pr})`, base.sha);
+      const head = commit(
+        repo,
+        tablesCrateFiles(level.functions),
+        `tables: ${level.functions} functions (${++pr})`,
+        base.sha,
+      );
       checkout(repo, head);
       const r = await pullRequest(cacheDir, base.sha, head);
       level.outcomes.push({ ...prOutcome(r), slowdown: measuredSlowdown(r, base.job, 'tables') });
@@ -797,12 +913,23 @@ async function verdicts() {
   const reliable = detectionRows.filter((d) => d.runs >= 5 && d.detected >= 0.8 * d.runs);
   const smallest = reliable.length ? reliable.reduce((a, d) => (d.targetPercent < a.targetPercent ? d : a)) : null;
   results.verdicts = {
-    workspace: { members: ['finder', 'report', 'cli', 'tables'], tablesFunctions: TABLES_FUNCTIONS, pushes, pullRequests: pr, toolchainFilesEvicted: evicted },
+    workspace: {
+      members: ['finder', 'report', 'cli', 'tables'],
+      tablesFunctions: TABLES_FUNCTIONS,
+      pushes,
+      pullRequests: pr,
+      toolchainFilesEvicted: evicted,
+    },
     aa: { scenarios, total: aaTotal, falseVerdicts: scenarios.reduce((a, s) => a + s.falseVerdicts, 0) },
     detection: detectionRows,
     defaultBranch: timeline,
     smallestReliable: smallest
-      ? { targetPercent: smallest.targetPercent, measuredPercent: smallest.measuredPercent?.median ?? null, detected: smallest.detected, runs: smallest.runs }
+      ? {
+          targetPercent: smallest.targetPercent,
+          measuredPercent: smallest.measuredPercent?.median ?? null,
+          detected: smallest.detected,
+          runs: smallest.runs,
+        }
       : null,
     seconds: (Date.now() - started) / 1000,
   };
@@ -871,20 +998,34 @@ function printVerdicts(v) {
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
   const pct = (s) => (s ? `${s.median >= 0 ? '+' : ''}${fmtSpread(s, '%', 1)}` : 'n/a');
-  console.log('\nVerdicts with baseline: auto. A/A: only documentation changed, so a regression or an improvement is a false verdict');
-  console.log(`  ${'scenario'.padEnd(34)} ${'n'.padStart(2)}  ${kinds.map((k) => k.padStart(12)).join(' ')}  confirmed  cached change (median, range)`);
+  console.log(
+    '\nVerdicts with baseline: auto. A/A: only documentation changed, so a regression or an improvement is a false verdict',
+  );
+  console.log(
+    `  ${'scenario'.padEnd(34)} ${'n'.padStart(2)}  ${kinds.map((k) => k.padStart(12)).join(' ')}  confirmed  cached change (median, range)`,
+  );
   for (const s of v.aa.scenarios) {
     const extra = others(s.verdicts);
     console.log(
       `  ${s.name.padEnd(34)} ${String(s.n).padStart(2)}  ${kinds.map((k) => String(s.verdicts[k] ?? 0).padStart(12)).join(' ')}  ${String(s.confirmedByRebuild).padStart(9)}  ${pct(s.cachedChangePercent)}${extra ? `  (${extra})` : ''}`,
     );
     const reasons = Object.entries(s.reasons).map(([k, n]) => `${k} ${n}`);
-    console.log(`  ${''.padEnd(34)}    threshold: ${thresholdText(s)}${reasons.length ? `; inconclusive because: ${reasons.join(', ')}` : ''}`);
+    console.log(
+      `  ${''.padEnd(34)}    threshold: ${thresholdText(s)}${reasons.length ? `; inconclusive because: ${reasons.join(', ')}` : ''}`,
+    );
   }
-  console.log(`  total: ${v.aa.total} comparisons, ${v.aa.falseVerdicts} false verdict${v.aa.falseVerdicts === 1 ? '' : 's'}`);
-  console.log('\nDetection: a pull request that adds code to `tables`. Measured: the CPU time of `tables`, head against base, from the');
-  console.log("  confirming rebuild's samples when it ran, else from the two records; records only: always from the records. Share: of the members' CPU time");
-  console.log(`  ${'target'.padEnd(7)} ${'functions'.padStart(9)}  ${'measured'.padEnd(26)} ${'records only'.padEnd(26)} ${'share'.padEnd(20)} detected  verdicts`);
+  console.log(
+    `  total: ${v.aa.total} comparisons, ${v.aa.falseVerdicts} false verdict${v.aa.falseVerdicts === 1 ? '' : 's'}`,
+  );
+  console.log(
+    '\nDetection: a pull request that adds code to `tables`. Measured: the CPU time of `tables`, head against base, from the',
+  );
+  console.log(
+    "  confirming rebuild's samples when it ran, else from the two records; records only: always from the records. Share: of the members' CPU time",
+  );
+  console.log(
+    `  ${'target'.padEnd(7)} ${'functions'.padStart(9)}  ${'measured'.padEnd(26)} ${'records only'.padEnd(26)} ${'share'.padEnd(20)} detected  verdicts`,
+  );
   for (const d of v.detection) {
     const verdictList = Object.entries(d.verdicts).map(([k, n]) => `${k} ${n}`);
     console.log(
@@ -902,7 +1043,9 @@ function printVerdicts(v) {
       ? `  smallest slowdown detected in at least 80% of the runs: +${best.targetPercent}% (${best.detected} of ${best.runs}; measured +${fmt(best.measuredPercent, 1)}%)`
       : '  no level was detected in at least 80% of at least 5 runs',
   );
-  console.log(`  section took ${fmt(v.seconds / 60, 1)} min (${v.workspace.pushes} pushes, ${v.workspace.pullRequests} pull requests)`);
+  console.log(
+    `  section took ${fmt(v.seconds / 60, 1)} min (${v.workspace.pushes} pushes, ${v.workspace.pullRequests} pull requests)`,
+  );
 }
 
 // ---------- freshness across checkouts ----------
@@ -913,12 +1056,19 @@ const FRESHNESS_EDITS = [
   {
     name: 'leaf edit',
     description: 'the binary crate `cli`, which nothing depends on',
-    files: (i) => ({ 'crates/cli/src/main.rs': benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })['crates/cli/src/main.rs'].replace('"fn "', `"fn ${i} "`) }),
+    files: (i) => ({
+      'crates/cli/src/main.rs': benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })['crates/cli/src/main.rs'].replace(
+        '"fn "',
+        `"fn ${i} "`,
+      ),
+    }),
   },
   {
     name: 'core edit',
     description: 'the library `finder`, and so its dependent `cli`',
-    files: (i) => ({ 'crates/finder/src/lib.rs': `${benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })['crates/finder/src/lib.rs']}\npub fn edit_${i}() -> u32 { ${i} }\n` }),
+    files: (i) => ({
+      'crates/finder/src/lib.rs': `${benchWorkspaceFiles({ tables: TABLES_FUNCTIONS })['crates/finder/src/lib.rs']}\npub fn edit_${i}() -> u32 { ${i} }\n`,
+    }),
   },
 ];
 
@@ -944,7 +1094,12 @@ async function freshness() {
       for (let i = 0; i < RUNS; i++) {
         const head = commit(repo, edit.files(i), `${edit.name} ${i}`, base);
         checkout(repo, head, { fresh: true });
-        const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: ++pr }, {}, { ...inputs, baseline: 'cache' });
+        const r = await ciJob(
+          cacheDir,
+          { event: 'pull_request', sha: head, baseSha: base, prNumber: ++pr },
+          {},
+          { ...inputs, baseline: 'cache' },
+        );
         samples.push({
           buildSeconds: Number(r.outputs['build-seconds']),
           unitsCompiled: r.record.totals.unitsCompiled,
@@ -975,7 +1130,9 @@ async function freshness() {
 }
 
 function printFreshness(f) {
-  console.log('\nFreshness across checkouts: warm pull-request jobs on new clones, today (keep-fresh: false) vs keep-fresh');
+  console.log(
+    '\nFreshness across checkouts: warm pull-request jobs on new clones, today (keep-fresh: false) vs keep-fresh',
+  );
   for (const name of Object.keys(f.today.edits)) {
     const [t, k] = [f.today.edits[name], f.keepFresh.edits[name]];
     console.log(
@@ -991,11 +1148,17 @@ function printFreshness(f) {
 
 /** `report::describe::<T>` and the `cli` calls that instantiate it for `types` types (the work section's commits). */
 /** The bench workspace with `report::describe::<T>` instantiated for `types` types, whole. */
-const describeFilesWorkspace = (types) => ({ ...benchWorkspaceFiles({ tables: TABLES_FUNCTIONS }), ...describeFiles(types) });
+const describeFilesWorkspace = (types) => ({
+  ...benchWorkspaceFiles({ tables: TABLES_FUNCTIONS }),
+  ...describeFiles(types),
+});
 
 function describeFiles(types) {
   const files = benchWorkspaceFiles({ tables: TABLES_FUNCTIONS });
-  const structs = Array.from({ length: types }, (_, i) => `#[derive(Debug, Default)] struct Shape${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`);
+  const structs = Array.from(
+    { length: types },
+    (_, i) => `#[derive(Debug, Default)] struct Shape${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`,
+  );
   const calls = Array.from({ length: types }, (_, i) => `    eprintln!("{}", report::describe(Shape${i}::default()));`);
   return {
     'crates/report/src/lib.rs': `${files['crates/report/src/lib.rs']}\npub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    let text = format!("{:?}", value);\n    format!("{} ({} bytes)", text, text.len())\n}\n`,
@@ -1004,7 +1167,16 @@ function describeFiles(types) {
 }
 
 /** ripgrep's library crates as workspace members (the issue's realistic workspace), copied from Debian's sources. */
-const RIPGREP_MEMBERS = ['grep-matcher', 'grep-searcher', 'grep-regex', 'grep-printer', 'grep-cli', 'grep', 'globset', 'ignore'];
+const RIPGREP_MEMBERS = [
+  'grep-matcher',
+  'grep-searcher',
+  'grep-regex',
+  'grep-printer',
+  'grep-cli',
+  'grep',
+  'globset',
+  'ignore',
+];
 
 /**
  * The realistic workspace: ripgrep's library crates as members, each a copy of Debian's source
@@ -1027,12 +1199,20 @@ function ripgrepWorkspaceFiles() {
   };
   const left = new Set(['debian', '.cargo-checksum.json', 'tests', 'benches', 'examples', 'Cargo.toml.orig']);
   for (const member of RIPGREP_MEMBERS) {
-    const source = path.join(DEBIAN_REGISTRY, readdirSync(DEBIAN_REGISTRY).filter((d) => d.startsWith(`${member}-`) && /^\d/.test(d.slice(member.length + 1)))[0]);
+    const source = path.join(
+      DEBIAN_REGISTRY,
+      readdirSync(DEBIAN_REGISTRY).filter(
+        (d) => d.startsWith(`${member}-`) && /^\d/.test(d.slice(member.length + 1)),
+      )[0],
+    );
     for (const full of filesUnder(source)) {
       const relative = path.relative(source, full);
       if (!left.has(relative.split(path.sep)[0])) files[`crates/${member}/${relative}`] = readFileSync(full);
     }
-    files[`crates/${member}/Cargo.toml`] = withoutSections(readFileSync(path.join(source, 'Cargo.toml'), 'utf8'), /^\[(dev-dependencies|\[bench\]|\[test\]|\[example\])/);
+    files[`crates/${member}/Cargo.toml`] = withoutSections(
+      readFileSync(path.join(source, 'Cargo.toml'), 'utf8'),
+      /^\[(dev-dependencies|\[bench\]|\[test\]|\[example\])/,
+    );
   }
   return files;
 }
@@ -1076,7 +1256,12 @@ async function workCost(name, files, pairs) {
       const read = /compile work of .* in ([\d.]+) s after the build/.exec(r.main.output);
       const members = r.record.crates.filter((c) => c.workspaceMember).length;
       const build = Number(r.outputs['build-seconds']);
-      pair[mode] = { build: build + (read ? Number(read[1]) : 0), cargoBuild: build, summarySeconds: read ? Number(read[1]) : NaN, members };
+      pair[mode] = {
+        build: build + (read ? Number(read[1]) : 0),
+        cargoBuild: build,
+        summarySeconds: read ? Number(read[1]) : NaN,
+        members,
+      };
       if (mode === 'on') pair.aa = r.outputs['work-change-percent'];
     }
     measured.push(pair);
@@ -1125,7 +1310,12 @@ async function work() {
   for (let i = 0; i < Math.max(RUNS, 5); i++) {
     const head = commit(repo, describeFiles(8), `describe for 8 types (${i})`, base);
     checkout(repo, head, { fresh: true });
-    const r = await ciJob(cacheDir, { event: 'pull_request', sha: head, baseSha: base, prNumber: 4000 + i }, {}, { 'keep-fresh': 'false', baseline: 'cache' });
+    const r = await ciJob(
+      cacheDir,
+      { event: 'pull_request', sha: head, baseSha: base, prNumber: 4000 + i },
+      {},
+      { 'keep-fresh': 'false', baseline: 'cache' },
+    );
     const named = /`report::describe(::<T>)?`: 2 → 8 copies, \+[\d,]+ bytes/.test(r.summary);
     const sentence = /\*\*Verdict: [a-z]+\.\*\* (.*)/.exec(r.summary)?.[1] ?? null;
     detection.push({
@@ -1144,7 +1334,11 @@ async function work() {
     measure: 'machine-code',
     aaWorkChangePercent: aa,
     aaExactlyZero: aa.filter((x) => x === '0.00').length,
-    detection: { runs: detection.length, detected: detection.filter((d) => d.workChangePercent > 0 && d.named).length, outcomes: detection },
+    detection: {
+      runs: detection.length,
+      detected: detection.filter((d) => d.workChangePercent > 0 && d.named).length,
+      outcomes: detection,
+    },
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -1155,14 +1349,20 @@ function printWork(w) {
     ["ripgrep's library crates", w.realistic],
     ['the bench workspace (generated code)', w.generated],
   ]) {
-    console.log(`  ${what}, ${c.members} members: job's build with the measure ${fmtSpread(c.buildSecondsOn, ' s')}, without ${fmtSpread(c.buildSecondsOff, ' s')}`);
-    console.log(`    extra wall time, paired jobs: ${fmtSpread(c.extraWallPercentOfBuild, '%', 1)} (build-to-build noise included)`);
+    console.log(
+      `  ${what}, ${c.members} members: job's build with the measure ${fmtSpread(c.buildSecondsOn, ' s')}, without ${fmtSpread(c.buildSecondsOff, ' s')}`,
+    );
+    console.log(
+      `    extra wall time, paired jobs: ${fmtSpread(c.extraWallPercentOfBuild, '%', 1)} (build-to-build noise included)`,
+    );
     const share = c.summaryPercentOfBuild;
     console.log(
       `    the action reading the object code after the build: ${fmtSpread(c.summarySeconds, ' s')}, ${fmt(share.median, 1)}% of the member build (middle half ${fmt(share.low, 1)} to ${fmt(share.high, 1)}%, ${c.pairs} jobs)`,
     );
   }
-  console.log(`  A/A: ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} identical builds gave exactly 0.00% work change`);
+  console.log(
+    `  A/A: ${w.aaExactlyZero} of ${w.aaWorkChangePercent.length} identical builds gave exactly 0.00% work change`,
+  );
   console.log(
     `  a generic function instantiated for 6 more types: found and named in ${w.detection.detected} of ${w.detection.runs} (work change ${w.detection.outcomes.map((d) => `+${fmt(d.workChangePercent, 2)}%`).join(', ')}; time verdicts ${w.detection.outcomes.map((d) => d.timeVerdict).join(', ')})`,
   );
@@ -1180,7 +1380,11 @@ function buildBenchWrapper() {
   if (!benchWrapper) {
     const binary = path.join(scratch, 'rustc-wrapper');
     const t0 = process.hrtime.bigint();
-    execFileSync('rustc', ['--edition', '2021', '-C', 'opt-level=2', '-o', binary, path.join(repoRoot, 'tools/rustc-wrapper/main.rs')], { stdio: 'inherit' });
+    execFileSync(
+      'rustc',
+      ['--edition', '2021', '-C', 'opt-level=2', '-o', binary, path.join(repoRoot, 'tools/rustc-wrapper/main.rs')],
+      { stdio: 'inherit' },
+    );
     benchWrapper = { binary, buildSeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
   }
   return benchWrapper;
@@ -1188,8 +1392,25 @@ function buildBenchWrapper() {
 
 async function wrapperCost() {
   const { binary, buildSeconds } = buildBenchWrapper();
-  const args = ['--crate-name', 'bench_unit', '--edition=2021', 'src/lib.rs', '--crate-type', 'lib', '--emit=dep-info,metadata,link', '-C', 'debuginfo=2', '--out-dir', scratch];
-  const env = { ...process.env, WATCHMAKER_UNITS_FILE: path.join(scratch, 'wrapper-cost.jsonl'), CARGO_PKG_NAME: 'bench_unit', CARGO_MANIFEST_DIR: scratch };
+  const args = [
+    '--crate-name',
+    'bench_unit',
+    '--edition=2021',
+    'src/lib.rs',
+    '--crate-type',
+    'lib',
+    '--emit=dep-info,metadata,link',
+    '-C',
+    'debuginfo=2',
+    '--out-dir',
+    scratch,
+  ];
+  const env = {
+    ...process.env,
+    WATCHMAKER_UNITS_FILE: path.join(scratch, 'wrapper-cost.jsonl'),
+    CARGO_PKG_NAME: 'bench_unit',
+    CARGO_MANIFEST_DIR: scratch,
+  };
   // CPU of the waited-for children (user + sys, in clock ticks of 10 ms): less disturbed than wall time by other load.
   const childTicks = () => {
     const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
@@ -1198,7 +1419,10 @@ async function wrapperCost() {
   const perCall = (cmd, cmdArgs) => {
     const [start, ticks] = [process.hrtime.bigint(), childTicks()];
     for (let i = 0; i < WRAPPER_CALLS; i++) spawnSync(cmd, cmdArgs, { env, stdio: 'ignore' });
-    return { wall: Number(process.hrtime.bigint() - start) / 1e6 / WRAPPER_CALLS, cpu: ((childTicks() - ticks) * 10) / WRAPPER_CALLS };
+    return {
+      wall: Number(process.hrtime.bigint() - start) / 1e6 / WRAPPER_CALLS,
+      cpu: ((childTicks() - ticks) * 10) / WRAPPER_CALLS,
+    };
   };
   const alone = [];
   const wrapped = [];
@@ -1258,7 +1482,9 @@ if ([...ONLY].some((s) => s !== 'wrapper')) {
     process.exit(2);
   }
 }
-console.log(`Watchmaker bench: ${RUNS} run(s) per measurement on ${results.machine.cpus}× ${results.machine.cpu}, ${results.machine.cargo}`);
+console.log(
+  `Watchmaker bench: ${RUNS} run(s) per measurement on ${results.machine.cpus}× ${results.machine.cpu}, ${results.machine.cargo}`,
+);
 try {
   for (const [name, fn] of [
     ['cold-warm', coldWarm],
@@ -1284,7 +1510,9 @@ console.log('\n');
 if (results.coldWarm) {
   console.log('Cold vs warm build (median, range)');
   for (const [profile, r] of Object.entries(results.coldWarm)) {
-    console.log(`  ${profile.padEnd(8)} cold ${fmtSpread(r.coldBuildSeconds, ' s')}  warm ${fmtSpread(r.warmBuildSeconds, ' s')}  speed-up ×${fmt(r.speedup, 1)}`);
+    console.log(
+      `  ${profile.padEnd(8)} cold ${fmtSpread(r.coldBuildSeconds, ' s')}  warm ${fmtSpread(r.warmBuildSeconds, ' s')}  speed-up ×${fmt(r.speedup, 1)}`,
+    );
     console.log(
       `  ${''.padEnd(8)} archive ${fmtSpread(r.archiveMiB, ' MiB', 1)}  restore step ${fmtSpread(r.restoreStepSeconds, ' s')}  post (clean+save) ${fmtSpread(r.postStepSeconds, ' s')}`,
     );
@@ -1305,12 +1533,16 @@ if (results.overhead) {
   console.log(
     `  cold build wall without wrapper ${fmtSpread(o.coldBuildWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildWithWrapperSeconds, ' s')}: ${fmt(o.wrapperOverheadPercent, 1)}% (build-to-build noise included)`,
   );
-  console.log(`  cold build CPU  without wrapper ${fmtSpread(o.coldBuildCpuWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildCpuWithWrapperSeconds, ' s')}`);
+  console.log(
+    `  cold build CPU  without wrapper ${fmtSpread(o.coldBuildCpuWithoutWrapperSeconds, ' s')}, with ${fmtSpread(o.coldBuildCpuWithWrapperSeconds, ' s')}`,
+  );
   const wrapperSeconds = (o.wrapperMillisecondsPerInvocation.median * (o.rustcInvocationsPerColdBuild ?? NaN)) / 1000;
   console.log(
     `  wrapper cost per rustc invocation ${fmtSpread(o.wrapperMillisecondsPerInvocation, ' ms')} × ${o.rustcInvocationsPerColdBuild} compilations = ${fmt(wrapperSeconds)} s per cold build (${fmt((wrapperSeconds / o.coldBuildWithoutWrapperSeconds.median) * 100, 1)}% of its wall time, before parallelism hides part of it)`,
   );
-  console.log(`  main step outside the build ${fmtSpread(o.mainStepOutsideBuildSeconds, ' s')}; post step ${fmtSpread(o.postStepSeconds, ' s')}`);
+  console.log(
+    `  main step outside the build ${fmtSpread(o.mainStepOutsideBuildSeconds, ' s')}; post step ${fmtSpread(o.postStepSeconds, ' s')}`,
+  );
 }
 if (results.noise) {
   const n = results.noise;
@@ -1326,7 +1558,9 @@ if (results.work) printWork(results.work);
 if (results.wrapper) {
   const w = results.wrapper;
   console.log('\nrustc wrapper, per compilation (around a stand-in rustc that exits at once)');
-  console.log(`  stand-in alone ${fmtSpread(w.standInMillisecondsPerCall, ' ms')}, through the wrapper ${fmtSpread(w.wrappedMillisecondsPerCall, ' ms')}`);
+  console.log(
+    `  stand-in alone ${fmtSpread(w.standInMillisecondsPerCall, ' ms')}, through the wrapper ${fmtSpread(w.wrappedMillisecondsPerCall, ' ms')}`,
+  );
   console.log(
     `  the wrapper's cost ${fmtSpread(w.millisecondsPerCompilation, ' ms')} wall, ${fmtSpread(w.cpuMillisecondsPerCompilation, ' ms')} CPU per compilation (${w.callsPerRun} calls a run; built in ${fmt(w.buildSeconds, 1)} s)`,
   );
@@ -1339,7 +1573,10 @@ if (results.stream?.partial) {
   console.log(`\nBENCH_STREAM_JOBS ran part of the stream: wrote ${file}, not bench/results.json`);
 } else {
   mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
-  writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`);
+  writeFileSync(
+    path.join(repoRoot, 'bench', 'results.json'),
+    `${JSON.stringify(mergeWithEarlier(results), null, 2)}\n`,
+  );
   console.log('\nWrote bench/results.json');
   const written = JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8'));
   if (written.coldWarm && written.growth && written.overhead && written.noise) updateReadme(written);

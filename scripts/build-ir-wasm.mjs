@@ -21,7 +21,8 @@ const NEEDS = 'apt-get install rustc libstd-rust-dev-wasm32 lld librust-object-d
 const SOURCES = path.join(repoRoot, 'tools', 'ir-wasm');
 
 /** The crate's source directory in Debian's registry (`object-0.30.0`), or null. */
-const crateDir = (name) => (existsSync(REGISTRY) ? (readdirSync(REGISTRY).find((d) => new RegExp(`^${name}-\\d`).test(d)) ?? null) : null);
+const crateDir = (name) =>
+  existsSync(REGISTRY) ? (readdirSync(REGISTRY).find((d) => new RegExp(`^${name}-\\d`).test(d)) ?? null) : null;
 
 /** sha256 of tools/ir-wasm/*.rs in name order, each as its name, NUL, its text, NUL: what the generated file was built from. */
 function sourceHash() {
@@ -36,7 +37,9 @@ function sourceHash() {
 const crates = { memchr: crateDir('memchr'), object: crateDir('object'), rustc_demangle: crateDir('rustc-demangle') };
 const missing = Object.entries(crates).filter(([, dir]) => !dir);
 if (!existsSync(RUSTC) || missing.length) {
-  console.error(`Needs Debian's rustc and the crates' sources (missing: ${[!existsSync(RUSTC) && RUSTC, ...missing.map(([n]) => n)].filter(Boolean).join(', ')}): ${NEEDS}`);
+  console.error(
+    `Needs Debian's rustc and the crates' sources (missing: ${[!existsSync(RUSTC) && RUSTC, ...missing.map(([n]) => n)].filter(Boolean).join(', ')}): ${NEEDS}`,
+  );
   process.exit(2);
 }
 
@@ -48,7 +51,21 @@ function rlib(dir, name, edition, out, extra = []) {
   const file = path.join(out, `lib${name}.rlib`);
   execFileSync(
     RUSTC,
-    ['--edition', edition, '--crate-type', 'rlib', '--crate-name', name, ...common, '--cap-lints', 'allow', ...extra, '-o', file, path.join(REGISTRY, dir, 'src', 'lib.rs')],
+    [
+      '--edition',
+      edition,
+      '--crate-type',
+      'rlib',
+      '--crate-name',
+      name,
+      ...common,
+      '--cap-lints',
+      'allow',
+      ...extra,
+      '-o',
+      file,
+      path.join(REGISTRY, dir, 'src', 'lib.rs'),
+    ],
     { stdio: 'inherit' },
   );
   return file;
@@ -62,9 +79,24 @@ function build(out) {
   const wasm = path.join(out, 'ir.wasm');
   const link = ['-C', 'lto=fat', '-C', 'codegen-units=1', '-C', 'link-arg=--strip-all', '-L', out];
   const externs = ['--extern', `object=${object}`, '--extern', `rustc_demangle=${demangle}`];
-  execFileSync(RUSTC, ['--edition', '2021', '--crate-type', 'cdylib', ...common, ...link, ...externs, '-o', wasm, path.join(SOURCES, 'lib.rs')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    RUSTC,
+    [
+      '--edition',
+      '2021',
+      '--crate-type',
+      'cdylib',
+      ...common,
+      ...link,
+      ...externs,
+      '-o',
+      wasm,
+      path.join(SOURCES, 'lib.rs'),
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
   return readFileSync(wasm);
 }
 

@@ -28,11 +28,14 @@ try {
   const problems = [];
   for (const f of want) {
     if (!have.includes(f)) problems.push(`missing dist/${f}`);
-    else if (!readFileSync(path.join(fresh, f)).equals(readFileSync(path.join(committed, f)))) problems.push(`stale dist/${f}`);
+    else if (!readFileSync(path.join(fresh, f)).equals(readFileSync(path.join(committed, f))))
+      problems.push(`stale dist/${f}`);
   }
   for (const f of have) if (!want.includes(f)) problems.push(`extra dist/${f}`);
   if (problems.length) {
-    console.error(`dist/ does not match a fresh bundle of src/:\n  ${problems.join('\n  ')}\nRun \`npm run build\` and commit dist/.`);
+    console.error(
+      `dist/ does not match a fresh bundle of src/:\n  ${problems.join('\n  ')}\nRun \`npm run build\` and commit dist/.`,
+    );
     process.exit(1);
   }
   console.log(`dist/ matches a fresh bundle (${want.length} files).`);

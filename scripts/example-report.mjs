@@ -33,17 +33,25 @@ pub fn tables() -> usize {
 `;
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'wm-example-report-'));
-cpSync(path.join(repoRoot, 'example/workspace'), workspace, { recursive: true, filter: (src) => !src.split(path.sep).includes('target') });
+cpSync(path.join(repoRoot, 'example/workspace'), workspace, {
+  recursive: true,
+  filter: (src) => !src.split(path.sep).includes('target'),
+});
 git(workspace, 'init', '-q', '-b', 'main');
 git(workspace, 'add', '-A');
 git(workspace, 'commit', '-qm', 'base');
 const baseSha = git(workspace, 'rev-parse', 'HEAD');
-const inputs = { 'cache-backend': 'local', 'cache-dir': path.join(workspace, '..', `${path.basename(workspace)}-cache`), comment: 'never' };
+const inputs = {
+  'cache-backend': 'local',
+  'cache-dir': path.join(workspace, '..', `${path.basename(workspace)}-cache`),
+  comment: 'never',
+};
 
 const push = new Job({ workspace, event: 'push', sha: baseSha, inputs });
 if ((await push.main()).exitCode !== 0 || (await push.post()).exitCode !== 0) throw new Error('the push job failed');
 
-for (let i = 0; i < 12; i++) appendFileSync(path.join(workspace, 'crates/engine/src/lib.rs'), TABLES.replace(/table/g, `table${i}`));
+for (let i = 0; i < 12; i++)
+  appendFileSync(path.join(workspace, 'crates/engine/src/lib.rs'), TABLES.replace(/table/g, `table${i}`));
 git(workspace, 'commit', '-qam', 'numeric tables');
 const pr = new Job({ workspace, event: 'pull_request', baseSha, sha: git(workspace, 'rev-parse', 'HEAD'), inputs });
 const main = await pr.main();

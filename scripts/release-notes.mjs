@@ -15,7 +15,10 @@ const TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
  */
 export function parseTag(tag) {
   const m = TAG.exec(tag);
-  if (!m) throw new Error(`The tag '${tag}' is not a release tag. Tag releases vMAJOR.MINOR.PATCH (for example v1.4.0), or vMAJOR.MINOR.PATCH-rc.1 for a prerelease.`);
+  if (!m)
+    throw new Error(
+      `The tag '${tag}' is not a release tag. Tag releases vMAJOR.MINOR.PATCH (for example v1.4.0), or vMAJOR.MINOR.PATCH-rc.1 for a prerelease.`,
+    );
   const prerelease = m[4] !== undefined;
   return { version: tag.slice(1), prerelease, majorTag: prerelease ? null : `v${m[1]}` };
 }
@@ -40,7 +43,10 @@ export function changelogSection(changelog, version) {
     .slice(start + 1, end === -1 ? undefined : end)
     .join('\n')
     .trim();
-  if (!body) throw new Error(`CHANGELOG.md's section for ${version} is empty. List the release's user-visible changes there before tagging.`);
+  if (!body)
+    throw new Error(
+      `CHANGELOG.md's section for ${version} is empty. List the release's user-visible changes there before tagging.`,
+    );
   return body;
 }
 
@@ -64,7 +70,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const tag = process.argv[2] ?? '';
   try {
     const packageVersion = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-    process.stdout.write(`${releaseNotes(tag, { changelog: readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), packageVersion })}\n`);
+    process.stdout.write(
+      `${releaseNotes(tag, { changelog: readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), packageVersion })}\n`,
+    );
   } catch (e) {
     console.error(`error: ${e.message}`);
     process.exit(1);

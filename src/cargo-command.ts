@@ -24,7 +24,10 @@ const NO_CODE = new Map([
   ['fix', 'checks'],
 ]);
 
-/** The subcommand words: `cargo +nightly clippy -- -D warnings` → ['clippy'], `cargo nextest archive` → ['nextest', 'archive']. */
+/**
+ * The subcommand words: `cargo +nightly clippy -- -D warnings` → ['clippy'], `cargo nextest archive` → ['nextest',
+ * 'archive'].
+ */
 export function subcommandOf(command: readonly string[]): string[] {
   const words: string[] = [];
   for (let i = 1; i < command.length && words.length < 2; i++) {
@@ -42,7 +45,10 @@ export function subcommandOf(command: readonly string[]): string[] {
 /** `cargo nextest …`: it takes `--cargo-profile`, and keeps cargo's JSON messages to itself. */
 export const isNextest = (command: readonly string[]) => subcommandOf(command)[0] === 'nextest';
 
-/** The action's own flags for the timed build: the profile, cargo's timings, and JSON messages where the command passes them on. */
+/**
+ * The action's own flags for the timed build: the profile, cargo's timings, and JSON messages where the command passes
+ * them on.
+ */
 export function timedBuildFlags(command: readonly string[], profile: string): string[] {
   if (isNextest(command)) return ['--cargo-profile', profile, '--timings'];
   return ['--profile', profile, '--timings', '--message-format=json-render-diagnostics'];
@@ -71,6 +77,7 @@ export function commandNote(command: readonly string[]): string | null {
   if (sub === undefined) return null;
   const instead = NO_CODE.get(sub);
   if (instead) return `'${named(command)}' ${instead} and compiles no code: the times are its own.`;
-  if (sub === 'nextest') return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
+  if (sub === 'nextest')
+    return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
   return null;
 }

@@ -71,7 +71,11 @@ function parseFile(file: string): CargoConfigFile {
   } catch (e) {
     const line = e instanceof TomlError ? e.line : null;
     const reason = (e as Error).message.split('\n')[0];
-    throw new CargoConfigError(`${file}${line ? ` line ${line}` : ''} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`, file, line);
+    throw new CargoConfigError(
+      `${file}${line ? ` line ${line}` : ''} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`,
+      file,
+      line,
+    );
   }
 }
 
@@ -118,7 +122,11 @@ function parseCliValue(arg: string): CargoConfigFile {
  * first; a value that names an existing file loads that file, as cargo does), then the files
  * cargo discovers. An included file ranks just below its includer.
  */
-export function loadCargoConfig(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: readonly string[] = []): CargoConfigFile[] {
+export function loadCargoConfig(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  cargoArgs: readonly string[] = [],
+): CargoConfigFile[] {
   const out: CargoConfigFile[] = [];
   for (const arg of cliConfigValues(cargoArgs).reverse()) {
     const file = path.resolve(cwd, arg);
@@ -138,7 +146,11 @@ function visitFile(file: string, out: CargoConfigFile[], cli?: 'file'): void {
     for (const inc of includesOf(loaded)) {
       if (!existsSync(inc.path)) {
         if (inc.optional) continue;
-        throw new CargoConfigError(`${file} includes ${inc.path}, which does not exist. Create it or mark it optional.`, file, findKeyLine(loaded.text, ['include']));
+        throw new CargoConfigError(
+          `${file} includes ${inc.path}, which does not exist. Create it or mark it optional.`,
+          file,
+          findKeyLine(loaded.text, ['include']),
+        );
       }
       visit(inc.path, depth + 1);
     }
@@ -200,7 +212,8 @@ export function findKeyLine(text: string, keyPath: string[]): number | null {
     const full = [...table, ...splitTomlKey(key)];
     if (samePath(full, keyPath)) return i + 1;
     // An inline table (`build = { rustflags = [...] }`): point at its line.
-    if (full.length < keyPath.length && samePath(full, keyPath.slice(0, full.length)) && line.includes('{')) return i + 1;
+    if (full.length < keyPath.length && samePath(full, keyPath.slice(0, full.length)) && line.includes('{'))
+      return i + 1;
   }
   return null;
 }
@@ -215,7 +228,10 @@ export function getPath(data: Record<string, unknown>, keyPath: string[]): unkno
 }
 
 /** The highest-precedence value of a key (e.g. build.target-dir), with where it was set. */
-export function configValue(files: CargoConfigFile[], keyPath: string[]): { value: unknown; file: string; line: number | null } | undefined {
+export function configValue(
+  files: CargoConfigFile[],
+  keyPath: string[],
+): { value: unknown; file: string; line: number | null } | undefined {
   for (const file of files) {
     const value = getPath(file.data, keyPath);
     if (value !== undefined) return { value, file: file.path, line: findKeyLine(file.text, keyPath) };

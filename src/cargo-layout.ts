@@ -28,7 +28,9 @@ export function hashesInPath(file: string): string[] {
 /** The layout of the build that reported these artifacts, or null when they do not tell. */
 export function layoutOfArtifacts(artifacts: readonly string[]): BuildDirLayout | 'mixed' | null {
   const isNew = artifacts.some((a) => /\/build\/[^/]+\/[0-9a-f]{16}\//.test(a));
-  const isOld = artifacts.some((a) => /\/(deps|\.fingerprint)\/[^/]+-[0-9a-f]{16}/.test(a) || /\/build\/[^/]+-[0-9a-f]{16}\//.test(a));
+  const isOld = artifacts.some(
+    (a) => /\/(deps|\.fingerprint)\/[^/]+-[0-9a-f]{16}/.test(a) || /\/build\/[^/]+-[0-9a-f]{16}\//.test(a),
+  );
   if (isNew && isOld) return 'mixed';
   return isNew ? 'new' : isOld ? 'old' : null;
 }
@@ -54,10 +56,18 @@ export type Place =
 export function placeOf(relPath: string, profileDirs: ReadonlySet<string>, ancestors: ReadonlySet<string>): Place {
   const parts = relPath.split('/');
   const parentOf = (n: number) => parts.slice(0, parts.length - n).join('/');
-  if (parts.length === 1 || ancestors.has(parentOf(1))) return profileDirs.has(relPath) || ancestors.has(relPath) ? { kind: 'other' } : { kind: 'top', atRoot: parts.length === 1 };
+  if (parts.length === 1 || ancestors.has(parentOf(1)))
+    return profileDirs.has(relPath) || ancestors.has(relPath)
+      ? { kind: 'other' }
+      : { kind: 'top', atRoot: parts.length === 1 };
   if (profileDirs.has(parentOf(1))) return { kind: 'profile-child', name: parts.at(-1)! };
   if (profileDirs.has(parentOf(2))) return unitPlace(parts.at(-2)!, parts.at(-1)!);
-  if (profileDirs.has(parentOf(3)) && parts.at(-3) === 'build' && HASH_DIR.test(parts.at(-1)!) && !OLD_UNIT.test(parts.at(-2)!)) {
+  if (
+    profileDirs.has(parentOf(3)) &&
+    parts.at(-3) === 'build' &&
+    HASH_DIR.test(parts.at(-1)!) &&
+    !OLD_UNIT.test(parts.at(-2)!)
+  ) {
     return { kind: 'new-unit', pkg: parts.at(-2)!, hash: parts.at(-1)! };
   }
   return { kind: 'other' };
@@ -66,7 +76,8 @@ export function placeOf(relPath: string, profileDirs: ReadonlySet<string>, ances
 /** A child of `<profile>/<dir>`: an old unit, a new package directory, an uplifted example, or neither. */
 function unitPlace(dir: string, name: string): Place {
   const old = OLD_UNIT.exec(name);
-  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === 'build' || dir === EXAMPLES_DIR)) return { kind: 'old-unit', name: old[1]!, hash: old[2]! };
+  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === 'build' || dir === EXAMPLES_DIR))
+    return { kind: 'old-unit', name: old[1]!, hash: old[2]! };
   if (dir === EXAMPLES_DIR) return { kind: 'uplifted' };
   if (dir === 'build' && !old) return { kind: 'new-package', pkg: name };
   return { kind: 'other' };

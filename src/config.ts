@@ -33,7 +33,10 @@ export interface BuildConfig {
    * never next to record-path, which may be in the user's checkout.
    */
   scratchDir: string;
-  /** Measure compile work (src/ir): the workspace crates (`members`), or they and the dependencies compiled (`all`), also emit LLVM bitcode. */
+  /**
+   * Measure compile work (src/ir): the workspace crates (`members`), or they and the dependencies compiled (`all`),
+   * also emit LLVM bitcode.
+   */
   compileWork: CompileWorkScope | false;
 }
 
@@ -128,14 +131,19 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
     variant: cache.key || `b${shortHash(JSON.stringify([build.command, build.cargoArgs]), 8)}`,
     build,
     cache,
-    guard: { mode: guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']) },
+    guard: {
+      mode: guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']),
+    },
     report,
   };
 }
 
 /** Checks that can never fire are refused: the user relies on them to fail the job. */
 function checkGates(build: BuildConfig, report: ReportConfig): void {
-  const gates = [report.failOnRegression && "'fail-on-regression: true'", report.failOnWorkGrowth !== null && "'fail-on-work-growth'"].filter((g) => g !== false);
+  const gates = [
+    report.failOnRegression && "'fail-on-regression: true'",
+    report.failOnWorkGrowth !== null && "'fail-on-work-growth'",
+  ].filter((g) => g !== false);
   if (!build.enabled && gates.length) {
     throw new InputError(
       `Input 'build' is false, so there is no timed build and no report, but ${gates.join(' and ')} asks to fail the step on what the report finds: that check would never run. Remove ${gates.join(' and ')}, or set 'build: true'.`,
@@ -158,9 +166,11 @@ export function configWarnings(config: Config): string[] {
   const unused = (why: string, names: Array<string | false>, instead: string) => {
     const given = names.filter((n): n is string => n !== false);
     const [verb, them] = given.length === 1 ? ['has', 'it'] : ['have', 'them'];
-    if (given.length) out.push(`${why}, so ${given.map((n) => `'${n}'`).join(', ')} ${verb} no effect. Remove ${them}, ${instead}.`);
+    if (given.length)
+      out.push(`${why}, so ${given.map((n) => `'${n}'`).join(', ')} ${verb} no effect. Remove ${them}, ${instead}.`);
   };
-  if (!build.enabled) unused("Input 'build' is false (no timed build, no report)", buildOnlyInputs(config), "or set 'build: true'");
+  if (!build.enabled)
+    unused("Input 'build' is false (no timed build, no report)", buildOnlyInputs(config), "or set 'build: true'");
   if (!cache.enabled) {
     unused(
       "Input 'cache' is false (target/ is neither restored nor saved)",
@@ -175,7 +185,11 @@ export function configWarnings(config: Config): string[] {
       "or set 'cache: true'",
     );
   } else if (cache.save === 'never') {
-    unused("Input 'cache-save' is 'never'", [cache.saveScope === 'any' && 'cache-save-scope', cache.onFailure && 'cache-on-failure'], "or set 'cache-save: auto'");
+    unused(
+      "Input 'cache-save' is 'never'",
+      [cache.saveScope === 'any' && 'cache-save-scope', cache.onFailure && 'cache-on-failure'],
+      "or set 'cache-save: auto'",
+    );
   }
   if (build.enabled && report.baseline === 'cache') {
     unused(
@@ -187,7 +201,8 @@ export function configWarnings(config: Config): string[] {
   return out;
 }
 
-const budgetGiven = (report: ReportConfig) => !(report.confirmBudget.kind === 'factor' && report.confirmBudget.value === 1);
+const budgetGiven = (report: ReportConfig) =>
+  !(report.confirmBudget.kind === 'factor' && report.confirmBudget.value === 1);
 
 /** The inputs given (other than their defaults) that only the timed build and its report read. */
 function buildOnlyInputs({ build, report, profile }: Config): Array<string | false> {
@@ -209,7 +224,9 @@ function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
   const cargoArgs = splitArgs(input('cargo-args'), 'cargo-args');
   const command = splitArgs(input('build-command') || 'cargo build', 'build-command');
   if (command.length === 0) {
-    throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
+    throw new InputError(
+      `Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`,
+    );
   }
   checkBuildArgs(cargoArgs, 'cargo-args');
   checkBuildArgs(command.slice(1), 'build-command');
@@ -263,8 +280,13 @@ function checkCommandArgs(commandArgs: string[], cargoArgs: string[]): void {
 }
 
 /** The local backend's directory by default: each platform's place for caches. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return path.win32.join(env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local'), 'watchmaker');
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  if (platform === 'win32')
+    return path.win32.join(env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local'), 'watchmaker');
   if (platform === 'darwin') return path.posix.join(home, 'Library', 'Caches', 'watchmaker');
   return path.posix.join(env.XDG_CACHE_HOME || path.posix.join(home, '.cache'), 'watchmaker');
 }
@@ -277,12 +299,19 @@ function parseCache(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: s
     key: keyPart('cache-key', input('cache-key').trim()),
     prefix: keyPart('cache-prefix', input('cache-prefix').trim() || 'watchmaker-v1'),
     save: oneOf<CacheSaveMode>('cache-save', input('cache-save').trim() || 'auto', ['auto', 'always', 'never']),
-    saveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', ['default-branch', 'any']),
+    saveScope: oneOf<CacheSaveScope>('cache-save-scope', input('cache-save-scope').trim() || 'default-branch', [
+      'default-branch',
+      'any',
+    ]),
     workspaceCrates: boolOrAuto('cache-workspace-crates', input('cache-workspace-crates')),
     keepFresh: bool('keep-fresh', input('keep-fresh'), true),
     bin: bool('cache-bin', input('cache-bin'), false),
     onFailure: bool('cache-on-failure', input('cache-on-failure'), false),
-    backend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', ['auto', 'github', 'local']),
+    backend: oneOf<CacheBackendChoice>('cache-backend', input('cache-backend').trim() || 'auto', [
+      'auto',
+      'github',
+      'local',
+    ]),
     dir: dirRaw ? path.resolve(workspaceRoot, dirRaw.replace(/^~(?=$|[\\/])/, home)) : defaultCacheDir(env, home),
     failOnError: bool('fail-on-cache-error', input('fail-on-cache-error'), false),
   };
@@ -309,7 +338,10 @@ function keyPart(name: string, value: string): string {
   );
 }
 
-/** Arguments the action owns, in cargo-args or after the program in build-command (before a `--`: after it they are rustc's). */
+/**
+ * Arguments the action owns, in cargo-args or after the program in build-command (before a `--`: after it they are
+ * rustc's).
+ */
 function checkBuildArgs(args: string[], inputName: string): void {
   const dashes = args.indexOf('--');
   for (const arg of dashes === -1 ? args : args.slice(0, dashes)) {
@@ -319,7 +351,9 @@ function checkBuildArgs(args: string[], inputName: string): void {
       );
     }
     if (arg === '--timings' || arg.startsWith('--timings=') || arg.startsWith('--message-format')) {
-      throw new InputError(`Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`);
+      throw new InputError(
+        `Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`,
+      );
     }
   }
 }
@@ -363,7 +397,9 @@ function compileWorkScope(raw: string): CompileWorkScope | false {
   try {
     return bool('compile-work', v, true) ? 'members' : false;
   } catch {
-    throw new InputError(`Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`);
+    throw new InputError(
+      `Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`,
+    );
   }
 }
 
@@ -390,7 +426,9 @@ function budget(raw: string): ConfirmBudget {
   const v = raw.trim() || '1x';
   const m = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v);
   if (!m || Number(m[1]) <= 0) {
-    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`);
+    throw new InputError(
+      `Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`,
+    );
   }
   const n = Number(m[1]);
   if (m[2] === 'x') return { kind: 'factor', value: n };

@@ -47,26 +47,43 @@ type Headers = Record<string, string | number | undefined>;
 function secondsToWait(headers: Headers, now: number): number | null {
   const retryAfter = headers['retry-after'];
   if (retryAfter !== undefined) {
-    const seconds = /^\d+$/.test(String(retryAfter).trim()) ? Number(retryAfter) : (Date.parse(String(retryAfter)) - now) / 1000;
+    const seconds = /^\d+$/.test(String(retryAfter).trim())
+      ? Number(retryAfter)
+      : (Date.parse(String(retryAfter)) - now) / 1000;
     if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
   }
   const reset = Number(headers['x-ratelimit-reset']);
-  return headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset) ? Math.max(0, Math.ceil(reset - now / 1000)) : null;
+  return headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)
+    ? Math.max(0, Math.ceil(reset - now / 1000))
+    : null;
 }
 
-/** The rate-limit refusal in an Octokit error (403 or 429 with retry-after, no requests left, or a message saying so), or null. */
+/**
+ * The rate-limit refusal in an Octokit error (403 or 429 with retry-after, no requests left, or a message saying so),
+ * or null.
+ */
 export function rateLimitOf(e: unknown, what: string, now = Date.now()): RateLimitError | null {
   const status = httpStatus(e);
   if (status !== 403 && status !== 429) return null;
   const headers: Headers = (e as { response?: { headers?: Headers } }).response?.headers ?? {};
   const message = (e as Error).message ?? '';
-  const limited = status === 429 || headers['retry-after'] !== undefined || String(headers['x-ratelimit-remaining']) === '0' || /rate limit/i.test(message);
+  const limited =
+    status === 429 ||
+    headers['retry-after'] !== undefined ||
+    String(headers['x-ratelimit-remaining']) === '0' ||
+    /rate limit/i.test(message);
   if (!limited) return null;
   const seconds = secondsToWait(headers, now);
   const when =
-    seconds === null ? 'GitHub did not say when to retry: wait a few minutes' : `retry in ${seconds} s (after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC)`;
+    seconds === null
+      ? 'GitHub did not say when to retry: wait a few minutes'
+      : `retry in ${seconds} s (after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC)`;
   const which = /secondary rate limit/i.test(message) ? 'secondary rate limit' : 'API rate limit';
-  return new RateLimitError(`GitHub's ${which} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`, seconds, { cause: e });
+  return new RateLimitError(
+    `GitHub's ${which} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`,
+    seconds,
+    { cause: e },
+  );
 }
 
 /** HTTP status of an Octokit error, when it has one. */
@@ -108,5 +125,8 @@ interface CommentAuthor {
 export function authoredBy(comment: CommentAuthor, identity: TokenIdentity): boolean {
   if (identity.kind === 'user') return comment.user?.login === identity.login;
   // Only a GitHub App can write as a bot; users cannot impersonate one.
-  return comment.user?.type === 'Bot' && (comment.user.login === 'github-actions[bot]' || Boolean(comment.performed_via_github_app));
+  return (
+    comment.user?.type === 'Bot' &&
+    (comment.user.login === 'github-actions[bot]' || Boolean(comment.performed_via_github_app))
+  );
 }

@@ -32,7 +32,11 @@ export function isRunRecordFile(file: string): boolean {
 /** record-path replaces only a run record: never a directory or a file of the user's. */
 function checkRecordPath(recordPath: string): void {
   if (!existsSync(recordPath)) return;
-  const what = statSync(recordPath).isDirectory() ? 'a directory' : isRunRecordFile(recordPath) ? null : 'a file that is not a Watchmaker run record';
+  const what = statSync(recordPath).isDirectory()
+    ? 'a directory'
+    : isRunRecordFile(recordPath)
+      ? null
+      : 'a file that is not a Watchmaker run record';
   if (what) {
     throw new InputError(
       `Input 'record-path' is ${recordPath}, which is ${what}; the action will not overwrite it. Name a new file (for example 'watchmaker-record.json'), or leave 'record-path' empty for $RUNNER_TEMP/watchmaker/.`,

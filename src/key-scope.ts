@@ -21,7 +21,15 @@ export function keyScope(s: {
   suffix: string[];
 }): string {
   const head = [s.prefix, ...(s.kind ? [s.kind] : []), ...(s.workspace ? [`w${s.workspace}`] : [])];
-  return [...head, s.os, s.arch, ...s.qualifiers, s.profile, `f${s.flagsHash.slice(0, 12)}`, ...s.suffix.filter(Boolean)].join('-');
+  return [
+    ...head,
+    s.os,
+    s.arch,
+    ...s.qualifiers,
+    s.profile,
+    `f${s.flagsHash.slice(0, 12)}`,
+    ...s.suffix.filter(Boolean),
+  ].join('-');
 }
 
 /**
@@ -30,7 +38,10 @@ export function keyScope(s: {
  * other's entries. The root counts relative to the checkout, so every runner agrees; without a
  * repository name (a run outside GitHub) the absolute path tells repositories apart.
  */
-export function workspaceIdentity(w: { repository: string | null; checkout: string | null; root: string }): { id: string; label: string } {
+export function workspaceIdentity(w: { repository: string | null; checkout: string | null; root: string }): {
+  id: string;
+  label: string;
+} {
   const rel = w.checkout ? path.relative(path.resolve(w.checkout), path.resolve(w.root)) : null;
   const inside = rel !== null && !rel.startsWith('..') && !path.isAbsolute(rel);
   const where = inside && w.repository ? rel.split(path.sep).join('/') || '.' : path.resolve(w.root);

@@ -7,7 +7,21 @@
  * (cargo), measure (the wrapper, compile work and the record around it), calibration, report,
  * confirm (rebuilding the base). Post: describe (keep-fresh's manifest), clean, save, store.
  */
-export const PHASES = ['setup', 'guard', 'restore', 'freshness', 'build', 'measure', 'calibration', 'report', 'confirm', 'describe', 'clean', 'save', 'store'] as const;
+export const PHASES = [
+  'setup',
+  'guard',
+  'restore',
+  'freshness',
+  'build',
+  'measure',
+  'calibration',
+  'report',
+  'confirm',
+  'describe',
+  'clean',
+  'save',
+  'store',
+] as const;
 export type Phase = (typeof PHASES)[number];
 export type PhaseSeconds = Partial<Record<Phase, number>>;
 

@@ -96,7 +96,9 @@ export interface CompileWork {
    * of yours can be compared too.
    */
   groups: Array<{ name: string; copies: number; bytes: number }>;
-  /** True when `groups` has every group defined in your crates (none cut); absent in records from before they were kept. */
+  /**
+   * True when `groups` has every group defined in your crates (none cut); absent in records from before they were kept.
+   */
   ownGroupsComplete?: boolean;
   /**
    * The same per target (`lib tool`, `bin tool`) when a package has more than one, so a run that
@@ -119,7 +121,10 @@ export interface FreshCrate {
   version: string | null;
   /** False for a dependency (measured with compile-work: all); absent in records before it was added. */
   workspaceMember?: boolean;
-  /** What its artifacts were compiled from (see CrateCost.inputFingerprint); null: cannot be proven, so nothing is carried. */
+  /**
+   * What its artifacts were compiled from (see CrateCost.inputFingerprint); null: cannot be proven, so nothing is
+   * carried.
+   */
   inputFingerprint: string | null;
   /** The work carried from an earlier record; null when none had it. */
   work: CompileWork | null;
@@ -165,7 +170,10 @@ export interface Parallelism {
   modelError: number;
   /** Predicted wall seconds per job count; null when modelError is over the tolerance. */
   predicted: Record<(typeof PARALLEL_JOBS)[number], number> | null;
-  /** The chain of units that bounds the build, each with the seconds it holds the chain and their share of the wall time. */
+  /**
+   * The chain of units that bounds the build, each with the seconds it holds the chain and their share of the wall
+   * time.
+   */
   criticalPath: Array<{ unit: string; seconds: number; share: number }>;
   /** Seconds with exactly one unit compiling. */
   serialSeconds: number;
@@ -200,13 +208,19 @@ export interface RunRecord {
   };
   /** Longest dependency chain through the compiled units, from cargo's timings. */
   criticalPath: { seconds: number; units: string[] } | null;
-  /** The build replayed with other job counts (src/parallelism); null without cargo's timings or when nothing was compiled; absent in older records. */
+  /**
+   * The build replayed with other job counts (src/parallelism); null without cargo's timings or when nothing was
+   * compiled; absent in older records.
+   */
   parallelism?: Parallelism | null;
   units: UnitCost[];
   crates: CrateCost[];
   /** Every workspace member: those not in `crates` were fresh (reused from the cache). Absent in older records. */
   workspaceMembers?: string[];
-  /** The measured crates cargo found fresh, with their compile work carried from earlier records. Absent in older records. */
+  /**
+   * The measured crates cargo found fresh, with their compile work carried from earlier records. Absent in older
+   * records.
+   */
   freshCrates?: FreshCrate[];
   /** Where cargo wrote its HTML timings report, if it did. */
   timingsHtml: string | null;
@@ -239,9 +253,15 @@ export interface RunRecord {
     compileWork?: false | 'machine-code' | 'llvm-bc' | 'llvm-ir';
     /** `all`: the dependencies compiled were measured too (compile-work: all). Absent: the workspace crates only. */
     compileWorkScope?: 'all';
-    /** Why compile work, although on, was not measured, in one line: `not measured: check builds produce no code`. Absent otherwise. */
+    /**
+     * Why compile work, although on, was not measured, in one line: `not measured: check builds produce no code`.
+     * Absent otherwise.
+     */
     compileWorkNote?: string;
-    /** The input fingerprints cover each crate's local dependencies too (timings/fingerprint.ts closeOverLocalDeps). Absent: per crate only. */
+    /**
+     * The input fingerprints cover each crate's local dependencies too (timings/fingerprint.ts closeOverLocalDeps).
+     * Absent: per crate only.
+     */
     inputsTransitive?: boolean;
   };
 }
@@ -255,14 +275,18 @@ export function readRunRecord(text: string): RunRecord {
     throw new Error(`The run record is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const r = parsed as Partial<RunRecord> | null;
-  if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
+  if (!r || r.schema !== RECORD_SCHEMA)
+    throw new Error(
+      `Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`,
+    );
   if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
     throw new Error(
       `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_RECORD_VERSIONS.at(-1)}. Records of other versions are not compared.`,
     );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
-  if (r.version === 2) return withoutWork(r as RunRecord, (r.measurement?.compileWork as unknown) === true ? 'llvm-ir' : false);
+  if (r.version === 2)
+    return withoutWork(r as RunRecord, (r.measurement?.compileWork as unknown) === true ? 'llvm-ir' : false);
   if (r.version === 3) return withoutWork(r as RunRecord, r.measurement?.compileWork === 'llvm-bc' ? 'llvm-bc' : false);
   return r as RunRecord;
 }
@@ -274,5 +298,10 @@ export function readRunRecord(text: string): RunRecord {
 function withoutWork(r: RunRecord, emitted: false | 'llvm-ir' | 'llvm-bc'): RunRecord {
   const crates = r.crates.map(({ work: _ir, partialWork: _partial, workMissing: _missing, ...c }) => c);
   const freshCrates = r.freshCrates?.map(({ workFrom: _from, ...f }) => ({ ...f, work: null }));
-  return { ...r, crates, ...(freshCrates ? { freshCrates } : {}), measurement: { ...r.measurement, compileWork: emitted } };
+  return {
+    ...r,
+    crates,
+    ...(freshCrates ? { freshCrates } : {}),
+    measurement: { ...r.measurement, compileWork: emitted },
+  };
 }

@@ -30,7 +30,13 @@ export interface Target {
 
 export type TargetedRun = Run & { target: Target };
 
-export async function prepareRun(parts: { config: Config; context: RunContext; env: NodeJS.ProcessEnv; rustc?: RustcVersion; backend?: CacheBackend }): Promise<Run> {
+export async function prepareRun(parts: {
+  config: Config;
+  context: RunContext;
+  env: NodeJS.ProcessEnv;
+  rustc?: RustcVersion;
+  backend?: CacheBackend;
+}): Promise<Run> {
   const { config, context, env } = parts;
   const rustc = parts.rustc ?? (await probeRustcVersion(config.workingDirectory, env));
   // Read before `cargo metadata`, so a broken config file is reported at its file and line.

@@ -20,7 +20,14 @@ export function parseRustcVersion(text: string): RustcVersion {
   const release = field('release');
   const host = field('host');
   if (!release || !host) throw new Error(`Could not read 'release' and 'host' from rustc -vV output:\n${text}`);
-  return { release, host, commitHash: field('commit-hash'), commitDate: field('commit-date'), llvm: field('LLVM version'), raw: text.trim() };
+  return {
+    release,
+    host,
+    commitHash: field('commit-hash'),
+    commitDate: field('commit-date'),
+    llvm: field('LLVM version'),
+    raw: text.trim(),
+  };
 }
 
 /** `rustc --print cfg` lines → [name, value|null] pairs, e.g. target_feature="sse2" → ["target_feature","sse2"]. */
@@ -45,7 +52,12 @@ export async function probeRustcVersion(cwd: string, env: NodeJS.ProcessEnv = pr
   return parseRustcVersion(await captureOk(rustcCommand(env), ['-vV'], { cwd, env }));
 }
 
-export async function probeCfg(cwd: string, flags: string[], target: string | null, env: NodeJS.ProcessEnv = process.env): Promise<CfgSet> {
+export async function probeCfg(
+  cwd: string,
+  flags: string[],
+  target: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CfgSet> {
   const args = [...flags, '--print', 'cfg', ...(target ? ['--target', target] : [])];
   return parseCfg(await captureOk(rustcCommand(env), args, { cwd, env }));
 }

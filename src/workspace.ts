@@ -42,8 +42,16 @@ export function configArgs(args: string[]): string[] {
   return out;
 }
 
-export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoArgs: string[] = []): Promise<WorkspaceInfo> {
-  const r = await capture('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline', ...configArgs(cargoArgs)], { cwd, env });
+export async function workspaceInfo(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  cargoArgs: string[] = [],
+): Promise<WorkspaceInfo> {
+  const r = await capture(
+    'cargo',
+    ['metadata', '--no-deps', '--format-version', '1', '--offline', ...configArgs(cargoArgs)],
+    { cwd, env },
+  );
   if (r.code !== 0) {
     throw new InputError(
       `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${r.stderr.trim().split('\n').slice(-3).join(' ')}. Point 'working-directory' at the directory of the workspace's Cargo.toml, and fix the manifest if cargo names an error in it.`,
@@ -55,7 +63,12 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
     build_directory?: string;
     workspace_root: string;
     workspace_members: string[];
-    packages: Array<{ id: string; name: string; manifest_path: string; dependencies?: Array<{ name: string; path?: string }> }>;
+    packages: Array<{
+      id: string;
+      name: string;
+      manifest_path: string;
+      dependencies?: Array<{ name: string; path?: string }>;
+    }>;
   };
   const memberIds = new Set(meta.workspace_members);
   const members = meta.packages.filter((p) => memberIds.has(p.id));
@@ -67,17 +80,25 @@ export async function workspaceInfo(cwd: string, env: NodeJS.ProcessEnv, cargoAr
     targetDirectory,
     buildDirectory: separateBuildDir ? meta.build_directory! : targetDirectory,
     members: new Set(members.map((p) => p.name)),
-    localPackages: new Set([...members.map((p) => p.name), ...members.flatMap((p) => (p.dependencies ?? []).filter((d) => d.path).map((d) => d.name))]),
+    localPackages: new Set([
+      ...members.map((p) => p.name),
+      ...members.flatMap((p) => (p.dependencies ?? []).filter((d) => d.path).map((d) => d.name)),
+    ]),
     memberManifests: members.map((p) => p.manifest_path),
   };
 }
 
 interface ResolvedMetadata {
   packages: Array<{ id: string; name: string; source: string | null }>;
-  resolve: { nodes: Array<{ id: string; deps?: Array<{ pkg: string; dep_kinds?: Array<{ kind: string | null }> }> }> } | null;
+  resolve: {
+    nodes: Array<{ id: string; deps?: Array<{ pkg: string; dep_kinds?: Array<{ kind: string | null }> }> }>;
+  } | null;
 }
 
-/** Each local path package's local path dependencies (normal and build; dev-dependencies do not reach its code), by name. Pure. */
+/**
+ * Each local path package's local path dependencies (normal and build; dev-dependencies do not reach its code), by
+ * name. Pure.
+ */
 export function localDependencyGraph(meta: ResolvedMetadata): Map<string, string[]> | null {
   if (!meta.resolve) return null;
   const local = new Map(meta.packages.filter((p) => p.source === null).map((p) => [p.id, p.name]));
@@ -85,7 +106,8 @@ export function localDependencyGraph(meta: ResolvedMetadata): Map<string, string
   for (const node of meta.resolve.nodes) {
     const name = local.get(node.id);
     if (name === undefined) continue;
-    const reaches = (d: { dep_kinds?: Array<{ kind: string | null }> }) => (d.dep_kinds ?? [{ kind: null }]).some((k) => k.kind !== 'dev');
+    const reaches = (d: { dep_kinds?: Array<{ kind: string | null }> }) =>
+      (d.dep_kinds ?? [{ kind: null }]).some((k) => k.kind !== 'dev');
     const deps = (node.deps ?? []).filter((d) => local.has(d.pkg) && reaches(d)).map((d) => local.get(d.pkg)!);
     graph.set(name, [...new Set(deps)].sort());
   }

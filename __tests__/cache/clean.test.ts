@@ -122,7 +122,11 @@ describe('planTargetClean', () => {
   });
 
   test('a unit with one file written after the restore keeps its older files too', () => {
-    const removed = plan({ usedHashes: new Set(), usedInodes: new Set(), entries: [...entries, entry(`debug/.fingerprint/new-${H('e')}`, { mtimeMs: 1000 })] });
+    const removed = plan({
+      usedHashes: new Set(),
+      usedInodes: new Set(),
+      entries: [...entries, entry(`debug/.fingerprint/new-${H('e')}`, { mtimeMs: 1000 })],
+    });
     expect(removed).not.toContain(`debug/.fingerprint/new-${H('e')}`);
     expect(removed).not.toContain(`debug/deps/libnew-${H('e')}.rlib`);
     expect(removed).toContain(`debug/deps/libmemchr-${H('a')}.rlib`);
@@ -154,7 +158,10 @@ describe('three builds with dependency churn, saved through the local backend', 
   // dependency that moves through the registry's versions (1.0.0, 1.1.0, then the next major),
   // and a registry dependency that is dropped by the third commit.
   function commit(utilVersion: string, alphaReq: string, withFeatures: boolean) {
-    writeFileSync(path.join(root, 'util/Cargo.toml'), `[package]\nname = "util"\nversion = "${utilVersion}"\nedition = "2021"\n`);
+    writeFileSync(
+      path.join(root, 'util/Cargo.toml'),
+      `[package]\nname = "util"\nversion = "${utilVersion}"\nedition = "2021"\n`,
+    );
     writeFileSync(
       path.join(workspace, 'app/Cargo.toml'),
       `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nutil = { path = "../../util" }\nwm-alpha = "${alphaReq}"\n${withFeatures ? 'wm-features = "0.2"\n' : ''}`,
@@ -178,7 +185,11 @@ describe('three builds with dependency churn, saved through the local backend', 
     const env: NodeJS.ProcessEnv = { ...registry.env(cargoHome), GITHUB_WORKSPACE: workspace };
     delete env.RUSTFLAGS;
     delete env.CARGO_TARGET_DIR;
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' }, workspace);
+    const config = parseConfig(
+      (n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '',
+      { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' },
+      workspace,
+    );
     const context = readRunContext({}, null);
     const out = captureStdout();
     try {
@@ -189,9 +200,15 @@ describe('three builds with dependency churn, saved through the local backend', 
       ] as const) {
         commit(version, alphaReq, withFeatures);
         rmSync(path.join(workspace, 'target'), { recursive: true, force: true }); // a fresh runner
-        const run = withTarget(await prepareRun({ config, context, env, rustc }), { triple: rustc.host, flagsHash: 'f'.repeat(64) });
+        const run = withTarget(await prepareRun({ config, context, env, rustc }), {
+          triple: rustc.host,
+          flagsHash: 'f'.repeat(64),
+        });
         const state = await restoreCache(run);
-        const build = await runTimedBuild(run, { wrapperPath: path.join(repoRoot, 'tools/rustc-wrapper/main.rs'), log: () => {} });
+        const build = await runTimedBuild(run, {
+          wrapperPath: path.join(repoRoot, 'tools/rustc-wrapper/main.rs'),
+          log: () => {},
+        });
         expect(build.exitCode).toBe(0);
         const saved = await saveCache(run, { state, artifacts: build.artifacts });
         expect(saved.saved).toBe(true);
@@ -200,11 +217,16 @@ describe('three builds with dependency churn, saved through the local backend', 
     } finally {
       out.restore();
     }
-    const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as { entries: Array<{ file: string }> };
+    const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as {
+      entries: Array<{ file: string }>;
+    };
     // Older entries of the same toolchain, profile and flags were superseded and deleted.
     expect(index.entries).toHaveLength(1);
-    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
-    const units = (name: string) => new Set(members.filter((m) => new RegExp(`/\\.fingerprint/${name}-[0-9a-f]{16}/$`).test(m)));
+    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], {
+      encoding: 'utf8',
+    }).split('\n');
+    const units = (name: string) =>
+      new Set(members.filter((m) => new RegExp(`/\\.fingerprint/${name}-[0-9a-f]{16}/$`).test(m)));
     // util, a path dependency, is one of your crates (not cached without keep-fresh); wm-alpha is the registry's.
     expect(units('util').size).toBe(0);
     expect(units('wm-alpha').size).toBe(1);
@@ -216,7 +238,9 @@ describe('three builds with dependency churn, saved through the local backend', 
     expect(members.some((m) => m.includes('/incremental/') || m.includes('/cargo-timings/'))).toBe(false);
     // The registry download of the dropped crate is gone too, and of wm-alpha only the current
     // version's is left (the archive holds cargo's real registry/cache of the local registry).
-    const downloads = members.filter((m) => /registry\/cache\/[^/]+\/[^/]+\.crate$/.test(m)).map((m) => path.basename(m));
+    const downloads = members
+      .filter((m) => /registry\/cache\/[^/]+\/[^/]+\.crate$/.test(m))
+      .map((m) => path.basename(m));
     expect(downloads.some((f) => f.startsWith('wm-features-'))).toBe(false);
     expect(downloads.filter((f) => f.startsWith('wm-alpha-'))).toEqual(['wm-alpha-2.0.0.crate']);
     expect(members.some((m) => /registry\/index\/127\.0\.0\.1-[0-9a-f]+\/\.cache\//.test(m))).toBe(true);
@@ -227,7 +251,8 @@ describe('a separate build directory (build.build-dir)', () => {
   const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
   const root = writeTree({
     'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
-    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'ws/app/Cargo.toml':
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
     'ws/app/src/main.rs': 'fn main() { println!("{}", wm_alpha::mul(6, 7)); }\n',
     // Intermediate artifacts go to a directory beside target/, as build.build-dir allows.
     'ws/.cargo/config.toml': '[build]\nbuild-dir = "build-area"\n',
@@ -236,11 +261,18 @@ describe('a separate build directory (build.build-dir)', () => {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-builddir-cache-'));
 
   test('units in the build directory are cached and restored, so dependencies stay fresh', async () => {
-    const env: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), GITHUB_WORKSPACE: workspace };
+    const env: NodeJS.ProcessEnv = {
+      ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))),
+      GITHUB_WORKSPACE: workspace,
+    };
     delete env.RUSTFLAGS;
     delete env.CARGO_TARGET_DIR;
     delete env.CARGO_BUILD_BUILD_DIR;
-    const config = parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '', { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' }, workspace);
+    const config = parseConfig(
+      (n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir })[n] ?? '',
+      { RUNNER_TEMP: path.join(root, 'tmp'), CI: 'true' },
+      workspace,
+    );
     const context = readRunContext({}, null);
     const wrapperPath = path.join(repoRoot, 'tools/rustc-wrapper/main.rs');
     generateLockfile(workspace, env);
@@ -250,7 +282,10 @@ describe('a separate build directory (build.build-dir)', () => {
       for (let i = 0; i < 2; i++) {
         // A fresh runner: neither directory exists.
         for (const dir of ['target', 'build-area']) rmSync(path.join(workspace, dir), { recursive: true, force: true });
-        const run = withTarget(await prepareRun({ config, context, env, rustc }), { triple: rustc.host, flagsHash: 'f'.repeat(64) });
+        const run = withTarget(await prepareRun({ config, context, env, rustc }), {
+          triple: rustc.host,
+          flagsHash: 'f'.repeat(64),
+        });
         const state = await restoreCache(run);
         const build = await runTimedBuild(run, { wrapperPath, log: () => {} });
         expect(build.exitCode).toBe(0);
@@ -268,8 +303,12 @@ describe('a separate build directory (build.build-dir)', () => {
     // wm-alpha came from the cache: only the workspace's own crate was compiled.
     expect(cold.build.record.crates.map((c) => c.crate).sort()).toEqual(['app', 'wm-alpha']);
     expect(warm.build.record.crates.map((c) => c.crate)).toEqual(['app']);
-    const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as { entries: Array<{ file: string }> };
-    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    const index = JSON.parse(execFileSync('cat', [path.join(cacheDir, 'index.json')], { encoding: 'utf8' })) as {
+      entries: Array<{ file: string }>;
+    };
+    const members = execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], {
+      encoding: 'utf8',
+    }).split('\n');
     expect(members.some((m) => /build-area\/debug\/deps\/libwm_alpha-[0-9a-f]{16}\.rlib$/.test(m))).toBe(true);
     expect(members.some((m) => m.includes('build-area/debug/incremental/'))).toBe(false);
   });

@@ -47,7 +47,10 @@ test('save then restore round-trips a directory through the real library', async
   try {
     expect(await backend.save([dir], 'k-roundtrip-1')).toEqual({ saved: true, archiveBytes: null });
     rmSync(dir, { recursive: true });
-    expect(await backend.restore([dir], 'k-roundtrip-1', [])).toEqual({ matchedKey: 'k-roundtrip-1', archiveBytes: null });
+    expect(await backend.restore([dir], 'k-roundtrip-1', [])).toEqual({
+      matchedKey: 'k-roundtrip-1',
+      archiveBytes: null,
+    });
   } finally {
     out.restore();
   }
@@ -133,7 +136,9 @@ describe('a failure on this runner is not a service failure', () => {
     const dir = writeDir('full-disk', 'x');
     const out = captureStdout();
     try {
-      const failed = await withEnv({ PATH: fullDiskTar() }, () => backend.save([dir], 'k-full-disk').catch((e: unknown) => e));
+      const failed = await withEnv({ PATH: fullDiskTar() }, () =>
+        backend.save([dir], 'k-full-disk').catch((e: unknown) => e),
+      );
       expect(failed).toBeInstanceOf(LocalFailure);
       expect((failed as Error).message).toMatch(
         /^the cache archive could not be written on this runner: the disk is full: tar: cache\.tzst: Cannot write: No space left on device \(RUNNER_TEMP .*\/tmp has [\d.]+ [KMGT]?i?B free\)\. This is not a cache service failure/,
@@ -153,7 +158,9 @@ describe('a failure on this runner is not a service failure', () => {
     const dir = writeDir('bad-temp', 'y');
     const out = captureStdout();
     try {
-      const failed = await withEnv({ RUNNER_TEMP: notADir }, () => backend.save([dir], 'k-bad-temp').catch((e: unknown) => e));
+      const failed = await withEnv({ RUNNER_TEMP: notADir }, () =>
+        backend.save([dir], 'k-bad-temp').catch((e: unknown) => e),
+      );
       expect(failed).toBeInstanceOf(LocalFailure);
       expect((failed as Error).message).toMatch(
         /^the cache archive could not be written on this runner: a path there is not a directory: ENOTDIR: not a directory, mkdir '.*temp-is-a-file\/[0-9a-f-]+' \(RUNNER_TEMP .*temp-is-a-file has .* free\)\. This is not a cache service failure/,
@@ -171,9 +178,13 @@ describe('a failure on this runner is not a service failure', () => {
     const out = captureStdout();
     try {
       await backend.save([dir], 'k-unpack');
-      const failed = await withEnv({ PATH: fullDiskTar() }, () => backend.restore([dir], 'k-unpack', []).catch((e: unknown) => e));
+      const failed = await withEnv({ PATH: fullDiskTar() }, () =>
+        backend.restore([dir], 'k-unpack', []).catch((e: unknown) => e),
+      );
       expect(failed).toBeInstanceOf(LocalFailure);
-      expect((failed as Error).message).toMatch(/^the cache entry k-unpack could not be unpacked on this runner: the disk is full: .*No space left on device/);
+      expect((failed as Error).message).toMatch(
+        /^the cache entry k-unpack could not be unpacked on this runner: the disk is full: .*No space left on device/,
+      );
       expect(gates.cache.down).toBeNull();
       expect((await backend.restore([dir], 'k-unpack', []))?.matchedKey).toBe('k-unpack');
     } finally {
@@ -191,13 +202,20 @@ test('a key another job is still uploading is not saved, and the service is not 
     // reserves the key and is still uploading.
     await backend.save([dir], 'k-racing-probe');
     const version = service.entries().find((e) => e.key === 'k-racing-probe')!.version;
-    const reserved = await fetch(new URL('twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry', process.env.ACTIONS_RESULTS_URL), {
-      method: 'POST',
-      headers: { authorization: 'Bearer other-job', 'content-type': 'application/json' },
-      body: JSON.stringify({ key: 'k-racing', version }),
-    });
+    const reserved = await fetch(
+      new URL('twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry', process.env.ACTIONS_RESULTS_URL),
+      {
+        method: 'POST',
+        headers: { authorization: 'Bearer other-job', 'content-type': 'application/json' },
+        body: JSON.stringify({ key: 'k-racing', version }),
+      },
+    );
     expect(reserved.status).toBe(200);
-    expect(await backend.save([dir], 'k-racing')).toEqual({ saved: false, archiveBytes: null, reason: 'another job is saving this key right now' });
+    expect(await backend.save([dir], 'k-racing')).toEqual({
+      saved: false,
+      archiveBytes: null,
+      reason: 'another job is saving this key right now',
+    });
     expect(gates.cache.down).toBeNull();
   } finally {
     out.restore();
@@ -235,7 +253,10 @@ describe('deleting superseded entries', () => {
 
   test("without 'actions: write' it is one warning, and nothing else changes", async () => {
     const forbidding = new FakeGitHub();
-    forbidding.route('GET', '/repos/{owner}/{repo}/actions/caches', () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
+    forbidding.route('GET', '/repos/{owner}/{repo}/actions/caches', () => ({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    }));
     const url = await forbidding.start();
     const out = captureStdout();
     try {

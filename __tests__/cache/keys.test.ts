@@ -1,5 +1,14 @@
 // Cache keys: what changes the key, what falls back, and what never shares a restore prefix.
-import { buildCacheKeys, generationKey, generationOf, lockedRegistryCrates, manifestProjection, manifestsHash, restoreLookup, type CacheKeyInput } from '../../src/cache/keys.js';
+import {
+  buildCacheKeys,
+  generationKey,
+  generationOf,
+  lockedRegistryCrates,
+  manifestProjection,
+  manifestsHash,
+  restoreLookup,
+  type CacheKeyInput,
+} from '../../src/cache/keys.js';
 import { matchEntry } from '../../src/cache/local.js';
 import { workspaceIdentity } from '../../src/key-scope.js';
 import { decideSave, type BuildOutcome, type CacheRestoreState } from '../../src/cache/index.js';
@@ -24,7 +33,8 @@ const base: CacheKeyInput = {
 };
 const keys = (over: Partial<CacheKeyInput>) => buildCacheKeys({ ...base, ...over });
 /** Would GitHub restore an entry saved under `saved` for a run with these keys? */
-const restores = (saved: string, k: ReturnType<typeof buildCacheKeys>) => saved === k.primaryKey || [k.primaryKey, ...k.restoreKeys].some((p) => saved.startsWith(p));
+const restores = (saved: string, k: ReturnType<typeof buildCacheKeys>) =>
+  saved === k.primaryKey || [k.primaryKey, ...k.restoreKeys].some((p) => saved.startsWith(p));
 
 describe('cache keys', () => {
   const original = keys({});
@@ -44,8 +54,14 @@ describe('cache keys', () => {
     ['toolchain', { rustcRelease: '1.96.0', rustcVerbose: 'rustc 1.96.0' }],
     ['target triple', { targetTriple: 'x86_64-unknown-linux-musl' }],
     ['user key', { userKey: 'matrix-a' }],
-    ['workspace (the fuzz/ workspace of the same repository)', { workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w/fuzz' }) }],
-    ['repository (same workspace path, shared cache-dir)', { workspace: workspaceIdentity({ repository: 'octo-org/other', checkout: '/w', root: '/w' }) }],
+    [
+      'workspace (the fuzz/ workspace of the same repository)',
+      { workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w/fuzz' }) },
+    ],
+    [
+      'repository (same workspace path, shared cache-dir)',
+      { workspace: workspaceIdentity({ repository: 'octo-org/other', checkout: '/w', root: '/w' }) },
+    ],
   ] as const)('a different %s never restores the old entry, not even partially', (_what, over) => {
     expect(restores(original.primaryKey, keys(over))).toBe(false);
   });
@@ -76,11 +92,14 @@ describe('cache keys', () => {
 });
 
 describe('the workspace in the key', () => {
-  const id = (repository: string | null, checkout: string | null, root: string) => workspaceIdentity({ repository, checkout, root }).id;
+  const id = (repository: string | null, checkout: string | null, root: string) =>
+    workspaceIdentity({ repository, checkout, root }).id;
 
   test("a workspace's prune prefix never covers another workspace's or repository's entry", () => {
     const crate = keys({});
-    const fuzz = keys({ workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w/fuzz' }) });
+    const fuzz = keys({
+      workspace: workspaceIdentity({ repository: 'octo-org/app', checkout: '/w', root: '/w/fuzz' }),
+    });
     const other = keys({ workspace: workspaceIdentity({ repository: 'octo-org/other', checkout: '/w', root: '/w' }) });
     // The prune prefix is the widest restore key.
     for (const [a, b] of [
@@ -93,7 +112,9 @@ describe('the workspace in the key', () => {
   });
 
   test('is the same on every runner: the root counts relative to the checkout', () => {
-    expect(id('o/r', '/home/runner/work/r/r', '/home/runner/work/r/r/fuzz')).toBe(id('o/r', '/srv/actions/_work/r/r', '/srv/actions/_work/r/r/fuzz'));
+    expect(id('o/r', '/home/runner/work/r/r', '/home/runner/work/r/r/fuzz')).toBe(
+      id('o/r', '/srv/actions/_work/r/r', '/srv/actions/_work/r/r/fuzz'),
+    );
     expect(id('o/r', '/w', '/w')).not.toBe(id('o/r', '/w', '/w/fuzz'));
     expect(workspaceIdentity({ repository: 'o/r', checkout: '/w', root: '/w/fuzz' }).label).toBe('o/r, fuzz');
   });
@@ -105,7 +126,9 @@ describe('the workspace in the key', () => {
   });
 
   test('a workspace outside the checkout is named by its absolute path', () => {
-    expect(workspaceIdentity({ repository: 'o/r', checkout: '/w', root: '/elsewhere/app' }).label).toBe('o/r, /elsewhere/app');
+    expect(workspaceIdentity({ repository: 'o/r', checkout: '/w', root: '/elsewhere/app' }).label).toBe(
+      'o/r, /elsewhere/app',
+    );
   });
 });
 
@@ -115,7 +138,11 @@ describe('generations of a key', () => {
 
   test('the newest generation of the primary key is restored, whatever an older exact entry says', () => {
     const lookup = restoreLookup(k);
-    const entries = [entry(k.primaryKey, 1), entry(generationKey(k.primaryKey, 2), 2), entry(generationKey(k.primaryKey, 3), 3)];
+    const entries = [
+      entry(k.primaryKey, 1),
+      entry(generationKey(k.primaryKey, 2), 2),
+      entry(generationKey(k.primaryKey, 3), 3),
+    ];
     expect(matchEntry(entries, 'v', lookup.key, lookup.restoreKeys)?.key).toBe(`${k.primaryKey}-g3`);
     expect(matchEntry([entry(k.primaryKey, 1)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(k.primaryKey);
   });
@@ -123,7 +150,9 @@ describe('generations of a key', () => {
   test("an entry of another lockfile is a fallback only: the primary key's own entry wins even when older", () => {
     const lookup = restoreLookup(k);
     const otherLock = keys({ lockfileHash: 'e'.repeat(64) }).primaryKey;
-    expect(matchEntry([entry(k.primaryKey, 1), entry(otherLock, 2)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(k.primaryKey);
+    expect(matchEntry([entry(k.primaryKey, 1), entry(otherLock, 2)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(
+      k.primaryKey,
+    );
     expect(matchEntry([entry(otherLock, 2)], 'v', lookup.key, lookup.restoreKeys)?.key).toBe(otherLock);
   });
 
@@ -146,7 +175,9 @@ describe('manifest projection', () => {
     `[package]\nname = "app"\nversion = "${version}"\nedition = "2021"\ndescription = "d"\n\n[dependencies]\ncore = { path = "../core", version = "${version}" }\nserde = "1"\n${extra}`;
 
   test('version bumps of the crate and its path dependencies, and metadata edits, do not change it', () => {
-    expect(manifestProjection(manifest('0.1.0'), 'a')).toBe(manifestProjection(manifest('0.2.0').replace('description = "d"', 'description = "other"'), 'a'));
+    expect(manifestProjection(manifest('0.1.0'), 'a')).toBe(
+      manifestProjection(manifest('0.2.0').replace('description = "d"', 'description = "other"'), 'a'),
+    );
   });
 
   test('dependencies, features and profiles do', () => {
@@ -158,11 +189,15 @@ describe('manifest projection', () => {
 
   test('a virtual workspace root with [profile] counts (the leading action misses it)', () => {
     const root = (opt: number) => `[workspace]\nmembers = ["a"]\n\n[profile.release]\nopt-level = ${opt}\n`;
-    expect(manifestsHash([{ relativePath: 'Cargo.toml', text: root(3) }], [])).not.toBe(manifestsHash([{ relativePath: 'Cargo.toml', text: root(2) }], []));
+    expect(manifestsHash([{ relativePath: 'Cargo.toml', text: root(3) }], [])).not.toBe(
+      manifestsHash([{ relativePath: 'Cargo.toml', text: root(2) }], []),
+    );
   });
 
   test('a manifest that is not TOML names its file', () => {
-    expect(() => manifestProjection('[package', 'crates/x/Cargo.toml')).toThrow(/crates\/x\/Cargo.toml is not valid TOML/);
+    expect(() => manifestProjection('[package', 'crates/x/Cargo.toml')).toThrow(
+      /crates\/x\/Cargo.toml is not valid TOML/,
+    );
   });
 
   test('lockedRegistryCrates lists registry and git packages, not path ones', () => {
@@ -173,10 +208,17 @@ describe('manifest projection', () => {
 });
 
 describe('when the post step saves', () => {
-  const state = (hit: CacheRestoreState['hit'], backend: 'github' | 'local' = 'github') => ({ hit, backend }) as CacheRestoreState;
+  const state = (hit: CacheRestoreState['hit'], backend: 'github' | 'local' = 'github') =>
+    ({ hit, backend }) as CacheRestoreState;
   const config = (inputs: Record<string, string> = {}) => parseConfig((n) => inputs[n] ?? '', { CI: 'true' }, '/w');
-  const push = readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main' }, { repository: { default_branch: 'main' } });
-  const branch = readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/feature' }, { repository: { default_branch: 'main' } });
+  const push = readRunContext(
+    { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main' },
+    { repository: { default_branch: 'main' } },
+  );
+  const branch = readRunContext(
+    { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/feature' },
+    { repository: { default_branch: 'main' } },
+  );
   const pr = readRunContext(
     { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/pull/7/merge' },
     { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' }, head: {} } },
@@ -185,11 +227,19 @@ describe('when the post step saves', () => {
   test('auto: on the default branch after a miss or partial hit, not after an exact hit', () => {
     expect(decideSave(config(), push, state('miss')).save).toBe(true);
     expect(decideSave(config(), push, state('partial')).save).toBe(true);
-    expect(decideSave(config(), push, state('exact'))).toEqual({ save: false, reason: expect.stringMatching(/already current/), replace: false });
+    expect(decideSave(config(), push, state('exact'))).toEqual({
+      save: false,
+      reason: expect.stringMatching(/already current/),
+      replace: false,
+    });
   });
 
   test('auto: not on other branches or pull requests unless the scope is any', () => {
-    expect(decideSave(config(), branch, state('miss'))).toEqual({ save: false, reason: expect.stringMatching(/cache-save-scope: any/), replace: false });
+    expect(decideSave(config(), branch, state('miss'))).toEqual({
+      save: false,
+      reason: expect.stringMatching(/cache-save-scope: any/),
+      replace: false,
+    });
     expect(decideSave(config(), pr, state('miss')).save).toBe(false);
     expect(decideSave(config({ 'cache-save-scope': 'any' }), pr, state('miss')).save).toBe(true);
   });
@@ -200,15 +250,30 @@ describe('when the post step saves', () => {
   );
 
   test('pull_request_target (the run has the base branch ref): nothing is saved to the GitHub cache, whatever the inputs say', () => {
-    const asked: Array<Record<string, string>> = [{}, { 'cache-save': 'always' }, { 'cache-save-scope': 'any' }, { 'cache-save': 'always', 'cache-save-scope': 'any' }];
+    const asked: Array<Record<string, string>> = [
+      {},
+      { 'cache-save': 'always' },
+      { 'cache-save-scope': 'any' },
+      { 'cache-save': 'always', 'cache-save-scope': 'any' },
+    ];
     for (const inputs of asked) {
       for (const hit of ['miss', 'partial', 'exact'] as const) {
         const d = decideSave(config(inputs), prTarget, state(hit), built({ rebuiltMembers: 2 }));
-        expect(d).toEqual({ save: false, reason: expect.stringMatching(/pull_request_target with the ref refs\/heads\/main.*never saves to the GitHub cache/), replace: false });
+        expect(d).toEqual({
+          save: false,
+          reason: expect.stringMatching(
+            /pull_request_target with the ref refs\/heads\/main.*never saves to the GitHub cache/,
+          ),
+          replace: false,
+        });
       }
     }
-    expect(decideSave(config({ 'cache-save': 'always' }), prTarget, state('miss')).reason).toMatch(/whatever cache-save: 'always' says/);
-    expect(decideSave(config({ 'cache-save-scope': 'any' }), prTarget, state('miss')).reason).toMatch(/whatever cache-save-scope: 'any' says/);
+    expect(decideSave(config({ 'cache-save': 'always' }), prTarget, state('miss')).reason).toMatch(
+      /whatever cache-save: 'always' says/,
+    );
+    expect(decideSave(config({ 'cache-save-scope': 'any' }), prTarget, state('miss')).reason).toMatch(
+      /whatever cache-save-scope: 'any' says/,
+    );
     // A pull_request run is filed under refs/pull/7/merge by GitHub itself: scope any may save there.
     expect(decideSave(config({ 'cache-save-scope': 'any' }), pr, state('miss')).save).toBe(true);
     // The local backend files a pull request's entries under its own scope (see local-scope.test.ts).
@@ -221,7 +286,13 @@ describe('when the post step saves', () => {
     expect(decideSave(config(), readRunContext({}, null), state('miss', 'local')).save).toBe(true);
   });
 
-  const built = (over: Partial<BuildOutcome> = {}): BuildOutcome => ({ interrupted: false, success: true, rebuiltDependencies: 0, rebuiltMembers: 0, ...over });
+  const built = (over: Partial<BuildOutcome> = {}): BuildOutcome => ({
+    interrupted: false,
+    success: true,
+    rebuiltDependencies: 0,
+    rebuiltMembers: 0,
+    ...over,
+  });
 
   test('a failed build is not saved unless cache-on-failure; an interrupted one never', () => {
     expect(decideSave(config(), push, state('miss'), built({ success: false }))).toEqual({
@@ -229,12 +300,25 @@ describe('when the post step saves', () => {
       reason: expect.stringMatching(/build failed.*cache-on-failure/),
       replace: false,
     });
-    expect(decideSave(config({ 'cache-on-failure': 'true' }), push, state('miss'), built({ success: false })).save).toBe(true);
-    expect(decideSave(config({ 'cache-save': 'always', 'cache-on-failure': 'true' }), push, state('miss'), built({ interrupted: true })).save).toBe(false);
+    expect(
+      decideSave(config({ 'cache-on-failure': 'true' }), push, state('miss'), built({ success: false })).save,
+    ).toBe(true);
+    expect(
+      decideSave(
+        config({ 'cache-save': 'always', 'cache-on-failure': 'true' }),
+        push,
+        state('miss'),
+        built({ interrupted: true }),
+      ).save,
+    ).toBe(false);
   });
 
   test('an exact hit that still rebuilt dependencies is saved again, replacing the stale entry', () => {
-    expect(decideSave(config(), push, state('exact'), built({ rebuiltDependencies: 3 }))).toEqual({ save: true, reason: expect.any(String), replace: true });
+    expect(decideSave(config(), push, state('exact'), built({ rebuiltDependencies: 3 }))).toEqual({
+      save: true,
+      reason: expect.any(String),
+      replace: true,
+    });
     expect(decideSave(config({ 'cache-save': 'always' }), push, state('exact'), built()).replace).toBe(true);
     expect(decideSave(config(), push, state('partial'), built()).replace).toBe(false);
   });

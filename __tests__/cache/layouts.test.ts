@@ -46,7 +46,9 @@ describe('the layouts, as cargo wrote them', () => {
 
   test('unit hashes are read from new-layout directories and old-layout names alike', () => {
     expect(hashesInPath('/WS/target/debug/build/dep-util/1b64f15867e751e2/out')).toEqual(['1b64f15867e751e2']);
-    expect(hashesInPath('/WS/target/debug/build/dep-util/1b64f15867e751e2/out/libdep_util-1b64f15867e751e2.rlib')).toEqual(['1b64f15867e751e2']);
+    expect(
+      hashesInPath('/WS/target/debug/build/dep-util/1b64f15867e751e2/out/libdep_util-1b64f15867e751e2.rlib'),
+    ).toEqual(['1b64f15867e751e2']);
     expect(hashesInPath('/WS/target/debug/deps/libdep_util-1b64f15867e751e2.rlib')).toEqual(['1b64f15867e751e2']);
     expect(hashesInPath('/WS/target/debug/libmy_macro.so')).toEqual([]);
   });
@@ -73,7 +75,11 @@ describe('the layouts, as cargo wrote them', () => {
       expect(paths.filter((p) => /dep[-_]util/.test(p))).toEqual([]);
       // Every member unit goes, whichever name form (hyphen or underscore) cargo used.
       const kept = entriesOfSample(name).filter((e) => !paths.some((p) => e.path === p || e.path.startsWith(`${p}/`)));
-      const memberUnits = kept.filter((e) => /\/(build|deps|\.fingerprint)\/(app[-_]bin|core_lib|my[-_]macro|libcore_lib|libmy_macro|build_script_build)[-/]/.test(e.path));
+      const memberUnits = kept.filter((e) =>
+        /\/(build|deps|\.fingerprint)\/(app[-_]bin|core_lib|my[-_]macro|libcore_lib|libmy_macro|build_script_build)[-/]/.test(
+          e.path,
+        ),
+      );
       expect(memberUnits.map((e) => e.path)).toEqual([]);
       // Locks and incremental data are not cached.
       expect(kept.some((e) => /\.cargo-lock$|\/incremental(\/|$)/.test(e.path))).toBe(false);
@@ -106,30 +112,49 @@ afterAll(() => registry.stop());
 
 /** The local backend's one archive, listed. */
 function archiveMembers(cacheDir: string): string[] {
-  const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
+  const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as {
+    entries: Array<{ file: string }>;
+  };
   expect(index.entries).toHaveLength(1);
-  return execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+  return execFileSync('tar', ['-tf', path.join(cacheDir, index.entries[0]!.file), '--zstd'], {
+    encoding: 'utf8',
+  }).split('\n');
 }
 
 /** The config of a CI job (the cleaner deletes) that caches in a local directory. */
 const configIn = (workspace: string, cacheDir: string, inputs: Record<string, string> = {}) =>
-  parseConfig((n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir, ...inputs })[n] ?? '', { RUNNER_TEMP: path.join(workspace, '..', 'tmp'), CI: 'true' }, workspace);
+  parseConfig(
+    (n) => ({ 'cache-backend': 'local', 'cache-dir': cacheDir, ...inputs })[n] ?? '',
+    { RUNNER_TEMP: path.join(workspace, '..', 'tmp'), CI: 'true' },
+    workspace,
+  );
 
 /** A unit of `pkg` in an archive listing, in either layout. */
 const unitsIn = (members: string[], pkg: string, layout: 'old' | 'new') =>
-  new Set(members.filter((m) => (layout === 'old' ? new RegExp(`/\\.fingerprint/${pkg}-[0-9a-f]{16}/$`) : new RegExp(`/build/${pkg}/[0-9a-f]{16}/$`)).test(m)));
+  new Set(
+    members.filter((m) =>
+      (layout === 'old'
+        ? new RegExp(`/\\.fingerprint/${pkg}-[0-9a-f]{16}/$`)
+        : new RegExp(`/build/${pkg}/[0-9a-f]{16}/$`)
+      ).test(m),
+    ),
+  );
 
 describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
   const root = writeTree({
     'util/src/lib.rs': 'pub fn twice(x: u32) -> u32 { x * 2 }\n',
     'util/build.rs': 'fn main() { println!("cargo:rerun-if-changed=build.rs"); }\n',
-    'ws/Cargo.toml': '[workspace]\nmembers = ["app-bin", "core_lib", "my-macro"]\nresolver = "2"\n\n[profile.ci]\ninherits = "dev"\nopt-level = 1\n',
+    'ws/Cargo.toml':
+      '[workspace]\nmembers = ["app-bin", "core_lib", "my-macro"]\nresolver = "2"\n\n[profile.ci]\ninherits = "dev"\nopt-level = 1\n',
     'ws/app-bin/build.rs': 'fn main() { println!("cargo:rustc-env=STAMP=1"); }\n',
-    'ws/app-bin/src/main.rs': 'my_macro::hello!();\nfn main() { println!("{} {} {} {}", core_lib::f(), util::twice(21), wm_alpha::VERSION, hello()); }\n',
+    'ws/app-bin/src/main.rs':
+      'my_macro::hello!();\nfn main() { println!("{} {} {} {}", core_lib::f(), util::twice(21), wm_alpha::VERSION, hello()); }\n',
     'ws/core_lib/Cargo.toml': '[package]\nname = "core_lib"\nversion = "0.1.0"\nedition = "2021"\n',
     'ws/core_lib/src/lib.rs': 'pub fn f() -> u32 { 1 }\n',
-    'ws/my-macro/Cargo.toml': '[package]\nname = "my-macro"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nproc-macro = true\n',
-    'ws/my-macro/src/lib.rs': 'use proc_macro::TokenStream;\n#[proc_macro]\npub fn hello(_: TokenStream) -> TokenStream { "fn hello() -> u32 { 7 }".parse().unwrap() }\n',
+    'ws/my-macro/Cargo.toml':
+      '[package]\nname = "my-macro"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nproc-macro = true\n',
+    'ws/my-macro/src/lib.rs':
+      'use proc_macro::TokenStream;\n#[proc_macro]\npub fn hello(_: TokenStream) -> TokenStream { "fn hello() -> u32 { 7 }".parse().unwrap() }\n',
   });
   const workspace = path.join(root, 'ws');
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-layout-cache-'));
@@ -137,7 +162,10 @@ describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
 
   // The outside dependency `util` (with a build script) and the registry's wm-alpha move on each commit.
   function commit(utilVersion: string, alphaReq: string) {
-    writeFileSync(path.join(root, 'util/Cargo.toml'), `[package]\nname = "util"\nversion = "${utilVersion}"\nedition = "2021"\nbuild = "build.rs"\n`);
+    writeFileSync(
+      path.join(root, 'util/Cargo.toml'),
+      `[package]\nname = "util"\nversion = "${utilVersion}"\nedition = "2021"\nbuild = "build.rs"\n`,
+    );
     writeFileSync(
       path.join(workspace, 'app-bin/Cargo.toml'),
       `[package]\nname = "app-bin"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n\n[dependencies]\ncore_lib = { path = "../core_lib" }\nmy-macro = { path = "../my-macro" }\nutil = { path = "../../util" }\nwm-alpha = "${alphaReq}"\n`,
@@ -152,8 +180,13 @@ describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
   }
 
   beforeAll(() => {
-    env = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), ...layoutEnv, GITHUB_WORKSPACE: workspace };
-    for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL']) delete env[name];
+    env = {
+      ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))),
+      ...layoutEnv,
+      GITHUB_WORKSPACE: workspace,
+    };
+    for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL'])
+      delete env[name];
   });
 
   test('three commits of dependency churn: the archive holds one unit per dependency and no member', async () => {
@@ -178,7 +211,8 @@ describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
     // The registry's wm-alpha: one unit of one version. util, a path dependency outside the
     // workspace, is one of your crates (local path packages): left out like the members.
     expect(unitsIn(members, 'wm-alpha', layout).size).toBe(1);
-    for (const member of ['app-bin', 'core_lib', 'my-macro', 'util']) expect(unitsIn(members, member, layout).size).toBe(0);
+    for (const member of ['app-bin', 'core_lib', 'my-macro', 'util'])
+      expect(unitsIn(members, member, layout).size).toBe(0);
     expect(members.some((m) => m.includes('/incremental/') || /\.cargo-(build-|artifact-)?lock$/.test(m))).toBe(false);
     expect(unitsIn(members, 'util', layout === 'old' ? 'new' : 'old').size).toBe(0);
   });
@@ -221,14 +255,18 @@ describe.each(LAYOUTS)('$name', ({ layout, env: layoutEnv }) => {
 describe('an old-layout cache restored under a new-layout cargo (cargo upgraded to 1.100)', () => {
   const root = writeTree({
     'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
-    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'ws/app/Cargo.toml':
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
     'ws/app/src/main.rs': 'fn main() { println!("{}", wm_alpha::VERSION); }\n',
   });
   const workspace = path.join(root, 'ws');
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-layout-mix-'));
 
   test('the stale entry is replaced, and the old layout leaves nothing in it', async () => {
-    const base: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), GITHUB_WORKSPACE: workspace };
+    const base: NodeJS.ProcessEnv = {
+      ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))),
+      GITHUB_WORKSPACE: workspace,
+    };
     for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_INCREMENTAL']) delete base[name];
     generateLockfile(workspace, base);
     const config = configIn(workspace, cacheDir);
@@ -257,7 +295,8 @@ describe('an old-layout cache restored under a new-layout cargo (cargo upgraded 
 describe.each(LAYOUTS)('a separate build directory (build.build-dir), $name', ({ layout, env: layoutEnv }) => {
   const root = writeTree({
     'ws/Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
-    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'ws/app/Cargo.toml':
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
     'ws/app/src/main.rs': 'fn main() { println!("{}", wm_alpha::VERSION); }\n',
     'ws/.cargo/config.toml': '[build]\nbuild-dir = "build-area"\n',
   });
@@ -265,8 +304,13 @@ describe.each(LAYOUTS)('a separate build directory (build.build-dir), $name', ({
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-layout-builddir-'));
 
   test('units there are cached in their layout and restored fresh', async () => {
-    const env: NodeJS.ProcessEnv = { ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))), ...layoutEnv, GITHUB_WORKSPACE: workspace };
-    for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL']) delete env[name];
+    const env: NodeJS.ProcessEnv = {
+      ...registry.env(registry.cargoHome(path.join(root, 'cargo-home'))),
+      ...layoutEnv,
+      GITHUB_WORKSPACE: workspace,
+    };
+    for (const name of ['RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL'])
+      delete env[name];
     generateLockfile(workspace, env);
     const config = configIn(workspace, cacheDir);
     const out = captureStdout();

@@ -4,7 +4,17 @@
 // own ref saved. A save stopped by SIGTERM leaves no temporary archive, and the temporary files
 // of saves that died are swept by the next save.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -42,9 +52,15 @@ const prPayload = { ...repo, pull_request: { number: 7, base: { ref: 'main' }, h
 const contexts = {
   push: readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' }, repo),
   branch: readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/feature', GITHUB_EVENT_NAME: 'push' }, repo),
-  pr: readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_NAME: 'pull_request' }, prPayload),
+  pr: readRunContext(
+    { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_NAME: 'pull_request' },
+    prPayload,
+  ),
   // pull_request_target runs with the base branch's ref, but the code built is the pull request's.
-  prTarget: readRunContext({ GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'pull_request_target' }, prPayload),
+  prTarget: readRunContext(
+    { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'pull_request_target' },
+    prPayload,
+  ),
   otherPr: readRunContext(
     { GITHUB_ACTIONS: 'true', GITHUB_REF: 'refs/pull/8/merge', GITHUB_EVENT_NAME: 'pull_request' },
     { ...repo, pull_request: { number: 8, base: { ref: 'main' }, head: {} } },
@@ -142,7 +158,8 @@ describe('which entries a run sees and writes', () => {
     const entry = JSON.parse(readFileSync(path.join(s.cacheDir, meta), 'utf8')) as Record<string, unknown>;
     delete entry.scope;
     writeFileSync(path.join(s.cacheDir, meta), JSON.stringify(entry));
-    for (const who of ['push', 'pr', 'branch', 'local'] as const) expect(await s.restore(who, 'k-old')).toEqual({ key: 'k-old', content: 'old' });
+    for (const who of ['push', 'pr', 'branch', 'local'] as const)
+      expect(await s.restore(who, 'k-old')).toEqual({ key: 'k-old', content: 'old' });
     expect((await s.as('pr').prune({ prefix: 'k-', keepKey: 'k-new' })).deleted).toBe(0);
     expect((await s.as('push').prune({ prefix: 'k-', keepKey: 'k-new' })).deleted).toBe(1);
   });
@@ -177,7 +194,9 @@ describe('temporary archives', () => {
       target: 'node20',
       outfile: script,
       logLevel: 'silent',
-      banner: { js: "import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);",
+      },
     });
     const root = fresh('stopped');
     const cacheDir = path.join(root, 'cache');
@@ -190,7 +209,9 @@ describe('temporary archives', () => {
     const child = spawn(process.execPath, [script, cacheDir, data], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     const temporary = () => (existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.tmp')) : []);
     const until = Date.now() + 30_000;
     while (temporary().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
@@ -209,7 +230,12 @@ describe('temporary archives', () => {
     const root = fresh('sweep');
     const cacheDir = path.join(root, 'cache');
     mkdirSync(cacheDir);
-    const old = ['.k-dead.tar.zst.4242.tmp', '.k-dead.tar.zst.4242.tmp.meta.json', '.k-dead.tar.zst.4242.tmp.exclude', 'index.json.4242.tmp'];
+    const old = [
+      '.k-dead.tar.zst.4242.tmp',
+      '.k-dead.tar.zst.4242.tmp.meta.json',
+      '.k-dead.tar.zst.4242.tmp.exclude',
+      'index.json.4242.tmp',
+    ];
     const running = '.k-running.tar.zst.4343.tmp';
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     for (const f of old) {

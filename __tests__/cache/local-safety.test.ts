@@ -2,7 +2,16 @@
 // outside the cached paths are refused whole (nothing extracted, a warning, a miss), concurrent
 // saves never lose an entry from the index, and a damaged index.json is rebuilt.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -47,7 +56,8 @@ function header(m: Member, size: number): Buffer {
     prefix = name.slice(0, cut);
     name = name.slice(cut + 1);
   }
-  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) throw new Error(`member name too long for the test's tar writer: ${m.name}`);
+  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155)
+    throw new Error(`member name too long for the test's tar writer: ${m.name}`);
   block.write(name, 0, 100, 'utf8');
   block.write(octal(m.type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
   block.write(octal(0, 8), 108, 'ascii');
@@ -82,7 +92,13 @@ function plant(cacheDir: string, key: string, paths: string[], members: Member[]
   mkdirSync(cacheDir, { recursive: true });
   const file = `planted-${counter}.tar.gz`;
   writeFileSync(path.join(cacheDir, file), tarGz(members));
-  const entry = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes: statSync(path.join(cacheDir, file)).size };
+  const entry = {
+    key,
+    version: pathsVersion(paths),
+    file,
+    createdAt: Date.now(),
+    sizeBytes: statSync(path.join(cacheDir, file)).size,
+  };
   writeFileSync(path.join(cacheDir, `${file}.meta.json`), JSON.stringify(entry));
   return file;
 }
@@ -117,9 +133,16 @@ describe('restore refuses archives with members outside the cached paths', () =>
   }
 
   /** Restores the planted entry; asserts a miss, one warning and that nothing at all was extracted. */
-  async function expectRefused(l: ReturnType<typeof layout>, members: Member[], mustNotExist: string[], reason: RegExp) {
+  async function expectRefused(
+    l: ReturnType<typeof layout>,
+    members: Member[],
+    mustNotExist: string[],
+    reason: RegExp,
+  ) {
     plant(l.cacheDir, 'k-crafted', [l.cached], members);
-    const { value, warnings } = await quietly(() => new LocalCacheBackend(l.cacheDir).restore([l.cached], 'k-crafted', []));
+    const { value, warnings } = await quietly(() =>
+      new LocalCacheBackend(l.cacheDir).restore([l.cached], 'k-crafted', []),
+    );
     expect(value).toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/nothing was extracted/);
@@ -147,7 +170,12 @@ describe('restore refuses archives with members outside the cached paths', () =>
 
   test('an absolute member that climbs out of a cached path with ..', async () => {
     const l = layout();
-    await expectRefused(l, [{ name: `${l.cached}/../outside/climbed.txt`, type: 'file', content: 'escaped' }], [path.join(l.outside, 'climbed.txt')], /climbs out/);
+    await expectRefused(
+      l,
+      [{ name: `${l.cached}/../outside/climbed.txt`, type: 'file', content: 'escaped' }],
+      [path.join(l.outside, 'climbed.txt')],
+      /climbs out/,
+    );
   });
 
   test('an absolute member outside every cached path', async () => {
@@ -220,7 +248,9 @@ describe('restore refuses archives with members outside the cached paths', () =>
     const file = readdirSync(l.cacheDir).find((f) => f.endsWith('.tar.gz'))!;
     const tar = Buffer.concat([header(members[0]!, 0), fifo, Buffer.alloc(1024, 0)]);
     writeFileSync(path.join(l.cacheDir, file), gzipSync(tar));
-    const { value, warnings } = await quietly(() => new LocalCacheBackend(l.cacheDir).restore([l.cached], 'k-fifo', []));
+    const { value, warnings } = await quietly(() =>
+      new LocalCacheBackend(l.cacheDir).restore([l.cached], 'k-fifo', []),
+    );
     expect(value).toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/FIFO|a \w+ entry/);
@@ -254,7 +284,9 @@ describe('restore refuses archives with members outside the cached paths', () =>
         { name: `${l.cached}/hard`, type: 'hardlink', linkname: `${l.cached}/real.txt` },
       ],
     );
-    const { value, warnings } = await quietly(() => new LocalCacheBackend(l.cacheDir).restore([l.cached], 'k-inbounds', []));
+    const { value, warnings } = await quietly(() =>
+      new LocalCacheBackend(l.cacheDir).restore([l.cached], 'k-inbounds', []),
+    );
     expect(warnings).toEqual([]);
     expect(value?.matchedKey).toBe('k-inbounds');
     expect(readFileSync(path.join(l.cached, 'rel-link'), 'utf8')).toBe('real');
@@ -271,7 +303,9 @@ function dataDir(name: string, content: string): string {
 }
 
 const indexKeys = (cacheDir: string) =>
-  (JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ key: string }> }).entries.map((e) => e.key).sort();
+  (JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ key: string }> }).entries
+    .map((e) => e.key)
+    .sort();
 
 describe('the index', () => {
   const keys = Array.from({ length: 8 }, (_, i) => `k-concurrent-${i}`);
@@ -312,7 +346,9 @@ describe('the index', () => {
       target: 'node20',
       outfile: script,
       logLevel: 'silent',
-      banner: { js: "import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __wmCreateRequire } from 'node:module'; const require = __wmCreateRequire(import.meta.url);",
+      },
     });
     const cacheDir = path.join(fresh('concurrent-procs'), 'cache');
     const dirs = keys.map((k) => dataDir(`${k}-p`, `${k} from a process`));
@@ -320,7 +356,9 @@ describe('the index', () => {
       keys.map(
         (k, i) =>
           new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-            const child = spawn(process.execPath, [script, cacheDir, k, dirs[i]!], { stdio: ['ignore', 'ignore', 'pipe'] });
+            const child = spawn(process.execPath, [script, cacheDir, k, dirs[i]!], {
+              stdio: ['ignore', 'ignore', 'pipe'],
+            });
             let stderr = '';
             child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
             child.on('error', reject);

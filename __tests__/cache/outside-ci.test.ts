@@ -27,7 +27,9 @@ function tree(root: string): string[] {
 
 /** The members of the local backend's one archive. */
 function archiveMembers(cacheDir: string): string[] {
-  const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ file: string }> };
+  const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as {
+    entries: Array<{ file: string }>;
+  };
   expect(index.entries).toHaveLength(1);
   const file = path.join(cacheDir, index.entries[0]!.file);
   return execFileSync('tar', ['-tf', file, file.endsWith('.zst') ? '--zstd' : '-z'], { encoding: 'utf8' }).split('\n');
@@ -42,20 +44,34 @@ function userWorkspace(env: NodeJS.ProcessEnv): { workspace: string; target: str
     'util/Cargo.toml': '[package]\nname = "util"\nversion = "0.1.0"\nedition = "2021"\n',
     'util/src/lib.rs': 'pub fn twice(x: u32) -> u32 { x * 2 }\n',
     'ws/Cargo.toml': '[workspace]\nmembers = ["app", "core_lib"]\nresolver = "2"\n',
-    'ws/app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore_lib = { path = "../core_lib" }\nutil = { path = "../../util" }\n',
+    'ws/app/Cargo.toml':
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore_lib = { path = "../core_lib" }\nutil = { path = "../../util" }\n',
     'ws/app/src/main.rs': 'fn main() { println!("{}", util::twice(core_lib::f())); }\n',
     'ws/core_lib/Cargo.toml': '[package]\nname = "core_lib"\nversion = "0.1.0"\nedition = "2021"\n',
     'ws/core_lib/src/lib.rs': 'pub fn f() -> u32 { 21 }\n',
   });
   const workspace = path.join(root, 'ws');
   for (const args of [['build', '--release'], ['build']])
-    execFileSync('cargo', [...args, '--offline'], { cwd: workspace, env: { ...env, CARGO_INCREMENTAL: '1' }, stdio: 'ignore' });
+    execFileSync('cargo', [...args, '--offline'], {
+      cwd: workspace,
+      env: { ...env, CARGO_INCREMENTAL: '1' },
+      stdio: 'ignore',
+    });
   return { workspace, target: path.join(workspace, 'target') };
 }
 
 function cargoEnv(workspace?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...(workspace ? { GITHUB_WORKSPACE: workspace } : {}) };
-  for (const name of ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_INCREMENTAL', 'CI', 'GITHUB_ACTIONS'])
+  for (const name of [
+    'RUSTFLAGS',
+    'CARGO_ENCODED_RUSTFLAGS',
+    'CARGO_TARGET_DIR',
+    'CARGO_BUILD_TARGET_DIR',
+    'CARGO_BUILD_BUILD_DIR',
+    'CARGO_INCREMENTAL',
+    'CI',
+    'GITHUB_ACTIONS',
+  ])
     delete env[name];
   return env;
 }
@@ -75,7 +91,11 @@ describe.each([
     target = made.target;
     const before = tree(target);
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-outside-ci-cache-'));
-    const config = configFor(made.workspace, { 'cache-backend': 'local', 'cache-dir': cacheDir }, { RUNNER_TEMP: path.join(made.workspace, '..', 'tmp'), ...ciEnv });
+    const config = configFor(
+      made.workspace,
+      { 'cache-backend': 'local', 'cache-dir': cacheDir },
+      { RUNNER_TEMP: path.join(made.workspace, '..', 'tmp'), ...ciEnv },
+    );
     const out = captureStdout();
     try {
       const job = await cacheJob(config, cargoEnv(made.workspace));

@@ -3,7 +3,14 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cargoOwnership, hasCargoTag, isInside, placementProblem, restoreOwnership, type ProtectedPlaces } from '../../src/cache/ownership.js';
+import {
+  cargoOwnership,
+  hasCargoTag,
+  isInside,
+  placementProblem,
+  restoreOwnership,
+  type ProtectedPlaces,
+} from '../../src/cache/ownership.js';
 
 // What cargo writes into every target and build directory it creates.
 const CARGO_TAG =
@@ -48,13 +55,21 @@ describe('placementProblem', () => {
     expect(placementProblem(checkout, places)).toMatch(/cargo workspace/);
     // With the workspace elsewhere, the checkout is still protected by name.
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'wm-ownership-ws-'));
-    expect(placementProblem(checkout, { ...places, workspaceRoot: elsewhere })).toMatch(/^it is the repository checkout \(/);
-    expect(placementProblem(path.dirname(checkout), { ...places, workspaceRoot: elsewhere })).toMatch(/^it contains the repository checkout/);
+    expect(placementProblem(checkout, { ...places, workspaceRoot: elsewhere })).toMatch(
+      /^it is the repository checkout \(/,
+    );
+    expect(placementProblem(path.dirname(checkout), { ...places, workspaceRoot: elsewhere })).toMatch(
+      /^it contains the repository checkout/,
+    );
   });
 
   test('HOME and its ancestors', () => {
     const { home, places } = layout();
-    const elsewhere = { ...places, workspaceRoot: mkdtempSync(path.join(os.tmpdir(), 'wm-ownership-ws-')), checkout: null };
+    const elsewhere = {
+      ...places,
+      workspaceRoot: mkdtempSync(path.join(os.tmpdir(), 'wm-ownership-ws-')),
+      checkout: null,
+    };
     expect(placementProblem(home, elsewhere)).toMatch(/^it is the home directory \(/);
     expect(placementProblem(path.dirname(home), elsewhere)).toMatch(/^it contains the home directory/);
   });
@@ -64,7 +79,9 @@ describe('placementProblem', () => {
     const noHome = { ...places, home: null };
     expect(placementProblem(cargoHome, noHome)).toMatch(/^it is CARGO_HOME \(/);
     expect(placementProblem(path.join(cargoHome, 'registry'), noHome)).toMatch(/^it is inside CARGO_HOME/);
-    expect(placementProblem(path.join(cargoHome, 'registry', 'src', 'not-yet-created'), noHome)).toMatch(/^it is inside CARGO_HOME/);
+    expect(placementProblem(path.join(cargoHome, 'registry', 'src', 'not-yet-created'), noHome)).toMatch(
+      /^it is inside CARGO_HOME/,
+    );
   });
 
   test('a symlink is judged by where it points', () => {
@@ -133,7 +150,10 @@ describe('cargoOwnership (may the cleaner delete inside?)', () => {
 
   test('a missing directory is not owned', () => {
     const { workspaceRoot, places } = layout();
-    expect(cargoOwnership(path.join(workspaceRoot, 'target'), places)).toEqual({ owned: false, reason: 'it does not exist' });
+    expect(cargoOwnership(path.join(workspaceRoot, 'target'), places)).toEqual({
+      owned: false,
+      reason: 'it does not exist',
+    });
   });
 
   test('a tag does not make a protected place owned', () => {

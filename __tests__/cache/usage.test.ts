@@ -33,7 +33,14 @@ function row(key: string, sizeBytes: number, daysAgo: number, ref = 'refs/heads/
 }
 
 function data(entries: CacheEntryRow[], over: Partial<CacheUsageData> = {}): CacheUsageData {
-  return { totalBytes: entries.reduce((n, e) => n + e.sizeBytes, 0), count: entries.length, limitGb: null, entries, complete: true, ...over };
+  return {
+    totalBytes: entries.reduce((n, e) => n + e.sizeBytes, 0),
+    count: entries.length,
+    limitGb: null,
+    entries,
+    complete: true,
+    ...over,
+  };
 }
 
 const PREFIXES = ownPrefixes('watchmaker-v1');
@@ -59,7 +66,11 @@ describe('the summary (pure)', () => {
   test("the default prefix is inside the action's own; another prefix counts too", () => {
     expect(ownPrefixes('watchmaker-v1')).toEqual(['watchmaker-']);
     expect(ownPrefixes('ci-rust')).toEqual(['watchmaker-', 'ci-rust-']);
-    const s = summariseUsage(data([row('ci-rust-x', 10, 0), row('watchmaker-v0-y', 20, 0), row('other', 40, 0)]), { prefixes: ownPrefixes('ci-rust'), saved: null, now: NOW });
+    const s = summariseUsage(data([row('ci-rust-x', 10, 0), row('watchmaker-v0-y', 20, 0), row('other', 40, 0)]), {
+      prefixes: ownPrefixes('ci-rust'),
+      saved: null,
+      now: NOW,
+    });
     expect(s.ours).toEqual({ count: 2, bytes: 30 });
   });
 
@@ -81,12 +92,20 @@ describe('the summary (pure)', () => {
 
   test('eviction: only when this save takes the total beyond the limit', () => {
     const near = data([row('watchmaker-a', 9.5 * GIB, 0)]);
-    const under = summariseUsage(near, { prefixes: PREFIXES, saved: { key: 'watchmaker-b', bytes: 0.5 * GIB }, now: NOW });
+    const under = summariseUsage(near, {
+      prefixes: PREFIXES,
+      saved: { key: 'watchmaker-b', bytes: 0.5 * GIB },
+      now: NOW,
+    });
     expect(under.afterBytes).toBe(LIMIT);
     expect(under.evicts).toBe(false);
     expect(evictionWarning(under)).toBeNull();
 
-    const over = summariseUsage(near, { prefixes: PREFIXES, saved: { key: 'watchmaker-b', bytes: 0.5 * GIB + 1 }, now: NOW });
+    const over = summariseUsage(near, {
+      prefixes: PREFIXES,
+      saved: { key: 'watchmaker-b', bytes: 0.5 * GIB + 1 },
+      now: NOW,
+    });
     expect(over.evicts).toBe(true);
     expect(evictionWarning(over)).toBe(
       "Watchmaker: saving watchmaker-b (512 MiB) brings the repository's Actions cache to 10 GiB, beyond its limit (10 GB, GitHub's default), so GitHub evicts the least recently used entries. The job summary shows what the cache holds.",
@@ -96,10 +115,19 @@ describe('the summary (pure)', () => {
     const nothingSaved = summariseUsage(data([row('x', 11 * GIB, 0)]), { prefixes: PREFIXES, saved: null, now: NOW });
     expect(nothingSaved.evicts).toBe(false);
     // A save of unknown size onto a total already beyond the limit still evicts.
-    expect(summariseUsage(data([row('x', 11 * GIB, 5)]), { prefixes: PREFIXES, saved: { key: 'k', bytes: null }, now: NOW }).evicts).toBe(true);
-    expect(evictionWarning(summariseUsage(data([row('x', 11 * GIB, 5)]), { prefixes: PREFIXES, saved: { key: 'k', bytes: null }, now: NOW }))).toContain(
-      ' Not accessed for 3+ days: 1 entry (11 GiB).',
-    );
+    expect(
+      summariseUsage(data([row('x', 11 * GIB, 5)]), { prefixes: PREFIXES, saved: { key: 'k', bytes: null }, now: NOW })
+        .evicts,
+    ).toBe(true);
+    expect(
+      evictionWarning(
+        summariseUsage(data([row('x', 11 * GIB, 5)]), {
+          prefixes: PREFIXES,
+          saved: { key: 'k', bytes: null },
+          now: NOW,
+        }),
+      ),
+    ).toContain(' Not accessed for 3+ days: 1 entry (11 GiB).');
   });
 });
 
@@ -116,7 +144,9 @@ describe('the section (pure)', () => {
     expect(lines.length).toBeLessThanOrEqual(8);
     const md = lines.join('\n');
     expect(md).not.toMatch(/<img|<b>|`x`|\|<|@team/);
-    expect(md).toContain('watchmaker-\\`x\\`\\|&lt;img src=y&gt;\\*\\[a\\]\\(b\\) on refs/heads/&lt;b&gt;@\u200bteam\\|\\_x\\_, 300 MiB, 9 days');
+    expect(md).toContain(
+      'watchmaker-\\`x\\`\\|&lt;img src=y&gt;\\*\\[a\\]\\(b\\) on refs/heads/&lt;b&gt;@\u200bteam\\|\\_x\\_, 300 MiB, 9 days',
+    );
     expect(lines).toEqual([
       '#### Watchmaker: Actions cache usage',
       "- **9.9 GiB** of 10 GB, GitHub's default (99%), in 5,000 entries; beyond the limit GitHub evicts the least recently used.",
@@ -130,8 +160,15 @@ describe('the section (pure)', () => {
   });
 
   test('nothing stale, a save well under the limit', () => {
-    const s = summariseUsage(data([row('watchmaker-a', GIB, 1)]), { prefixes: PREFIXES, saved: { key: 'watchmaker-b', bytes: GIB }, now: NOW });
-    expect(usageMarkdown(s, PREFIXES).slice(3)).toEqual(['- Stale: none; every entry was accessed in the last 3 days.', '- This save: 1.0 GiB; about 2.0 GiB (20%) with it.']);
+    const s = summariseUsage(data([row('watchmaker-a', GIB, 1)]), {
+      prefixes: PREFIXES,
+      saved: { key: 'watchmaker-b', bytes: GIB },
+      now: NOW,
+    });
+    expect(usageMarkdown(s, PREFIXES).slice(3)).toEqual([
+      '- Stale: none; every entry was accessed in the last 3 days.',
+      '- This save: 1.0 GiB; about 2.0 GiB (20%) with it.',
+    ]);
   });
 });
 
@@ -151,7 +188,9 @@ describe('the shell, against a local GitHub API', () => {
   afterEach(() => github.stop());
 
   /** A push to the default branch unless the event says otherwise. */
-  function usageRun(opts: { event?: object; ref?: string; backend?: 'github' | 'local'; env?: NodeJS.ProcessEnv } = {}): UsageRun {
+  function usageRun(
+    opts: { event?: object; ref?: string; backend?: 'github' | 'local'; env?: NodeJS.ProcessEnv } = {},
+  ): UsageRun {
     const env = {
       GITHUB_REPOSITORY: 'o/r',
       GITHUB_REF: opts.ref ?? 'refs/heads/main',
@@ -207,15 +246,27 @@ describe('the shell, against a local GitHub API', () => {
     const pages = github.requestsTo('GET', '/repos/o/r/actions/caches');
     expect(pages.map((r) => r.query.get('page'))).toEqual(['1', '2', '3']);
     for (const r of pages)
-      expect(Object.fromEntries(['per_page', 'sort', 'direction'].map((k) => [k, r.query.get(k)]))).toEqual({ per_page: '100', sort: 'last_accessed_at', direction: 'desc' });
+      expect(Object.fromEntries(['per_page', 'sort', 'direction'].map((k) => [k, r.query.get(k)]))).toEqual({
+        per_page: '100',
+        sort: 'last_accessed_at',
+        direction: 'desc',
+      });
     expect(github.requestsTo('GET', '/repos/o/r/actions/cache/usage')).toHaveLength(1);
-    expect(summary).toMatchObject({ count: 230, listed: 230, complete: true, ours: { count: 115, bytes: 1150 * MIB }, evicts: false });
+    expect(summary).toMatchObject({
+      count: 230,
+      listed: 230,
+      complete: true,
+      ours: { count: 115, bytes: 1150 * MIB },
+      evicts: false,
+    });
     expect(summary!.stale.count).toBe(92); // i % 5 is 3 or 4
     expect(markdown.match(/^#### Watchmaker: Actions cache usage$/gm)).toHaveLength(1);
     expect(markdown).toContain("- **2.2 GiB** of 10 GB, GitHub's default (22%), in 230 entries");
     expect(markdown).toContain('- This save: 100 MiB; about 2.3 GiB (23%) with it.');
     expect(out.annotations()).toEqual([]);
-    expect(out.text()).toContain("Watchmaker: the repository's Actions cache holds 2.2 GiB of 10 GB, GitHub's default in 230 entries; this action's: 1.1 GiB.");
+    expect(out.text()).toContain(
+      "Watchmaker: the repository's Actions cache holds 2.2 GiB of 10 GB, GitHub's default in 230 entries; this action's: 1.1 GiB.",
+    );
   });
 
   test('stops at 10 pages of 100 and says the entries were counted among those', async () => {
@@ -238,7 +289,10 @@ describe('the shell, against a local GitHub API', () => {
   });
 
   test('a token without actions: read: one line naming the permission, no warning, no section', async () => {
-    github.route('GET', '/repos/{owner}/{repo}/actions/cache/usage', () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
+    github.route('GET', '/repos/{owner}/{repo}/actions/cache/usage', () => ({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    }));
     const { summary, out, markdown } = await report(usageRun());
     expect(summary).toBeNull();
     expect(out.annotations()).toEqual([]);
@@ -258,15 +312,29 @@ describe('the shell, against a local GitHub API', () => {
     const { summary, out, markdown } = await report(usageRun({ env: { WATCHMAKER_API_TIMEOUT_MS: '200' } }));
     expect(summary).toBeNull();
     expect(out.annotations()).toEqual([
-      expect.objectContaining({ level: 'warning', message: expect.stringMatching(/^Watchmaker could not read the repository's cache usage: .*did not answer within 200 ms/) }),
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(
+          /^Watchmaker could not read the repository's cache usage: .*did not answer within 200 ms/,
+        ),
+      }),
     ]);
     expect(github.requests).toHaveLength(1);
     expect(markdown).toBe('');
   });
 
   test.each([
-    ['a pull request', { event: { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' } } }, ref: 'refs/pull/7/merge' }],
-    ['pull_request_target (the base branch ref)', { event: { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' } } } }],
+    [
+      'a pull request',
+      {
+        event: { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' } } },
+        ref: 'refs/pull/7/merge',
+      },
+    ],
+    [
+      'pull_request_target (the base branch ref)',
+      { event: { repository: { default_branch: 'main' }, pull_request: { number: 7, base: { ref: 'main' } } } },
+    ],
     ['a push to another branch', { ref: 'refs/heads/feature' }],
     ['the local backend', { backend: 'local' as const }],
   ])('%s: no call at all, no section', async (_name, opts) => {

@@ -23,8 +23,18 @@ function artifactsOf(jsonLines: string): { artifacts: string[]; freshBins: strin
       target?: { kind: string[]; name: string };
       profile?: { test: boolean };
     };
-    artifacts.push(...(m.filenames ?? []), ...(m.executable ? [m.executable] : []), ...(m.reason === 'build-script-executed' && m.out_dir ? [m.out_dir] : []));
-    if (m.reason === 'compiler-artifact' && m.fresh && !m.profile?.test && ['bin', 'example'].includes(m.target!.kind[0]!)) freshBins.push(m.target!.name);
+    artifacts.push(
+      ...(m.filenames ?? []),
+      ...(m.executable ? [m.executable] : []),
+      ...(m.reason === 'build-script-executed' && m.out_dir ? [m.out_dir] : []),
+    );
+    if (
+      m.reason === 'compiler-artifact' &&
+      m.fresh &&
+      !m.profile?.test &&
+      ['bin', 'example'].includes(m.target!.kind[0]!)
+    )
+      freshBins.push(m.target!.name);
   }
   return { artifacts, freshBins };
 }
@@ -41,7 +51,14 @@ describe.each(LAYOUTS)('$name', ({ env: layoutEnv }) => {
     'core_lib/src/lib.rs': 'pub fn f() -> u32 { 1 }\n',
   });
   const env: NodeJS.ProcessEnv = { ...process.env, ...layoutEnv, CARGO_INCREMENTAL: '1' };
-  for (const name of ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR']) delete env[name];
+  for (const name of [
+    'RUSTFLAGS',
+    'CARGO_ENCODED_RUSTFLAGS',
+    'CARGO_TARGET_DIR',
+    'CARGO_BUILD_TARGET_DIR',
+    'CARGO_BUILD_BUILD_DIR',
+  ])
+    delete env[name];
   const cargo = (...args: string[]) => spawnSync('cargo', args, { cwd: workspace, env, encoding: 'utf8' });
 
   test('a fresh binary keeps every file of its unit: the next build compiles nothing', async () => {
@@ -64,7 +81,12 @@ describe.each(LAYOUTS)('$name', ({ env: layoutEnv }) => {
       restoredAtMs,
       members: new Set(['app', 'core_lib']),
       keepMembers: true,
-      places: { workspaceRoot: workspace, checkout: workspace, home: null, cargoHome: path.join(workspace, 'no-cargo-home') },
+      places: {
+        workspaceRoot: workspace,
+        checkout: workspace,
+        home: null,
+        cargoHome: path.join(workspace, 'no-cargo-home'),
+      },
       lockedPackages: null,
       deleteFiles: true,
     });

@@ -23,7 +23,15 @@
 //   4. Every `steps.<id>.outputs.<name>` (dot or ['bracket'] form) in a block, where <id> is a step
 //      of this action in that block (or, when the block has no step <id>, in another block of the
 //      same file), must name an output in action.yml.
-import { NoOperationTraceWriter, convertWorkflowTemplate, isMapping, isSequence, isString, parseWorkflow, type TemplateParseResult } from '@actions/workflow-parser';
+import {
+  NoOperationTraceWriter,
+  convertWorkflowTemplate,
+  isMapping,
+  isSequence,
+  isString,
+  parseWorkflow,
+  type TemplateParseResult,
+} from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
@@ -42,7 +50,10 @@ export function loadAction(name: string, content: string): { action: ActionSpec;
     const template = convertActionTemplate(parsed.context, parsed.value);
     for (const input of template.inputs ?? []) {
       const def = input.default;
-      action.inputs.set(input.id, { required: input.required === true, default: def === undefined ? '' : isString(def) ? def.value : def.toString() });
+      action.inputs.set(input.id, {
+        required: input.required === true,
+        default: def === undefined ? '' : isString(def) ? def.value : def.toString(),
+      });
     }
     for (const output of template.outputs ?? []) action.outputs.add(output.id);
   }
@@ -87,16 +98,31 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   return blocks;
 }
 
-export const yamlBlocks = (markdown: string): CodeBlock[] => codeBlocks(markdown).filter((b) => b.lang === 'yaml' || b.lang === 'yml');
+export const yamlBlocks = (markdown: string): CodeBlock[] =>
+  codeBlocks(markdown).filter((b) => b.lang === 'yaml' || b.lang === 'yml');
 
-const JOB_KEYS = ['runs-on', 'steps', 'strategy', 'needs', 'services', 'container', 'environment', 'outputs', 'secrets', 'timeout-minutes'];
+const JOB_KEYS = [
+  'runs-on',
+  'steps',
+  'strategy',
+  'needs',
+  'services',
+  'container',
+  'environment',
+  'outputs',
+  'secrets',
+  'timeout-minutes',
+];
 const SHARED_KEYS = ['permissions', 'env', 'concurrency', 'defaults'];
 
 type Shape = 'workflow' | 'workflow without on' | 'top of a workflow' | 'job' | 'steps' | 'step';
 
 /** How a block is made a workflow: lines put before and after it, and its new indentation. */
 const STEPS_HEADER = ['on: push', 'jobs:', '  docs-example:', '    runs-on: ubuntu-latest', '    steps:'];
-const WRAPPERS: Record<Shape, { before: (keys: Set<string>) => string[]; indent: number; after: (keys: Set<string>) => string[] }> = {
+const WRAPPERS: Record<
+  Shape,
+  { before: (keys: Set<string>) => string[]; indent: number; after: (keys: Set<string>) => string[] }
+> = {
   workflow: { before: () => [], indent: 0, after: () => [] },
   'workflow without on': { before: () => ['on: push'], indent: 0, after: () => [] },
   'top of a workflow': {
@@ -141,7 +167,11 @@ export interface YamlCheck {
  * Rules 1 to 3 for one YAML source: a Markdown block (`line`, `indent` of its first line) or a
  * whole workflow file (line 1, indent 0). Rule 4 needs all blocks of a file: see outputProblems.
  */
-export async function checkYaml(file: string, source: { line: number; indent: number; content: string }, action: ActionSpec): Promise<YamlCheck> {
+export async function checkYaml(
+  file: string,
+  source: { line: number; indent: number; content: string },
+  action: ActionSpec,
+): Promise<YamlCheck> {
   const result: YamlCheck = { problems: [], shape: null, actionSteps: [], stepIds: new Set() };
   const where = (line: number, col?: number) => `${file}:${line}${col === undefined ? '' : `:${col}`}`;
   const lines = source.content.replace(/\n+$/, '').split('\n');
@@ -184,7 +214,9 @@ export async function checkYaml(file: string, source: { line: number; indent: nu
   const wrapper = WRAPPERS[shape];
   const before = wrapper.before(keys);
   const pad = ' '.repeat(wrapper.indent);
-  const synthetic = [...before, ...dedented.map((l) => (l.trim() === '' ? '' : pad + l)), ...wrapper.after(keys)].join('\n');
+  const synthetic = [...before, ...dedented.map((l) => (l.trim() === '' ? '' : pad + l)), ...wrapper.after(keys)].join(
+    '\n',
+  );
   // Synthetic line/column → Markdown line/column (null: a line of the wrapper).
   const mdLine = (line: number): number | null => {
     const i = line - 1 - before.length;
@@ -193,7 +225,9 @@ export async function checkYaml(file: string, source: { line: number; indent: nu
   const mdWhere = (range: { line: number; column: number } | undefined, what: string) => {
     if (!range) return `${where(source.line)} (${what})`;
     const line = mdLine(range.line);
-    return line === null ? `${where(source.line)} (${what}, in the lines the check added around it)` : where(line, range.column - wrapper.indent + minIndent + source.indent);
+    return line === null
+      ? `${where(source.line)} (${what}, in the lines the check added around it)`
+      : where(line, range.column - wrapper.indent + minIndent + source.indent);
   };
   const what = shape === 'workflow' ? 'workflow' : `${shape}, validated inside a minimal workflow`;
 
@@ -262,7 +296,8 @@ function stepsOf(root: Token): StepInfo[] {
         if (key === 'id' && isString(pair.value)) info.id = pair.value.value;
         if (key === 'uses' && isString(pair.value)) info.uses = pair.value.value;
         if (key === 'with' && isMapping(pair.value)) {
-          for (const w of pair.value) info.with.push({ key: isString(w.key) ? w.key.value : w.key.toString(), line: w.key.line ?? info.line });
+          for (const w of pair.value)
+            info.with.push({ key: isString(w.key) ? w.key.value : w.key.toString(), line: w.key.line ?? info.line });
         }
       }
       steps.push(info);
@@ -271,7 +306,8 @@ function stepsOf(root: Token): StepInfo[] {
   return steps;
 }
 
-const OUTPUT_REF = /\bsteps(?:\.([A-Za-z_][\w-]*)|\[\s*'([^']+)'\s*\])\.outputs(?:\.([A-Za-z_][\w-]*)|\[\s*'([^']+)'\s*\])/g;
+const OUTPUT_REF =
+  /\bsteps(?:\.([A-Za-z_][\w-]*)|\[\s*'([^']+)'\s*\])\.outputs(?:\.([A-Za-z_][\w-]*)|\[\s*'([^']+)'\s*\])/g;
 
 /**
  * Rule 4 for one YAML source (see the top of this file). `check`: the source's own steps (from
@@ -312,9 +348,18 @@ export async function checkMarkdown(file: string, markdown: string, action: Acti
   const blocks = yamlBlocks(markdown);
   const checks: YamlCheck[] = [];
   for (const b of blocks) checks.push(await checkYaml(file, b, action));
-  const fileActionIds = new Set(checks.flatMap((c) => c.actionSteps.map((s) => s.id)).filter((id): id is string => id !== null));
-  const problems = checks.flatMap((c, i) => [...c.problems, ...outputProblems(file, blocks[i], c, fileActionIds, action)]);
-  return { problems, blocks: blocks.map((b, i) => ({ line: b.line, shape: checks[i].shape })), actionSteps: checks.flatMap((c) => c.actionSteps) };
+  const fileActionIds = new Set(
+    checks.flatMap((c) => c.actionSteps.map((s) => s.id)).filter((id): id is string => id !== null),
+  );
+  const problems = checks.flatMap((c, i) => [
+    ...c.problems,
+    ...outputProblems(file, blocks[i], c, fileActionIds, action),
+  ]);
+  return {
+    problems,
+    blocks: blocks.map((b, i) => ({ line: b.line, shape: checks[i].shape })),
+    actionSteps: checks.flatMap((c) => c.actionSteps),
+  };
 }
 
 /** Rules 1 to 4 for a whole workflow file (e.g. .github/workflows/ci.yml). */
@@ -344,7 +389,8 @@ export function tableAfterHeading(markdown: string, heading: string): MarkdownTa
   if (i >= lines.length || !lines[i].trimStart().startsWith('|')) return null;
   const header = tableCells(lines[i]);
   const rows: MarkdownTable['rows'] = [];
-  for (i += 2; i < lines.length && lines[i].trimStart().startsWith('|'); i++) rows.push({ cells: tableCells(lines[i]), line: i + 1 });
+  for (i += 2; i < lines.length && lines[i].trimStart().startsWith('|'); i++)
+    rows.push({ cells: tableCells(lines[i]), line: i + 1 });
   return { header, rows };
 }
 
@@ -394,21 +440,32 @@ export function checkTables(file: string, markdown: string, action: ActionSpec):
     const seen = new Map<string, number>();
     for (const row of table.rows) {
       const name = unquote(row.cells[0] ?? '');
-      if (seen.has(name)) problems.push(`${file}:${row.line}: \`${name}\` is listed twice in the ${kind}s table (also line ${seen.get(name)})`);
+      if (seen.has(name))
+        problems.push(
+          `${file}:${row.line}: \`${name}\` is listed twice in the ${kind}s table (also line ${seen.get(name)})`,
+        );
       seen.set(name, row.line);
       if (!names.includes(name)) {
         const hint = closest(name, names);
-        problems.push(`${file}:${row.line}: the ${kind}s table lists \`${name}\`, which is not an ${kind} in action.yml${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
+        problems.push(
+          `${file}:${row.line}: the ${kind}s table lists \`${name}\`, which is not an ${kind} in action.yml${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+        );
         continue;
       }
       const input = kind === 'input' ? action.inputs.get(name) : undefined;
       if (input && input.default !== '' && defaultColumn >= 0) {
         const shown = unquote(row.cells[defaultColumn] ?? '');
-        if (shown !== input.default) problems.push(`${file}:${row.line}: the default of \`${name}\` is \`${input.default}\` in action.yml, the table says \`${shown}\``);
+        if (shown !== input.default)
+          problems.push(
+            `${file}:${row.line}: the default of \`${name}\` is \`${input.default}\` in action.yml, the table says \`${shown}\``,
+          );
       }
     }
     for (const name of names) {
-      if (!seen.has(name)) problems.push(`${file}: the ${kind}s table under "${heading}" has no row for \`${name}\`, an ${kind} in action.yml`);
+      if (!seen.has(name))
+        problems.push(
+          `${file}: the ${kind}s table under "${heading}" has no row for \`${name}\`, an ${kind} in action.yml`,
+        );
     }
   }
   return problems;
@@ -429,7 +486,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];

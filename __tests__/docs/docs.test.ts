@@ -6,8 +6,23 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_END, BENCH_START, currentBenchSection, fixed, renderBenchSection, replaceBenchSection } from '../../scripts/lib/bench-table.mjs';
-import { checkMarkdown, checkTables, checkWorkflowFile, isThisAction, loadAction, yamlBlocks, type ActionSpec } from './check-docs.js';
+import {
+  BENCH_END,
+  BENCH_START,
+  currentBenchSection,
+  fixed,
+  renderBenchSection,
+  replaceBenchSection,
+} from '../../scripts/lib/bench-table.mjs';
+import {
+  checkMarkdown,
+  checkTables,
+  checkWorkflowFile,
+  isThisAction,
+  loadAction,
+  yamlBlocks,
+  type ActionSpec,
+} from './check-docs.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (rel: string) => readFileSync(path.join(repoRoot, rel), 'utf8');
@@ -47,7 +62,9 @@ describe('the README and the map of the code', () => {
     const map = read('docs/architecture.md');
     const named = [...map.matchAll(/`((?:src|tools|scripts|__tests__)\/[\w./-]+\.(?:ts|rs|mjs))`/g)].map((m) => m[1]!);
     expect(named.filter((f) => !existsSync(path.join(repoRoot, f)))).toEqual([]);
-    const modules = readdirSync(path.join(repoRoot, 'src'), { withFileTypes: true }).map((d) => (d.isDirectory() ? `src/${d.name}/` : `src/${d.name}`));
+    const modules = readdirSync(path.join(repoRoot, 'src'), { withFileTypes: true }).map((d) =>
+      d.isDirectory() ? `src/${d.name}/` : `src/${d.name}`,
+    );
     expect(modules.filter((m) => !map.includes(m))).toEqual([]);
   });
 });
@@ -99,11 +116,15 @@ describe("the README's bench section", () => {
   it('prints the figures of results.json', () => {
     const section = renderBenchSection(results);
     const dev = results.coldWarm.dev;
-    expect(section).toContain(`| dev | ${fixed(dev.coldBuildSeconds.median, 1)} s (${fixed(dev.coldBuildSeconds.min, 1)}–${fixed(dev.coldBuildSeconds.max, 1)}) |`);
+    expect(section).toContain(
+      `| dev | ${fixed(dev.coldBuildSeconds.median, 1)} s (${fixed(dev.coldBuildSeconds.min, 1)}–${fixed(dev.coldBuildSeconds.max, 1)}) |`,
+    );
     expect(section).toContain(`medians of ${results.runs} runs`);
     expect(section).toContain(`${results.overhead.rustcInvocationsPerColdBuild} rustc compilations`);
     for (const g of results.growth)
-      expect(section).toContain(` | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`);
+      expect(section).toContain(
+        ` | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB |`,
+      );
   });
 
   it('changes when a figure in results.json changes', () => {
@@ -114,7 +135,9 @@ describe("the README's bench section", () => {
     const rewritten = replaceBenchSection(read('README.md'), changed);
     expect(currentBenchSection(rewritten)).toBe(renderBenchSection(changed));
     // Only the section changes.
-    expect(rewritten.slice(0, rewritten.indexOf(BENCH_START))).toBe(read('README.md').slice(0, read('README.md').indexOf(BENCH_START)));
+    expect(rewritten.slice(0, rewritten.indexOf(BENCH_START))).toBe(
+      read('README.md').slice(0, read('README.md').indexOf(BENCH_START)),
+    );
   });
 
   it('needs a full run and its markers', () => {
@@ -143,10 +166,21 @@ describe('the checks catch broken docs', () => {
   it('a `with:` key that is not an input', async () => {
     const result = await checkMarkdown(
       'README.md',
-      readme(['      - uses: watchmaker/watchmaker@v1', '        with:', '          profile: release', '          profle: dev'].join('\n')),
+      readme(
+        [
+          '      - uses: watchmaker/watchmaker@v1',
+          '        with:',
+          '          profile: release',
+          '          profle: dev',
+        ].join('\n'),
+      ),
       action,
     );
-    expect(result.problems).toEqual([expect.stringMatching(/^README\.md:9: `with: profle` is not an input of action\.yml \(did you mean `profile`\?\)/)]);
+    expect(result.problems).toEqual([
+      expect.stringMatching(
+        /^README\.md:9: `with: profle` is not an input of action\.yml \(did you mean `profile`\?\)/,
+      ),
+    ]);
   });
 
   it('an unknown input in a whole workflow, with the action under another owner', async () => {
@@ -166,7 +200,13 @@ describe('the checks catch broken docs', () => {
 
   it('an output that action.yml does not set, also through a step id of another block', async () => {
     const markdown = [
-      readme(['      - uses: watchmaker/watchmaker@v1', '        id: wm', '      - run: echo "${{ steps.wm.outputs.cache-hits }}"'].join('\n')),
+      readme(
+        [
+          '      - uses: watchmaker/watchmaker@v1',
+          '        id: wm',
+          '      - run: echo "${{ steps.wm.outputs.cache-hits }}"',
+        ].join('\n'),
+      ),
       '```yaml',
       "      - if: steps.wm.outputs['verdict'] == 'regression' && steps.wm.outputs.change == '1'",
       '        run: exit 1',
@@ -174,15 +214,21 @@ describe('the checks catch broken docs', () => {
     ].join('\n');
     const result = await checkMarkdown('README.md', markdown, action);
     expect(result.problems).toEqual([
-      expect.stringMatching(/^README\.md:8:\d+: `steps\.wm\.outputs\.cache-hits`: `cache-hits` is not an output of action\.yml \(did you mean `cache-hit`\?\)/),
+      expect.stringMatching(
+        /^README\.md:8:\d+: `steps\.wm\.outputs\.cache-hits`: `cache-hits` is not an output of action\.yml \(did you mean `cache-hit`\?\)/,
+      ),
       expect.stringMatching(/^README\.md:12:\d+: `steps\.wm\.outputs\.change`: `change` is not an output/),
     ]);
   });
 
   it("leaves other actions' inputs and outputs alone", async () => {
-    const yaml = ['      - uses: actions/checkout@v4', '        id: co', '        with:', '          fetch-depth: 0', '      - run: echo ${{ steps.co.outputs.commit }}'].join(
-      '\n',
-    );
+    const yaml = [
+      '      - uses: actions/checkout@v4',
+      '        id: co',
+      '        with:',
+      '          fetch-depth: 0',
+      '      - run: echo ${{ steps.co.outputs.commit }}',
+    ].join('\n');
     expect((await checkMarkdown('README.md', readme(yaml), action)).problems).toEqual([]);
   });
 
@@ -202,38 +248,75 @@ describe('the checks catch broken docs', () => {
   });
 
   it('an expression with an unknown context, in a steps fragment', async () => {
-    const result = await checkMarkdown('README.md', readme(['      - run: echo ${{ stpes.wm.outputs.report }}'].join('\n')), action);
+    const result = await checkMarkdown(
+      'README.md',
+      readme(['      - run: echo ${{ stpes.wm.outputs.report }}'].join('\n')),
+      action,
+    );
     expect(result.problems).toEqual([expect.stringMatching(/^README\.md:6:\d+: Unrecognized named-value: 'stpes'/)]);
   });
 
   it('a job fragment and a single step are checked too', async () => {
-    const job = await checkMarkdown('README.md', readme(['runs-on: ubuntu-latest', 'stpes:', '  - run: cargo test'].join('\n')), action);
+    const job = await checkMarkdown(
+      'README.md',
+      readme(['runs-on: ubuntu-latest', 'stpes:', '  - run: cargo test'].join('\n')),
+      action,
+    );
     expect(job.blocks.map((b) => b.shape)).toEqual(['job']);
     expect(job.problems.join('\n')).toMatch(/README\.md:7:1: Unexpected value 'stpes'/);
-    const step = await checkMarkdown('README.md', readme(['uses: watchmaker/watchmaker@v1', 'with:', '  guard: warn', '  gaurd: off'].join('\n')), action);
+    const step = await checkMarkdown(
+      'README.md',
+      readme(['uses: watchmaker/watchmaker@v1', 'with:', '  guard: warn', '  gaurd: off'].join('\n')),
+      action,
+    );
     expect(step.blocks.map((b) => b.shape)).toEqual(['step']);
     expect(step.problems).toEqual([expect.stringMatching(/^README\.md:9: `with: gaurd` is not an input/)]);
   });
 
   it("a workflow's top-level keys alone (e.g. permissions) are checked as a workflow's top", async () => {
-    const ok = await checkMarkdown('README.md', readme(['permissions:', '  contents: read', '  pull-requests: write'].join('\n')), action);
+    const ok = await checkMarkdown(
+      'README.md',
+      readme(['permissions:', '  contents: read', '  pull-requests: write'].join('\n')),
+      action,
+    );
     expect(ok.blocks.map((b) => b.shape)).toEqual(['top of a workflow']);
     expect(ok.problems).toEqual([]);
-    const bad = await checkMarkdown('README.md', readme(['permissions:', '  contents: read', '  pull-request: write'].join('\n')), action);
+    const bad = await checkMarkdown(
+      'README.md',
+      readme(['permissions:', '  contents: read', '  pull-request: write'].join('\n')),
+      action,
+    );
     expect(bad.problems).toEqual([expect.stringMatching(/^README\.md:8:3: Unexpected value 'pull-request'/)]);
   });
 
   it('invalid YAML, and YAML that is not part of a workflow', async () => {
-    const broken = await checkMarkdown('README.md', readme(['jobs:', '  build:', '    steps: [', ''].join('\n')), action);
+    const broken = await checkMarkdown(
+      'README.md',
+      readme(['jobs:', '  build:', '    steps: [', ''].join('\n')),
+      action,
+    );
     expect(broken.problems).toEqual([expect.stringMatching(/^README\.md:\d+(:\d+)?: invalid YAML/)]);
     const other = await checkMarkdown('README.md', readme(['version: 2', 'updates: []'].join('\n')), action);
-    expect(other.problems).toEqual([expect.stringMatching(/^README\.md:6: a `yaml` block must be a workflow or a part of one/)]);
+    expect(other.problems).toEqual([
+      expect.stringMatching(/^README\.md:6: a `yaml` block must be a workflow or a part of one/),
+    ]);
   });
 
   it('an indented block inside a list item, at the right line and column', async () => {
-    const markdown = ['- Do this:', '', '  ```yml', '        - uses: watchmaker/watchmaker@v1', '          with:', '            nope: 1', '  ```', ''].join('\n');
+    const markdown = [
+      '- Do this:',
+      '',
+      '  ```yml',
+      '        - uses: watchmaker/watchmaker@v1',
+      '          with:',
+      '            nope: 1',
+      '  ```',
+      '',
+    ].join('\n');
     expect(yamlBlocks(markdown)).toHaveLength(1);
-    expect((await checkMarkdown('docs/a.md', markdown, action)).problems).toEqual([expect.stringMatching(/^docs\/a\.md:6: `with: nope`/)]);
+    expect((await checkMarkdown('docs/a.md', markdown, action)).problems).toEqual([
+      expect.stringMatching(/^docs\/a\.md:6: `with: nope`/),
+    ]);
   });
 
   it('a spelling of this action that the checks would not recognise', async () => {
@@ -241,16 +324,30 @@ describe('the checks catch broken docs', () => {
     expect(isThisAction('./')).toBe(true);
     expect(isThisAction('actions/checkout@v4')).toBe(false);
     const result = await checkMarkdown('README.md', readme('      - uses: watchmaker/watchmaker/sub@v1'), action);
-    expect(result.problems).toEqual([expect.stringMatching(/^README\.md:6: `uses: watchmaker\/watchmaker\/sub@v1` names Watchmaker/)]);
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^README\.md:6: `uses: watchmaker\/watchmaker\/sub@v1` names Watchmaker/),
+    ]);
   });
 
   it('table rows missing, extra, doubled, or with a wrong default', () => {
-    const table = (rows: string[]) => ['## Inputs', '', '| input | default | meaning |', '|---|---|---|', ...rows, ''].join('\n');
-    const inputs = [...action.inputs].map(([name, i]) => `| \`${name}\` | ${i.default ? `\`${i.default}\`` : ''} | x |`);
-    const outputs = ['## Outputs', '', '| output | meaning |', '|---|---|', ...[...action.outputs].map((o) => `| \`${o}\` | x |`), ''].join('\n');
+    const table = (rows: string[]) =>
+      ['## Inputs', '', '| input | default | meaning |', '|---|---|---|', ...rows, ''].join('\n');
+    const inputs = [...action.inputs].map(
+      ([name, i]) => `| \`${name}\` | ${i.default ? `\`${i.default}\`` : ''} | x |`,
+    );
+    const outputs = [
+      '## Outputs',
+      '',
+      '| output | meaning |',
+      '|---|---|',
+      ...[...action.outputs].map((o) => `| \`${o}\` | x |`),
+      '',
+    ].join('\n');
     expect(checkTables('README.md', `${table(inputs)}\n${outputs}`, action)).toEqual([]);
 
-    const broken = [...inputs.filter((r) => !r.startsWith('| `cache-bin`')), '| `cache-size` | | x |', inputs[0]].map((r) => r.replace('`watchmaker-v1`', '`wm-v1`'));
+    const broken = [...inputs.filter((r) => !r.startsWith('| `cache-bin`')), '| `cache-size` | | x |', inputs[0]].map(
+      (r) => r.replace('`watchmaker-v1`', '`wm-v1`'),
+    );
     const withoutOutput = outputs
       .split('\n')
       .filter((l) => !l.startsWith('| `verdict`'))
@@ -261,7 +358,9 @@ describe('the checks catch broken docs', () => {
         expect.stringMatching(/the inputs table lists `cache-size`, which is not an input in action\.yml/),
         expect.stringMatching(/has no row for `cache-bin`/),
         expect.stringMatching(/`working-directory` is listed twice/),
-        expect.stringMatching(/the default of `cache-prefix` is `watchmaker-v1` in action\.yml, the table says `wm-v1`/),
+        expect.stringMatching(
+          /the default of `cache-prefix` is `watchmaker-v1` in action\.yml, the table says `wm-v1`/,
+        ),
         expect.stringMatching(/the outputs table under "## Outputs" has no row for `verdict`/),
       ]),
     );

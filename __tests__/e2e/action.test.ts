@@ -87,7 +87,10 @@ describe('two jobs on the default branch of a workspace with a registry dependen
 describe('a build that fails', () => {
   test('fails the step after still writing the record and the report', async () => {
     const workspace = smallWorkspace({ 'core-lib/src/lib.rs': 'pub fn answer() -> u64 {\n    "not a number"\n}\n' });
-    const job = new Job({ workspace, inputs: { 'cache-backend': 'local', 'cache-dir': mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-cache-')) } });
+    const job = new Job({
+      workspace,
+      inputs: { 'cache-backend': 'local', 'cache-dir': mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-cache-')) },
+    });
     const main = await job.main();
     expect(main.exitCode).toBe(1);
     expect(main.stdout).toContain('mismatched types');
@@ -106,7 +109,12 @@ describe('inputs', () => {
     const job = new Job({ workspace: smallWorkspace(), inputs: { guard: 'strict' } });
     const main = await job.main();
     expect(main.exitCode).toBe(1);
-    expect(main.annotations).toEqual([expect.objectContaining({ level: 'error', message: "Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'." })]);
+    expect(main.annotations).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: "Input 'guard' is 'strict'. Use one of: 'error', 'warn', 'off'.",
+      }),
+    ]);
     const post = await job.post();
     expect(post.exitCode).toBe(0);
     expect(post.annotations).toEqual([]);
@@ -114,7 +122,14 @@ describe('inputs', () => {
 
   test('build: false restores the cache and runs the guard but does not build', async () => {
     const workspace = smallWorkspace();
-    const job = new Job({ workspace, inputs: { build: 'false', 'cache-backend': 'local', 'cache-dir': mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-cache-')) } });
+    const job = new Job({
+      workspace,
+      inputs: {
+        build: 'false',
+        'cache-backend': 'local',
+        'cache-dir': mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-cache-')),
+      },
+    });
     const main = await job.main();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['cache-hit']).toBe('miss');

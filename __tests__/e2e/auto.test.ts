@@ -33,16 +33,26 @@ describe('baseline: auto', () => {
   });
 
   test('a crate made much slower to compile: the cached comparison suggests it, a rebuild here confirms it', async () => {
-    const functions = Array.from({ length: 2500 }, (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`).join('\n');
-    writeFileSync(path.join(workspace, 'core-lib/src/lib.rs'), `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${functions}\n`);
+    const functions = Array.from(
+      { length: 2500 },
+      (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`,
+    ).join('\n');
+    writeFileSync(
+      path.join(workspace, 'core-lib/src/lib.rs'),
+      `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${functions}\n`,
+    );
     git(workspace, 'commit', '-qam', 'grow core-lib');
     const headSha = git(workspace, 'rev-parse', 'HEAD');
     const main = await prJob(headSha).main();
     expect(main.exitCode).toBe(0);
-    expect(main.stdout).toMatch(/the cached baseline suggested \+\d+\.\d%; confirming by rebuilding the base commit here \(3 samples per side/);
+    expect(main.stdout).toMatch(
+      /the cached baseline suggested \+\d+\.\d%; confirming by rebuilding the base commit here \(3 samples per side/,
+    );
     expect(main.outputs.verdict).toBe('regression');
     expect(main.outputs['verdict-reason']).toBe('');
-    expect(main.summary).toMatch(/so the base commit was rebuilt here to confirm: base commit [0-9a-f]{7}, rebuilt here \d+× alternating with this commit, \d+ s/);
+    expect(main.summary).toMatch(
+      /so the base commit was rebuilt here to confirm: base commit [0-9a-f]{7}, rebuilt here \d+× alternating with this commit, \d+ s/,
+    );
     expect(main.summary).toMatch(/(twice the spread of|the smallest change) \d+ samples per side on this machine/);
     git(workspace, 'checkout', '-q', baseSha);
   });
@@ -51,7 +61,13 @@ describe('baseline: auto', () => {
     git(workspace, 'checkout', '-q', '-');
     const headSha = git(workspace, 'rev-parse', 'HEAD');
     rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-    const main = await new Job({ workspace, event: 'pull_request', baseSha, sha: headSha, inputs: { ...inputs, 'confirm-budget': '1s' } }).main();
+    const main = await new Job({
+      workspace,
+      event: 'pull_request',
+      baseSha,
+      sha: headSha,
+      inputs: { ...inputs, 'confirm-budget': '1s' },
+    }).main();
     expect(main.exitCode).toBe(0);
     expect(main.outputs.verdict).toBe('inconclusive');
     expect(main.outputs['verdict-reason']).toMatch(/^(not-confirmed|too-few-samples|contention)$/);

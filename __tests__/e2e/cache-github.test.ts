@@ -7,7 +7,13 @@ import path from 'node:path';
 import { Job, type JobOptions } from '../helpers/action-runner.js';
 import { serveCacheApi, startCacheService, type CacheServiceStandIn } from '../helpers/cache-service.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { generateLockfile, git, gitInit, workspaceWithRegistryDeps, type RegistryWorkspace } from '../helpers/fixtures.js';
+import {
+  generateLockfile,
+  git,
+  gitInit,
+  workspaceWithRegistryDeps,
+  type RegistryWorkspace,
+} from '../helpers/fixtures.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 import type { RunRecord } from '../../src/record.js';
 import { readFileSync } from 'node:fs';
@@ -38,9 +44,15 @@ afterAll(async () => {
 /** A new job on a fresh runner: same checkout path, no target/. */
 function job(options: Partial<JobOptions> = {}): Job {
   rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-  return new Job({ workspace, event: 'push', ...options, env: { ...fixture.vars, ...service.env, GITHUB_API_URL: apiUrl, ...(options.env ?? {}) } });
+  return new Job({
+    workspace,
+    event: 'push',
+    ...options,
+    env: { ...fixture.vars, ...service.env, GITHUB_API_URL: apiUrl, ...(options.env ?? {}) },
+  });
 }
-const compiled = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).crates.map((c) => c.crate).sort();
+const compiled = (file: string) =>
+  (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).crates.map((c) => c.crate).sort();
 
 test('cold run saves, warm run restores exactly and rebuilds only the workspace, flags and lockfile changes behave', async () => {
   // 1. Cold run on the default branch: miss, full build, the post step cleans and saves.
@@ -108,13 +120,18 @@ test("without 'actions: write' the old entries stay, with one warning, and the s
   api.forbid(true);
   try {
     const manifest = path.join(workspace, 'tool/Cargo.toml');
-    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('edition = "2021"', 'edition = "2021"\nrust-version = "1.70"'));
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8').replace('edition = "2021"', 'edition = "2021"\nrust-version = "1.70"'),
+    );
     const run = job();
     const main = await run.main();
     expect(main.outputs['cache-hit']).toBe('partial');
     const post = await run.post();
     expect(post.exitCode).toBe(0);
-    expect(post.annotations.filter((a) => a.level === 'warning' && a.message.includes('actions: write'))).toHaveLength(1);
+    expect(post.annotations.filter((a) => a.level === 'warning' && a.message.includes('actions: write'))).toHaveLength(
+      1,
+    );
   } finally {
     api.forbid(false);
   }
@@ -140,7 +157,13 @@ test("on pull_request_target (the base branch's ref) a pull request saves nothin
   const pr = job({
     event: 'pull_request',
     inputs: { 'cache-save': 'always', 'cache-save-scope': 'any', 'cache-key': 'pr-target' },
-    env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_BASE_REF: '', GITHUB_HEAD_REF: '' },
+    env: {
+      GITHUB_EVENT_NAME: 'pull_request_target',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_REF_NAME: 'main',
+      GITHUB_BASE_REF: '',
+      GITHUB_HEAD_REF: '',
+    },
   });
   const main = await pr.main();
   expect(main.exitCode).toBe(0);
@@ -191,7 +214,9 @@ describe('a stale entry the token may not delete', () => {
       expect(post.stdout).toContain(`Replacing the cache entry ${key}: `);
       expect(post.stdout).toContain(`Saved ${key}-g2`);
       // The old generation stays (no permission to delete it): one warning says so.
-      expect(post.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/actions: write/)]);
+      expect(post.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+        expect.stringMatching(/actions: write/),
+      ]);
       expect(
         service
           .entries()
@@ -231,7 +256,10 @@ test("a full disk in the post step is named as the runner's, not the service's, 
     ].join('\n'),
   );
   chmodSync(path.join(bin, 'tar'), 0o755);
-  const run = job({ inputs: { 'cache-key': 'full-disk' }, env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+  const run = job({
+    inputs: { 'cache-key': 'full-disk' },
+    env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+  });
   const main = await run.main();
   expect(main.outputs['cache-hit']).toBe('miss');
   writeFileSync(armed, '');

@@ -93,15 +93,25 @@ describe('one cache directory shared by workspaces and repositories', () => {
   const checkout = locked(
     smallWorkspace({
       'Cargo.toml': '[workspace]\nmembers = ["tool", "core-lib", "gen"]\nexclude = ["fuzz"]\nresolver = "2"\n',
-      'fuzz/Cargo.toml': '[package]\nname = "fuzz-app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\n\n[workspace]\n',
+      'fuzz/Cargo.toml':
+        '[package]\nname = "fuzz-app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\n\n[workspace]\n',
       'fuzz/src/main.rs': 'fn main() {\n    println!("{}", core_lib::answer());\n}\n',
     }),
   );
   locked(path.join(checkout, 'fuzz'));
   const crate = runner(checkout, cacheDir, cargoHome);
-  const fuzz = (options: Partial<JobOptions> = {}) => crate({ ...options, inputs: { 'working-directory': 'fuzz', ...options.inputs } }, path.join(checkout, 'fuzz', 'target'));
+  const fuzz = (options: Partial<JobOptions> = {}) =>
+    crate(
+      { ...options, inputs: { 'working-directory': 'fuzz', ...options.inputs } },
+      path.join(checkout, 'fuzz', 'target'),
+    );
   // Another repository on the same self-hosted runner: its own checkout, slightly other manifests.
-  const other = locked(smallWorkspace({ 'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nextra = []\n' }));
+  const other = locked(
+    smallWorkspace({
+      'core-lib/Cargo.toml':
+        '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nextra = []\n',
+    }),
+  );
   const otherRepo = runner(other, cacheDir, cargoHome);
 
   test('each keeps its entry: no save deletes another workspace or repository’s entry, and every second job is warm', async () => {
@@ -151,6 +161,8 @@ describe('a target directory removed after the build', () => {
     const third = await both(job());
     expect(third.main.outputs['cache-hit']).toBe('exact');
     expect(warnings(third.main)).toEqual([]);
-    expect(readFileSync(path.join(target, 'CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55/);
+    expect(readFileSync(path.join(target, 'CACHEDIR.TAG'), 'utf8')).toMatch(
+      /^Signature: 8a477f597d28d172789f06886806bc55/,
+    );
   });
 });

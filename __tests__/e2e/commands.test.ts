@@ -47,10 +47,22 @@ async function job(c: CommandCase, tree: string, cacheDir: string) {
   const j = new Job({
     workspace: tree,
     env: reg.vars(cargoHome),
-    inputs: { 'build-command': c.command, 'cargo-args': c.args, 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never' },
+    inputs: {
+      'build-command': c.command,
+      'cargo-args': c.args,
+      'cache-backend': 'local',
+      'cache-dir': cacheDir,
+      comment: 'never',
+    },
   });
   const main = await j.main();
-  const later = plainCargo(c.command.split(' '), ['--profile', 'dev'], c.args.split(' '), tree, plainEnv(reg, cargoHome, main.exportedEnv));
+  const later = plainCargo(
+    c.command.split(' '),
+    ['--profile', 'dev'],
+    c.args.split(' '),
+    tree,
+    plainEnv(reg, cargoHome, main.exportedEnv),
+  );
   const post = await j.post();
   expect(post.exitCode).toBe(0);
   return { main, later, record: main.outputs.report ? readRecord(main.outputs.report) : null };
@@ -65,7 +77,9 @@ describe.each(COMMANDS)('$command $args', (c) => {
     expect(first.main.annotations.filter((a) => a.level !== 'notice')).toEqual([]);
     expect(first.later.code).toBe(0);
     expect(rebuilt(first.later.stderr)).toEqual([]);
-    expect(first.main.stdout).toContain('Watchmaker: your crates in this build (local path packages): core-lib, gen, tool.');
+    expect(first.main.stdout).toContain(
+      'Watchmaker: your crates in this build (local path packages): core-lib, gen, tool.',
+    );
     // Every workspace crate has its time in the record, rustdoc's included.
     expect(
       first
@@ -95,7 +109,14 @@ test('a command cargo rejects before building: the step fails as cargo does, and
   const j = new Job({
     workspace: tree,
     env: reg.vars(cargoHome),
-    inputs: { 'cargo-args': '--workspace --no-such-flag', 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', 'cache-on-failure': 'true', 'cache-save': 'always' },
+    inputs: {
+      'cargo-args': '--workspace --no-such-flag',
+      'cache-backend': 'local',
+      'cache-dir': cacheDir,
+      comment: 'never',
+      'cache-on-failure': 'true',
+      'cache-save': 'always',
+    },
   });
   const main = await j.main();
   expect(main.exitCode).toBe(1);
@@ -110,12 +131,22 @@ test('a command cargo rejects before building: the step fails as cargo does, and
 const nextest = spawnSync('cargo', ['nextest', '--version'], { encoding: 'utf8' }).status === 0;
 
 (nextest ? test : test.skip)(
-  nextest ? 'cargo nextest archive: builds through the action, with the profile as --cargo-profile' : 'cargo nextest archive (skipped: cargo-nextest is not installed here)',
+  nextest
+    ? 'cargo nextest archive: builds through the action, with the profile as --cargo-profile'
+    : 'cargo nextest archive (skipped: cargo-nextest is not installed here)',
   async () => {
     const { tree } = layOut(LAYOUT_FIXTURES.virtual, reg.env(cargoHome));
     const archive = path.join(mkdtempSync(path.join(os.tmpdir(), 'wm-nextest-')), 'tests.tar.zst');
-    const c: CommandCase = { command: `cargo nextest archive --archive-file ${archive}`, args: ALL, note: /'cargo nextest archive' keeps cargo's messages to itself/ };
-    const j = new Job({ workspace: tree, env: reg.vars(cargoHome), inputs: { 'build-command': c.command, 'cargo-args': c.args, 'cache-backend': 'local', comment: 'never' } });
+    const c: CommandCase = {
+      command: `cargo nextest archive --archive-file ${archive}`,
+      args: ALL,
+      note: /'cargo nextest archive' keeps cargo's messages to itself/,
+    };
+    const j = new Job({
+      workspace: tree,
+      env: reg.vars(cargoHome),
+      inputs: { 'build-command': c.command, 'cargo-args': c.args, 'cache-backend': 'local', comment: 'never' },
+    });
     const main = await j.main();
     expect(main.exitCode).toBe(0);
     expect(main.summary).toMatch(c.note!);

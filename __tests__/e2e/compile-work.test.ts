@@ -15,7 +15,10 @@ import { FIXTURE_CRATES, startLocalRegistry, type FixtureCrate } from '../helper
 /** `app` calls `shapes::describe::<T>` for `n` types: one copy of the generic function each. */
 const appSource = (n: number) =>
   [
-    ...Array.from({ length: n }, (_, i) => `#[derive(Debug, Default)] struct T${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`),
+    ...Array.from(
+      { length: n },
+      (_, i) => `#[derive(Debug, Default)] struct T${i} { a: u${[8, 16, 32, 64][i % 4]}, b: [u8; ${i + 1}] }`,
+    ),
     'fn main() {',
     ...Array.from({ length: n }, (_, i) => `    println!("{}", shapes::describe(T${i}::default()));`),
     '}',
@@ -24,10 +27,12 @@ const appSource = (n: number) =>
 
 const WORKSPACE = {
   'Cargo.toml': '[workspace]\nmembers = ["app", "shapes"]\nresolver = "2"\n',
-  'app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshapes = { path = "../shapes" }\n',
+  'app/Cargo.toml':
+    '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshapes = { path = "../shapes" }\n',
   'app/src/main.rs': appSource(2),
   'shapes/Cargo.toml': '[package]\nname = "shapes"\nversion = "0.1.0"\nedition = "2021"\n',
-  'shapes/src/lib.rs': 'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    let text = format!("{:?}", value);\n    format!("{} ({} bytes)", text, text.len())\n}\n',
+  'shapes/src/lib.rs':
+    'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    let text = format!("{:?}", value);\n    format!("{} ({} bytes)", text, text.len())\n}\n',
   '.gitignore': '/target\n',
 };
 
@@ -60,7 +65,13 @@ describe('compile work against the base branch', () => {
   const baseSha = gitInit(workspace);
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-work-cache-'));
   // Time is not what these tests are about: the cached baseline alone, and every member compiled.
-  const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache', 'keep-fresh': 'false' };
+  const inputs = {
+    'cache-backend': 'local',
+    'cache-dir': cacheDir,
+    comment: 'never',
+    baseline: 'cache',
+    'keep-fresh': 'false',
+  };
   let pushRecord: RunRecord;
 
   beforeAll(async () => {
@@ -83,7 +94,9 @@ describe('compile work against the base branch', () => {
     expect(pushRecord.version).toBe(RECORD_SCHEMA_VERSION);
     const leftovers = (dir: string): string[] =>
       existsSync(dir)
-        ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : /\.(ll|bc)$/.test(e.name) ? [e.name] : []))
+        ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+            e.isDirectory() ? leftovers(path.join(dir, e.name)) : /\.(ll|bc)$/.test(e.name) ? [e.name] : [],
+          )
         : [];
     expect(leftovers(path.join(workspace, 'target'))).toEqual([]);
   });
@@ -100,7 +113,13 @@ describe('compile work against the base branch', () => {
     writeFileSync(path.join(workspace, 'app/src/main.rs'), appSource(8));
     git(workspace, 'commit', '-qam', 'describe six more types');
     const headSha = git(workspace, 'rev-parse', 'HEAD');
-    const job = new Job({ workspace, event: 'pull_request', sha: headSha, baseSha, inputs: { ...inputs, 'fail-on-work-growth': '5' } });
+    const job = new Job({
+      workspace,
+      event: 'pull_request',
+      sha: headSha,
+      baseSha,
+      inputs: { ...inputs, 'fail-on-work-growth': '5' },
+    });
     const main = await job.main();
     const growth = Number(main.outputs['work-change-percent']);
     expect(growth).toBeGreaterThan(5);
@@ -112,7 +131,13 @@ describe('compile work against the base branch', () => {
       /Watchmaker: compile work of \d+ crates?: [\d,]+ bytes of machine code, read from \d+ files? and \d+ libraries they link \([\d.]+ MB\) in [\d.]+ s after the build \([\d.]+% of it\)/,
     );
     expect(main.exitCode).toBe(1);
-    expect(main.annotations.some((a) => a.level === 'error' && /Compile work \([^)]*\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message))).toBe(true);
+    expect(
+      main.annotations.some(
+        (a) =>
+          a.level === 'error' &&
+          /Compile work \([^)]*\) grew by [\d.]+%.*fail-on-work-growth \(5\.00%\)/.test(a.message),
+      ),
+    ).toBe(true);
     git(workspace, 'checkout', '-q', baseSha);
   });
 });
@@ -186,15 +211,23 @@ test('a crate whose library came fresh from the cache while its binary was compi
   const job = runnerJobs(origin);
   const push = await job({ event: 'push', sha: base });
   // The push compiled both targets: the package's work, and each target apart.
-  expect(push.record.crates.find((c) => c.crate === 'tool')!.work!.targets!.map((t) => t.target)).toEqual(['bin tool', 'lib tool']);
-  writeFileSync(path.join(origin, 'tool/src/main.rs'), 'fn main() {\n    println!("{} {} {}", tool::table().len(), tool::describe(1u8), tool::describe("x"));\n}\n');
+  expect(push.record.crates.find((c) => c.crate === 'tool')!.work!.targets!.map((t) => t.target)).toEqual([
+    'bin tool',
+    'lib tool',
+  ]);
+  writeFileSync(
+    path.join(origin, 'tool/src/main.rs'),
+    'fn main() {\n    println!("{} {} {}", tool::table().len(), tool::describe(1u8), tool::describe("x"));\n}\n',
+  );
   git(origin, 'commit', '-qam', 'describe two values');
   const pr = await job({ event: 'pull_request', sha: git(origin, 'rev-parse', 'HEAD'), baseSha: base });
   const tool = pr.record.crates.find((c) => c.crate === 'tool')!;
   expect(tool.work ?? null).toBeNull();
   expect(tool.workMissing).toBe('partly-fresh');
   expect(tool.partialWork!.targets!.map((t) => t.target)).toEqual(['bin tool']);
-  expect(pr.main.stdout).toMatch(/tool 0\.1\.0: some targets fresh from the cache, so compile work is compared target by target/);
+  expect(pr.main.stdout).toMatch(
+    /tool 0\.1\.0: some targets fresh from the cache, so compile work is compared target by target/,
+  );
   // The binary's own code on both sides: the two new copies of describe are in it.
   expect(pr.main.summary).toMatch(/\| tool \\\(bin tool\\\) \| [\d,]+ \| [\d,]+ \| \+/);
   expect(pr.main.summary).toMatch(/`tool::describe(::<T>)?`: 0 → 2 copies, \+[\d,]+ bytes \(tool \\\(bin tool\\\)\)/);
@@ -208,7 +241,13 @@ test('compile-work: all measures the dependencies compiled too; a dependency fre
     const fixture = workspaceWithRegistryDeps(registry);
     gitInit(fixture.workspace);
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-work-all-'));
-    const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', baseline: 'cache', 'compile-work': 'all' };
+    const inputs = {
+      'cache-backend': 'local',
+      'cache-dir': cacheDir,
+      comment: 'never',
+      baseline: 'cache',
+      'compile-work': 'all',
+    };
     const push = new Job({ workspace: fixture.workspace, event: 'push', env: fixture.vars, inputs });
     const main = await push.main();
     expect(main.exitCode).toBe(0);
@@ -232,7 +271,10 @@ test('compile-work: all measures the dependencies compiled too; a dependency fre
     expect(pr.exitCode).toBe(0);
     const record = readRecord(pr.outputs.report!);
     expect(record.crates.some((c) => c.crate === 'wm-alpha')).toBe(false);
-    expect(record.freshCrates!.find((f) => f.crate === 'wm-alpha')).toMatchObject({ workspaceMember: false, work: alpha.work });
+    expect(record.freshCrates!.find((f) => f.crate === 'wm-alpha')).toMatchObject({
+      workspaceMember: false,
+      work: alpha.work,
+    });
     expect(pr.summary).toMatch(/workspace crates? and 1 dependency measured on both sides/);
     expect(pr.outputs['work-change-percent']).toBe('0.00');
   } finally {
@@ -244,7 +286,9 @@ test('compile-work: an unknown value is refused with what to write', async () =>
   const job = new Job({ workspace: writeTree(WORKSPACE), inputs: { cache: 'false', 'compile-work': 'deps' } });
   const main = await job.main();
   expect(main.exitCode).toBe(1);
-  expect(main.stdout).toMatch(/Input 'compile-work' is 'deps'\. Use 'true' \(the workspace crates\), 'all' \(and the dependencies that are compiled\) or 'false'\./);
+  expect(main.stdout).toMatch(
+    /Input 'compile-work' is 'deps'\. Use 'true' \(the workspace crates\), 'all' \(and the dependencies that are compiled\) or 'false'\./,
+  );
 });
 
 /** A registry crate with a generic and an inline function: code its callers compile, which `cargo check` with emitted IR could not check. */
@@ -253,7 +297,8 @@ const GENERIC_CRATE: FixtureCrate = {
   version: '1.0.0',
   description: 'A generic and an inline function, compiled where they are called.',
   files: {
-    'src/lib.rs': 'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    format!("{:?}", value)\n}\n\n#[inline]\npub fn twice(x: u64) -> u64 {\n    x * 2\n}\n',
+    'src/lib.rs':
+      'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    format!("{:?}", value)\n}\n\n#[inline]\npub fn twice(x: u64) -> u64 {\n    x * 2\n}\n',
   },
 };
 
@@ -263,12 +308,18 @@ test("build-command: cargo check with compile work on (the default): cargo's own
     const cargoHome = registry.cargoHome();
     const workspace = writeTree({
       'Cargo.toml': '[workspace]\nmembers = ["app"]\nresolver = "2"\n',
-      'app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-generic = "1"\n',
-      'app/src/main.rs': 'fn main() {\n    println!("{} {}", wm_generic::describe((1u8, "x")), wm_generic::twice(21));\n}\n',
+      'app/Cargo.toml':
+        '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-generic = "1"\n',
+      'app/src/main.rs':
+        'fn main() {\n    println!("{} {}", wm_generic::describe((1u8, "x")), wm_generic::twice(21));\n}\n',
       '.gitignore': '/target\n',
     });
     generateLockfile(workspace, registry.env(cargoHome));
-    const job = new Job({ workspace, env: registry.vars(cargoHome), inputs: { 'build-command': 'cargo check', cache: 'false', comment: 'never' } });
+    const job = new Job({
+      workspace,
+      env: registry.vars(cargoHome),
+      inputs: { 'build-command': 'cargo check', cache: 'false', comment: 'never' },
+    });
     const main = await job.main();
     expect(main.exitCode).toBe(0);
     expect(main.annotations.filter((a) => a.level === 'error' || a.level === 'warning')).toEqual([]);
@@ -280,7 +331,11 @@ test("build-command: cargo check with compile work on (the default): cargo's own
     // Plain cargo agrees, in a copy of the workspace without the action's target/.
     const plain = spawnSync('cargo', ['check'], {
       cwd: path.join(workspace, 'app'),
-      env: { ...process.env, ...registry.env(cargoHome), CARGO_TARGET_DIR: mkdtempSync(path.join(os.tmpdir(), 'wm-plain-')) },
+      env: {
+        ...process.env,
+        ...registry.env(cargoHome),
+        CARGO_TARGET_DIR: mkdtempSync(path.join(os.tmpdir(), 'wm-plain-')),
+      },
     });
     expect(plain.status).toBe(0);
   } finally {

@@ -15,7 +15,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
-import { artifactHashes, hostTriple, LAYOUT_FIXTURES, layOut, plainCargo, plainEnv, unitLines, type LayoutFixture } from '../helpers/cargo-layouts.js';
+import {
+  artifactHashes,
+  hostTriple,
+  LAYOUT_FIXTURES,
+  layOut,
+  plainCargo,
+  plainEnv,
+  unitLines,
+  type LayoutFixture,
+} from '../helpers/cargo-layouts.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
 const EXTRA_INPUTS = JSON.parse(process.env.WATCHMAKER_DIFFERENTIAL_INPUTS ?? '{}') as Record<string, string>;
@@ -43,12 +52,27 @@ interface Cell {
 // --all-targets and --all-features each appear at least twice; the cheap check-only commands
 // take the dev and custom profiles, the costlier release builds the smaller selections.
 const CELLS: Cell[] = [
-  { layout: LAYOUT_FIXTURES.virtual, command: 'cargo build', profile: 'dev', args: `--workspace --all-targets --all-features --target ${hostTriple}` },
+  {
+    layout: LAYOUT_FIXTURES.virtual,
+    command: 'cargo build',
+    profile: 'dev',
+    args: `--workspace --all-targets --all-features --target ${hostTriple}`,
+  },
   { layout: LAYOUT_FIXTURES.rootPackage, command: 'cargo test --no-run', profile: 'release', args: '--all-targets' },
   { layout: LAYOUT_FIXTURES.defaultMembers, command: 'cargo build', profile: 'ci', args: '' },
-  { layout: LAYOUT_FIXTURES.excluded, command: 'cargo clippy -- -D warnings', profile: 'dev', args: '--workspace --all-targets' },
+  {
+    layout: LAYOUT_FIXTURES.excluded,
+    command: 'cargo clippy -- -D warnings',
+    profile: 'dev',
+    args: '--workspace --all-targets',
+  },
   { layout: LAYOUT_FIXTURES.outside, command: 'cargo check', profile: 'ci', args: '--workspace --all-features' },
-  { layout: LAYOUT_FIXTURES.virtual, command: 'cargo doc', profile: 'dev', args: `--workspace --all-features --target ${hostTriple}` },
+  {
+    layout: LAYOUT_FIXTURES.virtual,
+    command: 'cargo doc',
+    profile: 'dev',
+    args: `--workspace --all-features --target ${hostTriple}`,
+  },
   { layout: LAYOUT_FIXTURES.outside, command: 'cargo build', profile: 'release', args: `--target ${hostTriple}` },
 ];
 

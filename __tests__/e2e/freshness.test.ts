@@ -6,7 +6,16 @@
 // switches. What cargo compiled is read from its own `Compiling` lines; the binary built from
 // cached crates is run to show the code is the new one.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setting as checkoutsSetting } from '../helpers/checkouts.js';
@@ -16,9 +25,12 @@ import { LAYOUTS, type LayoutCase } from '../helpers/layouts.js';
 /** tool (bin) → core-lib (include_str! of data.txt, a feature) and gen (build script reading stamp.txt). */
 const WORKSPACE = {
   'Cargo.toml': '[workspace]\nmembers = ["tool", "core-lib", "gen"]\nresolver = "2"\n',
-  'tool/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n',
-  'tool/src/main.rs': 'fn main() {\n    println!("tool-v1 {} {} {}", core_lib::answer(), core_lib::DATA.trim(), gen::STAMP);\n}\n',
-  'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nextra = []\n',
+  'tool/Cargo.toml':
+    '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n',
+  'tool/src/main.rs':
+    'fn main() {\n    println!("tool-v1 {} {} {}", core_lib::answer(), core_lib::DATA.trim(), gen::STAMP);\n}\n',
+  'core-lib/Cargo.toml':
+    '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nextra = []\n',
   'core-lib/src/lib.rs':
     'pub const DATA: &str = include_str!("../data.txt");\n#[cfg(not(feature = "extra"))]\npub fn answer() -> u64 { 385 }\n#[cfg(feature = "extra")]\npub fn answer() -> u64 { 999 }\n',
   'core-lib/data.txt': 'data-v1\n',
@@ -46,7 +58,9 @@ describe.each(LAYOUTS)('keep-fresh ($name)', (layout) => {
   test('a new clone of the same commit compiles nothing: every file is proven unchanged', async () => {
     const again = await s.job(sha);
     expect(again.compiled).toEqual([]);
-    expect(again.main.stdout).toMatch(/Freshness across checkouts: 11 tracked files proven unchanged since the cached build/);
+    expect(again.main.stdout).toMatch(
+      /Freshness across checkouts: 11 tracked files proven unchanged since the cached build/,
+    );
     expect(again.main.summary).toMatch(/Your crates compiled: none; fresh from the cache: core-lib, gen, tool\./);
     expect(again.run()).toBe('tool-v1 385 data-v1 stamp-v1');
   });
@@ -68,7 +82,10 @@ describe.each(LAYOUTS)('keep-fresh ($name)', (layout) => {
 
   test('new content with a commit date and file time older than the cached build is still compiled', async () => {
     const old = new Date('2001-01-01T00:00:00Z');
-    sha = s.commit({ 'core-lib/data.txt': 'data-v2\n' }, { GIT_COMMITTER_DATE: old.toISOString(), GIT_AUTHOR_DATE: old.toISOString() });
+    sha = s.commit(
+      { 'core-lib/data.txt': 'data-v2\n' },
+      { GIT_COMMITTER_DATE: old.toISOString(), GIT_AUTHOR_DATE: old.toISOString() },
+    );
     // A step that sets file times to commit dates (as some restore-mtime actions do) ran first.
     const dated = await s.job(sha, { before: (dir) => utimesSync(path.join(dir, 'core-lib/data.txt'), old, old) });
     expect(dated.compiled).toEqual(['core-lib', 'tool']);
@@ -160,12 +177,15 @@ describe('keep-fresh never touches what cargo owns', () => {
 /** tool (bin) → core-lib: include_str! of a regular file and of a tracked link, a build script without rerun-if-changed. */
 const ATTACK = {
   'Cargo.toml': '[workspace]\nmembers = ["tool", "core-lib"]\nresolver = "2"\n',
-  'tool/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\n',
-  'tool/src/main.rs': 'fn main() {\n    println!("{} {:?} {}", core_lib::answer(), core_lib::DATA, core_lib::LINKED.trim());\n}\n',
+  'tool/Cargo.toml':
+    '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\n',
+  'tool/src/main.rs':
+    'fn main() {\n    println!("{} {:?} {}", core_lib::answer(), core_lib::DATA, core_lib::LINKED.trim());\n}\n',
   'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n',
   // No rerun-if-changed: cargo reruns it when the newest file of the package has another time.
   'core-lib/build.rs': 'fn main() {\n    println!("cargo:rustc-env=BUILT=1");\n}\n',
-  'core-lib/src/lib.rs': 'pub const DATA: &str = include_str!("../data.txt");\npub const LINKED: &str = include_str!("../linked.txt");\npub fn answer() -> u64 { 385 }\n',
+  'core-lib/src/lib.rs':
+    'pub const DATA: &str = include_str!("../data.txt");\npub const LINKED: &str = include_str!("../linked.txt");\npub fn answer() -> u64 { 385 }\n',
   'core-lib/data.txt': 'data-v1\n',
   'core-lib/impl_a.txt': 'impl-a\n',
   'core-lib/impl_b.txt': 'impl-b\n',
@@ -248,7 +268,9 @@ describe('keep-fresh under attack: every binary runs the committed source (stabl
       symlinkSync(outside, path.join(dir, 'tool/src'));
     };
     const swapped = await s.job(sha, { before: swap });
-    expect(swapped.main.stdout).toMatch(/proves nothing unchanged this time: tool\/src\/main\.rs is reached through a symbolic link/);
+    expect(swapped.main.stdout).toMatch(
+      /proves nothing unchanged this time: tool\/src\/main\.rs is reached through a symbolic link/,
+    );
     expect(statSync(path.join(outside, 'main.rs')).mtime).toEqual(old);
     expect(swapped.compiled).toEqual(['core-lib', 'tool']);
     expect(swapped.run()).toBe('385 "data-v1\\r\\n" impl-c');
@@ -265,7 +287,9 @@ describe.each(LAYOUTS)('keep-fresh after a runner whose clock was ahead ($name)'
     const ahead = { NODE_OPTIONS: `--require ${clock}` };
     await s.job(sha, { env: ahead, between: (dir) => shiftTimes(path.join(dir, 'target'), 600_000) });
     const next = await s.job(s.commit({ 'core-lib/data.txt': 'data-v3\n' }));
-    expect(next.main.stdout).toMatch(/proves nothing unchanged this time: the restored cache has times \d+\.\d s in the future/);
+    expect(next.main.stdout).toMatch(
+      /proves nothing unchanged this time: the restored cache has times \d+\.\d s in the future/,
+    );
     expect(next.compiled).toEqual(['core-lib', 'tool']);
     expect(next.run()).toBe('385 "data-v3\\n" impl-a');
   });
@@ -285,7 +309,9 @@ describe('a documentation-only pull request, with the defaults', () => {
     expect(docs.main.summary).toMatch(
       /^### ✅ Watchmaker: dev build took [\d.]+ s(?: instead of the baseline's [\d.]+ s)?: nothing it compiles changed \(3 of 3 crates fresh from the cache\)$/m,
     );
-    expect(docs.main.summary).toMatch(/\*\*Verdict: unchanged\.\*\* No crate this build covers changed: 3 of 3 crates fresh from the cache/);
+    expect(docs.main.summary).toMatch(
+      /\*\*Verdict: unchanged\.\*\* No crate this build covers changed: 3 of 3 crates fresh from the cache/,
+    );
     expect(docs.run()).toBe('tool-v1 385 data-v1 stamp-v1');
   });
 });

@@ -17,19 +17,31 @@ const tinyWorkspace = () =>
   });
 
 const job = (workspace: string, inputs: Record<string, string>) =>
-  new Job({ workspace, inputs: { cache: 'false', comment: 'never', ...inputs }, env: { CARGO_HOME: tmp('wm-guard-rustc-home-') } });
+  new Job({
+    workspace,
+    inputs: { cache: 'false', comment: 'never', ...inputs },
+    env: { CARGO_HOME: tmp('wm-guard-rustc-home-') },
+  });
 
 const errorsOf = (r: StepResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 
 test.each([
   ['build-command', { 'build-command': 'cargo rustc -- -C target-cpu=native' }, '-C target-cpu=native'],
-  ['cargo-args', { 'build-command': 'cargo rustc', 'cargo-args': '--bin tiny -- -Ctarget-cpu=native' }, '-Ctarget-cpu=native'],
+  [
+    'cargo-args',
+    { 'build-command': 'cargo rustc', 'cargo-args': '--bin tiny -- -Ctarget-cpu=native' },
+    '-Ctarget-cpu=native',
+  ],
 ])('native after the -- of cargo rustc in %s fails the step in CI before building', async (input, inputs, written) => {
   const main = await job(tinyWorkspace(), inputs).main();
   expect(main.exitCode).toBe(1);
   expect(errorsOf(main)).toEqual([
-    expect.stringContaining(`\`${written}\` (from '${input}' (after the -- of cargo rustc)) compiles for this runner's CPU`),
-    expect.stringMatching(/^Watchmaker guard: 1 non-portable flag setting would make this CI build depend on the runner's CPU/),
+    expect.stringContaining(
+      `\`${written}\` (from '${input}' (after the -- of cargo rustc)) compiles for this runner's CPU`,
+    ),
+    expect.stringMatching(
+      /^Watchmaker guard: 1 non-portable flag setting would make this CI build depend on the runner's CPU/,
+    ),
   ]);
   expect(main.stdout).not.toContain('Compiling tiny');
 });
@@ -40,13 +52,19 @@ test('with guard: warn the rustc arguments reach rustc (the build runs) and chan
   const native = await job(workspace, { 'build-command': 'cargo rustc -- -C target-cpu=native', guard: 'warn' }).main();
   expect(plain.exitCode).toBe(0);
   expect(native.exitCode).toBe(0);
-  expect(native.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toContainEqual(expect.stringContaining('`-C target-cpu=native`'));
+  expect(native.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toContainEqual(
+    expect.stringContaining('`-C target-cpu=native`'),
+  );
   expect(native.outputs['rustflags-hash']).toMatch(/^[0-9a-f]{64}$/);
   expect(native.outputs['rustflags-hash']).not.toBe(plain.outputs['rustflags-hash']);
 });
 
 test('--config in build-command is refused, naming the input and where to put it', async () => {
-  const main = await job(tinyWorkspace(), { 'build-command': `cargo build --config 'build.rustflags=["-Ctarget-cpu=native"]'` }).main();
+  const main = await job(tinyWorkspace(), {
+    'build-command': `cargo build --config 'build.rustflags=["-Ctarget-cpu=native"]'`,
+  }).main();
   expect(main.exitCode).toBe(1);
-  expect(errorsOf(main)).toEqual([expect.stringContaining("Input 'build-command' contains '--config', which the action reads from 'cargo-args' only")]);
+  expect(errorsOf(main)).toEqual([
+    expect.stringContaining("Input 'build-command' contains '--config', which the action reads from 'cargo-args' only"),
+  ]);
 });

@@ -9,7 +9,9 @@ const local = { 'cache-backend': 'local', cache: 'false' };
 
 describe('portable-flags guard in CI', () => {
   test('target-cpu=native in .cargo/config.toml fails the step before building, annotated at the file and line', async () => {
-    const workspace = smallWorkspace({ '.cargo/config.toml': '[net]\noffline = true\n\n[build]\nrustflags = ["-C", "target-cpu=native"]\n' });
+    const workspace = smallWorkspace({
+      '.cargo/config.toml': '[net]\noffline = true\n\n[build]\nrustflags = ["-C", "target-cpu=native"]\n',
+    });
     const main = await new Job({ workspace, inputs: local }).main();
     expect(main.exitCode).toBe(1);
     const error = main.annotations.find((a) => a.level === 'error' && a.properties.file === '.cargo/config.toml');
@@ -21,13 +23,21 @@ describe('portable-flags guard in CI', () => {
   });
 
   test('RUSTFLAGS in the environment is named in the error', async () => {
-    const main = await new Job({ workspace: smallWorkspace(), inputs: local, env: { RUSTFLAGS: '-Ctarget-cpu=native' } }).main();
+    const main = await new Job({
+      workspace: smallWorkspace(),
+      inputs: local,
+      env: { RUSTFLAGS: '-Ctarget-cpu=native' },
+    }).main();
     expect(main.exitCode).toBe(1);
     expect(main.annotations.some((a) => a.level === 'error' && a.message.includes('RUSTFLAGS'))).toBe(true);
   });
 
   test('with guard: warn the build goes on and the finding is a warning', async () => {
-    const main = await new Job({ workspace: smallWorkspace(), inputs: { ...local, guard: 'warn' }, env: { RUSTFLAGS: '-C target-cpu=native' } }).main();
+    const main = await new Job({
+      workspace: smallWorkspace(),
+      inputs: { ...local, guard: 'warn' },
+      env: { RUSTFLAGS: '-C target-cpu=native' },
+    }).main();
     expect(main.exitCode).toBe(0);
     expect(main.annotations.some((a) => a.level === 'warning' && a.message.includes('target-cpu=native'))).toBe(true);
   });

@@ -25,19 +25,26 @@ const readRecord = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as R
 
 /** One job (main, post) of the action on the layout, on the local cache backend; `inputs` add to or override the defaults. */
 async function job(workspace: string, cacheDir: string, inputs: Record<string, string> = {}) {
-  const j = new Job({ workspace, env: reg.vars(cargoHome), inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', 'compile-work': 'false', ...inputs } });
+  const j = new Job({
+    workspace,
+    env: reg.vars(cargoHome),
+    inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never', 'compile-work': 'false', ...inputs },
+  });
   const main = await j.main();
   const post = await j.post();
   expect(post.exitCode).toBe(0);
   return { main, post, record: readRecord(main.outputs.report!) };
 }
 
-const marked = (layout: LayoutFixture) => layout.yours.map((n) => (layout.members.includes(n) ? n : `${n} (path dependency)`)).join(', ');
+const marked = (layout: LayoutFixture) =>
+  layout.yours.map((n) => (layout.members.includes(n) ? n : `${n} (path dependency)`)).join(', ');
 
 describe.each(Object.entries(LAYOUT_FIXTURES))('%s', (_, layout) => {
   test(`${layout.name}: the crates the build compiled from local paths are yours, in the log, the record and the report`, async () => {
     const { tree } = layOut(layout, reg.env(cargoHome));
-    const { main, record } = await job(tree, mkdtempSync(path.join(os.tmpdir(), 'wm-layout-cache-')), { 'working-directory': layout.dir });
+    const { main, record } = await job(tree, mkdtempSync(path.join(os.tmpdir(), 'wm-layout-cache-')), {
+      'working-directory': layout.dir,
+    });
     expect(main.exitCode).toBe(0);
     expect(main.annotations.filter((a) => a.level !== 'notice')).toEqual([]);
     expect(record.workspaceMembers).toEqual(layout.yours);
@@ -49,7 +56,9 @@ describe.each(Object.entries(LAYOUT_FIXTURES))('%s', (_, layout) => {
     ).toEqual(layout.yours);
     expect(record.crates.find((c) => c.crate === 'wm-alpha')?.workspaceMember).toBe(false);
     // A member the build did not compile (not a default member) is not "fresh from the cache".
-    expect(main.summary).toContain(`Your crates compiled: ${layout.yours.join(', ')}; already built in this target directory: none.`);
+    expect(main.summary).toContain(
+      `Your crates compiled: ${layout.yours.join(', ')}; already built in this target directory: none.`,
+    );
     expect(main.stdout).toContain(`Watchmaker: your crates in this build (local path packages): ${marked(layout)}.`);
   });
 });
@@ -75,10 +84,14 @@ describe('path dependencies outside the workspace', () => {
 
   test("without keep-fresh their units are not cached, as the members' are not: the cleaner treats them as yours", async () => {
     const { tree, workspace } = layOut(layout, reg.env(cargoHome));
-    const { main } = await job(tree, mkdtempSync(path.join(os.tmpdir(), 'wm-layout-cache-')), { 'working-directory': layout.dir, 'keep-fresh': 'false' });
+    const { main } = await job(tree, mkdtempSync(path.join(os.tmpdir(), 'wm-layout-cache-')), {
+      'working-directory': layout.dir,
+      'keep-fresh': 'false',
+    });
     expect(main.exitCode).toBe(0);
     const deps = readdirSync(path.join(workspace, 'target/debug/deps'));
     expect(deps.some((f) => f.startsWith('libwm_alpha-'))).toBe(true);
-    for (const own of ['app-', 'libcore_lib-', 'libshared_util-', 'libshared_leaf-']) expect(deps.filter((f) => f.startsWith(own))).toEqual([]);
+    for (const own of ['app-', 'libcore_lib-', 'libshared_util-', 'libshared_leaf-'])
+      expect(deps.filter((f) => f.startsWith(own))).toEqual([]);
   });
 });

@@ -14,14 +14,21 @@ const CLI = path.join(repoRoot, 'node_modules/@github/local-action/bin/local-act
 
 /** A one-crate workspace without dependencies: cargo never needs the network. */
 function tinyWorkspace(): string {
-  return writeTree({ 'Cargo.toml': '[package]\nname = "tiny"\nversion = "0.1.0"\nedition = "2021"\n', 'src/lib.rs': 'pub fn one() -> u32 {\n    1\n}\n' }, 'wm-local-action-');
+  return writeTree(
+    {
+      'Cargo.toml': '[package]\nname = "tiny"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': 'pub fn one() -> u32 {\n    1\n}\n',
+    },
+    'wm-local-action-',
+  );
 }
 
 /** The machine's environment without any GitHub context a CI job would leak into the run. */
 function offlineEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(GITHUB_|INPUT_|STATE_|ACTIONS_|RUNNER_|JEST_|LOCAL_ACTION_)/.test(k) && k !== 'CI' && k !== 'NODE_OPTIONS') env[k] = v;
+    if (!/^(GITHUB_|INPUT_|STATE_|ACTIONS_|RUNNER_|JEST_|LOCAL_ACTION_)/.test(k) && k !== 'CI' && k !== 'NODE_OPTIONS')
+      env[k] = v;
   }
   // npm (which local-action calls for tsx and `npm ls`) must find everything locally.
   return { ...env, npm_config_offline: 'true', npm_config_update_notifier: 'false', NO_COLOR: '1' };
@@ -34,7 +41,12 @@ interface LocalRun {
 }
 
 /** `local-action run <action> <main> <.env> --post <post>`, from the repository (where npm finds tsx). */
-async function localAction(actionDir: string, main: string, post: string, inputs: Record<string, string>): Promise<LocalRun> {
+async function localAction(
+  actionDir: string,
+  main: string,
+  post: string,
+  inputs: Record<string, string>,
+): Promise<LocalRun> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'wm-local-action-run-'));
   const runnerTemp = path.join(scratch, 'runner-temp');
   mkdirSync(runnerTemp);
@@ -55,7 +67,11 @@ async function localAction(actionDir: string, main: string, post: string, inputs
   );
   // Absolute entry points: local-action resolves --post before it knows the action's directory.
   const [mainFile, postFile] = [main, post].map((f) => path.join(actionDir, f));
-  const child = spawn(process.execPath, [CLI, 'run', actionDir, mainFile, dotenv, '--post', postFile], { cwd: repoRoot, env: offlineEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'run', actionDir, mainFile, dotenv, '--post', postFile], {
+    cwd: repoRoot,
+    env: offlineEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const chunks: Buffer[] = [];
   child.stdout.on('data', (d: Buffer) => chunks.push(d));
   child.stderr.on('data', (d: Buffer) => chunks.push(d));
@@ -72,7 +88,9 @@ function expectRanOnce(run: LocalRun): void {
   expect(run.output).toMatch(/Running Post Step/);
   expect(run.output).not.toMatch(/^::error::/m);
   expect(run.output).not.toMatch(/Right-hand side of 'instanceof'/);
-  const record = JSON.parse(readFileSync(path.join(run.runnerTemp, 'watchmaker/record-dev.json'), 'utf8')) as { success: boolean };
+  const record = JSON.parse(readFileSync(path.join(run.runnerTemp, 'watchmaker/record-dev.json'), 'utf8')) as {
+    success: boolean;
+  };
   expect(record.success).toBe(true);
 }
 
@@ -87,7 +105,9 @@ describe('under GitHub local-action', () => {
       comment: 'never',
     });
     expectRanOnce(run);
-    expect(run.output).toMatch(/^::warning::Watchmaker could not save the cache \(GitHub Actions cache\): .*no cache service/m);
+    expect(run.output).toMatch(
+      /^::warning::Watchmaker could not save the cache \(GitHub Actions cache\): .*no cache service/m,
+    );
     expect(run.output).not.toMatch(/cache save failed/);
     expect(existsSync(path.join(workspace, 'target'))).toBe(true);
   });
@@ -99,7 +119,11 @@ describe('under GitHub local-action', () => {
     cpSync(path.join(repoRoot, 'package.json'), path.join(action, 'package.json'));
     cpSync(distDir, path.join(action, 'dist'), { recursive: true });
     const workspace = tinyWorkspace();
-    const run = await localAction(action, 'dist/main.js', 'dist/post.js', { 'working-directory': workspace, 'cache-backend': 'local', comment: 'never' });
+    const run = await localAction(action, 'dist/main.js', 'dist/post.js', {
+      'working-directory': workspace,
+      'cache-backend': 'local',
+      comment: 'never',
+    });
     expectRanOnce(run);
     expect(run.output).toMatch(/Watchmaker: dev build took/);
   });

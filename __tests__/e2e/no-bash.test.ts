@@ -73,17 +73,33 @@ describeIsolated(`two jobs with no bash and BSD time${problem ? ` (skipped: ${pr
 
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-nobash-'));
-    const [script, scratch, out] = [path.join(dir, 'jobs.mjs'), path.join(dir, 'scratch'), path.join(dir, 'result.json')];
+    const [script, scratch, out] = [
+      path.join(dir, 'jobs.mjs'),
+      path.join(dir, 'scratch'),
+      path.join(dir, 'result.json'),
+    ];
     writeFileSync(script, JOBS_SCRIPT);
     mkdirSync(scratch);
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of ['RUSTC_WRAPPER', 'RUSTFLAGS', 'CARGO_TARGET_DIR', 'RUNNER_TOOL_CACHE']) delete env[name];
     const workspace = smallWorkspace();
     generateLockfile(workspace, env);
-    await promisify(execFile)('unshare', ['-m', process.execPath, script, workspace, mkdtempSync(path.join(os.tmpdir(), 'wm-nobash-cache-')), scratch, out], {
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      'unshare',
+      [
+        '-m',
+        process.execPath,
+        script,
+        workspace,
+        mkdtempSync(path.join(os.tmpdir(), 'wm-nobash-cache-')),
+        scratch,
+        out,
+      ],
+      {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     result = JSON.parse(readFileSync(out, 'utf8'));
   });
 
@@ -113,7 +129,9 @@ describeIsolated(`two jobs with no bash and BSD time${problem ? ` (skipped: ${pr
     const second = result.jobs[1]!;
     expect(second.main.exitCode).toBe(0);
     expect(second.main.outputs['cache-hit']).toBe('exact');
-    expect(second.main.output).toMatch(/using the rustc wrapper built before \(.*\/target\/\.watchmaker\/rustc-wrapper-[0-9a-f]{16}\)/);
+    expect(second.main.output).toMatch(
+      /using the rustc wrapper built before \(.*\/target\/\.watchmaker\/rustc-wrapper-[0-9a-f]{16}\)/,
+    );
     expect(second.main.output).not.toMatch(/built the rustc wrapper in/);
     expect(second.record!.measurement.wrapper).toBe(true);
     expect(second.post.exitCode).toBe(0);

@@ -39,7 +39,9 @@ function chainWorkspace(): string {
     const base = previous ? `${previous.replace('-', '_')}::base(x) + f0(x)` : 'f0(x)';
     const body = `pub fn base(x: u64) -> u64 {\n    ${base}\n}\n${slowFunctions(SLOW_FUNCTIONS)}`;
     if (i < CHAIN.length - 1) files[`${crate}/src/lib.rs`] = body;
-    else files[`${crate}/src/main.rs`] = `${body}\nfn main() {\n    println!("{}", base(1)${LEAVES.map((l) => ` + ${l.replace('-', '_')}::value()`).join('')});\n}\n`;
+    else
+      files[`${crate}/src/main.rs`] =
+        `${body}\nfn main() {\n    println!("{}", base(1)${LEAVES.map((l) => ` + ${l.replace('-', '_')}::value()`).join('')});\n}\n`;
   });
   return writeTree(files, 'wm-e2e-parallel-');
 }

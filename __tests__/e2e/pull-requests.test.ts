@@ -28,7 +28,8 @@ kinds!(${Array.from({ length: 160 }, (_, i) => `K${i}`).join(', ')});
 `;
 
 const FILES = {
-  'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ngen = { path = "gen" }\n',
+  'Cargo.toml':
+    '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ngen = { path = "gen" }\n',
   'src/main.rs': 'fn main() {\n    println!("app-v1 {}", gen::describe());\n}\n',
   'gen/Cargo.toml': '[package]\nname = "gen"\nversion = "0.1.0"\nedition = "2021"\n',
   'gen/src/lib.rs': `${TABLE}pub fn describe() -> String { table(&[1u32]).join(",") }\n`,
@@ -72,11 +73,15 @@ describe('the report on ordinary pull requests, with the defaults (root package 
     expect(slow.compiled).toEqual(['app', 'gen']);
     expect(slow.main.outputs.verdict).toBe('regression');
     const summary = slow.main.summary;
-    expect(summary).toMatch(/^### 🔺 Watchmaker: dev build slower: \+[\d.]+% CPU time \([\d.]+ s → [\d.]+ s, 2 crates compiled on both sides\)/m);
+    expect(summary).toMatch(
+      /^### 🔺 Watchmaker: dev build slower: \+[\d.]+% CPU time \([\d.]+ s → [\d.]+ s, 2 crates compiled on both sides\)/m,
+    );
     expect(summary).toMatch(/^\| gen \| [\d.]+ s \| [\d.]+ s \| \+[\d.]+% \| 🔺 slower \|$/m);
     // The cached baseline found gen fresh: its base time is the one recorded when the first push
     // compiled the same inputs; one sample per side claims nothing, so auto rebuilds the base to confirm.
-    expect(summary).toMatch(/gen was fresh in the baseline's run, so its base time is the one recorded when the default branch last compiled the same inputs \\\(\w{7}\\\)/);
+    expect(summary).toMatch(
+      /gen was fresh in the baseline's run, so its base time is the one recorded when the default branch last compiled the same inputs \\\(\w{7}\\\)/,
+    );
     expect(summary).toMatch(/so the base commit was rebuilt here to confirm/);
     expect(slow.main.outputs['verdict-reason']).toBe('');
     // A crate the pull request changed and compiled is never called a stale cache.
@@ -101,7 +106,10 @@ describe('the report on ordinary pull requests, with the defaults (root package 
   });
 
   test("a build that fails: cargo's first error in the report, its crate named, no claim the cache result contradicts", async () => {
-    const broken = await s.job(pr({ 'gen/src/lib.rs': `${TABLE}pub fn describe() -> String { table(&[1u32]) }\n` }), { baseSha: base, mayFail: true });
+    const broken = await s.job(pr({ 'gen/src/lib.rs': `${TABLE}pub fn describe() -> String { table(&[1u32]) }\n` }), {
+      baseSha: base,
+      mayFail: true,
+    });
     expect(broken.main.exitCode).not.toBe(0);
     expect(broken.main.outputs.verdict).toBe('build-failed');
     const summary = broken.main.summary;

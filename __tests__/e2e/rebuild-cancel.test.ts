@@ -51,14 +51,24 @@ test('SIGINT during the rebuild of the base stops it at once and fails the step;
   });
   const baseSha = gitInit(workspace);
   // The head commit (the job's own build) has a quick one.
-  writeFileSync(path.join(workspace, 'gen/build.rs'), 'fn main() {\n    println!("cargo:rustc-env=GEN_STAMP=fast");\n}\n');
+  writeFileSync(
+    path.join(workspace, 'gen/build.rs'),
+    'fn main() {\n    println!("cargo:rustc-env=GEN_STAMP=fast");\n}\n',
+  );
   git(workspace, 'commit', '-qam', 'quick build script');
   const cacheDir = path.join(scratch, 'cache');
   const job = new Job({
     workspace,
     event: 'pull_request',
     baseSha,
-    inputs: { baseline: 'rebuild', 'baseline-samples': '3', comment: 'never', 'cache-backend': 'local', 'cache-dir': cacheDir, 'cache-save': 'always' },
+    inputs: {
+      baseline: 'rebuild',
+      'baseline-samples': '3',
+      comment: 'never',
+      'cache-backend': 'local',
+      'cache-dir': cacheDir,
+      'cache-save': 'always',
+    },
     env: { CARGO_HOME: path.join(scratch, 'cargo-home') },
   });
 
@@ -66,7 +76,8 @@ test('SIGINT during the rebuild of the base stops it at once and fails the step;
   let ended: StepResult | null = null;
   void result.then((r) => (ended = r));
   await eventually(() => existsSync(pidFile) || ended !== null, "the base's build script started", 20 * 60 * 4);
-  if (!existsSync(pidFile)) throw new Error(`main ended before the base was rebuilt:\n${ended!.stdout}\n${ended!.stderr}`);
+  if (!existsSync(pidFile))
+    throw new Error(`main ended before the base was rebuilt:\n${ended!.stdout}\n${ended!.stderr}`);
   const buildScript = Number(readFileSync(pidFile, 'utf8'));
   child.kill('SIGINT');
   const main = await result;
@@ -77,7 +88,9 @@ test('SIGINT during the rebuild of the base stops it at once and fails the step;
   expect(main.stdout).toContain('(warm-up)');
   expect(main.stdout).not.toMatch(/Watchmaker: (base|head) sample 1/);
   expect(main.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
-    expect.stringMatching(/The job was cancelled \(SIGINT\) while the base commit was being rebuilt: the samples were stopped/),
+    expect.stringMatching(
+      /The job was cancelled \(SIGINT\) while the base commit was being rebuilt: the samples were stopped/,
+    ),
   ]);
   expect(main.annotations.filter((a) => a.level === 'warning')).toEqual([]);
   expect(main.state.watchmaker).toContain('"interrupted":true');

@@ -9,8 +9,15 @@ import path from 'node:path';
 import { Job, type StepResult } from '../helpers/action-runner.js';
 import { gitInit, smallWorkspace } from '../helpers/fixtures.js';
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.invalid',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.invalid',
+};
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 const inputs = { baseline: 'rebuild', 'baseline-samples': '1', cache: 'false', comment: 'never' };
 
@@ -24,7 +31,9 @@ function expectHeadOnly(main: StepResult, note: RegExp): void {
   expect(main.summary).not.toContain('**Verdict:');
   expect(main.summary).toMatch(/^This job's own build: \d+ units? compiled, \d+ fresh[;.]/m);
   expect(main.summary).toMatch(note);
-  expect(main.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/^Watchmaker could not rebuild the base commit: /)]);
+  expect(main.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+    expect.stringMatching(/^Watchmaker could not rebuild the base commit: /),
+  ]);
   expect(main.annotations.filter((a) => a.level === 'error')).toEqual([]);
   // The same report as a file, for workflows that post it elsewhere.
   const file = main.outputs['report-markdown']!;
@@ -50,7 +59,10 @@ describe('a base sha from the event that is not an object id is never given to g
     const marker = path.join(scratch, `pwned-${Math.random().toString(36).slice(2)}`);
     const main = await new Job({ workspace, event: 'pull_request', baseSha: baseSha(marker), inputs }).main();
     expect(existsSync(marker)).toBe(false);
-    expectHeadOnly(main, /No comparison: the base commit could not be rebuilt here \\\(the base commit '.*' from the event is not a git object id\\\)/);
+    expectHeadOnly(
+      main,
+      /No comparison: the base commit could not be rebuilt here \\\(the base commit '.*' from the event is not a git object id\\\)/,
+    );
     expect(main.stdout).not.toContain('Fetching the base commit');
     expect(git(workspace, 'worktree', 'list').split('\n')).toHaveLength(1);
   });

@@ -34,7 +34,11 @@ describe('pull request report', () => {
       .route('GET', '/repos/{owner}/{repo}/issues/{number}/comments', () => ({ body: comments }))
       .route('POST', '/repos/{owner}/{repo}/issues/{number}/comments', (req) => {
         if (forbidWrites) return { status: 403, body: { message: 'Resource not accessible by integration' } };
-        const comment = { id: 1000 + comments.length, body: (req.body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+        const comment = {
+          id: 1000 + comments.length,
+          body: (req.body as { body: string }).body,
+          user: { login: 'github-actions[bot]', type: 'Bot' },
+        };
         comments.push(comment);
         return { status: 201, body: comment };
       })
@@ -58,7 +62,13 @@ describe('pull request report', () => {
 
   const prJob = (extra: Partial<ConstructorParameters<typeof Job>[0]> = {}) => {
     rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-    return new Job({ workspace, event: 'pull_request', inputs, env: { ...cargoVars, GITHUB_API_URL: apiUrl }, ...extra });
+    return new Job({
+      workspace,
+      event: 'pull_request',
+      inputs,
+      env: { ...cargoVars, GITHUB_API_URL: apiUrl },
+      ...extra,
+    });
   };
 
   test('the first pull request run creates one comment with the comparison; the second updates it', async () => {
@@ -98,7 +108,9 @@ describe('pull request report', () => {
     try {
       const run = await prJob({ prNumber: 9 }).main();
       expect(run.exitCode).toBe(0);
-      expect(run.annotations.filter((a) => a.level === 'warning' && /pull-requests: write/.test(a.message))).toHaveLength(1);
+      expect(
+        run.annotations.filter((a) => a.level === 'warning' && /pull-requests: write/.test(a.message)),
+      ).toHaveLength(1);
     } finally {
       forbidWrites = false;
     }

@@ -16,7 +16,14 @@ const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 /** The environment for running cargo directly, as a user's own step would (no flags from the test process). */
 function cargoEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const k of ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR']) if (!(k in extra)) delete env[k];
+  for (const k of [
+    'RUSTFLAGS',
+    'CARGO_ENCODED_RUSTFLAGS',
+    'CARGO_TARGET_DIR',
+    'CARGO_BUILD_TARGET_DIR',
+    'CARGO_BUILD_BUILD_DIR',
+  ])
+    if (!(k in extra)) delete env[k];
   return env;
 }
 
@@ -58,10 +65,13 @@ function damaged(root: string, before: Map<string, string>): string[] {
   return [...before].filter(([rel, hash]) => now.get(rel) !== hash).map(([rel]) => rel);
 }
 
-const warnings = (...steps: StepResult[]): Annotation[] => steps.flatMap((s) => s.annotations.filter((a) => a.level === 'warning'));
-const errors = (...steps: StepResult[]): Annotation[] => steps.flatMap((s) => s.annotations.filter((a) => a.level === 'error'));
+const warnings = (...steps: StepResult[]): Annotation[] =>
+  steps.flatMap((s) => s.annotations.filter((a) => a.level === 'warning'));
+const errors = (...steps: StepResult[]): Annotation[] =>
+  steps.flatMap((s) => s.annotations.filter((a) => a.level === 'error'));
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** A one-package workspace with a library, a binary, a lockfile and a few files a user keeps next to them. */
 function singlePackage(root: string, rel = '.'): string {
@@ -119,7 +129,9 @@ describe('a target directory that is the workspace: cargo-args --target-dir .', 
 
   test('the sources, the lockfile and the untracked files survive with the same content', () => {
     expect(damagedByTheJob).toEqual([]);
-    expect(readFileSync(path.join(workspace, 'notes.txt'), 'utf8')).toBe('Release checklist: bump the version, tag, publish.\n');
+    expect(readFileSync(path.join(workspace, 'notes.txt'), 'utf8')).toBe(
+      'Release checklist: bump the version, tag, publish.\n',
+    );
     expect(statSync(path.join(workspace, 'src')).isDirectory()).toBe(true);
     expect(existsSync(path.join(workspace, 'Cargo.lock'))).toBe(true);
     expect(existsSync(path.join(workspace, 'scripts', 'build', 'release.sh'))).toBe(true);
@@ -146,7 +158,15 @@ describe('target and build directories that hold a git checkout', () => {
   /** A checkout with the cargo workspace in rust/ (working-directory: rust), committed. */
   function checkout(extra: Record<string, string> = {}) {
     // tools/ has a build/ child, like a cargo profile dir: a cleaner working in the checkout would take it for one.
-    const root = writeTree({ 'README.md': '# octo-repo\n', 'docs/guide.md': 'How to build.\n', 'tools/build/ci.sh': '#!/bin/sh\nexit 0\n', ...extra }, 'wm-safety-checkout-');
+    const root = writeTree(
+      {
+        'README.md': '# octo-repo\n',
+        'docs/guide.md': 'How to build.\n',
+        'tools/build/ci.sh': '#!/bin/sh\nexit 0\n',
+        ...extra,
+      },
+      'wm-safety-checkout-',
+    );
     singlePackage(root, 'rust');
     const sha = gitInit(root);
     return { root, workspace: path.join(root, 'rust'), sha, before: snapshot(root) };
@@ -154,7 +174,11 @@ describe('target and build directories that hold a git checkout', () => {
 
   async function runJob(root: string, env: Record<string, string> = {}) {
     const { cacheDir, cargoHome } = jobSetup();
-    const job = new Job({ workspace: root, inputs: { 'working-directory': 'rust', 'cache-backend': 'local', 'cache-dir': cacheDir }, env: { CARGO_HOME: cargoHome, ...env } });
+    const job = new Job({
+      workspace: root,
+      inputs: { 'working-directory': 'rust', 'cache-backend': 'local', 'cache-dir': cacheDir },
+      env: { CARGO_HOME: cargoHome, ...env },
+    });
     const main = await job.main();
     const post = await job.post();
     return { main, post };
@@ -250,7 +274,8 @@ describe('a target directory outside the workspace, shared by two projects', () 
     // Project B: a binary with a build script and a path dependency. Built first, by plain cargo.
     const bravo = path.join(root, 'bravo');
     writeFiles(bravo, {
-      'Cargo.toml': '[package]\nname = "bravo"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n\n[dependencies]\nbravo-util = { path = "util" }\n',
+      'Cargo.toml':
+        '[package]\nname = "bravo"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n\n[dependencies]\nbravo-util = { path = "util" }\n',
       'build.rs': 'fn main() {\n    println!("cargo:rustc-env=BRAVO_STAMP=b");\n}\n',
       'src/main.rs': 'fn main() {\n    println!("{} {}", env!("BRAVO_STAMP"), bravo_util::twice(21));\n}\n',
       'util/Cargo.toml': '[package]\nname = "bravo-util"\nversion = "0.1.0"\nedition = "2021"\n',
@@ -263,8 +288,10 @@ describe('a target directory outside the workspace, shared by two projects', () 
       'alpha/Cargo.toml':
         '[package]\nname = "alpha-app"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nfast = ["helper/fast"]\n\n[dependencies]\nhelper = { path = "../vendor/helper" }\n',
       'alpha/src/main.rs': 'fn main() {\n    println!("{}", helper::mode());\n}\n',
-      'vendor/helper/Cargo.toml': '[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nfast = []\n',
-      'vendor/helper/src/lib.rs': 'pub fn mode() -> &\'static str {\n    if cfg!(feature = "fast") { "fast" } else { "plain" }\n}\n',
+      'vendor/helper/Cargo.toml':
+        '[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nfast = []\n',
+      'vendor/helper/src/lib.rs':
+        'pub fn mode() -> &\'static str {\n    if cfg!(feature = "fast") { "fast" } else { "plain" }\n}\n',
     });
     const env = { CARGO_TARGET_DIR: shared, CARGO_HOME: cargoHome };
     cargo(bravo, ['build', '--offline'], env);
@@ -273,7 +300,11 @@ describe('a target directory outside the workspace, shared by two projects', () 
     cargo(alpha, ['build', '--offline'], env);
     alphaOldHelper = listUnits((n) => n.startsWith('helper-') || n.startsWith('libhelper-'));
 
-    const job = new Job({ workspace: alpha, inputs: { 'cargo-args': '--features fast', 'cache-backend': 'local', 'cache-dir': tmp('wm-safety-cache-') }, env });
+    const job = new Job({
+      workspace: alpha,
+      inputs: { 'cargo-args': '--features fast', 'cache-backend': 'local', 'cache-dir': tmp('wm-safety-cache-') },
+      env,
+    });
     main = await job.main();
     post = await job.post();
   });
@@ -314,7 +345,11 @@ describe('a target directory outside the workspace, shared by two projects', () 
 test('an ordinary target/ is still cleaned', async () => {
   const workspace = smallWorkspace();
   const { cacheDir, cargoHome } = jobSetup();
-  const job = new Job({ workspace, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir }, env: { CARGO_HOME: cargoHome } });
+  const job = new Job({
+    workspace,
+    inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir },
+    env: { CARGO_HOME: cargoHome },
+  });
   const main = await job.main();
   expect(main.exitCode).toBe(0);
   const post = await job.post();
@@ -323,7 +358,9 @@ test('an ordinary target/ is still cleaned', async () => {
   expect(warnings(main, post)).toEqual([]);
   expect(existsSync(path.join(workspace, 'target', 'CACHEDIR.TAG'))).toBe(true);
   // The member units went; the workspace's own files did not.
-  expect(readdirSync(path.join(workspace, 'target', 'debug', '.fingerprint')).filter((n) => /^(tool|core-lib|gen)-/.test(n))).toEqual([]);
+  expect(
+    readdirSync(path.join(workspace, 'target', 'debug', '.fingerprint')).filter((n) => /^(tool|core-lib|gen)-/.test(n)),
+  ).toEqual([]);
   expect(existsSync(path.join(workspace, 'tool', 'src', 'main.rs'))).toBe(true);
 });
 
@@ -336,13 +373,22 @@ describe('outside CI (a local run), the user’s target/ is theirs', () => {
     cargo(workspace, ['build', '--offline'], { CARGO_HOME: cargoHome, CARGO_INCREMENTAL: '1' });
     const target = path.join(workspace, 'target');
     const before = snapshot(target);
-    const job = new Job({ workspace, github: false, inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir }, env: { CARGO_HOME: cargoHome, ...ci } });
+    const job = new Job({
+      workspace,
+      github: false,
+      inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir },
+      env: { CARGO_HOME: cargoHome, ...ci },
+    });
     const main = await job.main();
     const post = await job.post();
     // The cache entry (the baseline record is saved beside it).
-    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as { entries: Array<{ key: string; file: string }> };
+    const index = JSON.parse(readFileSync(path.join(cacheDir, 'index.json'), 'utf8')) as {
+      entries: Array<{ key: string; file: string }>;
+    };
     const entry = index.entries.find((e) => !e.key.includes('-record-'))!;
-    const archive = execFileSync('tar', ['-tf', path.join(cacheDir, entry.file), '--zstd'], { encoding: 'utf8' }).split('\n');
+    const archive = execFileSync('tar', ['-tf', path.join(cacheDir, entry.file), '--zstd'], { encoding: 'utf8' }).split(
+      '\n',
+    );
     return { target, before, main, post, archive };
   }
 
@@ -350,7 +396,9 @@ describe('outside CI (a local run), the user’s target/ is theirs', () => {
     const { target, before, main, post, archive } = await localJob({ CI: undefined, GITHUB_ACTIONS: undefined });
     expect(main.exitCode).toBe(0);
     expect(post.exitCode).toBe(0);
-    expect([...before.keys()].filter((rel) => rel.startsWith('release/tool') || rel.startsWith('debug/incremental/')).length).toBeGreaterThan(1);
+    expect(
+      [...before.keys()].filter((rel) => rel.startsWith('release/tool') || rel.startsWith('debug/incremental/')).length,
+    ).toBeGreaterThan(1);
     expect([...before.keys()].filter((rel) => !existsSync(path.join(target, rel)))).toEqual([]);
     expect(post.stdout).toMatch(/not in CI, so nothing is deleted/);
     expect(post.stdout).toMatch(/^ {2}left out \d+ × another profile/m);

@@ -40,16 +40,24 @@ beforeAll(async () => {
   github
     .route('GET', '/repos/{owner}/{repo}/issues/{number}/comments', () => ({ body: comments }))
     .route('GET', '/user', () =>
-      identity === 'app' ? { status: 403, body: { message: 'Resource not accessible by integration' } } : { body: { login: identity, id: 42, type: 'User' } },
+      identity === 'app'
+        ? { status: 403, body: { message: 'Resource not accessible by integration' } }
+        : { body: { login: identity, id: 42, type: 'User' } },
     )
     .route('POST', '/repos/{owner}/{repo}/issues/{number}/comments', (req) => {
       const user = identity === 'app' ? { ...BOT } : { login: identity, type: 'User' as const };
-      const comment: Comment = { id: nextId++, body: (req.body as { body: string }).body, user, performed_via_github_app: identity === 'app' ? { slug: 'github-actions' } : null };
+      const comment: Comment = {
+        id: nextId++,
+        body: (req.body as { body: string }).body,
+        user,
+        performed_via_github_app: identity === 'app' ? { slug: 'github-actions' } : null,
+      };
       comments.push(comment);
       return { status: 201, body: comment };
     })
     .route('PATCH', '/repos/{owner}/{repo}/issues/comments/{id}', (req, params) => {
-      if (patchStatus !== null) return { status: patchStatus, body: { message: 'Resource not accessible by integration' } };
+      if (patchStatus !== null)
+        return { status: patchStatus, body: { message: 'Resource not accessible by integration' } };
       const comment = comments.find((c) => c.id === Number(params.id));
       if (!comment) return { status: 404, body: { message: 'Not Found' } };
       comment.body = (req.body as { body: string }).body;
@@ -74,7 +82,10 @@ function markerFor(inputs: Record<string, string> = {}): string {
   return commentMarker('build', config.profile, config.variant);
 }
 
-function prJob(inputs: Record<string, string> = {}, cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-comment-cache-'))): Job {
+function prJob(
+  inputs: Record<string, string> = {},
+  cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-comment-cache-')),
+): Job {
   return new Job({
     workspace,
     event: 'pull_request',
@@ -86,7 +97,8 @@ function prJob(inputs: Record<string, string> = {}, cacheDir = mkdtempSync(path.
 const patches = () => github.requestsTo('PATCH', '/repos/octo-org/octo-repo/issues/comments/');
 const posts = () => github.requestsTo('POST', '/repos/octo-org/octo-repo/issues/7/comments');
 const patchedIds = () => patches().map((r: RecordedRequest) => Number(r.path.split('/').at(-1)));
-const commentWarnings = (step: StepResult) => step.annotations.filter((a) => a.level === 'warning' && /comment/i.test(a.message));
+const commentWarnings = (step: StepResult) =>
+  step.annotations.filter((a) => a.level === 'warning' && /comment/i.test(a.message));
 
 test('comments by someone else are never edited, whether they start with the marker or only quote it; a new one is created', async () => {
   const marker = markerFor();
@@ -96,7 +108,12 @@ test('comments by someone else are never edited, whether they start with the mar
     // A user named like the bot, but not a bot: users cannot be one.
     { id: 2, body: `${marker}\nimpersonation`, user: { login: 'github-actions[bot]', type: 'User' } },
     // The bot's own comment that only quotes the marker further down (not at the start).
-    { id: 3, body: `Earlier report, quoted:\n> ${marker}\n> slow`, user: { ...BOT }, performed_via_github_app: { slug: 'github-actions' } },
+    {
+      id: 3,
+      body: `Earlier report, quoted:\n> ${marker}\n> slow`,
+      user: { ...BOT },
+      performed_via_github_app: { slug: 'github-actions' },
+    },
     // Another user quoting it.
     { id: 4, body: `> ${marker}\nwhy is this slow?`, user: { ...MALLORY } },
   ];
@@ -125,7 +142,9 @@ test("the bot's own comment that starts with the marker is edited when GET /user
   expect(patchedIds()).toEqual([21]);
   expect(posts()).toHaveLength(0);
   expect(main.stdout).toContain('Updated the build-time comment on #7.');
-  expect(comments.find((c) => c.id === 21)!.body).toMatch(/^<!-- watchmaker-report .*-->\n### .*Watchmaker: dev build took/);
+  expect(comments.find((c) => c.id === 21)!.body).toMatch(
+    /^<!-- watchmaker-report .*-->\n### .*Watchmaker: dev build took/,
+  );
   expect(comments.find((c) => c.id === 20)!.body).toBe(`${marker}\nold report`);
 });
 
@@ -154,7 +173,9 @@ test("with a personal token the comment by the token's user is edited, another u
 
 test('a refused edit (PATCH 403) posts a new comment instead and the step passes', async () => {
   const marker = markerFor();
-  comments = [{ id: 40, body: `${marker}\nold`, user: { ...BOT }, performed_via_github_app: { slug: 'github-actions' } }];
+  comments = [
+    { id: 40, body: `${marker}\nold`, user: { ...BOT }, performed_via_github_app: { slug: 'github-actions' } },
+  ];
   patchStatus = 403;
   const main = await prJob().main();
   expect(main.exitCode).toBe(0);

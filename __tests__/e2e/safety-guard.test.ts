@@ -48,7 +48,10 @@ describe('--config in cargo-args', () => {
     const workspace = tinyWorkspace();
     const plain = await job(workspace, { build: 'false' }).main();
     const withFlag = await job(workspace, { build: 'false', guard: 'warn', 'cargo-args': nativeValue }).main();
-    const withOtherValue = await job(workspace, { build: 'false', 'cargo-args': `--config 'build.rustflags=["-Cdebug-assertions=on"]'` }).main();
+    const withOtherValue = await job(workspace, {
+      build: 'false',
+      'cargo-args': `--config 'build.rustflags=["-Cdebug-assertions=on"]'`,
+    }).main();
     for (const r of [plain, withFlag, withOtherValue]) {
       expect(r.exitCode).toBe(0);
       expect(r.outputs['rustflags-hash']).toMatch(/^[0-9a-f]{16,}$/);
@@ -62,7 +65,9 @@ describe('--config in cargo-args', () => {
   });
 
   test('a config file named by --config is annotated at its file and line', async () => {
-    const workspace = tinyWorkspace({ 'extra.toml': '# Flags for local benchmarking.\n[build]\nrustflags = ["-C", "target-cpu=native"]\n' });
+    const workspace = tinyWorkspace({
+      'extra.toml': '# Flags for local benchmarking.\n[build]\nrustflags = ["-C", "target-cpu=native"]\n',
+    });
     const main = await job(workspace, { 'cargo-args': '--config extra.toml' }).main();
     expect(main.exitCode).toBe(1);
     const error = errorsOf(main).find((a) => a.properties.file === 'extra.toml');
@@ -84,7 +89,9 @@ describe('the job summary counts findings as they were reported', () => {
     expect(main.exitCode).toBe(0);
     expect(errorsOf(main)).toEqual([]);
     expect(warningsOf(main).filter((a) => a.message.includes('target-cpu=native'))).toHaveLength(1);
-    expect(j.summary).toContain('Guard: 0 errors, 1 warning (effective RUSTFLAGS from RUSTFLAGS: -Ctarget-cpu=native).');
+    expect(j.summary).toContain(
+      'Guard: 0 errors, 1 warning (effective RUSTFLAGS from RUSTFLAGS: -Ctarget-cpu=native).',
+    );
     expect(j.summary).not.toMatch(/Guard: 1 error/);
   });
 

@@ -12,8 +12,15 @@ const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 /** A stack frame as Node prints it. */
 const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(node:.+\))$/m;
 
-async function runBadInput(workspace: string, inputs: Record<string, string>): Promise<{ main: StepResult; post: StepResult }> {
-  const job = new Job({ workspace, inputs: { 'cache-backend': 'local', 'cache-dir': tmp('wm-inputs-cache-'), ...inputs }, env: { CARGO_HOME: tmp('wm-inputs-cargo-home-') } });
+async function runBadInput(
+  workspace: string,
+  inputs: Record<string, string>,
+): Promise<{ main: StepResult; post: StepResult }> {
+  const job = new Job({
+    workspace,
+    inputs: { 'cache-backend': 'local', 'cache-dir': tmp('wm-inputs-cache-'), ...inputs },
+    env: { CARGO_HOME: tmp('wm-inputs-cargo-home-') },
+  });
   const main = await job.main();
   const post = await job.post();
   return { main, post };
@@ -52,20 +59,26 @@ test('working-directory that does not exist', async () => {
 });
 
 describe('a Cargo.toml that is not TOML', () => {
-  test.each(['false', 'true'])('names working-directory and what cargo says (fail-on-cache-error: %s)', async (failOnCacheError) => {
-    const workspace = writeTree({ 'Cargo.toml': '[package]\nname = "broken"\nversion = 0.1.0\n', 'src/main.rs': 'fn main() {}\n' });
-    const { main, post } = await runBadInput(workspace, { 'fail-on-cache-error': failOnCacheError });
-    const message = theInputError(main, 'working-directory');
-    expect(message).toContain(workspace);
-    // Cargo's complaint, quoted.
-    expect(message).toMatch(/version = 0\.1\.0/);
-    expect(message).toMatch(/fix the manifest/);
-    // Not passed off as a cache problem.
-    expect(message).not.toMatch(/cache/i);
-    expect(main.annotations.filter((a) => a.level === 'warning')).toEqual([]);
-    expect(main.outputs['cache-hit']).toBeUndefined();
-    expectQuietPost(post);
-  });
+  test.each(['false', 'true'])(
+    'names working-directory and what cargo says (fail-on-cache-error: %s)',
+    async (failOnCacheError) => {
+      const workspace = writeTree({
+        'Cargo.toml': '[package]\nname = "broken"\nversion = 0.1.0\n',
+        'src/main.rs': 'fn main() {}\n',
+      });
+      const { main, post } = await runBadInput(workspace, { 'fail-on-cache-error': failOnCacheError });
+      const message = theInputError(main, 'working-directory');
+      expect(message).toContain(workspace);
+      // Cargo's complaint, quoted.
+      expect(message).toMatch(/version = 0\.1\.0/);
+      expect(message).toMatch(/fix the manifest/);
+      // Not passed off as a cache problem.
+      expect(message).not.toMatch(/cache/i);
+      expect(main.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+      expect(main.outputs['cache-hit']).toBeUndefined();
+      expectQuietPost(post);
+    },
+  );
 });
 
 test('record-path in a place that cannot be written (below a regular file)', async () => {

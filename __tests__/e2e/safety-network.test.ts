@@ -115,7 +115,18 @@ beforeAll(async () => {
     const gone = service.entries().filter((e) => e.key === key && (!ref || e.ref === ref));
     if (gone.length === 0) return { status: 404, body: { message: 'Not Found' } };
     for (const e of gone) service.deleteEntry(e.id);
-    return { body: { total_count: gone.length, actions_caches: gone.map((e) => ({ id: e.id, key: e.key, ref: e.ref, version: e.version, size_in_bytes: e.sizeBytes })) } };
+    return {
+      body: {
+        total_count: gone.length,
+        actions_caches: gone.map((e) => ({
+          id: e.id,
+          key: e.key,
+          ref: e.ref,
+          version: e.version,
+          size_in_bytes: e.sizeBytes,
+        })),
+      },
+    };
   });
   apiUrl = await github.start();
 });
@@ -129,7 +140,12 @@ afterAll(async () => {
 
 /** A job on the plain workspace (target/ kept between jobs: only the cache is under test). */
 function plainJob(options: Partial<JobOptions> = {}): Job {
-  return new Job({ workspace: plainWorkspace, event: 'push', ...options, env: { CARGO_HOME: plainCargoHome, ...(options.env ?? {}) } });
+  return new Job({
+    workspace: plainWorkspace,
+    event: 'push',
+    ...options,
+    env: { CARGO_HOME: plainCargoHome, ...(options.env ?? {}) },
+  });
 }
 
 /**
@@ -139,7 +155,8 @@ function plainJob(options: Partial<JobOptions> = {}): Job {
  */
 function standInJob(options: Partial<JobOptions> = {}, env: Record<string, string | undefined> = {}): Job {
   rmSync(path.join(fixture.workspace, 'target'), { recursive: true, force: true });
-  for (const [k, v] of Object.entries({ ...fixture.vars, ...service.env, GITHUB_API_URL: apiUrl })) if (!(k in env)) env[k] = v;
+  for (const [k, v] of Object.entries({ ...fixture.vars, ...service.env, GITHUB_API_URL: apiUrl }))
+    if (!(k in env)) env[k] = v;
   return new Job({ workspace: fixture.workspace, event: 'push', ...options, env });
 }
 
@@ -153,12 +170,16 @@ describe('a GitHub API that never answers', () => {
     }).main();
     expect(main.exitCode).toBe(0);
     expect(warnings(main)).toHaveLength(1);
-    expect(warnings(main)[0]!.message).toMatch(/could not comment on #7: .*did not answer within 300 ms.*The report is in the job summary/);
+    expect(warnings(main)[0]!.message).toMatch(
+      /could not comment on #7: .*did not answer within 300 ms.*The report is in the job summary/,
+    );
     expect(main.summary).toMatch(/^<!-- watchmaker-report job=build profile=dev /m);
     expect(main.summary).toContain('Watchmaker: dev build took');
     expect(main.outputs.verdict).toBe('no-baseline');
     // One request, then the API is not called again in the step.
-    expect(silent.requests.slice(before)).toEqual([expect.stringMatching(/^GET \/repos\/octo-org\/octo-repo\/issues\/7\/comments/)]);
+    expect(silent.requests.slice(before)).toEqual([
+      expect.stringMatching(/^GET \/repos\/octo-org\/octo-repo\/issues\/7\/comments/),
+    ]);
   });
 });
 
@@ -176,20 +197,28 @@ describe.each([
     expect(main.outputs['cache-hit']).toBe('miss');
     expect(main.outputs['build-seconds']).toMatch(/^\d/);
     // One warning, though both the restore and the baseline lookup needed the service.
-    expect(warnings(main).map((w) => w.message)).toEqual([expect.stringMatching(/could not restore the cache \(GitHub Actions cache\).*The build goes on without it/)]);
+    expect(warnings(main).map((w) => w.message)).toEqual([
+      expect.stringMatching(/could not restore the cache \(GitHub Actions cache\).*The build goes on without it/),
+    ]);
     expect(errors(main)).toEqual([]);
     expect(main.stdout).toMatch(/did not load the baseline record: the cache service failed earlier in this step/);
     // Our probe, and nothing after it.
-    expect(s.requests.slice(requests)).toEqual([expect.stringMatching(/^POST \/twirp\/.*CacheService\/GetCacheEntryDownloadURL/)]);
+    expect(s.requests.slice(requests)).toEqual([
+      expect.stringMatching(/^POST \/twirp\/.*CacheService\/GetCacheEntryDownloadURL/),
+    ]);
 
     requests = s.requests.length;
     const post = await job.post();
     expect(post.exitCode).toBe(0);
     // One warning, though both the save and the baseline record needed the service.
-    expect(warnings(post).map((w) => w.message)).toEqual([expect.stringMatching(/could not save the cache \(GitHub Actions cache\)/)]);
+    expect(warnings(post).map((w) => w.message)).toEqual([
+      expect.stringMatching(/could not save the cache \(GitHub Actions cache\)/),
+    ]);
     expect(errors(post)).toEqual([]);
     expect(post.stdout).toMatch(/did not store the baseline record: the cache service failed earlier in this step/);
-    expect(s.requests.slice(requests)).toEqual([expect.stringMatching(/^POST \/twirp\/.*CacheService\/GetCacheEntryDownloadURL/)]);
+    expect(s.requests.slice(requests)).toEqual([
+      expect.stringMatching(/^POST \/twirp\/.*CacheService\/GetCacheEntryDownloadURL/),
+    ]);
     // The library's own retries never started.
     expect(post.stdout).not.toMatch(/Failed to save|Unable to reserve|retrying/i);
   });
@@ -200,7 +229,9 @@ describe('fail-on-cache-error: true', () => {
     const job = plainJob({ inputs: { 'fail-on-cache-error': 'true' }, env: cacheEnv(failing.url) });
     const main = await job.main();
     expect(main.exitCode).toBe(1);
-    expect(errors(main).map((e) => e.message)).toEqual([expect.stringMatching(/^Watchmaker cache restore failed: the cache service .*HTTP 500/)]);
+    expect(errors(main).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Watchmaker cache restore failed: the cache service .*HTTP 500/),
+    ]);
     // Nothing was built, so the post step has nothing to save and adds no second failure.
     expect(main.outputs['build-seconds']).toBeUndefined();
     const post = await job.post();
@@ -218,7 +249,9 @@ describe('fail-on-cache-error: true', () => {
     Object.assign(env, cacheEnv(silent.url));
     const post = await job.post();
     expect(post.exitCode).toBe(1);
-    expect(errors(post).map((e) => e.message)).toEqual([expect.stringMatching(/^Watchmaker cache save failed: the cache service \(lookup\) did not answer within 300 ms/)]);
+    expect(errors(post).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Watchmaker cache save failed: the cache service \(lookup\) did not answer within 300 ms/),
+    ]);
     expect(service.entries().filter((e) => e.key === main.outputs['cache-key'])).toEqual([]);
   });
 });
@@ -286,12 +319,19 @@ describe('re-running a job on the same commit (the cache-service stand-in)', () 
 });
 
 describe('a build that fails in a dependency build script on the default branch', () => {
-  const failingWorkspace = smallWorkspace({ 'gen/build.rs': 'fn main() {\n    panic!("the build script fails on purpose");\n}\n' });
+  const failingWorkspace = smallWorkspace({
+    'gen/build.rs': 'fn main() {\n    panic!("the build script fails on purpose");\n}\n',
+  });
   const cargoHome = tempDir('wm-network-fail-cargo-home-');
 
   test('is not saved by default, and is saved with cache-on-failure: true', async () => {
     const cacheDir = tempDir('wm-network-fail-');
-    const job = new Job({ workspace: failingWorkspace, event: 'push', inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir }, env: { CARGO_HOME: cargoHome } });
+    const job = new Job({
+      workspace: failingWorkspace,
+      event: 'push',
+      inputs: { 'cache-backend': 'local', 'cache-dir': cacheDir },
+      env: { CARGO_HOME: cargoHome },
+    });
     const main = await job.main();
     expect(main.exitCode).toBe(1);
     expect(main.stdout).toContain('the build script fails on purpose');

@@ -31,9 +31,11 @@ const DUMP_FN = [
 function dumpingWorkspace(): string {
   return writeTree({
     'Cargo.toml': '[workspace]\nmembers = ["app", "dumpmacro"]\nresolver = "2"\n',
-    'dumpmacro/Cargo.toml': '[package]\nname = "dumpmacro"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nproc-macro = true\n',
+    'dumpmacro/Cargo.toml':
+      '[package]\nname = "dumpmacro"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nproc-macro = true\n',
     'dumpmacro/src/lib.rs': `extern crate proc_macro;\n\nuse proc_macro::TokenStream;\n\n${DUMP_FN}\n#[proc_macro]\npub fn dump_env_here(_input: TokenStream) -> TokenStream {\n    dump_env("proc-macro.env");\n    TokenStream::new()\n}\n`,
-    'app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n\n[dependencies]\ndumpmacro = { path = "../dumpmacro" }\n',
+    'app/Cargo.toml':
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n\n[dependencies]\ndumpmacro = { path = "../dumpmacro" }\n',
     'app/build.rs': `${DUMP_FN}\nfn main() {\n    println!("cargo:rerun-if-env-changed=WM_ENV_DUMP");\n    dump_env("build-script.env");\n}\n`,
     'app/src/main.rs': 'dumpmacro::dump_env_here!();\n\nfn main() {\n    println!("built");\n}\n',
   });
@@ -65,7 +67,12 @@ describe("the build's environment", () => {
       env: { WM_ENV_DUMP: dumpDir, CARGO_HOME: tmp('wm-secrets-cargo-home-'), ...SECRETS },
     });
     const main = await job.main();
-    return { job, main, buildScript: readDump(path.join(dumpDir, 'build-script.env')), procMacro: readDump(path.join(dumpDir, 'proc-macro.env')) };
+    return {
+      job,
+      main,
+      buildScript: readDump(path.join(dumpDir, 'build-script.env')),
+      procMacro: readDump(path.join(dumpDir, 'proc-macro.env')),
+    };
   }
 
   test('build scripts and proc macros see no INPUT_*, STATE_* or ACTIONS_* variable and no token', async () => {
@@ -76,10 +83,18 @@ describe("the build's environment", () => {
       ['proc macro', procMacro],
     ] as const) {
       // The dump really is the build's environment.
-      expect({ who, dump: vars.has('WM_ENV_DUMP'), pkg: vars.get('CARGO_PKG_NAME') }).toEqual({ who, dump: true, pkg: 'app' });
-      expect({ who, leaked: [...vars.keys()].filter((n) => /^(INPUT_|STATE_|ACTIONS_)/i.test(n)) }).toEqual({ who, leaked: [] });
+      expect({ who, dump: vars.has('WM_ENV_DUMP'), pkg: vars.get('CARGO_PKG_NAME') }).toEqual({
+        who,
+        dump: true,
+        pkg: 'app',
+      });
+      expect({ who, leaked: [...vars.keys()].filter((n) => /^(INPUT_|STATE_|ACTIONS_)/i.test(n)) }).toEqual({
+        who,
+        leaked: [],
+      });
       const values = [...vars.values()].join('\n');
-      for (const secret of [job.token, ...Object.values(SECRETS)]) expect({ who, secret, seen: values.includes(secret) }).toEqual({ who, secret, seen: false });
+      for (const secret of [job.token, ...Object.values(SECRETS)])
+        expect({ who, secret, seen: values.includes(secret) }).toEqual({ who, secret, seen: false });
     }
   });
 
@@ -88,7 +103,9 @@ describe("the build's environment", () => {
     expect(main.exitCode).toBe(0);
     for (const vars of [buildScript, procMacro]) {
       expect(vars.get('ACTIONS_ID_TOKEN_REQUEST_TOKEN')).toBe(SECRETS.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-      expect([...vars.keys()].filter((n) => /^(INPUT_|STATE_|ACTIONS_)/i.test(n))).toEqual(['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
+      expect([...vars.keys()].filter((n) => /^(INPUT_|STATE_|ACTIONS_)/i.test(n))).toEqual([
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      ]);
       expect([...vars.values()].join('\n')).not.toContain(job.token);
     }
   });
@@ -103,7 +120,10 @@ function withoutStopCommands(stdout: string): string {
     .join('\n');
 }
 
-const mentions = (result: StepResult, word: string) => result.annotations.filter((a) => a.message.includes(word) || Object.values(a.properties).some((v) => v.includes(word)));
+const mentions = (result: StepResult, word: string) =>
+  result.annotations.filter(
+    (a) => a.message.includes(word) || Object.values(a.properties).some((v) => v.includes(word)),
+  );
 
 describe('workflow-command injection', () => {
   test("a failing build script's output (echoed by cargo) is not read as commands", async () => {
@@ -174,13 +194,22 @@ describe('workflow-command injection', () => {
 
 test('a Cargo.toml error that quotes repository text is not read as a command', async () => {
   // Cargo quotes the offending line of a manifest it cannot parse; the action shows cargo's complaint.
-  const workspace = writeTree({ 'Cargo.toml': '[package]\nname = "x"\nversion = ##[error]injected-manifest\n', 'src/main.rs': 'fn main() {}\n' });
+  const workspace = writeTree({
+    'Cargo.toml': '[package]\nname = "x"\nversion = ##[error]injected-manifest\n',
+    'src/main.rs': 'fn main() {}\n',
+  });
   for (const inputs of [{}, { cache: 'false' }] as Array<Record<string, string>>) {
-    const job = new Job({ workspace, inputs: { 'cache-backend': 'local', 'cache-dir': tmp('wm-inject-cache-'), ...inputs }, env: { CARGO_HOME: tmp('wm-inject-cargo-home-') } });
+    const job = new Job({
+      workspace,
+      inputs: { 'cache-backend': 'local', 'cache-dir': tmp('wm-inject-cache-'), ...inputs },
+      env: { CARGO_HOME: tmp('wm-inject-cargo-home-') },
+    });
     const main = await job.main();
     expect(main.exitCode).toBe(1);
     expect(main.stdout).toContain('injected-manifest');
-    expect(main.annotations.filter((a) => a.level === 'error' && a.message.startsWith('injected-manifest'))).toEqual([]);
+    expect(main.annotations.filter((a) => a.level === 'error' && a.message.startsWith('injected-manifest'))).toEqual(
+      [],
+    );
     expect(main.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
   }
 });

@@ -82,7 +82,8 @@ test('SIGTERM during the build stops cargo and its build script, fails the step,
   let ended: StepResult | null = null;
   void result.then((r) => (ended = r));
   await eventually(() => existsSync(pidFile) || ended !== null, 'the build script started', 20 * 60 * 4);
-  if (!existsSync(pidFile)) throw new Error(`main ended before the build script ran:\n${ended!.stdout}\n${ended!.stderr}`);
+  if (!existsSync(pidFile))
+    throw new Error(`main ended before the build script ran:\n${ended!.stdout}\n${ended!.stderr}`);
   const buildScript = Number(readFileSync(pidFile, 'utf8'));
   expect(running(buildScript)).toBe(true);
 

@@ -39,10 +39,19 @@ const rec = (hash: string, mtimeNs: bigint, size = 10): [string, number, string]
 
 describe('after a restore', () => {
   const now = T0 + 3_600_000;
-  const m = manifest({ 'a/src/lib.rs': rec('aaa', ns(T0 - 5_250) + 123_456n), 'b/src/lib.rs': rec('bbb', ns(T0 - 5_250)), 'data.txt': rec('ddd', ns(T0 - 400)) });
+  const m = manifest({
+    'a/src/lib.rs': rec('aaa', ns(T0 - 5_250) + 123_456n),
+    'b/src/lib.rs': rec('bbb', ns(T0 - 5_250)),
+    'data.txt': rec('ddd', ns(T0 - 400)),
+  });
 
   test('same path and bytes: proven, with the recorded nanoseconds; other content is left as it is', () => {
-    const plan = planFreshness(m, [file('a/src/lib.rs', 'aaa', now), file('b/src/lib.rs', 'CHANGED', now), file('new.rs', 'nnn', now)], [], new Set());
+    const plan = planFreshness(
+      m,
+      [file('a/src/lib.rs', 'aaa', now), file('b/src/lib.rs', 'CHANGED', now), file('new.rs', 'nnn', now)],
+      [],
+      new Set(),
+    );
     expect(plan.proven).toEqual([{ path: 'a/src/lib.rs', mtimeNs: ns(T0 - 5_250) + 123_456n }]);
     expect(plan.changed).toBe(2);
     expect(plan.bumped).toEqual([]);
@@ -97,7 +106,13 @@ describe('after a restore', () => {
 
 describe('the manifest a post step writes', () => {
   const input = { builtAfterMs: T0, unitsVouchedFor: true, nowMs: T0 + 10_000 };
-  const seen = (f: TrackedFile, proven = false): SnapshotEntry => ({ size: f.size, mtimeNs: f.mtimeNs, ctimeNs: f.ctimeNs, hash: f.hash, proven });
+  const seen = (f: TrackedFile, proven = false): SnapshotEntry => ({
+    size: f.size,
+    mtimeNs: f.mtimeNs,
+    ctimeNs: f.ctimeNs,
+    hash: f.hash,
+    proven,
+  });
   const a = file('a.rs', 'aaa', T0 - 6_000);
   const b = file('b.rs', null, T0 - 2_500);
   const c = file('c.rs', 'ccc', T0 + 1_500);
@@ -133,7 +148,10 @@ describe('the manifest a post step writes', () => {
 
   test('on a file system with whole-second times, files within two seconds of the build are left out', () => {
     const coarse = [file('a.rs', 'aaa', T0 - 1_000), file('b.rs', 'bbb', T0 - 3_000)];
-    const out = describable(coarse, new Map(coarse.map((f) => [f.path, seen(f)])), { ...input, builtAfterMs: T0 + 200 });
+    const out = describable(coarse, new Map(coarse.map((f) => [f.path, seen(f)])), {
+      ...input,
+      builtAfterMs: T0 + 200,
+    });
     expect(out.map((f) => f.path)).toEqual(['b.rs']);
   });
 
@@ -147,11 +165,19 @@ describe('the manifest a post step writes', () => {
 });
 
 describe('setting a time through a double of seconds', () => {
-  const recorded = [1_764_000_000_123_456_000n, 1_764_000_000_000_001_000n, 1_700_000_000_999_999_000n, 1_764_000_000n * 1_000_000_000n];
+  const recorded = [
+    1_764_000_000_123_456_000n,
+    1_764_000_000_000_001_000n,
+    1_700_000_000_999_999_000n,
+    1_764_000_000n * 1_000_000_000n,
+  ];
 
-  test.each(['linux', 'darwin'] as const)('%s: a time the action set once (whole microseconds) comes back exactly', (platform) => {
-    for (const t of recorded) expect(libuvNs(utimesSeconds(t, platform), platform)).toBe(t);
-  });
+  test.each(['linux', 'darwin'] as const)(
+    '%s: a time the action set once (whole microseconds) comes back exactly',
+    (platform) => {
+      for (const t of recorded) expect(libuvNs(utimesSeconds(t, platform), platform)).toBe(t);
+    },
+  );
 
   test('windows: exact to its 100 ns ticks where a double can say it, never later', () => {
     for (const t of recorded) {
@@ -167,8 +193,16 @@ describe('setting a time through a double of seconds', () => {
 
 describe("cargo's directories left out of git's listing, on every platform's paths", () => {
   test('posix and Windows paths (drive letters, backslashes) give the same pathspecs', () => {
-    expect(excluding('/w/repo', ['/w/repo/target', '/w/other', '/home/u/.cargo'], path.posix)).toEqual(['--', '.', ':(exclude,top)target']);
-    expect(excluding('C:\\w\\repo', ['C:\\w\\repo\\target\\sub', 'D:\\cargo'], path.win32)).toEqual(['--', '.', ':(exclude,top)target/sub']);
+    expect(excluding('/w/repo', ['/w/repo/target', '/w/other', '/home/u/.cargo'], path.posix)).toEqual([
+      '--',
+      '.',
+      ':(exclude,top)target',
+    ]);
+    expect(excluding('C:\\w\\repo', ['C:\\w\\repo\\target\\sub', 'D:\\cargo'], path.win32)).toEqual([
+      '--',
+      '.',
+      ':(exclude,top)target/sub',
+    ]);
     expect(excluding('/w/repo', ['/elsewhere'], path.posix)).toEqual([]);
   });
 });

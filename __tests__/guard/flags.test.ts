@@ -5,15 +5,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import type { CargoConfigFile } from '../../src/cargo-config.js';
-import { cfgMatches, findNonPortableFlags, resolveEffectiveRustflags, rustflagsHash, selectTargetTriple, type SourcedFlag } from '../../src/guard/flags.js';
+import {
+  cfgMatches,
+  findNonPortableFlags,
+  resolveEffectiveRustflags,
+  rustflagsHash,
+  selectTargetTriple,
+  type SourcedFlag,
+} from '../../src/guard/flags.js';
 import { parseCfg } from '../../src/toolchain.js';
 import { writeTree } from '../helpers/fixtures.js';
 
 const HOST = 'x86_64-unknown-linux-gnu';
-const file = (p: string, text: string): CargoConfigFile => ({ path: p, text, data: parse(text) as Record<string, unknown> });
+const file = (p: string, text: string): CargoConfigFile => ({
+  path: p,
+  text,
+  data: parse(text) as Record<string, unknown>,
+});
 const flagsOf = (r: { flags: SourcedFlag[] }) => r.flags.map((f) => f.flag);
 const cfg = parseCfg(execFileSync('rustc', ['--print', 'cfg'], { encoding: 'utf8' }));
-const resolve = (env: NodeJS.ProcessEnv, files: CargoConfigFile[], triple = HOST) => resolveEffectiveRustflags({ env, files, targetTriple: triple, cfg });
+const resolve = (env: NodeJS.ProcessEnv, files: CargoConfigFile[], triple = HOST) =>
+  resolveEffectiveRustflags({ env, files, targetTriple: triple, cfg });
 
 // The config used for the precedence experiments in shared/samples (rustflags-precedence-experiments.txt).
 const experiment = file(
@@ -35,17 +47,25 @@ const buildOnly = file('/proj/.cargo/config.toml', '[build]\nrustflags = ["--cfg
 
 describe('precedence of the rustflags sources', () => {
   test('CARGO_ENCODED_RUSTFLAGS splits on 0x1f and beats RUSTFLAGS and config', () => {
-    const r = resolve({ CARGO_ENCODED_RUSTFLAGS: '-Ctarget-cpu=native\x1f--cfg=enc="a b"', RUSTFLAGS: '--cfg=env_rf' }, [experiment]);
+    const r = resolve(
+      { CARGO_ENCODED_RUSTFLAGS: '-Ctarget-cpu=native\x1f--cfg=enc="a b"', RUSTFLAGS: '--cfg=env_rf' },
+      [experiment],
+    );
     expect(r.tier).toBe('CARGO_ENCODED_RUSTFLAGS');
     expect(flagsOf(r)).toEqual(['-Ctarget-cpu=native', '--cfg=enc="a b"']);
   });
 
   test('CARGO_ENCODED_RUSTFLAGS set but empty disables every other source', () => {
-    expect(flagsOf(resolve({ CARGO_ENCODED_RUSTFLAGS: '', RUSTFLAGS: '-Ctarget-cpu=native' }, [experiment]))).toEqual([]);
+    expect(flagsOf(resolve({ CARGO_ENCODED_RUSTFLAGS: '', RUSTFLAGS: '-Ctarget-cpu=native' }, [experiment]))).toEqual(
+      [],
+    );
   });
 
   test('RUSTFLAGS splits on spaces only and beats config', () => {
-    expect(flagsOf(resolve({ RUSTFLAGS: '--cfg=env_rf  -Ctarget-cpu=native' }, [experiment]))).toEqual(['--cfg=env_rf', '-Ctarget-cpu=native']);
+    expect(flagsOf(resolve({ RUSTFLAGS: '--cfg=env_rf  -Ctarget-cpu=native' }, [experiment]))).toEqual([
+      '--cfg=env_rf',
+      '-Ctarget-cpu=native',
+    ]);
     expect(flagsOf(resolve({ RUSTFLAGS: '--cfg=a\t--cfg=b' }, []))).toEqual(['--cfg=a\t--cfg=b']);
   });
 
@@ -56,11 +76,18 @@ describe('precedence of the rustflags sources', () => {
   });
 
   test('target.<triple> first, then matching cfg() keys in sorted order; build.rustflags ignored', () => {
-    expect(flagsOf(resolve({}, [experiment]))).toEqual(['--cfg=cfg_triple', '--cfg=cfg_all_unix64', '-Ctarget-cpu=native', '--cfg=cfg_arch']);
+    expect(flagsOf(resolve({}, [experiment]))).toEqual([
+      '--cfg=cfg_triple',
+      '--cfg=cfg_all_unix64',
+      '-Ctarget-cpu=native',
+      '--cfg=cfg_arch',
+    ]);
   });
 
   test('CARGO_TARGET_<TRIPLE>_RUSTFLAGS is appended to the triple entry', () => {
-    expect(flagsOf(resolve({ CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS: '--cfg=env_target' }, [experiment]))).toEqual([
+    expect(
+      flagsOf(resolve({ CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS: '--cfg=env_target' }, [experiment])),
+    ).toEqual([
       '--cfg=cfg_triple',
       '--cfg=env_target',
       '--cfg=cfg_all_unix64',
@@ -106,7 +133,12 @@ describe('precedence of the rustflags sources', () => {
   test('every flag keeps the file and line it came from', () => {
     const r = resolve({}, [experiment]);
     const native = r.flags.find((f) => f.flag === '-Ctarget-cpu=native')!;
-    expect(native.origin).toEqual({ kind: 'config', name: `target.'cfg(all(unix, target_pointer_width = "64"))'.rustflags`, file: '/proj/.cargo/config.toml', line: 8 });
+    expect(native.origin).toEqual({
+      kind: 'config',
+      name: `target.'cfg(all(unix, target_pointer_width = "64"))'.rustflags`,
+      file: '/proj/.cargo/config.toml',
+      line: 8,
+    });
   });
 });
 
@@ -132,7 +164,14 @@ describe('cfg() expressions against the real rustc --print cfg', () => {
 describe('target triple', () => {
   const withTarget = file('/p/.cargo/config.toml', '[build]\ntarget = "aarch64-unknown-linux-gnu"\n');
   test('--target in cargo-args wins, then CARGO_BUILD_TARGET, then build.target, then the host', () => {
-    expect(selectTargetTriple(['--target', 'x86_64-unknown-linux-musl'], { CARGO_BUILD_TARGET: 'a-b-c' }, [withTarget], HOST)).toBe('x86_64-unknown-linux-musl');
+    expect(
+      selectTargetTriple(
+        ['--target', 'x86_64-unknown-linux-musl'],
+        { CARGO_BUILD_TARGET: 'a-b-c' },
+        [withTarget],
+        HOST,
+      ),
+    ).toBe('x86_64-unknown-linux-musl');
     expect(selectTargetTriple(['--target=wasm32-unknown-unknown'], {}, [], HOST)).toBe('wasm32-unknown-unknown');
     expect(selectTargetTriple([], { CARGO_BUILD_TARGET: 'a-b-c' }, [withTarget], HOST)).toBe('a-b-c');
     expect(selectTargetTriple([], {}, [withTarget], HOST)).toBe('aarch64-unknown-linux-gnu');
@@ -152,7 +191,8 @@ describe('spellings of target-cpu=native, as rustc treats them', () => {
     if (r.status !== 0) return 'rejected';
     return parseCfg(r.stdout).filter(([k]) => k === 'target_feature').length > baseline;
   };
-  const env = (argv: string[]): SourcedFlag[] => argv.map((flag) => ({ flag, origin: { kind: 'env', name: 'CARGO_ENCODED_RUSTFLAGS' } }));
+  const env = (argv: string[]): SourcedFlag[] =>
+    argv.map((flag) => ({ flag, origin: { kind: 'env', name: 'CARGO_ENCODED_RUSTFLAGS' } }));
   const readArgfile = (f: string) => {
     try {
       return execFileSync('cat', [path.join(dir, f)], { encoding: 'utf8' });
@@ -160,7 +200,8 @@ describe('spellings of target-cpu=native, as rustc treats them', () => {
       return null;
     }
   };
-  const classify = (argv: string[]) => findNonPortableFlags(env(argv), readArgfile).find((f) => f.severity === 'error') !== undefined;
+  const classify = (argv: string[]) =>
+    findNonPortableFlags(env(argv), readArgfile).find((f) => f.severity === 'error') !== undefined;
 
   test.each([
     [['-C', 'target-cpu=native']],
@@ -192,7 +233,9 @@ describe('spellings of target-cpu=native, as rustc treats them', () => {
 
   test('near misses that rustc ignores are warned about, so the user removes a flag that does nothing', () => {
     const findings = findNonPortableFlags(env(['-C', 'target-cpu=native ']));
-    expect(findings).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/ignores it/) })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/ignores it/) }),
+    ]);
   });
 
   test('specific CPUs and enabled target features are warnings; baseline CPUs and crt-static are fine', () => {
@@ -207,7 +250,12 @@ describe('spellings of target-cpu=native, as rustc treats them', () => {
   });
 
   test('the finding names where the flag came from and what to do instead', () => {
-    const [finding] = findNonPortableFlags([{ flag: '-Ctarget-cpu=native', origin: { kind: 'config', name: 'build.rustflags', file: '/w/.cargo/config.toml', line: 4 } }]);
+    const [finding] = findNonPortableFlags([
+      {
+        flag: '-Ctarget-cpu=native',
+        origin: { kind: 'config', name: 'build.rustflags', file: '/w/.cargo/config.toml', line: 4 },
+      },
+    ]);
     expect(finding!.message).toContain('build.rustflags in /w/.cargo/config.toml line 4');
     expect(finding!.message).toMatch(/profile/);
   });

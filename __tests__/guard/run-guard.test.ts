@@ -10,7 +10,8 @@ import { writeTree } from '../helpers/fixtures.js';
 import { captureStdout, type CapturedOutput } from '../helpers/capture.js';
 
 const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
-const configFor = (dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Config => parseConfig((n) => inputs[n] ?? '', { CI: 'true', ...env }, dir);
+const configFor = (dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Config =>
+  parseConfig((n) => inputs[n] ?? '', { CI: 'true', ...env }, dir);
 
 describe('config discovery', () => {
   const tree = writeTree({
@@ -52,7 +53,14 @@ describe('config discovery', () => {
   });
 
   test('findKeyLine understands tables, dotted keys, quoted cfg keys and inline tables', () => {
-    const text = ['# c', 'build.rustflags = ["a"]', "[target.'cfg(unix)']", 'rustflags = ["b"]', '[profile]', 'release = { lto = true }'].join('\n');
+    const text = [
+      '# c',
+      'build.rustflags = ["a"]',
+      "[target.'cfg(unix)']",
+      'rustflags = ["b"]',
+      '[profile]',
+      'release = { lto = true }',
+    ].join('\n');
     expect(findKeyLine(text, ['build', 'rustflags'])).toBe(2);
     expect(findKeyLine(text, ['target', 'cfg(unix)', 'rustflags'])).toBe(4);
     expect(findKeyLine(text, ['profile', 'release', 'lto'])).toBe(6);
@@ -61,7 +69,8 @@ describe('config discovery', () => {
 });
 
 /** runGuard with the part of a Run it needs, cargo's config read as prepareRun reads it. */
-const guardWith = (config: Config, env: NodeJS.ProcessEnv) => runGuard({ config, env, rustc, cargoConfig: loadCargoConfig(config.workingDirectory, env, config.build.cargoArgs) });
+const guardWith = (config: Config, env: NodeJS.ProcessEnv) =>
+  runGuard({ config, env, rustc, cargoConfig: loadCargoConfig(config.workingDirectory, env, config.build.cargoArgs) });
 
 describe('runGuard', () => {
   let out: CapturedOutput;
@@ -73,18 +82,27 @@ describe('runGuard', () => {
   afterEach(() => out.restore());
 
   test('native in a parent directory config fails in CI with an error at the file and line', async () => {
-    const t = writeTree({ '.cargo/config.toml': '[net]\noffline = true\n[build]\nrustflags = ["-C", "target-cpu=native"]\n', 'ws/Cargo.toml': '' });
+    const t = writeTree({
+      '.cargo/config.toml': '[net]\noffline = true\n[build]\nrustflags = ["-C", "target-cpu=native"]\n',
+      'ws/Cargo.toml': '',
+    });
     const env = { PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'nohome'), GITHUB_WORKSPACE: t };
     const result = await guardWith(configFor(path.join(t, 'ws'), {}, env), env);
     expect(result.failed).toBe(true);
     expect(errors()).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('target-cpu=native'), properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }) }),
+      expect.objectContaining({
+        message: expect.stringContaining('target-cpu=native'),
+        properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }),
+      }),
     ]);
     expect(out.text()).toContain('flags: -C target-cpu=native');
   });
 
   test('native in CARGO_HOME counts too', async () => {
-    const t = writeTree({ 'home/config.toml': '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-Ctarget-cpu=native"]\n', 'ws/Cargo.toml': '' });
+    const t = writeTree({
+      'home/config.toml': '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-Ctarget-cpu=native"]\n',
+      'ws/Cargo.toml': '',
+    });
     const env = { PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'home') };
     const result = await guardWith(configFor(path.join(t, 'ws'), {}, env), env);
     expect(result.failed).toBe(true);
@@ -96,7 +114,9 @@ describe('runGuard', () => {
     const env = { PATH: process.env.PATH, RUSTFLAGS: '-Ctarget-cpu=native', CARGO_HOME: path.join(t, 'nohome') };
     const warn = await guardWith(configFor(t, { guard: 'warn' }, { CI: 'true' }), env);
     expect(warn.failed).toBe(false);
-    expect(warnings()).toEqual([expect.objectContaining({ message: expect.stringContaining('RUSTFLAGS environment variable') })]);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('RUSTFLAGS environment variable') }),
+    ]);
     expect(errors()).toEqual([]);
     const local = await guardWith(
       parseConfig(() => '', {}, t),
@@ -135,18 +155,36 @@ describe('arguments after the -- of cargo rustc', () => {
   });
   afterEach(() => out.restore());
   const tree = () => writeTree({ 'Cargo.toml': '' });
-  const envFor = (t: string, extra: NodeJS.ProcessEnv = {}) => ({ PATH: process.env.PATH, CI: 'true', CARGO_HOME: path.join(t, 'nohome'), GITHUB_WORKSPACE: t, ...extra });
+  const envFor = (t: string, extra: NodeJS.ProcessEnv = {}) => ({
+    PATH: process.env.PATH,
+    CI: 'true',
+    CARGO_HOME: path.join(t, 'nohome'),
+    GITHUB_WORKSPACE: t,
+    ...extra,
+  });
 
   test.each([
     [{ 'build-command': 'cargo rustc -- -C target-cpu=native' }, "'build-command'", '-C target-cpu=native'],
-    [{ 'build-command': 'cargo rustc', 'cargo-args': '--lib -- -Ctarget-cpu=native' }, "'cargo-args'", '-Ctarget-cpu=native'],
-    [{ 'build-command': 'cargo +stable --locked rustc --lib -- --codegen target-cpu=native' }, "'build-command'", '--codegen target-cpu=native'],
+    [
+      { 'build-command': 'cargo rustc', 'cargo-args': '--lib -- -Ctarget-cpu=native' },
+      "'cargo-args'",
+      '-Ctarget-cpu=native',
+    ],
+    [
+      { 'build-command': 'cargo +stable --locked rustc --lib -- --codegen target-cpu=native' },
+      "'build-command'",
+      '--codegen target-cpu=native',
+    ],
   ])('%j fails in CI with an error naming the input', async (inputs, input, written) => {
     const t = tree();
     const result = await guardWith(configFor(t, inputs), envFor(t));
     expect(result.failed).toBe(true);
     expect(errors()).toEqual([
-      expect.objectContaining({ message: expect.stringContaining(`\`${written}\` (from ${input} (after the -- of cargo rustc)) compiles for this runner's CPU`) }),
+      expect.objectContaining({
+        message: expect.stringContaining(
+          `\`${written}\` (from ${input} (after the -- of cargo rustc)) compiles for this runner's CPU`,
+        ),
+      }),
     ]);
     expect(out.text()).toContain(`rustc arguments (cargo rustc, final target only): ${written}`);
   });
@@ -154,12 +192,16 @@ describe('arguments after the -- of cargo rustc', () => {
   test('an alias that expands to rustc with native is caught at its file and line; an alias named like a built-in is ignored, as cargo ignores it', async () => {
     const t = writeTree({
       'Cargo.toml': '',
-      '.cargo/config.toml': '[alias]\nbuild = "rustc -- -Ctarget-cpu=native"\nfast = "native --lib"\nnative = ["rustc", "--", "-C", "target-cpu=native"]\n',
+      '.cargo/config.toml':
+        '[alias]\nbuild = "rustc -- -Ctarget-cpu=native"\nfast = "native --lib"\nnative = ["rustc", "--", "-C", "target-cpu=native"]\n',
     });
     const viaAlias = await guardWith(configFor(t, { 'build-command': 'cargo fast' }), envFor(t));
     expect(viaAlias.failed).toBe(true);
     expect(errors()).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('(from alias.native in '), properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }) }),
+      expect.objectContaining({
+        message: expect.stringContaining('(from alias.native in '),
+        properties: expect.objectContaining({ file: '.cargo/config.toml', line: '4' }),
+      }),
     ]);
     const builtin = await guardWith(configFor(t), envFor(t));
     expect(builtin.failed).toBe(false);
@@ -168,9 +210,15 @@ describe('arguments after the -- of cargo rustc', () => {
 
   test("a later target-cpu in RUSTFLAGS wins over the rustc arguments (cargo passes RUSTFLAGS after them); other subcommands' -- is not rustc's", async () => {
     const t = tree();
-    const overridden = await guardWith(configFor(t, { 'build-command': 'cargo rustc -- -C target-cpu=native' }), envFor(t, { RUSTFLAGS: '-Ctarget-cpu=x86-64' }));
+    const overridden = await guardWith(
+      configFor(t, { 'build-command': 'cargo rustc -- -C target-cpu=native' }),
+      envFor(t, { RUSTFLAGS: '-Ctarget-cpu=x86-64' }),
+    );
     expect(overridden.failed).toBe(false);
-    const tests = await guardWith(configFor(t, { 'build-command': 'cargo test --no-run -- -C target-cpu=native' }), envFor(t));
+    const tests = await guardWith(
+      configFor(t, { 'build-command': 'cargo test --no-run -- -C target-cpu=native' }),
+      envFor(t),
+    );
     expect(tests.rustcArgs).toEqual([]);
     expect(tests.failed).toBe(false);
     expect(errors()).toEqual([]);
@@ -180,8 +228,13 @@ describe('arguments after the -- of cargo rustc', () => {
     const t = tree();
     const env = envFor(t);
     const plain = await guardWith(configFor(t, { guard: 'off' }), env);
-    expect((await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc' }), env)).hash).toBe(plain.hash);
-    const native = await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc -- -C target-cpu=native' }), env);
+    expect((await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc' }), env)).hash).toBe(
+      plain.hash,
+    );
+    const native = await guardWith(
+      configFor(t, { guard: 'off', 'build-command': 'cargo rustc -- -C target-cpu=native' }),
+      env,
+    );
     const opt = await guardWith(configFor(t, { guard: 'off', 'build-command': 'cargo rustc -- -C opt-level=1' }), env);
     expect(new Set([plain.hash, native.hash, opt.hash]).size).toBe(3);
   });

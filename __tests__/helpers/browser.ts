@@ -51,7 +51,8 @@ export interface PageFacts {
   alerts: string[];
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** GitHub-flavoured Markdown to HTML; ```mermaid blocks become <pre class="mermaid"> for Mermaid to draw. */
 export function markdownToHtml(markdown: string): string {
@@ -132,7 +133,13 @@ ${markdownToHtml(markdown)}
 
 /** Chromium's path, or null when none is installed. */
 export function findChromium(): string | null {
-  for (const candidate of ['/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
+  for (const candidate of [
+    '/usr/bin/chromium',
+    'chromium',
+    'chromium-browser',
+    'google-chrome',
+    'google-chrome-stable',
+  ]) {
     const r = spawnSync(candidate, ['--version'], { stdio: 'ignore', timeout: 30_000 });
     if (r.error === undefined && r.status === 0) return candidate;
   }
@@ -140,7 +147,11 @@ export function findChromium(): string | null {
 }
 
 /** Runs a program in its own process group; after `timeoutMs` the group (the browser and its helpers) is killed. */
-function run(program: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+function run(
+  program: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -203,7 +214,11 @@ export async function renderInBrowser(chromium: string, markdown: string, scenar
     const file = path.join(dir, `${scenario}.html`);
     writeFileSync(file, page(markdown));
     const url = pathToFileURL(file).href;
-    const dump = await run(chromium, [...chromiumArgs(path.join(dir, 'profile-dom')), '--dump-dom', url], RUN_TIMEOUT_MS);
+    const dump = await run(
+      chromium,
+      [...chromiumArgs(path.join(dir, 'profile-dom')), '--dump-dom', url],
+      RUN_TIMEOUT_MS,
+    );
     const facts = factsFromDom(dump.stdout);
     if (!facts)
       throw new Error(
@@ -212,8 +227,15 @@ export async function renderInBrowser(chromium: string, markdown: string, scenar
     mkdirSync(ARTIFACTS, { recursive: true });
     const png = path.join(ARTIFACTS, `${scenario}.png`);
     rmSync(png, { force: true });
-    const shot = await run(chromium, [...chromiumArgs(path.join(dir, 'profile-shot')), `--screenshot=${png}`, '--window-size=1000,2000', url], RUN_TIMEOUT_MS);
-    if (!existsSync(png)) throw new Error(`Chromium wrote no screenshot (exit ${shot.code}${shot.timedOut ? ', timed out' : ''}); stderr:\n${shot.stderr.slice(-3000)}`);
+    const shot = await run(
+      chromium,
+      [...chromiumArgs(path.join(dir, 'profile-shot')), `--screenshot=${png}`, '--window-size=1000,2000', url],
+      RUN_TIMEOUT_MS,
+    );
+    if (!existsSync(png))
+      throw new Error(
+        `Chromium wrote no screenshot (exit ${shot.code}${shot.timedOut ? ', timed out' : ''}); stderr:\n${shot.stderr.slice(-3000)}`,
+      );
     return facts;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,12 @@ import net from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { repoRoot } from './action-runner.js';
 import type { FakeGitHub } from './fake-github.js';
 
@@ -93,7 +98,9 @@ async function startAzurite(timeoutMs = 20000): Promise<{ process: ChildProcess;
   return { process: child, port };
 }
 
-export async function startCacheService(options: { ref?: string; defaultBranch?: string } = {}): Promise<CacheServiceStandIn> {
+export async function startCacheService(
+  options: { ref?: string; defaultBranch?: string } = {},
+): Promise<CacheServiceStandIn> {
   const { process: azurite, port: blobPort } = await startAzurite();
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);
   const blobs = new BlobServiceClient(`http://127.0.0.1:${blobPort}/${ACCOUNT}`, credential);
@@ -108,7 +115,12 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
 
   const sasUrl = (blobName: string, permissions: string) => {
     const sas = generateBlobSASQueryParameters(
-      { containerName: CONTAINER, blobName, permissions: BlobSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3600_000) },
+      {
+        containerName: CONTAINER,
+        blobName,
+        permissions: BlobSASPermissions.parse(permissions),
+        expiresOn: new Date(Date.now() + 3600_000),
+      },
       credential,
     ).toString();
     return `http://127.0.0.1:${blobPort}/${ACCOUNT}/${CONTAINER}/${blobName}?${sas}`;
@@ -123,12 +135,22 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
       if (entries.some((e) => e.key === key && e.version === version && e.ref === currentRef)) {
         return { status: 409, body: { code: 'already_exists', msg: `cache entry ${key} already exists` } };
       }
-      const entry: CacheEntry = { id: nextId++, key, version, ref: currentRef, sizeBytes: 0, createdAt: new Date().toISOString(), finalized: false };
+      const entry: CacheEntry = {
+        id: nextId++,
+        key,
+        version,
+        ref: currentRef,
+        sizeBytes: 0,
+        createdAt: new Date().toISOString(),
+        finalized: false,
+      };
       entries.push(entry);
       return { status: 200, body: { ok: true, signed_upload_url: sasUrl(`entry-${entry.id}`, 'cw') } };
     },
     FinalizeCacheEntryUpload: (body) => {
-      const entry = entries.find((e) => e.key === String(body.key) && e.version === String(body.version) && e.ref === currentRef && !e.finalized);
+      const entry = entries.find(
+        (e) => e.key === String(body.key) && e.version === String(body.version) && e.ref === currentRef && !e.finalized,
+      );
       if (!entry) return { status: 404, body: { code: 'not_found', msg: 'no pending entry' } };
       entry.finalized = true;
       entry.sizeBytes = Number(body.size_bytes ?? body.sizeBytes ?? 0);
@@ -140,14 +162,19 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
       // Newest first; own ref before the default branch at equal age.
       const newest = (list: CacheEntry[]) => [...list].sort((a, b) => b.id - a.id)[0];
       const key = String(body.key);
-      const restoreKeys = Array.isArray(body.restore_keys ?? body.restoreKeys) ? ((body.restore_keys ?? body.restoreKeys) as string[]) : [];
+      const restoreKeys = Array.isArray(body.restore_keys ?? body.restoreKeys)
+        ? ((body.restore_keys ?? body.restoreKeys) as string[])
+        : [];
       let hit = newest(candidates.filter((e) => e.key === key));
       for (const prefix of [key, ...restoreKeys]) {
         if (hit) break;
         hit = newest(candidates.filter((e) => e.key.startsWith(prefix)));
       }
       if (!hit) return { status: 200, body: { ok: false, signed_download_url: '', matched_key: '' } };
-      return { status: 200, body: { ok: true, signed_download_url: sasUrl(`entry-${hit.id}`, 'r'), matched_key: hit.key } };
+      return {
+        status: 200,
+        body: { ok: true, signed_download_url: sasUrl(`entry-${hit.id}`, 'r'), matched_key: hit.key },
+      };
     },
   };
 
@@ -161,7 +188,8 @@ export async function startCacheService(options: { ref?: string; defaultBranch?:
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (!req.headers.authorization?.startsWith('Bearer ')) return send(401, { code: 'unauthenticated', msg: 'no token' });
+      if (!req.headers.authorization?.startsWith('Bearer '))
+        return send(401, { code: 'unauthenticated', msg: 'no token' });
       if (failures > 0) {
         failures--;
         return send(400, { code: 'invalid_argument', msg: 'the stand-in was told to fail' });

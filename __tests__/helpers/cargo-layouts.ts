@@ -14,7 +14,8 @@ import type { LocalRegistry } from './registry.js';
 export const hostTriple = /host: (\S+)/.exec(spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout)![1]!;
 
 const CI_PROFILE = '\n[profile.ci]\ninherits = "release"\n';
-const pkg = (name: string, deps = '', extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}\n[dependencies]\n${deps}`;
+const pkg = (name: string, deps = '', extra = '') =>
+  `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}\n[dependencies]\n${deps}`;
 
 /** A library on the registry's wm-alpha, with a feature (so --all-features changes the build) and a test. */
 const coreLib = (dir: string, deps = '') => ({
@@ -27,7 +28,8 @@ const coreLib = (dir: string, deps = '') => ({
 /** A library with a build script that generates code. */
 const gen = (dir: string, name = 'gen') => ({
   [`${dir}/Cargo.toml`]: pkg(name, '', 'build = "build.rs"\n'),
-  [`${dir}/build.rs`]: 'fn main() {\n    println!("cargo:rerun-if-changed=build.rs");\n    println!("cargo:rustc-env=GEN_STAMP=generated");\n}\n',
+  [`${dir}/build.rs`]:
+    'fn main() {\n    println!("cargo:rerun-if-changed=build.rs");\n    println!("cargo:rustc-env=GEN_STAMP=generated");\n}\n',
   [`${dir}/src/lib.rs`]: 'pub const STAMP: &str = env!("GEN_STAMP");\n',
 });
 
@@ -47,13 +49,21 @@ export interface LayoutFixture {
   yours: string[];
 }
 
-export const LAYOUT_FIXTURES: Record<'virtual' | 'rootPackage' | 'defaultMembers' | 'excluded' | 'outside', LayoutFixture> = {
+export const LAYOUT_FIXTURES: Record<
+  'virtual' | 'rootPackage' | 'defaultMembers' | 'excluded' | 'outside',
+  LayoutFixture
+> = {
   virtual: {
     name: 'a virtual workspace',
     dir: '.',
     files: {
       'Cargo.toml': `[workspace]\nmembers = ["tool", "core-lib", "gen"]\nresolver = "2"\n${CI_PROFILE}`,
-      ...bin('tool', 'tool', 'core-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n', 'core_lib::answer().to_string() + gen::STAMP'),
+      ...bin(
+        'tool',
+        'tool',
+        'core-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n',
+        'core_lib::answer().to_string() + gen::STAMP',
+      ),
       ...coreLib('core-lib'),
       ...gen('gen'),
     },
@@ -90,7 +100,12 @@ export const LAYOUT_FIXTURES: Record<'virtual' | 'rootPackage' | 'defaultMembers
     dir: '.',
     files: {
       'Cargo.toml': `[workspace]\nmembers = ["app", "core-lib"]\nexclude = ["vendored"]\nresolver = "2"\n${CI_PROFILE}`,
-      ...bin('app', 'app', 'core-lib = { path = "../core-lib" }\npatched = { path = "../vendored/patched" }\n', 'core_lib::answer() + patched::VALUE'),
+      ...bin(
+        'app',
+        'app',
+        'core-lib = { path = "../core-lib" }\npatched = { path = "../vendored/patched" }\n',
+        'core_lib::answer() + patched::VALUE',
+      ),
       ...coreLib('core-lib'),
       'vendored/patched/Cargo.toml': pkg('patched'),
       'vendored/patched/src/lib.rs': 'pub const VALUE: u64 = 1;\n',
@@ -106,12 +121,18 @@ export const LAYOUT_FIXTURES: Record<'virtual' | 'rootPackage' | 'defaultMembers
     dir: 'ws',
     files: {
       'ws/Cargo.toml': `[workspace]\nmembers = ["app", "core-lib"]\nresolver = "2"\n${CI_PROFILE}`,
-      ...bin('ws/app', 'app', 'core-lib = { path = "../core-lib" }\nshared-util = { path = "../../shared/util" }\n', 'core_lib::answer() + shared_util::value()'),
+      ...bin(
+        'ws/app',
+        'app',
+        'core-lib = { path = "../core-lib" }\nshared-util = { path = "../../shared/util" }\n',
+        'core_lib::answer() + shared_util::value()',
+      ),
       ...coreLib('ws/core-lib'),
       // shared-leaf is reached only through shared-util: `cargo metadata --no-deps` does not name it.
       ...gen('shared/util', 'shared-util'),
       'shared/util/Cargo.toml': pkg('shared-util', 'shared-leaf = { path = "../leaf" }\n', 'build = "build.rs"\n'),
-      'shared/util/src/lib.rs': 'pub const STAMP: &str = env!("GEN_STAMP");\n\npub fn value() -> u64 {\n    shared_leaf::LEAF + STAMP.len() as u64\n}\n',
+      'shared/util/src/lib.rs':
+        'pub const STAMP: &str = env!("GEN_STAMP");\n\npub fn value() -> u64 {\n    shared_leaf::LEAF + STAMP.len() as u64\n}\n',
       'shared/leaf/Cargo.toml': pkg('shared-leaf'),
       'shared/leaf/src/lib.rs': 'pub const LEAF: u64 = 7;\n',
     },
@@ -140,9 +161,20 @@ export function layOut(layout: LayoutFixture, env: NodeJS.ProcessEnv): LaidOut {
  * The environment of a plain cargo step in the same job: the registry's, without the test
  * process's own RUSTFLAGS or wrapper (a hosted runner has none), plus what the action exports.
  */
-export function plainEnv(reg: LocalRegistry, cargoHome: string, exported: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function plainEnv(
+  reg: LocalRegistry,
+  cargoHome: string,
+  exported: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...reg.env(cargoHome), CI: 'true', ...exported };
-  for (const name of ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTC_WRAPPER', 'CARGO_BUILD_RUSTC_WRAPPER', 'CARGO_INCREMENTAL']) if (!(name in exported)) delete env[name];
+  for (const name of [
+    'RUSTFLAGS',
+    'CARGO_ENCODED_RUSTFLAGS',
+    'RUSTC_WRAPPER',
+    'CARGO_BUILD_RUSTC_WRAPPER',
+    'CARGO_INCREMENTAL',
+  ])
+    if (!(name in exported)) delete env[name];
   return env;
 }
 
@@ -156,10 +188,19 @@ export interface PlainRun {
  * `cargo <command words> <flags> <args>`, with `flags` before a `--` in the command (what follows
  * it goes to rustc or clippy), as the action orders them.
  */
-export function plainCargo(command: string[], flags: string[], args: string[], cwd: string, env: NodeJS.ProcessEnv): PlainRun {
+export function plainCargo(
+  command: string[],
+  flags: string[],
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): PlainRun {
   const words = command.slice(1);
   const dashes = words.indexOf('--');
-  const argv = dashes === -1 ? [...words, ...flags, ...args] : [...words.slice(0, dashes), ...flags, ...args, ...words.slice(dashes)];
+  const argv =
+    dashes === -1
+      ? [...words, ...flags, ...args]
+      : [...words.slice(0, dashes), ...flags, ...args, ...words.slice(dashes)];
   const r = spawnSync('cargo', argv, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -63,7 +63,14 @@ export function setting(files: Record<string, string>, env: Record<string, strin
     git(origin, 'add', '-A');
     execFileSync('git', ['commit', '-q', '-m', 'change'], {
       cwd: origin,
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', ...commitEnv },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.invalid',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.invalid',
+        ...commitEnv,
+      },
     });
     return git(origin, 'rev-parse', 'HEAD');
   };

@@ -26,7 +26,17 @@ export interface ElfSpec {
 
 const SHT = { PROGBITS: 1, SYMTAB: 2, STRTAB: 3 };
 
-function sectionHeader(h: { name: number; type: number; flags?: bigint; offset: bigint; size: bigint; link?: number; info?: number; align?: bigint; entsize?: bigint }): Buffer {
+function sectionHeader(h: {
+  name: number;
+  type: number;
+  flags?: bigint;
+  offset: bigint;
+  size: bigint;
+  link?: number;
+  info?: number;
+  align?: bigint;
+  entsize?: bigint;
+}): Buffer {
   const b = Buffer.alloc(64);
   b.writeUInt32LE(h.name, 0);
   b.writeUInt32LE(h.type, 4);
@@ -106,13 +116,21 @@ export function manyFunctions(count: number, size: number): Buffer {
     offsets.push(strtab.length);
     strtab += `${n}\0`;
   }
-  return elfObject({ textSize: count * size, symbols: names.map((_, i) => ({ name: offsets[i]!, value: i * size, size })), strtab: Buffer.from(strtab) });
+  return elfObject({
+    textSize: count * size,
+    symbols: names.map((_, i) => ({ name: offsets[i]!, value: i * size, size })),
+    strtab: Buffer.from(strtab),
+  });
 }
 
 /** `count` function symbols that all share one name of `length` characters: little file, much name to read. */
 export function sharedNameBomb(count: number, length: number): Buffer {
   const strtab = Buffer.from(`\0_ZN5tools${'a'.repeat(length)}E\0`);
-  return elfObject({ textSize: count, symbols: Array.from({ length: count }, (_, i) => ({ name: 1, value: i, size: 1 })), strtab });
+  return elfObject({
+    textSize: count,
+    symbols: Array.from({ length: count }, (_, i) => ({ name: 1, value: i, size: 1 })),
+    strtab,
+  });
 }
 
 /** An `ar` archive of the given members (GNU format, names in the header). */

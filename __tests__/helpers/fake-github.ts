@@ -17,7 +17,10 @@ export interface RouteResponse {
   headers?: Record<string, string>;
 }
 
-export type RouteHandler = (req: RecordedRequest, params: Record<string, string>) => RouteResponse | Promise<RouteResponse>;
+export type RouteHandler = (
+  req: RecordedRequest,
+  params: Record<string, string>,
+) => RouteResponse | Promise<RouteResponse>;
 
 interface Route {
   method: string;
@@ -72,7 +75,13 @@ export class FakeGitHub {
     } catch {
       /* keep raw text */
     }
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
     this.requests.push(recorded);
     for (const route of this.routes) {
       if (route.method !== recorded.method) continue;

@@ -24,7 +24,8 @@ export function writeTree(files: Record<string, string>, prefix = 'wm-fixture-')
 export function smallWorkspace(extra: Record<string, string> = {}): string {
   return writeTree({
     'Cargo.toml': '[workspace]\nmembers = ["tool", "core-lib", "gen"]\nresolver = "2"\n',
-    'tool/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n',
+    'tool/Cargo.toml':
+      '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncore-lib = { path = "../core-lib" }\ngen = { path = "../gen" }\n',
     'tool/src/main.rs': 'fn main() {\n    println!("{} {}", core_lib::answer(), gen::STAMP);\n}\n',
     'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n',
     'core-lib/src/lib.rs': 'pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n',
@@ -38,7 +39,10 @@ export function smallWorkspace(extra: Record<string, string> = {}): string {
 /** A copy of the README's example workspace (without any target/). */
 export function exampleWorkspace(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'wm-example-'));
-  cpSync(path.join(repoRoot, 'example/workspace'), root, { recursive: true, filter: (src) => !src.split(path.sep).includes('target') });
+  cpSync(path.join(repoRoot, 'example/workspace'), root, {
+    recursive: true,
+    filter: (src) => !src.split(path.sep).includes('target'),
+  });
   return root;
 }
 
@@ -47,7 +51,13 @@ export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.invalid',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.invalid',
+    },
   }).trim();
 }
 
@@ -81,10 +91,16 @@ export function generateLockfile(dir: string, env: NodeJS.ProcessEnv): void {
  * to keep between runs, with its own CARGO_HOME (fresh unless `cargoHome` is given).
  * Cargo.lock is generated against the registry.
  */
-export function workspaceWithRegistryDeps(reg: LocalRegistry, extra: Record<string, string> = {}, cargoHome: string = reg.cargoHome()): RegistryWorkspace {
+export function workspaceWithRegistryDeps(
+  reg: LocalRegistry,
+  extra: Record<string, string> = {},
+  cargoHome: string = reg.cargoHome(),
+): RegistryWorkspace {
   const workspace = smallWorkspace({
-    'core-lib/Cargo.toml': '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
-    'core-lib/src/lib.rs': 'pub fn answer() -> u64 {\n    wm_alpha::add(wm_alpha::mul(6, 7), (1..=10u64).map(|x| x * x).sum::<u64>())\n}\n',
+    'core-lib/Cargo.toml':
+      '[package]\nname = "core-lib"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "1"\n',
+    'core-lib/src/lib.rs':
+      'pub fn answer() -> u64 {\n    wm_alpha::add(wm_alpha::mul(6, 7), (1..=10u64).map(|x| x * x).sum::<u64>())\n}\n',
     ...extra,
   });
   const env = reg.env(cargoHome);

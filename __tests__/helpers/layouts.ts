@@ -15,6 +15,18 @@ const nightly = spawnSync('rustup', ['run', 'nightly', 'cargo', '-V']).status ==
 
 export const LAYOUTS: LayoutCase[] = [
   { name: 'stable, old layout', layout: 'old', env: {} },
-  { name: 'stable, new layout', layout: 'new', env: { RUSTC_BOOTSTRAP: '1', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' } },
-  ...(nightly ? [{ name: 'nightly, new layout', layout: 'new' as const, env: { RUSTUP_TOOLCHAIN: 'nightly', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' } }] : []),
+  {
+    name: 'stable, new layout',
+    layout: 'new',
+    env: { RUSTC_BOOTSTRAP: '1', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' },
+  },
+  ...(nightly
+    ? [
+        {
+          name: 'nightly, new layout',
+          layout: 'new' as const,
+          env: { RUSTUP_TOOLCHAIN: 'nightly', CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT: 'true' },
+        },
+      ]
+    : []),
 ];

@@ -20,7 +20,12 @@ const logRequest = (method, urlPath, status) => {
   if (requestLog) appendFileSync(requestLog, `${JSON.stringify({ method, path: urlPath, status })}\n`);
 };
 
-const contentType = (file) => (file.endsWith('.json') ? 'application/json' : file.endsWith('.crate') ? 'application/gzip' : 'text/plain; charset=utf-8');
+const contentType = (file) =>
+  file.endsWith('.json')
+    ? 'application/json'
+    : file.endsWith('.crate')
+      ? 'application/gzip'
+      : 'text/plain; charset=utf-8';
 
 async function resolveFile(urlPath) {
   let decoded;
@@ -51,7 +56,11 @@ const server = http.createServer(async (req, res) => {
     }
     const body = await readFile(file);
     logRequest(req.method, urlPath, 200);
-    res.writeHead(200, { 'content-type': contentType(file), 'content-length': body.length, 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': contentType(file),
+      'content-length': body.length,
+      'cache-control': 'no-cache',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (error) {
     logRequest(req.method, urlPath, 500);

@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packCrate, readIndexFile, sparseIndexPath, startLocalRegistry, FIXTURE_CRATES, type LocalRegistry } from './registry.js';
+import {
+  packCrate,
+  readIndexFile,
+  sparseIndexPath,
+  startLocalRegistry,
+  FIXTURE_CRATES,
+  type LocalRegistry,
+} from './registry.js';
 import { writeTree } from './fixtures.js';
 
 let reg: LocalRegistry;
@@ -33,15 +40,33 @@ describe('the registry on disk and over HTTP', () => {
     const alpha = readIndexFile(reg, 'wm-alpha');
     expect(alpha.map((l) => l.vers)).toEqual(['1.0.0', '1.1.0', '2.0.0']);
     for (const line of alpha) {
-      expect(line).toEqual(expect.objectContaining({ name: 'wm-alpha', deps: [], yanked: false, links: null, features: {} }));
+      expect(line).toEqual(
+        expect.objectContaining({ name: 'wm-alpha', deps: [], yanked: false, links: null, features: {} }),
+      );
       const download = await get(`${reg.url}/crates/wm-alpha/wm-alpha-${line.vers as string}.crate`);
       expect(download.status).toBe(200);
       expect(createHash('sha256').update(download.body).digest('hex')).toBe(line.cksum);
     }
     const [stamp] = readIndexFile(reg, 'wm_stamp');
     expect(stamp!.deps).toEqual([
-      { name: 'wm-native-sys', req: '^0.1', features: [], optional: false, default_features: true, target: null, kind: 'normal' },
-      { name: 'wm-alpha', req: '^1', features: [], optional: false, default_features: true, target: null, kind: 'build' },
+      {
+        name: 'wm-native-sys',
+        req: '^0.1',
+        features: [],
+        optional: false,
+        default_features: true,
+        target: null,
+        kind: 'normal',
+      },
+      {
+        name: 'wm-alpha',
+        req: '^1',
+        features: [],
+        optional: false,
+        default_features: true,
+        target: null,
+        kind: 'build',
+      },
     ]);
     expect(readIndexFile(reg, 'wm-native-sys')[0]!.links).toBe('wmnative');
     expect(readIndexFile(reg, 'wm-features')[0]).toEqual(
@@ -50,7 +75,10 @@ describe('the registry on disk and over HTTP', () => {
         features: { default: ['std'], std: [], loud: [] },
         features2: { extra: ['dep:wm-alpha'] },
         v: 2,
-        deps: [expect.objectContaining({ name: 'wm-alpha', optional: true, kind: 'normal' }), expect.objectContaining({ name: 'wm-derive', kind: 'dev' })],
+        deps: [
+          expect.objectContaining({ name: 'wm-alpha', optional: true, kind: 'normal' }),
+          expect.objectContaining({ name: 'wm-derive', kind: 'dev' }),
+        ],
       }),
     );
   });
@@ -58,7 +86,10 @@ describe('the registry on disk and over HTTP', () => {
   test('config.json points downloads at this server; anything missing is a 404', async () => {
     const config = await get(`${reg.url}/index/config.json`);
     expect(config.status).toBe(200);
-    expect(JSON.parse(config.body.toString('utf8'))).toEqual({ dl: `${reg.url}/crates/{crate}/{crate}-{version}.crate`, api: null });
+    expect(JSON.parse(config.body.toString('utf8'))).toEqual({
+      dl: `${reg.url}/crates/{crate}/{crate}-{version}.crate`,
+      api: null,
+    });
     expect((await get(`${reg.url}/index/no/ne/nonexistent`)).status).toBe(404);
     expect((await get(`${reg.url}/crates/wm-alpha/wm-alpha-9.9.9.crate`)).status).toBe(404);
     expect((await get(`${reg.url}/index/../../etc/passwd`)).status).toBe(404);
@@ -75,7 +106,9 @@ describe('the registry on disk and over HTTP', () => {
     const crate = reg.crate('wm_stamp', '0.3.0');
     const members = execFileSync('tar', ['-tzf', crate.file], { encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(members.every((m) => m.startsWith('wm_stamp-0.3.0/'))).toBe(true);
-    expect(members).toEqual(expect.arrayContaining(['wm_stamp-0.3.0/Cargo.toml', 'wm_stamp-0.3.0/build.rs', 'wm_stamp-0.3.0/src/lib.rs']));
+    expect(members).toEqual(
+      expect.arrayContaining(['wm_stamp-0.3.0/Cargo.toml', 'wm_stamp-0.3.0/build.rs', 'wm_stamp-0.3.0/src/lib.rs']),
+    );
     const manifest = execFileSync('tar', ['-xzOf', crate.file, 'wm_stamp-0.3.0/Cargo.toml'], { encoding: 'utf8' });
     expect(manifest).toContain('name = "wm_stamp"');
     expect(manifest).toContain('[build-dependencies.wm-alpha]');
@@ -142,11 +175,23 @@ describe('cargo against the registry', () => {
     }
     expect(lock).not.toContain('version = "1.0.0"');
 
-    const build = execFileSync('cargo', ['build', '--locked', '--message-format', 'short'], { cwd: ws, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const build = execFileSync('cargo', ['build', '--locked', '--message-format', 'short'], {
+      cwd: ws,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(build).toBe('');
     const output = execFileSync(path.join(ws, 'target/debug/app'), { encoding: 'utf8' });
     expect(output).toBe(
-      ['alpha 6', 'stamp stamped native 1.2.3 built-with 3 links wmnative', 'describe Widget', 'features std,loud,extra extra-alpha 1.1.0', 'sys wmnative', ''].join('\n'),
+      [
+        'alpha 6',
+        'stamp stamped native 1.2.3 built-with 3 links wmnative',
+        'describe Widget',
+        'features std,loud,extra extra-alpha 1.1.0',
+        'sys wmnative',
+        '',
+      ].join('\n'),
     );
 
     // CARGO_HOME/registry is really filled: the index cache, the downloads and the sources.
@@ -165,8 +210,13 @@ describe('cargo against the registry', () => {
       'wm_stamp-0.3.0.crate',
     ]);
     for (const file of downloads) {
-      const [name, version] = [file.slice(0, file.lastIndexOf('-')), file.slice(file.lastIndexOf('-') + 1, -'.crate'.length)];
-      expect(readFileSync(path.join(registry, 'cache', indexDir!, file))).toEqual(readFileSync(reg.crate(name, version).file));
+      const [name, version] = [
+        file.slice(0, file.lastIndexOf('-')),
+        file.slice(file.lastIndexOf('-') + 1, -'.crate'.length),
+      ];
+      expect(readFileSync(path.join(registry, 'cache', indexDir!, file))).toEqual(
+        readFileSync(reg.crate(name, version).file),
+      );
       expect(existsSync(path.join(registry, 'src', indexDir!, `${name}-${version}`, 'Cargo.toml'))).toBe(true);
     }
     // Cargo fetched them from this server, and only what the build needed.
@@ -192,7 +242,8 @@ describe('cargo against the registry', () => {
   test('the machine’s proxy and offline settings do not get between cargo and the local registry', () => {
     const home = reg.cargoHome();
     const ws = writeTree({
-      'Cargo.toml': '[package]\nname = "solo"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "=1.0.0"\n',
+      'Cargo.toml':
+        '[package]\nname = "solo"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nwm-alpha = "=1.0.0"\n',
       'src/lib.rs': 'pub fn sum() -> u64 { wm_alpha::add(2, 3) }\n',
     });
     const deadProxy = 'http://127.0.0.1:9';
@@ -207,6 +258,10 @@ describe('cargo against the registry', () => {
     });
     execFileSync('cargo', ['build', '--message-format', 'short'], { cwd: ws, env, stdio: 'pipe' });
     expect(existsSync(path.join(home, 'registry', 'cache'))).toBe(true);
-    expect(readdirSync(path.join(home, 'registry', 'cache')).flatMap((d) => readdirSync(path.join(home, 'registry', 'cache', d)))).toEqual(['wm-alpha-1.0.0.crate']);
+    expect(
+      readdirSync(path.join(home, 'registry', 'cache')).flatMap((d) =>
+        readdirSync(path.join(home, 'registry', 'cache', d)),
+      ),
+    ).toEqual(['wm-alpha-1.0.0.crate']);
   });
 });

@@ -119,7 +119,10 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
     version: '1.1.0',
     description: 'Plain library, a compatible release.',
     files: {
-      'src/lib.rs': alphaSource('1.1.0', 'pub fn add(a: u64, b: u64) -> u64 {\n    a + b\n}\n\npub fn mul(a: u64, b: u64) -> u64 {\n    a * b\n}\n'),
+      'src/lib.rs': alphaSource(
+        '1.1.0',
+        'pub fn add(a: u64, b: u64) -> u64 {\n    a + b\n}\n\npub fn mul(a: u64, b: u64) -> u64 {\n    a * b\n}\n',
+      ),
     },
   },
   {
@@ -135,14 +138,17 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
     links: 'wmnative',
     files: {
       // Keys other than cargo's own are metadata: dependents' build scripts get DEP_WMNATIVE_*.
-      'build.rs': 'fn main() {\n    println!("cargo:rerun-if-changed=build.rs");\n    println!("cargo:version=1.2.3");\n    println!("cargo:flavor=fixture");\n}\n',
-      'src/lib.rs': '//! Bindings to nothing: the build script only reports metadata.\n\npub const LINKS: &str = "wmnative";\n',
+      'build.rs':
+        'fn main() {\n    println!("cargo:rerun-if-changed=build.rs");\n    println!("cargo:version=1.2.3");\n    println!("cargo:flavor=fixture");\n}\n',
+      'src/lib.rs':
+        '//! Bindings to nothing: the build script only reports metadata.\n\npub const LINKS: &str = "wmnative";\n',
     },
   },
   {
     name: 'wm_stamp',
     version: '0.3.0',
-    description: "A build script that generates code, reads its -sys dependency's metadata and uses a build-dependency.",
+    description:
+      "A build script that generates code, reads its -sys dependency's metadata and uses a build-dependency.",
     deps: [
       { name: 'wm-native-sys', req: '0.1' },
       { name: 'wm-alpha', req: '1', kind: 'build' },
@@ -165,7 +171,8 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
         '}',
         '',
       ].join('\n'),
-      'src/lib.rs': 'include!(concat!(env!("OUT_DIR"), "/stamp.rs"));\n\npub fn links() -> &\'static str {\n    wm_native_sys::LINKS\n}\n',
+      'src/lib.rs':
+        'include!(concat!(env!("OUT_DIR"), "/stamp.rs"));\n\npub fn links() -> &\'static str {\n    wm_native_sys::LINKS\n}\n',
     },
   },
   {
@@ -204,7 +211,8 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
   {
     name: 'wm-features',
     version: '0.2.0',
-    description: 'Features: default ones, an optional dependency behind a `dep:` feature (index v2), and a dev-dependency.',
+    description:
+      'Features: default ones, an optional dependency behind a `dep:` feature (index v2), and a dev-dependency.',
     deps: [
       { name: 'wm-alpha', req: '1', optional: true },
       { name: 'wm-derive', req: '0.1', kind: 'dev' },
@@ -237,7 +245,11 @@ export const FIXTURE_CRATES: readonly FixtureCrate[] = [
 
 // ---------- packing and the index ----------
 
-const SECTION: Record<DependencyKind, string> = { normal: 'dependencies', build: 'build-dependencies', dev: 'dev-dependencies' };
+const SECTION: Record<DependencyKind, string> = {
+  normal: 'dependencies',
+  build: 'build-dependencies',
+  dev: 'dev-dependencies',
+};
 const tomlString = (s: string) => JSON.stringify(s);
 const tomlArray = (xs: readonly string[]) => `[${xs.map(tomlString).join(', ')}]`;
 
@@ -332,11 +344,26 @@ export function packCrate(stagingDir: string, c: FixtureCrate): Buffer {
   try {
     tarball = execFileSync(
       'tar',
-      ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u=rwX,go=rX', '--format=gnu', '-cf', '-', '-C', stagingDir, prefix],
+      [
+        '--sort=name',
+        '--mtime=@0',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '--mode=u=rwX,go=rX',
+        '--format=gnu',
+        '-cf',
+        '-',
+        '-C',
+        stagingDir,
+        prefix,
+      ],
       { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } catch (error) {
-    throw new Error(`Packing ${prefix}.crate needs GNU tar (--sort, --mtime): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Packing ${prefix}.crate needs GNU tar (--sort, --mtime): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return gzipSync(tarball, { level: 9 });
 }
@@ -351,7 +378,9 @@ const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 're
  */
 const UNSET_VARS = ['CARGO_NET_OFFLINE', 'CARGO_HTTP_PROXY'];
 
-export async function startLocalRegistry(options: { crates?: readonly FixtureCrate[]; root?: string } = {}): Promise<LocalRegistry> {
+export async function startLocalRegistry(
+  options: { crates?: readonly FixtureCrate[]; root?: string } = {},
+): Promise<LocalRegistry> {
   const crates = options.crates ?? FIXTURE_CRATES;
   const root = options.root ?? mkdtempSync(path.join(os.tmpdir(), 'wm-registry-'));
   const served = path.join(root, 'public');
@@ -374,7 +403,9 @@ export async function startLocalRegistry(options: { crates?: readonly FixtureCra
 
   const requestLog = path.join(root, 'requests.jsonl');
   writeFileSync(requestLog, '');
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [serverScript, served, requestLog], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [serverScript, served, requestLog], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -394,12 +425,22 @@ export async function startLocalRegistry(options: { crates?: readonly FixtureCra
   });
   // A forgotten stop() must not keep Jest alive; the server also exits when its stdin closes.
   child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as unknown as { unref?: () => void }).unref?.();
 
   const url = `http://127.0.0.1:${port}`;
   const indexUrl = `sparse+${url}/index/`;
-  writeFileSync(path.join(served, 'index', 'config.json'), `${JSON.stringify({ dl: `${url}/crates/{crate}/{crate}-{version}.crate`, api: null })}\n`);
-  const published: PublishedCrate[] = packed.map((p) => ({ name: p.crate.name, version: p.crate.version, cksum: p.cksum, file: path.join(served, p.rel), url: `${url}/${p.rel}` }));
+  writeFileSync(
+    path.join(served, 'index', 'config.json'),
+    `${JSON.stringify({ dl: `${url}/crates/{crate}/{crate}-{version}.crate`, api: null })}\n`,
+  );
+  const published: PublishedCrate[] = packed.map((p) => ({
+    name: p.crate.name,
+    version: p.crate.version,
+    cksum: p.cksum,
+    file: path.join(served, p.rel),
+    url: `${url}/${p.rel}`,
+  }));
   const sourceConfig = [
     '# The default registry is replaced by the local test registry (__tests__/helpers/registry.ts).',
     '[source.crates-io]',

@@ -18,8 +18,18 @@ export function configFor(workspace: string, inputs: Record<string, string> = {}
 }
 
 /** The whole run (cargo metadata included), targeted at the host with a fixed flags hash. */
-export async function targetedRun(workspace: string, env: NodeJS.ProcessEnv, inputs: Record<string, string> = {}, configEnv: NodeJS.ProcessEnv = {}): Promise<TargetedRun> {
-  const run = await prepareRun({ config: configFor(workspace, inputs, configEnv), context: readRunContext({}, null), env, rustc: hostRustc });
+export async function targetedRun(
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+  inputs: Record<string, string> = {},
+  configEnv: NodeJS.ProcessEnv = {},
+): Promise<TargetedRun> {
+  const run = await prepareRun({
+    config: configFor(workspace, inputs, configEnv),
+    context: readRunContext({}, null),
+    env,
+    rustc: hostRustc,
+  });
   return withTarget(run, { triple: hostRustc.host, flagsHash: 'f'.repeat(64) });
 }
 
@@ -28,12 +38,20 @@ export async function cacheJob(config: Config, env: NodeJS.ProcessEnv, build?: B
   const run = await prepareRun({ config, context: readRunContext({}, null), env });
   const targeted = withTarget(run, { triple: run.rustc.host, flagsHash: 'f'.repeat(64) });
   const state = await restoreCache(targeted);
-  const timed = await runTimedBuild(targeted, { wrapperPath: path.join(repoRoot, 'tools/rustc-wrapper/main.rs'), log: () => {} });
+  const timed = await runTimedBuild(targeted, {
+    wrapperPath: path.join(repoRoot, 'tools/rustc-wrapper/main.rs'),
+    log: () => {},
+  });
   const rebuiltDependencies = staleDependencies(state.hit, timed.record);
   const saved = await saveCache(targeted, {
     state,
     artifacts: timed.artifacts,
-    build: build ?? { interrupted: false, success: timed.exitCode === 0, rebuiltDependencies, rebuiltMembers: timed.record.crates.filter((c) => c.workspaceMember).length },
+    build: build ?? {
+      interrupted: false,
+      success: timed.exitCode === 0,
+      rebuiltDependencies,
+      rebuiltMembers: timed.record.crates.filter((c) => c.workspaceMember).length,
+    },
   });
   return { state, build: timed, saved, rebuiltDependencies };
 }

@@ -12,7 +12,14 @@ export const wrapperSourcePath = path.join(repoRoot, 'tools/rustc-wrapper/main.r
 export async function buildWrapper(log: (line: string) => void = () => {}): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-wrapper-bin-'));
   const env = { ...process.env, RUNNER_TOOL_CACHE: '' };
-  const binary = await prepareWrapper(wrapperSourcePath, { cwd: dir, env, targetDir: path.join(dir, 'target'), ownTempDir: dir, log, cargoConfig: [] });
+  const binary = await prepareWrapper(wrapperSourcePath, {
+    cwd: dir,
+    env,
+    targetDir: path.join(dir, 'target'),
+    ownTempDir: dir,
+    log,
+    cargoConfig: [],
+  });
   if (!binary) throw new Error('the rustc wrapper did not build (see the warning above)');
   return binary;
 }

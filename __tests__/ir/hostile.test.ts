@@ -15,10 +15,35 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-hostile-'));
 
 /** A small library and binary compiled by this machine's rustc. */
 function realFiles(): { rlib: Buffer; bin: string } {
-  writeFileSync(path.join(dir, 'lib.rs'), 'pub fn f<T: std::fmt::Debug>(t: T) -> String { format!("{:?}", t) }\npub fn g() -> String { f(1u8) + &f("x") }\n');
+  writeFileSync(
+    path.join(dir, 'lib.rs'),
+    'pub fn f<T: std::fmt::Debug>(t: T) -> String { format!("{:?}", t) }\npub fn g() -> String { f(1u8) + &f("x") }\n',
+  );
   writeFileSync(path.join(dir, 'main.rs'), 'fn main() { println!("{}", tools::g()); }\n');
-  execFileSync('rustc', ['--edition', '2021', '--crate-type', 'lib', '--crate-name', 'tools', '-g', '-Ccodegen-units=4', '--out-dir', dir, path.join(dir, 'lib.rs')]);
-  execFileSync('rustc', ['--edition', '2021', '--crate-name', 'app', '--extern', `tools=${path.join(dir, 'libtools.rlib')}`, '--out-dir', dir, path.join(dir, 'main.rs')]);
+  execFileSync('rustc', [
+    '--edition',
+    '2021',
+    '--crate-type',
+    'lib',
+    '--crate-name',
+    'tools',
+    '-g',
+    '-Ccodegen-units=4',
+    '--out-dir',
+    dir,
+    path.join(dir, 'lib.rs'),
+  ]);
+  execFileSync('rustc', [
+    '--edition',
+    '2021',
+    '--crate-name',
+    'app',
+    '--extern',
+    `tools=${path.join(dir, 'libtools.rlib')}`,
+    '--out-dir',
+    dir,
+    path.join(dir, 'main.rs'),
+  ]);
   return { rlib: readFileSync(path.join(dir, 'libtools.rlib')), bin: path.join(dir, 'app') };
 }
 
@@ -39,16 +64,36 @@ const refusals: Array<[string, () => Buffer, RegExp]> = [
   ['one name shared by 200,000 function symbols (300 bytes each)', () => sharedNameBomb(200_000, 300), WORK],
   [
     'a symbol table claiming 2^40 bytes',
-    () => elfObject({ textSize: 4, symbols: [{ name: 1, value: 0, size: 4 }], strtab: Buffer.from('\0f\0'), symtabHeader: { size: 2n ** 40n } }),
+    () =>
+      elfObject({
+        textSize: 4,
+        symbols: [{ name: 1, value: 0, size: 4 }],
+        strtab: Buffer.from('\0f\0'),
+        symtabHeader: { size: 2n ** 40n },
+      }),
     /damaged/,
   ],
   [
     'a symbol table past the end of the file',
-    () => elfObject({ textSize: 4, symbols: [{ name: 1, value: 0, size: 4 }], strtab: Buffer.from('\0f\0'), symtabHeader: { offset: 2n ** 50n } }),
+    () =>
+      elfObject({
+        textSize: 4,
+        symbols: [{ name: 1, value: 0, size: 4 }],
+        strtab: Buffer.from('\0f\0'),
+        symtabHeader: { offset: 2n ** 50n },
+      }),
     /damaged/,
   ],
-  ['65,535 section headers in a 500-byte file', () => elfObject({ textSize: 4, symbols: [], strtab: Buffer.from('\0'), sectionCount: 0xffff }), /damaged/],
-  ['a name outside the string table', () => elfObject({ textSize: 4, symbols: [{ name: 1 << 30, value: 0, size: 4 }], strtab: Buffer.from('\0f\0') }), /damaged/],
+  [
+    '65,535 section headers in a 500-byte file',
+    () => elfObject({ textSize: 4, symbols: [], strtab: Buffer.from('\0'), sectionCount: 0xffff }),
+    /damaged/,
+  ],
+  [
+    'a name outside the string table',
+    () => elfObject({ textSize: 4, symbols: [{ name: 1 << 30, value: 0, size: 4 }], strtab: Buffer.from('\0f\0') }),
+    /damaged/,
+  ],
   [
     'a function past the end of its section',
     () => elfObject({ textSize: 4, symbols: [{ name: 1, value: 2, size: 2 ** 40 }], strtab: Buffer.from('\0f\0') }),
@@ -56,7 +101,8 @@ const refusals: Array<[string, () => Buffer, RegExp]> = [
   ],
   [
     'a symbol in a section that does not exist',
-    () => elfObject({ textSize: 4, symbols: [{ name: 1, value: 0, size: 4, section: 900 }], strtab: Buffer.from('\0f\0') }),
+    () =>
+      elfObject({ textSize: 4, symbols: [{ name: 1, value: 0, size: 4, section: 900 }], strtab: Buffer.from('\0f\0') }),
     /does not exist|damaged/,
   ],
   ['the library cut in half', () => rlib.subarray(0, rlib.length / 2), /damaged/],
@@ -66,7 +112,11 @@ const refusals: Array<[string, () => Buffer, RegExp]> = [
     () => arArchive([{ name: 'x.o', data: Buffer.from([0x42, 0x43, 0xc0, 0xde, 1, 2, 3, 4]) }]),
     /its objects are LLVM bitcode, not machine code \(link-time optimisation/,
   ],
-  ['an archive member that is not an object file', () => arArchive([{ name: 'notes.txt', data: Buffer.from('hello') }]), /notes\.txt is not an object file this reader knows/],
+  [
+    'an archive member that is not an object file',
+    () => arArchive([{ name: 'notes.txt', data: Buffer.from('hello') }]),
+    /notes\.txt is not an object file this reader knows/,
+  ],
   ['text, not an object file', () => Buffer.from('; ModuleID = text IR\n'), /not an object file/],
 ];
 

@@ -1,7 +1,17 @@
 // Compile work's pure core (src/ir/summary.ts): which groups are defined in your own crates, that
 // the record keeps them beyond the biggest, and that a comparison names them first, however small.
 import { ownCrateNames, type WorkArtifact } from '../../src/ir/index.js';
-import { definedIn, emptyTally, groupChanges, OWN_GROUPS, rustName, tallyWork, TOP_GROUPS, addGroups, type CrateWork } from '../../src/ir/summary.js';
+import {
+  definedIn,
+  emptyTally,
+  groupChanges,
+  OWN_GROUPS,
+  rustName,
+  tallyWork,
+  TOP_GROUPS,
+  addGroups,
+  type CrateWork,
+} from '../../src/ir/summary.js';
 
 const mine = new Set(['engine', 'my_app']);
 
@@ -79,7 +89,11 @@ describe('the record keeps your groups beyond the biggest, up to a cap', () => {
   test('the 40 biggest, then yours, biggest first; and whether that is all of them', () => {
     const work = tallyWork(tally(50, [30, 10, 20]), TOP_GROUPS, mine);
     expect(work.groups.slice(0, TOP_GROUPS).every((g) => g.name.startsWith('core::'))).toBe(true);
-    expect(work.groups.slice(TOP_GROUPS).map((g) => g.name)).toEqual(['engine::small0::<T>', 'engine::small2::<T>', 'engine::small1::<T>']);
+    expect(work.groups.slice(TOP_GROUPS).map((g) => g.name)).toEqual([
+      'engine::small0::<T>',
+      'engine::small2::<T>',
+      'engine::small1::<T>',
+    ]);
     expect(work.ownGroupsComplete).toBe(true);
     expect(work.bytes).toBe(tally(50, [30, 10, 20]).bytes);
   });
@@ -132,7 +146,14 @@ describe('groupChanges: your groups first, however small, then the others that c
       ['<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold', false],
       ['alloc::vec::Vec<T>::extend_trusted', false],
     ]);
-    expect(changes[0]).toEqual({ name: 'engine::tables::build::<T>', baseCopies: 1, headCopies: 4, baseBytes: 300, headBytes: 1200, own: true });
+    expect(changes[0]).toEqual({
+      name: 'engine::tables::build::<T>',
+      baseCopies: 1,
+      headCopies: 4,
+      baseBytes: 300,
+      headBytes: 1200,
+      own: true,
+    });
     // Without your crates: by size alone, as before.
     expect(groupChanges(base, head).map((c) => c.name)[0]).toMatch(/^<core::slice/);
   });
@@ -145,7 +166,18 @@ describe('groupChanges: your groups first, however small, then the others that c
       ...names('core::g', 7).map((n, i): [string, number, number] => [n, 1, 1000 + i]),
     ]);
     const changes = groupChanges(base, head, mine, 5);
-    expect(changes.map((c) => c.name)).toEqual(['engine::f6', 'engine::f5', 'engine::f4', 'engine::f3', 'engine::f2', 'core::g6', 'core::g5', 'core::g4', 'core::g3', 'core::g2']);
+    expect(changes.map((c) => c.name)).toEqual([
+      'engine::f6',
+      'engine::f5',
+      'engine::f4',
+      'engine::f3',
+      'engine::f2',
+      'core::g6',
+      'core::g5',
+      'core::g4',
+      'core::g3',
+      'core::g2',
+    ]);
   });
 
   test('one of yours kept beyond the biggest is compared only when the other side kept all of yours', () => {
@@ -161,6 +193,10 @@ describe('groupChanges: your groups first, however small, then the others that c
     // A crate with fewer groups than the list holds lists every one: its absence is real.
     expect(groupChanges(work([['core::f0', 1, 1000]]), head, mine).map((c) => c.name)).toContain('engine::small::<T>');
     // Kept on both sides: compared, whatever the marks.
-    expect(groupChanges(work([...big, ['engine::small::<T>', 1, 30]]), head, mine)[0]).toMatchObject({ name: 'engine::small::<T>', baseCopies: 1, headCopies: 3 });
+    expect(groupChanges(work([...big, ['engine::small::<T>', 1, 30]]), head, mine)[0]).toMatchObject({
+      name: 'engine::small::<T>',
+      baseCopies: 1,
+      headCopies: 3,
+    });
   });
 });

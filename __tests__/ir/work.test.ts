@@ -8,7 +8,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { demangle, genericGroup } from '../../src/ir/demangle.js';
-import { codeFileOf, filesToRead, librariesOf, targetLabel, toolchainLibraries, WorkCollector, type WorkArtifact } from '../../src/ir/index.js';
+import {
+  codeFileOf,
+  filesToRead,
+  librariesOf,
+  targetLabel,
+  toolchainLibraries,
+  WorkCollector,
+  type WorkArtifact,
+} from '../../src/ir/index.js';
 import { functionsInObject, type ObjectFunction } from '../../src/ir/objects.js';
 import { fileWork, ObjectReader } from '../../src/ir/reader.js';
 import { groupOf, summarizeWork } from '../../src/ir/summary.js';
@@ -31,7 +39,9 @@ describe('demangling (rustc-demangle compiled to WebAssembly)', () => {
   test("a generic function's copies share one group; a qualified path keeps its brackets", () => {
     expect(genericGroup('tools::search::<std::String>')).toBe('tools::search::<T>');
     expect(genericGroup('tools::search::<alloc::vec::Vec<u8>>')).toBe('tools::search::<T>');
-    expect(genericGroup('<alloc::vec::Vec<u8> as core::ops::drop::Drop>::drop')).toBe('<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop');
+    expect(genericGroup('<alloc::vec::Vec<u8> as core::ops::drop::Drop>::drop')).toBe(
+      '<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop',
+    );
     expect(genericGroup('core::ptr::drop_in_place::<fn() -> u8>')).toBe('core::ptr::drop_in_place::<T>');
     expect(genericGroup('plain::function')).toBe('plain::function');
   });
@@ -53,7 +63,8 @@ ${TYPES.map((t) => `    n += search(&[1 as ${t}, 2], 1).map_or(0, |s| s.len());`
 pub fn classify(x: u8) -> u8 { match x { 0 => 3, 1 => 7, 2 => 9, 5 => 1, _ => 0 } }
 `;
 /** The binary instantiates `search` once more itself (u128). */
-const MAIN = 'fn main() { println!("{} {} {:?}", tools::run(), tools::classify(std::env::args().count() as u8), tools::search(&[1u128], 0)); }\n';
+const MAIN =
+  'fn main() { println!("{} {} {:?}", tools::run(), tools::classify(std::env::args().count() as u8), tools::search(&[1u128], 0)); }\n';
 
 /** The toolchain's precompiled libraries (std, core, alloc, …), as rustc names their directory. */
 const sysroot = (() => {
@@ -64,12 +75,28 @@ const sysroot = (() => {
 })();
 
 /** The library and a binary that uses it, compiled by this machine's rustc as cargo's dev profile would (several codegen units). */
-function build(mangling: 'legacy' | 'v0', dir = mkdtempSync(path.join(os.tmpdir(), 'wm-obj-'))): { rlib: string; bin: string } {
+function build(
+  mangling: 'legacy' | 'v0',
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wm-obj-')),
+): { rlib: string; bin: string } {
   writeFileSync(path.join(dir, 'lib.rs'), LIB);
   writeFileSync(path.join(dir, 'main.rs'), MAIN);
   // Legacy is stable's default (asking for it by name needs -Z unstable-options).
   const v0 = mangling === 'v0' ? ['-Csymbol-mangling-version=v0'] : [];
-  execFileSync('rustc', ['--edition', '2021', '--crate-type', 'lib', '--crate-name', 'tools', '-g', '-Ccodegen-units=8', ...v0, '--out-dir', dir, path.join(dir, 'lib.rs')]);
+  execFileSync('rustc', [
+    '--edition',
+    '2021',
+    '--crate-type',
+    'lib',
+    '--crate-name',
+    'tools',
+    '-g',
+    '-Ccodegen-units=8',
+    ...v0,
+    '--out-dir',
+    dir,
+    path.join(dir, 'lib.rs'),
+  ]);
   execFileSync('rustc', [
     '--edition',
     '2021',
@@ -90,8 +117,15 @@ function build(mangling: 'legacy' | 'v0', dir = mkdtempSync(path.join(os.tmpdir(
 const NM_TARGET = process.arch === 'x64' ? ['--target=elf64-x86-64'] : [];
 
 /** The sized functions nm lists (`T`, `t`, weak `W`, indirect `i`), with their addresses. */
-function nmFunctions(file: string, args: string[] = NM_TARGET): Array<{ symbol: string; size: number; address: string }> {
-  const out = execFileSync('nm', [...args, '-S', '--size-sort', '--defined-only', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+function nmFunctions(
+  file: string,
+  args: string[] = NM_TARGET,
+): Array<{ symbol: string; size: number; address: string }> {
+  const out = execFileSync('nm', [...args, '-S', '--size-sort', '--defined-only', file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 1 << 28,
+  });
   return out
     .split('\n')
     .map((line) => line.split(' '))
@@ -99,21 +133,25 @@ function nmFunctions(file: string, args: string[] = NM_TARGET): Array<{ symbol: 
     .map(([address, size, , symbol]) => ({ symbol: symbol!, size: parseInt(size!, 16), address: address! }));
 }
 
-const asRows = (functions: Array<{ symbol: string; size: number }>) => functions.map((f) => `${f.size} ${f.symbol}`).sort();
+const asRows = (functions: Array<{ symbol: string; size: number }>) =>
+  functions.map((f) => `${f.size} ${f.symbol}`).sort();
 const total = (functions: Array<{ size: number }>) => functions.reduce((a, f) => a + f.size, 0);
 const read = (file: string) => functionsInObject(readFileSync(file));
 
 describe('the measure: sizes of the functions in the object code rustc wrote', () => {
   const builds = { legacy: build('legacy'), v0: build('v0') };
 
-  test.each(['legacy', 'v0'] as const)('%s mangling, a library (.rlib, 8 object files): every function and its size as nm lists them, and the total', (mangling) => {
-    const { rlib } = builds[mangling];
-    const mine = read(rlib);
-    const nm = nmFunctions(rlib);
-    expect(mine.length).toBeGreaterThan(30);
-    expect(asRows(mine)).toEqual(asRows(nm));
-    expect(total(mine)).toBe(total(nm));
-  });
+  test.each(['legacy', 'v0'] as const)(
+    '%s mangling, a library (.rlib, 8 object files): every function and its size as nm lists them, and the total',
+    (mangling) => {
+      const { rlib } = builds[mangling];
+      const mine = read(rlib);
+      const nm = nmFunctions(rlib);
+      expect(mine.length).toBeGreaterThan(30);
+      expect(asRows(mine)).toEqual(asRows(nm));
+      expect(total(mine)).toBe(total(nm));
+    },
+  );
 
   /** The binary's functions as nm lists them, one per address (functions LLVM merged are one body under several names). */
   const nmByAddress = (bin: string) => {
@@ -126,7 +164,8 @@ describe('the measure: sizes of the functions in the object code rustc wrote', (
     return [...byAddress.values()];
   };
   // Each counted once, under the smallest of its names.
-  const nmRows = (functions: Array<{ size: number; symbols: string[] }>) => asRows(functions.map((f) => ({ size: f.size, symbol: [...f.symbols].sort()[0]! })));
+  const nmRows = (functions: Array<{ size: number; symbols: string[] }>) =>
+    asRows(functions.map((f) => ({ size: f.size, symbol: [...f.symbols].sort()[0]! })));
 
   test.each(['legacy', 'v0'] as const)(
     '%s mangling, the whole linked binary (std and the library in it): one function per address, sizes and total as nm lists them',
@@ -154,7 +193,9 @@ describe('the measure: sizes of the functions in the object code rustc wrote', (
       // Its own: main, and the copy of `search` it instantiated itself; not std's runtime, not the library's `run`.
       expect(mine.some((f) => f.path === 'app::main')).toBe(true);
       expect(mine.filter((f) => /^tools::search(::<u128>)?$/.test(f.path ?? '')).length).toBe(1);
-      expect(mine.some((f) => f.path === 'tools::run' || f.path?.startsWith('std::rt::lang_start_internal'))).toBe(false);
+      expect(mine.some((f) => f.path === 'tools::run' || f.path?.startsWith('std::rt::lang_start_internal'))).toBe(
+        false,
+      );
       expect(total(mine)).toBeLessThan(total(read(bin)) / 10);
     },
   );
@@ -204,42 +245,51 @@ describe('the measure: sizes of the functions in the object code rustc wrote', (
 
   // Debian's rustc and its Windows standard library (libstd-rust-dev-windows) write COFF objects, which have no symbol sizes.
   const windows = existsSync('/usr/bin/rustc') && existsSync('/usr/lib/rustlib/x86_64-pc-windows-gnu');
-  (windows ? test : test.skip)('COFF objects (the Windows target): a function runs to the next symbol of its section or its end, as nm and objdump place them', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-coff-'));
-    writeFileSync(path.join(dir, 'lib.rs'), LIB);
-    execFileSync('/usr/bin/rustc', [
-      '--edition',
-      '2021',
-      '--crate-type',
-      'lib',
-      '--crate-name',
-      'tools',
-      '--target',
-      'x86_64-pc-windows-gnu',
-      '-Ccodegen-units=4',
-      '--out-dir',
-      dir,
-      path.join(dir, 'lib.rs'),
-    ]);
-    const members = path.join(dir, 'members');
-    mkdirSync(members);
-    execFileSync('ar', ['x', path.join(dir, 'libtools.rlib')], { cwd: members });
-    const expected: Array<{ symbol: string; size: number }> = [];
-    for (const member of readdirSync(members).filter((m) => m.endsWith('.o'))) {
-      const file = path.join(members, member);
-      const textSize = parseInt(/\s\.text\s+([0-9a-f]+)/.exec(execFileSync('objdump', ['-h', file], { encoding: 'utf8' }))![1]!, 16);
-      const text = execFileSync('nm', ['--target=pe-x86-64', '-n', '--defined-only', file], { encoding: 'utf8' })
-        .split('\n')
-        .map((l) => l.split(' '))
-        .filter((p) => p.length === 3 && /^[Tt]$/.test(p[1]!) && !p[2]!.startsWith('.'));
-      text.forEach(([address, , symbol], i) =>
-        expected.push({ symbol: symbol!, size: (i + 1 < text.length ? parseInt(text[i + 1]![0]!, 16) : textSize) - parseInt(address!, 16) }),
-      );
-    }
-    const mine = read(path.join(dir, 'libtools.rlib'));
-    expect(mine.length).toBeGreaterThan(30);
-    expect(asRows(mine)).toEqual(asRows(expected.filter((f) => f.size > 0)));
-  });
+  (windows ? test : test.skip)(
+    'COFF objects (the Windows target): a function runs to the next symbol of its section or its end, as nm and objdump place them',
+    () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-coff-'));
+      writeFileSync(path.join(dir, 'lib.rs'), LIB);
+      execFileSync('/usr/bin/rustc', [
+        '--edition',
+        '2021',
+        '--crate-type',
+        'lib',
+        '--crate-name',
+        'tools',
+        '--target',
+        'x86_64-pc-windows-gnu',
+        '-Ccodegen-units=4',
+        '--out-dir',
+        dir,
+        path.join(dir, 'lib.rs'),
+      ]);
+      const members = path.join(dir, 'members');
+      mkdirSync(members);
+      execFileSync('ar', ['x', path.join(dir, 'libtools.rlib')], { cwd: members });
+      const expected: Array<{ symbol: string; size: number }> = [];
+      for (const member of readdirSync(members).filter((m) => m.endsWith('.o'))) {
+        const file = path.join(members, member);
+        const textSize = parseInt(
+          /\s\.text\s+([0-9a-f]+)/.exec(execFileSync('objdump', ['-h', file], { encoding: 'utf8' }))![1]!,
+          16,
+        );
+        const text = execFileSync('nm', ['--target=pe-x86-64', '-n', '--defined-only', file], { encoding: 'utf8' })
+          .split('\n')
+          .map((l) => l.split(' '))
+          .filter((p) => p.length === 3 && /^[Tt]$/.test(p[1]!) && !p[2]!.startsWith('.'));
+        text.forEach(([address, , symbol], i) =>
+          expected.push({
+            symbol: symbol!,
+            size: (i + 1 < text.length ? parseInt(text[i + 1]![0]!, 16) : textSize) - parseInt(address!, 16),
+          }),
+        );
+      }
+      const mine = read(path.join(dir, 'libtools.rlib'));
+      expect(mine.length).toBeGreaterThan(30);
+      expect(asRows(mine)).toEqual(asRows(expected.filter((f) => f.size > 0)));
+    },
+  );
 });
 
 /** A cargo artifact message, as far as compile work reads it. */
@@ -256,10 +306,25 @@ const artifact = (over: Partial<WorkArtifact> & { name: string }): WorkArtifact 
 
 describe('the files cargo reported', () => {
   test('a library is read from its .rlib, a binary from its executable, a cdylib or proc macro from its linked file; a check build reports none', () => {
-    expect(codeFileOf(artifact({ name: 'a', filenames: ['/t/deps/liba-1.rlib', '/t/deps/liba-1.rmeta'] }))).toBe('/t/deps/liba-1.rlib');
-    expect(codeFileOf(artifact({ name: 'a', targetKinds: ['rlib', 'cdylib'], filenames: ['/t/liba.so', '/t/liba.rlib'] }))).toBe('/t/liba.rlib');
-    expect(codeFileOf(artifact({ name: 'm', targetKinds: ['proc-macro'], filenames: ['/t/deps/libm-1.so'] }))).toBe('/t/deps/libm-1.so');
-    expect(codeFileOf(artifact({ name: 'app', targetKinds: ['bin'], filenames: ['/t/app.exe', '/t/app.pdb'], executable: '/t/app.exe' }))).toBe('/t/app.exe');
+    expect(codeFileOf(artifact({ name: 'a', filenames: ['/t/deps/liba-1.rlib', '/t/deps/liba-1.rmeta'] }))).toBe(
+      '/t/deps/liba-1.rlib',
+    );
+    expect(
+      codeFileOf(artifact({ name: 'a', targetKinds: ['rlib', 'cdylib'], filenames: ['/t/liba.so', '/t/liba.rlib'] })),
+    ).toBe('/t/liba.rlib');
+    expect(codeFileOf(artifact({ name: 'm', targetKinds: ['proc-macro'], filenames: ['/t/deps/libm-1.so'] }))).toBe(
+      '/t/deps/libm-1.so',
+    );
+    expect(
+      codeFileOf(
+        artifact({
+          name: 'app',
+          targetKinds: ['bin'],
+          filenames: ['/t/app.exe', '/t/app.pdb'],
+          executable: '/t/app.exe',
+        }),
+      ),
+    ).toBe('/t/app.exe');
     expect(codeFileOf(artifact({ name: 's', targetKinds: ['staticlib'], filenames: ['/t/libs.a'] }))).toBe('/t/libs.a');
     expect(codeFileOf(artifact({ name: 'a', filenames: ['/t/deps/liba-1.rmeta'] }))).toBeNull();
     expect(targetLabel(artifact({ name: 'my-tool', targetKinds: ['bin'] }))).toBe('bin my_tool');
@@ -288,7 +353,9 @@ describe('the files cargo reported', () => {
   /** Reads `artifacts` as the build does (every package measured), the libraries from `libraries`; returns the work and the warnings. */
   async function collect(
     artifacts: WorkArtifact[],
-    libraries = async (): Promise<{ files: string[] } | { error: string }> => ({ files: [...librariesOf(artifacts), ...sysroot] }),
+    libraries = async (): Promise<{ files: string[] } | { error: string }> => ({
+      files: [...librariesOf(artifacts), ...sysroot],
+    }),
   ) {
     const collector = new WorkCollector();
     await collector.read(
@@ -313,7 +380,10 @@ describe('the files cargo reported', () => {
 
   test("a package's library and binary, each apart and their sum; the binary's own code, read after the libraries", async () => {
     const { rlib, bin } = build('legacy');
-    const { collector, work, warnings } = await collect([artifact({ name: 'good', filenames: [rlib] }), artifact({ name: 'good', targetKinds: ['bin'], executable: bin })]);
+    const { collector, work, warnings } = await collect([
+      artifact({ name: 'good', filenames: [rlib] }),
+      artifact({ name: 'good', targetKinds: ['bin'], executable: bin }),
+    ]);
     const own = total(
       functionsInObject(
         readFileSync(bin),
@@ -347,7 +417,9 @@ describe('the files cargo reported', () => {
       expect.stringMatching(
         /^Watchmaker could not read the compile work of evil 0\.1\.0 \(evil: it asks for more work than its size allows .*\); that crate is reported as not measured, the others are not affected\.$/,
       ),
-      expect.stringMatching(/^Watchmaker could not read the compile work of gone 0\.1\.0 \(gone: it could not be read \(ENOENT\)\)/),
+      expect.stringMatching(
+        /^Watchmaker could not read the compile work of gone 0\.1\.0 \(gone: it could not be read \(ENOENT\)\)/,
+      ),
     ]);
   });
 
@@ -356,7 +428,10 @@ describe('the files cargo reported', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wm-evil-'));
     const evil = path.join(dir, 'libevil.rlib');
     writeFileSync(evil, sharedNameBomb(20_000, 5_000));
-    const artifacts = [artifact({ name: 'lib', filenames: [rlib] }), artifact({ name: 'app', targetKinds: ['bin'], executable: bin })];
+    const artifacts = [
+      artifact({ name: 'lib', filenames: [rlib] }),
+      artifact({ name: 'app', targetKinds: ['bin'], executable: bin }),
+    ];
     // A dependency's library (fresh, so not measured itself) planted with a crafted file.
     const planted = await collect([...artifacts, artifact({ name: 'dep', filenames: [evil], fresh: true })]);
     expect([...planted.work.keys()]).toEqual(['lib@0.1.0']);
@@ -366,16 +441,23 @@ describe('the files cargo reported', () => {
       ),
     ]);
     // The toolchain's libraries not found: the same.
-    const noToolchain = await collect(artifacts, async () => ({ error: "rustc did not name the toolchain's libraries" }));
+    const noToolchain = await collect(artifacts, async () => ({
+      error: "rustc did not name the toolchain's libraries",
+    }));
     expect([...noToolchain.work.keys()]).toEqual(['lib@0.1.0']);
-    expect(noToolchain.warnings).toEqual([expect.stringMatching(/app: its own code cannot be told from the libraries it links \(rustc did not name the toolchain's libraries\)/)]);
+    expect(noToolchain.warnings).toEqual([
+      expect.stringMatching(
+        /app: its own code cannot be told from the libraries it links \(rustc did not name the toolchain's libraries\)/,
+      ),
+    ]);
   });
 
   test('with link-time optimisation (lto = true) the libraries are LLVM bitcode: said once, not warned; the binary counts the code it generated', async () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'wm-lto-'));
     const tree: Record<string, string> = {
       'Cargo.toml': '[workspace]\nmembers = ["app", "lib"]\nresolver = "2"\n\n[profile.release]\nlto = true\n',
-      'app/Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nlib = { path = "../lib" }\n',
+      'app/Cargo.toml':
+        '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nlib = { path = "../lib" }\n',
       'app/src/main.rs': 'fn main() {\n    println!("{}", lib::describe(std::env::args().count()));\n}\n',
       'lib/Cargo.toml': '[package]\nname = "lib"\nversion = "0.1.0"\nedition = "2021"\n',
       'lib/src/lib.rs': 'pub fn describe<T: std::fmt::Debug>(value: T) -> String {\n    format!("{:?}", value)\n}\n',
@@ -384,7 +466,11 @@ describe('the files cargo reported', () => {
       mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
       writeFileSync(path.join(workspace, rel), text);
     }
-    const out = execFileSync('cargo', ['build', '--release', '--message-format=json'], { cwd: workspace, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('cargo', ['build', '--release', '--message-format=json'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const messages = parseCargoMessages(out);
     const logged = captureStdout();
     const collector = new WorkCollector();
@@ -420,7 +506,13 @@ describe('the files cargo reported', () => {
     const { rlib, bin } = build('legacy');
     const collector = new WorkCollector();
     await collector.read(
-      filesToRead([artifact({ name: 'tool', targetKinds: ['bin'], executable: bin }), artifact({ name: 'lib', filenames: [rlib] })], () => true),
+      filesToRead(
+        [
+          artifact({ name: 'tool', targetKinds: ['bin'], executable: bin }),
+          artifact({ name: 'lib', filenames: [rlib] }),
+        ],
+        () => true,
+      ),
       async () => ({ files: sysroot }),
     );
     const work = collector.finish(new Set(['tool@0.1.0']));
@@ -451,16 +543,29 @@ describe('against the baseline', () => {
     r.measurement.compileWork = 'machine-code';
     for (const c of r.crates) {
       const [copies, perCopy] = bytes[c.crate]!;
-      c.work = { bytes: copies * perCopy + 100, functions: copies + 10, groups: [{ name: `${c.crate}::search::<T>`, copies, bytes: copies * perCopy }] };
+      c.work = {
+        bytes: copies * perCopy + 100,
+        functions: copies + 10,
+        groups: [{ name: `${c.crate}::search::<T>`, copies, bytes: copies * perCopy }],
+      };
     }
     return r;
   };
 
   test('the exact change per crate and in total, and the generic function that grew', () => {
-    const w = compareWork([withWork({ 'ws-a': [10, 231], 'ws-b': [2, 50] })], [withWork({ 'ws-a': [4, 231], 'ws-b': [2, 50] })])!;
-    expect(w.total).toEqual({ baseBytes: 4 * 231 + 100 + 200, headBytes: 10 * 231 + 100 + 200, change: (6 * 231) / (4 * 231 + 300) });
+    const w = compareWork(
+      [withWork({ 'ws-a': [10, 231], 'ws-b': [2, 50] })],
+      [withWork({ 'ws-a': [4, 231], 'ws-b': [2, 50] })],
+    )!;
+    expect(w.total).toEqual({
+      baseBytes: 4 * 231 + 100 + 200,
+      headBytes: 10 * 231 + 100 + 200,
+      change: (6 * 231) / (4 * 231 + 300),
+    });
     expect(w.crates[0]!.crate).toBe('ws-a');
-    expect(groupChangeText(w.crates[0]!.groups[0]!, (n) => `\`${n}\``)).toBe('`ws-a::search::<T>`: 4 → 10 copies, +1,386 bytes');
+    expect(groupChangeText(w.crates[0]!.groups[0]!, (n) => `\`${n}\``)).toBe(
+      '`ws-a::search::<T>`: 4 → 10 copies, +1,386 bytes',
+    );
     expect(w.crates[1]!.groups).toEqual([]);
     expect(workSentence(w)).toBe('compile work grew by 1,386 bytes of machine code (+113.2%)');
     expect(w.compilerDiffers).toBe(false);
@@ -470,7 +575,9 @@ describe('against the baseline', () => {
     const same = compareWork([withWork({ 'ws-a': [3, 10] })], [withWork({ 'ws-a': [3, 10] })])!;
     expect(same.total.change).toBe(0);
     expect(workSentence(same)).toBeNull();
-    expect(compareWork([withWork({ 'ws-a': [3, 10] }, '1.96.0')], [withWork({ 'ws-a': [3, 10] })])!.compilerDiffers).toBe(true);
+    expect(
+      compareWork([withWork({ 'ws-a': [3, 10] }, '1.96.0')], [withWork({ 'ws-a': [3, 10] })])!.compilerDiffers,
+    ).toBe(true);
     expect(compareWork([withWork({ 'ws-a': [3, 10] })], [record({ crates: { 'ws-a': 1 } })])).toBeNull();
   });
 
@@ -479,7 +586,11 @@ describe('against the baseline', () => {
     const base = withWork({ 'ws-tool': [1, 100] });
     base.crates[0]!.work!.targets = [target('bin tool', 40), target('lib tool', 160)];
     const head = withWork({ 'ws-tool': [1, 100] });
-    Object.assign(head.crates[0]!, { work: null, workMissing: 'partly-fresh', partialWork: { bytes: 55, functions: 1, groups: [], targets: [target('bin tool', 55)] } });
+    Object.assign(head.crates[0]!, {
+      work: null,
+      workMissing: 'partly-fresh',
+      partialWork: { bytes: 55, functions: 1, groups: [], targets: [target('bin tool', 55)] },
+    });
     const w = compareWork([head], [base])!;
     expect(w.crates.map((c) => [c.crate, c.base.bytes, c.head.bytes])).toEqual([['ws-tool (bin tool)', 40, 55]]);
     expect(w.uncompared).toEqual([]);
@@ -492,11 +603,20 @@ describe('against the baseline', () => {
 
   describe('fresh members carry the work measured when their same inputs were compiled', () => {
     /** A run that compiled `compiled` (with work) and found `fresh` fresh, each with a fingerprint. */
-    const run = (commit: string, compiled: Record<string, [number, number]>, fresh: Record<string, string | null>): RunRecord => {
+    const run = (
+      commit: string,
+      compiled: Record<string, [number, number]>,
+      fresh: Record<string, string | null>,
+    ): RunRecord => {
       const r = withWork(compiled);
       r.git.commit = commit;
       for (const c of r.crates) c.inputFingerprint = `fp-${c.crate}`;
-      r.freshCrates = Object.entries(fresh).map(([crate, inputFingerprint]) => ({ crate, version: '1.0.0', inputFingerprint, work: null }));
+      r.freshCrates = Object.entries(fresh).map(([crate, inputFingerprint]) => ({
+        crate,
+        version: '1.0.0',
+        inputFingerprint,
+        work: null,
+      }));
       return r;
     };
 
@@ -505,7 +625,10 @@ describe('against the baseline', () => {
       // The second push changed only ws-lib: ws-app was fresh, with the inputs the first push compiled.
       const second = run('c2', { 'ws-lib': [1, 60] }, { 'ws-app': 'fp-ws-app' });
       expect(carryWork(second, first)).toBe(1);
-      expect(second.freshCrates![0]).toMatchObject({ work: first.crates.find((c) => c.crate === 'ws-app')!.work, workFrom: 'c1' });
+      expect(second.freshCrates![0]).toMatchObject({
+        work: first.crates.find((c) => c.crate === 'ws-app')!.work,
+        workFrom: 'c1',
+      });
       // A third push changed ws-lib again: ws-app's work is carried from the carried copy, still from c1.
       const third = run('c3', { 'ws-lib': [1, 70] }, { 'ws-app': 'fp-ws-app' });
       expect(carryWork(third, second)).toBe(1);

@@ -51,7 +51,9 @@ test("a table of predicted wall times, this build's own row marked, then the cha
 
 test('when the model missed its own build: one line with the error, no table', () => {
   const md = renderReportMarkdown(view({ ...model, modelError: 0.234, predicted: null }));
-  expect(md).toContain("Parallelism: replayed at this build's own 2 jobs, the model missed this build by 23%, so no prediction.");
+  expect(md).toContain(
+    "Parallelism: replayed at this build's own 2 jobs, the model missed this build by 23%, so no prediction.",
+  );
   expect(md).not.toContain('predicted wall');
   expect(md).not.toContain('serde\\_derive');
 });
@@ -62,7 +64,11 @@ test('no model (no timings, an older record): nothing', () => {
 });
 
 test('unit names from the repository are escaped; a long chain names its largest shares, the gaps marked', () => {
-  const chain = Array.from({ length: 12 }, (_, i) => ({ unit: i === 11 ? '<img src=x>@you' : `c${i}`, seconds: 1, share: i % 2 ? 0.1 : 0.01 }));
+  const chain = Array.from({ length: 12 }, (_, i) => ({
+    unit: i === 11 ? '<img src=x>@you' : `c${i}`,
+    seconds: 1,
+    share: i % 2 ? 0.1 : 0.01,
+  }));
   const md = renderReportMarkdown(view({ ...model, jobs: 3, criticalPath: chain }));
   expect(md).not.toContain('<img');
   expect(md).toContain('&lt;img src=x&gt;@\u200byou 10%');

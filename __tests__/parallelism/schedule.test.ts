@@ -20,9 +20,23 @@ import { parseTimingsHtml } from '../../src/timings/html.js';
 let nextId = 0;
 /** A unit that ran from `start` for `duration` seconds; `to`/`rmetaTo` name what its end/.rmeta made ready. */
 function unit(name: string, start: number, duration: number, over: Partial<ScheduleUnit> = {}): ScheduleUnit {
-  return { id: nextId++, name, kind: 'lib', start, duration, rmetaTime: null, unblocked: [], unblockedRmeta: [], ran: true, ...over };
+  return {
+    id: nextId++,
+    name,
+    kind: 'lib',
+    start,
+    duration,
+    rmetaTime: null,
+    unblocked: [],
+    unblockedRmeta: [],
+    ran: true,
+    ...over,
+  };
 }
-const timings = (units: ScheduleUnit[], jobs = 2) => ({ units, summary: { maxConcurrency: `${jobs} (jobs=${jobs} ncpu=${jobs})` } });
+const timings = (units: ScheduleUnit[], jobs = 2) => ({
+  units,
+  summary: { maxConcurrency: `${jobs} (jobs=${jobs} ncpu=${jobs})` },
+});
 
 /**
  * A serial chain c1 → c2 → c3 → c4 of 2 s each, and 8 independent leaves of 1 s, as cargo ran
@@ -164,23 +178,25 @@ describe('the model for one build', () => {
 });
 
 describe("cargo 1.95's real timings", () => {
-  const sample = (name: string) => parseTimingsHtml(readFileSync(path.resolve(process.cwd(), '__tests__/fixtures/cargo-1.95', name), 'utf8'));
+  const sample = (name: string) =>
+    parseTimingsHtml(readFileSync(path.resolve(process.cwd(), '__tests__/fixtures/cargo-1.95', name), 'utf8'));
 
-  test.each(['dev-clean-build.cargo-timing.html', 'release-clean-build.cargo-timing.html', 'dev-incremental-rebuild.cargo-timing.html'])(
-    '%s: the replay at the build own jobs passes its check; one job is the sum of the units; never rising',
-    (name) => {
-      const report = sample(name);
-      const p = parallelismOf(report, 2)!;
-      expect(p.jobs).toBe(2);
-      expect(p.modelError).toBeLessThanOrEqual(MODEL_TOLERANCE);
-      const sum = report.units.filter((u) => u.ran).reduce((a, u) => a + u.duration, 0);
-      expect(p.predicted!['1']).toBeCloseTo(sum, 1);
-      const values = Object.values(p.predicted!);
-      values.slice(1).forEach((v, i) => expect(v).toBeLessThanOrEqual(values[i]!));
-      expect(p.criticalPath.length).toBeGreaterThan(0);
-      expect(p.criticalPath.reduce((a, c) => a + c.share, 0)).toBeLessThanOrEqual(1.001);
-    },
-  );
+  test.each([
+    'dev-clean-build.cargo-timing.html',
+    'release-clean-build.cargo-timing.html',
+    'dev-incremental-rebuild.cargo-timing.html',
+  ])('%s: the replay at the build own jobs passes its check; one job is the sum of the units; never rising', (name) => {
+    const report = sample(name);
+    const p = parallelismOf(report, 2)!;
+    expect(p.jobs).toBe(2);
+    expect(p.modelError).toBeLessThanOrEqual(MODEL_TOLERANCE);
+    const sum = report.units.filter((u) => u.ran).reduce((a, u) => a + u.duration, 0);
+    expect(p.predicted!['1']).toBeCloseTo(sum, 1);
+    const values = Object.values(p.predicted!);
+    values.slice(1).forEach((v, i) => expect(v).toBeLessThanOrEqual(values[i]!));
+    expect(p.criticalPath.length).toBeGreaterThan(0);
+    expect(p.criticalPath.reduce((a, c) => a + c.share, 0)).toBeLessThanOrEqual(1.001);
+  });
 
   test('a no-op rebuild compiled nothing: no model', () => {
     expect(parallelismOf(sample('dev-noop-rebuild.cargo-timing.html'), 2)).toBeNull();

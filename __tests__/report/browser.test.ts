@@ -13,15 +13,27 @@ import { record } from '../helpers/records.js';
 
 const chromium = findChromium();
 const describeBrowser = chromium ? describe : describe.skip;
-if (!chromium) console.warn('Skipping the browser render tests: no chromium, chromium-browser or google-chrome found (.ci/run installs chromium with apt-get).');
+if (!chromium)
+  console.warn(
+    'Skipping the browser render tests: no chromium, chromium-browser or google-chrome found (.ci/run installs chromium with apt-get).',
+  );
 
 const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
-const cache = { hit: 'exact' as const, key: 'watchmaker-v1-linux-x64-dev', restoredBytes: 50 * 1024 * 1024, backend: 'GitHub Actions cache' };
+const cache = {
+  hit: 'exact' as const,
+  key: 'watchmaker-v1-linux-x64-dev',
+  restoredBytes: 50 * 1024 * 1024,
+  backend: 'GitHub Actions cache',
+};
 
 /** A comparison and its decision, as the report phase makes them (a 10% threshold input). */
 function evaluated(head: RunRecord, base: RunRecord) {
   const comparison = compareRecords([head], [base], { threshold: null })!;
-  return { comparison, decision: decide(comparison, [head], [base], { threshold: 0.1, history: [] }), work: compareWork([head], [base]) };
+  return {
+    comparison,
+    decision: decide(comparison, [head], [base], { threshold: 0.1, history: [] }),
+    work: compareWork([head], [base]),
+  };
 }
 
 function view(head: RunRecord, base: RunRecord | null, over: Partial<ReportView> = {}): ReportView {
@@ -123,7 +135,13 @@ describeBrowser(`the report in a browser${chromium ? '' : ' (skipped: no chromiu
     const base = record({ crates: { 'ws-app': 1, 'ws-core': 3 } });
     base.crates.forEach((c) => (c.inputFingerprint = `fp-${c.crate}`));
     const head = record({ crates: {} });
-    head.freshCrates = base.crates.map((c) => ({ crate: c.crate, version: c.version, workspaceMember: true, inputFingerprint: `fp-${c.crate}`, work: null }));
+    head.freshCrates = base.crates.map((c) => ({
+      crate: c.crate,
+      version: c.version,
+      workspaceMember: true,
+      inputFingerprint: `fp-${c.crate}`,
+      work: null,
+    }));
     const md = renderReportMarkdown(view(head, base));
     const facts = await renderInBrowser(chromium!, md, 'docs-only');
 

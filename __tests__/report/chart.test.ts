@@ -9,7 +9,13 @@ const side = (value: number) => ({ value, min: value, max: value, samples: 1, va
 
 /** A comparison of these crates (name, base, head), in this order. */
 function comparison(crates: [string, number, number][], metric: Metric = 'cpu'): Comparison {
-  const rows: CrateComparison[] = crates.map(([crate, b, h]) => ({ crate, base: side(b), head: side(h), change: b ? (h - b) / b : null, status: 'unchanged' }));
+  const rows: CrateComparison[] = crates.map(([crate, b, h]) => ({
+    crate,
+    base: side(b),
+    head: side(h),
+    change: b ? (h - b) / b : null,
+    status: 'unchanged',
+  }));
   const sum = (i: 1 | 2) => crates.reduce((a, c) => a + c[i], 0);
   return {
     metric,
@@ -34,7 +40,9 @@ function parse(chart: string) {
     labels: [...list(line('x-axis')[0]!).matchAll(/"([^"]*)"/g)].map((m) => m[1]!),
     base: base!,
     head: head!,
-    init: JSON.parse(/^%%\{init: (.*)\}%%$/.exec(lines[1]!)![1]!) as { themeVariables: { xyChart: { plotColorPalette: string } } },
+    init: JSON.parse(/^%%\{init: (.*)\}%%$/.exec(lines[1]!)![1]!) as {
+      themeVariables: { xyChart: { plotColorPalette: string } };
+    },
   };
 }
 
@@ -56,7 +64,12 @@ test('a fenced Mermaid bar chart with a label per side and two series, each 0 wh
   expect(chart).toContain('\nxychart-beta horizontal\n');
   expect(chart).toContain('\n  y-axis "seconds"\n');
   const { labels, base, head } = parse(chart);
-  expect(labels).toEqual(['ws-core · base: 6.00 s', 'ws-core · this run: 9.00 s', 'ws-app · base: 2.00 s', 'ws-app · this run: 2.12 s']);
+  expect(labels).toEqual([
+    'ws-core · base: 6.00 s',
+    'ws-core · this run: 9.00 s',
+    'ws-app · base: 2.00 s',
+    'ws-app · this run: 2.12 s',
+  ]);
   expect(base).toEqual([6, 0, 2, 0]);
   expect(head).toEqual([0, 9, 0, 2.123]);
 });
@@ -64,7 +77,10 @@ test('a fenced Mermaid bar chart with a label per side and two series, each 0 wh
 test('the two series get two clearly different colours, which the title names', () => {
   const chart = crateChart(comparison([['ws-core', 6, 9]]), 12);
   const { init } = parse(chart);
-  expect(init.themeVariables.xyChart.plotColorPalette.split(',').map((c) => c.trim())).toEqual([CHART_COLORS.base, CHART_COLORS.head]);
+  expect(init.themeVariables.xyChart.plotColorPalette.split(',').map((c) => c.trim())).toEqual([
+    CHART_COLORS.base,
+    CHART_COLORS.head,
+  ]);
   expect(CHART_COLORS.base).not.toBe(CHART_COLORS.head);
   expect(chart).toMatch(/title "CPU time per crate: grey bars the baseline, orange bars this run"/);
 });
@@ -85,7 +101,9 @@ test('at most `rows` crates, in the comparison’s order', () => {
   expect(labels).toHaveLength(24);
   expect(b).toHaveLength(24);
   expect(h).toHaveLength(24);
-  expect(labels.filter((_, i) => i % 2 === 0).map((l) => l.split(' · ')[0])).toEqual(c.crates.slice(0, 12).map((x) => x.crate));
+  expect(labels.filter((_, i) => i % 2 === 0).map((l) => l.split(' · ')[0])).toEqual(
+    c.crates.slice(0, 12).map((x) => x.crate),
+  );
 });
 
 test('labels carry only safe characters and are cut to 40', () => {
@@ -96,7 +114,14 @@ test('labels carry only safe characters and are cut to 40', () => {
 });
 
 test('hostile crate names cannot end a string, a list or a line, or add a directive', () => {
-  const evil = ['"] \n  bar [1000', '%%{init: {"theme": "dark"}}%%', '<img src=x onerror=alert(1)>', 'a`b`|c|@d', 'line\r\nbreak', '```'];
+  const evil = [
+    '"] \n  bar [1000',
+    '%%{init: {"theme": "dark"}}%%',
+    '<img src=x onerror=alert(1)>',
+    'a`b`|c|@d',
+    'line\r\nbreak',
+    '```',
+  ];
   const chart = crateChart(comparison(evil.map((e, i) => [e, i + 1, i + 2])), 12);
   const { lines, labels, base, head } = parse(chart);
   // The fences, the directive, the chart type, title, two axes and two series: nothing more.

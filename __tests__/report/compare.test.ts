@@ -26,7 +26,10 @@ describe('A/A: the same commit measured twice', () => {
     const rand = rng(42);
     const verdicts = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
-      const [head, base] = [[record({ crates: workspace, rand, ...opts })], [record({ crates: workspace, rand, ...opts })]];
+      const [head, base] = [
+        [record({ crates: workspace, rand, ...opts })],
+        [record({ crates: workspace, rand, ...opts })],
+      ];
       const c = compareRecords(head, base, { threshold: null })!;
       const v = verdictOf(head, base);
       verdicts.set(v === 'inconclusive' ? 'unchanged' : v, 1);
@@ -60,14 +63,24 @@ describe('real changes', () => {
   test('a 30% slowdown measured with 5 samples per side is a regression', () => {
     const rand = rng(3);
     const base = [1, 2, 3, 4, 5].map(() => record({ crates: workspace, rand, noise: 0.04 }));
-    const head = [1, 2, 3, 4, 5].map(() => record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 1.3])), rand, noise: 0.04 }));
+    const head = [1, 2, 3, 4, 5].map(() =>
+      record({
+        crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 1.3])),
+        rand,
+        noise: 0.04,
+      }),
+    );
     expect(verdictOf(head, base)).toBe('regression');
   });
 
   test('a 25% speed-up is an improvement in every crate row that moved beyond the per-crate floor', () => {
-    const c = compareRecords([record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 0.75])) })], [record({ crates: workspace })], {
-      threshold: null,
-    })!;
+    const c = compareRecords(
+      [record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v * 0.75])) })],
+      [record({ crates: workspace })],
+      {
+        threshold: null,
+      },
+    )!;
     // ws-macros moved 0.2 s: not beyond the 0.2 s a crate must move to count.
     expect(c.crates.map((x) => [x.crate, x.status])).toEqual([
       ['ws-core', 'improvement'],
@@ -97,14 +110,18 @@ describe('what is compared', () => {
   });
 
   test('new crates are listed, not counted as a regression of the common set', () => {
-    const c = compareRecords([record({ crates: { ...workspace, 'ws-new': 30 } })], [record({ crates: workspace })], { threshold: null })!;
+    const c = compareRecords([record({ crates: { ...workspace, 'ws-new': 30 } })], [record({ crates: workspace })], {
+      threshold: null,
+    })!;
     expect(c.onlyHead).toEqual(['ws-new']);
     expect(c.total.change).toBeCloseTo(0, 5);
   });
 
   test('metric choice: instructions, else CPU, else wall', () => {
     expect(chooseMetric([record({ crates: workspace, instructions: true })])).toBe('instructions');
-    expect(chooseMetric([record({ crates: workspace, instructions: true }), record({ crates: workspace })])).toBe('cpu');
+    expect(chooseMetric([record({ crates: workspace, instructions: true }), record({ crates: workspace })])).toBe(
+      'cpu',
+    );
     expect(chooseMetric([record({ crates: workspace, wrapper: false }), record({ crates: workspace })])).toBe('wall');
     expect(DEFAULT_THRESHOLDS.instructions).toBeLessThan(DEFAULT_THRESHOLDS.cpu);
   });

@@ -9,7 +9,13 @@ import { record } from '../helpers/records.js';
 /** The push of the base commit: `compiled` compiled, the rest of `fresh` fresh with fingerprints. */
 function basePush(compiled: Record<string, number>, fresh: Record<string, string>): RunRecord {
   const r = record({ crates: compiled });
-  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({ crate, version: '1.0.0', workspaceMember: true, inputFingerprint: fp, work: null }));
+  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({
+    crate,
+    version: '1.0.0',
+    workspaceMember: true,
+    inputFingerprint: fp,
+    work: null,
+  }));
   return r;
 }
 
@@ -21,7 +27,9 @@ test("a crate compiled only here (fresh in the baseline's run) is named, and bas
   expect(d.verdict).toBe('inconclusive');
   expect(d.reason).toBe('nothing-compared');
   expect(d.suggestsChange).toBe(true);
-  expect(d.sentence).toMatch(/this run compiled ws-engine, which the baseline's run found fresh, and no run of the default branch recorded compiling it/);
+  expect(d.sentence).toMatch(
+    /this run compiled ws-engine, which the baseline's run found fresh, and no run of the default branch recorded compiling it/,
+  );
   expect(d.toConclude).toMatch(/baseline: auto or rebuild/);
 });
 
@@ -33,10 +41,15 @@ test('your crates compiled only here, beside crates compiled on both sides: inco
   expect(d.verdict).toBe('inconclusive');
   expect(d.reason).toBe('compiled-here-only');
   expect(d.suggestsChange).toBe(true);
-  expect(d.sentence).toMatch(/ws-gen compiled only in this run \(fresh in the baseline's run\) and took 1\.40 s: without a base time for it/);
+  expect(d.sentence).toMatch(
+    /ws-gen compiled only in this run \(fresh in the baseline's run\) and took 1\.40 s: without a base time for it/,
+  );
   // Too small to matter: the comparison stands as it is, and nothing is rebuilt.
   const small = record({ crates: { 'ws-app': 0.5, 'ws-gen': 0.3 } });
-  const s = decide(compareRecords([small], [base], { threshold: null })!, [small], [base], { threshold: null, history: [] });
+  const s = decide(compareRecords([small], [base], { threshold: null })!, [small], [base], {
+    threshold: null,
+    history: [],
+  });
   expect(s.reason).not.toBe('compiled-here-only');
   expect(s.suggestsChange).toBe(false);
 });

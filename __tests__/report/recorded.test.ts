@@ -13,7 +13,13 @@ const transitive = (r: RunRecord) => ((r.measurement.inputsTransitive = true), r
 /** The push of the base commit: `compiled` compiled, `fresh` fresh with these fingerprints. */
 function basePush(compiled: Record<string, number>, fresh: Record<string, string>): RunRecord {
   const r = transitive(record({ crates: compiled }));
-  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({ crate, version: '1.0.0', workspaceMember: true, inputFingerprint: fp, work: null }));
+  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({
+    crate,
+    version: '1.0.0',
+    workspaceMember: true,
+    inputFingerprint: fp,
+    work: null,
+  }));
   return r;
 }
 
@@ -65,5 +71,7 @@ test('nothing is taken from another CPU model, another fingerprint, a dependency
   const perCrate = { ...earlier({ 'ws-engine': [1.0, 'fp-engine-1'] }, 'd'.repeat(40)), inputsTransitive: undefined };
   expect(withRecordedTimes(head, base, [perCrate]).recorded).toEqual([]);
   const olderHead = record({ crates: { 'ws-engine': 1.8 } });
-  expect(withRecordedTimes(olderHead, base, [earlier({ 'ws-engine': [1.0, 'fp-engine-1'] }, 'e'.repeat(40))]).recorded).toEqual([]);
+  expect(
+    withRecordedTimes(olderHead, base, [earlier({ 'ws-engine': [1.0, 'fp-engine-1'] }, 'e'.repeat(40))]).recorded,
+  ).toEqual([]);
 });

@@ -19,7 +19,12 @@ import { compareWork } from '../../src/report/work.js';
 import { record } from '../helpers/records.js';
 
 const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
-const cache = { hit: 'exact' as const, key: 'watchmaker-v1-linux-x64-dev', restoredBytes: 50 * 1024 * 1024, backend: 'GitHub Actions cache' };
+const cache = {
+  hit: 'exact' as const,
+  key: 'watchmaker-v1-linux-x64-dev',
+  restoredBytes: 50 * 1024 * 1024,
+  backend: 'GitHub Actions cache',
+};
 
 /** A comparison and its decision, as the report phase makes them (a 10% threshold input, so one sample per side may claim). */
 function evaluated(head: RunRecord, base: RunRecord) {
@@ -50,7 +55,9 @@ test('the report has the marker, headline, verdict with its reasoning, movers, c
   const md = renderReportMarkdown(view());
   expect(md.startsWith(commentMarker('build', 'dev', 'b1234abcd'))).toBe(true);
   // Line 1: the verdict and the one number, in plain words; the details folded under it.
-  expect(md).toMatch(/^### 🔺 Watchmaker: dev build slower: \+37\.5% CPU time \(8\.00 s → 11\.00 s, 2 crates compiled on both sides\)$/m);
+  expect(md).toMatch(
+    /^### 🔺 Watchmaker: dev build slower: \+37\.5% CPU time \(8\.00 s → 11\.00 s, 2 crates compiled on both sides\)$/m,
+  );
   expect(md.indexOf('**Verdict: regression.**')).toBeLessThan(md.indexOf('<details><summary>Details'));
   expect(md.indexOf('<details><summary>Details')).toBeLessThan(md.indexOf('Cache: exact hit'));
   expect(md).toContain('**Verdict: regression.**');
@@ -116,7 +123,9 @@ test('a huge workspace stays under the comment limit, dropping table rows first 
 
 test('the job summary keeps what the comment must trim (its limit is 1 MiB)', () => {
   const names = Array.from({ length: 400 }, (_, i) => `${'crate-with-a-very-long-name-'.repeat(200)}${i}`);
-  const base = record({ crates: { 'ws-app': 2, 'ws-core': 6, ...Object.fromEntries(names.map((n) => [`${n}-base`, 1])) } });
+  const base = record({
+    crates: { 'ws-app': 2, 'ws-core': 6, ...Object.fromEntries(names.map((n) => [`${n}-base`, 1])) },
+  });
   const head = record({ crates: { 'ws-app': 2, 'ws-core': 9, ...Object.fromEntries(names.map((n) => [n, 1])) } });
   const v = view({ record: head, ...evaluated(head, base) });
   const comment = renderReportMarkdown(v, 8000);
@@ -139,7 +148,8 @@ describe('names from the repository of any length', () => {
       [base, 1],
       [head, 3],
     ] as const) {
-      for (const c of r.crates) c.work = { bytes: 100 * copies, functions: copies, groups: [{ name: huge, copies, bytes: 100 * copies }] };
+      for (const c of r.crates)
+        c.work = { bytes: 100 * copies, functions: copies, groups: [{ name: huge, copies, bytes: 100 * copies }] };
       r.measurement.compileWork = 'machine-code';
     }
     return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
@@ -169,7 +179,9 @@ describe('names from the repository of any length', () => {
     // Fewer of them: every one shown in the tables and lists, each cut to 200 characters.
     const few = names.slice(0, 30);
     const fewHead = record({ crates: Object.fromEntries(few.map((n) => [n, 2])) });
-    const fewMd = renderReportMarkdown(view({ record: fewHead, ...evaluated(fewHead, record({ crates: Object.fromEntries(few.map((n) => [n, 1])) })) }));
+    const fewMd = renderReportMarkdown(
+      view({ record: fewHead, ...evaluated(fewHead, record({ crates: Object.fromEntries(few.map((n) => [n, 1])) })) }),
+    );
     expect(fewMd).not.toMatch(/Trimmed/);
     expect(fewMd).toContain(`| ${escapeMarkdown(clip(few[0]!))} | 1.00 s | 2.00 s |`);
     expect(clip(few[0]!)).toHaveLength(NAME_LIMIT);
@@ -190,25 +202,33 @@ describe('names from the repository of any length', () => {
       r.crates[0]!.work = { bytes: 10, functions: 1, groups: [] };
     }
     head.crates[1]!.workMissing = 'unreadable';
-    const md = renderReportMarkdown(view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) }));
+    const md = renderReportMarkdown(
+      view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) }),
+    );
     expect(md).toContain('Not compared: `ws-core` (a file of its object code could not be read; the log says why).');
   });
 
   test('a build that compiles no code says so about compile work, in one line', () => {
     const head = record({ crates: { 'ws-app': 2 } });
     head.measurement.compileWorkNote = 'not measured: check builds produce no code';
-    const md = renderReportMarkdown(view({ record: head, comparison: null, decision: null, baselineNote: null, baselineLabel: null }));
+    const md = renderReportMarkdown(
+      view({ record: head, comparison: null, decision: null, baselineNote: null, baselineLabel: null }),
+    );
     expect(md.match(/^Compile work: not measured: check builds produce no code\.$/gm)).toHaveLength(1);
     expect(md).not.toMatch(/#### Compile work/);
-    expect(renderReportText(view({ record: head, comparison: null, decision: null, baselineNote: null, baselineLabel: null }))).toContain(
-      '  compile work: not measured: check builds produce no code',
-    );
+    expect(
+      renderReportText(
+        view({ record: head, comparison: null, decision: null, baselineNote: null, baselineLabel: null }),
+      ),
+    ).toContain('  compile work: not measured: check builds produce no code');
   });
 });
 
 describe('the functions whose machine code changed', () => {
   /** ws-core's work on each side: std's iterator code grew far more than the generic function of yours that instantiated it. */
-  const withWork = (groups: (side: 'base' | 'head') => Array<{ name: string; copies: number; bytes: number }>): ReportView => {
+  const withWork = (
+    groups: (side: 'base' | 'head') => Array<{ name: string; copies: number; bytes: number }>,
+  ): ReportView => {
     const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
     const head = record({ crates: { 'ws-app': 2, 'ws-core': 9 } });
     for (const [r, side] of [
@@ -217,18 +237,33 @@ describe('the functions whose machine code changed', () => {
     ] as const) {
       r.measurement.compileWork = 'machine-code';
       const g = groups(side);
-      r.crates[1]!.work = { bytes: g.reduce((a, x) => a + x.bytes, 0), functions: g.reduce((a, x) => a + x.copies, 0), groups: g };
+      r.crates[1]!.work = {
+        bytes: g.reduce((a, x) => a + x.bytes, 0),
+        functions: g.reduce((a, x) => a + x.copies, 0),
+        groups: g,
+      };
     }
     return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
   };
   const std = (side: 'base' | 'head') => [
-    { name: '<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold', copies: side === 'base' ? 21 : 117, bytes: side === 'base' ? 8000 : 51824 },
-    { name: 'alloc::vec::Vec<T>::extend_trusted', copies: side === 'base' ? 1 : 96, bytes: side === 'base' ? 320 : 30912 },
+    {
+      name: '<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold',
+      copies: side === 'base' ? 21 : 117,
+      bytes: side === 'base' ? 8000 : 51824,
+    },
+    {
+      name: 'alloc::vec::Vec<T>::extend_trusted',
+      copies: side === 'base' ? 1 : 96,
+      bytes: side === 'base' ? 320 : 30912,
+    },
   ];
 
   test("yours first, under their own heading, however small; then std's and the dependencies'", () => {
     const md = renderReportMarkdown(
-      withWork((side) => [...std(side), { name: 'ws_core::tables::build::<T>', copies: side === 'base' ? 1 : 2, bytes: side === 'base' ? 300 : 600 }]),
+      withWork((side) => [
+        ...std(side),
+        { name: 'ws_core::tables::build::<T>', copies: side === 'base' ? 1 : 2, bytes: side === 'base' ? 300 : 600 },
+      ]),
     );
     const own = md.indexOf('Your functions whose copies or bytes changed:');
     const others = md.indexOf('In dependencies and the standard library (instantiated by your code or theirs):');
@@ -237,24 +272,41 @@ describe('the functions whose machine code changed', () => {
     const build = md.indexOf('- `ws_core::tables::build::<T>`: 1 → 2 copies, +300 bytes (ws-core)');
     expect(build).toBeGreaterThan(own);
     expect(build).toBeLessThan(others);
-    expect(md.indexOf('- `<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold`: 21 → 117 copies, +43,824 bytes (ws-core)')).toBeGreaterThan(others);
+    expect(
+      md.indexOf(
+        '- `<core::slice::iter::Iter<T> as core::iter::traits::iterator::Iterator>::fold`: 21 → 117 copies, +43,824 bytes (ws-core)',
+      ),
+    ).toBeGreaterThan(others);
     expect(md).not.toContain('Functions whose machine code changed the most');
   });
 
   test('none of yours changed: one list, as before; the plural right', () => {
-    const md = renderReportMarkdown(withWork((side) => [...std(side), { name: 'ws_core::same', copies: 1, bytes: 300 }]));
-    expect(md).toContain('Functions whose machine code changed the most (every copy of a generic function counted together):');
+    const md = renderReportMarkdown(
+      withWork((side) => [...std(side), { name: 'ws_core::same', copies: 1, bytes: 300 }]),
+    );
+    expect(md).toContain(
+      'Functions whose machine code changed the most (every copy of a generic function counted together):',
+    );
     expect(md).not.toContain('Your functions');
     expect(md).not.toContain('In dependencies and the standard library');
     expect(md).toContain('- `alloc::vec::Vec<T>::extend_trusted`: 1 → 96 copies, +30,592 bytes (ws-core)');
-    const one = renderReportMarkdown(withWork((side) => [{ name: 'ws_core::run', copies: 1, bytes: side === 'base' ? 300 : 340 }]));
+    const one = renderReportMarkdown(
+      withWork((side) => [{ name: 'ws_core::run', copies: 1, bytes: side === 'base' ? 300 : 340 }]),
+    );
     expect(one).toContain('- `ws_core::run`: 1 copy, +40 bytes (ws-core)');
     expect(one).not.toContain('In dependencies and the standard library');
   });
 });
 
 test('without a baseline the report says why and lists the costliest crates', () => {
-  const md = renderReportMarkdown(view({ comparison: null, decision: null, baselineNote: 'No baseline yet: the next run will compare against this one.', baselineLabel: null }));
+  const md = renderReportMarkdown(
+    view({
+      comparison: null,
+      decision: null,
+      baselineNote: 'No baseline yet: the next run will compare against this one.',
+      baselineLabel: null,
+    }),
+  );
   expect(md).toMatch(/^### ℹ️ Watchmaker: dev build took/m);
   expect(md).toContain('No baseline yet');
   expect(md).toMatch(/\| ws-core \(yours\) \| 9\.00 s \|/);
@@ -279,9 +331,15 @@ describe("a failed build's report", () => {
   };
 
   test("shows cargo's first error and its crate, fenced so nothing in it is Markdown", () => {
-    const md = renderReportMarkdown(failed('error[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n  |\n2 |     x\n  |     ^ not found\n'));
+    const md = renderReportMarkdown(
+      failed(
+        'error[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n  |\n2 |     x\n  |     ^ not found\n',
+      ),
+    );
     expect(md).toMatch(/^### ❌ Watchmaker: dev build failed after [\d.]+ s, in ws-app$/m);
-    expect(md).toContain("Cargo's first error, in `ws-app`:\n\n```\nerror[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n");
+    expect(md).toContain(
+      "Cargo's first error, in `ws-app`:\n\n```\nerror[E0425]: cannot find value `x` in this scope\n --> src/main.rs:2:5\n",
+    );
   });
 
   test('claims nothing the cache result contradicts: no "fresh from the cache" on a miss, no units count of a finished build', () => {
@@ -298,7 +356,11 @@ describe("a failed build's report", () => {
   });
 
   test('a text holding a code fence gets a longer one; colours are dropped; a long error is cut', () => {
-    const long = ['error: ```boom```', '\u001b[31mred\u001b[0m', ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join('\n');
+    const long = [
+      'error: ```boom```',
+      '\u001b[31mred\u001b[0m',
+      ...Array.from({ length: 50 }, (_, i) => `line ${i}`),
+    ].join('\n');
     const md = renderReportMarkdown(failed(long));
     expect(md).toContain('````\nerror: ```boom```\nred\n');
     expect(md).toContain('… 22 more lines in the log\n````');
@@ -312,7 +374,9 @@ test("every input the baseline's: the headline says so, and no note says there i
   head.freshCrates = [{ crate: 'ws-app', version: '1.0.0', workspaceMember: true, inputFingerprint: 'fp', work: null }];
   const v = view({ record: head, ...evaluated(head, base) });
   const md = renderReportMarkdown(v);
-  expect(md).toMatch(/^### ✅ Watchmaker: dev build took [\d.]+ s(?: instead of the baseline's [\d.]+ s)?: nothing it compiles changed \(1 of 1 crate fresh from the cache\)$/m);
+  expect(md).toMatch(
+    /^### ✅ Watchmaker: dev build took [\d.]+ s(?: instead of the baseline's [\d.]+ s)?: nothing it compiles changed \(1 of 1 crate fresh from the cache\)$/m,
+  );
   // No crate compiled on both sides: no row of a total over none.
   expect(md).not.toMatch(/crates compiled on both sides \|/);
   expect(md).toMatch(/\| wall time of the whole build \|/);

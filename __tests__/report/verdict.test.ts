@@ -17,7 +17,12 @@ function judge(head: RunRecord[], base: RunRecord[], history: HistoryEntry[] = [
 }
 
 /** Records as the default branch would keep them: same inputs (fingerprints), one run after another. */
-function history(n: number, spec: Omit<RecordSpec, 'crates'>, cpuModel = 'cpu', mutate: (r: RunRecord) => void = () => {}): HistoryEntry[] {
+function history(
+  n: number,
+  spec: Omit<RecordSpec, 'crates'>,
+  cpuModel = 'cpu',
+  mutate: (r: RunRecord) => void = () => {},
+): HistoryEntry[] {
   return Array.from({ length: n }, (_, i) => {
     const r = record({ crates: workspace, ...spec });
     mutate(r);
@@ -41,7 +46,11 @@ function spiky(rand: () => number): (r: RunRecord) => RunRecord {
 const looks = [3, 5, 7, 9, 12, 15];
 
 /** What baseline auto does: alternate samples, look at 3, 5, 7, 9, 12 and 15 per side, stop once settled. */
-function confirmSequentially(rand: () => number, head: (rand: () => number) => RunRecord, base: (rand: () => number) => RunRecord) {
+function confirmSequentially(
+  rand: () => number,
+  head: (rand: () => number) => RunRecord,
+  base: (rand: () => number) => RunRecord,
+) {
   const [h, b]: RunRecord[][] = [[], []];
   let decision = null;
   for (const n of looks) {
@@ -63,7 +72,9 @@ describe('one sample per side', () => {
     expect(d.change!).toBeLessThan(0.1);
     expect(d.suggestsChange).toBe(true);
     expect(d.verdict).toBe('inconclusive');
-    expect(d.sentence).toMatch(/within the noise in total .*, but ws-big \+30\.0% moved on its own: one sample per side cannot tell that from noise\./);
+    expect(d.sentence).toMatch(
+      /within the noise in total .*, but ws-big \+30\.0% moved on its own: one sample per side cannot tell that from noise\./,
+    );
   });
 
   test('a suggested change worth less than half a second of CPU time asks for no confirming rebuild', () => {
@@ -79,7 +90,10 @@ describe('one sample per side', () => {
     const rand = rng(3);
     for (let i = 0; i < 200; i++) {
       // Noise as measured between runs on shared runners: up to about ±20% between two runs.
-      const d = judge([record({ crates: workspace, rand, noise: 0.04, runNoise: 0.07 })], [record({ crates: workspace, rand, noise: 0.04, runNoise: 0.07 })]);
+      const d = judge(
+        [record({ crates: workspace, rand, noise: 0.04, runNoise: 0.07 })],
+        [record({ crates: workspace, rand, noise: 0.04, runNoise: 0.07 })],
+      );
       expect(['unchanged', 'inconclusive']).toContain(d.verdict);
       if (d.verdict === 'inconclusive') {
         expect(d.reason).toBe('too-few-samples');
@@ -96,7 +110,9 @@ describe('one sample per side', () => {
     expect(d.reason).toBe('too-few-samples');
     expect(d.suggestsChange).toBe(true);
     expect(d.sentence).not.toMatch(/beyond the noise/);
-    expect(d.sentence).toMatch(/one sample per side cannot tell it from noise until this repository has a noise history \(0 of \d+ pairs/);
+    expect(d.sentence).toMatch(
+      /one sample per side cannot tell it from noise until this repository has a noise history \(0 of \d+ pairs/,
+    );
   });
 
   test('a learned noise band wider than any change worth reporting makes a small change inconclusive, not unchanged', () => {
@@ -107,13 +123,19 @@ describe('one sample per side', () => {
     expect(d.noise.source).toBe('history');
     expect(d.noise.threshold).toBeGreaterThan(0.3);
     expect(d.verdict).toBe('inconclusive');
-    expect(d.sentence).toMatch(/is wider than any change worth reporting \(30%\), so it cannot say whether anything changed/);
+    expect(d.sentence).toMatch(
+      /is wider than any change worth reporting \(30%\), so it cannot say whether anything changed/,
+    );
   });
 
   test('with enough unchanged history, the threshold is learned from it, and the report says from how many pairs', () => {
     const rand = rng(5);
     const past = history(30, { rand, noise: 0.02, runNoise: 0.02 });
-    const d = judge([record({ crates: workspace, rand, noise: 0.02, runNoise: 0.02 })], [record({ crates: workspace, rand, noise: 0.02, runNoise: 0.02 })], past);
+    const d = judge(
+      [record({ crates: workspace, rand, noise: 0.02, runNoise: 0.02 })],
+      [record({ crates: workspace, rand, noise: 0.02, runNoise: 0.02 })],
+      past,
+    );
     expect(d.noise.source).toBe('history');
     expect(d.noise.observations).toBe(29);
     expect(d.noise.threshold).toBeLessThan(0.1);
@@ -135,7 +157,9 @@ describe('one sample per side', () => {
     const head = record({ crates: { ...workspace, 'ws-core': 3.0 * 1.6 }, rand, noise: 0.02 });
     const d = judge([head], [base], past);
     expect(d.verdict).toBe('regression');
-    expect(d.sentence).toMatch(/CPU time of the 4 crates compiled on both sides \(1 sample per side\) changed by \+\d+\.\d%, beyond the noise/);
+    expect(d.sentence).toMatch(
+      /CPU time of the 4 crates compiled on both sides \(1 sample per side\) changed by \+\d+\.\d%, beyond the noise/,
+    );
   });
 
   test('pairs learn only from identical inputs on the same CPU model', () => {
@@ -190,7 +214,13 @@ describe('comparisons the evidence cannot carry', () => {
     const base = record({ crates: { 'ws-a': 1, 'ws-b': 2 } });
     base.crates.forEach((c) => (c.inputFingerprint = `fp-${c.crate}`));
     const head = record({ crates: {} });
-    const fresh = (crate: string, fingerprint: string | null) => ({ crate, version: '1.0.0', workspaceMember: true, inputFingerprint: fingerprint, work: null });
+    const fresh = (crate: string, fingerprint: string | null) => ({
+      crate,
+      version: '1.0.0',
+      workspaceMember: true,
+      inputFingerprint: fingerprint,
+      work: null,
+    });
     head.freshCrates = [fresh('ws-a', 'fp-ws-a'), fresh('ws-b', 'fp-ws-b')];
     const d = judge([head], [base]);
     expect(d.verdict).toBe('unchanged');
@@ -223,14 +253,18 @@ describe('comparisons the evidence cannot carry', () => {
 });
 
 describe('several samples per side on one machine (rebuild, or auto confirming)', () => {
-  const side = (rand: () => number, crates: Record<string, number> = workspace, mutate: (r: RunRecord) => RunRecord = (r) => r) =>
-    [1, 2, 3].map(() => mutate(record({ crates, rand, noise: 0.02, runNoise: 0.015 })));
+  const side = (
+    rand: () => number,
+    crates: Record<string, number> = workspace,
+    mutate: (r: RunRecord) => RunRecord = (r) => r,
+  ) => [1, 2, 3].map(() => mutate(record({ crates, rand, noise: 0.02, runNoise: 0.015 })));
 
   test('A/A: never a claim in 300 comparisons, heavy tails included', () => {
     const rand = rng(17);
     const tails = spiky(rng(18));
     const verdicts = new Set<string>();
-    for (let i = 0; i < 300; i++) verdicts.add(judge(side(rand, workspace, tails), side(rand, workspace, tails)).verdict);
+    for (let i = 0; i < 300; i++)
+      verdicts.add(judge(side(rand, workspace, tails), side(rand, workspace, tails)).verdict);
     expect([...verdicts].filter((v) => v === 'regression' || v === 'improvement')).toEqual([]);
   });
 
@@ -238,8 +272,14 @@ describe('several samples per side on one machine (rebuild, or auto confirming)'
     const rand = rng(19);
     const crates = { 'ws-big': 2.1, 'ws-a': 2.5, 'ws-b': 2.4 };
     let detected = 0;
-    const one = (crates: Record<string, number>) => (r: () => number) => record({ crates, rand: r, noise: 0.02, runNoise: 0.015 });
-    for (let i = 0; i < 5; i++) if (confirmSequentially(rand, one({ ...crates, 'ws-big': 2.1 * 1.25 }), one(crates)).decision.verdict === 'regression') detected++;
+    const one = (crates: Record<string, number>) => (r: () => number) =>
+      record({ crates, rand: r, noise: 0.02, runNoise: 0.015 });
+    for (let i = 0; i < 5; i++)
+      if (
+        confirmSequentially(rand, one({ ...crates, 'ws-big': 2.1 * 1.25 }), one(crates)).decision.verdict ===
+        'regression'
+      )
+        detected++;
     expect(detected).toBeGreaterThanOrEqual(4);
   });
 });
@@ -247,7 +287,8 @@ describe('several samples per side on one machine (rebuild, or auto confirming)'
 describe('confirming on a noisy machine: more samples while they leave the question open', () => {
   // The noise measured on the bench's 2-core VM: about ±12% per crate and build (sd), half of it
   // shared by the whole build (the machine is faster or slower for a while).
-  const noisy = (crates: Record<string, number>) => (rand: () => number) => record({ crates, rand, noise: 0.16, runNoise: 0.14 });
+  const noisy = (crates: Record<string, number>) => (rand: () => number) =>
+    record({ crates, rand, noise: 0.16, runNoise: 0.14 });
   const crates = { tables: 1.0, finder: 0.7, cli: 0.45, report: 0.16 };
   test('A/A: never a claim in 300 sequential confirmations, heavy tails included', () => {
     const rand = rng(41);
@@ -281,14 +322,28 @@ describe('confirming on a noisy machine: more samples while they leave the quest
 describe('auto: the rebuild decides, whatever the cached baseline suggested', () => {
   test('a rebuild that finds the opposite direction overrules the one-sample suggestion, and the report says they disagreed', () => {
     const rand = rng(23);
-    const cached = judge([record({ crates: workspace, rand })], [record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v / 1.187])), rand })], [], 0.1);
+    const cached = judge(
+      [record({ crates: workspace, rand })],
+      [record({ crates: Object.fromEntries(Object.entries(workspace).map(([k, v]) => [k, v / 1.187])), rand })],
+      [],
+      0.1,
+    );
     expect(cached.change!).toBeGreaterThan(0.1);
-    const side = (k: number) => [1, 2, 3].map(() => record({ crates: Object.fromEntries(Object.entries(workspace).map(([n, v]) => [n, v * k])), rand, noise: 0.005 }));
+    const side = (k: number) =>
+      [1, 2, 3].map(() =>
+        record({
+          crates: Object.fromEntries(Object.entries(workspace).map(([n, v]) => [n, v * k])),
+          rand,
+          noise: 0.005,
+        }),
+      );
     const rebuilt = judge(side(0.89), side(1));
     expect(rebuilt.verdict).toBe('improvement');
     const final = agreeing(cached, rebuilt)!;
     expect(final.verdict).toBe('improvement');
-    expect(final.sentence).toMatch(/The cached baseline had suggested \+\d+\.\d%: one sample per side from two runners, which the samples taken here overrule\./);
+    expect(final.sentence).toMatch(
+      /The cached baseline had suggested \+\d+\.\d%: one sample per side from two runners, which the samples taken here overrule\./,
+    );
     // Agreement passes through unchanged.
     expect(agreeing(cached, judge(side(1.2), side(1)))!.verdict).toBe('regression');
   });
@@ -300,7 +355,12 @@ describe('crate evidence with samples on one machine', () => {
     // `ws-noisy` jitters by ±25% per sample; `ws-big` is steady and 40% slower in the head.
     const sample = (big: number) => {
       const r = record({ crates: { 'ws-big': big, 'ws-a': 1.0 }, rand, noise: 0.01 });
-      r.crates.push({ ...r.crates[1]!, crate: 'ws-noisy', cpuSeconds: 4 * (1 + (rand() * 2 - 1) * 0.25), wallSeconds: 4 });
+      r.crates.push({
+        ...r.crates[1]!,
+        crate: 'ws-noisy',
+        cpuSeconds: 4 * (1 + (rand() * 2 - 1) * 0.25),
+        wallSeconds: 4,
+      });
       return r;
     };
     const { decision: d } = confirmSequentially(

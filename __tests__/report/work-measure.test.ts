@@ -21,7 +21,8 @@ function judge(head: RunRecord, base: RunRecord) {
 const measured = (compileWork: RunRecord['measurement']['compileWork'], cpu: number, bytes = 100): RunRecord => {
   const r = record({ crates: { 'ws-a': cpu } });
   r.measurement.compileWork = compileWork;
-  if (compileWork === 'machine-code') r.crates[0]!.work = { bytes, functions: 1, groups: [{ name: 'ws_a::f', copies: 1, bytes }] };
+  if (compileWork === 'machine-code')
+    r.crates[0]!.work = { bytes, functions: 1, groups: [{ name: 'ws_a::f', copies: 1, bytes }] };
   return r;
 };
 
@@ -61,7 +62,15 @@ test('a version 3 record (LLVM IR instructions) is read with its work dropped an
           partialWork: { instructions: 5, functions: 1, groups: [] },
         },
       ],
-      freshCrates: [{ crate: 'lib', version: '0.1.0', inputFingerprint: 'fp', work: { instructions: 3, functions: 1, groups: [] }, workFrom: 'abc' }],
+      freshCrates: [
+        {
+          crate: 'lib',
+          version: '0.1.0',
+          inputFingerprint: 'fp',
+          work: { instructions: 3, functions: 1, groups: [] },
+          workFrom: 'abc',
+        },
+      ],
       totals: {},
       measurement: { wrapper: true, perf: false, timingsHtmlParsed: true, compileWork: 'llvm-bc' },
     }),
@@ -91,8 +100,15 @@ test('the record says which measure was used, and why there is none when the com
     timingsHtml: null,
     workspaceMembers: new Set<string>(),
   };
-  const check = buildRunRecord({ ...input, compileWork: null, compileWorkNote: 'not measured: check builds produce no code' });
-  expect(check.measurement).toMatchObject({ compileWork: false, compileWorkNote: 'not measured: check builds produce no code' });
+  const check = buildRunRecord({
+    ...input,
+    compileWork: null,
+    compileWorkNote: 'not measured: check builds produce no code',
+  });
+  expect(check.measurement).toMatchObject({
+    compileWork: false,
+    compileWorkNote: 'not measured: check builds produce no code',
+  });
   const built = buildRunRecord({ ...input, command: ['cargo', 'build'], compileWork: new Map() });
   expect(built.measurement.compileWork).toBe('machine-code');
   expect(built.measurement.compileWorkNote).toBeUndefined();

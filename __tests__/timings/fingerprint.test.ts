@@ -2,7 +2,13 @@
 // reads, so a README edit is no change to a crate that does not include it; a root package does
 // not own the files of the path crates inside it; a build script makes every file count.
 import path from 'node:path';
-import { closeOverLocalDeps, crateFingerprints, depInfoCandidates, parseDepInfo, type GitFiles } from '../../src/timings/fingerprint.js';
+import {
+  closeOverLocalDeps,
+  crateFingerprints,
+  depInfoCandidates,
+  parseDepInfo,
+  type GitFiles,
+} from '../../src/timings/fingerprint.js';
 import { localDependencyGraph } from '../../src/workspace.js';
 import { emptyMessages, type ArtifactMessage } from '../../src/timings/messages.js';
 
@@ -23,7 +29,10 @@ function artifact(name: string, dir: string, filenames: string[]): ArtifactMessa
   };
 }
 
-const git = (blobs: Record<string, string>, dirty: string[] = []): GitFiles => ({ blobs: new Map(Object.entries(blobs).map(([f, b]) => [at(f), b])), dirty: dirty.map(at) });
+const git = (blobs: Record<string, string>, dirty: string[] = []): GitFiles => ({
+  blobs: new Map(Object.entries(blobs).map(([f, b]) => [at(f), b])),
+  dirty: dirty.map(at),
+});
 
 /** A root package `app` (src/main.rs) with its path crate `gen` inside it. */
 function rootPackage() {
@@ -38,7 +47,14 @@ const depInfo: Record<string, string[]> = {
   [at('target/debug/app')]: [at('src/main.rs')],
 };
 
-const files = { 'Cargo.toml': 'm1', 'src/main.rs': 's1', 'README.md': 'r1', 'gen/Cargo.toml': 'g0', 'gen/src/lib.rs': 'g1', 'gen/README.md': 'gr' };
+const files = {
+  'Cargo.toml': 'm1',
+  'src/main.rs': 's1',
+  'README.md': 'r1',
+  'gen/Cargo.toml': 'g0',
+  'gen/src/lib.rs': 'g1',
+  'gen/README.md': 'gr',
+};
 
 test("a README edit changes no crate's fingerprint; a source edit changes only its crate", () => {
   const fp = (blobs: Record<string, string>) => crateFingerprints(rootPackage(), git(blobs), (f) => depInfo[f] ?? null);
@@ -60,15 +76,22 @@ test("without dep-info, a package counts every file of its directory but not a p
 
 test('a build script may read any file of its package: every file counts; a modified one leaves no fingerprint', () => {
   const m = rootPackage();
-  m.buildScripts.push({ package: { name: 'gen', version: '0.1.0', source: 'path' }, outDir: at('target/debug/build/gen-9f9f/out') } as never);
-  const fp = (blobs: Record<string, string>, dirty: string[] = []) => crateFingerprints(m, git(blobs, dirty), (f) => depInfo[f] ?? null);
+  m.buildScripts.push({
+    package: { name: 'gen', version: '0.1.0', source: 'path' },
+    outDir: at('target/debug/build/gen-9f9f/out'),
+  } as never);
+  const fp = (blobs: Record<string, string>, dirty: string[] = []) =>
+    crateFingerprints(m, git(blobs, dirty), (f) => depInfo[f] ?? null);
   expect(fp({ ...files, 'gen/README.md': 'gr2' }).get('gen@0.1.0')).not.toBe(fp(files).get('gen@0.1.0'));
   expect(fp(files, ['gen/src/lib.rs']).get('gen@0.1.0')).toBeNull();
   expect(fp(files, ['src/main.rs']).get('app@0.1.0')).toBeNull();
 });
 
 test("dep-info: where it is, and the files it lists (escaped spaces, the workspace root's relative paths)", () => {
-  expect(depInfoCandidates(at('target/debug/deps/libgen-1a2b.rlib'))).toEqual([at('target/debug/deps/libgen-1a2b.d'), at('target/debug/deps/gen-1a2b.d')]);
+  expect(depInfoCandidates(at('target/debug/deps/libgen-1a2b.rlib'))).toEqual([
+    at('target/debug/deps/libgen-1a2b.d'),
+    at('target/debug/deps/gen-1a2b.d'),
+  ]);
   expect(depInfoCandidates(at('target/debug/app.exe'))).toEqual([at('target/debug/app.d')]);
   const text = `${at('target/debug/deps/app-1.d')}: src/main.rs src/my\\ file.rs ${at('other/x.rs')}\n\nsrc/main.rs:\n`;
   expect(parseDepInfo(text, root)).toEqual([at('src/main.rs'), at('src/my file.rs'), at('other/x.rs')]);

@@ -68,7 +68,9 @@ describe('parseTimingsHtml on cargo 1.95 reports', () => {
   });
 
   test('garbage in, warnings out', () => {
-    expect(parseTimingsHtml('<html>not a report</html>').warnings).toContain('no UNIT_DATA array found in the timings report');
+    expect(parseTimingsHtml('<html>not a report</html>').warnings).toContain(
+      'no UNIT_DATA array found in the timings report',
+    );
     expect(parseTimingsHtml('const UNIT_DATA = [\n{broken\n];').units).toEqual([]);
     // Malformed data is named as such, not as missing.
     expect(parseTimingsHtml('const UNIT_DATA = [\n{broken\n];').warnings).toEqual(
@@ -118,8 +120,14 @@ describe('parseCargoMessages', () => {
 
 test("cargo's first compiler error is kept with its crate; warnings are not errors", () => {
   const msg = (level: string, rendered: string) =>
-    JSON.stringify({ reason: 'compiler-message', package_id: 'path+file:///w/app#0.1.0', message: { level, message: 'm', rendered } });
-  const parsed = parseCargoMessages([msg('warning', 'warning: unused'), msg('error', 'error: first'), msg('error', 'error: second')].join('\n'));
+    JSON.stringify({
+      reason: 'compiler-message',
+      package_id: 'path+file:///w/app#0.1.0',
+      message: { level, message: 'm', rendered },
+    });
+  const parsed = parseCargoMessages(
+    [msg('warning', 'warning: unused'), msg('error', 'error: first'), msg('error', 'error: second')].join('\n'),
+  );
   expect(parsed.firstError).toEqual({ crate: 'app', text: 'error: first' });
 });
 
@@ -138,5 +146,8 @@ test("cargo's stderr: the first error block rustc rendered, and the crate cargo 
     'error: could not compile `broken` (lib) due to 2 previous errors',
   ];
   for (const line of stderr) parseCargoStderr(line, into);
-  expect(into.firstError).toEqual({ crate: 'broken', text: 'error[E0308]: mismatched types\n --> broken/src/lib.rs:1:26\n  |' });
+  expect(into.firstError).toEqual({
+    crate: 'broken',
+    text: 'error[E0308]: mismatched types\n --> broken/src/lib.rs:1:26\n  |',
+  });
 });

@@ -13,11 +13,18 @@ const baseEnv = { ...process.env };
 delete baseEnv.RUSTC_WRAPPER;
 delete baseEnv.RUSTFLAGS;
 // The measuring wrapper as the main step finds it (a missing one costs a warning, not the build).
-const wrapperPath = ['tools/rustc-wrapper/main.rs', 'src/timings/rustc-wrapper.sh'].map((p) => path.join(repoRoot, p)).find((p) => existsSync(p))!;
+const wrapperPath = ['tools/rustc-wrapper/main.rs', 'src/timings/rustc-wrapper.sh']
+  .map((p) => path.join(repoRoot, p))
+  .find((p) => existsSync(p))!;
 
 test("build-command 'cargo rustc … -- <rustc args>': the action's flags go before the '--', so the build works and rustc gets the args", async () => {
   const workspace = smallWorkspace();
-  const run = await targetedRun(workspace, baseEnv, { 'build-command': 'cargo rustc -p core-lib --lib -- --cfg wm_extra' }, { RUNNER_TEMP: path.join(workspace, 'runner-temp') });
+  const run = await targetedRun(
+    workspace,
+    baseEnv,
+    { 'build-command': 'cargo rustc -p core-lib --lib -- --cfg wm_extra' },
+    { RUNNER_TEMP: path.join(workspace, 'runner-temp') },
+  );
   const result = await runTimedBuild(run, { wrapperPath, log: () => {} });
   expect(result.exitCode).toBe(0);
   expect(result.record.command).toEqual([
@@ -38,13 +45,28 @@ test("build-command 'cargo rustc … -- <rustc args>': the action's flags go bef
 });
 
 test("record-path in the checkout: only the record and its timings copy land there; side files go to the action's own directory, and nothing of the user's is deleted", async () => {
-  const workspace = smallWorkspace({ 'out/record.json.ir/keep.txt': 'mine', 'out/record.json.units.jsonl': 'mine too', 'out/artifacts-record.json': 'and this' });
+  const workspace = smallWorkspace({
+    'out/record.json.ir/keep.txt': 'mine',
+    'out/record.json.units.jsonl': 'mine too',
+    'out/artifacts-record.json': 'and this',
+  });
   const runnerTemp = path.join(workspace, '..', `${path.basename(workspace)}-runner-temp`);
-  const run = await targetedRun(workspace, baseEnv, { 'record-path': 'out/record.json' }, { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: runnerTemp });
+  const run = await targetedRun(
+    workspace,
+    baseEnv,
+    { 'record-path': 'out/record.json' },
+    { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: runnerTemp },
+  );
   const result = await runTimedBuild(run, { wrapperPath, log: () => {} });
   expect(result.exitCode).toBe(0);
   expect(result.recordPath).toBe(path.join(workspace, 'out/record.json'));
-  expect(readdirSync(path.join(workspace, 'out')).sort()).toEqual(['artifacts-record.json', 'cargo-timing-dev.html', 'record.json', 'record.json.ir', 'record.json.units.jsonl']);
+  expect(readdirSync(path.join(workspace, 'out')).sort()).toEqual([
+    'artifacts-record.json',
+    'cargo-timing-dev.html',
+    'record.json',
+    'record.json.ir',
+    'record.json.units.jsonl',
+  ]);
   expect(readFileSync(path.join(workspace, 'out/record.json.ir/keep.txt'), 'utf8')).toBe('mine');
   expect(readFileSync(path.join(workspace, 'out/record.json.units.jsonl'), 'utf8')).toBe('mine too');
   expect(result.scratchDir.startsWith(path.join(runnerTemp, 'watchmaker', 'scratch-'))).toBe(true);

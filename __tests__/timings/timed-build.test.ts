@@ -18,7 +18,10 @@ import { cleanTargetDir } from '../../src/cache/clean.js';
 const rustc = parseRustcVersion(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }));
 const wrapperPath = path.join(repoRoot, 'tools/rustc-wrapper/main.rs');
 // One tool cache for the file: the wrapper is built once, then found there.
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, RUNNER_TOOL_CACHE: mkdtempSync(path.join(os.tmpdir(), 'wm-tool-cache-')) };
+const baseEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  RUNNER_TOOL_CACHE: mkdtempSync(path.join(os.tmpdir(), 'wm-tool-cache-')),
+};
 delete baseEnv.RUSTC_WRAPPER;
 delete baseEnv.RUSTFLAGS;
 
@@ -64,7 +67,9 @@ describe('a timed build of a three-crate workspace', () => {
     expect(record.success).toBe(true);
     expect(record.crates.map((c) => c.crate).sort()).toEqual(['core-lib', 'gen', 'tool']);
     expect(record.crates.every((c) => c.workspaceMember)).toBe(true);
-    expect(record.command).toEqual(expect.arrayContaining(['build', '--profile', 'dev', '--timings', '--message-format=json-render-diagnostics']));
+    expect(record.command).toEqual(
+      expect.arrayContaining(['build', '--profile', 'dev', '--timings', '--message-format=json-render-diagnostics']),
+    );
     expect(record.toolchain.release).toBe(rustc.release);
     expect(record.measurement.wrapper).toBe(true);
     // The wrapper's scratch files are gone; only the record, its units and the report remain.
@@ -99,7 +104,11 @@ describe('a timed build of a three-crate workspace', () => {
   });
 
   test('the wrapper does not change fingerprints: a plain cargo build afterwards is all fresh', () => {
-    const out = spawnSync('cargo', ['build', '--profile', 'dev', '--message-format=json'], { cwd: workspace, env: baseEnv, encoding: 'utf8' });
+    const out = spawnSync('cargo', ['build', '--profile', 'dev', '--message-format=json'], {
+      cwd: workspace,
+      env: baseEnv,
+      encoding: 'utf8',
+    });
     expect(out.status).toBe(0);
     const artifacts = out.stdout
       .split('\n')
@@ -119,7 +128,9 @@ describe('a timed build of a three-crate workspace', () => {
 
 test("the user's own RUSTC_WRAPPER (e.g. sccache) is chained, not replaced", async () => {
   const workspace = smallWorkspace();
-  const tools = writeTree({ 'logging-wrapper.sh': '#!/usr/bin/env bash\necho "$*" >> "$(dirname "$0")/calls.log"\nexec "$@"\n' });
+  const tools = writeTree({
+    'logging-wrapper.sh': '#!/usr/bin/env bash\necho "$*" >> "$(dirname "$0")/calls.log"\nexec "$@"\n',
+  });
   chmodSync(path.join(tools, 'logging-wrapper.sh'), 0o755);
   const result = await timedBuild(workspace, { ...baseEnv, RUSTC_WRAPPER: path.join(tools, 'logging-wrapper.sh') });
   expect(result.exitCode).toBe(0);
@@ -167,13 +178,16 @@ describe('observe, never alter: the wrapper changes nothing cargo makes', () => 
     expect(artifactHashes(workspace)).toEqual(without);
   });
 
-  test.each([['cargo check'], ['cargo clippy']])('%s runs through the wrapper and every crate is measured', async (command) => {
-    const result = await timedBuild(smallWorkspace(), baseEnv, true, () => {}, { 'build-command': command });
-    expect(result.exitCode).toBe(0);
-    const measured = result.record.units.filter((u) => u.kind !== 'build-script-run');
-    expect(measured.map((u) => u.crate).sort()).toEqual(['core-lib', 'gen', 'gen', 'tool']);
-    expect(measured.every((u) => u.cpuSeconds !== null)).toBe(true);
-  });
+  test.each([['cargo check'], ['cargo clippy']])(
+    '%s runs through the wrapper and every crate is measured',
+    async (command) => {
+      const result = await timedBuild(smallWorkspace(), baseEnv, true, () => {}, { 'build-command': command });
+      expect(result.exitCode).toBe(0);
+      const measured = result.record.units.filter((u) => u.kind !== 'build-script-run');
+      expect(measured.map((u) => u.crate).sort()).toEqual(['core-lib', 'gen', 'gen', 'tool']);
+      expect(measured.every((u) => u.cpuSeconds !== null)).toBe(true);
+    },
+  );
 });
 
 describe("the wrapper binary: built once by the runner's rustc, kept in target/ for later jobs", () => {
@@ -194,7 +208,12 @@ describe("the wrapper binary: built once by the runner's rustc, kept in target/ 
       restoredAtMs: 0,
       members: new Set(['tool', 'core-lib', 'gen']),
       keepMembers: false,
-      places: { workspaceRoot: workspace, checkout: null, home: os.homedir(), cargoHome: path.join(os.homedir(), '.cargo') },
+      places: {
+        workspaceRoot: workspace,
+        checkout: null,
+        home: os.homedir(),
+        cargoHome: path.join(os.homedir(), '.cargo'),
+      },
       lockedPackages: null,
       deleteFiles: true,
     });
@@ -206,7 +225,9 @@ describe("the wrapper binary: built once by the runner's rustc, kept in target/ 
     const second = await timedBuild(workspace, fresh(), true, (l) => secondLog.push(l));
     expect(second.record.measurement.wrapper).toBe(true);
     expect(secondLog.join('\n')).not.toMatch(/built the rustc wrapper/);
-    expect(secondLog.join('\n')).toContain(`using the rustc wrapper built before (${path.join(workspace, 'target', '.watchmaker', kept[0]!)})`);
+    expect(secondLog.join('\n')).toContain(
+      `using the rustc wrapper built before (${path.join(workspace, 'target', '.watchmaker', kept[0]!)})`,
+    );
   });
 
   test('a wrapper that cannot be built costs one warning: the build is timed without it and succeeds', async () => {
@@ -218,7 +239,10 @@ describe("the wrapper binary: built once by the runner's rustc, kept in target/ 
     });
     let results: Awaited<ReturnType<typeof timedBuild>>[];
     try {
-      results = [await timedBuild(smallWorkspace(), baseEnv, broken), await timedBuild(smallWorkspace(), baseEnv, broken)];
+      results = [
+        await timedBuild(smallWorkspace(), baseEnv, broken),
+        await timedBuild(smallWorkspace(), baseEnv, broken),
+      ];
     } finally {
       spy.mockRestore();
     }
@@ -238,7 +262,9 @@ describe("the wrapper binary: built once by the runner's rustc, kept in target/ 
 
 test('readRunRecord rejects other schemas and versions with a clear message', () => {
   expect(() => readRunRecord('{"schema":"other"}')).toThrow(/Not a Watchmaker run record/);
-  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":5}')).toThrow(/schema version 5; this Watchmaker reads versions 1, 2, 3 and 4/);
+  expect(() => readRunRecord('{"schema":"watchmaker/run-record","version":5}')).toThrow(
+    /schema version 5; this Watchmaker reads versions 1, 2, 3 and 4/,
+  );
   // Version 1 records (before compile work) are still read and compared.
   const v1 = JSON.stringify({ schema: 'watchmaker/run-record', version: 1, crates: [], totals: {}, measurement: {} });
   expect(readRunRecord(v1).version).toBe(1);

@@ -9,7 +9,8 @@ import { keepWrapper, wrapperBinaryName, wrapperPlaces, wrapperSource } from '..
 import { repoRoot } from '../helpers/action-runner.js';
 
 const RUSTC = 'rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n';
-const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by cargo.\n';
+const CACHEDIR_TAG =
+  'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by cargo.\n';
 
 describe('the binary name', () => {
   test('changes with the rustc and with the source, and is the same for the same pair', () => {
@@ -28,9 +29,17 @@ describe('the binary name', () => {
 
 describe('the places, on each runner', () => {
   test('Linux: target/.watchmaker first, then the tool cache (built into), then RUNNER_TEMP', () => {
-    const places = wrapperPlaces('/home/runner/work/app/app/target', { RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' }, '/home/runner/work/_temp/watchmaker');
+    const places = wrapperPlaces(
+      '/home/runner/work/app/app/target',
+      { RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' },
+      '/home/runner/work/_temp/watchmaker',
+    );
     expect(places).toEqual({
-      search: ['/home/runner/work/app/app/target/.watchmaker', '/opt/hostedtoolcache/watchmaker-rustc-wrapper', '/home/runner/work/_temp/watchmaker/bin'],
+      search: [
+        '/home/runner/work/app/app/target/.watchmaker',
+        '/opt/hostedtoolcache/watchmaker-rustc-wrapper',
+        '/home/runner/work/_temp/watchmaker/bin',
+      ],
       buildInto: '/opt/hostedtoolcache/watchmaker-rustc-wrapper',
     });
   });
@@ -44,9 +53,18 @@ describe('the places, on each runner', () => {
   });
 
   test('Windows paths', () => {
-    const places = wrapperPlaces('D:\\a\\app\\app\\target', { RUNNER_TOOL_CACHE: 'C:\\hostedtoolcache\\windows' }, 'D:\\a\\_temp\\watchmaker', path.win32);
+    const places = wrapperPlaces(
+      'D:\\a\\app\\app\\target',
+      { RUNNER_TOOL_CACHE: 'C:\\hostedtoolcache\\windows' },
+      'D:\\a\\_temp\\watchmaker',
+      path.win32,
+    );
     expect(places).toEqual({
-      search: ['D:\\a\\app\\app\\target\\.watchmaker', 'C:\\hostedtoolcache\\windows\\watchmaker-rustc-wrapper', 'D:\\a\\_temp\\watchmaker\\bin'],
+      search: [
+        'D:\\a\\app\\app\\target\\.watchmaker',
+        'C:\\hostedtoolcache\\windows\\watchmaker-rustc-wrapper',
+        'D:\\a\\_temp\\watchmaker\\bin',
+      ],
       buildInto: 'C:\\hostedtoolcache\\windows\\watchmaker-rustc-wrapper',
     });
   });
@@ -57,7 +75,9 @@ test('the source: the .rs file given, else the one shipped beside the bundle, el
   const dist = mkdtempSync(path.join(os.tmpdir(), 'wm-dist-'));
   writeFileSync(path.join(dist, 'rustc-wrapper.rs'), 'fn main() {}');
   expect(wrapperSource(path.join(dist, 'rustc-wrapper.sh'))).toBe(path.join(dist, 'rustc-wrapper.rs'));
-  expect(wrapperSource(path.join(repoRoot, 'src/timings/rustc-wrapper.sh'))).toBe(path.join(repoRoot, 'tools/rustc-wrapper/main.rs'));
+  expect(wrapperSource(path.join(repoRoot, 'src/timings/rustc-wrapper.sh'))).toBe(
+    path.join(repoRoot, 'tools/rustc-wrapper/main.rs'),
+  );
 });
 
 describe('keeping the binary in the target directory for later jobs', () => {
@@ -81,7 +101,10 @@ describe('keeping the binary in the target directory for later jobs', () => {
     writeFileSync(path.join(target, '.watchmaker', 'notes.txt'), 'not ours to judge');
     const log: string[] = [];
     keepWrapper(binary, target, (l) => log.push(l));
-    expect(readdirSync(path.join(target, '.watchmaker')).sort()).toEqual(['notes.txt', 'rustc-wrapper-0123456789abcdef']);
+    expect(readdirSync(path.join(target, '.watchmaker')).sort()).toEqual([
+      'notes.txt',
+      'rustc-wrapper-0123456789abcdef',
+    ]);
     expect(readFileSync(path.join(target, '.watchmaker', 'rustc-wrapper-0123456789abcdef'), 'utf8')).toBe('binary');
     expect(log).toEqual([]);
   });

@@ -36,13 +36,24 @@ function runWrapper(rustc: string, env: Record<string, string> = {}, args = COMP
     input,
   });
   const text = existsSync(unitsFile) ? readFileSync(unitsFile, 'utf8') : '';
-  return { status: r.status, signal: r.signal, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), text, dir };
+  return {
+    status: r.status,
+    signal: r.signal,
+    stdout: r.stdout.toString('utf8'),
+    stderr: r.stderr.toString('utf8'),
+    text,
+    dir,
+  };
 }
 
 test('a manifest dir with control characters, quotes and backslashes gives one valid JSON line that round-trips', () => {
   const manifestDir = `/tmp/pkg ${CONTROL} "quoted" back\\slash \\u0041 tab\there\nnewline \x1b[31mred\x1b[0m é ✓`;
   const packageName = 'name"with\\odd\x01chars';
-  const { status, text, dir } = runWrapper('/bin/true', { CARGO_MANIFEST_DIR: manifestDir, CARGO_PKG_NAME: packageName, CARGO_PKG_VERSION: '1.2.3\t' });
+  const { status, text, dir } = runWrapper('/bin/true', {
+    CARGO_MANIFEST_DIR: manifestDir,
+    CARGO_PKG_NAME: packageName,
+    CARGO_PKG_VERSION: '1.2.3\t',
+  });
   expect(status).toBe(0);
   // Exactly one line: the newline in the path is escaped, not written.
   expect(text.endsWith('\n')).toBe(true);
@@ -105,7 +116,15 @@ test('a rustc killed by a signal ends the wrapper by the same signal, as cargo w
 });
 
 test('crate types in both spellings, and tests, are recorded', () => {
-  const { text } = runWrapper('/bin/true', {}, ['--crate-name', 'app', '--crate-type', 'lib', '--crate-type=rlib', '--test', 'src/lib.rs']);
+  const { text } = runWrapper('/bin/true', {}, [
+    '--crate-name',
+    'app',
+    '--crate-type',
+    'lib',
+    '--crate-type=rlib',
+    '--test',
+    'src/lib.rs',
+  ]);
   expect(JSON.parse(text)).toMatchObject({ crate_name: 'app', crate_types: 'lib,rlib', test: true });
 });
 
@@ -118,14 +137,43 @@ describe('observe, never alter', () => {
   }
 
   test('rustc gets exactly the arguments cargo gave: spaces, quotes, backslashes, newlines, unicode, empty', () => {
-    const args = ['--crate-name', 'app', '--cfg', 'feature="a b"', "it's", 'back\\slash\\', 'two\nlines', 'é ✓ 日本', '', '-C', 'debuginfo=2', 'src/lib.rs'];
+    const args = [
+      '--crate-name',
+      'app',
+      '--cfg',
+      'feature="a b"',
+      "it's",
+      'back\\slash\\',
+      'two\nlines',
+      'é ✓ 日本',
+      '',
+      '-C',
+      'debuginfo=2',
+      'src/lib.rs',
+    ];
     expect(argsSeen(args)).toEqual(args);
   });
 
   test('nothing is added for the compile-work measure, whatever the environment says (no bitcode, no codegen units)', () => {
     const irDir = mkdtempSync(path.join(os.tmpdir(), 'wm-wrapper-ir-'));
-    const args = ['--crate-name', 'app', '--crate-type', 'lib', '--out-dir', irDir, '-C', 'extra-filename=-abc', 'src/lib.rs'];
-    const env = { CARGO_PRIMARY_PACKAGE: '1', CARGO_PKG_NAME: 'app', WATCHMAKER_IR_DIR: irDir, WATCHMAKER_IR_ALL: '1', WATCHMAKER_PERF: '1' };
+    const args = [
+      '--crate-name',
+      'app',
+      '--crate-type',
+      'lib',
+      '--out-dir',
+      irDir,
+      '-C',
+      'extra-filename=-abc',
+      'src/lib.rs',
+    ];
+    const env = {
+      CARGO_PRIMARY_PACKAGE: '1',
+      CARGO_PKG_NAME: 'app',
+      WATCHMAKER_IR_DIR: irDir,
+      WATCHMAKER_IR_ALL: '1',
+      WATCHMAKER_PERF: '1',
+    };
     expect(argsSeen(args, env)).toEqual(args);
     expect(readdirSync(irDir)).toEqual([]);
   });
@@ -155,7 +203,10 @@ describe('observe, never alter', () => {
     const { program, dir } = fakeRustc('echo compiled');
     const r = runWrapper(program, { WATCHMAKER_INNER_WRAPPER: inner.program }, COMPILATION);
     expect(r.stdout).toBe('compiled\n');
-    expect(readFileSync(path.join(inner.dir, 'args'), 'utf8').split('\0').slice(0, -1)).toEqual([program, ...COMPILATION]);
+    expect(readFileSync(path.join(inner.dir, 'args'), 'utf8').split('\0').slice(0, -1)).toEqual([
+      program,
+      ...COMPILATION,
+    ]);
     expect(parseWrapperUnits(r.text).units).toHaveLength(1);
     expect(existsSync(path.join(dir, 'args'))).toBe(false);
   });

@@ -38,7 +38,10 @@ export const CONFIG_INPUTS = {
 const append = (rel, text) => (read) => ({ [rel]: `${read(rel)}${text}` });
 
 const leafEdit = (n) =>
-  append(`crates/${LEAF}/src/lib.rs`, `\n/// A small helper (the bench's edit ${n}).\npub fn bench_edit_${n}(x: u32) -> u32 {\n    x.wrapping_mul(${n + 3}) ^ ${n}\n}\n`);
+  append(
+    `crates/${LEAF}/src/lib.rs`,
+    `\n/// A small helper (the bench's edit ${n}).\npub fn bench_edit_${n}(x: u32) -> u32 {\n    x.wrapping_mul(${n + 3}) ^ ${n}\n}\n`,
+  );
 
 const coreEdit = (n) =>
   append(
@@ -93,7 +96,12 @@ export const STREAM = [
   { kind: 'push leaf', event: 'push', label: `push: leaf edit (\`${LEAF}\`)`, edit: leafEdit },
   { kind: 'PR leaf', event: 'pull_request', label: `pull request: leaf edit (\`${LEAF}\`)`, edit: leafEdit },
   { kind: 'push core', event: 'push', label: `push: core edit (\`${CORE}\`, 4 members depend on it)`, edit: coreEdit },
-  { kind: 'PR docs', event: 'pull_request', label: `pull request: documentation only (\`crates/${CORE}/README.md\`)`, edit: (n) => docsEdit(`crates/${CORE}/README.md`, n) },
+  {
+    kind: 'PR docs',
+    event: 'pull_request',
+    label: `pull request: documentation only (\`crates/${CORE}/README.md\`)`,
+    edit: (n) => docsEdit(`crates/${CORE}/README.md`, n),
+  },
   {
     kind: 'PR dependency',
     event: 'pull_request',
@@ -101,11 +109,21 @@ export const STREAM = [
     edit: dependencyEdit,
     lockfile: true,
   },
-  { kind: 'PR slowdown', event: 'pull_request', label: `pull request: a real slowdown (\`${SLOW}\`: a generic function × ${SLOW_TYPES} types)`, edit: slowdownEdit },
+  {
+    kind: 'PR slowdown',
+    event: 'pull_request',
+    label: `pull request: a real slowdown (\`${SLOW}\`: a generic function × ${SLOW_TYPES} types)`,
+    edit: slowdownEdit,
+  },
   { kind: 'push leaf', event: 'push', label: `push: leaf edit (\`${LEAF}\`)`, edit: leafEdit },
   { kind: 'PR A/A', event: 'pull_request', label: 'pull request: A/A (head = base)', sameAsBase: true },
   { kind: 'PR core', event: 'pull_request', label: `pull request: core edit (\`${CORE}\`)`, edit: coreEdit },
-  { kind: 'push docs', event: 'push', label: 'push: documentation only (`README.md`)', edit: (n) => docsEdit('README.md', n) },
+  {
+    kind: 'push docs',
+    event: 'push',
+    label: 'push: documentation only (`README.md`)',
+    edit: (n) => docsEdit('README.md', n),
+  },
 ];
 
 /** Phases that are cargo or cache transfer, not the action's own work. */
@@ -133,7 +151,8 @@ function toolchainEnv() {
 }
 
 /** Settings of this process (or a developer's shell) that a fresh hosted runner does not have. */
-const HOST_SETTINGS = /^(JEST_|NODE_OPTIONS$|RUSTFLAGS$|CARGO_ENCODED_RUSTFLAGS$|CARGO_TARGET_DIR$|CARGO_BUILD_|CARGO_INCREMENTAL$|GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/;
+const HOST_SETTINGS =
+  /^(JEST_|NODE_OPTIONS$|RUSTFLAGS$|CARGO_ENCODED_RUSTFLAGS$|CARGO_TARGET_DIR$|CARGO_BUILD_|CARGO_INCREMENTAL$|GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/;
 
 /** The environment of a workflow step running `cargo build` on a hosted runner. */
 function stepEnv(jobEnv) {
@@ -194,7 +213,10 @@ export async function streamSection(h) {
     const order = CONFIGS.map((_, i) => CONFIGS[(i + rep) % CONFIGS.length]);
     const jobs = [];
     for (const step of repo.steps) {
-      const event = step.event === 'push' ? { event: 'push', sha: step.sha } : { event: 'pull_request', sha: step.sha, baseSha: step.baseSha, prNumber: ++prNumber };
+      const event =
+        step.event === 'push'
+          ? { event: 'push', sha: step.sha }
+          : { event: 'pull_request', sha: step.sha, baseSha: step.baseSha, prNumber: ++prNumber };
       const samples = {};
       for (const config of order) {
         h.checkout(repo.dir, step.sha, { fresh: true });
@@ -202,7 +224,13 @@ export async function streamSection(h) {
         emptyDir(tmp);
         const jobEnv = { ...toolchain.env, CARGO_HOME: cargoHome, TMPDIR: tmp };
         const runnerTemp = path.join(h.scratch, `stream-runner-${++counter}`);
-        samples[config] = await runOne(h, config, { workspace: h.checkoutDir(), cacheDir: cacheDirs[config], event, jobEnv, runnerTemp });
+        samples[config] = await runOne(h, config, {
+          workspace: h.checkoutDir(),
+          cacheDir: cacheDirs[config],
+          event,
+          jobEnv,
+          runnerTemp,
+        });
         h.progress?.(config === 'defaults' ? 'a' : config === 'plainCache' ? 'b' : 'c');
       }
       jobs.push({ kind: step.kind, event: step.event, samples });
@@ -211,12 +239,18 @@ export async function streamSection(h) {
     repetitions.push({ order, jobs });
     h.progress?.('| ');
   }
-  return { startedAt: new Date(started).toISOString(), ...summarize(h, stream, repetitions, { toolchain, seconds: (Date.now() - started) / 1000 }) };
+  return {
+    startedAt: new Date(started).toISOString(),
+    ...summarize(h, stream, repetitions, { toolchain, seconds: (Date.now() - started) / 1000 }),
+  };
 }
 
 /** A new origin with the stream's commits: the steps, each with the commit its job checks out. */
 function createStream(h, rep, stream) {
-  const files = { ...h.ripgrepWorkspaceFiles(), 'README.md': "# A search tool\n\nripgrep's library crates, as one workspace.\n" };
+  const files = {
+    ...h.ripgrepWorkspaceFiles(),
+    'README.md': "# A search tool\n\nripgrep's library crates, as one workspace.\n",
+  };
   const dir = h.createRepository(`stream-origin-${rep}`, files);
   let latestPush = h.git(dir, 'rev-parse', 'HEAD');
   const steps = [];
@@ -224,7 +258,15 @@ function createStream(h, rep, stream) {
     let sha;
     if (n === 0) sha = latestPush;
     else if (step.sameAsBase) sha = latestPush;
-    else sha = commitOn(h, dir, step.edit(n), `${step.kind} (${n})`, step.event === 'push' ? null : latestPush, step.lockfile);
+    else
+      sha = commitOn(
+        h,
+        dir,
+        step.edit(n),
+        `${step.kind} (${n})`,
+        step.event === 'push' ? null : latestPush,
+        step.lockfile,
+      );
     steps.push({ kind: step.kind, event: step.event, sha, baseSha: step.event === 'push' ? null : latestPush });
     if (step.event === 'push') latestPush = sha;
   }
@@ -254,7 +296,14 @@ async function runOne(h, config, { workspace, cacheDir, event, jobEnv, runnerTem
   const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
   let sample;
   if (config === 'defaults') {
-    const r = await runLocalJob({ workspace, runnerTemp, quiet: true, event, inputs: { 'cache-dir': cacheDir, ...CONFIG_INPUTS.defaults }, env: jobEnv });
+    const r = await runLocalJob({
+      workspace,
+      runnerTemp,
+      quiet: true,
+      event,
+      inputs: { 'cache-dir': cacheDir, ...CONFIG_INPUTS.defaults },
+      env: jobEnv,
+    });
     const wallSeconds = elapsed();
     if (r.main.code !== 0 || r.post.code !== 0) {
       console.error(r.main.output.slice(-4000), r.post.output.slice(-2000));
@@ -273,10 +322,12 @@ async function runOne(h, config, { workspace, cacheDir, event, jobEnv, runnerTem
       stdio: 'capture',
     });
     const main = await job.main();
-    if (main.exitCode !== 0) throw new Error(`the action's main step failed (plain cache): ${main.output.slice(-3000)}`);
+    if (main.exitCode !== 0)
+      throw new Error(`the action's main step failed (plain cache): ${main.output.slice(-3000)}`);
     const build = cargoBuild(workspace, { ...jobEnv, ...main.exportedEnv });
     const post = await job.post();
-    if (post.exitCode !== 0) throw new Error(`the action's post step failed (plain cache): ${post.output.slice(-3000)}`);
+    if (post.exitCode !== 0)
+      throw new Error(`the action's post step failed (plain cache): ${post.output.slice(-3000)}`);
     sample = {
       wallSeconds: elapsed(),
       mainSeconds: main.seconds,
@@ -289,13 +340,22 @@ async function runOne(h, config, { workspace, cacheDir, event, jobEnv, runnerTem
     const build = cargoBuild(workspace, jobEnv);
     sample = { wallSeconds: elapsed(), buildSeconds: build.seconds, crates: build.crates };
   }
-  return { ...sample, cpuSeconds: childrenCpuSeconds() - cpu0, bytesStored: config === 'noCache' ? 0 : dirBytes(cacheDir) - bytesBefore };
+  return {
+    ...sample,
+    cpuSeconds: childrenCpuSeconds() - cpu0,
+    bytesStored: config === 'noCache' ? 0 : dirBytes(cacheDir) - bytesBefore,
+  };
 }
 
 /** A workflow step's plain `cargo build` (the dev profile, as the action's default). */
 function cargoBuild(workspace, jobEnv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('cargo', ['build'], { cwd: workspace, env: stepEnv(jobEnv), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('cargo', ['build'], {
+    cwd: workspace,
+    env: stepEnv(jobEnv),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`cargo build failed in ${workspace}: ${(r.stderr ?? '').slice(-3000)}`);
   return { seconds, crates: compilingLines(r.stderr ?? '') };
@@ -307,7 +367,10 @@ function defaultsDetails(h, r) {
   // "…; confirming by rebuilding the base commit here (3 samples per side, …)" in the log, "rebuilt here 5× alternating" in the report.
   const why = /Watchmaker: (.*); confirming by rebuilding the base commit here/.exec(r.main.output)?.[1] ?? null;
   const samples = /rebuilt here (\d+)× alternating/.exec(r.summary)?.[1];
-  const phases = record?.phases && typeof record.phases === 'object' ? Object.fromEntries(Object.entries(record.phases).filter(([, v]) => Number.isFinite(v))) : null;
+  const phases =
+    record?.phases && typeof record.phases === 'object'
+      ? Object.fromEntries(Object.entries(record.phases).filter(([, v]) => Number.isFinite(v)))
+      : null;
   const buildSeconds = Number(r.outputs['build-seconds'] ?? NaN);
   return {
     mainSeconds: r.main.seconds,
@@ -373,7 +436,10 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
       jobsPerStream: of.length,
       ...Object.fromEntries(CONFIGS.map((c) => [c, statsOf(samples(c))])),
       verdicts: of[0].event === 'pull_request' ? countBy(defaults.map((s) => s.verdict ?? 'none')) : null,
-      verdictReasons: of[0].event === 'pull_request' ? countBy(defaults.filter((s) => s.verdictReason).map((s) => s.verdictReason)) : null,
+      verdictReasons:
+        of[0].event === 'pull_request'
+          ? countBy(defaults.filter((s) => s.verdictReason).map((s) => s.verdictReason))
+          : null,
       confirmedByRebuild: defaults.filter((s) => s.confirmed).length,
       ownSeconds: spreadOf(defaults.map((s) => s.ownSeconds)),
       ownSecondsUpperBound: spreadOf(defaults.map((s) => s.ownSecondsUpperBound)),
@@ -381,20 +447,27 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
   });
 
   // Totals per repetition, then median and range over repetitions.
-  const totalOf = (rep, event, config) => sum(rep.jobs.filter((j) => j.event === event).map((j) => j.samples[config].wallSeconds));
+  const totalOf = (rep, event, config) =>
+    sum(rep.jobs.filter((j) => j.event === event).map((j) => j.samples[config].wallSeconds));
   const totals = {};
   for (const [name, event] of [
     ['pullRequests', 'pull_request'],
     ['pushes', 'push'],
   ]) {
     const n = stream.filter((s) => s.event === event).length;
-    totals[name] = { jobs: n, ...Object.fromEntries(CONFIGS.map((c) => [c, n ? spreadOf(repetitions.map((r) => totalOf(r, event, c))) : null])) };
+    totals[name] = {
+      jobs: n,
+      ...Object.fromEntries(CONFIGS.map((c) => [c, n ? spreadOf(repetitions.map((r) => totalOf(r, event, c))) : null])),
+    };
   }
   const ratioOver = (select) =>
     spreadOf(
       repetitions.map((r) => {
         const jobsOf = r.jobs.filter(select);
-        return jobsOf.length ? sum(jobsOf.map((j) => j.samples.defaults.wallSeconds)) / sum(jobsOf.map((j) => j.samples.plainCache.wallSeconds)) : NaN;
+        return jobsOf.length
+          ? sum(jobsOf.map((j) => j.samples.defaults.wallSeconds)) /
+              sum(jobsOf.map((j) => j.samples.plainCache.wallSeconds))
+          : NaN;
       }),
     );
   const ratios = {
@@ -410,8 +483,16 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
   const phaseNames = [...new Set(withPhases.flatMap((s) => Object.keys(s.phases)))];
   const phases = withPhases.length
     ? {
-        source: withPhases.length === defaultsSamples.length ? 'record' : `record (${withPhases.length} of ${defaultsSamples.length} jobs)`,
-        perStream: Object.fromEntries(phaseNames.map((p) => [p, spreadOf(repetitions.map((r) => sum(r.jobs.map((j) => j.samples.defaults.phases?.[p] ?? 0))))])),
+        source:
+          withPhases.length === defaultsSamples.length
+            ? 'record'
+            : `record (${withPhases.length} of ${defaultsSamples.length} jobs)`,
+        perStream: Object.fromEntries(
+          phaseNames.map((p) => [
+            p,
+            spreadOf(repetitions.map((r) => sum(r.jobs.map((j) => j.samples.defaults.phases?.[p] ?? 0)))),
+          ]),
+        ),
         perJob: Object.fromEntries(phaseNames.map((p) => [p, spreadOf(withPhases.map((s) => s.phases[p] ?? 0))])),
       }
     : {
@@ -419,17 +500,25 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
         note: 'the records carry no phases: main and post step wall times and the build-seconds output instead',
         perStream: {
           build: spreadOf(repetitions.map((r) => sum(r.jobs.map((j) => j.samples.defaults.buildSeconds)))),
-          mainOutsideBuild: spreadOf(repetitions.map((r) => sum(r.jobs.map((j) => j.samples.defaults.mainSeconds - j.samples.defaults.buildSeconds)))),
+          mainOutsideBuild: spreadOf(
+            repetitions.map((r) =>
+              sum(r.jobs.map((j) => j.samples.defaults.mainSeconds - j.samples.defaults.buildSeconds)),
+            ),
+          ),
           post: spreadOf(repetitions.map((r) => sum(r.jobs.map((j) => j.samples.defaults.postSeconds)))),
         },
       };
   const ownByJob = jobs.map((j) => median(finite(j.samples.defaults.map((s) => s.ownSeconds ?? NaN))));
   const ownUpperByJob = jobs.map((j) => median(j.samples.defaults.map((s) => s.ownSecondsUpperBound)));
   const ownExact = finite(defaultsSamples.map((s) => s.ownSeconds)).length === defaultsSamples.length;
-  const ownAll = ownExact ? defaultsSamples.map((s) => s.ownSeconds) : defaultsSamples.map((s) => s.ownSecondsUpperBound);
+  const ownAll = ownExact
+    ? defaultsSamples.map((s) => s.ownSeconds)
+    : defaultsSamples.map((s) => s.ownSecondsUpperBound);
   const ownPerJobMedians = ownExact ? ownByJob : ownUpperByJob;
   const own = {
-    source: ownExact ? 'phases: every phase but build, restore, save and confirm' : 'upper bound: main + post step wall time less the build (the records carry no phases)',
+    source: ownExact
+      ? 'phases: every phase but build, restore, save and confirm'
+      : 'upper bound: main + post step wall time less the build (the records carry no phases)',
     perJob: spreadOf(ownAll),
     worstJobMedian: Math.max(...ownPerJobMedians),
     worstJob: jobs[ownPerJobMedians.indexOf(Math.max(...ownPerJobMedians))]?.kind ?? null,
@@ -446,7 +535,12 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
   const docsRatio = ratios.docsPullRequestOverPlainCache?.median ?? NaN;
   const aaRatio = ratios.aaPullRequestOverPlainCache?.median ?? NaN;
   const targets = [
-    target("defaults' pull-request jobs in total ≤ 0.6× the plain cache's", 0.6, ratios.pullRequestsDefaultsOverPlainCache?.median ?? NaN, { unit: '×' }),
+    target(
+      "defaults' pull-request jobs in total ≤ 0.6× the plain cache's",
+      0.6,
+      ratios.pullRequestsDefaultsOverPlainCache?.median ?? NaN,
+      { unit: '×' },
+    ),
     target('documentation-only and A/A pull-request jobs ≤ 1.2× the plain cache', 1.2, Math.max(docsRatio, aaRatio), {
       unit: '×',
       docs: docsRatio,
@@ -473,7 +567,10 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
     },
     configs: {
       defaults: { inputs: CONFIG_INPUTS.defaults, description: "the action's defaults" },
-      plainCache: { inputs: CONFIG_INPUTS.plainCache, description: 'the action as a plain cache, then a plain `cargo build` between its main and post steps' },
+      plainCache: {
+        inputs: CONFIG_INPUTS.plainCache,
+        description: 'the action as a plain cache, then a plain `cargo build` between its main and post steps',
+      },
       noCache: { inputs: null, description: '`cargo build` alone' },
     },
     toolchain: { sysroot: toolchain.sysroot, rustupProxies: toolchain.proxied, env: Object.keys(toolchain.env) },
@@ -482,11 +579,14 @@ function summarize(h, stream, repetitions, { toolchain, seconds }) {
     partial: stream.length < STREAM.length,
     orders: repetitions.map((r) => r.order),
     measures: {
-      wallSeconds: 'the whole job: main + post steps (defaults), main + cargo build + post (plain cache), cargo build (no cache); the checkout not included',
-      cpuSeconds: "user + sys of every process of the job (this process's waited-for children, from /proc/self/stat): the steps' Node processes, cargo, rustc, tar",
+      wallSeconds:
+        'the whole job: main + post steps (defaults), main + cargo build + post (plain cache), cargo build (no cache); the checkout not included',
+      cpuSeconds:
+        "user + sys of every process of the job (this process's waited-for children, from /proc/self/stat): the steps' Node processes, cargo, rustc, tar",
       rustcCpuSeconds: "defaults only: the record's totals.cpuSeconds (rustc invocations only)",
       crates: "packages compiled: cargo's Compiling lines (plain cache, no cache); the record's crates (defaults)",
-      bytesStored: 'bytes the cache directory gained in the job (archives and index; negative when superseded entries were deleted)',
+      bytesStored:
+        'bytes the cache directory gained in the job (archives and index; negative when superseded entries were deleted)',
     },
     jobs,
     kinds,
@@ -524,8 +624,12 @@ const f = (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed
 const fs = (s, unit = '', d = 2) => (s ? `${f(s.median, d)}${unit} (${f(s.min, d)}–${f(s.max, d)})` : 'n/a');
 
 export function printStream(s) {
-  console.log(`\nThe stream: ${s.jobsPerStream} jobs × ${s.repetitions} repetition(s); median wall time (range), packages compiled`);
-  console.log(`  ${'job'.padEnd(16)} ${'defaults'.padEnd(30)} ${'plain cache'.padEnd(30)} ${'no cache'.padEnd(30)} verdicts (defaults)`);
+  console.log(
+    `\nThe stream: ${s.jobsPerStream} jobs × ${s.repetitions} repetition(s); median wall time (range), packages compiled`,
+  );
+  console.log(
+    `  ${'job'.padEnd(16)} ${'defaults'.padEnd(30)} ${'plain cache'.padEnd(30)} ${'no cache'.padEnd(30)} verdicts (defaults)`,
+  );
   for (const k of s.kinds) {
     const cell = (c) => `${fs(k[c].wallSeconds, ' s', 1)} ${f(k[c].crates?.median, 0)}`.padEnd(30);
     const verdicts = k.verdicts
@@ -537,18 +641,23 @@ export function printStream(s) {
       `  ${`${k.kind}${k.jobsPerStream > 1 ? ` ×${k.jobsPerStream}` : ''}`.padEnd(16)} ${cell('defaults')} ${cell('plainCache')} ${cell('noCache')} ${verdicts}${k.confirmedByRebuild ? ` (rebuilt base ${k.confirmedByRebuild})` : ''}`,
     );
   }
-  for (const [name, t] of Object.entries(s.totals)) console.log(`  ${name.padEnd(16)} ${CONFIGS.map((c) => fs(t[c], ' s', 1).padEnd(30)).join(' ')}`);
+  for (const [name, t] of Object.entries(s.totals))
+    console.log(`  ${name.padEnd(16)} ${CONFIGS.map((c) => fs(t[c], ' s', 1).padEnd(30)).join(' ')}`);
   const r = s.ratios;
   console.log(
     `  defaults / plain cache: pull requests ${fs(r.pullRequestsDefaultsOverPlainCache)}, pushes ${fs(r.pushesDefaultsOverPlainCache)}, docs PR ${fs(r.docsPullRequestOverPlainCache)}, A/A PR ${fs(r.aaPullRequestOverPlainCache)}`,
   );
-  console.log(`  action's own time per job (${s.ownSeconds.source}): ${fs(s.ownSeconds.perJob, ' s')}; slowest job ${s.ownSeconds.worstJob} ${f(s.ownSeconds.worstJobMedian)} s`);
+  console.log(
+    `  action's own time per job (${s.ownSeconds.source}): ${fs(s.ownSeconds.perJob, ' s')}; slowest job ${s.ownSeconds.worstJob} ${f(s.ownSeconds.worstJobMedian)} s`,
+  );
   console.log(
     `  phases per stream (${s.phases.source}): ${Object.entries(s.phases.perStream)
       .map(([p, x]) => `${p} ${f(x?.median, 1)} s`)
       .join(', ')}`,
   );
   for (const t of s.targets)
-    console.log(`  target: ${t.name}: ${f(t.value)}${t.unit} → ${t.met === null ? 'n/a' : t.met ? 'met' : 'missed'} (by ${f(Math.abs(t.by ?? NaN))}${t.unit})`);
+    console.log(
+      `  target: ${t.name}: ${f(t.value)}${t.unit} → ${t.met === null ? 'n/a' : t.met ? 'met' : 'missed'} (by ${f(Math.abs(t.by ?? NaN))}${t.unit})`,
+    );
   console.log(`  section took ${f(s.seconds / 60, 1)} min`);
 }

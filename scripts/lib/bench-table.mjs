@@ -8,7 +8,8 @@
 // Seconds get 1 decimal from 10 s up and 2 below; MiB, ms and percentages 1 decimal; speed-ups
 // none.
 
-export const BENCH_START = '<!-- bench:start: generated from bench/results.json by scripts/lib/bench-table.mjs (npm run bench rewrites it); edit that file, not this section -->';
+export const BENCH_START =
+  '<!-- bench:start: generated from bench/results.json by scripts/lib/bench-table.mjs (npm run bench rewrites it); edit that file, not this section -->';
 export const BENCH_END = '<!-- bench:end -->';
 
 /** `x` rounded half up to `digits` decimals, ignoring floating-point noise; 'n/a' when not a number. */
@@ -41,13 +42,19 @@ const COMMIT_LABELS = {
   'rustflags changed': 'RUSTFLAGS changed (`.cargo/config.toml`)',
   'opt-level changed': '`opt-level` changed and source edit',
 };
-const MISS_NOTES = { 'rustflags changed': 'by design: never restore other flags', 'opt-level changed': 'by design: never restore other profile settings' };
+const MISS_NOTES = {
+  'rustflags changed': 'by design: never restore other flags',
+  'opt-level changed': 'by design: never restore other profile settings',
+};
 
 /** The report's default threshold for CPU time (src/report), quoted in the noise paragraph. */
 const DEFAULT_CPU_THRESHOLD_PERCENT = 10;
 
 function section(results, key) {
-  if (results?.[key] == null) throw new Error(`bench/results.json has no "${key}" section: the README's bench section needs a full run (npm run bench without BENCH_ONLY)`);
+  if (results?.[key] == null)
+    throw new Error(
+      `bench/results.json has no "${key}" section: the README's bench section needs a full run (npm run bench without BENCH_ONLY)`,
+    );
   return results[key];
 }
 
@@ -109,7 +116,9 @@ export function renderBenchSection(results) {
   const wrapperCpuSeconds = (overhead.wrapperMillisecondsPerInvocation.median * compilations) / 1000;
   const buildToBuildPercent = ((without.max - without.min) / without.median) * 100;
   const overheadVerdict =
-    Math.abs(overhead.wrapperOverheadPercent) <= buildToBuildPercent ? 'within build-to-build noise' : `more than the build-to-build spread of ${fixed(buildToBuildPercent, 1)}%`;
+    Math.abs(overhead.wrapperOverheadPercent) <= buildToBuildPercent
+      ? 'within build-to-build noise'
+      : `more than the build-to-build spread of ${fixed(buildToBuildPercent, 1)}%`;
   push(
     "**The action's own overhead.**",
     '',
@@ -124,7 +133,8 @@ export function renderBenchSection(results) {
     '',
   );
 
-  const percentRow = (label, s) => (s ? `| ${label} | ${fixed(s.median, 1)}% | ${fixed(s.min, 1)}–${fixed(s.max, 1)}% |` : `| ${label} | n/a | n/a |`);
+  const percentRow = (label, s) =>
+    s ? `| ${label} | ${fixed(s.median, 1)}% | ${fixed(s.min, 1)}–${fixed(s.max, 1)}% |` : `| ${label} | n/a | n/a |`;
   const verdicts = noise.verdicts ?? [];
   const worstNoise = Math.max(noise.cpuChangePercent?.max ?? Infinity, noise.reportedChangePercent?.max ?? Infinity);
   // The verdict sentence ends at the start of the line that goes on with the cold builds.
@@ -161,14 +171,20 @@ const STREAM_CONFIGS = Object.keys(CONFIG_NAMES);
 const ratio = (x) => `${fixed(x, 2)}×`;
 const ratioSpread = (s) => (s ? `${ratio(s.median)} (${fixed(s.min, 2)}–${fixed(s.max, 2)})` : 'n/a');
 const metText = (met, by, unit) =>
-  met === null || met === undefined ? 'n/a' : `${met ? 'met' : '**missed**'}, by ${fixed(Math.abs(by), unit === 's' ? 2 : 2)}${unit === 's' ? ' s' : '×'}`;
+  met === null || met === undefined
+    ? 'n/a'
+    : `${met ? 'met' : '**missed**'}, by ${fixed(Math.abs(by), unit === 's' ? 2 : 2)}${unit === 's' ? ' s' : '×'}`;
 const medianOf = (xs) => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : /(s|sh|ch)$/.test(word) ? 'es' : 's'}`;
 /** The step times the stream reports when the records carry no phases. */
-const STEP_TIME_NAMES = { build: 'the build', mainOutsideBuild: 'the main step outside the build', post: 'the post step' };
+const STEP_TIME_NAMES = {
+  build: 'the build',
+  mainOutsideBuild: 'the main step outside the build',
+  post: 'the post step',
+};
 
 /** "**The stream**" (results.stream): what the action costs on a stream of pushes and pull requests, against a plain cache and no cache. */
 function streamSection(s) {
@@ -191,11 +207,16 @@ function streamSection(s) {
     if (!k.verdicts) return '';
     // Reasons are given only with `inconclusive`.
     const reasons = Object.keys(k.verdictReasons ?? {});
-    const counts = Object.entries(k.verdicts).map(([v, n]) => `\`${v}\`${n > 1 ? ` ×${n}` : ''}${v === 'inconclusive' && reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+    const counts = Object.entries(k.verdicts).map(
+      ([v, n]) =>
+        `\`${v}\`${n > 1 ? ` ×${n}` : ''}${v === 'inconclusive' && reasons.length ? ` (${reasons.join(', ')})` : ''}`,
+    );
     return `${counts.join(', ')}${k.confirmedByRebuild ? `; base rebuilt ×${k.confirmedByRebuild}` : ''}`;
   };
   for (const k of s.kinds)
-    lines.push(`| ${k.label}${k.jobsPerStream > 1 ? `, ${inWords(k.jobsPerStream)} per stream` : ''} | ${STREAM_CONFIGS.map((c) => cell(k[c])).join(' | ')} | ${verdictCell(k)} |`);
+    lines.push(
+      `| ${k.label}${k.jobsPerStream > 1 ? `, ${inWords(k.jobsPerStream)} per stream` : ''} | ${STREAM_CONFIGS.map((c) => cell(k[c])).join(' | ')} | ${verdictCell(k)} |`,
+    );
   const total = (t) => STREAM_CONFIGS.map((c) => (t[c] ? `**${secondsSpread(t[c])}**` : 'n/a')).join(' | ');
   lines.push(`| **pull requests, total** | ${total(pr)} | |`, `| **pushes, total** | ${total(pushes)} | |`);
 
@@ -238,17 +259,27 @@ function phasesText(s) {
   const per = Object.entries(s.phases.perStream ?? {})
     .filter(([, x]) => x && Number.isFinite(x.median))
     .sort((a, b) => b[1].median - a[1].median);
-  const list = per.map(([name, x]) => `${s.phases.source === 'step-times' ? (STEP_TIME_NAMES[name] ?? name) : name} ${seconds(x.median)} s`).join(', ');
+  const list = per
+    .map(
+      ([name, x]) =>
+        `${s.phases.source === 'step-times' ? (STEP_TIME_NAMES[name] ?? name) : name} ${seconds(x.median)} s`,
+    )
+    .join(', ');
   const rebuilt = s.confirmingRebuilds;
   const confirmed = s.verdicts.filter((v) => v.confirmed);
   const byKind = [...new Set(confirmed.map((v) => v.kind))].map((kind) => {
-    const times = confirmed.filter((v) => v.kind === kind && Number.isFinite(v.confirmSeconds)).map((v) => v.confirmSeconds);
+    const times = confirmed
+      .filter((v) => v.kind === kind && Number.isFinite(v.confirmSeconds))
+      .map((v) => v.confirmSeconds);
     const n = confirmed.filter((v) => v.kind === kind).length;
     return `${kind} ×${n}${times.length ? `, ${seconds(medianOf(times))} s each (median)` : ''}`;
   });
   const confirm = `The base commit was rebuilt to confirm in ${rebuilt} of ${s.verdicts.length} pull-request jobs${rebuilt ? ` (${byKind.join('; ')})` : ''}.`;
   if (s.phases.source === 'step-times')
-    return [`Where the defaults' time goes, summed over the stream's ${s.jobsPerStream} jobs (median of the repetitions; the records carry no phases): ${list}.`, confirm];
+    return [
+      `Where the defaults' time goes, summed over the stream's ${s.jobsPerStream} jobs (median of the repetitions; the records carry no phases): ${list}.`,
+      confirm,
+    ];
   return [
     `Where the defaults' time goes, by phase, summed over the stream's ${s.jobsPerStream} jobs (median of the repetitions): ${list}.`,
     `The action's own part (every phase but build, restore, save and confirm): ${seconds(s.ownSeconds.perJob?.median)} s per job (median), at most ${seconds(s.ownSeconds.perJob?.max)} s. ${confirm}`,
@@ -262,7 +293,10 @@ function phasesText(s) {
 function benchMinutes(results) {
   const full = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 60000;
   const later = Object.entries(results.sectionRuns ?? {})
-    .filter(([name, run]) => Date.parse(run.startedAt) > Date.parse(results.finishedAt) && Number.isFinite(results[name]?.seconds))
+    .filter(
+      ([name, run]) =>
+        Date.parse(run.startedAt) > Date.parse(results.finishedAt) && Number.isFinite(results[name]?.seconds),
+    )
     .reduce((a, [name]) => a + results[name].seconds / 60, 0);
   return full + later;
 }
@@ -281,7 +315,9 @@ function freshnessSection(f) {
   const names = (xs) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : 'nothing');
   for (const [name, t] of Object.entries(f.today.edits)) {
     const k = f.keepFresh.edits[name];
-    out.push(`| ${name} (${t.description}) | ${secondsSpread(t.buildSeconds)} | ${names(t.membersCompiled)} | ${secondsSpread(k.buildSeconds)} | ${names(k.membersCompiled)} |`);
+    out.push(
+      `| ${name} (${t.description}) | ${secondsSpread(t.buildSeconds)} | ${names(t.membersCompiled)} | ${secondsSpread(k.buildSeconds)} | ${names(k.membersCompiled)} |`,
+    );
   }
   out.push(
     '',
@@ -329,14 +365,18 @@ const percentRange = (s) => `${signedPercent(s.median)} (${signedPercent(s.min)}
 /** What the bench's A/A scenarios (scripts/bench.mjs) do, for the README. */
 const SCENARIO_NOTES = {
   'warm baseline, warm pull request': 'both jobs restore the cache and compile only the workspace crates',
-  'cold baseline, warm pull request': 'the push finds an empty cache and compiles everything; the pull request restores what it saved',
+  'cold baseline, warm pull request':
+    'the push finds an empty cache and compiles everything; the pull request restores what it saved',
   'fresh clone, cold page cache':
     "the pull request's job is a new shallow clone (the base commit is fetched to confirm), with a new runner temp and the toolchain dropped from the page cache",
   'baseline on a busy machine': 'another process keeps one core busy during the push job only',
 };
 
 /** "±10.0%" or "±41.2–72.0%": the range of a list of threshold percentages. */
-const thresholdRange = (xs) => (Math.min(...xs) === Math.max(...xs) ? `±${fixed(xs[0], 1)}%` : `±${fixed(Math.min(...xs), 1)}–${fixed(Math.max(...xs), 1)}%`);
+const thresholdRange = (xs) =>
+  Math.min(...xs) === Math.max(...xs)
+    ? `±${fixed(xs[0], 1)}%`
+    : `±${fixed(Math.min(...xs), 1)}–${fixed(Math.max(...xs), 1)}%`;
 
 /** The "Verdicts" subsection: A/A comparisons per scenario and detection per slowdown (results.verdicts). */
 function verdictsSection(v) {
@@ -352,12 +392,22 @@ function verdictsSection(v) {
     `| scenario | pull requests | ${VERDICT_KINDS.join(' | ')} | rebuilt to confirm |`,
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const s of aa.scenarios) lines.push(`| ${s.name} | ${s.n} | ${VERDICT_KINDS.map((k) => s.verdicts[k] ?? 0).join(' | ')} | ${s.confirmedByRebuild} |`);
+  for (const s of aa.scenarios)
+    lines.push(
+      `| ${s.name} | ${s.n} | ${VERDICT_KINDS.map((k) => s.verdicts[k] ?? 0).join(' | ')} | ${s.confirmedByRebuild} |`,
+    );
   const notes = aa.scenarios.filter((s) => SCENARIO_NOTES[s.name]);
   if (notes.length) lines.push('', ...notes.map((s) => `- ${s.name}: ${SCENARIO_NOTES[s.name]}.`));
-  const others = [...new Set(aa.scenarios.flatMap((s) => Object.keys(s.verdicts)).filter((k) => !VERDICT_KINDS.includes(k)))];
-  lines.push('', `False verdicts: ${aa.falseVerdicts} of ${aa.total}.${others.length ? ` Other verdicts: ${others.map((k) => `\`${k}\``).join(', ')}.` : ''}`);
-  const learned = (v.defaultBranch ?? []).filter((p) => p.noise === 'history' && Number.isFinite(p.thresholdPercent)).map((p) => p.thresholdPercent);
+  const others = [
+    ...new Set(aa.scenarios.flatMap((s) => Object.keys(s.verdicts)).filter((k) => !VERDICT_KINDS.includes(k))),
+  ];
+  lines.push(
+    '',
+    `False verdicts: ${aa.falseVerdicts} of ${aa.total}.${others.length ? ` Other verdicts: ${others.map((k) => `\`${k}\``).join(', ')}.` : ''}`,
+  );
+  const learned = (v.defaultBranch ?? [])
+    .filter((p) => p.noise === 'history' && Number.isFinite(p.thresholdPercent))
+    .map((p) => p.thresholdPercent);
   if (learned.length)
     lines.push(
       'One-sample comparisons were judged against the default threshold until the default branch had',
@@ -375,7 +425,9 @@ function verdictsSection(v) {
       '|---:|---:|---:|---:|',
     );
     for (const d of detection)
-      lines.push(`| +${d.targetPercent}% | ${d.measuredPercent ? percentRange(d.measuredPercent) : 'n/a'} | ${d.confirmedByRebuild} | ${d.detected} of ${d.runs} |`);
+      lines.push(
+        `| +${d.targetPercent}% | ${d.measuredPercent ? percentRange(d.measuredPercent) : 'n/a'} | ${d.confirmedByRebuild} | ${d.detected} of ${d.runs} |`,
+      );
     const best = v.smallestReliable;
     lines.push(
       '',
@@ -389,15 +441,21 @@ function verdictsSection(v) {
 
 /** The churn table: the old build-dir layout, and the new one side by side when it was measured. */
 function growthTable(growth, newLayout) {
-  const hit = (g) => (g.cacheHit === 'miss' && MISS_NOTES[g.commit] ? `miss (${MISS_NOTES[g.commit]})` : String(g.cacheHit));
-  const cells = (g) => `${hit(g)} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB`;
+  const hit = (g) =>
+    g.cacheHit === 'miss' && MISS_NOTES[g.commit] ? `miss (${MISS_NOTES[g.commit]})` : String(g.cacheHit);
+  const cells = (g) =>
+    `${hit(g)} | ${fixed(g.buildSeconds, 1)} s | ${fixed(g.watchmakerArchiveMiB, 1)} MiB | ${fixed(g.naiveTargetArchiveMiB, 1)} MiB`;
   const lines = [
     `**Growth over ${inWords(growth.length - 1)} commits with churn.** Each commit is a new job that restores, builds and`,
     'saves. The naive column is one `target/` that every commit builds into and saves whole, which',
     'is what a plain `path: target` cache does.',
   ];
   if (!newLayout) {
-    lines.push('', '| commit | cache hit | build | Watchmaker archive | naive target/ archive |', '|---|---|---:|---:|---:|');
+    lines.push(
+      '',
+      '| commit | cache hit | build | Watchmaker archive | naive target/ archive |',
+      '|---|---|---:|---:|---:|',
+    );
     for (const g of growth) lines.push(`| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${cells(g)} |`);
     return [...lines, ''];
   }
@@ -408,7 +466,10 @@ function growthTable(growth, newLayout) {
     '| commit | old layout: hit | build | Watchmaker | naive | new layout: hit | build | Watchmaker | naive |',
     '|---|---|---:|---:|---:|---|---:|---:|---:|',
   );
-  for (const [i, g] of growth.entries()) lines.push(`| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${cells(g)} | ${newLayout[i] ? cells(newLayout[i]) : 'n/a | n/a | n/a | n/a'} |`);
+  for (const [i, g] of growth.entries())
+    lines.push(
+      `| ${COMMIT_LABELS[g.commit] ?? g.commit} | ${cells(g)} | ${newLayout[i] ? cells(newLayout[i]) : 'n/a | n/a | n/a | n/a'} |`,
+    );
   return [...lines, ''];
 }
 
@@ -433,5 +494,9 @@ function splitAtBenchSection(readme) {
     throw new Error(`README.md must contain the line ${BENCH_START} once, followed by ${BENCH_END}`);
   }
   const sectionStart = start + BENCH_START.length + 1; // the newline after the start marker
-  return { before: readme.slice(0, start), section: readme.slice(sectionStart, end), after: readme.slice(end + BENCH_END.length) };
+  return {
+    before: readme.slice(0, start),
+    section: readme.slice(sectionStart, end),
+    after: readme.slice(end + BENCH_END.length),
+  };
 }

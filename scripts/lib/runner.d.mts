@@ -115,7 +115,10 @@ export interface LocalJobOptions {
    * Simulate a hosted runner for this event (`github: true`: the GITHUB_* context and payload),
    * still with the local cache backend unless `inputs` names another.
    */
-  event?: Pick<JobOptions, 'event' | 'payload' | 'repository' | 'defaultBranch' | 'branch' | 'prNumber' | 'baseRef' | 'baseSha' | 'sha'>;
+  event?: Pick<
+    JobOptions,
+    'event' | 'payload' | 'repository' | 'defaultBranch' | 'branch' | 'prNumber' | 'baseRef' | 'baseSha' | 'sha'
+  >;
 }
 
 export interface LocalStep {

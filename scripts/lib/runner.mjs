@@ -64,7 +64,12 @@ export function actionDefaults(token) {
 export function buildEventPayload(o) {
   const repository = o.repository ?? 'octo-org/octo-repo';
   const defaultBranch = o.defaultBranch ?? 'main';
-  const repo = { full_name: repository, default_branch: defaultBranch, name: repository.split('/')[1], owner: { login: repository.split('/')[0] } };
+  const repo = {
+    full_name: repository,
+    default_branch: defaultBranch,
+    name: repository.split('/')[1],
+    owner: { login: repository.split('/')[0] },
+  };
   const base =
     o.event === 'pull_request'
       ? {
@@ -72,7 +77,11 @@ export function buildEventPayload(o) {
           pull_request: {
             number: o.prNumber ?? 7,
             base: { ref: o.baseRef ?? defaultBranch, sha: o.baseSha ?? 'b'.repeat(40), repo },
-            head: { ref: o.branch ?? 'feature', sha: o.sha ?? 'c'.repeat(40), repo: o.fromFork ? { ...repo, full_name: `fork-owner/${repo.name}` } : repo },
+            head: {
+              ref: o.branch ?? 'feature',
+              sha: o.sha ?? 'c'.repeat(40),
+              repo: o.fromFork ? { ...repo, full_name: `fork-owner/${repo.name}` } : repo,
+            },
           },
           repository: repo,
         }
@@ -142,7 +151,9 @@ function githubContext(o, eventPath) {
  * @returns {Record<string, string>}
  */
 function inputVariables(inputs) {
-  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value)]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value)]),
+  );
 }
 
 // ---------- the job ----------
@@ -218,10 +229,19 @@ export class Job {
    */
   async #step(entry, onSpawn) {
     const n = ++this.#stepCount;
-    const files = { output: `${this.#files.output}-${n}`, state: `${this.#files.state}-${n}`, env: `${this.#files.env}-${n}` };
+    const files = {
+      output: `${this.#files.output}-${n}`,
+      state: `${this.#files.state}-${n}`,
+      env: `${this.#files.env}-${n}`,
+    };
     for (const f of Object.values(files)) writeFileSync(f, '');
     const env = this.#stepEnv(entry, files);
-    const run = await runNode(path.join(distDir, `${entry}.js`), { env, cwd: this.options.workspace, stdio: this.options.stdio ?? 'capture', onSpawn });
+    const run = await runNode(path.join(distDir, `${entry}.js`), {
+      env,
+      cwd: this.options.workspace,
+      stdio: this.options.stdio ?? 'capture',
+      onSpawn,
+    });
     return this.#stepResult(entry, files, run);
   }
 
@@ -243,7 +263,11 @@ export class Job {
       GITHUB_ENV: files.env,
       GITHUB_STEP_SUMMARY: this.#files.summary,
       RUNNER_TEMP: this.runnerTemp,
-      ...inputVariables({ ...actionDefaults(this.token), ...(this.github ? {} : { 'cache-backend': 'local' }), ...(o.inputs ?? {}) }),
+      ...inputVariables({
+        ...actionDefaults(this.token),
+        ...(this.github ? {} : { 'cache-backend': 'local' }),
+        ...(o.inputs ?? {}),
+      }),
       // Variables exported by earlier steps reach later steps, as on the runner.
       ...this.#exported,
     };
@@ -264,7 +288,10 @@ export class Job {
    * @returns {StepResult}
    */
   #stepResult(entry, files, run) {
-    const state = { ...commandValues(run.stdout, 'save-state'), ...parseKeyValueFile(readFileSync(files.state, 'utf8')) };
+    const state = {
+      ...commandValues(run.stdout, 'save-state'),
+      ...parseKeyValueFile(readFileSync(files.state, 'utf8')),
+    };
     if (entry === 'main') this.#savedState = state;
     const exportedEnv = parseKeyValueFile(readFileSync(files.env, 'utf8'));
     Object.assign(this.#exported, exportedEnv);
@@ -309,7 +336,13 @@ function runNode(script, { env, cwd, stdio, onSpawn }) {
     child.on('error', reject);
     child.on('close', (c) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code: c ?? 1, seconds, stdout: text(chunks.stdout), stderr: text(chunks.stderr), output: text(chunks.output) });
+      resolve({
+        code: c ?? 1,
+        seconds,
+        stdout: text(chunks.stdout),
+        stderr: text(chunks.stderr),
+        output: text(chunks.output),
+      });
     });
   });
 }
@@ -324,17 +357,40 @@ function runNode(script, { env, cwd, stdio, onSpawn }) {
  * @param {import('./runner.d.mts').LocalJobOptions} options
  * @returns {Promise<import('./runner.d.mts').LocalJobResult>}
  */
-export async function runLocalJob({ workspace, inputs = {}, env = {}, runnerTemp, quiet = false, onStep = () => {}, event }) {
+export async function runLocalJob({
+  workspace,
+  inputs = {},
+  env = {},
+  runnerTemp,
+  quiet = false,
+  onStep = () => {},
+  event,
+}) {
   const stdio = quiet ? 'capture' : 'inherit';
   const job = event
-    ? new Job({ ...event, workspace, inputs: { 'cache-backend': 'local', ...inputs }, env, runnerTemp, filesDir: runnerTemp, github: true, stdio })
+    ? new Job({
+        ...event,
+        workspace,
+        inputs: { 'cache-backend': 'local', ...inputs },
+        env,
+        runnerTemp,
+        filesDir: runnerTemp,
+        github: true,
+        stdio,
+      })
     : new Job({ workspace, inputs, env, runnerTemp, filesDir: runnerTemp, github: false, stdio });
   const brief = (/** @type {StepResult} */ r) => ({ code: r.exitCode, seconds: r.seconds, output: r.output });
   onStep('main');
   const main = await job.main();
   onStep('post');
   const post = await job.post();
-  return { main: brief(main), post: brief(post), outputs: main.outputs, summaryPath: job.summaryPath, summary: job.summary };
+  return {
+    main: brief(main),
+    post: brief(post),
+    outputs: main.outputs,
+    summaryPath: job.summaryPath,
+    summary: job.summary,
+  };
 }
 
 // ---------- the runner's files and workflow commands ----------
@@ -428,7 +484,11 @@ function parseV2Command(line, known) {
   if (end < 0) return null;
   const { name, rest } = splitInfo(v2.slice(2, end));
   if (!known(name)) return null;
-  return { name: name.toLowerCase(), properties: parseProperties(rest.trim(), ',', unescapeProperty, false), data: unescapeData(v2.slice(end + 2)) };
+  return {
+    name: name.toLowerCase(),
+    properties: parseProperties(rest.trim(), ',', unescapeProperty, false),
+    data: unescapeData(v2.slice(end + 2)),
+  };
 }
 
 /**
@@ -444,7 +504,11 @@ function parseLegacyCommand(line, known) {
   if (close < 0) return null;
   const { name, rest } = splitInfo(line.slice(legacy + 3, close));
   if (!known(name)) return null;
-  return { name: name.toLowerCase(), properties: parseProperties(rest, ';', unescapeLegacy, true), data: unescapeLegacy(line.slice(close + 1)) };
+  return {
+    name: name.toLowerCase(),
+    properties: parseProperties(rest, ';', unescapeLegacy, true),
+    data: unescapeLegacy(line.slice(close + 1)),
+  };
 }
 
 /**
@@ -506,6 +570,7 @@ export function parseAnnotations(stdout) {
 export function commandValues(stdout, command) {
   /** @type {Record<string, string>} */
   const out = {};
-  for (const c of parseWorkflowCommands(stdout)) if (c.name === command && c.properties.name) out[c.properties.name] = c.data;
+  for (const c of parseWorkflowCommands(stdout))
+    if (c.name === command && c.properties.name) out[c.properties.name] = c.data;
   return out;
 }

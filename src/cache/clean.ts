@@ -6,7 +6,16 @@
 // the plan, or (outside CI) only returns it for the archive to leave out.
 import { existsSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ancestorsOf, EXAMPLES_DIR, hashesInPath, layoutOfArtifacts, OLD_UNIT_DIRS, placeOf, type BuildDirLayout, type Place } from '../cargo-layout.js';
+import {
+  ancestorsOf,
+  EXAMPLES_DIR,
+  hashesInPath,
+  layoutOfArtifacts,
+  OLD_UNIT_DIRS,
+  placeOf,
+  type BuildDirLayout,
+  type Place,
+} from '../cargo-layout.js';
 import { cargoOwnership, isInside, type ProtectedPlaces } from './ownership.js';
 
 export interface TargetEntry {
@@ -19,7 +28,10 @@ export interface TargetEntry {
   ino: number;
   /** What cargo made this directory for, judged from its children (top and triple levels only). */
   shape?: 'profile' | 'triple' | 'other';
-  /** New-layout units: inodes of the files in the unit's subdirectories (out/…; uplifted artifacts are hard links to them). */
+  /**
+   * New-layout units: inodes of the files in the unit's subdirectories (out/…; uplifted artifacts are hard links to
+   * them).
+   */
   outInodes?: number[];
 }
 
@@ -92,7 +104,10 @@ export function planTargetClean(input: CleanInput): CleanAction[] {
  * directories carry the same hash: whatever keeps one entry of a unit keeps them all, or the
  * next build compiles the unit again. Null when no build ran.
  */
-function keptUnitHashes(input: CleanInput, placed: Array<{ e: TargetEntry; place: Place }>): ReadonlySet<string> | null {
+function keptUnitHashes(
+  input: CleanInput,
+  placed: Array<{ e: TargetEntry; place: Place }>,
+): ReadonlySet<string> | null {
   if (input.usedHashes === null) return null;
   const kept = new Set(input.usedHashes);
   for (const { e, place } of placed) {
@@ -104,7 +119,10 @@ function keptUnitHashes(input: CleanInput, placed: Array<{ e: TargetEntry; place
 }
 
 /** Why an entry goes, by where it sits; null keeps it. */
-function entryJudge(input: CleanInput, kept: ReadonlySet<string> | null): (e: TargetEntry, place: Place) => string | null {
+function entryJudge(
+  input: CleanInput,
+  kept: ReadonlySet<string> | null,
+): (e: TargetEntry, place: Place) => string | null {
   const isMember = nameSet(input.members);
   const unitReason = unitJudge(input, isMember, kept);
   const layout = input.buildLayout ?? null;
@@ -145,7 +163,11 @@ function profileChildReason(name: string, layout: CleanInput['buildLayout']): st
 const MEMBER = 'one of your crates: a workspace member or path dependency (set cache-workspace-crates: true to keep)';
 
 /** Why a unit (old entry or new directory) goes, or null to keep it. */
-function unitJudge(input: CleanInput, isMember: (name: string) => boolean, kept: ReadonlySet<string> | null): (name: string, hash: string) => string | null {
+function unitJudge(
+  input: CleanInput,
+  isMember: (name: string) => boolean,
+  kept: ReadonlySet<string> | null,
+): (name: string, hash: string) => string | null {
   const known = input.knownPackages ? nameSet(input.knownPackages) : null;
   return (name, hash) => {
     // In a shared directory, another project's unit stays.
@@ -282,7 +304,8 @@ export function cleanTargetDir(opts: CleanOptions): CleanResult {
   if (!existsSync(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
   const bytesBefore = bytesOf(opts.targetDir);
   const ownership = cargoOwnership(opts.targetDir, opts.places);
-  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
+  if (!ownership.owned)
+    return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
   const shared = !isInside(opts.targetDir, opts.places.workspaceRoot);
   const entries = listTarget(opts.targetDir, opts.profileDirs);
   const plan = planTargetClean({
@@ -297,11 +320,18 @@ export function cleanTargetDir(opts: CleanOptions): CleanResult {
     // Outside the workspace, another project may build into the same directory.
     knownPackages: shared ? (opts.lockedPackages ?? new Set(opts.members)) : null,
   });
-  if (opts.deleteFiles) for (const action of plan) rmSync(path.join(opts.targetDir, action.path), { recursive: true, force: true });
+  if (opts.deleteFiles)
+    for (const action of plan) rmSync(path.join(opts.targetDir, action.path), { recursive: true, force: true });
   // The planned entries never nest (the listing does not descend into what it removes), so the
   // size after (what is cached) is the size before minus theirs: no second walk of the tree.
   const removedBytes = plan.reduce((sum, action) => sum + action.bytes, 0);
-  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
+  return {
+    skipped: null,
+    bytesBefore,
+    bytesAfter: bytesBefore - removedBytes,
+    removed: plan,
+    layouts: layoutsOnDisk(entries, opts.profileDirs),
+  };
 }
 
 /** The profile's output directory name: dev → debug, release/bench → release, test → debug. */
@@ -315,7 +345,11 @@ export function profileDirName(profile: string): string {
  * Drops downloaded .crate files the lockfile no longer names (registry/cache/<index>/<name>-<version>.crate);
  * without `deleteFiles` only lists them (`files`), for the archive to leave out.
  */
-export function trimRegistryCache(registryCacheDir: string, locked: ReadonlySet<string>, deleteFiles = true): { removed: number; bytes: number; files: string[] } {
+export function trimRegistryCache(
+  registryCacheDir: string,
+  locked: ReadonlySet<string>,
+  deleteFiles = true,
+): { removed: number; bytes: number; files: string[] } {
   let removed = 0;
   let bytes = 0;
   const files: string[] = [];

@@ -7,7 +7,14 @@
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { createOctokit, httpStatus, permissionMessage } from '../github-api.js';
-import { gates, isLocalFailure, LocalFailure, readDeadlines, ServiceDownError, type Deadlines } from '../net/deadline.js';
+import {
+  gates,
+  isLocalFailure,
+  LocalFailure,
+  readDeadlines,
+  ServiceDownError,
+  type Deadlines,
+} from '../net/deadline.js';
 import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
 import { localCause, localFailureMessage, withOutput } from './local-cause.js';
 
@@ -36,14 +43,22 @@ async function probeService(env: NodeJS.ProcessEnv, signal: AbortSignal): Promis
     });
     if (response.status === 404) return; // Twirp "not_found": the service answered
   } else if (env.ACTIONS_CACHE_URL) {
-    const url = new URL(`_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`, env.ACTIONS_CACHE_URL);
-    response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json;api-version=6.0-preview.1' }, signal });
+    const url = new URL(
+      `_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`,
+      env.ACTIONS_CACHE_URL,
+    );
+    response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json;api-version=6.0-preview.1' },
+      signal,
+    });
   } else {
     throw new Error('the runner provides no cache service (ACTIONS_RESULTS_URL is not set)');
   }
   await response.body?.cancel();
   if (!response.ok)
-    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
+    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), {
+      status: response.status >= 500 || response.status === 429 ? response.status : 503,
+    });
 }
 
 /**
@@ -73,12 +88,16 @@ export class GitHubCacheBackend implements CacheBackend {
   /** The service answered the pre-flight lookup (once per step); once it failed, it is down for the step. */
   private ready(): Promise<void> {
     if (gates.cache.down) return Promise.reject(new ServiceDownError(gates.cache.service, gates.cache.down));
-    this.probed ??= gates.cache.call('lookup', this.deadlines.cacheLookupMs, (signal) => probeService(this.env, signal));
+    this.probed ??= gates.cache.call('lookup', this.deadlines.cacheLookupMs, (signal) =>
+      probeService(this.env, signal),
+    );
     return this.probed;
   }
 
   private find(paths: string[], key: string, restoreKeys: string[]): Promise<string | undefined> {
-    return gates.cache.call('lookup', this.deadlines.cacheLookupMs, () => cache.restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true }));
+    return gates.cache.call('lookup', this.deadlines.cacheLookupMs, () =>
+      cache.restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true }),
+    );
   }
 
   async lookup(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined> {
@@ -95,14 +114,22 @@ export class GitHubCacheBackend implements CacheBackend {
     const listed = await this.find(paths, primaryKey, restoreKeys);
     if (!listed) return undefined;
     const ms = this.deadlines.cacheTransferMs;
-    const { value: matchedKey, output } = await this.onThisRunner(`the cache entry ${listed} could not be unpacked`, () =>
-      gates.cache.call('download', ms, () =>
-        withOutput(() => cache.restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms, 60_000), segmentTimeoutInMs: ms })),
-      ),
+    const { value: matchedKey, output } = await this.onThisRunner(
+      `the cache entry ${listed} could not be unpacked`,
+      () =>
+        gates.cache.call('download', ms, () =>
+          withOutput(() =>
+            cache.restoreCache([...paths], primaryKey, [...restoreKeys], {
+              timeoutInMs: Math.min(ms, 60_000),
+              segmentTimeoutInMs: ms,
+            }),
+          ),
+        ),
     );
     if (!matchedKey) {
       const local = localCause(output);
-      if (local) throw new LocalFailure(localFailureMessage(`the cache entry ${listed} could not be unpacked`, local, this.env));
+      if (local)
+        throw new LocalFailure(localFailureMessage(`the cache entry ${listed} could not be unpacked`, local, this.env));
       const reason = `the service listed ${listed} but the download failed (see the warning above)`;
       gates.cache.markDown(reason);
       throw new Error(reason);
@@ -113,14 +140,18 @@ export class GitHubCacheBackend implements CacheBackend {
   async save(paths: string[], key: string): Promise<SaveResult> {
     await this.ready();
     const { value: id, output } = await this.onThisRunner('the cache archive could not be written', () =>
-      gates.cache.call('upload', this.deadlines.cacheTransferMs, () => withOutput(() => cache.saveCache([...paths], key))),
+      gates.cache.call('upload', this.deadlines.cacheTransferMs, () =>
+        withOutput(() => cache.saveCache([...paths], key)),
+      ),
     );
     if (id !== -1) return { saved: true, archiveBytes: null };
     const local = localCause(output);
     if (local) throw new LocalFailure(localFailureMessage('the cache archive could not be written', local, this.env));
     // -1 is either "another job saved this key first" or a swallowed failure: ask.
-    if (await this.exists(paths, key)) return { saved: false, archiveBytes: null, reason: 'another job saved this key first' };
-    if (/another job may be creating this cache/.test(output)) return { saved: false, archiveBytes: null, reason: 'another job is saving this key right now' };
+    if (await this.exists(paths, key))
+      return { saved: false, archiveBytes: null, reason: 'another job saved this key first' };
+    if (/another job may be creating this cache/.test(output))
+      return { saved: false, archiveBytes: null, reason: 'another job is saving this key right now' };
     const reason = 'the cache service did not store the entry (see the warning above)';
     gates.cache.markDown(reason);
     throw new Error(reason);
@@ -132,7 +163,10 @@ export class GitHubCacheBackend implements CacheBackend {
       return await work();
     } catch (e) {
       if (!isLocalFailure(e) || e instanceof LocalFailure) throw e;
-      throw new LocalFailure(localFailureMessage(what, localCause((e as Error).message) ?? (e as Error).message, this.env), { cause: e });
+      throw new LocalFailure(
+        localFailureMessage(what, localCause((e as Error).message) ?? (e as Error).message, this.env),
+        { cause: e },
+      );
     }
   }
 
@@ -140,18 +174,29 @@ export class GitHubCacheBackend implements CacheBackend {
     if (!this.api) throw new Error('replacing an entry needs the repository and a github-token');
     const { owner, repo, ref } = this.api;
     try {
-      await createOctokit(this.api.token, this.api.apiUrl, this.env).rest.actions.deleteActionsCacheByKey({ owner, repo, key, ref });
+      await createOctokit(this.api.token, this.api.apiUrl, this.env).rest.actions.deleteActionsCacheByKey({
+        owner,
+        repo,
+        key,
+        ref,
+      });
     } catch (e) {
       const status = httpStatus(e);
       if (status === 404) return; // already gone
-      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, 'actions: write', status), { cause: e });
+      if (status === 403)
+        throw new Error(permissionMessage(`replace the cache entry ${key}`, 'actions: write', status), { cause: e });
       throw e;
     }
   }
 
   async prune(scope: PruneScope): Promise<PruneResult> {
     if (!this.api) return { deleted: 0, keptEntryBytes: null };
-    const pruned = await deleteSupersededEntries({ ...this.api, prefix: scope.prefix, keepKey: scope.keepKey, env: this.env });
+    const pruned = await deleteSupersededEntries({
+      ...this.api,
+      prefix: scope.prefix,
+      keepKey: scope.keepKey,
+      env: this.env,
+    });
     return { deleted: pruned.deleted.length, keptEntryBytes: pruned.savedEntryBytes };
   }
 }
@@ -175,15 +220,25 @@ export interface SupersededResult {
  * Deletes entries on `ref` whose key starts with `prefix`, except `keepKey`. A token without
  * `actions: write` gets one warning and nothing else changes.
  */
-export async function deleteSupersededEntries(opts: CacheApiScope & { prefix: string; keepKey: string; env?: NodeJS.ProcessEnv }): Promise<SupersededResult> {
+export async function deleteSupersededEntries(
+  opts: CacheApiScope & { prefix: string; keepKey: string; env?: NodeJS.ProcessEnv },
+): Promise<SupersededResult> {
   const octokit = createOctokit(opts.token, opts.apiUrl, opts.env);
   const result: SupersededResult = { deleted: [], savedEntryBytes: null, problem: null };
   try {
     const entries: CacheEntryInfo[] = [];
     for (let page = 1; page <= 10; page++) {
-      const { data } = await octokit.rest.actions.getActionsCacheList({ owner: opts.owner, repo: opts.repo, key: opts.prefix, ref: opts.ref, per_page: 100, page });
+      const { data } = await octokit.rest.actions.getActionsCacheList({
+        owner: opts.owner,
+        repo: opts.repo,
+        key: opts.prefix,
+        ref: opts.ref,
+        per_page: 100,
+        page,
+      });
       for (const c of data.actions_caches) {
-        if (c.id !== undefined && c.key) entries.push({ id: c.id, key: c.key, ref: c.ref ?? opts.ref, sizeBytes: c.size_in_bytes ?? 0 });
+        if (c.id !== undefined && c.key)
+          entries.push({ id: c.id, key: c.key, ref: c.ref ?? opts.ref, sizeBytes: c.size_in_bytes ?? 0 });
       }
       if (data.actions_caches.length < 100) break;
     }

@@ -5,5 +5,15 @@ export { GitHubCacheBackend } from './github.js';
 export { LocalCacheBackend } from './local.js';
 export { createBackend } from './select.js';
 export { cachePaths, restoreCache, type CacheRestoreState } from './restore.js';
-export { buildOutcome, decideSave, saveCache, staleDependencies, type BuildOutcome, type CacheSaveInput, type CacheSaveOutcome, type SaveDecision, type SaveRun } from './save.js';
+export {
+  buildOutcome,
+  decideSave,
+  saveCache,
+  staleDependencies,
+  type BuildOutcome,
+  type CacheSaveInput,
+  type CacheSaveOutcome,
+  type SaveDecision,
+  type SaveRun,
+} from './save.js';
 export { reportCacheUsage, summariseUsage, usageMarkdown, type CacheUsageSummary } from './usage.js';

@@ -84,7 +84,10 @@ export function buildCacheKeys(k: CacheKeyInput): CacheKeys {
  * The restore lookup for a primary key: no entry is saved under `<primary key>-`, so no exact
  * match can shadow a newer generation; the newest generation wins, then the fallbacks.
  */
-export function restoreLookup(keys: Pick<CacheKeys, 'primaryKey' | 'restoreKeys'>): { key: string; restoreKeys: string[] } {
+export function restoreLookup(keys: Pick<CacheKeys, 'primaryKey' | 'restoreKeys'>): {
+  key: string;
+  restoreKeys: string[];
+} {
   return { key: `${keys.primaryKey}-`, restoreKeys: [keys.primaryKey, ...keys.restoreKeys] };
 }
 
@@ -97,10 +100,23 @@ export function generationOf(matchedKey: string | null, primaryKey: string): num
 }
 
 /** The key of a generation: the first is the primary key itself. */
-export const generationKey = (primaryKey: string, generation: number) => (generation <= 1 ? primaryKey : `${primaryKey}-g${generation}`);
+export const generationKey = (primaryKey: string, generation: number) =>
+  generation <= 1 ? primaryKey : `${primaryKey}-g${generation}`;
 
 /** Sections of a Cargo.toml that change what gets compiled (not the crate's own version or metadata). */
-const MANIFEST_SECTIONS = ['dependencies', 'dev-dependencies', 'build-dependencies', 'target', 'features', 'profile', 'patch', 'replace', 'lib', 'bin', 'lints'];
+const MANIFEST_SECTIONS = [
+  'dependencies',
+  'dev-dependencies',
+  'build-dependencies',
+  'target',
+  'features',
+  'profile',
+  'patch',
+  'replace',
+  'lib',
+  'bin',
+  'lints',
+];
 const WORKSPACE_SECTIONS = ['dependencies', 'lints', 'resolver'];
 
 function sortKeys(value: unknown): unknown {
@@ -149,20 +165,39 @@ export function manifestProjection(text: string, file: string): string {
     picked.target = Object.fromEntries(
       Object.entries(data.target as Record<string, Record<string, unknown>>).map(([t, v]) => [
         t,
-        Object.fromEntries(Object.entries(v ?? {}).map(([k, d]) => [k, k.endsWith('dependencies') ? withoutPathVersions(d) : d])),
+        Object.fromEntries(
+          Object.entries(v ?? {}).map(([k, d]) => [k, k.endsWith('dependencies') ? withoutPathVersions(d) : d]),
+        ),
       ]),
     );
   }
   const pkg = data.package as Record<string, unknown> | undefined;
-  if (pkg) picked.package = { edition: pkg.edition ?? null, build: pkg.build ?? null, links: pkg.links ?? null, 'rust-version': pkg['rust-version'] ?? null };
+  if (pkg)
+    picked.package = {
+      edition: pkg.edition ?? null,
+      build: pkg.build ?? null,
+      links: pkg.links ?? null,
+      'rust-version': pkg['rust-version'] ?? null,
+    };
   const ws = data.workspace as Record<string, unknown> | undefined;
-  if (ws) picked.workspace = Object.fromEntries(WORKSPACE_SECTIONS.filter((s) => ws[s] !== undefined).map((s) => [s, s === 'dependencies' ? withoutPathVersions(ws[s]) : ws[s]]));
+  if (ws)
+    picked.workspace = Object.fromEntries(
+      WORKSPACE_SECTIONS.filter((s) => ws[s] !== undefined).map((s) => [
+        s,
+        s === 'dependencies' ? withoutPathVersions(ws[s]) : ws[s],
+      ]),
+    );
   return JSON.stringify(sortKeys(picked));
 }
 
 /** Hash of all manifests (by workspace-relative path), cargo config profile sections and the toolchain file. */
-export function manifestsHash(manifests: Array<{ relativePath: string; text: string }>, extra: Array<{ name: string; text: string }>): string {
-  const parts = [...manifests].sort((a, b) => a.relativePath.localeCompare(b.relativePath)).map((m) => `${m.relativePath}\n${manifestProjection(m.text, m.relativePath)}`);
+export function manifestsHash(
+  manifests: Array<{ relativePath: string; text: string }>,
+  extra: Array<{ name: string; text: string }>,
+): string {
+  const parts = [...manifests]
+    .sort((a, b) => a.relativePath.localeCompare(b.relativePath))
+    .map((m) => `${m.relativePath}\n${manifestProjection(m.text, m.relativePath)}`);
   for (const e of [...extra].sort((a, b) => a.name.localeCompare(b.name))) parts.push(`${e.name}\n${e.text}`);
   return createHash('sha256').update(parts.join('\n\n')).digest('hex');
 }

@@ -9,13 +9,19 @@ import { formatBytes } from '../format.js';
 /** Causes on this machine, most telling first: tar's own message is followed by the library's. */
 const LOCAL_CAUSES: Array<[RegExp, string]> = [
   [/\bENOSPC\b|No space left on device|\bEDQUOT\b|Disk quota exceeded/i, 'the disk is full'],
-  [/\bE(ACCES|PERM|ROFS)\b|Cannot \w+: Permission denied|Read-only file system/, 'a directory there may not be written'],
+  [
+    /\bE(ACCES|PERM|ROFS)\b|Cannot \w+: Permission denied|Read-only file system/,
+    'a directory there may not be written',
+  ],
   [/\bENOTDIR\b|\bEISDIR\b|Cannot \w+: Not a directory/, 'a path there is not a directory'],
   // The library says `"/usr/bin/tar" failed with error: …` (the quoted path of tar).
   [/\btar"? failed with error\b|^zstd: .*\berror\b/im, 'tar failed on this runner'],
 ];
 
-/** The local cause in what the library printed (with the line that shows it), or null when nothing points at this runner. */
+/**
+ * The local cause in what the library printed (with the line that shows it), or null when nothing points at this
+ * runner.
+ */
 export function localCause(output: string): string | null {
   for (const [pattern, cause] of LOCAL_CAUSES) {
     const line = output.split('\n').find((l) => pattern.test(l));
@@ -55,7 +61,8 @@ function installTee(): () => void {
     const previous = stream.write;
     const tee = function (this: unknown, ...args: unknown[]): boolean {
       const chunk = args[0];
-      const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
+      const text =
+        typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
       for (const sink of sinks) sink.text = (sink.text + text).slice(-KEEP);
       return (previous as (...a: unknown[]) => boolean).apply(stream, args);
     } as typeof stream.write;

@@ -11,7 +11,17 @@
 // cached paths.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import * as core from '@actions/core';
@@ -51,7 +61,12 @@ export function pathsVersion(paths: string[]): string {
 }
 
 /** GitHub's matching rules over a list of entries. */
-export function matchEntry<T extends { key: string; version: string; createdAt: number }>(entries: T[], version: string, primaryKey: string, restoreKeys: string[]): T | undefined {
+export function matchEntry<T extends { key: string; version: string; createdAt: number }>(
+  entries: T[],
+  version: string,
+  primaryKey: string,
+  restoreKeys: string[],
+): T | undefined {
   const candidates = entries.filter((e) => e.version === version);
   const exact = candidates.find((e) => e.key === primaryKey);
   if (exact) return exact;
@@ -62,7 +77,8 @@ export function matchEntry<T extends { key: string; version: string; createdAt: 
   return undefined;
 }
 
-const safeName = (key: string, scope: string) => `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${shortHash(`${scope}\n${key}`, 8)}`;
+const safeName = (key: string, scope: string) =>
+  `${key.replace(/[^A-Za-z0-9._+=-]/g, '_').slice(0, 150)}-${shortHash(`${scope}\n${key}`, 8)}`;
 const META = '.meta.json';
 
 /** Why an archive member may not be extracted, or null when it stays inside the cached paths. */
@@ -74,11 +90,15 @@ export function unsafeMember(entry: { path: string; type: string; linkpath?: str
   if (!within(path.posix.normalize(raw))) return `${entry.path}: outside the cached paths`;
   if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
     const link = entry.linkpath ?? '';
-    const target = entry.type === 'Link' || path.posix.isAbsolute(link) ? path.posix.normalize(link) : path.posix.normalize(path.posix.join(path.posix.dirname(raw), link));
+    const target =
+      entry.type === 'Link' || path.posix.isAbsolute(link)
+        ? path.posix.normalize(link)
+        : path.posix.normalize(path.posix.join(path.posix.dirname(raw), link));
     if (!within(target)) return `${entry.path}: links to ${link}, outside the cached paths`;
     return null;
   }
-  if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type)) return `${entry.path}: a ${entry.type} entry`;
+  if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(entry.type))
+    return `${entry.path}: a ${entry.type} entry`;
   return null;
 }
 
@@ -147,7 +167,8 @@ function writeArchive(tmp: string, args: string[]): Promise<{ code: number; stde
 /** The temporary archive and the files named after it (its metadata, tar's lists). */
 function removeTemporary(tmp: string): void {
   const base = path.basename(tmp);
-  for (const name of readdirSync(path.dirname(tmp))) if (name === base || name.startsWith(`${base}.`)) rmSync(path.join(path.dirname(tmp), name), { force: true });
+  for (const name of readdirSync(path.dirname(tmp)))
+    if (name === base || name.startsWith(`${base}.`)) rmSync(path.join(path.dirname(tmp), name), { force: true });
 }
 
 /** Temporary files of saves that died without cleaning up (the lock holder removes them). */
@@ -207,7 +228,9 @@ export class LocalCacheBackend implements CacheBackend {
         const entry = JSON.parse(readFileSync(path.join(this.dir, name), 'utf8')) as LocalEntry;
         if (typeof entry.key === 'string' && existsSync(path.join(this.dir, entry.file))) out.push(entry);
       } catch (e) {
-        core.warning(`The local cache entry ${name} in ${this.dir} is damaged (${(e as Error).message}); it is ignored.`);
+        core.warning(
+          `The local cache entry ${name} in ${this.dir} is damaged (${(e as Error).message}); it is ignored.`,
+        );
       }
     }
     return out;
@@ -232,11 +255,14 @@ export class LocalCacheBackend implements CacheBackend {
     }
     const known = new Set(this.entries().map((e) => e.file));
     for (const e of listed ?? []) {
-      if (!known.has(e.file) && existsSync(path.join(this.dir, e.file))) writeFileSync(path.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
+      if (!known.has(e.file) && existsSync(path.join(this.dir, e.file)))
+        writeFileSync(path.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
     }
     if (listed === null || listed.length !== this.entries().length) {
       withDirectoryLock(this.dir, () => this.writeIndex());
-      core.info(`Watchmaker: the local cache index ${this.indexFile()} was ${listed === null ? 'damaged' : 'out of date'}; rebuilt it from the archives.`);
+      core.info(
+        `Watchmaker: the local cache index ${this.indexFile()} was ${listed === null ? 'damaged' : 'out of date'}; rebuilt it from the archives.`,
+      );
     }
   }
 
@@ -270,7 +296,9 @@ export class LocalCacheBackend implements CacheBackend {
     const hit = this.find(paths, primaryKey, restoreKeys);
     if (!hit) return undefined;
     const archive = path.join(this.dir, hit.file);
-    const problems = (await listMembers(archive)).map((m) => unsafeMember(m, paths)).filter((p): p is string => p !== null);
+    const problems = (await listMembers(archive))
+      .map((m) => unsafeMember(m, paths))
+      .filter((p): p is string => p !== null);
     if (problems.length) {
       core.warning(
         `The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join('; ')}); nothing was extracted, and this counts as a miss.`,
@@ -291,14 +319,30 @@ export class LocalCacheBackend implements CacheBackend {
     const tmp = path.join(this.dir, `.${file}.${process.pid}.tmp`);
     // Absolute member names (-P) so the archive restores to the same places, like @actions/cache.
     const exclude = await excludeArgs(`${tmp}.exclude`, options.exclude ?? []);
-    const r = await writeArchive(tmp, ['-c', '--format=pax', compression === 'zstd' ? '--zstd' : '-z', '-f', tmp, '-P', ...exclude, ...existing]);
+    const r = await writeArchive(tmp, [
+      '-c',
+      '--format=pax',
+      compression === 'zstd' ? '--zstd' : '-z',
+      '-f',
+      tmp,
+      '-P',
+      ...exclude,
+      ...existing,
+    ]);
     rmSync(`${tmp}.exclude`, { force: true });
     if (r.code !== 0) {
       rmSync(tmp, { force: true });
       throw new Error(`tar could not write the cache archive: ${r.stderr.trim()}`);
     }
     const sizeBytes = statSync(tmp).size;
-    const entry: LocalEntry = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes, scope: this.scope.ref };
+    const entry: LocalEntry = {
+      key,
+      version: pathsVersion(paths),
+      file,
+      createdAt: Date.now(),
+      sizeBytes,
+      scope: this.scope.ref,
+    };
     withDirectoryLock(this.dir, () => {
       sweepDeadSaves(this.dir);
       writeFileSync(`${tmp}${META}`, JSON.stringify(entry));
@@ -327,7 +371,9 @@ export class LocalCacheBackend implements CacheBackend {
 
   /** Deletes this scope's entries whose key starts with the prefix, except the one just saved. */
   prune(scope: PruneScope): Promise<PruneResult> {
-    const gone = this.entries().filter((e) => this.owned(e) && e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
+    const gone = this.entries().filter(
+      (e) => this.owned(e) && e.key.startsWith(scope.prefix) && e.key !== scope.keepKey,
+    );
     this.drop(gone);
     return Promise.resolve({ deleted: gone.length, keptEntryBytes: null });
   }
@@ -344,7 +390,10 @@ async function excludeArgs(listFile: string, paths: readonly string[]): Promise<
   if (paths.length === 0) return [];
   const listed = paths.filter((p) => !/[\r\n]/.test(p));
   const unlisted = paths.length - listed.length;
-  if (unlisted) core.warning(`${unlisted} path(s) with a line break in their name cannot be left out of the cache archive; they are saved.`);
+  if (unlisted)
+    core.warning(
+      `${unlisted} path(s) with a line break in their name cannot be left out of the cache archive; they are saved.`,
+    );
   tarIsGnu ??= capture('tar', ['--version']).then((r) => r.stdout.includes('GNU tar'));
   const gnu = await tarIsGnu.catch(() => false);
   writeFileSync(listFile, listed.map((p) => (gnu ? p : p.replace(/[\\*?[]/g, '\\$&'))).join('\n') + '\n');

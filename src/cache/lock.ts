@@ -23,7 +23,10 @@ export function withDirectoryLock<T>(dir: string, work: () => T): T {
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > STALE_MS) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > until)
-        throw new Error(`the local cache ${dir} stayed locked for ${WAIT_MS / 1000} s (${lock}); delete the lock if no other job is running`, { cause: e });
+        throw new Error(
+          `the local cache ${dir} stayed locked for ${WAIT_MS / 1000} s (${lock}); delete the lock if no other job is running`,
+          { cause: e },
+        );
       else sleep(20 + Math.random() * 30);
     }
   }

@@ -72,7 +72,8 @@ export function cargoOwnership(dir: string, places: ProtectedPlaces): Ownership 
   const problem = placementProblem(dir, places);
   if (problem) return { owned: false, reason: problem };
   if (!existsSync(dir)) return { owned: false, reason: 'it does not exist' };
-  if (!hasCargoTag(dir)) return { owned: false, reason: "it has no CACHEDIR.TAG with cargo's signature, so cargo did not create it" };
+  if (!hasCargoTag(dir))
+    return { owned: false, reason: "it has no CACHEDIR.TAG with cargo's signature, so cargo did not create it" };
   return { owned: true };
 }
 

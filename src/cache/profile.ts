@@ -44,7 +44,14 @@ const BUILT_IN: Record<string, { inherits: string | null; table: ProfileTable }>
 /** Keys whose spellings mean the same to cargo, made one (debug = true is debug = 2). */
 function normalizeValue(key: string, value: unknown): unknown {
   if (key === 'opt-level') return String(value);
-  if (key === 'debug') return value === true || value === 'full' ? 2 : value === false || value === 'none' ? 0 : value === 'limited' ? 1 : value;
+  if (key === 'debug')
+    return value === true || value === 'full'
+      ? 2
+      : value === false || value === 'none'
+        ? 0
+        : value === 'limited'
+          ? 1
+          : value;
   if (key === 'strip') return value === true ? 'symbols' : value === false ? 'none' : value;
   if (key === 'lto') return value === 'off' ? 'off' : value === true ? 'fat' : value;
   return value;
@@ -107,7 +114,8 @@ function ownTable(name: string, sources: ProfileSources): ProfileTable {
 
 /** The effective settings of `profile`, with its inherits chain resolved; normalized and sorted. */
 export function resolveProfileSettings(profile: string, sources: ProfileSources, seen: string[] = []): ProfileTable {
-  if (seen.includes(profile)) throw new Error(`profile '${profile}' inherits from itself (${[...seen, profile].join(' → ')})`);
+  if (seen.includes(profile))
+    throw new Error(`profile '${profile}' inherits from itself (${[...seen, profile].join(' → ')})`);
   const own = ownTable(profile, sources);
   const parent = typeof own.inherits === 'string' ? own.inherits : (BUILT_IN[profile]?.inherits ?? null);
   const { inherits: _inherits, ...settings } = own;

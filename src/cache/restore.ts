@@ -7,7 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { cargoHome } from '../cargo-config.js';
 import { formatBytes } from '../format.js';
-import { applyFreshness, gitRootOf, manifestPathFor, type FreshnessState, type FreshnessSummary } from '../freshness/index.js';
+import {
+  applyFreshness,
+  gitRootOf,
+  manifestPathFor,
+  type FreshnessState,
+  type FreshnessSummary,
+} from '../freshness/index.js';
 import { commandKind } from '../cargo-command.js';
 import { logText } from '../log.js';
 import type { TargetedRun } from '../run.js';
@@ -52,7 +58,8 @@ export interface CacheRestoreState {
 }
 
 /** Whether the target directory is among the cached paths (main left it out when cargo does not own it). */
-export const targetDirCached = (state: Pick<CacheRestoreState, 'excluded' | 'targetDir'>) => !state.excluded.some((e) => e.dir === state.targetDir);
+export const targetDirCached = (state: Pick<CacheRestoreState, 'excluded' | 'targetDir'>) =>
+  !state.excluded.some((e) => e.dir === state.targetDir);
 
 function readIfExists(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
@@ -61,18 +68,32 @@ function readIfExists(file: string): string | null {
 /** The registry/git downloads cached beside the target dirs (never credentials; bin/ only on request). */
 export function cargoHomePaths(env: NodeJS.ProcessEnv, withBin: boolean): string[] {
   const home = cargoHome(env);
-  const paths = [path.join(home, 'registry', 'index'), path.join(home, 'registry', 'cache'), path.join(home, 'git', 'db')];
+  const paths = [
+    path.join(home, 'registry', 'index'),
+    path.join(home, 'registry', 'cache'),
+    path.join(home, 'git', 'db'),
+  ];
   if (withBin) paths.push(path.join(home, 'bin'), path.join(home, '.crates.toml'), path.join(home, '.crates2.json'));
   return paths;
 }
 
 /** The paths cached: the target and build dirs and the registry/git downloads. */
-export function cachePaths(targetDir: string, env: NodeJS.ProcessEnv, withBin: boolean, buildDir: string = targetDir): string[] {
+export function cachePaths(
+  targetDir: string,
+  env: NodeJS.ProcessEnv,
+  withBin: boolean,
+  buildDir: string = targetDir,
+): string[] {
   return [targetDir, ...(buildDir !== targetDir ? [buildDir] : []), ...cargoHomePaths(env, withBin)];
 }
 
 export function protectedPlaces(ws: WorkspaceInfo, env: NodeJS.ProcessEnv): ProtectedPlaces {
-  return { workspaceRoot: ws.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os.homedir(), cargoHome: cargoHome(env) };
+  return {
+    workspaceRoot: ws.root,
+    checkout: env.GITHUB_WORKSPACE || null,
+    home: env.HOME || os.homedir(),
+    cargoHome: cargoHome(env),
+  };
 }
 
 function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | null } {
@@ -91,10 +112,18 @@ function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | nu
   }
   const lockText = readIfExists(path.join(ws.root, 'Cargo.lock'));
   const rootManifest = manifests.find((m) => m.relativePath === 'Cargo.toml');
-  const profileSources = { manifest: rootManifest ? (parse(rootManifest.text) as Record<string, unknown>) : null, cargoConfig: run.cargoConfig, env: run.env };
+  const profileSources = {
+    manifest: rootManifest ? (parse(rootManifest.text) as Record<string, unknown>) : null,
+    cargoConfig: run.cargoConfig,
+    env: run.env,
+  };
   const keys = buildCacheKeys({
     prefix: config.cache.prefix,
-    workspace: workspaceIdentity({ repository: run.context.repository, checkout: run.env.GITHUB_WORKSPACE || null, root: ws.root }),
+    workspace: workspaceIdentity({
+      repository: run.context.repository,
+      checkout: run.env.GITHUB_WORKSPACE || null,
+      root: ws.root,
+    }),
     os: process.platform,
     arch: process.arch,
     rustcRelease: rustc.release,
@@ -112,7 +141,10 @@ function computeKeys(run: TargetedRun): { keys: CacheKeys; lockText: string | nu
 }
 
 /** The target and build dirs that may be restored into; the others are left out with a warning. */
-function cacheableDirs(ws: WorkspaceInfo, places: ProtectedPlaces): { dirs: string[]; excluded: CacheRestoreState['excluded'] } {
+function cacheableDirs(
+  ws: WorkspaceInfo,
+  places: ProtectedPlaces,
+): { dirs: string[]; excluded: CacheRestoreState['excluded'] } {
   const dirs: string[] = [];
   const excluded: CacheRestoreState['excluded'] = [];
   for (const dir of [...new Set([ws.targetDirectory, ws.buildDirectory])]) {
@@ -176,11 +208,17 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
  * reuses the cached workspace crates they feed. Null (members not cached by default) when the
  * target directory is not cached or the workspace is not in a git working tree.
  */
-async function freshnessAfterRestore(run: TargetedRun, state: CacheRestoreState, targetExisted: boolean): Promise<FreshnessState | null> {
+async function freshnessAfterRestore(
+  run: TargetedRun,
+  state: CacheRestoreState,
+  targetExisted: boolean,
+): Promise<FreshnessState | null> {
   if (!targetDirCached(state)) return null;
   const gitRoot = await gitRootOf(run.workspace.root, run.env);
   if (!gitRoot) {
-    core.info('Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.');
+    core.info(
+      'Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.',
+    );
     return null;
   }
   const started = Date.now();
@@ -188,11 +226,20 @@ async function freshnessAfterRestore(run: TargetedRun, state: CacheRestoreState,
     const cargoDirs = [...new Set([state.targetDir, state.buildDir, state.places.cargoHome])];
     const manifestPath = manifestPathFor(state.targetDir, run.config.profile);
     const unitDirs = [...new Set([state.targetDir, state.buildDir])];
-    const { state: freshness, summary } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs, unitDirs });
+    const { state: freshness, summary } = await applyFreshness({
+      gitRoot,
+      manifestPath,
+      env: run.env,
+      targetExisted,
+      cargoDirs,
+      unitDirs,
+    });
     logFreshness(summary, ((Date.now() - started) / 1000).toFixed(1));
     return freshness;
   } catch (e) {
-    core.warning(`Watchmaker could not check which files are unchanged (${(e as Error).message}); workspace crates are rebuilt as usual.`);
+    core.warning(
+      `Watchmaker could not check which files are unchanged (${(e as Error).message}); workspace crates are rebuilt as usual.`,
+    );
     core.debug((e as Error).stack ?? String(e));
     return null;
   }
@@ -204,9 +251,13 @@ function logFreshness(summary: FreshnessSummary, seconds: string): void {
       `Watchmaker proves nothing unchanged this time: ${summary.distrusted}. The restored workspace crates are compiled again (their units were given an old time); the cache heals when this job saves.`,
     );
   } else if (!summary.manifestFound) {
-    core.info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`);
+    core.info(
+      `Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`,
+    );
   } else {
-    const bumped = summary.bumped ? `; ${summary.bumped} changed or untracked files older than the cache moved to now` : '';
+    const bumped = summary.bumped
+      ? `; ${summary.bumped} changed or untracked files older than the cache moved to now`
+      : '';
     core.info(
       `Freshness across checkouts: ${summary.proven} tracked files proven unchanged since the cached build (their times set back); ${summary.changed} changed or new keep theirs${bumped} (${seconds} s).`,
     );
@@ -251,10 +302,15 @@ async function restoreInto(state: CacheRestoreState, backend: CacheBackend, fail
   } catch (e) {
     state.error = (e as Error).message;
     if (failOnError) throw e;
-    core.warning(`Watchmaker could not restore the cache (${backend.description}): ${state.error}. The build goes on without it.`);
+    core.warning(
+      `Watchmaker could not restore the cache (${backend.description}): ${state.error}. The build goes on without it.`,
+    );
   }
   state.restoredAtMs = Date.now();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (state.hit === 'miss') core.info(`Cache miss for ${state.primaryKey} (${seconds} s): a cold build.`);
-  else core.info(`Cache ${state.hit} hit: restored ${state.matchedKey} (${formatBytes(state.restoredBytes ?? 0)} on disk) in ${seconds} s.`);
+  else
+    core.info(
+      `Cache ${state.hit} hit: restored ${state.matchedKey} (${formatBytes(state.restoredBytes ?? 0)} on disk) in ${seconds} s.`,
+    );
 }

@@ -39,20 +39,33 @@ export interface BuildOutcome {
 const skip = (reason: string): SaveDecision => ({ save: false, reason, replace: false });
 
 /** Whether the post step should save (pure). */
-export function decideSave(config: Config, context: RunContext, state: CacheRestoreState, build: BuildOutcome | null = null): SaveDecision {
+export function decideSave(
+  config: Config,
+  context: RunContext,
+  state: CacheRestoreState,
+  build: BuildOutcome | null = null,
+): SaveDecision {
   if (config.cache.save === 'never') return skip("cache-save is 'never'");
   if (build?.interrupted) return skip('the main step was interrupted, so target/ may be half-written');
-  if (build && !build.success && !config.cache.onFailure) return skip('the build failed (set cache-on-failure: true to save anyway)');
+  if (build && !build.success && !config.cache.onFailure)
+    return skip('the build failed (set cache-on-failure: true to save anyway)');
   const filedUnderBranch = pullRequestOnBranchRef(config, context, state.backend);
   if (filedUnderBranch) return skip(filedUnderBranch);
-  if (config.cache.save === 'always') return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
+  if (config.cache.save === 'always')
+    return { save: true, reason: "cache-save is 'always'", replace: state.hit === 'exact' };
   const staleness = state.hit === 'exact' && build ? staleWhy(build, state.keepMembers) : null;
   if (state.hit === 'exact' && !staleness) return skip('the exact key was restored, so the entry is already current');
   const replace = staleness !== null;
-  const why = (reason: string) => (staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason);
+  const why = (reason: string) =>
+    staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason;
   if (state.backend === 'local' && !context.onGitHub) return { save: true, reason: why('local run'), replace };
   if (config.cache.saveScope === 'any') return { save: true, reason: why("cache-save-scope is 'any'"), replace };
-  if (context.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`), replace };
+  if (context.onDefaultBranch)
+    return {
+      save: true,
+      reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`),
+      replace,
+    };
   return skip(
     `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
   );
@@ -63,9 +76,18 @@ export function decideSave(config: Config, context: RunContext, state: CacheRest
  * under the run's ref; on pull_request_target that is the base branch, whose own jobs would then
  * restore what the pull request's code built. No input overrides this.
  */
-function pullRequestOnBranchRef(config: Config, context: RunContext, backend: CacheRestoreState['backend']): string | null {
+function pullRequestOnBranchRef(
+  config: Config,
+  context: RunContext,
+  backend: CacheRestoreState['backend'],
+): string | null {
   if (backend !== 'github' || !context.pullRequest || context.ref?.startsWith('refs/pull/')) return null;
-  const asked = config.cache.save === 'always' ? "cache-save: 'always'" : config.cache.saveScope === 'any' ? "cache-save-scope: 'any'" : null;
+  const asked =
+    config.cache.save === 'always'
+      ? "cache-save: 'always'"
+      : config.cache.saveScope === 'any'
+        ? "cache-save-scope: 'any'"
+        : null;
   return (
     `this pull request's job runs on ${context.eventName ?? 'its event'} with the ref ${context.ref ?? '(none)'}, so GitHub would file the entry under that branch, where its own jobs restore it; ` +
     `a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ''}`
@@ -105,7 +127,10 @@ export interface CacheSaveInput {
 }
 
 /** Dependencies a build compiled although the exact key was restored: the entry is stale (0 otherwise). */
-export function staleDependencies(hit: CacheRestoreState['hit'] | undefined, record: { crates: Array<{ workspaceMember: boolean }> }): number {
+export function staleDependencies(
+  hit: CacheRestoreState['hit'] | undefined,
+  record: { crates: Array<{ workspaceMember: boolean }> },
+): number {
   return hit === 'exact' ? record.crates.filter((c) => !c.workspaceMember).length : 0;
 }
 
@@ -113,7 +138,12 @@ export function staleDependencies(hit: CacheRestoreState['hit'] | undefined, rec
 export function buildOutcome(build: BuildHandOff | null, interrupted: boolean): BuildOutcome | null {
   if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers };
+  return {
+    interrupted: false,
+    success: build.success,
+    rebuiltDependencies: build.rebuiltDependencies,
+    rebuiltMembers: build.rebuiltMembers,
+  };
 }
 
 export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<CacheSaveOutcome> {
@@ -171,7 +201,11 @@ export async function saveCache(run: SaveRun, input: CacheSaveInput): Promise<Ca
  * next generation, saved beside it: restores take the newest generation, so the stale entry
  * stops mattering even when the token may not delete it.
  */
-async function keyToSave(backend: CacheBackend, state: CacheRestoreState, decision: SaveDecision): Promise<{ key: string } | { skipped: string }> {
+async function keyToSave(
+  backend: CacheBackend,
+  state: CacheRestoreState,
+  decision: SaveDecision,
+): Promise<{ key: string } | { skipped: string }> {
   const { primaryKey, paths } = state;
   const skipped = (why: string) => {
     core.info(`${why}; nothing to save.`);
@@ -181,10 +215,13 @@ async function keyToSave(backend: CacheBackend, state: CacheRestoreState, decisi
   if (!decision.replace) {
     const lookup = restoreLookup({ primaryKey, restoreKeys: [] });
     const found = await backend.lookup(paths, lookup.key, lookup.restoreKeys);
-    return found ? skipped(`The cache entry ${found} exists already (saved by an earlier run of this commit)`) : { key: primaryKey };
+    return found
+      ? skipped(`The cache entry ${found} exists already (saved by an earlier run of this commit)`)
+      : { key: primaryKey };
   }
   const next = generationKey(primaryKey, (generationOf(state.matchedKey, primaryKey) ?? 1) + 1);
-  if (await backend.exists(paths, next)) return skipped(`The cache entry ${next} exists already (another job replaced ${state.matchedKey} first)`);
+  if (await backend.exists(paths, next))
+    return skipped(`The cache entry ${next} exists already (another job replaced ${state.matchedKey} first)`);
   core.info(
     `Replacing the cache entry ${state.matchedKey}: ${decision.reason}. The new entry is ${next}: restores take the newest generation of a key, and the older ones are deleted where the token may.`,
   );
@@ -201,7 +238,12 @@ function withoutUntaggedDirs(state: CacheRestoreState): CacheRestoreState {
   const dirs = [...new Set([state.targetDir, state.buildDir])].filter((d) => !excluded.has(d));
   const gone = dirs
     .filter((dir) => !hasCargoTag(dir))
-    .map((dir) => ({ dir, reason: existsSync(dir) ? "it has no CACHEDIR.TAG with cargo's signature (cargo did not create it)" : 'it is gone' }));
+    .map((dir) => ({
+      dir,
+      reason: existsSync(dir)
+        ? "it has no CACHEDIR.TAG with cargo's signature (cargo did not create it)"
+        : 'it is gone',
+    }));
   if (gone.length === 0) return state;
   const list = gone.map((g) => `${g.dir} (${g.reason})`).join(' and ');
   core.info(
@@ -229,7 +271,9 @@ async function describeSources(run: SaveRun, input: CacheSaveInput): Promise<voi
     await writeManifest(state.freshness, { env: run.env, timedBuildRan, restoredAnything: state.hit !== 'miss' });
   } catch (e) {
     rmSync(state.freshness.manifestPath, { force: true });
-    core.warning(`Watchmaker could not describe the sources of this build (${(e as Error).message}); the next run rebuilds the workspace crates.`);
+    core.warning(
+      `Watchmaker could not describe the sources of this build (${(e as Error).message}); the next run rebuilds the workspace crates.`,
+    );
   }
 }
 
@@ -263,18 +307,26 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
       lockedPackages: lock?.names ?? null,
       deleteFiles,
     });
-    if (cleaned.skipped) core.warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
+    if (cleaned.skipped)
+      core.warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
     outcome.bytesBefore += cleaned.bytesBefore;
     outcome.bytesAfter += cleaned.bytesAfter;
     removed.push(...cleaned.removed);
     if (!deleteFiles) leftOut.push(...cleaned.removed.map((a) => path.join(dir, a.path)));
     cleaned.layouts.forEach((l) => layouts.add(l));
   }
-  logCleaning(dirs.length, outcome, removed, { noBuild: input.artifacts === null, deleted: deleteFiles, backend: run.backend });
+  logCleaning(dirs.length, outcome, removed, {
+    noBuild: input.artifacts === null,
+    deleted: deleteFiles,
+    backend: run.backend,
+  });
   if (layouts.size) core.info(`  build-dir layout on disk before cleaning: ${[...layouts].join(' and ')}`);
   if (lock) {
     const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lock.downloaded, deleteFiles);
-    if (trimmed.removed) core.info(`  ${deleteFiles ? 'removed' : 'left out'} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+    if (trimmed.removed)
+      core.info(
+        `  ${deleteFiles ? 'removed' : 'left out'} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`,
+      );
     if (!deleteFiles) leftOut.push(...trimmed.files);
   }
   return leftOut;
@@ -283,12 +335,22 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
 function readLock(file: string | null): LockedPackages | null {
   if (!file || !existsSync(file)) return null;
   const lock = parseLockfile(readFileSync(file, 'utf8'));
-  if (!lock) core.warning(logText(`${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`));
+  if (!lock)
+    core.warning(
+      logText(
+        `${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`,
+      ),
+    );
   return lock;
 }
 
 /** How cleaning went: in CI, what was deleted; elsewhere, what the archive leaves out (the files stay). */
-function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: CleanAction[], how: { noBuild: boolean; deleted: boolean; backend: CacheBackend }): void {
+function logCleaning(
+  dirCount: number,
+  outcome: CacheSaveOutcome,
+  removed: CleanAction[],
+  how: { noBuild: boolean; deleted: boolean; backend: CacheBackend },
+): void {
   const byReason = new Map<string, { count: number; bytes: number }>();
   for (const r of removed) {
     const agg = byReason.get(r.reason) ?? { count: 0, bytes: 0 };
@@ -299,13 +361,27 @@ function logCleaning(dirCount: number, outcome: CacheSaveOutcome, removed: Clean
   const label = dirCount > 1 ? 'target and build directories' : 'target/';
   const [before, after] = [formatBytes(outcome.bytesBefore ?? 0), formatBytes(outcome.bytesAfter ?? 0)];
   if (how.deleted) core.info(`${label} ${before} → ${after} after cleaning:`);
-  else core.info(`${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`);
-  for (const [reason, agg] of byReason) core.info(`  ${how.deleted ? 'removed' : 'left out'} ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
-  if (how.noBuild) core.info('  (no timed build ran, or it reported no artifacts, so units are not judged by use: restored units are kept)');
-  if (!how.deleted && removed.length && how.backend.kind !== 'local') core.info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
+  else
+    core.info(
+      `${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`,
+    );
+  for (const [reason, agg] of byReason)
+    core.info(`  ${how.deleted ? 'removed' : 'left out'} ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
+  if (how.noBuild)
+    core.info(
+      '  (no timed build ran, or it reported no artifacts, so units are not judged by use: restored units are kept)',
+    );
+  if (!how.deleted && removed.length && how.backend.kind !== 'local')
+    core.info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
 }
 
-async function saveAndPrune(backend: CacheBackend, state: CacheRestoreState, outcome: CacheSaveOutcome, exclude: string[], key: string): Promise<void> {
+async function saveAndPrune(
+  backend: CacheBackend,
+  state: CacheRestoreState,
+  outcome: CacheSaveOutcome,
+  exclude: string[],
+  key: string,
+): Promise<void> {
   const started = Date.now();
   const saved = await backend.save(state.paths, key, { exclude });
   outcome.saved = saved.saved;
@@ -319,5 +395,7 @@ async function saveAndPrune(backend: CacheBackend, state: CacheRestoreState, out
   outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
   const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  core.info(`Saved ${key}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? 'y' : 'ies'}.`);
+  core.info(
+    `Saved ${key}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? 'y' : 'ies'}.`,
+  );
 }

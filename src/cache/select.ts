@@ -13,7 +13,13 @@ export function serviceAvailable(env: NodeJS.ProcessEnv): boolean {
 /** The repository and ref whose entries the REST clean-up may delete, when all are known. */
 export function cacheApiScope(config: Pick<Config, 'githubToken'>, context: RunContext): CacheApiScope | null {
   if (!context.owner || !context.repo || !context.ref || !config.githubToken) return null;
-  return { token: config.githubToken, apiUrl: context.apiUrl, owner: context.owner, repo: context.repo, ref: context.ref };
+  return {
+    token: config.githubToken,
+    apiUrl: context.apiUrl,
+    owner: context.owner,
+    repo: context.repo,
+    ref: context.ref,
+  };
 }
 
 /**
@@ -32,6 +38,7 @@ export function localRefScope(context: RunContext): LocalRefScope {
 export function createBackend(config: Config, context: RunContext, env: NodeJS.ProcessEnv): CacheBackend {
   const local = () => new LocalCacheBackend(config.cache.dir, localRefScope(context));
   if (config.cache.backend === 'local') return local();
-  if (config.cache.backend === 'github' || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context));
+  if (config.cache.backend === 'github' || serviceAvailable(env))
+    return new GitHubCacheBackend(env, cacheApiScope(config, context));
   return local();
 }

@@ -71,12 +71,16 @@ export interface CacheUsageSummary {
 }
 
 /** Summarises the API's answers for the section and the warning (pure). */
-export function summariseUsage(data: CacheUsageData, opts: { prefixes: readonly string[]; saved: SavedEntry | null; now: number }): CacheUsageSummary {
+export function summariseUsage(
+  data: CacheUsageData,
+  opts: { prefixes: readonly string[]; saved: SavedEntry | null; now: number },
+): CacheUsageSummary {
   const gb = data.limitGb ?? DEFAULT_LIMIT_GB;
   const limitBytes = gb * GIB;
   const sum = (rows: CacheEntryRow[]) => rows.reduce((n, e) => n + e.sizeBytes, 0);
   const ours = data.entries.filter((e) => opts.prefixes.some((p) => e.key.startsWith(p)));
-  const daysSince = (e: CacheEntryRow) => (e.lastAccessedAt === null ? null : Math.floor((opts.now - e.lastAccessedAt) / DAY_MS));
+  const daysSince = (e: CacheEntryRow) =>
+    e.lastAccessedAt === null ? null : Math.floor((opts.now - e.lastAccessedAt) / DAY_MS);
   const stale = data.entries.map((e) => ({ ...e, days: daysSince(e) ?? -1 })).filter((e) => e.days >= STALE_DAYS);
   // GitHub refreshes the usage figures every few minutes, so they do not hold the entry just saved yet.
   const afterBytes = data.totalBytes + (opts.saved?.bytes ?? 0);
@@ -88,7 +92,11 @@ export function summariseUsage(data: CacheUsageData, opts: { prefixes: readonly 
     listed: data.entries.length,
     complete: data.complete,
     ours: { count: ours.length, bytes: sum(ours) },
-    stale: { count: stale.length, bytes: sum(stale), largest: [...stale].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, NAMED_STALE) },
+    stale: {
+      count: stale.length,
+      bytes: sum(stale),
+      largest: [...stale].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, NAMED_STALE),
+    },
     saved: opts.saved,
     afterBytes,
     evicts: opts.saved !== null && afterBytes > limitBytes,
@@ -106,20 +114,26 @@ export function usageMarkdown(s: CacheUsageSummary, prefixes: readonly string[])
     staleLine(s),
   ];
   if (s.saved) items.push(savedLine(s, s.saved));
-  if (!s.complete) items.push(`Entries counted among the ${s.listed.toLocaleString('en-US')} most recently used; the totals are GitHub's.`);
+  if (!s.complete)
+    items.push(
+      `Entries counted among the ${s.listed.toLocaleString('en-US')} most recently used; the totals are GitHub's.`,
+    );
   return ['#### Watchmaker: Actions cache usage', ...items.map((i) => `- ${i}`)];
 }
 
 function staleLine(s: CacheUsageSummary): string {
   if (s.stale.count === 0) return `Stale: none; every entry was accessed in the last ${STALE_DAYS} days.`;
-  const named = s.stale.largest.map((e) => `${escapeMarkdown(e.key)} on ${escapeMarkdown(e.ref)}, ${formatBytes(e.sizeBytes)}, ${e.days} days`).join('; ');
+  const named = s.stale.largest
+    .map((e) => `${escapeMarkdown(e.key)} on ${escapeMarkdown(e.ref)}, ${formatBytes(e.sizeBytes)}, ${e.days} days`)
+    .join('; ');
   return `Stale, not accessed for ${STALE_DAYS}+ days (no run restored them lately): ${plural(s.stale.count, 'entry', 'entries')}, ${formatBytes(s.stale.bytes)}; largest: ${named}.`;
 }
 
 function savedLine(s: CacheUsageSummary, saved: SavedEntry): string {
   const size = saved.bytes === null ? 'size not reported' : formatBytes(saved.bytes);
   const after = `${formatBytes(s.afterBytes)} (${percent(s.afterBytes, s.limitBytes)})`;
-  if (s.evicts) return `⚠️ This save (${size}) brings the total to ${after}, beyond the limit: GitHub evicts the least recently used entries.`;
+  if (s.evicts)
+    return `⚠️ This save (${size}) brings the total to ${after}, beyond the limit: GitHub evicts the least recently used entries.`;
   return `This save: ${size}; about ${after} with it.`;
 }
 
@@ -127,7 +141,10 @@ function savedLine(s: CacheUsageSummary, saved: SavedEntry): string {
 export function evictionWarning(s: CacheUsageSummary): string | null {
   if (!s.evicts || !s.saved) return null;
   const size = s.saved.bytes === null ? '' : ` (${formatBytes(s.saved.bytes)})`;
-  const stale = s.stale.count > 0 ? ` Not accessed for ${STALE_DAYS}+ days: ${plural(s.stale.count, 'entry', 'entries')} (${formatBytes(s.stale.bytes)}).` : '';
+  const stale =
+    s.stale.count > 0
+      ? ` Not accessed for ${STALE_DAYS}+ days: ${plural(s.stale.count, 'entry', 'entries')} (${formatBytes(s.stale.bytes)}).`
+      : '';
   return logText(
     `Watchmaker: saving ${s.saved.key}${size} brings the repository's Actions cache to ${formatBytes(s.afterBytes)}, beyond its limit (${s.limitLabel}), so GitHub evicts the least recently used entries.${stale} The job summary shows what the cache holds.`,
   );
@@ -154,9 +171,22 @@ export async function readCacheUsage(octokit: Octokit, owner: string, repo: stri
   const entries: CacheEntryRow[] = [];
   let complete = false;
   for (let page = 1; page <= MAX_PAGES && !complete; page++) {
-    const { data } = await octokit.rest.actions.getActionsCacheList({ owner, repo, per_page: PER_PAGE, page, sort: 'last_accessed_at', direction: 'desc' });
+    const { data } = await octokit.rest.actions.getActionsCacheList({
+      owner,
+      repo,
+      per_page: PER_PAGE,
+      page,
+      sort: 'last_accessed_at',
+      direction: 'desc',
+    });
     for (const c of data.actions_caches) {
-      entries.push({ key: c.key ?? '', ref: c.ref ?? '', sizeBytes: c.size_in_bytes ?? 0, lastAccessedAt: timeOf(c.last_accessed_at), createdAt: timeOf(c.created_at) });
+      entries.push({
+        key: c.key ?? '',
+        ref: c.ref ?? '',
+        sizeBytes: c.size_in_bytes ?? 0,
+        lastAccessedAt: timeOf(c.last_accessed_at),
+        createdAt: timeOf(c.created_at),
+      });
     }
     complete = data.actions_caches.length < PER_PAGE || entries.length >= data.total_count;
   }
@@ -196,7 +226,11 @@ export function ownPrefixes(prefix: string): string[] {
  * Reads the usage and writes the section to the job summary, after the save. Never throws: a
  * refused call is one info line naming `actions: read`, a broken API one warning.
  */
-export async function reportCacheUsage(run: UsageRun, saved: { saved: boolean; key: string; archiveBytes: number | null }, now = Date.now()): Promise<CacheUsageSummary | null> {
+export async function reportCacheUsage(
+  run: UsageRun,
+  saved: { saved: boolean; key: string; archiveBytes: number | null },
+  now = Date.now(),
+): Promise<CacheUsageSummary | null> {
   const skipped = usageSkipReason(run);
   const scope = cacheApiScope(run.config, run.context);
   if (skipped || !scope) {
@@ -206,7 +240,11 @@ export async function reportCacheUsage(run: UsageRun, saved: { saved: boolean; k
   try {
     const data = await readCacheUsage(createOctokit(scope.token, scope.apiUrl, run.env), scope.owner, scope.repo);
     const prefixes = ownPrefixes(run.config.cache.prefix);
-    const summary = summariseUsage(data, { prefixes, saved: saved.saved ? { key: saved.key, bytes: saved.archiveBytes } : null, now });
+    const summary = summariseUsage(data, {
+      prefixes,
+      saved: saved.saved ? { key: saved.key, bytes: saved.archiveBytes } : null,
+      now,
+    });
     core.info(
       `Watchmaker: the repository's Actions cache holds ${formatBytes(summary.totalBytes)} of ${summary.limitLabel} in ${plural(summary.count, 'entry', 'entries')}; this action's: ${formatBytes(summary.ours.bytes)}.`,
     );
@@ -233,10 +271,14 @@ async function writeSection(env: NodeJS.ProcessEnv, lines: string[]): Promise<vo
 function reportProblem(e: unknown): void {
   const status = httpStatus(e);
   if (status === 403 || status === 404) {
-    core.info(`${permissionMessage("read the repository's cache usage", 'actions: read', status)} The cache usage section is left out.`);
+    core.info(
+      `${permissionMessage("read the repository's cache usage", 'actions: read', status)} The cache usage section is left out.`,
+    );
   } else if (e instanceof ServiceDownError) {
     core.info(`Watchmaker: the cache usage is not read: ${e.message}.`);
   } else {
-    core.warning(`Watchmaker could not read the repository's cache usage: ${(e as Error).message}. The cache usage section is left out.`);
+    core.warning(
+      `Watchmaker could not read the repository's cache usage: ${(e as Error).message}. The cache usage section is left out.`,
+    );
   }
 }

@@ -17,7 +17,8 @@ function nextDouble(d: number, by: 1n | -1n): number {
 
 /** The nanoseconds libuv gives a file for `seconds` (what fs.utimes does with it). */
 export function libuvNs(seconds: number, platform: NodeJS.Platform): bigint {
-  if (platform === 'win32') return (BigInt(Math.trunc(seconds * 10 * 1000 * 1000 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
+  if (platform === 'win32')
+    return (BigInt(Math.trunc(seconds * 10 * 1000 * 1000 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
   const sec = Math.trunc(seconds);
   const ns = Math.trunc((seconds - sec) * 1e9);
   return BigInt(sec) * NS_PER_S + BigInt(ns - (ns % 1000));

@@ -2,7 +2,16 @@
 // times after the restore (main step), and write the manifest for the next run before saving
 // (post step). The rule itself is in manifest.ts; what the tree holds, in tree.ts.
 import * as core from '@actions/core';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shortHash } from '../hashing.js';
@@ -54,7 +63,12 @@ export async function gitRootOf(dir: string, env: NodeJS.ProcessEnv): Promise<st
 function readManifest(file: string): FreshnessManifest | null {
   if (!existsSync(file)) return null;
   const manifest = parseManifest(readFileSync(file, 'utf8'));
-  if (!manifest) core.info(logText(`Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`));
+  if (!manifest)
+    core.info(
+      logText(
+        `Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`,
+      ),
+    );
   return manifest;
 }
 
@@ -109,24 +123,43 @@ function distrustUnits(dirs: readonly string[]): void {
 }
 
 /** Why this job must not prove anything from the restored cache, or null when it may. */
-function distrustReason(gitRoot: string, manifest: FreshnessManifest | null, tree: WorkingTree, unitDirs: readonly string[]): string | null {
+function distrustReason(
+  gitRoot: string,
+  manifest: FreshnessManifest | null,
+  tree: WorkingTree,
+  unitDirs: readonly string[],
+): string | null {
   const future = futureTimes(manifest, newestUnitMs(unitDirs), Date.now());
   if (future) return future;
-  if (tree.throughLinks.length) return logText(`${tree.throughLinks[0]} is reached through a symbolic link that replaced a tracked directory`);
+  if (tree.throughLinks.length)
+    return logText(`${tree.throughLinks[0]} is reached through a symbolic link that replaced a tracked directory`);
   for (const link of manifest ? changedLinks(manifest, tree.links) : []) {
-    if (reachedThrough(gitRoot, link, tree.files) === null) return logText(`the link ${link} now leads out of the repository`);
+    if (reachedThrough(gitRoot, link, tree.files) === null)
+      return logText(`the link ${link} now leads out of the repository`);
   }
   return null;
 }
 
 /** Files proven identical to the manifest get their old times back; old unproven ones move to now. */
-async function prove(opts: ApplyOptions, manifest: FreshnessManifest, tree: WorkingTree, summary: FreshnessSummary): Promise<Set<string>> {
+async function prove(
+  opts: ApplyOptions,
+  manifest: FreshnessManifest,
+  tree: WorkingTree,
+  summary: FreshnessSummary,
+): Promise<Set<string>> {
   for (const f of worthHashing(manifest, tree.files)) f.hash = hashFile(path.join(opts.gitRoot, f.path));
   const unprovable = new Set(tree.unprovable);
-  for (const link of changedLinks(manifest, tree.links)) reachedThrough(opts.gitRoot, link, tree.files)?.forEach((p) => unprovable.add(p));
-  const plan = planFreshness(manifest, tree.files, await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), unprovable);
+  for (const link of changedLinks(manifest, tree.links))
+    reachedThrough(opts.gitRoot, link, tree.files)?.forEach((p) => unprovable.add(p));
+  const plan = planFreshness(
+    manifest,
+    tree.files,
+    await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs),
+    unprovable,
+  );
   const proven = new Set<string>();
-  for (const change of plan.proven) if (setMtime(path.join(opts.gitRoot, change.path), utimesSeconds(change.mtimeNs))) proven.add(change.path);
+  for (const change of plan.proven)
+    if (setMtime(path.join(opts.gitRoot, change.path), utimesSeconds(change.mtimeNs))) proven.add(change.path);
   const now = Date.now() / 1000;
   for (const p of plan.bumped) setMtime(path.join(opts.gitRoot, p), now);
   Object.assign(summary, { proven: proven.size, changed: plan.changed, bumped: plan.bumped.length });
@@ -138,7 +171,9 @@ async function distrust(opts: ApplyOptions, tree: WorkingTree, summary: Freshnes
   distrustUnits(opts.unitDirs);
   const old = msToNs(DISTRUSTED_UNIT_S * 1000);
   const now = Date.now() / 1000;
-  const stale = [...tree.files, ...(await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs))].filter((f) => f.mtimeNs <= old);
+  const stale = [...tree.files, ...(await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs))].filter(
+    (f) => f.mtimeNs <= old,
+  );
   for (const f of stale) setMtime(path.join(opts.gitRoot, f.path), now);
   summary.bumped = stale.length;
 }
@@ -150,7 +185,9 @@ async function distrust(opts: ApplyOptions, tree: WorkingTree, summary: Freshnes
  */
 function settle(gitRoot: string, files: readonly TrackedFile[], proven: ReadonlySet<string>): void {
   for (const f of files) {
-    const mtimeNs = proven.has(f.path) ? null : lstatSync(path.join(gitRoot, f.path), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
+    const mtimeNs = proven.has(f.path)
+      ? null
+      : lstatSync(path.join(gitRoot, f.path), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
     if (!mtimeNs) continue;
     const seconds = utimesSeconds(mtimeNs);
     if (libuvNs(seconds, process.platform) !== mtimeNs) setMtime(path.join(gitRoot, f.path), seconds);
@@ -172,8 +209,12 @@ function writeSnapshot(file: string, gitRoot: string, tree: WorkingTree, proven:
 function readSnapshot(file: string): { files: Map<string, SnapshotEntry>; links: Map<string, string> } {
   const files = new Map<string, SnapshotEntry>();
   if (!existsSync(file)) return { files, links: new Map() };
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { files: Array<[string, number, string, string, string | null, 0 | 1]>; links: Array<[string, string]> };
-  for (const [p, size, mtime, ctime, hash, proven] of data.files) files.set(p, { size, mtimeNs: BigInt(mtime), ctimeNs: BigInt(ctime), hash, proven: proven === 1 });
+  const data = JSON.parse(readFileSync(file, 'utf8')) as {
+    files: Array<[string, number, string, string, string | null, 0 | 1]>;
+    links: Array<[string, string]>;
+  };
+  for (const [p, size, mtime, ctime, hash, proven] of data.files)
+    files.set(p, { size, mtimeNs: BigInt(mtime), ctimeNs: BigInt(ctime), hash, proven: proven === 1 });
   return { files, links: new Map(data.links) };
 }
 
@@ -191,16 +232,28 @@ interface ApplyOptions {
  * After the restore: prove what can be proven and set the times. Returns the state post needs
  * (the reference time is taken after the times are set, so every build of the job is later).
  */
-export async function applyFreshness(opts: ApplyOptions): Promise<{ state: FreshnessState; summary: FreshnessSummary }> {
+export async function applyFreshness(
+  opts: ApplyOptions,
+): Promise<{ state: FreshnessState; summary: FreshnessSummary }> {
   const manifest = readManifest(opts.manifestPath);
   const tree = await readWorkingTree(opts.gitRoot, opts.env, opts.cargoDirs);
-  const summary: FreshnessSummary = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null, distrusted: null };
+  const summary: FreshnessSummary = {
+    proven: 0,
+    changed: 0,
+    bumped: 0,
+    manifestFound: manifest !== null,
+    distrusted: null,
+  };
   summary.distrusted = distrustReason(opts.gitRoot, manifest, tree, opts.unitDirs);
   let proven = new Set<string>();
   if (summary.distrusted) await distrust(opts, tree, summary);
   else if (manifest) proven = await prove(opts, manifest, tree, summary);
   if (!summary.distrusted) settle(opts.gitRoot, tree.files, proven);
-  const snapshotFile = path.join(opts.env.RUNNER_TEMP || os.tmpdir(), 'watchmaker', `fresh-snapshot-${shortHash(opts.manifestPath)}.json`);
+  const snapshotFile = path.join(
+    opts.env.RUNNER_TEMP || os.tmpdir(),
+    'watchmaker',
+    `fresh-snapshot-${shortHash(opts.manifestPath)}.json`,
+  );
   writeSnapshot(snapshotFile, opts.gitRoot, tree, proven);
   const state: FreshnessState = {
     gitRoot: opts.gitRoot,
@@ -217,7 +270,10 @@ export async function applyFreshness(opts: ApplyOptions): Promise<{ state: Fresh
  * Post step, before saving: the manifest of what the cache about to be saved was built from.
  * Nothing is written (and no directory made) when the target directory is gone or not cargo's.
  */
-export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.ProcessEnv; timedBuildRan: boolean; restoredAnything: boolean }): Promise<void> {
+export async function writeManifest(
+  state: FreshnessState,
+  opts: { env: NodeJS.ProcessEnv; timedBuildRan: boolean; restoredAnything: boolean },
+): Promise<void> {
   const targetDir = path.dirname(state.manifestPath);
   if (!existsSync(path.join(targetDir, 'CACHEDIR.TAG'))) {
     core.info(logText(`  freshness manifest: not written (${targetDir} is gone or was not made by cargo)`));
@@ -225,7 +281,11 @@ export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.P
   }
   const snapshot = readSnapshot(state.snapshotFile);
   const tree = await readWorkingTree(state.gitRoot, opts.env, state.cargoDirs);
-  const input = { builtAfterMs: state.builtAfterMs, unitsVouchedFor: opts.timedBuildRan || (!opts.restoredAnything && !state.targetExisted), nowMs: Date.now() };
+  const input = {
+    builtAfterMs: state.builtAfterMs,
+    unitsVouchedFor: opts.timedBuildRan || (!opts.restoredAnything && !state.targetExisted),
+    nowMs: Date.now(),
+  };
   const described = describable(
     tree.files.filter((f) => !tree.unprovable.has(f.path)),
     snapshot.files,
@@ -239,5 +299,7 @@ export async function writeManifest(state: FreshnessState, opts: { env: NodeJS.P
   writeFileSync(temp, text);
   renameSync(temp, state.manifestPath);
   const listed = Object.keys(manifest.files).length;
-  core.info(`  freshness manifest: ${listed} of ${tree.files.length} tracked files described (${formatBytes(text.length)})`);
+  core.info(
+    `  freshness manifest: ${listed} of ${tree.files.length} tracked files described (${formatBytes(text.length)})`,
+  );
 }

@@ -143,7 +143,8 @@ export interface ManifestInput {
   nowMs: number;
 }
 
-const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+const sameStamp = (a: FileStamp, b: FileStamp) =>
+  a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 
 /**
  * The files the next manifest may describe: written before any build of the job (by a margin
@@ -152,7 +153,11 @@ const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeNs
  * and either proven at the restore or vouched for by this job's build. A later step that
  * writes other content with an old time (`cp -p`, `touch -r`, `tar x`) changes the change time.
  */
-export function describable(files: readonly TrackedFile[], snapshot: ReadonlyMap<string, SnapshotEntry>, input: ManifestInput): TrackedFile[] {
+export function describable(
+  files: readonly TrackedFile[],
+  snapshot: ReadonlyMap<string, SnapshotEntry>,
+  input: ManifestInput,
+): TrackedFile[] {
   const coarse = files.length > 0 && files.every((f) => f.mtimeNs % SECOND_NS === 0n);
   const cutoff = msToNs(input.builtAfterMs) - (coarse ? 2n * SECOND_NS : 0n);
   const out: TrackedFile[] = [];
@@ -165,7 +170,11 @@ export function describable(files: readonly TrackedFile[], snapshot: ReadonlyMap
 }
 
 /** The manifest of described files (each with its hash) and of the links the build read through. */
-export function buildManifest(described: readonly TrackedFile[], links: ReadonlyMap<string, string>, input: ManifestInput): FreshnessManifest {
+export function buildManifest(
+  described: readonly TrackedFile[],
+  links: ReadonlyMap<string, string>,
+  input: ManifestInput,
+): FreshnessManifest {
   const files: Record<string, ManifestFile> = {};
   for (const f of described) if (f.hash !== null) files[f.path] = [f.hash, f.size, f.mtimeNs.toString()];
   return {
@@ -178,7 +187,13 @@ export function buildManifest(described: readonly TrackedFile[], links: Readonly
   };
 }
 
-const isManifestFile = (v: unknown) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'string' && /^\d+$/.test(v[2]);
+const isManifestFile = (v: unknown) =>
+  Array.isArray(v) &&
+  v.length === 3 &&
+  typeof v[0] === 'string' &&
+  typeof v[1] === 'number' &&
+  typeof v[2] === 'string' &&
+  /^\d+$/.test(v[2]);
 
 /** Null when the text is not a manifest of this version (then nothing is proven). */
 export function parseManifest(text: string): FreshnessManifest | null {
@@ -191,7 +206,8 @@ export function parseManifest(text: string): FreshnessManifest | null {
   if (m.schema !== FRESHNESS_SCHEMA || m.version !== FRESHNESS_VERSION) return null;
   if (typeof m.builtAfterMs !== 'number' || typeof m.writtenAtMs !== 'number') return null;
   if (!isRecord(m.files) || !isRecord(m.links)) return null;
-  if (!Object.values(m.files).every(isManifestFile) || !Object.values(m.links).every((t) => typeof t === 'string')) return null;
+  if (!Object.values(m.files).every(isManifestFile) || !Object.values(m.links).every((t) => typeof t === 'string'))
+    return null;
   return m as FreshnessManifest;
 }
 

@@ -39,11 +39,17 @@ const resolved = (p: string, pathApi: path.PlatformPath) => {
 /** Pathspecs that leave out the given directories (those inside the repository), in git's `/` form. */
 export function excluding(gitRoot: string, dirs: readonly string[], pathApi: path.PlatformPath = path): string[] {
   const root = resolved(gitRoot, pathApi);
-  const inside = dirs.map((d) => pathApi.relative(root, resolved(d, pathApi))).filter((rel) => rel && !rel.startsWith('..') && !pathApi.isAbsolute(rel));
+  const inside = dirs
+    .map((d) => pathApi.relative(root, resolved(d, pathApi)))
+    .filter((rel) => rel && !rel.startsWith('..') && !pathApi.isAbsolute(rel));
   return inside.length ? ['--', '.', ...inside.map((rel) => `:(exclude,top)${rel.split(pathApi.sep).join('/')}`)] : [];
 }
 
-export const stampOf = (s: { size: bigint; mtimeNs: bigint; ctimeNs: bigint }): FileStamp => ({ size: Number(s.size), mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs });
+export const stampOf = (s: { size: bigint; mtimeNs: bigint; ctimeNs: bigint }): FileStamp => ({
+  size: Number(s.size),
+  mtimeNs: s.mtimeNs,
+  ctimeNs: s.ctimeNs,
+});
 
 /** True when a directory on the way to `rel` is a symbolic link (cached per directory). */
 function makeParentCheck(gitRoot: string): (rel: string) => boolean {
@@ -52,7 +58,9 @@ function makeParentCheck(gitRoot: string): (rel: string) => boolean {
     if (dir === '.' || dir === '') return false;
     let known = linked.get(dir);
     if (known === undefined) {
-      known = isLinked(path.posix.dirname(dir)) || lstatSync(path.join(gitRoot, dir), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      known =
+        isLinked(path.posix.dirname(dir)) ||
+        lstatSync(path.join(gitRoot, dir), { throwIfNoEntry: false })?.isSymbolicLink() === true;
       linked.set(dir, known);
     }
     return known;
@@ -76,10 +84,16 @@ export function hashFile(file: string): string | null {
 const ENTRY = /^(\S) (\d{6}) [0-9a-f]+ (\d)\t(.+)$/s;
 
 /** Lists the tracked paths (leaving out cargo's directories) and looks at each on disk. */
-export async function readWorkingTree(gitRoot: string, env: NodeJS.ProcessEnv, cargoDirs: readonly string[]): Promise<WorkingTree> {
+export async function readWorkingTree(
+  gitRoot: string,
+  env: NodeJS.ProcessEnv,
+  cargoDirs: readonly string[],
+): Promise<WorkingTree> {
   const tree: WorkingTree = { files: [], links: new Map(), unprovable: new Set(), throughLinks: [] };
   const throughLink = makeParentCheck(gitRoot);
-  for (const line of splitZ(await gitOk(['ls-files', '-s', '-v', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+  for (const line of splitZ(
+    await gitOk(['ls-files', '-s', '-v', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env),
+  )) {
     const m = ENTRY.exec(line);
     // Submodules and conflicted entries are never proven; cargo reads them as they are.
     if (!m || m[2] === '160000' || m[3] !== '0') continue;
@@ -115,9 +129,15 @@ export function reachedThrough(gitRoot: string, link: string, tracked: readonly 
 }
 
 /** Untracked, unignored files (new files of the change, generated inputs), never in cargo's directories. */
-export async function untrackedFiles(gitRoot: string, env: NodeJS.ProcessEnv, cargoDirs: readonly string[]): Promise<Array<{ path: string; mtimeNs: bigint }>> {
+export async function untrackedFiles(
+  gitRoot: string,
+  env: NodeJS.ProcessEnv,
+  cargoDirs: readonly string[],
+): Promise<Array<{ path: string; mtimeNs: bigint }>> {
   const out: Array<{ path: string; mtimeNs: bigint }> = [];
-  for (const p of splitZ(await gitOk(['ls-files', '--others', '--exclude-standard', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+  for (const p of splitZ(
+    await gitOk(['ls-files', '--others', '--exclude-standard', '-z', ...excluding(gitRoot, cargoDirs)], gitRoot, env),
+  )) {
     const stat = lstatSync(path.join(gitRoot, p), { bigint: true, throwIfNoEntry: false });
     if (stat?.isFile()) out.push({ path: p, mtimeNs: stat.mtimeNs });
   }

@@ -65,7 +65,9 @@ export function mergedConfigList(files: CargoConfigFile[], keyPath: string[], di
     );
   }
   const origin = (f: CargoConfigFile): FlagOrigin =>
-    f.cli === 'value' ? { kind: 'cli', name: `${displayKey} (--config in cargo-args)` } : { kind: 'config', name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) };
+    f.cli === 'value'
+      ? { kind: 'cli', name: `${displayKey} (--config in cargo-args)` }
+      : { kind: 'config', name: displayKey, file: f.path, line: findKeyLine(f.text, keyPath) };
   if (kinds.has('string')) {
     const top = defined[0]!;
     return splitWhitespace(String(getPath(top.data, keyPath))).map((flag) => ({ flag, origin: origin(top) }));
@@ -82,7 +84,12 @@ export function mergedConfigList(files: CargoConfigFile[], keyPath: string[], di
  * files < env < --config; a string from a file is followed by the env tokens, a string from
  * --config is preceded by them.
  */
-function configWithEnv(files: CargoConfigFile[], keyPath: string[], displayKey: string, envFlags: SourcedFlag[]): SourcedFlag[] {
+function configWithEnv(
+  files: CargoConfigFile[],
+  keyPath: string[],
+  displayKey: string,
+  envFlags: SourcedFlag[],
+): SourcedFlag[] {
   const all = mergedConfigList(files, keyPath, displayKey);
   const top = files.find((f) => getPath(f.data, keyPath) !== undefined);
   if (!top) return envFlags;
@@ -113,18 +120,34 @@ export function targetEnvName(triple: string): string {
 
 /** Flags from one environment variable, as one tier (CARGO_ENCODED_RUSTFLAGS or RUSTFLAGS). */
 function envTier(tier: 'CARGO_ENCODED_RUSTFLAGS' | 'RUSTFLAGS', flags: string[]): EffectiveRustflags {
-  return { tier, source: tier, flags: flags.map((flag) => ({ flag, origin: { kind: 'env', name: tier } })), usedCfgKeys: false };
+  return {
+    tier,
+    source: tier,
+    flags: flags.map((flag) => ({ flag, origin: { kind: 'env', name: tier } })),
+    usedCfgKeys: false,
+  };
 }
 
 /** Tier 3: target.<triple>.rustflags (+ its env var), then every matching cfg() key in sorted order. */
-function targetTier(env: NodeJS.ProcessEnv, files: CargoConfigFile[], triple: string, cfg: CfgSet): EffectiveRustflags | null {
+function targetTier(
+  env: NodeJS.ProcessEnv,
+  files: CargoConfigFile[],
+  triple: string,
+  cfg: CfgSet,
+): EffectiveRustflags | null {
   const sources: string[] = [];
-  const flags = configWithEnv(files, ['target', triple, 'rustflags'], `target.${triple}.rustflags`, envList(env, targetEnvName(triple)));
+  const flags = configWithEnv(
+    files,
+    ['target', triple, 'rustflags'],
+    `target.${triple}.rustflags`,
+    envList(env, targetEnvName(triple)),
+  );
   if (flags.length) sources.push(`target.${triple}.rustflags`);
   const cfgKeys = new Set<string>();
   for (const f of files) {
     const targets = f.data.target;
-    if (targets && typeof targets === 'object') for (const k of Object.keys(targets)) if (k.startsWith('cfg(')) cfgKeys.add(k);
+    if (targets && typeof targets === 'object')
+      for (const k of Object.keys(targets)) if (k.startsWith('cfg(')) cfgKeys.add(k);
   }
   let usedCfgKeys = false;
   for (const key of [...cfgKeys].sort()) {
@@ -138,14 +161,24 @@ function targetTier(env: NodeJS.ProcessEnv, files: CargoConfigFile[], triple: st
   return flags.length ? { tier: 'target', source: sources.join(', '), flags, usedCfgKeys } : null;
 }
 
-export function resolveEffectiveRustflags(input: { env: NodeJS.ProcessEnv; files: CargoConfigFile[]; targetTriple: string; cfg: CfgSet }): EffectiveRustflags {
+export function resolveEffectiveRustflags(input: {
+  env: NodeJS.ProcessEnv;
+  files: CargoConfigFile[];
+  targetTriple: string;
+  cfg: CfgSet;
+}): EffectiveRustflags {
   const { env, files } = input;
   const encoded = env.CARGO_ENCODED_RUSTFLAGS;
   if (encoded !== undefined) return envTier('CARGO_ENCODED_RUSTFLAGS', encoded === '' ? [] : encoded.split('\x1f'));
   if (env.RUSTFLAGS !== undefined) return envTier('RUSTFLAGS', splitRustflagsEnv(env.RUSTFLAGS));
   const target = targetTier(env, files, input.targetTriple, input.cfg);
   if (target) return target;
-  const buildTier = configWithEnv(files, ['build', 'rustflags'], 'build.rustflags', envList(env, 'CARGO_BUILD_RUSTFLAGS'));
+  const buildTier = configWithEnv(
+    files,
+    ['build', 'rustflags'],
+    'build.rustflags',
+    envList(env, 'CARGO_BUILD_RUSTFLAGS'),
+  );
   if (buildTier.length) {
     const names = [...new Set(buildTier.map((f) => (f.origin.kind === 'env' ? f.origin.name : 'build.rustflags')))];
     return { tier: 'build', source: names.join(', '), flags: buildTier, usedCfgKeys: false };
@@ -253,7 +286,12 @@ export function cfgMatches(key: string, cfg: CfgSet): boolean {
 // ---- target triple ----
 
 /** The triple cargo builds for: --target, CARGO_BUILD_TARGET, build.target, else the host. */
-export function selectTargetTriple(cargoArgs: string[], env: NodeJS.ProcessEnv, files: CargoConfigFile[], host: string): string {
+export function selectTargetTriple(
+  cargoArgs: string[],
+  env: NodeJS.ProcessEnv,
+  files: CargoConfigFile[],
+  host: string,
+): string {
   let chosen: string | null = null;
   for (let i = 0; i < cargoArgs.length; i++) {
     const a = cargoArgs[i]!;
@@ -282,14 +320,19 @@ interface CodegenSetting {
 }
 
 /** Codegen options (`-C k=v`, `-Ck=v`, `--codegen k=v`, `--codegen=k=v`) in order, argfiles expanded. */
-export function codegenSettings(flags: SourcedFlag[], readArgfile: (file: string) => string | null = () => null): CodegenSetting[] {
+export function codegenSettings(
+  flags: SourcedFlag[],
+  readArgfile: (file: string) => string | null = () => null,
+): CodegenSetting[] {
   const tokens: SourcedFlag[] = [];
   for (const f of flags) {
     if (f.flag.startsWith('@') && f.flag.length > 1) {
       const text = readArgfile(f.flag.slice(1));
       if (text !== null) {
         // rustc argfiles hold one argument per line.
-        for (const line of text.split(/\r?\n/)) if (line !== '') tokens.push({ flag: line, origin: { ...f.origin, name: `${f.origin.name} (argfile ${f.flag.slice(1)})` } });
+        for (const line of text.split(/\r?\n/))
+          if (line !== '')
+            tokens.push({ flag: line, origin: { ...f.origin, name: `${f.origin.name} (argfile ${f.flag.slice(1)})` } });
         continue;
       }
     }
@@ -328,7 +371,10 @@ function where(origin: FlagOrigin): string {
   return `${origin.name} in ${origin.file}${origin.line ? ` line ${origin.line}` : ''}`;
 }
 
-export function findNonPortableFlags(flags: SourcedFlag[], readArgfile?: (file: string) => string | null): GuardFinding[] {
+export function findNonPortableFlags(
+  flags: SourcedFlag[],
+  readArgfile?: (file: string) => string | null,
+): GuardFinding[] {
   const settings = codegenSettings(flags, readArgfile);
   const findings: GuardFinding[] = [];
   // rustc keeps the last target-cpu; earlier ones have no effect.
@@ -395,11 +441,15 @@ const GLOBAL_WITH_VALUE = new Set(['--color', '--config', '-Z', '-C', '--explain
 /** Where the subcommand is: after `+toolchain` and cargo's global options (with their values). */
 function subcommandIndex(words: SourcedFlag[], from: number): number {
   let i = from;
-  while (i < words.length && (words[i]!.flag.startsWith('-') || words[i]!.flag.startsWith('+'))) i += GLOBAL_WITH_VALUE.has(words[i]!.flag) ? 2 : 1;
+  while (i < words.length && (words[i]!.flag.startsWith('-') || words[i]!.flag.startsWith('+')))
+    i += GLOBAL_WITH_VALUE.has(words[i]!.flag) ? 2 : 1;
   return i;
 }
 
-/** A cargo alias, as cargo looks it up: `--config` arguments, then CARGO_ALIAS_<NAME>, then the config files; null when none. */
+/**
+ * A cargo alias, as cargo looks it up: `--config` arguments, then CARGO_ALIAS_<NAME>, then the config files; null when
+ * none.
+ */
 export function cargoAlias(files: CargoConfigFile[], env: NodeJS.ProcessEnv, name: string): SourcedFlag[] | null {
   const fromFiles = (list: CargoConfigFile[]): SourcedFlag[] | null => {
     const f = list.find((x) => getPath(x.data, ['alias', name]) !== undefined);
@@ -409,7 +459,10 @@ export function cargoAlias(files: CargoConfigFile[], env: NodeJS.ProcessEnv, nam
       f.cli === 'value'
         ? { kind: 'cli', name: `alias.${name} (--config in cargo-args)` }
         : { kind: 'config', name: `alias.${name}`, file: f.path, line: findKeyLine(f.text, ['alias', name]) };
-    return (Array.isArray(value) ? value.map(String) : splitWhitespace(String(value))).map((flag) => ({ flag, origin }));
+    return (Array.isArray(value) ? value.map(String) : splitWhitespace(String(value))).map((flag) => ({
+      flag,
+      origin,
+    }));
   };
   const envName = `CARGO_ALIAS_${name.toUpperCase().replace(/-/g, '_')}`;
   const fromEnv = env[envName] === undefined ? null : envList(env, envName);

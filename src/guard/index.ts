@@ -49,7 +49,8 @@ export async function runGuard(run: GuardRun): Promise<GuardResult> {
     targetTriple,
     rustcArgs.map((f) => f.flag),
   );
-  const findings = config.guard.mode === 'off' ? [] : checkFlags(effective.flags, rustcArgs, argfileReader(config.workingDirectory));
+  const findings =
+    config.guard.mode === 'off' ? [] : checkFlags(effective.flags, rustcArgs, argfileReader(config.workingDirectory));
   const enforcing = config.guard.mode === 'error' && config.inCI;
   const failed = enforcing && findings.some((f) => f.severity === 'error');
   logFlags(run, targetTriple, effective, rustcArgs, hash, findings.length);
@@ -57,9 +58,13 @@ export async function runGuard(run: GuardRun): Promise<GuardResult> {
   return { mode: config.guard.mode, targetTriple, effective, rustcArgs, findings, hash, failed, annotated };
 }
 
-/** The build's arguments after the program, each with the input it came from, in the order cargo gets them (config.ts buildArgs). */
+/**
+ * The build's arguments after the program, each with the input it came from, in the order cargo gets them (config.ts
+ * buildArgs).
+ */
 function commandWords(build: Pick<BuildConfig, 'command' | 'cargoArgs'>): SourcedFlag[] {
-  const tag = (words: string[], input: string): SourcedFlag[] => words.map((flag) => ({ flag, origin: { kind: 'cli', name: `'${input}' (after the -- of cargo rustc)` } }));
+  const tag = (words: string[], input: string): SourcedFlag[] =>
+    words.map((flag) => ({ flag, origin: { kind: 'cli', name: `'${input}' (after the -- of cargo rustc)` } }));
   const [command, extra] = [tag(build.command.slice(1), 'build-command'), tag(build.cargoArgs, 'cargo-args')];
   const dashes = command.findIndex((w) => w.flag === '--');
   return dashes === -1 ? [...command, ...extra] : [...command.slice(0, dashes), ...extra, ...command.slice(dashes)];
@@ -70,8 +75,15 @@ function commandWords(build: Pick<BuildConfig, 'command' | 'cargoArgs'>): Source
  * first, then the RUSTFLAGS (cargo's order, so a later target-cpu in RUSTFLAGS wins). Both are
  * checked; a finding both show is reported once.
  */
-function checkFlags(rustflags: SourcedFlag[], rustcArgs: SourcedFlag[], readArgfile: (file: string) => string | null): GuardFinding[] {
-  const all = [...findNonPortableFlags(rustflags, readArgfile), ...(rustcArgs.length ? findNonPortableFlags([...rustcArgs, ...rustflags], readArgfile) : [])];
+function checkFlags(
+  rustflags: SourcedFlag[],
+  rustcArgs: SourcedFlag[],
+  readArgfile: (file: string) => string | null,
+): GuardFinding[] {
+  const all = [
+    ...findNonPortableFlags(rustflags, readArgfile),
+    ...(rustcArgs.length ? findNonPortableFlags([...rustcArgs, ...rustflags], readArgfile) : []),
+  ];
   const key = (f: GuardFinding) => JSON.stringify([f.flag, f.severity, f.origin]);
   return all.filter((f, i) => all.findIndex((g) => key(g) === key(f)) === i);
 }
@@ -96,7 +108,12 @@ async function resolveFlags(run: GuardRun): Promise<{ targetTriple: string; effe
   const effective = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor([]) });
   const hasCfgKeys = files.some((f) => Object.keys((f.data.target ?? {}) as object).some((k) => k.startsWith('cfg(')));
   if (!hasCfgKeys || effective.flags.length === 0) return { targetTriple, effective };
-  const again = resolveEffectiveRustflags({ env, files, targetTriple, cfg: await cfgFor(effective.flags.map((f) => f.flag)) });
+  const again = resolveEffectiveRustflags({
+    env,
+    files,
+    targetTriple,
+    cfg: await cfgFor(effective.flags.map((f) => f.flag)),
+  });
   const same = again.flags.map((f) => f.flag).join('\x1f') === effective.flags.map((f) => f.flag).join('\x1f');
   return { targetTriple, effective: same ? effective : again };
 }
@@ -106,19 +123,29 @@ function argfileReader(cwd: string): (file: string) => string | null {
     try {
       return readFileSync(path.resolve(cwd, file), 'utf8');
     } catch {
-      core.warning(logText(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`));
+      core.warning(
+        logText(`RUSTFLAGS names the argfile @${file}, which cannot be read from ${cwd}; its flags were not checked.`),
+      );
       return null;
     }
   };
 }
 
-function logFlags(run: GuardRun, targetTriple: string, effective: EffectiveRustflags, rustcArgs: SourcedFlag[], hash: string, findings: number): void {
+function logFlags(
+  run: GuardRun,
+  targetTriple: string,
+  effective: EffectiveRustflags,
+  rustcArgs: SourcedFlag[],
+  hash: string,
+  findings: number,
+): void {
   const mode = run.config.guard.mode;
   core.startGroup('Watchmaker: effective RUSTFLAGS');
   core.info(logText(`target: ${targetTriple}`));
   core.info(logText(`source: ${effective.source}`));
   core.info(logText(`flags: ${effective.flags.length ? effective.flags.map((f) => f.flag).join(' ') : '(none)'}`));
-  if (rustcArgs.length) core.info(logText(`rustc arguments (cargo rustc, final target only): ${rustcArgs.map((f) => f.flag).join(' ')}`));
+  if (rustcArgs.length)
+    core.info(logText(`rustc arguments (cargo rustc, final target only): ${rustcArgs.map((f) => f.flag).join(' ')}`));
   core.info(logText(`config: ${run.cargoConfig.length ? run.cargoConfig.map((f) => f.path).join(', ') : '(none)'}`));
   core.info(`hash: ${hash.slice(0, 16)}`);
   core.info(`guard: ${mode}${mode === 'off' ? '' : `, ${findings} finding(s)`}`);
@@ -129,7 +156,9 @@ function logFlags(run: GuardRun, targetTriple: string, effective: EffectiveRustf
 function annotate(findings: GuardFinding[], enforcing: boolean, env: NodeJS.ProcessEnv): GuardResult['annotated'] {
   const annotated = { errors: 0, warnings: 0 };
   for (const finding of findings) {
-    const properties: core.AnnotationProperties = { title: finding.severity === 'error' ? 'Non-portable RUSTFLAGS' : 'Watchmaker: CPU-specific flag' };
+    const properties: core.AnnotationProperties = {
+      title: finding.severity === 'error' ? 'Non-portable RUSTFLAGS' : 'Watchmaker: CPU-specific flag',
+    };
     if (finding.origin.file) {
       properties.file = relativeToWorkspace(finding.origin.file, env);
       if (finding.origin.line) properties.startLine = finding.origin.line;

@@ -12,7 +12,12 @@ export function demangle(symbol: string): string | null {
 }
 
 /** demangle() with a given instance. */
-export function demangleWith(e: IrWasm, symbol: string, encoder: InstanceType<typeof TextEncoder>, decoder: InstanceType<typeof TextDecoder>): string | null {
+export function demangleWith(
+  e: IrWasm,
+  symbol: string,
+  encoder: InstanceType<typeof TextEncoder>,
+  decoder: InstanceType<typeof TextDecoder>,
+): string | null {
   // Written straight into the module's input buffer.
   const input = new Uint8Array(e.memory.buffer, e.input_ptr(), e.input_capacity());
   const { read, written } = encoder.encodeInto(symbol, input);
@@ -42,7 +47,10 @@ export function genericGroup(path: string): string {
   return out + path.slice(from);
 }
 
-/** The index of the `>` that closes the `<` at `open` (the end of the text when unbalanced). Self-contained (the reading thread runs it). */
+/**
+ * The index of the `>` that closes the `<` at `open` (the end of the text when unbalanced). Self-contained (the reading
+ * thread runs it).
+ */
 export function closingBracket(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {

@@ -42,7 +42,11 @@ const LIBRARY_KINDS = ['lib', 'rlib', 'dylib', 'cdylib', 'staticlib', 'proc-macr
 
 /** A target as the record names it: its kind and its crate name (`lib my_tool`). */
 export function targetLabel(a: WorkArtifact): string {
-  const kind = a.targetKinds.includes('example') ? 'example' : a.targetKinds.some((k) => LIBRARY_KINDS.includes(k)) ? 'lib' : 'bin';
+  const kind = a.targetKinds.includes('example')
+    ? 'example'
+    : a.targetKinds.some((k) => LIBRARY_KINDS.includes(k))
+      ? 'lib'
+      : 'bin';
   return `${kind} ${a.targetName.replace(/-/g, '_')}`;
 }
 
@@ -68,11 +72,21 @@ export function librariesOf(artifacts: readonly WorkArtifact[]): string[] {
  * The toolchain's precompiled libraries for `triple` (std, core, alloc, …: the rlibs in rustc's
  * target libdir), or why they cannot be listed.
  */
-export async function toolchainLibraries(rustc: string, triple: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ files: string[] } | { error: string }> {
-  const r = await capture(rustc, ['--print', 'target-libdir', '--target', triple], options).catch((e: Error) => ({ code: 1, stdout: '', stderr: e.message }));
+export async function toolchainLibraries(
+  rustc: string,
+  triple: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ files: string[] } | { error: string }> {
+  const r = await capture(rustc, ['--print', 'target-libdir', '--target', triple], options).catch((e: Error) => ({
+    code: 1,
+    stdout: '',
+    stderr: e.message,
+  }));
   const dir = r.stdout.trim();
   if (r.code !== 0 || !dir || !existsSync(dir))
-    return { error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split('\n')[0] || dir || 'no directory'})` };
+    return {
+      error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split('\n')[0] || dir || 'no directory'})`,
+    };
   return {
     files: readdirSync(dir)
       .filter(isLibrary)
@@ -88,12 +102,19 @@ export async function toolchainLibraries(rustc: string, triple: string, options:
  */
 export function ownCrateNames(artifacts: readonly WorkArtifact[], yours: ReadonlySet<string>): Set<string> {
   const names = new Set([...yours].map(rustName));
-  for (const a of artifacts) if (yours.has(a.package.name) && !a.targetKinds.includes('custom-build')) names.add(rustName(a.targetName));
+  for (const a of artifacts)
+    if (yours.has(a.package.name) && !a.targetKinds.includes('custom-build')) names.add(rustName(a.targetName));
   return names;
 }
 
-/** The files to read after the build: the compiled (not fresh) libraries and binaries of the measured packages; not tests, not build scripts. */
-export function filesToRead(artifacts: readonly WorkArtifact[], measured: (p: WorkArtifact['package']) => boolean): WorkFile[] {
+/**
+ * The files to read after the build: the compiled (not fresh) libraries and binaries of the measured packages; not
+ * tests, not build scripts.
+ */
+export function filesToRead(
+  artifacts: readonly WorkArtifact[],
+  measured: (p: WorkArtifact['package']) => boolean,
+): WorkFile[] {
   return artifacts
     .filter((a) => !a.fresh && !a.test && !a.targetKinds.includes('custom-build') && measured(a.package))
     .map((a) => ({ key: crateKey(a.package.name, a.package.version), target: targetLabel(a), file: codeFileOf(a) }));
@@ -104,7 +125,10 @@ export class WorkCollector {
   readonly #tallies = new Map<string, Map<string, WorkTally>>();
   /** Packages with a file that could not be read, and why: they are not measured, the others are. */
   readonly #unreadable = new Map<string, string>();
-  /** Packages compiled to LLVM bitcode (`lto`): no machine code of their own, it is generated in the binaries that link them. */
+  /**
+   * Packages compiled to LLVM bitcode (`lto`): no machine code of their own, it is generated in the binaries that link
+   * them.
+   */
   readonly #bitcode = new Set<string>();
   #error: Error | null = null;
   /** Why a linked file's own code cannot be told from its libraries' (one of them could not be read), or null. */
@@ -139,11 +163,15 @@ export class WorkCollector {
    * read) the other `libraries` the build and the toolchain provide, then the linked files.
    * An unreadable file costs only its package; an unreadable library, the linked files too.
    */
-  async read(files: readonly WorkFile[], libraries: () => Promise<{ files: string[] } | { error: string }>): Promise<void> {
+  async read(
+    files: readonly WorkFile[],
+    libraries: () => Promise<{ files: string[] } | { error: string }>,
+  ): Promise<void> {
     await this.#early;
     const started = process.hrtime.bigint();
     try {
-      for (const f of files.filter((f) => isLibrary(f.file) && !this.#readEarly.has(f.file!))) await this.#readFile(f, READ.work | READ.define);
+      for (const f of files.filter((f) => isLibrary(f.file) && !this.#readEarly.has(f.file!)))
+        await this.#readFile(f, READ.work | READ.define);
       const linked = files.filter((f) => !isLibrary(f.file));
       if (linked.length) await this.#readLibraries(await libraries(), new Set(files.map((f) => f.file)));
       for (const f of linked) await this.#readFile(f, READ.work | READ.own);
@@ -156,7 +184,10 @@ export class WorkCollector {
   }
 
   /** The names of the functions the libraries define, into the reader. */
-  async #readLibraries(libraries: { files: string[] } | { error: string }, read: ReadonlySet<string | null>): Promise<void> {
+  async #readLibraries(
+    libraries: { files: string[] } | { error: string },
+    read: ReadonlySet<string | null>,
+  ): Promise<void> {
     if ('error' in libraries) {
       this.#librariesUnread ??= libraries.error;
       return;
@@ -177,7 +208,8 @@ export class WorkCollector {
     if (this.#unreadable.has(key) || this.#bitcode.has(key)) return;
     try {
       if (file === null) throw new ObjectError(`cargo reported no file with machine code for ${target}`);
-      if (mode & READ.own && this.#librariesUnread) throw new ObjectError(`its own code cannot be told from the libraries it links (${this.#librariesUnread})`);
+      if (mode & READ.own && this.#librariesUnread)
+        throw new ObjectError(`its own code cannot be told from the libraries it links (${this.#librariesUnread})`);
       const work = await this.reader.read(file, mode);
       const targets = this.#tallies.get(key) ?? new Map<string, WorkTally>();
       const tally = targets.get(target) ?? emptyTally();
@@ -241,18 +273,29 @@ export class WorkCollector {
     }
     for (const [pkg, why] of this.#unreadable) {
       core.warning(
-        logText(`Watchmaker could not read the compile work of ${pkg.replace('@', ' ')} (${why}); that crate is reported as not measured, the others are not affected.`),
+        logText(
+          `Watchmaker could not read the compile work of ${pkg.replace('@', ' ')} (${why}); that crate is reported as not measured, the others are not affected.`,
+        ),
       );
     }
     if (this.#error) {
-      core.warning(`Watchmaker could not read the compile work (${this.#error.message}); the report goes on without it.`);
+      core.warning(
+        `Watchmaker could not read the compile work (${this.#error.message}); the report goes on without it.`,
+      );
       core.debug(this.#error.stack ?? String(this.#error));
       return new Map();
     }
-    return new Map([...this.#tallies].filter(([pkg]) => !left.has(pkg)).map(([pkg, targets]) => [pkg, packageWork(targets, targets.size > 1, own)]));
+    return new Map(
+      [...this.#tallies]
+        .filter(([pkg]) => !left.has(pkg))
+        .map(([pkg, targets]) => [pkg, packageWork(targets, targets.size > 1, own)]),
+    );
   }
 
-  /** After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were fresh). */
+  /**
+   * After finish: the work of the targets a package compiled, each apart (for a package some of whose targets were
+   * fresh).
+   */
   compiledTargets(pkg: string, own?: ReadonlySet<string>): CrateWork | null {
     const targets = this.#error ? undefined : this.#tallies.get(pkg);
     return targets ? packageWork(targets, true, own) : null;

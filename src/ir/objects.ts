@@ -37,7 +37,12 @@ export type ObjectReply = { functions: ObjectFunction[] } | { error: string; noC
  * and string tables; not the debug info). Uses nothing from outside itself: the reading thread
  * (reader.ts) runs it from its source text.
  */
-export function readObjectWith(wasm: IrWasm, fill: (target: Uint8Array, offset: number) => void, length: number, mode: number): ObjectReply {
+export function readObjectWith(
+  wasm: IrWasm,
+  fill: (target: Uint8Array, offset: number) => void,
+  length: number,
+  mode: number,
+): ObjectReply {
   const input = wasm.object_input(length);
   let failure: unknown = null;
   wasm.source.fill = (offset, size) => {
@@ -56,7 +61,8 @@ export function readObjectWith(wasm: IrWasm, fill: (target: Uint8Array, offset: 
   } finally {
     wasm.source.fill = null;
   }
-  if (failure !== null && count < 0) return { error: `it could not be read (${String((failure as Error).message ?? failure)})` };
+  if (failure !== null && count < 0)
+    return { error: `it could not be read (${String((failure as Error).message ?? failure)})` };
   const result = new Uint8Array(wasm.memory.buffer, wasm.result_ptr(), wasm.result_len());
   if (count < 0) return { error: new TextDecoder().decode(result), noCode: count === -2 };
   // Per function: size, symbol length, path length (0xffffffff: none), then the symbol and the path.
@@ -64,7 +70,11 @@ export function readObjectWith(wasm: IrWasm, fill: (target: Uint8Array, offset: 
   const text = Buffer.from(result.buffer, result.byteOffset, result.byteLength);
   const functions: ObjectFunction[] = [];
   for (let i = 0, at = 0; i < count; i++) {
-    const [size, symbolLength, pathLength] = [view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)];
+    const [size, symbolLength, pathLength] = [
+      view.getUint32(at, true),
+      view.getUint32(at + 4, true),
+      view.getUint32(at + 8, true),
+    ];
     const symbol = text.toString('latin1', at + 12, at + 12 + symbolLength);
     at += 12 + symbolLength;
     const path = pathLength === 0xffffffff ? null : text.toString('utf8', at, at + pathLength);
@@ -85,10 +95,16 @@ export function functionsInObject(bytes: Uint8Array, libraries: Uint8Array[] = [
 }
 
 function readOn(wasm: IrWasm, bytes: Uint8Array, mode: number): ObjectFunction[] {
-  if (bytes.length > MAX_OBJECT_BYTES) throw new ObjectError(`it is ${bytes.length} bytes, more than this reader takes (${MAX_OBJECT_BYTES})`);
+  if (bytes.length > MAX_OBJECT_BYTES)
+    throw new ObjectError(`it is ${bytes.length} bytes, more than this reader takes (${MAX_OBJECT_BYTES})`);
   let reply: ObjectReply;
   try {
-    reply = readObjectWith(wasm, (target, offset) => target.set(bytes.subarray(offset, offset + target.length)), bytes.length, mode);
+    reply = readObjectWith(
+      wasm,
+      (target, offset) => target.set(bytes.subarray(offset, offset + target.length)),
+      bytes.length,
+      mode,
+    );
   } catch (e) {
     // The reader checks what it reads, so a trap is a defect; the file is still not counted.
     discardIrWasm();

@@ -13,7 +13,10 @@ import { MAX_OBJECT_BYTES, NoMachineCode, ObjectError, READ, readObjectWith, typ
 import type { FileGroups } from './summary.js';
 import { instantiateIr, irWasmModule, type IrWasm, type WasmApi } from './wasm.js';
 
-/** Milliseconds a file may take: far above what a real one needs (a 4 MB binary reads in about 10 ms), a few seconds for a crafted one. */
+/**
+ * Milliseconds a file may take: far above what a real one needs (a 4 MB binary reads in about 10 ms), a few seconds for
+ * a crafted one.
+ */
 export function readDeadlineMs(bytes: number): number {
   return 5_000 + Math.ceil(bytes / 2 ** 20) * 500;
 }
@@ -26,7 +29,10 @@ export interface FileWork {
   fileBytes: number;
 }
 
-/** The functions of a file grouped (summary.ts groupOf); uses nothing from outside but genericGroup (the thread has its source too). */
+/**
+ * The functions of a file grouped (summary.ts groupOf); uses nothing from outside but genericGroup (the thread has its
+ * source too).
+ */
 export function fileWork(functions: ObjectFunction[], fileBytes: number): FileWork {
   const groups = new Map<string, [string, number, number]>();
   let bytes = 0;
@@ -49,8 +55,17 @@ interface FsApi {
   constants: { O_RDONLY: number; O_NONBLOCK?: number };
 }
 
-/** Reads the parts of `file` the reader asks for straight into the module's memory and groups its functions (`mode`: objects.ts READ), or says why not. Self-contained (runs in the thread). */
-export function readFileWork(wasm: IrWasm, fs: FsApi, file: string, max: number, mode: number): { work?: FileWork; error?: string; noCode?: boolean } {
+/**
+ * Reads the parts of `file` the reader asks for straight into the module's memory and groups its functions (`mode`:
+ * objects.ts READ), or says why not. Self-contained (runs in the thread).
+ */
+export function readFileWork(
+  wasm: IrWasm,
+  fs: FsApi,
+  file: string,
+  max: number,
+  mode: number,
+): { work?: FileWork; error?: string; noCode?: boolean } {
   let fd: number;
   try {
     // Non-blocking: a FIFO planted in its place must not hold the thread in open().
@@ -91,7 +106,8 @@ function readerThread(threads: { parentPort: ThreadPort | null; workerData: unkn
       const e = (wasm ??= instantiateIr(api, threads.workerData as object));
       port.postMessage({ id, ...readFileWork(e, fs, file, max, mode) });
     } catch (e) {
-      // After a trap the module's statics may be half-written: the host ends this thread (and starts another, with the libraries read again).
+      // After a trap the module's statics may be half-written: the host ends this thread (and starts another, with the
+      // libraries read again).
       wasm = null;
       port.postMessage({ id, trap: String((e as Error | null)?.message ?? e) });
     }
@@ -123,7 +139,9 @@ export class ObjectReader {
       this.#replay = false;
       for (const library of [...this.#libraries]) {
         await this.#readOnce(library, READ.define).catch((e: Error) => {
-          throw new ObjectError(`a library read before, ${path.basename(library)}, could not be read again (${e.message})`);
+          throw new ObjectError(
+            `a library read before, ${path.basename(library)}, could not be read again (${e.message})`,
+          );
         });
       }
     }
@@ -145,7 +163,8 @@ export class ObjectReader {
       throw new ObjectError(`the object reader failed (${reply.trap})`);
     }
     if (reply.noCode) throw new NoMachineCode(reply.error ?? 'it holds no machine code');
-    if (reply.error !== undefined || !reply.work) throw new ObjectError(reply.error ?? 'the object reader gave no answer');
+    if (reply.error !== undefined || !reply.work)
+      throw new ObjectError(reply.error ?? 'the object reader gave no answer');
     return reply.work;
   }
 
@@ -185,7 +204,10 @@ export class ObjectReader {
         resolve(m);
       };
       const onError = (e: Error) => giveUp(`the object reading thread failed (${e.message})`);
-      const timer = setTimeout(() => giveUp(`reading it took longer than ${(ms / 1000).toFixed(1)} s, so it was given up`), ms);
+      const timer = setTimeout(
+        () => giveUp(`reading it took longer than ${(ms / 1000).toFixed(1)} s, so it was given up`),
+        ms,
+      );
       worker.on('message', onMessage).on('error', onError);
       worker.postMessage({ id, file, max: MAX_OBJECT_BYTES, mode });
     });

@@ -14,7 +14,10 @@ export interface WorkGroup {
   bytes: number;
 }
 
-/** Per crate: bytes of machine code in all its functions, their number, and the biggest groups (TOP_GROUPS, and up to OWN_GROUPS of your own). */
+/**
+ * Per crate: bytes of machine code in all its functions, their number, and the biggest groups (TOP_GROUPS, and up to
+ * OWN_GROUPS of your own).
+ */
 export type CrateWork = CompileWork;
 
 /** Groups kept per crate in the record: enough to name what grew, small enough to store. */
@@ -75,7 +78,10 @@ export function mergeTallies(tallies: Iterable<WorkTally>): WorkTally {
 /** A crate's name as Rust paths spell it: a package or target name with `-` as `_` (`my-crate` → `my_crate`). */
 export const rustName = (name: string) => name.replace(/-/g, '_');
 
-/** The crates a path names first: `engine` of `engine::tables::build::<T>`; of `<A as B>::f`, A's and B's; none when it is not a Rust path. */
+/**
+ * The crates a path names first: `engine` of `engine::tables::build::<T>`; of `<A as B>::f`, A's and B's; none when it
+ * is not a Rust path.
+ */
 function pathCrates(path: string): string[] {
   // A reference, pointer, slice, tuple or trait object type is defined where the type in it is.
   const p = path.replace(/^(?:&(?:mut )?|\*(?:const|mut) |\[|\(|dyn |impl )+/, '');
@@ -87,7 +93,8 @@ function pathCrates(path: string): string[] {
     for (let i = 0; i < inner.length; i++) {
       if (inner[i] === '<') depth++;
       else if (inner[i] === '>' && inner[i - 1] !== '-') depth--;
-      else if (depth === 0 && inner.startsWith(' as ', i)) return [...pathCrates(inner.slice(0, i)), ...pathCrates(inner.slice(i + 4))];
+      else if (depth === 0 && inner.startsWith(' as ', i))
+        return [...pathCrates(inner.slice(0, i)), ...pathCrates(inner.slice(i + 4))];
     }
     return pathCrates(inner);
   }
@@ -109,10 +116,16 @@ export function definedIn(group: string, crates: ReadonlySet<string>): boolean {
  * A package's work from its targets' tallies: the sum, and each target apart when there are
  * several (or always, for a partial package). `own`: your crates' Rust names (see tallyWork).
  */
-export function packageWork(targets: ReadonlyMap<string, WorkTally>, withTargets = targets.size > 1, own?: ReadonlySet<string>): CrateWork {
+export function packageWork(
+  targets: ReadonlyMap<string, WorkTally>,
+  withTargets = targets.size > 1,
+  own?: ReadonlySet<string>,
+): CrateWork {
   const work = tallyWork(mergeTallies(targets.values()), TOP_GROUPS, own);
   if (!withTargets) return work;
-  const each = [...targets].sort(([a], [b]) => compareNames(a, b)).map(([target, t]) => ({ target, ...tallyWork(t, TOP_GROUPS, own) }));
+  const each = [...targets]
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([target, t]) => ({ target, ...tallyWork(t, TOP_GROUPS, own) }));
   return { ...work, targets: each };
 }
 
@@ -125,7 +138,11 @@ export function tallyWork(tally: WorkTally, top = TOP_GROUPS, own?: ReadonlySet<
   const work = { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
   if (!own?.size) return work;
   const more = sorted.slice(top).filter((g) => definedIn(g.name, own));
-  return { ...work, groups: [...work.groups, ...more.slice(0, OWN_GROUPS)], ownGroupsComplete: more.length <= OWN_GROUPS };
+  return {
+    ...work,
+    groups: [...work.groups, ...more.slice(0, OWN_GROUPS)],
+    ownGroupsComplete: more.length <= OWN_GROUPS,
+  };
 }
 
 export function summarizeWork(functions: ObjectFunction[], top = TOP_GROUPS, own?: ReadonlySet<string>): CrateWork {
@@ -145,7 +162,10 @@ export interface GroupChange {
   own: boolean;
 }
 
-/** Whether a group absent from a side's list of your groups is absent from its code: the side kept every one of them, or every group. */
+/**
+ * Whether a group absent from a side's list of your groups is absent from its code: the side kept every one of them, or
+ * every group.
+ */
 const keptAllOwn = (w: Omit<CrateWork, 'targets'>) => w.ownGroupsComplete === true || w.groups.length < TOP_GROUPS;
 
 /**
@@ -156,17 +176,33 @@ const keptAllOwn = (w: Omit<CrateWork, 'targets'>) => w.ownGroupsComplete === tr
  * yours kept only beyond the biggest (tallyWork) is compared only when the other side kept all of
  * yours too (a record from before they were kept has only its biggest): else it is left out.
  */
-export function groupChanges(base: CrateWork, head: CrateWork, crates: ReadonlySet<string> = new Set(), limit = 5): GroupChange[] {
+export function groupChanges(
+  base: CrateWork,
+  head: CrateWork,
+  crates: ReadonlySet<string> = new Set(),
+  limit = 5,
+): GroupChange[] {
   const names = new Set([...base.groups, ...head.groups].map((g) => g.name));
   const index = (w: CrateWork) => new Map(w.groups.map((g, i) => [g.name, { ...g, top: i < TOP_GROUPS }]));
   const [bs, hs] = [index(base), index(head)];
   // A group of yours one side kept only beyond its biggest: known absent from the other side, or not compared.
-  const compared = (kept: { top: boolean } | undefined, other: unknown, otherWork: CrateWork) => !kept || kept.top || other !== undefined || keptAllOwn(otherWork);
+  const compared = (kept: { top: boolean } | undefined, other: unknown, otherWork: CrateWork) =>
+    !kept || kept.top || other !== undefined || keptAllOwn(otherWork);
   const changes = [...names]
     .map((name) => ({ name, b: bs.get(name), h: hs.get(name), own: definedIn(name, crates) }))
     .filter(({ b, h, own }) => !own || (compared(b, h, head) && compared(h, b, base)))
-    .map(({ name, b, h, own }) => ({ name, baseCopies: b?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b?.bytes ?? 0, headBytes: h?.bytes ?? 0, own }))
+    .map(({ name, b, h, own }) => ({
+      name,
+      baseCopies: b?.copies ?? 0,
+      headCopies: h?.copies ?? 0,
+      baseBytes: b?.bytes ?? 0,
+      headBytes: h?.bytes ?? 0,
+      own,
+    }))
     .filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies)
-    .sort((a, b) => Math.abs(b.headBytes - b.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b.name));
+    .sort(
+      (a, b) =>
+        Math.abs(b.headBytes - b.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b.name),
+    );
   return [...changes.filter((c) => c.own).slice(0, limit), ...changes.filter((c) => !c.own).slice(0, limit)];
 }

@@ -3,7 +3,10 @@
 // once, synchronously, on first use.
 import { IR_WASM_BASE64 } from './ir-wasm.js';
 
-/** Where an instance gets the parts of the file it reads (tools/ir-wasm/objects.rs `fill`): set by readObjectWith around each read. */
+/**
+ * Where an instance gets the parts of the file it reads (tools/ir-wasm/objects.rs `fill`): set by readObjectWith around
+ * each read.
+ */
 export interface FileSource {
   fill: ((offset: number, length: number) => number) | null;
 }
@@ -39,10 +42,15 @@ export function irWasmModule(): object {
   return compiled;
 }
 
-/** A new instance of the module, with its file source. Self-contained: the reading thread (reader.ts) runs it from its source text. */
+/**
+ * A new instance of the module, with its file source. Self-contained: the reading thread (reader.ts) runs it from its
+ * source text.
+ */
 export function instantiateIr(api: WasmApi, module: object): IrWasm {
   const source: FileSource = { fill: null };
-  const imports = { watchmaker: { fill: (offset: number, length: number) => (source.fill ? source.fill(offset, length) : 0) } };
+  const imports = {
+    watchmaker: { fill: (offset: number, length: number) => (source.fill ? source.fill(offset, length) : 0) },
+  };
   return { ...(new api.Instance(module, imports).exports as Omit<IrWasm, 'source'>), source };
 }
 

@@ -110,7 +110,20 @@ export class LocalFailure extends Error {
 }
 
 /** File-system error codes: they come from this machine's disk, never from a service. */
-const LOCAL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOENT', 'EMFILE', 'ENFILE', 'EIO']);
+const LOCAL_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOENT',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+]);
 
 export function isLocalFailure(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;

@@ -29,7 +29,10 @@ export function buildJobs(maxConcurrency: string | null, cpus: number): number {
 export function measuredWall(units: ScheduleUnit[]): number {
   const ran = compiled(units);
   if (ran.length === 0) return 0;
-  return ran.reduce((last, u) => Math.max(last, u.start + u.duration), 0) - ran.reduce((first, u) => Math.min(first, u.start), Infinity);
+  return (
+    ran.reduce((last, u) => Math.max(last, u.start + u.duration), 0) -
+    ran.reduce((first, u) => Math.min(first, u.start), Infinity)
+  );
 }
 
 /** Seconds with exactly one unit compiling: no number of jobs shortens them. */
@@ -48,7 +51,8 @@ export function serialSeconds(units: ScheduleUnit[]): number {
 }
 
 /** `syn`, `app (bin)`, `gen (build-script-run)`: the crate, and the target when not its library. */
-export const unitLabel = (u: Pick<ScheduleUnit, 'name' | 'kind'>) => (u.kind === 'lib' ? u.name : `${u.name} (${u.kind})`);
+export const unitLabel = (u: Pick<ScheduleUnit, 'name' | 'kind'>) =>
+  u.kind === 'lib' ? u.name : `${u.name} (${u.kind})`;
 
 /**
  * The chain that bounds the build whatever the number of jobs: in a replay without a limit on
@@ -73,7 +77,9 @@ export function criticalChain(g: Graph, wall: number): Parallelism['criticalPath
     chain.unshift(latest);
     current = latest.from;
   }
-  return chain.filter((c) => g.cost[c.from]! > 0).map((c) => ({ unit: unitLabel(g.units[c.from]!), seconds: round(c.holds, 2), share: round(c.holds / wall, 3) }));
+  return chain
+    .filter((c) => g.cost[c.from]! > 0)
+    .map((c) => ({ unit: unitLabel(g.units[c.from]!), seconds: round(c.holds, 2), share: round(c.holds / wall, 3) }));
 }
 
 /** Wall seconds at each job count of PARALLEL_JOBS. */

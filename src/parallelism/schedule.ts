@@ -129,7 +129,11 @@ class Replay {
   /** Starts every ready unit a job is free for (fresh ones need none); true when any started. */
   startReady(): boolean {
     let any = false;
-    for (let i = this.ready.take(this.running.length < this.jobs); i !== undefined; i = this.ready.take(this.running.length < this.jobs)) {
+    for (
+      let i = this.ready.take(this.running.length < this.jobs);
+      i !== undefined;
+      i = this.ready.take(this.running.length < this.jobs)
+    ) {
       const cost = this.g.cost[i]!;
       for (const e of this.g.edges[i]!) insertDescending(this.due, { at: this.now + e.after, to: e.to }, (d) => d.at);
       this.starts[i] = this.now;

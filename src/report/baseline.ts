@@ -47,7 +47,12 @@ export function baselineRecordPath(workspace: string, profile: string): string {
   return path.join(os.tmpdir(), 'watchmaker-baseline', id, `record-${profile}.json`);
 }
 
-export async function storeBaselineRecord(opts: { backend: CacheBackend; keys: BaselineKeys; recordFile: string; cachePath: string }): Promise<boolean> {
+export async function storeBaselineRecord(opts: {
+  backend: CacheBackend;
+  keys: BaselineKeys;
+  recordFile: string;
+  cachePath: string;
+}): Promise<boolean> {
   mkdirSync(path.dirname(opts.cachePath), { recursive: true });
   copyFileSync(opts.recordFile, opts.cachePath);
   if (await opts.backend.exists([opts.cachePath], opts.keys.key)) {
@@ -114,7 +119,9 @@ export interface RebuildOptions {
 /** The job was cancelled while the base was being rebuilt: the step must fail, not report without a baseline. */
 export class RebuildCancelled extends Error {
   constructor(readonly signal: NodeJS.Signals) {
-    super(`The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`);
+    super(
+      `The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`,
+    );
     this.name = 'RebuildCancelled';
   }
 }
@@ -155,13 +162,21 @@ function watchCancellation(): Cancellation {
 }
 
 /** The base commit in a worktree beside the checkout (fetched when the checkout lacks it). */
-async function checkoutBase(headDir: string, baseSha: string, env: NodeJS.ProcessEnv): Promise<{ gitRoot: string; worktree: string; baseDir: string }> {
-  if (!isObjectId(baseSha)) throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
+async function checkoutBase(
+  headDir: string,
+  baseSha: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ gitRoot: string; worktree: string; baseDir: string }> {
+  if (!isObjectId(baseSha))
+    throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
   const gitRoot = (await captureOk('git', ['rev-parse', '--show-toplevel'], { cwd: headDir, env })).trim();
   const present = await capture('git', ['cat-file', '-e', `${baseSha}^{commit}`], { cwd: gitRoot, env });
   if (present.code !== 0) {
     core.info(`Fetching the base commit ${baseSha.slice(0, 12)}...`);
-    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', '--', baseSha], { cwd: gitRoot, env });
+    const fetched = await capture('git', ['fetch', '--no-tags', '--depth=1', 'origin', '--', baseSha], {
+      cwd: gitRoot,
+      env,
+    });
     if (fetched.code !== 0) {
       throw new Error(
         `the base commit ${baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`,
@@ -217,17 +232,25 @@ async function sampleAlternately(
     if (i >= opts.samples && opts.settled?.(records)) break;
     const bound = !opts.deadlineForExtrasOnly || i >= opts.samples;
     if (bound && opts.deadlineMs && Date.now() > opts.deadlineMs) {
-      core.info(`Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? '' : 's'} per side.`);
+      core.info(
+        `Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? '' : 's'} per side.`,
+      );
       break;
     }
     const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
     for (const which of order) {
       const side = sides[which];
-      core.startGroup(`Watchmaker: ${which} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : ' (an extra sample: the first ones did not settle the question)'}`);
+      core.startGroup(
+        `Watchmaker: ${which} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : ' (an extra sample: the first ones did not settle the question)'}`,
+      );
       const local = side.workspace.localPackages;
       const members = opts.clean?.length ? opts.clean.filter((n) => local.has(n)) : [...local];
       cancel.check();
-      if (members.length) await captureOk('cargo', ['clean', '--profile', opts.profile, ...members.flatMap((n) => ['-p', n])], { cwd: side.dir, env: buildEnv });
+      if (members.length)
+        await captureOk('cargo', ['clean', '--profile', opts.profile, ...members.flatMap((n) => ['-p', n])], {
+          cwd: side.dir,
+          env: buildEnv,
+        });
       cancel.check();
       const record = await opts.build(side, `${which}-${i + 1}`, buildEnv);
       cancel.check();

@@ -39,7 +39,10 @@ export function crateChart(c: Comparison, rows: number): string {
   const [unit, short] = c.metric === 'instructions' ? ['G instructions', 'G'] : ['seconds', 's'];
   const labels = top.flatMap((x) => {
     const crate = mermaidLabel(x.crate);
-    return [`"${crate} · base: ${shown(x.base.value / scale, short)}"`, `"${crate} · this run: ${shown(x.head.value / scale, short)}"`];
+    return [
+      `"${crate} · base: ${shown(x.base.value / scale, short)}"`,
+      `"${crate} · this run: ${shown(x.head.value / scale, short)}"`,
+    ];
   });
   // Each series holds its side's value at its own label and 0 at the other side's.
   const base = top.flatMap((x) => [num(x.base.value / scale), '0']);

@@ -17,7 +17,14 @@
 // never below what those samples can tell from noise, and the sides must separate (samplesSeparate).
 import type { CrateCost, HistoryEntry, RunRecord } from '../record.js';
 import { learnNoise } from './noise.js';
-import { ABSOLUTE_FLOORS, CRATE_FLOOR_FACTOR, CRATE_THRESHOLD_FACTOR, DEFAULT_THRESHOLDS, MIN_OBSERVATIONS, type Metric } from './thresholds.js';
+import {
+  ABSOLUTE_FLOORS,
+  CRATE_FLOOR_FACTOR,
+  CRATE_THRESHOLD_FACTOR,
+  DEFAULT_THRESHOLDS,
+  MIN_OBSERVATIONS,
+  type Metric,
+} from './thresholds.js';
 import { logShift, median, upperFence } from './stats.js';
 
 export type { Metric } from './thresholds.js';
@@ -136,16 +143,24 @@ function compiledIn(records: RunRecord[], metric: Metric): string[] {
 
 /** The metric summed over the named crates of one record. */
 function costOf(record: RunRecord, names: readonly string[], metric: Metric): number {
-  return names.reduce((a, name) => a + record.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
+  return names.reduce(
+    (a, name) =>
+      a + record.crates.filter((c) => c.crate === name).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0),
+    0,
+  );
 }
 
 /** What makes the two sides less comparable, in words for the report. */
 function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): string[] {
   const notes: string[] = [];
   if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
-    notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
+    notes.push(
+      `rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`,
+    );
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
-    notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`);
+    notes.push(
+      `the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`,
+    );
   if (h0.flagsHash !== b0.flagsHash) notes.push('the effective RUSTFLAGS differ from the baseline.');
   if (commonCount === 0) notes.push(NOTHING_COMPARED);
   return notes;
@@ -155,7 +170,14 @@ function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): 
  * Each crate's threshold: learned from its own unchanged-input history when there is enough,
  * else the default widened (one crate is noisier than a sum), never below its samples' spread.
  */
-function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], metric: Metric, defaultThreshold: number, history: HistoryEntry[]): CrateComparison[] {
+function compareCrates(
+  head: RunRecord[],
+  base: RunRecord[],
+  common: string[],
+  metric: Metric,
+  defaultThreshold: number,
+  history: HistoryEntry[],
+): CrateComparison[] {
   const floor = ABSOLUTE_FLOORS[metric] * CRATE_FLOOR_FACTOR;
   const learned = learnNoise(history, metric).perCrate;
   return common
@@ -163,14 +185,19 @@ function compareCrates(head: RunRecord[], base: RunRecord[], common: string[], m
       const b = side(base.map((r) => costOf(r, [name], metric)));
       const h = side(head.map((r) => costOf(r, [name], metric)));
       const observed = learned.get(name) ?? [];
-      const own = observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
+      const own =
+        observed.length >= MIN_OBSERVATIONS ? upperFence(observed) : defaultThreshold * CRATE_THRESHOLD_FACTOR;
       const t = Math.max(own, sampleNoise(b, h));
       return { crate: name, base: b, head: h, ...judge(b, h, t, floor) };
     })
     .sort((a, b) => Math.abs(b.head.value - b.base.value) - Math.abs(a.head.value - a.base.value));
 }
 
-export function compareRecords(head: RunRecord[], base: RunRecord[], options: { threshold: number | null; history?: HistoryEntry[] }): Comparison | null {
+export function compareRecords(
+  head: RunRecord[],
+  base: RunRecord[],
+  options: { threshold: number | null; history?: HistoryEntry[] },
+): Comparison | null {
   if (head.length === 0 || base.length === 0) return null;
   const metric = chooseMetric([...head, ...base]);
   const headCrates = compiledIn(head, metric);
@@ -192,7 +219,11 @@ export function compareRecords(head: RunRecord[], base: RunRecord[], options: { 
   };
 }
 
-export const METRIC_LABEL: Record<Metric, string> = { instructions: 'instructions', cpu: 'CPU time', wall: 'wall time' };
+export const METRIC_LABEL: Record<Metric, string> = {
+  instructions: 'instructions',
+  cpu: 'CPU time',
+  wall: 'wall time',
+};
 
 export function formatChange(change: number | null): string {
   if (change === null) return 'n/a';

@@ -9,11 +9,28 @@ import type { RunContext } from '../context.js';
 import type { HistoryEntry, RunRecord } from '../record.js';
 import { baselineKeys, baselineRecordPath, loadBaselineRecord, storeBaselineRecord } from './baseline.js';
 import { compareRecords, type Comparison } from './compare.js';
-import { authoredBy, createOctokit, httpStatus, permissionMessage, tokenIdentity, type Octokit } from '../github-api.js';
+import {
+  authoredBy,
+  createOctokit,
+  httpStatus,
+  permissionMessage,
+  tokenIdentity,
+  type Octokit,
+} from '../github-api.js';
 import { workspaceIdentity } from '../key-scope.js';
 import { logText } from '../log.js';
 import { ServiceDownError } from '../net/deadline.js';
-import { COMMENT_LIMIT, commentMarker, renderReportMarkdown, renderReportText, SUMMARY_LIMIT, verdictOf, type CacheView, type GuardView, type ReportView } from './render.js';
+import {
+  COMMENT_LIMIT,
+  commentMarker,
+  renderReportMarkdown,
+  renderReportText,
+  SUMMARY_LIMIT,
+  verdictOf,
+  type CacheView,
+  type GuardView,
+  type ReportView,
+} from './render.js';
 import { decide, type Decision } from './verdict.js';
 
 export type GuardSummary = GuardView;
@@ -56,14 +73,33 @@ export interface Baseline {
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : 'unknown');
 
 /** Baseline keys, scoped like cache keys to this repository's workspace (another workspace's records never match). */
-function keysFor(input: { config: Config; context: RunContext; env: NodeJS.ProcessEnv }, flagsHash: string, commit: string | null) {
+function keysFor(
+  input: { config: Config; context: RunContext; env: NodeJS.ProcessEnv },
+  flagsHash: string,
+  commit: string | null,
+) {
   const { config, context, env } = input;
-  const workspace = workspaceIdentity({ repository: context.repository, checkout: env.GITHUB_WORKSPACE || null, root: config.workingDirectory }).id;
-  return baselineKeys({ prefix: config.cache.prefix, workspace, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
+  const workspace = workspaceIdentity({
+    repository: context.repository,
+    checkout: env.GITHUB_WORKSPACE || null,
+    root: config.workingDirectory,
+  }).id;
+  return baselineKeys({
+    prefix: config.cache.prefix,
+    workspace,
+    os: process.platform,
+    arch: process.arch,
+    profile: config.profile,
+    variant: config.variant,
+    flagsHash,
+    commit,
+  });
 }
 
 /** The record the default branch stored: for the pull request's base commit, else the newest. */
-export async function loadCachedBaseline(input: PublishInput & { backend: CacheBackend; flagsHash: string }): Promise<Baseline> {
+export async function loadCachedBaseline(
+  input: PublishInput & { backend: CacheBackend; flagsHash: string },
+): Promise<Baseline> {
   const { config, context } = input;
   const keys = keysFor(input, input.flagsHash, null);
   const baseSha = context.pullRequest?.baseSha ?? null;
@@ -85,7 +121,9 @@ export async function loadCachedBaseline(input: PublishInput & { backend: CacheB
     }
     const commit = loaded.record.git.commit;
     const exact = baseSha !== null && commit === baseSha;
-    const label = context.pullRequest ? `${context.pullRequest.baseRef} @ ${short(commit)}${exact ? '' : ', newest available'}` : `previous run @ ${short(commit)}`;
+    const label = context.pullRequest
+      ? `${context.pullRequest.baseRef} @ ${short(commit)}${exact ? '' : ', newest available'}`
+      : `previous run @ ${short(commit)}`;
     return { base: [loaded.record], label, note: null };
   } catch (e) {
     // A service that already failed in this step was warned about then: say it once.
@@ -114,14 +152,22 @@ export function keyUrl(env: NodeJS.ProcessEnv): string | null {
   const repo = env.GITHUB_ACTION_REPOSITORY ?? '';
   const ref = env.GITHUB_ACTION_REF ?? '';
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || !/^[A-Za-z0-9_./-]+$/.test(ref) || !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return null;
+  if (
+    !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) ||
+    !/^[A-Za-z0-9_./-]+$/.test(ref) ||
+    !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)
+  )
+    return null;
   return `${server}/${repo}/blob/${ref}/docs/report.md#key`;
 }
 
 /** Renders the report, writes the job summary and the log, and keeps the sticky comment. */
 export async function publishReport(
   input: PublishInput,
-  content: Pick<ReportView, 'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path' | 'work' | 'phases'>,
+  content: Pick<
+    ReportView,
+    'record' | 'comparison' | 'decision' | 'baselineLabel' | 'baselineNote' | 'path' | 'work' | 'phases'
+  >,
 ): Promise<ReportOutcome> {
   const { config, context } = input;
   const view: ReportView = {
@@ -149,7 +195,11 @@ export async function publishReport(
   return {
     verdict: verdictOf(view),
     reason: decision?.reason ?? null,
-    baselineSeconds: comparison ? (comparison.metric === 'instructions' ? comparison.baseWallSeconds : comparison.total.base.value) : null,
+    baselineSeconds: comparison
+      ? comparison.metric === 'instructions'
+        ? comparison.baseWallSeconds
+        : comparison.total.base.value
+      : null,
     changePercent: decision?.change != null ? decision.change * 100 : null,
     workChange: content.work?.total.change ?? null,
     metric: comparison?.metric ?? null,
@@ -168,11 +218,14 @@ async function postComment(input: PublishInput, markdown: string): Promise<Repor
   if (!wanted || config.report.comment === 'never') return 'skipped';
   const pr = context.pullRequest;
   if (!pr || !context.owner || !context.repo) {
-    if (config.report.comment === 'always') core.warning('comment is always, but this run is not for a pull request; the report is in the job summary only.');
+    if (config.report.comment === 'always')
+      core.warning('comment is always, but this run is not for a pull request; the report is in the job summary only.');
     return 'skipped';
   }
   if (pr.fromFork && context.eventName === 'pull_request') {
-    core.warning(`This pull request comes from a fork, whose token cannot comment; the report is in the job summary. ${FORK_HELP}`);
+    core.warning(
+      `This pull request comes from a fork, whose token cannot comment; the report is in the job summary. ${FORK_HELP}`,
+    );
     return 'skipped';
   }
   if (!config.githubToken) {
@@ -194,9 +247,13 @@ async function postComment(input: PublishInput, markdown: string): Promise<Repor
   } catch (e) {
     const status = httpStatus(e);
     if (status === 403 || status === 404) {
-      core.warning(`${permissionMessage(`comment on #${pr.number}`, 'pull-requests: write', status)} The report is in the job summary. ${FORK_HELP}`);
+      core.warning(
+        `${permissionMessage(`comment on #${pr.number}`, 'pull-requests: write', status)} The report is in the job summary. ${FORK_HELP}`,
+      );
     } else {
-      core.warning(`Watchmaker could not comment on #${pr.number}: ${(e as Error).message}. The report is in the job summary.`);
+      core.warning(
+        `Watchmaker could not comment on #${pr.number}: ${(e as Error).message}. The report is in the job summary.`,
+      );
     }
     return 'failed';
   }
@@ -208,8 +265,17 @@ type Where = { owner: string; repo: string };
  * The sticky comment: one that this token's identity wrote and that starts with this job's
  * marker. A comment by anyone else is never edited, whatever it contains.
  */
-async function findOwnComment(octokit: Octokit, where: Where, issueNumber: number, marker: string): Promise<number | null> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, issue_number: issueNumber, per_page: 100 });
+async function findOwnComment(
+  octokit: Octokit,
+  where: Where,
+  issueNumber: number,
+  marker: string,
+): Promise<number | null> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...where,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   const candidates = comments.filter((c) => typeof c.body === 'string' && c.body.startsWith(marker));
   if (candidates.length === 0) return null;
   const identity = await tokenIdentity(octokit);

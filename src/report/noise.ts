@@ -5,13 +5,17 @@ import type { HistoryEntry } from '../record.js';
 import { CONTENTION_GAP, type Metric } from './thresholds.js';
 
 type HistoryCrate = HistoryEntry['crates'][number];
-const historyValue = (c: HistoryCrate, metric: Metric) => (metric === 'instructions' ? c.instructions : metric === 'cpu' ? c.cpuSeconds : c.wallSeconds);
+const historyValue = (c: HistoryCrate, metric: Metric) =>
+  metric === 'instructions' ? c.instructions : metric === 'cpu' ? c.cpuSeconds : c.wallSeconds;
 
 /**
  * Noise observations from consecutive history entries on the same CPU model: per crate whose
  * inputs did not change, and for the total of those crates.
  */
-export function learnNoise(history: HistoryEntry[], metric: Metric): { total: number[]; perCrate: Map<string, number[]> } {
+export function learnNoise(
+  history: HistoryEntry[],
+  metric: Metric,
+): { total: number[]; perCrate: Map<string, number[]> } {
   const runs = [...history].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const total: number[] = [];
   const perCrate = new Map<string, number[]>();
@@ -25,7 +29,8 @@ export function learnNoise(history: HistoryEntry[], metric: Metric): { total: nu
       const [va, vb] = [ca ? historyValue(ca, metric) : null, historyValue(cb, metric)];
       if (!ca || !cb.inputFingerprint || ca.inputFingerprint !== cb.inputFingerprint || !va || !vb) continue;
       // A cold run against a warm one is not noise of one kind: decide() refuses to compare those too.
-      if (ca.contention != null && cb.contention != null && Math.abs(ca.contention - cb.contention) > CONTENTION_GAP) continue;
+      if (ca.contention != null && cb.contention != null && Math.abs(ca.contention - cb.contention) > CONTENTION_GAP)
+        continue;
       perCrate.set(cb.crate, [...(perCrate.get(cb.crate) ?? []), Math.abs(vb / va - 1)]);
       sumA += va;
       sumB += vb;

@@ -15,8 +15,16 @@ export interface RecordedTime {
 
 type Recorded = HistoryEntry['crates'][number];
 
-/** The newest history entry that compiled `key` from `fingerprint` on `cpuModel`, with fingerprints that cover local dependencies. */
-function findRecorded(history: HistoryEntry[], key: string, fingerprint: string, cpuModel: string | null): { entry: HistoryEntry; crate: Recorded } | null {
+/**
+ * The newest history entry that compiled `key` from `fingerprint` on `cpuModel`, with fingerprints that cover local
+ * dependencies.
+ */
+function findRecorded(
+  history: HistoryEntry[],
+  key: string,
+  fingerprint: string,
+  cpuModel: string | null,
+): { entry: HistoryEntry; crate: Recorded } | null {
   for (const entry of history) {
     if (cpuModel === null || entry.cpuModel !== cpuModel || !entry.inputsTransitive) continue;
     const crate = entry.crates.find((c) => crateKey(c.crate, c.version) === key && c.inputFingerprint === fingerprint);
@@ -42,7 +50,11 @@ const asCost = (c: Recorded, units: number): CrateCost => ({
  * The baseline with the recorded times of your crates this run compiled and it found fresh, and
  * which ones they are. `history` is newest first (the baseline's own entry first).
  */
-export function withRecordedTimes(head: RunRecord, base: RunRecord, history: HistoryEntry[]): { base: RunRecord; recorded: RecordedTime[] } {
+export function withRecordedTimes(
+  head: RunRecord,
+  base: RunRecord,
+  history: HistoryEntry[],
+): { base: RunRecord; recorded: RecordedTime[] } {
   if (!head.measurement.inputsTransitive || !base.measurement.inputsTransitive) return { base, recorded: [] };
   const compiledThere = new Set(base.crates.map((c) => crateKey(c.crate, c.version)));
   const freshThere = new Map((base.freshCrates ?? []).map((f) => [crateKey(f.crate, f.version), f.inputFingerprint]));

@@ -92,11 +92,19 @@ export function commentMarker(job: string | null, profile: string, variant: stri
 export { mermaidLabel } from './chart.js';
 
 function formatValue(value: number, metric: Metric): string {
-  if (metric === 'instructions') return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
+  if (metric === 'instructions')
+    return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
   return `${value.toFixed(2)} s`;
 }
 
-const ICON: Record<string, string> = { regression: '🔺', improvement: '🟢', unchanged: '⚪', 'no-baseline': 'ℹ️', 'build-failed': '❌', inconclusive: '❔' };
+const ICON: Record<string, string> = {
+  regression: '🔺',
+  improvement: '🟢',
+  unchanged: '⚪',
+  'no-baseline': 'ℹ️',
+  'build-failed': '❌',
+  inconclusive: '❔',
+};
 
 export function verdictOf(view: Pick<ReportView, 'record' | 'decision'>): string {
   if (!view.record.success) return 'build-failed';
@@ -145,11 +153,14 @@ function timeHeadline(view: ReportView, esc: (s: string) => string): string {
   const d = view.decision;
   const verdict = verdictOf(view);
   const who = `Watchmaker: ${esc(view.profile)} build`;
-  if (verdict === 'build-failed') return `❌ ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ''}`;
+  if (verdict === 'build-failed')
+    return `❌ ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ''}`;
   if (!c || !d) return `ℹ️ ${who} took ${seconds(r.totals.wallSeconds)} (no baseline to compare with)`;
   const metric = METRIC_LABEL[c.metric];
-  if (d.identicalInputs) return `✅ ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
-  if (verdict === 'unchanged') return `⚪ ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (±${(d.noise.threshold * 100).toFixed(1)}%)`;
+  if (d.identicalInputs)
+    return `✅ ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
+  if (verdict === 'unchanged')
+    return `⚪ ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (±${(d.noise.threshold * 100).toFixed(1)}%)`;
   if (verdict === 'inconclusive') {
     const why = REASON_WORDS[d.reason ?? ''] ?? d.reason ?? 'the evidence cannot tell';
     return `❔ ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
@@ -160,12 +171,16 @@ function timeHeadline(view: ReportView, esc: (s: string) => string): string {
 
 /** "took 0.1 s instead of the baseline's 1.9 s" when the cache saved time, else "took 0.1 s". */
 function savedWords(head: number, base: number): string {
-  return base > head * 1.2 && base - head >= 0.5 ? `took ${seconds(head)} instead of the baseline's ${seconds(base)}` : `took ${seconds(head)}`;
+  return base > head * 1.2 && base - head >= 0.5
+    ? `took ${seconds(head)} instead of the baseline's ${seconds(base)}`
+    : `took ${seconds(head)}`;
 }
 
 /** "4 of 4 crates fresh from the cache", or "3 crates with the baseline's inputs". */
 function identicalWords(s: { crates: number; fresh: number }): string {
-  return s.fresh === s.crates ? `${s.fresh} of ${plural(s.crates, 'crate')} fresh from the cache` : `${plural(s.crates, 'crate')} with the baseline's inputs`;
+  return s.fresh === s.crates
+    ? `${s.fresh} of ${plural(s.crates, 'crate')} fresh from the cache`
+    : `${plural(s.crates, 'crate')} with the baseline's inputs`;
 }
 
 /** Rows of the compile-work table shown open; more are collapsed. */
@@ -225,8 +240,11 @@ function workSection(w: WorkComparison, { rows, dropped }: Trim): string[] {
   if (shown.length) {
     const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
     for (const c of shown)
-      table.push(`| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`);
-    if (shown.length > WORK_ROWS_OPEN) out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
+      table.push(
+        `| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
+      );
+    if (shown.length > WORK_ROWS_OPEN)
+      out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
     else out.push(...table, '');
   }
   out.push(...functionLists(dropped.has('functions') ? [] : w.crates));
@@ -245,24 +263,39 @@ const OTHER_FUNCTIONS = 5;
  * no generic arguments, so the copies cannot be traced to their caller.
  */
 function functionLists(crates: WorkComparison['crates']): string[] {
-  const all = crates.flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g }))).sort((a, b) => Math.abs(b.g.headBytes - b.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes));
-  const list = (heading: string, items: typeof all) => (items.length ? [heading, '', ...items.map(({ crate, g }) => `- ${groupChangeText(g, code)} (${name(crate)})`), ''] : []);
+  const all = crates
+    .flatMap((c) => c.groups.map((g) => ({ crate: c.crate, g })))
+    .sort((a, b) => Math.abs(b.g.headBytes - b.g.baseBytes) - Math.abs(a.g.headBytes - a.g.baseBytes));
+  const list = (heading: string, items: typeof all) =>
+    items.length
+      ? [heading, '', ...items.map(({ crate, g }) => `- ${groupChangeText(g, code)} (${name(crate)})`), '']
+      : [];
   const own = all.filter((x) => x.g.own).slice(0, OWN_FUNCTIONS);
   const others = all.filter((x) => !x.g.own).slice(0, OTHER_FUNCTIONS);
-  if (own.length === 0) return list('Functions whose machine code changed the most (every copy of a generic function counted together):', others);
-  return [...list('Your functions whose copies or bytes changed:', own), ...list('In dependencies and the standard library (instantiated by your code or theirs):', others)];
+  if (own.length === 0)
+    return list(
+      'Functions whose machine code changed the most (every copy of a generic function counted together):',
+      others,
+    );
+  return [
+    ...list('Your functions whose copies or bytes changed:', own),
+    ...list('In dependencies and the standard library (instantiated by your code or theirs):', others),
+  ];
 }
 
 function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown): string {
   if (cache.hit === 'disabled') return 'Cache: off.';
   const size = cache.restoredBytes !== null ? `, ${formatBytes(cache.restoredBytes)} restored` : '';
-  const hit = cache.hit === 'exact' ? 'exact hit' : cache.hit === 'partial' ? 'partial hit (fallback key)' : 'miss (cold build)';
+  const hit =
+    cache.hit === 'exact' ? 'exact hit' : cache.hit === 'partial' ? 'partial hit (fallback key)' : 'miss (cold build)';
   return `Cache: ${hit}${size}${cache.backend ? ` from the ${esc(cache.backend)}` : ''}; key ${cache.key ? esc(cache.key) : 'n/a'}.`;
 }
 
 function guardLine(guard: GuardView, esc: (s: string) => string = escapeMarkdown): string {
   if (guard.mode === 'off') return 'Guard: off.';
-  const flags = guard.flags.length ? `effective RUSTFLAGS from ${esc(clip(guard.source))}: ${esc(clip(guard.flags.join(' '), SENTENCE_LIMIT))}` : 'no RUSTFLAGS in effect';
+  const flags = guard.flags.length
+    ? `effective RUSTFLAGS from ${esc(clip(guard.source))}: ${esc(clip(guard.flags.join(' '), SENTENCE_LIMIT))}`
+    : 'no RUSTFLAGS in effect';
   if (guard.errors === 0 && guard.warnings === 0) return `Guard: portable (${flags}).`;
   return `Guard: ${guard.errors} error${guard.errors === 1 ? '' : 's'}, ${guard.warnings} warning${guard.warnings === 1 ? '' : 's'} (${flags}).`;
 }
@@ -278,7 +311,11 @@ function renderTrimmed(view: ReportView, trim: Trim, limit: number): string {
   if (view.guard.errors > 0) out.push(guardLine(view.guard), '');
   const details = [...(view.comparison ? comparisonDetails(view, view.comparison, trim) : []), ...jobLines(view, trim)];
   out.push(`<details><summary>${DETAILS_SUMMARY}</summary>`, '', ...details, '</details>', '');
-  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(', ')} left out._`, '');
+  if (trim.dropped.size)
+    out.push(
+      `_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(', ')} left out._`,
+      '',
+    );
   out.push(footerLine(view));
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -319,15 +356,31 @@ function parallelismLines(r: RunRecord): string[] {
   const p = r.parallelism;
   if (!p) return [];
   const own = `this build's own ${plural(p.jobs, 'job')}`;
-  if (!p.predicted) return [`Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p.modelError)}, so no prediction.`, ''];
+  if (!p.predicted)
+    return [
+      `Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p.modelError)}, so no prediction.`,
+      '',
+    ];
   const predicted = p.predicted;
-  const rows = PARALLEL_JOBS.map((k) => `| ${k}${Number(k) === p.jobs ? ' (this build)' : ''} | ${seconds(predicted[k])} |`);
+  const rows = PARALLEL_JOBS.map(
+    (k) => `| ${k}${Number(k) === p.jobs ? ' (this build)' : ''} | ${seconds(predicted[k])} |`,
+  );
   const check = `Replayed at ${own}, the model misses the measured time by ${percentOf(p.modelError)}.`;
   const table = ['| jobs | predicted wall |', '|---:|---:|', ...rows];
-  return ["Parallelism (predicted from this build's own units):", '', ...table, '', `${check} ${chainLine(p, r.totals.wallSeconds)}`, ''];
+  return [
+    "Parallelism (predicted from this build's own units):",
+    '',
+    ...table,
+    '',
+    `${check} ${chainLine(p, r.totals.wallSeconds)}`,
+    '',
+  ];
 }
 
-/** "The chain that bounds it at any job count: syn 22% → serde_derive 26% → app (bin) 3%; one unit compiling alone 2.6 s (25%)." */
+/**
+ * "The chain that bounds it at any job count: syn 22% → serde_derive 26% → app (bin) 3%; one unit compiling alone 2.6 s
+ * (25%)."
+ */
 function chainLine(p: Parallelism, wallSeconds: number): string {
   const kept = new Set([...p.criticalPath].sort((a, b) => b.share - a.share).slice(0, CHAIN_UNITS));
   const parts: string[] = [];
@@ -343,13 +396,15 @@ function chainLine(p: Parallelism, wallSeconds: number): string {
 /** "This job's own build: 2 units compiled, 4 fresh; critical path 0.8 s ending in app 0.1.0 (bin)." */
 function unitsLine(r: RunRecord, esc: (s: string) => string = escapeMarkdown): string {
   const end = r.criticalPath?.units.at(-1);
-  const critical = r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : '';
+  const critical =
+    r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : '';
   if (!r.success) return `This job's own build stopped after compiling ${plural(r.totals.unitsCompiled, 'unit')}.`;
   return `This job's own build: ${plural(r.totals.unitsCompiled, 'unit')} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
 }
 
 /** The comparison's notes, less "nothing to compare" when the verdict knows every input is the baseline's. */
-const notesOf = (view: ReportView, c: Comparison) => (view.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes);
+const notesOf = (view: ReportView, c: Comparison) =>
+  view.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes;
 
 /** Lines of cargo's first error shown; the log has all of it. */
 const ERROR_LINES = 30;
@@ -389,13 +444,15 @@ export function membersLine(r: RunRecord, hit: CacheView['hit'] | null = null): 
   if (failed) compiled.delete(failed);
   const done = list(r.workspaceMembers.filter((m) => compiled.has(m)));
   const rest = list(r.workspaceMembers.filter((m) => !compiled.has(m) && m !== failed));
-  if (!r.success) return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
+  if (!r.success)
+    return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
   const restored = hit === 'exact' || hit === 'partial';
   return `Your crates compiled: ${done}; ${restored ? 'fresh from the cache' : 'already built in this target directory'}: ${rest}.`;
 }
 
 /** Up to 40 names, cut and escaped, for the "compiled only on one side" lines. */
-const nameList = (names: string[]) => `${names.slice(0, LIST_LIMIT).map(name).join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
+const nameList = (names: string[]) =>
+  `${names.slice(0, LIST_LIMIT).map(name).join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
 
 /** The verdict in a sentence, what would conclude it, the totals and the crates that moved most. */
 function comparisonSection(view: ReportView, c: Comparison, { rows }: Trim): string[] {
@@ -406,14 +463,29 @@ function comparisonSection(view: ReportView, c: Comparison, { rows }: Trim): str
   if (d.toConclude) out.push(`What would make it conclusive: ${sentence(d.toConclude)}.`, '');
   // Rebuild samples are this commit built here, not this job's own build (the details say which is which).
   const here = c.total.head.samples > 1 ? `this commit (${c.total.head.samples} samples here)` : 'this run';
-  out.push(`| | baseline${view.baselineLabel ? ` (${name(view.baselineLabel)})` : ''} | ${here} | change |`, '|---|---:|---:|---:|');
+  out.push(
+    `| | baseline${view.baselineLabel ? ` (${name(view.baselineLabel)})` : ''} | ${here} | change |`,
+    '|---|---:|---:|---:|',
+  );
   if (c.crates.length)
-    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
-  out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, '');
+    out.push(
+      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`,
+    );
+  out.push(
+    `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`,
+    '',
+  );
   if (c.crates.length) {
-    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, '', `| crate | baseline | ${here} | change | |`, '|---|---:|---:|---:|---|');
+    out.push(
+      `#### Biggest movers (${METRIC_LABEL[c.metric]})`,
+      '',
+      `| crate | baseline | ${here} | change | |`,
+      '|---|---:|---:|---:|---|',
+    );
     for (const x of c.crates.slice(0, rows))
-      out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ''}${rowLabel(x.status)} |`);
+      out.push(
+        `| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ''}${rowLabel(x.status)} |`,
+      );
     if (c.crates.length > rows) out.push('', `_${plural(c.crates.length - rows, 'more crate')} not shown._`);
     out.push('');
   }
@@ -427,8 +499,10 @@ function comparisonDetails(view: ReportView, c: Comparison, { rows, dropped }: T
   if (view.path) out.push(`Baseline: ${sentence(view.path)}`, '');
   if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, '');
   const lists = !dropped.has('crate lists');
-  if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
-  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or fresh here): ${nameList(c.onlyBase)}.`, '');
+  if (lists && c.onlyHead.length)
+    out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, '');
+  if (lists && c.onlyBase.length)
+    out.push(`Compiled only in the baseline (removed, or fresh here): ${nameList(c.onlyBase)}.`, '');
   for (const note of dropped.has('notes') ? [] : notesOf(view, c)) out.push(`> Note: ${sentence(note)}`, '');
   const chart = dropped.has('chart') ? '' : crateChart(c, Math.min(rows, 12));
   if (chart) out.push(chart, '');
@@ -443,14 +517,18 @@ function headOnlySection(view: ReportView, rows: number): string[] {
   out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(`| ${name(x.crate)}${x.workspaceMember ? ' (yours)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+    out.push(
+      `| ${name(x.crate)}${x.workspaceMember ? ' (yours)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`,
+    );
   }
   if (r.crates.length > rows) out.push('', `_${plural(r.crates.length - rows, 'more crate')} not shown._`);
   out.push('');
   return out;
 }
 
-/** The report within `limit` characters: fewer rows first, then fewer sections (saying which), then only the headline. */
+/**
+ * The report within `limit` characters: fewer rows first, then fewer sections (saying which), then only the headline.
+ */
 export function renderReportMarkdown(view: ReportView, limit = COMMENT_LIMIT): string {
   const none = new Set<Droppable>();
   for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
@@ -481,7 +559,10 @@ export function renderReportText(view: ReportView): string {
   const note = commandNote(r.command);
   if (note) lines.push(`  ${note}`);
   if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
-  if (r.firstError) lines.push(`  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ''}: ${clip(r.firstError.text.split('\n')[0] ?? '', 300)}`);
+  if (r.firstError)
+    lines.push(
+      `  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ''}: ${clip(r.firstError.text.split('\n')[0] ?? '', 300)}`,
+    );
   if (c) {
     lines.push(`  verdict: ${verdictOf(view)}. ${view.decision?.sentence ?? ''}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
@@ -497,11 +578,16 @@ export function renderReportText(view: ReportView): string {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of notesOf(view, c)) lines.push(`  note: ${n}`);
-    if (view.work?.crates.length) lines.push(`  ${workSentence(view.work) ?? 'compile work unchanged'} over ${plural(view.work.crates.length, 'crate')}`);
+    if (view.work?.crates.length)
+      lines.push(
+        `  ${workSentence(view.work) ?? 'compile work unchanged'} over ${plural(view.work.crates.length, 'crate')}`,
+      );
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
-      lines.push(`    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+      lines.push(
+        `    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`,
+      );
   }
   lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
   return lines.join('\n');

@@ -16,7 +16,15 @@ import type { PhaseClock } from '../phases.js';
 import { HISTORY_LENGTH, type Calibration, type HistoryEntry, type RunRecord } from '../record.js';
 import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildOptions } from './baseline.js';
 import { formatChange } from './compare.js';
-import { evaluate, loadCachedBaseline, publishReport, type Baseline, type CacheSummary, type GuardSummary, type ReportOutcome } from './index.js';
+import {
+  evaluate,
+  loadCachedBaseline,
+  publishReport,
+  type Baseline,
+  type CacheSummary,
+  type GuardSummary,
+  type ReportOutcome,
+} from './index.js';
 import { settles, type Decision } from './verdict.js';
 import { recordedText, withRecordedTimes } from './recorded.js';
 import { carryWork, compareWork } from './work.js';
@@ -65,7 +73,8 @@ export function historyEntry(r: RunRecord): HistoryEntry {
 }
 
 /** The history a baseline record carries, itself included, newest first. */
-const historyOf = (base: RunRecord[] | null): HistoryEntry[] => (base?.[0] ? [historyEntry(base[0]), ...(base[0].history ?? [])].slice(0, HISTORY_LENGTH) : []);
+const historyOf = (base: RunRecord[] | null): HistoryEntry[] =>
+  base?.[0] ? [historyEntry(base[0]), ...(base[0].history ?? [])].slice(0, HISTORY_LENGTH) : [];
 
 /** Confirming takes more samples while they leave the question open, up to this many per side. */
 export const CONFIRM_MAX_SAMPLES = 15;
@@ -87,11 +96,32 @@ function growUntilSettled(input: ReportInput, first: number): Growth {
   };
 }
 
-async function rebuildBaseline(input: ReportInput, samples: number, deadlineMs: number | null, growth: Growth = {}): Promise<Baseline & { head: RunRecord[]; seconds: number }> {
+type Rebuilt = Baseline & { head: RunRecord[]; seconds: number };
+
+/** No rebuilt baseline: this run alone, and why. */
+const noRebuild = (input: ReportInput, note: string, seconds: number): Rebuilt => ({
+  head: [input.record],
+  base: null,
+  label: null,
+  note,
+  seconds,
+});
+
+async function rebuildBaseline(
+  input: ReportInput,
+  samples: number,
+  deadlineMs: number | null,
+  growth: Growth = {},
+): Promise<Rebuilt> {
   const baseSha = input.context.pullRequest?.baseSha;
   if (!baseSha)
-    return { head: [input.record], base: null, label: null, note: 'No comparison: rebuilding the base needs a pull_request event (to know the base commit).', seconds: 0 };
+    return noRebuild(
+      input,
+      'No comparison: rebuilding the base needs a pull_request event (to know the base commit).',
+      0,
+    );
   const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   try {
     const measured = await measureBaseByRebuild({
       headDir: input.config.workingDirectory,
@@ -105,25 +135,24 @@ async function rebuildBaseline(input: ReportInput, samples: number, deadlineMs: 
       clean: yoursCompiled(input.record),
       ...growth,
     });
-    input.phases.add('confirm', (Date.now() - started) / 1000);
     const n = Math.min(measured.base.length, measured.head.length);
-    return {
-      head: measured.head,
-      base: measured.base,
-      label: `base commit ${baseSha.slice(0, 7)}, rebuilt here ${n}× alternating with this commit`,
-      note: null,
-      seconds: (Date.now() - started) / 1000,
-    };
+    const label = `base commit ${baseSha.slice(0, 7)}, rebuilt here ${n}× alternating with this commit`;
+    return { head: measured.head, base: measured.base, label, note: null, seconds: seconds() };
   } catch (e) {
     // A cancelled job fails the step; it does not go on to report without a baseline.
     if (e instanceof RebuildCancelled) throw e;
     const reason = (e as Error).message;
     core.warning(`Watchmaker could not rebuild the base commit: ${reason}`);
-    return { head: [input.record], base: null, label: null, note: `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds: (Date.now() - started) / 1000 };
+    return noRebuild(input, `No comparison: the base commit could not be rebuilt here (${reason}).`, seconds());
+  } finally {
+    input.phases.add('confirm', seconds());
   }
 }
 
-/** Your crates this run compiled: the rebuild cleans these on both sides (their dependents follow), not the whole workspace. */
+/**
+ * Your crates this run compiled: the rebuild cleans these on both sides (their dependents follow), not the whole
+ * workspace.
+ */
 function yoursCompiled(record: RunRecord): string[] {
   return [...new Set(record.crates.filter((c) => c.workspaceMember).map((c) => c.crate))];
 }
@@ -132,10 +161,14 @@ function yoursCompiled(record: RunRecord): string[] {
 const BUDGET_FLOOR = 60;
 const BUDGET_CAP = 600;
 
-/** Seconds auto may spend confirming: a multiple of this build (within the floor and the cap), or the input's seconds. */
+/**
+ * Seconds auto may spend confirming: a multiple of this build (within the floor and the cap), or the input's seconds.
+ */
 function budgetSeconds(config: Config, record: RunRecord): number {
   const b = config.report.confirmBudget;
-  return b.kind === 'seconds' ? b.value : Math.min(BUDGET_CAP, Math.max(BUDGET_FLOOR, b.value * record.totals.wallSeconds));
+  return b.kind === 'seconds'
+    ? b.value
+    : Math.min(BUDGET_CAP, Math.max(BUDGET_FLOOR, b.value * record.totals.wallSeconds));
 }
 
 /** An estimate of confirming: a warm-up build of the base, then the samples, each about this run's workspace build. */
@@ -146,7 +179,8 @@ function confirmEstimate(record: RunRecord, samples: number): number {
 
 /** A suggested change that could not be confirmed: never a claim, and the report says why. */
 function unconfirmed(decision: Decision, why: string): Decision {
-  const toConclude = 'a confirmation by rebuilding the base commit here (raise confirm-budget, or set baseline: rebuild)';
+  const toConclude =
+    'a confirmation by rebuilding the base commit here (raise confirm-budget, or set baseline: rebuild)';
   const sentence = `${decision.sentence} Not confirmed: ${why}.`;
   if (decision.verdict === 'inconclusive') return { ...decision, sentence, toConclude };
   return { ...decision, verdict: 'inconclusive', reason: 'not-confirmed', sentence, toConclude };
@@ -157,11 +191,18 @@ async function confirm(input: ReportInput, cached: Evaluated): Promise<Evaluated
   const budget = budgetSeconds(input.config, input.record);
   const estimate = confirmEstimate(input.record, samples);
   const suggested = `the cached baseline suggested ${formatChange(cached.decision!.change)}`;
-  if (!input.context.pullRequest?.baseSha) return { ...cached, decision: unconfirmed(cached.decision!, 'this is not a pull request, so there is no base commit to rebuild') };
+  if (!input.context.pullRequest?.baseSha)
+    return {
+      ...cached,
+      decision: unconfirmed(cached.decision!, 'this is not a pull request, so there is no base commit to rebuild'),
+    };
   if (estimate > budget) {
     return {
       ...cached,
-      decision: unconfirmed(cached.decision!, `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`),
+      decision: unconfirmed(
+        cached.decision!,
+        `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`,
+      ),
       path: `${cached.path ?? cached.label}; ${suggested}, not confirmed (over budget)`,
     };
   }
@@ -170,7 +211,11 @@ async function confirm(input: ReportInput, cached: Evaluated): Promise<Evaluated
   );
   const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1000, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
-    return { ...cached, decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'), path: `${cached.path ?? cached.label}; ${suggested}, not confirmed` };
+    return {
+      ...cached,
+      decision: unconfirmed(cached.decision!, rebuilt.note ?? 'the rebuild failed'),
+      path: `${cached.path ?? cached.label}; ${suggested}, not confirmed`,
+    };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
   const path = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
   return { ...evaluated, decision: agreeing(cached.decision!, evaluated.decision), ...rebuilt, path };
@@ -191,7 +236,9 @@ export function agreeing(suggested: Decision, confirmed: Decision | null): Decis
 }
 
 async function cachedEvaluation(input: ReportInput): Promise<Evaluated> {
-  const loaded: Baseline = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
+  const loaded: Baseline = input.backend
+    ? await loadCachedBaseline({ ...input, backend: input.backend })
+    : { base: null, label: null, note: null };
   await calibrations(input, loaded.base?.[0] ?? null);
   carryForward(input, loaded.base);
   const history = historyOf(loaded.base);
@@ -200,7 +247,13 @@ async function cachedEvaluation(input: ReportInput): Promise<Evaluated> {
   const base = known ? [known.base] : loaded.base;
   const evaluated = evaluate([input.record], base, input.config.report.threshold, history);
   const from = known ? recordedText(known.recorded) : null;
-  return { ...evaluated, ...loaded, base, head: [input.record], path: from && loaded.label ? `${loaded.label}; ${from}` : loaded.label };
+  return {
+    ...evaluated,
+    ...loaded,
+    base,
+    head: [input.record],
+    path: from && loaded.label ? `${loaded.label}; ${from}` : loaded.label,
+  };
 }
 
 const keepsHistory = (input: ReportInput) => !input.context.onGitHub || input.context.onDefaultBranch;
@@ -222,7 +275,10 @@ async function calibrations(input: ReportInput, base: RunRecord | null): Promise
     const started = performance.now();
     mine = await input.calibrate();
     input.phases.add('calibration', (performance.now() - started) / 1000);
-    if (mine) core.info(`Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`);
+    if (mine)
+      core.info(
+        `Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`,
+      );
   }
   input.record.calibration = mine;
   if (base && !base.calibration && baseModel && known[baseModel]) base.calibration = known[baseModel];
@@ -237,13 +293,18 @@ async function calibrations(input: ReportInput, base: RunRecord | null): Promise
 function carryForward(input: ReportInput, base: RunRecord[] | null): void {
   if (keepsHistory(input)) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0) core.info(`Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`);
-  if (keepsHistory(input) || carried > 0 || input.record.calibration) writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
+  if (carried > 0)
+    core.info(
+      `Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`,
+    );
+  if (keepsHistory(input) || carried > 0 || input.record.calibration)
+    writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 
 async function evaluation(input: ReportInput): Promise<Evaluated> {
   const mode = input.config.report.baseline;
-  if (!input.record.success) return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
+  if (!input.record.success)
+    return { comparison: null, decision: null, base: null, label: null, note: null, head: [input.record], path: null };
   if (mode === 'rebuild') {
     // baseline-samples per side, and more within the budget while they leave the question open.
     const first = input.config.report.baselineSamples;
@@ -276,7 +337,10 @@ export async function produceReport(input: ReportInput): Promise<ReportOutcome> 
     phases: { ...input.phases.seconds },
   });
   // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
-  const beside = path.join(path.dirname(input.recordPath), `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`);
+  const beside = path.join(
+    path.dirname(input.recordPath),
+    `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, '_')}.md`,
+  );
   const markdownPath = sideFilePath(beside, input.config.build.scratchDir, isWatchmakerReport);
   writeFileSync(markdownPath, outcome.markdown);
   return { ...outcome, markdownPath };

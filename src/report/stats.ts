@@ -21,8 +21,8 @@ export function upperFence(values: number[]): number {
  * and a crate row is one of several tests in a report.
  */
 const T_CRITICAL_0001 = [
-  636.6, 31.6, 12.92, 8.61, 6.869, 5.959, 5.408, 5.041, 4.781, 4.587, 4.437, 4.318, 4.221, 4.14, 4.073, 4.015, 3.965, 3.922, 3.883, 3.85, 3.819, 3.792, 3.768, 3.745, 3.725, 3.707,
-  3.69, 3.674, 3.659, 3.646,
+  636.6, 31.6, 12.92, 8.61, 6.869, 5.959, 5.408, 5.041, 4.781, 4.587, 4.437, 4.318, 4.221, 4.14, 4.073, 4.015, 3.965,
+  3.922, 3.883, 3.85, 3.819, 3.792, 3.768, 3.745, 3.725, 3.707, 3.69, 3.674, 3.659, 3.646,
 ];
 
 export const tCritical = (df: number): number => (df < 1 ? Infinity : (T_CRITICAL_0001[Math.floor(df) - 1] ?? 3.291));
@@ -39,14 +39,23 @@ const variance = (xs: number[]) => {
  * the smallest relative change these samples could tell from noise (the critical t times the
  * standard error); null with fewer than two samples on a side.
  */
-export function logShift(base: number[], head: number[]): { change: number; t: number; critical: number; detectable: number } | null {
+export function logShift(
+  base: number[],
+  head: number[],
+): { change: number; t: number; critical: number; detectable: number } | null {
   if (base.length < 2 || head.length < 2 || [...base, ...head].some((x) => !(x > 0))) return null;
   const [lb, lh] = [base.map(Math.log), head.map(Math.log)];
   const [vb, vh] = [variance(lb) / lb.length, variance(lh) / lh.length];
   const se = Math.sqrt(vb + vh);
   // Welch–Satterthwaite degrees of freedom (rounded down: the stricter critical value).
-  const df = se > 0 ? (vb + vh) ** 2 / (vb ** 2 / (lb.length - 1) + vh ** 2 / (lh.length - 1)) : lb.length + lh.length - 2;
+  const df =
+    se > 0 ? (vb + vh) ** 2 / (vb ** 2 / (lb.length - 1) + vh ** 2 / (lh.length - 1)) : lb.length + lh.length - 2;
   const diff = mean(lh) - mean(lb);
   const critical = tCritical(df);
-  return { change: Math.exp(diff) - 1, t: se > 0 ? diff / se : diff === 0 ? 0 : Infinity * Math.sign(diff), critical, detectable: Math.exp(critical * se) - 1 };
+  return {
+    change: Math.exp(diff) - 1,
+    t: se > 0 ? diff / se : diff === 0 ? 0 : Infinity * Math.sign(diff),
+    critical,
+    detectable: Math.exp(critical * se) - 1,
+  };
 }

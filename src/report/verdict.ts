@@ -13,7 +13,16 @@
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
 import { crateKey, type HistoryEntry, type RunRecord } from '../record.js';
-import { crateValue, formatChange, METRIC_LABEL, type Comparison, type Metric, sampleNoise, samplesSeparate, T_TEST_FROM } from './compare.js';
+import {
+  crateValue,
+  formatChange,
+  METRIC_LABEL,
+  type Comparison,
+  type Metric,
+  sampleNoise,
+  samplesSeparate,
+  T_TEST_FROM,
+} from './compare.js';
 import { learnNoise } from './noise.js';
 import {
   ABSOLUTE_FLOORS,
@@ -32,7 +41,15 @@ import {
 import { logShift, median, upperFence } from './stats.js';
 
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
-export type InconclusiveReason = 'nothing-compared' | 'compiled-here-only' | 'measurement' | 'under-floor' | 'cpu-model' | 'contention' | 'too-few-samples' | 'not-confirmed';
+export type InconclusiveReason =
+  | 'nothing-compared'
+  | 'compiled-here-only'
+  | 'measurement'
+  | 'under-floor'
+  | 'cpu-model'
+  | 'contention'
+  | 'too-few-samples'
+  | 'not-confirmed';
 
 export interface NoiseModel {
   /** Where the threshold came from. */
@@ -76,7 +93,8 @@ export interface DecideOptions {
 function calibrationRatio(head: RunRecord[], base: RunRecord[]): number | null | undefined {
   const model = (r: RunRecord) => r.runner.cpuModel;
   if (head.every((h) => base.every((b) => model(h) === model(b)))) return null;
-  const calib = (rs: RunRecord[]) => (rs.every((r) => r.calibration?.cpuSeconds) ? median(rs.map((r) => r.calibration!.cpuSeconds)) : null);
+  const calib = (rs: RunRecord[]) =>
+    rs.every((r) => r.calibration?.cpuSeconds) ? median(rs.map((r) => r.calibration!.cpuSeconds)) : null;
   const [h, b] = [calib(head), calib(base)];
   return h && b ? h / b : undefined;
 }
@@ -85,7 +103,8 @@ function calibrationRatio(head: RunRecord[], base: RunRecord[]): number | null |
 function coveredInputs(r: RunRecord): Map<string, string | null> {
   const out = new Map<string, string | null>();
   for (const c of r.crates) if (c.workspaceMember) out.set(crateKey(c.crate, c.version), c.inputFingerprint ?? null);
-  for (const f of r.freshCrates ?? []) if (f.workspaceMember !== false) out.set(crateKey(f.crate, f.version), f.inputFingerprint);
+  for (const f of r.freshCrates ?? [])
+    if (f.workspaceMember !== false) out.set(crateKey(f.crate, f.version), f.inputFingerprint);
   return out;
 }
 
@@ -107,11 +126,20 @@ const identicalSentence = (s: { crates: number; fresh: number }) =>
   `No crate this build covers changed: ${s.crates === s.fresh ? `${s.fresh} of ${s.crates}` : `${s.crates}`} ${s.crates === 1 ? 'crate' : 'crates'}${s.fresh === s.crates ? ' fresh from the cache' : ''} with inputs identical to the baseline's, so its compile time and code are the same by construction.`;
 
 /** Comparisons with nothing to compare, or sides measured differently: inconclusive before any number is judged. */
-function incomparable(compared: number, head: RunRecord[], base: RunRecord[], moved: string): ReturnType<typeof inconclusive> | null {
+function incomparable(
+  compared: number,
+  head: RunRecord[],
+  base: RunRecord[],
+  moved: string,
+): ReturnType<typeof inconclusive> | null {
   if (compared === 0) {
     const mine = head[0]!.crates.filter((x) => x.workspaceMember).map((x) => x.crate);
     if (mine.length === 0)
-      return inconclusive('nothing-compared', 'no crate was compiled on both sides, so there is nothing to compare.', 'a change that recompiles your crates on both sides');
+      return inconclusive(
+        'nothing-compared',
+        'no crate was compiled on both sides, so there is nothing to compare.',
+        'a change that recompiles your crates on both sides',
+      );
     const names = `${mine.slice(0, 5).join(', ')}${mine.length > 5 ? ` and ${mine.length - 5} more` : ''}`;
     const them = mine.length === 1 ? 'it' : 'them';
     return inconclusive(
@@ -128,7 +156,10 @@ function incomparable(compared: number, head: RunRecord[], base: RunRecord[], mo
   );
 }
 
-/** What the build emitted besides its outputs: the object-code measure (version 4) reads after the build and adds nothing. */
+/**
+ * What the build emitted besides its outputs: the object-code measure (version 4) reads after the build and adds
+ * nothing.
+ */
 function emitted(r: RunRecord): keyof typeof EMITTED {
   const m = r.measurement;
   if (m.compileWork === 'llvm-bc') return m.compileWorkScope === 'all' ? 'llvm-bc-all' : 'llvm-bc';
@@ -142,7 +173,10 @@ const EMITTED = {
   none: 'emitted nothing extra',
 } as const;
 
-/** Records whose builds emitted LLVM IR for compile work (versions 2 and 3) time the crates differently from plain builds and from each other. */
+/**
+ * Records whose builds emitted LLVM IR for compile work (versions 2 and 3) time the crates differently from plain
+ * builds and from each other.
+ */
 const measuredDifferently = (head: RunRecord[], base: RunRecord[]) => new Set([...head, ...base].map(emitted)).size > 1;
 
 /** Metric-weighted average contention of the compared crates on one side (null when unmeasured). */
@@ -168,10 +202,17 @@ function sideContention(records: RunRecord[], crates: string[], metric: Metric):
  */
 function noiseModel(c: Comparison, opts: DecideOptions, samples: number): NoiseModel {
   const spread = sampleNoise(c.total.base, c.total.head);
-  if (opts.threshold !== null) return { source: 'input', threshold: Math.max(opts.threshold, spread), observations: samples };
-  if (samples >= 3) return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], spread), observations: samples };
+  if (opts.threshold !== null)
+    return { source: 'input', threshold: Math.max(opts.threshold, spread), observations: samples };
+  if (samples >= 3)
+    return { source: 'samples', threshold: Math.max(SAMPLE_FLOORS[c.metric], spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
-  if (learned.length >= MIN_OBSERVATIONS) return { source: 'history', threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
+  if (learned.length >= MIN_OBSERVATIONS)
+    return {
+      source: 'history',
+      threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)),
+      observations: learned.length,
+    };
   return { source: 'default', threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
 }
 
@@ -191,7 +232,12 @@ export function noiseText(noise: NoiseModel): string {
   }
 }
 
-const inconclusive = (reason: InconclusiveReason, sentence: string, toConclude: string) => ({ verdict: 'inconclusive' as const, reason, sentence, toConclude });
+const inconclusive = (reason: InconclusiveReason, sentence: string, toConclude: string) => ({
+  verdict: 'inconclusive' as const,
+  reason,
+  sentence,
+  toConclude,
+});
 
 /** The checks that stop a claim, in order; null when the evidence can carry one. */
 function blocker(
@@ -247,64 +293,126 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   if (d.reason === 'nothing-compared') return { ...d, suggestsChange: true };
   const them = here.names.length === 1 ? 'it' : 'them';
   const sentence = `${d.sentence} ${here.names.join(', ')} compiled only in this run (fresh in the baseline's run) and took ${here.value.toFixed(2)} ${c.metric === 'instructions' ? 'instructions' : 's'}: without a base time for ${them}, the comparison cannot say whether the build got slower.`;
-  return { ...d, verdict: 'inconclusive', reason: 'compiled-here-only', sentence, toConclude: 'baseline: auto or rebuild (the base commit rebuilt here)', suggestsChange: true };
+  return {
+    ...d,
+    verdict: 'inconclusive',
+    reason: 'compiled-here-only',
+    sentence,
+    toConclude: 'baseline: auto or rebuild (the base commit rebuilt here)',
+    suggestsChange: true,
+  };
 }
 
-function decideCompared(c: Comparison, head: RunRecord[], base: RunRecord[], opts: DecideOptions): Decision {
+/** What every step of the judgement needs: the numbers, the noise they are judged against, the sentence so far. */
+interface Judging {
+  c: Comparison;
+  head: RunRecord[];
+  base: RunRecord[];
+  samples: number;
+  noise: NoiseModel;
+  applied: NoiseModel;
+  ratio: number | null | undefined;
+  change: number | null;
+  hints: Array<{ text: string; material: boolean }>;
+  moves: boolean;
+  moved: string;
+  shared: Pick<Decision, 'noise' | 'change' | 'suggestsChange' | 'calibrationRatio' | 'consistencyNote'>;
+  /** With samples on one machine, a crate's own samples can carry what the total's noise hides. */
+  byCrate: ReturnType<typeof crateEvidence>;
+  wide: ReturnType<typeof tooWide>;
+}
+
+function judging(c: Comparison, head: RunRecord[], base: RunRecord[], opts: DecideOptions): Judging {
   const samples = Math.min(c.total.base.samples, c.total.head.samples);
   const noise = noiseModel(c, opts, samples);
   const ratio = calibrationRatio(head, base);
-  const scale = ratio ?? 1;
-  const change = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
+  const scaled = c.total.base.value * (ratio ?? 1);
+  const change = c.total.base.value > 0 ? (c.total.head.value - scaled) / scaled : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
   // Auto confirms anything beyond the default too: a learned threshold wider than it must not
   // hide a change from confirmation; nor may a total that noisy neighbours keep small (a crate row).
   // Crate rows are not scaled across CPU models: only same-model rows can hint.
   const hints = samples < 3 && ratio === null ? crateHints(c) : [];
   const { moves, suggestsChange } = suggestion(c, change, applied, hints);
-  const common = c.crates.map((x) => x.crate);
-  const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const moved = movedText(c, change);
-  const same = common.length === 0 ? identicalInputs(head, base) : null;
-  if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim('unchanged', identicalSentence(same)) };
-  const unlike = incomparable(common.length, head, base, moved);
-  if (unlike) return { ...shared, ...unlike };
-  // With samples on one machine, a crate's own samples can carry what the total's noise hides.
+  const shared = { noise: applied, change, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   const wide = tooWide(applied, c.metric, moved);
-  if (!moves)
-    return byCrate
-      ? { ...shared, ...byCrate }
-      : wide
-        ? { ...shared, ...wide }
-        : { ...shared, ...claim('unchanged', `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, 'unchanged') };
-  if (byCrate && Math.abs(change!) <= applied.threshold) return { ...shared, ...byCrate };
-  if (Math.abs(change!) <= applied.threshold) {
-    // Beyond the default but inside a wider learned noise, or a crate moved on its own: "unchanged" would claim too much.
-    const why =
-      Math.abs(change!) > DEFAULT_THRESHOLDS[c.metric]
-        ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.`
-        : `, within the noise in total (${noiseText(applied)}), but ${hints.map((x) => x.text).join(', ')} moved on ${hints.length === 1 ? 'its' : 'their'} own: one sample per side cannot tell that from noise.`;
-    return { ...shared, ...inconclusive('too-few-samples', `${moved}${why}`, 'baseline: auto or rebuild (several samples per side on this machine)') };
+  return { c, head, base, samples, noise, applied, ratio, change, hints, moves, moved, shared, byCrate, wide };
+}
+
+function decideCompared(c: Comparison, head: RunRecord[], base: RunRecord[], opts: DecideOptions): Decision {
+  const j = judging(c, head, base, opts);
+  const { shared, moved } = j;
+  const same = c.crates.length === 0 ? identicalInputs(head, base) : null;
+  if (same) {
+    const exact = claim('unchanged', identicalSentence(same));
+    return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...exact };
   }
-  const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
-  if (blocked) return { ...shared, ...blocked, sentence: blockedSentence(moved, applied, blocked) };
-  if (!samplesSeparate(c.total.base, c.total.head, scale))
-    return byCrate
-      ? { ...shared, ...byCrate }
-      : (wide && { ...shared, ...wide }) || { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides do not separate: noise.`) };
-  const verdict = change! > 0 ? 'regression' : 'improvement';
-  const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : '';
-  return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+  const unlike = incomparable(c.crates.length, head, base, moved);
+  if (unlike) return { ...shared, ...unlike };
+  if (!j.moves) return withinNoise(j);
+  if (Math.abs(j.change!) <= j.applied.threshold) return insideWiderNoise(j);
+  return beyondNoise(j);
+}
+
+/** Nothing moved beyond the default: unchanged, unless a crate's own samples or a too-wide band say otherwise. */
+function withinNoise(j: Judging): Decision {
+  if (j.byCrate) return { ...j.shared, ...j.byCrate };
+  if (j.wide) return { ...j.shared, ...j.wide };
+  const unchanged = claim('unchanged', `${j.moved}, within the noise (${noiseText(j.applied)}).`);
+  return { ...j.shared, ...unchanged, consistencyNote: consistency(j.c, 'unchanged') };
+}
+
+/**
+ * Beyond the default but inside a wider learned noise, or a crate moved on its own: "unchanged" would claim too much.
+ */
+function insideWiderNoise(j: Judging): Decision {
+  if (j.byCrate) return { ...j.shared, ...j.byCrate };
+  const noise = noiseText(j.applied);
+  const its = j.hints.length === 1 ? 'its' : 'their';
+  const why =
+    Math.abs(j.change!) > DEFAULT_THRESHOLDS[j.c.metric]
+      ? `: within this repository's noise (${noise}), which is too wide to tell such a change from noise with one sample per side.`
+      : `, within the noise in total (${noise}), but ${j.hints.map((x) => x.text).join(', ')} moved on ${its} own: one sample per side cannot tell that from noise.`;
+  const toConclude = 'baseline: auto or rebuild (several samples per side on this machine)';
+  return { ...j.shared, ...inconclusive('too-few-samples', `${j.moved}${why}`, toConclude) };
+}
+
+/** Beyond the noise: a claim, unless a blocker stops it or the samples do not separate. */
+function beyondNoise(j: Judging): Decision {
+  const { c, shared, moved } = j;
+  const common = c.crates.map((x) => x.crate);
+  const contention = { base: sideContention(j.base, common, c.metric), head: sideContention(j.head, common, c.metric) };
+  const blocked = blocker(c, j.samples, j.noise, j.ratio, contention);
+  if (blocked) return { ...shared, ...blocked, sentence: blockedSentence(moved, j.applied, blocked) };
+  if (!samplesSeparate(c.total.base, c.total.head, j.ratio ?? 1)) {
+    if (j.byCrate) return { ...shared, ...j.byCrate };
+    if (j.wide) return { ...shared, ...j.wide };
+    return { ...shared, ...claim('unchanged', `${moved}, but the samples of the two sides do not separate: noise.`) };
+  }
+  const verdict = j.change! > 0 ? 'regression' : 'improvement';
+  const how = j.ratio
+    ? ` (the baseline scaled by ${j.ratio.toFixed(2)} for its other CPU model, from the calibration workload)`
+    : '';
+  const sentence = `${moved}, beyond the noise (${noiseText(j.applied)})${how}.`;
+  return { ...shared, ...claim(verdict, sentence), consistencyNote: consistency(c, verdict) };
 }
 
 /**
  * Whether the numbers move beyond the default in percent (or a crate on its own), and whether that
  * is worth a confirming rebuild: only when material in seconds too, since a rebuild costs minutes.
  */
-function suggestion(c: Comparison, change: number | null, noise: NoiseModel, hints: Array<{ material: boolean }>): { moves: boolean; suggestsChange: boolean } {
+function suggestion(
+  c: Comparison,
+  change: number | null,
+  noise: NoiseModel,
+  hints: Array<{ material: boolean }>,
+): { moves: boolean; suggestsChange: boolean } {
   const beyond = change !== null && Math.abs(change) > Math.min(noise.threshold, DEFAULT_THRESHOLDS[c.metric]);
-  const material = (beyond && Math.abs(c.total.head.value - c.total.base.value) >= MATERIAL[c.metric]) || hints.some((x) => x.material);
+  const material =
+    (beyond && Math.abs(c.total.head.value - c.total.base.value) >= MATERIAL[c.metric]) ||
+    hints.some((x) => x.material);
   const moves = beyond || hints.length > 0;
   return { moves, suggestsChange: moves && material };
 }
@@ -318,7 +426,11 @@ function movedText(c: Comparison, change: number | null): string {
 }
 
 /** A blocked claim in words: "beyond the noise" only when the noise was learned or measured, never of a default. */
-function blockedSentence(moved: string, noise: NoiseModel, blocked: { reason: InconclusiveReason; sentence: string }): string {
+function blockedSentence(
+  moved: string,
+  noise: NoiseModel,
+  blocked: { reason: InconclusiveReason; sentence: string },
+): string {
   if (blocked.reason === 'too-few-samples') return `${moved}, but ${blocked.sentence}`;
   return `${moved}, beyond the noise (${noiseText(noise)}), but ${blocked.sentence}`;
 }
@@ -340,19 +452,34 @@ function tooWide(noise: NoiseModel, metric: Metric, moved: string): ReturnType<t
  * even when the total is within the noise. A suggestion only: the samples decide.
  */
 function crateHints(c: Comparison): Array<{ text: string; material: boolean }> {
-  // Beyond its own threshold too (learned from its history when there is enough): a crate inside its noise suggests nothing.
+  // Beyond its own threshold too (learned from its history when there is enough): a crate inside its noise suggests
+  // nothing.
   return c.crates
-    .filter((x) => x.status !== 'unchanged' && x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x))
-    .map((x) => ({ text: `${x.crate} ${formatChange(x.change)}`, material: Math.abs(x.head.value - x.base.value) >= MATERIAL[c.metric] }));
+    .filter(
+      (x) =>
+        x.status !== 'unchanged' &&
+        x.change !== null &&
+        Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] &&
+        movedMaterially(c, x),
+    )
+    .map((x) => ({
+      text: `${x.crate} ${formatChange(x.change)}`,
+      material: Math.abs(x.head.value - x.base.value) >= MATERIAL[c.metric],
+    }));
 }
 
-/** A crate's move is twice the timing floor and a material share of the compared total: enough to speak for the build. */
+/**
+ * A crate's move is twice the timing floor and a material share of the compared total: enough to speak for the build.
+ */
 function movedMaterially(c: Comparison, x: Comparison['crates'][number]): boolean {
   const difference = Math.abs(x.head.value - x.base.value);
   return difference >= 2 * ABSOLUTE_FLOORS[c.metric] && difference >= MATERIAL_SHARE * c.total.base.value;
 }
 
-/** Your crates compiled only here (not in the baseline's run), when they took long enough that a change in them could be material. */
+/**
+ * Your crates compiled only here (not in the baseline's run), when they took long enough that a change in them could be
+ * material.
+ */
 function compiledOnlyHere(head: RunRecord, c: Comparison): { names: string[]; value: number } | null {
   const mine = head.crates.filter((x) => x.workspaceMember && c.onlyHead.includes(x.crate));
   const value = mine.reduce((a, x) => a + (crateValue(x, c.metric) ?? x.wallSeconds), 0);
@@ -368,11 +495,14 @@ const claim = (verdict: FinalVerdict, sentence: string) => ({ verdict, reason: n
  * total is held to, so chance cannot pass it either. All in one direction, they are a claim;
  * both ways, none.
  */
-function crateEvidence(c: Comparison): { verdict: FinalVerdict; reason: null; sentence: string; toConclude: null; consistencyNote: string } | null {
+function crateEvidence(
+  c: Comparison,
+): { verdict: FinalVerdict; reason: null; sentence: string; toConclude: null; consistencyNote: string } | null {
   const moved = c.crates.filter((x) => {
     if (x.change === null || x.base.samples < 3 || x.head.samples < 3 || x.head.value <= 0) return false;
     // Three samples can land close together by chance: never below the default per-crate threshold.
-    const beyond = Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], sampleNoise(x.base, x.head));
+    const beyond =
+      Math.abs(x.change) > Math.max(CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric], sampleNoise(x.base, x.head));
     return samplesSeparate(x.base, x.head) && notMachineWide(c, x) && beyond && movedMaterially(c, x);
   });
   if (moved.length === 0 || !moved.every((x) => Math.sign(x.change!) === Math.sign(moved[0]!.change!))) return null;
@@ -425,5 +555,8 @@ export function settles(c: Comparison, decision: Decision): boolean {
   if (decision.verdict === 'regression' || decision.verdict === 'improvement') return true;
   if (decision.verdict === 'inconclusive' && decision.reason !== 'too-few-samples') return true;
   const near = (change: number | null, floor: number) => Math.abs(change ?? 0) > floor / 2;
-  return !near(c.total.change, SAMPLE_FLOORS[c.metric]) && !c.crates.some((x) => near(x.change, CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric]));
+  return (
+    !near(c.total.change, SAMPLE_FLOORS[c.metric]) &&
+    !c.crates.some((x) => near(x.change, CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric]))
+  );
 }

@@ -16,7 +16,10 @@ export interface CrateWorkChange {
   head: Omit<CompileWork, 'targets'>;
   /** Relative change in bytes; null when the base has none. */
   change: number | null;
-  /** The function groups whose bytes or copies changed: those defined in your crates first (`own`), then the others that changed the most. */
+  /**
+   * The function groups whose bytes or copies changed: those defined in your crates first (`own`), then the others that
+   * changed the most.
+   */
   groups: GroupChange[];
 }
 
@@ -45,11 +48,19 @@ interface WorkEntry {
   carried: boolean;
 }
 
-/** Work measured in a record: of the crates it compiled, and carried for the ones that were fresh (bytes of machine code only). */
+/**
+ * Work measured in a record: of the crates it compiled, and carried for the ones that were fresh (bytes of machine code
+ * only).
+ */
 function workEntries(r: RunRecord): Array<[string, WorkEntry]> {
   if (r.measurement.compileWork !== 'machine-code') return [];
-  const label = (c: { crate: string; version: string | null; workspaceMember?: boolean }) => (c.workspaceMember === false ? `${c.crate} ${c.version ?? ''}`.trim() : c.crate);
-  const entry = (c: { crate: string; version: string | null; workspaceMember?: boolean }, work: CompileWork, carried: boolean): [string, WorkEntry] => [
+  const label = (c: { crate: string; version: string | null; workspaceMember?: boolean }) =>
+    c.workspaceMember === false ? `${c.crate} ${c.version ?? ''}`.trim() : c.crate;
+  const entry = (
+    c: { crate: string; version: string | null; workspaceMember?: boolean },
+    work: CompileWork,
+    carried: boolean,
+  ): [string, WorkEntry] => [
     crateKey(c.crate, c.version),
     { label: label(c), dependency: c.workspaceMember === false, work, carried },
   ];
@@ -64,7 +75,8 @@ function workOf(records: RunRecord[]): Map<string, WorkEntry> {
   return new Map(r ? workEntries(r) : []);
 }
 
-const sameRustc = (a: RunRecord, b: RunRecord) => a.toolchain.release === b.toolchain.release && a.toolchain.commitHash === b.toolchain.commitHash;
+const sameRustc = (a: RunRecord, b: RunRecord) =>
+  a.toolchain.release === b.toolchain.release && a.toolchain.commitHash === b.toolchain.commitHash;
 
 /** Records whose work is the same measure of the same compilations when the inputs are the same. */
 function measuredAlike(a: RunRecord, b: RunRecord): boolean {
@@ -87,10 +99,13 @@ function measuredAlike(a: RunRecord, b: RunRecord): boolean {
  */
 export function carryWork(record: RunRecord, earlier: RunRecord): number {
   if (!measuredAlike(record, earlier)) return 0;
-  const key = (c: { crate: string; version: string | null; inputFingerprint?: string | null }) => `${crateKey(c.crate, c.version)}@${c.inputFingerprint}`;
+  const key = (c: { crate: string; version: string | null; inputFingerprint?: string | null }) =>
+    `${crateKey(c.crate, c.version)}@${c.inputFingerprint}`;
   const known = new Map<string, { work: CompileWork; from: string | null }>();
-  for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
-  for (const f of earlier.freshCrates ?? []) if (f.work && f.inputFingerprint) known.set(key(f), { work: f.work, from: f.workFrom ?? null });
+  for (const c of earlier.crates)
+    if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
+  for (const f of earlier.freshCrates ?? [])
+    if (f.work && f.inputFingerprint) known.set(key(f), { work: f.work, from: f.workFrom ?? null });
   let carried = 0;
   for (const f of record.freshCrates ?? []) {
     const found = f.inputFingerprint && !f.work ? known.get(key(f)) : undefined;
@@ -108,10 +123,17 @@ export function carryWork(record: RunRecord, earlier: RunRecord): number {
  */
 function targetsOf(records: RunRecord[], whole: Map<string, WorkEntry>): Map<string, WorkEntry> {
   const out = new Map<string, WorkEntry>();
-  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${crateOfKey(key)} (${t.target})`, work: t });
+  for (const [key, e] of whole)
+    for (const t of e.work.targets ?? [])
+      out.set(`${key}#${t.target}`, { ...e, label: `${crateOfKey(key)} (${t.target})`, work: t });
   for (const c of records[0]?.crates ?? [])
     for (const t of c.partialWork?.targets ?? [])
-      out.set(`${crateKey(c.crate, c.version)}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
+      out.set(`${crateKey(c.crate, c.version)}#${t.target}`, {
+        label: `${c.crate} (${t.target})`,
+        dependency: !c.workspaceMember,
+        work: t,
+        carried: false,
+      });
   return out;
 }
 
@@ -121,7 +143,8 @@ function targetsOf(records: RunRecord[], whole: Map<string, WorkEntry>): Map<str
  * named otherwise), not build scripts.
  */
 function ownCrates(r: RunRecord): string[] {
-  const targets = (w: CompileWork | null | undefined) => (w?.targets ?? []).map((t) => t.target.slice(t.target.indexOf(' ') + 1));
+  const targets = (w: CompileWork | null | undefined) =>
+    (w?.targets ?? []).map((t) => t.target.slice(t.target.indexOf(' ') + 1));
   const members = r.crates.filter((c) => c.workspaceMember);
   return [
     ...(r.workspaceMembers ?? []),
@@ -144,36 +167,58 @@ function change(key: string, h: WorkEntry, b: WorkEntry, own: ReadonlySet<string
 }
 
 /** Whole crates measured on both sides; then, for crates compiled only in part, the targets measured on both. */
-function changes(head: RunRecord[], base: RunRecord[], h: Map<string, WorkEntry>, b: Map<string, WorkEntry>): CrateWorkChange[] {
+function changes(
+  head: RunRecord[],
+  base: RunRecord[],
+  h: Map<string, WorkEntry>,
+  b: Map<string, WorkEntry>,
+): CrateWorkChange[] {
   // Your crates on either side (one may add or remove a crate).
   const own = new Set([...head, ...base].flatMap(ownCrates));
   const whole = [...h.keys()].filter((key) => b.has(key)).map((key) => change(key, h.get(key)!, b.get(key)!, own));
   const compared = new Set(whole.map((c) => c.key));
   const [ht, bt] = [targetsOf(head, h), targetsOf(base, b)];
-  const targets = [...ht.keys()].filter((key) => bt.has(key) && !compared.has(key.slice(0, key.indexOf('#')))).map((key) => change(key, ht.get(key)!, bt.get(key)!, own));
-  return [...whole, ...targets].sort((x, y) => x.key.localeCompare(y.key)).sort((x, y) => Math.abs(y.head.bytes - y.base.bytes) - Math.abs(x.head.bytes - x.base.bytes));
+  const targets = [...ht.keys()]
+    .filter((key) => bt.has(key) && !compared.has(key.slice(0, key.indexOf('#'))))
+    .map((key) => change(key, ht.get(key)!, bt.get(key)!, own));
+  return [...whole, ...targets]
+    .sort((x, y) => x.key.localeCompare(y.key))
+    .sort((x, y) => Math.abs(y.head.bytes - y.base.bytes) - Math.abs(x.head.bytes - x.base.bytes));
 }
 
 export function compareWork(head: RunRecord[], base: RunRecord[]): WorkComparison | null {
   const [h, b] = [workOf(head), workOf(base)];
   const crates = changes(head, base, h, b);
   // Named, so a missing row is not read as no change (each crate once, this run's side first).
-  const byTarget = new Set(crates.filter((c) => c.key.includes('#')).map((c) => crateOfKey(c.key.slice(0, c.key.indexOf('#')))));
+  const byTarget = new Set(
+    crates.filter((c) => c.key.includes('#')).map((c) => crateOfKey(c.key.slice(0, c.key.indexOf('#')))),
+  );
   const missing = (r: RunRecord, side: 'head' | 'base') =>
-    r.crates.filter((c) => c.workMissing && !byTarget.has(c.crate)).map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
-  const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter((u, i, all) => all.findIndex((x) => x.crate === u.crate) === i);
+    r.crates
+      .filter((c) => c.workMissing && !byTarget.has(c.crate))
+      .map((c) => ({ crate: c.crate, why: c.workMissing!, side }));
+  const uncompared = [...missing(head[0]!, 'head'), ...missing(base[0]!, 'base')].filter(
+    (u, i, all) => all.findIndex((x) => x.crate === u.crate) === i,
+  );
   if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.key)?.carried || b.get(c.key)?.carried).length;
   const baseBytes = crates.reduce((a, c) => a + c.base.bytes, 0);
   const headBytes = crates.reduce((a, c) => a + c.head.bytes, 0);
   const compilerDiffers = !sameRustc(head[0]!, base[0]!);
-  return { crates, carried, uncompared, total: { baseBytes, headBytes, change: relative(baseBytes, headBytes) }, compilerDiffers };
+  return {
+    crates,
+    carried,
+    uncompared,
+    total: { baseBytes, headBytes, change: relative(baseBytes, headBytes) },
+    compilerDiffers,
+  };
 }
 
 /** "`path::search::<T>`: 4 → 10 copies, +2,310 bytes" (the name escaped by the caller's function). */
 export function groupChangeText(g: GroupChange, code: (name: string) => string): string {
   const noun = g.headCopies === 1 ? 'copy' : 'copies';
-  const copies = g.baseCopies === g.headCopies ? `${g.headCopies} ${noun}` : `${g.baseCopies} → ${g.headCopies} ${noun}`;
+  const copies =
+    g.baseCopies === g.headCopies ? `${g.headCopies} ${noun}` : `${g.baseCopies} → ${g.headCopies} ${noun}`;
   const delta = g.headBytes - g.baseBytes;
   return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} byte${Math.abs(delta) === 1 ? '' : 's'}`;
 }

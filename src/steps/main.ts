@@ -21,7 +21,8 @@ import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
 import { parallelismOutput } from '../parallelism/index.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
-// The wrapper's source ships next to the bundle (scripts/bundle.mjs copies it into dist/); the runner's rustc builds it.
+// The wrapper's source ships next to the bundle (scripts/bundle.mjs copies it into dist/); the runner's rustc builds
+// it.
 const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.rs');
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -58,7 +59,9 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
   const run = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
   clock.mark('setup');
   const { config, context, rustc } = run;
-  core.info(`Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`);
+  core.info(
+    `Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`,
+  );
 
   const guard = await guardPhase(run);
   clock.mark('guard');
@@ -82,7 +85,9 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
   state.build = handOff(build, cache);
   if (build.interruptedBy) {
     state.interrupted = true;
-    core.setFailed(`The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`);
+    core.setFailed(
+      `The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`,
+    );
     return;
   }
   setOutputs({
@@ -99,13 +104,21 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
 
 /** The action's own time per phase: one log line, and in the record (post adds its own). */
 function keepPhases(build: TimedBuildResult, clock: PhaseClock): void {
-  core.info(`Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  core.info(
+    `Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`,
+  );
   build.record.phases = { ...clock.seconds };
   writeFileSync(build.recordPath, `${JSON.stringify(build.record, null, 2)}\n`);
 }
 
 /** The report is an extra: a fault in it must not fail the build, but must not hide either. */
-async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRestoreState | null, build: TimedBuildResult, clock: PhaseClock): Promise<ReportOutcome | null> {
+async function reportOrWarn(
+  run: TargetedRun,
+  guard: GuardResult,
+  cache: CacheRestoreState | null,
+  build: TimedBuildResult,
+  clock: PhaseClock,
+): Promise<ReportOutcome | null> {
   const { config } = run;
   const outcome = await produceReport({
     config,
@@ -114,7 +127,8 @@ async function reportOrWarn(run: TargetedRun, guard: GuardResult, cache: CacheRe
     record: build.record,
     recordPath: build.recordPath,
     targetDir: cache?.targetDir ?? run.workspace.targetDirectory,
-    buildSample: async (side, label, env) => (await runTimedBuild(run, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
+    buildSample: async (side, label, env) =>
+      (await runTimedBuild(run, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
     calibrate: () => calibrateHere(run, WRAPPER_PATH),
     phases: clock,
     backend: config.report.baseline === 'rebuild' ? null : run.backend,
@@ -145,8 +159,14 @@ function judge(config: Config, build: TimedBuildResult, outcome: ReportOutcome |
       `'${[config.build.command[0], ...buildArgs(config.build, [])].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
     );
   } else if (outcome?.verdict === 'regression' && config.report.failOnRegression) {
-    core.setFailed(`Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`);
-  } else if (config.report.failOnWorkGrowth !== null && outcome?.workChange != null && outcome.workChange > config.report.failOnWorkGrowth) {
+    core.setFailed(
+      `Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`,
+    );
+  } else if (
+    config.report.failOnWorkGrowth !== null &&
+    outcome?.workChange != null &&
+    outcome.workChange > config.report.failOnWorkGrowth
+  ) {
     core.setFailed(
       `Compile work (bytes of machine code) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`,
     );
@@ -171,7 +191,11 @@ async function cachePhase(run: TargetedRun): Promise<CacheRestoreState | null | 
   }
   try {
     const state = await restoreCache(run);
-    setOutputs({ cacheHit: state.hit, cacheKey: state.primaryKey, cacheBytes: state.restoredBytes === null ? '' : String(state.restoredBytes) });
+    setOutputs({
+      cacheHit: state.hit,
+      cacheKey: state.primaryKey,
+      cacheBytes: state.restoredBytes === null ? '' : String(state.restoredBytes),
+    });
     return state;
   } catch (e) {
     // restoreCache only throws when fail-on-cache-error asked for it.
@@ -193,7 +217,13 @@ function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): Buil
     );
   }
   const rebuiltMembers = build.record.crates.filter((c) => c.workspaceMember).length;
-  return { recordPath: build.recordPath, success: build.exitCode === 0, artifactsFile, rebuiltDependencies, rebuiltMembers };
+  return {
+    recordPath: build.recordPath,
+    success: build.exitCode === 0,
+    artifactsFile,
+    rebuiltDependencies,
+    rebuiltMembers,
+  };
 }
 
 function summarizeGuard(guard: GuardResult): GuardSummary {
@@ -209,5 +239,10 @@ function summarizeGuard(guard: GuardResult): GuardSummary {
 
 function summarizeCache(cache: CacheRestoreState | null): CacheSummary {
   if (!cache) return { hit: 'disabled', key: null, restoredBytes: null, backend: null };
-  return { hit: cache.hit, key: cache.primaryKey, restoredBytes: cache.restoredBytes, backend: cache.backend === 'github' ? 'GitHub Actions cache' : 'local cache directory' };
+  return {
+    hit: cache.hit,
+    key: cache.primaryKey,
+    restoredBytes: cache.restoredBytes,
+    backend: cache.backend === 'github' ? 'GitHub Actions cache' : 'local cache directory',
+  };
 }

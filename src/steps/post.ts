@@ -25,7 +25,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-/** The local path packages the build compiled, from its record (the cleaner treats them as yours), or null without a readable record. */
+/**
+ * The local path packages the build compiled, from its record (the cleaner treats them as yours), or null without a
+ * readable record.
+ */
 function recordedLocalPackages(recordPath: string | undefined): string[] | null {
   if (!recordPath || !existsSync(recordPath)) return null;
   try {
@@ -48,10 +51,16 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
     core.info('Watchmaker post: no cache was restored in the main step, so there is nothing to save.');
   } else {
     const artifactsFile = state.build?.artifactsFile;
-    const artifacts = artifactsFile && existsSync(artifactsFile) ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[] | null) : null;
+    const artifacts =
+      artifactsFile && existsSync(artifactsFile)
+        ? (JSON.parse(readFileSync(artifactsFile, 'utf8')) as string[] | null)
+        : null;
     const localPackages = recordedLocalPackages(recordPath);
     try {
-      const saved = await saveCache({ config, context, env, backend }, { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages });
+      const saved = await saveCache(
+        { config, context, env, backend },
+        { state: state.cache, artifacts, build: buildOutcome(state.build, state.interrupted), localPackages },
+      );
       clock.add('describe', saved.seconds.describe);
       clock.add('clean', saved.seconds.clean);
       clock.add('save', saved.seconds.save);
@@ -64,9 +73,16 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   clock.mark('save');
-  if (config.report.baseline !== 'rebuild' && state?.flagsHash && recordPath && existsSync(recordPath) && !state.interrupted) {
+  if (
+    config.report.baseline !== 'rebuild' &&
+    state?.flagsHash &&
+    recordPath &&
+    existsSync(recordPath) &&
+    !state.interrupted
+  ) {
     const record = readRunRecord(readFileSync(recordPath, 'utf8'));
-    if (record.success) await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
+    if (record.success)
+      await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }
   clock.mark('store');
   postPhases(clock, recordPath);
@@ -74,7 +90,9 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
 
 /** The post step's time per phase: one log line, and added to the record's (main wrote its own). */
 function postPhases(clock: PhaseClock, recordPath: string | undefined): void {
-  core.info(`Watchmaker: time by phase in the post step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`);
+  core.info(
+    `Watchmaker: time by phase in the post step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`,
+  );
   if (!recordPath || !existsSync(recordPath)) return;
   try {
     const record = readRunRecord(readFileSync(recordPath, 'utf8'));

@@ -41,19 +41,41 @@ const RUNS = 3;
  * CPU seconds of one `rustc` run, as the measuring wrapper reports them (user + sys from the OS:
  * no shell, no GNU tools), or null when it could not be measured.
  */
-async function timedCompile(wrapper: string, rustc: string, dir: string, env: NodeJS.ProcessEnv): Promise<number | null> {
+async function timedCompile(
+  wrapper: string,
+  rustc: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number | null> {
   const units = path.join(dir, 'units.jsonl');
   rmSync(units, { force: true });
-  const args = [rustc, '--crate-name', 'calib', '--edition', '2021', '--crate-type', 'lib', '-C', 'opt-level=1', '-C', 'codegen-units=1'];
+  const args = [
+    rustc,
+    '--crate-name',
+    'calib',
+    '--edition',
+    '2021',
+    '--crate-type',
+    'lib',
+    '-C',
+    'opt-level=1',
+    '-C',
+    'codegen-units=1',
+  ];
   args.push('--emit', 'obj', '-o', path.join(dir, 'calib.o'), path.join(dir, 'calib.rs'));
   const wrapperEnv = { ...env, WATCHMAKER_UNITS_FILE: units, WATCHMAKER_INNER_WRAPPER: '' };
   const r = await capture(wrapper, args, { cwd: dir, env: wrapperEnv }).catch(() => null);
   if (!r || r.code !== 0 || !existsSync(units)) return null;
-  const line = JSON.parse(readFileSync(units, 'utf8').trim().split('\n').at(-1) ?? '{}') as { user?: number | null; sys?: number | null };
+  const line = JSON.parse(readFileSync(units, 'utf8').trim().split('\n').at(-1) ?? '{}') as {
+    user?: number | null;
+    sys?: number | null;
+  };
   return typeof line.user === 'number' && typeof line.sys === 'number' ? line.user + line.sys : null;
 }
 
-/** Runs the workload through the measuring wrapper; null when it cannot be measured here (no wrapper, rustc refused). */
+/**
+ * Runs the workload through the measuring wrapper; null when it cannot be measured here (no wrapper, rustc refused).
+ */
 export async function calibrate(wrapper: string, rustc: string, env: NodeJS.ProcessEnv): Promise<Calibration | null> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-calibration-'));
   try {

@@ -26,7 +26,12 @@ export function runCargo(
   return new Promise((resolve, reject) => {
     const windows = process.platform === 'win32';
     // On Windows `detached` would start cargo without a console; its tree is ended by taskkill instead.
-    const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: !windows, windowsHide: true });
+    const child = spawn(program, args, {
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: !windows,
+      windowsHide: true,
+    });
     let interruptedBy: NodeJS.Signals | null = null;
     const forward = (signal: NodeJS.Signals) => {
       interruptedBy = signal;
@@ -54,13 +59,18 @@ export function runCargo(
     );
     child.on('close', (code, signal) => {
       unhook();
-      void Promise.all([stdoutDone, stderrDone]).then(() => resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }));
+      void Promise.all([stdoutDone, stderrDone]).then(() =>
+        resolve({ exitCode: code ?? (signal ? 128 : 1), interruptedBy }),
+      );
     });
   });
 }
 
 /** How to stop cargo and everything it started: its process group, or on Windows its process tree. */
-export function stopCommand(pid: number, platform: NodeJS.Platform): { group: number } | { program: string; args: string[] } {
+export function stopCommand(
+  pid: number,
+  platform: NodeJS.Platform,
+): { group: number } | { program: string; args: string[] } {
   return platform === 'win32' ? { program: 'taskkill', args: ['/PID', String(pid), '/T', '/F'] } : { group: pid };
 }
 

@@ -36,11 +36,20 @@ interface PackageInputs {
 }
 
 /** Fingerprints by package name (`name@version`); null where the inputs cannot be proven. */
-export function crateFingerprints(messages: CargoMessages, git: GitFiles | null, depInfo: DepInfoReader = () => null): Map<string, string | null> {
+export function crateFingerprints(
+  messages: CargoMessages,
+  git: GitFiles | null,
+  depInfo: DepInfoReader = () => null,
+): Map<string, string | null> {
   const units = new Map<string, PackageInputs>();
   const entry = (name: string, version: string | null, source: string | null, manifestDir: string | null) => {
     const key = crateKey(name, version);
-    const e = units.get(key) ?? { hashes: new Set<string>(), dir: manifestDir, path: source === 'path', read: new Set<string>() };
+    const e = units.get(key) ?? {
+      hashes: new Set<string>(),
+      dir: manifestDir,
+      path: source === 'path',
+      read: new Set<string>(),
+    };
     e.dir ??= manifestDir;
     units.set(key, e);
     return e;
@@ -79,7 +88,9 @@ function fingerprintOf(unit: PackageInputs, git: GitFiles | null, packageDirs: s
     if (!git || !dir) return null;
     const files = unit.read ? [...unit.read, path.join(dir, 'Cargo.toml')] : ownFiles(dir, packageDirs, git);
     if (files.some((f) => git.dirty.includes(f))) return null;
-    const blobs = [...new Set(files)].map((f) => [f, git.blobs.get(f)] as const).filter(([, blob]) => blob !== undefined);
+    const blobs = [...new Set(files)]
+      .map((f) => [f, git.blobs.get(f)] as const)
+      .filter(([, blob]) => blob !== undefined);
     if (blobs.length === 0) return null;
     blobs.sort(([a], [b]) => a.localeCompare(b));
     parts.push(...blobs.map(([f, blob]) => `${path.relative(dir, f)} ${blob}`));
@@ -130,7 +141,10 @@ export function parseDepInfo(text: string, root: string): string[] {
  * local crate's fingerprint mixes in its local dependencies' (recursively); one unknown makes it
  * unknown. Keys are `name@version`, the graph is by name.
  */
-export function closeOverLocalDeps(own: Map<string, string | null>, graph: ReadonlyMap<string, readonly string[]>): Map<string, string | null> {
+export function closeOverLocalDeps(
+  own: Map<string, string | null>,
+  graph: ReadonlyMap<string, readonly string[]>,
+): Map<string, string | null> {
   const byName = new Map([...own.keys()].map((key) => [crateOfKey(key), key]));
   const closed = new Map<string, string | null>();
   const visiting = new Set<string>();
@@ -154,7 +168,9 @@ export function closeOverLocalDeps(own: Map<string, string | null>, graph: Reado
 export async function gitFiles(dir: string, env: NodeJS.ProcessEnv): Promise<GitFiles | null> {
   const staged = await capture('git', ['ls-files', '-s', '-z'], { cwd: dir, env }).catch(() => null);
   if (!staged || staged.code !== 0) return null;
-  const dirtyRun = await capture('git', ['ls-files', '-z', '-m', '-o', '--exclude-standard'], { cwd: dir, env }).catch(() => null);
+  const dirtyRun = await capture('git', ['ls-files', '-z', '-m', '-o', '--exclude-standard'], { cwd: dir, env }).catch(
+    () => null,
+  );
   if (!dirtyRun || dirtyRun.code !== 0) return null;
   const blobs = new Map<string, string>();
   for (const entry of staged.stdout.split('\0')) {

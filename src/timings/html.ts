@@ -97,7 +97,8 @@ function parseUnit(raw: unknown, position: number, warnings: string[]): TimingsU
   let rmetaTime = num(u.rmeta_time);
   if (rmetaTime === null && Array.isArray(u.sections)) {
     for (const section of u.sections) {
-      if (Array.isArray(section) && section[0] === 'frontend' && section[1] && typeof section[1] === 'object') rmetaTime = num((section[1] as { end?: unknown }).end);
+      if (Array.isArray(section) && section[0] === 'frontend' && section[1] && typeof section[1] === 'object')
+        rmetaTime = num((section[1] as { end?: unknown }).end);
     }
   }
   const target = typeof u.target === 'string' ? u.target : '';
@@ -139,7 +140,8 @@ function parseSummary(html: string): TimingsSummary {
     else if (label === 'fresh units') summary.freshUnits = int(value);
     else if (label === 'dirty units') summary.dirtyUnits = int(value);
     else if (label === 'total units') summary.totalUnits = int(value);
-    else if (label === 'total time') summary.totalSeconds = Number.parseFloat(value) || (value.startsWith('0') ? 0 : null);
+    else if (label === 'total time')
+      summary.totalSeconds = Number.parseFloat(value) || (value.startsWith('0') ? 0 : null);
     else if (label === 'rustc') summary.rustc = value.split('\n')[0]!.trim();
     else if (label === 'max concurrency') summary.maxConcurrency = value;
     else if (label === 'build start') summary.buildStart = value;
@@ -171,8 +173,13 @@ export function criticalPath(units: TimingsUnit[]): { seconds: number; units: Ti
   const byId = new Map(ran.map((u) => [u.id, u]));
   const unblockedBy = new Map<number, Array<{ from: TimingsUnit; at: number }>>();
   for (const u of ran) {
-    for (const id of u.unblocked) (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)!).push({ from: u, at: u.start + u.duration });
-    for (const id of u.unblockedRmeta) (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)!).push({ from: u, at: u.start + (u.rmetaTime ?? u.duration) });
+    for (const id of u.unblocked)
+      (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)!).push({ from: u, at: u.start + u.duration });
+    for (const id of u.unblockedRmeta)
+      (unblockedBy.get(id) ?? unblockedBy.set(id, []).get(id)!).push({
+        from: u,
+        at: u.start + (u.rmetaTime ?? u.duration),
+      });
   }
   let current = ran.reduce((a, b) => (b.start + b.duration > a.start + a.duration ? b : a));
   const end = current.start + current.duration;

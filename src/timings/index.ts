@@ -14,20 +14,44 @@ import { buildArgs } from '../config.js';
 import { localDependencies, type WorkspaceInfo } from '../workspace.js';
 import { runCargo, type CargoExit } from './cargo.js';
 import { parseTimingsHtml, type TimingsReport } from './html.js';
-import { artifactsOf, emptyMessages, localPackagesOf, partlyFreshCrates, type ArtifactMessage, type CargoMessages } from './messages.js';
+import {
+  artifactsOf,
+  emptyMessages,
+  localPackagesOf,
+  partlyFreshCrates,
+  type ArtifactMessage,
+  type CargoMessages,
+} from './messages.js';
 import { commandNote, isNextest, subcommandOf, timedBuildFlags, writesCode } from '../cargo-command.js';
 import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
 import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
 import type { Calibration } from '../record.js';
 import { calibrate } from './calibration.js';
-import { closeOverLocalDeps, crateFingerprints, depInfoCandidates, gitFiles, parseDepInfo, type DepInfoReader } from './fingerprint.js';
+import {
+  closeOverLocalDeps,
+  crateFingerprints,
+  depInfoCandidates,
+  gitFiles,
+  parseDepInfo,
+  type DepInfoReader,
+} from './fingerprint.js';
 import { rustcCommand } from '../toolchain.js';
-import { filesToRead, librariesOf, ownCrateNames, toolchainLibraries, WorkCollector, type CrateWork } from '../ir/index.js';
+import {
+  filesToRead,
+  librariesOf,
+  ownCrateNames,
+  toolchainLibraries,
+  WorkCollector,
+  type CrateWork,
+} from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
 
 export interface BuildOptions {
-  /** The measuring wrapper's Rust source (tools/rustc-wrapper/main.rs), built once per job; null builds without it (no per-unit CPU figures). */
+  /**
+   * The measuring wrapper's Rust source (tools/rustc-wrapper/main.rs), built once per job; null builds without it (no
+   * per-unit CPU figures).
+   */
   wrapperPath: string | null;
   /**
    * Names a build other than the job's own (rebuild mode's samples): its record and timings
@@ -48,7 +72,10 @@ export interface TimedBuildResult {
   recordPath: string;
   /** Stable copy of cargo's HTML timings report, or null when cargo wrote none. */
   timingsHtml: string | null;
-  /** Every file cargo reported producing (the cache cleaner keeps these); null when cargo reported no build (nextest keeps its messages; cargo stopped before building). */
+  /**
+   * Every file cargo reported producing (the cache cleaner keeps these); null when cargo reported no build (nextest
+   * keeps its messages; cargo stopped before building).
+   */
   artifacts: string[] | null;
   /** The signal that stopped the build (the job was cancelled), or null. */
   interruptedBy: NodeJS.Signals | null;
@@ -61,11 +88,18 @@ export interface TimedBuildResult {
  * (a rebuild sample's record and timings, the wrapper's files) in the action's own scratch
  * directory, never beside record-path, which may be in the user's checkout.
  */
-function outputPaths(run: TargetedRun, label: string | undefined): { recordPath: string; timingsCopy: string; scratch: string } {
+function outputPaths(
+  run: TargetedRun,
+  label: string | undefined,
+): { recordPath: string; timingsCopy: string; scratch: string } {
   const { recordPath: own, scratchDir } = run.config.build;
   const profile = run.config.profile;
   if (!label) {
-    const timingsCopy = sideFilePath(path.join(path.dirname(own), `cargo-timing-${profile}.html`), scratchDir, isCargoTimings);
+    const timingsCopy = sideFilePath(
+      path.join(path.dirname(own), `cargo-timing-${profile}.html`),
+      scratchDir,
+      isCargoTimings,
+    );
     return { recordPath: own, timingsCopy, scratch: path.join(scratchDir, 'build') };
   }
   return {
@@ -90,17 +124,68 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   // Build scripts and proc macros run repository code: they get no secrets (child-env.ts).
   const buildEnv = childEnv(env, run.config.build.passEnv);
   const files = wrapperFiles(scratch);
-  const wrapper = options.wrapperPath === null ? null : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run, cwd, env, workspace, options.log));
+  const wrapper =
+    options.wrapperPath === null
+      ? null
+      : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run, cwd, env, workspace, options.log));
   const work = workCollector(run, wrapper !== null);
   const { program, args } = cargoCommand(run);
   const messages = messagesFeeding(work, run);
-  const { exit, startedAtMs, wallSeconds } = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
+  const { exit, startedAtMs, wallSeconds } = await timedCargo(
+    program,
+    args,
+    { cwd, env: buildEnv },
+    messages,
+    options.log,
+  );
   wrapper?.keep();
   const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
   const wrapperUnits = wrapper === null ? null : readWrapperUnits(files.unitsFile);
-  const { yours, partlyFresh } = yourCrates(messages, wrapperUnits, workspace, options.log ?? logLine, run);
-  const compileWork = work ? await measuredWork(work, run, { messages, units: wrapperUnits ?? [], partlyFresh, yours, wallSeconds }, options.log ?? logLine) : null;
-  const record = buildRunRecord({
+  const built = { cwd, env, workspace, program, args, exit, startedAtMs, wallSeconds, messages, timings, wrapperUnits };
+  const record = await recordOf(run, built, work, options.log ?? logLine);
+  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  const artifacts = messages.finished === null ? null : artifactsOf(messages);
+  return {
+    record,
+    exitCode: exit.exitCode,
+    recordPath,
+    timingsHtml: timings?.file ?? null,
+    artifacts,
+    interruptedBy: exit.interruptedBy,
+    scratchDir: run.config.build.scratchDir,
+  };
+}
+
+/** What one cargo run left for its record. */
+interface Built {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  workspace: WorkspaceInfo;
+  program: string;
+  args: string[];
+  exit: CargoExit;
+  startedAtMs: number;
+  wallSeconds: number;
+  messages: CargoMessages;
+  timings: ReturnType<typeof copyTimings>;
+  wrapperUnits: WrapperUnit[] | null;
+}
+
+/** The run record of a build: your crates, compile work, input fingerprints and the measures. */
+async function recordOf(
+  run: TargetedRun,
+  b: Built,
+  work: WorkCollector | null,
+  log: (line: string) => void,
+): Promise<RunRecord> {
+  const { messages, wrapperUnits, cwd, env } = b;
+  const { yours, partlyFresh } = yourCrates(messages, wrapperUnits, b.workspace, log, run);
+  const measured = { messages, units: wrapperUnits ?? [], partlyFresh, yours, wallSeconds: b.wallSeconds };
+  const compileWork = work ? await measuredWork(work, run, measured, log) : null;
+  const workFields = compileWork
+    ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto }
+    : { compileWorkNote: workNote(run) ?? undefined };
+  return buildRunRecord({
     profile: run.config.profile,
     flagsHash: run.target.flagsHash,
     targetTriple: run.target.triple,
@@ -108,32 +193,37 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
     cargoVersion: (await capture('cargo', ['-V'], { cwd, env }).catch(() => null))?.stdout.trim() || null,
     context: run.context,
     commit: run.context.sha ?? (await gitHead(cwd, env)),
-    command: [program, ...args],
-    exitCode: exit.exitCode,
-    wallSeconds,
-    startedAtMs,
+    command: [b.program, ...b.args],
+    exitCode: b.exit.exitCode,
+    wallSeconds: b.wallSeconds,
+    startedAtMs: b.startedAtMs,
     wrapperUnits,
     perf: false,
     messages,
-    timings: timings?.report ?? null,
-    timingsHtml: timings?.file ?? null,
+    timings: b.timings?.report ?? null,
+    timingsHtml: b.timings?.file ?? null,
     workspaceMembers: yours,
-    ...(await inputFingerprints(messages, workspace.root, cwd, env)),
+    ...(await inputFingerprints(messages, b.workspace.root, cwd, env)),
     compileWork: compileWork?.work ?? null,
-    ...(compileWork ? { partialWork: compileWork.partial, unreadableWork: compileWork.unreadable, ltoWork: compileWork.lto } : { compileWorkNote: workNote(run) ?? undefined }),
+    ...workFields,
     compileWorkScope: run.config.build.compileWork || undefined,
     partlyFresh,
   });
-  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-  const artifacts = messages.finished === null ? null : artifactsOf(messages);
-  return { record, exitCode: exit.exitCode, recordPath, timingsHtml: timings?.file ?? null, artifacts, interruptedBy: exit.interruptedBy, scratchDir: run.config.build.scratchDir };
 }
 
-/** The calibration workload, measured here through the measuring wrapper (built before, so reused); null when it cannot be. */
+/**
+ * The calibration workload, measured here through the measuring wrapper (built before, so reused); null when it cannot
+ * be.
+ */
 export async function calibrateHere(run: TargetedRun, wrapperPath: string): Promise<Calibration | null> {
   const scratch = path.join(run.config.build.scratchDir, 'calibration');
   mkdirSync(scratch, { recursive: true });
-  const wrapper = await setUpWrapper(wrapperPath, wrapperFiles(scratch), childEnv(run.env), wrapperContext(run, run.config.workingDirectory, run.env, run.workspace, undefined));
+  const wrapper = await setUpWrapper(
+    wrapperPath,
+    wrapperFiles(scratch),
+    childEnv(run.env),
+    wrapperContext(run, run.config.workingDirectory, run.env, run.workspace, undefined),
+  );
   if (!wrapper) return null;
   wrapper.keep();
   return calibrate(wrapper.binary, rustcCommand(run.env), childEnv(run.env));
@@ -149,7 +239,10 @@ async function inputFingerprints(messages: CargoMessages, root: string, cwd: str
   return { fingerprints: graph ? closeOverLocalDeps(own, graph) : own, inputsTransitive: graph !== null };
 }
 
-/** Reads the dep-info beside an artifact (the first candidate that exists), its paths resolved against the workspace root. */
+/**
+ * Reads the dep-info beside an artifact (the first candidate that exists), its paths resolved against the workspace
+ * root.
+ */
 function depInfoReader(root: string): DepInfoReader {
   return (filename) => {
     for (const candidate of depInfoCandidates(filename)) {
@@ -161,8 +254,21 @@ function depInfoReader(root: string): DepInfoReader {
 }
 
 /** Where the measuring wrapper is looked for, built and kept (wrapper.ts). */
-function wrapperContext(run: TargetedRun, cwd: string, env: NodeJS.ProcessEnv, workspace: WorkspaceInfo, log: ((line: string) => void) | undefined): WrapperContext {
-  return { cwd, env, targetDir: workspace.targetDirectory, ownTempDir: path.dirname(run.config.build.scratchDir), log: log ?? logLine, cargoConfig: run.cargoConfig };
+function wrapperContext(
+  run: TargetedRun,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  workspace: WorkspaceInfo,
+  log: ((line: string) => void) | undefined,
+): WrapperContext {
+  return {
+    cwd,
+    env,
+    targetDir: workspace.targetDirectory,
+    ownTempDir: path.dirname(run.config.build.scratchDir),
+    log: log ?? logLine,
+    cargoConfig: run.cargoConfig,
+  };
 }
 
 /**
@@ -170,7 +276,13 @@ function wrapperContext(run: TargetedRun, cwd: string, env: NodeJS.ProcessEnv, w
  * measured and cached as yours, not as dependencies; and the measured crates partly fresh. With
  * the command's note when it gives a capability nothing to work with (`cargo check`: no code).
  */
-function yourCrates(messages: CargoMessages, units: WrapperUnit[] | null, workspace: WorkspaceInfo, log: (line: string) => void, run: TargetedRun) {
+function yourCrates(
+  messages: CargoMessages,
+  units: WrapperUnit[] | null,
+  workspace: WorkspaceInfo,
+  log: (line: string) => void,
+  run: TargetedRun,
+) {
   const ranFor = (units ?? []).map((u) => u.package);
   const yours = localPackagesOf(messages, ranFor, workspace.localPackages);
   const names = [...yours].sort().map((n) => (workspace.members.has(n) ? n : `${n} (path dependency)`));
@@ -208,21 +320,32 @@ interface BuildOutcome {
  * The compile-work summary (whole packages, and the compiled targets of partly fresh ones), read
  * from the files cargo reported, with one log line saying what it cost.
  */
-async function measuredWork(collector: WorkCollector, run: TargetedRun, build: BuildOutcome, log: (line: string) => void): Promise<MeasuredWork> {
+async function measuredWork(
+  collector: WorkCollector,
+  run: TargetedRun,
+  build: BuildOutcome,
+  log: (line: string) => void,
+): Promise<MeasuredWork> {
   const { units, partlyFresh } = build;
   const artifacts = build.messages.artifacts;
   await collector.read(
     filesToRead(artifacts, (p) => run.config.build.compileWork === 'all' || build.yours.has(p.name)),
     // What a linked file may hold besides its own code: the build's libraries and the toolchain's.
     async () => {
-      const toolchain = await toolchainLibraries(rustcCommand(run.env), run.target.triple, { cwd: run.config.workingDirectory, env: run.env });
+      const toolchain = await toolchainLibraries(rustcCommand(run.env), run.target.triple, {
+        cwd: run.config.workingDirectory,
+        env: run.env,
+      });
       return 'error' in toolchain ? toolchain : { files: [...librariesOf(artifacts), ...toolchain.files] };
     },
   );
   // Your crates' own functions are kept beyond the biggest, so the report can name them.
   const own = ownCrateNames(artifacts, build.yours);
   // A package with a unit that did not compile, or with targets fresh from the cache, has partial work: left out.
-  const work = collector.finish(new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]), own);
+  const work = collector.finish(
+    new Set([...units.filter((u) => u.exit !== 0).map((u) => crateKey(u.package, u.version)), ...partlyFresh]),
+    own,
+  );
   const partial = new Map<string, CrateWork>();
   for (const key of partlyFresh) {
     const targets = collector.compiledTargets(key, own);
@@ -230,7 +353,11 @@ async function measuredWork(collector: WorkCollector, run: TargetedRun, build: B
   }
   if (partlyFresh.size) {
     const names = [...partlyFresh].sort().map((key) => key.replace('@', ' '));
-    log(logText(`Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`));
+    log(
+      logText(
+        `Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`,
+      ),
+    );
   }
   log(workCostLine(work, collector, build.wallSeconds));
   return { work, partial, unreadable: new Set(collector.unreadable.keys()), lto: collector.bitcode };
@@ -247,14 +374,18 @@ interface MeasuredWork {
   lto: ReadonlySet<string>;
 }
 
-/** "compile work of 3 crates: 41,210 bytes of machine code, read from 4 files and 30 libraries they link (52.3 MB) in 0.14 s after the build (0.3% of it)". */
+/**
+ * "compile work of 3 crates: 41,210 bytes of machine code, read from 4 files and 30 libraries they link (52.3 MB) in
+ * 0.14 s after the build (0.3% of it)".
+ */
 function workCostLine(work: Map<string, CrateWork>, collector: WorkCollector, buildSeconds: number): string {
   const bytes = [...work.values()].reduce((a, w) => a + w.bytes, 0);
   const { files, libraries, bytes: read } = collector.filesRead;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const linked = libraries ? ` and ${plural(libraries, 'library', 'libraries')} they link` : '';
   const share = buildSeconds > 0 ? ` (${((collector.seconds / buildSeconds) * 100).toFixed(1)}% of it)` : '';
-  const during = collector.secondsDuringBuild > 0 ? `, and ${collector.secondsDuringBuild.toFixed(2)} s while cargo built` : '';
+  const during =
+    collector.secondsDuringBuild > 0 ? `, and ${collector.secondsDuringBuild.toFixed(2)} s while cargo built` : '';
   return (
     `Watchmaker: compile work of ${plural(work.size, 'crate', 'crates')}: ${bytes.toLocaleString('en-US')} bytes of machine code, ` +
     `read from ${plural(files, 'file', 'files')}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}${during}`
@@ -267,7 +398,8 @@ function workCostLine(work: Map<string, CrateWork>, collector: WorkCollector, bu
  */
 function messagesFeeding(work: WorkCollector | null, run: TargetedRun): CargoMessages {
   const messages = emptyMessages();
-  const measured = (a: ArtifactMessage) => run.config.build.compileWork === 'all' || a.packageId.startsWith('path+file');
+  const measured = (a: ArtifactMessage) =>
+    run.config.build.compileWork === 'all' || a.packageId.startsWith('path+file');
   if (work) messages.onArtifact = (a) => filesToRead([a], () => measured(a)).forEach((f) => work.readEarly(f));
   return messages;
 }
@@ -308,7 +440,12 @@ async function streamCargo(
 }
 
 /** Cargo writes the report even when the build fails (not when it fails before compiling). */
-function copyTimings(targetDir: string, copy: string, startedAtMs: number, log: (line: string) => void): { file: string; report: TimingsReport } | null {
+function copyTimings(
+  targetDir: string,
+  copy: string,
+  startedAtMs: number,
+  log: (line: string) => void,
+): { file: string; report: TimingsReport } | null {
   const cargoHtml = path.join(targetDir, 'cargo-timings', 'cargo-timing.html');
   if (!existsSync(cargoHtml) || statSync(cargoHtml).mtimeMs < startedAtMs - 1000) return null;
   copyFileSync(cargoHtml, copy);
@@ -320,7 +457,12 @@ function copyTimings(targetDir: string, copy: string, startedAtMs: number, log: 
 function readWrapperUnits(unitsFile: string): WrapperUnit[] {
   if (!existsSync(unitsFile)) return [];
   const parsed = parseWrapperUnits(readFileSync(unitsFile, 'utf8'));
-  for (const bad of parsed.unreadable) core.warning(logText(`Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`));
+  for (const bad of parsed.unreadable)
+    core.warning(
+      logText(
+        `Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`,
+      ),
+    );
   return parsed.units;
 }
 

@@ -72,18 +72,22 @@ export function parsePackageId(id: string): PackageRef {
   return { name: fragment, version: null, source };
 }
 
+/** A line of cargo's JSON messages, or null when it is none (then it is kept as another line). */
+function jsonMessage(line: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    const ok = parsed && typeof parsed === 'object' && typeof (parsed as { reason?: unknown }).reason === 'string';
+    return ok ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function parseCargoMessage(line: string, into: CargoMessages): void {
   const trimmed = line.trim();
   if (!trimmed) return;
-  let msg: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    if (!parsed || typeof parsed !== 'object' || typeof (parsed as { reason?: unknown }).reason !== 'string') {
-      into.otherLines.push(line);
-      return;
-    }
-    msg = parsed as Record<string, unknown>;
-  } catch {
+  const msg = jsonMessage(trimmed);
+  if (!msg) {
     into.otherLines.push(line);
     return;
   }
@@ -106,7 +110,11 @@ export function parseCargoMessage(line: string, into: CargoMessages): void {
       break;
     }
     case 'build-script-executed':
-      into.buildScripts.push({ packageId, package: parsePackageId(packageId), outDir: typeof msg.out_dir === 'string' ? msg.out_dir : null });
+      into.buildScripts.push({
+        packageId,
+        package: parsePackageId(packageId),
+        outDir: typeof msg.out_dir === 'string' ? msg.out_dir : null,
+      });
       break;
     case 'build-finished':
       into.finished = msg.success === true;
@@ -145,9 +153,14 @@ export function partlyFreshCrates(messages: CargoMessages, measured: (p: Package
  * by path), whatever `cargo metadata` calls a member. A package of `known` (members and their
  * path dependencies) that rustc ran for counts too: a unit that failed to compile has no message.
  */
-export function localPackagesOf(messages: CargoMessages, ranFor: Iterable<string>, known: ReadonlySet<string>): Set<string> {
+export function localPackagesOf(
+  messages: CargoMessages,
+  ranFor: Iterable<string>,
+  known: ReadonlySet<string>,
+): Set<string> {
   const local = new Set<string>();
-  for (const m of [...messages.artifacts, ...messages.buildScripts]) if (m.package.source === 'path') local.add(m.package.name);
+  for (const m of [...messages.artifacts, ...messages.buildScripts])
+    if (m.package.source === 'path') local.add(m.package.name);
   for (const name of ranFor) if (known.has(name)) local.add(name);
   return local;
 }
@@ -177,7 +190,12 @@ export function parseCargoStderr(line: string, into: CargoMessages): void {
 function compilerError(msg: Record<string, unknown>, packageId: string): CargoMessages['firstError'] {
   const message = (msg.message ?? {}) as { level?: unknown; rendered?: unknown; message?: unknown };
   if (message.level !== 'error') return undefined;
-  const text = typeof message.rendered === 'string' ? message.rendered : typeof message.message === 'string' ? message.message : '';
+  const text =
+    typeof message.rendered === 'string'
+      ? message.rendered
+      : typeof message.message === 'string'
+        ? message.message
+        : '';
   return text ? { crate: parsePackageId(packageId).name, text } : undefined;
 }
 

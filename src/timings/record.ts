@@ -4,7 +4,16 @@ import os from 'node:os';
 import type { CrateWork } from '../ir/index.js';
 import type { RunContext } from '../context.js';
 import type { CompileWorkScope } from '../config.js';
-import { crateKey, crateOfKey, RECORD_SCHEMA, RECORD_SCHEMA_VERSION, type CrateCost, type FreshCrate, type RunRecord, type UnitCost } from '../record.js';
+import {
+  crateKey,
+  crateOfKey,
+  RECORD_SCHEMA,
+  RECORD_SCHEMA_VERSION,
+  type CrateCost,
+  type FreshCrate,
+  type RunRecord,
+  type UnitCost,
+} from '../record.js';
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
 import { layoutOfArtifacts } from '../cargo-layout.js';
@@ -105,9 +114,14 @@ export interface RecordInput {
   partlyFresh?: ReadonlySet<string>;
   /** The compiled targets' work of those crates. */
   partialWork?: ReadonlyMap<string, CrateWork>;
-  /** Measured crates (`name@version`) with a file that could not be read (stripped, a damaged or crafted file): not measured. */
+  /**
+   * Measured crates (`name@version`) with a file that could not be read (stripped, a damaged or crafted file): not
+   * measured.
+   */
   unreadableWork?: ReadonlySet<string>;
-  /** Measured crates (`name@version`) compiled to LLVM bitcode for link-time optimisation: no machine code of their own. */
+  /**
+   * Measured crates (`name@version`) compiled to LLVM bitcode for link-time optimisation: no machine code of their own.
+   */
   ltoWork?: ReadonlySet<string>;
   /** Why compile work, although on, was not measured (`not measured: check builds produce no code`). */
   compileWorkNote?: string;
@@ -123,20 +137,26 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     ...(input.compileWork && (c.workspaceMember || input.compileWorkScope === 'all') ? workOf(input, c) : {}),
   }));
   const path = input.timings ? criticalPath(input.timings.units) : null;
-  const label = (t: { name: string; version: string | null; kind: string }) => `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
+  const label = (t: { name: string; version: string | null; kind: string }) =>
+    `${t.name}${t.version ? ` ${t.version}` : ''} (${t.kind})`;
   const totals = totalsOf(input, units);
   return {
     schema: RECORD_SCHEMA,
     version: RECORD_SCHEMA_VERSION,
     createdAt: (input.now ?? new Date()).toISOString(),
-    git: { commit: input.commit, ref: input.context.ref, baseRef: input.context.pullRequest?.baseRef ?? null, eventName: input.context.eventName },
+    git: {
+      commit: input.commit,
+      ref: input.context.ref,
+      baseRef: input.context.pullRequest?.baseRef ?? null,
+      eventName: input.context.eventName,
+    },
     repository: input.context.repository,
     runUrl: input.context.runUrl,
     job: input.context.job,
     profile: input.profile,
     flagsHash: input.flagsHash,
     targetTriple: input.targetTriple,
-    toolchain: { release: input.rustc.release, commitHash: input.rustc.commitHash, host: input.rustc.host, cargo: input.cargoVersion },
+    toolchain: { ...pick(input.rustc, 'release', 'commitHash', 'host'), cargo: input.cargoVersion },
     runner: runnerInfo(),
     command: input.command,
     success: input.exitCode === 0 && input.messages.finished !== false,
@@ -151,16 +171,23 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     freshCrates: freshCratesOf(input, crates),
     timingsHtml: input.timingsHtml,
     calibration: input.calibration ?? null,
-    measurement: {
-      wrapper: input.wrapperUnits !== null,
-      perf: input.perf && totals.instructions !== null,
-      timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
-      buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
-      compileWork: input.compileWork != null ? 'machine-code' : false,
-      ...(input.compileWork != null && input.compileWorkScope === 'all' ? { compileWorkScope: 'all' as const } : {}),
-      ...(input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {}),
-      ...(input.inputsTransitive ? { inputsTransitive: true } : {}),
-    },
+    measurement: measurementOf(input, totals),
+  };
+}
+
+const pick = <T, K extends keyof T>(o: T, ...keys: K[]) => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+
+/** How the figures were measured, so a reader knows which metrics are comparable. */
+function measurementOf(input: RecordInput, totals: RunRecord['totals']): RunRecord['measurement'] {
+  return {
+    wrapper: input.wrapperUnits !== null,
+    perf: input.perf && totals.instructions !== null,
+    timingsHtmlParsed: input.timings !== null && input.timings.units.length > 0,
+    buildDirLayout: layoutOfArtifacts(artifactsOf(input.messages)),
+    compileWork: input.compileWork != null ? 'machine-code' : false,
+    ...(input.compileWork != null && input.compileWorkScope === 'all' ? { compileWorkScope: 'all' as const } : {}),
+    ...(input.compileWork == null && input.compileWorkNote ? { compileWorkNote: input.compileWorkNote } : {}),
+    ...(input.inputsTransitive ? { inputsTransitive: true } : {}),
   };
 }
 
@@ -176,7 +203,8 @@ export function contentionOf(units: UnitCost[], crate: string): number | null {
   let overlap = 0;
   for (const u of own) {
     const [s, e] = [u.startSeconds!, u.startSeconds! + u.wallSeconds];
-    for (const o of others) overlap += Math.max(0, Math.min(e, o.startSeconds! + o.wallSeconds) - Math.max(s, o.startSeconds!));
+    for (const o of others)
+      overlap += Math.max(0, Math.min(e, o.startSeconds! + o.wallSeconds) - Math.max(s, o.startSeconds!));
   }
   return round(overlap / wall, 2);
 }
@@ -185,7 +213,13 @@ export function contentionOf(units: UnitCost[], crate: string): number | null {
 const compileUnits = (units: UnitCost[]) => units.filter((u) => u.kind !== 'build-script-run');
 
 function runnerInfo(): RunRecord['runner'] {
-  return { os: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? null, memoryBytes: os.totalmem() };
+  return {
+    os: `${os.platform()} ${os.release()}`,
+    arch: os.arch(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model?.trim() ?? null,
+    memoryBytes: os.totalmem(),
+  };
 }
 
 function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
@@ -204,14 +238,19 @@ function totalsOf(input: RecordInput, units: UnitCost[]): RunRecord['totals'] {
 }
 
 /** A compiled crate's compile work, or why it has none. */
-function workOf(input: RecordInput, c: { crate: string; version: string | null }): Pick<CrateCost, 'work' | 'workMissing' | 'partialWork'> {
+function workOf(
+  input: RecordInput,
+  c: { crate: string; version: string | null },
+): Pick<CrateCost, 'work' | 'workMissing' | 'partialWork'> {
   const key = crateKey(c.crate, c.version);
   const work = input.compileWork?.get(key) ?? null;
   if (work) return { work };
   if (input.unreadableWork?.has(key)) return { work: null, workMissing: 'unreadable' };
   if (input.ltoWork?.has(key)) return { work: null, workMissing: 'lto' };
-  if (input.partlyFresh?.has(key)) return { work: null, workMissing: 'partly-fresh', partialWork: input.partialWork?.get(key) ?? null };
-  if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0)) return { work: null, workMissing: 'failed' };
+  if (input.partlyFresh?.has(key))
+    return { work: null, workMissing: 'partly-fresh', partialWork: input.partialWork?.get(key) ?? null };
+  if (input.wrapperUnits?.some((u) => u.package === c.crate && u.version === c.version && u.exit !== 0))
+    return { work: null, workMissing: 'failed' };
   return { work: null };
 }
 
@@ -227,12 +266,16 @@ function freshCratesOf(input: RecordInput, crates: CrateCost[]): FreshCrate[] {
     const crate = crateOfKey(key);
     const version = key.slice(crate.length + 1) || null;
     const member = input.workspaceMembers.has(crate);
-    if ((member || input.compileWorkScope === 'all') && !compiled.has(key)) fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
+    if ((member || input.compileWorkScope === 'all') && !compiled.has(key))
+      fresh.push({ crate, version, workspaceMember: member, inputFingerprint, work: null });
   }
   return fresh.sort((a, b) => a.crate.localeCompare(b.crate) || (a.version ?? '').localeCompare(b.version ?? ''));
 }
 
-/** Every compiled unit: rustc calls from the wrapper, build-script runs (and, without the wrapper, all units) from cargo's timings. */
+/**
+ * Every compiled unit: rustc calls from the wrapper, build-script runs (and, without the wrapper, all units) from
+ * cargo's timings.
+ */
 function unitsOf(input: RecordInput): UnitCost[] {
   const member = (name: string) => input.workspaceMembers.has(name);
   const units: UnitCost[] = (input.wrapperUnits ?? []).map((u) => ({

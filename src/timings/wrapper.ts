@@ -4,7 +4,17 @@
 // cache); set up to chain the wrapper the user already has (such as sccache). When it cannot be
 // built, the build is timed without it (one warning): the build itself never depends on it.
 import * as core from '@actions/core';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { configValue, type CargoConfigFile } from '../cargo-config.js';
 import { shortHash } from '../hashing.js';
@@ -19,7 +29,11 @@ export function userWrapper(env: NodeJS.ProcessEnv, cargoConfig: CargoConfigFile
   const v = configValue(cargoConfig, ['build', 'rustc-wrapper']);
   if (v === undefined || v.value === '') return null;
   if (typeof v.value !== 'string') {
-    core.warning(logText(`build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`));
+    core.warning(
+      logText(
+        `build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`,
+      ),
+    );
     return null;
   }
   // Config paths with a slash are relative to the directory holding `.cargo/`.
@@ -53,7 +67,11 @@ export function wrapperSource(given: string): string {
 }
 
 /** The binary's file name: a new rustc or a changed source is a new binary. */
-export function wrapperBinaryName(rustcVersionText: string, source: string, platform: NodeJS.Platform = process.platform): string {
+export function wrapperBinaryName(
+  rustcVersionText: string,
+  source: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
   return `rustc-wrapper-${shortHash(`${rustcVersionText.trim()}\n${source}`, 16)}${platform === 'win32' ? '.exe' : ''}`;
 }
 
@@ -64,11 +82,21 @@ export interface WrapperPlaces {
   buildInto: string;
 }
 
-/** The target directory (cached), the runner's tool cache, the action's own temp directory. `p`: the platform's paths. */
-export function wrapperPlaces(targetDir: string, env: NodeJS.ProcessEnv, ownTempDir: string, p: path.PlatformPath = path): WrapperPlaces {
+/**
+ * The target directory (cached), the runner's tool cache, the action's own temp directory. `p`: the platform's paths.
+ */
+export function wrapperPlaces(
+  targetDir: string,
+  env: NodeJS.ProcessEnv,
+  ownTempDir: string,
+  p: path.PlatformPath = path,
+): WrapperPlaces {
   const toolCache = env.RUNNER_TOOL_CACHE ? p.join(env.RUNNER_TOOL_CACHE, 'watchmaker-rustc-wrapper') : null;
   const temp = p.join(ownTempDir, 'bin');
-  return { search: [p.join(targetDir, TARGET_WRAPPER_DIR), ...(toolCache ? [toolCache] : []), temp], buildInto: toolCache ?? temp };
+  return {
+    search: [p.join(targetDir, TARGET_WRAPPER_DIR), ...(toolCache ? [toolCache] : []), temp],
+    buildInto: toolCache ?? temp,
+  };
 }
 
 export interface WrapperContext {
@@ -113,7 +141,13 @@ export async function prepareWrapper(given: string, ctx: WrapperContext): Promis
   return found;
 }
 
-async function findOrBuild(source: string, name: string, rustcText: string, places: WrapperPlaces, ctx: WrapperContext): Promise<string | null> {
+async function findOrBuild(
+  source: string,
+  name: string,
+  rustcText: string,
+  places: WrapperPlaces,
+  ctx: WrapperContext,
+): Promise<string | null> {
   for (const dir of places.search) {
     const candidate = path.join(dir, name);
     if (existsSync(candidate) && (await answers(candidate, rustcText, ctx))) {
@@ -138,7 +172,12 @@ async function answers(binary: string, rustcText: string, ctx: WrapperContext): 
 }
 
 /** `rustc -o`, in a folder of its own (rustc may write side files), then renamed into place. */
-async function buildWrapper(source: string, dir: string, name: string, ctx: WrapperContext): Promise<string | { problem: string }> {
+async function buildWrapper(
+  source: string,
+  dir: string,
+  name: string,
+  ctx: WrapperContext,
+): Promise<string | { problem: string }> {
   const work = path.join(dir, `.build-${process.pid}`);
   try {
     mkdirSync(work, { recursive: true });
@@ -178,7 +217,12 @@ export interface MeasuringWrapper {
 }
 
 /** Finds or builds the wrapper and sets it up in `buildEnv`; null: the build runs without it. */
-export async function setUpWrapper(given: string, files: WrapperFiles, buildEnv: NodeJS.ProcessEnv, ctx: WrapperContext): Promise<MeasuringWrapper | null> {
+export async function setUpWrapper(
+  given: string,
+  files: WrapperFiles,
+  buildEnv: NodeJS.ProcessEnv,
+  ctx: WrapperContext,
+): Promise<MeasuringWrapper | null> {
   const binary = await prepareWrapper(given, ctx);
   if (binary === null) return null;
   installWrapper(binary, files, buildEnv, ctx.cargoConfig);
@@ -186,7 +230,12 @@ export async function setUpWrapper(given: string, files: WrapperFiles, buildEnv:
 }
 
 /** Sets up the wrapper in `buildEnv`, chaining the user's own. */
-export function installWrapper(binary: string, files: WrapperFiles, buildEnv: NodeJS.ProcessEnv, cargoConfig: CargoConfigFile[]): void {
+export function installWrapper(
+  binary: string,
+  files: WrapperFiles,
+  buildEnv: NodeJS.ProcessEnv,
+  cargoConfig: CargoConfigFile[],
+): void {
   rmSync(files.unitsFile, { force: true });
   Object.assign(buildEnv, {
     RUSTC_WRAPPER: binary,
@@ -210,7 +259,8 @@ export function keepWrapper(binary: string, targetDir: string, log: (line: strin
   if (path.dirname(binary) === dir || !hasCargoTag(targetDir)) return;
   try {
     mkdirSync(dir, { recursive: true });
-    for (const old of readdirSync(dir)) if (BINARY.test(old) && old !== name) rmSync(path.join(dir, old), { force: true });
+    for (const old of readdirSync(dir))
+      if (BINARY.test(old) && old !== name) rmSync(path.join(dir, old), { force: true });
     // One there already stays, unless it is not this binary (a torn copy: it did not answer, so this one was built).
     if (statSync(path.join(dir, name), { throwIfNoEntry: false })?.size === statSync(binary).size) return;
     const partial = path.join(dir, `.${name}.${process.pid}`);
@@ -218,7 +268,9 @@ export function keepWrapper(binary: string, targetDir: string, log: (line: strin
     chmodSync(partial, 0o755);
     renameSync(partial, path.join(dir, name));
   } catch (e) {
-    log(`Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${(e as Error).message}); the next job builds it again.`);
+    log(
+      `Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${(e as Error).message}); the next job builds it again.`,
+    );
   }
 }
 

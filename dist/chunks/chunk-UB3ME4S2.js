@@ -73867,7 +73867,20 @@ var LocalFailure = class extends Error {
     this.name = "LocalFailure";
   }
 };
-var LOCAL_CODES = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EACCES", "EPERM", "EROFS", "ENOTDIR", "EISDIR", "EEXIST", "ENOENT", "EMFILE", "ENFILE", "EIO"]);
+var LOCAL_CODES = /* @__PURE__ */ new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "ENOTDIR",
+  "EISDIR",
+  "EEXIST",
+  "ENOENT",
+  "EMFILE",
+  "ENFILE",
+  "EIO"
+]);
 function isLocalFailure(e) {
   const code2 = e?.code;
   return e instanceof LocalFailure || typeof code2 === "string" && LOCAL_CODES.has(code2);
@@ -73928,7 +73941,11 @@ function rateLimitOf(e, what, now = Date.now()) {
   const seconds2 = secondsToWait(headers, now);
   const when = seconds2 === null ? "GitHub did not say when to retry: wait a few minutes" : `retry in ${seconds2} s (after ${new Date(now + seconds2 * 1e3).toISOString().slice(11, 19)} UTC)`;
   const which2 = /secondary rate limit/i.test(message) ? "secondary rate limit" : "API rate limit";
-  return new RateLimitError2(`GitHub's ${which2} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`, seconds2, { cause: e });
+  return new RateLimitError2(
+    `GitHub's ${which2} refused ${what} (HTTP ${status}); ${when}. This is not a missing permission.`,
+    seconds2,
+    { cause: e }
+  );
 }
 function httpStatus(e) {
   const status = e.status;
@@ -73971,7 +73988,10 @@ function formatBytes(bytes) {
 // src/cache/local-cause.ts
 var LOCAL_CAUSES = [
   [/\bENOSPC\b|No space left on device|\bEDQUOT\b|Disk quota exceeded/i, "the disk is full"],
-  [/\bE(ACCES|PERM|ROFS)\b|Cannot \w+: Permission denied|Read-only file system/, "a directory there may not be written"],
+  [
+    /\bE(ACCES|PERM|ROFS)\b|Cannot \w+: Permission denied|Read-only file system/,
+    "a directory there may not be written"
+  ],
   [/\bENOTDIR\b|\bEISDIR\b|Cannot \w+: Not a directory/, "a path there is not a directory"],
   // The library says `"/usr/bin/tar" failed with error: …` (the quoted path of tar).
   [/\btar"? failed with error\b|^zstd: .*\berror\b/im, "tar failed on this runner"]
@@ -74046,14 +74066,22 @@ async function probeService(env, signal) {
     });
     if (response.status === 404) return;
   } else if (env.ACTIONS_CACHE_URL) {
-    const url2 = new URL(`_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`, env.ACTIONS_CACHE_URL);
-    response = await fetch(url2, { headers: { authorization: `Bearer ${token}`, accept: "application/json;api-version=6.0-preview.1" }, signal });
+    const url2 = new URL(
+      `_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`,
+      env.ACTIONS_CACHE_URL
+    );
+    response = await fetch(url2, {
+      headers: { authorization: `Bearer ${token}`, accept: "application/json;api-version=6.0-preview.1" },
+      signal
+    });
   } else {
     throw new Error("the runner provides no cache service (ACTIONS_RESULTS_URL is not set)");
   }
   await response.body?.cancel();
   if (!response.ok)
-    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), { status: response.status >= 500 || response.status === 429 ? response.status : 503 });
+    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), {
+      status: response.status >= 500 || response.status === 429 ? response.status : 503
+    });
 }
 function isCacheValidationError(e) {
   const validation = ValidationError;
@@ -74075,11 +74103,19 @@ var GitHubCacheBackend = class {
   /** The service answered the pre-flight lookup (once per step); once it failed, it is down for the step. */
   ready() {
     if (gates.cache.down) return Promise.reject(new ServiceDownError(gates.cache.service, gates.cache.down));
-    this.probed ??= gates.cache.call("lookup", this.deadlines.cacheLookupMs, (signal) => probeService(this.env, signal));
+    this.probed ??= gates.cache.call(
+      "lookup",
+      this.deadlines.cacheLookupMs,
+      (signal) => probeService(this.env, signal)
+    );
     return this.probed;
   }
   find(paths, key, restoreKeys) {
-    return gates.cache.call("lookup", this.deadlines.cacheLookupMs, () => restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true }));
+    return gates.cache.call(
+      "lookup",
+      this.deadlines.cacheLookupMs,
+      () => restoreCache([...paths], key, [...restoreKeys], { lookupOnly: true })
+    );
   }
   async lookup(paths, primaryKey, restoreKeys) {
     await this.ready();
@@ -74098,12 +74134,18 @@ var GitHubCacheBackend = class {
       () => gates.cache.call(
         "download",
         ms2,
-        () => withOutput(() => restoreCache([...paths], primaryKey, [...restoreKeys], { timeoutInMs: Math.min(ms2, 6e4), segmentTimeoutInMs: ms2 }))
+        () => withOutput(
+          () => restoreCache([...paths], primaryKey, [...restoreKeys], {
+            timeoutInMs: Math.min(ms2, 6e4),
+            segmentTimeoutInMs: ms2
+          })
+        )
       )
     );
     if (!matchedKey) {
       const local = localCause(output);
-      if (local) throw new LocalFailure(localFailureMessage(`the cache entry ${listed} could not be unpacked`, local, this.env));
+      if (local)
+        throw new LocalFailure(localFailureMessage(`the cache entry ${listed} could not be unpacked`, local, this.env));
       const reason = `the service listed ${listed} but the download failed (see the warning above)`;
       gates.cache.markDown(reason);
       throw new Error(reason);
@@ -74114,13 +74156,19 @@ var GitHubCacheBackend = class {
     await this.ready();
     const { value: id, output } = await this.onThisRunner(
       "the cache archive could not be written",
-      () => gates.cache.call("upload", this.deadlines.cacheTransferMs, () => withOutput(() => saveCache2([...paths], key)))
+      () => gates.cache.call(
+        "upload",
+        this.deadlines.cacheTransferMs,
+        () => withOutput(() => saveCache2([...paths], key))
+      )
     );
     if (id !== -1) return { saved: true, archiveBytes: null };
     const local = localCause(output);
     if (local) throw new LocalFailure(localFailureMessage("the cache archive could not be written", local, this.env));
-    if (await this.exists(paths, key)) return { saved: false, archiveBytes: null, reason: "another job saved this key first" };
-    if (/another job may be creating this cache/.test(output)) return { saved: false, archiveBytes: null, reason: "another job is saving this key right now" };
+    if (await this.exists(paths, key))
+      return { saved: false, archiveBytes: null, reason: "another job saved this key first" };
+    if (/another job may be creating this cache/.test(output))
+      return { saved: false, archiveBytes: null, reason: "another job is saving this key right now" };
     const reason = "the cache service did not store the entry (see the warning above)";
     gates.cache.markDown(reason);
     throw new Error(reason);
@@ -74131,24 +74179,38 @@ var GitHubCacheBackend = class {
       return await work();
     } catch (e) {
       if (!isLocalFailure(e) || e instanceof LocalFailure) throw e;
-      throw new LocalFailure(localFailureMessage(what, localCause(e.message) ?? e.message, this.env), { cause: e });
+      throw new LocalFailure(
+        localFailureMessage(what, localCause(e.message) ?? e.message, this.env),
+        { cause: e }
+      );
     }
   }
   async remove(key) {
     if (!this.api) throw new Error("replacing an entry needs the repository and a github-token");
     const { owner, repo, ref } = this.api;
     try {
-      await createOctokit(this.api.token, this.api.apiUrl, this.env).rest.actions.deleteActionsCacheByKey({ owner, repo, key, ref });
+      await createOctokit(this.api.token, this.api.apiUrl, this.env).rest.actions.deleteActionsCacheByKey({
+        owner,
+        repo,
+        key,
+        ref
+      });
     } catch (e) {
       const status = httpStatus(e);
       if (status === 404) return;
-      if (status === 403) throw new Error(permissionMessage(`replace the cache entry ${key}`, "actions: write", status), { cause: e });
+      if (status === 403)
+        throw new Error(permissionMessage(`replace the cache entry ${key}`, "actions: write", status), { cause: e });
       throw e;
     }
   }
   async prune(scope) {
     if (!this.api) return { deleted: 0, keptEntryBytes: null };
-    const pruned = await deleteSupersededEntries({ ...this.api, prefix: scope.prefix, keepKey: scope.keepKey, env: this.env });
+    const pruned = await deleteSupersededEntries({
+      ...this.api,
+      prefix: scope.prefix,
+      keepKey: scope.keepKey,
+      env: this.env
+    });
     return { deleted: pruned.deleted.length, keptEntryBytes: pruned.savedEntryBytes };
   }
 };
@@ -74158,9 +74220,17 @@ async function deleteSupersededEntries(opts) {
   try {
     const entries = [];
     for (let page = 1; page <= 10; page++) {
-      const { data } = await octokit.rest.actions.getActionsCacheList({ owner: opts.owner, repo: opts.repo, key: opts.prefix, ref: opts.ref, per_page: 100, page });
+      const { data } = await octokit.rest.actions.getActionsCacheList({
+        owner: opts.owner,
+        repo: opts.repo,
+        key: opts.prefix,
+        ref: opts.ref,
+        per_page: 100,
+        page
+      });
       for (const c of data.actions_caches) {
-        if (c.id !== void 0 && c.key) entries.push({ id: c.id, key: c.key, ref: c.ref ?? opts.ref, sizeBytes: c.size_in_bytes ?? 0 });
+        if (c.id !== void 0 && c.key)
+          entries.push({ id: c.id, key: c.key, ref: c.ref ?? opts.ref, sizeBytes: c.size_in_bytes ?? 0 });
       }
       if (data.actions_caches.length < 100) break;
     }
@@ -74181,7 +74251,17 @@ async function deleteSupersededEntries(opts) {
 // src/cache/local.ts
 import { spawn as spawn3 } from "node:child_process";
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream2, existsSync as existsSync7, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import {
+  createReadStream as createReadStream2,
+  existsSync as existsSync7,
+  mkdirSync as mkdirSync2,
+  readdirSync,
+  readFileSync as readFileSync2,
+  renameSync,
+  rmSync as rmSync2,
+  statSync as statSync3,
+  writeFileSync as writeFileSync3
+} from "node:fs";
 import path14 from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
@@ -77188,13 +77268,24 @@ import { existsSync as existsSync6 } from "node:fs";
 function capture(command, args, options = {}) {
   return new Promise((resolve3, reject) => {
     const hasInput = options.input !== void 0;
-    const child2 = spawn2(command, args, { cwd: options.cwd, env: childEnv(options.env ?? process.env), stdio: [hasInput ? "pipe" : "ignore", "pipe", "pipe"] });
+    const child2 = spawn2(command, args, {
+      cwd: options.cwd,
+      env: childEnv(options.env ?? process.env),
+      stdio: [hasInput ? "pipe" : "ignore", "pipe", "pipe"]
+    });
     const out = [];
     const err = [];
     child2.stdout.on("data", (d) => out.push(d));
     child2.stderr.on("data", (d) => err.push(d));
     child2.on("error", (e) => reject(e.code === "ENOENT" ? notFound(command, options.cwd) : e));
-    child2.on("close", (code2, signal) => resolve3({ code: code2 ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child2.on(
+      "close",
+      (code2, signal) => resolve3({
+        code: code2 ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8")
+      })
+    );
     if (hasInput) {
       child2.stdin.on("error", () => {
       });
@@ -77205,13 +77296,18 @@ function capture(command, args, options = {}) {
 async function captureOk(command, args, options = {}) {
   const r = await capture(command, args, options);
   if (r.code !== 0) {
-    throw new Error(`'${[command, ...args].join(" ")}' failed with exit code ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+    throw new Error(
+      `'${[command, ...args].join(" ")}' failed with exit code ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`
+    );
   }
   return r.stdout;
 }
 function notFound(command, cwd) {
-  if (cwd && !existsSync6(cwd)) return new Error(`The directory ${cwd} does not exist, so '${command}' cannot run there.`);
-  return new Error(`'${command}' was not found on PATH. Install it (for Rust: rustup or a setup-rust action) before this step.`);
+  if (cwd && !existsSync6(cwd))
+    return new Error(`The directory ${cwd} does not exist, so '${command}' cannot run there.`);
+  return new Error(
+    `'${command}' was not found on PATH. Install it (for Rust: rustup or a setup-rust action) before this step.`
+  );
 }
 
 // src/cache/lock.ts
@@ -77235,7 +77331,10 @@ function withDirectoryLock(dir, work) {
       const age = Date.now() - (statSync2(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > STALE_MS) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > until)
-        throw new Error(`the local cache ${dir} stayed locked for ${WAIT_MS / 1e3} s (${lock}); delete the lock if no other job is running`, { cause: e });
+        throw new Error(
+          `the local cache ${dir} stayed locked for ${WAIT_MS / 1e3} s (${lock}); delete the lock if no other job is running`,
+          { cause: e }
+        );
       else sleep2(20 + Math.random() * 30);
     }
   }
@@ -77276,7 +77375,8 @@ function unsafeMember(entry2, roots) {
     if (!within(target)) return `${entry2.path}: links to ${link}, outside the cached paths`;
     return null;
   }
-  if (!["File", "OldFile", "ContiguousFile", "Directory"].includes(entry2.type)) return `${entry2.path}: a ${entry2.type} entry`;
+  if (!["File", "OldFile", "ContiguousFile", "Directory"].includes(entry2.type))
+    return `${entry2.path}: a ${entry2.type} entry`;
   return null;
 }
 function listMembers(archive) {
@@ -77333,7 +77433,8 @@ function writeArchive(tmp, args) {
 }
 function removeTemporary(tmp) {
   const base = path14.basename(tmp);
-  for (const name2 of readdirSync(path14.dirname(tmp))) if (name2 === base || name2.startsWith(`${base}.`)) rmSync2(path14.join(path14.dirname(tmp), name2), { force: true });
+  for (const name2 of readdirSync(path14.dirname(tmp)))
+    if (name2 === base || name2.startsWith(`${base}.`)) rmSync2(path14.join(path14.dirname(tmp), name2), { force: true });
 }
 var DEAD_AFTER_MS = 60 * 6e4;
 function sweepDeadSaves(dir) {
@@ -77384,7 +77485,9 @@ var LocalCacheBackend = class {
         const entry2 = JSON.parse(readFileSync2(path14.join(this.dir, name2), "utf8"));
         if (typeof entry2.key === "string" && existsSync7(path14.join(this.dir, entry2.file))) out.push(entry2);
       } catch (e) {
-        warning(`The local cache entry ${name2} in ${this.dir} is damaged (${e.message}); it is ignored.`);
+        warning(
+          `The local cache entry ${name2} in ${this.dir} is damaged (${e.message}); it is ignored.`
+        );
       }
     }
     return out;
@@ -77407,11 +77510,14 @@ var LocalCacheBackend = class {
     }
     const known = new Set(this.entries().map((e) => e.file));
     for (const e of listed ?? []) {
-      if (!known.has(e.file) && existsSync7(path14.join(this.dir, e.file))) writeFileSync3(path14.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
+      if (!known.has(e.file) && existsSync7(path14.join(this.dir, e.file)))
+        writeFileSync3(path14.join(this.dir, `${e.file}${META}`), JSON.stringify(e));
     }
     if (listed === null || listed.length !== this.entries().length) {
       withDirectoryLock(this.dir, () => this.writeIndex());
-      info(`Watchmaker: the local cache index ${this.indexFile()} was ${listed === null ? "damaged" : "out of date"}; rebuilt it from the archives.`);
+      info(
+        `Watchmaker: the local cache index ${this.indexFile()} was ${listed === null ? "damaged" : "out of date"}; rebuilt it from the archives.`
+      );
     }
   }
   async tarCompression() {
@@ -77458,14 +77564,30 @@ var LocalCacheBackend = class {
     const file = `${safeName(key, this.scope.ref)}.tar.${compression === "zstd" ? "zst" : "gz"}`;
     const tmp = path14.join(this.dir, `.${file}.${process.pid}.tmp`);
     const exclude = await excludeArgs(`${tmp}.exclude`, options.exclude ?? []);
-    const r = await writeArchive(tmp, ["-c", "--format=pax", compression === "zstd" ? "--zstd" : "-z", "-f", tmp, "-P", ...exclude, ...existing]);
+    const r = await writeArchive(tmp, [
+      "-c",
+      "--format=pax",
+      compression === "zstd" ? "--zstd" : "-z",
+      "-f",
+      tmp,
+      "-P",
+      ...exclude,
+      ...existing
+    ]);
     rmSync2(`${tmp}.exclude`, { force: true });
     if (r.code !== 0) {
       rmSync2(tmp, { force: true });
       throw new Error(`tar could not write the cache archive: ${r.stderr.trim()}`);
     }
     const sizeBytes = statSync3(tmp).size;
-    const entry2 = { key, version: pathsVersion(paths), file, createdAt: Date.now(), sizeBytes, scope: this.scope.ref };
+    const entry2 = {
+      key,
+      version: pathsVersion(paths),
+      file,
+      createdAt: Date.now(),
+      sizeBytes,
+      scope: this.scope.ref
+    };
     withDirectoryLock(this.dir, () => {
       sweepDeadSaves(this.dir);
       writeFileSync3(`${tmp}${META}`, JSON.stringify(entry2));
@@ -77491,7 +77613,9 @@ var LocalCacheBackend = class {
   }
   /** Deletes this scope's entries whose key starts with the prefix, except the one just saved. */
   prune(scope) {
-    const gone = this.entries().filter((e) => this.owned(e) && e.key.startsWith(scope.prefix) && e.key !== scope.keepKey);
+    const gone = this.entries().filter(
+      (e) => this.owned(e) && e.key.startsWith(scope.prefix) && e.key !== scope.keepKey
+    );
     this.drop(gone);
     return Promise.resolve({ deleted: gone.length, keptEntryBytes: null });
   }
@@ -77501,7 +77625,10 @@ async function excludeArgs(listFile, paths) {
   if (paths.length === 0) return [];
   const listed = paths.filter((p2) => !/[\r\n]/.test(p2));
   const unlisted = paths.length - listed.length;
-  if (unlisted) warning(`${unlisted} path(s) with a line break in their name cannot be left out of the cache archive; they are saved.`);
+  if (unlisted)
+    warning(
+      `${unlisted} path(s) with a line break in their name cannot be left out of the cache archive; they are saved.`
+    );
   tarIsGnu ??= capture("tar", ["--version"]).then((r) => r.stdout.includes("GNU tar"));
   const gnu = await tarIsGnu.catch(() => false);
   writeFileSync3(listFile, listed.map((p2) => gnu ? p2 : p2.replace(/[\\*?[]/g, "\\$&")).join("\n") + "\n");
@@ -77514,7 +77641,13 @@ function serviceAvailable(env) {
 }
 function cacheApiScope(config, context5) {
   if (!context5.owner || !context5.repo || !context5.ref || !config.githubToken) return null;
-  return { token: config.githubToken, apiUrl: context5.apiUrl, owner: context5.owner, repo: context5.repo, ref: context5.ref };
+  return {
+    token: config.githubToken,
+    apiUrl: context5.apiUrl,
+    owner: context5.owner,
+    repo: context5.repo,
+    ref: context5.ref
+  };
 }
 function localRefScope(context5) {
   const defaultRef = context5.defaultBranch ? `refs/heads/${context5.defaultBranch}` : null;
@@ -77525,7 +77658,8 @@ function localRefScope(context5) {
 function createBackend(config, context5, env) {
   const local = () => new LocalCacheBackend(config.cache.dir, localRefScope(context5));
   if (config.cache.backend === "local") return local();
-  if (config.cache.backend === "github" || serviceAvailable(env)) return new GitHubCacheBackend(env, cacheApiScope(config, context5));
+  if (config.cache.backend === "github" || serviceAvailable(env))
+    return new GitHubCacheBackend(env, cacheApiScope(config, context5));
   return local();
 }
 
@@ -78342,7 +78476,11 @@ function parseFile(file) {
   } catch (e) {
     const line = e instanceof TomlError ? e.line : null;
     const reason = e.message.split("\n")[0];
-    throw new CargoConfigError(`${file}${line ? ` line ${line}` : ""} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`, file, line);
+    throw new CargoConfigError(
+      `${file}${line ? ` line ${line}` : ""} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`,
+      file,
+      line
+    );
   }
 }
 function includesOf(file) {
@@ -78396,7 +78534,11 @@ function visitFile(file, out, cli) {
     for (const inc of includesOf(loaded)) {
       if (!existsSync8(inc.path)) {
         if (inc.optional) continue;
-        throw new CargoConfigError(`${file2} includes ${inc.path}, which does not exist. Create it or mark it optional.`, file2, findKeyLine(loaded.text, ["include"]));
+        throw new CargoConfigError(
+          `${file2} includes ${inc.path}, which does not exist. Create it or mark it optional.`,
+          file2,
+          findKeyLine(loaded.text, ["include"])
+        );
       }
       visit(inc.path, depth + 1);
     }
@@ -78450,7 +78592,8 @@ function findKeyLine(text, keyPath) {
     if (key === null) continue;
     const full = [...table, ...splitTomlKey(key)];
     if (samePath(full, keyPath)) return i + 1;
-    if (full.length < keyPath.length && samePath(full, keyPath.slice(0, full.length)) && line.includes("{")) return i + 1;
+    if (full.length < keyPath.length && samePath(full, keyPath.slice(0, full.length)) && line.includes("{"))
+      return i + 1;
   }
   return null;
 }
@@ -78476,7 +78619,16 @@ import os11 from "node:os";
 import path21 from "node:path";
 
 // src/freshness/index.ts
-import { existsSync as existsSync9, lstatSync as lstatSync2, mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, utimesSync, writeFileSync as writeFileSync4 } from "node:fs";
+import {
+  existsSync as existsSync9,
+  lstatSync as lstatSync2,
+  mkdirSync as mkdirSync3,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync5,
+  renameSync as renameSync2,
+  utimesSync,
+  writeFileSync as writeFileSync4
+} from "node:fs";
 import os10 from "node:os";
 import path17 from "node:path";
 
@@ -78490,7 +78642,8 @@ function nextDouble(d, by) {
   return view.getFloat64(0);
 }
 function libuvNs(seconds2, platform2) {
-  if (platform2 === "win32") return (BigInt(Math.trunc(seconds2 * 10 * 1e3 * 1e3 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
+  if (platform2 === "win32")
+    return (BigInt(Math.trunc(seconds2 * 10 * 1e3 * 1e3 + FILETIME_EPOCH)) - BigInt(FILETIME_EPOCH)) * 100n;
   const sec = Math.trunc(seconds2);
   const ns2 = Math.trunc((seconds2 - sec) * 1e9);
   return BigInt(sec) * NS_PER_S + BigInt(ns2 - ns2 % 1e3);
@@ -78582,7 +78735,8 @@ function parseManifest(text) {
   if (m2.schema !== FRESHNESS_SCHEMA || m2.version !== FRESHNESS_VERSION) return null;
   if (typeof m2.builtAfterMs !== "number" || typeof m2.writtenAtMs !== "number") return null;
   if (!isRecord(m2.files) || !isRecord(m2.links)) return null;
-  if (!Object.values(m2.files).every(isManifestFile) || !Object.values(m2.links).every((t) => typeof t === "string")) return null;
+  if (!Object.values(m2.files).every(isManifestFile) || !Object.values(m2.links).every((t) => typeof t === "string"))
+    return null;
   return m2;
 }
 var isRecord = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
@@ -78609,7 +78763,11 @@ function excluding(gitRoot, dirs, pathApi = path16) {
   const inside2 = dirs.map((d) => pathApi.relative(root, resolved(d, pathApi))).filter((rel) => rel && !rel.startsWith("..") && !pathApi.isAbsolute(rel));
   return inside2.length ? ["--", ".", ...inside2.map((rel) => `:(exclude,top)${rel.split(pathApi.sep).join("/")}`)] : [];
 }
-var stampOf = (s3) => ({ size: Number(s3.size), mtimeNs: s3.mtimeNs, ctimeNs: s3.ctimeNs });
+var stampOf = (s3) => ({
+  size: Number(s3.size),
+  mtimeNs: s3.mtimeNs,
+  ctimeNs: s3.ctimeNs
+});
 function makeParentCheck(gitRoot) {
   const linked = /* @__PURE__ */ new Map();
   const isLinked = (dir) => {
@@ -78636,7 +78794,9 @@ var ENTRY = /^(\S) (\d{6}) [0-9a-f]+ (\d)\t(.+)$/s;
 async function readWorkingTree(gitRoot, env, cargoDirs) {
   const tree = { files: [], links: /* @__PURE__ */ new Map(), unprovable: /* @__PURE__ */ new Set(), throughLinks: [] };
   const throughLink = makeParentCheck(gitRoot);
-  for (const line of splitZ(await gitOk(["ls-files", "-s", "-v", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+  for (const line of splitZ(
+    await gitOk(["ls-files", "-s", "-v", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env)
+  )) {
     const m2 = ENTRY.exec(line);
     if (!m2 || m2[2] === "160000" || m2[3] !== "0") continue;
     const [tag, rel] = [m2[1], m2[4]];
@@ -78666,7 +78826,9 @@ function reachedThrough(gitRoot, link, tracked) {
 }
 async function untrackedFiles(gitRoot, env, cargoDirs) {
   const out = [];
-  for (const p2 of splitZ(await gitOk(["ls-files", "--others", "--exclude-standard", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env))) {
+  for (const p2 of splitZ(
+    await gitOk(["ls-files", "--others", "--exclude-standard", "-z", ...excluding(gitRoot, cargoDirs)], gitRoot, env)
+  )) {
     const stat2 = lstatSync(path16.join(gitRoot, p2), { bigint: true, throwIfNoEntry: false });
     if (stat2?.isFile()) out.push({ path: p2, mtimeNs: stat2.mtimeNs });
   }
@@ -78684,7 +78846,12 @@ async function gitRootOf(dir, env) {
 function readManifest(file) {
   if (!existsSync9(file)) return null;
   const manifest = parseManifest(readFileSync5(file, "utf8"));
-  if (!manifest) info(logText(`Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`));
+  if (!manifest)
+    info(
+      logText(
+        `Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`
+      )
+    );
   return manifest;
 }
 function setMtime(file, seconds2) {
@@ -78723,19 +78890,28 @@ function distrustUnits(dirs) {
 function distrustReason(gitRoot, manifest, tree, unitDirs) {
   const future = futureTimes(manifest, newestUnitMs(unitDirs), Date.now());
   if (future) return future;
-  if (tree.throughLinks.length) return logText(`${tree.throughLinks[0]} is reached through a symbolic link that replaced a tracked directory`);
+  if (tree.throughLinks.length)
+    return logText(`${tree.throughLinks[0]} is reached through a symbolic link that replaced a tracked directory`);
   for (const link of manifest ? changedLinks(manifest, tree.links) : []) {
-    if (reachedThrough(gitRoot, link, tree.files) === null) return logText(`the link ${link} now leads out of the repository`);
+    if (reachedThrough(gitRoot, link, tree.files) === null)
+      return logText(`the link ${link} now leads out of the repository`);
   }
   return null;
 }
 async function prove(opts, manifest, tree, summary2) {
   for (const f2 of worthHashing(manifest, tree.files)) f2.hash = hashFile(path17.join(opts.gitRoot, f2.path));
   const unprovable = new Set(tree.unprovable);
-  for (const link of changedLinks(manifest, tree.links)) reachedThrough(opts.gitRoot, link, tree.files)?.forEach((p2) => unprovable.add(p2));
-  const plan = planFreshness(manifest, tree.files, await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs), unprovable);
+  for (const link of changedLinks(manifest, tree.links))
+    reachedThrough(opts.gitRoot, link, tree.files)?.forEach((p2) => unprovable.add(p2));
+  const plan = planFreshness(
+    manifest,
+    tree.files,
+    await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs),
+    unprovable
+  );
   const proven = /* @__PURE__ */ new Set();
-  for (const change2 of plan.proven) if (setMtime(path17.join(opts.gitRoot, change2.path), utimesSeconds(change2.mtimeNs))) proven.add(change2.path);
+  for (const change2 of plan.proven)
+    if (setMtime(path17.join(opts.gitRoot, change2.path), utimesSeconds(change2.mtimeNs))) proven.add(change2.path);
   const now = Date.now() / 1e3;
   for (const p2 of plan.bumped) setMtime(path17.join(opts.gitRoot, p2), now);
   Object.assign(summary2, { proven: proven.size, changed: plan.changed, bumped: plan.bumped.length });
@@ -78745,7 +78921,9 @@ async function distrust(opts, tree, summary2) {
   distrustUnits(opts.unitDirs);
   const old = msToNs(DISTRUSTED_UNIT_S * 1e3);
   const now = Date.now() / 1e3;
-  const stale = [...tree.files, ...await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs)].filter((f2) => f2.mtimeNs <= old);
+  const stale = [...tree.files, ...await untrackedFiles(opts.gitRoot, opts.env, opts.cargoDirs)].filter(
+    (f2) => f2.mtimeNs <= old
+  );
   for (const f2 of stale) setMtime(path17.join(opts.gitRoot, f2.path), now);
   summary2.bumped = stale.length;
 }
@@ -78771,19 +78949,30 @@ function readSnapshot(file) {
   const files = /* @__PURE__ */ new Map();
   if (!existsSync9(file)) return { files, links: /* @__PURE__ */ new Map() };
   const data = JSON.parse(readFileSync5(file, "utf8"));
-  for (const [p2, size, mtime, ctime, hash, proven] of data.files) files.set(p2, { size, mtimeNs: BigInt(mtime), ctimeNs: BigInt(ctime), hash, proven: proven === 1 });
+  for (const [p2, size, mtime, ctime, hash, proven] of data.files)
+    files.set(p2, { size, mtimeNs: BigInt(mtime), ctimeNs: BigInt(ctime), hash, proven: proven === 1 });
   return { files, links: new Map(data.links) };
 }
 async function applyFreshness(opts) {
   const manifest = readManifest(opts.manifestPath);
   const tree = await readWorkingTree(opts.gitRoot, opts.env, opts.cargoDirs);
-  const summary2 = { proven: 0, changed: 0, bumped: 0, manifestFound: manifest !== null, distrusted: null };
+  const summary2 = {
+    proven: 0,
+    changed: 0,
+    bumped: 0,
+    manifestFound: manifest !== null,
+    distrusted: null
+  };
   summary2.distrusted = distrustReason(opts.gitRoot, manifest, tree, opts.unitDirs);
   let proven = /* @__PURE__ */ new Set();
   if (summary2.distrusted) await distrust(opts, tree, summary2);
   else if (manifest) proven = await prove(opts, manifest, tree, summary2);
   if (!summary2.distrusted) settle(opts.gitRoot, tree.files, proven);
-  const snapshotFile = path17.join(opts.env.RUNNER_TEMP || os10.tmpdir(), "watchmaker", `fresh-snapshot-${shortHash(opts.manifestPath)}.json`);
+  const snapshotFile = path17.join(
+    opts.env.RUNNER_TEMP || os10.tmpdir(),
+    "watchmaker",
+    `fresh-snapshot-${shortHash(opts.manifestPath)}.json`
+  );
   writeSnapshot(snapshotFile, opts.gitRoot, tree, proven);
   const state3 = {
     gitRoot: opts.gitRoot,
@@ -78803,7 +78992,11 @@ async function writeManifest(state3, opts) {
   }
   const snapshot2 = readSnapshot(state3.snapshotFile);
   const tree = await readWorkingTree(state3.gitRoot, opts.env, state3.cargoDirs);
-  const input = { builtAfterMs: state3.builtAfterMs, unitsVouchedFor: opts.timedBuildRan || !opts.restoredAnything && !state3.targetExisted, nowMs: Date.now() };
+  const input = {
+    builtAfterMs: state3.builtAfterMs,
+    unitsVouchedFor: opts.timedBuildRan || !opts.restoredAnything && !state3.targetExisted,
+    nowMs: Date.now()
+  };
   const described = describable(
     tree.files.filter((f2) => !tree.unprovable.has(f2.path)),
     snapshot2.files,
@@ -78817,7 +79010,9 @@ async function writeManifest(state3, opts) {
   writeFileSync4(temp, text);
   renameSync2(temp, state3.manifestPath);
   const listed = Object.keys(manifest.files).length;
-  info(`  freshness manifest: ${listed} of ${tree.files.length} tracked files described (${formatBytes(text.length)})`);
+  info(
+    `  freshness manifest: ${listed} of ${tree.files.length} tracked files described (${formatBytes(text.length)})`
+  );
 }
 
 // src/cargo-command.ts
@@ -78865,7 +79060,8 @@ function commandNote(command) {
   if (sub === void 0) return null;
   const instead = NO_CODE.get(sub);
   if (instead) return `'${named(command)}' ${instead} and compiles no code: the times are its own.`;
-  if (sub === "nextest") return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
+  if (sub === "nextest")
+    return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
   return null;
 }
 
@@ -78885,14 +79081,17 @@ function hashesInPath(file) {
 }
 function layoutOfArtifacts(artifacts) {
   const isNew = artifacts.some((a) => /\/build\/[^/]+\/[0-9a-f]{16}\//.test(a));
-  const isOld = artifacts.some((a) => /\/(deps|\.fingerprint)\/[^/]+-[0-9a-f]{16}/.test(a) || /\/build\/[^/]+-[0-9a-f]{16}\//.test(a));
+  const isOld = artifacts.some(
+    (a) => /\/(deps|\.fingerprint)\/[^/]+-[0-9a-f]{16}/.test(a) || /\/build\/[^/]+-[0-9a-f]{16}\//.test(a)
+  );
   if (isNew && isOld) return "mixed";
   return isNew ? "new" : isOld ? "old" : null;
 }
 function placeOf(relPath, profileDirs, ancestors) {
   const parts = relPath.split("/");
   const parentOf = (n) => parts.slice(0, parts.length - n).join("/");
-  if (parts.length === 1 || ancestors.has(parentOf(1))) return profileDirs.has(relPath) || ancestors.has(relPath) ? { kind: "other" } : { kind: "top", atRoot: parts.length === 1 };
+  if (parts.length === 1 || ancestors.has(parentOf(1)))
+    return profileDirs.has(relPath) || ancestors.has(relPath) ? { kind: "other" } : { kind: "top", atRoot: parts.length === 1 };
   if (profileDirs.has(parentOf(1))) return { kind: "profile-child", name: parts.at(-1) };
   if (profileDirs.has(parentOf(2))) return unitPlace(parts.at(-2), parts.at(-1));
   if (profileDirs.has(parentOf(3)) && parts.at(-3) === "build" && HASH_DIR.test(parts.at(-1)) && !OLD_UNIT.test(parts.at(-2))) {
@@ -78902,7 +79101,8 @@ function placeOf(relPath, profileDirs, ancestors) {
 }
 function unitPlace(dir, name2) {
   const old = OLD_UNIT.exec(name2);
-  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === "build" || dir === EXAMPLES_DIR)) return { kind: "old-unit", name: old[1], hash: old[2] };
+  if (old && (OLD_UNIT_DIRS.includes(dir) || dir === "build" || dir === EXAMPLES_DIR))
+    return { kind: "old-unit", name: old[1], hash: old[2] };
   if (dir === EXAMPLES_DIR) return { kind: "uplifted" };
   if (dir === "build" && !old) return { kind: "new-package", pkg: name2 };
   return { kind: "other" };
@@ -78963,7 +79163,8 @@ function cargoOwnership(dir, places) {
   const problem = placementProblem(dir, places);
   if (problem) return { owned: false, reason: problem };
   if (!existsSync10(dir)) return { owned: false, reason: "it does not exist" };
-  if (!hasCargoTag(dir)) return { owned: false, reason: "it has no CACHEDIR.TAG with cargo's signature, so cargo did not create it" };
+  if (!hasCargoTag(dir))
+    return { owned: false, reason: "it has no CACHEDIR.TAG with cargo's signature, so cargo did not create it" };
   return { owned: true };
 }
 function restoreOwnership(dir, places) {
@@ -79137,7 +79338,8 @@ function cleanTargetDir(opts) {
   if (!existsSync11(opts.targetDir)) return { skipped: null, bytesBefore: 0, bytesAfter: 0, removed: [], layouts: [] };
   const bytesBefore = bytesOf(opts.targetDir);
   const ownership = cargoOwnership(opts.targetDir, opts.places);
-  if (!ownership.owned) return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
+  if (!ownership.owned)
+    return { skipped: ownership.reason, bytesBefore, bytesAfter: bytesBefore, removed: [], layouts: [] };
   const shared = !isInside(opts.targetDir, opts.places.workspaceRoot);
   const entries = listTarget(opts.targetDir, opts.profileDirs);
   const plan = planTargetClean({
@@ -79152,9 +79354,16 @@ function cleanTargetDir(opts) {
     // Outside the workspace, another project may build into the same directory.
     knownPackages: shared ? opts.lockedPackages ?? new Set(opts.members) : null
   });
-  if (opts.deleteFiles) for (const action5 of plan) rmSync3(path19.join(opts.targetDir, action5.path), { recursive: true, force: true });
+  if (opts.deleteFiles)
+    for (const action5 of plan) rmSync3(path19.join(opts.targetDir, action5.path), { recursive: true, force: true });
   const removedBytes = plan.reduce((sum, action5) => sum + action5.bytes, 0);
-  return { skipped: null, bytesBefore, bytesAfter: bytesBefore - removedBytes, removed: plan, layouts: layoutsOnDisk(entries, opts.profileDirs) };
+  return {
+    skipped: null,
+    bytesBefore,
+    bytesAfter: bytesBefore - removedBytes,
+    removed: plan,
+    layouts: layoutsOnDisk(entries, opts.profileDirs)
+  };
 }
 function profileDirName(profile) {
   if (profile === "dev" || profile === "test") return "debug";
@@ -79184,7 +79393,15 @@ function trimRegistryCache(registryCacheDir, locked, deleteFiles = true) {
 import path20 from "node:path";
 function keyScope(s3) {
   const head = [s3.prefix, ...s3.kind ? [s3.kind] : [], ...s3.workspace ? [`w${s3.workspace}`] : []];
-  return [...head, s3.os, s3.arch, ...s3.qualifiers, s3.profile, `f${s3.flagsHash.slice(0, 12)}`, ...s3.suffix.filter(Boolean)].join("-");
+  return [
+    ...head,
+    s3.os,
+    s3.arch,
+    ...s3.qualifiers,
+    s3.profile,
+    `f${s3.flagsHash.slice(0, 12)}`,
+    ...s3.suffix.filter(Boolean)
+  ].join("-");
 }
 function workspaceIdentity(w2) {
   const rel = w2.checkout ? path20.relative(path20.resolve(w2.checkout), path20.resolve(w2.root)) : null;
@@ -79241,7 +79458,19 @@ function generationOf(matchedKey, primaryKey) {
   return /^[1-9]\d*$/.test(n) ? Number(n) : null;
 }
 var generationKey = (primaryKey, generation) => generation <= 1 ? primaryKey : `${primaryKey}-g${generation}`;
-var MANIFEST_SECTIONS = ["dependencies", "dev-dependencies", "build-dependencies", "target", "features", "profile", "patch", "replace", "lib", "bin", "lints"];
+var MANIFEST_SECTIONS = [
+  "dependencies",
+  "dev-dependencies",
+  "build-dependencies",
+  "target",
+  "features",
+  "profile",
+  "patch",
+  "replace",
+  "lib",
+  "bin",
+  "lints"
+];
 var WORKSPACE_SECTIONS = ["dependencies", "lints", "resolver"];
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -79280,14 +79509,28 @@ function manifestProjection(text, file) {
     picked.target = Object.fromEntries(
       Object.entries(data.target).map(([t, v2]) => [
         t,
-        Object.fromEntries(Object.entries(v2 ?? {}).map(([k2, d]) => [k2, k2.endsWith("dependencies") ? withoutPathVersions(d) : d]))
+        Object.fromEntries(
+          Object.entries(v2 ?? {}).map(([k2, d]) => [k2, k2.endsWith("dependencies") ? withoutPathVersions(d) : d])
+        )
       ])
     );
   }
   const pkg = data.package;
-  if (pkg) picked.package = { edition: pkg.edition ?? null, build: pkg.build ?? null, links: pkg.links ?? null, "rust-version": pkg["rust-version"] ?? null };
+  if (pkg)
+    picked.package = {
+      edition: pkg.edition ?? null,
+      build: pkg.build ?? null,
+      links: pkg.links ?? null,
+      "rust-version": pkg["rust-version"] ?? null
+    };
   const ws2 = data.workspace;
-  if (ws2) picked.workspace = Object.fromEntries(WORKSPACE_SECTIONS.filter((s3) => ws2[s3] !== void 0).map((s3) => [s3, s3 === "dependencies" ? withoutPathVersions(ws2[s3]) : ws2[s3]]));
+  if (ws2)
+    picked.workspace = Object.fromEntries(
+      WORKSPACE_SECTIONS.filter((s3) => ws2[s3] !== void 0).map((s3) => [
+        s3,
+        s3 === "dependencies" ? withoutPathVersions(ws2[s3]) : ws2[s3]
+      ])
+    );
   return JSON.stringify(sortKeys(picked));
 }
 function manifestsHash(manifests, extra) {
@@ -79346,7 +79589,8 @@ var BUILT_IN = {
 };
 function normalizeValue2(key, value) {
   if (key === "opt-level") return String(value);
-  if (key === "debug") return value === true || value === "full" ? 2 : value === false || value === "none" ? 0 : value === "limited" ? 1 : value;
+  if (key === "debug")
+    return value === true || value === "full" ? 2 : value === false || value === "none" ? 0 : value === "limited" ? 1 : value;
   if (key === "strip") return value === true ? "symbols" : value === false ? "none" : value;
   if (key === "lto") return value === "off" ? "off" : value === true ? "fat" : value;
   return value;
@@ -79388,7 +79632,8 @@ function ownTable(name2, sources) {
   return table;
 }
 function resolveProfileSettings(profile, sources, seen = []) {
-  if (seen.includes(profile)) throw new Error(`profile '${profile}' inherits from itself (${[...seen, profile].join(" \u2192 ")})`);
+  if (seen.includes(profile))
+    throw new Error(`profile '${profile}' inherits from itself (${[...seen, profile].join(" \u2192 ")})`);
   const own = ownTable(profile, sources);
   const parent = typeof own.inherits === "string" ? own.inherits : BUILT_IN[profile]?.inherits ?? null;
   const { inherits: _inherits, ...settings } = own;
@@ -79403,12 +79648,21 @@ function readIfExists(file) {
 }
 function cargoHomePaths(env, withBin) {
   const home = cargoHome(env);
-  const paths = [path21.join(home, "registry", "index"), path21.join(home, "registry", "cache"), path21.join(home, "git", "db")];
+  const paths = [
+    path21.join(home, "registry", "index"),
+    path21.join(home, "registry", "cache"),
+    path21.join(home, "git", "db")
+  ];
   if (withBin) paths.push(path21.join(home, "bin"), path21.join(home, ".crates.toml"), path21.join(home, ".crates2.json"));
   return paths;
 }
 function protectedPlaces(ws2, env) {
-  return { workspaceRoot: ws2.root, checkout: env.GITHUB_WORKSPACE || null, home: env.HOME || os11.homedir(), cargoHome: cargoHome(env) };
+  return {
+    workspaceRoot: ws2.root,
+    checkout: env.GITHUB_WORKSPACE || null,
+    home: env.HOME || os11.homedir(),
+    cargoHome: cargoHome(env)
+  };
 }
 function computeKeys(run) {
   const { config, rustc, workspace: ws2 } = run;
@@ -79423,10 +79677,18 @@ function computeKeys(run) {
   }
   const lockText = readIfExists(path21.join(ws2.root, "Cargo.lock"));
   const rootManifest = manifests.find((m2) => m2.relativePath === "Cargo.toml");
-  const profileSources = { manifest: rootManifest ? parse4(rootManifest.text) : null, cargoConfig: run.cargoConfig, env: run.env };
+  const profileSources = {
+    manifest: rootManifest ? parse4(rootManifest.text) : null,
+    cargoConfig: run.cargoConfig,
+    env: run.env
+  };
   const keys = buildCacheKeys({
     prefix: config.cache.prefix,
-    workspace: workspaceIdentity({ repository: run.context.repository, checkout: run.env.GITHUB_WORKSPACE || null, root: ws2.root }),
+    workspace: workspaceIdentity({
+      repository: run.context.repository,
+      checkout: run.env.GITHUB_WORKSPACE || null,
+      root: ws2.root
+    }),
     os: process.platform,
     arch: process.arch,
     rustcRelease: rustc.release,
@@ -79501,7 +79763,9 @@ async function freshnessAfterRestore(run, state3, targetExisted) {
   if (!targetDirCached(state3)) return null;
   const gitRoot = await gitRootOf(run.workspace.root, run.env);
   if (!gitRoot) {
-    info("Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.");
+    info(
+      "Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached."
+    );
     return null;
   }
   const started = Date.now();
@@ -79509,11 +79773,20 @@ async function freshnessAfterRestore(run, state3, targetExisted) {
     const cargoDirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir, state3.places.cargoHome])];
     const manifestPath = manifestPathFor(state3.targetDir, run.config.profile);
     const unitDirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])];
-    const { state: freshness, summary: summary2 } = await applyFreshness({ gitRoot, manifestPath, env: run.env, targetExisted, cargoDirs, unitDirs });
+    const { state: freshness, summary: summary2 } = await applyFreshness({
+      gitRoot,
+      manifestPath,
+      env: run.env,
+      targetExisted,
+      cargoDirs,
+      unitDirs
+    });
     logFreshness(summary2, ((Date.now() - started) / 1e3).toFixed(1));
     return freshness;
   } catch (e) {
-    warning(`Watchmaker could not check which files are unchanged (${e.message}); workspace crates are rebuilt as usual.`);
+    warning(
+      `Watchmaker could not check which files are unchanged (${e.message}); workspace crates are rebuilt as usual.`
+    );
     debug(e.stack ?? String(e));
     return null;
   }
@@ -79524,7 +79797,9 @@ function logFreshness(summary2, seconds2) {
       `Watchmaker proves nothing unchanged this time: ${summary2.distrusted}. The restored workspace crates are compiled again (their units were given an old time); the cache heals when this job saves.`
     );
   } else if (!summary2.manifestFound) {
-    info(`Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds2} s).`);
+    info(
+      `Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds2} s).`
+    );
   } else {
     const bumped = summary2.bumped ? `; ${summary2.bumped} changed or untracked files older than the cache moved to now` : "";
     info(
@@ -79563,12 +79838,17 @@ async function restoreInto(state3, backend, failOnError) {
   } catch (e) {
     state3.error = e.message;
     if (failOnError) throw e;
-    warning(`Watchmaker could not restore the cache (${backend.description}): ${state3.error}. The build goes on without it.`);
+    warning(
+      `Watchmaker could not restore the cache (${backend.description}): ${state3.error}. The build goes on without it.`
+    );
   }
   state3.restoredAtMs = Date.now();
   const seconds2 = ((Date.now() - started) / 1e3).toFixed(1);
   if (state3.hit === "miss") info(`Cache miss for ${state3.primaryKey} (${seconds2} s): a cold build.`);
-  else info(`Cache ${state3.hit} hit: restored ${state3.matchedKey} (${formatBytes(state3.restoredBytes ?? 0)} on disk) in ${seconds2} s.`);
+  else
+    info(
+      `Cache ${state3.hit} hit: restored ${state3.matchedKey} (${formatBytes(state3.restoredBytes ?? 0)} on disk) in ${seconds2} s.`
+    );
 }
 
 // src/cache/save.ts
@@ -79578,17 +79858,24 @@ var skip = (reason) => ({ save: false, reason, replace: false });
 function decideSave(config, context5, state3, build = null) {
   if (config.cache.save === "never") return skip("cache-save is 'never'");
   if (build?.interrupted) return skip("the main step was interrupted, so target/ may be half-written");
-  if (build && !build.success && !config.cache.onFailure) return skip("the build failed (set cache-on-failure: true to save anyway)");
+  if (build && !build.success && !config.cache.onFailure)
+    return skip("the build failed (set cache-on-failure: true to save anyway)");
   const filedUnderBranch = pullRequestOnBranchRef(config, context5, state3.backend);
   if (filedUnderBranch) return skip(filedUnderBranch);
-  if (config.cache.save === "always") return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
+  if (config.cache.save === "always")
+    return { save: true, reason: "cache-save is 'always'", replace: state3.hit === "exact" };
   const staleness = state3.hit === "exact" && build ? staleWhy(build, state3.keepMembers) : null;
   if (state3.hit === "exact" && !staleness) return skip("the exact key was restored, so the entry is already current");
   const replace = staleness !== null;
   const why = (reason) => staleness ? `${reason}; the exact key was restored, yet ${staleness}, so the entry is stale` : reason;
   if (state3.backend === "local" && !context5.onGitHub) return { save: true, reason: why("local run"), replace };
   if (config.cache.saveScope === "any") return { save: true, reason: why("cache-save-scope is 'any'"), replace };
-  if (context5.onDefaultBranch) return { save: true, reason: why(`on the default branch (${context5.defaultBranch}), whose caches every branch can read`), replace };
+  if (context5.onDefaultBranch)
+    return {
+      save: true,
+      reason: why(`on the default branch (${context5.defaultBranch}), whose caches every branch can read`),
+      replace
+    };
   return skip(
     `not on the default branch: an entry saved for ${context5.ref ?? "this ref"} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`
   );
@@ -79610,7 +79897,12 @@ function staleDependencies(hit, record) {
 function buildOutcome(build, interrupted) {
   if (interrupted) return { interrupted: true, success: false, rebuiltDependencies: 0, rebuiltMembers: 0 };
   if (!build) return null;
-  return { interrupted: false, success: build.success, rebuiltDependencies: build.rebuiltDependencies, rebuiltMembers: build.rebuiltMembers };
+  return {
+    interrupted: false,
+    success: build.success,
+    rebuiltDependencies: build.rebuiltDependencies,
+    rebuiltMembers: build.rebuiltMembers
+  };
 }
 async function saveCache3(run, input) {
   const { config, backend } = run;
@@ -79673,7 +79965,8 @@ async function keyToSave(backend, state3, decision) {
     return found ? skipped(`The cache entry ${found} exists already (saved by an earlier run of this commit)`) : { key: primaryKey };
   }
   const next = generationKey(primaryKey, (generationOf(state3.matchedKey, primaryKey) ?? 1) + 1);
-  if (await backend.exists(paths, next)) return skipped(`The cache entry ${next} exists already (another job replaced ${state3.matchedKey} first)`);
+  if (await backend.exists(paths, next))
+    return skipped(`The cache entry ${next} exists already (another job replaced ${state3.matchedKey} first)`);
   info(
     `Replacing the cache entry ${state3.matchedKey}: ${decision.reason}. The new entry is ${next}: restores take the newest generation of a key, and the older ones are deleted where the token may.`
   );
@@ -79682,7 +79975,10 @@ async function keyToSave(backend, state3, decision) {
 function withoutUntaggedDirs(state3) {
   const excluded = new Set(state3.excluded.map((e) => e.dir));
   const dirs = [.../* @__PURE__ */ new Set([state3.targetDir, state3.buildDir])].filter((d) => !excluded.has(d));
-  const gone = dirs.filter((dir) => !hasCargoTag(dir)).map((dir) => ({ dir, reason: existsSync13(dir) ? "it has no CACHEDIR.TAG with cargo's signature (cargo did not create it)" : "it is gone" }));
+  const gone = dirs.filter((dir) => !hasCargoTag(dir)).map((dir) => ({
+    dir,
+    reason: existsSync13(dir) ? "it has no CACHEDIR.TAG with cargo's signature (cargo did not create it)" : "it is gone"
+  }));
   if (gone.length === 0) return state3;
   const list = gone.map((g2) => `${g2.dir} (${g2.reason})`).join(" and ");
   info(
@@ -79703,7 +79999,9 @@ async function describeSources(run, input) {
     await writeManifest(state3.freshness, { env: run.env, timedBuildRan, restoredAnything: state3.hit !== "miss" });
   } catch (e) {
     rmSync4(state3.freshness.manifestPath, { force: true });
-    warning(`Watchmaker could not describe the sources of this build (${e.message}); the next run rebuilds the workspace crates.`);
+    warning(
+      `Watchmaker could not describe the sources of this build (${e.message}); the next run rebuilds the workspace crates.`
+    );
   }
 }
 function cleanAll(run, input, outcome) {
@@ -79729,18 +80027,26 @@ function cleanAll(run, input, outcome) {
       lockedPackages: lock?.names ?? null,
       deleteFiles
     });
-    if (cleaned.skipped) warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
+    if (cleaned.skipped)
+      warning(logText(`Watchmaker did not clean ${dir}: ${cleaned.skipped}. It is saved as it is.`));
     outcome.bytesBefore += cleaned.bytesBefore;
     outcome.bytesAfter += cleaned.bytesAfter;
     removed.push(...cleaned.removed);
     if (!deleteFiles) leftOut.push(...cleaned.removed.map((a) => path22.join(dir, a.path)));
     cleaned.layouts.forEach((l) => layouts.add(l));
   }
-  logCleaning(dirs.length, outcome, removed, { noBuild: input.artifacts === null, deleted: deleteFiles, backend: run.backend });
+  logCleaning(dirs.length, outcome, removed, {
+    noBuild: input.artifacts === null,
+    deleted: deleteFiles,
+    backend: run.backend
+  });
   if (layouts.size) info(`  build-dir layout on disk before cleaning: ${[...layouts].join(" and ")}`);
   if (lock) {
     const trimmed = trimRegistryCache(path22.join(cargoHome(run.env), "registry", "cache"), lock.downloaded, deleteFiles);
-    if (trimmed.removed) info(`  ${deleteFiles ? "removed" : "left out"} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`);
+    if (trimmed.removed)
+      info(
+        `  ${deleteFiles ? "removed" : "left out"} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`
+      );
     if (!deleteFiles) leftOut.push(...trimmed.files);
   }
   return leftOut;
@@ -79748,7 +80054,12 @@ function cleanAll(run, input, outcome) {
 function readLock(file) {
   if (!file || !existsSync13(file)) return null;
   const lock = parseLockfile(readFileSync8(file, "utf8"));
-  if (!lock) warning(logText(`${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`));
+  if (!lock)
+    warning(
+      logText(
+        `${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`
+      )
+    );
   return lock;
 }
 function logCleaning(dirCount, outcome, removed, how) {
@@ -79762,10 +80073,18 @@ function logCleaning(dirCount, outcome, removed, how) {
   const label = dirCount > 1 ? "target and build directories" : "target/";
   const [before, after] = [formatBytes(outcome.bytesBefore ?? 0), formatBytes(outcome.bytesAfter ?? 0)];
   if (how.deleted) info(`${label} ${before} \u2192 ${after} after cleaning:`);
-  else info(`${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`);
-  for (const [reason, agg] of byReason) info(`  ${how.deleted ? "removed" : "left out"} ${agg.count} \xD7 ${reason} (${formatBytes(agg.bytes)})`);
-  if (how.noBuild) info("  (no timed build ran, or it reported no artifacts, so units are not judged by use: restored units are kept)");
-  if (!how.deleted && removed.length && how.backend.kind !== "local") info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
+  else
+    info(
+      `${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`
+    );
+  for (const [reason, agg] of byReason)
+    info(`  ${how.deleted ? "removed" : "left out"} ${agg.count} \xD7 ${reason} (${formatBytes(agg.bytes)})`);
+  if (how.noBuild)
+    info(
+      "  (no timed build ran, or it reported no artifacts, so units are not judged by use: restored units are kept)"
+    );
+  if (!how.deleted && removed.length && how.backend.kind !== "local")
+    info(`  (${how.backend.description} cannot leave files out, so the archive holds them too)`);
 }
 async function saveAndPrune(backend, state3, outcome, exclude, key) {
   const started = Date.now();
@@ -79781,7 +80100,9 @@ async function saveAndPrune(backend, state3, outcome, exclude, key) {
   outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
   const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : "";
   const seconds2 = ((Date.now() - started) / 1e3).toFixed(1);
-  info(`Saved ${key}${size} in ${seconds2} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`);
+  info(
+    `Saved ${key}${size} in ${seconds2} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? "y" : "ies"}.`
+  );
 }
 
 // src/markdown.ts
@@ -79819,7 +80140,11 @@ function summariseUsage(data, opts) {
     listed: data.entries.length,
     complete: data.complete,
     ours: { count: ours.length, bytes: sum(ours) },
-    stale: { count: stale.length, bytes: sum(stale), largest: [...stale].sort((a, b2) => b2.sizeBytes - a.sizeBytes).slice(0, NAMED_STALE) },
+    stale: {
+      count: stale.length,
+      bytes: sum(stale),
+      largest: [...stale].sort((a, b2) => b2.sizeBytes - a.sizeBytes).slice(0, NAMED_STALE)
+    },
     saved: opts.saved,
     afterBytes,
     evicts: opts.saved !== null && afterBytes > limitBytes
@@ -79834,7 +80159,10 @@ function usageMarkdown(s3, prefixes) {
     staleLine(s3)
   ];
   if (s3.saved) items.push(savedLine(s3, s3.saved));
-  if (!s3.complete) items.push(`Entries counted among the ${s3.listed.toLocaleString("en-US")} most recently used; the totals are GitHub's.`);
+  if (!s3.complete)
+    items.push(
+      `Entries counted among the ${s3.listed.toLocaleString("en-US")} most recently used; the totals are GitHub's.`
+    );
   return ["#### Watchmaker: Actions cache usage", ...items.map((i) => `- ${i}`)];
 }
 function staleLine(s3) {
@@ -79845,7 +80173,8 @@ function staleLine(s3) {
 function savedLine(s3, saved) {
   const size = saved.bytes === null ? "size not reported" : formatBytes(saved.bytes);
   const after = `${formatBytes(s3.afterBytes)} (${percent(s3.afterBytes, s3.limitBytes)})`;
-  if (s3.evicts) return `\u26A0\uFE0F This save (${size}) brings the total to ${after}, beyond the limit: GitHub evicts the least recently used entries.`;
+  if (s3.evicts)
+    return `\u26A0\uFE0F This save (${size}) brings the total to ${after}, beyond the limit: GitHub evicts the least recently used entries.`;
   return `This save: ${size}; about ${after} with it.`;
 }
 function evictionWarning(s3) {
@@ -79872,9 +80201,22 @@ async function readCacheUsage(octokit, owner, repo) {
   const entries = [];
   let complete = false;
   for (let page = 1; page <= MAX_PAGES && !complete; page++) {
-    const { data } = await octokit.rest.actions.getActionsCacheList({ owner, repo, per_page: PER_PAGE, page, sort: "last_accessed_at", direction: "desc" });
+    const { data } = await octokit.rest.actions.getActionsCacheList({
+      owner,
+      repo,
+      per_page: PER_PAGE,
+      page,
+      sort: "last_accessed_at",
+      direction: "desc"
+    });
     for (const c of data.actions_caches) {
-      entries.push({ key: c.key ?? "", ref: c.ref ?? "", sizeBytes: c.size_in_bytes ?? 0, lastAccessedAt: timeOf(c.last_accessed_at), createdAt: timeOf(c.created_at) });
+      entries.push({
+        key: c.key ?? "",
+        ref: c.ref ?? "",
+        sizeBytes: c.size_in_bytes ?? 0,
+        lastAccessedAt: timeOf(c.last_accessed_at),
+        createdAt: timeOf(c.created_at)
+      });
     }
     complete = data.actions_caches.length < PER_PAGE || entries.length >= data.total_count;
   }
@@ -79907,7 +80249,11 @@ async function reportCacheUsage(run, saved, now = Date.now()) {
   try {
     const data = await readCacheUsage(createOctokit(scope.token, scope.apiUrl, run.env), scope.owner, scope.repo);
     const prefixes = ownPrefixes(run.config.cache.prefix);
-    const summary2 = summariseUsage(data, { prefixes, saved: saved.saved ? { key: saved.key, bytes: saved.archiveBytes } : null, now });
+    const summary2 = summariseUsage(data, {
+      prefixes,
+      saved: saved.saved ? { key: saved.key, bytes: saved.archiveBytes } : null,
+      now
+    });
     info(
       `Watchmaker: the repository's Actions cache holds ${formatBytes(summary2.totalBytes)} of ${summary2.limitLabel} in ${plural(summary2.count, "entry", "entries")}; this action's: ${formatBytes(summary2.ours.bytes)}.`
     );
@@ -79933,11 +80279,15 @@ ${lines.join("\n")}
 function reportProblem(e) {
   const status = httpStatus(e);
   if (status === 403 || status === 404) {
-    info(`${permissionMessage("read the repository's cache usage", "actions: read", status)} The cache usage section is left out.`);
+    info(
+      `${permissionMessage("read the repository's cache usage", "actions: read", status)} The cache usage section is left out.`
+    );
   } else if (e instanceof ServiceDownError) {
     info(`Watchmaker: the cache usage is not read: ${e.message}.`);
   } else {
-    warning(`Watchmaker could not read the repository's cache usage: ${e.message}. The cache usage section is left out.`);
+    warning(
+      `Watchmaker could not read the repository's cache usage: ${e.message}. The cache usage section is left out.`
+    );
   }
 }
 
@@ -79975,12 +80325,17 @@ function parseConfig(input, env, cwd = process.cwd()) {
     variant: cache.key || `b${shortHash(JSON.stringify([build.command, build.cargoArgs]), 8)}`,
     build,
     cache,
-    guard: { mode: guardRaw === "" ? inCI ? "error" : "warn" : oneOf("guard", guardRaw, ["error", "warn", "off"]) },
+    guard: {
+      mode: guardRaw === "" ? inCI ? "error" : "warn" : oneOf("guard", guardRaw, ["error", "warn", "off"])
+    },
     report
   };
 }
 function checkGates(build, report) {
-  const gates2 = [report.failOnRegression && "'fail-on-regression: true'", report.failOnWorkGrowth !== null && "'fail-on-work-growth'"].filter((g2) => g2 !== false);
+  const gates2 = [
+    report.failOnRegression && "'fail-on-regression: true'",
+    report.failOnWorkGrowth !== null && "'fail-on-work-growth'"
+  ].filter((g2) => g2 !== false);
   if (!build.enabled && gates2.length) {
     throw new InputError(
       `Input 'build' is false, so there is no timed build and no report, but ${gates2.join(" and ")} asks to fail the step on what the report finds: that check would never run. Remove ${gates2.join(" and ")}, or set 'build: true'.`
@@ -79998,9 +80353,11 @@ function configWarnings(config) {
   const unused = (why, names, instead) => {
     const given = names.filter((n) => n !== false);
     const [verb, them] = given.length === 1 ? ["has", "it"] : ["have", "them"];
-    if (given.length) out.push(`${why}, so ${given.map((n) => `'${n}'`).join(", ")} ${verb} no effect. Remove ${them}, ${instead}.`);
+    if (given.length)
+      out.push(`${why}, so ${given.map((n) => `'${n}'`).join(", ")} ${verb} no effect. Remove ${them}, ${instead}.`);
   };
-  if (!build.enabled) unused("Input 'build' is false (no timed build, no report)", buildOnlyInputs(config), "or set 'build: true'");
+  if (!build.enabled)
+    unused("Input 'build' is false (no timed build, no report)", buildOnlyInputs(config), "or set 'build: true'");
   if (!cache.enabled) {
     unused(
       "Input 'cache' is false (target/ is neither restored nor saved)",
@@ -80015,7 +80372,11 @@ function configWarnings(config) {
       "or set 'cache: true'"
     );
   } else if (cache.save === "never") {
-    unused("Input 'cache-save' is 'never'", [cache.saveScope === "any" && "cache-save-scope", cache.onFailure && "cache-on-failure"], "or set 'cache-save: auto'");
+    unused(
+      "Input 'cache-save' is 'never'",
+      [cache.saveScope === "any" && "cache-save-scope", cache.onFailure && "cache-on-failure"],
+      "or set 'cache-save: auto'"
+    );
   }
   if (build.enabled && report.baseline === "cache") {
     unused(
@@ -80045,7 +80406,9 @@ function parseBuild(input, env, workspaceRoot, profile) {
   const cargoArgs = splitArgs(input("cargo-args"), "cargo-args");
   const command = splitArgs(input("build-command") || "cargo build", "build-command");
   if (command.length === 0) {
-    throw new InputError(`Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`);
+    throw new InputError(
+      `Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`
+    );
   }
   checkBuildArgs(cargoArgs, "cargo-args");
   checkBuildArgs(command.slice(1), "build-command");
@@ -80088,7 +80451,8 @@ function checkCommandArgs(commandArgs, cargoArgs) {
   }
 }
 function defaultCacheDir(env, home, platform2 = process.platform) {
-  if (platform2 === "win32") return path23.win32.join(env.LOCALAPPDATA || path23.win32.join(home, "AppData", "Local"), "watchmaker");
+  if (platform2 === "win32")
+    return path23.win32.join(env.LOCALAPPDATA || path23.win32.join(home, "AppData", "Local"), "watchmaker");
   if (platform2 === "darwin") return path23.posix.join(home, "Library", "Caches", "watchmaker");
   return path23.posix.join(env.XDG_CACHE_HOME || path23.posix.join(home, ".cache"), "watchmaker");
 }
@@ -80100,12 +80464,19 @@ function parseCache(input, env, workspaceRoot) {
     key: keyPart("cache-key", input("cache-key").trim()),
     prefix: keyPart("cache-prefix", input("cache-prefix").trim() || "watchmaker-v1"),
     save: oneOf("cache-save", input("cache-save").trim() || "auto", ["auto", "always", "never"]),
-    saveScope: oneOf("cache-save-scope", input("cache-save-scope").trim() || "default-branch", ["default-branch", "any"]),
+    saveScope: oneOf("cache-save-scope", input("cache-save-scope").trim() || "default-branch", [
+      "default-branch",
+      "any"
+    ]),
     workspaceCrates: boolOrAuto("cache-workspace-crates", input("cache-workspace-crates")),
     keepFresh: bool("keep-fresh", input("keep-fresh"), true),
     bin: bool("cache-bin", input("cache-bin"), false),
     onFailure: bool("cache-on-failure", input("cache-on-failure"), false),
-    backend: oneOf("cache-backend", input("cache-backend").trim() || "auto", ["auto", "github", "local"]),
+    backend: oneOf("cache-backend", input("cache-backend").trim() || "auto", [
+      "auto",
+      "github",
+      "local"
+    ]),
     dir: dirRaw ? path23.resolve(workspaceRoot, dirRaw.replace(/^~(?=$|[\\/])/, home)) : defaultCacheDir(env, home),
     failOnError: bool("fail-on-cache-error", input("fail-on-cache-error"), false)
   };
@@ -80137,7 +80508,9 @@ function checkBuildArgs(args, inputName) {
       );
     }
     if (arg === "--timings" || arg.startsWith("--timings=") || arg.startsWith("--message-format")) {
-      throw new InputError(`Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`);
+      throw new InputError(
+        `Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`
+      );
     }
   }
 }
@@ -80173,7 +80546,9 @@ function compileWorkScope(raw) {
   try {
     return bool("compile-work", v2, true) ? "members" : false;
   } catch {
-    throw new InputError(`Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`);
+    throw new InputError(
+      `Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`
+    );
   }
 }
 function boolOrAuto(name2, raw) {
@@ -80195,7 +80570,9 @@ function budget(raw) {
   const v2 = raw.trim() || "1x";
   const m2 = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v2);
   if (!m2 || Number(m2[1]) <= 0) {
-    throw new InputError(`Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`);
+    throw new InputError(
+      `Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`
+    );
   }
   const n = Number(m2[1]);
   if (m2[2] === "x") return { kind: "factor", value: n };
@@ -80325,21 +80702,30 @@ function readRunRecord(text) {
     throw new Error(`The run record is not valid JSON: ${e.message}`, { cause: e });
   }
   const r = parsed;
-  if (!r || r.schema !== RECORD_SCHEMA) throw new Error(`Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`);
+  if (!r || r.schema !== RECORD_SCHEMA)
+    throw new Error(
+      `Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`
+    );
   if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
     throw new Error(
       `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.slice(0, -1).join(", ")} and ${READABLE_RECORD_VERSIONS.at(-1)}. Records of other versions are not compared.`
     );
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error("The run record lacks crates or totals.");
-  if (r.version === 2) return withoutWork(r, r.measurement?.compileWork === true ? "llvm-ir" : false);
+  if (r.version === 2)
+    return withoutWork(r, r.measurement?.compileWork === true ? "llvm-ir" : false);
   if (r.version === 3) return withoutWork(r, r.measurement?.compileWork === "llvm-bc" ? "llvm-bc" : false);
   return r;
 }
 function withoutWork(r, emitted2) {
   const crates = r.crates.map(({ work: _ir, partialWork: _partial, workMissing: _missing, ...c }) => c);
   const freshCrates = r.freshCrates?.map(({ workFrom: _from, ...f2 }) => ({ ...f2, work: null }));
-  return { ...r, crates, ...freshCrates ? { freshCrates } : {}, measurement: { ...r.measurement, compileWork: emitted2 } };
+  return {
+    ...r,
+    crates,
+    ...freshCrates ? { freshCrates } : {},
+    measurement: { ...r.measurement, compileWork: emitted2 }
+  };
 }
 
 // src/inputs.ts
@@ -80414,7 +80800,11 @@ function configArgs(args) {
   return out;
 }
 async function workspaceInfo(cwd, env, cargoArgs = []) {
-  const r = await capture("cargo", ["metadata", "--no-deps", "--format-version", "1", "--offline", ...configArgs(cargoArgs)], { cwd, env });
+  const r = await capture(
+    "cargo",
+    ["metadata", "--no-deps", "--format-version", "1", "--offline", ...configArgs(cargoArgs)],
+    { cwd, env }
+  );
   if (r.code !== 0) {
     throw new InputError(
       `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${r.stderr.trim().split("\n").slice(-3).join(" ")}. Point 'working-directory' at the directory of the workspace's Cargo.toml, and fix the manifest if cargo names an error in it.`
@@ -80431,7 +80821,10 @@ async function workspaceInfo(cwd, env, cargoArgs = []) {
     targetDirectory,
     buildDirectory: separateBuildDir ? meta.build_directory : targetDirectory,
     members: new Set(members.map((p2) => p2.name)),
-    localPackages: /* @__PURE__ */ new Set([...members.map((p2) => p2.name), ...members.flatMap((p2) => (p2.dependencies ?? []).filter((d) => d.path).map((d) => d.name))]),
+    localPackages: /* @__PURE__ */ new Set([
+      ...members.map((p2) => p2.name),
+      ...members.flatMap((p2) => (p2.dependencies ?? []).filter((d) => d.path).map((d) => d.name))
+    ]),
     memberManifests: members.map((p2) => p2.manifest_path)
   };
 }
@@ -80491,7 +80884,9 @@ function isObjectId(value) {
 }
 var RebuildCancelled = class extends Error {
   constructor(signal) {
-    super(`The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`);
+    super(
+      `The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`
+    );
     this.signal = signal;
     this.name = "RebuildCancelled";
   }
@@ -80520,12 +80915,16 @@ function watchCancellation() {
   };
 }
 async function checkoutBase(headDir, baseSha, env) {
-  if (!isObjectId(baseSha)) throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
+  if (!isObjectId(baseSha))
+    throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
   const gitRoot = (await captureOk("git", ["rev-parse", "--show-toplevel"], { cwd: headDir, env })).trim();
   const present = await capture("git", ["cat-file", "-e", `${baseSha}^{commit}`], { cwd: gitRoot, env });
   if (present.code !== 0) {
     info(`Fetching the base commit ${baseSha.slice(0, 12)}...`);
-    const fetched = await capture("git", ["fetch", "--no-tags", "--depth=1", "origin", "--", baseSha], { cwd: gitRoot, env });
+    const fetched = await capture("git", ["fetch", "--no-tags", "--depth=1", "origin", "--", baseSha], {
+      cwd: gitRoot,
+      env
+    });
     if (fetched.code !== 0) {
       throw new Error(
         `the base commit ${baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split("\n").at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`
@@ -80566,17 +80965,25 @@ async function sampleAlternately(opts, sides, buildEnv, cancel3) {
     if (i >= opts.samples && opts.settled?.(records)) break;
     const bound2 = !opts.deadlineForExtrasOnly || i >= opts.samples;
     if (bound2 && opts.deadlineMs && Date.now() > opts.deadlineMs) {
-      info(`Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? "" : "s"} per side.`);
+      info(
+        `Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? "" : "s"} per side.`
+      );
       break;
     }
     const order = i % 2 === 0 ? ["base", "head"] : ["head", "base"];
     for (const which2 of order) {
       const side2 = sides[which2];
-      startGroup(`Watchmaker: ${which2} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : " (an extra sample: the first ones did not settle the question)"}`);
+      startGroup(
+        `Watchmaker: ${which2} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : " (an extra sample: the first ones did not settle the question)"}`
+      );
       const local = side2.workspace.localPackages;
       const members = opts.clean?.length ? opts.clean.filter((n) => local.has(n)) : [...local];
       cancel3.check();
-      if (members.length) await captureOk("cargo", ["clean", "--profile", opts.profile, ...members.flatMap((n) => ["-p", n])], { cwd: side2.dir, env: buildEnv });
+      if (members.length)
+        await captureOk("cargo", ["clean", "--profile", opts.profile, ...members.flatMap((n) => ["-p", n])], {
+          cwd: side2.dir,
+          env: buildEnv
+        });
       cancel3.check();
       const record = await opts.build(side2, `${which2}-${i + 1}`, buildEnv);
       cancel3.check();
@@ -80589,7 +80996,21 @@ async function sampleAlternately(opts, sides, buildEnv, cancel3) {
 }
 
 // src/phases.ts
-var PHASES = ["setup", "guard", "restore", "freshness", "build", "measure", "calibration", "report", "confirm", "describe", "clean", "save", "store"];
+var PHASES = [
+  "setup",
+  "guard",
+  "restore",
+  "freshness",
+  "build",
+  "measure",
+  "calibration",
+  "report",
+  "confirm",
+  "describe",
+  "clean",
+  "save",
+  "store"
+];
 var NOT_OWN = /* @__PURE__ */ new Set(["build", "restore", "save", "confirm"]);
 var LABEL = {
   setup: "setup",
@@ -80674,7 +81095,8 @@ function learnNoise(history, metric) {
       const ca = a.crates.find((c) => c.crate === cb.crate && c.version === cb.version);
       const [va, vb] = [ca ? historyValue(ca, metric) : null, historyValue(cb, metric)];
       if (!ca || !cb.inputFingerprint || ca.inputFingerprint !== cb.inputFingerprint || !va || !vb) continue;
-      if (ca.contention != null && cb.contention != null && Math.abs(ca.contention - cb.contention) > CONTENTION_GAP) continue;
+      if (ca.contention != null && cb.contention != null && Math.abs(ca.contention - cb.contention) > CONTENTION_GAP)
+        continue;
       perCrate.set(cb.crate, [...perCrate.get(cb.crate) ?? [], Math.abs(vb / va - 1)]);
       sumA += va;
       sumB += vb;
@@ -80743,7 +81165,12 @@ function logShift(base, head) {
   const df = se2 > 0 ? (vb + vh) ** 2 / (vb ** 2 / (lb.length - 1) + vh ** 2 / (lh.length - 1)) : lb.length + lh.length - 2;
   const diff = mean(lh) - mean(lb);
   const critical = tCritical(df);
-  return { change: Math.exp(diff) - 1, t: se2 > 0 ? diff / se2 : diff === 0 ? 0 : Infinity * Math.sign(diff), critical, detectable: Math.exp(critical * se2) - 1 };
+  return {
+    change: Math.exp(diff) - 1,
+    t: se2 > 0 ? diff / se2 : diff === 0 ? 0 : Infinity * Math.sign(diff),
+    critical,
+    detectable: Math.exp(critical * se2) - 1
+  };
 }
 
 // src/report/compare.ts
@@ -80794,14 +81221,21 @@ function compiledIn(records, metric) {
   return [...sets[0]].filter((name2) => sets.every((s3) => s3.has(name2)));
 }
 function costOf(record, names, metric) {
-  return names.reduce((a, name2) => a + record.crates.filter((c) => c.crate === name2).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0), 0);
+  return names.reduce(
+    (a, name2) => a + record.crates.filter((c) => c.crate === name2).reduce((x, c) => x + (crateValue(c, metric) ?? 0), 0),
+    0
+  );
 }
 function comparabilityNotes(h0, b0, commonCount) {
   const notes = [];
   if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
-    notes.push(`rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`);
+    notes.push(
+      `rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`
+    );
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
-    notes.push(`the runners' CPUs differ (base: ${b0.runner.cpuModel ?? "unknown"}, this run: ${h0.runner.cpuModel ?? "unknown"}): time metrics are less comparable.`);
+    notes.push(
+      `the runners' CPUs differ (base: ${b0.runner.cpuModel ?? "unknown"}, this run: ${h0.runner.cpuModel ?? "unknown"}): time metrics are less comparable.`
+    );
   if (h0.flagsHash !== b0.flagsHash) notes.push("the effective RUSTFLAGS differ from the baseline.");
   if (commonCount === 0) notes.push(NOTHING_COMPARED);
   return notes;
@@ -80839,7 +81273,11 @@ function compareRecords(head, base, options) {
     headWallSeconds: median(head.map((r) => r.totals.wallSeconds))
   };
 }
-var METRIC_LABEL = { instructions: "instructions", cpu: "CPU time", wall: "wall time" };
+var METRIC_LABEL = {
+  instructions: "instructions",
+  cpu: "CPU time",
+  wall: "wall time"
+};
 function formatChange(change2) {
   if (change2 === null) return "n/a";
   const pct = change2 * 100;
@@ -80862,7 +81300,10 @@ function crateChart(c, rows) {
   const [unit, short2] = c.metric === "instructions" ? ["G instructions", "G"] : ["seconds", "s"];
   const labels = top.flatMap((x) => {
     const crate = mermaidLabel(x.crate);
-    return [`"${crate} \xB7 base: ${shown(x.base.value / scale, short2)}"`, `"${crate} \xB7 this run: ${shown(x.head.value / scale, short2)}"`];
+    return [
+      `"${crate} \xB7 base: ${shown(x.base.value / scale, short2)}"`,
+      `"${crate} \xB7 this run: ${shown(x.head.value / scale, short2)}"`
+    ];
   });
   const base = top.flatMap((x) => [num(x.base.value / scale), "0"]);
   const head = top.flatMap((x) => ["0", num(x.head.value / scale)]);
@@ -82478,7 +82919,9 @@ function irWasmModule() {
 }
 function instantiateIr(api, module) {
   const source = { fill: null };
-  const imports = { watchmaker: { fill: (offset, length) => source.fill ? source.fill(offset, length) : 0 } };
+  const imports = {
+    watchmaker: { fill: (offset, length) => source.fill ? source.fill(offset, length) : 0 }
+  };
   return { ...new api.Instance(module, imports).exports, source };
 }
 
@@ -82536,7 +82979,8 @@ function pathCrates(path29) {
     for (let i = 0; i < inner.length; i++) {
       if (inner[i] === "<") depth++;
       else if (inner[i] === ">" && inner[i - 1] !== "-") depth--;
-      else if (depth === 0 && inner.startsWith(" as ", i)) return [...pathCrates(inner.slice(0, i)), ...pathCrates(inner.slice(i + 4))];
+      else if (depth === 0 && inner.startsWith(" as ", i))
+        return [...pathCrates(inner.slice(0, i)), ...pathCrates(inner.slice(i + 4))];
     }
     return pathCrates(inner);
   }
@@ -82557,7 +83001,11 @@ function tallyWork(tally, top = TOP_GROUPS, own) {
   const work = { bytes: tally.bytes, functions: tally.functions, groups: sorted.slice(0, top) };
   if (!own?.size) return work;
   const more = sorted.slice(top).filter((g2) => definedIn(g2.name, own));
-  return { ...work, groups: [...work.groups, ...more.slice(0, OWN_GROUPS)], ownGroupsComplete: more.length <= OWN_GROUPS };
+  return {
+    ...work,
+    groups: [...work.groups, ...more.slice(0, OWN_GROUPS)],
+    ownGroupsComplete: more.length <= OWN_GROUPS
+  };
 }
 var keptAllOwn = (w2) => w2.ownGroupsComplete === true || w2.groups.length < TOP_GROUPS;
 function groupChanges(base, head, crates = /* @__PURE__ */ new Set(), limit = 5) {
@@ -82565,7 +83013,16 @@ function groupChanges(base, head, crates = /* @__PURE__ */ new Set(), limit = 5)
   const index = (w2) => new Map(w2.groups.map((g2, i) => [g2.name, { ...g2, top: i < TOP_GROUPS }]));
   const [bs2, hs2] = [index(base), index(head)];
   const compared = (kept, other, otherWork) => !kept || kept.top || other !== void 0 || keptAllOwn(otherWork);
-  const changes2 = [...names].map((name2) => ({ name: name2, b: bs2.get(name2), h: hs2.get(name2), own: definedIn(name2, crates) })).filter(({ b: b2, h, own }) => !own || compared(b2, h, head) && compared(h, b2, base)).map(({ name: name2, b: b2, h, own }) => ({ name: name2, baseCopies: b2?.copies ?? 0, headCopies: h?.copies ?? 0, baseBytes: b2?.bytes ?? 0, headBytes: h?.bytes ?? 0, own })).filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies).sort((a, b2) => Math.abs(b2.headBytes - b2.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b2.name));
+  const changes2 = [...names].map((name2) => ({ name: name2, b: bs2.get(name2), h: hs2.get(name2), own: definedIn(name2, crates) })).filter(({ b: b2, h, own }) => !own || compared(b2, h, head) && compared(h, b2, base)).map(({ name: name2, b: b2, h, own }) => ({
+    name: name2,
+    baseCopies: b2?.copies ?? 0,
+    headCopies: h?.copies ?? 0,
+    baseBytes: b2?.bytes ?? 0,
+    headBytes: h?.bytes ?? 0,
+    own
+  })).filter((c) => c.baseBytes !== c.headBytes || c.baseCopies !== c.headCopies).sort(
+    (a, b2) => Math.abs(b2.headBytes - b2.baseBytes) - Math.abs(a.headBytes - a.baseBytes) || compareNames(a.name, b2.name)
+  );
   return [...changes2.filter((c) => c.own).slice(0, limit), ...changes2.filter((c) => !c.own).slice(0, limit)];
 }
 
@@ -82595,8 +83052,10 @@ function carryWork(record, earlier) {
   if (!measuredAlike(record, earlier)) return 0;
   const key = (c) => `${crateKey(c.crate, c.version)}@${c.inputFingerprint}`;
   const known = /* @__PURE__ */ new Map();
-  for (const c of earlier.crates) if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
-  for (const f2 of earlier.freshCrates ?? []) if (f2.work && f2.inputFingerprint) known.set(key(f2), { work: f2.work, from: f2.workFrom ?? null });
+  for (const c of earlier.crates)
+    if (c.work && c.inputFingerprint) known.set(key(c), { work: c.work, from: earlier.git.commit });
+  for (const f2 of earlier.freshCrates ?? [])
+    if (f2.work && f2.inputFingerprint) known.set(key(f2), { work: f2.work, from: f2.workFrom ?? null });
   let carried = 0;
   for (const f2 of record.freshCrates ?? []) {
     const found = f2.inputFingerprint && !f2.work ? known.get(key(f2)) : void 0;
@@ -82609,10 +83068,17 @@ function carryWork(record, earlier) {
 }
 function targetsOf(records, whole) {
   const out = /* @__PURE__ */ new Map();
-  for (const [key, e] of whole) for (const t of e.work.targets ?? []) out.set(`${key}#${t.target}`, { ...e, label: `${crateOfKey(key)} (${t.target})`, work: t });
+  for (const [key, e] of whole)
+    for (const t of e.work.targets ?? [])
+      out.set(`${key}#${t.target}`, { ...e, label: `${crateOfKey(key)} (${t.target})`, work: t });
   for (const c of records[0]?.crates ?? [])
     for (const t of c.partialWork?.targets ?? [])
-      out.set(`${crateKey(c.crate, c.version)}#${t.target}`, { label: `${c.crate} (${t.target})`, dependency: !c.workspaceMember, work: t, carried: false });
+      out.set(`${crateKey(c.crate, c.version)}#${t.target}`, {
+        label: `${c.crate} (${t.target})`,
+        dependency: !c.workspaceMember,
+        work: t,
+        carried: false
+      });
   return out;
 }
 function ownCrates(r) {
@@ -82647,15 +83113,25 @@ function changes(head, base, h, b2) {
 function compareWork(head, base) {
   const [h, b2] = [workOf(head), workOf(base)];
   const crates = changes(head, base, h, b2);
-  const byTarget = new Set(crates.filter((c) => c.key.includes("#")).map((c) => crateOfKey(c.key.slice(0, c.key.indexOf("#")))));
+  const byTarget = new Set(
+    crates.filter((c) => c.key.includes("#")).map((c) => crateOfKey(c.key.slice(0, c.key.indexOf("#"))))
+  );
   const missing = (r, side2) => r.crates.filter((c) => c.workMissing && !byTarget.has(c.crate)).map((c) => ({ crate: c.crate, why: c.workMissing, side: side2 }));
-  const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter((u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i);
+  const uncompared = [...missing(head[0], "head"), ...missing(base[0], "base")].filter(
+    (u2, i, all) => all.findIndex((x) => x.crate === u2.crate) === i
+  );
   if (crates.length === 0 && uncompared.length === 0) return null;
   const carried = crates.filter((c) => h.get(c.key)?.carried || b2.get(c.key)?.carried).length;
   const baseBytes = crates.reduce((a, c) => a + c.base.bytes, 0);
   const headBytes = crates.reduce((a, c) => a + c.head.bytes, 0);
   const compilerDiffers = !sameRustc(head[0], base[0]);
-  return { crates, carried, uncompared, total: { baseBytes, headBytes, change: relative3(baseBytes, headBytes) }, compilerDiffers };
+  return {
+    crates,
+    carried,
+    uncompared,
+    total: { baseBytes, headBytes, change: relative3(baseBytes, headBytes) },
+    compilerDiffers
+  };
 }
 function groupChangeText(g2, code2) {
   const noun = g2.headCopies === 1 ? "copy" : "copies";
@@ -82684,10 +83160,18 @@ function commentMarker(job, profile, variant) {
   return `<!-- watchmaker-report job=${safe(job ?? "local")} profile=${safe(profile)} variant=${safe(variant)} -->`;
 }
 function formatValue(value, metric) {
-  if (metric === "instructions") return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
+  if (metric === "instructions")
+    return value >= 1e9 ? `${(value / 1e9).toFixed(2)} G` : `${(value / 1e6).toFixed(0)} M`;
   return `${value.toFixed(2)} s`;
 }
-var ICON = { regression: "\u{1F53A}", improvement: "\u{1F7E2}", unchanged: "\u26AA", "no-baseline": "\u2139\uFE0F", "build-failed": "\u274C", inconclusive: "\u2754" };
+var ICON = {
+  regression: "\u{1F53A}",
+  improvement: "\u{1F7E2}",
+  unchanged: "\u26AA",
+  "no-baseline": "\u2139\uFE0F",
+  "build-failed": "\u274C",
+  inconclusive: "\u2754"
+};
 function verdictOf(view2) {
   if (!view2.record.success) return "build-failed";
   return view2.decision?.verdict ?? "no-baseline";
@@ -82723,11 +83207,14 @@ function timeHeadline(view2, esc) {
   const d = view2.decision;
   const verdict = verdictOf(view2);
   const who = `Watchmaker: ${esc(view2.profile)} build`;
-  if (verdict === "build-failed") return `\u274C ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ""}`;
+  if (verdict === "build-failed")
+    return `\u274C ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ""}`;
   if (!c || !d) return `\u2139\uFE0F ${who} took ${seconds(r.totals.wallSeconds)} (no baseline to compare with)`;
   const metric = METRIC_LABEL[c.metric];
-  if (d.identicalInputs) return `\u2705 ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
-  if (verdict === "unchanged") return `\u26AA ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (\xB1${(d.noise.threshold * 100).toFixed(1)}%)`;
+  if (d.identicalInputs)
+    return `\u2705 ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
+  if (verdict === "unchanged")
+    return `\u26AA ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (\xB1${(d.noise.threshold * 100).toFixed(1)}%)`;
   if (verdict === "inconclusive") {
     const why = REASON_WORDS[d.reason ?? ""] ?? d.reason ?? "the evidence cannot tell";
     return `\u2754 ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
@@ -82783,8 +83270,11 @@ function workSection(w2, { rows, dropped }) {
   if (shown2.length) {
     const table = ["| crate | baseline | this run | change | functions |", "|---|---:|---:|---:|---:|"];
     for (const c of shown2)
-      table.push(`| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`);
-    if (shown2.length > WORK_ROWS_OPEN) out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
+      table.push(
+        `| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} \u2192 ${c.head.functions} |`
+      );
+    if (shown2.length > WORK_ROWS_OPEN)
+      out.push("<details><summary>Per crate</summary>", "", ...table, "", "</details>", "");
     else out.push(...table, "");
   }
   out.push(...functionLists(dropped.has("functions") ? [] : w2.crates));
@@ -82797,8 +83287,15 @@ function functionLists(crates) {
   const list = (heading, items) => items.length ? [heading, "", ...items.map(({ crate, g: g2 }) => `- ${groupChangeText(g2, code)} (${name(crate)})`), ""] : [];
   const own = all.filter((x) => x.g.own).slice(0, OWN_FUNCTIONS);
   const others = all.filter((x) => !x.g.own).slice(0, OTHER_FUNCTIONS);
-  if (own.length === 0) return list("Functions whose machine code changed the most (every copy of a generic function counted together):", others);
-  return [...list("Your functions whose copies or bytes changed:", own), ...list("In dependencies and the standard library (instantiated by your code or theirs):", others)];
+  if (own.length === 0)
+    return list(
+      "Functions whose machine code changed the most (every copy of a generic function counted together):",
+      others
+    );
+  return [
+    ...list("Your functions whose copies or bytes changed:", own),
+    ...list("In dependencies and the standard library (instantiated by your code or theirs):", others)
+  ];
 }
 function cacheLine(cache, esc = escapeMarkdown) {
   if (cache.hit === "disabled") return "Cache: off.";
@@ -82821,7 +83318,11 @@ function renderTrimmed(view2, trim, limit) {
   if (view2.guard.errors > 0) out.push(guardLine(view2.guard), "");
   const details = [...view2.comparison ? comparisonDetails(view2, view2.comparison, trim) : [], ...jobLines(view2, trim)];
   out.push(`<details><summary>${DETAILS_SUMMARY}</summary>`, "", ...details, "</details>", "");
-  if (trim.dropped.size) out.push(`_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(", ")} left out._`, "");
+  if (trim.dropped.size)
+    out.push(
+      `_Trimmed to stay within ${formatCount(limit)} characters: ${[...trim.dropped].join(", ")} left out._`,
+      ""
+    );
   out.push(footerLine(view2));
   return `${out.join("\n").trimEnd()}
 `;
@@ -82854,12 +83355,25 @@ function parallelismLines(r) {
   const p2 = r.parallelism;
   if (!p2) return [];
   const own = `this build's own ${plural2(p2.jobs, "job")}`;
-  if (!p2.predicted) return [`Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p2.modelError)}, so no prediction.`, ""];
+  if (!p2.predicted)
+    return [
+      `Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p2.modelError)}, so no prediction.`,
+      ""
+    ];
   const predicted = p2.predicted;
-  const rows = PARALLEL_JOBS.map((k2) => `| ${k2}${Number(k2) === p2.jobs ? " (this build)" : ""} | ${seconds(predicted[k2])} |`);
+  const rows = PARALLEL_JOBS.map(
+    (k2) => `| ${k2}${Number(k2) === p2.jobs ? " (this build)" : ""} | ${seconds(predicted[k2])} |`
+  );
   const check = `Replayed at ${own}, the model misses the measured time by ${percentOf(p2.modelError)}.`;
   const table = ["| jobs | predicted wall |", "|---:|---:|", ...rows];
-  return ["Parallelism (predicted from this build's own units):", "", ...table, "", `${check} ${chainLine(p2, r.totals.wallSeconds)}`, ""];
+  return [
+    "Parallelism (predicted from this build's own units):",
+    "",
+    ...table,
+    "",
+    `${check} ${chainLine(p2, r.totals.wallSeconds)}`,
+    ""
+  ];
 }
 function chainLine(p2, wallSeconds) {
   const kept = new Set([...p2.criticalPath].sort((a, b2) => b2.share - a.share).slice(0, CHAIN_UNITS));
@@ -82897,7 +83411,8 @@ function membersLine(r, hit = null) {
   if (failed) compiled2.delete(failed);
   const done = list(r.workspaceMembers.filter((m2) => compiled2.has(m2)));
   const rest = list(r.workspaceMembers.filter((m2) => !compiled2.has(m2) && m2 !== failed));
-  if (!r.success) return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
+  if (!r.success)
+    return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
   const restored = hit === "exact" || hit === "partial";
   return `Your crates compiled: ${done}; ${restored ? "fresh from the cache" : "already built in this target directory"}: ${rest}.`;
 }
@@ -82909,14 +83424,29 @@ function comparisonSection(view2, c, { rows }) {
   const out = [`**Verdict: ${verdictOf(view2)}.** ${sentence(d.sentence)}`, ""];
   if (d.toConclude) out.push(`What would make it conclusive: ${sentence(d.toConclude)}.`, "");
   const here = c.total.head.samples > 1 ? `this commit (${c.total.head.samples} samples here)` : "this run";
-  out.push(`| | baseline${view2.baselineLabel ? ` (${name(view2.baselineLabel)})` : ""} | ${here} | change |`, "|---|---:|---:|---:|");
+  out.push(
+    `| | baseline${view2.baselineLabel ? ` (${name(view2.baselineLabel)})` : ""} | ${here} | change |`,
+    "|---|---:|---:|---:|"
+  );
   if (c.crates.length)
-    out.push(`| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`);
-  out.push(`| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`, "");
+    out.push(
+      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`
+    );
+  out.push(
+    `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`,
+    ""
+  );
   if (c.crates.length) {
-    out.push(`#### Biggest movers (${METRIC_LABEL[c.metric]})`, "", `| crate | baseline | ${here} | change | |`, "|---|---:|---:|---:|---|");
+    out.push(
+      `#### Biggest movers (${METRIC_LABEL[c.metric]})`,
+      "",
+      `| crate | baseline | ${here} | change | |`,
+      "|---|---:|---:|---:|---|"
+    );
     for (const x of c.crates.slice(0, rows))
-      out.push(`| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ""}${rowLabel(x.status)} |`);
+      out.push(
+        `| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ""}${rowLabel(x.status)} |`
+      );
     if (c.crates.length > rows) out.push("", `_${plural2(c.crates.length - rows, "more crate")} not shown._`);
     out.push("");
   }
@@ -82928,8 +83458,10 @@ function comparisonDetails(view2, c, { rows, dropped }) {
   if (view2.path) out.push(`Baseline: ${sentence(view2.path)}`, "");
   if (d.consistencyNote) out.push(`> ${sentence(d.consistencyNote)}`, "");
   const lists = !dropped.has("crate lists");
-  if (lists && c.onlyHead.length) out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
-  if (lists && c.onlyBase.length) out.push(`Compiled only in the baseline (removed, or fresh here): ${nameList(c.onlyBase)}.`, "");
+  if (lists && c.onlyHead.length)
+    out.push(`Compiled only in this run (new, or fresh in the baseline's build): ${nameList(c.onlyHead)}.`, "");
+  if (lists && c.onlyBase.length)
+    out.push(`Compiled only in the baseline (removed, or fresh here): ${nameList(c.onlyBase)}.`, "");
   for (const note of dropped.has("notes") ? [] : notesOf(view2, c)) out.push(`> Note: ${sentence(note)}`, "");
   const chart = dropped.has("chart") ? "" : crateChart(c, Math.min(rows, 12));
   if (chart) out.push(chart, "");
@@ -82943,7 +83475,9 @@ function headOnlySection(view2, rows) {
   out.push("| crate | CPU | wall | units |", "|---|---:|---:|---:|");
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(`| ${name(x.crate)}${x.workspaceMember ? " (yours)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
+    out.push(
+      `| ${name(x.crate)}${x.workspaceMember ? " (yours)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`
+    );
   }
   if (r.crates.length > rows) out.push("", `_${plural2(r.crates.length - rows, "more crate")} not shown._`);
   out.push("");
@@ -82976,7 +83510,10 @@ function renderReportText(view2) {
   const note = commandNote(r.command);
   if (note) lines.push(`  ${note}`);
   if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
-  if (r.firstError) lines.push(`  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ""}: ${clip(r.firstError.text.split("\n")[0] ?? "", 300)}`);
+  if (r.firstError)
+    lines.push(
+      `  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ""}: ${clip(r.firstError.text.split("\n")[0] ?? "", 300)}`
+    );
   if (c) {
     lines.push(`  verdict: ${verdictOf(view2)}. ${view2.decision?.sentence ?? ""}`);
     if (view2.decision?.toConclude) lines.push(`  what would make it conclusive: ${view2.decision.toConclude}`);
@@ -82992,11 +83529,16 @@ function renderReportText(view2) {
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of notesOf(view2, c)) lines.push(`  note: ${n}`);
-    if (view2.work?.crates.length) lines.push(`  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural2(view2.work.crates.length, "crate")}`);
+    if (view2.work?.crates.length)
+      lines.push(
+        `  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural2(view2.work.crates.length, "crate")}`
+      );
   } else {
     if (view2.baselineNote) lines.push(`  ${view2.baselineNote}`);
     for (const x of r.crates.slice(0, 10))
-      lines.push(`    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`);
+      lines.push(
+        `    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`
+      );
   }
   lines.push(`  ${cacheLine(view2.cache, plain)}`, `  ${guardLine(view2.guard, plain)}`);
   return lines.join("\n");
@@ -83013,7 +83555,8 @@ function calibrationRatio(head, base) {
 function coveredInputs(r) {
   const out = /* @__PURE__ */ new Map();
   for (const c of r.crates) if (c.workspaceMember) out.set(crateKey(c.crate, c.version), c.inputFingerprint ?? null);
-  for (const f2 of r.freshCrates ?? []) if (f2.workspaceMember !== false) out.set(crateKey(f2.crate, f2.version), f2.inputFingerprint);
+  for (const f2 of r.freshCrates ?? [])
+    if (f2.workspaceMember !== false) out.set(crateKey(f2.crate, f2.version), f2.inputFingerprint);
   return out;
 }
 function identicalInputs(head, base) {
@@ -83030,7 +83573,11 @@ function incomparable(compared, head, base, moved) {
   if (compared === 0) {
     const mine = head[0].crates.filter((x) => x.workspaceMember).map((x) => x.crate);
     if (mine.length === 0)
-      return inconclusive("nothing-compared", "no crate was compiled on both sides, so there is nothing to compare.", "a change that recompiles your crates on both sides");
+      return inconclusive(
+        "nothing-compared",
+        "no crate was compiled on both sides, so there is nothing to compare.",
+        "a change that recompiles your crates on both sides"
+      );
     const names = `${mine.slice(0, 5).join(", ")}${mine.length > 5 ? ` and ${mine.length - 5} more` : ""}`;
     const them = mine.length === 1 ? "it" : "them";
     return inconclusive(
@@ -83073,10 +83620,17 @@ function sideContention(records, crates, metric) {
 }
 function noiseModel(c, opts, samples) {
   const spread = sampleNoise(c.total.base, c.total.head);
-  if (opts.threshold !== null) return { source: "input", threshold: Math.max(opts.threshold, spread), observations: samples };
-  if (samples >= 3) return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], spread), observations: samples };
+  if (opts.threshold !== null)
+    return { source: "input", threshold: Math.max(opts.threshold, spread), observations: samples };
+  if (samples >= 3)
+    return { source: "samples", threshold: Math.max(SAMPLE_FLOORS[c.metric], spread), observations: samples };
   const learned = learnNoise(opts.history, c.metric).total;
-  if (learned.length >= MIN_OBSERVATIONS) return { source: "history", threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)), observations: learned.length };
+  if (learned.length >= MIN_OBSERVATIONS)
+    return {
+      source: "history",
+      threshold: Math.max(LEARNED_FLOORS[c.metric], upperFence(learned)),
+      observations: learned.length
+    };
   return { source: "default", threshold: DEFAULT_THRESHOLDS[c.metric], observations: learned.length };
 }
 function noiseText(noise) {
@@ -83092,7 +83646,12 @@ function noiseText(noise) {
       return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} pairs of runs with unchanged inputs)`;
   }
 }
-var inconclusive = (reason, sentence2, toConclude) => ({ verdict: "inconclusive", reason, sentence: sentence2, toConclude });
+var inconclusive = (reason, sentence2, toConclude) => ({
+  verdict: "inconclusive",
+  reason,
+  sentence: sentence2,
+  toConclude
+});
 function blocker(c, samples, noise, ratio, contention) {
   const what = METRIC_LABEL[c.metric];
   if (ratio === void 0)
@@ -83132,40 +83691,73 @@ function decide(c, head, base, opts) {
   if (d.reason === "nothing-compared") return { ...d, suggestsChange: true };
   const them = here.names.length === 1 ? "it" : "them";
   const sentence2 = `${d.sentence} ${here.names.join(", ")} compiled only in this run (fresh in the baseline's run) and took ${here.value.toFixed(2)} ${c.metric === "instructions" ? "instructions" : "s"}: without a base time for ${them}, the comparison cannot say whether the build got slower.`;
-  return { ...d, verdict: "inconclusive", reason: "compiled-here-only", sentence: sentence2, toConclude: "baseline: auto or rebuild (the base commit rebuilt here)", suggestsChange: true };
+  return {
+    ...d,
+    verdict: "inconclusive",
+    reason: "compiled-here-only",
+    sentence: sentence2,
+    toConclude: "baseline: auto or rebuild (the base commit rebuilt here)",
+    suggestsChange: true
+  };
 }
-function decideCompared(c, head, base, opts) {
+function judging(c, head, base, opts) {
   const samples = Math.min(c.total.base.samples, c.total.head.samples);
   const noise = noiseModel(c, opts, samples);
   const ratio = calibrationRatio(head, base);
-  const scale = ratio ?? 1;
-  const change2 = c.total.base.value > 0 ? (c.total.head.value - c.total.base.value * scale) / (c.total.base.value * scale) : null;
+  const scaled = c.total.base.value * (ratio ?? 1);
+  const change2 = c.total.base.value > 0 ? (c.total.head.value - scaled) / scaled : null;
   const applied = { ...noise, threshold: noise.threshold + (ratio ? CROSS_MODEL_MARGIN : 0) };
   const hints = samples < 3 && ratio === null ? crateHints(c) : [];
   const { moves, suggestsChange } = suggestion(c, change2, applied, hints);
-  const common = c.crates.map((x) => x.crate);
-  const shared = { noise: applied, change: change2, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const moved = movedText(c, change2);
-  const same = common.length === 0 ? identicalInputs(head, base) : null;
-  if (same) return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...claim("unchanged", identicalSentence(same)) };
-  const unlike = incomparable(common.length, head, base, moved);
-  if (unlike) return { ...shared, ...unlike };
+  const shared = { noise: applied, change: change2, suggestsChange, calibrationRatio: ratio ?? null, consistencyNote: null };
   const byCrate = samples >= 3 && ratio === null ? crateEvidence(c) : null;
   const wide = tooWide(applied, c.metric, moved);
-  if (!moves)
-    return byCrate ? { ...shared, ...byCrate } : wide ? { ...shared, ...wide } : { ...shared, ...claim("unchanged", `${moved}, within the noise (${noiseText(applied)}).`), consistencyNote: consistency(c, "unchanged") };
-  if (byCrate && Math.abs(change2) <= applied.threshold) return { ...shared, ...byCrate };
-  if (Math.abs(change2) <= applied.threshold) {
-    const why = Math.abs(change2) > DEFAULT_THRESHOLDS[c.metric] ? `: within this repository's noise (${noiseText(applied)}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noiseText(applied)}), but ${hints.map((x) => x.text).join(", ")} moved on ${hints.length === 1 ? "its" : "their"} own: one sample per side cannot tell that from noise.`;
-    return { ...shared, ...inconclusive("too-few-samples", `${moved}${why}`, "baseline: auto or rebuild (several samples per side on this machine)") };
+  return { c, head, base, samples, noise, applied, ratio, change: change2, hints, moves, moved, shared, byCrate, wide };
+}
+function decideCompared(c, head, base, opts) {
+  const j2 = judging(c, head, base, opts);
+  const { shared, moved } = j2;
+  const same = c.crates.length === 0 ? identicalInputs(head, base) : null;
+  if (same) {
+    const exact = claim("unchanged", identicalSentence(same));
+    return { ...shared, change: 0, suggestsChange: false, identicalInputs: same, ...exact };
   }
-  const blocked = blocker(c, samples, noise, ratio, { base: sideContention(base, common, c.metric), head: sideContention(head, common, c.metric) });
-  if (blocked) return { ...shared, ...blocked, sentence: blockedSentence(moved, applied, blocked) };
-  if (!samplesSeparate(c.total.base, c.total.head, scale))
-    return byCrate ? { ...shared, ...byCrate } : wide && { ...shared, ...wide } || { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides do not separate: noise.`) };
-  const verdict = change2 > 0 ? "regression" : "improvement";
-  const how = ratio ? ` (the baseline scaled by ${ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
-  return { ...shared, ...claim(verdict, `${moved}, beyond the noise (${noiseText(applied)})${how}.`), consistencyNote: consistency(c, verdict) };
+  const unlike = incomparable(c.crates.length, head, base, moved);
+  if (unlike) return { ...shared, ...unlike };
+  if (!j2.moves) return withinNoise(j2);
+  if (Math.abs(j2.change) <= j2.applied.threshold) return insideWiderNoise(j2);
+  return beyondNoise(j2);
+}
+function withinNoise(j2) {
+  if (j2.byCrate) return { ...j2.shared, ...j2.byCrate };
+  if (j2.wide) return { ...j2.shared, ...j2.wide };
+  const unchanged = claim("unchanged", `${j2.moved}, within the noise (${noiseText(j2.applied)}).`);
+  return { ...j2.shared, ...unchanged, consistencyNote: consistency(j2.c, "unchanged") };
+}
+function insideWiderNoise(j2) {
+  if (j2.byCrate) return { ...j2.shared, ...j2.byCrate };
+  const noise = noiseText(j2.applied);
+  const its = j2.hints.length === 1 ? "its" : "their";
+  const why = Math.abs(j2.change) > DEFAULT_THRESHOLDS[j2.c.metric] ? `: within this repository's noise (${noise}), which is too wide to tell such a change from noise with one sample per side.` : `, within the noise in total (${noise}), but ${j2.hints.map((x) => x.text).join(", ")} moved on ${its} own: one sample per side cannot tell that from noise.`;
+  const toConclude = "baseline: auto or rebuild (several samples per side on this machine)";
+  return { ...j2.shared, ...inconclusive("too-few-samples", `${j2.moved}${why}`, toConclude) };
+}
+function beyondNoise(j2) {
+  const { c, shared, moved } = j2;
+  const common = c.crates.map((x) => x.crate);
+  const contention = { base: sideContention(j2.base, common, c.metric), head: sideContention(j2.head, common, c.metric) };
+  const blocked = blocker(c, j2.samples, j2.noise, j2.ratio, contention);
+  if (blocked) return { ...shared, ...blocked, sentence: blockedSentence(moved, j2.applied, blocked) };
+  if (!samplesSeparate(c.total.base, c.total.head, j2.ratio ?? 1)) {
+    if (j2.byCrate) return { ...shared, ...j2.byCrate };
+    if (j2.wide) return { ...shared, ...j2.wide };
+    return { ...shared, ...claim("unchanged", `${moved}, but the samples of the two sides do not separate: noise.`) };
+  }
+  const verdict = j2.change > 0 ? "regression" : "improvement";
+  const how = j2.ratio ? ` (the baseline scaled by ${j2.ratio.toFixed(2)} for its other CPU model, from the calibration workload)` : "";
+  const sentence2 = `${moved}, beyond the noise (${noiseText(j2.applied)})${how}.`;
+  return { ...shared, ...claim(verdict, sentence2), consistencyNote: consistency(c, verdict) };
 }
 function suggestion(c, change2, noise, hints) {
   const beyond = change2 !== null && Math.abs(change2) > Math.min(noise.threshold, DEFAULT_THRESHOLDS[c.metric]);
@@ -83193,7 +83785,12 @@ function tooWide(noise, metric, moved) {
   );
 }
 function crateHints(c) {
-  return c.crates.filter((x) => x.status !== "unchanged" && x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x)).map((x) => ({ text: `${x.crate} ${formatChange(x.change)}`, material: Math.abs(x.head.value - x.base.value) >= MATERIAL[c.metric] }));
+  return c.crates.filter(
+    (x) => x.status !== "unchanged" && x.change !== null && Math.abs(x.change) > CRATE_CLAIM_FLOOR * DEFAULT_THRESHOLDS[c.metric] && movedMaterially(c, x)
+  ).map((x) => ({
+    text: `${x.crate} ${formatChange(x.change)}`,
+    material: Math.abs(x.head.value - x.base.value) >= MATERIAL[c.metric]
+  }));
 }
 function movedMaterially(c, x) {
   const difference = Math.abs(x.head.value - x.base.value);
@@ -83252,8 +83849,21 @@ function settles(c, decision) {
 var short = (sha) => sha ? sha.slice(0, 7) : "unknown";
 function keysFor(input, flagsHash, commit) {
   const { config, context: context5, env } = input;
-  const workspace = workspaceIdentity({ repository: context5.repository, checkout: env.GITHUB_WORKSPACE || null, root: config.workingDirectory }).id;
-  return baselineKeys({ prefix: config.cache.prefix, workspace, os: process.platform, arch: process.arch, profile: config.profile, variant: config.variant, flagsHash, commit });
+  const workspace = workspaceIdentity({
+    repository: context5.repository,
+    checkout: env.GITHUB_WORKSPACE || null,
+    root: config.workingDirectory
+  }).id;
+  return baselineKeys({
+    prefix: config.cache.prefix,
+    workspace,
+    os: process.platform,
+    arch: process.arch,
+    profile: config.profile,
+    variant: config.variant,
+    flagsHash,
+    commit
+  });
 }
 async function loadCachedBaseline(input) {
   const { config, context: context5 } = input;
@@ -83291,7 +83901,8 @@ function keyUrl(env) {
   const repo = env.GITHUB_ACTION_REPOSITORY ?? "";
   const ref = env.GITHUB_ACTION_REF ?? "";
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || !/^[A-Za-z0-9_./-]+$/.test(ref) || !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return null;
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || !/^[A-Za-z0-9_./-]+$/.test(ref) || !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server))
+    return null;
   return `${server}/${repo}/blob/${ref}/docs/report.md#key`;
 }
 async function publishReport(input, content) {
@@ -83333,11 +83944,14 @@ async function postComment(input, markdown) {
   if (!wanted || config.report.comment === "never") return "skipped";
   const pr2 = context5.pullRequest;
   if (!pr2 || !context5.owner || !context5.repo) {
-    if (config.report.comment === "always") warning("comment is always, but this run is not for a pull request; the report is in the job summary only.");
+    if (config.report.comment === "always")
+      warning("comment is always, but this run is not for a pull request; the report is in the job summary only.");
     return "skipped";
   }
   if (pr2.fromFork && context5.eventName === "pull_request") {
-    warning(`This pull request comes from a fork, whose token cannot comment; the report is in the job summary. ${FORK_HELP}`);
+    warning(
+      `This pull request comes from a fork, whose token cannot comment; the report is in the job summary. ${FORK_HELP}`
+    );
     return "skipped";
   }
   if (!config.githubToken) {
@@ -83359,15 +83973,23 @@ async function postComment(input, markdown) {
   } catch (e) {
     const status = httpStatus(e);
     if (status === 403 || status === 404) {
-      warning(`${permissionMessage(`comment on #${pr2.number}`, "pull-requests: write", status)} The report is in the job summary. ${FORK_HELP}`);
+      warning(
+        `${permissionMessage(`comment on #${pr2.number}`, "pull-requests: write", status)} The report is in the job summary. ${FORK_HELP}`
+      );
     } else {
-      warning(`Watchmaker could not comment on #${pr2.number}: ${e.message}. The report is in the job summary.`);
+      warning(
+        `Watchmaker could not comment on #${pr2.number}: ${e.message}. The report is in the job summary.`
+      );
     }
     return "failed";
   }
 }
 async function findOwnComment(octokit, where2, issueNumber, marker2) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where2, issue_number: issueNumber, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...where2,
+    issue_number: issueNumber,
+    per_page: 100
+  });
   const candidates = comments.filter((c) => typeof c.body === "string" && c.body.startsWith(marker2));
   if (candidates.length === 0) return null;
   const identity = await tokenIdentity(octokit);
