@@ -105,9 +105,9 @@ describe("the README's bench section", () => {
     expect(currentBenchSection(read('README.md'))).toBe(renderBenchSection(results));
   });
 
-  it('sits under the "## Benchmarks" heading', () => {
+  it('sits under the "## What it costs" heading', () => {
     const readme = read('README.md');
-    const heading = readme.indexOf('\n## Benchmarks\n');
+    const heading = readme.indexOf('\n## What it costs\n');
     expect(heading).toBeGreaterThan(0);
     expect(readme.indexOf(BENCH_START)).toBeGreaterThan(heading);
     expect(readme.indexOf(BENCH_END)).toBeLessThan(readme.indexOf('\n## ', heading + 1));
