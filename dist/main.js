@@ -68,7 +68,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-UB3ME4S2.js";
+} from "./chunks/chunk-DH5N6QAR.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";

@@ -19,7 +19,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-UB3ME4S2.js";
+} from "./chunks/chunk-DH5N6QAR.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

@@ -230,7 +230,10 @@ describe('the shell, against a local GitHub API', () => {
     });
   }
 
-  async function report(run: UsageRun, saved = { saved: true, key: 'watchmaker-v1-new', archiveBytes: 100 * MIB }) {
+  async function report(
+    run: UsageRun,
+    saved = { saved: true, skippedReason: null as string | null, key: 'watchmaker-v1-new', archiveBytes: 100 * MIB },
+  ) {
     const out = captureStdout();
     try {
       const summary = await reportCacheUsage(run, saved, NOW);
@@ -340,6 +343,16 @@ describe('the shell, against a local GitHub API', () => {
   ])('%s: no call at all, no section', async (_name, opts) => {
     serve(3);
     const { summary, out, markdown } = await report(usageRun(opts));
+    expect(summary).toBeNull();
+    expect(github.requests).toEqual([]);
+    expect(out.annotations()).toEqual([]);
+    expect(markdown).toBe('');
+  });
+
+  test('a save that failed (the cache service is down): no call, so the step keeps its one warning', async () => {
+    serve(3);
+    const failed = { saved: false, skippedReason: null, key: 'watchmaker-v1-new', archiveBytes: 0 };
+    const { summary, out, markdown } = await report(usageRun(), failed);
     expect(summary).toBeNull();
     expect(github.requests).toEqual([]);
     expect(out.annotations()).toEqual([]);

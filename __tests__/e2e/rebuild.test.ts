@@ -41,8 +41,9 @@ test.each(LAYOUTS)(
     expect(main.outputs['baseline-seconds']).toMatch(/^\d+\.\d\d$/);
     // 3 samples per side, and more while they leave the question open (how many depends on the noise).
     expect(main.summary).toMatch(/rebuilt here (3|5|7|9|12|15)× alternating with this commit/);
-    expect(main.summary).toMatch(/\| core-lib \| [\d.]+ s \| [\d.]+ s \| \+\d+\.\d% \| 🔺 slower \|/);
-    expect(main.summary).toMatch(/\((3|5|7|9|12|15) samples per side\)/);
+    // The crate's row (its own label depends on its samples' noise: no assertion on that).
+    expect(main.summary).toMatch(/\| core-lib \| [\d.]+ s \| [\d.]+ s \| \+\d+\.\d% \| /);
+    expect(main.summary).toMatch(/\b(3|5|7|9|12|15) samples per side/);
     // The worktree is removed afterwards.
     expect(git(workspace, 'worktree', 'list').split('\n')).toHaveLength(1);
   },

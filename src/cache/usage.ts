@@ -228,10 +228,12 @@ export function ownPrefixes(prefix: string): string[] {
  */
 export async function reportCacheUsage(
   run: UsageRun,
-  saved: { saved: boolean; key: string; archiveBytes: number | null },
+  saved: { saved: boolean; skippedReason: string | null; key: string; archiveBytes: number | null },
   now = Date.now(),
 ): Promise<CacheUsageSummary | null> {
-  const skipped = usageSkipReason(run);
+  // A save that failed already cost this step its one warning about the cache service.
+  const failed = !saved.saved && saved.skippedReason === null ? 'the cache service failed in this step' : null;
+  const skipped = failed ?? usageSkipReason(run);
   const scope = cacheApiScope(run.config, run.context);
   if (skipped || !scope) {
     core.debug(`Watchmaker: the cache usage is not read: ${skipped}.`);

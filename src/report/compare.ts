@@ -133,11 +133,11 @@ function judge(base: Side, head: Side, threshold: number, floor: number): { stat
   return { status: change > 0 ? 'regression' : 'improvement', change };
 }
 
-const crateKey = (c: CrateCost) => c.crate;
+const crateName = (c: CrateCost) => c.crate;
 
 /** Crates every sample of a side compiled (with a value for the metric). */
 function compiledIn(records: RunRecord[], metric: Metric): string[] {
-  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey)));
+  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateName)));
   return [...sets[0]!].filter((name) => sets.every((s) => s.has(name)));
 }
 

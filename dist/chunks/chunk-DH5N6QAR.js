@@ -80240,7 +80240,8 @@ function ownPrefixes(prefix2) {
   return all.filter((p2, i) => all.indexOf(p2) === i && !all.some((q2) => q2 !== p2 && p2.startsWith(q2)));
 }
 async function reportCacheUsage(run, saved, now = Date.now()) {
-  const skipped = usageSkipReason(run);
+  const failed = !saved.saved && saved.skippedReason === null ? "the cache service failed in this step" : null;
+  const skipped = failed ?? usageSkipReason(run);
   const scope = cacheApiScope(run.config, run.context);
   if (skipped || !scope) {
     debug(`Watchmaker: the cache usage is not read: ${skipped}.`);
@@ -81215,9 +81216,9 @@ function judge(base, head, threshold, floor) {
   if (!big || !samplesSeparate(base, head)) return { status: "unchanged", change: change2 };
   return { status: change2 > 0 ? "regression" : "improvement", change: change2 };
 }
-var crateKey2 = (c) => c.crate;
+var crateName = (c) => c.crate;
 function compiledIn(records, metric) {
-  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateKey2)));
+  const sets = records.map((r) => new Set(r.crates.filter((c) => crateValue(c, metric) !== null).map(crateName)));
   return [...sets[0]].filter((name2) => sets.every((s3) => s3.has(name2)));
 }
 function costOf(record, names, metric) {
