@@ -32,9 +32,10 @@ describe('baseline: auto', () => {
     expect(main.summary).not.toMatch(/Verdict: (regression|improvement)/);
   });
 
+  // Slower by seconds of CPU time: a suggested change must be material in seconds too (0.5 s) to be confirmed.
   test('a crate made much slower to compile: the cached comparison suggests it, a rebuild here confirms it', async () => {
     const functions = Array.from(
-      { length: 2500 },
+      { length: 6000 },
       (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`,
     ).join('\n');
     writeFileSync(
