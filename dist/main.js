@@ -561,6 +561,8 @@ var OUTPUT_NAMES = {
   cacheKey: "cache-key",
   cacheBytes: "cache-bytes",
   rustflagsHash: "rustflags-hash",
+  /** The JSON run record's path; `report` is the same path, kept for workflows that use it. */
+  record: "record",
   report: "report",
   reportMarkdown: "report-markdown",
   timingsHtml: "timings-html",
@@ -2679,6 +2681,7 @@ async function mainSteps(env, state) {
     return;
   }
   setOutputs({
+    record: build.recordPath,
     report: build.recordPath,
     timingsHtml: build.timingsHtml ?? "",
     buildSeconds: build.record.totals.wallSeconds.toFixed(2),

@@ -7,6 +7,8 @@ export const OUTPUT_NAMES = {
   cacheKey: 'cache-key',
   cacheBytes: 'cache-bytes',
   rustflagsHash: 'rustflags-hash',
+  /** The JSON run record's path; `report` is the same path, kept for workflows that use it. */
+  record: 'record',
   report: 'report',
   reportMarkdown: 'report-markdown',
   timingsHtml: 'timings-html',

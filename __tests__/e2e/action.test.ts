@@ -48,7 +48,9 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     expect(first.outputs.verdict).toBe('no-baseline');
     expect(Number(first.outputs['build-seconds'])).toBeGreaterThan(0);
     expect(existsSync(first.outputs['timings-html']!)).toBe(true);
-    const record = readRecord(first.outputs.report!);
+    // `record` names the JSON run record; `report` is the same path, kept for compatibility.
+    expect(first.outputs.record).toBe(first.outputs.report);
+    const record = readRecord(first.outputs.record!);
     expect(record.success).toBe(true);
     expect(record.profile).toBe('dev');
     expect(compiledCrates(record)).toEqual(['core-lib', 'gen', 'tool', 'wm-alpha']);

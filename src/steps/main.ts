@@ -91,6 +91,7 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
     return;
   }
   setOutputs({
+    record: build.recordPath,
     report: build.recordPath,
     timingsHtml: build.timingsHtml ?? '',
     buildSeconds: build.record.totals.wallSeconds.toFixed(2),
