@@ -49,6 +49,7 @@ import {
   ownSeconds,
   packageWork,
   phasesText,
+  plural,
   publishReport,
   readConfig,
   relativeToWorkspace,
@@ -68,7 +69,7 @@ import {
   workspaceInfo,
   writePostState,
   writesCode
-} from "./chunks/chunk-DH5N6QAR.js";
+} from "./chunks/chunk-QLZLUO3U.js";
 
 // src/steps/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
@@ -835,9 +836,6 @@ function carryForward(input, base) {
     info(
       `Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? "" : "s"} carried from the baseline's record (same inputs, same object code).`
     );
-  if (keepsHistory(input) || carried > 0 || input.record.calibration)
-    writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}
-`);
 }
 async function evaluation(input) {
   const mode = input.config.report.baseline;
@@ -2399,28 +2397,23 @@ async function runTimedBuild(run2, options) {
   const work = workCollector(run2, wrapper !== null);
   const { program, args } = cargoCommand(run2);
   const messages = messagesFeeding(work, run2);
-  const { exit, startedAtMs, wallSeconds } = await timedCargo(
-    program,
-    args,
-    { cwd, env: buildEnv },
-    messages,
-    options.log
-  );
+  const cargo = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
   wrapper?.keep();
-  const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
+  const timings = copyTimings(workspace.targetDirectory, timingsCopy, cargo.startedAtMs, options.log ?? logLine);
   const wrapperUnits = wrapper === null ? null : readWrapperUnits(files.unitsFile);
-  const built = { cwd, env, workspace, program, args, exit, startedAtMs, wallSeconds, messages, timings, wrapperUnits };
+  const sample = options.label !== void 0;
+  const built = { cwd, env, workspace, program, args, ...cargo, messages, timings, wrapperUnits, sample };
   const record = await recordOf(run2, built, work, options.log ?? logLine);
   writeFileSync3(recordPath, `${JSON.stringify(record, null, 2)}
 `);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return {
     record,
-    exitCode: exit.exitCode,
+    exitCode: cargo.exit.exitCode,
     recordPath,
     timingsHtml: timings?.file ?? null,
     artifacts,
-    interruptedBy: exit.interruptedBy,
+    interruptedBy: cargo.exit.interruptedBy,
     scratchDir: run2.config.build.scratchDir
   };
 }
@@ -2448,7 +2441,7 @@ async function recordOf(run2, b, work, log) {
     timings: b.timings?.report ?? null,
     timingsHtml: b.timings?.file ?? null,
     workspaceMembers: yours,
-    ...await inputFingerprints(messages, b.workspace.root, cwd, env),
+    ...await inputFingerprints(messages, b.workspace.root, cwd, env, !b.sample),
     compileWork: compileWork?.work ?? null,
     ...workFields,
     compileWorkScope: run2.config.build.compileWork || void 0,
@@ -2468,9 +2461,9 @@ async function calibrateHere(run2, wrapperPath) {
   wrapper.keep();
   return calibrate(wrapper.binary, rustcCommand(run2.env), childEnv(run2.env));
 }
-async function inputFingerprints(messages, root, cwd, env) {
+async function inputFingerprints(messages, root, cwd, env, closed) {
   const own = crateFingerprints(messages, await gitFiles(root, env), depInfoReader(root));
-  const graph = await localDependencies(cwd, env);
+  const graph = closed ? await localDependencies(cwd, env) : null;
   return { fingerprints: graph ? closeOverLocalDeps(own, graph) : own, inputsTransitive: graph !== null };
 }
 function depInfoReader(root) {
@@ -2546,7 +2539,6 @@ async function measuredWork(collector, run2, build, log) {
 function workCostLine(work, collector, buildSeconds) {
   const bytes = [...work.values()].reduce((a, w) => a + w.bytes, 0);
   const { files, libraries, bytes: read } = collector.filesRead;
-  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   const linked = libraries ? ` and ${plural(libraries, "library", "libraries")} they link` : "";
   const share = buildSeconds > 0 ? ` (${(collector.seconds / buildSeconds * 100).toFixed(1)}% of it)` : "";
   const during = collector.secondsDuringBuild > 0 ? `, and ${collector.secondsDuringBuild.toFixed(2)} s while cargo built` : "";

@@ -19,7 +19,7 @@ import {
   setFailed,
   storeBaseline,
   warning
-} from "./chunks/chunk-DH5N6QAR.js";
+} from "./chunks/chunk-QLZLUO3U.js";
 
 // src/steps/post.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

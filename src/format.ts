@@ -1,5 +1,8 @@
 // Formatting shared by the log (cache) and the report. Pure.
 
+/** "1 unit", "2 units"; "1 dependency", "2 dependencies" with the plural given. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /** Bytes in binary units, e.g. 1.5 KiB, 42 MiB. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

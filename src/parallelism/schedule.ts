@@ -3,19 +3,13 @@
 // (`unblockedRmeta`, pipelining) made ready. Cargo records only the dependency that finished last
 // in the real build, so at other job counts a unit may in truth wait for another one: the model
 // is checked against the build it came from before anything is predicted (index.ts).
+import type { TimingsUnit } from '../timings/html.js';
 
-/** What the model reads of a timings unit (src/timings/html.ts's TimingsUnit has it). */
-export interface ScheduleUnit {
-  id: number;
-  name: string;
-  kind: string;
-  start: number;
-  duration: number;
-  rmetaTime: number | null;
-  unblocked: number[];
-  unblockedRmeta: number[];
-  ran: boolean;
-}
+/** What the model reads of a timings unit. */
+export type ScheduleUnit = Pick<
+  TimingsUnit,
+  'id' | 'name' | 'kind' | 'start' | 'duration' | 'rmetaTime' | 'unblocked' | 'unblockedRmeta' | 'ran'
+>;
 
 interface Edge {
   to: number;

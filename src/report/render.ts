@@ -4,7 +4,7 @@
 // a readable length first (clip): a 70,000-character symbol must not push the report out of a
 // comment. A report still too long loses rows, then whole sections, and says which.
 import { commandNote } from '../cargo-command.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import { PARALLEL_JOBS, type Parallelism, type RunRecord } from '../record.js';
 import { costLine, type PhaseSeconds } from '../phases.js';
 import { clip, escapeMarkdown, NAME_LIMIT } from '../markdown.js';
@@ -130,9 +130,6 @@ export function rowLabel(status: string): string {
 
 const ROW_ICON: Record<string, string> = { regression: '🔺 ', improvement: '🟢 ' };
 
-/** "1 unit", "2 units". */
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 function headline(view: ReportView, esc: (s: string) => string = escapeMarkdown): string {
   const time = timeHeadline(view, esc);
   const work = view.work ? workSentence(view.work) : null;
@@ -194,7 +191,6 @@ const code = (text: string) =>
 function measuredCrates(w: WorkComparison): string {
   const deps = w.crates.filter((c) => c.dependency).length;
   const members = w.crates.length - deps;
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   if (deps === 0) return plural(members, 'workspace crate', 'workspace crates');
   return `${plural(members, 'workspace crate', 'workspace crates')} and ${plural(deps, 'dependency', 'dependencies')}`;
 }

@@ -288,7 +288,7 @@ async function calibrations(input: ReportInput, base: RunRecord | null): Promise
 /**
  * What this run's record takes from the baseline's before it is stored: the compile work of the
  * crates cargo found fresh (same inputs, so the same IR), and on the default branch (and local
- * runs) the history.
+ * runs) the history. The main step writes the record once the report is done (with its phases).
  */
 function carryForward(input: ReportInput, base: RunRecord[] | null): void {
   if (keepsHistory(input)) input.record.history = historyOf(base);
@@ -297,8 +297,6 @@ function carryForward(input: ReportInput, base: RunRecord[] | null): void {
     core.info(
       `Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`,
     );
-  if (keepsHistory(input) || carried > 0 || input.record.calibration)
-    writeFileSync(input.recordPath, `${JSON.stringify(input.record, null, 2)}\n`);
 }
 
 async function evaluation(input: ReportInput): Promise<Evaluated> {

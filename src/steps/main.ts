@@ -103,7 +103,10 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
   judge(config, build, outcome);
 }
 
-/** The action's own time per phase: one log line, and in the record (post adds its own). */
+/**
+ * The action's own time per phase: one log line, and in the record, written here with what the
+ * report added to it (history, carried work, calibration); post adds its own phases.
+ */
 function keepPhases(build: TimedBuildResult, clock: PhaseClock): void {
   core.info(
     `Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`,

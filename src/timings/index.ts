@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../child-env.js';
+import { plural } from '../format.js';
 import { logText, stopCommands } from '../log.js';
 import { capture } from '../proc.js';
 import { crateKey, type RunRecord } from '../record.js';
@@ -131,27 +132,22 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const work = workCollector(run, wrapper !== null);
   const { program, args } = cargoCommand(run);
   const messages = messagesFeeding(work, run);
-  const { exit, startedAtMs, wallSeconds } = await timedCargo(
-    program,
-    args,
-    { cwd, env: buildEnv },
-    messages,
-    options.log,
-  );
+  const cargo = await timedCargo(program, args, { cwd, env: buildEnv }, messages, options.log);
   wrapper?.keep();
-  const timings = copyTimings(workspace.targetDirectory, timingsCopy, startedAtMs, options.log ?? logLine);
+  const timings = copyTimings(workspace.targetDirectory, timingsCopy, cargo.startedAtMs, options.log ?? logLine);
   const wrapperUnits = wrapper === null ? null : readWrapperUnits(files.unitsFile);
-  const built = { cwd, env, workspace, program, args, exit, startedAtMs, wallSeconds, messages, timings, wrapperUnits };
+  const sample = options.label !== undefined;
+  const built: Built = { cwd, env, workspace, program, args, ...cargo, messages, timings, wrapperUnits, sample };
   const record = await recordOf(run, built, work, options.log ?? logLine);
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return {
     record,
-    exitCode: exit.exitCode,
+    exitCode: cargo.exit.exitCode,
     recordPath,
     timingsHtml: timings?.file ?? null,
     artifacts,
-    interruptedBy: exit.interruptedBy,
+    interruptedBy: cargo.exit.interruptedBy,
     scratchDir: run.config.build.scratchDir,
   };
 }
@@ -169,6 +165,8 @@ interface Built {
   messages: CargoMessages;
   timings: ReturnType<typeof copyTimings>;
   wrapperUnits: WrapperUnit[] | null;
+  /** A rebuild sample (labelled), not the job's own build. */
+  sample: boolean;
 }
 
 /** The run record of a build: your crates, compile work, input fingerprints and the measures. */
@@ -203,7 +201,7 @@ async function recordOf(
     timings: b.timings?.report ?? null,
     timingsHtml: b.timings?.file ?? null,
     workspaceMembers: yours,
-    ...(await inputFingerprints(messages, b.workspace.root, cwd, env)),
+    ...(await inputFingerprints(messages, b.workspace.root, cwd, env, !b.sample)),
     compileWork: compileWork?.work ?? null,
     ...workFields,
     compileWorkScope: run.config.build.compileWork || undefined,
@@ -231,11 +229,18 @@ export async function calibrateHere(run: TargetedRun, wrapperPath: string): Prom
 
 /**
  * Each crate's input fingerprint, closed over its local dependencies when cargo gives the graph
- * (measurement.inputsTransitive says which).
+ * (measurement.inputsTransitive says which). Only the job's own record needs them closed (its
+ * base times come from the history); rebuild samples skip reading cargo's resolve each sample.
  */
-async function inputFingerprints(messages: CargoMessages, root: string, cwd: string, env: NodeJS.ProcessEnv) {
+async function inputFingerprints(
+  messages: CargoMessages,
+  root: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  closed: boolean,
+) {
   const own = crateFingerprints(messages, await gitFiles(root, env), depInfoReader(root));
-  const graph = await localDependencies(cwd, env);
+  const graph = closed ? await localDependencies(cwd, env) : null;
   return { fingerprints: graph ? closeOverLocalDeps(own, graph) : own, inputsTransitive: graph !== null };
 }
 
@@ -381,7 +386,6 @@ interface MeasuredWork {
 function workCostLine(work: Map<string, CrateWork>, collector: WorkCollector, buildSeconds: number): string {
   const bytes = [...work.values()].reduce((a, w) => a + w.bytes, 0);
   const { files, libraries, bytes: read } = collector.filesRead;
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const linked = libraries ? ` and ${plural(libraries, 'library', 'libraries')} they link` : '';
   const share = buildSeconds > 0 ? ` (${((collector.seconds / buildSeconds) * 100).toFixed(1)}% of it)` : '';
   const during =

@@ -73973,6 +73973,7 @@ function authoredBy(comment, identity) {
 import { statfsSync } from "node:fs";
 
 // src/format.ts
+var plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function formatBytes(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   const units = ["KiB", "MiB", "GiB", "TiB"];
@@ -80151,11 +80152,11 @@ function summariseUsage(data, opts) {
   };
 }
 var percent = (part, whole) => `${whole > 0 ? Math.round(100 * part / whole) : 0}%`;
-var plural = (n, one, many) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+var plural2 = (n, one, many) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 function usageMarkdown(s3, prefixes) {
   const items = [
-    `**${formatBytes(s3.totalBytes)}** of ${s3.limitLabel} (${percent(s3.totalBytes, s3.limitBytes)}), in ${plural(s3.count, "entry", "entries")}; beyond the limit GitHub evicts the least recently used.`,
-    `This action's (keys starting ${prefixes.map(escapeMarkdown).join(" or ")}): ${plural(s3.ours.count, "entry", "entries")}, ${formatBytes(s3.ours.bytes)} (${percent(s3.ours.bytes, s3.totalBytes)}).`,
+    `**${formatBytes(s3.totalBytes)}** of ${s3.limitLabel} (${percent(s3.totalBytes, s3.limitBytes)}), in ${plural2(s3.count, "entry", "entries")}; beyond the limit GitHub evicts the least recently used.`,
+    `This action's (keys starting ${prefixes.map(escapeMarkdown).join(" or ")}): ${plural2(s3.ours.count, "entry", "entries")}, ${formatBytes(s3.ours.bytes)} (${percent(s3.ours.bytes, s3.totalBytes)}).`,
     staleLine(s3)
   ];
   if (s3.saved) items.push(savedLine(s3, s3.saved));
@@ -80168,7 +80169,7 @@ function usageMarkdown(s3, prefixes) {
 function staleLine(s3) {
   if (s3.stale.count === 0) return `Stale: none; every entry was accessed in the last ${STALE_DAYS} days.`;
   const named2 = s3.stale.largest.map((e) => `${escapeMarkdown(e.key)} on ${escapeMarkdown(e.ref)}, ${formatBytes(e.sizeBytes)}, ${e.days} days`).join("; ");
-  return `Stale, not accessed for ${STALE_DAYS}+ days (no run restored them lately): ${plural(s3.stale.count, "entry", "entries")}, ${formatBytes(s3.stale.bytes)}; largest: ${named2}.`;
+  return `Stale, not accessed for ${STALE_DAYS}+ days (no run restored them lately): ${plural2(s3.stale.count, "entry", "entries")}, ${formatBytes(s3.stale.bytes)}; largest: ${named2}.`;
 }
 function savedLine(s3, saved) {
   const size = saved.bytes === null ? "size not reported" : formatBytes(saved.bytes);
@@ -80180,7 +80181,7 @@ function savedLine(s3, saved) {
 function evictionWarning(s3) {
   if (!s3.evicts || !s3.saved) return null;
   const size = s3.saved.bytes === null ? "" : ` (${formatBytes(s3.saved.bytes)})`;
-  const stale = s3.stale.count > 0 ? ` Not accessed for ${STALE_DAYS}+ days: ${plural(s3.stale.count, "entry", "entries")} (${formatBytes(s3.stale.bytes)}).` : "";
+  const stale = s3.stale.count > 0 ? ` Not accessed for ${STALE_DAYS}+ days: ${plural2(s3.stale.count, "entry", "entries")} (${formatBytes(s3.stale.bytes)}).` : "";
   return logText(
     `Watchmaker: saving ${s3.saved.key}${size} brings the repository's Actions cache to ${formatBytes(s3.afterBytes)}, beyond its limit (${s3.limitLabel}), so GitHub evicts the least recently used entries.${stale} The job summary shows what the cache holds.`
   );
@@ -80256,7 +80257,7 @@ async function reportCacheUsage(run, saved, now = Date.now()) {
       now
     });
     info(
-      `Watchmaker: the repository's Actions cache holds ${formatBytes(summary2.totalBytes)} of ${summary2.limitLabel} in ${plural(summary2.count, "entry", "entries")}; this action's: ${formatBytes(summary2.ours.bytes)}.`
+      `Watchmaker: the repository's Actions cache holds ${formatBytes(summary2.totalBytes)} of ${summary2.limitLabel} in ${plural2(summary2.count, "entry", "entries")}; this action's: ${formatBytes(summary2.ours.bytes)}.`
     );
     const warning2 = evictionWarning(summary2);
     if (warning2) warning(warning2);
@@ -83191,7 +83192,6 @@ function rowLabel(status) {
   return status === "regression" ? "slower" : status === "improvement" ? "faster" : "within noise";
 }
 var ROW_ICON = { regression: "\u{1F53A} ", improvement: "\u{1F7E2} " };
-var plural2 = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function headline(view2, esc = escapeMarkdown) {
   const time = timeHeadline(view2, esc);
   const work = view2.work ? workSentence(view2.work) : null;
@@ -83221,22 +83221,21 @@ function timeHeadline(view2, esc) {
     return `\u2754 ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
   }
   const span = `${formatValue(c.total.base.value, c.metric)} \u2192 ${formatValue(c.total.head.value, c.metric)}`;
-  return `${ICON[verdict]} ${who} ${verdict === "regression" ? "slower" : "faster"}: ${formatChange(d.change)} ${metric} (${span}, ${plural2(c.crates.length, "crate")} compiled on both sides)`;
+  return `${ICON[verdict]} ${who} ${verdict === "regression" ? "slower" : "faster"}: ${formatChange(d.change)} ${metric} (${span}, ${plural(c.crates.length, "crate")} compiled on both sides)`;
 }
 function savedWords(head, base) {
   return base > head * 1.2 && base - head >= 0.5 ? `took ${seconds(head)} instead of the baseline's ${seconds(base)}` : `took ${seconds(head)}`;
 }
 function identicalWords(s3) {
-  return s3.fresh === s3.crates ? `${s3.fresh} of ${plural2(s3.crates, "crate")} fresh from the cache` : `${plural2(s3.crates, "crate")} with the baseline's inputs`;
+  return s3.fresh === s3.crates ? `${s3.fresh} of ${plural(s3.crates, "crate")} fresh from the cache` : `${plural(s3.crates, "crate")} with the baseline's inputs`;
 }
 var WORK_ROWS_OPEN = 5;
 var code = (text) => `\`${clip(text).replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 function measuredCrates(w2) {
   const deps = w2.crates.filter((c) => c.dependency).length;
   const members = w2.crates.length - deps;
-  const plural3 = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-  if (deps === 0) return plural3(members, "workspace crate", "workspace crates");
-  return `${plural3(members, "workspace crate", "workspace crates")} and ${plural3(deps, "dependency", "dependencies")}`;
+  if (deps === 0) return plural(members, "workspace crate", "workspace crates");
+  return `${plural(members, "workspace crate", "workspace crates")} and ${plural(deps, "dependency", "dependencies")}`;
 }
 function carriedNote(w2) {
   if (w2.carried === 0) return "";
@@ -83355,7 +83354,7 @@ var percentOf = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 function parallelismLines(r) {
   const p2 = r.parallelism;
   if (!p2) return [];
-  const own = `this build's own ${plural2(p2.jobs, "job")}`;
+  const own = `this build's own ${plural(p2.jobs, "job")}`;
   if (!p2.predicted)
     return [
       `Parallelism: replayed at ${own}, the model missed this build by ${percentOf(p2.modelError)}, so no prediction.`,
@@ -83390,8 +83389,8 @@ function chainLine(p2, wallSeconds) {
 function unitsLine(r, esc = escapeMarkdown) {
   const end = r.criticalPath?.units.at(-1);
   const critical = r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : "";
-  if (!r.success) return `This job's own build stopped after compiling ${plural2(r.totals.unitsCompiled, "unit")}.`;
-  return `This job's own build: ${plural2(r.totals.unitsCompiled, "unit")} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
+  if (!r.success) return `This job's own build stopped after compiling ${plural(r.totals.unitsCompiled, "unit")}.`;
+  return `This job's own build: ${plural(r.totals.unitsCompiled, "unit")} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
 }
 var notesOf = (view2, c) => view2.decision?.identicalInputs ? c.notes.filter((n) => n !== NOTHING_COMPARED) : c.notes;
 var ERROR_LINES = 30;
@@ -83448,7 +83447,7 @@ function comparisonSection(view2, c, { rows }) {
       out.push(
         `| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ""}${rowLabel(x.status)} |`
       );
-    if (c.crates.length > rows) out.push("", `_${plural2(c.crates.length - rows, "more crate")} not shown._`);
+    if (c.crates.length > rows) out.push("", `_${plural(c.crates.length - rows, "more crate")} not shown._`);
     out.push("");
   }
   return out;
@@ -83480,7 +83479,7 @@ function headOnlySection(view2, rows) {
       `| ${name(x.crate)}${x.workspaceMember ? " (yours)" : ""} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`
     );
   }
-  if (r.crates.length > rows) out.push("", `_${plural2(r.crates.length - rows, "more crate")} not shown._`);
+  if (r.crates.length > rows) out.push("", `_${plural(r.crates.length - rows, "more crate")} not shown._`);
   out.push("");
   return out;
 }
@@ -83532,7 +83531,7 @@ function renderReportText(view2) {
     for (const n of notesOf(view2, c)) lines.push(`  note: ${n}`);
     if (view2.work?.crates.length)
       lines.push(
-        `  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural2(view2.work.crates.length, "crate")}`
+        `  ${workSentence(view2.work) ?? "compile work unchanged"} over ${plural(view2.work.crates.length, "crate")}`
       );
   } else {
     if (view2.baselineNote) lines.push(`  ${view2.baselineNote}`);
@@ -84049,6 +84048,7 @@ export {
   info,
   startGroup,
   endGroup,
+  plural,
   shortHash,
   sha256,
   childEnv,
