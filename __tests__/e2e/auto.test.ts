@@ -1,11 +1,11 @@
 // End to end, baseline: auto (the default): the pull request compares with the record the
 // default branch stored; only when that suggests a change is the base commit rebuilt here to
 // confirm it. A real slowdown is confirmed; the same code is never called a change.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
-import { git, gitInit, smallWorkspace } from '../helpers/fixtures.js';
+import { git, gitInit, growCoreLib, smallWorkspace } from '../helpers/fixtures.js';
 
 describe('baseline: auto', () => {
   const workspace = smallWorkspace();
@@ -34,16 +34,7 @@ describe('baseline: auto', () => {
 
   // Slower by seconds of CPU time: a suggested change must be material in seconds too (0.5 s) to be confirmed.
   test('a crate made much slower to compile: the cached comparison suggests it, a rebuild here confirms it', async () => {
-    const functions = Array.from(
-      { length: 6000 },
-      (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`,
-    ).join('\n');
-    writeFileSync(
-      path.join(workspace, 'core-lib/src/lib.rs'),
-      `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${functions}\n`,
-    );
-    git(workspace, 'commit', '-qam', 'grow core-lib');
-    const headSha = git(workspace, 'rev-parse', 'HEAD');
+    const headSha = growCoreLib(workspace, 6000);
     const main = await prJob(headSha).main();
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toMatch(

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Job } from '../helpers/action-runner.js';
-import { git, gitInit, smallWorkspace } from '../helpers/fixtures.js';
+import { git, gitInit, growCoreLib, smallWorkspace } from '../helpers/fixtures.js';
 import { LAYOUTS } from '../helpers/layouts.js';
 
 test.each(LAYOUTS)(
@@ -12,16 +12,7 @@ test.each(LAYOUTS)(
     const workspace = smallWorkspace();
     const baseSha = gitInit(workspace);
     // The head commit: core-lib grows by a few thousand functions.
-    const functions = Array.from(
-      { length: 2500 },
-      (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`,
-    ).join('\n');
-    writeFileSync(
-      path.join(workspace, 'core-lib/src/lib.rs'),
-      `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${functions}\n`,
-    );
-    git(workspace, 'commit', '-qam', 'grow core-lib');
-    const headSha = git(workspace, 'rev-parse', 'HEAD');
+    const headSha = growCoreLib(workspace, 2500);
 
     const job = new Job({
       workspace,

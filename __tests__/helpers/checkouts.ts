@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { Job } from './action-runner.js';
-import { git, gitInit, writeTree } from './fixtures.js';
+import { git, gitInit, gitWith, writeTree } from './fixtures.js';
 
 export interface JobOptions {
   inputs?: Record<string, string>;
@@ -61,17 +61,7 @@ export function setting(files: Record<string, string>, env: Record<string, strin
       else writeFileSync(path.join(origin, rel), text);
     }
     git(origin, 'add', '-A');
-    execFileSync('git', ['commit', '-q', '-m', 'change'], {
-      cwd: origin,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@example.invalid',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@example.invalid',
-        ...commitEnv,
-      },
-    });
+    gitWith(commitEnv, origin, 'commit', '-q', '-m', 'change');
     return git(origin, 'rev-parse', 'HEAD');
   };
 

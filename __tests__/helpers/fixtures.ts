@@ -48,6 +48,11 @@ export function exampleWorkspace(): string {
 
 /** Runs git in `dir` with a fixed author; returns its trimmed output. */
 export function git(dir: string, ...args: string[]): string {
+  return gitWith({}, dir, ...args);
+}
+
+/** `git` with more environment (commit dates, say). */
+export function gitWith(env: NodeJS.ProcessEnv, dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,
     encoding: 'utf8',
@@ -57,8 +62,26 @@ export function git(dir: string, ...args: string[]): string {
       GIT_AUTHOR_EMAIL: 't@example.invalid',
       GIT_COMMITTER_NAME: 't',
       GIT_COMMITTER_EMAIL: 't@example.invalid',
+      ...env,
     },
   }).trim();
+}
+
+/**
+ * A commit in smallWorkspace() that makes core-lib much slower to compile: `functions` more
+ * functions (thousands: seconds of CPU time). Returns its sha.
+ */
+export function growCoreLib(workspace: string, functions: number): string {
+  const body = Array.from(
+    { length: functions },
+    (_, i) => `pub fn f${i}(x: u64) -> u64 { x.wrapping_mul(${i + 3}).rotate_left(${i % 63}) ^ (x >> ${i % 17}) }`,
+  ).join('\n');
+  writeFileSync(
+    path.join(workspace, 'core-lib/src/lib.rs'),
+    `pub fn answer() -> u64 {\n    (1..=10u64).map(|x| x * x).sum()\n}\n${body}\n`,
+  );
+  git(workspace, 'commit', '-qam', 'grow core-lib');
+  return git(workspace, 'rev-parse', 'HEAD');
 }
 
 /** Makes `dir` a git repository with one commit; returns the commit sha. */

@@ -73,3 +73,16 @@ export function record(spec: RecordSpec): RunRecord {
     measurement: { wrapper: spec.wrapper !== false, perf: spec.instructions === true, timingsHtmlParsed: true },
   };
 }
+
+/** The push job of a base commit: `compiled` compiled, your crates in `fresh` fresh with these input fingerprints. */
+export function basePush(compiled: Record<string, number>, fresh: Record<string, string>): RunRecord {
+  const r = record({ crates: compiled });
+  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({
+    crate,
+    version: '1.0.0',
+    workspaceMember: true,
+    inputFingerprint: fp,
+    work: null,
+  }));
+  return r;
+}

@@ -4,12 +4,10 @@
 // Needs Chromium (.ci/run installs Debian's); without it the tests are skipped with a message.
 import type { RunRecord } from '../../src/record.js';
 import { CHART_COLORS } from '../../src/report/chart.js';
-import { compareRecords } from '../../src/report/compare.js';
 import { renderReportMarkdown, type ReportView } from '../../src/report/render.js';
-import { decide } from '../../src/report/verdict.js';
-import { compareWork } from '../../src/report/work.js';
 import { findChromium, renderInBrowser, type BarFacts, type ChartFacts, type PageFacts } from '../helpers/browser.js';
 import { record } from '../helpers/records.js';
+import { cache, evaluated, guard } from '../helpers/report-views.js';
 
 const chromium = findChromium();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -17,24 +15,6 @@ if (!chromium)
   console.warn(
     'Skipping the browser render tests: no chromium, chromium-browser or google-chrome found (.ci/run installs chromium with apt-get).',
   );
-
-const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
-const cache = {
-  hit: 'exact' as const,
-  key: 'watchmaker-v1-linux-x64-dev',
-  restoredBytes: 50 * 1024 * 1024,
-  backend: 'GitHub Actions cache',
-};
-
-/** A comparison and its decision, as the report phase makes them (a 10% threshold input). */
-function evaluated(head: RunRecord, base: RunRecord) {
-  const comparison = compareRecords([head], [base], { threshold: null })!;
-  return {
-    comparison,
-    decision: decide(comparison, [head], [base], { threshold: 0.1, history: [] }),
-    work: compareWork([head], [base]),
-  };
-}
 
 function view(head: RunRecord, base: RunRecord | null, over: Partial<ReportView> = {}): ReportView {
   return {

@@ -1,23 +1,9 @@
 // Your crates this run compiled and the baseline's run found fresh (the normal case with
 // keep-fresh): the verdict names them and asks baseline auto to rebuild the base commit, the only
 // place an honest base time for them exists.
-import type { RunRecord } from '../../src/record.js';
 import { compareRecords } from '../../src/report/compare.js';
 import { decide } from '../../src/report/verdict.js';
-import { record } from '../helpers/records.js';
-
-/** The push of the base commit: `compiled` compiled, the rest of `fresh` fresh with fingerprints. */
-function basePush(compiled: Record<string, number>, fresh: Record<string, string>): RunRecord {
-  const r = record({ crates: compiled });
-  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({
-    crate,
-    version: '1.0.0',
-    workspaceMember: true,
-    inputFingerprint: fp,
-    work: null,
-  }));
-  return r;
-}
+import { basePush, record } from '../helpers/records.js';
 
 test("a crate compiled only here (fresh in the baseline's run) is named, and baseline auto is asked to rebuild the base", () => {
   const head = record({ crates: { 'ws-engine': 1.8 } });

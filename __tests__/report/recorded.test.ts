@@ -6,22 +6,13 @@ import { compareRecords } from '../../src/report/compare.js';
 import { recordedText, withRecordedTimes } from '../../src/report/recorded.js';
 import { historyEntry } from '../../src/report/run.js';
 import { decide } from '../../src/report/verdict.js';
-import { record } from '../helpers/records.js';
+import { basePush, record } from '../helpers/records.js';
 
 const transitive = (r: RunRecord) => ((r.measurement.inputsTransitive = true), r);
 
-/** The push of the base commit: `compiled` compiled, `fresh` fresh with these fingerprints. */
-function basePush(compiled: Record<string, number>, fresh: Record<string, string>): RunRecord {
-  const r = transitive(record({ crates: compiled }));
-  r.freshCrates = Object.entries(fresh).map(([crate, fp]) => ({
-    crate,
-    version: '1.0.0',
-    workspaceMember: true,
-    inputFingerprint: fp,
-    work: null,
-  }));
-  return r;
-}
+/** The push of the base commit, with fingerprints that cover local dependencies. */
+const transitivePush = (compiled: Record<string, number>, fresh: Record<string, string>) =>
+  transitive(basePush(compiled, fresh));
 
 /** An earlier push that compiled `crates` from the given fingerprints. */
 function earlier(crates: Record<string, [cpu: number, fp: string]>, commit: string, cpuModel = 'cpu'): HistoryEntry {
@@ -33,7 +24,7 @@ function earlier(crates: Record<string, [cpu: number, fp: string]>, commit: stri
 
 test("a crate compiled here and fresh in the baseline's run gets the time recorded for the baseline's inputs", () => {
   const head = transitive(record({ crates: { 'ws-engine': 1.8, 'ws-app': 0.5 } }));
-  const base = basePush({}, { 'ws-engine': 'fp-engine-1', 'ws-app': 'fp-app-1' });
+  const base = transitivePush({}, { 'ws-engine': 'fp-engine-1', 'ws-app': 'fp-app-1' });
   const history = [
     historyEntry(base),
     earlier({ 'ws-engine': [1.0, 'fp-engine-1'] }, 'b'.repeat(40)),
@@ -62,7 +53,7 @@ test("a crate compiled here and fresh in the baseline's run gets the time record
 
 test('nothing is taken from another CPU model, another fingerprint, a dependency, or fingerprints that do not cover local dependencies', () => {
   const head = transitive(record({ crates: { 'ws-engine': 1.8, dep: 0.3 } }));
-  const base = basePush({}, { 'ws-engine': 'fp-engine-1', dep: 'fp-dep' });
+  const base = transitivePush({}, { 'ws-engine': 'fp-engine-1', dep: 'fp-dep' });
   const history = [
     earlier({ 'ws-engine': [1.0, 'fp-engine-1'], dep: [0.3, 'fp-dep'] }, 'b'.repeat(40), 'other cpu'),
     earlier({ 'ws-engine': [1.0, 'fp-engine-2'] }, 'c'.repeat(40)),

@@ -1,8 +1,5 @@
 // The rendered report: what a reader sees, and that nothing from the repository can inject
 // Markdown, HTML, mentions or Mermaid syntax, or push the comment over GitHub's limit.
-import { compareRecords } from '../../src/report/compare.js';
-import { decide } from '../../src/report/verdict.js';
-import type { RunRecord } from '../../src/record.js';
 import {
   clip,
   commentMarker,
@@ -15,22 +12,8 @@ import {
   renderReportText,
   type ReportView,
 } from '../../src/report/render.js';
-import { compareWork } from '../../src/report/work.js';
 import { record } from '../helpers/records.js';
-
-const guard = { mode: 'error', failed: false, errors: 0, warnings: 0, flags: [], source: 'none' };
-const cache = {
-  hit: 'exact' as const,
-  key: 'watchmaker-v1-linux-x64-dev',
-  restoredBytes: 50 * 1024 * 1024,
-  backend: 'GitHub Actions cache',
-};
-
-/** A comparison and its decision, as the report phase makes them (a 10% threshold input, so one sample per side may claim). */
-function evaluated(head: RunRecord, base: RunRecord) {
-  const comparison = compareRecords([head], [base], { threshold: null })!;
-  return { comparison, decision: decide(comparison, [head], [base], { threshold: 0.1, history: [] }) };
-}
+import { cache, evaluated, guard } from '../helpers/report-views.js';
 
 function view(over: Partial<ReportView> = {}): ReportView {
   const base = record({ crates: { 'ws-app': 2, 'ws-core': 6 } });
@@ -152,7 +135,7 @@ describe('names from the repository of any length', () => {
         c.work = { bytes: 100 * copies, functions: copies, groups: [{ name: huge, copies, bytes: 100 * copies }] };
       r.measurement.compileWork = 'machine-code';
     }
-    return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
+    return view({ record: head, ...evaluated(head, base) });
   };
 
   test('a 70,000-character function name is cut to 200 characters with an ellipsis; the comment keeps the whole report', () => {
@@ -202,9 +185,7 @@ describe('names from the repository of any length', () => {
       r.crates[0]!.work = { bytes: 10, functions: 1, groups: [] };
     }
     head.crates[1]!.workMissing = 'unreadable';
-    const md = renderReportMarkdown(
-      view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) }),
-    );
+    const md = renderReportMarkdown(view({ record: head, ...evaluated(head, base) }));
     expect(md).toContain('Not compared: `ws-core` (a file of its object code could not be read; the log says why).');
   });
 
@@ -243,7 +224,7 @@ describe('the functions whose machine code changed', () => {
         groups: g,
       };
     }
-    return view({ record: head, ...evaluated(head, base), work: compareWork([head], [base]) });
+    return view({ record: head, ...evaluated(head, base) });
   };
   const std = (side: 'base' | 'head') => [
     {
