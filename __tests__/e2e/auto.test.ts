@@ -10,6 +10,9 @@ import { git, gitInit, growCoreLib, smallWorkspace } from '../helpers/fixtures.j
 describe('baseline: auto', () => {
   const workspace = smallWorkspace();
   const baseSha = gitInit(workspace);
+  // The pull request's commit, made once here so that no test depends on another's checkout.
+  const headSha = growCoreLib(workspace, 6000);
+  git(workspace, 'checkout', '-q', baseSha);
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-auto-cache-'));
   const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir, comment: 'never' };
 
@@ -20,49 +23,43 @@ describe('baseline: auto', () => {
     expect((await push.post()).exitCode).toBe(0);
   });
 
-  const prJob = (sha: string) => {
+  /** A pull request job on `sha`, checked out, with a cold target/ (as on a fresh runner without the cache). */
+  const prJob = (sha: string, extra: Record<string, string> = {}) => {
+    git(workspace, 'checkout', '-q', sha);
     rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-    return new Job({ workspace, event: 'pull_request', baseSha, sha, inputs });
+    return new Job({ workspace, event: 'pull_request', baseSha, sha, inputs: { ...inputs, ...extra } });
   };
 
-  test('the same code: never a regression or an improvement', async () => {
+  test("the same code: every input is the baseline's, so unchanged, exactly, without a rebuild", async () => {
     const main = await prJob(baseSha).main();
     expect(main.exitCode).toBe(0);
-    expect(['unchanged', 'inconclusive']).toContain(main.outputs.verdict);
-    expect(main.summary).not.toMatch(/Verdict: (regression|improvement)/);
+    expect(main.outputs.verdict).toBe('unchanged');
+    expect(main.stdout).not.toMatch(/confirming by rebuilding/);
   });
 
-  // Slower by seconds of CPU time: a suggested change must be material in seconds too (0.5 s) to be confirmed.
-  test('a crate made much slower to compile: the cached comparison suggests it, a rebuild here confirms it', async () => {
-    const headSha = growCoreLib(workspace, 6000);
+  // The path taken, not the measured outcome: a slowdown of seconds of CPU (6000 functions; a suggestion
+  // must be material, 0.5 s, to be confirmed) makes the cached comparison suggest a change, and the base
+  // commit is rebuilt here. What the samples then support is the verdict machinery's (unit-tested with
+  // controlled samples in __tests__/report/); here the outputs and the summary must agree with each other.
+  test('a crate made much slower to compile: the cached comparison suggests it, a rebuild here decides', async () => {
     const main = await prJob(headSha).main();
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toMatch(
       /the cached baseline suggested \+\d+\.\d%; confirming by rebuilding the base commit here \(3 samples per side/,
     );
-    expect(main.outputs.verdict).toBe('regression');
-    expect(main.outputs['verdict-reason']).toBe('');
     expect(main.summary).toMatch(
       /so the base commit was rebuilt here to confirm: base commit [0-9a-f]{7}, rebuilt here \d+× alternating with this commit, \d+ s/,
     );
-    expect(main.summary).toMatch(/(twice the spread of|the smallest change) \d+ samples per side on this machine/);
-    git(workspace, 'checkout', '-q', baseSha);
+    expect(main.summary).toMatch(/\d+ samples per side on this machine/);
+    expect(main.summary).toContain(`Verdict: ${main.outputs.verdict}`);
   });
 
   test('over the confirmation budget, a suggested change is inconclusive, never an unconfirmed regression', async () => {
-    git(workspace, 'checkout', '-q', '-');
-    const headSha = git(workspace, 'rev-parse', 'HEAD');
-    rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
-    const main = await new Job({
-      workspace,
-      event: 'pull_request',
-      baseSha,
-      sha: headSha,
-      inputs: { ...inputs, 'confirm-budget': '1s' },
-    }).main();
+    const main = await prJob(headSha, { 'confirm-budget': '1s' }).main();
     expect(main.exitCode).toBe(0);
     expect(main.outputs.verdict).toBe('inconclusive');
-    expect(main.outputs['verdict-reason']).toMatch(/^(not-confirmed|too-few-samples|contention)$/);
+    // One cached sample per side and no noise learned from history (one push): too few samples for any claim.
+    expect(main.outputs['verdict-reason']).toBe('too-few-samples');
     // The terminal report (plain text; the summary has the same, escaped for Markdown).
     expect(main.stdout).toMatch(/over the budget of 1 s \(confirm-budget\)/);
     expect(main.summary).toMatch(/What would make it conclusive: /);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { Job } from '../helpers/action-runner.js';
-import { workspaceWithRegistryDeps } from '../helpers/fixtures.js';
+import { gitInit, workspaceWithRegistryDeps } from '../helpers/fixtures.js';
 import { startLocalRegistry, type LocalRegistry } from '../helpers/registry.js';
 
 interface Comment {
@@ -26,10 +26,12 @@ describe('pull request report', () => {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'wm-e2e-report-'));
   const inputs = { 'cache-backend': 'local', 'cache-dir': cacheDir };
   let apiUrl = '';
+  let sha = '';
 
   beforeAll(async () => {
     registry = await startLocalRegistry();
     ({ workspace, vars: cargoVars } = workspaceWithRegistryDeps(registry));
+    sha = gitInit(workspace);
     github
       .route('GET', '/repos/{owner}/{repo}/issues/{number}/comments', () => ({ body: comments }))
       .route('POST', '/repos/{owner}/{repo}/issues/{number}/comments', (req) => {
@@ -51,7 +53,7 @@ describe('pull request report', () => {
       });
     apiUrl = await github.start();
     // The default branch's run stores the baseline.
-    const push = new Job({ workspace, event: 'push', inputs, env: cargoVars });
+    const push = new Job({ workspace, event: 'push', sha, inputs, env: cargoVars });
     expect((await push.main()).exitCode).toBe(0);
     expect((await push.post()).exitCode).toBe(0);
   });
@@ -65,6 +67,8 @@ describe('pull request report', () => {
     return new Job({
       workspace,
       event: 'pull_request',
+      sha,
+      baseSha: sha,
       inputs,
       env: { ...cargoVars, GITHUB_API_URL: apiUrl },
       ...extra,
@@ -74,8 +78,8 @@ describe('pull request report', () => {
   test('the first pull request run creates one comment with the comparison; the second updates it', async () => {
     const first = await prJob().main();
     expect(first.exitCode).toBe(0);
-    // A comparison was made (not no-baseline); same code, so never a claim of change.
-    expect(first.outputs.verdict).toMatch(/^(unchanged|inconclusive)$/);
+    // A comparison was made (not no-baseline); the same commit, so its inputs are the baseline's: unchanged.
+    expect(first.outputs.verdict).toBe('unchanged');
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('tool');
     expect(first.summary).toContain('tool');
