@@ -29,7 +29,7 @@ describe('parseConfig', () => {
     );
     expect(() => parseConfig(inputs({ build: 'yes' }), {})).toThrow("Input 'build' is 'yes'. Use 'true' or 'false'.");
     expect(() => parseConfig(inputs({ profile: 'rel ease' }), {})).toThrow(InputError);
-    expect(() => parseConfig(inputs({ threshold: 'lots' }), {})).toThrow(/Input 'threshold'/);
+    expect(() => parseConfig(inputs({ 'baseline-threshold': 'lots' }), {})).toThrow(/Input 'baseline-threshold'/);
     expect(() => parseConfig(inputs({ 'cargo-args': '--release' }), {})).toThrow(/set 'profile: release'/);
     expect(() => parseConfig(inputs({ 'cargo-args': '--timings' }), {})).toThrow(/sets itself/);
     expect(() => parseConfig(inputs({ 'cache-key': 'a,b' }), {})).toThrow(/cache-key/);
@@ -147,9 +147,33 @@ describe('inputs that contradict each other', () => {
     expect(warningsFor({ 'cache-save': 'never', 'cache-save-scope': 'any' })).toEqual([
       "Input 'cache-save' is 'never', so 'cache-save-scope' has no effect. Remove it, or set 'cache-save: auto'.",
     ]);
-    expect(warningsFor({ baseline: 'cache', 'confirm-budget': '5m', 'baseline-samples': '5' })).toEqual([
-      "Input 'baseline' is 'cache' (the stored record only, no rebuilds), so 'baseline-samples', 'confirm-budget' have no effect. Remove them, or set 'baseline: auto' or 'baseline: rebuild'.",
+    expect(warningsFor({ baseline: 'cache', 'baseline-confirm-budget': '5m', 'baseline-samples': '5' })).toEqual([
+      "Input 'baseline' is 'cache' (the stored record only, no rebuilds), so 'baseline-samples', " +
+        "'baseline-confirm-budget' have no effect. Remove them, or set 'baseline: auto' or 'baseline: rebuild'.",
     ]);
+  });
+
+  it('reads a renamed input under its old name, with a warning that says what to write instead', () => {
+    // The runner fills the new name's default in when the workflow still writes the old name.
+    const old = { 'confirm-budget': '5m', 'baseline-confirm-budget': '1x', threshold: '7' };
+    const c = parseConfig(inputs(old), {});
+    expect(c.report.confirmBudget).toEqual({ kind: 'seconds', value: 300 });
+    expect(c.report.threshold).toBe(0.07);
+    expect(configWarnings(c)).toEqual([
+      "Input 'confirm-budget' is now called 'baseline-confirm-budget': write 'baseline-confirm-budget' instead " +
+        "('confirm-budget' still works until the next major version).",
+      "Input 'threshold' is now called 'baseline-threshold': write 'baseline-threshold' instead ('threshold' still " +
+        'works until the next major version).',
+    ]);
+    expect(configWarnings(parseConfig(inputs({ 'baseline-confirm-budget': '5m' }), {}))).toEqual([]);
+  });
+
+  it('refuses an input given under both names with different values', () => {
+    expect(() => parseConfig(inputs({ 'baseline-threshold': '5', threshold: '7' }), {})).toThrow(
+      "Inputs 'baseline-threshold' and 'threshold' (its old name) are both given, with different values. " +
+        "Keep 'baseline-threshold' only.",
+    );
+    expect(parseConfig(inputs({ 'baseline-threshold': '5', threshold: '5' }), {}).report.threshold).toBe(0.05);
   });
 
   it('the defaults, as the runner fills them in, contradict nothing', () => {
@@ -161,7 +185,7 @@ describe('inputs that contradict each other', () => {
       'keep-fresh': 'true',
       'cache-bin': 'false',
       baseline: 'auto',
-      'confirm-budget': '1x',
+      'baseline-confirm-budget': '1x',
       'baseline-samples': '3',
     };
     expect(warningsFor(defaults)).toEqual([]);

@@ -92,6 +92,8 @@ export interface Config {
   cache: CacheConfig;
   guard: { mode: GuardMode };
   report: ReportConfig;
+  /** Old input names the workflow still uses (RENAMED_INPUTS), each worth a warning. */
+  renamedInputs: string[];
 }
 
 /** A bad input: the message says which input, what was wrong and what to write instead. */
@@ -104,12 +106,50 @@ export class InputError extends Error {
 
 export type InputReader = (name: string) => string;
 
+/**
+ * Inputs renamed so that each group shares a prefix (the comparison's inputs all start with
+ * `baseline`): new name → old name and the new name's action.yml default. The old name is
+ * still read, with a warning, until the next major version (see the README's version policy).
+ */
+export const RENAMED_INPUTS: Record<string, { old: string; default: string }> = {
+  'baseline-threshold': { old: 'threshold', default: '' },
+  'baseline-confirm-budget': { old: 'confirm-budget', default: '1x' },
+};
+
+const BOTH_NAMES = (name: string, old: string) =>
+  `Inputs '${name}' and '${old}' (its old name) are both given, with different values. ` +
+  `Keep '${name}' only.`;
+
+/** Reads renamed inputs under their new names, falling back to the old name (noted in `used`). */
+function withRenamed(input: InputReader, used: string[]): InputReader {
+  return (name) => {
+    const renamed = RENAMED_INPUTS[name];
+    if (!renamed) return input(name);
+    const value = input(name);
+    const old = input(renamed.old);
+    if (old.trim() === '') return value;
+    // The runner fills the new name's default in, so a default value there is no choice of the user's.
+    if (value.trim() !== '' && value.trim() !== renamed.default && value.trim() !== old.trim())
+      throw new InputError(BOTH_NAMES(name, renamed.old));
+    used.push(renamed.old);
+    return old;
+  };
+}
+
+/** The warning for an old input name: what to write instead. */
+export const RENAMED_WARNING = (old: string) => {
+  const name = Object.keys(RENAMED_INPUTS).find((n) => RENAMED_INPUTS[n]!.old === old) ?? old;
+  return `Input '${old}' is now called '${name}': write '${name}' instead ('${old}' still works until the next major version).`;
+};
+
 const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 const CACHE_KEY_TEXT = /^[A-Za-z0-9._\-+=]*$/;
 /** Prefix and cache-key each; with the rest of the key they stay under GitHub's 512 characters. */
 const MAX_KEY_PART = 100;
 
-export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const renamedInputs: string[] = [];
+  const input = withRenamed(read, renamedInputs);
   const inCI = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
   const workspaceRoot = env.GITHUB_WORKSPACE || cwd;
   const profile = input('profile').trim() || 'dev';
@@ -135,6 +175,7 @@ export function parseConfig(input: InputReader, env: NodeJS.ProcessEnv, cwd = pr
       mode: guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']),
     },
     report,
+    renamedInputs,
   };
 }
 
@@ -162,7 +203,7 @@ function checkGates(build: BuildConfig, report: ReportConfig): void {
  */
 export function configWarnings(config: Config): string[] {
   const { build, cache, report } = config;
-  const out: string[] = [];
+  const out: string[] = config.renamedInputs.map(RENAMED_WARNING);
   const unused = (why: string, names: Array<string | false>, instead: string) => {
     const given = names.filter((n): n is string => n !== false);
     const [verb, them] = given.length === 1 ? ['has', 'it'] : ['have', 'them'];
@@ -194,7 +235,7 @@ export function configWarnings(config: Config): string[] {
   if (build.enabled && report.baseline === 'cache') {
     unused(
       "Input 'baseline' is 'cache' (the stored record only, no rebuilds)",
-      [report.baselineSamples !== 3 && 'baseline-samples', budgetGiven(report) && 'confirm-budget'],
+      [report.baselineSamples !== 3 && 'baseline-samples', budgetGiven(report) && 'baseline-confirm-budget'],
       "or set 'baseline: auto' or 'baseline: rebuild'",
     );
   }
@@ -215,8 +256,8 @@ function buildOnlyInputs({ build, report, profile }: Config): Array<string | fal
     report.comment === 'always' && 'comment',
     report.baseline !== 'auto' && 'baseline',
     report.baselineSamples !== 3 && 'baseline-samples',
-    budgetGiven(report) && 'confirm-budget',
-    report.threshold !== null && 'threshold',
+    budgetGiven(report) && 'baseline-confirm-budget',
+    report.threshold !== null && 'baseline-threshold',
   ];
 }
 
@@ -321,9 +362,9 @@ function parseReport(input: InputReader): ReportConfig {
   return {
     comment: oneOf<CommentMode>('comment', input('comment').trim() || 'auto', ['auto', 'always', 'never']),
     baseline: oneOf<BaselineMode>('baseline', input('baseline').trim() || 'auto', ['auto', 'cache', 'rebuild']),
-    confirmBudget: budget(input('confirm-budget')),
+    confirmBudget: budget(input('baseline-confirm-budget')),
     baselineSamples: int('baseline-samples', input('baseline-samples'), 3, 1, 20),
-    threshold: percent('threshold', input('threshold')),
+    threshold: percent('baseline-threshold', input('baseline-threshold')),
     failOnRegression: bool('fail-on-regression', input('fail-on-regression'), false),
     failOnWorkGrowth: percent('fail-on-work-growth', input('fail-on-work-growth')),
   };
@@ -427,7 +468,7 @@ function budget(raw: string): ConfirmBudget {
   const m = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v);
   if (!m || Number(m[1]) <= 0) {
     throw new InputError(
-      `Input 'confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`,
+      `Input 'baseline-confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`,
     );
   }
   const n = Number(m[1]);

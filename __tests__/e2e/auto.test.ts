@@ -55,13 +55,13 @@ describe('baseline: auto', () => {
   });
 
   test('over the confirmation budget, a suggested change is inconclusive, never an unconfirmed regression', async () => {
-    const main = await prJob(headSha, { 'confirm-budget': '1s' }).main();
+    const main = await prJob(headSha, { 'baseline-confirm-budget': '1s' }).main();
     expect(main.exitCode).toBe(0);
     expect(main.outputs.verdict).toBe('inconclusive');
     // One cached sample per side and no noise learned from history (one push): too few samples for any claim.
     expect(main.outputs['verdict-reason']).toBe('too-few-samples');
     // The terminal report (plain text; the summary has the same, escaped for Markdown).
-    expect(main.stdout).toMatch(/over the budget of 1 s \(confirm-budget\)/);
+    expect(main.stdout).toMatch(/over the budget of 1 s \(baseline-confirm-budget\)/);
     expect(main.summary).toMatch(/What would make it conclusive: /);
   });
 });

@@ -226,7 +226,7 @@ function costSection(results) {
     row(
       'the baseline (`baseline: auto`)',
       `the base commit rebuilt in ${s.confirmingRebuilds} of ${prs} pull-request jobs: ${seconds(confirm / Math.max(1, s.confirmingRebuilds / s.repetitions))} s each`,
-      '`baseline: cache` (or a smaller `confirm-budget`)',
+      '`baseline: cache` (or a smaller `baseline-confirm-budget`)',
     ),
     row(
       'calibration',
