@@ -6,7 +6,8 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper,stream   (subset of sections)
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper,stream,parallelism
+//                                       (subset of sections)
 //   BENCH_STREAM_JOBS=4                 (stream: only its first 4 jobs, a quick check; not written to bench/results.json)
 //   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
 //   node scripts/bench.mjs --readme     (only rewrite README.md's bench section from bench/results.json)
@@ -27,6 +28,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parallelismSection, printParallelism } from './lib/bench-parallelism.mjs';
 import { printStream, streamSection } from './lib/bench-stream.mjs';
 import { replaceBenchSection } from './lib/bench-table.mjs';
 import { repoRoot, runLocalJob } from './lib/runner.mjs';
@@ -49,7 +51,18 @@ if (process.argv.includes('--readme')) {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const SECTIONS = ['cold-warm', 'growth', 'overhead', 'noise', 'verdicts', 'freshness', 'work', 'wrapper', 'stream'];
+const SECTIONS = [
+  'cold-warm',
+  'growth',
+  'overhead',
+  'noise',
+  'verdicts',
+  'freshness',
+  'work',
+  'wrapper',
+  'stream',
+  'parallelism',
+];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 // The crates the bench workspace names (base64 is the growth scenario's added dependency,
@@ -1472,6 +1485,19 @@ async function stream() {
   });
 }
 
+async function parallelism() {
+  results.parallelism = await parallelismSection({
+    scratch,
+    runs: RUNS,
+    job,
+    writeFiles,
+    workspaces: { bench: () => benchWorkspaceFiles(), ripgrep: ripgrepWorkspaceFiles },
+    withLockfile: (dir) => execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' }),
+    spread,
+    progress: (s) => process.stdout.write(s),
+  });
+}
+
 // ---------- main ----------
 
 // The wrapper section needs neither the bench crates nor dist/.
@@ -1496,6 +1522,7 @@ try {
     ['work', work],
     ['wrapper', wrapperCost],
     ['stream', stream],
+    ['parallelism', parallelism],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -1566,6 +1593,7 @@ if (results.wrapper) {
   );
 }
 if (results.stream) printStream(results.stream);
+if (results.parallelism) printParallelism(results.parallelism, fmtSpread);
 if (results.stream?.partial) {
   // Part of the stream (BENCH_STREAM_JOBS): a check, not a result.
   const file = path.join(os.tmpdir(), 'watchmaker-bench-stream-partial.json');
