@@ -59,6 +59,24 @@ export default tseslint.config(
     },
   },
   {
+    // The profile advisor judges its samples with the report's statistics, and nothing else of report/.
+    files: ['src/advise/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/steps/*'], message: 'Capabilities never import the steps that order them.' },
+            {
+              group: ['**/report/*', '!**/report/stats.js', '!**/report/thresholds.js'],
+              message: 'advise/ uses only the sample statistics and thresholds of report/ (stats.ts, thresholds.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/report/**'],
     rules: {
       'no-restricted-imports': [

@@ -1,10 +1,14 @@
 // GitHub's rate limits against a missing permission: both can come as HTTP 403. Through the real
 // Octokit against a local GitHub API, a refusal with rate-limit signs is reported as a rate
-// limit with when to retry; a plain 403 still names the permission.
-import { deleteSupersededEntries } from '../src/cache/github.js';
-import { createOctokit, rateLimitOf, RateLimitError } from '../src/github-api.js';
+// limit with when to retry; a plain refusal (403, or the 404 GitHub answers for what a token may
+// not see) names the permission, one line for every caller (the table below; the pull-request
+// comment's is in e2e/report.test.ts, through the bundle).
+import { deleteSupersededEntries, GitHubCacheBackend } from '../src/cache/github.js';
+import { reportCacheUsage } from '../src/cache/usage.js';
+import { readRunContext } from '../src/context.js';
+import { createOctokit, permissionMessage, rateLimitOf, RateLimitError } from '../src/github-api.js';
 import { resetGates } from '../src/net/deadline.js';
-import { captureStdout } from './helpers/capture.js';
+import { captureStdout, type CapturedOutput } from './helpers/capture.js';
 import { FakeGitHub, type RouteResponse } from './helpers/fake-github.js';
 
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
@@ -70,11 +74,6 @@ describe('a refusal with rate-limit signs is a rate limit, not a missing permiss
     ]);
   });
 
-  test('a plain 403 is still reported as the missing permission', async () => {
-    const warnings = await cleanUpWith({ status: 403, body: { message: 'Resource not accessible by integration' } });
-    expect(warnings).toEqual([expect.stringContaining("the token lacks the 'actions: write' permission (HTTP 403)")]);
-  });
-
   test('after a rate limit the API is not called again in the step', async () => {
     resetGates();
     const github = new FakeGitHub();
@@ -92,6 +91,103 @@ describe('a refusal with rate-limit signs is a rate limit, not a missing permiss
     } finally {
       await github.stop();
     }
+  });
+});
+
+/** GitHub's refusals: 403 (the token lacks a permission) and 404 (what a token may not see is hidden). */
+const REFUSALS = {
+  403: { status: 403, body: { message: 'Resource not accessible by integration' } },
+  404: { status: 404, body: { message: 'Not Found' } },
+} as const;
+
+interface Caller {
+  caller: string;
+  /** The endpoint that refuses (the caller's first call). */
+  route: [method: string, path: string];
+  statuses: Array<keyof typeof REFUSALS>;
+  /** The one line the caller reports for a refusal with this status. */
+  line(status: number): string;
+  /** Runs the caller against the API and returns what it reported; asserts the caller's own outcome. */
+  run(apiUrl: string, out: CapturedOutput): Promise<string[]>;
+}
+
+const scope = (apiUrl: string) => ({ token: 'ghs_test', apiUrl, owner: 'o', repo: 'r', ref: 'refs/heads/main' });
+const warnings = (out: CapturedOutput) =>
+  out
+    .annotations()
+    .filter((a) => a.level === 'warning')
+    .map((a) => a.message);
+
+const CALLERS: Caller[] = [
+  {
+    caller: 'deleting superseded cache entries (post): a warning, nothing deleted',
+    route: ['GET', '/repos/{owner}/{repo}/actions/caches'],
+    statuses: [403, 404],
+    line: (status) =>
+      `${permissionMessage('delete superseded cache entries', 'actions: write', status)} Or ignore this: old entries then expire on GitHub's schedule.`,
+    run: async (apiUrl, out) => {
+      const result = await deleteSupersededEntries({ ...scope(apiUrl), prefix: 'k-', keepKey: 'k-1', env: {} });
+      expect(result.deleted).toEqual([]);
+      expect([result.problem]).toEqual(warnings(out));
+      return warnings(out);
+    },
+  },
+  {
+    caller: "reading the repository's cache usage (post): an info line, no warning, no section",
+    route: ['GET', '/repos/{owner}/{repo}/actions/cache/usage'],
+    statuses: [403, 404],
+    line: (status) =>
+      `${permissionMessage("read the repository's cache usage", 'actions: read', status)} The cache usage section is left out.`,
+    run: async (apiUrl, out) => {
+      const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_REF: 'refs/heads/main', GITHUB_ACTIONS: 'true' };
+      const run = {
+        config: { githubToken: 'ghs_test', cache: { prefix: 'watchmaker-v1' } },
+        context: readRunContext({ ...env, GITHUB_API_URL: apiUrl }, { repository: { default_branch: 'main' } }),
+        env,
+        backend: { kind: 'github' as const },
+      };
+      const saved = { saved: true, skippedReason: null, key: 'watchmaker-v1-new', archiveBytes: 1 };
+      expect(await reportCacheUsage(run, saved)).toBeNull();
+      expect(out.annotations()).toEqual([]);
+      return out
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('cache usage'));
+    },
+  },
+  {
+    // A 404 here means the entry is already gone: no refusal.
+    caller: 'replacing a stale cache entry (post): an error the save step reports',
+    route: ['DELETE', '/repos/{owner}/{repo}/actions/caches'],
+    statuses: [403],
+    line: (status) => permissionMessage('replace the cache entry k-1', 'actions: write', status),
+    run: async (apiUrl) => {
+      const failed = await new GitHubCacheBackend({}, scope(apiUrl)).remove('k-1').then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      return failed ? [failed.message] : [];
+    },
+  },
+];
+
+describe.each(CALLERS)('a refusal names the permission: $caller', ({ route, statuses, line, run }) => {
+  test.each(statuses)('HTTP %i', async (status) => {
+    resetGates();
+    const github = new FakeGitHub();
+    github.route(route[0], route[1], () => REFUSALS[status]);
+    const apiUrl = await github.start();
+    const out = captureStdout();
+    let reported: string[];
+    try {
+      reported = await run(apiUrl, out);
+    } finally {
+      out.restore();
+      await github.stop();
+    }
+    expect(reported).toEqual([line(status)]);
+    expect(github.requests).toHaveLength(1);
+    expect(out.text()).not.toContain('ghs_test');
   });
 });
 

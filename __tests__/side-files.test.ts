@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { workspaceIdentity } from '../src/key-scope.js';
-import { baselineKeys } from '../src/report/baseline.js';
+import { baselineKeys } from '../src/report/store.js';
 import { isCargoTimings, isWatchmakerReport, sideFilePath } from '../src/side-file.js';
 
 describe('side files beside record-path', () => {

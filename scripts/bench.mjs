@@ -6,7 +6,7 @@
 // Nothing here passes or fails on timing: it reports medians and spread.
 //
 //   BENCH_RUNS=3 npm run bench          (runs per measurement; default 3)
-//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper,stream,parallelism
+//   BENCH_ONLY=cold-warm,growth,overhead,noise,verdicts,freshness,work,wrapper,stream,parallelism,advise
 //                                       (subset of sections)
 //   BENCH_STREAM_JOBS=4                 (stream: only its first 4 jobs, a quick check; not written to bench/results.json)
 //   BENCH_VERDICT_RUNS=2                (comparisons per verdict scenario; default max(5, BENCH_RUNS))
@@ -28,6 +28,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { adviseSection, printAdvise } from './lib/bench-advise.mjs';
 import { parallelismSection, printParallelism } from './lib/bench-parallelism.mjs';
 import { printStream, streamSection } from './lib/bench-stream.mjs';
 import { replaceBenchSection } from './lib/bench-table.mjs';
@@ -62,6 +63,7 @@ const SECTIONS = [
   'wrapper',
   'stream',
   'parallelism',
+  'advise',
 ];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
@@ -1498,6 +1500,26 @@ async function parallelism() {
   });
 }
 
+async function advise() {
+  results.advise = await adviseSection({
+    scratch,
+    job,
+    writeFiles,
+    files: ripgrepWorkspaceFiles,
+    // The advisor measures HEAD in a scratch worktree: the checkout is a git repository, as in CI.
+    prepare: (dir) => {
+      execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'ignore' });
+      for (const args of [
+        ['init', '-q', '-b', 'main'],
+        ['add', '-A'],
+        ['commit', '-qm', 'bench'],
+      ])
+        execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], { cwd: dir });
+    },
+    progress: (s) => process.stdout.write(s),
+  });
+}
+
 // ---------- main ----------
 
 // The wrapper section needs neither the bench crates nor dist/.
@@ -1523,6 +1545,7 @@ try {
     ['wrapper', wrapperCost],
     ['stream', stream],
     ['parallelism', parallelism],
+    ['advise', advise],
   ]) {
     if (!ONLY.has(name)) continue;
     process.stdout.write(`\n${name} `);
@@ -1594,6 +1617,7 @@ if (results.wrapper) {
 }
 if (results.stream) printStream(results.stream);
 if (results.parallelism) printParallelism(results.parallelism, fmtSpread);
+if (results.advise) printAdvise(results.advise);
 if (results.stream?.partial) {
   // Part of the stream (BENCH_STREAM_JOBS): a check, not a result.
   const file = path.join(os.tmpdir(), 'watchmaker-bench-stream-partial.json');

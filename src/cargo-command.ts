@@ -23,6 +23,8 @@ const NO_CODE = new Map([
   ['rustdoc', 'documents'],
   ['fix', 'checks'],
 ]);
+const NO_ARTIFACTS = (named: string) =>
+  `'${named}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
 
 /**
  * The subcommand words: `cargo +nightly clippy -- -D warnings` → ['clippy'], `cargo nextest archive` → ['nextest',
@@ -77,7 +79,6 @@ export function commandNote(command: readonly string[]): string | null {
   if (sub === undefined) return null;
   const instead = NO_CODE.get(sub);
   if (instead) return `'${named(command)}' ${instead} and compiles no code: the times are its own.`;
-  if (sub === 'nextest')
-    return `'${named(command)}' keeps cargo's messages to itself: no artifacts are reported, so the cache keeps every restored unit.`;
+  if (sub === 'nextest') return NO_ARTIFACTS(named(command));
   return null;
 }

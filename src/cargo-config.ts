@@ -6,6 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 
+const INVALID_TOML = (file: string, line: number | null, reason: string | undefined) =>
+  `${file}${line ? ` line ${line}` : ''} is not valid TOML (${reason}). ` +
+  'Cargo cannot read it either: fix the syntax there.';
+const INVALID_CLI_VALUE = (arg: string, reason: string | undefined) =>
+  `Input 'cargo-args' has '--config ${arg}', which is neither an existing file nor a KEY=VALUE TOML expression ` +
+  `(${reason}). Cargo rejects it too.`;
+
 export interface CargoConfigFile {
   /** The file, or for a `--config KEY=VALUE` argument the argument as written. */
   path: string;
@@ -71,11 +78,7 @@ function parseFile(file: string): CargoConfigFile {
   } catch (e) {
     const line = e instanceof TomlError ? e.line : null;
     const reason = (e as Error).message.split('\n')[0];
-    throw new CargoConfigError(
-      `${file}${line ? ` line ${line}` : ''} is not valid TOML (${reason}). Cargo cannot read it either: fix the syntax there.`,
-      file,
-      line,
-    );
+    throw new CargoConfigError(INVALID_TOML(file, line, reason), file, line);
   }
 }
 
@@ -109,11 +112,7 @@ function parseCliValue(arg: string): CargoConfigFile {
   try {
     return { path: `--config ${arg}`, text: arg, data: parse(arg) as Record<string, unknown>, cli: 'value' };
   } catch (e) {
-    throw new CargoConfigError(
-      `Input 'cargo-args' has '--config ${arg}', which is neither an existing file nor a KEY=VALUE TOML expression (${(e as Error).message.split('\n')[0]}). Cargo rejects it too.`,
-      `--config ${arg}`,
-      null,
-    );
+    throw new CargoConfigError(INVALID_CLI_VALUE(arg, (e as Error).message.split('\n')[0]), `--config ${arg}`, null);
   }
 }
 

@@ -75,6 +75,16 @@ export interface ReportConfig {
   failOnWorkGrowth: number | null;
 }
 
+/** The profile advisor (src/advise): opt-in, meant for workflow_dispatch or a schedule. */
+export interface AdviseConfig {
+  /** `profiles`: measure candidate settings of the profile after the report; `none`: off. */
+  mode: 'none' | 'profiles';
+  /** Seconds the advisor may spend (checked between its rounds). */
+  budgetSeconds: number;
+  /** A command timed with each candidate's build in place (advise-run, split like build-command); null: none. */
+  run: string[] | null;
+}
+
 export interface Config {
   /** Absolute path of the directory cargo runs in (config discovery starts here). */
   workingDirectory: string;
@@ -92,6 +102,7 @@ export interface Config {
   cache: CacheConfig;
   guard: { mode: GuardMode };
   report: ReportConfig;
+  advise: AdviseConfig;
   /** Old input names the workflow still uses (RENAMED_INPUTS), each worth a warning. */
   renamedInputs: string[];
 }
@@ -117,8 +128,7 @@ export const RENAMED_INPUTS: Record<string, { old: string; default: string }> = 
 };
 
 const BOTH_NAMES = (name: string, old: string) =>
-  `Inputs '${name}' and '${old}' (its old name) are both given, with different values. ` +
-  `Keep '${name}' only.`;
+  `Inputs '${name}' and '${old}' (its old name) are both given, with different values. ` + `Keep '${name}' only.`;
 
 /** Reads renamed inputs under their new names, falling back to the old name (noted in `used`). */
 function withRenamed(input: InputReader, used: string[]): InputReader {
@@ -175,6 +185,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv, cwd = pro
       mode: guardRaw === '' ? (inCI ? 'error' : 'warn') : oneOf<GuardMode>('guard', guardRaw, ['error', 'warn', 'off']),
     },
     report,
+    advise: parseAdvise(input),
     renamedInputs,
   };
 }
@@ -239,14 +250,26 @@ export function configWarnings(config: Config): string[] {
       "or set 'baseline: auto' or 'baseline: rebuild'",
     );
   }
+  if (build.enabled && config.advise.mode === 'none')
+    unused(
+      "Input 'advise' is 'none' (no profile advice)",
+      adviseOnlyInputs(config.advise),
+      "or set 'advise: profiles'",
+    );
   return out;
 }
+
+/** The advisor's inputs given other than their defaults. */
+const adviseOnlyInputs = (advise: AdviseConfig) => [
+  advise.budgetSeconds !== 20 * 60 && 'advise-budget',
+  advise.run !== null && 'advise-run',
+];
 
 const budgetGiven = (report: ReportConfig) =>
   !(report.confirmBudget.kind === 'factor' && report.confirmBudget.value === 1);
 
 /** The inputs given (other than their defaults) that only the timed build and its report read. */
-function buildOnlyInputs({ build, report, profile }: Config): Array<string | false> {
+function buildOnlyInputs({ build, report, profile, advise }: Config): Array<string | false> {
   const defaultRecord = path.join(path.dirname(build.scratchDir), `record-${profile}.json`);
   return [
     build.command.join(' ') !== 'cargo build' && 'build-command',
@@ -258,6 +281,8 @@ function buildOnlyInputs({ build, report, profile }: Config): Array<string | fal
     report.baselineSamples !== 3 && 'baseline-samples',
     budgetGiven(report) && 'baseline-confirm-budget',
     report.threshold !== null && 'baseline-threshold',
+    advise.mode !== 'none' && 'advise',
+    ...adviseOnlyInputs(advise),
   ];
 }
 
@@ -460,6 +485,22 @@ function int(name: string, raw: string, fallback: number, min: number, max: numb
     throw new InputError(`Input '${name}' is '${raw}'. Use a whole number from ${min} to ${max}.`);
   }
   return Number(v);
+}
+
+function parseAdvise(input: InputReader): AdviseConfig {
+  const budgetRaw = input('advise-budget').trim() || '20m';
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(budgetRaw);
+  if (!m || Number(m[1]) <= 0) {
+    throw new InputError(
+      `Input 'advise-budget' is '${budgetRaw}'. Give a time such as '20m', '1200s' or '1h' (how long the profile advisor may build).`,
+    );
+  }
+  const run = splitArgs(input('advise-run'), 'advise-run');
+  return {
+    mode: oneOf('advise', input('advise').trim() || 'none', ['none', 'profiles'] as const),
+    budgetSeconds: Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1),
+    run: run.length ? run : null,
+  };
 }
 
 /** "1x" (the head build's time), "300", "300s" or "5m"; empty → 1x. */

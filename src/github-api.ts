@@ -94,7 +94,19 @@ export function httpStatus(e: unknown): number | null {
 
 /** The message for a refused call: which permission the job needs, and where to add it. */
 export function permissionMessage(action: string, permission: string, status: number): string {
-  return `Watchmaker could not ${action}: the token lacks the '${permission}' permission (HTTP ${status}). Add '${permission}' to the job's 'permissions:'.`;
+  return (
+    `Watchmaker could not ${action}: the token lacks the '${permission}' permission (HTTP ${status}). ` +
+    `Add '${permission}' to the job's 'permissions:'.`
+  );
+}
+
+/**
+ * The permission message when GitHub refused the call (403, or 404: GitHub hides from a token
+ * what it may not see), else null. A rate limit is no refusal: createOctokit makes it a 429 first.
+ */
+export function refusalMessage(e: unknown, action: string, permission: string): string | null {
+  const status = httpStatus(e);
+  return status === 403 || status === 404 ? permissionMessage(action, permission, status) : null;
 }
 
 /** Who comments with this token: a user login, or the bot of the GitHub App behind it. */

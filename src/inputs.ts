@@ -6,6 +6,16 @@ import path from 'node:path';
 import { configWarnings, InputError, parseConfig, type Config } from './config.js';
 import { RECORD_SCHEMA } from './record.js';
 
+const RECORD_PATH_TAKEN = (recordPath: string, what: string) =>
+  `Input 'record-path' is ${recordPath}, which is ${what}; the action will not overwrite it. ` +
+  "Name a new file (for example 'watchmaker-record.json'), or leave 'record-path' empty for $RUNNER_TEMP/watchmaker/.";
+const NOT_A_WORKING_DIRECTORY = (wd: string) =>
+  `Input 'working-directory' points at ${wd}, which is not a directory. ` +
+  "Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').";
+const RECORD_DIR_UNWRITABLE = (recordPath: string, reason: string) =>
+  `Input 'record-path' is ${recordPath}, but its directory cannot be written (${reason}). ` +
+  'Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.';
+
 /** The step's Config; `warnings`: say which inputs have no effect (the main step does, post need not repeat it). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, { warnings = false } = {}): Config {
   const config = parseConfig((name) => core.getInput(name), env);
@@ -38,18 +48,14 @@ function checkRecordPath(recordPath: string): void {
       ? null
       : 'a file that is not a Watchmaker run record';
   if (what) {
-    throw new InputError(
-      `Input 'record-path' is ${recordPath}, which is ${what}; the action will not overwrite it. Name a new file (for example 'watchmaker-record.json'), or leave 'record-path' empty for $RUNNER_TEMP/watchmaker/.`,
-    );
+    throw new InputError(RECORD_PATH_TAKEN(recordPath, what));
   }
 }
 
 function checkPlaces(config: Config): void {
   const wd = config.workingDirectory;
   if (!existsSync(wd) || !statSync(wd).isDirectory()) {
-    throw new InputError(
-      `Input 'working-directory' points at ${wd}, which is not a directory. Give the path of the Cargo workspace relative to the repository root (for example '.' or 'rust/').`,
-    );
+    throw new InputError(NOT_A_WORKING_DIRECTORY(wd));
   }
   checkRecordPath(config.build.recordPath);
   const recordDir = path.dirname(config.build.recordPath);
@@ -58,7 +64,7 @@ function checkPlaces(config: Config): void {
     accessSync(recordDir, constants.W_OK);
   } catch (e) {
     throw new InputError(
-      `Input 'record-path' is ${config.build.recordPath}, but its directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Leave it empty for $RUNNER_TEMP/watchmaker/, or name a writable place.`,
+      RECORD_DIR_UNWRITABLE(config.build.recordPath, (e as NodeJS.ErrnoException).code ?? (e as Error).message),
     );
   }
 }

@@ -1,9 +1,18 @@
-// Entry point of the main step (dist/main.js). The step's work is in steps/main.ts.
+// Entry point of the main step (dist/main.js). The step's work is in steps/main.ts, loaded when
+// the step runs, so a library that fails while loading fails the step with a message.
 // The runner starts this file and the step runs; a tool that imports it instead (GitHub's
 // local-action) calls the exported run() itself, so importing does not run the step twice.
-import { run } from './steps/main.js';
-import { endWhenDone, isEntryPoint } from './steps/exit.js';
+import { endWhenDone, isEntryPoint, loadFailed } from './steps/exit.js';
 
-export { run };
+export async function run(): Promise<void> {
+  let steps: typeof import('./steps/main.js');
+  try {
+    steps = await import('./steps/main.js');
+  } catch (e) {
+    loadFailed('main', e);
+    return;
+  }
+  await steps.run();
+}
 
 if (isEntryPoint(import.meta.url)) await endWhenDone(run());

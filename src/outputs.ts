@@ -19,6 +19,8 @@ export const OUTPUT_NAMES = {
   verdictReason: 'verdict-reason',
   workChangePercent: 'work-change-percent',
   parallelism: 'parallelism',
+  /** The profile advisor's JSON file (src/advise); empty when it did not run. */
+  advice: 'advice',
 } as const;
 
 export type Outputs = Partial<Record<keyof typeof OUTPUT_NAMES, string>>;

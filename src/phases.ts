@@ -1,11 +1,12 @@
 // The action's own time, phase by phase, so every second of a job is accounted for: one log line
-// per step, the record's `phases` (main's, then post's added), and one line in the report. Cargo's
+// per step, the record's `phases` (the main step's), and one line in the report. Cargo's
 // own build is a phase too, so the phases add up to the step's time. Pure but for the clock.
 
 /**
  * Main: setup, guard, restore (the cache transfer), freshness (keep-fresh's proofs), build
  * (cargo), measure (the wrapper, compile work and the record around it), calibration, report,
- * confirm (rebuilding the base). Post: describe (keep-fresh's manifest), clean, save, store.
+ * confirm (rebuilding the base), advise (the profile advisor's builds). Post: describe
+ * (keep-fresh's manifest), clean, save, store.
  */
 export const PHASES = [
   'setup',
@@ -17,6 +18,7 @@ export const PHASES = [
   'calibration',
   'report',
   'confirm',
+  'advise',
   'describe',
   'clean',
   'save',
@@ -26,7 +28,7 @@ export type Phase = (typeof PHASES)[number];
 export type PhaseSeconds = Partial<Record<Phase, number>>;
 
 /** Phases that are cargo's or the cache service's work, not the action's own. */
-const NOT_OWN: ReadonlySet<Phase> = new Set(['build', 'restore', 'save', 'confirm']);
+const NOT_OWN: ReadonlySet<Phase> = new Set(['build', 'restore', 'save', 'confirm', 'advise']);
 
 const LABEL: Record<Phase, string> = {
   setup: 'setup',
@@ -39,6 +41,7 @@ const LABEL: Record<Phase, string> = {
   calibration: 'calibration',
   report: 'report',
   confirm: 'confirming rebuild',
+  advise: 'profile advice',
   clean: 'clean',
   save: 'cache save',
   store: 'baseline store',
@@ -83,5 +86,6 @@ export function phasesText(phases: PhaseSeconds): string {
 
 /** The report's line: what the action itself cost this job, beside cargo and the cache. */
 export function costLine(phases: PhaseSeconds): string {
-  return `The action's own time so far: ${ownSeconds(phases).toFixed(1)} s beside cargo and the cache (${phasesText(phases)}).`;
+  const own = ownSeconds(phases).toFixed(1);
+  return `The action's own time so far: ${own} s beside cargo and the cache (${phasesText(phases)}).`;
 }

@@ -3,6 +3,7 @@
 // shared here. Bump RECORD_SCHEMA_VERSION on any incompatible change; readers must reject
 // records with another major version instead of misreading them. Documented in docs/record-schema.md.
 
+import { writeFileSync } from 'node:fs';
 import type { PhaseSeconds } from './phases.js';
 
 export const RECORD_SCHEMA = 'watchmaker/run-record';
@@ -14,6 +15,10 @@ export const RECORD_SCHEMA_VERSION = 4;
  * the IR, as timed differently).
  */
 export const READABLE_RECORD_VERSIONS: readonly number[] = [1, 2, 3, 4];
+const OTHER_RECORD_VERSION = (version: number | undefined) =>
+  `The run record has schema version ${version}; this Watchmaker reads versions ` +
+  `${READABLE_RECORD_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_RECORD_VERSIONS.at(-1)}. ` +
+  'Records of other versions are not compared.';
 /** How many earlier default-branch runs a stored record carries (rustc-perf learns from 30). */
 export const HISTORY_LENGTH = 30;
 
@@ -266,6 +271,14 @@ export interface RunRecord {
   };
 }
 
+/**
+ * Writes a run record. The job's own record is written once, by the main step when it ends
+ * (src/steps/main.ts), with what the report added; a rebuild sample's by the timed build.
+ */
+export function writeRunRecord(file: string, record: RunRecord): void {
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+}
+
 /** Reads a record written by this or an earlier run; rejects other schemas instead of misreading them. */
 export function readRunRecord(text: string): RunRecord {
   let parsed: unknown;
@@ -280,9 +293,7 @@ export function readRunRecord(text: string): RunRecord {
       `Not a Watchmaker run record (schema is ${JSON.stringify(r?.schema)}, expected "${RECORD_SCHEMA}").`,
     );
   if (!READABLE_RECORD_VERSIONS.includes(r.version ?? -1)) {
-    throw new Error(
-      `The run record has schema version ${r.version}; this Watchmaker reads versions ${READABLE_RECORD_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_RECORD_VERSIONS.at(-1)}. Records of other versions are not compared.`,
-    );
+    throw new Error(OTHER_RECORD_VERSION(r.version));
   }
   if (!Array.isArray(r.crates) || !r.totals) throw new Error('The run record lacks crates or totals.');
   if (r.version === 2)

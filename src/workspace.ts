@@ -6,6 +6,11 @@ import path from 'node:path';
 import { InputError } from './config.js';
 import { capture } from './proc.js';
 
+const UNREADABLE_WORKSPACE = (cwd: string, cargoSays: string) =>
+  `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${cargoSays}. ` +
+  "Point 'working-directory' at the directory of the workspace's Cargo.toml, " +
+  'and fix the manifest if cargo names an error in it.';
+
 export interface WorkspaceInfo {
   root: string;
   targetDirectory: string;
@@ -53,9 +58,7 @@ export async function workspaceInfo(
     { cwd, env },
   );
   if (r.code !== 0) {
-    throw new InputError(
-      `Input 'working-directory' is ${cwd}, where cargo cannot read the workspace: ${r.stderr.trim().split('\n').slice(-3).join(' ')}. Point 'working-directory' at the directory of the workspace's Cargo.toml, and fix the manifest if cargo names an error in it.`,
-    );
+    throw new InputError(UNREADABLE_WORKSPACE(cwd, r.stderr.trim().split('\n').slice(-3).join(' ')));
   }
   const meta = JSON.parse(r.stdout) as {
     target_directory: string;

@@ -40,6 +40,20 @@ function writeDir(name: string, content: string): string {
   return dir;
 }
 
+/** Runs `run` with `vars` set in process.env (which the library reads), then puts back what was there. */
+async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 test('save then restore round-trips a directory through the real library', async () => {
   const backend = new GitHubCacheBackend(process.env, null);
   const dir = writeDir('roundtrip', 'hello');
@@ -103,6 +117,27 @@ test('a failing service is an error the caller sees (the library would have call
   }
 });
 
+test('on GHES the library speaks cache service v1 and so does the pre-flight probe: no v2 endpoint is called', async () => {
+  const backend = new GitHubCacheBackend(process.env, null);
+  const dir = writeDir('ghes', 'x');
+  const before = service.calls.length;
+  const out = captureStdout();
+  try {
+    // A server that is not github.com (nor *.ghe.com): the library refuses v2 there, whatever the runner asks.
+    const restored = await withEnv({ GITHUB_SERVER_URL: 'https://github.corp.test' }, () =>
+      backend.restore([dir], 'k-ghes', []),
+    );
+    expect(restored).toBeUndefined();
+  } finally {
+    out.restore();
+  }
+  // The probe, then the library's own lookup: both v1, none of the Twirp methods.
+  const calls = service.calls.slice(before);
+  expect(calls).toHaveLength(2);
+  for (const call of calls) expect(call).toMatch(/^\/_apis\/artifactcache\/cache\?keys=/);
+  expect(gates.cache.down).toBeNull();
+});
+
 describe('a failure on this runner is not a service failure', () => {
   const realTar = execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim();
   /** PATH with a tar that fails as GNU tar does on a full disk (it answers --version normally). */
@@ -119,16 +154,6 @@ describe('a failure on this runner is not a service failure', () => {
     writeFileSync(path.join(bin, 'tar'), script);
     chmodSync(path.join(bin, 'tar'), 0o755);
     return `${bin}${path.delimiter}${process.env.PATH}`;
-  }
-
-  async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
-    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, vars);
-    try {
-      return await run();
-    } finally {
-      Object.assign(process.env, saved);
-    }
   }
 
   test('tar failing on a full disk: the error names the disk and RUNNER_TEMP, and the service stays usable', async () => {
@@ -249,26 +274,5 @@ describe('deleting superseded entries', () => {
         .filter((k) => k.startsWith('k-sup-'))
         .sort(),
     ).toEqual(['k-sup-2', 'k-sup-3']);
-  });
-
-  test("without 'actions: write' it is one warning, and nothing else changes", async () => {
-    const forbidding = new FakeGitHub();
-    forbidding.route('GET', '/repos/{owner}/{repo}/actions/caches', () => ({
-      status: 403,
-      body: { message: 'Resource not accessible by integration' },
-    }));
-    const url = await forbidding.start();
-    const out = captureStdout();
-    try {
-      const result = await deleteSupersededEntries({ ...opts(), apiUrl: url, prefix: 'k-', keepKey: 'k-1' });
-      expect(result.deleted).toEqual([]);
-      expect(result.problem).toMatch(/actions: write/);
-    } finally {
-      out.restore();
-      await forbidding.stop();
-    }
-    const warnings = out.annotations().filter((a) => a.level === 'warning');
-    expect(warnings).toHaveLength(1);
-    expect(out.text()).not.toContain('ghs_test');
   });
 });

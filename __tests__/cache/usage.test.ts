@@ -1,8 +1,8 @@
 // The repository's cache usage in the post step: the pure summary on synthetic entries (bytes,
 // counts, this action's share, stale entries, when a save makes GitHub evict), its Markdown (short,
 // every key and ref escaped), and the shell through the real Octokit against a local GitHub API
-// (both endpoints, pagination and its cap, a refusal, a server that never answers, and no call at
-// all where the usage is not read).
+// (both endpoints, pagination and its cap, a server that never answers, and no call at all where
+// the usage is not read). A refusal (403, 404) is in github-api.test.ts's table of callers.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -289,25 +289,6 @@ describe('the shell, against a local GitHub API', () => {
       /^Watchmaker: saving watchmaker-v1-new \(100 MiB\) brings the repository's Actions cache to 10 GiB, beyond its limit \(10 GB, GitHub's default\)/,
     );
     expect(markdown).toContain('- ⚠️ This save (100 MiB) brings the total to 10 GiB (100%), beyond the limit');
-  });
-
-  test('a token without actions: read: one line naming the permission, no warning, no section', async () => {
-    github.route('GET', '/repos/{owner}/{repo}/actions/cache/usage', () => ({
-      status: 403,
-      body: { message: 'Resource not accessible by integration' },
-    }));
-    const { summary, out, markdown } = await report(usageRun());
-    expect(summary).toBeNull();
-    expect(out.annotations()).toEqual([]);
-    const lines = out
-      .text()
-      .split('\n')
-      .filter((l) => l.includes('cache usage'));
-    expect(lines).toEqual([
-      "Watchmaker could not read the repository's cache usage: the token lacks the 'actions: read' permission (HTTP 403). Add 'actions: read' to the job's 'permissions:'. The cache usage section is left out.",
-    ]);
-    expect(github.requestsTo('GET', '/repos/o/r/actions/caches')).toHaveLength(0);
-    expect(markdown).toBe('');
   });
 
   test('a server that never answers costs one deadline and one warning', async () => {

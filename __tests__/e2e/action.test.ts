@@ -25,6 +25,7 @@ describe('two jobs on the default branch of a workspace with a registry dependen
   let firstPost: StepResult;
   let second: StepResult;
   let secondPost: StepResult;
+  let recordAfterMain = '';
 
   beforeAll(async () => {
     registry = await startLocalRegistry();
@@ -32,6 +33,7 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     const sha = gitInit(workspace);
     firstJob = new Job({ workspace, event: 'push', sha, inputs, env: vars });
     first = await firstJob.main();
+    recordAfterMain = readFileSync(first.outputs.record!, 'utf8');
     firstPost = await firstJob.post();
     // A new job checks out the same commit into the same path, with an empty target/.
     rmSync(path.join(workspace, 'target'), { recursive: true, force: true });
@@ -66,6 +68,10 @@ describe('two jobs on the default branch of a workspace with a registry dependen
 
   test('the post step saves a cache archive and sets CARGO_INCREMENTAL=0 for later steps', () => {
     expect(firstPost.exitCode).toBe(0);
+    // The record is main's, written once: post logs its own phases and leaves the file as it was.
+    expect(readFileSync(first.outputs.record!, 'utf8')).toBe(recordAfterMain);
+    expect(JSON.parse(recordAfterMain).phases).toHaveProperty('build');
+    expect(firstPost.stdout).toMatch(/time by phase in the post step: .*cache save/);
     expect(first.exportedEnv.CARGO_INCREMENTAL).toBe('0');
     expect(readdirSync(cacheDir).some((f) => f.startsWith(first.outputs['cache-key']!))).toBe(true);
   });

@@ -2,7 +2,8 @@
 // Azurite (npm) is the blob store, and this server answers the three Twirp calls the library
 // makes, with GitHub's matching rules: the exact key first, then the primary key and each
 // restore key as prefixes, newest first, only among entries of the same version, and only
-// entries the run's ref may read (its own ref and the default branch).
+// entries the run's ref may read (its own ref and the default branch). The v1 protocol (what the
+// library speaks on GHES) is only a lookup that finds nothing: enough to see who speaks which.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
@@ -23,6 +24,7 @@ const ACCOUNT = 'devstoreaccount1';
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const CONTAINER = 'actions-cache';
 const SERVICE = '/twirp/github.actions.results.api.v1.CacheService/';
+const V1_LOOKUP = '/_apis/artifactcache/cache?';
 
 export interface CacheEntry {
   id: number;
@@ -43,7 +45,7 @@ export interface CacheServiceStandIn {
   setRef(ref: string): void;
   /** The next n calls answer HTTP 400 (the library does not retry 4xx). */
   failNext(n: number): void;
-  /** Every Twirp call received, by method name. */
+  /** Every Twirp call received, by method name; any other request by its path and query. */
   calls: string[];
   stop(): Promise<void>;
 }
@@ -193,6 +195,10 @@ export async function startCacheService(
       if (failures > 0) {
         failures--;
         return send(400, { code: 'invalid_argument', msg: 'the stand-in was told to fail' });
+      }
+      if (req.method === 'GET' && (req.url ?? '').startsWith(V1_LOOKUP)) {
+        res.writeHead(204);
+        return res.end();
       }
       const handler = handlers[method];
       if (!handler) return send(404, { code: 'bad_route', msg: `no method ${method}` });

@@ -77,3 +77,14 @@ test('unit names from the repository are escaped; a long chain names its largest
   // The build's own job count is not a predicted one: no row is marked.
   expect(md).not.toContain('(this build)');
 });
+
+test('the pull-request comment shows parallelism only when the bounding chain changed materially, then says how', () => {
+  const v = view(model);
+  expect(renderReportMarkdown(v, 60000, 'comment')).not.toContain('Parallelism');
+  expect(renderReportMarkdown(v, 60000, 'summary')).toContain('Parallelism (predicted');
+  const moved =
+    'The chain that bounds the build changed: syn → app (3.0 s) in the baseline, syn → gen_x → app (6.0 s) now.';
+  const comment = renderReportMarkdown({ ...v, chainChange: moved }, 60000, 'comment');
+  expect(comment).toContain('syn → gen\\_x → app \\(6.0 s\\) now.');
+  expect(comment).toContain('Parallelism (predicted');
+});

@@ -202,3 +202,23 @@ describe("cargo 1.95's real timings", () => {
     expect(parallelismOf(sample('dev-noop-rebuild.cargo-timing.html'), 2)).toBeNull();
   });
 });
+
+describe('k jobs on a k-core runner: a unit takes at least its CPU seconds over k cores', () => {
+  // Two independent units that each used two cores (rustc's codegen threads) in a 2-job build on 4 cores.
+  const units = () => [unit('a', 0, 3), unit('b', 0, 3)];
+  const cpu = (u: Pick<ScheduleUnit, 'name'>) => (u.name === 'a' || u.name === 'b' ? 6 : null);
+
+  test('one core runs them one after the other at their CPU time; two cores share them; more, as measured', () => {
+    const p = parallelismOf(timings(units()), 4, cpu)!;
+    expect(p.predicted!['1']).toBe(12);
+    // 12 CPU seconds on 2 cores: at least 6 s, however the units overlap.
+    expect(p.predicted!['2']).toBe(6);
+    expect(p.predicted!['4']).toBe(3);
+    // More cores than the build had: no unit gets shorter than it was.
+    expect(p.predicted!['16']).toBe(3);
+  });
+
+  test('without CPU figures (no wrapper), the measured durations stand', () => {
+    expect(parallelismOf(timings(units()), 2)!.predicted!['1']).toBe(6);
+  });
+});

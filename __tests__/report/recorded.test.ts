@@ -4,7 +4,7 @@
 import type { HistoryEntry, RunRecord } from '../../src/record.js';
 import { compareRecords } from '../../src/report/compare.js';
 import { recordedText, withRecordedTimes } from '../../src/report/recorded.js';
-import { historyEntry } from '../../src/report/run.js';
+import { historyEntry } from '../../src/report/store.js';
 import { decide } from '../../src/report/verdict.js';
 import { basePush, record } from '../helpers/records.js';
 

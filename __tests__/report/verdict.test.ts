@@ -3,7 +3,8 @@
 import type { HistoryEntry, RunRecord } from '../../src/record.js';
 import { compareRecords } from '../../src/report/compare.js';
 import { learnNoise } from '../../src/report/noise.js';
-import { agreeing, historyEntry } from '../../src/report/run.js';
+import { agreeing } from '../../src/report/evaluate.js';
+import { historyEntry } from '../../src/report/store.js';
 import { upperFence } from '../../src/report/stats.js';
 import { MIN_OBSERVATIONS } from '../../src/report/thresholds.js';
 import { decide, settles } from '../../src/report/verdict.js';

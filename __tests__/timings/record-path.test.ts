@@ -60,10 +60,10 @@ test("record-path in the checkout: only the record and its timings copy land the
   const result = await runTimedBuild(run, { wrapperPath, log: () => {} });
   expect(result.exitCode).toBe(0);
   expect(result.recordPath).toBe(path.join(workspace, 'out/record.json'));
+  // The record itself is written once, by the main step when it ends (e2e/action.test.ts).
   expect(readdirSync(path.join(workspace, 'out')).sort()).toEqual([
     'artifacts-record.json',
     'cargo-timing-dev.html',
-    'record.json',
     'record.json.ir',
     'record.json.units.jsonl',
   ]);

@@ -2,15 +2,34 @@
 // parallelism model (src/parallelism) predicts a build at another job count. Each bench workspace
 // is built cold with cargo's -j1 and -j2, alternating which goes first; the -j1 build's record
 // predicts the -j2 wall time and the reverse. The error is |predicted - measured| / measured.
+// The model predicts k jobs on a k-core runner, so the -j1 build runs pinned to one core (taskset:
+// the bench process and everything it starts), as a 1-core runner would; -j2 uses this machine's 2.
 // A record whose model failed its own check (over 15% replaying itself) predicts nothing: such
 // builds are counted as withheld, not as errors.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const JOBS = [1, 2];
 
-/** One cold build of `files` at `-j jobs`, with the cache off: its wall time and the record's model. */
+/** Pins this process's threads (and so what it starts later) to the first `cores` cores (Linux). */
+function pin(cores) {
+  const list = cores >= os.cpus().length ? `0-${os.cpus().length - 1}` : `0-${cores - 1}`;
+  execFileSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
+}
+
+/** One cold build of `files` at `-j jobs` on `jobs` cores, with the cache off: its wall time and the record's model. */
 async function coldBuild(o, name, jobs) {
+  pin(jobs);
+  try {
+    return await coldBuildHere(o, name, jobs);
+  } finally {
+    pin(os.cpus().length);
+  }
+}
+
+async function coldBuildHere(o, name, jobs) {
   const dir = path.join(o.scratch, `parallelism-${name}`);
   rmSync(dir, { recursive: true, force: true });
   o.writeFiles(dir, o.workspaces[name]());
@@ -64,7 +83,9 @@ export async function parallelismSection(o) {
 }
 
 export function printParallelism(p, fmtSpread) {
-  console.log('\nParallelism model: predicting a -j1 build from a -j2 build and the reverse (cold builds)');
+  console.log(
+    '\nParallelism model: a -j1 build on 1 core predicted from a -j2 build on 2, and the reverse (cold builds)',
+  );
   console.log(`  error ${fmtSpread(p.errorPercent, '%', 1)}; withheld ${p.withheld}`);
   console.log(`  replaying each build at its own job count: ${fmtSpread(p.selfErrorPercent, '%', 1)}`);
   for (const [name, rows] of Object.entries(p.workspaces))

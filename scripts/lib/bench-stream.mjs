@@ -361,6 +361,23 @@ function cargoBuild(workspace, jobEnv) {
   return { seconds, crates: compilingLines(r.stderr ?? '') };
 }
 
+/** The post step's phases, from its log line (the record holds the main step's). */
+const POST_PHASE = {
+  'keep-fresh manifest': 'describe',
+  clean: 'clean',
+  'cache save': 'save',
+  'baseline store': 'store',
+};
+function postPhases(output) {
+  const line = /time by phase in the post step: (.*?); the action's own/.exec(output ?? '')?.[1] ?? '';
+  const out = {};
+  for (const part of line.split(' · ')) {
+    const m = /^(.*) ([\d.]+) s$/.exec(part);
+    if (m && POST_PHASE[m[1]]) out[POST_PHASE[m[1]]] = Number(m[2]);
+  }
+  return out;
+}
+
 /** What the defaults' job left: its record (phases, units, rustc CPU), outputs and whether it rebuilt the base commit to confirm. */
 function defaultsDetails(h, r) {
   const record = h.readRecord(r.outputs.report);
@@ -369,7 +386,10 @@ function defaultsDetails(h, r) {
   const samples = /rebuilt here (\d+)× alternating/.exec(r.summary)?.[1];
   const phases =
     record?.phases && typeof record.phases === 'object'
-      ? Object.fromEntries(Object.entries(record.phases).filter(([, v]) => Number.isFinite(v)))
+      ? {
+          ...Object.fromEntries(Object.entries(record.phases).filter(([, v]) => Number.isFinite(v))),
+          ...postPhases(r.post.output),
+        }
       : null;
   const buildSeconds = Number(r.outputs['build-seconds'] ?? NaN);
   return {

@@ -163,7 +163,31 @@ export function renderBenchSection(results) {
   if (results.verdicts) push('', ...verdictsSection(results.verdicts));
   if (results.freshness) push('', ...freshnessSection(results.freshness));
   if (results.work) push('', ...workSection(results.work));
+  if (results.parallelism || results.advise)
+    push('', ...optimiseSection(results.parallelism ?? null, results.advise ?? null));
   return `${lines.join('\n')}\n`;
+}
+
+/** The parallelism model's error at another job count, and the profile advisor's reproducibility. */
+function optimiseSection(p, a) {
+  const lines = ['**Measure before you optimise** ([Make your build faster](docs/faster.md)).', ''];
+  lines.push('| what | figure |', '|---|---|');
+  if (p) {
+    const n = p.errors?.length ?? 0;
+    lines.push(
+      `| parallelism model: a cold build's wall time at -j1 on 1 core predicted from a -j2 build on 2 cores, and the reverse (${plural(n, 'prediction')}; ${p.withheld} withheld) | error ${spread(p.errorPercent, '%', 1)} |`,
+      `| the model replaying each build at its own job count (the check that gates predictions at 15%) | error ${spread(p.selfErrorPercent, '%', 1)} |`,
+    );
+  }
+  if (a) {
+    const times = a.runs.map((r) => `${fixed(r.seconds / 60, 1)} min (${plural(r.rounds, 'round')})`).join(' and ');
+    lines.push(
+      `| profile advisor on ripgrep's library crates, dev, two separate runs (budget ${a.budget} each) | ${times}, ${plural(a.runs[0].candidates, 'candidate')} |`,
+      `| its recommendations (a win in either run) that won in both | ${a.reproduced} of ${a.recommendations} |`,
+      `| its claims of any kind (win, trade-off, worse) the same in both runs | ${a.claimsReproduced} of ${a.claims} |`,
+    );
+  }
+  return lines;
 }
 
 const CONFIG_NAMES = { defaults: 'defaults', plainCache: 'plain cache', noCache: 'no cache' };

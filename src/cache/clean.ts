@@ -181,7 +181,8 @@ function unitJudge(
 const CARGO_TOP_DIRS = new Set(['cargo-timings']);
 
 function topLevelRemovalReason(e: TargetEntry, atTop: boolean): string | null {
-  if (!e.isDir) return LOCK_FILES.has(e.path.split('/').at(-1)!) ? "cargo's lock file (never cached)" : null; // other loose files are not cargo's to judge: keep
+  // Other loose files are not cargo's to judge: keep.
+  if (!e.isDir) return LOCK_FILES.has(e.path.split('/').at(-1)!) ? "cargo's lock file (never cached)" : null;
   if (e.shape === 'profile') return 'another profile (not this cache key)';
   if (atTop && e.shape === 'triple') return 'another target (not this cache key)';
   if (atTop && CARGO_TOP_DIRS.has(e.path)) return 'timings reports (rewritten by every build)';

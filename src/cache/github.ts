@@ -1,12 +1,13 @@
 // The GitHub Actions cache through @actions/cache, with a deadline on every call and a
 // pre-flight check: the library swallows service errors (a failed restore looks like a miss, a
-// failed save returns -1), so the backend asks the service itself first and compares what the
-// library returns with what the service said. A failure on this runner's disk is told apart from
+// failed save returns -1), so the backend asks the service itself first, in the protocol and at
+// the URL the library will use (service.ts: never v2 on GHES), and compares what the library
+// returns with what the service said. A failure on this runner's disk is told apart from
 // a service failure by what the library printed (local-cause.ts). REST calls delete entries a
 // newer save superseded.
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { createOctokit, httpStatus, permissionMessage } from '../github-api.js';
+import { createOctokit, httpStatus, refusalMessage } from '../github-api.js';
 import {
   gates,
   isLocalFailure,
@@ -17,6 +18,7 @@ import {
 } from '../net/deadline.js';
 import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveResult } from './backend.js';
 import { localCause, localFailureMessage, withOutput } from './local-cause.js';
+import { serviceUrl, serviceVersion, type ServiceVersion } from './service.js';
 
 /** Where the REST clean-up may act: the repository and the ref the entries were saved for. */
 export interface CacheApiScope {
@@ -29,36 +31,38 @@ export interface CacheApiScope {
 
 const TWIRP = '/twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
 const PROBE_VERSION = '0'.repeat(64);
+const NO_SERVICE = (version: ServiceVersion) =>
+  'the runner provides no cache service (' +
+  (version === 'v2' ? 'ACTIONS_RESULTS_URL is not set' : 'neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL is set') +
+  ')';
 
-/** One cheap lookup of a key that never exists: a healthy service answers at once with a miss. */
-async function probeService(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<void> {
-  const token = env.ACTIONS_RUNTIME_TOKEN ?? '';
-  let response: Response;
-  if (env.ACTIONS_CACHE_SERVICE_V2 && env.ACTIONS_RESULTS_URL) {
-    response = await fetch(new URL(TWIRP, env.ACTIONS_RESULTS_URL), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ key: 'watchmaker-probe', version: PROBE_VERSION }),
-      signal,
-    });
-    if (response.status === 404) return; // Twirp "not_found": the service answered
-  } else if (env.ACTIONS_CACHE_URL) {
-    const url = new URL(
-      `_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`,
-      env.ACTIONS_CACHE_URL,
-    );
-    response = await fetch(url, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json;api-version=6.0-preview.1' },
-      signal,
-    });
-  } else {
-    throw new Error('the runner provides no cache service (ACTIONS_RESULTS_URL is not set)');
+/** The lookup of a key that never exists, in the protocol the library will speak (v1 on GHES). */
+function probeRequest(env: NodeJS.ProcessEnv): { version: ServiceVersion; url: URL; init: RequestInit } {
+  const version = serviceVersion(env);
+  const base = serviceUrl(env, version);
+  if (!base) throw new Error(NO_SERVICE(version));
+  const authorization = `Bearer ${env.ACTIONS_RUNTIME_TOKEN ?? ''}`;
+  if (version === 'v2') {
+    const body = JSON.stringify({ key: 'watchmaker-probe', version: PROBE_VERSION });
+    const headers = { authorization, 'content-type': 'application/json' };
+    return { version, url: new URL(TWIRP, base), init: { method: 'POST', headers, body } };
   }
+  const url = new URL(`_apis/artifactcache/cache?keys=watchmaker-probe&version=${PROBE_VERSION}`, base);
+  return { version, url, init: { headers: { authorization, accept: 'application/json;api-version=6.0-preview.1' } } };
+}
+
+/**
+ * One cheap lookup: a healthy service answers at once with a miss. Only the service can say
+ * whether it works: the library turns its failures into misses.
+ */
+async function probeService(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<void> {
+  const { version, url, init } = probeRequest(env);
+  const response = await fetch(url, { ...init, signal });
   await response.body?.cancel();
-  if (!response.ok)
-    throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), {
-      status: response.status >= 500 || response.status === 429 ? response.status : 503,
-    });
+  if (response.ok || (version === 'v2' && response.status === 404)) return; // Twirp "not_found": it answered
+  throw Object.assign(new Error(`the cache service answered HTTP ${response.status}`), {
+    status: response.status >= 500 || response.status === 429 ? response.status : 503,
+  });
 }
 
 /**
@@ -181,10 +185,9 @@ export class GitHubCacheBackend implements CacheBackend {
         ref,
       });
     } catch (e) {
-      const status = httpStatus(e);
-      if (status === 404) return; // already gone
-      if (status === 403)
-        throw new Error(permissionMessage(`replace the cache entry ${key}`, 'actions: write', status), { cause: e });
+      if (httpStatus(e) === 404) return; // already gone
+      const refused = refusalMessage(e, `replace the cache entry ${key}`, 'actions: write');
+      if (refused) throw new Error(refused, { cause: e });
       throw e;
     }
   }
@@ -249,11 +252,10 @@ export async function deleteSupersededEntries(
       result.deleted.push(entry);
     }
   } catch (e) {
-    const status = httpStatus(e);
-    result.problem =
-      status === 403 || status === 404
-        ? `${permissionMessage('delete superseded cache entries', 'actions: write', status)} Or ignore this: old entries then expire on GitHub's schedule.`
-        : `Watchmaker could not delete superseded cache entries: ${(e as Error).message}`;
+    const refused = refusalMessage(e, 'delete superseded cache entries', 'actions: write');
+    result.problem = refused
+      ? `${refused} Or ignore this: old entries then expire on GitHub's schedule.`
+      : `Watchmaker could not delete superseded cache entries: ${(e as Error).message}`;
     core.warning(result.problem);
   }
   return result;

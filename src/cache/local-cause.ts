@@ -48,7 +48,10 @@ export function tempDirNote(env: NodeJS.ProcessEnv): string {
 
 /** The warning text for a local failure: what failed, why, and that the service is not to blame. */
 export function localFailureMessage(what: string, cause: string, env: NodeJS.ProcessEnv): string {
-  return `${what} on this runner: ${cause} (${tempDirNote(env)}). This is not a cache service failure: free disk space or point RUNNER_TEMP at a writable disk before this step`;
+  return (
+    `${what} on this runner: ${cause} (${tempDirNote(env)}). This is not a cache service failure: ` +
+    'free disk space or point RUNNER_TEMP at a writable disk before this step'
+  );
 }
 
 // A tee on stdout and stderr while at least one capture runs, feeding every capture in progress.

@@ -32,6 +32,12 @@ import { capture } from '../proc.js';
 import type { CacheBackend, PruneResult, PruneScope, RestoreResult, SaveOptions, SaveResult } from './backend.js';
 import { withDirectoryLock } from './lock.js';
 
+const INDEX_REBUILT = (file: string, damaged: boolean) =>
+  `Watchmaker: the local cache index ${file} was ${damaged ? 'damaged' : 'out of date'}; rebuilt it from the archives.`;
+const UNSAFE_ARCHIVE = (archive: string, problems: string[]) =>
+  `The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths ` +
+  `(${problems.slice(0, 3).join('; ')}); nothing was extracted, and this counts as a miss.`;
+
 interface LocalEntry {
   key: string;
   version: string;
@@ -260,9 +266,7 @@ export class LocalCacheBackend implements CacheBackend {
     }
     if (listed === null || listed.length !== this.entries().length) {
       withDirectoryLock(this.dir, () => this.writeIndex());
-      core.info(
-        `Watchmaker: the local cache index ${this.indexFile()} was ${listed === null ? 'damaged' : 'out of date'}; rebuilt it from the archives.`,
-      );
+      core.info(INDEX_REBUILT(this.indexFile(), listed === null));
     }
   }
 
@@ -300,9 +304,7 @@ export class LocalCacheBackend implements CacheBackend {
       .map((m) => unsafeMember(m, paths))
       .filter((p): p is string => p !== null);
     if (problems.length) {
-      core.warning(
-        `The local cache archive ${archive} has ${problems.length} member(s) that would land outside the cached paths (${problems.slice(0, 3).join('; ')}); nothing was extracted, and this counts as a miss.`,
-      );
+      core.warning(UNSAFE_ARCHIVE(archive, problems));
       return undefined;
     }
     const r = await capture('tar', ['-x', hit.file.endsWith('.zst') ? '--zstd' : '-z', '-f', archive, '-C', '/', '-P']);

@@ -25,6 +25,31 @@ import { buildCacheKeys, generationOf, manifestsHash, restoreLookup, shortHash, 
 import { restoreOwnership, type ProtectedPlaces } from './ownership.js';
 import { resolveProfileSettings } from './profile.js';
 
+const NOT_CACHED = (dir: string, reason: string) =>
+  `Watchmaker does not cache ${dir}: ${reason}. ` +
+  'Point the target directory at a directory of its own (the default target/ is right for most workspaces); ' +
+  'the registry downloads are still cached.';
+const NO_GIT_TREE =
+  'Freshness across checkouts: off (the workspace is not in a git working tree), ' +
+  'so workspace crates are rebuilt and not cached.';
+const FRESHNESS_FAILED = (reason: string) =>
+  `Watchmaker could not check which files are unchanged (${reason}); workspace crates are rebuilt as usual.`;
+const NOTHING_PROVEN = (why: string) =>
+  `Watchmaker proves nothing unchanged this time: ${why}. ` +
+  'The restored workspace crates are compiled again (their units were given an old time); ' +
+  'the cache heals when this job saves.';
+const NO_MANIFEST = (seconds: string) =>
+  'Freshness across checkouts: no manifest in the restored cache, ' +
+  `so nothing is proven unchanged yet (${seconds} s).`;
+const PROVEN = (proven: number, changed: number, bumped: string, seconds: string) =>
+  `Freshness across checkouts: ${proven} tracked files proven unchanged since the cached build ` +
+  `(their times set back); ${changed} changed or new keep theirs${bumped} (${seconds} s).`;
+const RESTORE_FAILED = (where: string, error: string) =>
+  `Watchmaker could not restore the cache (${where}): ${error}. The build goes on without it.`;
+const RESTORED = (state: CacheRestoreState, seconds: string) =>
+  `Cache ${state.hit} hit: restored ${state.matchedKey} ` +
+  `(${formatBytes(state.restoredBytes ?? 0)} on disk) in ${seconds} s.`;
+
 export interface CacheRestoreState {
   enabled: boolean;
   backend: 'github' | 'local';
@@ -152,11 +177,7 @@ function cacheableDirs(
     if (ownership.owned) dirs.push(dir);
     else {
       excluded.push({ dir, reason: ownership.reason });
-      core.warning(
-        logText(
-          `Watchmaker does not cache ${dir}: ${ownership.reason}. Point the target directory at a directory of its own (the default target/ is right for most workspaces); the registry downloads are still cached.`,
-        ),
-      );
+      core.warning(logText(NOT_CACHED(dir, ownership.reason)));
     }
   }
   return { dirs, excluded };
@@ -170,8 +191,6 @@ export async function restoreCache(run: TargetedRun): Promise<CacheRestoreState>
   const paths = [...dirs, ...cargoHomePaths(env, config.cache.bin)];
   const dir = profileDirName(config.profile);
   logKeys(keys, paths, backend.description);
-
-  turnIncrementalOff(env, run.rustc.release);
 
   const state: CacheRestoreState = {
     enabled: true,
@@ -216,9 +235,7 @@ async function freshnessAfterRestore(
   if (!targetDirCached(state)) return null;
   const gitRoot = await gitRootOf(run.workspace.root, run.env);
   if (!gitRoot) {
-    core.info(
-      'Freshness across checkouts: off (the workspace is not in a git working tree), so workspace crates are rebuilt and not cached.',
-    );
+    core.info(NO_GIT_TREE);
     return null;
   }
   const started = Date.now();
@@ -237,9 +254,7 @@ async function freshnessAfterRestore(
     logFreshness(summary, ((Date.now() - started) / 1000).toFixed(1));
     return freshness;
   } catch (e) {
-    core.warning(
-      `Watchmaker could not check which files are unchanged (${(e as Error).message}); workspace crates are rebuilt as usual.`,
-    );
+    core.warning(FRESHNESS_FAILED((e as Error).message));
     core.debug((e as Error).stack ?? String(e));
     return null;
   }
@@ -247,36 +262,15 @@ async function freshnessAfterRestore(
 
 function logFreshness(summary: FreshnessSummary, seconds: string): void {
   if (summary.distrusted) {
-    core.warning(
-      `Watchmaker proves nothing unchanged this time: ${summary.distrusted}. The restored workspace crates are compiled again (their units were given an old time); the cache heals when this job saves.`,
-    );
+    core.warning(NOTHING_PROVEN(summary.distrusted));
   } else if (!summary.manifestFound) {
-    core.info(
-      `Freshness across checkouts: no manifest in the restored cache, so nothing is proven unchanged yet (${seconds} s).`,
-    );
+    core.info(NO_MANIFEST(seconds));
   } else {
     const bumped = summary.bumped
       ? `; ${summary.bumped} changed or untracked files older than the cache moved to now`
       : '';
-    core.info(
-      `Freshness across checkouts: ${summary.proven} tracked files proven unchanged since the cached build (their times set back); ${summary.changed} changed or new keep theirs${bumped} (${seconds} s).`,
-    );
+    core.info(PROVEN(summary.proven, summary.changed, bumped, seconds));
   }
-}
-
-/**
- * Cargo's incremental data is large and useless in CI: every run starts from a new checkout.
- * Cargo 1.99 and later turn it off by themselves when CI is set; older ones need the variable.
- */
-function turnIncrementalOff(env: NodeJS.ProcessEnv, rustcRelease: string): void {
-  if (env.CARGO_INCREMENTAL !== undefined) return;
-  const [major, minor] = rustcRelease.split('.').map(Number) as [number, number];
-  if (env.CI && (major > 1 || minor >= 99)) {
-    core.info(`Incremental compilation: off (cargo ${rustcRelease} turns it off itself when CI is set).`);
-    return;
-  }
-  core.exportVariable('CARGO_INCREMENTAL', '0');
-  core.info('Incremental compilation: off (the action set CARGO_INCREMENTAL=0 for this and later steps).');
 }
 
 function logKeys(keys: CacheKeys, paths: string[], where: string): void {
@@ -302,15 +296,10 @@ async function restoreInto(state: CacheRestoreState, backend: CacheBackend, fail
   } catch (e) {
     state.error = (e as Error).message;
     if (failOnError) throw e;
-    core.warning(
-      `Watchmaker could not restore the cache (${backend.description}): ${state.error}. The build goes on without it.`,
-    );
+    core.warning(RESTORE_FAILED(backend.description, state.error));
   }
   state.restoredAtMs = Date.now();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (state.hit === 'miss') core.info(`Cache miss for ${state.primaryKey} (${seconds} s): a cold build.`);
-  else
-    core.info(
-      `Cache ${state.hit} hit: restored ${state.matchedKey} (${formatBytes(state.restoredBytes ?? 0)} on disk) in ${seconds} s.`,
-    );
+  else core.info(RESTORED(state, seconds));
 }

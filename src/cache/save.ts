@@ -20,6 +20,36 @@ import { hasCargoTag } from './ownership.js';
 import { targetDirCached, type CacheRestoreState } from './restore.js';
 import type { Run } from '../run.js';
 
+// The longer sentences of the log and of the save decision, named so the code that picks them stays readable.
+const NOT_DEFAULT_BRANCH = (ref: string) =>
+  `not on the default branch: an entry saved for ${ref} would serve only this ref ` +
+  "and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway";
+const PR_ON_BRANCH_REF = (event: string, ref: string, asked: string | null) =>
+  `this pull request's job runs on ${event} with the ref ${ref}, ` +
+  'so GitHub would file the entry under that branch, where its own jobs restore it; ' +
+  `a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ''}`;
+const REPLACING = (matched: string | null, reason: string, next: string) =>
+  `Replacing the cache entry ${matched}: ${reason}. The new entry is ${next}: ` +
+  'restores take the newest generation of a key, and the older ones are deleted where the token may.';
+const NOT_OWNED = (list: string) =>
+  `Not saving ${list}: cargo does not own it now (a later step may have run 'cargo clean' or removed it), ` +
+  'and restoring it would give the cleaner a directory it must never clean. ' +
+  'The registry downloads are saved; the next build creates the directory afresh.';
+const SOURCES_UNDESCRIBED = (reason: string) =>
+  `Watchmaker could not describe the sources of this build (${reason}); ` +
+  'the next run rebuilds the workspace crates.';
+const TRIMMED = (deleted: boolean, count: number, bytes: number) =>
+  `  ${deleted ? 'removed' : 'left out'} ${count} downloaded crate files Cargo.lock no longer uses ` +
+  `(${formatBytes(bytes)})`;
+const LOCK_NOT_TOML = (file: string) =>
+  `${file} is not valid TOML, so downloaded crates are not trimmed ` +
+  'and a shared target directory keeps every unit.';
+const LEFT_OUT = (label: string, before: string, after: string) =>
+  `${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; ` +
+  'the archive leaves out what cleaning would remove:';
+const SAVED = (key: string, size: string, seconds: string, deleted: number) =>
+  `Saved ${key}${size} in ${seconds} s; deleted ${deleted} superseded entr${deleted === 1 ? 'y' : 'ies'}.`;
+
 export interface SaveDecision {
   save: boolean;
   reason: string;
@@ -66,9 +96,7 @@ export function decideSave(
       reason: why(`on the default branch (${context.defaultBranch}), whose caches every branch can read`),
       replace,
     };
-  return skip(
-    `not on the default branch: an entry saved for ${context.ref ?? 'this ref'} would serve only this ref and crowd the repository's 10 GB cache. Set 'cache-save-scope: any' to save anyway`,
-  );
+  return skip(NOT_DEFAULT_BRANCH(context.ref ?? 'this ref'));
 }
 
 /**
@@ -88,10 +116,7 @@ function pullRequestOnBranchRef(
       : config.cache.saveScope === 'any'
         ? "cache-save-scope: 'any'"
         : null;
-  return (
-    `this pull request's job runs on ${context.eventName ?? 'its event'} with the ref ${context.ref ?? '(none)'}, so GitHub would file the entry under that branch, where its own jobs restore it; ` +
-    `a pull request never saves to the GitHub cache there${asked ? `, whatever ${asked} says` : ''}`
-  );
+  return PR_ON_BRANCH_REF(context.eventName ?? 'its event', context.ref ?? '(none)', asked);
 }
 
 /** Why an exactly restored entry no longer matches the build, or null when it does. */
@@ -222,9 +247,7 @@ async function keyToSave(
   const next = generationKey(primaryKey, (generationOf(state.matchedKey, primaryKey) ?? 1) + 1);
   if (await backend.exists(paths, next))
     return skipped(`The cache entry ${next} exists already (another job replaced ${state.matchedKey} first)`);
-  core.info(
-    `Replacing the cache entry ${state.matchedKey}: ${decision.reason}. The new entry is ${next}: restores take the newest generation of a key, and the older ones are deleted where the token may.`,
-  );
+  core.info(REPLACING(state.matchedKey, decision.reason, next));
   return { key: next };
 }
 
@@ -246,11 +269,7 @@ function withoutUntaggedDirs(state: CacheRestoreState): CacheRestoreState {
     }));
   if (gone.length === 0) return state;
   const list = gone.map((g) => `${g.dir} (${g.reason})`).join(' and ');
-  core.info(
-    logText(
-      `Not saving ${list}: cargo does not own it now (a later step may have run 'cargo clean' or removed it), and restoring it would give the cleaner a directory it must never clean. The registry downloads are saved; the next build creates the directory afresh.`,
-    ),
-  );
+  core.info(logText(NOT_OWNED(list)));
   const left = new Set(gone.map((g) => g.dir));
   return { ...state, paths: state.paths.filter((p) => !left.has(p)), excluded: [...state.excluded, ...gone] };
 }
@@ -271,9 +290,7 @@ async function describeSources(run: SaveRun, input: CacheSaveInput): Promise<voi
     await writeManifest(state.freshness, { env: run.env, timedBuildRan, restoredAnything: state.hit !== 'miss' });
   } catch (e) {
     rmSync(state.freshness.manifestPath, { force: true });
-    core.warning(
-      `Watchmaker could not describe the sources of this build (${(e as Error).message}); the next run rebuilds the workspace crates.`,
-    );
+    core.warning(SOURCES_UNDESCRIBED((e as Error).message));
   }
 }
 
@@ -323,10 +340,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
   if (layouts.size) core.info(`  build-dir layout on disk before cleaning: ${[...layouts].join(' and ')}`);
   if (lock) {
     const trimmed = trimRegistryCache(path.join(cargoHome(run.env), 'registry', 'cache'), lock.downloaded, deleteFiles);
-    if (trimmed.removed)
-      core.info(
-        `  ${deleteFiles ? 'removed' : 'left out'} ${trimmed.removed} downloaded crate files Cargo.lock no longer uses (${formatBytes(trimmed.bytes)})`,
-      );
+    if (trimmed.removed) core.info(TRIMMED(deleteFiles, trimmed.removed, trimmed.bytes));
     if (!deleteFiles) leftOut.push(...trimmed.files);
   }
   return leftOut;
@@ -335,12 +349,7 @@ function cleanAll(run: SaveRun, input: CacheSaveInput, outcome: CacheSaveOutcome
 function readLock(file: string | null): LockedPackages | null {
   if (!file || !existsSync(file)) return null;
   const lock = parseLockfile(readFileSync(file, 'utf8'));
-  if (!lock)
-    core.warning(
-      logText(
-        `${file} is not valid TOML, so downloaded crates are not trimmed and a shared target directory keeps every unit.`,
-      ),
-    );
+  if (!lock) core.warning(logText(LOCK_NOT_TOML(file)));
   return lock;
 }
 
@@ -361,10 +370,7 @@ function logCleaning(
   const label = dirCount > 1 ? 'target and build directories' : 'target/';
   const [before, after] = [formatBytes(outcome.bytesBefore ?? 0), formatBytes(outcome.bytesAfter ?? 0)];
   if (how.deleted) core.info(`${label} ${before} → ${after} after cleaning:`);
-  else
-    core.info(
-      `${label} ${before}, of which ${after} is cached: not in CI, so nothing is deleted; the archive leaves out what cleaning would remove:`,
-    );
+  else core.info(LEFT_OUT(label, before, after));
   for (const [reason, agg] of byReason)
     core.info(`  ${how.deleted ? 'removed' : 'left out'} ${agg.count} × ${reason} (${formatBytes(agg.bytes)})`);
   if (how.noBuild)
@@ -395,7 +401,5 @@ async function saveAndPrune(
   outcome.archiveBytes = pruned.keptEntryBytes ?? outcome.archiveBytes;
   const size = outcome.archiveBytes !== null ? ` (archive ${formatBytes(outcome.archiveBytes)})` : '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  core.info(
-    `Saved ${key}${size} in ${seconds} s; deleted ${pruned.deleted} superseded entr${pruned.deleted === 1 ? 'y' : 'ies'}.`,
-  );
+  core.info(SAVED(key, size, seconds, pruned.deleted));
 }

@@ -1,14 +1,12 @@
-// Which backend holds the cache: GitHub's cache service when the runner provides it (or when
-// asked), else a local directory, whose entries are scoped by ref the way GitHub scopes its own.
+// Which backend holds the cache: GitHub's cache service when @actions/cache can reach one (its
+// own check, service.ts) or when asked, else a local directory, whose entries are scoped by ref
+// the way GitHub scopes its own.
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import type { CacheBackend } from './backend.js';
 import { GitHubCacheBackend, type CacheApiScope } from './github.js';
 import { LOCAL_SCOPE, LocalCacheBackend, type LocalRefScope } from './local.js';
-
-export function serviceAvailable(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL));
-}
+import { serviceAvailable } from './service.js';
 
 /** The repository and ref whose entries the REST clean-up may delete, when all are known. */
 export function cacheApiScope(config: Pick<Config, 'githubToken'>, context: RunContext): CacheApiScope | null {

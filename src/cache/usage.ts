@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import { formatBytes } from '../format.js';
-import { createOctokit, httpStatus, permissionMessage, type Octokit } from '../github-api.js';
+import { createOctokit, refusalMessage, type Octokit } from '../github-api.js';
 import { logText } from '../log.js';
 import { ServiceDownError } from '../net/deadline.js';
 import { escapeMarkdown } from '../markdown.js';
@@ -26,6 +26,35 @@ const DAY_MS = 86_400_000;
 const GIB = 1024 ** 3;
 /** Stale entries named in the section, largest first. */
 const NAMED_STALE = 3;
+
+const percent = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+// The section's lines and the log's longer sentences, named so the code that picks them stays readable.
+const TOTAL_LINE = (s: CacheUsageSummary) =>
+  `**${formatBytes(s.totalBytes)}** of ${s.limitLabel} (${percent(s.totalBytes, s.limitBytes)}), ` +
+  `in ${plural(s.count, 'entry', 'entries')}; beyond the limit GitHub evicts the least recently used.`;
+const OURS_LINE = (s: CacheUsageSummary, prefixes: readonly string[]) =>
+  `This action's (keys starting ${prefixes.map(escapeMarkdown).join(' or ')}): ` +
+  `${plural(s.ours.count, 'entry', 'entries')}, ${formatBytes(s.ours.bytes)} (${percent(s.ours.bytes, s.totalBytes)}).`;
+const STALE_LINE = (s: CacheUsageSummary, named: string) =>
+  `Stale, not accessed for ${STALE_DAYS}+ days (no run restored them lately): ` +
+  `${plural(s.stale.count, 'entry', 'entries')}, ${formatBytes(s.stale.bytes)}; largest: ${named}.`;
+const EVICTING_LINE = (size: string, after: string) =>
+  `⚠️ This save (${size}) brings the total to ${after}, beyond the limit: ` +
+  'GitHub evicts the least recently used entries.';
+const STALE_HINT = (s: CacheUsageSummary) =>
+  ` Not accessed for ${STALE_DAYS}+ days: ` +
+  `${plural(s.stale.count, 'entry', 'entries')} (${formatBytes(s.stale.bytes)}).`;
+const EVICTS = (key: string, size: string, s: CacheUsageSummary, stale: string) =>
+  `Watchmaker: saving ${key}${size} brings the repository's Actions cache to ${formatBytes(s.afterBytes)}, ` +
+  `beyond its limit (${s.limitLabel}), so GitHub evicts the least recently used entries.${stale} ` +
+  'The job summary shows what the cache holds.';
+const HOLDS = (s: CacheUsageSummary) =>
+  `Watchmaker: the repository's Actions cache holds ${formatBytes(s.totalBytes)} of ${s.limitLabel} ` +
+  `in ${plural(s.count, 'entry', 'entries')}; this action's: ${formatBytes(s.ours.bytes)}.`;
+const USAGE_UNREADABLE = (reason: string) =>
+  `Watchmaker could not read the repository's cache usage: ${reason}. The cache usage section is left out.`;
 
 export interface CacheEntryRow {
   key: string;
@@ -103,16 +132,9 @@ export function summariseUsage(
   };
 }
 
-const percent = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
 /** The job summary's section, at most 8 lines; every key and ref from the API is escaped (pure). */
 export function usageMarkdown(s: CacheUsageSummary, prefixes: readonly string[]): string[] {
-  const items = [
-    `**${formatBytes(s.totalBytes)}** of ${s.limitLabel} (${percent(s.totalBytes, s.limitBytes)}), in ${plural(s.count, 'entry', 'entries')}; beyond the limit GitHub evicts the least recently used.`,
-    `This action's (keys starting ${prefixes.map(escapeMarkdown).join(' or ')}): ${plural(s.ours.count, 'entry', 'entries')}, ${formatBytes(s.ours.bytes)} (${percent(s.ours.bytes, s.totalBytes)}).`,
-    staleLine(s),
-  ];
+  const items = [TOTAL_LINE(s), OURS_LINE(s, prefixes), staleLine(s)];
   if (s.saved) items.push(savedLine(s, s.saved));
   if (!s.complete)
     items.push(
@@ -126,14 +148,13 @@ function staleLine(s: CacheUsageSummary): string {
   const named = s.stale.largest
     .map((e) => `${escapeMarkdown(e.key)} on ${escapeMarkdown(e.ref)}, ${formatBytes(e.sizeBytes)}, ${e.days} days`)
     .join('; ');
-  return `Stale, not accessed for ${STALE_DAYS}+ days (no run restored them lately): ${plural(s.stale.count, 'entry', 'entries')}, ${formatBytes(s.stale.bytes)}; largest: ${named}.`;
+  return STALE_LINE(s, named);
 }
 
 function savedLine(s: CacheUsageSummary, saved: SavedEntry): string {
   const size = saved.bytes === null ? 'size not reported' : formatBytes(saved.bytes);
   const after = `${formatBytes(s.afterBytes)} (${percent(s.afterBytes, s.limitBytes)})`;
-  if (s.evicts)
-    return `⚠️ This save (${size}) brings the total to ${after}, beyond the limit: GitHub evicts the least recently used entries.`;
+  if (s.evicts) return EVICTING_LINE(size, after);
   return `This save: ${size}; about ${after} with it.`;
 }
 
@@ -141,13 +162,8 @@ function savedLine(s: CacheUsageSummary, saved: SavedEntry): string {
 export function evictionWarning(s: CacheUsageSummary): string | null {
   if (!s.evicts || !s.saved) return null;
   const size = s.saved.bytes === null ? '' : ` (${formatBytes(s.saved.bytes)})`;
-  const stale =
-    s.stale.count > 0
-      ? ` Not accessed for ${STALE_DAYS}+ days: ${plural(s.stale.count, 'entry', 'entries')} (${formatBytes(s.stale.bytes)}).`
-      : '';
-  return logText(
-    `Watchmaker: saving ${s.saved.key}${size} brings the repository's Actions cache to ${formatBytes(s.afterBytes)}, beyond its limit (${s.limitLabel}), so GitHub evicts the least recently used entries.${stale} The job summary shows what the cache holds.`,
-  );
+  const stale = s.stale.count > 0 ? STALE_HINT(s) : '';
+  return logText(EVICTS(s.saved.key, size, s, stale));
 }
 
 /** A time from the API as epoch milliseconds, or null. */
@@ -247,9 +263,7 @@ export async function reportCacheUsage(
       saved: saved.saved ? { key: saved.key, bytes: saved.archiveBytes } : null,
       now,
     });
-    core.info(
-      `Watchmaker: the repository's Actions cache holds ${formatBytes(summary.totalBytes)} of ${summary.limitLabel} in ${plural(summary.count, 'entry', 'entries')}; this action's: ${formatBytes(summary.ours.bytes)}.`,
-    );
+    core.info(HOLDS(summary));
     const warning = evictionWarning(summary);
     if (warning) core.warning(warning);
     await writeSection(run.env, usageMarkdown(summary, prefixes));
@@ -271,16 +285,12 @@ async function writeSection(env: NodeJS.ProcessEnv, lines: string[]): Promise<vo
 
 /** One line: a refusal names the permission (info: the section is optional); a broken API is a warning, once. */
 function reportProblem(e: unknown): void {
-  const status = httpStatus(e);
-  if (status === 403 || status === 404) {
-    core.info(
-      `${permissionMessage("read the repository's cache usage", 'actions: read', status)} The cache usage section is left out.`,
-    );
+  const refused = refusalMessage(e, "read the repository's cache usage", 'actions: read');
+  if (refused) {
+    core.info(`${refused} The cache usage section is left out.`);
   } else if (e instanceof ServiceDownError) {
     core.info(`Watchmaker: the cache usage is not read: ${e.message}.`);
   } else {
-    core.warning(
-      `Watchmaker could not read the repository's cache usage: ${(e as Error).message}. The cache usage section is left out.`,
-    );
+    core.warning(USAGE_UNREADABLE((e as Error).message));
   }
 }

@@ -34,6 +34,10 @@ import {
 } from './manifest.js';
 import { hashFile, reachedThrough, readWorkingTree, stampOf, untrackedFiles, type WorkingTree } from './tree.js';
 
+const OTHER_MANIFEST_VERSION = (file: string) =>
+  `Freshness across checkouts: ${file} is from another version of the action, ` +
+  'so no file is proven unchanged this time.';
+
 /** The main step's part, handed to post with the cache state. */
 export interface FreshnessState {
   gitRoot: string;
@@ -63,12 +67,7 @@ export async function gitRootOf(dir: string, env: NodeJS.ProcessEnv): Promise<st
 function readManifest(file: string): FreshnessManifest | null {
   if (!existsSync(file)) return null;
   const manifest = parseManifest(readFileSync(file, 'utf8'));
-  if (!manifest)
-    core.info(
-      logText(
-        `Freshness across checkouts: ${file} is from another version of the action, so no file is proven unchanged this time.`,
-      ),
-    );
+  if (!manifest) core.info(logText(OTHER_MANIFEST_VERSION(file)));
   return manifest;
 }
 

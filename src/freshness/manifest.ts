@@ -119,7 +119,10 @@ export function futureTimes(manifest: FreshnessManifest | null, newestUnitMs: nu
   const newest = Math.max(manifest?.writtenAtMs ?? 0, manifest?.builtAfterMs ?? 0, newestUnitMs);
   if (newest <= nowMs) return null;
   const ahead = ((newest - nowMs) / 1000).toFixed(1);
-  return `the restored cache has times ${ahead} s in the future (the runner that saved it had a clock ahead of this one)`;
+  return (
+    `the restored cache has times ${ahead} s in the future ` +
+    '(the runner that saved it had a clock ahead of this one)'
+  );
 }
 
 /** What the main step saw of a tracked file once the times were set, before any build of the job. */

@@ -6,6 +6,29 @@ import path from 'node:path';
 import { findKeyLine, getPath, CargoConfigError, type CargoConfigFile } from '../cargo-config.js';
 import type { CfgSet } from '../toolchain.js';
 
+const MIXED_ARRAY_AND_STRING = (key: string, file: string) =>
+  `${key} is an array in one cargo config file and a string in ${file}; ` +
+  `cargo refuses to merge them ("expected array, but found string"). Use arrays everywhere.`;
+
+const FIX =
+  'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units ' +
+  'in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ' +
+  '~/.cargo/config.toml, or in an alias for local builds ' +
+  '([alias] native = "rustc --release -- -C target-cpu=native", then `cargo native`).';
+
+/** The CPU findings' messages; `from` names where the flag was set. */
+const NATIVE_CPU = (flag: string, from: string) =>
+  `\`${flag}\` (from ${from}) compiles for this runner's CPU: the binaries and the cached target/ crash with ` +
+  `illegal instructions on older CPUs, and the cache stops matching across runners. ${FIX}`;
+const NOT_EXACTLY_NATIVE = (flag: string, from: string, value: string) =>
+  `\`${flag}\` (from ${from}) is not a CPU rustc recognizes ('${value}' is not exactly 'native'), ` +
+  `so rustc ignores it and builds for the baseline CPU. Remove the flag.`;
+const NAMED_CPU = (flag: string, from: string, value: string) =>
+  `\`${flag}\` (from ${from}) requires a CPU with at least the features of '${value}'. ` +
+  `That is portable only to runners that have them; check this is intended.`;
+const CPU_FEATURES = (flag: string, from: string, enabled: string[]) =>
+  `\`${flag}\` (from ${from}) enables CPU features (${enabled.join(', ')}); the binaries need a CPU that has them.`;
+
 export interface FlagOrigin {
   kind: 'env' | 'config' | 'cli';
   /** Env var name, or the dotted config key (e.g. `target.'cfg(unix)'.rustflags`). */
@@ -59,7 +82,7 @@ export function mergedConfigList(files: CargoConfigFile[], keyPath: string[], di
   if (kinds.size > 1) {
     const stringFile = defined.find((f) => !Array.isArray(getPath(f.data, keyPath)))!;
     throw new CargoConfigError(
-      `${displayKey} is an array in one cargo config file and a string in ${stringFile.path}; cargo refuses to merge them ("expected array, but found string"). Use arrays everywhere.`,
+      MIXED_ARRAY_AND_STRING(displayKey, stringFile.path),
       stringFile.path,
       findKeyLine(stringFile.text, keyPath),
     );
@@ -362,9 +385,6 @@ export function codegenSettings(
 /** CPUs that name the triple's baseline ISA: selecting them is portable. */
 const BASELINE_CPUS = new Set(['generic', 'x86-64', '']);
 
-const FIX =
-  'Build CI artifacts for the baseline CPU: tune speed with profile settings (opt-level, lto, codegen-units in [profile.*] of Cargo.toml) and keep target-cpu=native out of committed config: put it in your own ~/.cargo/config.toml, or in an alias for local builds ([alias] native = "rustc --release -- -C target-cpu=native", then `cargo native`).';
-
 function where(origin: FlagOrigin): string {
   if (origin.kind === 'env') return `the ${origin.name} environment variable`;
   if (origin.kind === 'cli') return origin.name;
@@ -384,7 +404,7 @@ export function findNonPortableFlags(
       severity: 'error',
       flag: cpu.flag,
       origin: cpu.origin,
-      message: `\`${cpu.flag}\` (from ${where(cpu.origin)}) compiles for this runner's CPU: the binaries and the cached target/ crash with illegal instructions on older CPUs, and the cache stops matching across runners. ${FIX}`,
+      message: NATIVE_CPU(cpu.flag, where(cpu.origin)),
     });
   } else if (cpu && cpu.value.trim().replace(/^"|"$/g, '').toLowerCase() === 'native') {
     // rustc matches 'native' exactly; 'NATIVE' or 'native ' is ignored with a warning.
@@ -392,14 +412,14 @@ export function findNonPortableFlags(
       severity: 'warning',
       flag: cpu.flag,
       origin: cpu.origin,
-      message: `\`${cpu.flag}\` (from ${where(cpu.origin)}) is not a CPU rustc recognizes ('${cpu.value}' is not exactly 'native'), so rustc ignores it and builds for the baseline CPU. Remove the flag.`,
+      message: NOT_EXACTLY_NATIVE(cpu.flag, where(cpu.origin), cpu.value),
     });
   } else if (cpu && !BASELINE_CPUS.has(cpu.value)) {
     findings.push({
       severity: 'warning',
       flag: cpu.flag,
       origin: cpu.origin,
-      message: `\`${cpu.flag}\` (from ${where(cpu.origin)}) requires a CPU with at least the features of '${cpu.value}'. That is portable only to runners that have them; check this is intended.`,
+      message: NAMED_CPU(cpu.flag, where(cpu.origin), cpu.value),
     });
   }
   for (const s of settings.filter((x) => x.key === 'target_feature')) {
@@ -409,7 +429,7 @@ export function findNonPortableFlags(
         severity: 'warning',
         flag: s.flag,
         origin: s.origin,
-        message: `\`${s.flag}\` (from ${where(s.origin)}) enables CPU features (${enabled.join(', ')}); the binaries need a CPU that has them.`,
+        message: CPU_FEATURES(s.flag, where(s.origin), enabled),
       });
     }
   }
@@ -431,9 +451,11 @@ export function rustflagsHash(flags: string[], targetTriple: string, rustcArgs: 
 
 /** Cargo's own subcommands (and their short names): an alias of the same name is ignored, as cargo ignores it. */
 const BUILTIN_COMMANDS = new Set(
-  'add bench build check clean config doc fetch fix generate-lockfile help info init install locate-project login logout metadata new owner package pkgid publish read-manifest remove report run rustc rustdoc search test tree uninstall update vendor verify-project version yank b c d r t rm'.split(
-    ' ',
-  ),
+  (
+    'add bench build check clean config doc fetch fix generate-lockfile help info init install locate-project ' +
+    'login logout metadata new owner package pkgid publish read-manifest remove report run rustc rustdoc search ' +
+    'test tree uninstall update vendor verify-project version yank b c d r t rm'
+  ).split(' '),
 );
 /** Options cargo takes before the subcommand whose value is the next word. */
 const GLOBAL_WITH_VALUE = new Set(['--color', '--config', '-Z', '-C', '--explain']);

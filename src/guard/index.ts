@@ -22,6 +22,10 @@ import {
 
 export type { EffectiveRustflags, GuardFinding, SourcedFlag, FlagOrigin } from './flags.js';
 
+const NO_CFG = (targetTriple: string, reason: string) =>
+  `Watchmaker could not ask rustc for the cfg of ${targetTriple} (${reason}); ` +
+  `target.'cfg(...)' rustflags are matched as if no cfg were set.`;
+
 export interface GuardResult {
   mode: GuardMode;
   targetTriple: string;
@@ -97,9 +101,7 @@ async function resolveFlags(run: GuardRun): Promise<{ targetTriple: string; effe
     try {
       return await probeCfg(cwd, flags, targetTriple === rustc.host ? null : targetTriple, env);
     } catch (e) {
-      core.warning(
-        `Watchmaker could not ask rustc for the cfg of ${targetTriple} (${(e as Error).message.split('\n')[0]}); target.'cfg(...)' rustflags are matched as if no cfg were set.`,
-      );
+      core.warning(NO_CFG(targetTriple, (e as Error).message.split('\n')[0]!));
       return [];
     }
   };

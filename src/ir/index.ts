@@ -17,6 +17,15 @@ import { addGroups, emptyTally, packageWork, rustName, type CrateWork, type Work
 
 export type { CrateWork } from './summary.js';
 
+const NO_LIBDIR = (triple: string, detail: string) =>
+  `rustc did not name the toolchain's libraries for ${triple} (${detail})`;
+const LTO_BITCODE = (names: string[]) =>
+  `Watchmaker: ${names.join(', ')}: compiled to LLVM bitcode for link-time optimisation (lto), ` +
+  'so no machine code of their own; the binaries that link them count it.';
+const UNREADABLE_WORK = (crate: string, why: string) =>
+  `Watchmaker could not read the compile work of ${crate} (${why}); ` +
+  'that crate is reported as not measured, the others are not affected.';
+
 /** What compile work needs of cargo's `compiler-artifact` message (timings/messages.ts ArtifactMessage has it). */
 export interface WorkArtifact {
   package: { name: string; version: string | null };
@@ -84,9 +93,7 @@ export async function toolchainLibraries(
   }));
   const dir = r.stdout.trim();
   if (r.code !== 0 || !dir || !existsSync(dir))
-    return {
-      error: `rustc did not name the toolchain's libraries for ${triple} (${r.stderr.trim().split('\n')[0] || dir || 'no directory'})`,
-    };
+    return { error: NO_LIBDIR(triple, r.stderr.trim().split('\n')[0] || dir || 'no directory') };
   return {
     files: readdirSync(dir)
       .filter(isLibrary)
@@ -265,18 +272,10 @@ export class WorkCollector {
   finish(left: ReadonlySet<string>, own?: ReadonlySet<string>): Map<string, CrateWork> {
     if (this.#bitcode.size) {
       const names = [...this.#bitcode].sort().map((pkg) => pkg.replace('@', ' '));
-      core.info(
-        logText(
-          `Watchmaker: ${names.join(', ')}: compiled to LLVM bitcode for link-time optimisation (lto), so no machine code of their own; the binaries that link them count it.`,
-        ),
-      );
+      core.info(logText(LTO_BITCODE(names)));
     }
     for (const [pkg, why] of this.#unreadable) {
-      core.warning(
-        logText(
-          `Watchmaker could not read the compile work of ${pkg.replace('@', ' ')} (${why}); that crate is reported as not measured, the others are not affected.`,
-        ),
-      );
+      core.warning(logText(UNREADABLE_WORK(pkg.replace('@', ' '), why)));
     }
     if (this.#error) {
       core.warning(

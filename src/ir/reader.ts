@@ -115,9 +115,10 @@ function readerThread(threads: { parentPort: ThreadPort | null; workerData: unkn
 }
 
 /** The worker's program: the functions it calls, then the call. */
-const threadSource = () =>
-  `${[closingBracket, genericGroup, instantiateIr, readObjectWith, fileWork, readFileWork, readerThread].join('\n')}\n` +
-  `${readerThread.name}(require('node:worker_threads'), require('node:fs'));\n`;
+const threadSource = () => {
+  const functions = [closingBracket, genericGroup, instantiateIr, readObjectWith, fileWork, readFileWork, readerThread];
+  return `${functions.join('\n')}\n${readerThread.name}(require('node:worker_threads'), require('node:fs'));\n`;
+};
 
 type Reply = { work?: FileWork; error?: string; noCode?: boolean; trap?: string };
 

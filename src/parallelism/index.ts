@@ -3,7 +3,7 @@
 // count: only when that reproduces the measured wall time is anything predicted, so a prediction
 // never rests on a model that missed the one build it can be checked against.
 import { PARALLEL_JOBS, type Parallelism } from '../record.js';
-import { buildGraph, replay, simulate, type Graph, type ScheduleUnit } from './schedule.js';
+import { buildGraph, onCores, replay, simulate, type Graph, type ScheduleUnit } from './schedule.js';
 
 export { buildGraph, replay, simulate, type ScheduleUnit } from './schedule.js';
 
@@ -83,20 +83,34 @@ export function criticalChain(g: Graph, wall: number): Parallelism['criticalPath
 }
 
 /** Wall seconds at each job count of PARALLEL_JOBS. */
-function predict(graph: Graph): NonNullable<Parallelism['predicted']> {
+function predict(graph: Graph, cpu: ReadonlyArray<number | null>): NonNullable<Parallelism['predicted']> {
   const out = {} as NonNullable<Parallelism['predicted']>;
   // In a fixed start order more jobs can end later (Graham's anomaly); cargo's order is not fixed,
   // so that is the model's artefact, not advice: a prediction never rises with more jobs.
   let best = Infinity;
+  const totalCpu = cpu.reduce<number>((sum, c, i) => sum + (graph.cost[i]! > 0 ? (c ?? 0) : 0), 0);
   for (const k of PARALLEL_JOBS) {
-    best = Math.min(best, simulate(graph, Number(k)));
+    // k jobs on a runner with k cores (cargo's default -j is the core count): never less than
+    // all the measured CPU seconds over those cores, however the units overlap.
+    const cores = Number(k);
+    best = Math.min(best, Math.max(simulate(onCores(graph, cpu, cores), cores), totalCpu / cores));
     out[k] = round(best, 2);
   }
   return out;
 }
 
-/** The model for one build; null without timings or when nothing was compiled. */
-export function parallelismOf(timings: ScheduleInput | null, cpus: number): Parallelism | null {
+/** A unit's CPU seconds (the wrapper's measure of its rustc), or null when not measured. */
+export type UnitCpu = (u: Pick<ScheduleUnit, 'name' | 'kind'>) => number | null;
+
+/**
+ * The model for one build; null without timings or when nothing was compiled. Predictions are for
+ * k jobs on a k-core runner: with `cpuOf`, a unit takes at least its CPU seconds over k cores.
+ */
+export function parallelismOf(
+  timings: ScheduleInput | null,
+  cpus: number,
+  cpuOf: UnitCpu = () => null,
+): Parallelism | null {
   const wall = timings ? measuredWall(timings.units) : 0;
   if (!timings || wall <= 0) return null;
   const jobs = buildJobs(timings.summary.maxConcurrency, cpus);
@@ -105,7 +119,13 @@ export function parallelismOf(timings: ScheduleInput | null, cpus: number): Para
   return {
     jobs,
     modelError,
-    predicted: modelError > MODEL_TOLERANCE ? null : predict(graph),
+    predicted:
+      modelError > MODEL_TOLERANCE
+        ? null
+        : predict(
+            graph,
+            timings.units.map((u) => cpuOf(u)),
+          ),
     criticalPath: criticalChain(graph, wall),
     serialSeconds: round(serialSeconds(timings.units), 2),
   };
@@ -116,4 +136,38 @@ export function parallelismOutput(p: Parallelism | null | undefined): string {
   const predicted = p?.predicted;
   if (!predicted) return '';
   return `{${PARALLEL_JOBS.map((k) => `"${k}":${predicted[k].toFixed(1)}`).join(',')}}`;
+}
+
+/** A bounding chain that moved by less than this share and these seconds is the same chain, for the comment. */
+const MATERIAL_CHAIN_SHARE = 0.2;
+const MATERIAL_CHAIN_SECONDS = 1;
+
+/** What the comparison of two chains needs from a record. */
+export interface ChainSide {
+  parallelism?: Parallelism | null;
+  /** The compiled units (only builds that compiled the same units have comparable chains). */
+  units: Array<{ crate: string; kind: string; target: string }>;
+}
+
+const unitSet = (s: ChainSide) => new Set(s.units.map((u) => `${u.crate}\0${u.kind}\0${u.target}`));
+const chainSeconds = (p: Parallelism) => p.criticalPath.reduce((sum, u) => sum + u.seconds, 0);
+const chainText = (p: Parallelism) =>
+  `${p.criticalPath.map((u) => u.unit).join(' → ')} (${chainSeconds(p).toFixed(1)} s)`;
+
+/**
+ * The sentence for a bounding chain that changed materially against the baseline: other units,
+ * or a length changed by 20% and 1 s. Null when it did not, or when the two builds compiled
+ * different units (a warm build's chain differs from a cold one's because of the cache, not the
+ * code), so a pull request comment names the chain only when the code moved it.
+ */
+export function criticalPathChange(head: ChainSide, base: ChainSide): string | null {
+  const [h, b] = [head.parallelism, base.parallelism];
+  if (!h?.criticalPath.length || !b?.criticalPath.length) return null;
+  const [hu, bu] = [unitSet(head), unitSet(base)];
+  if (hu.size !== bu.size || [...hu].some((u) => !bu.has(u))) return null;
+  const sameUnits = h.criticalPath.map((u) => u.unit).join('\0') === b.criticalPath.map((u) => u.unit).join('\0');
+  const delta = Math.abs(chainSeconds(h) - chainSeconds(b));
+  const moved = delta >= MATERIAL_CHAIN_SECONDS && delta >= MATERIAL_CHAIN_SHARE * chainSeconds(b);
+  if (sameUnits && !moved) return null;
+  return `The chain that bounds the build changed: ${chainText(b)} in the baseline, ${chainText(h)} now.`;
 }

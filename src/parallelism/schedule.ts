@@ -177,3 +177,19 @@ export function replay(g: Graph, jobs: number): { wall: number; starts: number[]
 
 /** The wall seconds of a replay with `jobs` jobs. */
 export const simulate = (g: Graph, jobs: number): number => replay(g, jobs).wall;
+
+/**
+ * The graph on a runner with `cores` cores: a unit takes at least its CPU seconds spread over
+ * them (a unit that used two cores through rustc's codegen threads takes twice as long alone on
+ * one), its .rmeta edges moved in proportion. `cpu[i]` is unit i's CPU seconds, null when not
+ * measured (its wall time stands). More cores than the build had never shorten a unit: how far
+ * rustc's own threads would spread is not known from one build.
+ */
+export function onCores(g: Graph, cpu: ReadonlyArray<number | null>, cores: number): Graph {
+  const cost = g.cost.map((c, i) => (c > 0 && cpu[i] != null ? Math.max(c, cpu[i]! / Math.max(1, cores)) : c));
+  const edges = g.edges.map((out, i) => {
+    const factor = g.cost[i]! > 0 ? cost[i]! / g.cost[i]! : 1;
+    return factor === 1 ? out : out.map((e) => ({ to: e.to, after: e.after * factor }));
+  });
+  return { ...g, cost, edges };
+}

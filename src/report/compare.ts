@@ -25,20 +25,13 @@ import {
   MIN_OBSERVATIONS,
   type Metric,
 } from './thresholds.js';
-import { logShift, median, upperFence } from './stats.js';
+import { median, sampleNoise, samplesSeparate, side, upperFence, type Side } from './stats.js';
+
+// The sample statistics live in stats.ts (the profile advisor judges its samples with them too).
+export { relativeRange, sampleNoise, samplesSeparate, T_TEST_FROM, type Side } from './stats.js';
 
 export type { Metric } from './thresholds.js';
 export type Status = 'regression' | 'improvement' | 'unchanged';
-
-export interface Side {
-  /** Median over samples. */
-  value: number;
-  min: number;
-  max: number;
-  samples: number;
-  /** Every sample's value, in run order. */
-  values: number[];
-}
 
 export interface CrateComparison {
   crate: string;
@@ -51,6 +44,11 @@ export interface CrateComparison {
 
 /** The note of a comparison with no crate compiled on both sides (the verdict may still know more: verdict.ts). */
 export const NOTHING_COMPARED = 'no crate was compiled on both sides, so there is nothing to compare.';
+
+const RUSTC_DIFFERS = (base: string, head: string) =>
+  `rustc differs (base ${base}, this run ${head}): part of any change may be the compiler's.`;
+const CPUS_DIFFER = (base: string, head: string) =>
+  `the runners' CPUs differ (base: ${base}, this run: ${head}): time metrics are less comparable.`;
 
 /**
  * What was compared, and each crate's own judgement (beyond its threshold or not). The verdict on
@@ -83,48 +81,6 @@ export function crateValue(c: CrateCost, metric: Metric): number | null {
 
 export { median };
 
-function side(values: number[]): Side {
-  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length, values };
-}
-
-/** Relative spread of one side's samples (0 with one sample). */
-export const relativeRange = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
-
-/** Samples per side from which the t-test alone judges them (fewer must also lie wholly apart). */
-export const T_TEST_FROM = 5;
-
-/**
- * The noise of a comparison with samples on both sides, as a relative change. With three or
- * more per side: the smallest change a t-test on their logarithms tells from noise at α = 0.001
- * (it narrows as samples are added), and under five never below twice the larger relative range.
- * With two: twice that range.
- */
-export function sampleNoise(base: Side, head: Side): number {
-  const n = Math.min(base.samples, head.samples);
-  const range = 2 * Math.max(relativeRange(base), relativeRange(head));
-  const shift = n >= 3 ? logShift(base.values, head.values) : null;
-  if (!shift) return range;
-  return n >= T_TEST_FROM ? shift.detectable : Math.max(range, shift.detectable);
-}
-
-/**
- * Whether the two sides' samples tell a difference: one sample per side always "does" (the
- * threshold has to carry it); two must lie wholly apart; three or more must pass a t-test on
- * their logarithms (α = 0.001), and under five also lie wholly apart. (Three samples apart by
- * chance are common enough on a noisy runner: the bench's VM showed it.)
- */
-export function samplesSeparate(base: Side, head: Side, scale = 1): boolean {
-  const n = Math.min(base.samples, head.samples);
-  if (n < 2) return true;
-  const apart = head.min > base.max * scale || head.max < base.min * scale;
-  if (n < 3) return apart;
-  const shift = logShift(
-    base.values.map((v) => v * scale),
-    head.values,
-  );
-  return (apart || n >= T_TEST_FROM) && shift !== null && Math.abs(shift.t) > shift.critical;
-}
-
 function judge(base: Side, head: Side, threshold: number, floor: number): { status: Status; change: number | null } {
   if (base.value <= 0) return { status: 'unchanged', change: null };
   const change = (head.value - base.value) / base.value;
@@ -154,13 +110,9 @@ function costOf(record: RunRecord, names: readonly string[], metric: Metric): nu
 function comparabilityNotes(h0: RunRecord, b0: RunRecord, commonCount: number): string[] {
   const notes: string[] = [];
   if (h0.toolchain.release !== b0.toolchain.release || h0.toolchain.commitHash !== b0.toolchain.commitHash)
-    notes.push(
-      `rustc differs (base ${b0.toolchain.release}, this run ${h0.toolchain.release}): part of any change may be the compiler's.`,
-    );
+    notes.push(RUSTC_DIFFERS(b0.toolchain.release, h0.toolchain.release));
   if (h0.runner.cpuModel !== b0.runner.cpuModel)
-    notes.push(
-      `the runners' CPUs differ (base: ${b0.runner.cpuModel ?? 'unknown'}, this run: ${h0.runner.cpuModel ?? 'unknown'}): time metrics are less comparable.`,
-    );
+    notes.push(CPUS_DIFFER(b0.runner.cpuModel ?? 'unknown', h0.runner.cpuModel ?? 'unknown'));
   if (h0.flagsHash !== b0.flagsHash) notes.push('the effective RUSTFLAGS differ from the baseline.');
   if (commonCount === 0) notes.push(NOTHING_COMPARED);
   return notes;

@@ -79,5 +79,8 @@ export function recordedText(recorded: RecordedTime[]): string | null {
   const names = recorded.map((r) => r.crate).join(', ');
   const commits = [...new Set(recorded.map((r) => (r.commit ? r.commit.slice(0, 7) : 'an earlier commit')))].join(', ');
   const one = recorded.length === 1;
-  return `${names} ${one ? 'was' : 'were'} fresh in the baseline's run, so ${one ? 'its' : 'their'} base time is the one recorded when the default branch last compiled the same inputs (${commits})`;
+  return (
+    `${names} ${one ? 'was' : 'were'} fresh in the baseline's run, so ${one ? 'its' : 'their'} base time ` +
+    `is the one recorded when the default branch last compiled the same inputs (${commits})`
+  );
 }

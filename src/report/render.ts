@@ -53,7 +53,15 @@ export interface ReportView {
   keyUrl?: string | null;
   /** The action's own time so far, per phase (src/phases.ts). */
   phases?: PhaseSeconds;
+  /** How the chain that bounds the build moved against the baseline, when it did materially (src/parallelism). */
+  chainChange?: string | null;
 }
+
+/**
+ * Where the Markdown goes: the job summary has every section; the pull-request comment leaves out
+ * the parallelism table unless the chain that bounds the build changed materially.
+ */
+export type Audience = 'summary' | 'comment';
 
 export { clip, escapeMarkdown, NAME_LIMIT };
 
@@ -72,14 +80,24 @@ const name = (text: string) => escapeMarkdown(clip(text));
 /** A sentence (ours, quoting names), cut and escaped. */
 const sentence = (text: string) => escapeMarkdown(clip(text, SENTENCE_LIMIT));
 
+/** The compile-work section's first sentence: what was measured, the total, and why any difference is real. */
+const WORK_MEASURED = (crates: string, carried: string, total: string, compilerDiffers: boolean) =>
+  `The ${crates} measured on both sides${carried}: ${total}. ` +
+  'Identical code and compiler give identical object code on any machine, so every difference is real' +
+  (compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : '') +
+  '.';
+/** What a comment says in place of a report that no trimming brings under its limit. */
+const TOO_LARGE = 'The full report is too large for a comment; see the job summary.';
+
 /** Sections a report too long for its limit leaves out (after the per-crate rows), in this order. */
 const DROPPABLE = ['chart', 'functions', 'crate lists', 'notes'] as const;
 type Droppable = (typeof DROPPABLE)[number];
 
-/** How much of the report to render: rows per table and the sections left out. */
+/** How much of the report to render: rows per table, the sections left out, and for whom. */
 interface Trim {
   rows: number;
   dropped: ReadonlySet<Droppable>;
+  audience: Audience;
 }
 
 /** The first line of every report: which job, profile and build variant (matrix leg) it is for. */
@@ -151,19 +169,31 @@ function timeHeadline(view: ReportView, esc: (s: string) => string): string {
   const verdict = verdictOf(view);
   const who = `Watchmaker: ${esc(view.profile)} build`;
   if (verdict === 'build-failed')
-    return `❌ ${who} failed after ${seconds(r.totals.wallSeconds)}${r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : ''}`;
+    return (
+      `❌ ${who} failed after ${seconds(r.totals.wallSeconds)}` +
+      (r.firstError?.crate ? `, in ${esc(clip(r.firstError.crate))}` : '')
+    );
   if (!c || !d) return `ℹ️ ${who} took ${seconds(r.totals.wallSeconds)} (no baseline to compare with)`;
   const metric = METRIC_LABEL[c.metric];
   if (d.identicalInputs)
-    return `✅ ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: nothing it compiles changed (${identicalWords(d.identicalInputs)})`;
+    return (
+      `✅ ${who} ${savedWords(c.headWallSeconds, c.baseWallSeconds)}: ` +
+      `nothing it compiles changed (${identicalWords(d.identicalInputs)})`
+    );
   if (verdict === 'unchanged')
-    return `⚪ ${who} time unchanged: ${formatChange(d.change)} ${metric}, within the noise (±${(d.noise.threshold * 100).toFixed(1)}%)`;
+    return (
+      `⚪ ${who} time unchanged: ${formatChange(d.change)} ${metric}, ` +
+      `within the noise (±${(d.noise.threshold * 100).toFixed(1)}%)`
+    );
   if (verdict === 'inconclusive') {
     const why = REASON_WORDS[d.reason ?? ''] ?? d.reason ?? 'the evidence cannot tell';
     return `❔ ${who} time undecided: ${d.change === null ? why : `${formatChange(d.change)} ${metric}, but ${why}`}`;
   }
   const span = `${formatValue(c.total.base.value, c.metric)} → ${formatValue(c.total.head.value, c.metric)}`;
-  return `${ICON[verdict]} ${who} ${verdict === 'regression' ? 'slower' : 'faster'}: ${formatChange(d.change)} ${metric} (${span}, ${plural(c.crates.length, 'crate')} compiled on both sides)`;
+  return (
+    `${ICON[verdict]} ${who} ${verdict === 'regression' ? 'slower' : 'faster'}: ${formatChange(d.change)} ${metric} ` +
+    `(${span}, ${plural(c.crates.length, 'crate')} compiled on both sides)`
+  );
 }
 
 /** "took 0.1 s instead of the baseline's 1.9 s" when the cache saved time, else "took 0.1 s". */
@@ -225,19 +255,17 @@ function uncomparedNote(w: WorkComparison): string[] {
 /** "Compile work": per crate the exact change in bytes of machine code, and the function groups that grew the most. */
 function workSection(w: WorkComparison, { rows, dropped }: Trim): string[] {
   const out = ['#### Compile work (bytes of machine code, exact)', ''];
-  const total = `${formatCount(w.total.baseBytes)} → ${formatCount(w.total.headBytes)} bytes (${formatChange(w.total.change)})`;
-  if (w.crates.length)
-    out.push(
-      `The ${measuredCrates(w)} measured on both sides${carriedNote(w)}: ${total}. Identical code and compiler give identical object code on any machine, so every difference is real${w.compilerDiffers ? " (but rustc differs from the baseline: part of it may be the compiler's)" : ''}.`,
-      '',
-    );
+  const { baseBytes, headBytes, change } = w.total;
+  const total = `${formatCount(baseBytes)} → ${formatCount(headBytes)} bytes (${formatChange(change)})`;
+  if (w.crates.length) out.push(WORK_MEASURED(measuredCrates(w), carriedNote(w), total, w.compilerDiffers), '');
   out.push(...uncomparedNote(w));
   const shown = w.crates.filter((c) => c.head.bytes !== c.base.bytes).slice(0, Math.max(rows, 1));
   if (shown.length) {
     const table = ['| crate | baseline | this run | change | functions |', '|---|---:|---:|---:|---:|'];
     for (const c of shown)
       table.push(
-        `| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
+        `| ${name(c.crate)} | ${formatCount(c.base.bytes)} | ${formatCount(c.head.bytes)} | ` +
+          `${formatChange(c.change)} | ${c.base.functions} → ${c.head.functions} |`,
       );
     if (shown.length > WORK_ROWS_OPEN)
       out.push('<details><summary>Per crate</summary>', '', ...table, '', '</details>', '');
@@ -284,7 +312,8 @@ function cacheLine(cache: CacheView, esc: (s: string) => string = escapeMarkdown
   const size = cache.restoredBytes !== null ? `, ${formatBytes(cache.restoredBytes)} restored` : '';
   const hit =
     cache.hit === 'exact' ? 'exact hit' : cache.hit === 'partial' ? 'partial hit (fallback key)' : 'miss (cold build)';
-  return `Cache: ${hit}${size}${cache.backend ? ` from the ${esc(cache.backend)}` : ''}; key ${cache.key ? esc(cache.key) : 'n/a'}.`;
+  const from = cache.backend ? ` from the ${esc(cache.backend)}` : '';
+  return `Cache: ${hit}${size}${from}; key ${cache.key ? esc(cache.key) : 'n/a'}.`;
 }
 
 function guardLine(guard: GuardView, esc: (s: string) => string = escapeMarkdown): string {
@@ -293,7 +322,9 @@ function guardLine(guard: GuardView, esc: (s: string) => string = escapeMarkdown
     ? `effective RUSTFLAGS from ${esc(clip(guard.source))}: ${esc(clip(guard.flags.join(' '), SENTENCE_LIMIT))}`
     : 'no RUSTFLAGS in effect';
   if (guard.errors === 0 && guard.warnings === 0) return `Guard: portable (${flags}).`;
-  return `Guard: ${guard.errors} error${guard.errors === 1 ? '' : 's'}, ${guard.warnings} warning${guard.warnings === 1 ? '' : 's'} (${flags}).`;
+  const errors = `${guard.errors} error${guard.errors === 1 ? '' : 's'}`;
+  const warnings = `${guard.warnings} warning${guard.warnings === 1 ? '' : 's'}`;
+  return `Guard: ${errors}, ${warnings} (${flags}).`;
 }
 
 /** One reading order: the headline; what was found (verdict, tables, compile work); then the details, folded. */
@@ -332,7 +363,9 @@ function jobLines(view: ReportView, trim: Trim): string[] {
   const r = view.record;
   const out: string[] = [];
   if (r.measurement.compileWorkNote) out.push(escapeMarkdown(`Compile work: ${r.measurement.compileWorkNote}.`), '');
-  out.push(unitsLine(r), '', ...parallelismLines(r));
+  out.push(unitsLine(r), '');
+  if (view.chainChange) out.push(escapeMarkdown(view.chainChange), '');
+  if (trim.audience === 'summary' || view.chainChange) out.push(...parallelismLines(r));
   const members = trim.dropped.has('crate lists') ? null : membersLine(r, view.cache.hit);
   if (members) out.push(escapeMarkdown(members), '');
   const note = commandNote(r.command);
@@ -374,8 +407,8 @@ function parallelismLines(r: RunRecord): string[] {
 }
 
 /**
- * "The chain that bounds it at any job count: syn 22% → serde_derive 26% → app (bin) 3%; one unit compiling alone 2.6 s
- * (25%)."
+ * "The chain that bounds it at any job count: syn 22% → serde_derive 26% → app (bin) 3%; one unit
+ * compiling alone 2.6 s (25%)."
  */
 function chainLine(p: Parallelism, wallSeconds: number): string {
   const kept = new Set([...p.criticalPath].sort((a, b) => b.share - a.share).slice(0, CHAIN_UNITS));
@@ -394,8 +427,9 @@ function unitsLine(r: RunRecord, esc: (s: string) => string = escapeMarkdown): s
   const end = r.criticalPath?.units.at(-1);
   const critical =
     r.criticalPath && end ? `; critical path ${seconds(r.criticalPath.seconds)} ending in ${esc(clip(end))}` : '';
-  if (!r.success) return `This job's own build stopped after compiling ${plural(r.totals.unitsCompiled, 'unit')}.`;
-  return `This job's own build: ${plural(r.totals.unitsCompiled, 'unit')} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
+  const units = plural(r.totals.unitsCompiled, 'unit');
+  if (!r.success) return `This job's own build stopped after compiling ${units}.`;
+  return `This job's own build: ${units} compiled, ${r.totals.unitsFresh} fresh${critical}.`;
 }
 
 /** The comparison's notes, less "nothing to compare" when the verdict knows every input is the baseline's. */
@@ -440,10 +474,13 @@ export function membersLine(r: RunRecord, hit: CacheView['hit'] | null = null): 
   if (failed) compiled.delete(failed);
   const done = list(r.workspaceMembers.filter((m) => compiled.has(m)));
   const rest = list(r.workspaceMembers.filter((m) => !compiled.has(m) && m !== failed));
-  if (!r.success)
-    return `Your crates compiled before cargo stopped: ${done}; ${failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`}.`;
+  if (!r.success) {
+    const last = failed ? `failed: ${clip(failed)}` : `not compiled: ${rest}`;
+    return `Your crates compiled before cargo stopped: ${done}; ${last}.`;
+  }
   const restored = hit === 'exact' || hit === 'partial';
-  return `Your crates compiled: ${done}; ${restored ? 'fresh from the cache' : 'already built in this target directory'}: ${rest}.`;
+  const fresh = restored ? 'fresh from the cache' : 'already built in this target directory';
+  return `Your crates compiled: ${done}; ${fresh}: ${rest}.`;
 }
 
 /** Up to 40 names, cut and escaped, for the "compiled only on one side" lines. */
@@ -465,10 +502,12 @@ function comparisonSection(view: ReportView, c: Comparison, { rows }: Trim): str
   );
   if (c.crates.length)
     out.push(
-      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`,
+      `| ${METRIC_LABEL[c.metric]}, crates compiled on both sides | ` +
+        `${value(c.total.base.value)} | ${value(c.total.head.value)} | ${formatChange(c.total.change)} |`,
     );
   out.push(
-    `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ${formatChange(wallChange)} |`,
+    `| wall time of the whole build | ${c.baseWallSeconds.toFixed(2)} s | ${c.headWallSeconds.toFixed(2)} s | ` +
+      `${formatChange(wallChange)} |`,
     '',
   );
   if (c.crates.length) {
@@ -480,7 +519,8 @@ function comparisonSection(view: ReportView, c: Comparison, { rows }: Trim): str
     );
     for (const x of c.crates.slice(0, rows))
       out.push(
-        `| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ${ROW_ICON[x.status] ?? ''}${rowLabel(x.status)} |`,
+        `| ${name(x.crate)} | ${value(x.base.value)} | ${value(x.head.value)} | ${formatChange(x.change)} | ` +
+          `${ROW_ICON[x.status] ?? ''}${rowLabel(x.status)} |`,
       );
     if (c.crates.length > rows) out.push('', `_${plural(c.crates.length - rows, 'more crate')} not shown._`);
     out.push('');
@@ -513,9 +553,8 @@ function headOnlySection(view: ReportView, rows: number): string[] {
   out.push('| crate | CPU | wall | units |', '|---|---:|---:|---:|');
   for (const x of top) {
     const cpu = x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`;
-    out.push(
-      `| ${name(x.crate)}${x.workspaceMember ? ' (yours)' : ''} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`,
-    );
+    const yours = x.workspaceMember ? ' (yours)' : '';
+    out.push(`| ${name(x.crate)}${yours} | ${cpu} | ${x.wallSeconds.toFixed(2)} s | ${x.units} |`);
   }
   if (r.crates.length > rows) out.push('', `_${plural(r.crates.length - rows, 'more crate')} not shown._`);
   out.push('');
@@ -525,17 +564,17 @@ function headOnlySection(view: ReportView, rows: number): string[] {
 /**
  * The report within `limit` characters: fewer rows first, then fewer sections (saying which), then only the headline.
  */
-export function renderReportMarkdown(view: ReportView, limit = COMMENT_LIMIT): string {
+export function renderReportMarkdown(view: ReportView, limit = COMMENT_LIMIT, audience: Audience = 'summary'): string {
   const none = new Set<Droppable>();
   for (let rows = MAX_ROWS; rows >= 0; rows = rows > 5 ? rows - 5 : rows - 1) {
-    const md = renderTrimmed(view, { rows, dropped: none }, limit);
+    const md = renderTrimmed(view, { rows, dropped: none, audience }, limit);
     if (md.length <= limit) return md;
   }
   for (let n = 1; n <= DROPPABLE.length; n++) {
-    const md = renderTrimmed(view, { rows: 0, dropped: new Set(DROPPABLE.slice(0, n)) }, limit);
+    const md = renderTrimmed(view, { rows: 0, dropped: new Set(DROPPABLE.slice(0, n)), audience }, limit);
     if (md.length <= limit) return md;
   }
-  return `${commentMarker(view.job, view.profile, view.variant)}\n### ${headline(view)}\n\nThe full report is too large for a comment; see the job summary.\n`;
+  return `${commentMarker(view.job, view.profile, view.variant)}\n### ${headline(view)}\n\n${TOO_LARGE}\n`;
 }
 
 const plain = (s: string) => s;
@@ -544,6 +583,20 @@ const plainList = (names: string[]) =>
     .slice(0, LIST_LIMIT)
     .map((n) => clip(n))
     .join(', ')}${names.length > LIST_LIMIT ? ', …' : ''}`;
+
+/** The log's line of cargo's first error: its crate and the error's first line. */
+function firstErrorText(e: { crate: string; text: string }): string {
+  const where = e.crate ? ` (in ${clip(e.crate)})` : '';
+  return `  cargo's first error${where}: ${clip(e.text.split('\n')[0] ?? '', 300)}`;
+}
+
+/** The log's row of one compared crate: name, baseline, this run, change and state, in columns. */
+function crateText(x: Comparison['crates'][number], metric: Metric): string {
+  const base = formatValue(x.base.value, metric).padStart(10);
+  const head = formatValue(x.head.value, metric).padStart(10);
+  const change = formatChange(x.change).padStart(7);
+  return `    ${clip(x.crate).padEnd(24)} ${base} → ${head}  ${change}  ${rowLabel(x.status)}`;
+}
 
 /** The log's form of the report: the same headline, sentences and labels as the Markdown, unescaped. */
 export function renderReportText(view: ReportView): string {
@@ -555,22 +608,18 @@ export function renderReportText(view: ReportView): string {
   const note = commandNote(r.command);
   if (note) lines.push(`  ${note}`);
   if (r.measurement.compileWorkNote) lines.push(`  compile work: ${r.measurement.compileWorkNote}`);
-  if (r.firstError)
-    lines.push(
-      `  cargo's first error${r.firstError.crate ? ` (in ${clip(r.firstError.crate)})` : ''}: ${clip(r.firstError.text.split('\n')[0] ?? '', 300)}`,
-    );
+  if (r.firstError) lines.push(firstErrorText(r.firstError));
   if (c) {
     lines.push(`  verdict: ${verdictOf(view)}. ${view.decision?.sentence ?? ''}`);
     if (view.decision?.toConclude) lines.push(`  what would make it conclusive: ${view.decision.toConclude}`);
     if (view.path) lines.push(`  baseline: ${view.path}`);
     if (c.crates.length)
       lines.push(
-        `  baseline${view.baselineLabel ? ` (${clip(view.baselineLabel)})` : ''}: ${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} (${formatChange(c.total.change)})`,
+        `  baseline${view.baselineLabel ? ` (${clip(view.baselineLabel)})` : ''}: ` +
+          `${formatValue(c.total.base.value, c.metric)}; this run: ${formatValue(c.total.head.value, c.metric)} ` +
+          `(${formatChange(c.total.change)})`,
       );
-    for (const x of c.crates.slice(0, 10))
-      lines.push(
-        `    ${clip(x.crate).padEnd(24)} ${formatValue(x.base.value, c.metric).padStart(10)} → ${formatValue(x.head.value, c.metric).padStart(10)}  ${formatChange(x.change).padStart(7)}  ${rowLabel(x.status)}`,
-      );
+    for (const x of c.crates.slice(0, 10)) lines.push(crateText(x, c.metric));
     if (c.onlyHead.length) lines.push(`  compiled only in this run: ${plainList(c.onlyHead)}`);
     if (c.onlyBase.length) lines.push(`  compiled only in the baseline: ${plainList(c.onlyBase)}`);
     for (const n of notesOf(view, c)) lines.push(`  note: ${n}`);
@@ -580,10 +629,10 @@ export function renderReportText(view: ReportView): string {
       );
   } else {
     if (view.baselineNote) lines.push(`  ${view.baselineNote}`);
-    for (const x of r.crates.slice(0, 10))
-      lines.push(
-        `    ${clip(x.crate).padEnd(24)} cpu ${x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`}  wall ${x.wallSeconds.toFixed(2)} s`,
-      );
+    for (const x of r.crates.slice(0, 10)) {
+      const cpu = x.cpuSeconds === null ? 'n/a' : `${x.cpuSeconds.toFixed(2)} s`;
+      lines.push(`    ${clip(x.crate).padEnd(24)} cpu ${cpu}  wall ${x.wallSeconds.toFixed(2)} s`);
+    }
   }
   lines.push(`  ${cacheLine(view.cache, plain)}`, `  ${guardLine(view.guard, plain)}`);
   return lines.join('\n');

@@ -1,4 +1,4 @@
-// Order statistics for small samples. Pure.
+// Order statistics for small samples, and how two sets of samples are told apart. Pure.
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -58,4 +58,57 @@ export function logShift(
     critical,
     detectable: Math.exp(critical * se) - 1,
   };
+}
+
+export interface Side {
+  /** Median over samples. */
+  value: number;
+  min: number;
+  max: number;
+  samples: number;
+  /** Every sample's value, in run order. */
+  values: number[];
+}
+
+/** One side of a comparison: its samples, their median and range. */
+export function side(values: number[]): Side {
+  return { value: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length, values };
+}
+
+/** Relative spread of one side's samples (0 with one sample). */
+export const relativeRange = (s: Side) => (s.samples > 1 && s.value > 0 ? (s.max - s.min) / s.value : 0);
+
+/** Samples per side from which the t-test alone judges them (fewer must also lie wholly apart). */
+export const T_TEST_FROM = 5;
+
+/**
+ * The noise of a comparison with samples on both sides, as a relative change. With three or
+ * more per side: the smallest change a t-test on their logarithms tells from noise at α = 0.001
+ * (it narrows as samples are added), and under five never below twice the larger relative range.
+ * With two: twice that range.
+ */
+export function sampleNoise(base: Side, head: Side): number {
+  const n = Math.min(base.samples, head.samples);
+  const range = 2 * Math.max(relativeRange(base), relativeRange(head));
+  const shift = n >= 3 ? logShift(base.values, head.values) : null;
+  if (!shift) return range;
+  return n >= T_TEST_FROM ? shift.detectable : Math.max(range, shift.detectable);
+}
+
+/**
+ * Whether the two sides' samples tell a difference: one sample per side always "does" (the
+ * threshold has to carry it); two must lie wholly apart; three or more must pass a t-test on
+ * their logarithms (α = 0.001), and under five also lie wholly apart. (Three samples apart by
+ * chance are common enough on a noisy runner: the bench's VM showed it.)
+ */
+export function samplesSeparate(base: Side, head: Side, scale = 1): boolean {
+  const n = Math.min(base.samples, head.samples);
+  if (n < 2) return true;
+  const apart = head.min > base.max * scale || head.max < base.min * scale;
+  if (n < 3) return apart;
+  const shift = logShift(
+    base.values.map((v) => v * scale),
+    head.values,
+  );
+  return (apart || n >= T_TEST_FROM) && shift !== null && Math.abs(shift.t) > shift.critical;
 }

@@ -40,6 +40,52 @@ import {
 } from './thresholds.js';
 import { logShift, median, upperFence } from './stats.js';
 
+// The verdict's longer sentences, named so the judgement that picks one stays readable.
+const NO_BASE_TIME = (names: string, them: string) =>
+  `this run compiled ${names}, which the baseline's run found fresh, ` +
+  `and no run of the default branch recorded compiling ${them} from the baseline's inputs on this CPU model: ` +
+  'there is no base time to compare.';
+const MEASURED_DIFFERENTLY = (moved: string, head: string, base: string) =>
+  `${moved}, but the sides were built differently for the compile-work measure ` +
+  `(this run ${head}, the baseline ${base}), which alone changes the workspace crates' CPU time.`;
+const NEW_BASELINE =
+  'a baseline recorded by this version, whose compile-work measure adds nothing to the build ' +
+  '(the next run on the default branch records one)';
+const UNDER_FLOOR = (what: string, unit: string, biggest: number, difference: number, metric: Metric) =>
+  `the compared ${what} (${biggest.toPrecision(2)}${unit}, ${difference.toPrecision(2)}${unit} apart) ` +
+  'is under what can be timed reliably ' +
+  `(${TOTAL_FLOORS[metric]}${unit} in all, ${ABSOLUTE_FLOORS[metric]}${unit} apart).`;
+const CONTENTION = (busier: number, calmer: number) =>
+  `one side compiled these crates alongside other compilations (on average ${busier.toFixed(1)} at a time) ` +
+  `and the other nearly alone (${calmer.toFixed(1)}): a cold build against a warm one.`;
+const NO_NOISE_HISTORY = (samples: number, observations: number) =>
+  `${samples === 1 ? 'one sample' : `${samples} samples`} per side cannot tell it from noise ` +
+  'until this repository has a noise history ' +
+  `(${observations} of ${MIN_OBSERVATIONS} pairs of unchanged runs so far).`;
+const ONLY_HERE = (names: string[], value: number, metric: Metric) =>
+  `${names.join(', ')} compiled only in this run (fresh in the baseline's run) ` +
+  `and took ${value.toFixed(2)} ${metric === 'instructions' ? 'instructions' : 's'}: ` +
+  `without a base time for ${names.length === 1 ? 'it' : 'them'}, ` +
+  'the comparison cannot say whether the build got slower.';
+const TOO_WIDE_FOR_ONE = (noise: string) =>
+  `: within this repository's noise (${noise}), ` +
+  'which is too wide to tell such a change from noise with one sample per side.';
+const CRATES_MOVED_ALONE = (noise: string, crates: string, its: string) =>
+  `, within the noise in total (${noise}), but ${crates} moved on ${its} own: ` +
+  'one sample per side cannot tell that from noise.';
+const NOISE_TOO_WIDE = (moved: string, noise: string, widest: number) =>
+  `${moved}, but the noise (${noise}) is wider than any change worth reporting (${(widest * 100).toFixed(0)}%), ` +
+  'so it cannot say whether anything changed.';
+const TOTAL_NOISIER = (total: string) =>
+  `The total over all compared crates (${total}) is noisier than these crates alone.`;
+const RESTS_ON = (one: boolean) =>
+  `The verdict rests on ${one ? 'this crate' : 'these crates'}; the total alone would not carry it.`;
+const TESTED = (n: number) =>
+  `beyond the smallest change ${n} samples per side on this machine can tell from noise (a t-test at α = 0.001)`;
+const TOTAL_DID_NOT_MOVE = (names: string[]) =>
+  `${names.join(', ')} moved beyond ${names.length === 1 ? 'its' : 'their'} own threshold, but the total did not: ` +
+  'the change is small against the whole build, or other crates moved the other way.';
+
 export type FinalVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
 export type InconclusiveReason =
   | 'nothing-compared'
@@ -123,7 +169,9 @@ export function identicalInputs(head: RunRecord[], base: RunRecord[]): { crates:
 }
 
 const identicalSentence = (s: { crates: number; fresh: number }) =>
-  `No crate this build covers changed: ${s.crates === s.fresh ? `${s.fresh} of ${s.crates}` : `${s.crates}`} ${s.crates === 1 ? 'crate' : 'crates'}${s.fresh === s.crates ? ' fresh from the cache' : ''} with inputs identical to the baseline's, so its compile time and code are the same by construction.`;
+  `No crate this build covers changed: ${s.crates === s.fresh ? `${s.fresh} of ${s.crates}` : `${s.crates}`} ` +
+  `${s.crates === 1 ? 'crate' : 'crates'}${s.fresh === s.crates ? ' fresh from the cache' : ''} ` +
+  "with inputs identical to the baseline's, so its compile time and code are the same by construction.";
 
 /** Comparisons with nothing to compare, or sides measured differently: inconclusive before any number is judged. */
 function incomparable(
@@ -144,15 +192,15 @@ function incomparable(
     const them = mine.length === 1 ? 'it' : 'them';
     return inconclusive(
       'nothing-compared',
-      `this run compiled ${names}, which the baseline's run found fresh, and no run of the default branch recorded compiling ${them} from the baseline's inputs on this CPU model: there is no base time to compare.`,
+      NO_BASE_TIME(names, them),
       'baseline: auto or rebuild (the base commit rebuilt here, so both sides compile the same crates)',
     );
   }
   if (!measuredDifferently(head, base)) return null;
   return inconclusive(
     'measurement',
-    `${moved}, but the sides were built differently for the compile-work measure (this run ${EMITTED[emitted(head[0]!)]}, the baseline ${EMITTED[emitted(base[0]!)]}), which alone changes the workspace crates' CPU time.`,
-    'a baseline recorded by this version, whose compile-work measure adds nothing to the build (the next run on the default branch records one)',
+    MEASURED_DIFFERENTLY(moved, EMITTED[emitted(head[0]!)], EMITTED[emitted(base[0]!)]),
+    NEW_BASELINE,
   );
 }
 
@@ -223,12 +271,16 @@ export function noiseText(noise: NoiseModel): string {
       return `${pct}, learned from ${noise.observations} pairs of unchanged runs of the default branch`;
     case 'samples':
       return noise.observations >= 3
-        ? `${pct}, the smallest change ${noise.observations} samples per side on this machine can tell from noise (t-test, α = 0.001)`
+        ? `${pct}, the smallest change ${noise.observations} samples per side on this machine ` +
+            'can tell from noise (t-test, α = 0.001)'
         : `${pct}, twice the spread of ${noise.observations} samples per side on this machine`;
     case 'input':
       return `${pct}, the threshold input`;
     case 'default':
-      return `${pct}, the default: not enough history yet (${noise.observations} of ${MIN_OBSERVATIONS} pairs of runs with unchanged inputs)`;
+      return (
+        `${pct}, the default: not enough history yet ` +
+        `(${noise.observations} of ${MIN_OBSERVATIONS} pairs of runs with unchanged inputs)`
+      );
   }
 }
 
@@ -260,14 +312,14 @@ function blocker(
   if (biggest < TOTAL_FLOORS[c.metric] || difference < ABSOLUTE_FLOORS[c.metric])
     return inconclusive(
       'under-floor',
-      `the compared ${what} (${biggest.toPrecision(2)}${unit}, ${difference.toPrecision(2)}${unit} apart) is under what can be timed reliably (${TOTAL_FLOORS[c.metric]}${unit} in all, ${ABSOLUTE_FLOORS[c.metric]}${unit} apart).`,
+      UNDER_FLOOR(what, unit, biggest, difference, c.metric),
       'more crates compiled on both sides (a change that touches more code)',
     );
   const { base, head } = contention;
   if (base !== null && head !== null && Math.abs(base - head) > CONTENTION_GAP)
     return inconclusive(
       'contention',
-      `one side compiled these crates alongside other compilations (on average ${Math.max(base, head).toFixed(1)} at a time) and the other nearly alone (${Math.min(base, head).toFixed(1)}): a cold build against a warm one.`,
+      CONTENTION(Math.max(base, head), Math.min(base, head)),
       'rebuilding the base here (baseline: auto or rebuild), so both sides build the same way',
     );
   // One sample per side is never enough without noise learned from this repository: however large
@@ -275,7 +327,7 @@ function blocker(
   if (samples < 3 && noise.source !== 'history' && noise.source !== 'input')
     return inconclusive(
       'too-few-samples',
-      `${samples === 1 ? 'one sample' : `${samples} samples`} per side cannot tell it from noise until this repository has a noise history (${noise.observations} of ${MIN_OBSERVATIONS} pairs of unchanged runs so far).`,
+      NO_NOISE_HISTORY(samples, noise.observations),
       'baseline: auto or rebuild (several samples per side on this machine), or more history on the default branch',
     );
   return null;
@@ -291,8 +343,7 @@ export function decide(c: Comparison, head: RunRecord[], base: RunRecord[], opts
   const here = c.total.head.samples < 3 ? compiledOnlyHere(head[0]!, c) : null;
   if (!here || (d.verdict !== 'unchanged' && d.verdict !== 'inconclusive') || d.identicalInputs) return d;
   if (d.reason === 'nothing-compared') return { ...d, suggestsChange: true };
-  const them = here.names.length === 1 ? 'it' : 'them';
-  const sentence = `${d.sentence} ${here.names.join(', ')} compiled only in this run (fresh in the baseline's run) and took ${here.value.toFixed(2)} ${c.metric === 'instructions' ? 'instructions' : 's'}: without a base time for ${them}, the comparison cannot say whether the build got slower.`;
+  const sentence = `${d.sentence} ${ONLY_HERE(here.names, here.value, c.metric)}`;
   return {
     ...d,
     verdict: 'inconclusive',
@@ -373,8 +424,8 @@ function insideWiderNoise(j: Judging): Decision {
   const its = j.hints.length === 1 ? 'its' : 'their';
   const why =
     Math.abs(j.change!) > DEFAULT_THRESHOLDS[j.c.metric]
-      ? `: within this repository's noise (${noise}), which is too wide to tell such a change from noise with one sample per side.`
-      : `, within the noise in total (${noise}), but ${j.hints.map((x) => x.text).join(', ')} moved on ${its} own: one sample per side cannot tell that from noise.`;
+      ? TOO_WIDE_FOR_ONE(noise)
+      : CRATES_MOVED_ALONE(noise, j.hints.map((x) => x.text).join(', '), its);
   const toConclude = 'baseline: auto or rebuild (several samples per side on this machine)';
   return { ...j.shared, ...inconclusive('too-few-samples', `${j.moved}${why}`, toConclude) };
 }
@@ -422,7 +473,10 @@ function movedText(c: Comparison, change: number | null): string {
   const [b, h] = [c.total.base.samples, c.total.head.samples];
   const counts = b === h ? `${b} sample${b === 1 ? '' : 's'} per side` : `${b} base and ${h} head samples`;
   const n = c.crates.length;
-  return `${METRIC_LABEL[c.metric]} of the ${n} crate${n === 1 ? '' : 's'} compiled on both sides (${counts}) changed by ${formatChange(change)}`;
+  return (
+    `${METRIC_LABEL[c.metric]} of the ${n} crate${n === 1 ? '' : 's'} compiled on both sides (${counts}) ` +
+    `changed by ${formatChange(change)}`
+  );
 }
 
 /** A blocked claim in words: "beyond the noise" only when the noise was learned or measured, never of a default. */
@@ -441,7 +495,7 @@ function tooWide(noise: NoiseModel, metric: Metric, moved: string): ReturnType<t
   if (noise.threshold <= widest) return null;
   return inconclusive(
     'too-few-samples',
-    `${moved}, but the noise (${noiseText(noise)}) is wider than any change worth reporting (${(widest * 100).toFixed(0)}%), so it cannot say whether anything changed.`,
+    NOISE_TOO_WIDE(moved, noiseText(noise), widest),
     'baseline: auto or rebuild (several samples per side on this machine)',
   );
 }
@@ -508,12 +562,13 @@ function crateEvidence(
   if (moved.length === 0 || !moved.every((x) => Math.sign(x.change!) === Math.sign(moved[0]!.change!))) return null;
   const verdict: FinalVerdict = moved[0]!.change! > 0 ? 'regression' : 'improvement';
   const names = moved.map((x) => `${x.crate} ${formatChange(x.change)}`).join(', ');
+  const samples = Math.min(moved[0]!.head.samples, moved[0]!.base.samples);
   return {
     verdict,
     reason: null,
-    sentence: `${names}: ${separationText(Math.min(moved[0]!.head.samples, moved[0]!.base.samples))}. The total over all compared crates (${formatChange(c.total.change)}) is noisier than these crates alone.`,
+    sentence: `${names}: ${separationText(samples)}. ${TOTAL_NOISIER(formatChange(c.total.change))}`,
     toConclude: null,
-    consistencyNote: `The verdict rests on ${moved.length === 1 ? 'this crate' : 'these crates'}; the total alone would not carry it.`,
+    consistencyNote: RESTS_ON(moved.length === 1),
   };
 }
 
@@ -532,15 +587,14 @@ function notMachineWide(c: Comparison, x: Comparison['crates'][number]): boolean
 
 /** How samples per side were found apart, in words (the rule samplesSeparate applies). */
 function separationText(n: number): string {
-  const tested = `beyond the smallest change ${n} samples per side on this machine can tell from noise (a t-test at α = 0.001)`;
+  const tested = TESTED(n);
   return n >= T_TEST_FROM ? tested : `every sample of this run apart from every sample of the baseline, and ${tested}`;
 }
 
 /** A note when crate rows point one way and the total another. */
 function consistency(c: Comparison, verdict: FinalVerdict): string | null {
   const moved = c.crates.filter((x) => x.status !== 'unchanged');
-  if (verdict === 'unchanged' && moved.length)
-    return `${moved.map((x) => x.crate).join(', ')} moved beyond ${moved.length === 1 ? 'its' : 'their'} own threshold, but the total did not: the change is small against the whole build, or other crates moved the other way.`;
+  if (verdict === 'unchanged' && moved.length) return TOTAL_DID_NOT_MOVE(moved.map((x) => x.crate));
   if ((verdict === 'regression' || verdict === 'improvement') && moved.length === 0)
     return 'no single crate moved beyond its own threshold: the change is spread over many crates.';
   return null;

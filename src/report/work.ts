@@ -220,13 +220,15 @@ export function groupChangeText(g: GroupChange, code: (name: string) => string):
   const copies =
     g.baseCopies === g.headCopies ? `${g.headCopies} ${noun}` : `${g.baseCopies} → ${g.headCopies} ${noun}`;
   const delta = g.headBytes - g.baseBytes;
-  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(Math.abs(delta))} byte${Math.abs(delta) === 1 ? '' : 's'}`;
+  const bytes = Math.abs(delta);
+  return `${code(g.name)}: ${copies}, ${delta >= 0 ? '+' : '−'}${formatCount(bytes)} byte${bytes === 1 ? '' : 's'}`;
 }
 
 /** The sentence the headline and the verdict use when the work moved. */
 export function workSentence(w: WorkComparison): string | null {
   const delta = w.total.headBytes - w.total.baseBytes;
   if (delta === 0) return null;
-  const pct = w.total.change === null ? '' : ` (${delta > 0 ? '+' : '−'}${Math.abs(w.total.change * 100).toFixed(1)}%)`;
+  const sign = delta > 0 ? '+' : '−';
+  const pct = w.total.change === null ? '' : ` (${sign}${Math.abs(w.total.change * 100).toFixed(1)}%)`;
   return `compile work ${delta > 0 ? 'grew' : 'shrank'} by ${formatCount(Math.abs(delta))} bytes of machine code${pct}`;
 }

@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,4 +21,21 @@ export function isEntryPoint(moduleUrl: string, argv1: string | undefined = proc
   const started = path.resolve(argv1);
   const file = [started, `${started}.js`].find((f) => existsSync(f));
   return file !== undefined && pathToFileURL(realpathSync(file)).href === moduleUrl;
+}
+
+/**
+ * A step whose code could not be loaded: a library that reads the runner's files while loading
+ * (@actions/github parses the event file) fails with a message that names the file, not a stack.
+ * The main step fails; the post step only warns (main has already said what went wrong).
+ */
+export function loadFailed(step: 'main' | 'post', e: unknown, env: NodeJS.ProcessEnv = process.env): void {
+  const event = env.GITHUB_EVENT_PATH;
+  const cause =
+    e instanceof SyntaxError && event
+      ? `the event file GITHUB_EVENT_PATH (${event}) is not valid JSON (${e.message})`
+      : (e as Error).message;
+  const message = `Watchmaker could not start its ${step} step: ${cause}.`;
+  if (step === 'main') core.setFailed(message);
+  else core.warning(message);
+  core.debug((e as Error).stack ?? String(e));
 }

@@ -2,22 +2,29 @@
 // Each capability lives in its own module; this file only orders them, maps their results to
 // outputs, and hands one PostState to the post step (written when main ends, however it ends).
 import * as core from '@actions/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { restoreCache, staleDependencies, type CacheRestoreState } from '../cache/index.js';
+import { restoreCache, staleDependencies, turnIncrementalOff, type CacheRestoreState } from '../cache/index.js';
+import { adviseIfAsked } from '../advise/index.js';
 import { CargoConfigError } from '../cargo-config.js';
 import { buildArgs, InputError, type Config } from '../config.js';
 import { loadRunContext, relativeToWorkspace } from '../context.js';
 import { runGuard, type GuardResult } from '../guard/index.js';
 import { readConfig } from '../inputs.js';
 import { setOutputs } from '../outputs.js';
-import type { CacheSummary, GuardSummary, ReportOutcome } from '../report/index.js';
-import { RebuildCancelled } from '../report/baseline.js';
-import { produceReport } from '../report/run.js';
-import { emptyPostState, writePostState, type BuildHandOff, type PostState } from '../state.js';
+import {
+  produceReport,
+  RebuildCancelled,
+  stepFailure,
+  type GateInput,
+  type CacheSummary,
+  type GuardSummary,
+  type ReportOutcome,
+} from '../report/index.js';
+import { emptyPostState, handArtifacts, writePostState, type BuildHandOff, type PostState } from '../state.js';
 import { calibrateHere, runTimedBuild, type TimedBuildResult } from '../timings/index.js';
 import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
+import { writeRunRecord } from '../record.js';
 import { parallelismOutput } from '../parallelism/index.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
@@ -83,11 +90,26 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
   clock.add('build', build.record.totals.wallSeconds);
   clock.mark('measure');
   state.build = handOff(build, cache);
+  try {
+    await afterBuild(targeted, { guard, cache, build, clock, state });
+  } finally {
+    finishRecord(build, clock);
+  }
+}
+
+interface Built {
+  guard: GuardResult;
+  cache: CacheRestoreState | null;
+  build: TimedBuildResult;
+  clock: PhaseClock;
+  state: PostState;
+}
+
+/** Outputs, the report and the step's gate, once the build ran. */
+async function afterBuild(run: TargetedRun, { guard, cache, build, clock, state }: Built): Promise<void> {
   if (build.interruptedBy) {
     state.interrupted = true;
-    core.setFailed(
-      `The build was stopped by ${build.interruptedBy} (the job was cancelled or timed out). Nothing is cached from this run.`,
-    );
+    core.setFailed(STOPPED(build.interruptedBy));
     return;
   }
   setOutputs({
@@ -97,22 +119,32 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
     buildSeconds: build.record.totals.wallSeconds.toFixed(2),
     parallelism: parallelismOutput(build.record.parallelism),
   });
-  const outcome = await reportOrWarn(targeted, guard, cache, build, clock);
+  const outcome = await reportOrWarn(run, guard, cache, build, clock);
   clock.mark('report');
-  keepPhases(build, clock);
-  judge(config, build, outcome);
+  await adviseIfAsked({
+    run,
+    build,
+    wrapperPath: WRAPPER_PATH,
+    rustflags: guard.effective.flags.map((f) => f.flag),
+    phases: clock,
+  });
+  const failure = stepFailure(run.config.report, gateInput(run.config, build, outcome));
+  if (failure) core.setFailed(failure);
 }
 
+const STOPPED = (signal: NodeJS.Signals) =>
+  `The build was stopped by ${signal} (the job was cancelled or timed out). Nothing is cached from this run.`;
+
 /**
- * The action's own time per phase: one log line, and in the record, written here with what the
- * report added to it (history, carried work, calibration); post adds its own phases.
+ * The job's run record, written once, here, however the build path ended: with what the report
+ * added to it (history, carried work, calibration) and the main step's time per phase (also one
+ * log line). The post step logs its own phases and leaves the record as main wrote it.
  */
-function keepPhases(build: TimedBuildResult, clock: PhaseClock): void {
-  core.info(
-    `Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${ownSeconds(clock.seconds).toFixed(2)} s.`,
-  );
+function finishRecord(build: TimedBuildResult, clock: PhaseClock): void {
+  const own = ownSeconds(clock.seconds).toFixed(2);
+  core.info(`Watchmaker: time by phase in the main step: ${phasesText(clock.seconds)}; the action's own ${own} s.`);
   build.record.phases = { ...clock.seconds };
-  writeFileSync(build.recordPath, `${JSON.stringify(build.record, null, 2)}\n`);
+  writeRunRecord(build.recordPath, build.record);
 }
 
 /** The report is an extra: a fault in it must not fail the build, but must not hide either. */
@@ -156,25 +188,17 @@ async function reportOrWarn(
   return outcome;
 }
 
-/** The step's result: a failed build fails it; a regression only when asked. */
-function judge(config: Config, build: TimedBuildResult, outcome: ReportOutcome | null): void {
-  if (build.exitCode !== 0) {
-    core.setFailed(
-      `'${[config.build.command[0], ...buildArgs(config.build, [])].join(' ')}' failed with exit code ${build.exitCode}. The run record (${build.recordPath}) and the report still show what was measured.`,
-    );
-  } else if (outcome?.verdict === 'regression' && config.report.failOnRegression) {
-    core.setFailed(
-      `Build time regressed by ${outcome.changePercent?.toFixed(1)}% (${outcome.metric}) against the base branch, and fail-on-regression is true.`,
-    );
-  } else if (
-    config.report.failOnWorkGrowth !== null &&
-    outcome?.workChange != null &&
-    outcome.workChange > config.report.failOnWorkGrowth
-  ) {
-    core.setFailed(
-      `Compile work (bytes of machine code) grew by ${(outcome.workChange * 100).toFixed(2)}% against the baseline, over fail-on-work-growth (${(config.report.failOnWorkGrowth * 100).toFixed(2)}%). The report names the functions that grew.`,
-    );
-  }
+/** What the step's gate needs, from the build and the report. */
+function gateInput(config: Config, build: TimedBuildResult, outcome: ReportOutcome | null): GateInput {
+  return {
+    command: [config.build.command[0], ...buildArgs(config.build, [])].join(' '),
+    exitCode: build.exitCode,
+    recordPath: build.recordPath,
+    verdict: outcome?.verdict ?? null,
+    changePercent: outcome?.changePercent ?? null,
+    metric: outcome?.metric ?? null,
+    workChange: outcome?.workChange ?? null,
+  };
 }
 
 /** Runs the guard; returns undefined when the step must fail before building. */
@@ -193,6 +217,7 @@ async function cachePhase(run: TargetedRun): Promise<CacheRestoreState | null | 
     setOutputs({ cacheHit: 'disabled' });
     return null;
   }
+  turnIncrementalOff(run.env, run.rustc.release);
   try {
     const state = await restoreCache(run);
     setOutputs({
@@ -210,10 +235,7 @@ async function cachePhase(run: TargetedRun): Promise<CacheRestoreState | null | 
 
 /** What post needs from the build: the record, the artifacts (in a file: the list can be long), and staleness. */
 function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): BuildHandOff {
-  // In the action's own directory: record-path may be in the user's checkout.
-  const artifactsFile = path.join(build.scratchDir, 'artifacts.json');
-  mkdirSync(path.dirname(artifactsFile), { recursive: true });
-  writeFileSync(artifactsFile, JSON.stringify(build.artifacts));
+  const artifactsFile = handArtifacts(build.scratchDir, build.artifacts);
   const rebuiltDependencies = staleDependencies(cache?.hit, build.record);
   if (rebuiltDependencies > 0) {
     core.warning(

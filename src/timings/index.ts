@@ -3,13 +3,13 @@
 // commands stopped, and writes the run record (record.ts).
 import { isCargoTimings, sideFilePath } from '../side-file.js';
 import * as core from '@actions/core';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../child-env.js';
 import { plural } from '../format.js';
 import { logText, stopCommands } from '../log.js';
 import { capture } from '../proc.js';
-import { crateKey, type RunRecord } from '../record.js';
+import { crateKey, writeRunRecord, type RunRecord } from '../record.js';
 import type { TargetedRun } from '../run.js';
 import { buildArgs } from '../config.js';
 import { localDependencies, type WorkspaceInfo } from '../workspace.js';
@@ -47,6 +47,11 @@ import {
 } from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
+
+const PARTLY_FRESH = (names: string[]) =>
+  `Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`;
+const UNREADABLE_MEASUREMENT = (line: string) =>
+  `Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${line}`;
 
 export interface BuildOptions {
   /**
@@ -139,7 +144,8 @@ export async function runTimedBuild(run: TargetedRun, options: BuildOptions): Pr
   const sample = options.label !== undefined;
   const built: Built = { cwd, env, workspace, program, args, ...cargo, messages, timings, wrapperUnits, sample };
   const record = await recordOf(run, built, work, options.log ?? logLine);
-  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  // A sample's record is finished here; the job's own is written once by the main step when it ends.
+  if (sample) writeRunRecord(recordPath, record);
   const artifacts = messages.finished === null ? null : artifactsOf(messages);
   return {
     record,
@@ -358,11 +364,7 @@ async function measuredWork(
   }
   if (partlyFresh.size) {
     const names = [...partlyFresh].sort().map((key) => key.replace('@', ' '));
-    log(
-      logText(
-        `Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`,
-      ),
-    );
+    log(logText(PARTLY_FRESH(names)));
   }
   log(workCostLine(work, collector, build.wallSeconds));
   return { work, partial, unreadable: new Set(collector.unreadable.keys()), lto: collector.bitcode };
@@ -390,9 +392,12 @@ function workCostLine(work: Map<string, CrateWork>, collector: WorkCollector, bu
   const share = buildSeconds > 0 ? ` (${((collector.seconds / buildSeconds) * 100).toFixed(1)}% of it)` : '';
   const during =
     collector.secondsDuringBuild > 0 ? `, and ${collector.secondsDuringBuild.toFixed(2)} s while cargo built` : '';
+  const crates = plural(work.size, 'crate', 'crates');
+  const megabytes = (read / 1e6).toFixed(1);
   return (
-    `Watchmaker: compile work of ${plural(work.size, 'crate', 'crates')}: ${bytes.toLocaleString('en-US')} bytes of machine code, ` +
-    `read from ${plural(files, 'file', 'files')}${linked} (${(read / 1e6).toFixed(1)} MB) in ${collector.seconds.toFixed(2)} s after the build${share}${during}`
+    `Watchmaker: compile work of ${crates}: ${bytes.toLocaleString('en-US')} bytes of machine code, ` +
+    `read from ${plural(files, 'file', 'files')}${linked} (${megabytes} MB) ` +
+    `in ${collector.seconds.toFixed(2)} s after the build${share}${during}`
   );
 }
 
@@ -461,12 +466,7 @@ function copyTimings(
 function readWrapperUnits(unitsFile: string): WrapperUnit[] {
   if (!existsSync(unitsFile)) return [];
   const parsed = parseWrapperUnits(readFileSync(unitsFile, 'utf8'));
-  for (const bad of parsed.unreadable)
-    core.warning(
-      logText(
-        `Watchmaker: a line of the rustc measurements could not be read and is left out of the record: ${bad.slice(0, 200)}`,
-      ),
-    );
+  for (const bad of parsed.unreadable) core.warning(logText(UNREADABLE_MEASUREMENT(bad.slice(0, 200))));
   return parsed.units;
 }
 

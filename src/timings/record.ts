@@ -17,7 +17,7 @@ import {
 import type { RustcVersion } from '../toolchain.js';
 import { criticalPath, type TimingsReport } from './html.js';
 import { layoutOfArtifacts } from '../cargo-layout.js';
-import { parallelismOf } from '../parallelism/index.js';
+import { parallelismOf, type UnitCpu } from '../parallelism/index.js';
 import { artifactsOf, type CargoMessages } from './messages.js';
 
 /** One line of the wrapper's units file. */
@@ -164,7 +164,7 @@ export function buildRunRecord(input: RecordInput): RunRecord {
     ...(input.messages.firstError ? { firstError: input.messages.firstError } : {}),
     totals,
     criticalPath: path ? { seconds: path.seconds, units: path.units.map(label) } : null,
-    parallelism: parallelismOf(input.timings, os.cpus().length),
+    parallelism: parallelismOf(input.timings, os.cpus().length, cpuByUnit(units)),
     units,
     crates,
     workspaceMembers: [...input.workspaceMembers].sort(),
@@ -332,4 +332,17 @@ function cratesOf(units: UnitCost[]): CrateCost[] {
     byCrate.set(key, c);
   }
   return [...byCrate.values()].sort((a, b) => (b.cpuSeconds ?? b.wallSeconds) - (a.cpuSeconds ?? a.wallSeconds));
+}
+
+/**
+ * Each unit's rustc CPU seconds, found by package and target kind as cargo's timings name them (a
+ * proc macro is a library there); null where two units share both, or the wrapper did not run.
+ */
+function cpuByUnit(units: UnitCost[]): UnitCpu {
+  const byKey = new Map<string, number | null>();
+  for (const u of units) {
+    const key = `${u.crate}\0${u.kind === 'proc-macro' ? 'lib' : u.kind}`;
+    byKey.set(key, byKey.has(key) ? null : u.cpuSeconds);
+  }
+  return (u) => byKey.get(`${u.name}\0${u.kind}`) ?? null;
 }

@@ -22,6 +22,16 @@ import { logText } from '../log.js';
 import { capture, captureOk } from '../proc.js';
 import { rustcCommand } from '../toolchain.js';
 
+const WRAPPER_NOT_STRING = (file: string) =>
+  `build.rustc-wrapper in ${file} is not a string, so it is not chained in the timed build; cargo rejects it too.`;
+const NO_WRAPPER = (problem: string) =>
+  `Watchmaker could not build its rustc wrapper (tools/rustc-wrapper/main.rs): ${problem}. ` +
+  "This build is timed without it: each crate's wall time comes from cargo's timings report, " +
+  'with no CPU time or peak memory.';
+const NOT_KEPT = (dir: string, reason: string) =>
+  `Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${reason}); ` +
+  'the next job builds it again.';
+
 /** The wrapper the user already has (env, then cargo config), which ours must chain. */
 export function userWrapper(env: NodeJS.ProcessEnv, cargoConfig: CargoConfigFile[]): string | null {
   if (env.RUSTC_WRAPPER !== undefined) return env.RUSTC_WRAPPER || null;
@@ -29,11 +39,7 @@ export function userWrapper(env: NodeJS.ProcessEnv, cargoConfig: CargoConfigFile
   const v = configValue(cargoConfig, ['build', 'rustc-wrapper']);
   if (v === undefined || v.value === '') return null;
   if (typeof v.value !== 'string') {
-    core.warning(
-      logText(
-        `build.rustc-wrapper in ${v.file} is not a string, so it is not chained in the timed build; cargo rejects it too.`,
-      ),
-    );
+    core.warning(logText(WRAPPER_NOT_STRING(v.file)));
     return null;
   }
   // Config paths with a slash are relative to the directory holding `.cargo/`.
@@ -201,12 +207,7 @@ async function buildWrapper(
 }
 
 function withoutWrapper(problem: string): null {
-  core.warning(
-    logText(
-      `Watchmaker could not build its rustc wrapper (tools/rustc-wrapper/main.rs): ${problem}. ` +
-        "This build is timed without it: each crate's wall time comes from cargo's timings report, with no CPU time or peak memory.",
-    ),
-  );
+  core.warning(logText(NO_WRAPPER(problem)));
   return null;
 }
 
@@ -268,9 +269,7 @@ export function keepWrapper(binary: string, targetDir: string, log: (line: strin
     chmodSync(partial, 0o755);
     renameSync(partial, path.join(dir, name));
   } catch (e) {
-    log(
-      `Watchmaker: the rustc wrapper was not copied into ${dir} for later jobs (${(e as Error).message}); the next job builds it again.`,
-    );
+    log(NOT_KEPT(dir, (e as Error).message));
   }
 }
 

@@ -1,82 +1,27 @@
-// Where the baseline comes from. `cache` mode: the default branch's post step stores its run
-// record in the cache (same backend as target/), keyed by profile, flags and commit; a pull
-// request restores its base commit's record, else the newest one. `rebuild` mode: build the
-// base commit in a git worktree here, alternating with the head, for same-machine samples. A
-// cancelled job (SIGINT, SIGTERM) stops the samples at once and fails the step (RebuildCancelled).
+// Rebuild mode's baseline: build the base commit in a git worktree here, alternating with the
+// head, for same-machine samples. The build itself is passed in as a function (BuildSample), so
+// report/ never depends on timings/. A cancelled job (SIGINT, SIGTERM) stops the samples at once
+// and fails the step (RebuildCancelled).
 import * as core from '@actions/core';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CacheBackend } from '../cache/backend.js';
-import { keyScope } from '../key-scope.js';
-import { shortHash } from '../hashing.js';
 import { capture, captureOk } from '../proc.js';
 import type { RunRecord } from '../record.js';
-import { readRunRecord } from '../record.js';
 import { workspaceInfo, type WorkspaceInfo } from '../workspace.js';
 
-export interface BaselineKeys {
-  key: string;
-  /** Prefix matching any commit's record for the same profile and flags. */
-  restorePrefix: string;
-}
-
-export function baselineKeys(opts: {
-  prefix: string;
-  /** workspaceIdentity().id: records of another workspace or repository never match. */
-  workspace: string | null;
-  os: string;
-  arch: string;
-  profile: string;
-  variant: string;
-  flagsHash: string;
-  commit: string | null;
-}): BaselineKeys {
-  const scope = keyScope({ ...opts, kind: 'record', qualifiers: [], suffix: [opts.variant] });
-  const restorePrefix = `${scope}-`;
-  return { key: `${restorePrefix}${opts.commit ?? 'unknown'}`, restorePrefix };
-}
-
-/**
- * The cached file's path is part of the cache entry's identity (like @actions/cache's version),
- * so it must be the same in the run that stores and the run that loads: a fixed temp path per
- * workspace location and profile.
- */
-export function baselineRecordPath(workspace: string, profile: string): string {
-  const id = shortHash(path.resolve(workspace));
-  return path.join(os.tmpdir(), 'watchmaker-baseline', id, `record-${profile}.json`);
-}
-
-export async function storeBaselineRecord(opts: {
-  backend: CacheBackend;
-  keys: BaselineKeys;
-  recordFile: string;
-  cachePath: string;
-}): Promise<boolean> {
-  mkdirSync(path.dirname(opts.cachePath), { recursive: true });
-  copyFileSync(opts.recordFile, opts.cachePath);
-  if (await opts.backend.exists([opts.cachePath], opts.keys.key)) {
-    core.info(`The baseline record ${opts.keys.key} exists already (an earlier run of this commit stored it).`);
-    return false;
-  }
-  const result = await opts.backend.save([opts.cachePath], opts.keys.key);
-  if (!result.saved) core.info(`Baseline record not stored: ${result.reason ?? 'unknown reason'}.`);
-  return result.saved;
-}
-
-/** Restores the record for `preferredCommit`, else the newest with the same prefix. */
-export async function loadBaselineRecord(opts: {
-  backend: CacheBackend;
-  prefix: string;
-  preferredKey: string | null;
-  cachePath: string;
-}): Promise<{ record: RunRecord; key: string } | null> {
-  rmSync(opts.cachePath, { force: true });
-  const primary = opts.preferredKey ?? opts.prefix;
-  const hit = await opts.backend.restore([opts.cachePath], primary, [opts.prefix]);
-  if (!hit || !existsSync(opts.cachePath)) return null;
-  return { record: readRunRecord(readFileSync(opts.cachePath, 'utf8')), key: hit.matchedKey };
-}
+const CANCELLED = (signal: NodeJS.Signals) =>
+  `The job was cancelled (${signal}) while the base commit was being rebuilt: ` +
+  'the samples were stopped, and the build running then with everything it started.';
+const NOT_FETCHED = (baseSha: string, lastLine: string | undefined) =>
+  `the base commit ${baseSha} is not in the checkout and could not be fetched (${lastLine}). ` +
+  "Use actions/checkout with 'fetch-depth: 0'.";
+const BUDGET_RAN_OUT = (i: number) =>
+  `Watchmaker: the time budget (baseline-confirm-budget) ran out after ${i} sample${i === 1 ? '' : 's'} per side.`;
+/** The log group of sample i (from 0) of one side; past `samples`, an extra one. */
+const SAMPLE_GROUP = (which: string, i: number, samples: number) =>
+  `Watchmaker: ${which} sample ${i + 1}` +
+  (i < samples ? ` of ${samples}` : ' (an extra sample: the first ones did not settle the question)');
 
 /** A full hex object id (SHA-1 or SHA-256): nothing git could read as an option or a revision range. */
 export function isObjectId(value: string): boolean {
@@ -119,9 +64,7 @@ export interface RebuildOptions {
 /** The job was cancelled while the base was being rebuilt: the step must fail, not report without a baseline. */
 export class RebuildCancelled extends Error {
   constructor(readonly signal: NodeJS.Signals) {
-    super(
-      `The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`,
-    );
+    super(CANCELLED(signal));
     this.name = 'RebuildCancelled';
   }
 }
@@ -178,9 +121,7 @@ async function checkoutBase(
       env,
     });
     if (fetched.code !== 0) {
-      throw new Error(
-        `the base commit ${baseSha} is not in the checkout and could not be fetched (${fetched.stderr.trim().split('\n').at(-1)}). Use actions/checkout with 'fetch-depth: 0'.`,
-      );
+      throw new Error(NOT_FETCHED(baseSha, fetched.stderr.trim().split('\n').at(-1)));
     }
   }
   const worktree = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-'));
@@ -232,17 +173,13 @@ async function sampleAlternately(
     if (i >= opts.samples && opts.settled?.(records)) break;
     const bound = !opts.deadlineForExtrasOnly || i >= opts.samples;
     if (bound && opts.deadlineMs && Date.now() > opts.deadlineMs) {
-      core.info(
-        `Watchmaker: the time budget (confirm-budget) ran out after ${i} sample${i === 1 ? '' : 's'} per side.`,
-      );
+      core.info(BUDGET_RAN_OUT(i));
       break;
     }
     const order: Array<'base' | 'head'> = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
     for (const which of order) {
       const side = sides[which];
-      core.startGroup(
-        `Watchmaker: ${which} sample ${i + 1}${i < opts.samples ? ` of ${opts.samples}` : ' (an extra sample: the first ones did not settle the question)'}`,
-      );
+      core.startGroup(SAMPLE_GROUP(which, i, opts.samples));
       const local = side.workspace.localPackages;
       const members = opts.clean?.length ? opts.clean.filter((n) => local.has(n)) : [...local];
       cancel.check();

@@ -1,7 +1,7 @@
 // The report of the main step (produceReport): get the baseline, compare, decide what the evidence
 // supports, publish, and write the Markdown file. Three paths:
-//   cache:   the record the default branch stored (one sample per side);
-//   rebuild: the base commit built here, alternating with the head (several samples per side);
+//   cache:   the record the default branch stored (one sample per side; store.ts);
+//   rebuild: the base commit built here, alternating with the head (several samples per side; rebuild.ts);
 //   auto:    cache first; only when that suggests a change, confirm it by rebuilding within a
 //            time budget. An unconfirmed change is never called a regression: it is inconclusive.
 // The build itself is passed in as a function, so report/ never depends on timings/.
@@ -13,21 +13,16 @@ import type { CacheBackend } from '../cache/backend.js';
 import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import type { PhaseClock } from '../phases.js';
-import { HISTORY_LENGTH, type Calibration, type HistoryEntry, type RunRecord } from '../record.js';
-import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildOptions } from './baseline.js';
+import type { Calibration, RunRecord } from '../record.js';
 import { formatChange } from './compare.js';
-import {
-  evaluate,
-  loadCachedBaseline,
-  publishReport,
-  type Baseline,
-  type CacheSummary,
-  type GuardSummary,
-  type ReportOutcome,
-} from './index.js';
+import { agreeing, evaluate } from './evaluate.js';
+import { publishReport, type CacheSummary, type GuardSummary, type ReportOutcome } from './publish.js';
+import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildOptions } from './rebuild.js';
+import { historyOf, loadCachedBaseline, type Baseline } from './store.js';
 import { settles, type Decision } from './verdict.js';
 import { recordedText, withRecordedTimes } from './recorded.js';
 import { carryWork, compareWork } from './work.js';
+import { criticalPathChange } from '../parallelism/index.js';
 
 export interface ReportInput {
   config: Config;
@@ -52,34 +47,22 @@ export interface ReportInput {
 
 type Evaluated = ReturnType<typeof evaluate> & Baseline & { head: RunRecord[]; path: string | null };
 
-/** A compact form of a record, for the history the default branch keeps. */
-export function historyEntry(r: RunRecord): HistoryEntry {
-  return {
-    commit: r.git.commit,
-    createdAt: r.createdAt,
-    cpuModel: r.runner.cpuModel,
-    calibrationCpuSeconds: r.calibration?.cpuSeconds ?? null,
-    ...(r.measurement.inputsTransitive ? { inputsTransitive: true } : {}),
-    crates: r.crates.map((c) => ({
-      crate: c.crate,
-      version: c.version,
-      cpuSeconds: c.cpuSeconds,
-      wallSeconds: c.wallSeconds,
-      instructions: c.instructions,
-      inputFingerprint: c.inputFingerprint ?? null,
-      contention: c.contention ?? null,
-    })),
-  };
-}
-
-/** The history a baseline record carries, itself included, newest first. */
-const historyOf = (base: RunRecord[] | null): HistoryEntry[] =>
-  base?.[0] ? [historyEntry(base[0]), ...(base[0].history ?? [])].slice(0, HISTORY_LENGTH) : [];
-
 /** Confirming takes more samples while they leave the question open, up to this many per side. */
 export const CONFIRM_MAX_SAMPLES = 15;
 /** When to look at the samples again while they grow (fewer looks: fewer chances for noise to pass the test). */
 const LOOKS = new Set([5, 7, 9, 12, CONFIRM_MAX_SAMPLES]);
+
+const OVER_BUDGET = (estimate: number, budget: number) =>
+  `confirming would take about ${estimate.toFixed(0)} s, ` +
+  `over the budget of ${budget.toFixed(0)} s (baseline-confirm-budget)`;
+const CONFIRMING = (suggested: string, samples: number, budget: number) =>
+  `Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, ` +
+  `up to ${CONFIRM_MAX_SAMPLES} while they leave the question open; budget ${budget.toFixed(0)} s).`;
+const CALIBRATED = (model: string, cpuSeconds: number) =>
+  `Watchmaker: calibration workload measured on this CPU model (${model}): ${cpuSeconds.toFixed(3)} s of CPU.`;
+const CARRIED = (carried: number) =>
+  `Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} ` +
+  "carried from the baseline's record (same inputs, same object code).";
 
 type Growth = Pick<RebuildOptions, 'maxSamples' | 'settled' | 'deadlineForExtrasOnly'>;
 
@@ -180,7 +163,7 @@ function confirmEstimate(record: RunRecord, samples: number): number {
 /** A suggested change that could not be confirmed: never a claim, and the report says why. */
 function unconfirmed(decision: Decision, why: string): Decision {
   const toConclude =
-    'a confirmation by rebuilding the base commit here (raise confirm-budget, or set baseline: rebuild)';
+    'a confirmation by rebuilding the base commit here (raise baseline-confirm-budget, or set baseline: rebuild)';
   const sentence = `${decision.sentence} Not confirmed: ${why}.`;
   if (decision.verdict === 'inconclusive') return { ...decision, sentence, toConclude };
   return { ...decision, verdict: 'inconclusive', reason: 'not-confirmed', sentence, toConclude };
@@ -199,16 +182,11 @@ async function confirm(input: ReportInput, cached: Evaluated): Promise<Evaluated
   if (estimate > budget) {
     return {
       ...cached,
-      decision: unconfirmed(
-        cached.decision!,
-        `confirming would take about ${estimate.toFixed(0)} s, over the budget of ${budget.toFixed(0)} s (confirm-budget)`,
-      ),
+      decision: unconfirmed(cached.decision!, OVER_BUDGET(estimate, budget)),
       path: `${cached.path ?? cached.label}; ${suggested}, not confirmed (over budget)`,
     };
   }
-  core.info(
-    `Watchmaker: ${suggested}; confirming by rebuilding the base commit here (${samples} samples per side, up to ${CONFIRM_MAX_SAMPLES} while they leave the question open; budget ${budget.toFixed(0)} s).`,
-  );
+  core.info(CONFIRMING(suggested, samples, budget));
   const rebuilt = await rebuildBaseline(input, samples, Date.now() + budget * 1000, growUntilSettled(input, samples));
   if (!rebuilt.base?.length)
     return {
@@ -217,22 +195,10 @@ async function confirm(input: ReportInput, cached: Evaluated): Promise<Evaluated
       path: `${cached.path ?? cached.label}; ${suggested}, not confirmed`,
     };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
-  const path = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  const path =
+    `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ` +
+    `${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
   return { ...evaluated, decision: agreeing(cached.decision!, evaluated.decision), ...rebuilt, path };
-}
-
-/**
- * The rebuild is the stronger evidence (same machine, alternating, a t-test at α = 0.001, and
- * the first samples do not decide alone): its verdict stands even when the cached baseline
- * suggested the other direction, and the report says that the two disagreed.
- */
-export function agreeing(suggested: Decision, confirmed: Decision | null): Decision | null {
-  if (!confirmed || (confirmed.verdict !== 'regression' && confirmed.verdict !== 'improvement')) return confirmed;
-  if (Math.sign(confirmed.change ?? 0) === Math.sign(suggested.change ?? 0)) return confirmed;
-  return {
-    ...confirmed,
-    sentence: `${confirmed.sentence} The cached baseline had suggested ${formatChange(suggested.change)}: one sample per side from two runners, which the samples taken here overrule.`,
-  };
 }
 
 async function cachedEvaluation(input: ReportInput): Promise<Evaluated> {
@@ -275,10 +241,7 @@ async function calibrations(input: ReportInput, base: RunRecord | null): Promise
     const started = performance.now();
     mine = await input.calibrate();
     input.phases.add('calibration', (performance.now() - started) / 1000);
-    if (mine)
-      core.info(
-        `Watchmaker: calibration workload measured on this CPU model (${model}): ${mine.cpuSeconds.toFixed(3)} s of CPU.`,
-      );
+    if (mine) core.info(CALIBRATED(model, mine.cpuSeconds));
   }
   input.record.calibration = mine;
   if (base && !base.calibration && baseModel && known[baseModel]) base.calibration = known[baseModel];
@@ -293,10 +256,7 @@ async function calibrations(input: ReportInput, base: RunRecord | null): Promise
 function carryForward(input: ReportInput, base: RunRecord[] | null): void {
   if (keepsHistory(input)) input.record.history = historyOf(base);
   const carried = base?.[0] ? carryWork(input.record, base[0]) : 0;
-  if (carried > 0)
-    core.info(
-      `Watchmaker: compile work of ${carried} fresh crate${carried === 1 ? '' : 's'} carried from the baseline's record (same inputs, same object code).`,
-    );
+  if (carried > 0) core.info(CARRIED(carried));
 }
 
 async function evaluation(input: ReportInput): Promise<Evaluated> {
@@ -333,6 +293,7 @@ export async function produceReport(input: ReportInput): Promise<ReportOutcome> 
     path: e.path,
     work,
     phases: { ...input.phases.seconds },
+    chainChange: e.base?.length && e.head[0] ? criticalPathChange(e.head[0], e.base[0]!) : null,
   });
   // The rendered report as a file, for workflows that post it elsewhere (fork pull requests).
   const beside = path.join(
