@@ -9,7 +9,7 @@ import { compareRecords } from '../../src/report/compare.js';
 import { decide } from '../../src/report/verdict.js';
 import { carryWork, compareWork } from '../../src/report/work.js';
 import { emptyMessages } from '../../src/timings/messages.js';
-import { buildRunRecord } from '../../src/timings/record.js';
+import { buildRunRecord } from '../../src/timings/assemble.js';
 import { record } from '../helpers/records.js';
 import { hostRustc } from '../helpers/run.js';
 

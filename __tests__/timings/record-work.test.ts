@@ -2,7 +2,7 @@
 // as not measured, with why, and the other crates keep their work; the record says which measure.
 import { readRunContext } from '../../src/context.js';
 import { emptyMessages } from '../../src/timings/messages.js';
-import { buildRunRecord, type WrapperUnit } from '../../src/timings/record.js';
+import { buildRunRecord, type WrapperUnit } from '../../src/timings/assemble.js';
 import { hostRustc } from '../helpers/run.js';
 
 const unit = (pkg: string): WrapperUnit => ({

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseWrapperUnits } from '../../src/timings/record.js';
+import { parseWrapperUnits } from '../../src/timings/assemble.js';
 import { buildWrapper } from '../helpers/rustc-wrapper.js';
 
 let wrapper: string;

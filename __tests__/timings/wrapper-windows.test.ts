@@ -7,7 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseWrapperUnits } from '../../src/timings/record.js';
+import { parseWrapperUnits } from '../../src/timings/assemble.js';
 import { wrapperSourcePath } from '../helpers/rustc-wrapper.js';
 
 const TARGET = 'x86_64-pc-windows-gnu';

@@ -63,17 +63,17 @@ export function failStep(e: unknown): void {
 
 async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void> {
   const clock = new PhaseClock();
-  const run = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
+  const prepared = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
   clock.mark('setup');
-  const { config, context, rustc } = run;
+  const { config, context, rustc } = prepared;
   core.info(
     `Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`,
   );
 
-  const guard = await guardPhase(run);
+  const guard = await guardPhase(prepared);
   clock.mark('guard');
   if (!guard) return;
-  const targeted = withTarget(run, { triple: guard.targetTriple, flagsHash: guard.hash });
+  const targeted = withTarget(prepared, { triple: guard.targetTriple, flagsHash: guard.hash });
   state.flagsHash = guard.hash;
   setOutputs({ rustflagsHash: guard.hash });
 
@@ -106,7 +106,7 @@ interface Built {
 }
 
 /** Outputs, the report and the step's gate, once the build ran. */
-async function afterBuild(run: TargetedRun, { guard, cache, build, clock, state }: Built): Promise<void> {
+async function afterBuild(prepared: TargetedRun, { guard, cache, build, clock, state }: Built): Promise<void> {
   if (build.interruptedBy) {
     state.interrupted = true;
     core.setFailed(STOPPED(build.interruptedBy));
@@ -119,16 +119,16 @@ async function afterBuild(run: TargetedRun, { guard, cache, build, clock, state 
     buildSeconds: build.record.totals.wallSeconds.toFixed(2),
     parallelism: parallelismOutput(build.record.parallelism),
   });
-  const outcome = await reportOrWarn(run, guard, cache, build, clock);
+  const outcome = await reportOrWarn(prepared, guard, cache, build, clock);
   clock.mark('report');
   await adviseIfAsked({
-    run,
+    run: prepared,
     build,
     wrapperPath: WRAPPER_PATH,
     rustflags: guard.effective.flags.map((f) => f.flag),
     phases: clock,
   });
-  const failure = stepFailure(run.config.report, gateInput(run.config, build, outcome));
+  const failure = stepFailure(prepared.config.report, gateInput(prepared.config, build, outcome));
   if (failure) core.setFailed(failure);
 }
 
@@ -149,26 +149,26 @@ function finishRecord(build: TimedBuildResult, clock: PhaseClock): void {
 
 /** The report is an extra: a fault in it must not fail the build, but must not hide either. */
 async function reportOrWarn(
-  run: TargetedRun,
+  prepared: TargetedRun,
   guard: GuardResult,
   cache: CacheRestoreState | null,
   build: TimedBuildResult,
   clock: PhaseClock,
 ): Promise<ReportOutcome | null> {
-  const { config } = run;
+  const { config } = prepared;
   const outcome = await produceReport({
     config,
-    context: run.context,
-    env: run.env,
+    context: prepared.context,
+    env: prepared.env,
     record: build.record,
     recordPath: build.recordPath,
-    targetDir: cache?.targetDir ?? run.workspace.targetDirectory,
+    targetDir: cache?.targetDir ?? prepared.workspace.targetDirectory,
     buildSample: async (side, label, env) =>
-      (await runTimedBuild(run, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
-    calibrate: () => calibrateHere(run, WRAPPER_PATH),
+      (await runTimedBuild(prepared, { wrapperPath: WRAPPER_PATH, label, checkout: side, env })).record,
+    calibrate: () => calibrateHere(prepared, WRAPPER_PATH),
     phases: clock,
-    backend: config.report.baseline === 'rebuild' ? null : run.backend,
-    flagsHash: run.target.flagsHash,
+    backend: config.report.baseline === 'rebuild' ? null : prepared.backend,
+    flagsHash: prepared.target.flagsHash,
     guard: summarizeGuard(guard),
     cache: summarizeCache(cache),
   }).catch((e: Error) => {
@@ -202,8 +202,8 @@ function gateInput(config: Config, build: TimedBuildResult, outcome: ReportOutco
 }
 
 /** Runs the guard; returns undefined when the step must fail before building. */
-async function guardPhase(run: Run): Promise<GuardResult | undefined> {
-  const guard = await runGuard(run);
+async function guardPhase(prepared: Run): Promise<GuardResult | undefined> {
+  const guard = await runGuard(prepared);
   if (!guard.failed) return guard;
   const errors = guard.annotated.errors;
   core.setFailed(
@@ -212,14 +212,14 @@ async function guardPhase(run: Run): Promise<GuardResult | undefined> {
   return undefined;
 }
 
-async function cachePhase(run: TargetedRun): Promise<CacheRestoreState | null | 'failed'> {
-  if (!run.config.cache.enabled) {
+async function cachePhase(prepared: TargetedRun): Promise<CacheRestoreState | null | 'failed'> {
+  if (!prepared.config.cache.enabled) {
     setOutputs({ cacheHit: 'disabled' });
     return null;
   }
-  turnIncrementalOff(run.env, run.rustc.release);
+  turnIncrementalOff(prepared.env, prepared.rustc.release);
   try {
-    const state = await restoreCache(run);
+    const state = await restoreCache(prepared);
     setOutputs({
       cacheHit: state.hit,
       cacheKey: state.primaryKey,

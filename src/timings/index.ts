@@ -24,7 +24,7 @@ import {
   type CargoMessages,
 } from './messages.js';
 import { commandNote, isNextest, subcommandOf, timedBuildFlags, writesCode } from '../cargo-command.js';
-import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './record.js';
+import { buildRunRecord, parseWrapperUnits, type WrapperUnit } from './assemble.js';
 import { setUpWrapper, wrapperFiles, type WrapperContext } from './wrapper.js';
 import type { Calibration } from '../record.js';
 import { calibrate } from './calibration.js';
