@@ -2,17 +2,8 @@
 // the step runs, so a library that fails while loading fails the step with a message.
 // The runner starts this file and the step runs; a tool that imports it instead (GitHub's
 // local-action) calls the exported run() itself, so importing does not run the step twice.
-import { endWhenDone, isEntryPoint, loadFailed } from './steps/exit.js';
+import { endWhenDone, isEntryPoint, runStep } from './steps/exit.js';
 
-export async function run(): Promise<void> {
-  let steps: typeof import('./steps/main.js');
-  try {
-    steps = await import('./steps/main.js');
-  } catch (e) {
-    loadFailed('main', e);
-    return;
-  }
-  await steps.run();
-}
+export const run = (): Promise<void> => runStep('main', () => import('./steps/main.js'));
 
 if (isEntryPoint(import.meta.url)) await endWhenDone(run());

@@ -2,17 +2,8 @@
 // the step runs, so a library that fails while loading gives a warning with a message (main has failed already).
 // The runner starts this file and the step runs; a tool that imports it instead (GitHub's
 // local-action) calls the exported run() itself, so importing does not run the step twice.
-import { endWhenDone, isEntryPoint, loadFailed } from './steps/exit.js';
+import { endWhenDone, isEntryPoint, runStep } from './steps/exit.js';
 
-export async function run(): Promise<void> {
-  let steps: typeof import('./steps/post.js');
-  try {
-    steps = await import('./steps/post.js');
-  } catch (e) {
-    loadFailed('post', e);
-    return;
-  }
-  await steps.run();
-}
+export const run = (): Promise<void> => runStep('post', () => import('./steps/post.js'));
 
 if (isEntryPoint(import.meta.url)) await endWhenDone(run());

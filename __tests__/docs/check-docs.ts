@@ -439,6 +439,8 @@ export function checkTables(file: string, markdown: string, action: ActionSpec):
     const defaultColumn = table.header.findIndex((h) => h.toLowerCase() === 'default');
     const seen = new Map<string, number>();
     for (const row of table.rows) {
+      // A group's heading row (`| **Cache** | | |`) names no input.
+      if (/^\*\*.*\*\*$/.test((row.cells[0] ?? '').trim())) continue;
       const name = unquote(row.cells[0] ?? '');
       if (seen.has(name))
         problems.push(

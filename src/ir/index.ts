@@ -26,14 +26,16 @@ const UNREADABLE_WORK = (crate: string, why: string) =>
   `Watchmaker could not read the compile work of ${crate} (${why}); ` +
   'that crate is reported as not measured, the others are not affected.';
 
-/** What compile work needs of cargo's `compiler-artifact` message (timings/messages.ts ArtifactMessage has it). */
+/** What compile work needs of cargo's `compiler-artifact` message (timings/messages.ts ArtifactMessage extends it). */
 export interface WorkArtifact {
   package: { name: string; version: string | null };
   targetName: string;
   targetKinds: string[];
   filenames: string[];
   executable: string | null;
+  /** True when rustc did not run for this unit. */
   fresh: boolean;
+  /** A test build of the target (`cargo test`, `--tests`): not measured for compile work. */
   test: boolean;
 }
 

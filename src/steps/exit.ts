@@ -39,3 +39,15 @@ export function loadFailed(step: 'main' | 'post', e: unknown, env: NodeJS.Proces
   else core.warning(message);
   core.debug((e as Error).stack ?? String(e));
 }
+
+/** Loads a step's module when it runs, then runs it; a module that fails to load is loadFailed's. */
+export async function runStep(step: 'main' | 'post', load: () => Promise<{ run: () => Promise<void> }>): Promise<void> {
+  let steps: { run: () => Promise<void> };
+  try {
+    steps = await load();
+  } catch (e) {
+    loadFailed(step, e);
+    return;
+  }
+  await steps.run();
+}

@@ -1,6 +1,7 @@
 // Cargo's `--message-format=json` stream (stdout): one JSON object per line. Parsed tolerantly:
 // unknown reasons and non-JSON lines are kept aside, never fatal.
 import path from 'node:path';
+import type { WorkArtifact } from '../ir/index.js';
 import { crateKey } from '../record.js';
 
 export interface PackageRef {
@@ -10,17 +11,10 @@ export interface PackageRef {
   source: string | null;
 }
 
-export interface ArtifactMessage {
+/** Cargo's `compiler-artifact` message: what compile work reads of it (ir's WorkArtifact), and more. */
+export interface ArtifactMessage extends WorkArtifact {
   packageId: string;
   package: PackageRef;
-  targetName: string;
-  targetKinds: string[];
-  filenames: string[];
-  executable: string | null;
-  /** True when rustc did not run for this unit. */
-  fresh: boolean;
-  /** A test build of the target (`cargo test`, `--tests`): not measured for compile work. */
-  test: boolean;
   /** The directory of the package's Cargo.toml. */
   manifestDir: string | null;
 }
