@@ -149,13 +149,61 @@ function withRenamed(input: InputReader, used: string[]): InputReader {
 /** The warning for an old input name: what to write instead. */
 export const RENAMED_WARNING = (old: string) => {
   const name = Object.keys(RENAMED_INPUTS).find((n) => RENAMED_INPUTS[n]!.old === old) ?? old;
-  return `Input '${old}' is now called '${name}': write '${name}' instead ('${old}' still works until the next major version).`;
+  return (
+    `Input '${old}' is now called '${name}': write '${name}' instead ` +
+    `('${old}' still works until the next major version).`
+  );
 };
 
 const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 const CACHE_KEY_TEXT = /^[A-Za-z0-9._\-+=]*$/;
 /** Prefix and cache-key each; with the rest of the key they stay under GitHub's 512 characters. */
 const MAX_KEY_PART = 100;
+
+// The InputError messages, each naming the input, what was wrong and what to write instead.
+const BAD_PROFILE = (profile: string) =>
+  `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' ` +
+  `(for example 'dev', 'release' or a custom profile from Cargo.toml).`;
+const GATES_WITHOUT_BUILD = (gates: string[]) =>
+  `Input 'build' is false, so there is no timed build and no report, but ${gates.join(' and ')} asks to fail ` +
+  `the step on what the report finds: that check would never run. ` +
+  `Remove ${gates.join(' and ')}, or set 'build: true'.`;
+const WORK_GATE_UNMEASURED =
+  `Input 'fail-on-work-growth' fails the step when compile work grows, but 'compile-work' is false, ` +
+  `so compile work is not measured and the check would never run. ` +
+  `Remove 'fail-on-work-growth', or set 'compile-work: true'.`;
+const EMPTY_COMMAND =
+  `Input 'build-command' is empty after splitting. ` +
+  `Leave it unset for 'cargo build', or give a command such as 'cargo build'.`;
+const CARGO_ARGS_OPTION = (option: string) =>
+  `Input 'build-command' contains '${option}', which the action reads from 'cargo-args' only ` +
+  `(for the portable-flags guard, the cache key and the target directory). ` +
+  `Move '${option}' and its value to 'cargo-args'.`;
+const DASHES_TWICE =
+  `Inputs 'build-command' and 'cargo-args' both contain '--'. Put what goes to rustc after the '--' of one ` +
+  `of them (for example 'build-command: cargo rustc' and 'cargo-args: --lib -- -C opt-level=1').`;
+const BAD_KEY_PART = (name: string, shown: string) =>
+  `Input '${name}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), ` +
+  `at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`;
+const PROFILE_IN_ARGS = (inputName: string, arg: string) =>
+  `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input ` +
+  `(it is part of the cache key). Remove it from '${inputName}' and set ` +
+  `'profile: ${arg === '--release' || arg === '-r' ? 'release' : '<name>'}'.`;
+const ACTION_OWNS_ARG = (inputName: string, arg: string) =>
+  `Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. ` +
+  `Remove it from '${inputName}'.`;
+const BAD_PASS_ENV = (name: string) =>
+  `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables ` +
+  `(every other variable reaches the build already), separated by spaces or newlines.`;
+const BAD_COMPILE_WORK = (raw: string) =>
+  `Input 'compile-work' is '${raw}'. ` +
+  `Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`;
+const BAD_ADVISE_BUDGET = (raw: string) =>
+  `Input 'advise-budget' is '${raw}'. ` +
+  `Give a time such as '20m', '1200s' or '1h' (how long the profile advisor may build).`;
+const BAD_CONFIRM_BUDGET = (raw: string) =>
+  `Input 'baseline-confirm-budget' is '${raw}'. ` +
+  `Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`;
 
 export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   const renamedInputs: string[] = [];
@@ -164,9 +212,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv, cwd = pro
   const workspaceRoot = env.GITHUB_WORKSPACE || cwd;
   const profile = input('profile').trim() || 'dev';
   if (!PROFILE_NAME.test(profile) || profile.length > 64) {
-    throw new InputError(
-      `Input 'profile' is '${profile}', which is not a cargo profile name. Use letters, digits, '-' or '_' (for example 'dev', 'release' or a custom profile from Cargo.toml).`,
-    );
+    throw new InputError(BAD_PROFILE(profile));
   }
   const build = parseBuild(input, env, workspaceRoot, profile);
   const cache = parseCache(input, env, workspaceRoot);
@@ -196,16 +242,8 @@ function checkGates(build: BuildConfig, report: ReportConfig): void {
     report.failOnRegression && "'fail-on-regression: true'",
     report.failOnWorkGrowth !== null && "'fail-on-work-growth'",
   ].filter((g) => g !== false);
-  if (!build.enabled && gates.length) {
-    throw new InputError(
-      `Input 'build' is false, so there is no timed build and no report, but ${gates.join(' and ')} asks to fail the step on what the report finds: that check would never run. Remove ${gates.join(' and ')}, or set 'build: true'.`,
-    );
-  }
-  if (build.compileWork === false && report.failOnWorkGrowth !== null) {
-    throw new InputError(
-      `Input 'fail-on-work-growth' fails the step when compile work grows, but 'compile-work' is false, so compile work is not measured and the check would never run. Remove 'fail-on-work-growth', or set 'compile-work: true'.`,
-    );
-  }
+  if (!build.enabled && gates.length) throw new InputError(GATES_WITHOUT_BUILD(gates));
+  if (build.compileWork === false && report.failOnWorkGrowth !== null) throw new InputError(WORK_GATE_UNMEASURED);
 }
 
 /**
@@ -289,11 +327,7 @@ function buildOnlyInputs({ build, report, profile, advise }: Config): Array<stri
 function parseBuild(input: InputReader, env: NodeJS.ProcessEnv, workspaceRoot: string, profile: string): BuildConfig {
   const cargoArgs = splitArgs(input('cargo-args'), 'cargo-args');
   const command = splitArgs(input('build-command') || 'cargo build', 'build-command');
-  if (command.length === 0) {
-    throw new InputError(
-      `Input 'build-command' is empty after splitting. Leave it unset for 'cargo build', or give a command such as 'cargo build'.`,
-    );
-  }
+  if (command.length === 0) throw new InputError(EMPTY_COMMAND);
   checkBuildArgs(cargoArgs, 'cargo-args');
   checkBuildArgs(command.slice(1), 'build-command');
   checkCommandArgs(command.slice(1), cargoArgs);
@@ -332,17 +366,9 @@ function checkCommandArgs(commandArgs: string[], cargoArgs: string[]): void {
   const beforeDashes = dashes === -1 ? commandArgs : commandArgs.slice(0, dashes);
   for (const arg of beforeDashes) {
     const option = CARGO_ARGS_ONLY.find((o) => arg === o || arg.startsWith(`${o}=`));
-    if (option) {
-      throw new InputError(
-        `Input 'build-command' contains '${option}', which the action reads from 'cargo-args' only (for the portable-flags guard, the cache key and the target directory). Move '${option}' and its value to 'cargo-args'.`,
-      );
-    }
+    if (option) throw new InputError(CARGO_ARGS_OPTION(option));
   }
-  if (dashes !== -1 && cargoArgs.includes('--')) {
-    throw new InputError(
-      `Inputs 'build-command' and 'cargo-args' both contain '--'. Put what goes to rustc after the '--' of one of them (for example 'build-command: cargo rustc' and 'cargo-args: --lib -- -C opt-level=1').`,
-    );
-  }
+  if (dashes !== -1 && cargoArgs.includes('--')) throw new InputError(DASHES_TWICE);
 }
 
 /** The local backend's directory by default: each platform's place for caches. */
@@ -399,9 +425,7 @@ function parseReport(input: InputReader): ReportConfig {
 function keyPart(name: string, value: string): string {
   if (CACHE_KEY_TEXT.test(value) && value.length <= MAX_KEY_PART) return value;
   const shown = value.length > 60 ? `${value.slice(0, 60)}…' (${value.length} characters)` : `${value}'`;
-  throw new InputError(
-    `Input '${name}' is '${shown}. Use only letters, digits and . _ - + = (no spaces or commas), at most ${MAX_KEY_PART} characters: the whole cache key must stay under GitHub's 512.`,
-  );
+  throw new InputError(BAD_KEY_PART(name, shown));
 }
 
 /**
@@ -411,16 +435,10 @@ function keyPart(name: string, value: string): string {
 function checkBuildArgs(args: string[], inputName: string): void {
   const dashes = args.indexOf('--');
   for (const arg of dashes === -1 ? args : args.slice(0, dashes)) {
-    if (arg === '--release' || arg === '-r' || arg === '--profile' || arg.startsWith('--profile=')) {
-      throw new InputError(
-        `Input '${inputName}' contains '${arg}', but the profile is chosen by the 'profile' input (it is part of the cache key). Remove it from '${inputName}' and set 'profile: ${arg === '--release' || arg === '-r' ? 'release' : '<name>'}'.`,
-      );
-    }
-    if (arg === '--timings' || arg.startsWith('--timings=') || arg.startsWith('--message-format')) {
-      throw new InputError(
-        `Input '${inputName}' contains '${arg}', which the action sets itself for the timed build. Remove it from '${inputName}'.`,
-      );
-    }
+    if (arg === '--release' || arg === '-r' || arg === '--profile' || arg.startsWith('--profile='))
+      throw new InputError(PROFILE_IN_ARGS(inputName, arg));
+    if (arg === '--timings' || arg.startsWith('--timings=') || arg.startsWith('--message-format'))
+      throw new InputError(ACTION_OWNS_ARG(inputName, arg));
   }
 }
 
@@ -429,11 +447,7 @@ const PASSABLE = /^(INPUT_|STATE_|ACTIONS_)[A-Za-z0-9_.-]+$/;
 function passEnvNames(raw: string): string[] {
   const names = raw.split(/[\s,]+/).filter(Boolean);
   for (const name of names) {
-    if (!PASSABLE.test(name)) {
-      throw new InputError(
-        `Input 'pass-env' names '${name}'. List only INPUT_*, STATE_* or ACTIONS_* variables (every other variable reaches the build already), separated by spaces or newlines.`,
-      );
-    }
+    if (!PASSABLE.test(name)) throw new InputError(BAD_PASS_ENV(name));
   }
   return names;
 }
@@ -463,9 +477,7 @@ function compileWorkScope(raw: string): CompileWorkScope | false {
   try {
     return bool('compile-work', v, true) ? 'members' : false;
   } catch {
-    throw new InputError(
-      `Input 'compile-work' is '${raw}'. Use 'true' (the workspace crates), 'all' (and the dependencies that are compiled) or 'false'.`,
-    );
+    throw new InputError(BAD_COMPILE_WORK(raw));
   }
 }
 
@@ -490,11 +502,7 @@ function int(name: string, raw: string, fallback: number, min: number, max: numb
 function parseAdvise(input: InputReader): AdviseConfig {
   const budgetRaw = input('advise-budget').trim() || '20m';
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(budgetRaw);
-  if (!m || Number(m[1]) <= 0) {
-    throw new InputError(
-      `Input 'advise-budget' is '${budgetRaw}'. Give a time such as '20m', '1200s' or '1h' (how long the profile advisor may build).`,
-    );
-  }
+  if (!m || Number(m[1]) <= 0) throw new InputError(BAD_ADVISE_BUDGET(budgetRaw));
   const run = splitArgs(input('advise-run'), 'advise-run');
   return {
     mode: oneOf('advise', input('advise').trim() || 'none', ['none', 'profiles'] as const),
@@ -507,11 +515,7 @@ function parseAdvise(input: InputReader): AdviseConfig {
 function budget(raw: string): ConfirmBudget {
   const v = raw.trim() || '1x';
   const m = /^(\d+(?:\.\d+)?)\s*(x|s|m)?$/.exec(v);
-  if (!m || Number(m[1]) <= 0) {
-    throw new InputError(
-      `Input 'baseline-confirm-budget' is '${raw}'. Give a multiple of the head build such as '1x', or a time such as '300s' or '5m'.`,
-    );
-  }
+  if (!m || Number(m[1]) <= 0) throw new InputError(BAD_CONFIRM_BUDGET(raw));
   const n = Number(m[1]);
   if (m[2] === 'x') return { kind: 'factor', value: n };
   return { kind: 'seconds', value: m[2] === 'm' ? n * 60 : n };

@@ -18,6 +18,9 @@ export interface ScratchCheckout {
   dirty: boolean;
 }
 
+const NOT_A_CHECKOUT = (dir: string) =>
+  `${dir} is not in a git checkout: the advisor builds HEAD in a scratch worktree, so your files are never edited`;
+
 /** HEAD of the working directory's repository in a detached worktree at `into`. */
 export async function checkoutHead(
   workingDirectory: string,
@@ -27,10 +30,7 @@ export async function checkoutHead(
 ): Promise<ScratchCheckout> {
   const git = (args: string[], cwd: string) => captureOk('git', args, { cwd, env });
   const top = await capture('git', ['rev-parse', '--show-toplevel'], { cwd: workingDirectory, env });
-  if (top.code !== 0)
-    throw new Error(
-      `${workingDirectory} is not in a git checkout: the advisor builds HEAD in a scratch worktree, so your files are never edited`,
-    );
+  if (top.code !== 0) throw new Error(NOT_A_CHECKOUT(workingDirectory));
   const gitRoot = top.stdout.trim();
   const commit = (await git(['rev-parse', 'HEAD'], gitRoot)).trim();
   const dirty = (await git(['status', '--porcelain', '--untracked-files=no'], gitRoot)).trim() !== '';

@@ -47,6 +47,13 @@ export interface AdviceOutcome {
 /** At most this many rounds: five samples per side let the t-test judge alone (stats.ts T_TEST_FROM). */
 export const MAX_ROUNDS = 5;
 
+// Notes under the advice: how it was measured, where the reader should know.
+const DIRTY_NOTE = (commit: string) =>
+  `The checkout has uncommitted changes; the advisor measured its commit ${commit} without them.`;
+const NO_RUNTIME_NOTE = (label: string) =>
+  `${label}: runtime not measured (cargo reads no CARGO_PROFILE_* variable for a package table, ` +
+  `so advise-run cannot have it).`;
+
 /** The advisor when `advise: profiles` asks for it, charged to its own phase; a failure is a warning. */
 export async function adviseIfAsked(input: AdviseInput): Promise<AdviceOutcome | null> {
   if (input.run.config.advise.mode !== 'profiles') return null;
@@ -184,10 +191,7 @@ async function planNotes(
   measured: Array<{ candidate: Candidate; configuration: Configuration }>,
 ): Promise<string[]> {
   const notes: string[] = [];
-  if (checkout.dirty)
-    notes.push(
-      `The checkout has uncommitted changes; the advisor measured its commit ${checkout.commit.slice(0, 12)} without them.`,
-    );
+  if (checkout.dirty) notes.push(DIRTY_NOTE(checkout.commit.slice(0, 12)));
   if (!(await fetchDependencies(checkout.dir, run.env, run.config.build.cargoArgs)))
     notes.push('cargo fetch failed: the first cold build downloaded what it needed, in its sample.');
   return [...notes, ...runtimeNotes(run, measured)];
@@ -196,12 +200,7 @@ async function planNotes(
 /** Candidates whose settings no environment variable can give the advise-run command. */
 function runtimeNotes(run: TargetedRun, measured: Array<{ candidate: Candidate; configuration: Configuration }>) {
   if (!run.config.advise.run) return [];
-  return measured
-    .filter((m) => m.configuration.runEnv === null)
-    .map(
-      (m) =>
-        `${m.candidate.label}: runtime not measured (cargo reads no CARGO_PROFILE_* variable for a package table, so advise-run cannot have it).`,
-    );
+  return measured.filter((m) => m.configuration.runEnv === null).map((m) => NO_RUNTIME_NOTE(m.candidate.label));
 }
 
 /**

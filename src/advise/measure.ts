@@ -80,7 +80,8 @@ export async function measureRounds(input: MeasureInput): Promise<{ rounds: numb
 }
 
 const overBudget = (what: string, input: MeasureInput) =>
-  `advise-budget (${what}); a larger budget gives more rounds (up to ${input.maxRounds}), which can settle inconclusive rows`;
+  `advise-budget (${what}); a larger budget gives more rounds (up to ${input.maxRounds}), ` +
+  `which can settle inconclusive rows`;
 
 /** One round in its rotated order; false when the budget ran out before it ended. */
 async function oneRound(input: MeasureInput, round: number, spent: () => boolean): Promise<boolean> {

@@ -24,6 +24,29 @@ export function formatValue(metric: AdviceMetric, value: number): string {
   return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} s`;
 }
 
+const minutes = (s: number) => (s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
+
+// The long sentences of the advice, each with what it needs to say (repository text already escaped).
+const EDIT_SENTENCE = (crate: string, file: string) =>
+  `The warm rebuild follows a one-line edit of ${crate} (${file}), a crate no other member depends on.`;
+const MEASURED = (advice: Advice, n: number, edit: string) =>
+  `Measured on this runner: the current settings and ${n} candidate${n === 1 ? '' : 's'}, each in its own ` +
+  `target directory, ${advice.rounds} round${advice.rounds === 1 ? '' : 's'} in a rotating order ` +
+  `(${minutes(advice.seconds)} of an advise-budget of ${minutes(advice.budgetSeconds)}). ${edit} ` +
+  `The goal of a ${advice.kind} profile: ${goalText(advice)}.`;
+const NO_WINNER = (goals: string) =>
+  `No candidate is recommended: none made the goal (${goals}) measurably better ` +
+  `without a cost beyond its known price. The current settings stay.`;
+const ADOPT_INTRO = (profile: string) =>
+  `Recommended for the workspace's Cargo.toml (merge into its \\[profile.${profile}\\] table if it has one; ` +
+  `cargo config files and CARGO_PROFILE_* variables override Cargo.toml):`;
+const NEVER_NATIVE =
+  'The advisor never recommends target-cpu=native (a binary that needs the runner’s CPU) ' +
+  'or anything it did not measure.';
+const LOG_HEADING = (advice: Advice) =>
+  `Watchmaker: profile advice for '${advice.profile}' ` +
+  `(${plural(advice.rounds, 'round')}; goal: ${goalText(advice)}):`;
+
 const signed = (change: number) => `${change < 0 ? '−' : '+'}${Math.abs(change * 100).toFixed(1)}%`;
 
 /** "−18.2% (12.1 s → 9.90 s)", "no measurable effect", "inconclusive (+3.1%)", "not measured". */
@@ -72,14 +95,10 @@ function goalText(advice: Advice): string {
 }
 
 function introduction(advice: Advice): string[] {
-  const minutes = (s: number) => (s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
-  const n = advice.candidates.length;
   const edit = advice.edit
-    ? `The warm rebuild follows a one-line edit of ${escapeMarkdown(advice.edit.crate)} (${escapeMarkdown(advice.edit.file)}), a crate no other member depends on.`
+    ? EDIT_SENTENCE(escapeMarkdown(advice.edit.crate), escapeMarkdown(advice.edit.file))
     : 'No warm rebuild: no workspace member has a root file to edit.';
-  return [
-    `Measured on this runner: the current settings and ${n} candidate${n === 1 ? '' : 's'}, each in its own target directory, ${advice.rounds} round${advice.rounds === 1 ? '' : 's'} in a rotating order (${minutes(advice.seconds)} of an advise-budget of ${minutes(advice.budgetSeconds)}). ${edit} The goal of a ${advice.kind} profile: ${goalText(advice)}.`,
-  ];
+  return [MEASURED(advice, advice.candidates.length, edit)];
 }
 
 function table(advice: Advice): string[] {
@@ -90,10 +109,10 @@ function table(advice: Advice): string[] {
     const sorted = [...values].sort((a, b) => a - b);
     return formatValue(m, sorted[Math.floor(sorted.length / 2)]!);
   });
-  const rows = advice.candidates.map(
-    (c) =>
-      `| \`${c.label}\` | ${ADVICE_METRICS.map((m) => cellText(m, c.metrics[m])).join(' | ')} | ${c.verdict === 'win' ? `**${verdictText(c)}**` : verdictText(c)} |`,
-  );
+  const rows = advice.candidates.map((c) => {
+    const verdict = c.verdict === 'win' ? `**${verdictText(c)}**` : verdictText(c);
+    return `| \`${c.label}\` | ${ADVICE_METRICS.map((m) => cellText(m, c.metrics[m])).join(' | ')} | ${verdict} |`;
+  });
   return [
     header,
     `|${' --- |'.repeat(ADVICE_METRICS.length + 2)}`,
@@ -104,14 +123,11 @@ function table(advice: Advice): string[] {
 
 function adoption(advice: Advice): string[] {
   const profile = escapeMarkdown(advice.profile);
-  if (!advice.adopt.toml)
-    return [
-      `No candidate is recommended: none made the goal (${goalText(advice)}) measurably better without a cost beyond its known price. The current settings stay.`,
-    ];
+  if (!advice.adopt.toml) return [NO_WINNER(goalText(advice))];
   const winners = advice.candidates.filter((c) => c.verdict === 'win' && !advice.adopt.leftOut.includes(c.id));
   const leftOut = advice.candidates.filter((c) => advice.adopt.leftOut.includes(c.id));
   return [
-    `Recommended for the workspace's Cargo.toml (merge into its \\[profile.${profile}\\] table if it has one; cargo config files and CARGO_PROFILE_* variables override Cargo.toml):`,
+    ADOPT_INTRO(profile),
     '',
     '```toml',
     advice.adopt.toml,
@@ -138,16 +154,14 @@ export function renderMarkdown(advice: Advice): string {
     ...(skipped.length ? ['', `Not measured: ${skipped.join('; ')}.`] : []),
     ...advice.notes.map((n) => `\n${escapeMarkdown(n)}`),
     '',
-    'The advisor never recommends target-cpu=native (a binary that needs the runner’s CPU) or anything it did not measure.',
+    NEVER_NATIVE,
     '',
   ].join('\n');
 }
 
 /** The same for the log, one line each (the caller passes them through logText). */
 export function renderText(advice: Advice): string[] {
-  const lines = [
-    `Watchmaker: profile advice for '${advice.profile}' (${plural(advice.rounds, 'round')}; goal: ${goalText(advice)}):`,
-  ];
+  const lines = [LOG_HEADING(advice)];
   for (const c of advice.candidates) {
     const cells = ADVICE_METRICS.map((m) => `${METRIC_NAME[m]} ${cellText(m, c.metrics[m])}`).join(', ');
     lines.push(`  ${c.label}: ${verdictText(c)} [${cells}]`);

@@ -32,6 +32,17 @@ import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 // it.
 const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.rs');
 
+// The step's long messages: the log's first line, the guard's failure, a stale exact cache hit.
+const STARTED = (rustc: { release: string; host: string }, profile: string, eventName: string | null) =>
+  `Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${profile}', ` +
+  `${eventName ? `event '${eventName}'` : 'local run'}`;
+const GUARD_FAILED = (errors: number) =>
+  `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build ` +
+  `depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`;
+const STALE_HIT = (rebuilt: number) =>
+  `The exact cache key was restored, yet ${rebuilt} dependenc${rebuilt === 1 ? 'y was' : 'ies were'} ` +
+  `compiled again: the cached entry is stale. The post step replaces it.`;
+
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const state = emptyPostState();
   try {
@@ -66,9 +77,7 @@ async function mainSteps(env: NodeJS.ProcessEnv, state: PostState): Promise<void
   const prepared = await prepareRun({ config: readConfig(env, { warnings: true }), context: loadRunContext(env), env });
   clock.mark('setup');
   const { config, context, rustc } = prepared;
-  core.info(
-    `Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${config.profile}', ${context.eventName ? `event '${context.eventName}'` : 'local run'}`,
-  );
+  core.info(STARTED(rustc, config.profile, context.eventName));
 
   const guard = await guardPhase(prepared);
   clock.mark('guard');
@@ -206,9 +215,7 @@ async function guardPhase(prepared: Run): Promise<GuardResult | undefined> {
   const guard = await runGuard(prepared);
   if (!guard.failed) return guard;
   const errors = guard.annotated.errors;
-  core.setFailed(
-    `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? '' : 's'} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`,
-  );
+  core.setFailed(GUARD_FAILED(errors));
   return undefined;
 }
 
@@ -238,9 +245,7 @@ function handOff(build: TimedBuildResult, cache: CacheRestoreState | null): Buil
   const artifactsFile = handArtifacts(build.scratchDir, build.artifacts);
   const rebuiltDependencies = staleDependencies(cache?.hit, build.record);
   if (rebuiltDependencies > 0) {
-    core.warning(
-      `The exact cache key was restored, yet ${rebuiltDependencies} dependenc${rebuiltDependencies === 1 ? 'y was' : 'ies were'} compiled again: the cached entry is stale. The post step replaces it.`,
-    );
+    core.warning(STALE_HIT(rebuiltDependencies));
   }
   const rebuiltMembers = build.record.crates.filter((c) => c.workspaceMember).length;
   return {
