@@ -3,9 +3,9 @@
 // to post is declared here, and steps/post.ts reads no handed file itself:
 //
 // - the PostState itself (a step state): written by steps/main.ts run() when main ends; read by readPostState.
-// - build.recordPath, the run record: written by timings/ after the build, and again by steps/main.ts once the
-//   report is done (history, calibration, phases); read by readHandedRecord (the cleaner's local packages,
-//   storeBaseline).
+// - build.recordPath, the run record: written once, by steps/main.ts when main ends (with what the report
+//   added: history, calibration, phases); read by readHandedRecord (the cleaner's local packages,
+//   storeBaseline). Post never writes it.
 // - build.artifactsFile, every artifact cargo reported: written by handArtifacts (from steps/main.ts); read by
 //   readHandedArtifacts (the cleaner).
 // - cache.freshness.snapshotFile, every tracked file as main left it and which were proven unchanged: written by
@@ -13,7 +13,6 @@
 //   save. Its format is freshness/'s own, so both ends stay there.
 //
 // Files that look like hand-offs but are not (no value passes from main to post through them):
-// - the run record again: post adds its own phases to it (steps/post.ts), for the job's later steps;
 // - the keep-fresh manifest in target/ (freshness/ manifestPathFor): post writes it for the next job,
 //   saved in the cache; main reads the one restored from an earlier job's post;
 // - the baseline record (report/store.ts baselineRecordPath): post stores this run's record for
