@@ -55,6 +55,9 @@ describe('two jobs on the default branch of a workspace with a registry dependen
     expect(first.outputs.record).toBe(first.outputs.report);
     const record = readRecord(first.outputs.record!);
     expect(record.success).toBe(true);
+    // The bundle finds the wrapper's source beside it (the step's code runs from dist/chunks/).
+    expect(record.measurement.wrapper).toBe(true);
+    expect(first.stdout).not.toMatch(/could not build its rustc wrapper/);
     expect(record.profile).toBe('dev');
     expect(compiledCrates(record)).toEqual(['core-lib', 'gen', 'tool', 'wm-alpha']);
     expect(

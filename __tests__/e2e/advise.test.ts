@@ -20,9 +20,18 @@ test('advise: profiles runs after the report, adds its section and the advice fi
   expect(main.summary.indexOf('### Profile advice')).toBeGreaterThan(main.summary.indexOf('Watchmaker: dev build'));
   const file = main.outputs.advice!;
   expect(existsSync(file)).toBe(true);
-  const advice = JSON.parse(readFileSync(file, 'utf8')) as { schema: string; rounds: number; adopt: { toml: null } };
+  const advice = JSON.parse(readFileSync(file, 'utf8')) as {
+    schema: string;
+    rounds: number;
+    adopt: { toml: null };
+    current: { samples: { cold: number[]; coldCpu: number[] } };
+  };
   expect(advice).toMatchObject({ schema: 'watchmaker/advice', rounds: 0, adopt: { toml: null } });
-  expect(git(workspace, 'status', '--porcelain')).toBe('');
+  // The advisor's builds are measured through the wrapper too (CPU seconds, not only wall).
+  expect(advice.current.samples.coldCpu).toHaveLength(advice.current.samples.cold.length);
+  expect(advice.current.samples.cold.length).toBeGreaterThan(0);
+  // No tracked file changed (cargo's own build writes Cargo.lock, untracked in this fixture).
+  expect(git(workspace, 'status', '--porcelain', '--untracked-files=no')).toBe('');
   expect(git(workspace, 'worktree', 'list').split('\n')).toHaveLength(1);
 });
 

@@ -26,16 +26,35 @@ async function adviseOnce(o, n) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/** A candidate's change per metric (percent, null when not compared) and what the samples supported. */
+const metricsOf = (c) =>
+  Object.fromEntries(
+    Object.entries(c?.metrics ?? {}).map(([m, r]) => [
+      m,
+      { effect: r.effect, changePercent: r.change === null ? null : Math.round(r.change * 1000) / 10 },
+    ]),
+  );
+
 /** Whether a candidate's claim in one run holds in the other. */
 function agreement(a, b) {
   const byId = new Map(b.candidates.map((c) => [c.id, c]));
   return a.candidates.map((c) => {
     const other = byId.get(c.id);
-    return { id: c.id, label: c.label, first: c.verdict, second: other?.verdict ?? 'absent' };
+    return {
+      id: c.id,
+      label: c.label,
+      first: c.verdict,
+      second: other?.verdict ?? 'absent',
+      metrics: [metricsOf(c), metricsOf(other)],
+    };
   });
 }
 
 const claims = new Set(['win', 'trade-off', 'worse']);
+/** A claim the other run contradicts: the opposite claim, or no measurable effect where one run saw one. */
+const GOOD = new Set(['win', 'trade-off']);
+const contradicts = (x, y) =>
+  (GOOD.has(x) && (y === 'worse' || y === 'no-effect')) || (x === 'worse' && (GOOD.has(y) || y === 'no-effect'));
 
 /** @param {object} o scratch, job, writeFiles, files (the workspace's files), prepare (lockfile), progress */
 export async function adviseSection(o) {
@@ -61,6 +80,7 @@ export async function adviseSection(o) {
     reproduced: wins.filter((p) => p.first === 'win' && p.second === 'win').length,
     claims: claimed.length,
     claimsReproduced: claimed.filter((p) => p.first === p.second).length,
+    contradicted: pairs.filter((p) => contradicts(p.first, p.second) || contradicts(p.second, p.first)).length,
   };
 }
 
@@ -71,6 +91,11 @@ export function printAdvise(a) {
   for (const p of a.pairs) console.log(`  ${p.label.padEnd(36)} ${p.first.padEnd(12)} ${p.second}`);
   console.log(
     `  recommendations (a win in either run): ${a.recommendations}, won in both: ${a.reproduced}; ` +
-      `claims of any kind: ${a.claims}, the same in both: ${a.claimsReproduced}`,
+      `claims of any kind: ${a.claims}, the same in both: ${a.claimsReproduced}, contradicted: ${a.contradicted}`,
   );
+  for (const p of a.pairs) {
+    const cells = (m) =>
+      ['warm', 'cold', 'coldCpu', 'size'].map((k) => `${k} ${m[k]?.changePercent ?? 'n/a'}%`).join(', ');
+    console.log(`    ${p.id}: ${cells(p.metrics[0])} | ${cells(p.metrics[1])}`);
+  }
 }

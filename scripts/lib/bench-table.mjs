@@ -185,6 +185,7 @@ function optimiseSection(p, a) {
       `| profile advisor on ripgrep's library crates, dev, two separate runs (budget ${a.budget} each) | ${times}, ${plural(a.runs[0].candidates, 'candidate')} |`,
       `| its recommendations (a win in either run) that won in both | ${a.reproduced} of ${a.recommendations} |`,
       `| its claims of any kind (win, trade-off, worse) the same in both runs | ${a.claimsReproduced} of ${a.claims} |`,
+      `| claims the other run contradicted (the opposite, or no measurable effect) | ${a.contradicted ?? 'n/a'} |`,
     );
   }
   return lines;

@@ -2,6 +2,7 @@
 // Each capability lives in its own module; this file only orders them, maps their results to
 // outputs, and hands one PostState to the post step (written when main ends, however it ends).
 import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { restoreCache, staleDependencies, turnIncrementalOff, type CacheRestoreState } from '../cache/index.js';
@@ -22,15 +23,27 @@ import {
   type ReportOutcome,
 } from '../report/index.js';
 import { emptyPostState, handArtifacts, writePostState, type BuildHandOff, type PostState } from '../state.js';
-import { calibrateHere, runTimedBuild, type TimedBuildResult } from '../timings/index.js';
+import { calibrateHere, runTimedBuild, WRAPPER_SOURCE_NAME, type TimedBuildResult } from '../timings/index.js';
 import { ownSeconds, PhaseClock, phasesText } from '../phases.js';
 import { writeRunRecord } from '../record.js';
 import { parallelismOutput } from '../parallelism/index.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
-// The wrapper's source ships next to the bundle (scripts/bundle.mjs copies it into dist/); the runner's rustc builds
-// it.
-const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rustc-wrapper.rs');
+/**
+ * The wrapper's Rust source, which the runner's rustc builds: beside the bundle (scripts/bundle.mjs
+ * copies it into dist/; this code runs from a chunk in dist/chunks/), or the repository's own when
+ * the action runs from src/ (local-action, the tests).
+ */
+function wrapperPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    path.join(here, WRAPPER_SOURCE_NAME),
+    path.join(here, '..', WRAPPER_SOURCE_NAME),
+    path.join(here, '..', '..', 'tools', 'rustc-wrapper', 'main.rs'),
+  ];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+const WRAPPER_PATH = wrapperPath();
 
 // The step's long messages: the log's first line, the guard's failure, a stale exact cache hit.
 const STARTED = (rustc: { release: string; host: string }, profile: string, eventName: string | null) =>

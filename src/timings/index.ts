@@ -47,6 +47,7 @@ import {
 } from '../ir/index.js';
 
 export { readRunRecord } from '../record.js';
+export { WRAPPER_SOURCE_NAME } from './wrapper.js';
 
 const PARTLY_FRESH = (names: string[]) =>
   `Watchmaker: ${names.join(', ')}: some targets fresh from the cache, so compile work is compared target by target.`;
