@@ -3,6 +3,13 @@
 /** "1 unit", "2 units"; "1 dependency", "2 dependencies" with the plural given. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** A relative change as a signed percentage: "+12.3%", "−4.0%"; "n/a" for null. */
+export function formatChange(change: number | null): string {
+  if (change === null) return 'n/a';
+  const pct = change * 100;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
+}
+
 /** Bytes in binary units, e.g. 1.5 KiB, 42 MiB. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

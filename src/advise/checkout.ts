@@ -2,15 +2,14 @@
 // directory, so the one-line edits of the warm rebuilds never touch the user's files ("observe,
 // never alter"), with the user's Cargo.lock (what the job's build resolved), and what
 // `cargo metadata` says of the workspace there. Removed afterwards with everything in it.
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { capture, captureOk } from '../proc.js';
 import { configArgs } from '../workspace.js';
+import { addWorktree, inWorktree, type Worktree } from '../worktree.js';
 import type { MetadataPackage } from './plan.js';
 
-export interface ScratchCheckout {
-  gitRoot: string;
-  worktree: string;
+export interface ScratchCheckout extends Worktree {
   /** The working directory's place in the worktree. */
   dir: string;
   commit: string;
@@ -34,22 +33,12 @@ export async function checkoutHead(
   const gitRoot = top.stdout.trim();
   const commit = (await git(['rev-parse', 'HEAD'], gitRoot)).trim();
   const dirty = (await git(['status', '--porcelain', '--untracked-files=no'], gitRoot)).trim() !== '';
-  rmSync(into, { recursive: true, force: true });
-  mkdirSync(path.dirname(into), { recursive: true });
-  await git(['worktree', 'add', '--detach', '--', into, commit], gitRoot);
-  const inside = (p: string) => path.join(into, path.relative(gitRoot, p));
+  const worktree = await addWorktree(gitRoot, commit, into, env);
   // The lockfile the job's build used (often not committed by libraries): the same versions, no resolving again.
   const lock = path.join(workspaceRoot, 'Cargo.lock');
-  if (existsSync(lock) && !path.relative(gitRoot, lock).startsWith('..')) copyFileSync(lock, inside(lock));
-  return { gitRoot, worktree: into, dir: inside(workingDirectory), commit, dirty };
-}
-
-/** Removes the worktree and git's note of it. */
-export async function removeCheckout(checkout: ScratchCheckout, env: NodeJS.ProcessEnv): Promise<void> {
-  const opts = { cwd: checkout.gitRoot, env };
-  await capture('git', ['worktree', 'remove', '--force', '--', checkout.worktree], opts).catch(() => null);
-  rmSync(checkout.worktree, { recursive: true, force: true });
-  await capture('git', ['worktree', 'prune'], opts).catch(() => null);
+  if (existsSync(lock) && !path.relative(gitRoot, lock).startsWith('..'))
+    copyFileSync(lock, inWorktree(worktree, lock));
+  return { ...worktree, dir: inWorktree(worktree, workingDirectory), commit, dirty };
 }
 
 export interface WorkspaceMetadata {

@@ -17,9 +17,10 @@ import type { RunRecord } from '../record.js';
 import type { TargetedRun } from '../run.js';
 import { sideFilePath } from '../side-file.js';
 import { workspaceInfo } from '../workspace.js';
+import { removeWorktree } from '../worktree.js';
 import { ADVICE_SCHEMA, assembleAdvice, type Advice } from './advice.js';
 import { candidatesFor, configArgs, profileEnv, profileKind } from './candidates.js';
-import { checkoutHead, fetchDependencies, readMetadata, removeCheckout, type ScratchCheckout } from './checkout.js';
+import { checkoutHead, fetchDependencies, readMetadata, type ScratchCheckout } from './checkout.js';
 import { goalsOf } from './judge.js';
 import { emptySamples, measureRounds, type Configuration } from './measure.js';
 import type { Candidate, Setting, Skipped } from './model.js';
@@ -128,7 +129,7 @@ async function runAdvisor(input: AdviseInput): Promise<AdviceOutcome> {
     });
     return await publish(run, advice);
   } finally {
-    await removeCheckout(checkout, run.env);
+    await removeWorktree(checkout, run.env);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -5,6 +5,7 @@
 // effect" only when everything the samples allow lies within a small band; else inconclusive.
 // A candidate wins when its profile's goal got better and nothing got worse that is not the
 // known price of the setting. Pure.
+import { formatChange } from '../format.js';
 import { sampleNoise, samplesSeparate, side } from '../report/stats.js';
 import { ABSOLUTE_FLOORS, DEFAULT_THRESHOLDS, SAMPLE_FLOORS } from '../report/thresholds.js';
 import { ADVICE_METRICS, type AdviceMetric, type Candidate, type ProfileKind, type Samples } from './model.js';
@@ -55,7 +56,6 @@ const SPECS: Record<AdviceMetric, MetricSpec> = {
 };
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const signed = (x: number) => `${x < 0 ? '−' : '+'}${pct(Math.abs(x))}`;
 
 /** One metric: the candidate's samples against the current settings' (lower is better for every metric). */
 export function judgeMetric(metric: AdviceMetric, base: number[], head: number[]): MetricResult {
@@ -83,7 +83,11 @@ export function judgeMetric(metric: AdviceMetric, base: number[], head: number[]
   if (reach <= spec.band) return { effect: 'no-effect', ...shown, why: `within ±${pct(spec.band)}` };
   if (reach * b.value < spec.absolute)
     return { effect: 'no-effect', ...shown, why: 'under what can be timed reliably' };
-  return { effect: 'inconclusive', ...shown, why: `the samples allow anything from ${signed(low)} to ${signed(high)}` };
+  return {
+    effect: 'inconclusive',
+    ...shown,
+    why: `the samples allow anything from ${formatChange(low)} to ${formatChange(high)}`,
+  };
 }
 
 /**

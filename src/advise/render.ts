@@ -2,7 +2,7 @@
 // numbers, or "no measurable effect", or "not measured"), the Cargo.toml settings that won with
 // what each costs, and the same as plain lines for the log. Repository text (the profile, the
 // edited crate and file) goes through escapeMarkdown. Pure.
-import { formatBytes, plural } from '../format.js';
+import { formatBytes, formatChange, plural } from '../format.js';
 import { escapeMarkdown } from '../markdown.js';
 import type { Advice, CandidateAdvice } from './advice.js';
 import type { MetricResult, Verdict } from './judge.js';
@@ -47,8 +47,6 @@ const LOG_HEADING = (advice: Advice) =>
   `Watchmaker: profile advice for '${advice.profile}' ` +
   `(${plural(advice.rounds, 'round')}; goal: ${goalText(advice)}):`;
 
-const signed = (change: number) => `${change < 0 ? '−' : '+'}${Math.abs(change * 100).toFixed(1)}%`;
-
 /** "−18.2% (12.1 s → 9.90 s)", "no measurable effect", "inconclusive (+3.1%)", "not measured". */
 export function cellText(metric: AdviceMetric, r: MetricResult): string {
   switch (r.effect) {
@@ -57,10 +55,10 @@ export function cellText(metric: AdviceMetric, r: MetricResult): string {
     case 'no-effect':
       return 'no measurable effect';
     case 'inconclusive':
-      return r.change === null ? 'inconclusive' : `inconclusive (${signed(r.change)})`;
+      return r.change === null ? 'inconclusive' : `inconclusive (${formatChange(r.change)})`;
     case 'better':
     case 'worse':
-      return `${signed(r.change!)} (${formatValue(metric, r.base!)} → ${formatValue(metric, r.head!)})`;
+      return `${formatChange(r.change!)} (${formatValue(metric, r.base!)} → ${formatValue(metric, r.head!)})`;
   }
 }
 
@@ -69,7 +67,7 @@ const list = (metrics: AdviceMetric[]) => metrics.map((m) => METRIC_NAME[m]).joi
 /** The verdict in a few words: what won, what it costs, or why nothing can be said. */
 export function verdictText(c: CandidateAdvice): string {
   const texts: Record<Verdict, () => string> = {
-    win: () => `recommended: ${signed(c.metrics[c.goal!].change!)} ${METRIC_NAME[c.goal!]}`,
+    win: () => `recommended: ${formatChange(c.metrics[c.goal!].change!)} ${METRIC_NAME[c.goal!]}`,
     'trade-off': () => `not recommended: better ${METRIC_NAME[c.goal!]}, but worse ${list(c.worse)}`,
     worse: () => `worse: ${list(ADVICE_METRICS.filter((m) => c.metrics[m].effect === 'worse'))}`,
     'no-effect': () => 'no measurable effect',
@@ -84,7 +82,7 @@ export function costSentence(c: CandidateAdvice): string {
   const parts = ADVICE_METRICS.map((m) => {
     const r = c.metrics[m];
     if (r.effect === 'better' || r.effect === 'worse')
-      return `${signed(r.change!)} ${METRIC_NAME[m]} (${formatValue(m, r.base!)} → ${formatValue(m, r.head!)})`;
+      return `${formatChange(r.change!)} ${METRIC_NAME[m]} (${formatValue(m, r.base!)} → ${formatValue(m, r.head!)})`;
     return `${METRIC_NAME[m]} ${cellText(m, r).replace(/ \(.*\)$/, '')}`;
   });
   return `${parts.join('; ')}.${c.note ? ` Gives up: ${c.note}.` : ''}`;

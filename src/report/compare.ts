@@ -177,8 +177,4 @@ export const METRIC_LABEL: Record<Metric, string> = {
   wall: 'wall time',
 };
 
-export function formatChange(change: number | null): string {
-  if (change === null) return 'n/a';
-  const pct = change * 100;
-  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
-}
+export { formatChange } from '../format.js';

@@ -3,12 +3,13 @@
 // report/ never depends on timings/. A cancelled job (SIGINT, SIGTERM) stops the samples at once
 // and fails the step (RebuildCancelled).
 import * as core from '@actions/core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { capture, captureOk } from '../proc.js';
 import type { RunRecord } from '../record.js';
 import { workspaceInfo, type WorkspaceInfo } from '../workspace.js';
+import { addWorktree, inWorktree, removeWorktree, type Worktree } from '../worktree.js';
 
 const CANCELLED = (signal: NodeJS.Signals) =>
   `The job was cancelled (${signal}) while the base commit was being rebuilt: ` +
@@ -109,7 +110,7 @@ async function checkoutBase(
   headDir: string,
   baseSha: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ gitRoot: string; worktree: string; baseDir: string }> {
+): Promise<Worktree & { baseDir: string }> {
   if (!isObjectId(baseSha))
     throw new Error(`the base commit '${baseSha.slice(0, 80)}' from the event is not a git object id`);
   const gitRoot = (await captureOk('git', ['rev-parse', '--show-toplevel'], { cwd: headDir, env })).trim();
@@ -124,10 +125,8 @@ async function checkoutBase(
       throw new Error(NOT_FETCHED(baseSha, fetched.stderr.trim().split('\n').at(-1)));
     }
   }
-  const worktree = mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-'));
-  rmSync(worktree, { recursive: true, force: true });
-  await captureOk('git', ['worktree', 'add', '--detach', '--', worktree, baseSha], { cwd: gitRoot, env });
-  return { gitRoot, worktree, baseDir: path.join(worktree, path.relative(gitRoot, headDir)) };
+  const worktree = await addWorktree(gitRoot, baseSha, mkdtempSync(path.join(os.tmpdir(), 'watchmaker-base-')), env);
+  return { ...worktree, baseDir: inWorktree(worktree, headDir) };
 }
 
 /**
@@ -139,7 +138,7 @@ async function checkoutBase(
 export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head: RunRecord[]; base: RunRecord[] }> {
   const cancel = watchCancellation();
   try {
-    const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
+    const { baseDir, ...worktree } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
     // One target dir for both sides: dependencies compile once and are shared, workspace crates
     // (different paths, different hashes) coexist.
     const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
@@ -154,7 +153,7 @@ export async function measureBaseByRebuild(opts: RebuildOptions): Promise<{ head
       core.endGroup();
       return await sampleAlternately(opts, { head, base }, buildEnv, cancel);
     } finally {
-      await capture('git', ['worktree', 'remove', '--force', '--', worktree], { cwd: gitRoot, env: opts.env });
+      await removeWorktree(worktree, opts.env);
     }
   } finally {
     cancel.stop();

@@ -8,6 +8,7 @@ import { InputError } from '../config.js';
 import { loadRunContext } from '../context.js';
 import { readConfig } from '../inputs.js';
 import { storeBaseline } from '../report/index.js';
+import type { RunRecord } from '../record.js';
 import { readHandedArtifacts, readHandedRecord, readPostState, type PostState } from '../state.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -24,15 +25,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 }
 
 /**
- * The local path packages the build compiled, from its record (the cleaner treats them as yours), or null without a
- * readable record.
+ * The run record main handed over, read once for the cleaner (the local path packages it compiled)
+ * and the baseline store. A record that cannot be read leaves the cleaner without the list (debug)
+ * and fails the store, as a warning (`error`).
  */
-function recordedLocalPackages(state: PostState): string[] | null {
+function handedRecord(state: PostState | null): { record: RunRecord | null; error: Error | null } {
   try {
-    return readHandedRecord(state)?.workspaceMembers ?? null;
+    return { record: readHandedRecord(state), error: null };
   } catch (e) {
-    core.debug(`The run record could not be read for the cleaner: ${(e as Error).message}`);
-    return null;
+    core.debug(`The run record main handed over could not be read: ${(e as Error).message}`);
+    return { record: null, error: e as Error };
   }
 }
 
@@ -42,12 +44,13 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   const context = loadRunContext(env);
   const backend = createBackend(config, context, env);
   const state = readPostState();
+  const handed = handedRecord(state);
   if (!state?.cache) {
     // Main failed before the cache phase (bad input, guard) or the cache is off.
     core.info('Watchmaker post: no cache was restored in the main step, so there is nothing to save.');
   } else {
     const artifacts = readHandedArtifacts(state);
-    const localPackages = recordedLocalPackages(state);
+    const localPackages = handed.record?.workspaceMembers ?? null;
     try {
       const saved = await saveCache(
         { config, context, env, backend },
@@ -67,7 +70,8 @@ async function postSteps(env: NodeJS.ProcessEnv): Promise<void> {
   clock.mark('save');
   const recordPath = state?.build?.recordPath;
   if (config.report.baseline !== 'rebuild' && state?.flagsHash && recordPath && !state.interrupted) {
-    const record = readHandedRecord(state);
+    if (handed.error) throw handed.error;
+    const record = handed.record;
     if (record?.success)
       await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }

@@ -14,7 +14,7 @@ import {
   reportCacheUsage,
   saveCache,
   storeBaseline
-} from "./chunk-GNCIZPOJ.js";
+} from "./chunk-7WH7PMYM.js";
 import {
   debug,
   info,
@@ -34,12 +34,12 @@ async function run(env = process.env) {
     }
   }
 }
-function recordedLocalPackages(state) {
+function handedRecord(state) {
   try {
-    return readHandedRecord(state)?.workspaceMembers ?? null;
+    return { record: readHandedRecord(state), error: null };
   } catch (e) {
-    debug(`The run record could not be read for the cleaner: ${e.message}`);
-    return null;
+    debug(`The run record main handed over could not be read: ${e.message}`);
+    return { record: null, error: e };
   }
 }
 async function postSteps(env) {
@@ -48,11 +48,12 @@ async function postSteps(env) {
   const context = loadRunContext(env);
   const backend = createBackend(config, context, env);
   const state = readPostState();
+  const handed = handedRecord(state);
   if (!state?.cache) {
     info("Watchmaker post: no cache was restored in the main step, so there is nothing to save.");
   } else {
     const artifacts = readHandedArtifacts(state);
-    const localPackages = recordedLocalPackages(state);
+    const localPackages = handed.record?.workspaceMembers ?? null;
     try {
       const saved = await saveCache(
         { config, context, env, backend },
@@ -69,7 +70,8 @@ async function postSteps(env) {
   clock.mark("save");
   const recordPath = state?.build?.recordPath;
   if (config.report.baseline !== "rebuild" && state?.flagsHash && recordPath && !state.interrupted) {
-    const record = readHandedRecord(state);
+    if (handed.error) throw handed.error;
+    const record = handed.record;
     if (record?.success)
       await storeBaseline({ config, context, record, recordPath, backend, flagsHash: state.flagsHash, env });
   }

@@ -10,6 +10,7 @@ import {
   RebuildCancelled,
   SAMPLE_FLOORS,
   addGroups,
+  addWorktree,
   buildArgs,
   capture,
   captureOk,
@@ -26,10 +27,12 @@ import {
   escapeMarkdown,
   findKeyLine,
   formatBytes,
+  formatChange,
   genericGroup,
   getPath,
   handArtifacts,
   hashesInPath,
+  inWorktree,
   instantiateIr,
   irWasmModule,
   isCargoTimings,
@@ -50,6 +53,7 @@ import {
   produceReport,
   readConfig,
   relativeToWorkspace,
+  removeWorktree,
   resolveProfileSettings,
   restoreCache,
   rustName,
@@ -69,7 +73,7 @@ import {
   writePostState,
   writeRunRecord,
   writesCode
-} from "./chunk-GNCIZPOJ.js";
+} from "./chunk-7WH7PMYM.js";
 import {
   debug,
   endGroup,
@@ -88,7 +92,7 @@ import path13 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/advise/index.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync4, readFileSync as readFileSync5, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import path11 from "node:path";
 
 // src/outputs.ts
@@ -679,7 +683,6 @@ var SPECS = {
   runtime: WALL
 };
 var pct = (x) => `${(x * 100).toFixed(1)}%`;
-var signed = (x) => `${x < 0 ? "\u2212" : "+"}${pct(Math.abs(x))}`;
 function judgeMetric(metric, base, head) {
   if (base.length === 0 || head.length === 0)
     return { effect: "not-measured", change: null, base: null, head: null, why: "not measured" };
@@ -704,7 +707,11 @@ function judgeMetric(metric, base, head) {
   if (reach <= spec.band) return { effect: "no-effect", ...shown, why: `within \xB1${pct(spec.band)}` };
   if (reach * b.value < spec.absolute)
     return { effect: "no-effect", ...shown, why: "under what can be timed reliably" };
-  return { effect: "inconclusive", ...shown, why: `the samples allow anything from ${signed(low)} to ${signed(high)}` };
+  return {
+    effect: "inconclusive",
+    ...shown,
+    why: `the samples allow anything from ${formatChange(low)} to ${formatChange(high)}`
+  };
 }
 function goalsOf(kind, runtimeMeasured) {
   if (kind === "dev") return ["warm", "cold"];
@@ -763,7 +770,7 @@ function assembleAdvice(parts) {
 }
 
 // src/advise/checkout.ts
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
 import path2 from "node:path";
 var NOT_A_CHECKOUT = (dir) => `${dir} is not in a git checkout: the advisor builds HEAD in a scratch worktree, so your files are never edited`;
 async function checkoutHead(workingDirectory, workspaceRoot, into, env) {
@@ -773,19 +780,11 @@ async function checkoutHead(workingDirectory, workspaceRoot, into, env) {
   const gitRoot = top.stdout.trim();
   const commit = (await git(["rev-parse", "HEAD"], gitRoot)).trim();
   const dirty = (await git(["status", "--porcelain", "--untracked-files=no"], gitRoot)).trim() !== "";
-  rmSync(into, { recursive: true, force: true });
-  mkdirSync(path2.dirname(into), { recursive: true });
-  await git(["worktree", "add", "--detach", "--", into, commit], gitRoot);
-  const inside = (p) => path2.join(into, path2.relative(gitRoot, p));
+  const worktree = await addWorktree(gitRoot, commit, into, env);
   const lock = path2.join(workspaceRoot, "Cargo.lock");
-  if (existsSync(lock) && !path2.relative(gitRoot, lock).startsWith("..")) copyFileSync(lock, inside(lock));
-  return { gitRoot, worktree: into, dir: inside(workingDirectory), commit, dirty };
-}
-async function removeCheckout(checkout, env) {
-  const opts = { cwd: checkout.gitRoot, env };
-  await capture("git", ["worktree", "remove", "--force", "--", checkout.worktree], opts).catch(() => null);
-  rmSync(checkout.worktree, { recursive: true, force: true });
-  await capture("git", ["worktree", "prune"], opts).catch(() => null);
+  if (existsSync(lock) && !path2.relative(gitRoot, lock).startsWith(".."))
+    copyFileSync(lock, inWorktree(worktree, lock));
+  return { ...worktree, dir: inWorktree(worktree, workingDirectory), commit, dirty };
 }
 async function readMetadata(dir, env, cargoArgs) {
   const base = ["metadata", "--format-version", "1", "--offline", ...configArgs(cargoArgs)];
@@ -806,11 +805,11 @@ async function fetchDependencies(dir, env, cargoArgs) {
 }
 
 // src/advise/measure.ts
-import { readFileSync as readFileSync4, rmSync as rmSync4, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { readFileSync as readFileSync4, rmSync as rmSync3, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import path10 from "node:path";
 
 // src/timings/index.ts
-import { copyFileSync as copyFileSync3, existsSync as existsSync5, mkdirSync as mkdirSync3, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
+import { copyFileSync as copyFileSync3, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
 import path9 from "node:path";
 
 // src/timings/cargo.ts
@@ -1354,11 +1353,11 @@ import {
   chmodSync,
   copyFileSync as copyFileSync2,
   existsSync as existsSync2,
-  mkdirSync as mkdirSync2,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync as rmSync2,
+  rmSync,
   statSync
 } from "node:fs";
 import path4 from "node:path";
@@ -1492,7 +1491,7 @@ async function answers(binary, rustcText, ctx) {
 async function buildWrapper(source, dir, name, ctx) {
   const work = path4.join(dir, `.build-${process.pid}`);
   try {
-    mkdirSync2(work, { recursive: true });
+    mkdirSync(work, { recursive: true });
     const args = ["--edition", "2021", "-C", "opt-level=2", "-o", path4.join(work, name), source];
     const r = await capture(rustcCommand(ctx.env), args, { cwd: ctx.cwd, env: ctx.env });
     if (r.code !== 0) {
@@ -1507,7 +1506,7 @@ async function buildWrapper(source, dir, name, ctx) {
     if (existsSync2(path4.join(dir, name))) return path4.join(dir, name);
     return { problem: e.message };
   } finally {
-    rmSync2(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 function withoutWrapper(problem) {
@@ -1521,7 +1520,7 @@ async function setUpWrapper(given, files, buildEnv, ctx) {
   return { binary, keep: () => keepWrapper(binary, ctx.targetDir, ctx.log) };
 }
 function installWrapper(binary, files, buildEnv, cargoConfig) {
-  rmSync2(files.unitsFile, { force: true });
+  rmSync(files.unitsFile, { force: true });
   Object.assign(buildEnv, {
     RUSTC_WRAPPER: binary,
     WATCHMAKER_UNITS_FILE: files.unitsFile,
@@ -1535,9 +1534,9 @@ function keepWrapper(binary, targetDir, log) {
   const name = path4.basename(binary);
   if (path4.dirname(binary) === dir || !hasCargoTag(targetDir)) return;
   try {
-    mkdirSync2(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     for (const old of readdirSync(dir))
-      if (BINARY.test(old) && old !== name) rmSync2(path4.join(dir, old), { force: true });
+      if (BINARY.test(old) && old !== name) rmSync(path4.join(dir, old), { force: true });
     if (statSync(path4.join(dir, name), { throwIfNoEntry: false })?.size === statSync(binary).size) return;
     const partial = path4.join(dir, `.${name}.${process.pid}`);
     copyFileSync2(binary, partial);
@@ -1556,7 +1555,7 @@ function hasCargoTag(dir) {
 }
 
 // src/timings/calibration.ts
-import { existsSync as existsSync3, mkdtempSync, readFileSync as readFileSync2, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { existsSync as existsSync3, mkdtempSync, readFileSync as readFileSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
 import os2 from "node:os";
 import path5 from "node:path";
 var SOURCE = `
@@ -1587,7 +1586,7 @@ pub fn run() -> usize {
 var RUNS = 3;
 async function timedCompile(wrapper, rustc, dir, env) {
   const units = path5.join(dir, "units.jsonl");
-  rmSync3(units, { force: true });
+  rmSync2(units, { force: true });
   const args = [
     rustc,
     "--crate-name",
@@ -1622,7 +1621,7 @@ async function calibrate(wrapper, rustc, env) {
     const median = times[Math.floor(times.length / 2)];
     return { cpuSeconds: median, runs: RUNS, spread: median > 0 ? (times.at(-1) - times[0]) / median : 0 };
   } finally {
-    rmSync3(dir, { recursive: true, force: true });
+    rmSync2(dir, { recursive: true, force: true });
   }
 }
 
@@ -2162,7 +2161,7 @@ async function runTimedBuild(run2, options) {
   const cwd = options.checkout?.dir ?? run2.config.workingDirectory;
   const workspace = options.checkout?.workspace ?? run2.workspace;
   const env = options.env ?? run2.env;
-  for (const dir of [path9.dirname(recordPath), run2.config.build.scratchDir]) mkdirSync3(dir, { recursive: true });
+  for (const dir of [path9.dirname(recordPath), run2.config.build.scratchDir]) mkdirSync2(dir, { recursive: true });
   const buildEnv = childEnv(env, run2.config.build.passEnv);
   const files = wrapperFiles(scratch);
   const wrapper = options.wrapperPath === null ? null : await setUpWrapper(options.wrapperPath, files, buildEnv, wrapperContext(run2, cwd, env, workspace, options.log));
@@ -2221,7 +2220,7 @@ async function recordOf(run2, b, work, log) {
 }
 async function calibrateHere(run2, wrapperPath2) {
   const scratch = path9.join(run2.config.build.scratchDir, "calibration");
-  mkdirSync3(scratch, { recursive: true });
+  mkdirSync2(scratch, { recursive: true });
   const wrapper = await setUpWrapper(
     wrapperPath2,
     wrapperFiles(scratch),
@@ -2454,7 +2453,7 @@ async function oneRound(input, round2, spent) {
   }
 }
 async function sample(input, c, round2) {
-  rmSync4(c.workspace.targetDirectory, { recursive: true, force: true });
+  rmSync3(c.workspace.targetDirectory, { recursive: true, force: true });
   const cold = await build(input, c, `${round2}-cold`);
   if (cold === null) return;
   c.samples.cold.push(cold.record.totals.wallSeconds);
@@ -2494,7 +2493,7 @@ async function build(input, c, label) {
       if (tail.push(line) > 20) tail.shift();
     }
   });
-  for (const f of [result.recordPath, result.timingsHtml]) if (f) rmSync4(f, { force: true });
+  for (const f of [result.recordPath, result.timingsHtml]) if (f) rmSync3(f, { force: true });
   if (result.interruptedBy) throw new AdviceStopped(result.interruptedBy);
   if (result.exitCode === 0) return { record: result.record, artifacts: result.artifacts };
   c.problem = `its ${label.replace(/^\d+-/, "")} build failed (exit code ${result.exitCode})`;
@@ -2538,7 +2537,6 @@ var NO_WINNER = (goals) => `No candidate is recommended: none made the goal (${g
 var ADOPT_INTRO = (profile) => `Recommended for the workspace's Cargo.toml (merge into its \\[profile.${profile}\\] table if it has one; cargo config files and CARGO_PROFILE_* variables override Cargo.toml):`;
 var NEVER_NATIVE = "The advisor never recommends target-cpu=native (a binary that needs the runner\u2019s CPU) or anything it did not measure.";
 var LOG_HEADING = (advice) => `Watchmaker: profile advice for '${advice.profile}' (${plural(advice.rounds, "round")}; goal: ${goalText(advice)}):`;
-var signed2 = (change) => `${change < 0 ? "\u2212" : "+"}${Math.abs(change * 100).toFixed(1)}%`;
 function cellText(metric, r) {
   switch (r.effect) {
     case "not-measured":
@@ -2546,16 +2544,16 @@ function cellText(metric, r) {
     case "no-effect":
       return "no measurable effect";
     case "inconclusive":
-      return r.change === null ? "inconclusive" : `inconclusive (${signed2(r.change)})`;
+      return r.change === null ? "inconclusive" : `inconclusive (${formatChange(r.change)})`;
     case "better":
     case "worse":
-      return `${signed2(r.change)} (${formatValue(metric, r.base)} \u2192 ${formatValue(metric, r.head)})`;
+      return `${formatChange(r.change)} (${formatValue(metric, r.base)} \u2192 ${formatValue(metric, r.head)})`;
   }
 }
 var list = (metrics) => metrics.map((m) => METRIC_NAME[m]).join(", ");
 function verdictText(c) {
   const texts = {
-    win: () => `recommended: ${signed2(c.metrics[c.goal].change)} ${METRIC_NAME[c.goal]}`,
+    win: () => `recommended: ${formatChange(c.metrics[c.goal].change)} ${METRIC_NAME[c.goal]}`,
     "trade-off": () => `not recommended: better ${METRIC_NAME[c.goal]}, but worse ${list(c.worse)}`,
     worse: () => `worse: ${list(ADVICE_METRICS.filter((m) => c.metrics[m].effect === "worse"))}`,
     "no-effect": () => "no measurable effect",
@@ -2568,7 +2566,7 @@ function costSentence(c) {
   const parts = ADVICE_METRICS.map((m) => {
     const r = c.metrics[m];
     if (r.effect === "better" || r.effect === "worse")
-      return `${signed2(r.change)} ${METRIC_NAME[m]} (${formatValue(m, r.base)} \u2192 ${formatValue(m, r.head)})`;
+      return `${formatChange(r.change)} ${METRIC_NAME[m]} (${formatValue(m, r.base)} \u2192 ${formatValue(m, r.head)})`;
     return `${METRIC_NAME[m]} ${cellText(m, r).replace(/ \(.*\)$/, "")}`;
   });
   return `${parts.join("; ")}.${c.note ? ` Gives up: ${c.note}.` : ""}`;
@@ -2679,7 +2677,7 @@ function refusal({ run: run2, build: build2 }) {
 async function runAdvisor(input) {
   const { run: run2 } = input;
   const scratch = `${run2.config.build.scratchDir}-advise`;
-  rmSync5(scratch, { recursive: true, force: true });
+  rmSync4(scratch, { recursive: true, force: true });
   const checkout = await checkoutHead(
     run2.config.workingDirectory,
     run2.workspace.root,
@@ -2720,8 +2718,8 @@ async function runAdvisor(input) {
     });
     return await publish(run2, advice);
   } finally {
-    await removeCheckout(checkout, run2.env);
-    rmSync5(scratch, { recursive: true, force: true });
+    await removeWorktree(checkout, run2.env);
+    rmSync4(scratch, { recursive: true, force: true });
   }
 }
 async function planAdvice(input, checkout, scratch) {
@@ -2799,7 +2797,7 @@ async function publish(run2, advice) {
     scratchDir,
     (head) => head.includes(`"schema": "${ADVICE_SCHEMA}"`)
   );
-  mkdirSync4(path11.dirname(file), { recursive: true });
+  mkdirSync3(path11.dirname(file), { recursive: true });
   writeFileSync3(file, `${JSON.stringify(advice, null, 2)}
 `);
   for (const line of renderText(advice)) info(logText(line));

@@ -11088,8 +11088,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path28, level) {
-    this.path = path28;
+  constructor(path29, level) {
+    this.path = path29;
     this.level = level;
   }
 };
@@ -15640,15 +15640,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path28 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path28.startsWith("/")) {
-      path28 = path28.substring(1);
+    let path29 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path29.startsWith("/")) {
+      path29 = path29.substring(1);
     }
-    if (isAbsoluteUrl(path28)) {
-      requestUrl = path28;
+    if (isAbsoluteUrl(path29)) {
+      requestUrl = path29;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path28);
+      requestUrl = appendPath(requestUrl, path29);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -15694,9 +15694,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path28 = pathToAppend.substring(0, searchStart);
+    const path29 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path28;
+    newPath = newPath + path29;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -18573,16 +18573,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path28 = this._matcher.path;
-    return path28.length > 0 ? path28[path28.length - 1].tag : void 0;
+    const path29 = this._matcher.path;
+    return path29.length > 0 ? path29[path29.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path28 = this._matcher.path;
-    return path28.length > 0 ? path28[path28.length - 1].namespace : void 0;
+    const path29 = this._matcher.path;
+    return path29.length > 0 ? path29[path29.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -18590,9 +18590,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path28 = this._matcher.path;
-    if (path28.length === 0) return void 0;
-    return path28[path28.length - 1].values?.[attrName];
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return void 0;
+    return path29[path29.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -18600,9 +18600,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path28 = this._matcher.path;
-    if (path28.length === 0) return false;
-    const current = path28[path28.length - 1];
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return false;
+    const current = path29[path29.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -18628,18 +18628,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path28 = this._matcher.path;
-    if (path28.length === 0) return -1;
-    return path28[path28.length - 1].position ?? 0;
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return -1;
+    return path29[path29.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path28 = this._matcher.path;
-    if (path28.length === 0) return -1;
-    return path28[path28.length - 1].counter ?? 0;
+    const path29 = this._matcher.path;
+    if (path29.length === 0) return -1;
+    return path29[path29.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -21901,11 +21901,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path28) {
+    function locateFile(path29) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path28, scriptDirectory);
+        return Module["locateFile"](path29, scriptDirectory);
       }
-      return scriptDirectory + path28;
+      return scriptDirectory + path29;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -24992,9 +24992,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path28 = getURLPath(request2.url) || "/";
+    const path29 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path28}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path29}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -25476,9 +25476,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path28 = getURLPath(request2.url) || "/";
+    const path29 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path28}`;
+    canonicalizedResourceString += `/${options.accountName}${path29}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -39419,10 +39419,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path28 = urlParsed.pathname;
-  path28 = path28 || "/";
-  path28 = escape2(path28);
-  urlParsed.pathname = path28;
+  let path29 = urlParsed.pathname;
+  path29 = path29 || "/";
+  path29 = escape2(path29);
+  urlParsed.pathname = path29;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -39507,9 +39507,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name2) {
   const urlParsed = new URL(url2);
-  let path28 = urlParsed.pathname;
-  path28 = path28 ? path28.endsWith("/") ? `${path28}${name2}` : `${path28}/${name2}` : name2;
-  urlParsed.pathname = path28;
+  let path29 = urlParsed.pathname;
+  path29 = path29 ? path29.endsWith("/") ? `${path29}${name2}` : `${path29}/${name2}` : name2;
+  urlParsed.pathname = path29;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name2, value) {
@@ -48542,8 +48542,8 @@ var Context = class {
       if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path28 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path28} does not exist${EOL3}`);
+        const path29 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path29} does not exist${EOL3}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -52880,6 +52880,11 @@ import { statfsSync } from "node:fs";
 
 // src/format.ts
 var plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function formatChange(change2) {
+  if (change2 === null) return "n/a";
+  const pct = change2 * 100;
+  return `${pct >= 0 ? "+" : "\u2212"}${Math.abs(pct).toFixed(1)}%`;
+}
 function formatBytes(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   const units = ["KiB", "MiB", "GiB", "TiB"];
@@ -60016,9 +60021,9 @@ function costLine(phases) {
 }
 
 // src/report/rebuild.ts
-import { mkdtempSync, rmSync as rmSync5 } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os8 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/workspace.ts
 import path22 from "node:path";
@@ -60089,6 +60094,23 @@ async function localDependencies(cwd, env) {
   }
 }
 
+// src/worktree.ts
+import { mkdirSync as mkdirSync5, rmSync as rmSync5 } from "node:fs";
+import path23 from "node:path";
+async function addWorktree(gitRoot, commit, into, env) {
+  rmSync5(into, { recursive: true, force: true });
+  mkdirSync5(path23.dirname(into), { recursive: true });
+  await captureOk("git", ["worktree", "add", "--detach", "--", into, commit], { cwd: gitRoot, env });
+  return { gitRoot, worktree: into };
+}
+var inWorktree = (w2, file) => path23.join(w2.worktree, path23.relative(w2.gitRoot, file));
+async function removeWorktree(w2, env) {
+  const opts = { cwd: w2.gitRoot, env };
+  await capture("git", ["worktree", "remove", "--force", "--", w2.worktree], opts).catch(() => null);
+  rmSync5(w2.worktree, { recursive: true, force: true });
+  await capture("git", ["worktree", "prune"], opts).catch(() => null);
+}
+
 // src/report/rebuild.ts
 var CANCELLED = (signal) => `The job was cancelled (${signal}) while the base commit was being rebuilt: the samples were stopped, and the build running then with everything it started.`;
 var NOT_FETCHED = (baseSha, lastLine) => `the base commit ${baseSha} is not in the checkout and could not be fetched (${lastLine}). Use actions/checkout with 'fetch-depth: 0'.`;
@@ -60142,15 +60164,13 @@ async function checkoutBase(headDir, baseSha, env) {
       throw new Error(NOT_FETCHED(baseSha, fetched.stderr.trim().split("\n").at(-1)));
     }
   }
-  const worktree = mkdtempSync(path23.join(os8.tmpdir(), "watchmaker-base-"));
-  rmSync5(worktree, { recursive: true, force: true });
-  await captureOk("git", ["worktree", "add", "--detach", "--", worktree, baseSha], { cwd: gitRoot, env });
-  return { gitRoot, worktree, baseDir: path23.join(worktree, path23.relative(gitRoot, headDir)) };
+  const worktree = await addWorktree(gitRoot, baseSha, mkdtempSync(path24.join(os8.tmpdir(), "watchmaker-base-")), env);
+  return { ...worktree, baseDir: inWorktree(worktree, headDir) };
 }
 async function measureBaseByRebuild(opts) {
   const cancel3 = watchCancellation();
   try {
-    const { gitRoot, worktree, baseDir } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
+    const { baseDir, ...worktree } = await checkoutBase(opts.headDir, opts.baseSha, opts.env);
     const buildEnv = { ...opts.env, CARGO_TARGET_DIR: opts.targetDir };
     try {
       cancel3.check();
@@ -60163,7 +60183,7 @@ async function measureBaseByRebuild(opts) {
       endGroup();
       return await sampleAlternately(opts, { head: head2, base }, buildEnv, cancel3);
     } finally {
-      await capture("git", ["worktree", "remove", "--force", "--", worktree], { cwd: gitRoot, env: opts.env });
+      await removeWorktree(worktree, opts.env);
     }
   } finally {
     cancel3.stop();
@@ -60203,9 +60223,9 @@ async function sampleAlternately(opts, sides, buildEnv, cancel3) {
 }
 
 // src/report/store.ts
-import { copyFileSync, existsSync as existsSync13, mkdirSync as mkdirSync5, readFileSync as readFileSync9, rmSync as rmSync6 } from "node:fs";
+import { copyFileSync, existsSync as existsSync13, mkdirSync as mkdirSync6, readFileSync as readFileSync9, rmSync as rmSync6 } from "node:fs";
 import os9 from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 var NO_BASELINE_FOR = (baseRef) => `No baseline yet: no run record of ${baseRef} for this profile and RUSTFLAGS is in the cache. Records are stored by pushes to the default branch.`;
 function baselineKeys(opts) {
   const scope = keyScope({ ...opts, kind: "record", qualifiers: [], suffix: [opts.variant] });
@@ -60213,11 +60233,11 @@ function baselineKeys(opts) {
   return { key: `${restorePrefix}${opts.commit ?? "unknown"}`, restorePrefix };
 }
 function baselineRecordPath(workspace, profile) {
-  const id = shortHash(path24.resolve(workspace));
-  return path24.join(os9.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
+  const id = shortHash(path25.resolve(workspace));
+  return path25.join(os9.tmpdir(), "watchmaker-baseline", id, `record-${profile}.json`);
 }
 async function storeBaselineRecord(opts) {
-  mkdirSync5(path24.dirname(opts.cachePath), { recursive: true });
+  mkdirSync6(path25.dirname(opts.cachePath), { recursive: true });
   copyFileSync(opts.recordFile, opts.cachePath);
   if (await opts.backend.exists([opts.cachePath], opts.keys.key)) {
     info(`The baseline record ${opts.keys.key} exists already (an earlier run of this commit stored it).`);
@@ -60287,7 +60307,7 @@ async function storeBaseline(input) {
   try {
     const keys = keysFor(input, input.flagsHash, input.record.git.commit);
     const cachePath = baselineRecordPath(input.env.GITHUB_WORKSPACE || config.workingDirectory, config.profile);
-    mkdirSync5(path24.dirname(cachePath), { recursive: true });
+    mkdirSync6(path25.dirname(cachePath), { recursive: true });
     const stored = await storeBaselineRecord({ backend: input.backend, keys, recordFile: input.recordPath, cachePath });
     if (stored) info(`Stored the run record as the baseline for later runs (${keys.key}).`);
     return stored;
@@ -60319,7 +60339,7 @@ var historyOf = (base) => base?.[0] ? [historyEntry(base[0]), ...base[0].history
 
 // src/side-file.ts
 import { closeSync as closeSync4, existsSync as existsSync14, openSync as openSync4, readSync as readSync2 } from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 function head(file) {
   const fd = openSync4(file, "r");
   try {
@@ -60335,14 +60355,14 @@ function sideFilePath(preferred, fallbackDir, writtenByUs) {
     if (writtenByUs(head(preferred))) return preferred;
   } catch {
   }
-  return path25.join(fallbackDir, path25.basename(preferred));
+  return path26.join(fallbackDir, path26.basename(preferred));
 }
 var isCargoTimings = (text) => text.includes("Cargo Build Timings");
 var isWatchmakerReport = (text) => text.startsWith("<!-- watchmaker-report");
 
 // src/report/produce.ts
 import { writeFileSync as writeFileSync6 } from "node:fs";
-import path26 from "node:path";
+import path27 from "node:path";
 
 // src/report/thresholds.ts
 var DEFAULT_THRESHOLDS = { instructions: 0.02, cpu: 0.1, wall: 0.2 };
@@ -60556,11 +60576,6 @@ var METRIC_LABEL = {
   cpu: "CPU time",
   wall: "wall time"
 };
-function formatChange(change2) {
-  if (change2 === null) return "n/a";
-  const pct = change2 * 100;
-  return `${pct >= 0 ? "+" : "\u2212"}${Math.abs(pct).toFixed(1)}%`;
-}
 
 // src/report/verdict.ts
 var NO_BASE_TIME = (names, them) => `this run compiled ${names}, which the baseline's run found fresh, and no run of the default branch recorded compiling ${them} from the baseline's inputs on this CPU model: there is no base time to compare.`;
@@ -62535,16 +62550,16 @@ function instantiateIr(api, module) {
 // src/ir/demangle.ts
 var encoder = new TextEncoder();
 var decoder = new TextDecoder();
-function genericGroup(path28) {
+function genericGroup(path29) {
   let out = "";
   let from = 0;
-  for (let open = path28.indexOf("<"); open !== -1; open = path28.indexOf("<", from)) {
-    out += path28.slice(from, open);
+  for (let open = path29.indexOf("<"); open !== -1; open = path29.indexOf("<", from)) {
+    out += path29.slice(from, open);
     const isArguments = /[A-Za-z0-9_:]/.test(out[out.length - 1] ?? "");
     out += isArguments ? "<T>" : "<";
-    from = isArguments ? closingBracket(path28, open) + 1 : open + 1;
+    from = isArguments ? closingBracket(path29, open) + 1 : open + 1;
   }
-  return out + path28.slice(from);
+  return out + path29.slice(from);
 }
 function closingBracket(text, open) {
   let depth = 0;
@@ -62577,8 +62592,8 @@ function mergeTallies(tallies) {
   return merged;
 }
 var rustName = (name2) => name2.replace(/-/g, "_");
-function pathCrates(path28) {
-  const p2 = path28.replace(/^(?:&(?:mut )?|\*(?:const|mut) |\[|\(|dyn |impl )+/, "");
+function pathCrates(path29) {
+  const p2 = path29.replace(/^(?:&(?:mut )?|\*(?:const|mut) |\[|\(|dyn |impl )+/, "");
   if (p2.startsWith("<")) {
     const close = closingBracket(p2, 0);
     const inner = p2.slice(1, close);
@@ -63424,8 +63439,8 @@ async function confirm(input, cached) {
       path: `${cached.path ?? cached.label}; ${suggested}, not confirmed`
     };
   const evaluated = evaluate(rebuilt.head, rebuilt.base, input.config.report.threshold, []);
-  const path28 = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
-  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path28 };
+  const path29 = `${cached.path ?? cached.label}; ${suggested}, so the base commit was rebuilt here to confirm: ${rebuilt.label}, ${rebuilt.seconds.toFixed(0)} s`;
+  return { ...evaluated, decision: agreeing(cached.decision, evaluated.decision), ...rebuilt, path: path29 };
 }
 async function cachedEvaluation(input) {
   const loaded = input.backend ? await loadCachedBaseline({ ...input, backend: input.backend }) : { base: null, label: null, note: null };
@@ -63500,8 +63515,8 @@ async function produceReport(input) {
     phases: { ...input.phases.seconds },
     chainChange: e.base?.length && e.head[0] ? criticalPathChange(e.head[0], e.base[0]) : null
   });
-  const beside = path26.join(
-    path26.dirname(input.recordPath),
+  const beside = path27.join(
+    path27.dirname(input.recordPath),
     `report-${input.config.profile.replace(/[^A-Za-z0-9_-]/g, "_")}.md`
   );
   const markdownPath = sideFilePath(beside, input.config.build.scratchDir, isWatchmakerReport);
@@ -63510,8 +63525,8 @@ async function produceReport(input) {
 }
 
 // src/state.ts
-import { existsSync as existsSync15, mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync7 } from "node:fs";
-import path27 from "node:path";
+import { existsSync as existsSync15, mkdirSync as mkdirSync7, readFileSync as readFileSync10, writeFileSync as writeFileSync7 } from "node:fs";
+import path28 from "node:path";
 var POST_STATE_VERSION = 2;
 var STATE_NAME = "watchmaker";
 function emptyPostState() {
@@ -63527,8 +63542,8 @@ function readPostState() {
   return parsed.version === POST_STATE_VERSION ? parsed : null;
 }
 function handArtifacts(scratchDir, artifacts) {
-  const file = path27.join(scratchDir, "artifacts.json");
-  mkdirSync6(path27.dirname(file), { recursive: true });
+  const file = path28.join(scratchDir, "artifacts.json");
+  mkdirSync7(path28.dirname(file), { recursive: true });
   writeFileSync7(file, JSON.stringify(artifacts));
   return file;
 }
@@ -63544,6 +63559,7 @@ function readHandedRecord(state3) {
 
 export {
   plural,
+  formatChange,
   formatBytes,
   shortHash,
   sha256,
@@ -63582,6 +63598,9 @@ export {
   configArgs,
   workspaceInfo,
   localDependencies,
+  addWorktree,
+  inWorktree,
+  removeWorktree,
   side,
   sampleNoise,
   samplesSeparate,
