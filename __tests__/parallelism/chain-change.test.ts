@@ -14,12 +14,16 @@ const side = (chain: Array<[string, number]>, compiled = units('syn', 'serde_der
   },
 });
 
-test('the same chain, a little longer: no material change', () => {
-  const base = side([
+/** The baseline's chain: syn → serde_derive → app, 8 s. */
+const baseChain = () =>
+  side([
     ['syn', 4],
     ['serde_derive', 3],
     ['app', 1],
   ]);
+
+test('the same chain, a little longer: no material change', () => {
+  const base = baseChain();
   expect(
     criticalPathChange(
       side([
@@ -33,11 +37,7 @@ test('the same chain, a little longer: no material change', () => {
 });
 
 test('other units on the chain, or the same chain 20% and 1 s longer: named, before and now', () => {
-  const base = side([
-    ['syn', 4],
-    ['serde_derive', 3],
-    ['app', 1],
-  ]);
+  const base = baseChain();
   expect(
     criticalPathChange(
       side([
@@ -62,11 +62,7 @@ test('other units on the chain, or the same chain 20% and 1 s longer: named, bef
 });
 
 test('builds that compiled different units (a warm build against a cold one): not compared', () => {
-  const base = side([
-    ['syn', 4],
-    ['serde_derive', 3],
-    ['app', 1],
-  ]);
+  const base = baseChain();
   expect(criticalPathChange(side([['app', 1]], units('app')), base)).toBeNull();
   expect(criticalPathChange({ units: units('app'), parallelism: null }, base)).toBeNull();
 });
