@@ -7,7 +7,7 @@ import {
 import "./chunks/chunk-WWVWMOGC.js";
 
 // src/main.ts
-var run = () => runStep("main", () => import("./chunks/main-KUOU2NBR.js"));
+var run = () => runStep("main", () => import("./chunks/main-OQKSJNBE.js"));
 if (isEntryPoint(import.meta.url)) await endWhenDone(run());
 export {
   run

@@ -7,7 +7,7 @@ import {
 import "./chunks/chunk-WWVWMOGC.js";
 
 // src/post.ts
-var run = () => runStep("post", () => import("./chunks/post-2QFW46WO.js"));
+var run = () => runStep("post", () => import("./chunks/post-F4L7OCOP.js"));
 if (isEntryPoint(import.meta.url)) await endWhenDone(run());
 export {
   run

@@ -28,7 +28,6 @@ import {
 import { median, sampleNoise, samplesSeparate, side, upperFence, type Side } from './stats.js';
 
 // The sample statistics live in stats.ts (the profile advisor judges its samples with them too).
-export { relativeRange, sampleNoise, samplesSeparate, T_TEST_FROM, type Side } from './stats.js';
 
 export type { Metric } from './thresholds.js';
 export type Status = 'regression' | 'improvement' | 'unchanged';
@@ -78,8 +77,6 @@ export function crateValue(c: CrateCost, metric: Metric): number | null {
   if (metric === 'cpu') return c.cpuSeconds;
   return c.wallSeconds;
 }
-
-export { median };
 
 function judge(base: Side, head: Side, threshold: number, floor: number): { status: Status; change: number | null } {
   if (base.value <= 0) return { status: 'unchanged', change: null };
@@ -176,5 +173,3 @@ export const METRIC_LABEL: Record<Metric, string> = {
   cpu: 'CPU time',
   wall: 'wall time',
 };
-
-export { formatChange } from '../format.js';

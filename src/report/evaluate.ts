@@ -2,7 +2,8 @@
 // verdict engine (verdict.ts) decide; and when auto mode confirms a cached suggestion by
 // rebuilding, which of the two evaluations stands (agreeing).
 import type { HistoryEntry, RunRecord } from '../record.js';
-import { compareRecords, formatChange, type Comparison } from './compare.js';
+import { formatChange } from '../format.js';
+import { compareRecords, type Comparison } from './compare.js';
 import { decide, type Decision } from './verdict.js';
 
 /** What the report adds when the rebuild's verdict overrules the cached suggestion's direction. */

@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import type { RunContext } from '../context.js';
 import type { PhaseClock } from '../phases.js';
 import type { Calibration, RunRecord } from '../record.js';
-import { formatChange } from './compare.js';
+import { formatChange } from '../format.js';
 import { agreeing, evaluate } from './evaluate.js';
 import { publishReport, type CacheSummary, type GuardSummary, type ReportOutcome } from './publish.js';
 import { measureBaseByRebuild, RebuildCancelled, type BuildSample, type RebuildOptions } from './rebuild.js';

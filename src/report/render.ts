@@ -4,12 +4,12 @@
 // a readable length first (clip): a 70,000-character symbol must not push the report out of a
 // comment. A report still too long loses rows, then whole sections, and says which.
 import { commandNote } from '../cargo-command.js';
-import { formatBytes, plural } from '../format.js';
+import { formatBytes, formatChange, plural } from '../format.js';
 import { PARALLEL_JOBS, type Parallelism, type RunRecord } from '../record.js';
 import { costLine, type PhaseSeconds } from '../phases.js';
 import { clip, escapeMarkdown, NAME_LIMIT } from '../markdown.js';
 import { crateChart } from './chart.js';
-import { formatChange, METRIC_LABEL, NOTHING_COMPARED, type Comparison, type Metric } from './compare.js';
+import { METRIC_LABEL, NOTHING_COMPARED, type Comparison, type Metric } from './compare.js';
 import type { Decision } from './verdict.js';
 import { formatCount, groupChangeText, workSentence, type WorkComparison } from './work.js';
 

@@ -13,16 +13,8 @@
 // calibration, totals under the floor, or a comparison of crates one side compiled beside its
 // dependencies (a cold build) and the other alone.
 import { crateKey, type HistoryEntry, type RunRecord } from '../record.js';
-import {
-  crateValue,
-  formatChange,
-  METRIC_LABEL,
-  type Comparison,
-  type Metric,
-  sampleNoise,
-  samplesSeparate,
-  T_TEST_FROM,
-} from './compare.js';
+import { formatChange } from '../format.js';
+import { crateValue, METRIC_LABEL, type Comparison, type Metric } from './compare.js';
 import { learnNoise } from './noise.js';
 import {
   ABSOLUTE_FLOORS,
@@ -38,7 +30,7 @@ import {
   TOTAL_FLOORS,
   WIDEST_UNCHANGED_BAND,
 } from './thresholds.js';
-import { logShift, median, upperFence } from './stats.js';
+import { logShift, median, sampleNoise, samplesSeparate, T_TEST_FROM, upperFence } from './stats.js';
 
 // The verdict's longer sentences, named so the judgement that picks one stays readable.
 const NO_BASE_TIME = (names: string, them: string) =>

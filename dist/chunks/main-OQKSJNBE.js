@@ -73,7 +73,7 @@ import {
   writePostState,
   writeRunRecord,
   writesCode
-} from "./chunk-7WH7PMYM.js";
+} from "./chunk-5AP4YXRQ.js";
 import {
   debug,
   endGroup,

@@ -14,7 +14,7 @@ import {
   reportCacheUsage,
   saveCache,
   storeBaseline
-} from "./chunk-7WH7PMYM.js";
+} from "./chunk-5AP4YXRQ.js";
 import {
   debug,
   info,
