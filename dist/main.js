@@ -7,7 +7,7 @@ import {
 import "./chunks/chunk-WWVWMOGC.js";
 
 // src/main.ts
-var run = () => runStep("main", () => import("./chunks/main-OQKSJNBE.js"));
+var run = () => runStep("main", () => import("./chunks/main-ENV52JQJ.js"));
 if (isEntryPoint(import.meta.url)) await endWhenDone(run());
 export {
   run

@@ -75,6 +75,11 @@ test('the source: the .rs file given, else the one shipped beside the bundle, el
   const dist = mkdtempSync(path.join(os.tmpdir(), 'wm-dist-'));
   writeFileSync(path.join(dist, 'rustc-wrapper.rs'), 'fn main() {}');
   expect(wrapperSource(path.join(dist, 'rustc-wrapper.sh'))).toBe(path.join(dist, 'rustc-wrapper.rs'));
+  // The steps' code runs from a chunk: the source is the one in dist/, one folder up.
+  expect(wrapperSource(path.join(dist, 'chunks', 'rustc-wrapper.rs'))).toBe(path.join(dist, 'rustc-wrapper.rs'));
+  expect(wrapperSource(path.join(repoRoot, 'src/steps/rustc-wrapper.rs'))).toBe(
+    path.join(repoRoot, 'tools/rustc-wrapper/main.rs'),
+  );
   expect(wrapperSource(path.join(repoRoot, 'src/timings/rustc-wrapper.sh'))).toBe(
     path.join(repoRoot, 'tools/rustc-wrapper/main.rs'),
   );

@@ -2,7 +2,6 @@
 // Each capability lives in its own module; this file only orders them, maps their results to
 // outputs, and hands one PostState to the post step (written when main ends, however it ends).
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { restoreCache, staleDependencies, turnIncrementalOff, type CacheRestoreState } from '../cache/index.js';
@@ -29,21 +28,10 @@ import { writeRunRecord } from '../record.js';
 import { parallelismOutput } from '../parallelism/index.js';
 import { prepareRun, withTarget, type Run, type TargetedRun } from '../run.js';
 
-/**
- * The wrapper's Rust source, which the runner's rustc builds: beside the bundle (scripts/bundle.mjs
- * copies it into dist/; this code runs from a chunk in dist/chunks/), or the repository's own when
- * the action runs from src/ (local-action, the tests).
- */
-function wrapperPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path.join(here, WRAPPER_SOURCE_NAME),
-    path.join(here, '..', WRAPPER_SOURCE_NAME),
-    path.join(here, '..', '..', 'tools', 'rustc-wrapper', 'main.rs'),
-  ];
-  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
-}
-const WRAPPER_PATH = wrapperPath();
+// The wrapper's Rust source, which the runner's rustc builds: shipped beside the bundle
+// (scripts/bundle.mjs copies it into dist/); timings/wrapper.ts wrapperSource finds it from a chunk
+// in dist/chunks/ too, and the repository's own when the action runs from src/.
+const WRAPPER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), WRAPPER_SOURCE_NAME);
 
 // The step's long messages: the log's first line, the guard's failure, a stale exact cache hit.
 const STARTED = (rustc: { release: string; host: string }, profile: string, eventName: string | null) =>

@@ -62,13 +62,19 @@ export const TARGET_WRAPPER_DIR = '.watchmaker';
 const BINARY = /^rustc-wrapper-[0-9a-f]{16}(\.exe)?$/;
 
 /**
- * The wrapper's Rust source for `given`: that file when it is one; otherwise (callers that still
- * name the old `rustc-wrapper.sh`) the source beside it in dist/, or the repository's.
+ * The wrapper's Rust source for `given`: that .rs file when it exists; else the source shipped
+ * beside the bundle (in `given`'s directory, or its parent: the steps' code runs from a chunk in
+ * dist/chunks/), else the repository's (running from src/). Callers that still name the old
+ * `rustc-wrapper.sh` get the same search.
  */
 export function wrapperSource(given: string): string {
-  if (given.endsWith('.rs')) return given;
   const dir = path.dirname(given);
-  const candidates = [path.join(dir, WRAPPER_SOURCE_NAME), path.resolve(dir, '../../tools/rustc-wrapper/main.rs')];
+  const candidates = [
+    ...(given.endsWith('.rs') ? [given] : []),
+    path.join(dir, WRAPPER_SOURCE_NAME),
+    path.join(dir, '..', WRAPPER_SOURCE_NAME),
+    path.resolve(dir, '../../tools/rustc-wrapper/main.rs'),
+  ];
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 }
 

@@ -87,7 +87,6 @@ import {
 } from "./chunk-WWVWMOGC.js";
 
 // src/steps/main.ts
-import { existsSync as existsSync7 } from "node:fs";
 import path13 from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -1424,9 +1423,13 @@ var WRAPPER_SOURCE_NAME = "rustc-wrapper.rs";
 var TARGET_WRAPPER_DIR = ".watchmaker";
 var BINARY = /^rustc-wrapper-[0-9a-f]{16}(\.exe)?$/;
 function wrapperSource(given) {
-  if (given.endsWith(".rs")) return given;
   const dir = path4.dirname(given);
-  const candidates = [path4.join(dir, WRAPPER_SOURCE_NAME), path4.resolve(dir, "../../tools/rustc-wrapper/main.rs")];
+  const candidates = [
+    ...given.endsWith(".rs") ? [given] : [],
+    path4.join(dir, WRAPPER_SOURCE_NAME),
+    path4.join(dir, "..", WRAPPER_SOURCE_NAME),
+    path4.resolve(dir, "../../tools/rustc-wrapper/main.rs")
+  ];
   return candidates.find((c) => existsSync2(c)) ?? candidates[0];
 }
 function wrapperBinaryName(rustcVersionText, source, platform = process.platform) {
@@ -2218,11 +2221,11 @@ async function recordOf(run2, b, work, log) {
     partlyFresh
   });
 }
-async function calibrateHere(run2, wrapperPath2) {
+async function calibrateHere(run2, wrapperPath) {
   const scratch = path9.join(run2.config.build.scratchDir, "calibration");
   mkdirSync2(scratch, { recursive: true });
   const wrapper = await setUpWrapper(
-    wrapperPath2,
+    wrapperPath,
     wrapperFiles(scratch),
     childEnv(run2.env),
     wrapperContext(run2, run2.config.workingDirectory, run2.env, run2.workspace, void 0)
@@ -2925,16 +2928,7 @@ function withTarget(run2, target) {
 }
 
 // src/steps/main.ts
-function wrapperPath() {
-  const here = path13.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path13.join(here, WRAPPER_SOURCE_NAME),
-    path13.join(here, "..", WRAPPER_SOURCE_NAME),
-    path13.join(here, "..", "..", "tools", "rustc-wrapper", "main.rs")
-  ];
-  return candidates.find((c) => existsSync7(c)) ?? candidates[0];
-}
-var WRAPPER_PATH = wrapperPath();
+var WRAPPER_PATH = path13.join(path13.dirname(fileURLToPath(import.meta.url)), WRAPPER_SOURCE_NAME);
 var STARTED = (rustc, profile, eventName) => `Watchmaker: rustc ${rustc.release} on ${rustc.host}, profile '${profile}', ${eventName ? `event '${eventName}'` : "local run"}`;
 var GUARD_FAILED = (errors) => `Watchmaker guard: ${errors} non-portable flag setting${errors === 1 ? "" : "s"} would make this CI build depend on the runner's CPU (see the annotations above). Set 'guard: warn' to only warn.`;
 var STALE_HIT = (rebuilt) => `The exact cache key was restored, yet ${rebuilt} dependenc${rebuilt === 1 ? "y was" : "ies were"} compiled again: the cached entry is stale. The post step replaces it.`;
